@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dpsecd's configuration, as loaded from YAML and fully validated: every name
+ * reference is resolved to an index, every default is filled in, and nothing
+ * downstream needs to check it again. The YAML layout mirrors the IOS objects
+ * (transform sets, crypto maps with sequence entries, interfaces); see
+ * config/*.yaml and docs/CONFIG.md.
+ */
+#ifndef DPSEC_CONFIG_H
+#define DPSEC_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ip4.h"
+#include "secret.h"
+#include "xform.h"
+
+#define CFG_NAME_MAX 48
+#define CFG_DEVARGS_MAX 512
+#define CFG_PATH_MAX 108	/* sizeof(sun_path) */
+#define CFG_NONE UINT32_MAX	/* "no index" */
+
+/* Where a YAML node started (1-based), for errors found after loading. */
+struct cfg_pos {
+	uint32_t line;
+	uint32_t col;
+};
+
+enum cfg_role {
+	CFG_ROLE_INSIDE,	/* protected side: traffic in is encrypted out */
+	CFG_ROLE_OUTSIDE,	/* untrusted side: carries ESP and IKE */
+};
+
+enum cfg_dir {
+	CFG_DIR_IN,
+	CFG_DIR_OUT,
+};
+
+enum cfg_mode {
+	CFG_MODE_TUNNEL,
+};
+
+struct cfg_dataplane {
+	char **eal;		/* extra EAL arguments, in order (e.g. "--no-pci", "-l", "0-1") */
+	uint32_t n_eal;
+	uint16_t burst;		/* RX burst, 1..DP_BURST_MAX (64); default 32 */
+	uint32_t mbufs;		/* mbufs in the pool; default 8191 */
+	uint16_t rx_desc;	/* default 1024 */
+	uint16_t tx_desc;	/* default 1024 */
+	uint32_t replay_window;	/* default for SAs: 64; 0 = disabled; else 32..4096 */
+	uint32_t sa_max;	/* capacity of the SA database; default 65536 */
+};
+
+struct cfg_cli {
+	char socket[CFG_PATH_MAX];	/* default "/run/dpsec/dpsecd.sock" */
+	char group[CFG_NAME_MAX];	/* "" = socket mode 0600, else 0660 with this group */
+};
+
+struct cfg_neighbor {
+	uint32_t ip;		/* network order */
+	uint8_t mac[6];
+};
+
+struct cfg_interface {
+	char name[CFG_NAME_MAX];
+	char device[CFG_DEVARGS_MAX];	/* DPDK devargs; the port name is the text before ',' */
+	uint32_t addr;			/* network order, host bits kept */
+	uint8_t prefix_len;
+	enum cfg_role role;
+	uint32_t crypto_map;		/* index into crypto_maps, or CFG_NONE */
+	bool has_next_hop_mac;
+	uint8_t next_hop_mac[6];	/* default L2 destination when no neighbor matches */
+	struct cfg_neighbor *neighbors;
+	uint32_t n_neighbors;
+	uint16_t mtu;			/* IP MTU; default 1500 */
+	struct cfg_pos pos;
+};
+
+struct cfg_route {
+	struct ip4_prefix dst;
+	uint32_t iface;		/* index into interfaces (an inside interface) */
+	uint32_t via;		/* next hop, network order; 0 = directly connected */
+	struct cfg_pos pos;
+};
+
+struct cfg_transform_set {
+	char name[CFG_NAME_MAX];
+	enum dp_cipher cipher;
+	enum dp_auth auth;	/* DP_AUTH_NONE iff cipher is AEAD */
+	enum cfg_mode mode;
+	bool esn;		/* extended sequence numbers (RFC 4304) */
+	struct cfg_pos pos;
+};
+
+/* One permit line of a crypto map ACL, written from the local side (src = protected). */
+struct cfg_acl {
+	struct ip4_prefix src;
+	struct ip4_prefix dst;
+	uint8_t proto;		/* 0 = any IP protocol */
+	uint16_t sport[2];	/* inclusive range; {0, 65535} = any */
+	uint16_t dport[2];
+};
+
+struct cfg_map_entry {
+	uint32_t seq;
+	uint32_t peer;			/* network order; the static peer */
+	uint32_t transform_set;		/* index into transform_sets */
+	struct cfg_acl *match;
+	uint32_t n_match;
+	uint32_t lifetime_sec;		/* default 3600 (IOS) */
+	uint32_t lifetime_kb;		/* default 4608000 (IOS) */
+	uint32_t replay_window;		/* resolved: entry value or dataplane default */
+	struct cfg_pos pos;
+};
+
+struct cfg_crypto_map {
+	char name[CFG_NAME_MAX];
+	struct cfg_map_entry *entries;	/* sorted by seq, seq unique */
+	uint32_t n_entries;
+	uint32_t iface;			/* outside interface it is applied to, or CFG_NONE */
+	struct cfg_pos pos;
+};
+
+struct cfg_manual_sa {
+	uint32_t map;			/* index into crypto_maps */
+	uint32_t entry;			/* index into that map's entries */
+	enum cfg_dir dir;
+	uint32_t spi;			/* host order, >= 256 */
+	struct secret cipher_key;	/* key || salt, length checked against the transform */
+	struct secret auth_key;		/* empty for AEAD */
+	bool udp_encap;			/* ESP-in-UDP, RFC 3948 */
+	uint16_t local_port;		/* default 4500 */
+	uint16_t peer_port;		/* default 4500 */
+	uint32_t local;			/* resolved: address of the map's outside interface */
+	uint32_t peer;			/* resolved: the entry's peer */
+	struct cfg_pos pos;
+};
+
+struct cfg_isakmp {
+	bool invalid_spi_recovery;	/* default false, as on IOS */
+};
+
+struct dpsec_config {
+	char *path;
+	char hostname[CFG_NAME_MAX];	/* default "dpsec" */
+	struct cfg_dataplane dp;
+	struct cfg_cli cli;
+	struct cfg_isakmp isakmp;
+	struct cfg_interface *interfaces;
+	uint32_t n_interfaces;
+	struct cfg_route *routes;
+	uint32_t n_routes;
+	struct cfg_transform_set *transform_sets;
+	uint32_t n_transform_sets;
+	struct cfg_crypto_map *crypto_maps;
+	uint32_t n_crypto_maps;
+	struct cfg_manual_sa *manual_sas;
+	uint32_t n_manual_sas;
+};
+
+/*
+ * Load and validate. On failure return NULL and write one line into err:
+ * "path:line:col: what is wrong (expected ...)".
+ */
+struct dpsec_config *config_load(const char *path, char *err, size_t errlen);
+
+/* Same, from memory; name is used in messages in place of a path. */
+struct dpsec_config *config_parse(const char *name, const char *text, size_t len, char *err,
+				  size_t errlen);
+
+/* Frees everything and wipes every key. Accepts NULL. */
+void config_free(struct dpsec_config *cfg);
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "dpsec/hex.h"
+
+static int
+nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+bool
+hex_decode(const char *s, uint8_t *out, size_t max, size_t *len)
+{
+	size_t n = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	while (s[0] != '\0') {
+		int hi = nibble(s[0]);
+		int lo = hi < 0 ? -1 : nibble(s[1]);
+
+		if (lo < 0 || n == max)
+			return false;
+		out[n++] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+	}
+	*len = n;
+	return n > 0;
+}

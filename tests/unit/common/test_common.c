@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Address, hex, bounded-reader and table checks for src/common. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dpsec/counters.h"
+#include "dpsec/drops.h"
+#include "dpsec/hex.h"
+#include "dpsec/ip4.h"
+#include "dpsec/rd.h"
+#include "dpsec/secret.h"
+#include "dpsec/xform.h"
+
+static void
+test_ip4_parse(void **state)
+{
+	static const struct {
+		const char *s;
+		bool ok;
+		uint32_t host;
+	} cases[] = {
+		{"192.0.2.1", true, 0xc0000201},
+		{"0.0.0.0", true, 0},
+		{"255.255.255.255", true, 0xffffffff},
+		{"256.0.0.1", false, 0},
+		{"1.2.3", false, 0},
+		{"1.2.3.4.5", false, 0},
+		{"01.2.3.4", false, 0},	/* leading zero: octal in inet_aton, refused here */
+		{"1.2.3.4 ", false, 0},
+		{"", false, 0},
+		{"1..2.3", false, 0},
+		{"1.2.3.1000", false, 0},
+	};
+	char buf[IP4_STRLEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t a = 0;
+
+		assert_int_equal(ip4_parse(cases[i].s, &a), cases[i].ok);
+		if (cases[i].ok) {
+			assert_int_equal(__builtin_bswap32(a), cases[i].host);
+			assert_string_equal(ip4_str(a, buf), cases[i].s);
+		}
+	}
+}
+
+static void
+test_ip4_prefix(void **state)
+{
+	struct ip4_prefix p;
+	bool host;
+	uint32_t a;
+
+	(void)state;
+	assert_true(ip4_prefix_parse("10.0.0.0/24", &p, &host));
+	assert_int_equal(p.len, 24);
+	assert_true(ip4_parse("10.0.0.77", &a));
+	assert_true(ip4_prefix_match(&p, a));
+	assert_true(ip4_parse("10.0.1.1", &a));
+	assert_false(ip4_prefix_match(&p, a));
+
+	assert_true(ip4_prefix_parse("10.0.0.1", &p, &host));
+	assert_int_equal(p.len, 32);
+	assert_true(ip4_prefix_parse("0.0.0.0/0", &p, &host));
+	assert_true(ip4_prefix_match(&p, a));
+
+	assert_false(ip4_prefix_parse("10.0.0.1/24", &p, &host));
+	assert_true(host);
+	assert_false(ip4_prefix_parse("10.0.0.0/33", &p, &host));
+	assert_false(host);
+	assert_false(ip4_prefix_parse("10.0.0.0/", &p, &host));
+	assert_false(ip4_prefix_parse("10.0.0.0/2x", &p, &host));
+}
+
+static void
+test_mac(void **state)
+{
+	uint8_t m[6];
+	char buf[MAC_STRLEN];
+
+	(void)state;
+	assert_true(mac_parse("02:00:5E:10:00:0a", m));
+	assert_string_equal(mac_str(m, buf), "02:00:5e:10:00:0a");
+	assert_false(mac_parse("02:00:5e:10:00", m));
+	assert_false(mac_parse("02-00-5e-10-00-0a", m));
+	assert_false(mac_parse("02:00:5e:10:00:0g", m));
+	assert_false(mac_parse(" 2:00:5e:10:00:0a", m));
+}
+
+static void
+test_hex(void **state)
+{
+	uint8_t b[4];
+	size_t n;
+
+	(void)state;
+	assert_true(hex_decode("0xDEADbeef", b, sizeof(b), &n));
+	assert_int_equal(n, 4);
+	assert_int_equal(b[0], 0xde);
+	assert_int_equal(b[3], 0xef);
+	assert_false(hex_decode("abc", b, sizeof(b), &n));	   /* odd */
+	assert_false(hex_decode("0011223344", b, sizeof(b), &n)); /* too long */
+	assert_false(hex_decode("zz", b, sizeof(b), &n));
+	assert_false(hex_decode("", b, sizeof(b), &n));
+}
+
+static void
+test_rd(void **state)
+{
+	static const uint8_t buf[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+	struct rd r = rd_init(buf, sizeof(buf)), sub;
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+
+	(void)state;
+	assert_true(rd_u8(&r, &u8));
+	assert_int_equal(u8, 1);
+	assert_true(rd_u16(&r, &u16));
+	assert_int_equal(u16, 0x0203);
+	assert_true(rd_u32(&r, &u32));
+	assert_int_equal(u32, 0x04050607);
+	/* two bytes left: a u32 or u64 read fails and consumes nothing */
+	assert_false(rd_u32(&r, &u32));
+	assert_false(rd_u64(&r, &u64));
+	assert_int_equal(r.left, 2);
+	assert_false(rd_sub(&r, 3, &sub));
+	assert_true(rd_sub(&r, 2, &sub));
+	assert_int_equal(sub.left, 2);
+	assert_int_equal(r.left, 0);
+	assert_false(rd_skip(&r, 1));
+}
+
+static void
+test_ct_equal_and_wipe(void **state)
+{
+	struct secret s = {.len = 3, .b = {1, 2, 3}};
+	static const uint8_t zero[sizeof(s)];
+
+	(void)state;
+	assert_true(ct_equal("abcd", "abcd", 4));
+	assert_false(ct_equal("abcd", "abce", 4));
+	secret_wipe(&s);
+	assert_memory_equal(&s, zero, sizeof(s));
+}
+
+/* Every drop code has a name, a cause and a description; QFP numbers are unique and sorted. */
+static void
+test_drop_tables(void **state)
+{
+	(void)state;
+	for (int i = 0; i < DP_DROP__COUNT; i++) {
+		assert_non_null(dp_drop_info[i].name);
+		assert_non_null(dp_drop_info[i].desc);
+		assert_true(dp_drop_info[i].cause < DP_GLOBAL__COUNT);
+		assert_true(dp_drop_sa_ctr[i] <= DP_SA_CTR__COUNT);
+		if (i < DP_IPSEC_DROP__COUNT) {
+			assert_true(dp_drop_info[i].qfp_number > 0);
+			if (i > 0)
+				assert_true(dp_drop_info[i].qfp_number >
+					    dp_drop_info[i - 1].qfp_number);
+		} else {
+			assert_int_equal(dp_drop_info[i].qfp_number, 0);
+			assert_int_equal(dp_drop_info[i].cause, i - DP_IPSEC_DROP__COUNT);
+			assert_int_equal(dp_drop_sa_ctr[i], DP_SA_CTR__COUNT);
+		}
+	}
+	assert_string_equal(dp_drop_info[DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI].name,
+			    "IN_US_V4_PKT_SA_NOT_FOUND_SPI");
+	assert_int_equal(dp_drop_info[DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI].qfp_number, 4);
+	assert_int_equal(dp_drop_cause(DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI), DP_GLOBAL_IpsecInput);
+	assert_int_equal(dp_drop_info[DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI].qfp_number, 12);
+	assert_string_equal(dp_global_cause_name[DP_GLOBAL_IpsecInput], "IpsecInput");
+}
+
+static void
+test_xform_tables(void **state)
+{
+	(void)state;
+	assert_int_equal(dp_xform_icv_len(DP_CIPHER_AES_GCM_128, DP_AUTH_NONE), 16);
+	assert_int_equal(dp_xform_icv_len(DP_CIPHER_AES_CBC_128, DP_AUTH_HMAC_SHA1_96), 12);
+	assert_int_equal(dp_xform_icv_len(DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA256_128), 16);
+	assert_int_equal(dp_xform_icv_len(DP_CIPHER_NULL, DP_AUTH_HMAC_SHA512_256), 32);
+	for (int i = 0; i < DP_CIPHER__COUNT; i++) {
+		assert_true(dp_cipher_info[i].key_len + dp_cipher_info[i].salt_len <=
+			    DP_CIPHER_KEYMAT_MAX);
+		assert_true(dp_cipher_info[i].icv_len <= DP_ICV_MAX);
+	}
+	for (int i = 0; i < DP_AUTH__COUNT; i++)
+		assert_true(dp_auth_info[i].key_len <= DP_AUTH_KEY_MAX);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ip4_parse),	  cmocka_unit_test(test_ip4_prefix),
+		cmocka_unit_test(test_mac),		  cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_rd),		  cmocka_unit_test(test_ct_equal_and_wipe),
+		cmocka_unit_test(test_drop_tables),	  cmocka_unit_test(test_xform_tables),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
