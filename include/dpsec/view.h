@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "config.h"
 #include "counters.h"
@@ -60,6 +61,17 @@ struct view_ops {
 	void (*sa_counters_clear)(void *ctx);
 	/* One entry per configured interface, in config order. */
 	size_t (*port_list)(void *ctx, struct view_port *out, size_t max);
+	/*
+	 * Optional (NULL = never cleared): wall-clock time of the last
+	 * drop_stats_clear, for "Last clearing of QFP drops statistics".
+	 * Returns false if the statistics were never cleared.
+	 */
+	bool (*drop_stats_cleared_at)(void *ctx, struct timespec *when);
+	/*
+	 * Optional (NULL = clock_gettime(CLOCK_REALTIME)): the wall clock
+	 * "show clock" and the "(... ago)" texts read, so tests can pin it.
+	 */
+	void (*wall_clock)(void *ctx, struct timespec *now);
 };
 
 struct view {
