@@ -3,8 +3,8 @@
  * dpsecd's configuration, as loaded from YAML and fully validated: every name
  * reference is resolved to an index, every default is filled in, and nothing
  * downstream needs to check it again. The YAML layout mirrors the IOS objects
- * (transform sets, crypto maps with sequence entries, interfaces); see
- * config/*.yaml and docs/CONFIG.md.
+ * (transform sets, crypto maps with sequence entries, interfaces); see the
+ * example configs in config/ and docs/CONFIG.md.
  */
 #ifndef DPSEC_CONFIG_H
 #define DPSEC_CONFIG_H

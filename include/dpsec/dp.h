@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The dataplane as the control thread drives it. Everything here is called
+ * from the control thread only (after rte_eal_init); workers run on their own
+ * lcores between dp_start() and dp_stop().
+ *
+ * The SA-install API (dp_sa_add / dp_sa_del) is the one way SAs enter and
+ * leave the fast path: manual SAs from the config today, IKE tomorrow.
+ */
+#ifndef DPSEC_DP_H
+#define DPSEC_DP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "counters.h"
+#include "secret.h"
+#include "view.h"
+#include "xform.h"
+
+struct dp;
+
+struct dp_sa_params {
+	enum cfg_dir dir;
+	uint32_t spi;			/* host order */
+	uint32_t map;			/* crypto map entry the SA protects */
+	uint32_t entry;
+	enum dp_cipher cipher;
+	enum dp_auth auth;
+	bool esn;
+	uint32_t local;			/* tunnel endpoints, network order */
+	uint32_t peer;
+	bool udp_encap;
+	uint16_t local_port;
+	uint16_t peer_port;
+	uint32_t replay_window;		/* inbound; 0 = off */
+	bool manual;
+	const struct secret *cipher_key;	/* key || salt; copied into expanded keys */
+	const struct secret *auth_key;
+};
+
+/* Ports, mempool, SA database, policies, routes and workers from the config. */
+struct dp *dp_create(const struct dpsec_config *cfg, char *err, size_t errlen);
+/* Start the ports and launch one worker per worker lcore. */
+int dp_start(struct dp *dp, char *err, size_t errlen);
+/* Ask workers to stop and wait for them. */
+void dp_stop(struct dp *dp);
+/* Frees everything (wiping SA keys); accepts NULL. Call after dp_stop(). */
+void dp_destroy(struct dp *dp);
+/* Control-thread chores: frees SAs whose RCU grace period has passed. */
+void dp_housekeeping(struct dp *dp);
+/* Worker lcores in use. */
+unsigned int dp_worker_count(const struct dp *dp);
+
+/* Returns 0 and the SA's connection id, or -errno (EEXIST: SPI in use). */
+int dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id);
+/* Unpublish an SA; it is freed once no worker can hold it. 0 or -ENOENT. */
+int dp_sa_del(struct dp *dp, uint32_t conn_id);
+/* Delete every SA; returns how many. */
+unsigned int dp_sa_del_all(struct dp *dp);
+/* SAs in install order (view.h); at most max. Counters are raw (no baseline). */
+size_t dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max);
+size_t dp_sa_count(const struct dp *dp);
+
+/* Drop counters summed over workers (raw; the caller keeps any baseline). */
+void dp_drop_stats(const struct dp *dp, struct dp_drop_stats *out);
+/* One entry per configured interface. */
+size_t dp_port_list(const struct dp *dp, struct view_port *out, size_t max);
+
+#endif

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dpsecd: load the config, bring up EAL and the dataplane, install the manual
+ * SAs, then run the control thread on the main lcore (CLI server, SA
+ * reclamation) until SIGINT or SIGTERM, and shut down cleanly.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+
+#include "dpsec/cli.h"
+#include "dpsec/config.h"
+#include "dpsec/dp.h"
+
+#include "eal_args.h"
+#include "manual_sa.h"
+#include "view_dp.h"
+
+#define ERR_MAX 512
+#define CONTROL_TICK_MS 50	/* the control thread sleeps in poll(); no busy loop */
+
+static volatile sig_atomic_t quit;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	quit = 1;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: dpsecd -c CONFIG.yaml [--check]\n"
+		   "  -c, --config FILE  configuration (YAML)\n"
+		   "      --check        validate the configuration and exit\n"
+		   "  -V, --version      print the version\n");
+}
+
+static int
+parse_args(int argc, char **argv, const char **path, int *check)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"check", no_argument, NULL, 'k'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:Vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			*path = optarg;
+			break;
+		case 'k':
+			*check = 1;
+			break;
+		case 'V':
+			printf("dpsecd %s\n", DPSEC_VERSION);
+			exit(0);
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (*path == NULL || optind != argc) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_signal};
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a CLI client that went away must not kill us */
+}
+
+static void
+control_loop(struct dp *dp, struct cli_server *srv)
+{
+	struct pollfd fds[CLI_SERVER_FDS_MAX];
+
+	while (!quit) {
+		size_t n = cli_server_pollfds(srv, fds, CLI_SERVER_FDS_MAX);
+
+		if (poll(fds, n, CONTROL_TICK_MS) < 0 && errno != EINTR)
+			break;
+		cli_server_dispatch(srv, fds, n);
+		dp_housekeeping(dp);
+	}
+}
+
+/* Everything after EAL is up; returns the exit status. */
+static int
+run(const struct dpsec_config *cfg)
+{
+	char err[ERR_MAX] = "";
+	struct view_dp vd;
+	struct view v = {.ops = &view_dp_ops, .ctx = &vd, .cfg = cfg, .version = DPSEC_VERSION};
+	struct cli_server *srv = NULL;
+	struct dp *dp = dp_create(cfg, err, sizeof(err));
+	int status = 1;
+
+	if (dp == NULL)
+		goto out;
+	view_dp_init(&vd, dp);
+	if (manual_sa_install(dp, cfg, err, sizeof(err)) != 0)
+		goto out;
+	srv = cli_server_create(&v, err, sizeof(err));
+	if (srv == NULL || dp_start(dp, err, sizeof(err)) != 0)
+		goto out;
+	printf("dpsecd: %s ready: %u worker(s), %zu SA(s), CLI on %s\n", cfg->hostname,
+	       dp_worker_count(dp), dp_sa_count(dp), cfg->cli.socket);
+	fflush(stdout);
+	control_loop(dp, srv);
+	printf("dpsecd: shutting down\n");
+	status = 0;
+out:
+	if (err[0] != '\0')
+		fprintf(stderr, "dpsecd: %s\n", err);
+	if (dp != NULL)
+		dp_stop(dp);
+	cli_server_destroy(srv);
+	if (dp != NULL)
+		view_dp_fini(&vd);
+	dp_destroy(dp);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *path = NULL;
+	int check = 0, status;
+	char err[ERR_MAX];
+	struct dpsec_config *cfg;
+	struct eal_args ea = {0};
+
+	if (parse_args(argc, argv, &path, &check) != 0)
+		return 2;
+	cfg = config_load(path, err, sizeof(err));
+	if (cfg == NULL) {
+		fprintf(stderr, "dpsecd: %s\n", err);
+		return 1;
+	}
+	if (check) {
+		printf("%s: configuration OK\n", path);
+		config_free(cfg);
+		return 0;
+	}
+	if (eal_args_build(cfg, &ea) != 0 || rte_eal_init(ea.argc, ea.argv) < 0) {
+		fprintf(stderr, "dpsecd: cannot initialise DPDK EAL: %s\n",
+			ea.argv ? rte_strerror(rte_errno) : "out of memory");
+		eal_args_free(&ea);
+		config_free(cfg);
+		return 1;
+	}
+	install_signals();
+	status = run(cfg);
+	rte_eal_cleanup();
+	eal_args_free(&ea);
+	config_free(cfg);
+	return status;
+}

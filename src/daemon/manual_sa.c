@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "manual_sa.h"
+
+static void
+params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct dp_sa_params *p)
+{
+	const struct cfg_map_entry *e = &cfg->crypto_maps[m->map].entries[m->entry];
+	const struct cfg_transform_set *ts = &cfg->transform_sets[e->transform_set];
+
+	*p = (struct dp_sa_params){
+		.dir = m->dir, .spi = m->spi, .map = m->map, .entry = m->entry,
+		.cipher = ts->cipher, .auth = ts->auth, .esn = ts->esn,
+		.local = m->local, .peer = m->peer, .udp_encap = m->udp_encap,
+		.local_port = m->local_port, .peer_port = m->peer_port,
+		.replay_window = e->replay_window, .manual = true,
+		.cipher_key = &m->cipher_key, .auth_key = &m->auth_key};
+}
+
+int
+manual_sa_install(struct dp *dp, const struct dpsec_config *cfg, char *err, size_t errlen)
+{
+	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
+		const struct cfg_manual_sa *m = &cfg->manual_sas[i];
+		struct dp_sa_params p;
+		uint32_t conn_id;
+		int rc;
+
+		params_of(cfg, m, &p);
+		rc = dp_sa_add(dp, &p, &conn_id);
+		if (rc != 0) {
+			snprintf(err, errlen, "%s:%u:%u: cannot install manual SA spi 0x%X: %s%s",
+				 cfg->path ? cfg->path : "config", m->pos.line, m->pos.col, m->spi,
+				 strerror(-rc),
+				 rc == -EHOSTUNREACH ? " (no next-hop MAC for the peer: add "
+						       "neighbors or next_hop_mac to the interface)"
+						     : "");
+			return rc;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The CLI's view (dpsec/view.h) over the live dataplane. "clear" commands
+ * never write worker counters: they record a baseline here, and what is shown
+ * is the current value minus the baseline.
+ */
+#ifndef DPSEC_VIEW_DP_H
+#define DPSEC_VIEW_DP_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "dpsec/dp.h"
+#include "dpsec/view.h"
+
+struct view_dp {
+	struct dp *dp;
+	struct dp_drop_stats drop_base;
+	bool drop_cleared;
+	struct timespec drop_cleared_at;
+	struct view_sa *sa_base;	/* counters at the last "clear crypto sa counters" */
+	size_t n_sa_base;
+};
+
+extern const struct view_ops view_dp_ops;
+
+void view_dp_init(struct view_dp *v, struct dp *dp);
+void view_dp_fini(struct view_dp *v);
+
+#endif

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * First look at a received burst: Ethernet and IPv4 header sanity, then
+ * "is it ESP for us, something for the control plane, or a drop". Header
+ * lengths found here are left in m->l2_len / l3_len / l4_len for the next
+ * stage (l4_len = 8 marks ESP-in-UDP).
+ */
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "classify.h"
+
+#define CL_PUNT ((dp_drop_t)0xfe)
+_Static_assert(DP_DROP__COUNT < CL_PUNT, "CL_PUNT is not a drop code");
+
+#define NATT_PORT 4500
+#define IKE_PORT 500
+
+/* Version, header length, total length against what was received, checksum. */
+static dp_drop_t
+ipv4_check(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t avail)
+{
+	uint32_t hl, tot;
+	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+
+	if (avail < sizeof(*ip))
+		return DP_DROP_G_L2HdrErr;
+	hl = (ip->version_ihl & 0xf) * 4u;
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if ((ip->version_ihl >> 4) != 4 || hl < sizeof(*ip) || hl > avail || tot < hl ||
+	    tot > avail)
+		return DP_DROP_G_Ipv4HdrErr;
+	if (ck == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+	    (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD && rte_raw_cksum(ip, hl) != 0xffff))
+		return DP_DROP_G_BadIpChecksum;
+	return DP_KEEP;
+}
+
+static inline bool
+ipv4_is_fragment(const struct rte_ipv4_hdr *ip)
+{
+	return (ip->fragment_offset &
+		rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0;
+}
+
+/*
+ * UDP to us. On 4500 (RFC 3948): a 1-byte 0xFF payload is a NAT keepalive
+ * (the length matters: an ESP SPI may start with 0xFF), a zero 4-byte non-ESP
+ * marker is IKE, anything else is ESP-in-UDP.
+ */
+static dp_drop_t
+classify_udp(struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t hl)
+{
+	uint32_t ip_payload = rte_be_to_cpu_16(ip->total_length) - hl;
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)((const uint8_t *)ip + hl);
+	const uint8_t *data = (const uint8_t *)(udp + 1);
+	uint32_t ulen, payload;
+
+	if (ip_payload < sizeof(*udp))
+		return DP_DROP_G_Ipv4HdrErr;
+	ulen = rte_be_to_cpu_16(udp->dgram_len);
+	if (ulen < sizeof(*udp) || ulen > ip_payload)
+		return DP_DROP_G_Ipv4HdrErr;
+	payload = ulen - sizeof(*udp);
+	if (udp->dst_port != rte_cpu_to_be_16(NATT_PORT))
+		return CL_PUNT;	/* IKE on 500, or anything else for the control plane */
+	if (ipv4_is_fragment(ip))
+		return DP_DROP_IN_V4_PKT_FRAG_ERR;
+	if (payload == 1 && data[0] == 0xff)
+		return DP_DROP_G_IpsecNattKeepalive;
+	if (payload >= 4 && data[0] == 0 && data[1] == 0 && data[2] == 0 && data[3] == 0)
+		return CL_PUNT;	/* non-ESP marker: IKE (RFC 3948 section 2.2) */
+	if (payload < 8)
+		return DP_DROP_IN_ESP_TRUNCATED;
+	m->l4_len = sizeof(*udp);
+	return DP_KEEP;
+}
+
+static dp_drop_t
+classify_out_one(const struct dp_port *in, struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	uint32_t hl;
+	dp_drop_t v;
+
+	if (m->nb_segs != 1)
+		return DP_DROP_G_MultiSegUnsupported;
+	if (m->data_len < sizeof(*eth))
+		return DP_DROP_G_L2HdrErr;
+	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
+		return CL_PUNT;
+	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
+		return DP_DROP_G_Ipv6NoRoute;
+	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+		return DP_DROP_G_UnknownL2Proto;
+	v = ipv4_check(m, ip, m->data_len - sizeof(*eth));
+	if (v != DP_KEEP)
+		return v;
+	if (ip->dst_addr != in->addr)
+		return DP_DROP_G_Ipv4NoRoute;	/* the outside carries only our tunnels */
+	hl = (ip->version_ihl & 0xf) * 4u;
+	m->l2_len = sizeof(*eth);
+	m->l3_len = hl;
+	m->l4_len = 0;
+	switch (ip->next_proto_id) {
+	case IPPROTO_ESP:
+		if (ipv4_is_fragment(ip))
+			return DP_DROP_IN_V4_PKT_FRAG_ERR;	/* RFC 4303 section 3.4.1 */
+		return rte_be_to_cpu_16(ip->total_length) - hl < 8 ? DP_DROP_IN_ESP_TRUNCATED
+								     : DP_KEEP;
+	case IPPROTO_AH:
+		/*
+		 * No AH SA can exist yet (the config refuses AH transforms), so
+		 * every AH packet is for an unknown SPI: counted and reported
+		 * like ESP, with prot=51 in the event.
+		 */
+		if (ipv4_is_fragment(ip))
+			return DP_DROP_IN_V4_PKT_FRAG_ERR;
+		return rte_be_to_cpu_16(ip->total_length) - hl < 12
+			       ? DP_DROP_IN_ESP_TRUNCATED
+			       : DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
+	case IPPROTO_UDP:
+		return classify_udp(m, ip, hl);
+	default:
+		return CL_PUNT;	/* ICMP and the like, for the control plane */
+	}
+}
+
+static dp_drop_t
+classify_in_one(const struct dp_port *in, struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	dp_drop_t v;
+
+	if (m->nb_segs != 1)
+		return DP_DROP_G_MultiSegUnsupported;
+	if (m->data_len < sizeof(*eth))
+		return DP_DROP_G_L2HdrErr;
+	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
+		return CL_PUNT;
+	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
+		return DP_DROP_G_Ipv6NoRoute;
+	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+		return DP_DROP_G_UnknownL2Proto;
+	v = ipv4_check(m, ip, m->data_len - sizeof(*eth));
+	if (v != DP_KEEP)
+		return v;
+	if (ip->dst_addr == in->addr)
+		return CL_PUNT;	/* for the gateway itself */
+	m->l2_len = sizeof(*eth);
+	m->l3_len = (ip->version_ihl & 0xf) * 4u;
+	m->l4_len = 0;
+	return DP_KEEP;
+}
+
+/* Three-way stable partition: kept, then punted, then dropped (with reasons). */
+static uint16_t
+partition(struct rte_mbuf **pkts, dp_drop_t *v, uint16_t n, uint16_t *n_punt)
+{
+	struct rte_mbuf *punt[DP_BURST_MAX], *bad[DP_BURST_MAX];
+	dp_drop_t why[DP_BURST_MAX];
+	uint16_t k = 0, p = 0, b = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (v[i] == DP_KEEP) {
+			pkts[k++] = pkts[i];
+		} else if (v[i] == CL_PUNT) {
+			punt[p++] = pkts[i];
+		} else {
+			bad[b] = pkts[i];
+			why[b++] = v[i];
+		}
+	}
+	for (uint16_t i = 0; i < p; i++)
+		pkts[k + i] = punt[i];
+	for (uint16_t i = 0; i < b; i++) {
+		pkts[k + p + i] = bad[i];
+		v[k + p + i] = why[i];
+	}
+	*n_punt = p;
+	return k;
+}
+
+uint16_t
+classify_outside(const struct dp_port *in, struct rte_mbuf **pkts, uint16_t n,
+		 uint16_t *n_punt, dp_drop_t *reason)
+{
+	for (uint16_t i = 0; i < n; i++)
+		reason[i] = classify_out_one(in, pkts[i]);
+	return partition(pkts, reason, n, n_punt);
+}
+
+uint16_t
+classify_inside(const struct dp_port *in, struct rte_mbuf **pkts, uint16_t n,
+		uint16_t *n_punt, dp_drop_t *reason)
+{
+	for (uint16_t i = 0; i < n; i++)
+		reason[i] = classify_in_one(in, pkts[i]);
+	return partition(pkts, reason, n, n_punt);
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DPSEC_CLASSIFY_H
+#define DPSEC_CLASSIFY_H
+
+#include <stdint.h>
+
+#include "dataplane.h"
+
+/*
+ * Both stages reorder pkts[] as [kept][punted][dropped] and return the kept
+ * count; *n_punt gets the punted count and reason[] holds the drop reason of
+ * each dropped packet (at its new index).
+ *
+ * Outside port: kept = ESP or ESP-in-UDP addressed to the port's address,
+ * punted = IKE, ARP, ICMP and other traffic for the gateway.
+ * Inside port: kept = valid IPv4 to be protected, punted = ARP and traffic
+ * for the gateway itself.
+ */
+uint16_t classify_outside(const struct dp_port *in, struct rte_mbuf **pkts, uint16_t n,
+			  uint16_t *n_punt, dp_drop_t *reason);
+uint16_t classify_inside(const struct dp_port *in, struct rte_mbuf **pkts, uint16_t n,
+			 uint16_t *n_punt, dp_drop_t *reason);
+
+#endif

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The dataplane's shared internal types: the context every module hangs off
+ * (struct dp), its ports, and the worker with its per-lcore counters. Module
+ * internals (SAD, SPD, routes) stay opaque behind their own headers.
+ */
+#ifndef DPSEC_DATAPLANE_H
+#define DPSEC_DATAPLANE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include "dpsec/config.h"
+#include "dpsec/counters.h"
+#include "dpsec/dp.h"
+
+#include "crypto_mb.h"
+
+#define DP_BURST_MAX 64
+#define DP_PORTS_MAX 16
+#define DP_WORKERS_MAX 16
+
+_Static_assert(DP_BURST_MAX <= CMB_BURST_MAX, "one crypto burst per packet burst");
+
+/* Marks a packet a stage keeps: any code below DP_DROP__COUNT is a drop. */
+#define DP_KEEP ((dp_drop_t)0xff)
+_Static_assert(DP_DROP__COUNT < DP_KEEP, "DP_KEEP is not a drop code");
+
+struct sad;
+struct spd;
+struct route;
+struct rte_rcu_qsbr;
+struct rte_mempool;
+
+struct dp_port {
+	uint16_t port_id;	/* DPDK port */
+	enum cfg_role role;
+	uint32_t addr;		/* network order */
+	uint16_t mtu;
+	uint32_t iface;		/* index into cfg->interfaces */
+	struct rte_ether_addr mac;
+	uint16_t n_txq;
+};
+
+/* Per-lcore counters; written only by their worker (counters.h). */
+struct dp_lcore_stats {
+	uint64_t drop_pkts[DP_DROP__COUNT];
+	uint64_t cause_octets[DP_GLOBAL__COUNT];
+} __rte_cache_aligned;
+
+struct dp_txbuf {
+	uint16_t n;
+	struct rte_mbuf *m[2 * DP_BURST_MAX];
+};
+
+struct dp_worker {
+	struct dp *dp;
+	uint16_t id;		/* 0..n_workers-1; also the RCU thread id and TX queue */
+	unsigned int lcore;
+	IMB_MGR *mb;
+	struct cmb_ivgen iv;
+	uint16_t ip_id;		/* outer IPv4 identification */
+	uint16_t n_rx;
+	uint16_t rx_port[DP_PORTS_MAX];	/* indices into dp->ports; queue 0 of each */
+	struct dp_lcore_stats stats;
+	struct dp_txbuf tx[DP_PORTS_MAX];
+} __rte_cache_aligned;
+
+struct dp {
+	const struct dpsec_config *cfg;
+	struct rte_mempool *pool;
+	struct dp_port ports[DP_PORTS_MAX];
+	uint16_t n_ports;
+	uint8_t port_index[RTE_MAX_ETHPORTS];	/* DPDK port id -> index into ports */
+	struct sad *sad;
+	struct spd *spd;
+	struct route *route;
+	struct rte_rcu_qsbr *qs;
+	IMB_MGR *mb;			/* control thread's, for key expansion */
+	struct dp_worker *workers[DP_WORKERS_MAX];
+	uint16_t n_workers;
+	uint16_t burst;
+	bool running;
+	bool stop;		/* read by workers with a relaxed atomic load */
+};
+
+/* The egress port a stage chose for a packet it keeps (hash.usr is free after RX). */
+static inline void
+pkt_set_egress(struct rte_mbuf *m, uint16_t port_index)
+{
+	m->hash.usr = port_index;
+}
+
+static inline uint16_t
+pkt_egress(const struct rte_mbuf *m)
+{
+	return (uint16_t)m->hash.usr;
+}
+
+/*
+ * Stable partition after a stage: packets marked DP_KEEP first, in order,
+ * then the dropped ones with their reasons moved alongside. Returns the kept count.
+ */
+static inline uint16_t
+dp_burst_compact(struct rte_mbuf **pkts, dp_drop_t *reason, uint16_t n)
+{
+	struct rte_mbuf *bad[DP_BURST_MAX];
+	dp_drop_t why[DP_BURST_MAX];
+	uint16_t k = 0, b = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (reason[i] == DP_KEEP) {
+			pkts[k++] = pkts[i];
+		} else {
+			bad[b] = pkts[i];
+			why[b++] = reason[i];
+		}
+	}
+	for (uint16_t i = 0; i < b; i++) {
+		pkts[k + i] = bad[i];
+		reason[k + i] = why[i];
+	}
+	return k;
+}
+
+#endif

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Building, starting and tearing down the dataplane (dpsec/dp.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+
+#include "dpsec/secret.h"
+
+#include "dataplane.h"
+#include "port.h"
+#include "route.h"
+#include "sad.h"
+#include "spd.h"
+#include "worker.h"
+
+#define MBUF_CACHE 256
+
+static int
+create_workers(struct dp *dp, char *err, size_t errlen)
+{
+	unsigned int lcore;
+	uint16_t id = 0;
+
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		struct dp_worker *w;
+
+		if (id == DP_WORKERS_MAX)
+			break;
+		w = rte_zmalloc_socket("dp_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+				       (int)rte_lcore_to_socket_id(lcore));
+		if (w == NULL)
+			goto nomem;
+		dp->workers[id] = w;
+		w->dp = dp;
+		w->id = id;
+		w->lcore = lcore;
+		w->mb = cmb_mgr_create();
+		if (w->mb == NULL || cmb_ivgen_init(w->mb, &w->iv) != 0)
+			goto nomem;
+		id++;
+	}
+	dp->n_workers = id;
+	if (id == 0) {
+		snprintf(err, errlen,
+			 "no worker lcore: give EAL at least two lcores (e.g. -l 0-1); the "
+			 "first runs the control thread");
+		return -EINVAL;
+	}
+	return 0;
+nomem:
+	dp->n_workers = id + 1;	/* so dp_destroy frees the partial one */
+	snprintf(err, errlen, "out of memory for worker %u", id);
+	return -ENOMEM;
+}
+
+/* Each port is polled by exactly one worker, so each SA has one writer. */
+static void
+assign_ports(struct dp *dp)
+{
+	for (uint16_t i = 0; i < dp->n_ports; i++) {
+		struct dp_worker *w = dp->workers[i % dp->n_workers];
+
+		w->rx_port[w->n_rx++] = i;
+	}
+}
+
+static int
+create_rcu(struct dp *dp, char *err, size_t errlen)
+{
+	size_t sz = rte_rcu_qsbr_get_memsize(dp->n_workers);
+
+	dp->qs = rte_zmalloc("dp_rcu", sz, RTE_CACHE_LINE_SIZE);
+	if (dp->qs == NULL || rte_rcu_qsbr_init(dp->qs, dp->n_workers) != 0) {
+		snprintf(err, errlen, "cannot set up RCU for %u workers", dp->n_workers);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int
+create_tables(struct dp *dp, char *err, size_t errlen)
+{
+	dp->sad = sad_create(dp->cfg->dp.sa_max, dp->qs);
+	if (dp->sad == NULL) {
+		snprintf(err, errlen, "cannot create the SA database (%u entries): %s",
+			 dp->cfg->dp.sa_max, rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	dp->spd = spd_create(dp->cfg);
+	if (dp->spd == NULL) {
+		snprintf(err, errlen, "cannot create the security policy database");
+		return -ENOMEM;
+	}
+	dp->route = route_create(dp, err, errlen);
+	return dp->route == NULL ? -ENOMEM : 0;
+}
+
+struct dp *
+dp_create(const struct dpsec_config *cfg, char *err, size_t errlen)
+{
+	struct dp *dp = calloc(1, sizeof(*dp));
+
+	if (dp == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	dp->cfg = cfg;
+	dp->burst = cfg->dp.burst;
+	dp->mb = cmb_mgr_create();
+	if (dp->mb == NULL) {
+		snprintf(err, errlen, "cannot initialise libipsec-mb");
+		goto fail;
+	}
+	dp->pool = rte_pktmbuf_pool_create("dpsec_mbufs", cfg->dp.mbufs, MBUF_CACHE, 0,
+					   RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (dp->pool == NULL) {
+		snprintf(err, errlen, "cannot create %u mbufs: %s", cfg->dp.mbufs,
+			 rte_strerror(rte_errno));
+		goto fail;
+	}
+	if (create_workers(dp, err, errlen) != 0 || create_rcu(dp, err, errlen) != 0 ||
+	    port_setup_all(dp, err, errlen) != 0 || create_tables(dp, err, errlen) != 0)
+		goto fail;
+	assign_ports(dp);
+	return dp;
+fail:
+	dp_destroy(dp);
+	return NULL;
+}
+
+int
+dp_start(struct dp *dp, char *err, size_t errlen)
+{
+	int rc = port_start_all(dp, err, errlen);
+
+	if (rc != 0)
+		return rc;
+	dp->stop = false;
+	for (uint16_t i = 0; i < dp->n_workers; i++) {
+		rc = rte_eal_remote_launch(worker_main, dp->workers[i], dp->workers[i]->lcore);
+		if (rc != 0) {
+			snprintf(err, errlen, "cannot launch worker on lcore %u: %s",
+				 dp->workers[i]->lcore, strerror(-rc));
+			dp_stop(dp);
+			return rc;
+		}
+	}
+	dp->running = true;
+	return 0;
+}
+
+void
+dp_stop(struct dp *dp)
+{
+	__atomic_store_n(&dp->stop, true, __ATOMIC_RELAXED);
+	rte_eal_mp_wait_lcore();
+	if (dp->running) {
+		port_stop_all(dp);
+		dp->running = false;
+	}
+}
+
+void
+dp_destroy(struct dp *dp)
+{
+	if (dp == NULL)
+		return;
+	sad_destroy(dp->sad);	/* wipes every key */
+	spd_destroy(dp->spd);
+	route_destroy(dp->route);
+	port_close_all(dp);
+	for (uint16_t i = 0; i < dp->n_workers; i++) {
+		if (dp->workers[i] == NULL)
+			continue;
+		cmb_mgr_free(dp->workers[i]->mb);
+		mem_wipe(&dp->workers[i]->iv, sizeof(dp->workers[i]->iv));
+		rte_free(dp->workers[i]);
+	}
+	rte_free(dp->qs);
+	rte_mempool_free(dp->pool);
+	cmb_mgr_free(dp->mb);
+	free(dp);
+}
+
+void
+dp_housekeeping(struct dp *dp)
+{
+	sad_reclaim(dp->sad);
+}
+
+unsigned int
+dp_worker_count(const struct dp *dp)
+{
+	return dp->n_workers;
+}

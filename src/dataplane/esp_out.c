@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Outbound ESP, tunnel mode, IPv4 (RFC 4303 section 3.3), one burst at a time:
+ *
+ *   1. per packet: crypto map ACL -> policy -> current outbound SA; TTL, size
+ *      against the egress MTU, sequence number (never wraps: section 3.3.3);
+ *      build outer headers from the SA's template around the inner packet,
+ *      IV, padding and trailer; AES-GCM is encrypted right here (one-shot);
+ *   2. CBC/NULL SAs: one CBC encrypt burst, then one HMAC burst;
+ *   3. ESP-in-UDP SAs: UDP checksum over the finished packet.
+ */
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "dataplane.h"
+#include "esp.h"
+#include "sa.h"
+#include "spd.h"
+
+#define ESP_HDR 8
+#define NH_IPV4 4
+
+struct out_pkt {
+	uint8_t *esp;
+	uint8_t *icv;
+	uint8_t tag[DP_ICV_MAX];	/* ESN + HMAC: the ICV is computed aside, then copied */
+};
+
+/* Is there an SA for this packet, and does it fit? */
+static dp_drop_t
+out_select(const struct dp *dp, const struct rte_ipv4_hdr *ip, struct sa_rt **out)
+{
+	uint32_t policy = spd_match_out(dp->spd, ip);
+	struct sa_rt *sa;
+
+	if (policy == CFG_NONE)
+		return DP_DROP_G_Ipv4NoRoute;
+	sa = spd_out_sa(dp->spd, policy);
+	if (sa == NULL)
+		return DP_DROP_OUT_V4_PKT_HIT_IKE_START_SP;
+	*out = sa;
+	if (sa_rt_state(sa) != SA_LIVE)
+		return sa_drop(sa, DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
+	if (ip->time_to_live <= 1)
+		return DP_DROP_G_Ipv4TtlExceeded;
+	return DP_KEEP;
+}
+
+/* Outer IPv4 (and UDP) header from the template; fields that change per packet. */
+static void
+out_headers(struct dp_worker *w, const struct sa_rt *sa, uint8_t *data,
+	    const struct rte_ipv4_hdr *inner, uint32_t outer_len)
+{
+	struct rte_ipv4_hdr *oip = (struct rte_ipv4_hdr *)(data + sizeof(struct rte_ether_hdr));
+
+	memcpy(data, sa->hdr, sa->hdr_len);
+	oip->total_length = rte_cpu_to_be_16((uint16_t)outer_len);
+	oip->packet_id = rte_cpu_to_be_16(w->ip_id++);
+	oip->type_of_service = inner->type_of_service;	/* DSCP and ECN copied (RFC 6040) */
+	oip->fragment_offset = inner->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	oip->hdr_checksum = 0;
+	oip->hdr_checksum = rte_ipv4_cksum(oip);
+	if (sa->flags & SA_F_UDP) {
+		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(oip + 1);
+
+		udp->dgram_len = rte_cpu_to_be_16((uint16_t)(outer_len - sizeof(*oip)));
+		udp->dgram_cksum = 0;
+	}
+}
+
+/* ESP header, IV, padding and trailer around the inner packet already in place. */
+static void
+out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot, uint32_t pad)
+{
+	uint8_t *t = esp + ESP_HDR + sa->iv_len + tot;
+
+	memcpy(esp, &sa->spi_be, 4);
+	esp_put_be32(esp + 4, (uint32_t)sa->seq);
+	if (sa->flags & SA_F_AEAD) {
+		/* RFC 4106 section 3.1: the sequence number is a unique IV per key */
+		esp_put_be32(esp + 8, (uint32_t)(sa->seq >> 32));
+		esp_put_be32(esp + 12, (uint32_t)sa->seq);
+	} else if (sa->iv_len) {
+		memcpy(esp + ESP_HDR, cmb_ivgen_next(w->mb, &w->iv), sa->iv_len);
+	}
+	for (uint32_t j = 0; j < pad; j++)
+		t[j] = (uint8_t)(j + 1);
+	t[pad] = (uint8_t)pad;
+	t[pad + 1] = NH_IPV4;
+}
+
+/*
+ * Step 1 for one packet. On success the packet is fully encapsulated and, for
+ * AES-GCM, encrypted; for CBC/NULL *op is filled for the bursts.
+ */
+static dp_drop_t
+out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct out_pkt *st,
+	  struct cmb_op *op, bool *queued)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
+	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad, ct_len, outer_len, grow, hdr;
+	struct sa_rt *sa = NULL;
+	dp_drop_t why = out_select(w->dp, ip, &sa);
+	uint8_t *data;
+
+	*sap = sa;
+	*queued = false;
+	if (why != DP_KEEP)
+		return why;
+	hdr = ESP_HDR + sa->iv_len;
+	pad = (sa->pad_block - ((tot + 2) & (sa->pad_block - 1u))) & (sa->pad_block - 1u);
+	ct_len = tot + pad + 2;
+	outer_len = sa->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + ct_len + sa->icv_len;
+	if (outer_len > sa->mtu)
+		return sa_drop(sa, (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG))
+					   ? DP_DROP_OUT_CANNOT_FRAG_DF_SET_PKT
+					   : DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
+	if (sa->seq == sa->seq_max)
+		return sa_drop(sa, DP_DROP_OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW);
+	/* drop Ethernet padding of short frames: the IP length is what we protect */
+	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - m->l2_len - tot));
+	grow = sa->hdr_len + hdr - m->l2_len;
+	if (rte_pktmbuf_headroom(m) < grow || rte_pktmbuf_tailroom(m) < pad + 2 + sa->icv_len)
+		return sa_drop(sa, DP_DROP_PKT_BUFFER_UNAVAILABLE);
+
+	sa->seq++;
+	esp_ttl_dec(ip);
+	data = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)grow);
+	rte_pktmbuf_append(m, (uint16_t)(pad + 2 + sa->icv_len));
+	out_headers(w, sa, data, ip, outer_len);
+	st->esp = data + sa->hdr_len;
+	st->icv = st->esp + hdr + ct_len;
+	out_esp(w, sa, st->esp, tot, pad);
+
+	if (sa->flags & SA_F_AEAD) {
+		uint8_t nonce[12], aad[12];
+		uint32_t aad_len = esp_aad(st->esp, sa->seq, sa->flags & SA_F_ESN, aad);
+
+		esp_gcm_nonce(nonce, sa->salt, st->esp + ESP_HDR);
+		cmb_gcm_enc(w->mb, sa->keys, st->esp + hdr, ct_len, nonce, aad, aad_len, st->icv);
+	} else {
+		*op = (struct cmb_op){.buf = st->esp, .k = sa->keys, .iv = st->esp + ESP_HDR,
+				      .cipher_off = hdr, .cipher_len = ct_len,
+				      .hash_len = hdr + ct_len, .tag = st->icv};
+		if (sa->flags & SA_F_ESN) {
+			esp_put_be32(st->icv, (uint32_t)(sa->seq >> 32));
+			op->hash_len += 4;
+			op->tag = st->tag;
+		}
+		*queued = true;
+	}
+	m->l2_len = sizeof(struct rte_ether_hdr);
+	pkt_set_egress(m, sa->tx_port);
+	sa_ctr_add(sa, DP_SA_CTR_pkts, 1);
+	sa_ctr_add(sa, DP_SA_CTR_bytes, tot);
+	return DP_KEEP;
+}
+
+static void
+out_udp_cksum(struct rte_mbuf *m)
+{
+	struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+
+	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
+}
+
+uint16_t
+esp_out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason)
+{
+	struct sa_rt *sa[DP_BURST_MAX];
+	struct out_pkt st[DP_BURST_MAX];
+	struct cmb_op ops[DP_BURST_MAX];
+	uint16_t idx[DP_BURST_MAX];
+	unsigned int nops = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		bool queued;
+
+		reason[i] = out_encap(w, pkts[i], &sa[i], &st[i], &ops[nops], &queued);
+		if (queued)
+			idx[nops++] = i;
+	}
+	if (nops > 0) {
+		cmb_cbc_burst(w->mb, ops, nops, true);
+		cmb_hmac_burst(w->mb, ops, nops);
+		for (unsigned int j = 0; j < nops; j++) {
+			uint16_t i = idx[j];
+
+			if (ops[j].tag != st[i].icv)
+				memcpy(st[i].icv, st[i].tag, sa[i]->icv_len);
+		}
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		if (reason[i] == DP_KEEP && (sa[i]->flags & SA_F_UDP))
+			out_udp_cksum(pkts[i]);
+	}
+	return dp_burst_compact(pkts, reason, n);
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+
+#include "port.h"
+
+void
+port_name_of(const char *device, char *name, size_t len)
+{
+	size_t n = strcspn(device, ",");
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(name, device, n);
+	name[n] = '\0';
+}
+
+static int
+port_configure(struct dp *dp, struct dp_port *p, const char *ifname, char *err, size_t errlen)
+{
+	const struct cfg_dataplane *c = &dp->cfg->dp;
+	struct rte_eth_conf conf = {0};
+	struct rte_eth_dev_info info;
+	int rc;
+
+	rc = rte_eth_dev_info_get(p->port_id, &info);
+	if (rc != 0)
+		goto fail;
+	if (info.max_tx_queues < dp->n_workers) {
+		snprintf(err, errlen,
+			 "interface %s: device offers %u TX queues, %u workers need one each",
+			 ifname, info.max_tx_queues, dp->n_workers);
+		return -EINVAL;
+	}
+	p->n_txq = dp->n_workers;
+	rc = rte_eth_dev_configure(p->port_id, 1, p->n_txq, &conf);
+	if (rc == 0)
+		rc = rte_eth_rx_queue_setup(p->port_id, 0, c->rx_desc,
+					    (unsigned int)rte_eth_dev_socket_id(p->port_id), NULL,
+					    dp->pool);
+	for (uint16_t q = 0; rc == 0 && q < p->n_txq; q++)
+		rc = rte_eth_tx_queue_setup(p->port_id, q, c->tx_desc,
+					    (unsigned int)rte_eth_dev_socket_id(p->port_id), NULL);
+	if (rc == 0)
+		rc = rte_eth_macaddr_get(p->port_id, &p->mac);
+	if (rc == 0)
+		return 0;
+fail:
+	snprintf(err, errlen, "interface %s: cannot configure its port: %s", ifname,
+		 rte_strerror(-rc));
+	return rc;
+}
+
+int
+port_setup_all(struct dp *dp, char *err, size_t errlen)
+{
+	const struct dpsec_config *cfg = dp->cfg;
+
+	memset(dp->port_index, 0xff, sizeof(dp->port_index));
+	for (uint32_t i = 0; i < cfg->n_interfaces; i++) {
+		const struct cfg_interface *ifc = &cfg->interfaces[i];
+		struct dp_port *p = &dp->ports[i];
+		char name[RTE_ETH_NAME_MAX_LEN];
+		int rc;
+
+		port_name_of(ifc->device, name, sizeof(name));
+		if (rte_eth_dev_get_port_by_name(name, &p->port_id) != 0) {
+			snprintf(err, errlen,
+				 "%s:%u:%u: interface %s: no DPDK port named '%s' (is the device "
+				 "string right, and its driver available?)",
+				 cfg->path ? cfg->path : "config", ifc->pos.line, ifc->pos.col,
+				 ifc->name, name);
+			return -ENODEV;
+		}
+		p->role = ifc->role;
+		p->addr = ifc->addr;
+		p->mtu = ifc->mtu;
+		p->iface = i;
+		dp->port_index[p->port_id] = (uint8_t)i;
+		dp->n_ports++;
+		rc = port_configure(dp, p, ifc->name, err, errlen);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+port_start_all(struct dp *dp, char *err, size_t errlen)
+{
+	for (uint16_t i = 0; i < dp->n_ports; i++) {
+		int rc = rte_eth_dev_start(dp->ports[i].port_id);
+
+		if (rc != 0) {
+			snprintf(err, errlen, "interface %s: cannot start: %s",
+				 dp->cfg->interfaces[dp->ports[i].iface].name, rte_strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void
+port_stop_all(struct dp *dp)
+{
+	for (uint16_t i = 0; i < dp->n_ports; i++)
+		rte_eth_dev_stop(dp->ports[i].port_id);
+}
+
+void
+port_close_all(struct dp *dp)
+{
+	for (uint16_t i = 0; i < dp->n_ports; i++)
+		rte_eth_dev_close(dp->ports[i].port_id);
+}

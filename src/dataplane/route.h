@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Where decrypted packets go, and which MAC address a next hop has:
+ * an rte_lpm over the inside interfaces' connected prefixes and the static
+ * routes, and per-port static neighbor tables (with the interface's
+ * next_hop_mac as the fallback). Built once from the config; read-only after.
+ */
+#ifndef DPSEC_ROUTE_H
+#define DPSEC_ROUTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#include "dpsec/drops.h"
+
+struct dp;
+struct route;
+
+struct route *route_create(const struct dp *dp, char *err, size_t errlen);
+void route_destroy(struct route *rt);
+
+/* MAC of ip on the port's link: a static neighbor, else next_hop_mac, else NULL. */
+const struct rte_ether_addr *route_neighbor(const struct route *rt, uint16_t port, uint32_t ip_be);
+
+/*
+ * Inside egress for dst: the port index and next-hop MAC. Returns DP_KEEP,
+ * or DP_DROP_G_Ipv4NoRoute / DP_DROP_G_Ipv4NoAdj.
+ */
+dp_drop_t route_inside(const struct route *rt, uint32_t dst_be, uint16_t *port,
+		       const struct rte_ether_addr **mac);
+
+#endif

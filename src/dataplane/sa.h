@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * An SA as the fast path sees it: struct sa_rt, cache-aligned, holding only
+ * what a packet needs. Names, keys as configured, lifetimes and list links
+ * stay in the control thread's struct sa (sad.c).
+ *
+ * Ownership: the control thread creates an sa_rt, publishes it, marks it
+ * SA_DYING and frees it after an RCU grace period. Everything else in it
+ * (sequence number, replay window, counters) is written by exactly one worker,
+ * the one polling the port its traffic arrives on (inbound) or the one
+ * polling the inside ports (outbound; see docs/ARCHITECTURE.md, "Threads").
+ */
+#ifndef DPSEC_DP_SA_H
+#define DPSEC_DP_SA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "dpsec/counters.h"
+#include "replay.h"
+
+struct cmb_keys;
+
+#define SA_F_INBOUND 0x01
+#define SA_F_ESN 0x02
+#define SA_F_UDP 0x04	/* ESP-in-UDP (RFC 3948) */
+#define SA_F_AEAD 0x08
+
+enum sa_state {
+	SA_LIVE,
+	SA_DYING,	/* unpublished; packets still holding it are dropped as invalid SA */
+};
+
+/* Ethernet + IPv4 + UDP: the outbound header template. */
+#define SA_HDR_MAX 48
+
+struct sa_rt {
+	/* Cache line 0: read for every packet, written only by the control thread. */
+	uint32_t spi_be;
+	uint8_t state;		/* enum sa_state; relaxed atomic */
+	uint8_t flags;		/* SA_F_* */
+	uint8_t iv_len;
+	uint8_t icv_len;
+	uint8_t pad_block;	/* ESP padding alignment (4 or 16) */
+	uint8_t hdr_len;	/* outbound: template bytes in hdr[] */
+	uint16_t tx_port;	/* outbound: egress port */
+	uint32_t salt;		/* GCM: nonce salt, in wire order */
+	uint32_t policy;	/* index of the crypto map entry in the SPD */
+	uint16_t mtu;		/* outbound: IP MTU of the egress interface */
+	uint16_t owner;		/* worker that writes the state below */
+	const struct cmb_keys *keys;
+	uint64_t seq;		/* outbound: last sequence number sent */
+	uint64_t seq_max;	/* outbound: last usable number (2^32-1, or 2^64-1 with ESN) */
+	uint32_t conn_id;
+	uint32_t replay_blocks;
+
+	/* Cache line 1-2: counters, written per packet by the owner. */
+	struct dp_sa_counters ctr __rte_cache_aligned;
+
+	/* Outbound header template; inbound replay state. */
+	uint8_t hdr[SA_HDR_MAX] __rte_cache_aligned;
+	struct replay replay;
+
+	/* Inbound replay bitmap: replay_blocks 64-bit blocks. */
+	uint64_t replay_bmp[] __rte_cache_aligned;
+};
+
+_Static_assert(offsetof(struct sa_rt, ctr) == RTE_CACHE_LINE_SIZE,
+	       "per-packet read fields fit one cache line");
+_Static_assert(sizeof(struct dp_sa_counters) <= 2 * RTE_CACHE_LINE_SIZE,
+	       "SA counters span at most two cache lines");
+
+static inline enum sa_state
+sa_rt_state(const struct sa_rt *sa)
+{
+	return (enum sa_state)__atomic_load_n(&sa->state, __ATOMIC_RELAXED);
+}
+
+/* Bump an SA counter; only the owner worker calls this. */
+static inline void
+sa_ctr_add(struct sa_rt *sa, enum dp_sa_ctr c, uint64_t v)
+{
+	ctr_add(&sa->ctr.v[c], v);
+}
+
+/* A drop decided with the SA at hand also moves the SA's counter for it, if any. */
+static inline dp_drop_t
+sa_drop(struct sa_rt *sa, dp_drop_t why)
+{
+	if (dp_drop_sa_ctr[why] < DP_SA_CTR__COUNT)
+		sa_ctr_add(sa, (enum dp_sa_ctr)dp_drop_sa_ctr[why], 1);
+	return why;
+}
+
+#endif

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The SA-install API (dpsec/dp.h): the one way SAs enter and leave the fast
+ * path. Control thread only.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "dataplane.h"
+#include "sa.h"
+#include "sa_build.h"
+#include "sad.h"
+#include "spd.h"
+
+static void
+sa_fill(struct sa *sa, const struct dp_sa_params *p, uint32_t policy, uint32_t conn_id)
+{
+	sa->dir = p->dir;
+	sa->spi = p->spi;
+	sa->map = p->map;
+	sa->entry = p->entry;
+	sa->policy = policy;
+	sa->cipher = p->cipher;
+	sa->auth = p->auth;
+	sa->esn = p->esn;
+	sa->udp_encap = p->udp_encap;
+	sa->local_port = p->local_port;
+	sa->peer_port = p->peer_port;
+	sa->local = p->local;
+	sa->peer = p->peer;
+	sa->replay_window = p->dir == CFG_DIR_IN ? p->replay_window : 0;
+	sa->manual = p->manual;
+	sa->conn_id = conn_id;
+}
+
+int
+dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id)
+{
+	uint32_t policy = spd_policy_of(dp->spd, p->map, p->entry);
+	uint32_t id;
+	struct sa *sa;
+	int rc;
+
+	if (policy == CFG_NONE)
+		return -ENOENT;	/* the crypto map is not applied to an interface */
+	if (p->spi < 256)
+		return -EINVAL;	/* RFC 4303 section 2.1: 0 local, 1-255 reserved */
+	sa = calloc(1, sizeof(*sa));
+	if (sa == NULL)
+		return -ENOMEM;
+	id = sad_next_conn_id(dp->sad);
+	sa->rt = sa_rt_build(dp, p, policy, id, &rc);
+	if (sa->rt == NULL)
+		goto fail;
+	sa_fill(sa, p, policy, id);
+	rc = sad_add(dp->sad, sa);
+	if (rc != 0)
+		goto fail;
+	if (p->dir == CFG_DIR_OUT)
+		spd_set_out_sa(dp->spd, policy, sa->rt);
+	*conn_id = id;
+	return 0;
+fail:
+	sa_rt_free(sa->rt);
+	free(sa);
+	return rc;
+}
+
+/* The newest other live outbound SA of the policy takes over, if there is one. */
+static struct sa_rt *
+successor(const struct dp *dp, const struct sa *gone)
+{
+	struct sa_rt *next = NULL;
+	const struct sa *sa;
+
+	TAILQ_FOREACH(sa, sad_live(dp->sad), link) {
+		if (sa != gone && sa->dir == CFG_DIR_OUT && sa->policy == gone->policy)
+			next = sa->rt;
+	}
+	return next;
+}
+
+int
+dp_sa_del(struct dp *dp, uint32_t conn_id)
+{
+	struct sa *sa = sad_find_conn(dp->sad, conn_id);
+
+	if (sa == NULL)
+		return -ENOENT;
+	if (sa->dir == CFG_DIR_OUT && spd_out_sa(dp->spd, sa->policy) == sa->rt)
+		spd_set_out_sa(dp->spd, sa->policy, successor(dp, sa));
+	sad_remove(dp->sad, sa);
+	return 0;
+}
+
+unsigned int
+dp_sa_del_all(struct dp *dp)
+{
+	unsigned int n = 0;
+	const struct sa *sa;
+
+	while ((sa = TAILQ_FIRST(sad_live(dp->sad))) != NULL) {
+		dp_sa_del(dp, sa->conn_id);
+		n++;
+	}
+	return n;
+}
+
+size_t
+dp_sa_count(const struct dp *dp)
+{
+	return sad_count(dp->sad);
+}
+
+size_t
+dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
+{
+	const struct sa *sa;
+	size_t n = 0;
+
+	TAILQ_FOREACH(sa, sad_live(dp->sad), link) {
+		struct view_sa *v = &out[n];
+
+		if (n == max)
+			break;
+		*v = (struct view_sa){
+			.map = sa->map, .entry = sa->entry, .dir = sa->dir, .spi = sa->spi,
+			.cipher = sa->cipher, .auth = sa->auth, .mode = CFG_MODE_TUNNEL,
+			.esn = sa->esn, .udp_encap = sa->udp_encap, .local_port = sa->local_port,
+			.peer_port = sa->peer_port, .manual = sa->manual, .conn_id = sa->conn_id,
+			.replay_window = sa->replay_window, .status = VIEW_SA_ACTIVE};
+		for (int c = 0; c < DP_SA_CTR__COUNT; c++)
+			v->ctr.v[c] = ctr_read(&sa->rt->ctr.v[c]);
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <netinet/in.h>
+
+#include <rte_byteorder.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_lcore.h>
+#include <rte_rcu_qsbr.h>
+
+#include "sa.h"
+#include "sad.h"
+#include "sa_build.h"
+
+struct sad {
+	struct rte_hash *h;
+	struct rte_rcu_qsbr *qs;
+	struct sa_list live;
+	struct sa_list dying;
+	size_t n_live;
+	uint32_t next_conn_id;
+};
+
+static void
+sa_key_of(const struct sa *sa, struct sad_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->spi_be = rte_cpu_to_be_32(sa->spi);
+	k->dst_be = sa->local;
+	k->proto = IPPROTO_ESP;
+}
+
+struct sad *
+sad_create(uint32_t capacity, struct rte_rcu_qsbr *qs)
+{
+	static unsigned int instance;
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters hp = {
+		.entries = capacity,
+		.key_len = sizeof(struct sad_key),
+		.hash_func = rte_hash_crc,
+		.socket_id = (int)rte_socket_id(),
+		/* workers read while the control thread writes, without locks */
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+	};
+	struct sad *sad = calloc(1, sizeof(*sad));
+
+	if (sad == NULL)
+		return NULL;
+	snprintf(name, sizeof(name), "dpsec_sad%u", instance++);
+	hp.name = name;
+	sad->h = rte_hash_create(&hp);
+	if (sad->h == NULL) {
+		free(sad);
+		return NULL;
+	}
+	sad->qs = qs;
+	TAILQ_INIT(&sad->live);
+	TAILQ_INIT(&sad->dying);
+	sad->next_conn_id = 2001;	/* IOS-like connection ids */
+	return sad;
+}
+
+static void
+sa_free(struct sad *sad, struct sa *sa)
+{
+	if (sa->key_pos >= 0)
+		rte_hash_free_key_with_position(sad->h, sa->key_pos);
+	sa_rt_free(sa->rt);
+	free(sa);
+}
+
+void
+sad_destroy(struct sad *sad)
+{
+	struct sa *sa;
+
+	if (sad == NULL)
+		return;
+	while ((sa = TAILQ_FIRST(&sad->live)) != NULL) {
+		TAILQ_REMOVE(&sad->live, sa, link);
+		sa->key_pos = -1;	/* the whole table goes below */
+		sa_free(sad, sa);
+	}
+	while ((sa = TAILQ_FIRST(&sad->dying)) != NULL) {
+		TAILQ_REMOVE(&sad->dying, sa, link);
+		sa->key_pos = -1;
+		sa_free(sad, sa);
+	}
+	rte_hash_free(sad->h);
+	free(sad);
+}
+
+int
+sad_add(struct sad *sad, struct sa *sa)
+{
+	sa->key_pos = -1;
+	if (sa->dir == CFG_DIR_IN) {
+		struct sad_key k;
+		int rc;
+
+		sa_key_of(sa, &k);
+		if (rte_hash_lookup(sad->h, &k) >= 0)
+			return -EEXIST;
+		rc = rte_hash_add_key_data(sad->h, &k, sa->rt);
+		if (rc < 0)
+			return rc;
+	}
+	TAILQ_INSERT_TAIL(&sad->live, sa, link);
+	sad->n_live++;
+	return 0;
+}
+
+void
+sad_remove(struct sad *sad, struct sa *sa)
+{
+	/* Packets that already hold the SA see it dying and count it invalid. */
+	__atomic_store_n(&sa->rt->state, SA_DYING, __ATOMIC_RELEASE);
+	if (sa->dir == CFG_DIR_IN) {
+		struct sad_key k;
+
+		sa_key_of(sa, &k);
+		sa->key_pos = rte_hash_del_key(sad->h, &k);
+	}
+	TAILQ_REMOVE(&sad->live, sa, link);
+	sad->n_live--;
+	sa->rcu_token = rte_rcu_qsbr_start(sad->qs);
+	TAILQ_INSERT_TAIL(&sad->dying, sa, link);
+}
+
+unsigned int
+sad_reclaim(struct sad *sad)
+{
+	struct sa *sa;
+	unsigned int n = 0;
+
+	/* Tokens grow in queue order: stop at the first grace period still open. */
+	while ((sa = TAILQ_FIRST(&sad->dying)) != NULL) {
+		if (rte_rcu_qsbr_check(sad->qs, sa->rcu_token, false) != 1)
+			break;
+		TAILQ_REMOVE(&sad->dying, sa, link);
+		sa_free(sad, sa);
+		n++;
+	}
+	return n;
+}
+
+struct sa *
+sad_find_conn(const struct sad *sad, uint32_t conn_id)
+{
+	struct sa *sa;
+
+	TAILQ_FOREACH(sa, &sad->live, link) {
+		if (sa->conn_id == conn_id)
+			return sa;
+	}
+	return NULL;
+}
+
+const struct sa_list *
+sad_live(const struct sad *sad)
+{
+	return &sad->live;
+}
+
+size_t
+sad_count(const struct sad *sad)
+{
+	return sad->n_live;
+}
+
+uint32_t
+sad_next_conn_id(struct sad *sad)
+{
+	return sad->next_conn_id++;
+}
+
+void
+sad_lookup_bulk(const struct sad *sad, const struct sad_key **keys, unsigned int n,
+		struct sa_rt **out)
+{
+	uint64_t hits = 0;
+
+	rte_hash_lookup_bulk_data(sad->h, (const void **)keys, n, &hits, (void **)out);
+	for (unsigned int i = 0; i < n; i++) {
+		if (!(hits & (1ull << i)))
+			out[i] = NULL;
+	}
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * SA database: every SA the dataplane knows, in install order, and the
+ * inbound lookup by (SPI, destination, protocol) in a DPDK rte_hash in
+ * lock-free reader/writer mode. Only the control thread writes; workers read
+ * without locks. A deleted SA is marked dying, unpublished, and freed after
+ * an RCU (QSBR) grace period, so a worker that still holds it is safe.
+ */
+#ifndef DPSEC_SAD_H
+#define DPSEC_SAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "dpsec/config.h"
+#include "dpsec/xform.h"
+
+struct rte_rcu_qsbr;
+struct sa_rt;
+
+/* Inbound lookup key; zero the padding (it is hashed). */
+struct sad_key {
+	uint32_t spi_be;
+	uint32_t dst_be;
+	uint8_t proto;
+	uint8_t pad[3];
+};
+
+/* The control thread's view of one SA. */
+struct sa {
+	TAILQ_ENTRY(sa) link;
+	struct sa_rt *rt;
+	enum cfg_dir dir;
+	uint32_t spi;
+	uint32_t map, entry;
+	uint32_t policy;
+	enum dp_cipher cipher;
+	enum dp_auth auth;
+	bool esn;
+	bool udp_encap;
+	uint16_t local_port, peer_port;
+	uint32_t local, peer;
+	uint32_t replay_window;
+	bool manual;
+	uint32_t conn_id;
+	int32_t key_pos;	/* inbound: position in the hash, freed after the grace period */
+	uint64_t rcu_token;	/* when dying: the grace period to wait for */
+};
+
+TAILQ_HEAD(sa_list, sa);
+
+struct sad;
+
+struct sad *sad_create(uint32_t capacity, struct rte_rcu_qsbr *qs);
+/* Frees every SA immediately: workers must be stopped. Accepts NULL. */
+void sad_destroy(struct sad *sad);
+
+/* Takes ownership of sa (and sa->rt). Inbound SAs are published for lookup. */
+int sad_add(struct sad *sad, struct sa *sa);
+/* Unpublish and queue for freeing after the grace period. */
+void sad_remove(struct sad *sad, struct sa *sa);
+/* Free what no worker can still see; returns how many SAs were freed. */
+unsigned int sad_reclaim(struct sad *sad);
+
+struct sa *sad_find_conn(const struct sad *sad, uint32_t conn_id);
+const struct sa_list *sad_live(const struct sad *sad);
+size_t sad_count(const struct sad *sad);
+uint32_t sad_next_conn_id(struct sad *sad);
+
+/* Fast path: one lookup per packet of the burst; out[i] is NULL on a miss. */
+void sad_lookup_bulk(const struct sad *sad, const struct sad_key **keys, unsigned int n,
+		     struct sa_rt **out);
+
+#endif

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdlib.h>
+
+#include "spd.h"
+
+static uint32_t
+count_rules(const struct dpsec_config *cfg, uint32_t *n_pol)
+{
+	uint32_t n = 0;
+
+	*n_pol = 0;
+	for (uint32_t m = 0; m < cfg->n_crypto_maps; m++) {
+		const struct cfg_crypto_map *map = &cfg->crypto_maps[m];
+
+		if (map->iface == CFG_NONE)
+			continue;
+		for (uint32_t e = 0; e < map->n_entries; e++) {
+			n += map->entries[e].n_match;
+			(*n_pol)++;
+		}
+	}
+	return n;
+}
+
+static void
+compile_rule(struct spd_rule *r, const struct cfg_acl *a, uint32_t policy)
+{
+	r->src = a->src.addr;
+	r->smask = ip4_mask_be(a->src.len);
+	r->dst = a->dst.addr;
+	r->dmask = ip4_mask_be(a->dst.len);
+	r->proto = a->proto;
+	r->sport_lo = a->sport[0];
+	r->sport_hi = a->sport[1];
+	r->dport_lo = a->dport[0];
+	r->dport_hi = a->dport[1];
+	r->ports = !(a->sport[0] == 0 && a->sport[1] == 65535 && a->dport[0] == 0 &&
+		     a->dport[1] == 65535);
+	r->policy = policy;
+}
+
+struct spd *
+spd_create(const struct dpsec_config *cfg)
+{
+	uint32_t n_pol, n_rules = count_rules(cfg, &n_pol), p = 0, k = 0;
+	struct spd *spd = calloc(1, sizeof(*spd));
+
+	if (spd == NULL)
+		return NULL;
+	spd->rules = calloc(n_rules ? n_rules : 1, sizeof(*spd->rules));
+	spd->pol = calloc(n_pol ? n_pol : 1, sizeof(*spd->pol));
+	if (spd->rules == NULL || spd->pol == NULL) {
+		spd_destroy(spd);
+		return NULL;
+	}
+	for (uint32_t m = 0; m < cfg->n_crypto_maps; m++) {
+		const struct cfg_crypto_map *map = &cfg->crypto_maps[m];
+
+		if (map->iface == CFG_NONE)
+			continue;
+		for (uint32_t e = 0; e < map->n_entries; e++, p++) {
+			const struct cfg_map_entry *ent = &map->entries[e];
+
+			spd->pol[p] = (struct spd_policy){
+				.map = m, .entry = e, .first_rule = k, .n_rules = ent->n_match};
+			for (uint32_t i = 0; i < ent->n_match; i++)
+				compile_rule(&spd->rules[k++], &ent->match[i], p);
+		}
+	}
+	spd->n_rules = n_rules;
+	spd->n_pol = n_pol;
+	return spd;
+}
+
+void
+spd_destroy(struct spd *spd)
+{
+	if (spd == NULL)
+		return;
+	free(spd->rules);
+	free(spd->pol);
+	free(spd);
+}
+
+uint32_t
+spd_policy_of(const struct spd *spd, uint32_t map, uint32_t entry)
+{
+	for (uint32_t i = 0; i < spd->n_pol; i++) {
+		if (spd->pol[i].map == map && spd->pol[i].entry == entry)
+			return i;
+	}
+	return CFG_NONE;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Security policy database: one policy per crypto map entry applied to an
+ * outside interface, each with its permit lines (the crypto map ACL).
+ * Outbound, the first matching line (maps in config order, entries by
+ * sequence number, lines in order) picks the policy, whose current outbound
+ * SA the control thread publishes. Inbound, a decrypted packet must match the
+ * mirror of one of its SA's policy lines (RFC 4301 section 5.2, step 4).
+ *
+ * Lines are matched linearly: crypto maps on a site-to-site gateway hold a
+ * handful of lines. A large SPD would move to rte_acl behind the same API.
+ */
+#ifndef DPSEC_SPD_H
+#define DPSEC_SPD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ip.h>
+
+#include "dpsec/config.h"
+
+struct sa_rt;
+
+struct spd_rule {
+	uint32_t src, smask;	/* network order */
+	uint32_t dst, dmask;
+	uint16_t sport_lo, sport_hi;
+	uint16_t dport_lo, dport_hi;
+	uint8_t proto;		/* 0 = any */
+	bool ports;		/* the line constrains ports */
+	uint32_t policy;
+};
+
+struct spd_policy {
+	uint32_t map, entry;
+	uint32_t first_rule, n_rules;
+	struct sa_rt *out_sa;	/* published by the control thread */
+};
+
+struct spd {
+	struct spd_rule *rules;
+	uint32_t n_rules;
+	struct spd_policy *pol;
+	uint32_t n_pol;
+};
+
+struct spd *spd_create(const struct dpsec_config *cfg);
+void spd_destroy(struct spd *spd);
+/* Policy index of a crypto map entry, or CFG_NONE if the map is not applied. */
+uint32_t spd_policy_of(const struct spd *spd, uint32_t map, uint32_t entry);
+
+static inline struct sa_rt *
+spd_out_sa(const struct spd *spd, uint32_t policy)
+{
+	return __atomic_load_n(&spd->pol[policy].out_sa, __ATOMIC_ACQUIRE);
+}
+
+static inline void
+spd_set_out_sa(struct spd *spd, uint32_t policy, struct sa_rt *sa)
+{
+	__atomic_store_n(&spd->pol[policy].out_sa, sa, __ATOMIC_RELEASE);
+}
+
+/* TCP/UDP ports of a validated IPv4 packet; false for other protocols and later fragments. */
+static inline bool
+spd_l4_ports(const struct rte_ipv4_hdr *ip, uint16_t *sport, uint16_t *dport)
+{
+	uint32_t hl = (ip->version_ihl & 0xf) * 4u;
+	const uint8_t *l4 = (const uint8_t *)ip + hl;
+
+	if ((ip->next_proto_id != IPPROTO_TCP && ip->next_proto_id != IPPROTO_UDP) ||
+	    (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK)) != 0 ||
+	    rte_be_to_cpu_16(ip->total_length) < hl + 4)
+		return false;
+	*sport = (uint16_t)(l4[0] << 8 | l4[1]);
+	*dport = (uint16_t)(l4[2] << 8 | l4[3]);
+	return true;
+}
+
+static inline bool
+spd_rule_ports(const struct spd_rule *r, bool have, uint16_t sp, uint16_t dp)
+{
+	return !r->ports || (have && sp >= r->sport_lo && sp <= r->sport_hi &&
+			     dp >= r->dport_lo && dp <= r->dport_hi);
+}
+
+/* Outbound: the policy for a packet from the protected side, or CFG_NONE. */
+static inline uint32_t
+spd_match_out(const struct spd *spd, const struct rte_ipv4_hdr *ip)
+{
+	uint16_t sp = 0, dp = 0;
+	bool have = spd_l4_ports(ip, &sp, &dp);
+
+	for (uint32_t i = 0; i < spd->n_rules; i++) {
+		const struct spd_rule *r = &spd->rules[i];
+
+		if ((ip->src_addr & r->smask) == r->src && (ip->dst_addr & r->dmask) == r->dst &&
+		    (r->proto == 0 || r->proto == ip->next_proto_id) &&
+		    spd_rule_ports(r, have, sp, dp))
+			return r->policy;
+	}
+	return CFG_NONE;
+}
+
+/* Inbound: does a decrypted packet fit the mirror of one of the policy's lines? */
+static inline bool
+spd_check_in(const struct spd *spd, uint32_t policy, const struct rte_ipv4_hdr *ip)
+{
+	const struct spd_policy *p = &spd->pol[policy];
+	uint16_t sp = 0, dp = 0;
+	bool have = spd_l4_ports(ip, &sp, &dp);
+
+	for (uint32_t i = p->first_rule; i < p->first_rule + p->n_rules; i++) {
+		const struct spd_rule *r = &spd->rules[i];
+
+		if ((ip->src_addr & r->dmask) == r->dst && (ip->dst_addr & r->smask) == r->src &&
+		    (r->proto == 0 || r->proto == ip->next_proto_id) &&
+		    spd_rule_ports(r, have, dp, sp))
+			return true;
+	}
+	return false;
+}
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Reading the workers' counters and the ports' statistics (control thread). */
+#include <string.h>
+
+#include <rte_ethdev.h>
+
+#include "dataplane.h"
+
+void
+dp_drop_stats(const struct dp *dp, struct dp_drop_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (uint16_t w = 0; w < dp->n_workers; w++) {
+		const struct dp_lcore_stats *s = &dp->workers[w]->stats;
+
+		for (int c = 0; c < DP_DROP__COUNT; c++) {
+			uint64_t v = ctr_read(&s->drop_pkts[c]);
+
+			if (dp_drop_is_ipsec((dp_drop_t)c))
+				out->ipsec[c] += v;
+			out->global_pkts[dp_drop_cause((dp_drop_t)c)] += v;
+		}
+		for (int g = 0; g < DP_GLOBAL__COUNT; g++)
+			out->global_octets[g] += ctr_read(&s->cause_octets[g]);
+	}
+}
+
+size_t
+dp_port_list(const struct dp *dp, struct view_port *out, size_t max)
+{
+	size_t n = 0;
+
+	for (uint16_t i = 0; i < dp->n_ports && n < max; i++, n++) {
+		const struct dp_port *p = &dp->ports[i];
+		struct view_port *v = &out[n];
+		struct rte_eth_stats st;
+		struct rte_eth_link link;
+
+		memset(v, 0, sizeof(*v));
+		snprintf(v->name, sizeof(v->name), "%s", dp->cfg->interfaces[p->iface].name);
+		memcpy(v->mac, p->mac.addr_bytes, sizeof(v->mac));
+		if (rte_eth_link_get_nowait(p->port_id, &link) == 0)
+			v->link_up = link.link_status == RTE_ETH_LINK_UP;
+		if (rte_eth_stats_get(p->port_id, &st) == 0) {
+			v->ipackets = st.ipackets;
+			v->ibytes = st.ibytes;
+			v->opackets = st.opackets;
+			v->obytes = st.obytes;
+			v->imissed = st.imissed;
+			v->ierrors = st.ierrors;
+			v->oerrors = st.oerrors;
+			v->rx_nombuf = st.rx_nombuf;
+		}
+	}
+	return n;
+}

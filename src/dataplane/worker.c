@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker lcore: run to completion, one burst at a time, for each of its
+ * ports: receive, classify, ESP in or out, queue for transmit; then transmit
+ * and report a quiescent state to RCU. It never blocks, never logs and never
+ * allocates; the only place it frees and counts dropped packets is
+ * worker_drop(), so every drop has exactly one reason.
+ */
+#include <rte_ethdev.h>
+#include <rte_rcu_qsbr.h>
+
+#include "classify.h"
+#include "esp.h"
+#include "worker.h"
+
+void
+worker_drop(struct dp_worker *w, struct rte_mbuf **pkts, const dp_drop_t *reason, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		dp_drop_t code = reason[i];
+
+		ctr_add(&w->stats.drop_pkts[code], 1);
+		ctr_add(&w->stats.cause_octets[dp_drop_cause(code)], pkts[i]->pkt_len);
+	}
+	if (n > 0)
+		rte_pktmbuf_free_bulk(pkts, n);
+}
+
+/* Packets for the control plane; with none attached yet they are counted as unhandled. */
+static void
+worker_punt(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	dp_drop_t reason[DP_BURST_MAX];
+
+	for (uint16_t i = 0; i < n; i++)
+		reason[i] = DP_DROP_G_PuntUnhandled;
+	worker_drop(w, pkts, reason, n);
+}
+
+static void
+tx_flush_port(struct dp_worker *w, uint16_t pi)
+{
+	struct dp_txbuf *tb = &w->tx[pi];
+	uint16_t sent;
+
+	if (tb->n == 0)
+		return;
+	sent = rte_eth_tx_burst(w->dp->ports[pi].port_id, w->id, tb->m, tb->n);
+	if (sent < tb->n) {
+		dp_drop_t reason[2 * DP_BURST_MAX];
+
+		for (uint16_t i = sent; i < tb->n; i++)
+			reason[i - sent] = DP_DROP_G_TailDrop;
+		worker_drop(w, tb->m + sent, reason, tb->n - sent);
+	}
+	tb->n = 0;
+}
+
+static inline void
+tx_enqueue(struct dp_worker *w, uint16_t pi, struct rte_mbuf *m)
+{
+	struct dp_txbuf *tb = &w->tx[pi];
+
+	if (tb->n == RTE_DIM(tb->m))
+		tx_flush_port(w, pi);
+	tb->m[tb->n++] = m;
+}
+
+void
+worker_flush(struct dp_worker *w)
+{
+	for (uint16_t pi = 0; pi < w->dp->n_ports; pi++)
+		tx_flush_port(w, pi);
+}
+
+void
+worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct dp_port *port = &w->dp->ports[pi];
+	bool outside = port->role == CFG_ROLE_OUTSIDE;
+	dp_drop_t reason[DP_BURST_MAX];
+	uint16_t k, np, good;
+
+	k = outside ? classify_outside(port, pkts, n, &np, reason)
+		    : classify_inside(port, pkts, n, &np, reason);
+	worker_punt(w, pkts + k, np);
+	worker_drop(w, pkts + k + np, reason + k + np, n - k - np);
+	if (k == 0)
+		return;
+	good = outside ? esp_in_burst(w, pkts, k, reason) : esp_out_burst(w, pkts, k, reason);
+	worker_drop(w, pkts + good, reason + good, k - good);
+	for (uint16_t i = 0; i < good; i++)
+		tx_enqueue(w, pkt_egress(pkts[i]), pkts[i]);
+}
+
+int
+worker_main(void *arg)
+{
+	struct dp_worker *w = arg;
+	struct dp *dp = w->dp;
+	struct rte_mbuf *pkts[DP_BURST_MAX];
+
+	rte_rcu_qsbr_thread_register(dp->qs, w->id);
+	rte_rcu_qsbr_thread_online(dp->qs, w->id);
+	while (!__atomic_load_n(&dp->stop, __ATOMIC_RELAXED)) {
+		for (uint16_t r = 0; r < w->n_rx; r++) {
+			uint16_t pi = w->rx_port[r];
+			uint16_t n = rte_eth_rx_burst(dp->ports[pi].port_id, 0, pkts, dp->burst);
+
+			if (n > 0)
+				worker_process(w, pi, pkts, n);
+		}
+		worker_flush(w);
+		rte_rcu_qsbr_quiescent(dp->qs, w->id);
+	}
+	rte_rcu_qsbr_thread_offline(dp->qs, w->id);
+	rte_rcu_qsbr_thread_unregister(dp->qs, w->id);
+	return 0;
+}

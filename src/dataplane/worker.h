@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DPSEC_WORKER_H
+#define DPSEC_WORKER_H
+
+#include "dataplane.h"
+
+/* lcore entry point: poll this worker's ports until dp->stop. */
+int worker_main(void *arg);
+
+/* Count and free dropped packets (exported for the unit tests and the benchmark). */
+void worker_drop(struct dp_worker *w, struct rte_mbuf **pkts, const dp_drop_t *reason,
+		 uint16_t n);
+/* Process one received burst from port index pi: classify, ESP, queue for TX. */
+void worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n);
+/* Transmit what is queued; what the queue refuses is dropped as TailDrop. */
+void worker_flush(struct dp_worker *w);
+
+#endif

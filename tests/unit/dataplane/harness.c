@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "dpsec/ip4.h"
+
+#include "harness.h"
+#include "worker.h"
+
+static const uint8_t default_ckey[DP_CIPHER_KEYMAT_MAX] = {
+	0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b,
+	0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27,
+	0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0xca, 0xfe, 0xba, 0xbe};
+static const uint8_t default_akey[DP_AUTH_KEY_MAX] = {
+	0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c,
+	0x3d, 0x3e, 0x3f, 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49,
+	0x4a, 0x4b, 0x4c, 0x4d, 0x4e, 0x4f, 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56,
+	0x57, 0x58, 0x59, 0x5a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x60, 0x61, 0x62, 0x63,
+	0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f};
+
+int
+harness_eal_init(void)
+{
+	/* two lcores on one CPU: the second only exists so the dataplane gets a worker */
+	char *argv[] = {"test", "--no-pci", "--no-huge", "--no-shconf", "-m", "256",
+			"--lcores", "0@0,1@0", "--log-level", "*:error", "--vdev", "net_ring0",
+			"--vdev", "net_ring1", NULL};
+
+	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
+		fprintf(stderr, "harness: EAL init failed: %s\n", rte_strerror(rte_errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+build_config(struct harness *h)
+{
+	struct dpsec_config *c = &h->cfg;
+	struct cfg_interface *o = &h->ifs[H_OUTSIDE], *in = &h->ifs[H_INSIDE];
+	bool host;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->hostname, sizeof(c->hostname), "harness");
+	c->dp = (struct cfg_dataplane){.burst = 32, .mbufs = 1023, .rx_desc = 64, .tx_desc = 64,
+				       .replay_window = 64, .sa_max = 64};
+	*o = (struct cfg_interface){.role = CFG_ROLE_OUTSIDE, .crypto_map = 0, .mtu = 1500,
+				    .prefix_len = 24, .has_next_hop_mac = true};
+	snprintf(o->name, sizeof(o->name), "outside0");
+	snprintf(o->device, sizeof(o->device), "net_ring0");
+	ip4_parse(H_LOCAL, &o->addr);
+	mac_parse(H_PEER_MAC, o->next_hop_mac);
+	*in = (struct cfg_interface){.role = CFG_ROLE_INSIDE, .crypto_map = CFG_NONE, .mtu = 1500,
+				     .prefix_len = 16, .has_next_hop_mac = true};
+	snprintf(in->name, sizeof(in->name), "inside0");
+	snprintf(in->device, sizeof(in->device), "net_ring1");
+	ip4_parse("10.0.2.1", &in->addr);
+	mac_parse(H_HOST_MAC, in->next_hop_mac);
+
+	h->acl = (struct cfg_acl){.sport = {0, 65535}, .dport = {0, 65535}};
+	/* symmetric, so a reflected packet passes the inbound policy check too */
+	ip4_prefix_parse("10.0.0.0/16", &h->acl.src, &host);
+	ip4_prefix_parse("10.0.0.0/16", &h->acl.dst, &host);
+	h->entry = (struct cfg_map_entry){.seq = 10, .transform_set = 0, .match = &h->acl,
+					  .n_match = 1, .replay_window = 64};
+	ip4_parse(H_PEER, &h->entry.peer);
+	h->map = (struct cfg_crypto_map){.entries = &h->entry, .n_entries = 1, .iface = 0};
+	snprintf(h->map.name, sizeof(h->map.name), "VPN");
+	h->ts = (struct cfg_transform_set){.cipher = DP_CIPHER_AES_GCM_128};
+	snprintf(h->ts.name, sizeof(h->ts.name), "TS");
+
+	c->interfaces = h->ifs;
+	c->n_interfaces = 2;
+	c->transform_sets = &h->ts;
+	c->n_transform_sets = 1;
+	c->crypto_maps = &h->map;
+	c->n_crypto_maps = 1;
+}
+
+int
+harness_create(struct harness *h)
+{
+	char err[256];
+
+	build_config(h);
+	h->dp = dp_create(&h->cfg, err, sizeof(err));
+	if (h->dp == NULL) {
+		fprintf(stderr, "harness: %s\n", err);
+		return -1;
+	}
+	if (rte_eth_dev_start(h->dp->ports[0].port_id) != 0 ||
+	    rte_eth_dev_start(h->dp->ports[1].port_id) != 0) {
+		dp_destroy(h->dp);
+		return -1;
+	}
+	h->w = h->dp->workers[0];
+	return 0;
+}
+
+void
+harness_destroy(struct harness *h)
+{
+	rte_eth_dev_stop(h->dp->ports[0].port_id);
+	rte_eth_dev_stop(h->dp->ports[1].port_id);
+	dp_destroy(h->dp);
+	h->dp = NULL;
+}
+
+int
+harness_add_sa(struct harness *h, const struct h_sa *s)
+{
+	const struct dp_cipher_info *ci = &dp_cipher_info[s->cipher];
+	struct secret ck = {.len = (uint8_t)(ci->key_len + ci->salt_len)};
+	struct secret ak = {.len = dp_auth_info[s->auth].key_len};
+	struct dp_sa_params p = {
+		.dir = s->dir, .spi = s->spi, .map = 0, .entry = 0, .cipher = s->cipher,
+		.auth = s->auth, .esn = s->esn, .udp_encap = s->udp, .local_port = 4500,
+		.peer_port = 4500, .replay_window = s->replay_window, .manual = true,
+		.cipher_key = &ck, .auth_key = &ak};
+	uint32_t id;
+	int rc;
+
+	memcpy(ck.b, s->ckey ? s->ckey : default_ckey, ck.len);
+	memcpy(ak.b, s->akey ? s->akey : default_akey, ak.len);
+	ip4_parse(H_LOCAL, &p.local);
+	ip4_parse(H_PEER, &p.peer);
+	rc = dp_sa_add(h->dp, &p, &id);
+	secret_wipe(&ck);
+	secret_wipe(&ak);
+	return rc == 0 ? (int)id : rc;
+}
+
+struct rte_mbuf *
+harness_mbuf(struct harness *h, const void *frame, size_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(h->dp->pool);
+	char *p;
+
+	if (m == NULL)
+		return NULL;
+	p = rte_pktmbuf_append(m, (uint16_t)len);
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	memcpy(p, frame, len);
+	return m;
+}
+
+uint16_t
+harness_send(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint16_t n,
+	     struct rte_mbuf **out, uint16_t max, uint16_t *out_port)
+{
+	uint16_t got = 0;
+
+	worker_process(h->w, pi, in, n);
+	worker_flush(h->w);
+	for (uint16_t p = 0; p < h->dp->n_ports && got < max; p++) {
+		uint16_t k = rte_eth_rx_burst(h->dp->ports[p].port_id, 0, out + got, max - got);
+
+		if (k > 0 && out_port != NULL)
+			*out_port = p;
+		got += k;
+	}
+	return got;
+}
+
+size_t
+harness_ipv4_frame(uint8_t *buf, const char *src, const char *dst, uint8_t proto, uint8_t ttl,
+		   const void *payload, size_t plen)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)buf;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	uint32_t a;
+
+	memset(eth, 0, sizeof(*eth));
+	mac_parse(H_HOST_MAC, eth->src_addr.addr_bytes);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + plen));
+	ip->packet_id = rte_cpu_to_be_16(0x1234);
+	ip->time_to_live = ttl;
+	ip->next_proto_id = proto;
+
+	ip4_parse(src, &a);
+	ip->src_addr = a;
+	ip4_parse(dst, &a);
+	ip->dst_addr = a;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	memcpy(ip + 1, payload, plen);
+	return sizeof(*eth) + sizeof(*ip) + plen;
+}
+
+uint64_t
+harness_drops(const struct harness *h, dp_drop_t code)
+{
+	return h->w->stats.drop_pkts[code];
+}
+
+void
+harness_dump_drops(const struct harness *h)
+{
+	for (int c = 0; c < DP_DROP__COUNT; c++) {
+		if (h->w->stats.drop_pkts[c] != 0)
+			fprintf(stderr, "  drop %s: %llu\n", dp_drop_info[c].name,
+				(unsigned long long)h->w->stats.drop_pkts[c]);
+	}
+}

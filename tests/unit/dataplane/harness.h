@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A dataplane in a test process: EAL without hugepages or PCI, two net_ring
+ * ports (a ring vdev loops its TX back to its own RX), a config built in C,
+ * and one worker structure driven from the test thread (no lcore is launched):
+ *
+ *   inside0  net_ring1  10.0.2.1/16  <- hosts 10.0.0.0/16
+ *   outside0 net_ring0  192.0.2.2/24 <- peer 192.0.2.1
+ *   crypto map VPN 10: 10.0.0.0/16 <-> 10.0.0.0/16 (symmetric, so a packet the
+ *   worker encrypted can be reflected back as if the peer had sent it)
+ *
+ * harness_send() runs a frame through worker_process() on a port and returns
+ * what the worker transmitted (on whichever port) after worker_flush().
+ */
+#ifndef DPSEC_TEST_HARNESS_H
+#define DPSEC_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dpsec/config.h"
+#include "dpsec/dp.h"
+
+#include "dataplane.h"
+
+#define H_OUTSIDE 0	/* port indices in dp->ports */
+#define H_INSIDE 1
+
+#define H_LOCAL "192.0.2.2"
+#define H_PEER "192.0.2.1"
+#define H_PEER_MAC "02:00:00:00:00:01"
+#define H_HOST_MAC "02:00:00:00:02:05"
+
+struct h_sa {
+	enum cfg_dir dir;
+	uint32_t spi;
+	enum dp_cipher cipher;
+	enum dp_auth auth;
+	bool esn;
+	bool udp;
+	uint32_t replay_window;
+	const uint8_t *ckey;	/* key || salt; NULL = a fixed test pattern */
+	const uint8_t *akey;
+};
+
+struct harness {
+	struct dpsec_config cfg;
+	struct cfg_interface ifs[2];
+	struct cfg_transform_set ts;
+	struct cfg_crypto_map map;
+	struct cfg_map_entry entry;
+	struct cfg_acl acl;
+	struct dp *dp;
+	struct dp_worker *w;
+};
+
+/* Once per process. Returns 0 or -1 (and prints why). */
+int harness_eal_init(void);
+
+int harness_create(struct harness *h);
+void harness_destroy(struct harness *h);
+
+/* Install an SA between H_LOCAL and H_PEER for the crypto map entry. Returns conn id or -errno. */
+int harness_add_sa(struct harness *h, const struct h_sa *s);
+
+/* A frame in a fresh mbuf. */
+struct rte_mbuf *harness_mbuf(struct harness *h, const void *frame, size_t len);
+
+/*
+ * Run frames received on port pi through the worker; collect up to max
+ * transmitted frames into out[] (caller frees); returns how many.
+ */
+uint16_t harness_send(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint16_t n,
+		      struct rte_mbuf **out, uint16_t max, uint16_t *out_port);
+
+/* Build Ethernet + IPv4 (+ payload) test frames. Returns the frame length. */
+size_t harness_ipv4_frame(uint8_t *buf, const char *src, const char *dst, uint8_t proto,
+			  uint8_t ttl, const void *payload, size_t plen);
+
+/* Worker drop counters for one code (packets). */
+uint64_t harness_drops(const struct harness *h, dp_drop_t code);
+
+/* Print every non-zero drop counter (to explain a failing test). */
+void harness_dump_drops(const struct harness *h);
+
+#endif
