@@ -10,6 +10,7 @@
 #include <rte_udp.h>
 
 #include "classify.h"
+#include "ip4_cksum.h"
 
 #define CL_PUNT ((dp_drop_t)0xfe)
 _Static_assert(DP_DROP__COUNT < CL_PUNT, "CL_PUNT is not a drop code");
@@ -32,7 +33,7 @@ ipv4_check(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t ava
 	    tot > avail)
 		return DP_DROP_G_Ipv4HdrErr;
 	if (ck == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
-	    (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD && rte_raw_cksum(ip, hl) != 0xffff))
+	    (ck != RTE_MBUF_F_RX_IP_CKSUM_GOOD && !ip4_cksum_ok(ip, hl)))
 		return DP_DROP_G_BadIpChecksum;
 	return DP_KEEP;
 }

@@ -19,6 +19,7 @@
 #include "dpsec/dp.h"
 
 #include "crypto_mb.h"
+#include "sad.h"
 
 #define DP_BURST_MAX 64
 #define DP_PORTS_MAX 16
@@ -30,7 +31,6 @@ _Static_assert(DP_BURST_MAX <= CMB_BURST_MAX, "one crypto burst per packet burst
 #define DP_KEEP ((dp_drop_t)0xff)
 _Static_assert(DP_DROP__COUNT < DP_KEEP, "DP_KEEP is not a drop code");
 
-struct sad;
 struct spd;
 struct route;
 struct rte_rcu_qsbr;
@@ -67,6 +67,7 @@ struct dp_worker {
 	uint16_t n_rx;
 	uint16_t rx_port[DP_PORTS_MAX];	/* indices into dp->ports; queue 0 of each */
 	struct dp_lcore_stats stats;
+	struct sad_cache sa_cache;
 	struct dp_txbuf tx[DP_PORTS_MAX];
 } __rte_cache_aligned;
 

@@ -20,6 +20,7 @@
 
 #include "dataplane.h"
 #include "esp.h"
+#include "ip4_cksum.h"
 #include "route.h"
 #include "sa.h"
 #include "sad.h"
@@ -157,12 +158,13 @@ inner_ipv4_ok(const struct rte_ipv4_hdr *ip, uint32_t len)
 		return false;
 	hl = (ip->version_ihl & 0xf) * 4u;
 	tot = rte_be_to_cpu_16(ip->total_length);
-	return hl >= sizeof(*ip) && tot >= hl && tot <= len && rte_raw_cksum(ip, hl) == 0xffff;
+	return hl >= sizeof(*ip) && tot >= hl && tot <= len && ip4_cksum_ok(ip, hl);
 }
 
 /* Step 4: everything after authentication. */
 static dp_drop_t
-in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_pkt *st)
+in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_pkt *st,
+	  struct sa_acc *acc)
 {
 	const struct dp *dp = w->dp;
 	uint8_t *pt = st->esp + ESP_HDR + sa->iv_len;
@@ -205,8 +207,7 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	m->l3_len = (ip->version_ihl & 0xf) * 4u;
 	m->l4_len = 0;
 	pkt_set_egress(m, port);
-	sa_ctr_add(sa, DP_SA_CTR_pkts, 1);
-	sa_ctr_add(sa, DP_SA_CTR_bytes, tot);
+	sa_acc_add(acc, sa, tot);
 	return DP_KEEP;
 }
 
@@ -219,6 +220,7 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 	struct in_pkt st[DP_BURST_MAX];
 	struct cmb_op ops[DP_BURST_MAX];
 	uint16_t idx[DP_BURST_MAX];
+	struct sa_acc acc = {0};
 	unsigned int nops = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
@@ -231,7 +233,7 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 		memset(keys[i].pad, 0, sizeof(keys[i].pad));
 		kp[i] = &keys[i];
 	}
-	sad_lookup_bulk(w->dp->sad, kp, n, sa);
+	sad_lookup_bulk(w->dp->sad, &w->sa_cache, kp, n, sa);
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (sa[i] == NULL) {
@@ -253,7 +255,8 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (reason[i] == DP_KEEP)
-			reason[i] = in_finish(w, sa[i], pkts[i], &st[i]);
+			reason[i] = in_finish(w, sa[i], pkts[i], &st[i], &acc);
 	}
+	sa_acc_flush(&acc);
 	return dp_burst_compact(pkts, reason, n);
 }

@@ -96,7 +96,7 @@ out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot,
  */
 static dp_drop_t
 out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct out_pkt *st,
-	  struct cmb_op *op, bool *queued)
+	  struct cmb_op *op, bool *queued, struct sa_acc *acc)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
 	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad, ct_len, outer_len, grow, hdr;
@@ -152,8 +152,7 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	}
 	m->l2_len = sizeof(struct rte_ether_hdr);
 	pkt_set_egress(m, sa->tx_port);
-	sa_ctr_add(sa, DP_SA_CTR_pkts, 1);
-	sa_ctr_add(sa, DP_SA_CTR_bytes, tot);
+	sa_acc_add(acc, sa, tot);
 	return DP_KEEP;
 }
 
@@ -174,15 +173,17 @@ esp_out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t
 	struct out_pkt st[DP_BURST_MAX];
 	struct cmb_op ops[DP_BURST_MAX];
 	uint16_t idx[DP_BURST_MAX];
+	struct sa_acc acc = {0};
 	unsigned int nops = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		bool queued;
 
-		reason[i] = out_encap(w, pkts[i], &sa[i], &st[i], &ops[nops], &queued);
+		reason[i] = out_encap(w, pkts[i], &sa[i], &st[i], &ops[nops], &queued, &acc);
 		if (queued)
 			idx[nops++] = i;
 	}
+	sa_acc_flush(&acc);
 	if (nops > 0) {
 		cmb_cbc_burst(w->mb, ops, nops, true);
 		cmb_hmac_burst(w->mb, ops, nops);

@@ -85,6 +85,37 @@ sa_ctr_add(struct sa_rt *sa, enum dp_sa_ctr c, uint64_t v)
 	ctr_add(&sa->ctr.v[c], v);
 }
 
+/*
+ * Packet and byte counts accumulated while consecutive packets of a burst
+ * share an SA, written once per run instead of once per packet.
+ */
+struct sa_acc {
+	struct sa_rt *sa;
+	uint64_t pkts;
+	uint64_t bytes;
+};
+
+static inline void
+sa_acc_flush(struct sa_acc *a)
+{
+	if (a->sa != NULL) {
+		sa_ctr_add(a->sa, DP_SA_CTR_pkts, a->pkts);
+		sa_ctr_add(a->sa, DP_SA_CTR_bytes, a->bytes);
+	}
+	*a = (struct sa_acc){0};
+}
+
+static inline void
+sa_acc_add(struct sa_acc *a, struct sa_rt *sa, uint32_t bytes)
+{
+	if (a->sa != sa) {
+		sa_acc_flush(a);
+		a->sa = sa;
+	}
+	a->pkts++;
+	a->bytes += bytes;
+}
+
 /* A drop decided with the SA at hand also moves the SA's counter for it, if any. */
 static inline dp_drop_t
 sa_drop(struct sa_rt *sa, dp_drop_t why)

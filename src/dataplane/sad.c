@@ -22,6 +22,7 @@ struct sad {
 	struct sa_list dying;
 	size_t n_live;
 	uint32_t next_conn_id;
+	uint64_t gen;		/* bumped on every removal (sad_cache) */
 };
 
 static void
@@ -127,6 +128,8 @@ sad_remove(struct sad *sad, struct sa *sa)
 	}
 	TAILQ_REMOVE(&sad->live, sa, link);
 	sad->n_live--;
+	/* before the grace period starts: see struct sad_cache */
+	__atomic_add_fetch(&sad->gen, 1, __ATOMIC_RELEASE);
 	sa->rcu_token = rte_rcu_qsbr_start(sad->qs);
 	TAILQ_INSERT_TAIL(&sad->dying, sa, link);
 }
@@ -179,14 +182,58 @@ sad_next_conn_id(struct sad *sad)
 }
 
 void
-sad_lookup_bulk(const struct sad *sad, const struct sad_key **keys, unsigned int n,
-		struct sa_rt **out)
+sad_cache_init(struct sad_cache *c)
 {
-	uint64_t hits = 0;
+	memset(c, 0, sizeof(*c));
+}
 
-	rte_hash_lookup_bulk_data(sad->h, (const void **)keys, n, &hits, (void **)out);
+static inline uint32_t
+cache_slot(uint32_t spi_be)
+{
+	return (rte_be_to_cpu_32(spi_be) * 2654435761u) >> (32 - 8);
+}
+_Static_assert(SAD_CACHE_SIZE == 1 << 8, "cache_slot() yields 8 bits");
+
+void
+sad_lookup_bulk(const struct sad *sad, struct sad_cache *c, const struct sad_key **keys,
+		unsigned int n, struct sa_rt **out)
+{
+	const struct sad_key *miss[RTE_HASH_LOOKUP_BULK_MAX];
+	struct sa_rt *found[RTE_HASH_LOOKUP_BULK_MAX];
+	uint16_t at[RTE_HASH_LOOKUP_BULK_MAX];
+	uint64_t gen = __atomic_load_n(&sad->gen, __ATOMIC_ACQUIRE), hits = 0;
+	unsigned int nm = 0;
+
+	if (gen != c->gen) {
+		sad_cache_init(c);
+		c->gen = gen;
+	}
 	for (unsigned int i = 0; i < n; i++) {
-		if (!(hits & (1ull << i)))
-			out[i] = NULL;
+		const struct sad_key *k = keys[i];
+		uint32_t slot = cache_slot(k->spi_be);
+
+		if (c->e[slot].sa != NULL && c->e[slot].spi_be == k->spi_be &&
+		    c->e[slot].dst_be == k->dst_be && k->proto == IPPROTO_ESP) {
+			out[i] = c->e[slot].sa;
+		} else {
+			miss[nm] = k;
+			at[nm++] = (uint16_t)i;
+		}
+	}
+	if (nm == 0)
+		return;
+	rte_hash_lookup_bulk_data(sad->h, (const void **)miss, nm, &hits, (void **)found);
+	for (unsigned int j = 0; j < nm; j++) {
+		uint32_t slot;
+
+		if (!(hits & (1ull << j))) {
+			out[at[j]] = NULL;
+			continue;
+		}
+		out[at[j]] = found[j];
+		slot = cache_slot(miss[j]->spi_be);
+		c->e[slot].spi_be = miss[j]->spi_be;
+		c->e[slot].dst_be = miss[j]->dst_be;
+		c->e[slot].sa = found[j];
 	}
 }

@@ -68,8 +68,30 @@ const struct sa_list *sad_live(const struct sad *sad);
 size_t sad_count(const struct sad *sad);
 uint32_t sad_next_conn_id(struct sad *sad);
 
+/*
+ * A worker's direct-mapped cache of recent lookups in front of the hash,
+ * which costs ~200 instructions a key in lock-free mode. It must never hand
+ * out an SA that may have been freed: every removal bumps the database's
+ * generation before its RCU grace period starts, and a worker that sees a new
+ * generation at the start of a burst empties its cache before using it. The
+ * worker reported a quiescent state since any pointer in it was taken, so
+ * nothing freed can be reached once the generation check passed.
+ */
+#define SAD_CACHE_SIZE 256
+
+struct sad_cache {
+	uint64_t gen;
+	struct {
+		uint32_t spi_be;
+		uint32_t dst_be;
+		struct sa_rt *sa;
+	} e[SAD_CACHE_SIZE];
+};
+
+void sad_cache_init(struct sad_cache *c);
+
 /* Fast path: one lookup per packet of the burst; out[i] is NULL on a miss. */
-void sad_lookup_bulk(const struct sad *sad, const struct sad_key **keys, unsigned int n,
-		     struct sa_rt **out);
+void sad_lookup_bulk(const struct sad *sad, struct sad_cache *c, const struct sad_key **keys,
+		     unsigned int n, struct sa_rt **out);
 
 #endif

@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * In-process microbenchmark of the worker's paths on one lcore.
+ *
+ *   outbound: plain IPv4 from inside0 -> classify -> SPD -> ESP encap+encrypt -> TX outside0
+ *   inbound:  ESP from outside0 -> classify -> SA lookup -> replay -> decrypt+verify
+ *             -> decap -> route -> TX inside0
+ *
+ * Both ports are net_null, whose TX frees the mbufs: the timed region is the
+ * real worker_process() + worker_flush(), TX included. Frames are copied into
+ * mbufs before the timed region (64 bursts at a time), the way a NIC would
+ * have written them. In the same run the raw libipsec-mb cost of the same
+ * crypto on the same sizes is measured: the floor the dataplane is compared to.
+ *
+ * Cycles are TSC cycles. Each figure is the median of RUNS runs.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "dpsec/ip4.h"
+
+#include "dataplane.h"
+#include "esp.h"
+#include "sa.h"
+#include "spd.h"
+#include "classify.h"
+#include "worker.h"
+
+#define BURST 32
+#define BURSTS 64		/* bursts per timed run */
+#define PKTS (BURST * BURSTS)
+#define RUNS_DEFAULT 25
+#define RUNS_MAX 100000
+#define SPI 0x1001
+
+struct bench {
+	struct dpsec_config cfg;
+	struct cfg_interface ifs[2];
+	struct cfg_transform_set ts;
+	struct cfg_crypto_map map;
+	struct cfg_map_entry entry;
+	struct cfg_acl acl;
+	struct dp *dp;
+	struct dp_worker *w;
+};
+
+struct xf {
+	const char *key;	/* for -x */
+	const char *name;
+	enum dp_cipher c;
+	enum dp_auth a;
+};
+
+static const struct xf xfs[] = {
+	{"gcm", "AES-128-GCM", DP_CIPHER_AES_GCM_128, DP_AUTH_NONE},
+	{"cbc", "AES-128-CBC+HMAC-SHA-256", DP_CIPHER_AES_CBC_128, DP_AUTH_HMAC_SHA256_128},
+};
+static const uint32_t sizes[] = {64, 512, 1400};	/* inner IPv4 packet bytes */
+static unsigned int RUNS = RUNS_DEFAULT;
+
+static void
+bench_config(struct bench *b)
+{
+	struct dpsec_config *c = &b->cfg;
+	bool host;
+
+	memset(b, 0, sizeof(*b));
+	snprintf(c->hostname, sizeof(c->hostname), "bench");
+	c->dp = (struct cfg_dataplane){.burst = BURST, .mbufs = 4 * PKTS - 1, .rx_desc = 512,
+				       .tx_desc = 512, .replay_window = 64, .sa_max = 1024};
+	b->ifs[0] = (struct cfg_interface){.role = CFG_ROLE_OUTSIDE, .crypto_map = 0, .mtu = 1500,
+					   .prefix_len = 24, .has_next_hop_mac = true};
+	snprintf(b->ifs[0].name, sizeof(b->ifs[0].name), "outside0");
+	snprintf(b->ifs[0].device, sizeof(b->ifs[0].device), "net_null0");
+	ip4_parse("192.0.2.2", &b->ifs[0].addr);
+	mac_parse("02:00:00:00:00:01", b->ifs[0].next_hop_mac);
+	b->ifs[1] = (struct cfg_interface){.role = CFG_ROLE_INSIDE, .crypto_map = CFG_NONE,
+					   .mtu = 1500, .prefix_len = 16, .has_next_hop_mac = true};
+	snprintf(b->ifs[1].name, sizeof(b->ifs[1].name), "inside0");
+	snprintf(b->ifs[1].device, sizeof(b->ifs[1].device), "net_null1");
+	ip4_parse("10.0.2.1", &b->ifs[1].addr);
+	mac_parse("02:00:00:00:02:05", b->ifs[1].next_hop_mac);
+	/* symmetric selectors: the benchmark reflects its own ESP back in */
+	b->acl = (struct cfg_acl){.sport = {0, 65535}, .dport = {0, 65535}};
+	ip4_prefix_parse("10.0.0.0/16", &b->acl.src, &host);
+	ip4_prefix_parse("10.0.0.0/16", &b->acl.dst, &host);
+	b->entry = (struct cfg_map_entry){.seq = 10, .match = &b->acl, .n_match = 1,
+					  .replay_window = 64};
+	ip4_parse("192.0.2.1", &b->entry.peer);
+	b->map = (struct cfg_crypto_map){.entries = &b->entry, .n_entries = 1, .iface = 0};
+	c->interfaces = b->ifs;
+	c->n_interfaces = 2;
+	c->transform_sets = &b->ts;
+	c->n_transform_sets = 1;
+	c->crypto_maps = &b->map;
+	c->n_crypto_maps = 1;
+}
+
+static int
+add_sa(struct bench *b, enum cfg_dir dir, const struct xf *x)
+{
+	const struct dp_cipher_info *ci = &dp_cipher_info[x->c];
+	struct secret ck = {.len = (uint8_t)(ci->key_len + ci->salt_len)};
+	struct secret ak = {.len = dp_auth_info[x->a].key_len};
+	struct dp_sa_params p = {.dir = dir, .spi = SPI, .cipher = x->c, .auth = x->a,
+				 .replay_window = 64, .manual = true, .cipher_key = &ck,
+				 .auth_key = &ak};
+	uint32_t id;
+
+	memset(ck.b, 0x42, ck.len);
+	memset(ak.b, 0x24, ak.len);
+	ip4_parse("192.0.2.2", &p.local);
+	ip4_parse("192.0.2.1", &p.peer);
+	return dp_sa_add(b->dp, &p, &id);
+}
+
+static size_t
+plain_frame(uint8_t *buf, uint32_t ip_len)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)buf;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	uint32_t a;
+
+	memset(buf, 0, sizeof(*eth) + ip_len);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)ip_len);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip4_parse("10.0.2.5", &a);
+	ip->src_addr = a;
+	ip4_parse("10.0.0.7", &a);
+	ip->dst_addr = a;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	for (uint32_t i = sizeof(*ip); i < ip_len; i++)
+		((uint8_t *)ip)[i] = (uint8_t)i;
+	return sizeof(*eth) + ip_len;
+}
+
+static void
+fill(struct bench *b, struct rte_mbuf **m, const uint8_t *frames, size_t stride,
+     const uint16_t *lens, unsigned int n)
+{
+	if (rte_pktmbuf_alloc_bulk(b->dp->pool, m, n) != 0) {
+		fprintf(stderr, "bench: out of mbufs\n");
+		exit(1);
+	}
+	for (unsigned int i = 0; i < n; i++)
+		memcpy(rte_pktmbuf_append(m[i], lens[i]), frames + i * stride, lens[i]);
+}
+
+/* One timed run: BURSTS bursts through worker_process on port pi. Cycles per packet. */
+static double
+timed_run(struct bench *b, uint16_t pi, struct rte_mbuf **m)
+{
+	uint64_t t0 = rte_rdtsc_precise();
+
+	for (unsigned int i = 0; i < BURSTS; i++)
+		worker_process(b->w, pi, m + i * BURST, BURST);
+	worker_flush(b->w);
+	return (double)(rte_rdtsc_precise() - t0) / PKTS;
+}
+
+/*
+ * -p: the same run, stage by stage, as worker_process() chains them, with the
+ * TSC read between stages. Cycles per packet for classify, ESP, and TX.
+ */
+struct stage_split {
+	double classify, esp, tx;
+};
+
+static void
+split_run(struct bench *b, uint16_t pi, struct rte_mbuf **m, struct stage_split *sp)
+{
+	uint64_t tc = 0, te = 0, tt = 0;
+	bool outside = pi == 0;
+
+	for (unsigned int i = 0; i < BURSTS; i++) {
+		struct rte_mbuf **p = m + i * BURST;
+		dp_drop_t reason[BURST];
+		uint16_t k, np, g;
+		uint64_t t0 = rte_rdtsc_precise(), t1, t2, t3;
+
+		k = outside ? classify_outside(&b->dp->ports[pi], p, BURST, &np, reason)
+			    : classify_inside(&b->dp->ports[pi], p, BURST, &np, reason);
+		t1 = rte_rdtsc_precise();
+		g = outside ? esp_in_burst(b->w, p, k, reason) : esp_out_burst(b->w, p, k, reason);
+		t2 = rte_rdtsc_precise();
+		for (uint16_t j = 0; j < g; j++)
+			b->w->tx[pkt_egress(p[j])].m[b->w->tx[pkt_egress(p[j])].n++] = p[j];
+		worker_flush(b->w);
+		t3 = rte_rdtsc_precise();
+		tc += t1 - t0;
+		te += t2 - t1;
+		tt += t3 - t2;
+	}
+	sp->classify = (double)tc / PKTS;
+	sp->esp = (double)te / PKTS;
+	sp->tx = (double)tt / PKTS;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double
+median(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return v[n / 2];
+}
+
+/*
+ * Capture PKTS ESP frames as the peer would send them: encrypt with the
+ * outbound stage itself, then swap the outer addresses.
+ */
+static void
+make_esp(struct bench *b, const uint8_t *plain, uint16_t plen, uint8_t *esp, uint16_t *lens,
+	 size_t stride)
+{
+	struct rte_mbuf *m[BURST];
+	dp_drop_t reason[BURST];
+
+	for (unsigned int done = 0; done < PKTS; done += BURST) {
+		for (unsigned int i = 0; i < BURST; i++) {
+			m[i] = rte_pktmbuf_alloc(b->dp->pool);
+			memcpy(rte_pktmbuf_append(m[i], plen), plain, plen);
+			m[i]->l2_len = 14;
+			m[i]->l3_len = 20;
+		}
+		if (esp_out_burst(b->w, m, BURST, reason) != BURST) {
+			fprintf(stderr, "bench: outbound stage dropped %s\n",
+				dp_drop_info[reason[0]].name);
+			exit(1);
+		}
+		for (unsigned int i = 0; i < BURST; i++) {
+			uint8_t *dst = esp + (done + i) * stride;
+			struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(dst + 14);
+			uint32_t t;
+
+			lens[done + i] = (uint16_t)m[i]->pkt_len;
+			memcpy(dst, rte_pktmbuf_mtod(m[i], void *), m[i]->pkt_len);
+			t = ip->src_addr;
+			ip->src_addr = ip->dst_addr;
+			ip->dst_addr = t;
+		}
+		rte_pktmbuf_free_bulk(m, BURST);
+	}
+}
+
+static void
+reset_sas(struct bench *b, const struct xf *x)
+{
+	dp_sa_del_all(b->dp);
+	dp_housekeeping(b->dp);
+	if (add_sa(b, CFG_DIR_OUT, x) != 0 || add_sa(b, CFG_DIR_IN, x) != 0) {
+		fprintf(stderr, "bench: cannot install SAs\n");
+		exit(1);
+	}
+}
+
+struct result {
+	double out_cyc, in_cyc, floor_enc, floor_dec;
+	struct stage_split out_split, in_split;
+};
+
+static bool split_mode;
+
+/* The floor: the same crypto on the same ESP payloads, straight into libipsec-mb. */
+static void
+crypto_floor(struct bench *b, const struct xf *x, uint32_t ip_len, struct result *r)
+{
+	const struct dp_cipher_info *ci = &dp_cipher_info[x->c];
+	uint32_t pad = (ci->block - ((ip_len + 2) % ci->block)) % ci->block;
+	uint32_t ct = ip_len + pad + 2, hdr = 8 + ci->iv_len;
+	uint8_t key[64], akey[64], nonce[12] = {0}, aad[8] = {0}, tag[32];
+	struct cmb_keys *k;
+	uint8_t *buf = rte_malloc("floor", (size_t)PKTS * 2048, 64);
+	static double enc[RUNS_MAX], dec[RUNS_MAX];
+
+	memset(key, 0x42, sizeof(key));
+	memset(akey, 0x24, sizeof(akey));
+	k = cmb_keys_create(b->w->mb, x->c, x->a, key, akey);
+	memset(buf, 0x5a, (size_t)PKTS * 2048);
+	for (unsigned int run = 0; run < RUNS; run++) {
+		for (int dir = 0; dir < 2; dir++) {
+			uint64_t t0 = rte_rdtsc_precise();
+
+			for (unsigned int i = 0; i < PKTS; i += BURST) {
+				struct cmb_op ops[BURST];
+
+				for (unsigned int j = 0; j < BURST; j++) {
+					uint8_t *p = buf + (size_t)(i + j) * 2048;
+
+					if (ci->aead && dir == 0)
+						cmb_gcm_enc(b->w->mb, k, p + hdr, ct, nonce, aad, 8, tag);
+					else if (ci->aead)
+						cmb_gcm_dec(b->w->mb, k, p + hdr, ct, nonce, aad, 8, tag);
+					ops[j] = (struct cmb_op){.buf = p, .k = k, .iv = p + 8,
+								 .cipher_off = hdr, .cipher_len = ct,
+								 .hash_len = hdr + ct, .tag = p + hdr + ct};
+				}
+				if (!ci->aead && dir == 0) {
+					cmb_cbc_burst(b->w->mb, ops, BURST, true);
+					cmb_hmac_burst(b->w->mb, ops, BURST);
+				} else if (!ci->aead) {
+					cmb_hmac_burst(b->w->mb, ops, BURST);
+					cmb_cbc_burst(b->w->mb, ops, BURST, false);
+				}
+			}
+			(dir == 0 ? enc : dec)[run] = (double)(rte_rdtsc_precise() - t0) / PKTS;
+		}
+	}
+	r->floor_enc = median(enc, RUNS);
+	r->floor_dec = median(dec, RUNS);
+	cmb_keys_free(k);
+	rte_free(buf);
+}
+
+static void
+measure(struct bench *b, const struct xf *x, uint32_t ip_len, struct result *r)
+{
+	const size_t stride = 2048;
+	uint8_t plain[2048];
+	uint16_t plen = (uint16_t)plain_frame(plain, ip_len);
+	uint8_t *frames = rte_malloc("frames", PKTS * stride, 64);
+	uint8_t *esp = rte_malloc("esp", PKTS * stride, 64);
+	uint16_t plens[PKTS], elens[PKTS];
+	struct rte_mbuf *m[PKTS];
+	static double out[RUNS_MAX], in[RUNS_MAX];
+
+	for (unsigned int i = 0; i < PKTS; i++) {
+		memcpy(frames + i * stride, plain, plen);
+		plens[i] = plen;
+	}
+	reset_sas(b, x);
+	make_esp(b, plain, plen, esp, elens, stride);
+	for (unsigned int run = 0; run < RUNS; run++) {
+		fill(b, m, frames, stride, plens, PKTS);
+		out[run] = timed_run(b, 1, m);
+		/* a fresh inbound SA per run: the ESP frames carry sequence numbers 1..PKTS */
+		reset_sas(b, x);
+		fill(b, m, esp, stride, elens, PKTS);
+		in[run] = timed_run(b, 0, m);
+	}
+	r->out_cyc = median(out, RUNS);
+	r->in_cyc = median(in, RUNS);
+	if (split_mode) {
+		fill(b, m, frames, stride, plens, PKTS);
+		split_run(b, 1, m, &r->out_split);
+		reset_sas(b, x);
+		fill(b, m, esp, stride, elens, PKTS);
+		split_run(b, 0, m, &r->in_split);
+	}
+	crypto_floor(b, x, ip_len, r);
+	rte_free(frames);
+	rte_free(esp);
+}
+
+/* Every packet must have gone through: a benchmark of drops measures nothing. */
+static void
+check_no_drops(const struct bench *b)
+{
+	for (int c = 0; c < DP_DROP__COUNT; c++) {
+		if (b->w->stats.drop_pkts[c] != 0) {
+			fprintf(stderr, "bench: %" PRIu64 " packets dropped as %s\n",
+				b->w->stats.drop_pkts[c], dp_drop_info[c].name);
+			exit(1);
+		}
+	}
+}
+
+static void
+usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s [-x gcm|cbc] [-s 64|512|1400] [-r RUNS] [-p]\n"
+		"  -p      also print a per-stage split (classify / ESP / TX) of one run\n"
+		"  -x, -s  measure only one transform / inner packet size (for profiling)\n"
+		"  -r      runs per figure (default %d); each figure is their median\n",
+		prog, RUNS_DEFAULT);
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	char *eal[] = {argv[0], "--no-pci", "--no-huge", "--no-shconf", "-m", "1024",
+		       "--lcores", "0@0,1@0", "--log-level", "*:error", "--vdev", "net_null0",
+		       "--vdev", "net_null1", NULL};
+	static struct bench b;
+	char err[256];
+	double hz;
+
+	const char *only_x = NULL;
+	uint32_t only_s = 0;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "x:s:r:ph")) != -1) {
+		switch (opt) {
+		case 'p':
+			split_mode = true;
+			break;
+		case 'x':
+			only_x = optarg;
+			break;
+		case 's':
+			only_s = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'r':
+			RUNS = (unsigned int)strtoul(optarg, NULL, 10);
+			if (RUNS == 0 || RUNS > RUNS_MAX)
+				usage(argv[0]);
+			break;
+		default:
+			usage(argv[0]);
+		}
+	}
+	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0)
+		return 1;
+	bench_config(&b);
+	b.dp = dp_create(&b.cfg, err, sizeof(err));
+	if (b.dp == NULL) {
+		fprintf(stderr, "bench: %s\n", err);
+		return 1;
+	}
+	rte_eth_dev_start(b.dp->ports[0].port_id);
+	rte_eth_dev_start(b.dp->ports[1].port_id);
+	b.w = b.dp->workers[0];
+	hz = (double)rte_get_tsc_hz();
+	printf("# dpsec dataplane microbenchmark: 1 lcore, burst %d, median of %d runs of %d "
+	       "packets\n# TSC %.0f MHz, libipsec-mb %s, arch %s\n",
+	       BURST, RUNS, PKTS, hz / 1e6, imb_get_version_str(), cmb_arch_name(b.w->mb));
+	printf("%-26s %5s %4s %8s %8s %8s %7s %7s\n", "transform", "bytes", "dir", "cyc/pkt",
+	       "floor", "ratio", "Mpps", "Gbps");
+	for (size_t xi = 0; xi < RTE_DIM(xfs); xi++) {
+		for (size_t si = 0; si < RTE_DIM(sizes); si++) {
+			struct result r;
+
+			if ((only_x != NULL && strcmp(xfs[xi].key, only_x) != 0) ||
+			    (only_s != 0 && only_s != sizes[si]))
+				continue;
+			measure(&b, &xfs[xi], sizes[si], &r);
+			check_no_drops(&b);
+			for (int dir = 0; dir < 2; dir++) {
+				double cyc = dir ? r.in_cyc : r.out_cyc;
+				double fl = dir ? r.floor_dec : r.floor_enc;
+				double mpps = hz / cyc / 1e6;
+
+				const struct stage_split *sp = dir ? &r.in_split : &r.out_split;
+
+				printf("%-26s %5u %4s %8.1f %8.1f %8.2f %7.2f %7.2f\n",
+				       xfs[xi].name, sizes[si], dir ? "in" : "out", cyc, fl,
+				       cyc / fl, mpps, mpps * sizes[si] * 8 / 1e3);
+				if (split_mode)
+					printf("%38s classify %.1f, esp %.1f, tx %.1f\n", "",
+					       sp->classify, sp->esp, sp->tx);
+			}
+		}
+	}
+	dp_sa_del_all(b.dp);
+	dp_housekeeping(b.dp);
+	rte_eth_dev_stop(b.dp->ports[0].port_id);
+	rte_eth_dev_stop(b.dp->ports[1].port_id);
+	dp_destroy(b.dp);
+	rte_eal_cleanup();
+	return 0;
+}
