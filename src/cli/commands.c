@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The command table. Adding a command is adding a row; an optional keyword is
+ * one more row. A word means one thing at one position, so rows that share a
+ * keyword there share its token (and help); test_cli checks it.
+ * Help texts follow IOS where IOS has the same keyword.
+ */
+#include "handlers.h"
+
+#define KW(name, w, h)	      static const struct cli_tok name = {CLI_TK_KEYWORD, w, h, CLI_OPT_NONE}
+#define OPT(name, w, h, o)    static const struct cli_tok name = {CLI_TK_KEYWORD, w, h, o}
+#define ARG(name, k, w, h, o) static const struct cli_tok name = {k, w, h, o}
+
+/* exec level */
+KW(t_show, "show", "Show running system information");
+KW(t_clear, "clear", "Reset functions");
+KW(t_exit, "exit", "Exit from the EXEC");
+KW(t_quit, "quit", "Exit from the EXEC");
+
+/* show platform hardware qfp active ... */
+KW(t_platform, "platform", "Show platform information");
+KW(t_hardware, "hardware", "Show platform hardware information");
+KW(t_qfp, "qfp", "QFP related information");
+KW(t_active, "active", "Active instance");
+KW(t_feature, "feature", "Feature specific information");
+KW(t_qfp_ipsec, "ipsec", "IPsec feature");
+KW(t_datapath, "datapath", "Datapath information");
+KW(t_drops, "drops", "IPsec datapath drop counters");
+KW(t_statistics, "statistics", "QFP statistics");
+KW(t_drop, "drop", "Global drop statistics");
+OPT(t_all, "all", "Include counters that are zero", CLI_OPT_ALL);
+OPT(t_then_clear, "clear", "Clear the counters after showing them", CLI_OPT_CLEAR);
+
+/* show crypto ... */
+KW(t_crypto, "crypto", "Encryption module");
+KW(t_ipsec, "ipsec", "Show IPSEC policy");
+KW(t_sa, "sa", "IPSEC SA table");
+KW(t_transform_set, "transform-set", "Crypto transform sets");
+KW(t_map, "map", "Crypto maps");
+OPT(t_detail, "detail", "Crypto IPSEC SA Detail information", CLI_OPT_DETAIL);
+KW(t_peer, "peer", "IPSEC SA Peer");
+ARG(t_peer_addr, CLI_TK_IPV4, "A.B.C.D", "IPv4 address of the peer", CLI_OPT_PEER);
+KW(t_interface, "interface", "IPSEC SA for an interface");
+ARG(t_ifname, CLI_TK_WORD, "WORD", "Interface name", CLI_OPT_IFNAME);
+
+/* show interfaces / version / clock */
+KW(t_interfaces, "interfaces", "Interface status and configuration");
+ARG(t_interfaces_name, CLI_TK_WORD, "WORD", "Interface name", CLI_OPT_IFNAME);
+KW(t_version, "version", "System hardware and software status");
+KW(t_clock, "clock", "Display the system clock");
+
+/* clear crypto sa counters */
+KW(t_clear_crypto, "crypto", "Encryption module");
+KW(t_clear_sa, "sa", "Clear all IPSEC security associations");
+KW(t_counters, "counters", "Reset IPSEC SA counters");
+
+/* clang-format off */
+#define TOKS(...)	(const struct cli_tok *const[]){__VA_ARGS__}
+#define NTOKS(...)	(sizeof(TOKS(__VA_ARGS__)) / sizeof(const struct cli_tok *))
+#define SHOW(fn, ...)	{TOKS(&t_show, __VA_ARGS__), NTOKS(&t_show, __VA_ARGS__), true, fn}
+#define EXEC(fn, ...)	{TOKS(__VA_ARGS__), NTOKS(__VA_ARGS__), false, fn}
+/* clang-format on */
+
+#define QFP_ACTIVE  &t_platform, &t_hardware, &t_qfp, &t_active
+#define IPSEC_DROPS QFP_ACTIVE, &t_feature, &t_qfp_ipsec, &t_datapath, &t_drops
+#define QFP_DROP    QFP_ACTIVE, &t_statistics, &t_drop
+#define IPSEC_SA    &t_crypto, &t_ipsec, &t_sa
+
+const struct cli_row cli_rows[] = {
+	SHOW(cli_show_ipsec_drops, IPSEC_DROPS),
+	SHOW(cli_show_ipsec_drops, IPSEC_DROPS, &t_all),
+	SHOW(cli_show_ipsec_drops, IPSEC_DROPS, &t_then_clear),
+	SHOW(cli_show_ipsec_drops, IPSEC_DROPS, &t_all, &t_then_clear),
+	SHOW(cli_show_qfp_drops, QFP_DROP),
+	SHOW(cli_show_qfp_drops, QFP_DROP, &t_all),
+	SHOW(cli_show_qfp_drops, QFP_DROP, &t_then_clear),
+	SHOW(cli_show_qfp_drops, QFP_DROP, &t_all, &t_then_clear),
+	SHOW(cli_show_ipsec_sa, IPSEC_SA),
+	SHOW(cli_show_ipsec_sa, IPSEC_SA, &t_detail),
+	SHOW(cli_show_ipsec_sa, IPSEC_SA, &t_peer, &t_peer_addr),
+	SHOW(cli_show_ipsec_sa, IPSEC_SA, &t_peer, &t_peer_addr, &t_detail),
+	SHOW(cli_show_ipsec_sa, IPSEC_SA, &t_interface, &t_ifname),
+	SHOW(cli_show_ipsec_sa, IPSEC_SA, &t_interface, &t_ifname, &t_detail),
+	SHOW(cli_show_transform_sets, &t_crypto, &t_ipsec, &t_transform_set),
+	SHOW(cli_show_crypto_map, &t_crypto, &t_map),
+	SHOW(cli_show_interfaces, &t_interfaces),
+	SHOW(cli_show_interfaces, &t_interfaces, &t_interfaces_name),
+	SHOW(cli_show_version, &t_version),
+	SHOW(cli_show_clock, &t_clock),
+	EXEC(cli_clear_sa_counters, &t_clear, &t_clear_crypto, &t_clear_sa, &t_counters),
+	EXEC(cli_exit, &t_exit),
+	EXEC(cli_exit, &t_quit),
+};
+
+const size_t cli_n_rows = sizeof(cli_rows) / sizeof(cli_rows[0]);
+
+_Static_assert(sizeof(cli_rows) / sizeof(cli_rows[0]) <= CLI_ROWS_MAX,
+	       "the matcher's candidate set holds CLI_ROWS_MAX rows");

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fmt.h"
+
+/*
+ * xform.h keeps the transform-set configuration words ("esp-aes 256"); IOS XE
+ * shows them differently once configured: the default 128-bit key size is
+ * dropped ("esp-aes", "esp-gcm") and AES-CBC moves the size into the word
+ * ("esp-256-aes"), while GCM keeps it apart ("esp-gcm 256").
+ */
+static void
+cipher_word(enum dp_cipher c, char *buf, size_t len)
+{
+	const char *ios = dp_cipher_info[c].ios;
+	const char *sp = strchr(ios, ' ');
+	int base = sp != NULL ? (int)(sp - ios) : (int)strlen(ios);
+
+	if (sp == NULL || strcmp(sp + 1, "128") == 0)
+		snprintf(buf, len, "%.*s", base, ios);
+	else if (strncmp(ios, "esp-aes", (size_t)base) == 0)
+		snprintf(buf, len, "esp-%s-aes", sp + 1);
+	else
+		snprintf(buf, len, "%s", ios);
+}
+
+void
+cli_xform_text(enum dp_cipher c, enum dp_auth a, char *buf, size_t len)
+{
+	char cw[32];
+
+	cipher_word(c, cw, sizeof(cw));
+	if (a == DP_AUTH_NONE)
+		snprintf(buf, len, "%s", cw);
+	else
+		snprintf(buf, len, "%s %s", cw, dp_auth_info[a].ios);
+}
+
+/*
+ * Outer IPv4 header, optional UDP (RFC 3948), SPI and sequence number, IV and
+ * ICV take their bytes; the ciphertext (inner packet, pad length, next
+ * header) must be a multiple of the cipher block (RFC 4303 section 2.4).
+ * This is what IOS XE prints: 1438 for esp-256-aes esp-sha256-hmac on 1500.
+ */
+unsigned
+cli_plaintext_mtu(unsigned mtu, enum dp_cipher c, enum dp_auth a, bool udp_encap)
+{
+	const struct dp_cipher_info *ci = &dp_cipher_info[c];
+	unsigned over = 20 + (udp_encap ? 8u : 0u) + 8 + ci->iv_len + dp_xform_icv_len(c, a);
+	unsigned blk = ci->block ? ci->block : 4;
+	unsigned room;
+
+	if (mtu <= over)
+		return 0;
+	room = (mtu - over) / blk * blk;
+	return room >= 2 ? room - 2 : 0;
+}
+
+static int
+plural(char *buf, size_t len, const char *sep, uint64_t n, const char *unit)
+{
+	return snprintf(buf, len, "%s%llu %s%s", sep, (unsigned long long)n, unit,
+			n == 1 ? "" : "s");
+}
+
+void
+cli_uptime_text(uint64_t sec, char *buf, size_t len)
+{
+	static const struct {
+		uint64_t sec;
+		const char *unit;
+	} units[] = {
+		{365 * 86400, "year"}, {7 * 86400, "week"}, {86400, "day"},
+		{3600, "hour"},	       {60, "minute"},
+	};
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]) && off < len; i++) {
+		uint64_t n = sec / units[i].sec;
+		int w;
+
+		sec %= units[i].sec;
+		if (n == 0)
+			continue;
+		w = plural(buf + off, len - off, off ? ", " : "", n, units[i].unit);
+		off += w > 0 ? (size_t)w : 0;
+	}
+	if (off == 0)
+		snprintf(buf, len, "0 minutes");
+}
+
+void
+cli_ago_text(uint64_t sec, char *buf, size_t len)
+{
+	static const struct {
+		uint64_t sec;
+		char unit;
+	} units[] = {{7 * 86400, 'w'}, {86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]) && off < len; i++) {
+		uint64_t n = sec / units[i].sec;
+		int w;
+
+		sec %= units[i].sec;
+		/* Leading zero units are left out, later ones kept: "1h 0m 5s". */
+		if (n == 0 && off == 0 && units[i].unit != 's')
+			continue;
+		w = snprintf(buf + off, len - off, "%s%llu%c", off ? " " : "",
+			     (unsigned long long)n, units[i].unit);
+		off += w > 0 ? (size_t)w : 0;
+	}
+}
+
+void
+cli_date_text(const struct timespec *t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t s = t->tv_sec;
+
+	if (localtime_r(&s, &tm) == NULL || strftime(buf, len, "%a %b %e %H:%M:%S %Y", &tm) == 0)
+		snprintf(buf, len, "%lld", (long long)s);
+}
+
+void
+cli_now(const struct view *v, struct timespec *t)
+{
+	if (v->ops != NULL && v->ops->wall_clock != NULL)
+		v->ops->wall_clock(v->ctx, t);
+	else
+		clock_gettime(CLOCK_REALTIME, t);
+}
+
+const char *
+cli_mask_str(uint8_t len, char buf[IP4_STRLEN])
+{
+	return ip4_str(ip4_mask_be(len), buf);
+}
+
+const char *
+cli_wildcard_str(uint8_t len, char buf[IP4_STRLEN])
+{
+	return ip4_str(~ip4_mask_be(len), buf);
+}
+
+const char *
+cli_mac_dotted(const uint8_t mac[6], char buf[CLI_MAC_DOTTED_LEN])
+{
+	snprintf(buf, CLI_MAC_DOTTED_LEN, "%02x%02x.%02x%02x.%02x%02x", mac[0], mac[1], mac[2],
+		 mac[3], mac[4], mac[5]);
+	return buf;
+}
+
+/* sa_list says how many it wrote, not how many exist: grow until there is room to spare. */
+int
+cli_sa_fetch(const struct view *v, struct cli_sa_list *l)
+{
+	size_t cap = 256;
+
+	memset(l, 0, sizeof(*l));
+	if (v->ops == NULL || v->ops->sa_list == NULL)
+		return 0;
+	for (;;) {
+		struct view_sa *p = realloc(l->sa, cap * sizeof(*p));
+
+		if (p == NULL) {
+			cli_sa_list_free(l);
+			return -1;
+		}
+		l->sa = p;
+		l->n = v->ops->sa_list(v->ctx, l->sa, cap);
+		if (l->n > cap)
+			l->n = cap;
+		if (l->n < cap || cap >= (1u << 22))
+			return 0;
+		cap *= 2;
+	}
+}
+
+void
+cli_sa_list_free(struct cli_sa_list *l)
+{
+	free(l->sa);
+	memset(l, 0, sizeof(*l));
+}
+
+int
+cli_port_fetch(const struct view *v, struct cli_port_list *l)
+{
+	size_t cap = v->cfg != NULL ? v->cfg->n_interfaces : 0;
+
+	memset(l, 0, sizeof(*l));
+	if (v->ops == NULL || v->ops->port_list == NULL || cap == 0)
+		return 0;
+	l->port = calloc(cap, sizeof(*l->port));
+	if (l->port == NULL)
+		return -1;
+	l->n = v->ops->port_list(v->ctx, l->port, cap);
+	if (l->n > cap)
+		l->n = cap;
+	return 0;
+}
+
+void
+cli_port_list_free(struct cli_port_list *l)
+{
+	free(l->port);
+	memset(l, 0, sizeof(*l));
+}
+
+bool
+cli_name_eq(const char *typed, size_t len, const char *name)
+{
+	return strlen(name) == len && strncasecmp(typed, name, len) == 0;
+}

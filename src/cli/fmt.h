@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Formatting and view helpers shared by the show commands. */
+#ifndef DPSEC_CLI_FMT_H
+#define DPSEC_CLI_FMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "dpsec/cli.h"
+#include "dpsec/ip4.h"
+
+/* "esp-256-aes esp-sha256-hmac", "esp-gcm 256": the words IOS XE shows for a transform. */
+void cli_xform_text(enum dp_cipher c, enum dp_auth a, char *buf, size_t len);
+/* The largest inner packet that fits mtu after tunnel-mode ESP with this transform. */
+unsigned cli_plaintext_mtu(unsigned mtu, enum dp_cipher c, enum dp_auth a, bool udp_encap);
+
+/* "1 week, 2 days, 3 hours, 4 minutes" (show version). */
+void cli_uptime_text(uint64_t sec, char *buf, size_t len);
+/* "3w 2d 5h 10m 42s" (the "(... ago)" of the drop statistics). */
+void cli_ago_text(uint64_t sec, char *buf, size_t len);
+/* "Mon Jun 26 07:29:14 2023", local time. */
+void cli_date_text(const struct timespec *t, char *buf, size_t len);
+void cli_now(const struct view *v, struct timespec *t);
+
+const char *cli_mask_str(uint8_t len, char buf[IP4_STRLEN]);
+const char *cli_wildcard_str(uint8_t len, char buf[IP4_STRLEN]);
+/* IOS writes MAC addresses as three dotted groups: "5254.00ff.abcd". */
+#define CLI_MAC_DOTTED_LEN 15
+const char *cli_mac_dotted(const uint8_t mac[6], char buf[CLI_MAC_DOTTED_LEN]);
+
+/* Snapshots from the view; a missing op reads as empty. */
+struct cli_sa_list {
+	struct view_sa *sa;
+	size_t n;
+};
+
+int cli_sa_fetch(const struct view *v, struct cli_sa_list *l);
+void cli_sa_list_free(struct cli_sa_list *l);
+
+struct cli_port_list {
+	struct view_port *port;
+	size_t n;
+};
+
+int cli_port_fetch(const struct view *v, struct cli_port_list *l);
+void cli_port_list_free(struct cli_port_list *l);
+
+/* Case-insensitive match of a typed name against a configured one. */
+bool cli_name_eq(const char *typed, size_t len, const char *name);
+
+#endif

@@ -1,0 +1,452 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * show crypto ipsec sa [peer A.B.C.D | interface NAME] [detail]
+ *
+ * IOS XE layout (genieparser ShowCryptoIpsecSa / ShowCryptoIpsecSaDetail
+ * fixtures and device transcripts): one block per outside interface with a
+ * crypto map, one "flow" per map entry, the entry's SAs listed under it. The
+ * flow counters are the sums over its SAs: encaps = encrypt = digest are the
+ * outbound SAs' packets, decaps = decrypt = verify the inbound ones'.
+ *
+ *	#send errors = outbound encaps failed + replay rollover + no sa
+ *	#recv errors = inbound invalid sa + decaps failed + invalid prot +
+ *	               verify failed + invalid len + replay failed
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "handlers.h"
+#include "json.h"
+
+/* One crypto map entry on one interface, with its SAs summed. */
+struct flow {
+	const struct dpsec_config *cfg;
+	const struct cfg_interface *ifc;
+	const struct cfg_crypto_map *map;
+	const struct cfg_map_entry *e;
+	uint32_t map_idx;
+	uint32_t entry_idx;
+	const struct cli_sa_list *sas;
+	uint64_t in[DP_SA_CTR__COUNT];
+	uint64_t out[DP_SA_CTR__COUNT];
+	const struct view_sa *cur_out; /* newest active outbound SA */
+	bool udp_encap;
+	uint16_t peer_port;
+};
+
+#define CTR(dir, name) (f->dir[DP_SA_CTR_##name])
+
+static bool
+sa_of(const struct flow *f, const struct view_sa *sa)
+{
+	return sa->map == f->map_idx && sa->entry == f->entry_idx;
+}
+
+static void
+flow_sum(struct flow *f)
+{
+	f->peer_port = 500;
+	for (size_t i = 0; i < f->sas->n; i++) {
+		const struct view_sa *sa = &f->sas->sa[i];
+		uint64_t *dst = sa->dir == CFG_DIR_IN ? f->in : f->out;
+
+		if (!sa_of(f, sa))
+			continue;
+		for (int k = 0; k < DP_SA_CTR__COUNT; k++)
+			dst[k] += sa->ctr.v[k];
+		if (sa->udp_encap) {
+			f->udp_encap = true;
+			f->peer_port = sa->peer_port;
+		}
+		if (sa->dir == CFG_DIR_OUT && sa->status == VIEW_SA_ACTIVE)
+			f->cur_out = sa;
+	}
+}
+
+static uint64_t
+send_errors(const struct flow *f)
+{
+	return CTR(out, encaps_failed) + CTR(out, seq_rollover) + CTR(out, invalid_sa);
+}
+
+static uint64_t
+recv_errors(const struct flow *f)
+{
+	return CTR(in, invalid_sa) + CTR(in, decaps_failed) + CTR(in, invalid_prot) +
+	       CTR(in, verify_failed) + CTR(in, invalid_len) + CTR(in, replay_failed);
+}
+
+/* The entry's first match line: local ident is its source, remote ident its destination. */
+static const struct cfg_acl *
+flow_acl(const struct flow *f)
+{
+	static const struct cfg_acl any;
+
+	return f->e->n_match > 0 ? &f->e->match[0] : &any;
+}
+
+static unsigned
+acl_port(const uint16_t port[2])
+{
+	return port[0] == port[1] ? port[0] : 0;
+}
+
+static unsigned
+flow_plaintext_mtu(const struct flow *f)
+{
+	const struct cfg_transform_set *ts = &f->cfg->transform_sets[f->e->transform_set];
+
+	if (f->cur_out != NULL)
+		return cli_plaintext_mtu(f->ifc->mtu, f->cur_out->cipher, f->cur_out->auth,
+					 f->udp_encap);
+	return cli_plaintext_mtu(f->ifc->mtu, ts->cipher, ts->auth, f->udp_encap);
+}
+
+static const char *
+mode_word(enum cfg_mode m)
+{
+	switch (m) {
+	case CFG_MODE_TUNNEL:
+		return "Tunnel";
+	}
+	return "Transport";
+}
+
+static const char *
+status_word(enum view_sa_status s)
+{
+	switch (s) {
+	case VIEW_SA_ACTIVE:
+		return "ACTIVE(ACTIVE)";
+	case VIEW_SA_DELETING:
+		return "DELETING(DELETING)";
+	}
+	return "UNKNOWN";
+}
+
+/* ---- text ---- */
+
+static void
+ident_text(const char *label, const struct ip4_prefix *p, uint8_t proto, const uint16_t port[2],
+	   struct cli_out *o)
+{
+	char a[IP4_STRLEN], m[IP4_STRLEN];
+
+	cli_printf(o, "   %s (addr/mask/prot/port): (%s/%s/%u/%u)\n", label, ip4_str(p->addr, a),
+		   cli_mask_str(p->len, m), proto, acl_port(port));
+}
+
+static void
+counters_text(const struct flow *f, bool detail, struct cli_out *o)
+{
+	uint64_t enc = CTR(out, pkts), dec = CTR(in, pkts);
+
+	cli_printf(o,
+		   "    #pkts encaps: %" PRIu64 ", #pkts encrypt: %" PRIu64
+		   ", #pkts digest: %" PRIu64 "\n"
+		   "    #pkts decaps: %" PRIu64 ", #pkts decrypt: %" PRIu64
+		   ", #pkts verify: %" PRIu64 "\n",
+		   enc, enc, enc, dec, dec, dec);
+	cli_puts(o, "    #pkts compressed: 0, #pkts decompressed: 0\n"
+		    "    #pkts not compressed: 0, #pkts compr. failed: 0\n"
+		    "    #pkts not decompressed: 0, #pkts decompress failed: 0\n");
+	if (!detail) {
+		cli_printf(o, "    #send errors %" PRIu64 ", #recv errors %" PRIu64 "\n",
+			   send_errors(f), recv_errors(f));
+		return;
+	}
+	cli_printf(o,
+		   "    #pkts no sa (send) %" PRIu64 ", #pkts invalid sa (rcv) %" PRIu64 "\n"
+		   "    #pkts encaps failed (send) %" PRIu64 ", #pkts decaps failed (rcv) %" PRIu64
+		   "\n"
+		   "    #pkts invalid prot (recv) %" PRIu64 ", #pkts verify failed: %" PRIu64 "\n"
+		   "    #pkts invalid identity (recv) 0, #pkts invalid len (rcv) %" PRIu64 "\n"
+		   "    #pkts replay rollover (send): %" PRIu64 ", #pkts replay rollover (rcv) 0\n"
+		   "    ##pkts replay failed (rcv): %" PRIu64 "\n",
+		   CTR(out, invalid_sa), CTR(in, invalid_sa), CTR(out, encaps_failed),
+		   CTR(in, decaps_failed), CTR(in, invalid_prot), CTR(in, verify_failed),
+		   CTR(in, invalid_len), CTR(out, seq_rollover), CTR(in, replay_failed));
+	cli_puts(o, "    #pkts tagged (send): 0, #pkts untagged (rcv): 0\n"
+		    "    #pkts not tagged (send): 0, #pkts not untagged (rcv): 0\n"
+		    "    #pkts internal err (send): 0, #pkts internal err (recv) 0\n");
+}
+
+static void
+sa_timing_text(const struct view_sa *sa, struct cli_out *o)
+{
+	/* A manually keyed SA has no lifetime; IOS-like wording, documented in docs/CLI.md. */
+	if (sa->manual)
+		cli_puts(o, "        sa timing: remaining key lifetime (k/sec): (no limit)\n");
+	else
+		cli_printf(o,
+			   "        sa timing: remaining key lifetime (k/sec): (%" PRIu64 "/%u)\n",
+			   sa->kb_left, sa->sec_left);
+}
+
+static void
+replay_text(const struct view_sa *sa, struct cli_out *o)
+{
+	if (sa->replay_window == 0)
+		cli_puts(o, "        replay detection support: N\n");
+	else if (sa->replay_window == 64)
+		cli_puts(o, "        replay detection support: Y\n");
+	else
+		cli_printf(o, "        replay detection support: Y  replay window size: %u\n",
+			   sa->replay_window);
+}
+
+static void
+sa_text(const struct flow *f, const struct view_sa *sa, struct cli_out *o)
+{
+	char xf[64];
+
+	cli_xform_text(sa->cipher, sa->auth, xf, sizeof(xf));
+	cli_printf(o,
+		   "      spi: 0x%X(%u)\n"
+		   "        transform: %s ,\n"
+		   "        in use settings ={%s%s, %s}\n"
+		   "        conn id: %u, flow_id: SW:%u, sibling_flags 80000040, crypto map: %s\n",
+		   sa->spi, sa->spi, xf, mode_word(sa->mode), sa->udp_encap ? " UDP-Encaps" : "",
+		   sa->esn ? "esn" : "", sa->conn_id, sa->conn_id, f->map->name);
+	sa_timing_text(sa, o);
+	cli_printf(o, "        IV size: %u bytes\n", dp_cipher_info[sa->cipher].iv_len);
+	replay_text(sa, o);
+	cli_printf(o, "        Status: %s\n", status_word(sa->status));
+}
+
+static void
+sas_text(const struct flow *f, enum cfg_dir dir, struct cli_out *o)
+{
+	const char *d = dir == CFG_DIR_IN ? "inbound" : "outbound";
+
+	cli_printf(o, "     %s esp sas:\n", d);
+	for (size_t i = 0; i < f->sas->n; i++)
+		if (sa_of(f, &f->sas->sa[i]) && f->sas->sa[i].dir == dir)
+			sa_text(f, &f->sas->sa[i], o);
+	cli_printf(o, "\n     %s ah sas:\n\n     %s pcp sas:\n", d, d);
+}
+
+static void
+flow_text(const struct flow *f, bool detail, struct cli_out *o)
+{
+	const struct cfg_acl *acl = flow_acl(f);
+	char l[IP4_STRLEN], p[IP4_STRLEN];
+	uint32_t spi = f->cur_out != NULL ? f->cur_out->spi : 0;
+
+	cli_puts(o, "\n   protected vrf: (none)\n");
+	ident_text("local  ident", &acl->src, acl->proto, acl->sport, o);
+	ident_text("remote ident", &acl->dst, acl->proto, acl->dport, o);
+	cli_printf(o, "   current_peer %s port %u\n     PERMIT, flags={origin_is_acl,}\n",
+		   ip4_str(f->e->peer, p), f->peer_port);
+	counters_text(f, detail, o);
+	cli_printf(o,
+		   "\n     local crypto endpt.: %s, remote crypto endpt.: %s\n"
+		   "     plaintext mtu %u, path mtu %u, ip mtu %u, ip mtu idb %s\n"
+		   "     current outbound spi: 0x%X(%u)\n"
+		   "     PFS (Y/N): N, DH group: none\n\n",
+		   ip4_str(f->ifc->addr, l), p, flow_plaintext_mtu(f), f->ifc->mtu, f->ifc->mtu,
+		   f->ifc->name, spi, spi);
+	sas_text(f, CFG_DIR_IN, o);
+	cli_puts(o, "\n");
+	sas_text(f, CFG_DIR_OUT, o);
+}
+
+/* ---- JSON ---- */
+
+static void
+counters_json(struct json *j, const char *key, const uint64_t *v)
+{
+	static const char *const names[DP_SA_CTR__COUNT] = {
+#define DP_X(f, d) [DP_SA_CTR_##f] = #f,
+		DP_SA_COUNTERS(DP_X)
+#undef DP_X
+	};
+
+	json_obj(j, key);
+	for (int k = 0; k < DP_SA_CTR__COUNT; k++)
+		json_u64(j, names[k], v[k]);
+	json_obj_end(j);
+}
+
+static void
+ident_json(struct json *j, const char *key, const struct ip4_prefix *p, uint8_t proto,
+	   const uint16_t port[2])
+{
+	char m[IP4_STRLEN];
+
+	json_obj(j, key);
+	json_ip(j, "addr", p->addr);
+	json_str(j, "mask", cli_mask_str(p->len, m));
+	json_u64(j, "prot", proto);
+	json_u64(j, "port", acl_port(port));
+	json_obj_end(j);
+}
+
+static void
+sa_json(struct json *j, const struct view_sa *sa)
+{
+	char xf[64];
+
+	cli_xform_text(sa->cipher, sa->auth, xf, sizeof(xf));
+	json_obj(j, NULL);
+	json_str(j, "direction", sa->dir == CFG_DIR_IN ? "in" : "out");
+	json_u64(j, "spi", sa->spi);
+	json_str(j, "transform", xf);
+	json_str(j, "mode", sa->mode == CFG_MODE_TUNNEL ? "tunnel" : "transport");
+	json_bool(j, "esn", sa->esn);
+	json_bool(j, "udp_encap", sa->udp_encap);
+	if (sa->udp_encap) {
+		json_u64(j, "local_port", sa->local_port);
+		json_u64(j, "peer_port", sa->peer_port);
+	}
+	json_u64(j, "conn_id", sa->conn_id);
+	json_bool(j, "manual", sa->manual);
+	if (!sa->manual) {
+		json_u64(j, "kb_left", sa->kb_left);
+		json_u64(j, "sec_left", sa->sec_left);
+	}
+	json_u64(j, "iv_size", dp_cipher_info[sa->cipher].iv_len);
+	json_u64(j, "replay_window", sa->replay_window);
+	json_str(j, "status", sa->status == VIEW_SA_ACTIVE ? "ACTIVE" : "DELETING");
+	counters_json(j, "counters", sa->ctr.v);
+	json_obj_end(j);
+}
+
+static void
+flow_json(struct json *j, const struct flow *f)
+{
+	const struct cfg_acl *acl = flow_acl(f);
+
+	json_obj(j, NULL);
+	json_u64(j, "seq", f->e->seq);
+	ident_json(j, "local_ident", &acl->src, acl->proto, acl->sport);
+	ident_json(j, "remote_ident", &acl->dst, acl->proto, acl->dport);
+	json_ip(j, "peer", f->e->peer);
+	json_u64(j, "peer_port", f->peer_port);
+	counters_json(j, "inbound", f->in);
+	counters_json(j, "outbound", f->out);
+	json_u64(j, "send_errors", send_errors(f));
+	json_u64(j, "recv_errors", recv_errors(f));
+	json_u64(j, "plaintext_mtu", flow_plaintext_mtu(f));
+	json_u64(j, "path_mtu", f->ifc->mtu);
+	json_u64(j, "current_outbound_spi", f->cur_out != NULL ? f->cur_out->spi : 0);
+	json_arr(j, "sas");
+	for (size_t i = 0; i < f->sas->n; i++)
+		if (sa_of(f, &f->sas->sa[i]))
+			sa_json(j, &f->sas->sa[i]);
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+/* ---- walking interfaces and entries ---- */
+
+struct sa_walk {
+	const struct cli_ctx *c;
+	const struct cli_sa_list *sas;
+	struct cli_out *o;
+	struct json j;
+};
+
+static bool
+entry_selected(const struct cli_ctx *c, const struct cfg_map_entry *e)
+{
+	return !c->opt[CLI_OPT_PEER].set || c->opt[CLI_OPT_PEER].ip == e->peer;
+}
+
+static bool
+iface_selected(const struct cli_ctx *c, const struct cfg_interface *ifc)
+{
+	const struct cli_arg *n = &c->opt[CLI_OPT_IFNAME];
+	const struct dpsec_config *cfg = c->v->cfg;
+
+	if (ifc->crypto_map == CFG_NONE || ifc->crypto_map >= cfg->n_crypto_maps)
+		return false;
+	return !n->set || cli_name_eq(n->s, n->len, ifc->name);
+}
+
+static void
+iface_begin(struct sa_walk *w, const struct cfg_interface *ifc, const struct cfg_crypto_map *m)
+{
+	char a[IP4_STRLEN];
+
+	if (w->c->json) {
+		json_obj(&w->j, NULL);
+		json_str(&w->j, "interface", ifc->name);
+		json_str(&w->j, "crypto_map", m->name);
+		json_ip(&w->j, "local_addr", ifc->addr);
+		json_arr(&w->j, "flows");
+		return;
+	}
+	cli_printf(w->o, "\ninterface: %s\n    Crypto map tag: %s, local addr %s\n", ifc->name,
+		   m->name, ip4_str(ifc->addr, a));
+}
+
+static void
+iface_end(struct sa_walk *w)
+{
+	if (w->c->json) {
+		json_arr_end(&w->j);
+		json_obj_end(&w->j);
+	}
+}
+
+static void
+walk_iface(struct sa_walk *w, const struct cfg_interface *ifc)
+{
+	const struct dpsec_config *cfg = w->c->v->cfg;
+	const struct cfg_crypto_map *m = &cfg->crypto_maps[ifc->crypto_map];
+	bool begun = false;
+
+	for (uint32_t e = 0; e < m->n_entries; e++) {
+		struct flow f = {.cfg = cfg,
+				 .ifc = ifc,
+				 .map = m,
+				 .e = &m->entries[e],
+				 .map_idx = ifc->crypto_map,
+				 .entry_idx = e,
+				 .sas = w->sas};
+
+		if (!entry_selected(w->c, f.e))
+			continue;
+		if (!begun)
+			iface_begin(w, ifc, m);
+		begun = true;
+		flow_sum(&f);
+		if (w->c->json)
+			flow_json(&w->j, &f);
+		else
+			flow_text(&f, w->c->opt[CLI_OPT_DETAIL].set, w->o);
+	}
+	if (begun)
+		iface_end(w);
+}
+
+int
+cli_show_ipsec_sa(const struct cli_ctx *c, struct cli_out *o)
+{
+	const struct dpsec_config *cfg = c->v->cfg;
+	struct cli_sa_list sas;
+	struct sa_walk w = {.c = c, .sas = &sas, .o = o};
+	size_t before = o->len;
+
+	if (cli_sa_fetch(c->v, &sas) != 0) {
+		cli_puts(o, "% Out of memory reading the SA table\n");
+		return CLI_E_FAILED;
+	}
+	if (c->json) {
+		json_begin(&w.j, o);
+		json_arr(&w.j, "interfaces");
+	}
+	for (uint32_t i = 0; cfg != NULL && i < cfg->n_interfaces; i++)
+		if (iface_selected(c, &cfg->interfaces[i]))
+			walk_iface(&w, &cfg->interfaces[i]);
+	if (c->json) {
+		json_arr_end(&w.j);
+		json_end(&w.j);
+	} else if (o->len != before) {
+		cli_puts(o, "\n"); /* IOS ends the table with a blank line */
+	}
+	cli_sa_list_free(&sas);
+	return CLI_OK;
+}

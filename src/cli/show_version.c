@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * show version, show clock
+ *
+ * "show version" keeps the IOS lines people grep for ("... uptime is 1 day,
+ * 2 hours, 3 minutes", the configuration file, the interface count).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "handlers.h"
+#include "json.h"
+
+static const char *
+hostname(const struct view *v)
+{
+	return v->cfg != NULL && v->cfg->hostname[0] != '\0' ? v->cfg->hostname : "dpsec";
+}
+
+int
+cli_show_version(const struct cli_ctx *c, struct cli_out *o)
+{
+	const struct view *v = c->v;
+	const char *ver = v->version != NULL ? v->version : "unknown";
+	const char *path = v->cfg != NULL && v->cfg->path != NULL ? v->cfg->path : "";
+	uint32_t nif = v->cfg != NULL ? v->cfg->n_interfaces : 0;
+	char up[128];
+	struct json j;
+
+	if (c->json) {
+		json_begin(&j, o);
+		json_str(&j, "version", ver);
+		json_str(&j, "hostname", hostname(v));
+		json_u64(&j, "uptime_sec", v->uptime_sec);
+		json_str(&j, "config", path);
+		json_u64(&j, "interfaces", nif);
+		json_end(&j);
+		return CLI_OK;
+	}
+	cli_uptime_text(v->uptime_sec, up, sizeof(up));
+	cli_printf(o, "dpsec Software, Version %s\n", ver);
+	cli_puts(o, "Userspace IPsec gateway on DPDK\n\n");
+	cli_printf(o, "%s uptime is %s\n", hostname(v), up);
+	cli_printf(o, "Configuration file is \"%s\"\n\n", path);
+	cli_printf(o, "%u Ethernet interface%s\n", nif, nif == 1 ? "" : "s");
+	return CLI_OK;
+}
+
+/* IOS: "10:23:45.123 UTC Wed Oct 18 2023" (day of month not padded). */
+int
+cli_show_clock(const struct cli_ctx *c, struct cli_out *o)
+{
+	struct timespec now;
+	struct tm tm;
+	time_t s;
+	char hms[16], zone[16], wd[8];
+	struct json j;
+
+	cli_now(c->v, &now);
+	s = now.tv_sec;
+	if (localtime_r(&s, &tm) == NULL) {
+		cli_puts(o, "% Cannot read the clock\n");
+		return CLI_E_FAILED;
+	}
+	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%Z", &tm);
+	strftime(wd, sizeof(wd), "%a %b", &tm);
+	if (c->json) {
+		json_begin(&j, o);
+		json_u64(&j, "epoch", (uint64_t)now.tv_sec);
+		json_u64(&j, "nsec", (uint64_t)now.tv_nsec);
+		json_end(&j);
+		return CLI_OK;
+	}
+	cli_printf(o, "%s.%03ld %s %s %d %d\n", hms, now.tv_nsec / 1000000, zone, wd, tm.tm_mday,
+		   tm.tm_year + 1900);
+	return CLI_OK;
+}

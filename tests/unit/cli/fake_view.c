@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_view.h"
+
+static uint32_t
+ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	return __builtin_bswap32((uint32_t)a << 24 | (uint32_t)b << 16 | (uint32_t)c << 8 | d);
+}
+
+static struct ip4_prefix
+pfx(uint32_t addr_be, uint8_t len)
+{
+	return (struct ip4_prefix){addr_be & ip4_mask_be(len), len};
+}
+
+/* ---- view operations ---- */
+
+static void
+op_drop_stats(void *ctx, struct dp_drop_stats *out)
+{
+	struct fake *f = ctx;
+
+	for (int i = 0; i < DP_IPSEC_DROP__COUNT; i++)
+		out->ipsec[i] = f->drops.ipsec[i] - f->drops_base.ipsec[i];
+	for (int i = 0; i < DP_GLOBAL__COUNT; i++) {
+		out->global_pkts[i] = f->drops.global_pkts[i] - f->drops_base.global_pkts[i];
+		out->global_octets[i] = f->drops.global_octets[i] - f->drops_base.global_octets[i];
+	}
+}
+
+/* Clearing also lets 99 s pass, so the next "Last clearing" reads "(1m 39s ago)". */
+static void
+op_drop_stats_clear(void *ctx)
+{
+	struct fake *f = ctx;
+
+	f->drops_base = f->drops;
+	f->cleared = true;
+	f->cleared_at = f->now;
+	f->now.tv_sec += 99;
+	f->drop_clears++;
+}
+
+static size_t
+op_sa_list(void *ctx, struct view_sa *out, size_t max)
+{
+	struct fake *f = ctx;
+	size_t n = f->n_sa < max ? f->n_sa : max;
+
+	for (size_t i = 0; i < n; i++) {
+		out[i] = f->sa[i];
+		for (int k = 0; k < DP_SA_CTR__COUNT; k++)
+			out[i].ctr.v[k] -= f->sa_base[i].ctr.v[k];
+	}
+	return n;
+}
+
+static void
+op_sa_counters_clear(void *ctx)
+{
+	struct fake *f = ctx;
+
+	memcpy(f->sa_base, f->sa, f->n_sa * sizeof(*f->sa));
+	f->sa_clears++;
+}
+
+static size_t
+op_port_list(void *ctx, struct view_port *out, size_t max)
+{
+	struct fake *f = ctx;
+	size_t n = max < 3 ? max : 3;
+
+	memcpy(out, f->ports, n * sizeof(*out));
+	return n;
+}
+
+static bool
+op_drop_stats_cleared_at(void *ctx, struct timespec *when)
+{
+	struct fake *f = ctx;
+
+	*when = f->cleared_at;
+	return f->cleared;
+}
+
+static void
+op_wall_clock(void *ctx, struct timespec *now)
+{
+	struct fake *f = ctx;
+
+	*now = f->now;
+}
+
+static const struct view_ops fake_ops = {
+	.drop_stats = op_drop_stats,
+	.drop_stats_clear = op_drop_stats_clear,
+	.sa_list = op_sa_list,
+	.sa_counters_clear = op_sa_counters_clear,
+	.port_list = op_port_list,
+	.drop_stats_cleared_at = op_drop_stats_cleared_at,
+	.wall_clock = op_wall_clock,
+};
+
+/* ---- configuration ---- */
+
+static void
+interfaces(struct dpsec_config *c)
+{
+	static const struct {
+		const char *name, *dev;
+		uint32_t addr;
+		enum cfg_role role;
+		uint32_t map;
+		uint16_t mtu;
+	} ifs[] = {
+		{"GigabitEthernet1", "net_af_packet0,iface=veth-b-out", 0, CFG_ROLE_OUTSIDE, 0,
+		 1500},
+		{"GigabitEthernet2", "net_af_packet1,iface=veth-b-in", 0, CFG_ROLE_INSIDE, CFG_NONE,
+		 1500},
+		{"GigabitEthernet3", "net_memif0", 0, CFG_ROLE_OUTSIDE, 1, 1400},
+	};
+	const uint32_t addr[] = {ip(192, 0, 2, 2), ip(10, 0, 2, 1), ip(203, 0, 113, 2)};
+
+	c->n_interfaces = 3;
+	c->interfaces = calloc(3, sizeof(*c->interfaces));
+	for (int i = 0; i < 3; i++) {
+		struct cfg_interface *x = &c->interfaces[i];
+
+		strcpy(x->name, ifs[i].name);
+		strcpy(x->device, ifs[i].dev);
+		x->addr = addr[i];
+		x->prefix_len = 24;
+		x->role = ifs[i].role;
+		x->crypto_map = ifs[i].map;
+		x->mtu = ifs[i].mtu;
+	}
+}
+
+static void
+transform_sets(struct dpsec_config *c)
+{
+	c->n_transform_sets = 3;
+	c->transform_sets = calloc(3, sizeof(*c->transform_sets));
+	strcpy(c->transform_sets[0].name, "TS-GCM");
+	c->transform_sets[0].cipher = DP_CIPHER_AES_GCM_256;
+	c->transform_sets[0].auth = DP_AUTH_NONE;
+	strcpy(c->transform_sets[1].name, "TS-CBC");
+	c->transform_sets[1].cipher = DP_CIPHER_AES_CBC_256;
+	c->transform_sets[1].auth = DP_AUTH_HMAC_SHA256_128;
+	strcpy(c->transform_sets[2].name, "TS-LAB");
+	c->transform_sets[2].cipher = DP_CIPHER_AES_CBC_128;
+	c->transform_sets[2].auth = DP_AUTH_HMAC_SHA1_96;
+	c->transform_sets[2].esn = true;
+}
+
+static struct cfg_acl *
+acl(struct ip4_prefix src, struct ip4_prefix dst, uint8_t proto, uint16_t s0, uint16_t s1,
+    uint16_t d0, uint16_t d1)
+{
+	struct cfg_acl *a = calloc(1, sizeof(*a));
+
+	*a = (struct cfg_acl){src, dst, proto, {s0, s1}, {d0, d1}};
+	return a;
+}
+
+static void
+crypto_maps(struct dpsec_config *c)
+{
+	struct cfg_map_entry *e;
+
+	c->n_crypto_maps = 2;
+	c->crypto_maps = calloc(2, sizeof(*c->crypto_maps));
+	strcpy(c->crypto_maps[0].name, "VPN");
+	c->crypto_maps[0].iface = 0;
+	c->crypto_maps[0].n_entries = 2;
+	c->crypto_maps[0].entries = e = calloc(2, sizeof(*e));
+	e[0] = (struct cfg_map_entry){.seq = 10,
+				      .peer = ip(192, 0, 2, 1),
+				      .transform_set = 0,
+				      .lifetime_sec = 3600,
+				      .lifetime_kb = 4608000,
+				      .replay_window = 64,
+				      .n_match = 1};
+	e[0].match = acl(pfx(ip(10, 0, 2, 0), 24), pfx(ip(10, 0, 0, 0), 24), 0, 0, 65535, 0, 65535);
+	e[1] = (struct cfg_map_entry){.seq = 20,
+				      .peer = ip(198, 51, 100, 7),
+				      .transform_set = 1,
+				      .lifetime_sec = 28800,
+				      .lifetime_kb = 4608000,
+				      .replay_window = 64,
+				      .n_match = 1};
+	e[1].match = acl(pfx(ip(10, 0, 2, 2), 32), pfx(ip(10, 9, 0, 0), 16), 6, 0, 65535, 443, 443);
+	strcpy(c->crypto_maps[1].name, "LAB");
+	c->crypto_maps[1].iface = 2;
+	c->crypto_maps[1].n_entries = 1;
+	c->crypto_maps[1].entries = e = calloc(1, sizeof(*e));
+	e[0] = (struct cfg_map_entry){.seq = 10,
+				      .peer = ip(203, 0, 113, 9),
+				      .transform_set = 2,
+				      .lifetime_sec = 3600,
+				      .lifetime_kb = 4608000,
+				      .replay_window = 1024,
+				      .n_match = 1};
+	e[0].match =
+		acl(pfx(ip(10, 0, 3, 0), 24), pfx(ip(10, 3, 0, 0), 16), 17, 5000, 5999, 53, 53);
+}
+
+static void
+manual_sas(struct dpsec_config *c)
+{
+	c->n_manual_sas = 2;
+	c->manual_sas = calloc(2, sizeof(*c->manual_sas));
+	for (int i = 0; i < 2; i++) {
+		struct cfg_manual_sa *m = &c->manual_sas[i];
+
+		m->map = 1;
+		m->entry = 0;
+		m->dir = i == 0 ? CFG_DIR_IN : CFG_DIR_OUT;
+		m->spi = i == 0 ? 0x1001 : 0x2002;
+		m->cipher_key.len = 16;
+		memset(m->cipher_key.b, FAKE_KEY_BYTE, 16);
+		m->auth_key.len = 20;
+		memset(m->auth_key.b, FAKE_KEY_BYTE, 20);
+		m->udp_encap = true;
+		m->local_port = 4500;
+		m->peer_port = 4500;
+		m->local = ip(203, 0, 113, 2);
+		m->peer = ip(203, 0, 113, 9);
+	}
+}
+
+/* ---- state ---- */
+
+static struct view_sa
+ike_sa(enum cfg_dir dir, uint32_t spi, uint32_t conn, uint64_t kb, uint32_t sec)
+{
+	return (struct view_sa){.map = 0,
+				.entry = 0,
+				.dir = dir,
+				.spi = spi,
+				.cipher = DP_CIPHER_AES_GCM_256,
+				.auth = DP_AUTH_NONE,
+				.mode = CFG_MODE_TUNNEL,
+				.conn_id = conn,
+				.replay_window = 64,
+				.kb_left = kb,
+				.sec_left = sec,
+				.status = VIEW_SA_ACTIVE};
+}
+
+static struct view_sa
+manual_sa(enum cfg_dir dir, uint32_t spi, uint32_t conn)
+{
+	return (struct view_sa){.map = 1,
+				.entry = 0,
+				.dir = dir,
+				.spi = spi,
+				.cipher = DP_CIPHER_AES_CBC_128,
+				.auth = DP_AUTH_HMAC_SHA1_96,
+				.mode = CFG_MODE_TUNNEL,
+				.esn = true,
+				.udp_encap = true,
+				.local_port = 4500,
+				.peer_port = 4500,
+				.manual = true,
+				.conn_id = conn,
+				.replay_window = 1024,
+				.status = VIEW_SA_ACTIVE};
+}
+
+#define SET(sa, name, val) ((sa).ctr.v[DP_SA_CTR_##name] = (val))
+
+static void
+sas(struct fake *f, size_t extra)
+{
+	struct view_sa *s;
+
+	f->n_sa = 5 + extra;
+	f->sa = s = calloc(f->n_sa, sizeof(*s));
+	f->sa_base = calloc(f->n_sa, sizeof(*s));
+	/* VPN 10: an old inbound SA still draining after a rekey, and the current pair. */
+	s[0] = ike_sa(CFG_DIR_IN, 0x658F7C11, 2076, 4607999, 12);
+	s[0].status = VIEW_SA_DELETING;
+	SET(s[0], pkts, 1200);
+	SET(s[0], bytes, 98000);
+	s[1] = ike_sa(CFG_DIR_IN, 0xB761863E, 2077, 4607990, 3237);
+	SET(s[1], pkts, 1500);
+	SET(s[1], bytes, 120000);
+	SET(s[1], replay_failed, 3);
+	SET(s[1], verify_failed, 2);
+	SET(s[1], invalid_len, 1);
+	s[2] = ike_sa(CFG_DIR_OUT, 0x397C36EE, 2078, 4607980, 3237);
+	SET(s[2], pkts, 2711);
+	SET(s[2], bytes, 216880);
+	/* LAB 10: keyed by hand, ESP-in-UDP, ESN, a 1024 replay window. */
+	s[3] = manual_sa(CFG_DIR_IN, 0x1001, 3001);
+	SET(s[3], pkts, 10);
+	SET(s[3], invalid_prot, 1);
+	SET(s[3], decaps_failed, 4);
+	SET(s[3], invalid_sa, 2);
+	s[4] = manual_sa(CFG_DIR_OUT, 0x2002, 3002);
+	SET(s[4], pkts, 9);
+	SET(s[4], encaps_failed, 7);
+	SET(s[4], invalid_sa, 1);
+	for (size_t i = 0; i < extra; i++)
+		s[5 + i] = ike_sa(CFG_DIR_IN, 0x10000 + (uint32_t)i, 5000 + (uint32_t)i, 4608000,
+				  3600);
+}
+
+static void
+drops(struct fake *f)
+{
+	f->drops.ipsec[DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI] = 67643;
+	f->drops.ipsec[DP_DROP_IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL] = 3;
+	f->drops.ipsec[DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION] = 2;
+	f->drops.ipsec[DP_DROP_OUT_V4_PKT_HIT_IKE_START_SP] = 5;
+	f->drops.global_pkts[DP_GLOBAL_IpsecInput] = 67648;
+	f->drops.global_octets[DP_GLOBAL_IpsecInput] = 9471720;
+	f->drops.global_pkts[DP_GLOBAL_IpsecIkeIndicate] = 5;
+	f->drops.global_octets[DP_GLOBAL_IpsecIkeIndicate] = 420;
+	f->drops.global_pkts[DP_GLOBAL_Ipv4NoRoute] = 41;
+	f->drops.global_octets[DP_GLOBAL_Ipv4NoRoute] = 1968;
+}
+
+static void
+ports(struct fake *f)
+{
+	static const uint8_t mac[3][6] = {
+		{0x52, 0x54, 0x00, 0x12, 0x34, 0x56},
+		{0x52, 0x54, 0x00, 0x12, 0x34, 0x57},
+		{0x02, 0xfe, 0x00, 0x00, 0x00, 0x03},
+	};
+
+	f->ports[0] = (struct view_port){.link_up = true,
+					 .ipackets = 71214,
+					 .ibytes = 10334511,
+					 .opackets = 2725,
+					 .obytes = 381500,
+					 .imissed = 17,
+					 .ierrors = 1,
+					 .rx_nombuf = 2};
+	f->ports[1] = (struct view_port){.link_up = true,
+					 .ipackets = 2711,
+					 .ibytes = 216880,
+					 .opackets = 2700,
+					 .obytes = 218000};
+	for (int i = 0; i < 3; i++) {
+		strcpy(f->ports[i].name, f->cfg.interfaces[i].name);
+		memcpy(f->ports[i].mac, mac[i], 6);
+	}
+}
+
+struct fake *
+fake_new(size_t extra_sa)
+{
+	struct fake *f = calloc(1, sizeof(*f));
+
+	strcpy(f->cfg.hostname, "gwB");
+	f->cfg.path = strdup("/etc/dpsec/gwB.yaml");
+	strcpy(f->cfg.cli.socket, "/run/dpsec/dpsecd.sock");
+	f->cfg.dp.replay_window = 64;
+	interfaces(&f->cfg);
+	transform_sets(&f->cfg);
+	crypto_maps(&f->cfg);
+	manual_sas(&f->cfg);
+	sas(f, extra_sa);
+	drops(f);
+	ports(f);
+	f->now.tv_sec = FAKE_NOW;
+	f->now.tv_nsec = 123000000;
+	f->view = (struct view){.ops = &fake_ops,
+				.ctx = f,
+				.cfg = &f->cfg,
+				.version = "0.1.0",
+				.uptime_sec = 93784};
+	return f;
+}
+
+void
+fake_free(struct fake *f)
+{
+	if (f == NULL)
+		return;
+	for (uint32_t m = 0; m < f->cfg.n_crypto_maps; m++) {
+		for (uint32_t e = 0; e < f->cfg.crypto_maps[m].n_entries; e++)
+			free(f->cfg.crypto_maps[m].entries[e].match);
+		free(f->cfg.crypto_maps[m].entries);
+	}
+	free(f->cfg.crypto_maps);
+	free(f->cfg.interfaces);
+	free(f->cfg.transform_sets);
+	free(f->cfg.manual_sas);
+	free(f->cfg.path);
+	free(f->sa);
+	free(f->sa_base);
+	free(f);
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A fixed gateway for the CLI tests: the seed scenario's gwB, built in C.
+ *
+ *   host2 --- Gi2 10.0.2.1 [gwB] Gi1 192.0.2.2 ==== 192.0.2.1 gwA (map VPN 10)
+ *                                     |       ==== 198.51.100.7   (map VPN 20, no SA yet)
+ *                                Gi3 203.0.113.2 ==== 203.0.113.9 (map LAB 10, manual SAs,
+ *                                                                  ESP-in-UDP, ESN)
+ *
+ * Counters, drops and the clock are fixed numbers, so outputs are golden.
+ * The manual SAs carry keys made of FAKE_KEY_BYTE, which no output may show.
+ */
+#ifndef DPSEC_TEST_FAKE_VIEW_H
+#define DPSEC_TEST_FAKE_VIEW_H
+
+#include "dpsec/view.h"
+
+#define FAKE_KEY_BYTE 0xA5
+#define FAKE_NOW      1687764554 /* Mon Jun 26 07:29:14 2023 UTC */
+
+struct fake {
+	struct dpsec_config cfg;
+	struct view view;
+	struct view_sa *sa;
+	size_t n_sa;
+	struct view_sa *sa_base; /* "clear crypto sa counters" baseline */
+	struct dp_drop_stats drops;
+	struct dp_drop_stats drops_base;
+	struct view_port ports[3];
+	struct timespec now;
+	struct timespec cleared_at;
+	bool cleared;
+	unsigned drop_clears;
+	unsigned sa_clears;
+};
+
+/* extra_sa: that many more inbound SAs on VPN 10 (for large outputs). */
+struct fake *fake_new(size_t extra_sa);
+void fake_free(struct fake *f);
+
+#endif

@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The command engine's contracts that golden transcripts do not pin down:
+ * the table's consistency, status codes, what the view sees, the formatting
+ * helpers against numbers read off real IOS XE output, the framing, and that
+ * no key byte ever reaches an output.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dpsec/cli.h"
+#include "fake_view.h"
+#include "fmt.h"
+#include "grammar.h"
+#include "lex.h"
+#include "proto.h"
+
+static int
+exec(struct fake *f, const char *line, unsigned flags, struct cli_out *o)
+{
+	cli_out_reset(o);
+	return cli_exec(&f->view, line, flags, o);
+}
+
+/* The words that make row r, with sample values for its arguments. */
+static void
+row_line(const struct cli_row *r, char *buf, size_t size)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < r->n; k++) {
+		const struct cli_tok *t = r->toks[k];
+		const char *w = t->kind == CLI_TK_IPV4	 ? "192.0.2.1"
+				: t->kind == CLI_TK_UINT ? "0x1001"
+				: t->kind == CLI_TK_WORD ? "GigabitEthernet1"
+							 : t->word;
+
+		off += (size_t)snprintf(buf + off, size - off, "%s%s", k ? " " : "", w);
+	}
+}
+
+/* A word means one thing at one position: rows that agree so far share the token. */
+static void
+test_table_consistent(void **state)
+{
+	(void)state;
+	assert_true(cli_n_rows <= CLI_ROWS_MAX);
+	for (size_t a = 0; a < cli_n_rows; a++) {
+		for (size_t b = a + 1; b < cli_n_rows; b++) {
+			const struct cli_row *x = &cli_rows[a], *y = &cli_rows[b];
+			size_t n = x->n < y->n ? x->n : y->n;
+
+			for (size_t k = 0; k < n; k++) {
+				const struct cli_tok *s = x->toks[k], *t = y->toks[k];
+
+				if (s->kind != t->kind || strcmp(s->word, t->word) != 0)
+					break;
+				assert_ptr_equal(s, t);
+			}
+			/* Two rows with the same words would make one unreachable. */
+			if (x->n == y->n) {
+				char lx[512], ly[512];
+
+				row_line(x, lx, sizeof(lx));
+				row_line(y, ly, sizeof(ly));
+				assert_string_not_equal(lx, ly);
+			}
+		}
+	}
+}
+
+/* Every row runs, spelled out in full, and again with each keyword cut to 3 letters where unique.
+ */
+static void
+test_every_row_runs(void **state)
+{
+	struct fake *f = fake_new(0);
+	struct cli_out o;
+	char line[512];
+
+	(void)state;
+	cli_out_init(&o);
+	for (size_t i = 0; i < cli_n_rows; i++) {
+		row_line(&cli_rows[i], line, sizeof(line));
+		assert_int_equal(exec(f, line, 0, &o), CLI_OK);
+		if (cli_rows[i].show)
+			assert_int_equal(exec(f, line, CLI_F_JSON, &o), CLI_OK);
+	}
+	assert_int_equal(exec(f, "sh pla har qfp act fea ips dat dro all", 0, &o), CLI_OK);
+	assert_int_equal(exec(f, "SHOW CRYPTO IPSEC SA", 0, &o), CLI_OK);
+	cli_out_free(&o);
+	fake_free(f);
+}
+
+static void
+test_status_codes(void **state)
+{
+	static const struct {
+		const char *line;
+		int st;
+	} cases[] = {
+		{"", CLI_OK},
+		{"   ", CLI_OK},
+		{"show version", CLI_OK},
+		{"show version\n", CLI_OK},
+		{"show ?", CLI_OK},
+		{"sh c?", CLI_OK},
+		{"sh c", CLI_E_AMBIGUOUS},
+		{"show crypto ipsek sa", CLI_E_INVALID},
+		{"show crypto", CLI_E_INCOMPLETE},
+		{"show zz?", CLI_E_UNRECOGNIZED},
+		{"show version | include ([", CLI_E_REGEX},
+		/* What glibc would blow up on, refused before regcomp. */
+		{"show version | include p+++++++++++++++++++++++++++++++++++++++++", CLI_E_REGEX},
+		{"show version | include ((a{99}){99}){99}", CLI_E_REGEX},
+		{"show version | include "
+		 "((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))",
+		 CLI_E_REGEX},
+		{"show version | include (a)\\1", CLI_E_REGEX},
+		{"show version | include [[:digit:]]+ (packets|bytes)", CLI_OK},
+		{"show version | include []a]{2,3}|[^]x]*", CLI_OK},
+		{"show version | include peer|Status|conn id|caps|transform", CLI_OK},
+		{"show version | include", CLI_E_INCOMPLETE},
+		{"show version | count", CLI_OK},
+		{"show version | frob x", CLI_E_INVALID},
+		{"show crypto ipsec sa peer 256.1.1.1", CLI_E_INVALID},
+		{"show interfaces nosuch", CLI_E_FAILED},
+		{"a b c d e f g h i j k l m n o p q r s t u v w x y z 1 2 3 4 5 6 7 8",
+		 CLI_E_INVALID},
+	};
+	struct fake *f = fake_new(0);
+	struct cli_out o;
+
+	(void)state;
+	cli_out_init(&o);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int st = exec(f, cases[i].line, 0, &o);
+
+		if (st != cases[i].st)
+			fail_msg("\"%s\": status %d, want %d", cases[i].line, st, cases[i].st);
+	}
+	cli_out_free(&o);
+	fake_free(f);
+}
+
+static void
+test_too_long(void **state)
+{
+	struct fake *f = fake_new(0);
+	char *line = malloc(CLI_LINE_MAX + 2);
+	struct cli_out o;
+
+	(void)state;
+	cli_out_init(&o);
+	memset(line, 'a', CLI_LINE_MAX + 1);
+	line[CLI_LINE_MAX + 1] = '\0';
+	assert_int_equal(exec(f, line, 0, &o), CLI_E_TOO_LONG);
+	line[CLI_LINE_MAX] = '\0';
+	assert_int_equal(exec(f, line, 0, &o), CLI_E_INVALID);
+	assert_int_equal(exec(f, NULL, 0, &o), CLI_OK);
+	free(line);
+	cli_out_free(&o);
+	fake_free(f);
+}
+
+/* "clear" reaches the view only where asked, and after the table was shown. */
+static void
+test_clears(void **state)
+{
+	struct fake *f = fake_new(0);
+	struct cli_out o;
+
+	(void)state;
+	cli_out_init(&o);
+	exec(f, "show platform hardware qfp active statistics drop", 0, &o);
+	exec(f, "show platform hardware qfp active feature ipsec datapath drops all", 0, &o);
+	assert_int_equal(f->drop_clears, 0);
+	exec(f, "show platform hardware qfp active feature ipsec datapath drops all clear", 0, &o);
+	assert_non_null(strstr(o.buf, "67643"));
+	assert_int_equal(f->drop_clears, 1);
+	exec(f, "sh plat hard qfp act stat drop cl", CLI_F_JSON, &o);
+	assert_int_equal(f->drop_clears, 2);
+	exec(f, "show crypto ipsec sa | include clear", 0, &o);
+	assert_int_equal(f->sa_clears, 0);
+	exec(f, "clear crypto sa counters", 0, &o);
+	assert_int_equal(f->sa_clears, 1);
+	cli_out_free(&o);
+	fake_free(f);
+}
+
+/* A view that offers nothing (no ops, empty config) still answers every command. */
+static void
+test_empty_view(void **state)
+{
+	static const struct view_ops none;
+	struct dpsec_config cfg;
+	struct view v = {.ops = &none, .cfg = &cfg};
+	struct view bare = {0};
+	struct cli_out o;
+	char line[512];
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	cli_out_init(&o);
+	for (size_t i = 0; i < cli_n_rows; i++) {
+		row_line(&cli_rows[i], line, sizeof(line));
+		cli_out_reset(&o);
+		cli_exec(&v, line, 0, &o);
+		cli_out_reset(&o);
+		cli_exec(&bare, line, CLI_F_JSON, &o);
+	}
+	cli_out_free(&o);
+}
+
+static bool
+has_key_bytes(const char *s, size_t n)
+{
+	static const char *const pat[] = {"a5a5", "A5A5", "a5:a5", "A5:A5", "a5 a5", "\xa5"};
+
+	for (size_t i = 0; i < sizeof(pat) / sizeof(pat[0]); i++)
+		if (memmem(s, n, pat[i], strlen(pat[i])) != NULL)
+			return true;
+	return false;
+}
+
+/* Keys never appear: every command, text and JSON, detail included. */
+static void
+test_no_key_in_output(void **state)
+{
+	struct fake *f = fake_new(0);
+	struct cli_out o;
+	char line[512];
+
+	(void)state;
+	cli_out_init(&o);
+	for (size_t i = 0; i < cli_n_rows; i++) {
+		for (int json = 0; json < 2; json++) {
+			row_line(&cli_rows[i], line, sizeof(line));
+			if (strstr(line, "clear") != NULL)
+				continue;
+			exec(f, line, json ? CLI_F_JSON : 0, &o);
+			assert_false(has_key_bytes(o.buf != NULL ? o.buf : "", o.len));
+		}
+	}
+	exec(f, "show crypto ipsec sa interface GigabitEthernet3 detail", 0, &o);
+	assert_non_null(strstr(o.buf, "0x1001"));
+	assert_false(has_key_bytes(o.buf, o.len));
+	cli_out_free(&o);
+	fake_free(f);
+}
+
+/* Numbers read off IOS XE "show crypto ipsec sa" (genieparser fixtures, device transcripts). */
+static void
+test_plaintext_mtu(void **state)
+{
+	(void)state;
+	/* esp-256-aes esp-sha256-hmac, 1500: 1438 */
+	assert_int_equal(
+		cli_plaintext_mtu(1500, DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA256_128, false),
+		1438);
+	/* esp-gcm 256, 1500: 1446 */
+	assert_int_equal(cli_plaintext_mtu(1500, DP_CIPHER_AES_GCM_256, DP_AUTH_NONE, false), 1446);
+	/* esp-256-aes esp-sha-hmac, UDP-Encaps, 1500: 1422 */
+	assert_int_equal(cli_plaintext_mtu(1500, DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA1_96, true),
+			 1422);
+	assert_int_equal(cli_plaintext_mtu(40, DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA1_96, true),
+			 0);
+}
+
+static void
+test_xform_words(void **state)
+{
+	static const struct {
+		enum dp_cipher c;
+		enum dp_auth a;
+		const char *want;
+	} cases[] = {
+		{DP_CIPHER_AES_CBC_128, DP_AUTH_HMAC_SHA1_96, "esp-aes esp-sha-hmac"},
+		{DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA256_128, "esp-256-aes esp-sha256-hmac"},
+		{DP_CIPHER_AES_GCM_128, DP_AUTH_NONE, "esp-gcm"},
+		{DP_CIPHER_AES_GCM_256, DP_AUTH_NONE, "esp-gcm 256"},
+		{DP_CIPHER_NULL, DP_AUTH_HMAC_SHA512_256, "esp-null esp-sha512-hmac"},
+	};
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cli_xform_text(cases[i].c, cases[i].a, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].want);
+	}
+}
+
+static void
+test_time_texts(void **state)
+{
+	static const struct {
+		uint64_t sec;
+		const char *uptime, *ago;
+	} cases[] = {
+		{0, "0 minutes", "0s"},
+		{59, "0 minutes", "59s"},
+		{60, "1 minute", "1m 0s"},
+		{99, "1 minute", "1m 39s"},
+		{3605, "1 hour", "1h 0m 5s"},
+		{93784, "1 day, 2 hours, 3 minutes", "1d 2h 3m 4s"},
+		{2009442, "3 weeks, 2 days, 6 hours, 10 minutes", "3w 2d 6h 10m 42s"},
+		{31536000 + 604800 + 60, "1 year, 1 week, 1 minute", "53w 1d 0h 1m 0s"},
+	};
+	char buf[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cli_uptime_text(cases[i].sec, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].uptime);
+		cli_ago_text(cases[i].sec, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].ago);
+	}
+}
+
+static void
+test_typed_args(void **state)
+{
+	static const struct {
+		enum cli_tok_kind kind;
+		const char *s;
+		bool ok;
+		uint64_t v;
+	} cases[] = {
+		{CLI_TK_UINT, "0", true, 0},
+		{CLI_TK_UINT, "4294967295", true, 4294967295u},
+		{CLI_TK_UINT, "4294967296", false, 0},
+		{CLI_TK_UINT, "0xB761863E", true, 0xB761863E},
+		{CLI_TK_UINT, "0x1ffffffff", false, 0},
+		{CLI_TK_UINT, "0x", false, 0},
+		{CLI_TK_UINT, "12a", false, 0},
+		{CLI_TK_UINT, "-1", false, 0},
+		{CLI_TK_IPV4, "192.0.2.1", true, 0xc0000201},
+		{CLI_TK_IPV4, "192.0.2", false, 0},
+		{CLI_TK_IPV4, "192.0.2.1.0", false, 0},
+		{CLI_TK_IPV4, "1111.0.2.1.0.0.0.0", false, 0},
+		{CLI_TK_WORD, "Gi1/0/1", true, 0},
+		{CLI_TK_KEYWORD, "show", false, 0},
+	};
+	struct cli_arg a;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cli_word w = {cases[i].s, strlen(cases[i].s), 0};
+
+		assert_int_equal(cli_parse_arg(cases[i].kind, &w, &a), cases[i].ok);
+		if (cases[i].ok && cases[i].kind == CLI_TK_UINT)
+			assert_int_equal(a.u, cases[i].v);
+		if (cases[i].ok && cases[i].kind == CLI_TK_IPV4)
+			assert_int_equal(__builtin_bswap32(a.ip), cases[i].v);
+	}
+}
+
+static void
+test_lex(void **state)
+{
+	struct cli_line l;
+	char many[256] = "";
+
+	(void)state;
+	cli_lex("show  cr?", 9, &l);
+	assert_int_equal(l.help, CLI_HELP_PARTIAL);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.w[1].col, 6);
+	cli_lex("show ?", 6, &l);
+	assert_int_equal(l.help, CLI_HELP_NEXT);
+	assert_int_equal(l.n, 1);
+	cli_lex("show sa | i a|b  c", 18, &l);
+	assert_true(l.pipe);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.fkw.len, 1);
+	assert_int_equal(l.regex.len, 6); /* "a|b  c": the rest, '|' and blanks included */
+	for (int i = 0; i < CLI_WORDS_MAX + 1; i++)
+		strcat(many, "x ");
+	cli_lex(many, strlen(many), &l);
+	assert_true(l.overflow);
+	assert_int_equal(l.overflow_col, 2 * CLI_WORDS_MAX);
+}
+
+static void
+test_out_cap(void **state)
+{
+	struct cli_out o;
+	char *big = malloc(1u << 20);
+
+	(void)state;
+	memset(big, 'x', 1u << 20);
+	cli_out_init(&o);
+	for (int i = 0; i < 17; i++)
+		cli_write(&o, big, 1u << 20);
+	assert_true(o.truncated);
+	assert_true(o.len <= CLI_OUT_MAX);
+	assert_int_equal(o.len % (1u << 20), 0); /* all or nothing per write */
+	cli_out_free(&o);
+	free(big);
+}
+
+static void
+test_frames(void **state)
+{
+	static const uint8_t zero_len[] = {0, 0, 0, 0, 2};
+	static const uint8_t huge[] = {0xff, 0xff, 0xff, 0xff, 2};
+	static const uint8_t partial[] = {0, 0, 0, 9, 2, 0, 0};
+	static const uint8_t nul_req[] = {0, 0, 0, 8, 2, 0, 0, 0, 0, 's', 0, 'h'};
+	static const uint8_t ok_req[] = {0, 0, 0, 7, 2, 0, 0, 0, 1, 's', 'h'};
+	static const uint8_t hello[] = {0, 0, 0, 5, 1, 1, 'g', 'w', 'B'};
+	struct cli_frame f;
+	const char *line;
+	uint32_t flags;
+	size_t len;
+	char host[CFG_NAME_MAX];
+
+	(void)state;
+	assert_int_equal(cli_frame_parse(zero_len, sizeof(zero_len), CLI_REQ_BODY_MAX, &f), -1);
+	assert_int_equal(cli_frame_parse(huge, sizeof(huge), CLI_REQ_BODY_MAX, &f), -1);
+	assert_int_equal(cli_frame_parse(partial, sizeof(partial), CLI_REQ_BODY_MAX, &f), 0);
+	assert_int_equal(cli_frame_parse(huge, 3, CLI_REQ_BODY_MAX, &f), 0);
+	assert_int_equal(cli_frame_parse(nul_req, sizeof(nul_req), CLI_REQ_BODY_MAX, &f), 1);
+	assert_false(cli_request_decode(&f, &flags, &line, &len));
+	assert_int_equal(cli_frame_parse(ok_req, sizeof(ok_req), CLI_REQ_BODY_MAX, &f), 1);
+	assert_int_equal(f.total, sizeof(ok_req));
+	assert_true(cli_request_decode(&f, &flags, &line, &len));
+	assert_int_equal(flags, 1);
+	assert_int_equal(len, 2);
+	assert_false(cli_reply_decode(&f, &flags, &line, &len));
+	assert_int_equal(cli_frame_parse(hello, sizeof(hello), CLI_HELLO_BODY_MAX, &f), 1);
+	assert_true(cli_hello_decode(&f, host, sizeof(host)));
+	assert_string_equal(host, "gwB");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_consistent),
+		cmocka_unit_test(test_every_row_runs),
+		cmocka_unit_test(test_status_codes),
+		cmocka_unit_test(test_too_long),
+		cmocka_unit_test(test_clears),
+		cmocka_unit_test(test_empty_view),
+		cmocka_unit_test(test_no_key_in_output),
+		cmocka_unit_test(test_plaintext_mtu),
+		cmocka_unit_test(test_xform_words),
+		cmocka_unit_test(test_time_texts),
+		cmocka_unit_test(test_typed_args),
+		cmocka_unit_test(test_lex),
+		cmocka_unit_test(test_out_cap),
+		cmocka_unit_test(test_frames),
+	};
+
+	setenv("TZ", "UTC", 1);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
