@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * interfaces (IOS "interface X" with "ip address", "crypto map", "nameif"-style
+ * inside/outside role) and routes ("ip route" towards inside interfaces).
+ * Crypto maps are parsed before interfaces, so "crypto_map" resolves here and
+ * each map learns the one interface it is applied to.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_priv.h"
+
+_Static_assert(sizeof(enum cfg_role) == sizeof(int), "cfg_h_word writes an int");
+
+static const struct cfg_word roles[] = {
+	{"inside", CFG_ROLE_INSIDE},
+	{"outside", CFG_ROLE_OUTSIDE},
+	{NULL, 0},
+};
+
+static uint32_t
+iface_index(const struct cfg_ctx *c, const struct cfg_interface *ifc)
+{
+	return (uint32_t)(ifc - c->cfg->interfaces);
+}
+
+static bool
+in_subnet(const struct cfg_interface *ifc, uint32_t ip)
+{
+	uint32_t mask = ip4_mask_be(ifc->prefix_len);
+
+	return (ip & mask) == (ifc->addr & mask);
+}
+
+static const char *
+subnet_str(const struct cfg_interface *ifc, char buf[IP4_STRLEN + 3])
+{
+	char a[IP4_STRLEN];
+
+	snprintf(buf, IP4_STRLEN + 3, "%s/%u",
+		 ip4_str(ifc->addr & ip4_mask_be(ifc->prefix_len), a), ifc->prefix_len);
+	return buf;
+}
+
+static int
+h_name(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_interface *ifc = obj;
+	int rc = cfg_name(c, v, "interface name", "/", ifc->name);
+
+	(void)k;
+	for (uint32_t i = 0; rc == 0 && i < iface_index(c, ifc); i++) {
+		const struct cfg_interface *o = &c->cfg->interfaces[i];
+
+		if (strcmp(o->name, ifc->name) == 0)
+			rc = cfg_err(c, v, "duplicate interface name '%s' (first at %u:%u)",
+				     ifc->name, o->pos.line, o->pos.col);
+	}
+	return rc;
+}
+
+/* DPDK names the port after the text before the first ','. */
+static size_t
+port_name_len(const char *devargs)
+{
+	return strcspn(devargs, ",");
+}
+
+static int
+h_device(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_interface *ifc = obj;
+	const char *s;
+	size_t len;
+	int rc = cfg_str(c, v, k->name, &s);
+
+	if (rc < 0)
+		return rc;
+	len = port_name_len(s);
+	if (len == 0)
+		return cfg_err(c, v, "'device' must start with a DPDK device name (got '%s')",
+			       cfg_quote(c, v));
+	if (strlen(s) >= sizeof(ifc->device))
+		return cfg_err(c, v, "'device' is too long (at most %zu bytes, got %zu)",
+			       sizeof(ifc->device) - 1, strlen(s));
+	for (const char *p = s; *p != '\0'; p++)
+		if (*p <= ' ' || *p >= 0x7f)
+			return cfg_err(c, v, "'device' must not contain spaces or control "
+					     "characters (got '%s')", cfg_quote(c, v));
+	for (uint32_t i = 0; i < iface_index(c, ifc); i++) {
+		const struct cfg_interface *o = &c->cfg->interfaces[i];
+
+		if (port_name_len(o->device) == len && strncmp(o->device, s, len) == 0)
+			return cfg_err(c, v, "device '%.*s' is already used by interface '%s'",
+				       (int)len, s, o->name);
+	}
+	memcpy(ifc->device, s, strlen(s) + 1);
+	return 0;
+}
+
+/* An interface address keeps its host bits: "192.0.2.2/24". */
+static int
+h_address(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_interface *ifc = obj;
+	const char *s;
+	int rc = cfg_str(c, v, k->name, &s);
+
+	if (rc < 0)
+		return rc;
+	if (!cfg_parse_addr_len(s, &ifc->addr, &ifc->prefix_len) || ifc->prefix_len == 0)
+		return cfg_err(c, v, "'address' must be an IPv4 address with prefix length "
+				     "A.B.C.D/1..32 (got '%s')", cfg_quote(c, v));
+	return 0;
+}
+
+static int
+h_crypto_map(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_interface *ifc = obj;
+	struct dpsec_config *cfg = c->cfg;
+	const char *s;
+	uint32_t m;
+	int rc = cfg_str(c, v, k->name, &s);
+
+	if (rc < 0)
+		return rc;
+	for (m = 0; m < cfg->n_crypto_maps; m++)
+		if (strcmp(cfg->crypto_maps[m].name, s) == 0)
+			break;
+	if (m == cfg->n_crypto_maps)
+		return cfg_err(c, v, "crypto map '%s' not found (defined: %s)", cfg_quote(c, v),
+			       cfg_list_names(c, cfg->crypto_maps, cfg->n_crypto_maps,
+					      sizeof(*cfg->crypto_maps),
+					      offsetof(struct cfg_crypto_map, name)));
+	if (ifc->role != CFG_ROLE_OUTSIDE)
+		return cfg_err(c, v, "crypto map '%s' cannot be applied to inside interface '%s' "
+				     "(expected an outside interface)", s, ifc->name);
+	if (cfg->crypto_maps[m].iface != CFG_NONE)
+		return cfg_err(c, v, "crypto map '%s' is already applied to interface '%s' "
+				     "(a crypto map may be applied to one interface only)", s,
+			       cfg->interfaces[cfg->crypto_maps[m].iface].name);
+	cfg->crypto_maps[m].iface = iface_index(c, ifc);
+	ifc->crypto_map = m;
+	return 0;
+}
+
+static int
+parse_mac(struct cfg_ctx *c, const struct ynode *v, const char *what, uint8_t mac[6])
+{
+	const char *s;
+	int rc = cfg_str(c, v, what, &s);
+
+	if (rc == 0 && !mac_parse(s, mac))
+		rc = cfg_err(c, v, "'%s' must be a MAC address aa:bb:cc:dd:ee:ff (got '%s')", what,
+			     cfg_quote(c, v));
+	return rc;
+}
+
+static int
+h_neighbor_mac(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_neighbor *nb = obj;
+
+	return parse_mac(c, v, k->name, nb->mac);
+}
+
+static int
+h_next_hop_mac(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_interface *ifc = obj;
+	int rc = parse_mac(c, v, k->name, ifc->next_hop_mac);
+
+	ifc->has_next_hop_mac = rc == 0;
+	return rc;
+}
+
+static const struct cfg_key neighbor_keys[] = {
+	CFG_IP4("ip", true, struct cfg_neighbor, ip),
+	CFG_CUSTOM("mac", true, h_neighbor_mac),
+};
+
+static int
+check_neighbors(struct cfg_ctx *c, const struct ynode *v, const struct cfg_interface *ifc)
+{
+	char a[IP4_STRLEN], net[IP4_STRLEN + 3];
+	struct cfg_dupkey *keys;
+	uint32_t first, dup;
+	int rc = 0;
+
+	for (uint32_t i = 0; i < ifc->n_neighbors; i++)
+		if (!in_subnet(ifc, ifc->neighbors[i].ip))
+			return cfg_err(c, ynode_map_get(v->kids[i], "ip"),
+				       "neighbor %s is not in interface '%s' subnet %s",
+				       ip4_str(ifc->neighbors[i].ip, a), ifc->name,
+				       subnet_str(ifc, net));
+	keys = calloc(ifc->n_neighbors, sizeof(*keys));
+	if (keys == NULL)
+		return cfg_nomem(c, v);
+	for (uint32_t i = 0; i < ifc->n_neighbors; i++)
+		keys[i] = (struct cfg_dupkey){0, ifc->neighbors[i].ip, i};
+	if (cfg_find_dup(keys, ifc->n_neighbors, &first, &dup)) {
+		const struct ynode *f = ynode_map_get(v->kids[first], "ip");
+
+		rc = cfg_err(c, ynode_map_get(v->kids[dup], "ip"),
+			     "duplicate neighbor %s on interface '%s' (first at %u:%u)",
+			     ip4_str(ifc->neighbors[dup].ip, a), ifc->name, f->line, f->col);
+	}
+	free(keys);
+	return rc;
+}
+
+static int
+h_neighbors(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_interface *ifc = obj;
+	int rc = cfg_expect_seq(c, v, k->name, false);
+
+	if (rc < 0 || v->n == 0)
+		return rc;
+	ifc->neighbors = calloc(v->n, sizeof(*ifc->neighbors));
+	if (ifc->neighbors == NULL)
+		return cfg_nomem(c, v);
+	ifc->n_neighbors = v->n;
+	for (uint32_t i = 0; i < v->n && rc == 0; i++)
+		rc = cfg_walk(c, v->kids[i], "neighbor", neighbor_keys, CFG_NKEYS(neighbor_keys),
+			      &ifc->neighbors[i]);
+	return rc < 0 ? rc : check_neighbors(c, v, ifc);
+}
+
+/* Rows run in this order: crypto_map needs role, neighbors need address. */
+static const struct cfg_key iface_keys[] = {
+	CFG_CUSTOM("name", true, h_name),
+	CFG_CUSTOM("device", true, h_device),
+	CFG_CUSTOM("address", true, h_address),
+	CFG_WORD("role", true, struct cfg_interface, role, roles),
+	CFG_CUSTOM("crypto_map", false, h_crypto_map),
+	CFG_CUSTOM("next_hop_mac", false, h_next_hop_mac),
+	CFG_CUSTOM("neighbors", false, h_neighbors),
+	CFG_U16("mtu", false, struct cfg_interface, mtu, 576, 9000),
+};
+
+static int
+check_roles(struct cfg_ctx *c, const struct ynode *v)
+{
+	uint32_t n[2] = {0, 0};
+
+	for (uint32_t i = 0; i < c->cfg->n_interfaces; i++)
+		n[c->cfg->interfaces[i].role == CFG_ROLE_OUTSIDE]++;
+	if (n[0] == 0)
+		return cfg_err(c, v, "at least one inside interface is required (expected an "
+				     "interface with role: inside)");
+	if (n[1] == 0)
+		return cfg_err(c, v, "at least one outside interface is required (expected an "
+				     "interface with role: outside)");
+	return 0;
+}
+
+int
+cfg_h_interfaces(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct dpsec_config *cfg = obj;
+	int rc = cfg_expect_seq(c, v, k->name, true);
+
+	if (rc < 0)
+		return rc;
+	if (v->n > CFG_MAX_INTERFACES)
+		return cfg_err(c, v, "at most %d interfaces are supported (got %u)",
+			       CFG_MAX_INTERFACES, v->n);
+	cfg->interfaces = calloc(v->n, sizeof(*cfg->interfaces));
+	if (cfg->interfaces == NULL)
+		return cfg_nomem(c, v);
+	cfg->n_interfaces = v->n;
+	for (uint32_t i = 0; i < v->n && rc == 0; i++) {
+		struct cfg_interface *ifc = &cfg->interfaces[i];
+
+		ifc->crypto_map = CFG_NONE;
+		ifc->mtu = 1500;
+		ifc->pos = (struct cfg_pos){v->kids[i]->line, v->kids[i]->col};
+		rc = cfg_walk(c, v->kids[i], "interface", iface_keys, CFG_NKEYS(iface_keys), ifc);
+	}
+	return rc < 0 ? rc : check_roles(c, v);
+}
+
+static int
+h_route_iface(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_route *r = obj;
+	const struct dpsec_config *cfg = c->cfg;
+	const char *s;
+	uint32_t i;
+	int rc = cfg_str(c, v, k->name, &s);
+
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < cfg->n_interfaces; i++)
+		if (strcmp(cfg->interfaces[i].name, s) == 0)
+			break;
+	if (i == cfg->n_interfaces)
+		return cfg_err(c, v, "interface '%s' not found (defined: %s)", cfg_quote(c, v),
+			       cfg_list_names(c, cfg->interfaces, cfg->n_interfaces,
+					      sizeof(*cfg->interfaces),
+					      offsetof(struct cfg_interface, name)));
+	if (cfg->interfaces[i].role != CFG_ROLE_INSIDE)
+		return cfg_err(c, v, "route to outside interface '%s' is not allowed (expected an "
+				     "inside interface: routes carry decrypted traffic)", s);
+	r->iface = i;
+	return 0;
+}
+
+static int
+h_route_via(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_route *r = obj;
+	const struct cfg_interface *ifc = &c->cfg->interfaces[r->iface];
+	int rc = cfg_ip4(c, v, k->name, &r->via);
+
+	if (rc == 0 && r->via != 0 && !in_subnet(ifc, r->via)) {
+		char a[IP4_STRLEN], net[IP4_STRLEN + 3];
+
+		rc = cfg_err(c, v, "'via' %s is not in interface '%s' subnet %s",
+			     ip4_str(r->via, a), ifc->name, subnet_str(ifc, net));
+	}
+	return rc;
+}
+
+static const struct cfg_key route_keys[] = {
+	CFG_PREFIX("prefix", true, struct cfg_route, dst),
+	CFG_CUSTOM("interface", true, h_route_iface),
+	CFG_CUSTOM("via", false, h_route_via),
+};
+
+static int
+check_routes(struct cfg_ctx *c, const struct ynode *v)
+{
+	const struct dpsec_config *cfg = c->cfg;
+	struct cfg_dupkey *keys = calloc(cfg->n_routes, sizeof(*keys));
+	uint32_t first, dup;
+	int rc = 0;
+
+	if (keys == NULL)
+		return cfg_nomem(c, v);
+	for (uint32_t i = 0; i < cfg->n_routes; i++)
+		keys[i] = (struct cfg_dupkey){cfg->routes[i].dst.len, cfg->routes[i].dst.addr, i};
+	if (cfg_find_dup(keys, cfg->n_routes, &first, &dup)) {
+		const struct ynode *f = ynode_map_get(v->kids[first], "prefix");
+		char a[IP4_STRLEN];
+
+		rc = cfg_err(c, ynode_map_get(v->kids[dup], "prefix"),
+			     "duplicate route %s/%u (first at %u:%u)",
+			     ip4_str(cfg->routes[dup].dst.addr, a), cfg->routes[dup].dst.len,
+			     f->line, f->col);
+	}
+	free(keys);
+	return rc;
+}
+
+int
+cfg_h_routes(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct dpsec_config *cfg = obj;
+	int rc = cfg_expect_seq(c, v, k->name, false);
+
+	if (rc < 0 || v->n == 0)
+		return rc;
+	cfg->routes = calloc(v->n, sizeof(*cfg->routes));
+	if (cfg->routes == NULL)
+		return cfg_nomem(c, v);
+	cfg->n_routes = v->n;
+	for (uint32_t i = 0; i < v->n && rc == 0; i++) {
+		cfg->routes[i].pos = (struct cfg_pos){v->kids[i]->line, v->kids[i]->col};
+		rc = cfg_walk(c, v->kids[i], "route", route_keys, CFG_NKEYS(route_keys),
+			      &cfg->routes[i]);
+	}
+	return rc < 0 ? rc : check_routes(c, v);
+}

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * manual_sas: SAs keyed by hand, the YAML form of IOS "crypto map NAME SEQ
+ * ipsec-manual" with "set session-key inbound|outbound esp SPI cipher KEY
+ * authenticator KEY". Used by tests and benchmarks that run without IKE.
+ *
+ * Key material is only ever copied into struct secret; no message here prints
+ * a key, only its expected and actual lengths.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dpsec/hex.h"
+#include "config_priv.h"
+
+_Static_assert(sizeof(enum cfg_dir) == sizeof(int), "cfg_h_word writes an int");
+
+static const struct cfg_word dirs[] = {
+	{"inbound", CFG_DIR_IN},
+	{"in", CFG_DIR_IN},
+	{"outbound", CFG_DIR_OUT},
+	{"out", CFG_DIR_OUT},
+	{NULL, 0},
+};
+
+static const struct cfg_transform_set *
+sa_ts(const struct cfg_ctx *c, const struct cfg_manual_sa *sa)
+{
+	const struct cfg_crypto_map *m = &c->cfg->crypto_maps[sa->map];
+
+	return &c->cfg->transform_sets[m->entries[sa->entry].transform_set];
+}
+
+static int
+h_map(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_manual_sa *sa = obj;
+	const struct dpsec_config *cfg = c->cfg;
+	const char *s;
+	int rc = cfg_str(c, v, k->name, &s);
+
+	if (rc < 0)
+		return rc;
+	for (sa->map = 0; sa->map < cfg->n_crypto_maps; sa->map++)
+		if (strcmp(cfg->crypto_maps[sa->map].name, s) == 0)
+			break;
+	if (sa->map == cfg->n_crypto_maps)
+		return cfg_err(c, v, "crypto map '%s' not found (defined: %s)", cfg_quote(c, v),
+			       cfg_list_names(c, cfg->crypto_maps, cfg->n_crypto_maps,
+					      sizeof(*cfg->crypto_maps),
+					      offsetof(struct cfg_crypto_map, name)));
+	if (cfg->crypto_maps[sa->map].iface == CFG_NONE)
+		return cfg_err(c, v, "crypto map '%s' is not applied to any interface (a manual SA "
+				     "takes its local address from the map's outside interface)", s);
+	sa->local = cfg->interfaces[cfg->crypto_maps[sa->map].iface].addr;
+	return 0;
+}
+
+static int
+h_seq(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_manual_sa *sa = obj;
+	const struct cfg_crypto_map *m = &c->cfg->crypto_maps[sa->map];
+	char seqs[256];
+	size_t used = 0;
+	uint64_t seq;
+	int rc = cfg_uint(c, v, k->name, 1, 65535, NULL, &seq);
+
+	if (rc < 0)
+		return rc;
+	for (sa->entry = 0; sa->entry < m->n_entries; sa->entry++) {
+		if (m->entries[sa->entry].seq == seq) {
+			sa->peer = m->entries[sa->entry].peer;
+			return 0;
+		}
+	}
+	seqs[0] = '\0';
+	for (uint32_t i = 0; i < m->n_entries && used < sizeof(seqs); i++) {
+		int n = snprintf(seqs + used, sizeof(seqs) - used, "%s%u", i ? ", " : "",
+				 m->entries[i].seq);
+
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return cfg_err(c, v, "crypto map '%s' has no entry with seq %" PRIu64 " (defined: %s)",
+		       m->name, seq, seqs);
+}
+
+/* RFC 4303 section 2.1: SPI 0 is reserved for local use, 1..255 by IANA. */
+static int
+h_spi(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_manual_sa *sa = obj;
+	uint64_t spi;
+	int rc = cfg_uint(c, v, k->name, 0, UINT32_MAX, "256..4294967295", &spi);
+
+	if (rc < 0)
+		return rc;
+	if (spi == 0)
+		return cfg_err(c, v, "SPI 0 is reserved for local use (RFC 4303 section 2.1; "
+				     "expected 256..4294967295)");
+	if (spi < 256)
+		return cfg_err(c, v, "SPI %" PRIu64 " is in 1..255, reserved by IANA (RFC 4303 "
+				     "section 2.1; expected 256..4294967295)", spi);
+	sa->spi = (uint32_t)spi;
+	return 0;
+}
+
+/*
+ * Hex key of exactly need bytes into sec. what_len describes the expected
+ * length for messages; the value itself is never echoed.
+ */
+static int
+parse_key(struct cfg_ctx *c, const struct ynode *v, const char *what, size_t need,
+	  const char *what_len, struct secret *sec)
+{
+	const char *s, *digits;
+	size_t n, len = 0;
+	int rc = cfg_str(c, v, what, &s);
+
+	if (rc < 0)
+		return rc;
+	digits = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? s + 2 : s;
+	n = strlen(digits);
+	if (strspn(digits, "0123456789abcdefABCDEF") != n)
+		return cfg_err(c, v, "%s must be %zu hex digits (%s), got a non-hex character",
+			       what, 2 * need, what_len);
+	if (n != 2 * need)
+		return cfg_err(c, v, "%s must be %zu hex digits (%s), got %zu", what, 2 * need,
+			       what_len, n);
+	if (!hex_decode(s, sec->b, sizeof(sec->b), &len) || len != need) {
+		secret_wipe(sec);
+		return cfg_err(c, v, "%s is not valid hex", what);
+	}
+	sec->len = (uint8_t)len;
+	return 0;
+}
+
+static int
+h_cipher_key(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_manual_sa *sa = obj;
+	const struct cfg_transform_set *ts = sa_ts(c, sa);
+	const struct dp_cipher_info *ci = &dp_cipher_info[ts->cipher];
+	char what_len[96];
+
+	if (ci->key_len + ci->salt_len == 0) {
+		if (ynode_is_null(v) || (v->type == YNODE_SCALAR && v->len == 0))
+			return 0;
+		return cfg_err(c, v, "%s must be empty for %s (it has no cipher key)", k->name,
+			       ci->ios);
+	}
+	if (ci->salt_len > 0)
+		snprintf(what_len, sizeof(what_len), "%u bytes: %u-byte key + %u-byte salt for %s",
+			 (unsigned int)(ci->key_len + ci->salt_len), ci->key_len, ci->salt_len,
+			 ci->ios);
+	else
+		snprintf(what_len, sizeof(what_len), "%u bytes for %s", ci->key_len, ci->ios);
+	return parse_key(c, v, k->name, ci->key_len + ci->salt_len, what_len, &sa->cipher_key);
+}
+
+static int
+h_auth_key(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_manual_sa *sa = obj;
+	const struct cfg_transform_set *ts = sa_ts(c, sa);
+	const struct dp_auth_info *ai = &dp_auth_info[ts->auth];
+	char what_len[64];
+
+	if (ts->auth == DP_AUTH_NONE)
+		return cfg_err(c, v, "%s is not allowed with %s (a combined-mode cipher has no "
+				     "separate HMAC key)", k->name, dp_cipher_info[ts->cipher].ios);
+	snprintf(what_len, sizeof(what_len), "%u bytes for %s", ai->key_len, ai->ios);
+	return parse_key(c, v, k->name, ai->key_len, what_len, &sa->auth_key);
+}
+
+static const struct cfg_key udp_keys[] = {
+	CFG_U16("local_port", false, struct cfg_manual_sa, local_port, 1, 65535),
+	CFG_U16("peer_port", false, struct cfg_manual_sa, peer_port, 1, 65535),
+};
+
+/* true | false | {local_port, peer_port}: ESP-in-UDP (RFC 3948). */
+static int
+h_udp_encap(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_manual_sa *sa = obj;
+
+	if (v->type != YNODE_MAP)
+		return cfg_bool(c, v, k->name, &sa->udp_encap);
+	sa->udp_encap = true;
+	return cfg_walk(c, v, k->name, udp_keys, CFG_NKEYS(udp_keys), sa);
+}
+
+/* Rows run in order: seq needs the map, the keys need the entry's transform set. */
+static const struct cfg_key sa_keys[] = {
+	CFG_CUSTOM("crypto_map", true, h_map),
+	CFG_CUSTOM("seq", true, h_seq),
+	CFG_WORD("direction", true, struct cfg_manual_sa, dir, dirs),
+	CFG_CUSTOM("spi", true, h_spi),
+	CFG_CUSTOM("cipher_key", false, h_cipher_key),
+	CFG_CUSTOM("auth_key", false, h_auth_key),
+	CFG_CUSTOM("udp_encap", false, h_udp_encap),
+};
+
+/* Keys the transform needs but the entry left out. */
+static int
+check_keys_present(struct cfg_ctx *c, const struct ynode *v, const struct cfg_manual_sa *sa)
+{
+	const struct cfg_transform_set *ts = sa_ts(c, sa);
+	const struct dp_cipher_info *ci = &dp_cipher_info[ts->cipher];
+	const struct dp_auth_info *ai = &dp_auth_info[ts->auth];
+
+	if (ci->key_len + ci->salt_len > 0 && ynode_map_get(v, "cipher_key") == NULL)
+		return cfg_err(c, v, "missing required key 'cipher_key' in manual SA (%s needs "
+				     "%u bytes)", ci->ios, (unsigned int)(ci->key_len + ci->salt_len));
+	if (ts->auth != DP_AUTH_NONE && ynode_map_get(v, "auth_key") == NULL)
+		return cfg_err(c, v, "missing required key 'auth_key' in manual SA (%s needs "
+				     "%u bytes)", ai->ios, ai->key_len);
+	return 0;
+}
+
+/* The receiver finds an inbound SA by (SPI, destination): RFC 4303 section 2.1. */
+static int
+check_spis(struct cfg_ctx *c, const struct ynode *v)
+{
+	const struct dpsec_config *cfg = c->cfg;
+	struct cfg_dupkey *keys = calloc(cfg->n_manual_sas, sizeof(*keys));
+	uint32_t first, dup;
+	int rc = 0;
+
+	if (keys == NULL)
+		return cfg_nomem(c, v);
+	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
+		const struct cfg_manual_sa *sa = &cfg->manual_sas[i];
+
+		keys[i] = (struct cfg_dupkey){sa->dir, (uint64_t)sa->spi << 32 | sa->local, i};
+	}
+	if (cfg_find_dup(keys, cfg->n_manual_sas, &first, &dup)) {
+		const struct cfg_manual_sa *sa = &cfg->manual_sas[dup];
+		const struct ynode *f = ynode_map_get(v->kids[first], "spi");
+		char a[IP4_STRLEN];
+
+		rc = cfg_err(c, ynode_map_get(v->kids[dup], "spi"),
+			     "duplicate %s SPI 0x%08x for local address %s (first at %u:%u)",
+			     sa->dir == CFG_DIR_IN ? "inbound" : "outbound", sa->spi,
+			     ip4_str(sa->local, a), f->line, f->col);
+	}
+	free(keys);
+	return rc;
+}
+
+int
+cfg_h_manual_sas(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct dpsec_config *cfg = obj;
+	int rc = cfg_expect_seq(c, v, k->name, false);
+
+	if (rc < 0 || v->n == 0)
+		return rc;
+	cfg->manual_sas = calloc(v->n, sizeof(*cfg->manual_sas));
+	if (cfg->manual_sas == NULL)
+		return cfg_nomem(c, v);
+	cfg->n_manual_sas = v->n;
+	for (uint32_t i = 0; i < v->n && rc == 0; i++) {
+		struct cfg_manual_sa *sa = &cfg->manual_sas[i];
+
+		sa->pos = (struct cfg_pos){v->kids[i]->line, v->kids[i]->col};
+		sa->local_port = sa->peer_port = 4500;
+		rc = cfg_walk(c, v->kids[i], "manual SA", sa_keys, CFG_NKEYS(sa_keys), sa);
+		if (rc == 0)
+			rc = check_keys_present(c, v->kids[i], sa);
+	}
+	return rc < 0 ? rc : check_spis(c, v);
+}

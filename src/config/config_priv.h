@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Inside the config module: the schema walker and the value readers every
+ * section uses. Each YAML mapping is described by a table of struct cfg_key
+ * rows (key, required?, handler, field offset, bounds); adding a key is adding
+ * a row. Rows run in table order, not document order, so a row may rely on the
+ * rows above it (an interface's crypto_map needs its role) and sections are
+ * listed in dependency order (transform sets before crypto maps before
+ * interfaces before manual SAs).
+ */
+#ifndef DPSEC_CONFIG_PRIV_H
+#define DPSEC_CONFIG_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dpsec/config.h"
+#include "yaml_tree.h"
+
+#define CFG_MAX_INTERFACES 16
+#define CFG_QUOTE_MAX 48	/* user text echoed in a message is cut to this */
+
+struct cfg_ctx {
+	const char *name;	/* file name used in messages */
+	char *err;
+	size_t errlen;
+	struct dpsec_config *cfg;
+	/* Scratch for the one message being built: see cfg_quote and cfg_list_names. */
+	char quote[CFG_QUOTE_MAX];
+	char list[512];
+};
+
+struct cfg_key;
+typedef int cfg_handler(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
+			void *obj);
+
+struct cfg_key {
+	const char *name;
+	bool required;
+	cfg_handler *fn;
+	size_t off;		/* offset of the field in obj, for the generic handlers */
+	uint64_t lo, hi;	/* integer bounds */
+	const void *arg;	/* handler specific: the word table of cfg_h_word */
+};
+
+/* An enum spelled as words; tables end with a NULL word. */
+struct cfg_word {
+	const char *word;
+	int value;
+};
+
+/* Rows for the generic handlers. */
+#define CFG_U16(key, req, type, field, min, max)                                                   \
+	{key, req, cfg_h_u16, offsetof(type, field), min, max, NULL}
+#define CFG_U32(key, req, type, field, min, max)                                                   \
+	{key, req, cfg_h_u32, offsetof(type, field), min, max, NULL}
+#define CFG_BOOL(key, req, type, field) {key, req, cfg_h_bool, offsetof(type, field), 0, 0, NULL}
+#define CFG_IP4(key, req, type, field) {key, req, cfg_h_ip4, offsetof(type, field), 0, 0, NULL}
+#define CFG_PREFIX(key, req, type, field)                                                          \
+	{key, req, cfg_h_prefix, offsetof(type, field), 0, 0, NULL}
+#define CFG_WORD(key, req, type, field, words)                                                     \
+	{key, req, cfg_h_word, offsetof(type, field), 0, 0, words}
+#define CFG_CUSTOM(key, req, fn) {key, req, fn, 0, 0, 0, NULL}
+#define CFG_NKEYS(tbl) (sizeof(tbl) / sizeof((tbl)[0]))
+
+/* "name:line:col: message" into c->err; returns -EINVAL. at may be NULL (no position). */
+__attribute__((format(printf, 3, 4))) int cfg_err(struct cfg_ctx *c, const struct ynode *at,
+						    const char *fmt, ...);
+int cfg_nomem(struct cfg_ctx *c, const struct ynode *at);
+/*
+ * User text made safe to echo (ynode_quote): printable, cut to CFG_QUOTE_MAX,
+ * "(hidden)" if it looks like key material. Never called on a key field.
+ */
+const char *cfg_quote(struct cfg_ctx *c, const struct ynode *v);
+
+/*
+ * Check that map is a mapping whose keys all appear in keys[], then run the row
+ * of every key present, in table order, and report a missing required key at
+ * the mapping. what names the object in messages ("interface").
+ */
+int cfg_walk(struct cfg_ctx *c, const struct ynode *map, const char *what,
+	     const struct cfg_key *keys, size_t nkeys, void *obj);
+
+/* Shape checks: "expected a list for 'interfaces' (got a mapping)". */
+int cfg_expect_map(struct cfg_ctx *c, const struct ynode *v, const char *what);
+int cfg_expect_seq(struct cfg_ctx *c, const struct ynode *v, const char *what, bool nonempty);
+/* A non-null scalar without NUL bytes. */
+int cfg_str(struct cfg_ctx *c, const struct ynode *v, const char *what, const char **out);
+
+/*
+ * Plain unsigned integer, decimal or 0x hex, in lo..hi. range names the
+ * accepted values in messages; NULL means "lo..hi".
+ */
+int cfg_uint(struct cfg_ctx *c, const struct ynode *v, const char *what, uint64_t lo,
+	     uint64_t hi, const char *range, uint64_t *out);
+/* true/false/yes/no (YAML 1.1, any of the three capitalisations), unquoted. */
+int cfg_bool(struct cfg_ctx *c, const struct ynode *v, const char *what, bool *out);
+int cfg_ip4(struct cfg_ctx *c, const struct ynode *v, const char *what, uint32_t *out);
+/* Network prefix: host bits must be zero. */
+int cfg_prefix(struct cfg_ctx *c, const struct ynode *v, const char *what,
+	       struct ip4_prefix *out);
+/* Strict decimal: digits only, no sign, no leading zero, no overflow. */
+bool cfg_parse_dec(const char *s, uint64_t *out);
+/* Strict "A.B.C.D/LEN", LEN 0..32, host bits allowed (an interface address). */
+bool cfg_parse_addr_len(const char *s, uint32_t *addr, uint8_t *len);
+/* A name for an object: 1..47 characters out of [A-Za-z0-9._-] plus extra. */
+int cfg_name(struct cfg_ctx *c, const struct ynode *v, const char *what, const char *extra,
+	     char out[CFG_NAME_MAX]);
+
+/* Generic row handlers: they write the field at k->off in obj. */
+cfg_handler cfg_h_u16;
+cfg_handler cfg_h_u32;
+cfg_handler cfg_h_bool;
+cfg_handler cfg_h_ip4;
+cfg_handler cfg_h_prefix;
+cfg_handler cfg_h_word;
+/* 0 (anti-replay off) or 32..4096, into a uint32_t field. */
+cfg_handler cfg_h_replay_window;
+
+/*
+ * Duplicate detection over n keys in O(n log n): on a duplicate, *first and
+ * *dup are the indices of the earliest repeated key's two occurrences.
+ */
+struct cfg_dupkey {
+	uint64_t hi, lo;
+	uint32_t idx;
+};
+bool cfg_find_dup(struct cfg_dupkey *keys, uint32_t n, uint32_t *first, uint32_t *dup);
+
+/*
+ * "a, b, c" out of an array of objects with a name at name_off, or "none",
+ * for "(defined: ...)" in messages. Uses c->list.
+ */
+const char *cfg_list_names(struct cfg_ctx *c, const void *base, size_t n, size_t stride,
+			   size_t name_off);
+
+/* Sections, in config.c's dependency order. */
+cfg_handler cfg_h_transform_sets;
+cfg_handler cfg_h_crypto_maps;
+cfg_handler cfg_h_interfaces;
+cfg_handler cfg_h_routes;
+cfg_handler cfg_h_manual_sas;
+
+#endif

@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Configurations that load: every field and every default of a full config,
+ * the example configs shipped in config/, and the properties that hold on any
+ * input (keys never appear in messages, truncated input never crashes).
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dpsec/config.h"
+
+#define KEY_CBC "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+#define KEY_SHA512                                                                                 \
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"                         \
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+#define KEY_GCM "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3"
+#define KEY_SHA1 "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3"
+
+/* Every key set, none to its default. */
+static const char full_yaml[] =
+	"hostname: gw-B.lab_1\n"
+	"dataplane:\n"
+	"  eal: [--no-pci, -l, \"0-3\", 512]\n"
+	"  burst: 64\n"
+	"  mbufs: 16383\n"
+	"  rx_desc: 2048\n"
+	"  tx_desc: 64\n"
+	"  replay_window: 0\n"
+	"  sa_max: 1024\n"
+	"cli:\n"
+	"  socket: /tmp/x.sock\n"
+	"  group: dpsec\n"
+	"isakmp:\n"
+	"  invalid_spi_recovery: yes\n"
+	"transform_sets:\n"
+	"  TS-CBC:\n"
+	"    transforms: [esp-sha512-hmac, esp-aes 256]\n"
+	"    mode: tunnel\n"
+	"    esn: true\n"
+	"  TS-GCM: {transforms: [esp-gcm]}\n"
+	"  TS-NULL: {transforms: [esp-null, esp-sha-hmac]}\n"
+	"crypto_maps:\n"
+	"  VPN:\n"
+	"    - seq: 20\n"
+	"      peer: 198.51.100.7\n"
+	"      transform_set: TS-GCM\n"
+	"      match:\n"
+	"        - {src: 10.0.2.0/24, dst: 10.0.0.0/24}\n"
+	"    - seq: 10\n"
+	"      peer: 192.0.2.1\n"
+	"      transform_set: TS-CBC\n"
+	"      match:\n"
+	"        - {src: 10.0.2.0/24, dst: 10.0.9.0/24, proto: udp, sport: 1000-2000, dport: 53}\n"
+	"        - {src: 10.0.2.5, dst: 0.0.0.0/0, proto: 47}\n"
+	"      lifetime: {seconds: 28800, kilobytes: 2560}\n"
+	"      replay_window: 4096\n"
+	"  OTHER:\n"
+	"    - {seq: 5, peer: 203.0.113.9, transform_set: TS-NULL,\n"
+	"       match: [{src: 10.1.0.0/16, dst: 10.9.0.0/16, proto: icmp}]}\n"
+	"interfaces:\n"
+	"  - name: port0/in\n"
+	"    device: \"net_pcap0,rx_pcap=/tmp/in.pcap,tx_pcap=/tmp/out.pcap\"\n"
+	"    address: 10.0.2.1/24\n"
+	"    role: inside\n"
+	"    next_hop_mac: \"02:00:00:00:02:02\"\n"
+	"    neighbors:\n"
+	"      - {ip: 10.0.2.2, mac: \"02:00:00:00:02:02\"}\n"
+	"      - {ip: 10.0.2.3, mac: \"AA:BB:CC:DD:EE:FF\"}\n"
+	"    mtu: 9000\n"
+	"  - name: out0\n"
+	"    device: net_null0\n"
+	"    address: 192.0.2.2/24\n"
+	"    role: outside\n"
+	"    crypto_map: VPN\n"
+	"  - name: out1\n"
+	"    device: net_null1\n"
+	"    address: 203.0.113.2/25\n"
+	"    role: outside\n"
+	"    crypto_map: OTHER\n"
+	"routes:\n"
+	"  - {prefix: 10.0.3.0/24, interface: port0/in, via: 10.0.2.254}\n"
+	"  - {prefix: 0.0.0.0/0, interface: port0/in}\n"
+	"manual_sas:\n"
+	"  - crypto_map: VPN\n"
+	"    seq: 10\n"
+	"    direction: inbound\n"
+	"    spi: 0x1000\n"
+	"    cipher_key: 0x" KEY_CBC "\n"
+	"    auth_key: \"" KEY_SHA512 "\"\n"
+	"    udp_encap: {local_port: 4501}\n"
+	"  - crypto_map: VPN\n"
+	"    seq: 20\n"
+	"    direction: out\n"
+	"    spi: 4096\n"
+	"    cipher_key: " KEY_GCM "\n"
+	"    udp_encap: true\n"
+	"  - crypto_map: OTHER\n"
+	"    seq: 5\n"
+	"    direction: in\n"
+	"    spi: 4294967295\n"
+	"    cipher_key: \"\"\n"
+	"    auth_key: " KEY_SHA1 "\n";
+
+static uint32_t
+ip(const char *s)
+{
+	uint32_t a = 0;
+
+	assert_true(ip4_parse(s, &a));
+	return a;
+}
+
+static void
+check_hex(const struct secret *s, const char *hex)
+{
+	char buf[2 * SECRET_MAX + 1];
+
+	assert_int_equal(s->len, strlen(hex) / 2);
+	for (size_t i = 0; i < s->len; i++)
+		snprintf(buf + 2 * i, 3, "%02x", s->b[i]);
+	buf[2 * s->len] = '\0';
+	assert_string_equal(buf, hex);
+}
+
+static void
+check_globals(const struct dpsec_config *cfg)
+{
+	assert_string_equal(cfg->path, "full.yaml");
+	assert_string_equal(cfg->hostname, "gw-B.lab_1");
+	assert_int_equal(cfg->dp.n_eal, 4);
+	assert_string_equal(cfg->dp.eal[0], "--no-pci");
+	assert_string_equal(cfg->dp.eal[1], "-l");
+	assert_string_equal(cfg->dp.eal[2], "0-3");
+	assert_string_equal(cfg->dp.eal[3], "512");
+	assert_int_equal(cfg->dp.burst, 64);
+	assert_int_equal(cfg->dp.mbufs, 16383);
+	assert_int_equal(cfg->dp.rx_desc, 2048);
+	assert_int_equal(cfg->dp.tx_desc, 64);
+	assert_int_equal(cfg->dp.replay_window, 0);
+	assert_int_equal(cfg->dp.sa_max, 1024);
+	assert_string_equal(cfg->cli.socket, "/tmp/x.sock");
+	assert_string_equal(cfg->cli.group, "dpsec");
+	assert_true(cfg->isakmp.invalid_spi_recovery);
+}
+
+static void
+check_interfaces(const struct dpsec_config *cfg)
+{
+	const struct cfg_interface *in = &cfg->interfaces[0], *o0 = &cfg->interfaces[1];
+	const struct cfg_interface *o1 = &cfg->interfaces[2];
+	static const uint8_t mac2[6] = {2, 0, 0, 0, 2, 2}, macf[6] = {0xaa, 0xbb, 0xcc, 0xdd,
+								      0xee, 0xff};
+
+	assert_int_equal(cfg->n_interfaces, 3);
+	assert_string_equal(in->name, "port0/in");
+	assert_string_equal(in->device, "net_pcap0,rx_pcap=/tmp/in.pcap,tx_pcap=/tmp/out.pcap");
+	assert_int_equal(in->addr, ip("10.0.2.1"));
+	assert_int_equal(in->prefix_len, 24);
+	assert_int_equal(in->role, CFG_ROLE_INSIDE);
+	assert_int_equal(in->crypto_map, CFG_NONE);
+	assert_true(in->has_next_hop_mac);
+	assert_memory_equal(in->next_hop_mac, mac2, 6);
+	assert_int_equal(in->n_neighbors, 2);
+	assert_int_equal(in->neighbors[0].ip, ip("10.0.2.2"));
+	assert_memory_equal(in->neighbors[0].mac, mac2, 6);
+	assert_int_equal(in->neighbors[1].ip, ip("10.0.2.3"));
+	assert_memory_equal(in->neighbors[1].mac, macf, 6);
+	assert_int_equal(in->mtu, 9000);
+	assert_int_equal(in->pos.line, 41);
+	assert_int_equal(in->pos.col, 5);
+
+	assert_string_equal(o0->name, "out0");
+	assert_int_equal(o0->role, CFG_ROLE_OUTSIDE);
+	assert_int_equal(o0->crypto_map, 0);
+	assert_false(o0->has_next_hop_mac);
+	assert_int_equal(o0->n_neighbors, 0);
+	assert_null(o0->neighbors);
+	assert_int_equal(o0->mtu, 1500);
+	assert_int_equal(o1->addr, ip("203.0.113.2"));
+	assert_int_equal(o1->prefix_len, 25);
+	assert_int_equal(o1->crypto_map, 1);
+
+	assert_int_equal(cfg->n_routes, 2);
+	assert_int_equal(cfg->routes[0].dst.addr, ip("10.0.3.0"));
+	assert_int_equal(cfg->routes[0].dst.len, 24);
+	assert_int_equal(cfg->routes[0].iface, 0);
+	assert_int_equal(cfg->routes[0].via, ip("10.0.2.254"));
+	assert_int_equal(cfg->routes[1].dst.addr, 0);
+	assert_int_equal(cfg->routes[1].dst.len, 0);
+	assert_int_equal(cfg->routes[1].via, 0);
+}
+
+static void
+check_transform_sets(const struct dpsec_config *cfg)
+{
+	const struct cfg_transform_set *ts = cfg->transform_sets;
+
+	assert_int_equal(cfg->n_transform_sets, 3);
+	assert_string_equal(ts[0].name, "TS-CBC");
+	assert_int_equal(ts[0].cipher, DP_CIPHER_AES_CBC_256);
+	assert_int_equal(ts[0].auth, DP_AUTH_HMAC_SHA512_256);
+	assert_int_equal(ts[0].mode, CFG_MODE_TUNNEL);
+	assert_true(ts[0].esn);
+	assert_int_equal(ts[0].pos.line, 16);
+	assert_int_equal(ts[0].pos.col, 3);
+	assert_string_equal(ts[1].name, "TS-GCM");
+	assert_int_equal(ts[1].cipher, DP_CIPHER_AES_GCM_128);	/* "esp-gcm" defaults to 128 */
+	assert_int_equal(ts[1].auth, DP_AUTH_NONE);
+	assert_false(ts[1].esn);
+	assert_int_equal(ts[2].cipher, DP_CIPHER_NULL);
+	assert_int_equal(ts[2].auth, DP_AUTH_HMAC_SHA1_96);
+}
+
+static void
+check_crypto_maps(const struct dpsec_config *cfg)
+{
+	const struct cfg_crypto_map *vpn = &cfg->crypto_maps[0], *other = &cfg->crypto_maps[1];
+	const struct cfg_map_entry *e10 = &vpn->entries[0], *e20 = &vpn->entries[1];
+	const struct cfg_acl *udp = &e10->match[0], *gre = &e10->match[1];
+
+	assert_int_equal(cfg->n_crypto_maps, 2);
+	assert_string_equal(vpn->name, "VPN");
+	assert_int_equal(vpn->iface, 1);
+	assert_int_equal(other->iface, 2);
+	/* Written 20 then 10: stored sorted by seq. */
+	assert_int_equal(vpn->n_entries, 2);
+	assert_int_equal(e10->seq, 10);
+	assert_int_equal(e10->peer, ip("192.0.2.1"));
+	assert_int_equal(e10->transform_set, 0);
+	assert_int_equal(e10->lifetime_sec, 28800);
+	assert_int_equal(e10->lifetime_kb, 2560);
+	assert_int_equal(e10->replay_window, 4096);
+	assert_int_equal(e10->pos.line, 29);
+	assert_int_equal(e10->n_match, 2);
+	assert_int_equal(udp->src.addr, ip("10.0.2.0"));
+	assert_int_equal(udp->src.len, 24);
+	assert_int_equal(udp->dst.addr, ip("10.0.9.0"));
+	assert_int_equal(udp->proto, 17);
+	assert_int_equal(udp->sport[0], 1000);
+	assert_int_equal(udp->sport[1], 2000);
+	assert_int_equal(udp->dport[0], 53);
+	assert_int_equal(udp->dport[1], 53);
+	assert_int_equal(gre->src.addr, ip("10.0.2.5"));
+	assert_int_equal(gre->src.len, 32);
+	assert_int_equal(gre->dst.len, 0);
+	assert_int_equal(gre->proto, 47);
+	assert_int_equal(gre->sport[0], 0);
+	assert_int_equal(gre->sport[1], 65535);
+	assert_int_equal(gre->dport[1], 65535);
+
+	assert_int_equal(e20->seq, 20);
+	assert_int_equal(e20->transform_set, 1);
+	assert_int_equal(e20->lifetime_sec, 3600);
+	assert_int_equal(e20->lifetime_kb, 4608000);
+	assert_int_equal(e20->replay_window, 0);	/* dataplane.replay_window */
+	assert_int_equal(e20->match[0].proto, 0);
+	assert_int_equal(other->entries[0].match[0].proto, 1);
+}
+
+static void
+check_manual_sas(const struct dpsec_config *cfg)
+{
+	const struct cfg_manual_sa *sa = cfg->manual_sas;
+
+	assert_int_equal(cfg->n_manual_sas, 3);
+	assert_int_equal(sa[0].map, 0);
+	assert_int_equal(sa[0].entry, 0);
+	assert_int_equal(sa[0].dir, CFG_DIR_IN);
+	assert_int_equal(sa[0].spi, 0x1000);
+	check_hex(&sa[0].cipher_key, KEY_CBC);
+	check_hex(&sa[0].auth_key, KEY_SHA512);
+	assert_true(sa[0].udp_encap);
+	assert_int_equal(sa[0].local_port, 4501);
+	assert_int_equal(sa[0].peer_port, 4500);
+	assert_int_equal(sa[0].local, ip("192.0.2.2"));
+	assert_int_equal(sa[0].peer, ip("192.0.2.1"));
+
+	assert_int_equal(sa[1].entry, 1);
+	assert_int_equal(sa[1].dir, CFG_DIR_OUT);
+	assert_int_equal(sa[1].spi, 4096);
+	check_hex(&sa[1].cipher_key, KEY_GCM);
+	assert_int_equal(sa[1].auth_key.len, 0);
+	assert_true(sa[1].udp_encap);
+	assert_int_equal(sa[1].local_port, 4500);
+	assert_int_equal(sa[1].peer, ip("198.51.100.7"));
+
+	assert_int_equal(sa[2].map, 1);
+	assert_int_equal(sa[2].spi, 0xffffffffu);
+	assert_int_equal(sa[2].cipher_key.len, 0);
+	check_hex(&sa[2].auth_key, KEY_SHA1);
+	assert_false(sa[2].udp_encap);
+	assert_int_equal(sa[2].local, ip("203.0.113.2"));
+	assert_int_equal(sa[2].peer, ip("203.0.113.9"));
+}
+
+static void
+test_full(void **state)
+{
+	char err[512] = "";
+	struct dpsec_config *cfg = config_parse("full.yaml", full_yaml, strlen(full_yaml), err,
+						sizeof(err));
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(err, "");
+	check_globals(cfg);
+	check_interfaces(cfg);
+	check_transform_sets(cfg);
+	check_crypto_maps(cfg);
+	check_manual_sas(cfg);
+	config_free(cfg);
+}
+
+/* Only what is required: everything else takes the documented default. */
+static void
+test_defaults(void **state)
+{
+	static const char yaml[] =
+		"interfaces:\n"
+		"  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
+		"  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside}\n";
+	char err[512];
+	struct dpsec_config *cfg = config_parse("min.yaml", yaml, strlen(yaml), err, sizeof(err));
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(cfg->hostname, "dpsec");
+	assert_int_equal(cfg->dp.n_eal, 0);
+	assert_null(cfg->dp.eal);
+	assert_int_equal(cfg->dp.burst, 32);
+	assert_int_equal(cfg->dp.mbufs, 8191);
+	assert_int_equal(cfg->dp.rx_desc, 1024);
+	assert_int_equal(cfg->dp.tx_desc, 1024);
+	assert_int_equal(cfg->dp.replay_window, 64);
+	assert_int_equal(cfg->dp.sa_max, 65536);
+	assert_string_equal(cfg->cli.socket, "/run/dpsec/dpsecd.sock");
+	assert_string_equal(cfg->cli.group, "");
+	assert_false(cfg->isakmp.invalid_spi_recovery);
+	assert_int_equal(cfg->interfaces[1].crypto_map, CFG_NONE);
+	assert_int_equal(cfg->interfaces[1].mtu, 1500);
+	assert_int_equal(cfg->n_routes + cfg->n_transform_sets + cfg->n_crypto_maps +
+				 cfg->n_manual_sas,
+			 0);
+	config_free(cfg);
+}
+
+/* The YAML 1.1 spellings we accept, and the map entry's replay window default. */
+static void
+test_spellings(void **state)
+{
+	static const char yaml[] =
+		"isakmp: {invalid_spi_recovery: True}\n"
+		"dataplane: {replay_window: 32, burst: 0x10}\n"
+		"transform_sets:\n"
+		"  T: {transforms: [\"esp-aes  256\", \" esp-sha256-hmac\"], esn: NO}\n"
+		"crypto_maps:\n"
+		"  M: [{seq: 1, peer: 192.0.2.1, transform_set: T, match: [{src: 10.0.0.0/8, "
+		"dst: 0.0.0.0/0, proto: any}, {src: 10.0.0.0/8, dst: 0.0.0.0/0, proto: tcp, "
+		"dport: 0-65535}]}]\n"
+		"interfaces:\n"
+		"  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
+		"  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside, "
+		"crypto_map: M}\n"
+		"manual_sas:\n"
+		"  - {crypto_map: M, seq: 1, direction: outbound, spi: 256, cipher_key: " KEY_CBC
+		", auth_key: \"0X" KEY_CBC "\", udp_encap: false}\n";
+	char err[512];
+	struct dpsec_config *cfg = config_parse("s.yaml", yaml, strlen(yaml), err, sizeof(err));
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_true(cfg->isakmp.invalid_spi_recovery);
+	assert_int_equal(cfg->dp.burst, 16);
+	assert_int_equal(cfg->transform_sets[0].cipher, DP_CIPHER_AES_CBC_256);
+	assert_int_equal(cfg->transform_sets[0].auth, DP_AUTH_HMAC_SHA256_128);
+	assert_false(cfg->transform_sets[0].esn);
+	assert_int_equal(cfg->crypto_maps[0].entries[0].replay_window, 32);
+	assert_int_equal(cfg->manual_sas[0].spi, 256);
+	check_hex(&cfg->manual_sas[0].auth_key, KEY_CBC);
+	assert_false(cfg->manual_sas[0].udp_encap);
+	config_free(cfg);
+}
+
+/* Every *.yaml in config/ loads: examples that rot are worse than none. */
+static void
+test_examples(void **state)
+{
+	DIR *d = opendir(DPSEC_EXAMPLES_DIR);
+	struct dirent *de;
+	int loaded = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		char path[1024], err[512];
+		struct dpsec_config *cfg;
+
+		if (n < 5 || strcmp(de->d_name + n - 5, ".yaml") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", DPSEC_EXAMPLES_DIR, de->d_name);
+		cfg = config_load(path, err, sizeof(err));
+		if (cfg == NULL)
+			fail_msg("%s", err);
+		assert_string_equal(cfg->path, path);
+		assert_string_equal(cfg->hostname, "gwB");
+		assert_int_equal(cfg->n_manual_sas, 2);
+		assert_int_equal(cfg->manual_sas[0].local, ip("192.0.2.2"));
+		assert_int_equal(cfg->manual_sas[0].peer, ip("192.0.2.1"));
+		config_free(cfg);
+		loaded++;
+	}
+	closedir(d);
+	assert_true(loaded >= 2);
+}
+
+static void
+test_example_demo(void **state)
+{
+	char err[512];
+	struct dpsec_config *cfg = config_load(DPSEC_EXAMPLES_DIR "/gwB-demo.yaml", err,
+					       sizeof(err));
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->transform_sets[0].cipher, DP_CIPHER_AES_GCM_128);
+	assert_int_equal(cfg->interfaces[0].role, CFG_ROLE_INSIDE);
+	assert_int_equal(cfg->interfaces[0].addr, ip("10.0.2.1"));
+	assert_int_equal(cfg->interfaces[1].role, CFG_ROLE_OUTSIDE);
+	assert_int_equal(cfg->interfaces[1].crypto_map, 0);
+	assert_int_equal(cfg->crypto_maps[0].entries[0].match[0].src.addr, ip("10.0.2.0"));
+	assert_int_equal(cfg->crypto_maps[0].entries[0].match[0].dst.addr, ip("10.0.0.0"));
+	assert_int_equal(cfg->manual_sas[0].dir, CFG_DIR_IN);
+	assert_int_equal(cfg->manual_sas[1].dir, CFG_DIR_OUT);
+	assert_int_equal(cfg->manual_sas[0].cipher_key.len, 20);
+	config_free(cfg);
+
+	cfg = config_load(DPSEC_EXAMPLES_DIR "/gwB-cbc.yaml", err, sizeof(err));
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->transform_sets[0].cipher, DP_CIPHER_AES_CBC_256);
+	assert_int_equal(cfg->transform_sets[0].auth, DP_AUTH_HMAC_SHA256_128);
+	assert_true(cfg->manual_sas[0].udp_encap);
+	assert_true(cfg->manual_sas[1].udp_encap);
+	assert_int_equal(cfg->manual_sas[0].auth_key.len, 32);
+	config_free(cfg);
+}
+
+static void
+test_load_errors(void **state)
+{
+	char err[512], tiny[12];
+	static const char bad[] = "hostname: [\n";
+
+	(void)state;
+	assert_null(config_load("/nonexistent/dpsec.yaml", err, sizeof(err)));
+	assert_string_equal(err, "/nonexistent/dpsec.yaml: cannot open: No such file or directory");
+	assert_null(config_load("/", err, sizeof(err)));
+	assert_non_null(strstr(err, "/: not a regular file"));
+	/* Short and missing buffers: truncated, terminated, no crash. */
+	assert_null(config_parse("t.yaml", bad, strlen(bad), tiny, sizeof(tiny)));
+	assert_int_equal(strlen(tiny), sizeof(tiny) - 1);
+	assert_null(config_parse("t.yaml", bad, strlen(bad), NULL, 0));
+	assert_null(config_parse("t.yaml", NULL, 0, err, sizeof(err)));
+	config_free(NULL);
+}
+
+/*
+ * Keys never reach a message: each config below fails at, or after, a key it
+ * contains, and no 8-digit piece of any key may show up in the error.
+ */
+static void
+test_no_key_in_errors(void **state)
+{
+	static const char *const keys[] = {KEY_CBC, KEY_SHA512, KEY_GCM, KEY_SHA1};
+	static const char head[] =
+		"transform_sets:\n"
+		"  G: {transforms: [esp-gcm 128]}\n"
+		"  C: {transforms: [esp-aes 256, esp-sha512-hmac]}\n"
+		"  N: {transforms: [esp-null, esp-sha-hmac]}\n"
+		"crypto_maps:\n"
+		"  M:\n"
+		"    - {seq: 1, peer: 192.0.2.1, transform_set: G, match: [{src: 10.0.0.0/8, dst: "
+		"0.0.0.0/0}]}\n"
+		"    - {seq: 2, peer: 192.0.2.1, transform_set: C, match: [{src: 10.0.0.0/8, dst: "
+		"0.0.0.0/0}]}\n"
+		"    - {seq: 3, peer: 192.0.2.1, transform_set: N, match: [{src: 10.0.0.0/8, dst: "
+		"0.0.0.0/0}]}\n"
+		"interfaces:\n"
+		"  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
+		"  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside, "
+		"crypto_map: M}\n"
+		"manual_sas:\n";
+	static const char *const sas[] = {
+		"  - {crypto_map: M, seq: 1, direction: in, spi: 256, cipher_key: " KEY_CBC "}\n",
+		"  - {crypto_map: M, seq: 1, direction: in, spi: 256, cipher_key: " KEY_GCM "z}\n",
+		"  - {crypto_map: M, seq: 1, direction: in, spi: 256, cipher_key: \"" KEY_GCM
+		"\\0\"}\n",
+		"  - {crypto_map: M, seq: 1, direction: in, spi: 256, cipher_key: " KEY_GCM
+		", auth_key: " KEY_SHA512 "}\n",
+		"  - {crypto_map: M, seq: 2, direction: in, spi: 256, cipher_key: " KEY_CBC
+		", auth_key: " KEY_SHA1 "}\n",
+		"  - {crypto_map: M, seq: 2, direction: in, spi: 256, cipher_key: " KEY_SHA512
+		", auth_key: " KEY_SHA512 "}\n",
+		"  - {crypto_map: M, seq: 3, direction: in, spi: 256, cipher_key: " KEY_CBC
+		", auth_key: " KEY_SHA1 "}\n",
+		"  - {crypto_map: M, seq: 2, direction: in, spi: 256, cipher_key: " KEY_CBC
+		", auth_key: " KEY_SHA512 ", udp_encap: {local_port: 0}}\n",
+		"  - {crypto_map: M, seq: 1, direction: in, spi: 256, cipher_key: " KEY_GCM "}\n"
+		"  - {crypto_map: M, seq: 1, direction: in, spi: 256, cipher_key: " KEY_GCM "}\n",
+		"  - {crypto_map: M, seq: 1, direction: in, spi: 256, cipher_key: " KEY_GCM
+		", " KEY_SHA1 ": 1}\n",
+		"  - {crypto_map: M, seq: 1, direction: in, spi: 256, cipher_key: [" KEY_GCM "]}\n",
+	};
+	char yaml[2048], err[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sas) / sizeof(sas[0]); i++) {
+		snprintf(yaml, sizeof(yaml), "%s%s", head, sas[i]);
+		assert_null(config_parse("t.yaml", yaml, strlen(yaml), err, sizeof(err)));
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			for (size_t off = 0; off + 8 <= strlen(keys[k]); off += 2) {
+				if (memmem(err, strlen(err), keys[k] + off, 8) != NULL)
+					fail_msg("sa %zu: key bytes in: %s", i, err);
+			}
+		}
+	}
+}
+
+/* Every prefix of a valid config either loads or fails cleanly (ASan checks the rest). */
+static void
+test_truncated(void **state)
+{
+	char err[512];
+
+	(void)state;
+	for (size_t len = 0; len <= strlen(full_yaml); len++) {
+		struct dpsec_config *cfg = config_parse("t.yaml", full_yaml, len, err, sizeof(err));
+
+		if (cfg == NULL)
+			assert_int_equal(strncmp(err, "t.yaml:", 7), 0);
+		config_free(cfg);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_spellings),
+		cmocka_unit_test(test_examples),
+		cmocka_unit_test(test_example_demo),
+		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_no_key_in_errors),
+		cmocka_unit_test(test_truncated),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

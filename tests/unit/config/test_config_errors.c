@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Every class of configuration error, as a table of (YAML, exact message).
+ * The message is what an operator sees when dpsecd refuses to start, so the
+ * line:col and the wording are part of the contract.
+ *
+ * Most cases are HEAD plus a few lines. HEAD is a valid configuration of
+ * exactly 12 lines, so the first added line is line 13.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dpsec/config.h"
+
+/* Lines 1-3 */
+#define TS                                                                                         \
+	"transform_sets:\n"                                                                        \
+	"  TS-GCM: {transforms: [esp-gcm 128]}\n"                                                  \
+	"  TS-CBC: {transforms: [esp-aes 256, esp-sha256-hmac]}\n"
+/* Lines 4-9 */
+#define MAPS                                                                                       \
+	"crypto_maps:\n"                                                                           \
+	"  VPN:\n"                                                                                 \
+	"    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, match: [{src: 10.0.2.0/24, "     \
+	"dst: 10.0.0.0/24}]}\n"                                                                    \
+	"    - {seq: 20, peer: 192.0.2.9, transform_set: TS-CBC, match: [{src: 10.0.2.0/24, "     \
+	"dst: 10.0.9.0/24}]}\n"                                                                    \
+	"  SPARE:\n"                                                                               \
+	"    - {seq: 1, peer: 198.51.100.1, transform_set: TS-GCM, match: [{src: 10.0.2.0/24, "    \
+	"dst: 10.0.5.0/24}]}\n"
+#define IF_IN "  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
+#define IF_OUT                                                                                     \
+	"  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside, crypto_map: VPN}\n"
+/* Lines 10-12 */
+#define IFS "interfaces:\n" IF_IN IF_OUT
+#define HEAD TS MAPS IFS
+
+/* A third interface at line 13, for the cases about one interface's keys. */
+#define IF3 "  - {name: out1, device: net_null2, address: 198.51.100.2/24, role: outside"
+
+/* Transform set TS-X (lines 1-3), a map using it (4-6), interfaces (7-9). */
+#define TSX(list, extra) "transform_sets:\n  TS-X:\n    transforms: [" list "]\n" extra
+#define MAPX                                                                                       \
+	"crypto_maps:\n  VPN:\n    - {seq: 10, peer: 192.0.2.1, transform_set: TS-X, match: "      \
+	"[{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}\n" IFS
+
+/* A map VPN whose entries start at line 5 (5 = " - {seq: 10, ..."). */
+#define ENTRY_HEAD "transform_sets:\n  TS-GCM: {transforms: [esp-gcm 256]}\ncrypto_maps:\n  VPN:\n"
+#define ENTRY(rest)                                                                                \
+	ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, match: [{src: "         \
+		   "10.0.2.0/24, dst: 10.0.0.0/24" rest "\n" IFS
+
+/* Manual SAs start at line 14. */
+#define K20 "00112233445566778899aabbccddeeff01234567"
+#define K32 "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+#define SA(body) HEAD "manual_sas:\n" body
+#define SA_GCM(spi, key) "  - {crypto_map: VPN, seq: 10, direction: in, spi: " spi ", cipher_key: " key
+#define SA_CBC "  - {crypto_map: VPN, seq: 20, direction: out, spi: 4096, "
+
+struct err_case {
+	const char *name;
+	const char *yaml;
+	const char *err;
+};
+
+static const struct err_case cases[] = {
+	/* --- YAML syntax and the subset we accept --- */
+	{"syntax: unclosed flow", "a: [1, 2\nb: 3\n",
+	 "t.yaml:2:2: YAML syntax error: did not find expected ',' or ']' (while parsing a flow "
+	 "sequence at 1:4)"},
+	{"syntax: nested value", "a: b: c\n",
+	 "t.yaml:1:5: YAML syntax error: mapping values are not allowed in this context"},
+	{"syntax: tab indent", "a:\n\tb: 1\n",
+	 "t.yaml:2:1: YAML syntax error: found character that cannot start any token (while "
+	 "scanning for the next token at 2:1)"},
+	{"syntax: bad utf-8", "hostname: \xff\n",
+	 "t.yaml:1:11: YAML syntax error: invalid leading UTF-8 octet"},
+	{"anchor", "x: &a 1\ny: *a\n",
+	 "t.yaml:1:4: YAML anchors are not allowed (write the value out in full)"},
+	{"alias", "hostname: *a\n",
+	 "t.yaml:1:11: YAML aliases are not allowed (write the value out in full)"},
+	{"tag", "hostname: !!str gw\n", "t.yaml:1:11: YAML tags are not allowed"},
+	{"two documents", "hostname: a\n---\nhostname: b\n",
+	 "t.yaml:2:1: multiple YAML documents are not allowed (one configuration per file)"},
+	{"empty", "", "t.yaml:1:1: configuration is empty (expected a mapping with 'interfaces')"},
+	{"complex key", "? [a]\n: 1\n",
+	 "t.yaml:1:3: mapping keys must be plain strings (got a list)"},
+	{"duplicate key", "hostname: a\nhostname: b\n",
+	 "t.yaml:2:1: duplicate key 'hostname' (first at 1:1)"},
+	{"duplicate transform set", "transform_sets:\n  TS: {transforms: [esp-gcm]}\n  TS: "
+				    "{transforms: [esp-gcm]}\n" IFS,
+	 "t.yaml:3:3: duplicate key 'TS' (first at 2:3)"},
+
+	/* --- top level and node types --- */
+	{"top is a string", "hello\n",
+	 "t.yaml:1:1: expected a mapping for configuration (got a string)"},
+	{"unknown top key", HEAD "hostnme: a\n",
+	 "t.yaml:13:1: unknown key 'hostnme' in configuration (expected one of: hostname, "
+	 "dataplane, cli, isakmp, transform_sets, crypto_maps, interfaces, routes, manual_sas)"},
+	{"missing interfaces", "hostname: a\n",
+	 "t.yaml:1:1: missing required key 'interfaces' in configuration"},
+	{"string for mapping", HEAD "hostname: {a: 1}\n",
+	 "t.yaml:13:11: expected a string for 'hostname' (got a mapping)"},
+	{"list for mapping", HEAD "dataplane: [1]\n",
+	 "t.yaml:13:12: expected a mapping for dataplane (got a list)"},
+	{"mapping for list", TS MAPS "interfaces: {a: 1}\n",
+	 "t.yaml:10:13: expected a list for 'interfaces' (got a mapping)"},
+	{"empty value for string", HEAD "hostname:\n",
+	 "t.yaml:13:10: expected a string for 'hostname' (got an empty value)"},
+	{"list item type", HEAD "dataplane: {eal: [a, [b]]}\n",
+	 "t.yaml:13:22: expected a string for 'eal' (got a list)"},
+	{"interface is a string", TS MAPS "interfaces: [foo]\n",
+	 "t.yaml:10:14: expected a mapping for interface (got a string)"},
+
+	/* --- names --- */
+	{"hostname charset", HEAD "hostname: gw b\n",
+	 "t.yaml:13:11: hostname 'gw b' may only contain letters, digits and '._-'"},
+	{"hostname length", HEAD "hostname: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+	 "t.yaml:13:11: hostname is too long (at most 47 characters, got 48)"},
+	{"group charset", HEAD "cli: {group: \"wheel users\"}\n",
+	 "t.yaml:13:14: group 'wheel users' may only contain letters, digits and '._-'"},
+	{"transform set name", "transform_sets:\n  \"TS X\": {transforms: [esp-gcm]}\n" IFS,
+	 "t.yaml:2:3: transform set name 'TS X' may only contain letters, digits and '._-'"},
+
+	/* --- integers and booleans --- */
+	{"int out of range", HEAD "dataplane: {burst: 65}\n",
+	 "t.yaml:13:20: 'burst' must be 1..64 (got 65)"},
+	{"int negative", HEAD "dataplane: {burst: -1}\n",
+	 "t.yaml:13:20: 'burst' must be an integer 1..64 (got '-1')"},
+	{"int float", HEAD "dataplane: {burst: 1.5}\n",
+	 "t.yaml:13:20: 'burst' must be an integer 1..64 (got '1.5')"},
+	{"int bool", HEAD "dataplane: {burst: true}\n",
+	 "t.yaml:13:20: 'burst' must be an integer 1..64 (got 'true')"},
+	{"int garbage", HEAD "dataplane: {burst: 32x}\n",
+	 "t.yaml:13:20: 'burst' must be an integer 1..64 (got '32x')"},
+	{"int octal", HEAD "dataplane: {burst: 010}\n",
+	 "t.yaml:13:20: 'burst' must be an integer 1..64 (got '010')"},
+	{"int quoted", HEAD "dataplane: {burst: \"32\"}\n",
+	 "t.yaml:13:20: 'burst' must be an unquoted integer 1..64 (got \"32\")"},
+	{"int overflow", HEAD "dataplane: {sa_max: 99999999999999999999999}\n",
+	 "t.yaml:13:21: 'sa_max' must be 16..4194304 (got (hidden))"},	/* looks like a key */
+	{"int mbufs", HEAD "dataplane: {mbufs: 1022}\n",
+	 "t.yaml:13:20: 'mbufs' must be 1023..1048575 (got 1022)"},
+	{"desc power of two", HEAD "dataplane: {rx_desc: 1000}\n",
+	 "t.yaml:13:22: 'rx_desc' must be 64..4096, a power of two (got 1000)"},
+	{"replay window big", HEAD "dataplane: {replay_window: 5000}\n",
+	 "t.yaml:13:28: 'replay_window' must be 0 or 32..4096 (got 5000)"},
+	{"replay window small", HEAD "dataplane: {replay_window: 5}\n",
+	 "t.yaml:13:28: 'replay_window' must be 0 or 32..4096 (got 5)"},
+	{"bool word", HEAD "isakmp: {invalid_spi_recovery: on}\n",
+	 "t.yaml:13:32: 'invalid_spi_recovery' must be true or false (got 'on')"},
+	{"bool quoted", HEAD "isakmp: {invalid_spi_recovery: \"true\"}\n",
+	 "t.yaml:13:32: 'invalid_spi_recovery' must be an unquoted true or false (got \"true\")"},
+	{"socket relative", HEAD "cli: {socket: run/x.sock}\n",
+	 "t.yaml:13:15: 'socket' must be an absolute path (got 'run/x.sock')"},
+	{"socket too long",
+	 HEAD "cli: {socket: /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}\n",
+	 "t.yaml:13:15: 'socket' is too long (at most 107 bytes, got 108)"},
+
+	/* --- interfaces --- */
+	{"unknown key", TS MAPS "interfaces:\n" IF_IN "  - name: out0\n    device: net_null1\n"
+				"    adress: 1.2.3.4/24\n",
+	 "t.yaml:14:5: unknown key 'adress' in interface (expected one of: name, device, address, "
+	 "role, crypto_map, next_hop_mac, neighbors, mtu)"},
+	{"missing key", TS MAPS "interfaces:\n" IF_IN "  - name: out0\n    address: 192.0.2.2/24\n"
+				"    role: outside\n",
+	 "t.yaml:12:5: missing required key 'device' in interface"},
+	{"no interfaces", TS MAPS "interfaces: []\n", "t.yaml:10:13: 'interfaces' must not be empty"},
+	{"duplicate interface name", TS MAPS "interfaces:\n" IF_IN
+	 "  - {name: in0, device: net_null1, address: 192.0.2.2/24, role: outside}\n",
+	 "t.yaml:12:12: duplicate interface name 'in0' (first at 11:5)"},
+	{"duplicate device", TS MAPS "interfaces:\n" IF_IN
+	 "  - {name: out0, device: \"net_null0,x=1\", address: 192.0.2.2/24, role: outside}\n",
+	 "t.yaml:12:26: device 'net_null0' is already used by interface 'in0'"},
+	{"interface name charset", TS MAPS "interfaces:\n"
+	 "  - {name: \"in 0\", device: net_null0, address: 10.0.2.1/24, role: inside}\n",
+	 "t.yaml:11:12: interface name 'in 0' may only contain letters, digits and '._-/'"},
+	{"bad ipv4 address", TS MAPS "interfaces:\n"
+	 "  - {name: in0, device: net_null0, address: 10.0.2.256/24, role: inside}\n",
+	 "t.yaml:11:45: 'address' must be an IPv4 address with prefix length A.B.C.D/1..32 (got "
+	 "'10.0.2.256/24')"},
+	{"address without prefix", TS MAPS "interfaces:\n"
+	 "  - {name: in0, device: net_null0, address: 10.0.2.1, role: inside}\n",
+	 "t.yaml:11:45: 'address' must be an IPv4 address with prefix length A.B.C.D/1..32 (got "
+	 "'10.0.2.1')"},
+	{"address prefix 0", TS MAPS "interfaces:\n"
+	 "  - {name: in0, device: net_null0, address: 10.0.2.1/0, role: inside}\n",
+	 "t.yaml:11:45: 'address' must be an IPv4 address with prefix length A.B.C.D/1..32 (got "
+	 "'10.0.2.1/0')"},
+	{"bad role", TS MAPS "interfaces:\n"
+	 "  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: dmz}\n",
+	 "t.yaml:11:64: 'role' must be one of: inside, outside (got 'dmz')"},
+	{"crypto map on inside", TS MAPS "interfaces:\n"
+	 "  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside, crypto_map: VPN}\n",
+	 "t.yaml:11:84: crypto map 'VPN' cannot be applied to inside interface 'in0' (expected an "
+	 "outside interface)"},
+	{"crypto map not found", TS MAPS "interfaces:\n" IF_IN
+	 "  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside, crypto_map: VPM}\n",
+	 "t.yaml:12:87: crypto map 'VPM' not found (defined: VPN, SPARE)"},
+	{"crypto map applied twice", HEAD IF3 ", crypto_map: VPN}\n",
+	 "t.yaml:13:90: crypto map 'VPN' is already applied to interface 'out0' (a crypto map may be "
+	 "applied to one interface only)"},
+	{"bad mac", HEAD IF3 ", next_hop_mac: \"02:00:00:00:00\"}\n",
+	 "t.yaml:13:92: 'next_hop_mac' must be a MAC address aa:bb:cc:dd:ee:ff (got "
+	 "'02:00:00:00:00')"},
+	{"mtu", HEAD IF3 ", mtu: 9001}\n", "t.yaml:13:83: 'mtu' must be 576..9000 (got 9001)"},
+	{"neighbor outside subnet", HEAD IF3 ", neighbors: [{ip: 198.51.101.1, mac: "
+					     "\"02:00:00:00:00:01\"}]}\n",
+	 "t.yaml:13:95: neighbor 198.51.101.1 is not in interface 'out1' subnet 198.51.100.0/24"},
+	{"duplicate neighbor", HEAD IF3 ", neighbors: [\n"
+	 "      {ip: 198.51.100.1, mac: \"02:00:00:00:00:01\"},\n"
+	 "      {ip: 198.51.100.1, mac: \"02:00:00:00:00:02\"}]}\n",
+	 "t.yaml:15:12: duplicate neighbor 198.51.100.1 on interface 'out1' (first at 14:12)"},
+	{"neighbor bad mac", HEAD IF3 ", neighbors: [{ip: 198.51.100.1, mac: 02-00-00-00-00-01}]}\n",
+	 "t.yaml:13:114: 'mac' must be a MAC address aa:bb:cc:dd:ee:ff (got '02-00-00-00-00-01')"},
+	{"no inside interface", TS MAPS "interfaces:\n"
+	 "  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside}\n",
+	 "t.yaml:11:3: at least one inside interface is required (expected an interface with "
+	 "role: inside)"},
+	{"no outside interface", TS MAPS "interfaces:\n" IF_IN,
+	 "t.yaml:11:3: at least one outside interface is required (expected an interface with "
+	 "role: outside)"},
+	{"too many interfaces", "interfaces: [{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
+				"{}, {}, {}, {}]\n",
+	 "t.yaml:1:13: at most 16 interfaces are supported (got 17)"},
+
+	/* --- routes --- */
+	{"route to outside", HEAD "routes:\n  - {prefix: 10.0.3.0/24, interface: out0}\n",
+	 "t.yaml:14:38: route to outside interface 'out0' is not allowed (expected an inside "
+	 "interface: routes carry decrypted traffic)"},
+	{"route interface not found", HEAD "routes:\n  - {prefix: 10.0.3.0/24, interface: in9}\n",
+	 "t.yaml:14:38: interface 'in9' not found (defined: in0, out0)"},
+	{"route host bits", HEAD "routes:\n  - {prefix: 10.0.3.1/24, interface: in0}\n",
+	 "t.yaml:14:14: 'prefix' 10.0.3.1/24 has host bits set (expected 10.0.3.0/24)"},
+	{"route bad prefix", HEAD "routes:\n  - {prefix: 10.0.3.0/40, interface: in0}\n",
+	 "t.yaml:14:14: 'prefix' must be an IPv4 prefix A.B.C.D/LEN (got '10.0.3.0/40')"},
+	{"route via outside subnet", HEAD "routes:\n  - {prefix: 10.0.3.0/24, interface: in0, "
+					  "via: 10.0.9.1}\n",
+	 "t.yaml:14:48: 'via' 10.0.9.1 is not in interface 'in0' subnet 10.0.2.0/24"},
+	{"route bad via", HEAD "routes:\n  - {prefix: 10.0.3.0/24, interface: in0, via: 10.0.2}\n",
+	 "t.yaml:14:48: 'via' must be an IPv4 address A.B.C.D (got '10.0.2')"},
+	{"duplicate route", HEAD "routes:\n  - {prefix: 10.0.3.0/24, interface: in0}\n"
+				 "  - {prefix: 10.0.3.0/24, interface: in0, via: 10.0.2.9}\n",
+	 "t.yaml:15:14: duplicate route 10.0.3.0/24 (first at 14:14)"},
+
+	/* --- transform sets --- */
+	{"3des", TSX("esp-3des, esp-sha-hmac", "") MAPX,
+	 "t.yaml:3:18: esp-3des is not supported: DES and 3DES are insecure (use esp-gcm 128/256 or "
+	 "esp-aes 128/256 with esp-sha256-hmac)"},
+	{"des", TSX("esp-des", "") MAPX,
+	 "t.yaml:3:18: esp-des is not supported: DES and 3DES are insecure (use esp-gcm 128/256 or "
+	 "esp-aes 128/256 with esp-sha256-hmac)"},
+	{"md5", TSX("esp-aes, esp-md5-hmac", "") MAPX,
+	 "t.yaml:3:27: esp-md5-hmac is not supported: HMAC-MD5 is insecure (use esp-sha256-hmac or "
+	 "esp-sha512-hmac)"},
+	{"aes 192", TSX("esp-aes 192, esp-sha-hmac", "") MAPX,
+	 "t.yaml:3:18: esp-aes 192 is not supported: only 128- and 256-bit AES keys are "
+	 "implemented (use esp-aes 128 or esp-aes 256)"},
+	{"ah", TSX("ah-sha-hmac, esp-gcm", "") MAPX,
+	 "t.yaml:3:18: ah-sha-hmac is not supported: AH is not supported yet (use ESP, e.g. "
+	 "esp-gcm 256)"},
+	{"unknown transform", TSX("esp-foo", "") MAPX,
+	 "t.yaml:3:18: unknown transform 'esp-foo' (expected one of: esp-null, esp-aes 128, "
+	 "esp-aes 256, esp-gcm 128, esp-gcm 256, esp-sha-hmac, esp-sha256-hmac, esp-sha512-hmac)"},
+	{"gcm with hmac", TSX("esp-gcm 256, esp-sha256-hmac", "") MAPX,
+	 "t.yaml:3:31: esp-gcm is a combined-mode cipher; remove esp-sha256-hmac"},
+	{"aes without hmac", TSX("esp-aes 256", "") MAPX,
+	 "t.yaml:3:17: esp-aes 256 needs an HMAC: confidentiality-only ESP is refused (add "
+	 "esp-sha256-hmac)"},
+	{"null without hmac", TSX("esp-null", "") MAPX,
+	 "t.yaml:3:17: esp-null needs an HMAC: confidentiality-only ESP is refused (add "
+	 "esp-sha256-hmac)"},
+	{"two ciphers", TSX("esp-aes 256, esp-gcm, esp-sha-hmac", "") MAPX,
+	 "t.yaml:3:31: transform set 'TS-X' has more than one encryption transform (esp-aes 256 and "
+	 "esp-gcm 128)"},
+	{"two hmacs", TSX("esp-aes, esp-sha-hmac, esp-sha256-hmac", "") MAPX,
+	 "t.yaml:3:41: transform set 'TS-X' has more than one HMAC (esp-sha-hmac and "
+	 "esp-sha256-hmac)"},
+	{"no cipher", TSX("esp-sha-hmac", "") MAPX,
+	 "t.yaml:3:17: transform set 'TS-X' has no encryption transform (expected esp-gcm, esp-aes "
+	 "or esp-null)"},
+	{"transport mode", TSX("esp-gcm", "    mode: transport\n") MAPX,
+	 "t.yaml:4:11: transport mode is not supported yet (expected tunnel)"},
+	{"bad mode", TSX("esp-gcm", "    mode: tunel\n") MAPX,
+	 "t.yaml:4:11: 'mode' must be one of: tunnel (got 'tunel')"},
+	{"esn not bool", TSX("esp-gcm", "    esn: 1\n") MAPX,
+	 "t.yaml:4:10: 'esn' must be true or false (got '1')"},
+
+	/* --- crypto maps --- */
+	{"transform set not found", ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS9,"
+				    " match: [{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}\n" IFS,
+	 "t.yaml:5:49: transform set 'TS9' not found (defined: TS-GCM)"},
+	{"unknown entry key", ENTRY_HEAD "    - seq: 10\n      peer: 192.0.2.1\n"
+					 "      trasform_set: TS-GCM\n" IFS,
+	 "t.yaml:7:7: unknown key 'trasform_set' in crypto map entry (expected one of: seq, peer, "
+	 "transform_set, match, lifetime, replay_window)"},
+	{"duplicate seq", ENTRY("}]}\n    - {seq: 10, peer: 192.0.2.3, transform_set: TS-GCM, "
+				"match: [{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}"),
+	 "t.yaml:6:13: duplicate seq 10 in crypto map 'VPN' (first at 5:13)"},
+	{"seq zero", ENTRY_HEAD "    - {seq: 0, peer: 192.0.2.1, transform_set: TS-GCM, match: "
+				"[{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}\n" IFS,
+	 "t.yaml:5:13: 'seq' must be 1..65535 (got 0)"},
+	{"bad peer", ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.300, transform_set: TS-GCM, match: "
+				"[{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}\n" IFS,
+	 "t.yaml:5:23: 'peer' must be an IPv4 address A.B.C.D (got '192.0.2.300')"},
+	{"empty match", ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, "
+				   "match: []}\n" IFS,
+	 "t.yaml:5:64: 'match' must not be empty"},
+	{"missing match", ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM}\n" IFS,
+	 "t.yaml:5:7: missing required key 'match' in crypto map entry"},
+	{"map without entries", "crypto_maps:\n  VPN: []\n" IFS,
+	 "t.yaml:2:8: crypto map 'VPN' has no entries (expected a list of entries with seq, peer, "
+	 "transform_set and match)"},
+	{"acl host bits", ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, "
+				     "match: [{src: 10.0.2.1/24, dst: 10.0.0.0/24}]}\n" IFS,
+	 "t.yaml:5:71: 'src' 10.0.2.1/24 has host bits set (expected 10.0.2.0/24)"},
+	{"acl proto word", ENTRY(", proto: sctp}]}"),
+	 "t.yaml:5:109: 'proto' must be one of: ip, any, icmp, tcp, udp, 0..255 (got 'sctp')"},
+	{"acl proto number", ENTRY(", proto: 256}]}"), "t.yaml:5:109: 'proto' must be 0..255 (got 256)"},
+	{"acl port without tcp/udp", ENTRY(", proto: icmp, dport: 53}]}"),
+	 "t.yaml:5:122: 'dport' needs proto tcp or udp (got proto 1)"},
+	{"acl reversed range", ENTRY(", proto: udp, sport: 2000-1000}]}"),
+	 "t.yaml:5:121: 'sport' range 2000-1000 is reversed (expected LO-HI with LO <= HI)"},
+	{"acl bad port", ENTRY(", proto: udp, sport: 70000}]}"),
+	 "t.yaml:5:121: 'sport' must be a port 0..65535 or a range LO-HI (got '70000')"},
+	{"lifetime seconds", ENTRY("}], lifetime: {seconds: 60}}"),
+	 "t.yaml:5:124: 'seconds' must be 120..86400 (got 60)"},
+	{"lifetime kilobytes", ENTRY("}], lifetime: {kilobytes: 4294967296}}"),
+	 "t.yaml:5:126: 'kilobytes' must be 2560..4294967295 (got 4294967296)"},
+	{"entry replay window", ENTRY("}], replay_window: 31}"),
+	 "t.yaml:5:119: 'replay_window' must be 0 or 32..4096 (got 31)"},
+
+	/* --- manual SAs --- */
+	{"cipher key length", SA(SA_GCM("0x1000", "00112233445566778899aabbccddeeff012345") "}\n"),
+	 "t.yaml:14:72: cipher_key must be 40 hex digits (20 bytes: 16-byte key + 4-byte salt for "
+	 "esp-gcm 128), got 38"},
+	{"cipher key not hex", SA(SA_GCM("0x1000", "00112233445566778899aabbccddeeff0123456g") "}\n"),
+	 "t.yaml:14:72: cipher_key must be 40 hex digits (20 bytes: 16-byte key + 4-byte salt for "
+	 "esp-gcm 128), got a non-hex character"},
+	{"cipher key cbc length", SA(SA_CBC "cipher_key: " K32 "00, auth_key: " K32 "}\n"),
+	 "t.yaml:14:71: cipher_key must be 64 hex digits (32 bytes for esp-aes 256), got 66"},
+	{"auth key length", SA(SA_CBC "cipher_key: " K32 ", auth_key: " K20 "}\n"),
+	 "t.yaml:14:147: auth_key must be 64 hex digits (32 bytes for esp-sha256-hmac), got 40"},
+	{"auth key with gcm", SA(SA_GCM("0x1000", K20) ", auth_key: " K32 "}\n"),
+	 "t.yaml:14:124: auth_key is not allowed with esp-gcm 128 (a combined-mode cipher has no "
+	 "separate HMAC key)"},
+	{"missing cipher key", SA("  - {crypto_map: VPN, seq: 10, direction: in, spi: 0x1000}\n"),
+	 "t.yaml:14:5: missing required key 'cipher_key' in manual SA (esp-gcm 128 needs 20 bytes)"},
+	{"missing auth key", SA(SA_CBC "cipher_key: " K32 "}\n"),
+	 "t.yaml:14:5: missing required key 'auth_key' in manual SA (esp-sha256-hmac needs 32 "
+	 "bytes)"},
+	{"spi 0", SA(SA_GCM("0", K20) "}\n"),
+	 "t.yaml:14:52: SPI 0 is reserved for local use (RFC 4303 section 2.1; expected "
+	 "256..4294967295)"},
+	{"spi 255", SA(SA_GCM("255", K20) "}\n"),
+	 "t.yaml:14:52: SPI 255 is in 1..255, reserved by IANA (RFC 4303 section 2.1; expected "
+	 "256..4294967295)"},
+	{"spi too big", SA(SA_GCM("0x100000000", K20) "}\n"),
+	 "t.yaml:14:52: 'spi' must be 256..4294967295 (got 0x100000000)"},
+	{"duplicate spi", SA(SA_GCM("0x1000", K20) "}\n" SA_GCM("4096", K20) "}\n"),
+	 "t.yaml:15:52: duplicate inbound SPI 0x00001000 for local address 192.0.2.2 (first at "
+	 "14:52)"},
+	{"bad direction", SA("  - {crypto_map: VPN, seq: 10, direction: sideways}\n"),
+	 "t.yaml:14:43: 'direction' must be one of: inbound, in, outbound, out (got 'sideways')"},
+	{"sa crypto map not found", SA("  - {crypto_map: VPX, seq: 10}\n"),
+	 "t.yaml:14:18: crypto map 'VPX' not found (defined: VPN, SPARE)"},
+	{"sa on unapplied map", SA("  - {crypto_map: SPARE, seq: 1}\n"),
+	 "t.yaml:14:18: crypto map 'SPARE' is not applied to any interface (a manual SA takes its "
+	 "local address from the map's outside interface)"},
+	{"sa seq not found", SA("  - {crypto_map: VPN, seq: 30}\n"),
+	 "t.yaml:14:28: crypto map 'VPN' has no entry with seq 30 (defined: 10, 20)"},
+	{"udp_encap port", SA(SA_GCM("0x1000", K20) ", udp_encap: {local_port: 0}}\n"),
+	 "t.yaml:14:138: 'local_port' must be 1..65535 (got 0)"},
+	{"udp_encap word", SA(SA_GCM("0x1000", K20) ", udp_encap: maybe}\n"),
+	 "t.yaml:14:125: 'udp_encap' must be true or false (got 'maybe')"},
+	{"key pasted into spi", SA(SA_GCM(K20, K20) "}\n"),
+	 "t.yaml:14:52: 'spi' must be an integer 256..4294967295 (got '(hidden)')"},
+	{"key as a mapping key", SA(SA_GCM("0x1000", K20) ", " K20 ": 1}\n"),
+	 "t.yaml:14:114: unknown key '(hidden)' in manual SA (expected one of: crypto_map, seq, "
+	 "direction, spi, cipher_key, auth_key, udp_encap)"},
+	{"unknown sa key", SA(SA_GCM("0x1000", K20) ", authkey: x}\n"),
+	 "t.yaml:14:114: unknown key 'authkey' in manual SA (expected one of: crypto_map, seq, "
+	 "direction, spi, cipher_key, auth_key, udp_encap)"},
+};
+
+static void
+test_error_table(void **state)
+{
+	char err[512];
+	int failed = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct err_case *t = &cases[i];
+		struct dpsec_config *cfg;
+
+		memset(err, 'X', sizeof(err));
+		cfg = config_parse("t.yaml", t->yaml, strlen(t->yaml), err, sizeof(err));
+		if (cfg != NULL) {
+			print_error("case '%s': parsed, expected\n  %s\n", t->name, t->err);
+			config_free(cfg);
+			failed++;
+		} else if (strcmp(err, t->err) != 0) {
+			print_error("case '%s':\n  got      %s\n  expected %s\n", t->name, err,
+				    t->err);
+			failed++;
+		}
+	}
+	assert_int_equal(failed, 0);
+}
+
+/* Every message is one line, whatever the input: dpsecd logs it as one syslog record. */
+static void
+test_errors_are_one_line(void **state)
+{
+	static const char *const inputs[] = {
+		"hostname: \"a\\nb\"\n" HEAD,
+		HEAD "\"bad\\nkey\": 1\n",
+		TSX("\"ah-\\n\\u0001x\"", "") MAPX,
+		HEAD "dataplane: {burst: \"1\\n2\"}\n",
+	};
+	char err[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		assert_null(config_parse("t.yaml", inputs[i], strlen(inputs[i]), err, sizeof(err)));
+		assert_null(strchr(err, '\n'));
+		assert_int_equal(strncmp(err, "t.yaml:", 7), 0);
+	}
+}
+
+/* Nesting and node count are bounded before anything is allocated per node. */
+static void
+test_limits(void **state)
+{
+	const size_t items = 300000;
+	char err[512], *big;
+	size_t n = 0;
+
+	(void)state;
+	big = malloc(8 + 2 * items + 4);
+	assert_non_null(big);
+	for (int i = 0; i < 40; i++)
+		big[n++] = '[';
+	for (int i = 0; i < 40; i++)
+		big[n++] = ']';
+	assert_null(config_parse("t.yaml", big, n, err, sizeof(err)));
+	assert_string_equal(err, "t.yaml:1:33: YAML nesting is too deep (more than 32 levels)");
+
+	n = (size_t)sprintf(big, "a: [");
+	for (size_t i = 0; i < items; i++)
+		n += (size_t)sprintf(big + n, "1,");
+	n += (size_t)sprintf(big + n, "1]");
+	assert_null(config_parse("t.yaml", big, n, err, sizeof(err)));
+	assert_non_null(strstr(err, ": too many YAML nodes (more than 262144)"));
+	free(big);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_error_table),
+		cmocka_unit_test(test_errors_are_one_line),
+		cmocka_unit_test(test_limits),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
