@@ -12,6 +12,7 @@ push(struct eal_args *a, const char *s)
 
 	if (dup == NULL)
 		return -ENOMEM;
+	a->own[a->argc] = dup;
 	a->argv[a->argc++] = dup;
 	a->argv[a->argc] = NULL;
 	return 0;
@@ -25,8 +26,11 @@ eal_args_build(const struct dpsec_config *cfg, struct eal_args *a)
 
 	a->argc = 0;
 	a->argv = calloc(max, sizeof(*a->argv));
-	if (a->argv == NULL)
+	a->own = calloc(max, sizeof(*a->own));
+	if (a->argv == NULL || a->own == NULL) {
+		eal_args_free(a);
 		return -ENOMEM;
+	}
 	rc = push(a, "dpsecd");
 	for (uint32_t i = 0; rc == 0 && i < cfg->dp.n_eal; i++)
 		rc = push(a, cfg->dp.eal[i]);
@@ -45,11 +49,11 @@ eal_args_build(const struct dpsec_config *cfg, struct eal_args *a)
 void
 eal_args_free(struct eal_args *a)
 {
-	if (a->argv == NULL)
-		return;
-	for (int i = 0; i < a->argc; i++)
-		free(a->argv[i]);
+	for (int i = 0; a->own != NULL && i < a->argc; i++)
+		free(a->own[i]);
+	free(a->own);
 	free(a->argv);
+	a->own = NULL;
 	a->argv = NULL;
 	a->argc = 0;
 }

@@ -6,7 +6,8 @@
 
 struct eal_args {
 	int argc;
-	char **argv;	/* argv[argc] == NULL */
+	char **argv;	/* for rte_eal_init, which may rewrite the pointers */
+	char **own;	/* the same strings, as allocated: what eal_args_free frees */
 };
 
 /*

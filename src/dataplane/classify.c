@@ -157,31 +157,39 @@ classify_in_one(const struct dp_port *in, struct rte_mbuf *m)
 	return DP_KEEP;
 }
 
-/* Three-way stable partition: kept, then punted, then dropped (with reasons). */
+/*
+ * Three-way stable partition: kept, then punted, then dropped (with reasons).
+ * Kept packets move down in place; the rest wait in a side array.
+ */
 static uint16_t
 partition(struct rte_mbuf **pkts, dp_drop_t *v, uint16_t n, uint16_t *n_punt)
 {
-	struct rte_mbuf *punt[DP_BURST_MAX], *bad[DP_BURST_MAX];
-	dp_drop_t why[DP_BURST_MAX];
-	uint16_t k = 0, p = 0, b = 0;
+	struct {
+		struct rte_mbuf *m;
+		dp_drop_t why;
+	} rest[DP_BURST_MAX];
+	uint16_t k = 0, r = 0, at;
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (v[i] == DP_KEEP) {
 			pkts[k++] = pkts[i];
-		} else if (v[i] == CL_PUNT) {
-			punt[p++] = pkts[i];
-		} else {
-			bad[b] = pkts[i];
-			why[b++] = v[i];
+			continue;
+		}
+		rest[r].m = pkts[i];
+		rest[r++].why = v[i];
+	}
+	at = k;
+	for (uint16_t j = 0; j < r; j++) {
+		if (rest[j].why == CL_PUNT)
+			pkts[at++] = rest[j].m;
+	}
+	*n_punt = at - k;
+	for (uint16_t j = 0; j < r; j++) {
+		if (rest[j].why != CL_PUNT) {
+			pkts[at] = rest[j].m;
+			v[at++] = rest[j].why;
 		}
 	}
-	for (uint16_t i = 0; i < p; i++)
-		pkts[k + i] = punt[i];
-	for (uint16_t i = 0; i < b; i++) {
-		pkts[k + p + i] = bad[i];
-		v[k + p + i] = why[i];
-	}
-	*n_punt = p;
 	return k;
 }
 

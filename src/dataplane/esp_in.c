@@ -4,11 +4,21 @@
  *
  *   1. gather the SPIs and look them all up in one bulk hash lookup;
  *   2. per packet: SA state, encapsulation, lengths, preliminary replay check,
- *      then AES-GCM decrypt + tag check (one-shot), or queue the HMAC;
+ *      then AES-GCM decrypt + tag check (one-shot) and the replay commit, or
+ *      queue the HMAC;
  *   3. CBC/NULL SAs: one HMAC burst, compare ICVs, one CBC decrypt burst for
  *      those that verified (ICV before decryption, RFC 4303 section 3.4.4.1);
- *   4. per authenticated packet: replay re-check and commit, padding and next
- *      header, inner IPv4 header, SA policy, TTL, route and new L2 header.
+ *   4. per authenticated packet: replay re-check and commit (CBC/NULL),
+ *      padding and next header, inner IPv4 header, SA policy, TTL, route and
+ *      new L2 header.
+ *
+ * AES-GCM packets are committed to the replay window one by one, before the
+ * next packet of the burst is checked: exactly RFC 4303's per-packet order,
+ * which matters for ESN, where the window decides the inferred high bits. For
+ * CBC/NULL the preliminary checks of a burst see the window as it was at the
+ * start of the burst (the HMACs run as one batch): the inferred high bits
+ * differ only if the sender's numbers jump by ~2^31 within one burst, which
+ * a sender never does (RFC 4303 section 3.3.3: it counts up by one).
  *
  * Every rejected packet gets its reason; per-SA error counters move here
  * because this is where the SA is at hand.
@@ -34,6 +44,7 @@ struct in_pkt {
 	uint8_t *esp;
 	uint32_t ct_len;
 	uint64_t seq;
+	bool committed;			/* already recorded in the replay window */
 	uint8_t icv[DP_ICV_MAX];	/* received ICV, saved before ESN bits overwrite it */
 	uint8_t tag[DP_ICV_MAX];	/* computed ICV */
 };
@@ -59,7 +70,7 @@ in_check(struct sa_rt *sa, struct rte_mbuf *m, struct in_pkt *st)
 	uint32_t esp_len = rte_be_to_cpu_16(ip->total_length) - m->l3_len - m->l4_len;
 	uint32_t hdr = ESP_HDR + sa->iv_len;
 	enum replay_verdict v;
-	uint32_t seq;
+	rte_be32_t seq_be;
 
 	if (sa_rt_state(sa) != SA_LIVE)
 		return sa_drop(sa, DP_DROP_IN_V4_PKT_HIT_INVALID_SA);
@@ -71,9 +82,24 @@ in_check(struct sa_rt *sa, struct rte_mbuf *m, struct in_pkt *st)
 	st->ct_len = esp_len - hdr - sa->icv_len;
 	if (st->ct_len & (sa->pad_block - 1u))
 		return sa_drop(sa, DP_DROP_IN_ESP_BAD_BLOCK_LEN);
-	seq = rte_be_to_cpu_32(*(const rte_be32_t *)(st->esp + 4));
-	v = replay_check(&sa->replay, sa->replay_bmp, seq, sa->flags & SA_F_ESN, &st->seq);
+	/* ESP sits 2 bytes past a 4-byte boundary behind Ethernet + IPv4: no 32-bit load */
+	memcpy(&seq_be, st->esp + 4, sizeof(seq_be));
+	v = replay_check(&sa->replay, sa->replay_bmp, rte_be_to_cpu_32(seq_be),
+			 sa->flags & SA_F_ESN, &st->seq);
 	return v == REPLAY_OK ? DP_KEEP : replay_drop(sa, v);
+}
+
+/* Re-check (another packet of the burst may have taken the number) and record it. */
+static dp_drop_t
+in_commit(struct sa_rt *sa, struct in_pkt *st)
+{
+	enum replay_verdict v = replay_check_full(&sa->replay, sa->replay_bmp, st->seq);
+
+	if (v != REPLAY_OK)
+		return replay_drop(sa, v);
+	replay_commit(&sa->replay, sa->replay_bmp, st->seq);
+	st->committed = true;
+	return DP_KEEP;
 }
 
 static dp_drop_t
@@ -87,7 +113,7 @@ in_gcm(struct dp_worker *w, struct sa_rt *sa, struct in_pkt *st)
 	cmb_gcm_dec(w->mb, sa->keys, st->esp + hdr, st->ct_len, nonce, aad, aad_len, st->tag);
 	if (!ct_equal(st->tag, st->esp + hdr + st->ct_len, 16))
 		return sa_drop(sa, DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION);
-	return DP_KEEP;
+	return in_commit(sa, st);
 }
 
 static void
@@ -171,16 +197,15 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)pt;
 	const struct rte_ether_addr *mac;
 	struct rte_ether_hdr *eth;
-	enum replay_verdict v;
 	uint32_t inner_len, tot;
 	uint16_t port;
 	dp_drop_t why;
 
-	v = replay_check_full(&sa->replay, sa->replay_bmp, st->seq);
-	if (v != REPLAY_OK)
-		return replay_drop(sa, v);
-	replay_commit(&sa->replay, sa->replay_bmp, st->seq);
-
+	if (!st->committed) {
+		why = in_commit(sa, st);
+		if (why != DP_KEEP)
+			return why;
+	}
 	why = in_trailer(sa, pt, st->ct_len, &inner_len);
 	if (why != DP_KEEP)
 		return why;
@@ -240,6 +265,7 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 			reason[i] = DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
 			continue;
 		}
+		st[i].committed = false;
 		reason[i] = in_check(sa[i], pkts[i], &st[i]);
 		if (reason[i] != DP_KEEP)
 			continue;
