@@ -68,6 +68,9 @@ struct cfg_interface {
 	char device[CFG_DEVARGS_MAX];	/* DPDK devargs; the port name is the text before ',' */
 	uint32_t addr;			/* network order, host bits kept */
 	uint8_t prefix_len;
+	bool has_addr6;			/* optional IPv6 address (address6) */
+	uint8_t addr6[16];
+	uint8_t prefix6_len;
 	enum cfg_role role;
 	uint32_t crypto_map;		/* index into crypto_maps, or CFG_NONE */
 	bool has_next_hop_mac;
@@ -133,6 +136,7 @@ struct cfg_manual_sa {
 	bool udp_encap;			/* ESP-in-UDP, RFC 3948 */
 	uint16_t local_port;		/* default 4500 */
 	uint16_t peer_port;		/* default 4500 */
+	uint32_t initial_sequence;	/* outbound: last number "already sent"; default 0 */
 	uint32_t local;			/* resolved: address of the map's outside interface */
 	uint32_t peer;			/* resolved: the entry's peer */
 	struct cfg_pos pos;

@@ -36,6 +36,7 @@ struct dp_sa_params {
 	uint16_t local_port;
 	uint16_t peer_port;
 	uint32_t replay_window;		/* inbound; 0 = off */
+	uint64_t initial_seq;		/* outbound: the first packet sent carries this + 1 */
 	bool manual;
 	const struct secret *cipher_key;	/* key || salt; copied into expanded keys */
 	const struct secret *auth_key;

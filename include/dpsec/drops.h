@@ -36,7 +36,8 @@
 	X(Ipv4HdrErr, "malformed IPv4 header (version, length or options)")                        \
 	X(BadIpChecksum, "IPv4 header checksum wrong")                                             \
 	X(Ipv4TtlExceeded, "TTL expired while forwarding")                                         \
-	X(Ipv6NoRoute, "IPv6 packet with no IPv6 policy")                                          \
+	X(Ipv6NoRoute, "IPv6 packet not for a local address, or no IPv6 policy")                   \
+	X(Ipv6HdrErr, "malformed IPv6 header (version or payload length)")                         \
 	X(UnknownL2Proto, "Ethernet type not handled (not IPv4, IPv6 or ARP)")                     \
 	X(L2HdrErr, "frame too short for its Ethernet or IP headers")                              \
 	X(MultiSegUnsupported, "multi-segment packet (larger than one buffer)")                    \

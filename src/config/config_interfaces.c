@@ -5,6 +5,7 @@
  * Crypto maps are parsed before interfaces, so "crypto_map" resolves here and
  * each map learns the one interface it is applied to.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,37 @@ h_address(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, voi
 		return cfg_err(c, v, "'address' must be an IPv4 address with prefix length "
 				     "A.B.C.D/1..32 (got '%s')", cfg_quote(c, v));
 	return 0;
+}
+
+/* "2001:db8::2/64": an interface's IPv6 address, host bits kept. */
+static int
+h_address6(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_interface *ifc = obj;
+	char buf[INET6_ADDRSTRLEN + 4];
+	const char *s, *slash;
+	unsigned long len;
+	char *end;
+	int rc = cfg_str(c, v, k->name, &s);
+
+	if (rc < 0)
+		return rc;
+	slash = strchr(s, '/');
+	if (slash == NULL || (size_t)(slash - s) >= INET6_ADDRSTRLEN || slash[1] < '0' ||
+	    slash[1] > '9')
+		goto bad;
+	memcpy(buf, s, (size_t)(slash - s));
+	buf[slash - s] = '\0';
+	len = strtoul(slash + 1, &end, 10);
+	if (*end != '\0' || len == 0 || len > 128 || (slash[1] == '0' && slash[2] != '\0') ||
+	    inet_pton(AF_INET6, buf, ifc->addr6) != 1)
+		goto bad;
+	ifc->prefix6_len = (uint8_t)len;
+	ifc->has_addr6 = true;
+	return 0;
+bad:
+	return cfg_err(c, v, "'address6' must be an IPv6 address with prefix length "
+			     "X:X::X/1..128 (got '%s')", cfg_quote(c, v));
 }
 
 static int
@@ -234,6 +266,7 @@ static const struct cfg_key iface_keys[] = {
 	CFG_CUSTOM("name", true, h_name),
 	CFG_CUSTOM("device", true, h_device),
 	CFG_CUSTOM("address", true, h_address),
+	CFG_CUSTOM("address6", false, h_address6),
 	CFG_WORD("role", true, struct cfg_interface, role, roles),
 	CFG_CUSTOM("crypto_map", false, h_crypto_map),
 	CFG_CUSTOM("next_hop_mac", false, h_next_hop_mac),

@@ -195,6 +195,22 @@ h_udp_encap(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, v
 }
 
 /* Rows run in order: seq needs the map, the keys need the entry's transform set. */
+/*
+ * A test aid: start an outbound SA's sequence numbers high, so that the
+ * never-wrap rule (RFC 4303 section 3.3.3) can be exercised without sending
+ * four billion packets. Inbound SAs have no such thing.
+ */
+static int
+h_initial_sequence(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_manual_sa *sa = obj;
+	int rc = cfg_h_u32(c, k, v, obj);
+
+	if (rc == 0 && sa->dir != CFG_DIR_OUT)
+		rc = cfg_err(c, v, "'initial_sequence' applies to outbound SAs only");
+	return rc;
+}
+
 static const struct cfg_key sa_keys[] = {
 	CFG_CUSTOM("crypto_map", true, h_map),
 	CFG_CUSTOM("seq", true, h_seq),
@@ -203,6 +219,8 @@ static const struct cfg_key sa_keys[] = {
 	CFG_CUSTOM("cipher_key", false, h_cipher_key),
 	CFG_CUSTOM("auth_key", false, h_auth_key),
 	CFG_CUSTOM("udp_encap", false, h_udp_encap),
+	{"initial_sequence", false, h_initial_sequence, offsetof(struct cfg_manual_sa,
+								initial_sequence), 0, UINT32_MAX - 1, NULL},
 };
 
 /* Keys the transform needs but the entry left out. */

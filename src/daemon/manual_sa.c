@@ -16,7 +16,7 @@ params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct 
 		.cipher = ts->cipher, .auth = ts->auth, .esn = ts->esn,
 		.local = m->local, .peer = m->peer, .udp_encap = m->udp_encap,
 		.local_port = m->local_port, .peer_port = m->peer_port,
-		.replay_window = e->replay_window, .manual = true,
+		.replay_window = e->replay_window, .initial_seq = m->initial_sequence, .manual = true,
 		.cipher_key = &m->cipher_key, .auth_key = &m->auth_key};
 }
 

@@ -46,15 +46,15 @@ ipv4_is_fragment(const struct rte_ipv4_hdr *ip)
 }
 
 /*
- * UDP to us. On 4500 (RFC 3948): a 1-byte 0xFF payload is a NAT keepalive
- * (the length matters: an ESP SPI may start with 0xFF), a zero 4-byte non-ESP
- * marker is IKE, anything else is ESP-in-UDP.
+ * UDP to us (ip_payload = bytes after the IP header). On 4500 (RFC 3948): a
+ * 1-byte 0xFF payload is a NAT keepalive (the length matters: an ESP SPI may
+ * start with 0xFF), a zero 4-byte non-ESP marker is IKE, anything else is
+ * ESP-in-UDP.
  */
 static dp_drop_t
-classify_udp(struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t hl)
+classify_udp(struct rte_mbuf *m, const void *l4, uint32_t ip_payload, bool fragment)
 {
-	uint32_t ip_payload = rte_be_to_cpu_16(ip->total_length) - hl;
-	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)((const uint8_t *)ip + hl);
+	const struct rte_udp_hdr *udp = l4;
 	const uint8_t *data = (const uint8_t *)(udp + 1);
 	uint32_t ulen, payload;
 
@@ -66,7 +66,7 @@ classify_udp(struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t hl)
 	payload = ulen - sizeof(*udp);
 	if (udp->dst_port != rte_cpu_to_be_16(NATT_PORT))
 		return CL_PUNT;	/* IKE on 500, or anything else for the control plane */
-	if (ipv4_is_fragment(ip))
+	if (fragment)
 		return DP_DROP_IN_V4_PKT_FRAG_ERR;
 	if (payload == 1 && data[0] == 0xff)
 		return DP_DROP_G_IpsecNattKeepalive;
@@ -76,6 +76,43 @@ classify_udp(struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t hl)
 		return DP_DROP_IN_ESP_TRUNCATED;
 	m->l4_len = sizeof(*udp);
 	return DP_KEEP;
+}
+
+/*
+ * IPv6 on the outside. No IPv6 SA can be configured yet, so ESP, AH and
+ * ESP-in-UDP addressed to our IPv6 address are all for an unknown SPI:
+ * counted as 12 IN_US_V6_PKT_SA_NOT_FOUND_SPI (and reported like IPv4).
+ * Extension headers are not walked: such packets go to the control plane.
+ */
+static dp_drop_t
+classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
+	      uint32_t avail)
+{
+	uint32_t plen;
+	dp_drop_t v;
+
+	if (avail < sizeof(*ip6))
+		return DP_DROP_G_L2HdrErr;
+	plen = rte_be_to_cpu_16(ip6->payload_len);
+	if ((ip6->vtc_flow & rte_cpu_to_be_32(0xf0000000)) != rte_cpu_to_be_32(0x60000000) ||
+	    sizeof(*ip6) + plen > avail)
+		return DP_DROP_G_Ipv6HdrErr;
+	if (!in->has_addr6 || memcmp(ip6->dst_addr, in->addr6, sizeof(in->addr6)) != 0)
+		return DP_DROP_G_Ipv6NoRoute;
+	m->l2_len = sizeof(struct rte_ether_hdr);
+	m->l3_len = sizeof(*ip6);
+	m->l4_len = 0;
+	switch (ip6->proto) {
+	case IPPROTO_ESP:
+		return plen < 8 ? DP_DROP_IN_ESP_TRUNCATED : DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI;
+	case IPPROTO_AH:
+		return plen < 12 ? DP_DROP_IN_ESP_TRUNCATED : DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI;
+	case IPPROTO_UDP:
+		v = classify_udp(m, ip6 + 1, plen, false);
+		return v == DP_KEEP ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI : v;
+	default:
+		return CL_PUNT;
+	}
 }
 
 static dp_drop_t
@@ -93,7 +130,8 @@ classify_out_one(const struct dp_port *in, struct rte_mbuf *m)
 	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
 		return CL_PUNT;
 	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
-		return DP_DROP_G_Ipv6NoRoute;
+		return classify_ipv6(in, m, (const struct rte_ipv6_hdr *)(eth + 1),
+				     m->data_len - sizeof(*eth));
 	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
 		return DP_DROP_G_UnknownL2Proto;
 	v = ipv4_check(m, ip, m->data_len - sizeof(*eth));
@@ -123,7 +161,8 @@ classify_out_one(const struct dp_port *in, struct rte_mbuf *m)
 			       ? DP_DROP_IN_ESP_TRUNCATED
 			       : DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
 	case IPPROTO_UDP:
-		return classify_udp(m, ip, hl);
+		return classify_udp(m, (const uint8_t *)ip + hl,
+				    rte_be_to_cpu_16(ip->total_length) - hl, ipv4_is_fragment(ip));
 	default:
 		return CL_PUNT;	/* ICMP and the like, for the control plane */
 	}

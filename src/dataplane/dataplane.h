@@ -40,6 +40,8 @@ struct dp_port {
 	uint16_t port_id;	/* DPDK port */
 	enum cfg_role role;
 	uint32_t addr;		/* network order */
+	bool has_addr6;
+	uint8_t addr6[16];
 	uint16_t mtu;
 	uint32_t iface;		/* index into cfg->interfaces */
 	struct rte_ether_addr mac;

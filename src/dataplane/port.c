@@ -77,6 +77,8 @@ port_setup_all(struct dp *dp, char *err, size_t errlen)
 		}
 		p->role = ifc->role;
 		p->addr = ifc->addr;
+		p->has_addr6 = ifc->has_addr6;
+		memcpy(p->addr6, ifc->addr6, sizeof(p->addr6));
 		p->mtu = ifc->mtu;
 		p->iface = i;
 		dp->port_index[p->port_id] = (uint8_t)i;

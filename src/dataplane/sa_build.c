@@ -90,6 +90,7 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 	rt->policy = policy;
 	rt->conn_id = conn_id;
 	rt->seq_max = p->esn ? UINT64_MAX : UINT32_MAX;
+	rt->seq = p->dir == CFG_DIR_OUT ? p->initial_seq : 0;
 	if (ci->salt_len)
 		memcpy(&rt->salt, p->cipher_key->b + ci->key_len, sizeof(rt->salt));
 	rt->replay_blocks = blocks;

@@ -370,10 +370,11 @@ test_spellings(void **state)
 		"interfaces:\n"
 		"  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
 		"  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside, "
-		"crypto_map: M}\n"
+		"crypto_map: M, address6: \"2001:DB8::2/64\"}\n"
 		"manual_sas:\n"
 		"  - {crypto_map: M, seq: 1, direction: outbound, spi: 256, cipher_key: " KEY_CBC
-		", auth_key: \"0X" KEY_CBC "\", udp_encap: false}\n";
+		", auth_key: \"0X" KEY_CBC "\", udp_encap: false, initial_sequence: 0xfffffff0}\n";
+	static const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2};
 	char err[512];
 	struct dpsec_config *cfg = config_parse("s.yaml", yaml, strlen(yaml), err, sizeof(err));
 
@@ -389,6 +390,11 @@ test_spellings(void **state)
 	assert_int_equal(cfg->manual_sas[0].spi, 256);
 	check_hex(&cfg->manual_sas[0].auth_key, KEY_CBC);
 	assert_false(cfg->manual_sas[0].udp_encap);
+	assert_int_equal(cfg->manual_sas[0].initial_sequence, 0xfffffff0u);
+	assert_false(cfg->interfaces[0].has_addr6);
+	assert_true(cfg->interfaces[1].has_addr6);
+	assert_memory_equal(cfg->interfaces[1].addr6, v6, 16);
+	assert_int_equal(cfg->interfaces[1].prefix6_len, 64);
 	config_free(cfg);
 }
 

@@ -169,7 +169,7 @@ static const struct err_case cases[] = {
 	{"unknown key", TS MAPS "interfaces:\n" IF_IN "  - name: out0\n    device: net_null1\n"
 				"    adress: 1.2.3.4/24\n",
 	 "t.yaml:14:5: unknown key 'adress' in interface (expected one of: name, device, address, "
-	 "role, crypto_map, next_hop_mac, neighbors, mtu)"},
+	 "address6, role, crypto_map, next_hop_mac, neighbors, mtu)"},
 	{"missing key", TS MAPS "interfaces:\n" IF_IN "  - name: out0\n    address: 192.0.2.2/24\n"
 				"    role: outside\n",
 	 "t.yaml:12:5: missing required key 'device' in interface"},
@@ -187,6 +187,16 @@ static const struct err_case cases[] = {
 	 "  - {name: in0, device: net_null0, address: 10.0.2.256/24, role: inside}\n",
 	 "t.yaml:11:45: 'address' must be an IPv4 address with prefix length A.B.C.D/1..32 (got "
 	 "'10.0.2.256/24')"},
+	{"bad ipv6 address", TS MAPS "interfaces:\n"
+	 "  - {name: in0, device: net_null0, address: 10.0.2.1/24, address6: 2001:db8::g/64, "
+	 "role: inside}\n",
+	 "t.yaml:11:68: 'address6' must be an IPv6 address with prefix length X:X::X/1..128 (got "
+	 "'2001:db8::g/64')"},
+	{"ipv6 address without prefix", TS MAPS "interfaces:\n"
+	 "  - {name: in0, device: net_null0, address: 10.0.2.1/24, address6: \"2001:db8::1\", "
+	 "role: inside}\n",
+	 "t.yaml:11:68: 'address6' must be an IPv6 address with prefix length X:X::X/1..128 (got "
+	 "'2001:db8::1')"},
 	{"address without prefix", TS MAPS "interfaces:\n"
 	 "  - {name: in0, device: net_null0, address: 10.0.2.1, role: inside}\n",
 	 "t.yaml:11:45: 'address' must be an IPv4 address with prefix length A.B.C.D/1..32 (got "
@@ -363,6 +373,8 @@ static const struct err_case cases[] = {
 	{"spi 255", SA(SA_GCM("255", K20) "}\n"),
 	 "t.yaml:14:52: SPI 255 is in 1..255, reserved by IANA (RFC 4303 section 2.1; expected "
 	 "256..4294967295)"},
+	{"initial_sequence on an inbound SA", SA(SA_GCM("0x1000", K20) ", initial_sequence: 5}\n"),
+	 "t.yaml:14:132: 'initial_sequence' applies to outbound SAs only"},
 	{"spi too big", SA(SA_GCM("0x100000000", K20) "}\n"),
 	 "t.yaml:14:52: 'spi' must be 256..4294967295 (got 0x100000000)"},
 	{"duplicate spi", SA(SA_GCM("0x1000", K20) "}\n" SA_GCM("4096", K20) "}\n"),
@@ -385,10 +397,10 @@ static const struct err_case cases[] = {
 	 "t.yaml:14:52: 'spi' must be an integer 256..4294967295 (got '(hidden)')"},
 	{"key as a mapping key", SA(SA_GCM("0x1000", K20) ", " K20 ": 1}\n"),
 	 "t.yaml:14:114: unknown key '(hidden)' in manual SA (expected one of: crypto_map, seq, "
-	 "direction, spi, cipher_key, auth_key, udp_encap)"},
+	 "direction, spi, cipher_key, auth_key, udp_encap, initial_sequence)"},
 	{"unknown sa key", SA(SA_GCM("0x1000", K20) ", authkey: x}\n"),
 	 "t.yaml:14:114: unknown key 'authkey' in manual SA (expected one of: crypto_map, seq, "
-	 "direction, spi, cipher_key, auth_key, udp_encap)"},
+	 "direction, spi, cipher_key, auth_key, udp_encap, initial_sequence)"},
 };
 
 static void
