@@ -146,12 +146,23 @@ struct cfg_isakmp {
 	bool invalid_spi_recovery;	/* default false, as on IOS */
 };
 
+/* The control thread's log: a buffer for "show logging", syslog(3), rate limits. */
+struct cfg_logging {
+	uint32_t buffer;		/* bytes kept for "show logging"; default 65536 (4096..16777216) */
+	bool syslog;			/* also send to syslog(3); default true */
+	uint32_t invalid_spi_interval;	/* s, per flow (src, dst, SPI); default 60, as IOS; 1..3600 */
+	uint32_t replay_interval;	/* s, per SA; default 30; 1..3600 */
+	uint32_t mac_interval;		/* s, per SA; default 30 (IOS tech note 116085); 1..3600 */
+	uint32_t rate;			/* rate-limited messages per second, all together; default 20; 1..10000 */
+};
+
 struct dpsec_config {
 	char *path;
 	char hostname[CFG_NAME_MAX];	/* default "dpsec" */
 	struct cfg_dataplane dp;
 	struct cfg_cli cli;
 	struct cfg_isakmp isakmp;
+	struct cfg_logging logging;
 	struct cfg_interface *interfaces;
 	uint32_t n_interfaces;
 	struct cfg_route *routes;

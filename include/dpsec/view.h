@@ -50,6 +50,54 @@ struct view_port {
 	uint64_t imissed, ierrors, oerrors, rx_nombuf;
 };
 
+/* An unknown-SPI flow as the control thread tracks it ("show crypto ipsec invalid-spi"). */
+struct view_inv_spi {
+	bool ipv6;
+	uint8_t src[16];	/* network order; IPv4 in the first 4 bytes */
+	uint8_t dst[16];
+	uint32_t spi;		/* host order */
+	uint8_t proto;		/* 50 ESP, 51 AH */
+	bool udp;		/* arrived in UDP 4500 */
+	uint32_t iface;		/* index into cfg->interfaces */
+	uint64_t pkts;		/* packets the workers counted for this flow */
+	uint64_t events;	/* reports received */
+	struct timespec first_seen;	/* wall clock */
+	struct timespec last_seen;
+	bool static_peer;	/* src is a statically configured crypto map peer */
+	const char *action;	/* what was decided for it, one word (e.g. "none", "logged") */
+};
+
+struct view_inv_spi_stats {
+	uint64_t events;	/* received by the control thread */
+	uint64_t deduped;	/* packets folded by workers into an earlier event of the same flow */
+	uint64_t rate_limited;	/* events workers held back: over their rate */
+	uint64_t ring_full;	/* events lost: the ring to the control thread was full */
+	uint64_t flows;		/* tracked now */
+	uint64_t flows_evicted;	/* dropped from a full table */
+	uint64_t logged;	/* %CRYPTO-4-RECVD_PKT_INV_SPI lines logged */
+	uint64_t log_suppressed;	/* ... held back by the rate limits */
+};
+
+struct view_log_stats {
+	uint64_t logged;	/* messages accepted into the log */
+	uint64_t rate_limited;	/* messages held back by rate limits */
+	uint64_t overwritten;	/* messages pushed out of the full buffer */
+	size_t buffer_size;	/* bytes */
+	bool syslog;		/* also sent to syslog(3) */
+};
+
+enum view_sa_filter_kind {
+	VIEW_SA_ALL,
+	VIEW_SA_PEER,
+	VIEW_SA_SPI,
+};
+
+struct view_sa_filter {
+	enum view_sa_filter_kind kind;
+	uint32_t peer;		/* VIEW_SA_PEER: network order */
+	uint32_t spi;		/* VIEW_SA_SPI: host order, inbound or outbound */
+};
+
 struct view_ops {
 	/* Drop statistics, summed over lcores, minus the last clear. */
 	void (*drop_stats)(void *ctx, struct dp_drop_stats *out);
@@ -72,6 +120,28 @@ struct view_ops {
 	 * "show clock" and the "(... ago)" texts read, so tests can pin it.
 	 */
 	void (*wall_clock)(void *ctx, struct timespec *now);
+
+	/* --- control plane (issue 3); all optional: NULL = not available --- */
+	/* Unknown-SPI flows, most recent first; returns how many were written. */
+	size_t (*inv_spi_list)(void *ctx, struct view_inv_spi *out, size_t max);
+	void (*inv_spi_stats)(void *ctx, struct view_inv_spi_stats *out);
+	/* "clear crypto ipsec invalid-spi": forget the tracked flows. */
+	void (*inv_spi_clear)(void *ctx);
+	/*
+	 * The log buffer, oldest line first, each line '\n'-terminated, into buf
+	 * (at most cap bytes, whole lines only); returns the bytes written.
+	 */
+	size_t (*log_read)(void *ctx, char *buf, size_t cap, struct view_log_stats *st);
+	/* "clear logging" */
+	void (*log_clear)(void *ctx);
+	/* "clear crypto sa [peer A | spi N]": delete the matching SAs; returns how many. */
+	size_t (*sa_clear)(void *ctx, const struct view_sa_filter *f);
+	/* "[no] crypto isakmp invalid-spi-recovery" at run time */
+	bool (*recovery_get)(void *ctx);
+	void (*recovery_set)(void *ctx, bool on);
+	/* "[no] debug crypto ipsec" */
+	bool (*debug_get)(void *ctx);
+	void (*debug_set)(void *ctx, bool on);
 };
 
 struct view {

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What a worker reports to the control thread besides punted packets: one
+ * fixed-size record per event, through a single-producer single-consumer
+ * ring per worker. Workers bound the rate (per-flow dedup, per-SA and
+ * per-worker limits) and count what they hold back; they never block.
+ */
+#ifndef DPSEC_EVENTS_H
+#define DPSEC_EVENTS_H
+
+#include <stdint.h>
+
+enum dp_event_type {
+	DP_EV_INVALID_SPI = 1,	/* ESP/AH for an SPI with no SA (drop 4 or 12) */
+	DP_EV_REPLAY,		/* anti-replay failure on an SA (drop 19 or 116) */
+	DP_EV_MAC,		/* ICV verification failure on an SA (drop 62) */
+};
+
+#define DP_EVENT_HEAD 64
+
+struct dp_event {
+	uint8_t type;		/* enum dp_event_type */
+	uint8_t ipv6;		/* addresses are IPv6 (else IPv4 in the first 4 bytes) */
+	uint8_t proto;		/* 50 ESP, 51 AH */
+	uint8_t udp;		/* arrived in UDP 4500 (RFC 3948) */
+	uint16_t iface;		/* index into cfg->interfaces */
+	uint16_t sport;		/* UDP source port when udp (the peer's NAT-T port) */
+	uint32_t spi;		/* host order */
+	uint32_t pkts;		/* packets this event stands for (the flow's since its last event) */
+	uint32_t conn_id;	/* REPLAY, MAC: the SA */
+	uint32_t head_len;	/* bytes in head[] */
+	uint64_t seq;		/* REPLAY, MAC: the packet's (inferred 64-bit) sequence number */
+	uint64_t tsc;		/* rte_rdtsc() when the worker saw the packet */
+	uint8_t src[16];	/* network order */
+	uint8_t dst[16];
+	uint8_t head[DP_EVENT_HEAD];	/* the packet from its outer IP header on */
+};
+
+_Static_assert(sizeof(struct dp_event) == 160, "events are a fixed 160 bytes");
+_Static_assert(sizeof(struct dp_event) % 4 == 0, "rte_ring element size is a multiple of 4");
+
+/* What the workers held back or lost, summed over workers. */
+struct dp_event_stats {
+	uint64_t sent;		/* events put on a ring */
+	uint64_t deduped;	/* invalid-SPI packets folded into a pending event of their flow */
+	uint64_t rate_limited;	/* events a worker did not send: over its rate */
+	uint64_t ring_full;	/* events lost: the control thread's ring was full */
+	uint64_t punt_full;	/* punted packets dropped: ring full (IpsecTailDrop) */
+};
+
+#endif
