@@ -19,13 +19,20 @@
 struct rte_rcu_qsbr;
 struct sa_rt;
 
-/* Inbound lookup key; zero the padding (it is hashed). */
+/*
+ * Inbound lookup key; zero the padding (it is hashed). The hash, rte_hash_crc,
+ * loads the key in 64-bit words, so a key is 8-byte aligned and a multiple of
+ * 8 bytes long, keeping every element of an array of keys (esp_in_burst)
+ * aligned; the padding is all explicit, none left to the compiler.
+ */
 struct sad_key {
 	uint32_t spi_be;
 	uint32_t dst_be;
 	uint8_t proto;
-	uint8_t pad[3];
-};
+	uint8_t pad[7];
+} __attribute__((aligned(8)));
+
+_Static_assert(sizeof(struct sad_key) == 16, "no implicit padding in a hashed key");
 
 /* The control thread's view of one SA. */
 struct sa {
