@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_eal.h>
@@ -38,12 +40,88 @@ harness_eal_init(void)
 	return 0;
 }
 
+/* "a.b.c.d/len" with host bits allowed (an interface address). */
+static bool
+addr_len_parse(const char *s, uint32_t *addr, uint8_t *len)
+{
+	char a[IP4_STRLEN];
+	const char *slash = strchr(s, '/');
+	char *end;
+	unsigned long n;
+
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(a))
+		return false;
+	memcpy(a, s, (size_t)(slash - s));
+	a[slash - s] = '\0';
+	n = strtoul(slash + 1, &end, 10);
+	if (*end != '\0' || end == slash + 1 || n > 32 || !ip4_parse(a, addr))
+		return false;
+	*len = (uint8_t)n;
+	return true;
+}
+
+static bool
+prefix_parse(const char *s, struct ip4_prefix *p)
+{
+	bool host = false;
+
+	if (!ip4_prefix_parse(s, p, &host) || host) {
+		fprintf(stderr, "harness: bad prefix '%s'\n", s);
+		return false;
+	}
+	return true;
+}
+
+/* The crypto map's permit lines and the inside routes a test asked for. */
+static int
+apply_opts(struct harness *h, const struct h_opts *o)
+{
+	static const struct h_acl_line dflt = {"10.0.0.0/16", "10.0.0.0/16"};
+	const struct h_acl_line *acl = o->n_acl ? o->acl : &dflt;
+	uint32_t n_acl = o->n_acl ? o->n_acl : 1;
+	struct cfg_interface *in = &h->ifs[H_INSIDE];
+
+	if (n_acl > H_ACL_MAX || o->n_routes > H_ROUTE_MAX) {
+		fprintf(stderr, "harness: at most %d ACL lines and %d routes\n", H_ACL_MAX,
+			H_ROUTE_MAX);
+		return -1;
+	}
+	for (uint32_t i = 0; i < n_acl; i++) {
+		h->acl[i] = (struct cfg_acl){.sport = {0, 65535}, .dport = {0, 65535}};
+		if (!prefix_parse(acl[i].local, &h->acl[i].src) ||
+		    !prefix_parse(acl[i].remote, &h->acl[i].dst))
+			return -1;
+	}
+	h->entry.n_match = n_acl;
+	if (o->inside != NULL && !addr_len_parse(o->inside, &in->addr, &in->prefix_len)) {
+		fprintf(stderr, "harness: bad inside address '%s'\n", o->inside);
+		return -1;
+	}
+	if (o->outside6 != NULL) {
+		struct cfg_interface *out = &h->ifs[H_OUTSIDE];
+
+		if (inet_pton(AF_INET6, o->outside6, out->addr6) != 1) {
+			fprintf(stderr, "harness: bad IPv6 address '%s'\n", o->outside6);
+			return -1;
+		}
+		out->has_addr6 = true;
+		out->prefix6_len = 64;
+	}
+	for (uint32_t i = 0; i < o->n_routes; i++) {
+		h->routes[i] = (struct cfg_route){.iface = H_INSIDE, .via = 0};
+		if (!prefix_parse(o->routes[i], &h->routes[i].dst))
+			return -1;
+	}
+	h->cfg.routes = h->routes;
+	h->cfg.n_routes = o->n_routes;
+	return 0;
+}
+
 static void
 build_config(struct harness *h)
 {
 	struct dpsec_config *c = &h->cfg;
 	struct cfg_interface *o = &h->ifs[H_OUTSIDE], *in = &h->ifs[H_INSIDE];
-	bool host;
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->hostname, sizeof(c->hostname), "harness");
@@ -62,11 +140,9 @@ build_config(struct harness *h)
 	ip4_parse("10.0.2.1", &in->addr);
 	mac_parse(H_HOST_MAC, in->next_hop_mac);
 
-	h->acl = (struct cfg_acl){.sport = {0, 65535}, .dport = {0, 65535}};
-	/* symmetric, so a reflected packet passes the inbound policy check too */
-	ip4_prefix_parse("10.0.0.0/16", &h->acl.src, &host);
-	ip4_prefix_parse("10.0.0.0/16", &h->acl.dst, &host);
-	h->entry = (struct cfg_map_entry){.seq = 10, .transform_set = 0, .match = &h->acl,
+	/* the permit lines come from apply_opts(); its default is symmetric, so that a
+	 * reflected packet passes the inbound policy check too */
+	h->entry = (struct cfg_map_entry){.seq = 10, .transform_set = 0, .match = h->acl,
 					  .n_match = 1, .replay_window = 64};
 	ip4_parse(H_PEER, &h->entry.peer);
 	h->map = (struct cfg_crypto_map){.entries = &h->entry, .n_entries = 1, .iface = 0};
@@ -85,9 +161,18 @@ build_config(struct harness *h)
 int
 harness_create(struct harness *h)
 {
+	return harness_create_opts(h, NULL);
+}
+
+int
+harness_create_opts(struct harness *h, const struct h_opts *o)
+{
+	static const struct h_opts none;
 	char err[256];
 
 	build_config(h);
+	if (apply_opts(h, o != NULL ? o : &none) != 0)
+		return -1;
 	h->dp = dp_create(&h->cfg, err, sizeof(err));
 	if (h->dp == NULL) {
 		fprintf(stderr, "harness: %s\n", err);
@@ -201,6 +286,16 @@ uint64_t
 harness_drops(const struct harness *h, dp_drop_t code)
 {
 	return h->w->stats.drop_pkts[code];
+}
+
+uint64_t
+harness_drops_total(const struct harness *h)
+{
+	uint64_t sum = 0;
+
+	for (int c = 0; c < DP_DROP__COUNT; c++)
+		sum += h->w->stats.drop_pkts[c];
+	return sum;
 }
 
 void

@@ -11,6 +11,10 @@
  *
  * harness_send() runs a frame through worker_process() on a port and returns
  * what the worker transmitted (on whichever port) after worker_flush().
+ *
+ * harness_create_opts() changes what a test needs of that picture (the crypto
+ * map's permit lines, the inside prefix, extra inside routes), e.g. for RFC
+ * test vectors whose inner addresses are not in 10.0.0.0/16.
  */
 #ifndef DPSEC_TEST_HARNESS_H
 #define DPSEC_TEST_HARNESS_H
@@ -44,13 +48,33 @@ struct h_sa {
 	const uint8_t *akey;
 };
 
+#define H_ACL_MAX 16
+#define H_ROUTE_MAX 16
+
+/* One permit line of crypto map VPN 10, written from the local side (like cfg_acl). */
+struct h_acl_line {
+	const char *local;	/* protected prefix, "a.b.c.d/len" */
+	const char *remote;	/* the peer's protected prefix */
+};
+
+/* What a test changes of the default topology; a zero field keeps the default. */
+struct h_opts {
+	const struct h_acl_line *acl;	/* default: one line 10.0.0.0/16 <-> 10.0.0.0/16 */
+	uint32_t n_acl;
+	const char *inside;		/* inside0 address/prefix; default "10.0.2.1/16" */
+	const char *outside6;		/* outside0 IPv6 address (/64); default none */
+	const char *const *routes; /* extra prefixes routed out of inside0 (directly connected) */
+	uint32_t n_routes;
+};
+
 struct harness {
 	struct dpsec_config cfg;
 	struct cfg_interface ifs[2];
 	struct cfg_transform_set ts;
 	struct cfg_crypto_map map;
 	struct cfg_map_entry entry;
-	struct cfg_acl acl;
+	struct cfg_acl acl[H_ACL_MAX];
+	struct cfg_route routes[H_ROUTE_MAX];
 	struct dp *dp;
 	struct dp_worker *w;
 };
@@ -58,7 +82,10 @@ struct harness {
 /* Once per process. Returns 0 or -1 (and prints why). */
 int harness_eal_init(void);
 
+/* The default topology above. */
 int harness_create(struct harness *h);
+/* The same with a test's changes; -1 (and why, on stderr) on a bad option. */
+int harness_create_opts(struct harness *h, const struct h_opts *o);
 void harness_destroy(struct harness *h);
 
 /* Install an SA between H_LOCAL and H_PEER for the crypto map entry. Returns conn id or -errno. */
@@ -80,6 +107,8 @@ size_t harness_ipv4_frame(uint8_t *buf, const char *src, const char *dst, uint8_
 
 /* Worker drop counters for one code (packets). */
 uint64_t harness_drops(const struct harness *h, dp_drop_t code);
+/* All of them added up: with harness_drops(), "this counter moved and no other". */
+uint64_t harness_drops_total(const struct harness *h);
 
 /* Print every non-zero drop counter (to explain a failing test). */
 void harness_dump_drops(const struct harness *h);
