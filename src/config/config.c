@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * config_load / config_parse / config_free, the top-level schema and the small
- * global sections (hostname, dataplane, cli, isakmp). Interfaces and routes are
+ * global sections (hostname, dataplane, cli, isakmp, logging). Interfaces and routes are
  * in config_interfaces.c, transform sets and crypto maps in config_crypto.c,
  * manual SAs in config_manual_sa.c.
  */
@@ -153,12 +153,31 @@ h_isakmp(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void
 	return cfg_walk(c, v, k->name, isakmp_keys, CFG_NKEYS(isakmp_keys), &cfg->isakmp);
 }
 
+/* Ranges as documented in struct cfg_logging. */
+static const struct cfg_key logging_keys[] = {
+	CFG_U32("buffer", false, struct cfg_logging, buffer, 4096, 16777216),
+	CFG_BOOL("syslog", false, struct cfg_logging, syslog),
+	CFG_U32("invalid_spi_interval", false, struct cfg_logging, invalid_spi_interval, 1, 3600),
+	CFG_U32("replay_interval", false, struct cfg_logging, replay_interval, 1, 3600),
+	CFG_U32("mac_interval", false, struct cfg_logging, mac_interval, 1, 3600),
+	CFG_U32("rate", false, struct cfg_logging, rate, 1, 10000),
+};
+
+static int
+h_logging(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct dpsec_config *cfg = obj;
+
+	return cfg_walk(c, v, k->name, logging_keys, CFG_NKEYS(logging_keys), &cfg->logging);
+}
+
 /* Table order is dependency order: each section may resolve names of the ones above it. */
 static const struct cfg_key top_keys[] = {
 	CFG_CUSTOM("hostname", false, h_hostname),
 	CFG_CUSTOM("dataplane", false, h_dataplane),
 	CFG_CUSTOM("cli", false, h_cli),
 	CFG_CUSTOM("isakmp", false, h_isakmp),
+	CFG_CUSTOM("logging", false, h_logging),
 	CFG_CUSTOM("transform_sets", false, cfg_h_transform_sets),
 	CFG_CUSTOM("crypto_maps", false, cfg_h_crypto_maps),
 	CFG_CUSTOM("interfaces", true, cfg_h_interfaces),
@@ -177,6 +196,12 @@ set_defaults(struct dpsec_config *cfg)
 	cfg->dp.replay_window = 64;
 	cfg->dp.sa_max = 65536;
 	snprintf(cfg->cli.socket, sizeof(cfg->cli.socket), "/run/dpsec/dpsecd.sock");
+	cfg->logging.buffer = 65536;
+	cfg->logging.syslog = true;
+	cfg->logging.invalid_spi_interval = 60;
+	cfg->logging.replay_interval = 30;
+	cfg->logging.mac_interval = 30;
+	cfg->logging.rate = 20;
 }
 
 struct dpsec_config *

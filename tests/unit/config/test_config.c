@@ -107,7 +107,15 @@ static const char full_yaml[] =
 	"    direction: in\n"
 	"    spi: 4294967295\n"
 	"    cipher_key: \"\"\n"
-	"    auth_key: " KEY_SHA1 "\n";
+	"    auth_key: " KEY_SHA1 "\n"
+	/* last, so the positions checked above stay put */
+	"logging:\n"
+	"  buffer: 16777216\n"
+	"  syslog: false\n"
+	"  invalid_spi_interval: 3600\n"
+	"  replay_interval: 1\n"
+	"  mac_interval: 45\n"
+	"  rate: 10000\n";
 
 static uint32_t
 ip(const char *s)
@@ -149,6 +157,12 @@ check_globals(const struct dpsec_config *cfg)
 	assert_string_equal(cfg->cli.socket, "/tmp/x.sock");
 	assert_string_equal(cfg->cli.group, "dpsec");
 	assert_true(cfg->isakmp.invalid_spi_recovery);
+	assert_int_equal(cfg->logging.buffer, 16777216);
+	assert_false(cfg->logging.syslog);
+	assert_int_equal(cfg->logging.invalid_spi_interval, 3600);
+	assert_int_equal(cfg->logging.replay_interval, 1);
+	assert_int_equal(cfg->logging.mac_interval, 45);
+	assert_int_equal(cfg->logging.rate, 10000);
 }
 
 static void
@@ -346,6 +360,12 @@ test_defaults(void **state)
 	assert_string_equal(cfg->cli.socket, "/run/dpsec/dpsecd.sock");
 	assert_string_equal(cfg->cli.group, "");
 	assert_false(cfg->isakmp.invalid_spi_recovery);
+	assert_int_equal(cfg->logging.buffer, 65536);
+	assert_true(cfg->logging.syslog);
+	assert_int_equal(cfg->logging.invalid_spi_interval, 60);
+	assert_int_equal(cfg->logging.replay_interval, 30);
+	assert_int_equal(cfg->logging.mac_interval, 30);
+	assert_int_equal(cfg->logging.rate, 20);
 	assert_int_equal(cfg->interfaces[1].crypto_map, CFG_NONE);
 	assert_int_equal(cfg->interfaces[1].mtu, 1500);
 	assert_int_equal(cfg->n_routes + cfg->n_transform_sets + cfg->n_crypto_maps +
@@ -361,6 +381,7 @@ test_spellings(void **state)
 	static const char yaml[] =
 		"isakmp: {invalid_spi_recovery: True}\n"
 		"dataplane: {replay_window: 32, burst: 0x10}\n"
+		"logging: {syslog: No, rate: 0x14, buffer: 4096}\n"
 		"transform_sets:\n"
 		"  T: {transforms: [\"esp-aes  256\", \" esp-sha256-hmac\"], esn: NO}\n"
 		"crypto_maps:\n"
@@ -383,6 +404,10 @@ test_spellings(void **state)
 		fail_msg("%s", err);
 	assert_true(cfg->isakmp.invalid_spi_recovery);
 	assert_int_equal(cfg->dp.burst, 16);
+	assert_false(cfg->logging.syslog);
+	assert_int_equal(cfg->logging.rate, 20);
+	assert_int_equal(cfg->logging.buffer, 4096);
+	assert_int_equal(cfg->logging.invalid_spi_interval, 60);	/* the rest: defaults */
 	assert_int_equal(cfg->transform_sets[0].cipher, DP_CIPHER_AES_CBC_256);
 	assert_int_equal(cfg->transform_sets[0].auth, DP_AUTH_HMAC_SHA256_128);
 	assert_false(cfg->transform_sets[0].esn);

@@ -103,7 +103,8 @@ static const struct err_case cases[] = {
 	 "t.yaml:1:1: expected a mapping for configuration (got a string)"},
 	{"unknown top key", HEAD "hostnme: a\n",
 	 "t.yaml:13:1: unknown key 'hostnme' in configuration (expected one of: hostname, "
-	 "dataplane, cli, isakmp, transform_sets, crypto_maps, interfaces, routes, manual_sas)"},
+	 "dataplane, cli, isakmp, logging, transform_sets, crypto_maps, interfaces, routes, "
+	 "manual_sas)"},
 	{"missing interfaces", "hostname: a\n",
 	 "t.yaml:1:1: missing required key 'interfaces' in configuration"},
 	{"string for mapping", HEAD "hostname: {a: 1}\n",
@@ -164,6 +165,31 @@ static const struct err_case cases[] = {
 	 HEAD "cli: {socket: /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}\n",
 	 "t.yaml:13:15: 'socket' is too long (at most 107 bytes, got 108)"},
+
+	/* --- logging --- */
+	{"logging not a mapping", HEAD "logging: [1]\n",
+	 "t.yaml:13:10: expected a mapping for logging (got a list)"},
+	{"logging unknown key", HEAD "logging: {bufer: 65536}\n",
+	 "t.yaml:13:11: unknown key 'bufer' in logging (expected one of: buffer, syslog, "
+	 "invalid_spi_interval, replay_interval, mac_interval, rate)"},
+	{"logging buffer small", HEAD "logging: {buffer: 4095}\n",
+	 "t.yaml:13:19: 'buffer' must be 4096..16777216 (got 4095)"},
+	{"logging buffer big", HEAD "logging:\n  buffer: 16777217\n",
+	 "t.yaml:14:11: 'buffer' must be 4096..16777216 (got 16777217)"},
+	{"logging syslog word", HEAD "logging: {syslog: off}\n",
+	 "t.yaml:13:19: 'syslog' must be true or false (got 'off')"},
+	{"logging interval zero", HEAD "logging: {invalid_spi_interval: 0}\n",
+	 "t.yaml:13:33: 'invalid_spi_interval' must be 1..3600 (got 0)"},
+	{"logging replay interval", HEAD "logging: {replay_interval: 3601}\n",
+	 "t.yaml:13:28: 'replay_interval' must be 1..3600 (got 3601)"},
+	{"logging mac interval", HEAD "logging: {mac_interval: -30}\n",
+	 "t.yaml:13:25: 'mac_interval' must be an integer 1..3600 (got '-30')"},
+	{"logging rate zero", HEAD "logging: {rate: 0}\n",
+	 "t.yaml:13:17: 'rate' must be 1..10000 (got 0)"},
+	{"logging rate big", HEAD "logging: {rate: 10001}\n",
+	 "t.yaml:13:17: 'rate' must be 1..10000 (got 10001)"},
+	{"logging rate quoted", HEAD "logging: {rate: \"20\"}\n",
+	 "t.yaml:13:17: 'rate' must be an unquoted integer 1..10000 (got \"20\")"},
 
 	/* --- interfaces --- */
 	{"unknown key", TS MAPS "interfaces:\n" IF_IN "  - name: out0\n    device: net_null1\n"
