@@ -45,24 +45,34 @@ ipv4_is_fragment(const struct rte_ipv4_hdr *ip)
 		rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0;
 }
 
+/* A fragment after the first: it starts in the middle of the transport payload. */
+static inline bool
+ipv4_is_later_fragment(const struct rte_ipv4_hdr *ip)
+{
+	return (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK)) != 0;
+}
+
 /*
- * UDP to us (ip_payload = bytes after the IP header). On 4500 (RFC 3948): a
+ * UDP to us (ip_payload = bytes after the IP header; a bad UDP header is
+ * the IP version's header error). On 4500 (RFC 3948): a
  * 1-byte 0xFF payload is a NAT keepalive (the length matters: an ESP SPI may
  * start with 0xFF), a zero 4-byte non-ESP marker is IKE, anything else is
- * ESP-in-UDP.
+ * ESP-in-UDP. A first fragment carries the UDP header of the whole
+ * datagram, whose length reaches past the fragment.
  */
 static dp_drop_t
-classify_udp(struct rte_mbuf *m, const void *l4, uint32_t ip_payload, bool fragment)
+classify_udp(struct rte_mbuf *m, const void *l4, uint32_t ip_payload, bool fragment,
+	     dp_drop_t hdr_err)
 {
 	const struct rte_udp_hdr *udp = l4;
 	const uint8_t *data = (const uint8_t *)(udp + 1);
 	uint32_t ulen, payload;
 
 	if (ip_payload < sizeof(*udp))
-		return DP_DROP_G_Ipv4HdrErr;
+		return hdr_err;
 	ulen = rte_be_to_cpu_16(udp->dgram_len);
-	if (ulen < sizeof(*udp) || ulen > ip_payload)
-		return DP_DROP_G_Ipv4HdrErr;
+	if (ulen < sizeof(*udp) || (!fragment && ulen > ip_payload))
+		return hdr_err;
 	payload = ulen - sizeof(*udp);
 	if (udp->dst_port != rte_cpu_to_be_16(NATT_PORT))
 		return CL_PUNT;	/* IKE on 500, or anything else for the control plane */
@@ -108,7 +118,7 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 	case IPPROTO_AH:
 		return plen < 12 ? DP_DROP_IN_ESP_TRUNCATED : DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI;
 	case IPPROTO_UDP:
-		v = classify_udp(m, ip6 + 1, plen, false);
+		v = classify_udp(m, ip6 + 1, plen, false, DP_DROP_G_Ipv6HdrErr);
 		return v == DP_KEEP ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI : v;
 	default:
 		return CL_PUNT;
@@ -161,8 +171,15 @@ classify_out_one(const struct dp_port *in, struct rte_mbuf *m)
 			       ? DP_DROP_IN_ESP_TRUNCATED
 			       : DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
 	case IPPROTO_UDP:
+		/*
+		 * No UDP header to go by: IKE fragments are reassembled by the
+		 * control plane, which drops the rest (ESP-in-UDP included).
+		 */
+		if (ipv4_is_later_fragment(ip))
+			return CL_PUNT;
 		return classify_udp(m, (const uint8_t *)ip + hl,
-				    rte_be_to_cpu_16(ip->total_length) - hl, ipv4_is_fragment(ip));
+				    rte_be_to_cpu_16(ip->total_length) - hl, ipv4_is_fragment(ip),
+				    DP_DROP_G_Ipv4HdrErr);
 	default:
 		return CL_PUNT;	/* ICMP and the like, for the control plane */
 	}
