@@ -100,6 +100,7 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
 	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad, ct_len, outer_len, grow, hdr;
+	uint32_t trail;
 	struct sa_rt *sa = NULL;
 	dp_drop_t why = out_select(w->dp, ip, &sa);
 	uint8_t *data;
@@ -118,11 +119,18 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 					   : DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
 	if (sa->seq == sa->seq_max)
 		return sa_drop(sa, DP_DROP_OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW);
-	/* drop Ethernet padding of short frames: the IP length is what we protect */
-	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - m->l2_len - tot));
+	/*
+	 * Bytes after the IP packet (Ethernet padding of a short frame, a
+	 * trailer) are not protected and make room for the ESP trailer. They
+	 * are trimmed after the last check, so that a frame dropped here is
+	 * counted as it was received.
+	 */
+	trail = m->pkt_len - m->l2_len - tot;
 	grow = sa->hdr_len + hdr - m->l2_len;
-	if (rte_pktmbuf_headroom(m) < grow || rte_pktmbuf_tailroom(m) < pad + 2 + sa->icv_len)
+	if (rte_pktmbuf_headroom(m) < grow ||
+	    rte_pktmbuf_tailroom(m) + trail < pad + 2 + sa->icv_len)
 		return sa_drop(sa, DP_DROP_PKT_BUFFER_UNAVAILABLE);
+	rte_pktmbuf_trim(m, (uint16_t)trail);
 
 	sa->seq++;
 	esp_ttl_dec(ip);
