@@ -6,7 +6,12 @@
 net_pcap reads its rx file once at start, so a test writes the packets first,
 starts the gateway, waits until the ports have received them all (from
 `show interfaces`), reads counters through the CLI, then stops the gateway
-(SIGTERM; a clean exit is part of the test) and reads what it transmitted.
+(SIGINT; a clean exit is part of the test) and reads what it transmitted.
+
+The default picture is the one above: one crypto map entry (VPN 10) with one
+transform set and its manual SAs. A test that needs more describes the
+interfaces (Interface) and crypto map entries (Entry) itself; every interface
+gets its own pair of pcap files, named after it.
 """
 import os
 import re
@@ -15,7 +20,8 @@ import subprocess
 import tempfile
 import time
 
-from scapy.utils import rdpcap, wrpcap
+from scapy.data import DLT_EN10MB
+from scapy.utils import PcapWriter, rdpcap
 
 BUILD = os.environ.get("DPSEC_BUILD", os.path.join(os.path.dirname(__file__), "../../../build"))
 DPSECD = os.environ.get("DPSECD", os.path.join(BUILD, "src/daemon/dpsecd"))
@@ -32,19 +38,108 @@ def _yaml_list(items):
     return "[" + ", ".join('"%s"' % i for i in items) + "]"
 
 
-class Gateway:
-    """One dpsecd with a crypto map VPN 10 to PEER, protecting
-    10.0.2.0/24 (inside) <-> 10.0.0.0/24 (behind the peer)."""
+def _section(key, body):
+    """A top-level key with its indented body, or nothing for an empty body."""
+    return "%s:\n%s" % (key, body) if body else ""
 
-    def __init__(self, transforms, manual_sas, replay_window=64, esn=False, extra_yaml=""):
+
+class Interface:
+    """One entry of `interfaces` (docs/CONFIG.md). neighbors: [(ip, mac)]."""
+
+    def __init__(self, name, role, address, crypto_map=None, next_hop_mac=None, neighbors=(),
+                 mtu=None, address6=None):
+        self.name, self.role, self.address = name, role, address
+        self.crypto_map, self.next_hop_mac = crypto_map, next_hop_mac
+        self.neighbors, self.mtu, self.address6 = list(neighbors), mtu, address6
+
+    def yaml(self, rx, tx, index):
+        y = "  - name: %s\n" % self.name
+        y += '    device: "net_pcap%d,rx_pcap=%s,tx_pcap=%s"\n' % (index, rx, tx)
+        y += "    address: %s\n    role: %s\n" % (self.address, self.role)
+        if self.crypto_map:
+            y += "    crypto_map: %s\n" % self.crypto_map
+        if self.next_hop_mac:
+            y += '    next_hop_mac: "%s"\n' % self.next_hop_mac
+        if self.neighbors:
+            y += "    neighbors:\n" + "".join('      - {ip: %s, mac: "%s"}\n' % n
+                                              for n in self.neighbors)
+        if self.mtu:
+            y += "    mtu: %d\n" % self.mtu
+        if self.address6:
+            y += "    address6: %s\n" % self.address6
+        return y
+
+
+class Entry:
+    """One crypto map entry, its transform set and its manual SAs.
+
+    match: [(local prefix, remote prefix)], written from the gateway's side.
+    sas: dicts as Tunnel.manual_sas() makes them (direction, spi, cipher_key,
+    auth_key, udp_encap: bool or {"local_port", "peer_port"}, and optionally
+    initial_sequence)."""
+
+    def __init__(self, seq, match, transforms, sas=(), peer=PEER, esn=False, crypto_map="VPN",
+                 replay_window=None):
+        self.seq, self.match, self.transforms = seq, list(match), list(transforms)
+        self.sas, self.peer, self.esn = list(sas), peer, esn
+        self.crypto_map, self.replay_window = crypto_map, replay_window
+
+    @property
+    def ts_name(self):
+        return "TS-%s-%d" % (self.crypto_map, self.seq)
+
+    def yaml(self):
+        y = "    - seq: %d\n      peer: %s\n      transform_set: %s\n" % (
+            self.seq, self.peer, self.ts_name)
+        if self.replay_window is not None:
+            y += "      replay_window: %d\n" % self.replay_window
+        y += "      match:\n" + "".join("        - {src: %s, dst: %s}\n" % m for m in self.match)
+        return y
+
+    def sas_yaml(self):
+        y = ""
+        for sa in self.sas:
+            y += "  - crypto_map: %s\n    seq: %d\n" % (self.crypto_map, self.seq)
+            y += "    direction: %s\n    spi: %s\n" % (sa["direction"], hex(sa["spi"]))
+            y += '    cipher_key: "%s"\n' % sa["cipher_key"].hex()
+            if sa.get("auth_key"):
+                y += '    auth_key: "%s"\n' % sa["auth_key"].hex()
+            udp = sa.get("udp_encap")
+            if isinstance(udp, dict):
+                y += "    udp_encap: {%s}\n" % ", ".join("%s: %d" % kv for kv in udp.items())
+            elif udp:
+                y += "    udp_encap: true\n"
+            if sa.get("initial_sequence") is not None:
+                y += "    initial_sequence: %d\n" % sa["initial_sequence"]
+        return y
+
+
+def default_interfaces():
+    return [Interface("outside0", "outside", LOCAL + "/24", crypto_map="VPN",
+                      next_hop_mac=PEER_MAC),
+            Interface("inside0", "inside", INSIDE + "/24", next_hop_mac=HOST_MAC)]
+
+
+class Gateway:
+    """One dpsecd. By default with a crypto map VPN 10 to PEER, protecting
+    10.0.2.0/24 (inside) <-> 10.0.0.0/24 (behind the peer); or with the
+    interfaces and crypto map entries a test gives."""
+
+    def __init__(self, transforms=None, manual_sas=(), replay_window=64, esn=False,
+                 extra_yaml="", interfaces=None, entries=None):
         self.dir = tempfile.mkdtemp(prefix="dpsec-it-")
         self.sock = os.path.join(self.dir, "dpsecd.sock")
-        self.paths = {n: os.path.join(self.dir, n + ".pcap")
-                      for n in ("outside-rx", "outside-tx", "inside-rx", "inside-tx")}
-        self.transforms = transforms
-        self.manual_sas = manual_sas
+        self.interfaces = interfaces if interfaces is not None else default_interfaces()
+        if entries is None:
+            entries = [Entry(10, [("10.0.2.0/24", "10.0.0.0/24")], transforms, manual_sas,
+                             esn=esn)]
+        self.entries = entries
+        self.paths = {}
+        for ifc in self.interfaces:
+            for d in ("rx", "tx"):
+                self.paths["%s-%s" % (ifc.name, d)] = os.path.join(
+                    self.dir, "%s-%s.pcap" % (ifc.name, d))
         self.replay_window = replay_window
-        self.esn = esn
         self.extra_yaml = extra_yaml
         self.proc = None
         self.log = os.path.join(self.dir, "dpsecd.log")
@@ -53,15 +148,16 @@ class Gateway:
     def config_text(self):
         eal = ["--no-pci", "--no-huge", "--no-shconf", "-m", "512", "-l", "0-1",
                "--file-prefix", os.path.basename(self.dir), "--log-level", "*:warning"]
-        sas = ""
-        for sa in self.manual_sas:
-            sas += "  - crypto_map: VPN\n    seq: 10\n"
-            sas += "    direction: %s\n    spi: %s\n" % (sa["direction"], hex(sa["spi"]))
-            sas += '    cipher_key: "%s"\n' % sa["cipher_key"].hex()
-            if sa.get("auth_key"):
-                sas += '    auth_key: "%s"\n' % sa["auth_key"].hex()
-            if sa.get("udp_encap"):
-                sas += "    udp_encap: true\n"
+        ifs = "".join(ifc.yaml(self.paths[ifc.name + "-rx"], self.paths[ifc.name + "-tx"], i)
+                      for i, ifc in enumerate(self.interfaces))
+        tss = "".join("  %s:\n    transforms: %s\n    esn: %s\n" % (
+            e.ts_name, _yaml_list(e.transforms), "true" if e.esn else "false")
+            for e in self.entries)
+        maps = ""
+        for name in dict.fromkeys(e.crypto_map for e in self.entries):
+            maps += "  %s:\n" % name + "".join(e.yaml() for e in self.entries
+                                                if e.crypto_map == name)
+        sas = "".join(e.sas_yaml() for e in self.entries)
         return f"""hostname: gwB
 dataplane:
   eal: {_yaml_list(eal)}
@@ -69,36 +165,29 @@ dataplane:
 cli:
   socket: {self.sock}
 interfaces:
-  - name: outside0
-    device: "net_pcap0,rx_pcap={self.paths['outside-rx']},tx_pcap={self.paths['outside-tx']}"
-    address: {LOCAL}/24
-    role: outside
-    crypto_map: VPN
-    next_hop_mac: "{PEER_MAC}"
-  - name: inside0
-    device: "net_pcap1,rx_pcap={self.paths['inside-rx']},tx_pcap={self.paths['inside-tx']}"
-    address: {INSIDE}/24
-    role: inside
-    next_hop_mac: "{HOST_MAC}"
-transform_sets:
-  TS:
-    transforms: {_yaml_list(self.transforms)}
-    esn: {"true" if self.esn else "false"}
-crypto_maps:
-  VPN:
-    - seq: 10
-      peer: {PEER}
-      transform_set: TS
-      match:
-        - {{src: 10.0.2.0/24, dst: 10.0.0.0/24}}
-manual_sas:
-{sas}{self.extra_yaml}"""
+{ifs}{_section("transform_sets", tss)}{_section("crypto_maps", maps)}\
+{_section("manual_sas", sas)}{self.extra_yaml}"""
 
     # --- process -------------------------------------------------------
-    def start(self, outside_rx=(), inside_rx=()):
-        wrpcap(self.paths["outside-rx"], list(outside_rx))
-        wrpcap(self.paths["inside-rx"], list(inside_rx))
-        self.expect_rx = {"outside0": len(outside_rx), "inside0": len(inside_rx)}
+    def start(self, outside_rx=(), inside_rx=(), rx=None):
+        """rx: {interface name: frames}; outside_rx / inside_rx are outside0 / inside0.
+        A frame is a scapy packet or raw bytes (written as they are, runts included)."""
+        rx = dict(rx or {})
+        if outside_rx:
+            rx["outside0"] = list(outside_rx)
+        if inside_rx:
+            rx["inside0"] = list(inside_rx)
+        self.expect_rx = {}
+        for ifc in self.interfaces:
+            frames = list(rx.pop(ifc.name, ()))
+            w = PcapWriter(self.paths[ifc.name + "-rx"], linktype=DLT_EN10MB)
+            w.write_header(None)
+            for f in frames:
+                w.write(bytes(f))
+            w.close()
+            self.expect_rx[ifc.name] = len(frames)
+        if rx:
+            raise ValueError("no such interface: %s" % ", ".join(rx))
         cfg = os.path.join(self.dir, "gw.yaml")
         with open(cfg, "w") as f:
             f.write(self.config_text())
@@ -151,14 +240,17 @@ manual_sas:
         return r.stdout
 
     def stop(self):
-        """SIGTERM; dpsecd must exit 0. Returns what it transmitted per port."""
+        """SIGINT; dpsecd must exit 0. Returns what it transmitted per port: by interface
+        name, and as "outside" / "inside" for outside0 / inside0."""
         self.proc.send_signal(signal.SIGINT)
         rc = self.proc.wait(timeout=30)
         self.logf.close()
         if rc != 0:
             raise AssertionError("dpsecd exited %d:\n%s" % (rc, open(self.log).read()))
-        return {"outside": list(rdpcap(self.paths["outside-tx"])),
-                "inside": list(rdpcap(self.paths["inside-tx"]))}
+        tx = {ifc.name: list(rdpcap(self.paths[ifc.name + "-tx"])) for ifc in self.interfaces}
+        tx["outside"] = tx.get("outside0", [])
+        tx["inside"] = tx.get("inside0", [])
+        return tx
 
     def kill(self):
         if self.proc and self.proc.poll() is None:

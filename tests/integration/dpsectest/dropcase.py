@@ -1,0 +1,451 @@
+"""Drop cases: crafted packets, each with its fate, run through one dpsecd and
+checked against everything the CLI shows (tests/integration/test_drops.py).
+
+The gateway every case runs in:
+
+   peer 192.0.2.1 ----ESP---> outside0 192.0.2.2/24, 2001:db8::2/64, MTU 1500  (crypto map VPN)
+   peer 198.51.100.1 --ESP--> outside1 198.51.100.2/24, MTU 9000              (crypto map JUMBO)
+                                          [ dpsecd gwB ]
+   hosts 10.0.2.0/24 <------- inside0 10.0.2.1/24, next_hop_mac
+   host 10.0.3.5 only <------ inside1 10.0.3.1/24, one neighbor, no next_hop_mac
+
+A case asks for the crypto map entries it needs (Tun: one entry protecting
+10.0.2.0/24, or another local network, <-> 10.1.N.0/24, with an inbound and
+an outbound manual SA), and says for each packet it sends what becomes of
+it: dropped for the case's reason (with an SA at hand or not), decapsulated
+to an inside host, or encapsulated to the peer. check() compares one run
+with the sum of its cases' expectations.
+"""
+import collections
+import os
+import struct
+import time
+
+from scapy.layers.inet import IP, UDP
+from scapy.layers.l2 import Ether
+from scapy.packet import Raw
+
+from . import views
+from .craft import EspSa
+from .esp import XFORMS, forwarded
+from .gateway import HOST_MAC, PEER, PEER_MAC, Entry, Gateway, Interface
+
+LOCAL = "192.0.2.2"
+LOCAL6, PEER6 = "2001:db8::2", "2001:db8::1"
+JUMBO_LOCAL, JUMBO_PEER = "198.51.100.2", "198.51.100.1"
+JUMBO_PEER_MAC = "02:00:00:00:00:11"
+NEIGHBOR, NEIGHBOR_MAC = "10.0.3.5", "02:00:00:00:03:05"
+# net_pcap's port MACs (02:70:63:61:70 is "pcap"), in interface order; dpsec does not filter on
+# the destination MAC, the frames carry them for realism and tx frames are checked against
+# what `show interfaces` says
+PORT_MAC = {"outside0": "02:70:63:61:70:00", "outside1": "02:70:63:61:70:01",
+            "inside0": "02:70:63:61:70:02", "inside1": "02:70:63:61:70:03"}
+
+ETH, IPV4, UDPH, ESPH = 14, 20, 8, 8
+SA_COUNTERS = ("pkts", "bytes", "replay_failed", "verify_failed", "invalid_len", "decaps_failed",
+               "invalid_prot", "encaps_failed", "seq_rollover", "invalid_sa")
+
+# `show crypto ipsec sa detail`: flow label -> (SA direction, SA counters it adds up)
+# (docs/CLI.md, "show crypto ipsec sa"); every other '#pkts' label of a flow stays 0.
+FLOW_LABELS = {
+    "#pkts encaps": ("out", ["pkts"]), "#pkts encrypt": ("out", ["pkts"]),
+    "#pkts digest": ("out", ["pkts"]),
+    "#pkts decaps": ("in", ["pkts"]), "#pkts decrypt": ("in", ["pkts"]),
+    "#pkts verify": ("in", ["pkts"]),
+    "#pkts no sa (send)": ("out", ["invalid_sa"]),
+    "#pkts invalid sa (rcv)": ("in", ["invalid_sa"]),
+    "#pkts encaps failed (send)": ("out", ["encaps_failed"]),
+    "#pkts decaps failed (rcv)": ("in", ["decaps_failed"]),
+    "#pkts invalid prot (recv)": ("in", ["invalid_prot"]),
+    "#pkts verify failed": ("in", ["verify_failed"]),
+    "#pkts invalid len (rcv)": ("in", ["invalid_len"]),
+    "#pkts replay rollover (send)": ("out", ["seq_rollover"]),
+    "##pkts replay failed (rcv)": ("in", ["replay_failed"]),
+}
+# the flow's error sums (--json; the text shows them without `detail`)
+FLOW_ERRORS = {
+    "send_errors": ("out", ["encaps_failed", "seq_rollover", "invalid_sa"]),
+    "recv_errors": ("in", ["invalid_sa", "decaps_failed", "invalid_prot", "verify_failed",
+                           "invalid_len", "replay_failed"]),
+}
+
+
+def ip_of(frame):
+    """The IPv4 packet in a frame, without Ethernet padding or trailer."""
+    tot = struct.unpack("!H", frame[ETH + 2:ETH + 4])[0]
+    return IP(frame[ETH:ETH + tot])
+
+
+def wire(pkt):
+    """A frame as an Ethernet NIC delivers it: at least 60 bytes (FCS stripped)."""
+    b = bytes(pkt)
+    return b + bytes(max(0, 60 - len(b)))
+
+
+def eth(port, src=PEER_MAC, type=None):
+    return Ether(src=src, dst=PORT_MAC[port]) if type is None else \
+        Ether(src=src, dst=PORT_MAC[port], type=type)
+
+
+class Tun:
+    """A crypto map entry protecting local_net <-> 10.1.N.0/24, with its manual SAs: the
+    gateway's inbound SA (what the peer sends) and outbound SA (what the peer receives)."""
+    count = 0
+
+    def __init__(self, xform, udp=False, local_net="10.0.2.0/24", local_host="10.0.2.5",
+                 jumbo=False, sas=True, spi_in=None, initial_sequence=None):
+        Tun.count += 1
+        n = self.n = Tun.count
+        self.xform, self.udp, self.jumbo, self.has_sas = xform, udp, jumbo, sas
+        self.words, calg, cklen, aalg, aklen = XFORMS[xform]
+        self.local_net, self.local_host = local_net, local_host
+        self.remote_net, self.remote_host = "10.1.%d.0/24" % n, "10.1.%d.7" % n
+        self.seq, self.map = 10 * n, "JUMBO" if jumbo else "VPN"
+        self.port = "outside1" if jumbo else "outside0"
+        self.local, self.peer = (JUMBO_LOCAL, JUMBO_PEER) if jumbo else (LOCAL, PEER)
+        self.spi_in, self.spi_out = spi_in or 0x10000 + n, 0x20000 + n
+        self.initial_sequence = initial_sequence
+        keys = [os.urandom(k) for k in (cklen, aklen, cklen, aklen)]
+        self.sa_in = EspSa(self.spi_in, calg, keys[0], aalg, keys[1])
+        self.sa_out = EspSa(self.spi_out, calg, keys[2], aalg, keys[3])
+        self.ids = iter(range(n * 1000, n * 1000 + 1000))
+
+    def entry(self):
+        sas = []
+        if self.has_sas:
+            for d, sa in (("inbound", self.sa_in), ("outbound", self.sa_out)):
+                s = {"direction": d, "spi": sa.spi, "udp_encap": self.udp,
+                     "cipher_key": sa.key + sa.salt, "auth_key": sa.auth_key}
+                if d == "outbound":
+                    s["initial_sequence"] = self.initial_sequence
+                sas.append(s)
+        return Entry(self.seq, [(self.local_net, self.remote_net)], self.words, sas,
+                     peer=self.peer, crypto_map=self.map)
+
+    # --- what the peer sends ------------------------------------------
+    def inner(self, size=32, ttl=64, src=None, dst=None):
+        """An inner packet from behind the peer to a protected host."""
+        i = next(self.ids)
+        return IP(bytes(IP(src=src or self.remote_host, dst=dst or self.local_host, ttl=ttl,
+                           id=i & 0xffff) / UDP(sport=1024 + self.n, dport=53) /
+                        Raw(bytes((i + j) & 0xff for j in range(size)))))
+
+    def outer(self, esp, udp=None, **ip):
+        """ESP bytes in the outer IPv4 header (and UDP 4500 if the SA wants it), as a frame."""
+        udp = self.udp if udp is None else udp
+        o = IP(src=self.peer, dst=self.local, **ip)
+        o = o / UDP(sport=4500, dport=4500) / Raw(esp) if udp else o / Raw(esp)
+        if not udp:
+            o.proto = 50
+        return wire(eth(self.port, JUMBO_PEER_MAC if self.jumbo else PEER_MAC) / o)
+
+    def esp(self, seq, inner=None, udp=None, **seal):
+        """A frame carrying inner (default: a fresh one) under the inbound SA."""
+        inner = self.inner() if inner is None else inner
+        return self.outer(self.sa_in.seal(seq, bytes(inner), **seal), udp)
+
+    def pad(self, payload_len, extra=1):
+        """Padding 1, 2, 3, ... longer than needed by `extra` alignment units (RFC 4303 2.4
+        allows up to 255 bytes), to have room to get it wrong."""
+        n = (-(payload_len + 2)) % self.sa_in.align + extra * self.sa_in.align
+        return bytes(range(1, n + 1))
+
+    # --- what the protected hosts send -----------------------------------
+    def plain(self, tot=60, ttl=64, df=False, dst=None, trailer=b""):
+        """A frame from a protected host to the peer's side, IPv4 total length tot."""
+        i = next(self.ids)
+        p = IP(src=self.local_host, dst=dst or self.remote_host, ttl=ttl, id=i & 0xffff,
+               flags="DF" if df else 0) / UDP(sport=53, dport=1024 + self.n) / \
+            Raw(bytes((3 * i + j) & 0xff for j in range(tot - IPV4 - UDPH)))
+        return wire(Ether(src=HOST_MAC, dst=PORT_MAC["inside0"]) / p) + trailer
+
+    # --- sizes ------------------------------------------------------------
+    def outer_len(self, tot):
+        """Outer IPv4 length of an inner packet of tot bytes (RFC 4303 tunnel mode)."""
+        sa = self.sa_out
+        ct = tot + 2 + (-(tot + 2)) % sa.align
+        return IPV4 + (UDPH if self.udp else 0) + ESPH + sa.iv_len + ct + sa.icv_len
+
+    def plaintext_mtu(self, mtu):
+        return max(t for t in range(mtu) if self.outer_len(t) <= mtu)
+
+    def tail_growth(self, tot):
+        """Bytes ESP appends behind an inner packet of tot bytes: padding, PL, NH, ICV."""
+        return (-(tot + 2)) % self.sa_out.align + 2 + self.sa_out.icv_len
+
+
+class Reason:
+    """A row of the drop tables: an IPsec feature reason (QFP number, name, the global cause
+    it rolls up into, the SA counter it moves with an SA at hand) or a global cause alone."""
+
+    def __init__(self, row, name=None, cause=None, sa_counter=None):
+        self.row, self.sa_counter = row, sa_counter
+        self.feature = isinstance(row, int)
+        self.name = name if self.feature else row
+        self.cause = cause if self.feature else row
+
+    def __str__(self):
+        return "%d %s" % (self.row, self.name) if self.feature else self.name
+
+
+class Case:
+    """One row of the drop tables and the packets that provoke it (with their controls)."""
+
+    def __init__(self, reason, name, doc):
+        self.reason, self.row = reason, reason.row
+        self.name, self.doc = name, (doc or "").strip().splitlines()[0]
+        self.tunnels = []
+        self.rx = collections.defaultdict(list)      # port -> frames, in order
+        self.drops = []                              # (port, frame, SA key or None)
+        self.decaps = []                             # (tunnel, inner, out port, MAC)
+        self.encaps = []                             # (tunnel, inner, seq)
+        self.mtus = []                               # (tunnel, plaintext mtu)
+
+    @property
+    def label(self):
+        return "%s (%s)" % (self.name, self.reason)
+
+    def tunnel(self, xform="gcm128", **kw):
+        t = Tun(xform, **kw)
+        self.tunnels.append(t)
+        return t
+
+    def drop(self, port, frame, sa=None):
+        """frame, received on port, is dropped for this case's reason (before any SA)."""
+        self.rx[port].append(bytes(frame))
+        self.drops.append((port, bytes(frame), sa))
+
+    def drop_in(self, tun, frame):
+        """frame, from tun's peer, is dropped for this case's reason with tun's inbound SA
+        at hand: the SA also counts it, if the reason names an SA counter."""
+        self.drop(tun.port, frame, ("in", tun.spi_in))
+
+    def drop_out(self, tun, frame):
+        """frame, from a protected host, is dropped with tun's outbound SA at hand."""
+        self.drop("inside0", frame, ("out", tun.spi_out))
+
+    def decap(self, tun, inner, frame=None, out="inside0", mac=HOST_MAC, **seal):
+        """ESP of inner from tun's peer is decapsulated and forwarded to out."""
+        frame = tun.esp(seal.pop("seq"), inner, **seal) if frame is None else frame
+        self.rx[tun.port].append(bytes(frame))
+        self.decaps.append((tun, inner, out, mac))
+
+    def encap(self, tun, frame, seq):
+        """frame from a protected host goes out encrypted under tun's outbound SA as seq."""
+        self.rx["inside0"].append(bytes(frame))
+        self.encaps.append((tun, ip_of(bytes(frame)), seq))
+
+    def plaintext_mtu(self, tun, mtu):
+        self.mtus.append((tun, mtu))
+
+    # --- what it adds to the tables --------------------------------------
+    def expected(self):
+        """(feature rows, global causes [pkts, octets], SA counters) this case moves."""
+        feat, glob = collections.Counter(), collections.defaultdict(lambda: [0, 0])
+        sa = collections.defaultdict(collections.Counter)
+        r = self.reason
+        for _, frame, key in self.drops:
+            if r.feature:
+                feat[r.row] += 1
+            if key is not None and r.sa_counter:
+                sa[key][r.sa_counter] += 1
+            glob[r.cause][0] += 1
+            glob[r.cause][1] += len(frame)
+        for tun, inner, _, _ in self.decaps:
+            sa[("in", tun.spi_in)].update(pkts=1, bytes=len(inner))
+        for tun, inner, _ in self.encaps:
+            sa[("out", tun.spi_out)].update(pkts=1, bytes=len(inner))
+        return feat, glob, sa
+
+
+def interfaces_for(tunnels):
+    maps = {t.map for t in tunnels}
+    return [Interface("outside0", "outside", LOCAL + "/24", next_hop_mac=PEER_MAC,
+                      address6=LOCAL6 + "/64", crypto_map="VPN" if "VPN" in maps else None),
+            Interface("outside1", "outside", JUMBO_LOCAL + "/24", next_hop_mac=JUMBO_PEER_MAC,
+                      mtu=9000, crypto_map="JUMBO" if "JUMBO" in maps else None),
+            Interface("inside0", "inside", "10.0.2.1/24", next_hop_mac=HOST_MAC),
+            Interface("inside1", "inside", "10.0.3.1/24", neighbors=[(NEIGHBOR, NEIGHBOR_MAC)])]
+
+
+class Observed:
+    """What one dpsecd run showed through the CLI, and what it transmitted."""
+
+    def __init__(self, cases):
+        tunnels = [t for c in cases for t in c.tunnels]
+        self.tunnels = tunnels
+        gw = Gateway(interfaces=interfaces_for(tunnels), entries=[t.entry() for t in tunnels])
+        rx = collections.defaultdict(list)
+        for c in cases:
+            for port, frames in c.rx.items():
+                rx[port] += frames
+        self.rx = rx
+        try:
+            gw.start(rx=rx)
+            self.accounted = self._wait_accounted(gw)
+            self.feature = views.feature_drops(gw)
+            self.glob = views.global_drops(gw)
+            self.sas = views.sa_counters(gw)
+            self.flows = views.flows(gw)
+            self.json_flows = views.json_flows(gw)
+            self.ifs = views.interfaces(gw)
+            self.tx = gw.stop()
+        finally:
+            gw.kill()
+
+    @staticmethod
+    def _wait_accounted(gw, timeout=10):
+        """Every packet received has been either sent or dropped with a reason."""
+        end = time.time() + timeout
+        while True:
+            ifs = views.interfaces(gw)
+            rx = sum(i["ipackets"] for i in ifs.values())
+            done = sum(i["opackets"] for i in ifs.values()) + \
+                sum(p for p, _ in views.global_drops(gw).values())
+            if done == rx or time.time() > end:
+                return rx, done
+            time.sleep(0.05)
+
+
+def check(cases, obs, reasons):
+    """Problems, as lines: the tables against the sum of the cases' expectations.
+    reasons: {row: Reason} for every row the test knows."""
+    problems = []
+    feat, glob = collections.Counter(), collections.defaultdict(lambda: [0, 0])
+    sa = collections.defaultdict(collections.Counter)
+    owner = {}
+    for c in cases:
+        f, g, s = c.expected()
+        feat.update(f)
+        for k, (p, o) in g.items():
+            glob[k][0] += p
+            glob[k][1] += o
+        for k, v in s.items():
+            sa[k].update(v)
+        owner[c.row] = c.label
+        for k in s:
+            owner[k] = c.label
+
+    rx, done = obs.accounted
+    if rx != done:
+        problems.append("received %d packets, sent or dropped %d" % (rx, done))
+    for num, (name, got) in sorted(obs.feature.items()):
+        if num in reasons and reasons[num].name != name:
+            problems.append("drop type %d is named %s, expected %s" % (num, name,
+                                                                      reasons[num].name))
+        if got != feat.get(num, 0):
+            problems.append("drop type %d %s: %d packets, expected %d [%s]" % (
+                num, name, got, feat.get(num, 0), owner.get(num, "no case")))
+    for num in set(feat) - set(obs.feature):
+        problems.append("drop type %d missing from the CLI" % num)
+    for cause, got in sorted(obs.glob.items()):
+        want = tuple(glob.get(cause, (0, 0)))
+        if got != want:
+            problems.append("%s: %d packets %d octets, expected %d packets %d octets [%s]" % (
+                cause, got[0], got[1], want[0], want[1],
+                owner.get(cause, "roll-up" if any(r.feature and r.cause == cause
+                                                  for r in reasons.values()) else "no case")))
+    for cause in set(glob) - set(obs.glob):
+        problems.append("global cause %s missing from the CLI" % cause)
+
+    # every SA's every counter, from --json; then each flow's lines in the detail view
+    want_sas = {("in", t.spi_in): t for t in obs.tunnels if t.has_sas}
+    want_sas.update({("out", t.spi_out): t for t in obs.tunnels if t.has_sas})
+    if set(obs.sas) != set(want_sas):
+        problems.append("SAs shown %s, configured %s" % (sorted(obs.sas), sorted(want_sas)))
+    for key, ctrs in sorted(obs.sas.items()):
+        for name in SA_COUNTERS:
+            if ctrs.get(name) != sa[key][name]:
+                problems.append("SA %s 0x%x %s: %s, expected %d [%s]" % (
+                    key[0], key[1], name, ctrs.get(name), sa[key][name],
+                    owner.get(key, "no case")))
+    for t in obs.tunnels:
+        flow = obs.flows.get((t.port, t.remote_net.split("/")[0]))
+        if flow is None:
+            problems.append("no flow for %s in show crypto ipsec sa detail" % t.remote_net)
+            continue
+        keys = [("in", t.spi_in), ("out", t.spi_out)] if t.has_sas else []
+        if sorted(flow["sas"]) != sorted(keys):
+            problems.append("flow %s lists SAs %s" % (t.remote_net, flow["sas"]))
+        for label, v in flow.items():
+            if label in ("sas", "plaintext mtu"):
+                continue
+            want = 0
+            if label in FLOW_LABELS and t.has_sas:
+                d, names = FLOW_LABELS[label]
+                key = ("in", t.spi_in) if d == "in" else ("out", t.spi_out)
+                want = sum(sa[key][n] for n in names)
+            if v != want:
+                problems.append("flow %s '%s': %d, expected %d [%s]" % (
+                    t.remote_net, label, v, want, owner.get(("in", t.spi_in), "no case")))
+        missing = set(FLOW_LABELS) - set(flow)
+        if missing:
+            problems.append("flow %s lacks %s" % (t.remote_net, sorted(missing)))
+        jflow = obs.json_flows.get((t.port, t.remote_net.split("/")[0]), {})
+        for field, (d, names) in FLOW_ERRORS.items():
+            key = ("in", t.spi_in) if d == "in" else ("out", t.spi_out)
+            want = sum(sa[key][n] for n in names) if t.has_sas else 0
+            if jflow.get(field) != want:
+                problems.append("flow %s %s: %s, expected %d [%s]" % (
+                    t.remote_net, field, jflow.get(field), want,
+                    owner.get(key, "no case")))
+    for c in cases:
+        for t, mtu in c.mtus:
+            got = obs.flows.get((t.port, t.remote_net.split("/")[0]), {}).get("plaintext mtu")
+            if got != mtu:
+                problems.append("flow %s plaintext mtu %s, the largest that passes is %d [%s]" % (
+                    t.remote_net, got, mtu, c.label))
+
+    problems += check_tx(cases, obs)
+    return problems
+
+
+def check_tx(cases, obs):
+    """Every frame sent is one a case expected, exactly once."""
+    problems = []
+    mac = {name: i["mac"].lower() for name, i in obs.ifs.items()}
+    want = collections.defaultdict(list)
+    for c in cases:
+        for tun, inner, out, dmac in c.decaps:
+            frame = bytes(Ether(dst=dmac, src=mac[out], type=0x0800) / forwarded(inner))
+            want[out].append((frame, c.label))
+        for tun, inner, seq in c.encaps:
+            want[tun.port].append(((tun.spi_out, seq, bytes(forwarded(inner))), c.label))
+    by_spi = {t.spi_out: t for t in obs.tunnels}
+    for port in ("outside0", "outside1", "inside0", "inside1"):
+        left = list(want[port])
+        for f in obs.tx[port]:
+            got = bytes(f)
+            if port.startswith("outside"):
+                got = decrypt_sent(got, by_spi, mac[port], problems)
+            hit = [i for i, (w, _) in enumerate(left) if w == got]
+            if hit:
+                del left[hit[0]]
+            else:
+                problems.append("%s sent a frame no case expects: %s" % (
+                    port, got.hex() if isinstance(got, bytes) else got))
+        for w, label in left:
+            problems.append("%s did not send %s [%s]" % (
+                port, w.hex() if isinstance(w, bytes) else "spi 0x%x seq %d" % w[:2], label))
+    return problems
+
+
+def decrypt_sent(frame, by_spi, src_mac, problems):
+    """(SPI, seq, inner bytes) of an ESP frame the gateway sent, opened independently."""
+    e = Ether(frame)
+    ip = e[IP]
+    esp = bytes(ip[UDP].payload) if ip.proto == 17 else bytes(ip.payload)
+    spi = struct.unpack("!L", esp[:4])[0]
+    t = by_spi.get(spi)
+    if t is None:
+        return ("unknown SPI 0x%x" % spi,)
+    if (e.src.lower(), e.dst.lower(), ip.src, ip.dst) != (
+            src_mac, JUMBO_PEER_MAC if t.jumbo else PEER_MAC, t.local, t.peer) or \
+            (ip.proto == 17) != t.udp:
+        problems.append("SA 0x%x sent from %s/%s to %s/%s, proto %d" % (
+            spi, e.src, ip.src, e.dst, ip.dst, ip.proto))
+    try:
+        seq, payload, _, nh = t.sa_out.open(esp)
+    except ValueError as err:
+        return ("SA 0x%x: %s" % (spi, err),)
+    return (spi, seq, payload) if nh == 4 else ("SA 0x%x: next header %d" % (spi, nh),)
