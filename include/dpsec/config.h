@@ -188,4 +188,20 @@ struct dpsec_config *config_parse(const char *name, const char *text, size_t len
 /* Frees everything and wipes every key. Accepts NULL. */
 void config_free(struct dpsec_config *cfg);
 
+/* How config_write writes: keys hidden unless a test asks, the run-time recovery flag. */
+struct cfg_write_opts {
+	bool hide_keys;			/* every key as "(hidden)"; false only in tests */
+	bool set_recovery;		/* write invalid_spi_recovery from below, not from cfg */
+	bool invalid_spi_recovery;	/* the flag in force ("[no] crypto isakmp ...") */
+};
+
+/*
+ * The configuration as YAML that config_parse reads back into an equal
+ * structure (with hide_keys false), every setting written out, defaults
+ * included, sections in the order config_parse resolves them. The text goes
+ * to put in pieces. opts NULL means hide_keys.
+ */
+void config_write(const struct dpsec_config *cfg, const struct cfg_write_opts *opts,
+		  void (*put)(void *ctx, const char *s, size_t n), void *ctx);
+
 #endif

@@ -16,6 +16,9 @@ KW(t_show, "show", "Show running system information");
 KW(t_clear, "clear", "Reset functions");
 KW(t_exit, "exit", "Exit from the EXEC");
 KW(t_quit, "quit", "Exit from the EXEC");
+KW(t_debug, "debug", "Debugging functions (see also 'undebug')");
+KW(t_undebug, "undebug", "Disable debugging functions (see also 'debug')");
+KW(t_no, "no", "Negate a command or set its defaults");
 
 /* show platform hardware qfp active ... */
 KW(t_platform, "platform", "Show platform information");
@@ -36,6 +39,7 @@ KW(t_crypto, "crypto", "Encryption module");
 KW(t_ipsec, "ipsec", "Show IPSEC policy");
 KW(t_sa, "sa", "IPSEC SA table");
 KW(t_transform_set, "transform-set", "Crypto transform sets");
+KW(t_invalid_spi, "invalid-spi", "Flows with an unknown inbound SPI");
 KW(t_map, "map", "Crypto maps");
 OPT(t_detail, "detail", "Crypto IPSEC SA Detail information", CLI_OPT_DETAIL);
 KW(t_peer, "peer", "IPSEC SA Peer");
@@ -43,16 +47,40 @@ ARG(t_peer_addr, CLI_TK_IPV4, "A.B.C.D", "IPv4 address of the peer", CLI_OPT_PEE
 KW(t_interface, "interface", "IPSEC SA for an interface");
 ARG(t_ifname, CLI_TK_WORD, "WORD", "Interface name", CLI_OPT_IFNAME);
 
+/* show running-config / logging / debugging */
+KW(t_running_config, "running-config", "Current operating configuration");
+KW(t_logging, "logging", "Show the contents of logging buffers");
+KW(t_debugging, "debugging", "State of each debugging option");
+
 /* show interfaces / version / clock */
 KW(t_interfaces, "interfaces", "Interface status and configuration");
 ARG(t_interfaces_name, CLI_TK_WORD, "WORD", "Interface name", CLI_OPT_IFNAME);
 KW(t_version, "version", "System hardware and software status");
 KW(t_clock, "clock", "Display the system clock");
 
-/* clear crypto sa counters */
+/* clear crypto sa [counters | peer A | spi N], clear crypto ipsec invalid-spi, clear logging */
 KW(t_clear_crypto, "crypto", "Encryption module");
 KW(t_clear_sa, "sa", "Clear all IPSEC security associations");
 KW(t_counters, "counters", "Reset IPSEC SA counters");
+KW(t_clear_peer, "peer", "Clear all SAs for a given crypto peer");
+ARG(t_clear_peer_addr, CLI_TK_IPV4, "A.B.C.D", "IPv4 address of the peer", CLI_OPT_PEER);
+KW(t_clear_spi, "spi", "Clear the SAs with a given SPI");
+ARG(t_spi, CLI_TK_UINT, "<0-4294967295>", "SPI, decimal or 0x hex", CLI_OPT_SPI);
+KW(t_clear_ipsec, "ipsec", "IPSEC");
+KW(t_clear_invalid_spi, "invalid-spi", "Forget the tracked unknown-SPI flows");
+KW(t_clear_logging, "logging", "Clear logging buffer");
+
+/* [no] crypto isakmp invalid-spi-recovery: global configuration on IOS, exec here */
+KW(t_cfg_crypto, "crypto", "Encryption module");
+KW(t_isakmp, "isakmp", "Configure ISAKMP policy");
+KW(t_recovery, "invalid-spi-recovery", "Initiate IKE and send Invalid SPI Notify");
+
+/* [no] debug crypto ipsec, undebug {crypto ipsec | all}, no debug all */
+KW(t_no_debug, "debug", "Disable debugging functions (see also 'undebug')");
+KW(t_debug_crypto, "crypto", "Cryptographic subsystem");
+KW(t_debug_ipsec, "ipsec", "IPSEC processing");
+KW(t_debug_all, "all", "Enable all debugging");
+KW(t_undebug_all, "all", "Disable all debugging");
 
 /* clang-format off */
 #define TOKS(...)	(const struct cli_tok *const[]){__VA_ARGS__}
@@ -65,6 +93,9 @@ KW(t_counters, "counters", "Reset IPSEC SA counters");
 #define IPSEC_DROPS QFP_ACTIVE, &t_feature, &t_qfp_ipsec, &t_datapath, &t_drops
 #define QFP_DROP    QFP_ACTIVE, &t_statistics, &t_drop
 #define IPSEC_SA    &t_crypto, &t_ipsec, &t_sa
+#define CLEAR_SA    &t_clear, &t_clear_crypto, &t_clear_sa
+#define RECOVERY    &t_cfg_crypto, &t_isakmp, &t_recovery
+#define DEBUG_IPSEC &t_debug_crypto, &t_debug_ipsec
 
 const struct cli_row cli_rows[] = {
 	SHOW(cli_show_ipsec_drops, IPSEC_DROPS),
@@ -82,12 +113,28 @@ const struct cli_row cli_rows[] = {
 	SHOW(cli_show_ipsec_sa, IPSEC_SA, &t_interface, &t_ifname),
 	SHOW(cli_show_ipsec_sa, IPSEC_SA, &t_interface, &t_ifname, &t_detail),
 	SHOW(cli_show_transform_sets, &t_crypto, &t_ipsec, &t_transform_set),
+	SHOW(cli_show_inv_spi, &t_crypto, &t_ipsec, &t_invalid_spi),
 	SHOW(cli_show_crypto_map, &t_crypto, &t_map),
+	SHOW(cli_show_running_config, &t_running_config),
+	SHOW(cli_show_logging, &t_logging),
+	SHOW(cli_show_debugging, &t_debugging),
 	SHOW(cli_show_interfaces, &t_interfaces),
 	SHOW(cli_show_interfaces, &t_interfaces, &t_interfaces_name),
 	SHOW(cli_show_version, &t_version),
 	SHOW(cli_show_clock, &t_clock),
-	EXEC(cli_clear_sa_counters, &t_clear, &t_clear_crypto, &t_clear_sa, &t_counters),
+	EXEC(cli_clear_sa, CLEAR_SA),
+	EXEC(cli_clear_sa, CLEAR_SA, &t_clear_peer, &t_clear_peer_addr),
+	EXEC(cli_clear_sa, CLEAR_SA, &t_clear_spi, &t_spi),
+	EXEC(cli_clear_sa_counters, CLEAR_SA, &t_counters),
+	EXEC(cli_clear_inv_spi, &t_clear, &t_clear_crypto, &t_clear_ipsec, &t_clear_invalid_spi),
+	EXEC(cli_clear_logging, &t_clear, &t_clear_logging),
+	EXEC(cli_recovery_on, RECOVERY),
+	EXEC(cli_recovery_off, &t_no, RECOVERY),
+	EXEC(cli_debug_on, &t_debug, DEBUG_IPSEC),
+	EXEC(cli_debug_off, &t_no, &t_no_debug, DEBUG_IPSEC),
+	EXEC(cli_debug_all_off, &t_no, &t_no_debug, &t_debug_all),
+	EXEC(cli_debug_off, &t_undebug, DEBUG_IPSEC),
+	EXEC(cli_debug_all_off, &t_undebug, &t_undebug_all),
 	EXEC(cli_exit, &t_exit),
 	EXEC(cli_exit, &t_quit),
 };

@@ -118,6 +118,23 @@ cli_ago_text(uint64_t sec, char *buf, size_t len)
 }
 
 void
+cli_elapsed_text(uint64_t sec, char *buf, size_t len)
+{
+	uint64_t d = sec / 86400, h = sec / 3600 % 24;
+
+	if (d == 0)
+		snprintf(buf, len, "%02u:%02u:%02u", (unsigned)(sec / 3600),
+			 (unsigned)(sec / 60 % 60), (unsigned)(sec % 60));
+	else if (d < 7)
+		snprintf(buf, len, "%ud%02uh", (unsigned)d, (unsigned)h);
+	else if (d < 365)
+		snprintf(buf, len, "%uw%ud", (unsigned)(d / 7), (unsigned)(d % 7));
+	else
+		snprintf(buf, len, "%lluy%uw", (unsigned long long)(d / 365),
+			 (unsigned)(d % 365 / 7));
+}
+
+void
 cli_date_text(const struct timespec *t, char *buf, size_t len)
 {
 	struct tm tm;
@@ -154,6 +171,13 @@ cli_mac_dotted(const uint8_t mac[6], char buf[CLI_MAC_DOTTED_LEN])
 	snprintf(buf, CLI_MAC_DOTTED_LEN, "%02x%02x.%02x%02x.%02x%02x", mac[0], mac[1], mac[2],
 		 mac[3], mac[4], mac[5]);
 	return buf;
+}
+
+int
+cli_not_available(struct cli_out *o)
+{
+	cli_puts(o, "% Not available\n");
+	return CLI_E_FAILED;
 }
 
 /* sa_list says how many it wrote, not how many exist: grow until there is room to spare. */

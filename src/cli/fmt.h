@@ -20,6 +20,11 @@ unsigned cli_plaintext_mtu(unsigned mtu, enum dp_cipher c, enum dp_auth a, bool 
 void cli_uptime_text(uint64_t sec, char *buf, size_t len);
 /* "3w 2d 5h 10m 42s" (the "(... ago)" of the drop statistics). */
 void cli_ago_text(uint64_t sec, char *buf, size_t len);
+/*
+ * IOS's elapsed-time columns (the "Up/Down" of show ip bgp summary, the age of
+ * a route): "00:12:05" under a day, then "2d03h", "3w4d", "1y5w".
+ */
+void cli_elapsed_text(uint64_t sec, char *buf, size_t len);
 /* "Mon Jun 26 07:29:14 2023", local time. */
 void cli_date_text(const struct timespec *t, char *buf, size_t len);
 void cli_now(const struct view *v, struct timespec *t);
@@ -29,6 +34,11 @@ const char *cli_wildcard_str(uint8_t len, char buf[IP4_STRLEN]);
 /* IOS writes MAC addresses as three dotted groups: "5254.00ff.abcd". */
 #define CLI_MAC_DOTTED_LEN 15
 const char *cli_mac_dotted(const uint8_t mac[6], char buf[CLI_MAC_DOTTED_LEN]);
+
+/* An optional view operation, or NULL when the daemon does not offer it. */
+#define CLI_OP(v, name) ((v)->ops != NULL ? (v)->ops->name : NULL)
+/* "% Not available": the command needs an operation the view lacks. Returns CLI_E_FAILED. */
+int cli_not_available(struct cli_out *o);
 
 /* Snapshots from the view; a missing op reads as empty. */
 struct cli_sa_list {

@@ -30,6 +30,7 @@ enum cli_opt {
 	CLI_OPT_DETAIL,
 	CLI_OPT_PEER,
 	CLI_OPT_IFNAME,
+	CLI_OPT_SPI,
 	CLI_OPT__COUNT
 };
 

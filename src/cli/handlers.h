@@ -18,7 +18,25 @@ int cli_show_interfaces(const struct cli_ctx *c, struct cli_out *o);
 /* show_version.c */
 int cli_show_version(const struct cli_ctx *c, struct cli_out *o);
 int cli_show_clock(const struct cli_ctx *c, struct cli_out *o);
+/* show_inv_spi.c */
+int cli_show_inv_spi(const struct cli_ctx *c, struct cli_out *o);
+int cli_clear_inv_spi(const struct cli_ctx *c, struct cli_out *o);
+/* show_logging.c */
+int cli_show_logging(const struct cli_ctx *c, struct cli_out *o);
+int cli_clear_logging(const struct cli_ctx *c, struct cli_out *o);
+/* show_run.c */
+int cli_show_running_config(const struct cli_ctx *c, struct cli_out *o);
+/* recovery.c */
+int cli_recovery_on(const struct cli_ctx *c, struct cli_out *o);
+int cli_recovery_off(const struct cli_ctx *c, struct cli_out *o);
+bool cli_recovery_state(const struct view *v);
+/* debug.c */
+int cli_debug_on(const struct cli_ctx *c, struct cli_out *o);
+int cli_debug_off(const struct cli_ctx *c, struct cli_out *o);
+int cli_debug_all_off(const struct cli_ctx *c, struct cli_out *o);
+int cli_show_debugging(const struct cli_ctx *c, struct cli_out *o);
 /* clear.c */
+int cli_clear_sa(const struct cli_ctx *c, struct cli_out *o);
 int cli_clear_sa_counters(const struct cli_ctx *c, struct cli_out *o);
 int cli_exit(const struct cli_ctx *c, struct cli_out *o);
 

@@ -94,6 +94,114 @@ op_wall_clock(void *ctx, struct timespec *now)
 	*now = f->now;
 }
 
+static size_t
+op_inv_spi_list(void *ctx, struct view_inv_spi *out, size_t max)
+{
+	struct fake *f = ctx;
+	size_t n = f->n_inv < max ? f->n_inv : max;
+
+	memcpy(out, f->inv, n * sizeof(*out));
+	return n;
+}
+
+static void
+op_inv_spi_stats(void *ctx, struct view_inv_spi_stats *out)
+{
+	struct fake *f = ctx;
+
+	*out = f->inv_stats;
+}
+
+static void
+op_inv_spi_clear(void *ctx)
+{
+	struct fake *f = ctx;
+
+	f->n_inv = 0;
+	f->inv_stats.flows = 0;
+}
+
+/* Whole lines, oldest first, as the daemon's ring gives them. */
+static size_t
+op_log_read(void *ctx, char *buf, size_t cap, struct view_log_stats *st)
+{
+	struct fake *f = ctx;
+	size_t n = f->log_len;
+
+	while (n > cap) {
+		const char *nl = memchr(f->log + f->log_len - n, '\n', n);
+
+		n = nl != NULL ? (size_t)(f->log + f->log_len - nl - 1) : 0;
+	}
+	memcpy(buf, f->log + f->log_len - n, n);
+	*st = f->log_stats;
+	return n;
+}
+
+static void
+op_log_clear(void *ctx)
+{
+	struct fake *f = ctx;
+
+	f->log_len = 0;
+}
+
+static bool
+sa_matches(const struct fake *f, const struct view_sa *sa, const struct view_sa_filter *flt)
+{
+	switch (flt->kind) {
+	case VIEW_SA_ALL:
+		return true;
+	case VIEW_SA_PEER:
+		return f->cfg.crypto_maps[sa->map].entries[sa->entry].peer == flt->peer;
+	case VIEW_SA_SPI:
+		return sa->spi == flt->spi;
+	}
+	return false;
+}
+
+/* The SAs go: later "show crypto ipsec sa" lists what is left. */
+static size_t
+op_sa_clear(void *ctx, const struct view_sa_filter *flt)
+{
+	struct fake *f = ctx;
+	size_t kept = 0, n = f->n_sa;
+
+	for (size_t i = 0; i < n; i++) {
+		if (sa_matches(f, &f->sa[i], flt))
+			continue;
+		f->sa[kept] = f->sa[i];
+		f->sa_base[kept] = f->sa_base[i];
+		kept++;
+	}
+	f->n_sa = kept;
+	return n - kept;
+}
+
+static bool
+op_recovery_get(void *ctx)
+{
+	return ((struct fake *)ctx)->recovery;
+}
+
+static void
+op_recovery_set(void *ctx, bool on)
+{
+	((struct fake *)ctx)->recovery = on;
+}
+
+static bool
+op_debug_get(void *ctx)
+{
+	return ((struct fake *)ctx)->debug;
+}
+
+static void
+op_debug_set(void *ctx, bool on)
+{
+	((struct fake *)ctx)->debug = on;
+}
+
 static const struct view_ops fake_ops = {
 	.drop_stats = op_drop_stats,
 	.drop_stats_clear = op_drop_stats_clear,
@@ -102,6 +210,16 @@ static const struct view_ops fake_ops = {
 	.port_list = op_port_list,
 	.drop_stats_cleared_at = op_drop_stats_cleared_at,
 	.wall_clock = op_wall_clock,
+	.inv_spi_list = op_inv_spi_list,
+	.inv_spi_stats = op_inv_spi_stats,
+	.inv_spi_clear = op_inv_spi_clear,
+	.log_read = op_log_read,
+	.log_clear = op_log_clear,
+	.sa_clear = op_sa_clear,
+	.recovery_get = op_recovery_get,
+	.recovery_set = op_recovery_set,
+	.debug_get = op_debug_get,
+	.debug_set = op_debug_set,
 };
 
 /* ---- configuration ---- */
@@ -123,6 +241,9 @@ interfaces(struct dpsec_config *c)
 		{"GigabitEthernet3", "net_memif0", 0, CFG_ROLE_OUTSIDE, 1, 1400},
 	};
 	const uint32_t addr[] = {ip(192, 0, 2, 2), ip(10, 0, 2, 1), ip(203, 0, 113, 2)};
+	static const uint8_t gw_a_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x0a, 0x01};
+	static const uint8_t host2_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x02, 0x02};
+	static const uint8_t gi1_v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 2, [15] = 2};
 
 	c->n_interfaces = 3;
 	c->interfaces = calloc(3, sizeof(*c->interfaces));
@@ -137,6 +258,40 @@ interfaces(struct dpsec_config *c)
 		x->crypto_map = ifs[i].map;
 		x->mtu = ifs[i].mtu;
 	}
+	c->interfaces[0].has_addr6 = true;
+	memcpy(c->interfaces[0].addr6, gi1_v6, 16);
+	c->interfaces[0].prefix6_len = 64;
+	c->interfaces[0].has_next_hop_mac = true;
+	memcpy(c->interfaces[0].next_hop_mac, gw_a_mac, 6);
+	c->interfaces[1].n_neighbors = 1;
+	c->interfaces[1].neighbors = calloc(1, sizeof(struct cfg_neighbor));
+	c->interfaces[1].neighbors[0].ip = ip(10, 0, 2, 2);
+	memcpy(c->interfaces[1].neighbors[0].mac, host2_mac, 6);
+	c->n_routes = 1;
+	c->routes = calloc(1, sizeof(*c->routes));
+	c->routes[0] = (struct cfg_route){pfx(ip(10, 0, 3, 0), 24), 1, ip(10, 0, 2, 254), {0, 0}};
+}
+
+/* The daemon-wide settings, at their defaults but for the EAL line. */
+static void
+globals(struct dpsec_config *c)
+{
+	static const char *const eal[] = {"--no-pci", "--no-huge", "-m", "512", "-l", "0-1"};
+
+	strcpy(c->hostname, "gwB");
+	c->path = strdup("/etc/dpsec/gwB.yaml");
+	c->dp.n_eal = sizeof(eal) / sizeof(eal[0]);
+	c->dp.eal = calloc(c->dp.n_eal, sizeof(char *));
+	for (uint32_t i = 0; i < c->dp.n_eal; i++)
+		c->dp.eal[i] = strdup(eal[i]);
+	c->dp.burst = 32;
+	c->dp.mbufs = 8191;
+	c->dp.rx_desc = 1024;
+	c->dp.tx_desc = 1024;
+	c->dp.replay_window = 64;
+	c->dp.sa_max = 65536;
+	strcpy(c->cli.socket, "/run/dpsec/dpsecd.sock");
+	c->logging = (struct cfg_logging){65536, true, 60, 30, 30, 20};
 }
 
 static void
@@ -326,6 +481,109 @@ drops(struct fake *f)
 }
 
 static void
+inv_flow4(struct view_inv_spi *v, uint32_t src, uint32_t dst)
+{
+	memcpy(v->src, &src, 4);
+	memcpy(v->dst, &dst, 4);
+}
+
+static void
+inv_flow6(struct view_inv_spi *v, uint8_t src_last, uint16_t src_net)
+{
+	static const uint8_t base[16] = {0x20, 0x01, 0x0d, 0xb8};
+
+	v->ipv6 = true;
+	memcpy(v->src, base, 16);
+	memcpy(v->dst, base, 16);
+	v->src[7] = (uint8_t)src_net;
+	v->src[15] = src_last;
+	v->dst[7] = 2;
+	v->dst[15] = 2;
+}
+
+/* Most recent first, as the daemon lists them. */
+static void
+inv_spi(struct fake *f)
+{
+	static const struct {
+		uint32_t spi;
+		uint8_t proto;
+		bool udp;
+		uint32_t iface;
+		uint64_t pkts, events;
+		uint32_t first_ago, last_ago;
+		bool static_peer;
+		const char *action;
+	} flows[FAKE_INV_MAX] = {
+		/* gwA keeps using the SA gwB lost (the seed scenario) */
+		{0xC1D2E3F4, 50, false, 0, 67000, 1200, 725, 2, true, "logged"},
+		{0x0BADCAFE, 50, false, 0, 12, 5, 100, 10, false, "logged"},
+		/* a stranger on NAT-T; an SPI starting 0xFF is ESP, not a keepalive */
+		{0xFF00ABCD, 50, true, 2, 43, 20, 8 * 86400 + 5 * 3600, 45, false, "none"},
+		{0x00004E21, 51, false, 0, 600, 80, 300, 60, true, "logged"},
+		{0x00000101, 51, false, 0, 2, 2, 400 * 86400, 86399, false, "none"},
+	};
+
+	for (size_t i = 0; i < FAKE_INV_MAX; i++) {
+		struct view_inv_spi *v = &f->inv[i];
+
+		v->spi = flows[i].spi;
+		v->proto = flows[i].proto;
+		v->udp = flows[i].udp;
+		v->iface = flows[i].iface;
+		v->pkts = flows[i].pkts;
+		v->events = flows[i].events;
+		v->first_seen.tv_sec = FAKE_NOW - flows[i].first_ago;
+		v->last_seen.tv_sec = FAKE_NOW - flows[i].last_ago;
+		v->static_peer = flows[i].static_peer;
+		v->action = flows[i].action;
+	}
+	inv_flow4(&f->inv[0], ip(192, 0, 2, 1), ip(192, 0, 2, 2));
+	inv_flow6(&f->inv[1], 1, 1);
+	inv_flow4(&f->inv[2], ip(198, 51, 100, 99), ip(203, 0, 113, 2));
+	inv_flow4(&f->inv[3], ip(198, 51, 100, 7), ip(192, 0, 2, 2));
+	inv_flow6(&f->inv[4], 5, 1);
+	f->n_inv = FAKE_INV_MAX;
+	/* 67657 packets: 1307 events, 66338 folded by the workers, 12 over their rate. */
+	f->inv_stats = (struct view_inv_spi_stats){.events = 1307,
+						   .deduped = 66338,
+						   .rate_limited = 12,
+						   .ring_full = 0,
+						   .flows = FAKE_INV_MAX,
+						   .flows_evicted = 1,
+						   .logged = 3,
+						   .log_suppressed = 9};
+}
+
+static void
+log_lines(struct fake *f)
+{
+	static const char text[] =
+		"Jun 26 07:17:09.123: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet "
+		"has invalid spi for destaddr=192.0.2.2, prot=50, spi=0xC1D2E3F4(3251823604), "
+		"srcaddr=192.0.2.1, input interface=GigabitEthernet1\n"
+		"Jun 26 07:20:31.004: %IPSEC-3-REPLAY_ERROR: IPSec SA receives anti-replay error, "
+		"DP Handle 2077, src_addr 192.0.2.1, dest_addr 192.0.2.2, SPI 0xB761863E\n"
+		"Jun 26 07:24:14.500: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet "
+		"has invalid spi for destaddr=192.0.2.2, prot=51, spi=0x4E21(20001), "
+		"srcaddr=198.51.100.7, input interface=GigabitEthernet1\n"
+		"Jun 26 07:27:34.250: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet "
+		"has invalid spi for destaddr=2001:db8:0:2::2, prot=50, spi=0xBADCAFE(195939070), "
+		"srcaddr=2001:db8:0:1::1, input interface=GigabitEthernet1\n"
+		"Jun 26 07:28:02.917: %CRYPTO-4-RECVD_PKT_MAC_ERR: decrypt: mac verify failed for "
+		"connection id=2077 local=192.0.2.2 remote=192.0.2.1 spi=B761863E seqno=00071328\n";
+
+	_Static_assert(sizeof(text) <= sizeof(f->log), "the fake log holds its lines");
+	memcpy(f->log, text, sizeof(text) - 1);
+	f->log_len = sizeof(text) - 1;
+	f->log_stats = (struct view_log_stats){.logged = 5,
+					       .rate_limited = 9,
+					       .overwritten = 0,
+					       .buffer_size = 65536,
+					       .syslog = true};
+}
+
+static void
 ports(struct fake *f)
 {
 	static const uint8_t mac[3][6] = {
@@ -358,10 +616,7 @@ fake_new(size_t extra_sa)
 {
 	struct fake *f = calloc(1, sizeof(*f));
 
-	strcpy(f->cfg.hostname, "gwB");
-	f->cfg.path = strdup("/etc/dpsec/gwB.yaml");
-	strcpy(f->cfg.cli.socket, "/run/dpsec/dpsecd.sock");
-	f->cfg.dp.replay_window = 64;
+	globals(&f->cfg);
 	interfaces(&f->cfg);
 	transform_sets(&f->cfg);
 	crypto_maps(&f->cfg);
@@ -369,6 +624,8 @@ fake_new(size_t extra_sa)
 	sas(f, extra_sa);
 	drops(f);
 	ports(f);
+	inv_spi(f);
+	log_lines(f);
 	f->now.tv_sec = FAKE_NOW;
 	f->now.tv_nsec = 123000000;
 	f->view = (struct view){.ops = &fake_ops,
@@ -390,7 +647,13 @@ fake_free(struct fake *f)
 		free(f->cfg.crypto_maps[m].entries);
 	}
 	free(f->cfg.crypto_maps);
+	for (uint32_t i = 0; i < f->cfg.n_interfaces; i++)
+		free(f->cfg.interfaces[i].neighbors);
 	free(f->cfg.interfaces);
+	free(f->cfg.routes);
+	for (uint32_t i = 0; i < f->cfg.dp.n_eal; i++)
+		free(f->cfg.dp.eal[i]);
+	free(f->cfg.dp.eal);
 	free(f->cfg.transform_sets);
 	free(f->cfg.manual_sas);
 	free(f->cfg.path);

@@ -9,6 +9,11 @@
  *
  * Counters, drops and the clock are fixed numbers, so outputs are golden.
  * The manual SAs carry keys made of FAKE_KEY_BYTE, which no output may show.
+ *
+ * The control plane: five unknown-SPI flows (IPv4 ESP from gwA's stale SA,
+ * IPv4 AH, IPv4 ESP-in-UDP from a stranger, IPv6 ESP and AH), a log buffer
+ * with their %CRYPTO-4-RECVD_PKT_INV_SPI lines, the recovery and debug flags.
+ * Every operation of view.h is implemented; clears really clear.
  */
 #ifndef DPSEC_TEST_FAKE_VIEW_H
 #define DPSEC_TEST_FAKE_VIEW_H
@@ -17,6 +22,7 @@
 
 #define FAKE_KEY_BYTE 0xA5
 #define FAKE_NOW      1687764554 /* Mon Jun 26 07:29:14 2023 UTC */
+#define FAKE_INV_MAX  5
 
 struct fake {
 	struct dpsec_config cfg;
@@ -32,6 +38,14 @@ struct fake {
 	bool cleared;
 	unsigned drop_clears;
 	unsigned sa_clears;
+	struct view_inv_spi inv[FAKE_INV_MAX];
+	size_t n_inv;
+	struct view_inv_spi_stats inv_stats;
+	char log[4096];
+	size_t log_len;
+	struct view_log_stats log_stats;
+	bool recovery;
+	bool debug;
 };
 
 /* extra_sa: that many more inbound SAs on VPN 10 (for large outputs). */

@@ -133,6 +133,28 @@ test_status_codes(void **state)
 		{"show version | frob x", CLI_E_INVALID},
 		{"show crypto ipsec sa peer 256.1.1.1", CLI_E_INVALID},
 		{"show interfaces nosuch", CLI_E_FAILED},
+		/* IOS's abbreviations still resolve with the control-plane rows in */
+		{"sh run", CLI_OK},
+		{"sh log", CLI_OK},
+		{"sh deb", CLI_OK},
+		{"sh cry ips inv", CLI_OK},
+		{"sh cry ips s", CLI_OK},
+		{"cl cry sa", CLI_OK},
+		{"cle log", CLI_OK},
+		{"c", CLI_E_AMBIGUOUS}, /* clear, crypto: ambiguous on IOS too */
+		{"cr is inv", CLI_OK},
+		{"no cr is inv", CLI_OK},
+		{"deb cry ips", CLI_OK},
+		{"u all", CLI_OK},
+		{"no deb all", CLI_OK},
+		{"clear crypto sa peer 10.1.1", CLI_E_INVALID},
+		{"clear crypto sa spi 0xZZ", CLI_E_INVALID},
+		{"clear crypto sa spi 4294967296", CLI_E_INVALID},
+		{"clear crypto sa spi", CLI_E_INCOMPLETE},
+		{"clear crypto sa spi 0x1001 | include x", CLI_E_INVALID},
+		{"debug crypto", CLI_E_INCOMPLETE},
+		{"no", CLI_E_INCOMPLETE},
+		{"crypto isakmp invalid-spi-recovery now", CLI_E_INVALID},
 		{"a b c d e f g h i j k l m n o p q r s t u v w x y z 1 2 3 4 5 6 7 8",
 		 CLI_E_INVALID},
 	};
@@ -192,6 +214,49 @@ test_clears(void **state)
 	assert_int_equal(f->sa_clears, 0);
 	exec(f, "clear crypto sa counters", 0, &o);
 	assert_int_equal(f->sa_clears, 1);
+	assert_int_equal(f->n_sa, 5);
+	cli_out_free(&o);
+	fake_free(f);
+}
+
+/* The control-plane commands reach their view operation, and say what they did in JSON. */
+static void
+test_control_ops(void **state)
+{
+	struct fake *f = fake_new(0);
+	struct cli_out o;
+
+	(void)state;
+	cli_out_init(&o);
+	assert_int_equal(exec(f, "clear crypto sa spi 0xB761863E", CLI_F_JSON, &o), CLI_OK);
+	assert_string_equal(o.buf, "{\"cleared\":\"sa\",\"spi\":3076621886,\"sas\":1}\n");
+	assert_int_equal(f->n_sa, 4);
+	assert_int_equal(exec(f, "clear crypto sa peer 192.0.2.1", 0, &o), CLI_OK);
+	assert_int_equal(o.len, 0); /* IOS prints nothing */
+	assert_int_equal(f->n_sa, 2);
+	assert_int_equal(exec(f, "clear crypto sa peer 192.0.2.99", CLI_F_JSON, &o), CLI_OK);
+	assert_non_null(strstr(o.buf, "\"sas\":0"));
+	assert_int_equal(exec(f, "clear crypto sa", 0, &o), CLI_OK);
+	assert_int_equal(f->n_sa, 0);
+
+	assert_int_equal(exec(f, "clear crypto ipsec invalid-spi", 0, &o), CLI_OK);
+	assert_int_equal(f->n_inv, 0);
+	assert_int_equal(exec(f, "clear logging", 0, &o), CLI_OK);
+	assert_int_equal(f->log_len, 0);
+
+	assert_int_equal(exec(f, "crypto isakmp invalid-spi-recovery", 0, &o), CLI_OK);
+	assert_true(f->recovery);
+	assert_int_equal(exec(f, "no crypto isakmp invalid-spi-recovery", CLI_F_JSON, &o), CLI_OK);
+	assert_false(f->recovery);
+	assert_string_equal(o.buf, "{\"invalid_spi_recovery\":false}\n");
+
+	assert_int_equal(exec(f, "debug crypto ipsec", 0, &o), CLI_OK);
+	assert_true(f->debug);
+	assert_int_equal(exec(f, "undebug crypto ipsec", 0, &o), CLI_OK);
+	assert_false(f->debug);
+	f->debug = true;
+	assert_int_equal(exec(f, "no debug all", 0, &o), CLI_OK);
+	assert_false(f->debug);
 	cli_out_free(&o);
 	fake_free(f);
 }
@@ -200,6 +265,20 @@ test_clears(void **state)
 static void
 test_empty_view(void **state)
 {
+	static const char *const needs_op[] = {
+		"show logging",
+		"clear logging",
+		"show crypto ipsec invalid-spi",
+		"clear crypto ipsec invalid-spi",
+		"clear crypto sa",
+		"clear crypto sa peer 192.0.2.1",
+		"clear crypto sa spi 4097",
+		"crypto isakmp invalid-spi-recovery",
+		"no crypto isakmp invalid-spi-recovery",
+		"debug crypto ipsec",
+		"undebug all",
+		"show debugging",
+	};
 	static const struct view_ops none;
 	struct dpsec_config cfg;
 	struct view v = {.ops = &none, .cfg = &cfg};
@@ -216,6 +295,13 @@ test_empty_view(void **state)
 		cli_exec(&v, line, 0, &o);
 		cli_out_reset(&o);
 		cli_exec(&bare, line, CLI_F_JSON, &o);
+	}
+	/* The control-plane operations are optional: without them, an IOS-style refusal. */
+	for (size_t i = 0; i < sizeof(needs_op) / sizeof(needs_op[0]); i++) {
+		cli_out_reset(&o);
+		if (cli_exec(&v, needs_op[i], 0, &o) != CLI_E_FAILED)
+			fail_msg("\"%s\" ran without its view operation", needs_op[i]);
+		assert_string_equal(o.buf, "% Not available\n");
 	}
 	cli_out_free(&o);
 }
@@ -322,6 +408,33 @@ test_time_texts(void **state)
 		assert_string_equal(buf, cases[i].uptime);
 		cli_ago_text(cases[i].sec, buf, sizeof(buf));
 		assert_string_equal(buf, cases[i].ago);
+	}
+}
+
+/* IOS's "Up/Down" column: hh:mm:ss, then 1d02h, 3w4d, 1y5w. */
+static void
+test_elapsed_text(void **state)
+{
+	static const struct {
+		uint64_t sec;
+		const char *want;
+	} cases[] = {
+		{0, "00:00:00"},
+		{725, "00:12:05"},
+		{86399, "23:59:59"},
+		{86400, "1d00h"},
+		{183600, "2d03h"},
+		{7 * 86400 - 1, "6d23h"},
+		{8 * 86400 + 5 * 3600, "1w1d"},
+		{364 * 86400, "52w0d"},
+		{400 * 86400, "1y5w"},
+	};
+	char buf[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cli_elapsed_text(cases[i].sec, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].want);
 	}
 }
 
@@ -449,11 +562,13 @@ main(void)
 		cmocka_unit_test(test_status_codes),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_clears),
+		cmocka_unit_test(test_control_ops),
 		cmocka_unit_test(test_empty_view),
 		cmocka_unit_test(test_no_key_in_output),
 		cmocka_unit_test(test_plaintext_mtu),
 		cmocka_unit_test(test_xform_words),
 		cmocka_unit_test(test_time_texts),
+		cmocka_unit_test(test_elapsed_text),
 		cmocka_unit_test(test_typed_args),
 		cmocka_unit_test(test_lex),
 		cmocka_unit_test(test_out_cap),

@@ -14,6 +14,10 @@
  * Each file starts from a fresh fake view; commands in a file share it, so
  * a "clear" shows in what follows. DPSEC_GOLDEN_UPDATE=1 rewrites the files
  * from the current output, for review with git diff.
+ *
+ * Whatever a transcript runs, its output must not hold the fake's key bytes
+ * (the manual SAs' keys, in hex of either case or raw): checked on every
+ * run, updates included.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -128,6 +132,38 @@ report(const char *path, const char *want, const char *got)
 		path, line, want + i, got + i);
 }
 
+/* The first bytes of a key (all of a short one) in lower and upper hex, and raw. */
+static bool
+leaks(const char *out, size_t n, const struct secret *k)
+{
+	char lo[2 * 8 + 1], up[2 * 8 + 1];
+	size_t len = k->len < 8 ? k->len : 8;
+
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		snprintf(lo + 2 * i, 3, "%02x", k->b[i]);
+		snprintf(up + 2 * i, 3, "%02X", k->b[i]);
+	}
+	return memmem(out, n, lo, 2 * len) != NULL || memmem(out, n, up, 2 * len) != NULL ||
+	       memmem(out, n, k->b, len) != NULL;
+}
+
+static void
+check_no_key(const char *path, const struct cli_out *actual)
+{
+	struct fake *f = fake_new(0);
+
+	for (uint32_t i = 0; i < f->cfg.n_manual_sas; i++) {
+		const struct cfg_manual_sa *sa = &f->cfg.manual_sas[i];
+
+		if (leaks(actual->buf, actual->len, &sa->cipher_key) ||
+		    leaks(actual->buf, actual->len, &sa->auth_key))
+			fail_msg("%s: an output shows key bytes of manual SA %u", path, i);
+	}
+	fake_free(f);
+}
+
 static void
 test_golden(void **state)
 {
@@ -140,6 +176,7 @@ test_golden(void **state)
 	cli_out_init(&actual);
 	replay(want, len, &actual);
 	assert_false(actual.truncated);
+	check_no_key(path, &actual);
 	if (getenv("DPSEC_GOLDEN_UPDATE") != NULL) {
 		FILE *f = fopen(path, "wb");
 

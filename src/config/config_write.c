@@ -1,0 +1,527 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * config_write: struct dpsec_config back to YAML, for "show running-config".
+ *
+ * What comes out is what config_parse reads: the same keys, every value
+ * written (defaults included, so the text says what the daemon runs with),
+ * sections in the parser's dependency order. Keys are "(hidden)" unless a
+ * test asks for them (wireguard-tools prints keys the same way). Strings are
+ * written plain when YAML reads them back as the same string, else in double
+ * quotes; nothing here passes user text through a printf format.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dpsec/config.h"
+
+struct w {
+	void (*put)(void *ctx, const char *s, size_t n);
+	void *ctx;
+	const struct dpsec_config *cfg;
+	bool hide_keys;
+};
+
+static void
+w_puts(struct w *w, const char *s)
+{
+	w->put(w->ctx, s, strlen(s));
+}
+
+/* Numbers and fixed words only: user text goes through w_scalar. */
+__attribute__((format(printf, 2, 3))) static void
+w_printf(struct w *w, const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		w->put(w->ctx, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+/* The rest of "1e5" after the 'e': an optional sign and at least one digit. */
+static bool
+exponent(const char *p)
+{
+	p += *p == '+' || *p == '-';
+	return *p != '\0' && strspn(p, "0123456789") == strlen(p);
+}
+
+/* YAML 1.1 and 1.2 would read these as a number: 512, -3, 1.5, 1_000, 0x1f, 1e3, .inf. */
+static bool
+looks_number(const char *s)
+{
+	static const char *const special[] = {".inf", ".nan"};
+	bool digit = false, dot = false;
+	const char *p = s + (s[0] == '+' || s[0] == '-');
+
+	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		if (strcasecmp(p, special[i]) == 0)
+			return true;
+	if (p[0] == '0' && p[1] != '\0' && strchr("xXoObB", p[1]) != NULL)
+		return true;
+	for (; *p != '\0'; p++) {
+		if (*p >= '0' && *p <= '9')
+			digit = true;
+		else if (*p == '.' && !dot)
+			dot = true;
+		else if ((*p == 'e' || *p == 'E') && digit)
+			return exponent(p + 1);
+		else if (*p != '_')
+			return false;
+	}
+	return digit;
+}
+
+/*
+ * Safe as a plain scalar in block and flow context, read back as this very
+ * string: no indicator first, no flow or comment characters, no null or
+ * boolean word, nothing that looks like a number.
+ */
+static bool
+plain_ok(const char *s)
+{
+	static const char *const words[] = {"null", "~",  "true", "false", "yes",
+					    "no",   "on", "off",  "y",	   "n"};
+	size_t n = strlen(s);
+
+	if (n == 0 || s[0] == ' ' || s[n - 1] == ' ')
+		return false;
+	if (strchr("?:,[]{}#&*!|>'\"%@`", s[0]) != NULL)
+		return false;
+	if (s[0] == '-' && (s[1] == '\0' || s[1] == ' '))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7f || strchr(",[]{}#:\"'\\", c) != NULL)
+			return false;
+	}
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasecmp(s, words[i]) == 0)
+			return false;
+	return !looks_number(s);
+}
+
+/* A YAML double-quoted scalar: '"' and '\' escaped, control bytes as \xNN. */
+static void
+w_quoted(struct w *w, const char *s)
+{
+	w_puts(w, "\"");
+	for (const char *p = s; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '"' || c == '\\') {
+			char esc[2] = {'\\', (char)c};
+
+			w->put(w->ctx, esc, 2);
+		} else if (c < 0x20 || c == 0x7f) {
+			w_printf(w, "\\x%02x", c);
+		} else {
+			w->put(w->ctx, p, 1);
+		}
+	}
+	w_puts(w, "\"");
+}
+
+static void
+w_scalar(struct w *w, const char *s)
+{
+	if (plain_ok(s))
+		w_puts(w, s);
+	else
+		w_quoted(w, s);
+}
+
+static void
+w_key(struct w *w, int indent, const char *key)
+{
+	w_printf(w, "%*s", indent, "");
+	w_puts(w, key);
+	w_puts(w, ": ");
+}
+
+static void
+w_str_line(struct w *w, int indent, const char *key, const char *v)
+{
+	w_key(w, indent, key);
+	w_scalar(w, v);
+	w_puts(w, "\n");
+}
+
+static void
+w_u64_line(struct w *w, int indent, const char *key, uint64_t v)
+{
+	w_key(w, indent, key);
+	w_printf(w, "%" PRIu64 "\n", v);
+}
+
+static void
+w_bool_line(struct w *w, int indent, const char *key, bool v)
+{
+	w_key(w, indent, key);
+	w_puts(w, v ? "true\n" : "false\n");
+}
+
+static void
+w_ip(struct w *w, uint32_t addr_be)
+{
+	char a[IP4_STRLEN];
+
+	w_puts(w, ip4_str(addr_be, a));
+}
+
+static void
+w_prefix(struct w *w, uint32_t addr_be, uint8_t len)
+{
+	w_ip(w, addr_be);
+	w_printf(w, "/%u", len);
+}
+
+static void
+w_mac(struct w *w, const uint8_t mac[6])
+{
+	char m[MAC_STRLEN];
+
+	w_quoted(w, mac_str(mac, m));
+}
+
+/* ---- global sections ---- */
+
+static void
+dataplane(struct w *w)
+{
+	const struct cfg_dataplane *dp = &w->cfg->dp;
+
+	w_puts(w, "dataplane:\n");
+	w_key(w, 2, "eal");
+	w_puts(w, "[");
+	for (uint32_t i = 0; i < dp->n_eal; i++) {
+		w_puts(w, i > 0 ? ", " : "");
+		w_scalar(w, dp->eal[i] != NULL ? dp->eal[i] : "");
+	}
+	w_puts(w, "]\n");
+	w_u64_line(w, 2, "burst", dp->burst);
+	w_u64_line(w, 2, "mbufs", dp->mbufs);
+	w_u64_line(w, 2, "rx_desc", dp->rx_desc);
+	w_u64_line(w, 2, "tx_desc", dp->tx_desc);
+	w_u64_line(w, 2, "replay_window", dp->replay_window);
+	w_u64_line(w, 2, "sa_max", dp->sa_max);
+}
+
+static void
+cli(struct w *w)
+{
+	w_puts(w, "cli:\n");
+	w_str_line(w, 2, "socket", w->cfg->cli.socket);
+	w_str_line(w, 2, "group", w->cfg->cli.group);
+}
+
+static void
+isakmp(struct w *w, const struct cfg_write_opts *opts)
+{
+	bool on = opts->set_recovery ? opts->invalid_spi_recovery
+				     : w->cfg->isakmp.invalid_spi_recovery;
+
+	w_puts(w, "isakmp:\n");
+	w_bool_line(w, 2, "invalid_spi_recovery", on);
+}
+
+/* A zero buffer size is out of range: the configuration was loaded without this section. */
+static void
+logging(struct w *w)
+{
+	const struct cfg_logging *l = &w->cfg->logging;
+
+	if (l->buffer == 0)
+		return;
+	w_puts(w, "logging:\n");
+	w_u64_line(w, 2, "buffer", l->buffer);
+	w_bool_line(w, 2, "syslog", l->syslog);
+	w_u64_line(w, 2, "invalid_spi_interval", l->invalid_spi_interval);
+	w_u64_line(w, 2, "replay_interval", l->replay_interval);
+	w_u64_line(w, 2, "mac_interval", l->mac_interval);
+	w_u64_line(w, 2, "rate", l->rate);
+}
+
+/* ---- transform sets, crypto maps ---- */
+
+static void
+transform_sets(struct w *w)
+{
+	const struct dpsec_config *cfg = w->cfg;
+
+	if (cfg->n_transform_sets == 0)
+		return;
+	w_puts(w, "transform_sets:\n");
+	for (uint32_t i = 0; i < cfg->n_transform_sets; i++) {
+		const struct cfg_transform_set *ts = &cfg->transform_sets[i];
+
+		w_printf(w, "  ");
+		w_scalar(w, ts->name);
+		w_puts(w, ":\n");
+		w_key(w, 4, "transforms");
+		w_puts(w, "[");
+		w_scalar(w, dp_cipher_info[ts->cipher].ios);
+		if (ts->auth != DP_AUTH_NONE) {
+			w_puts(w, ", ");
+			w_scalar(w, dp_auth_info[ts->auth].ios);
+		}
+		w_puts(w, "]\n");
+		w_str_line(w, 4, "mode", "tunnel");
+		w_bool_line(w, 4, "esn", ts->esn);
+	}
+}
+
+static const char *
+proto_word(uint8_t proto)
+{
+	switch (proto) {
+	case 1:
+		return "icmp";
+	case 6:
+		return "tcp";
+	case 17:
+		return "udp";
+	default:
+		return NULL;
+	}
+}
+
+/* "53" or "1000-2000" (the parser reads both as text); nothing for any port. */
+static void
+ports(struct w *w, const char *key, const uint16_t p[2])
+{
+	if (p[0] == 0 && p[1] == 65535)
+		return;
+	if (p[0] == p[1])
+		w_printf(w, ", %s: %u", key, p[0]);
+	else
+		w_printf(w, ", %s: %u-%u", key, p[0], p[1]);
+}
+
+/* One permit line, flow style as in the examples: {src: A/N, dst: B/M, proto: udp, dport: 53}. */
+static void
+acl_line(struct w *w, const struct cfg_acl *a)
+{
+	const char *word = proto_word(a->proto);
+
+	w_puts(w, "        - {src: ");
+	w_prefix(w, a->src.addr, a->src.len);
+	w_puts(w, ", dst: ");
+	w_prefix(w, a->dst.addr, a->dst.len);
+	if (word != NULL)
+		w_printf(w, ", proto: %s", word);
+	else if (a->proto != 0)
+		w_printf(w, ", proto: %u", a->proto);
+	ports(w, "sport", a->sport);
+	ports(w, "dport", a->dport);
+	w_puts(w, "}\n");
+}
+
+static void
+map_entry(struct w *w, const struct cfg_map_entry *e)
+{
+	const struct dpsec_config *cfg = w->cfg;
+
+	w_printf(w, "    - seq: %u\n", e->seq);
+	w_key(w, 6, "peer");
+	w_ip(w, e->peer);
+	w_puts(w, "\n");
+	if (e->transform_set < cfg->n_transform_sets)
+		w_str_line(w, 6, "transform_set", cfg->transform_sets[e->transform_set].name);
+	w_puts(w, "      match:\n");
+	for (uint32_t k = 0; k < e->n_match; k++)
+		acl_line(w, &e->match[k]);
+	w_printf(w, "      lifetime: {seconds: %u, kilobytes: %u}\n", e->lifetime_sec,
+		 e->lifetime_kb);
+	w_u64_line(w, 6, "replay_window", e->replay_window);
+}
+
+static void
+crypto_maps(struct w *w)
+{
+	const struct dpsec_config *cfg = w->cfg;
+
+	if (cfg->n_crypto_maps == 0)
+		return;
+	w_puts(w, "crypto_maps:\n");
+	for (uint32_t i = 0; i < cfg->n_crypto_maps; i++) {
+		const struct cfg_crypto_map *m = &cfg->crypto_maps[i];
+
+		w_printf(w, "  ");
+		w_scalar(w, m->name);
+		w_puts(w, ":\n");
+		for (uint32_t j = 0; j < m->n_entries; j++)
+			map_entry(w, &m->entries[j]);
+	}
+}
+
+/* ---- interfaces, routes ---- */
+
+static void
+address6(struct w *w, const struct cfg_interface *ifc)
+{
+	char a[INET6_ADDRSTRLEN], buf[INET6_ADDRSTRLEN + 8];
+
+	if (inet_ntop(AF_INET6, ifc->addr6, a, sizeof(a)) == NULL)
+		return;
+	snprintf(buf, sizeof(buf), "%s/%u", a, ifc->prefix6_len);
+	w_str_line(w, 4, "address6", buf);
+}
+
+static void
+neighbors(struct w *w, const struct cfg_interface *ifc)
+{
+	if (ifc->n_neighbors == 0)
+		return;
+	w_puts(w, "    neighbors:\n");
+	for (uint32_t k = 0; k < ifc->n_neighbors; k++) {
+		w_puts(w, "      - {ip: ");
+		w_ip(w, ifc->neighbors[k].ip);
+		w_puts(w, ", mac: ");
+		w_mac(w, ifc->neighbors[k].mac);
+		w_puts(w, "}\n");
+	}
+}
+
+static void
+interface(struct w *w, const struct cfg_interface *ifc)
+{
+	const struct dpsec_config *cfg = w->cfg;
+
+	w_puts(w, "  - ");
+	w_str_line(w, 0, "name", ifc->name);
+	w_str_line(w, 4, "device", ifc->device);
+	w_key(w, 4, "address");
+	w_prefix(w, ifc->addr, ifc->prefix_len);
+	w_puts(w, "\n");
+	if (ifc->has_addr6)
+		address6(w, ifc);
+	w_str_line(w, 4, "role", ifc->role == CFG_ROLE_OUTSIDE ? "outside" : "inside");
+	if (ifc->crypto_map < cfg->n_crypto_maps)
+		w_str_line(w, 4, "crypto_map", cfg->crypto_maps[ifc->crypto_map].name);
+	if (ifc->has_next_hop_mac) {
+		w_key(w, 4, "next_hop_mac");
+		w_mac(w, ifc->next_hop_mac);
+		w_puts(w, "\n");
+	}
+	neighbors(w, ifc);
+	w_u64_line(w, 4, "mtu", ifc->mtu);
+}
+
+static void
+interfaces(struct w *w)
+{
+	w_puts(w, "interfaces:\n");
+	for (uint32_t i = 0; i < w->cfg->n_interfaces; i++)
+		interface(w, &w->cfg->interfaces[i]);
+}
+
+static void
+routes(struct w *w)
+{
+	const struct dpsec_config *cfg = w->cfg;
+
+	if (cfg->n_routes == 0)
+		return;
+	w_puts(w, "routes:\n");
+	for (uint32_t i = 0; i < cfg->n_routes; i++) {
+		const struct cfg_route *r = &cfg->routes[i];
+
+		w_puts(w, "  - {prefix: ");
+		w_prefix(w, r->dst.addr, r->dst.len);
+		if (r->iface < cfg->n_interfaces) {
+			w_puts(w, ", interface: ");
+			w_scalar(w, cfg->interfaces[r->iface].name);
+		}
+		if (r->via != 0) {
+			w_puts(w, ", via: ");
+			w_ip(w, r->via);
+		}
+		w_puts(w, "}\n");
+	}
+}
+
+/* ---- manual SAs ---- */
+
+static void
+key_line(struct w *w, const char *key, const struct secret *s)
+{
+	if (s->len == 0)
+		return;
+	w_key(w, 4, key);
+	if (w->hide_keys) {
+		w_puts(w, "(hidden)\n");
+		return;
+	}
+	w_puts(w, "\"");
+	for (size_t i = 0; i < s->len && i < sizeof(s->b); i++)
+		w_printf(w, "%02x", s->b[i]);
+	w_puts(w, "\"\n");
+}
+
+static void
+manual_sa(struct w *w, const struct cfg_manual_sa *sa)
+{
+	const struct dpsec_config *cfg = w->cfg;
+	const struct cfg_crypto_map *m;
+
+	if (sa->map >= cfg->n_crypto_maps || sa->entry >= cfg->crypto_maps[sa->map].n_entries)
+		return;
+	m = &cfg->crypto_maps[sa->map];
+	w_puts(w, "  - ");
+	w_str_line(w, 0, "crypto_map", m->name);
+	w_u64_line(w, 4, "seq", m->entries[sa->entry].seq);
+	w_str_line(w, 4, "direction", sa->dir == CFG_DIR_IN ? "inbound" : "outbound");
+	w_key(w, 4, "spi");
+	w_printf(w, "0x%08" PRIx32 "\n", sa->spi);
+	key_line(w, "cipher_key", &sa->cipher_key);
+	key_line(w, "auth_key", &sa->auth_key);
+	if (sa->udp_encap)
+		w_printf(w, "    udp_encap: {local_port: %u, peer_port: %u}\n", sa->local_port,
+			 sa->peer_port);
+	if (sa->dir == CFG_DIR_OUT && sa->initial_sequence != 0)
+		w_u64_line(w, 4, "initial_sequence", sa->initial_sequence);
+}
+
+static void
+manual_sas(struct w *w)
+{
+	if (w->cfg->n_manual_sas == 0)
+		return;
+	w_puts(w, "manual_sas:\n");
+	for (uint32_t i = 0; i < w->cfg->n_manual_sas; i++)
+		manual_sa(w, &w->cfg->manual_sas[i]);
+}
+
+void
+config_write(const struct dpsec_config *cfg, const struct cfg_write_opts *opts,
+	     void (*put)(void *ctx, const char *s, size_t n), void *ctx)
+{
+	static const struct cfg_write_opts hidden = {.hide_keys = true};
+	struct w w = {put, ctx, cfg, true};
+
+	if (cfg == NULL || put == NULL)
+		return;
+	if (opts == NULL)
+		opts = &hidden;
+	w.hide_keys = opts->hide_keys;
+	w_str_line(&w, 0, "hostname", cfg->hostname);
+	dataplane(&w);
+	cli(&w);
+	isakmp(&w, opts);
+	logging(&w);
+	transform_sets(&w);
+	crypto_maps(&w);
+	interfaces(&w);
+	routes(&w);
+	manual_sas(&w);
+}
