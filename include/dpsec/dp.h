@@ -16,11 +16,14 @@
 
 #include "config.h"
 #include "counters.h"
+#include "events.h"
 #include "secret.h"
 #include "view.h"
 #include "xform.h"
 
 struct dp;
+struct rte_mbuf;
+struct rte_mempool;
 
 struct dp_sa_params {
 	enum cfg_dir dir;
@@ -64,6 +67,30 @@ unsigned int dp_sa_del_all(struct dp *dp);
 /* SAs in install order (view.h); at most max. Counters are raw (no baseline). */
 size_t dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max);
 size_t dp_sa_count(const struct dp *dp);
+
+/*
+ * The control thread's side of the workers' links (events, punted packets,
+ * packets to send) and of the doorbell that lets it sleep.
+ */
+int dp_doorbell_fd(const struct dp *dp);
+/* About to sleep in poll(): returns false if something is already queued (don't sleep). */
+bool dp_ctrl_sleep(struct dp *dp);
+/* Back from poll(): lower the flag and drain the doorbell. */
+void dp_ctrl_wake(struct dp *dp);
+/* Up to max queued events / punted packets, from all workers. m->port is the input port. */
+unsigned int dp_events_poll(struct dp *dp, struct dp_event *ev, unsigned int max);
+unsigned int dp_punt_poll(struct dp *dp, struct rte_mbuf **m, unsigned int max);
+/* Send m out of the interface with this config index; on failure the caller still owns m. */
+int dp_inject(struct dp *dp, uint32_t iface, struct rte_mbuf *m);
+/* A packet the control thread gives up on, counted like a worker's drop. Frees m. */
+void dp_ctrl_drop(struct dp *dp, struct rte_mbuf *m, enum dp_drop code);
+/* The config index of the interface a DPDK port belongs to, or CFG_NONE. */
+uint32_t dp_iface_of_port(const struct dp *dp, uint16_t port_id);
+/* An interface's MAC address (for replies the control thread builds). */
+void dp_iface_mac(const struct dp *dp, uint32_t iface, uint8_t mac[6]);
+struct rte_mempool *dp_mempool(struct dp *dp);
+/* What workers held back or lost on the way to the control thread, summed. */
+void dp_event_stats(const struct dp *dp, struct dp_event_stats *out);
 
 /* Drop counters summed over workers (raw; the caller keeps any baseline). */
 void dp_drop_stats(const struct dp *dp, struct dp_drop_stats *out);

@@ -56,12 +56,16 @@
 	X(12, IN_US_V6_PKT_SA_NOT_FOUND_SPI, IpsecInput, none, "no inbound SA for the SPI (IPv6)") \
 	X(19, IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL, IpsecInput, replay_failed,                          \
 	  "sequence number already received")                                                      \
+	X(20, IN_UNEXP_CD_SW_IPSEC_EXCEPTION, IpsecInput, decaps_failed,                           \
+	  "the crypto library failed a decryption job")                                            \
 	X(23, IN_PKT_HEADPAD_LEN_ERR, IpsecInput, invalid_len,                                     \
 	  "ESP pad length larger than the payload")                                                \
 	X(30, IN_V4_POST_INPUT_POLICY_FAIL, IpsecInput, decaps_failed,                             \
 	  "inner packet outside the SA's selectors")                                               \
 	X(32, OUT_V4_PKT_HIT_INVALID_SA, IpsecInvalidSa, invalid_sa, "outbound SA being deleted")  \
 	X(33, OUT_V4_PKT_HIT_IKE_START_SP, IpsecIkeIndicate, none, "crypto map entry has no SA")   \
+	X(45, OUT_UNEXP_CD_SW_IPSEC_EXCEPTION, IpsecOutput, encaps_failed,                         \
+	  "the crypto library failed an encryption job")                                           \
 	X(46, OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW, IpsecOutput, seq_rollover,                       \
 	  "outbound sequence number exhausted")                                                    \
 	X(48, OUT_CANNOT_FRAG_DF_SET_PKT, IpsecOutput, encaps_failed,                              \

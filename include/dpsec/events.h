@@ -23,7 +23,7 @@ struct dp_event {
 	uint8_t ipv6;		/* addresses are IPv6 (else IPv4 in the first 4 bytes) */
 	uint8_t proto;		/* 50 ESP, 51 AH */
 	uint8_t udp;		/* arrived in UDP 4500 (RFC 3948) */
-	uint16_t iface;		/* index into cfg->interfaces */
+	uint16_t iface;		/* index into cfg->interfaces; 0xffff if unknown */
 	uint16_t sport;		/* UDP source port when udp (the peer's NAT-T port) */
 	uint32_t spi;		/* host order */
 	uint32_t pkts;		/* packets this event stands for (the flow's since its last event) */
@@ -36,7 +36,7 @@ struct dp_event {
 	uint8_t head[DP_EVENT_HEAD];	/* the packet from its outer IP header on */
 };
 
-_Static_assert(sizeof(struct dp_event) == 160, "events are a fixed 160 bytes");
+_Static_assert(sizeof(struct dp_event) == 136, "events are a fixed 136 bytes");
 _Static_assert(sizeof(struct dp_event) % 4 == 0, "rte_ring element size is a multiple of 4");
 
 /* What the workers held back or lost, summed over workers. */

@@ -177,8 +177,25 @@ h_auth_key(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, vo
 	return parse_key(c, v, k->name, ai->key_len, what_len, &sa->auth_key);
 }
 
+/*
+ * The dataplane recognises ESP-in-UDP by destination port 4500 (RFC 3948),
+ * so an SA expecting another local port would never see a packet.
+ */
+static int
+h_local_port(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_manual_sa *sa = obj;
+	int rc = cfg_h_u16(c, k, v, obj);
+
+	if (rc == 0 && sa->local_port != 4500)
+		rc = cfg_err(c, v, "'local_port' must be 4500: the gateway receives ESP-in-UDP on "
+				   "UDP port 4500 only (RFC 3948; got %u)", sa->local_port);
+	return rc;
+}
+
 static const struct cfg_key udp_keys[] = {
-	CFG_U16("local_port", false, struct cfg_manual_sa, local_port, 1, 65535),
+	{"local_port", false, h_local_port, offsetof(struct cfg_manual_sa, local_port), 1, 65535,
+	 NULL},
 	CFG_U16("peer_port", false, struct cfg_manual_sa, peer_port, 1, 65535),
 };
 

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,12 +20,12 @@
 #include "dpsec/config.h"
 #include "dpsec/dp.h"
 
+#include "ctrl.h"
 #include "eal_args.h"
 #include "manual_sa.h"
 #include "view_dp.h"
 
 #define ERR_MAX 512
-#define CONTROL_TICK_MS 50	/* the control thread sleeps in poll(); no busy loop */
 
 static volatile sig_atomic_t quit;
 
@@ -95,44 +94,39 @@ install_signals(void)
 	signal(SIGPIPE, SIG_IGN);	/* a CLI client that went away must not kill us */
 }
 
-static void
-control_loop(struct dp *dp, struct cli_server *srv)
-{
-	struct pollfd fds[CLI_SERVER_FDS_MAX];
-
-	while (!quit) {
-		size_t n = cli_server_pollfds(srv, fds, CLI_SERVER_FDS_MAX);
-
-		if (poll(fds, n, CONTROL_TICK_MS) < 0 && errno != EINTR)
-			break;
-		cli_server_dispatch(srv, fds, n);
-		dp_housekeeping(dp);
-	}
-}
-
 /* Everything after EAL is up; returns the exit status. */
 static int
-run(const struct dpsec_config *cfg)
+run(struct dpsec_config *cfg)
 {
 	char err[ERR_MAX] = "";
 	struct view_dp vd;
 	struct view v = {.ops = &view_dp_ops, .ctx = &vd, .cfg = cfg, .version = DPSEC_VERSION};
 	struct cli_server *srv = NULL;
+	struct ctrl *ctrl = NULL;
 	struct dp *dp = dp_create(cfg, err, sizeof(err));
 	int status = 1;
 
 	if (dp == NULL)
 		goto out;
-	view_dp_init(&vd, dp);
+	ctrl = ctrl_create(dp, cfg, NULL, err, sizeof(err));
+	if (ctrl == NULL)
+		goto out;
+	view_dp_init(&vd, dp, ctrl);
 	if (manual_sa_install(dp, cfg, err, sizeof(err)) != 0)
 		goto out;
+	if (ctrl_telemetry_register(ctrl) != 0)
+		fprintf(stderr, "dpsecd: telemetry commands not registered (continuing)\n");
 	srv = cli_server_create(&v, err, sizeof(err));
 	if (srv == NULL || dp_start(dp, err, sizeof(err)) != 0)
 		goto out;
+	dlog_msg(ctrl_log(ctrl), 5, "DPSEC-5-STARTED",
+		 "dpsecd %s started: %u worker(s), %zu SA(s), invalid-spi-recovery %s",
+		 DPSEC_VERSION, dp_worker_count(dp), dp_sa_count(dp),
+		 cfg->isakmp.invalid_spi_recovery ? "on" : "off");
 	printf("dpsecd: %s ready: %u worker(s), %zu SA(s), CLI on %s\n", cfg->hostname,
 	       dp_worker_count(dp), dp_sa_count(dp), cfg->cli.socket);
 	fflush(stdout);
-	control_loop(dp, srv);
+	ctrl_run(ctrl, srv, &quit);
 	printf("dpsecd: shutting down\n");
 	status = 0;
 out:
@@ -141,8 +135,9 @@ out:
 	if (dp != NULL)
 		dp_stop(dp);
 	cli_server_destroy(srv);
-	if (dp != NULL)
+	if (ctrl != NULL)
 		view_dp_fini(&vd);
+	ctrl_destroy(ctrl);
 	dp_destroy(dp);
 	return status;
 }

@@ -2,13 +2,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctrl.h"
 #include "view_dp.h"
 
 void
-view_dp_init(struct view_dp *v, struct dp *dp)
+view_dp_init(struct view_dp *v, struct dp *dp, struct ctrl *ctrl)
 {
 	memset(v, 0, sizeof(*v));
 	v->dp = dp;
+	v->ctrl = ctrl;
 }
 
 void
@@ -109,6 +111,121 @@ port_list(void *ctx, struct view_port *out, size_t max)
 	return dp_port_list(v->dp, out, max);
 }
 
+static size_t
+inv_spi_list_op(void *ctx, struct view_inv_spi *out, size_t max)
+{
+	struct view_dp *v = ctx;
+
+	return inv_spi_list(ctrl_inv_spi(v->ctrl), out, max);
+}
+
+static void
+inv_spi_stats_op(void *ctx, struct view_inv_spi_stats *out)
+{
+	struct view_dp *v = ctx;
+	struct dp_event_stats es;
+
+	dp_event_stats(v->dp, &es);
+	*out = (struct view_inv_spi_stats){
+		.events = ctrl_stats(v->ctrl)->events[DP_EV_INVALID_SPI],
+		.deduped = es.deduped, .rate_limited = es.rate_limited, .ring_full = es.ring_full,
+		.flows = inv_spi_count(ctrl_inv_spi(v->ctrl)),
+		.flows_evicted = inv_spi_evicted(ctrl_inv_spi(v->ctrl))};
+	dlog_inv_spi_counts(ctrl_log(v->ctrl), &out->logged, &out->log_suppressed);
+}
+
+static void
+inv_spi_clear_op(void *ctx)
+{
+	struct view_dp *v = ctx;
+
+	inv_spi_clear(ctrl_inv_spi(v->ctrl));
+}
+
+static size_t
+log_read_op(void *ctx, char *buf, size_t cap, struct view_log_stats *st)
+{
+	struct view_dp *v = ctx;
+
+	return dlog_read(ctrl_log(v->ctrl), buf, cap, st);
+}
+
+static void
+log_clear_op(void *ctx)
+{
+	struct view_dp *v = ctx;
+
+	dlog_clear(ctrl_log(v->ctrl));
+}
+
+static bool
+sa_matches(const struct dpsec_config *cfg, const struct view_sa *sa,
+	   const struct view_sa_filter *f)
+{
+	switch (f->kind) {
+	case VIEW_SA_PEER:
+		return cfg->crypto_maps[sa->map].entries[sa->entry].peer == f->peer;
+	case VIEW_SA_SPI:
+		return sa->spi == f->spi;
+	default:
+		return true;
+	}
+}
+
+/*
+ * "clear crypto sa [peer | spi]": delete the matching SAs. Manual SAs are not
+ * put back (there is no IKE to renegotiate them yet): traffic for them then
+ * counts as unknown SPI until the daemon restarts.
+ */
+static size_t
+sa_clear_op(void *ctx, const struct view_sa_filter *f)
+{
+	struct view_dp *v = ctx;
+	size_t cap = dp_sa_count(v->dp), n, done = 0;
+	struct view_sa *sa = calloc(cap ? cap : 1, sizeof(*sa));
+
+	if (sa == NULL)
+		return 0;
+	n = dp_sa_list(v->dp, sa, cap);
+	for (size_t i = 0; i < n; i++)
+		if (sa_matches(ctrl_cfg(v->ctrl), &sa[i], f) && dp_sa_del(v->dp, sa[i].conn_id) == 0)
+			done++;
+	free(sa);
+	return done;
+}
+
+static bool
+recovery_get_op(void *ctx)
+{
+	struct view_dp *v = ctx;
+
+	return ctrl_cfg(v->ctrl)->isakmp.invalid_spi_recovery;
+}
+
+static void
+recovery_set_op(void *ctx, bool on)
+{
+	struct view_dp *v = ctx;
+
+	ctrl_set_recovery(v->ctrl, on);
+}
+
+static bool
+debug_get_op(void *ctx)
+{
+	struct view_dp *v = ctx;
+
+	return ctrl_debug(v->ctrl);
+}
+
+static void
+debug_set_op(void *ctx, bool on)
+{
+	struct view_dp *v = ctx;
+
+	ctrl_set_debug(v->ctrl, on);
+}
+
 const struct view_ops view_dp_ops = {
 	.drop_stats = drop_stats,
 	.drop_stats_clear = drop_stats_clear,
@@ -116,4 +233,14 @@ const struct view_ops view_dp_ops = {
 	.sa_counters_clear = sa_counters_clear,
 	.port_list = port_list,
 	.drop_stats_cleared_at = drop_stats_cleared_at,
+	.inv_spi_list = inv_spi_list_op,
+	.inv_spi_stats = inv_spi_stats_op,
+	.inv_spi_clear = inv_spi_clear_op,
+	.log_read = log_read_op,
+	.log_clear = log_clear_op,
+	.sa_clear = sa_clear_op,
+	.recovery_get = recovery_get_op,
+	.recovery_set = recovery_set_op,
+	.debug_get = debug_get_op,
+	.debug_set = debug_set_op,
 };

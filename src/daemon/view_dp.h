@@ -13,8 +13,11 @@
 #include "dpsec/dp.h"
 #include "dpsec/view.h"
 
+struct ctrl;
+
 struct view_dp {
 	struct dp *dp;
+	struct ctrl *ctrl;		/* NULL: no control-plane views (tests) */
 	struct dp_drop_stats drop_base;
 	bool drop_cleared;
 	struct timespec drop_cleared_at;
@@ -24,7 +27,7 @@ struct view_dp {
 
 extern const struct view_ops view_dp_ops;
 
-void view_dp_init(struct view_dp *v, struct dp *dp);
+void view_dp_init(struct view_dp *v, struct dp *dp, struct ctrl *ctrl);
 void view_dp_fini(struct view_dp *v);
 
 #endif

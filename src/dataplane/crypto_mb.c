@@ -149,10 +149,24 @@ cmb_keys_free(struct cmb_keys *k)
  * The burst APIs take one algorithm (and key size) per call, so ops are
  * handed over in groups; a burst holds at most a few different algorithms.
  */
+/* Mark the ops whose job did not come back with its part (cipher or hash) done. */
+static void
+mark_failed(struct cmb_op *ops, const IMB_JOB *jobs, const unsigned int *which, unsigned int nj,
+	    IMB_STATUS part)
+{
+	for (unsigned int k = 0; k < nj; k++) {
+		IMB_STATUS st = jobs[k].status;
+
+		if (st >= IMB_STATUS_INVALID_ARGS || !(st & part))
+			ops[which[k]].failed = true;
+	}
+}
+
 void
 cmb_hmac_burst(IMB_MGR *mb, struct cmb_op *ops, unsigned int n)
 {
 	IMB_JOB jobs[CMB_BURST_MAX];
+	unsigned int which[CMB_BURST_MAX];
 	bool done[CMB_BURST_MAX] = {false};
 
 	for (unsigned int first = 0; first < n; first++) {
@@ -180,9 +194,10 @@ cmb_hmac_burst(IMB_MGR *mb, struct cmb_op *ops, unsigned int n)
 			j->hash_alg = alg;
 			j->cipher_mode = IMB_CIPHER_NULL;
 			j->chain_order = IMB_ORDER_HASH_CIPHER;
-			nj++;
+			which[nj++] = i;
 		}
 		IMB_SUBMIT_HASH_BURST(mb, jobs, nj, alg);
+		mark_failed(ops, jobs, which, nj, IMB_STATUS_COMPLETED_AUTH);
 	}
 }
 
@@ -190,6 +205,7 @@ void
 cmb_cbc_burst(IMB_MGR *mb, struct cmb_op *ops, unsigned int n, bool encrypt)
 {
 	IMB_JOB jobs[CMB_BURST_MAX];
+	unsigned int which[CMB_BURST_MAX];
 	bool done[CMB_BURST_MAX] = {false};
 	IMB_CIPHER_DIRECTION dir = encrypt ? IMB_DIR_ENCRYPT : IMB_DIR_DECRYPT;
 
@@ -223,11 +239,19 @@ cmb_cbc_burst(IMB_MGR *mb, struct cmb_op *ops, unsigned int n, bool encrypt)
 			j->cipher_direction = dir;
 			j->hash_alg = IMB_AUTH_NULL;
 			j->chain_order = encrypt ? IMB_ORDER_CIPHER_HASH : IMB_ORDER_HASH_CIPHER;
-			nj++;
+			which[nj++] = i;
 		}
-		if (nj > 0)
-			IMB_SUBMIT_CIPHER_BURST(mb, jobs, nj, IMB_CIPHER_CBC, dir,
-						klen == 16 ? IMB_KEY_128_BYTES : IMB_KEY_256_BYTES);
+		if (nj == 0)
+			continue;
+		if (klen != 16 && klen != 32) {
+			/* no such AES key: never pass it on as another size */
+			for (unsigned int k = 0; k < nj; k++)
+				ops[which[k]].failed = true;
+			continue;
+		}
+		IMB_SUBMIT_CIPHER_BURST(mb, jobs, nj, IMB_CIPHER_CBC, dir,
+					klen == 16 ? IMB_KEY_128_BYTES : IMB_KEY_256_BYTES);
+		mark_failed(ops, jobs, which, nj, IMB_STATUS_COMPLETED_CIPHER);
 	}
 }
 

@@ -45,6 +45,7 @@ struct cmb_op {
 	uint32_t cipher_len;
 	uint32_t hash_len;		/* bytes hashed from buf (incl. ESN high bits) */
 	uint8_t *tag;			/* where the computed ICV goes */
+	bool failed;			/* set by the bursts if libipsec-mb refused or failed the job */
 };
 
 /* Per-worker CBC IV source: AES-CTR keystream under a random key (RFC 3602 section 2). */
@@ -91,9 +92,13 @@ cmb_gcm_dec(IMB_MGR *mb, const struct cmb_keys *k, uint8_t *buf, uint64_t len,
 		IMB_AES256_GCM_DEC(mb, &k->gcm, &ctx, buf, buf, len, iv, aad, aad_len, tag, 16);
 }
 
-/* HMAC over ops[i].buf[0 .. hash_len) into ops[i].tag (full digest truncated to the ICV). */
+/*
+ * HMAC over ops[i].buf[0 .. hash_len) into ops[i].tag (full digest truncated
+ * to the ICV). A job libipsec-mb does not complete sets ops[i].failed (its
+ * tag is then not written: never compare it).
+ */
 void cmb_hmac_burst(IMB_MGR *mb, struct cmb_op *ops, unsigned int n);
-/* AES-CBC in place over ops[i].buf[cipher_off .. +cipher_len); esp-null ops are skipped. */
+/* AES-CBC in place over ops[i].buf[cipher_off .. +cipher_len); esp-null ops are skipped. Sets failed likewise. */
 void cmb_cbc_burst(IMB_MGR *mb, struct cmb_op *ops, unsigned int n, bool encrypt);
 
 int cmb_ivgen_init(IMB_MGR *mb, struct cmb_ivgen *g);

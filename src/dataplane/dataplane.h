@@ -19,6 +19,7 @@
 #include "dpsec/dp.h"
 
 #include "crypto_mb.h"
+#include "ctrl_link.h"
 #include "sad.h"
 
 #define DP_BURST_MAX 64
@@ -70,6 +71,7 @@ struct dp_worker {
 	uint16_t rx_port[DP_PORTS_MAX];	/* indices into dp->ports; queue 0 of each */
 	struct dp_lcore_stats stats;
 	struct sad_cache sa_cache;
+	struct dp_link link;
 	struct dp_txbuf tx[DP_PORTS_MAX];
 } __rte_cache_aligned;
 
@@ -87,6 +89,9 @@ struct dp {
 	struct dp_worker *workers[DP_WORKERS_MAX];
 	uint16_t n_workers;
 	uint16_t burst;
+	int doorbell;			/* eventfd: workers wake the sleeping control thread */
+	uint32_t ctrl_sleeping;		/* the control thread is (about to be) in poll() */
+	struct dp_lcore_stats ctrl_stats;	/* drops decided by the control thread */
 	bool running;
 	bool stop;		/* read by workers with a relaxed atomic load */
 };

@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -40,7 +43,7 @@ create_workers(struct dp *dp, char *err, size_t errlen)
 		w->id = id;
 		w->lcore = lcore;
 		w->mb = cmb_mgr_create();
-		if (w->mb == NULL || cmb_ivgen_init(w->mb, &w->iv) != 0)
+		if (w->mb == NULL || cmb_ivgen_init(w->mb, &w->iv) != 0 || link_create(dp, w) != 0)
 			goto nomem;
 		id++;
 	}
@@ -109,8 +112,15 @@ dp_create(const struct dpsec_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	dp->doorbell = -1;
 	dp->cfg = cfg;
 	dp->burst = cfg->dp.burst;
+	dp->doorbell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (dp->doorbell < 0) {
+		snprintf(err, errlen, "cannot create the control thread's doorbell: %s",
+			 strerror(errno));
+		goto fail;
+	}
 	dp->mb = cmb_mgr_create();
 	if (dp->mb == NULL) {
 		snprintf(err, errlen, "cannot initialise libipsec-mb");
@@ -177,6 +187,7 @@ dp_destroy(struct dp *dp)
 	for (uint16_t i = 0; i < dp->n_workers; i++) {
 		if (dp->workers[i] == NULL)
 			continue;
+		link_destroy(dp->workers[i]);
 		cmb_mgr_free(dp->workers[i]->mb);
 		mem_wipe(&dp->workers[i]->iv, sizeof(dp->workers[i]->iv));
 		rte_free(dp->workers[i]);
@@ -184,6 +195,8 @@ dp_destroy(struct dp *dp)
 	rte_free(dp->qs);
 	rte_mempool_free(dp->pool);
 	cmb_mgr_free(dp->mb);
+	if (dp->doorbell >= 0)
+		close(dp->doorbell);
 	free(dp);
 }
 

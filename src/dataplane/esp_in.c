@@ -25,6 +25,7 @@
  */
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_udp.h>
 
 #include "dpsec/secret.h"
 
@@ -49,25 +50,55 @@ struct in_pkt {
 	uint8_t tag[DP_ICV_MAX];	/* computed ICV */
 };
 
+/*
+ * ESP bytes in a classified packet: the IP payload, or for ESP-in-UDP the
+ * UDP payload (classify checked the UDP length against the IP length).
+ */
+static inline uint32_t
+esp_length(const struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
+	const struct rte_udp_hdr *udp;
+
+	if (m->l4_len == 0)
+		return rte_be_to_cpu_16(ip->total_length) - m->l3_len;
+	udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, m->l2_len + m->l3_len);
+	return rte_be_to_cpu_16(udp->dgram_len) - m->l4_len;
+}
+
 static inline uint8_t *
 esp_of(struct rte_mbuf *m)
 {
 	return rte_pktmbuf_mtod_offset(m, uint8_t *, m->l2_len + m->l3_len + m->l4_len);
 }
 
-static inline dp_drop_t
-replay_drop(struct sa_rt *sa, enum replay_verdict v)
+/*
+ * Anti-replay and ICV failures are counted against the SA and, rate-limited
+ * per SA, reported to the control thread (%IPSEC-3-REPLAY_ERROR,
+ * %CRYPTO-4-RECVD_PKT_MAC_ERR), side by side.
+ */
+static dp_drop_t
+replay_drop(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m,
+	    enum replay_verdict v, uint64_t seq)
 {
+	link_sa_event(w, sa, m, DP_EV_REPLAY, seq);
 	return sa_drop(sa, v == REPLAY_DUPLICATE ? DP_DROP_IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL
 						 : DP_DROP_CD_IN_PKT_OUT_OF_WINDOW);
 }
 
+static dp_drop_t
+mac_drop(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, uint64_t seq)
+{
+	link_sa_event(w, sa, m, DP_EV_MAC, seq);
+	return sa_drop(sa, DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION);
+}
+
 /* Step 2 before any crypto: is this packet worth decrypting? */
 static dp_drop_t
-in_check(struct sa_rt *sa, struct rte_mbuf *m, struct in_pkt *st)
+in_check(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_pkt *st)
 {
-	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
-	uint32_t esp_len = rte_be_to_cpu_16(ip->total_length) - m->l3_len - m->l4_len;
+	uint32_t esp_len = esp_length(m);
 	uint32_t hdr = ESP_HDR + sa->iv_len;
 	enum replay_verdict v;
 	rte_be32_t seq_be;
@@ -86,24 +117,24 @@ in_check(struct sa_rt *sa, struct rte_mbuf *m, struct in_pkt *st)
 	memcpy(&seq_be, st->esp + 4, sizeof(seq_be));
 	v = replay_check(&sa->replay, sa->replay_bmp, rte_be_to_cpu_32(seq_be),
 			 sa->flags & SA_F_ESN, &st->seq);
-	return v == REPLAY_OK ? DP_KEEP : replay_drop(sa, v);
+	return v == REPLAY_OK ? DP_KEEP : replay_drop(w, sa, m, v, st->seq);
 }
 
 /* Re-check (another packet of the burst may have taken the number) and record it. */
 static dp_drop_t
-in_commit(struct sa_rt *sa, struct in_pkt *st)
+in_commit(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct in_pkt *st)
 {
 	enum replay_verdict v = replay_check_full(&sa->replay, sa->replay_bmp, st->seq);
 
 	if (v != REPLAY_OK)
-		return replay_drop(sa, v);
+		return replay_drop(w, sa, m, v, st->seq);
 	replay_commit(&sa->replay, sa->replay_bmp, st->seq);
 	st->committed = true;
 	return DP_KEEP;
 }
 
 static dp_drop_t
-in_gcm(struct dp_worker *w, struct sa_rt *sa, struct in_pkt *st)
+in_gcm(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct in_pkt *st)
 {
 	uint32_t hdr = ESP_HDR + sa->iv_len;
 	uint8_t nonce[12], aad[12];
@@ -112,8 +143,8 @@ in_gcm(struct dp_worker *w, struct sa_rt *sa, struct in_pkt *st)
 	esp_gcm_nonce(nonce, sa->salt, st->esp + ESP_HDR);
 	cmb_gcm_dec(w->mb, sa->keys, st->esp + hdr, st->ct_len, nonce, aad, aad_len, st->tag);
 	if (!ct_equal(st->tag, st->esp + hdr + st->ct_len, 16))
-		return sa_drop(sa, DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION);
-	return in_commit(sa, st);
+		return mac_drop(w, sa, m, st->seq);
+	return in_commit(w, sa, m, st);
 }
 
 static void
@@ -135,22 +166,29 @@ in_hmac_op(struct sa_rt *sa, struct in_pkt *st, struct cmb_op *op)
 
 /* Step 3: HMAC every queued packet, then decrypt the ones that verified. */
 static void
-in_cbc_bursts(struct dp_worker *w, struct sa_rt **sa, struct in_pkt *st, struct cmb_op *ops,
-	      const uint16_t *idx, unsigned int nops, dp_drop_t *reason)
+in_cbc_bursts(struct dp_worker *w, struct rte_mbuf **pkts, struct sa_rt **sa, struct in_pkt *st,
+	      struct cmb_op *ops, const uint16_t *idx, unsigned int nops, dp_drop_t *reason)
 {
 	struct cmb_op ok[DP_BURST_MAX];
+	uint16_t ok_idx[DP_BURST_MAX];
 	unsigned int nok = 0;
 
 	cmb_hmac_burst(w->mb, ops, nops);
 	for (unsigned int j = 0; j < nops; j++) {
 		uint16_t i = idx[j];
 
-		if (ct_equal(st[i].tag, st[i].icv, sa[i]->icv_len))
-			ok[nok++] = ops[j];
-		else
-			reason[i] = sa_drop(sa[i], DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION);
+		/* an ICV the library could not compute is an ICV that did not verify */
+		if (!ops[j].failed && ct_equal(st[i].tag, st[i].icv, sa[i]->icv_len)) {
+			ok[nok] = ops[j];
+			ok_idx[nok++] = i;
+		} else {
+			reason[i] = mac_drop(w, sa[i], pkts[i], st[i].seq);
+		}
 	}
 	cmb_cbc_burst(w->mb, ok, nok, false);
+	for (unsigned int j = 0; j < nok; j++)
+		if (ok[j].failed)
+			reason[ok_idx[j]] = sa_drop(sa[ok_idx[j]], DP_DROP_IN_UNEXP_CD_SW_IPSEC_EXCEPTION);
 }
 
 /* RFC 4303 section 2.4: padding bytes are 1, 2, 3, ... */
@@ -202,7 +240,7 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	dp_drop_t why;
 
 	if (!st->committed) {
-		why = in_commit(sa, st);
+		why = in_commit(w, sa, m, st);
 		if (why != DP_KEEP)
 			return why;
 	}
@@ -218,6 +256,13 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	why = route_inside(dp->route, ip->dst_addr, &port, &mac);
 	if (why != DP_KEEP)
 		return why;
+	/*
+	 * For the gateway itself through the tunnel (e.g. a ping of its inside
+	 * address from the remote site): the control thread cannot answer back
+	 * through the tunnel yet, so it is counted, not sent out to the LAN.
+	 */
+	if (ip->dst_addr == dp->ports[port].addr)
+		return DP_DROP_G_PuntUnhandled;
 
 	esp_ttl_dec(ip);
 	tot = rte_be_to_cpu_16(ip->total_length);
@@ -266,18 +311,18 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 			continue;
 		}
 		st[i].committed = false;
-		reason[i] = in_check(sa[i], pkts[i], &st[i]);
+		reason[i] = in_check(w, sa[i], pkts[i], &st[i]);
 		if (reason[i] != DP_KEEP)
 			continue;
 		if (sa[i]->flags & SA_F_AEAD) {
-			reason[i] = in_gcm(w, sa[i], &st[i]);
+			reason[i] = in_gcm(w, sa[i], pkts[i], &st[i]);
 		} else {
 			in_hmac_op(sa[i], &st[i], &ops[nops]);
 			idx[nops++] = i;
 		}
 	}
 	if (nops > 0)
-		in_cbc_bursts(w, sa, st, ops, idx, nops, reason);
+		in_cbc_bursts(w, pkts, sa, st, ops, idx, nops, reason);
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (reason[i] == DP_KEEP)

@@ -24,6 +24,7 @@
 struct out_pkt {
 	uint8_t *esp;
 	uint8_t *icv;
+	uint32_t tot;			/* inner bytes, for the SA's counters */
 	uint8_t tag[DP_ICV_MAX];	/* ESN + HMAC: the ICV is computed aside, then copied */
 };
 
@@ -96,7 +97,7 @@ out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot,
  */
 static dp_drop_t
 out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct out_pkt *st,
-	  struct cmb_op *op, bool *queued, struct sa_acc *acc)
+	  struct cmb_op *op, bool *queued)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
 	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad, ct_len, outer_len, grow, hdr;
@@ -160,7 +161,7 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	}
 	m->l2_len = sizeof(struct rte_ether_hdr);
 	pkt_set_egress(m, sa->tx_port);
-	sa_acc_add(acc, sa, tot);
+	st->tot = tot;
 	return DP_KEEP;
 }
 
@@ -187,24 +188,29 @@ esp_out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t
 	for (uint16_t i = 0; i < n; i++) {
 		bool queued;
 
-		reason[i] = out_encap(w, pkts[i], &sa[i], &st[i], &ops[nops], &queued, &acc);
+		reason[i] = out_encap(w, pkts[i], &sa[i], &st[i], &ops[nops], &queued);
 		if (queued)
 			idx[nops++] = i;
 	}
-	sa_acc_flush(&acc);
 	if (nops > 0) {
 		cmb_cbc_burst(w->mb, ops, nops, true);
 		cmb_hmac_burst(w->mb, ops, nops);
 		for (unsigned int j = 0; j < nops; j++) {
 			uint16_t i = idx[j];
 
-			if (ops[j].tag != st[i].icv)
+			if (ops[j].failed)	/* never send what was not encrypted and signed */
+				reason[i] = sa_drop(sa[i], DP_DROP_OUT_UNEXP_CD_SW_IPSEC_EXCEPTION);
+			else if (ops[j].tag != st[i].icv)
 				memcpy(st[i].icv, st[i].tag, sa[i]->icv_len);
 		}
 	}
 	for (uint16_t i = 0; i < n; i++) {
-		if (reason[i] == DP_KEEP && (sa[i]->flags & SA_F_UDP))
+		if (reason[i] != DP_KEEP)
+			continue;
+		if (sa[i]->flags & SA_F_UDP)
 			out_udp_cksum(pkts[i]);
+		sa_acc_add(&acc, sa[i], st[i].tot);
 	}
+	sa_acc_flush(&acc);
 	return dp_burst_compact(pkts, reason, n);
 }

@@ -6,12 +6,19 @@
 
 #include "dataplane.h"
 
+/* The workers' blocks, then the control thread's (index n_workers). */
+static const struct dp_lcore_stats *
+stats_block(const struct dp *dp, uint16_t i)
+{
+	return i < dp->n_workers ? &dp->workers[i]->stats : &dp->ctrl_stats;
+}
+
 void
 dp_drop_stats(const struct dp *dp, struct dp_drop_stats *out)
 {
 	memset(out, 0, sizeof(*out));
-	for (uint16_t w = 0; w < dp->n_workers; w++) {
-		const struct dp_lcore_stats *s = &dp->workers[w]->stats;
+	for (uint16_t w = 0; w <= dp->n_workers; w++) {
+		const struct dp_lcore_stats *s = stats_block(dp, w);
 
 		for (int c = 0; c < DP_DROP__COUNT; c++) {
 			uint64_t v = ctr_read(&s->drop_pkts[c]);

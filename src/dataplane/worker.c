@@ -8,10 +8,18 @@
  */
 #include <rte_ethdev.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
 
 #include "classify.h"
 #include "esp.h"
 #include "worker.h"
+
+void
+dp_stats_drop(struct dp_lcore_stats *st, const struct rte_mbuf *m, dp_drop_t code)
+{
+	ctr_add(&st->drop_pkts[code], 1);
+	ctr_add(&st->cause_octets[dp_drop_cause(code)], m->pkt_len);
+}
 
 void
 worker_drop(struct dp_worker *w, struct rte_mbuf **pkts, const dp_drop_t *reason, uint16_t n)
@@ -19,22 +27,14 @@ worker_drop(struct dp_worker *w, struct rte_mbuf **pkts, const dp_drop_t *reason
 	for (uint16_t i = 0; i < n; i++) {
 		dp_drop_t code = reason[i];
 
-		ctr_add(&w->stats.drop_pkts[code], 1);
-		ctr_add(&w->stats.cause_octets[dp_drop_cause(code)], pkts[i]->pkt_len);
+		dp_stats_drop(&w->stats, pkts[i], code);
+		/* RFC 4301 5.2 / 4303 3.4.2: an auditable event, raised where it is counted */
+		if (code == DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI ||
+		    code == DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI)
+			link_invalid_spi(w, pkts[i]);
 	}
 	if (n > 0)
 		rte_pktmbuf_free_bulk(pkts, n);
-}
-
-/* Packets for the control plane; with none attached yet they are counted as unhandled. */
-static void
-worker_punt(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
-{
-	dp_drop_t reason[DP_BURST_MAX];
-
-	for (uint16_t i = 0; i < n; i++)
-		reason[i] = DP_DROP_G_PuntUnhandled;
-	worker_drop(w, pkts, reason, n);
 }
 
 static void
@@ -83,7 +83,7 @@ worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_
 
 	k = outside ? classify_outside(port, pkts, n, &np, reason)
 		    : classify_inside(port, pkts, n, &np, reason);
-	worker_punt(w, pkts + k, np);
+	link_punt(w, pkts + k, np);
 	worker_drop(w, pkts + k + np, reason + k + np, n - k - np);
 	if (k == 0)
 		return;
@@ -91,6 +91,17 @@ worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_
 	worker_drop(w, pkts + good, reason + good, k - good);
 	for (uint16_t i = 0; i < good; i++)
 		tx_enqueue(w, pkt_egress(pkts[i]), pkts[i]);
+}
+
+/* Packets the control thread wants sent (their egress port is set). */
+void
+worker_inject(struct dp_worker *w)
+{
+	struct rte_mbuf *m[DP_BURST_MAX];
+	unsigned int n = rte_ring_sc_dequeue_burst(w->link.inject, (void **)m, DP_BURST_MAX, NULL);
+
+	for (unsigned int i = 0; i < n; i++)
+		tx_enqueue(w, pkt_egress(m[i]), m[i]);
 }
 
 int
@@ -103,6 +114,7 @@ worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(dp->qs, w->id);
 	rte_rcu_qsbr_thread_online(dp->qs, w->id);
 	while (!__atomic_load_n(&dp->stop, __ATOMIC_RELAXED)) {
+		worker_inject(w);
 		for (uint16_t r = 0; r < w->n_rx; r++) {
 			uint16_t pi = w->rx_port[r];
 			uint16_t n = rte_eth_rx_burst(dp->ports[pi].port_id, 0, pkts, dp->burst);
@@ -111,6 +123,7 @@ worker_main(void *arg)
 				worker_process(w, pi, pkts, n);
 		}
 		worker_flush(w);
+		link_poll(w);
 		rte_rcu_qsbr_quiescent(dp->qs, w->id);
 	}
 	rte_rcu_qsbr_thread_offline(dp->qs, w->id);

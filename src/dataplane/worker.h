@@ -4,6 +4,9 @@
 
 #include "dataplane.h"
 
+/* Count one drop in a per-lcore block (a worker's, or the control thread's). */
+void dp_stats_drop(struct dp_lcore_stats *st, const struct rte_mbuf *m, dp_drop_t code);
+
 /* lcore entry point: poll this worker's ports until dp->stop. */
 int worker_main(void *arg);
 
@@ -14,5 +17,7 @@ void worker_drop(struct dp_worker *w, struct rte_mbuf **pkts, const dp_drop_t *r
 void worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n);
 /* Transmit what is queued; what the queue refuses is dropped as TailDrop. */
 void worker_flush(struct dp_worker *w);
+/* Queue for transmit what the control thread injected. */
+void worker_inject(struct dp_worker *w);
 
 #endif

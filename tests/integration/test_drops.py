@@ -90,8 +90,12 @@ NOT_PROVOKABLE_HERE = {
        "the worker; tests/unit/dataplane/test_esp.c test_invalid_sa marks the SA dying",
     32: "the same race on the outbound SA; tests/unit/dataplane/test_esp.c test_invalid_sa",
     "IpsecInvalidSa": "the roll-up of 1 and 32 alone (above)",
-    "IpsecTailDrop": "the punt ring / invalid-SPI event queue to the control plane is not built "
-                     "yet (issue 3): nothing counts it",
+    20: "libipsec-mb failing a decryption after the ICV verified: no packet can make it; "
+        "tests/unit/dataplane/test_esp.c test_crypto_library_failure injects the fault",
+    45: "libipsec-mb failing an encryption: likewise, test_esp.c test_crypto_library_failure",
+    "IpsecTailDrop": "the punt ring to the control thread full: the control thread drains it "
+                     "while net_pcap delivers; tests/unit/dataplane/test_link.c test_punt_ring_full "
+                     "fills it with no control thread running",
     "TailDrop": "a full TX queue; net_pcap always takes the whole burst. "
                 "tests/unit/dataplane/test_worker.c test_tx_ring_full fills a net_ring port",
 }
@@ -555,20 +559,19 @@ def no_buffer_room(c):
     c.drop_out(t, t.plain(tot=fits + 6, trailer=bytes(4)))
 
 
-# --- for the control plane, which is not there yet -------------------------------------------
+# --- for the control thread, which does not handle these (yet) ----------------------------------
 
 @case("PuntUnhandled", into=PUNT_CASES)
-def punted_today(c):
-    """ARP, ICMP and TCP to the gateway, IKE on 500 and on 4500 (non-ESP marker), IKE fragments,
-    IPv6 to address6 that is not ESP: the control plane's (issue 3); unhandled today."""
+def punted_unhandled(c):
+    """Handed to the control thread, which counts what it does not handle: IKE on 500 and on
+    4500 (non-ESP marker) and IKE fragments (until IKEv2), TCP to the gateway, IPv6 to address6
+    that is not ESP, ARP not for our addresses, ICMP to us other than echo. (ARP for us and
+    echo requests are answered: test_ctrl_plane.py, tests/unit/ctrl/test_ctrl.c.)"""
     o = eth("outside0")
     c.drop("outside0", wire(Ether(src=PEER_MAC, dst="ff:ff:ff:ff:ff:ff") /
-                            ARP(psrc=PEER, pdst=LOCAL, hwsrc=PEER_MAC)))
-    c.drop("inside0", wire(Ether(src=HOST_MAC, dst="ff:ff:ff:ff:ff:ff") /
-                           ARP(psrc="10.0.2.5", pdst="10.0.2.1", hwsrc=HOST_MAC)))
-    c.drop("outside0", wire(o / IP(src=PEER, dst=LOCAL) / ICMP() / Raw(bytes(16))))
+                            ARP(psrc=PEER, pdst="192.0.2.99", hwsrc=PEER_MAC)))
     c.drop("inside0", wire(eth("inside0", HOST_MAC) / IP(src="10.0.2.5", dst="10.0.2.1") /
-                           ICMP() / Raw(bytes(16))))
+                           ICMP(type=13) / Raw(bytes(16))))
     c.drop("outside0", wire(o / IP(src=PEER, dst=LOCAL) / UDP(sport=500, dport=500) /
                             Raw(ike_header())))
     c.drop("outside0", wire(o / IP(src=PEER, dst=LOCAL) / UDP(sport=4500, dport=4500) /
@@ -635,9 +638,8 @@ class Drops(unittest.TestCase):
         """Every row of both drop tables is provoked here or listed as not provokable."""
         self.coverage(self.run_cases(CASES))
 
-    def test_punted_today_counted_as_punt_unhandled(self):
-        """TODAY's behaviour, to change with the control plane (issue 3): what it will take
-        (ARP, ICMP, IKE) is counted as PuntUnhandled and freed by the worker."""
+    def test_punted_unhandled(self):
+        """What the control thread does not handle is counted as PuntUnhandled (by it)."""
         self.run_cases(PUNT_CASES)
 
     def coverage(self, obs):

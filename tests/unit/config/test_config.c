@@ -95,7 +95,7 @@ static const char full_yaml[] =
 	"    spi: 0x1000\n"
 	"    cipher_key: 0x" KEY_CBC "\n"
 	"    auth_key: \"" KEY_SHA512 "\"\n"
-	"    udp_encap: {local_port: 4501}\n"
+	"    udp_encap: {peer_port: 4501}\n"
 	"  - crypto_map: VPN\n"
 	"    seq: 20\n"
 	"    direction: out\n"
@@ -292,8 +292,8 @@ check_manual_sas(const struct dpsec_config *cfg)
 	check_hex(&sa[0].cipher_key, KEY_CBC);
 	check_hex(&sa[0].auth_key, KEY_SHA512);
 	assert_true(sa[0].udp_encap);
-	assert_int_equal(sa[0].local_port, 4501);
-	assert_int_equal(sa[0].peer_port, 4500);
+	assert_int_equal(sa[0].local_port, 4500);
+	assert_int_equal(sa[0].peer_port, 4501);
 	assert_int_equal(sa[0].local, ip("192.0.2.2"));
 	assert_int_equal(sa[0].peer, ip("192.0.2.1"));
 

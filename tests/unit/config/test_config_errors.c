@@ -417,6 +417,9 @@ static const struct err_case cases[] = {
 	 "t.yaml:14:28: crypto map 'VPN' has no entry with seq 30 (defined: 10, 20)"},
 	{"udp_encap port", SA(SA_GCM("0x1000", K20) ", udp_encap: {local_port: 0}}\n"),
 	 "t.yaml:14:138: 'local_port' must be 1..65535 (got 0)"},
+	{"udp_encap local port not 4500", SA(SA_GCM("0x1000", K20) ", udp_encap: {local_port: 4501}}\n"),
+	 "t.yaml:14:138: 'local_port' must be 4500: the gateway receives ESP-in-UDP on UDP port "
+	 "4500 only (RFC 3948; got 4501)"},
 	{"udp_encap word", SA(SA_GCM("0x1000", K20) ", udp_encap: maybe}\n"),
 	 "t.yaml:14:125: 'udp_encap' must be true or false (got 'maybe')"},
 	{"key pasted into spi", SA(SA_GCM(K20, K20) "}\n"),

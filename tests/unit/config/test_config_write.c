@@ -374,7 +374,7 @@ static const char full_tail[] =
 	"    cipher_key: \"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f\"\n"
 	"    auth_key: \"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
 	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f\"\n"
-	"    udp_encap: {local_port: 4501, peer_port: 1}\n"
+	"    udp_encap: {local_port: 4500, peer_port: 1}\n"
 	"  - crypto_map: \"true\"\n"
 	"    seq: 1\n"
 	"    direction: outbound\n"

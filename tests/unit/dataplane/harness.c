@@ -125,7 +125,7 @@ build_config(struct harness *h)
 
 	memset(c, 0, sizeof(*c));
 	snprintf(c->hostname, sizeof(c->hostname), "harness");
-	c->dp = (struct cfg_dataplane){.burst = 32, .mbufs = 1023, .rx_desc = 64, .tx_desc = 64,
+	c->dp = (struct cfg_dataplane){.burst = 32, .mbufs = 4095, .rx_desc = 64, .tx_desc = 64,
 				       .replay_window = 64, .sa_max = 64};
 	*o = (struct cfg_interface){.role = CFG_ROLE_OUTSIDE, .crypto_map = 0, .mtu = 1500,
 				    .prefix_len = 24, .has_next_hop_mac = true};
@@ -243,8 +243,11 @@ harness_send(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint16_t n,
 {
 	uint16_t got = 0;
 
+	for (uint16_t i = 0; i < n; i++)
+		in[i]->port = h->dp->ports[pi].port_id;	/* as the PMD would have set it */
 	worker_process(h->w, pi, in, n);
 	worker_flush(h->w);
+	harness_control_plane(h);
 	for (uint16_t p = 0; p < h->dp->n_ports && got < max; p++) {
 		uint16_t k = rte_eth_rx_burst(h->dp->ports[p].port_id, 0, out + got, max - got);
 
@@ -282,10 +285,35 @@ harness_ipv4_frame(uint8_t *buf, const char *src, const char *dst, uint8_t proto
 	return sizeof(*eth) + sizeof(*ip) + plen;
 }
 
+/*
+ * The harness has no control thread: it plays one that handles nothing, so
+ * punted packets end as the control thread's PuntUnhandled drops, and events
+ * are counted and discarded.
+ */
+void
+harness_control_plane(struct harness *h)
+{
+	struct rte_mbuf *m[64];
+	struct dp_event ev[64];
+	unsigned int n;
+
+	while ((n = dp_punt_poll(h->dp, m, RTE_DIM(m))) > 0) {
+		h->punted += n;
+		for (unsigned int i = 0; i < n; i++)
+			dp_ctrl_drop(h->dp, m[i], DP_DROP_G_PuntUnhandled);
+	}
+	while ((n = dp_events_poll(h->dp, ev, RTE_DIM(ev))) > 0) {
+		for (unsigned int i = 0; i < n; i++)
+			h->events[ev[i].type]++;
+		memcpy(&h->last_event, &ev[n - 1], sizeof(h->last_event));
+	}
+}
+
+/* Drops counted by the worker and by the (stand-in) control thread. */
 uint64_t
 harness_drops(const struct harness *h, dp_drop_t code)
 {
-	return h->w->stats.drop_pkts[code];
+	return h->w->stats.drop_pkts[code] + h->dp->ctrl_stats.drop_pkts[code];
 }
 
 uint64_t
@@ -294,7 +322,7 @@ harness_drops_total(const struct harness *h)
 	uint64_t sum = 0;
 
 	for (int c = 0; c < DP_DROP__COUNT; c++)
-		sum += h->w->stats.drop_pkts[c];
+		sum += harness_drops(h, (dp_drop_t)c);
 	return sum;
 }
 
@@ -302,8 +330,8 @@ void
 harness_dump_drops(const struct harness *h)
 {
 	for (int c = 0; c < DP_DROP__COUNT; c++) {
-		if (h->w->stats.drop_pkts[c] != 0)
+		if (harness_drops(h, (dp_drop_t)c) != 0)
 			fprintf(stderr, "  drop %s: %llu\n", dp_drop_info[c].name,
-				(unsigned long long)h->w->stats.drop_pkts[c]);
+				(unsigned long long)harness_drops(h, (dp_drop_t)c));
 	}
 }

@@ -77,6 +77,9 @@ struct harness {
 	struct cfg_route routes[H_ROUTE_MAX];
 	struct dp *dp;
 	struct dp_worker *w;
+	uint64_t punted;		/* packets the worker handed to the control thread */
+	uint64_t events[4];		/* events received, by enum dp_event_type */
+	struct dp_event last_event;
 };
 
 /* Once per process. Returns 0 or -1 (and prints why). */
@@ -109,6 +112,9 @@ size_t harness_ipv4_frame(uint8_t *buf, const char *src, const char *dst, uint8_
 uint64_t harness_drops(const struct harness *h, dp_drop_t code);
 /* All of them added up: with harness_drops(), "this counter moved and no other". */
 uint64_t harness_drops_total(const struct harness *h);
+
+/* Drain what the worker handed to the control thread (harness_send does it). */
+void harness_control_plane(struct harness *h);
 
 /* Print every non-zero drop counter (to explain a failing test). */
 void harness_dump_drops(const struct harness *h);

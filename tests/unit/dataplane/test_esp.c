@@ -424,6 +424,12 @@ test_trailer_checks(void **state)
 	((struct rte_ipv4_hdr *)pt)->hdr_checksum = 0;
 	((struct rte_ipv4_hdr *)pt)->hdr_checksum = rte_ipv4_cksum((struct rte_ipv4_hdr *)pt);
 	expect_drop(null_esp(7, pt, n), H_OUTSIDE, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
+	/* for the gateway's own inside address: not forwarded to the LAN */
+	n = inner_with_trailer(pt, 2, 4, false);
+	pt[19] = 1;	/* inner destination 10.0.2.1 */
+	((struct rte_ipv4_hdr *)pt)->hdr_checksum = 0;
+	((struct rte_ipv4_hdr *)pt)->hdr_checksum = rte_ipv4_cksum((struct rte_ipv4_hdr *)pt);
+	expect_drop(null_esp(10, pt, n), H_OUTSIDE, DP_DROP_G_PuntUnhandled);
 	/* lengths: ciphertext not 4-aligned, and too short to hold a trailer */
 	n = inner_with_trailer(pt, 1, 4, false);
 	expect_drop(null_esp(8, pt, n), H_OUTSIDE, DP_DROP_IN_ESP_BAD_BLOCK_LEN);
@@ -434,6 +440,58 @@ test_trailer_checks(void **state)
 	assert_int_equal(harness_send(&H, H_OUTSIDE, &m, 1, &out, 1, NULL), 1);
 	rte_pktmbuf_free(out);
 	expect_drop(null_esp(900, pt, n), H_OUTSIDE, DP_DROP_CD_IN_PKT_OUT_OF_WINDOW);
+	cleanup_sas();
+}
+
+/*
+ * libipsec-mb refusing a job must never let a packet through: outbound it is
+ * dropped as 45 OUT_UNEXP_CD_SW_IPSEC_EXCEPTION, inbound (a decryption after
+ * the ICV verified) as 20 IN_UNEXP_CD_SW_IPSEC_EXCEPTION. The faults are
+ * injected by corrupting the SAs' expanded keys: a hash algorithm the burst
+ * API rejects; an AES key length the crypto layer cannot hand to it.
+ */
+static void
+test_crypto_library_failure(void **state)
+{
+	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x6006, .cipher = DP_CIPHER_AES_CBC_128,
+			 .auth = DP_AUTH_HMAC_SHA256_128};
+	struct sa_rt *out_rt, *in_rt = NULL;
+	struct cmb_keys *k;
+	struct rte_mbuf *esp;
+	struct sa *sa;
+	IMB_HASH_ALG alg;
+	uint8_t frame[256], pl[32] = {0};
+	size_t len;
+
+	(void)state;
+	assert_true(harness_add_sa(&H, &s) > 0);
+	s.dir = CFG_DIR_IN;
+	s.replay_window = 64;
+	assert_true(harness_add_sa(&H, &s) > 0);
+	TAILQ_FOREACH(sa, sad_live(H.dp->sad), link)
+		if (sa->dir == CFG_DIR_IN)
+			in_rt = sa->rt;
+	out_rt = spd_out_sa(H.dp->spd, 0);
+
+	/* a good packet first, to feed the inbound half */
+	esp = encap_one("10.0.2.5", "10.0.0.7", 64, 20, NULL);
+	assert_non_null(esp);
+	as_from_peer(esp);
+
+	k = (struct cmb_keys *)(uintptr_t)out_rt->keys;
+	alg = k->hash_alg;
+	k->hash_alg = IMB_AUTH_NULL;	/* the hash burst is refused */
+	len = harness_ipv4_frame(frame, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, 64, pl, sizeof(pl));
+	expect_drop(harness_mbuf(&H, frame, len), H_INSIDE, DP_DROP_OUT_UNEXP_CD_SW_IPSEC_EXCEPTION);
+	assert_int_equal(out_rt->ctr.v[DP_SA_CTR_encaps_failed], 1);
+	assert_int_equal(out_rt->ctr.v[DP_SA_CTR_pkts], 1);	/* only the good one */
+	k->hash_alg = alg;
+
+	k = (struct cmb_keys *)(uintptr_t)in_rt->keys;
+	k->aes_key_len = 24;	/* the ICV verifies, then the decryption is refused */
+	expect_drop(esp, H_OUTSIDE, DP_DROP_IN_UNEXP_CD_SW_IPSEC_EXCEPTION);
+	assert_int_equal(in_rt->ctr.v[DP_SA_CTR_decaps_failed], 1);
+	k->aes_key_len = 16;
 	cleanup_sas();
 }
 
@@ -448,6 +506,7 @@ main(void)
 		cmocka_unit_test(test_invalid_sa),
 		cmocka_unit_test(test_outbound_drops),
 		cmocka_unit_test(test_trailer_checks),
+		cmocka_unit_test(test_crypto_library_failure),
 	};
 
 	if (harness_eal_init() != 0)

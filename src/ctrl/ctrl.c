@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "dpsec/cli.h"
+
+#include "ctrl.h"
+
+#define TICK_MS 100		/* housekeeping when nothing wakes us */
+#define WORK_EVENTS 2048	/* per turn, so CLI clients are served under a flood */
+#define WORK_PUNTS 256
+
+struct ctrl {
+	struct dp *dp;
+	struct dpsec_config *cfg;
+	struct dlog *log;
+	struct inv_spi_table *inv;
+	struct punt_stats punt;
+	struct ctrl_stats stats;
+	bool debug;
+	ctrl_inv_spi_hook hook;
+	void *hook_ctx;
+	pthread_mutex_t lock;
+	struct dlog_clock clk;
+};
+
+static void
+real_wall(void *ctx, struct timespec *now)
+{
+	(void)ctx;
+	clock_gettime(CLOCK_REALTIME, now);
+}
+
+static uint64_t
+real_mono_ms(void *ctx)
+{
+	struct timespec t;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+struct ctrl *
+ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct dlog_clock *clk, char *err,
+	    size_t errlen)
+{
+	struct ctrl *c = calloc(1, sizeof(*c));
+
+	if (c == NULL) {
+		snprintf(err, errlen, "out of memory for the control thread");
+		return NULL;
+	}
+	c->dp = dp;
+	c->cfg = cfg;
+	c->clk = clk ? *clk : (struct dlog_clock){.wall = real_wall, .mono_ms = real_mono_ms};
+	pthread_mutex_init(&c->lock, NULL);
+	c->log = dlog_create(&cfg->logging, &c->clk);
+	c->inv = inv_spi_create(INV_SPI_FLOWS_MAX);
+	if (c->log == NULL || c->inv == NULL) {
+		snprintf(err, errlen, "out of memory for the control thread's log and tables");
+		ctrl_destroy(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+ctrl_destroy(struct ctrl *c)
+{
+	if (c == NULL)
+		return;
+	dlog_destroy(c->log);
+	inv_spi_destroy(c->inv);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+void
+ctrl_set_inv_spi_hook(struct ctrl *c, ctrl_inv_spi_hook hook, void *ctx)
+{
+	c->hook = hook;
+	c->hook_ctx = ctx;
+}
+
+bool
+ctrl_is_static_peer(const struct ctrl *c, bool ipv6, const uint8_t *addr)
+{
+	const struct dpsec_config *cfg = c->cfg;
+	uint32_t a;
+
+	if (ipv6)
+		return false;	/* crypto map peers are IPv4 for now */
+	memcpy(&a, addr, 4);
+	for (uint32_t m = 0; m < cfg->n_crypto_maps; m++) {
+		const struct cfg_crypto_map *map = &cfg->crypto_maps[m];
+
+		/* only applied maps have tunnels; all entries are static (no dynamic maps yet) */
+		for (uint32_t e = 0; map->iface != CFG_NONE && e < map->n_entries; e++)
+			if (map->entries[e].peer == a)
+				return true;
+	}
+	return false;
+}
+
+static const char *
+addr_str(bool ipv6, const uint8_t *a, char *buf, size_t len)
+{
+	if (inet_ntop(ipv6 ? AF_INET6 : AF_INET, a, buf, (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+static void
+debug_event(struct ctrl *c, const struct dp_event *ev)
+{
+	static const char *const kind[] = {[DP_EV_INVALID_SPI] = "invalid SPI",
+					   [DP_EV_REPLAY] = "anti-replay failure",
+					   [DP_EV_MAC] = "ICV failure"};
+	char s[48], d[48];
+
+	dlog_msg(c->log, 7, "CRYPTO-7-IPSEC",
+		 "IPSEC(event): %s, src %s, dst %s, prot %u%s, spi 0x%X, %u packet(s), conn id %u",
+		 kind[ev->type], addr_str(ev->ipv6, ev->src, s, sizeof(s)),
+		 addr_str(ev->ipv6, ev->dst, d, sizeof(d)), ev->proto, ev->udp ? " in UDP" : "",
+		 ev->spi, ev->pkts, ev->conn_id);
+}
+
+static void
+on_event(struct ctrl *c, const struct dp_event *ev)
+{
+	struct timespec now;
+
+	if (ev->type < 1 || ev->type > DP_EV_MAC)
+		return;
+	c->stats.events[ev->type]++;
+	if (c->debug)
+		debug_event(c, ev);
+	switch (ev->type) {
+	case DP_EV_INVALID_SPI: {
+		struct inv_spi_flow *f;
+
+		c->clk.wall(c->clk.ctx, &now);
+		f = inv_spi_note(c->inv, ev, &now);
+		if (dlog_inv_spi(c->log, ev->ipv6, ev->dst, ev->proto, ev->spi, ev->src) && f)
+			f->action = "logged";
+		if (f == NULL)
+			break;
+		f->static_peer = ctrl_is_static_peer(c, ev->ipv6, ev->src);
+		if (c->hook != NULL)
+			c->hook(c->hook_ctx, c, f, ev);
+		break;
+	}
+	case DP_EV_REPLAY:
+		dlog_replay_error(c->log, ev->conn_id, ev->ipv6, ev->src, ev->dst, ev->spi);
+		break;
+	case DP_EV_MAC:
+		/* local = where it arrived, remote = who sent it */
+		dlog_mac_error(c->log, ev->conn_id, ev->ipv6, ev->dst, ev->src, ev->spi, ev->seq);
+		break;
+	}
+}
+
+bool
+ctrl_work(struct ctrl *c)
+{
+	static struct dp_event ev[256];
+	struct rte_mbuf *m[64];
+	unsigned int n, done = 0, punts = 0;
+
+	while (done < WORK_EVENTS && (n = dp_events_poll(c->dp, ev, RTE_DIM(ev))) > 0) {
+		for (unsigned int i = 0; i < n; i++)
+			on_event(c, &ev[i]);
+		done += n;
+	}
+	while (punts < WORK_PUNTS && (n = dp_punt_poll(c->dp, m, RTE_DIM(m))) > 0) {
+		for (unsigned int i = 0; i < n; i++)
+			punt_handle(c->dp, c->cfg, m[i], &c->punt);
+		punts += n;
+	}
+	dp_housekeeping(c->dp);
+	return done >= WORK_EVENTS || punts >= WORK_PUNTS;
+}
+
+void
+ctrl_run(struct ctrl *c, struct cli_server *srv, volatile sig_atomic_t *quit)
+{
+	struct pollfd fds[CLI_SERVER_FDS_MAX + 1];
+	bool more = false;
+
+	pthread_mutex_lock(&c->lock);
+	while (!*quit) {
+		size_t n = srv ? cli_server_pollfds(srv, fds, CLI_SERVER_FDS_MAX) : 0;
+		int timeout = !more && dp_ctrl_sleep(c->dp) ? TICK_MS : 0;
+
+		fds[n] = (struct pollfd){.fd = dp_doorbell_fd(c->dp), .events = POLLIN};
+		pthread_mutex_unlock(&c->lock);	/* telemetry may read while we sleep */
+		if (poll(fds, n + 1, timeout) < 0 && errno != EINTR)
+			perror("dpsecd: poll");
+		pthread_mutex_lock(&c->lock);
+		c->stats.wakeups++;
+		dp_ctrl_wake(c->dp);
+		more = ctrl_work(c);
+		if (srv != NULL)
+			cli_server_dispatch(srv, fds, n);
+		c->stats.loops++;
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+struct dlog *
+ctrl_log(struct ctrl *c)
+{
+	return c->log;
+}
+
+struct inv_spi_table *
+ctrl_inv_spi(struct ctrl *c)
+{
+	return c->inv;
+}
+
+const struct punt_stats *
+ctrl_punt_stats(const struct ctrl *c)
+{
+	return &c->punt;
+}
+
+const struct ctrl_stats *
+ctrl_stats(const struct ctrl *c)
+{
+	return &c->stats;
+}
+
+bool
+ctrl_debug(const struct ctrl *c)
+{
+	return c->debug;
+}
+
+void
+ctrl_set_debug(struct ctrl *c, bool on)
+{
+	c->debug = on;
+}
+
+void
+ctrl_set_recovery(struct ctrl *c, bool on)
+{
+	if (c->cfg->isakmp.invalid_spi_recovery == on)
+		return;
+	c->cfg->isakmp.invalid_spi_recovery = on;
+	dlog_msg(c->log, 5, "CRYPTO-5-IPSEC_SETUP_CONFIG",
+		 "invalid-spi-recovery %s", on ? "enabled" : "disabled");
+}
+
+void
+ctrl_lock(struct ctrl *c)
+{
+	pthread_mutex_lock(&c->lock);
+}
+
+void
+ctrl_unlock(struct ctrl *c)
+{
+	pthread_mutex_unlock(&c->lock);
+}
+
+struct dp *
+ctrl_dp(struct ctrl *c)
+{
+	return c->dp;
+}
+
+const struct dpsec_config *
+ctrl_cfg(const struct ctrl *c)
+{
+	return c->cfg;
+}

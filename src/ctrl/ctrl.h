@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control thread: runs on the main lcore, sleeps in poll() until a
+ * worker rings (events, punted packets), a CLI client talks, or the
+ * housekeeping tick comes, and never busy-polls. It logs (dlog), tracks
+ * unknown-SPI flows (inv_spi), answers ARP and ping (punt), serves the CLI
+ * and rte_telemetry, and reclaims deleted SAs.
+ */
+#ifndef DPSEC_CTRL_H
+#define DPSEC_CTRL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dpsec/config.h"
+#include "dpsec/dp.h"
+#include "dpsec/view.h"
+
+#include "dlog.h"
+#include "inv_spi.h"
+#include "punt.h"
+
+struct cli_server;
+struct ctrl;
+
+/*
+ * The hook where invalid-SPI recovery decides what to do about a flow
+ * (issue: IKEv2 and recovery). Called for every report of an unknown-SPI
+ * flow, after the table and the log were updated; it may set flow->action.
+ */
+typedef void (*ctrl_inv_spi_hook)(void *ctx, struct ctrl *c, struct inv_spi_flow *flow,
+				  const struct dp_event *ev);
+
+struct ctrl_stats {
+	uint64_t events[4];	/* received, by enum dp_event_type */
+	uint64_t wakeups;	/* returns from poll() */
+	uint64_t loops;
+};
+
+struct ctrl *ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct dlog_clock *clk,
+			 char *err, size_t errlen);
+void ctrl_destroy(struct ctrl *c);
+void ctrl_set_inv_spi_hook(struct ctrl *c, ctrl_inv_spi_hook hook, void *ctx);
+
+/* Run until *quit; srv may be NULL (tests). */
+void ctrl_run(struct ctrl *c, struct cli_server *srv, volatile sig_atomic_t *quit);
+/* Handle what is queued, at most a bounded amount; returns true if more is waiting. */
+bool ctrl_work(struct ctrl *c);
+
+/* State the daemon's view reads (control thread only). */
+struct dlog *ctrl_log(struct ctrl *c);
+struct inv_spi_table *ctrl_inv_spi(struct ctrl *c);
+const struct punt_stats *ctrl_punt_stats(const struct ctrl *c);
+const struct ctrl_stats *ctrl_stats(const struct ctrl *c);
+bool ctrl_debug(const struct ctrl *c);
+void ctrl_set_debug(struct ctrl *c, bool on);
+void ctrl_set_recovery(struct ctrl *c, bool on);
+/* Is addr (IPv4, network order, in the first 4 bytes) a crypto map entry's peer? */
+bool ctrl_is_static_peer(const struct ctrl *c, bool ipv6, const uint8_t *addr);
+
+/* rte_telemetry commands (/dpsec/...); the callbacks take the control thread's lock. */
+int ctrl_telemetry_register(struct ctrl *c);
+void ctrl_lock(struct ctrl *c);
+void ctrl_unlock(struct ctrl *c);
+struct dp *ctrl_dp(struct ctrl *c);
+const struct dpsec_config *ctrl_cfg(const struct ctrl *c);
+
+#endif

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Recent unknown-SPI flows (source, destination, SPI, protocol, interface),
+ * as the workers report them: first and last seen, packets, reports. A
+ * bounded table: when full, the least recently seen flow goes (counted).
+ * This is where invalid-SPI recovery will decide, per flow, what to do.
+ */
+#ifndef DPSEC_INV_SPI_H
+#define DPSEC_INV_SPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "dpsec/events.h"
+#include "dpsec/view.h"
+
+#define INV_SPI_FLOWS_MAX 1024
+
+struct inv_spi_flow {
+	bool ipv6;
+	uint8_t proto;
+	bool udp;
+	uint16_t iface;
+	uint16_t sport;
+	uint32_t spi;
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint64_t pkts;
+	uint64_t events;
+	struct timespec first_seen;
+	struct timespec last_seen;
+	bool static_peer;
+	const char *action;
+	/* table links */
+	uint32_t hash;
+	struct inv_spi_flow *hnext;
+	struct inv_spi_flow *newer, *older;
+};
+
+struct inv_spi_table;
+
+struct inv_spi_table *inv_spi_create(size_t cap);
+void inv_spi_destroy(struct inv_spi_table *t);
+/* Record an event; returns the flow (new or updated), now the most recent. */
+struct inv_spi_flow *inv_spi_note(struct inv_spi_table *t, const struct dp_event *ev,
+				  const struct timespec *now);
+/* Most recent first; at most max. */
+size_t inv_spi_list(const struct inv_spi_table *t, struct view_inv_spi *out, size_t max);
+size_t inv_spi_count(const struct inv_spi_table *t);
+uint64_t inv_spi_evicted(const struct inv_spi_table *t);
+void inv_spi_clear(struct inv_spi_table *t);
+
+#endif

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The control thread's side of the worker links (dpsec/dp.h). */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "dataplane.h"
+#include "worker.h"
+
+int
+dp_doorbell_fd(const struct dp *dp)
+{
+	return dp->doorbell;
+}
+
+static bool
+anything_queued(const struct dp *dp)
+{
+	for (uint16_t i = 0; i < dp->n_workers; i++) {
+		const struct dp_link *l = &dp->workers[i]->link;
+
+		if (!rte_ring_empty(l->punt) || !rte_ring_empty(l->events))
+			return true;
+	}
+	return false;
+}
+
+bool
+dp_ctrl_sleep(struct dp *dp)
+{
+	__atomic_store_n(&dp->ctrl_sleeping, 1, __ATOMIC_RELAXED);
+	/* pairs with the fence in link_poll(): either we see its item or it sees our flag */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (anything_queued(dp)) {
+		__atomic_store_n(&dp->ctrl_sleeping, 0, __ATOMIC_RELAXED);
+		return false;
+	}
+	return true;
+}
+
+void
+dp_ctrl_wake(struct dp *dp)
+{
+	uint64_t v;
+
+	__atomic_store_n(&dp->ctrl_sleeping, 0, __ATOMIC_RELAXED);
+	if (read(dp->doorbell, &v, sizeof(v)) < 0) {
+		/* EAGAIN: nobody rang */
+	}
+}
+
+unsigned int
+dp_events_poll(struct dp *dp, struct dp_event *ev, unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (uint16_t i = 0; i < dp->n_workers && n < max; i++)
+		n += rte_ring_sc_dequeue_burst_elem(dp->workers[i]->link.events, ev + n,
+						    sizeof(*ev), max - n, NULL);
+	return n;
+}
+
+unsigned int
+dp_punt_poll(struct dp *dp, struct rte_mbuf **m, unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (uint16_t i = 0; i < dp->n_workers && n < max; i++)
+		n += rte_ring_sc_dequeue_burst(dp->workers[i]->link.punt, (void **)(m + n),
+					       max - n, NULL);
+	return n;
+}
+
+/* The worker that polls the port transmits for the control thread on it. */
+static struct dp_worker *
+worker_of_port(const struct dp *dp, uint16_t pi)
+{
+	for (uint16_t i = 0; i < dp->n_workers; i++) {
+		const struct dp_worker *w = dp->workers[i];
+
+		for (uint16_t r = 0; r < w->n_rx; r++)
+			if (w->rx_port[r] == pi)
+				return dp->workers[i];
+	}
+	return dp->workers[0];
+}
+
+static int
+port_of_iface(const struct dp *dp, uint32_t iface)
+{
+	for (uint16_t i = 0; i < dp->n_ports; i++)
+		if (dp->ports[i].iface == iface)
+			return i;
+	return -1;
+}
+
+int
+dp_inject(struct dp *dp, uint32_t iface, struct rte_mbuf *m)
+{
+	int pi = port_of_iface(dp, iface);
+
+	if (pi < 0)
+		return -ENODEV;
+	pkt_set_egress(m, (uint16_t)pi);
+	if (rte_ring_sp_enqueue(worker_of_port(dp, (uint16_t)pi)->link.inject, m) != 0)
+		return -ENOBUFS;
+	return 0;
+}
+
+void
+dp_ctrl_drop(struct dp *dp, struct rte_mbuf *m, enum dp_drop code)
+{
+	dp_stats_drop(&dp->ctrl_stats, m, (dp_drop_t)code);
+	rte_pktmbuf_free(m);
+}
+
+uint32_t
+dp_iface_of_port(const struct dp *dp, uint16_t port_id)
+{
+	uint8_t pi;
+
+	if (port_id >= RTE_MAX_ETHPORTS)
+		return CFG_NONE;	/* e.g. RTE_MBUF_PORT_INVALID */
+	pi = dp->port_index[port_id];
+	return pi < dp->n_ports ? dp->ports[pi].iface : CFG_NONE;
+}
+
+void
+dp_iface_mac(const struct dp *dp, uint32_t iface, uint8_t mac[6])
+{
+	int pi = port_of_iface(dp, iface);
+
+	memset(mac, 0, 6);
+	if (pi >= 0)
+		memcpy(mac, dp->ports[pi].mac.addr_bytes, 6);
+}
+
+struct rte_mempool *
+dp_mempool(struct dp *dp)
+{
+	return dp->pool;
+}
+
+void
+dp_event_stats(const struct dp *dp, struct dp_event_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (uint16_t i = 0; i < dp->n_workers; i++) {
+		const struct link_stats *s = &dp->workers[i]->link.stats;
+
+		out->sent += ctr_read(&s->sent);
+		out->deduped += ctr_read(&s->deduped);
+		out->rate_limited += ctr_read(&s->rate_limited);
+		out->ring_full += ctr_read(&s->ring_full);
+		out->punt_full += ctr_read(&s->punt_full);
+	}
+}

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_ip.h>
+#include <rte_lcore.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+#include <rte_udp.h>
+
+#include "ctrl_link.h"
+#include "dataplane.h"
+#include "sa.h"
+#include "worker.h"
+
+int
+link_create(struct dp *dp, struct dp_worker *w)
+{
+	static unsigned int instance;
+	char name[RTE_RING_NAMESIZE];
+	int socket = (int)rte_lcore_to_socket_id(w->lcore);
+	unsigned int id = instance++;
+	struct dp_link *l = &w->link;
+
+	(void)dp;
+	snprintf(name, sizeof(name), "punt%u", id);
+	l->punt = rte_ring_create(name, LINK_PUNT_SIZE, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "ev%u", id);
+	l->events = rte_ring_create_elem(name, sizeof(struct dp_event), LINK_EVENT_SIZE, socket,
+					 RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "inj%u", id);
+	l->inject = rte_ring_create(name, LINK_INJECT_SIZE, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (l->punt == NULL || l->events == NULL || l->inject == NULL)
+		return -ENOMEM;
+	l->tokens = EVENT_BURST * rte_get_tsc_hz();
+	l->bucket_tsc = rte_rdtsc();
+	return 0;
+}
+
+void
+link_destroy(struct dp_worker *w)
+{
+	struct rte_mbuf *m;
+
+	/* packets still queued either way belong to nobody now */
+	while (w->link.punt != NULL && rte_ring_sc_dequeue(w->link.punt, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	while (w->link.inject != NULL && rte_ring_sc_dequeue(w->link.inject, (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	rte_ring_free(w->link.punt);
+	rte_ring_free(w->link.events);
+	rte_ring_free(w->link.inject);
+	w->link.punt = w->link.events = w->link.inject = NULL;
+}
+
+void
+link_punt(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	unsigned int q;
+
+	if (n == 0)
+		return;
+	q = rte_ring_sp_enqueue_burst(w->link.punt, (void **)pkts, n, NULL);
+	if (q < n) {
+		dp_drop_t reason[DP_BURST_MAX];
+
+		for (unsigned int i = q; i < n; i++)
+			reason[i - q] = DP_DROP_G_IpsecTailDrop;
+		ctr_add(&w->link.stats.punt_full, n - q);
+		worker_drop(w, pkts + q, reason, (uint16_t)(n - q));
+	}
+	if (q > 0)
+		w->link.rang = true;
+}
+
+/* One token per event, EVENT_RATE tokens a second, at most EVENT_BURST saved up. */
+static bool
+take_token(struct dp_link *l, uint64_t now)
+{
+	uint64_t hz = rte_get_tsc_hz(), cap = EVENT_BURST * hz;
+
+	l->tokens += (now - l->bucket_tsc) * EVENT_RATE;
+	if (l->tokens > cap)
+		l->tokens = cap;
+	l->bucket_tsc = now;
+	if (l->tokens < hz)
+		return false;
+	l->tokens -= hz;
+	return true;
+}
+
+static void
+send_event(struct dp_worker *w, struct dp_event *ev)
+{
+	struct dp_link *l = &w->link;
+
+	if (!take_token(l, ev->tsc)) {
+		ctr_add(&l->stats.rate_limited, 1);
+		return;
+	}
+	if (rte_ring_sp_enqueue_elem(l->events, ev, sizeof(*ev)) != 0) {
+		ctr_add(&l->stats.ring_full, 1);
+		return;
+	}
+	ctr_add(&l->stats.sent, 1);
+	l->rang = true;
+}
+
+/* Addresses, protocol and SPI of a classified ESP/AH packet (l2/l3/l4 lengths are set). */
+static void
+flow_of(const struct rte_mbuf *m, struct inv_spi_slot *f)
+{
+	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
+	const uint8_t *l4 = l3 + m->l3_len;
+	uint8_t proto;
+
+	memset(f, 0, sizeof(*f));
+	f->ipv6 = (l3[0] >> 4) == 6;
+	if (f->ipv6) {
+		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)l3;
+
+		memcpy(f->src, ip6->src_addr, 16);
+		memcpy(f->dst, ip6->dst_addr, 16);
+		proto = ip6->proto;
+	} else {
+		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)l3;
+
+		memcpy(f->src, &ip->src_addr, 4);
+		memcpy(f->dst, &ip->dst_addr, 4);
+		proto = ip->next_proto_id;
+	}
+	if (proto == IPPROTO_UDP) {
+		f->udp = 1;
+		f->sport = rte_be_to_cpu_16(((const struct rte_udp_hdr *)l4)->src_port);
+		l4 += sizeof(struct rte_udp_hdr);
+		proto = IPPROTO_ESP;
+	}
+	f->proto = proto;
+	/* ESP: SPI first; AH: after next header, length and reserved (RFC 4302 section 2) */
+	memcpy(&f->spi, l4 + (proto == IPPROTO_AH ? 4 : 0), 4);
+	f->spi = rte_be_to_cpu_32(f->spi);
+	f->head_len = RTE_MIN((uint32_t)DP_EVENT_HEAD, rte_pktmbuf_data_len(m) - m->l2_len);
+	memcpy(f->head, l3, f->head_len);
+}
+
+static bool
+same_flow(const struct inv_spi_slot *a, const struct inv_spi_slot *b)
+{
+	return a->spi == b->spi && a->proto == b->proto && a->ipv6 == b->ipv6 &&
+	       memcmp(a->src, b->src, 16) == 0 && memcmp(a->dst, b->dst, 16) == 0;
+}
+
+static uint32_t
+flow_slot(const struct inv_spi_slot *f)
+{
+	uint32_t h = f->spi, w;
+
+	for (int i = 0; i < 16; i += 4) {
+		memcpy(&w, f->src + i, 4);
+		h = (h ^ w) * 2654435761u;
+		memcpy(&w, f->dst + i, 4);
+		h = (h ^ w) * 2654435761u;
+	}
+	return (h >> 16) % INV_SPI_DEDUP_SLOTS;
+}
+
+static void
+report_flow(struct dp_worker *w, struct inv_spi_slot *s, uint64_t now)
+{
+	struct dp_event ev = {
+		.type = DP_EV_INVALID_SPI, .ipv6 = s->ipv6, .proto = s->proto, .udp = s->udp,
+		.iface = s->iface, .sport = s->sport, .spi = s->spi, .pkts = s->pending,
+		.head_len = s->head_len, .tsc = now};
+
+	memcpy(ev.src, s->src, 16);
+	memcpy(ev.dst, s->dst, 16);
+	memcpy(ev.head, s->head, s->head_len);
+	s->pending = 0;
+	s->last_tsc = now;
+	send_event(w, &ev);
+}
+
+void
+link_invalid_spi(struct dp_worker *w, const struct rte_mbuf *m)
+{
+	struct inv_spi_slot f, *s;
+	uint64_t now = rte_rdtsc();
+
+	flow_of(m, &f);
+	f.iface = (uint16_t)dp_iface_of_port(w->dp, m->port);
+	s = &w->link.dedup[flow_slot(&f)];
+	if (s->used && same_flow(s, &f)) {
+		s->pending++;
+		if (now - s->last_tsc < INV_SPI_REPORT_MS * rte_get_tsc_hz() / 1000) {
+			ctr_add(&w->link.stats.deduped, 1);
+			return;
+		}
+		report_flow(w, s, now);
+		return;
+	}
+	if (s->used && s->pending > 0)
+		report_flow(w, s, now);	/* the slot's old flow: don't lose its count */
+	*s = f;
+	s->used = 1;
+	s->pending = 1;
+	report_flow(w, s, now);
+}
+
+void
+link_sa_event(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m,
+	      enum dp_event_type type, uint64_t seq)
+{
+	uint64_t now = rte_rdtsc();
+	int k = type == DP_EV_MAC;
+	struct inv_spi_slot f;
+	struct dp_event ev;
+
+	sa->ev_pending[k]++;
+	if (now - sa->ev_tsc[k] < SA_EVENT_MS * rte_get_tsc_hz() / 1000)
+		return;
+	flow_of(m, &f);
+	ev = (struct dp_event){.type = (uint8_t)type, .ipv6 = f.ipv6, .proto = f.proto,
+			       .udp = f.udp, .sport = f.sport, .spi = f.spi,
+			       .pkts = sa->ev_pending[k], .conn_id = sa->conn_id, .seq = seq,
+			       .head_len = f.head_len, .tsc = now};
+	ev.iface = (uint16_t)dp_iface_of_port(w->dp, m->port);
+	memcpy(ev.src, f.src, 16);
+	memcpy(ev.dst, f.dst, 16);
+	memcpy(ev.head, f.head, f.head_len);
+	sa->ev_pending[k] = 0;
+	sa->ev_tsc[k] = now;
+	send_event(w, &ev);
+}
+
+/* Report flows whose reporting interval has passed with packets still uncounted. */
+static void
+flush_dedup(struct dp_worker *w, uint64_t now)
+{
+	uint64_t interval = INV_SPI_REPORT_MS * rte_get_tsc_hz() / 1000;
+
+	for (int i = 0; i < INV_SPI_DEDUP_SLOTS; i++) {
+		struct inv_spi_slot *s = &w->link.dedup[i];
+
+		if (s->used && s->pending > 0 && now - s->last_tsc >= interval)
+			report_flow(w, s, now);
+	}
+}
+
+void
+link_poll(struct dp_worker *w)
+{
+	struct dp_link *l = &w->link;
+	struct dp *dp = w->dp;
+	uint64_t now = rte_rdtsc();
+
+	if (now - l->flush_tsc > rte_get_tsc_hz() / 10) {
+		flush_dedup(w, now);
+		l->flush_tsc = now;
+	}
+	if (!l->rang)
+		return;
+	l->rang = false;
+	/* pairs with the fence in dp_ctrl_sleep(): either it sees our item or we see its flag */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&dp->ctrl_sleeping, __ATOMIC_RELAXED) &&
+	    __atomic_exchange_n(&dp->ctrl_sleeping, 0, __ATOMIC_ACQ_REL)) {
+		uint64_t one = 1;
+
+		if (write(dp->doorbell, &one, sizeof(one)) < 0) {
+			/* EAGAIN: the counter is already non-zero, the control thread wakes anyway */
+		}
+	}
+}

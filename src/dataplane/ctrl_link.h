@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker's side of its link with the control thread: three
+ * single-producer single-consumer rings per worker and a doorbell.
+ *
+ *   punt   worker -> control  packets for the gateway (IKE, ARP, ICMP, ...)
+ *   events worker -> control  struct dp_event records (events.h)
+ *   inject control -> worker  packets the control thread sends (replies, IKE)
+ *
+ * Workers never block on them: a full ring is counted and the item dropped.
+ * The control thread sleeps in poll(); before it does, it raises a flag, and a
+ * worker that queued something while the flag is up writes the eventfd
+ * (at most once per sleep), so nobody busy-polls.
+ */
+#ifndef DPSEC_CTRL_LINK_H
+#define DPSEC_CTRL_LINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "dpsec/events.h"
+
+struct dp;
+struct dp_worker;
+
+#define LINK_PUNT_SIZE 1024
+#define LINK_EVENT_SIZE 1024
+#define LINK_INJECT_SIZE 512
+
+/* Invalid-SPI flow dedup: per worker, direct-mapped. */
+#define INV_SPI_DEDUP_SLOTS 256
+#define INV_SPI_REPORT_MS 1000	/* a persistent flow is reported at most this often */
+#define EVENT_RATE 10000	/* events per second per worker (token bucket) */
+#define EVENT_BURST 256
+#define SA_EVENT_MS 1000	/* replay/MAC events: at most one per SA and kind per second */
+
+struct inv_spi_slot {
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint32_t spi;
+	uint8_t proto;
+	uint8_t ipv6;
+	uint8_t udp;
+	uint8_t used;
+	uint16_t iface;
+	uint16_t sport;
+	uint32_t pending;	/* packets seen since the last event of this flow */
+	uint64_t last_tsc;	/* when the last event of this flow was sent */
+	uint8_t head[DP_EVENT_HEAD];
+	uint32_t head_len;
+};
+
+struct link_stats {
+	uint64_t sent;
+	uint64_t deduped;
+	uint64_t rate_limited;
+	uint64_t ring_full;
+	uint64_t punt_full;
+};
+
+struct dp_link {
+	struct rte_ring *punt;
+	struct rte_ring *events;
+	struct rte_ring *inject;
+	uint64_t tokens;	/* event token bucket, scaled by tsc_hz */
+	uint64_t bucket_tsc;
+	uint64_t flush_tsc;	/* last sweep of pending dedup counts */
+	bool rang;		/* something was queued in this loop: ring the doorbell */
+	struct link_stats stats;	/* written by the worker only (counters.h) */
+	struct inv_spi_slot dedup[INV_SPI_DEDUP_SLOTS];
+};
+
+int link_create(struct dp *dp, struct dp_worker *w);
+void link_destroy(struct dp_worker *w);
+
+/* Worker side. */
+void link_punt(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n);
+/* An SA-less ESP/AH packet (drop 4 or 12): dedup, rate limit, report. */
+void link_invalid_spi(struct dp_worker *w, const struct rte_mbuf *m);
+/* An anti-replay (DP_EV_REPLAY) or ICV (DP_EV_MAC) failure on an SA. */
+struct sa_rt;
+void link_sa_event(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m,
+		   enum dp_event_type type, uint64_t seq);
+/* Once per loop: transmit what the control thread injected, flush old dedup
+ * counts, ring the doorbell if anything was queued. */
+void link_poll(struct dp_worker *w);
+
+#endif

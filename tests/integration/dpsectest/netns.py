@@ -1,0 +1,144 @@
+"""A live topology in network namespaces, for tests that need time to pass
+and real peers (the kernel's ARP and ping, scapy sending when it wants):
+
+   ns gwa (peer gateway)           ns gwb (dpsecd)                    ns h2 (host)
+   gwa-out 192.0.2.1/24 ---veth--- gwb-out      gwb-in ---veth--- h2-in 198.51.100.2/24
+                                   outside0     inside0                 via 198.51.100.1
+                                   192.0.2.2    198.51.100.1
+
+dpsecd runs in ns gwb on net_af_packet ports bound to gwb-out and gwb-in
+(the kernel there has no addresses on them: dpsecd answers ARP and ping
+itself). Only documentation ranges are used (RFC 5737); every namespace this
+module creates is deleted again, even when a test fails.
+"""
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+from .gateway import DPSEC, DPSECD
+
+GWA_OUT, GWB_OUT = "192.0.2.1", "192.0.2.2"
+GWB_IN, H2_IN = "198.51.100.1", "198.51.100.2"
+REMOTE_NET = "203.0.113.0/24"   # what gwA protects
+PREFIX = "dpsec%d-" % os.getpid()
+
+
+def sh(*args, check=True, ns=None, **kw):
+    cmd = (["ip", "netns", "exec", ns] if ns else []) + list(args)
+    return subprocess.run(cmd, check=check, capture_output=True, text=True, **kw)
+
+
+class Topology:
+    def __init__(self):
+        self.ns = {n: PREFIX + n for n in ("gwa", "gwb", "h2")}
+        self.dir = tempfile.mkdtemp(prefix="dpsec-ns-")
+        self.sock = os.path.join(self.dir, "dpsecd.sock")
+        self.proc = None
+
+    def __enter__(self):
+        try:
+            self._build()
+        except Exception:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _build(self):
+        for n in self.ns.values():
+            sh("ip", "netns", "add", n)
+            sh("ip", "link", "set", "lo", "up", ns=n)
+        gwa, gwb, h2 = self.ns["gwa"], self.ns["gwb"], self.ns["h2"]
+        sh("ip", "link", "add", "gwa-out", "netns", gwa, "type", "veth", "peer", "name",
+           "gwb-out", "netns", gwb)
+        sh("ip", "link", "add", "gwb-in", "netns", gwb, "type", "veth", "peer", "name", "h2-in",
+           "netns", h2)
+        for ns, dev in ((gwa, "gwa-out"), (gwb, "gwb-out"), (gwb, "gwb-in"), (h2, "h2-in")):
+            # no IPv6 chatter (router solicitations, DAD) on the test links
+            sh("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % dev, ns=ns)
+            sh("ip", "link", "set", dev, "up", ns=ns)
+        sh("ip", "addr", "add", GWA_OUT + "/24", "dev", "gwa-out", ns=gwa)
+        sh("ip", "addr", "add", H2_IN + "/24", "dev", "h2-in", ns=h2)
+        sh("ip", "route", "add", REMOTE_NET, "via", GWB_IN, ns=h2)
+
+    def mac(self, ns, dev):
+        return sh("cat", "/sys/class/net/%s/address" % dev, ns=self.ns[ns]).stdout.strip()
+
+    def config(self, extra_yaml=""):
+        """gwB's configuration: the two af_packet ports; crypto maps etc. come from extra_yaml."""
+        return f"""hostname: gwB
+dataplane:
+  eal: [--no-pci, --no-huge, --no-shconf, -m, "512", -l, "0-1", --file-prefix, {PREFIX}gwb,
+        --log-level, "*:warning"]
+cli:
+  socket: {self.sock}
+interfaces:
+  - name: inside0
+    device: "net_af_packet0,iface=gwb-in"
+    address: {GWB_IN}/24
+    role: inside
+    neighbors: [{{ip: {H2_IN}, mac: "{self.mac('h2', 'h2-in')}"}}]
+  - name: outside0
+    device: "net_af_packet1,iface=gwb-out"
+    address: {GWB_OUT}/24
+    role: outside
+    crypto_map: VPN
+    neighbors: [{{ip: {GWA_OUT}, mac: "{self.mac('gwa', 'gwa-out')}"}}]
+{extra_yaml}"""
+
+    def start(self, extra_yaml):
+        cfg = os.path.join(self.dir, "gwB.yaml")
+        with open(cfg, "w") as f:
+            f.write(self.config(extra_yaml))
+        self.log = open(os.path.join(self.dir, "dpsecd.log"), "w")
+        self.proc = subprocess.Popen(["ip", "netns", "exec", self.ns["gwb"], DPSECD, "-c", cfg],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        for _ in range(300):
+            if os.path.exists(self.sock) or self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        if self.proc.poll() is not None or not os.path.exists(self.sock):
+            raise AssertionError("dpsecd did not start:\n" + self.logtext())
+
+    def logtext(self):
+        with open(os.path.join(self.dir, "dpsecd.log")) as f:
+            return f.read()
+
+    def cli(self, command, json=False, timeout=10):
+        args = [DPSEC, "-s", self.sock] + (["--json"] if json else []) + command.split()
+        r = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+        if r.returncode != 0:
+            raise AssertionError("dpsec %s: %s%s" % (command, r.stdout, r.stderr))
+        return r.stdout
+
+    def send(self, ns, dev, pkts):
+        """Send Ethernet frames from a namespace with scapy (in that namespace)."""
+        path = os.path.join(self.dir, "send-%d.pcap" % time.monotonic_ns())
+        from scapy.utils import wrpcap
+        wrpcap(path, pkts)
+        code = ("from scapy.all import rdpcap, sendp; "
+                "sendp(rdpcap(%r), iface=%r, verbose=0)" % (path, dev))
+        sh("/usr/bin/python3", "-c", code, ns=self.ns[ns])
+
+    def stop(self):
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.proc = None
+        self.log.close()
+        return rc
+
+    def close(self):
+        self.stop()
+        for n in self.ns.values():
+            sh("ip", "netns", "del", n, check=False)

@@ -1,0 +1,220 @@
+#!/usr/bin/python3
+"""The control plane against real peers, in network namespaces:
+
+   ns gwa (peer, scapy)            ns gwb (dpsecd)                    ns h2 (host, kernel)
+   192.0.2.1 ----------------- outside0 192.0.2.2  inside0 198.51.100.1 --------- 198.51.100.2
+   protects 203.0.113.0/24          crypto map VPN 10: 198.51.100.0/24 <-> 203.0.113.0/24
+
+- ARP and ping to the gateway are answered by dpsecd's control thread;
+- a tunnel works end to end (scapy's ESP to the host; the host's reply back encrypted);
+- unknown SPIs: counters (4, IpsecInput), one %CRYPTO-4-RECVD_PKT_INV_SPI line per flow per
+  interval (8 s here; 60 s by default, as IOS), the invalid-SPI table with exact packet counts;
+- `clear crypto sa` really removes the SAs: the same traffic then counts as unknown SPI;
+- the same counters through DPDK's telemetry socket.
+"""
+import json
+import os
+import re
+import socket
+import sys
+import time
+import unittest
+
+from scapy.layers.inet import ICMP, IP
+from scapy.layers.ipsec import ESP, SecurityAssociation
+from scapy.layers.l2 import Ether
+from scapy.packet import Raw
+
+sys.path.insert(0, os.path.dirname(__file__))
+from dpsectest.netns import GWA_OUT, GWB_IN, GWB_OUT, H2_IN, PREFIX, Topology, sh  # noqa: E402
+
+KEY_IN = bytes(range(20))          # gwA -> gwB, esp-gcm 128 (key || salt)
+KEY_OUT = bytes(range(40, 60))     # gwB -> gwA
+SPI_IN, SPI_OUT = 0x1001, 0x2001
+
+INTERVAL = 8   # logging.invalid_spi_interval, seconds (room for a slow machine)
+GW_YAML = f"""logging: {{syslog: false, invalid_spi_interval: {INTERVAL}}}
+transform_sets:
+  TS: {{transforms: [esp-gcm 128]}}
+crypto_maps:
+  VPN:
+    - seq: 10
+      peer: {GWA_OUT}
+      transform_set: TS
+      match: [{{src: 198.51.100.0/24, dst: 203.0.113.0/24}}]
+manual_sas:
+  - {{crypto_map: VPN, seq: 10, direction: inbound, spi: {SPI_IN}, cipher_key: "{KEY_IN.hex()}"}}
+  - {{crypto_map: VPN, seq: 10, direction: outbound, spi: {SPI_OUT}, cipher_key: "{KEY_OUT.hex()}"}}
+"""
+
+
+def drops(t):
+    rows = {}
+    for line in t.cli("show platform hardware qfp active feature ipsec datapath drops all") \
+            .splitlines():
+        m = re.match(r"^ *(\d+)  (\S+) +(\d+)$", line)
+        if m:
+            rows[m.group(2)] = int(m.group(3))
+    return rows
+
+
+def ipsec_input(t):
+    for line in t.cli("show platform hardware qfp active statistics drop all").splitlines():
+        if line.startswith("IpsecInput "):
+            return int(line.split()[1])
+    raise AssertionError("no IpsecInput row")
+
+
+def wait_for(cond, timeout=10, what="condition"):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for " + what)
+
+
+class ControlPlane(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.t = Topology().__enter__()
+        try:
+            cls.t.start(GW_YAML)
+        except Exception:
+            cls.t.close()
+            raise
+        cls.gwa_mac = cls.t.mac("gwa", "gwa-out")
+        cls.gwb_out_mac = cls.t.mac("gwb", "gwb-out")
+        cls.sa = SecurityAssociation(ESP, spi=SPI_IN, crypt_algo="AES-GCM", crypt_key=KEY_IN,
+                                     tunnel_header=IP(src=GWA_OUT, dst=GWB_OUT))
+        cls.seq = 0
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.t.stop()
+        log = cls.t.logtext()
+        cls.t.close()
+        if rc != 0:
+            raise AssertionError("dpsecd exited %s:\n%s" % (rc, log))
+
+    def esp_frames(self, inner, n, spi=None, proto=None):
+        """n ESP frames from gwA: the tunnel's SA, or garbage under an unknown spi."""
+        frames = []
+        for _ in range(n):
+            type(self).seq += 1
+            if spi is None:
+                pkt = self.sa.encrypt(inner, seq_num=self.seq)
+            elif proto == 51:   # AH: next header, length, reserved, SPI, sequence
+                pkt = IP(src=GWA_OUT, dst=GWB_OUT, proto=51) / \
+                    Raw(bytes([4, 4, 0, 0]) + spi.to_bytes(4, "big") +
+                        self.seq.to_bytes(4, "big") + bytes(12))
+            else:
+                pkt = IP(src=GWA_OUT, dst=GWB_OUT, proto=50) / \
+                    Raw(spi.to_bytes(4, "big") + self.seq.to_bytes(4, "big") + bytes(40))
+            frames.append(Ether(src=self.gwa_mac, dst=self.gwb_out_mac) / pkt)
+        return frames
+
+    def test_1_ping_and_arp_to_the_gateway(self):
+        r = sh("ping", "-c", "3", "-W", "2", "-i", "0.2", GWB_IN, ns=self.t.ns["h2"], check=False)
+        self.assertEqual(r.returncode, 0, "host cannot ping the gateway:\n" + r.stdout)
+        neigh = sh("ip", "neigh", "show", GWB_IN, ns=self.t.ns["h2"]).stdout
+        self.assertIn(self.t.mac("gwb", "gwb-in"), neigh, "ARP answered with the port's MAC")
+        r = sh("ping", "-c", "2", "-W", "2", GWB_OUT, ns=self.t.ns["gwa"], check=False)
+        self.assertEqual(r.returncode, 0, "peer cannot ping the outside address:\n" + r.stdout)
+
+    def test_2_tunnel_end_to_end(self):
+        # gwA's ESP carries a ping from 203.0.113.7 to the host; the host's reply
+        # goes back out encrypted (the kernel in h2 answers, ARPing for the gateway)
+        ping = IP(src="203.0.113.7", dst=H2_IN) / ICMP(id=9, seq=1) / Raw(b"through the tunnel")
+        before = self.sa_counts()
+        self.t.send("gwa", "gwa-out", self.esp_frames(ping, 3))
+        after = wait_for(lambda: (lambda c: c if c["decaps"] >= before["decaps"] + 3 and
+                                  c["encaps"] >= before["encaps"] + 3 else None)(self.sa_counts()),
+                         what="decaps and encaps to move")
+        self.assertEqual(after["decaps"] - before["decaps"], 3)
+        self.assertEqual(after["encaps"] - before["encaps"], 3)
+
+    def sa_counts(self):
+        out = self.t.cli("show crypto ipsec sa")
+        enc = re.search(r"#pkts encaps: (\d+)", out)
+        dec = re.search(r"#pkts decaps: (\d+)", out)
+        return {"encaps": int(enc.group(1)) if enc else 0,
+                "decaps": int(dec.group(1)) if dec else 0}
+
+    def log_lines(self):
+        return [line for line in self.t.cli("show logging").splitlines()
+                if "%CRYPTO-4-RECVD_PKT_INV_SPI" in line]
+
+    def flows(self):
+        return json.loads(self.t.cli("show crypto ipsec invalid-spi", json=True))
+
+    def test_3_invalid_spi_counted_logged_tracked(self):
+        d0, in0, logs0 = drops(self.t), ipsec_input(self.t), len(self.log_lines())
+        self.t.send("gwa", "gwa-out", self.esp_frames(None, 5, spi=0xB761863E) +
+                    self.esp_frames(None, 3, spi=0xC0FFEE, proto=51))
+        wait_for(lambda: drops(self.t)["IN_US_V4_PKT_SA_NOT_FOUND_SPI"] ==
+                 d0["IN_US_V4_PKT_SA_NOT_FOUND_SPI"] + 8, what="8 unknown-SPI drops")
+        self.assertEqual(ipsec_input(self.t), in0 + 8)
+        lines = wait_for(lambda: (lambda ls: ls if len(ls) == logs0 + 2 else None)(
+            self.log_lines()), what="two log lines")
+        logged_at = time.monotonic()
+        new = lines[logs0:]
+        self.assertTrue(any(line.endswith(
+            "%CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for "
+            "destaddr=192.0.2.2, prot=50, spi=0xB761863E(3076621886), srcaddr=192.0.2.1")
+            for line in new), new)
+        self.assertTrue(any("prot=51, spi=0xC0FFEE(12648430), srcaddr=192.0.2.1" in line
+                            for line in new), new)
+        self.assertRegex(new[0], r"^[A-Z][a-z]{2} [ 1-3]\d \d\d:\d\d:\d\d\.\d{3}: %CRYPTO-4")
+
+        # the workers report the folded packets within about a second
+        def counted():
+            f = {x["spi"]: x for x in self.flows()["flows"]}
+            a, b = f.get(0xB761863E), f.get(0xC0FFEE)
+            return f if a and b and a["packets"] == 5 and b["packets"] == 3 else None
+        f = wait_for(counted, what="per-flow packet counts")
+        self.assertTrue(f[0xB761863E]["static_peer"])
+        self.assertEqual(f[0xC0FFEE]["proto"], 51)
+
+        # within the interval: no new line; after it: one more for the flow
+        self.t.send("gwa", "gwa-out", self.esp_frames(None, 1, spi=0xB761863E))
+        time.sleep(1.5)     # past the worker's one-second report
+        self.assertLess(time.monotonic() - logged_at, INTERVAL, "test too slow to tell")
+        self.assertEqual(len(self.log_lines()), logs0 + 2)
+        time.sleep(max(0, INTERVAL + 0.3 - (time.monotonic() - logged_at)))
+        self.t.send("gwa", "gwa-out", self.esp_frames(None, 1, spi=0xB761863E))
+        wait_for(lambda: len(self.log_lines()) == logs0 + 3, what="a line after the interval")
+
+    def test_4_clear_crypto_sa_makes_it_unknown(self):
+        ping = IP(src="203.0.113.7", dst=H2_IN) / ICMP(id=9, seq=2)
+        self.t.cli("clear crypto sa spi %d" % SPI_IN)
+        out = self.t.cli("show crypto ipsec sa")
+        self.assertNotIn("spi: 0x1001(4097)", out)
+        self.assertIn("spi: 0x2001(8193)", out)     # only the one asked for
+        d0 = drops(self.t)["IN_US_V4_PKT_SA_NOT_FOUND_SPI"]
+        self.t.send("gwa", "gwa-out", self.esp_frames(ping, 2))
+        wait_for(lambda: drops(self.t)["IN_US_V4_PKT_SA_NOT_FOUND_SPI"] == d0 + 2,
+                 what="the cleared SPI to count as unknown")
+        self.t.cli("clear crypto sa")
+        self.assertIn("current outbound spi: 0x0(0)", self.t.cli("show crypto ipsec sa"))
+
+    def test_5_telemetry(self):
+        path = "/var/run/dpdk/%sgwb/dpdk_telemetry.v2" % PREFIX
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        s.connect(path)
+        s.recv(4096)   # the greeting
+        s.send(b"/dpsec/drops")
+        tel = json.loads(s.recv(65536))["/dpsec/drops"]
+        s.send(b"/dpsec/global_drops")
+        glob = json.loads(s.recv(65536))["/dpsec/global_drops"]
+        s.close()
+        cli = drops(self.t)
+        self.assertEqual(tel["IN_US_V4_PKT_SA_NOT_FOUND_SPI"],
+                         cli["IN_US_V4_PKT_SA_NOT_FOUND_SPI"])
+        self.assertGreater(tel["IN_US_V4_PKT_SA_NOT_FOUND_SPI"], 0)
+        self.assertEqual(glob["IpsecInput"]["packets"], ipsec_input(self.t))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

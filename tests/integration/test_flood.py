@@ -1,0 +1,163 @@
+#!/usr/bin/python3
+"""An unknown-SPI flood at full rate, with a working tunnel in the middle of it.
+
+   pcap, replayed forever (net_pcap infinite_rx): 9 of 10 frames ESP with random
+   SPIs from random sources, 1 of 10 valid ESP of the tunnel
+        --> outside0 [dpsecd] inside0 --> net_null
+
+What must hold while it runs (a few seconds):
+- the tunnel's packets are still decrypted and forwarded, none fails its ICV
+  (the replay window is off in this test: the same valid packets come round
+  again and again);
+- the control thread stays responsive: every CLI command answers;
+- the workers' event rate and the log stay inside their bounds, and what they
+  held back is counted.
+The measured figures (event rate, CLI latency) are printed for the record;
+the assertions are bounds, not timings.
+"""
+import json
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+from scapy.layers.inet import IP, UDP
+from scapy.layers.ipsec import ESP, SecurityAssociation
+from scapy.layers.l2 import Ether
+from scapy.packet import Raw
+from scapy.utils import wrpcap
+
+sys.path.insert(0, os.path.dirname(__file__))
+from dpsectest.gateway import DPSEC, DPSECD  # noqa: E402
+
+KEY = bytes(range(20))
+SECONDS = 4
+LOG_RATE = 20          # logging.rate: rate-limited lines per second, all flows together
+EVENT_RATE = 10000     # per worker (src/dataplane/ctrl_link.h), plus a burst of 256
+
+
+def config(d, pcap):
+    return f"""hostname: flood
+dataplane:
+  eal: [--no-pci, --no-huge, --no-shconf, -m, "1024", -l, "0-1", --file-prefix,
+        {os.path.basename(d)}, --log-level, "*:warning"]
+  replay_window: 0
+  mbufs: 16383
+logging: {{syslog: false, rate: {LOG_RATE}}}
+cli: {{socket: {d}/s.sock}}
+interfaces:
+  - {{name: outside0, device: "net_pcap0,rx_pcap={pcap},infinite_rx=1", address: 192.0.2.2/24,
+      role: outside, crypto_map: VPN, next_hop_mac: "02:00:00:00:00:01"}}
+  - {{name: inside0, device: "net_null0,no-rx=1", address: 198.51.100.1/24, role: inside,
+      next_hop_mac: "02:00:00:00:00:02"}}
+transform_sets: {{TS: {{transforms: [esp-gcm 128]}}}}
+crypto_maps:
+  VPN: [{{seq: 10, peer: 192.0.2.1, transform_set: TS,
+          match: [{{src: 198.51.100.0/24, dst: 203.0.113.0/24}}]}}]
+manual_sas:
+  - {{crypto_map: VPN, seq: 10, direction: inbound, spi: 0x1001, cipher_key: "{KEY.hex()}"}}
+"""
+
+
+def frames():
+    rnd = random.Random(7)
+    sa = SecurityAssociation(ESP, spi=0x1001, crypt_algo="AES-GCM", crypt_key=KEY,
+                             tunnel_header=IP(src="192.0.2.1", dst="192.0.2.2"))
+    out = []
+    for i in range(2000):
+        if i % 10 == 0:
+            inner = IP(src="203.0.113.7", dst="198.51.100.9") / UDP() / Raw(b"x" * 64)
+            pkt = sa.encrypt(inner, seq_num=i + 1)
+        else:
+            src = "203.0.113.%d" % rnd.randrange(1, 255)
+            pkt = IP(src=src, dst="192.0.2.2", proto=50) / \
+                Raw(rnd.getrandbits(32).to_bytes(4, "big") + bytes(4) + bytes(rnd.randrange(40)))
+        out.append(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:03") / pkt)
+    return out
+
+
+class Flood(unittest.TestCase):
+    def cli(self, d, *cmd, js=False):
+        t0 = time.monotonic()
+        r = subprocess.run([DPSEC, "-s", d + "/s.sock"] + (["--json"] if js else []) + list(cmd),
+                           capture_output=True, text=True, timeout=10)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        return r.stdout, time.monotonic() - t0
+
+    def test_flood(self):
+        d = tempfile.mkdtemp(prefix="dpsec-flood-")
+        wrpcap(d + "/flood.pcap", frames())
+        with open(d + "/gw.yaml", "w") as f:
+            f.write(config(d, d + "/flood.pcap"))
+        log = open(d + "/dpsecd.log", "w")
+        p = subprocess.Popen([DPSECD, "-c", d + "/gw.yaml"], stdout=log, stderr=subprocess.STDOUT)
+        try:
+            for _ in range(300):
+                if os.path.exists(d + "/s.sock") or p.poll() is not None:
+                    break
+                time.sleep(0.05)
+            self.assertIsNone(p.poll(), "dpsecd died at start")
+            self.check_flood(d)
+        finally:
+            p.send_signal(signal.SIGINT)
+            rc = p.wait(timeout=30)
+            log.close()
+        self.assertEqual(rc, 0, open(d + "/dpsecd.log").read())
+
+    def stats(self, d):
+        return json.loads(self.cli(d, "show", "crypto", "ipsec", "invalid-spi", js=True)[0])
+
+    def counters(self, d):
+        out, _ = self.cli(d, "show", "platform", "hardware", "qfp", "active", "feature", "ipsec",
+                          "datapath", "drops", "all")
+        return {m.group(2): int(m.group(3))
+                for m in re.finditer(r"^ *(\d+)  (\S+) +(\d+)$", out, re.M)}
+
+    def decaps(self, d):
+        out, _ = self.cli(d, "show", "crypto", "ipsec", "sa")
+        return int(re.search(r"#pkts decaps: (\d+)", out).group(1))
+
+    def check_flood(self, d):
+        time.sleep(0.5)   # let the flood get going
+        s0, c0, dec0, t0 = self.stats(d), self.counters(d), self.decaps(d), time.monotonic()
+        latencies = []
+        while time.monotonic() - t0 < SECONDS:
+            _, lat = self.cli(d, "show", "platform", "hardware", "qfp", "active", "statistics",
+                              "drop")
+            latencies.append(lat)
+            time.sleep(0.2)
+        s1, c1, dec1 = self.stats(d), self.counters(d), self.decaps(d)
+        elapsed = time.monotonic() - t0
+        logs, _ = self.cli(d, "show", "logging")
+        inv_lines = logs.count("%CRYPTO-4-RECVD_PKT_INV_SPI")
+
+        unknown = c1["IN_US_V4_PKT_SA_NOT_FOUND_SPI"] - c0["IN_US_V4_PKT_SA_NOT_FOUND_SPI"]
+        events = s1["stats"]["events"] - s0["stats"]["events"]
+        held = (s1["stats"]["rate_limited"] - s0["stats"]["rate_limited"]) + \
+            (s1["stats"]["deduped"] - s0["stats"]["deduped"])
+        print("\nflood: %.0f unknown-SPI packets/s, %.0f events/s to the control thread, "
+              "%d log lines in all, CLI latency median %.0f ms max %.0f ms, tunnel %.0f pkts/s"
+              % (unknown / elapsed, events / elapsed, inv_lines,
+                 1000 * statistics.median(latencies), 1000 * max(latencies),
+                 (dec1 - dec0) / elapsed))
+
+        self.assertGreater(unknown, 1000, "a flood did arrive")
+        self.assertGreater(dec1 - dec0, 0, "the tunnel kept decrypting")
+        self.assertEqual(c1["IN_CD_SW_IPSEC_MAC_EXCEPTION"], c0["IN_CD_SW_IPSEC_MAC_EXCEPTION"])
+        # one worker: at most its rate, plus its saved-up burst, reached the control thread
+        self.assertLessEqual(events, EVENT_RATE * (elapsed + 1) + 256)
+        self.assertGreater(held, 0, "what the workers held back is counted")
+        # the log: at most LOG_RATE a second (plus the bucket) over the whole run
+        uptime = elapsed + 2
+        self.assertLessEqual(inv_lines, LOG_RATE * (uptime + 1))
+        self.assertGreater(s1["stats"]["log_suppressed"], 0, "suppressed log lines are counted")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

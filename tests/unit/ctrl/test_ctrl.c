@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control thread on the dataplane harness, with a fake clock:
+ *
+ *   peer 198.51.100.7 --ESP, unknown SPI--> [worker] --event--> [control] --> log, flow table
+ *   host --ARP / ping to 10.0.2.1--> [worker] --punt--> [control] --inject--> reply
+ *
+ * What an operator sees is checked word for word: the log lines of the
+ * seeds, once a minute per flow; the flow table; ARP and echo replies.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rte_arp.h>
+#include <rte_ether.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
+
+#include "dpsec/ip4.h"
+
+#include "ctrl.h"
+#include "harness.h"
+#include "worker.h"
+
+static struct harness H;
+static struct ctrl *C;
+static struct dpsec_config *CFG;
+
+/* The fake clock: Sep  2 13:27:57.707 UTC (as in the seeds), advanced by the tests. */
+static uint64_t now_ms;
+
+static void
+fake_wall(void *ctx, struct timespec *t)
+{
+	(void)ctx;
+	t->tv_sec = 1693661277 + (time_t)(now_ms / 1000);
+	t->tv_nsec = (long)(707 + now_ms % 1000) % 1000 * 1000000;
+}
+
+static uint64_t
+fake_mono(void *ctx)
+{
+	(void)ctx;
+	return 1000000 + now_ms;
+}
+
+static int
+setup(void **state)
+{
+	struct dlog_clock clk = {.wall = fake_wall, .mono_ms = fake_mono};
+	char err[256];
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	if (harness_create(&H) != 0)
+		return -1;
+	CFG = &H.cfg;
+	CFG->logging = (struct cfg_logging){.buffer = 65536, .syslog = false,
+					    .invalid_spi_interval = 60, .replay_interval = 30,
+					    .mac_interval = 30, .rate = 20};
+	C = ctrl_create(H.dp, CFG, &clk, err, sizeof(err));
+	return C == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	ctrl_destroy(C);
+	dp_sa_del_all(H.dp);
+	dp_housekeeping(H.dp);
+	harness_destroy(&H);
+	return 0;
+}
+
+static struct rte_mbuf *
+esp_from(const char *src, uint32_t spi)
+{
+	uint8_t frame[256], esp[48] = {0};
+	size_t len;
+
+	esp[0] = (uint8_t)(spi >> 24);
+	esp[1] = (uint8_t)(spi >> 16);
+	esp[2] = (uint8_t)(spi >> 8);
+	esp[3] = (uint8_t)spi;
+	esp[7] = 1;
+	len = harness_ipv4_frame(frame, src, H_LOCAL, IPPROTO_ESP, 64, esp, sizeof(esp));
+	return harness_mbuf(&H, frame, len);
+}
+
+/* Run one frame through the worker, then let the control thread work. */
+static uint16_t
+through(struct rte_mbuf *m, uint16_t pi, struct rte_mbuf **out, uint16_t max)
+{
+	uint16_t n;
+
+	m->port = H.dp->ports[pi].port_id;
+	worker_process(H.w, pi, &m, 1);
+	worker_flush(H.w);
+	link_poll(H.w);
+	while (ctrl_work(C))
+		;
+	worker_inject(H.w);	/* what the control thread sent */
+	worker_flush(H.w);
+	n = 0;
+	for (uint16_t p = 0; p < H.dp->n_ports && n < max; p++)
+		n += rte_eth_rx_burst(H.dp->ports[p].port_id, 0, out + n, max - n);
+	return n;
+}
+
+static size_t
+log_text(char *buf, size_t cap)
+{
+	struct view_log_stats st;
+	size_t n = dlog_read(ctrl_log(C), buf, cap - 1, &st);
+
+	buf[n] = '\0';
+	return n;
+}
+
+static int
+count_lines(const char *text, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+static void
+test_invalid_spi_logged_once_a_minute(void **state)
+{
+	static char text[65536];
+	struct rte_mbuf *out[4];
+	struct view_inv_spi f[4];
+
+	(void)state;
+	dlog_clear(ctrl_log(C));
+	through(esp_from("10.1.1.1", 0xB761863E), H_OUTSIDE, out, 4);
+	log_text(text, sizeof(text));
+	assert_non_null(strstr(text, "Sep  2 13:27:57.707: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: "
+				     "rec'd IPSEC packet has invalid spi for destaddr=192.0.2.2, "
+				     "prot=50, spi=0xB761863E(3076621886), srcaddr=10.1.1.1\n"));
+	assert_int_equal(inv_spi_list(ctrl_inv_spi(C), f, 4), 1);
+	assert_int_equal(f[0].spi, 0xB761863E);
+	assert_int_equal(f[0].pkts, 1);
+	assert_false(f[0].static_peer);
+	assert_string_equal(f[0].action, "logged");
+
+	/* 30 s later, a second later the worker's report: no new line within the minute */
+	now_ms += 30000;
+	through(esp_from("10.1.1.1", 0xB761863E), H_OUTSIDE, out, 4);
+	usleep(1100 * 1000);	/* the worker reports a known flow at most once a second */
+	link_poll(H.w);
+	while (ctrl_work(C))
+		;
+	log_text(text, sizeof(text));
+	assert_int_equal(count_lines(text, "RECVD_PKT_INV_SPI"), 1);
+	assert_int_equal(inv_spi_list(ctrl_inv_spi(C), f, 4), 1);
+	assert_int_equal(f[0].pkts, 2);
+
+	/* a minute after the first: logged again */
+	now_ms += 30000;
+	usleep(1100 * 1000);
+	through(esp_from("10.1.1.1", 0xB761863E), H_OUTSIDE, out, 4);
+	log_text(text, sizeof(text));
+	assert_int_equal(count_lines(text, "RECVD_PKT_INV_SPI"), 2);
+	/* another flow is independent, and the static peer is recognised */
+	through(esp_from(H_PEER, 0x1234), H_OUTSIDE, out, 4);
+	log_text(text, sizeof(text));
+	assert_int_equal(count_lines(text, "RECVD_PKT_INV_SPI"), 3);
+	assert_int_equal(inv_spi_list(ctrl_inv_spi(C), f, 4), 2);
+	assert_int_equal(f[0].spi, 0x1234);
+	assert_true(f[0].static_peer);
+}
+
+static void
+test_arp_reply(void **state)
+{
+	uint8_t frame[60] = {0}, mac[6];
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)frame;
+	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
+	struct rte_mbuf *out[4];
+	uint32_t a;
+
+	(void)state;
+	memset(eth->dst_addr.addr_bytes, 0xff, 6);
+	mac_parse(H_HOST_MAC, eth->src_addr.addr_bytes);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	arp->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	arp->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	arp->arp_hlen = 6;
+	arp->arp_plen = 4;
+	arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
+	arp->arp_data.arp_sha = eth->src_addr;
+	ip4_parse("10.0.2.5", &a);
+	arp->arp_data.arp_sip = a;
+	ip4_parse("10.0.2.1", &a);	/* who has the gateway's inside address? */
+	arp->arp_data.arp_tip = a;
+	assert_int_equal(through(harness_mbuf(&H, frame, sizeof(frame)), H_INSIDE, out, 4), 1);
+	eth = rte_pktmbuf_mtod(out[0], struct rte_ether_hdr *);
+	arp = (struct rte_arp_hdr *)(eth + 1);
+	dp_iface_mac(H.dp, H_INSIDE, mac);
+	assert_int_equal(rte_be_to_cpu_16(arp->arp_opcode), RTE_ARP_OP_REPLY);
+	assert_memory_equal(arp->arp_data.arp_sha.addr_bytes, mac, 6);
+	assert_int_equal(arp->arp_data.arp_sip, a);
+	assert_memory_equal(eth->src_addr.addr_bytes, mac, 6);
+	assert_true(mac_parse(H_HOST_MAC, mac));
+	assert_memory_equal(eth->dst_addr.addr_bytes, mac, 6);
+	assert_int_equal(ctrl_punt_stats(C)->arp_replies, 1);
+	rte_pktmbuf_free(out[0]);
+
+	/* not for us: counted, not answered */
+	ip4_parse("10.0.2.9", &a);
+	arp = (struct rte_arp_hdr *)(frame + sizeof(*eth));
+	arp->arp_data.arp_tip = a;
+	assert_int_equal(through(harness_mbuf(&H, frame, sizeof(frame)), H_INSIDE, out, 4), 0);
+	assert_int_equal(ctrl_punt_stats(C)->unhandled, 1);
+}
+
+static void
+test_echo_reply(void **state)
+{
+	uint8_t frame[128], icmp[36] = {RTE_IP_ICMP_ECHO_REQUEST, 0, 0, 0, 0x12, 0x34, 0, 1};
+	struct rte_ipv4_hdr *ip;
+	struct rte_mbuf *out[4];
+	uint16_t ck;
+	size_t len;
+
+	(void)state;
+	for (size_t i = 8; i < sizeof(icmp); i++)
+		icmp[i] = (uint8_t)i;
+	ck = rte_raw_cksum(icmp, sizeof(icmp));
+	ck = (uint16_t)~ck;
+	memcpy(icmp + 2, &ck, 2);
+	len = harness_ipv4_frame(frame, "198.51.100.20", H_LOCAL, IPPROTO_ICMP, 64, icmp,
+				 sizeof(icmp));
+	assert_int_equal(through(harness_mbuf(&H, frame, len), H_OUTSIDE, out, 4), 1);
+	ip = rte_pktmbuf_mtod_offset(out[0], struct rte_ipv4_hdr *, 14);
+	assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+	assert_int_equal(ip->next_proto_id, IPPROTO_ICMP);
+	assert_string_equal(ip4_str(ip->dst_addr, (char[IP4_STRLEN]){0}), "198.51.100.20");
+	assert_string_equal(ip4_str(ip->src_addr, (char[IP4_STRLEN]){0}), H_LOCAL);
+	assert_int_equal(((uint8_t *)(ip + 1))[0], RTE_IP_ICMP_ECHO_REPLY);
+	/* the ICMP checksum still verifies over the whole message */
+	assert_int_equal(rte_raw_cksum(ip + 1, sizeof(icmp)), 0xffff);
+	assert_memory_equal((uint8_t *)(ip + 1) + 4, icmp + 4, sizeof(icmp) - 4);
+	assert_int_equal(out[0]->pkt_len, 14 + 20 + sizeof(icmp));
+	assert_int_equal(ctrl_punt_stats(C)->echo_replies, 1);
+	rte_pktmbuf_free(out[0]);
+}
+
+static void
+test_ike_counted(void **state)
+{
+	uint8_t frame[128], udp[8 + 28] = {0x01, 0xf4, 0x01, 0xf4, 0, 36};
+	uint64_t before = harness_drops(&H, DP_DROP_G_PuntUnhandled);
+	struct rte_mbuf *out[4];
+	size_t len;
+
+	(void)state;
+	len = harness_ipv4_frame(frame, H_PEER, H_LOCAL, IPPROTO_UDP, 64, udp, sizeof(udp));
+	assert_int_equal(through(harness_mbuf(&H, frame, len), H_OUTSIDE, out, 4), 0);
+	assert_int_equal(ctrl_punt_stats(C)->ike, 1);
+	assert_int_equal(harness_drops(&H, DP_DROP_G_PuntUnhandled), before + 1);
+}
+
+static void
+test_debug_and_recovery_flags(void **state)
+{
+	static char text[65536];
+	struct rte_mbuf *out[4];
+
+	(void)state;
+	dlog_clear(ctrl_log(C));
+	ctrl_set_debug(C, true);
+	usleep(1100 * 1000);
+	through(esp_from("10.9.9.9", 0xDEAD00), H_OUTSIDE, out, 4);
+	ctrl_set_debug(C, false);
+	ctrl_set_recovery(C, true);
+	assert_true(CFG->isakmp.invalid_spi_recovery);
+	ctrl_set_recovery(C, false);
+	log_text(text, sizeof(text));
+	assert_non_null(strstr(text, "IPSEC(event): invalid SPI, src 10.9.9.9, dst 192.0.2.2, "
+				     "prot 50, spi 0xDEAD00, 1 packet(s)"));
+	assert_non_null(strstr(text, "invalid-spi-recovery enabled"));
+	assert_non_null(strstr(text, "invalid-spi-recovery disabled"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_invalid_spi_logged_once_a_minute),
+		cmocka_unit_test(test_arp_reply),
+		cmocka_unit_test(test_echo_reply),
+		cmocka_unit_test(test_ike_counted),
+		cmocka_unit_test(test_debug_and_recovery_flags),
+	};
+
+	if (harness_eal_init() != 0)
+		return 1;
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
