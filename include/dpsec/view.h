@@ -142,6 +142,8 @@ struct view_ops {
 	/* "[no] debug crypto ipsec" */
 	bool (*debug_get)(void *ctx);
 	void (*debug_set)(void *ctx, bool on);
+	/* Seconds since the daemon started; optional (NULL = struct view's uptime_sec). */
+	uint64_t (*uptime)(void *ctx);
 };
 
 struct view {
@@ -149,7 +151,7 @@ struct view {
 	void *ctx;
 	const struct dpsec_config *cfg;
 	const char *version;		/* for "show version" */
-	uint64_t uptime_sec;
+	uint64_t uptime_sec;		/* fixed uptime when ops->uptime is NULL (tests) */
 };
 
 #endif

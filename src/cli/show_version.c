@@ -18,6 +18,12 @@ hostname(const struct view *v)
 	return v->cfg != NULL && v->cfg->hostname[0] != '\0' ? v->cfg->hostname : "dpsec";
 }
 
+static uint64_t
+cli_view_uptime(const struct view *v)
+{
+	return v->ops != NULL && v->ops->uptime != NULL ? v->ops->uptime(v->ctx) : v->uptime_sec;
+}
+
 int
 cli_show_version(const struct cli_ctx *c, struct cli_out *o)
 {
@@ -32,13 +38,13 @@ cli_show_version(const struct cli_ctx *c, struct cli_out *o)
 		json_begin(&j, o);
 		json_str(&j, "version", ver);
 		json_str(&j, "hostname", hostname(v));
-		json_u64(&j, "uptime_sec", v->uptime_sec);
+		json_u64(&j, "uptime_sec", cli_view_uptime(v));
 		json_str(&j, "config", path);
 		json_u64(&j, "interfaces", nif);
 		json_end(&j);
 		return CLI_OK;
 	}
-	cli_uptime_text(v->uptime_sec, up, sizeof(up));
+	cli_uptime_text(cli_view_uptime(v), up, sizeof(up));
 	cli_printf(o, "dpsec Software, Version %s\n", ver);
 	cli_puts(o, "Userspace IPsec gateway on DPDK\n\n");
 	cli_printf(o, "%s uptime is %s\n", hostname(v), up);

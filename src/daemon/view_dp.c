@@ -11,6 +11,7 @@ view_dp_init(struct view_dp *v, struct dp *dp, struct ctrl *ctrl)
 	memset(v, 0, sizeof(*v));
 	v->dp = dp;
 	v->ctrl = ctrl;
+	clock_gettime(CLOCK_MONOTONIC, &v->started);
 }
 
 void
@@ -226,6 +227,16 @@ debug_set_op(void *ctx, bool on)
 	ctrl_set_debug(v->ctrl, on);
 }
 
+static uint64_t
+uptime_op(void *ctx)
+{
+	const struct view_dp *v = ctx;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)(now.tv_sec - v->started.tv_sec);
+}
+
 const struct view_ops view_dp_ops = {
 	.drop_stats = drop_stats,
 	.drop_stats_clear = drop_stats_clear,
@@ -243,4 +254,5 @@ const struct view_ops view_dp_ops = {
 	.recovery_set = recovery_set_op,
 	.debug_get = debug_get_op,
 	.debug_set = debug_set_op,
+	.uptime = uptime_op,
 };

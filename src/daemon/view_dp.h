@@ -21,6 +21,7 @@ struct view_dp {
 	struct dp_drop_stats drop_base;
 	bool drop_cleared;
 	struct timespec drop_cleared_at;
+	struct timespec started;	/* CLOCK_MONOTONIC at view_dp_init */
 	struct view_sa *sa_base;	/* counters at the last "clear crypto sa counters" */
 	size_t n_sa_base;
 };
