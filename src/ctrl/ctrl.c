@@ -190,7 +190,7 @@ ctrl_work(struct ctrl *c)
 }
 
 void
-ctrl_run(struct ctrl *c, struct cli_server *srv, volatile sig_atomic_t *quit)
+ctrl_run(struct ctrl *c, struct cli_server *srv, const volatile sig_atomic_t *quit)
 {
 	struct pollfd fds[CLI_SERVER_FDS_MAX + 1];
 	bool more = false;

@@ -45,7 +45,7 @@ void ctrl_destroy(struct ctrl *c);
 void ctrl_set_inv_spi_hook(struct ctrl *c, ctrl_inv_spi_hook hook, void *ctx);
 
 /* Run until *quit; srv may be NULL (tests). */
-void ctrl_run(struct ctrl *c, struct cli_server *srv, volatile sig_atomic_t *quit);
+void ctrl_run(struct ctrl *c, struct cli_server *srv, const volatile sig_atomic_t *quit);
 /* Handle what is queued, at most a bounded amount; returns true if more is waiting. */
 bool ctrl_work(struct ctrl *c);
 
