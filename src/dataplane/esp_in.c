@@ -109,7 +109,6 @@ in_check(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_pk
 		return sa_drop(sa, DP_DROP_IN_NAT_DEMUX_FAIL);
 	if (esp_len < hdr + sa->icv_len + 2)
 		return sa_drop(sa, DP_DROP_IN_ESP_TRUNCATED);
-	st->esp = esp_of(m);
 	st->ct_len = esp_len - hdr - sa->icv_len;
 	if (st->ct_len & (sa->pad_block - 1u))
 		return sa_drop(sa, DP_DROP_IN_ESP_BAD_BLOCK_LEN);
@@ -144,7 +143,10 @@ in_gcm(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct i
 	cmb_gcm_dec(w->mb, sa->keys, st->esp + hdr, st->ct_len, nonce, aad, aad_len, st->tag);
 	if (!ct_equal(st->tag, st->esp + hdr + st->ct_len, 16))
 		return mac_drop(w, sa, m, st->seq);
-	return in_commit(w, sa, m, st);
+	/* nothing was committed since this packet's own check, just above: no re-check */
+	replay_commit(&sa->replay, sa->replay_bmp, st->seq);
+	st->committed = true;
+	return DP_KEEP;
 }
 
 static void
@@ -225,10 +227,34 @@ inner_ipv4_ok(const struct rte_ipv4_hdr *ip, uint32_t len)
 	return hl >= sizeof(*ip) && tot >= hl && tot <= len && ip4_cksum_ok(ip, hl);
 }
 
+/* The last route found in this burst (mac == NULL: none yet): packets of a flow share it. */
+struct route_memo {
+	uint32_t dst;
+	uint16_t port;
+	const struct rte_ether_addr *mac;
+};
+
+static inline dp_drop_t
+route_memo_lookup(const struct dp *dp, struct route_memo *r, uint32_t dst, uint16_t *port,
+		  const struct rte_ether_addr **mac)
+{
+	dp_drop_t v;
+
+	if (r->mac != NULL && r->dst == dst) {
+		*port = r->port;
+		*mac = r->mac;
+		return DP_KEEP;
+	}
+	v = route_inside(dp->route, dst, port, mac);
+	if (v == DP_KEEP)
+		*r = (struct route_memo){.dst = dst, .port = *port, .mac = *mac};
+	return v;
+}
+
 /* Step 4: everything after authentication. */
 static dp_drop_t
 in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_pkt *st,
-	  struct sa_acc *acc)
+	  struct sa_acc *acc, struct route_memo *memo)
 {
 	const struct dp *dp = w->dp;
 	uint8_t *pt = st->esp + ESP_HDR + sa->iv_len;
@@ -253,7 +279,7 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 		return sa_drop(sa, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
 	if (ip->time_to_live <= 1)
 		return DP_DROP_G_Ipv4TtlExceeded;
-	why = route_inside(dp->route, ip->dst_addr, &port, &mac);
+	why = route_memo_lookup(dp, memo, ip->dst_addr, &port, &mac);
 	if (why != DP_KEEP)
 		return why;
 	/*
@@ -291,13 +317,15 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 	struct cmb_op ops[DP_BURST_MAX];
 	uint16_t idx[DP_BURST_MAX];
 	struct sa_acc acc = {0};
+	struct route_memo memo = {.mac = NULL};
 	unsigned int nops = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		const struct rte_ipv4_hdr *ip =
 			rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *, pkts[i]->l2_len);
 
-		memcpy(&keys[i].spi_be, esp_of(pkts[i]), 4);
+		st[i].esp = esp_of(pkts[i]);
+		memcpy(&keys[i].spi_be, st[i].esp, 4);
 		keys[i].dst_be = ip->dst_addr;
 		keys[i].proto = IPPROTO_ESP;
 		memset(keys[i].pad, 0, sizeof(keys[i].pad));
@@ -326,7 +354,7 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (reason[i] == DP_KEEP)
-			reason[i] = in_finish(w, sa[i], pkts[i], &st[i], &acc);
+			reason[i] = in_finish(w, sa[i], pkts[i], &st[i], &acc, &memo);
 	}
 	sa_acc_flush(&acc);
 	return dp_burst_compact(pkts, reason, n);

@@ -15,6 +15,7 @@
 
 #include "dataplane.h"
 #include "esp.h"
+#include "ip4_cksum.h"
 #include "sa.h"
 #include "spd.h"
 
@@ -60,8 +61,7 @@ out_headers(struct dp_worker *w, const struct sa_rt *sa, uint8_t *data,
 	oip->packet_id = rte_cpu_to_be_16(w->ip_id++);
 	oip->type_of_service = inner->type_of_service;	/* DSCP and ECN copied (RFC 6040) */
 	oip->fragment_offset = inner->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
-	oip->hdr_checksum = 0;
-	oip->hdr_checksum = rte_ipv4_cksum(oip);
+	ip4_cksum_set20(oip);
 	if (sa->flags & SA_F_UDP) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(oip + 1);
 

@@ -13,10 +13,9 @@
  * header length in bytes, a multiple of 4 (the IHL field). Headers sit
  * 2 bytes past a 4-byte boundary behind Ethernet, hence memcpy loads.
  */
-static inline bool
-ip4_cksum_ok(const void *hdr, uint32_t hl)
+static inline uint64_t
+ip4_sum_words(const uint8_t *p, uint32_t hl)
 {
-	const uint8_t *p = hdr;
 	uint64_t s = 0;
 
 	for (uint32_t i = 0; i < hl; i += 4) {
@@ -25,11 +24,39 @@ ip4_cksum_ok(const void *hdr, uint32_t hl)
 		memcpy(&w, p + i, 4);
 		s += w;
 	}
+	return s;
+}
+
+static inline uint16_t
+ip4_fold(uint64_t s)
+{
 	s = (s & 0xffffffffu) + (s >> 32);
 	s = (s & 0xffffffffu) + (s >> 32);
 	s = (s & 0xffffu) + (s >> 16);
 	s = (s & 0xffffu) + (s >> 16);
-	return s == 0xffff;
+	return (uint16_t)s;
+}
+
+static inline bool
+ip4_cksum_ok(const void *hdr, uint32_t hl)
+{
+	/* the usual header, without options, as straight-line code */
+	return ip4_fold(hl == 20 ? ip4_sum_words(hdr, 20) : ip4_sum_words(hdr, hl)) == 0xffff;
+}
+
+/*
+ * Fill in the checksum of a 20-byte IPv4 header (no options): the same sum,
+ * with the checksum field zero, complemented. In network order as stored.
+ */
+static inline void
+ip4_cksum_set20(void *hdr)
+{
+	uint8_t *p = hdr;
+	uint16_t ck;
+
+	memset(p + 10, 0, 2);
+	ck = (uint16_t)~ip4_fold(ip4_sum_words(p, 20));
+	memcpy(p + 10, &ck, 2);
 }
 
 #endif

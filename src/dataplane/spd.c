@@ -63,8 +63,11 @@ spd_create(const struct dpsec_config *cfg)
 
 			spd->pol[p] = (struct spd_policy){
 				.map = m, .entry = e, .first_rule = k, .n_rules = ent->n_match};
-			for (uint32_t i = 0; i < ent->n_match; i++)
-				compile_rule(&spd->rules[k++], &ent->match[i], p);
+			for (uint32_t i = 0; i < ent->n_match; i++) {
+				compile_rule(&spd->rules[k], &ent->match[i], p);
+				spd->pol[p].ports |= spd->rules[k++].ports;
+			}
+			spd->ports |= spd->pol[p].ports;
 		}
 	}
 	spd->n_rules = n_rules;

@@ -35,6 +35,7 @@ struct spd_rule {
 struct spd_policy {
 	uint32_t map, entry;
 	uint32_t first_rule, n_rules;
+	bool ports;		/* some line constrains ports: parse them */
 	struct sa_rt *out_sa;	/* published by the control thread */
 };
 
@@ -43,6 +44,7 @@ struct spd {
 	uint32_t n_rules;
 	struct spd_policy *pol;
 	uint32_t n_pol;
+	bool ports;		/* some line of any policy constrains ports */
 };
 
 struct spd *spd_create(const struct dpsec_config *cfg);
@@ -90,7 +92,7 @@ static inline uint32_t
 spd_match_out(const struct spd *spd, const struct rte_ipv4_hdr *ip)
 {
 	uint16_t sp = 0, dp = 0;
-	bool have = spd_l4_ports(ip, &sp, &dp);
+	bool have = spd->ports && spd_l4_ports(ip, &sp, &dp);
 
 	for (uint32_t i = 0; i < spd->n_rules; i++) {
 		const struct spd_rule *r = &spd->rules[i];
@@ -109,7 +111,7 @@ spd_check_in(const struct spd *spd, uint32_t policy, const struct rte_ipv4_hdr *
 {
 	const struct spd_policy *p = &spd->pol[policy];
 	uint16_t sp = 0, dp = 0;
-	bool have = spd_l4_ports(ip, &sp, &dp);
+	bool have = p->ports && spd_l4_ports(ip, &sp, &dp);
 
 	for (uint32_t i = p->first_rule; i < p->first_rule + p->n_rules; i++) {
 		const struct spd_rule *r = &spd->rules[i];
