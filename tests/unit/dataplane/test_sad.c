@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The SA database and the policy database, on their own:
+ *
+ *  SAD: add, lookup by (SPI, destination, protocol), a duplicate refused,
+ *  delete; a deleted SA freed only after every registered worker reported a
+ *  quiescent state (RCU), and a worker's lookup cache never handing out a
+ *  deleted SA (the generation check).
+ *
+ *  SPD: first matching line wins across entries and lines; prefixes,
+ *  protocols and port ranges; the inbound check is the mirror of a line.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rte_ip.h>
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+
+#include "dpsec/ip4.h"
+
+#include "harness.h"
+#include "sa.h"
+#include "sad.h"
+#include "spd.h"
+
+static struct rte_rcu_qsbr *qs;
+
+static struct sa *
+new_sa(uint32_t spi, const char *dst, enum cfg_dir dir)
+{
+	struct sa *sa = calloc(1, sizeof(*sa));
+
+	sa->rt = rte_zmalloc("test_rt", sizeof(*sa->rt) + 4 * 8, RTE_CACHE_LINE_SIZE);
+	sa->rt->spi_be = rte_cpu_to_be_32(spi);
+	sa->spi = spi;
+	sa->dir = dir;
+	ip4_parse(dst, &sa->local);
+	return sa;
+}
+
+static struct sa_rt *
+lookup(struct sad *sad, struct sad_cache *c, uint32_t spi, const char *dst)
+{
+	struct sad_key k = {.spi_be = rte_cpu_to_be_32(spi), .proto = IPPROTO_ESP};
+	const struct sad_key *kp = &k;
+	struct sa_rt *out;
+
+	ip4_parse(dst, &k.dst_be);
+	sad_lookup_bulk(sad, c, &kp, 1, &out);
+	return out;
+}
+
+static void
+test_sad_add_lookup_delete(void **state)
+{
+	struct sad *sad = sad_create(64, qs);
+	struct sad_cache cache;
+	struct sa *a = new_sa(0x1001, "192.0.2.2", CFG_DIR_IN);
+	struct sa *dup = new_sa(0x1001, "192.0.2.2", CFG_DIR_IN);
+	struct sa *other_dst = new_sa(0x1001, "198.51.100.2", CFG_DIR_IN);
+	struct sa *out = new_sa(0x1001, "192.0.2.2", CFG_DIR_OUT);
+
+	(void)state;
+	sad_cache_init(&cache);
+	assert_int_equal(sad_add(sad, a), 0);
+	assert_int_equal(sad_add(sad, dup), -EEXIST);	/* same SPI, destination, protocol */
+	assert_int_equal(sad_add(sad, other_dst), 0);	/* another local address: another key */
+	assert_int_equal(sad_add(sad, out), 0);		/* outbound SAs are not looked up by SPI */
+	assert_int_equal(sad_count(sad), 3);
+	assert_ptr_equal(lookup(sad, &cache, 0x1001, "192.0.2.2"), a->rt);
+	assert_ptr_equal(lookup(sad, &cache, 0x1001, "192.0.2.2"), a->rt);	/* cached */
+	assert_ptr_equal(lookup(sad, &cache, 0x1001, "198.51.100.2"), other_dst->rt);
+	assert_null(lookup(sad, &cache, 0x1002, "192.0.2.2"));
+
+	/* deleted: gone from lookups at once, through the cache too */
+	sad_remove(sad, a);
+	assert_int_equal(a->rt->state, SA_DYING);
+	assert_null(lookup(sad, &cache, 0x1001, "192.0.2.2"));
+	assert_int_equal(sad_count(sad), 2);
+	/* no worker registered: the grace period is over immediately */
+	assert_int_equal(sad_reclaim(sad), 1);
+	rte_free(dup->rt);	/* refused: still the caller's */
+	free(dup);
+	sad_destroy(sad);
+}
+
+/* A registered worker that has not passed a quiescent state holds the SA. */
+static void
+test_sad_rcu_grace_period(void **state)
+{
+	struct sad *sad = sad_create(64, qs);
+	struct sad_cache cache;
+	struct sa *a = new_sa(0x2002, "192.0.2.2", CFG_DIR_IN);
+
+	(void)state;
+	sad_cache_init(&cache);
+	assert_int_equal(sad_add(sad, a), 0);
+	rte_rcu_qsbr_thread_register(qs, 0);
+	rte_rcu_qsbr_thread_online(qs, 0);
+	/* the "worker" looked the SA up and still holds the pointer */
+	assert_ptr_equal(lookup(sad, &cache, 0x2002, "192.0.2.2"), a->rt);
+	sad_remove(sad, a);
+	assert_int_equal(sad_reclaim(sad), 0);	/* not freed: the worker may still use it */
+	assert_int_equal(a->rt->state, SA_DYING);	/* ... and would see it dying */
+	rte_rcu_qsbr_quiescent(qs, 0);		/* the worker's loop turns */
+	assert_int_equal(sad_reclaim(sad), 1);
+	rte_rcu_qsbr_thread_offline(qs, 0);
+	rte_rcu_qsbr_thread_unregister(qs, 0);
+	sad_destroy(sad);
+}
+
+/* A new SA with the key of a deleted one: the cache must not return the old. */
+static void
+test_sad_cache_generation(void **state)
+{
+	struct sad *sad = sad_create(64, qs);
+	struct sad_cache cache;
+	struct sa *a = new_sa(0x3003, "192.0.2.2", CFG_DIR_IN);
+	struct sa *b = new_sa(0x3003, "192.0.2.2", CFG_DIR_IN);
+
+	(void)state;
+	sad_cache_init(&cache);
+	assert_int_equal(sad_add(sad, a), 0);
+	assert_ptr_equal(lookup(sad, &cache, 0x3003, "192.0.2.2"), a->rt);
+	sad_remove(sad, a);
+	assert_int_equal(sad_add(sad, b), 0);
+	assert_ptr_equal(lookup(sad, &cache, 0x3003, "192.0.2.2"), b->rt);
+	sad_reclaim(sad);
+	sad_destroy(sad);
+}
+
+/* Three entries; lines with prefixes, protocols and ports. */
+static void
+test_spd_match(void **state)
+{
+	struct cfg_acl l10[2], l20[1], l30[1];
+	struct cfg_map_entry e[3];
+	struct cfg_crypto_map map = {.entries = e, .n_entries = 3, .iface = 0};
+	struct dpsec_config cfg = {.crypto_maps = &map, .n_crypto_maps = 1};
+	struct rte_ipv4_hdr ip;
+	uint8_t pkt[64] = {0};
+	struct spd *spd;
+	bool host;
+
+#define ACL(a, s, d, p, sp0, sp1, dp0, dp1)                                                        \
+	do {                                                                                       \
+		(a) = (struct cfg_acl){.proto = (p), .sport = {sp0, sp1}, .dport = {dp0, dp1}};   \
+		ip4_prefix_parse(s, &(a).src, &host);                                              \
+		ip4_prefix_parse(d, &(a).dst, &host);                                              \
+	} while (0)
+	(void)state;
+	ACL(l10[0], "10.0.2.0/24", "10.0.0.0/24", 0, 0, 65535, 0, 65535);
+	ACL(l10[1], "10.0.2.0/24", "10.0.9.0/24", IPPROTO_UDP, 0, 65535, 53, 53);
+	ACL(l20[0], "10.0.2.0/23", "10.0.0.0/16", IPPROTO_TCP, 1000, 2000, 0, 65535);
+	ACL(l30[0], "0.0.0.0/0", "0.0.0.0/0", 0, 0, 65535, 0, 65535);
+	e[0] = (struct cfg_map_entry){.seq = 10, .match = l10, .n_match = 2};
+	e[1] = (struct cfg_map_entry){.seq = 20, .match = l20, .n_match = 1};
+	e[2] = (struct cfg_map_entry){.seq = 30, .match = l30, .n_match = 1};
+	spd = spd_create(&cfg);
+	assert_non_null(spd);
+	assert_int_equal(spd->n_pol, 3);
+	assert_true(spd->pol[0].ports);		/* line 2 of entry 10 has ports */
+	assert_false(spd->pol[2].ports);
+	assert_true(spd->ports);
+
+#define PKT(s, d, proto, sp, dpt)                                                                  \
+	do {                                                                                       \
+		uint32_t a_;                                                                       \
+		memset(&ip, 0, sizeof(ip));                                                        \
+		ip.version_ihl = 0x45;                                                             \
+		ip.total_length = rte_cpu_to_be_16(40);                                            \
+		ip.next_proto_id = (proto);                                                        \
+		ip4_parse(s, &a_);                                                                 \
+		ip.src_addr = a_;                                                                  \
+		ip4_parse(d, &a_);                                                                 \
+		ip.dst_addr = a_;                                                                  \
+		memcpy(pkt, &ip, sizeof(ip));                                                      \
+		pkt[20] = (uint8_t)((sp) >> 8);                                                    \
+		pkt[21] = (uint8_t)(sp);                                                           \
+		pkt[22] = (uint8_t)((dpt) >> 8);                                                   \
+		pkt[23] = (uint8_t)(dpt);                                                          \
+	} while (0)
+	/* entry 10, line 1: any protocol */
+	PKT("10.0.2.5", "10.0.0.7", IPPROTO_ICMP, 0, 0);
+	assert_int_equal(spd_match_out(spd, (void *)pkt), 0);
+	/* entry 10, line 2: UDP to port 53 only; else falls through to entry 30 */
+	PKT("10.0.2.5", "10.0.9.7", IPPROTO_UDP, 5555, 53);
+	assert_int_equal(spd_match_out(spd, (void *)pkt), 0);
+	PKT("10.0.2.5", "10.0.9.7", IPPROTO_UDP, 5555, 54);
+	assert_int_equal(spd_match_out(spd, (void *)pkt), 2);
+	/* entry 20: TCP from ports 1000-2000, the /23 source */
+	PKT("10.0.3.5", "10.0.77.7", IPPROTO_TCP, 1500, 80);
+	assert_int_equal(spd_match_out(spd, (void *)pkt), 1);
+	PKT("10.0.3.5", "10.0.77.7", IPPROTO_TCP, 2001, 80);
+	assert_int_equal(spd_match_out(spd, (void *)pkt), 2);
+	/* a later fragment has no ports: only port-less lines can match it */
+	PKT("10.0.3.5", "10.0.77.7", IPPROTO_TCP, 1500, 80);
+	((struct rte_ipv4_hdr *)pkt)->fragment_offset = rte_cpu_to_be_16(10);
+	assert_int_equal(spd_match_out(spd, (void *)pkt), 2);
+
+	/* inbound: the mirror of a line of the SA's policy */
+	PKT("10.0.0.7", "10.0.2.5", IPPROTO_ICMP, 0, 0);
+	assert_true(spd_check_in(spd, 0, (void *)pkt));
+	PKT("10.0.9.7", "10.0.2.5", IPPROTO_UDP, 53, 5555);
+	assert_true(spd_check_in(spd, 0, (void *)pkt));
+	PKT("10.0.9.7", "10.0.2.5", IPPROTO_UDP, 54, 5555);
+	assert_false(spd_check_in(spd, 0, (void *)pkt));
+	PKT("10.0.2.5", "10.0.0.7", IPPROTO_ICMP, 0, 0);	/* not mirrored */
+	assert_false(spd_check_in(spd, 0, (void *)pkt));
+	assert_int_equal(spd_policy_of(spd, 0, 1), 1);
+	spd_destroy(spd);
+#undef PKT
+#undef ACL
+}
+
+static int
+setup(void **state)
+{
+	size_t sz = rte_rcu_qsbr_get_memsize(1);
+
+	(void)state;
+	qs = rte_zmalloc("test_rcu", sz, RTE_CACHE_LINE_SIZE);
+	return qs == NULL || rte_rcu_qsbr_init(qs, 1) != 0 ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	rte_free(qs);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sad_add_lookup_delete),
+		cmocka_unit_test(test_sad_rcu_grace_period),
+		cmocka_unit_test(test_sad_cache_generation),
+		cmocka_unit_test(test_spd_match),
+	};
+
+	if (harness_eal_init() != 0)
+		return 1;
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
