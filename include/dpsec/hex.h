@@ -12,4 +12,7 @@
  */
 bool hex_decode(const char *s, uint8_t *out, size_t max, size_t *len);
 
+/* The value of one hex digit (either case), or -1. */
+int hex_digit(char c);
+
 #endif

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "dpsec/hex.h"
 
-static int
-nibble(char c)
+int
+hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -21,8 +21,8 @@ hex_decode(const char *s, uint8_t *out, size_t max, size_t *len)
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
 	while (s[0] != '\0') {
-		int hi = nibble(s[0]);
-		int lo = hi < 0 ? -1 : nibble(s[1]);
+		int hi = hex_digit(s[0]);
+		int lo = hi < 0 ? -1 : hex_digit(s[1]);
 
 		if (lo < 0 || n == max)
 			return false;

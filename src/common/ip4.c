@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dpsec/hex.h"
 #include "dpsec/ip4.h"
 
 /* One decimal octet: 1-3 digits, no leading zero unless the octet is 0, value <= 255. */
@@ -79,18 +80,6 @@ ip4_prefix_parse(const char *s, struct ip4_prefix *p, bool *host_bits_set)
 	return true;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool
 mac_parse(const char *s, uint8_t mac[6])
 {
@@ -98,7 +87,7 @@ mac_parse(const char *s, uint8_t mac[6])
 		return false;
 	for (int i = 0; i < 6; i++) {
 		const char *p = s + i * 3;
-		int hi = hexval(p[0]), lo = hexval(p[1]);
+		int hi = hex_digit(p[0]), lo = hex_digit(p[1]);
 
 		if (hi < 0 || lo < 0 || (i < 5 && p[2] != ':'))
 			return false;

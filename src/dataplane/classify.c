@@ -125,13 +125,16 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 	}
 }
 
+/*
+ * What both sides check first: one segment, the Ethernet type, the IPv4
+ * header. DP_KEEP means valid IPv4 at *ipp; ARP is punted; IPv6 is the
+ * outside's (classify_ipv6) or, inside, not routed.
+ */
 static dp_drop_t
-classify_out_one(const struct dp_port *in, struct rte_mbuf *m)
+classify_frame(const struct dp_port *in, struct rte_mbuf *m, bool outside,
+	       const struct rte_ipv4_hdr **ipp)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
-	uint32_t hl;
-	dp_drop_t v;
 
 	if (m->nb_segs != 1)
 		return DP_DROP_G_MultiSegUnsupported;
@@ -140,17 +143,28 @@ classify_out_one(const struct dp_port *in, struct rte_mbuf *m)
 	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
 		return CL_PUNT;
 	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
-		return classify_ipv6(in, m, (const struct rte_ipv6_hdr *)(eth + 1),
-				     m->data_len - sizeof(*eth));
+		return outside ? classify_ipv6(in, m, (const struct rte_ipv6_hdr *)(eth + 1),
+					       m->data_len - sizeof(*eth))
+			       : DP_DROP_G_Ipv6NoRoute;
 	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
 		return DP_DROP_G_UnknownL2Proto;
-	v = ipv4_check(m, ip, m->data_len - sizeof(*eth));
+	*ipp = (const struct rte_ipv4_hdr *)(eth + 1);
+	return ipv4_check(m, *ipp, m->data_len - sizeof(*eth));
+}
+
+static dp_drop_t
+classify_out_one(const struct dp_port *in, struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip = NULL;
+	dp_drop_t v = classify_frame(in, m, true, &ip);
+	uint32_t hl;
+
 	if (v != DP_KEEP)
 		return v;
 	if (ip->dst_addr != in->addr)
 		return DP_DROP_G_Ipv4NoRoute;	/* the outside carries only our tunnels */
 	hl = (ip->version_ihl & 0xf) * 4u;
-	m->l2_len = sizeof(*eth);
+	m->l2_len = sizeof(struct rte_ether_hdr);
 	m->l3_len = hl;
 	m->l4_len = 0;
 	switch (ip->next_proto_id) {
@@ -188,26 +202,14 @@ classify_out_one(const struct dp_port *in, struct rte_mbuf *m)
 static dp_drop_t
 classify_in_one(const struct dp_port *in, struct rte_mbuf *m)
 {
-	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
-	dp_drop_t v;
+	const struct rte_ipv4_hdr *ip = NULL;
+	dp_drop_t v = classify_frame(in, m, false, &ip);
 
-	if (m->nb_segs != 1)
-		return DP_DROP_G_MultiSegUnsupported;
-	if (m->data_len < sizeof(*eth))
-		return DP_DROP_G_L2HdrErr;
-	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
-		return CL_PUNT;
-	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
-		return DP_DROP_G_Ipv6NoRoute;
-	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
-		return DP_DROP_G_UnknownL2Proto;
-	v = ipv4_check(m, ip, m->data_len - sizeof(*eth));
 	if (v != DP_KEEP)
 		return v;
 	if (ip->dst_addr == in->addr)
 		return CL_PUNT;	/* for the gateway itself */
-	m->l2_len = sizeof(*eth);
+	m->l2_len = sizeof(struct rte_ether_hdr);
 	m->l3_len = (ip->version_ihl & 0xf) * 4u;
 	m->l4_len = 0;
 	return DP_KEEP;
