@@ -187,6 +187,7 @@ class ControlPlane(unittest.TestCase):
         wait_for(lambda: len(self.log_lines()) == logs0 + 3, what="a line after the interval")
 
     def test_4_clear_crypto_sa_makes_it_unknown(self):
+        """Clears the inbound SA only here; the whole table at the very end (test_6)."""
         ping = IP(src="203.0.113.7", dst=H2_IN) / ICMP(id=9, seq=2)
         self.t.cli("clear crypto sa spi %d" % SPI_IN)
         out = self.t.cli("show crypto ipsec sa")
@@ -196,6 +197,8 @@ class ControlPlane(unittest.TestCase):
         self.t.send("gwa", "gwa-out", self.esp_frames(ping, 2))
         wait_for(lambda: drops(self.t)["IN_US_V4_PKT_SA_NOT_FOUND_SPI"] == d0 + 2,
                  what="the cleared SPI to count as unknown")
+
+    def test_6_clear_crypto_sa_all(self):
         self.t.cli("clear crypto sa")
         self.assertIn("current outbound spi: 0x0(0)", self.t.cli("show crypto ipsec sa"))
 
@@ -204,16 +207,30 @@ class ControlPlane(unittest.TestCase):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         s.connect(path)
         s.recv(4096)   # the greeting
-        s.send(b"/dpsec/drops")
-        tel = json.loads(s.recv(65536))["/dpsec/drops"]
-        s.send(b"/dpsec/global_drops")
-        glob = json.loads(s.recv(65536))["/dpsec/global_drops"]
+
+        def ask(cmd):
+            s.send(cmd.encode())
+            return json.loads(s.recv(65536))[cmd.split(",")[0]]
+        tel, glob = ask("/dpsec/drops"), ask("/dpsec/global_drops")
+        conns, inv = ask("/dpsec/sa/list"), ask("/dpsec/invalid_spi")
+        sa = ask("/dpsec/sa/info,%d" % conns[0]) if conns else None
         s.close()
         cli = drops(self.t)
         self.assertEqual(tel["IN_US_V4_PKT_SA_NOT_FOUND_SPI"],
                          cli["IN_US_V4_PKT_SA_NOT_FOUND_SPI"])
         self.assertGreater(tel["IN_US_V4_PKT_SA_NOT_FOUND_SPI"], 0)
         self.assertEqual(glob["IpsecInput"]["packets"], ipsec_input(self.t))
+        flows = self.flows()
+        self.assertEqual(inv["flows"], len(flows["flows"]))
+        self.assertEqual(inv["events"], flows["stats"]["events"])
+        self.assertGreater(inv["logged"], 0)
+        # the SAs: the CLI's list, one of them in detail (test 4 left the outbound SA)
+        out = self.t.cli("show crypto ipsec sa")
+        self.assertEqual(len(conns), len(re.findall(r"conn id: \d+", out)))
+        self.assertIsNotNone(sa)
+        self.assertIn("spi: 0x%X(%d)" % (sa["spi"], sa["spi"]), out)
+        self.assertIn(sa["direction"], ("inbound", "outbound"))
+        self.assertIn("pkts", sa)
 
 
 if __name__ == "__main__":

@@ -273,6 +273,61 @@ test_ike_counted(void **state)
 	assert_int_equal(harness_drops(&H, DP_DROP_G_PuntUnhandled), before + 1);
 }
 
+/* The peer's packet for a real SA: encrypted by the outbound twin, reflected. */
+static struct rte_mbuf *
+peer_esp(void)
+{
+	uint8_t frame[128], pl[16] = {0};
+	struct rte_mbuf *out[4];
+	struct rte_ipv4_hdr *ip;
+	uint32_t t;
+	size_t len = harness_ipv4_frame(frame, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, 64, pl,
+					sizeof(pl));
+
+	assert_int_equal(through(harness_mbuf(&H, frame, len), H_INSIDE, out, 4), 1);
+	ip = rte_pktmbuf_mtod_offset(out[0], struct rte_ipv4_hdr *, 14);
+	t = ip->src_addr;
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = t;
+	return out[0];
+}
+
+/* Replay and ICV failures on an SA, as the IOS messages name them. */
+static void
+test_replay_and_mac_logged(void **state)
+{
+	static char text[65536];
+	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x5005, .cipher = DP_CIPHER_AES_GCM_128};
+	struct rte_mbuf *esp, *copy, *out[4];
+	char want[256];
+	int conn;
+
+	(void)state;
+	dlog_clear(ctrl_log(C));
+	assert_true(harness_add_sa(&H, &s) > 0);
+	s.dir = CFG_DIR_IN;
+	s.replay_window = 64;
+	conn = harness_add_sa(&H, &s);
+	esp = peer_esp();
+	copy = rte_pktmbuf_copy(esp, H.dp->pool, 0, UINT32_MAX);
+	rte_pktmbuf_free_bulk(out, through(esp, H_OUTSIDE, out, 4));
+	rte_pktmbuf_free_bulk(out, through(copy, H_OUTSIDE, out, 4));	/* replayed */
+	esp = peer_esp();
+	rte_pktmbuf_mtod_offset(esp, uint8_t *, esp->pkt_len - 1)[0] ^= 1;	/* ICV damaged */
+	rte_pktmbuf_free_bulk(out, through(esp, H_OUTSIDE, out, 4));
+	log_text(text, sizeof(text));
+	snprintf(want, sizeof(want),
+		 "%%IPSEC-3-REPLAY_ERROR: IPSec SA receives anti-replay error, DP Handle %d, "
+		 "src_addr 192.0.2.1, dest_addr 192.0.2.2, SPI 0x5005\n", conn);
+	assert_non_null(strstr(text, want));
+	snprintf(want, sizeof(want),
+		 "%%CRYPTO-4-RECVD_PKT_MAC_ERR: decrypt: mac verify failed for connection id=%d "
+		 "local=192.0.2.2 remote=192.0.2.1 spi=00005005 seqno=00000002\n", conn);
+	assert_non_null(strstr(text, want));
+	dp_sa_del_all(H.dp);
+	dp_housekeeping(H.dp);
+}
+
 static void
 test_debug_and_recovery_flags(void **state)
 {
@@ -303,6 +358,7 @@ main(void)
 		cmocka_unit_test(test_arp_reply),
 		cmocka_unit_test(test_echo_reply),
 		cmocka_unit_test(test_ike_counted),
+		cmocka_unit_test(test_replay_and_mac_logged),
 		cmocka_unit_test(test_debug_and_recovery_flags),
 	};
 

@@ -146,12 +146,31 @@ test_event_rate_cap(void **state)
 	assert_true(st1.rate_limited - st0.rate_limited > 0);
 }
 
+/* A packet from the inside encrypted by the outbound SA, then reflected as if the peer sent it. */
+static struct rte_mbuf *
+peer_esp(uint8_t *frame, const uint8_t *pl, size_t plen)
+{
+	struct rte_mbuf *m = harness_mbuf(&H, frame,
+					  harness_ipv4_frame(frame, "10.0.2.5", "10.0.0.7",
+							     IPPROTO_UDP, 64, pl, plen));
+	struct rte_mbuf *esp = NULL;
+	struct rte_ipv4_hdr *ip;
+	uint32_t t;
+
+	assert_int_equal(harness_send(&H, H_INSIDE, &m, 1, &esp, 1, NULL), 1);
+	ip = rte_pktmbuf_mtod_offset(esp, struct rte_ipv4_hdr *, 14);
+	t = ip->src_addr;
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = t;
+	return esp;
+}
+
 static void
 test_replay_and_mac_events(void **state)
 {
 	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x5005, .cipher = DP_CIPHER_AES_GCM_128};
 	uint8_t frame[256], pl[16] = {0};
-	struct rte_mbuf *m, *esp = NULL, *copy, *out[4];
+	struct rte_mbuf *esp, *copy, *out[4];
 	int conn;
 	uint16_t n;
 
@@ -161,18 +180,7 @@ test_replay_and_mac_events(void **state)
 	s.replay_window = 64;
 	conn = harness_add_sa(&H, &s);
 	assert_true(conn > 0);
-	m = harness_mbuf(&H, frame,
-			 harness_ipv4_frame(frame, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, 64, pl,
-					    sizeof(pl)));
-	assert_int_equal(harness_send(&H, H_INSIDE, &m, 1, &esp, 1, NULL), 1);
-	/* reflect it as the peer's */
-	{
-		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(esp, struct rte_ipv4_hdr *, 14);
-		uint32_t t = ip->src_addr;
-
-		ip->src_addr = ip->dst_addr;
-		ip->dst_addr = t;
-	}
+	esp = peer_esp(frame, pl, sizeof(pl));
 	copy = rte_pktmbuf_copy(esp, H.dp->pool, 0, UINT32_MAX);
 	n = harness_send(&H, H_OUTSIDE, &esp, 1, out, 4, NULL);
 	rte_pktmbuf_free_bulk(out, n);
@@ -183,6 +191,17 @@ test_replay_and_mac_events(void **state)
 	assert_int_equal(H.last_event.conn_id, (uint32_t)conn);
 	assert_int_equal(H.last_event.spi, 0x5005);
 	assert_int_equal(H.last_event.seq, 1);
+
+	/* the next packet with its ICV damaged in transit */
+	esp = peer_esp(frame, pl, sizeof(pl));
+	rte_pktmbuf_mtod_offset(esp, uint8_t *, esp->pkt_len - 1)[0] ^= 0x01;
+	n = harness_send(&H, H_OUTSIDE, &esp, 1, out, 4, NULL);
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(H.events[DP_EV_MAC], 1);
+	assert_int_equal(H.last_event.type, DP_EV_MAC);
+	assert_int_equal(H.last_event.conn_id, (uint32_t)conn);
+	assert_int_equal(H.last_event.seq, 2);
+	assert_int_equal(H.last_event.pkts, 1);
 	dp_sa_del_all(H.dp);
 	dp_housekeeping(H.dp);
 }
