@@ -90,6 +90,19 @@ enum view_punt_kind {
 	VIEW_PUNT__COUNT
 };
 
+/* The kind's key in JSON and telemetry ("arp", "icmp_echo", "ike", "other"). */
+static inline const char *
+view_punt_key(enum view_punt_kind k)
+{
+	static const char *const key[VIEW_PUNT__COUNT] = {
+#define VIEW_X(kind, name) [VIEW_PUNT_##kind] = name,
+		VIEW_PUNT_KINDS(VIEW_X)
+#undef VIEW_X
+	};
+
+	return key[k];
+}
+
 struct view_punt_count {
 	uint64_t received;	/* taken off the punt rings by the control thread */
 	uint64_t answered;	/* a reply built and handed to a worker to send */

@@ -7,11 +7,12 @@
  */
 #include "handlers.h"
 
-#define KW(name, w, h)	      static const struct cli_tok name = {CLI_TK_KEYWORD, w, h, CLI_OPT_NONE, NULL}
-#define OPT(name, w, h, o)    static const struct cli_tok name = {CLI_TK_KEYWORD, w, h, o, NULL}
-#define ARG(name, k, w, h, o) static const struct cli_tok name = {k, w, h, o, NULL}
+#define TOK(name, k, w, h, o, a) static const struct cli_tok name = {k, w, h, o, a}
+#define KW(name, w, h)		 TOK(name, CLI_TK_KEYWORD, w, h, CLI_OPT_NONE, NULL)
+#define OPT(name, w, h, o)	 TOK(name, CLI_TK_KEYWORD, w, h, o, NULL)
+#define ARG(name, k, w, h, o)	 TOK(name, k, w, h, o, NULL)
 /* A keyword IOS XE also spells another way (genieparser's command strings use both). */
-#define KWA(name, w, a, h)    static const struct cli_tok name = {CLI_TK_KEYWORD, w, h, CLI_OPT_NONE, a}
+#define KWA(name, w, a, h)	 TOK(name, CLI_TK_KEYWORD, w, h, CLI_OPT_NONE, a)
 
 /* exec level */
 KW(t_show, "show", "Show running system information");
@@ -105,7 +106,8 @@ KW(t_undebug_all, "all", "Disable all debugging");
 #define IPSEC_DROPS QFP_ACTIVE, &t_feature, &t_qfp_ipsec, &t_datapath, &t_drops
 #define QFP_DROP    QFP_ACTIVE, &t_statistics, &t_drop
 #define QFP_IF	    QFP_ACTIVE, &t_qfp_interface, &t_if_name, &t_qfp_ifname, &t_if_statistics
-#define QFP_PUNT    QFP_ACTIVE, &t_infrastructure, &t_punt, &t_punt_statistics, &t_type, &t_per_cause
+#define QFP_PUNT                                                                                   \
+	QFP_ACTIVE, &t_infrastructure, &t_punt, &t_punt_statistics, &t_type, &t_per_cause
 #define IPSEC_SA    &t_crypto, &t_ipsec, &t_sa
 #define CLEAR_SA    &t_clear, &t_clear_crypto, &t_clear_sa
 #define RECOVERY    &t_cfg_crypto, &t_isakmp, &t_recovery

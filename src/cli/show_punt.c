@@ -21,8 +21,8 @@
 #include "handlers.h"
 #include "json.h"
 
-#define DASHES_96                                                                                  \
-	"------------------------------------------------------------------------------------------------"
+#define DASHES_48 "------------------------------------------------"
+#define DASHES_96 DASHES_48 DASHES_48
 
 static const char *const punt_name[VIEW_PUNT__COUNT] = {
 	[VIEW_PUNT_ARP] = "ARP request or response",
@@ -35,12 +35,6 @@ static const char *const punt_name[VIEW_PUNT__COUNT] = {
 static const char *const inject_name[VIEW_PUNT__COUNT] = {
 	[VIEW_PUNT_ARP] = "ARP reply",
 	[VIEW_PUNT_ICMP_ECHO] = "ICMP echo reply",
-};
-
-static const char *const punt_key[VIEW_PUNT__COUNT] = {
-#define VIEW_X(k, key) [VIEW_PUNT_##k] = key,
-	VIEW_PUNT_KINDS(VIEW_X)
-#undef VIEW_X
 };
 
 static void
@@ -80,10 +74,12 @@ punt_text(const struct view_punt_stats *st, struct cli_out *o)
 	cli_printf(o, "\n\n  Number of inject causes = %u\n\n  Per Inject Cause Statistics\n",
 		   n_inject);
 	table_head("Inject Cause Name", o);
-	for (int k = 0; k < VIEW_PUNT__COUNT; k++)
+	for (int k = 0; k < VIEW_PUNT__COUNT; k++) {
+		const struct view_punt_count *n = &st->kind[k];
+
 		if (inject_name[k] != NULL)
-			table_row(++id, inject_name[k], st->kind[k].answered + st->kind[k].tx_failed,
-				  st->kind[k].answered, o);
+			table_row(++id, inject_name[k], n->answered + n->tx_failed, n->answered, o);
+	}
 	cli_puts(o, "\n  Not answered (dropped as PuntUnhandled):\n");
 	for (int k = 0; k < VIEW_PUNT__COUNT; k++)
 		cli_printf(o, "    %s: %" PRIu64 " unhandled, %" PRIu64 " inject refused\n",
@@ -98,7 +94,7 @@ punt_json(const struct view_punt_stats *st, struct cli_out *o)
 	json_begin(&j, o);
 	json_obj(&j, "punt");
 	for (int k = 0; k < VIEW_PUNT__COUNT; k++) {
-		json_obj(&j, punt_key[k]);
+		json_obj(&j, view_punt_key((enum view_punt_kind)k));
 		json_u64(&j, "received", st->kind[k].received);
 		json_u64(&j, "answered", st->kind[k].answered);
 		json_u64(&j, "unhandled", st->kind[k].unhandled);

@@ -138,11 +138,6 @@ tel_invalid_spi(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 tel_punt(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	static const char *const key[VIEW_PUNT__COUNT] = {
-#define VIEW_X(k, name) [VIEW_PUNT_##k] = name,
-		VIEW_PUNT_KINDS(VIEW_X)
-#undef VIEW_X
-	};
 	struct punt_stats st;
 
 	(void)cmd;
@@ -161,7 +156,7 @@ tel_punt(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(c, "answered", st.kind[k].answered);
 		rte_tel_data_add_dict_u64(c, "unhandled", st.kind[k].unhandled);
 		rte_tel_data_add_dict_u64(c, "tx_failed", st.kind[k].tx_failed);
-		rte_tel_data_add_dict_container(d, key[k], c, 0);
+		rte_tel_data_add_dict_container(d, view_punt_key((enum view_punt_kind)k), c, 0);
 	}
 	return 0;
 }

@@ -103,7 +103,7 @@ worker_flush(struct dp_worker *w)
 static void
 punt(struct dp_worker *w, struct dp_port_ctr *pc, struct rte_mbuf **pkts, uint16_t n)
 {
-	uint32_t len[DP_BURST_MAX];
+	uint32_t len[DP_BURST_MAX] = {0};	/* punts are the slow path */
 	uint64_t octets = 0;
 	uint16_t q;
 
