@@ -29,6 +29,11 @@
 
 /* IOS's default delay (an EIGRP metric, not a measurement) of Gigabit Ethernet and faster. */
 #define ETHERNET_DLY_USEC 10
+
+/* What an interface whose port the view did not list shows: down, nothing counted. */
+static const struct view_port no_port = {.last_input_sec = VIEW_NEVER,
+					 .last_output_sec = VIEW_NEVER};
+
 static void
 age_text(uint64_t sec, char *buf, size_t len)
 {
@@ -93,11 +98,8 @@ iface_counters(const struct view_port *p, struct cli_out *o)
 static void
 iface_text(const struct cfg_interface *ifc, const struct view_port *p, struct cli_out *o)
 {
-	static const struct view_port down = {.last_input_sec = VIEW_NEVER,
-					      .last_output_sec = VIEW_NEVER};
-
 	if (p == NULL)
-		p = &down;
+		p = &no_port;
 	iface_head(ifc, p, o);
 	iface_state(p, o);
 	iface_counters(p, o);
@@ -106,12 +108,10 @@ iface_text(const struct cfg_interface *ifc, const struct view_port *p, struct cl
 static void
 iface_json(struct json *j, const struct cfg_interface *ifc, const struct view_port *p)
 {
-	static const struct view_port down = {.last_input_sec = VIEW_NEVER,
-					      .last_output_sec = VIEW_NEVER};
 	char mac[MAC_STRLEN];
 
 	if (p == NULL)
-		p = &down;
+		p = &no_port;
 	json_obj(j, NULL);
 	json_str(j, "name", ifc->name);
 	json_bool(j, "link_up", p->link_up);

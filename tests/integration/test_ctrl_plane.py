@@ -37,7 +37,7 @@ KEY_IN = bytes(range(20))          # gwA -> gwB, esp-gcm 128 (key || salt)
 KEY_OUT = bytes(range(40, 60))     # gwB -> gwA
 SPI_IN, SPI_OUT = 0x1001, 0x2001
 
-INTERVAL = 8   # logging.invalid_spi_interval, seconds (room for a slow machine)
+INTERVAL = 20  # logging.invalid_spi_interval, seconds (room for a slow, loaded machine)
 GW_YAML = f"""logging: {{syslog: false, invalid_spi_interval: {INTERVAL}}}
 transform_sets:
   TS: {{transforms: [esp-gcm 128]}}
