@@ -39,6 +39,8 @@ port_drop(struct dp_worker *w, const struct rte_mbuf *m, dp_drop_t code)
 		ctr_add(&pc->out_drop_octets[g], m->pkt_len);
 		return;
 	}
+	if (m->port >= RTE_MAX_ETHPORTS)
+		return;	/* not received from a port (RTE_MBUF_PORT_INVALID) */
 	pi = w->dp->port_index[m->port];
 	if (pi < w->dp->n_ports) {
 		ctr_add(&w->stats.port[pi].in_drop_pkts[g], 1);
