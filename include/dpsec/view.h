@@ -44,10 +44,74 @@ struct view_sa {
 
 struct view_port {
 	char name[CFG_NAME_MAX];	/* configured interface name */
+	uint16_t port_id;	/* the DPDK port ("Platform Handle") */
 	uint8_t mac[6];
 	bool link_up;
-	uint64_t ipackets, ibytes, opackets, obytes;
+	uint32_t speed_mbps;	/* link speed the port reports; 0 = unknown */
+	/* The punt ring of the worker that polls the port: packets waiting, capacity. */
+	uint32_t punt_queue_size, punt_queue_max;
+	uint64_t ipackets, ibytes, opackets, obytes;	/* the port's own counters */
 	uint64_t imissed, ierrors, oerrors, rx_nombuf;
+	/*
+	 * What the workers did with each packet the port received: forwarded
+	 * (queued for an output port), punted (handed to the control thread) or
+	 * dropped (by global cause). Per port, ipackets = fwd + punt + in_drop.
+	 */
+	uint64_t fwd_pkts, fwd_octets;
+	uint64_t punt_pkts, punt_octets;
+	uint64_t in_drop_pkts[DP_GLOBAL__COUNT], in_drop_octets[DP_GLOBAL__COUNT];
+	/* Packets queued for this port and dropped there (TailDrop), by global cause. */
+	uint64_t out_drop_pkts[DP_GLOBAL__COUNT], out_drop_octets[DP_GLOBAL__COUNT];
+	/* From the control thread's samples of the port counters (src/ctrl/port_rate.c). */
+	uint64_t last_input_sec;	/* since ipackets last moved; VIEW_NEVER: not yet */
+	uint64_t last_output_sec;	/* since opackets last moved */
+	uint64_t in_rate_bps, in_rate_pps;	/* 5-minute exponentially-decayed averages */
+	uint64_t out_rate_bps, out_rate_pps;
+};
+
+#define VIEW_NEVER UINT64_MAX
+
+/*
+ * What the control thread did with punted packets, by kind. received =
+ * answered + unhandled + tx_failed: a reply sent on, a packet dropped as
+ * PuntUnhandled (not ours to answer, or IKE before IKEv2 lands), or a reply
+ * the inject ring refused (also dropped as PuntUnhandled).
+ */
+#define VIEW_PUNT_KINDS(X)                                                                         \
+	X(ARP, "arp")                                                                              \
+	X(ICMP_ECHO, "icmp_echo")                                                                  \
+	X(IKE, "ike")                                                                              \
+	X(OTHER, "other")
+
+enum view_punt_kind {
+#define VIEW_X(k, key) VIEW_PUNT_##k,
+	VIEW_PUNT_KINDS(VIEW_X)
+#undef VIEW_X
+	VIEW_PUNT__COUNT
+};
+
+/* The kind's key in JSON and telemetry ("arp", "icmp_echo", "ike", "other"). */
+static inline const char *
+view_punt_key(enum view_punt_kind k)
+{
+	static const char *const key[VIEW_PUNT__COUNT] = {
+#define VIEW_X(kind, name) [VIEW_PUNT_##kind] = name,
+		VIEW_PUNT_KINDS(VIEW_X)
+#undef VIEW_X
+	};
+
+	return key[k];
+}
+
+struct view_punt_count {
+	uint64_t received;	/* taken off the punt rings by the control thread */
+	uint64_t answered;	/* a reply built and handed to a worker to send */
+	uint64_t unhandled;	/* dropped: not for us to answer */
+	uint64_t tx_failed;	/* a reply built, but the inject ring was full */
+};
+
+struct view_punt_stats {
+	struct view_punt_count kind[VIEW_PUNT__COUNT];
 };
 
 /* An unknown-SPI flow as the control thread tracks it ("show crypto ipsec invalid-spi"). */
@@ -144,6 +208,8 @@ struct view_ops {
 	void (*debug_set)(void *ctx, bool on);
 	/* Seconds since the daemon started; optional (NULL = struct view's uptime_sec). */
 	uint64_t (*uptime)(void *ctx);
+	/* The control thread's punt counters ("... infrastructure punt statistics"). */
+	void (*punt_stats)(void *ctx, struct view_punt_stats *out);
 };
 
 struct view {
@@ -151,6 +217,8 @@ struct view {
 	void *ctx;
 	const struct dpsec_config *cfg;
 	const char *version;		/* for "show version" */
+	const char *build;		/* the build's id (git describe), in "show version" */
+	const char *image;		/* IOS-style image name, e.g. "X86_64_LINUX_DPDK-DPSECD" */
 	uint64_t uptime_sec;		/* fixed uptime when ops->uptime is NULL (tests) */
 };
 

@@ -7,9 +7,12 @@
  */
 #include "handlers.h"
 
-#define KW(name, w, h)	      static const struct cli_tok name = {CLI_TK_KEYWORD, w, h, CLI_OPT_NONE}
-#define OPT(name, w, h, o)    static const struct cli_tok name = {CLI_TK_KEYWORD, w, h, o}
-#define ARG(name, k, w, h, o) static const struct cli_tok name = {k, w, h, o}
+#define TOK(name, k, w, h, o, a) static const struct cli_tok name = {k, w, h, o, a}
+#define KW(name, w, h)		 TOK(name, CLI_TK_KEYWORD, w, h, CLI_OPT_NONE, NULL)
+#define OPT(name, w, h, o)	 TOK(name, CLI_TK_KEYWORD, w, h, o, NULL)
+#define ARG(name, k, w, h, o)	 TOK(name, k, w, h, o, NULL)
+/* A keyword IOS XE also spells another way (genieparser's command strings use both). */
+#define KWA(name, w, a, h)	 TOK(name, CLI_TK_KEYWORD, w, h, CLI_OPT_NONE, a)
 
 /* exec level */
 KW(t_show, "show", "Show running system information");
@@ -27,11 +30,21 @@ KW(t_qfp, "qfp", "QFP related information");
 KW(t_active, "active", "Active instance");
 KW(t_feature, "feature", "Feature specific information");
 KW(t_qfp_ipsec, "ipsec", "IPsec feature");
-KW(t_datapath, "datapath", "Datapath information");
-KW(t_drops, "drops", "IPsec datapath drop counters");
+KWA(t_datapath, "datapath", "data", "Datapath information");
+KWA(t_drops, "drops", "drop", "IPsec datapath drop counters");
 KW(t_statistics, "statistics", "QFP statistics");
 KW(t_drop, "drop", "Global drop statistics");
 OPT(t_all, "all", "Include counters that are zero", CLI_OPT_ALL);
+/* ... interface if-name NAME statistics, infrastructure punt statistics type per-cause */
+KW(t_qfp_interface, "interface", "QFP interface information");
+KW(t_if_name, "if-name", "Interface name");
+ARG(t_qfp_ifname, CLI_TK_WORD, "WORD", "Interface name", CLI_OPT_IFNAME);
+KW(t_if_statistics, "statistics", "Interface statistics");
+KW(t_infrastructure, "infrastructure", "QFP infrastructure information");
+KW(t_punt, "punt", "Punt path information");
+KW(t_punt_statistics, "statistics", "Punt path statistics");
+KW(t_type, "type", "Statistics type");
+KW(t_per_cause, "per-cause", "Per punt and inject cause");
 OPT(t_then_clear, "clear", "Clear the counters after showing them", CLI_OPT_CLEAR);
 
 /* show crypto ... */
@@ -92,6 +105,9 @@ KW(t_undebug_all, "all", "Disable all debugging");
 #define QFP_ACTIVE  &t_platform, &t_hardware, &t_qfp, &t_active
 #define IPSEC_DROPS QFP_ACTIVE, &t_feature, &t_qfp_ipsec, &t_datapath, &t_drops
 #define QFP_DROP    QFP_ACTIVE, &t_statistics, &t_drop
+#define QFP_IF	    QFP_ACTIVE, &t_qfp_interface, &t_if_name, &t_qfp_ifname, &t_if_statistics
+#define QFP_PUNT                                                                                   \
+	QFP_ACTIVE, &t_infrastructure, &t_punt, &t_punt_statistics, &t_type, &t_per_cause
 #define IPSEC_SA    &t_crypto, &t_ipsec, &t_sa
 #define CLEAR_SA    &t_clear, &t_clear_crypto, &t_clear_sa
 #define RECOVERY    &t_cfg_crypto, &t_isakmp, &t_recovery
@@ -106,6 +122,8 @@ const struct cli_row cli_rows[] = {
 	SHOW(cli_show_qfp_drops, QFP_DROP, &t_all),
 	SHOW(cli_show_qfp_drops, QFP_DROP, &t_then_clear),
 	SHOW(cli_show_qfp_drops, QFP_DROP, &t_all, &t_then_clear),
+	SHOW(cli_show_qfp_interface, QFP_IF),
+	SHOW(cli_show_qfp_punt, QFP_PUNT),
 	SHOW(cli_show_ipsec_sa, IPSEC_SA),
 	SHOW(cli_show_ipsec_sa, IPSEC_SA, &t_detail),
 	SHOW(cli_show_ipsec_sa, IPSEC_SA, &t_peer, &t_peer_addr),

@@ -237,6 +237,25 @@ cli_port_list_free(struct cli_port_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+const struct view_port *
+cli_port_find(const struct cli_port_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strncmp(l->port[i].name, name, sizeof(l->port[i].name)) == 0)
+			return &l->port[i];
+	return NULL;
+}
+
+uint64_t
+cli_drops_sum(const uint64_t *per_cause)
+{
+	uint64_t n = 0;
+
+	for (int g = 0; g < DP_GLOBAL__COUNT; g++)
+		n += per_cause[g];
+	return n;
+}
+
 bool
 cli_name_eq(const char *typed, size_t len, const char *name)
 {

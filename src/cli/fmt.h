@@ -56,6 +56,10 @@ struct cli_port_list {
 
 int cli_port_fetch(const struct view *v, struct cli_port_list *l);
 void cli_port_list_free(struct cli_port_list *l);
+/* The port of the configured interface with this name, or NULL. */
+const struct view_port *cli_port_find(const struct cli_port_list *l, const char *name);
+/* The sum of a per-cause drop array (DP_GLOBAL__COUNT entries). */
+uint64_t cli_drops_sum(const uint64_t *per_cause);
 
 /* Case-insensitive match of a typed name against a configured one. */
 bool cli_name_eq(const char *typed, size_t len, const char *name);

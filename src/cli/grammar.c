@@ -42,6 +42,23 @@ word_is(const struct cli_word *w, const char *kw)
 	return strlen(kw) == w->len && cli_word_prefix(w, kw);
 }
 
+/* The typed word is the keyword, or its other spelling. */
+static bool
+tok_is(const struct cli_word *w, const struct cli_tok *t)
+{
+	return word_is(w, t->word) || (t->alias != NULL && word_is(w, t->alias));
+}
+
+/* How far the typed word follows the keyword (or its other spelling, if further). */
+static size_t
+tok_common(const struct cli_word *w, const struct cli_tok *t)
+{
+	size_t a = cli_common_prefix(w, t->word);
+	size_t b = t->alias != NULL ? cli_common_prefix(w, t->alias) : 0;
+
+	return a > b ? a : b;
+}
+
 static const struct cli_tok *
 row_tok(size_t row, size_t k)
 {
@@ -149,11 +166,11 @@ match_keyword(const struct cli_match *m, size_t k, const struct cli_word *w,
 
 		if (!m->cand[i] || t == NULL || t->kind != CLI_TK_KEYWORD)
 			continue;
-		if (word_is(w, t->word)) {
+		if (tok_is(w, t)) {
 			*out = t;
 			return CLI_KW_UNIQUE;
 		}
-		c = cli_common_prefix(w, t->word);
+		c = tok_common(w, t);
 		if (c > *best)
 			*best = c;
 		if (c != w->len)
@@ -352,9 +369,11 @@ cli_help_partial(const struct cli_match *m, size_t n, const struct cli_word *p, 
 	for (size_t i = 0; i < h.n; i++) {
 		const struct cli_tok *t = h.tok[i];
 
-		if (t->kind == CLI_TK_KEYWORD ? cli_word_prefix(p, t->word)
-					      : arg_could_start(t->kind, p))
+		if (t->kind != CLI_TK_KEYWORD ? arg_could_start(t->kind, p)
+					      : cli_word_prefix(p, t->word))
 			names[k++] = t->word;
+		else if (t->alias != NULL && cli_word_prefix(p, t->alias))
+			names[k++] = t->alias;
 	}
 	if (k == 0)
 		return false;

@@ -39,6 +39,12 @@ struct cli_tok {
 	const char *word; /* the keyword, or what help shows for an argument ("A.B.C.D") */
 	const char *help;
 	enum cli_opt opt; /* recorded for the handler when this token matched */
+	/*
+	 * A second spelling of the same keyword (IOS XE releases spell some
+	 * commands two ways: "datapath drops" and "data drop"). It matches like
+	 * the word, and a prefix of both is not ambiguous: it is one token.
+	 */
+	const char *alias;
 };
 
 struct cli_arg {

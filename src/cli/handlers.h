@@ -8,6 +8,10 @@
 /* show_drops.c */
 int cli_show_ipsec_drops(const struct cli_ctx *c, struct cli_out *o);
 int cli_show_qfp_drops(const struct cli_ctx *c, struct cli_out *o);
+/* show_qfp_if.c */
+int cli_show_qfp_interface(const struct cli_ctx *c, struct cli_out *o);
+/* show_punt.c */
+int cli_show_qfp_punt(const struct cli_ctx *c, struct cli_out *o);
 /* show_sa.c */
 int cli_show_ipsec_sa(const struct cli_ctx *c, struct cli_out *o);
 /* show_map.c */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * show platform hardware qfp active feature ipsec datapath drops [all] [clear]
+ *   (also spelled "... feature ipsec data drop", as IOS XE 16+ and genieparser do)
  * show platform hardware qfp active statistics drop [all] [clear]
  *
  * Both tables come straight from the X-macro lists in drops.h, laid out as
@@ -127,7 +128,7 @@ last_clear_text(const struct view *v, struct cli_out *o)
 static void
 qfp_drops_text(const struct view *v, const struct dp_drop_stats *st, bool all, struct cli_out *o)
 {
-	int idx[DP_GLOBAL__COUNT];
+	int idx[DP_GLOBAL__COUNT], rows = 0;
 
 	last_clear_text(v, o);
 	cli_puts(o, DASHES_73 "\n"
@@ -142,7 +143,11 @@ qfp_drops_text(const struct view *v, const struct dp_drop_stats *st, bool all, s
 		/* Packets end at column 49, octets at 73, then two blanks. */
 		cli_printf(o, "%-32s %16" PRIu64 " %23" PRIu64 "  \n", dp_global_cause_name[g],
 			   st->global_pkts[g], st->global_octets[g]);
+		rows++;
 	}
+	/* IOS's line for an empty table (genieparser ShowPlatformHardwareQfpStatisticsDrop p2) */
+	if (rows == 0)
+		cli_puts(o, "   The Global drop stats were all zero\n");
 }
 
 static void

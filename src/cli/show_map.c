@@ -7,13 +7,19 @@
  *
  *	Crypto Map IPv4 "VPN" 10 ipsec-isakmp
  *	        Peer = 10.1.1.1
- *	        Extended IP access list VPN-10
- *	            access-list VPN-10 permit ip host 10.0.2.2 host 10.0.0.1
+ *	        Access-List SS dynamic: False
+ *	        Extended IP access list 100
+ *	            access-list 100 permit ip host 10.0.2.2 host 10.0.0.1
  *	        ...
  *	Transform set TS-GCM: { esp-gcm 256  }
  *	   will negotiate = { Tunnel,  },
  *
- * The YAML match list has no name; it is shown as the access list MAP-SEQ.
+ * IOS XE's lines as genieparser's ShowCryptoMap reads them: "Access-List SS
+ * dynamic" is in its schema (required), the access list is a number (p5
+ * takes digits only), "Dualstack (Y/N)" and its blank line follow the
+ * lifetime. The YAML match list has no name, so it gets an extended ACL
+ * number: 100 + its position among all map entries in config order, then
+ * 2000 on (IOS's two extended ranges); past those, the name MAP-SEQ.
  */
 #include <stdio.h>
 #include <string.h>
@@ -88,6 +94,28 @@ acl_text(const char *acl, const struct cfg_acl *m, struct cli_out *o)
 	cli_puts(o, "\n");
 }
 
+#define ACL_STD_FIRST 100	/* IOS extended IP ACLs: 100-199, then 2000-2699 */
+#define ACL_STD_COUNT 100
+#define ACL_EXP_FIRST 2000
+#define ACL_EXP_COUNT 700
+
+/* The access list an entry's match lines are shown as: a number, as IOS numbers them. */
+static void
+acl_name(const struct dpsec_config *cfg, uint32_t mi, uint32_t ei, char *buf, size_t len)
+{
+	uint32_t k = ei;
+
+	for (uint32_t i = 0; i < mi; i++)
+		k += cfg->crypto_maps[i].n_entries;
+	if (k < ACL_STD_COUNT)
+		snprintf(buf, len, "%u", ACL_STD_FIRST + k);
+	else if (k - ACL_STD_COUNT < ACL_EXP_COUNT)
+		snprintf(buf, len, "%u", ACL_EXP_FIRST + k - ACL_STD_COUNT);
+	else
+		snprintf(buf, len, "%s-%u", cfg->crypto_maps[mi].name,
+			 cfg->crypto_maps[mi].entries[ei].seq);
+}
+
 static void
 entry_text(const struct dpsec_config *cfg, uint32_t mi, uint32_t ei, struct cli_out *o)
 {
@@ -96,17 +124,22 @@ entry_text(const struct dpsec_config *cfg, uint32_t mi, uint32_t ei, struct cli_
 	const struct cfg_transform_set *ts = &cfg->transform_sets[e->transform_set];
 	char acl[CFG_NAME_MAX + 16], peer[IP4_STRLEN], xf[64];
 
-	snprintf(acl, sizeof(acl), "%s-%u", m->name, e->seq);
+	acl_name(cfg, mi, ei, acl, sizeof(acl));
 	cli_xform_text(ts->cipher, ts->auth, xf, sizeof(xf));
 	cli_printf(o, "Crypto Map IPv4 \"%s\" %u %s\n", m->name, e->seq,
 		   entry_manual(cfg, mi, ei) ? "ipsec-manual" : "ipsec-isakmp");
-	cli_printf(o, "        Peer = %s\n        Extended IP access list %s\n",
+	cli_printf(o,
+		   "        Peer = %s\n"
+		   "        Access-List SS dynamic: False\n"
+		   "        Extended IP access list %s\n",
 		   ip4_str(e->peer, peer), acl);
 	for (uint32_t k = 0; k < e->n_match; k++)
 		acl_text(acl, &e->match[k], o);
 	cli_printf(o,
 		   "        Current peer: %s\n"
 		   "        Security association lifetime: %u kilobytes/%u seconds\n"
+		   "        Dualstack (Y/N): N\n"
+		   "\n"
 		   "        Responder-Only (Y/N): N\n"
 		   "        PFS (Y/N): N\n"
 		   "        Mixed-mode : Disabled\n"
@@ -152,12 +185,15 @@ static void
 entry_json(struct json *j, const struct dpsec_config *cfg, uint32_t mi, uint32_t ei)
 {
 	const struct cfg_map_entry *e = &cfg->crypto_maps[mi].entries[ei];
+	char acl[CFG_NAME_MAX + 16];
 
 	json_obj(j, NULL);
 	json_u64(j, "seq", e->seq);
 	json_str(j, "type", entry_manual(cfg, mi, ei) ? "ipsec-manual" : "ipsec-isakmp");
 	json_ip(j, "peer", e->peer);
 	json_str(j, "transform_set", cfg->transform_sets[e->transform_set].name);
+	acl_name(cfg, mi, ei, acl, sizeof(acl));
+	json_str(j, "access_list", acl);
 	json_u64(j, "lifetime_kb", e->lifetime_kb);
 	json_u64(j, "lifetime_sec", e->lifetime_sec);
 	json_u64(j, "replay_window", e->replay_window);

@@ -172,28 +172,45 @@ counters_text(const struct flow *f, bool detail, struct cli_out *o)
 		    "    #pkts internal err (send): 0, #pkts internal err (recv) 0\n");
 }
 
+/*
+ * An SA with a lifetime shows what is left of it, "(k/sec): (4607999/3567)".
+ * A manually keyed SA has none: IOS XE shows such an SA (genieparser fixture
+ * ShowCryptoIpsecSaInterface, manual-key SAs) as it shows any SA without a
+ * kilobyte limit, "(sec): 0" and "Kilobyte Volume Rekey has been disabled".
+ */
 static void
 sa_timing_text(const struct view_sa *sa, struct cli_out *o)
 {
-	/* A manually keyed SA has no lifetime; IOS-like wording, documented in docs/CLI.md. */
 	if (sa->manual)
-		cli_puts(o, "        sa timing: remaining key lifetime (k/sec): (no limit)\n");
+		cli_puts(o, "        sa timing: remaining key lifetime (sec): 0\n"
+			    "        Kilobyte Volume Rekey has been disabled\n");
 	else
 		cli_printf(o,
 			   "        sa timing: remaining key lifetime (k/sec): (%" PRIu64 "/%u)\n",
 			   sa->kb_left, sa->sec_left);
 }
 
-static void
-replay_text(const struct view_sa *sa, struct cli_out *o)
+/*
+ * Replay detection belongs to the SA pair on IOS: the outbound SA shows the
+ * setting its inbound twin checks with (the crypto map entry's window), though
+ * only the receiver keeps a window (RFC 4303 3.4.3).
+ */
+static uint32_t
+replay_window(const struct flow *f, const struct view_sa *sa)
 {
-	if (sa->replay_window == 0)
+	return sa->dir == CFG_DIR_IN ? sa->replay_window : f->e->replay_window;
+}
+
+static void
+replay_text(uint32_t window, struct cli_out *o)
+{
+	if (window == 0)
 		cli_puts(o, "        replay detection support: N\n");
-	else if (sa->replay_window == 64)
+	else if (window == 64)
 		cli_puts(o, "        replay detection support: Y\n");
 	else
 		cli_printf(o, "        replay detection support: Y  replay window size: %u\n",
-			   sa->replay_window);
+			   window);
 }
 
 static void
@@ -211,7 +228,7 @@ sa_text(const struct flow *f, const struct view_sa *sa, struct cli_out *o)
 		   sa->esn ? "esn" : "", sa->conn_id, sa->conn_id, f->map->name);
 	sa_timing_text(sa, o);
 	cli_printf(o, "        IV size: %u bytes\n", dp_cipher_info[sa->cipher].iv_len);
-	replay_text(sa, o);
+	replay_text(replay_window(f, sa), o);
 	cli_printf(o, "        Status: %s\n", status_word(sa->status));
 }
 
@@ -284,7 +301,7 @@ ident_json(struct json *j, const char *key, const struct ip4_prefix *p, uint8_t 
 }
 
 static void
-sa_json(struct json *j, const struct view_sa *sa)
+sa_json(struct json *j, const struct flow *f, const struct view_sa *sa)
 {
 	char xf[64];
 
@@ -307,7 +324,7 @@ sa_json(struct json *j, const struct view_sa *sa)
 		json_u64(j, "sec_left", sa->sec_left);
 	}
 	json_u64(j, "iv_size", dp_cipher_info[sa->cipher].iv_len);
-	json_u64(j, "replay_window", sa->replay_window);
+	json_u64(j, "replay_window", replay_window(f, sa));
 	json_str(j, "status", sa->status == VIEW_SA_ACTIVE ? "ACTIVE" : "DELETING");
 	counters_json(j, "counters", sa->ctr.v);
 	json_obj_end(j);
@@ -334,7 +351,7 @@ flow_json(struct json *j, const struct flow *f)
 	json_arr(j, "sas");
 	for (size_t i = 0; i < f->sas->n; i++)
 		if (sa_of(f, &f->sas->sa[i]))
-			sa_json(j, &f->sas->sa[i]);
+			sa_json(j, f, &f->sas->sa[i]);
 	json_arr_end(j);
 	json_obj_end(j);
 }

@@ -2,8 +2,19 @@
 /*
  * show version, show clock
  *
- * "show version" keeps the IOS lines people grep for ("... uptime is 1 day,
- * 2 hours, 3 minutes", the configuration file, the interface count).
+ * "show version" in the IOS shape that parsers read (genieparser iosxe
+ * ShowVersion p1_1 and p4/p9/p20, ntc-templates cisco_ios_show_version):
+ *
+ *	DPSEC (tm) Userspace IPsec Gateway Software (X86_64_LINUX_DPDK-DPSECD), Version 0.1.0,
+ *	    RELEASE SOFTWARE (build)		(one line)
+ *	Copyright (c) 2026-2026 by the dpsec authors.
+ *	gwB uptime is 1 day, 2 hours, 3 minutes
+ *	3 Ethernet interfaces
+ *
+ * The first line is classic IOS's "IOS (tm) PLATFORM Software (IMAGE),
+ * Version X, RELEASE SOFTWARE (fc1)" with dpsec's own words: the os DPSEC,
+ * the image named for the machine it was built for, and in the parentheses
+ * the build (git describe) where IOS has its build tag.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +22,9 @@
 #include "fmt.h"
 #include "handlers.h"
 #include "json.h"
+
+/* The years of dpsec's copyright notice (its first commit is from 2026). */
+#define DPSEC_COPYRIGHT_YEARS "2026-2026"
 
 static const char *
 hostname(const struct view *v)
@@ -37,6 +51,7 @@ cli_show_version(const struct cli_ctx *c, struct cli_out *o)
 	if (c->json) {
 		json_begin(&j, o);
 		json_str(&j, "version", ver);
+		json_str(&j, "build", v->build != NULL ? v->build : ver);
 		json_str(&j, "hostname", hostname(v));
 		json_u64(&j, "uptime_sec", cli_view_uptime(v));
 		json_str(&j, "config", path);
@@ -45,8 +60,11 @@ cli_show_version(const struct cli_ctx *c, struct cli_out *o)
 		return CLI_OK;
 	}
 	cli_uptime_text(cli_view_uptime(v), up, sizeof(up));
-	cli_printf(o, "dpsec Software, Version %s\n", ver);
-	cli_puts(o, "Userspace IPsec gateway on DPDK\n\n");
+	cli_printf(o,
+		   "DPSEC (tm) Userspace IPsec Gateway Software (%s), Version %s, RELEASE SOFTWARE "
+		   "(%s)\n",
+		   v->image != NULL ? v->image : "DPSECD", ver, v->build != NULL ? v->build : ver);
+	cli_puts(o, "Copyright (c) " DPSEC_COPYRIGHT_YEARS " by the dpsec authors.\n\n");
 	cli_printf(o, "%s uptime is %s\n", hostname(v), up);
 	cli_printf(o, "Configuration file is \"%s\"\n\n", path);
 	cli_printf(o, "%u Ethernet interface%s\n", nif, nif == 1 ? "" : "s");

@@ -24,6 +24,11 @@ struct ctrl {
 	struct inv_spi_table *inv;
 	struct punt_stats punt;
 	struct ctrl_stats stats;
+	struct view_port *ports;	/* the last sample, one per interface */
+	struct port_rate *rates;
+	size_t n_ports;
+	bool sampled;
+	uint64_t sampled_ms;
 	bool debug;
 	ctrl_inv_spi_hook hook;
 	void *hook_ctx;
@@ -64,7 +69,10 @@ ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct dlog_clock *cl
 	pthread_mutex_init(&c->lock, NULL);
 	c->log = dlog_create(&cfg->logging, &c->clk);
 	c->inv = inv_spi_create(INV_SPI_FLOWS_MAX);
-	if (c->log == NULL || c->inv == NULL) {
+	c->n_ports = cfg->n_interfaces;
+	c->ports = calloc(c->n_ports ? c->n_ports : 1, sizeof(*c->ports));
+	c->rates = calloc(c->n_ports ? c->n_ports : 1, sizeof(*c->rates));
+	if (c->log == NULL || c->inv == NULL || c->ports == NULL || c->rates == NULL) {
 		snprintf(err, errlen, "out of memory for the control thread's log and tables");
 		ctrl_destroy(c);
 		return NULL;
@@ -79,6 +87,8 @@ ctrl_destroy(struct ctrl *c)
 		return;
 	dlog_destroy(c->log);
 	inv_spi_destroy(c->inv);
+	free(c->ports);
+	free(c->rates);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
@@ -168,6 +178,31 @@ on_event(struct ctrl *c, const struct dp_event *ev)
 	}
 }
 
+/* Once a PORT_RATE_SAMPLE_MS: the ports' counters, for rates and "Last input". */
+static void
+sample_ports(struct ctrl *c)
+{
+	uint64_t now = c->clk.mono_ms(c->clk.ctx);
+	size_t n;
+
+	if (c->sampled && now - c->sampled_ms < PORT_RATE_SAMPLE_MS)
+		return;
+	c->sampled = true;
+	c->sampled_ms = now;
+	n = dp_port_list(c->dp, c->ports, c->n_ports);
+	for (size_t i = 0; i < n; i++)
+		port_rate_sample(&c->rates[i], now, &c->ports[i]);
+}
+
+void
+ctrl_port_rates(const struct ctrl *c, struct view_port *p, size_t n)
+{
+	uint64_t now = c->clk.mono_ms(c->clk.ctx);
+
+	for (size_t i = 0; i < n && i < c->n_ports; i++)
+		port_rate_fill(&c->rates[i], now, &p[i]);
+}
+
 bool
 ctrl_work(struct ctrl *c)
 {
@@ -186,6 +221,7 @@ ctrl_work(struct ctrl *c)
 		punts += n;
 	}
 	dp_housekeeping(c->dp);
+	sample_ports(c);
 	return done >= WORK_EVENTS || punts >= WORK_PUNTS;
 }
 

@@ -20,6 +20,7 @@
 
 #include "dlog.h"
 #include "inv_spi.h"
+#include "port_rate.h"
 #include "punt.h"
 
 struct cli_server;
@@ -53,6 +54,8 @@ bool ctrl_work(struct ctrl *c);
 struct dlog *ctrl_log(struct ctrl *c);
 struct inv_spi_table *ctrl_inv_spi(struct ctrl *c);
 const struct punt_stats *ctrl_punt_stats(const struct ctrl *c);
+/* The ports' rates and "last input/output" ages, from the control thread's samples. */
+void ctrl_port_rates(const struct ctrl *c, struct view_port *p, size_t n);
 const struct ctrl_stats *ctrl_stats(const struct ctrl *c);
 bool ctrl_debug(const struct ctrl *c);
 void ctrl_set_debug(struct ctrl *c, bool on);

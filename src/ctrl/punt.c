@@ -14,21 +14,27 @@
 #define NATT_PORT 4500
 
 static void
-send_back(struct dp *dp, uint32_t iface, struct rte_mbuf *m, uint64_t *counter,
-	  struct punt_stats *st)
+send_back(struct dp *dp, uint32_t iface, struct rte_mbuf *m, struct view_punt_count *k)
 {
 	if (dp_inject(dp, iface, m) == 0) {
-		(*counter)++;
+		k->answered++;
 		return;
 	}
-	st->tx_failed++;
+	k->tx_failed++;
+	dp_ctrl_drop(dp, m, DP_DROP_G_PuntUnhandled);
+}
+
+static void
+unhandled(struct dp *dp, struct rte_mbuf *m, struct view_punt_count *k)
+{
+	k->unhandled++;
 	dp_ctrl_drop(dp, m, DP_DROP_G_PuntUnhandled);
 }
 
 /* RFC 826: a request for our address becomes the reply, in place. */
 static bool
 arp_reply(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struct rte_mbuf *m,
-	  struct punt_stats *st)
+	  struct view_punt_count *k)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
@@ -51,14 +57,14 @@ arp_reply(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struct
 	arp->arp_data.arp_sip = ifc->addr;
 	eth->dst_addr = eth->src_addr;
 	memcpy(eth->src_addr.addr_bytes, mac, 6);
-	send_back(dp, iface, m, &st->arp_replies, st);
+	send_back(dp, iface, m, k);
 	return true;
 }
 
 /* An echo request to our address becomes the reply, in place (RFC 792). */
 static bool
 echo_reply(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struct rte_mbuf *m,
-	   struct punt_stats *st)
+	   struct view_punt_count *k)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
@@ -87,27 +93,39 @@ echo_reply(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struc
 	eth->dst_addr = a;
 	dp_iface_mac(dp, iface, eth->src_addr.addr_bytes);
 	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - sizeof(*eth) - tot));
-	send_back(dp, iface, m, &st->echo_replies, st);
+	send_back(dp, iface, m, k);
 	return true;
 }
 
-static bool
-is_ike(const struct rte_mbuf *m)
+/* Which kind a punted packet is; the worker checked that an IPv4 header fits the frame. */
+static enum view_punt_kind
+kind_of(const struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
-	const struct rte_udp_hdr *udp;
-	uint32_t hl;
+	const uint8_t *l4;
+	uint32_t hl, tot;
 
-	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
-	    ip->next_proto_id != IPPROTO_UDP)
-		return false;
+	if (m->data_len < sizeof(*eth))
+		return VIEW_PUNT_OTHER;
+	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
+		return VIEW_PUNT_ARP;
+	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+		return VIEW_PUNT_OTHER;
 	hl = (ip->version_ihl & 0xf) * 4u;
-	if (rte_be_to_cpu_16(ip->total_length) < hl + sizeof(*udp))
-		return false;
-	udp = (const struct rte_udp_hdr *)((const uint8_t *)ip + hl);
-	return udp->dst_port == rte_cpu_to_be_16(IKE_PORT) ||
-	       udp->dst_port == rte_cpu_to_be_16(NATT_PORT);
+	tot = rte_be_to_cpu_16(ip->total_length);
+	l4 = (const uint8_t *)ip + hl;
+	if (ip->next_proto_id == IPPROTO_ICMP && tot >= hl + sizeof(struct rte_icmp_hdr) &&
+	    l4[0] == RTE_IP_ICMP_ECHO_REQUEST)
+		return VIEW_PUNT_ICMP_ECHO;
+	if (ip->next_proto_id == IPPROTO_UDP && tot >= hl + sizeof(struct rte_udp_hdr)) {
+		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)l4;
+
+		if (udp->dst_port == rte_cpu_to_be_16(IKE_PORT) ||
+		    udp->dst_port == rte_cpu_to_be_16(NATT_PORT))
+			return VIEW_PUNT_IKE;
+	}
+	return VIEW_PUNT_OTHER;
 }
 
 void
@@ -115,24 +133,18 @@ punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
 	    struct punt_stats *st)
 {
 	uint32_t iface = dp_iface_of_port(dp, m->port);
-	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	enum view_punt_kind kind = kind_of(m);
+	struct view_punt_count *k = &st->kind[kind];
 
-	if (iface != CFG_NONE && m->data_len >= sizeof(*eth)) {
+	k->received++;
+	if (iface != CFG_NONE) {
 		const struct cfg_interface *ifc = &cfg->interfaces[iface];
 
-		if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP) &&
-		    arp_reply(dp, ifc, iface, m, st))
+		if (kind == VIEW_PUNT_ARP && arp_reply(dp, ifc, iface, m, k))
 			return;
-		if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) &&
-		    echo_reply(dp, ifc, iface, m, st))
+		if (kind == VIEW_PUNT_ICMP_ECHO && echo_reply(dp, ifc, iface, m, k))
 			return;
-		if (is_ike(m)) {
-			/* IKEv2 is not here yet: counted apart, then as unhandled */
-			st->ike++;
-			dp_ctrl_drop(dp, m, DP_DROP_G_PuntUnhandled);
-			return;
-		}
 	}
-	st->unhandled++;
-	dp_ctrl_drop(dp, m, DP_DROP_G_PuntUnhandled);
+	/* not ours to answer; IKE too, until IKEv2 lands */
+	unhandled(dp, m, k);
 }

@@ -11,15 +11,17 @@
 
 #include "dpsec/config.h"
 #include "dpsec/dp.h"
+#include "dpsec/view.h"
 
 struct rte_mbuf;
 
+/*
+ * Counted by kind (view.h): ARP, ICMP echo, IKE (UDP 500 or 4500 to us),
+ * other. Each packet is received once and then answered, unhandled or
+ * tx_failed, so the kinds' columns add up.
+ */
 struct punt_stats {
-	uint64_t arp_replies;
-	uint64_t echo_replies;
-	uint64_t ike;			/* IKE received (UDP 500, 4500 with the non-ESP marker) */
-	uint64_t unhandled;		/* everything else (counted as PuntUnhandled) */
-	uint64_t tx_failed;		/* replies the inject ring refused */
+	struct view_punt_count kind[VIEW_PUNT__COUNT];
 };
 
 /* Takes ownership of m: answers it, or counts and frees it. */

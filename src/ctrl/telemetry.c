@@ -2,7 +2,7 @@
 /*
  * The counters through DPDK's rte_telemetry, so standard tooling reads them
  * (dpdk-telemetry.py --file-prefix ...: /dpsec/drops, /dpsec/global_drops,
- * /dpsec/sa/list, /dpsec/sa/info,<conn id>, /dpsec/invalid_spi).
+ * /dpsec/sa/list, /dpsec/sa/info,<conn id>, /dpsec/invalid_spi, /dpsec/punt).
  *
  * The callbacks run on DPDK's telemetry thread and take the control thread's
  * lock for everything but the dataplane counters. DPDK 22.11 gives telemetry
@@ -134,6 +134,33 @@ tel_invalid_spi(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* The control thread's punt counters by kind, as the CLI's per-cause view has them. */
+static int
+tel_punt(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct punt_stats st;
+
+	(void)cmd;
+	(void)params;
+	ctrl_lock(tel_ctrl);
+	st = *ctrl_punt_stats(tel_ctrl);
+	ctrl_unlock(tel_ctrl);
+	rte_tel_data_start_dict(d);
+	for (int k = 0; k < VIEW_PUNT__COUNT; k++) {
+		struct rte_tel_data *c = rte_tel_data_alloc();
+
+		if (c == NULL)
+			return -1;
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_u64(c, "received", st.kind[k].received);
+		rte_tel_data_add_dict_u64(c, "answered", st.kind[k].answered);
+		rte_tel_data_add_dict_u64(c, "unhandled", st.kind[k].unhandled);
+		rte_tel_data_add_dict_u64(c, "tx_failed", st.kind[k].tx_failed);
+		rte_tel_data_add_dict_container(d, view_punt_key((enum view_punt_kind)k), c, 0);
+	}
+	return 0;
+}
+
 int
 ctrl_telemetry_register(struct ctrl *c)
 {
@@ -147,7 +174,10 @@ ctrl_telemetry_register(struct ctrl *c)
 	    rte_telemetry_register_cmd("/dpsec/sa/info", tel_sa_info,
 				       "One SA and its counters. Parameters: conn id") ||
 	    rte_telemetry_register_cmd("/dpsec/invalid_spi", tel_invalid_spi,
-				       "Unknown-SPI events, flows and log counts. No parameters"))
+				       "Unknown-SPI events, flows and log counts. No parameters") ||
+	    rte_telemetry_register_cmd("/dpsec/punt", tel_punt,
+				       "Punted packets by kind: received, answered, unhandled, "
+				       "tx_failed. No parameters"))
 		return -1;
 	return 0;
 }

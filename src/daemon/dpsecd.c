@@ -20,6 +20,7 @@
 #include "dpsec/config.h"
 #include "dpsec/dp.h"
 
+#include "build_id.h"
 #include "ctrl.h"
 #include "eal_args.h"
 #include "manual_sa.h"
@@ -100,7 +101,8 @@ run(struct dpsec_config *cfg)
 {
 	char err[ERR_MAX] = "";
 	struct view_dp vd;
-	struct view v = {.ops = &view_dp_ops, .ctx = &vd, .cfg = cfg, .version = DPSEC_VERSION};
+	struct view v = {.ops = &view_dp_ops, .ctx = &vd, .cfg = cfg, .version = DPSEC_VERSION,
+			 .build = DPSEC_BUILD, .image = DPSEC_IMAGE};
 	struct cli_server *srv = NULL;
 	struct ctrl *ctrl = NULL;
 	struct dp *dp = dp_create(cfg, err, sizeof(err));

@@ -108,8 +108,22 @@ static size_t
 port_list(void *ctx, struct view_port *out, size_t max)
 {
 	const struct view_dp *v = ctx;
+	size_t n = dp_port_list(v->dp, out, max);
 
-	return dp_port_list(v->dp, out, max);
+	if (v->ctrl != NULL)
+		ctrl_port_rates(v->ctrl, out, n);
+	else
+		for (size_t i = 0; i < n; i++)
+			out[i].last_input_sec = out[i].last_output_sec = VIEW_NEVER;
+	return n;
+}
+
+static void
+punt_stats_op(void *ctx, struct view_punt_stats *out)
+{
+	const struct view_dp *v = ctx;
+
+	memcpy(out->kind, ctrl_punt_stats(v->ctrl)->kind, sizeof(out->kind));
 }
 
 static size_t
@@ -255,4 +269,5 @@ const struct view_ops view_dp_ops = {
 	.debug_get = debug_get_op,
 	.debug_set = debug_set_op,
 	.uptime = uptime_op,
+	.punt_stats = punt_stats_op,
 };

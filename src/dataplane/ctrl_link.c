@@ -56,13 +56,13 @@ link_destroy(struct dp_worker *w)
 	w->link.punt = w->link.events = w->link.inject = NULL;
 }
 
-void
+uint16_t
 link_punt(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
 {
 	unsigned int q;
 
 	if (n == 0)
-		return;
+		return 0;
 	q = rte_ring_sp_enqueue_burst(w->link.punt, (void **)pkts, n, NULL);
 	if (q < n) {
 		dp_drop_t reason[DP_BURST_MAX];
@@ -74,6 +74,7 @@ link_punt(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	}
 	if (q > 0)
 		w->link.rang = true;
+	return (uint16_t)q;
 }
 
 /* One token per event, EVENT_RATE tokens a second, at most EVENT_BURST saved up. */

@@ -75,8 +75,8 @@ struct dp_link {
 int link_create(struct dp *dp, struct dp_worker *w);
 void link_destroy(struct dp_worker *w);
 
-/* Worker side. */
-void link_punt(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n);
+/* Worker side. Returns how many were queued (the rest are dropped as IpsecTailDrop). */
+uint16_t link_punt(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n);
 /* An SA-less ESP/AH packet (drop 4 or 12): dedup, rate limit, report. */
 void link_invalid_spi(struct dp_worker *w, const struct rte_mbuf *m);
 /* An anti-replay (DP_EV_REPLAY) or ICV (DP_EV_MAC) failure on an SA. */

@@ -49,10 +49,23 @@ struct dp_port {
 	uint16_t n_txq;
 };
 
+/*
+ * What became of the packets one port received (input side: forwarded,
+ * punted or dropped, octets as received), and the packets dropped on their
+ * way out of it. Per port: ipackets = fwd + punt + every in_drop.
+ */
+struct dp_port_ctr {
+	uint64_t fwd_pkts, fwd_octets;
+	uint64_t punt_pkts, punt_octets;
+	uint64_t in_drop_pkts[DP_GLOBAL__COUNT], in_drop_octets[DP_GLOBAL__COUNT];
+	uint64_t out_drop_pkts[DP_GLOBAL__COUNT], out_drop_octets[DP_GLOBAL__COUNT];
+};
+
 /* Per-lcore counters; written only by their worker (counters.h). */
 struct dp_lcore_stats {
 	uint64_t drop_pkts[DP_DROP__COUNT];
 	uint64_t cause_octets[DP_GLOBAL__COUNT];
+	struct dp_port_ctr port[DP_PORTS_MAX];	/* by index into dp->ports */
 } __rte_cache_aligned;
 
 struct dp_txbuf {
@@ -107,6 +120,22 @@ static inline uint16_t
 pkt_egress(const struct rte_mbuf *m)
 {
 	return (uint16_t)m->hash.usr;
+}
+
+/*
+ * The frame's length as received, kept for the per-port octet counters while
+ * the stages change pkt_len (hash.fdir.hi is the other free half of hash).
+ */
+static inline void
+pkt_set_rx_len(struct rte_mbuf *m)
+{
+	m->hash.fdir.hi = m->pkt_len;
+}
+
+static inline uint32_t
+pkt_rx_len(const struct rte_mbuf *m)
+{
+	return m->hash.fdir.hi;
 }
 
 /*

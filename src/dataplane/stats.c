@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <rte_ethdev.h>
+#include <rte_ring.h>
 
 #include "dataplane.h"
 
@@ -32,6 +33,47 @@ dp_drop_stats(const struct dp *dp, struct dp_drop_stats *out)
 	}
 }
 
+/* What the workers did with the port's packets, summed over lcores. */
+static void
+port_ctr_sum(const struct dp *dp, uint16_t pi, struct view_port *v)
+{
+	for (uint16_t w = 0; w <= dp->n_workers; w++) {
+		const struct dp_port_ctr *c = &stats_block(dp, w)->port[pi];
+
+		v->fwd_pkts += ctr_read(&c->fwd_pkts);
+		v->fwd_octets += ctr_read(&c->fwd_octets);
+		v->punt_pkts += ctr_read(&c->punt_pkts);
+		v->punt_octets += ctr_read(&c->punt_octets);
+		for (int g = 0; g < DP_GLOBAL__COUNT; g++) {
+			v->in_drop_pkts[g] += ctr_read(&c->in_drop_pkts[g]);
+			v->in_drop_octets[g] += ctr_read(&c->in_drop_octets[g]);
+			v->out_drop_pkts[g] += ctr_read(&c->out_drop_pkts[g]);
+			v->out_drop_octets[g] += ctr_read(&c->out_drop_octets[g]);
+		}
+	}
+}
+
+/* The punt ring of the worker that polls port index pi (one worker per port). */
+static void
+port_punt_queue(const struct dp *dp, uint16_t pi, struct view_port *v)
+{
+	for (uint16_t w = 0; w < dp->n_workers; w++) {
+		const struct dp_worker *wk = dp->workers[w];
+
+		for (uint16_t r = 0; r < wk->n_rx; r++) {
+			if (wk->rx_port[r] != pi || wk->link.punt == NULL)
+				continue;
+			v->punt_queue_size = rte_ring_count(wk->link.punt);
+			v->punt_queue_max = rte_ring_get_capacity(wk->link.punt);
+			return;
+		}
+	}
+}
+
+/*
+ * The workers' counters are read before the port's: a worker counts a packet
+ * after the port did, so ipackets >= fwd + punt + in_drop in every snapshot.
+ */
 size_t
 dp_port_list(const struct dp *dp, struct view_port *out, size_t max)
 {
@@ -46,8 +88,15 @@ dp_port_list(const struct dp *dp, struct view_port *out, size_t max)
 		memset(v, 0, sizeof(*v));
 		snprintf(v->name, sizeof(v->name), "%s", dp->cfg->interfaces[p->iface].name);
 		memcpy(v->mac, p->mac.addr_bytes, sizeof(v->mac));
-		if (rte_eth_link_get_nowait(p->port_id, &link) == 0)
+		v->port_id = p->port_id;
+		port_ctr_sum(dp, i, v);
+		port_punt_queue(dp, i, v);
+		if (rte_eth_link_get_nowait(p->port_id, &link) == 0) {
 			v->link_up = link.link_status == RTE_ETH_LINK_UP;
+			if (link.link_speed != RTE_ETH_SPEED_NUM_NONE &&
+			    link.link_speed != RTE_ETH_SPEED_NUM_UNKNOWN)
+				v->speed_mbps = link.link_speed;
+		}
 		if (rte_eth_stats_get(p->port_id, &st) == 0) {
 			v->ipackets = st.ipackets;
 			v->ibytes = st.ibytes;

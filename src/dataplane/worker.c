@@ -21,6 +21,33 @@ dp_stats_drop(struct dp_lcore_stats *st, const struct rte_mbuf *m, dp_drop_t cod
 	ctr_add(&st->cause_octets[dp_drop_cause(code)], m->pkt_len);
 }
 
+/*
+ * The port a drop belongs to: a full transmit queue is the output port's
+ * (TailDrop, octets as queued); anything else the input port's, octets as
+ * received.
+ */
+static void
+port_drop(struct dp_worker *w, const struct rte_mbuf *m, dp_drop_t code)
+{
+	enum dp_global_cause g = dp_drop_cause(code);
+	uint8_t pi;
+
+	if (code == DP_DROP_G_TailDrop) {
+		struct dp_port_ctr *pc = &w->stats.port[pkt_egress(m)];
+
+		ctr_add(&pc->out_drop_pkts[g], 1);
+		ctr_add(&pc->out_drop_octets[g], m->pkt_len);
+		return;
+	}
+	if (m->port >= RTE_MAX_ETHPORTS)
+		return;	/* not received from a port (RTE_MBUF_PORT_INVALID) */
+	pi = w->dp->port_index[m->port];
+	if (pi < w->dp->n_ports) {
+		ctr_add(&w->stats.port[pi].in_drop_pkts[g], 1);
+		ctr_add(&w->stats.port[pi].in_drop_octets[g], pkt_rx_len(m));
+	}
+}
+
 void
 worker_drop(struct dp_worker *w, struct rte_mbuf **pkts, const dp_drop_t *reason, uint16_t n)
 {
@@ -28,6 +55,7 @@ worker_drop(struct dp_worker *w, struct rte_mbuf **pkts, const dp_drop_t *reason
 		dp_drop_t code = reason[i];
 
 		dp_stats_drop(&w->stats, pkts[i], code);
+		port_drop(w, pkts[i], code);
 		/* RFC 4301 5.2 / 4303 3.4.2: an auditable event, raised where it is counted */
 		if (code == DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI ||
 		    code == DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI)
@@ -73,24 +101,51 @@ worker_flush(struct dp_worker *w)
 		tx_flush_port(w, pi);
 }
 
+/* Hand packets to the control thread; those the ring takes count as punted on their port. */
+static void
+punt(struct dp_worker *w, struct dp_port_ctr *pc, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint32_t len[DP_BURST_MAX] = {0};	/* punts are the slow path */
+	uint64_t octets = 0;
+	uint16_t q;
+
+	/* read before: once queued they are the control thread's, the rest are freed */
+	for (uint16_t i = 0; i < n; i++)
+		len[i] = pkt_rx_len(pkts[i]);
+	q = link_punt(w, pkts, n);
+	for (uint16_t i = 0; i < q; i++)
+		octets += len[i];
+	ctr_add(&pc->punt_pkts, q);
+	ctr_add(&pc->punt_octets, octets);
+}
+
 void
 worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct dp_port *port = &w->dp->ports[pi];
+	struct dp_port_ctr *pc = &w->stats.port[pi];
 	bool outside = port->role == CFG_ROLE_OUTSIDE;
 	dp_drop_t reason[DP_BURST_MAX];
 	uint16_t k, np, good;
+	uint64_t octets = 0;
 
+	for (uint16_t i = 0; i < n; i++)
+		pkt_set_rx_len(pkts[i]);
 	k = outside ? classify_outside(port, pkts, n, &np, reason)
 		    : classify_inside(port, pkts, n, &np, reason);
-	link_punt(w, pkts + k, np);
+	if (np > 0)
+		punt(w, pc, pkts + k, np);
 	worker_drop(w, pkts + k + np, reason + k + np, n - k - np);
 	if (k == 0)
 		return;
 	good = outside ? esp_in_burst(w, pkts, k, reason) : esp_out_burst(w, pkts, k, reason);
 	worker_drop(w, pkts + good, reason + good, k - good);
-	for (uint16_t i = 0; i < good; i++)
+	for (uint16_t i = 0; i < good; i++) {
+		octets += pkt_rx_len(pkts[i]);
 		tx_enqueue(w, pkt_egress(pkts[i]), pkts[i]);
+	}
+	ctr_add(&pc->fwd_pkts, good);
+	ctr_add(&pc->fwd_octets, octets);
 }
 
 /* Packets the control thread wants sent (their egress port is set). */

@@ -202,6 +202,12 @@ op_debug_set(void *ctx, bool on)
 	((struct fake *)ctx)->debug = on;
 }
 
+static void
+op_punt_stats(void *ctx, struct view_punt_stats *out)
+{
+	*out = ((struct fake *)ctx)->punt;
+}
+
 static const struct view_ops fake_ops = {
 	.drop_stats = op_drop_stats,
 	.drop_stats_clear = op_drop_stats_clear,
@@ -220,6 +226,7 @@ static const struct view_ops fake_ops = {
 	.recovery_set = op_recovery_set,
 	.debug_get = op_debug_get,
 	.debug_set = op_debug_set,
+	.punt_stats = op_punt_stats,
 };
 
 /* ---- configuration ---- */
@@ -400,7 +407,8 @@ ike_sa(enum cfg_dir dir, uint32_t spi, uint32_t conn, uint64_t kb, uint32_t sec)
 				.auth = DP_AUTH_NONE,
 				.mode = CFG_MODE_TUNNEL,
 				.conn_id = conn,
-				.replay_window = 64,
+				/* only the receiver keeps a window, as the dataplane reports it */
+				.replay_window = dir == CFG_DIR_IN ? 64 : 0,
 				.kb_left = kb,
 				.sec_left = sec,
 				.status = VIEW_SA_ACTIVE};
@@ -422,7 +430,7 @@ manual_sa(enum cfg_dir dir, uint32_t spi, uint32_t conn)
 				.peer_port = 4500,
 				.manual = true,
 				.conn_id = conn,
-				.replay_window = 1024,
+				.replay_window = dir == CFG_DIR_IN ? 1024 : 0,
 				.status = VIEW_SA_ACTIVE};
 }
 
@@ -478,6 +486,23 @@ drops(struct fake *f)
 	f->drops.global_octets[DP_GLOBAL_IpsecIkeIndicate] = 420;
 	f->drops.global_pkts[DP_GLOBAL_Ipv4NoRoute] = 41;
 	f->drops.global_octets[DP_GLOBAL_Ipv4NoRoute] = 1968;
+	/* what the control thread did not answer (punt below) and Gi2's full TX queue */
+	f->drops.global_pkts[DP_GLOBAL_PuntUnhandled] = 49;
+	f->drops.global_octets[DP_GLOBAL_PuntUnhandled] = 4130;
+	f->drops.global_pkts[DP_GLOBAL_TailDrop] = 3;
+	f->drops.global_octets[DP_GLOBAL_TailDrop] = 246;
+}
+
+/* The 866 punted packets of Gi1 and Gi2, by kind. */
+static void
+punt(struct fake *f)
+{
+	f->punt.kind[VIEW_PUNT_ARP] =
+		(struct view_punt_count){.received = 420, .answered = 418, .unhandled = 2};
+	f->punt.kind[VIEW_PUNT_ICMP_ECHO] =
+		(struct view_punt_count){.received = 400, .answered = 399, .tx_failed = 1};
+	f->punt.kind[VIEW_PUNT_IKE] = (struct view_punt_count){.received = 40, .unhandled = 40};
+	f->punt.kind[VIEW_PUNT_OTHER] = (struct view_punt_count){.received = 6, .unhandled = 6};
 }
 
 static void
@@ -592,19 +617,60 @@ ports(struct fake *f)
 		{0x02, 0xfe, 0x00, 0x00, 0x00, 0x03},
 	};
 
-	f->ports[0] = (struct view_port){.link_up = true,
-					 .ipackets = 71214,
+	/* Gi1: 2700 decapsulated, 860 punted (ARP, ping, IKE), 67648 dropped on input */
+	f->ports[0] = (struct view_port){.port_id = 0,
+					 .link_up = true,
+					 .speed_mbps = 10000,
+					 .punt_queue_max = 1023,
+					 .ipackets = 71208,
 					 .ibytes = 10334511,
 					 .opackets = 2725,
 					 .obytes = 381500,
 					 .imissed = 17,
 					 .ierrors = 1,
-					 .rx_nombuf = 2};
-	f->ports[1] = (struct view_port){.link_up = true,
-					 .ipackets = 2711,
-					 .ibytes = 216880,
+					 .rx_nombuf = 2,
+					 .fwd_pkts = 2700,
+					 .fwd_octets = 802591,
+					 .punt_pkts = 860,
+					 .punt_octets = 60200,
+					 .last_input_sec = 0,
+					 .last_output_sec = 1,
+					 .in_rate_bps = 1962000,
+					 .in_rate_pps = 1642,
+					 .out_rate_bps = 5000,
+					 .out_rate_pps = 4};
+	f->ports[0].in_drop_pkts[DP_GLOBAL_IpsecInput] = 67648;
+	f->ports[0].in_drop_octets[DP_GLOBAL_IpsecInput] = 9471720;
+	/* Gi2: 2711 encapsulated, 6 punted, 46 dropped (no SA yet, no route), 3 stuck on output */
+	f->ports[1] = (struct view_port){.port_id = 1,
+					 .link_up = true,
+					 .speed_mbps = 10000,
+					 .punt_queue_max = 1023,
+					 .ipackets = 2763,
+					 .ibytes = 219628,
 					 .opackets = 2700,
-					 .obytes = 218000};
+					 .obytes = 218000,
+					 .fwd_pkts = 2711,
+					 .fwd_octets = 216880,
+					 .punt_pkts = 6,
+					 .punt_octets = 360,
+					 .last_input_sec = 2,
+					 .last_output_sec = 3,
+					 .in_rate_bps = 4000,
+					 .in_rate_pps = 5,
+					 .out_rate_bps = 4000,
+					 .out_rate_pps = 5};
+	f->ports[1].in_drop_pkts[DP_GLOBAL_IpsecIkeIndicate] = 5;
+	f->ports[1].in_drop_octets[DP_GLOBAL_IpsecIkeIndicate] = 420;
+	f->ports[1].in_drop_pkts[DP_GLOBAL_Ipv4NoRoute] = 41;
+	f->ports[1].in_drop_octets[DP_GLOBAL_Ipv4NoRoute] = 1968;
+	f->ports[1].out_drop_pkts[DP_GLOBAL_TailDrop] = 3;
+	f->ports[1].out_drop_octets[DP_GLOBAL_TailDrop] = 246;
+	/* Gi3: link down since start */
+	f->ports[2] = (struct view_port){.port_id = 2,
+					 .punt_queue_max = 1023,
+					 .last_input_sec = VIEW_NEVER,
+					 .last_output_sec = VIEW_NEVER};
 	for (int i = 0; i < 3; i++) {
 		strcpy(f->ports[i].name, f->cfg.interfaces[i].name);
 		memcpy(f->ports[i].mac, mac[i], 6);
@@ -623,6 +689,7 @@ fake_new(size_t extra_sa)
 	manual_sas(&f->cfg);
 	sas(f, extra_sa);
 	drops(f);
+	punt(f);
 	ports(f);
 	inv_spi(f);
 	log_lines(f);
@@ -632,6 +699,8 @@ fake_new(size_t extra_sa)
 				.ctx = f,
 				.cfg = &f->cfg,
 				.version = "0.1.0",
+				.build = "v0.1.0-42-g9f934ff0a1b2",
+				.image = "X86_64_LINUX_DPDK-DPSECD",
 				.uptime_sec = 93784};
 	return f;
 }

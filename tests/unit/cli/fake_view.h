@@ -8,6 +8,9 @@
  *                                                                  ESP-in-UDP, ESN)
  *
  * Counters, drops and the clock are fixed numbers, so outputs are golden.
+ * They add up as the daemon's do: per port, packets input = forwarded +
+ * punted + input drops; the punted packets by kind are the control thread's,
+ * and what it did not answer is the global PuntUnhandled.
  * The manual SAs carry keys made of FAKE_KEY_BYTE, which no output may show.
  *
  * The control plane: five unknown-SPI flows (IPv4 ESP from gwA's stale SA,
@@ -33,6 +36,7 @@ struct fake {
 	struct dp_drop_stats drops;
 	struct dp_drop_stats drops_base;
 	struct view_port ports[3];
+	struct view_punt_stats punt;
 	struct timespec now;
 	struct timespec cleared_at;
 	bool cleared;

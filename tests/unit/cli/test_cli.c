@@ -157,6 +157,19 @@ test_status_codes(void **state)
 		{"crypto isakmp invalid-spi-recovery now", CLI_E_INVALID},
 		{"a b c d e f g h i j k l m n o p q r s t u v w x y z 1 2 3 4 5 6 7 8",
 		 CLI_E_INVALID},
+		/* genieparser's spelling, one keyword with IOS's older one */
+		{"show platform hardware qfp active feature ipsec data drop", CLI_OK},
+		{"show platform hardware qfp active feature ipsec data drops all", CLI_OK},
+		{"sh pla har qfp act fea ips data drop clear", CLI_OK},
+		{"sh pla har qfp act fea ips da dr", CLI_OK},
+		{"sh pla har qfp act fea ips datas drop", CLI_E_INVALID},
+		{"sh pla har qfp act in", CLI_E_AMBIGUOUS}, /* interface, infrastructure */
+		{"sh pla har qfp act int if Gi1 st", CLI_E_FAILED},
+		{"sh pla har qfp act int if GigabitEthernet1 st", CLI_OK},
+		{"sh pla har qfp act int if GigabitEthernet1", CLI_E_INCOMPLETE},
+		{"sh pla har qfp act inf pu st ty per", CLI_OK},
+		{"sh pla har qfp act inf pu st ty", CLI_E_INCOMPLETE},
+		{"sh pla har qfp act st dr", CLI_OK},
 	};
 	struct fake *f = fake_new(0);
 	struct cli_out o;
@@ -278,6 +291,7 @@ test_empty_view(void **state)
 		"debug crypto ipsec",
 		"undebug all",
 		"show debugging",
+		"show platform hardware qfp active infrastructure punt statistics type per-cause",
 	};
 	static const struct view_ops none;
 	struct dpsec_config cfg;

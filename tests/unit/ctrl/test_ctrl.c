@@ -215,7 +215,8 @@ test_arp_reply(void **state)
 	assert_memory_equal(eth->src_addr.addr_bytes, mac, 6);
 	assert_true(mac_parse(H_HOST_MAC, mac));
 	assert_memory_equal(eth->dst_addr.addr_bytes, mac, 6);
-	assert_int_equal(ctrl_punt_stats(C)->arp_replies, 1);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].received, 1);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].answered, 1);
 	rte_pktmbuf_free(out[0]);
 
 	/* not for us: counted, not answered */
@@ -223,7 +224,10 @@ test_arp_reply(void **state)
 	arp = (struct rte_arp_hdr *)(frame + sizeof(*eth));
 	arp->arp_data.arp_tip = a;
 	assert_int_equal(through(harness_mbuf(&H, frame, sizeof(frame)), H_INSIDE, out, 4), 0);
-	assert_int_equal(ctrl_punt_stats(C)->unhandled, 1);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].received, 2);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].answered, 1);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].unhandled, 1);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_OTHER].received, 0);
 }
 
 static void
@@ -254,7 +258,8 @@ test_echo_reply(void **state)
 	assert_int_equal(rte_raw_cksum(ip + 1, sizeof(icmp)), 0xffff);
 	assert_memory_equal((uint8_t *)(ip + 1) + 4, icmp + 4, sizeof(icmp) - 4);
 	assert_int_equal(out[0]->pkt_len, 14 + 20 + sizeof(icmp));
-	assert_int_equal(ctrl_punt_stats(C)->echo_replies, 1);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ICMP_ECHO].received, 1);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ICMP_ECHO].answered, 1);
 	rte_pktmbuf_free(out[0]);
 }
 
@@ -269,8 +274,20 @@ test_ike_counted(void **state)
 	(void)state;
 	len = harness_ipv4_frame(frame, H_PEER, H_LOCAL, IPPROTO_UDP, 64, udp, sizeof(udp));
 	assert_int_equal(through(harness_mbuf(&H, frame, len), H_OUTSIDE, out, 4), 0);
-	assert_int_equal(ctrl_punt_stats(C)->ike, 1);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_IKE].received, 1);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_IKE].unhandled, 1);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_IKE].answered, 0);
 	assert_int_equal(harness_drops(&H, DP_DROP_G_PuntUnhandled), before + 1);
+
+	/* DNS to the gateway: another kind, also unhandled */
+	udp[2] = 0;
+	udp[3] = 53;
+	len = harness_ipv4_frame(frame, H_PEER, H_LOCAL, IPPROTO_UDP, 64, udp, sizeof(udp));
+	assert_int_equal(through(harness_mbuf(&H, frame, len), H_OUTSIDE, out, 4), 0);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_OTHER].received, 1);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_OTHER].unhandled, 1);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_IKE].received, 1);
+	assert_int_equal(harness_drops(&H, DP_DROP_G_PuntUnhandled), before + 2);
 }
 
 /* The peer's packet for a real SA: encrypted by the outbound twin, reflected. */

@@ -9,6 +9,11 @@
  * with the octets of the frame as it would have left (encapsulated). net_pcap,
  * which the integration tests use, never refuses a burst: this is where
  * TailDrop is provoked (tests/integration/test_drops.py NOT_PROVOKABLE_HERE).
+ *
+ * And the per-port accounting of "show platform hardware qfp active interface
+ * ... statistics": every packet a port receives is forwarded, punted or
+ * dropped on input, counted once on that port with its octets as received;
+ * a TailDrop belongs to the output port.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -131,11 +136,34 @@ send_inside(unsigned int n, uint32_t tot)
 	worker_flush(H.w);
 }
 
+static struct view_port
+port_view(uint16_t pi)
+{
+	struct view_port v[2];
+
+	assert_int_equal(dp_port_list(H.dp, v, 2), 2);
+	return v[pi];
+}
+
+static uint64_t
+in_drops(const struct view_port *v, uint64_t *octets)
+{
+	uint64_t n = 0;
+
+	*octets = 0;
+	for (int g = 0; g < DP_GLOBAL__COUNT; g++) {
+		n += v->in_drop_pkts[g];
+		*octets += v->in_drop_octets[g];
+	}
+	return n;
+}
+
 /* The queue is full: the one encrypted packet is dropped as TailDrop, its octets as sent. */
 static void
 test_tx_ring_full(void **state)
 {
 	struct rte_mbuf *placeholder = fill_tx_ring(0);
+	struct view_port in0 = port_view(H_INSIDE), out0 = port_view(H_OUTSIDE), in1, out1;
 
 	(void)state;
 	send_inside(1, 100);
@@ -143,6 +171,66 @@ test_tx_ring_full(void **state)
 	assert_int_equal(H.w->stats.cause_octets[DP_GLOBAL_TailDrop], gcm_frame_len(100));
 	assert_int_equal(all_drops(), 1);
 	assert_int_equal(drain_tx_ring(placeholder), 0);
+	/* forwarded on input (inside0, as received), dropped on output (outside0, as sent) */
+	in1 = port_view(H_INSIDE);
+	out1 = port_view(H_OUTSIDE);
+	assert_int_equal(in1.fwd_pkts - in0.fwd_pkts, 1);
+	assert_int_equal(in1.fwd_octets - in0.fwd_octets, 14 + 100);
+	assert_int_equal(out1.out_drop_pkts[DP_GLOBAL_TailDrop] -
+				 out0.out_drop_pkts[DP_GLOBAL_TailDrop], 1);
+	assert_int_equal(out1.out_drop_octets[DP_GLOBAL_TailDrop] -
+				 out0.out_drop_octets[DP_GLOBAL_TailDrop], gcm_frame_len(100));
+	assert_int_equal(in1.in_drop_pkts[DP_GLOBAL_TailDrop], 0);
+}
+
+/*
+ * One burst on inside0: 3 for the tunnel, 2 with no route, 1 ARP for the
+ * gateway, 1 of an unknown Ethernet type. Each counted once, on inside0.
+ */
+static void
+test_port_accounting(void **state)
+{
+	uint8_t tunnel[128], noroute[128], arp[60] = {0}, other[60] = {0}, pl[40] = {0};
+	size_t lt = harness_ipv4_frame(tunnel, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, 64, pl, 40);
+	size_t ln = harness_ipv4_frame(noroute, "10.0.2.5", "172.16.0.1", IPPROTO_UDP, 64, pl, 20);
+	struct view_port v0 = port_view(H_INSIDE), v1;
+	struct rte_mbuf *in[7];
+	uint64_t d0, d1, o0, o1;
+
+	(void)state;
+	memset(arp, 0xff, 6);	/* broadcast ARP: punted to the control thread */
+	arp[12] = 0x08;
+	arp[13] = 0x06;
+	memset(other, 0xff, 6);
+	other[12] = 0x88;	/* 0x88b5, IEEE 802 local experimental: UnknownL2Proto */
+	other[13] = 0xb5;
+	for (int i = 0; i < 3; i++)
+		in[i] = harness_mbuf(&H, tunnel, lt);
+	in[3] = harness_mbuf(&H, noroute, ln);
+	in[4] = harness_mbuf(&H, noroute, ln);
+	in[5] = harness_mbuf(&H, arp, sizeof(arp));
+	in[6] = harness_mbuf(&H, other, sizeof(other));
+	for (int i = 0; i < 7; i++)
+		in[i]->port = H.dp->ports[H_INSIDE].port_id;	/* as the PMD sets it */
+	d0 = in_drops(&v0, &o0);
+	worker_process(H.w, H_INSIDE, in, 7);
+	worker_flush(H.w);
+	harness_control_plane(&H);
+	v1 = port_view(H_INSIDE);
+	d1 = in_drops(&v1, &o1);
+	assert_int_equal(v1.fwd_pkts - v0.fwd_pkts, 3);
+	assert_int_equal(v1.fwd_octets - v0.fwd_octets, 3 * lt);	/* before encryption */
+	assert_int_equal(v1.punt_pkts - v0.punt_pkts, 1);
+	assert_int_equal(v1.punt_octets - v0.punt_octets, sizeof(arp));
+	assert_int_equal(d1 - d0, 3);
+	assert_int_equal(o1 - o0, 2 * ln + sizeof(other));
+	assert_int_equal(v1.in_drop_pkts[DP_GLOBAL_Ipv4NoRoute] -
+				 v0.in_drop_pkts[DP_GLOBAL_Ipv4NoRoute], 2);
+	assert_int_equal(v1.in_drop_pkts[DP_GLOBAL_UnknownL2Proto] -
+				 v0.in_drop_pkts[DP_GLOBAL_UnknownL2Proto], 1);
+	/* nothing moved on the other port's input side */
+	assert_int_equal(port_view(H_OUTSIDE).fwd_pkts, 0);
+	drain_tx_ring(rte_pktmbuf_alloc(H.dp->pool));
 }
 
 /* Room for 3 of a burst of 5: the first 3 go out, the last 2 are TailDrop. */
@@ -167,6 +255,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tx_ring_full),
 		cmocka_unit_test(test_tx_ring_partly_full),
+		cmocka_unit_test(test_port_accounting),
 	};
 
 	if (harness_eal_init() != 0)
