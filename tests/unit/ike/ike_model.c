@@ -41,7 +41,7 @@ encode_id(struct ike_wr *w, const struct ike_msg *m, uint8_t pl)
 
 int
 ike_model_encode(const struct ike_msg *m, bool with_hdr, uint8_t *buf, size_t cap,
-		 uint64_t *skipped)
+		 uint64_t *skipped, uint8_t *first)
 {
 	struct ike_wr w;
 	unsigned int i;
@@ -87,6 +87,7 @@ ike_model_encode(const struct ike_msg *m, bool with_hdr, uint8_t *buf, size_t ca
 		ike_wr_bytes(&w, m->sk.body.p, m->sk.body.len);
 		ike_wr_end(&w, off);
 	}
+	*first = ike_wr_first(&w);
 	return ike_wr_finish(&w);
 }
 
