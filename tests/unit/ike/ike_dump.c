@@ -99,6 +99,10 @@ dump(const struct ike_msg *m, bool inner)
 	dump_ts("tsi", &m->tsi);
 	dump_ts("tsr", &m->tsr);
 	dump_lists(m);
+	if (ike_has(m, IKE_PL_CP))
+		hex("cp", m->cp);
+	if (ike_has(m, IKE_PL_EAP))
+		hex("eap", m->eap);
 	if (ike_has(m, IKE_PL_SK) || ike_has(m, IKE_PL_SKF))
 		printf("sk frag=%d first=%u num=%u total=%u off=%zu body_len=%zu\n", m->sk.frag,
 		       m->sk.first, m->sk.frag_num, m->sk.frag_total, m->sk.off, m->sk.body.len);

@@ -130,10 +130,16 @@ ts_eq(const struct ike_ts_pl *a, const struct ike_ts_pl *b)
 	return true;
 }
 
+/*
+ * The body is the ID payload as received, RESERVED bytes included (AUTH is
+ * computed over it, section 2.15); the writer sends them as zero, so only its
+ * length and its type byte are compared.
+ */
 static bool
 id_eq(const struct ike_id *a, const struct ike_id *b)
 {
-	return a->type == b->type && view_eq(a->data, b->data) && view_eq(a->body, b->body);
+	return a->type == b->type && view_eq(a->data, b->data) && a->body.len == b->body.len &&
+	       (a->body.len == 0 || a->body.p[0] == b->body.p[0]);
 }
 
 static bool
