@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ike_build.h"
+#include "ike_rules.h"
 
 #define HDR_NEXT_OFF 16		/* Next Payload byte in the header (section 3.1) */
 #define HDR_LEN_OFF 24
@@ -235,7 +236,7 @@ void
 ike_wr_id(struct ike_wr *w, uint8_t pl, uint8_t id_type, const uint8_t *data, size_t len)
 {
 	if ((pl != IKE_PL_IDI && pl != IKE_PL_IDR) ||
-	    (id_type == IKE_ID_IPV4_ADDR && len != 4) || (id_type == IKE_ID_IPV6_ADDR && len != 16))
+	    (ike_rule_id_len(id_type) != 0 && len != ike_rule_id_len(id_type)))
 		wr_fail(w, -EINVAL);
 	wr_word_data(w, pl, (uint32_t)id_type << 24, data, len);
 }
@@ -257,7 +258,7 @@ ike_wr_notify(struct ike_wr *w, const struct ike_notify_pl *n)
 {
 	size_t start;
 
-	if (n->spi.len != 0 && n->spi.len != 4 && n->spi.len != 8)
+	if (!ike_rule_notify_spi(n->spi.len))
 		wr_fail(w, -EINVAL);
 	start = ike_wr_begin(w, IKE_PL_NOTIFY, false);
 	ike_wr_u8(w, n->proto);
@@ -271,12 +272,9 @@ ike_wr_notify(struct ike_wr *w, const struct ike_notify_pl *n)
 void
 ike_wr_delete(struct ike_wr *w, const struct ike_delete *d)
 {
-	bool ike = d->proto == IKE_PROTO_IKE;
 	size_t start;
 
-	if ((!ike && d->proto != IKE_PROTO_ESP && d->proto != IKE_PROTO_AH) ||
-	    d->spi_size != (ike ? 0 : 4) || d->spis.len != (size_t)d->n_spis * d->spi_size ||
-	    (ike && d->n_spis != 0))
+	if (ike_rule_delete(d->proto, d->spi_size, d->n_spis, d->spis.len) != 0)
 		wr_fail(w, -EINVAL);
 	start = ike_wr_begin(w, IKE_PL_DELETE, false);
 	ike_wr_u8(w, d->proto);
@@ -297,9 +295,9 @@ ike_wr_ts(struct ike_wr *w, uint8_t pl, const struct ike_ts *ts, unsigned int n)
 	ike_wr_u32(w, n << 24);
 	for (unsigned int i = 0; i < n && w->err == 0; i++) {
 		const struct ike_ts *t = &ts[i];
-		size_t alen = t->type == IKE_TS_IPV4_ADDR_RANGE ? 4 : 16;
+		size_t alen = ike_rule_ts_addr_len(t->type);
 
-		if (t->type != IKE_TS_IPV4_ADDR_RANGE && t->type != IKE_TS_IPV6_ADDR_RANGE)
+		if (alen == 0)
 			wr_fail(w, -EINVAL);
 		ike_wr_u8(w, t->type);
 		ike_wr_u8(w, t->ip_proto);
@@ -316,21 +314,13 @@ ike_wr_ts(struct ike_wr *w, uint8_t pl, const struct ike_ts *ts, unsigned int n)
 static bool
 proposal_ok(const struct ike_proposal *p, unsigned int i, uint8_t prev_num)
 {
-	bool spi_ok;
-
 	if (p->num == 0 || (i > 0 && p->num != prev_num + 1) || p->proto == IKE_PROTO_NONE ||
-	    p->n_transforms > IKE_MAX_TRANSFORMS)
+	    p->n_transforms > IKE_MAX_TRANSFORMS || !ike_rule_proposal_spi(p->proto, p->spi_size))
 		return false;
-	if (p->proto == IKE_PROTO_IKE)
-		spi_ok = p->spi_size == 0 || p->spi_size == 8;
-	else if (p->proto == IKE_PROTO_ESP || p->proto == IKE_PROTO_AH)
-		spi_ok = p->spi_size == 4;
-	else
-		spi_ok = p->spi_size <= IKE_MAX_PROPOSAL_SPI;
 	for (unsigned int t = 0; t < p->n_transforms; t++)
 		if (p->tf[t].unusable)
 			return false;
-	return spi_ok;
+	return true;
 }
 
 /* Sections 3.3.1, 3.3.2, 3.3.5: last/more markers 0/2 and 0/3, Key Length as TV. */

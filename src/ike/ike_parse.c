@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ike_parse_priv.h"
+#include "ike_rules.h"
 
 /* What the chain walker needs to know about a payload type it understands. */
 struct pl_rule {
@@ -105,16 +106,13 @@ static int
 pl_id(struct ike_msg *m, uint8_t type, struct rd b)
 {
 	struct ike_id *id = type == IKE_PL_IDI ? &m->idi : &m->idr;
-	size_t want = 0;
+	size_t want;
 
 	id->body = ike_view_rest(&b);
 	rd_u8(&b, &id->type);
 	rd_skip(&b, 3);
 	id->data = ike_view_rest(&b);
-	if (id->type == IKE_ID_IPV4_ADDR)
-		want = 4;
-	else if (id->type == IKE_ID_IPV6_ADDR)
-		want = 16;
+	want = ike_rule_id_len(id->type);
 	if (want != 0 && id->data.len != want)
 		return ike_fail(&m->err, IKE_E_ID_LENGTH, type, "ID type %u with %zu bytes != %zu",
 				id->type, id->data.len, want);

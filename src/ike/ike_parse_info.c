@@ -4,6 +4,7 @@
  * lists an INFORMATIONAL exchange and the error answers are made of.
  */
 #include "ike_parse_priv.h"
+#include "ike_rules.h"
 
 int
 ike_pl_notify(struct ike_msg *m, struct rd b)
@@ -18,8 +19,7 @@ ike_pl_notify(struct ike_msg *m, struct rd b)
 	rd_u8(&b, &n->proto);
 	rd_u8(&b, &spi_size);
 	rd_u16(&b, &n->type);
-	/* Section 3.10: SPI size 0 (no SA), 4 (ESP/AH) or 8 (IKE). */
-	if ((spi_size != 0 && spi_size != 4 && spi_size != 8) || spi_size > b.left)
+	if (!ike_rule_notify_spi(spi_size) || spi_size > b.left)
 		return ike_fail(&m->err, IKE_E_SPI_SIZE, IKE_PL_NOTIFY,
 				"type %u SPI size %u, %zu bytes left", n->type, spi_size, b.left);
 	n->spi = (struct ike_view){.p = b.p, .len = spi_size};
@@ -29,11 +29,7 @@ ike_pl_notify(struct ike_msg *m, struct rd b)
 	return 0;
 }
 
-/*
- * Section 3.11: an IKE SA is deleted with protocol 1, SPI size 0 and no SPIs
- * (the header names it); CHILD SAs with protocol ESP or AH and 4-byte SPIs
- * that fill the payload exactly.
- */
+/* Section 3.11, rules in ike_rule_delete. */
 int
 ike_pl_delete(struct ike_msg *m, struct rd b)
 {
@@ -46,16 +42,19 @@ ike_pl_delete(struct ike_msg *m, struct rd b)
 	rd_u8(&b, &d->proto);
 	rd_u8(&b, &d->spi_size);
 	rd_u16(&b, &d->n_spis);
-	if (d->proto != IKE_PROTO_IKE && d->proto != IKE_PROTO_ESP && d->proto != IKE_PROTO_AH)
+	switch (ike_rule_delete(d->proto, d->spi_size, d->n_spis, b.left)) {
+	case IKE_E_PROTOCOL:
 		return ike_fail(&m->err, IKE_E_PROTOCOL, IKE_PL_DELETE, "protocol %u", d->proto);
-	if (d->spi_size != (d->proto == IKE_PROTO_IKE ? 0 : 4))
+	case IKE_E_SPI_SIZE:
 		return ike_fail(&m->err, IKE_E_SPI_SIZE, IKE_PL_DELETE, "protocol %u SPI size %u",
 				d->proto, d->spi_size);
-	if (d->proto == IKE_PROTO_IKE ? d->n_spis != 0 || b.left != 0
-				      : (size_t)d->n_spis * 4 != b.left)
+	case IKE_E_COUNT:
 		return ike_fail(&m->err, IKE_E_COUNT, IKE_PL_DELETE,
 				"protocol %u with %u SPIs in %zu bytes", d->proto, d->n_spis,
 				b.left);
+	default:
+		break;
+	}
 	d->spis = ike_view_rest(&b);
 	m->n_deletes++;
 	return 0;

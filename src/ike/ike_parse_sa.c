@@ -7,6 +7,7 @@
  * transform unusable (section 3.3.6), not the message invalid.
  */
 #include "ike_parse_priv.h"
+#include "ike_rules.h"
 
 #define PROP_HDR_LEN 8
 #define TF_HDR_LEN 8
@@ -87,21 +88,6 @@ transforms(struct ike_msg *m, struct ike_proposal *p, struct rd *b, unsigned int
 	return 0;
 }
 
-/* Section 3.3.1: IKE has no SPI in IKE_SA_INIT and 8 bytes when rekeyed; ESP, AH 4. */
-static int
-spi_size_ok(const struct ike_proposal *p)
-{
-	switch (p->proto) {
-	case IKE_PROTO_IKE:
-		return p->spi_size == 0 || p->spi_size == 8;
-	case IKE_PROTO_AH:
-	case IKE_PROTO_ESP:
-		return p->spi_size == 4;
-	default:	/* unknown protocols: the selector refuses them; keep the model bounded */
-		return p->spi_size <= IKE_MAX_PROPOSAL_SPI;
-	}
-}
-
 static int
 proposal(struct ike_msg *m, struct ike_proposal *p, uint8_t *last, struct rd *b, unsigned int pi,
 	 uint8_t prev_num)
@@ -134,7 +120,7 @@ proposal(struct ike_msg *m, struct ike_proposal *p, uint8_t *last, struct rd *b,
 	if (p->proto == IKE_PROTO_NONE)
 		return ike_fail(&m->err, IKE_E_PROTOCOL, IKE_PL_SA, "proposal #%u: protocol 0",
 				pi);
-	if (!spi_size_ok(p))
+	if (!ike_rule_proposal_spi(p->proto, p->spi_size))
 		return ike_fail(&m->err, IKE_E_SPI_SIZE, IKE_PL_SA,
 				"proposal #%u: protocol %u SPI size %u", pi, p->proto,
 				p->spi_size);

@@ -6,6 +6,7 @@
  * narrowing code can see that something it cannot honour was asked for.
  */
 #include "ike_parse_priv.h"
+#include "ike_rules.h"
 
 #define TS_HDR_LEN 4	/* type, IP protocol, selector length */
 
@@ -13,16 +14,19 @@ static int
 ts_one(struct ike_msg *m, uint8_t pl, struct ike_ts_pl *tp, struct rd *b, unsigned int i)
 {
 	struct ike_ts *ts = &tp->ts[tp->n];
-	uint8_t type, proto;
-	uint16_t len;
-	size_t alen, want;
+	uint8_t type = 0, proto = 0;
+	uint16_t len = 0;
 
-	if (!rd_u8(b, &type) || !rd_u8(b, &proto) || !rd_u16(b, &len))
+	if (b->left < TS_HDR_LEN)
 		return ike_fail(&m->err, IKE_E_TS_LENGTH, pl,
 				"selector #%u needs %d bytes, %zu left", i, TS_HDR_LEN, b->left);
-	if (type == IKE_TS_IPV4_ADDR_RANGE || type == IKE_TS_IPV6_ADDR_RANGE) {
-		alen = type == IKE_TS_IPV4_ADDR_RANGE ? 4 : 16;
-		want = TS_HDR_LEN + 4 + 2 * alen;
+	rd_u8(b, &type);
+	rd_u8(b, &proto);
+	rd_u16(b, &len);
+	if (ike_rule_ts_addr_len(type) != 0) {
+		size_t alen = ike_rule_ts_addr_len(type);
+		size_t want = TS_HDR_LEN + 4 + 2 * alen;
+
 		if (len != want || (size_t)len - TS_HDR_LEN > b->left)
 			return ike_fail(&m->err, IKE_E_TS_LENGTH, pl,
 					"selector #%u type %u length %u (must be %zu, %zu left)", i,
