@@ -28,6 +28,16 @@
 static struct ike_msg m, m2;
 static uint8_t out[2048];
 
+static int
+setup(void **state)
+{
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	memset(&m2, 0, sizeof(m2));
+	memset(out, 0, sizeof(out));
+	return 0;
+}
+
 static void
 assert_in(const uint8_t *buf, size_t len, struct ike_view v)
 {
@@ -285,11 +295,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_request),
-		cmocka_unit_test(test_init_request_built),
-		cmocka_unit_test(test_init_response),
-		cmocka_unit_test(test_auth_request),
-		cmocka_unit_test(test_auth_response),
+		cmocka_unit_test_setup(test_init_request, setup),
+		cmocka_unit_test_setup(test_init_request_built, setup),
+		cmocka_unit_test_setup(test_init_response, setup),
+		cmocka_unit_test_setup(test_auth_request, setup),
+		cmocka_unit_test_setup(test_auth_response, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -130,7 +130,9 @@ wait_for "[ -S $work/a/charon.vici ]"
 ip netns exec "$na" env STRONGSWAN_CONF="$work/a/strongswan.conf" \
 	swanctl --load-all --file "$work/a/swanctl/swanctl.conf" >/dev/null 2>&1
 wait_for "grep -q 'CHILD_SA net{1} established' $work/a/charon.log"
-sleep 0.5	# let dumpcap flush the last frames
+wait_for "grep -q 'CHILD_SA net{1} established' $work/b/charon.log"
+kill -INT "${pids[0]}"	# dumpcap writes out what it has and exits
+wait "${pids[0]}" || true
 /usr/bin/python3 "$here/pcap_to_c.py" "$work/ike.pcap" "$work/a/charon.log" \
 	"$work/b/charon.log" >"$here/strongswan_vectors.h"
 echo "wrote $here/strongswan_vectors.h"
