@@ -143,7 +143,7 @@ struct ike_auth {
 	struct ike_view data;
 };
 
-/* Section 3.10. The protocol is informational only when the SPI is empty. */
+/* Section 3.10. With an empty SPI the protocol means nothing (sent as 0, ignored). */
 struct ike_notify_pl {
 	uint8_t proto;
 	uint16_t type;		/* enum ike_notify */
