@@ -160,12 +160,59 @@ ike_sk_max_inner(const struct ike_sk *sk, size_t sk_hdr_len, size_t payload_len)
 	return room - 1;	/* the Pad Length byte; no Padding when room is aligned */
 }
 
+/*
+ * Encrypt and authenticate in place: msg[0, hdr_end) is the AAD (GCM), then the IV, ctl
+ * bytes of plaintext, and room for the ICV; total is the message length.
+ */
+static int
+sk_encrypt(const struct sk_layout *l, const struct ike_sk_dir *d, uint8_t *msg,
+		size_t hdr_end, size_t ctl, size_t total)
+{
+	const uint8_t *iv = msg + hdr_end;
+	uint8_t *ct = msg + hdr_end + l->iv;
+	const struct ike_iov all = {msg, total - l->icv};
+
+	if (l->integ == NULL) {
+		uint8_t nonce[IKE_GCM_NONCE_LEN];
+
+		gcm_nonce(l, d, iv, nonce);
+		return ike_gcm_seal(l->e, d->ek.b, nonce, msg, hdr_end, ct, ctl, ct + ctl);
+	}
+	if (ike_cbc_crypt(l->e, d->ek.b, iv, ct, ctl, true) != 0)
+		return -EIO;
+	return ike_hmac(l->integ->digest, d->ak.b, d->ak.len, &all, 1, ct + ctl, l->icv);
+}
+
+/* The reverse, checking the ICV first: IKE_SK_ERR_ICV, -EIO or 0 (decrypted in place). */
+static int
+sk_decrypt(const struct sk_layout *l, const struct ike_sk_dir *d, uint8_t *msg,
+		size_t hdr_end, size_t ctl)
+{
+	const uint8_t *iv = msg + hdr_end;
+	uint8_t *ct = msg + hdr_end + l->iv;
+	const struct ike_iov all = {msg, hdr_end + l->iv + ctl};
+	uint8_t mac[IKE_ICV_MAX];
+
+	if (l->integ == NULL) {
+		uint8_t nonce[IKE_GCM_NONCE_LEN];
+		int rc;
+
+		gcm_nonce(l, d, iv, nonce);
+		rc = ike_gcm_open(l->e, d->ek.b, nonce, msg, hdr_end, ct, ctl, ct + ctl);
+		return rc == -EBADMSG ? IKE_SK_ERR_ICV : rc != 0 ? -EIO : 0;
+	}
+	if (ike_hmac(l->integ->digest, d->ak.b, d->ak.len, &all, 1, mac, l->icv) != 0)
+		return -EIO;
+	if (CRYPTO_memcmp(mac, ct + ctl, l->icv) != 0)
+		return IKE_SK_ERR_ICV;
+	return ike_cbc_crypt(l->e, d->ek.b, iv, ct, ctl, false) != 0 ? -EIO : 0;
+}
+
 int
 ike_sk_seal_iv(const struct ike_sk *sk, uint8_t *msg, size_t cap, size_t sk_off,
 		size_t sk_hdr_len, const uint8_t *inner, size_t inner_len, const uint8_t *iv,
 		size_t *msg_len)
 {
-	uint8_t nonce[IKE_GCM_NONCE_LEN];
 	struct sk_layout l;
 	size_t ctl, pl, total;
 	uint8_t *ivp, *ct;
@@ -196,19 +243,8 @@ ike_sk_seal_iv(const struct ike_sk *sk, uint8_t *msg, size_t cap, size_t sk_off,
 	put16(msg + sk_off + PAYLOAD_LENGTH_OFF, pl);
 	put32(msg + IKE_LENGTH_OFF, total);
 
-	if (l.integ == NULL) {
-		gcm_nonce(&l, &sk->out, iv, nonce);
-		if (ike_gcm_seal(l.e, sk->out.ek.b, nonce, msg, sk_off + sk_hdr_len, ct, ctl,
-				ct + ctl) != 0)
-			return -EIO;
-	} else {
-		const struct ike_iov all = {msg, total - l.icv};
-
-		if (ike_cbc_crypt(l.e, sk->out.ek.b, iv, ct, ctl, true) != 0 ||
-				ike_hmac(l.integ->digest, sk->out.ak.b, sk->out.ak.len, &all, 1,
-						ct + ctl, l.icv) != 0)
-			return -EIO;
-	}
+	if (sk_encrypt(&l, &sk->out, msg, sk_off + sk_hdr_len, ctl, total) != 0)
+		return -EIO;
 	*msg_len = total;
 	return 0;
 }
@@ -244,16 +280,15 @@ int
 ike_sk_open(const struct ike_sk *sk, uint8_t *msg, size_t msg_len, size_t sk_off,
 		size_t sk_hdr_len, uint8_t **inner, size_t *inner_len)
 {
-	uint8_t nonce[IKE_GCM_NONCE_LEN], mac[IKE_ICV_MAX];
 	struct sk_layout l;
 	size_t body, ctl, pad;
-	uint8_t *ivp, *ct;
+	uint8_t *ct;
 	int rc;
 
 	if (layout(sk, &l) != 0 || !dir_ok(&l, &sk->in) || !hdr_len_ok(sk_hdr_len) ||
 			sk_off < IKE_HDR_LEN)
 		return -EINVAL;
-	if (msg_len < sk_off + sk_hdr_len)
+	if (sk_off > msg_len || msg_len - sk_off < sk_hdr_len)
 		return IKE_SK_ERR_SHORT;
 	/* The Encrypted payload is the last one: both Length fields end where msg ends. */
 	if (get32(msg + IKE_LENGTH_OFF) != msg_len ||
@@ -266,26 +301,10 @@ ike_sk_open(const struct ike_sk *sk, uint8_t *msg, size_t msg_len, size_t sk_off
 	ctl = body - l.iv - l.icv;
 	if (ctl % l.block != 0)
 		return IKE_SK_ERR_SHORT;
-	ivp = msg + sk_off + sk_hdr_len;
-	ct = ivp + l.iv;
-
-	if (l.integ == NULL) {
-		gcm_nonce(&l, &sk->in, ivp, nonce);
-		rc = ike_gcm_open(l.e, sk->in.ek.b, nonce, msg, sk_off + sk_hdr_len, ct, ctl,
-				ct + ctl);
-		if (rc != 0)
-			return rc == -EBADMSG ? IKE_SK_ERR_ICV : -EIO;
-	} else {
-		const struct ike_iov all = {msg, msg_len - l.icv};
-
-		if (ike_hmac(l.integ->digest, sk->in.ak.b, sk->in.ak.len, &all, 1, mac, l.icv) !=
-				0)
-			return -EIO;
-		if (CRYPTO_memcmp(mac, ct + ctl, l.icv) != 0)
-			return IKE_SK_ERR_ICV;
-		if (ike_cbc_crypt(l.e, sk->in.ek.b, ivp, ct, ctl, false) != 0)
-			return -EIO;
-	}
+	rc = sk_decrypt(&l, &sk->in, msg, sk_off + sk_hdr_len, ctl);
+	if (rc != 0)
+		return rc;
+	ct = msg + sk_off + sk_hdr_len + l.iv;
 	/* Any Padding that fits is accepted (section 3.14, RFC 5282 section 3). */
 	pad = ct[ctl - 1];
 	if (pad + 1 > ctl)
