@@ -12,6 +12,8 @@
 #include "dpsec/hex.h"
 #include "dpsec/secret.h"
 
+#include "ike_crypto.h"
+
 #define HEX_MAX 4096
 
 /* Decode a vector; "" is the empty string (no PFS, no SK_a). */
@@ -46,6 +48,25 @@ static inline void
 secret_hex(struct secret *s, const char *hex)
 {
 	s->len = (uint8_t)unhex(hex, s->b, sizeof(s->b));
+}
+
+/* What a key derivation takes from an exchange, decoded from hex ("" for none). */
+struct kx {
+	uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX], spi_i[IKE_SPI_LEN], spi_r[IKE_SPI_LEN];
+	struct ike_nonces n;
+	struct ike_dh_shared gir;
+};
+
+static inline void
+kx_hex(struct kx *x, const char *ni, const char *nr, const char *spi_i, const char *spi_r,
+		const char *gir)
+{
+	memset(x, 0, sizeof(*x));
+	x->n = (struct ike_nonces){x->ni, unhex(ni, x->ni, sizeof(x->ni)), x->nr,
+			unhex(nr, x->nr, sizeof(x->nr))};
+	unhex(spi_i, x->spi_i, sizeof(x->spi_i));
+	unhex(spi_r, x->spi_r, sizeof(x->spi_r));
+	x->gir.len = (uint16_t)unhex(gir, x->gir.b, sizeof(x->gir.b));
 }
 
 static inline int

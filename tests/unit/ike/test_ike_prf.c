@@ -214,21 +214,10 @@ test_prf_plus_limit(void **state)
 
 /* ---- SKEYSEED and the seven keys (section 2.14) ---- */
 
-struct suite_in {
-	uint8_t ni[IKE_NONCE_MAX], nr[IKE_NONCE_MAX], spi_i[8], spi_r[8];
-	struct ike_nonces n;
-	struct ike_dh_shared gir;
-};
-
 static void
-suite_in(const struct vec_suite *v, struct suite_in *in)
+suite_in(const struct vec_suite *v, struct kx *in)
 {
-	memset(in, 0, sizeof(*in));
-	in->n = (struct ike_nonces){in->ni, unhex(v->ni, in->ni, sizeof(in->ni)), in->nr,
-			unhex(v->nr, in->nr, sizeof(in->nr))};
-	unhex(v->spi_i, in->spi_i, 8);
-	unhex(v->spi_r, in->spi_r, 8);
-	in->gir.len = (uint16_t)unhex(v->gir, in->gir.b, sizeof(in->gir.b));
+	kx_hex(in, v->ni, v->nr, v->spi_i, v->spi_r, v->gir);
 }
 
 static void
@@ -252,7 +241,7 @@ test_ike_sa_keys(void **state)
 		const struct vec_suite *v = &vec_suites[i];
 		struct secret seed;
 		struct ike_keys k;
-		struct suite_in in;
+		struct kx in;
 
 		suite_in(v, &in);
 		assert_true(ike_suite_valid(&v->suite));
@@ -276,7 +265,7 @@ test_ike_sa_keys_order(void **state)
 	const struct vec_suite *v = &vec_suites[1];
 	uint8_t want[IKE_PRF_MAX];
 	struct ike_nonces swapped;
-	struct suite_in in;
+	struct kx in;
 	struct ike_keys k;
 
 	(void)state;
@@ -299,7 +288,7 @@ test_ike_sa_keys_errors(void **state)
 	struct ike_nonces n;
 	struct ike_keys k;
 	struct secret seed;
-	struct suite_in in;
+	struct kx in;
 
 	(void)state;
 	suite_in(v, &in);
@@ -331,36 +320,30 @@ static void
 test_rekey(void **state)
 {
 	const struct vec_suite *old = &vec_suites[1], *new = &vec_suites[3];
-	uint8_t ni[64], nr[64], spi_i[8], spi_r[8];
-	struct ike_dh_shared gir = {0};
 	struct secret old_d, seed;
 	struct ike_keys k;
-	struct ike_nonces n;
+	struct kx x;
 
 	(void)state;
-	n = (struct ike_nonces){ni, unhex(vec_rekey.ni, ni, sizeof(ni)), nr,
-			unhex(vec_rekey.nr, nr, sizeof(nr))};
-	unhex(vec_rekey.spi_i, spi_i, 8);
-	unhex(vec_rekey.spi_r, spi_r, 8);
-	gir.len = (uint16_t)unhex(vec_rekey.gir, gir.b, sizeof(gir.b));
+	kx_hex(&x, vec_rekey.ni, vec_rekey.nr, vec_rekey.spi_i, vec_rekey.spi_r, vec_rekey.gir);
 	secret_hex(&old_d, old->d);
 	assert_int_not_equal(old->suite.prf, new->suite.prf);
 
-	assert_int_equal(ike_skeyseed_rekey(old->suite.prf, &old_d, &gir, &n, &seed), 0);
+	assert_int_equal(ike_skeyseed_rekey(old->suite.prf, &old_d, &x.gir, &x.n, &seed), 0);
 	assert_secret_hex(&seed, vec_rekey.skeyseed);
 	/* With the new SA's PRF instead the result differs (and has its length). */
 	{
 		struct secret wrong;
 
-		assert_int_equal(ike_skeyseed_rekey(new->suite.prf, &old_d, &gir, &n, &wrong), 0);
+		assert_int_equal(ike_skeyseed_rekey(new->suite.prf, &old_d, &x.gir, &x.n, &wrong), 0);
 		assert_int_not_equal(wrong.len, seed.len);
 	}
-	assert_int_equal(ike_keys_from_rekey(old->suite.prf, &old_d, &new->suite, &n, &gir, spi_i,
-			spi_r, &k), 0);
+	assert_int_equal(ike_keys_from_rekey(old->suite.prf, &old_d, &new->suite, &x.n, &x.gir,
+			x.spi_i, x.spi_r, &k), 0);
 	assert_keys(&k, vec_rekey.d, vec_rekey.ai, vec_rekey.ar, vec_rekey.ei, vec_rekey.er,
 			vec_rekey.pi, vec_rekey.pr);
 	old_d.len = 0;
-	assert_int_equal(ike_skeyseed_rekey(old->suite.prf, &old_d, &gir, &n, &seed), -EINVAL);
+	assert_int_equal(ike_skeyseed_rekey(old->suite.prf, &old_d, &x.gir, &x.n, &seed), -EINVAL);
 	ike_keys_wipe(&k);
 	secret_wipe(&seed);
 }
@@ -374,19 +357,16 @@ test_child_keymat(void **state)
 	for (size_t i = 0; i < sizeof(vec_child) / sizeof(vec_child[0]); i++) {
 		const struct vec_child *v = &vec_child[i];
 		const struct vec_suite *s = &vec_suites[v->suite];
-		uint8_t ni[64], nr[64], want[IKE_KEYMAT_MAX];
-		struct ike_dh_shared gir = {0};
-		struct ike_nonces n;
+		uint8_t want[IKE_KEYMAT_MAX];
 		struct ike_keymat km;
 		struct secret sk_d, a, b;
 		size_t want_len = unhex(v->keymat, want, sizeof(want));
+		struct kx x;
 
-		n = (struct ike_nonces){ni, unhex(v->ni, ni, sizeof(ni)), nr,
-				unhex(v->nr, nr, sizeof(nr))};
-		gir.len = (uint16_t)unhex(v->gir, gir.b, sizeof(gir.b));
+		kx_hex(&x, v->ni, v->nr, "", "", v->gir);
 		secret_hex(&sk_d, s->d);
-		assert_int_equal(ike_child_keymat(s->suite.prf, &sk_d, gir.len ? &gir : NULL, &n,
-				want_len, &km), 0);
+		assert_int_equal(ike_child_keymat(s->suite.prf, &sk_d, x.gir.len ? &x.gir : NULL,
+				&x.n, want_len, &km), 0);
 		assert_int_equal(km.len, want_len);
 		assert_memory_equal(km.b, want, want_len);
 
