@@ -160,7 +160,8 @@ void ike_keys_wipe(struct ike_keys *k);
  * with PFS (gir != NULL). n are the nonces of the exchange that creates the CHILD_SA
  * (IKE_AUTH: those of IKE_SA_INIT). The caller takes keys in order with ike_keymat_take:
  * for initiator->responder, encryption key (AES-GCM: key | 4-byte salt, RFC 4106 section
- * 8.1) then integrity key; then the same for responder->initiator.
+ * 8.1) then integrity key; then the same for responder->initiator. "Initiator" is the
+ * initiator of that exchange (of the CREATE_CHILD_SA, when rekeying), not of the IKE SA.
  */
 struct ike_keymat {
 	size_t len;
@@ -203,7 +204,11 @@ struct ike_sk {
 	struct ike_sk_dir out, in;
 };
 
-/* initiator: this side is the IKE SA's original initiator (it sends with SK_ei/SK_ai). */
+/*
+ * initiator: this side is the IKE SA's initiator (it sends with SK_ei/SK_ai; after an IKE
+ * SA rekey, whoever initiated the rekey). The keys are copied: the caller may wipe SK_e*
+ * and SK_a* from its struct ike_keys and keep SK_d and SK_p*.
+ */
 int ike_sk_init(struct ike_sk *sk, const struct ike_suite *s, const struct ike_keys *k,
 		bool initiator);
 void ike_sk_wipe(struct ike_sk *sk);

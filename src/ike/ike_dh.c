@@ -367,6 +367,7 @@ ike_dh_key_from_private(enum ike_dh group, const uint8_t *priv, size_t len)
 		BN_clear_free(x);
 		return NULL;
 	}
+	BN_set_flags(x, BN_FLG_CONSTTIME);	/* a secret exponent, even in tests */
 	if (a->kind == IKE_DH_MODP) {
 		y = modp_public(a, x);
 		if (y != NULL)
