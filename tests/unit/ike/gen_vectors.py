@@ -268,14 +268,16 @@ def emit_modp(w):
 def emit_leading_zero(w):
     """Shared secrets whose first byte is zero: g^ir keeps its full length (RFC 7296
     section 2.14 for MODP, RFC 5903 section 7 for ECP); nothing may strip the zero."""
-    xi = int.from_bytes(r.det('modp xi', 32), 'big')
-    for k in range(4096):
-        xr = int.from_bytes(r.det('modp lz %d' % k, 32), 'big')
-        pub_r = r.modp_public(xr)
-        shared = r.modp_shared(xi, pub_r)
-        if shared[0] == 0:
+    # peer y = 2^k (valid: 1 < y < p-1), so y^xi = (g^xi)^k: one multiplication a try
+    pub_i = int.from_bytes(r.modp_public(int.from_bytes(r.det('modp xi', 32), 'big')), 'big')
+    z = pub_i
+    for k in range(2, 2000):
+        z = z * pub_i % r.MODP2048_P
+        if z < 1 << 2040:
             break
-    assert shared[0] == 0
+    pub_r, shared = (1 << k).to_bytes(256, 'big'), z.to_bytes(256, 'big')
+    assert shared[0] == 0 and shared == r.modp_shared(int.from_bytes(r.det('modp xi', 32),
+                                                                     'big'), pub_r)
     peer = ec.derive_private_key(int.from_bytes(r.det('ecp lz peer', 32), 'big'),
                                  ec.SECP256R1()).public_key().public_numbers()
     for k in range(4096):
