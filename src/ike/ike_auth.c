@@ -16,11 +16,11 @@
 static const char key_pad[] = "Key Pad for IKEv2";
 #define KEY_PAD_LEN (sizeof(key_pad) - 1)
 
-#define ID_BODY_MIN 4	/* ID Type and 3 reserved bytes (section 3.5) */
+#define ID_BODY_MIN 4 /* ID Type and 3 reserved bytes (section 3.5) */
 
 int
-ike_auth_psk(enum ike_prf prf, const void *psk, size_t psk_len,
-		const struct ike_auth_in *in, uint8_t *out)
+ike_auth_psk(enum ike_prf prf, const void *psk, size_t psk_len, const struct ike_auth_in *in,
+	     uint8_t *out)
 {
 	uint8_t pad_key[IKE_PRF_MAX], maced_id[IKE_PRF_MAX];
 	const struct ike_iov pad = {key_pad, KEY_PAD_LEN};
@@ -31,14 +31,16 @@ ike_auth_psk(enum ike_prf prf, const void *psk, size_t psk_len,
 	if (p == 0)
 		return -ENOTSUP;
 	if (psk_len == 0 || in->msg_len < IKE_HDR_LEN || in->nonce_len == 0 ||
-			in->id_len < ID_BODY_MIN || in->sk_p->len == 0)
+	    in->id_len < ID_BODY_MIN || in->sk_p->len == 0)
 		return -EINVAL;
 	rc = ike_prf(prf, psk, psk_len, &pad, 1, pad_key);
 	if (rc == 0)
 		rc = ike_prf(prf, in->sk_p->b, in->sk_p->len, &id, 1, maced_id);
 	if (rc == 0) {
 		const struct ike_iov signed_octets[] = {
-			{in->msg, in->msg_len}, {in->nonce, in->nonce_len}, {maced_id, p},
+			{in->msg, in->msg_len},
+			{in->nonce, in->nonce_len},
+			{maced_id, p},
 		};
 
 		rc = ike_prf(prf, pad_key, p, signed_octets, 3, out);
@@ -49,8 +51,8 @@ ike_auth_psk(enum ike_prf prf, const void *psk, size_t psk_len,
 }
 
 int
-ike_auth_psk_verify(enum ike_prf prf, const void *psk, size_t psk_len,
-		const struct ike_auth_in *in, const uint8_t *auth, size_t auth_len)
+ike_auth_psk_verify(enum ike_prf prf, const void *psk, size_t psk_len, const struct ike_auth_in *in,
+		    const uint8_t *auth, size_t auth_len)
 {
 	uint8_t want[IKE_PRF_MAX];
 	int rc;

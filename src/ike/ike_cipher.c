@@ -23,17 +23,17 @@ cipher_ctx(const struct ike_encr_alg *a, const uint8_t *key, const uint8_t *iv, 
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 
 	if (c == NULL || ctx == NULL ||
-			EVP_CipherInit_ex2(ctx, c, key, iv, encrypt ? 1 : 0, NULL) != 1) {
+	    EVP_CipherInit_ex2(ctx, c, key, iv, encrypt ? 1 : 0, NULL) != 1) {
 		EVP_CIPHER_CTX_free(ctx);
 		ctx = NULL;
 	}
-	EVP_CIPHER_free(c);	/* the context holds its own reference */
+	EVP_CIPHER_free(c); /* the context holds its own reference */
 	return ctx;
 }
 
 int
-ike_cbc_crypt(const struct ike_encr_alg *a, const uint8_t *key, const uint8_t *iv,
-		uint8_t *buf, size_t len, bool encrypt)
+ike_cbc_crypt(const struct ike_encr_alg *a, const uint8_t *key, const uint8_t *iv, uint8_t *buf,
+	      size_t len, bool encrypt)
 {
 	EVP_CIPHER_CTX *ctx;
 	int n = 0, fin = 0;
@@ -46,16 +46,16 @@ ike_cbc_crypt(const struct ike_encr_alg *a, const uint8_t *key, const uint8_t *i
 		return -EIO;
 	/* Section 3.14 padding is IKE's own; EVP must not add or strip PKCS#7 padding. */
 	if (EVP_CIPHER_CTX_set_padding(ctx, 0) == 1 &&
-			EVP_CipherUpdate(ctx, buf, &n, buf, (int)len) == 1 &&
-			EVP_CipherFinal_ex(ctx, buf + n, &fin) == 1 && (size_t)(n + fin) == len)
+	    EVP_CipherUpdate(ctx, buf, &n, buf, (int)len) == 1 &&
+	    EVP_CipherFinal_ex(ctx, buf + n, &fin) == 1 && (size_t)(n + fin) == len)
 		rc = 0;
-	EVP_CIPHER_CTX_free(ctx);	/* clears the key schedule */
+	EVP_CIPHER_CTX_free(ctx); /* clears the key schedule */
 	return rc;
 }
 
 int
 ike_gcm_seal(const struct ike_encr_alg *a, const uint8_t *key, const uint8_t *nonce,
-		const uint8_t *aad, size_t aad_len, uint8_t *buf, size_t len, uint8_t *tag)
+	     const uint8_t *aad, size_t aad_len, uint8_t *buf, size_t len, uint8_t *tag)
 {
 	EVP_CIPHER_CTX *ctx;
 	int n = 0, fin = 0;
@@ -68,9 +68,9 @@ ike_gcm_seal(const struct ike_encr_alg *a, const uint8_t *key, const uint8_t *no
 	if (ctx == NULL)
 		return -EIO;
 	if (EVP_EncryptUpdate(ctx, NULL, &n, aad, (int)aad_len) == 1 &&
-			EVP_EncryptUpdate(ctx, buf, &n, buf, (int)len) == 1 &&
-			EVP_EncryptFinal_ex(ctx, buf + n, &fin) == 1 &&
-			EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, IKE_GCM_ICV_LEN, tag) == 1)
+	    EVP_EncryptUpdate(ctx, buf, &n, buf, (int)len) == 1 &&
+	    EVP_EncryptFinal_ex(ctx, buf + n, &fin) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, IKE_GCM_ICV_LEN, tag) == 1)
 		rc = 0;
 	EVP_CIPHER_CTX_free(ctx);
 	return rc;
@@ -79,7 +79,7 @@ ike_gcm_seal(const struct ike_encr_alg *a, const uint8_t *key, const uint8_t *no
 /* Feed AAD and ciphertext; out NULL: decrypt into a scratch block and throw it away. */
 static int
 gcm_decrypt(EVP_CIPHER_CTX *ctx, const uint8_t *aad, size_t aad_len, uint8_t *buf, size_t len,
-		bool in_place)
+	    bool in_place)
 {
 	uint8_t scratch[256];
 	int n = 0;
@@ -95,7 +95,7 @@ gcm_decrypt(EVP_CIPHER_CTX *ctx, const uint8_t *aad, size_t aad_len, uint8_t *bu
 		if (EVP_DecryptUpdate(ctx, scratch, &n, buf + off, (int)chunk) != 1)
 			rc = -EIO;
 	}
-	mem_wipe(scratch, sizeof(scratch));	/* unauthenticated plaintext */
+	mem_wipe(scratch, sizeof(scratch)); /* unauthenticated plaintext */
 	return rc;
 }
 
@@ -106,7 +106,7 @@ gcm_decrypt(EVP_CIPHER_CTX *ctx, const uint8_t *aad, size_t aad_len, uint8_t *bu
  */
 int
 ike_gcm_open(const struct ike_encr_alg *a, const uint8_t *key, const uint8_t *nonce,
-		const uint8_t *aad, size_t aad_len, uint8_t *buf, size_t len, const uint8_t *tag)
+	     const uint8_t *aad, size_t aad_len, uint8_t *buf, size_t len, const uint8_t *tag)
 {
 	EVP_CIPHER_CTX *ctx;
 	uint8_t end[IKE_AES_BLOCK];
@@ -122,9 +122,9 @@ ike_gcm_open(const struct ike_encr_alg *a, const uint8_t *key, const uint8_t *no
 		bool in_place = pass == 1;
 
 		if ((in_place && EVP_DecryptInit_ex2(ctx, NULL, NULL, nonce, NULL) != 1) ||
-				gcm_decrypt(ctx, aad, aad_len, buf, len, in_place) != 0 ||
-				EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, IKE_GCM_ICV_LEN,
-						(void *)tag) != 1) {
+		    gcm_decrypt(ctx, aad, aad_len, buf, len, in_place) != 0 ||
+		    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, IKE_GCM_ICV_LEN, (void *)tag) !=
+			    1) {
 			rc = -EIO;
 			break;
 		}

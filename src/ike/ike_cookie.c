@@ -14,7 +14,7 @@
 
 #include "ike_crypto.h"
 
-#define IP6_LEN 16
+#define IP6_LEN	 16
 #define HASH_LEN (IKE_COOKIE_LEN - 1)
 
 int
@@ -26,8 +26,8 @@ ike_cookie_make(const struct ike_cookie_secret *sec, const uint8_t *ni, size_t n
 	size_t n, md_len = 0;
 	int rc = 0;
 
-	if (ni_len < IKE_NONCE_MIN || ni_len > IKE_NONCE_MAX || (ip_len != 4 && ip_len != IP6_LEN) ||
-			sec->key.len == 0 || sec->key.len > SECRET_MAX)
+	if (ni_len < IKE_NONCE_MIN || ni_len > IKE_NONCE_MAX ||
+	    (ip_len != 4 && ip_len != IP6_LEN) || sec->key.len == 0 || sec->key.len > SECRET_MAX)
 		return -EINVAL;
 	memcpy(in, ni, ni_len);
 	n = ni_len;
@@ -38,17 +38,16 @@ ike_cookie_make(const struct ike_cookie_secret *sec, const uint8_t *ni, size_t n
 	memcpy(in + n, sec->key.b, sec->key.len);
 	n += sec->key.len;
 	out[0] = sec->version;
-	if (EVP_Q_digest(NULL, "SHA256", NULL, in, n, out + 1, &md_len) != 1 ||
-			md_len != HASH_LEN)
+	if (EVP_Q_digest(NULL, "SHA256", NULL, in, n, out + 1, &md_len) != 1 || md_len != HASH_LEN)
 		rc = -EIO;
-	mem_wipe(in, sizeof(in));	/* it held the secret */
+	mem_wipe(in, sizeof(in)); /* it held the secret */
 	return rc;
 }
 
 int
 ike_cookie_check(const struct ike_cookie_secret *cur, const struct ike_cookie_secret *prev,
-		const uint8_t *ni, size_t ni_len, const uint8_t *ip, size_t ip_len,
-		const uint8_t spi_i[IKE_SPI_LEN], const uint8_t *cookie, size_t cookie_len)
+		 const uint8_t *ni, size_t ni_len, const uint8_t *ip, size_t ip_len,
+		 const uint8_t spi_i[IKE_SPI_LEN], const uint8_t *cookie, size_t cookie_len)
 {
 	const struct ike_cookie_secret *sec;
 	uint8_t want[IKE_COOKIE_LEN];

@@ -23,19 +23,19 @@
 
 #include "ike_const.h"
 
-#define IKE_SPI_LEN 8
-#define IKE_NONCE_MIN 16	/* section 2.10: at least 128 bits */
-#define IKE_NONCE_MAX 256	/* section 3.9 */
-#define IKE_PRF_MAX 64		/* HMAC-SHA-512 */
-#define IKE_IV_MAX 16
-#define IKE_ICV_MAX 32		/* HMAC-SHA2-512-256 */
-#define IKE_DH_PUB_MAX 256	/* MODP 2048 */
+#define IKE_SPI_LEN	  8
+#define IKE_NONCE_MIN	  16  /* section 2.10: at least 128 bits */
+#define IKE_NONCE_MAX	  256 /* section 3.9 */
+#define IKE_PRF_MAX	  64  /* HMAC-SHA-512 */
+#define IKE_IV_MAX	  16
+#define IKE_ICV_MAX	  32  /* HMAC-SHA2-512-256 */
+#define IKE_DH_PUB_MAX	  256 /* MODP 2048 */
 #define IKE_DH_SHARED_MAX 256
-#define IKE_GCM_SALT_LEN 4	/* RFC 5282 section 7.1: the last 4 bytes of SK_e* */
-#define IKE_NATD_LEN 20		/* SHA-1, section 2.23 */
-#define IKE_KEYMAT_MAX 512	/* CHILD_SA KEYMAT; AH + ESP with the largest keys is 328 */
-#define IKE_SK_HDR_LEN 4	/* Encrypted payload: the generic header */
-#define IKE_SKF_HDR_LEN 8	/* Encrypted Fragment (RFC 7383): + fragment number, total */
+#define IKE_GCM_SALT_LEN  4   /* RFC 5282 section 7.1: the last 4 bytes of SK_e* */
+#define IKE_NATD_LEN	  20  /* SHA-1, section 2.23 */
+#define IKE_KEYMAT_MAX	  512 /* CHILD_SA KEYMAT; AH + ESP with the largest keys is 328 */
+#define IKE_SK_HDR_LEN	  4   /* Encrypted payload: the generic header */
+#define IKE_SKF_HDR_LEN	  8   /* Encrypted Fragment (RFC 7383): + fragment number, total */
 
 /* A piece of a concatenation (prf inputs are "A | B | C"). */
 struct ike_iov {
@@ -49,7 +49,7 @@ struct ike_iov {
 struct ike_suite {
 	enum ike_encr encr;
 	uint16_t encr_bits;
-	enum ike_integ integ;	/* IKE_INTEG_NONE with AES-GCM (RFC 5282 section 8) */
+	enum ike_integ integ; /* IKE_INTEG_NONE with AES-GCM (RFC 5282 section 8) */
 	enum ike_prf prf;
 	enum ike_dh dh;
 };
@@ -64,24 +64,24 @@ bool ike_transform_supported(enum ike_transform_type type, uint16_t id, uint16_t
 bool ike_suite_valid(const struct ike_suite *s);
 
 /* Lengths in bytes; 0 for an unsupported algorithm. */
-size_t ike_encr_key_len(enum ike_encr encr, uint16_t bits);	/* SK_e*, GCM salt included */
-size_t ike_encr_iv_len(enum ike_encr encr);			/* 16 CBC, 8 GCM */
-size_t ike_encr_block_len(enum ike_encr encr);			/* padding alignment: 16 CBC, 1 GCM */
+size_t ike_encr_key_len(enum ike_encr encr, uint16_t bits); /* SK_e*, GCM salt included */
+size_t ike_encr_iv_len(enum ike_encr encr);		    /* 16 CBC, 8 GCM */
+size_t ike_encr_block_len(enum ike_encr encr);		    /* 16 CBC, 1 GCM (padding) */
 bool ike_encr_is_aead(enum ike_encr encr);
-size_t ike_integ_key_len(enum ike_integ integ);		/* SK_a* */
-size_t ike_integ_icv_len(enum ike_integ integ);		/* truncated HMAC */
-size_t ike_prf_len(enum ike_prf prf);				/* output = preferred key length */
-size_t ike_dh_public_len(enum ike_dh group);			/* KE data */
-size_t ike_dh_shared_len(enum ike_dh group);			/* g^ir */
-size_t ike_suite_icv_len(const struct ike_suite *s);		/* GCM tag or HMAC truncation */
+size_t ike_integ_key_len(enum ike_integ integ);	     /* SK_a* */
+size_t ike_integ_icv_len(enum ike_integ integ);	     /* truncated HMAC */
+size_t ike_prf_len(enum ike_prf prf);		     /* output = preferred key length */
+size_t ike_dh_public_len(enum ike_dh group);	     /* KE data */
+size_t ike_dh_shared_len(enum ike_dh group);	     /* g^ir */
+size_t ike_suite_icv_len(const struct ike_suite *s); /* GCM tag or HMAC truncation */
 
 /* ---- randomness (ike_random.c): SPIs, nonces, CBC IVs ---- */
 
-int ike_random(void *buf, size_t len);	/* RAND_bytes; -EIO if the DRBG fails */
+int ike_random(void *buf, size_t len); /* RAND_bytes; -EIO if the DRBG fails */
 
 /* ---- Diffie-Hellman (ike_dh.c): groups 14, 19, 20, 21, 31 ---- */
 
-struct ike_dh_key;	/* one ephemeral key pair; the private half never leaves OpenSSL */
+struct ike_dh_key; /* one ephemeral key pair; the private half never leaves OpenSSL */
 
 /* g^ir: constant length for the group (MODP padded to the modulus, ECP the x coordinate). */
 struct ike_dh_shared {
@@ -90,7 +90,7 @@ struct ike_dh_shared {
 };
 
 struct ike_dh_key *ike_dh_key_new(enum ike_dh group);
-void ike_dh_key_free(struct ike_dh_key *k);	/* OpenSSL clears the private value */
+void ike_dh_key_free(struct ike_dh_key *k); /* OpenSSL clears the private value */
 enum ike_dh ike_dh_key_group(const struct ike_dh_key *k);
 /* The KE data to send; len must be ike_dh_public_len(group). */
 int ike_dh_key_public(const struct ike_dh_key *k, uint8_t *out, size_t len);
@@ -101,7 +101,7 @@ int ike_dh_key_public(const struct ike_dh_key *k, uint8_t *out, size_t len);
  * section 2.3). Anything else is an internal failure. On error *out is wiped.
  */
 int ike_dh_key_derive(const struct ike_dh_key *k, const uint8_t *peer, size_t peer_len,
-		struct ike_dh_shared *out);
+		      struct ike_dh_shared *out);
 void ike_dh_shared_wipe(struct ike_dh_shared *s);
 
 /* ---- prf and prf+ (ike_prf.c), section 2.13 ---- */
@@ -109,11 +109,11 @@ void ike_dh_shared_wipe(struct ike_dh_shared *s);
 #define IKE_PRF_IOV_MAX 6
 
 /* out receives ike_prf_len(prf) bytes. key_len > 0; n <= IKE_PRF_IOV_MAX. */
-int ike_prf(enum ike_prf prf, const void *key, size_t key_len, const struct ike_iov *in,
-		size_t n, uint8_t *out);
+int ike_prf(enum ike_prf prf, const void *key, size_t key_len, const struct ike_iov *in, size_t n,
+	    uint8_t *out);
 /* T1 | T2 | ... with Tn = prf(K, Tn-1 | S | n); at most 255 blocks. */
 int ike_prf_plus(enum ike_prf prf, const void *key, size_t key_len, const struct ike_iov *in,
-		size_t n, uint8_t *out, size_t out_len);
+		 size_t n, uint8_t *out, size_t out_len);
 
 /* ---- key schedule (ike_keymat.c), sections 2.14, 2.17, 2.18 ---- */
 
@@ -132,27 +132,27 @@ struct ike_nonces {
 
 /* SKEYSEED = prf(Ni | Nr, g^ir) (section 2.14). */
 int ike_skeyseed(enum ike_prf prf, const struct ike_nonces *n, const struct ike_dh_shared *gir,
-		struct secret *skeyseed);
+		 struct secret *skeyseed);
 /*
  * IKE SA rekey (section 2.18): SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr), with the
  * *old* IKE SA's PRF; n and gir are those of the CREATE_CHILD_SA exchange.
  */
 int ike_skeyseed_rekey(enum ike_prf old_prf, const struct secret *old_sk_d,
-		const struct ike_dh_shared *gir, const struct ike_nonces *n,
-		struct secret *skeyseed);
+		       const struct ike_dh_shared *gir, const struct ike_nonces *n,
+		       struct secret *skeyseed);
 /* {SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr} = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr) */
 int ike_keys_derive(const struct ike_suite *s, const struct secret *skeyseed,
-		const struct ike_nonces *n, const uint8_t spi_i[IKE_SPI_LEN],
-		const uint8_t spi_r[IKE_SPI_LEN], struct ike_keys *out);
+		    const struct ike_nonces *n, const uint8_t spi_i[IKE_SPI_LEN],
+		    const uint8_t spi_r[IKE_SPI_LEN], struct ike_keys *out);
 /* Both steps for IKE_SA_INIT; SKEYSEED is wiped before returning. */
 int ike_keys_from_init(const struct ike_suite *s, const struct ike_nonces *n,
-		const struct ike_dh_shared *gir, const uint8_t spi_i[IKE_SPI_LEN],
-		const uint8_t spi_r[IKE_SPI_LEN], struct ike_keys *out);
+		       const struct ike_dh_shared *gir, const uint8_t spi_i[IKE_SPI_LEN],
+		       const uint8_t spi_r[IKE_SPI_LEN], struct ike_keys *out);
 /* Both steps for an IKE SA rekey: old PRF for SKEYSEED, the new suite's PRF after. */
 int ike_keys_from_rekey(enum ike_prf old_prf, const struct secret *old_sk_d,
-		const struct ike_suite *s, const struct ike_nonces *n,
-		const struct ike_dh_shared *gir, const uint8_t spi_i[IKE_SPI_LEN],
-		const uint8_t spi_r[IKE_SPI_LEN], struct ike_keys *out);
+			const struct ike_suite *s, const struct ike_nonces *n,
+			const struct ike_dh_shared *gir, const uint8_t spi_i[IKE_SPI_LEN],
+			const uint8_t spi_r[IKE_SPI_LEN], struct ike_keys *out);
 void ike_keys_wipe(struct ike_keys *k);
 
 /*
@@ -165,13 +165,12 @@ void ike_keys_wipe(struct ike_keys *k);
  */
 struct ike_keymat {
 	size_t len;
-	size_t off;	/* next byte ike_keymat_take hands out */
+	size_t off; /* next byte ike_keymat_take hands out */
 	uint8_t b[IKE_KEYMAT_MAX];
 };
 
-int ike_child_keymat(enum ike_prf prf, const struct secret *sk_d,
-		const struct ike_dh_shared *gir, const struct ike_nonces *n, size_t len,
-		struct ike_keymat *out);
+int ike_child_keymat(enum ike_prf prf, const struct secret *sk_d, const struct ike_dh_shared *gir,
+		     const struct ike_nonces *n, size_t len, struct ike_keymat *out);
 /* The next len bytes into out; -ENOSPC if fewer remain, -EINVAL if len > SECRET_MAX. */
 int ike_keymat_take(struct ike_keymat *km, size_t len, struct secret *out);
 void ike_keymat_wipe(struct ike_keymat *km);
@@ -179,14 +178,14 @@ void ike_keymat_wipe(struct ike_keymat *km);
 /* ---- the Encrypted payload (ike_sk.c), section 3.14, RFC 5282, RFC 7383 ---- */
 
 /* Error codes of ike_sk_open, distinct so the caller can count each. */
-#define IKE_SK_ERR_SHORT (-EMSGSIZE)	/* lengths: too short, misaligned, fields disagree */
-#define IKE_SK_ERR_ICV (-EBADMSG)	/* integrity check failed */
-#define IKE_SK_ERR_PAD (-EPROTO)	/* Pad Length larger than the decrypted data */
+#define IKE_SK_ERR_SHORT (-EMSGSIZE) /* lengths: too short, misaligned, fields disagree */
+#define IKE_SK_ERR_ICV	 (-EBADMSG)  /* integrity check failed */
+#define IKE_SK_ERR_PAD	 (-EPROTO)   /* Pad Length larger than the decrypted data */
 
 struct ike_sk_dir {
-	struct secret ek;	/* SK_e*: AES key (GCM: key | salt) */
-	struct secret ak;	/* SK_a*; empty with AES-GCM */
-	uint64_t next_iv;	/* GCM, sending direction: the next explicit IV */
+	struct secret ek; /* SK_e*: AES key (GCM: key | salt) */
+	struct secret ak; /* SK_a*; empty with AES-GCM */
+	uint64_t next_iv; /* GCM, sending direction: the next explicit IV */
 };
 
 /*
@@ -229,8 +228,8 @@ size_t ike_sk_max_inner(const struct ike_sk *sk, size_t sk_hdr_len, size_t paylo
  * IV): it is moved first. -ENOSPC if cap is too small, -EMSGSIZE if a length field would
  * overflow, -EINVAL for a bad offset or header length.
  */
-int ike_sk_seal(struct ike_sk *sk, uint8_t *msg, size_t cap, size_t sk_off,
-		size_t sk_hdr_len, const uint8_t *inner, size_t inner_len, size_t *msg_len);
+int ike_sk_seal(struct ike_sk *sk, uint8_t *msg, size_t cap, size_t sk_off, size_t sk_hdr_len,
+		const uint8_t *inner, size_t inner_len, size_t *msg_len);
 /*
  * Open a received message whose Encrypted payload starts at sk_off and is the last payload.
  * Checks the IKE and payload Length fields against msg_len and the minimum sizes, verifies
@@ -256,19 +255,19 @@ int ike_sk_open(const struct ike_sk *sk, uint8_t *msg, size_t msg_len, size_t sk
 struct ike_auth_in {
 	const uint8_t *msg;
 	size_t msg_len;
-	const uint8_t *nonce;	/* the other side's nonce */
+	const uint8_t *nonce; /* the other side's nonce */
 	size_t nonce_len;
 	const uint8_t *id;
 	size_t id_len;
-	const struct secret *sk_p;	/* SK_pi (initiator) or SK_pr (responder) */
+	const struct secret *sk_p; /* SK_pi (initiator) or SK_pr (responder) */
 };
 
 /* AUTH = prf(prf(Shared Secret, "Key Pad for IKEv2"), <SignedOctets>); ike_prf_len bytes. */
-int ike_auth_psk(enum ike_prf prf, const void *psk, size_t psk_len,
-		const struct ike_auth_in *in, uint8_t *out);
+int ike_auth_psk(enum ike_prf prf, const void *psk, size_t psk_len, const struct ike_auth_in *in,
+		 uint8_t *out);
 /* 0 if auth matches (constant-time compare), -EACCES if not or of the wrong length. */
 int ike_auth_psk_verify(enum ike_prf prf, const void *psk, size_t psk_len,
-		const struct ike_auth_in *in, const uint8_t *auth, size_t auth_len);
+			const struct ike_auth_in *in, const uint8_t *auth, size_t auth_len);
 
 /* ---- NAT detection (ike_natd.c), section 2.23 ---- */
 
@@ -277,11 +276,11 @@ int ike_auth_psk_verify(enum ike_prf prf, const void *psk, size_t psk_len,
  * order, port in host order. SPIr is zero in the IKE_SA_INIT request.
  */
 int ike_natd_hash(const uint8_t spi_i[IKE_SPI_LEN], const uint8_t spi_r[IKE_SPI_LEN],
-		const uint8_t *addr, size_t addr_len, uint16_t port, uint8_t out[IKE_NATD_LEN]);
+		  const uint8_t *addr, size_t addr_len, uint16_t port, uint8_t out[IKE_NATD_LEN]);
 
 /* ---- COOKIE (ike_cookie.c), section 2.6 ---- */
 
-#define IKE_COOKIE_LEN 33	/* version byte | SHA-256 */
+#define IKE_COOKIE_LEN 33 /* version byte | SHA-256 */
 
 /* A responder secret; version is sent in the cookie so secrets can rotate. */
 struct ike_cookie_secret {
@@ -291,15 +290,15 @@ struct ike_cookie_secret {
 
 /* Cookie = <VersionIDofSecret> | SHA-256(Ni | IPi | SPIi | <secret>) */
 int ike_cookie_make(const struct ike_cookie_secret *sec, const uint8_t *ni, size_t ni_len,
-		const uint8_t *ip, size_t ip_len, const uint8_t spi_i[IKE_SPI_LEN],
-		uint8_t out[IKE_COOKIE_LEN]);
+		    const uint8_t *ip, size_t ip_len, const uint8_t spi_i[IKE_SPI_LEN],
+		    uint8_t out[IKE_COOKIE_LEN]);
 /*
  * Check a returned cookie against the current secret or, if its version names it, the
  * previous one (NULL if none). 0 if valid; -ESTALE if the version is neither; -EACCES if
  * the hash does not match or the length is wrong.
  */
 int ike_cookie_check(const struct ike_cookie_secret *cur, const struct ike_cookie_secret *prev,
-		const uint8_t *ni, size_t ni_len, const uint8_t *ip, size_t ip_len,
-		const uint8_t spi_i[IKE_SPI_LEN], const uint8_t *cookie, size_t cookie_len);
+		     const uint8_t *ni, size_t ni_len, const uint8_t *ip, size_t ip_len,
+		     const uint8_t spi_i[IKE_SPI_LEN], const uint8_t *cookie, size_t cookie_len);
 
 #endif

@@ -23,7 +23,7 @@
 
 #include "ike_crypto_int.h"
 
-#define ECP_POINT_UNCOMPRESSED 0x04	/* SEC 1 section 2.3.3 prefix OpenSSL imports */
+#define ECP_POINT_UNCOMPRESSED 0x04 /* SEC 1 section 2.3.3 prefix OpenSSL imports */
 
 struct ike_dh_key {
 	const struct ike_dh_alg *alg;
@@ -76,7 +76,7 @@ ike_dh_key_new(enum ike_dh group)
 		goto out;
 	if (a->kind != IKE_DH_X25519) {
 		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-				(char *)a->name, 0);
+							     (char *)a->name, 0);
 		params[1] = OSSL_PARAM_construct_end();
 		if (EVP_PKEY_CTX_set_params(ctx, params) != 1)
 			goto out;
@@ -93,7 +93,7 @@ ike_dh_key_free(struct ike_dh_key *k)
 {
 	if (k == NULL)
 		return;
-	EVP_PKEY_free(k->pkey);	/* private BIGNUMs are BN_clear_free'd, X25519 cleansed */
+	EVP_PKEY_free(k->pkey); /* private BIGNUMs are BN_clear_free'd, X25519 cleansed */
 	mem_wipe(k, sizeof(*k));
 	free(k);
 }
@@ -117,15 +117,15 @@ ike_dh_key_public(const struct ike_dh_key *k, uint8_t *out, size_t len)
 	switch (k->alg->kind) {
 	case IKE_DH_MODP:
 		if (EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_PUB_KEY, &y) == 1 &&
-				BN_bn2binpad(y, out, (int)len) == (int)len)
+		    BN_bn2binpad(y, out, (int)len) == (int)len)
 			rc = 0;
 		BN_free(y);
 		break;
 	case IKE_DH_ECP:
 		/* OpenSSL gives 04 | x | y, both padded; the KE payload drops the 04. */
 		if (EVP_PKEY_get_octet_string_param(k->pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-				point, sizeof(point), &n) == 1 && n == len + 1 &&
-				point[0] == ECP_POINT_UNCOMPRESSED) {
+						    point, sizeof(point), &n) == 1 &&
+		    n == len + 1 && point[0] == ECP_POINT_UNCOMPRESSED) {
 			memcpy(out, point + 1, len);
 			rc = 0;
 		}
@@ -144,8 +144,8 @@ ike_dh_key_public(const struct ike_dh_key *k, uint8_t *out, size_t len)
  * and public, ECP private), pub_oct an encoded point. NULL parts are left out.
  */
 static EVP_PKEY *
-pkey_fromdata(const struct ike_dh_alg *a, int selection, const BIGNUM *priv,
-		const BIGNUM *pub_bn, const uint8_t *pub_oct, size_t pub_oct_len)
+pkey_fromdata(const struct ike_dh_alg *a, int selection, const BIGNUM *priv, const BIGNUM *pub_bn,
+	      const uint8_t *pub_oct, size_t pub_oct_len)
 {
 	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
 	OSSL_PARAM *params = NULL;
@@ -153,24 +153,20 @@ pkey_fromdata(const struct ike_dh_alg *a, int selection, const BIGNUM *priv,
 	EVP_PKEY *pkey = NULL;
 
 	if (bld == NULL ||
-			!OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
-					a->name, 0) ||
-			(priv != NULL &&
-					!OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv)) ||
-			(pub_bn != NULL &&
-					!OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, pub_bn)) ||
-			(pub_oct != NULL &&
-					!OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
-							pub_oct, pub_oct_len)))
+	    !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, a->name, 0) ||
+	    (priv != NULL && !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv)) ||
+	    (pub_bn != NULL && !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PUB_KEY, pub_bn)) ||
+	    (pub_oct != NULL &&
+	     !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub_oct, pub_oct_len)))
 		goto out;
 	params = OSSL_PARAM_BLD_to_param(bld);
 	ctx = EVP_PKEY_CTX_new_from_name(NULL, key_type(a), NULL);
 	if (params == NULL || ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1 ||
-			EVP_PKEY_fromdata(ctx, &pkey, selection, params) != 1)
+	    EVP_PKEY_fromdata(ctx, &pkey, selection, params) != 1)
 		pkey = NULL;
 out:
 	EVP_PKEY_CTX_free(ctx);
-	OSSL_PARAM_free(params);	/* clears what came from a BN_secure_new private value */
+	OSSL_PARAM_free(params); /* clears what came from a BN_secure_new private value */
 	OSSL_PARAM_BLD_free(bld);
 	return pkey;
 }
@@ -250,7 +246,7 @@ all_zero(const uint8_t *b, size_t len)
 
 int
 ike_dh_key_derive(const struct ike_dh_key *k, const uint8_t *peer, size_t peer_len,
-		struct ike_dh_shared *out)
+		  struct ike_dh_shared *out)
 {
 	EVP_PKEY_CTX *ctx = NULL;
 	EVP_PKEY *pkey;
@@ -268,7 +264,7 @@ ike_dh_key_derive(const struct ike_dh_key *k, const uint8_t *peer, size_t peer_l
 	rc = -EIO;
 	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
 	if (ctx == NULL || EVP_PKEY_derive_init(ctx) != 1 ||
-			EVP_PKEY_derive_set_peer_ex(ctx, pkey, 0) != 1)
+	    EVP_PKEY_derive_set_peer_ex(ctx, pkey, 0) != 1)
 		goto out;
 	if (k->alg->kind == IKE_DH_MODP) {
 		/* Section 2.14: g^ir is padded with zeros to the length of the modulus. */
@@ -317,9 +313,9 @@ modp_public(const struct ike_dh_alg *a, const BIGNUM *x)
 	BN_CTX *bn = BN_CTX_new();
 
 	if (params == NULL || y == NULL || bn == NULL ||
-			EVP_PKEY_get_bn_param(params, OSSL_PKEY_PARAM_FFC_P, &p) != 1 ||
-			EVP_PKEY_get_bn_param(params, OSSL_PKEY_PARAM_FFC_G, &g) != 1 ||
-			BN_mod_exp(y, g, x, p, bn) != 1) {
+	    EVP_PKEY_get_bn_param(params, OSSL_PKEY_PARAM_FFC_P, &p) != 1 ||
+	    EVP_PKEY_get_bn_param(params, OSSL_PKEY_PARAM_FFC_G, &g) != 1 ||
+	    BN_mod_exp(y, g, x, p, bn) != 1) {
 		BN_free(y);
 		y = NULL;
 	}
@@ -341,8 +337,7 @@ ecp_public(const struct ike_dh_alg *a, const BIGNUM *x, uint8_t *point)
 	int rc = -EIO;
 
 	if (q != NULL && bn != NULL && EC_POINT_mul(g, q, x, NULL, NULL, bn) == 1 &&
-			EC_POINT_point2oct(g, q, POINT_CONVERSION_UNCOMPRESSED, point, len, bn) ==
-					len)
+	    EC_POINT_point2oct(g, q, POINT_CONVERSION_UNCOMPRESSED, point, len, bn) == len)
 		rc = 0;
 	BN_CTX_free(bn);
 	EC_POINT_free(q);
@@ -367,7 +362,7 @@ ike_dh_key_from_private(enum ike_dh group, const uint8_t *priv, size_t len)
 		BN_clear_free(x);
 		return NULL;
 	}
-	BN_set_flags(x, BN_FLG_CONSTTIME);	/* a secret exponent, even in tests */
+	BN_set_flags(x, BN_FLG_CONSTTIME); /* a secret exponent, even in tests */
 	if (a->kind == IKE_DH_MODP) {
 		y = modp_public(a, x);
 		if (y != NULL)

@@ -11,8 +11,8 @@
 #include "ike_crypto_int.h"
 
 int
-ike_hmac(const char *digest, const void *key, size_t key_len, const struct ike_iov *in,
-		size_t n, uint8_t *out, size_t out_len)
+ike_hmac(const char *digest, const void *key, size_t key_len, const struct ike_iov *in, size_t n,
+	 uint8_t *out, size_t out_len)
 {
 	uint8_t md[EVP_MAX_MD_SIZE];
 	OSSL_PARAM params[2];
@@ -46,7 +46,7 @@ ike_hmac(const char *digest, const void *key, size_t key_len, const struct ike_i
 	rc = 0;
 out:
 	mem_wipe(md, sizeof(md));
-	EVP_MAC_CTX_free(ctx);	/* the HMAC provider clears its key schedule */
+	EVP_MAC_CTX_free(ctx); /* the HMAC provider clears its key schedule */
 	EVP_MAC_free(mac);
 	return rc;
 }

@@ -15,8 +15,8 @@ static int
 nonces_check(const struct ike_nonces *n)
 {
 	/* Section 2.10: at least 128 bits; section 3.9: at most 256 bytes. */
-	if (n->i_len < IKE_NONCE_MIN || n->i_len > IKE_NONCE_MAX ||
-			n->r_len < IKE_NONCE_MIN || n->r_len > IKE_NONCE_MAX)
+	if (n->i_len < IKE_NONCE_MIN || n->i_len > IKE_NONCE_MAX || n->r_len < IKE_NONCE_MIN ||
+	    n->r_len > IKE_NONCE_MAX)
 		return -EINVAL;
 	return 0;
 }
@@ -29,7 +29,7 @@ gir_ok(const struct ike_dh_shared *gir)
 
 int
 ike_skeyseed(enum ike_prf prf, const struct ike_nonces *n, const struct ike_dh_shared *gir,
-		struct secret *skeyseed)
+	     struct secret *skeyseed)
 {
 	uint8_t key[2 * IKE_NONCE_MAX];
 	const struct ike_iov in = {gir->b, gir->len};
@@ -50,8 +50,8 @@ ike_skeyseed(enum ike_prf prf, const struct ike_nonces *n, const struct ike_dh_s
 
 int
 ike_skeyseed_rekey(enum ike_prf old_prf, const struct secret *old_sk_d,
-		const struct ike_dh_shared *gir, const struct ike_nonces *n,
-		struct secret *skeyseed)
+		   const struct ike_dh_shared *gir, const struct ike_nonces *n,
+		   struct secret *skeyseed)
 {
 	const struct ike_iov in[] = {{gir->b, gir->len}, {n->i, n->i_len}, {n->r, n->r_len}};
 	int rc;
@@ -79,7 +79,10 @@ ike_keys_derive(const struct ike_suite *s, const struct secret *skeyseed,
 		const uint8_t spi_r[IKE_SPI_LEN], struct ike_keys *out)
 {
 	const struct ike_iov in[] = {
-		{n->i, n->i_len}, {n->r, n->r_len}, {spi_i, IKE_SPI_LEN}, {spi_r, IKE_SPI_LEN},
+		{n->i, n->i_len},
+		{n->r, n->r_len},
+		{spi_i, IKE_SPI_LEN},
+		{spi_r, IKE_SPI_LEN},
 	};
 	uint8_t km[IKE_SA_KEYMAT_MAX];
 	size_t p, a, e;
@@ -90,7 +93,7 @@ ike_keys_derive(const struct ike_suite *s, const struct secret *skeyseed,
 	if (!ike_suite_valid(s) || nonces_check(n) != 0 || skeyseed->len == 0)
 		return -EINVAL;
 	p = ike_prf_len(s->prf);
-	a = ike_integ_key_len(s->integ);	/* 0 with AES-GCM: no SK_a */
+	a = ike_integ_key_len(s->integ); /* 0 with AES-GCM: no SK_a */
 	e = ike_encr_key_len(s->encr, s->encr_bits);
 	rc = ike_prf_plus(s->prf, skeyseed->b, skeyseed->len, in, 4, km, 3 * p + 2 * a + 2 * e);
 	if (rc == 0) {
@@ -109,8 +112,8 @@ ike_keys_derive(const struct ike_suite *s, const struct secret *skeyseed,
 
 int
 ike_keys_from_init(const struct ike_suite *s, const struct ike_nonces *n,
-		const struct ike_dh_shared *gir, const uint8_t spi_i[IKE_SPI_LEN],
-		const uint8_t spi_r[IKE_SPI_LEN], struct ike_keys *out)
+		   const struct ike_dh_shared *gir, const uint8_t spi_i[IKE_SPI_LEN],
+		   const uint8_t spi_r[IKE_SPI_LEN], struct ike_keys *out)
 {
 	struct secret skeyseed;
 	int rc;
@@ -126,10 +129,10 @@ ike_keys_from_init(const struct ike_suite *s, const struct ike_nonces *n,
 }
 
 int
-ike_keys_from_rekey(enum ike_prf old_prf, const struct secret *old_sk_d,
-		const struct ike_suite *s, const struct ike_nonces *n,
-		const struct ike_dh_shared *gir, const uint8_t spi_i[IKE_SPI_LEN],
-		const uint8_t spi_r[IKE_SPI_LEN], struct ike_keys *out)
+ike_keys_from_rekey(enum ike_prf old_prf, const struct secret *old_sk_d, const struct ike_suite *s,
+		    const struct ike_nonces *n, const struct ike_dh_shared *gir,
+		    const uint8_t spi_i[IKE_SPI_LEN], const uint8_t spi_r[IKE_SPI_LEN],
+		    struct ike_keys *out)
 {
 	struct secret skeyseed;
 	int rc;
@@ -152,9 +155,8 @@ ike_keys_wipe(struct ike_keys *k)
 }
 
 int
-ike_child_keymat(enum ike_prf prf, const struct secret *sk_d,
-		const struct ike_dh_shared *gir, const struct ike_nonces *n, size_t len,
-		struct ike_keymat *out)
+ike_child_keymat(enum ike_prf prf, const struct secret *sk_d, const struct ike_dh_shared *gir,
+		 const struct ike_nonces *n, size_t len, struct ike_keymat *out)
 {
 	struct ike_iov in[3];
 	size_t cnt = 0;
@@ -162,9 +164,9 @@ ike_child_keymat(enum ike_prf prf, const struct secret *sk_d,
 
 	ike_keymat_wipe(out);
 	if (nonces_check(n) != 0 || sk_d->len == 0 || len > sizeof(out->b) ||
-			(gir != NULL && !gir_ok(gir)))
+	    (gir != NULL && !gir_ok(gir)))
 		return -EINVAL;
-	if (gir != NULL)	/* PFS: g^ir (new) | Ni | Nr */
+	if (gir != NULL) /* PFS: g^ir (new) | Ni | Nr */
 		in[cnt++] = (struct ike_iov){gir->b, gir->len};
 	in[cnt++] = (struct ike_iov){n->i, n->i_len};
 	in[cnt++] = (struct ike_iov){n->r, n->r_len};

@@ -13,7 +13,7 @@
 
 int
 ike_natd_hash(const uint8_t spi_i[IKE_SPI_LEN], const uint8_t spi_r[IKE_SPI_LEN],
-		const uint8_t *addr, size_t addr_len, uint16_t port, uint8_t out[IKE_NATD_LEN])
+	      const uint8_t *addr, size_t addr_len, uint16_t port, uint8_t out[IKE_NATD_LEN])
 {
 	uint8_t in[2 * IKE_SPI_LEN + IP6_LEN + 2];
 	size_t n = 0, md_len = 0;
@@ -25,7 +25,7 @@ ike_natd_hash(const uint8_t spi_i[IKE_SPI_LEN], const uint8_t spi_r[IKE_SPI_LEN]
 	n = 2 * IKE_SPI_LEN;
 	memcpy(in + n, addr, addr_len);
 	n += addr_len;
-	in[n++] = (uint8_t)(port >> 8);	/* network order */
+	in[n++] = (uint8_t)(port >> 8); /* network order */
 	in[n++] = (uint8_t)port;
 	if (EVP_Q_digest(NULL, "SHA1", NULL, in, n, out, &md_len) != 1 || md_len != IKE_NATD_LEN)
 		return -EIO;

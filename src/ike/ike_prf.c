@@ -7,11 +7,11 @@
 
 #include "ike_crypto_int.h"
 
-#define PRF_PLUS_MAX_BLOCKS 255	/* the counter is one octet */
+#define PRF_PLUS_MAX_BLOCKS 255 /* the counter is one octet */
 
 int
-ike_prf(enum ike_prf prf, const void *key, size_t key_len, const struct ike_iov *in,
-		size_t n, uint8_t *out)
+ike_prf(enum ike_prf prf, const void *key, size_t key_len, const struct ike_iov *in, size_t n,
+	uint8_t *out)
 {
 	const struct ike_hmac_alg *a = ike_prf_alg(prf);
 
@@ -27,8 +27,8 @@ ike_prf(enum ike_prf prf, const void *key, size_t key_len, const struct ike_iov 
  * Tn = prf (K, Tn-1 | S | n): each block is chained through the previous one.
  */
 int
-ike_prf_plus(enum ike_prf prf, const void *key, size_t key_len, const struct ike_iov *in,
-		size_t n, uint8_t *out, size_t out_len)
+ike_prf_plus(enum ike_prf prf, const void *key, size_t key_len, const struct ike_iov *in, size_t n,
+	     uint8_t *out, size_t out_len)
 {
 	const struct ike_hmac_alg *a = ike_prf_alg(prf);
 	struct ike_iov parts[IKE_PRF_IOV_MAX + 2];

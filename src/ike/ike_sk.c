@@ -18,13 +18,13 @@
 
 #include "ike_crypto_int.h"
 
-#define IKE_LENGTH_OFF 24	/* IKE header Length (section 3.1) */
-#define PAYLOAD_LENGTH_OFF 2	/* generic payload header Payload Length (section 3.2) */
+#define IKE_LENGTH_OFF	   24 /* IKE header Length (section 3.1) */
+#define PAYLOAD_LENGTH_OFF 2  /* generic payload header Payload Length (section 3.2) */
 
 /* What the negotiated transforms make of the Encrypted payload. */
 struct sk_layout {
 	const struct ike_encr_alg *e;
-	const struct ike_hmac_alg *integ;	/* NULL with AES-GCM */
+	const struct ike_hmac_alg *integ; /* NULL with AES-GCM */
 	size_t iv;
 	size_t block;
 	size_t icv;
@@ -81,7 +81,7 @@ static bool
 dir_ok(const struct sk_layout *l, const struct ike_sk_dir *d)
 {
 	return d->ek.len == l->e->key_len + l->e->salt_len &&
-			d->ak.len == (l->integ != NULL ? l->integ->key_len : 0);
+	       d->ak.len == (l->integ != NULL ? l->integ->key_len : 0);
 }
 
 static bool
@@ -99,16 +99,14 @@ ct_len(const struct sk_layout *l, size_t inner_len)
 
 /* salt | IV (RFC 5282 section 4); the salt is the last 4 bytes of SK_e*. */
 static void
-gcm_nonce(const struct sk_layout *l, const struct ike_sk_dir *d, const uint8_t *iv,
-		uint8_t *nonce)
+gcm_nonce(const struct sk_layout *l, const struct ike_sk_dir *d, const uint8_t *iv, uint8_t *nonce)
 {
 	memcpy(nonce, d->ek.b + l->e->key_len, l->e->salt_len);
 	memcpy(nonce + l->e->salt_len, iv, l->iv);
 }
 
 int
-ike_sk_init(struct ike_sk *sk, const struct ike_suite *s, const struct ike_keys *k,
-		bool initiator)
+ike_sk_init(struct ike_sk *sk, const struct ike_suite *s, const struct ike_keys *k, bool initiator)
 {
 	struct sk_layout l;
 
@@ -154,10 +152,10 @@ ike_sk_max_inner(const struct ike_sk *sk, size_t sk_hdr_len, size_t payload_len)
 	size_t room;
 
 	if (layout(sk, &l) != 0 || !hdr_len_ok(sk_hdr_len) ||
-			payload_len < sk_hdr_len + l.iv + l.icv + l.block)
+	    payload_len < sk_hdr_len + l.iv + l.icv + l.block)
 		return 0;
 	room = (payload_len - sk_hdr_len - l.iv - l.icv) / l.block * l.block;
-	return room - 1;	/* the Pad Length byte; no Padding when room is aligned */
+	return room - 1; /* the Pad Length byte; no Padding when room is aligned */
 }
 
 /*
@@ -165,8 +163,8 @@ ike_sk_max_inner(const struct ike_sk *sk, size_t sk_hdr_len, size_t payload_len)
  * bytes of plaintext, and room for the ICV; total is the message length.
  */
 static int
-sk_encrypt(const struct sk_layout *l, const struct ike_sk_dir *d, uint8_t *msg,
-		size_t hdr_end, size_t ctl, size_t total)
+sk_encrypt(const struct sk_layout *l, const struct ike_sk_dir *d, uint8_t *msg, size_t hdr_end,
+	   size_t ctl, size_t total)
 {
 	const uint8_t *iv = msg + hdr_end;
 	uint8_t *ct = msg + hdr_end + l->iv;
@@ -185,8 +183,8 @@ sk_encrypt(const struct sk_layout *l, const struct ike_sk_dir *d, uint8_t *msg,
 
 /* The reverse, checking the ICV first: IKE_SK_ERR_ICV, -EIO or 0 (decrypted in place). */
 static int
-sk_decrypt(const struct sk_layout *l, const struct ike_sk_dir *d, uint8_t *msg,
-		size_t hdr_end, size_t ctl)
+sk_decrypt(const struct sk_layout *l, const struct ike_sk_dir *d, uint8_t *msg, size_t hdr_end,
+	   size_t ctl)
 {
 	const uint8_t *iv = msg + hdr_end;
 	uint8_t *ct = msg + hdr_end + l->iv;
@@ -209,16 +207,15 @@ sk_decrypt(const struct sk_layout *l, const struct ike_sk_dir *d, uint8_t *msg,
 }
 
 int
-ike_sk_seal_iv(const struct ike_sk *sk, uint8_t *msg, size_t cap, size_t sk_off,
-		size_t sk_hdr_len, const uint8_t *inner, size_t inner_len, const uint8_t *iv,
-		size_t *msg_len)
+ike_sk_seal_iv(const struct ike_sk *sk, uint8_t *msg, size_t cap, size_t sk_off, size_t sk_hdr_len,
+	       const uint8_t *inner, size_t inner_len, const uint8_t *iv, size_t *msg_len)
 {
 	struct sk_layout l;
 	size_t ctl, pl, total;
 	uint8_t *ivp, *ct;
 
 	if (layout(sk, &l) != 0 || !dir_ok(&l, &sk->out) || !hdr_len_ok(sk_hdr_len) ||
-			sk_off < IKE_HDR_LEN || sk_off > cap)
+	    sk_off < IKE_HDR_LEN || sk_off > cap)
 		return -EINVAL;
 	if (inner_len > UINT16_MAX)
 		return -EMSGSIZE;
@@ -234,7 +231,7 @@ ike_sk_seal_iv(const struct ike_sk *sk, uint8_t *msg, size_t cap, size_t sk_off,
 
 	ivp = msg + sk_off + sk_hdr_len;
 	ct = ivp + l.iv;
-	memmove(ct, inner, inner_len);	/* first: inner may lie anywhere in msg */
+	memmove(ct, inner, inner_len); /* first: inner may lie anywhere in msg */
 	/* Padding "MAY contain any value" (section 3.14): zeros; at most block - 1 bytes. */
 	memset(ct + inner_len, 0, ctl - inner_len - 1);
 	ct[ctl - 1] = (uint8_t)(ctl - inner_len - 1);
@@ -258,7 +255,7 @@ put64(uint8_t *p, uint64_t v)
 
 int
 ike_sk_seal(struct ike_sk *sk, uint8_t *msg, size_t cap, size_t sk_off, size_t sk_hdr_len,
-		const uint8_t *inner, size_t inner_len, size_t *msg_len)
+	    const uint8_t *inner, size_t inner_len, size_t *msg_len)
 {
 	uint8_t iv[IKE_IV_MAX];
 
@@ -271,14 +268,14 @@ ike_sk_seal(struct ike_sk *sk, uint8_t *msg, size_t cap, size_t sk_off, size_t s
 			return -EOVERFLOW;
 		put64(iv, sk->out.next_iv++);
 	} else if (ike_random(iv, ike_encr_iv_len(sk->encr)) != 0) {
-		return -EIO;	/* section 3.14: a CBC IV must be unpredictable */
+		return -EIO; /* section 3.14: a CBC IV must be unpredictable */
 	}
 	return ike_sk_seal_iv(sk, msg, cap, sk_off, sk_hdr_len, inner, inner_len, iv, msg_len);
 }
 
 int
-ike_sk_open(const struct ike_sk *sk, uint8_t *msg, size_t msg_len, size_t sk_off,
-		size_t sk_hdr_len, uint8_t **inner, size_t *inner_len)
+ike_sk_open(const struct ike_sk *sk, uint8_t *msg, size_t msg_len, size_t sk_off, size_t sk_hdr_len,
+	    uint8_t **inner, size_t *inner_len)
 {
 	struct sk_layout l;
 	size_t body, ctl, pad;
@@ -286,13 +283,13 @@ ike_sk_open(const struct ike_sk *sk, uint8_t *msg, size_t msg_len, size_t sk_off
 	int rc;
 
 	if (layout(sk, &l) != 0 || !dir_ok(&l, &sk->in) || !hdr_len_ok(sk_hdr_len) ||
-			sk_off < IKE_HDR_LEN)
+	    sk_off < IKE_HDR_LEN)
 		return -EINVAL;
 	if (sk_off > msg_len || msg_len - sk_off < sk_hdr_len)
 		return IKE_SK_ERR_SHORT;
 	/* The Encrypted payload is the last one: both Length fields end where msg ends. */
 	if (get32(msg + IKE_LENGTH_OFF) != msg_len ||
-			get16(msg + sk_off + PAYLOAD_LENGTH_OFF) != msg_len - sk_off)
+	    get16(msg + sk_off + PAYLOAD_LENGTH_OFF) != msg_len - sk_off)
 		return IKE_SK_ERR_SHORT;
 	/* IV, at least one block (CBC) or the Pad Length byte (GCM), ICV. */
 	body = msg_len - sk_off - sk_hdr_len;

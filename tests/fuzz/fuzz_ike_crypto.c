@@ -83,7 +83,7 @@ open_received(size_t s, size_t h, const uint8_t *data, size_t size)
 		return;
 	memcpy(msg, data, size);
 	if (ike_sk_open(&rx[s], msg, size, IKE_HDR_LEN, h, &inner, &il) == 0 &&
-			(inner < msg || inner + il > msg + size))
+	    (inner < msg || inner + il > msg + size))
 		abort();
 }
 
@@ -102,7 +102,7 @@ round_trip(size_t s, size_t h, const uint8_t *data, size_t size)
 	if (ike_sk_seal(&tx[s], msg, sizeof(msg), IKE_HDR_LEN, h, data + 1, size - 1, &len) != 0)
 		abort();
 	if (ike_sk_open(&rx[s], msg, len, IKE_HDR_LEN, h, &inner, &il) != 0 || il != size - 1 ||
-			memcmp(inner, data + 1, il) != 0)
+	    memcmp(inner, data + 1, il) != 0)
 		abort();
 	if (ike_sk_seal(&tx[s], msg, sizeof(msg), IKE_HDR_LEN, h, data + 1, size - 1, &len) != 0)
 		abort();
@@ -136,7 +136,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	default:
 		s = (size_t)(data[0] & 7) % (sizeof(groups) / sizeof(groups[0]));
 		if (ike_dh_key_derive(dh[s], data + 1, size - 1, &out) == 0 &&
-				out.len != ike_dh_shared_len(groups[s]))
+		    out.len != ike_dh_shared_len(groups[s]))
 			abort();
 		ike_dh_shared_wipe(&out);
 		break;

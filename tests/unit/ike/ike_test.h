@@ -59,11 +59,11 @@ struct kx {
 
 static inline void
 kx_hex(struct kx *x, const char *ni, const char *nr, const char *spi_i, const char *spi_r,
-		const char *gir)
+       const char *gir)
 {
 	memset(x, 0, sizeof(*x));
 	x->n = (struct ike_nonces){x->ni, unhex(ni, x->ni, sizeof(x->ni)), x->nr,
-			unhex(nr, x->nr, sizeof(x->nr))};
+				   unhex(nr, x->nr, sizeof(x->nr))};
 	unhex(spi_i, x->spi_i, sizeof(x->spi_i));
 	unhex(spi_r, x->spi_r, sizeof(x->spi_r));
 	x->gir.len = (uint16_t)unhex(gir, x->gir.b, sizeof(x->gir.b));

@@ -19,7 +19,7 @@
 #include "ike_vectors.h"
 
 #define PER_DIRECTION 24
-#define NSUITES (sizeof(vec_suites) / sizeof(vec_suites[0]))
+#define NSUITES	      (sizeof(vec_suites) / sizeof(vec_suites[0]))
 
 static int
 key(struct secret *s, const char *hex)
@@ -60,7 +60,7 @@ prefix(const struct vec_suite *v, bool from_i, size_t h, bool before, uint8_t *m
 	if (before) {
 		msg[off] = h == IKE_SK_HDR_LEN ? IKE_PL_SK : IKE_PL_SKF;
 		msg[off + 3] = 12;
-		msg[off + 6] = 0x40;	/* NAT_DETECTION_SOURCE_IP, no data: shape only */
+		msg[off + 6] = 0x40; /* NAT_DETECTION_SOURCE_IP, no data: shape only */
 		msg[off + 7] = 0x04;
 		off += 12;
 	}
@@ -99,7 +99,7 @@ main(int argc, char **argv)
 
 		memset(&k, 0, sizeof(k));
 		if (key(&k.ei, v->ei) || key(&k.er, v->er) || key(&k.ai, v->ai) ||
-				key(&k.ar, v->ar))
+		    key(&k.ar, v->ar))
 			return 1;
 		for (int from_i = 1; from_i >= 0; from_i--) {
 			struct ike_sk sk;
@@ -118,8 +118,8 @@ main(int argc, char **argv)
 				else if (ike_random(inner, il) != 0)
 					return 1;
 				off = prefix(v, from_i, h, n % 5 == 4, msg);
-				if (off == 0 || ike_sk_seal(&sk, msg, sizeof(msg), off, h, inner, il,
-						&len) != 0)
+				if (off == 0 || ike_sk_seal(&sk, msg, sizeof(msg), off, h, inner,
+							    il, &len) != 0)
 					return 1;
 				printf("%zu %d %zu %zu ", s, from_i, off, h);
 				print_hex(inner, il);

@@ -55,7 +55,8 @@ test_auth_vectors(void **state)
 		assert_int_equal(ike_auth_psk(c.prf, vec_psk, strlen(vec_psk), &c.in, out), 0);
 		assert_memory_equal(out, c.auth, c.auth_len);
 		assert_int_equal(ike_auth_psk_verify(c.prf, vec_psk, strlen(vec_psk), &c.in, c.auth,
-				c.auth_len), 0);
+						     c.auth_len),
+				 0);
 	}
 }
 
@@ -69,34 +70,41 @@ test_auth_verify_refuses(void **state)
 		struct auth_case c;
 
 		auth_case(&vec_auth[i], &c);
-		for (size_t b = 0; b < c.auth_len; b++) {	/* each byte of AUTH */
+		for (size_t b = 0; b < c.auth_len; b++) { /* each byte of AUTH */
 			c.auth[b] ^= 0x01;
 			assert_int_equal(ike_auth_psk_verify(c.prf, vec_psk, psk_len, &c.in, c.auth,
-					c.auth_len), -EACCES);
+							     c.auth_len),
+					 -EACCES);
 			c.auth[b] ^= 0x01;
 		}
-		assert_int_equal(ike_auth_psk_verify(c.prf, vec_psk, psk_len, &c.in, c.auth,
-				c.auth_len - 1), -EACCES);
-		assert_int_equal(ike_auth_psk_verify(c.prf, vec_psk, psk_len - 1, &c.in, c.auth,
-				c.auth_len), -EACCES);
-		c.msg[c.in.msg_len - 1] ^= 1;	/* the signed message */
-		assert_int_equal(ike_auth_psk_verify(c.prf, vec_psk, psk_len, &c.in, c.auth,
-				c.auth_len), -EACCES);
+		assert_int_equal(
+			ike_auth_psk_verify(c.prf, vec_psk, psk_len, &c.in, c.auth, c.auth_len - 1),
+			-EACCES);
+		assert_int_equal(
+			ike_auth_psk_verify(c.prf, vec_psk, psk_len - 1, &c.in, c.auth, c.auth_len),
+			-EACCES);
+		c.msg[c.in.msg_len - 1] ^= 1; /* the signed message */
+		assert_int_equal(
+			ike_auth_psk_verify(c.prf, vec_psk, psk_len, &c.in, c.auth, c.auth_len),
+			-EACCES);
 		c.msg[c.in.msg_len - 1] ^= 1;
 		c.nonce[0] ^= 1;
-		assert_int_equal(ike_auth_psk_verify(c.prf, vec_psk, psk_len, &c.in, c.auth,
-				c.auth_len), -EACCES);
+		assert_int_equal(
+			ike_auth_psk_verify(c.prf, vec_psk, psk_len, &c.in, c.auth, c.auth_len),
+			-EACCES);
 		c.nonce[0] ^= 1;
-		c.id[4] ^= 1;	/* the identity */
-		assert_int_equal(ike_auth_psk_verify(c.prf, vec_psk, psk_len, &c.in, c.auth,
-				c.auth_len), -EACCES);
+		c.id[4] ^= 1; /* the identity */
+		assert_int_equal(
+			ike_auth_psk_verify(c.prf, vec_psk, psk_len, &c.in, c.auth, c.auth_len),
+			-EACCES);
 		c.id[4] ^= 1;
-		c.sk_p.b[0] ^= 1;	/* the other role's SK_p */
-		assert_int_equal(ike_auth_psk_verify(c.prf, vec_psk, psk_len, &c.in, c.auth,
-				c.auth_len), -EACCES);
+		c.sk_p.b[0] ^= 1; /* the other role's SK_p */
+		assert_int_equal(
+			ike_auth_psk_verify(c.prf, vec_psk, psk_len, &c.in, c.auth, c.auth_len),
+			-EACCES);
 		c.sk_p.b[0] ^= 1;
-		assert_int_equal(ike_auth_psk_verify(c.prf, vec_psk, psk_len, &c.in, c.auth,
-				c.auth_len), 0);
+		assert_int_equal(
+			ike_auth_psk_verify(c.prf, vec_psk, psk_len, &c.in, c.auth, c.auth_len), 0);
 	}
 }
 
@@ -110,7 +118,7 @@ test_auth_errors(void **state)
 	auth_case(&vec_auth[0], &c);
 	assert_int_equal(ike_auth_psk(IKE_PRF_HMAC_MD5, vec_psk, 4, &c.in, out), -ENOTSUP);
 	assert_int_equal(ike_auth_psk(c.prf, vec_psk, 0, &c.in, out), -EINVAL);
-	c.in.id_len = 3;	/* shorter than ID Type + RESERVED */
+	c.in.id_len = 3; /* shorter than ID Type + RESERVED */
 	assert_int_equal(ike_auth_psk(c.prf, vec_psk, 4, &c.in, out), -EINVAL);
 	c.in.id_len = 8;
 	c.in.msg_len = IKE_HDR_LEN - 1;

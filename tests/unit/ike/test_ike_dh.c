@@ -222,23 +222,23 @@ test_modp_invalid(void **state)
 	assert_int_equal(p[255] & 1, 1);
 
 	memset(y, 0, 256);
-	assert_refused(k, y, 256, -EINVAL);	/* 0 */
+	assert_refused(k, y, 256, -EINVAL); /* 0 */
 	y[255] = 1;
-	assert_refused(k, y, 256, -EINVAL);	/* 1 */
+	assert_refused(k, y, 256, -EINVAL); /* 1 */
 	y[255] = 2;
-	assert_int_equal(ike_dh_key_derive(k, y, 256, &s), 0);	/* 2 = g: the least valid */
+	assert_int_equal(ike_dh_key_derive(k, y, 256, &s), 0); /* 2 = g: the least valid */
 	memcpy(y, p, 256);
-	assert_refused(k, y, 256, -EINVAL);	/* p */
+	assert_refused(k, y, 256, -EINVAL); /* p */
 	y[255] -= 1;
-	assert_refused(k, y, 256, -EINVAL);	/* p - 1 */
+	assert_refused(k, y, 256, -EINVAL); /* p - 1 */
 	y[255] -= 1;
-	assert_int_equal(ike_dh_key_derive(k, y, 256, &s), 0);	/* p - 2: the largest valid */
+	assert_int_equal(ike_dh_key_derive(k, y, 256, &s), 0); /* p - 2: the largest valid */
 	memcpy(y, p, 256);
-	for (int i = 255; i >= 0 && ++y[i] == 0; i--)	/* p ends in ff..ff: carry */
+	for (int i = 255; i >= 0 && ++y[i] == 0; i--) /* p ends in ff..ff: carry */
 		;
-	assert_refused(k, y, 256, -EINVAL);	/* p + 1 */
+	assert_refused(k, y, 256, -EINVAL); /* p + 1 */
 	memset(y, 0xff, 256);
-	assert_refused(k, y, 256, -EINVAL);	/* 2^2048 - 1 */
+	assert_refused(k, y, 256, -EINVAL); /* 2^2048 - 1 */
 	/* Section 3.4: the KE data length is the group's. */
 	assert_refused(k, y, 255, -EMSGSIZE);
 	assert_refused(k, y, 257, -EMSGSIZE);
@@ -260,14 +260,14 @@ test_ecp_invalid(void **state)
 	assert_non_null(k);
 	unhex(dh_kats[1].gr, good, sizeof(good));
 	memcpy(pt, good, 64);
-	pt[31] ^= 1;	/* x off by one bit: (x, y) is not on the curve */
+	pt[31] ^= 1; /* x off by one bit: (x, y) is not on the curve */
 	assert_refused(k, pt, 64, -EINVAL);
 	memcpy(pt, good, 64);
 	pt[63] ^= 0x80;
 	assert_refused(k, pt, 64, -EINVAL);
-	memset(pt, 0, 64);	/* (0, 0): the infinity encoding some stacks use */
+	memset(pt, 0, 64); /* (0, 0): the infinity encoding some stacks use */
 	assert_refused(k, pt, 64, -EINVAL);
-	unhex(p256, pt, 32);	/* x = p, which is 0 mod p: out of range */
+	unhex(p256, pt, 32); /* x = p, which is 0 mod p: out of range */
 	memcpy(pt + 32, good + 32, 32);
 	assert_refused(k, pt, 64, -EINVAL);
 	assert_refused(k, good, 63, -EMSGSIZE);
@@ -293,11 +293,11 @@ test_x25519_zero(void **state)
 	assert_non_null(k);
 	memset(u, 0, 32);
 	assert_refused(k, u, 32, -EINVAL);
-	u[0] = 1;	/* little-endian u = 1 */
+	u[0] = 1; /* little-endian u = 1 */
 	assert_refused(k, u, 32, -EINVAL);
 	memset(u, 0xff, 32);
 	u[0] = 0xed;
-	u[31] = 0x7f;	/* 2^255 - 19 */
+	u[31] = 0x7f; /* 2^255 - 19 */
 	assert_refused(k, u, 32, -EINVAL);
 	assert_refused(k, u, 31, -EMSGSIZE);
 	ike_dh_key_free(k);
@@ -307,12 +307,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc_vectors),
-		cmocka_unit_test(test_modp_vectors),
-		cmocka_unit_test(test_leading_zero),
-		cmocka_unit_test(test_fresh_agreement),
-		cmocka_unit_test(test_modp_invalid),
-		cmocka_unit_test(test_ecp_invalid),
+		cmocka_unit_test(test_rfc_vectors),  cmocka_unit_test(test_modp_vectors),
+		cmocka_unit_test(test_leading_zero), cmocka_unit_test(test_fresh_agreement),
+		cmocka_unit_test(test_modp_invalid), cmocka_unit_test(test_ecp_invalid),
 		cmocka_unit_test(test_x25519_zero),
 	};
 

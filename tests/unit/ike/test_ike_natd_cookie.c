@@ -31,7 +31,8 @@ test_natd_vectors(void **state)
 		assert_memory_equal(out, want, sizeof(want));
 		/* the port is hashed in network order: its byte-swapped value differs */
 		assert_int_equal(ike_natd_hash(spi_i, spi_r, addr, al,
-				(uint16_t)(v->port << 8 | v->port >> 8), out), 0);
+					       (uint16_t)(v->port << 8 | v->port >> 8), out),
+				 0);
 		assert_memory_not_equal(out, want, sizeof(want));
 		assert_int_equal(ike_natd_hash(spi_i, spi_r, addr, 5, v->port, out), -EINVAL);
 	}
@@ -57,10 +58,9 @@ cookie_case(const struct vec_cookie *v, struct cookie_case *c)
 
 static int
 check(const struct cookie_case *c, const struct ike_cookie_secret *cur,
-		const struct ike_cookie_secret *prev, const uint8_t *cookie, size_t len)
+      const struct ike_cookie_secret *prev, const uint8_t *cookie, size_t len)
 {
-	return ike_cookie_check(cur, prev, c->ni, c->ni_len, c->ip, c->ip_len, c->spi, cookie,
-			len);
+	return ike_cookie_check(cur, prev, c->ni, c->ni_len, c->ip, c->ip_len, c->spi, cookie, len);
 }
 
 static void
@@ -72,8 +72,8 @@ test_cookie_vectors(void **state)
 		uint8_t out[IKE_COOKIE_LEN];
 
 		cookie_case(&vec_cookie[i], &c);
-		assert_int_equal(ike_cookie_make(&c.sec, c.ni, c.ni_len, c.ip, c.ip_len, c.spi, out),
-				0);
+		assert_int_equal(
+			ike_cookie_make(&c.sec, c.ni, c.ni_len, c.ip, c.ip_len, c.spi, out), 0);
 		assert_memory_equal(out, c.cookie, IKE_COOKIE_LEN);
 		assert_int_equal(out[0], c.sec.version);
 		assert_int_equal(check(&c, &c.sec, NULL, c.cookie, IKE_COOKIE_LEN), 0);

@@ -26,45 +26,63 @@
 
 struct hmac_kat {
 	enum ike_prf prf;
-	int tc;			/* test case number in the RFC */
-	const char *expect;	/* case 5: only the leading 128 bits are published */
+	int tc;		    /* test case number in the RFC */
+	const char *expect; /* case 5: only the leading 128 bits are published */
 };
 
 static const struct hmac_kat hmac_kats[] = {
 	/* RFC 4231 section 4.2 - 4.8 */
-	{IKE_PRF_HMAC_SHA2_256, 1, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
-	{IKE_PRF_HMAC_SHA2_384, 1, "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec6"
-				   "82aa034c7cebc59cfaea9ea9076ede7f4af152e8b2fa9cb6"},
-	{IKE_PRF_HMAC_SHA2_512, 1, "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cde"
-				   "daa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854"},
-	{IKE_PRF_HMAC_SHA2_256, 2, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
-	{IKE_PRF_HMAC_SHA2_384, 2, "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47"
-				   "e42ec3736322445e8e2240ca5e69e2c78b3239ecfab21649"},
-	{IKE_PRF_HMAC_SHA2_512, 2, "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
-				   "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737"},
-	{IKE_PRF_HMAC_SHA2_256, 3, "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"},
-	{IKE_PRF_HMAC_SHA2_384, 3, "88062608d3e6ad8a0aa2ace014c8a86f0aa635d947ac9feb"
-				   "e83ef4e55966144b2a5ab39dc13814b94e3ab6e101a34f27"},
-	{IKE_PRF_HMAC_SHA2_512, 3, "fa73b0089d56a284efb0f0756c890be9b1b5dbdd8ee81a3655f83e33b2279d39"
-				   "bf3e848279a722c806b485a47e67c807b946a337bee8942674278859e13292fb"},
-	{IKE_PRF_HMAC_SHA2_256, 4, "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"},
-	{IKE_PRF_HMAC_SHA2_384, 4, "3e8a69b7783c25851933ab6290af6ca77a9981480850009c"
-				   "c5577c6e1f573b4e6801dd23c4a7d679ccf8a386c674cffb"},
-	{IKE_PRF_HMAC_SHA2_512, 4, "b0ba465637458c6990e5a8c5f61d4af7e576d97ff94b872de76f8050361ee3db"
-				   "a91ca5c11aa25eb4d679275cc5788063a5f19741120c4f2de2adebeb10a298dd"},
+	{IKE_PRF_HMAC_SHA2_256, 1,
+	 "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
+	{IKE_PRF_HMAC_SHA2_384, 1,
+	 "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec6"
+	 "82aa034c7cebc59cfaea9ea9076ede7f4af152e8b2fa9cb6"},
+	{IKE_PRF_HMAC_SHA2_512, 1,
+	 "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cde"
+	 "daa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854"},
+	{IKE_PRF_HMAC_SHA2_256, 2,
+	 "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
+	{IKE_PRF_HMAC_SHA2_384, 2,
+	 "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47"
+	 "e42ec3736322445e8e2240ca5e69e2c78b3239ecfab21649"},
+	{IKE_PRF_HMAC_SHA2_512, 2,
+	 "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
+	 "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737"},
+	{IKE_PRF_HMAC_SHA2_256, 3,
+	 "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"},
+	{IKE_PRF_HMAC_SHA2_384, 3,
+	 "88062608d3e6ad8a0aa2ace014c8a86f0aa635d947ac9feb"
+	 "e83ef4e55966144b2a5ab39dc13814b94e3ab6e101a34f27"},
+	{IKE_PRF_HMAC_SHA2_512, 3,
+	 "fa73b0089d56a284efb0f0756c890be9b1b5dbdd8ee81a3655f83e33b2279d39"
+	 "bf3e848279a722c806b485a47e67c807b946a337bee8942674278859e13292fb"},
+	{IKE_PRF_HMAC_SHA2_256, 4,
+	 "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"},
+	{IKE_PRF_HMAC_SHA2_384, 4,
+	 "3e8a69b7783c25851933ab6290af6ca77a9981480850009c"
+	 "c5577c6e1f573b4e6801dd23c4a7d679ccf8a386c674cffb"},
+	{IKE_PRF_HMAC_SHA2_512, 4,
+	 "b0ba465637458c6990e5a8c5f61d4af7e576d97ff94b872de76f8050361ee3db"
+	 "a91ca5c11aa25eb4d679275cc5788063a5f19741120c4f2de2adebeb10a298dd"},
 	{IKE_PRF_HMAC_SHA2_256, 5, "a3b6167473100ee06e0c796c2955552b"},
 	{IKE_PRF_HMAC_SHA2_384, 5, "3abf34c3503b2a23a46efc619baef897"},
 	{IKE_PRF_HMAC_SHA2_512, 5, "415fad6271580a531d4179bc891d87a6"},
-	{IKE_PRF_HMAC_SHA2_256, 6, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
-	{IKE_PRF_HMAC_SHA2_384, 6, "4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f"
-				   "3cd11f05033ac4c60c2ef6ab4030fe8296248df163f44952"},
-	{IKE_PRF_HMAC_SHA2_512, 6, "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"
-				   "6b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598"},
-	{IKE_PRF_HMAC_SHA2_256, 7, "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"},
-	{IKE_PRF_HMAC_SHA2_384, 7, "6617178e941f020d351e2f254e8fd32c602420feb0b8fb9a"
-				   "dccebb82461e99c5a678cc31e799176d3860e6110c46523e"},
-	{IKE_PRF_HMAC_SHA2_512, 7, "e37b6a775dc87dbaa4dfa9f96e5e3ffddebd71f8867289865df5a32d20cdc944"
-				   "b6022cac3c4982b10d5eeb55c3e4de15134676fb6de0446065c97440fa8c6a58"},
+	{IKE_PRF_HMAC_SHA2_256, 6,
+	 "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
+	{IKE_PRF_HMAC_SHA2_384, 6,
+	 "4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f"
+	 "3cd11f05033ac4c60c2ef6ab4030fe8296248df163f44952"},
+	{IKE_PRF_HMAC_SHA2_512, 6,
+	 "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"
+	 "6b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598"},
+	{IKE_PRF_HMAC_SHA2_256, 7,
+	 "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"},
+	{IKE_PRF_HMAC_SHA2_384, 7,
+	 "6617178e941f020d351e2f254e8fd32c602420feb0b8fb9a"
+	 "dccebb82461e99c5a678cc31e799176d3860e6110c46523e"},
+	{IKE_PRF_HMAC_SHA2_512, 7,
+	 "e37b6a775dc87dbaa4dfa9f96e5e3ffddebd71f8867289865df5a32d20cdc944"
+	 "b6022cac3c4982b10d5eeb55c3e4de15134676fb6de0446065c97440fa8c6a58"},
 	/* RFC 2202 section 3 */
 	{IKE_PRF_HMAC_SHA1, 1, "b617318655057264e28bc0b6fb378c8ef146be00"},
 	{IKE_PRF_HMAC_SHA1, 2, "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"},
@@ -83,11 +101,13 @@ static size_t
 hmac_kat_input(const struct hmac_kat *k, uint8_t *key, uint8_t *data, size_t *data_len)
 {
 	static const char *const text[] = {
-		[1] = "Hi There", [2] = "what do ya want for nothing?",
+		[1] = "Hi There",
+		[2] = "what do ya want for nothing?",
 		[5] = "Test With Truncation",
 		[6] = "Test Using Larger Than Block-Size Key - Hash Key First",
 	};
-	static const char tc7_4231[] = "This is a test using a larger than block-size key and a "
+	static const char tc7_4231[] =
+		"This is a test using a larger than block-size key and a "
 		"larger than block-size data. The key needs to be hashed before being used by "
 		"the HMAC algorithm.";
 	static const char tc7_2202[] =
@@ -169,7 +189,7 @@ test_prf_errors(void **state)
 	assert_int_equal(ike_prf(IKE_PRF_AES128_XCBC, key, 4, in, 1, out), -ENOTSUP);
 	assert_int_equal(ike_prf(IKE_PRF_HMAC_SHA2_256, key, 0, in, 1, out), -EINVAL);
 	assert_int_equal(ike_prf(IKE_PRF_HMAC_SHA2_256, key, 4, in, IKE_PRF_IOV_MAX + 1, out),
-			-EINVAL);
+			 -EINVAL);
 	assert_int_equal(ike_prf_plus(IKE_PRF_HMAC_MD5, key, 4, in, 1, out, 8), -ENOTSUP);
 }
 
@@ -182,7 +202,8 @@ test_prf_plus_vectors(void **state)
 	for (size_t i = 0; i < sizeof(vec_prf_plus) / sizeof(vec_prf_plus[0]); i++) {
 		const struct vec_prf_plus *v = &vec_prf_plus[i];
 		uint8_t key[64], seed[64], want[HEX_MAX], out[HEX_MAX];
-		size_t kl = unhex(v->key, key, sizeof(key)), sl = unhex(v->seed, seed, sizeof(seed));
+		size_t kl = unhex(v->key, key, sizeof(key)),
+		       sl = unhex(v->seed, seed, sizeof(seed));
 		size_t n = unhex(v->out, want, sizeof(want));
 		struct ike_iov in = {seed, sl};
 
@@ -209,7 +230,7 @@ test_prf_plus_limit(void **state)
 	assert_int_equal(ike_prf_plus(IKE_PRF_HMAC_SHA2_256, key, kl, &in, 1, out, 255 * 32), 0);
 	assert_hex(out + 254 * 32, 32, vec_prf_plus_255_last);
 	assert_int_equal(ike_prf_plus(IKE_PRF_HMAC_SHA2_256, key, kl, &in, 1, out, 255 * 32 + 1),
-			-EINVAL);
+			 -EINVAL);
 }
 
 /* ---- SKEYSEED and the seven keys (section 2.14) ---- */
@@ -221,8 +242,8 @@ suite_in(const struct vec_suite *v, struct kx *in)
 }
 
 static void
-assert_keys(const struct ike_keys *k, const char *d, const char *ai, const char *ar,
-		const char *ei, const char *er, const char *pi, const char *pr)
+assert_keys(const struct ike_keys *k, const char *d, const char *ai, const char *ar, const char *ei,
+	    const char *er, const char *pi, const char *pr)
 {
 	assert_secret_hex(&k->d, d);
 	assert_secret_hex(&k->ai, ai);
@@ -247,12 +268,13 @@ test_ike_sa_keys(void **state)
 		assert_true(ike_suite_valid(&v->suite));
 		assert_int_equal(ike_skeyseed(v->suite.prf, &in.n, &in.gir, &seed), 0);
 		assert_secret_hex(&seed, v->skeyseed);
-		assert_int_equal(ike_keys_derive(&v->suite, &seed, &in.n, in.spi_i, in.spi_r, &k), 0);
+		assert_int_equal(ike_keys_derive(&v->suite, &seed, &in.n, in.spi_i, in.spi_r, &k),
+				 0);
 		assert_keys(&k, v->d, v->ai, v->ar, v->ei, v->er, v->pi, v->pr);
 
 		ike_keys_wipe(&k);
-		assert_int_equal(ike_keys_from_init(&v->suite, &in.n, &in.gir, in.spi_i, in.spi_r,
-				&k), 0);
+		assert_int_equal(
+			ike_keys_from_init(&v->suite, &in.n, &in.gir, in.spi_i, in.spi_r, &k), 0);
 		assert_keys(&k, v->d, v->ai, v->ar, v->ei, v->er, v->pi, v->pr);
 		ike_keys_wipe(&k);
 	}
@@ -273,7 +295,7 @@ test_ike_sa_keys_order(void **state)
 	unhex(v->d, want, sizeof(want));
 	swapped = (struct ike_nonces){in.nr, in.n.r_len, in.ni, in.n.i_len};
 	assert_int_equal(ike_keys_from_init(&v->suite, &swapped, &in.gir, in.spi_i, in.spi_r, &k),
-			0);
+			 0);
 	assert_memory_not_equal(k.d.b, want, k.d.len);
 	assert_int_equal(ike_keys_from_init(&v->suite, &in.n, &in.gir, in.spi_r, in.spi_i, &k), 0);
 	assert_memory_not_equal(k.d.b, want, k.d.len);
@@ -300,16 +322,14 @@ test_ike_sa_keys_errors(void **state)
 	n = in.n;
 	n.r_len = IKE_NONCE_MAX + 1;
 	assert_int_equal(ike_keys_from_init(&v->suite, &n, &in.gir, in.spi_i, in.spi_r, &k),
-			-EINVAL);
+			 -EINVAL);
 	assert_true(all_zero(&k, sizeof(k)));
 	/* AES-GCM with an integrity transform is not a valid IKE suite (RFC 5282 section 8). */
 	bad.integ = IKE_INTEG_HMAC_SHA2_256_128;
-	assert_int_equal(ike_keys_from_init(&bad, &in.n, &in.gir, in.spi_i, in.spi_r, &k),
-			-EINVAL);
+	assert_int_equal(ike_keys_from_init(&bad, &in.n, &in.gir, in.spi_i, in.spi_r, &k), -EINVAL);
 	bad = v->suite;
 	bad.prf = IKE_PRF_HMAC_MD5;
-	assert_int_equal(ike_keys_from_init(&bad, &in.n, &in.gir, in.spi_i, in.spi_r, &k),
-			-EINVAL);
+	assert_int_equal(ike_keys_from_init(&bad, &in.n, &in.gir, in.spi_i, in.spi_r, &k), -EINVAL);
 	in.gir.len = 0;
 	assert_int_equal(ike_skeyseed(v->suite.prf, &in.n, &in.gir, &seed), -EINVAL);
 }
@@ -335,13 +355,15 @@ test_rekey(void **state)
 	{
 		struct secret wrong;
 
-		assert_int_equal(ike_skeyseed_rekey(new->suite.prf, &old_d, &x.gir, &x.n, &wrong), 0);
+		assert_int_equal(ike_skeyseed_rekey(new->suite.prf, &old_d, &x.gir, &x.n, &wrong),
+				 0);
 		assert_int_not_equal(wrong.len, seed.len);
 	}
 	assert_int_equal(ike_keys_from_rekey(old->suite.prf, &old_d, &new->suite, &x.n, &x.gir,
-			x.spi_i, x.spi_r, &k), 0);
+					     x.spi_i, x.spi_r, &k),
+			 0);
 	assert_keys(&k, vec_rekey.d, vec_rekey.ai, vec_rekey.ar, vec_rekey.ei, vec_rekey.er,
-			vec_rekey.pi, vec_rekey.pr);
+		    vec_rekey.pi, vec_rekey.pr);
 	old_d.len = 0;
 	assert_int_equal(ike_skeyseed_rekey(old->suite.prf, &old_d, &x.gir, &x.n, &seed), -EINVAL);
 	ike_keys_wipe(&k);
@@ -366,7 +388,8 @@ test_child_keymat(void **state)
 		kx_hex(&x, v->ni, v->nr, "", "", v->gir);
 		secret_hex(&sk_d, s->d);
 		assert_int_equal(ike_child_keymat(s->suite.prf, &sk_d, x.gir.len ? &x.gir : NULL,
-				&x.n, want_len, &km), 0);
+						  &x.n, want_len, &km),
+				 0);
 		assert_int_equal(km.len, want_len);
 		assert_memory_equal(km.b, want, want_len);
 
@@ -400,7 +423,7 @@ test_child_keymat_errors(void **state)
 	(void)state;
 	secret_hex(&sk_d, s->d);
 	assert_int_equal(ike_child_keymat(s->suite.prf, &sk_d, NULL, &n, IKE_KEYMAT_MAX + 1, &km),
-			-EINVAL);
+			 -EINVAL);
 	n.i_len = 8;
 	assert_int_equal(ike_child_keymat(s->suite.prf, &sk_d, NULL, &n, 64, &km), -EINVAL);
 	assert_int_equal(km.len, 0);

@@ -42,9 +42,9 @@ test_cbc_rfc3602(void **state)
 	for (size_t i = 0; i < sizeof(cbc_esp_kats) / sizeof(cbc_esp_kats[0]); i++) {
 		const struct cbc_esp_kat *k = &cbc_esp_kats[i];
 		uint8_t key[16], pkt[256], pre[256], buf[256];
-		size_t pl = unhex(k->packet, pkt, sizeof(pkt)), n = unhex(k->pre_encryption, pre,
-				sizeof(pre));
-		const uint8_t *iv = pkt + 8, *ct = pkt + 24;	/* SPI, sequence number, IV */
+		size_t pl = unhex(k->packet, pkt, sizeof(pkt)),
+		       n = unhex(k->pre_encryption, pre, sizeof(pre));
+		const uint8_t *iv = pkt + 8, *ct = pkt + 24; /* SPI, sequence number, IV */
 
 		assert_int_equal(unhex(k->key, key, sizeof(key)), 16);
 		assert_int_equal(pl - 24, n);
@@ -55,7 +55,9 @@ test_cbc_rfc3602(void **state)
 		assert_memory_equal(buf, ct, n);
 	}
 	assert_int_equal(ike_cbc_crypt(a, (const uint8_t *)"0123456789abcdef",
-			(const uint8_t *)"0123456789abcdef", (uint8_t[17]){0}, 17, true), -EINVAL);
+				       (const uint8_t *)"0123456789abcdef", (uint8_t[17]){0}, 17,
+				       true),
+			 -EINVAL);
 }
 
 static void
@@ -68,9 +70,11 @@ test_cbc_sp800_38a(void **state)
 	unhex("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4", key, 32);
 	unhex("000102030405060708090a0b0c0d0e0f", iv, 16);
 	unhex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
-	      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710", pt, 64);
+	      "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710",
+	      pt, 64);
 	unhex("f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d"
-	      "39f23369a9d9bacfa530e26304231461b2eb05e2c39be9fcda6c19078c6a9d1b", ct, 64);
+	      "39f23369a9d9bacfa530e26304231461b2eb05e2c39be9fcda6c19078c6a9d1b",
+	      ct, 64);
 	memcpy(buf, pt, 64);
 	assert_int_equal(ike_cbc_crypt(a, key, iv, buf, 64, true), 0);
 	assert_memory_equal(buf, ct, 64);
@@ -87,7 +91,8 @@ test_gcm_vectors(void **state)
 		uint8_t key[32], nonce[12], aad[32], pt[256], ct[256 + 16], buf[256], tag[16];
 		size_t kl = unhex(k->key, key, sizeof(key)), al = unhex(k->aad, aad, sizeof(aad));
 		size_t n = unhex(k->plaintext, pt, sizeof(pt));
-		const struct ike_encr_alg *a = ike_encr_alg(IKE_ENCR_AES_GCM_16, (uint16_t)(kl * 8));
+		const struct ike_encr_alg *a =
+			ike_encr_alg(IKE_ENCR_AES_GCM_16, (uint16_t)(kl * 8));
 
 		assert_non_null(a);
 		assert_int_equal(unhex(k->nonce, nonce, sizeof(nonce)), 12);
@@ -147,20 +152,22 @@ test_python_sealed(void **state)
 		memcpy(buf, msg, n);
 		if (v->bad_pad) {
 			assert_int_equal(ike_sk_open(&rx, buf, n, v->sk_off, v->sk_hdr_len, &inner,
-					&out_len), IKE_SK_ERR_PAD);
+						     &out_len),
+					 IKE_SK_ERR_PAD);
 			continue;
 		}
-		assert_int_equal(ike_sk_open(&rx, buf, n, v->sk_off, v->sk_hdr_len, &inner,
-				&out_len), 0);
+		assert_int_equal(
+			ike_sk_open(&rx, buf, n, v->sk_off, v->sk_hdr_len, &inner, &out_len), 0);
 		assert_int_equal(out_len, il);
 		assert_memory_equal(inner, want_inner, il);
 		assert_ptr_equal(inner, buf + v->sk_off + v->sk_hdr_len +
-				ike_encr_iv_len(vec_suites[v->suite].suite.encr));
+						ike_encr_iv_len(vec_suites[v->suite].suite.encr));
 
 		/* The sender's own keys open nothing: directions have their own keys. */
 		memcpy(buf, msg, n);
-		assert_int_equal(ike_sk_open(&tx, buf, n, v->sk_off, v->sk_hdr_len, &inner,
-				&out_len), IKE_SK_ERR_ICV);
+		assert_int_equal(
+			ike_sk_open(&tx, buf, n, v->sk_off, v->sk_hdr_len, &inner, &out_len),
+			IKE_SK_ERR_ICV);
 		if (!v->c_form)
 			continue;
 
@@ -170,7 +177,8 @@ test_python_sealed(void **state)
 		memset(buf + 24, 0, 4);
 		memset(buf + v->sk_off + 2, 0, 2);
 		assert_int_equal(ike_sk_seal_iv(&tx, buf, sizeof(buf), v->sk_off, v->sk_hdr_len,
-				want_inner, il, iv, &len), 0);
+						want_inner, il, iv, &len),
+				 0);
 		assert_int_equal(len, n);
 		assert_memory_equal(buf, msg, n);
 		assert_int_equal(ike_sk_payload_len(&tx, v->sk_hdr_len, il), n - v->sk_off);
@@ -179,8 +187,9 @@ test_python_sealed(void **state)
 		memset(buf + v->sk_off + v->sk_hdr_len, 0, n - v->sk_off - v->sk_hdr_len);
 		inner = buf + v->sk_off + v->sk_hdr_len + ike_encr_iv_len(tx.encr);
 		memcpy(inner, want_inner, il);
-		assert_int_equal(ike_sk_seal_iv(&tx, buf, n, v->sk_off, v->sk_hdr_len, inner, il,
-				iv, &len), 0);
+		assert_int_equal(
+			ike_sk_seal_iv(&tx, buf, n, v->sk_off, v->sk_hdr_len, inner, il, iv, &len),
+			0);
 		assert_memory_equal(buf, msg, n);
 		ike_sk_wipe(&tx);
 		ike_sk_wipe(&rx);
@@ -202,12 +211,12 @@ seal_msg(struct ike_sk *tx, uint8_t *msg, size_t cap, size_t sk_hdr_len, size_t 
 
 	memset(msg, 0, IKE_HDR_LEN + sk_hdr_len);
 	for (size_t i = 0; i < 16; i++)
-		msg[i] = pattern(i);	/* SPIs */
+		msg[i] = pattern(i); /* SPIs */
 	msg[16] = sk_hdr_len == IKE_SK_HDR_LEN ? IKE_PL_SK : IKE_PL_SKF;
 	msg[17] = IKE_VERSION;
 	msg[18] = IKE_AUTH;
 	msg[19] = IKE_FLAG_INITIATOR;
-	msg[23] = 1;	/* message ID */
+	msg[23] = 1; /* message ID */
 	msg[IKE_HDR_LEN] = IKE_PL_IDI;
 	if (sk_hdr_len == IKE_SKF_HDR_LEN) {
 		msg[IKE_HDR_LEN + 5] = 1;
@@ -215,8 +224,8 @@ seal_msg(struct ike_sk *tx, uint8_t *msg, size_t cap, size_t sk_hdr_len, size_t 
 	}
 	for (size_t i = 0; i < inner_len; i++)
 		inner[i] = pattern(i + 100);
-	assert_int_equal(ike_sk_seal(tx, msg, cap, IKE_HDR_LEN, sk_hdr_len, inner, inner_len,
-			&len), 0);
+	assert_int_equal(ike_sk_seal(tx, msg, cap, IKE_HDR_LEN, sk_hdr_len, inner, inner_len, &len),
+			 0);
 	return len;
 }
 
@@ -238,15 +247,16 @@ test_roundtrip(void **state)
 			size_t len = seal_msg(&tx, msg, sizeof(msg), h, n);
 			const uint8_t *iv = msg + IKE_HDR_LEN + h;
 
-			if (aead) {	/* RFC 5282 section 3.1: the counter, big-endian */
+			if (aead) { /* RFC 5282 section 3.1: the counter, big-endian */
 				uint8_t want[8] = {0, 0, 0, 0, 0, 0, 0, (uint8_t)n};
 
 				assert_memory_equal(iv, want, 8);
-			} else {	/* random: two IVs in a row are not equal */
+			} else { /* random: two IVs in a row are not equal */
 				assert_memory_not_equal(iv, prev_iv, 16);
 				memcpy(prev_iv, iv, 16);
 			}
-			assert_int_equal(ike_sk_open(&rx, msg, len, IKE_HDR_LEN, h, &inner, &il), 0);
+			assert_int_equal(ike_sk_open(&rx, msg, len, IKE_HDR_LEN, h, &inner, &il),
+					 0);
 			assert_int_equal(il, n);
 			for (size_t i = 0; i < n; i++)
 				assert_int_equal(inner[i], pattern(i + 100));
@@ -272,21 +282,21 @@ test_bit_flips(void **state)
 		len = seal_msg(&tx, msg, sizeof(msg), IKE_SK_HDR_LEN, 37);
 		for (size_t bit = 0; bit < len * 8; bit++) {
 			size_t byte = bit / 8;
-			bool length_field = (byte >= 24 && byte < 28) ||
-					byte == IKE_HDR_LEN + 2 || byte == IKE_HDR_LEN + 3;
+			bool length_field = (byte >= 24 && byte < 28) || byte == IKE_HDR_LEN + 2 ||
+					    byte == IKE_HDR_LEN + 3;
 
 			memcpy(buf, msg, len);
 			buf[byte] ^= (uint8_t)(1u << (bit % 8));
 			assert_int_equal(ike_sk_open(&rx, buf, len, IKE_HDR_LEN, IKE_SK_HDR_LEN,
-					&inner, &il),
-					length_field ? IKE_SK_ERR_SHORT : IKE_SK_ERR_ICV);
+						     &inner, &il),
+					 length_field ? IKE_SK_ERR_SHORT : IKE_SK_ERR_ICV);
 			/* refused messages are left as they came (GCM too: tag first) */
 			buf[byte] ^= (uint8_t)(1u << (bit % 8));
 			assert_memory_equal(buf, msg, len);
 		}
 		memcpy(buf, msg, len);
-		assert_int_equal(ike_sk_open(&rx, buf, len, IKE_HDR_LEN, IKE_SK_HDR_LEN, &inner,
-				&il), 0);
+		assert_int_equal(
+			ike_sk_open(&rx, buf, len, IKE_HDR_LEN, IKE_SK_HDR_LEN, &inner, &il), 0);
 		ike_sk_wipe(&tx);
 		ike_sk_wipe(&rx);
 	}
@@ -325,15 +335,16 @@ test_short(void **state)
 		for (size_t body = 0; body < min; body++) {
 			set_lengths(msg, sk, sk + h + body);
 			assert_int_equal(ike_sk_open(&rx, msg, sk + h + body, sk, h, &inner, &il),
-					IKE_SK_ERR_SHORT);
+					 IKE_SK_ERR_SHORT);
 		}
 		for (size_t len = 0; len < sk + h; len++)
 			assert_int_equal(ike_sk_open(&rx, msg, len, sk, h, &inner, &il),
-					IKE_SK_ERR_SHORT);
+					 IKE_SK_ERR_SHORT);
 		if (!ike_encr_is_aead(su->encr)) {
 			set_lengths(msg, sk, sk + h + min + 1);
-			assert_int_equal(ike_sk_open(&rx, msg, sk + h + min + 1, sk, h, &inner, &il),
-					IKE_SK_ERR_SHORT);
+			assert_int_equal(
+				ike_sk_open(&rx, msg, sk + h + min + 1, sk, h, &inner, &il),
+				IKE_SK_ERR_SHORT);
 		}
 		/* An authentic message cut short, or with trailing bytes, is refused as short. */
 		{
@@ -343,19 +354,20 @@ test_short(void **state)
 			suite_sk(s, true, &tx);
 			len = seal_msg(&tx, msg, sizeof(msg), h, 20);
 			assert_int_equal(ike_sk_open(&rx, msg, len - 1, sk, h, &inner, &il),
-					IKE_SK_ERR_SHORT);
+					 IKE_SK_ERR_SHORT);
 			assert_int_equal(ike_sk_open(&rx, msg, len + 1, sk, h, &inner, &il),
-					IKE_SK_ERR_SHORT);
+					 IKE_SK_ERR_SHORT);
 			/* Read as SKF: CBC is then misaligned, the GCM AAD is another one. */
-			assert_int_equal(ike_sk_open(&rx, msg, len, sk, IKE_SKF_HDR_LEN, &inner, &il),
-					ike_encr_is_aead(su->encr) ? IKE_SK_ERR_ICV : IKE_SK_ERR_SHORT);
+			assert_int_equal(
+				ike_sk_open(&rx, msg, len, sk, IKE_SKF_HDR_LEN, &inner, &il),
+				ike_encr_is_aead(su->encr) ? IKE_SK_ERR_ICV : IKE_SK_ERR_SHORT);
 			assert_int_equal(ike_sk_open(&rx, msg, len, sk, h, &inner, &il), 0);
 			ike_sk_wipe(&tx);
 		}
 		/* arguments, not input */
 		assert_int_equal(ike_sk_open(&rx, msg, 200, sk, 5, &inner, &il), -EINVAL);
 		assert_int_equal(ike_sk_open(&rx, msg, 200, IKE_HDR_LEN - 1, h, &inner, &il),
-				-EINVAL);
+				 -EINVAL);
 		ike_sk_wipe(&rx);
 	}
 }
@@ -373,16 +385,20 @@ test_seal_errors(void **state)
 		suite_sk(s, true, &tx);
 		need = IKE_HDR_LEN + ike_sk_payload_len(&tx, IKE_SK_HDR_LEN, 100);
 		assert_int_equal(ike_sk_seal(&tx, msg, need - 1, IKE_HDR_LEN, IKE_SK_HDR_LEN, big,
-				100, &len), -ENOSPC);
-		assert_int_equal(ike_sk_seal(&tx, msg, need, IKE_HDR_LEN, IKE_SK_HDR_LEN, big, 100,
-				&len), 0);
+					     100, &len),
+				 -ENOSPC);
+		assert_int_equal(
+			ike_sk_seal(&tx, msg, need, IKE_HDR_LEN, IKE_SK_HDR_LEN, big, 100, &len),
+			0);
 		assert_int_equal(len, need);
 		assert_int_equal(ike_sk_seal(&tx, big, sizeof(big), IKE_HDR_LEN, IKE_SK_HDR_LEN,
-				big, 65530, &len), -EMSGSIZE);	/* Payload Length is 16 bits */
+					     big, 65530, &len),
+				 -EMSGSIZE); /* Payload Length is 16 bits */
 		assert_int_equal(ike_sk_seal(&tx, msg, sizeof(msg), IKE_HDR_LEN, 6, big, 1, &len),
-				-EINVAL);
-		assert_int_equal(ike_sk_seal(&tx, msg, sizeof(msg), 20, IKE_SK_HDR_LEN, big, 1,
-				&len), -EINVAL);
+				 -EINVAL);
+		assert_int_equal(
+			ike_sk_seal(&tx, msg, sizeof(msg), 20, IKE_SK_HDR_LEN, big, 1, &len),
+			-EINVAL);
 		ike_sk_wipe(&tx);
 	}
 }
@@ -399,13 +415,14 @@ test_gcm_iv_exhausted(void **state)
 	suite_sk(4, true, &tx);
 	suite_sk(4, false, &rx);
 	tx.out.next_iv = UINT64_MAX - 1;
-	assert_int_equal(ike_sk_seal(&tx, msg, sizeof(msg), IKE_HDR_LEN, IKE_SK_HDR_LEN, inner, 4,
-			&len), 0);
+	assert_int_equal(
+		ike_sk_seal(&tx, msg, sizeof(msg), IKE_HDR_LEN, IKE_SK_HDR_LEN, inner, 4, &len), 0);
 	assert_memory_equal(msg + IKE_HDR_LEN + IKE_SK_HDR_LEN,
-			((uint8_t[8]){0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe}), 8);
+			    ((uint8_t[8]){0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe}), 8);
 	assert_int_equal(ike_sk_open(&rx, msg, len, IKE_HDR_LEN, IKE_SK_HDR_LEN, &got, &il), 0);
-	assert_int_equal(ike_sk_seal(&tx, msg, sizeof(msg), IKE_HDR_LEN, IKE_SK_HDR_LEN, inner, 4,
-			&len), -EOVERFLOW);
+	assert_int_equal(
+		ike_sk_seal(&tx, msg, sizeof(msg), IKE_HDR_LEN, IKE_SK_HDR_LEN, inner, 4, &len),
+		-EOVERFLOW);
 	assert_int_equal(tx.out.next_iv, UINT64_MAX);
 	ike_sk_wipe(&tx);
 	ike_sk_wipe(&rx);
@@ -445,7 +462,7 @@ test_init_errors(void **state)
 	secret_hex(&k.er, v->er);
 	secret_hex(&k.ai, v->ai);
 	secret_hex(&k.ar, v->ar);
-	k.ar.len--;	/* a key of the wrong length for the suite */
+	k.ar.len--; /* a key of the wrong length for the suite */
 	memset(&sk, 0xa5, sizeof(sk));
 	assert_int_equal(ike_sk_init(&sk, &v->suite, &k, true), -EINVAL);
 	assert_true(all_zero(&sk, sizeof(sk)));

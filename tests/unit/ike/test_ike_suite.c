@@ -24,17 +24,17 @@ test_encr_lengths(void **state)
 		size_t key, iv, block;
 		bool aead;
 	} t[] = {
-		{IKE_ENCR_AES_CBC, 128, 16, 16, 16, false},	/* RFC 3602 */
+		{IKE_ENCR_AES_CBC, 128, 16, 16, 16, false}, /* RFC 3602 */
 		{IKE_ENCR_AES_CBC, 256, 32, 16, 16, false},
-		{IKE_ENCR_AES_GCM_16, 128, 20, 8, 1, true},	/* RFC 5282: key + 4-byte salt */
+		{IKE_ENCR_AES_GCM_16, 128, 20, 8, 1, true}, /* RFC 5282: key + 4-byte salt */
 		{IKE_ENCR_AES_GCM_16, 256, 36, 8, 1, true},
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct ike_suite s = {t[i].encr, t[i].bits,
-				t[i].aead ? IKE_INTEG_NONE : IKE_INTEG_HMAC_SHA2_256_128,
-				IKE_PRF_HMAC_SHA2_256, IKE_DH_ECP256};
+				      t[i].aead ? IKE_INTEG_NONE : IKE_INTEG_HMAC_SHA2_256_128,
+				      IKE_PRF_HMAC_SHA2_256, IKE_DH_ECP256};
 
 		assert_int_equal(ike_encr_key_len(t[i].encr, t[i].bits), t[i].key);
 		assert_int_equal(ike_encr_iv_len(t[i].encr), t[i].iv);
@@ -57,8 +57,8 @@ test_hash_lengths(void **state)
 		enum ike_integ integ;
 		size_t key, icv;
 	} integ[] = {
-		{IKE_INTEG_HMAC_SHA1_96, 20, 12},	/* RFC 2404 */
-		{IKE_INTEG_HMAC_SHA2_256_128, 32, 16},	/* RFC 4868 */
+		{IKE_INTEG_HMAC_SHA1_96, 20, 12},      /* RFC 2404 */
+		{IKE_INTEG_HMAC_SHA2_256_128, 32, 16}, /* RFC 4868 */
 		{IKE_INTEG_HMAC_SHA2_384_192, 48, 24},
 		{IKE_INTEG_HMAC_SHA2_512_256, 64, 32},
 	};
@@ -66,14 +66,16 @@ test_hash_lengths(void **state)
 		enum ike_prf prf;
 		size_t len;
 	} prf[] = {
-		{IKE_PRF_HMAC_SHA1, 20}, {IKE_PRF_HMAC_SHA2_256, 32},
-		{IKE_PRF_HMAC_SHA2_384, 48}, {IKE_PRF_HMAC_SHA2_512, 64},
+		{IKE_PRF_HMAC_SHA1, 20},
+		{IKE_PRF_HMAC_SHA2_256, 32},
+		{IKE_PRF_HMAC_SHA2_384, 48},
+		{IKE_PRF_HMAC_SHA2_512, 64},
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(integ) / sizeof(integ[0]); i++) {
 		struct ike_suite s = {IKE_ENCR_AES_CBC, 128, integ[i].integ, IKE_PRF_HMAC_SHA1,
-				IKE_DH_MODP2048};
+				      IKE_DH_MODP2048};
 
 		assert_int_equal(ike_integ_key_len(integ[i].integ), integ[i].key);
 		assert_int_equal(ike_integ_icv_len(integ[i].integ), integ[i].icv);
@@ -96,11 +98,10 @@ test_dh_lengths(void **state)
 		enum ike_dh dh;
 		size_t pub, shared;
 	} t[] = {
-		{IKE_DH_MODP2048, 256, 256},	/* RFC 3526 */
-		{IKE_DH_ECP256, 64, 32},	/* RFC 5903 section 7: x | y, shared x */
-		{IKE_DH_ECP384, 96, 48},
-		{IKE_DH_ECP521, 132, 66},
-		{IKE_DH_CURVE25519, 32, 32},	/* RFC 8031 */
+		{IKE_DH_MODP2048, 256, 256}, /* RFC 3526 */
+		{IKE_DH_ECP256, 64, 32},     /* RFC 5903 section 7: x | y, shared x */
+		{IKE_DH_ECP384, 96, 48},     {IKE_DH_ECP521, 132, 66},
+		{IKE_DH_CURVE25519, 32, 32}, /* RFC 8031 */
 	};
 
 	(void)state;
@@ -118,11 +119,11 @@ static void
 test_unsupported(void **state)
 {
 	const struct ike_suite good = {IKE_ENCR_AES_CBC, 256, IKE_INTEG_HMAC_SHA2_256_128,
-			IKE_PRF_HMAC_SHA2_256, IKE_DH_CURVE25519};
+				       IKE_PRF_HMAC_SHA2_256, IKE_DH_CURVE25519};
 	struct ike_suite s;
 
 	(void)state;
-	assert_false(ike_transform_supported(IKE_TF_ENCR, IKE_ENCR_AES_CBC, 0));	/* no Key Length */
+	assert_false(ike_transform_supported(IKE_TF_ENCR, IKE_ENCR_AES_CBC, 0)); /* no Key Length */
 	assert_false(ike_transform_supported(IKE_TF_ENCR, IKE_ENCR_AES_CBC, 192));
 	assert_false(ike_transform_supported(IKE_TF_ENCR, IKE_ENCR_AES_GCM_8, 128));
 	assert_false(ike_transform_supported(IKE_TF_ENCR, IKE_ENCR_AES_GCM_12, 256));
@@ -140,10 +141,10 @@ test_unsupported(void **state)
 
 	assert_true(ike_suite_valid(&good));
 	s = good;
-	s.integ = IKE_INTEG_NONE;	/* CBC needs an integrity transform */
+	s.integ = IKE_INTEG_NONE; /* CBC needs an integrity transform */
 	assert_false(ike_suite_valid(&s));
 	s = good;
-	s.encr = IKE_ENCR_AES_GCM_16;	/* GCM must come with NONE (RFC 5282 section 8) */
+	s.encr = IKE_ENCR_AES_GCM_16; /* GCM must come with NONE (RFC 5282 section 8) */
 	assert_false(ike_suite_valid(&s));
 	s.integ = IKE_INTEG_NONE;
 	assert_true(ike_suite_valid(&s));
@@ -177,10 +178,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_encr_lengths),
-		cmocka_unit_test(test_hash_lengths),
-		cmocka_unit_test(test_dh_lengths),
-		cmocka_unit_test(test_unsupported),
+		cmocka_unit_test(test_encr_lengths), cmocka_unit_test(test_hash_lengths),
+		cmocka_unit_test(test_dh_lengths),   cmocka_unit_test(test_unsupported),
 		cmocka_unit_test(test_random),
 	};
 

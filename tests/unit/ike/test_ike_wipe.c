@@ -36,7 +36,7 @@
 struct blk {
 	struct blk *prev, *next;
 	size_t size;
-	max_align_t align;	/* the user's bytes start after this header, aligned */
+	max_align_t align; /* the user's bytes start after this header, aligned */
 };
 
 #define NEEDLE_MAX 64
@@ -48,7 +48,7 @@ static struct {
 	const char *what;
 } needles[NEEDLE_MAX];
 static size_t n_needles;
-static const char *found;	/* the first secret seen in memory that should not hold it */
+static const char *found; /* the first secret seen in memory that should not hold it */
 static size_t scanned, excused;
 
 #define ECP256_PRIVATE "ECP-256 private"
@@ -58,7 +58,7 @@ static bool
 openssl_nistz256_lapse(const char *file, const char *what)
 {
 	return file != NULL && strstr(file, "crypto/ec/ecp_nistz256.c") != NULL &&
-			strcmp(what, ECP256_PRIVATE) == 0;
+	       strcmp(what, ECP256_PRIVATE) == 0;
 }
 
 static void
@@ -122,7 +122,7 @@ t_realloc(void *p, size_t n, const char *file, int line)
 		size_t old = ((struct blk *)p - 1)->size;
 
 		memcpy(q, p, old < n ? old : n);
-		t_free(p, file, line);	/* the old block is scanned as it goes */
+		t_free(p, file, line); /* the old block is scanned as it goes */
 	}
 	return q;
 }
@@ -177,14 +177,13 @@ test_wipe_functions(void **state)
 	assert_true(all_zero(&k, sizeof(k)));
 	ike_dh_shared_wipe(&x.gir);
 	assert_true(all_zero(&x.gir, sizeof(x.gir)));
-	ike_keymat_wipe(NULL);	/* mem_wipe accepts NULL */
+	ike_keymat_wipe(NULL); /* mem_wipe accepts NULL */
 }
 
 /* ---- 2. nothing OpenSSL frees (or still holds) contains a secret ---- */
 
 static void
-dh_pair(enum ike_dh group, const char *xi, const char *xr, const char *pub_r,
-		const char *shared)
+dh_pair(enum ike_dh group, const char *xi, const char *xr, const char *pub_r, const char *shared)
 {
 	uint8_t a[IKE_DH_PUB_MAX], b[IKE_DH_PUB_MAX];
 	struct ike_dh_key *ki, *kr;
@@ -219,14 +218,17 @@ key_schedule_and_use(size_t si)
 	assert_int_equal(ike_sk_init(&rx, &v->suite, &k, false), 0);
 	memset(msg, 0, IKE_HDR_LEN + IKE_SK_HDR_LEN);
 	assert_int_equal(ike_sk_seal(&tx, msg, sizeof(msg), IKE_HDR_LEN, IKE_SK_HDR_LEN, inner,
-			sizeof(inner), &len), 0);
+				     sizeof(inner), &len),
+			 0);
 	assert_int_equal(ike_sk_open(&rx, msg, len, IKE_HDR_LEN, IKE_SK_HDR_LEN, &got, &il), 0);
 	{
 		const struct ike_auth_in in = {msg, len, x.nr, x.n.r_len, id, sizeof(id), &k.pi};
 
-		assert_int_equal(ike_auth_psk(v->suite.prf, vec_psk, strlen(vec_psk), &in, auth), 0);
+		assert_int_equal(ike_auth_psk(v->suite.prf, vec_psk, strlen(vec_psk), &in, auth),
+				 0);
 		assert_int_equal(ike_auth_psk_verify(v->suite.prf, vec_psk, strlen(vec_psk), &in,
-				auth, ike_prf_len(v->suite.prf)), 0);
+						     auth, ike_prf_len(v->suite.prf)),
+				 0);
 	}
 	assert_int_equal(ike_child_keymat(v->suite.prf, &k.d, &x.gir, &x.n, 128, &km), 0);
 	ike_keymat_wipe(&km);
@@ -242,16 +244,16 @@ test_no_secret_left_in_heap(void **state)
 	(void)state;
 	/* RFC 7748 6.1 and RFC 5903 8.1 private values and results; MODP from Python */
 	needle_hex("X25519 private",
-			"77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a", false);
+		   "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a", false);
 	needle_hex("X25519 g^ir",
-			"4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742", false);
+		   "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742", false);
 	needle_hex(ECP256_PRIVATE,
-			"C88F01F510D9AC3F70A292DAA2316DE544E9AAB8AFE84049C62A9C57862D1433", true);
+		   "C88F01F510D9AC3F70A292DAA2316DE544E9AAB8AFE84049C62A9C57862D1433", true);
 	needle_hex("ECP-256 g^ir",
-			"D6840F6B42F6EDAFD13116E0E12565202FEF8E9ECE7DCE03812464D04B9442DE", true);
+		   "D6840F6B42F6EDAFD13116E0E12565202FEF8E9ECE7DCE03812464D04B9442DE", true);
 	needle_hex("MODP private", vec_modp.xi, true);
 	needle_hex("MODP g^ir", vec_modp.shared, true);
-	for (size_t s = 1; s < 6; s += 3) {	/* a CBC suite and a GCM suite */
+	for (size_t s = 1; s < 6; s += 3) { /* a CBC suite and a GCM suite */
 		needle_hex("SK_d", vec_suites[s].d, false);
 		needle_hex("SK_ei", vec_suites[s].ei, false);
 		needle_hex("SK_er", vec_suites[s].er, false);
@@ -261,24 +263,26 @@ test_no_secret_left_in_heap(void **state)
 	}
 	needle("PSK", (const uint8_t *)vec_psk, strlen(vec_psk), false);
 
-	dh_pair(IKE_DH_CURVE25519, "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
-			"5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
-			"de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
-			"4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
+	dh_pair(IKE_DH_CURVE25519,
+		"77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+		"5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
+		"de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
+		"4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
 	dh_pair(IKE_DH_ECP256, "C88F01F510D9AC3F70A292DAA2316DE544E9AAB8AFE84049C62A9C57862D1433",
-			"C6EF9C5D78AE012A011164ACB397CE2088685D8F06BF9BE0B283AB46476BEE53",
-			"D12DFB5289C8D4F81208B70270398C342296970A0BCCB74C736FC7554494BF63"
-			"56FBF3CA366CC23E8157854C13C58D6AAC23F046ADA30F8353E74F33039872AB",
-			"D6840F6B42F6EDAFD13116E0E12565202FEF8E9ECE7DCE03812464D04B9442DE");
+		"C6EF9C5D78AE012A011164ACB397CE2088685D8F06BF9BE0B283AB46476BEE53",
+		"D12DFB5289C8D4F81208B70270398C342296970A0BCCB74C736FC7554494BF63"
+		"56FBF3CA366CC23E8157854C13C58D6AAC23F046ADA30F8353E74F33039872AB",
+		"D6840F6B42F6EDAFD13116E0E12565202FEF8E9ECE7DCE03812464D04B9442DE");
 	dh_pair(IKE_DH_MODP2048, vec_modp.xi, vec_modp.xr, vec_modp.pub_r, vec_modp.shared);
 	key_schedule_and_use(1);
 	key_schedule_and_use(4);
 
-	assert_true(scanned > 100);	/* the allocator really is OpenSSL's */
+	assert_true(scanned > 100); /* the allocator really is OpenSSL's */
 	if (found != NULL)
 		fail_msg("a freed OpenSSL block still held %s", found);
 	print_message("%zu OpenSSL blocks searched; %zu freed by ecp_nistz256.c with the P-256 "
-			"scalar in them (OpenSSL's, excused)\n", scanned, excused);
+		      "scalar in them (OpenSSL's, excused)\n",
+		      scanned, excused);
 	for (const struct blk *h = live.next; h != &live; h = h->next)
 		scan(h, NULL);
 	if (found != NULL)
