@@ -15,6 +15,8 @@
 #define IKE_PORT 500
 #define IKE_NATT_PORT 4500	/* RFC 3948/7296 section 2.23: non-ESP marker of 4 zero bytes */
 #define IKE_NON_ESP_MARKER_LEN 4
+#define IKE_NONCE_MIN 16	/* section 2.10: at least 128 bits, and half the PRF key */
+#define IKE_NONCE_MAX 256	/* section 3.9 */
 
 /* Header flags (section 3.1). */
 #define IKE_FLAG_INITIATOR 0x08

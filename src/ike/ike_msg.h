@@ -28,8 +28,6 @@
 #define IKE_MAX_TS 16		/* selectors per TSi/TSr payload */
 #define IKE_MAX_VENDORS 16
 #define IKE_MAX_CERTS 8		/* CERT and CERTREQ each */
-#define IKE_NONCE_MIN 16	/* section 3.9 */
-#define IKE_NONCE_MAX 256
 
 /*
  * Parse errors. X(name, notify, text): the notify is the one RFC 7296 section
@@ -181,7 +179,7 @@ struct ike_ts_pl {
  * includes Fragment Number and Total Fragments); body is IV | ciphertext |
  * ICV, to the end of the message.
  */
-struct ike_sk {
+struct ike_sk_pl {
 	bool frag;		/* SKF */
 	uint8_t first;		/* its Next Payload: the first inner payload (SKF: fragment 1 only) */
 	uint16_t frag_num, frag_total;
@@ -205,7 +203,7 @@ struct ike_msg {
 	struct ike_id idi, idr;
 	struct ike_auth auth;
 	struct ike_ts_pl tsi, tsr;
-	struct ike_sk sk;
+	struct ike_sk_pl sk;
 	struct ike_view cp, eap;	/* raw bodies */
 
 	uint8_t n_notifies, n_deletes, n_vendors, n_certs, n_certreqs;

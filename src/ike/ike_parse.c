@@ -134,7 +134,7 @@ pl_list(struct ike_msg *m, uint8_t type, struct ike_view *list, uint8_t *n, uint
 static int
 pl_sk(struct ike_msg *m, uint8_t type, uint8_t first, size_t off, struct rd b)
 {
-	struct ike_sk *sk = &m->sk;
+	struct ike_sk_pl *sk = &m->sk;
 
 	sk->frag = type == IKE_PL_SKF;
 	sk->first = first;
