@@ -106,6 +106,8 @@ struct cfg_ike_profile {
 	struct cfg_ike_id *match_remote;	/* match identity remote ...; at least one */
 	uint32_t n_match_remote;
 	struct cfg_ike_id local_id;		/* identity local ...; NONE = local address */
+	uint8_t auth_local;			/* authentication local: IANA method (RFC 7296 */
+	uint8_t auth_remote;			/* 3.8); only 2, shared key MIC, for now */
 	uint32_t keyring;			/* keyring local NAME: index into keyrings */
 	uint32_t dpd_interval;			/* s; 0 = no DPD (IOS: no dpd) */
 	uint32_t dpd_retry;			/* s between unanswered probes (IOS dpd N R) */
@@ -136,5 +138,58 @@ enum cfg_initiate {
 	CFG_INITIATE_ON_TRAFFIC,	/* IOS: the first packet matching the ACL triggers IKE */
 	CFG_INITIATE_ON_START,		/* bring the tunnel up when dpsecd starts */
 };
+
+/*
+ * Lookups for the IKE code, all linear over arrays of a handful of entries
+ * (config.c bounds none of them, but a gateway has a few peers, not
+ * thousands). Pointers point into cfg and live as long as it.
+ */
+struct dpsec_config;
+struct cfg_crypto_map;
+struct cfg_map_entry;
+
+/*
+ * The policy for an IKE SA on local address local (network order): the one
+ * whose match_local lists it, else the one without match_local, else NULL
+ * (answer NO_PROPOSAL_CHOSEN). config_parse guarantees at most one of each.
+ */
+const struct cfg_ike_policy *config_ike_policy(const struct dpsec_config *cfg, uint32_t local);
+
+/*
+ * Whether a received identity (an address as a /32, or an FQDN) matches a
+ * configured one: the address inside the prefix, or the FQDN equal ignoring
+ * case (RFC 4343). NONE matches nothing.
+ */
+bool config_ike_id_match(const struct cfg_ike_id *pattern, const struct cfg_ike_id *id);
+
+/*
+ * Responder: the profile whose "match identity remote" matches the peer's IDi
+ * most specifically (an FQDN before any address prefix, then the longest
+ * prefix), or NULL (AUTHENTICATION_FAILED). config_parse refuses two profiles
+ * with the same match statement, so the answer is unique.
+ */
+const struct cfg_ike_profile *config_ike_profile_match(const struct dpsec_config *cfg,
+							const struct cfg_ike_id *remote_id);
+
+/*
+ * The keyring peer whose keys to use with a peer at addr (network order)
+ * that sent identity id (NULL when not known yet, as on the initiator before
+ * IKE_AUTH's response): a peer whose identity matches id, else the peer with
+ * the longest address prefix containing addr, else NULL.
+ */
+const struct cfg_keyring_peer *config_keyring_peer(const struct cfg_keyring *kr, uint32_t addr,
+						   const struct cfg_ike_id *id);
+
+/*
+ * IKE-negotiated crypto map entries (ikev2_profile set) towards peer, of the
+ * map applied to the outside interface whose address is local, in seq order;
+ * profile != CFG_NONE keeps only entries using that profile. Start with
+ * after = NULL and pass the previous result to get the next; NULL at the end.
+ * *map (may be NULL) receives the map of the returned entry.
+ */
+const struct cfg_map_entry *config_ike_entry(const struct dpsec_config *cfg, uint32_t local,
+					     uint32_t peer, uint32_t profile,
+					     const struct cfg_map_entry *after,
+					     const struct cfg_crypto_map **map);
 
 #endif
