@@ -140,9 +140,10 @@ enum cfg_initiate {
 };
 
 /*
- * Lookups for the IKE code, all linear over arrays of a handful of entries
- * (config.c bounds none of them, but a gateway has a few peers, not
- * thousands). Pointers point into cfg and live as long as it.
+ * Lookups for the IKE code (src/config/config_ike_lookup.c), each a linear
+ * scan: a site-to-site gateway has a handful of policies, profiles and
+ * keyring peers (only the YAML node limit bounds them). Pointers point into
+ * cfg and live as long as it.
  */
 struct dpsec_config;
 struct cfg_crypto_map;

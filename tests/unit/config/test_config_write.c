@@ -237,9 +237,11 @@ eq_ike_policy(const struct cfg_ike_policy *a, const struct cfg_ike_policy *b, co
 {
 	EQ_STR(name);
 	EQ(n_proposals);
-	EQ_MEM(proposals, a->n_proposals * sizeof(a->proposals[0]));
+	for (uint32_t i = 0; i < a->n_proposals; i++)
+		EQ(proposals[i]);
 	EQ(n_match_local);
-	EQ_MEM(match_local, a->n_match_local * sizeof(a->match_local[0]));
+	for (uint32_t i = 0; i < a->n_match_local; i++)
+		EQ(match_local[i]);
 }
 
 static void
