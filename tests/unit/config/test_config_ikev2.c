@@ -127,6 +127,16 @@ check_ids(const uint16_t *got, uint8_t n, const uint16_t *want, uint8_t n_want)
 		check_ids(got, n, want_, sizeof(want_) / sizeof(want_[0]));                        \
 	} while (0)
 
+/* A policy offering two proposals, by index. */
+static void
+check_policy(const struct cfg_ike_policy *pol, const char *name, uint32_t first, uint32_t second)
+{
+	assert_string_equal(pol->name, name);
+	assert_int_equal(pol->n_proposals, 2);
+	assert_int_equal(pol->proposals[0], first);
+	assert_int_equal(pol->proposals[1], second);
+}
+
 /* encryption: [aes-gcm-256, aes-gcm-128], and so no integrity. */
 static void
 check_gcm_256_128(const struct cfg_ike_proposal *p)
@@ -163,10 +173,7 @@ check_brief_proposals(const struct cfg_ikev2 *ik)
 	CHECK_IDS(cbc->group, cbc->n_group, IKE_DH_MODP2048);
 
 	assert_int_equal(ik->n_policies, 1);
-	assert_string_equal(ik->policies[0].name, "POL");
-	assert_int_equal(ik->policies[0].n_proposals, 2);
-	assert_int_equal(ik->policies[0].proposals[0], 0);
-	assert_int_equal(ik->policies[0].proposals[1], 1);
+	check_policy(&ik->policies[0], "POL", 0, 1);
 	assert_int_equal(ik->policies[0].n_match_local, 1);
 	assert_int_equal(ik->policies[0].match_local[0], ip("192.0.2.2"));
 }
@@ -307,10 +314,7 @@ test_defaults(void **state)
 		check_builtin_cbc(&ik->proposals[0]);
 		check_builtin_gcm(&ik->proposals[1]);
 		assert_int_equal(ik->n_policies, 1);
-		assert_string_equal(ik->policies[0].name, "default");
-		assert_int_equal(ik->policies[0].n_proposals, 2);
-		assert_int_equal(ik->policies[0].proposals[0], 0);
-		assert_int_equal(ik->policies[0].proposals[1], 1);
+		check_policy(&ik->policies[0], "default", 0, 1);
 		assert_int_equal(ik->policies[0].n_match_local, 0);
 		assert_int_equal(ik->n_keyrings + ik->n_profiles, 0);
 		assert_int_equal(ik->retransmit_ms, 1000);
@@ -343,8 +347,7 @@ test_default_policy(void **state)
 		  IKE_PRF_HMAC_SHA2_384);
 	check_builtin_cbc(&ik->proposals[1]);
 	check_builtin_gcm(&ik->proposals[2]);
-	assert_int_equal(ik->policies[0].proposals[0], 1);
-	assert_int_equal(ik->policies[0].proposals[1], 2);
+	check_policy(&ik->policies[0], "default", 1, 2);
 	config_free(cfg);
 
 	cfg = parse("ikev2: {proposals: {default: {encryption: [aes-gcm-128], group: [19]}}}\n"
@@ -355,8 +358,7 @@ test_default_policy(void **state)
 	CHECK_IDS(ik->proposals[0].prf, ik->proposals[0].n_prf, IKE_PRF_HMAC_SHA2_512,
 		  IKE_PRF_HMAC_SHA2_384, IKE_PRF_HMAC_SHA2_256);
 	check_builtin_gcm(&ik->proposals[1]);
-	assert_int_equal(ik->policies[0].proposals[0], 0);
-	assert_int_equal(ik->policies[0].proposals[1], 1);
+	check_policy(&ik->policies[0], "default", 0, 1);
 	config_free(cfg);
 }
 
