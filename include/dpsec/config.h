@@ -28,6 +28,8 @@ struct cfg_pos {
 	uint32_t col;
 };
 
+#include "config_ikev2.h"
+
 enum cfg_role {
 	CFG_ROLE_INSIDE,	/* protected side: traffic in is encrypted out */
 	CFG_ROLE_OUTSIDE,	/* untrusted side: carries ESP and IKE */
@@ -115,6 +117,9 @@ struct cfg_map_entry {
 	uint32_t lifetime_sec;		/* default 3600 (IOS) */
 	uint32_t lifetime_kb;		/* default 4608000 (IOS) */
 	uint32_t replay_window;		/* resolved: entry value or dataplane default */
+	uint32_t ikev2_profile;		/* set ikev2-profile: index into ikev2.profiles, or CFG_NONE */
+	uint16_t pfs_group;		/* set pfs groupN: IANA DH group; 0 = no PFS */
+	enum cfg_initiate initiate;	/* default on-traffic, as IOS */
 	struct cfg_pos pos;
 };
 
@@ -162,6 +167,7 @@ struct dpsec_config {
 	struct cfg_dataplane dp;
 	struct cfg_cli cli;
 	struct cfg_isakmp isakmp;
+	struct cfg_ikev2 ikev2;
 	struct cfg_logging logging;
 	struct cfg_interface *interfaces;
 	uint32_t n_interfaces;

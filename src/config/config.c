@@ -3,7 +3,7 @@
  * config_load / config_parse / config_free, the top-level schema and the small
  * global sections (hostname, dataplane, cli, isakmp, logging). Interfaces and routes are
  * in config_interfaces.c, transform sets and crypto maps in config_crypto.c,
- * manual SAs in config_manual_sa.c.
+ * manual SAs in config_manual_sa.c, IKEv2 in config_ikev2.c and config_ike_profiles.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -178,6 +178,7 @@ static const struct cfg_key top_keys[] = {
 	CFG_CUSTOM("cli", false, h_cli),
 	CFG_CUSTOM("isakmp", false, h_isakmp),
 	CFG_CUSTOM("logging", false, h_logging),
+	CFG_CUSTOM("ikev2", false, cfg_h_ikev2),
 	CFG_CUSTOM("transform_sets", false, cfg_h_transform_sets),
 	CFG_CUSTOM("crypto_maps", false, cfg_h_crypto_maps),
 	CFG_CUSTOM("interfaces", true, cfg_h_interfaces),
@@ -202,6 +203,7 @@ set_defaults(struct dpsec_config *cfg)
 	cfg->logging.replay_interval = 30;
 	cfg->logging.mac_interval = 30;
 	cfg->logging.rate = 20;
+	cfg_ikev2_defaults(&cfg->ikev2);
 }
 
 struct dpsec_config *
@@ -231,6 +233,8 @@ config_parse(const char *name, const char *text, size_t len, char *err, size_t e
 		goto out;
 	}
 	rc = cfg_walk(&c, root, "configuration", top_keys, CFG_NKEYS(top_keys), c.cfg);
+	if (rc == 0)
+		rc = cfg_ikev2_finish(&c, root);
 out:
 	ytree_free(root);
 	if (rc < 0) {
@@ -326,6 +330,7 @@ config_free(struct dpsec_config *cfg)
 		secret_wipe(&cfg->manual_sas[i].auth_key);
 	}
 	free(cfg->manual_sas);
+	cfg_ikev2_free(&cfg->ikev2);
 	free(cfg->path);
 	free(cfg);
 }

@@ -3,7 +3,8 @@
  * crypto_maps: IOS "crypto map NAME SEQ ipsec-isakmp" entries with "set peer",
  * "set transform-set", "match address" (the ACL's permit lines inline),
  * "set security-association lifetime" and "set security-association
- * replay window-size". Entries end up sorted by seq, as IOS evaluates them.
+ * replay window-size", and for IKEv2 "set ikev2-profile" and "set pfs".
+ * Entries end up sorted by seq, as IOS evaluates them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,6 +165,89 @@ h_lifetime(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, vo
 	return cfg_walk(c, v, k->name, lifetime_keys, CFG_NKEYS(lifetime_keys), obj);
 }
 
+/*
+ * set ikev2-profile NAME: the entry is negotiated by IKEv2 (ipsec-isakmp). The
+ * profile's keyring must hold a key for the peer, or IKE could never
+ * authenticate it (IOS only finds out when the tunnel fails to come up).
+ */
+static int
+h_entry_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_map_entry *e = obj;
+	const struct cfg_ikev2 *ik = &c->cfg->ikev2;
+	const struct cfg_ike_profile *p;
+	const struct cfg_keyring *kr;
+	const char *s;
+	int rc = cfg_str(c, v, k->name, &s);
+
+	if (rc < 0)
+		return rc;
+	for (e->ikev2_profile = 0; e->ikev2_profile < ik->n_profiles; e->ikev2_profile++)
+		if (strcmp(ik->profiles[e->ikev2_profile].name, s) == 0)
+			break;
+	if (e->ikev2_profile == ik->n_profiles) {
+		e->ikev2_profile = CFG_NONE;
+		return cfg_err(c, v, "ikev2 profile '%s' not found (defined: %s)", cfg_quote(c, v),
+			       cfg_list_names(c, ik->profiles, ik->n_profiles,
+					      sizeof(*ik->profiles),
+					      offsetof(struct cfg_ike_profile, name)));
+	}
+	p = &ik->profiles[e->ikev2_profile];
+	kr = &ik->keyrings[p->keyring];
+	if (config_keyring_peer(kr, e->peer, NULL) == NULL) {
+		char a[IP4_STRLEN];
+
+		return cfg_err(c, v, "ikev2 profile '%s' uses keyring '%s', which has no peer whose "
+				     "address covers %s (expected a peer with that address or a "
+				     "prefix holding it, for the pre-shared key)", p->name,
+			       kr->name, ip4_str(e->peer, a));
+	}
+	return 0;
+}
+
+/* set pfs groupN | none (IOS default: no PFS). */
+static int
+h_entry_pfs(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_map_entry *e = obj;
+	const char *s;
+	uint64_t n;
+	int rc = cfg_str(c, v, k->name, &s);
+
+	if (rc < 0 || strcmp(s, "none") == 0)
+		return rc;
+	if (strncmp(s, "group", 5) != 0 || !cfg_parse_dec(s + 5, &n) || n > UINT16_MAX)
+		return cfg_err(c, v, "'%s' must be none or groupN with N one of: %s (got '%s')",
+			       k->name, cfg_dh_groups, cfg_quote(c, v));
+	rc = cfg_dh_group(c, v, n, &e->pfs_group);
+	if (rc == 0 && e->ikev2_profile == CFG_NONE)
+		rc = cfg_err(c, v, "'pfs' needs 'ikev2_profile' (PFS is negotiated by IKE)");
+	return rc;
+}
+
+static int
+h_entry_initiate(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	static const struct cfg_word words[] = {
+		{"on-traffic", CFG_INITIATE_ON_TRAFFIC},
+		{"on-start", CFG_INITIATE_ON_START},
+		{NULL, 0},
+	};
+	const struct cfg_key row = CFG_WORD("initiate", false, struct cfg_map_entry, initiate,
+					    words);
+	struct cfg_map_entry *e = obj;
+	int rc = cfg_h_word(c, &row, v, obj);
+
+	(void)k;
+	if (rc == 0 && e->initiate == CFG_INITIATE_ON_START && e->ikev2_profile == CFG_NONE)
+		rc = cfg_err(c, v, "'initiate: on-start' needs 'ikev2_profile' (only IKE brings a "
+				   "tunnel up)");
+	return rc;
+}
+
+_Static_assert(sizeof(enum cfg_initiate) == sizeof(int), "cfg_h_word writes an int");
+
+/* Rows run in order: ikev2_profile needs peer; pfs and initiate need ikev2_profile. */
 static const struct cfg_key entry_keys[] = {
 	CFG_U32("seq", true, struct cfg_map_entry, seq, 1, 65535),
 	CFG_IP4("peer", true, struct cfg_map_entry, peer),
@@ -172,6 +256,9 @@ static const struct cfg_key entry_keys[] = {
 	CFG_CUSTOM("lifetime", false, h_lifetime),
 	{"replay_window", false, cfg_h_replay_window, offsetof(struct cfg_map_entry, replay_window),
 	 0, 0, NULL},
+	CFG_CUSTOM("ikev2_profile", false, h_entry_profile),
+	CFG_CUSTOM("pfs", false, h_entry_pfs),
+	CFG_CUSTOM("initiate", false, h_entry_initiate),
 };
 
 static int
@@ -231,6 +318,7 @@ parse_map(struct cfg_ctx *c, const struct ynode *key, const struct ynode *v,
 		e->lifetime_sec = 3600;
 		e->lifetime_kb = 4608000;
 		e->replay_window = c->cfg->dp.replay_window;
+		e->ikev2_profile = CFG_NONE;
 		rc = cfg_walk(c, v->kids[i], "crypto map entry", entry_keys, CFG_NKEYS(entry_keys),
 			      e);
 	}

@@ -58,6 +58,19 @@ h_map(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *o
 	return 0;
 }
 
+/* Two owners of one entry's SAs: IKE would install its own over the hand-keyed ones. */
+static int
+check_not_ike(struct cfg_ctx *c, const struct ynode *v, const struct cfg_crypto_map *m,
+	      const struct cfg_map_entry *e)
+{
+	if (e->ikev2_profile == CFG_NONE)
+		return 0;
+	return cfg_err(c, v, "crypto map '%s' seq %u is negotiated by IKE (ikev2_profile '%s', "
+			     "entry at %u:%u): a manual SA cannot key it too (remove one of them)",
+		       m->name, e->seq, c->cfg->ikev2.profiles[e->ikev2_profile].name, e->pos.line,
+		       e->pos.col);
+}
+
 static int
 h_seq(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
@@ -73,7 +86,7 @@ h_seq(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *o
 	for (sa->entry = 0; sa->entry < m->n_entries; sa->entry++) {
 		if (m->entries[sa->entry].seq == seq) {
 			sa->peer = m->entries[sa->entry].peer;
-			return 0;
+			return check_not_ike(c, v, m, &m->entries[sa->entry]);
 		}
 	}
 	seqs[0] = '\0';

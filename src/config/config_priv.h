@@ -135,10 +135,52 @@ const char *cfg_list_names(struct cfg_ctx *c, const void *base, size_t n, size_t
 			   size_t name_off);
 
 /* Sections, in config.c's dependency order. */
+cfg_handler cfg_h_ikev2;
 cfg_handler cfg_h_transform_sets;
 cfg_handler cfg_h_crypto_maps;
 cfg_handler cfg_h_interfaces;
 cfg_handler cfg_h_routes;
 cfg_handler cfg_h_manual_sas;
+
+/* ---- IKEv2 (config_ikev2.c, config_ike_profiles.c, config_ike_words.c) ---- */
+
+/* An IOS algorithm word and its IANA transform ID (and key bits, for ENCR). */
+struct cfg_ike_word {
+	const char *word;
+	uint16_t id;
+	uint16_t bits;
+};
+
+/* Tables end with a NULL word. */
+extern const struct cfg_ike_word cfg_ike_encr_words[];
+extern const struct cfg_ike_word cfg_ike_integ_words[];
+extern const struct cfg_ike_word cfg_ike_prf_words[];
+
+/* The word of (id, bits) in tbl (bits 0 outside ENCR), or NULL. */
+const char *cfg_ike_word_of(const struct cfg_ike_word *tbl, uint16_t id, uint16_t bits);
+
+/* "14, 15, 16, 19, 20, 21, 31": the DH groups config accepts, for messages. */
+extern const char cfg_dh_groups[];
+/*
+ * A DH group number n read from v (a proposal's group, or a map entry's pfs):
+ * accepted, or refused with the reason (weak: RFC 8247 section 2.4) or as
+ * unknown.
+ */
+int cfg_dh_group(struct cfg_ctx *c, const struct ynode *v, uint64_t n, uint16_t *out);
+
+/* The global IKEv2 settings' defaults (config_parse's set_defaults). */
+void cfg_ikev2_defaults(struct cfg_ikev2 *k);
+/*
+ * After the whole file is read: the built-in default policy (and the
+ * default proposals it names) when none was configured, and the checks that
+ * need the interfaces (match_local). root is the document.
+ */
+int cfg_ikev2_finish(struct cfg_ctx *c, const struct ynode *root);
+/* Frees cfg->ikev2, wiping every pre-shared key. */
+void cfg_ikev2_free(struct cfg_ikev2 *k);
+
+/* Keyrings and profiles: rows of the ikev2 section (config_ike_profiles.c). */
+cfg_handler cfg_h_keyrings;
+cfg_handler cfg_h_profiles;
 
 #endif

@@ -16,7 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dpsec/config.h"
+#include "../ike/ike_const.h"
+#include "config_priv.h"
 
 struct w {
 	void (*put)(void *ctx, const char *s, size_t n);
@@ -251,6 +252,239 @@ logging(struct w *w)
 	w_u64_line(w, 2, "rate", l->rate);
 }
 
+/* ---- ikev2 ---- */
+
+/* "NAME:" opening a named object of a section. */
+static void
+w_name(struct w *w, int indent, const char *name)
+{
+	w_printf(w, "%*s", indent, "");
+	w_scalar(w, name);
+	w_puts(w, ":\n");
+}
+
+/* A flow list of algorithm words: [aes-gcm-256, aes-gcm-128]. */
+static void
+w_words(struct w *w, int indent, const char *key, const struct cfg_ike_word *tbl,
+	const uint16_t *ids, uint8_t n)
+{
+	w_key(w, indent, key);
+	w_puts(w, "[");
+	for (uint8_t i = 0; i < n; i++) {
+		const char *word = cfg_ike_word_of(tbl, ids[i], 0);
+
+		w_puts(w, i > 0 ? ", " : "");
+		w_puts(w, word != NULL ? word : "?");
+	}
+	w_puts(w, "]\n");
+}
+
+static void
+ike_proposal(struct w *w, const struct cfg_ike_proposal *p)
+{
+	w_name(w, 4, p->name);
+	w_key(w, 6, "encryption");
+	w_puts(w, "[");
+	for (uint8_t i = 0; i < p->n_encr; i++) {
+		const char *word = cfg_ike_word_of(cfg_ike_encr_words, p->encr[i].id,
+						   p->encr[i].bits);
+
+		w_puts(w, i > 0 ? ", " : "");
+		w_puts(w, word != NULL ? word : "?");
+	}
+	w_puts(w, "]\n");
+	if (p->n_integ > 0)
+		w_words(w, 6, "integrity", cfg_ike_integ_words, p->integ, p->n_integ);
+	w_words(w, 6, "prf", cfg_ike_prf_words, p->prf, p->n_prf);
+	w_key(w, 6, "group");
+	w_puts(w, "[");
+	for (uint8_t i = 0; i < p->n_group; i++)
+		w_printf(w, "%s%u", i > 0 ? ", " : "", p->group[i]);
+	w_puts(w, "]\n");
+}
+
+static void
+ike_policy(struct w *w, const struct cfg_ike_policy *pol)
+{
+	const struct cfg_ikev2 *ik = &w->cfg->ikev2;
+
+	w_name(w, 4, pol->name);
+	w_key(w, 6, "proposals");
+	w_puts(w, "[");
+	for (uint32_t i = 0; i < pol->n_proposals; i++) {
+		w_puts(w, i > 0 ? ", " : "");
+		if (pol->proposals[i] < ik->n_proposals)
+			w_scalar(w, ik->proposals[pol->proposals[i]].name);
+	}
+	w_puts(w, "]\n");
+	if (pol->n_match_local == 0)
+		return;
+	w_key(w, 6, "match_local");
+	w_puts(w, "[");
+	for (uint32_t i = 0; i < pol->n_match_local; i++) {
+		w_puts(w, i > 0 ? ", " : "");
+		w_ip(w, pol->match_local[i]);
+	}
+	w_puts(w, "]\n");
+}
+
+/* {address: A}, {address: A/LEN} or {fqdn: F}. */
+static void
+ike_id(struct w *w, const struct cfg_ike_id *id)
+{
+	if (id->type == CFG_IKE_ID_FQDN) {
+		w_puts(w, "{fqdn: ");
+		w_scalar(w, id->fqdn);
+	} else {
+		w_puts(w, "{address: ");
+		w_ip(w, id->addr.addr);
+		if (id->addr.len != 32)
+			w_printf(w, "/%u", id->addr.len);
+	}
+	w_puts(w, "}");
+}
+
+/*
+ * Whether a key goes out as text: printable, and not what the parser reads
+ * otherwise (0x starts hex; "(hidden)" is refused).
+ */
+static bool
+psk_is_text(const struct cfg_psk *k, char buf[CFG_PSK_MAX + 1])
+{
+	if (k->len == 0 || k->len > CFG_PSK_MAX)
+		return false;
+	for (uint16_t i = 0; i < k->len; i++)
+		if (k->b[i] < 0x20 || k->b[i] > 0x7e)
+			return false;
+	memcpy(buf, k->b, k->len);
+	buf[k->len] = '\0';
+	return strncasecmp(buf, "0x", 2) != 0 && strcmp(buf, "(hidden)") != 0;
+}
+
+/* The key as the parser reads it back: quoted text, or "0x" and hex. */
+static void
+psk(struct w *w, const struct cfg_psk *k)
+{
+	char buf[CFG_PSK_MAX + 1];
+
+	if (w->hide_keys) {
+		w_puts(w, "(hidden)");
+		return;
+	}
+	if (psk_is_text(k, buf)) {
+		w_quoted(w, buf);
+	} else {
+		w_puts(w, "\"0x");
+		for (size_t i = 0; i < k->len && i < CFG_PSK_MAX; i++)
+			w_printf(w, "%02x", k->b[i]);
+		w_puts(w, "\"");
+	}
+	mem_wipe(buf, sizeof(buf));
+}
+
+static void
+keyring_peer(struct w *w, const struct cfg_keyring_peer *p)
+{
+	bool same = p->psk_local.len == p->psk_remote.len &&
+		    memcmp(p->psk_local.b, p->psk_remote.b, p->psk_local.len) == 0;
+
+	w_puts(w, "      - ");
+	w_str_line(w, 0, "name", p->name);
+	if (p->has_addr) {
+		w_key(w, 8, "address");
+		w_ip(w, p->addr.addr);
+		if (p->addr.len != 32)
+			w_printf(w, "/%u", p->addr.len);
+		w_puts(w, "\n");
+	}
+	if (p->identity.type != CFG_IKE_ID_NONE) {
+		w_key(w, 8, "identity");
+		ike_id(w, &p->identity);
+		w_puts(w, "\n");
+	}
+	w_key(w, 8, "pre_shared_key");
+	if (same) {
+		psk(w, &p->psk_local);
+	} else {
+		w_puts(w, "{local: ");
+		psk(w, &p->psk_local);
+		w_puts(w, ", remote: ");
+		psk(w, &p->psk_remote);
+		w_puts(w, "}");
+	}
+	w_puts(w, "\n");
+}
+
+static const char *
+auth_word(uint8_t method)
+{
+	return method == IKE_AUTH_SHARED_KEY_MIC ? "pre-share" : "?";
+}
+
+static void
+ike_profile(struct w *w, const struct cfg_ike_profile *p)
+{
+	const struct cfg_ikev2 *ik = &w->cfg->ikev2;
+
+	w_name(w, 4, p->name);
+	w_key(w, 6, "match_identity_remote");
+	w_puts(w, "[");
+	for (uint32_t i = 0; i < p->n_match_remote; i++) {
+		w_puts(w, i > 0 ? ", " : "");
+		ike_id(w, &p->match_remote[i]);
+	}
+	w_puts(w, "]\n");
+	if (p->local_id.type != CFG_IKE_ID_NONE) {
+		w_key(w, 6, "identity_local");
+		ike_id(w, &p->local_id);
+		w_puts(w, "\n");
+	}
+	w_printf(w, "      authentication: {local: %s, remote: %s}\n", auth_word(p->auth_local),
+		 auth_word(p->auth_remote));
+	if (p->keyring < ik->n_keyrings)
+		w_str_line(w, 6, "keyring", ik->keyrings[p->keyring].name);
+	if (p->dpd_interval != 0)
+		w_printf(w, "      dpd: {interval: %u, retry: %u, mode: %s}\n", p->dpd_interval,
+			 p->dpd_retry, p->dpd_mode == CFG_DPD_PERIODIC ? "periodic" : "on-demand");
+	w_u64_line(w, 6, "lifetime", p->lifetime_sec);
+}
+
+/* A zero retransmit interval is out of range: the configuration did not come from config_parse. */
+static void
+ikev2(struct w *w)
+{
+	const struct cfg_ikev2 *ik = &w->cfg->ikev2;
+
+	if (ik->retransmit_ms == 0)
+		return;
+	w_puts(w, "ikev2:\n");
+	if (ik->n_proposals > 0)
+		w_puts(w, "  proposals:\n");
+	for (uint32_t i = 0; i < ik->n_proposals; i++)
+		ike_proposal(w, &ik->proposals[i]);
+	if (ik->n_policies > 0)
+		w_puts(w, "  policies:\n");
+	for (uint32_t i = 0; i < ik->n_policies; i++)
+		ike_policy(w, &ik->policies[i]);
+	if (ik->n_keyrings > 0)
+		w_puts(w, "  keyrings:\n");
+	for (uint32_t i = 0; i < ik->n_keyrings; i++) {
+		w_name(w, 4, ik->keyrings[i].name);
+		for (uint32_t j = 0; j < ik->keyrings[i].n_peers; j++)
+			keyring_peer(w, &ik->keyrings[i].peers[j]);
+	}
+	if (ik->n_profiles > 0)
+		w_puts(w, "  profiles:\n");
+	for (uint32_t i = 0; i < ik->n_profiles; i++)
+		ike_profile(w, &ik->profiles[i]);
+	w_printf(w, "  retransmit: {interval_ms: %u, tries: %u}\n", ik->retransmit_ms,
+		 ik->retransmit_tries);
+	w_u64_line(w, 2, "cookie_threshold", ik->cookie_threshold);
+	w_u64_line(w, 2, "half_open_max", ik->half_open_max);
+	w_u64_line(w, 2, "nat_keepalive", ik->nat_keepalive);
+	w_u64_line(w, 2, "delete_rekeyed_delay", ik->delete_rekeyed_delay);
+}
+
 /* ---- transform sets, crypto maps ---- */
 
 static void
@@ -343,6 +577,15 @@ map_entry(struct w *w, const struct cfg_map_entry *e)
 	w_printf(w, "      lifetime: {seconds: %u, kilobytes: %u}\n", e->lifetime_sec,
 		 e->lifetime_kb);
 	w_u64_line(w, 6, "replay_window", e->replay_window);
+	if (e->ikev2_profile >= cfg->ikev2.n_profiles)
+		return;
+	w_str_line(w, 6, "ikev2_profile", cfg->ikev2.profiles[e->ikev2_profile].name);
+	if (e->pfs_group != 0)
+		w_printf(w, "      pfs: group%u\n", e->pfs_group);
+	else
+		w_puts(w, "      pfs: none\n");
+	w_str_line(w, 6, "initiate",
+		   e->initiate == CFG_INITIATE_ON_START ? "on-start" : "on-traffic");
 }
 
 static void
@@ -519,6 +762,7 @@ config_write(const struct dpsec_config *cfg, const struct cfg_write_opts *opts,
 	cli(&w);
 	isakmp(&w, opts);
 	logging(&w);
+	ikev2(&w);
 	transform_sets(&w);
 	crypto_maps(&w);
 	interfaces(&w);

@@ -1,17 +1,79 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer target for the YAML configuration: any bytes into config_parse
- * must give a config or one line of error, never a crash, a leak or UB.
+ * must give a config or one line of error, never a crash, a leak or UB; and
+ * a config that loads, written back by config_write, must load again.
  * Seeds: tests/fuzz/corpus/config/ (the example configs).
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dpsec/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* IKEv2 indices in range, and the default policy there: the IKE code relies on both. */
+static void
+check_ikev2(const struct dpsec_config *cfg)
+{
+	const struct cfg_ikev2 *ik = &cfg->ikev2;
+
+	if (ik->n_policies == 0)
+		abort();
+	for (uint32_t i = 0; i < ik->n_policies; i++)
+		for (uint32_t j = 0; j < ik->policies[i].n_proposals; j++)
+			if (ik->policies[i].proposals[j] >= ik->n_proposals)
+				abort();
+	for (uint32_t i = 0; i < ik->n_profiles; i++)
+		if (ik->profiles[i].keyring >= ik->n_keyrings)
+			abort();
+	for (uint32_t i = 0; i < cfg->n_crypto_maps; i++)
+		for (uint32_t j = 0; j < cfg->crypto_maps[i].n_entries; j++)
+			if (cfg->crypto_maps[i].entries[j].ikev2_profile != CFG_NONE &&
+			    cfg->crypto_maps[i].entries[j].ikev2_profile >= ik->n_profiles)
+				abort();
+}
+
+struct text {
+	char *s;
+	size_t len;
+};
+
+static void
+put(void *ctx, const char *s, size_t n)
+{
+	struct text *t = ctx;
+	char *p = realloc(t->s, t->len + n + 1);
+
+	if (p == NULL)
+		abort();
+	memcpy(p + t->len, s, n);
+	t->s = p;
+	t->len += n;
+	t->s[t->len] = '\0';
+}
+
+/* What loads can be written (keys shown) and loaded again: show running-config is a config. */
+static void
+check_rewrite(const struct dpsec_config *cfg)
+{
+	const struct cfg_write_opts opts = {.hide_keys = false};
+	struct text t = {NULL, 0};
+	struct dpsec_config *back;
+	char err[512];
+
+	config_write(cfg, &opts, put, &t);
+	back = config_parse("fuzz.yaml", t.s, t.len, err, sizeof(err));
+	if (back == NULL) {
+		fprintf(stderr, "written config does not load: %s\n", err);
+		abort();
+	}
+	config_free(back);
+	free(t.s);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -37,6 +99,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (cfg->interfaces[i].crypto_map != CFG_NONE &&
 		    cfg->interfaces[i].crypto_map >= cfg->n_crypto_maps)
 			abort();
+	check_ikev2(cfg);
+	check_rewrite(cfg);
 	config_free(cfg);
 	return 0;
 }

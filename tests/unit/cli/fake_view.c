@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../../src/ike/ike_const.h"
 #include "fake_view.h"
 
 static uint32_t
@@ -370,6 +371,76 @@ crypto_maps(struct dpsec_config *c)
 		acl(pfx(ip(10, 0, 3, 0), 24), pfx(ip(10, 3, 0, 0), 16), 17, 5000, 5999, 53, 53);
 }
 
+/* map VPN 10 is negotiated by IKEv2 with gwA, with a pre-shared key no output may show. */
+static void
+ikev2(struct dpsec_config *c)
+{
+	struct cfg_ikev2 *k = &c->ikev2;
+	struct cfg_ike_proposal *p;
+	struct cfg_keyring_peer *peer;
+	struct cfg_ike_profile *prof;
+
+	*k = (struct cfg_ikev2){.retransmit_ms = 1000,
+				.retransmit_tries = 5,
+				.cookie_threshold = 64,
+				.half_open_max = 1024,
+				.nat_keepalive = 20,
+				.delete_rekeyed_delay = 5};
+	k->n_proposals = 1;
+	k->proposals = p = calloc(1, sizeof(*p));
+	strcpy(p->name, "PROP-GCM");
+	p->encr[p->n_encr++] = (struct cfg_ike_encr){IKE_ENCR_AES_GCM_16, 256};
+	p->prf[p->n_prf++] = IKE_PRF_HMAC_SHA2_384;
+	p->group[p->n_group++] = IKE_DH_ECP256;
+	k->n_policies = 1;
+	k->policies = calloc(1, sizeof(*k->policies));
+	strcpy(k->policies[0].name, "POL");
+	k->policies[0].n_proposals = 1;
+	k->policies[0].proposals = calloc(1, sizeof(uint32_t));
+	k->policies[0].n_match_local = 1;
+	k->policies[0].match_local = calloc(1, sizeof(uint32_t));
+	k->policies[0].match_local[0] = ip(192, 0, 2, 2);
+	k->n_keyrings = 1;
+	k->keyrings = calloc(1, sizeof(*k->keyrings));
+	strcpy(k->keyrings[0].name, "KR");
+	k->keyrings[0].n_peers = 1;
+	k->keyrings[0].peers = peer = calloc(1, sizeof(*peer));
+	strcpy(peer->name, "gwA");
+	peer->has_addr = true;
+	peer->addr = pfx(ip(192, 0, 2, 1), 32);
+	peer->psk_local.len = (uint16_t)strlen(FAKE_PSK);
+	memcpy(peer->psk_local.b, FAKE_PSK, peer->psk_local.len);
+	peer->psk_remote = peer->psk_local;
+	k->n_profiles = 1;
+	k->profiles = prof = calloc(1, sizeof(*prof));
+	strcpy(prof->name, "PROF");
+	prof->n_match_remote = 1;
+	prof->match_remote = calloc(1, sizeof(*prof->match_remote));
+	prof->match_remote[0].type = CFG_IKE_ID_ADDRESS;
+	prof->match_remote[0].addr = pfx(ip(192, 0, 2, 1), 32);
+	prof->auth_local = prof->auth_remote = IKE_AUTH_SHARED_KEY_MIC;
+	prof->dpd_interval = 10;
+	prof->dpd_retry = 2;
+	prof->lifetime_sec = 86400;
+	c->crypto_maps[0].entries[0].ikev2_profile = 0;
+	c->crypto_maps[0].entries[0].pfs_group = IKE_DH_ECP256;
+	c->crypto_maps[0].entries[1].ikev2_profile = CFG_NONE;
+	c->crypto_maps[1].entries[0].ikev2_profile = CFG_NONE;
+}
+
+static void
+ikev2_free(struct cfg_ikev2 *k)
+{
+	free(k->proposals);
+	free(k->policies[0].proposals);
+	free(k->policies[0].match_local);
+	free(k->policies);
+	free(k->keyrings[0].peers);
+	free(k->keyrings);
+	free(k->profiles[0].match_remote);
+	free(k->profiles);
+}
+
 static void
 manual_sas(struct dpsec_config *c)
 {
@@ -686,6 +757,7 @@ fake_new(size_t extra_sa)
 	interfaces(&f->cfg);
 	transform_sets(&f->cfg);
 	crypto_maps(&f->cfg);
+	ikev2(&f->cfg);
 	manual_sas(&f->cfg);
 	sas(f, extra_sa);
 	drops(f);
@@ -725,6 +797,7 @@ fake_free(struct fake *f)
 	free(f->cfg.dp.eal);
 	free(f->cfg.transform_sets);
 	free(f->cfg.manual_sas);
+	ikev2_free(&f->cfg.ikev2);
 	free(f->cfg.path);
 	free(f->sa);
 	free(f->sa_base);

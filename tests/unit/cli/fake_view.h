@@ -11,7 +11,8 @@
  * They add up as the daemon's do: per port, packets input = forwarded +
  * punted + input drops; the punted packets by kind are the control thread's,
  * and what it did not answer is the global PuntUnhandled.
- * The manual SAs carry keys made of FAKE_KEY_BYTE, which no output may show.
+ * The manual SAs carry keys made of FAKE_KEY_BYTE, and map VPN 10 is IKEv2 with
+ * the pre-shared key FAKE_PSK: no output may show either.
  *
  * The control plane: five unknown-SPI flows (IPv4 ESP from gwA's stale SA,
  * IPv4 AH, IPv4 ESP-in-UDP from a stranger, IPv6 ESP and AH), a log buffer
@@ -24,6 +25,7 @@
 #include "dpsec/view.h"
 
 #define FAKE_KEY_BYTE 0xA5
+#define FAKE_PSK      "fake-psk-of-gwA" /* keyring KR, peer gwA: no output may show it */
 #define FAKE_NOW      1687764554 /* Mon Jun 26 07:29:14 2023 UTC */
 #define FAKE_INV_MAX  5
 

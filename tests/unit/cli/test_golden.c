@@ -16,8 +16,8 @@
  * from the current output, for review with git diff.
  *
  * Whatever a transcript runs, its output must not hold the fake's key bytes
- * (the manual SAs' keys, in hex of either case or raw): checked on every
- * run, updates included.
+ * (the manual SAs' keys, in hex of either case or raw, and the pre-shared
+ * key): checked on every run, updates included.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -161,6 +161,8 @@ check_no_key(const char *path, const struct cli_out *actual)
 		    leaks(actual->buf, actual->len, &sa->auth_key))
 			fail_msg("%s: an output shows key bytes of manual SA %u", path, i);
 	}
+	if (memmem(actual->buf, actual->len, FAKE_PSK, strlen(FAKE_PSK)) != NULL)
+		fail_msg("%s: an output shows the pre-shared key", path);
 	fake_free(f);
 }
 

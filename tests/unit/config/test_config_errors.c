@@ -64,6 +64,29 @@
 #define SA_GCM(spi, key) "  - {crypto_map: VPN, seq: 10, direction: in, spi: " spi ", cipher_key: " key
 #define SA_CBC "  - {crypto_map: VPN, seq: 20, direction: out, spi: 4096, "
 
+/* An ikev2 section at line 13, after HEAD. */
+#define IKE(body) HEAD "ikev2:\n" body
+/* A keyring (line 14) for the profile cases, and the profile's authentication. */
+#define KR "  keyrings: {KR: [{name: a, address: 192.0.2.1, pre_shared_key: k}]}\n"
+#define AUTH "authentication: {local: pre-share, remote: pre-share}, "
+#define PSK129                                                                                     \
+	"0123456789012345678901234567890123456789012345678901234567890123"                         \
+	"01234567890123456789012345678901234567890123456789012345678901234"
+/*
+ * Profiles PROF, whose keyring has a key for 192.0.2.0/28, and FAR, whose
+ * keyring has none (lines 1-5); a map entry at line 10 that may use them.
+ */
+#define IKE_HEAD                                                                                   \
+	"ikev2:\n"                                                                                 \
+	"  keyrings: {KR: [{name: gwA, address: 192.0.2.0/28, pre_shared_key: k}], FARKR: [{name: "\
+	"far, address: 203.0.113.0/24, pre_shared_key: k}]}\n"                                     \
+	"  profiles:\n"                                                                            \
+	"    PROF: {match_identity_remote: [{address: 192.0.2.1}], " AUTH "keyring: KR}\n"         \
+	"    FAR: {match_identity_remote: [{address: 203.0.113.0/24}], " AUTH "keyring: FARKR}\n"
+#define IKE_ENTRY(rest)                                                                            \
+	IKE_HEAD ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, match: [{src: " \
+			    "10.0.2.0/24, dst: 10.0.0.0/24}]" rest "}\n" IFS
+
 struct err_case {
 	const char *name;
 	const char *yaml;
@@ -103,7 +126,7 @@ static const struct err_case cases[] = {
 	 "t.yaml:1:1: expected a mapping for configuration (got a string)"},
 	{"unknown top key", HEAD "hostnme: a\n",
 	 "t.yaml:13:1: unknown key 'hostnme' in configuration (expected one of: hostname, "
-	 "dataplane, cli, isakmp, logging, transform_sets, crypto_maps, interfaces, routes, "
+	 "dataplane, cli, isakmp, logging, ikev2, transform_sets, crypto_maps, interfaces, routes, "
 	 "manual_sas)"},
 	{"missing interfaces", "hostname: a\n",
 	 "t.yaml:1:1: missing required key 'interfaces' in configuration"},
@@ -337,7 +360,7 @@ static const struct err_case cases[] = {
 	{"unknown entry key", ENTRY_HEAD "    - seq: 10\n      peer: 192.0.2.1\n"
 					 "      trasform_set: TS-GCM\n" IFS,
 	 "t.yaml:7:7: unknown key 'trasform_set' in crypto map entry (expected one of: seq, peer, "
-	 "transform_set, match, lifetime, replay_window)"},
+	 "transform_set, match, lifetime, replay_window, ikev2_profile, pfs, initiate)"},
 	{"duplicate seq", ENTRY("}]}\n    - {seq: 10, peer: 192.0.2.3, transform_set: TS-GCM, "
 				"match: [{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}"),
 	 "t.yaml:6:13: duplicate seq 10 in crypto map 'VPN' (first at 5:13)"},
@@ -430,6 +453,335 @@ static const struct err_case cases[] = {
 	{"unknown sa key", SA(SA_GCM("0x1000", K20) ", authkey: x}\n"),
 	 "t.yaml:14:114: unknown key 'authkey' in manual SA (expected one of: crypto_map, seq, "
 	 "direction, spi, cipher_key, auth_key, udp_encap, initial_sequence)"},
+
+	/* --- ikev2 --- */
+	{"ike unknown encryption", IKE("  proposals: {P: {encryption: [aes-ccm-128], group: "
+	 "[19]}}\n"),
+	 "t.yaml:14:32: unknown encryption 'aes-ccm-128' (expected one of: aes-cbc-128, "
+	 "aes-cbc-256, aes-gcm-128, aes-gcm-256)"},
+	{"ike aes 192", IKE("  proposals: {P: {encryption: [aes-cbc-192], integrity: [sha256], "
+	 "group: [19]}}\n"),
+	 "t.yaml:14:32: encryption aes-cbc-192 is not implemented: only 128- and 256-bit AES keys "
+	 "are supported (use aes-cbc-128 or aes-cbc-256)"},
+	{"ike 3des", IKE("  proposals: {P: {encryption: [aes-cbc-128, 3des], integrity: "
+	 "[sha256], group: [19]}}\n"),
+	 "t.yaml:14:45: encryption 3des is not supported: DES and 3DES are insecure (use "
+	 "aes-gcm-256 or aes-cbc-256)"},
+	{"ike des", IKE("  proposals: {P: {encryption: [des], integrity: [sha256], group: "
+	 "[19]}}\n"),
+	 "t.yaml:14:32: encryption des is not supported: DES and 3DES are insecure (use "
+	 "aes-gcm-256 or aes-cbc-256)"},
+	{"ike md5 integrity", IKE("  proposals: {P: {encryption: [aes-cbc-128], integrity: "
+	 "[md5], group: [19]}}\n"),
+	 "t.yaml:14:58: integrity md5 is not supported: MD5 is insecure (use sha256, sha384 or "
+	 "sha512)"},
+	{"ike md5 prf", IKE("  proposals: {P: {encryption: [aes-gcm-128], prf: [sha1, md5], "
+	 "group: [19]}}\n"),
+	 "t.yaml:14:58: prf md5 is not supported: MD5 is insecure (use sha256, sha384 or sha512)"},
+	{"ike unknown prf", IKE("  proposals: {P: {encryption: [aes-gcm-128], prf: [aes-xcbc], "
+	 "group: [19]}}\n"),
+	 "t.yaml:14:52: unknown prf 'aes-xcbc' (expected one of: sha1, sha256, sha384, sha512)"},
+	{"ike duplicate encryption", IKE("  proposals: {P: {encryption: [aes-gcm-128, "
+	 "aes-gcm-256, aes-gcm-128], group: [19]}}\n"),
+	 "t.yaml:14:58: duplicate encryption aes-gcm-128 in proposal 'P' (first at 14:32)"},
+	{"ike too many", IKE("  proposals: {P: {encryption: [aes-gcm-128], prf: [sha1, sha1, "
+	 "sha1, sha1, sha1, sha1, sha1, sha1, sha1], group: [19]}}\n"),
+	 "t.yaml:14:51: 'prf' lists 9 entries (at most 8)"},
+	{"ike empty encryption", IKE("  proposals: {P: {encryption: [], group: [19]}}\n"),
+	 "t.yaml:14:31: 'encryption' must not be empty"},
+	{"ike encryption not a list", IKE("  proposals: {P: {encryption: aes-gcm-128, group: "
+	 "[19]}}\n"),
+	 "t.yaml:14:31: expected a list for 'encryption' (got a string)"},
+	{"ike mixed aead", IKE("  proposals: {P: {encryption: [aes-gcm-256, aes-cbc-256], "
+	 "integrity: [sha256], group: [19]}}\n"),
+	 "t.yaml:14:45: proposal 'P' mixes AEAD and non-AEAD encryption (aes-gcm-256 and "
+	 "aes-cbc-256): one IKEv2 proposal cannot hold both (RFC 7296 section 3.3; write two "
+	 "proposals)"},
+	{"ike aead with integrity", IKE("  proposals: {P: {encryption: [aes-gcm-256], integrity: "
+	 "[sha256], group: [19]}}\n"),
+	 "t.yaml:14:57: proposal 'P' has AEAD encryption (aes-gcm-256), which takes no integrity: "
+	 "the cipher authenticates (RFC 7296 section 3.3; remove 'integrity')"},
+	{"ike cbc without integrity", IKE("  proposals:\n    P:\n      encryption: "
+	 "[aes-cbc-256]\n      group: [19]\n"),
+	 "t.yaml:16:7: proposal 'P' has no integrity for aes-cbc-256 (expected 'integrity', e.g. "
+	 "[sha256]: only AEAD ciphers go without)"},
+	{"ike weak group 5", IKE("  proposals: {P: {encryption: [aes-gcm-256], group: [19, 5]}}\n"),
+	 "t.yaml:14:58: group 5 is refused as weak: a 1536-bit MODP group is too small (RFC 8247 "
+	 "section 2.4; expected one of: 14, 15, 16, 19, 20, 21, 31)"},
+	{"ike weak group 2", IKE("  proposals: {P: {encryption: [aes-gcm-256], group: [2]}}\n"),
+	 "t.yaml:14:54: group 2 is refused as weak: a 1024-bit MODP group is too small (RFC 8247 "
+	 "section 2.4; expected one of: 14, 15, 16, 19, 20, 21, 31)"},
+	{"ike weak group 24", IKE("  proposals: {P: {encryption: [aes-gcm-256], group: [24]}}\n"),
+	 "t.yaml:14:54: group 24 is refused as weak: RFC 5114's MODP groups have small subgroups "
+	 "and unexplained primes (RFC 8247 section 2.4; expected one of: 14, 15, 16, 19, 20, 21, "
+	 "31)"},
+	{"ike unknown group", IKE("  proposals: {P: {encryption: [aes-gcm-256], group: [17]}}\n"),
+	 "t.yaml:14:54: unsupported group 17 (expected one of: 14, 15, 16, 19, 20, 21, 31)"},
+	{"ike group word", IKE("  proposals: {P: {encryption: [aes-gcm-256], group: [ecp256]}}\n"),
+	 "t.yaml:14:54: 'group' must be an unquoted group number, one of: 14, 15, 16, 19, 20, 21, "
+	 "31 (got 'ecp256')"},
+	{"ike group quoted", IKE("  proposals: {P: {encryption: [aes-gcm-256], group: "
+	 "[\"19\"]}}\n"),
+	 "t.yaml:14:54: 'group' must be an unquoted group number, one of: 14, 15, 16, 19, 20, 21, "
+	 "31 (got '19')"},
+	{"ike group huge", IKE("  proposals: {P: {encryption: [aes-gcm-256], group: "
+	 "[4294967315]}}\n"),
+	 "t.yaml:14:54: unsupported group 4294967315 (expected one of: 14, 15, 16, 19, 20, 21, "
+	 "31)"},
+	{"ike duplicate group", IKE("  proposals: {P: {encryption: [aes-gcm-256], group: [19, "
+	 "14, 19]}}\n"),
+	 "t.yaml:14:62: duplicate group 19 in proposal 'P' (first at 14:54)"},
+	{"ike missing group", IKE("  proposals: {P: {encryption: [aes-gcm-256]}}\n"),
+	 "t.yaml:14:18: missing required key 'group' in ikev2 proposal"},
+	{"ike empty group", IKE("  proposals: {P: {encryption: [aes-gcm-256], group: []}}\n"),
+	 "t.yaml:14:53: 'group' must not be empty"},
+	{"ike missing encryption", IKE("  proposals: {P: {group: [19]}}\n"),
+	 "t.yaml:14:18: missing required key 'encryption' in ikev2 proposal"},
+	{"ike unknown proposal key", IKE("  proposals: {P: {encryption: [aes-gcm-256], group: "
+	 "[19], hash: [sha1]}}\n"),
+	 "t.yaml:14:59: unknown key 'hash' in ikev2 proposal (expected one of: encryption, "
+	 "integrity, prf, group)"},
+	{"ike proposal name", IKE("  proposals: {\"P 1\": {encryption: [aes-gcm-256], group: "
+	 "[19]}}\n"),
+	 "t.yaml:14:15: ikev2 proposal name 'P 1' may only contain letters, digits and '._-'"},
+	{"ike policy proposal not found", IKE("  proposals: {P: {encryption: [aes-gcm-256], "
+	 "group: [19]}}\n  policies: {POL: {proposals: [P, Q]}}\n"),
+	 "t.yaml:15:35: ikev2 proposal 'Q' not found (defined: P; built in: default, default-gcm)"},
+	{"ike policy proposal twice", IKE("  policies: {POL: {proposals: [default, default-gcm, "
+	 "default]}}\n"),
+	 "t.yaml:14:54: proposal 'default' is listed twice in policy 'POL' (first at 14:32)"},
+	{"ike policy no proposals", IKE("  policies: {POL: {match_local: [192.0.2.2]}}\n"),
+	 "t.yaml:14:19: missing required key 'proposals' in ikev2 policy"},
+	{"ike policy empty proposals", IKE("  policies: {POL: {proposals: []}}\n"),
+	 "t.yaml:14:31: 'proposals' must not be empty"},
+	{"ike match_local twice", IKE("  policies: {POL: {proposals: [default], match_local: "
+	 "[192.0.2.2, 192.0.2.2]}}\n"),
+	 "t.yaml:14:67: duplicate match_local 192.0.2.2 in policy 'POL' (first at 14:56)"},
+	{"ike match_local in two policies", IKE("  policies:\n    A: {proposals: [default], "
+	 "match_local: [192.0.2.2]}\n    B: {proposals: [default], match_local: [192.0.2.2]}\n"),
+	 "t.yaml:16:45: local address 192.0.2.2 is already matched by policy 'A' (at 15:5)"},
+	{"ike two catch-all policies", IKE("  policies:\n    A: {proposals: [default]}\n    B: "
+	 "{proposals: [default-gcm]}\n"),
+	 "t.yaml:16:5: policies 'A' (at 15:5) and 'B' both match any local address (expected "
+	 "match_local on all but one)"},
+	{"ike match_local not ours", IKE("  policies: {POL: {proposals: [default], match_local: "
+	 "[192.0.2.2, 192.0.2.9]}}\n"),
+	 "t.yaml:14:67: match_local 192.0.2.9 of policy 'POL' is not the address of an outside "
+	 "interface (outside: 192.0.2.2)"},
+	{"ike match_local inside", IKE("  policies: {POL: {proposals: [default], match_local: "
+	 "[10.0.2.1]}}\n"),
+	 "t.yaml:14:56: match_local 10.0.2.1 of policy 'POL' is not the address of an outside "
+	 "interface (outside: 192.0.2.2)"},
+	{"ike match_local bad", IKE("  policies: {POL: {proposals: [default], match_local: "
+	 "[192.0.2.256]}}\n"),
+	 "t.yaml:14:56: 'match_local' must be an IPv4 address A.B.C.D (got '192.0.2.256')"},
+	{"ike keyring no peers", IKE("  keyrings: {KR: []}\n"),
+	 "t.yaml:14:18: keyring 'KR' has no peers (expected a list of peers with name, address or "
+	 "identity, and pre_shared_key)"},
+	{"ike keyring not a list", IKE("  keyrings: {KR: {name: a}}\n"),
+	 "t.yaml:14:18: expected a list for 'KR' (got a mapping)"},
+	{"ike keyring name", IKE("  keyrings: {\"K R\": [{name: a, address: 192.0.2.1, "
+	 "pre_shared_key: k}]}\n"),
+	 "t.yaml:14:14: keyring name 'K R' may only contain letters, digits and '._-'"},
+	{"ike peer unknown key", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1, "
+	 "pre_shared_key: k, psk: k}]}\n"),
+	 "t.yaml:14:68: unknown key 'psk' in keyring peer (expected one of: name, address, "
+	 "identity, pre_shared_key)"},
+	{"ike peer missing psk", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1}]}\n"),
+	 "t.yaml:14:19: missing required key 'pre_shared_key' in keyring peer"},
+	{"ike peer missing name", IKE("  keyrings: {KR: [{address: 192.0.2.1, pre_shared_key: "
+	 "k}]}\n"),
+	 "t.yaml:14:19: missing required key 'name' in keyring peer"},
+	{"ike peer needs address or identity", IKE("  keyrings:\n    KR:\n      - {name: a, "
+	 "pre_shared_key: k}\n"),
+	 "t.yaml:16:9: keyring peer 'a' needs 'address' or 'identity' (expected at least one, to "
+	 "find the peer by)"},
+	{"ike peer address host bits", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1/24, "
+	 "pre_shared_key: k}]}\n"),
+	 "t.yaml:14:38: 'address' 192.0.2.1/24 has host bits set (expected 192.0.2.0/24)"},
+	{"ike duplicate peer name", IKE("  keyrings:\n    KR:\n      - {name: a, address: "
+	 "192.0.2.1, pre_shared_key: k}\n      - {name: a, address: 192.0.2.3, pre_shared_key: "
+	 "k}\n"),
+	 "t.yaml:17:16: duplicate peer name 'a' in keyring 'KR' (first at 16:16)"},
+	{"ike duplicate peer address", IKE("  keyrings:\n    KR:\n      - {name: a, address: "
+	 "192.0.2.1, pre_shared_key: k}\n      - {name: b, address: 192.0.2.1/32, "
+	 "pre_shared_key: k}\n"),
+	 "t.yaml:17:28: peer 'b' has the same address 192.0.2.1 as peer 'a' in keyring 'KR' (at "
+	 "16:28): whose key to use would be ambiguous"},
+	{"ike duplicate peer identity", IKE("  keyrings:\n    KR:\n      - {name: a, identity: "
+	 "{fqdn: gw.example}, pre_shared_key: k}\n      - {name: b, identity: {fqdn: "
+	 "GW.Example}, pre_shared_key: k}\n"),
+	 "t.yaml:17:29: peer 'b' has the same identity fqdn GW.Example as peer 'a' in keyring "
+	 "'KR' (at 16:29): whose key to use would be ambiguous"},
+	{"ike psk empty", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1, pre_shared_key: "
+	 "\"\"}]}\n"),
+	 "t.yaml:14:65: pre_shared_key must not be empty (expected 1..128 printable characters, "
+	 "or 0x and hex)"},
+	{"ike psk null", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1, pre_shared_key: "
+	 "}]}\n"),
+	 "t.yaml:14:65: expected a string for 'pre_shared_key' (got an empty value)"},
+	{"ike psk too long", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1, "
+	 "pre_shared_key: \"" PSK129 "\"}]}\n"),
+	 "t.yaml:14:65: pre_shared_key is too long (at most 128 characters, got 129)"},
+	{"ike psk control character", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1, "
+	 "pre_shared_key: \"ab\\tc\"}]}\n"),
+	 "t.yaml:14:65: pre_shared_key may only contain printable ASCII characters (byte 3 is "
+	 "not)"},
+	{"ike psk not ascii", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1, "
+	 "pre_shared_key: \"caf\\u00e9\"}]}\n"),
+	 "t.yaml:14:65: pre_shared_key may only contain printable ASCII characters (byte 4 is "
+	 "not)"},
+	{"ike psk hidden", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1, pre_shared_key: "
+	 "(hidden)}]}\n"),
+	 "t.yaml:14:65: pre_shared_key is \"(hidden)\", which show running-config prints in place "
+	 "of a key (expected the key itself)"},
+	{"ike psk hex odd", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1, pre_shared_key: "
+	 "\"0x123\"}]}\n"),
+	 "t.yaml:14:65: pre_shared_key must be an even number of hex digits after 0x, 2..256 "
+	 "(1..128 bytes; got 3)"},
+	{"ike psk hex empty", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1, "
+	 "pre_shared_key: 0x}]}\n"),
+	 "t.yaml:14:65: pre_shared_key must be an even number of hex digits after 0x, 2..256 "
+	 "(1..128 bytes; got 0)"},
+	{"ike psk hex bad", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1, pre_shared_key: "
+	 "\"0x12g4\"}]}\n"),
+	 "t.yaml:14:65: pre_shared_key must be hex digits after 0x (got a non-hex character)"},
+	{"ike psk hex too long", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1, "
+	 "pre_shared_key: \"0x" PSK129 PSK129 "\"}]}\n"),
+	 "t.yaml:14:65: pre_shared_key must be an even number of hex digits after 0x, 2..256 "
+	 "(1..128 bytes; got 258)"},
+	{"ike psk local missing remote", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1, "
+	 "pre_shared_key: {local: k}}]}\n"),
+	 "t.yaml:14:65: missing required key 'remote' in pre_shared_key"},
+	{"ike psk remote empty", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1, "
+	 "pre_shared_key: {local: k, remote: \"\"}}]}\n"),
+	 "t.yaml:14:84: pre_shared_key remote must not be empty (expected 1..128 printable "
+	 "characters, or 0x and hex)"},
+	{"ike psk list", IKE("  keyrings: {KR: [{name: a, address: 192.0.2.1, pre_shared_key: "
+	 "[k]}]}\n"),
+	 "t.yaml:14:65: expected a string for 'pre_shared_key' (got a list)"},
+	{"ike identity two keys", IKE("  keyrings: {KR: [{name: a, identity: {address: "
+	 "192.0.2.1, fqdn: a.b}, pre_shared_key: k}]}\n"),
+	 "t.yaml:14:39: identity must have exactly one of: address, fqdn (got 2 keys)"},
+	{"ike identity email", IKE("  keyrings: {KR: [{name: a, identity: {email: a@b.c}, "
+	 "pre_shared_key: k}]}\n"),
+	 "t.yaml:14:40: identity type 'email' is not supported yet (expected address or fqdn)"},
+	{"ike identity unknown type", IKE("  keyrings: {KR: [{name: a, identity: {host: a.b}, "
+	 "pre_shared_key: k}]}\n"),
+	 "t.yaml:14:40: unknown identity type 'host' in identity (expected address or fqdn)"},
+	{"ike identity prefix", IKE("  keyrings: {KR: [{name: a, identity: {address: "
+	 "192.0.2.0/24}, pre_shared_key: k}]}\n"),
+	 "t.yaml:14:49: 'address' must be an IPv4 address A.B.C.D (got '192.0.2.0/24')"},
+	{"ike identity fqdn", IKE("  keyrings: {KR: [{name: a, identity: {fqdn: "
+	 "\"gw..example\"}, pre_shared_key: k}]}\n"),
+	 "t.yaml:14:46: 'fqdn' must be a domain name of at most 253 characters, labels of "
+	 "letters, digits, '-' or '_' between dots (got 'gw..example')"},
+	{"ike identity fqdn chars", IKE("  keyrings: {KR: [{name: a, identity: {fqdn: \"gw "
+	 "example\"}, pre_shared_key: k}]}\n"),
+	 "t.yaml:14:46: 'fqdn' must be a domain name of at most 253 characters, labels of "
+	 "letters, digits, '-' or '_' between dots (got 'gw example')"},
+	{"ike identity string", IKE("  keyrings: {KR: [{name: a, identity: gw.example, "
+	 "pre_shared_key: k}]}\n"),
+	 "t.yaml:14:39: expected a mapping for identity (got a string)"},
+	{"ike profile keyring not found", IKE(KR "  profiles: {P: {match_identity_remote: "
+	 "[{fqdn: a.b}], authentication: {local: pre-share, remote: pre-share}, keyring: KX}}\n"),
+	 "t.yaml:15:120: keyring 'KX' not found (defined: KR)"},
+	{"ike profile missing keyring", IKE(KR "  profiles: {P: {match_identity_remote: [{fqdn: "
+	 "a.b}], authentication: {local: pre-share, remote: pre-share}}}\n"),
+	 "t.yaml:15:17: missing required key 'keyring' in ikev2 profile"},
+	{"ike profile missing match", IKE(KR "  profiles: {P: {authentication: {local: "
+	 "pre-share, remote: pre-share}, keyring: KR}}\n"),
+	 "t.yaml:15:17: missing required key 'match_identity_remote' in ikev2 profile"},
+	{"ike profile empty match", IKE(KR "  profiles: {P: {match_identity_remote: [], "
+	 "authentication: {local: pre-share, remote: pre-share}, keyring: KR}}\n"),
+	 "t.yaml:15:41: 'match_identity_remote' must not be empty"},
+	{"ike profile duplicate match", IKE(KR "  profiles: {P: {match_identity_remote: [{fqdn: "
+	 "a.b}, {fqdn: A.B}], " AUTH "keyring: KR}}\n"),
+	 "t.yaml:15:55: duplicate match_identity_remote fqdn A.B in profile 'P' (first at 15:42)"},
+	{"ike profile match in two profiles", IKE(KR "  profiles:\n    P1: "
+	 "{match_identity_remote: [{address: 192.0.2.0/24}], " AUTH "keyring: KR}\n    P2: "
+	 "{match_identity_remote: [{fqdn: a.b}, {address: 192.0.2.0/24}], " AUTH "keyring: KR}\n"),
+	 "t.yaml:17:47: match_identity_remote address 192.0.2.0/24 is already in profile 'P1' (at "
+	 "16:5): the profile of a peer would be ambiguous"},
+	{"ike profile rsa-sig", IKE(KR "  profiles: {P: {match_identity_remote: [{fqdn: a.b}], "
+	 "authentication: {local: rsa-sig, remote: pre-share}, keyring: KR}}\n"),
+	 "t.yaml:15:80: authentication local rsa-sig is not supported yet (expected pre-share)"},
+	{"ike profile eap", IKE(KR "  profiles: {P: {match_identity_remote: [{fqdn: a.b}], "
+	 "authentication: {local: pre-share, remote: eap}, keyring: KR}}\n"),
+	 "t.yaml:15:99: authentication remote eap is not supported yet (expected pre-share)"},
+	{"ike profile auth word", IKE(KR "  profiles: {P: {match_identity_remote: [{fqdn: a.b}], "
+	 "authentication: {local: psk, remote: pre-share}, keyring: KR}}\n"),
+	 "t.yaml:15:80: 'local' must be one of: pre-share (got 'psk')"},
+	{"ike profile auth missing remote", IKE(KR "  profiles: {P: {match_identity_remote: "
+	 "[{fqdn: a.b}], authentication: {local: pre-share}, keyring: KR}}\n"),
+	 "t.yaml:15:72: missing required key 'remote' in authentication"},
+	{"ike profile missing auth", IKE(KR "  profiles: {P: {match_identity_remote: [{fqdn: "
+	 "a.b}], keyring: KR}}\n"),
+	 "t.yaml:15:17: missing required key 'authentication' in ikev2 profile"},
+	{"ike profile identity_local prefix", IKE(KR "  profiles: {P: {match_identity_remote: "
+	 "[{fqdn: a.b}], identity_local: {address: 192.0.2.2/32}, " AUTH "keyring: KR}}\n"),
+	 "t.yaml:15:82: 'address' must be an IPv4 address A.B.C.D (got '192.0.2.2/32')"},
+	{"ike dpd interval", IKE(KR "  profiles: {P: {match_identity_remote: [{fqdn: a.b}], "
+	 "" AUTH "keyring: KR, dpd: {interval: 5, retry: 2}}}\n"),
+	 "t.yaml:15:140: 'interval' must be 10..3600 (got 5)"},
+	{"ike dpd retry", IKE(KR "  profiles: {P: {match_identity_remote: [{fqdn: a.b}], "
+	 "" AUTH "keyring: KR, dpd: {interval: 10, retry: 61}}}\n"),
+	 "t.yaml:15:151: 'retry' must be 2..60 (got 61)"},
+	{"ike dpd missing retry", IKE(KR "  profiles: {P: {match_identity_remote: [{fqdn: a.b}], "
+	 "" AUTH "keyring: KR, dpd: {interval: 10}}}\n"),
+	 "t.yaml:15:129: missing required key 'retry' in dpd"},
+	{"ike dpd mode", IKE(KR "  profiles: {P: {match_identity_remote: [{fqdn: a.b}], "
+	 "" AUTH "keyring: KR, dpd: {interval: 10, retry: 2, mode: always}}}\n"),
+	 "t.yaml:15:160: 'mode' must be one of: on-demand, periodic (got 'always')"},
+	{"ike profile lifetime", IKE(KR "  profiles: {P: {match_identity_remote: [{fqdn: a.b}], "
+	 "" AUTH "keyring: KR, lifetime: 86401}}\n"),
+	 "t.yaml:15:134: 'lifetime' must be 120..86400 (got 86401)"},
+	{"ike profile unknown key", IKE(KR "  profiles: {P: {match_identity_remote: [{fqdn: "
+	 "a.b}], " AUTH "keyring: KR, match_fvrf: any}}\n"),
+	 "t.yaml:15:124: unknown key 'match_fvrf' in ikev2 profile (expected one of: "
+	 "match_identity_remote, identity_local, authentication, keyring, dpd, lifetime)"},
+	{"ike unknown key", IKE("  proposal: {}\n"),
+	 "t.yaml:14:3: unknown key 'proposal' in ikev2 (expected one of: proposals, policies, "
+	 "keyrings, profiles, retransmit, cookie_threshold, half_open_max, nat_keepalive, "
+	 "delete_rekeyed_delay)"},
+	{"ike not a mapping", HEAD "ikev2: [1]\n",
+	 "t.yaml:13:8: expected a mapping for ikev2 (got a list)"},
+	{"ike nat_keepalive", IKE("  nat_keepalive: 3\n"),
+	 "t.yaml:14:18: 'nat_keepalive' must be 0 or 5..3600 (got 3)"},
+	{"ike retransmit interval", IKE("  retransmit: {interval_ms: 50}\n"),
+	 "t.yaml:14:29: 'interval_ms' must be 100..60000 (got 50)"},
+	{"ike retransmit tries", IKE("  retransmit: {tries: 11}\n"),
+	 "t.yaml:14:23: 'tries' must be 0..10 (got 11)"},
+	{"ike half_open_max", IKE("  half_open_max: 0\n"),
+	 "t.yaml:14:18: 'half_open_max' must be 1..1000000 (got 0)"},
+	{"ike cookie_threshold", IKE("  cookie_threshold: 1000001\n"),
+	 "t.yaml:14:21: 'cookie_threshold' must be 0..1000000 (got 1000001)"},
+	{"ike delete_rekeyed_delay", IKE("  delete_rekeyed_delay: 301\n"),
+	 "t.yaml:14:25: 'delete_rekeyed_delay' must be 0..300 (got 301)"},
+	{"entry profile not found", IKE_ENTRY(", ikev2_profile: PRO"),
+	 "t.yaml:10:119: ikev2 profile 'PRO' not found (defined: PROF, FAR)"},
+	{"entry keyring without peer", IKE_ENTRY(", ikev2_profile: FAR"),
+	 "t.yaml:10:119: ikev2 profile 'FAR' uses keyring 'FARKR', which has no peer whose "
+	 "address covers 192.0.2.1 (expected a peer with that address or a prefix holding it, for "
+	 "the pre-shared key)"},
+	{"entry pfs without profile", IKE_ENTRY(", pfs: group19"),
+	 "t.yaml:10:109: 'pfs' needs 'ikev2_profile' (PFS is negotiated by IKE)"},
+	{"entry pfs word", IKE_ENTRY(", ikev2_profile: PROF, pfs: ecp256"),
+	 "t.yaml:10:130: 'pfs' must be none or groupN with N one of: 14, 15, 16, 19, 20, 21, 31 "
+	 "(got 'ecp256')"},
+	{"entry pfs weak", IKE_ENTRY(", ikev2_profile: PROF, pfs: group5"),
+	 "t.yaml:10:130: group 5 is refused as weak: a 1536-bit MODP group is too small (RFC 8247 "
+	 "section 2.4; expected one of: 14, 15, 16, 19, 20, 21, 31)"},
+	{"entry pfs unknown", IKE_ENTRY(", ikev2_profile: PROF, pfs: group17"),
+	 "t.yaml:10:130: unsupported group 17 (expected one of: 14, 15, 16, 19, 20, 21, 31)"},
+	{"entry on-start without profile", IKE_ENTRY(", initiate: on-start"),
+	 "t.yaml:10:114: 'initiate: on-start' needs 'ikev2_profile' (only IKE brings a tunnel up)"},
+	{"entry initiate word", IKE_ENTRY(", ikev2_profile: PROF, initiate: always"),
+	 "t.yaml:10:135: 'initiate' must be one of: on-traffic, on-start (got 'always')"},
+	{"manual sa on ike entry", IKE_ENTRY(", ikev2_profile: PROF") "manual_sas:\n  - "
+	 "{crypto_map: VPN, seq: 10, direction: in, spi: 4096, cipher_key: " K32 "0011223344}\n",
+	 "t.yaml:15:28: crypto map 'VPN' seq 10 is negotiated by IKE (ikev2_profile 'PROF', entry "
+	 "at 10:7): a manual SA cannot key it too (remove one of them)"},
 };
 
 static void

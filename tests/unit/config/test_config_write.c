@@ -23,7 +23,7 @@
  * A new field must be written by config_write and compared below (and, if it
  * is a secret, hidden). These sizes make adding one without that a build error.
  */
-_Static_assert(sizeof(struct dpsec_config) == 352, "new top-level field: write and compare it");
+_Static_assert(sizeof(struct dpsec_config) == 440, "new top-level field: write and compare it");
 _Static_assert(sizeof(struct cfg_dataplane) == 32, "new dataplane field: write and compare it");
 _Static_assert(sizeof(struct cfg_cli) == 156, "new cli field: write and compare it");
 _Static_assert(sizeof(struct cfg_isakmp) == 1, "new isakmp field (a psk?): write, hide, compare");
@@ -33,9 +33,17 @@ _Static_assert(sizeof(struct cfg_neighbor) == 12, "new neighbor field: write and
 _Static_assert(sizeof(struct cfg_route) == 24, "new route field: write and compare it");
 _Static_assert(sizeof(struct cfg_transform_set) == 72, "new transform set field: write it");
 _Static_assert(sizeof(struct cfg_acl) == 28, "new match field: write and compare it");
-_Static_assert(sizeof(struct cfg_map_entry) == 48, "new map entry field: write and compare it");
+_Static_assert(sizeof(struct cfg_map_entry) == 64, "new map entry field: write and compare it");
 _Static_assert(sizeof(struct cfg_crypto_map) == 72, "new crypto map field: write and compare it");
 _Static_assert(sizeof(struct cfg_manual_sa) == 172, "new manual SA field: write and compare it");
+_Static_assert(sizeof(struct cfg_ikev2) == 88, "new ikev2 field: write and compare it");
+_Static_assert(sizeof(struct cfg_ike_proposal) == 144, "new proposal field: write and compare it");
+_Static_assert(sizeof(struct cfg_ike_policy) == 88, "new policy field: write and compare it");
+_Static_assert(sizeof(struct cfg_ike_id) == 268, "new identity field: write and compare it");
+_Static_assert(sizeof(struct cfg_psk) == 130, "new psk field: write, hide, compare it");
+_Static_assert(sizeof(struct cfg_keyring_peer) == 596, "new keyring peer field: write it");
+_Static_assert(sizeof(struct cfg_keyring) == 72, "new keyring field: write and compare it");
+_Static_assert(sizeof(struct cfg_ike_profile) == 360, "new profile field: write and compare it");
 
 struct text {
 	char *s;
@@ -169,6 +177,9 @@ eq_map(const struct cfg_crypto_map *a, const struct cfg_crypto_map *b, const cha
 		EQ(entries[j].lifetime_sec);
 		EQ(entries[j].lifetime_kb);
 		EQ(entries[j].replay_window);
+		EQ(entries[j].ikev2_profile);
+		EQ(entries[j].pfs_group);
+		EQ(entries[j].initiate);
 		EQ(entries[j].n_match);
 		for (uint32_t k = 0; k < a->entries[j].n_match; k++)
 			eq_acl(&a->entries[j].match[k], &b->entries[j].match[k], where);
@@ -195,9 +206,108 @@ eq_manual_sa(const struct cfg_manual_sa *a, const struct cfg_manual_sa *b, const
 }
 
 static void
+eq_ike_id(const struct cfg_ike_id *a, const struct cfg_ike_id *b, const char *where)
+{
+	EQ(type);
+	EQ(addr.addr);
+	EQ(addr.len);
+	EQ_STR(fqdn);
+}
+
+static void
+eq_ike_proposal(const struct cfg_ike_proposal *a, const struct cfg_ike_proposal *b,
+		const char *where)
+{
+	EQ_STR(name);
+	EQ(n_encr);
+	for (uint8_t i = 0; i < a->n_encr; i++) {
+		EQ(encr[i].id);
+		EQ(encr[i].bits);
+	}
+	EQ(n_integ);
+	EQ_MEM(integ, a->n_integ * sizeof(a->integ[0]));
+	EQ(n_prf);
+	EQ_MEM(prf, a->n_prf * sizeof(a->prf[0]));
+	EQ(n_group);
+	EQ_MEM(group, a->n_group * sizeof(a->group[0]));
+}
+
+static void
+eq_ike_policy(const struct cfg_ike_policy *a, const struct cfg_ike_policy *b, const char *where)
+{
+	EQ_STR(name);
+	EQ(n_proposals);
+	for (uint32_t i = 0; i < a->n_proposals; i++)
+		EQ(proposals[i]);
+	EQ(n_match_local);
+	for (uint32_t i = 0; i < a->n_match_local; i++)
+		EQ(match_local[i]);
+}
+
+static void
+eq_keyring(const struct cfg_keyring *a, const struct cfg_keyring *b, const char *where)
+{
+	EQ_STR(name);
+	EQ(n_peers);
+	for (uint32_t i = 0; i < a->n_peers; i++) {
+		EQ_STR(peers[i].name);
+		EQ(peers[i].has_addr);
+		EQ(peers[i].addr.addr);
+		EQ(peers[i].addr.len);
+		eq_ike_id(&a->peers[i].identity, &b->peers[i].identity, where);
+		EQ(peers[i].psk_local.len);
+		EQ_MEM(peers[i].psk_local.b, a->peers[i].psk_local.len);
+		EQ(peers[i].psk_remote.len);
+		EQ_MEM(peers[i].psk_remote.b, a->peers[i].psk_remote.len);
+	}
+}
+
+static void
+eq_ike_profile(const struct cfg_ike_profile *a, const struct cfg_ike_profile *b,
+	       const char *where)
+{
+	EQ_STR(name);
+	EQ(n_match_remote);
+	for (uint32_t i = 0; i < a->n_match_remote; i++)
+		eq_ike_id(&a->match_remote[i], &b->match_remote[i], where);
+	eq_ike_id(&a->local_id, &b->local_id, where);
+	EQ(auth_local);
+	EQ(auth_remote);
+	EQ(keyring);
+	EQ(dpd_interval);
+	EQ(dpd_retry);
+	EQ(dpd_mode);
+	EQ(lifetime_sec);
+}
+
+static void
+eq_ikev2(const struct cfg_ikev2 *a, const struct cfg_ikev2 *b, const char *where)
+{
+	EQ(n_proposals);
+	for (uint32_t i = 0; i < a->n_proposals; i++)
+		eq_ike_proposal(&a->proposals[i], &b->proposals[i], where);
+	EQ(n_policies);
+	for (uint32_t i = 0; i < a->n_policies; i++)
+		eq_ike_policy(&a->policies[i], &b->policies[i], where);
+	EQ(n_keyrings);
+	for (uint32_t i = 0; i < a->n_keyrings; i++)
+		eq_keyring(&a->keyrings[i], &b->keyrings[i], where);
+	EQ(n_profiles);
+	for (uint32_t i = 0; i < a->n_profiles; i++)
+		eq_ike_profile(&a->profiles[i], &b->profiles[i], where);
+	EQ(retransmit_ms);
+	EQ(retransmit_tries);
+	EQ(cookie_threshold);
+	EQ(half_open_max);
+	EQ(nat_keepalive);
+	EQ(delete_rekeyed_delay);
+}
+
+static void
 eq_config(const struct dpsec_config *a, const struct dpsec_config *b, const char *where)
 {
 	eq_globals(a, b, where);
+	eq_ikev2(&a->ikev2, &b->ikev2, where);
 	EQ(n_interfaces);
 	for (uint32_t i = 0; i < a->n_interfaces; i++)
 		eq_interface(&a->interfaces[i], &b->interfaces[i], where);
@@ -293,7 +403,56 @@ static const char full_head[] =
 
 /* logging goes here, when the parser has it */
 
+/* 128 bytes (the most a pre-shared key may have), as hex: not text, so written as hex too. */
+#define PSK32 "ab01ab02ab03ab04ab05ab06ab07ab08ab09ab0aab0bab0cab0dab0eab0fab10"
+#define PSK128 PSK32 PSK32 PSK32 PSK32
+
 static const char full_tail[] =
+	"ikev2:\n"
+	"  proposals:\n"
+	"    \"yes\": {encryption: [aes-gcm-128], group: [31]}\n"
+	"    P-CBC:\n"
+	"      encryption: [aes-cbc-128, aes-cbc-256]\n"
+	"      integrity: [sha1, sha384]\n"
+	"      prf: [sha512]\n"
+	"      group: [14, 15, 16, 19, 20, 21, 31]\n"
+	"    P-GCM: {encryption: [aes-gcm-256], prf: [sha1, sha256], group: [21]}\n"
+	"    default: {encryption: [aes-cbc-256], integrity: [sha512], group: [20]}\n"
+	"  policies:\n"
+	"    POL-A: {proposals: [P-CBC, \"yes\"], match_local: [192.0.2.2, 198.51.100.2]}\n"
+	"    POL-ANY: {proposals: [default-gcm, default, P-GCM]}\n"
+	"  keyrings:\n"
+	"    KR1:\n"
+	"      - name: lab\n"
+	"        address: 203.0.113.0/24\n"
+	"        pre_shared_key: \"q\\\"uote \\\\ back  # hash: colon\"\n"
+	"      - name: gw7\n"
+	"        address: 203.0.113.7\n"
+	"        identity: {fqdn: \"123\"}\n"
+	"        pre_shared_key: {local: \"0x00ff10\", remote: \"0X3078616263\"}\n"
+	"    \"true\":\n"
+	"      - {name: fq, identity: {fqdn: gw.Example.org}, pre_shared_key: \"(Hidden)\"}\n"
+	"      - {name: ip, identity: {address: 198.51.100.9}, pre_shared_key: {local: l, "
+	"remote: r}}\n"
+	"      - {name: any, address: 0.0.0.0/0, pre_shared_key: \"0x" PSK128 "\"}\n"
+	"  profiles:\n"
+	"    P1:\n"
+	"      match_identity_remote: [{address: 203.0.113.0/24}, {fqdn: gw7.example}]\n"
+	"      identity_local: {fqdn: gwb.example}\n"
+	"      authentication: {local: pre-share, remote: pre-share}\n"
+	"      keyring: KR1\n"
+	"      dpd: {interval: 3600, retry: 60, mode: periodic}\n"
+	"      lifetime: 120\n"
+	"    \"null\":\n"
+	"      match_identity_remote: [{address: 203.0.113.7}, {address: 0.0.0.0/0}]\n"
+	"      authentication: {local: pre-share, remote: pre-share}\n"
+	"      keyring: \"true\"\n"
+	"      dpd: {interval: 10, retry: 2}\n"
+	"  retransmit: {interval_ms: 100, tries: 0}\n"
+	"  cookie_threshold: 0\n"
+	"  half_open_max: 1\n"
+	"  nat_keepalive: 0\n"
+	"  delete_rekeyed_delay: 300\n"
 	"transform_sets:\n"
 	"  \"no\": {transforms: [esp-gcm]}\n"
 	"  TS-GCM256: {transforms: [esp-gcm 256], esn: true}\n"
@@ -331,10 +490,14 @@ static const char full_tail[] =
 	"      transform_set: TS-GCM256\n"
 	"      match: [{src: 10.0.2.0/24, dst: 10.7.0.0/16}]\n"
 	"      replay_window: 32\n"
+	"      ikev2_profile: P1\n"
+	"      pfs: group31\n"
+	"      initiate: on-start\n"
 	"    - seq: 7\n"
 	"      peer: 203.0.113.7\n"
 	"      transform_set: TS-CBC128\n"
 	"      match: [{src: 10.0.2.0/24, dst: 10.8.0.0/16}]\n"
+	"      ikev2_profile: \"null\"\n"
 	"interfaces:\n"
 	"  - name: inside0/1\n"
 	"    device: \"net_pcap0,rx_pcap=/tmp/a.pcap,tx_pcap=/tmp/b.pcap\"\n"
@@ -432,6 +595,17 @@ test_full(void **state)
 	assert_int_equal(cfg->n_manual_sas, 4);
 	assert_int_equal(cfg->manual_sas[1].initial_sequence, 4294967294u);
 	assert_int_equal(cfg->manual_sas[3].cipher_key.len, 0);
+	/* Four proposals written, and the built-in default-gcm that POL-ANY names. */
+	assert_int_equal(cfg->ikev2.n_proposals, 5);
+	assert_string_equal(cfg->ikev2.proposals[4].name, "default-gcm");
+	assert_int_equal(cfg->ikev2.keyrings[0].peers[1].psk_local.len, 3);
+	assert_int_equal(cfg->ikev2.keyrings[0].peers[1].psk_local.b[1], 0xff);
+	assert_memory_equal(cfg->ikev2.keyrings[0].peers[1].psk_remote.b, "0xabc", 5);
+	assert_int_equal(cfg->ikev2.keyrings[1].peers[2].psk_local.len, 128);
+	assert_int_equal(cfg->crypto_maps[2].entries[1].ikev2_profile, 0);
+	assert_int_equal(cfg->crypto_maps[2].entries[1].pfs_group, 31);
+	assert_int_equal(cfg->crypto_maps[2].entries[1].initiate, CFG_INITIATE_ON_START);
+	assert_int_equal(cfg->crypto_maps[2].entries[0].ikev2_profile, 1);
 	round_trip(cfg, "full");
 	config_free(cfg);
 }
@@ -468,13 +642,78 @@ test_keys_hidden(void **state)
 	}
 	for (const char *p = t.s; (p = strstr(p, ": (hidden)\n")) != NULL; p++)
 		hidden++;
-	assert_int_equal(hidden, 5); /* 3 cipher keys (esp-null has none), 2 auth keys */
+	/* 3 cipher keys (esp-null has none), 2 auth keys, 3 pre-shared keys for both directions */
+	assert_int_equal(hidden, 8);
 	/* Hidden keys do not load: a pasted running-config cannot start with fake keys. */
 	assert_null(config_parse("hidden", t.s, t.len, NULL, 0));
 	config_write(cfg, NULL, put, &shown); /* NULL opts: hidden too */
 	assert_non_null(strstr(shown.s + shown_len, "(hidden)"));
 	free(t.s);
 	free(shown.s);
+	config_free(cfg);
+}
+
+/*
+ * A pre-shared key in text, if long enough to be told apart from other text:
+ * as hex, or as text, raw or with YAML's escapes.
+ */
+static bool
+has_psk(const char *text, const struct cfg_psk *k)
+{
+	char raw[CFG_PSK_MAX + 1], esc[2 * CFG_PSK_MAX + 1], hex[2 * CFG_PSK_MAX + 1];
+	size_t n = 0;
+
+	for (size_t i = 0; i < k->len; i++) {
+		snprintf(hex + 2 * i, 3, "%02x", k->b[i]);
+		if (k->b[i] == '"' || k->b[i] == '\\')
+			esc[n++] = '\\';
+		esc[n++] = (char)k->b[i];
+	}
+	esc[n] = '\0';
+	memcpy(raw, k->b, k->len);
+	raw[k->len] = '\0';
+	return (k->len >= 3 && strstr(text, hex) != NULL) ||
+	       (k->len >= 4 && (strstr(text, raw) != NULL || strstr(text, esc) != NULL));
+}
+
+/* Pre-shared keys, text or binary, one or two per peer: never in the CLI's text. */
+static void
+test_psk_hidden(void **state)
+{
+	struct dpsec_config *cfg = full();
+	struct text t = write_cfg(cfg, true), shown = write_cfg(cfg, false);
+	const struct cfg_ikev2 *ik = &cfg->ikev2;
+	size_t hidden = 0, n_psk = 0;
+	char err[512];
+
+	(void)state;
+	for (uint32_t i = 0; i < ik->n_keyrings; i++) {
+		for (uint32_t j = 0; j < ik->keyrings[i].n_peers; j++) {
+			const struct cfg_keyring_peer *p = &ik->keyrings[i].peers[j];
+
+			assert_false(has_psk(t.s, &p->psk_local));
+			assert_false(has_psk(t.s, &p->psk_remote));
+			assert_true(p->psk_local.len < 3 || has_psk(shown.s, &p->psk_local));
+			n_psk += 1 + (p->psk_local.len != p->psk_remote.len ||
+				      memcmp(p->psk_local.b, p->psk_remote.b, p->psk_local.len));
+		}
+	}
+	assert_int_equal(n_psk, 7);	/* lab, gw7 (2), fq, ip (2), any */
+	for (const char *p = t.s; (p = strstr(p, "(hidden)")) != NULL; p++)
+		hidden++;
+	assert_int_equal(hidden, 5 + n_psk);
+	free(t.s);
+	free(shown.s);
+	config_free(cfg);
+
+	/* A running-config whose only keys are pre-shared keys does not load either. */
+	cfg = config_load(DPSEC_EXAMPLES_DIR "/gwB-ikev2.yaml", err, sizeof(err));
+	assert_non_null(cfg);
+	t = write_cfg(cfg, true);
+	assert_null(config_parse("hidden", t.s, t.len, err, sizeof(err)));
+	assert_non_null(strstr(err, "pre_shared_key is \"(hidden)\", which show running-config "
+				    "prints in place of a key"));
+	free(t.s);
 	config_free(cfg);
 }
 
@@ -505,6 +744,7 @@ main(void)
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_keys_hidden),
+		cmocka_unit_test(test_psk_hidden),
 		cmocka_unit_test(test_recovery_override),
 	};
 

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The questions the IKE code asks the configuration, answered the way IOS
+ * does: which policy for a local address, which profile for a peer's
+ * identity, which keyring peer (and so which pre-shared keys) for a peer,
+ * which crypto map entries for a peer. Linear scans over a few entries each;
+ * config_parse has refused every configuration for which an answer would
+ * depend on order (two policies for one address, two profiles with one match
+ * statement, two keyring peers with one address or identity).
+ */
+#include <stddef.h>
+#include <strings.h>
+
+#include "dpsec/config.h"
+
+const struct cfg_ike_policy *
+config_ike_policy(const struct dpsec_config *cfg, uint32_t local)
+{
+	const struct cfg_ike_policy *any = NULL;
+
+	for (uint32_t i = 0; i < cfg->ikev2.n_policies; i++) {
+		const struct cfg_ike_policy *pol = &cfg->ikev2.policies[i];
+
+		if (pol->n_match_local == 0)
+			any = pol;
+		for (uint32_t j = 0; j < pol->n_match_local; j++)
+			if (pol->match_local[j] == local)
+				return pol;
+	}
+	return any;
+}
+
+bool
+config_ike_id_match(const struct cfg_ike_id *pattern, const struct cfg_ike_id *id)
+{
+	if (pattern->type != id->type)
+		return false;
+	switch (pattern->type) {
+	case CFG_IKE_ID_ADDRESS:
+		return id->addr.len == 32 && ip4_prefix_match(&pattern->addr, id->addr.addr);
+	case CFG_IKE_ID_FQDN:
+		return strcasecmp(pattern->fqdn, id->fqdn) == 0;
+	default:
+		return false;
+	}
+}
+
+/* How specific a matching statement is: any FQDN beats any prefix, longer prefixes win. */
+static int
+specificity(const struct cfg_ike_id *pattern)
+{
+	return pattern->type == CFG_IKE_ID_FQDN ? 33 : pattern->addr.len;
+}
+
+const struct cfg_ike_profile *
+config_ike_profile_match(const struct dpsec_config *cfg, const struct cfg_ike_id *remote_id)
+{
+	const struct cfg_ike_profile *best = NULL;
+	int best_spec = -1;
+
+	for (uint32_t i = 0; i < cfg->ikev2.n_profiles; i++) {
+		const struct cfg_ike_profile *p = &cfg->ikev2.profiles[i];
+
+		for (uint32_t j = 0; j < p->n_match_remote; j++) {
+			int spec = specificity(&p->match_remote[j]);
+
+			if (spec > best_spec && config_ike_id_match(&p->match_remote[j], remote_id)) {
+				best = p;
+				best_spec = spec;
+			}
+		}
+	}
+	return best;
+}
+
+const struct cfg_keyring_peer *
+config_keyring_peer(const struct cfg_keyring *kr, uint32_t addr, const struct cfg_ike_id *id)
+{
+	const struct cfg_keyring_peer *best = NULL;
+
+	for (uint32_t i = 0; id != NULL && i < kr->n_peers; i++)
+		if (kr->peers[i].identity.type != CFG_IKE_ID_NONE &&
+		    config_ike_id_match(&kr->peers[i].identity, id))
+			return &kr->peers[i];
+	for (uint32_t i = 0; i < kr->n_peers; i++) {
+		const struct cfg_keyring_peer *p = &kr->peers[i];
+
+		if (p->has_addr && ip4_prefix_match(&p->addr, addr) &&
+		    (best == NULL || p->addr.len > best->addr.len))
+			best = p;
+	}
+	return best;
+}
+
+/* The map applied to the outside interface whose address is local, or NULL. */
+static const struct cfg_crypto_map *
+map_on(const struct dpsec_config *cfg, uint32_t local)
+{
+	for (uint32_t i = 0; i < cfg->n_interfaces; i++) {
+		const struct cfg_interface *ifc = &cfg->interfaces[i];
+
+		if (ifc->role == CFG_ROLE_OUTSIDE && ifc->addr == local &&
+		    ifc->crypto_map < cfg->n_crypto_maps)
+			return &cfg->crypto_maps[ifc->crypto_map];
+	}
+	return NULL;
+}
+
+const struct cfg_map_entry *
+config_ike_entry(const struct dpsec_config *cfg, uint32_t local, uint32_t peer, uint32_t profile,
+		 const struct cfg_map_entry *after, const struct cfg_crypto_map **map)
+{
+	const struct cfg_crypto_map *m = map_on(cfg, local);
+	uint32_t i = 0;
+
+	if (m == NULL)
+		return NULL;
+	if (after != NULL) {
+		/* Equality only: after may point into another map's array. */
+		while (i < m->n_entries && &m->entries[i] != after)
+			i++;
+		if (i++ == m->n_entries)
+			return NULL;
+	}
+	for (; i < m->n_entries; i++) {
+		const struct cfg_map_entry *e = &m->entries[i];
+
+		if (e->ikev2_profile == CFG_NONE || e->peer != peer ||
+		    (profile != CFG_NONE && e->ikev2_profile != profile))
+			continue;
+		if (map != NULL)
+			*map = m;
+		return e;
+	}
+	return NULL;
+}
