@@ -42,8 +42,8 @@ class CrossCheck(unittest.TestCase):
             # (RFC 4303 A2.2). The first RX burst (32 packets: net_pcap hands
             # the worker 32 at a time, the configured burst) ends with a jump
             # to mid-space; the next one climbs to the last low value and into
-            # the next subspace. (Within one CBC burst, inference uses the
-            # window as it was at the start of the burst: see esp_in.c.)
+            # the next subspace. (Every cipher infers from the window as the
+            # packets before it in the burst left it: see esp_in.c.)
             first = 32 - len(frames_in)
             frames_in += [t.encrypt(to_gw[i % len(SIZES)], seq=0x80000000 + i)
                           for i in range(first)]

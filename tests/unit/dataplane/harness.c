@@ -4,9 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_bus_vdev.h>
 #include <rte_eal.h>
+#include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_log.h>
 #include <rte_mbuf.h>
 
 #include "dpsec/ip4.h"
@@ -164,12 +167,46 @@ harness_create(struct harness *h)
 	return harness_create_opts(h, NULL);
 }
 
+/*
+ * dp_destroy() closes the ports, which releases their ethdev ports: bring
+ * the two rings back, so that every test can start from a dataplane of its own.
+ */
+static int
+ring_ports(void)
+{
+	static const char *const names[] = {"net_ring0", "net_ring1"};
+
+	for (size_t i = 0; i < RTE_DIM(names); i++) {
+		uint16_t id;
+		int rc;
+
+		if (rte_eth_dev_get_port_by_name(names[i], &id) == 0)
+			continue;
+		/*
+		 * The closed port's device is still on the vdev bus: remove it first.
+		 * Its rings outlive it; the ring PMD fails to create them again (and
+		 * logs that), then attaches to them: keep that expected error quiet.
+		 */
+		rte_vdev_uninit(names[i]);
+		rte_log_set_level(RTE_LOGTYPE_RING, RTE_LOG_CRIT);
+		rc = rte_vdev_init(names[i], NULL);
+		rte_log_set_level(RTE_LOGTYPE_RING, RTE_LOG_ERR);
+		if (rc != 0) {
+			fprintf(stderr, "harness: cannot create %s\n", names[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 harness_create_opts(struct harness *h, const struct h_opts *o)
 {
 	static const struct h_opts none;
 	char err[256];
 
+	if (ring_ports() != 0)
+		return -1;
 	build_config(h);
 	if (apply_opts(h, o != NULL ? o : &none) != 0)
 		return -1;

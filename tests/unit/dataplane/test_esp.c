@@ -444,6 +444,176 @@ test_trailer_checks(void **state)
 }
 
 /*
+ * One rule for the replay reasons, whatever the cipher and wherever in a burst
+ * the packet is: a number already received inside the window is 19
+ * IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL, one left of the window (as it stands when
+ * the packet's turn comes, after the packets before it in the burst) is 116
+ * CD_IN_PKT_OUT_OF_WINDOW. AES-GCM and CBC/HMAC reach the window by different
+ * paths (esp_in.c), so each stream below runs for both, with ESN off and on.
+ * A stream is a list of bursts; every packet is genuine.
+ */
+#define R_FWD 0		/* forwarded */
+#define R_DUP 19
+#define R_OLD 116
+#define R_END (-1)	/* end of the stream */
+#define BURST_END 0xffffffffu
+#define END {0, R_END}
+
+struct rp {
+	uint64_t seq;	/* BURST_END closes a burst */
+	int fate;
+};
+
+struct replay_stream {
+	const char *name;
+	bool esn_only;	/* numbers past 2^32 */
+	struct rp p[24];
+};
+
+static const struct replay_stream replay_streams[] = {
+	/* 5 was received and is in the window when the burst starts; 100 comes first */
+	{"jump then old, next burst", false, {{1, 0}, {2, 0}, {5, 0}, {BURST_END, 0},
+				       {100, R_FWD}, {5, R_OLD}, {BURST_END, 0}, END}},
+	{"old then jump, next burst", false, {{1, 0}, {5, 0}, {BURST_END, 0},
+				       {5, R_DUP}, {100, R_FWD}, {BURST_END, 0}, END}},
+	{"jump then old, same burst", false,
+	 {{1, 0}, {5, 0}, {100, R_FWD}, {5, R_OLD}, {BURST_END, 0}, END}},
+	{"duplicate, same burst", false, {{1, 0}, {5, 0}, {5, R_DUP}, {BURST_END, 0}, END}},
+	{"new number twice", false,
+	 {{1, 0}, {BURST_END, 0}, {20, R_FWD}, {20, R_DUP}, {BURST_END, 0}, END}},
+	/* with T = 60 (after the first packet of the burst), 5 is still inside (T - 63 < 5) */
+	{"small jump keeps it inside", false, {{1, 0}, {5, 0}, {BURST_END, 0},
+					{60, R_FWD}, {5, R_DUP}, {BURST_END, 0}, END}},
+	/* T = 70: 7 is the last number inside the window, 6 the first left of it */
+	{"edge of the window", false, {{1, 0}, {6, 0}, {7, 0}, {BURST_END, 0},
+				{70, R_FWD}, {6, R_OLD}, {7, R_DUP}, {BURST_END, 0}, END}},
+	{"zero", false, {{1, 0}, {BURST_END, 0}, {0, R_OLD}, {2, R_FWD}, {BURST_END, 0}, END}},
+	/*
+	 * ESN, T = 100 at the start of the burst: 50 reads as 0x0_00000032, inside
+	 * the window. After 200 it reads as 0x1_00000032 (RFC 4303 A2.2, Case A):
+	 * a sender that really jumped there is accepted, a replayed 50 fails its ICV.
+	 */
+	{"high bits change within the burst", true,
+	 {{1, 0}, {100, 0}, {BURST_END, 0}, {200, R_FWD}, {0x100000032ull, R_FWD}, {BURST_END, 0},
+	  END}},
+	{"old number after the high bits changed", true,
+	 {{1, 0}, {100, 0}, {BURST_END, 0}, {200, R_FWD}, {50, R_OLD}, {BURST_END, 0}, END}},
+};
+
+/*
+ * A genuine packet from the peer with sequence number seq, through the
+ * outbound twin SA; 0, which no sender uses, is written over a 1 (the window
+ * refuses it before any ICV is looked at).
+ */
+static struct rte_mbuf *
+esp_with_seq(struct sa_rt *out, uint64_t seq)
+{
+	struct rte_mbuf *m;
+
+	out->seq = seq == 0 ? 0 : seq - 1;
+	m = encap_one("10.0.2.5", "10.0.0.7", 64, 40, NULL);
+	assert_non_null(m);
+	as_from_peer(m);
+	if (seq == 0)
+		memset(rte_pktmbuf_mtod_offset(m, uint8_t *,
+					       34 + (out->flags & SA_F_UDP ? 8 : 0) + 4),
+		       0, 4);
+	return m;
+}
+
+struct replay_counts {
+	unsigned int fwd, dup, old, mac;
+};
+
+static struct replay_counts
+replay_counts_now(unsigned int fwd)
+{
+	return (struct replay_counts){
+		.fwd = fwd,
+		.dup = (unsigned int)harness_drops(&H, DP_DROP_IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL),
+		.old = (unsigned int)harness_drops(&H, DP_DROP_CD_IN_PKT_OUT_OF_WINDOW),
+		.mac = (unsigned int)harness_drops(&H, DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION)};
+}
+
+/*
+ * With ESN a number left of the window is read as one of the next 2^32
+ * (RFC 4303 A2.2, Case A), so it is the ICV that refuses it (62), for every
+ * cipher alike; 0 stays left of everything.
+ */
+static void
+replay_expect(struct replay_counts *want, const struct xf *x, const struct rp *p)
+{
+	want->fwd += p->fate == R_FWD;
+	want->dup += p->fate == R_DUP;
+	want->old += p->fate == R_OLD && !(x->esn && p->seq != 0);
+	want->mac += p->fate == R_OLD && x->esn && p->seq != 0;
+}
+
+static void
+replay_stream_run(const struct xf *x, const struct replay_stream *rs)
+{
+	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x7007, .cipher = x->c, .auth = x->a,
+			 .esn = x->esn};
+	struct rte_mbuf *in[24], *out[24];
+	struct replay_counts want = {0}, c0 = replay_counts_now(0);
+	struct sa_rt *osa;
+	uint64_t total0 = harness_drops_total(&H);
+	uint16_t n = 0;
+
+	assert_true(harness_add_sa(&H, &s) > 0);
+	s.dir = CFG_DIR_IN;
+	s.replay_window = 64;
+	assert_true(harness_add_sa(&H, &s) > 0);
+	osa = spd_out_sa(H.dp->spd, 0);
+	for (const struct rp *p = rs->p; p->fate != R_END; p++) {
+		struct replay_counts c;
+		uint16_t got;
+
+		if (p->seq != BURST_END) {
+			in[n++] = esp_with_seq(osa, p->seq);
+			replay_expect(&want, x, p);
+			continue;
+		}
+		got = harness_send(&H, H_OUTSIDE, in, n, out, RTE_DIM(out), NULL);
+		rte_pktmbuf_free_bulk(out, got);
+		c = replay_counts_now(got);
+		if (c.fwd != want.fwd || c.dup - c0.dup != want.dup || c.old - c0.old != want.old ||
+		    c.mac - c0.mac != want.mac ||
+		    harness_drops_total(&H) - total0 != want.dup + want.old + want.mac) {
+			harness_dump_drops(&H);
+			fail_msg("%s/%s esn=%d, '%s': forwarded %u, 19: %u, 116: %u, 62: %u; "
+				 "expected %u, %u, %u, %u", dp_cipher_info[x->c].ios,
+				 dp_auth_info[x->a].ios, x->esn, rs->name, c.fwd, c.dup - c0.dup,
+				 c.old - c0.old, c.mac - c0.mac, want.fwd, want.dup, want.old,
+				 want.mac);
+		}
+		c0 = replay_counts_now(0);
+		total0 = harness_drops_total(&H);
+		want = (struct replay_counts){0};
+		n = 0;
+	}
+	cleanup_sas();
+}
+
+static void
+test_replay_reason_same_for_every_cipher(void **state)
+{
+	static const struct xf xfs[] = {
+		{DP_CIPHER_AES_GCM_128, DP_AUTH_NONE, false, false},
+		{DP_CIPHER_AES_GCM_128, DP_AUTH_NONE, true, false},
+		{DP_CIPHER_AES_CBC_128, DP_AUTH_HMAC_SHA256_128, false, false},
+		{DP_CIPHER_AES_CBC_128, DP_AUTH_HMAC_SHA256_128, true, false},
+		{DP_CIPHER_NULL, DP_AUTH_HMAC_SHA1_96, false, true},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < RTE_DIM(xfs); i++)
+		for (size_t j = 0; j < RTE_DIM(replay_streams); j++)
+			if (xfs[i].esn || !replay_streams[j].esn_only)
+				replay_stream_run(&xfs[i], &replay_streams[j]);
+}
+
+/*
  * libipsec-mb refusing a job must never let a packet through: outbound it is
  * dropped as 45 OUT_UNEXP_CD_SW_IPSEC_EXCEPTION, inbound (a decryption after
  * the ICV verified) as 20 IN_UNEXP_CD_SW_IPSEC_EXCEPTION. The faults are
@@ -499,17 +669,19 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trips),
-		cmocka_unit_test(test_unknown_spi),
-		cmocka_unit_test(test_mac_failure_and_replay),
-		cmocka_unit_test(test_nat_demux),
-		cmocka_unit_test(test_invalid_sa),
-		cmocka_unit_test(test_outbound_drops),
-		cmocka_unit_test(test_trailer_checks),
-		cmocka_unit_test(test_crypto_library_failure),
+		cmocka_unit_test_setup_teardown(test_round_trips, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_spi, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mac_failure_and_replay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nat_demux, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_sa, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbound_drops, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trailer_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crypto_library_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_reason_same_for_every_cipher, setup,
+						teardown),
 	};
 
 	if (harness_eal_init() != 0)
 		return 1;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }
