@@ -48,6 +48,8 @@ struct view_port {
 	bool link_up;
 	uint64_t ipackets, ibytes, opackets, obytes;
 	uint64_t imissed, ierrors, oerrors, rx_nombuf;
+	uint64_t fragmented;	/* packets sent as IPv4 fragments (QFP FragmentedIpv4) */
+	uint64_t fragments;	/* the fragments (QFP FragmentsIpv4) */
 };
 
 /* An unknown-SPI flow as the control thread tracks it ("show crypto ipsec invalid-spi"). */

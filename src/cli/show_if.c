@@ -72,6 +72,8 @@ iface_json(struct json *j, const struct cfg_interface *ifc, const struct view_po
 	json_u64(j, "ierrors", p->ierrors);
 	json_u64(j, "oerrors", p->oerrors);
 	json_u64(j, "rx_nombuf", p->rx_nombuf);
+	json_u64(j, "fragmented", p->fragmented);
+	json_u64(j, "fragments", p->fragments);
 	json_obj_end(j);
 }
 

@@ -126,9 +126,34 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 }
 
 /*
- * What both sides check first: one segment, the Ethernet type, the IPv4
- * header. DP_KEEP means valid IPv4 at *ipp; ARP is punted; IPv6 is the
- * outside's (classify_ipv6) or, inside, not routed.
+ * Is the frame addressed to this port? Its own MAC (compared as one 32-bit and
+ * one 16-bit load), broadcast (ARP), or an IPv6 multicast group 33:33:xx
+ * (RFC 2464 section 7: neighbor discovery, which IPv6 on the outside needs).
+ * Anything else reaches us only through a promiscuous virtual device or a
+ * switch flooding unknown unicast, and is another host's: forwarding it would
+ * duplicate that host's traffic (decrypted, or encrypted into a tunnel). No
+ * other multicast group is used here (no IPv4 multicast, STP or LLDP).
+ */
+static inline bool
+l2_for_port(const struct dp_port *in, const struct rte_ether_hdr *eth)
+{
+	uint32_t d4, p4;
+	uint16_t d2, p2;
+
+	memcpy(&d4, eth->dst_addr.addr_bytes, 4);
+	memcpy(&d2, eth->dst_addr.addr_bytes + 4, 2);
+	memcpy(&p4, in->mac.addr_bytes, 4);
+	memcpy(&p2, in->mac.addr_bytes + 4, 2);
+	if (((d4 ^ p4) | (uint32_t)(d2 ^ p2)) == 0)
+		return true;
+	/* 0x3333: the first two bytes, whatever the byte order */
+	return (d4 == UINT32_MAX && d2 == UINT16_MAX) || (d4 & 0xffff) == 0x3333;
+}
+
+/*
+ * What both sides check first: one segment, the Ethernet destination and
+ * type, the IPv4 header. DP_KEEP means valid IPv4 at *ipp; ARP is punted;
+ * IPv6 is the outside's (classify_ipv6) or, inside, not routed.
  */
 static dp_drop_t
 classify_frame(const struct dp_port *in, struct rte_mbuf *m, bool outside,
@@ -140,6 +165,8 @@ classify_frame(const struct dp_port *in, struct rte_mbuf *m, bool outside,
 		return DP_DROP_G_MultiSegUnsupported;
 	if (m->data_len < sizeof(*eth))
 		return DP_DROP_G_L2HdrErr;
+	if (!l2_for_port(in, eth))
+		return DP_DROP_G_L2DstMacMismatch;
 	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
 		return CL_PUNT;
 	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
@@ -209,6 +236,8 @@ classify_in_one(const struct dp_port *in, struct rte_mbuf *m)
 		return v;
 	if (ip->dst_addr == in->addr)
 		return CL_PUNT;	/* for the gateway itself */
+	if (dp_port_is_bcast(in, ip->dst_addr))
+		return DP_DROP_G_Ipv4DirectedBcast;	/* the LAN's own broadcast: not for a tunnel */
 	m->l2_len = sizeof(struct rte_ether_hdr);
 	m->l3_len = (ip->version_ihl & 0xf) * 4u;
 	m->l4_len = 0;

@@ -33,6 +33,7 @@
 
 #include "dataplane.h"
 #include "esp.h"
+#include "frag4.h"
 #include "ip4_cksum.h"
 #include "route.h"
 #include "sa.h"
@@ -42,6 +43,8 @@
 #define ESP_HDR 8	/* SPI + sequence number */
 #define NH_IPV4 4	/* IP-in-IP: tunnel mode, RFC 4303 section 2.6 */
 #define NH_NONE 59	/* dummy packet (traffic flow confidentiality) */
+#define ICMP_UNREACH 3
+#define ICMP_UNREACH_NEEDFRAG 4	/* fragmentation needed and DF set (RFC 792, RFC 1191) */
 
 /* Where a CBC/NULL packet stands after step 3. */
 enum in_auth {
@@ -309,6 +312,23 @@ route_memo_lookup(const struct dp *dp, struct route_memo *r, uint32_t dst, uint1
 	return v;
 }
 
+/*
+ * Larger than the inside egress MTU (RFC 1812 section 5.2.6). DF set: dropped,
+ * and the control thread is asked to send ICMP 3/4 with the MTU (RFC 1191)
+ * back to the source, through the tunnel. DF clear: fragmented on the way
+ * out (worker.c), if the header allows it.
+ */
+static dp_drop_t
+in_too_big(struct dp_worker *w, struct sa_rt *sa, const struct rte_ipv4_hdr *ip,
+	   const struct dp_port *out)
+{
+	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
+		link_icmp_error(w, sa, ip, out->iface, ICMP_UNREACH, ICMP_UNREACH_NEEDFRAG, out->mtu);
+		return sa_drop(sa, DP_DROP_IN_INFRA_V4_PKT_LEN_TOO_BIG);
+	}
+	return frag4_check(ip, out->mtu);
+}
+
 /* Step 4: everything after authentication. */
 static dp_drop_t
 in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_pkt *st,
@@ -319,7 +339,7 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)pt;
 	const struct rte_ether_addr *mac;
 	struct rte_ether_hdr *eth;
-	uint32_t inner_len, tot;
+	uint32_t inner_len, tot, frag = 0;
 	uint16_t port;
 	dp_drop_t why;
 
@@ -337,9 +357,13 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 		return sa_drop(sa, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
 	if (ip->time_to_live <= 1)
 		return DP_DROP_G_Ipv4TtlExceeded;
+	if (ip->dst_addr == UINT32_MAX)
+		return DP_DROP_G_Ipv4DirectedBcast;	/* limited broadcast: never routed */
 	why = route_memo_lookup(dp, memo, ip->dst_addr, &port, &mac);
 	if (why != DP_KEEP)
 		return why;
+	if (dp_port_is_bcast(&dp->ports[port], ip->dst_addr))
+		return DP_DROP_G_Ipv4DirectedBcast;
 	/*
 	 * For the gateway itself through the tunnel (e.g. a ping of its inside
 	 * address from the remote site): the control thread cannot answer back
@@ -347,9 +371,15 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	 */
 	if (ip->dst_addr == dp->ports[port].addr)
 		return DP_DROP_G_PuntUnhandled;
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (tot > dp->ports[port].mtu) {
+		why = in_too_big(w, sa, ip, &dp->ports[port]);
+		if (why != DP_KEEP)
+			return why;
+		frag = PKT_FRAGMENT;
+	}
 
 	esp_ttl_dec(ip);
-	tot = rte_be_to_cpu_16(ip->total_length);
 	eth = (struct rte_ether_hdr *)(pt - sizeof(*eth));
 	rte_ether_addr_copy(mac, &eth->dst_addr);
 	rte_ether_addr_copy(&dp->ports[port].mac, &eth->src_addr);
@@ -361,6 +391,7 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	m->l3_len = (ip->version_ihl & 0xf) * 4u;
 	m->l4_len = 0;
 	pkt_set_egress(m, port);
+	m->hash.usr |= frag;
 	sa_acc_add(acc, sa, tot);
 	return DP_KEEP;
 }

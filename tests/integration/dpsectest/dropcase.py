@@ -28,18 +28,18 @@ from scapy.packet import Raw
 from . import views
 from .craft import EspSa
 from .esp import XFORMS, forwarded
-from .gateway import HOST_MAC, PEER, PEER_MAC, Entry, Gateway, Interface
+from .gateway import HOST_MAC, PEER, PEER_MAC, Entry, Gateway, Interface, pcap_mac
 
 LOCAL = "192.0.2.2"
 LOCAL6, PEER6 = "2001:db8::2", "2001:db8::1"
 JUMBO_LOCAL, JUMBO_PEER = "198.51.100.2", "198.51.100.1"
 JUMBO_PEER_MAC = "02:00:00:00:00:11"
 NEIGHBOR, NEIGHBOR_MAC = "10.0.3.5", "02:00:00:00:03:05"
-# net_pcap's port MACs (02:70:63:61:70 is "pcap"), in interface order; dpsec does not filter on
-# the destination MAC, the frames carry them for realism and tx frames are checked against
-# what `show interfaces` says
-PORT_MAC = {"outside0": "02:70:63:61:70:00", "outside1": "02:70:63:61:70:01",
-            "inside0": "02:70:63:61:70:02", "inside1": "02:70:63:61:70:03"}
+# net_pcap's port MACs, in interface order (interfaces_for below): dpsec takes only frames
+# addressed to the port (or broadcast, or IPv6 multicast); tx frames are checked against what
+# `show interfaces` says
+PORT_MAC = {name: pcap_mac(i) for i, name in enumerate(("outside0", "outside1", "inside0",
+                                                         "inside1"))}
 
 ETH, IPV4, UDPH, ESPH = 14, 20, 8, 8
 SA_COUNTERS = ("pkts", "bytes", "replay_failed", "verify_failed", "invalid_len", "decaps_failed",

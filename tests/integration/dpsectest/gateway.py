@@ -34,6 +34,16 @@ PEER_MAC = "02:00:00:00:00:01"
 HOST_MAC = "02:00:00:00:02:05"
 
 
+def pcap_mac(index):
+    """The MAC net_pcap gives its index-th device in a process: 02:70:63:61:70:<index>
+    ("pcap"); the gateway's interfaces are its net_pcap devices in config order. dpsec
+    takes only frames addressed to its port (or broadcast), so a test must use these."""
+    return "02:70:63:61:70:%02x" % index
+
+
+OUTSIDE_MAC, INSIDE_MAC = pcap_mac(0), pcap_mac(1)   # the default interfaces below
+
+
 def _yaml_list(items):
     return "[" + ", ".join('"%s"' % i for i in items) + "]"
 

@@ -599,7 +599,9 @@ ports(struct fake *f)
 					 .obytes = 381500,
 					 .imissed = 17,
 					 .ierrors = 1,
-					 .rx_nombuf = 2};
+					 .rx_nombuf = 2,
+					 .fragmented = 3,
+					 .fragments = 7};
 	f->ports[1] = (struct view_port){.link_up = true,
 					 .ipackets = 2711,
 					 .ibytes = 216880,

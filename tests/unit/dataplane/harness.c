@@ -100,6 +100,8 @@ apply_opts(struct harness *h, const struct h_opts *o)
 		fprintf(stderr, "harness: bad inside address '%s'\n", o->inside);
 		return -1;
 	}
+	if (o->inside_mtu != 0)
+		in->mtu = o->inside_mtu;
 	if (o->outside6 != NULL) {
 		struct cfg_interface *out = &h->ifs[H_OUTSIDE];
 
@@ -220,6 +222,13 @@ harness_create_opts(struct harness *h, const struct h_opts *o)
 		dp_destroy(h->dp);
 		return -1;
 	}
+	/*
+	 * Ring ports have no MAC (all zeros) and cannot be given one: give the
+	 * dataplane, which reads a port's MAC once, when it is created, distinct
+	 * ones, as real ports have.
+	 */
+	mac_parse(H_OUTSIDE_MAC, h->dp->ports[H_OUTSIDE].mac.addr_bytes);
+	mac_parse(H_INSIDE_MAC, h->dp->ports[H_INSIDE].mac.addr_bytes);
 	h->w = h->dp->workers[0];
 	return 0;
 }
@@ -274,15 +283,24 @@ harness_mbuf(struct harness *h, const void *frame, size_t len)
 	return m;
 }
 
+void
+harness_rx(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(in[i], struct rte_ether_hdr *);
+
+		in[i]->port = h->dp->ports[pi].port_id;	/* as the PMD would have set it */
+		if (in[i]->data_len >= sizeof(*eth) && rte_is_zero_ether_addr(&eth->dst_addr))
+			rte_ether_addr_copy(&h->dp->ports[pi].mac, &eth->dst_addr);
+	}
+	worker_process(h->w, pi, in, n);
+}
+
 uint16_t
-harness_send(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint16_t n,
-	     struct rte_mbuf **out, uint16_t max, uint16_t *out_port)
+harness_collect(struct harness *h, struct rte_mbuf **out, uint16_t max, uint16_t *out_port)
 {
 	uint16_t got = 0;
 
-	for (uint16_t i = 0; i < n; i++)
-		in[i]->port = h->dp->ports[pi].port_id;	/* as the PMD would have set it */
-	worker_process(h->w, pi, in, n);
 	worker_flush(h->w);
 	harness_control_plane(h);
 	for (uint16_t p = 0; p < h->dp->n_ports && got < max; p++) {
@@ -293,6 +311,26 @@ harness_send(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint16_t n,
 		got += k;
 	}
 	return got;
+}
+
+uint16_t
+harness_send(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint16_t n,
+	     struct rte_mbuf **out, uint16_t max, uint16_t *out_port)
+{
+	harness_rx(h, pi, in, n);
+	return harness_collect(h, out, max, out_port);
+}
+
+void
+harness_reflect(struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	uint32_t a = ip->src_addr;
+
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = a;	/* no checksum changes: the sums commute */
+	memset(eth->dst_addr.addr_bytes, 0, RTE_ETHER_ADDR_LEN);	/* harness_rx fills it */
 }
 
 size_t

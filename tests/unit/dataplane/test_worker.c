@@ -127,7 +127,7 @@ send_inside(unsigned int n, uint32_t tot)
 		in[i] = harness_mbuf(&H, frame, len);
 		assert_non_null(in[i]);
 	}
-	worker_process(H.w, H_INSIDE, in, (uint16_t)n);
+	harness_rx(&H, H_INSIDE, in, (uint16_t)n);
 	worker_flush(H.w);
 }
 
