@@ -2,7 +2,8 @@
 /*
  * Outbound ESP, tunnel mode, IPv4 (RFC 4303 section 3.3), one burst at a time:
  *
- *   1. per packet: crypto map ACL -> policy -> current outbound SA; TTL, size
+ *   1. per packet: crypto map ACL -> policy (or a deny line: dropped, there is
+ *      no cleartext path) -> current outbound SA; TTL, size
  *      against the egress MTU, sequence number (never wraps: section 3.3.3);
  *      build outer headers from the SA's template around the inner packet,
  *      IV, padding and trailer; AES-GCM is encrypted right here (one-shot);
@@ -42,6 +43,8 @@ out_select(const struct dp *dp, const struct rte_ipv4_hdr *ip, struct sa_rt **ou
 
 	if (policy == CFG_NONE)
 		return DP_DROP_G_Ipv4NoRoute;
+	if (policy == SPD_DENY)
+		return DP_DROP_OUT_V4_PKT_HIT_DENY_DROP_SP;
 	sa = spd_out_sa(dp->spd, policy);
 	if (sa == NULL)
 		return DP_DROP_OUT_V4_PKT_HIT_IKE_START_SP;

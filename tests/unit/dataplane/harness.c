@@ -79,7 +79,7 @@ prefix_parse(const char *s, struct ip4_prefix *p)
 static int
 apply_opts(struct harness *h, const struct h_opts *o)
 {
-	static const struct h_acl_line dflt = {"10.0.0.0/16", "10.0.0.0/16"};
+	static const struct h_acl_line dflt = {"10.0.0.0/16", "10.0.0.0/16", false};
 	const struct h_acl_line *acl = o->n_acl ? o->acl : &dflt;
 	uint32_t n_acl = o->n_acl ? o->n_acl : 1;
 	struct cfg_interface *in = &h->ifs[H_INSIDE];
@@ -90,7 +90,8 @@ apply_opts(struct harness *h, const struct h_opts *o)
 		return -1;
 	}
 	for (uint32_t i = 0; i < n_acl; i++) {
-		h->acl[i] = (struct cfg_acl){.sport = {0, 65535}, .dport = {0, 65535}};
+		h->acl[i] = (struct cfg_acl){.sport = {0, 65535}, .dport = {0, 65535},
+					     .action = acl[i].deny ? CFG_ACL_DENY : CFG_ACL_PERMIT};
 		if (!prefix_parse(acl[i].local, &h->acl[i].src) ||
 		    !prefix_parse(acl[i].remote, &h->acl[i].dst))
 			return -1;

@@ -53,10 +53,11 @@ struct h_sa {
 #define H_ACL_MAX 16
 #define H_ROUTE_MAX 16
 
-/* One permit line of crypto map VPN 10, written from the local side (like cfg_acl). */
+/* One line of crypto map VPN 10, written from the local side (like cfg_acl). */
 struct h_acl_line {
 	const char *local;	/* protected prefix, "a.b.c.d/len" */
 	const char *remote;	/* the peer's protected prefix */
+	bool deny;		/* a deny line (not protected) */
 };
 
 /* What a test changes of the default topology; a zero field keeps the default. */

@@ -426,6 +426,42 @@ test_trailer_checks(void **state)
 }
 
 /*
+ * A deny line of the crypto map: the packet is not protected, and with no
+ * cleartext path it is dropped as 35 OUT_V4_PKT_HIT_DENY_DROP_SP (global
+ * IpsecDenyDrop). The first matching line decides; the SA counts nothing.
+ */
+static void
+test_deny_line(void **state)
+{
+	static const struct h_acl_line lines[] = {{"10.0.2.9/32", "10.0.0.0/16", true},
+						  {"10.0.0.0/16", "10.0.0.0/16", false}};
+	const struct h_opts o = {.acl = lines, .n_acl = 2};
+	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x3003, .cipher = DP_CIPHER_AES_GCM_128};
+	struct rte_mbuf *m, *out = NULL;
+	uint8_t frame[128], pl[8] = {0};
+	struct dp_drop_stats st;
+	size_t len;
+
+	(void)state;
+	harness_destroy(&H);
+	assert_int_equal(harness_create_opts(&H, &o), 0);
+	assert_true(harness_add_sa(&H, &s) > 0);
+	len = harness_ipv4_frame(frame, "10.0.2.9", "10.0.0.7", IPPROTO_UDP, 64, pl, sizeof(pl));
+	expect_drop(harness_mbuf(&H, frame, len), H_INSIDE, DP_DROP_OUT_V4_PKT_HIT_DENY_DROP_SP);
+	assert_int_equal(harness_drops_total(&H), 1);
+	dp_drop_stats(H.dp, &st);
+	assert_int_equal(st.global_pkts[DP_GLOBAL_IpsecDenyDrop], 1);
+	assert_int_equal(st.global_octets[DP_GLOBAL_IpsecDenyDrop], len);
+	/* its neighbour is protected by the permit line after it */
+	len = harness_ipv4_frame(frame, "10.0.2.8", "10.0.0.7", IPPROTO_UDP, 64, pl, sizeof(pl));
+	m = harness_mbuf(&H, frame, len);
+	assert_int_equal(harness_send(&H, H_INSIDE, &m, 1, &out, 1, NULL), 1);
+	rte_pktmbuf_free(out);
+	assert_int_equal(spd_out_sa(H.dp->spd, 0)->ctr.v[DP_SA_CTR_pkts], 1);
+	assert_int_equal(harness_drops_total(&H), 1);
+}
+
+/*
  * One rule for the replay reasons, whatever the cipher and wherever in a burst
  * the packet is: a number already received inside the window is 19
  * IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL, one left of the window (as it stands when
@@ -661,6 +697,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_crypto_library_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_reason_same_for_every_cipher, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_deny_line, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)

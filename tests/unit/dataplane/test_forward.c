@@ -48,7 +48,7 @@
 static struct harness H;
 static uint32_t seq;	/* the next ESP sequence number (fresh SA per test) */
 
-static const struct h_acl_line any_local = {"0.0.0.0/0", "10.0.0.0/16"};
+static const struct h_acl_line any_local = {"0.0.0.0/0", "10.0.0.0/16", false};
 
 static int
 setup_with(const char *inside)
