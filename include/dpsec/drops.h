@@ -76,7 +76,8 @@
 	  "inner packet outside the SA's selectors")                                               \
 	X(32, OUT_V4_PKT_HIT_INVALID_SA, IpsecInvalidSa, invalid_sa, "outbound SA being deleted")  \
 	X(33, OUT_V4_PKT_HIT_IKE_START_SP, IpsecIkeIndicate, none, "crypto map entry has no SA")   \
-	X(35, OUT_V4_PKT_HIT_DENY_DROP_SP, IpsecDenyDrop, none, "matched a crypto map deny line")   \
+	X(35, OUT_V4_PKT_HIT_DENY_DROP_SP, IpsecDenyDrop, none,                                    \
+	  "matched a crypto map deny line (no cleartext path)")                                    \
 	X(45, OUT_UNEXP_CD_SW_IPSEC_EXCEPTION, IpsecOutput, encaps_failed,                         \
 	  "the crypto library failed an encryption job")                                           \
 	X(46, OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW, IpsecOutput, seq_rollover,                       \

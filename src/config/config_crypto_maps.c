@@ -161,8 +161,9 @@ h_match(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void 
 		rc = parse_acl(c, v->kids[i], &e->match[i]);
 	for (uint32_t i = 0; rc == 0; i++) {
 		if (i == v->n)
-			return cfg_err(c, v, "'match' has no permit line: the entry would protect "
-					     "nothing (deny lines only say what it does not protect)");
+			return cfg_err(c, v,
+				       "'match' has no permit line: the entry would protect "
+				       "nothing (deny lines only say what it does not protect)");
 		if (e->match[i].action == CFG_ACL_PERMIT)
 			break;
 	}

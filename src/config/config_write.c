@@ -316,7 +316,10 @@ acl_line(struct w *w, const struct cfg_acl *a)
 {
 	const char *word = proto_word(a->proto);
 
-	w_puts(w, a->action == CFG_ACL_DENY ? "        - {action: deny, src: " : "        - {src: ");
+	w_puts(w, "        - {");
+	if (a->action == CFG_ACL_DENY)
+		w_puts(w, "action: deny, ");
+	w_puts(w, "src: ");
 	w_prefix(w, a->src.addr, a->src.len);
 	w_puts(w, ", dst: ");
 	w_prefix(w, a->dst.addr, a->dst.len);

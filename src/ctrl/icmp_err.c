@@ -42,8 +42,10 @@ answerable(const struct dp_event *ev)
 		return false;
 	if (first == 0 || first == 127 || first >= 224)
 		return false;
+	if (ip->next_proto_id != IPPROTO_ICMP)
+		return true;
 	/* an ICMP message whose type is not in the head is not answered either */
-	return ip->next_proto_id != IPPROTO_ICMP || (hl < ev->head_len && !is_icmp_error(ev->head[hl]));
+	return hl < ev->head_len && !is_icmp_error(ev->head[hl]);
 }
 
 /* Ethernet (rewritten by the encapsulation) + IPv4 + ICMP + the quoted head. */

@@ -237,7 +237,7 @@ classify_in_one(const struct dp_port *in, struct rte_mbuf *m)
 	if (ip->dst_addr == in->addr)
 		return CL_PUNT;	/* for the gateway itself */
 	if (dp_port_is_bcast(in, ip->dst_addr))
-		return DP_DROP_G_Ipv4DirectedBcast;	/* the LAN's own broadcast: not for a tunnel */
+		return DP_DROP_G_Ipv4DirectedBcast;	/* the LAN's own: not for a tunnel */
 	m->l2_len = sizeof(struct rte_ether_hdr);
 	m->l3_len = (ip->version_ihl & 0xf) * 4u;
 	m->l4_len = 0;

@@ -57,7 +57,7 @@ enum in_auth {
 struct in_pkt {
 	uint8_t *esp;
 	uint32_t ct_len;
-	uint64_t seq;			/* the 64-bit number the ICV was (or is to be) checked with */
+	uint64_t seq;			/* the 64-bit number the ICV is checked with */
 	uint8_t auth;			/* CBC/NULL: enum in_auth */
 	uint8_t icv[DP_ICV_MAX];	/* received ICV, saved before ESN bits overwrite it */
 	uint8_t tag[DP_ICV_MAX];	/* computed ICV */
@@ -323,7 +323,8 @@ in_too_big(struct dp_worker *w, struct sa_rt *sa, const struct rte_ipv4_hdr *ip,
 	   const struct dp_port *out)
 {
 	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
-		link_icmp_error(w, sa, ip, out->iface, ICMP_UNREACH, ICMP_UNREACH_NEEDFRAG, out->mtu);
+		link_icmp_error(w, sa, ip, out->iface, ICMP_UNREACH, ICMP_UNREACH_NEEDFRAG,
+				out->mtu);
 		return sa_drop(sa, DP_DROP_IN_INFRA_V4_PKT_LEN_TOO_BIG);
 	}
 	return frag4_check(ip, out->mtu);
@@ -360,10 +361,13 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	if (ip->dst_addr == UINT32_MAX)
 		return DP_DROP_G_Ipv4DirectedBcast;	/* limited broadcast: never routed */
 	why = route_memo_lookup(dp, memo, ip->dst_addr, &port, &mac);
-	if (why != DP_KEEP)
+	if (why == DP_DROP_G_Ipv4NoRoute)
 		return why;
+	/* a broadcast is refused whether its link has an adjacency or not */
 	if (dp_port_is_bcast(&dp->ports[port], ip->dst_addr))
 		return DP_DROP_G_Ipv4DirectedBcast;
+	if (why != DP_KEEP)
+		return why;
 	/*
 	 * For the gateway itself through the tunnel (e.g. a ping of its inside
 	 * address from the remote site): the control thread cannot answer back

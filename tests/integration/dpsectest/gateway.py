@@ -83,7 +83,8 @@ class Interface:
 class Entry:
     """One crypto map entry, its transform set and its manual SAs.
 
-    match: [(local prefix, remote prefix)], written from the gateway's side.
+    match: [(local prefix, remote prefix)] or (local, remote, "deny") for a deny line,
+    written from the gateway's side.
     sas: dicts as Tunnel.manual_sas() makes them (direction, spi, cipher_key,
     auth_key, udp_encap: bool or {"local_port", "peer_port"}, and optionally
     initial_sequence)."""
@@ -103,7 +104,9 @@ class Entry:
             self.seq, self.peer, self.ts_name)
         if self.replay_window is not None:
             y += "      replay_window: %d\n" % self.replay_window
-        y += "      match:\n" + "".join("        - {src: %s, dst: %s}\n" % m for m in self.match)
+        y += "      match:\n" + "".join(
+            "        - {src: %s, dst: %s%s}\n" % (m[0], m[1], ", action: deny" if m[2:] == ("deny",)
+                                            else "") for m in self.match)
         return y
 
     def sas_yaml(self):

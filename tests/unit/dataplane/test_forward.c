@@ -238,7 +238,8 @@ check_fragments(struct rte_mbuf **f, uint16_t n, const uint8_t *pkt, size_t len,
 	for (uint16_t i = 0; i < n; i++) {
 		const struct rte_ipv4_hdr *ip =
 			rte_pktmbuf_mtod_offset(f[i], const struct rte_ipv4_hdr *, 14);
-		uint32_t fhl = (ip->version_ihl & 0xf) * 4u, tot = rte_be_to_cpu_16(ip->total_length);
+		uint32_t fhl = (ip->version_ihl & 0xf) * 4u;
+		uint32_t tot = rte_be_to_cpu_16(ip->total_length);
 		uint16_t fo = rte_be_to_cpu_16(ip->fragment_offset);
 		bool last = i == n - 1;
 
