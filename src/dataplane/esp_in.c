@@ -183,7 +183,6 @@ in_cbc_bursts(struct dp_worker *w, struct sa_rt **sa, struct in_pkt *st, struct 
 	      const uint16_t *idx, unsigned int nops)
 {
 	struct cmb_op ok[DP_BURST_MAX];
-	uint16_t ok_idx[DP_BURST_MAX];
 	unsigned int nok = 0;
 
 	cmb_hmac_burst(w->mb, ops, nops);
@@ -192,15 +191,20 @@ in_cbc_bursts(struct dp_worker *w, struct sa_rt **sa, struct in_pkt *st, struct 
 
 		/* an ICV the library could not compute is an ICV that did not verify */
 		if (!ops[j].failed && ct_equal(st[i].tag, st[i].icv, sa[i]->icv_len)) {
-			ok[nok] = ops[j];
-			ok_idx[nok++] = i;
+			ok[nok++] = ops[j];
+			st[i].auth = IN_PLAIN;
 		} else {
 			st[i].auth = IN_ICV_BAD;
 		}
 	}
 	cmb_cbc_burst(w->mb, ok, nok, false);
-	for (unsigned int j = 0; j < nok; j++)
-		st[ok_idx[j]].auth = ok[j].failed ? IN_DECRYPT_FAILED : IN_PLAIN;
+	/* ok[] holds the verified ones in the order of idx[] */
+	for (unsigned int j = 0, k = 0; j < nops; j++) {
+		struct in_pkt *p = &st[idx[j]];
+
+		if (p->auth == IN_PLAIN && ok[k++].failed)
+			p->auth = IN_DECRYPT_FAILED;
+	}
 }
 
 /* A CBC/NULL packet verified (and decrypted) on its own, with the number in st->seq. */
