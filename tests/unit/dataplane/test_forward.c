@@ -110,7 +110,8 @@ inner(uint8_t *p, const char *dst, uint32_t tot, uint16_t frag, const uint8_t *o
 	ip->src_addr = a;
 	ip4_parse(dst, &a);
 	ip->dst_addr = a;
-	memcpy(p + sizeof(*ip), opt, olen);
+	if (olen > 0)
+		memcpy(p + sizeof(*ip), opt, olen);
 	for (uint32_t i = hl; i < tot; i++)
 		p[i] = (uint8_t)(i * 7 + 3);
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
