@@ -72,8 +72,6 @@ teardown(void **state)
 {
 	(void)state;
 	ctrl_destroy(C);
-	dp_sa_del_all(H.dp);
-	dp_housekeeping(H.dp);
 	harness_destroy(&H);
 	return 0;
 }

@@ -237,6 +237,8 @@ harness_create_opts(struct harness *h, const struct h_opts *o)
 void
 harness_destroy(struct harness *h)
 {
+	dp_sa_del_all(h->dp);
+	dp_housekeeping(h->dp);
 	rte_eth_dev_stop(h->dp->ports[0].port_id);
 	rte_eth_dev_stop(h->dp->ports[1].port_id);
 	dp_destroy(h->dp);

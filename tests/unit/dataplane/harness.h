@@ -93,6 +93,7 @@ int harness_eal_init(void);
 int harness_create(struct harness *h);
 /* The same with a test's changes; -1 (and why, on stderr) on a bad option. */
 int harness_create_opts(struct harness *h, const struct h_opts *o);
+/* Deletes the SAs, stops the ports and frees the dataplane. */
 void harness_destroy(struct harness *h);
 
 /* Install an SA between H_LOCAL and H_PEER for the crypto map entry. Returns conn id or -errno. */

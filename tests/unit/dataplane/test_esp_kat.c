@@ -95,8 +95,6 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	dp_sa_del_all(H.dp);
-	dp_housekeeping(H.dp);
 	harness_destroy(&H);
 	return 0;
 }
