@@ -316,6 +316,32 @@ route_memo_lookup(const struct dp *dp, struct route_memo *r, uint32_t dst, uint1
 	return v;
 }
 
+/* Where a decrypted packet for dst goes: an inside port and the next hop's MAC. */
+static dp_drop_t
+in_egress(const struct dp *dp, struct route_memo *memo, uint32_t dst, uint16_t *port,
+	  const struct rte_ether_addr **mac)
+{
+	dp_drop_t why;
+
+	if (dst == UINT32_MAX)
+		return DP_DROP_G_Ipv4DirectedBcast;	/* limited broadcast: never routed */
+	why = route_memo_lookup(dp, memo, dst, port, mac);
+	if (why == DP_DROP_G_Ipv4NoRoute)
+		return why;
+	/* a broadcast is refused whether its link has an adjacency or not */
+	if (dp_port_is_bcast(&dp->ports[*port], dst))
+		return DP_DROP_G_Ipv4DirectedBcast;
+	if (why != DP_KEEP)
+		return why;
+	/*
+	 * For the gateway itself through the tunnel (e.g. a ping of its inside
+	 * address from the remote site): the control thread cannot answer back
+	 * through the tunnel yet (dp_inject_encrypt is the way it will), so it is
+	 * counted, not sent out to the LAN.
+	 */
+	return dst == dp->ports[*port].addr ? DP_DROP_G_PuntUnhandled : DP_KEEP;
+}
+
 /*
  * Larger than the inside egress MTU (RFC 1812 section 5.2.6). DF set: dropped,
  * and the control thread is asked to send ICMP 3/4 with the MTU (RFC 1191)
@@ -362,23 +388,9 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 		return sa_drop(sa, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
 	if (ip->time_to_live <= 1)
 		return DP_DROP_G_Ipv4TtlExceeded;
-	if (ip->dst_addr == UINT32_MAX)
-		return DP_DROP_G_Ipv4DirectedBcast;	/* limited broadcast: never routed */
-	why = route_memo_lookup(dp, memo, ip->dst_addr, &port, &mac);
-	if (why == DP_DROP_G_Ipv4NoRoute)
-		return why;
-	/* a broadcast is refused whether its link has an adjacency or not */
-	if (dp_port_is_bcast(&dp->ports[port], ip->dst_addr))
-		return DP_DROP_G_Ipv4DirectedBcast;
+	why = in_egress(dp, memo, ip->dst_addr, &port, &mac);
 	if (why != DP_KEEP)
 		return why;
-	/*
-	 * For the gateway itself through the tunnel (e.g. a ping of its inside
-	 * address from the remote site): the control thread cannot answer back
-	 * through the tunnel yet, so it is counted, not sent out to the LAN.
-	 */
-	if (ip->dst_addr == dp->ports[port].addr)
-		return DP_DROP_G_PuntUnhandled;
 	tot = rte_be_to_cpu_16(ip->total_length);
 	if (tot > dp->ports[port].mtu) {
 		why = in_too_big(w, sa, ip, &dp->ports[port]);
