@@ -292,40 +292,26 @@ inner_ipv4_ok(const struct rte_ipv4_hdr *ip, uint32_t len)
 	return hl >= sizeof(*ip) && tot >= hl && tot <= len && ip4_cksum_ok(ip, hl);
 }
 
-/* The last route found in this burst (mac == NULL: none yet): packets of a flow share it. */
+/*
+ * The last destination of this burst that in_egress() let through, with
+ * where it goes (mac == NULL: none yet): the packets of a flow share it.
+ */
 struct route_memo {
 	uint32_t dst;
 	uint16_t port;
+	uint16_t mtu;
 	const struct rte_ether_addr *mac;
 };
 
-static inline dp_drop_t
-route_memo_lookup(const struct dp *dp, struct route_memo *r, uint32_t dst, uint16_t *port,
-		  const struct rte_ether_addr **mac)
-{
-	dp_drop_t v;
-
-	if (r->mac != NULL && r->dst == dst) {
-		*port = r->port;
-		*mac = r->mac;
-		return DP_KEEP;
-	}
-	v = route_inside(dp->route, dst, port, mac);
-	if (v == DP_KEEP)
-		*r = (struct route_memo){.dst = dst, .port = *port, .mac = *mac};
-	return v;
-}
-
 /* Where a decrypted packet for dst goes: an inside port and the next hop's MAC. */
 static dp_drop_t
-in_egress(const struct dp *dp, struct route_memo *memo, uint32_t dst, uint16_t *port,
-	  const struct rte_ether_addr **mac)
+in_route(const struct dp *dp, uint32_t dst, uint16_t *port, const struct rte_ether_addr **mac)
 {
 	dp_drop_t why;
 
 	if (dst == UINT32_MAX)
 		return DP_DROP_G_Ipv4DirectedBcast;	/* limited broadcast: never routed */
-	why = route_memo_lookup(dp, memo, dst, port, mac);
+	why = route_inside(dp->route, dst, port, mac);
 	if (why == DP_DROP_G_Ipv4NoRoute)
 		return why;
 	/* a broadcast is refused whether its link has an adjacency or not */
@@ -340,6 +326,23 @@ in_egress(const struct dp *dp, struct route_memo *memo, uint32_t dst, uint16_t *
 	 * counted, not sent out to the LAN.
 	 */
 	return dst == dp->ports[*port].addr ? DP_DROP_G_PuntUnhandled : DP_KEEP;
+}
+
+/* in_route() for dst, unless it is the burst's last destination; *r then holds the way. */
+static inline dp_drop_t
+in_egress(const struct dp *dp, struct route_memo *r, uint32_t dst)
+{
+	const struct rte_ether_addr *mac;
+	uint16_t port;
+	dp_drop_t why;
+
+	if (r->mac != NULL && r->dst == dst)
+		return DP_KEEP;
+	why = in_route(dp, dst, &port, &mac);
+	if (why == DP_KEEP)
+		*r = (struct route_memo){.dst = dst, .port = port, .mtu = dp->ports[port].mtu,
+					 .mac = mac};
+	return why;
 }
 
 /*
@@ -368,10 +371,8 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	const struct dp *dp = w->dp;
 	uint8_t *pt = st->esp + ESP_HDR + sa->iv_len;
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)pt;
-	const struct rte_ether_addr *mac;
 	struct rte_ether_hdr *eth;
-	uint32_t inner_len, tot, frag = 0;
-	uint16_t port;
+	uint32_t inner_len, tot, egress = 0;
 	dp_drop_t why;
 
 	if (!(sa->flags & SA_F_AEAD)) {
@@ -388,21 +389,21 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 		return sa_drop(sa, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
 	if (ip->time_to_live <= 1)
 		return DP_DROP_G_Ipv4TtlExceeded;
-	why = in_egress(dp, memo, ip->dst_addr, &port, &mac);
+	why = in_egress(dp, memo, ip->dst_addr);
 	if (why != DP_KEEP)
 		return why;
 	tot = rte_be_to_cpu_16(ip->total_length);
-	if (tot > dp->ports[port].mtu) {
-		why = in_too_big(w, sa, ip, &dp->ports[port]);
+	if (tot > memo->mtu) {
+		why = in_too_big(w, sa, ip, &dp->ports[memo->port]);
 		if (why != DP_KEEP)
 			return why;
-		frag = PKT_FRAGMENT;
+		egress |= PKT_FRAGMENT;
 	}
 
 	esp_ttl_dec(ip);
 	eth = (struct rte_ether_hdr *)(pt - sizeof(*eth));
-	rte_ether_addr_copy(mac, &eth->dst_addr);
-	rte_ether_addr_copy(&dp->ports[port].mac, &eth->src_addr);
+	rte_ether_addr_copy(memo->mac, &eth->dst_addr);
+	rte_ether_addr_copy(&dp->ports[memo->port].mac, &eth->src_addr);
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	m->data_off = (uint16_t)((uint8_t *)eth - (uint8_t *)m->buf_addr);
 	m->data_len = (uint16_t)(sizeof(*eth) + tot);
@@ -410,8 +411,7 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	m->l2_len = sizeof(*eth);
 	m->l3_len = (ip->version_ihl & 0xf) * 4u;
 	m->l4_len = 0;
-	pkt_set_egress(m, port);
-	m->hash.usr |= frag;
+	m->hash.usr = egress | memo->port;	/* pkt_set_egress(), and whether to fragment */
 	sa_acc_add(acc, sa, tot);
 	return DP_KEEP;
 }
