@@ -124,14 +124,16 @@ add_sa(struct bench *b, enum cfg_dir dir, const struct xf *x)
 	return dp_sa_add(b->dp, &p, &id);
 }
 
+/* From a host to the inside port's MAC. */
 static size_t
-plain_frame(uint8_t *buf, uint32_t ip_len)
+plain_frame(const struct bench *b, uint8_t *buf, uint32_t ip_len)
 {
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)buf;
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
 	uint32_t a;
 
 	memset(buf, 0, sizeof(*eth) + ip_len);
+	rte_ether_addr_copy(&b->dp->ports[1].mac, &eth->dst_addr);
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->total_length = rte_cpu_to_be_16((uint16_t)ip_len);
@@ -226,7 +228,8 @@ median(double *v, unsigned int n)
 
 /*
  * Capture PKTS ESP frames as the peer would send them: encrypt with the
- * outbound stage itself, then swap the outer addresses.
+ * outbound stage itself, then swap the outer addresses and address the frame
+ * to the outside port.
  */
 static void
 make_esp(struct bench *b, const uint8_t *plain, uint16_t plen, uint8_t *esp, uint16_t *lens,
@@ -257,6 +260,7 @@ make_esp(struct bench *b, const uint8_t *plain, uint16_t plen, uint8_t *esp, uin
 			t = ip->src_addr;
 			ip->src_addr = ip->dst_addr;
 			ip->dst_addr = t;
+			rte_ether_addr_copy(&b->dp->ports[0].mac, (struct rte_ether_addr *)dst);
 		}
 		rte_pktmbuf_free_bulk(m, BURST);
 	}
@@ -336,7 +340,7 @@ measure(struct bench *b, const struct xf *x, uint32_t ip_len, struct result *r)
 {
 	const size_t stride = 2048;
 	uint8_t plain[2048];
-	uint16_t plen = (uint16_t)plain_frame(plain, ip_len);
+	uint16_t plen = (uint16_t)plain_frame(b, plain, ip_len);
 	uint8_t *frames = rte_malloc("frames", PKTS * stride, 64);
 	uint8_t *esp = rte_malloc("esp", PKTS * stride, 64);
 	uint16_t plens[PKTS], elens[PKTS];

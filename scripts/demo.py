@@ -32,7 +32,9 @@ PCAP = {n: "/tmp/gwB-%s.pcap" % n for n in ("inside-rx", "inside-tx", "outside-r
 # From config/gwB-demo.yaml (documentation-only keys)
 KEY_TO_GWB = bytes.fromhex("000102030405060708090a0b0c0d0e0f10111213")
 KEY_FROM_GWB = bytes.fromhex("202122232425262728292a2b2c2d2e2f30313233")
-GWA_MAC, GWB_OUT_MAC, HOST2_MAC = "02:00:00:00:0a:01", "02:00:00:00:0b:01", "02:00:00:00:02:02"
+GWA_MAC, HOST2_MAC = "02:00:00:00:0a:01", "02:00:00:00:02:02"
+# gwB's ports are net_pcap devices: inside0 (the first) 02:70:63:61:70:00, outside0 :01
+GWB_IN_MAC, GWB_OUT_MAC = "02:70:63:61:70:00", "02:70:63:61:70:01"
 PINGS = 10
 
 
@@ -59,7 +61,7 @@ def traffic():
         outside.append(Ether(src=GWA_MAC, dst=GWB_OUT_MAC) / to_gwb.encrypt(ping, seq_num=i))
         reply = IP(src="10.0.2.2", dst="10.0.0.1") / ICMP(type=0, id=1, seq=i) / \
             (b"dpsec demo %02d" % i)
-        inside.append(Ether(src=HOST2_MAC, dst="02:00:00:00:02:01") / reply)
+        inside.append(Ether(src=HOST2_MAC, dst=GWB_IN_MAC) / reply)
     ping = IP(src="10.0.0.1", dst="10.0.2.2") / ICMP(id=2, seq=1)
     for i in range(3):       # an SA gwB no longer knows: %CRYPTO-4-RECVD_PKT_INV_SPI
         outside.append(Ether(src=GWA_MAC, dst=GWB_OUT_MAC) / stale.encrypt(ping, seq_num=40 + i))

@@ -100,12 +100,23 @@ struct cfg_transform_set {
 };
 
 /* One permit line of a crypto map ACL, written from the local side (src = protected). */
+/*
+ * IOS crypto ACL semantics: permit = protect with this entry; deny = not
+ * protected by the map. dpsec has no cleartext path to the outside, so
+ * traffic whose first matching line is a deny is dropped (35).
+ */
+enum cfg_acl_action {
+	CFG_ACL_PERMIT,
+	CFG_ACL_DENY,
+};
+
 struct cfg_acl {
 	struct ip4_prefix src;
 	struct ip4_prefix dst;
 	uint8_t proto;		/* 0 = any IP protocol */
 	uint16_t sport[2];	/* inclusive range; {0, 65535} = any */
 	uint16_t dport[2];
+	enum cfg_acl_action action;	/* default permit */
 };
 
 struct cfg_map_entry {

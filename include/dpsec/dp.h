@@ -82,6 +82,15 @@ unsigned int dp_events_poll(struct dp *dp, struct dp_event *ev, unsigned int max
 unsigned int dp_punt_poll(struct dp *dp, struct rte_mbuf **m, unsigned int max);
 /* Send m out of the interface with this config index; on failure the caller still owns m. */
 int dp_inject(struct dp *dp, uint32_t iface, struct rte_mbuf *m);
+/*
+ * Send m, an IPv4 packet of the gateway's own in an Ethernet frame, into the
+ * tunnel its addresses select, as if a host had sent it on inside interface
+ * iface: the worker polling that interface encrypts it with the outbound SA
+ * of the crypto map entry that matches (or drops it, counted, like a host's
+ * packet). -ENODEV (not an inside interface), -EINVAL (too short for IPv4) or
+ * -ENOBUFS: the caller still owns m.
+ */
+int dp_inject_encrypt(struct dp *dp, uint32_t iface, struct rte_mbuf *m);
 /* A packet the control thread gives up on, counted like a worker's drop. Frees m. */
 void dp_ctrl_drop(struct dp *dp, struct rte_mbuf *m, enum dp_drop code);
 /* The config index of the interface a DPDK port belongs to, or CFG_NONE. */

@@ -27,6 +27,8 @@
 	X(IpsecInput, "inbound IPsec packet dropped by the IPsec feature")                         \
 	X(IpsecOutput, "outbound packet dropped by the IPsec feature")                             \
 	X(IpsecInvalidSa, "packet hit an SA that is being deleted")                                \
+	X(IpsecDenyDrop, "outbound packet matched a crypto map deny line (no cleartext path)")     \
+	X(IpsecTedIndicate, "would start tunnel endpoint discovery (no dynamic crypto maps yet)")  \
 	X(IpsecIkeIndicate, "packet matched a crypto map entry that has no SA yet")                \
 	X(IpsecTailDrop, "control-plane queue full (punt or invalid-SPI event)")                  \
 	X(IpsecNattKeepalive, "NAT-T keepalive consumed (RFC 3948 section 2.3)")                   \
@@ -36,10 +38,16 @@
 	X(Ipv4HdrErr, "malformed IPv4 header (version, length or options)")                        \
 	X(BadIpChecksum, "IPv4 header checksum wrong")                                             \
 	X(Ipv4TtlExceeded, "TTL expired while forwarding")                                         \
+	X(Ipv4DirectedBcast,                                                                       \
+	  "IPv4 broadcast not forwarded: an inside network's broadcast or network address, "       \
+	  "or 255.255.255.255")                                                                    \
+	X(IpFragErr, "IPv4 fragmentation failed (no buffer for a fragment)")                       \
 	X(Ipv6NoRoute, "IPv6 packet not for a local address, or no IPv6 policy")                   \
 	X(Ipv6HdrErr, "malformed IPv6 header (version or payload length)")                         \
 	X(UnknownL2Proto, "Ethernet type not handled (not IPv4, IPv6 or ARP)")                     \
 	X(L2HdrErr, "frame too short for its Ethernet or IP headers")                              \
+	X(L2DstMacMismatch,                                                                        \
+	  "Ethernet destination not the port's MAC, broadcast or IPv6 multicast")                  \
 	X(MultiSegUnsupported, "multi-segment packet (larger than one buffer)")                    \
 	X(PuntUnhandled, "packet for the gateway that the control plane does not handle")          \
 	X(TailDrop, "transmit queue full")
@@ -53,6 +61,8 @@
 	X(1, IN_V4_PKT_HIT_INVALID_SA, IpsecInvalidSa, invalid_sa,                                 \
 	  "inbound SA found but being deleted")                                                    \
 	X(4, IN_US_V4_PKT_SA_NOT_FOUND_SPI, IpsecInput, none, "no inbound SA for the SPI (IPv4)")  \
+	X(7, IN_TRANS_V4_IPSEC_PKT_NOT_FOUND_SPI, IpsecInput, none,                                \
+	  "no inbound SA for the SPI (IPv4 transport mode)")                                       \
 	X(12, IN_US_V6_PKT_SA_NOT_FOUND_SPI, IpsecInput, none, "no inbound SA for the SPI (IPv6)") \
 	X(19, IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL, IpsecInput, replay_failed,                          \
 	  "sequence number already received")                                                      \
@@ -60,10 +70,14 @@
 	  "the crypto library failed a decryption job")                                            \
 	X(23, IN_PKT_HEADPAD_LEN_ERR, IpsecInput, invalid_len,                                     \
 	  "ESP pad length larger than the payload")                                                \
+	X(25, IN_INFRA_V4_PKT_LEN_TOO_BIG, IpsecInput, decaps_failed,                              \
+	  "decrypted packet too big for the inside MTU, DF set")                                   \
 	X(30, IN_V4_POST_INPUT_POLICY_FAIL, IpsecInput, decaps_failed,                             \
 	  "inner packet outside the SA's selectors")                                               \
 	X(32, OUT_V4_PKT_HIT_INVALID_SA, IpsecInvalidSa, invalid_sa, "outbound SA being deleted")  \
 	X(33, OUT_V4_PKT_HIT_IKE_START_SP, IpsecIkeIndicate, none, "crypto map entry has no SA")   \
+	X(35, OUT_V4_PKT_HIT_DENY_DROP_SP, IpsecDenyDrop, none,                                    \
+	  "matched a crypto map deny line (no cleartext path)")                                    \
 	X(45, OUT_UNEXP_CD_SW_IPSEC_EXCEPTION, IpsecOutput, encaps_failed,                         \
 	  "the crypto library failed an encryption job")                                           \
 	X(46, OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW, IpsecOutput, seq_rollover,                       \

@@ -14,6 +14,13 @@ enum dp_event_type {
 	DP_EV_INVALID_SPI = 1,	/* ESP/AH for an SPI with no SA (drop 4 or 12) */
 	DP_EV_REPLAY,		/* anti-replay failure on an SA (drop 19 or 116) */
 	DP_EV_MAC,		/* ICV verification failure on an SA (drop 62) */
+	/*
+	 * A decrypted packet the gateway answers with an ICMP error, which goes
+	 * back through the tunnel to its source (today 3/4 "fragmentation
+	 * needed", drop 25): src, dst, proto and head are the inner packet's.
+	 */
+	DP_EV_ICMP_ERROR,
+	DP_EV__END
 };
 
 #define DP_EVENT_HEAD 64
@@ -23,20 +30,25 @@ struct dp_event {
 	uint8_t ipv6;		/* addresses are IPv6 (else IPv4 in the first 4 bytes) */
 	uint8_t proto;		/* 50 ESP, 51 AH */
 	uint8_t udp;		/* arrived in UDP 4500 (RFC 3948) */
-	uint16_t iface;		/* index into cfg->interfaces; 0xffff if unknown */
+	uint16_t iface;		/* index into cfg->interfaces (ICMP_ERROR: the inside one the
+				   packet was for); 0xffff if unknown */
 	uint16_t sport;		/* UDP source port when udp (the peer's NAT-T port) */
 	uint32_t spi;		/* host order */
 	uint32_t pkts;		/* packets this event stands for (the flow's since its last event) */
-	uint32_t conn_id;	/* REPLAY, MAC: the SA */
+	uint32_t conn_id;	/* REPLAY, MAC, ICMP_ERROR: the SA (inbound) */
 	uint32_t head_len;	/* bytes in head[] */
+	uint8_t icmp_type;	/* ICMP_ERROR: the message to send (RFC 792) */
+	uint8_t icmp_code;
+	uint16_t icmp_mtu;	/* ICMP_ERROR 3/4: the next-hop MTU (RFC 1191) */
+	uint32_t reserved;	/* zero: no hidden padding */
 	uint64_t seq;		/* REPLAY, MAC: the packet's (inferred 64-bit) sequence number */
 	uint64_t tsc;		/* rte_rdtsc() when the worker saw the packet */
 	uint8_t src[16];	/* network order */
 	uint8_t dst[16];
-	uint8_t head[DP_EVENT_HEAD];	/* the packet from its outer IP header on */
+	uint8_t head[DP_EVENT_HEAD];	/* the packet from its (ICMP_ERROR: inner) IP header on */
 };
 
-_Static_assert(sizeof(struct dp_event) == 136, "events are a fixed 136 bytes");
+_Static_assert(sizeof(struct dp_event) == 144, "events are a fixed 144 bytes");
 _Static_assert(sizeof(struct dp_event) % 4 == 0, "rte_ring element size is a multiple of 4");
 
 /* What the workers held back or lost, summed over workers. */

@@ -67,6 +67,8 @@ struct view_port {
 	uint64_t last_output_sec;	/* since opackets last moved */
 	uint64_t in_rate_bps, in_rate_pps;	/* 5-minute exponentially-decayed averages */
 	uint64_t out_rate_bps, out_rate_pps;
+	uint64_t fragmented;	/* packets sent as IPv4 fragments (QFP FragmentedIpv4) */
+	uint64_t fragments;	/* the fragments (QFP FragmentsIpv4) */
 };
 
 #define VIEW_NEVER UINT64_MAX

@@ -141,6 +141,8 @@ iface_json(struct json *j, const struct cfg_interface *ifc, const struct view_po
 	json_u64(j, "in_rate_pps", p->in_rate_pps);
 	json_u64(j, "out_rate_bps", p->out_rate_bps);
 	json_u64(j, "out_rate_pps", p->out_rate_pps);
+	json_u64(j, "fragmented", p->fragmented);
+	json_u64(j, "fragments", p->fragments);
 	json_obj_end(j);
 }
 

@@ -88,7 +88,8 @@ acl_text(const char *acl, const struct cfg_acl *m, struct cli_out *o)
 	bool ports = m->proto == 6 || m->proto == 17;
 	char pb[8];
 
-	cli_printf(o, "            access-list %s permit %s", acl, proto_name(m->proto, pb));
+	cli_printf(o, "            access-list %s %s %s", acl,
+		   m->action == CFG_ACL_DENY ? "deny" : "permit", proto_name(m->proto, pb));
 	acl_side(&m->src, m->sport, ports, o);
 	acl_side(&m->dst, m->dport, ports, o);
 	cli_puts(o, "\n");
@@ -169,6 +170,7 @@ acl_json(struct json *j, const struct cfg_acl *m)
 	char w[IP4_STRLEN];
 
 	json_obj(j, NULL);
+	json_str(j, "action", m->action == CFG_ACL_DENY ? "deny" : "permit");
 	json_ip(j, "src", m->src.addr);
 	json_str(j, "src_mask", cli_mask_str(m->src.len, w));
 	json_ip(j, "dst", m->dst.addr);

@@ -77,13 +77,19 @@ recv_errors(const struct flow *f)
 	       CTR(in, verify_failed) + CTR(in, invalid_len) + CTR(in, replay_failed);
 }
 
-/* The entry's first match line: local ident is its source, remote ident its destination. */
+/*
+ * The entry's first permit line (the config requires one): local ident is
+ * its source, remote ident its destination.
+ */
 static const struct cfg_acl *
 flow_acl(const struct flow *f)
 {
 	static const struct cfg_acl any;
 
-	return f->e->n_match > 0 ? &f->e->match[0] : &any;
+	for (uint32_t k = 0; k < f->e->n_match; k++)
+		if (f->e->match[k].action == CFG_ACL_PERMIT)
+			return &f->e->match[k];
+	return &any;
 }
 
 static unsigned

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * crypto_maps: IOS "crypto map NAME SEQ ipsec-isakmp" entries with "set peer",
- * "set transform-set", "match address" (the ACL's permit lines inline),
+ * "set transform-set", "match address" (the ACL's permit and deny lines inline),
  * "set security-association lifetime" and "set security-association
  * replay window-size", and for IKEv2 "set ikev2-profile" and "set pfs".
  * Entries end up sorted by seq, as IOS evaluates them.
@@ -11,6 +11,14 @@
 #include <string.h>
 
 #include "config_priv.h"
+
+_Static_assert(sizeof(enum cfg_acl_action) == sizeof(int), "cfg_h_word writes an int");
+
+static const struct cfg_word actions[] = {
+	{"permit", CFG_ACL_PERMIT},
+	{"deny", CFG_ACL_DENY},
+	{NULL, 0},
+};
 
 #define PROTO_ICMP 1
 #define PROTO_TCP 6
@@ -112,6 +120,7 @@ h_dport(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void 
 }
 
 static const struct cfg_key acl_keys[] = {
+	CFG_WORD("action", false, struct cfg_acl, action, actions),
 	CFG_PREFIX("src", true, struct cfg_acl, src),
 	CFG_PREFIX("dst", true, struct cfg_acl, dst),
 	CFG_CUSTOM("proto", false, h_proto),
@@ -151,6 +160,14 @@ h_match(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void 
 	e->n_match = v->n;
 	for (uint32_t i = 0; i < v->n && rc == 0; i++)
 		rc = parse_acl(c, v->kids[i], &e->match[i]);
+	for (uint32_t i = 0; rc == 0; i++) {
+		if (i == v->n)
+			return cfg_err(c, v,
+				       "'match' has no permit line: the entry would protect "
+				       "nothing (deny lines only say what it does not protect)");
+		if (e->match[i].action == CFG_ACL_PERMIT)
+			break;
+	}
 	return rc;
 }
 

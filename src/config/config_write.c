@@ -541,13 +541,19 @@ ports(struct w *w, const char *key, const uint16_t p[2])
 		w_printf(w, ", %s: %u-%u", key, p[0], p[1]);
 }
 
-/* One permit line, flow style as in the examples: {src: A/N, dst: B/M, proto: udp, dport: 53}. */
+/*
+ * One line, flow style as in the examples: {src: A/N, dst: B/M, proto: udp, dport: 53};
+ * a deny line starts with "action: deny" (permit, the default, is not written).
+ */
 static void
 acl_line(struct w *w, const struct cfg_acl *a)
 {
 	const char *word = proto_word(a->proto);
 
-	w_puts(w, "        - {src: ");
+	w_puts(w, "        - {");
+	if (a->action == CFG_ACL_DENY)
+		w_puts(w, "action: deny, ");
+	w_puts(w, "src: ");
 	w_prefix(w, a->src.addr, a->src.len);
 	w_puts(w, ", dst: ");
 	w_prefix(w, a->dst.addr, a->dst.len);

@@ -23,6 +23,7 @@ struct ctrl {
 	struct dlog *log;
 	struct inv_spi_table *inv;
 	struct punt_stats punt;
+	struct icmp_err icmp;
 	struct ctrl_stats stats;
 	struct view_port *ports;	/* the last sample, one per interface */
 	struct port_rate *rates;
@@ -67,6 +68,7 @@ ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct dlog_clock *cl
 	c->cfg = cfg;
 	c->clk = clk ? *clk : (struct dlog_clock){.wall = real_wall, .mono_ms = real_mono_ms};
 	pthread_mutex_init(&c->lock, NULL);
+	icmp_err_init(&c->icmp, c->clk.mono_ms(c->clk.ctx));
 	c->log = dlog_create(&cfg->logging, &c->clk);
 	c->inv = inv_spi_create(INV_SPI_FLOWS_MAX);
 	c->n_ports = cfg->n_interfaces;
@@ -133,7 +135,8 @@ debug_event(struct ctrl *c, const struct dp_event *ev)
 {
 	static const char *const kind[] = {[DP_EV_INVALID_SPI] = "invalid SPI",
 					   [DP_EV_REPLAY] = "anti-replay failure",
-					   [DP_EV_MAC] = "ICV failure"};
+					   [DP_EV_MAC] = "ICV failure",
+					   [DP_EV_ICMP_ERROR] = "ICMP error to send"};
 	char s[48], d[48];
 
 	dlog_msg(c->log, 7, "CRYPTO-7-IPSEC",
@@ -148,7 +151,7 @@ on_event(struct ctrl *c, const struct dp_event *ev)
 {
 	struct timespec now;
 
-	if (ev->type < 1 || ev->type > DP_EV_MAC)
+	if (ev->type < 1 || ev->type >= DP_EV__END)
 		return;
 	c->stats.events[ev->type]++;
 	if (c->debug)
@@ -174,6 +177,9 @@ on_event(struct ctrl *c, const struct dp_event *ev)
 	case DP_EV_MAC:
 		/* local = where it arrived, remote = who sent it */
 		dlog_mac_error(c->log, ev->conn_id, ev->ipv6, ev->dst, ev->src, ev->spi, ev->seq);
+		break;
+	case DP_EV_ICMP_ERROR:
+		icmp_err_handle(&c->icmp, c->dp, c->cfg, ev, c->clk.mono_ms(c->clk.ctx));
 		break;
 	}
 }
@@ -267,6 +273,12 @@ const struct punt_stats *
 ctrl_punt_stats(const struct ctrl *c)
 {
 	return &c->punt;
+}
+
+const struct icmp_err_stats *
+ctrl_icmp_stats(const struct ctrl *c)
+{
+	return &c->icmp.st;
 }
 
 const struct ctrl_stats *

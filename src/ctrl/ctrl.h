@@ -3,7 +3,8 @@
  * The control thread: runs on the main lcore, sleeps in poll() until a
  * worker rings (events, punted packets), a CLI client talks, or the
  * housekeeping tick comes, and never busy-polls. It logs (dlog), tracks
- * unknown-SPI flows (inv_spi), answers ARP and ping (punt), serves the CLI
+ * unknown-SPI flows (inv_spi), answers ARP and ping (punt), sends ICMP
+ * errors back through the tunnels (icmp_err), serves the CLI
  * and rte_telemetry, and reclaims deleted SAs.
  */
 #ifndef DPSEC_CTRL_H
@@ -19,6 +20,7 @@
 #include "dpsec/view.h"
 
 #include "dlog.h"
+#include "icmp_err.h"
 #include "inv_spi.h"
 #include "port_rate.h"
 #include "punt.h"
@@ -35,7 +37,7 @@ typedef void (*ctrl_inv_spi_hook)(void *ctx, struct ctrl *c, struct inv_spi_flow
 				  const struct dp_event *ev);
 
 struct ctrl_stats {
-	uint64_t events[4];	/* received, by enum dp_event_type */
+	uint64_t events[DP_EV__END];	/* received, by enum dp_event_type */
 	uint64_t wakeups;	/* returns from poll() */
 	uint64_t loops;
 };
@@ -56,6 +58,7 @@ struct inv_spi_table *ctrl_inv_spi(struct ctrl *c);
 const struct punt_stats *ctrl_punt_stats(const struct ctrl *c);
 /* The ports' rates and "last input/output" ages, from the control thread's samples. */
 void ctrl_port_rates(const struct ctrl *c, struct view_port *p, size_t n);
+const struct icmp_err_stats *ctrl_icmp_stats(const struct ctrl *c);
 const struct ctrl_stats *ctrl_stats(const struct ctrl *c);
 bool ctrl_debug(const struct ctrl *c);
 void ctrl_set_debug(struct ctrl *c, bool on);

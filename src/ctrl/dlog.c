@@ -30,11 +30,12 @@
 #include <sys/random.h>
 #include <syslog.h>
 
+#include "dpsec/tbucket.h"
+
 #include "dlog.h"
 
 #define DLOG_WAYS 8
 #define DLOG_SETS (DLOG_TABLE_SIZE / DLOG_WAYS)
-#define MILLI 1000u			/* token bucket in thousandths of a token */
 #define ADDR_STRLEN 46			/* INET6_ADDRSTRLEN */
 
 _Static_assert((DLOG_SETS & (DLOG_SETS - 1)) == 0, "the set count is a power of two");
@@ -76,8 +77,7 @@ struct dlog {
 	uint32_t rate;
 	uint64_t interval_ms[DLOG_KINDS];
 	uint64_t seed;
-	uint64_t tokens;	/* thousandths */
-	uint64_t refilled_ms;
+	struct tbucket bucket;	/* gate 2, in milliseconds */
 	struct rl_slot *table[DLOG_KINDS];
 	struct dlog_kind_stats kind[DLOG_KINDS];
 	struct dlog_ring ring;
@@ -142,8 +142,7 @@ dlog_create(const struct cfg_logging *cfg, const struct dlog_clock *clk)
 	d->interval_ms[DLOG_REPLAY] = 1000u * clamp_u32(cfg->replay_interval, 1, 3600);
 	d->interval_ms[DLOG_MAC] = 1000u * clamp_u32(cfg->mac_interval, 1, 3600);
 	d->seed = random_seed();
-	d->tokens = (uint64_t)d->rate * MILLI;
-	d->refilled_ms = d->clk.mono_ms(d->clk.ctx);
+	tbucket_init(&d->bucket, d->rate, d->rate, 1000, d->clk.mono_ms(d->clk.ctx));
 	d->ring.size = clamp_u32(cfg->buffer, DLOG_LINE_MAX, 16777216);
 	d->ring.b = malloc(d->ring.size);
 	ok = d->ring.b != NULL;
@@ -232,33 +231,13 @@ flow_allows(struct dlog *d, enum dlog_kind kind, const struct rl_key *key, uint6
 	return true;
 }
 
-/* Gate 2: one token of the shared bucket. */
-static bool
-take_token(struct dlog *d, uint64_t now)
-{
-	uint64_t full = (uint64_t)d->rate * MILLI;
-	uint64_t elapsed = now - d->refilled_ms;
-
-	/* After a second the bucket is full anyway; the cap also keeps the product small. */
-	if (elapsed > 1000)
-		elapsed = 1000;
-	d->tokens += elapsed * d->rate;
-	if (d->tokens > full)
-		d->tokens = full;
-	d->refilled_ms = now;
-	if (d->tokens < MILLI)
-		return false;
-	d->tokens -= MILLI;
-	return true;
-}
-
 static bool
 rate_ok(struct dlog *d, enum dlog_kind kind, const struct rl_key *key)
 {
 	uint64_t now = d->clk.mono_ms(d->clk.ctx);
 	struct rl_slot *slot;
 
-	if (!flow_allows(d, kind, key, now, &slot) || !take_token(d, now)) {
+	if (!flow_allows(d, kind, key, now, &slot) || !tbucket_take(&d->bucket, now)) {
 		d->kind[kind].suppressed++;
 		d->rate_limited++;
 		return false;

@@ -125,13 +125,52 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 	}
 }
 
+/* A port's MAC as one 32-bit and one 16-bit word, read once per burst. */
+struct l2_self {
+	uint32_t w4;
+	uint16_t w2;
+};
+
+static inline struct l2_self
+l2_self_of(const struct dp_port *in)
+{
+	struct l2_self me;
+
+	memcpy(&me.w4, in->mac.addr_bytes, 4);
+	memcpy(&me.w2, in->mac.addr_bytes + 4, 2);
+	return me;
+}
+
 /*
- * What both sides check first: one segment, the Ethernet type, the IPv4
- * header. DP_KEEP means valid IPv4 at *ipp; ARP is punted; IPv6 is the
- * outside's (classify_ipv6) or, inside, not routed.
+ * Is the frame addressed to this port? Its own MAC (two compares), broadcast
+ * (ARP), or an IPv6 multicast group 33:33:xx (RFC 2464 section 7: neighbor
+ * discovery, which IPv6 on the outside needs). Anything else reaches us only
+ * through a promiscuous virtual device or a switch flooding unknown unicast,
+ * and is another host's: forwarding it would duplicate that host's traffic
+ * (decrypted, or encrypted into a tunnel). No other multicast group is used
+ * here (no IPv4 multicast, STP or LLDP).
+ */
+static inline bool
+l2_for_port(struct l2_self me, const struct rte_ether_hdr *eth)
+{
+	uint32_t d4;
+	uint16_t d2;
+
+	memcpy(&d4, eth->dst_addr.addr_bytes, 4);
+	memcpy(&d2, eth->dst_addr.addr_bytes + 4, 2);
+	if (((d4 ^ me.w4) | (uint32_t)(d2 ^ me.w2)) == 0)
+		return true;
+	/* 0x3333: the first two bytes, whatever the byte order */
+	return (d4 == UINT32_MAX && d2 == UINT16_MAX) || (d4 & 0xffff) == 0x3333;
+}
+
+/*
+ * What both sides check first: one segment, the Ethernet destination and
+ * type, the IPv4 header. DP_KEEP means valid IPv4 at *ipp; ARP is punted;
+ * IPv6 is the outside's (classify_ipv6) or, inside, not routed.
  */
 static dp_drop_t
-classify_frame(const struct dp_port *in, struct rte_mbuf *m, bool outside,
+classify_frame(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m, bool outside,
 	       const struct rte_ipv4_hdr **ipp)
 {
 	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
@@ -140,6 +179,8 @@ classify_frame(const struct dp_port *in, struct rte_mbuf *m, bool outside,
 		return DP_DROP_G_MultiSegUnsupported;
 	if (m->data_len < sizeof(*eth))
 		return DP_DROP_G_L2HdrErr;
+	if (!l2_for_port(me, eth))
+		return DP_DROP_G_L2DstMacMismatch;
 	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
 		return CL_PUNT;
 	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
@@ -153,10 +194,10 @@ classify_frame(const struct dp_port *in, struct rte_mbuf *m, bool outside,
 }
 
 static dp_drop_t
-classify_out_one(const struct dp_port *in, struct rte_mbuf *m)
+classify_out_one(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m)
 {
 	const struct rte_ipv4_hdr *ip = NULL;
-	dp_drop_t v = classify_frame(in, m, true, &ip);
+	dp_drop_t v = classify_frame(in, me, m, true, &ip);
 	uint32_t hl;
 
 	if (v != DP_KEEP)
@@ -200,15 +241,17 @@ classify_out_one(const struct dp_port *in, struct rte_mbuf *m)
 }
 
 static dp_drop_t
-classify_in_one(const struct dp_port *in, struct rte_mbuf *m)
+classify_in_one(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m)
 {
 	const struct rte_ipv4_hdr *ip = NULL;
-	dp_drop_t v = classify_frame(in, m, false, &ip);
+	dp_drop_t v = classify_frame(in, me, m, false, &ip);
 
 	if (v != DP_KEEP)
 		return v;
 	if (ip->dst_addr == in->addr)
 		return CL_PUNT;	/* for the gateway itself */
+	if (dp_port_is_bcast(in, ip->dst_addr))
+		return DP_DROP_G_Ipv4DirectedBcast;	/* the LAN's own: not for a tunnel */
 	m->l2_len = sizeof(struct rte_ether_hdr);
 	m->l3_len = (ip->version_ihl & 0xf) * 4u;
 	m->l4_len = 0;
@@ -255,8 +298,10 @@ uint16_t
 classify_outside(const struct dp_port *in, struct rte_mbuf **pkts, uint16_t n,
 		 uint16_t *n_punt, dp_drop_t *reason)
 {
+	const struct l2_self me = l2_self_of(in);
+
 	for (uint16_t i = 0; i < n; i++)
-		reason[i] = classify_out_one(in, pkts[i]);
+		reason[i] = classify_out_one(in, me, pkts[i]);
 	return partition(pkts, reason, n, n_punt);
 }
 
@@ -264,7 +309,9 @@ uint16_t
 classify_inside(const struct dp_port *in, struct rte_mbuf **pkts, uint16_t n,
 		uint16_t *n_punt, dp_drop_t *reason)
 {
+	const struct l2_self me = l2_self_of(in);
+
 	for (uint16_t i = 0; i < n; i++)
-		reason[i] = classify_in_one(in, pkts[i]);
+		reason[i] = classify_in_one(in, me, pkts[i]);
 	return partition(pkts, reason, n, n_punt);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_ip.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
 
@@ -105,6 +106,28 @@ dp_inject(struct dp *dp, uint32_t iface, struct rte_mbuf *m)
 	if (pi < 0)
 		return -ENODEV;
 	pkt_set_egress(m, (uint16_t)pi);
+	if (rte_ring_sp_enqueue(worker_of_port(dp, (uint16_t)pi)->link.inject, m) != 0)
+		return -ENOBUFS;
+	return 0;
+}
+
+int
+dp_inject_encrypt(struct dp *dp, uint32_t iface, struct rte_mbuf *m)
+{
+	int pi = port_of_iface(dp, iface);
+	const struct rte_ipv4_hdr *ip;
+
+	if (pi < 0 || dp->ports[pi].role != CFG_ROLE_INSIDE)
+		return -ENODEV;
+	if (m->data_len < sizeof(struct rte_ether_hdr) + sizeof(*ip))
+		return -EINVAL;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
+	/* what classify_inside() would have set for a host's packet on that port */
+	m->port = dp->ports[pi].port_id;
+	m->l2_len = sizeof(struct rte_ether_hdr);
+	m->l3_len = (ip->version_ihl & 0xf) * 4u;
+	m->l4_len = 0;
+	m->hash.usr = PKT_ENCRYPT | (uint32_t)pi;
 	if (rte_ring_sp_enqueue(worker_of_port(dp, (uint16_t)pi)->link.inject, m) != 0)
 		return -ENOBUFS;
 	return 0;

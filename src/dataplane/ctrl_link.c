@@ -236,6 +236,22 @@ link_sa_event(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m,
 	send_event(w, &ev);
 }
 
+void
+link_icmp_error(struct dp_worker *w, const struct sa_rt *sa, const struct rte_ipv4_hdr *ip,
+		uint32_t iface, uint8_t type, uint8_t code, uint16_t mtu)
+{
+	struct dp_event ev = {.type = DP_EV_ICMP_ERROR, .proto = ip->next_proto_id,
+			      .iface = (uint16_t)iface, .spi = rte_be_to_cpu_32(sa->spi_be),
+			      .pkts = 1, .conn_id = sa->conn_id, .icmp_type = type,
+			      .icmp_code = code, .icmp_mtu = mtu, .tsc = rte_rdtsc()};
+
+	ev.head_len = RTE_MIN((uint32_t)DP_EVENT_HEAD, rte_be_to_cpu_16(ip->total_length));
+	memcpy(ev.src, &ip->src_addr, 4);
+	memcpy(ev.dst, &ip->dst_addr, 4);
+	memcpy(ev.head, ip, ev.head_len);
+	send_event(w, &ev);
+}
+
 /* Report flows whose reporting interval has passed with packets still uncounted. */
 static void
 flush_dedup(struct dp_worker *w, uint64_t now)

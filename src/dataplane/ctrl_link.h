@@ -83,6 +83,14 @@ void link_invalid_spi(struct dp_worker *w, const struct rte_mbuf *m);
 struct sa_rt;
 void link_sa_event(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m,
 		   enum dp_event_type type, uint64_t seq);
+/*
+ * Ask the control thread for an ICMP error about a decrypted packet ip (inner
+ * IPv4, header checked), which arrived through sa and was for inside
+ * interface iface; mtu for type 3 code 4 (RFC 1191), else 0.
+ */
+struct rte_ipv4_hdr;
+void link_icmp_error(struct dp_worker *w, const struct sa_rt *sa, const struct rte_ipv4_hdr *ip,
+		     uint32_t iface, uint8_t type, uint8_t code, uint16_t mtu);
 /* Once per loop: transmit what the control thread injected, flush old dedup
  * counts, ring the doorbell if anything was queued. */
 void link_poll(struct dp_worker *w);

@@ -41,6 +41,8 @@ struct dp_port {
 	uint16_t port_id;	/* DPDK port */
 	enum cfg_role role;
 	uint32_t addr;		/* network order */
+	uint32_t net;		/* its subnet's network and broadcast addresses (network order); */
+	uint32_t bcast;		/* 255.255.255.255 for a /31 or /32, which have neither */
 	bool has_addr6;
 	uint8_t addr6[16];
 	uint16_t mtu;
@@ -59,6 +61,8 @@ struct dp_port_ctr {
 	uint64_t punt_pkts, punt_octets;
 	uint64_t in_drop_pkts[DP_GLOBAL__COUNT], in_drop_octets[DP_GLOBAL__COUNT];
 	uint64_t out_drop_pkts[DP_GLOBAL__COUNT], out_drop_octets[DP_GLOBAL__COUNT];
+	uint64_t fragmented;	/* packets sent out of this port as fragments */
+	uint64_t fragments;	/* the fragments */
 };
 
 /* Per-lcore counters; written only by their worker (counters.h). */
@@ -109,7 +113,26 @@ struct dp {
 	bool stop;		/* read by workers with a relaxed atomic load */
 };
 
-/* The egress port a stage chose for a packet it keeps (hash.usr is free after RX). */
+/*
+ * A broadcast a router does not forward (RFC 1812 section 5.3.5): the
+ * limited broadcast, or the directed broadcast of the port's own subnet and
+ * its network address (the old all-zeros broadcast, RFC 1812 section
+ * 4.2.3.1); IOS "no ip directed-broadcast".
+ */
+static inline bool
+dp_port_is_bcast(const struct dp_port *p, uint32_t dst_be)
+{
+	return dst_be == UINT32_MAX || dst_be == p->bcast || dst_be == p->net;
+}
+
+/*
+ * The egress port a stage chose for a packet it keeps (hash.usr is free
+ * after RX), and what is still to be done to it on the way out.
+ */
+#define PKT_EGRESS_PORT 0xffffu
+#define PKT_FRAGMENT (1u << 16)	/* larger than the egress MTU, DF clear: send its fragments */
+#define PKT_ENCRYPT (1u << 17)	/* injected by the control thread: through esp_out first */
+
 static inline void
 pkt_set_egress(struct rte_mbuf *m, uint16_t port_index)
 {
@@ -119,7 +142,7 @@ pkt_set_egress(struct rte_mbuf *m, uint16_t port_index)
 static inline uint16_t
 pkt_egress(const struct rte_mbuf *m)
 {
-	return (uint16_t)m->hash.usr;
+	return (uint16_t)(m->hash.usr & PKT_EGRESS_PORT);
 }
 
 /*

@@ -23,6 +23,13 @@
 uint16_t esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason);
 uint16_t esp_out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
 		       dp_drop_t *reason);
+/*
+ * Outbound for the gateway's own packets (the control thread's, l2_len and
+ * l3_len set): the same, except that the TTL is the sender's, neither checked
+ * nor decremented (RFC 1812 section 5.3.1: a router decrements what it forwards).
+ */
+uint16_t esp_out_local_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
+			     dp_drop_t *reason);
 
 static inline void
 esp_put_be32(uint8_t *p, uint32_t v)

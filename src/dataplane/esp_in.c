@@ -3,22 +3,24 @@
  * Inbound ESP, tunnel mode, IPv4 (RFC 4303 section 3.4), one burst at a time:
  *
  *   1. gather the SPIs and look them all up in one bulk hash lookup;
- *   2. per packet: SA state, encapsulation, lengths, preliminary replay check,
- *      then AES-GCM decrypt + tag check (one-shot) and the replay commit, or
- *      queue the HMAC;
+ *   2. per packet: SA state, encapsulation, lengths, replay check, then
+ *      AES-GCM decrypt + tag check (one-shot) and the replay commit, or queue
+ *      the HMAC (CBC/NULL, only for packets the replay check let through);
  *   3. CBC/NULL SAs: one HMAC burst, compare ICVs, one CBC decrypt burst for
  *      those that verified (ICV before decryption, RFC 4303 section 3.4.4.1);
- *   4. per authenticated packet: replay re-check and commit (CBC/NULL),
- *      padding and next header, inner IPv4 header, SA policy, TTL, route and
- *      new L2 header.
+ *   4. per packet, in order: CBC/NULL replay verdict and commit, padding and
+ *      next header, inner IPv4 header, SA policy, TTL, route, broadcast, MTU
+ *      and new L2 header.
  *
- * AES-GCM packets are committed to the replay window one by one, before the
- * next packet of the burst is checked: exactly RFC 4303's per-packet order,
- * which matters for ESN, where the window decides the inferred high bits. For
- * CBC/NULL the preliminary checks of a burst see the window as it was at the
- * start of the burst (the HMACs run as one batch): the inferred high bits
- * differ only if the sender's numbers jump by ~2^31 within one burst, which
- * a sender never does (RFC 4303 section 3.3.3: it counts up by one).
+ * Anti-replay is decided per packet, in burst order, against the window as
+ * the packets before it left it (RFC 4303 section 3.4.3: check, verify,
+ * commit, packet after packet), whatever the cipher: 19 for a number already
+ * received inside the window, 116 for one left of it. AES-GCM packets are
+ * checked and committed one by one in step 2. The CBC/NULL HMACs run as a
+ * batch against the window as it stood at the start of the burst, so the
+ * verdict is taken again in step 4, in the packet's turn; if the window has
+ * moved so far since that ESN infers other high bits (RFC 4303 A2.2), the
+ * packet is verified again on its own with those, as AES-GCM would have.
  *
  * Every rejected packet gets its reason; per-SA error counters move here
  * because this is where the SA is at hand.
@@ -31,6 +33,7 @@
 
 #include "dataplane.h"
 #include "esp.h"
+#include "frag4.h"
 #include "ip4_cksum.h"
 #include "route.h"
 #include "sa.h"
@@ -40,12 +43,22 @@
 #define ESP_HDR 8	/* SPI + sequence number */
 #define NH_IPV4 4	/* IP-in-IP: tunnel mode, RFC 4303 section 2.6 */
 #define NH_NONE 59	/* dummy packet (traffic flow confidentiality) */
+#define ICMP_UNREACH 3
+#define ICMP_UNREACH_NEEDFRAG 4	/* fragmentation needed and DF set (RFC 792, RFC 1191) */
+
+/* Where a CBC/NULL packet stands after step 3. */
+enum in_auth {
+	IN_UNVERIFIED,		/* refused by the replay check in step 2: no HMAC run */
+	IN_ICV_BAD,		/* the ICV did not verify (or the library could not compute it) */
+	IN_DECRYPT_FAILED,	/* verified; the library failed the decryption */
+	IN_PLAIN,		/* verified and decrypted */
+};
 
 struct in_pkt {
 	uint8_t *esp;
 	uint32_t ct_len;
-	uint64_t seq;
-	bool committed;			/* already recorded in the replay window */
+	uint64_t seq;			/* the 64-bit number the ICV is checked with */
+	uint8_t auth;			/* CBC/NULL: enum in_auth */
 	uint8_t icv[DP_ICV_MAX];	/* received ICV, saved before ESN bits overwrite it */
 	uint8_t tag[DP_ICV_MAX];	/* computed ICV */
 };
@@ -94,14 +107,12 @@ mac_drop(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, uint64
 	return sa_drop(sa, DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION);
 }
 
-/* Step 2 before any crypto: is this packet worth decrypting? */
+/* Step 2 before any crypto: SA state, encapsulation, lengths. */
 static dp_drop_t
-in_check(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_pkt *st)
+in_check(struct sa_rt *sa, const struct rte_mbuf *m, struct in_pkt *st)
 {
 	uint32_t esp_len = esp_length(m);
 	uint32_t hdr = ESP_HDR + sa->iv_len;
-	enum replay_verdict v;
-	rte_be32_t seq_be;
 
 	if (sa_rt_state(sa) != SA_LIVE)
 		return sa_drop(sa, DP_DROP_IN_V4_PKT_HIT_INVALID_SA);
@@ -112,24 +123,19 @@ in_check(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_pk
 	st->ct_len = esp_len - hdr - sa->icv_len;
 	if (st->ct_len & (sa->pad_block - 1u))
 		return sa_drop(sa, DP_DROP_IN_ESP_BAD_BLOCK_LEN);
-	/* ESP sits 2 bytes past a 4-byte boundary behind Ethernet + IPv4: no 32-bit load */
-	memcpy(&seq_be, st->esp + 4, sizeof(seq_be));
-	v = replay_check(&sa->replay, sa->replay_bmp, rte_be_to_cpu_32(seq_be),
-			 sa->flags & SA_F_ESN, &st->seq);
-	return v == REPLAY_OK ? DP_KEEP : replay_drop(w, sa, m, v, st->seq);
+	return DP_KEEP;
 }
 
-/* Re-check (another packet of the burst may have taken the number) and record it. */
-static dp_drop_t
-in_commit(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct in_pkt *st)
+/* The window's verdict on the packet's number as it stands now; *full gets the 64-bit number. */
+static inline enum replay_verdict
+in_replay_check(const struct sa_rt *sa, const struct in_pkt *st, uint64_t *full)
 {
-	enum replay_verdict v = replay_check_full(&sa->replay, sa->replay_bmp, st->seq);
+	rte_be32_t seq_be;
 
-	if (v != REPLAY_OK)
-		return replay_drop(w, sa, m, v, st->seq);
-	replay_commit(&sa->replay, sa->replay_bmp, st->seq);
-	st->committed = true;
-	return DP_KEEP;
+	/* ESP sits 2 bytes past a 4-byte boundary behind Ethernet + IPv4: no 32-bit load */
+	memcpy(&seq_be, st->esp + 4, sizeof(seq_be));
+	return replay_check(&sa->replay, sa->replay_bmp, rte_be_to_cpu_32(seq_be),
+			    sa->flags & SA_F_ESN, full);
 }
 
 static dp_drop_t
@@ -145,8 +151,14 @@ in_gcm(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct i
 		return mac_drop(w, sa, m, st->seq);
 	/* nothing was committed since this packet's own check, just above: no re-check */
 	replay_commit(&sa->replay, sa->replay_bmp, st->seq);
-	st->committed = true;
 	return DP_KEEP;
+}
+
+/* Before any ESN bits overwrite it. */
+static inline void
+in_save_icv(const struct sa_rt *sa, struct in_pkt *st)
+{
+	memcpy(st->icv, st->esp + ESP_HDR + sa->iv_len + st->ct_len, sa->icv_len);
 }
 
 static void
@@ -155,7 +167,6 @@ in_hmac_op(struct sa_rt *sa, struct in_pkt *st, struct cmb_op *op)
 	uint32_t hdr = ESP_HDR + sa->iv_len;
 	uint8_t *icv = st->esp + hdr + st->ct_len;
 
-	memcpy(st->icv, icv, sa->icv_len);
 	*op = (struct cmb_op){.buf = st->esp, .k = sa->keys, .iv = st->esp + ESP_HDR,
 			      .cipher_off = hdr, .cipher_len = st->ct_len,
 			      .hash_len = hdr + st->ct_len, .tag = st->tag};
@@ -168,11 +179,10 @@ in_hmac_op(struct sa_rt *sa, struct in_pkt *st, struct cmb_op *op)
 
 /* Step 3: HMAC every queued packet, then decrypt the ones that verified. */
 static void
-in_cbc_bursts(struct dp_worker *w, struct rte_mbuf **pkts, struct sa_rt **sa, struct in_pkt *st,
-	      struct cmb_op *ops, const uint16_t *idx, unsigned int nops, dp_drop_t *reason)
+in_cbc_bursts(struct dp_worker *w, struct sa_rt **sa, struct in_pkt *st, struct cmb_op *ops,
+	      const uint16_t *idx, unsigned int nops)
 {
 	struct cmb_op ok[DP_BURST_MAX];
-	uint16_t ok_idx[DP_BURST_MAX];
 	unsigned int nok = 0;
 
 	cmb_hmac_burst(w->mb, ops, nops);
@@ -181,16 +191,71 @@ in_cbc_bursts(struct dp_worker *w, struct rte_mbuf **pkts, struct sa_rt **sa, st
 
 		/* an ICV the library could not compute is an ICV that did not verify */
 		if (!ops[j].failed && ct_equal(st[i].tag, st[i].icv, sa[i]->icv_len)) {
-			ok[nok] = ops[j];
-			ok_idx[nok++] = i;
+			ok[nok++] = ops[j];
+			st[i].auth = IN_PLAIN;
 		} else {
-			reason[i] = mac_drop(w, sa[i], pkts[i], st[i].seq);
+			st[i].auth = IN_ICV_BAD;
 		}
 	}
 	cmb_cbc_burst(w->mb, ok, nok, false);
-	for (unsigned int j = 0; j < nok; j++)
-		if (ok[j].failed)
-			reason[ok_idx[j]] = sa_drop(sa[ok_idx[j]], DP_DROP_IN_UNEXP_CD_SW_IPSEC_EXCEPTION);
+	/* ok[] holds the verified ones in the order of idx[] */
+	for (unsigned int j = 0, k = 0; j < nops; j++) {
+		struct in_pkt *p = &st[idx[j]];
+
+		if (p->auth == IN_PLAIN && ok[k++].failed)
+			p->auth = IN_DECRYPT_FAILED;
+	}
+}
+
+/* A CBC/NULL packet verified (and decrypted) on its own, with the number in st->seq. */
+static void
+in_verify_one(struct dp_worker *w, struct sa_rt *sa, struct in_pkt *st)
+{
+	struct cmb_op op;
+
+	in_hmac_op(sa, st, &op);
+	cmb_hmac_burst(w->mb, &op, 1);
+	if (op.failed || !ct_equal(st->tag, st->icv, sa->icv_len)) {
+		st->auth = IN_ICV_BAD;
+		return;
+	}
+	cmb_cbc_burst(w->mb, &op, 1, false);
+	st->auth = op.failed ? IN_DECRYPT_FAILED : IN_PLAIN;
+}
+
+/*
+ * Step 4 for CBC/NULL: the replay verdict in the packet's turn, then its ICV,
+ * then the commit, in the order AES-GCM takes them in step 2.
+ */
+static dp_drop_t
+in_cbc_turn(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct in_pkt *st)
+{
+	uint64_t s;
+	enum replay_verdict v = in_replay_check(sa, st, &s);
+
+	if (v != REPLAY_OK)
+		return replay_drop(w, sa, m, v, s);
+	if (st->auth == IN_UNVERIFIED || s != st->seq) {
+		/*
+		 * Refused in step 2, or (ESN) the window has moved so far within the
+		 * burst that the number now reads with other high bits. An ICV that
+		 * verified over other high bits cannot verify over these (and the
+		 * ciphertext is gone); otherwise check it with these.
+		 */
+		bool verify = st->auth == IN_UNVERIFIED || st->auth == IN_ICV_BAD;
+
+		st->seq = s;
+		if (verify)
+			in_verify_one(w, sa, st);
+		else
+			st->auth = IN_ICV_BAD;
+	}
+	if (st->auth == IN_ICV_BAD)
+		return mac_drop(w, sa, m, s);
+	if (st->auth == IN_DECRYPT_FAILED)
+		return sa_drop(sa, DP_DROP_IN_UNEXP_CD_SW_IPSEC_EXCEPTION);
+	replay_commit(&sa->replay, sa->replay_bmp, s);
+	return DP_KEEP;
 }
 
 /* RFC 4303 section 2.4: padding bytes are 1, 2, 3, ... */
@@ -227,28 +292,75 @@ inner_ipv4_ok(const struct rte_ipv4_hdr *ip, uint32_t len)
 	return hl >= sizeof(*ip) && tot >= hl && tot <= len && ip4_cksum_ok(ip, hl);
 }
 
-/* The last route found in this burst (mac == NULL: none yet): packets of a flow share it. */
+/*
+ * The last destination of this burst that in_egress() let through, with
+ * where it goes (mac == NULL: none yet): the packets of a flow share it.
+ */
 struct route_memo {
 	uint32_t dst;
 	uint16_t port;
+	uint16_t mtu;
 	const struct rte_ether_addr *mac;
 };
 
-static inline dp_drop_t
-route_memo_lookup(const struct dp *dp, struct route_memo *r, uint32_t dst, uint16_t *port,
-		  const struct rte_ether_addr **mac)
+/* Where a decrypted packet for dst goes: an inside port and the next hop's MAC. */
+static dp_drop_t
+in_route(const struct dp *dp, uint32_t dst, uint16_t *port, const struct rte_ether_addr **mac)
 {
-	dp_drop_t v;
+	dp_drop_t why;
 
-	if (r->mac != NULL && r->dst == dst) {
-		*port = r->port;
-		*mac = r->mac;
+	if (dst == UINT32_MAX)
+		return DP_DROP_G_Ipv4DirectedBcast;	/* limited broadcast: never routed */
+	why = route_inside(dp->route, dst, port, mac);
+	if (why == DP_DROP_G_Ipv4NoRoute)
+		return why;
+	/* a broadcast is refused whether its link has an adjacency or not */
+	if (dp_port_is_bcast(&dp->ports[*port], dst))
+		return DP_DROP_G_Ipv4DirectedBcast;
+	if (why != DP_KEEP)
+		return why;
+	/*
+	 * For the gateway itself through the tunnel (e.g. a ping of its inside
+	 * address from the remote site): the control thread cannot answer back
+	 * through the tunnel yet (dp_inject_encrypt is the way it will), so it is
+	 * counted, not sent out to the LAN.
+	 */
+	return dst == dp->ports[*port].addr ? DP_DROP_G_PuntUnhandled : DP_KEEP;
+}
+
+/* in_route() for dst, unless it is the burst's last destination; *r then holds the way. */
+static inline dp_drop_t
+in_egress(const struct dp *dp, struct route_memo *r, uint32_t dst)
+{
+	const struct rte_ether_addr *mac;
+	uint16_t port;
+	dp_drop_t why;
+
+	if (r->mac != NULL && r->dst == dst)
 		return DP_KEEP;
+	why = in_route(dp, dst, &port, &mac);
+	if (why == DP_KEEP)
+		*r = (struct route_memo){.dst = dst, .port = port, .mtu = dp->ports[port].mtu,
+					 .mac = mac};
+	return why;
+}
+
+/*
+ * Larger than the inside egress MTU (RFC 1812 section 5.2.6). DF set: dropped,
+ * and the control thread is asked to send ICMP 3/4 with the MTU (RFC 1191)
+ * back to the source, through the tunnel. DF clear: fragmented on the way
+ * out (worker.c), if the header allows it.
+ */
+static dp_drop_t
+in_too_big(struct dp_worker *w, struct sa_rt *sa, const struct rte_ipv4_hdr *ip,
+	   const struct dp_port *out)
+{
+	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
+		link_icmp_error(w, sa, ip, out->iface, ICMP_UNREACH, ICMP_UNREACH_NEEDFRAG,
+				out->mtu);
+		return sa_drop(sa, DP_DROP_IN_INFRA_V4_PKT_LEN_TOO_BIG);
 	}
-	v = route_inside(dp->route, dst, port, mac);
-	if (v == DP_KEEP)
-		*r = (struct route_memo){.dst = dst, .port = *port, .mac = *mac};
-	return v;
+	return frag4_check(ip, out->mtu);
 }
 
 /* Step 4: everything after authentication. */
@@ -259,14 +371,12 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	const struct dp *dp = w->dp;
 	uint8_t *pt = st->esp + ESP_HDR + sa->iv_len;
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)pt;
-	const struct rte_ether_addr *mac;
 	struct rte_ether_hdr *eth;
-	uint32_t inner_len, tot;
-	uint16_t port;
+	uint32_t inner_len, tot, egress = 0;
 	dp_drop_t why;
 
-	if (!st->committed) {
-		why = in_commit(w, sa, m, st);
+	if (!(sa->flags & SA_F_AEAD)) {
+		why = in_cbc_turn(w, sa, m, st);
 		if (why != DP_KEEP)
 			return why;
 	}
@@ -279,22 +389,21 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 		return sa_drop(sa, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
 	if (ip->time_to_live <= 1)
 		return DP_DROP_G_Ipv4TtlExceeded;
-	why = route_memo_lookup(dp, memo, ip->dst_addr, &port, &mac);
+	why = in_egress(dp, memo, ip->dst_addr);
 	if (why != DP_KEEP)
 		return why;
-	/*
-	 * For the gateway itself through the tunnel (e.g. a ping of its inside
-	 * address from the remote site): the control thread cannot answer back
-	 * through the tunnel yet, so it is counted, not sent out to the LAN.
-	 */
-	if (ip->dst_addr == dp->ports[port].addr)
-		return DP_DROP_G_PuntUnhandled;
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (tot > memo->mtu) {
+		why = in_too_big(w, sa, ip, &dp->ports[memo->port]);
+		if (why != DP_KEEP)
+			return why;
+		egress |= PKT_FRAGMENT;
+	}
 
 	esp_ttl_dec(ip);
-	tot = rte_be_to_cpu_16(ip->total_length);
 	eth = (struct rte_ether_hdr *)(pt - sizeof(*eth));
-	rte_ether_addr_copy(mac, &eth->dst_addr);
-	rte_ether_addr_copy(&dp->ports[port].mac, &eth->src_addr);
+	rte_ether_addr_copy(memo->mac, &eth->dst_addr);
+	rte_ether_addr_copy(&dp->ports[memo->port].mac, &eth->src_addr);
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	m->data_off = (uint16_t)((uint8_t *)eth - (uint8_t *)m->buf_addr);
 	m->data_len = (uint16_t)(sizeof(*eth) + tot);
@@ -302,7 +411,7 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	m->l2_len = sizeof(*eth);
 	m->l3_len = (ip->version_ihl & 0xf) * 4u;
 	m->l4_len = 0;
-	pkt_set_egress(m, port);
+	m->hash.usr = egress | memo->port;	/* pkt_set_egress(), and whether to fragment */
 	sa_acc_add(acc, sa, tot);
 	return DP_KEEP;
 }
@@ -318,6 +427,7 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 	uint16_t idx[DP_BURST_MAX];
 	struct sa_acc acc = {0};
 	struct route_memo memo = {.mac = NULL};
+	enum replay_verdict v;
 	unsigned int nops = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
@@ -338,19 +448,25 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 			reason[i] = DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
 			continue;
 		}
-		st[i].committed = false;
-		reason[i] = in_check(w, sa[i], pkts[i], &st[i]);
+		reason[i] = in_check(sa[i], pkts[i], &st[i]);
 		if (reason[i] != DP_KEEP)
 			continue;
+		v = in_replay_check(sa[i], &st[i], &st[i].seq);
 		if (sa[i]->flags & SA_F_AEAD) {
-			reason[i] = in_gcm(w, sa[i], pkts[i], &st[i]);
-		} else {
+			reason[i] = v == REPLAY_OK ? in_gcm(w, sa[i], pkts[i], &st[i])
+						   : replay_drop(w, sa[i], pkts[i], v, st[i].seq);
+			continue;
+		}
+		in_save_icv(sa[i], &st[i]);
+		st[i].auth = IN_UNVERIFIED;
+		/* refused without an HMAC; its reason is decided in its turn (step 4) */
+		if (v == REPLAY_OK) {
 			in_hmac_op(sa[i], &st[i], &ops[nops]);
 			idx[nops++] = i;
 		}
 	}
 	if (nops > 0)
-		in_cbc_bursts(w, pkts, sa, st, ops, idx, nops, reason);
+		in_cbc_bursts(w, sa, st, ops, idx, nops);
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (reason[i] == DP_KEEP)

@@ -2,12 +2,16 @@
 /*
  * Outbound ESP, tunnel mode, IPv4 (RFC 4303 section 3.3), one burst at a time:
  *
- *   1. per packet: crypto map ACL -> policy -> current outbound SA; TTL, size
+ *   1. per packet: crypto map ACL -> policy (or a deny line: dropped, there is
+ *      no cleartext path) -> current outbound SA; TTL, size
  *      against the egress MTU, sequence number (never wraps: section 3.3.3);
  *      build outer headers from the SA's template around the inner packet,
  *      IV, padding and trailer; AES-GCM is encrypted right here (one-shot);
- *   2. CBC/NULL SAs: one CBC encrypt burst, then one HMAC burst;
- *   3. ESP-in-UDP SAs: UDP checksum over the finished packet.
+ *   2. CBC/NULL SAs: one CBC encrypt burst, then one HMAC burst.
+ *
+ * ESP-in-UDP goes out with a zero UDP checksum (RFC 3948 section 2.1: it
+ * SHOULD be; the ESP ICV protects what matters, and summing 1400 bytes a
+ * packet would cost more than the encryption's bookkeeping).
  */
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -29,22 +33,25 @@ struct out_pkt {
 	uint8_t tag[DP_ICV_MAX];	/* ESN + HMAC: the ICV is computed aside, then copied */
 };
 
-/* Is there an SA for this packet, and does it fit? */
-static dp_drop_t
-out_select(const struct dp *dp, const struct rte_ipv4_hdr *ip, struct sa_rt **out)
+/* Is there an SA for this packet, and (forwarded) may its TTL go one lower? */
+static inline dp_drop_t
+out_select(const struct dp *dp, const struct rte_ipv4_hdr *ip, struct sa_rt **out,
+	   const bool fwd)
 {
 	uint32_t policy = spd_match_out(dp->spd, ip);
 	struct sa_rt *sa;
 
 	if (policy == CFG_NONE)
 		return DP_DROP_G_Ipv4NoRoute;
+	if (policy == SPD_DENY)
+		return DP_DROP_OUT_V4_PKT_HIT_DENY_DROP_SP;
 	sa = spd_out_sa(dp->spd, policy);
 	if (sa == NULL)
 		return DP_DROP_OUT_V4_PKT_HIT_IKE_START_SP;
 	*out = sa;
 	if (sa_rt_state(sa) != SA_LIVE)
 		return sa_drop(sa, DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
-	if (ip->time_to_live <= 1)
+	if (fwd && ip->time_to_live <= 1)
 		return DP_DROP_G_Ipv4TtlExceeded;
 	return DP_KEEP;
 }
@@ -66,7 +73,7 @@ out_headers(struct dp_worker *w, const struct sa_rt *sa, uint8_t *data,
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(oip + 1);
 
 		udp->dgram_len = rte_cpu_to_be_16((uint16_t)(outer_len - sizeof(*oip)));
-		udp->dgram_cksum = 0;
+		udp->dgram_cksum = 0;	/* RFC 3948 section 2.1 */
 	}
 }
 
@@ -95,15 +102,15 @@ out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot,
  * Step 1 for one packet. On success the packet is fully encapsulated and, for
  * AES-GCM, encrypted; for CBC/NULL *op is filled for the bursts.
  */
-static dp_drop_t
+static inline dp_drop_t
 out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct out_pkt *st,
-	  struct cmb_op *op, bool *queued)
+	  struct cmb_op *op, bool *queued, const bool fwd)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
 	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad, ct_len, outer_len, grow, hdr;
 	uint32_t trail;
 	struct sa_rt *sa = NULL;
-	dp_drop_t why = out_select(w->dp, ip, &sa);
+	dp_drop_t why = out_select(w->dp, ip, &sa, fwd);
 	uint8_t *data;
 
 	*sap = sa;
@@ -134,7 +141,8 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	rte_pktmbuf_trim(m, (uint16_t)trail);
 
 	sa->seq++;
-	esp_ttl_dec(ip);
+	if (fwd)
+		esp_ttl_dec(ip);
 	data = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)grow);
 	rte_pktmbuf_append(m, (uint16_t)(pad + 2 + sa->icv_len));
 	out_headers(w, sa, data, ip, outer_len);
@@ -165,18 +173,9 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	return DP_KEEP;
 }
 
-static void
-out_udp_cksum(struct rte_mbuf *m)
-{
-	struct rte_ipv4_hdr *ip =
-		rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(struct rte_ether_hdr));
-	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
-
-	udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip, udp);
-}
-
-uint16_t
-esp_out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason)
+static inline uint16_t
+out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason,
+	  const bool fwd)
 {
 	struct sa_rt *sa[DP_BURST_MAX];
 	struct out_pkt st[DP_BURST_MAX];
@@ -188,7 +187,7 @@ esp_out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t
 	for (uint16_t i = 0; i < n; i++) {
 		bool queued;
 
-		reason[i] = out_encap(w, pkts[i], &sa[i], &st[i], &ops[nops], &queued);
+		reason[i] = out_encap(w, pkts[i], &sa[i], &st[i], &ops[nops], &queued, fwd);
 		if (queued)
 			idx[nops++] = i;
 	}
@@ -204,13 +203,21 @@ esp_out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t
 				memcpy(st[i].icv, st[i].tag, sa[i]->icv_len);
 		}
 	}
-	for (uint16_t i = 0; i < n; i++) {
-		if (reason[i] != DP_KEEP)
-			continue;
-		if (sa[i]->flags & SA_F_UDP)
-			out_udp_cksum(pkts[i]);
-		sa_acc_add(&acc, sa[i], st[i].tot);
-	}
+	for (uint16_t i = 0; i < n; i++)
+		if (reason[i] == DP_KEEP)
+			sa_acc_add(&acc, sa[i], st[i].tot);
 	sa_acc_flush(&acc);
 	return dp_burst_compact(pkts, reason, n);
+}
+
+uint16_t
+esp_out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason)
+{
+	return out_burst(w, pkts, n, reason, true);
+}
+
+uint16_t
+esp_out_local_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason)
+{
+	return out_burst(w, pkts, n, reason, false);
 }

@@ -5,6 +5,8 @@
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 
+#include "dpsec/ip4.h"
+
 #include "port.h"
 
 void
@@ -16,6 +18,19 @@ port_name_of(const char *device, char *name, size_t len)
 		n = len - 1;
 	memcpy(name, device, n);
 	name[n] = '\0';
+}
+
+static void
+port_subnet(struct dp_port *p, uint8_t len)
+{
+	uint32_t mask = ip4_mask_be(len);
+
+	if (len >= 31) {
+		p->net = p->bcast = UINT32_MAX;	/* a /31 (RFC 3021) or /32 has neither */
+		return;
+	}
+	p->net = p->addr & mask;
+	p->bcast = p->addr | ~mask;
 }
 
 static int
@@ -77,6 +92,7 @@ port_setup_all(struct dp *dp, char *err, size_t errlen)
 		}
 		p->role = ifc->role;
 		p->addr = ifc->addr;
+		port_subnet(p, ifc->prefix_len);
 		p->has_addr6 = ifc->has_addr6;
 		memcpy(p->addr6, ifc->addr6, sizeof(p->addr6));
 		p->mtu = ifc->mtu;

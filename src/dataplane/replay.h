@@ -104,20 +104,19 @@ replay_check_full(const struct replay *r, const uint64_t *bmp, uint64_t s)
 }
 
 /*
- * Preliminary check before integrity verification; *full gets the 64-bit
- * number. The caller checks again with replay_check_full() after the ICV
- * verified and before replay_commit(), because two copies of one packet in
- * the same burst both pass this first check.
+ * Check before integrity verification; *full gets the 64-bit number (the
+ * received 32 bits alone when ESN inference finds none). A caller that
+ * verifies several packets before committing any checks again, with the
+ * window as it then stands, before replay_commit(): two copies of one packet
+ * in the same burst both pass this first check.
  */
 static inline enum replay_verdict
 replay_check(const struct replay *r, const uint64_t *bmp, uint32_t seq, bool esn, uint64_t *full)
 {
-	uint64_t s = seq;
-
-	if (esn && !replay_esn_infer(r, seq, &s))
+	*full = seq;
+	if (esn && !replay_esn_infer(r, seq, full))
 		return REPLAY_TOO_OLD;
-	*full = s;
-	return replay_check_full(r, bmp, s);
+	return replay_check_full(r, bmp, *full);
 }
 
 /* Record an authenticated sequence number, sliding the window if it is new. */

@@ -26,7 +26,8 @@ const struct rte_ether_addr *route_neighbor(const struct route *rt, uint16_t por
 
 /*
  * Inside egress for dst: the port index and next-hop MAC. Returns DP_KEEP,
- * or DP_DROP_G_Ipv4NoRoute / DP_DROP_G_Ipv4NoAdj.
+ * DP_DROP_G_Ipv4NoRoute, or DP_DROP_G_Ipv4NoAdj (with *port set: the route
+ * exists, its link has no MAC for the next hop).
  */
 dp_drop_t route_inside(const struct route *rt, uint32_t dst_be, uint16_t *port,
 		       const struct rte_ether_addr **mac);

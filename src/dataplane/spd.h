@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Security policy database: one policy per crypto map entry applied to an
- * outside interface, each with its permit lines (the crypto map ACL).
+ * outside interface, each with its lines (the crypto map ACL).
  * Outbound, the first matching line (maps in config order, entries by
- * sequence number, lines in order) picks the policy, whose current outbound
- * SA the control thread publishes. Inbound, a decrypted packet must match the
- * mirror of one of its SA's policy lines (RFC 4301 section 5.2, step 4).
+ * sequence number, lines in order) decides: a permit line picks the policy,
+ * whose current outbound SA the control thread publishes; a deny line says
+ * the packet is not protected, and with no cleartext path to the outside it
+ * is dropped (35 OUT_V4_PKT_HIT_DENY_DROP_SP). Inbound, a decrypted packet
+ * must match the mirror of its SA's policy, the first mirrored line that
+ * matches being a permit (RFC 4301 section 5.2, step 4): traffic a deny line
+ * keeps out of the tunnel must not come in through it either.
  *
  * Lines are matched linearly: crypto maps on a site-to-site gateway hold a
  * handful of lines. A large SPD would move to rte_acl behind the same API.
@@ -29,8 +33,12 @@ struct spd_rule {
 	uint16_t dport_lo, dport_hi;
 	uint8_t proto;		/* 0 = any */
 	bool ports;		/* the line constrains ports */
+	bool deny;		/* a deny line: not protected */
 	uint32_t policy;
 };
+
+/* spd_match_out(): the first matching line is a deny line. */
+#define SPD_DENY (CFG_NONE - 1)
 
 struct spd_policy {
 	uint32_t map, entry;
@@ -87,7 +95,7 @@ spd_rule_ports(const struct spd_rule *r, bool have, uint16_t sp, uint16_t dp)
 			     dp >= r->dport_lo && dp <= r->dport_hi);
 }
 
-/* Outbound: the policy for a packet from the protected side, or CFG_NONE. */
+/* Outbound: the policy for a packet from the protected side, SPD_DENY or CFG_NONE. */
 static inline uint32_t
 spd_match_out(const struct spd *spd, const struct rte_ipv4_hdr *ip)
 {
@@ -100,12 +108,12 @@ spd_match_out(const struct spd *spd, const struct rte_ipv4_hdr *ip)
 		if ((ip->src_addr & r->smask) == r->src && (ip->dst_addr & r->dmask) == r->dst &&
 		    (r->proto == 0 || r->proto == ip->next_proto_id) &&
 		    spd_rule_ports(r, have, sp, dp))
-			return r->policy;
+			return r->deny ? SPD_DENY : r->policy;
 	}
 	return CFG_NONE;
 }
 
-/* Inbound: does a decrypted packet fit the mirror of one of the policy's lines? */
+/* Inbound: is the first of the policy's mirrored lines a decrypted packet fits a permit? */
 static inline bool
 spd_check_in(const struct spd *spd, uint32_t policy, const struct rte_ipv4_hdr *ip)
 {
@@ -119,7 +127,7 @@ spd_check_in(const struct spd *spd, uint32_t policy, const struct rte_ipv4_hdr *
 		if ((ip->src_addr & r->dmask) == r->dst && (ip->dst_addr & r->smask) == r->src &&
 		    (r->proto == 0 || r->proto == ip->next_proto_id) &&
 		    spd_rule_ports(r, have, dp, sp))
-			return true;
+			return !r->deny;
 	}
 	return false;
 }

@@ -107,6 +107,10 @@ dp_port_list(const struct dp *dp, struct view_port *out, size_t max)
 			v->oerrors = st.oerrors;
 			v->rx_nombuf = st.rx_nombuf;
 		}
+		for (uint16_t w = 0; w < dp->n_workers; w++) {
+			v->fragmented += ctr_read(&dp->workers[w]->stats.port[i].fragmented);
+			v->fragments += ctr_read(&dp->workers[w]->stats.port[i].fragments);
+		}
 	}
 	return n;
 }

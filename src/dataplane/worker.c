@@ -2,8 +2,9 @@
 /*
  * The worker lcore: run to completion, one burst at a time, for each of its
  * ports: receive, classify, ESP in or out, queue for transmit; then transmit
- * and report a quiescent state to RCU. It never blocks, never logs and never
- * allocates; the only place it frees and counts dropped packets is
+ * and report a quiescent state to RCU. It never blocks and never logs; it
+ * allocates only on a slow path, to fragment a decrypted packet larger than
+ * its inside MTU. The only place it frees and counts dropped packets is
  * worker_drop(), so every drop has exactly one reason.
  */
 #include <rte_ethdev.h>
@@ -12,6 +13,7 @@
 
 #include "classify.h"
 #include "esp.h"
+#include "frag4.h"
 #include "worker.h"
 
 void
@@ -119,6 +121,42 @@ punt(struct dp_worker *w, struct dp_port_ctr *pc, struct rte_mbuf **pkts, uint16
 	ctr_add(&pc->punt_octets, octets);
 }
 
+/*
+ * A decrypted packet larger than its inside MTU, DF clear (esp_in.c): its
+ * fragments go out instead; it is consumed, not dropped. Without a buffer for
+ * every fragment, none is sent.
+ */
+static bool
+tx_fragments(struct dp_worker *w, struct rte_mbuf *m)
+{
+	uint16_t pi = pkt_egress(m);
+	struct rte_mbuf *f[FRAG4_MAX];
+	unsigned int n = frag4_split(m, w->dp->pool, w->dp->ports[pi].mtu, f);
+
+	if (n == 0) {
+		dp_drop_t why = DP_DROP_G_IpFragErr;
+
+		worker_drop(w, &m, &why, 1);
+		return false;
+	}
+	rte_pktmbuf_free(m);
+	ctr_add(&w->stats.port[pi].fragmented, 1);
+	ctr_add(&w->stats.port[pi].fragments, n);
+	for (unsigned int i = 0; i < n; i++)
+		tx_enqueue(w, pi, f[i]);
+	return true;
+}
+
+/* Queue a forwarded packet (or its fragments); false if it was dropped instead. */
+static inline bool
+tx_one(struct dp_worker *w, struct rte_mbuf *m)
+{
+	if (m->hash.usr & PKT_FRAGMENT)
+		return tx_fragments(w, m);
+	tx_enqueue(w, pkt_egress(m), m);
+	return true;
+}
+
 void
 worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -126,7 +164,7 @@ worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_
 	struct dp_port_ctr *pc = &w->stats.port[pi];
 	bool outside = port->role == CFG_ROLE_OUTSIDE;
 	dp_drop_t reason[DP_BURST_MAX];
-	uint16_t k, np, good;
+	uint16_t k, np, good, fwd = 0;
 	uint64_t octets = 0;
 
 	for (uint16_t i = 0; i < n; i++)
@@ -141,22 +179,43 @@ worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_
 	good = outside ? esp_in_burst(w, pkts, k, reason) : esp_out_burst(w, pkts, k, reason);
 	worker_drop(w, pkts + good, reason + good, k - good);
 	for (uint16_t i = 0; i < good; i++) {
-		octets += pkt_rx_len(pkts[i]);
-		tx_enqueue(w, pkt_egress(pkts[i]), pkts[i]);
+		uint32_t len = pkt_rx_len(pkts[i]);	/* before: fragmenting frees the packet */
+
+		if (tx_one(w, pkts[i])) {
+			fwd++;
+			octets += len;
+		}
 	}
-	ctr_add(&pc->fwd_pkts, good);
+	ctr_add(&pc->fwd_pkts, fwd);
 	ctr_add(&pc->fwd_octets, octets);
 }
 
-/* Packets the control thread wants sent (their egress port is set). */
+/*
+ * Packets the control thread wants sent: as they are, out of their egress
+ * port, or (PKT_ENCRYPT) the gateway's own packets into a tunnel, e.g. an
+ * ICMP error to a host behind the peer, through the outbound IPsec path like
+ * a host's packet from the inside port they name.
+ */
 void
 worker_inject(struct dp_worker *w)
 {
-	struct rte_mbuf *m[DP_BURST_MAX];
+	struct rte_mbuf *m[DP_BURST_MAX], *enc[DP_BURST_MAX];
+	dp_drop_t reason[DP_BURST_MAX];
 	unsigned int n = rte_ring_sc_dequeue_burst(w->link.inject, (void **)m, DP_BURST_MAX, NULL);
+	uint16_t ne = 0, good;
 
-	for (unsigned int i = 0; i < n; i++)
-		tx_enqueue(w, pkt_egress(m[i]), m[i]);
+	for (unsigned int i = 0; i < n; i++) {
+		if (m[i]->hash.usr & PKT_ENCRYPT)
+			enc[ne++] = m[i];
+		else
+			tx_enqueue(w, pkt_egress(m[i]), m[i]);
+	}
+	if (ne == 0)
+		return;
+	good = esp_out_local_burst(w, enc, ne, reason);
+	worker_drop(w, enc + good, reason + good, ne - good);
+	for (uint16_t i = 0; i < good; i++)
+		tx_enqueue(w, pkt_egress(enc[i]), enc[i]);
 }
 
 int

@@ -32,7 +32,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 GOLDEN = os.path.join(HERE, "..", "golden", "cli")
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 from dpsectest.esp import Tunnel  # noqa: E402
-from dpsectest.gateway import DPSECD, HOST_MAC, LOCAL, PEER, PEER_MAC, Gateway  # noqa: E402
+from dpsectest.gateway import (DPSECD, HOST_MAC, INSIDE_MAC, LOCAL, OUTSIDE_MAC,  # noqa: E402
+                               PEER, PEER_MAC, Gateway)
 
 
 def parse(template, text):
@@ -145,7 +146,7 @@ class Golden(unittest.TestCase):
         self.assertEqual(rows["IpsecInput"]["LAST_CLEARING"], "never")
         self.assertEqual(len(parse("qfp_statistics_drop.textfsm",
                                    t["show platform hardware qfp active statistics drop all"])),
-                         19)
+                         len(GLOBAL_CAUSES))
         # after the clear: nothing but IOS's line for an empty table
         cleared = transcript_second(t_name="qfp_drop.txt",
                                     cmd="show platform hardware qfp active statistics drop")
@@ -270,6 +271,18 @@ class OldShapes(unittest.TestCase):
         self.assertEqual(parse("show_crypto_ipsec_sa.textfsm", text)[0]["REPLAY"], "N")
 
 
+def global_causes():
+    """The global drop causes, from the one list in include/dpsec/drops.h."""
+    import re
+    with open(os.path.join(HERE, "..", "..", "include", "dpsec", "drops.h")) as f:
+        text = f.read()
+    body = text.split("#define DP_GLOBAL_CAUSES(X)", 1)[1].split("\n\n", 1)[0]
+    return re.findall(r"X\((\w+),", body)
+
+
+GLOBAL_CAUSES = global_causes()
+
+
 class Live(unittest.TestCase):
     """A running dpsecd: the same templates over what it prints."""
 
@@ -278,18 +291,18 @@ class Live(unittest.TestCase):
         cls.tun = Tunnel("cbc128-sha256")
         inner = [IP(src="10.0.0.%d" % (i + 5), dst="10.0.2.7") / UDP(dport=9) / Raw(b"x" * 20)
                  for i in range(5)]
-        bad = [Ether(src=PEER_MAC, dst="02:00:00:00:00:02") /
+        bad = [Ether(src=PEER_MAC, dst=OUTSIDE_MAC) /
                IP(src=PEER, dst=LOCAL, proto=50) / Raw(bytes.fromhex("c0ffee01") +
                                                        (i + 1).to_bytes(4, "big") + bytes(32))
                for i in range(2)]
         outside = [cls.tun.encrypt(p, i + 1) for i, p in enumerate(inner)] + bad + [
             Ether(src=PEER_MAC, dst="ff:ff:ff:ff:ff:ff") /
             ARP(op=1, hwsrc=PEER_MAC, psrc=PEER, pdst=LOCAL),
-            Ether(src=PEER_MAC, dst="02:00:00:00:00:02") / IP(src=PEER, dst=LOCAL) /
+            Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / IP(src=PEER, dst=LOCAL) /
             ICMP(id=7, seq=1),
-            Ether(src=PEER_MAC, dst="02:00:00:00:00:02") / IP(src=PEER, dst=LOCAL) /
+            Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / IP(src=PEER, dst=LOCAL) /
             UDP(sport=500, dport=500) / Raw(bytes(28))]
-        inside = [Ether(src=HOST_MAC, dst="02:00:00:00:02:01") /
+        inside = [Ether(src=HOST_MAC, dst=INSIDE_MAC) /
                   IP(src="10.0.2.7", dst="10.0.0.9") / UDP(dport=9) / Raw(b"y" * 30)
                   for _ in range(3)]
         cls.gw = Gateway(transforms=cls.tun.words, manual_sas=cls.tun.manual_sas())

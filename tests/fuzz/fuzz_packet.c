@@ -82,8 +82,6 @@ die(const char *why)
 static void
 teardown(void)
 {
-	dp_sa_del_all(H.dp);
-	dp_housekeeping(H.dp);
 	harness_destroy(&H);
 }
 

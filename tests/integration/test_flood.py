@@ -34,7 +34,7 @@ from scapy.packet import Raw
 from scapy.utils import wrpcap
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dpsectest.gateway import DPSEC, DPSECD  # noqa: E402
+from dpsectest.gateway import DPSEC, DPSECD, OUTSIDE_MAC  # noqa: E402
 
 KEY = bytes(range(20))
 SECONDS = 4
@@ -78,7 +78,7 @@ def frames():
             src = "203.0.113.%d" % rnd.randrange(1, 255)
             pkt = IP(src=src, dst="192.0.2.2", proto=50) / \
                 Raw(rnd.getrandbits(32).to_bytes(4, "big") + bytes(4) + bytes(rnd.randrange(40)))
-        out.append(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:03") / pkt)
+        out.append(Ether(src="02:00:00:00:00:01", dst=OUTSIDE_MAC) / pkt)
     return out
 
 

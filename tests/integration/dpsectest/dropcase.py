@@ -7,39 +7,41 @@ The gateway every case runs in:
    peer 198.51.100.1 --ESP--> outside1 198.51.100.2/24, MTU 9000              (crypto map JUMBO)
                                           [ dpsecd gwB ]
    hosts 10.0.2.0/24 <------- inside0 10.0.2.1/24, next_hop_mac
-   host 10.0.3.5 only <------ inside1 10.0.3.1/24, one neighbor, no next_hop_mac
+   host 10.0.3.5 only <------ inside1 10.0.3.1/24, one neighbor, no next_hop_mac, MTU 576
 
 A case asks for the crypto map entries it needs (Tun: one entry protecting
 10.0.2.0/24, or another local network, <-> 10.1.N.0/24, with an inbound and
 an outbound manual SA), and says for each packet it sends what becomes of
 it: dropped for the case's reason (with an SA at hand or not), decapsulated
-to an inside host, or encapsulated to the peer. check() compares one run
-with the sum of its cases' expectations.
+to an inside host (whole, or in fragments), or encapsulated to the peer; and
+which ICMP errors the gateway sends back through a tunnel. check() compares
+one run with the sum of its cases' expectations.
 """
 import collections
 import os
 import struct
 import time
 
-from scapy.layers.inet import IP, UDP
+from scapy.layers.inet import ICMP, IP, UDP, defragment
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
 from . import views
 from .craft import EspSa
 from .esp import XFORMS, forwarded
-from .gateway import HOST_MAC, PEER, PEER_MAC, Entry, Gateway, Interface
+from .gateway import HOST_MAC, PEER, PEER_MAC, Entry, Gateway, Interface, pcap_mac
 
 LOCAL = "192.0.2.2"
 LOCAL6, PEER6 = "2001:db8::2", "2001:db8::1"
 JUMBO_LOCAL, JUMBO_PEER = "198.51.100.2", "198.51.100.1"
 JUMBO_PEER_MAC = "02:00:00:00:00:11"
 NEIGHBOR, NEIGHBOR_MAC = "10.0.3.5", "02:00:00:00:03:05"
-# net_pcap's port MACs (02:70:63:61:70 is "pcap"), in interface order; dpsec does not filter on
-# the destination MAC, the frames carry them for realism and tx frames are checked against
-# what `show interfaces` says
-PORT_MAC = {"outside0": "02:70:63:61:70:00", "outside1": "02:70:63:61:70:01",
-            "inside0": "02:70:63:61:70:02", "inside1": "02:70:63:61:70:03"}
+INSIDE1, INSIDE1_MTU = "10.0.3.1", 576
+# net_pcap's port MACs, in interface order (interfaces_for below): dpsec takes only frames
+# addressed to the port (or broadcast, or IPv6 multicast); tx frames are checked against what
+# `show interfaces` says
+PORT_MAC = {name: pcap_mac(i) for i, name in enumerate(("outside0", "outside1", "inside0",
+                                                         "inside1"))}
 
 ETH, IPV4, UDPH, ESPH = 14, 20, 8, 8
 SA_COUNTERS = ("pkts", "bytes", "replay_failed", "verify_failed", "invalid_len", "decaps_failed",
@@ -82,6 +84,59 @@ def wire(pkt):
     return b + bytes(max(0, 60 - len(b)))
 
 
+def to_mac(frame, mac):
+    """frame with its Ethernet destination replaced."""
+    return bytes.fromhex(mac.replace(":", "")) + bytes(frame)[6:]
+
+
+def fragments_of(pkt, mtu):
+    """pkt (IPv4 without options, DF clear) cut as RFC 791 section 3.2 does for mtu: every
+    fragment but the last carries a multiple of 8 bytes and MF; the same header otherwise.
+    Checked here against scapy's reassembly before anything is compared with it."""
+    data = bytes(pkt)[IPV4:]
+    step = (mtu - IPV4) // 8 * 8
+    frags = [IP(bytes(IP(src=pkt.src, dst=pkt.dst, id=pkt.id, ttl=pkt.ttl, tos=pkt.tos,
+                         proto=pkt.proto, flags=0 if off + step >= len(data) else "MF",
+                         frag=off // 8) / Raw(data[off:off + step])))
+             for off in range(0, len(data), step)]
+    whole = defragment(frags)
+    assert len(whole) == 1 and bytes(whole[0]) == bytes(pkt), "scapy does not reassemble them"
+    return frags
+
+
+class IcmpBack:
+    """An ICMP error the gateway sends about inner, back through tun: equal to the (SPI, seq,
+    payload) of an ESP frame opened with the peer's keys when it is that message (RFC 792,
+    RFC 1191 next-hop MTU, RFC 1812 4.3.2.5 precedence), quoting inner as it arrived."""
+
+    def __init__(self, tun, inner, icmp_type, code, mtu, src):
+        self.tun, self.inner, self.type, self.code = tun, inner, icmp_type, code
+        self.mtu, self.src = mtu, src
+
+    def __eq__(self, got):
+        if not isinstance(got, tuple) or len(got) != 3 or got[0] != self.tun.spi_out:
+            return False
+        p = IP(got[2])
+        if ICMP not in p:
+            return False
+        again = IP(got[2])
+        del again.chksum
+        del again[ICMP].chksum
+        return (bytes(IP(bytes(again))) == got[2] and p.src == self.src and
+                p.dst == self.inner.src and p.ttl == 64 and p.tos == 0xc0 and
+                (p[ICMP].type, p[ICMP].code) == (self.type, self.code) and
+                (self.type != 3 or self.code != 4 or p[ICMP].nexthopmtu == self.mtu) and
+                bytes(p[ICMP].payload) == bytes(self.inner)[:64])
+
+    def __len__(self):
+        """Bytes of the message (the outbound SA counts them)."""
+        return IPV4 + 8 + min(64, len(self.inner))
+
+    def __str__(self):
+        return "ICMP %d/%d to %s under SA 0x%x" % (self.type, self.code, self.inner.src,
+                                                   self.tun.spi_out)
+
+
 def eth(port, src=PEER_MAC, type=None):
     return Ether(src=src, dst=PORT_MAC[port]) if type is None else \
         Ether(src=src, dst=PORT_MAC[port], type=type)
@@ -93,7 +148,7 @@ class Tun:
     count = 0
 
     def __init__(self, xform, udp=False, local_net="10.0.2.0/24", local_host="10.0.2.5",
-                 jumbo=False, sas=True, spi_in=None, initial_sequence=None):
+                 jumbo=False, sas=True, spi_in=None, initial_sequence=None, deny=()):
         Tun.count += 1
         n = self.n = Tun.count
         self.xform, self.udp, self.jumbo, self.has_sas = xform, udp, jumbo, sas
@@ -105,6 +160,7 @@ class Tun:
         self.local, self.peer = (JUMBO_LOCAL, JUMBO_PEER) if jumbo else (LOCAL, PEER)
         self.spi_in, self.spi_out = spi_in or 0x10000 + n, 0x20000 + n
         self.initial_sequence = initial_sequence
+        self.deny = list(deny)   # local prefixes denied towards remote_net, before the permit
         keys = [os.urandom(k) for k in (cklen, aklen, cklen, aklen)]
         self.sa_in = EspSa(self.spi_in, calg, keys[0], aalg, keys[1])
         self.sa_out = EspSa(self.spi_out, calg, keys[2], aalg, keys[3])
@@ -119,15 +175,17 @@ class Tun:
                 if d == "outbound":
                     s["initial_sequence"] = self.initial_sequence
                 sas.append(s)
-        return Entry(self.seq, [(self.local_net, self.remote_net)], self.words, sas,
+        deny = [(d, self.remote_net, "deny") for d in self.deny]
+        return Entry(self.seq, deny + [(self.local_net, self.remote_net)], self.words, sas,
                      peer=self.peer, crypto_map=self.map)
 
     # --- what the peer sends ------------------------------------------
-    def inner(self, size=32, ttl=64, src=None, dst=None):
-        """An inner packet from behind the peer to a protected host."""
+    def inner(self, size=32, ttl=64, src=None, dst=None, df=False):
+        """An inner packet from behind the peer to a protected host (UDP, size payload bytes)."""
         i = next(self.ids)
         return IP(bytes(IP(src=src or self.remote_host, dst=dst or self.local_host, ttl=ttl,
-                           id=i & 0xffff) / UDP(sport=1024 + self.n, dport=53) /
+                           id=i & 0xffff, flags="DF" if df else 0) /
+                        UDP(sport=1024 + self.n, dport=53) /
                         Raw(bytes((i + j) & 0xff for j in range(size)))))
 
     def outer(self, esp, udp=None, **ip):
@@ -151,10 +209,10 @@ class Tun:
         return bytes(range(1, n + 1))
 
     # --- what the protected hosts send -----------------------------------
-    def plain(self, tot=60, ttl=64, df=False, dst=None, trailer=b""):
+    def plain(self, tot=60, ttl=64, df=False, dst=None, trailer=b"", src=None):
         """A frame from a protected host to the peer's side, IPv4 total length tot."""
         i = next(self.ids)
-        p = IP(src=self.local_host, dst=dst or self.remote_host, ttl=ttl, id=i & 0xffff,
+        p = IP(src=src or self.local_host, dst=dst or self.remote_host, ttl=ttl, id=i & 0xffff,
                flags="DF" if df else 0) / UDP(sport=53, dport=1024 + self.n) / \
             Raw(bytes((3 * i + j) & 0xff for j in range(tot - IPV4 - UDPH)))
         return wire(Ether(src=HOST_MAC, dst=PORT_MAC["inside0"]) / p) + trailer
@@ -199,6 +257,8 @@ class Case:
         self.drops = []                              # (port, frame, SA key or None)
         self.decaps = []                             # (tunnel, inner, out port, MAC)
         self.encaps = []                             # (tunnel, inner, seq)
+        self.frags = []                              # (tunnel, inner, out port, MAC, MTU)
+        self.icmps = []                              # IcmpBack
         self.mtus = []                               # (tunnel, plaintext mtu)
 
     @property
@@ -230,6 +290,24 @@ class Case:
         self.rx[tun.port].append(bytes(frame))
         self.decaps.append((tun, inner, out, mac))
 
+    def decap_fragments(self, tun, inner, mtu, out="inside0", mac=HOST_MAC, **seal):
+        """ESP of inner (DF clear, larger than out's MTU) from tun's peer is decapsulated and
+        sent to out in fragments (RFC 791)."""
+        frame = tun.esp(seal.pop("seq"), inner, **seal)
+        self.rx[tun.port].append(bytes(frame))
+        self.frags.append((tun, inner, out, mac, mtu))
+
+    def icmp_back(self, tun, inner, icmp_type, code, mtu, src):
+        """The gateway answers inner with this ICMP error from its address src, sent back to
+        inner's source through tun (its outbound SA)."""
+        self.icmps.append(IcmpBack(tun, inner, icmp_type, code, mtu, src))
+
+    @property
+    def extra_tx(self):
+        """Frames sent beyond one per frame received: fragments after the first, ICMP errors."""
+        return sum(len(fragments_of(forwarded(inner), mtu)) - 1
+                   for _, inner, _, _, mtu in self.frags) + len(self.icmps)
+
     def encap(self, tun, frame, seq):
         """frame from a protected host goes out encrypted under tun's outbound SA as seq."""
         self.rx["inside0"].append(bytes(frame))
@@ -253,6 +331,10 @@ class Case:
             glob[r.cause][1] += len(frame)
         for tun, inner, _, _ in self.decaps:
             sa[("in", tun.spi_in)].update(pkts=1, bytes=len(inner))
+        for tun, inner, _, _, _ in self.frags:
+            sa[("in", tun.spi_in)].update(pkts=1, bytes=len(inner))
+        for icmp in self.icmps:
+            sa[("out", icmp.tun.spi_out)].update(pkts=1, bytes=len(icmp))
         for tun, inner, _ in self.encaps:
             sa[("out", tun.spi_out)].update(pkts=1, bytes=len(inner))
         return feat, glob, sa
@@ -265,7 +347,8 @@ def interfaces_for(tunnels):
             Interface("outside1", "outside", JUMBO_LOCAL + "/24", next_hop_mac=JUMBO_PEER_MAC,
                       mtu=9000, crypto_map="JUMBO" if "JUMBO" in maps else None),
             Interface("inside0", "inside", "10.0.2.1/24", next_hop_mac=HOST_MAC),
-            Interface("inside1", "inside", "10.0.3.1/24", neighbors=[(NEIGHBOR, NEIGHBOR_MAC)])]
+            Interface("inside1", "inside", INSIDE1 + "/24", neighbors=[(NEIGHBOR, NEIGHBOR_MAC)],
+                      mtu=INSIDE1_MTU)]
 
 
 class Observed:
@@ -282,7 +365,7 @@ class Observed:
         self.rx = rx
         try:
             gw.start(rx=rx)
-            self.accounted = self._wait_accounted(gw)
+            self.accounted = self._wait_accounted(gw, sum(c.extra_tx for c in cases))
             self.feature = views.feature_drops(gw)
             self.glob = views.global_drops(gw)
             self.sas = views.sa_counters(gw)
@@ -294,16 +377,17 @@ class Observed:
             gw.kill()
 
     @staticmethod
-    def _wait_accounted(gw, timeout=10):
-        """Every packet received has been either sent or dropped with a reason."""
+    def _wait_accounted(gw, extra, timeout=10):
+        """Every packet received has been either sent or dropped with a reason, and the extra
+        frames (fragments, ICMP errors) have been sent."""
         end = time.time() + timeout
         while True:
             ifs = views.interfaces(gw)
             rx = sum(i["ipackets"] for i in ifs.values())
             done = sum(i["opackets"] for i in ifs.values()) + \
                 sum(p for p, _ in views.global_drops(gw).values())
-            if done == rx or time.time() > end:
-                return rx, done
+            if done == rx + extra or time.time() > end:
+                return rx, done, extra
             time.sleep(0.05)
 
 
@@ -326,9 +410,10 @@ def check(cases, obs, reasons):
         for k in s:
             owner[k] = c.label
 
-    rx, done = obs.accounted
-    if rx != done:
-        problems.append("received %d packets, sent or dropped %d" % (rx, done))
+    rx, done, extra = obs.accounted
+    if rx + extra != done:
+        problems.append("received %d packets (and %d more frames to send), sent or dropped %d" %
+                        (rx, extra, done))
     for num, (name, got) in sorted(obs.feature.items()):
         if num in reasons and reasons[num].name != name:
             problems.append("drop type %d is named %s, expected %s" % (num, name,
@@ -411,6 +496,12 @@ def check_tx(cases, obs):
             want[out].append((frame, c.label))
         for tun, inner, seq in c.encaps:
             want[tun.port].append(((tun.spi_out, seq, bytes(forwarded(inner))), c.label))
+        for tun, inner, out, dmac, mtu in c.frags:
+            for f in fragments_of(forwarded(inner), mtu):
+                want[out].append((bytes(Ether(dst=dmac, src=mac[out], type=0x0800) / f),
+                                  c.label))
+        for icmp in c.icmps:
+            want[icmp.tun.port].append((icmp, c.label))
     by_spi = {t.spi_out: t for t in obs.tunnels}
     for port in ("outside0", "outside1", "inside0", "inside1"):
         left = list(want[port])
@@ -426,7 +517,8 @@ def check_tx(cases, obs):
                     port, got.hex() if isinstance(got, bytes) else got))
         for w, label in left:
             problems.append("%s did not send %s [%s]" % (
-                port, w.hex() if isinstance(w, bytes) else "spi 0x%x seq %d" % w[:2], label))
+                port, w.hex() if isinstance(w, bytes) else
+                "spi 0x%x seq %d" % w[:2] if isinstance(w, tuple) else w, label))
     return problems
 
 

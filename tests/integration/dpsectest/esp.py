@@ -9,7 +9,7 @@ from scapy.layers.ipsec import ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
-from .gateway import LOCAL, PEER, PEER_MAC
+from .gateway import LOCAL, OUTSIDE_MAC, PEER, PEER_MAC
 
 HASHES = {"HMAC-SHA1-96": (hashlib.sha1, 12), "SHA2-256-128": (hashlib.sha256, 16),
           "SHA2-512-256": (hashlib.sha512, 32)}
@@ -76,7 +76,7 @@ class Tunnel:
             if self.udp:
                 pkt = IP(src=pkt.src, dst=pkt.dst, id=pkt.id, flags=pkt.flags) / \
                     UDP(sport=4500, dport=4500) / Raw(esp)
-            return Ether(src=PEER_MAC, dst="02:00:00:00:00:02") / pkt
+            return Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / pkt
         if self.udp:
             # scapy 2.5 leaves the NAT-T UDP length at 8: rebuild it properly
             pkt = IP(bytes(pkt))
@@ -84,7 +84,7 @@ class Tunnel:
             payload = bytes(udp.payload)
             pkt = IP(src=pkt.src, dst=pkt.dst, id=pkt.id, flags=pkt.flags) / \
                 UDP(sport=udp.sport, dport=udp.dport) / Raw(payload)
-        return Ether(src=PEER_MAC, dst="02:00:00:00:00:02") / pkt
+        return Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / pkt
 
     def decrypt(self, frame, esn_high=0):
         """The inner packet of an ESP frame the gateway sent to the peer."""

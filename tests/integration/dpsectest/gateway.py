@@ -34,6 +34,16 @@ PEER_MAC = "02:00:00:00:00:01"
 HOST_MAC = "02:00:00:00:02:05"
 
 
+def pcap_mac(index):
+    """The MAC net_pcap gives its index-th device in a process: 02:70:63:61:70:<index>
+    ("pcap"); the gateway's interfaces are its net_pcap devices in config order. dpsec
+    takes only frames addressed to its port (or broadcast), so a test must use these."""
+    return "02:70:63:61:70:%02x" % index
+
+
+OUTSIDE_MAC, INSIDE_MAC = pcap_mac(0), pcap_mac(1)   # the default interfaces below
+
+
 def _yaml_list(items):
     return "[" + ", ".join('"%s"' % i for i in items) + "]"
 
@@ -73,7 +83,8 @@ class Interface:
 class Entry:
     """One crypto map entry, its transform set and its manual SAs.
 
-    match: [(local prefix, remote prefix)], written from the gateway's side.
+    match: [(local prefix, remote prefix)] or (local, remote, "deny") for a deny line,
+    written from the gateway's side.
     sas: dicts as Tunnel.manual_sas() makes them (direction, spi, cipher_key,
     auth_key, udp_encap: bool or {"local_port", "peer_port"}, and optionally
     initial_sequence)."""
@@ -93,7 +104,9 @@ class Entry:
             self.seq, self.peer, self.ts_name)
         if self.replay_window is not None:
             y += "      replay_window: %d\n" % self.replay_window
-        y += "      match:\n" + "".join("        - {src: %s, dst: %s}\n" % m for m in self.match)
+        y += "      match:\n" + "".join(
+            "        - {src: %s, dst: %s%s}\n" % (m[0], m[1], ", action: deny" if m[2:] == ("deny",)
+                                            else "") for m in self.match)
         return y
 
     def sas_yaml(self):

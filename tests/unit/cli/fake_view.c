@@ -325,8 +325,19 @@ acl(struct ip4_prefix src, struct ip4_prefix dst, uint8_t proto, uint16_t s0, ui
 {
 	struct cfg_acl *a = calloc(1, sizeof(*a));
 
-	*a = (struct cfg_acl){src, dst, proto, {s0, s1}, {d0, d1}};
+	*a = (struct cfg_acl){src, dst, proto, {s0, s1}, {d0, d1}, CFG_ACL_PERMIT};
 	return a;
+}
+
+/* The same, by value, for an entry of several lines. */
+static struct cfg_acl *
+acl_tmp(struct ip4_prefix src, struct ip4_prefix dst, uint8_t proto, uint16_t s0, uint16_t s1,
+	uint16_t d0, uint16_t d1)
+{
+	static struct cfg_acl a;
+
+	a = (struct cfg_acl){src, dst, proto, {s0, s1}, {d0, d1}, CFG_ACL_PERMIT};
+	return &a;
 }
 
 static void
@@ -346,8 +357,14 @@ crypto_maps(struct dpsec_config *c)
 				      .lifetime_sec = 3600,
 				      .lifetime_kb = 4608000,
 				      .replay_window = 64,
-				      .n_match = 1};
-	e[0].match = acl(pfx(ip(10, 0, 2, 0), 24), pfx(ip(10, 0, 0, 0), 24), 0, 0, 65535, 0, 65535);
+				      .n_match = 2};
+	/* a deny line first: the view shows it as such, the flow's idents come from the permit */
+	e[0].match = calloc(2, sizeof(*e[0].match));
+	e[0].match[0] = *acl_tmp(pfx(ip(10, 0, 2, 9), 32), pfx(ip(10, 0, 0, 0), 24), 0, 0, 65535, 0,
+				 65535);
+	e[0].match[0].action = CFG_ACL_DENY;
+	e[0].match[1] = *acl_tmp(pfx(ip(10, 0, 2, 0), 24), pfx(ip(10, 0, 0, 0), 24), 0, 0, 65535, 0,
+				 65535);
 	e[1] = (struct cfg_map_entry){.seq = 20,
 				      .peer = ip(198, 51, 100, 7),
 				      .transform_set = 1,
@@ -709,7 +726,9 @@ ports(struct fake *f)
 					 .in_rate_bps = 1962000,
 					 .in_rate_pps = 1642,
 					 .out_rate_bps = 5000,
-					 .out_rate_pps = 4};
+					 .out_rate_pps = 4,
+					 .fragmented = 3,
+					 .fragments = 7};
 	f->ports[0].in_drop_pkts[DP_GLOBAL_IpsecInput] = 67648;
 	f->ports[0].in_drop_octets[DP_GLOBAL_IpsecInput] = 9471720;
 	/* Gi2: 2711 encapsulated, 6 punted, 46 dropped (no SA yet, no route), 3 stuck on output */

@@ -14,6 +14,7 @@
 #include "dpsec/ip4.h"
 #include "dpsec/rd.h"
 #include "dpsec/secret.h"
+#include "dpsec/tbucket.h"
 #include "dpsec/xform.h"
 
 static void
@@ -197,6 +198,39 @@ test_xform_tables(void **state)
 		assert_true(dp_auth_info[i].key_len <= DP_AUTH_KEY_MAX);
 }
 
+/* tbucket.h: a burst, then rate a second, on a clock the test turns (here milliseconds). */
+static void
+test_tbucket(void **state)
+{
+	struct tbucket b;
+	int n = 0;
+
+	(void)state;
+	tbucket_init(&b, 100, 5, 1000, 7000);
+	while (tbucket_take(&b, 7000))
+		n++;
+	assert_int_equal(n, 5);			/* starts full */
+	assert_false(tbucket_take(&b, 7009));	/* 9 ms: 0.9 of a token */
+	assert_true(tbucket_take(&b, 7010));	/* 10 ms at 100/s: one */
+	assert_false(tbucket_take(&b, 7010));
+	assert_false(tbucket_take(&b, 7005));	/* a clock that goes back refills nothing */
+	assert_true(tbucket_take(&b, 7030));	/* 20 ms: two (one taken now) */
+	assert_true(tbucket_take(&b, 7030));
+	assert_false(tbucket_take(&b, 7030));
+	/* a long idle time refills to the burst, not beyond, and does not overflow */
+	n = 0;
+	while (tbucket_take(&b, UINT64_MAX / 2))
+		n++;
+	assert_int_equal(n, 5);
+	/* TSC-scaled: 10,000 a second at 2.1 GHz, 256 at once */
+	tbucket_init(&b, 10000, 256, 2100000000ull, 0);
+	for (n = 0; tbucket_take(&b, 0); n++)
+		;
+	assert_int_equal(n, 256);
+	assert_true(tbucket_take(&b, 210000));	/* 0.1 ms: one */
+	assert_false(tbucket_take(&b, 210000));
+}
+
 int
 main(void)
 {
@@ -205,6 +239,7 @@ main(void)
 		cmocka_unit_test(test_mac),		  cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_rd),		  cmocka_unit_test(test_ct_equal_and_wipe),
 		cmocka_unit_test(test_drop_tables),	  cmocka_unit_test(test_xform_tables),
+		cmocka_unit_test(test_tbucket),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -381,6 +381,12 @@ static const struct err_case cases[] = {
 	{"acl host bits", ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, "
 				     "match: [{src: 10.0.2.1/24, dst: 10.0.0.0/24}]}\n" IFS,
 	 "t.yaml:5:71: 'src' 10.0.2.1/24 has host bits set (expected 10.0.2.0/24)"},
+	{"acl action", ENTRY(", action: drop}]}"),
+	 "t.yaml:5:110: 'action' must be one of: permit, deny (got 'drop')"},
+	{"acl deny lines only", ENTRY(", action: deny}, {action: deny, src: 10.0.3.0/24, "
+				      "dst: 10.0.0.0/24}]}"),
+	 "t.yaml:5:64: 'match' has no permit line: the entry would protect nothing (deny lines "
+	 "only say what it does not protect)"},
 	{"acl proto word", ENTRY(", proto: sctp}]}"),
 	 "t.yaml:5:109: 'proto' must be one of: ip, any, icmp, tcp, udp, 0..255 (got 'sctp')"},
 	{"acl proto number", ENTRY(", proto: 256}]}"), "t.yaml:5:109: 'proto' must be 0..255 (got 256)"},

@@ -32,7 +32,7 @@ _Static_assert(sizeof(struct cfg_interface) == 624, "new interface field: write 
 _Static_assert(sizeof(struct cfg_neighbor) == 12, "new neighbor field: write and compare it");
 _Static_assert(sizeof(struct cfg_route) == 24, "new route field: write and compare it");
 _Static_assert(sizeof(struct cfg_transform_set) == 72, "new transform set field: write it");
-_Static_assert(sizeof(struct cfg_acl) == 28, "new match field: write and compare it");
+_Static_assert(sizeof(struct cfg_acl) == 32, "new match field: write and compare it");
 _Static_assert(sizeof(struct cfg_map_entry) == 64, "new map entry field: write and compare it");
 _Static_assert(sizeof(struct cfg_crypto_map) == 72, "new crypto map field: write and compare it");
 _Static_assert(sizeof(struct cfg_manual_sa) == 172, "new manual SA field: write and compare it");
@@ -162,6 +162,7 @@ eq_acl(const struct cfg_acl *a, const struct cfg_acl *b, const char *where)
 	EQ(sport[1]);
 	EQ(dport[0]);
 	EQ(dport[1]);
+	EQ(action);
 }
 
 static void
@@ -465,7 +466,9 @@ static const char full_tail[] =
 	"      peer: 192.0.2.1\n"
 	"      transform_set: \"no\"\n"
 	"      match:\n"
-	"        - {src: 10.0.2.0/24, dst: 10.0.0.0/24}\n"
+	"        - {action: deny, src: 10.0.2.9/32, dst: 10.0.0.0/24}\n"
+	"        - {src: 10.0.2.0/24, dst: 10.0.0.0/24, action: permit}\n"
+	"        - {action: deny, src: 10.0.2.0/24, dst: 10.0.9.0/24, proto: udp, dport: 123}\n"
 	"        - {src: 10.0.2.0/24, dst: 10.0.9.0/24, proto: udp, sport: 1000-2000, dport: 53}\n"
 	"        - {src: 0.0.0.0/0, dst: 10.1.0.0/16, proto: tcp, sport: 22}\n"
 	"        - {src: 10.0.2.1/32, dst: 10.0.8.0/24, proto: icmp}\n"

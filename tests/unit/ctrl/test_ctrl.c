@@ -74,8 +74,6 @@ teardown(void **state)
 {
 	(void)state;
 	ctrl_destroy(C);
-	dp_sa_del_all(H.dp);
-	dp_housekeeping(H.dp);
 	harness_destroy(&H);
 	return 0;
 }
@@ -102,7 +100,7 @@ through(struct rte_mbuf *m, uint16_t pi, struct rte_mbuf **out, uint16_t max)
 	uint16_t n;
 
 	m->port = H.dp->ports[pi].port_id;
-	worker_process(H.w, pi, &m, 1);
+	harness_rx(&H, pi, &m, 1);
 	worker_flush(H.w);
 	link_poll(H.w);
 	while (ctrl_work(C))
@@ -296,16 +294,11 @@ peer_esp(void)
 {
 	uint8_t frame[128], pl[16] = {0};
 	struct rte_mbuf *out[4];
-	struct rte_ipv4_hdr *ip;
-	uint32_t t;
 	size_t len = harness_ipv4_frame(frame, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, 64, pl,
 					sizeof(pl));
 
 	assert_int_equal(through(harness_mbuf(&H, frame, len), H_INSIDE, out, 4), 1);
-	ip = rte_pktmbuf_mtod_offset(out[0], struct rte_ipv4_hdr *, 14);
-	t = ip->src_addr;
-	ip->src_addr = ip->dst_addr;
-	ip->dst_addr = t;
+	harness_reflect(out[0]);
 	return out[0];
 }
 

@@ -4,9 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_bus_vdev.h>
 #include <rte_eal.h>
+#include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_log.h>
 #include <rte_mbuf.h>
 
 #include "dpsec/ip4.h"
@@ -76,7 +79,7 @@ prefix_parse(const char *s, struct ip4_prefix *p)
 static int
 apply_opts(struct harness *h, const struct h_opts *o)
 {
-	static const struct h_acl_line dflt = {"10.0.0.0/16", "10.0.0.0/16"};
+	static const struct h_acl_line dflt = {"10.0.0.0/16", "10.0.0.0/16", false};
 	const struct h_acl_line *acl = o->n_acl ? o->acl : &dflt;
 	uint32_t n_acl = o->n_acl ? o->n_acl : 1;
 	struct cfg_interface *in = &h->ifs[H_INSIDE];
@@ -87,7 +90,8 @@ apply_opts(struct harness *h, const struct h_opts *o)
 		return -1;
 	}
 	for (uint32_t i = 0; i < n_acl; i++) {
-		h->acl[i] = (struct cfg_acl){.sport = {0, 65535}, .dport = {0, 65535}};
+		h->acl[i] = (struct cfg_acl){.sport = {0, 65535}, .dport = {0, 65535},
+					     .action = acl[i].deny ? CFG_ACL_DENY : CFG_ACL_PERMIT};
 		if (!prefix_parse(acl[i].local, &h->acl[i].src) ||
 		    !prefix_parse(acl[i].remote, &h->acl[i].dst))
 			return -1;
@@ -97,6 +101,8 @@ apply_opts(struct harness *h, const struct h_opts *o)
 		fprintf(stderr, "harness: bad inside address '%s'\n", o->inside);
 		return -1;
 	}
+	if (o->inside_mtu != 0)
+		in->mtu = o->inside_mtu;
 	if (o->outside6 != NULL) {
 		struct cfg_interface *out = &h->ifs[H_OUTSIDE];
 
@@ -164,12 +170,46 @@ harness_create(struct harness *h)
 	return harness_create_opts(h, NULL);
 }
 
+/*
+ * dp_destroy() closes the ports, which releases their ethdev ports: bring
+ * the two rings back, so that every test can start from a dataplane of its own.
+ */
+static int
+ring_ports(void)
+{
+	static const char *const names[] = {"net_ring0", "net_ring1"};
+
+	for (size_t i = 0; i < RTE_DIM(names); i++) {
+		uint16_t id;
+		int rc;
+
+		if (rte_eth_dev_get_port_by_name(names[i], &id) == 0)
+			continue;
+		/*
+		 * The closed port's device is still on the vdev bus: remove it first.
+		 * Its rings outlive it; the ring PMD fails to create them again (and
+		 * logs that), then attaches to them: keep that expected error quiet.
+		 */
+		rte_vdev_uninit(names[i]);
+		rte_log_set_level(RTE_LOGTYPE_RING, RTE_LOG_CRIT);
+		rc = rte_vdev_init(names[i], NULL);
+		rte_log_set_level(RTE_LOGTYPE_RING, RTE_LOG_ERR);
+		if (rc != 0) {
+			fprintf(stderr, "harness: cannot create %s\n", names[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 harness_create_opts(struct harness *h, const struct h_opts *o)
 {
 	static const struct h_opts none;
 	char err[256];
 
+	if (ring_ports() != 0)
+		return -1;
 	build_config(h);
 	if (apply_opts(h, o != NULL ? o : &none) != 0)
 		return -1;
@@ -183,6 +223,13 @@ harness_create_opts(struct harness *h, const struct h_opts *o)
 		dp_destroy(h->dp);
 		return -1;
 	}
+	/*
+	 * Ring ports have no MAC (all zeros) and cannot be given one: give the
+	 * dataplane, which reads a port's MAC once, when it is created, distinct
+	 * ones, as real ports have.
+	 */
+	mac_parse(H_OUTSIDE_MAC, h->dp->ports[H_OUTSIDE].mac.addr_bytes);
+	mac_parse(H_INSIDE_MAC, h->dp->ports[H_INSIDE].mac.addr_bytes);
 	h->w = h->dp->workers[0];
 	return 0;
 }
@@ -190,6 +237,8 @@ harness_create_opts(struct harness *h, const struct h_opts *o)
 void
 harness_destroy(struct harness *h)
 {
+	dp_sa_del_all(h->dp);
+	dp_housekeeping(h->dp);
 	rte_eth_dev_stop(h->dp->ports[0].port_id);
 	rte_eth_dev_stop(h->dp->ports[1].port_id);
 	dp_destroy(h->dp);
@@ -237,15 +286,24 @@ harness_mbuf(struct harness *h, const void *frame, size_t len)
 	return m;
 }
 
+void
+harness_rx(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(in[i], struct rte_ether_hdr *);
+
+		in[i]->port = h->dp->ports[pi].port_id;	/* as the PMD would have set it */
+		if (in[i]->data_len >= sizeof(*eth) && rte_is_zero_ether_addr(&eth->dst_addr))
+			rte_ether_addr_copy(&h->dp->ports[pi].mac, &eth->dst_addr);
+	}
+	worker_process(h->w, pi, in, n);
+}
+
 uint16_t
-harness_send(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint16_t n,
-	     struct rte_mbuf **out, uint16_t max, uint16_t *out_port)
+harness_collect(struct harness *h, struct rte_mbuf **out, uint16_t max, uint16_t *out_port)
 {
 	uint16_t got = 0;
 
-	for (uint16_t i = 0; i < n; i++)
-		in[i]->port = h->dp->ports[pi].port_id;	/* as the PMD would have set it */
-	worker_process(h->w, pi, in, n);
 	worker_flush(h->w);
 	harness_control_plane(h);
 	for (uint16_t p = 0; p < h->dp->n_ports && got < max; p++) {
@@ -256,6 +314,26 @@ harness_send(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint16_t n,
 		got += k;
 	}
 	return got;
+}
+
+uint16_t
+harness_send(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint16_t n,
+	     struct rte_mbuf **out, uint16_t max, uint16_t *out_port)
+{
+	harness_rx(h, pi, in, n);
+	return harness_collect(h, out, max, out_port);
+}
+
+void
+harness_reflect(struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	uint32_t a = ip->src_addr;
+
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = a;	/* no checksum changes: the sums commute */
+	memset(eth->dst_addr.addr_bytes, 0, RTE_ETHER_ADDR_LEN);	/* harness_rx fills it */
 }
 
 size_t

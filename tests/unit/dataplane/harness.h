@@ -35,6 +35,8 @@
 #define H_PEER "192.0.2.1"
 #define H_PEER_MAC "02:00:00:00:00:01"
 #define H_HOST_MAC "02:00:00:00:02:05"
+#define H_OUTSIDE_MAC "02:00:00:00:00:02"	/* the gateway's ports */
+#define H_INSIDE_MAC "02:00:00:00:02:01"
 
 struct h_sa {
 	enum cfg_dir dir;
@@ -51,10 +53,11 @@ struct h_sa {
 #define H_ACL_MAX 16
 #define H_ROUTE_MAX 16
 
-/* One permit line of crypto map VPN 10, written from the local side (like cfg_acl). */
+/* One line of crypto map VPN 10, written from the local side (like cfg_acl). */
 struct h_acl_line {
 	const char *local;	/* protected prefix, "a.b.c.d/len" */
 	const char *remote;	/* the peer's protected prefix */
+	bool deny;		/* a deny line (not protected) */
 };
 
 /* What a test changes of the default topology; a zero field keeps the default. */
@@ -62,6 +65,7 @@ struct h_opts {
 	const struct h_acl_line *acl;	/* default: one line 10.0.0.0/16 <-> 10.0.0.0/16 */
 	uint32_t n_acl;
 	const char *inside;		/* inside0 address/prefix; default "10.0.2.1/16" */
+	uint16_t inside_mtu;		/* inside0 IP MTU; default 1500 */
 	const char *outside6;		/* outside0 IPv6 address (/64); default none */
 	const char *const *routes; /* extra prefixes routed out of inside0 (directly connected) */
 	uint32_t n_routes;
@@ -78,7 +82,7 @@ struct harness {
 	struct dp *dp;
 	struct dp_worker *w;
 	uint64_t punted;		/* packets the worker handed to the control thread */
-	uint64_t events[4];		/* events received, by enum dp_event_type */
+	uint64_t events[DP_EV__END];	/* events received, by enum dp_event_type */
 	struct dp_event last_event;
 };
 
@@ -89,6 +93,7 @@ int harness_eal_init(void);
 int harness_create(struct harness *h);
 /* The same with a test's changes; -1 (and why, on stderr) on a bad option. */
 int harness_create_opts(struct harness *h, const struct h_opts *o);
+/* Deletes the SAs, stops the ports and frees the dataplane. */
 void harness_destroy(struct harness *h);
 
 /* Install an SA between H_LOCAL and H_PEER for the crypto map entry. Returns conn id or -errno. */
@@ -98,11 +103,31 @@ int harness_add_sa(struct harness *h, const struct h_sa *s);
 struct rte_mbuf *harness_mbuf(struct harness *h, const void *frame, size_t len);
 
 /*
- * Run frames received on port pi through the worker; collect up to max
- * transmitted frames into out[] (caller frees); returns how many.
+ * Frames received on port pi, through worker_process(). A frame whose
+ * Ethernet destination is 00:00:00:00:00:00 (what the frame builders below
+ * leave there) gets the port's MAC first, as a host that resolved the gateway
+ * would have addressed it.
  */
+void harness_rx(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint16_t n);
+
+/*
+ * Transmit what the worker queued, play the control plane (below), and
+ * collect up to max transmitted frames (on whichever port; *out_port: the
+ * last port that sent any) into out[] (caller frees); returns how many.
+ */
+uint16_t harness_collect(struct harness *h, struct rte_mbuf **out, uint16_t max,
+			 uint16_t *out_port);
+
+/* harness_rx(), then harness_collect(). */
 uint16_t harness_send(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint16_t n,
 		      struct rte_mbuf **out, uint16_t max, uint16_t *out_port);
+
+/*
+ * What the peer would send back of an ESP frame the gateway sent: the outer
+ * addresses swapped, addressed to the gateway. With the SAs of both
+ * directions keyed alike, it decapsulates.
+ */
+void harness_reflect(struct rte_mbuf *m);
 
 /* Build Ethernet + IPv4 (+ payload) test frames. Returns the frame length. */
 size_t harness_ipv4_frame(uint8_t *buf, const char *src, const char *dst, uint8_t proto,

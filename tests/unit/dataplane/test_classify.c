@@ -79,8 +79,6 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	dp_sa_del_all(H.dp);
-	dp_housekeeping(H.dp);
 	harness_destroy(&H);
 	return 0;
 }
@@ -523,14 +521,124 @@ vlan_tagged(void)
 	return mbuf_of(g, len + 4);
 }
 
+/* LLDP (EtherType 0x88cc) to dst; all-zero dst is the receiving port (harness_send). */
 static struct rte_mbuf *
-lldp(void)
+lldp_to(const uint8_t dst[6])
 {
-	uint8_t f[60] = {0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e};
+	uint8_t f[60] = {0};
 
+	memcpy(f, dst, 6);
 	f[12] = 0x88;
 	f[13] = 0xcc;
 	return mbuf_of(f, sizeof(f));
+}
+
+/* Its nearest-bridge group 01:80:c2:00:00:0e: a multicast group nothing here joined. */
+static struct rte_mbuf *
+lldp(void)
+{
+	static const uint8_t group[6] = {0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e};
+
+	return lldp_to(group);
+}
+
+/* The same EtherType to our own MAC: the type is what is not handled. */
+static struct rte_mbuf *
+lldp_to_us(void)
+{
+	static const uint8_t port[6];
+
+	return lldp_to(port);
+}
+
+/* ESP for an unknown SPI, to us at IP, Ethernet destination dst. */
+static struct rte_mbuf *
+esp_to_mac(const uint8_t dst[6])
+{
+	uint8_t f[128];
+	size_t len = esp_frame(f, H_LOCAL);
+
+	memcpy(f, dst, 6);
+	return mbuf_of(f, len);
+}
+
+/* Another host's frame, as a promiscuous device or a flooding switch delivers it. */
+static struct rte_mbuf *
+esp_to_other_host(void)
+{
+	static const uint8_t other[6] = {0x02, 0x00, 0x00, 0x00, 0x99, 0x99};
+
+	return esp_to_mac(other);
+}
+
+/* Differs from the port's MAC in its last byte only: all six bytes are compared. */
+static struct rte_mbuf *
+esp_to_mac_off_by_one(void)
+{
+	uint8_t mac[6];
+
+	memcpy(mac, H.dp->ports[H_OUTSIDE].mac.addr_bytes, 6);
+	mac[5] ^= 1;
+	return esp_to_mac(mac);
+}
+
+/* ... and in its first byte only. */
+static struct rte_mbuf *
+esp_to_mac_first_byte_off(void)
+{
+	uint8_t mac[6];
+
+	memcpy(mac, H.dp->ports[H_OUTSIDE].mac.addr_bytes, 6);
+	mac[0] ^= 0x10;
+	return esp_to_mac(mac);
+}
+
+/* The inside port's MAC arriving on the outside. */
+static struct rte_mbuf *
+esp_to_inside_mac(void)
+{
+	return esp_to_mac(H.dp->ports[H_INSIDE].mac.addr_bytes);
+}
+
+static struct rte_mbuf *
+esp_to_broadcast(void)
+{
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+	return esp_to_mac(bcast);
+}
+
+/* 01:00:5e:00:00:05, OSPF's group (RFC 1112 section 6.4 mapping): no IPv4 multicast here. */
+static struct rte_mbuf *
+esp_to_ipv4_multicast_mac(void)
+{
+	static const uint8_t group[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x05};
+
+	return esp_to_mac(group);
+}
+
+/* 33:33:ff:00:00:02, a solicited-node group (RFC 2464 section 7): IPv6 gets past L2. */
+static struct rte_mbuf *
+ipv6_to_solicited_node_mac(void)
+{
+	static const uint8_t group[6] = {0x33, 0x33, 0xff, 0x00, 0x00, 0x02};
+	uint8_t f[128], ns[24] = {135};
+	size_t len = ipv6_frame(f, "ff02::1:ff00:2", IPPROTO_ICMPV6, ns, sizeof(ns));
+
+	memcpy(f, group, 6);
+	return mbuf_of(f, len);
+}
+
+/* A host's frame for another inside host, seen by a promiscuous inside port. */
+static struct rte_mbuf *
+in_to_other_host(void)
+{
+	static const uint8_t other[6] = {0x02, 0x00, 0x00, 0x00, 0x02, 0x07};
+	uint8_t f[128], pl[8] = {0};
+	size_t len = harness_ipv4_frame(f, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, 64, pl, 8);
+
+	memcpy(f, other, 6);
+	return mbuf_of(f, len);
 }
 
 static struct rte_mbuf *
@@ -610,7 +718,7 @@ fuzz_crash_esp_sequence_number(void)
 	uint8_t f[128];
 	size_t len = 0;
 
-	assert_true(hex_decode("020000000a0202000000000108004500"
+	assert_true(hex_decode("02000000000202000000000108004500"
 			       "006c123400004032e428c0000201c000"
 			       "02020000100100000001000000000000"
 			       "0001dc22d0a08df0bf3ac39bddb8a139"
@@ -636,6 +744,31 @@ static struct rte_mbuf *
 in_to_crypto_map(void)
 {
 	return in_plain("10.0.0.7");
+}
+
+/* inside0 is 10.0.2.1/16; the crypto map would protect 10.0.0.0/16 */
+static struct rte_mbuf *
+in_to_subnet_broadcast(void)
+{
+	return in_plain("10.0.255.255");
+}
+
+static struct rte_mbuf *
+in_to_subnet_address(void)
+{
+	return in_plain("10.0.0.0");
+}
+
+static struct rte_mbuf *
+in_to_limited_broadcast(void)
+{
+	return in_plain("255.255.255.255");
+}
+
+static struct rte_mbuf *
+in_to_last_host(void)
+{
+	return in_plain("10.0.255.254");
 }
 
 static struct rte_mbuf *
@@ -739,7 +872,22 @@ static const struct classify_case cases[] = {
 	{"version 4 in an IPv6 frame", ipv6_version_4, H_OUTSIDE, DROP(DP_DROP_G_Ipv6HdrErr)},
 	{"IPv6 header cut short", ipv6_header_cut_short, H_OUTSIDE, DROP(DP_DROP_G_L2HdrErr)},
 	{"802.1Q tagged", vlan_tagged, H_OUTSIDE, DROP(DP_DROP_G_UnknownL2Proto)},
-	{"LLDP", lldp, H_OUTSIDE, DROP(DP_DROP_G_UnknownL2Proto)},
+	{"LLDP type to our MAC", lldp_to_us, H_OUTSIDE, DROP(DP_DROP_G_UnknownL2Proto)},
+	/* Ethernet destination */
+	{"LLDP to its bridge group", lldp, H_OUTSIDE, DROP(DP_DROP_G_L2DstMacMismatch)},
+	{"to another host's MAC", esp_to_other_host, H_OUTSIDE, DROP(DP_DROP_G_L2DstMacMismatch)},
+	{"to our MAC but its last byte", esp_to_mac_off_by_one, H_OUTSIDE,
+	 DROP(DP_DROP_G_L2DstMacMismatch)},
+	{"to our MAC but its first byte", esp_to_mac_first_byte_off, H_OUTSIDE,
+	 DROP(DP_DROP_G_L2DstMacMismatch)},
+	{"to the inside port's MAC", esp_to_inside_mac, H_OUTSIDE,
+	 DROP(DP_DROP_G_L2DstMacMismatch)},
+	{"to an IPv4 multicast MAC", esp_to_ipv4_multicast_mac, H_OUTSIDE,
+	 DROP(DP_DROP_G_L2DstMacMismatch)},
+	{"to broadcast: on to the IP checks", esp_to_broadcast, H_OUTSIDE,
+	 DROP(DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI)},
+	{"IPv6 to a solicited-node MAC: on to the IPv6 checks", ipv6_to_solicited_node_mac,
+	 H_OUTSIDE, DROP(DP_DROP_G_Ipv6NoRoute)},
 	{"two chained mbufs", two_segments, H_OUTSIDE, DROP(DP_DROP_G_MultiSegUnsupported)},
 	/* regressions */
 	{"fuzz_packet crash 1: ESP sequence number read unaligned", fuzz_crash_esp_sequence_number,
@@ -748,9 +896,21 @@ static const struct classify_case cases[] = {
 	{"inside: host to the crypto map's remote side", in_to_crypto_map, H_INSIDE,
 	 FORWARD_TO(H_OUTSIDE)},
 	{"inside: to the gateway's inside address", in_to_gateway, H_INSIDE, PUNT},
+	/* the LAN's broadcasts are the LAN's: not encrypted into a tunnel (RFC 1812 5.3.5) */
+	{"inside: to the subnet's broadcast", in_to_subnet_broadcast, H_INSIDE,
+	 DROP(DP_DROP_G_Ipv4DirectedBcast)},
+	{"inside: to the subnet's address", in_to_subnet_address, H_INSIDE,
+	 DROP(DP_DROP_G_Ipv4DirectedBcast)},
+	{"inside: to 255.255.255.255", in_to_limited_broadcast, H_INSIDE,
+	 DROP(DP_DROP_G_Ipv4DirectedBcast)},
+	{"inside: to the subnet's last host", in_to_last_host, H_INSIDE, FORWARD_TO(H_OUTSIDE)},
 	{"inside: ARP request", arp_request, H_INSIDE, PUNT},
 	{"inside: IPv6", ipv6_esp_to_us, H_INSIDE, DROP(DP_DROP_G_Ipv6NoRoute)},
 	{"inside: 802.1Q tagged", vlan_tagged, H_INSIDE, DROP(DP_DROP_G_UnknownL2Proto)},
+	{"inside: to another host's MAC", in_to_other_host, H_INSIDE,
+	 DROP(DP_DROP_G_L2DstMacMismatch)},
+	{"inside: to the outside port's MAC", esp_to_mac_off_by_one, H_INSIDE,
+	 DROP(DP_DROP_G_L2DstMacMismatch)},
 	{"inside: bad IPv4 header checksum", in_bad_checksum, H_INSIDE,
 	 DROP(DP_DROP_G_BadIpChecksum)},
 	{"inside: IHL 4", ihl_4, H_INSIDE, DROP(DP_DROP_G_Ipv4HdrErr)},

@@ -9,7 +9,7 @@
  * Round trips for every transform (with and without ESN and UDP
  * encapsulation), and each drop reason the ESP stages decide, provoked by a
  * crafted packet with its counter checked. Tampered packets for the trailer
- * checks are re-signed with OpenSSL's HMAC (an independent implementation).
+ * checks are signed with OpenSSL's HMAC (esp_null.h, an independent implementation).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,7 +18,6 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <openssl/hmac.h>
 
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -26,16 +25,13 @@
 
 #include "dpsec/ip4.h"
 
+#include "esp_null.h"
 #include "harness.h"
 #include "sa.h"
 #include "sad.h"
 #include "spd.h"
 
 static struct harness H;
-
-static const uint8_t akey_sha256[32] = {
-	0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f,
-	0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4a, 0x4b, 0x4c, 0x4d, 0x4e, 0x4f};
 
 static int
 setup(void **state)
@@ -48,8 +44,6 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	dp_sa_del_all(H.dp);
-	dp_housekeeping(H.dp);
 	harness_destroy(&H);
 	return 0;
 }
@@ -72,17 +66,6 @@ encap_one(const char *src, const char *dst, uint8_t ttl, size_t plen, uint16_t *
 	return out;
 }
 
-/* What the peer would send back: the same ESP with the outer addresses swapped. */
-static void
-as_from_peer(struct rte_mbuf *m)
-{
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
-	uint32_t a = ip->src_addr;
-
-	ip->src_addr = ip->dst_addr;
-	ip->dst_addr = a;	/* UDP checksum unchanged: the pseudo-header sum commutes */
-}
-
 static struct rte_mbuf *
 decap_one(struct rte_mbuf *esp, uint16_t *port)
 {
@@ -99,6 +82,23 @@ struct xf {
 	bool esn, udp;
 };
 
+/*
+ * Inbound, the UDP checksum is not looked at: zero (what we and RFC 3948
+ * senders send), a right one, and a wrong one (a NAT that rewrote a port and
+ * not the sum) all pass, since the ESP ICV protects the payload and the SA
+ * lookup the addresses. Which one, by the packet size, so all three are run.
+ */
+static void
+udp_cksum_variant(struct rte_ipv4_hdr *oip, struct rte_udp_hdr *u, size_t plen)
+{
+	if (plen % 3 == 1) {
+		u->dgram_cksum = rte_ipv4_udptcp_cksum(oip, u);
+		assert_int_not_equal(u->dgram_cksum, 0);
+	} else if (plen % 3 == 2) {
+		u->dgram_cksum = (uint16_t)(rte_ipv4_udptcp_cksum(oip, u) ^ 0x5555);
+	}
+}
+
 static void
 round_trip(const struct xf *x, size_t plen)
 {
@@ -107,7 +107,8 @@ round_trip(const struct xf *x, size_t plen)
 	struct h_sa in = out;
 	uint16_t port = 99;
 	struct rte_mbuf *esp, *plain;
-	const struct rte_ipv4_hdr *oip, *iip;
+	struct rte_ipv4_hdr *oip;
+	const struct rte_ipv4_hdr *iip;
 	const uint8_t *p;
 	uint32_t hdr;
 
@@ -137,15 +138,13 @@ round_trip(const struct xf *x, size_t plen)
 			 0);
 	if (x->udp) {
 		struct rte_udp_hdr *u = (struct rte_udp_hdr *)(oip + 1);
-		uint16_t sent = u->dgram_cksum;
 
-		assert_int_not_equal(sent, 0);
-		u->dgram_cksum = 0;
-		assert_int_equal(rte_ipv4_udptcp_cksum(oip, u), sent);
-		u->dgram_cksum = sent;
+		/* RFC 3948 section 2.1: the UDP checksum SHOULD be zero */
+		assert_int_equal(u->dgram_cksum, 0);
+		udp_cksum_variant(oip, u, plen);
 	}
 
-	as_from_peer(esp);
+	harness_reflect(esp);
 	plain = decap_one(esp, &port);
 	if (plain == NULL) {
 		harness_dump_drops(&H);
@@ -203,7 +202,7 @@ gcm_pair_and_packet(bool udp)
 	assert_true(harness_add_sa(&H, &s) > 0);
 	esp = encap_one("10.0.2.5", "10.0.0.7", 64, 100, NULL);
 	assert_non_null(esp);
-	as_from_peer(esp);
+	harness_reflect(esp);
 	return esp;
 }
 
@@ -343,31 +342,14 @@ test_outbound_drops(void **state)
 	cleanup_sas();
 }
 
-/*
- * ESP-NULL + HMAC-SHA-256 lets the test write the plaintext itself and sign
- * it with OpenSSL, to hit the checks that run after authentication.
- */
+/* ESP-NULL + HMAC-SHA-256 (esp_null.h), to hit the checks that run after authentication. */
 static struct rte_mbuf *
 null_esp(uint32_t seq, const uint8_t *pt, size_t pt_len)
 {
-	uint8_t frame[512], esp[400];
-	unsigned int mdlen;
-	uint8_t md[32];
-	size_t len;
+	struct rte_mbuf *m = esp_null_frame(&H, seq, pt, pt_len);
 
-	esp[0] = 0;
-	esp[1] = 0;
-	esp[2] = 0x40;
-	esp[3] = 0x04;	/* SPI 0x4004 */
-	esp[4] = (uint8_t)(seq >> 24);
-	esp[5] = (uint8_t)(seq >> 16);
-	esp[6] = (uint8_t)(seq >> 8);
-	esp[7] = (uint8_t)seq;
-	memcpy(esp + 8, pt, pt_len);
-	HMAC(EVP_sha256(), akey_sha256, 32, esp, 8 + pt_len, md, &mdlen);
-	memcpy(esp + 8 + pt_len, md, 16);
-	len = harness_ipv4_frame(frame, H_PEER, H_LOCAL, IPPROTO_ESP, 64, esp, 8 + pt_len + 16);
-	return harness_mbuf(&H, frame, len);
+	assert_non_null(m);
+	return m;
 }
 
 /* An inner IPv4 packet 10.0.0.7 -> 10.0.2.5 with 8 bytes of payload, then the trailer. */
@@ -390,14 +372,12 @@ inner_with_trailer(uint8_t *pt, uint8_t pad, uint8_t nh, bool bad_pad_byte)
 static void
 test_trailer_checks(void **state)
 {
-	struct h_sa s = {.dir = CFG_DIR_IN, .spi = 0x4004, .cipher = DP_CIPHER_NULL,
-			 .auth = DP_AUTH_HMAC_SHA256_128, .replay_window = 64, .akey = akey_sha256};
 	uint8_t pt[256];
 	size_t n;
 	struct rte_mbuf *m, *out = NULL;
 
 	(void)state;
-	assert_true(harness_add_sa(&H, &s) > 0);
+	assert_true(esp_null_sa(&H) > 0);
 
 	/* control: a well-formed packet is forwarded */
 	n = inner_with_trailer(pt, 2, 4, false);
@@ -444,6 +424,212 @@ test_trailer_checks(void **state)
 }
 
 /*
+ * A deny line of the crypto map: the packet is not protected, and with no
+ * cleartext path it is dropped as 35 OUT_V4_PKT_HIT_DENY_DROP_SP (global
+ * IpsecDenyDrop). The first matching line decides; the SA counts nothing.
+ */
+static void
+test_deny_line(void **state)
+{
+	static const struct h_acl_line lines[] = {{"10.0.2.9/32", "10.0.0.0/16", true},
+						  {"10.0.0.0/16", "10.0.0.0/16", false}};
+	const struct h_opts o = {.acl = lines, .n_acl = 2};
+	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x3003, .cipher = DP_CIPHER_AES_GCM_128};
+	struct rte_mbuf *m, *out = NULL;
+	uint8_t frame[128], pl[8] = {0};
+	struct dp_drop_stats st;
+	size_t len;
+
+	(void)state;
+	harness_destroy(&H);
+	assert_int_equal(harness_create_opts(&H, &o), 0);
+	assert_true(harness_add_sa(&H, &s) > 0);
+	len = harness_ipv4_frame(frame, "10.0.2.9", "10.0.0.7", IPPROTO_UDP, 64, pl, sizeof(pl));
+	expect_drop(harness_mbuf(&H, frame, len), H_INSIDE, DP_DROP_OUT_V4_PKT_HIT_DENY_DROP_SP);
+	assert_int_equal(harness_drops_total(&H), 1);
+	dp_drop_stats(H.dp, &st);
+	assert_int_equal(st.global_pkts[DP_GLOBAL_IpsecDenyDrop], 1);
+	assert_int_equal(st.global_octets[DP_GLOBAL_IpsecDenyDrop], len);
+	/* its neighbour is protected by the permit line after it */
+	len = harness_ipv4_frame(frame, "10.0.2.8", "10.0.0.7", IPPROTO_UDP, 64, pl, sizeof(pl));
+	m = harness_mbuf(&H, frame, len);
+	assert_int_equal(harness_send(&H, H_INSIDE, &m, 1, &out, 1, NULL), 1);
+	rte_pktmbuf_free(out);
+	assert_int_equal(spd_out_sa(H.dp->spd, 0)->ctr.v[DP_SA_CTR_pkts], 1);
+	assert_int_equal(harness_drops_total(&H), 1);
+}
+
+/*
+ * One rule for the replay reasons, whatever the cipher and wherever in a burst
+ * the packet is: a number already received inside the window is 19
+ * IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL, one left of the window (as it stands when
+ * the packet's turn comes, after the packets before it in the burst) is 116
+ * CD_IN_PKT_OUT_OF_WINDOW. AES-GCM and CBC/HMAC reach the window by different
+ * paths (esp_in.c), so each stream below runs for both, with ESN off and on.
+ * A stream is a list of bursts; every packet is genuine.
+ */
+#define R_FWD 0		/* forwarded */
+#define R_DUP 19
+#define R_OLD 116
+#define R_END (-1)	/* end of the stream */
+#define BURST_END 0xffffffffu
+#define END {0, R_END}
+
+struct rp {
+	uint64_t seq;	/* BURST_END closes a burst */
+	int fate;
+};
+
+struct replay_stream {
+	const char *name;
+	bool esn_only;	/* numbers past 2^32 */
+	struct rp p[24];
+};
+
+static const struct replay_stream replay_streams[] = {
+	/* 5 was received and is in the window when the burst starts; 100 comes first */
+	{"jump then old, next burst", false, {{1, 0}, {2, 0}, {5, 0}, {BURST_END, 0},
+				       {100, R_FWD}, {5, R_OLD}, {BURST_END, 0}, END}},
+	{"old then jump, next burst", false, {{1, 0}, {5, 0}, {BURST_END, 0},
+				       {5, R_DUP}, {100, R_FWD}, {BURST_END, 0}, END}},
+	{"jump then old, same burst", false,
+	 {{1, 0}, {5, 0}, {100, R_FWD}, {5, R_OLD}, {BURST_END, 0}, END}},
+	{"duplicate, same burst", false, {{1, 0}, {5, 0}, {5, R_DUP}, {BURST_END, 0}, END}},
+	{"new number twice", false,
+	 {{1, 0}, {BURST_END, 0}, {20, R_FWD}, {20, R_DUP}, {BURST_END, 0}, END}},
+	/* with T = 60 (after the first packet of the burst), 5 is still inside (T - 63 < 5) */
+	{"small jump keeps it inside", false, {{1, 0}, {5, 0}, {BURST_END, 0},
+					{60, R_FWD}, {5, R_DUP}, {BURST_END, 0}, END}},
+	/* T = 70: 7 is the last number inside the window, 6 the first left of it */
+	{"edge of the window", false, {{1, 0}, {6, 0}, {7, 0}, {BURST_END, 0},
+				{70, R_FWD}, {6, R_OLD}, {7, R_DUP}, {BURST_END, 0}, END}},
+	{"zero", false, {{1, 0}, {BURST_END, 0}, {0, R_OLD}, {2, R_FWD}, {BURST_END, 0}, END}},
+	/*
+	 * ESN, T = 100 at the start of the burst: 50 reads as 0x0_00000032, inside
+	 * the window. After 200 it reads as 0x1_00000032 (RFC 4303 A2.2, Case A):
+	 * a sender that really jumped there is accepted, a replayed 50 fails its ICV.
+	 */
+	{"high bits change within the burst", true,
+	 {{1, 0}, {100, 0}, {BURST_END, 0}, {200, R_FWD}, {0x100000032ull, R_FWD}, {BURST_END, 0},
+	  END}},
+	{"old number after the high bits changed", true,
+	 {{1, 0}, {100, 0}, {BURST_END, 0}, {200, R_FWD}, {50, R_OLD}, {BURST_END, 0}, END}},
+};
+
+/*
+ * A genuine packet from the peer with sequence number seq, through the
+ * outbound twin SA; 0, which no sender uses, is written over a 1 (the window
+ * refuses it before any ICV is looked at).
+ */
+static struct rte_mbuf *
+esp_with_seq(struct sa_rt *out, uint64_t seq)
+{
+	struct rte_mbuf *m;
+
+	out->seq = seq == 0 ? 0 : seq - 1;
+	m = encap_one("10.0.2.5", "10.0.0.7", 64, 40, NULL);
+	assert_non_null(m);
+	harness_reflect(m);
+	if (seq == 0)
+		memset(rte_pktmbuf_mtod_offset(m, uint8_t *,
+					       34 + (out->flags & SA_F_UDP ? 8 : 0) + 4),
+		       0, 4);
+	return m;
+}
+
+struct replay_counts {
+	unsigned int fwd, dup, old, mac;
+};
+
+static struct replay_counts
+replay_counts_now(unsigned int fwd)
+{
+	return (struct replay_counts){
+		.fwd = fwd,
+		.dup = (unsigned int)harness_drops(&H, DP_DROP_IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL),
+		.old = (unsigned int)harness_drops(&H, DP_DROP_CD_IN_PKT_OUT_OF_WINDOW),
+		.mac = (unsigned int)harness_drops(&H, DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION)};
+}
+
+/*
+ * With ESN a number left of the window is read as one of the next 2^32
+ * (RFC 4303 A2.2, Case A), so it is the ICV that refuses it (62), for every
+ * cipher alike; 0 stays left of everything.
+ */
+static void
+replay_expect(struct replay_counts *want, const struct xf *x, const struct rp *p)
+{
+	want->fwd += p->fate == R_FWD;
+	want->dup += p->fate == R_DUP;
+	want->old += p->fate == R_OLD && !(x->esn && p->seq != 0);
+	want->mac += p->fate == R_OLD && x->esn && p->seq != 0;
+}
+
+static void
+replay_stream_run(const struct xf *x, const struct replay_stream *rs)
+{
+	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x7007, .cipher = x->c, .auth = x->a,
+			 .esn = x->esn};
+	struct rte_mbuf *in[24], *out[24];
+	struct replay_counts want = {0}, c0 = replay_counts_now(0);
+	struct sa_rt *osa;
+	uint64_t total0 = harness_drops_total(&H);
+	uint16_t n = 0;
+
+	assert_true(harness_add_sa(&H, &s) > 0);
+	s.dir = CFG_DIR_IN;
+	s.replay_window = 64;
+	assert_true(harness_add_sa(&H, &s) > 0);
+	osa = spd_out_sa(H.dp->spd, 0);
+	for (const struct rp *p = rs->p; p->fate != R_END; p++) {
+		struct replay_counts c;
+		uint16_t got;
+
+		if (p->seq != BURST_END) {
+			in[n++] = esp_with_seq(osa, p->seq);
+			replay_expect(&want, x, p);
+			continue;
+		}
+		got = harness_send(&H, H_OUTSIDE, in, n, out, RTE_DIM(out), NULL);
+		rte_pktmbuf_free_bulk(out, got);
+		c = replay_counts_now(got);
+		if (c.fwd != want.fwd || c.dup - c0.dup != want.dup || c.old - c0.old != want.old ||
+		    c.mac - c0.mac != want.mac ||
+		    harness_drops_total(&H) - total0 != want.dup + want.old + want.mac) {
+			harness_dump_drops(&H);
+			fail_msg("%s/%s esn=%d, '%s': forwarded %u, 19: %u, 116: %u, 62: %u; "
+				 "expected %u, %u, %u, %u", dp_cipher_info[x->c].ios,
+				 dp_auth_info[x->a].ios, x->esn, rs->name, c.fwd, c.dup - c0.dup,
+				 c.old - c0.old, c.mac - c0.mac, want.fwd, want.dup, want.old,
+				 want.mac);
+		}
+		c0 = replay_counts_now(0);
+		total0 = harness_drops_total(&H);
+		want = (struct replay_counts){0};
+		n = 0;
+	}
+	cleanup_sas();
+}
+
+static void
+test_replay_reason_same_for_every_cipher(void **state)
+{
+	static const struct xf xfs[] = {
+		{DP_CIPHER_AES_GCM_128, DP_AUTH_NONE, false, false},
+		{DP_CIPHER_AES_GCM_128, DP_AUTH_NONE, true, false},
+		{DP_CIPHER_AES_CBC_128, DP_AUTH_HMAC_SHA256_128, false, false},
+		{DP_CIPHER_AES_CBC_128, DP_AUTH_HMAC_SHA256_128, true, false},
+		{DP_CIPHER_NULL, DP_AUTH_HMAC_SHA1_96, false, true},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < RTE_DIM(xfs); i++)
+		for (size_t j = 0; j < RTE_DIM(replay_streams); j++)
+			if (xfs[i].esn || !replay_streams[j].esn_only)
+				replay_stream_run(&xfs[i], &replay_streams[j]);
+}
+
+/*
  * libipsec-mb refusing a job must never let a packet through: outbound it is
  * dropped as 45 OUT_UNEXP_CD_SW_IPSEC_EXCEPTION, inbound (a decryption after
  * the ICV verified) as 20 IN_UNEXP_CD_SW_IPSEC_EXCEPTION. The faults are
@@ -476,7 +662,7 @@ test_crypto_library_failure(void **state)
 	/* a good packet first, to feed the inbound half */
 	esp = encap_one("10.0.2.5", "10.0.0.7", 64, 20, NULL);
 	assert_non_null(esp);
-	as_from_peer(esp);
+	harness_reflect(esp);
 
 	k = (struct cmb_keys *)(uintptr_t)out_rt->keys;
 	alg = k->hash_alg;
@@ -499,17 +685,20 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trips),
-		cmocka_unit_test(test_unknown_spi),
-		cmocka_unit_test(test_mac_failure_and_replay),
-		cmocka_unit_test(test_nat_demux),
-		cmocka_unit_test(test_invalid_sa),
-		cmocka_unit_test(test_outbound_drops),
-		cmocka_unit_test(test_trailer_checks),
-		cmocka_unit_test(test_crypto_library_failure),
+		cmocka_unit_test_setup_teardown(test_round_trips, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_spi, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mac_failure_and_replay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nat_demux, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_sa, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbound_drops, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trailer_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crypto_library_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_reason_same_for_every_cipher, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_deny_line, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
 		return 1;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

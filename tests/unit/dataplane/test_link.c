@@ -43,8 +43,6 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	dp_sa_del_all(H.dp);
-	dp_housekeeping(H.dp);
 	harness_destroy(&H);
 	return 0;
 }
@@ -132,7 +130,7 @@ test_event_rate_cap(void **state)
 
 		for (uint32_t j = 0; j < 32; j++)
 			m[j] = esp_from("203.0.113.9", 0x10000 + i + j, 1);
-		worker_process(H.w, H_OUTSIDE, m, 32);
+		harness_rx(&H, H_OUTSIDE, m, 32);
 		worker_flush(H.w);
 		harness_control_plane(&H);
 	}
@@ -154,14 +152,9 @@ peer_esp(uint8_t *frame, const uint8_t *pl, size_t plen)
 					  harness_ipv4_frame(frame, "10.0.2.5", "10.0.0.7",
 							     IPPROTO_UDP, 64, pl, plen));
 	struct rte_mbuf *esp = NULL;
-	struct rte_ipv4_hdr *ip;
-	uint32_t t;
 
 	assert_int_equal(harness_send(&H, H_INSIDE, &m, 1, &esp, 1, NULL), 1);
-	ip = rte_pktmbuf_mtod_offset(esp, struct rte_ipv4_hdr *, 14);
-	t = ip->src_addr;
-	ip->src_addr = ip->dst_addr;
-	ip->dst_addr = t;
+	harness_reflect(esp);
 	return esp;
 }
 
@@ -245,7 +238,7 @@ test_punt_ring_full(void **state)
 
 		for (int j = 0; j < 32; j++)
 			m[j] = harness_mbuf(&H, frame, sizeof(frame));
-		worker_process(H.w, H_INSIDE, m, 32);	/* nobody drains the punt ring */
+		harness_rx(&H, H_INSIDE, m, 32);	/* nobody drains the punt ring */
 		sent += 32;
 	}
 	dp_event_stats(H.dp, &st1);
@@ -285,7 +278,7 @@ test_doorbell(void **state)
 	assert_true(dp_ctrl_sleep(H.dp));	/* nothing queued: may sleep */
 	assert_int_equal(poll(&p, 1, 0), 0);
 	/* a worker queues an event while the flag is up: it rings */
-	worker_process(H.w, H_OUTSIDE, (struct rte_mbuf *[]){esp_from("192.0.2.77", 0xabc00, 1)},
+	harness_rx(&H, H_OUTSIDE, (struct rte_mbuf *[]){esp_from("192.0.2.77", 0xabc00, 1)},
 		       1);
 	link_poll(H.w);
 	assert_int_equal(poll(&p, 1, 0), 1);

@@ -215,6 +215,52 @@ test_spd_match(void **state)
 	assert_false(spd_check_in(spd, 0, (void *)pkt));
 	assert_int_equal(spd_policy_of(spd, 0, 1), 1);
 	spd_destroy(spd);
+
+	/*
+	 * Deny lines: entry 10 leaves 10.0.2.9 and its UDP 123 out, entry 30 takes
+	 * the rest of 10.0.2.0/24. The first matching line decides, deny or permit.
+	 */
+	ACL(l10[0], "10.0.2.9/32", "0.0.0.0/0", 0, 0, 65535, 0, 65535);
+	l10[0].action = CFG_ACL_DENY;
+	ACL(l10[1], "10.0.2.0/24", "10.0.0.0/24", IPPROTO_UDP, 0, 65535, 123, 123);
+	l10[1].action = CFG_ACL_DENY;
+	e[0].n_match = 2;
+	e[1].n_match = 0;
+	ACL(l30[0], "10.0.2.0/24", "10.0.0.0/16", 0, 0, 65535, 0, 65535);
+	spd = spd_create(&cfg);
+	assert_non_null(spd);
+	PKT("10.0.2.9", "10.0.0.7", IPPROTO_ICMP, 0, 0);
+	assert_int_equal(spd_match_out(spd, (void *)pkt), SPD_DENY);
+	PKT("10.0.2.5", "10.0.0.7", IPPROTO_UDP, 5000, 123);
+	assert_int_equal(spd_match_out(spd, (void *)pkt), SPD_DENY);
+	PKT("10.0.2.5", "10.0.0.7", IPPROTO_UDP, 5000, 124);
+	assert_int_equal(spd_match_out(spd, (void *)pkt), 2);
+	PKT("10.0.2.5", "10.0.0.7", IPPROTO_ICMP, 0, 0);
+	assert_int_equal(spd_match_out(spd, (void *)pkt), 2);
+	PKT("10.0.2.5", "10.0.77.7", IPPROTO_ICMP, 0, 0);
+	assert_int_equal(spd_match_out(spd, (void *)pkt), 2);
+	PKT("10.0.3.5", "10.0.0.7", IPPROTO_ICMP, 0, 0);
+	assert_int_equal(spd_match_out(spd, (void *)pkt), CFG_NONE);
+	/* inbound: a deny line of the SA's own policy that fits the mirror refuses it */
+	e[0].n_match = 3;
+	spd_destroy(spd);
+	{
+		struct cfg_acl l10b[3] = {l10[0], l10[1]};
+
+		ACL(l10b[2], "10.0.2.0/24", "10.0.0.0/16", 0, 0, 65535, 0, 65535);
+		e[0].match = l10b;
+		spd = spd_create(&cfg);
+		assert_non_null(spd);
+		PKT("10.0.0.7", "10.0.2.9", IPPROTO_ICMP, 0, 0);
+		assert_false(spd_check_in(spd, 0, (void *)pkt));
+		PKT("10.0.0.7", "10.0.2.5", IPPROTO_UDP, 123, 5000);
+		assert_false(spd_check_in(spd, 0, (void *)pkt));
+		PKT("10.0.0.7", "10.0.2.5", IPPROTO_UDP, 124, 5000);
+		assert_true(spd_check_in(spd, 0, (void *)pkt));
+		PKT("10.0.0.7", "10.0.2.5", IPPROTO_ICMP, 0, 0);
+		assert_true(spd_check_in(spd, 0, (void *)pkt));
+		spd_destroy(spd);
+	}
 #undef PKT
 #undef ACL
 }

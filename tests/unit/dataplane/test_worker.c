@@ -57,8 +57,6 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	dp_sa_del_all(H.dp);
-	dp_housekeeping(H.dp);
 	harness_destroy(&H);
 	return 0;
 }
@@ -132,7 +130,7 @@ send_inside(unsigned int n, uint32_t tot)
 		in[i] = harness_mbuf(&H, frame, len);
 		assert_non_null(in[i]);
 	}
-	worker_process(H.w, H_INSIDE, in, (uint16_t)n);
+	harness_rx(&H, H_INSIDE, in, (uint16_t)n);
 	worker_flush(H.w);
 }
 
@@ -210,10 +208,8 @@ test_port_accounting(void **state)
 	in[4] = harness_mbuf(&H, noroute, ln);
 	in[5] = harness_mbuf(&H, arp, sizeof(arp));
 	in[6] = harness_mbuf(&H, other, sizeof(other));
-	for (int i = 0; i < 7; i++)
-		in[i]->port = H.dp->ports[H_INSIDE].port_id;	/* as the PMD sets it */
 	d0 = in_drops(&v0, &o0);
-	worker_process(H.w, H_INSIDE, in, 7);
+	harness_rx(&H, H_INSIDE, in, 7);	/* from the port, to its MAC (zero dst) */
 	worker_flush(H.w);
 	harness_control_plane(&H);
 	v1 = port_view(H_INSIDE);
