@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "proto.h"
+#include "sockpath.h"
 
 #define IN_MAX (CLI_FRAME_HDR + CLI_REQ_BODY_MAX)
 /* Give a finished reply's memory back if it grew past this. */
@@ -39,7 +40,9 @@ struct cli_client {
 struct cli_server {
 	const struct view *v;
 	int lfd;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* "" until bind() made it */
+	dev_t dev;	/* the socket file we made: only that is unlinked at the end */
+	ino_t ino;
 	struct cli_client c[CLI_CLIENTS_MAX];
 };
 
@@ -53,62 +56,6 @@ now_ms(void)
 }
 
 /* ---- socket setup ---- */
-
-static int
-mkdir_parents(const char *path, char *err, size_t errlen)
-{
-	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	char *slash;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash == NULL || slash == dir)
-		return 0;
-	*slash = '\0';
-	for (char *p = dir + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-			goto fail;
-		*p = '/';
-	}
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-		goto fail;
-	return 0;
-fail:
-	snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-	return -1;
-}
-
-/* A socket file left by a dead daemon is removed; a live one, or any other file, is not. */
-static int
-remove_stale(const struct sockaddr_un *sa, char *err, size_t errlen)
-{
-	struct stat st;
-	int fd, rc;
-
-	if (lstat(sa->sun_path, &st) != 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISSOCK(st.st_mode)) {
-		snprintf(err, errlen, "%s exists and is not a socket", sa->sun_path);
-		return -1;
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	rc = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
-	close(fd);
-	if (rc == 0) {
-		snprintf(err, errlen, "%s: another dpsecd is listening there", sa->sun_path);
-		return -1;
-	}
-	if (unlink(sa->sun_path) != 0) {
-		snprintf(err, errlen, "cannot remove stale %s: %s", sa->sun_path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
 
 /* 0600, or 0660 owned by the configured group. Done before listen(), so no client sees it open. */
 static int
@@ -135,22 +82,46 @@ set_mode(const char *path, const char *group, char *err, size_t errlen)
 	return 0;
 }
 
+const char *
+cli_socket_path(const struct cfg_cli *cfg)
+{
+	return cfg->socket[0] != '\0' ? cfg->socket : CLI_DEFAULT_SOCKET;
+}
+
+int
+cli_server_lock(const struct cfg_cli *cfg, char *err, size_t errlen)
+{
+	return sockpath_lock(cli_socket_path(cfg), err, errlen);
+}
+
+/*
+ * s->path is set only once bind() has created the socket file: the failure
+ * paths before it (a file that is no socket, another daemon's live socket)
+ * must leave what is there alone, and cli_server_destroy unlinks s->path.
+ */
 static int
 listen_on(struct cli_server *s, const struct cfg_cli *cfg, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	const char *path = cli_socket_path(cfg);
+	struct stat st;
 
-	snprintf(s->path, sizeof(s->path), "%s",
-		 cfg->socket[0] != '\0' ? cfg->socket : CLI_DEFAULT_SOCKET);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", s->path);
-	if (mkdir_parents(s->path, err, errlen) != 0 || remove_stale(&sa, err, errlen) != 0)
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (sockpath_mkdirs(path, err, errlen) != 0 ||
+	    sockpath_clear_stale(path, err, errlen) != 0)
 		return -1;
 	s->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->lfd < 0 || bind(s->lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		snprintf(err, errlen, "cannot bind %s: %s", s->path, strerror(errno));
-		s->path[0] = '\0'; /* not ours to unlink */
+		snprintf(err, errlen, "cannot bind %s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (lstat(path, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
 	if (set_mode(s->path, cfg->group, err, errlen) != 0)
 		return -1;
 	if (listen(s->lfd, CLI_CLIENTS_MAX) != 0) {
@@ -206,8 +177,7 @@ cli_server_destroy(struct cli_server *s)
 		drop(&s->c[i]);
 	if (s->lfd >= 0)
 		close(s->lfd);
-	if (s->path[0] != '\0')
-		unlink(s->path);
+	sockpath_unlink_own(s->path, s->dev, s->ino);
 	free(s);
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -146,7 +147,7 @@ int
 main(int argc, char **argv)
 {
 	const char *path = NULL;
-	int check = 0, status;
+	int check = 0, status, lock;
 	char err[ERR_MAX];
 	struct dpsec_config *cfg;
 	struct eal_args ea = {0};
@@ -163,11 +164,19 @@ main(int argc, char **argv)
 		config_free(cfg);
 		return 0;
 	}
+	/* Before EAL: a second instance must not touch the devices or the first one's socket. */
+	lock = cli_server_lock(&cfg->cli, err, sizeof(err));
+	if (lock < 0) {
+		fprintf(stderr, "dpsecd: %s\n", err);
+		config_free(cfg);
+		return 1;
+	}
 	if (eal_args_build(cfg, &ea) != 0 || rte_eal_init(ea.argc, ea.argv) < 0) {
 		fprintf(stderr, "dpsecd: cannot initialise DPDK EAL: %s\n",
 			ea.argv ? rte_strerror(rte_errno) : "out of memory");
 		eal_args_free(&ea);
 		config_free(cfg);
+		close(lock);
 		return 1;
 	}
 	install_signals();
@@ -175,5 +184,6 @@ main(int argc, char **argv)
 	rte_eal_cleanup();
 	eal_args_free(&ea);
 	config_free(cfg);
+	close(lock);
 	return status;
 }

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -337,7 +338,46 @@ test_too_many_clients(void **state)
 	srv_stop(t);
 }
 
-/* A dead daemon's socket is replaced; a live one, or a file that is no socket, is not. */
+static bool
+connectable(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0), rc;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	return rc == 0;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+assert_file_is(const char *path, const char *text)
+{
+	char buf[64] = "";
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, text);
+}
+
+/*
+ * A dead daemon's socket is replaced. A live one, or a file that is no
+ * socket, is refused and left exactly as it was (both used to be unlinked
+ * by the refusing server's cleanup); a file put in place of ours after we
+ * bound is not ours to unlink either.
+ */
 static void
 test_stale_socket(void **state)
 {
@@ -345,6 +385,7 @@ test_stale_socket(void **state)
 	struct fake *f = fake_new(0);
 	struct cli_server *s, *s2;
 	char dir[] = "/tmp/dpsec-cli-XXXXXX", err[256];
+	struct stat st;
 	int fd;
 
 	(void)state;
@@ -358,16 +399,58 @@ test_stale_socket(void **state)
 	assert_non_null(s);
 	s2 = cli_server_create(&f->view, err, sizeof(err));
 	assert_null(s2);
-	assert_non_null(strstr(err, "another dpsecd"));
+	assert_non_null(strstr(err, "another dpsecd is listening there"));
+	assert_int_equal(lstat(sa.sun_path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_true(connectable(sa.sun_path)); /* the first server's socket survived */
 	cli_server_destroy(s);
 	cli_server_destroy(NULL);
-	fd = open(sa.sun_path, O_CREAT | O_WRONLY, 0600);
-	close(fd);
+	assert_int_not_equal(lstat(sa.sun_path, &st), 0);
+
+	write_file(sa.sun_path, "keep me\n");
 	assert_null(cli_server_create(&f->view, err, sizeof(err)));
-	assert_non_null(strstr(err, "not a socket"));
+	assert_non_null(strstr(err, "exists and is not a socket"));
+	assert_file_is(sa.sun_path, "keep me\n");
+	unlink(sa.sun_path);
+
+	s = cli_server_create(&f->view, err, sizeof(err));
+	assert_non_null(s);
+	unlink(sa.sun_path);
+	write_file(sa.sun_path, "not yours\n");
+	cli_server_destroy(s);
+	assert_file_is(sa.sun_path, "not yours\n");
 	unlink(sa.sun_path);
 	rmdir(dir);
 	fake_free(f);
+}
+
+/* One daemon per socket: the lock is taken before anything else, the second is told who holds it. */
+static void
+test_instance_lock(void **state)
+{
+	struct cfg_cli cfg = {.group = ""};
+	char dir[] = "/tmp/dpsec-cli-XXXXXX", err[512], want[512], lock[160];
+	int a, b;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cfg.socket, sizeof(cfg.socket), "%s/run/d.sock", dir);
+	a = cli_server_lock(&cfg, err, sizeof(err));
+	assert_true(a >= 0);
+	b = cli_server_lock(&cfg, err, sizeof(err));
+	assert_int_equal(b, -1);
+	snprintf(lock, sizeof(lock), "%s.lock", cfg.socket);
+	snprintf(want, sizeof(want), "another dpsecd (pid %ld) is running with CLI socket %s (it holds %s)",
+		 (long)getpid(), cfg.socket, lock);
+	assert_string_equal(err, want);
+	close(a); /* released: the next one gets it */
+	b = cli_server_lock(&cfg, err, sizeof(err));
+	assert_true(b >= 0);
+	close(b);
+	unlink(lock);
+	snprintf(lock, sizeof(lock), "%s/run", dir);
+	rmdir(lock);
+	rmdir(dir);
 }
 
 static void
@@ -409,6 +492,7 @@ main(void)
 		cmocka_unit_test(test_stalled_client), cmocka_unit_test(test_pipelined),
 		cmocka_unit_test(test_bad_frames),     cmocka_unit_test(test_too_many_clients),
 		cmocka_unit_test(test_stale_socket),   cmocka_unit_test(test_unreachable),
+		cmocka_unit_test(test_instance_lock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,69 @@
+#!/usr/bin/python3
+"""dpsecd as a process on the machine: what it refuses, what it leaves alone, how it stops.
+
+   dpsecd -c gw.yaml --> [ outside0  dpsecd  inside0 ]   (net_pcap, as in test_drops)
+                              |        |
+          CLI socket <dir>/dpsecd.sock  +-- DPDK telemetry <runtime dir>/dpdk_telemetry.v2
+          instance lock <dir>/dpsecd.sock.lock
+
+- the CLI socket path: a file that is no socket survives a refused start; a second dpsecd on
+  the same socket exits before DPDK and leaves the first one's socket working; a dead
+  daemon's socket is replaced.
+"""
+import os
+import re
+import signal
+import stat
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from dpsectest.gateway import Gateway  # noqa: E402
+
+
+def gateway(**kw):
+    return Gateway(transforms=["esp-aes 128", "esp-sha256-hmac"], **kw)
+
+
+class SocketPath(unittest.TestCase):
+    def test_file_at_socket_path_survives(self):
+        """cli.socket naming an ordinary file: refused, and the file is still there."""
+        gw = gateway()
+        gw.sock = os.path.join(gw.dir, "notes.txt")
+        with open(gw.sock, "w") as f:
+            f.write("operator notes\n")
+        rc, out = gw.run_to_exit()
+        self.assertEqual(rc, 1, out)
+        self.assertIn("%s exists and is not a socket" % gw.sock, out)
+        with open(gw.sock) as f:
+            self.assertEqual(f.read(), "operator notes\n")
+
+    def test_second_daemon_leaves_first_alone(self):
+        """The same config twice: the second exits at once, the first keeps its socket."""
+        first = gateway().start()
+        try:
+            rc, out = first.run_to_exit()
+            self.assertEqual(rc, 1, out)
+            # one line, from the lock taken before rte_eal_init: no EAL output at all
+            self.assertEqual(out, "dpsecd: another dpsecd (pid %d) is running with CLI socket %s "
+                             "(it holds %s.lock)\n" % (first.proc.pid, first.sock, first.sock))
+            self.assertTrue(stat.S_ISSOCK(os.lstat(first.sock).st_mode))
+            self.assertIn("uptime is", first.cli("show version"))
+        finally:
+            first.stop()
+        self.assertFalse(os.path.exists(first.sock), "the daemon removes its own socket")
+
+    def test_dead_daemons_socket_is_replaced(self):
+        """SIGKILL leaves the socket file behind; the lock dies with the process."""
+        gw = gateway().start()
+        gw.proc.send_signal(signal.SIGKILL)
+        gw.proc.wait()
+        gw.logf.close()
+        self.assertTrue(stat.S_ISSOCK(os.lstat(gw.sock).st_mode))
+        gw.start()
+        self.assertIn("uptime is", gw.cli("show version"))
+        gw.stop()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
