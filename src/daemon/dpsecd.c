@@ -133,8 +133,15 @@ run(struct dpsec_config *cfg)
 out:
 	if (err[0] != '\0')
 		fprintf(stderr, "dpsecd: %s\n", err);
+	/*
+	 * Stop, quiesce, free: the workers first (they read SAs and the
+	 * rings), then the telemetry callbacks (DPDK's threads outlive
+	 * rte_eal_cleanup and may run until exit; from here on they answer
+	 * null), then everything they and the workers could reach.
+	 */
 	if (dp != NULL)
 		dp_stop(dp);
+	ctrl_telemetry_unregister(ctrl);
 	cli_server_destroy(srv);
 	if (ctrl != NULL)
 		view_dp_fini(&vd);

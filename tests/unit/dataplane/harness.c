@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_ether.h>
@@ -28,10 +29,17 @@ static const uint8_t default_akey[DP_AUTH_KEY_MAX] = {
 int
 harness_eal_init(void)
 {
-	/* two lcores on one CPU: the second only exists so the dataplane gets a worker */
+	/*
+	 * Two lcores on one CPU: the second only exists so the dataplane gets a
+	 * worker. A file prefix of its own: test processes run side by side, and
+	 * each has its own runtime directory and telemetry socket.
+	 */
+	static char prefix[32];
 	char *argv[] = {"test", "--no-pci", "--no-huge", "--no-shconf", "-m", "256",
 			"--lcores", "0@0,1@0", "--log-level", "*:error", "--vdev", "net_ring0",
-			"--vdev", "net_ring1", NULL};
+			"--vdev", "net_ring1", "--file-prefix", prefix, NULL};
+
+	snprintf(prefix, sizeof(prefix), "dpsec-unit-%ld", (long)getpid());
 
 	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
 		fprintf(stderr, "harness: EAL init failed: %s\n", rte_strerror(rte_errno));
