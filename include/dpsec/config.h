@@ -188,6 +188,17 @@ struct dpsec_config *config_parse(const char *name, const char *text, size_t len
 /* Frees everything and wipes every key. Accepts NULL. */
 void config_free(struct dpsec_config *cfg);
 
+/* Does the configuration hold key material (manual SA keys)? */
+bool config_has_keys(const struct dpsec_config *cfg);
+
+/*
+ * A configuration with keys in a file that group or others may read or
+ * change (mode: the file's st_mode): true, with a one-line warning naming
+ * cfg->path, who may do what, and the fix, in msg. False otherwise.
+ */
+bool config_keys_exposed(const struct dpsec_config *cfg, unsigned int mode, char *msg,
+			 size_t len);
+
 /* How config_write writes: keys hidden unless a test asks, the run-time recovery flag. */
 struct cfg_write_opts {
 	bool hide_keys;			/* every key as "(hidden)"; false only in tests */

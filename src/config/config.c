@@ -321,11 +321,8 @@ config_free(struct dpsec_config *cfg)
 		free(cfg->crypto_maps[i].entries);
 	}
 	free(cfg->crypto_maps);
-	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
-		secret_wipe(&cfg->manual_sas[i].cipher_key);
-		secret_wipe(&cfg->manual_sas[i].auth_key);
-	}
-	free(cfg->manual_sas);
+	/* wipes the keys */
+	secret_mem_free(cfg->manual_sas, cfg->n_manual_sas * sizeof(*cfg->manual_sas));
 	free(cfg->path);
 	free(cfg);
 }

@@ -295,7 +295,8 @@ cfg_h_manual_sas(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode 
 
 	if (rc < 0 || v->n == 0)
 		return rc;
-	cfg->manual_sas = calloc(v->n, sizeof(*cfg->manual_sas));
+	/* Keys: in memory no core dump holds (config_free wipes and unmaps it). */
+	cfg->manual_sas = secret_mem_alloc(v->n * sizeof(*cfg->manual_sas));
 	if (cfg->manual_sas == NULL)
 		return cfg_nomem(c, v);
 	cfg->n_manual_sas = v->n;

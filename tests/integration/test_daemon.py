@@ -9,6 +9,8 @@
 - the CLI socket path: a file that is no socket survives a refused start; a second dpsecd on
   the same socket exits before DPDK and leaves the first one's socket working; a dead
   daemon's socket is replaced;
+- secrets: dpsecd is not dumpable (no core dump, no ptrace by its own user); a config file
+  that holds keys and that others may read gets a warning on stderr and in the log;
 - shutdown under load: SIGINT while clients query DPDK's telemetry socket without pause ends
   in a clean exit (in the ASan build: with no use after free; the callbacks answer null once
   the daemon stopped serving).
@@ -18,6 +20,7 @@ import re
 import signal
 import socket
 import stat
+import subprocess
 import sys
 import threading
 import time
@@ -87,6 +90,58 @@ class SocketPath(unittest.TestCase):
         gw.stop()
 
 
+NOGROUP = 65534
+
+
+def proc_gid(pid):
+    """The group of /proc/PID/status: the process's egid, or 0 (root) if it is not dumpable
+    (the kernel's task_dump_owner)."""
+    return os.stat("/proc/%d/status" % pid).st_gid
+
+
+class Secrets(unittest.TestCase):
+    def test_not_dumpable(self):
+        """Run as root with egid nogroup: /proc/PID/status is root's only if not dumpable."""
+        control = subprocess.Popen(["setpriv", "--regid=%d" % NOGROUP, "--clear-groups",
+                                    "sleep", "60"])
+        try:
+            wait_for(lambda: proc_gid(control.pid) == NOGROUP, 10, "setpriv to exec sleep")
+        finally:
+            control.kill()
+            control.wait()
+        gw = gateway(manual_sas=CBC_SAS)
+        gw.wrapper = ["setpriv", "--regid=%d" % NOGROUP, "--clear-groups"]
+        gw.start()
+        try:
+            self.assertEqual(proc_gid(gw.proc.pid), 0, "dpsecd is dumpable")
+        finally:
+            gw.stop()
+
+    def test_config_mode_warning(self):
+        gw = gateway(manual_sas=CBC_SAS)
+        path = os.path.join(gw.dir, "gw.yaml")
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(path, 0o644)       # write_config keeps the mode of an existing file
+        gw.start()
+        try:
+            warning = ("%s holds keys and its group and others can read it (mode 0644): "
+                       "chmod 600 it" % path)
+            self.assertIn("%DPSEC-4-CONFIG_EXPOSED: " + warning, gw.cli("show logging"))
+        finally:
+            gw.stop()
+        with open(gw.log) as f:
+            self.assertIn("dpsecd: warning: " + warning + "\n", f.read())
+
+    def test_no_warning_for_a_private_config(self):
+        gw = gateway(manual_sas=CBC_SAS).start()     # gw.yaml is 0600
+        try:
+            self.assertNotIn("CONFIG_EXPOSED", gw.cli("show logging"))
+        finally:
+            gw.stop()
+        with open(gw.log) as f:
+            self.assertNotIn("warning", f.read())
+
+
 class Shutdown(unittest.TestCase):
     CMDS = ["/dpsec/drops", "/dpsec/global_drops", "/dpsec/sa/list", "/dpsec/sa/info,1",
             "/dpsec/invalid_spi"]
@@ -94,9 +149,9 @@ class Shutdown(unittest.TestCase):
     def hammer(self, path, n, i):
         """Ask without pause until the daemon is gone; n[i] counts the answers."""
         s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        s.settimeout(30)
         try:
-            s.connect(path)
+            s.connect(path)     # blocking: DPDK listens with a backlog of 1
+            s.settimeout(30)
             s.recv(4096)
             while True:
                 for cmd in self.CMDS:

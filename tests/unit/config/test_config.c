@@ -17,6 +17,8 @@
 
 #include "dpsec/config.h"
 
+#include "vma.h"
+
 #define KEY_CBC "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 #define KEY_SHA512                                                                                 \
 	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"                         \
@@ -313,6 +315,9 @@ check_manual_sas(const struct dpsec_config *cfg)
 	assert_false(sa[2].udp_encap);
 	assert_int_equal(sa[2].local, ip("203.0.113.2"));
 	assert_int_equal(sa[2].peer, ip("203.0.113.9"));
+	/* the keys are in memory a core dump leaves out (MADV_DONTDUMP) */
+	assert_int_equal(vma_dontdump(&sa[0].cipher_key), 1);
+	assert_int_equal(vma_dontdump(&sa[2].auth_key), 1);
 }
 
 static void
@@ -335,15 +340,17 @@ test_full(void **state)
 }
 
 /* Only what is required: everything else takes the documented default. */
+static const char min_yaml[] =
+	"interfaces:\n"
+	"  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
+	"  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside}\n";
+
 static void
 test_defaults(void **state)
 {
-	static const char yaml[] =
-		"interfaces:\n"
-		"  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
-		"  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside}\n";
 	char err[512];
-	struct dpsec_config *cfg = config_parse("min.yaml", yaml, strlen(yaml), err, sizeof(err));
+	struct dpsec_config *cfg = config_parse("min.yaml", min_yaml, strlen(min_yaml), err,
+						sizeof(err));
 
 	(void)state;
 	if (cfg == NULL)
@@ -508,6 +515,54 @@ test_load_errors(void **state)
 	config_free(NULL);
 }
 
+/* A file with keys that others may read or change gets a warning; one without keys never. */
+static void
+test_keys_exposed(void **state)
+{
+	static const struct {
+		unsigned int mode;
+		const char *warn;	/* NULL: none */
+	} cases[] = {
+		{0100600, NULL},
+		{0100400, NULL},
+		{0100700, NULL},
+		{0100610, NULL},	/* execute alone reads nothing */
+		{0100640, "its group can read"},
+		{0100620, "its group can change"},
+		{0100604, "others can read"},
+		{0100602, "others can change"},
+		{0100644, "its group and others can read"},
+		{0100666, "its group and others can read and change"},
+		{0100624, "its group and others can read and change"},
+	};
+	char err[512] = "", msg[256], want[256];
+	struct dpsec_config *cfg = config_parse("/etc/dpsec/gw.yaml", full_yaml, strlen(full_yaml),
+						err, sizeof(err));
+	struct dpsec_config *nokeys = config_parse("/etc/dpsec/nokeys.yaml", min_yaml,
+						   strlen(min_yaml), err, sizeof(err));
+
+	(void)state;
+	assert_non_null(cfg);
+	assert_non_null(nokeys);
+	assert_true(config_has_keys(cfg));
+	assert_false(config_has_keys(nokeys));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool exposed = config_keys_exposed(cfg, cases[i].mode, msg, sizeof(msg));
+
+		assert_false(config_keys_exposed(nokeys, cases[i].mode, msg, sizeof(msg)));
+		if (cases[i].warn == NULL) {
+			assert_false(exposed);
+			continue;
+		}
+		assert_true(exposed);
+		snprintf(want, sizeof(want), "/etc/dpsec/gw.yaml holds keys and %s it (mode %04o): "
+			 "chmod 600 it", cases[i].warn, cases[i].mode & 07777);
+		assert_string_equal(msg, want);
+	}
+	config_free(cfg);
+	config_free(nokeys);
+}
+
 /*
  * Keys never reach a message: each config below fails at, or after, a key it
  * contains, and no 8-digit piece of any key may show up in the error.
@@ -596,6 +651,7 @@ main(void)
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_example_demo),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_keys_exposed),
 		cmocka_unit_test(test_no_key_in_errors),
 		cmocka_unit_test(test_truncated),
 	};
