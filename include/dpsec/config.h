@@ -134,6 +134,7 @@ struct cfg_manual_sa {
 	struct secret cipher_key;	/* key || salt, length checked against the transform */
 	struct secret auth_key;		/* empty for AEAD */
 	bool udp_encap;			/* ESP-in-UDP, RFC 3948 */
+	bool allow_unsafe_gcm;		/* allow_unsafe_manual_gcm: an AES-GCM test setup */
 	uint16_t local_port;		/* default 4500 */
 	uint16_t peer_port;		/* default 4500 */
 	uint32_t initial_sequence;	/* outbound: last number "already sent"; default 0 */

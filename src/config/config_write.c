@@ -490,6 +490,8 @@ manual_sa(struct w *w, const struct cfg_manual_sa *sa)
 			 sa->peer_port);
 	if (sa->dir == CFG_DIR_OUT && sa->initial_sequence != 0)
 		w_u64_line(w, 4, "initial_sequence", sa->initial_sequence);
+	if (sa->allow_unsafe_gcm)
+		w_bool_line(w, 4, "allow_unsafe_manual_gcm", true);
 }
 
 static void

@@ -135,6 +135,7 @@ run(struct dpsec_config *cfg, const char *warn)
 	view_dp_init(&vd, dp, ctrl);
 	if (manual_sa_install(dp, cfg, err, sizeof(err)) != 0)
 		goto out;
+	manual_sa_warn(cfg, ctrl_log(ctrl));
 	if (ctrl_telemetry_register(ctrl) != 0)
 		fprintf(stderr, "dpsecd: telemetry commands not registered (continuing)\n");
 	srv = cli_server_create(&v, err, sizeof(err));

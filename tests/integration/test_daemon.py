@@ -9,6 +9,8 @@
 - the CLI socket path: a file that is no socket survives a refused start; a second dpsecd on
   the same socket exits before DPDK and leaves the first one's socket working; a dead
   daemon's socket is replaced;
+- manual AES-GCM SAs: refused without allow_unsafe_manual_gcm (file:line:col, RFC 4106 s. 8);
+  with it, a warning on stderr, in the log and under the SA in show crypto ipsec sa;
 - secrets: dpsecd is not dumpable (no core dump, no ptrace by its own user); a config file
   that holds keys and that others may read gets a warning on stderr and in the log;
 - shutdown under load: SIGINT while clients query DPDK's telemetry socket without pause ends
@@ -88,6 +90,41 @@ class SocketPath(unittest.TestCase):
         gw.start()
         self.assertIn("uptime is", gw.cli("show version"))
         gw.stop()
+
+
+GCM_SAS = [{"direction": "inbound", "spi": 0x1001, "cipher_key": bytes(range(20))},
+           {"direction": "outbound", "spi": 0x2001, "cipher_key": bytes(range(20, 40))}]
+
+
+class ManualGcm(unittest.TestCase):
+    def test_refused_without_opt_in(self):
+        gw = Gateway(transforms=["esp-gcm 128"], manual_sas=GCM_SAS)
+        gw.entries[0].gcm_opt_in = False
+        rc, out = gw.run_to_exit()
+        self.assertEqual(rc, 1, out)
+        line = gw.config_text().splitlines().index("manual_sas:") + 2
+        self.assertEqual(out, "dpsecd: %s/gw.yaml:%d:5: manual SA spi 0x1001 uses esp-gcm 128: "
+                         "with a manual key the sequence numbers, which are the GCM nonces, "
+                         "start at 1 again each time dpsecd starts, and a repeated nonce breaks "
+                         "AES-GCM (RFC 4106 section 8: automated keying only); for a test setup, "
+                         "add 'allow_unsafe_manual_gcm: true' to this SA\n" % (gw.dir, line))
+
+    def test_warned_with_opt_in(self):
+        gw = Gateway(transforms=["esp-gcm 128"], manual_sas=GCM_SAS).start()
+        try:
+            log, sa = gw.cli("show logging"), gw.cli("show crypto ipsec sa")
+        finally:
+            gw.stop()
+        warning = ("manual SA spi 0x%X (crypto map VPN 10, %s) uses esp-gcm 128 with a static "
+                   "key: its nonces repeat after every restart (RFC 4106 section 8); "
+                   "allow_unsafe_manual_gcm is set, for testing only")
+        with open(gw.log) as f:
+            out = f.read()
+        for spi, d in ((0x1001, "inbound"), (0x2001, "outbound")):
+            self.assertIn("dpsecd: warning: " + warning % (spi, d) + "\n", out)
+            self.assertIn("%CRYPTO-4-UNSAFE_MANUAL_GCM: " + warning % (spi, d) + "\n", log)
+        self.assertEqual(sa.count("        WARNING: manual AES-GCM key: nonces repeat after a "
+                                  "restart (RFC 4106 section 8); for testing only\n"), 2, sa)
 
 
 NOGROUP = 65534

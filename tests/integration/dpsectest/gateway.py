@@ -84,6 +84,7 @@ class Entry:
         self.seq, self.match, self.transforms = seq, list(match), list(transforms)
         self.sas, self.peer, self.esn = list(sas), peer, esn
         self.crypto_map, self.replay_window = crypto_map, replay_window
+        self.gcm_opt_in = True      # write allow_unsafe_manual_gcm on manual GCM SAs
 
     @property
     def ts_name(self):
@@ -112,6 +113,9 @@ class Entry:
                 y += "    udp_encap: true\n"
             if sa.get("initial_sequence") is not None:
                 y += "    initial_sequence: %d\n" % sa["initial_sequence"]
+            if self.gcm_opt_in and any(t.startswith("esp-gcm") for t in self.transforms):
+                # a test setup: manual AES-GCM keys repeat nonces across restarts (RFC 4106 s. 8)
+                y += "    allow_unsafe_manual_gcm: true\n"
         return y
 
 

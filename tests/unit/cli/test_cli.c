@@ -344,6 +344,44 @@ test_no_key_in_output(void **state)
 }
 
 /* Numbers read off IOS XE "show crypto ipsec sa" (genieparser fixtures, device transcripts). */
+/*
+ * A manual AES-GCM SA (only there with allow_unsafe_manual_gcm) carries a
+ * warning under its status, in text and JSON; IKE GCM and manual CBC SAs none.
+ */
+static void
+test_unsafe_manual_gcm(void **state)
+{
+	static const char warn[] = "        Status: ACTIVE(ACTIVE)\n"
+				   "        WARNING: manual AES-GCM key: nonces repeat after a restart "
+				   "(RFC 4106 section 8); for testing only\n";
+	struct fake *f = fake_new(0);
+	struct cli_out o;
+	const char *p;
+	int n = 0;
+
+	(void)state;
+	cli_out_init(&o);
+	assert_int_equal(exec(f, "show crypto ipsec sa", 0, &o), CLI_OK);
+	assert_null(strstr(o.buf, "WARNING"));	/* IKE GCM SAs (VPN 10), manual CBC (LAB 10) */
+	assert_int_equal(exec(f, "show crypto ipsec sa", CLI_F_JSON, &o), CLI_OK);
+	assert_null(strstr(o.buf, "unsafe_manual_gcm"));
+	f->sa[3].cipher = DP_CIPHER_AES_GCM_256;	/* LAB 10 inbound, keyed by hand */
+	f->sa[3].auth = DP_AUTH_NONE;
+	assert_int_equal(exec(f, "show crypto ipsec sa", 0, &o), CLI_OK);
+	for (p = strstr(o.buf, "WARNING"); p != NULL; p = strstr(p + 1, "WARNING"))
+		n++;
+	assert_int_equal(n, 1);
+	p = strstr(o.buf, "spi: 0x1001(4097)");
+	assert_non_null(p);
+	assert_non_null(strstr(p, warn));
+	assert_true(strstr(p, warn) < strstr(p, "spi: 0x2002"));	/* under the SA it is about */
+	assert_int_equal(exec(f, "show crypto ipsec sa", CLI_F_JSON, &o), CLI_OK);
+	assert_non_null(strstr(o.buf, "\"conn_id\":3001,\"manual\":true,\"unsafe_manual_gcm\":true"));
+	assert_non_null(strstr(o.buf, "\"conn_id\":3002,\"manual\":true,\"iv_size\""));
+	cli_out_free(&o);
+	fake_free(f);
+}
+
 static void
 test_plaintext_mtu(void **state)
 {
@@ -565,6 +603,7 @@ main(void)
 		cmocka_unit_test(test_control_ops),
 		cmocka_unit_test(test_empty_view),
 		cmocka_unit_test(test_no_key_in_output),
+		cmocka_unit_test(test_unsafe_manual_gcm),
 		cmocka_unit_test(test_plaintext_mtu),
 		cmocka_unit_test(test_xform_words),
 		cmocka_unit_test(test_time_texts),

@@ -104,6 +104,7 @@ static const char full_yaml[] =
 	"    spi: 4096\n"
 	"    cipher_key: " KEY_GCM "\n"
 	"    udp_encap: true\n"
+	"    allow_unsafe_manual_gcm: true\n"
 	"  - crypto_map: OTHER\n"
 	"    seq: 5\n"
 	"    direction: in\n"
@@ -303,6 +304,8 @@ check_manual_sas(const struct dpsec_config *cfg)
 	assert_int_equal(sa[1].dir, CFG_DIR_OUT);
 	assert_int_equal(sa[1].spi, 4096);
 	check_hex(&sa[1].cipher_key, KEY_GCM);
+	assert_true(sa[1].allow_unsafe_gcm);
+	assert_false(sa[0].allow_unsafe_gcm);
 	assert_int_equal(sa[1].auth_key.len, 0);
 	assert_true(sa[1].udp_encap);
 	assert_int_equal(sa[1].local_port, 4500);

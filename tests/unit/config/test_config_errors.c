@@ -64,6 +64,13 @@
 #define SA_GCM(spi, key) "  - {crypto_map: VPN, seq: 10, direction: in, spi: " spi ", cipher_key: " key
 #define SA_CBC "  - {crypto_map: VPN, seq: 20, direction: out, spi: 4096, "
 
+/* RFC 4106 section 8: a manual AES-GCM SA needs the test opt-in. */
+#define GCM_REFUSED(pos, spi)                                                                      \
+	"t.yaml:" pos ": manual SA spi " spi " uses esp-gcm 128: with a manual key the sequence "    \
+	"numbers, which are the GCM nonces, start at 1 again each time dpsecd starts, and a "      \
+	"repeated nonce breaks AES-GCM (RFC 4106 section 8: automated keying only); for a test "   \
+	"setup, add 'allow_unsafe_manual_gcm: true' to this SA"
+
 struct err_case {
 	const char *name;
 	const char *yaml;
@@ -406,6 +413,18 @@ static const struct err_case cases[] = {
 	{"duplicate spi", SA(SA_GCM("0x1000", K20) "}\n" SA_GCM("4096", K20) "}\n"),
 	 "t.yaml:15:52: duplicate inbound SPI 0x00001000 for local address 192.0.2.2 (first at "
 	 "14:52)"},
+	{"manual gcm", SA(SA_GCM("0x1000", K20) "}\n"), GCM_REFUSED("14:5", "0x1000")},
+	{"manual gcm, opt-in false", SA(SA_GCM("0x1000", K20) ", allow_unsafe_manual_gcm: false}\n"),
+	 GCM_REFUSED("14:5", "0x1000")},
+	{"manual gcm, the second without opt-in",
+	 SA(SA_GCM("0x1000", K20) ", allow_unsafe_manual_gcm: true}\n" SA_GCM("0x1001", K20) "}\n"),
+	 GCM_REFUSED("15:5", "0x1001")},
+	{"gcm opt-in on cbc", SA(SA_CBC "cipher_key: " K32 ", auth_key: " K32
+				", allow_unsafe_manual_gcm: true}\n"),
+	 "t.yaml:14:238: 'allow_unsafe_manual_gcm' applies to esp-gcm SAs only (transform set "
+	 "TS-CBC is esp-aes 256)"},
+	{"gcm opt-in word", SA(SA_GCM("0x1000", K20) ", allow_unsafe_manual_gcm: sure}\n"),
+	 "t.yaml:14:139: 'allow_unsafe_manual_gcm' must be true or false (got 'sure')"},
 	{"bad direction", SA("  - {crypto_map: VPN, seq: 10, direction: sideways}\n"),
 	 "t.yaml:14:43: 'direction' must be one of: inbound, in, outbound, out (got 'sideways')"},
 	{"sa crypto map not found", SA("  - {crypto_map: VPX, seq: 10}\n"),
@@ -426,10 +445,12 @@ static const struct err_case cases[] = {
 	 "t.yaml:14:52: 'spi' must be an integer 256..4294967295 (got '(hidden)')"},
 	{"key as a mapping key", SA(SA_GCM("0x1000", K20) ", " K20 ": 1}\n"),
 	 "t.yaml:14:114: unknown key '(hidden)' in manual SA (expected one of: crypto_map, seq, "
-	 "direction, spi, cipher_key, auth_key, udp_encap, initial_sequence)"},
+	 "direction, spi, cipher_key, auth_key, udp_encap, initial_sequence, "
+	 "allow_unsafe_manual_gcm)"},
 	{"unknown sa key", SA(SA_GCM("0x1000", K20) ", authkey: x}\n"),
 	 "t.yaml:14:114: unknown key 'authkey' in manual SA (expected one of: crypto_map, seq, "
-	 "direction, spi, cipher_key, auth_key, udp_encap, initial_sequence)"},
+	 "direction, spi, cipher_key, auth_key, udp_encap, initial_sequence, "
+	 "allow_unsafe_manual_gcm)"},
 };
 
 static void

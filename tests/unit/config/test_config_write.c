@@ -187,6 +187,7 @@ eq_manual_sa(const struct cfg_manual_sa *a, const struct cfg_manual_sa *b, const
 	EQ(auth_key.len);
 	EQ_MEM(auth_key.b, a->auth_key.len);
 	EQ(udp_encap);
+	EQ(allow_unsafe_gcm);
 	EQ(local_port);
 	EQ(peer_port);
 	EQ(initial_sequence);
@@ -363,10 +364,10 @@ static const char full_tail[] =
 	"  - {prefix: 0.0.0.0/0, interface: inside0/1}\n"
 	"manual_sas:\n"
 	"  - {crypto_map: MAP-A, seq: 20, direction: in, spi: 256,\n"
-	"     cipher_key: \"000102030405060708090a0b0c0d0e0f10111213\"}\n"
+	"     cipher_key: \"000102030405060708090a0b0c0d0e0f10111213\", allow_unsafe_manual_gcm: yes}\n"
 	"  - {crypto_map: MAP-A, seq: 20, direction: out, spi: 0xffffffff, udp_encap: true,\n"
 	"     cipher_key: \"0x202122232425262728292A2B2C2D2E2F30313233\",\n"
-	"     initial_sequence: 4294967294}\n"
+	"     initial_sequence: 4294967294, allow_unsafe_manual_gcm: true}\n"
 	"  - crypto_map: MAP-A\n"
 	"    seq: 10\n"
 	"    direction: inbound\n"
@@ -432,6 +433,9 @@ test_full(void **state)
 	assert_int_equal(cfg->n_manual_sas, 4);
 	assert_int_equal(cfg->manual_sas[1].initial_sequence, 4294967294u);
 	assert_int_equal(cfg->manual_sas[3].cipher_key.len, 0);
+	assert_true(cfg->manual_sas[0].allow_unsafe_gcm);
+	assert_true(cfg->manual_sas[1].allow_unsafe_gcm);
+	assert_false(cfg->manual_sas[2].allow_unsafe_gcm);
 	round_trip(cfg, "full");
 	config_free(cfg);
 }
