@@ -103,6 +103,7 @@ in_check(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_pk
 	enum replay_verdict v;
 	rte_be32_t seq_be;
 
+	sa_owner_check(sa, w->id);
 	if (sa_rt_state(sa) != SA_LIVE)
 		return sa_drop(sa, DP_DROP_IN_V4_PKT_HIT_INVALID_SA);
 	if (((sa->flags & SA_F_UDP) != 0) != (m->l4_len != 0))

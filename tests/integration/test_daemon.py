@@ -9,6 +9,8 @@
 - the CLI socket path: a file that is no socket survives a refused start; a second dpsecd on
   the same socket exits before DPDK and leaves the first one's socket working; a dead
   daemon's socket is replaced;
+- one writer per SA: two outside interfaces sharing an address on two workers are refused
+  before any port is set up; on one worker they run;
 - manual AES-GCM SAs: refused without allow_unsafe_manual_gcm (file:line:col, RFC 4106 s. 8);
   with it, a warning on stderr, in the log and under the SA in show crypto ipsec sa;
 - secrets: dpsecd is not dumpable (no core dump, no ptrace by its own user); a config file
@@ -29,7 +31,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dpsectest.gateway import Gateway  # noqa: E402
+from dpsectest.gateway import Gateway, Interface, LOCAL, PEER_MAC, HOST_MAC, INSIDE  # noqa: E402
 
 
 CBC_SAS = [{"direction": "inbound", "spi": 0x1001, "cipher_key": bytes(range(16)),
@@ -90,6 +92,37 @@ class SocketPath(unittest.TestCase):
         gw.start()
         self.assertIn("uptime is", gw.cli("show version"))
         gw.stop()
+
+
+class SaOwner(unittest.TestCase):
+    @staticmethod
+    def shared_address(lcores):
+        gw = Gateway(transforms=["esp-gcm 128"], manual_sas=GCM_SAS, interfaces=[
+            Interface("inside0", "inside", INSIDE + "/24", next_hop_mac=HOST_MAC),
+            Interface("outside0", "outside", LOCAL + "/24", crypto_map="VPN",
+                      next_hop_mac=PEER_MAC),
+            Interface("outside1", "outside", LOCAL + "/24", next_hop_mac=PEER_MAC)])
+        gw.eal_lcores = ["--lcores", lcores]
+        return gw
+
+    def test_shared_address_on_two_workers_refused(self):
+        gw = self.shared_address("0@0,1@0,2@0,3@0")    # workers 0 (inside), 1 and 2
+        rc, out = gw.run_to_exit()
+        self.assertEqual(rc, 1, out)
+        self.assertIn("dpsecd: outside interfaces outside0 and outside1 share the address "
+                      "192.0.2.2 but are polled by different workers (worker 1 on lcore 2, "
+                      "worker 2 on lcore 3): an inbound SA for 192.0.2.2 would have two writers "
+                      "of its replay window; give each outside interface its own address, or "
+                      "run fewer worker lcores\n", out)
+
+    def test_shared_address_on_one_worker_runs(self):
+        # (net_pcap has one TX queue per port and every worker needs one: one worker here;
+        # two workers with both outside ports on worker 1 are in the unit test test_owner)
+        gw = self.shared_address("0@0,1@0").start()
+        try:
+            self.assertIn("uptime is", gw.cli("show version"))
+        finally:
+            gw.stop()
 
 
 GCM_SAS = [{"direction": "inbound", "spi": 0x1001, "cipher_key": bytes(range(20))},
