@@ -53,11 +53,23 @@ holder_pid(int fd)
 	return strtol(buf, NULL, 10);
 }
 
+/* Who holds the lock, for the second instance's message. */
+static void
+held(int fd, const char *sock, const char *path, char *err, size_t errlen)
+{
+	char pid[32] = "";
+	long n = holder_pid(fd);
+
+	if (n > 0)
+		snprintf(pid, sizeof(pid), " (pid %ld)", n);
+	snprintf(err, errlen, "another dpsecd%s is running with CLI socket %s (it holds %s)", pid,
+		 sock, path);
+}
+
 int
 sockpath_lock(const char *sock, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
-	long pid;
 	int fd;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s.lock", sock) >= sizeof(path)) {
@@ -73,17 +85,10 @@ sockpath_lock(const char *sock, char *err, size_t errlen)
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno == EWOULDBLOCK) {
-			pid = holder_pid(fd);
-			if (pid > 0)
-				snprintf(err, errlen, "another dpsecd (pid %ld) is running with CLI socket %s "
-					 "(it holds %s)", pid, sock, path);
-			else
-				snprintf(err, errlen, "another dpsecd is running with CLI socket %s "
-					 "(it holds %s)", sock, path);
-		} else {
+		if (errno == EWOULDBLOCK)
+			held(fd, sock, path, err, errlen);
+		else
 			snprintf(err, errlen, "cannot lock %s: %s", path, strerror(errno));
-		}
 		close(fd);
 		return -1;
 	}

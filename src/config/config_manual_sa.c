@@ -324,11 +324,12 @@ check_gcm_opt_in(struct cfg_ctx *c, const struct ynode *v)
 		if (!dp_cipher_info[ts->cipher].aead || sa->allow_unsafe_gcm)
 			continue;
 		return cfg_err(c, v->kids[i],
-			       "manual SA spi 0x%X uses %s: with a manual key the sequence numbers, "
-			       "which are the GCM nonces, start at 1 again each time dpsecd starts, "
-			       "and a repeated nonce breaks AES-GCM (RFC 4106 section 8: automated "
-			       "keying only); for a test setup, add 'allow_unsafe_manual_gcm: true' "
-			       "to this SA", sa->spi, dp_cipher_info[ts->cipher].ios);
+			       "manual SA spi 0x%X uses %s: with a manual key the sequence "
+			       "numbers, which are the GCM nonces, start at 1 again each time "
+			       "dpsecd starts, and a repeated nonce breaks AES-GCM (RFC 4106 "
+			       "section 8: automated keying only); for a test setup, add "
+			       "'allow_unsafe_manual_gcm: true' to this SA",
+			       sa->spi, dp_cipher_info[ts->cipher].ios);
 	}
 	return 0;
 }

@@ -69,7 +69,7 @@ bool ctrl_is_static_peer(const struct ctrl *c, bool ipv6, const uint8_t *addr);
  * Accepts NULL.
  */
 int ctrl_telemetry_register(struct ctrl *c);
-void ctrl_telemetry_unregister(struct ctrl *c);
+void ctrl_telemetry_unregister(const struct ctrl *c);
 void ctrl_lock(struct ctrl *c);
 void ctrl_unlock(struct ctrl *c);
 struct dp *ctrl_dp(struct ctrl *c);

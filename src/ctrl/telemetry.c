@@ -216,7 +216,7 @@ ctrl_telemetry_register(struct ctrl *c)
 }
 
 void
-ctrl_telemetry_unregister(struct ctrl *c)
+ctrl_telemetry_unregister(const struct ctrl *c)
 {
 	/* Waits for a callback in progress: it holds the gate until it is done. */
 	pthread_mutex_lock(&tel_gate);

@@ -53,7 +53,7 @@ struct sa_rt {
 	uint32_t salt;		/* GCM: nonce salt, in wire order */
 	uint32_t policy;	/* index of the crypto map entry in the SPD */
 	uint16_t mtu;		/* outbound: IP MTU of the egress interface */
-	uint16_t owner;		/* the one worker that writes the state below; sa_owner_check */
+	uint16_t owner;		/* the one worker writing the state below (sa_owner_check) */
 	const struct cmb_keys *keys;
 	uint64_t seq;		/* outbound: last sequence number sent */
 	uint64_t seq_max;	/* outbound: last usable number (2^32-1, or 2^64-1 with ESN) */

@@ -37,8 +37,11 @@ sa_owner(const struct dp *dp, const struct dp_sa_params *p)
 	for (uint16_t i = 0; i < dp->n_ports; i++) {
 		const struct dp_port *port = &dp->ports[i];
 
-		if (p->dir == CFG_DIR_OUT ? port->role == CFG_ROLE_INSIDE
-					  : port->role == CFG_ROLE_OUTSIDE && port->addr == p->local)
+		bool writes = p->dir == CFG_DIR_OUT
+				      ? port->role == CFG_ROLE_INSIDE
+				      : port->role == CFG_ROLE_OUTSIDE && port->addr == p->local;
+
+		if (writes)
 			return dp->port_worker[i];
 	}
 	return SA_OWNER_NONE;

@@ -190,7 +190,7 @@ test_secret_slab(void **state)
 		assert_int_equal(vma_dontdump(o[i]), 1);
 		assert_memory_equal(o[i], zero, sizeof(zero));
 		for (int j = 0; j < i; j++)
-			assert_true(o[j] + 1000 <= o[i] || o[i] + 1000 <= o[j]);	/* no overlap */
+			assert_true(o[j] + 1000 <= o[i] || o[i] + 1000 <= o[j]); /* no overlap */
 		memset(o[i], 0x5A, 1000);
 	}
 	secret_slab_put(&slab, o[7]);

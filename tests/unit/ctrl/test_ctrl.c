@@ -430,7 +430,8 @@ test_telemetry_gate(void **state)
 		tel_ask(fd, cmds[i], r, sizeof(r));
 		assert_answered(cmds[i], r);
 	}
-	/* Not answered while the control thread holds its lock (a slow machine only weakens this). */
+	/* Not answered while the control thread holds its lock (a slow machine only weakens this).
+	 */
 	for (int i = 0; i < 5; i++) {
 		ctrl_lock(C);
 		assert_int_equal(send(fd, cmds[i], strlen(cmds[i]), 0), (ssize_t)strlen(cmds[i]));
@@ -445,7 +446,8 @@ test_telemetry_gate(void **state)
 	ctrl_telemetry_unregister(NULL);
 	for (int i = 0; i < 5; i++) {
 		tel_ask(fd, cmds[i], r, sizeof(r));
-		snprintf(want, sizeof(want), "{\"%.*s\":null}", (int)strcspn(cmds[i], ","), cmds[i]);
+		snprintf(want, sizeof(want), "{\"%.*s\":null}", (int)strcspn(cmds[i], ","),
+			 cmds[i]);
 		assert_string_equal(r, want);
 	}
 	assert_int_equal(ctrl_telemetry_register(C), 0);

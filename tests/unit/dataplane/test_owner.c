@@ -65,10 +65,15 @@ test_assignment(void **state)
 		{1, {{'o', "192.0.2.2"}, {'o', "192.0.2.2"}, {'i', "10.0.2.1"}}, {0, 0, 0}},
 		{2, {{'o', "192.0.2.2"}, {'i', "10.0.2.1"}}, {1, 0}},
 		/* two inside ports, two workers: both inside ports on one worker */
-		{2, {{'i', "10.0.2.1"}, {'i', "10.0.3.1"}, {'o', "192.0.2.2"}, {'o', "198.51.100.2"}},
+		{2,
+		 {{'i', "10.0.2.1"}, {'i', "10.0.3.1"}, {'o', "192.0.2.2"}, {'o', "198.51.100.2"}},
 		 {0, 0, 1, 1}},
-		{3, {{'i', "10.0.2.1"}, {'o', "192.0.2.2"}, {'i', "10.0.3.1"}, {'o', "198.51.100.2"},
-		     {'o', "203.0.113.2"}},
+		{3,
+		 {{'i', "10.0.2.1"},
+		  {'o', "192.0.2.2"},
+		  {'i', "10.0.3.1"},
+		  {'o', "198.51.100.2"},
+		  {'o', "203.0.113.2"}},
 		 {0, 1, 0, 2, 1}},
 		{16, {{'i', "10.0.2.1"}, {'i', "10.0.3.1"}, {'o', "192.0.2.2"}}, {0, 0, 1}},
 	};
@@ -95,8 +100,11 @@ test_assignment(void **state)
 static void
 test_shared_address_refused(void **state)
 {
-	static const struct if_spec spec[] = {
-		{'i', "10.0.2.1"}, {'o', "192.0.2.2"}, {'o', "198.51.100.2"}, {'o', "192.0.2.2"}, {0, 0}};
+	static const struct if_spec spec[] = {{'i', "10.0.2.1"},
+					      {'o', "192.0.2.2"},
+					      {'o', "198.51.100.2"},
+					      {'o', "192.0.2.2"},
+					      {0, 0}};
 	const unsigned int lcore[] = {4, 5, 6};
 	struct cfg_interface ifs[MAX_IF];
 	uint32_t n = make_ifs(spec, ifs);
@@ -110,11 +118,12 @@ test_shared_address_refused(void **state)
 	assert_int_equal(port_check_writers(ifs, n, w, lcore, err, sizeof(err)), 0);
 	ifs[2].addr = ifs[1].addr;	/* outside1 and outside2 now share 192.0.2.2 */
 	assert_int_equal(port_check_writers(ifs, n, w, lcore, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "outside interfaces outside1 and outside2 share the address "
-				 "192.0.2.2 but are polled by different workers (worker 1 on lcore "
-				 "5, worker 2 on lcore 6): an inbound SA for 192.0.2.2 would have two "
-				 "writers of its replay window; give each outside interface its own "
-				 "address, or run fewer worker lcores");
+	assert_string_equal(err,
+			    "outside interfaces outside1 and outside2 share the address "
+			    "192.0.2.2 but are polled by different workers (worker 1 on lcore "
+			    "5, worker 2 on lcore 6): an inbound SA for 192.0.2.2 would have two "
+			    "writers of its replay window; give each outside interface its own "
+			    "address, or run fewer worker lcores");
 }
 
 /* The check also guards the inside rule, should the assignment ever break it. */
@@ -131,10 +140,11 @@ test_inside_split_refused(void **state)
 
 	(void)state;
 	assert_int_equal(port_check_writers(ifs, n, w, lcore, err, sizeof(err)), -EINVAL);
-	assert_string_equal(err, "inside interfaces inside0 and inside2 are polled by different "
-				 "workers (worker 0 on lcore 1, worker 1 on lcore 2): an outbound SA "
-				 "would have two writers of its sequence numbers, which repeats GCM "
-				 "nonces");
+	assert_string_equal(err,
+			    "inside interfaces inside0 and inside2 are polled by different "
+			    "workers (worker 0 on lcore 1, worker 1 on lcore 2): an outbound SA "
+			    "would have two writers of its sequence numbers, which repeats GCM "
+			    "nonces");
 }
 
 /* ---- on the dataplane ---- */
