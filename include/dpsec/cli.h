@@ -51,10 +51,29 @@ enum cli_status {
 	CLI_E_FAILED,	    /* the command ran and could not complete */
 };
 
+/* Privilege levels, after IOS: 1 may look (show), 15 may change (clear, debug, ...). */
+#define CLI_PRIV_USER  1
+#define CLI_PRIV_ADMIN 15
+
+/* Who runs a command line (the CLI server learns it from SO_PEERCRED). */
+struct cli_user {
+	const char *name; /* account name, or the uid in decimal: for the log */
+	unsigned priv;	  /* CLI_PRIV_USER or CLI_PRIV_ADMIN */
+};
+
 /*
- * Run one command line (a trailing '?' asks for help, as on IOS) and append
- * its output, IOS error texts included, to out. Returns an enum cli_status.
+ * Run one command line (a trailing '?' asks for help, as on IOS) for user
+ * and append its output, IOS error texts included, to out. Returns an enum
+ * cli_status. Commands above the user's level do not exist for them, as on
+ * IOS ("% Invalid input detected at '^' marker." under the word, not listed
+ * by '?'); such an attempt is logged (%DPSEC-4-CLI_DENIED) through the
+ * view's log operation, and so is every command that changes state
+ * (%PARSER-5-CFGLOG_LOGGEDCMD: User:NAME  logged command:LINE).
  */
+int cli_exec_as(const struct view *v, const struct cli_user *user, const char *line,
+		unsigned flags, struct cli_out *out);
+
+/* cli_exec_as for a caller in the daemon's own process: level 15, not logged. */
 int cli_exec(const struct view *v, const char *line, unsigned flags, struct cli_out *out);
 
 /* The UNIX-socket server, run by the daemon's control thread. */

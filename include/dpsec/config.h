@@ -56,6 +56,7 @@ struct cfg_dataplane {
 struct cfg_cli {
 	char socket[CFG_PATH_MAX];	/* default "/run/dpsec/dpsecd.sock" */
 	char group[CFG_NAME_MAX];	/* "" = socket mode 0600, else 0660 with this group */
+	char admin_group[CFG_NAME_MAX];	/* members get privilege 15 (root always); "" none */
 };
 
 struct cfg_neighbor {

@@ -144,6 +144,11 @@ struct view_ops {
 	void (*debug_set)(void *ctx, bool on);
 	/* Seconds since the daemon started; optional (NULL = struct view's uptime_sec). */
 	uint64_t (*uptime)(void *ctx);
+	/*
+	 * Optional: an IOS-style message into the daemon's log ("%TAG: text",
+	 * severity 0..7): the CLI's record of who changed what, and of refusals.
+	 */
+	void (*log)(void *ctx, int severity, const char *tag, const char *text);
 };
 
 struct view {

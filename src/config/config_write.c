@@ -222,6 +222,7 @@ cli(struct w *w)
 	w_puts(w, "cli:\n");
 	w_str_line(w, 2, "socket", w->cfg->cli.socket);
 	w_str_line(w, 2, "group", w->cfg->cli.group);
+	w_str_line(w, 2, "admin_group", w->cfg->cli.admin_group);
 }
 
 static void

@@ -15,12 +15,16 @@
   with it, a warning on stderr, in the log and under the SA in show crypto ipsec sa;
 - secrets: dpsecd is not dumpable (no core dump, no ptrace by its own user); a config file
   that holds keys and that others may read gets a warning on stderr and in the log;
+- who may change the gateway: a CLI client that is not root and not in cli.admin_group can
+  show but not clear (IOS privilege level 1: "% Invalid input"), and the attempt is logged;
+  a member of cli.admin_group can; every change is logged with who made it;
 - shutdown under load: SIGINT while clients query DPDK's telemetry socket without pause ends
   in a clean exit (in the ASan build: with no use after free; the callbacks answer null once
   the daemon stopped serving).
 """
 import os
 import re
+import select
 import signal
 import socket
 import stat
@@ -31,7 +35,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dpsectest.gateway import Gateway, Interface, LOCAL, PEER_MAC, HOST_MAC, INSIDE  # noqa: E402
+from dpsectest.gateway import DPSEC, Gateway, Interface, LOCAL, PEER_MAC, HOST_MAC, INSIDE  # noqa: E402,E501
 
 
 CBC_SAS = [{"direction": "inbound", "spi": 0x1001, "cipher_key": bytes(range(16)),
@@ -210,6 +214,99 @@ class Secrets(unittest.TestCase):
             gw.stop()
         with open(gw.log) as f:
             self.assertNotIn("warning", f.read())
+
+
+ADM = 4         # Debian's group "adm": cli.admin_group here
+
+
+class CliPrivilege(unittest.TestCase):
+    """dpsec run as nobody (uid and gid 65534), dpsecd as root. cli.group nogroup lets nobody
+    connect; cli.admin_group adm makes members of adm privileged."""
+
+    @classmethod
+    def setUpClass(cls):
+        gw = cls.gw = gateway(manual_sas=CBC_SAS)
+        gw.cli_yaml = "  group: nogroup\n  admin_group: adm\n"
+        os.chmod(gw.dir, 0o711)     # nobody may reach the socket in it, nothing else
+        gw.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.gw.stop()
+
+    def dpsec(self, command, groups=None):
+        """(exit code, stdout) of one `dpsec` command run as nobody, optionally in groups."""
+        ids = ["--reuid=65534", "--regid=65534"]
+        ids += ["--groups=%s" % ",".join(map(str, groups))] if groups else ["--clear-groups"]
+        r = subprocess.run(["setpriv"] + ids + [DPSEC, "-s", self.gw.sock] + command.split(),
+                           capture_output=True, text=True, timeout=10)
+        return r.returncode, r.stdout + r.stderr
+
+    def sas(self):
+        return re.findall(r"^      spi: 0x([0-9A-F]+)\(", self.gw.cli("show crypto ipsec sa"),
+                          re.M)
+
+    def test_1_unprivileged_shows_but_cannot_clear(self):
+        rc, out = self.dpsec("show crypto ipsec sa")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("spi: 0x1001(4097)", out)
+        rc, out = self.dpsec("clear crypto sa")
+        self.assertNotEqual(rc, 0)
+        self.assertEqual(out, "clear crypto sa\n^\n% Invalid input detected at '^' marker.\n\n")
+        rc, out = self.dpsec("debug crypto ipsec")
+        self.assertNotEqual(rc, 0)
+        self.assertEqual(sorted(self.sas()), ["1001", "2001"], "nothing was cleared")
+        self.assertEqual(self.gw.cli("show debugging"), "")
+        log = self.gw.cli("show logging")
+        self.assertIn("%DPSEC-4-CLI_DENIED: User:nobody  denied command:clear crypto sa "
+                      "(privilege level 1, the command needs 15)\n", log)
+        self.assertIn("%DPSEC-4-CLI_DENIED: User:nobody  denied command:debug crypto ipsec "
+                      "(privilege level 1, the command needs 15)\n", log)
+
+    def test_2_admin_group_member_clears(self):
+        rc, out = self.dpsec("clear crypto sa spi 4097", groups=[ADM])
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(self.sas(), ["2001"])
+        self.assertIn("%PARSER-5-CFGLOG_LOGGEDCMD: User:nobody  logged command:clear crypto sa "
+                      "spi 4097\n", self.gw.cli("show logging"))
+
+    def test_3_root_is_logged_by_name(self):
+        self.gw.cli("debug crypto ipsec")
+        self.gw.cli("no debug all")
+        log = self.gw.cli("show logging")
+        self.assertIn("%PARSER-5-CFGLOG_LOGGEDCMD: User:root  logged command:debug crypto "
+                      "ipsec\n", log)
+        self.assertIn("%PARSER-5-CFGLOG_LOGGEDCMD: User:root  logged command:no debug all\n",
+                      log)
+
+    @staticmethod
+    def on_terminal(argv, typed):
+        """What an interactive `dpsec` prints on a terminal (a pty) for the typed lines."""
+        master, slave = os.openpty()
+        p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave)
+        os.close(slave)
+        os.write(master, typed.encode())
+        out = b""
+        while select.select([master], [], [], 10)[0]:
+            try:
+                data = os.read(master, 4096)
+            except OSError:         # EIO: dpsec has exited and closed the terminal
+                break
+            if not data:
+                break
+            out += data
+        os.close(master)
+        p.wait(10)
+        return out.decode(errors="replace")
+
+    def test_4_prompt_says_the_level(self):
+        """Interactive dpsec: "gwB>" for level 1, "gwB#" for level 15, as IOS."""
+        out = self.on_terminal(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                DPSEC, "-s", self.gw.sock], "show version\nexit\n")
+        self.assertIn("gwB>show version", out)
+        self.assertNotIn("gwB#", out)
+        out = self.on_terminal([DPSEC, "-s", self.gw.sock], "show version\nexit\n")
+        self.assertIn("gwB#show version", out)
 
 
 class Shutdown(unittest.TestCase):

@@ -149,6 +149,7 @@ class Gateway:
         self.proc = None
         self.log = os.path.join(self.dir, "dpsecd.log")
         self.wrapper = []       # a command dpsecd runs under (setpriv ...), if any
+        self.cli_yaml = ""      # more keys of the cli section, indented ("  group: x\n")
         self.eal_lcores = ["-l", "0-1"]
 
     # --- configuration -------------------------------------------------
@@ -171,7 +172,7 @@ dataplane:
   replay_window: {self.replay_window}
 cli:
   socket: {self.sock}
-interfaces:
+{self.cli_yaml}interfaces:
 {ifs}{_section("transform_sets", tss)}{_section("crypto_maps", maps)}\
 {_section("manual_sas", sas)}{self.extra_yaml}"""
 

@@ -40,6 +40,7 @@ static const char full_yaml[] =
 	"cli:\n"
 	"  socket: /tmp/x.sock\n"
 	"  group: dpsec\n"
+	"  admin_group: netadm\n"
 	"isakmp:\n"
 	"  invalid_spi_recovery: yes\n"
 	"transform_sets:\n"
@@ -159,6 +160,7 @@ check_globals(const struct dpsec_config *cfg)
 	assert_int_equal(cfg->dp.sa_max, 1024);
 	assert_string_equal(cfg->cli.socket, "/tmp/x.sock");
 	assert_string_equal(cfg->cli.group, "dpsec");
+	assert_string_equal(cfg->cli.admin_group, "netadm");
 	assert_true(cfg->isakmp.invalid_spi_recovery);
 	assert_int_equal(cfg->logging.buffer, 16777216);
 	assert_false(cfg->logging.syslog);
@@ -191,7 +193,7 @@ check_interfaces(const struct dpsec_config *cfg)
 	assert_int_equal(in->neighbors[1].ip, ip("10.0.2.3"));
 	assert_memory_equal(in->neighbors[1].mac, macf, 6);
 	assert_int_equal(in->mtu, 9000);
-	assert_int_equal(in->pos.line, 41);
+	assert_int_equal(in->pos.line, 42);
 	assert_int_equal(in->pos.col, 5);
 
 	assert_string_equal(o0->name, "out0");
@@ -226,7 +228,7 @@ check_transform_sets(const struct dpsec_config *cfg)
 	assert_int_equal(ts[0].auth, DP_AUTH_HMAC_SHA512_256);
 	assert_int_equal(ts[0].mode, CFG_MODE_TUNNEL);
 	assert_true(ts[0].esn);
-	assert_int_equal(ts[0].pos.line, 16);
+	assert_int_equal(ts[0].pos.line, 17);
 	assert_int_equal(ts[0].pos.col, 3);
 	assert_string_equal(ts[1].name, "TS-GCM");
 	assert_int_equal(ts[1].cipher, DP_CIPHER_AES_GCM_128);	/* "esp-gcm" defaults to 128 */
@@ -255,7 +257,7 @@ check_crypto_maps(const struct dpsec_config *cfg)
 	assert_int_equal(e10->lifetime_sec, 28800);
 	assert_int_equal(e10->lifetime_kb, 2560);
 	assert_int_equal(e10->replay_window, 4096);
-	assert_int_equal(e10->pos.line, 29);
+	assert_int_equal(e10->pos.line, 30);
 	assert_int_equal(e10->n_match, 2);
 	assert_int_equal(udp->src.addr, ip("10.0.2.0"));
 	assert_int_equal(udp->src.len, 24);
@@ -369,6 +371,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg->dp.sa_max, 65536);
 	assert_string_equal(cfg->cli.socket, "/run/dpsec/dpsecd.sock");
 	assert_string_equal(cfg->cli.group, "");
+	assert_string_equal(cfg->cli.admin_group, "");
 	assert_false(cfg->isakmp.invalid_spi_recovery);
 	assert_int_equal(cfg->logging.buffer, 65536);
 	assert_true(cfg->logging.syslog);
