@@ -245,6 +245,20 @@ harness_mbuf(struct harness *h, const void *frame, size_t len)
 	return m;
 }
 
+struct rte_mbuf *
+harness_esp(struct harness *h, const char *src, uint32_t spi, uint32_t seq)
+{
+	uint8_t frame[256], esp[64] = {0};
+	size_t len;
+
+	for (int i = 0; i < 4; i++) {
+		esp[i] = (uint8_t)(spi >> (24 - 8 * i));
+		esp[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+	}
+	len = harness_ipv4_frame(frame, src, H_LOCAL, IPPROTO_ESP, 64, esp, sizeof(esp));
+	return harness_mbuf(h, frame, len);
+}
+
 uint16_t
 harness_send(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint16_t n,
 	     struct rte_mbuf **out, uint16_t max, uint16_t *out_port)

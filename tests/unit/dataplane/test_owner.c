@@ -216,22 +216,6 @@ inside_frame(void)
 	return harness_mbuf(&H, frame, len);
 }
 
-/* ESP from the peer for spi (its contents do not matter: the SA is looked up first). */
-static struct rte_mbuf *
-esp_frame(uint32_t spi)
-{
-	uint8_t frame[128], esp[48] = {0};
-	size_t len;
-
-	esp[0] = (uint8_t)(spi >> 24);
-	esp[1] = (uint8_t)(spi >> 16);
-	esp[2] = (uint8_t)(spi >> 8);
-	esp[3] = (uint8_t)spi;
-	esp[7] = 1;
-	len = harness_ipv4_frame(frame, H_PEER, H_LOCAL, IPPROTO_ESP, 64, esp, sizeof(esp));
-	return harness_mbuf(&H, frame, len);
-}
-
 /* Run the frame through the worker in a child process; its wait status. */
 static int
 in_child(uint16_t port, struct rte_mbuf *m)
@@ -285,11 +269,11 @@ test_owner_checked(void **state)
 	o = rt_of(harness_add_sa(&H, &out));
 	i = rt_of(harness_add_sa(&H, &in));
 	assert_true(WIFEXITED(in_child(H_INSIDE, inside_frame())));
-	assert_true(WIFEXITED(in_child(H_OUTSIDE, esp_frame(in.spi))));
+	assert_true(WIFEXITED(in_child(H_OUTSIDE, harness_esp(&H, H_PEER, in.spi, 1))));
 	o->owner = 1;	/* other workers' SAs */
 	i->owner = 1;
 	assert_stopped(in_child(H_INSIDE, inside_frame()));
-	assert_stopped(in_child(H_OUTSIDE, esp_frame(in.spi)));
+	assert_stopped(in_child(H_OUTSIDE, harness_esp(&H, H_PEER, in.spi, 1)));
 	o->owner = 0;
 	i->owner = 0;
 	dp_sa_del_all(H.dp);
