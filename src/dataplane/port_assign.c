@@ -34,15 +34,15 @@ static int
 refuse(const struct cfg_interface *a, const struct cfg_interface *b, uint16_t wa, uint16_t wb,
        const unsigned int *lcore_of, char *err, size_t errlen)
 {
-	char addr[IP4_STRLEN];
-
-	if (a->role == CFG_ROLE_INSIDE)
+	if (a->role == CFG_ROLE_INSIDE) {
 		snprintf(err, errlen,
 			 "inside interfaces %s and %s are polled by different workers (worker %u "
 			 "on lcore %u, worker %u on lcore %u): an outbound SA would have two "
 			 "writers of its sequence numbers, which repeats GCM nonces",
 			 a->name, b->name, wa, lcore_of[wa], wb, lcore_of[wb]);
-	else
+	} else {
+		char addr[IP4_STRLEN];
+
 		snprintf(err, errlen,
 			 "outside interfaces %s and %s share the address %s but are polled by "
 			 "different workers (worker %u on lcore %u, worker %u on lcore %u): an "
@@ -50,6 +50,7 @@ refuse(const struct cfg_interface *a, const struct cfg_interface *b, uint16_t wa
 			 "each outside interface its own address, or run fewer worker lcores",
 			 a->name, b->name, ip4_str(a->addr, addr), wa, lcore_of[wa], wb,
 			 lcore_of[wb], addr);
+	}
 	return -EINVAL;
 }
 
