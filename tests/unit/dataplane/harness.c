@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,23 @@ static const uint8_t default_akey[DP_AUTH_KEY_MAX] = {
 	0x57, 0x58, 0x59, 0x5a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x60, 0x61, 0x62, 0x63,
 	0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f};
 
+/* The runtime directory of this process's file prefix, with DPDK's telemetry socket in it. */
+static void
+remove_runtime_dir(void)
+{
+	const char *dir = rte_eal_get_runtime_dir();
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	rmdir(dir);
+}
+
 int
 harness_eal_init(void)
 {
@@ -45,6 +64,7 @@ harness_eal_init(void)
 		fprintf(stderr, "harness: EAL init failed: %s\n", rte_strerror(rte_errno));
 		return -1;
 	}
+	atexit(remove_runtime_dir);	/* one directory per test process: leave none behind */
 	return 0;
 }
 
