@@ -51,10 +51,29 @@ enum cli_status {
 	CLI_E_FAILED,	    /* the command ran and could not complete */
 };
 
+/* Privilege levels, after IOS: 1 may look (show), 15 may change (clear, debug, ...). */
+#define CLI_PRIV_USER  1
+#define CLI_PRIV_ADMIN 15
+
+/* Who runs a command line (the CLI server learns it from SO_PEERCRED). */
+struct cli_user {
+	const char *name; /* account name, or the uid in decimal: for the log */
+	unsigned priv;	  /* CLI_PRIV_USER or CLI_PRIV_ADMIN */
+};
+
 /*
- * Run one command line (a trailing '?' asks for help, as on IOS) and append
- * its output, IOS error texts included, to out. Returns an enum cli_status.
+ * Run one command line (a trailing '?' asks for help, as on IOS) for user
+ * and append its output, IOS error texts included, to out. Returns an enum
+ * cli_status. Commands above the user's level do not exist for them, as on
+ * IOS ("% Invalid input detected at '^' marker." under the word, not listed
+ * by '?'); such an attempt is logged (%DPSEC-4-CLI_DENIED) through the
+ * view's log operation, and so is every command that changes state
+ * (%PARSER-5-CFGLOG_LOGGEDCMD: User:NAME  logged command:LINE).
  */
+int cli_exec_as(const struct view *v, const struct cli_user *user, const char *line,
+		unsigned flags, struct cli_out *out);
+
+/* cli_exec_as for a caller in the daemon's own process: level 15, not logged. */
 int cli_exec(const struct view *v, const char *line, unsigned flags, struct cli_out *out);
 
 /* The UNIX-socket server, run by the daemon's control thread. */
@@ -63,13 +82,28 @@ int cli_exec(const struct view *v, const char *line, unsigned flags, struct cli_
 
 struct cli_server;
 
+/* cli.socket, or the default path when it is empty. */
+const char *cli_socket_path(const struct cfg_cli *cfg);
+
 /*
- * Listen on v->cfg->cli.socket (parent directory created if missing, a stale
- * socket replaced, mode 0600 or 0660 with group cli.group). The view must
- * outlive the server. NULL with a message in err on failure.
+ * Claim the socket's path for this process, before anything else touches the
+ * system (dpsecd calls it before rte_eal_init): the parent directory is
+ * created and "<socket>.lock" locked exclusively (flock) for as long as the
+ * returned descriptor stays open. A second daemon for the same socket gets
+ * -1 and "another dpsecd (pid N) is running ..." in err, and has touched
+ * neither the devices nor the first daemon's socket.
+ */
+int cli_server_lock(const struct cfg_cli *cfg, char *err, size_t errlen);
+
+/*
+ * Listen on v->cfg->cli.socket (parent directory created if missing, a
+ * socket left by a dead daemon replaced, mode 0600 or 0660 with group
+ * cli.group). Anything else found there (a live socket, a file that is no
+ * socket) is refused and left as it was. The view must outlive the server.
+ * NULL with a message in err on failure.
  */
 struct cli_server *cli_server_create(const struct view *v, char *err, size_t errlen);
-/* Close every client and the socket, and unlink it. Accepts NULL. */
+/* Close every client and the socket, and unlink it if it is still the one it made. Accepts NULL. */
 void cli_server_destroy(struct cli_server *s);
 /* The descriptors to poll right now (at most max, CLI_SERVER_FDS_MAX is enough). */
 size_t cli_server_pollfds(struct cli_server *s, struct pollfd *fds, size_t max);

@@ -58,6 +58,7 @@ struct cfg_dataplane {
 struct cfg_cli {
 	char socket[CFG_PATH_MAX];	/* default "/run/dpsec/dpsecd.sock" */
 	char group[CFG_NAME_MAX];	/* "" = socket mode 0600, else 0660 with this group */
+	char admin_group[CFG_NAME_MAX];	/* members get privilege 15 (root always); "" none */
 };
 
 struct cfg_neighbor {
@@ -150,6 +151,7 @@ struct cfg_manual_sa {
 	struct secret cipher_key;	/* key || salt, length checked against the transform */
 	struct secret auth_key;		/* empty for AEAD */
 	bool udp_encap;			/* ESP-in-UDP, RFC 3948 */
+	bool allow_unsafe_gcm;		/* allow_unsafe_manual_gcm: an AES-GCM test setup */
 	uint16_t local_port;		/* default 4500 */
 	uint16_t peer_port;		/* default 4500 */
 	uint32_t initial_sequence;	/* outbound: last number "already sent"; default 0 */
@@ -204,6 +206,17 @@ struct dpsec_config *config_parse(const char *name, const char *text, size_t len
 
 /* Frees everything and wipes every key. Accepts NULL. */
 void config_free(struct dpsec_config *cfg);
+
+/* Does the configuration hold key material (manual SA keys)? */
+bool config_has_keys(const struct dpsec_config *cfg);
+
+/*
+ * A configuration with keys in a file that group or others may read or
+ * change (mode: the file's st_mode): true, with a one-line warning naming
+ * cfg->path, who may do what, and the fix, in msg. False otherwise.
+ */
+bool config_keys_exposed(const struct dpsec_config *cfg, unsigned int mode, char *msg,
+			 size_t len);
 
 /* How config_write writes: keys hidden unless a test asks, the run-time recovery flag. */
 struct cfg_write_opts {

@@ -6,6 +6,7 @@
 #ifndef DPSEC_SECRET_H
 #define DPSEC_SECRET_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -20,6 +21,35 @@ struct secret {
 /* Wipe in a way the compiler may not elide (explicit_bzero). */
 void secret_wipe(struct secret *s);
 void mem_wipe(void *p, size_t len);
+
+/*
+ * Memory for key material that must never reach a core dump: whole pages
+ * from mmap(2), marked MADV_DONTDUMP and wiped when freed. dpsecd also makes
+ * itself non-dumpable (PR_SET_DUMPABLE 0), but a core is still written for
+ * such a process when fs.suid_dumpable is 2 (Ubuntu's apport sets it); these
+ * pages are left out of it. Zeroed; NULL on failure. Free with the same size.
+ */
+void *secret_mem_alloc(size_t size);
+void secret_mem_free(void *p, size_t size);
+
+/*
+ * Fixed-size objects of such memory (expanded SA keys: one per SA, up to
+ * dataplane.sa_max), carved out of 64 KiB chunks so that many SAs do not
+ * cost one mapping each. Objects are 64-byte aligned, zeroed when handed
+ * out, wiped when given back; chunks stay with the slab until exit.
+ * Thread-safe.
+ */
+struct secret_slab {
+	size_t size;		/* object size; rounded up to 64 bytes when used */
+	pthread_mutex_t lock;
+	void *free;		/* free list, linked through the first word of each object */
+};
+
+#define SECRET_SLAB_INIT(sz) {.size = (sz), .lock = PTHREAD_MUTEX_INITIALIZER, .free = NULL}
+
+void *secret_slab_get(struct secret_slab *s);
+/* Accepts NULL. */
+void secret_slab_put(struct secret_slab *s, void *p);
 
 /*
  * Constant-time equality of two equal-length buffers (ICV, AUTH): every byte

@@ -212,6 +212,11 @@ struct view_ops {
 	uint64_t (*uptime)(void *ctx);
 	/* The control thread's punt counters ("... infrastructure punt statistics"). */
 	void (*punt_stats)(void *ctx, struct view_punt_stats *out);
+	/*
+	 * Optional: an IOS-style message into the daemon's log ("%TAG: text",
+	 * severity 0..7): the CLI's record of who changed what, and of refusals.
+	 */
+	void (*log)(void *ctx, int severity, const char *tag, const char *text);
 };
 
 struct view {

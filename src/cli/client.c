@@ -153,7 +153,7 @@ cli_conn_open(struct cli_conn *c, const char *path, int timeout_ms, char *err, s
 			 "%% dpsecd at %s refused the session (too many CLI sessions?)", path);
 		goto fail;
 	}
-	if (rc != 0 || !cli_hello_decode(&f, c->hostname, sizeof(c->hostname))) {
+	if (rc != 0 || !cli_hello_decode(&f, c->hostname, sizeof(c->hostname), &c->priv)) {
 		io_error(c, rc != 0 ? rc : -EBADMSG, timeout_ms, err, errlen);
 		goto fail;
 	}

@@ -11,6 +11,7 @@ struct cli_conn {
 	int fd;
 	char path[108];
 	char hostname[CFG_NAME_MAX];
+	unsigned priv; /* the daemon's verdict on our credentials: CLI_PRIV_USER or _ADMIN */
 };
 
 /*

@@ -95,11 +95,20 @@ KW(t_debug_ipsec, "ipsec", "IPSEC processing");
 KW(t_debug_all, "all", "Enable all debugging");
 KW(t_undebug_all, "all", "Disable all debugging");
 
+/*
+ * Privilege, after IOS levels 1 and 15: SHOW and EXIT rows for everyone who
+ * may connect; CLEARING shows (they reset counters) and EXEC rows, every one
+ * of which changes the gateway's state, for level 15 only, and logged.
+ */
 /* clang-format off */
 #define TOKS(...)	(const struct cli_tok *const[]){__VA_ARGS__}
 #define NTOKS(...)	(sizeof(TOKS(__VA_ARGS__)) / sizeof(const struct cli_tok *))
-#define SHOW(fn, ...)	{TOKS(&t_show, __VA_ARGS__), NTOKS(&t_show, __VA_ARGS__), true, fn}
-#define EXEC(fn, ...)	{TOKS(__VA_ARGS__), NTOKS(__VA_ARGS__), false, fn}
+#define SHOW_ROW(priv, changes, fn, ...) \
+	{TOKS(&t_show, __VA_ARGS__), NTOKS(&t_show, __VA_ARGS__), true, fn, priv, changes}
+#define SHOW(fn, ...)	  SHOW_ROW(CLI_PRIV_USER, false, fn, __VA_ARGS__)
+#define CLEARING(fn, ...) SHOW_ROW(CLI_PRIV_ADMIN, true, fn, __VA_ARGS__)
+#define EXEC(fn, ...)	{TOKS(__VA_ARGS__), NTOKS(__VA_ARGS__), false, fn, CLI_PRIV_ADMIN, true}
+#define EXIT(fn, ...)	{TOKS(__VA_ARGS__), NTOKS(__VA_ARGS__), false, fn, CLI_PRIV_USER, false}
 /* clang-format on */
 
 #define QFP_ACTIVE  &t_platform, &t_hardware, &t_qfp, &t_active
@@ -116,12 +125,12 @@ KW(t_undebug_all, "all", "Disable all debugging");
 const struct cli_row cli_rows[] = {
 	SHOW(cli_show_ipsec_drops, IPSEC_DROPS),
 	SHOW(cli_show_ipsec_drops, IPSEC_DROPS, &t_all),
-	SHOW(cli_show_ipsec_drops, IPSEC_DROPS, &t_then_clear),
-	SHOW(cli_show_ipsec_drops, IPSEC_DROPS, &t_all, &t_then_clear),
+	CLEARING(cli_show_ipsec_drops, IPSEC_DROPS, &t_then_clear),
+	CLEARING(cli_show_ipsec_drops, IPSEC_DROPS, &t_all, &t_then_clear),
 	SHOW(cli_show_qfp_drops, QFP_DROP),
 	SHOW(cli_show_qfp_drops, QFP_DROP, &t_all),
-	SHOW(cli_show_qfp_drops, QFP_DROP, &t_then_clear),
-	SHOW(cli_show_qfp_drops, QFP_DROP, &t_all, &t_then_clear),
+	CLEARING(cli_show_qfp_drops, QFP_DROP, &t_then_clear),
+	CLEARING(cli_show_qfp_drops, QFP_DROP, &t_all, &t_then_clear),
 	SHOW(cli_show_qfp_interface, QFP_IF),
 	SHOW(cli_show_qfp_punt, QFP_PUNT),
 	SHOW(cli_show_ipsec_sa, IPSEC_SA),
@@ -153,8 +162,8 @@ const struct cli_row cli_rows[] = {
 	EXEC(cli_debug_all_off, &t_no, &t_no_debug, &t_debug_all),
 	EXEC(cli_debug_off, &t_undebug, DEBUG_IPSEC),
 	EXEC(cli_debug_all_off, &t_undebug, &t_undebug_all),
-	EXEC(cli_exit, &t_exit),
-	EXEC(cli_exit, &t_quit),
+	EXIT(cli_exit, &t_exit),
+	EXIT(cli_exit, &t_quit),
 };
 
 const size_t cli_n_rows = sizeof(cli_rows) / sizeof(cli_rows[0]);

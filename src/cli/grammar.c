@@ -231,11 +231,11 @@ match_word(struct cli_match *m, size_t k, const struct cli_word *w)
 }
 
 void
-cli_match_words(const struct cli_line *l, size_t n, struct cli_match *m)
+cli_match_words(const struct cli_line *l, size_t n, unsigned priv, struct cli_match *m)
 {
 	memset(m, 0, sizeof(*m));
 	for (size_t i = 0; i < cli_n_rows; i++)
-		m->cand[i] = true;
+		m->cand[i] = cli_rows[i].priv <= priv;
 	for (size_t k = 0; k < n; k++) {
 		match_word(m, k, &l->w[k]);
 		if (m->err != CLI_OK)

@@ -68,6 +68,8 @@ struct cli_row {
 	size_t n;
 	bool show; /* takes "| include ..." and has a JSON form */
 	cli_handler_fn fn;
+	uint8_t priv; /* CLI_PRIV_USER or CLI_PRIV_ADMIN: the least level that sees the row */
+	bool changes; /* changes the gateway's state: logged with who ran it */
 };
 
 #define CLI_ROWS_MAX 64
@@ -84,8 +86,11 @@ struct cli_match {
 	size_t err_col;	     /* column of the '^' for CLI_E_INVALID */
 };
 
-/* Match the first n words of l. */
-void cli_match_words(const struct cli_line *l, size_t n, struct cli_match *m);
+/*
+ * Match the first n words of l against the rows a user of privilege level
+ * priv sees; rows above it do not exist for that user (IOS privilege levels).
+ */
+void cli_match_words(const struct cli_line *l, size_t n, unsigned priv, struct cli_match *m);
 
 /* "?" after a blank: what may follow the n matched words. */
 void cli_help_next(const struct cli_match *m, size_t n, struct cli_out *o);

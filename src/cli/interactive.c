@@ -26,10 +26,12 @@ struct session {
 	History *hist;
 };
 
+/* "gwB#" at level 15, "gwB>" at level 1, as IOS shows privileged and user EXEC. */
 static void
 set_prompt(struct session *s)
 {
-	snprintf(s->prompt, sizeof(s->prompt), "%s#", s->c->hostname);
+	snprintf(s->prompt, sizeof(s->prompt), "%s%c", s->c->hostname,
+		 s->c->priv >= CLI_PRIV_ADMIN ? '#' : '>');
 }
 
 static char *

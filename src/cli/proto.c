@@ -90,13 +90,15 @@ cli_reply_decode(const struct cli_frame *f, uint32_t *status, const char **text,
 }
 
 bool
-cli_hello_decode(const struct cli_frame *f, char *hostname, size_t size)
+cli_hello_decode(const struct cli_frame *f, char *hostname, size_t size, unsigned *priv)
 {
 	struct rd r = rd_init(f->body, f->body_len);
-	uint8_t ver;
+	uint8_t ver, level;
 
-	if (f->type != CLI_MSG_HELLO || !rd_u8(&r, &ver) || ver != CLI_PROTO_VERSION)
+	if (f->type != CLI_MSG_HELLO || !rd_u8(&r, &ver) || ver != CLI_PROTO_VERSION ||
+	    !rd_u8(&r, &level) || (level != CLI_PRIV_USER && level != CLI_PRIV_ADMIN))
 		return false;
+	*priv = level;
 	if (r.left >= size || memchr(r.p, '\0', r.left) != NULL)
 		return false;
 	memcpy(hostname, r.p, r.left);

@@ -13,7 +13,8 @@
  * than its type needs, ends the connection (only that one).
  *
  *	HELLO   server -> client, once, right after accept:
- *	        version: u8 (CLI_PROTO_VERSION), hostname (the rest, no NUL)
+ *	        version: u8 (CLI_PROTO_VERSION), privilege level: u8 (1 or 15,
+ *	        from the client's credentials), hostname (the rest, no NUL)
  *	REQUEST client -> server:
  *	        flags: u32 BE (CLI_F_*), command line (the rest, no NUL,
  *	        at most CLI_LINE_MAX bytes)
@@ -36,7 +37,7 @@
 #include "dpsec/cli.h"
 #include "dpsec/config.h"
 
-#define CLI_PROTO_VERSION 1
+#define CLI_PROTO_VERSION 2
 
 enum cli_msg {
 	CLI_MSG_HELLO = 1,
@@ -46,7 +47,7 @@ enum cli_msg {
 
 #define CLI_FRAME_HDR	   4 /* the length */
 #define CLI_REQ_BODY_MAX   (1 + 4 + CLI_LINE_MAX)
-#define CLI_HELLO_BODY_MAX (1 + 1 + CFG_NAME_MAX)
+#define CLI_HELLO_BODY_MAX (1 + 1 + 1 + CFG_NAME_MAX)
 #define CLI_REPLY_BODY_MAX (CLI_OUT_MAX - CLI_FRAME_HDR)
 #define CLI_STALL_MS	   10000
 
@@ -73,6 +74,6 @@ void cli_put_u32(struct cli_out *o, uint32_t v);
 /* Decode a REQUEST / REPLY / HELLO body; false if it is malformed. */
 bool cli_request_decode(const struct cli_frame *f, uint32_t *flags, const char **line, size_t *len);
 bool cli_reply_decode(const struct cli_frame *f, uint32_t *status, const char **text, size_t *len);
-bool cli_hello_decode(const struct cli_frame *f, char *hostname, size_t size);
+bool cli_hello_decode(const struct cli_frame *f, char *hostname, size_t size, unsigned *priv);
 
 #endif

@@ -20,7 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "peer.h"
 #include "proto.h"
+#include "sockpath.h"
 
 #define IN_MAX (CLI_FRAME_HDR + CLI_REQ_BODY_MAX)
 /* Give a finished reply's memory back if it grew past this. */
@@ -28,6 +30,8 @@
 
 struct cli_client {
 	int fd; /* -1: free slot */
+	unsigned priv;			/* CLI_PRIV_*, from the peer's credentials */
+	char user[CLI_USER_NAME_MAX];	/* its account name, for the log */
 	uint8_t in[IN_MAX];
 	size_t in_len;
 	uint64_t in_since;  /* when the partial frame in `in` started (ms) */
@@ -39,7 +43,12 @@ struct cli_client {
 struct cli_server {
 	const struct view *v;
 	int lfd;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* "" until bind() made it */
+	dev_t dev;	/* the socket file we made: only that is unlinked at the end */
+	ino_t ino;
+	bool has_admin;		/* cli.admin_group is set: its members get level 15 */
+	gid_t admin_gid;
+	int (*peer_read)(int fd, struct cli_peer *p);
 	struct cli_client c[CLI_CLIENTS_MAX];
 };
 
@@ -54,68 +63,25 @@ now_ms(void)
 
 /* ---- socket setup ---- */
 
-static int
-mkdir_parents(const char *path, char *err, size_t errlen)
-{
-	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	char *slash;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash == NULL || slash == dir)
-		return 0;
-	*slash = '\0';
-	for (char *p = dir + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-			goto fail;
-		*p = '/';
-	}
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-		goto fail;
-	return 0;
-fail:
-	snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
-	return -1;
-}
-
-/* A socket file left by a dead daemon is removed; a live one, or any other file, is not. */
-static int
-remove_stale(const struct sockaddr_un *sa, char *err, size_t errlen)
-{
-	struct stat st;
-	int fd, rc;
-
-	if (lstat(sa->sun_path, &st) != 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISSOCK(st.st_mode)) {
-		snprintf(err, errlen, "%s exists and is not a socket", sa->sun_path);
-		return -1;
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	rc = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
-	close(fd);
-	if (rc == 0) {
-		snprintf(err, errlen, "%s: another dpsecd is listening there", sa->sun_path);
-		return -1;
-	}
-	if (unlink(sa->sun_path) != 0) {
-		snprintf(err, errlen, "cannot remove stale %s: %s", sa->sun_path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 /* 0600, or 0660 owned by the configured group. Done before listen(), so no client sees it open. */
 static int
-set_mode(const char *path, const char *group, char *err, size_t errlen)
+group_gid(const char *group, const char *what, gid_t *gid, char *err, size_t errlen)
 {
 	struct group gr, *res = NULL;
 	char buf[4096];
+
+	if (getgrnam_r(group, &gr, buf, sizeof(buf), &res) != 0 || res == NULL) {
+		snprintf(err, errlen, "cli %s %s: no such group", what, group);
+		return -1;
+	}
+	*gid = gr.gr_gid;
+	return 0;
+}
+
+static int
+set_mode(const char *path, const char *group, char *err, size_t errlen)
+{
+	gid_t gid;
 
 	if (group[0] == '\0') {
 		if (chmod(path, 0600) == 0)
@@ -123,11 +89,9 @@ set_mode(const char *path, const char *group, char *err, size_t errlen)
 		snprintf(err, errlen, "chmod %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (getgrnam_r(group, &gr, buf, sizeof(buf), &res) != 0 || res == NULL) {
-		snprintf(err, errlen, "cli group %s: no such group", group);
+	if (group_gid(group, "group", &gid, err, errlen) != 0)
 		return -1;
-	}
-	if (chown(path, (uid_t)-1, gr.gr_gid) != 0 || chmod(path, 0660) != 0) {
+	if (chown(path, (uid_t)-1, gid) != 0 || chmod(path, 0660) != 0) {
 		snprintf(err, errlen, "cannot give %s to group %s: %s", path, group,
 			 strerror(errno));
 		return -1;
@@ -135,22 +99,46 @@ set_mode(const char *path, const char *group, char *err, size_t errlen)
 	return 0;
 }
 
+const char *
+cli_socket_path(const struct cfg_cli *cfg)
+{
+	return cfg->socket[0] != '\0' ? cfg->socket : CLI_DEFAULT_SOCKET;
+}
+
+int
+cli_server_lock(const struct cfg_cli *cfg, char *err, size_t errlen)
+{
+	return sockpath_lock(cli_socket_path(cfg), err, errlen);
+}
+
+/*
+ * s->path is set only once bind() has created the socket file: the failure
+ * paths before it (a file that is no socket, another daemon's live socket)
+ * must leave what is there alone, and cli_server_destroy unlinks s->path.
+ */
 static int
 listen_on(struct cli_server *s, const struct cfg_cli *cfg, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	const char *path = cli_socket_path(cfg);
+	struct stat st;
 
-	snprintf(s->path, sizeof(s->path), "%s",
-		 cfg->socket[0] != '\0' ? cfg->socket : CLI_DEFAULT_SOCKET);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", s->path);
-	if (mkdir_parents(s->path, err, errlen) != 0 || remove_stale(&sa, err, errlen) != 0)
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (sockpath_mkdirs(path, err, errlen) != 0 ||
+	    sockpath_clear_stale(path, err, errlen) != 0)
 		return -1;
 	s->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->lfd < 0 || bind(s->lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		snprintf(err, errlen, "cannot bind %s: %s", s->path, strerror(errno));
-		s->path[0] = '\0'; /* not ours to unlink */
+		snprintf(err, errlen, "cannot bind %s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (lstat(path, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
 	if (set_mode(s->path, cfg->group, err, errlen) != 0)
 		return -1;
 	if (listen(s->lfd, CLI_CLIENTS_MAX) != 0) {
@@ -176,8 +164,13 @@ cli_server_create(const struct view *v, char *err, size_t errlen)
 	}
 	s->v = v;
 	s->lfd = -1;
+	s->peer_read = cli_peer_read;
 	for (size_t i = 0; i < CLI_CLIENTS_MAX; i++)
 		s->c[i].fd = -1;
+	s->has_admin = v->cfg->cli.admin_group[0] != '\0';
+	if (s->has_admin &&
+	    group_gid(v->cfg->cli.admin_group, "admin_group", &s->admin_gid, err, errlen) != 0)
+		goto fail;
 	if (listen_on(s, &v->cfg->cli, err, errlen) != 0)
 		goto fail;
 	return s;
@@ -206,8 +199,7 @@ cli_server_destroy(struct cli_server *s)
 		drop(&s->c[i]);
 	if (s->lfd >= 0)
 		close(s->lfd);
-	if (s->path[0] != '\0')
-		unlink(s->path);
+	sockpath_unlink_own(s->path, s->dev, s->ino);
 	free(s);
 }
 
@@ -250,9 +242,10 @@ send_hello(const struct cli_server *s, struct cli_client *c)
 {
 	const char *host = s->v->cfg->hostname[0] != '\0' ? s->v->cfg->hostname : "dpsec";
 	size_t start = cli_frame_begin(&c->out, CLI_MSG_HELLO);
-	uint8_t ver = CLI_PROTO_VERSION;
+	uint8_t ver = CLI_PROTO_VERSION, priv = (uint8_t)c->priv;
 
 	cli_write(&c->out, &ver, 1);
+	cli_write(&c->out, &priv, 1);
 	cli_write(&c->out, host, strnlen(host, CFG_NAME_MAX - 1));
 	cli_frame_end(&c->out, start);
 	c->out_progress = now_ms();
@@ -276,7 +269,8 @@ run(const struct cli_server *s, struct cli_client *c, uint32_t flags, const char
 		drop(c); /* no memory even for the header */
 		return;
 	}
-	st = cli_exec(s->v, buf, flags & CLI_F_MASK, &c->out);
+	st = cli_exec_as(s->v, &(struct cli_user){.name = c->user, .priv = c->priv}, buf,
+			 flags & CLI_F_MASK, &c->out);
 	if (c->out.truncated) {
 		/* Over CLI_OUT_MAX: say so rather than send a reply cut anywhere. */
 		c->out.truncated = false;
@@ -352,6 +346,8 @@ client_of(struct cli_server *s, int fd)
 static void
 accept_all(struct cli_server *s)
 {
+	struct cli_peer peer;
+
 	for (;;) {
 		int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct cli_client *c;
@@ -364,7 +360,14 @@ accept_all(struct cli_server *s)
 			continue;
 		}
 		memset(c, 0, sizeof(*c));
+		if (s->peer_read(fd, &peer) != 0) {
+			close(fd); /* nobody to attribute its commands to */
+			c->fd = -1;
+			continue;
+		}
 		c->fd = fd;
+		c->priv = cli_peer_priv(&peer, s->has_admin, s->admin_gid);
+		cli_peer_name(peer.uid, c->user, sizeof(c->user));
 		send_hello(s, c);
 	}
 }
@@ -450,4 +453,10 @@ cli_server_poll(struct cli_server *s, int timeout_ms)
 	}
 	cli_server_dispatch(s, fds, n);
 	return rc;
+}
+
+void
+cli_server_set_peer_reader(struct cli_server *s, int (*fn)(int fd, struct cli_peer *p))
+{
+	s->peer_read = fn != NULL ? fn : cli_peer_read;
 }

@@ -219,6 +219,24 @@ replay_text(uint32_t window, struct cli_out *o)
 			   window);
 }
 
+/*
+ * A manual AES-GCM SA exists only with allow_unsafe_manual_gcm (the config
+ * refuses it otherwise): its nonces repeat across restarts, RFC 4106 s. 8.
+ */
+static bool
+unsafe_gcm(const struct view_sa *sa)
+{
+	return sa->manual && dp_cipher_info[sa->cipher].aead;
+}
+
+static void
+unsafe_gcm_text(const struct view_sa *sa, struct cli_out *o)
+{
+	if (unsafe_gcm(sa))
+		cli_puts(o, "        WARNING: manual AES-GCM key: nonces repeat after a restart "
+			    "(RFC 4106 section 8); for testing only\n");
+}
+
 static void
 sa_text(const struct flow *f, const struct view_sa *sa, struct cli_out *o)
 {
@@ -236,6 +254,7 @@ sa_text(const struct flow *f, const struct view_sa *sa, struct cli_out *o)
 	cli_printf(o, "        IV size: %u bytes\n", dp_cipher_info[sa->cipher].iv_len);
 	replay_text(replay_window(f, sa), o);
 	cli_printf(o, "        Status: %s\n", status_word(sa->status));
+	unsafe_gcm_text(sa, o);
 }
 
 static void
@@ -325,6 +344,8 @@ sa_json(struct json *j, const struct flow *f, const struct view_sa *sa)
 	}
 	json_u64(j, "conn_id", sa->conn_id);
 	json_bool(j, "manual", sa->manual);
+	if (unsafe_gcm(sa))
+		json_bool(j, "unsafe_manual_gcm", true);
 	if (!sa->manual) {
 		json_u64(j, "kb_left", sa->kb_left);
 		json_u64(j, "sec_left", sa->sec_left);

@@ -115,22 +115,39 @@ h_socket(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void
 	return 0;
 }
 
+/* A group name, or "" for none. */
+static int
+group_name(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, char *out)
+{
+	if (v->type == YNODE_SCALAR && !v->plain && v->len == 0) {
+		out[0] = '\0';
+		return 0;
+	}
+	return cfg_name(c, v, k->name, "", out);
+}
+
+/* Who may connect: "" keeps the socket private to root (0600). */
 static int
 h_group(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_cli *cli = obj;
 
-	/* "" keeps the socket private to root (0600). */
-	if (v->type == YNODE_SCALAR && !v->plain && v->len == 0) {
-		cli->group[0] = '\0';
-		return 0;
-	}
-	return cfg_name(c, v, k->name, "", cli->group);
+	return group_name(c, k, v, cli->group);
+}
+
+/* Who, besides root, may change state (privilege level 15); "": root only. */
+static int
+h_admin_group(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_cli *cli = obj;
+
+	return group_name(c, k, v, cli->admin_group);
 }
 
 static const struct cfg_key cli_keys[] = {
 	CFG_CUSTOM("socket", false, h_socket),
 	CFG_CUSTOM("group", false, h_group),
+	CFG_CUSTOM("admin_group", false, h_admin_group),
 };
 
 static int
@@ -325,11 +342,8 @@ config_free(struct dpsec_config *cfg)
 		free(cfg->crypto_maps[i].entries);
 	}
 	free(cfg->crypto_maps);
-	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
-		secret_wipe(&cfg->manual_sas[i].cipher_key);
-		secret_wipe(&cfg->manual_sas[i].auth_key);
-	}
-	free(cfg->manual_sas);
+	/* wipes the keys */
+	secret_mem_free(cfg->manual_sas, cfg->n_manual_sas * sizeof(*cfg->manual_sas));
 	cfg_ikev2_free(&cfg->ikev2);
 	free(cfg->path);
 	free(cfg);

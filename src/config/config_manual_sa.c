@@ -241,6 +241,23 @@ h_initial_sequence(struct cfg_ctx *c, const struct cfg_key *k, const struct ynod
 	return rc;
 }
 
+/*
+ * An explicit "this is a test setup" for a manual AES-GCM SA (see
+ * check_gcm_opt_in); meaningless, so refused, for any other transform.
+ */
+static int
+h_allow_unsafe_gcm(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_manual_sa *sa = obj;
+	const struct cfg_transform_set *ts = sa_ts(c, sa);
+	int rc = cfg_bool(c, v, k->name, &sa->allow_unsafe_gcm);
+
+	if (rc == 0 && !dp_cipher_info[ts->cipher].aead)
+		rc = cfg_err(c, v, "'%s' applies to esp-gcm SAs only (transform set %s is %s)",
+			     k->name, ts->name, dp_cipher_info[ts->cipher].ios);
+	return rc;
+}
+
 static const struct cfg_key sa_keys[] = {
 	CFG_CUSTOM("crypto_map", true, h_map),
 	CFG_CUSTOM("seq", true, h_seq),
@@ -251,6 +268,7 @@ static const struct cfg_key sa_keys[] = {
 	CFG_CUSTOM("udp_encap", false, h_udp_encap),
 	{"initial_sequence", false, h_initial_sequence, offsetof(struct cfg_manual_sa,
 								initial_sequence), 0, UINT32_MAX - 1, NULL},
+	CFG_CUSTOM("allow_unsafe_manual_gcm", false, h_allow_unsafe_gcm),
 };
 
 /* Keys the transform needs but the entry left out. */
@@ -300,6 +318,35 @@ check_spis(struct cfg_ctx *c, const struct ynode *v)
 	return rc;
 }
 
+/*
+ * RFC 4106 section 8: AES-GCM MUST NOT be used with manual keying. The
+ * sequence number is the nonce, and a manual SA starts it at 1 again every
+ * time dpsecd starts, under the same key: nonces repeat, which gives away
+ * the authentication key and the XOR of plaintexts. Only a configuration
+ * that says it is a test (allow_unsafe_manual_gcm: true) may do it.
+ */
+static int
+check_gcm_opt_in(struct cfg_ctx *c, const struct ynode *v)
+{
+	const struct dpsec_config *cfg = c->cfg;
+
+	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
+		const struct cfg_manual_sa *sa = &cfg->manual_sas[i];
+		const struct cfg_transform_set *ts = sa_ts(c, sa);
+
+		if (!dp_cipher_info[ts->cipher].aead || sa->allow_unsafe_gcm)
+			continue;
+		return cfg_err(c, v->kids[i],
+			       "manual SA spi 0x%X uses %s: with a manual key the sequence "
+			       "numbers, which are the GCM nonces, start at 1 again each time "
+			       "dpsecd starts, and a repeated nonce breaks AES-GCM (RFC 4106 "
+			       "section 8: automated keying only); for a test setup, add "
+			       "'allow_unsafe_manual_gcm: true' to this SA",
+			       sa->spi, dp_cipher_info[ts->cipher].ios);
+	}
+	return 0;
+}
+
 int
 cfg_h_manual_sas(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
@@ -308,7 +355,8 @@ cfg_h_manual_sas(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode 
 
 	if (rc < 0 || v->n == 0)
 		return rc;
-	cfg->manual_sas = calloc(v->n, sizeof(*cfg->manual_sas));
+	/* Keys: in memory no core dump holds (config_free wipes and unmaps it). */
+	cfg->manual_sas = secret_mem_alloc(v->n * sizeof(*cfg->manual_sas));
 	if (cfg->manual_sas == NULL)
 		return cfg_nomem(c, v);
 	cfg->n_manual_sas = v->n;
@@ -321,5 +369,7 @@ cfg_h_manual_sas(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode 
 		if (rc == 0)
 			rc = check_keys_present(c, v->kids[i], sa);
 	}
-	return rc < 0 ? rc : check_spis(c, v);
+	if (rc == 0)
+		rc = check_spis(c, v);
+	return rc < 0 ? rc : check_gcm_opt_in(c, v);
 }

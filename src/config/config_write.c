@@ -223,6 +223,7 @@ cli(struct w *w)
 	w_puts(w, "cli:\n");
 	w_str_line(w, 2, "socket", w->cfg->cli.socket);
 	w_str_line(w, 2, "group", w->cfg->cli.group);
+	w_str_line(w, 2, "admin_group", w->cfg->cli.admin_group);
 }
 
 static void
@@ -739,6 +740,8 @@ manual_sa(struct w *w, const struct cfg_manual_sa *sa)
 			 sa->peer_port);
 	if (sa->dir == CFG_DIR_OUT && sa->initial_sequence != 0)
 		w_u64_line(w, 4, "initial_sequence", sa->initial_sequence);
+	if (sa->allow_unsafe_gcm)
+		w_bool_line(w, 4, "allow_unsafe_manual_gcm", true);
 }
 
 static void

@@ -87,6 +87,7 @@ ctrl_destroy(struct ctrl *c)
 {
 	if (c == NULL)
 		return;
+	ctrl_telemetry_unregister(c);
 	dlog_destroy(c->log);
 	inv_spi_destroy(c->inv);
 	free(c->ports);

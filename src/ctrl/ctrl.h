@@ -66,8 +66,16 @@ void ctrl_set_recovery(struct ctrl *c, bool on);
 /* Is addr (IPv4, network order, in the first 4 bytes) a crypto map entry's peer? */
 bool ctrl_is_static_peer(const struct ctrl *c, bool ipv6, const uint8_t *addr);
 
-/* rte_telemetry commands (/dpsec/...); the callbacks take the control thread's lock. */
+/*
+ * rte_telemetry commands (/dpsec/...); the callbacks take the control
+ * thread's lock. Registered once per process; register points them at c.
+ * Unregister detaches c (waiting for a callback in progress): from then on
+ * they answer null, so nothing they read may be freed before it. dpsecd
+ * calls it once the workers have stopped; ctrl_destroy calls it too.
+ * Accepts NULL.
+ */
 int ctrl_telemetry_register(struct ctrl *c);
+void ctrl_telemetry_unregister(const struct ctrl *c);
 void ctrl_lock(struct ctrl *c);
 void ctrl_unlock(struct ctrl *c);
 struct dp *ctrl_dp(struct ctrl *c);

@@ -4,10 +4,17 @@
  * (dpdk-telemetry.py --file-prefix ...: /dpsec/drops, /dpsec/global_drops,
  * /dpsec/sa/list, /dpsec/sa/info,<conn id>, /dpsec/invalid_spi, /dpsec/punt).
  *
- * The callbacks run on DPDK's telemetry thread and take the control thread's
- * lock for everything but the dataplane counters. DPDK 22.11 gives telemetry
- * callbacks no context argument, hence the one file-static pointer.
+ * The callbacks run on DPDK's telemetry threads, at any time until the
+ * process exits: DPDK 22.11 can neither unregister a command nor stop those
+ * threads (rte_eal_cleanup leaves them running), and gives callbacks no
+ * context argument. So the control thread is reached through one gated
+ * pointer: ctrl_telemetry_register sets it, ctrl_telemetry_unregister clears
+ * it (dpsecd: once the workers have stopped, before anything is freed), and a
+ * callback that finds it cleared answers null. Every callback holds the gate
+ * and the control thread's lock while it reads; lock order: gate, then ctrl.
  */
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,16 +24,42 @@
 
 #define TEL_SA_MAX 512	/* RTE_TEL_MAX_ARRAY_ENTRIES in 22.11 */
 
-static struct ctrl *tel_ctrl;
+static pthread_mutex_t tel_gate = PTHREAD_MUTEX_INITIALIZER;
+static struct ctrl *tel_ctrl;		/* guarded by tel_gate */
+static bool tel_registered;		/* guarded by tel_gate: commands are registered once */
+
+/* The control thread, locked; NULL (nothing held) once the daemon stopped serving. */
+static struct ctrl *
+tel_enter(void)
+{
+	pthread_mutex_lock(&tel_gate);
+	if (tel_ctrl == NULL) {
+		pthread_mutex_unlock(&tel_gate);
+		return NULL;
+	}
+	ctrl_lock(tel_ctrl);
+	return tel_ctrl;
+}
+
+static void
+tel_leave(struct ctrl *c)
+{
+	ctrl_unlock(c);
+	pthread_mutex_unlock(&tel_gate);
+}
 
 static int
 tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct dp_drop_stats st;
+	struct ctrl *c = tel_enter();
 
 	(void)cmd;
 	(void)params;
-	dp_drop_stats(ctrl_dp(tel_ctrl), &st);
+	if (c == NULL)
+		return -1;
+	dp_drop_stats(ctrl_dp(c), &st);
+	tel_leave(c);
 	rte_tel_data_start_dict(d);
 	for (int i = 0; i < DP_IPSEC_DROP__COUNT; i++)
 		rte_tel_data_add_dict_u64(d, dp_drop_info[i].name, st.ipsec[i]);
@@ -37,60 +70,74 @@ static int
 tel_global_drops(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct dp_drop_stats st;
+	struct ctrl *c = tel_enter();
 
 	(void)cmd;
 	(void)params;
-	dp_drop_stats(ctrl_dp(tel_ctrl), &st);
+	if (c == NULL)
+		return -1;
+	dp_drop_stats(ctrl_dp(c), &st);
+	tel_leave(c);
 	rte_tel_data_start_dict(d);
 	for (int g = 0; g < DP_GLOBAL__COUNT; g++) {
-		struct rte_tel_data *c = rte_tel_data_alloc();
+		struct rte_tel_data *e = rte_tel_data_alloc();
 
-		if (c == NULL)
+		if (e == NULL)
 			return -1;
-		rte_tel_data_start_dict(c);
-		rte_tel_data_add_dict_u64(c, "packets", st.global_pkts[g]);
-		rte_tel_data_add_dict_u64(c, "octets", st.global_octets[g]);
-		rte_tel_data_add_dict_container(d, dp_global_cause_name[g], c, 0);
+		rte_tel_data_start_dict(e);
+		rte_tel_data_add_dict_u64(e, "packets", st.global_pkts[g]);
+		rte_tel_data_add_dict_u64(e, "octets", st.global_octets[g]);
+		rte_tel_data_add_dict_container(d, dp_global_cause_name[g], e, 0);
 	}
 	return 0;
+}
+
+/* The installed SAs (at most TEL_SA_MAX); -1 if the daemon is gone or memory is short. */
+static ssize_t
+tel_sas(struct view_sa **out)
+{
+	struct view_sa *sa = calloc(TEL_SA_MAX, sizeof(*sa));
+	struct ctrl *c;
+	size_t n;
+
+	*out = sa;
+	if (sa == NULL || (c = tel_enter()) == NULL)
+		return -1;
+	n = dp_sa_list(ctrl_dp(c), sa, TEL_SA_MAX);
+	tel_leave(c);
+	return (ssize_t)n;
 }
 
 static int
 tel_sa_list(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct view_sa *sa = calloc(TEL_SA_MAX, sizeof(*sa));
-	size_t n;
+	struct view_sa *sa;
+	ssize_t n = tel_sas(&sa);
 
 	(void)cmd;
 	(void)params;
-	if (sa == NULL)
-		return -1;
-	ctrl_lock(tel_ctrl);
-	n = dp_sa_list(ctrl_dp(tel_ctrl), sa, TEL_SA_MAX);
-	ctrl_unlock(tel_ctrl);
-	rte_tel_data_start_array(d, RTE_TEL_U64_VAL);
-	for (size_t i = 0; i < n; i++)
-		rte_tel_data_add_array_u64(d, sa[i].conn_id);
+	if (n >= 0) {
+		rte_tel_data_start_array(d, RTE_TEL_U64_VAL);
+		for (ssize_t i = 0; i < n; i++)
+			rte_tel_data_add_array_u64(d, sa[i].conn_id);
+	}
 	free(sa);
-	return 0;
+	return n >= 0 ? 0 : -1;
 }
 
 static int
 tel_sa_info(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct view_sa *sa = calloc(TEL_SA_MAX, sizeof(*sa));
+	struct view_sa *sa = NULL;
 	unsigned long id;
 	char *end;
-	size_t n;
+	ssize_t n = -1;
 	int rc = -1;
 
 	(void)cmd;
-	if (sa == NULL || params == NULL || (id = strtoul(params, &end, 10), *end != '\0'))
-		goto out;
-	ctrl_lock(tel_ctrl);
-	n = dp_sa_list(ctrl_dp(tel_ctrl), sa, TEL_SA_MAX);
-	ctrl_unlock(tel_ctrl);
-	for (size_t i = 0; i < n; i++) {
+	if (params != NULL && (id = strtoul(params, &end, 10), *end == '\0'))
+		n = tel_sas(&sa);
+	for (ssize_t i = 0; i < n; i++) {
 		if (sa[i].conn_id != id)
 			continue;
 		rte_tel_data_start_dict(d);
@@ -105,7 +152,6 @@ tel_sa_info(const char *cmd, const char *params, struct rte_tel_data *d)
 #undef DP_X
 		rc = 0;
 	}
-out:
 	free(sa);
 	return rc;
 }
@@ -115,17 +161,19 @@ tel_invalid_spi(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct dp_event_stats es;
 	uint64_t logged, suppressed;
+	struct ctrl *c = tel_enter();
 
 	(void)cmd;
 	(void)params;
-	dp_event_stats(ctrl_dp(tel_ctrl), &es);
-	ctrl_lock(tel_ctrl);
-	dlog_inv_spi_counts(ctrl_log(tel_ctrl), &logged, &suppressed);
+	if (c == NULL)
+		return -1;
+	dp_event_stats(ctrl_dp(c), &es);
+	dlog_inv_spi_counts(ctrl_log(c), &logged, &suppressed);
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "events", ctrl_stats(tel_ctrl)->events[DP_EV_INVALID_SPI]);
-	rte_tel_data_add_dict_u64(d, "flows", inv_spi_count(ctrl_inv_spi(tel_ctrl)));
-	rte_tel_data_add_dict_u64(d, "flows_evicted", inv_spi_evicted(ctrl_inv_spi(tel_ctrl)));
-	ctrl_unlock(tel_ctrl);
+	rte_tel_data_add_dict_u64(d, "events", ctrl_stats(c)->events[DP_EV_INVALID_SPI]);
+	rte_tel_data_add_dict_u64(d, "flows", inv_spi_count(ctrl_inv_spi(c)));
+	rte_tel_data_add_dict_u64(d, "flows_evicted", inv_spi_evicted(ctrl_inv_spi(c)));
+	tel_leave(c);
 	rte_tel_data_add_dict_u64(d, "deduped", es.deduped);
 	rte_tel_data_add_dict_u64(d, "rate_limited", es.rate_limited);
 	rte_tel_data_add_dict_u64(d, "ring_full", es.ring_full);
@@ -139,32 +187,33 @@ static int
 tel_punt(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct punt_stats st;
+	struct ctrl *c = tel_enter();
 
 	(void)cmd;
 	(void)params;
-	ctrl_lock(tel_ctrl);
-	st = *ctrl_punt_stats(tel_ctrl);
-	ctrl_unlock(tel_ctrl);
+	if (c == NULL)
+		return -1;
+	st = *ctrl_punt_stats(c);
+	tel_leave(c);
 	rte_tel_data_start_dict(d);
 	for (int k = 0; k < VIEW_PUNT__COUNT; k++) {
-		struct rte_tel_data *c = rte_tel_data_alloc();
+		struct rte_tel_data *kind = rte_tel_data_alloc();
 
-		if (c == NULL)
+		if (kind == NULL)
 			return -1;
-		rte_tel_data_start_dict(c);
-		rte_tel_data_add_dict_u64(c, "received", st.kind[k].received);
-		rte_tel_data_add_dict_u64(c, "answered", st.kind[k].answered);
-		rte_tel_data_add_dict_u64(c, "unhandled", st.kind[k].unhandled);
-		rte_tel_data_add_dict_u64(c, "tx_failed", st.kind[k].tx_failed);
-		rte_tel_data_add_dict_container(d, view_punt_key((enum view_punt_kind)k), c, 0);
+		rte_tel_data_start_dict(kind);
+		rte_tel_data_add_dict_u64(kind, "received", st.kind[k].received);
+		rte_tel_data_add_dict_u64(kind, "answered", st.kind[k].answered);
+		rte_tel_data_add_dict_u64(kind, "unhandled", st.kind[k].unhandled);
+		rte_tel_data_add_dict_u64(kind, "tx_failed", st.kind[k].tx_failed);
+		rte_tel_data_add_dict_container(d, view_punt_key((enum view_punt_kind)k), kind, 0);
 	}
 	return 0;
 }
 
-int
-ctrl_telemetry_register(struct ctrl *c)
+static int
+register_commands(void)
 {
-	tel_ctrl = c;
 	if (rte_telemetry_register_cmd("/dpsec/drops", tel_drops,
 				       "IPsec datapath drop counters by reason. No parameters") ||
 	    rte_telemetry_register_cmd("/dpsec/global_drops", tel_global_drops,
@@ -180,4 +229,30 @@ ctrl_telemetry_register(struct ctrl *c)
 				       "tx_failed. No parameters"))
 		return -1;
 	return 0;
+}
+
+int
+ctrl_telemetry_register(struct ctrl *c)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&tel_gate);
+	if (!tel_registered) {
+		rc = register_commands();
+		tel_registered = rc == 0;
+	}
+	if (rc == 0)
+		tel_ctrl = c;
+	pthread_mutex_unlock(&tel_gate);
+	return rc;
+}
+
+void
+ctrl_telemetry_unregister(const struct ctrl *c)
+{
+	/* Waits for a callback in progress: it holds the gate until it is done. */
+	pthread_mutex_lock(&tel_gate);
+	if (c != NULL && tel_ctrl == c)
+		tel_ctrl = NULL;
+	pthread_mutex_unlock(&tel_gate);
 }

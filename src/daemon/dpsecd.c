@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -95,9 +98,25 @@ install_signals(void)
 	signal(SIGPIPE, SIG_IGN);	/* a CLI client that went away must not kill us */
 }
 
-/* Everything after EAL is up; returns the exit status. */
+/*
+ * Key material must never reach a core dump: not dumpable means no core
+ * (with fs.suid_dumpable 0, the default) and no ptrace or /proc/PID/mem by
+ * anyone without CAP_SYS_PTRACE, not even the same user. Where suid_dumpable
+ * 2 still makes a core, the key memory itself is marked MADV_DONTDUMP
+ * (secret_mem_alloc).
+ */
 static int
-run(struct dpsec_config *cfg)
+not_dumpable(void)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0)
+		return 0;
+	fprintf(stderr, "dpsecd: cannot make the process non-dumpable: %s\n", strerror(errno));
+	return -1;
+}
+
+/* Everything after EAL is up; returns the exit status. warn: a config warning to log, or "". */
+static int
+run(struct dpsec_config *cfg, const char *warn)
 {
 	char err[ERR_MAX] = "";
 	struct view_dp vd;
@@ -113,9 +132,12 @@ run(struct dpsec_config *cfg)
 	ctrl = ctrl_create(dp, cfg, NULL, err, sizeof(err));
 	if (ctrl == NULL)
 		goto out;
+	if (warn[0] != '\0')
+		dlog_msg(ctrl_log(ctrl), 4, "DPSEC-4-CONFIG_EXPOSED", "%s", warn);
 	view_dp_init(&vd, dp, ctrl);
 	if (manual_sa_install(dp, cfg, err, sizeof(err)) != 0)
 		goto out;
+	manual_sa_warn(cfg, ctrl_log(ctrl));
 	if (ctrl_telemetry_register(ctrl) != 0)
 		fprintf(stderr, "dpsecd: telemetry commands not registered (continuing)\n");
 	srv = cli_server_create(&v, err, sizeof(err));
@@ -134,8 +156,15 @@ run(struct dpsec_config *cfg)
 out:
 	if (err[0] != '\0')
 		fprintf(stderr, "dpsecd: %s\n", err);
+	/*
+	 * Stop, quiesce, free: the workers first (they read SAs and the
+	 * rings), then the telemetry callbacks (DPDK's threads outlive
+	 * rte_eal_cleanup and may run until exit; from here on they answer
+	 * null), then everything they and the workers could reach.
+	 */
 	if (dp != NULL)
 		dp_stop(dp);
+	ctrl_telemetry_unregister(ctrl);
 	cli_server_destroy(srv);
 	if (ctrl != NULL)
 		view_dp_fini(&vd);
@@ -148,34 +177,48 @@ int
 main(int argc, char **argv)
 {
 	const char *path = NULL;
-	int check = 0, status;
-	char err[ERR_MAX];
+	int check = 0, status, lock;
+	char err[ERR_MAX], warn[ERR_MAX] = "";
 	struct dpsec_config *cfg;
+	struct stat st;
 	struct eal_args ea = {0};
 
 	if (parse_args(argc, argv, &path, &check) != 0)
 		return 2;
+	if (not_dumpable() != 0)
+		return 1;
 	cfg = config_load(path, err, sizeof(err));
 	if (cfg == NULL) {
 		fprintf(stderr, "dpsecd: %s\n", err);
 		return 1;
 	}
+	if (stat(path, &st) == 0 && config_keys_exposed(cfg, st.st_mode, warn, sizeof(warn)))
+		fprintf(stderr, "dpsecd: warning: %s\n", warn);
 	if (check) {
 		printf("%s: configuration OK\n", path);
 		config_free(cfg);
 		return 0;
+	}
+	/* Before EAL: a second instance must not touch the devices or the first one's socket. */
+	lock = cli_server_lock(&cfg->cli, err, sizeof(err));
+	if (lock < 0) {
+		fprintf(stderr, "dpsecd: %s\n", err);
+		config_free(cfg);
+		return 1;
 	}
 	if (eal_args_build(cfg, &ea) != 0 || rte_eal_init(ea.argc, ea.argv) < 0) {
 		fprintf(stderr, "dpsecd: cannot initialise DPDK EAL: %s\n",
 			ea.argv ? rte_strerror(rte_errno) : "out of memory");
 		eal_args_free(&ea);
 		config_free(cfg);
+		close(lock);
 		return 1;
 	}
 	install_signals();
-	status = run(cfg);
+	status = run(cfg, warn);
 	rte_eal_cleanup();
 	eal_args_free(&ea);
 	config_free(cfg);
+	close(lock);
 	return status;
 }

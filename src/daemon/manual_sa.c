@@ -43,3 +43,26 @@ manual_sa_install(struct dp *dp, const struct dpsec_config *cfg, char *err, size
 	}
 	return 0;
 }
+
+void
+manual_sa_warn(const struct dpsec_config *cfg, struct dlog *log)
+{
+	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
+		const struct cfg_manual_sa *m = &cfg->manual_sas[i];
+		const struct cfg_crypto_map *map = &cfg->crypto_maps[m->map];
+		const struct cfg_map_entry *e = &map->entries[m->entry];
+		const struct cfg_transform_set *ts = &cfg->transform_sets[e->transform_set];
+		char text[256];
+
+		if (!m->allow_unsafe_gcm)
+			continue;
+		snprintf(text, sizeof(text),
+			 "manual SA spi 0x%X (crypto map %s %u, %s) uses %s with a static key: its "
+			 "nonces repeat after every restart (RFC 4106 section 8); "
+			 "allow_unsafe_manual_gcm is set, for testing only",
+			 m->spi, map->name, e->seq, m->dir == CFG_DIR_IN ? "inbound" : "outbound",
+			 dp_cipher_info[ts->cipher].ios);
+		fprintf(stderr, "dpsecd: warning: %s\n", text);
+		dlog_msg(log, 4, "CRYPTO-4-UNSAFE_MANUAL_GCM", "%s", text);
+	}
+}

@@ -251,6 +251,15 @@ uptime_op(void *ctx)
 	return (uint64_t)(now.tv_sec - v->started.tv_sec);
 }
 
+/* The CLI's record of who changed what goes to the daemon's log (and syslog). */
+static void
+log_op(void *ctx, int severity, const char *tag, const char *text)
+{
+	struct view_dp *v = ctx;
+
+	dlog_msg(ctrl_log(v->ctrl), severity, tag, "%s", text);
+}
+
 const struct view_ops view_dp_ops = {
 	.drop_stats = drop_stats,
 	.drop_stats_clear = drop_stats_clear,
@@ -270,4 +279,5 @@ const struct view_ops view_dp_ops = {
 	.debug_set = debug_set_op,
 	.uptime = uptime_op,
 	.punt_stats = punt_stats_op,
+	.log = log_op,
 };

@@ -97,6 +97,9 @@ hmac_precompute(IMB_MGR *mb, struct cmb_keys *k, const uint8_t *key, size_t key_
 	mem_wipe(opad, sizeof(opad));
 }
 
+/* Expanded keys live outside core dumps, 64-byte aligned like struct cmb_keys. */
+static struct secret_slab keys_slab = SECRET_SLAB_INIT(sizeof(struct cmb_keys));
+
 struct cmb_keys *
 cmb_keys_create(IMB_MGR *mb, enum dp_cipher c, enum dp_auth a, const uint8_t *ckey,
 		const uint8_t *akey)
@@ -106,10 +109,9 @@ cmb_keys_create(IMB_MGR *mb, enum dp_cipher c, enum dp_auth a, const uint8_t *ck
 
 	if (c >= DP_CIPHER__COUNT || a >= DP_AUTH__COUNT || ci->aead != (a == DP_AUTH_NONE))
 		return NULL;
-	k = aligned_alloc(64, sizeof(*k));
+	k = secret_slab_get(&keys_slab);
 	if (k == NULL)
 		return NULL;
-	memset(k, 0, sizeof(*k));
 	k->cipher = c;
 	k->auth = a;
 	k->hash_alg = hash_alg(a);
@@ -139,10 +141,7 @@ cmb_keys_create(IMB_MGR *mb, enum dp_cipher c, enum dp_auth a, const uint8_t *ck
 void
 cmb_keys_free(struct cmb_keys *k)
 {
-	if (k == NULL)
-		return;
-	mem_wipe(k, sizeof(*k));
-	free(k);
+	secret_slab_put(&keys_slab, k);
 }
 
 /*

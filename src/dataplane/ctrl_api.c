@@ -79,14 +79,7 @@ dp_punt_poll(struct dp *dp, struct rte_mbuf **m, unsigned int max)
 static struct dp_worker *
 worker_of_port(const struct dp *dp, uint16_t pi)
 {
-	for (uint16_t i = 0; i < dp->n_workers; i++) {
-		const struct dp_worker *w = dp->workers[i];
-
-		for (uint16_t r = 0; r < w->n_rx; r++)
-			if (w->rx_port[r] == pi)
-				return dp->workers[i];
-	}
-	return dp->workers[0];
+	return dp->workers[dp->port_worker[pi]];
 }
 
 static int

@@ -105,6 +105,7 @@ struct dp {
 	IMB_MGR *mb;			/* control thread's, for key expansion */
 	struct dp_worker *workers[DP_WORKERS_MAX];
 	uint16_t n_workers;
+	uint16_t port_worker[DP_PORTS_MAX];	/* the worker polling each port (port_assign.h) */
 	uint16_t burst;
 	int doorbell;			/* eventfd: workers wake the sleeping control thread */
 	uint32_t ctrl_sleeping;		/* the control thread is (about to be) in poll() */

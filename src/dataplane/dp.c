@@ -16,6 +16,7 @@
 
 #include "dataplane.h"
 #include "port.h"
+#include "port_assign.h"
 #include "route.h"
 #include "sad.h"
 #include "spd.h"
@@ -61,12 +62,35 @@ nomem:
 	return -ENOMEM;
 }
 
-/* Each port is polled by exactly one worker, so each SA has one writer. */
+/*
+ * Each port is polled by exactly one worker, chosen so that each SA has one
+ * writer (port_assign.h); a configuration where one SA could still have two
+ * is refused here, before any port is touched.
+ */
+static int
+assign_ports(struct dp *dp, char *err, size_t errlen)
+{
+	const struct dpsec_config *cfg = dp->cfg;
+	unsigned int lcore[DP_WORKERS_MAX];
+
+	if (cfg->n_interfaces > DP_PORTS_MAX) {
+		snprintf(err, errlen, "at most %d interfaces (got %u)", DP_PORTS_MAX,
+			 cfg->n_interfaces);
+		return -EINVAL;
+	}
+	port_assign(cfg->interfaces, cfg->n_interfaces, dp->n_workers, dp->port_worker);
+	for (uint16_t i = 0; i < dp->n_workers; i++)
+		lcore[i] = dp->workers[i]->lcore;
+	return port_check_writers(cfg->interfaces, cfg->n_interfaces, dp->port_worker, lcore, err,
+				  errlen);
+}
+
+/* The ports, once set up, onto the lists their workers poll. */
 static void
-assign_ports(struct dp *dp)
+poll_lists(struct dp *dp)
 {
 	for (uint16_t i = 0; i < dp->n_ports; i++) {
-		struct dp_worker *w = dp->workers[i % dp->n_workers];
+		struct dp_worker *w = dp->workers[dp->port_worker[i]];
 
 		w->rx_port[w->n_rx++] = i;
 	}
@@ -133,10 +157,11 @@ dp_create(const struct dpsec_config *cfg, char *err, size_t errlen)
 			 rte_strerror(rte_errno));
 		goto fail;
 	}
-	if (create_workers(dp, err, errlen) != 0 || create_rcu(dp, err, errlen) != 0 ||
-	    port_setup_all(dp, err, errlen) != 0 || create_tables(dp, err, errlen) != 0)
+	if (create_workers(dp, err, errlen) != 0 || assign_ports(dp, err, errlen) != 0 ||
+	    create_rcu(dp, err, errlen) != 0 || port_setup_all(dp, err, errlen) != 0 ||
+	    create_tables(dp, err, errlen) != 0)
 		goto fail;
-	assign_ports(dp);
+	poll_lists(dp);
 	return dp;
 fail:
 	dp_destroy(dp);

@@ -109,11 +109,12 @@ mac_drop(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, uint64
 
 /* Step 2 before any crypto: SA state, encapsulation, lengths. */
 static dp_drop_t
-in_check(struct sa_rt *sa, const struct rte_mbuf *m, struct in_pkt *st)
+in_check(const struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct in_pkt *st)
 {
 	uint32_t esp_len = esp_length(m);
 	uint32_t hdr = ESP_HDR + sa->iv_len;
 
+	sa_owner_check(sa, w->id);
 	if (sa_rt_state(sa) != SA_LIVE)
 		return sa_drop(sa, DP_DROP_IN_V4_PKT_HIT_INVALID_SA);
 	if (((sa->flags & SA_F_UDP) != 0) != (m->l4_len != 0))
@@ -448,7 +449,7 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 			reason[i] = DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
 			continue;
 		}
-		reason[i] = in_check(sa[i], pkts[i], &st[i]);
+		reason[i] = in_check(w, sa[i], pkts[i], &st[i]);
 		if (reason[i] != DP_KEEP)
 			continue;
 		v = in_replay_check(sa[i], &st[i], &st[i].seq);

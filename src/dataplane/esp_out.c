@@ -115,6 +115,8 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 
 	*sap = sa;
 	*queued = false;
+	if (sa != NULL)
+		sa_owner_check(sa, w->id);
 	if (why != DP_KEEP)
 		return why;
 	hdr = ESP_HDR + sa->iv_len;

@@ -7,8 +7,11 @@
  * Ownership: the control thread creates an sa_rt, publishes it, marks it
  * SA_DYING and frees it after an RCU grace period. Everything else in it
  * (sequence number, replay window, counters) is written by exactly one worker,
- * the one polling the port its traffic arrives on (inbound) or the one
- * polling the inside ports (outbound; see docs/ARCHITECTURE.md, "Threads").
+ * `owner`, set at install: the one polling the outside port its traffic
+ * arrives on (inbound) or the one polling the inside ports (outbound). The
+ * port assignment makes that worker unique or refuses the configuration
+ * (port_assign.h; docs/ARCHITECTURE.md, "Who writes what"); debug builds
+ * check it on every packet (sa_owner_check).
  */
 #ifndef DPSEC_DP_SA_H
 #define DPSEC_DP_SA_H
@@ -17,6 +20,7 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_debug.h>
 
 #include "dpsec/counters.h"
 #include "replay.h"
@@ -49,7 +53,7 @@ struct sa_rt {
 	uint32_t salt;		/* GCM: nonce salt, in wire order */
 	uint32_t policy;	/* index of the crypto map entry in the SPD */
 	uint16_t mtu;		/* outbound: IP MTU of the egress interface */
-	uint16_t owner;		/* worker that writes the state below */
+	uint16_t owner;		/* the one worker writing the state below (sa_owner_check) */
 	const struct cmb_keys *keys;
 	uint64_t seq;		/* outbound: last sequence number sent */
 	uint64_t seq_max;	/* outbound: last usable number (2^32-1, or 2^64-1 with ESN) */
@@ -79,6 +83,23 @@ static inline enum sa_state
 sa_rt_state(const struct sa_rt *sa)
 {
 	return (enum sa_state)__atomic_load_n(&sa->state, __ATOMIC_RELAXED);
+}
+
+/*
+ * A worker about to write the SA's state is its owner. A violation is a bug
+ * in the port assignment, not bad input: debug builds stop (rte_panic, with
+ * a backtrace) rather than repeat a nonce or race the replay window; release
+ * builds (NDEBUG) do not pay for the check.
+ */
+static inline void
+sa_owner_check(const struct sa_rt *sa, uint16_t worker)
+{
+#ifndef NDEBUG
+	RTE_VERIFY(sa->owner == worker);
+#else
+	RTE_SET_USED(sa);
+	RTE_SET_USED(worker);
+#endif
 }
 
 /* Bump an SA counter; only the owner worker calls this. */

@@ -10,6 +10,7 @@
 #include "dpsec/secret.h"
 
 #include "dataplane.h"
+#include "port_assign.h"
 #include "route.h"
 #include "sa.h"
 #include "sa_build.h"
@@ -22,6 +23,28 @@ outside_port(const struct dp *dp, uint32_t local)
 			return i;
 	}
 	return -1;
+}
+
+/*
+ * The one worker that writes the SA's sequence number, replay window and
+ * counters: the one polling the inside ports for an outbound SA, the one
+ * polling the outside port with its local address for an inbound SA
+ * (port_assign.h makes either unique, or refused the configuration).
+ */
+static uint16_t
+sa_owner(const struct dp *dp, const struct dp_sa_params *p)
+{
+	for (uint16_t i = 0; i < dp->n_ports; i++) {
+		const struct dp_port *port = &dp->ports[i];
+
+		bool writes = p->dir == CFG_DIR_OUT
+				      ? port->role == CFG_ROLE_INSIDE
+				      : port->role == CFG_ROLE_OUTSIDE && port->addr == p->local;
+
+		if (writes)
+			return dp->port_worker[i];
+	}
+	return SA_OWNER_NONE;
 }
 
 /* Ethernet + outer IPv4 (+ UDP): the fields that never change per packet. */
@@ -88,6 +111,7 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 	rt->icv_len = dp_xform_icv_len(p->cipher, p->auth);
 	rt->pad_block = ci->block;
 	rt->policy = policy;
+	rt->owner = sa_owner(dp, p);
 	rt->conn_id = conn_id;
 	rt->seq_max = p->esn ? UINT64_MAX : UINT32_MAX;
 	rt->seq = p->dir == CFG_DIR_OUT ? p->initial_seq : 0;

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer target for the CLI: arbitrary bytes as a command line through
- * cli_exec against the fake gwB, and, when the first byte has its top bit
+ * cli_exec_as against the fake gwB, and, when the first byte has its top bit
  * set, as a client's byte stream through the server's frame parser first.
  *
- *	byte 0: bit 7 stream mode; bits 0-1 CLI_F_JSON / CLI_F_ECHO; bits 2-6 indent
+ *	byte 0: bit 7 stream mode; bit 6 privilege level 1 (else 15, logged);
+ *	        bits 0-1 CLI_F_JSON / CLI_F_ECHO; bits 2-5 indent
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct fake *fake;
+static const struct cli_user *user;
 
 static void
 run_line(const char *line, size_t len, unsigned flags)
@@ -27,7 +29,9 @@ run_line(const char *line, size_t len, unsigned flags)
 	memcpy(buf, line, len);
 	buf[len] = '\0';
 	cli_out_init(&o);
-	cli_exec(&fake->view, buf, flags & CLI_F_MASK, &o);
+	cli_exec_as(&fake->view, user, buf, flags & CLI_F_MASK, &o);
+	if (fake->log_len > sizeof(fake->log) / 2)
+		fake->log_len = 0;	/* keep room for the log lines of the next input */
 	cli_out_free(&o);
 	free(buf);
 }
@@ -53,6 +57,8 @@ run_stream(const uint8_t *p, size_t n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const struct cli_user admin = {.name = "admin", .priv = CLI_PRIV_ADMIN};
+	static const struct cli_user guest = {.name = "guest", .priv = CLI_PRIV_USER};
 	unsigned flags;
 
 	if (fake == NULL) {
@@ -61,7 +67,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (size == 0)
 		return 0;
-	flags = (data[0] & 3u) | CLI_F_INDENT((data[0] >> 2) & 0x1fu);
+	flags = (data[0] & 3u) | CLI_F_INDENT((data[0] >> 2) & 0xfu);
+	user = data[0] & 0x40 ? &guest : &admin;
 	if (data[0] & 0x80)
 		run_stream(data + 1, size - 1);
 	else

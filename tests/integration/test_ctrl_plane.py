@@ -48,8 +48,10 @@ crypto_maps:
       transform_set: TS
       match: [{{src: 198.51.100.0/24, dst: 203.0.113.0/24}}]
 manual_sas:
-  - {{crypto_map: VPN, seq: 10, direction: inbound, spi: {SPI_IN}, cipher_key: "{KEY_IN.hex()}"}}
-  - {{crypto_map: VPN, seq: 10, direction: outbound, spi: {SPI_OUT}, cipher_key: "{KEY_OUT.hex()}"}}
+  - {{crypto_map: VPN, seq: 10, direction: inbound, spi: {SPI_IN}, cipher_key: "{KEY_IN.hex()}",
+     allow_unsafe_manual_gcm: true}}
+  - {{crypto_map: VPN, seq: 10, direction: outbound, spi: {SPI_OUT}, cipher_key: "{KEY_OUT.hex()}",
+     allow_unsafe_manual_gcm: true}}
 """
 
 

@@ -61,7 +61,8 @@ crypto_maps:
   VPN: [{{seq: 10, peer: 192.0.2.1, transform_set: TS,
           match: [{{src: 198.51.100.0/24, dst: 203.0.113.0/24}}]}}]
 manual_sas:
-  - {{crypto_map: VPN, seq: 10, direction: inbound, spi: 0x1001, cipher_key: "{KEY.hex()}"}}
+  - {{crypto_map: VPN, seq: 10, direction: inbound, spi: 0x1001, cipher_key: "{KEY.hex()}",
+     allow_unsafe_manual_gcm: true}}
 """
 
 

@@ -16,6 +16,7 @@ gets its own pair of pcap files, named after it.
 import os
 import re
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -94,6 +95,7 @@ class Entry:
         self.seq, self.match, self.transforms = seq, list(match), list(transforms)
         self.sas, self.peer, self.esn = list(sas), peer, esn
         self.crypto_map, self.replay_window = crypto_map, replay_window
+        self.gcm_opt_in = True      # write allow_unsafe_manual_gcm on manual GCM SAs
 
     @property
     def ts_name(self):
@@ -124,6 +126,9 @@ class Entry:
                 y += "    udp_encap: true\n"
             if sa.get("initial_sequence") is not None:
                 y += "    initial_sequence: %d\n" % sa["initial_sequence"]
+            if self.gcm_opt_in and any(t.startswith("esp-gcm") for t in self.transforms):
+                # a test setup: manual AES-GCM keys repeat nonces across restarts (RFC 4106 s. 8)
+                y += "    allow_unsafe_manual_gcm: true\n"
         return y
 
 
@@ -156,10 +161,13 @@ class Gateway:
         self.extra_yaml = extra_yaml
         self.proc = None
         self.log = os.path.join(self.dir, "dpsecd.log")
+        self.wrapper = []       # a command dpsecd runs under (setpriv ...), if any
+        self.cli_yaml = ""      # more keys of the cli section, indented ("  group: x\n")
+        self.eal_lcores = ["-l", "0-1"]
 
     # --- configuration -------------------------------------------------
     def config_text(self):
-        eal = ["--no-pci", "--no-huge", "--no-shconf", "-m", "512", "-l", "0-1",
+        eal = ["--no-pci", "--no-huge", "--no-shconf", "-m", "512"] + self.eal_lcores + [
                "--file-prefix", os.path.basename(self.dir), "--log-level", "*:warning"]
         ifs = "".join(ifc.yaml(self.paths[ifc.name + "-rx"], self.paths[ifc.name + "-tx"], i)
                       for i, ifc in enumerate(self.interfaces))
@@ -177,7 +185,7 @@ dataplane:
   replay_window: {self.replay_window}
 cli:
   socket: {self.sock}
-interfaces:
+{self.cli_yaml}interfaces:
 {ifs}{_section("transform_sets", tss)}{_section("crypto_maps", maps)}\
 {_section("manual_sas", sas)}{self.extra_yaml}"""
 
@@ -201,19 +209,48 @@ interfaces:
             self.expect_rx[ifc.name] = len(frames)
         if rx:
             raise ValueError("no such interface: %s" % ", ".join(rx))
-        cfg = os.path.join(self.dir, "gw.yaml")
-        with open(cfg, "w") as f:
-            f.write(self.config_text())
+        cfg = self.write_config()
         self.logf = open(self.log, "w")
-        self.proc = subprocess.Popen([DPSECD, "-c", cfg], stdout=self.logf,
+        self.proc = subprocess.Popen(self.wrapper + [DPSECD, "-c", cfg], stdout=self.logf,
                                      stderr=subprocess.STDOUT)
-        self._wait(lambda: os.path.exists(self.sock) or self.proc.poll() is not None, 30,
+        self._wait(lambda: self._listening() or self.proc.poll() is not None, 30,
                    "dpsecd did not create its CLI socket")
         if self.proc.poll() is not None:
             raise AssertionError("dpsecd exited with %d:\n%s" % (self.proc.returncode,
                                                                   open(self.log).read()))
         self._wait(self._received_all, 30, "dpsecd did not receive every packet")
         return self
+
+    def _listening(self):
+        """Someone accepts on the CLI socket (a file left by a killed daemon is not enough)."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(self.sock)
+            return True
+        except OSError:
+            return False
+        finally:
+            s.close()
+
+    def write_config(self):
+        """gw.yaml in the gateway's directory (mode 0600: it holds keys); returns its path."""
+        cfg = os.path.join(self.dir, "gw.yaml")
+        fd = os.open(cfg, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(self.config_text())
+        return cfg
+
+    def run_to_exit(self, timeout=60):
+        """Run dpsecd on this configuration when it is expected to exit by itself (a refused
+        configuration, a second instance): (exit code, stdout + stderr). No packets."""
+        for path in self.paths.values():
+            if path.endswith("-rx.pcap") and not os.path.exists(path):
+                w = PcapWriter(path, linktype=DLT_EN10MB)
+                w.write_header(None)
+                w.close()
+        r = subprocess.run(self.wrapper + [DPSECD, "-c", self.write_config()],
+                           capture_output=True, text=True, timeout=timeout)
+        return r.returncode, r.stdout + r.stderr
 
     def _wait(self, cond, timeout, what):
         end = time.time() + timeout

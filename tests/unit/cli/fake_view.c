@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../../src/ike/ike_const.h"
 #include "fake_view.h"
@@ -139,6 +141,26 @@ op_log_read(void *ctx, char *buf, size_t cap, struct view_log_stats *st)
 	return n;
 }
 
+/* A message in the log, stamped with the fake clock as the daemon's dlog stamps it. */
+static void
+op_log(void *ctx, int severity, const char *tag, const char *text)
+{
+	struct fake *f = ctx;
+	char stamp[32];
+	struct tm tm;
+	int n;
+
+	(void)severity;
+	gmtime_r(&f->now.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
+	n = snprintf(f->log + f->log_len, sizeof(f->log) - f->log_len, "%s.%03ld: %%%s: %s\n",
+		     stamp, f->now.tv_nsec / 1000000, tag, text);
+	if (n > 0 && (size_t)n < sizeof(f->log) - f->log_len) {
+		f->log_len += (size_t)n;
+		f->log_stats.logged++;
+	}
+}
+
 static void
 op_log_clear(void *ctx)
 {
@@ -222,6 +244,7 @@ static const struct view_ops fake_ops = {
 	.inv_spi_clear = op_inv_spi_clear,
 	.log_read = op_log_read,
 	.log_clear = op_log_clear,
+	.log = op_log,
 	.sa_clear = op_sa_clear,
 	.recovery_get = op_recovery_get,
 	.recovery_set = op_recovery_set,

@@ -47,7 +47,7 @@ struct fake {
 	struct view_inv_spi inv[FAKE_INV_MAX];
 	size_t n_inv;
 	struct view_inv_spi_stats inv_stats;
-	char log[4096];
+	char log[16384];
 	size_t log_len;
 	struct view_log_stats log_stats;
 	bool recovery;

@@ -100,6 +100,85 @@ test_every_row_runs(void **state)
 	fake_free(f);
 }
 
+/*
+ * How many times `what` is in what the fake's log gained since it held
+ * `before` bytes (all of it after "clear logging" emptied it).
+ */
+static int
+log_count(const struct fake *f, size_t before, const char *what)
+{
+	int n = 0;
+
+	if (before > f->log_len)
+		before = 0;
+
+	for (const char *p = f->log + before; (p = memmem(p, (size_t)(f->log + f->log_len - p),
+							  what, strlen(what))) != NULL; p++)
+		n++;
+	return n;
+}
+
+/*
+ * Privilege, row by row: level 1 runs the rows that only look, and every
+ * other row is, for it, a command that does not exist (IOS's invalid input)
+ * with the attempt logged; level 15 runs everything, and exactly the rows
+ * that change state are logged, each once, with the user and the line.
+ */
+static void
+test_privilege(void **state)
+{
+	static const struct cli_user admin = {.name = "ops", .priv = CLI_PRIV_ADMIN};
+	static const struct cli_user guest = {.name = "nobody", .priv = CLI_PRIV_USER};
+	struct fake *f = fake_new(0);
+	struct cli_out o;
+	char line[512], want[700];
+	size_t before;
+	int st;
+
+	(void)state;
+	cli_out_init(&o);
+	for (size_t i = 0; i < cli_n_rows; i++) {
+		const struct cli_row *r = &cli_rows[i];
+
+		/* what changes state is for level 15; a plain show is for everyone */
+		if (r->changes)
+			assert_int_equal(r->priv, CLI_PRIV_ADMIN);
+		row_line(r, line, sizeof(line));
+		before = f->log_len;
+		cli_out_reset(&o);
+		st = cli_exec_as(&f->view, &guest, line, 0, &o);
+		if (r->priv <= CLI_PRIV_USER) {
+			assert_int_equal(st, CLI_OK);
+			assert_int_equal(f->log_len, before);
+		} else {
+			assert_int_equal(st, CLI_E_INVALID);
+			assert_non_null(strstr(o.buf, "% Invalid input detected at '^' marker."));
+			snprintf(want, sizeof(want),
+				 "%%DPSEC-4-CLI_DENIED: User:nobody  denied command:%s (privilege "
+				 "level 1, the command needs 15)\n", line);
+			assert_int_equal(log_count(f, before, want), 1);
+		}
+		before = f->log_len;
+		cli_out_reset(&o);
+		assert_int_equal(cli_exec_as(&f->view, &admin, line, 0, &o), CLI_OK);
+		snprintf(want, sizeof(want),
+			 "%%PARSER-5-CFGLOG_LOGGEDCMD: User:ops  logged command:%s\n", line);
+		assert_int_equal(log_count(f, before, want), r->changes ? 1 : 0);
+		if (!r->changes)
+			assert_int_equal(f->log_len, before);	/* nothing else logged either */
+	}
+	/* typos are typos, not attempts; in-process callers (cli_exec) are not logged */
+	before = f->log_len;
+	assert_int_equal(cli_exec_as(&f->view, &guest, "clear crypto sq", 0, &o), CLI_E_INVALID);
+	assert_int_equal(cli_exec(&f->view, "clear crypto sa", 0, &o), CLI_OK);
+	assert_int_equal(f->log_len, before);
+	/* the line as typed, without the blanks around it */
+	assert_int_equal(cli_exec_as(&f->view, &admin, "  cle  cry sa   ", 0, &o), CLI_OK);
+	assert_int_equal(log_count(f, before, "User:ops  logged command:cle  cry sa\n"), 1);
+	cli_out_free(&o);
+	fake_free(f);
+}
+
 static void
 test_status_codes(void **state)
 {
@@ -358,6 +437,46 @@ test_no_key_in_output(void **state)
 }
 
 /* Numbers read off IOS XE "show crypto ipsec sa" (genieparser fixtures, device transcripts). */
+/*
+ * A manual AES-GCM SA (only there with allow_unsafe_manual_gcm) carries a
+ * warning under its status, in text and JSON; IKE GCM and manual CBC SAs none.
+ */
+static void
+test_unsafe_manual_gcm(void **state)
+{
+	static const char warn[] =
+		"        Status: ACTIVE(ACTIVE)\n"
+		"        WARNING: manual AES-GCM key: nonces repeat after a restart "
+		"(RFC 4106 section 8); for testing only\n";
+	struct fake *f = fake_new(0);
+	struct cli_out o;
+	const char *p;
+	int n = 0;
+
+	(void)state;
+	cli_out_init(&o);
+	assert_int_equal(exec(f, "show crypto ipsec sa", 0, &o), CLI_OK);
+	assert_null(strstr(o.buf, "WARNING"));	/* IKE GCM SAs (VPN 10), manual CBC (LAB 10) */
+	assert_int_equal(exec(f, "show crypto ipsec sa", CLI_F_JSON, &o), CLI_OK);
+	assert_null(strstr(o.buf, "unsafe_manual_gcm"));
+	f->sa[3].cipher = DP_CIPHER_AES_GCM_256;	/* LAB 10 inbound, keyed by hand */
+	f->sa[3].auth = DP_AUTH_NONE;
+	assert_int_equal(exec(f, "show crypto ipsec sa", 0, &o), CLI_OK);
+	for (p = strstr(o.buf, "WARNING"); p != NULL; p = strstr(p + 1, "WARNING"))
+		n++;
+	assert_int_equal(n, 1);
+	p = strstr(o.buf, "spi: 0x1001(4097)");
+	assert_non_null(p);
+	assert_non_null(strstr(p, warn));
+	assert_true(strstr(p, warn) < strstr(p, "spi: 0x2002")); /* under the SA it is about */
+	assert_int_equal(exec(f, "show crypto ipsec sa", CLI_F_JSON, &o), CLI_OK);
+	assert_non_null(
+		strstr(o.buf, "\"conn_id\":3001,\"manual\":true,\"unsafe_manual_gcm\":true"));
+	assert_non_null(strstr(o.buf, "\"conn_id\":3002,\"manual\":true,\"iv_size\""));
+	cli_out_free(&o);
+	fake_free(f);
+}
+
 static void
 test_plaintext_mtu(void **state)
 {
@@ -542,7 +661,12 @@ test_frames(void **state)
 	static const uint8_t partial[] = {0, 0, 0, 9, 2, 0, 0};
 	static const uint8_t nul_req[] = {0, 0, 0, 8, 2, 0, 0, 0, 0, 's', 0, 'h'};
 	static const uint8_t ok_req[] = {0, 0, 0, 7, 2, 0, 0, 0, 1, 's', 'h'};
-	static const uint8_t hello[] = {0, 0, 0, 5, 1, 1, 'g', 'w', 'B'};
+	/* HELLO: version 2, privilege level, hostname */
+	static const uint8_t hello[] = {0, 0, 0, 6, 1, 2, 15, 'g', 'w', 'B'};
+	static const uint8_t hello_user[] = {0, 0, 0, 6, 1, 2, 1, 'g', 'w', 'B'};
+	static const uint8_t hello_level7[] = {0, 0, 0, 6, 1, 2, 7, 'g', 'w', 'B'};
+	static const uint8_t hello_v1[] = {0, 0, 0, 5, 1, 1, 'g', 'w', 'B'};
+	unsigned priv = 0;
 	struct cli_frame f;
 	const char *line;
 	uint32_t flags;
@@ -563,8 +687,18 @@ test_frames(void **state)
 	assert_int_equal(len, 2);
 	assert_false(cli_reply_decode(&f, &flags, &line, &len));
 	assert_int_equal(cli_frame_parse(hello, sizeof(hello), CLI_HELLO_BODY_MAX, &f), 1);
-	assert_true(cli_hello_decode(&f, host, sizeof(host)));
+	assert_true(cli_hello_decode(&f, host, sizeof(host), &priv));
 	assert_string_equal(host, "gwB");
+	assert_int_equal(priv, CLI_PRIV_ADMIN);
+	assert_int_equal(cli_frame_parse(hello_user, sizeof(hello_user), CLI_HELLO_BODY_MAX, &f),
+			 1);
+	assert_true(cli_hello_decode(&f, host, sizeof(host), &priv));
+	assert_int_equal(priv, CLI_PRIV_USER);
+	assert_int_equal(
+		cli_frame_parse(hello_level7, sizeof(hello_level7), CLI_HELLO_BODY_MAX, &f), 1);
+	assert_false(cli_hello_decode(&f, host, sizeof(host), &priv));	/* no such level here */
+	assert_int_equal(cli_frame_parse(hello_v1, sizeof(hello_v1), CLI_HELLO_BODY_MAX, &f), 1);
+	assert_false(cli_hello_decode(&f, host, sizeof(host), &priv));	/* an older daemon */
 }
 
 int
@@ -573,12 +707,14 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_consistent),
 		cmocka_unit_test(test_every_row_runs),
+		cmocka_unit_test(test_privilege),
 		cmocka_unit_test(test_status_codes),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_clears),
 		cmocka_unit_test(test_control_ops),
 		cmocka_unit_test(test_empty_view),
 		cmocka_unit_test(test_no_key_in_output),
+		cmocka_unit_test(test_unsafe_manual_gcm),
 		cmocka_unit_test(test_plaintext_mtu),
 		cmocka_unit_test(test_xform_words),
 		cmocka_unit_test(test_time_texts),

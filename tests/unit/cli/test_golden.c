@@ -5,8 +5,10 @@
  * byte, errors, blank lines and trailing blanks included.
  *
  *	gwB#show crypto ipsec sa          an interactive line: the prompt took 4
- *	...                               columns, so a '^' is indented by 4
- *	$ dpsec show crypto ipsec sa      one-shot: CLI_F_ECHO, no prompt
+ *	...                               columns, so a '^' is indented by 4;
+ *	                                  user "admin", privilege level 15
+ *	gwB>show crypto ipsec sa          the same as user "guest", level 1
+ *	$ dpsec show crypto ipsec sa      one-shot: CLI_F_ECHO, no prompt, as "root"
  *	$ dpsec --json show version       one-shot with --json
  *	!! a comment                      ignored (no command output starts "!!")
  *
@@ -35,6 +37,7 @@
 #include "fake_view.h"
 
 #define PROMPT	 "gwB#"
+#define PROMPT_USER "gwB>"
 #define ONESHOT	 "$ dpsec "
 #define JSON_OPT "--json "
 
@@ -59,13 +62,19 @@ slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* A command line of the transcript: its flags and the command text. */
+static const struct cli_user admin = {.name = "admin", .priv = CLI_PRIV_ADMIN};
+static const struct cli_user guest = {.name = "guest", .priv = CLI_PRIV_USER};
+static const struct cli_user root = {.name = "root", .priv = CLI_PRIV_ADMIN};
+
+/* A command line of the transcript: who runs it, its flags and the command text. */
 static bool
-command_of(const char *line, size_t len, unsigned *flags, const char **cmd, size_t *cmdlen)
+command_of(const char *line, size_t len, const struct cli_user **u, unsigned *flags,
+	   const char **cmd, size_t *cmdlen)
 {
 	size_t p = strlen(PROMPT), o = strlen(ONESHOT), j = strlen(JSON_OPT);
 
-	if (len >= p && strncmp(line, PROMPT, p) == 0) {
+	if (len >= p && (strncmp(line, PROMPT, p) == 0 || strncmp(line, PROMPT_USER, p) == 0)) {
+		*u = line[p - 1] == '#' ? &admin : &guest;
 		*flags = CLI_F_INDENT(p);
 		*cmd = line + p;
 		*cmdlen = len - p;
@@ -73,6 +82,7 @@ command_of(const char *line, size_t len, unsigned *flags, const char **cmd, size
 	}
 	if (len < o || strncmp(line, ONESHOT, o) != 0)
 		return false;
+	*u = &root;
 	*flags = CLI_F_ECHO;
 	*cmd = line + o;
 	*cmdlen = len - o;
@@ -97,6 +107,7 @@ replay(const char *text, size_t len, struct cli_out *actual)
 	while (pos < len) {
 		const char *line = text + pos, *nl = memchr(line, '\n', len - pos);
 		size_t n = nl != NULL ? (size_t)(nl - line) : len - pos;
+		const struct cli_user *u;
 		const char *cmd;
 		size_t cmdlen;
 		unsigned flags;
@@ -105,13 +116,13 @@ replay(const char *text, size_t len, struct cli_out *actual)
 		if (n >= 2 && strncmp(line, "!!", 2) == 0) {
 			cli_write(actual, line, n);
 			cli_puts(actual, "\n");
-		} else if (command_of(line, n, &flags, &cmd, &cmdlen)) {
+		} else if (command_of(line, n, &u, &flags, &cmd, &cmdlen)) {
 			char buf[CLI_LINE_MAX * 2];
 
 			snprintf(buf, sizeof(buf), "%.*s", (int)cmdlen, cmd);
 			cli_write(actual, line, n);
 			cli_puts(actual, "\n");
-			cli_exec(&f->view, buf, flags, actual);
+			cli_exec_as(&f->view, u, buf, flags, actual);
 		}
 	}
 	fake_free(f);

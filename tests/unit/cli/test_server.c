@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@
 #include "client.h"
 #include "dpsec/cli.h"
 #include "fake_view.h"
+#include "peer.h"
 
 #define WAIT_MS 3000
 
@@ -52,9 +54,14 @@ serve(void *arg)
 	return NULL;
 }
 
-/* extra SAs make "show crypto ipsec sa" several MB, more than any socket buffer holds. */
+/*
+ * extra SAs make "show crypto ipsec sa" several MB, more than any socket
+ * buffer holds; admin: cli.admin_group; peer: the credentials seam (NULL:
+ * the kernel's, SO_PEERCRED).
+ */
 static struct srv *
-srv_start(size_t extra_sa, const char *group)
+srv_start_as(size_t extra_sa, const char *group, const char *admin,
+	     int (*peer)(int fd, struct cli_peer *p))
 {
 	struct srv *t = calloc(1, sizeof(*t));
 	char err[256] = "";
@@ -65,11 +72,19 @@ srv_start(size_t extra_sa, const char *group)
 	t->f = fake_new(extra_sa);
 	snprintf(t->f->cfg.cli.socket, sizeof(t->f->cfg.cli.socket), "%s", t->path);
 	snprintf(t->f->cfg.cli.group, sizeof(t->f->cfg.cli.group), "%s", group);
+	snprintf(t->f->cfg.cli.admin_group, sizeof(t->f->cfg.cli.admin_group), "%s", admin);
 	t->s = cli_server_create(&t->f->view, err, sizeof(err));
 	if (t->s == NULL)
 		fail_msg("cli_server_create: %s", err);
+	cli_server_set_peer_reader(t->s, peer);
 	assert_int_equal(pthread_create(&t->th, NULL, serve, t), 0);
 	return t;
+}
+
+static struct srv *
+srv_start(size_t extra_sa, const char *group)
+{
+	return srv_start_as(extra_sa, group, "", NULL);
 }
 
 static void
@@ -111,8 +126,8 @@ raw_connect(const char *path)
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	n = recv(fd, hello, 4 + 2 + 3, MSG_WAITALL); /* len, type, version, "gwB" */
-	assert_int_equal(n, 9);
+	n = recv(fd, hello, 4 + 3 + 3, MSG_WAITALL); /* len, type, version, level, "gwB" */
+	assert_int_equal(n, 10);
 	assert_int_equal(hello[4], CLI_MSG_HELLO);
 	return fd;
 }
@@ -337,7 +352,46 @@ test_too_many_clients(void **state)
 	srv_stop(t);
 }
 
-/* A dead daemon's socket is replaced; a live one, or a file that is no socket, is not. */
+static bool
+connectable(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0), rc;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	return rc == 0;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+assert_file_is(const char *path, const char *text)
+{
+	char buf[64] = "";
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, text);
+}
+
+/*
+ * A dead daemon's socket is replaced. A live one, or a file that is no
+ * socket, is refused and left exactly as it was (both used to be unlinked
+ * by the refusing server's cleanup); a file put in place of ours after we
+ * bound is not ours to unlink either.
+ */
 static void
 test_stale_socket(void **state)
 {
@@ -345,6 +399,7 @@ test_stale_socket(void **state)
 	struct fake *f = fake_new(0);
 	struct cli_server *s, *s2;
 	char dir[] = "/tmp/dpsec-cli-XXXXXX", err[256];
+	struct stat st;
 	int fd;
 
 	(void)state;
@@ -358,16 +413,60 @@ test_stale_socket(void **state)
 	assert_non_null(s);
 	s2 = cli_server_create(&f->view, err, sizeof(err));
 	assert_null(s2);
-	assert_non_null(strstr(err, "another dpsecd"));
+	assert_non_null(strstr(err, "another dpsecd is listening there"));
+	assert_int_equal(lstat(sa.sun_path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_true(connectable(sa.sun_path)); /* the first server's socket survived */
 	cli_server_destroy(s);
 	cli_server_destroy(NULL);
-	fd = open(sa.sun_path, O_CREAT | O_WRONLY, 0600);
-	close(fd);
+	assert_int_not_equal(lstat(sa.sun_path, &st), 0);
+
+	write_file(sa.sun_path, "keep me\n");
 	assert_null(cli_server_create(&f->view, err, sizeof(err)));
-	assert_non_null(strstr(err, "not a socket"));
+	assert_non_null(strstr(err, "exists and is not a socket"));
+	assert_file_is(sa.sun_path, "keep me\n");
+	unlink(sa.sun_path);
+
+	s = cli_server_create(&f->view, err, sizeof(err));
+	assert_non_null(s);
+	unlink(sa.sun_path);
+	write_file(sa.sun_path, "not yours\n");
+	cli_server_destroy(s);
+	assert_file_is(sa.sun_path, "not yours\n");
 	unlink(sa.sun_path);
 	rmdir(dir);
 	fake_free(f);
+}
+
+/* One daemon per socket: the lock is taken before anything else, the second is told who holds it.
+ */
+static void
+test_instance_lock(void **state)
+{
+	struct cfg_cli cfg = {.group = ""};
+	char dir[] = "/tmp/dpsec-cli-XXXXXX", err[512], want[512], lock[160];
+	int a, b;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cfg.socket, sizeof(cfg.socket), "%s/run/d.sock", dir);
+	a = cli_server_lock(&cfg, err, sizeof(err));
+	assert_true(a >= 0);
+	b = cli_server_lock(&cfg, err, sizeof(err));
+	assert_int_equal(b, -1);
+	snprintf(lock, sizeof(lock), "%s.lock", cfg.socket);
+	snprintf(want, sizeof(want),
+		 "another dpsecd (pid %ld) is running with CLI socket %s (it holds %s)",
+		 (long)getpid(), cfg.socket, lock);
+	assert_string_equal(err, want);
+	close(a); /* released: the next one gets it */
+	b = cli_server_lock(&cfg, err, sizeof(err));
+	assert_true(b >= 0);
+	close(b);
+	unlink(lock);
+	snprintf(lock, sizeof(lock), "%s/run", dir);
+	rmdir(lock);
+	rmdir(dir);
 }
 
 static void
@@ -401,6 +500,107 @@ test_unreachable(void **state)
 	rmdir(dir);
 }
 
+/* The credentials the seam hands the server for the next connection. */
+static struct cli_peer next_peer;
+static int next_peer_rc;
+
+static int
+fake_peer(int fd, struct cli_peer *p)
+{
+	(void)fd;
+	*p = next_peer;
+	return next_peer_rc;
+}
+
+/* One command on a fresh connection as next_peer; the level the HELLO announced. */
+static unsigned
+run_as(const struct srv *t, const char *line, int *st, struct cli_out *text)
+{
+	struct cli_conn c;
+	char err[256];
+	unsigned priv;
+
+	cli_out_reset(text);
+	if (cli_conn_open(&c, t->path, WAIT_MS, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	priv = c.priv;
+	assert_int_equal(cli_conn_request(&c, line, 0, WAIT_MS, st, text, err, sizeof(err)), 0);
+	cli_conn_close(&c);
+	return priv;
+}
+
+/*
+ * Who may change the gateway: root and cli.admin_group (here "root", gid 0,
+ * met as a supplementary group) get level 15; others who may connect level
+ * 1, which can show but not clear; both are logged by name. A peer whose
+ * credentials cannot be read is not served.
+ */
+static void
+test_peer_privilege(void **state)
+{
+	struct srv *t = srv_start_as(0, "", "root", fake_peer);
+	struct cli_conn c;
+	struct cli_out text;
+	char err[256];
+	int st;
+
+	(void)state;
+	cli_out_init(&text);
+	next_peer =
+		(struct cli_peer){.uid = 65534, .gid = 65534, .groups = {27, 100}, .n_groups = 2};
+	assert_int_equal(run_as(t, "show version", &st, &text), CLI_PRIV_USER);
+	assert_int_equal(st, CLI_OK);
+	assert_int_equal(run_as(t, "clear crypto sa", &st, &text), CLI_PRIV_USER);
+	assert_int_equal(st, CLI_E_INVALID);
+	assert_string_equal(text.buf, "^\n% Invalid input detected at '^' marker.\n\n");
+	assert_int_equal(t->f->n_sa, 5);	/* nothing cleared */
+	assert_non_null(strstr(t->f->log, "%DPSEC-4-CLI_DENIED: User:nobody  denied command:clear "
+					  "crypto sa (privilege level 1, the command needs 15)\n"));
+
+	next_peer.groups[1] = 0;	/* now in the admin group */
+	assert_int_equal(run_as(t, "clear crypto sa", &st, &text), CLI_PRIV_ADMIN);
+	assert_int_equal(st, CLI_OK);
+	assert_int_equal(t->f->n_sa, 0);
+	assert_non_null(strstr(t->f->log, "%PARSER-5-CFGLOG_LOGGEDCMD: User:nobody  logged "
+					  "command:clear crypto sa\n"));
+	next_peer = (struct cli_peer){.uid = 0, .gid = 0};
+	assert_int_equal(run_as(t, "debug crypto ipsec", &st, &text), CLI_PRIV_ADMIN);
+	assert_int_equal(st, CLI_OK);
+	assert_non_null(strstr(t->f->log, "%PARSER-5-CFGLOG_LOGGEDCMD: User:root  logged "
+					  "command:debug crypto ipsec\n"));
+	next_peer = (struct cli_peer){.uid = 4242, .gid = 4242};	/* no account: its uid */
+	assert_int_equal(run_as(t, "undebug all", &st, &text), CLI_PRIV_USER);
+	assert_non_null(strstr(t->f->log, "User:4242  denied command:undebug all"));
+	next_peer_rc = -EINVAL;
+	assert_int_equal(cli_conn_open(&c, t->path, WAIT_MS, err, sizeof(err)), -1);
+	next_peer_rc = 0;
+	cli_out_free(&text);
+	srv_stop(t);
+}
+
+/* The kernel's credentials: this test's own uid, root in CI; a missing admin group is refused. */
+static void
+test_peer_credentials(void **state)
+{
+	struct srv *t = srv_start_as(0, "", "", NULL);
+	struct cli_out text;
+	struct fake *f = fake_new(0);
+	char err[256];
+	int st;
+
+	(void)state;
+	cli_out_init(&text);
+	assert_int_equal(run_as(t, "show version", &st, &text),
+			 getuid() == 0 ? CLI_PRIV_ADMIN : CLI_PRIV_USER);
+	cli_out_free(&text);
+	srv_stop(t);
+	snprintf(f->cfg.cli.socket, sizeof(f->cfg.cli.socket), "/tmp/dpsec-no-such-dir/x.sock");
+	snprintf(f->cfg.cli.admin_group, sizeof(f->cfg.cli.admin_group), "no-such-group-4242");
+	assert_null(cli_server_create(&f->view, err, sizeof(err)));
+	assert_string_equal(err, "cli admin_group no-such-group-4242: no such group");
+	fake_free(f);
+}
+
 int
 main(void)
 {
@@ -409,6 +609,8 @@ main(void)
 		cmocka_unit_test(test_stalled_client), cmocka_unit_test(test_pipelined),
 		cmocka_unit_test(test_bad_frames),     cmocka_unit_test(test_too_many_clients),
 		cmocka_unit_test(test_stale_socket),   cmocka_unit_test(test_unreachable),
+		cmocka_unit_test(test_instance_lock),  cmocka_unit_test(test_peer_privilege),
+		cmocka_unit_test(test_peer_credentials),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

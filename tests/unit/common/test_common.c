@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -16,6 +17,8 @@
 #include "dpsec/secret.h"
 #include "dpsec/tbucket.h"
 #include "dpsec/xform.h"
+
+#include "vma.h"
 
 static void
 test_ip4_parse(void **state)
@@ -152,6 +155,54 @@ test_ct_equal_and_wipe(void **state)
 	assert_memory_equal(&s, zero, sizeof(s));
 }
 
+/* Key memory is left out of core dumps; ordinary heap memory is the control that it can tell. */
+static void
+test_secret_mem(void **state)
+{
+	static const uint8_t zero[5000];
+	uint8_t *p = secret_mem_alloc(5000), *heap = malloc(64);
+
+	(void)state;
+	assert_non_null(p);
+	assert_int_equal(vma_dontdump(p), 1);
+	assert_int_equal(vma_dontdump(p + 4999), 1);
+	assert_int_equal(vma_dontdump(heap), 0);
+	assert_memory_equal(p, zero, sizeof(zero));
+	memset(p, 0xA5, 5000);
+	secret_mem_free(p, 5000);
+	assert_int_equal(vma_dontdump(p), -1);	/* unmapped */
+	secret_mem_free(NULL, 0);
+	free(heap);
+}
+
+/* Slab objects: aligned, in dont-dump pages, zeroed when handed out again after use. */
+static void
+test_secret_slab(void **state)
+{
+	static struct secret_slab slab = SECRET_SLAB_INIT(1000);
+	static const uint8_t zero[1000];
+	uint8_t *o[200], *again;
+
+	(void)state;
+	for (int i = 0; i < 200; i++) {	/* 200 KB: more than one 64 KiB chunk */
+		o[i] = secret_slab_get(&slab);
+		assert_non_null(o[i]);
+		assert_int_equal((uintptr_t)o[i] % 64, 0);
+		assert_int_equal(vma_dontdump(o[i]), 1);
+		assert_memory_equal(o[i], zero, sizeof(zero));
+		for (int j = 0; j < i; j++)
+			assert_true(o[j] + 1000 <= o[i] || o[i] + 1000 <= o[j]); /* no overlap */
+		memset(o[i], 0x5A, 1000);
+	}
+	secret_slab_put(&slab, o[7]);
+	again = secret_slab_get(&slab);
+	assert_ptr_equal(again, o[7]);
+	assert_memory_equal(again, zero, sizeof(zero));
+	secret_slab_put(&slab, NULL);
+	for (int i = 0; i < 200; i++)
+		secret_slab_put(&slab, o[i]);
+}
+
 /* Every drop code has a name, a cause and a description; QFP numbers are unique and sorted. */
 static void
 test_drop_tables(void **state)
@@ -240,6 +291,7 @@ main(void)
 		cmocka_unit_test(test_rd),		  cmocka_unit_test(test_ct_equal_and_wipe),
 		cmocka_unit_test(test_drop_tables),	  cmocka_unit_test(test_xform_tables),
 		cmocka_unit_test(test_tbucket),
+		cmocka_unit_test(test_secret_mem),	  cmocka_unit_test(test_secret_slab),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,8 @@
 
 #include "dpsec/config.h"
 
+#include "vma.h"
+
 #define KEY_CBC "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 #define KEY_SHA512                                                                                 \
 	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"                         \
@@ -38,6 +40,7 @@ static const char full_yaml[] =
 	"cli:\n"
 	"  socket: /tmp/x.sock\n"
 	"  group: dpsec\n"
+	"  admin_group: netadm\n"
 	"isakmp:\n"
 	"  invalid_spi_recovery: yes\n"
 	"transform_sets:\n"
@@ -102,6 +105,7 @@ static const char full_yaml[] =
 	"    spi: 4096\n"
 	"    cipher_key: " KEY_GCM "\n"
 	"    udp_encap: true\n"
+	"    allow_unsafe_manual_gcm: true\n"
 	"  - crypto_map: OTHER\n"
 	"    seq: 5\n"
 	"    direction: in\n"
@@ -156,6 +160,7 @@ check_globals(const struct dpsec_config *cfg)
 	assert_int_equal(cfg->dp.sa_max, 1024);
 	assert_string_equal(cfg->cli.socket, "/tmp/x.sock");
 	assert_string_equal(cfg->cli.group, "dpsec");
+	assert_string_equal(cfg->cli.admin_group, "netadm");
 	assert_true(cfg->isakmp.invalid_spi_recovery);
 	assert_int_equal(cfg->logging.buffer, 16777216);
 	assert_false(cfg->logging.syslog);
@@ -188,7 +193,7 @@ check_interfaces(const struct dpsec_config *cfg)
 	assert_int_equal(in->neighbors[1].ip, ip("10.0.2.3"));
 	assert_memory_equal(in->neighbors[1].mac, macf, 6);
 	assert_int_equal(in->mtu, 9000);
-	assert_int_equal(in->pos.line, 41);
+	assert_int_equal(in->pos.line, 42);
 	assert_int_equal(in->pos.col, 5);
 
 	assert_string_equal(o0->name, "out0");
@@ -223,7 +228,7 @@ check_transform_sets(const struct dpsec_config *cfg)
 	assert_int_equal(ts[0].auth, DP_AUTH_HMAC_SHA512_256);
 	assert_int_equal(ts[0].mode, CFG_MODE_TUNNEL);
 	assert_true(ts[0].esn);
-	assert_int_equal(ts[0].pos.line, 16);
+	assert_int_equal(ts[0].pos.line, 17);
 	assert_int_equal(ts[0].pos.col, 3);
 	assert_string_equal(ts[1].name, "TS-GCM");
 	assert_int_equal(ts[1].cipher, DP_CIPHER_AES_GCM_128);	/* "esp-gcm" defaults to 128 */
@@ -252,7 +257,7 @@ check_crypto_maps(const struct dpsec_config *cfg)
 	assert_int_equal(e10->lifetime_sec, 28800);
 	assert_int_equal(e10->lifetime_kb, 2560);
 	assert_int_equal(e10->replay_window, 4096);
-	assert_int_equal(e10->pos.line, 29);
+	assert_int_equal(e10->pos.line, 30);
 	assert_int_equal(e10->n_match, 2);
 	assert_int_equal(udp->src.addr, ip("10.0.2.0"));
 	assert_int_equal(udp->src.len, 24);
@@ -301,6 +306,8 @@ check_manual_sas(const struct dpsec_config *cfg)
 	assert_int_equal(sa[1].dir, CFG_DIR_OUT);
 	assert_int_equal(sa[1].spi, 4096);
 	check_hex(&sa[1].cipher_key, KEY_GCM);
+	assert_true(sa[1].allow_unsafe_gcm);
+	assert_false(sa[0].allow_unsafe_gcm);
 	assert_int_equal(sa[1].auth_key.len, 0);
 	assert_true(sa[1].udp_encap);
 	assert_int_equal(sa[1].local_port, 4500);
@@ -313,6 +320,9 @@ check_manual_sas(const struct dpsec_config *cfg)
 	assert_false(sa[2].udp_encap);
 	assert_int_equal(sa[2].local, ip("203.0.113.2"));
 	assert_int_equal(sa[2].peer, ip("203.0.113.9"));
+	/* the keys are in memory a core dump leaves out (MADV_DONTDUMP) */
+	assert_int_equal(vma_dontdump(&sa[0].cipher_key), 1);
+	assert_int_equal(vma_dontdump(&sa[2].auth_key), 1);
 }
 
 static void
@@ -335,15 +345,17 @@ test_full(void **state)
 }
 
 /* Only what is required: everything else takes the documented default. */
+static const char min_yaml[] =
+	"interfaces:\n"
+	"  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
+	"  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside}\n";
+
 static void
 test_defaults(void **state)
 {
-	static const char yaml[] =
-		"interfaces:\n"
-		"  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
-		"  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside}\n";
 	char err[512];
-	struct dpsec_config *cfg = config_parse("min.yaml", yaml, strlen(yaml), err, sizeof(err));
+	struct dpsec_config *cfg = config_parse("min.yaml", min_yaml, strlen(min_yaml), err,
+						sizeof(err));
 
 	(void)state;
 	if (cfg == NULL)
@@ -359,6 +371,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg->dp.sa_max, 65536);
 	assert_string_equal(cfg->cli.socket, "/run/dpsec/dpsecd.sock");
 	assert_string_equal(cfg->cli.group, "");
+	assert_string_equal(cfg->cli.admin_group, "");
 	assert_false(cfg->isakmp.invalid_spi_recovery);
 	assert_int_equal(cfg->logging.buffer, 65536);
 	assert_true(cfg->logging.syslog);
@@ -514,6 +527,54 @@ test_load_errors(void **state)
 	config_free(NULL);
 }
 
+/* A file with keys that others may read or change gets a warning; one without keys never. */
+static void
+test_keys_exposed(void **state)
+{
+	static const struct {
+		unsigned int mode;
+		const char *warn;	/* NULL: none */
+	} cases[] = {
+		{0100600, NULL},
+		{0100400, NULL},
+		{0100700, NULL},
+		{0100610, NULL},	/* execute alone reads nothing */
+		{0100640, "its group can read"},
+		{0100620, "its group can change"},
+		{0100604, "others can read"},
+		{0100602, "others can change"},
+		{0100644, "its group and others can read"},
+		{0100666, "its group and others can read and change"},
+		{0100624, "its group and others can read and change"},
+	};
+	char err[512] = "", msg[256], want[256];
+	struct dpsec_config *cfg = config_parse("/etc/dpsec/gw.yaml", full_yaml, strlen(full_yaml),
+						err, sizeof(err));
+	struct dpsec_config *nokeys = config_parse("/etc/dpsec/nokeys.yaml", min_yaml,
+						   strlen(min_yaml), err, sizeof(err));
+
+	(void)state;
+	assert_non_null(cfg);
+	assert_non_null(nokeys);
+	assert_true(config_has_keys(cfg));
+	assert_false(config_has_keys(nokeys));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool exposed = config_keys_exposed(cfg, cases[i].mode, msg, sizeof(msg));
+
+		assert_false(config_keys_exposed(nokeys, cases[i].mode, msg, sizeof(msg)));
+		if (cases[i].warn == NULL) {
+			assert_false(exposed);
+			continue;
+		}
+		assert_true(exposed);
+		snprintf(want, sizeof(want), "/etc/dpsec/gw.yaml holds keys and %s it (mode %04o): "
+			 "chmod 600 it", cases[i].warn, cases[i].mode & 07777);
+		assert_string_equal(msg, want);
+	}
+	config_free(cfg);
+	config_free(nokeys);
+}
+
 /*
  * Keys never reach a message: each config below fails at, or after, a key it
  * contains, and no 8-digit piece of any key may show up in the error.
@@ -602,6 +663,7 @@ main(void)
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_example_demo),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_keys_exposed),
 		cmocka_unit_test(test_no_key_in_errors),
 		cmocka_unit_test(test_truncated),
 	};

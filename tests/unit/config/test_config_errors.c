@@ -86,6 +86,12 @@
 #define IKE_ENTRY(rest)                                                                            \
 	IKE_HEAD ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, match: [{src: " \
 			    "10.0.2.0/24, dst: 10.0.0.0/24}]" rest "}\n" IFS
+/* RFC 4106 section 8: a manual AES-GCM SA needs the test opt-in. */
+#define GCM_REFUSED(pos, spi)                                                                      \
+	"t.yaml:" pos ": manual SA spi " spi " uses esp-gcm 128: with a manual key the sequence "  \
+	"numbers, which are the GCM nonces, start at 1 again each time dpsecd starts, and a "      \
+	"repeated nonce breaks AES-GCM (RFC 4106 section 8: automated keying only); for a test "   \
+	"setup, add 'allow_unsafe_manual_gcm: true' to this SA"
 
 struct err_case {
 	const char *name;
@@ -117,8 +123,9 @@ static const struct err_case cases[] = {
 	 "t.yaml:1:3: mapping keys must be plain strings (got a list)"},
 	{"duplicate key", "hostname: a\nhostname: b\n",
 	 "t.yaml:2:1: duplicate key 'hostname' (first at 1:1)"},
-	{"duplicate transform set", "transform_sets:\n  TS: {transforms: [esp-gcm]}\n  TS: "
-				    "{transforms: [esp-gcm]}\n" IFS,
+	{"duplicate transform set",
+	 "transform_sets:\n  TS: {transforms: [esp-gcm]}\n  TS: "
+	 "{transforms: [esp-gcm]}\n" IFS,
 	 "t.yaml:3:3: duplicate key 'TS' (first at 2:3)"},
 
 	/* --- top level and node types --- */
@@ -150,6 +157,10 @@ static const struct err_case cases[] = {
 	 "t.yaml:13:11: hostname is too long (at most 47 characters, got 48)"},
 	{"group charset", HEAD "cli: {group: \"wheel users\"}\n",
 	 "t.yaml:13:14: group 'wheel users' may only contain letters, digits and '._-'"},
+	{"admin group charset", HEAD "cli: {admin_group: net/admins}\n",
+	 "t.yaml:13:20: admin_group 'net/admins' may only contain letters, digits and '._-'"},
+	{"admin group empty plain", HEAD "cli: {admin_group: }\n",
+	 "t.yaml:13:20: expected a string for 'admin_group' (got an empty value)"},
 	{"transform set name", "transform_sets:\n  \"TS X\": {transforms: [esp-gcm]}\n" IFS,
 	 "t.yaml:2:3: transform set name 'TS X' may only contain letters, digits and '._-'"},
 
@@ -169,7 +180,7 @@ static const struct err_case cases[] = {
 	{"int quoted", HEAD "dataplane: {burst: \"32\"}\n",
 	 "t.yaml:13:20: 'burst' must be an unquoted integer 1..64 (got \"32\")"},
 	{"int overflow", HEAD "dataplane: {sa_max: 99999999999999999999999}\n",
-	 "t.yaml:13:21: 'sa_max' must be 16..4194304 (got (hidden))"},	/* looks like a key */
+	 "t.yaml:13:21: 'sa_max' must be 16..4194304 (got (hidden))"}, /* looks like a key */
 	{"int mbufs", HEAD "dataplane: {mbufs: 1022}\n",
 	 "t.yaml:13:20: 'mbufs' must be 1023..1048575 (got 1022)"},
 	{"desc power of two", HEAD "dataplane: {rx_desc: 1000}\n",
@@ -185,7 +196,8 @@ static const struct err_case cases[] = {
 	{"socket relative", HEAD "cli: {socket: run/x.sock}\n",
 	 "t.yaml:13:15: 'socket' must be an absolute path (got 'run/x.sock')"},
 	{"socket too long",
-	 HEAD "cli: {socket: /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	 HEAD "cli: {socket: "
+	      "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}\n",
 	 "t.yaml:13:15: 'socket' is too long (at most 107 bytes, got 108)"},
 
@@ -215,80 +227,104 @@ static const struct err_case cases[] = {
 	 "t.yaml:13:17: 'rate' must be an unquoted integer 1..10000 (got \"20\")"},
 
 	/* --- interfaces --- */
-	{"unknown key", TS MAPS "interfaces:\n" IF_IN "  - name: out0\n    device: net_null1\n"
-				"    adress: 1.2.3.4/24\n",
+	{"unknown key",
+	 TS MAPS "interfaces:\n" IF_IN "  - name: out0\n    device: net_null1\n"
+		 "    adress: 1.2.3.4/24\n",
 	 "t.yaml:14:5: unknown key 'adress' in interface (expected one of: name, device, address, "
 	 "address6, role, crypto_map, next_hop_mac, neighbors, mtu)"},
-	{"missing key", TS MAPS "interfaces:\n" IF_IN "  - name: out0\n    address: 192.0.2.2/24\n"
-				"    role: outside\n",
+	{"missing key",
+	 TS MAPS "interfaces:\n" IF_IN "  - name: out0\n    address: 192.0.2.2/24\n"
+		 "    role: outside\n",
 	 "t.yaml:12:5: missing required key 'device' in interface"},
-	{"no interfaces", TS MAPS "interfaces: []\n", "t.yaml:10:13: 'interfaces' must not be empty"},
-	{"duplicate interface name", TS MAPS "interfaces:\n" IF_IN
-	 "  - {name: in0, device: net_null1, address: 192.0.2.2/24, role: outside}\n",
+	{"no interfaces", TS MAPS "interfaces: []\n",
+	 "t.yaml:10:13: 'interfaces' must not be empty"},
+	{"duplicate interface name",
+	 TS MAPS "interfaces:\n" IF_IN
+		 "  - {name: in0, device: net_null1, address: 192.0.2.2/24, role: outside}\n",
 	 "t.yaml:12:12: duplicate interface name 'in0' (first at 11:5)"},
-	{"duplicate device", TS MAPS "interfaces:\n" IF_IN
+	{"duplicate device",
+	 TS MAPS
+	 "interfaces:\n" IF_IN
 	 "  - {name: out0, device: \"net_null0,x=1\", address: 192.0.2.2/24, role: outside}\n",
 	 "t.yaml:12:26: device 'net_null0' is already used by interface 'in0'"},
-	{"interface name charset", TS MAPS "interfaces:\n"
-	 "  - {name: \"in 0\", device: net_null0, address: 10.0.2.1/24, role: inside}\n",
+	{"interface name charset",
+	 TS MAPS "interfaces:\n"
+		 "  - {name: \"in 0\", device: net_null0, address: 10.0.2.1/24, role: inside}\n",
 	 "t.yaml:11:12: interface name 'in 0' may only contain letters, digits and '._-/'"},
-	{"bad ipv4 address", TS MAPS "interfaces:\n"
-	 "  - {name: in0, device: net_null0, address: 10.0.2.256/24, role: inside}\n",
+	{"bad ipv4 address",
+	 TS MAPS "interfaces:\n"
+		 "  - {name: in0, device: net_null0, address: 10.0.2.256/24, role: inside}\n",
 	 "t.yaml:11:45: 'address' must be an IPv4 address with prefix length A.B.C.D/1..32 (got "
 	 "'10.0.2.256/24')"},
-	{"bad ipv6 address", TS MAPS "interfaces:\n"
+	{"bad ipv6 address",
+	 TS MAPS
+	 "interfaces:\n"
 	 "  - {name: in0, device: net_null0, address: 10.0.2.1/24, address6: 2001:db8::g/64, "
 	 "role: inside}\n",
 	 "t.yaml:11:68: 'address6' must be an IPv6 address with prefix length X:X::X/1..128 (got "
 	 "'2001:db8::g/64')"},
-	{"ipv6 address without prefix", TS MAPS "interfaces:\n"
+	{"ipv6 address without prefix",
+	 TS MAPS
+	 "interfaces:\n"
 	 "  - {name: in0, device: net_null0, address: 10.0.2.1/24, address6: \"2001:db8::1\", "
 	 "role: inside}\n",
 	 "t.yaml:11:68: 'address6' must be an IPv6 address with prefix length X:X::X/1..128 (got "
 	 "'2001:db8::1')"},
-	{"address without prefix", TS MAPS "interfaces:\n"
-	 "  - {name: in0, device: net_null0, address: 10.0.2.1, role: inside}\n",
+	{"address without prefix",
+	 TS MAPS "interfaces:\n"
+		 "  - {name: in0, device: net_null0, address: 10.0.2.1, role: inside}\n",
 	 "t.yaml:11:45: 'address' must be an IPv4 address with prefix length A.B.C.D/1..32 (got "
 	 "'10.0.2.1')"},
-	{"address prefix 0", TS MAPS "interfaces:\n"
-	 "  - {name: in0, device: net_null0, address: 10.0.2.1/0, role: inside}\n",
+	{"address prefix 0",
+	 TS MAPS "interfaces:\n"
+		 "  - {name: in0, device: net_null0, address: 10.0.2.1/0, role: inside}\n",
 	 "t.yaml:11:45: 'address' must be an IPv4 address with prefix length A.B.C.D/1..32 (got "
 	 "'10.0.2.1/0')"},
-	{"bad role", TS MAPS "interfaces:\n"
-	 "  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: dmz}\n",
+	{"bad role",
+	 TS MAPS "interfaces:\n"
+		 "  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: dmz}\n",
 	 "t.yaml:11:64: 'role' must be one of: inside, outside (got 'dmz')"},
-	{"crypto map on inside", TS MAPS "interfaces:\n"
-	 "  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside, crypto_map: VPN}\n",
+	{"crypto map on inside",
+	 TS MAPS "interfaces:\n"
+		 "  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside, "
+		 "crypto_map: VPN}\n",
 	 "t.yaml:11:84: crypto map 'VPN' cannot be applied to inside interface 'in0' (expected an "
 	 "outside interface)"},
-	{"crypto map not found", TS MAPS "interfaces:\n" IF_IN
-	 "  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside, crypto_map: VPM}\n",
+	{"crypto map not found",
+	 TS MAPS "interfaces:\n" IF_IN "  - {name: out0, device: net_null1, address: 192.0.2.2/24, "
+				       "role: outside, crypto_map: VPM}\n",
 	 "t.yaml:12:87: crypto map 'VPM' not found (defined: VPN, SPARE)"},
 	{"crypto map applied twice", HEAD IF3 ", crypto_map: VPN}\n",
-	 "t.yaml:13:90: crypto map 'VPN' is already applied to interface 'out0' (a crypto map may be "
+	 "t.yaml:13:90: crypto map 'VPN' is already applied to interface 'out0' (a crypto map may "
+	 "be "
 	 "applied to one interface only)"},
 	{"bad mac", HEAD IF3 ", next_hop_mac: \"02:00:00:00:00\"}\n",
 	 "t.yaml:13:92: 'next_hop_mac' must be a MAC address aa:bb:cc:dd:ee:ff (got "
 	 "'02:00:00:00:00')"},
 	{"mtu", HEAD IF3 ", mtu: 9001}\n", "t.yaml:13:83: 'mtu' must be 576..9000 (got 9001)"},
-	{"neighbor outside subnet", HEAD IF3 ", neighbors: [{ip: 198.51.101.1, mac: "
-					     "\"02:00:00:00:00:01\"}]}\n",
+	{"neighbor outside subnet",
+	 HEAD IF3 ", neighbors: [{ip: 198.51.101.1, mac: "
+		  "\"02:00:00:00:00:01\"}]}\n",
 	 "t.yaml:13:95: neighbor 198.51.101.1 is not in interface 'out1' subnet 198.51.100.0/24"},
-	{"duplicate neighbor", HEAD IF3 ", neighbors: [\n"
-	 "      {ip: 198.51.100.1, mac: \"02:00:00:00:00:01\"},\n"
-	 "      {ip: 198.51.100.1, mac: \"02:00:00:00:00:02\"}]}\n",
+	{"duplicate neighbor",
+	 HEAD IF3 ", neighbors: [\n"
+		  "      {ip: 198.51.100.1, mac: \"02:00:00:00:00:01\"},\n"
+		  "      {ip: 198.51.100.1, mac: \"02:00:00:00:00:02\"}]}\n",
 	 "t.yaml:15:12: duplicate neighbor 198.51.100.1 on interface 'out1' (first at 14:12)"},
-	{"neighbor bad mac", HEAD IF3 ", neighbors: [{ip: 198.51.100.1, mac: 02-00-00-00-00-01}]}\n",
+	{"neighbor bad mac",
+	 HEAD IF3 ", neighbors: [{ip: 198.51.100.1, mac: 02-00-00-00-00-01}]}\n",
 	 "t.yaml:13:114: 'mac' must be a MAC address aa:bb:cc:dd:ee:ff (got '02-00-00-00-00-01')"},
-	{"no inside interface", TS MAPS "interfaces:\n"
-	 "  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside}\n",
+	{"no inside interface",
+	 TS MAPS "interfaces:\n"
+		 "  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside}\n",
 	 "t.yaml:11:3: at least one inside interface is required (expected an interface with "
 	 "role: inside)"},
 	{"no outside interface", TS MAPS "interfaces:\n" IF_IN,
 	 "t.yaml:11:3: at least one outside interface is required (expected an interface with "
 	 "role: outside)"},
-	{"too many interfaces", "interfaces: [{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
-				"{}, {}, {}, {}]\n",
+	{"too many interfaces",
+	 "interfaces: [{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
+	 "{}, {}, {}, {}]\n",
 	 "t.yaml:1:13: at most 16 interfaces are supported (got 17)"},
 
 	/* --- routes --- */
@@ -301,18 +337,21 @@ static const struct err_case cases[] = {
 	 "t.yaml:14:14: 'prefix' 10.0.3.1/24 has host bits set (expected 10.0.3.0/24)"},
 	{"route bad prefix", HEAD "routes:\n  - {prefix: 10.0.3.0/40, interface: in0}\n",
 	 "t.yaml:14:14: 'prefix' must be an IPv4 prefix A.B.C.D/LEN (got '10.0.3.0/40')"},
-	{"route via outside subnet", HEAD "routes:\n  - {prefix: 10.0.3.0/24, interface: in0, "
-					  "via: 10.0.9.1}\n",
+	{"route via outside subnet",
+	 HEAD "routes:\n  - {prefix: 10.0.3.0/24, interface: in0, "
+	      "via: 10.0.9.1}\n",
 	 "t.yaml:14:48: 'via' 10.0.9.1 is not in interface 'in0' subnet 10.0.2.0/24"},
 	{"route bad via", HEAD "routes:\n  - {prefix: 10.0.3.0/24, interface: in0, via: 10.0.2}\n",
 	 "t.yaml:14:48: 'via' must be an IPv4 address A.B.C.D (got '10.0.2')"},
-	{"duplicate route", HEAD "routes:\n  - {prefix: 10.0.3.0/24, interface: in0}\n"
-				 "  - {prefix: 10.0.3.0/24, interface: in0, via: 10.0.2.9}\n",
+	{"duplicate route",
+	 HEAD "routes:\n  - {prefix: 10.0.3.0/24, interface: in0}\n"
+	      "  - {prefix: 10.0.3.0/24, interface: in0, via: 10.0.2.9}\n",
 	 "t.yaml:15:14: duplicate route 10.0.3.0/24 (first at 14:14)"},
 
 	/* --- transform sets --- */
 	{"3des", TSX("esp-3des, esp-sha-hmac", "") MAPX,
-	 "t.yaml:3:18: esp-3des is not supported: DES and 3DES are insecure (use esp-gcm 128/256 or "
+	 "t.yaml:3:18: esp-3des is not supported: DES and 3DES are insecure (use esp-gcm 128/256 "
+	 "or "
 	 "esp-aes 128/256 with esp-sha256-hmac)"},
 	{"des", TSX("esp-des", "") MAPX,
 	 "t.yaml:3:18: esp-des is not supported: DES and 3DES are insecure (use esp-gcm 128/256 or "
@@ -338,7 +377,8 @@ static const struct err_case cases[] = {
 	 "t.yaml:3:17: esp-null needs an HMAC: confidentiality-only ESP is refused (add "
 	 "esp-sha256-hmac)"},
 	{"two ciphers", TSX("esp-aes 256, esp-gcm, esp-sha-hmac", "") MAPX,
-	 "t.yaml:3:31: transform set 'TS-X' has more than one encryption transform (esp-aes 256 and "
+	 "t.yaml:3:31: transform set 'TS-X' has more than one encryption transform (esp-aes 256 "
+	 "and "
 	 "esp-gcm 128)"},
 	{"two hmacs", TSX("esp-aes, esp-sha-hmac, esp-sha256-hmac", "") MAPX,
 	 "t.yaml:3:41: transform set 'TS-X' has more than one HMAC (esp-sha-hmac and "
@@ -354,32 +394,39 @@ static const struct err_case cases[] = {
 	 "t.yaml:4:10: 'esn' must be true or false (got '1')"},
 
 	/* --- crypto maps --- */
-	{"transform set not found", ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS9,"
-				    " match: [{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}\n" IFS,
+	{"transform set not found",
+	 ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS9,"
+		    " match: [{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}\n" IFS,
 	 "t.yaml:5:49: transform set 'TS9' not found (defined: TS-GCM)"},
-	{"unknown entry key", ENTRY_HEAD "    - seq: 10\n      peer: 192.0.2.1\n"
-					 "      trasform_set: TS-GCM\n" IFS,
+	{"unknown entry key",
+	 ENTRY_HEAD "    - seq: 10\n      peer: 192.0.2.1\n"
+		    "      trasform_set: TS-GCM\n" IFS,
 	 "t.yaml:7:7: unknown key 'trasform_set' in crypto map entry (expected one of: seq, peer, "
 	 "transform_set, match, lifetime, replay_window, ikev2_profile, pfs, initiate)"},
 	{"duplicate seq", ENTRY("}]}\n    - {seq: 10, peer: 192.0.2.3, transform_set: TS-GCM, "
 				"match: [{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}"),
 	 "t.yaml:6:13: duplicate seq 10 in crypto map 'VPN' (first at 5:13)"},
-	{"seq zero", ENTRY_HEAD "    - {seq: 0, peer: 192.0.2.1, transform_set: TS-GCM, match: "
-				"[{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}\n" IFS,
+	{"seq zero",
+	 ENTRY_HEAD "    - {seq: 0, peer: 192.0.2.1, transform_set: TS-GCM, match: "
+		    "[{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}\n" IFS,
 	 "t.yaml:5:13: 'seq' must be 1..65535 (got 0)"},
-	{"bad peer", ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.300, transform_set: TS-GCM, match: "
-				"[{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}\n" IFS,
+	{"bad peer",
+	 ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.300, transform_set: TS-GCM, match: "
+		    "[{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}\n" IFS,
 	 "t.yaml:5:23: 'peer' must be an IPv4 address A.B.C.D (got '192.0.2.300')"},
-	{"empty match", ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, "
-				   "match: []}\n" IFS,
+	{"empty match",
+	 ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, "
+		    "match: []}\n" IFS,
 	 "t.yaml:5:64: 'match' must not be empty"},
-	{"missing match", ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM}\n" IFS,
+	{"missing match",
+	 ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM}\n" IFS,
 	 "t.yaml:5:7: missing required key 'match' in crypto map entry"},
 	{"map without entries", "crypto_maps:\n  VPN: []\n" IFS,
 	 "t.yaml:2:8: crypto map 'VPN' has no entries (expected a list of entries with seq, peer, "
 	 "transform_set and match)"},
-	{"acl host bits", ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, "
-				     "match: [{src: 10.0.2.1/24, dst: 10.0.0.0/24}]}\n" IFS,
+	{"acl host bits",
+	 ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, "
+		    "match: [{src: 10.0.2.1/24, dst: 10.0.0.0/24}]}\n" IFS,
 	 "t.yaml:5:71: 'src' 10.0.2.1/24 has host bits set (expected 10.0.2.0/24)"},
 	{"acl action", ENTRY(", action: drop}]}"),
 	 "t.yaml:5:110: 'action' must be one of: permit, deny (got 'drop')"},
@@ -389,7 +436,8 @@ static const struct err_case cases[] = {
 	 "only say what it does not protect)"},
 	{"acl proto word", ENTRY(", proto: sctp}]}"),
 	 "t.yaml:5:109: 'proto' must be one of: ip, any, icmp, tcp, udp, 0..255 (got 'sctp')"},
-	{"acl proto number", ENTRY(", proto: 256}]}"), "t.yaml:5:109: 'proto' must be 0..255 (got 256)"},
+	{"acl proto number", ENTRY(", proto: 256}]}"),
+	 "t.yaml:5:109: 'proto' must be 0..255 (got 256)"},
 	{"acl port without tcp/udp", ENTRY(", proto: icmp, dport: 53}]}"),
 	 "t.yaml:5:122: 'dport' needs proto tcp or udp (got proto 1)"},
 	{"acl reversed range", ENTRY(", proto: udp, sport: 2000-1000}]}"),
@@ -407,7 +455,8 @@ static const struct err_case cases[] = {
 	{"cipher key length", SA(SA_GCM("0x1000", "00112233445566778899aabbccddeeff012345") "}\n"),
 	 "t.yaml:14:72: cipher_key must be 40 hex digits (20 bytes: 16-byte key + 4-byte salt for "
 	 "esp-gcm 128), got 38"},
-	{"cipher key not hex", SA(SA_GCM("0x1000", "00112233445566778899aabbccddeeff0123456g") "}\n"),
+	{"cipher key not hex",
+	 SA(SA_GCM("0x1000", "00112233445566778899aabbccddeeff0123456g") "}\n"),
 	 "t.yaml:14:72: cipher_key must be 40 hex digits (20 bytes: 16-byte key + 4-byte salt for "
 	 "esp-gcm 128), got a non-hex character"},
 	{"cipher key cbc length", SA(SA_CBC "cipher_key: " K32 "00, auth_key: " K32 "}\n"),
@@ -418,7 +467,8 @@ static const struct err_case cases[] = {
 	 "t.yaml:14:124: auth_key is not allowed with esp-gcm 128 (a combined-mode cipher has no "
 	 "separate HMAC key)"},
 	{"missing cipher key", SA("  - {crypto_map: VPN, seq: 10, direction: in, spi: 0x1000}\n"),
-	 "t.yaml:14:5: missing required key 'cipher_key' in manual SA (esp-gcm 128 needs 20 bytes)"},
+	 "t.yaml:14:5: missing required key 'cipher_key' in manual SA (esp-gcm 128 needs 20 "
+	 "bytes)"},
 	{"missing auth key", SA(SA_CBC "cipher_key: " K32 "}\n"),
 	 "t.yaml:14:5: missing required key 'auth_key' in manual SA (esp-sha256-hmac needs 32 "
 	 "bytes)"},
@@ -435,6 +485,19 @@ static const struct err_case cases[] = {
 	{"duplicate spi", SA(SA_GCM("0x1000", K20) "}\n" SA_GCM("4096", K20) "}\n"),
 	 "t.yaml:15:52: duplicate inbound SPI 0x00001000 for local address 192.0.2.2 (first at "
 	 "14:52)"},
+	{"manual gcm", SA(SA_GCM("0x1000", K20) "}\n"), GCM_REFUSED("14:5", "0x1000")},
+	{"manual gcm, opt-in false",
+	 SA(SA_GCM("0x1000", K20) ", allow_unsafe_manual_gcm: false}\n"),
+	 GCM_REFUSED("14:5", "0x1000")},
+	{"manual gcm, the second without opt-in",
+	 SA(SA_GCM("0x1000", K20) ", allow_unsafe_manual_gcm: true}\n" SA_GCM("0x1001", K20) "}\n"),
+	 GCM_REFUSED("15:5", "0x1001")},
+	{"gcm opt-in on cbc",
+	 SA(SA_CBC "cipher_key: " K32 ", auth_key: " K32 ", allow_unsafe_manual_gcm: true}\n"),
+	 "t.yaml:14:238: 'allow_unsafe_manual_gcm' applies to esp-gcm SAs only (transform set "
+	 "TS-CBC is esp-aes 256)"},
+	{"gcm opt-in word", SA(SA_GCM("0x1000", K20) ", allow_unsafe_manual_gcm: sure}\n"),
+	 "t.yaml:14:139: 'allow_unsafe_manual_gcm' must be true or false (got 'sure')"},
 	{"bad direction", SA("  - {crypto_map: VPN, seq: 10, direction: sideways}\n"),
 	 "t.yaml:14:43: 'direction' must be one of: inbound, in, outbound, out (got 'sideways')"},
 	{"sa crypto map not found", SA("  - {crypto_map: VPX, seq: 10}\n"),
@@ -446,7 +509,8 @@ static const struct err_case cases[] = {
 	 "t.yaml:14:28: crypto map 'VPN' has no entry with seq 30 (defined: 10, 20)"},
 	{"udp_encap port", SA(SA_GCM("0x1000", K20) ", udp_encap: {local_port: 0}}\n"),
 	 "t.yaml:14:138: 'local_port' must be 1..65535 (got 0)"},
-	{"udp_encap local port not 4500", SA(SA_GCM("0x1000", K20) ", udp_encap: {local_port: 4501}}\n"),
+	{"udp_encap local port not 4500",
+	 SA(SA_GCM("0x1000", K20) ", udp_encap: {local_port: 4501}}\n"),
 	 "t.yaml:14:138: 'local_port' must be 4500: the gateway receives ESP-in-UDP on UDP port "
 	 "4500 only (RFC 3948; got 4501)"},
 	{"udp_encap word", SA(SA_GCM("0x1000", K20) ", udp_encap: maybe}\n"),
@@ -455,10 +519,12 @@ static const struct err_case cases[] = {
 	 "t.yaml:14:52: 'spi' must be an integer 256..4294967295 (got '(hidden)')"},
 	{"key as a mapping key", SA(SA_GCM("0x1000", K20) ", " K20 ": 1}\n"),
 	 "t.yaml:14:114: unknown key '(hidden)' in manual SA (expected one of: crypto_map, seq, "
-	 "direction, spi, cipher_key, auth_key, udp_encap, initial_sequence)"},
+	 "direction, spi, cipher_key, auth_key, udp_encap, initial_sequence, "
+	 "allow_unsafe_manual_gcm)"},
 	{"unknown sa key", SA(SA_GCM("0x1000", K20) ", authkey: x}\n"),
 	 "t.yaml:14:114: unknown key 'authkey' in manual SA (expected one of: crypto_map, seq, "
-	 "direction, spi, cipher_key, auth_key, udp_encap, initial_sequence)"},
+	 "direction, spi, cipher_key, auth_key, udp_encap, initial_sequence, "
+	 "allow_unsafe_manual_gcm)"},
 
 	/* --- ikev2 --- */
 	{"ike unknown encryption", IKE("  proposals: {P: {encryption: [aes-ccm-128], group: "

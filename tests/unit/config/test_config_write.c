@@ -23,9 +23,9 @@
  * A new field must be written by config_write and compared below (and, if it
  * is a secret, hidden). These sizes make adding one without that a build error.
  */
-_Static_assert(sizeof(struct dpsec_config) == 440, "new top-level field: write and compare it");
+_Static_assert(sizeof(struct dpsec_config) == 488, "new top-level field: write and compare it");
 _Static_assert(sizeof(struct cfg_dataplane) == 32, "new dataplane field: write and compare it");
-_Static_assert(sizeof(struct cfg_cli) == 156, "new cli field: write and compare it");
+_Static_assert(sizeof(struct cfg_cli) == 204, "new cli field: write and compare it");
 _Static_assert(sizeof(struct cfg_isakmp) == 1, "new isakmp field (a psk?): write, hide, compare");
 _Static_assert(sizeof(struct cfg_logging) == 24, "new logging field: write and compare it");
 _Static_assert(sizeof(struct cfg_interface) == 624, "new interface field: write and compare it");
@@ -119,6 +119,7 @@ eq_globals(const struct dpsec_config *a, const struct dpsec_config *b, const cha
 	EQ(dp.sa_max);
 	EQ_STR(cli.socket);
 	EQ_STR(cli.group);
+	EQ_STR(cli.admin_group);
 	EQ(isakmp.invalid_spi_recovery);
 	EQ(logging.buffer);
 	EQ(logging.syslog);
@@ -199,6 +200,7 @@ eq_manual_sa(const struct cfg_manual_sa *a, const struct cfg_manual_sa *b, const
 	EQ(auth_key.len);
 	EQ_MEM(auth_key.b, a->auth_key.len);
 	EQ(udp_encap);
+	EQ(allow_unsafe_gcm);
 	EQ(local_port);
 	EQ(peer_port);
 	EQ(initial_sequence);
@@ -399,6 +401,7 @@ static const char full_head[] =
 	"cli:\n"
 	"  socket: \"/tmp/dpsec full: test.sock\"\n"
 	"  group: wheel\n"
+	"  admin_group: \"adm\"\n"
 	"isakmp:\n"
 	"  invalid_spi_recovery: true\n";
 
@@ -529,10 +532,11 @@ static const char full_tail[] =
 	"  - {prefix: 0.0.0.0/0, interface: inside0/1}\n"
 	"manual_sas:\n"
 	"  - {crypto_map: MAP-A, seq: 20, direction: in, spi: 256,\n"
-	"     cipher_key: \"000102030405060708090a0b0c0d0e0f10111213\"}\n"
+	"     cipher_key: \"000102030405060708090a0b0c0d0e0f10111213\", allow_unsafe_manual_gcm: "
+	"yes}\n"
 	"  - {crypto_map: MAP-A, seq: 20, direction: out, spi: 0xffffffff, udp_encap: true,\n"
 	"     cipher_key: \"0x202122232425262728292A2B2C2D2E2F30313233\",\n"
-	"     initial_sequence: 4294967294}\n"
+	"     initial_sequence: 4294967294, allow_unsafe_manual_gcm: true}\n"
 	"  - crypto_map: MAP-A\n"
 	"    seq: 10\n"
 	"    direction: inbound\n"
@@ -609,6 +613,9 @@ test_full(void **state)
 	assert_int_equal(cfg->crypto_maps[2].entries[1].pfs_group, 31);
 	assert_int_equal(cfg->crypto_maps[2].entries[1].initiate, CFG_INITIATE_ON_START);
 	assert_int_equal(cfg->crypto_maps[2].entries[0].ikev2_profile, 1);
+	assert_true(cfg->manual_sas[0].allow_unsafe_gcm);
+	assert_true(cfg->manual_sas[1].allow_unsafe_gcm);
+	assert_false(cfg->manual_sas[2].allow_unsafe_gcm);
 	round_trip(cfg, "full");
 	config_free(cfg);
 }

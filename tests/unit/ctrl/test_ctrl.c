@@ -8,13 +8,18 @@
  * What an operator sees is checked word for word: the log lines of the
  * seeds, once a minute per flow; the flow table; ARP and echo replies.
  */
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include <cmocka.h>
+
+#include <rte_eal.h>
 
 #include <rte_arp.h>
 #include <rte_ether.h>
@@ -360,6 +365,109 @@ test_debug_and_recovery_flags(void **state)
 	assert_non_null(strstr(text, "invalid-spi-recovery disabled"));
 }
 
+/* A client of this process's DPDK telemetry socket; the greeting is read. */
+static int
+tel_connect(void)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct timeval guard = {.tv_sec = 10};
+	char hello[1024];
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/dpdk_telemetry.v2",
+		 rte_eal_get_runtime_dir());
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &guard, sizeof(guard));
+	assert_true(recv(fd, hello, sizeof(hello), 0) > 0);
+	return fd;
+}
+
+static void
+tel_reply(int fd, char *out, size_t len)
+{
+	ssize_t n = recv(fd, out, len - 1, 0);
+
+	assert_true(n > 0);
+	out[n] = '\0';
+}
+
+static void
+tel_ask(int fd, const char *cmd, char *out, size_t len)
+{
+	assert_int_equal(send(fd, cmd, strlen(cmd), 0), (ssize_t)strlen(cmd));
+	tel_reply(fd, out, len);
+}
+
+/* An answer with data for the command: {"/dpsec/x":{...}} or {"/dpsec/x":[...]}. */
+static void
+assert_answered(const char *cmd, const char *reply)
+{
+	char head[64];
+	size_t n = strcspn(cmd, ",");
+
+	snprintf(head, sizeof(head), "{\"%.*s\":", (int)n, cmd);
+	if (strncmp(reply, head, strlen(head)) != 0 ||
+	    (reply[strlen(head)] != '{' && reply[strlen(head)] != '['))
+		fail_msg("%s: %s", cmd, reply);
+}
+
+/*
+ * The telemetry callbacks run on DPDK's threads: each takes the control
+ * thread's lock (a query sent while the test holds it is answered only after
+ * it is released), and once unregistered they answer null, so that dpsecd
+ * can free what they read.
+ */
+static void
+test_telemetry_gate(void **state)
+{
+	struct h_sa s = {.dir = CFG_DIR_IN, .spi = 0x7007, .cipher = DP_CIPHER_AES_GCM_128};
+	char cmds[5][48], r[16384], want[64];
+	struct pollfd pfd;
+	int fd, conn;
+
+	(void)state;
+	conn = harness_add_sa(&H, &s);
+	assert_true(conn > 0);
+	snprintf(cmds[0], sizeof(cmds[0]), "/dpsec/drops");
+	snprintf(cmds[1], sizeof(cmds[1]), "/dpsec/global_drops");
+	snprintf(cmds[2], sizeof(cmds[2]), "/dpsec/sa/list");
+	snprintf(cmds[3], sizeof(cmds[3]), "/dpsec/sa/info,%d", conn);
+	snprintf(cmds[4], sizeof(cmds[4]), "/dpsec/invalid_spi");
+	assert_int_equal(ctrl_telemetry_register(C), 0);
+	assert_int_equal(ctrl_telemetry_register(C), 0);	/* the commands exist once */
+	fd = tel_connect();
+	for (int i = 0; i < 5; i++) {
+		tel_ask(fd, cmds[i], r, sizeof(r));
+		assert_answered(cmds[i], r);
+	}
+	/* Not answered while the control thread holds its lock (a slow machine only weakens this).
+	 */
+	for (int i = 0; i < 5; i++) {
+		ctrl_lock(C);
+		assert_int_equal(send(fd, cmds[i], strlen(cmds[i]), 0), (ssize_t)strlen(cmds[i]));
+		pfd = (struct pollfd){.fd = fd, .events = POLLIN};
+		if (poll(&pfd, 1, 200) != 0)
+			fail_msg("%s answered without the control thread's lock", cmds[i]);
+		ctrl_unlock(C);
+		tel_reply(fd, r, sizeof(r));
+		assert_answered(cmds[i], r);
+	}
+	ctrl_telemetry_unregister(C);
+	ctrl_telemetry_unregister(NULL);
+	for (int i = 0; i < 5; i++) {
+		tel_ask(fd, cmds[i], r, sizeof(r));
+		snprintf(want, sizeof(want), "{\"%.*s\":null}", (int)strcspn(cmds[i], ","),
+			 cmds[i]);
+		assert_string_equal(r, want);
+	}
+	assert_int_equal(ctrl_telemetry_register(C), 0);
+	tel_ask(fd, cmds[0], r, sizeof(r));
+	assert_answered(cmds[0], r);
+	close(fd);
+	dp_sa_del_all(H.dp);
+	dp_housekeeping(H.dp);
+}
+
 int
 main(void)
 {
@@ -370,6 +478,7 @@ main(void)
 		cmocka_unit_test(test_ike_counted),
 		cmocka_unit_test(test_replay_and_mac_logged),
 		cmocka_unit_test(test_debug_and_recovery_flags),
+		cmocka_unit_test(test_telemetry_gate),
 	};
 
 	if (harness_eal_init() != 0)

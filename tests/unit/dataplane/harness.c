@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_bus_vdev.h>
 #include <rte_eal.h>
@@ -28,18 +31,43 @@ static const uint8_t default_akey[DP_AUTH_KEY_MAX] = {
 	0x57, 0x58, 0x59, 0x5a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f, 0x60, 0x61, 0x62, 0x63,
 	0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f};
 
+/* The runtime directory of this process's file prefix, with DPDK's telemetry socket in it. */
+static void
+remove_runtime_dir(void)
+{
+	const char *dir = rte_eal_get_runtime_dir();
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	rmdir(dir);
+}
+
 int
 harness_eal_init(void)
 {
-	/* two lcores on one CPU: the second only exists so the dataplane gets a worker */
+	/*
+	 * Two lcores on one CPU: the second only exists so the dataplane gets a
+	 * worker. A file prefix of its own: test processes run side by side, and
+	 * each has its own runtime directory and telemetry socket.
+	 */
+	static char prefix[32];
 	char *argv[] = {"test", "--no-pci", "--no-huge", "--no-shconf", "-m", "256",
 			"--lcores", "0@0,1@0", "--log-level", "*:error", "--vdev", "net_ring0",
-			"--vdev", "net_ring1", NULL};
+			"--vdev", "net_ring1", "--file-prefix", prefix, NULL};
+
+	snprintf(prefix, sizeof(prefix), "dpsec-unit-%ld", (long)getpid());
 
 	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
 		fprintf(stderr, "harness: EAL init failed: %s\n", rte_strerror(rte_errno));
 		return -1;
 	}
+	atexit(remove_runtime_dir);	/* one directory per test process: leave none behind */
 	return 0;
 }
 
@@ -297,6 +325,20 @@ harness_rx(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint16_t n)
 			rte_ether_addr_copy(&h->dp->ports[pi].mac, &eth->dst_addr);
 	}
 	worker_process(h->w, pi, in, n);
+}
+
+struct rte_mbuf *
+harness_esp(struct harness *h, const char *src, uint32_t spi, uint32_t seq)
+{
+	uint8_t frame[256], esp[64] = {0};
+	size_t len;
+
+	for (int i = 0; i < 4; i++) {
+		esp[i] = (uint8_t)(spi >> (24 - 8 * i));
+		esp[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+	}
+	len = harness_ipv4_frame(frame, src, H_LOCAL, IPPROTO_ESP, 64, esp, sizeof(esp));
+	return harness_mbuf(h, frame, len);
 }
 
 uint16_t

@@ -129,6 +129,12 @@ uint16_t harness_send(struct harness *h, uint16_t pi, struct rte_mbuf **in, uint
  */
 void harness_reflect(struct rte_mbuf *m);
 
+/*
+ * ESP from src to H_LOCAL: SPI, sequence number (low 32 bits) and 56 zero
+ * bytes, which no SA decrypts (for lookups, unknown SPIs, who handles it).
+ */
+struct rte_mbuf *harness_esp(struct harness *h, const char *src, uint32_t spi, uint32_t seq);
+
 /* Build Ethernet + IPv4 (+ payload) test frames. Returns the frame length. */
 size_t harness_ipv4_frame(uint8_t *buf, const char *src, const char *dst, uint8_t proto,
 			  uint8_t ttl, const void *payload, size_t plen);

@@ -1,0 +1,354 @@
+#!/usr/bin/python3
+"""dpsecd as a process on the machine: what it refuses, what it leaves alone, how it stops.
+
+   dpsecd -c gw.yaml --> [ outside0  dpsecd  inside0 ]   (net_pcap, as in test_drops)
+                              |        |
+          CLI socket <dir>/dpsecd.sock  +-- DPDK telemetry <runtime dir>/dpdk_telemetry.v2
+          instance lock <dir>/dpsecd.sock.lock
+
+- the CLI socket path: a file that is no socket survives a refused start; a second dpsecd on
+  the same socket exits before DPDK and leaves the first one's socket working; a dead
+  daemon's socket is replaced;
+- one writer per SA: two outside interfaces sharing an address on two workers are refused
+  before any port is set up; on one worker they run;
+- manual AES-GCM SAs: refused without allow_unsafe_manual_gcm (file:line:col, RFC 4106 s. 8);
+  with it, a warning on stderr, in the log and under the SA in show crypto ipsec sa;
+- secrets: dpsecd is not dumpable (no core dump, no ptrace by its own user); a config file
+  that holds keys and that others may read gets a warning on stderr and in the log;
+- who may change the gateway: a CLI client that is not root and not in cli.admin_group can
+  show but not clear (IOS privilege level 1: "% Invalid input"), and the attempt is logged;
+  a member of cli.admin_group can; every change is logged with who made it;
+- shutdown under load: SIGINT while clients query DPDK's telemetry socket without pause ends
+  in a clean exit (in the ASan build: with no use after free; the callbacks answer null once
+  the daemon stopped serving).
+"""
+import os
+import re
+import select
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from dpsectest.gateway import DPSEC, Gateway, Interface, LOCAL, PEER_MAC, HOST_MAC, INSIDE  # noqa: E402,E501
+
+
+CBC_SAS = [{"direction": "inbound", "spi": 0x1001, "cipher_key": bytes(range(16)),
+            "auth_key": bytes(range(32))},
+           {"direction": "outbound", "spi": 0x2001, "cipher_key": bytes(range(16, 32)),
+            "auth_key": bytes(range(32, 64))}]
+
+
+def gateway(**kw):
+    return Gateway(transforms=["esp-aes 128", "esp-sha256-hmac"], **kw)
+
+
+def wait_for(cond, timeout, what):
+    """Poll a condition; the deadline is only a guard against a hang."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return
+        time.sleep(0.02)
+    raise AssertionError("timed out waiting for " + what)
+
+
+class SocketPath(unittest.TestCase):
+    def test_file_at_socket_path_survives(self):
+        """cli.socket naming an ordinary file: refused, and the file is still there."""
+        gw = gateway()
+        gw.sock = os.path.join(gw.dir, "notes.txt")
+        with open(gw.sock, "w") as f:
+            f.write("operator notes\n")
+        rc, out = gw.run_to_exit()
+        self.assertEqual(rc, 1, out)
+        self.assertIn("%s exists and is not a socket" % gw.sock, out)
+        with open(gw.sock) as f:
+            self.assertEqual(f.read(), "operator notes\n")
+
+    def test_second_daemon_leaves_first_alone(self):
+        """The same config twice: the second exits at once, the first keeps its socket."""
+        first = gateway().start()
+        try:
+            rc, out = first.run_to_exit()
+            self.assertEqual(rc, 1, out)
+            # one line, from the lock taken before rte_eal_init: no EAL output at all
+            self.assertEqual(out, "dpsecd: another dpsecd (pid %d) is running with CLI socket %s "
+                             "(it holds %s.lock)\n" % (first.proc.pid, first.sock, first.sock))
+            self.assertTrue(stat.S_ISSOCK(os.lstat(first.sock).st_mode))
+            self.assertIn("uptime is", first.cli("show version"))
+        finally:
+            first.stop()
+        self.assertFalse(os.path.exists(first.sock), "the daemon removes its own socket")
+
+    def test_dead_daemons_socket_is_replaced(self):
+        """SIGKILL leaves the socket file behind; the lock dies with the process."""
+        gw = gateway().start()
+        gw.proc.send_signal(signal.SIGKILL)
+        gw.proc.wait()
+        gw.logf.close()
+        self.assertTrue(stat.S_ISSOCK(os.lstat(gw.sock).st_mode))
+        gw.start()
+        self.assertIn("uptime is", gw.cli("show version"))
+        gw.stop()
+
+
+class SaOwner(unittest.TestCase):
+    @staticmethod
+    def shared_address(lcores):
+        gw = Gateway(transforms=["esp-gcm 128"], manual_sas=GCM_SAS, interfaces=[
+            Interface("inside0", "inside", INSIDE + "/24", next_hop_mac=HOST_MAC),
+            Interface("outside0", "outside", LOCAL + "/24", crypto_map="VPN",
+                      next_hop_mac=PEER_MAC),
+            Interface("outside1", "outside", LOCAL + "/24", next_hop_mac=PEER_MAC)])
+        gw.eal_lcores = ["--lcores", lcores]
+        return gw
+
+    def test_shared_address_on_two_workers_refused(self):
+        gw = self.shared_address("0@0,1@0,2@0,3@0")    # workers 0 (inside), 1 and 2
+        rc, out = gw.run_to_exit()
+        self.assertEqual(rc, 1, out)
+        self.assertIn("dpsecd: outside interfaces outside0 and outside1 share the address "
+                      "192.0.2.2 but are polled by different workers (worker 1 on lcore 2, "
+                      "worker 2 on lcore 3): an inbound SA for 192.0.2.2 would have two writers "
+                      "of its replay window; give each outside interface its own address, or "
+                      "run fewer worker lcores\n", out)
+
+    def test_shared_address_on_one_worker_runs(self):
+        # (net_pcap has one TX queue per port and every worker needs one: one worker here;
+        # two workers with both outside ports on worker 1 are in the unit test test_owner)
+        gw = self.shared_address("0@0,1@0").start()
+        try:
+            self.assertIn("uptime is", gw.cli("show version"))
+        finally:
+            gw.stop()
+
+
+GCM_SAS = [{"direction": "inbound", "spi": 0x1001, "cipher_key": bytes(range(20))},
+           {"direction": "outbound", "spi": 0x2001, "cipher_key": bytes(range(20, 40))}]
+
+
+class ManualGcm(unittest.TestCase):
+    def test_refused_without_opt_in(self):
+        gw = Gateway(transforms=["esp-gcm 128"], manual_sas=GCM_SAS)
+        gw.entries[0].gcm_opt_in = False
+        rc, out = gw.run_to_exit()
+        self.assertEqual(rc, 1, out)
+        line = gw.config_text().splitlines().index("manual_sas:") + 2
+        self.assertEqual(out, "dpsecd: %s/gw.yaml:%d:5: manual SA spi 0x1001 uses esp-gcm 128: "
+                         "with a manual key the sequence numbers, which are the GCM nonces, "
+                         "start at 1 again each time dpsecd starts, and a repeated nonce breaks "
+                         "AES-GCM (RFC 4106 section 8: automated keying only); for a test setup, "
+                         "add 'allow_unsafe_manual_gcm: true' to this SA\n" % (gw.dir, line))
+
+    def test_warned_with_opt_in(self):
+        gw = Gateway(transforms=["esp-gcm 128"], manual_sas=GCM_SAS).start()
+        try:
+            log, sa = gw.cli("show logging"), gw.cli("show crypto ipsec sa")
+        finally:
+            gw.stop()
+        warning = ("manual SA spi 0x%X (crypto map VPN 10, %s) uses esp-gcm 128 with a static "
+                   "key: its nonces repeat after every restart (RFC 4106 section 8); "
+                   "allow_unsafe_manual_gcm is set, for testing only")
+        with open(gw.log) as f:
+            out = f.read()
+        for spi, d in ((0x1001, "inbound"), (0x2001, "outbound")):
+            self.assertIn("dpsecd: warning: " + warning % (spi, d) + "\n", out)
+            self.assertIn("%CRYPTO-4-UNSAFE_MANUAL_GCM: " + warning % (spi, d) + "\n", log)
+        self.assertEqual(sa.count("        WARNING: manual AES-GCM key: nonces repeat after a "
+                                  "restart (RFC 4106 section 8); for testing only\n"), 2, sa)
+
+
+NOGROUP = 65534
+
+
+def proc_gid(pid):
+    """The group of /proc/PID/status: the process's egid, or 0 (root) if it is not dumpable
+    (the kernel's task_dump_owner)."""
+    return os.stat("/proc/%d/status" % pid).st_gid
+
+
+class Secrets(unittest.TestCase):
+    def test_not_dumpable(self):
+        """Run as root with egid nogroup: /proc/PID/status is root's only if not dumpable."""
+        control = subprocess.Popen(["setpriv", "--regid=%d" % NOGROUP, "--clear-groups",
+                                    "sleep", "60"])
+        try:
+            wait_for(lambda: proc_gid(control.pid) == NOGROUP, 10, "setpriv to exec sleep")
+        finally:
+            control.kill()
+            control.wait()
+        gw = gateway(manual_sas=CBC_SAS)
+        gw.wrapper = ["setpriv", "--regid=%d" % NOGROUP, "--clear-groups"]
+        gw.start()
+        try:
+            self.assertEqual(proc_gid(gw.proc.pid), 0, "dpsecd is dumpable")
+        finally:
+            gw.stop()
+
+    def test_config_mode_warning(self):
+        gw = gateway(manual_sas=CBC_SAS)
+        path = os.path.join(gw.dir, "gw.yaml")
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(path, 0o644)       # write_config keeps the mode of an existing file
+        gw.start()
+        try:
+            warning = ("%s holds keys and its group and others can read it (mode 0644): "
+                       "chmod 600 it" % path)
+            self.assertIn("%DPSEC-4-CONFIG_EXPOSED: " + warning, gw.cli("show logging"))
+        finally:
+            gw.stop()
+        with open(gw.log) as f:
+            self.assertIn("dpsecd: warning: " + warning + "\n", f.read())
+
+    def test_no_warning_for_a_private_config(self):
+        gw = gateway(manual_sas=CBC_SAS).start()     # gw.yaml is 0600
+        try:
+            self.assertNotIn("CONFIG_EXPOSED", gw.cli("show logging"))
+        finally:
+            gw.stop()
+        with open(gw.log) as f:
+            self.assertNotIn("warning", f.read())
+
+
+ADM = 4         # Debian's group "adm": cli.admin_group here
+
+
+class CliPrivilege(unittest.TestCase):
+    """dpsec run as nobody (uid and gid 65534), dpsecd as root. cli.group nogroup lets nobody
+    connect; cli.admin_group adm makes members of adm privileged."""
+
+    @classmethod
+    def setUpClass(cls):
+        gw = cls.gw = gateway(manual_sas=CBC_SAS)
+        gw.cli_yaml = "  group: nogroup\n  admin_group: adm\n"
+        os.chmod(gw.dir, 0o711)     # nobody may reach the socket in it, nothing else
+        gw.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.gw.stop()
+
+    def dpsec(self, command, groups=None):
+        """(exit code, stdout) of one `dpsec` command run as nobody, optionally in groups."""
+        ids = ["--reuid=65534", "--regid=65534"]
+        ids += ["--groups=%s" % ",".join(map(str, groups))] if groups else ["--clear-groups"]
+        r = subprocess.run(["setpriv"] + ids + [DPSEC, "-s", self.gw.sock] + command.split(),
+                           capture_output=True, text=True, timeout=10)
+        return r.returncode, r.stdout + r.stderr
+
+    def sas(self):
+        return re.findall(r"^      spi: 0x([0-9A-F]+)\(", self.gw.cli("show crypto ipsec sa"),
+                          re.M)
+
+    def test_1_unprivileged_shows_but_cannot_clear(self):
+        rc, out = self.dpsec("show crypto ipsec sa")
+        self.assertEqual(rc, 0, out)
+        self.assertIn("spi: 0x1001(4097)", out)
+        rc, out = self.dpsec("clear crypto sa")
+        self.assertNotEqual(rc, 0)
+        self.assertEqual(out, "clear crypto sa\n^\n% Invalid input detected at '^' marker.\n\n")
+        rc, out = self.dpsec("debug crypto ipsec")
+        self.assertNotEqual(rc, 0)
+        self.assertEqual(sorted(self.sas()), ["1001", "2001"], "nothing was cleared")
+        self.assertEqual(self.gw.cli("show debugging"), "")
+        log = self.gw.cli("show logging")
+        self.assertIn("%DPSEC-4-CLI_DENIED: User:nobody  denied command:clear crypto sa "
+                      "(privilege level 1, the command needs 15)\n", log)
+        self.assertIn("%DPSEC-4-CLI_DENIED: User:nobody  denied command:debug crypto ipsec "
+                      "(privilege level 1, the command needs 15)\n", log)
+
+    def test_2_admin_group_member_clears(self):
+        rc, out = self.dpsec("clear crypto sa spi 4097", groups=[ADM])
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(self.sas(), ["2001"])
+        self.assertIn("%PARSER-5-CFGLOG_LOGGEDCMD: User:nobody  logged command:clear crypto sa "
+                      "spi 4097\n", self.gw.cli("show logging"))
+
+    def test_3_root_is_logged_by_name(self):
+        self.gw.cli("debug crypto ipsec")
+        self.gw.cli("no debug all")
+        log = self.gw.cli("show logging")
+        self.assertIn("%PARSER-5-CFGLOG_LOGGEDCMD: User:root  logged command:debug crypto "
+                      "ipsec\n", log)
+        self.assertIn("%PARSER-5-CFGLOG_LOGGEDCMD: User:root  logged command:no debug all\n",
+                      log)
+
+    @staticmethod
+    def on_terminal(argv, typed):
+        """What an interactive `dpsec` prints on a terminal (a pty) for the typed lines."""
+        master, slave = os.openpty()
+        p = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave)
+        os.close(slave)
+        os.write(master, typed.encode())
+        out = b""
+        while select.select([master], [], [], 10)[0]:
+            try:
+                data = os.read(master, 4096)
+            except OSError:         # EIO: dpsec has exited and closed the terminal
+                break
+            if not data:
+                break
+            out += data
+        os.close(master)
+        p.wait(10)
+        return out.decode(errors="replace")
+
+    def test_4_prompt_says_the_level(self):
+        """Interactive dpsec: "gwB>" for level 1, "gwB#" for level 15, as IOS."""
+        out = self.on_terminal(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                DPSEC, "-s", self.gw.sock], "show version\nexit\n")
+        self.assertIn("gwB>show version", out)
+        self.assertNotIn("gwB#", out)
+        out = self.on_terminal([DPSEC, "-s", self.gw.sock], "show version\nexit\n")
+        self.assertIn("gwB#show version", out)
+
+
+class Shutdown(unittest.TestCase):
+    CMDS = ["/dpsec/drops", "/dpsec/global_drops", "/dpsec/sa/list", "/dpsec/sa/info,1",
+            "/dpsec/invalid_spi"]
+
+    def hammer(self, path, n, i):
+        """Ask without pause until the daemon is gone; n[i] counts the answers."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            s.connect(path)     # blocking: DPDK listens with a backlog of 1
+            s.settimeout(30)
+            s.recv(4096)
+            while True:
+                for cmd in self.CMDS:
+                    s.send(cmd.encode())
+                    if not s.recv(65536):
+                        return
+                    n[i] += 1
+        except OSError:
+            return
+        finally:
+            s.close()
+
+    def test_stop_while_telemetry_hammers(self):
+        gw = gateway(manual_sas=CBC_SAS).start()
+        path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % os.path.basename(gw.dir)
+        n = [0] * 4
+        threads = [threading.Thread(target=self.hammer, args=(path, n, i)) for i in range(4)]
+        try:
+            for t in threads:
+                t.start()
+            wait_for(lambda: min(n) >= 50, 60, "every telemetry client to be answered")
+        finally:
+            gw.stop()       # SIGINT while they ask; raises unless dpsecd exits 0
+        for t in threads:
+            t.join(60)
+            self.assertFalse(t.is_alive(), "a telemetry client still waits for an answer")
+        with open(gw.log) as f:
+            log = f.read()
+        self.assertNotRegex(log, r"AddressSanitizer|runtime error|LeakSanitizer", log)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
