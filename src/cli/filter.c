@@ -121,9 +121,20 @@ static bool
 re_too_costly(const char *p, size_t n)
 {
 	struct re_cost r;
+	bool prev_rep = false;
 
 	memset(&r, 0, sizeof(r));
 	for (size_t i = 0; i < n; i++) {
+		bool rep = p[i] == '*' || p[i] == '?' || p[i] == '+' || p[i] == '{';
+
+		/*
+		 * A repetition of a repetition ("a**", "b++", "c+{2}") adds nothing a
+		 * filter needs, and glibc's regcomp takes minutes on a few of them in a
+		 * row: the control thread would stop. Refused, whatever the budget says.
+		 */
+		if (rep && i > 0 && prev_rep)
+			return true;
+		prev_rep = rep;
 		switch (p[i]) {
 		case '\\':
 			if (i + 1 < n && p[i + 1] >= '1' && p[i + 1] <= '9')
