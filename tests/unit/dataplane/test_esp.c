@@ -48,8 +48,6 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	dp_sa_del_all(H.dp);
-	dp_housekeeping(H.dp);
 	harness_destroy(&H);
 	return 0;
 }
@@ -499,17 +497,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trips),
-		cmocka_unit_test(test_unknown_spi),
-		cmocka_unit_test(test_mac_failure_and_replay),
-		cmocka_unit_test(test_nat_demux),
-		cmocka_unit_test(test_invalid_sa),
-		cmocka_unit_test(test_outbound_drops),
-		cmocka_unit_test(test_trailer_checks),
-		cmocka_unit_test(test_crypto_library_failure),
+		cmocka_unit_test_setup_teardown(test_round_trips, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_spi, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mac_failure_and_replay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nat_demux, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_sa, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbound_drops, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trailer_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crypto_library_failure, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
 		return 1;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

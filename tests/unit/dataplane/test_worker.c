@@ -52,8 +52,6 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	dp_sa_del_all(H.dp);
-	dp_housekeeping(H.dp);
 	harness_destroy(&H);
 	return 0;
 }
@@ -165,11 +163,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tx_ring_full),
-		cmocka_unit_test(test_tx_ring_partly_full),
+		cmocka_unit_test_setup_teardown(test_tx_ring_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_ring_partly_full, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
 		return 1;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }
