@@ -291,10 +291,10 @@ class Observed:
             self.ifs = views.interfaces(gw)
             self.tx = gw.stop()
         finally:
-            gw.kill()
+            gw.close()
 
     @staticmethod
-    def _wait_accounted(gw, timeout=10):
+    def _wait_accounted(gw, timeout=30):
         """Every packet received has been either sent or dropped with a reason."""
         end = time.time() + timeout
         while True:
