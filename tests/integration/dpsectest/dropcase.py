@@ -298,10 +298,7 @@ class Observed:
         """Every packet received has been either sent or dropped with a reason."""
         end = time.time() + timeout
         while True:
-            ifs = views.interfaces(gw)
-            rx = sum(i["ipackets"] for i in ifs.values())
-            done = sum(i["opackets"] for i in ifs.values()) + \
-                sum(p for p, _ in views.global_drops(gw).values())
+            rx, done = gw.accounted()
             if done == rx or time.time() > end:
                 return rx, done
             time.sleep(0.05)

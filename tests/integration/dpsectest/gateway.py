@@ -234,15 +234,21 @@ interfaces:
         rx = self.port_rx()
         return all(rx.get(k, 0) >= v for k, v in self.expect_rx.items())
 
+    def accounted(self):
+        """(packets received, packets sent or dropped with a reason), from the ports' counters
+        and the global drop counters."""
+        ifs = views.interfaces(self)
+        rx = sum(i["ipackets"] for i in ifs.values())
+        done = sum(i["opackets"] for i in ifs.values()) + \
+            sum(p for p, _ in views.global_drops(self).values())
+        return rx, done
+
     def settle(self, guard=30):
-        """Wait until every packet received has been sent or dropped with a reason (ports'
-        counters and the global drop counters); the guard only turns a hang into a failure."""
+        """Wait until every packet received has been sent or dropped with a reason; the guard
+        only turns a hang into a failure."""
         end = time.monotonic() + guard
         while True:
-            ifs = views.interfaces(self)
-            rx = sum(i["ipackets"] for i in ifs.values())
-            done = sum(i["opackets"] for i in ifs.values()) + \
-                sum(p for p, _ in views.global_drops(self).values())
+            rx, done = self.accounted()
             if done >= rx:
                 return
             if time.monotonic() > end:
