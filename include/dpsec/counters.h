@@ -19,6 +19,13 @@ ctr_add(uint64_t *c, uint64_t v)
 	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
 }
 
+/* A gauge (e.g. packets waiting to be reported) goes down too; still one writer. */
+static inline void
+ctr_sub(uint64_t *c, uint64_t v)
+{
+	__atomic_store_n(c, *c - v, __ATOMIC_RELAXED);
+}
+
 static inline uint64_t
 ctr_read(const uint64_t *c)
 {

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "clk.h"
 #include "config.h"
 #include "counters.h"
 #include "events.h"
@@ -47,6 +48,11 @@ struct dp_sa_params {
 
 /* Ports, mempool, SA database, policies, routes and workers from the config. */
 struct dp *dp_create(const struct dpsec_config *cfg, char *err, size_t errlen);
+/*
+ * The workers' clock (copied; clk->ctx must outlive dp), for their rate
+ * limits and report intervals. Default: the TSC. Call before dp_start().
+ */
+void dp_set_clock(struct dp *dp, const struct clk *clk);
 /* Start the ports and launch one worker per worker lcore. */
 int dp_start(struct dp *dp, char *err, size_t errlen);
 /* Ask workers to stop and wait for them. */

@@ -42,7 +42,7 @@ struct dp_event {
 	uint16_t icmp_mtu;	/* ICMP_ERROR 3/4: the next-hop MTU (RFC 1191) */
 	uint32_t reserved;	/* zero: no hidden padding */
 	uint64_t seq;		/* REPLAY, MAC: the packet's (inferred 64-bit) sequence number */
-	uint64_t tsc;		/* rte_rdtsc() when the worker saw the packet */
+	uint64_t mono_ns;	/* the worker's clock (dpsec/clk.h) when it saw the packet */
 	uint8_t src[16];	/* network order */
 	uint8_t dst[16];
 	uint8_t head[DP_EVENT_HEAD];	/* the packet from its (ICMP_ERROR: inner) IP header on */
@@ -58,6 +58,14 @@ struct dp_event_stats {
 	uint64_t rate_limited;	/* events a worker did not send: over its rate */
 	uint64_t ring_full;	/* events lost: the control thread's ring was full */
 	uint64_t punt_full;	/* punted packets dropped: ring full (IpsecTailDrop) */
+	/*
+	 * The invalid-SPI packets (drops 4 and 12), each in exactly one of these:
+	 * their sum is the workers' count of drops 4 and 12.
+	 */
+	uint64_t inv_sent;		/* in events put on a ring */
+	uint64_t inv_rate_limited;	/* in events over the rate: given up */
+	uint64_t inv_ring_full;		/* in events lost to a full ring */
+	uint64_t inv_pending;		/* folded, waiting for their flow's next event */
 };
 
 #endif

@@ -142,7 +142,28 @@ struct view_inv_spi_stats {
 	uint64_t flows_evicted;	/* dropped from a full table */
 	uint64_t logged;	/* %CRYPTO-4-RECVD_PKT_INV_SPI lines logged */
 	uint64_t log_suppressed;	/* ... held back by the rate limits */
+	/*
+	 * Every packet counted as drop 4 or 12 since the start (no "clear"
+	 * baseline) is in a flow or in exactly one of the not-attributed counts:
+	 * pkts_counted == pkts_in_flows + pkts_rate_limited + pkts_ring_full +
+	 *                 pkts_evicted + pkts_cleared + pkts_pending
+	 */
+	uint64_t pkts_counted;
+	uint64_t pkts_in_flows;		/* in the tracked flows */
+	uint64_t pkts_rate_limited;	/* in events workers gave up, over their rate */
+	uint64_t pkts_ring_full;	/* in events lost to a full ring */
+	uint64_t pkts_evicted;		/* in flows evicted from the full table */
+	uint64_t pkts_cleared;		/* in flows "clear crypto ipsec invalid-spi" forgot */
+	uint64_t pkts_pending;		/* not reported yet (a worker folds them, or on the ring) */
 };
+
+/* The packets of drops 4 and 12 that are in no flow of the table, whatever the reason. */
+static inline uint64_t
+view_inv_spi_not_attributed(const struct view_inv_spi_stats *s)
+{
+	return s->pkts_rate_limited + s->pkts_ring_full + s->pkts_evicted + s->pkts_cleared +
+	       s->pkts_pending;
+}
 
 struct view_log_stats {
 	uint64_t logged;	/* messages accepted into the log */

@@ -12,7 +12,11 @@
  *	Invalid SPI recovery: disabled
  *	Invalid SPI events: 1307 received, 66338 folded by workers, 12 rate-limited, 0 lost ...
  *	Flows: 5 tracked, 1 evicted
+ *	Packets (drops 4, 12): 67672 counted, 67657 in flows, 15 not attributed: 12 rate-limited, ...
  *	%CRYPTO-4-RECVD_PKT_INV_SPI: 3 logged, 9 suppressed
+ *
+ * The "Packets" line accounts for every packet counted as drop 4 or 12: in a
+ * flow below, or not attributed to one, with the reason.
  *
  *	IPv4 Invalid SPI flows
  *	dst             src             prot    spi                     interface        ...
@@ -110,6 +114,13 @@ stats_text(const struct view *v, const struct view_inv_spi_stats *st, struct cli
 		   st->events, st->deduped, st->rate_limited, st->ring_full);
 	cli_printf(o, "Flows: %" PRIu64 " tracked, %" PRIu64 " evicted\n", st->flows,
 		   st->flows_evicted);
+	cli_printf(o,
+		   "Packets (drops 4, 12): %" PRIu64 " counted, %" PRIu64 " in flows, %" PRIu64
+		   " not attributed: %" PRIu64 " rate-limited, %" PRIu64 " lost (ring full), %" PRIu64
+		   " evicted, %" PRIu64 " cleared, %" PRIu64 " pending\n",
+		   st->pkts_counted, st->pkts_in_flows, view_inv_spi_not_attributed(st),
+		   st->pkts_rate_limited, st->pkts_ring_full, st->pkts_evicted, st->pkts_cleared,
+		   st->pkts_pending);
 	cli_printf(o, "%%CRYPTO-4-RECVD_PKT_INV_SPI: %" PRIu64 " logged, %" PRIu64 " suppressed\n",
 		   st->logged, st->log_suppressed);
 }
@@ -204,6 +215,14 @@ inv_spi_json(const struct view *v, const struct view_inv_spi_stats *st, const st
 	json_u64(&j, "flows_evicted", st->flows_evicted);
 	json_u64(&j, "logged", st->logged);
 	json_u64(&j, "log_suppressed", st->log_suppressed);
+	json_u64(&j, "pkts_counted", st->pkts_counted);
+	json_u64(&j, "pkts_in_flows", st->pkts_in_flows);
+	json_u64(&j, "pkts_not_attributed", view_inv_spi_not_attributed(st));
+	json_u64(&j, "pkts_rate_limited", st->pkts_rate_limited);
+	json_u64(&j, "pkts_ring_full", st->pkts_ring_full);
+	json_u64(&j, "pkts_evicted", st->pkts_evicted);
+	json_u64(&j, "pkts_cleared", st->pkts_cleared);
+	json_u64(&j, "pkts_pending", st->pkts_pending);
 	json_obj_end(&j);
 	json_arr(&j, "flows");
 	for (size_t i = 0; i < l->n; i++)

@@ -34,28 +34,11 @@ struct ctrl {
 	ctrl_inv_spi_hook hook;
 	void *hook_ctx;
 	pthread_mutex_t lock;
-	struct dlog_clock clk;
+	struct clk clk;
 };
 
-static void
-real_wall(void *ctx, struct timespec *now)
-{
-	(void)ctx;
-	clock_gettime(CLOCK_REALTIME, now);
-}
-
-static uint64_t
-real_mono_ms(void *ctx)
-{
-	struct timespec t;
-
-	(void)ctx;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
-
 struct ctrl *
-ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct dlog_clock *clk, char *err,
+ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct clk *clk, char *err,
 	    size_t errlen)
 {
 	struct ctrl *c = calloc(1, sizeof(*c));
@@ -66,9 +49,9 @@ ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct dlog_clock *cl
 	}
 	c->dp = dp;
 	c->cfg = cfg;
-	c->clk = clk ? *clk : (struct dlog_clock){.wall = real_wall, .mono_ms = real_mono_ms};
+	c->clk = clk != NULL ? *clk : clk_system;
 	pthread_mutex_init(&c->lock, NULL);
-	icmp_err_init(&c->icmp, c->clk.mono_ms(c->clk.ctx));
+	icmp_err_init(&c->icmp, clk_mono_ms(&c->clk));
 	c->log = dlog_create(&cfg->logging, &c->clk);
 	c->inv = inv_spi_create(INV_SPI_FLOWS_MAX);
 	c->n_ports = cfg->n_interfaces;
@@ -161,12 +144,11 @@ on_event(struct ctrl *c, const struct dp_event *ev)
 	case DP_EV_INVALID_SPI: {
 		struct inv_spi_flow *f;
 
-		c->clk.wall(c->clk.ctx, &now);
+		c->stats.inv_spi_pkts += ev->pkts;
+		clk_wall(&c->clk, &now);
 		f = inv_spi_note(c->inv, ev, &now);
-		if (dlog_inv_spi(c->log, ev->ipv6, ev->dst, ev->proto, ev->spi, ev->src) && f)
+		if (dlog_inv_spi(c->log, ev->ipv6, ev->dst, ev->proto, ev->spi, ev->src))
 			f->action = "logged";
-		if (f == NULL)
-			break;
 		f->static_peer = ctrl_is_static_peer(c, ev->ipv6, ev->src);
 		if (c->hook != NULL)
 			c->hook(c->hook_ctx, c, f, ev);
@@ -180,7 +162,7 @@ on_event(struct ctrl *c, const struct dp_event *ev)
 		dlog_mac_error(c->log, ev->conn_id, ev->ipv6, ev->dst, ev->src, ev->spi, ev->seq);
 		break;
 	case DP_EV_ICMP_ERROR:
-		icmp_err_handle(&c->icmp, c->dp, c->cfg, ev, c->clk.mono_ms(c->clk.ctx));
+		icmp_err_handle(&c->icmp, c->dp, c->cfg, ev, clk_mono_ms(&c->clk));
 		break;
 	}
 }
@@ -189,7 +171,7 @@ on_event(struct ctrl *c, const struct dp_event *ev)
 static void
 sample_ports(struct ctrl *c)
 {
-	uint64_t now = c->clk.mono_ms(c->clk.ctx);
+	uint64_t now = clk_mono_ms(&c->clk);
 	size_t n;
 
 	if (c->sampled && now - c->sampled_ms < PORT_RATE_SAMPLE_MS)
@@ -204,7 +186,7 @@ sample_ports(struct ctrl *c)
 void
 ctrl_port_rates(const struct ctrl *c, struct view_port *p, size_t n)
 {
-	uint64_t now = c->clk.mono_ms(c->clk.ctx);
+	uint64_t now = clk_mono_ms(&c->clk);
 
 	for (size_t i = 0; i < n && i < c->n_ports; i++)
 		port_rate_fill(&c->rates[i], now, &p[i]);
@@ -268,6 +250,33 @@ struct inv_spi_table *
 ctrl_inv_spi(struct ctrl *c)
 {
 	return c->inv;
+}
+
+void
+ctrl_inv_spi_stats(struct ctrl *c, struct view_inv_spi_stats *out)
+{
+	struct inv_spi_counts t;
+	struct dp_event_stats es;
+	struct dp_drop_stats ds;
+	uint64_t received = c->stats.inv_spi_pkts;
+
+	/* Not a snapshot: at rest the sides agree exactly; while workers count, they can
+	 * differ by what was counted between these reads. */
+	inv_spi_counts(c->inv, &t);
+	dp_event_stats(c->dp, &es);
+	dp_drop_stats(c->dp, &ds);
+	*out = (struct view_inv_spi_stats){
+		.events = c->stats.events[DP_EV_INVALID_SPI], .deduped = es.deduped,
+		.rate_limited = es.rate_limited, .ring_full = es.ring_full, .flows = t.flows,
+		.flows_evicted = t.flows_evicted,
+		.pkts_counted = ds.ipsec[DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI] +
+				ds.ipsec[DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI],
+		.pkts_in_flows = t.pkts, .pkts_rate_limited = es.inv_rate_limited,
+		.pkts_ring_full = es.inv_ring_full, .pkts_evicted = t.pkts_evicted,
+		.pkts_cleared = t.pkts_cleared,
+		/* folded in a worker, or on the ring (sent, not received yet) */
+		.pkts_pending = es.inv_pending + (es.inv_sent > received ? es.inv_sent - received : 0)};
+	dlog_inv_spi_counts(c->log, &out->logged, &out->log_suppressed);
 }
 
 const struct punt_stats *

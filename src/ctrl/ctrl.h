@@ -38,11 +38,13 @@ typedef void (*ctrl_inv_spi_hook)(void *ctx, struct ctrl *c, struct inv_spi_flow
 
 struct ctrl_stats {
 	uint64_t events[DP_EV__END];	/* received, by enum dp_event_type */
+	uint64_t inv_spi_pkts;	/* packets the invalid-SPI events received stand for */
 	uint64_t wakeups;	/* returns from poll() */
 	uint64_t loops;
 };
 
-struct ctrl *ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct dlog_clock *clk,
+/* clk: the log's and the flow table's clock (copied); NULL = clk_system. */
+struct ctrl *ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct clk *clk,
 			 char *err, size_t errlen);
 void ctrl_destroy(struct ctrl *c);
 void ctrl_set_inv_spi_hook(struct ctrl *c, ctrl_inv_spi_hook hook, void *ctx);
@@ -55,6 +57,14 @@ bool ctrl_work(struct ctrl *c);
 /* State the daemon's view reads (control thread only). */
 struct dlog *ctrl_log(struct ctrl *c);
 struct inv_spi_table *ctrl_inv_spi(struct ctrl *c);
+/*
+ * "show crypto ipsec invalid-spi" and /dpsec/invalid_spi: the event path's
+ * counters, and where every packet counted as drop 4 or 12 went:
+ *   pkts_counted == pkts_in_flows + rate_limited + ring_full + evicted + cleared + pending
+ * (exactly when nothing moves; a read while workers count can be off by what
+ * they counted meanwhile).
+ */
+void ctrl_inv_spi_stats(struct ctrl *c, struct view_inv_spi_stats *out);
 const struct punt_stats *ctrl_punt_stats(const struct ctrl *c);
 /* The ports' rates and "last input/output" ages, from the control thread's samples. */
 void ctrl_port_rates(const struct ctrl *c, struct view_port *p, size_t n);

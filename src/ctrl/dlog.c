@@ -72,7 +72,7 @@ struct dlog_ring {
 };
 
 struct dlog {
-	struct dlog_clock clk;
+	struct clk clk;
 	bool syslog;
 	uint32_t rate;
 	uint64_t interval_ms[DLOG_KINDS];
@@ -85,23 +85,6 @@ struct dlog {
 	uint64_t rate_limited;
 	uint64_t overwritten;
 };
-
-static void
-real_wall(void *ctx, struct timespec *now)
-{
-	(void)ctx;
-	clock_gettime(CLOCK_REALTIME, now);
-}
-
-static uint64_t
-real_mono_ms(void *ctx)
-{
-	struct timespec ts;
-
-	(void)ctx;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static uint32_t
 clamp_u32(uint32_t v, uint32_t lo, uint32_t hi)
@@ -123,26 +106,21 @@ random_seed(void)
 }
 
 struct dlog *
-dlog_create(const struct cfg_logging *cfg, const struct dlog_clock *clk)
+dlog_create(const struct cfg_logging *cfg, const struct clk *clk)
 {
 	struct dlog *d = calloc(1, sizeof(*d));
 	bool ok;
 
 	if (d == NULL)
 		return NULL;
-	if (clk != NULL)
-		d->clk = *clk;
-	if (d->clk.wall == NULL)
-		d->clk.wall = real_wall;
-	if (d->clk.mono_ms == NULL)
-		d->clk.mono_ms = real_mono_ms;
+	d->clk = clk != NULL ? *clk : clk_system;
 	/* The config module enforces the documented ranges; clamp for other callers. */
 	d->rate = clamp_u32(cfg->rate, 1, 10000);
 	d->interval_ms[DLOG_INV_SPI] = 1000u * clamp_u32(cfg->invalid_spi_interval, 1, 3600);
 	d->interval_ms[DLOG_REPLAY] = 1000u * clamp_u32(cfg->replay_interval, 1, 3600);
 	d->interval_ms[DLOG_MAC] = 1000u * clamp_u32(cfg->mac_interval, 1, 3600);
 	d->seed = random_seed();
-	tbucket_init(&d->bucket, d->rate, d->rate, 1000, d->clk.mono_ms(d->clk.ctx));
+	tbucket_init(&d->bucket, d->rate, d->rate, 1000, clk_mono_ms(&d->clk));
 	d->ring.size = clamp_u32(cfg->buffer, DLOG_LINE_MAX, 16777216);
 	d->ring.b = malloc(d->ring.size);
 	ok = d->ring.b != NULL;
@@ -234,7 +212,7 @@ flow_allows(struct dlog *d, enum dlog_kind kind, const struct rl_key *key, uint6
 static bool
 rate_ok(struct dlog *d, enum dlog_kind kind, const struct rl_key *key)
 {
-	uint64_t now = d->clk.mono_ms(d->clk.ctx);
+	uint64_t now = clk_mono_ms(&d->clk);
 	struct rl_slot *slot;
 
 	if (!flow_allows(d, kind, key, now, &slot) || !tbucket_take(&d->bucket, now)) {
@@ -316,7 +294,7 @@ format_stamp(struct dlog *d, char *out, size_t cap)
 	struct tm tm;
 	int n;
 
-	d->clk.wall(d->clk.ctx, &now);
+	clk_wall(&d->clk, &now);
 	if (localtime_r(&now.tv_sec, &tm) == NULL) {
 		memset(&tm, 0, sizeof(tm));
 		tm.tm_mday = 1;

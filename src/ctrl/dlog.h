@@ -23,15 +23,9 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "dpsec/clk.h"
 #include "dpsec/config.h"
 #include "dpsec/view.h"
-
-/* The clocks dlog reads; tests pass fakes. NULL in dlog_create = the real ones. */
-struct dlog_clock {
-	void (*wall)(void *ctx, struct timespec *now);	/* timestamps (CLOCK_REALTIME) */
-	uint64_t (*mono_ms)(void *ctx);			/* rate limits (CLOCK_MONOTONIC) */
-	void *ctx;
-};
 
 /* The rate-limited messages, for dlog_kind_counts. */
 enum dlog_kind {
@@ -48,8 +42,11 @@ enum dlog_kind {
 
 struct dlog;
 
-/* NULL on allocation failure. cfg is copied; clk (if not NULL) too. */
-struct dlog *dlog_create(const struct cfg_logging *cfg, const struct dlog_clock *clk);
+/*
+ * NULL on allocation failure. cfg is copied; clk too (wall: timestamps, mono:
+ * rate limits; NULL = clk_system).
+ */
+struct dlog *dlog_create(const struct cfg_logging *cfg, const struct clk *clk);
 /* Accepts NULL. */
 void dlog_destroy(struct dlog *d);
 

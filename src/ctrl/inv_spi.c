@@ -7,10 +7,12 @@
 struct inv_spi_table {
 	size_t cap;
 	size_t n;
-	uint64_t evicted;
+	struct inv_spi_counts counts;	/* .flows is n */
 	uint32_t mask;			/* buckets - 1 */
 	struct inv_spi_flow **bucket;
 	struct inv_spi_flow *newest, *oldest;
+	struct inv_spi_flow *flows;	/* cap entries, allocated once: noting a flow never fails */
+	struct inv_spi_flow *free;	/* unused entries, linked by hnext */
 };
 
 struct inv_spi_table *
@@ -24,12 +26,17 @@ inv_spi_create(size_t cap)
 	while (buckets < 2 * cap)
 		buckets <<= 1;
 	t->bucket = calloc(buckets, sizeof(*t->bucket));
-	if (t->bucket == NULL) {
-		free(t);
+	t->flows = calloc(cap, sizeof(*t->flows));
+	if (t->bucket == NULL || t->flows == NULL || cap == 0) {
+		inv_spi_destroy(t);
 		return NULL;
 	}
 	t->cap = cap;
 	t->mask = buckets - 1;
+	for (size_t i = 0; i < cap; i++) {
+		t->flows[i].hnext = t->free;
+		t->free = &t->flows[i];
+	}
 	return t;
 }
 
@@ -38,8 +45,8 @@ inv_spi_destroy(struct inv_spi_table *t)
 {
 	if (t == NULL)
 		return;
-	inv_spi_clear(t);
 	free(t->bucket);
+	free(t->flows);
 	free(t);
 }
 
@@ -103,15 +110,24 @@ hash_unlink(struct inv_spi_table *t, struct inv_spi_flow *f)
 }
 
 static void
+release(struct inv_spi_table *t, struct inv_spi_flow *f)
+{
+	t->counts.pkts -= f->pkts;
+	t->n--;
+	f->hnext = t->free;
+	t->free = f;
+}
+
+static void
 evict_oldest(struct inv_spi_table *t)
 {
 	struct inv_spi_flow *f = t->oldest;
 
 	lru_unlink(t, f);
 	hash_unlink(t, f);
-	free(f);
-	t->n--;
-	t->evicted++;
+	t->counts.flows_evicted++;
+	t->counts.pkts_evicted += f->pkts;
+	release(t, f);
 }
 
 struct inv_spi_flow *
@@ -126,9 +142,9 @@ inv_spi_note(struct inv_spi_table *t, const struct dp_event *ev, const struct ti
 	if (f == NULL) {
 		if (t->n == t->cap)
 			evict_oldest(t);
-		f = calloc(1, sizeof(*f));
-		if (f == NULL)
-			return NULL;
+		f = t->free;
+		t->free = f->hnext;
+		memset(f, 0, sizeof(*f));
 		f->ipv6 = ev->ipv6;
 		f->proto = ev->proto;
 		f->iface = ev->iface;
@@ -148,6 +164,7 @@ inv_spi_note(struct inv_spi_table *t, const struct dp_event *ev, const struct ti
 	f->udp = ev->udp;
 	f->sport = ev->sport;
 	f->pkts += ev->pkts;
+	t->counts.pkts += ev->pkts;
 	f->events++;
 	f->last_seen = *now;
 	return f;
@@ -172,16 +189,11 @@ inv_spi_list(const struct inv_spi_table *t, struct view_inv_spi *out, size_t max
 	return n;
 }
 
-size_t
-inv_spi_count(const struct inv_spi_table *t)
+void
+inv_spi_counts(const struct inv_spi_table *t, struct inv_spi_counts *out)
 {
-	return t->n;
-}
-
-uint64_t
-inv_spi_evicted(const struct inv_spi_table *t)
-{
-	return t->evicted;
+	*out = t->counts;
+	out->flows = t->n;
 }
 
 void
@@ -191,8 +203,8 @@ inv_spi_clear(struct inv_spi_table *t)
 		struct inv_spi_flow *f = t->oldest;
 
 		lru_unlink(t, f);
-		free(f);
+		t->counts.pkts_cleared += f->pkts;
+		release(t, f);
 	}
 	memset(t->bucket, 0, (t->mask + 1) * sizeof(*t->bucket));
-	t->n = 0;
 }

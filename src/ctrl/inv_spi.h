@@ -2,7 +2,9 @@
 /*
  * Recent unknown-SPI flows (source, destination, SPI, protocol, interface),
  * as the workers report them: first and last seen, packets, reports. A
- * bounded table: when full, the least recently seen flow goes (counted).
+ * bounded table, allocated once: when full, the least recently seen flow
+ * goes. Every packet reported stays accounted for: in a flow, or counted as
+ * evicted or cleared with its flow.
  * This is where invalid-SPI recovery will decide, per flow, what to do.
  */
 #ifndef DPSEC_INV_SPI_H
@@ -41,15 +43,25 @@ struct inv_spi_flow {
 
 struct inv_spi_table;
 
+/* Packets noted == pkts + pkts_evicted + pkts_cleared. */
+struct inv_spi_counts {
+	uint64_t flows;		/* tracked now */
+	uint64_t flows_evicted;	/* pushed out of the full table */
+	uint64_t pkts;		/* in the tracked flows */
+	uint64_t pkts_evicted;	/* in the evicted flows */
+	uint64_t pkts_cleared;	/* in the flows inv_spi_clear() forgot */
+};
+
+/* NULL if out of memory (or cap is 0). */
 struct inv_spi_table *inv_spi_create(size_t cap);
 void inv_spi_destroy(struct inv_spi_table *t);
-/* Record an event; returns the flow (new or updated), now the most recent. */
+/* Record an event; returns the flow (new or updated), now the most recent. Never NULL. */
 struct inv_spi_flow *inv_spi_note(struct inv_spi_table *t, const struct dp_event *ev,
 				  const struct timespec *now);
 /* Most recent first; at most max. */
 size_t inv_spi_list(const struct inv_spi_table *t, struct view_inv_spi *out, size_t max);
-size_t inv_spi_count(const struct inv_spi_table *t);
-uint64_t inv_spi_evicted(const struct inv_spi_table *t);
+void inv_spi_counts(const struct inv_spi_table *t, struct inv_spi_counts *out);
+/* Forget every flow (their packets move to pkts_cleared). */
 void inv_spi_clear(struct inv_spi_table *t);
 
 #endif

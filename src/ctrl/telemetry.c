@@ -159,26 +159,34 @@ tel_sa_info(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 tel_invalid_spi(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct dp_event_stats es;
-	uint64_t logged, suppressed;
+	struct view_inv_spi_stats st;
 	struct ctrl *c = tel_enter();
 
 	(void)cmd;
 	(void)params;
 	if (c == NULL)
 		return -1;
-	dp_event_stats(ctrl_dp(c), &es);
-	dlog_inv_spi_counts(ctrl_log(c), &logged, &suppressed);
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "events", ctrl_stats(c)->events[DP_EV_INVALID_SPI]);
-	rte_tel_data_add_dict_u64(d, "flows", inv_spi_count(ctrl_inv_spi(c)));
-	rte_tel_data_add_dict_u64(d, "flows_evicted", inv_spi_evicted(ctrl_inv_spi(c)));
+	ctrl_inv_spi_stats(c, &st);
 	tel_leave(c);
-	rte_tel_data_add_dict_u64(d, "deduped", es.deduped);
-	rte_tel_data_add_dict_u64(d, "rate_limited", es.rate_limited);
-	rte_tel_data_add_dict_u64(d, "ring_full", es.ring_full);
-	rte_tel_data_add_dict_u64(d, "logged", logged);
-	rte_tel_data_add_dict_u64(d, "log_suppressed", suppressed);
+	rte_tel_data_start_dict(d);
+#define TEL_U64(f) rte_tel_data_add_dict_u64(d, #f, st.f)
+	TEL_U64(events);
+	TEL_U64(flows);
+	TEL_U64(flows_evicted);
+	TEL_U64(deduped);
+	TEL_U64(rate_limited);
+	TEL_U64(ring_full);
+	TEL_U64(logged);
+	TEL_U64(log_suppressed);
+	TEL_U64(pkts_counted);
+	TEL_U64(pkts_in_flows);
+	rte_tel_data_add_dict_u64(d, "pkts_not_attributed", view_inv_spi_not_attributed(&st));
+	TEL_U64(pkts_rate_limited);
+	TEL_U64(pkts_ring_full);
+	TEL_U64(pkts_evicted);
+	TEL_U64(pkts_cleared);
+	TEL_U64(pkts_pending);
+#undef TEL_U64
 	return 0;
 }
 

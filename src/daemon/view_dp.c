@@ -138,15 +138,8 @@ static void
 inv_spi_stats_op(void *ctx, struct view_inv_spi_stats *out)
 {
 	struct view_dp *v = ctx;
-	struct dp_event_stats es;
 
-	dp_event_stats(v->dp, &es);
-	*out = (struct view_inv_spi_stats){
-		.events = ctrl_stats(v->ctrl)->events[DP_EV_INVALID_SPI],
-		.deduped = es.deduped, .rate_limited = es.rate_limited, .ring_full = es.ring_full,
-		.flows = inv_spi_count(ctrl_inv_spi(v->ctrl)),
-		.flows_evicted = inv_spi_evicted(ctrl_inv_spi(v->ctrl))};
-	dlog_inv_spi_counts(ctrl_log(v->ctrl), &out->logged, &out->log_suppressed);
+	ctrl_inv_spi_stats(v->ctrl, out);
 }
 
 static void

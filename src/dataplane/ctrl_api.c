@@ -172,5 +172,9 @@ dp_event_stats(const struct dp *dp, struct dp_event_stats *out)
 		out->rate_limited += ctr_read(&s->rate_limited);
 		out->ring_full += ctr_read(&s->ring_full);
 		out->punt_full += ctr_read(&s->punt_full);
+		out->inv_sent += ctr_read(&s->inv_sent);
+		out->inv_rate_limited += ctr_read(&s->inv_rate_limited);
+		out->inv_ring_full += ctr_read(&s->inv_ring_full);
+		out->inv_pending += ctr_read(&s->inv_pending);
 	}
 }

@@ -4,7 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <rte_cycles.h>
 #include <rte_ip.h>
 #include <rte_lcore.h>
 #include <rte_ring.h>
@@ -25,7 +24,6 @@ link_create(struct dp *dp, struct dp_worker *w)
 	unsigned int id = instance++;
 	struct dp_link *l = &w->link;
 
-	(void)dp;
 	snprintf(name, sizeof(name), "punt%u", id);
 	l->punt = rte_ring_create(name, LINK_PUNT_SIZE, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "ev%u", id);
@@ -35,9 +33,18 @@ link_create(struct dp *dp, struct dp_worker *w)
 	l->inject = rte_ring_create(name, LINK_INJECT_SIZE, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (l->punt == NULL || l->events == NULL || l->inject == NULL)
 		return -ENOMEM;
-	l->tokens = EVENT_BURST * rte_get_tsc_hz();
-	l->bucket_tsc = rte_rdtsc();
+	link_set_clock(w, &dp->clk);
 	return 0;
+}
+
+void
+link_set_clock(struct dp_worker *w, const struct clk *clk)
+{
+	struct dp_link *l = &w->link;
+
+	l->clk = *clk;
+	l->tokens = EVENT_BURST * CLK_NS_PER_S;
+	l->bucket_ns = l->flush_ns = clk_mono_ns(clk);
 }
 
 void
@@ -81,33 +88,39 @@ link_punt(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
 static bool
 take_token(struct dp_link *l, uint64_t now)
 {
-	uint64_t hz = rte_get_tsc_hz(), cap = EVENT_BURST * hz;
+	const uint64_t cap = EVENT_BURST * CLK_NS_PER_S;
+	uint64_t elapsed = now - l->bucket_ns;
 
-	l->tokens += (now - l->bucket_tsc) * EVENT_RATE;
+	/* after the time it takes to fill, the bucket is full; this also keeps the product small */
+	if (elapsed > cap / EVENT_RATE)
+		elapsed = cap / EVENT_RATE;
+	l->tokens += elapsed * EVENT_RATE;
 	if (l->tokens > cap)
 		l->tokens = cap;
-	l->bucket_tsc = now;
-	if (l->tokens < hz)
+	l->bucket_ns = now;
+	if (l->tokens < CLK_NS_PER_S)
 		return false;
-	l->tokens -= hz;
+	l->tokens -= CLK_NS_PER_S;
 	return true;
 }
 
-static void
+/* 0, -EAGAIN (over the rate) or -ENOBUFS (ring full); each counted here. */
+static int
 send_event(struct dp_worker *w, struct dp_event *ev)
 {
 	struct dp_link *l = &w->link;
 
-	if (!take_token(l, ev->tsc)) {
+	if (!take_token(l, ev->mono_ns)) {
 		ctr_add(&l->stats.rate_limited, 1);
-		return;
+		return -EAGAIN;
 	}
 	if (rte_ring_sp_enqueue_elem(l->events, ev, sizeof(*ev)) != 0) {
 		ctr_add(&l->stats.ring_full, 1);
-		return;
+		return -ENOBUFS;
 	}
 	ctr_add(&l->stats.sent, 1);
 	l->rang = true;
+	return 0;
 }
 
 /* Addresses, protocol and SPI of a classified ESP/AH packet (l2/l3/l4 lengths are set). */
@@ -168,35 +181,53 @@ flow_slot(const struct inv_spi_slot *f)
 	return (h >> 16) % INV_SPI_DEDUP_SLOTS;
 }
 
+/*
+ * One event for the flow's pending packets. They leave the pending gauge and
+ * are counted where they end: on the ring, or given up (rate, ring full).
+ */
 static void
 report_flow(struct dp_worker *w, struct inv_spi_slot *s, uint64_t now)
 {
+	struct link_stats *st = &w->link.stats;
 	struct dp_event ev = {
 		.type = DP_EV_INVALID_SPI, .ipv6 = s->ipv6, .proto = s->proto, .udp = s->udp,
 		.iface = s->iface, .sport = s->sport, .spi = s->spi, .pkts = s->pending,
-		.head_len = s->head_len, .tsc = now};
+		.head_len = s->head_len, .mono_ns = now};
+	int rc;
 
 	memcpy(ev.src, s->src, 16);
 	memcpy(ev.dst, s->dst, 16);
 	memcpy(ev.head, s->head, s->head_len);
+	ctr_sub(&st->inv_pending, s->pending);
 	s->pending = 0;
-	s->last_tsc = now;
-	send_event(w, &ev);
+	s->last_ns = now;
+	rc = send_event(w, &ev);
+	ctr_add(rc == 0 ? &st->inv_sent : rc == -EAGAIN ? &st->inv_rate_limited : &st->inv_ring_full,
+		ev.pkts);
+}
+
+/* One more packet for the slot's flow, waiting for its event. */
+static void
+slot_add(struct dp_link *l, struct inv_spi_slot *s)
+{
+	s->pending++;
+	ctr_add(&l->stats.inv_pending, 1);
 }
 
 void
 link_invalid_spi(struct dp_worker *w, const struct rte_mbuf *m)
 {
+	struct dp_link *l = &w->link;
+	uint64_t now = clk_mono_ns(&l->clk);
 	struct inv_spi_slot f, *s;
-	uint64_t now = rte_rdtsc();
 
 	flow_of(m, &f);
 	f.iface = (uint16_t)dp_iface_of_port(w->dp, m->port);
-	s = &w->link.dedup[flow_slot(&f)];
+	s = &l->dedup[flow_slot(&f)];
 	if (s->used && same_flow(s, &f)) {
-		s->pending++;
-		if (now - s->last_tsc < INV_SPI_REPORT_MS * rte_get_tsc_hz() / 1000) {
-			ctr_add(&w->link.stats.deduped, 1);
+		slot_add(l, s);
+		if (now - s->last_ns < INV_SPI_REPORT_MS * CLK_NS_PER_MS) {
+			ctr_add(&l->stats.deduped, 1);
 			return;
 		}
 		report_flow(w, s, now);
@@ -206,7 +237,7 @@ link_invalid_spi(struct dp_worker *w, const struct rte_mbuf *m)
 		report_flow(w, s, now);	/* the slot's old flow: don't lose its count */
 	*s = f;
 	s->used = 1;
-	s->pending = 1;
+	slot_add(l, s);
 	report_flow(w, s, now);
 }
 
@@ -214,25 +245,26 @@ void
 link_sa_event(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m,
 	      enum dp_event_type type, uint64_t seq)
 {
-	uint64_t now = rte_rdtsc();
+	uint64_t now = clk_mono_ns(&w->link.clk);
 	int k = type == DP_EV_MAC;
 	struct inv_spi_slot f;
 	struct dp_event ev;
 
 	sa->ev_pending[k]++;
-	if (now - sa->ev_tsc[k] < SA_EVENT_MS * rte_get_tsc_hz() / 1000)
+	/* ev_ns 0: this SA has reported nothing of the kind yet */
+	if (sa->ev_ns[k] != 0 && now - sa->ev_ns[k] < SA_EVENT_MS * CLK_NS_PER_MS)
 		return;
 	flow_of(m, &f);
 	ev = (struct dp_event){.type = (uint8_t)type, .ipv6 = f.ipv6, .proto = f.proto,
 			       .udp = f.udp, .sport = f.sport, .spi = f.spi,
 			       .pkts = sa->ev_pending[k], .conn_id = sa->conn_id, .seq = seq,
-			       .head_len = f.head_len, .tsc = now};
+			       .head_len = f.head_len, .mono_ns = now};
 	ev.iface = (uint16_t)dp_iface_of_port(w->dp, m->port);
 	memcpy(ev.src, f.src, 16);
 	memcpy(ev.dst, f.dst, 16);
 	memcpy(ev.head, f.head, f.head_len);
 	sa->ev_pending[k] = 0;
-	sa->ev_tsc[k] = now;
+	sa->ev_ns[k] = now;
 	send_event(w, &ev);
 }
 
@@ -243,7 +275,8 @@ link_icmp_error(struct dp_worker *w, const struct sa_rt *sa, const struct rte_ip
 	struct dp_event ev = {.type = DP_EV_ICMP_ERROR, .proto = ip->next_proto_id,
 			      .iface = (uint16_t)iface, .spi = rte_be_to_cpu_32(sa->spi_be),
 			      .pkts = 1, .conn_id = sa->conn_id, .icmp_type = type,
-			      .icmp_code = code, .icmp_mtu = mtu, .tsc = rte_rdtsc()};
+			      .icmp_code = code, .icmp_mtu = mtu,
+			      .mono_ns = clk_mono_ns(&w->link.clk)};
 
 	ev.head_len = RTE_MIN((uint32_t)DP_EVENT_HEAD, rte_be_to_cpu_16(ip->total_length));
 	memcpy(ev.src, &ip->src_addr, 4);
@@ -256,12 +289,12 @@ link_icmp_error(struct dp_worker *w, const struct sa_rt *sa, const struct rte_ip
 static void
 flush_dedup(struct dp_worker *w, uint64_t now)
 {
-	uint64_t interval = INV_SPI_REPORT_MS * rte_get_tsc_hz() / 1000;
+	const uint64_t interval = INV_SPI_REPORT_MS * CLK_NS_PER_MS;
 
 	for (int i = 0; i < INV_SPI_DEDUP_SLOTS; i++) {
 		struct inv_spi_slot *s = &w->link.dedup[i];
 
-		if (s->used && s->pending > 0 && now - s->last_tsc >= interval)
+		if (s->used && s->pending > 0 && now - s->last_ns >= interval)
 			report_flow(w, s, now);
 	}
 }
@@ -271,11 +304,11 @@ link_poll(struct dp_worker *w)
 {
 	struct dp_link *l = &w->link;
 	struct dp *dp = w->dp;
-	uint64_t now = rte_rdtsc();
+	uint64_t now = clk_mono_ns(&l->clk);
 
-	if (now - l->flush_tsc > rte_get_tsc_hz() / 10) {
+	if (now - l->flush_ns >= LINK_FLUSH_MS * CLK_NS_PER_MS) {
 		flush_dedup(w, now);
-		l->flush_tsc = now;
+		l->flush_ns = now;
 	}
 	if (!l->rang)
 		return;

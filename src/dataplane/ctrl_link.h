@@ -8,6 +8,10 @@
  *   inject control -> worker  packets the control thread sends (replies, IKE)
  *
  * Workers never block on them: a full ring is counted and the item dropped.
+ *
+ * Time is read through the link's clock (dpsec/clk.h, set by dp_set_clock):
+ * only on the event paths and once per loop in link_poll(), never per valid
+ * packet.
  * The control thread sleeps in poll(); before it does, it raises a flag, and a
  * worker that queued something while the flag is up writes the eventfd
  * (at most once per sleep), so nobody busy-polls.
@@ -20,6 +24,7 @@
 
 #include <rte_mbuf.h>
 
+#include "dpsec/clk.h"
 #include "dpsec/events.h"
 
 struct dp;
@@ -35,6 +40,7 @@ struct dp_worker;
 #define EVENT_RATE 10000	/* events per second per worker (token bucket) */
 #define EVENT_BURST 256
 #define SA_EVENT_MS 1000	/* replay/MAC events: at most one per SA and kind per second */
+#define LINK_FLUSH_MS 100	/* link_poll sweeps the dedup slots for due flows this often */
 
 struct inv_spi_slot {
 	uint8_t src[16];
@@ -47,33 +53,43 @@ struct inv_spi_slot {
 	uint16_t iface;
 	uint16_t sport;
 	uint32_t pending;	/* packets seen since the last event of this flow */
-	uint64_t last_tsc;	/* when the last event of this flow was sent */
+	uint64_t last_ns;	/* when the last event of this flow was sent (link clock) */
 	uint8_t head[DP_EVENT_HEAD];
 	uint32_t head_len;
 };
 
+/* What dp_event_stats() sums (events.h says what each means). */
 struct link_stats {
 	uint64_t sent;
 	uint64_t deduped;
 	uint64_t rate_limited;
 	uint64_t ring_full;
 	uint64_t punt_full;
+	/* Invalid-SPI packets (drops 4, 12) by where they went; each is in exactly one. */
+	uint64_t inv_sent;
+	uint64_t inv_rate_limited;
+	uint64_t inv_ring_full;
+	uint64_t inv_pending;	/* a gauge: waiting in a dedup slot for their flow's next event */
 };
 
 struct dp_link {
 	struct rte_ring *punt;
 	struct rte_ring *events;
 	struct rte_ring *inject;
-	uint64_t tokens;	/* event token bucket, scaled by tsc_hz */
-	uint64_t bucket_tsc;
-	uint64_t flush_tsc;	/* last sweep of pending dedup counts */
+	struct clk clk;
+	uint64_t tokens;	/* event token bucket, in token-nanoseconds (1 token = 1e9) */
+	uint64_t bucket_ns;	/* last refill */
+	uint64_t flush_ns;	/* last sweep of pending dedup counts */
 	bool rang;		/* something was queued in this loop: ring the doorbell */
 	struct link_stats stats;	/* written by the worker only (counters.h) */
 	struct inv_spi_slot dedup[INV_SPI_DEDUP_SLOTS];
 };
 
+/* The worker's rings, and its clock: dp->clk. */
 int link_create(struct dp *dp, struct dp_worker *w);
 void link_destroy(struct dp_worker *w);
+/* Read time from clk from now on (before the worker runs): a full bucket, fresh intervals. */
+void link_set_clock(struct dp_worker *w, const struct clk *clk);
 
 /* Worker side. Returns how many were queued (the rest are dropped as IpsecTailDrop). */
 uint16_t link_punt(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n);

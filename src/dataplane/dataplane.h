@@ -21,6 +21,7 @@
 #include "crypto_mb.h"
 #include "ctrl_link.h"
 #include "sad.h"
+#include "tsc_clk.h"
 
 #define DP_BURST_MAX 64
 #define DP_PORTS_MAX 16
@@ -110,6 +111,8 @@ struct dp {
 	int doorbell;			/* eventfd: workers wake the sleeping control thread */
 	uint32_t ctrl_sleeping;		/* the control thread is (about to be) in poll() */
 	struct dp_lcore_stats ctrl_stats;	/* drops decided by the control thread */
+	struct tsc_clk tsc;
+	struct clk clk;			/* the workers' (dp_set_clock); default: tsc */
 	bool running;
 	bool stop;		/* read by workers with a relaxed atomic load */
 };

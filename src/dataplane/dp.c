@@ -139,6 +139,7 @@ dp_create(const struct dpsec_config *cfg, char *err, size_t errlen)
 	dp->doorbell = -1;
 	dp->cfg = cfg;
 	dp->burst = cfg->dp.burst;
+	tsc_clk_init(&dp->tsc, &dp->clk);
 	dp->doorbell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (dp->doorbell < 0) {
 		snprintf(err, errlen, "cannot create the control thread's doorbell: %s",
@@ -166,6 +167,14 @@ dp_create(const struct dpsec_config *cfg, char *err, size_t errlen)
 fail:
 	dp_destroy(dp);
 	return NULL;
+}
+
+void
+dp_set_clock(struct dp *dp, const struct clk *clk)
+{
+	dp->clk = *clk;
+	for (uint16_t i = 0; i < dp->n_workers; i++)
+		link_set_clock(dp->workers[i], clk);
 }
 
 int

@@ -67,7 +67,7 @@ struct sa_rt {
 	uint8_t hdr[SA_HDR_MAX] __rte_cache_aligned;
 	struct replay replay;
 	/* Replay [0] and ICV [1] failure reports to the control thread (ctrl_link.c). */
-	uint64_t ev_tsc[2];
+	uint64_t ev_ns[2];	/* last report, link clock; 0: none yet */
 	uint32_t ev_pending[2];
 
 	/* Inbound replay bitmap: replay_blocks 64-bit blocks. */

@@ -62,7 +62,7 @@ class CrossCheck(unittest.TestCase):
             d = drops(gw, all_rows=False)
             tx = gw.stop()
         finally:
-            gw.kill()
+            gw.close()
         self.assertEqual(d, {}, "no drops expected")
 
         # peer -> host: exact inner packets, TTL decremented

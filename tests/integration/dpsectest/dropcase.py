@@ -374,18 +374,15 @@ class Observed:
             self.ifs = views.interfaces(gw)
             self.tx = gw.stop()
         finally:
-            gw.kill()
+            gw.close()
 
     @staticmethod
-    def _wait_accounted(gw, extra, timeout=10):
+    def _wait_accounted(gw, extra, timeout=30):
         """Every packet received has been either sent or dropped with a reason, and the extra
         frames (fragments, ICMP errors) have been sent."""
         end = time.time() + timeout
         while True:
-            ifs = views.interfaces(gw)
-            rx = sum(i["ipackets"] for i in ifs.values())
-            done = sum(i["opackets"] for i in ifs.values()) + \
-                sum(p for p, _ in views.global_drops(gw).values())
+            rx, done = gw.accounted()
             if done == rx + extra or time.time() > end:
                 return rx, done, extra
             time.sleep(0.05)

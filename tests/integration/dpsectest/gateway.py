@@ -12,17 +12,22 @@ The default picture is the one above: one crypto map entry (VPN 10) with one
 transform set and its manual SAs. A test that needs more describes the
 interfaces (Interface) and crypto map entries (Entry) itself; every interface
 gets its own pair of pcap files, named after it.
+
+A Gateway's directory (config, pcaps, log) and DPDK's runtime directory for it
+go when the test calls close(), or at exit whatever happened (leftovers.py).
 """
+import atexit
 import os
 import re
 import signal
 import socket
 import subprocess
-import tempfile
 import time
 
 from scapy.data import DLT_EN10MB
 from scapy.utils import PcapWriter, rdpcap
+
+from . import leftovers, views
 
 BUILD = os.environ.get("DPSEC_BUILD", os.path.join(os.path.dirname(__file__), "../../../build"))
 DPSECD = os.environ.get("DPSECD", os.path.join(BUILD, "src/daemon/dpsecd"))
@@ -145,7 +150,7 @@ class Gateway:
 
     def __init__(self, transforms=None, manual_sas=(), replay_window=64, esn=False,
                  extra_yaml="", interfaces=None, entries=None):
-        self.dir = tempfile.mkdtemp(prefix="dpsec-it-")
+        self.dir = leftovers.mkdtemp("it")
         self.sock = os.path.join(self.dir, "dpsecd.sock")
         self.interfaces = interfaces if interfaces is not None else default_interfaces()
         if entries is None:
@@ -160,10 +165,12 @@ class Gateway:
         self.replay_window = replay_window
         self.extra_yaml = extra_yaml
         self.proc = None
+        self.logf = None
         self.log = os.path.join(self.dir, "dpsecd.log")
         self.wrapper = []       # a command dpsecd runs under (setpriv ...), if any
         self.cli_yaml = ""      # more keys of the cli section, indented ("  group: x\n")
         self.eal_lcores = ["-l", "0-1"]
+        atexit.register(self.close)     # runs before the directory's own removal
 
     # --- configuration -------------------------------------------------
     def config_text(self):
@@ -277,9 +284,26 @@ cli:
         rx = self.port_rx()
         return all(rx.get(k, 0) >= v for k, v in self.expect_rx.items())
 
-    def settle(self):
-        """Packets received are processed within one burst; allow the worker that much."""
-        time.sleep(0.2)
+    def accounted(self):
+        """(packets received, packets sent or dropped with a reason), from the ports' counters
+        and the global drop counters."""
+        ifs = views.interfaces(self)
+        rx = sum(i["ipackets"] for i in ifs.values())
+        done = sum(i["opackets"] for i in ifs.values()) + \
+            sum(p for p, _ in views.global_drops(self).values())
+        return rx, done
+
+    def settle(self, guard=30):
+        """Wait until every packet received has been sent or dropped with a reason; the guard
+        only turns a hang into a failure."""
+        end = time.monotonic() + guard
+        while True:
+            rx, done = self.accounted()
+            if done >= rx:
+                return
+            if time.monotonic() > end:
+                raise AssertionError("%d packets received, only %d sent or dropped" % (rx, done))
+            time.sleep(0.05)
 
     def cli(self, command, check=True):
         r = subprocess.run([DPSEC, "-s", self.sock] + command.split(), capture_output=True,
@@ -306,6 +330,14 @@ cli:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+
+    def close(self):
+        """dpsecd gone (killed if it still runs), its files and DPDK's runtime directory
+        removed. What a test needs from them it reads before (stop() returns the pcaps)."""
+        self.kill()
+        if self.logf is not None:
+            self.logf.close()
+        leftovers.remove_dir(self.dir)
 
 
 def drops(gw, all_rows=True):

@@ -9,20 +9,23 @@ and real peers (the kernel's ARP and ping, scapy sending when it wants):
 dpsecd runs in ns gwb on net_af_packet ports bound to gwb-out and gwb-in
 (the kernel there has no addresses on them: dpsecd answers ARP and ping
 itself). Only documentation ranges are used (RFC 5737); every namespace this
-module creates is deleted again, even when a test fails.
+module creates is deleted again, even when a test fails, with the directory and
+DPDK runtime directory of the run; what a killed run left, the next one sweeps
+(leftovers.py).
 """
+import atexit
 import os
 import signal
 import subprocess
-import tempfile
 import time
 
+from . import leftovers
 from .gateway import DPSEC, DPSECD
 
 GWA_OUT, GWB_OUT = "192.0.2.1", "192.0.2.2"
 GWB_IN, H2_IN = "198.51.100.1", "198.51.100.2"
 REMOTE_NET = "203.0.113.0/24"   # what gwA protects
-PREFIX = "dpsec%d-" % os.getpid()
+PREFIX = leftovers.NETNS_PREFIX     # dpsec<pid>-
 
 
 def sh(*args, check=True, ns=None, **kw):
@@ -33,9 +36,11 @@ def sh(*args, check=True, ns=None, **kw):
 class Topology:
     def __init__(self):
         self.ns = {n: PREFIX + n for n in ("gwa", "gwb", "h2")}
-        self.dir = tempfile.mkdtemp(prefix="dpsec-ns-")
+        self.dir = leftovers.mkdtemp("ns")
         self.sock = os.path.join(self.dir, "dpsecd.sock")
         self.proc = None
+        self.log = None
+        atexit.register(self.close)
 
     def __enter__(self):
         try:
@@ -97,7 +102,8 @@ interfaces:
         self.log = open(os.path.join(self.dir, "dpsecd.log"), "w")
         self.proc = subprocess.Popen(["ip", "netns", "exec", self.ns["gwb"], DPSECD, "-c", cfg],
                                      stdout=self.log, stderr=subprocess.STDOUT)
-        for _ in range(300):
+        guard = time.monotonic() + 60
+        while time.monotonic() < guard:
             if os.path.exists(self.sock) or self.proc.poll() is not None:
                 break
             time.sleep(0.05)
@@ -139,6 +145,9 @@ interfaces:
         return rc
 
     def close(self):
+        """dpsecd stopped, the namespaces deleted, the directories removed. Idempotent."""
         self.stop()
         for n in self.ns.values():
             sh("ip", "netns", "del", n, check=False)
+        leftovers.remove_dir(self.dir)
+        leftovers.remove_runtime(PREFIX + "gwb")     # dpsecd's --file-prefix

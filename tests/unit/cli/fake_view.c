@@ -122,6 +122,9 @@ op_inv_spi_clear(void *ctx)
 
 	f->n_inv = 0;
 	f->inv_stats.flows = 0;
+	/* as the daemon's table does: the flows' packets are now "cleared" */
+	f->inv_stats.pkts_cleared += f->inv_stats.pkts_in_flows;
+	f->inv_stats.pkts_in_flows = 0;
 }
 
 /* Whole lines, oldest first, as the daemon's ring gives them. */
@@ -680,7 +683,11 @@ inv_spi(struct fake *f)
 	inv_flow4(&f->inv[3], ip(198, 51, 100, 7), ip(192, 0, 2, 2));
 	inv_flow6(&f->inv[4], 5, 1);
 	f->n_inv = FAKE_INV_MAX;
-	/* 67657 packets: 1307 events, 66338 folded by the workers, 12 over their rate. */
+	/*
+	 * 67672 packets counted: 67657 in the five flows above, 12 in events over
+	 * the workers' rate (1307 events sent, 66338 packets folded), 3 in a flow
+	 * evicted from the table.
+	 */
 	f->inv_stats = (struct view_inv_spi_stats){.events = 1307,
 						   .deduped = 66338,
 						   .rate_limited = 12,
@@ -688,7 +695,11 @@ inv_spi(struct fake *f)
 						   .flows = FAKE_INV_MAX,
 						   .flows_evicted = 1,
 						   .logged = 3,
-						   .log_suppressed = 9};
+						   .log_suppressed = 9,
+						   .pkts_counted = 67672,
+						   .pkts_in_flows = 67657,
+						   .pkts_rate_limited = 12,
+						   .pkts_evicted = 3};
 }
 
 static void

@@ -9,9 +9,15 @@
  *
  * A never reads a multi-megabyte reply; B must still be served at once. A
  * bad frame closes its own connection and nobody else's.
+ *
+ * No test sleeps: after every turn the server thread publishes what it is
+ * waiting for (how many clients, how many with a reply their socket would not
+ * take), and a test waits for the situation it is about; the deadline only
+ * turns a hang into a failure.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +30,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -33,13 +40,23 @@
 #include "fake_view.h"
 #include "peer.h"
 
-#define WAIT_MS 3000
+#define WAIT_MS 30000	/* guards only: a reply that has not come by then never will */
+#define GUARD_S 60	/* a condition that has not happened by then never will */
+
+/* What the server thread saw after its last turn. */
+struct seen {
+	size_t clients;		/* connections it serves */
+	size_t blocked;		/* ... with a reply waiting for room in their socket */
+};
 
 struct srv {
 	struct fake *f;
 	struct cli_server *s;
 	pthread_t th;
-	volatile int stop;
+	int stop;		/* atomic */
+	pthread_mutex_t mu;	/* protects seen */
+	pthread_cond_t cv;	/* broadcast after every turn */
+	struct seen seen;
 	char dir[64];
 	char path[108];
 };
@@ -48,10 +65,54 @@ static void *
 serve(void *arg)
 {
 	struct srv *t = arg;
+	struct pollfd fds[CLI_SERVER_FDS_MAX];
 
-	while (!t->stop)
+	while (!__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
+		struct seen now = {0};
+		size_t n;
+
 		cli_server_poll(t->s, 20);
+		/* the listening socket comes first; a client waits for POLLOUT when it is full */
+		n = cli_server_pollfds(t->s, fds, CLI_SERVER_FDS_MAX);
+		for (size_t i = 1; i < n; i++) {
+			now.clients++;
+			now.blocked += (fds[i].events & POLLOUT) != 0;
+		}
+		pthread_mutex_lock(&t->mu);
+		t->seen = now;
+		pthread_cond_broadcast(&t->cv);
+		pthread_mutex_unlock(&t->mu);
+	}
 	return NULL;
+}
+
+/* Wait until the server thread has seen what cond says (or fail at the guard). */
+static void
+srv_wait(struct srv *t, bool (*cond)(const struct seen *, size_t), size_t arg, const char *what)
+{
+	struct timespec guard;
+	int rc = 0;
+
+	clock_gettime(CLOCK_REALTIME, &guard);
+	guard.tv_sec += GUARD_S;
+	pthread_mutex_lock(&t->mu);
+	while (!cond(&t->seen, arg) && rc == 0)
+		rc = pthread_cond_timedwait(&t->cv, &t->mu, &guard);
+	pthread_mutex_unlock(&t->mu);
+	if (rc != 0)
+		fail_msg("the server never got to: %s", what);
+}
+
+static bool
+some_blocked(const struct seen *s, size_t n)
+{
+	return s->blocked >= n;
+}
+
+static bool
+clients_are(const struct seen *s, size_t n)
+{
+	return s->clients == n;
 }
 
 /*
@@ -69,6 +130,8 @@ srv_start_as(size_t extra_sa, const char *group, const char *admin,
 	strcpy(t->dir, "/tmp/dpsec-cli-XXXXXX");
 	assert_non_null(mkdtemp(t->dir));
 	snprintf(t->path, sizeof(t->path), "%s/run/dpsec/dpsecd.sock", t->dir);
+	pthread_mutex_init(&t->mu, NULL);
+	pthread_cond_init(&t->cv, NULL);
 	t->f = fake_new(extra_sa);
 	snprintf(t->f->cfg.cli.socket, sizeof(t->f->cfg.cli.socket), "%s", t->path);
 	snprintf(t->f->cfg.cli.group, sizeof(t->f->cfg.cli.group), "%s", group);
@@ -104,8 +167,10 @@ srv_stop(struct srv *t)
 {
 	struct stat st;
 
-	t->stop = 1;
+	__atomic_store_n(&t->stop, 1, __ATOMIC_RELEASE);
 	pthread_join(t->th, NULL);
+	pthread_cond_destroy(&t->cv);
+	pthread_mutex_destroy(&t->mu);
 	cli_server_destroy(t->s);
 	assert_int_not_equal(lstat(t->path, &st), 0); /* the socket is gone */
 	rmdirs(t->dir);
@@ -119,7 +184,7 @@ raw_connect(const char *path)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	uint8_t hello[64];
-	struct timeval tv = {.tv_sec = 3};
+	struct timeval tv = {.tv_sec = WAIT_MS / 1000};
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	ssize_t n;
 
@@ -238,7 +303,8 @@ test_stalled_client(void **state)
 	(void)state;
 	send_request(a, "show crypto ipsec sa detail");
 	send_request(a, "show crypto ipsec sa detail");
-	usleep(200 * 1000); /* let the server build A's reply and fill A's socket */
+	/* the server has built A's reply and filled A's socket with it */
+	srv_wait(t, some_blocked, 1, "A's socket full");
 	for (int i = 0; i < 20; i++)
 		assert_served(t->path, "show version", "uptime is");
 	/* A resumes reading: both replies arrive whole, in order, megabytes each. */
@@ -344,8 +410,9 @@ test_too_many_clients(void **state)
 		assert_int_equal(cli_conn_open(&c[i], t->path, WAIT_MS, err, sizeof(err)), 0);
 	assert_int_equal(cli_conn_open(&extra, t->path, WAIT_MS, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "refused the session"));
+	srv_wait(t, clients_are, CLI_CLIENTS_MAX, "all sessions counted");
 	cli_conn_close(&c[0]);
-	usleep(100 * 1000);
+	srv_wait(t, clients_are, CLI_CLIENTS_MAX - 1, "the closed session's slot freed");
 	assert_served(t->path, "show version", "uptime is");
 	for (int i = 1; i < CLI_CLIENTS_MAX; i++)
 		cli_conn_close(&c[i]);

@@ -22,35 +22,9 @@
 #define SEED_SEC 1756819677
 #define BIG_BUF (1u << 20)
 
-struct fake_clock {
-	struct timespec wall;
-	uint64_t mono;
-};
-
-static void
-fake_wall(void *ctx, struct timespec *now)
-{
-	*now = ((struct fake_clock *)ctx)->wall;
-}
-
-static uint64_t
-fake_mono(void *ctx)
-{
-	return ((struct fake_clock *)ctx)->mono;
-}
-
-/* Advance both clocks together. */
-static void
-advance_ms(struct fake_clock *fc, uint64_t ms)
-{
-	fc->mono += ms;
-	fc->wall.tv_nsec += (long)(ms % 1000) * 1000000;
-	fc->wall.tv_sec += (time_t)(ms / 1000) + fc->wall.tv_nsec / 1000000000;
-	fc->wall.tv_nsec %= 1000000000;
-}
-
 struct fixture {
-	struct fake_clock fc;
+	struct clk_fake fc;
+	struct clk clk;
 	struct dlog *d;
 	char buf[BIG_BUF];
 };
@@ -70,13 +44,11 @@ static struct fixture *
 setup_with(const struct cfg_logging *cfg)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct dlog_clock clk = {fake_wall, fake_mono, NULL};
+	const struct timespec seed = {SEED_SEC, 707000000};
 
 	assert_non_null(f);
-	f->fc.wall = (struct timespec){SEED_SEC, 707000000};
-	f->fc.mono = 1000000;
-	clk.ctx = &f->fc;
-	f->d = dlog_create(cfg, &clk);
+	clk_fake_init(&f->clk, &f->fc, &seed);
+	f->d = dlog_create(cfg, &f->clk);
 	assert_non_null(f->d);
 	return f;
 }
@@ -299,18 +271,18 @@ test_inv_spi_once_a_minute(void **state)
 	assert_true(dlog_inv_spi(f->d, false, v4_a, 50, 0xB761863E, v4_b));
 	for (int i = 0; i < 100; i++)
 		assert_false(dlog_inv_spi(f->d, false, v4_a, 50, 0xB761863E, v4_b));
-	advance_ms(&f->fc, 59999);
+	clk_fake_advance_ms(&f->fc, 59999);
 	assert_false(dlog_inv_spi(f->d, false, v4_a, 50, 0xB761863E, v4_b));
-	advance_ms(&f->fc, 1);
+	clk_fake_advance_ms(&f->fc, 1);
 	assert_true(dlog_inv_spi(f->d, false, v4_a, 50, 0xB761863E, v4_b));
 	assert_string_equal(last_line(f, line, sizeof(line)),
 			    "Sep  2 13:28:57.707: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC "
 			    "packet has invalid spi for destaddr=10.10.1.2, prot=50, "
 			    "spi=0xB761863E(3076621886), srcaddr=10.1.1.1");
 	/* The interval restarts at the second line, not at the first. */
-	advance_ms(&f->fc, 59999);
+	clk_fake_advance_ms(&f->fc, 59999);
 	assert_false(dlog_inv_spi(f->d, false, v4_a, 50, 0xB761863E, v4_b));
-	advance_ms(&f->fc, 1);
+	clk_fake_advance_ms(&f->fc, 1);
 	assert_true(dlog_inv_spi(f->d, false, v4_a, 50, 0xB761863E, v4_b));
 
 	dlog_inv_spi_counts(f->d, &logged, &suppressed);
@@ -346,9 +318,9 @@ test_flows_independent(void **state)
 	assert_false(dlog_inv_spi(f->d, false, v4_c, 50, 0x1000, v4_b));
 	assert_false(dlog_inv_spi(f->d, true, v6_a4, 50, 0x1000, v6_b4));
 	/* A flow first seen later has its own minute. */
-	advance_ms(&f->fc, 30000);
+	clk_fake_advance_ms(&f->fc, 30000);
 	assert_true(dlog_inv_spi(f->d, false, v4_c, 51, 0x1000, v4_c));
-	advance_ms(&f->fc, 30000);
+	clk_fake_advance_ms(&f->fc, 30000);
 	assert_true(dlog_inv_spi(f->d, false, v4_a, 50, 0x1000, v4_b));
 	assert_false(dlog_inv_spi(f->d, false, v4_c, 51, 0x1000, v4_c));
 
@@ -404,12 +376,12 @@ test_global_cap_flood(void **state)
 	 * refilled by the idle second (20 tokens) and gains one token every 50 ms,
 	 * 20 + floor(9999 * 20 / 1000) = 219 lines.
 	 */
-	advance_ms(&f->fc, 1000);
+	clk_fake_advance_ms(&f->fc, 1000);
 	got = 0;
 	for (uint32_t i = 0; i < 10000; i++) {
 		flow_addr(100000 + i, src);
 		got += dlog_inv_spi(f->d, false, v4_a, 50, 0x1000, src);
-		advance_ms(&f->fc, 1);
+		clk_fake_advance_ms(&f->fc, 1);
 	}
 	assert_int_equal(got, 219);
 	dlog_inv_spi_counts(f->d, &logged, &suppressed);
@@ -431,12 +403,12 @@ test_cap_does_not_start_interval(void **state)
 	f = setup_with(&cfg);
 	assert_true(dlog_inv_spi(f->d, false, v4_a, 50, 1, v4_b));
 	assert_false(dlog_inv_spi(f->d, false, v4_a, 50, 2, v4_b));	/* bucket empty */
-	advance_ms(&f->fc, 999);
+	clk_fake_advance_ms(&f->fc, 999);
 	assert_false(dlog_inv_spi(f->d, false, v4_a, 50, 2, v4_b));
-	advance_ms(&f->fc, 1);
+	clk_fake_advance_ms(&f->fc, 1);
 	assert_true(dlog_inv_spi(f->d, false, v4_a, 50, 2, v4_b));
 	/* A held-back flow takes no token: flow 1 repeating does not starve flow 3. */
-	advance_ms(&f->fc, 1000);
+	clk_fake_advance_ms(&f->fc, 1000);
 	for (int i = 0; i < 50; i++)
 		assert_false(dlog_inv_spi(f->d, false, v4_a, 50, 1, v4_b));
 	flow_addr(3, src);
@@ -464,14 +436,14 @@ test_replay_and_mac_per_sa(void **state)
 	assert_false(dlog_mac_error(f->d, 1, false, v4_a, v4_b, 0x1000, 6));
 	assert_true(dlog_mac_error(f->d, 2, true, v6_a, v6_b, 0x2000, 5));
 
-	advance_ms(&f->fc, 9999);
+	clk_fake_advance_ms(&f->fc, 9999);
 	assert_false(dlog_mac_error(f->d, 1, false, v4_a, v4_b, 0x1000, 7));
-	advance_ms(&f->fc, 1);
+	clk_fake_advance_ms(&f->fc, 1);
 	assert_true(dlog_mac_error(f->d, 1, false, v4_a, v4_b, 0x1000, 8));
 	assert_false(dlog_replay_error(f->d, 1, false, v4_b, v4_a, 0x1000));
-	advance_ms(&f->fc, 19999);
+	clk_fake_advance_ms(&f->fc, 19999);
 	assert_false(dlog_replay_error(f->d, 1, false, v4_b, v4_a, 0x1000));
-	advance_ms(&f->fc, 1);
+	clk_fake_advance_ms(&f->fc, 1);
 	assert_true(dlog_replay_error(f->d, 1, false, v4_b, v4_a, 0x1000));
 	assert_true(dlog_replay_error(f->d, 2, false, v4_b, v4_a, 0x2000));
 
@@ -508,7 +480,7 @@ test_table_bounded(void **state)
 	f = setup_with(&cfg);
 	assert_true(dlog_inv_spi(f->d, false, v4_a, 50, 0xAAAA, v4_b));
 	for (uint32_t s = 0; s < 8; s++) {
-		advance_ms(&f->fc, 1000);
+		clk_fake_advance_ms(&f->fc, 1000);
 		for (uint32_t i = 0; i < DLOG_TABLE_SIZE; i++) {
 			flow_addr(s * DLOG_TABLE_SIZE + i, src);
 			assert_true(dlog_inv_spi(f->d, false, v4_a, 50, 0xBBBB, src));

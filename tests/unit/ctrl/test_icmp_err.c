@@ -35,31 +35,21 @@
 
 static struct harness H;
 static struct ctrl *C;
-static uint64_t now_ms;
 static uint32_t seq;
-
-static uint64_t
-fake_mono(void *ctx)
-{
-	(void)ctx;
-	return now_ms;
-}
 
 static int
 setup(void **state)
 {
-	struct dlog_clock clk = {.mono_ms = fake_mono};
 	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x2002, .cipher = DP_CIPHER_AES_GCM_128};
 	char err[256];
 
 	(void)state;
-	now_ms = 5000;
 	seq = 1;
 	if (harness_create(&H) != 0)
 		return -1;
 	H.cfg.logging = (struct cfg_logging){.buffer = 4096, .invalid_spi_interval = 60,
 					     .replay_interval = 30, .mac_interval = 30, .rate = 20};
-	C = ctrl_create(H.dp, &H.cfg, &clk, err, sizeof(err));
+	C = ctrl_create(H.dp, &H.cfg, &H.clock, err, sizeof(err));
 	if (C == NULL || harness_add_sa(&H, &s) <= 0)
 		return -1;
 	s.dir = CFG_DIR_IN;
@@ -208,7 +198,7 @@ test_rate_limited(void **state)
 		rte_pktmbuf_free_bulk(out, arrive(p, len, out, 4));
 	assert_int_equal(st->sent, ICMP_ERR_BURST);
 	assert_int_equal(st->rate_limited, 10);
-	now_ms += 100;	/* a tenth of a second: ICMP_ERR_RATE / 10 more */
+	clk_fake_advance_ms(&H.fake, 100);	/* a tenth of a second: ICMP_ERR_RATE / 10 more */
 	for (int i = 0; i < ICMP_ERR_RATE / 10 + 2; i++)
 		rte_pktmbuf_free_bulk(out, arrive(p, len, out, 4));
 	assert_int_equal(st->sent, ICMP_ERR_BURST + ICMP_ERR_RATE / 10);
@@ -248,41 +238,41 @@ test_requests_it_cannot_serve(void **state)
 	unsigned int k = 0;
 
 	(void)state;
-	icmp_err_init(&ie, now_ms);
+	icmp_err_init(&ie, clk_mono_ms(&H.clock));
 	inner(p, BIG, IPPROTO_UDP, 0, RTE_IPV4_HDR_DF_FLAG);
 	memcpy(ev.src, p + 12, 4);
 	memcpy(ev.dst, p + 16, 4);
 	memcpy(ev.head, p, DP_EVENT_HEAD);
 	/* not an inside interface, no interface, a head too short to be IPv4, IPv6 */
 	ev.iface = H_OUTSIDE;
-	icmp_err_handle(&ie, H.dp, &H.cfg, &ev, now_ms);
+	icmp_err_handle(&ie, H.dp, &H.cfg, &ev, clk_mono_ms(&H.clock));
 	ev.iface = 9;
-	icmp_err_handle(&ie, H.dp, &H.cfg, &ev, now_ms);
+	icmp_err_handle(&ie, H.dp, &H.cfg, &ev, clk_mono_ms(&H.clock));
 	ev.iface = H_INSIDE;
 	ev.head_len = 19;
-	icmp_err_handle(&ie, H.dp, &H.cfg, &ev, now_ms);
+	icmp_err_handle(&ie, H.dp, &H.cfg, &ev, clk_mono_ms(&H.clock));
 	ev.head_len = DP_EVENT_HEAD;
 	ev.ipv6 = 1;
-	icmp_err_handle(&ie, H.dp, &H.cfg, &ev, now_ms);
+	icmp_err_handle(&ie, H.dp, &H.cfg, &ev, clk_mono_ms(&H.clock));
 	ev.ipv6 = 0;
 	assert_int_equal(ie.st.suppressed, 4);
 
 	/* no mbuf to build it in */
 	while (k < RTE_DIM(hoard) && (hoard[k] = rte_pktmbuf_alloc(H.dp->pool)) != NULL)
 		k++;
-	icmp_err_handle(&ie, H.dp, &H.cfg, &ev, now_ms);
+	icmp_err_handle(&ie, H.dp, &H.cfg, &ev, clk_mono_ms(&H.clock));
 	rte_pktmbuf_free_bulk(hoard, k);
 	assert_int_equal(ie.st.no_buffer, 1);
 
 	/* the worker's inject ring full */
 	assert_true(fill_inject_ring() > 0);
-	icmp_err_handle(&ie, H.dp, &H.cfg, &ev, now_ms);
+	icmp_err_handle(&ie, H.dp, &H.cfg, &ev, clk_mono_ms(&H.clock));
 	assert_int_equal(ie.st.inject_failed, 1);
 	while (rte_ring_sc_dequeue(H.w->link.inject, (void **)&m) == 0)
 		rte_pktmbuf_free(m);
 
 	/* and then it goes */
-	icmp_err_handle(&ie, H.dp, &H.cfg, &ev, now_ms);
+	icmp_err_handle(&ie, H.dp, &H.cfg, &ev, clk_mono_ms(&H.clock));
 	assert_int_equal(ie.st.sent, 1);
 	assert_int_equal(ie.st.requested, 7);
 	worker_inject(H.w);

@@ -7,7 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <rte_bus_vdev.h>
+#include <rte_dev.h>
+#include <rte_eth_ring.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_ether.h>
@@ -58,8 +59,7 @@ harness_eal_init(void)
 	 */
 	static char prefix[32];
 	char *argv[] = {"test", "--no-pci", "--no-huge", "--no-shconf", "-m", "256",
-			"--lcores", "0@0,1@0", "--log-level", "*:error", "--vdev", "net_ring0",
-			"--vdev", "net_ring1", "--file-prefix", prefix, NULL};
+			"--lcores", "0@0,1@0", "--log-level", "*:error", "--file-prefix", prefix, NULL};
 
 	snprintf(prefix, sizeof(prefix), "dpsec-unit-%ld", (long)getpid());
 
@@ -164,13 +164,13 @@ build_config(struct harness *h)
 	*o = (struct cfg_interface){.role = CFG_ROLE_OUTSIDE, .crypto_map = 0, .mtu = 1500,
 				    .prefix_len = 24, .has_next_hop_mac = true};
 	snprintf(o->name, sizeof(o->name), "outside0");
-	snprintf(o->device, sizeof(o->device), "net_ring0");
+	snprintf(o->device, sizeof(o->device), "%s", h->vdev[H_OUTSIDE]);
 	ip4_parse(H_LOCAL, &o->addr);
 	mac_parse(H_PEER_MAC, o->next_hop_mac);
 	*in = (struct cfg_interface){.role = CFG_ROLE_INSIDE, .crypto_map = CFG_NONE, .mtu = 1500,
 				     .prefix_len = 16, .has_next_hop_mac = true};
 	snprintf(in->name, sizeof(in->name), "inside0");
-	snprintf(in->device, sizeof(in->device), "net_ring1");
+	snprintf(in->device, sizeof(in->device), "%s", h->vdev[H_INSIDE]);
 	ip4_parse("10.0.2.1", &in->addr);
 	mac_parse(H_HOST_MAC, in->next_hop_mac);
 
@@ -192,65 +192,73 @@ build_config(struct harness *h)
 	c->n_crypto_maps = 1;
 }
 
+#define H_VDEV_PREFIX "net_ring_"
+
+/* A net_ring port over a ring of the harness's own: TX to it is RX from it. */
+static int
+create_port(struct harness *h, int p)
+{
+	char name[RTE_RING_NAMESIZE];
+
+	const char *id = h->vdev[p] + strlen(H_VDEV_PREFIX);	/* from_rings adds the prefix */
+
+	snprintf(name, sizeof(name), "h_%s", h->vdev[p]);
+	h->ring[p] = rte_ring_create(name, H_RING_SIZE, SOCKET_ID_ANY, 0);
+	if (h->ring[p] == NULL ||
+	    rte_eth_from_rings(id, &h->ring[p], 1, &h->ring[p], 1, rte_socket_id()) < 0) {
+		fprintf(stderr, "harness: cannot create port %s: %s\n", h->vdev[p],
+			rte_strerror(rte_errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* After dp_destroy() closed the port: the device, then the ring and what is left in it. */
+static void
+destroy_port(struct harness *h, int p)
+{
+	struct rte_mbuf *m;
+
+	if (h->ring[p] == NULL)
+		return;
+	rte_eal_hotplug_remove("vdev", h->vdev[p]);
+	while (rte_ring_dequeue(h->ring[p], (void **)&m) == 0)
+		rte_pktmbuf_free(m);
+	rte_ring_free(h->ring[p]);
+	h->ring[p] = NULL;
+}
+
 int
 harness_create(struct harness *h)
 {
 	return harness_create_opts(h, NULL);
 }
 
-/*
- * dp_destroy() closes the ports, which releases their ethdev ports: bring
- * the two rings back, so that every test can start from a dataplane of its own.
- */
-static int
-ring_ports(void)
-{
-	static const char *const names[] = {"net_ring0", "net_ring1"};
-
-	for (size_t i = 0; i < RTE_DIM(names); i++) {
-		uint16_t id;
-		int rc;
-
-		if (rte_eth_dev_get_port_by_name(names[i], &id) == 0)
-			continue;
-		/*
-		 * The closed port's device is still on the vdev bus: remove it first.
-		 * Its rings outlive it; the ring PMD fails to create them again (and
-		 * logs that), then attaches to them: keep that expected error quiet.
-		 */
-		rte_vdev_uninit(names[i]);
-		rte_log_set_level(RTE_LOGTYPE_RING, RTE_LOG_CRIT);
-		rc = rte_vdev_init(names[i], NULL);
-		rte_log_set_level(RTE_LOGTYPE_RING, RTE_LOG_ERR);
-		if (rc != 0) {
-			fprintf(stderr, "harness: cannot create %s\n", names[i]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 int
 harness_create_opts(struct harness *h, const struct h_opts *o)
 {
 	static const struct h_opts none;
+	static unsigned int instance;
 	char err[256];
 
-	if (ring_ports() != 0)
-		return -1;
+	memset(h, 0, sizeof(*h));
+	/* new ports for every harness, so no frame of an earlier one can be left in them */
+	snprintf(h->vdev[H_OUTSIDE], sizeof(h->vdev[0]), H_VDEV_PREFIX "o%u", instance);
+	snprintf(h->vdev[H_INSIDE], sizeof(h->vdev[0]), H_VDEV_PREFIX "i%u", instance);
+	instance++;
 	build_config(h);
 	if (apply_opts(h, o != NULL ? o : &none) != 0)
 		return -1;
+	if (create_port(h, H_OUTSIDE) != 0 || create_port(h, H_INSIDE) != 0)
+		goto fail;
 	h->dp = dp_create(&h->cfg, err, sizeof(err));
 	if (h->dp == NULL) {
 		fprintf(stderr, "harness: %s\n", err);
-		return -1;
+		goto fail;
 	}
 	if (rte_eth_dev_start(h->dp->ports[0].port_id) != 0 ||
-	    rte_eth_dev_start(h->dp->ports[1].port_id) != 0) {
-		dp_destroy(h->dp);
-		return -1;
-	}
+	    rte_eth_dev_start(h->dp->ports[1].port_id) != 0)
+		goto fail;
 	/*
 	 * Ring ports have no MAC (all zeros) and cannot be given one: give the
 	 * dataplane, which reads a port's MAC once, when it is created, distinct
@@ -259,18 +267,27 @@ harness_create_opts(struct harness *h, const struct h_opts *o)
 	mac_parse(H_OUTSIDE_MAC, h->dp->ports[H_OUTSIDE].mac.addr_bytes);
 	mac_parse(H_INSIDE_MAC, h->dp->ports[H_INSIDE].mac.addr_bytes);
 	h->w = h->dp->workers[0];
+	clk_fake_init(&h->clock, &h->fake, NULL);
+	dp_set_clock(h->dp, &h->clock);
 	return 0;
+fail:
+	harness_destroy(h);
+	return -1;
 }
 
 void
 harness_destroy(struct harness *h)
 {
-	dp_sa_del_all(h->dp);
-	dp_housekeeping(h->dp);
-	rte_eth_dev_stop(h->dp->ports[0].port_id);
-	rte_eth_dev_stop(h->dp->ports[1].port_id);
-	dp_destroy(h->dp);
-	h->dp = NULL;
+	if (h->dp != NULL) {
+		rte_eth_dev_stop(h->dp->ports[0].port_id);
+		rte_eth_dev_stop(h->dp->ports[1].port_id);
+		dp_sa_del_all(h->dp);
+		dp_housekeeping(h->dp);
+		dp_destroy(h->dp);
+		h->dp = NULL;
+	}
+	destroy_port(h, H_OUTSIDE);
+	destroy_port(h, H_INSIDE);
 }
 
 int
@@ -423,8 +440,11 @@ harness_control_plane(struct harness *h)
 			dp_ctrl_drop(h->dp, m[i], DP_DROP_G_PuntUnhandled);
 	}
 	while ((n = dp_events_poll(h->dp, ev, RTE_DIM(ev))) > 0) {
-		for (unsigned int i = 0; i < n; i++)
+		for (unsigned int i = 0; i < n; i++) {
 			h->events[ev[i].type]++;
+			if (ev[i].type == DP_EV_INVALID_SPI)
+				h->inv_pkts += ev[i].pkts;
+		}
 		memcpy(&h->last_event, &ev[n - 1], sizeof(h->last_event));
 	}
 }

@@ -12,6 +12,10 @@
  * harness_send() runs a frame through worker_process() on a port and returns
  * what the worker transmitted (on whichever port) after worker_flush().
  *
+ * Each harness is new: its own ports, dataplane and worker, so a cmocka test
+ * that creates one in its setup starts from nothing another test left. The
+ * worker reads a fake clock (h->fake) that moves only when the test says so.
+ *
  * harness_create_opts() changes what a test needs of that picture (the crypto
  * map's permit lines, the inside prefix, extra inside routes), e.g. for RFC
  * test vectors whose inner addresses are not in 10.0.0.0/16.
@@ -23,10 +27,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dpsec/clk.h"
 #include "dpsec/config.h"
 #include "dpsec/dp.h"
 
 #include "dataplane.h"
+
+struct rte_ring;
 
 #define H_OUTSIDE 0	/* port indices in dp->ports */
 #define H_INSIDE 1
@@ -50,6 +57,7 @@ struct h_sa {
 	const uint8_t *akey;
 };
 
+#define H_RING_SIZE 1024	/* frames a port holds: TX fails when its ring is full */
 #define H_ACL_MAX 16
 #define H_ROUTE_MAX 16
 
@@ -72,6 +80,8 @@ struct h_opts {
 };
 
 struct harness {
+	char vdev[2][24];		/* the ports' net_ring devices, new in each harness */
+	struct rte_ring *ring[2];	/* and their rings */
 	struct dpsec_config cfg;
 	struct cfg_interface ifs[2];
 	struct cfg_transform_set ts;
@@ -81,19 +91,22 @@ struct harness {
 	struct cfg_route routes[H_ROUTE_MAX];
 	struct dp *dp;
 	struct dp_worker *w;
+	struct clk_fake fake;		/* the worker's time: clk_fake_advance_ms(&h->fake, ms) */
+	struct clk clock;
 	uint64_t punted;		/* packets the worker handed to the control thread */
 	uint64_t events[DP_EV__END];	/* events received, by enum dp_event_type */
+	uint64_t inv_pkts;		/* packets the invalid-SPI events received stand for */
 	struct dp_event last_event;
 };
 
 /* Once per process. Returns 0 or -1 (and prints why). */
 int harness_eal_init(void);
 
-/* The default topology above. */
+/* The default topology above; h must not move while it is in use (the clock points into it). */
 int harness_create(struct harness *h);
 /* The same with a test's changes; -1 (and why, on stderr) on a bad option. */
 int harness_create_opts(struct harness *h, const struct h_opts *o);
-/* Deletes the SAs, stops the ports and frees the dataplane. */
+/* SAs deleted and reclaimed, the dataplane and its ports gone. */
 void harness_destroy(struct harness *h);
 
 /* Install an SA between H_LOCAL and H_PEER for the crypto map entry. Returns conn id or -errno. */

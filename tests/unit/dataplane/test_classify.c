@@ -1016,12 +1016,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_classify_cases),
-		cmocka_unit_test(test_classify_cases_one_burst),
-		cmocka_unit_test(test_regression_two_esp_in_one_burst),
+		cmocka_unit_test_setup_teardown(test_classify_cases, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_classify_cases_one_burst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_regression_two_esp_in_one_burst, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
 		return 1;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

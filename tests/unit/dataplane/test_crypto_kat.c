@@ -888,17 +888,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hmac_rfc_vectors),
-		cmocka_unit_test(test_hmac_rfc_vectors_one_burst),
-		cmocka_unit_test(test_cbc_rfc3602_cases_1_4),
-		cmocka_unit_test(test_cbc_rfc3602_esp_cases_5_8),
-		cmocka_unit_test(test_gcm_esp_vectors),
-		cmocka_unit_test(test_gmac_as_gcm_empty_plaintext),
-		cmocka_unit_test(test_xcheck_hmac_openssl),
-		cmocka_unit_test(test_xcheck_cbc_openssl),
-		cmocka_unit_test(test_xcheck_cbc_mixed_burst),
-		cmocka_unit_test(test_xcheck_gcm_openssl),
+		cmocka_unit_test_setup_teardown(test_hmac_rfc_vectors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hmac_rfc_vectors_one_burst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cbc_rfc3602_cases_1_4, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cbc_rfc3602_esp_cases_5_8, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gcm_esp_vectors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gmac_as_gcm_empty_plaintext, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xcheck_hmac_openssl, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xcheck_cbc_openssl, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xcheck_cbc_mixed_burst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xcheck_gcm_openssl, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -445,13 +445,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_gcm_vectors_authenticate_then_next_header_1),
-		cmocka_unit_test(test_gcm_vectors_forwarded_with_next_header_4),
-		cmocka_unit_test(test_gcm_vectors_bit_flips),
-		cmocka_unit_test(test_rfc3602_esp_packets),
+		cmocka_unit_test_setup_teardown(test_gcm_vectors_authenticate_then_next_header_1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gcm_vectors_forwarded_with_next_header_4, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gcm_vectors_bit_flips, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rfc3602_esp_packets, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
 		return 1;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

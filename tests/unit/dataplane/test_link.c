@@ -9,15 +9,18 @@
  *
  * Events carry what the log and the invalid-SPI table need; a flow is
  * reported once and then at most once a second with the packets in between;
- * the per-worker rate cap and the counts of what it held back add up.
+ * the per-worker rate cap and the counts of what it held back add up, to the
+ * packet. Every test has a harness of its own, and the worker's clock is a
+ * fake one that moves only when a test advances it (H.fake): the intervals
+ * and the token bucket are tested at their exact boundaries.
  */
+#include <errno.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -45,6 +48,28 @@ teardown(void **state)
 	(void)state;
 	harness_destroy(&H);
 	return 0;
+}
+
+static struct dp_event_stats
+event_stats(void)
+{
+	struct dp_event_stats st;
+
+	dp_event_stats(H.dp, &st);
+	return st;
+}
+
+/*
+ * Every packet counted as drop 4 is in exactly one place: an event sent,
+ * an event given up (rate, ring full), or a flow's pending count.
+ */
+static void
+assert_packets_accounted(void)
+{
+	struct dp_event_stats st = event_stats();
+
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI),
+			 st.inv_sent + st.inv_rate_limited + st.inv_ring_full + st.inv_pending);
 }
 
 /* An ESP packet from src for spi, with a fake ICV: its SA does not exist anyway. */
@@ -75,14 +100,12 @@ send_one(struct rte_mbuf *m, uint16_t pi)
 static void
 test_invalid_spi_event(void **state)
 {
-	uint64_t before = H.events[DP_EV_INVALID_SPI];
-	struct dp_event_stats st0, st1;
+	struct dp_event_stats st;
 	uint32_t a;
 
 	(void)state;
-	dp_event_stats(H.dp, &st0);
 	send_one(esp_from("198.51.100.7", 0xB761863E, 1), H_OUTSIDE);
-	assert_int_equal(H.events[DP_EV_INVALID_SPI], before + 1);
+	assert_int_equal(H.events[DP_EV_INVALID_SPI], 1);
 	assert_int_equal(H.last_event.type, DP_EV_INVALID_SPI);
 	assert_int_equal(H.last_event.spi, 0xB761863E);
 	assert_int_equal(H.last_event.proto, IPPROTO_ESP);
@@ -90,6 +113,7 @@ test_invalid_spi_event(void **state)
 	assert_int_equal(H.last_event.udp, 0);
 	assert_int_equal(H.last_event.pkts, 1);
 	assert_int_equal(H.last_event.iface, H_OUTSIDE);
+	assert_int_equal(H.last_event.mono_ns, H.fake.mono_ns);
 	ip4_parse("198.51.100.7", &a);
 	assert_memory_equal(H.last_event.src, &a, 4);
 	ip4_parse(H_LOCAL, &a);
@@ -99,49 +123,172 @@ test_invalid_spi_event(void **state)
 	assert_true(H.last_event.head_len >= 28);
 
 	/* the same flow again within the second: folded, not reported */
-	for (uint32_t i = 2; i < 7; i++)
+	for (uint32_t i = 2; i < 7; i++) {
+		clk_fake_advance_ms(&H.fake, 100);
 		send_one(esp_from("198.51.100.7", 0xB761863E, i), H_OUTSIDE);
-	assert_int_equal(H.events[DP_EV_INVALID_SPI], before + 1);
-	dp_event_stats(H.dp, &st1);
-	assert_int_equal(st1.deduped - st0.deduped, 5);
-	/* a second later the worker reports the five with their count */
-	usleep(1100 * 1000);
+	}
+	assert_int_equal(H.events[DP_EV_INVALID_SPI], 1);
+	st = event_stats();
+	assert_int_equal(st.deduped, 5);
+	assert_int_equal(st.inv_pending, 5);
+	assert_packets_accounted();
+	/* the sweep one millisecond before the second is up reports nothing */
+	clk_fake_advance_ms(&H.fake, INV_SPI_REPORT_MS - 500 - 1);
 	link_poll(H.w);
 	harness_control_plane(&H);
-	assert_int_equal(H.events[DP_EV_INVALID_SPI], before + 2);
+	assert_int_equal(H.events[DP_EV_INVALID_SPI], 1);
+	/* the next sweep, a second after the report, sends the five with their count */
+	clk_fake_advance_ms(&H.fake, LINK_FLUSH_MS);
+	link_poll(H.w);
+	harness_control_plane(&H);
+	assert_int_equal(H.events[DP_EV_INVALID_SPI], 2);
 	assert_int_equal(H.last_event.pkts, 5);
 	assert_int_equal(H.last_event.spi, 0xB761863E);
-	/* and every packet was counted as drop 4 regardless */
-	assert_true(harness_drops(&H, DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI) >= 6);
+	st = event_stats();
+	assert_int_equal(st.inv_sent, 6);
+	assert_int_equal(st.inv_pending, 0);
+	assert_int_equal(H.inv_pkts, 6);
+	/* and every packet was counted as drop 4 */
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI), 6);
+	assert_packets_accounted();
 }
 
-/* A flood of distinct flows: each is one event attempt, sent, rate-limited or lost. */
+/* A packet of a known flow a second or more after its report goes out at once. */
 static void
-test_event_rate_cap(void **state)
+test_invalid_spi_interval_boundary(void **state)
 {
-	struct dp_event_stats st0, st1;
-	uint64_t attempts;
-	const uint32_t n = 2000;
-
 	(void)state;
-	dp_event_stats(H.dp, &st0);
+	send_one(esp_from("198.51.100.8", 0x1234, 1), H_OUTSIDE);
+	clk_fake_advance_ms(&H.fake, INV_SPI_REPORT_MS - 1);
+	send_one(esp_from("198.51.100.8", 0x1234, 2), H_OUTSIDE);
+	assert_int_equal(H.events[DP_EV_INVALID_SPI], 1);
+	clk_fake_advance_ms(&H.fake, 1);
+	send_one(esp_from("198.51.100.8", 0x1234, 3), H_OUTSIDE);
+	assert_int_equal(H.events[DP_EV_INVALID_SPI], 2);
+	assert_int_equal(H.last_event.pkts, 2);
+	assert_packets_accounted();
+}
+
+/* n packets of distinct flows (one each: SPIs first..first+n-1) in bursts of 32. */
+static void
+flood(uint32_t first, uint32_t n)
+{
 	for (uint32_t i = 0; i < n; i += 32) {
 		struct rte_mbuf *m[32];
+		uint16_t k = (uint16_t)RTE_MIN(32u, n - i);
 
-		for (uint32_t j = 0; j < 32; j++)
-			m[j] = esp_from("203.0.113.9", 0x10000 + i + j, 1);
-		harness_rx(&H, H_OUTSIDE, m, 32);
+		for (uint16_t j = 0; j < k; j++)
+			m[j] = esp_from("203.0.113.9", first + i + j, 1);
+		harness_rx(&H, H_OUTSIDE, m, k);
 		worker_flush(H.w);
 		harness_control_plane(&H);
 	}
-	dp_event_stats(H.dp, &st1);
-	attempts = (st1.sent - st0.sent) + (st1.rate_limited - st0.rate_limited) +
-		   (st1.ring_full - st0.ring_full);
-	/* evicted slots with pending packets are reported too, hence >= */
-	assert_true(attempts >= n);
-	/* the cap: the saved-up burst plus what accrues during the test at EVENT_RATE/s */
-	assert_true(st1.sent - st0.sent <= EVENT_BURST + 1000);
-	assert_true(st1.rate_limited - st0.rate_limited > 0);
+}
+
+/*
+ * A flood of distinct flows, each one event attempt (a flow's slot holds no
+ * pending packet when the next flow takes it). With the clock standing still
+ * exactly EVENT_BURST go out; then EVENT_RATE a second of clock time.
+ */
+static void
+test_event_rate_cap(void **state)
+{
+	struct dp_event_stats st;
+
+	(void)state;
+	flood(0x10000, 2000);
+	st = event_stats();
+	assert_int_equal(st.sent, EVENT_BURST);
+	assert_int_equal(st.rate_limited, 2000 - EVENT_BURST);
+	assert_int_equal(st.ring_full, 0);
+	assert_int_equal(st.inv_rate_limited, 2000 - EVENT_BURST);
+	assert_int_equal(H.events[DP_EV_INVALID_SPI], EVENT_BURST);
+	assert_packets_accounted();
+
+	/* 10 ms: 100 tokens */
+	clk_fake_advance_ms(&H.fake, 10);
+	flood(0x20000, 300);
+	st = event_stats();
+	assert_int_equal(st.sent, EVENT_BURST + 100);
+	assert_int_equal(st.rate_limited, 2000 - EVENT_BURST + 200);
+
+	/* a long pause refills no more than the bucket holds (and does not overflow it) */
+	clk_fake_advance_ms(&H.fake, 30ull * 24 * 3600 * 1000);
+	flood(0x30000, 300);
+	st = event_stats();
+	assert_int_equal(st.sent, 2 * EVENT_BURST + 100);
+	assert_int_equal(st.rate_limited, 2000 - EVENT_BURST + 200 + 300 - EVENT_BURST);
+	assert_int_equal(H.inv_pkts, st.inv_sent);
+	assert_packets_accounted();
+}
+
+/*
+ * The control thread does not drain: the event ring takes LINK_EVENT_SIZE - 1
+ * events, the rest are lost and counted, with their packets.
+ */
+static void
+test_event_ring_full(void **state)
+{
+	const uint32_t rounds = 5;
+	struct dp_event_stats st;
+
+	(void)state;
+	for (uint32_t r = 0; r < rounds; r++) {
+		struct rte_mbuf *m[32];
+
+		for (uint32_t i = 0; i < EVENT_BURST; i += 32) {
+			for (uint32_t j = 0; j < 32; j++)
+				m[j] = esp_from("203.0.113.10", 0x40000 + r * EVENT_BURST + i + j, 1);
+			harness_rx(&H, H_OUTSIDE, m, 32);	/* nobody drains the event ring */
+		}
+		clk_fake_advance_ms(&H.fake, EVENT_BURST * 1000 / EVENT_RATE + 1);	/* refilled */
+	}
+	st = event_stats();
+	assert_int_equal(st.rate_limited, 0);
+	assert_int_equal(st.sent, LINK_EVENT_SIZE - 1);
+	assert_int_equal(st.ring_full, rounds * EVENT_BURST - (LINK_EVENT_SIZE - 1));
+	assert_int_equal(st.inv_ring_full, rounds * EVENT_BURST - (LINK_EVENT_SIZE - 1));
+	assert_packets_accounted();
+	harness_control_plane(&H);
+	assert_int_equal(H.inv_pkts, LINK_EVENT_SIZE - 1);
+}
+
+/*
+ * Two flows that share a dedup slot: the newcomer takes it, and the packets
+ * the old flow had pending go out in an event of their own first.
+ */
+static void
+test_slot_taken_reports_pending(void **state)
+{
+	uint32_t spi_a = 0x50000, spi_b;
+	struct dp_event_stats st;
+	struct inv_spi_slot f;
+	uint32_t slot;
+
+	(void)state;
+	send_one(esp_from("192.0.2.50", spi_a, 1), H_OUTSIDE);
+	send_one(esp_from("192.0.2.50", spi_a, 2), H_OUTSIDE);	/* pending: 1 */
+	for (slot = 0; slot < INV_SPI_DEDUP_SLOTS && H.w->link.dedup[slot].spi != spi_a; slot++)
+		;
+	assert_true(slot < INV_SPI_DEDUP_SLOTS);
+	f = H.w->link.dedup[slot];
+	assert_int_equal(f.pending, 1);
+	/* other SPIs from the same source until one lands in that slot; 100 us apart, the
+	 * time one token takes, so that no event is held back */
+	spi_b = spi_a;
+	do {
+		spi_b++;
+		assert_true(spi_b < spi_a + 5000);
+		clk_fake_advance_ns(&H.fake, CLK_NS_PER_S / EVENT_RATE);
+		send_one(esp_from("192.0.2.50", spi_b, 1), H_OUTSIDE);
+	} while (H.w->link.dedup[slot].spi != spi_b);
+	/* the slot changed hands within A's second: A's pending packet was reported */
+	assert_true(H.fake.mono_ns - f.last_ns < INV_SPI_REPORT_MS * CLK_NS_PER_MS);
+	st = event_stats();
+	assert_int_equal(st.rate_limited, 0);
+	assert_int_equal(st.inv_pending, 0);
+	assert_packets_accounted();
+	assert_int_equal(H.inv_pkts, harness_drops(&H, DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI));
 }
 
 /* A packet from the inside encrypted by the outbound SA, then reflected as if the peer sent it. */
@@ -163,7 +310,7 @@ test_replay_and_mac_events(void **state)
 {
 	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x5005, .cipher = DP_CIPHER_AES_GCM_128};
 	uint8_t frame[256], pl[16] = {0};
-	struct rte_mbuf *esp, *copy, *out[4];
+	struct rte_mbuf *esp, *copy, *replay, *replay2, *out[4];
 	int conn;
 	uint16_t n;
 
@@ -177,6 +324,8 @@ test_replay_and_mac_events(void **state)
 	copy = rte_pktmbuf_copy(esp, H.dp->pool, 0, UINT32_MAX);
 	n = harness_send(&H, H_OUTSIDE, &esp, 1, out, 4, NULL);
 	rte_pktmbuf_free_bulk(out, n);
+	replay = rte_pktmbuf_copy(copy, H.dp->pool, 0, UINT32_MAX);
+	replay2 = rte_pktmbuf_copy(copy, H.dp->pool, 0, UINT32_MAX);
 	n = harness_send(&H, H_OUTSIDE, &copy, 1, out, 4, NULL);	/* replayed */
 	rte_pktmbuf_free_bulk(out, n);
 	assert_int_equal(H.events[DP_EV_REPLAY], 1);
@@ -184,6 +333,17 @@ test_replay_and_mac_events(void **state)
 	assert_int_equal(H.last_event.conn_id, (uint32_t)conn);
 	assert_int_equal(H.last_event.spi, 0x5005);
 	assert_int_equal(H.last_event.seq, 1);
+	assert_int_equal(H.last_event.pkts, 1);
+	/* within the SA's second: counted into its next event, not reported */
+	clk_fake_advance_ms(&H.fake, SA_EVENT_MS - 1);
+	n = harness_send(&H, H_OUTSIDE, &replay, 1, out, 4, NULL);
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(H.events[DP_EV_REPLAY], 1);
+	clk_fake_advance_ms(&H.fake, 1);
+	n = harness_send(&H, H_OUTSIDE, &replay2, 1, out, 4, NULL);
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(H.events[DP_EV_REPLAY], 2);
+	assert_int_equal(H.last_event.pkts, 2);
 
 	/* the next packet with its ICV damaged in transit */
 	esp = peer_esp(frame, pl, sizeof(pl));
@@ -195,8 +355,7 @@ test_replay_and_mac_events(void **state)
 	assert_int_equal(H.last_event.conn_id, (uint32_t)conn);
 	assert_int_equal(H.last_event.seq, 2);
 	assert_int_equal(H.last_event.pkts, 1);
-	dp_sa_del_all(H.dp);
-	dp_housekeeping(H.dp);
+	assert_int_equal(event_stats().rate_limited, 0);
 }
 
 /* ARP arrives on inside0: the worker hands it to the control thread. */
@@ -205,13 +364,12 @@ test_punt(void **state)
 {
 	uint8_t frame[64] = {0};
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)frame;
-	uint64_t before = H.punted;
 
 	(void)state;
 	memset(eth->dst_addr.addr_bytes, 0xff, 6);
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
 	send_one(harness_mbuf(&H, frame, 60), H_INSIDE);
-	assert_int_equal(H.punted, before + 1);
+	assert_int_equal(H.punted, 1);
 }
 
 /*
@@ -224,13 +382,10 @@ test_punt_ring_full(void **state)
 {
 	uint8_t frame[60] = {0};
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)frame;
-	uint64_t drops0 = harness_drops(&H, DP_DROP_G_IpsecTailDrop);
-	struct dp_event_stats st0, st1;
+	struct dp_event_stats st;
 	unsigned int sent = 0;
 
 	(void)state;
-	harness_control_plane(&H);
-	dp_event_stats(H.dp, &st0);
 	memset(eth->dst_addr.addr_bytes, 0xff, 6);
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
 	while (sent < LINK_PUNT_SIZE + 40) {
@@ -241,11 +396,11 @@ test_punt_ring_full(void **state)
 		harness_rx(&H, H_INSIDE, m, 32);	/* nobody drains the punt ring */
 		sent += 32;
 	}
-	dp_event_stats(H.dp, &st1);
-	assert_int_equal(harness_drops(&H, DP_DROP_G_IpsecTailDrop) - drops0,
-			 sent - (LINK_PUNT_SIZE - 1));
-	assert_int_equal(st1.punt_full - st0.punt_full, sent - (LINK_PUNT_SIZE - 1));
-	harness_control_plane(&H);	/* the queued ones are still there, and counted */
+	st = event_stats();
+	assert_int_equal(harness_drops(&H, DP_DROP_G_IpsecTailDrop), sent - (LINK_PUNT_SIZE - 1));
+	assert_int_equal(st.punt_full, sent - (LINK_PUNT_SIZE - 1));
+	harness_control_plane(&H);	/* the queued ones are still there */
+	assert_int_equal(H.punted, LINK_PUNT_SIZE - 1);
 }
 
 /* The control thread sends a frame through the worker polling the interface. */
@@ -294,14 +449,16 @@ test_doorbell(void **state)
 int
 main(void)
 {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_invalid_spi_event), cmocka_unit_test(test_event_rate_cap),
-		cmocka_unit_test(test_replay_and_mac_events), cmocka_unit_test(test_punt),
-		cmocka_unit_test(test_punt_ring_full),
-		cmocka_unit_test(test_inject),		cmocka_unit_test(test_doorbell),
+		T(test_invalid_spi_event), T(test_invalid_spi_interval_boundary),
+		T(test_event_rate_cap), T(test_event_ring_full), T(test_slot_taken_reports_pending),
+		T(test_replay_and_mac_events), T(test_punt), T(test_punt_ring_full), T(test_inject),
+		T(test_doorbell),
 	};
+#undef T
 
 	if (harness_eal_init() != 0)
 		return 1;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

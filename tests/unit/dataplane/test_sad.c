@@ -287,13 +287,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sad_add_lookup_delete),
-		cmocka_unit_test(test_sad_rcu_grace_period),
-		cmocka_unit_test(test_sad_cache_generation),
-		cmocka_unit_test(test_spd_match),
+		cmocka_unit_test_setup_teardown(test_sad_add_lookup_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sad_rcu_grace_period, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sad_cache_generation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spd_match, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
 		return 1;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -249,12 +249,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tx_ring_full),
-		cmocka_unit_test(test_tx_ring_partly_full),
-		cmocka_unit_test(test_port_accounting),
+		cmocka_unit_test_setup_teardown(test_tx_ring_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_ring_partly_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_accounting, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
 		return 1;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, NULL, NULL);
 }
