@@ -16,6 +16,12 @@
 #include "config.h"
 #include "counters.h"
 
+/* IKEv2 views (dpsec/ike.h); the operations below pass them by pointer. */
+struct ike_addr;
+struct view_ike_sa;
+struct view_ike_child;
+struct view_ike_stats;
+
 enum view_sa_status {
 	VIEW_SA_ACTIVE,
 	VIEW_SA_DELETING,	/* removed, waiting for workers to let go */
@@ -238,6 +244,21 @@ struct view_ops {
 	 * severity 0..7): the CLI's record of who changed what, and of refusals.
 	 */
 	void (*log)(void *ctx, int severity, const char *tag, const char *text);
+
+	/* --- IKEv2 (issue 7); optional: NULL = no IKE in this daemon --- */
+	/* IKE SAs in creation order; returns how many were written (at most max). */
+	size_t (*ike_sa_list)(void *ctx, struct view_ike_sa *out, size_t max);
+	/* CHILD_SAs of one IKE SA (tunnel_id), or of all (0). */
+	size_t (*ike_child_list)(void *ctx, uint32_t tunnel_id, struct view_ike_child *out,
+				 size_t max);
+	void (*ike_stats)(void *ctx, struct view_ike_stats *out);
+	/* "clear crypto ikev2 stats" */
+	void (*ike_stats_clear)(void *ctx);
+	/* "clear crypto ikev2 sa [remote A]": peer NULL = all; returns how many IKE SAs went. */
+	unsigned int (*ike_clear)(void *ctx, const struct ike_addr *peer);
+	/* "[no] debug crypto ikev2" */
+	bool (*ike_debug_get)(void *ctx);
+	void (*ike_debug_set)(void *ctx, bool on);
 };
 
 struct view {

@@ -58,6 +58,16 @@ OPT(t_detail, "detail", "Crypto IPSEC SA Detail information", CLI_OPT_DETAIL);
 KW(t_peer, "peer", "IPSEC SA Peer");
 ARG(t_peer_addr, CLI_TK_IPV4, "A.B.C.D", "IPv4 address of the peer", CLI_OPT_PEER);
 KW(t_interface, "interface", "IPSEC SA for an interface");
+/* show crypto ikev2 sa [detailed] | stats [exchange], isakmp sa, session [detail] */
+KW(t_ikev2, "ikev2", "Shows ikev2 information");
+KW(t_ikev2_sa, "sa", "Shows ikev2 SAs");
+OPT(t_detailed, "detailed", "detail ikev2 SAs", CLI_OPT_DETAIL);
+KW(t_ikev2_stats, "stats", "Shows ikev2 statistics");
+KW(t_exchange, "exchange", "Shows ikev2 exchange and notify statistics");
+KW(t_show_isakmp, "isakmp", "Show ISAKMP");
+KW(t_isakmp_sa, "sa", "ISAKMP SA table");
+KW(t_session, "session", "Show crypto sessions (tunnels)");
+OPT(t_session_detail, "detail", "Show detailed crypto session information", CLI_OPT_DETAIL);
 ARG(t_ifname, CLI_TK_WORD, "WORD", "Interface name", CLI_OPT_IFNAME);
 
 /* show running-config / logging / debugging */
@@ -82,6 +92,12 @@ ARG(t_spi, CLI_TK_UINT, "<0-4294967295>", "SPI, decimal or 0x hex", CLI_OPT_SPI)
 KW(t_clear_ipsec, "ipsec", "IPSEC");
 KW(t_clear_invalid_spi, "invalid-spi", "Forget the tracked unknown-SPI flows");
 KW(t_clear_logging, "logging", "Clear logging buffer");
+/* clear crypto ikev2 sa [remote A.B.C.D], clear crypto ikev2 stats */
+KW(t_clear_ikev2, "ikev2", "Clear IKEv2");
+KW(t_clear_ikev2_sa, "sa", "Clear IKEv2 SAs");
+KW(t_clear_remote, "remote", "Clear IKEv2 SAs with a remote address");
+ARG(t_clear_remote_addr, CLI_TK_IPV4, "A.B.C.D", "IPv4 address of the peer", CLI_OPT_PEER);
+KW(t_clear_ikev2_stats, "stats", "Clear IKEv2 statistics");
 
 /* [no] crypto isakmp invalid-spi-recovery: global configuration on IOS, exec here */
 KW(t_cfg_crypto, "crypto", "Encryption module");
@@ -92,6 +108,7 @@ KW(t_recovery, "invalid-spi-recovery", "Initiate IKE and send Invalid SPI Notify
 KW(t_no_debug, "debug", "Disable debugging functions (see also 'undebug')");
 KW(t_debug_crypto, "crypto", "Cryptographic subsystem");
 KW(t_debug_ipsec, "ipsec", "IPSEC processing");
+KW(t_debug_ikev2, "ikev2", "Crypto IKEv2 debugging");
 KW(t_debug_all, "all", "Enable all debugging");
 KW(t_undebug_all, "all", "Disable all debugging");
 
@@ -121,6 +138,10 @@ KW(t_undebug_all, "all", "Disable all debugging");
 #define CLEAR_SA    &t_clear, &t_clear_crypto, &t_clear_sa
 #define RECOVERY    &t_cfg_crypto, &t_isakmp, &t_recovery
 #define DEBUG_IPSEC &t_debug_crypto, &t_debug_ipsec
+#define DEBUG_IKEV2 &t_debug_crypto, &t_debug_ikev2
+#define IKEV2_SA    &t_crypto, &t_ikev2, &t_ikev2_sa
+#define IKEV2_STATS &t_crypto, &t_ikev2, &t_ikev2_stats
+#define CLEAR_IKEV2 &t_clear, &t_clear_crypto, &t_clear_ikev2
 
 const struct cli_row cli_rows[] = {
 	SHOW(cli_show_ipsec_drops, IPSEC_DROPS),
@@ -142,6 +163,13 @@ const struct cli_row cli_rows[] = {
 	SHOW(cli_show_transform_sets, &t_crypto, &t_ipsec, &t_transform_set),
 	SHOW(cli_show_inv_spi, &t_crypto, &t_ipsec, &t_invalid_spi),
 	SHOW(cli_show_crypto_map, &t_crypto, &t_map),
+	SHOW(cli_show_ikev2_sa, IKEV2_SA),
+	SHOW(cli_show_ikev2_sa, IKEV2_SA, &t_detailed),
+	SHOW(cli_show_ikev2_stats, IKEV2_STATS),
+	SHOW(cli_show_ikev2_stats_exchange, IKEV2_STATS, &t_exchange),
+	SHOW(cli_show_isakmp_sa, &t_crypto, &t_show_isakmp, &t_isakmp_sa),
+	SHOW(cli_show_crypto_session, &t_crypto, &t_session),
+	SHOW(cli_show_crypto_session, &t_crypto, &t_session, &t_session_detail),
 	SHOW(cli_show_running_config, &t_running_config),
 	SHOW(cli_show_logging, &t_logging),
 	SHOW(cli_show_debugging, &t_debugging),
@@ -155,11 +183,18 @@ const struct cli_row cli_rows[] = {
 	EXEC(cli_clear_sa_counters, CLEAR_SA, &t_counters),
 	EXEC(cli_clear_inv_spi, &t_clear, &t_clear_crypto, &t_clear_ipsec, &t_clear_invalid_spi),
 	EXEC(cli_clear_logging, &t_clear, &t_clear_logging),
+	EXEC(cli_clear_ikev2_sa, CLEAR_IKEV2, &t_clear_ikev2_sa),
+	EXEC(cli_clear_ikev2_sa, CLEAR_IKEV2, &t_clear_ikev2_sa, &t_clear_remote,
+	     &t_clear_remote_addr),
+	EXEC(cli_clear_ikev2_stats, CLEAR_IKEV2, &t_clear_ikev2_stats),
 	EXEC(cli_recovery_on, RECOVERY),
 	EXEC(cli_recovery_off, &t_no, RECOVERY),
 	EXEC(cli_debug_on, &t_debug, DEBUG_IPSEC),
 	EXEC(cli_debug_off, &t_no, &t_no_debug, DEBUG_IPSEC),
 	EXEC(cli_debug_all_off, &t_no, &t_no_debug, &t_debug_all),
+	EXEC(cli_debug_ikev2_on, &t_debug, DEBUG_IKEV2),
+	EXEC(cli_debug_ikev2_off, &t_no, &t_no_debug, DEBUG_IKEV2),
+	EXEC(cli_debug_ikev2_off, &t_undebug, DEBUG_IKEV2),
 	EXEC(cli_debug_off, &t_undebug, DEBUG_IPSEC),
 	EXEC(cli_debug_all_off, &t_undebug, &t_undebug_all),
 	EXIT(cli_exit, &t_exit),

@@ -1,44 +1,60 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * debug crypto ipsec, no debug crypto ipsec, undebug crypto ipsec,
- * undebug all, no debug all, show debugging
+ * [no | un]debug crypto {ipsec | ikev2}, undebug all, no debug all,
+ * show debugging
  *
- * The answers are IOS's ("Crypto IPSEC debugging is on", "All possible
- * debugging has been turned off"), and so is show debugging's layout:
+ * The answers are IOS's ("Crypto IPSEC debugging is on", "IKEv2 default
+ * debugging is on", "All possible debugging has been turned off"), and so is
+ * show debugging's layout:
  *
  *	Cryptographic Subsystem:
  *	  Crypto IPSEC debugging is on
+ *	  IKEv2 default debugging is on
  *
- * (nothing at all when no debugging is on). The daemon has one debug flag,
- * so "all" is that flag.
+ * (nothing at all when no debugging is on). "all" is both flags.
  */
 #include "fmt.h"
 #include "handlers.h"
 #include "json.h"
 
+enum debug_flag {
+	DEBUG_IPSEC,
+	DEBUG_IKEV2,
+};
+
+static bool
+flag_get(const struct view *v, enum debug_flag f)
+{
+	bool (*get)(void *) = f == DEBUG_IPSEC ? CLI_OP(v, debug_get) : CLI_OP(v, ike_debug_get);
+
+	return get != NULL && get(v->ctx);
+}
+
 static void
-debug_json(bool on, struct cli_out *o)
+debug_json(const struct view *v, struct cli_out *o)
 {
 	struct json j;
 
 	json_begin(&j, o);
 	json_obj(&j, "debug");
-	json_bool(&j, "crypto_ipsec", on);
+	json_bool(&j, "crypto_ipsec", flag_get(v, DEBUG_IPSEC));
+	json_bool(&j, "crypto_ikev2", flag_get(v, DEBUG_IKEV2));
 	json_obj_end(&j);
 	json_end(&j);
 }
 
 static int
-debug_set(const struct cli_ctx *c, bool on, const char *text, struct cli_out *o)
+debug_set(const struct cli_ctx *c, enum debug_flag f, bool on, const char *text,
+	  struct cli_out *o)
 {
-	void (*set)(void *, bool) = CLI_OP(c->v, debug_set);
-	bool (*get)(void *) = CLI_OP(c->v, debug_get);
+	void (*set)(void *, bool) =
+		f == DEBUG_IPSEC ? CLI_OP(c->v, debug_set) : CLI_OP(c->v, ike_debug_set);
 
 	if (set == NULL)
 		return cli_not_available(o);
 	set(c->v->ctx, on);
 	if (c->json)
-		debug_json(get != NULL ? get(c->v->ctx) : on, o);
+		debug_json(c->v, o);
 	else
 		cli_puts(o, text);
 	return CLI_OK;
@@ -47,34 +63,54 @@ debug_set(const struct cli_ctx *c, bool on, const char *text, struct cli_out *o)
 int
 cli_debug_on(const struct cli_ctx *c, struct cli_out *o)
 {
-	return debug_set(c, true, "Crypto IPSEC debugging is on\n", o);
+	return debug_set(c, DEBUG_IPSEC, true, "Crypto IPSEC debugging is on\n", o);
 }
 
 int
 cli_debug_off(const struct cli_ctx *c, struct cli_out *o)
 {
-	return debug_set(c, false, "Crypto IPSEC debugging is off\n", o);
+	return debug_set(c, DEBUG_IPSEC, false, "Crypto IPSEC debugging is off\n", o);
 }
 
 int
+cli_debug_ikev2_on(const struct cli_ctx *c, struct cli_out *o)
+{
+	return debug_set(c, DEBUG_IKEV2, true, "IKEv2 default debugging is on\n", o);
+}
+
+int
+cli_debug_ikev2_off(const struct cli_ctx *c, struct cli_out *o)
+{
+	return debug_set(c, DEBUG_IKEV2, false, "IKEv2 default debugging is off\n", o);
+}
+
+/* Every flag the daemon has; IKEv2's only where there is IKE. */
+int
 cli_debug_all_off(const struct cli_ctx *c, struct cli_out *o)
 {
-	return debug_set(c, false, "All possible debugging has been turned off\n", o);
+	void (*ike_set)(void *, bool) = CLI_OP(c->v, ike_debug_set);
+
+	if (ike_set != NULL)
+		ike_set(c->v->ctx, false);
+	return debug_set(c, DEBUG_IPSEC, false, "All possible debugging has been turned off\n", o);
 }
 
 int
 cli_show_debugging(const struct cli_ctx *c, struct cli_out *o)
 {
-	bool (*get)(void *) = CLI_OP(c->v, debug_get);
-	bool on;
+	bool ipsec = flag_get(c->v, DEBUG_IPSEC), ikev2 = flag_get(c->v, DEBUG_IKEV2);
 
-	if (get == NULL)
+	if (CLI_OP(c->v, debug_get) == NULL)
 		return cli_not_available(o);
-	on = get(c->v->ctx);
-	if (c->json)
-		debug_json(on, o);
-	else if (on)
-		cli_puts(o, "Cryptographic Subsystem:\n"
-			    "  Crypto IPSEC debugging is on\n");
+	if (c->json) {
+		debug_json(c->v, o);
+		return CLI_OK;
+	}
+	if (ipsec || ikev2)
+		cli_puts(o, "Cryptographic Subsystem:\n");
+	if (ipsec)
+		cli_puts(o, "  Crypto IPSEC debugging is on\n");
+	if (ikev2)
+		cli_puts(o, "  IKEv2 default debugging is on\n");
 	return CLI_OK;
 }

@@ -180,30 +180,58 @@ cli_not_available(struct cli_out *o)
 	return CLI_E_FAILED;
 }
 
-/* sa_list says how many it wrote, not how many exist: grow until there is room to spare. */
+/*
+ * The list operations say how many they wrote, not how many exist: grow the
+ * buffer until there is room to spare.
+ */
+int
+cli_fetch_all(const struct view *v, cli_list_fn list, const void *arg, size_t elem,
+	      void **out, size_t *n)
+{
+	size_t cap = 256;
+	void *buf = NULL;
+
+	*out = NULL;
+	*n = 0;
+	for (;;) {
+		void *p = realloc(buf, cap * elem);
+		size_t got;
+
+		if (p == NULL) {
+			free(buf);
+			return -1;
+		}
+		buf = p;
+		memset(buf, 0, cap * elem);
+		got = list(v, arg, buf, cap);
+		if (got < cap || cap >= CLI_FETCH_MAX) {
+			*out = buf;
+			*n = got < cap ? got : cap;
+			return 0;
+		}
+		cap *= 2;
+	}
+}
+
+static size_t
+sa_list(const struct view *v, const void *arg, void *out, size_t max)
+{
+	(void)arg;
+	return v->ops->sa_list(v->ctx, out, max);
+}
+
 int
 cli_sa_fetch(const struct view *v, struct cli_sa_list *l)
 {
-	size_t cap = 256;
+	void *p;
+	int rc;
 
 	memset(l, 0, sizeof(*l));
-	if (v->ops == NULL || v->ops->sa_list == NULL)
+	if (CLI_OP(v, sa_list) == NULL)
 		return 0;
-	for (;;) {
-		struct view_sa *p = realloc(l->sa, cap * sizeof(*p));
-
-		if (p == NULL) {
-			cli_sa_list_free(l);
-			return -1;
-		}
-		l->sa = p;
-		l->n = v->ops->sa_list(v->ctx, l->sa, cap);
-		if (l->n > cap)
-			l->n = cap;
-		if (l->n < cap || cap >= (1u << 22))
-			return 0;
-		cap *= 2;
-	}
+	rc = cli_fetch_all(v, sa_list, NULL, sizeof(*l->sa), &p, &l->n);
+	l->sa = p;
+	return rc;
 }
 
 void
@@ -260,4 +288,28 @@ bool
 cli_name_eq(const char *typed, size_t len, const char *name)
 {
 	return strlen(name) == len && strncasecmp(typed, name, len) == 0;
+}
+
+const char *
+cli_proto_name(uint8_t p, char buf[8])
+{
+	switch (p) {
+	case 0:
+		return "ip";
+	case 1:
+		return "icmp";
+	case 6:
+		return "tcp";
+	case 17:
+		return "udp";
+	case 47:
+		return "gre";
+	case 50:
+		return "esp";
+	case 51:
+		return "ahp";
+	default:
+		snprintf(buf, 8, "%u", p);
+		return buf;
+	}
 }

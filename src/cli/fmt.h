@@ -46,6 +46,16 @@ struct cli_sa_list {
 	size_t n;
 };
 
+/*
+ * A whole list from a view operation that writes at most max entries of elem
+ * bytes and returns how many: into a malloc'd *out (free() it), *n entries.
+ * list is called with the operation known to exist. -1 when out of memory.
+ */
+#define CLI_FETCH_MAX (1u << 22)
+typedef size_t (*cli_list_fn)(const struct view *v, const void *arg, void *out, size_t max);
+int cli_fetch_all(const struct view *v, cli_list_fn list, const void *arg, size_t elem,
+		  void **out, size_t *n);
+
 int cli_sa_fetch(const struct view *v, struct cli_sa_list *l);
 void cli_sa_list_free(struct cli_sa_list *l);
 
@@ -60,6 +70,9 @@ void cli_port_list_free(struct cli_port_list *l);
 const struct view_port *cli_port_find(const struct cli_port_list *l, const char *name);
 /* The sum of a per-cause drop array (DP_GLOBAL__COUNT entries). */
 uint64_t cli_drops_sum(const uint64_t *per_cause);
+
+/* IOS's word for an IP protocol in an ACL ("ip", "tcp", "ahp"), else the number. */
+const char *cli_proto_name(uint8_t p, char buf[8]);
 
 /* Case-insensitive match of a typed name against a configured one. */
 bool cli_name_eq(const char *typed, size_t len, const char *name);

@@ -37,8 +37,20 @@ bool cli_recovery_state(const struct view *v);
 /* debug.c */
 int cli_debug_on(const struct cli_ctx *c, struct cli_out *o);
 int cli_debug_off(const struct cli_ctx *c, struct cli_out *o);
+int cli_debug_ikev2_on(const struct cli_ctx *c, struct cli_out *o);
+int cli_debug_ikev2_off(const struct cli_ctx *c, struct cli_out *o);
 int cli_debug_all_off(const struct cli_ctx *c, struct cli_out *o);
 int cli_show_debugging(const struct cli_ctx *c, struct cli_out *o);
+/* show_ikev2.c */
+int cli_show_ikev2_sa(const struct cli_ctx *c, struct cli_out *o);
+int cli_show_isakmp_sa(const struct cli_ctx *c, struct cli_out *o);
+int cli_clear_ikev2_sa(const struct cli_ctx *c, struct cli_out *o);
+/* show_ikev2_stats.c */
+int cli_show_ikev2_stats(const struct cli_ctx *c, struct cli_out *o);
+int cli_show_ikev2_stats_exchange(const struct cli_ctx *c, struct cli_out *o);
+int cli_clear_ikev2_stats(const struct cli_ctx *c, struct cli_out *o);
+/* show_session.c */
+int cli_show_crypto_session(const struct cli_ctx *c, struct cli_out *o);
 /* clear.c */
 int cli_clear_sa(const struct cli_ctx *c, struct cli_out *o);
 int cli_clear_sa_counters(const struct cli_ctx *c, struct cli_out *o);

@@ -32,7 +32,6 @@
 #include "handlers.h"
 #include "json.h"
 
-#define INV_SPI_MAX (1u << 17) /* more rows than fit in CLI_OUT_MAX */
 /* One IPv4 flow; the header goes through the same format so the columns agree. */
 #define ROW4 "%-15s %-15s %-7s %-23s %-16s %10s %-8s %-8s %-6s %s\n"
 
@@ -41,28 +40,21 @@ struct flows {
 	size_t n;
 };
 
-/* inv_spi_list says how many it wrote: grow until there is room to spare. */
+static size_t
+flows_list(const struct view *v, const void *arg, void *out, size_t max)
+{
+	(void)arg;
+	return v->ops->inv_spi_list(v->ctx, out, max);
+}
+
 static int
 flows_fetch(const struct view *v, struct flows *l)
 {
-	size_t (*list)(void *, struct view_inv_spi *, size_t) = CLI_OP(v, inv_spi_list);
-	size_t cap = 64;
+	void *p;
+	int rc = cli_fetch_all(v, flows_list, NULL, sizeof(*l->f), &p, &l->n);
 
-	memset(l, 0, sizeof(*l));
-	for (;;) {
-		struct view_inv_spi *p = realloc(l->f, cap * sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		l->f = p;
-		memset(l->f, 0, cap * sizeof(*p));
-		l->n = list(v->ctx, l->f, cap);
-		if (l->n > cap)
-			l->n = cap;
-		if (l->n < cap || cap >= INV_SPI_MAX)
-			return 0;
-		cap *= 2;
-	}
+	l->f = p;
+	return rc;
 }
 
 static const char *

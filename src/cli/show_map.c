@@ -38,30 +38,6 @@ entry_manual(const struct dpsec_config *cfg, uint32_t map, uint32_t entry)
 	return false;
 }
 
-static const char *
-proto_name(uint8_t p, char buf[8])
-{
-	switch (p) {
-	case 0:
-		return "ip";
-	case 1:
-		return "icmp";
-	case 6:
-		return "tcp";
-	case 17:
-		return "udp";
-	case 47:
-		return "gre";
-	case 50:
-		return "esp";
-	case 51:
-		return "ahp";
-	default:
-		snprintf(buf, 8, "%u", p);
-		return buf;
-	}
-}
-
 /* "host A", "any" or "A W" (wildcard), then " eq P" / " range P Q" for TCP and UDP. */
 static void
 acl_side(const struct ip4_prefix *p, const uint16_t port[2], bool ports, struct cli_out *o)
@@ -89,7 +65,7 @@ acl_text(const char *acl, const struct cfg_acl *m, struct cli_out *o)
 	char pb[8];
 
 	cli_printf(o, "            access-list %s %s %s", acl,
-		   m->action == CFG_ACL_DENY ? "deny" : "permit", proto_name(m->proto, pb));
+		   m->action == CFG_ACL_DENY ? "deny" : "permit", cli_proto_name(m->proto, pb));
 	acl_side(&m->src, m->sport, ports, o);
 	acl_side(&m->dst, m->dport, ports, o);
 	cli_puts(o, "\n");

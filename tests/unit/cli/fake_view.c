@@ -254,6 +254,13 @@ static const struct view_ops fake_ops = {
 	.debug_get = op_debug_get,
 	.debug_set = op_debug_set,
 	.punt_stats = op_punt_stats,
+	.ike_sa_list = fake_ike_sa_list,
+	.ike_child_list = fake_ike_child_list,
+	.ike_stats = fake_ike_stats,
+	.ike_stats_clear = fake_ike_stats_clear,
+	.ike_clear = fake_ike_clear,
+	.ike_debug_get = fake_ike_debug_get,
+	.ike_debug_set = fake_ike_debug_set,
 };
 
 /* ---- configuration ---- */
@@ -818,6 +825,7 @@ fake_new(size_t extra_sa)
 	ports(f);
 	inv_spi(f);
 	log_lines(f);
+	fake_ike_init(f);
 	f->now.tv_sec = FAKE_NOW;
 	f->now.tv_nsec = 123000000;
 	f->view = (struct view){.ops = &fake_ops,

@@ -22,6 +22,7 @@
 #ifndef DPSEC_TEST_FAKE_VIEW_H
 #define DPSEC_TEST_FAKE_VIEW_H
 
+#include "dpsec/ike.h"
 #include "dpsec/view.h"
 
 #define FAKE_KEY_BYTE 0xA5
@@ -52,10 +53,27 @@ struct fake {
 	struct view_log_stats log_stats;
 	bool recovery;
 	bool debug;
+	/* IKEv2 (fake_ike.c) */
+	struct view_ike_sa ike[4];
+	size_t n_ike;
+	struct view_ike_child child[4];
+	size_t n_child;
+	struct view_ike_stats ike_stats;
+	bool ike_debug;
 };
 
 /* extra_sa: that many more inbound SAs on VPN 10 (for large outputs). */
 struct fake *fake_new(size_t extra_sa);
 void fake_free(struct fake *f);
+
+/* fake_ike.c: the IKEv2 state and the view operations over it */
+void fake_ike_init(struct fake *f);
+size_t fake_ike_sa_list(void *ctx, struct view_ike_sa *out, size_t max);
+size_t fake_ike_child_list(void *ctx, uint32_t tunnel_id, struct view_ike_child *out, size_t max);
+void fake_ike_stats(void *ctx, struct view_ike_stats *out);
+void fake_ike_stats_clear(void *ctx);
+unsigned int fake_ike_clear(void *ctx, const struct ike_addr *peer);
+bool fake_ike_debug_get(void *ctx);
+void fake_ike_debug_set(void *ctx, bool on);
 
 #endif
