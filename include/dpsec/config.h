@@ -162,6 +162,11 @@ struct cfg_manual_sa {
 
 struct cfg_isakmp {
 	bool invalid_spi_recovery;	/* default false, as on IOS */
+	/* Bounds on acting for an unknown SPI (src/ctrl/recovery.h). */
+	uint32_t recovery_packets;	/* of one (peer, SPI) before acting; default 2; 1..1000 */
+	uint32_t recovery_window;	/* s, within which they count; default 10; 1..3600 */
+	uint32_t recovery_holddown;	/* s, per peer after acting; default 5; 0..3600 */
+	uint32_t recovery_rate;		/* IKE initiations a second, all peers; default 5; 1..1000 */
 };
 
 /* The control thread's log: a buffer for "show logging", syslog(3), rate limits. */

@@ -160,6 +160,10 @@ h_cli(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *o
 
 static const struct cfg_key isakmp_keys[] = {
 	CFG_BOOL("invalid_spi_recovery", false, struct cfg_isakmp, invalid_spi_recovery),
+	CFG_U32("recovery_packets", false, struct cfg_isakmp, recovery_packets, 1, 1000),
+	CFG_U32("recovery_window", false, struct cfg_isakmp, recovery_window, 1, 3600),
+	CFG_U32("recovery_holddown", false, struct cfg_isakmp, recovery_holddown, 0, 3600),
+	CFG_U32("recovery_rate", false, struct cfg_isakmp, recovery_rate, 1, 1000),
 };
 
 static int
@@ -220,6 +224,10 @@ set_defaults(struct dpsec_config *cfg)
 	cfg->logging.replay_interval = 30;
 	cfg->logging.mac_interval = 30;
 	cfg->logging.rate = 20;
+	cfg->isakmp.recovery_packets = 2;
+	cfg->isakmp.recovery_window = 10;
+	cfg->isakmp.recovery_holddown = 5;
+	cfg->isakmp.recovery_rate = 5;
 	cfg_ikev2_defaults(&cfg->ikev2);
 }
 

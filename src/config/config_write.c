@@ -234,6 +234,10 @@ isakmp(struct w *w, const struct cfg_write_opts *opts)
 
 	w_puts(w, "isakmp:\n");
 	w_bool_line(w, 2, "invalid_spi_recovery", on);
+	w_u64_line(w, 2, "recovery_packets", w->cfg->isakmp.recovery_packets);
+	w_u64_line(w, 2, "recovery_window", w->cfg->isakmp.recovery_window);
+	w_u64_line(w, 2, "recovery_holddown", w->cfg->isakmp.recovery_holddown);
+	w_u64_line(w, 2, "recovery_rate", w->cfg->isakmp.recovery_rate);
 }
 
 /* A zero buffer size is out of range: the configuration was loaded without this section. */

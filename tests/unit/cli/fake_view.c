@@ -333,6 +333,8 @@ globals(struct dpsec_config *c)
 	c->dp.sa_max = 65536;
 	strcpy(c->cli.socket, "/run/dpsec/dpsecd.sock");
 	c->logging = (struct cfg_logging){65536, true, 60, 30, 30, 20};
+	c->isakmp = (struct cfg_isakmp){.recovery_packets = 2, .recovery_window = 10,
+				     .recovery_holddown = 5, .recovery_rate = 5};
 }
 
 static void

@@ -373,6 +373,10 @@ test_defaults(void **state)
 	assert_string_equal(cfg->cli.group, "");
 	assert_string_equal(cfg->cli.admin_group, "");
 	assert_false(cfg->isakmp.invalid_spi_recovery);
+	assert_int_equal(cfg->isakmp.recovery_packets, 2);
+	assert_int_equal(cfg->isakmp.recovery_window, 10);
+	assert_int_equal(cfg->isakmp.recovery_holddown, 5);
+	assert_int_equal(cfg->isakmp.recovery_rate, 5);
 	assert_int_equal(cfg->logging.buffer, 65536);
 	assert_true(cfg->logging.syslog);
 	assert_int_equal(cfg->logging.invalid_spi_interval, 60);

@@ -23,10 +23,10 @@
  * A new field must be written by config_write and compared below (and, if it
  * is a secret, hidden). These sizes make adding one without that a build error.
  */
-_Static_assert(sizeof(struct dpsec_config) == 488, "new top-level field: write and compare it");
+_Static_assert(sizeof(struct dpsec_config) == 504, "new top-level field: write and compare it");
 _Static_assert(sizeof(struct cfg_dataplane) == 32, "new dataplane field: write and compare it");
 _Static_assert(sizeof(struct cfg_cli) == 204, "new cli field: write and compare it");
-_Static_assert(sizeof(struct cfg_isakmp) == 1, "new isakmp field (a psk?): write, hide, compare");
+_Static_assert(sizeof(struct cfg_isakmp) == 20, "new isakmp field (a psk?): write, hide, compare");
 _Static_assert(sizeof(struct cfg_logging) == 24, "new logging field: write and compare it");
 _Static_assert(sizeof(struct cfg_interface) == 624, "new interface field: write and compare it");
 _Static_assert(sizeof(struct cfg_neighbor) == 12, "new neighbor field: write and compare it");
@@ -121,6 +121,10 @@ eq_globals(const struct dpsec_config *a, const struct dpsec_config *b, const cha
 	EQ_STR(cli.group);
 	EQ_STR(cli.admin_group);
 	EQ(isakmp.invalid_spi_recovery);
+	EQ(isakmp.recovery_packets);
+	EQ(isakmp.recovery_window);
+	EQ(isakmp.recovery_holddown);
+	EQ(isakmp.recovery_rate);
 	EQ(logging.buffer);
 	EQ(logging.syslog);
 	EQ(logging.invalid_spi_interval);
@@ -403,7 +407,11 @@ static const char full_head[] =
 	"  group: wheel\n"
 	"  admin_group: \"adm\"\n"
 	"isakmp:\n"
-	"  invalid_spi_recovery: true\n";
+	"  invalid_spi_recovery: true\n"
+	"  recovery_packets: 1000\n"
+	"  recovery_window: 1\n"
+	"  recovery_holddown: 0\n"
+	"  recovery_rate: 7\n";
 
 /* logging goes here, when the parser has it */
 
@@ -737,7 +745,7 @@ test_recovery_override(void **state)
 	(void)state;
 	assert_true(cfg->isakmp.invalid_spi_recovery);
 	config_write(cfg, &opts, put, &t);
-	assert_non_null(strstr(t.s, "isakmp:\n  invalid_spi_recovery: false\n"));
+	assert_non_null(strstr(t.s, "isakmp:\n  invalid_spi_recovery: false\n  recovery_packets: 1000\n"));
 	free(t.s);
 	t = (struct text){NULL, 0};
 	opts.set_recovery = false;
