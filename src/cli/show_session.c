@@ -133,7 +133,7 @@ flows_text(const struct session *s, bool detail, struct cli_out *o)
 static void
 session_text(const struct session *s, const char *ifname, bool detail, struct cli_out *o)
 {
-	char peer[IP4_STRLEN], l[CLI_IKE_ADDR_LEN], r[CLI_IKE_ADDR_LEN];
+	char peer[IP4_STRLEN];
 
 	cli_printf(o, "Interface: %s\n", ifname);
 	if (s->e->ikev2_profile != CFG_NONE)
@@ -141,6 +141,8 @@ session_text(const struct session *s, const char *ifname, bool detail, struct cl
 	cli_printf(o, "Session status: %s\n", session_status(s));
 	cli_printf(o, "Peer: %s port %u\n", ip4_str(s->e->peer, peer), s->peer_port);
 	if (s->ike != NULL) {
+		char l[CLI_IKE_ADDR_LEN], r[CLI_IKE_ADDR_LEN];
+
 		cli_printf(o, "  Session ID: %" PRIu32 "\n", s->ike->tunnel_id);
 		cli_printf(o, "  IKEv2 SA: local %s remote %s %s\n",
 			   cli_ike_addr_port(&s->ike->local, l),
@@ -154,8 +156,6 @@ session_text(const struct session *s, const char *ifname, bool detail, struct cl
 static void
 session_json(struct json *j, const struct session *s, const char *ifname)
 {
-	char buf[CLI_IKE_ADDR_LEN];
-
 	json_obj(j, NULL);
 	json_str(j, "interface", ifname);
 	json_str(j, "profile",
@@ -165,6 +165,8 @@ session_json(struct json *j, const struct session *s, const char *ifname)
 	json_ip(j, "peer", s->e->peer);
 	json_u64(j, "peer_port", s->peer_port);
 	if (s->ike != NULL) {
+		char buf[CLI_IKE_ADDR_LEN];
+
 		json_u64(j, "session_id", s->ike->tunnel_id);
 		json_str(j, "ike_local", cli_ike_addr_port(&s->ike->local, buf));
 		json_str(j, "ike_remote", cli_ike_addr_port(&s->ike->remote, buf));

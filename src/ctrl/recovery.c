@@ -83,19 +83,16 @@ same_sender(const struct peer_slot *s, const struct recovery_in *in)
 static struct peer_slot *
 slot_of(struct recovery *r, const struct recovery_in *in)
 {
-	struct peer_slot *lru = NULL;
+	struct peer_slot *lru = &r->slot[0];	/* recovery_create refuses zero slots */
 
 	for (size_t i = 0; i < r->n_slots; i++) {
 		struct peer_slot *s = &r->slot[i];
 
 		if (s->used && same_sender(s, in))
 			return s;
-		if (!s->used) {
-			if (lru == NULL || lru->used)
-				lru = s;
-		} else if (lru == NULL || (lru->used && s->last_ms < lru->last_ms)) {
+		/* a free slot beats any used one; among used ones the oldest loses */
+		if (lru->used && (!s->used || s->last_ms < lru->last_ms))
 			lru = s;
-		}
 	}
 	if (lru->used)
 		r->st.peers_evicted++;
