@@ -26,6 +26,19 @@ struct dp;
 struct rte_mbuf;
 struct rte_mempool;
 
+/*
+ * Limits of an installed SA, enforced by the workers (0 = no such limit).
+ * Soft limits raise one DP_EV_SA_SOFT (the control thread rekeys); hard
+ * limits raise one DP_EV_SA_HARD, and from then on the SA drops what it
+ * would process (counted) until the control thread deletes it. Seconds run
+ * from installation.
+ */
+struct dp_sa_lifetime {
+	uint64_t soft_bytes, hard_bytes;	/* ESP payload bytes processed */
+	uint64_t soft_pkts, hard_pkts;
+	uint32_t soft_sec, hard_sec;
+};
+
 struct dp_sa_params {
 	enum cfg_dir dir;
 	uint32_t spi;			/* host order */
@@ -42,6 +55,13 @@ struct dp_sa_params {
 	uint32_t replay_window;		/* inbound; 0 = off */
 	uint64_t initial_seq;		/* outbound: the first packet sent carries this + 1 */
 	bool manual;
+	/*
+	 * Outbound: carry the policy's traffic at once (manual SAs), or wait
+	 * for dp_sa_activate (an IKE CHILD_SA until its exchange completes).
+	 * Ignored inbound: an inbound SA takes traffic as soon as it is added.
+	 */
+	bool activate;
+	struct dp_sa_lifetime life;
 	const struct secret *cipher_key;	/* key || salt; copied into expanded keys */
 	const struct secret *auth_key;
 };
@@ -66,6 +86,20 @@ unsigned int dp_worker_count(const struct dp *dp);
 
 /* Returns 0 and the SA's connection id, or -errno (EEXIST: SPI in use). */
 int dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id);
+/*
+ * Make an installed outbound SA the one its policy encrypts with (the
+ * previous one stays installed until deleted). 0, -ENOENT, or -EINVAL for an
+ * inbound SA.
+ */
+int dp_sa_activate(struct dp *dp, uint32_t conn_id);
+/* Packets and bytes an SA has processed so far. 0 or -ENOENT. */
+int dp_sa_usage(const struct dp *dp, uint32_t conn_id, uint64_t *pkts, uint64_t *bytes);
+/*
+ * The peer of an IKE SA moved (NAT port floating, RFC 7296 2.23): new
+ * endpoints for an installed SA. 0 or -ENOENT.
+ */
+int dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t peer_port,
+			   bool udp_encap);
 /* Unpublish an SA; it is freed once no worker can hold it. 0 or -ENOENT. */
 int dp_sa_del(struct dp *dp, uint32_t conn_id);
 /* Delete every SA; returns how many. */

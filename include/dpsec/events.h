@@ -20,6 +20,16 @@ enum dp_event_type {
 	 * needed", drop 25): src, dst, proto and head are the inner packet's.
 	 */
 	DP_EV_ICMP_ERROR,
+	/* An SA reached a soft / hard limit of its dp_sa_lifetime: conn_id. */
+	DP_EV_SA_SOFT,
+	DP_EV_SA_HARD,
+	/*
+	 * Outbound traffic matched a crypto map entry whose policy has no active
+	 * SA (drop IpsecIkeIndicate): iface is the outside interface, conn_id
+	 * carries map << 16 | entry, src/dst the packet's; at most one a second
+	 * per entry, the rest counted.
+	 */
+	DP_EV_ACQUIRE,
 	DP_EV__END
 };
 

@@ -120,7 +120,10 @@ debug_event(struct ctrl *c, const struct dp_event *ev)
 	static const char *const kind[] = {[DP_EV_INVALID_SPI] = "invalid SPI",
 					   [DP_EV_REPLAY] = "anti-replay failure",
 					   [DP_EV_MAC] = "ICV failure",
-					   [DP_EV_ICMP_ERROR] = "ICMP error to send"};
+					   [DP_EV_ICMP_ERROR] = "ICMP error to send",
+					   [DP_EV_SA_SOFT] = "soft lifetime reached",
+					   [DP_EV_SA_HARD] = "hard lifetime reached",
+					   [DP_EV_ACQUIRE] = "no SA for outbound traffic"};
 	char s[48], d[48];
 
 	dlog_msg(c->log, 7, "CRYPTO-7-IPSEC",

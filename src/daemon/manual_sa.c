@@ -17,6 +17,7 @@ params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct 
 		.local = m->local, .peer = m->peer, .udp_encap = m->udp_encap,
 		.local_port = m->local_port, .peer_port = m->peer_port,
 		.replay_window = e->replay_window, .initial_seq = m->initial_sequence, .manual = true,
+		.activate = true,
 		.cipher_key = &m->cipher_key, .auth_key = &m->auth_key};
 }
 
