@@ -36,6 +36,25 @@ struct ctrl;
 typedef void (*ctrl_inv_spi_hook)(void *ctx, struct ctrl *c, struct inv_spi_flow *flow,
 				  const struct dp_event *ev);
 
+/*
+ * Where IKE plugs in (src/ctrl/ctrl_ike.c registers these; tests register
+ * fakes), so that the control thread itself does not depend on src/ike:
+ *   input         an IKE datagram to one of our addresses (UDP 500, or 4500
+ *                 with the non-ESP marker removed), checksums verified
+ *   event         DP_EV_SA_SOFT, DP_EV_SA_HARD, DP_EV_ACQUIRE
+ *   next_timeout  ms until run_timers has work (UINT64_MAX: none); poll()
+ *                 sleeps no longer than that
+ *   run_timers    called when that time has come
+ */
+struct ike_addr;
+struct ctrl_ike_hooks {
+	void (*input)(void *ctx, const struct ike_addr *local, const struct ike_addr *remote,
+		      const uint8_t *msg, size_t len);
+	void (*event)(void *ctx, const struct dp_event *ev);
+	uint64_t (*next_timeout)(void *ctx);
+	void (*run_timers)(void *ctx);
+};
+
 struct ctrl_stats {
 	uint64_t events[DP_EV__END];	/* received, by enum dp_event_type */
 	uint64_t inv_spi_pkts;	/* packets the invalid-SPI events received stand for */
@@ -48,6 +67,8 @@ struct ctrl *ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct c
 			 char *err, size_t errlen);
 void ctrl_destroy(struct ctrl *c);
 void ctrl_set_inv_spi_hook(struct ctrl *c, ctrl_inv_spi_hook hook, void *ctx);
+/* h == NULL detaches: IKE datagrams are then counted as unhandled, as before IKE. */
+void ctrl_set_ike_hooks(struct ctrl *c, const struct ctrl_ike_hooks *h, void *ctx);
 
 /* Run until *quit; srv may be NULL (tests). */
 void ctrl_run(struct ctrl *c, struct cli_server *srv, const volatile sig_atomic_t *quit);
