@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "counters.h"
+#include "recovery_actions.h"
 
 /* IKEv2 views (dpsec/ike.h); the operations below pass them by pointer. */
 struct ike_addr;
@@ -161,6 +162,9 @@ struct view_inv_spi_stats {
 	uint64_t pkts_evicted;		/* in flows evicted from the full table */
 	uint64_t pkts_cleared;		/* in flows "clear crypto ipsec invalid-spi" forgot */
 	uint64_t pkts_pending;		/* not reported yet (a worker folds them, or on the ring) */
+	/* Invalid-SPI recovery's decisions (recovery_actions.h) and the packets behind them. */
+	uint64_t recovery[RECOVERY__COUNT];
+	uint64_t recovery_pkts[RECOVERY__COUNT];
 };
 
 /* The packets of drops 4 and 12 that are in no flow of the table, whatever the reason. */

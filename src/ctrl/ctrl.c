@@ -345,3 +345,9 @@ ctrl_cfg(const struct ctrl *c)
 {
 	return c->cfg;
 }
+
+const struct clk *
+ctrl_clk(const struct ctrl *c)
+{
+	return &c->clk;
+}

@@ -111,5 +111,7 @@ void ctrl_lock(struct ctrl *c);
 void ctrl_unlock(struct ctrl *c);
 struct dp *ctrl_dp(struct ctrl *c);
 const struct dpsec_config *ctrl_cfg(const struct ctrl *c);
+/* The control thread's clock (the one given to ctrl_create). */
+const struct clk *ctrl_clk(const struct ctrl *c);
 
 #endif

@@ -31,5 +31,8 @@ void ctrl_ike_start(struct ctrl_ike *ci);
 
 /* The engine, for the views and operator commands; NULL-safe (returns NULL). */
 struct ike *ctrl_ike_engine(struct ctrl_ike *ci);
+/* Invalid-SPI recovery's decisions so far (zeros when ci is NULL). */
+struct recovery_stats;
+void ctrl_ike_recovery_stats(const struct ctrl_ike *ci, struct recovery_stats *out);
 
 #endif

@@ -25,6 +25,7 @@
 
 #include "build_id.h"
 #include "ctrl.h"
+#include "ctrl_ike.h"
 #include "eal_args.h"
 #include "manual_sa.h"
 #include "view_dp.h"
@@ -124,6 +125,7 @@ run(struct dpsec_config *cfg, const char *warn)
 			 .build = DPSEC_BUILD, .image = DPSEC_IMAGE};
 	struct cli_server *srv = NULL;
 	struct ctrl *ctrl = NULL;
+	struct ctrl_ike *ike = NULL;
 	struct dp *dp = dp_create(cfg, err, sizeof(err));
 	int status = 1;
 
@@ -135,6 +137,11 @@ run(struct dpsec_config *cfg, const char *warn)
 	if (warn[0] != '\0')
 		dlog_msg(ctrl_log(ctrl), 4, "DPSEC-4-CONFIG_EXPOSED", "%s", warn);
 	view_dp_init(&vd, dp, ctrl);
+	ike = ctrl_ike_create(ctrl, err, sizeof(err));
+	if (ike == NULL && err[0] != '\0')
+		goto out;
+	vd.cike = ike;
+	vd.ike = ctrl_ike_engine(ike);
 	if (manual_sa_install(dp, cfg, err, sizeof(err)) != 0)
 		goto out;
 	manual_sa_warn(cfg, ctrl_log(ctrl));
@@ -150,6 +157,7 @@ run(struct dpsec_config *cfg, const char *warn)
 	printf("dpsecd: %s ready: %u worker(s), %zu SA(s), CLI on %s\n", cfg->hostname,
 	       dp_worker_count(dp), dp_sa_count(dp), cfg->cli.socket);
 	fflush(stdout);
+	ctrl_ike_start(ike);
 	ctrl_run(ctrl, srv, &quit);
 	printf("dpsecd: shutting down\n");
 	status = 0;
@@ -168,6 +176,7 @@ out:
 	cli_server_destroy(srv);
 	if (ctrl != NULL)
 		view_dp_fini(&vd);
+	ctrl_ike_destroy(ike);
 	ctrl_destroy(ctrl);
 	dp_destroy(dp);
 	return status;

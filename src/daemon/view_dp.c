@@ -3,7 +3,10 @@
 #include <string.h>
 
 #include "ctrl.h"
+#include "ctrl_ike.h"
+#include "recovery.h"
 #include "view_dp.h"
+#include "view_ike.h"
 
 void
 view_dp_init(struct view_dp *v, struct dp *dp, struct ctrl *ctrl)
@@ -139,7 +142,12 @@ inv_spi_stats_op(void *ctx, struct view_inv_spi_stats *out)
 {
 	struct view_dp *v = ctx;
 
+	struct recovery_stats r;
+
 	ctrl_inv_spi_stats(v->ctrl, out);
+	ctrl_ike_recovery_stats(v->cike, &r);
+	memcpy(out->recovery, r.decisions, sizeof(out->recovery));
+	memcpy(out->recovery_pkts, r.pkts, sizeof(out->recovery_pkts));
 }
 
 static void
@@ -273,4 +281,11 @@ const struct view_ops view_dp_ops = {
 	.uptime = uptime_op,
 	.punt_stats = punt_stats_op,
 	.log = log_op,
+	.ike_sa_list = view_ike_sa_list,
+	.ike_child_list = view_ike_child_list,
+	.ike_stats = view_ike_stats,
+	.ike_stats_clear = view_ike_stats_clear,
+	.ike_clear = view_ike_clear,
+	.ike_debug_get = view_ike_debug_get,
+	.ike_debug_set = view_ike_debug_set,
 };

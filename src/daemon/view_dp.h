@@ -14,6 +14,8 @@
 #include "dpsec/view.h"
 
 struct ctrl;
+struct ctrl_ike;
+struct ike;
 
 struct view_dp {
 	struct dp *dp;
@@ -24,6 +26,9 @@ struct view_dp {
 	struct timespec started;	/* CLOCK_MONOTONIC at view_dp_init */
 	struct view_sa *sa_base;	/* counters at the last "clear crypto sa counters" */
 	size_t n_sa_base;
+	struct ctrl_ike *cike;		/* the control thread's IKEv2, or NULL */
+	struct ike *ike;		/* its engine (view_ike.c), or NULL */
+	bool ike_debug;			/* debug crypto ikev2 */
 };
 
 extern const struct view_ops view_dp_ops;

@@ -66,9 +66,14 @@ def sh(*args, ns=None, check=True):
 
 
 def swanctl_conf(name, local, remote, local_ts, remote_ts, start=True, dpd_delay=0,
-                 proposals="aes256gcm16-prfsha384-ecp256", esp_proposals="aes256gcm16"):
-    """One charon's connection NAME to its peer, PSK-authenticated by address."""
+                 proposals="aes256gcm16-prfsha384-ecp256", esp_proposals="aes256gcm16",
+                 psk=PSK, child_rekey=0, ike_rekey=0):
+    """One charon's connection NAME to its peer, PSK-authenticated by address; child_rekey /
+    ike_rekey: rekey the CHILD_SA / IKE SA every that many seconds (0: charon's default)."""
     dpd = "  dpd_delay = %ds\n" % dpd_delay if dpd_delay else ""
+    if ike_rekey:
+        dpd += "  rekey_time = %ds\n" % ike_rekey
+    child_extra = "    rekey_time = %ds\n    rand_time = 0s\n" % child_rekey if child_rekey else ""
     return f"""connections {{
  {name} {{
   version = 2
@@ -89,7 +94,7 @@ def swanctl_conf(name, local, remote, local_ts, remote_ts, start=True, dpd_delay
     local_ts = {local_ts}
     remote_ts = {remote_ts}
     esp_proposals = {esp_proposals}
-    start_action = {"start" if start else "none"}
+{child_extra}    start_action = {"start" if start else "none"}
     dpd_action = restart
    }}
   }}
@@ -99,7 +104,7 @@ secrets {{
  ike-{name} {{
   id-a = {local}
   id-b = {remote}
-  secret = "{PSK}"
+  secret = "{psk}"
  }}
 }}
 """
@@ -116,23 +121,26 @@ def gwb_charon_swanctl():
 
 
 class Stream:
-    """host1 -> host2 UDP datagrams every interval s; arrivals read from host2's file."""
+    """host1 -> host2 UDP datagrams every interval s (reverse: host2 -> host1); arrivals read
+    from the receiver's file."""
 
-    def __init__(self, net, interval=0.05):
+    def __init__(self, net, interval=0.05, reverse=False):
         self.net = net
         self.interval = interval
-        self.path = os.path.join(net.dir, "arrivals.txt")
+        self.src, self.dst, self.dst_ip = ("h2", "h1", H1) if reverse else ("h1", "h2", H2)
+        self.path = os.path.join(net.dir, "arrivals-%s.txt" % self.dst)
         self.rx = self.tx = None
 
     def start(self):
-        self.rx = subprocess.Popen(["ip", "netns", "exec", self.net.ns["h2"], "/usr/bin/python3",
-                                    "-c", RECEIVER, str(PORT), self.path],
+        self.rx = subprocess.Popen(["ip", "netns", "exec", self.net.ns[self.dst],
+                                    "/usr/bin/python3", "-c", RECEIVER, str(PORT), self.path],
                                    start_new_session=True)
         guard = time.monotonic() + 10
         while not os.path.exists(self.path) and time.monotonic() < guard:
             time.sleep(0.02)
-        self.tx = subprocess.Popen(["ip", "netns", "exec", self.net.ns["h1"], "/usr/bin/python3",
-                                    "-c", SENDER, H2, str(PORT), str(self.interval)],
+        self.tx = subprocess.Popen(["ip", "netns", "exec", self.net.ns[self.src],
+                                    "/usr/bin/python3", "-c", SENDER, self.dst_ip, str(PORT),
+                                    str(self.interval)],
                                    start_new_session=True)
 
     def arrivals(self):
@@ -182,6 +190,7 @@ class SeedNet:
         self.dpsecd = None
         self.dpsecd_log = os.path.join(self.dir, "dpsecd.log")
         self.stream = Stream(self)
+        self.back = Stream(self, reverse=True)     # host2 -> host1: gwB encrypts
         atexit.register(self.close)
 
     def __enter__(self):
@@ -225,7 +234,8 @@ class SeedNet:
 
     # ---- gwB as dpsecd ----
 
-    def dpsecd_config(self, recovery=False, initiate="on-traffic", dpd=0):
+    def dpsecd_config(self, recovery=False, initiate="on-traffic", dpd=0, psk=PSK,
+                      lifetime=3600):
         dpd_line = "      dpd: {interval: %d, retry: 3, mode: periodic}\n" % dpd if dpd else ""
         return f"""hostname: gwB
 dataplane:
@@ -250,7 +260,7 @@ ikev2:
       - name: gwA
         address: {GWA_OUT}
         identity: {{address: {GWA_OUT}}}
-        pre_shared_key: "{PSK}"
+        pre_shared_key: "{psk}"
   profiles:
     PROF:
       match_identity_remote: [{{address: {GWA_OUT}}}]
@@ -281,6 +291,7 @@ crypto_maps:
       transform_set: TS
       ikev2_profile: PROF
       initiate: {initiate}
+      lifetime: {{seconds: {lifetime}}}
       match:
         - {{src: {NET2}, dst: {NET1}}}
 """
@@ -342,6 +353,7 @@ crypto_maps:
     def close(self):
         """Everything stopped and removed. Idempotent."""
         self.stream.stop()
+        self.back.stop()
         self.stop_dpsecd(signal.SIGKILL)
         for c in (self.gwa, self.gwb_charon):
             if c is not None:

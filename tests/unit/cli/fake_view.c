@@ -709,6 +709,13 @@ inv_spi(struct fake *f)
 						   .pkts_in_flows = 67657,
 						   .pkts_rate_limited = 12,
 						   .pkts_evicted = 3};
+	/* recovery is off in the fake: the static peer's flow waited, then was counted only */
+	f->inv_stats.recovery[RECOVERY_WAIT] = 1;
+	f->inv_stats.recovery_pkts[RECOVERY_WAIT] = 1;
+	f->inv_stats.recovery[RECOVERY_OFF] = 4;
+	f->inv_stats.recovery_pkts[RECOVERY_OFF] = 67650;
+	f->inv_stats.recovery[RECOVERY_NOT_PEER] = 2;
+	f->inv_stats.recovery_pkts[RECOVERY_NOT_PEER] = 6;
 }
 
 static void

@@ -1,0 +1,149 @@
+#!/usr/bin/python3
+"""dpsecd's IKEv2 against a real peer, strongSwan 5.9.8 (dpsectest/seed.py's network):
+
+   host1 -- gwA (charon, kernel-libipsec) ==IKEv2 / ESP-in-UDP 4500== gwB (dpsecd) -- host2
+
+- gwA initiates: the IKE SA and the CHILD_SA come up, host1's stream reaches host2 through
+  dpsecd's decryption, host2's reaches host1 through its encryption; both sides list the SAs
+  with the same SPIs;
+- dpsecd initiates on start, and on traffic (the first packet of host2's stream raises the
+  acquire; the stream then flows);
+- a wrong pre-shared key on one side: no SA on either side, AUTHENTICATION_FAILED counted;
+- strongSwan rekeys the CHILD_SA every few seconds under traffic: the stream keeps flowing
+  (the gap is measured), the old SAs go;
+- clear crypto ikev2 sa on dpsecd: strongSwan receives the DELETE and drops its IKE SA.
+"""
+import json
+import os
+import re
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from dpsectest.seed import SeedNet, gwa_swanctl, GWA_OUT  # noqa: E402
+
+
+def wait_for(cond, guard, what, step=0.1):
+    end = time.monotonic() + guard
+    while time.monotonic() < end:
+        v = cond()
+        if v:
+            return v
+        time.sleep(step)
+    raise AssertionError("timed out after %.0f s waiting for %s" % (guard, what))
+
+
+def established(net):
+    """gwA's established IKE SA with an installed CHILD_SA, or None."""
+    for sa in net.gwa.list_sas():
+        if sa.get("state") == "ESTABLISHED" and any(
+                ch.get("state") == "INSTALLED" for ch in sa["children"].values()):
+            return sa
+    return None
+
+
+class Interop(unittest.TestCase):
+
+    def diag(self, net):
+        return "\n--- dpsecd ---\n%s\n--- charon gwA ---\n%s" % (
+            net.dpsecd_text()[-4000:], net.gwa.log_text()[-6000:])
+
+    def assert_flows(self, net, stream, guard=20):
+        t = time.monotonic()
+        stream.start()
+        self.assertIsNotNone(stream.wait_arrival_after(t, guard),
+                             "no datagram through the tunnel" + self.diag(net))
+
+    def assert_same_spis(self, net):
+        """gwA's CHILD_SA SPIs are dpsecd's, crossed (our inbound is its outbound)."""
+        sa = established(net)
+        self.assertIsNotNone(sa, self.diag(net))
+        child = [ch for ch in sa["children"].values() if ch.get("state") == "INSTALLED"][0]
+        text = net.cli("show crypto ipsec sa")
+        inbound = re.search(r"inbound esp sas:\s*\n\s*spi: (0x[0-9A-F]+)", text)
+        outbound = re.search(r"outbound esp sas:\s*\n\s*spi: (0x[0-9A-F]+)", text)
+        self.assertTrue(inbound and outbound, text)
+        self.assertEqual(int(inbound.group(1), 16), int(child["spi-out"], 16), text)
+        self.assertEqual(int(outbound.group(1), 16), int(child["spi-in"], 16), text)
+
+    def test_strongswan_initiates(self):
+        with SeedNet() as net:
+            net.start_dpsecd()
+            net.gwa.start(gwa_swanctl())
+            wait_for(lambda: established(net), 20, "gwA's SAs")
+            self.assert_flows(net, net.stream)
+            self.assert_flows(net, net.back)
+            ike = net.cli("show crypto ikev2 sa")
+            self.assertIn(GWA_OUT + "/4500", ike)
+            self.assertIn("READY", ike)
+            self.assert_same_spis(net)
+            stats = net.cli("show crypto ikev2 stats exchange")
+            self.assertRegex(stats, r"IKE_SA_INIT\s+0\s+[1-9]\d*\s+[1-9]\d*\s+0")
+            self.assertRegex(stats, r"IKE_AUTH\s+0\s+1\s+1\s+0")
+
+    def test_dpsecd_initiates_on_start(self):
+        with SeedNet() as net:
+            net.gwa.start(gwa_swanctl(start=False))
+            net.start_dpsecd(initiate="on-start")
+            wait_for(lambda: established(net), 20, "gwA's SAs")
+            self.assert_flows(net, net.back)
+            self.assert_flows(net, net.stream)
+            ike = net.cli("show crypto ikev2 sa detailed")
+            self.assertIn("Initiator of SA : Yes", ike)
+            self.assert_same_spis(net)
+
+    def test_dpsecd_initiates_on_traffic(self):
+        with SeedNet() as net:
+            net.gwa.start(gwa_swanctl(start=False))
+            net.start_dpsecd(initiate="on-traffic")
+            time.sleep(1)
+            self.assertIsNone(established(net), "an SA before any traffic")
+            self.assert_flows(net, net.back)
+            self.assertIsNotNone(established(net))
+            drops = net.cli("show platform hardware qfp active feature ipsec datapath drops")
+            self.assertRegex(drops, r"\b33\s+OUT_V4_PKT_HIT_IKE_START_SP\s+[1-9]", drops)
+
+    def test_wrong_psk(self):
+        with SeedNet() as net:
+            net.start_dpsecd(psk="NOT-THE-SAME-DOCUMENTATION-PSK")
+            net.gwa.start(gwa_swanctl())
+            wait_for(lambda: "AUTHENTICATION_FAILED" in net.gwa.log_text()
+                     or "AUTH_FAILED" in net.cli("show crypto ikev2 stats"), 20,
+                     "the authentication failure")
+            self.assertIsNone(established(net))
+            self.assertNotIn("READY", net.cli("show crypto ikev2 sa"))
+            self.assertEqual(net.cli("show crypto ipsec sa").count("spi: 0x"), 0)
+
+    def test_child_rekey_under_traffic(self):
+        with SeedNet() as net:
+            net.start_dpsecd()
+            net.gwa.start(gwa_swanctl(child_rekey=4))
+            first = wait_for(lambda: established(net), 20, "gwA's SAs")
+            spi0 = [ch["spi-in"] for ch in first["children"].values()][0]
+            self.assert_flows(net, net.stream)
+            t0 = time.monotonic()
+            wait_for(lambda: any(ch.get("spi-in") != spi0 and ch.get("state") == "INSTALLED"
+                                 for sa in net.gwa.list_sas() for ch in sa["children"].values()),
+                     20, "a rekeyed CHILD_SA")
+            time.sleep(2)
+            arrivals = [at for _, at in net.stream.arrivals() if at > t0]
+            gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+            self.assertTrue(arrivals, self.diag(net))
+            print("rekey: largest gap %.3f s over %d datagrams" % (max(gaps or [0]),
+                                                                   len(arrivals)))
+            self.assertLess(max(gaps or [0]), 1.0, self.diag(net))
+
+    def test_clear_sends_delete(self):
+        with SeedNet() as net:
+            net.start_dpsecd()
+            net.gwa.start(gwa_swanctl())
+            sa = wait_for(lambda: established(net), 20, "gwA's SAs")
+            self.assertEqual(json.loads(net.cli("clear crypto ikev2 sa", json=True))["cleared"], 1)
+            wait_for(lambda: all(s.get("initiator-spi") != sa.get("initiator-spi")
+                                 for s in net.gwa.list_sas()), 10, "gwA dropping the IKE SA")
+            self.assertIn("received DELETE", net.gwa.log_text())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
