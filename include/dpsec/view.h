@@ -46,6 +46,11 @@ struct view_sa {
 	uint64_t kb_left;	/* remaining KB lifetime (ignored when manual) */
 	uint32_t sec_left;	/* remaining seconds (ignored when manual) */
 	enum view_sa_status status;
+	/*
+	 * Outbound: installed but not the SA its policy encrypts with (an IKE
+	 * CHILD_SA waiting for dp_sa_activate, or one replaced by a newer one).
+	 */
+	bool standby;
 	struct dp_sa_counters ctr;	/* minus the "clear crypto sa counters" baseline */
 };
 

@@ -117,7 +117,7 @@ in_check(const struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, 
 	sa_owner_check(sa, w->id);
 	if (sa_rt_state(sa) != SA_LIVE)
 		return sa_drop(sa, DP_DROP_IN_V4_PKT_HIT_INVALID_SA);
-	if (((sa->flags & SA_F_UDP) != 0) != (m->l4_len != 0))
+	if (sa_rt_udp(sa) != (m->l4_len != 0))
 		return sa_drop(sa, DP_DROP_IN_NAT_DEMUX_FAIL);
 	if (esp_len < hdr + sa->icv_len + 2)
 		return sa_drop(sa, DP_DROP_IN_ESP_TRUNCATED);

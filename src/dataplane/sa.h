@@ -16,6 +16,7 @@
 #ifndef DPSEC_DP_SA_H
 #define DPSEC_DP_SA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,7 +30,6 @@ struct cmb_keys;
 
 #define SA_F_INBOUND 0x01
 #define SA_F_ESN 0x02
-#define SA_F_UDP 0x04	/* ESP-in-UDP (RFC 3948) */
 #define SA_F_AEAD 0x08
 
 enum sa_state {
@@ -40,32 +40,50 @@ enum sa_state {
 /* Ethernet + IPv4 + UDP: the outbound header template. */
 #define SA_HDR_MAX 48
 
+/*
+ * Where an outbound SA's packets go: the outer headers (template) and the
+ * port. Immutable once published: dp_sa_update_endpoints() builds a new one,
+ * swaps the SA's pointer and frees the old one after an RCU grace period, so
+ * a worker reads a whole template, the old or the new, never half of each.
+ */
+struct sa_ep {
+	uint8_t hdr[SA_HDR_MAX];
+	uint8_t hdr_len;	/* template bytes in hdr[] */
+	uint8_t udp;		/* ESP-in-UDP (RFC 3948) */
+	uint16_t tx_port;	/* egress port index */
+	uint16_t mtu;		/* IP MTU of the egress interface */
+} __rte_cache_aligned;
+
+_Static_assert(sizeof(struct sa_ep) == RTE_CACHE_LINE_SIZE, "a template is one cache line");
+
 struct sa_rt {
 	/* Cache line 0: read for every packet, written only by the control thread. */
 	uint32_t spi_be;
 	uint8_t state;		/* enum sa_state; relaxed atomic */
-	uint8_t flags;		/* SA_F_* */
+	uint8_t flags;		/* SA_F_*; fixed at install */
 	uint8_t iv_len;
 	uint8_t icv_len;
 	uint8_t pad_block;	/* ESP padding alignment (4 or 16) */
-	uint8_t hdr_len;	/* outbound: template bytes in hdr[] */
-	uint16_t tx_port;	/* outbound: egress port */
+	/*
+	 * Inbound: ESP-in-UDP is expected (RFC 3948); relaxed atomic, as
+	 * dp_sa_update_endpoints may change it while workers read it.
+	 */
+	uint8_t udp;
+	uint16_t owner;		/* the one worker writing the state below (sa_owner_check) */
 	uint32_t salt;		/* GCM: nonce salt, in wire order */
 	uint32_t policy;	/* index of the crypto map entry in the SPD */
-	uint16_t mtu;		/* outbound: IP MTU of the egress interface */
-	uint16_t owner;		/* the one worker writing the state below (sa_owner_check) */
+	uint32_t conn_id;
 	const struct cmb_keys *keys;
+	const struct sa_ep *ep;	/* outbound: published with release, read with acquire */
 	uint64_t seq;		/* outbound: last sequence number sent */
 	uint64_t seq_max;	/* outbound: last usable number (2^32-1, or 2^64-1 with ESN) */
-	uint32_t conn_id;
 	uint32_t replay_blocks;
 
 	/* Cache line 1-2: counters, written per packet by the owner. */
 	struct dp_sa_counters ctr __rte_cache_aligned;
 
-	/* Outbound header template; inbound replay state. */
-	uint8_t hdr[SA_HDR_MAX] __rte_cache_aligned;
-	struct replay replay;
+	/* Inbound replay state. */
+	struct replay replay __rte_cache_aligned;
 	/* Replay [0] and ICV [1] failure reports to the control thread (ctrl_link.c). */
 	uint64_t ev_ns[2];	/* last report, link clock; 0: none yet */
 	uint32_t ev_pending[2];
@@ -73,6 +91,18 @@ struct sa_rt {
 	/* Inbound replay bitmap: replay_blocks 64-bit blocks. */
 	uint64_t replay_bmp[] __rte_cache_aligned;
 };
+
+static inline const struct sa_ep *
+sa_rt_ep(const struct sa_rt *sa)
+{
+	return __atomic_load_n(&sa->ep, __ATOMIC_ACQUIRE);
+}
+
+static inline bool
+sa_rt_udp(const struct sa_rt *sa)
+{
+	return __atomic_load_n(&sa->udp, __ATOMIC_RELAXED) != 0;
+}
 
 _Static_assert(offsetof(struct sa_rt, ctr) == RTE_CACHE_LINE_SIZE,
 	       "per-packet read fields fit one cache line");

@@ -53,6 +53,7 @@ struct h_sa {
 	bool esn;
 	bool udp;
 	uint32_t replay_window;
+	bool standby;		/* outbound: installed, not carrying traffic until dp_sa_activate */
 	const uint8_t *ckey;	/* key || salt; NULL = a fixed test pattern */
 	const uint8_t *akey;
 };
