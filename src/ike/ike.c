@@ -298,37 +298,77 @@ ike_initiate(struct ike *ike, uint32_t map, uint32_t entry)
 void
 ike_sa_expired(struct ike *ike, uint32_t handle, bool hard)
 {
-	(void)ike;
-	(void)handle;
-	(void)hard;
+	struct ike_sa *sa = NULL;
+	struct ike_child *c = child_by_handle(ike, handle, &sa);
+
+	if (c == NULL || !hard)
+		return;
+	switch (c->state) {
+	case CHILD_REKEYED:
+		child_free(ike, sa, c, true);	/* a replaced one: nobody needs it any more */
+		break;
+	case CHILD_DELETING:
+		break;
+	default:
+		if (sa->state == IKE_SA_ESTABLISHED)
+			task_add(ike, sa, TASK_CHILD_DELETE, 0, 0, c->spi_in);
+		else
+			child_free(ike, sa, c, true);
+		break;
+	}
 }
 
 unsigned int
 ike_clear(struct ike *ike, const struct ike_addr *peer)
 {
-	(void)ike;
-	(void)peer;
-	return 0;
+	unsigned int n = 0;
+	struct ike_sa *sa;
+
+	/* scan again after each: a deletion may take another SA along (a rekey's new one) */
+again:
+	TAILQ_FOREACH(sa, &ike->sas, all) {
+		if (peer != NULL && !ike_addr_equal_ip(&sa->remote, peer))
+			continue;
+		info_delete_now(ike, sa, "cleared by the operator");
+		n++;
+		goto again;
+	}
+	return n;
 }
 
 unsigned int
 ike_delete_child_local(struct ike *ike, uint32_t map, uint32_t entry)
 {
-	(void)ike;
-	(void)map;
-	(void)entry;
-	return 0;
+	unsigned int n = 0;
+	struct ike_sa *sa;
+	struct ike_child *c, *next;
+
+	TAILQ_FOREACH(sa, &ike->sas, all)
+		for (c = TAILQ_FIRST(&sa->children); c != NULL; c = next) {
+			next = TAILQ_NEXT(c, link);
+			if (c->map != map || c->entry != entry)
+				continue;
+			child_free(ike, sa, c, true);
+			n++;
+		}
+	if (n != 0)
+		ike_log(ike, 4, "IKEV2-4-CHILD_FORGOTTEN",
+			"%u CHILD_SA(s) of map %u entry %u removed without telling the peer "
+			"(test command)", n, map, entry);
+	return n;
 }
 
 int
 ike_notify_invalid_spi(struct ike *ike, const struct ike_addr *peer, uint32_t spi,
 		       uint8_t proto)
 {
-	(void)ike;
-	(void)peer;
-	(void)spi;
-	(void)proto;
-	return -ENOSYS;
+	struct ike_sa *sa = NULL;
+
+	(void)proto;	/* section 1.5: sent as protocol 0 whatever it was */
+	while ((sa = sa_next_by_peer(ike, peer, sa)) != NULL)
+		if (sa->state == IKE_SA_ESTABLISHED)
+			return task_add(ike, sa, TASK_INVALID_SPI, 0, 0, spi);
+	return -ENOENT;
 }
 
 int

@@ -30,6 +30,8 @@ void out_notify(struct ike_out *o, uint16_t type, uint8_t proto, const void *spi
  */
 int out_request(struct ike *ike, struct ike_sa *sa, enum ike_task_kind kind, uint8_t exchange,
 		int sub, struct ike_out *o);
+/* A request sent once and forgotten (a DELETE as the IKE SA goes: ike_clear). */
+int out_request_once(struct ike *ike, struct ike_sa *sa, uint8_t exchange, struct ike_out *o);
 /* IKE_SA_INIT again (COOKIE, INVALID_KE_PAYLOAD): same message ID 0, fresh retransmissions. */
 int out_request_again(struct ike *ike, struct ike_sa *sa, struct ike_out *o);
 /* Send o as the response to the peer's request msg_id, and cache it for retransmissions. */
@@ -202,6 +204,10 @@ void info_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m);
 void initial_contact(struct ike *ike, struct ike_sa *sa);
 void info_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m);
 int info_start(struct ike *ike, struct ike_sa *sa, const struct ike_task *t);
+/* A CHILD_SA replaced by a rekey: outbound out now, inbound after delete_rekeyed_delay. */
+void child_retire(struct ike *ike, struct ike_child *c);
+/* DELETE of the whole IKE SA, sent once without waiting, then the SA is gone. */
+void info_delete_now(struct ike *ike, struct ike_sa *sa, const char *why);
 
 /* ---- ike.c ---- */
 

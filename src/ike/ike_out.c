@@ -156,6 +156,20 @@ out_request(struct ike *ike, struct ike_sa *sa, enum ike_task_kind kind, uint8_t
 }
 
 int
+out_request_once(struct ike *ike, struct ike_sa *sa, uint8_t exchange, struct ike_out *o)
+{
+	size_t len;
+	int rc = build(ike, sa, exchange, false, sa->msgid_tx, o, &len);
+
+	if (rc != 0)
+		return rc;
+	stats_tx(ike, exchange, -1, false, o, o->w.len == 0);
+	send_msg(ike, sa, ike->tx, len, exchange, false, sa->msgid_tx, "sending");
+	sa->msgid_tx++;
+	return 0;
+}
+
+int
 out_request_again(struct ike *ike, struct ike_sa *sa, struct ike_out *o)
 {
 	return request(ike, sa, IKE_SA_INIT, 0, -1, o);
@@ -229,16 +243,21 @@ out_retransmit(struct ike *ike, struct ike_sa *sa)
 	uint64_t interval = ike->cfg->ikev2.retransmit_ms;
 
 	if (r->tries >= ike->cfg->ikev2.retransmit_tries) {
+		char a[IKE_ADDR_STRLEN];
+
 		ike->st.give_ups++;
 		ike_log(ike, 4, "IKEV2-4-RETRANSMIT_GIVEUP",
-			"no answer to %s request msgid %u after %u retransmissions, tunnel %u",
-			exchange_name(r->exchange), r->msg_id, r->tries, sa->tunnel_id);
-		sa_free(ike, sa, true, "peer not responding");
+			"no answer from %s to %s request msgid %u after %u retransmissions, "
+			"tunnel %u%s", ike_addr_str(&sa->remote, a), exchange_name(r->exchange),
+			r->msg_id, r->tries, sa->tunnel_id,
+			r->kind == TASK_DPD ? ": peer declared dead" : "");
+		sa_free(ike, sa, true, r->kind == TASK_DPD ? "peer dead (liveness check)"
+							    : "peer not responding");
 		return;
 	}
 	r->tries++;
 	ike->st.retransmits++;
 	/* section 2.1: exponential backoff; the wait after the last try is the longest */
-	r->rtx_ms = ike_now(ike) + (interval << r->tries);
+	r->rtx_ms = ike_now(ike) + (r->rtx_fixed_ms != 0 ? r->rtx_fixed_ms : interval << r->tries);
 	send_msg(ike, sa, r->msg, r->len, r->exchange, false, r->msg_id, "retransmitting");
 }

@@ -81,6 +81,7 @@ struct ike_child {
 	enum child_state state;
 	bool active;			/* the outbound half carries the policy's traffic */
 	bool rekeying;			/* a rekey of it is under way (either side's) */
+	uint32_t replaces;		/* a rekey's new CHILD_SA: the old one's inbound SPI */
 	struct child_suite suite;
 	struct ts_set ts_local, ts_remote;
 	uint64_t created_ms;
@@ -118,6 +119,7 @@ struct ike_req {
 	size_t len;
 	unsigned int tries;		/* retransmissions so far */
 	uint64_t rtx_ms;		/* next retransmission (or give-up) */
+	uint32_t rtx_fixed_ms;		/* liveness checks: the profile's retry, not a backoff */
 	uint32_t map, entry;		/* CHILD_CREATE */
 	uint32_t spi;			/* the CHILD_SA (inbound SPI) it is about */
 	uint32_t new_spi;		/* CHILD_CREATE/REKEY: the new CHILD_SA's inbound SPI */
@@ -185,8 +187,9 @@ struct ike_sa {
 	uint64_t rekey_ms;		/* IKE SA rekey due (0: none) */
 	uint64_t dpd_ms;		/* next liveness decision (0: DPD off) */
 	uint64_t keepalive_ms;		/* next NAT keepalive (0: none) */
-	uint64_t dpd_pkts;		/* inbound packets of its CHILD_SAs at the last check */
+	uint64_t dpd_in_pkts;		/* inbound packets of its CHILD_SAs at the last check */
 	uint64_t dpd_out_pkts;		/* outbound likewise */
+	uint64_t ka_out_pkts;		/* outbound packets at the last keepalive check */
 };
 
 TAILQ_HEAD(ike_sa_list, ike_sa);

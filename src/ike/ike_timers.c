@@ -16,11 +16,86 @@
 void
 sa_timers_start(struct ike *ike, struct ike_sa *sa, const struct cfg_ike_profile *p)
 {
-	(void)ike;
-	(void)p;
+	uint64_t now = ike_now(ike);
+	uint32_t ka = ike->cfg->ikev2.nat_keepalive;
+
 	sa->rekey_ms = 0;
-	sa->dpd_ms = 0;
-	sa->keepalive_ms = 0;
+	sa->dpd_ms = p != NULL && p->dpd_interval != 0 ? now + (uint64_t)p->dpd_interval * 1000 : 0;
+	sa->dpd_in_pkts = 0;
+	sa->dpd_out_pkts = 0;
+	/* RFC 3948 section 2.3: only the side behind the NAT keeps its mapping open */
+	sa->keepalive_ms = sa->nat_local && ka != 0 && ike->ops.send_keepalive != NULL
+				   ? sa->tx_ms + (uint64_t)ka * 1000
+				   : 0;
+	sa->ka_out_pkts = 0;
+}
+
+/* Packets through the CHILD_SAs of sa so far (as the dataplane counts them). */
+static void
+traffic(const struct ike *ike, const struct ike_sa *sa, uint64_t *in, uint64_t *out)
+{
+	const struct ike_child *c;
+	struct ike_sa_usage u;
+
+	*in = 0;
+	*out = 0;
+	if (ike->ops.sa_usage == NULL)
+		return;
+	TAILQ_FOREACH(c, &sa->children, link) {
+		if (c->h_in != UINT32_MAX && ike->ops.sa_usage(ike->ops.ctx, c->h_in, &u) == 0)
+			*in += u.pkts;
+		if (c->h_out != UINT32_MAX && ike->ops.sa_usage(ike->ops.ctx, c->h_out, &u) == 0)
+			*out += u.pkts;
+	}
+}
+
+/*
+ * Liveness (section 2.4, IOS "dpd interval retry on-demand|periodic"): every
+ * interval, look at what came from the peer (IKE messages, ESP on its
+ * CHILD_SAs) since the last look. Nothing came: periodic probes; on-demand
+ * probes only if we sent ESP meanwhile. The probe's retransmissions (every
+ * retry seconds) and their give-up declare the peer dead.
+ */
+static void
+dpd_due(struct ike *ike, struct ike_sa *sa, uint64_t now)
+{
+	const struct cfg_ike_profile *p = ike_profile(ike, sa->profile);
+	uint64_t in, out, interval;
+	bool heard, sent;
+
+	if (p == NULL || p->dpd_interval == 0) {
+		sa->dpd_ms = 0;
+		return;
+	}
+	interval = (uint64_t)p->dpd_interval * 1000;
+	traffic(ike, sa, &in, &out);
+	heard = in != sa->dpd_in_pkts || now - sa->rx_ms < interval;
+	sent = out != sa->dpd_out_pkts;
+	sa->dpd_in_pkts = in;
+	sa->dpd_out_pkts = out;
+	sa->dpd_ms = now + interval;
+	if (heard || sa->req.busy || task_queued(sa, TASK_DPD, 0, 0, 0))
+		return;
+	if (p->dpd_mode == CFG_DPD_PERIODIC || sent)
+		task_add(ike, sa, TASK_DPD, 0, 0, 0);
+}
+
+/* RFC 3948 section 2.3: a 0xFF byte to the peer's 4500 when we have sent nothing for a while. */
+static void
+keepalive_due(struct ike *ike, struct ike_sa *sa, uint64_t now)
+{
+	uint64_t interval = (uint64_t)ike->cfg->ikev2.nat_keepalive * 1000, in, out;
+
+	traffic(ike, sa, &in, &out);
+	if (out != sa->ka_out_pkts) {
+		sa->ka_out_pkts = out;
+		sa->tx_ms = now;	/* ESP went out: the mapping is fresh */
+	} else if (now - sa->tx_ms >= interval) {
+		ike->ops.send_keepalive(ike->ops.ctx, &sa->local, &sa->remote);
+		ike->st.keepalives++;
+		sa->tx_ms = now;
+	}
+	sa->keepalive_ms = sa->tx_ms + interval;
 }
 
 static uint64_t
@@ -44,9 +119,11 @@ sa_due(const struct ike_sa *sa)
 		due = sa->req.rtx_ms;
 	if (sa->state == IKE_SA_HALF_OPEN)
 		due = earliest(due, sa->created_ms + HALF_OPEN_TIMEOUT_MS);
-	due = earliest(due, sa->rekey_ms);
-	due = earliest(due, sa->dpd_ms);
-	due = earliest(due, sa->keepalive_ms);
+	if (sa->state == IKE_SA_ESTABLISHED) {
+		due = earliest(due, sa->rekey_ms);
+		due = earliest(due, sa->dpd_ms);
+		due = earliest(due, sa->keepalive_ms);
+	}
 	TAILQ_FOREACH(c, &sa->children, link) {
 		if (c->state == CHILD_REKEYED)
 			due = earliest(due, c->linger_ms);
@@ -97,6 +174,10 @@ sa_run(struct ike *ike, struct ike_sa *sa, uint64_t now)
 		sa_free(ike, sa, true, "half-open timeout");
 		return;
 	}
+	if (sa->state == IKE_SA_ESTABLISHED && sa->dpd_ms != 0 && now >= sa->dpd_ms)
+		dpd_due(ike, sa, now);
+	if (sa->state == IKE_SA_ESTABLISHED && sa->keepalive_ms != 0 && now >= sa->keepalive_ms)
+		keepalive_due(ike, sa, now);
 	if (sa->req.busy && now >= sa->req.rtx_ms)
 		out_retransmit(ike, sa);
 }

@@ -200,36 +200,55 @@ config(int idx, const struct pair_opts *o)
 	return cfg;
 }
 
+static void
+side_start(struct pair *p, int i)
+{
+	struct side *s = &p->s[i];
+	struct ike_ops ops = {
+		.ctx = s,
+		.now_ms = cb_now,
+		.send = cb_send,
+		.sa_add = cb_sa_add,
+		.sa_activate = cb_sa_activate,
+		.sa_del = cb_sa_del,
+		.sa_usage = cb_sa_usage,
+		.log = cb_log,
+		.send_keepalive = cb_keepalive,
+	};
+	char err[256];
+
+	s->ike = ike_create(s->cfg, &ops, err, sizeof(err));
+	if (s->ike == NULL)
+		fail_msg("ike_create: %s", err);
+}
+
 void
 pair_init(struct pair *p, const struct pair_opts *a, const struct pair_opts *b)
 {
-	char err[256];
-
 	memset(p, 0, sizeof(*p));
 	p->now_ms = 1000000;
 	for (int i = 0; i < 2; i++) {
 		struct side *s = &p->s[i];
-		struct ike_ops ops = {
-			.ctx = s,
-			.now_ms = cb_now,
-			.send = cb_send,
-			.sa_add = cb_sa_add,
-			.sa_activate = cb_sa_activate,
-			.sa_del = cb_sa_del,
-			.sa_usage = cb_sa_usage,
-			.log = cb_log,
-			.send_keepalive = cb_keepalive,
-		};
 
 		s->pair = p;
 		s->idx = i;
 		s->cfg = config(i, i == 0 ? a : b);
-		s->ike = ike_create(s->cfg, &ops, err, sizeof(err));
-		if (s->ike == NULL)
-			fail_msg("ike_create: %s", err);
+		side_start(p, i);
 	}
 	p->sent = calloc(PAIR_SENT_MAX, sizeof(*p->sent));
 	assert_non_null(p->sent);
+}
+
+void
+pair_restart(struct pair *p, int i)
+{
+	struct side *s = &p->s[i];
+
+	ike_destroy(s->ike);
+	/* a restarted gateway has an empty dataplane too */
+	for (unsigned int k = 0; k < s->n_sa; k++)
+		s->sa[k].deleted = true;
+	side_start(p, i);
 }
 
 void

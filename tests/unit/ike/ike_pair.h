@@ -108,6 +108,8 @@ struct pair_opts {
 /* Set up both sides (fresh state); asserts on failure. */
 void pair_init(struct pair *p, const struct pair_opts *a, const struct pair_opts *b);
 void pair_fini(struct pair *p);
+/* Side i crashes and starts again: a new engine, its dataplane emptied (not via sa_del). */
+void pair_restart(struct pair *p, int i);
 /* Deliver queued messages until none is left (or limit); returns how many were delivered. */
 unsigned int pair_pump(struct pair *p);
 /* Move the clock and run both sides' timers (repeatedly while something is due now). */
