@@ -70,6 +70,8 @@ struct link_stats {
 	uint64_t inv_rate_limited;
 	uint64_t inv_ring_full;
 	uint64_t inv_pending;	/* a gauge: waiting in a dedup slot for their flow's next event */
+	/* SA lifetime events the ring refused, left on their SA for the control thread */
+	uint64_t life_deferred;
 };
 
 struct dp_link {

@@ -50,7 +50,9 @@ out_select(const struct dp *dp, const struct rte_ipv4_hdr *ip, struct sa_rt **ou
 		return DP_DROP_OUT_V4_PKT_HIT_IKE_START_SP;
 	*out = sa;
 	if (sa_rt_state(sa) != SA_LIVE)
-		return sa_drop(sa, DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
+		return sa_drop(sa, sa_rt_state(sa) == SA_EXPIRED
+					   ? DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY
+					   : DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
 	if (fwd && ip->time_to_live <= 1)
 		return DP_DROP_G_Ipv4TtlExceeded;
 	return DP_KEEP;
@@ -209,8 +211,8 @@ out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *re
 	}
 	for (uint16_t i = 0; i < n; i++)
 		if (reason[i] == DP_KEEP)
-			sa_acc_add(&acc, sa[i], st[i].tot);
-	sa_acc_flush(&acc);
+			sa_acc_add(w, &acc, sa[i], st[i].tot);
+	sa_acc_flush(w, &acc);
 	return dp_burst_compact(pkts, reason, n);
 }
 

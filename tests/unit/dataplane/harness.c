@@ -300,7 +300,7 @@ harness_add_sa(struct harness *h, const struct h_sa *s)
 		.dir = s->dir, .spi = s->spi, .map = 0, .entry = 0, .cipher = s->cipher,
 		.auth = s->auth, .esn = s->esn, .udp_encap = s->udp, .local_port = 4500,
 		.peer_port = 4500, .replay_window = s->replay_window, .manual = true,
-		.activate = !s->standby, .cipher_key = &ck, .auth_key = &ak};
+		.activate = !s->standby, .life = s->life, .cipher_key = &ck, .auth_key = &ak};
 	uint32_t id;
 	int rc;
 

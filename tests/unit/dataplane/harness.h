@@ -54,6 +54,7 @@ struct h_sa {
 	bool udp;
 	uint32_t replay_window;
 	bool standby;		/* outbound: installed, not carrying traffic until dp_sa_activate */
+	struct dp_sa_lifetime life;	/* zero: none */
 	const uint8_t *ckey;	/* key || salt; NULL = a fixed test pattern */
 	const uint8_t *akey;
 };
