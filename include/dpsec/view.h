@@ -45,6 +45,8 @@ struct view_sa {
 	uint32_t replay_window;	/* 0 = replay detection off */
 	uint64_t kb_left;	/* remaining KB lifetime (ignored when manual) */
 	uint32_t sec_left;	/* remaining seconds (ignored when manual) */
+	/* No limit in bytes: IOS prints "Kilobyte Volume Rekey has been disabled". */
+	bool kb_disabled;
 	enum view_sa_status status;
 	/*
 	 * Outbound: installed but not the SA its policy encrypts with (an IKE

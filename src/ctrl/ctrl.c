@@ -202,6 +202,8 @@ ctrl_work(struct ctrl *c)
 	struct rte_mbuf *m[64];
 	unsigned int n, done = 0, punts = 0;
 
+	/* first: it reclaims SAs and raises the lifetime events that are due, polled below */
+	dp_housekeeping(c->dp);
 	while (done < WORK_EVENTS && (n = dp_events_poll(c->dp, ev, RTE_DIM(ev))) > 0) {
 		for (unsigned int i = 0; i < n; i++)
 			on_event(c, &ev[i]);
@@ -212,7 +214,6 @@ ctrl_work(struct ctrl *c)
 			punt_handle(c->dp, c->cfg, m[i], &c->punt);
 		punts += n;
 	}
-	dp_housekeeping(c->dp);
 	sample_ports(c);
 	return done >= WORK_EVENTS || punts >= WORK_PUNTS;
 }

@@ -33,24 +33,32 @@ struct out_pkt {
 	uint8_t tag[DP_ICV_MAX];	/* ESN + HMAC: the ICV is computed aside, then copied */
 };
 
-/* Is there an SA for this packet, and (forwarded) may its TTL go one lower? */
+/*
+ * Is there an SA for this packet, and (forwarded) may its TTL go one lower?
+ * A crypto map entry without an SA asks the control thread for one (IKE),
+ * where the drop is decided.
+ */
 static inline dp_drop_t
-out_select(const struct dp *dp, const struct rte_ipv4_hdr *ip, struct sa_rt **out,
-	   const bool fwd)
+out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+	   struct sa_rt **out, const bool fwd)
 {
-	uint32_t policy = spd_match_out(dp->spd, ip);
+	uint32_t policy = spd_match_out(w->dp->spd, ip);
 	struct sa_rt *sa;
 
 	if (policy == CFG_NONE)
 		return DP_DROP_G_Ipv4NoRoute;
 	if (policy == SPD_DENY)
 		return DP_DROP_OUT_V4_PKT_HIT_DENY_DROP_SP;
-	sa = spd_out_sa(dp->spd, policy);
-	if (sa == NULL)
+	sa = spd_out_sa(w->dp->spd, policy);
+	if (sa == NULL) {
+		link_acquire(w, policy, m, ip);
 		return DP_DROP_OUT_V4_PKT_HIT_IKE_START_SP;
+	}
 	*out = sa;
 	if (sa_rt_state(sa) != SA_LIVE)
-		return sa_drop(sa, DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
+		return sa_drop(sa, sa_rt_state(sa) == SA_EXPIRED
+					   ? DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY
+					   : DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
 	if (fwd && ip->time_to_live <= 1)
 		return DP_DROP_G_Ipv4TtlExceeded;
 	return DP_KEEP;
@@ -110,7 +118,7 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad, ct_len, outer_len, grow, hdr;
 	uint32_t trail;
 	struct sa_rt *sa = NULL;
-	dp_drop_t why = out_select(w->dp, ip, &sa, fwd);
+	dp_drop_t why = out_select(w, m, ip, &sa, fwd);
 	const struct sa_ep *ep;
 	uint8_t *data;
 
@@ -209,8 +217,8 @@ out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *re
 	}
 	for (uint16_t i = 0; i < n; i++)
 		if (reason[i] == DP_KEEP)
-			sa_acc_add(&acc, sa[i], st[i].tot);
-	sa_acc_flush(&acc);
+			sa_acc_add(w, &acc, sa[i], st[i].tot);
+	sa_acc_flush(w, &acc);
 	return dp_burst_compact(pkts, reason, n);
 }
 

@@ -14,6 +14,7 @@
 #include "route.h"
 #include "sa.h"
 #include "sa_build.h"
+#include "sa_life.h"
 
 static int
 outside_port(const struct dp *dp, uint32_t local)
@@ -135,6 +136,7 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 	if (ci->salt_len)
 		memcpy(&rt->salt, p->cipher_key->b + ci->key_len, sizeof(rt->salt));
 	rt->replay_blocks = blocks;
+	sa_life_rt_init(rt, &p->life);
 	replay_init(&rt->replay, rt->replay_bmp, win);
 
 	if (p->dir == CFG_DIR_OUT) {

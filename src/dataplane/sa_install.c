@@ -20,6 +20,7 @@
 #include "dataplane.h"
 #include "sa.h"
 #include "sa_build.h"
+#include "sa_life.h"
 #include "sad.h"
 #include "spd.h"
 
@@ -42,6 +43,7 @@ sa_fill(struct sa *sa, const struct dp_sa_params *p, uint32_t policy, uint32_t c
 	sa->replay_window = p->dir == CFG_DIR_IN ? p->replay_window : 0;
 	sa->manual = p->manual;
 	sa->conn_id = conn_id;
+	sa->life = p->life;
 }
 
 int
@@ -67,6 +69,7 @@ dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id)
 	rc = sad_add(dp->sad, sa);
 	if (rc != 0)
 		goto fail;
+	sa_life_install(dp, sa, clk_mono_ns(&dp->clk));
 	if (p->dir == CFG_DIR_OUT && p->activate)
 		spd_set_out_sa(dp->spd, policy, sa->rt);
 	*conn_id = id;
@@ -174,6 +177,7 @@ dp_sa_count(const struct dp *dp)
 size_t
 dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 {
+	uint64_t now = clk_mono_ns(&dp->clk);
 	const struct sa *sa;
 	size_t n = 0;
 
@@ -192,6 +196,7 @@ dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 				   spd_out_sa(dp->spd, sa->policy) != sa->rt};
 		for (int c = 0; c < DP_SA_CTR__COUNT; c++)
 			v->ctr.v[c] = ctr_read(&sa->rt->ctr.v[c]);
+		sa_life_left(sa, now, v);
 		n++;
 	}
 	return n;

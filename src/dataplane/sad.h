@@ -15,6 +15,7 @@
 #include <sys/queue.h>
 
 #include "dpsec/config.h"
+#include "dpsec/dp.h"
 #include "dpsec/xform.h"
 
 struct rte_rcu_qsbr;
@@ -53,6 +54,9 @@ struct sa {
 	uint32_t replay_window;
 	bool manual;
 	uint32_t conn_id;
+	struct dp_sa_lifetime life;	/* as installed */
+	uint64_t installed_ns;		/* the workers' clock (dp->clk) */
+	uint64_t soft_ns, hard_ns;	/* second limits still to come, same clock; 0: none */
 	int32_t key_pos;	/* inbound: position in the hash, freed after the grace period */
 	uint64_t rcu_token;	/* when dying: the grace period to wait for */
 };

@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The instance (dpsec/ike.h): creation, the operator's and the control
+ * thread's entry points, and the small services every engine file uses
+ * (time, randomness, log lines, drop counting, config lookups). The protocol
+ * itself is in the exchange files; ike_input.c is where messages come in.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ike_engine.h"
+
+#define LOG_LINE_MAX 256
+
+/* ---- services ---- */
+
+uint64_t
+ike_now(const struct ike *ike)
+{
+	return ike->ops.now_ms(ike->ops.ctx);
+}
+
+int
+ike_rand(void *buf, size_t len)
+{
+	return ike_random(buf, len);
+}
+
+uint32_t
+ike_rand_below(uint32_t n)
+{
+	uint32_t r = 0;
+
+	if (n == 0 || ike_rand(&r, sizeof(r)) != 0)
+		return 0;
+	return r % n;
+}
+
+static void
+vlog(struct ike *ike, int severity, const char *tag, const char *fmt, va_list ap)
+{
+	char line[LOG_LINE_MAX];
+
+	if (ike->ops.log == NULL)
+		return;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	ike->ops.log(ike->ops.ctx, severity, tag, line);
+}
+
+void
+ike_log(struct ike *ike, int severity, const char *tag, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(ike, severity, tag, fmt, ap);
+	va_end(ap);
+}
+
+void
+ike_debug(struct ike *ike, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ike->debug)
+		return;
+	va_start(ap, fmt);
+	vlog(ike, 7, "IKEV2-7-DEBUG", fmt, ap);
+	va_end(ap);
+}
+
+void
+ike_drop(struct ike *ike, enum ike_drop why, const char *detail)
+{
+	ike->st.drops[why]++;
+	ike_debug(ike, "message dropped (%s): %s", ike_drop_texts[why], detail);
+}
+
+uint32_t
+ike_map_local(const struct ike *ike, uint32_t map)
+{
+	for (uint32_t i = 0; i < ike->cfg->n_interfaces; i++) {
+		const struct cfg_interface *ifc = &ike->cfg->interfaces[i];
+
+		if (ifc->role == CFG_ROLE_OUTSIDE && ifc->crypto_map == map)
+			return ifc->addr;
+	}
+	return 0;
+}
+
+const struct cfg_map_entry *
+ike_entry(const struct ike *ike, uint32_t map, uint32_t entry)
+{
+	if (map >= ike->cfg->n_crypto_maps || entry >= ike->cfg->crypto_maps[map].n_entries)
+		return NULL;
+	return &ike->cfg->crypto_maps[map].entries[entry];
+}
+
+void
+ike_entry_index(const struct ike *ike, const struct cfg_crypto_map *m,
+		const struct cfg_map_entry *e, uint32_t *map, uint32_t *entry)
+{
+	*map = (uint32_t)(m - ike->cfg->crypto_maps);
+	*entry = (uint32_t)(e - m->entries);
+}
+
+const struct cfg_ike_profile *
+ike_profile(const struct ike *ike, uint32_t profile)
+{
+	return profile < ike->cfg->ikev2.n_profiles ? &ike->cfg->ikev2.profiles[profile] : NULL;
+}
+
+/* ---- the instance ---- */
+
+struct ike *
+ike_create(const struct dpsec_config *cfg, const struct ike_ops *ops, char *err, size_t errlen)
+{
+	struct ike *ike;
+
+	if (cfg == NULL || ops == NULL || ops->now_ms == NULL || ops->send == NULL ||
+	    ops->sa_add == NULL || ops->sa_activate == NULL || ops->sa_del == NULL) {
+		snprintf(err, errlen, "ike_create: configuration and the callbacks now_ms, send, "
+				      "sa_add, sa_activate, sa_del are required");
+		return NULL;
+	}
+	ike = calloc(1, sizeof(*ike));
+	if (ike == NULL) {
+		snprintf(err, errlen, "ike_create: out of memory");
+		return NULL;
+	}
+	ike->cfg = cfg;
+	ike->ops = *ops;
+	TAILQ_INIT(&ike->sas);
+	for (unsigned int i = 0; i < IKE_BUCKETS; i++) {
+		LIST_INIT(&ike->by_spi[i]);
+		LIST_INIT(&ike->by_peer[i]);
+	}
+	ike->cookie.key.len = 32;
+	if (ike_rand(ike->cookie.key.b, ike->cookie.key.len) != 0) {
+		snprintf(err, errlen, "ike_create: no randomness");
+		free(ike);
+		return NULL;
+	}
+	return ike;
+}
+
+void
+ike_destroy(struct ike *ike)
+{
+	struct ike_sa *sa;
+
+	if (ike == NULL)
+		return;
+	/* the dataplane is not told: the daemon is stopping, or a test is done */
+	while ((sa = TAILQ_FIRST(&ike->sas)) != NULL) {
+		sa->was_up = false;
+		sa_free(ike, sa, false, "shutdown");
+	}
+	secret_wipe(&ike->cookie.key);
+	secret_wipe(&ike->cookie_prev.key);
+	mem_wipe(ike, sizeof(*ike));
+	free(ike);
+}
+
+void
+ike_set_debug(struct ike *ike, bool on)
+{
+	ike->debug = on;
+}
+
+/* ---- the window ---- */
+
+static int
+task_start(struct ike *ike, struct ike_sa *sa, const struct ike_task *t)
+{
+	switch (t->kind) {
+	case TASK_CHILD_CREATE:
+		return child_create_start(ike, sa, t->map, t->entry);
+	case TASK_CHILD_DELETE:
+	case TASK_IKE_DELETE:
+	case TASK_DPD:
+	case TASK_INVALID_SPI:
+		return info_start(ike, sa, t);
+	default:
+		return -ENOTSUP;
+	}
+}
+
+void
+sa_kick(struct ike *ike, struct ike_sa *sa)
+{
+	struct ike_task *t;
+
+	while (!sa->req.busy && sa->state == IKE_SA_ESTABLISHED &&
+	       (t = TAILQ_FIRST(&sa->tasks)) != NULL) {
+		int rc;
+
+		TAILQ_REMOVE(&sa->tasks, t, link);
+		rc = task_start(ike, sa, t);
+		if (rc != 0 && rc != -EALREADY)
+			ike_debug(ike, "tunnel %u: queued work %d not started: error %d",
+				  sa->tunnel_id, t->kind, rc);
+		free(t);
+	}
+}
+
+/* ---- bringing tunnels up ---- */
+
+/* Is a CHILD_SA of the entry up, being made, or queued anywhere? */
+static bool
+entry_pending(const struct ike *ike, uint32_t map, uint32_t entry)
+{
+	const struct ike_sa *sa;
+
+	if (child_of_entry(ike, map, entry, NULL) != NULL)
+		return true;
+	TAILQ_FOREACH(sa, &ike->sas, all) {
+		if (sa->state == IKE_SA_DELETING)
+			continue;
+		if (sa->setup != NULL && sa->initiator && sa->setup->map == map &&
+		    sa->setup->entry == entry)
+			return true;
+		if (task_queued(sa, TASK_CHILD_CREATE, map, entry, 0))
+			return true;
+	}
+	return false;
+}
+
+/* An IKE SA of ours with the peer for that profile, up or being set up by us. */
+static struct ike_sa *
+sa_for_entry(const struct ike *ike, const struct ike_addr *peer, uint32_t profile)
+{
+	struct ike_sa *sa = NULL, *best = NULL;
+
+	while ((sa = sa_next_by_peer(ike, peer, sa)) != NULL) {
+		if (sa->profile != profile)
+			continue;
+		if (sa->state == IKE_SA_ESTABLISHED)
+			return sa;
+		if (sa->initiator && (sa->state == IKE_SA_INIT_SENT || sa->state == IKE_SA_AUTH_SENT))
+			best = sa;
+	}
+	return best;
+}
+
+static int
+sa_start(struct ike *ike, uint32_t map, uint32_t entry, const struct ike_addr *local,
+	 const struct ike_addr *peer, uint32_t profile)
+{
+	struct ike_sa *sa = sa_new(ike, true, local, peer);
+	int rc;
+
+	if (sa == NULL)
+		return -ENOMEM;
+	sa->profile = profile;
+	sa->setup = calloc(1, sizeof(*sa->setup));
+	if (sa->setup == NULL) {
+		sa_free(ike, sa, false, "out of memory");
+		return -ENOMEM;
+	}
+	sa->setup->map = map;
+	sa->setup->entry = entry;
+	rc = init_start(ike, sa);
+	if (rc != 0)
+		sa_free(ike, sa, true, "IKE_SA_INIT could not be sent");
+	return rc;
+}
+
+int
+ike_initiate(struct ike *ike, uint32_t map, uint32_t entry)
+{
+	const struct cfg_map_entry *e = ike_entry(ike, map, entry);
+	struct ike_addr local = {.family = 4, .port = IKE_PORT};
+	struct ike_addr peer = {.family = 4, .port = IKE_PORT};
+	uint32_t local_ip = ike_map_local(ike, map);
+	struct ike_sa *sa;
+
+	if (e == NULL)
+		return -EINVAL;
+	if (e->ikev2_profile == CFG_NONE)
+		return -ENOENT;
+	if (local_ip == 0)
+		return -ENODEV;
+	if (entry_pending(ike, map, entry))
+		return -EALREADY;
+	memcpy(local.ip, &local_ip, 4);
+	memcpy(peer.ip, &e->peer, 4);
+	sa = sa_for_entry(ike, &peer, e->ikev2_profile);
+	if (sa != NULL)
+		return task_add(ike, sa, TASK_CHILD_CREATE, map, entry, 0);
+	return sa_start(ike, map, entry, &local, &peer, e->ikev2_profile);
+}
+
+/* ---- not yet: the later steps of docs/IKE.md ---- */
+
+void
+ike_sa_expired(struct ike *ike, uint32_t handle, bool hard)
+{
+	struct ike_sa *sa = NULL;
+	struct ike_child *c = child_by_handle(ike, handle, &sa);
+
+	if (c == NULL || !hard)
+		return;
+	switch (c->state) {
+	case CHILD_REKEYED:
+		child_free(ike, sa, c, true);	/* a replaced one: nobody needs it any more */
+		break;
+	case CHILD_DELETING:
+		break;
+	default:
+		if (sa->state == IKE_SA_ESTABLISHED)
+			task_add(ike, sa, TASK_CHILD_DELETE, 0, 0, c->spi_in);
+		else
+			child_free(ike, sa, c, true);
+		break;
+	}
+}
+
+unsigned int
+ike_clear(struct ike *ike, const struct ike_addr *peer)
+{
+	unsigned int n = 0;
+	struct ike_sa *sa;
+
+	/* scan again after each: a deletion may take another SA along (a rekey's new one) */
+again:
+	TAILQ_FOREACH(sa, &ike->sas, all) {
+		if (peer != NULL && !ike_addr_equal_ip(&sa->remote, peer))
+			continue;
+		info_delete_now(ike, sa, "cleared by the operator");
+		n++;
+		goto again;
+	}
+	return n;
+}
+
+unsigned int
+ike_delete_child_local(struct ike *ike, uint32_t map, uint32_t entry)
+{
+	unsigned int n = 0;
+	struct ike_sa *sa;
+	struct ike_child *c, *next;
+
+	TAILQ_FOREACH(sa, &ike->sas, all)
+		for (c = TAILQ_FIRST(&sa->children); c != NULL; c = next) {
+			next = TAILQ_NEXT(c, link);
+			if (c->map != map || c->entry != entry)
+				continue;
+			child_free(ike, sa, c, true);
+			n++;
+		}
+	if (n != 0)
+		ike_log(ike, 4, "IKEV2-4-CHILD_FORGOTTEN",
+			"%u CHILD_SA(s) of map %u entry %u removed without telling the peer "
+			"(test command)", n, map, entry);
+	return n;
+}
+
+int
+ike_notify_invalid_spi(struct ike *ike, const struct ike_addr *peer, uint32_t spi,
+		       uint8_t proto)
+{
+	struct ike_sa *sa = NULL;
+
+	(void)proto;	/* section 1.5: sent as protocol 0 whatever it was */
+	while ((sa = sa_next_by_peer(ike, peer, sa)) != NULL)
+		if (sa->state == IKE_SA_ESTABLISHED)
+			return task_add(ike, sa, TASK_INVALID_SPI, 0, 0, spi);
+	return -ENOENT;
+}
+
+int
+ike_recreate_child(struct ike *ike, uint32_t map, uint32_t entry)
+{
+	(void)ike;
+	(void)map;
+	(void)entry;
+	return -ENOSYS;
+}

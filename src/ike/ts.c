@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Traffic selectors (RFC 7296 sections 2.9, 3.13) from crypto-map ACLs.
+ * Each permit line is one pair: its src (our protected side: TSi when we
+ * initiate, TSr when we answer) and its dst (the peer's), with the line's
+ * protocol and ports. Deny lines are the dataplane's business and are not
+ * announced. The responder narrows what the peer proposes to one entry's
+ * lines, line by line (both sides of a line must meet the proposal); the
+ * initiator accepts only selectors inside what it proposed. IPv4 ranges
+ * only: the crypto maps are IPv4.
+ */
+#include <string.h>
+
+#include "ike_engine.h"
+
+static uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static struct ike_ts
+ts_of(const struct ip4_prefix *p, uint8_t proto, const uint16_t ports[2])
+{
+	struct ike_ts t = {.type = IKE_TS_IPV4_ADDR_RANGE, .ip_proto = proto,
+			   .start_port = ports[0], .end_port = ports[1]};
+	uint32_t start = __builtin_bswap32(p->addr);
+	uint32_t mask = p->len ? ~0u << (32 - p->len) : 0;
+
+	put_be32(t.start, start);
+	put_be32(t.end, start | ~mask);
+	return t;
+}
+
+static bool
+ts_equal(const struct ike_ts *a, const struct ike_ts *b)
+{
+	return a->type == b->type && a->ip_proto == b->ip_proto &&
+	       a->start_port == b->start_port && a->end_port == b->end_port &&
+	       memcmp(a->start, b->start, 4) == 0 && memcmp(a->end, b->end, 4) == 0;
+}
+
+/* Add unless already there; -E2BIG past IKE_MAX_TS. */
+static int
+set_add(struct ts_set *s, const struct ike_ts *t)
+{
+	for (unsigned int i = 0; i < s->n; i++)
+		if (ts_equal(&s->ts[i], t))
+			return 0;
+	if (s->n >= IKE_MAX_TS)
+		return -E2BIG;
+	s->ts[s->n++] = *t;
+	return 0;
+}
+
+int
+ts_from_entry(const struct cfg_map_entry *e, struct ts_set *local, struct ts_set *remote)
+{
+	local->n = 0;
+	remote->n = 0;
+	for (uint32_t i = 0; i < e->n_match; i++) {
+		const struct cfg_acl *a = &e->match[i];
+		struct ike_ts l, r;
+
+		if (a->action != CFG_ACL_PERMIT)
+			continue;
+		l = ts_of(&a->src, a->proto, a->sport);
+		r = ts_of(&a->dst, a->proto, a->dport);
+		if (set_add(local, &l) != 0 || set_add(remote, &r) != 0)
+			return -E2BIG;
+	}
+	return local->n > 0 && remote->n > 0 ? 0 : -ENOENT;
+}
+
+/* a ∩ b; false if empty (or not both IPv4). */
+static bool
+ts_meet(const struct ike_ts *a, const struct ike_ts *b, struct ike_ts *out)
+{
+	uint32_t s, e;
+
+	if (a->type != IKE_TS_IPV4_ADDR_RANGE || b->type != IKE_TS_IPV4_ADDR_RANGE)
+		return false;
+	if (a->ip_proto != 0 && b->ip_proto != 0 && a->ip_proto != b->ip_proto)
+		return false;
+	*out = *a;
+	out->ip_proto = a->ip_proto != 0 ? a->ip_proto : b->ip_proto;
+	out->start_port = a->start_port > b->start_port ? a->start_port : b->start_port;
+	out->end_port = a->end_port < b->end_port ? a->end_port : b->end_port;
+	s = be32(a->start) > be32(b->start) ? be32(a->start) : be32(b->start);
+	e = be32(a->end) < be32(b->end) ? be32(a->end) : be32(b->end);
+	if (out->start_port > out->end_port || s > e)
+		return false;
+	put_be32(out->start, s);
+	put_be32(out->end, e);
+	return true;
+}
+
+/* Every piece of the proposal inside t, into out; how many. */
+static unsigned int
+meet_all(const struct ike_ts_pl *prop, const struct ike_ts *t, struct ts_set *out)
+{
+	unsigned int n = 0;
+	struct ike_ts x;
+
+	out->n = 0;
+	for (unsigned int i = 0; i < prop->n; i++)
+		if (ts_meet(&prop->ts[i], t, &x) && set_add(out, &x) == 0)
+			n++;
+	return n;
+}
+
+int
+ts_narrow(const struct cfg_map_entry *e, const struct ike_ts_pl *peer_local,
+	  const struct ike_ts_pl *peer_remote, struct ts_set *local, struct ts_set *remote)
+{
+	local->n = 0;
+	remote->n = 0;
+	for (uint32_t i = 0; i < e->n_match; i++) {
+		const struct cfg_acl *a = &e->match[i];
+		struct ike_ts l, r;
+		struct ts_set ls, rs;
+
+		if (a->action != CFG_ACL_PERMIT)
+			continue;
+		l = ts_of(&a->src, a->proto, a->sport);
+		r = ts_of(&a->dst, a->proto, a->dport);
+		/* the peer's remote side is our local side, and the other way round */
+		if (meet_all(peer_remote, &l, &ls) == 0 || meet_all(peer_local, &r, &rs) == 0)
+			continue;
+		for (unsigned int j = 0; j < ls.n; j++)
+			set_add(local, &ls.ts[j]);
+		for (unsigned int j = 0; j < rs.n; j++)
+			set_add(remote, &rs.ts[j]);
+	}
+	return local->n > 0 && remote->n > 0 ? 0 : -ENOENT;
+}
+
+static bool
+ts_inside(const struct ike_ts *t, const struct ike_ts *p)
+{
+	return t->type == IKE_TS_IPV4_ADDR_RANGE && p->type == IKE_TS_IPV4_ADDR_RANGE &&
+	       (p->ip_proto == 0 || p->ip_proto == t->ip_proto) &&
+	       t->start_port >= p->start_port && t->end_port <= p->end_port &&
+	       t->start_port <= t->end_port && be32(t->start) >= be32(p->start) &&
+	       be32(t->end) <= be32(p->end) && be32(t->start) <= be32(t->end);
+}
+
+bool
+ts_within(const struct ike_ts_pl *got, const struct ts_set *proposed)
+{
+	if (got->n == 0)
+		return false;
+	for (unsigned int i = 0; i < got->n; i++) {
+		bool in = false;
+
+		for (unsigned int j = 0; j < proposed->n && !in; j++)
+			in = ts_inside(&got->ts[i], &proposed->ts[j]);
+		if (!in)
+			return false;
+	}
+	return true;
+}
+
+void
+ts_copy(struct ts_set *dst, const struct ike_ts_pl *src)
+{
+	dst->n = src->n;
+	memcpy(dst->ts, src->ts, sizeof(src->ts[0]) * src->n);
+}
