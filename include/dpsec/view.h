@@ -90,10 +90,10 @@ struct view_port {
  * What the control thread did with punted packets, by kind. received =
  * answered + unhandled + tx_failed: a reply sent on (IKE: the datagram
  * handed to IKE), a packet dropped as PuntUnhandled (not ours to answer, a
- * malformed or fragmented IKE datagram, IKE without IKE in the daemon; a NAT
- * keepalive as IpsecNattKeepalive), or a reply the inject ring refused (also
- * dropped as PuntUnhandled). sent and send_failed count what the control
- * thread originated of the kind (IKE datagrams), apart from the above.
+ * malformed or fragmented IKE datagram, a NAT keepalive, IKE without IKE in
+ * the daemon), or a reply the inject ring refused (also dropped as
+ * PuntUnhandled). sent and send_failed count what the control thread
+ * originated of the kind (IKE datagrams), apart from the above.
  */
 #define VIEW_PUNT_KINDS(X)                                                                         \
 	X(ARP, "arp")                                                                              \

@@ -169,12 +169,8 @@ ike_in(struct dp *dp, const struct cfg_interface *ifc, struct rte_mbuf *m,
 	    (ike == NULL || ike->hooks == NULL || ike->hooks->input == NULL))
 		why = PUNT_IKE_no_ike;
 	st->ike[why]++;
-	if (why == PUNT_IKE_keepalive) {
-		k->unhandled++;
-		dp_ctrl_drop(dp, m, DP_DROP_G_IpsecNattKeepalive);
-		return;
-	}
 	if (why != PUNT_IKE_delivered) {
+		/* a keepalive too: unhandled is PuntUnhandled (view.h), the reason is in st->ike */
 		unhandled(dp, m, k);
 		return;
 	}

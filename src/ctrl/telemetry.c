@@ -190,22 +190,6 @@ tel_invalid_spi(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-/* What became of punted IKE datagrams, by reason (punt.h), and the fragments. */
-static int
-tel_punt_ike(struct rte_tel_data *d, const struct punt_stats *st)
-{
-	struct rte_tel_data *ike = rte_tel_data_alloc();
-
-	if (ike == NULL)
-		return -1;
-	rte_tel_data_start_dict(ike);
-	for (int i = 0; i < PUNT_IKE__COUNT; i++)
-		rte_tel_data_add_dict_u64(ike, punt_ike_names[i], st->ike[i]);
-	rte_tel_data_add_dict_container(d, "ike_detail", ike, 0);
-	rte_tel_data_add_dict_u64(d, "fragments", st->fragments);
-	return 0;
-}
-
 /* The control thread's punt counters by kind, as the CLI's per-cause view has them. */
 static int
 tel_punt(const char *cmd, const char *params, struct rte_tel_data *d)
@@ -230,11 +214,9 @@ tel_punt(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(kind, "answered", st.kind[k].answered);
 		rte_tel_data_add_dict_u64(kind, "unhandled", st.kind[k].unhandled);
 		rte_tel_data_add_dict_u64(kind, "tx_failed", st.kind[k].tx_failed);
-		rte_tel_data_add_dict_u64(kind, "sent", st.kind[k].sent);
-		rte_tel_data_add_dict_u64(kind, "send_failed", st.kind[k].send_failed);
 		rte_tel_data_add_dict_container(d, view_punt_key((enum view_punt_kind)k), kind, 0);
 	}
-	return tel_punt_ike(d, &st);
+	return 0;
 }
 
 static int
