@@ -147,6 +147,12 @@ void dp_ctrl_drop(struct dp *dp, struct rte_mbuf *m, enum dp_drop code);
 uint32_t dp_iface_of_port(const struct dp *dp, uint16_t port_id);
 /* An interface's MAC address (for replies the control thread builds). */
 void dp_iface_mac(const struct dp *dp, uint32_t iface, uint8_t mac[6]);
+/*
+ * The MAC of ip (network order) on an interface's link, from its static
+ * neighbors or else its next_hop_mac, as the outbound SAs resolve a peer:
+ * 0, -ENODEV (no such interface) or -EHOSTUNREACH (no MAC for ip).
+ */
+int dp_neighbor_mac(const struct dp *dp, uint32_t iface, uint32_t ip, uint8_t mac[6]);
 struct rte_mempool *dp_mempool(struct dp *dp);
 /* What workers held back or lost on the way to the control thread, summed. */
 void dp_event_stats(const struct dp *dp, struct dp_event_stats *out);

@@ -9,6 +9,7 @@
 #include <rte_ring_elem.h>
 
 #include "dataplane.h"
+#include "route.h"
 #include "worker.h"
 
 int
@@ -156,6 +157,21 @@ dp_iface_mac(const struct dp *dp, uint32_t iface, uint8_t mac[6])
 	memset(mac, 0, 6);
 	if (pi >= 0)
 		memcpy(mac, dp->ports[pi].mac.addr_bytes, 6);
+}
+
+int
+dp_neighbor_mac(const struct dp *dp, uint32_t iface, uint32_t ip, uint8_t mac[6])
+{
+	int pi = port_of_iface(dp, iface);
+	const struct rte_ether_addr *a;
+
+	if (pi < 0)
+		return -ENODEV;
+	a = route_neighbor(dp->route, (uint16_t)pi, ip);
+	if (a == NULL)
+		return -EHOSTUNREACH;
+	memcpy(mac, a->addr_bytes, RTE_ETHER_ADDR_LEN);
+	return 0;
 }
 
 struct rte_mempool *

@@ -31,9 +31,12 @@ own; if a run disagrees, every case is run again in a dpsecd of its own to
 name the one at fault (DPSEC_DROPS_ISOLATE=1 runs them that way from the
 start).
 
-Packets for the control plane (ARP, ICMP to the gateway, IKE) are counted as
-PuntUnhandled until the control plane exists: that is the test named
-test_punted_today_counted_as_punt_unhandled, the one to change then.
+Packets for the gateway itself go to the control thread. What it answers
+(ARP for its addresses, ICMP echo) is tested in test_ctrl_plane.py and
+tests/unit/ctrl/test_ctrl.c; what it does not handle (IKE, until IKEv2 is
+wired to it; ARP for other addresses, other ICMP, TCP, IPv6 that is not ESP)
+is counted as PuntUnhandled: test_punted_unhandled, whose case is the one to
+change when the control thread learns to handle more.
 """
 import os
 import struct
