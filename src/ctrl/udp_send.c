@@ -66,7 +66,7 @@ send_one(struct ctrl *c, const struct ike_addr *local, const struct ike_addr *re
 		return -EAFNOSUPPORT;
 	memcpy(&o.src, local->ip, 4);
 	memcpy(&o.dst, remote->ip, 4);
-	iface = iface_of_addr(c->cfg, o.src);
+	iface = o.src != 0 ? iface_of_addr(c->cfg, o.src) : CFG_NONE;
 	if (iface == CFG_NONE)
 		return -EADDRNOTAVAIL;
 	rc = dp_neighbor_mac(c->dp, iface, o.dst, o.dmac);

@@ -83,7 +83,8 @@ sa_life_cross(struct dp_worker *w, struct sa_rt *sa)
 	/* a soft limit: from now on only the hard ones are of interest */
 	sa->life_next_pkts = sa->hard_pkts;
 	sa->life_next_bytes = sa->hard_bytes;
-	if (claim_soft(sa))
+	/* not for an SA being deleted (its last packets in flight) */
+	if (sa_rt_state(sa) == SA_LIVE && claim_soft(sa))
 		worker_send(w, sa, DP_EV_SA_SOFT);
 }
 
