@@ -202,9 +202,18 @@ report_flow(struct dp_worker *w, struct inv_spi_slot *s, uint64_t now)
 	ctr_sub(&st->inv_pending, s->pending);
 	s->pending = 0;
 	s->last_ns = now;
+	if (s->reports < UINT32_MAX)
+		s->reports++;
 	rc = send_event(w, &ev);
 	ctr_add(rc == 0 ? &st->inv_sent : rc == -EAGAIN ? &st->inv_rate_limited : &st->inv_ring_full,
 		ev.pkts);
+}
+
+/* How long after its last report a flow's folded packets may be reported. */
+static uint64_t
+report_interval_ns(const struct inv_spi_slot *s)
+{
+	return (s->reports < 2 ? INV_SPI_SECOND_REPORT_MS : INV_SPI_REPORT_MS) * CLK_NS_PER_MS;
 }
 
 /* One more packet for the slot's flow, waiting for its event. */
@@ -227,7 +236,7 @@ link_invalid_spi(struct dp_worker *w, const struct rte_mbuf *m)
 	s = &l->dedup[flow_slot(&f)];
 	if (s->used && same_flow(s, &f)) {
 		slot_add(l, s);
-		if (now - s->last_ns < INV_SPI_REPORT_MS * CLK_NS_PER_MS) {
+		if (now - s->last_ns < report_interval_ns(s)) {
 			ctr_add(&l->stats.deduped, 1);
 			return;
 		}
@@ -317,12 +326,10 @@ link_icmp_error(struct dp_worker *w, const struct sa_rt *sa, const struct rte_ip
 static void
 flush_dedup(struct dp_worker *w, uint64_t now)
 {
-	const uint64_t interval = INV_SPI_REPORT_MS * CLK_NS_PER_MS;
-
 	for (int i = 0; i < INV_SPI_DEDUP_SLOTS; i++) {
 		struct inv_spi_slot *s = &w->link.dedup[i];
 
-		if (s->used && s->pending > 0 && now - s->last_ns >= interval)
+		if (s->used && s->pending > 0 && now - s->last_ns >= report_interval_ns(s))
 			report_flow(w, s, now);
 	}
 }

@@ -37,6 +37,12 @@ struct dp_worker;
 /* Invalid-SPI flow dedup: per worker, direct-mapped. */
 #define INV_SPI_DEDUP_SLOTS 256
 #define INV_SPI_REPORT_MS 1000	/* a persistent flow is reported at most this often */
+/*
+ * ... except its second report, which may follow the first this soon: invalid-SPI
+ * recovery acts on the second packet of a flow (recovery_packets), and the seeds'
+ * outage must end well under a second, not at the flow's second report.
+ */
+#define INV_SPI_SECOND_REPORT_MS 100
 #define EVENT_RATE 10000	/* events per second per worker (token bucket) */
 #define EVENT_BURST 256
 #define SA_EVENT_MS 1000	/* replay/MAC events: at most one per SA and kind per second */
@@ -57,6 +63,7 @@ struct inv_spi_slot {
 	uint64_t last_ns;	/* when the last event of this flow was sent (link clock) */
 	uint8_t head[DP_EVENT_HEAD];
 	uint32_t head_len;
+	uint32_t reports;	/* events sent for this flow (saturates) */
 };
 
 /* What dp_event_stats() sums (events.h says what each means). */

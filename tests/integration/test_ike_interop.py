@@ -113,7 +113,9 @@ class Interop(unittest.TestCase):
                      "the authentication failure")
             self.assertIsNone(established(net))
             self.assertNotIn("READY", net.cli("show crypto ikev2 sa"))
-            self.assertEqual(net.cli("show crypto ipsec sa").count("spi: 0x"), 0)
+            sas = net.cli("show crypto ipsec sa")
+            self.assertEqual(re.findall(r"^\s+spi: 0x", sas, re.M), [], sas)
+            self.assertIn("%IKEV2-3-AUTH_FAILED", net.cli("show logging"))
 
     def test_child_rekey_under_traffic(self):
         with SeedNet() as net:

@@ -209,6 +209,9 @@ class SeedNet:
            "netns", self.ns[b])
         for ns, dev in ((a, a_dev), (b, b_dev)):
             sh("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % dev, ns=self.ns[ns])
+            # A veth leaves UDP/TCP checksums to an offload that never happens when the
+            # frame is read by a packet socket (dpsecd's net_af_packet): compute them.
+            sh("ethtool", "-K", dev, "tx", "off", ns=self.ns[ns])
             sh("ip", "link", "set", dev, "up", ns=self.ns[ns])
 
     def _build(self):

@@ -122,49 +122,72 @@ test_invalid_spi_event(void **state)
 	assert_int_equal(H.last_event.head[0], 0x45);
 	assert_true(H.last_event.head_len >= 28);
 
-	/* the same flow again within the second: folded, not reported */
-	for (uint32_t i = 2; i < 7; i++) {
+	/* a second packet soon after: folded, reported INV_SPI_SECOND_REPORT_MS after the first */
+	clk_fake_advance_ms(&H.fake, 50);
+	send_one(esp_from("198.51.100.7", 0xB761863E, 2), H_OUTSIDE);
+	clk_fake_advance_ms(&H.fake, INV_SPI_SECOND_REPORT_MS - 50 - 1);
+	link_poll(H.w);
+	harness_control_plane(&H);
+	assert_int_equal(H.events[DP_EV_INVALID_SPI], 1);
+	clk_fake_advance_ms(&H.fake, 1);
+	link_poll(H.w);
+	harness_control_plane(&H);
+	assert_int_equal(H.events[DP_EV_INVALID_SPI], 2);
+	assert_int_equal(H.last_event.pkts, 1);
+
+	/* from then on the same flow within the second: folded, not reported */
+	for (uint32_t i = 3; i < 8; i++) {
 		clk_fake_advance_ms(&H.fake, 100);
 		send_one(esp_from("198.51.100.7", 0xB761863E, i), H_OUTSIDE);
 	}
-	assert_int_equal(H.events[DP_EV_INVALID_SPI], 1);
+	assert_int_equal(H.events[DP_EV_INVALID_SPI], 2);
 	st = event_stats();
-	assert_int_equal(st.deduped, 5);
+	assert_int_equal(st.deduped, 6);
 	assert_int_equal(st.inv_pending, 5);
 	assert_packets_accounted();
 	/* the sweep one millisecond before the second is up reports nothing */
 	clk_fake_advance_ms(&H.fake, INV_SPI_REPORT_MS - 500 - 1);
 	link_poll(H.w);
 	harness_control_plane(&H);
-	assert_int_equal(H.events[DP_EV_INVALID_SPI], 1);
+	assert_int_equal(H.events[DP_EV_INVALID_SPI], 2);
 	/* the next sweep, a second after the report, sends the five with their count */
 	clk_fake_advance_ms(&H.fake, LINK_FLUSH_MS);
 	link_poll(H.w);
 	harness_control_plane(&H);
-	assert_int_equal(H.events[DP_EV_INVALID_SPI], 2);
+	assert_int_equal(H.events[DP_EV_INVALID_SPI], 3);
 	assert_int_equal(H.last_event.pkts, 5);
 	assert_int_equal(H.last_event.spi, 0xB761863E);
 	st = event_stats();
-	assert_int_equal(st.inv_sent, 6);
+	assert_int_equal(st.inv_sent, 7);
 	assert_int_equal(st.inv_pending, 0);
-	assert_int_equal(H.inv_pkts, 6);
+	assert_int_equal(H.inv_pkts, 7);
 	/* and every packet was counted as drop 4 */
-	assert_int_equal(harness_drops(&H, DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI), 6);
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI), 7);
 	assert_packets_accounted();
 }
 
-/* A packet of a known flow a second or more after its report goes out at once. */
+/*
+ * A packet of a known flow goes out at once INV_SPI_SECOND_REPORT_MS after
+ * its first report, and INV_SPI_REPORT_MS after any later one.
+ */
 static void
 test_invalid_spi_interval_boundary(void **state)
 {
 	(void)state;
 	send_one(esp_from("198.51.100.8", 0x1234, 1), H_OUTSIDE);
-	clk_fake_advance_ms(&H.fake, INV_SPI_REPORT_MS - 1);
+	clk_fake_advance_ms(&H.fake, INV_SPI_SECOND_REPORT_MS - 1);
 	send_one(esp_from("198.51.100.8", 0x1234, 2), H_OUTSIDE);
 	assert_int_equal(H.events[DP_EV_INVALID_SPI], 1);
 	clk_fake_advance_ms(&H.fake, 1);
 	send_one(esp_from("198.51.100.8", 0x1234, 3), H_OUTSIDE);
 	assert_int_equal(H.events[DP_EV_INVALID_SPI], 2);
+	assert_int_equal(H.last_event.pkts, 2);
+	clk_fake_advance_ms(&H.fake, INV_SPI_REPORT_MS - 1);
+	send_one(esp_from("198.51.100.8", 0x1234, 4), H_OUTSIDE);
+	assert_int_equal(H.events[DP_EV_INVALID_SPI], 2);
+	clk_fake_advance_ms(&H.fake, 1);
+	send_one(esp_from("198.51.100.8", 0x1234, 5), H_OUTSIDE);
+	assert_int_equal(H.events[DP_EV_INVALID_SPI], 3);
 	assert_int_equal(H.last_event.pkts, 2);
 	assert_packets_accounted();
 }
