@@ -351,7 +351,7 @@ auth_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 	if (ike_msg_notify(m, IKE_N_INITIAL_CONTACT) != NULL)
 		initial_contact(ike, sa);
 	if (ike_has(m, IKE_PL_SA))
-		c = child_respond(ike, sa, m, false, &answer, &err);
+		c = child_respond(ike, sa, m, false, NULL, &answer, &err);
 	if (c != NULL) {
 		struct ike_nonces n = {s->ni, s->ni_len, s->nr, s->nr_len};
 		struct child_keys k;

@@ -36,14 +36,7 @@ init_keys(struct ike_sa *sa, const struct ike_view *peer_ke)
 	rc = ike_keys_from_init(&sa->suite, &n, &gir, si, sr, &k);
 	ike_dh_shared_wipe(&gir);
 	if (rc == 0)
-		rc = sa_keys_alloc(sa);
-	if (rc == 0)
-		rc = ike_sk_init(&sa->keys->sk, &sa->suite, &k, sa->initiator);
-	if (rc == 0) {
-		sa->keys->d = k.d;
-		sa->keys->pi = k.pi;
-		sa->keys->pr = k.pr;
-	}
+		rc = sa_keys_set(sa, &k);
 	ike_keys_wipe(&k);
 	return rc;
 }
