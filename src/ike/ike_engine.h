@@ -119,6 +119,17 @@ bool natd_any(const struct ike_sa *sa);
 /* Initiator: move IKE to port 4500 (section 2.23) once a NAT is seen. */
 void natd_float(struct ike_sa *sa);
 
+/* ---- cookie.c: what strangers may cost (sections 2.6, 2.21.1) ---- */
+
+/*
+ * Above cookie_threshold half-open SAs: true if the IKE_SA_INIT carries no
+ * valid COOKIE (one was sent, or held back, and counted): stop there.
+ */
+bool cookie_demanded(struct ike *ike, const struct ike_addr *local, const struct ike_addr *remote,
+		     const struct ike_msg *m);
+/* May we send one more unencrypted answer to an unauthenticated message? Counts if not. */
+bool unauth_answer_allowed(struct ike *ike);
+
 /* ---- exchange_init.c ---- */
 
 int init_start(struct ike *ike, struct ike_sa *sa);

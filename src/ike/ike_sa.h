@@ -27,6 +27,7 @@
 
 #include "dpsec/config.h"
 #include "dpsec/ike.h"
+#include "dpsec/tbucket.h"
 
 #include "ike_crypto.h"
 #include "ike_msg.h"
@@ -218,7 +219,9 @@ struct ike {
 	struct view_ike_stats st;
 	struct ike_cookie_secret cookie;	/* current COOKIE secret (section 2.6) */
 	struct ike_cookie_secret cookie_prev;
+	bool cookie_prev_valid;
 	uint64_t cookie_rotate_ms;
+	struct tbucket unauth;		/* unencrypted answers to strangers (cookie.c) */
 
 	struct ike_msg m;		/* the message being handled */
 	uint8_t rx[IKE_MSG_MAX];	/* its bytes (decrypted in place) */

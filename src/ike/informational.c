@@ -145,6 +145,16 @@ info_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 	unsigned int n = 0;
 	struct ike_out o;
 
+	if (ike_msg_notify(m, IKE_N_AUTHENTICATION_FAILED) != NULL) {
+		/* the initiator refused our AUTH after all (section 2.21.2) */
+		out_init(ike, &o);
+		out_response(ike, sa, IKE_INFORMATIONAL, -1, m->hdr.msg_id, &o);
+		ike_drop(ike, IKE_DROP_AUTH_FAILED, "peer sent AUTHENTICATION_FAILED");
+		ike_log(ike, 3, "IKEV2-3-AUTH_FAILED", "peer refused our authentication, tunnel %u",
+			sa->tunnel_id);
+		sa_free(ike, sa, true, "authentication refused by the peer");
+		return;
+	}
 	for (unsigned int i = 0; i < m->n_deletes; i++) {
 		const struct ike_delete *d = &m->del[i];
 
