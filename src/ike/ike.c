@@ -38,6 +38,9 @@ ike_rand_below(uint32_t n)
 	return r % n;
 }
 
+static void vlog(struct ike *ike, int severity, const char *tag, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
 static void
 vlog(struct ike *ike, int severity, const char *tag, const char *fmt, va_list ap)
 {
