@@ -113,8 +113,8 @@ add_sa(struct bench *b, enum cfg_dir dir, const struct xf *x)
 	struct secret ck = {.len = (uint8_t)(ci->key_len + ci->salt_len)};
 	struct secret ak = {.len = dp_auth_info[x->a].key_len};
 	struct dp_sa_params p = {.dir = dir, .spi = SPI, .cipher = x->c, .auth = x->a,
-				 .replay_window = 64, .manual = true, .cipher_key = &ck,
-				 .auth_key = &ak};
+				 .replay_window = 64, .manual = true, .activate = true,
+				 .cipher_key = &ck, .auth_key = &ak};
 	uint32_t id;
 
 	memset(ck.b, 0x42, ck.len);

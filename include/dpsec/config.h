@@ -212,7 +212,7 @@ struct dpsec_config *config_parse(const char *name, const char *text, size_t len
 /* Frees everything and wipes every key. Accepts NULL. */
 void config_free(struct dpsec_config *cfg);
 
-/* Does the configuration hold key material (manual SA keys)? */
+/* Does the configuration hold key material (manual SA keys, IKEv2 pre-shared keys)? */
 bool config_has_keys(const struct dpsec_config *cfg);
 
 /*

@@ -90,8 +90,8 @@ struct cfg_keyring_peer {
 
 struct cfg_keyring {
 	char name[CFG_NAME_MAX];
-	struct cfg_keyring_peer *peers;
-	uint32_t n_peers;
+	struct cfg_keyring_peer *peers;	/* secret_mem_alloc(n_peers * size): config_free */
+	uint32_t n_peers;			/* wipes and unmaps it (the pre-shared keys) */
 	struct cfg_pos pos;
 };
 

@@ -46,7 +46,7 @@ ctr_read(const uint64_t *c)
 	X(invalid_prot, "wrong encapsulation for the SA (ESP-in-UDP vs raw ESP)")                  \
 	X(encaps_failed, "could not be encapsulated (no room, too big)")                           \
 	X(seq_rollover, "outbound sequence number exhausted")                                      \
-	X(invalid_sa, "hit the SA while it was being deleted")
+	X(invalid_sa, "hit the SA while it was being deleted, or past its hard lifetime")
 
 enum dp_sa_ctr {
 #define DP_X(f, d) DP_SA_CTR_##f,

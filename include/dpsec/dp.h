@@ -92,15 +92,25 @@ int dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id);
  * inbound SA.
  */
 int dp_sa_activate(struct dp *dp, uint32_t conn_id);
-/* Packets and bytes an SA has processed so far. 0 or -ENOENT. */
+/*
+ * Packets and bytes (inner IPv4 bytes, what the ESP payload carried) an SA
+ * has processed so far. 0 or -ENOENT.
+ */
 int dp_sa_usage(const struct dp *dp, uint32_t conn_id, uint64_t *pkts, uint64_t *bytes);
 /*
  * The peer of an IKE SA moved (NAT port floating, RFC 7296 2.23): new
- * endpoints for an installed SA. 0 or -ENOENT.
+ * endpoints for an installed SA, taking effect for the next packet (workers
+ * still encapsulating with the old ones finish with them). 0, -ENOENT, or for
+ * an outbound SA -EHOSTUNREACH (no next-hop MAC for the new peer) or -ENOMEM,
+ * the SA then unchanged.
  */
 int dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t peer_port,
 			   bool udp_encap);
-/* Unpublish an SA; it is freed once no worker can hold it. 0 or -ENOENT. */
+/*
+ * Unpublish an SA; it is freed once no worker can hold it. If it was the
+ * outbound SA its policy encrypts with, the policy has none afterwards (no
+ * other installed SA takes over by itself: dp_sa_activate one). 0 or -ENOENT.
+ */
 int dp_sa_del(struct dp *dp, uint32_t conn_id);
 /* Delete every SA; returns how many. */
 unsigned int dp_sa_del_all(struct dp *dp);
@@ -137,6 +147,12 @@ void dp_ctrl_drop(struct dp *dp, struct rte_mbuf *m, enum dp_drop code);
 uint32_t dp_iface_of_port(const struct dp *dp, uint16_t port_id);
 /* An interface's MAC address (for replies the control thread builds). */
 void dp_iface_mac(const struct dp *dp, uint32_t iface, uint8_t mac[6]);
+/*
+ * The MAC of ip (network order) on an interface's link, from its static
+ * neighbors or else its next_hop_mac, as the outbound SAs resolve a peer:
+ * 0, -ENODEV (no such interface) or -EHOSTUNREACH (no MAC for ip).
+ */
+int dp_neighbor_mac(const struct dp *dp, uint32_t iface, uint32_t ip, uint8_t mac[6]);
 struct rte_mempool *dp_mempool(struct dp *dp);
 /* What workers held back or lost on the way to the control thread, summed. */
 void dp_event_stats(const struct dp *dp, struct dp_event_stats *out);

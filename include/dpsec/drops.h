@@ -64,6 +64,8 @@
 	X(7, IN_TRANS_V4_IPSEC_PKT_NOT_FOUND_SPI, IpsecInput, none,                                \
 	  "no inbound SA for the SPI (IPv4 transport mode)")                                       \
 	X(12, IN_US_V6_PKT_SA_NOT_FOUND_SPI, IpsecInput, none, "no inbound SA for the SPI (IPv6)") \
+	X(18, IN_CD_SW_IPSEC_HARD_EXPIRY, IpsecInput, invalid_sa,                                  \
+	  "inbound SA past its hard lifetime (waiting to be deleted)")                             \
 	X(19, IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL, IpsecInput, replay_failed,                          \
 	  "sequence number already received")                                                      \
 	X(20, IN_UNEXP_CD_SW_IPSEC_EXCEPTION, IpsecInput, decaps_failed,                           \
@@ -78,6 +80,8 @@
 	X(33, OUT_V4_PKT_HIT_IKE_START_SP, IpsecIkeIndicate, none, "crypto map entry has no SA")   \
 	X(35, OUT_V4_PKT_HIT_DENY_DROP_SP, IpsecDenyDrop, none,                                    \
 	  "matched a crypto map deny line (no cleartext path)")                                    \
+	X(44, OUT_CD_SW_IPSEC_HARD_EXPIRY, IpsecOutput, invalid_sa,                                \
+	  "outbound SA past its hard lifetime (waiting to be deleted)")                            \
 	X(45, OUT_UNEXP_CD_SW_IPSEC_EXCEPTION, IpsecOutput, encaps_failed,                         \
 	  "the crypto library failed an encryption job")                                           \
 	X(46, OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW, IpsecOutput, seq_rollover,                       \

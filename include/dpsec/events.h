@@ -20,7 +20,11 @@ enum dp_event_type {
 	 * needed", drop 25): src, dst, proto and head are the inner packet's.
 	 */
 	DP_EV_ICMP_ERROR,
-	/* An SA reached a soft / hard limit of its dp_sa_lifetime: conn_id. */
+	/*
+	 * An SA reached a soft / hard limit of its dp_sa_lifetime: conn_id and
+	 * spi are the SA's (proto 50, iface 0xffff, no addresses). One of each
+	 * per SA at most, never rate limited nor lost to a full ring.
+	 */
 	DP_EV_SA_SOFT,
 	DP_EV_SA_HARD,
 	/*
@@ -76,6 +80,8 @@ struct dp_event_stats {
 	uint64_t inv_rate_limited;	/* in events over the rate: given up */
 	uint64_t inv_ring_full;		/* in events lost to a full ring */
 	uint64_t inv_pending;		/* folded, waiting for their flow's next event */
+	/* SA lifetime events a full ring refused, delivered by the control thread instead */
+	uint64_t life_deferred;
 };
 
 #endif

@@ -44,7 +44,14 @@ struct view_sa {
 	uint32_t replay_window;	/* 0 = replay detection off */
 	uint64_t kb_left;	/* remaining KB lifetime (ignored when manual) */
 	uint32_t sec_left;	/* remaining seconds (ignored when manual) */
+	/* No limit in bytes: IOS prints "Kilobyte Volume Rekey has been disabled". */
+	bool kb_disabled;
 	enum view_sa_status status;
+	/*
+	 * Outbound: installed but not the SA its policy encrypts with (an IKE
+	 * CHILD_SA waiting for dp_sa_activate, or one replaced by a newer one).
+	 */
+	bool standby;
 	struct dp_sa_counters ctr;	/* minus the "clear crypto sa counters" baseline */
 };
 
@@ -81,9 +88,12 @@ struct view_port {
 
 /*
  * What the control thread did with punted packets, by kind. received =
- * answered + unhandled + tx_failed: a reply sent on, a packet dropped as
- * PuntUnhandled (not ours to answer, or IKE before IKEv2 lands), or a reply
- * the inject ring refused (also dropped as PuntUnhandled).
+ * answered + unhandled + tx_failed: a reply sent on (IKE: the datagram
+ * handed to IKE), a packet dropped as PuntUnhandled (not ours to answer, a
+ * malformed or fragmented IKE datagram, a NAT keepalive, IKE without IKE in
+ * the daemon), or a reply the inject ring refused (also dropped as
+ * PuntUnhandled). sent and send_failed count what the control thread
+ * originated of the kind (IKE datagrams), apart from the above.
  */
 #define VIEW_PUNT_KINDS(X)                                                                         \
 	X(ARP, "arp")                                                                              \
@@ -116,6 +126,8 @@ struct view_punt_count {
 	uint64_t answered;	/* a reply built and handed to a worker to send */
 	uint64_t unhandled;	/* dropped: not for us to answer */
 	uint64_t tx_failed;	/* a reply built, but the inject ring was full */
+	uint64_t sent;		/* originated (not replies): handed to a worker to send */
+	uint64_t send_failed;	/* originated, not sent: no interface, MAC or buffer, too big */
 };
 
 struct view_punt_stats {

@@ -5,7 +5,8 @@
  * identity remote, identity local, authentication, keyring local, dpd,
  * lifetime). Keyrings are read first: a profile names one.
  *
- * Pre-shared keys are copied into struct cfg_psk and nowhere else. No message
+ * Pre-shared keys are copied into struct cfg_psk and nowhere else: inside the
+ * keyring's peers, which live in secret memory (dpsec/secret.h). No message
  * here contains one: only what is wrong with it, and lengths.
  */
 #include <stdio.h>
@@ -302,7 +303,8 @@ parse_keyring(struct cfg_ctx *c, const struct ynode *v, struct cfg_keyring *kr)
 				   "address or identity, and pre_shared_key)", kr->name);
 	if (rc < 0)
 		return rc;
-	kr->peers = calloc(v->n, sizeof(*kr->peers));
+	/* The peers hold the pre-shared keys: memory a core dump leaves out, wiped when freed. */
+	kr->peers = secret_mem_alloc(v->n * sizeof(*kr->peers));
 	if (kr->peers == NULL)
 		return cfg_nomem(c, v);
 	kr->n_peers = v->n;

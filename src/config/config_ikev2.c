@@ -683,13 +683,10 @@ cfg_ikev2_free(struct cfg_ikev2 *k)
 		free(k->policies[i].match_local);
 	}
 	free(k->policies);
-	for (uint32_t i = 0; i < k->n_keyrings; i++) {
-		struct cfg_keyring *kr = &k->keyrings[i];
-
-		if (kr->peers != NULL)
-			mem_wipe(kr->peers, kr->n_peers * sizeof(*kr->peers));
-		free(kr->peers);
-	}
+	/* wipes the pre-shared keys */
+	for (uint32_t i = 0; i < k->n_keyrings; i++)
+		secret_mem_free(k->keyrings[i].peers,
+				k->keyrings[i].n_peers * sizeof(*k->keyrings[i].peers));
 	free(k->keyrings);
 	for (uint32_t i = 0; i < k->n_profiles; i++)
 		free(k->profiles[i].match_remote);

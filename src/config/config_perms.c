@@ -12,7 +12,13 @@
 bool
 config_has_keys(const struct dpsec_config *cfg)
 {
-	return cfg->n_manual_sas > 0;	/* IKE pre-shared keys join here */
+	if (cfg->n_manual_sas > 0)
+		return true;
+	/* every keyring peer has a pre-shared key (the parser requires one) */
+	for (uint32_t i = 0; i < cfg->ikev2.n_keyrings; i++)
+		if (cfg->ikev2.keyrings[i].n_peers > 0)
+			return true;
+	return false;
 }
 
 bool

@@ -11,31 +11,13 @@
 
 #include "dpsec/cli.h"
 
-#include "ctrl.h"
+#include <rte_random.h>
 
-#define TICK_MS 100		/* housekeeping when nothing wakes us */
+#include "ctrl.h"
+#include "ctrl_priv.h"
+
 #define WORK_EVENTS 2048	/* per turn, so CLI clients are served under a flood */
 #define WORK_PUNTS 256
-
-struct ctrl {
-	struct dp *dp;
-	struct dpsec_config *cfg;
-	struct dlog *log;
-	struct inv_spi_table *inv;
-	struct punt_stats punt;
-	struct icmp_err icmp;
-	struct ctrl_stats stats;
-	struct view_port *ports;	/* the last sample, one per interface */
-	struct port_rate *rates;
-	size_t n_ports;
-	bool sampled;
-	uint64_t sampled_ms;
-	bool debug;
-	ctrl_inv_spi_hook hook;
-	void *hook_ctx;
-	pthread_mutex_t lock;
-	struct clk clk;
-};
 
 struct ctrl *
 ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct clk *clk, char *err,
@@ -50,6 +32,7 @@ ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct clk *clk, char
 	c->dp = dp;
 	c->cfg = cfg;
 	c->clk = clk != NULL ? *clk : clk_system;
+	c->ip_id = (uint16_t)rte_rand();	/* not guessable from the start (RFC 6864 4.1) */
 	pthread_mutex_init(&c->lock, NULL);
 	icmp_err_init(&c->icmp, clk_mono_ms(&c->clk));
 	c->log = dlog_create(&cfg->logging, &c->clk);
@@ -77,6 +60,17 @@ ctrl_destroy(struct ctrl *c)
 	free(c->rates);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
+}
+
+void
+ctrl_set_ike_hooks(struct ctrl *c, const struct ctrl_ike_hooks *h, void *ctx)
+{
+	if (h == NULL) {
+		c->ike = (struct punt_ike){0};
+		return;
+	}
+	c->ike_hooks = *h;
+	c->ike = (struct punt_ike){.hooks = &c->ike_hooks, .ctx = ctx};
 }
 
 void
@@ -167,6 +161,13 @@ on_event(struct ctrl *c, const struct dp_event *ev)
 	case DP_EV_ICMP_ERROR:
 		icmp_err_handle(&c->icmp, c->dp, c->cfg, ev, clk_mono_ms(&c->clk));
 		break;
+	case DP_EV_SA_SOFT:
+	case DP_EV_SA_HARD:
+	case DP_EV_ACQUIRE:
+		/* IKE's to act on (rekey, delete, initiate); without IKE, counted above */
+		if (c->ike.hooks != NULL && c->ike.hooks->event != NULL)
+			c->ike.hooks->event(c->ike.ctx, ev);
+		break;
 	}
 }
 
@@ -195,6 +196,28 @@ ctrl_port_rates(const struct ctrl *c, struct view_port *p, size_t n)
 		port_rate_fill(&c->rates[i], now, &p[i]);
 }
 
+/* IKE's retransmissions, DPD, rekeys: whatever is due now. */
+static void
+ike_timers(struct ctrl *c)
+{
+	const struct ctrl_ike_hooks *h = c->ike.hooks;
+
+	if (h != NULL && h->next_timeout != NULL && h->run_timers != NULL &&
+	    h->next_timeout(c->ike.ctx) == 0)
+		h->run_timers(c->ike.ctx);
+}
+
+int
+ctrl_poll_timeout_ms(const struct ctrl *c)
+{
+	const struct ctrl_ike_hooks *h = c->ike.hooks;
+	uint64_t t = CTRL_TICK_MS;
+
+	if (h != NULL && h->next_timeout != NULL)
+		t = RTE_MIN(t, h->next_timeout(c->ike.ctx));
+	return (int)t;
+}
+
 bool
 ctrl_work(struct ctrl *c)
 {
@@ -202,6 +225,8 @@ ctrl_work(struct ctrl *c)
 	struct rte_mbuf *m[64];
 	unsigned int n, done = 0, punts = 0;
 
+	/* first: it reclaims SAs and raises the lifetime events that are due, polled below */
+	dp_housekeeping(c->dp);
 	while (done < WORK_EVENTS && (n = dp_events_poll(c->dp, ev, RTE_DIM(ev))) > 0) {
 		for (unsigned int i = 0; i < n; i++)
 			on_event(c, &ev[i]);
@@ -209,11 +234,11 @@ ctrl_work(struct ctrl *c)
 	}
 	while (punts < WORK_PUNTS && (n = dp_punt_poll(c->dp, m, RTE_DIM(m))) > 0) {
 		for (unsigned int i = 0; i < n; i++)
-			punt_handle(c->dp, c->cfg, m[i], &c->punt);
+			punt_handle(c->dp, c->cfg, m[i], &c->punt, &c->ike);
 		punts += n;
 	}
-	dp_housekeeping(c->dp);
 	sample_ports(c);
+	ike_timers(c);
 	return done >= WORK_EVENTS || punts >= WORK_PUNTS;
 }
 
@@ -226,7 +251,7 @@ ctrl_run(struct ctrl *c, struct cli_server *srv, const volatile sig_atomic_t *qu
 	pthread_mutex_lock(&c->lock);
 	while (!*quit) {
 		size_t n = srv ? cli_server_pollfds(srv, fds, CLI_SERVER_FDS_MAX) : 0;
-		int timeout = !more && dp_ctrl_sleep(c->dp) ? TICK_MS : 0;
+		int timeout = !more && dp_ctrl_sleep(c->dp) ? ctrl_poll_timeout_ms(c) : 0;
 
 		fds[n] = (struct pollfd){.fd = dp_doorbell_fd(c->dp), .events = POLLIN};
 		pthread_mutex_unlock(&c->lock);	/* telemetry may read while we sleep */

@@ -4,8 +4,9 @@
  * worker rings (events, punted packets), a CLI client talks, or the
  * housekeeping tick comes, and never busy-polls. It logs (dlog), tracks
  * unknown-SPI flows (inv_spi), answers ARP and ping (punt), sends ICMP
- * errors back through the tunnels (icmp_err), serves the CLI
- * and rte_telemetry, and reclaims deleted SAs.
+ * errors back through the tunnels (icmp_err), hands IKE its datagrams,
+ * events and timers (the hooks below) and sends what IKE sends (udp_send),
+ * serves the CLI and rte_telemetry, and reclaims deleted SAs.
  */
 #ifndef DPSEC_CTRL_H
 #define DPSEC_CTRL_H
@@ -72,8 +73,13 @@ void ctrl_set_ike_hooks(struct ctrl *c, const struct ctrl_ike_hooks *h, void *ct
 
 /* Run until *quit; srv may be NULL (tests). */
 void ctrl_run(struct ctrl *c, struct cli_server *srv, const volatile sig_atomic_t *quit);
-/* Handle what is queued, at most a bounded amount; returns true if more is waiting. */
+/*
+ * Handle what is queued, at most a bounded amount, and IKE's timers if due
+ * (next_timeout() == 0); returns true if more is waiting.
+ */
 bool ctrl_work(struct ctrl *c);
+/* How long ctrl_run may sleep in poll(): the housekeeping tick, or less if IKE's timers say so. */
+int ctrl_poll_timeout_ms(const struct ctrl *c);
 
 /* State the daemon's view reads (control thread only). */
 struct dlog *ctrl_log(struct ctrl *c);

@@ -8,10 +8,21 @@
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
+#include "dpsec/ike.h"
+
+#include "ctrl.h"
 #include "punt.h"
+#include "udp4.h"
 
 #define IKE_PORT 500
 #define NATT_PORT 4500
+#define NON_ESP_MARKER_LEN 4	/* RFC 3948 section 2.2 */
+
+const char *const punt_ike_names[PUNT_IKE__COUNT] = {
+#define PUNT_X(name, text) [PUNT_IKE_##name] = #name,
+	PUNT_IKE_COUNTERS(PUNT_X)
+#undef PUNT_X
+};
 
 static void
 send_back(struct dp *dp, uint32_t iface, struct rte_mbuf *m, struct view_punt_count *k)
@@ -97,6 +108,93 @@ echo_reply(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struc
 	return true;
 }
 
+/*
+ * Is a UDP datagram to the interface's address an IKE message? On 4500 the
+ * non-ESP marker goes (RFC 3948 2.2), and a lone 0xFF is a NAT keepalive
+ * (2.3). *msg, *len: the IKE message.
+ */
+static enum punt_ike_ctr
+ike_check(const struct cfg_interface *ifc, const struct udp4 *u, const uint8_t **msg,
+	  size_t *len)
+{
+	static const uint8_t marker[NON_ESP_MARKER_LEN];
+
+	*msg = u->payload;
+	*len = u->len;
+	if (ifc == NULL || u->dst != ifc->addr)
+		return PUNT_IKE_not_ours;
+	if (u->dport == NATT_PORT) {
+		if (u->len == 1 && u->payload[0] == 0xff)
+			return PUNT_IKE_keepalive;
+		if (u->len < NON_ESP_MARKER_LEN || memcmp(u->payload, marker, sizeof(marker)) != 0)
+			return PUNT_IKE_no_marker;
+		*msg += NON_ESP_MARKER_LEN;
+		*len -= NON_ESP_MARKER_LEN;
+	}
+	return *len == 0 ? PUNT_IKE_empty : PUNT_IKE_delivered;
+}
+
+static enum punt_ike_ctr
+ike_of_udp4(enum udp4_verdict v)
+{
+	switch (v) {
+	case UDP4_OK:
+		return PUNT_IKE_delivered;
+	case UDP4_FRAGMENT:
+		return PUNT_IKE_fragment;
+	case UDP4_BAD_UDP:
+		return PUNT_IKE_bad_udp;
+	case UDP4_BAD_CKSUM:
+		return PUNT_IKE_bad_cksum;
+	default:
+		return PUNT_IKE_bad_ip;
+	}
+}
+
+/* An IKE datagram, checked, to the hooks; anything else counted under its reason. */
+static void
+ike_in(struct dp *dp, const struct cfg_interface *ifc, struct rte_mbuf *m,
+       struct view_punt_count *k, struct punt_stats *st, const struct punt_ike *ike)
+{
+	struct udp4 u;
+	const uint8_t *msg = NULL;
+	size_t len = 0;
+	enum punt_ike_ctr why =
+		ike_of_udp4(udp4_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, &u));
+	struct ike_addr local = {.family = 4}, remote = {.family = 4};
+
+	if (why == PUNT_IKE_delivered)
+		why = ike_check(ifc, &u, &msg, &len);
+	if (why == PUNT_IKE_delivered &&
+	    (ike == NULL || ike->hooks == NULL || ike->hooks->input == NULL))
+		why = PUNT_IKE_no_ike;
+	st->ike[why]++;
+	if (why != PUNT_IKE_delivered) {
+		/* a keepalive too: unhandled is PuntUnhandled (view.h), the reason is in st->ike */
+		unhandled(dp, m, k);
+		return;
+	}
+	memcpy(local.ip, &u.dst, 4);
+	local.port = u.dport;
+	memcpy(remote.ip, &u.src, 4);
+	remote.port = u.sport;
+	k->answered++;
+	ike->hooks->input(ike->ctx, &local, &remote, msg, len);
+	rte_pktmbuf_free(m);	/* msg points into it: after input() */
+}
+
+static bool
+is_ipv4_fragment(const struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eth + 1);
+
+	return m->data_len >= sizeof(*eth) + sizeof(*ip) &&
+	       eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) &&
+	       (ip->fragment_offset &
+		rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0;
+}
+
 /* Which kind a punted packet is; the worker checked that an IPv4 header fits the frame. */
 static enum view_punt_kind
 kind_of(const struct rte_mbuf *m)
@@ -118,7 +216,9 @@ kind_of(const struct rte_mbuf *m)
 	if (ip->next_proto_id == IPPROTO_ICMP && tot >= hl + sizeof(struct rte_icmp_hdr) &&
 	    l4[0] == RTE_IP_ICMP_ECHO_REQUEST)
 		return VIEW_PUNT_ICMP_ECHO;
-	if (ip->next_proto_id == IPPROTO_UDP && tot >= hl + sizeof(struct rte_udp_hdr)) {
+	/* a later fragment starts inside the datagram: no UDP header to go by */
+	if (ip->next_proto_id == IPPROTO_UDP && tot >= hl + sizeof(struct rte_udp_hdr) &&
+	    !(ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK))) {
 		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)l4;
 
 		if (udp->dst_port == rte_cpu_to_be_16(IKE_PORT) ||
@@ -130,21 +230,31 @@ kind_of(const struct rte_mbuf *m)
 
 void
 punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
-	    struct punt_stats *st)
+	    struct punt_stats *st, const struct punt_ike *ike)
 {
 	uint32_t iface = dp_iface_of_port(dp, m->port);
+	const struct cfg_interface *ifc = iface != CFG_NONE ? &cfg->interfaces[iface] : NULL;
 	enum view_punt_kind kind = kind_of(m);
 	struct view_punt_count *k = &st->kind[kind];
 
 	k->received++;
-	if (iface != CFG_NONE) {
-		const struct cfg_interface *ifc = &cfg->interfaces[iface];
-
+	if (is_ipv4_fragment(m)) {
+		/* no reassembly (yet): IKE fragments included (IKE's own, RFC 7383, are whole) */
+		st->fragments++;
+		if (kind == VIEW_PUNT_IKE)
+			st->ike[PUNT_IKE_fragment]++;
+		unhandled(dp, m, k);
+		return;
+	}
+	if (kind == VIEW_PUNT_IKE) {
+		ike_in(dp, ifc, m, k, st, ike);
+		return;
+	}
+	if (ifc != NULL) {
 		if (kind == VIEW_PUNT_ARP && arp_reply(dp, ifc, iface, m, k))
 			return;
 		if (kind == VIEW_PUNT_ICMP_ECHO && echo_reply(dp, ifc, iface, m, k))
 			return;
 	}
-	/* not ours to answer; IKE too, until IKEv2 lands */
-	unhandled(dp, m, k);
+	unhandled(dp, m, k);	/* not ours to answer */
 }

@@ -2,7 +2,9 @@
 /*
  * Packets the workers hand to the control thread: ARP for our addresses and
  * ICMP echo to them are answered here (so an operator can ping the gateway);
- * IKE is counted until IKEv2 lands; the rest is counted as PuntUnhandled.
+ * IKE datagrams to our addresses are checked and handed to IKE (the hooks of
+ * ctrl.h), or counted as unhandled when there is no IKE; the rest is counted
+ * as PuntUnhandled.
  */
 #ifndef DPSEC_PUNT_H
 #define DPSEC_PUNT_H
@@ -14,18 +16,57 @@
 #include "dpsec/view.h"
 
 struct rte_mbuf;
+struct ctrl_ike_hooks;
+
+/*
+ * What became of IKE datagrams (UDP 500, or 4500 with the non-ESP marker,
+ * RFC 3948 2.2) punted to the control thread, and of those it sent:
+ * X(name, "description"). Each punted one is in exactly one of the first
+ * ten; delivered is the IKE row's answered, the rest its unhandled.
+ */
+#define PUNT_IKE_COUNTERS(X)                                                                       \
+	X(delivered, "handed to IKE")                                                              \
+	X(no_ike, "well formed, but no IKE in this daemon")                                        \
+	X(not_ours, "not to the address of the interface it came in on")                           \
+	X(bad_ip, "IPv4 header, length or checksum wrong")                                         \
+	X(bad_udp, "UDP header or length wrong")                                                   \
+	X(bad_cksum, "UDP checksum wrong")                                                         \
+	X(no_marker, "UDP 4500 without the non-ESP marker")                                        \
+	X(empty, "no IKE message after the headers")                                               \
+	X(keepalive, "NAT keepalive (RFC 3948 2.3): nothing to do with it")                        \
+	X(fragment, "an IPv4 fragment: no reassembly, unhandled")                                  \
+	X(sent, "datagrams sent (ctrl_udp_send)")                                                  \
+	X(send_failed, "datagrams not sent: no interface, MAC or buffer, too big, ring full")
+
+enum punt_ike_ctr {
+#define PUNT_X(name, text) PUNT_IKE_##name,
+	PUNT_IKE_COUNTERS(PUNT_X)
+#undef PUNT_X
+	PUNT_IKE__COUNT
+};
+
+extern const char *const punt_ike_names[PUNT_IKE__COUNT];
 
 /*
  * Counted by kind (view.h): ARP, ICMP echo, IKE (UDP 500 or 4500 to us),
  * other. Each packet is received once and then answered, unhandled or
- * tx_failed, so the kinds' columns add up.
+ * tx_failed, so the kinds' columns add up. IPv4 fragments of any kind are
+ * also counted in fragments (none is reassembled: each is unhandled).
  */
 struct punt_stats {
 	struct view_punt_count kind[VIEW_PUNT__COUNT];
+	uint64_t fragments;
+	uint64_t ike[PUNT_IKE__COUNT];
 };
 
-/* Takes ownership of m: answers it, or counts and frees it. */
+/* Where punted IKE goes: hooks NULL = nowhere (counted as unhandled). */
+struct punt_ike {
+	const struct ctrl_ike_hooks *hooks;
+	void *ctx;
+};
+
+/* Takes ownership of m: answers it, hands it to IKE, or counts and frees it. */
 void punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
-		 struct punt_stats *st);
+		 struct punt_stats *st, const struct punt_ike *ike);
 
 #endif

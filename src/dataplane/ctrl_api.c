@@ -9,6 +9,7 @@
 #include <rte_ring_elem.h>
 
 #include "dataplane.h"
+#include "route.h"
 #include "worker.h"
 
 int
@@ -26,7 +27,7 @@ anything_queued(const struct dp *dp)
 		if (!rte_ring_empty(l->punt) || !rte_ring_empty(l->events))
 			return true;
 	}
-	return false;
+	return dp->ctrl_ev_n > 0;
 }
 
 bool
@@ -58,6 +59,10 @@ dp_events_poll(struct dp *dp, struct dp_event *ev, unsigned int max)
 {
 	unsigned int n = 0;
 
+	for (; n < max && dp->ctrl_ev_n > 0; dp->ctrl_ev_n--) {
+		ev[n++] = dp->ctrl_ev[dp->ctrl_ev_head];
+		dp->ctrl_ev_head = (dp->ctrl_ev_head + 1) % DP_CTRL_EVENTS;
+	}
 	for (uint16_t i = 0; i < dp->n_workers && n < max; i++)
 		n += rte_ring_sc_dequeue_burst_elem(dp->workers[i]->link.events, ev + n,
 						    sizeof(*ev), max - n, NULL);
@@ -154,6 +159,21 @@ dp_iface_mac(const struct dp *dp, uint32_t iface, uint8_t mac[6])
 		memcpy(mac, dp->ports[pi].mac.addr_bytes, 6);
 }
 
+int
+dp_neighbor_mac(const struct dp *dp, uint32_t iface, uint32_t ip, uint8_t mac[6])
+{
+	int pi = port_of_iface(dp, iface);
+	const struct rte_ether_addr *a;
+
+	if (pi < 0)
+		return -ENODEV;
+	a = route_neighbor(dp->route, (uint16_t)pi, ip);
+	if (a == NULL)
+		return -EHOSTUNREACH;
+	memcpy(mac, a->addr_bytes, RTE_ETHER_ADDR_LEN);
+	return 0;
+}
+
 struct rte_mempool *
 dp_mempool(struct dp *dp)
 {
@@ -176,5 +196,6 @@ dp_event_stats(const struct dp *dp, struct dp_event_stats *out)
 		out->inv_rate_limited += ctr_read(&s->inv_rate_limited);
 		out->inv_ring_full += ctr_read(&s->inv_ring_full);
 		out->inv_pending += ctr_read(&s->inv_pending);
+		out->life_deferred += __atomic_load_n(&s->life_deferred, __ATOMIC_RELAXED);
 	}
 }

@@ -41,6 +41,7 @@ struct dp_worker;
 #define EVENT_BURST 256
 #define SA_EVENT_MS 1000	/* replay/MAC events: at most one per SA and kind per second */
 #define LINK_FLUSH_MS 100	/* link_poll sweeps the dedup slots for due flows this often */
+#define ACQUIRE_MS 1000		/* acquires: at most one per crypto map entry this often */
 
 struct inv_spi_slot {
 	uint8_t src[16];
@@ -70,6 +71,8 @@ struct link_stats {
 	uint64_t inv_rate_limited;
 	uint64_t inv_ring_full;
 	uint64_t inv_pending;	/* a gauge: waiting in a dedup slot for their flow's next event */
+	/* SA lifetime events the ring refused, left on their SA for the control thread */
+	uint64_t life_deferred;
 };
 
 struct dp_link {
@@ -99,6 +102,15 @@ void link_invalid_spi(struct dp_worker *w, const struct rte_mbuf *m);
 struct sa_rt;
 void link_sa_event(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m,
 		   enum dp_event_type type, uint64_t seq);
+/*
+ * Outbound traffic for the policy at index policy (a crypto map entry) that
+ * has no SA (drop 33): DP_EV_ACQUIRE, at most one per entry and ACQUIRE_MS,
+ * with the packets held back since the last one. m is the packet (l2_len
+ * set), ip its IPv4 header.
+ */
+struct rte_ipv4_hdr;
+void link_acquire(struct dp_worker *w, uint32_t policy, const struct rte_mbuf *m,
+		  const struct rte_ipv4_hdr *ip);
 /*
  * Ask the control thread for an ICMP error about a decrypted packet ip (inner
  * IPv4, header checked), which arrived through sa and was for inside

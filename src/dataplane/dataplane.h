@@ -26,6 +26,7 @@
 #define DP_BURST_MAX 64
 #define DP_PORTS_MAX 16
 #define DP_WORKERS_MAX 16
+#define DP_CTRL_EVENTS 256	/* events the control thread's side raises (sa_life.c) */
 
 _Static_assert(DP_BURST_MAX <= CMB_BURST_MAX, "one crypto burst per packet burst");
 
@@ -113,9 +114,31 @@ struct dp {
 	struct dp_lcore_stats ctrl_stats;	/* drops decided by the control thread */
 	struct tsc_clk tsc;
 	struct clk clk;			/* the workers' (dp_set_clock); default: tsc */
+	/*
+	 * Events raised on the control thread's side of the dataplane (SA
+	 * lifetimes in seconds, lifetime events a worker's ring refused): a FIFO
+	 * that dp_events_poll drains before the workers' rings. Control thread only.
+	 */
+	struct dp_event ctrl_ev[DP_CTRL_EVENTS];
+	uint16_t ctrl_ev_head, ctrl_ev_n;
+	uint64_t life_due_ns;		/* earliest second limit of a live SA; UINT64_MAX: none */
+	uint64_t life_deferred_seen;	/* the workers' life_deferred, summed, at the last scan */
 	bool running;
 	bool stop;		/* read by workers with a relaxed atomic load */
 };
+
+/* The control thread's event FIFO (struct dp): room for one more, and queue one. */
+static inline bool
+dp_ctrl_event_room(const struct dp *dp)
+{
+	return dp->ctrl_ev_n < DP_CTRL_EVENTS;
+}
+
+static inline void
+dp_ctrl_event_push(struct dp *dp, const struct dp_event *ev)
+{
+	dp->ctrl_ev[(dp->ctrl_ev_head + dp->ctrl_ev_n++) % DP_CTRL_EVENTS] = *ev;
+}
 
 /*
  * A broadcast a router does not forward (RFC 1812 section 5.3.5): the

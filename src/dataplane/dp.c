@@ -18,6 +18,7 @@
 #include "port.h"
 #include "port_assign.h"
 #include "route.h"
+#include "sa_life.h"
 #include "sad.h"
 #include "spd.h"
 #include "worker.h"
@@ -139,6 +140,7 @@ dp_create(const struct dpsec_config *cfg, char *err, size_t errlen)
 	dp->doorbell = -1;
 	dp->cfg = cfg;
 	dp->burst = cfg->dp.burst;
+	dp->life_due_ns = UINT64_MAX;
 	tsc_clk_init(&dp->tsc, &dp->clk);
 	dp->doorbell = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (dp->doorbell < 0) {
@@ -238,6 +240,7 @@ void
 dp_housekeeping(struct dp *dp)
 {
 	sad_reclaim(dp->sad);
+	sa_life_housekeeping(dp);
 }
 
 unsigned int

@@ -116,8 +116,10 @@ in_check(const struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, 
 
 	sa_owner_check(sa, w->id);
 	if (sa_rt_state(sa) != SA_LIVE)
-		return sa_drop(sa, DP_DROP_IN_V4_PKT_HIT_INVALID_SA);
-	if (((sa->flags & SA_F_UDP) != 0) != (m->l4_len != 0))
+		return sa_drop(sa, sa_rt_state(sa) == SA_EXPIRED
+					   ? DP_DROP_IN_CD_SW_IPSEC_HARD_EXPIRY
+					   : DP_DROP_IN_V4_PKT_HIT_INVALID_SA);
+	if (sa_rt_udp(sa) != (m->l4_len != 0))
 		return sa_drop(sa, DP_DROP_IN_NAT_DEMUX_FAIL);
 	if (esp_len < hdr + sa->icv_len + 2)
 		return sa_drop(sa, DP_DROP_IN_ESP_TRUNCATED);
@@ -413,7 +415,7 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	m->l3_len = (ip->version_ihl & 0xf) * 4u;
 	m->l4_len = 0;
 	m->hash.usr = egress | memo->port;	/* pkt_set_egress(), and whether to fragment */
-	sa_acc_add(acc, sa, tot);
+	sa_acc_add(w, acc, sa, tot);
 	return DP_KEEP;
 }
 
@@ -473,6 +475,6 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 		if (reason[i] == DP_KEEP)
 			reason[i] = in_finish(w, sa[i], pkts[i], &st[i], &acc, &memo);
 	}
-	sa_acc_flush(&acc);
+	sa_acc_flush(w, &acc);
 	return dp_burst_compact(pkts, reason, n);
 }

@@ -33,24 +33,32 @@ struct out_pkt {
 	uint8_t tag[DP_ICV_MAX];	/* ESN + HMAC: the ICV is computed aside, then copied */
 };
 
-/* Is there an SA for this packet, and (forwarded) may its TTL go one lower? */
+/*
+ * Is there an SA for this packet, and (forwarded) may its TTL go one lower?
+ * A crypto map entry without an SA asks the control thread for one (IKE),
+ * where the drop is decided.
+ */
 static inline dp_drop_t
-out_select(const struct dp *dp, const struct rte_ipv4_hdr *ip, struct sa_rt **out,
-	   const bool fwd)
+out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+	   struct sa_rt **out, const bool fwd)
 {
-	uint32_t policy = spd_match_out(dp->spd, ip);
+	uint32_t policy = spd_match_out(w->dp->spd, ip);
 	struct sa_rt *sa;
 
 	if (policy == CFG_NONE)
 		return DP_DROP_G_Ipv4NoRoute;
 	if (policy == SPD_DENY)
 		return DP_DROP_OUT_V4_PKT_HIT_DENY_DROP_SP;
-	sa = spd_out_sa(dp->spd, policy);
-	if (sa == NULL)
+	sa = spd_out_sa(w->dp->spd, policy);
+	if (sa == NULL) {
+		link_acquire(w, policy, m, ip);
 		return DP_DROP_OUT_V4_PKT_HIT_IKE_START_SP;
+	}
 	*out = sa;
 	if (sa_rt_state(sa) != SA_LIVE)
-		return sa_drop(sa, DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
+		return sa_drop(sa, sa_rt_state(sa) == SA_EXPIRED
+					   ? DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY
+					   : DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
 	if (fwd && ip->time_to_live <= 1)
 		return DP_DROP_G_Ipv4TtlExceeded;
 	return DP_KEEP;
@@ -58,18 +66,18 @@ out_select(const struct dp *dp, const struct rte_ipv4_hdr *ip, struct sa_rt **ou
 
 /* Outer IPv4 (and UDP) header from the template; fields that change per packet. */
 static void
-out_headers(struct dp_worker *w, const struct sa_rt *sa, uint8_t *data,
+out_headers(struct dp_worker *w, const struct sa_ep *ep, uint8_t *data,
 	    const struct rte_ipv4_hdr *inner, uint32_t outer_len)
 {
 	struct rte_ipv4_hdr *oip = (struct rte_ipv4_hdr *)(data + sizeof(struct rte_ether_hdr));
 
-	memcpy(data, sa->hdr, sa->hdr_len);
+	memcpy(data, ep->hdr, ep->hdr_len);
 	oip->total_length = rte_cpu_to_be_16((uint16_t)outer_len);
 	oip->packet_id = rte_cpu_to_be_16(w->ip_id++);
 	oip->type_of_service = inner->type_of_service;	/* DSCP and ECN copied (RFC 6040) */
 	oip->fragment_offset = inner->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
 	ip4_cksum_set20(oip);
-	if (sa->flags & SA_F_UDP) {
+	if (ep->udp) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(oip + 1);
 
 		udp->dgram_len = rte_cpu_to_be_16((uint16_t)(outer_len - sizeof(*oip)));
@@ -110,7 +118,8 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad, ct_len, outer_len, grow, hdr;
 	uint32_t trail;
 	struct sa_rt *sa = NULL;
-	dp_drop_t why = out_select(w->dp, ip, &sa, fwd);
+	dp_drop_t why = out_select(w, m, ip, &sa, fwd);
+	const struct sa_ep *ep;
 	uint8_t *data;
 
 	*sap = sa;
@@ -119,11 +128,12 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 		sa_owner_check(sa, w->id);
 	if (why != DP_KEEP)
 		return why;
+	ep = sa_rt_ep(sa);	/* one template for the whole packet (sa.h) */
 	hdr = ESP_HDR + sa->iv_len;
 	pad = (sa->pad_block - ((tot + 2) & (sa->pad_block - 1u))) & (sa->pad_block - 1u);
 	ct_len = tot + pad + 2;
-	outer_len = sa->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + ct_len + sa->icv_len;
-	if (outer_len > sa->mtu)
+	outer_len = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + ct_len + sa->icv_len;
+	if (outer_len > ep->mtu)
 		return sa_drop(sa, (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG))
 					   ? DP_DROP_OUT_CANNOT_FRAG_DF_SET_PKT
 					   : DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
@@ -136,7 +146,7 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	 * counted as it was received.
 	 */
 	trail = m->pkt_len - m->l2_len - tot;
-	grow = sa->hdr_len + hdr - m->l2_len;
+	grow = ep->hdr_len + hdr - m->l2_len;
 	if (rte_pktmbuf_headroom(m) < grow ||
 	    rte_pktmbuf_tailroom(m) + trail < pad + 2 + sa->icv_len)
 		return sa_drop(sa, DP_DROP_PKT_BUFFER_UNAVAILABLE);
@@ -147,8 +157,8 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 		esp_ttl_dec(ip);
 	data = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)grow);
 	rte_pktmbuf_append(m, (uint16_t)(pad + 2 + sa->icv_len));
-	out_headers(w, sa, data, ip, outer_len);
-	st->esp = data + sa->hdr_len;
+	out_headers(w, ep, data, ip, outer_len);
+	st->esp = data + ep->hdr_len;
 	st->icv = st->esp + hdr + ct_len;
 	out_esp(w, sa, st->esp, tot, pad);
 
@@ -170,7 +180,7 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 		*queued = true;
 	}
 	m->l2_len = sizeof(struct rte_ether_hdr);
-	pkt_set_egress(m, sa->tx_port);
+	pkt_set_egress(m, ep->tx_port);
 	st->tot = tot;
 	return DP_KEEP;
 }
@@ -207,8 +217,8 @@ out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *re
 	}
 	for (uint16_t i = 0; i < n; i++)
 		if (reason[i] == DP_KEEP)
-			sa_acc_add(&acc, sa[i], st[i].tot);
-	sa_acc_flush(&acc);
+			sa_acc_add(w, &acc, sa[i], st[i].tot);
+	sa_acc_flush(w, &acc);
 	return dp_burst_compact(pkts, reason, n);
 }
 

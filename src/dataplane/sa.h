@@ -16,6 +16,7 @@
 #ifndef DPSEC_DP_SA_H
 #define DPSEC_DP_SA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,43 +30,84 @@ struct cmb_keys;
 
 #define SA_F_INBOUND 0x01
 #define SA_F_ESN 0x02
-#define SA_F_UDP 0x04	/* ESP-in-UDP (RFC 3948) */
 #define SA_F_AEAD 0x08
 
 enum sa_state {
 	SA_LIVE,
 	SA_DYING,	/* unpublished; packets still holding it are dropped as invalid SA */
+	SA_EXPIRED,	/* past its hard lifetime: packets dropped (18, 44) until it is deleted */
 };
+
+/*
+ * sa_rt.life: the SA's lifetime events, claimed and delivered exactly once
+ * whichever side sees a limit first (the owner worker: packets and bytes;
+ * the control thread: seconds). Atomic read-modify-writes, all off the
+ * per-packet path.
+ */
+#define SA_LIFE_SOFT 0x01		/* the soft limit was reached: DP_EV_SA_SOFT is claimed */
+#define SA_LIFE_SOFT_UNSENT 0x02	/* ... but the event ring refused it: the control */
+#define SA_LIFE_HARD_UNSENT 0x04	/* thread delivers it (sa_life_collect) */
 
 /* Ethernet + IPv4 + UDP: the outbound header template. */
 #define SA_HDR_MAX 48
 
+/*
+ * Where an outbound SA's packets go: the outer headers (template) and the
+ * port. Immutable once published: dp_sa_update_endpoints() builds a new one,
+ * swaps the SA's pointer and frees the old one after an RCU grace period, so
+ * a worker reads a whole template, the old or the new, never half of each.
+ */
+struct sa_ep {
+	uint8_t hdr[SA_HDR_MAX];
+	uint8_t hdr_len;	/* template bytes in hdr[] */
+	uint8_t udp;		/* ESP-in-UDP (RFC 3948) */
+	uint16_t tx_port;	/* egress port index */
+	uint16_t mtu;		/* IP MTU of the egress interface */
+} __rte_cache_aligned;
+
+_Static_assert(sizeof(struct sa_ep) == RTE_CACHE_LINE_SIZE, "a template is one cache line");
+
 struct sa_rt {
-	/* Cache line 0: read for every packet, written only by the control thread. */
+	/*
+	 * Cache line 0: read for every packet, written by the control thread
+	 * (and state, life by atomics at the lifetime limits: sa_life.c).
+	 */
 	uint32_t spi_be;
 	uint8_t state;		/* enum sa_state; relaxed atomic */
-	uint8_t flags;		/* SA_F_* */
+	uint8_t flags;		/* SA_F_*; fixed at install */
 	uint8_t iv_len;
 	uint8_t icv_len;
 	uint8_t pad_block;	/* ESP padding alignment (4 or 16) */
-	uint8_t hdr_len;	/* outbound: template bytes in hdr[] */
-	uint16_t tx_port;	/* outbound: egress port */
+	/*
+	 * Inbound: ESP-in-UDP is expected (RFC 3948); relaxed atomic, as
+	 * dp_sa_update_endpoints may change it while workers read it.
+	 */
+	uint8_t udp;
+	uint16_t owner;		/* the one worker writing the state below (sa_owner_check) */
+	uint8_t life;		/* SA_LIFE_*; atomic */
 	uint32_t salt;		/* GCM: nonce salt, in wire order */
 	uint32_t policy;	/* index of the crypto map entry in the SPD */
-	uint16_t mtu;		/* outbound: IP MTU of the egress interface */
-	uint16_t owner;		/* the one worker writing the state below (sa_owner_check) */
-	const struct cmb_keys *keys;
-	uint64_t seq;		/* outbound: last sequence number sent */
-	uint64_t seq_max;	/* outbound: last usable number (2^32-1, or 2^64-1 with ESN) */
 	uint32_t conn_id;
 	uint32_t replay_blocks;
+	const struct cmb_keys *keys;
+	const struct sa_ep *ep;	/* outbound: published with release, read with acquire */
+	uint64_t seq;		/* outbound: last sequence number sent */
+	uint64_t seq_max;	/* outbound: last usable number (2^32-1, or 2^64-1 with ESN) */
 
 	/* Cache line 1-2: counters, written per packet by the owner. */
 	struct dp_sa_counters ctr __rte_cache_aligned;
+	/*
+	 * Lifetime in packets and bytes, beside the counters it is checked
+	 * against: when the owner flushes a run of packets (sa_acc_flush), one
+	 * compare each against the next limit to cross, soft then hard
+	 * (UINT64_MAX: none left). So a limit is noticed at the end of the run
+	 * of packets that crossed it, at most a burst late.
+	 */
+	uint64_t life_next_pkts, life_next_bytes;	/* written by the owner */
+	uint64_t hard_pkts, hard_bytes;			/* fixed at install; UINT64_MAX: none */
 
-	/* Outbound header template; inbound replay state. */
-	uint8_t hdr[SA_HDR_MAX] __rte_cache_aligned;
-	struct replay replay;
+	/* Inbound replay state. */
+	struct replay replay __rte_cache_aligned;
 	/* Replay [0] and ICV [1] failure reports to the control thread (ctrl_link.c). */
 	uint64_t ev_ns[2];	/* last report, link clock; 0: none yet */
 	uint32_t ev_pending[2];
@@ -74,10 +116,23 @@ struct sa_rt {
 	uint64_t replay_bmp[] __rte_cache_aligned;
 };
 
+static inline const struct sa_ep *
+sa_rt_ep(const struct sa_rt *sa)
+{
+	return __atomic_load_n(&sa->ep, __ATOMIC_ACQUIRE);
+}
+
+static inline bool
+sa_rt_udp(const struct sa_rt *sa)
+{
+	return __atomic_load_n(&sa->udp, __ATOMIC_RELAXED) != 0;
+}
+
 _Static_assert(offsetof(struct sa_rt, ctr) == RTE_CACHE_LINE_SIZE,
 	       "per-packet read fields fit one cache line");
-_Static_assert(sizeof(struct dp_sa_counters) <= 2 * RTE_CACHE_LINE_SIZE,
-	       "SA counters span at most two cache lines");
+_Static_assert(offsetof(struct sa_rt, hard_bytes) + sizeof(uint64_t) <=
+		       3 * RTE_CACHE_LINE_SIZE,
+	       "SA counters and the limits compared with them span at most two cache lines");
 
 static inline enum sa_state
 sa_rt_state(const struct sa_rt *sa)
@@ -109,9 +164,19 @@ sa_ctr_add(struct sa_rt *sa, enum dp_sa_ctr c, uint64_t v)
 	ctr_add(&sa->ctr.v[c], v);
 }
 
+struct dp_worker;
+
+/*
+ * A run of packets took the SA's counters to or past life_next_pkts or
+ * life_next_bytes (sa_life.c): raise DP_EV_SA_SOFT, or mark the SA expired
+ * and raise DP_EV_SA_HARD. The owner only.
+ */
+void sa_life_cross(struct dp_worker *w, struct sa_rt *sa);
+
 /*
  * Packet and byte counts accumulated while consecutive packets of a burst
- * share an SA, written once per run instead of once per packet.
+ * share an SA, written once per run instead of once per packet; the run's
+ * end is also where the lifetime in packets and bytes is checked.
  */
 struct sa_acc {
 	struct sa_rt *sa;
@@ -120,20 +185,25 @@ struct sa_acc {
 };
 
 static inline void
-sa_acc_flush(struct sa_acc *a)
+sa_acc_flush(struct dp_worker *w, struct sa_acc *a)
 {
-	if (a->sa != NULL) {
-		sa_ctr_add(a->sa, DP_SA_CTR_pkts, a->pkts);
-		sa_ctr_add(a->sa, DP_SA_CTR_bytes, a->bytes);
+	struct sa_rt *sa = a->sa;
+
+	if (sa != NULL) {
+		sa_ctr_add(sa, DP_SA_CTR_pkts, a->pkts);
+		sa_ctr_add(sa, DP_SA_CTR_bytes, a->bytes);
+		if (sa->ctr.v[DP_SA_CTR_pkts] >= sa->life_next_pkts ||
+		    sa->ctr.v[DP_SA_CTR_bytes] >= sa->life_next_bytes)
+			sa_life_cross(w, sa);
 	}
 	*a = (struct sa_acc){0};
 }
 
 static inline void
-sa_acc_add(struct sa_acc *a, struct sa_rt *sa, uint32_t bytes)
+sa_acc_add(struct dp_worker *w, struct sa_acc *a, struct sa_rt *sa, uint32_t bytes)
 {
 	if (a->sa != sa) {
-		sa_acc_flush(a);
+		sa_acc_flush(w, a);
 		a->sa = sa;
 	}
 	a->pkts++;

@@ -14,6 +14,7 @@
 #include "route.h"
 #include "sa.h"
 #include "sa_build.h"
+#include "sa_life.h"
 
 static int
 outside_port(const struct dp *dp, uint32_t local)
@@ -48,38 +49,54 @@ sa_owner(const struct dp *dp, const struct dp_sa_params *p)
 }
 
 /* Ethernet + outer IPv4 (+ UDP): the fields that never change per packet. */
-static int
-build_template(const struct dp *dp, struct sa_rt *rt, const struct dp_sa_params *p)
+struct sa_ep *
+sa_ep_build(const struct dp *dp, const struct sa_endpoints *e, int *err)
 {
-	int pi = outside_port(dp, p->local);
+	int pi = outside_port(dp, e->local);
 	const struct rte_ether_addr *dmac;
-	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)rt->hdr;
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	struct sa_ep *ep;
 
-	if (pi < 0)
-		return -EHOSTUNREACH;
-	dmac = route_neighbor(dp->route, (uint16_t)pi, p->peer);
-	if (dmac == NULL)
-		return -EHOSTUNREACH;
+	dmac = pi < 0 ? NULL : route_neighbor(dp->route, (uint16_t)pi, e->peer);
+	if (dmac == NULL) {
+		*err = -EHOSTUNREACH;
+		return NULL;
+	}
+	ep = rte_zmalloc("sa_ep", sizeof(*ep), RTE_CACHE_LINE_SIZE);
+	if (ep == NULL) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	eth = (struct rte_ether_hdr *)ep->hdr;
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
 	rte_ether_addr_copy(dmac, &eth->dst_addr);
 	rte_ether_addr_copy(&dp->ports[pi].mac, &eth->src_addr);
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->time_to_live = 64;
-	ip->next_proto_id = p->udp_encap ? IPPROTO_UDP : IPPROTO_ESP;
-	ip->src_addr = p->local;
-	ip->dst_addr = p->peer;
-	rt->hdr_len = sizeof(*eth) + sizeof(*ip);
-	if (p->udp_encap) {
+	ip->next_proto_id = e->udp_encap ? IPPROTO_UDP : IPPROTO_ESP;
+	ip->src_addr = e->local;
+	ip->dst_addr = e->peer;
+	ep->hdr_len = sizeof(*eth) + sizeof(*ip);
+	if (e->udp_encap) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
 
-		udp->src_port = rte_cpu_to_be_16(p->local_port);
-		udp->dst_port = rte_cpu_to_be_16(p->peer_port);
-		rt->hdr_len += sizeof(*udp);
+		udp->src_port = rte_cpu_to_be_16(e->local_port);
+		udp->dst_port = rte_cpu_to_be_16(e->peer_port);
+		ep->hdr_len += sizeof(*udp);
 	}
-	rt->tx_port = (uint16_t)pi;
-	rt->mtu = dp->ports[pi].mtu;
-	return 0;
+	ep->udp = e->udp_encap;
+	ep->tx_port = (uint16_t)pi;
+	ep->mtu = dp->ports[pi].mtu;
+	*err = 0;
+	return ep;
+}
+
+void
+sa_ep_free(struct sa_ep *ep)
+{
+	rte_free(ep);
 }
 
 struct sa_rt *
@@ -106,7 +123,8 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 	rt->spi_be = rte_cpu_to_be_32(p->spi);
 	rt->state = SA_LIVE;
 	rt->flags = (p->dir == CFG_DIR_IN ? SA_F_INBOUND : 0) | (p->esn ? SA_F_ESN : 0) |
-		    (p->udp_encap ? SA_F_UDP : 0) | (ci->aead ? SA_F_AEAD : 0);
+		    (ci->aead ? SA_F_AEAD : 0);
+	rt->udp = p->dir == CFG_DIR_IN && p->udp_encap;
 	rt->iv_len = ci->iv_len;
 	rt->icv_len = dp_xform_icv_len(p->cipher, p->auth);
 	rt->pad_block = ci->block;
@@ -118,11 +136,17 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 	if (ci->salt_len)
 		memcpy(&rt->salt, p->cipher_key->b + ci->key_len, sizeof(rt->salt));
 	rt->replay_blocks = blocks;
+	sa_life_rt_init(rt, &p->life);
 	replay_init(&rt->replay, rt->replay_bmp, win);
 
 	if (p->dir == CFG_DIR_OUT) {
-		*err = build_template(dp, rt, p);
-		if (*err != 0)
+		const struct sa_endpoints e = {.local = p->local, .peer = p->peer,
+					       .udp_encap = p->udp_encap,
+					       .local_port = p->local_port,
+					       .peer_port = p->peer_port};
+
+		rt->ep = sa_ep_build(dp, &e, err);
+		if (rt->ep == NULL)
 			goto fail;
 	}
 	rt->keys = cmb_keys_create(dp->mb, p->cipher, p->auth, p->cipher_key->b,
@@ -144,6 +168,7 @@ sa_rt_free(struct sa_rt *rt)
 	if (rt == NULL)
 		return;
 	cmb_keys_free((struct cmb_keys *)(uintptr_t)rt->keys);
+	sa_ep_free((struct sa_ep *)(uintptr_t)rt->ep);
 	mem_wipe(rt, sizeof(*rt));	/* the GCM salt is key material too */
 	rte_free(rt);
 }

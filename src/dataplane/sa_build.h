@@ -3,11 +3,20 @@
 #ifndef DPSEC_SA_BUILD_H
 #define DPSEC_SA_BUILD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "dpsec/dp.h"
 
+struct sa_ep;
 struct sa_rt;
+
+/* The tunnel's outer addresses and encapsulation (network order addresses, host order ports). */
+struct sa_endpoints {
+	uint32_t local, peer;
+	bool udp_encap;
+	uint16_t local_port, peer_port;
+};
 
 /*
  * Expand keys, precompute the outbound header template (the egress port and
@@ -17,7 +26,15 @@ struct sa_rt;
  */
 struct sa_rt *sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy,
 			  uint32_t conn_id, int *err);
-/* Wipes the keys; accepts NULL. */
+/* Wipes the keys, frees the template; accepts NULL. */
 void sa_rt_free(struct sa_rt *rt);
+
+/*
+ * The outbound header template for these endpoints: egress port by local
+ * address, next-hop MAC for peer from the port's neighbors. NULL and *err:
+ * -EHOSTUNREACH (no such port or MAC) or -ENOMEM.
+ */
+struct sa_ep *sa_ep_build(const struct dp *dp, const struct sa_endpoints *e, int *err);
+void sa_ep_free(struct sa_ep *ep);
 
 #endif

@@ -2,13 +2,25 @@
 /*
  * The SA-install API (dpsec/dp.h): the one way SAs enter and leave the fast
  * path. Control thread only.
+ *
+ * A policy encrypts with at most one outbound SA, the one it publishes
+ * (spd_set_out_sa). An SA added with activate takes over at once; one added
+ * without waits, installed, until dp_sa_activate, so that an IKE rekey can
+ * put the new inbound half in place before the new outbound half carries
+ * traffic (RFC 7296 section 2.8). When the published SA is deleted the
+ * policy has none: another installed SA is not a successor by itself (it may
+ * be a rekeyed one still waiting for its exchange, or the old one lingering),
+ * and traffic for the entry is then an acquire (esp_out.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 
+#include <rte_byteorder.h>
+
 #include "dataplane.h"
 #include "sa.h"
 #include "sa_build.h"
+#include "sa_life.h"
 #include "sad.h"
 #include "spd.h"
 
@@ -31,6 +43,7 @@ sa_fill(struct sa *sa, const struct dp_sa_params *p, uint32_t policy, uint32_t c
 	sa->replay_window = p->dir == CFG_DIR_IN ? p->replay_window : 0;
 	sa->manual = p->manual;
 	sa->conn_id = conn_id;
+	sa->life = p->life;
 }
 
 int
@@ -56,7 +69,8 @@ dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id)
 	rc = sad_add(dp->sad, sa);
 	if (rc != 0)
 		goto fail;
-	if (p->dir == CFG_DIR_OUT)
+	sa_life_install(dp, sa, clk_mono_ns(&dp->clk));
+	if (p->dir == CFG_DIR_OUT && p->activate)
 		spd_set_out_sa(dp->spd, policy, sa->rt);
 	*conn_id = id;
 	return 0;
@@ -66,20 +80,68 @@ fail:
 	return rc;
 }
 
-/* The newest other live outbound SA of the policy takes over, if there is one. */
-static struct sa_rt *
-successor(const struct dp *dp, const struct sa *gone)
+int
+dp_sa_activate(struct dp *dp, uint32_t conn_id)
 {
-	struct sa_rt *next = NULL;
-	const struct sa *sa;
+	const struct sa *sa = sad_find_conn(dp->sad, conn_id);
 
-	TAILQ_FOREACH(sa, sad_live(dp->sad), link) {
-		if (sa != gone && sa->dir == CFG_DIR_OUT && sa->policy == gone->policy)
-			next = sa->rt;
-	}
-	return next;
+	if (sa == NULL)
+		return -ENOENT;
+	if (sa->dir != CFG_DIR_OUT)
+		return -EINVAL;
+	spd_set_out_sa(dp->spd, sa->policy, sa->rt);
+	return 0;
 }
 
+int
+dp_sa_usage(const struct dp *dp, uint32_t conn_id, uint64_t *pkts, uint64_t *bytes)
+{
+	const struct sa *sa = sad_find_conn(dp->sad, conn_id);
+
+	if (sa == NULL)
+		return -ENOENT;
+	*pkts = ctr_read(&sa->rt->ctr.v[DP_SA_CTR_pkts]);
+	*bytes = ctr_read(&sa->rt->ctr.v[DP_SA_CTR_bytes]);
+	return 0;
+}
+
+/*
+ * Outbound: a new header template, published whole, the old one freed after
+ * the grace period (struct sa_ep). Inbound: only whether ESP comes in UDP
+ * matters to the fast path (the lookup key is SPI and our address).
+ */
+int
+dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t peer_port,
+		       bool udp_encap)
+{
+	struct sa *sa = sad_find_conn(dp->sad, conn_id);
+	int rc;
+
+	if (sa == NULL)
+		return -ENOENT;
+	if (sa->dir == CFG_DIR_OUT) {
+		const struct sa_endpoints e = {.local = sa->local, .peer = peer,
+					       .udp_encap = udp_encap,
+					       .local_port = sa->local_port,
+					       .peer_port = peer_port};
+		const struct sa_ep *old = sa->rt->ep;
+		struct sa_ep *ep = sa_ep_build(dp, &e, &rc);
+
+		if (ep == NULL)
+			return rc;
+		__atomic_store_n(&sa->rt->ep, ep, __ATOMIC_RELEASE);
+		/* the grace period starts after the swap: until then a worker may hold the old */
+		sad_retire(dp->sad, (void *)(uintptr_t)old);
+	} else {
+		__atomic_store_n(&sa->rt->udp, udp_encap, __ATOMIC_RELAXED);
+	}
+	sa->peer = peer;
+	sa->peer_port = peer_port;
+	sa->udp_encap = udp_encap;
+	return 0;
+}
+
+/* The policy loses its SA with it (no implicit successor: see the top of this file). */
 int
 dp_sa_del(struct dp *dp, uint32_t conn_id)
 {
@@ -88,7 +150,7 @@ dp_sa_del(struct dp *dp, uint32_t conn_id)
 	if (sa == NULL)
 		return -ENOENT;
 	if (sa->dir == CFG_DIR_OUT && spd_out_sa(dp->spd, sa->policy) == sa->rt)
-		spd_set_out_sa(dp->spd, sa->policy, successor(dp, sa));
+		spd_set_out_sa(dp->spd, sa->policy, NULL);
 	sad_remove(dp->sad, sa);
 	return 0;
 }
@@ -115,6 +177,7 @@ dp_sa_count(const struct dp *dp)
 size_t
 dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 {
+	uint64_t now = clk_mono_ns(&dp->clk);
 	const struct sa *sa;
 	size_t n = 0;
 
@@ -128,9 +191,12 @@ dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 			.cipher = sa->cipher, .auth = sa->auth, .mode = CFG_MODE_TUNNEL,
 			.esn = sa->esn, .udp_encap = sa->udp_encap, .local_port = sa->local_port,
 			.peer_port = sa->peer_port, .manual = sa->manual, .conn_id = sa->conn_id,
-			.replay_window = sa->replay_window, .status = VIEW_SA_ACTIVE};
+			.replay_window = sa->replay_window, .status = VIEW_SA_ACTIVE,
+			.standby = sa->dir == CFG_DIR_OUT &&
+				   spd_out_sa(dp->spd, sa->policy) != sa->rt};
 		for (int c = 0; c < DP_SA_CTR__COUNT; c++)
 			v->ctr.v[c] = ctr_read(&sa->rt->ctr.v[c]);
+		sa_life_left(sa, now, v);
 		n++;
 	}
 	return n;

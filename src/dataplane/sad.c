@@ -9,20 +9,38 @@
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
 #include "sa.h"
 #include "sad.h"
 #include "sa_build.h"
 
+/* Memory a worker may still read, freed after its grace period (sad_retire). */
+struct retired {
+	struct retired *next;
+	void *p;
+	uint64_t rcu_token;
+};
+
+#define CONN_BUCKETS_MIN 64
+
 struct sad {
 	struct rte_hash *h;
 	struct rte_rcu_qsbr *qs;
 	struct sa_list live;
 	struct sa_list dying;
+	struct retired *retired, **retired_tail;	/* FIFO: tokens grow in queue order */
 	size_t n_live;
 	uint32_t next_conn_id;
 	uint64_t gen;		/* bumped on every removal (sad_cache) */
+	/*
+	 * Live SAs by connection id: chained, a power of two of buckets, doubled
+	 * when the SAs outnumber them. Ids are handed out in sequence, so the low
+	 * bits spread them evenly. Control thread only.
+	 */
+	struct sa **conn;
+	uint32_t conn_mask;
 };
 
 static void
@@ -58,9 +76,17 @@ sad_create(uint32_t capacity, struct rte_rcu_qsbr *qs)
 		free(sad);
 		return NULL;
 	}
+	sad->conn = calloc(CONN_BUCKETS_MIN, sizeof(*sad->conn));
+	if (sad->conn == NULL) {
+		rte_hash_free(sad->h);
+		free(sad);
+		return NULL;
+	}
+	sad->conn_mask = CONN_BUCKETS_MIN - 1;
 	sad->qs = qs;
 	TAILQ_INIT(&sad->live);
 	TAILQ_INIT(&sad->dying);
+	sad->retired_tail = &sad->retired;
 	sad->next_conn_id = 2001;	/* IOS-like connection ids */
 	return sad;
 }
@@ -77,6 +103,7 @@ sa_free(struct sad *sad, struct sa *sa)
 void
 sad_destroy(struct sad *sad)
 {
+	struct retired *r;
 	struct sa *sa;
 
 	if (sad == NULL)
@@ -91,8 +118,69 @@ sad_destroy(struct sad *sad)
 		sa->key_pos = -1;
 		sa_free(sad, sa);
 	}
+	while ((r = sad->retired) != NULL) {
+		sad->retired = r->next;
+		rte_free(r->p);
+		free(r);
+	}
 	rte_hash_free(sad->h);
+	free(sad->conn);
 	free(sad);
+}
+
+static struct sa **
+conn_bucket(const struct sad *sad, uint32_t conn_id)
+{
+	return &sad->conn[conn_id & sad->conn_mask];
+}
+
+/* Twice the buckets, when the SAs outnumber them; on no memory, longer chains. */
+static void
+conn_grow(struct sad *sad)
+{
+	uint32_t n = (sad->conn_mask + 1) * 2;
+	struct sa **old = sad->conn, **nb = calloc(n, sizeof(*nb));
+	uint32_t old_n = sad->conn_mask + 1;
+
+	if (nb == NULL)
+		return;
+	sad->conn = nb;
+	sad->conn_mask = n - 1;
+	for (uint32_t i = 0; i < old_n; i++) {
+		struct sa *sa = old[i], *next;
+
+		for (; sa != NULL; sa = next) {
+			struct sa **b = conn_bucket(sad, sa->conn_id);
+
+			next = sa->conn_next;
+			sa->conn_next = *b;
+			*b = sa;
+		}
+	}
+	free(old);
+}
+
+static void
+conn_insert(struct sad *sad, struct sa *sa)
+{
+	struct sa **b;
+
+	if (sad->n_live > sad->conn_mask)
+		conn_grow(sad);
+	b = conn_bucket(sad, sa->conn_id);
+	sa->conn_next = *b;
+	*b = sa;
+}
+
+static void
+conn_remove(struct sad *sad, const struct sa *sa)
+{
+	struct sa **pp = conn_bucket(sad, sa->conn_id);
+
+	while (*pp != NULL && *pp != sa)
+		pp = &(*pp)->conn_next;
+	if (*pp != NULL)
+		*pp = sa->conn_next;
 }
 
 int
@@ -111,6 +199,7 @@ sad_add(struct sad *sad, struct sa *sa)
 			return rc;
 	}
 	TAILQ_INSERT_TAIL(&sad->live, sa, link);
+	conn_insert(sad, sa);
 	sad->n_live++;
 	return 0;
 }
@@ -127,6 +216,7 @@ sad_remove(struct sad *sad, struct sa *sa)
 		sa->key_pos = rte_hash_del_key(sad->h, &k);
 	}
 	TAILQ_REMOVE(&sad->live, sa, link);
+	conn_remove(sad, sa);
 	sad->n_live--;
 	/* before the grace period starts: see struct sad_cache */
 	__atomic_add_fetch(&sad->gen, 1, __ATOMIC_RELEASE);
@@ -134,11 +224,43 @@ sad_remove(struct sad *sad, struct sa *sa)
 	TAILQ_INSERT_TAIL(&sad->dying, sa, link);
 }
 
+void
+sad_retire(struct sad *sad, void *p)
+{
+	struct retired *r;
+
+	if (p == NULL)
+		return;
+	r = malloc(sizeof(*r));
+	if (r == NULL) {
+		/* no memory to queue it: wait for the workers here instead (a rare stall) */
+		rte_rcu_qsbr_synchronize(sad->qs, RTE_QSBR_THRID_INVALID);
+		rte_free(p);
+		return;
+	}
+	r->next = NULL;
+	r->p = p;
+	r->rcu_token = rte_rcu_qsbr_start(sad->qs);
+	*sad->retired_tail = r;
+	sad->retired_tail = &r->next;
+}
+
 unsigned int
 sad_reclaim(struct sad *sad)
 {
+	struct retired *r;
 	struct sa *sa;
 	unsigned int n = 0;
+
+	while ((r = sad->retired) != NULL) {
+		if (rte_rcu_qsbr_check(sad->qs, r->rcu_token, false) != 1)
+			break;
+		sad->retired = r->next;
+		if (sad->retired == NULL)
+			sad->retired_tail = &sad->retired;
+		rte_free(r->p);
+		free(r);
+	}
 
 	/* Tokens grow in queue order: stop at the first grace period still open. */
 	while ((sa = TAILQ_FIRST(&sad->dying)) != NULL) {
@@ -154,13 +276,11 @@ sad_reclaim(struct sad *sad)
 struct sa *
 sad_find_conn(const struct sad *sad, uint32_t conn_id)
 {
-	struct sa *sa;
+	struct sa *sa = *conn_bucket(sad, conn_id);
 
-	TAILQ_FOREACH(sa, &sad->live, link) {
-		if (sa->conn_id == conn_id)
-			return sa;
-	}
-	return NULL;
+	while (sa != NULL && sa->conn_id != conn_id)
+		sa = sa->conn_next;
+	return sa;
 }
 
 const struct sa_list *
@@ -173,6 +293,20 @@ size_t
 sad_count(const struct sad *sad)
 {
 	return sad->n_live;
+}
+
+size_t
+sad_waiting(const struct sad *sad)
+{
+	const struct retired *r;
+	const struct sa *sa;
+	size_t n = 0;
+
+	TAILQ_FOREACH(sa, &sad->dying, link)
+		n++;
+	for (r = sad->retired; r != NULL; r = r->next)
+		n++;
+	return n;
 }
 
 uint32_t

@@ -5,6 +5,7 @@
  * lock-free reader/writer mode. Only the control thread writes; workers read
  * without locks. A deleted SA is marked dying, unpublished, and freed after
  * an RCU (QSBR) grace period, so a worker that still holds it is safe.
+ * The control thread finds an SA by connection id through a hash of its own.
  */
 #ifndef DPSEC_SAD_H
 #define DPSEC_SAD_H
@@ -14,6 +15,7 @@
 #include <sys/queue.h>
 
 #include "dpsec/config.h"
+#include "dpsec/dp.h"
 #include "dpsec/xform.h"
 
 struct rte_rcu_qsbr;
@@ -37,6 +39,7 @@ _Static_assert(sizeof(struct sad_key) == 16, "no implicit padding in a hashed ke
 /* The control thread's view of one SA. */
 struct sa {
 	TAILQ_ENTRY(sa) link;
+	struct sa *conn_next;	/* the conn_id hash chain (live SAs) */
 	struct sa_rt *rt;
 	enum cfg_dir dir;
 	uint32_t spi;
@@ -51,6 +54,9 @@ struct sa {
 	uint32_t replay_window;
 	bool manual;
 	uint32_t conn_id;
+	struct dp_sa_lifetime life;	/* as installed */
+	uint64_t installed_ns;		/* the workers' clock (dp->clk) */
+	uint64_t soft_ns, hard_ns;	/* second limits still to come, same clock; 0: none */
 	int32_t key_pos;	/* inbound: position in the hash, freed after the grace period */
 	uint64_t rcu_token;	/* when dying: the grace period to wait for */
 };
@@ -70,9 +76,19 @@ void sad_remove(struct sad *sad, struct sa *sa);
 /* Free what no worker can still see; returns how many SAs were freed. */
 unsigned int sad_reclaim(struct sad *sad);
 
+/*
+ * Free p (rte_malloc'd, e.g. a replaced outbound template) once no worker
+ * can still hold it: after the grace period that starts now, so call it
+ * after p was unpublished. Accepts NULL.
+ */
+void sad_retire(struct sad *sad, void *p);
+
+/* A live SA by connection id, in O(1) (a hash of the live SAs). */
 struct sa *sad_find_conn(const struct sad *sad, uint32_t conn_id);
 const struct sa_list *sad_live(const struct sad *sad);
 size_t sad_count(const struct sad *sad);
+/* SAs and retired memory waiting for their grace period (for tests and leak checks). */
+size_t sad_waiting(const struct sad *sad);
 uint32_t sad_next_conn_id(struct sad *sad);
 
 /*

@@ -45,6 +45,14 @@ struct spd_policy {
 	uint32_t first_rule, n_rules;
 	bool ports;		/* some line constrains ports: parse them */
 	struct sa_rt *out_sa;	/* published by the control thread */
+	/*
+	 * Acquires (DP_EV_ACQUIRE, link_acquire): written only by the worker
+	 * polling the inside ports, the one that reads the policies'
+	 * traffic (port_assign.h), and the control thread's packets into
+	 * tunnels go through the same worker (dp_inject_encrypt).
+	 */
+	uint64_t acq_ns;	/* when the last acquire went (link clock); 0: never */
+	uint32_t acq_pending;	/* packets without an SA since then */
 };
 
 struct spd {

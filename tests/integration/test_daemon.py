@@ -22,6 +22,7 @@
   in a clean exit (in the ASan build: with no use after free; the callbacks answer null once
   the daemon stopped serving).
 """
+import json
 import os
 import re
 import select
@@ -311,7 +312,20 @@ class CliPrivilege(unittest.TestCase):
 
 class Shutdown(unittest.TestCase):
     CMDS = ["/dpsec/drops", "/dpsec/global_drops", "/dpsec/sa/list", "/dpsec/sa/info,1",
-            "/dpsec/invalid_spi"]
+            "/dpsec/invalid_spi", "/dpsec/punt"]
+
+    def registered(self, path):
+        """The /dpsec/ commands the daemon registered (DPDK lists every command under "/")."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            s.settimeout(30)
+            s.connect(path)
+            s.recv(4096)
+            s.send(b"/")
+            cmds = json.loads(s.recv(65536))["/"]
+        finally:
+            s.close()
+        return sorted(c for c in cmds if c.startswith("/dpsec/"))
 
     def hammer(self, path, n, i):
         """Ask without pause until the daemon is gone; n[i] counts the answers."""
@@ -337,6 +351,8 @@ class Shutdown(unittest.TestCase):
         n = [0] * 4
         threads = [threading.Thread(target=self.hammer, args=(path, n, i)) for i in range(4)]
         try:
+            # every command is hammered: one registered and missing from CMDS fails here
+            self.assertEqual(self.registered(path), sorted(c.split(",")[0] for c in self.CMDS))
             for t in threads:
                 t.start()
             wait_for(lambda: min(n) >= 50, 60, "every telemetry client to be answered")

@@ -31,9 +31,12 @@ own; if a run disagrees, every case is run again in a dpsecd of its own to
 name the one at fault (DPSEC_DROPS_ISOLATE=1 runs them that way from the
 start).
 
-Packets for the control plane (ARP, ICMP to the gateway, IKE) are counted as
-PuntUnhandled until the control plane exists: that is the test named
-test_punted_today_counted_as_punt_unhandled, the one to change then.
+Packets for the gateway itself go to the control thread. What it answers
+(ARP for its addresses, ICMP echo) is tested in test_ctrl_plane.py and
+tests/unit/ctrl/test_ctrl.c; what it does not handle (IKE, until IKEv2 is
+wired to it; ARP for other addresses, other ICMP, TCP, IPv6 that is not ESP)
+is counted as PuntUnhandled: test_punted_unhandled, whose case is the one to
+change when the control thread learns to handle more.
 """
 import os
 import struct
@@ -65,6 +68,7 @@ FEATURE = {
     4: ("IN_US_V4_PKT_SA_NOT_FOUND_SPI", "IpsecInput", None),
     7: ("IN_TRANS_V4_IPSEC_PKT_NOT_FOUND_SPI", "IpsecInput", None),
     12: ("IN_US_V6_PKT_SA_NOT_FOUND_SPI", "IpsecInput", None),
+    18: ("IN_CD_SW_IPSEC_HARD_EXPIRY", "IpsecInput", "invalid_sa"),
     19: ("IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL", "IpsecInput", "replay_failed"),
     23: ("IN_PKT_HEADPAD_LEN_ERR", "IpsecInput", "invalid_len"),
     25: ("IN_INFRA_V4_PKT_LEN_TOO_BIG", "IpsecInput", "decaps_failed"),
@@ -72,6 +76,7 @@ FEATURE = {
     32: ("OUT_V4_PKT_HIT_INVALID_SA", "IpsecInvalidSa", "invalid_sa"),
     33: ("OUT_V4_PKT_HIT_IKE_START_SP", "IpsecIkeIndicate", None),
     35: ("OUT_V4_PKT_HIT_DENY_DROP_SP", "IpsecDenyDrop", None),
+    44: ("OUT_CD_SW_IPSEC_HARD_EXPIRY", "IpsecOutput", "invalid_sa"),
     46: ("OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW", "IpsecOutput", "seq_rollover"),
     48: ("OUT_CANNOT_FRAG_DF_SET_PKT", "IpsecOutput", "encaps_failed"),
     51: ("OUT_INFRA_V4_PKT_LEN_TOO_BIG", "IpsecOutput", "encaps_failed"),
@@ -96,6 +101,10 @@ NOT_PROVOKABLE_HERE = {
        "the worker; tests/unit/dataplane/test_esp.c test_invalid_sa marks the SA dying",
     32: "the same race on the outbound SA; tests/unit/dataplane/test_esp.c test_invalid_sa",
     "IpsecInvalidSa": "the roll-up of 1 and 32 alone (above)",
+    18: "an inbound SA past its hard lifetime: the manual SAs these cases use have no lifetime "
+        "(IKE SAs do); tests/unit/dataplane/test_lifetime.c reaches it in packets, bytes and "
+        "seconds",
+    44: "the same for an outbound SA; tests/unit/dataplane/test_lifetime.c",
     20: "libipsec-mb failing a decryption after the ICV verified: no packet can make it; "
         "tests/unit/dataplane/test_esp.c test_crypto_library_failure injects the fault",
     45: "libipsec-mb failing an encryption: likewise, test_esp.c test_crypto_library_failure",

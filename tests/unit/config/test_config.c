@@ -531,7 +531,19 @@ test_load_errors(void **state)
 	config_free(NULL);
 }
 
-/* A file with keys that others may read or change gets a warning; one without keys never. */
+/* Keys of IKEv2 alone: a keyring peer's pre-shared key, no manual SA. */
+static const char psk_only_yaml[] =
+	"ikev2:\n"
+	"  keyrings:\n"
+	"    KR: [{name: gwA, address: 192.0.2.1, pre_shared_key: \"a secret\"}]\n"
+	"interfaces:\n"
+	"  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
+	"  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside}\n";
+
+/*
+ * A file with keys (manual SA keys, or IKEv2 pre-shared keys only) that others
+ * may read or change gets a warning; one without keys never.
+ */
 static void
 test_keys_exposed(void **state)
 {
@@ -556,27 +568,38 @@ test_keys_exposed(void **state)
 						err, sizeof(err));
 	struct dpsec_config *nokeys = config_parse("/etc/dpsec/nokeys.yaml", min_yaml,
 						   strlen(min_yaml), err, sizeof(err));
+	struct dpsec_config *psk = config_parse("/etc/dpsec/psk.yaml", psk_only_yaml,
+						strlen(psk_only_yaml), err, sizeof(err));
+	const struct dpsec_config *const with_keys[] = {cfg, psk};
 
 	(void)state;
 	assert_non_null(cfg);
 	assert_non_null(nokeys);
+	assert_non_null(psk);
+	assert_int_equal(psk->n_manual_sas, 0);
 	assert_true(config_has_keys(cfg));
+	assert_true(config_has_keys(psk));
 	assert_false(config_has_keys(nokeys));
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		bool exposed = config_keys_exposed(cfg, cases[i].mode, msg, sizeof(msg));
-
 		assert_false(config_keys_exposed(nokeys, cases[i].mode, msg, sizeof(msg)));
-		if (cases[i].warn == NULL) {
-			assert_false(exposed);
-			continue;
+		for (size_t k = 0; k < 2; k++) {
+			bool exposed = config_keys_exposed(with_keys[k], cases[i].mode, msg,
+							   sizeof(msg));
+
+			if (cases[i].warn == NULL) {
+				assert_false(exposed);
+				continue;
+			}
+			assert_true(exposed);
+			snprintf(want, sizeof(want), "%s holds keys and %s it (mode %04o): "
+				 "chmod 600 it", with_keys[k]->path, cases[i].warn,
+				 cases[i].mode & 07777);
+			assert_string_equal(msg, want);
 		}
-		assert_true(exposed);
-		snprintf(want, sizeof(want), "/etc/dpsec/gw.yaml holds keys and %s it (mode %04o): "
-			 "chmod 600 it", cases[i].warn, cases[i].mode & 07777);
-		assert_string_equal(msg, want);
 	}
 	config_free(cfg);
 	config_free(nokeys);
+	config_free(psk);
 }
 
 /*

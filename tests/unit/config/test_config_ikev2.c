@@ -6,8 +6,10 @@
  * pre-shared keys are wiped before their memory is freed and never appear in
  * a message. The errors are rows of test_config_errors.c.
  *
- * Linked with -Wl,--wrap=free: every free() of the config module passes
- * through __wrap_free below, which can look for key bytes in the block.
+ * Linked with -Wl,--wrap=free,--wrap=munmap: every free() of the config
+ * module, and every munmap() of the secret memory that holds the keyrings'
+ * peers (src/common/secret_mem.c), passes through the wrappers below, which
+ * can look for key bytes in the block.
  */
 #include <malloc.h>
 #include <setjmp.h>
@@ -18,10 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/mman.h>
+
 #include <cmocka.h>
 
 #include "../../../src/ike/ike_const.h"
 #include "dpsec/config.h"
+#include "vma.h"
 
 /* Interfaces with maps VPN and LAB applied (IFS), or none (IFS0). */
 #define IF_IN "  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
@@ -536,25 +541,41 @@ test_lookup_entries(void **state)
 
 void *__real_free(void *p);
 void __wrap_free(void *p);
+int __real_munmap(void *p, size_t len);
+int __wrap_munmap(void *p, size_t len);
 
 /* volatile: the compiler takes free() for libc's, which reads neither. */
 static volatile bool scanning;
 static volatile int blocks_with_key;
+static void *volatile last_unmapped;	/* the start of the last block munmap()ed while scanning */
+
+static bool
+holds_key(const void *p, size_t n)
+{
+	static const uint8_t bin[] = {0x7a, 0x17, 0xe0, 0xc9, 0x9e, 0x3d, 0x4b, 0x1f};
+
+	return memmem(p, n, MARK, strlen(MARK)) != NULL || memmem(p, n, bin, sizeof(bin)) != NULL;
+}
 
 /* Every block freed while scanning is searched for key bytes before it is released. */
 void
 __wrap_free(void *p)
 {
-	static const uint8_t bin[] = {0x7a, 0x17, 0xe0, 0xc9, 0x9e, 0x3d, 0x4b, 0x1f};
+	if (scanning && p != NULL && holds_key(p, malloc_usable_size(p)))
+		blocks_with_key++;
+	__real_free(p);
+}
 
-	if (scanning && p != NULL) {
-		size_t n = malloc_usable_size(p);
-
-		if (memmem(p, n, MARK, strlen(MARK)) != NULL ||
-		    memmem(p, n, bin, sizeof(bin)) != NULL)
+/* The same for secret memory: its pages are searched before they are unmapped. */
+int
+__wrap_munmap(void *p, size_t len)
+{
+	if (scanning) {
+		last_unmapped = p;
+		if (holds_key(p, len))
 			blocks_with_key++;
 	}
-	__real_free(p);
+	return __real_munmap(p, len);
 }
 
 /* Keys are wiped before the memory holding them goes back to malloc. */
@@ -570,15 +591,24 @@ test_psk_wiped(void **state)
 		"remote: \"" MARK "\"}}\n" IFS0;
 	static void *volatile control;	/* volatile: the compiler may not drop malloc/free */
 	struct dpsec_config *cfg;
+	void *peers;
 
 	(void)state;
-	/* The check can fail: a block with the key in it is seen. */
+	/* The check can fail: a block with the key in it is seen, freed or unmapped. */
 	control = malloc(64);
 	assert_non_null(control);
 	snprintf(control, 64, "x" MARK "y");
 	blocks_with_key = 0;
 	scanning = true;
 	free(control);
+	scanning = false;
+	assert_int_equal(blocks_with_key, 1);
+	control = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(control != MAP_FAILED);
+	snprintf((char *)control + 100, 64, "x" MARK "y");
+	blocks_with_key = 0;
+	scanning = true;
+	munmap(control, 4096);
 	scanning = false;
 	assert_int_equal(blocks_with_key, 1);
 
@@ -589,10 +619,38 @@ test_psk_wiped(void **state)
 	assert_non_null(cfg);
 	assert_int_equal(cfg->ikev2.keyrings[0].peers[1].psk_local.len, 8);
 	assert_int_equal(blocks_with_key, 0);	/* the parse tree's copies */
+	peers = cfg->ikev2.keyrings[0].peers;
+	last_unmapped = NULL;
 	scanning = true;
 	config_free(cfg);
 	scanning = false;
 	assert_int_equal(blocks_with_key, 0);
+	assert_ptr_equal(last_unmapped, peers);	/* the keys' pages were searched too */
+}
+
+/* The pre-shared keys live in memory a core dump leaves out (MADV_DONTDUMP), as SA keys do. */
+static void
+test_psk_dontdump(void **state)
+{
+	static const char yaml[] =
+		"ikev2:\n"
+		"  keyrings:\n"
+		"    KR: [{name: a, address: 192.0.2.1, pre_shared_key: \"" MARK "\"}]\n"
+		"    KR2:\n"
+		"      - {name: b, address: 192.0.2.9, pre_shared_key: {local: \"0x" MARK_HEX "\", "
+		"remote: \"" MARK "\"}}\n" IFS0;
+	struct dpsec_config *cfg = config_parse("t.yaml", yaml, strlen(yaml), NULL, 0);
+
+	(void)state;
+	assert_non_null(cfg);
+	assert_int_equal(cfg->ikev2.n_keyrings, 2);
+	for (uint32_t i = 0; i < cfg->ikev2.n_keyrings; i++) {
+		const struct cfg_keyring_peer *p = &cfg->ikev2.keyrings[i].peers[0];
+
+		assert_int_equal(vma_dontdump(&p->psk_local), 1);
+		assert_int_equal(vma_dontdump(&p->psk_remote.b[CFG_PSK_MAX - 1]), 1);
+	}
+	config_free(cfg);
 }
 
 /* Whatever is wrong around a key, the message does not contain it. */
@@ -639,6 +697,7 @@ main(void)
 		cmocka_unit_test(test_lookup_keyring_peer),
 		cmocka_unit_test(test_lookup_entries),
 		cmocka_unit_test(test_psk_wiped),
+		cmocka_unit_test(test_psk_dontdump),
 		cmocka_unit_test(test_no_psk_in_errors),
 	};
 

@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -406,6 +407,31 @@ assert_answered(const char *cmd, const char *reply)
 }
 
 /*
+ * Every /dpsec/ command DPDK lists under "/" ({"/":["/","/dpsec/drops",...]})
+ * is one of the n in cmds (compared up to their ',' parameters), and there
+ * are n: a command registered in telemetry.c and missing here fails.
+ */
+static void
+assert_all_dpsec_cmds(int fd, char (*cmds)[48], int n)
+{
+	char r[16384];
+	int found = 0;
+
+	tel_ask(fd, "/", r, sizeof(r));
+	for (const char *p = strstr(r, "\"/dpsec/"); p != NULL; p = strstr(p + 1, "\"/dpsec/")) {
+		size_t len = strcspn(p + 1, "\"");
+		bool known = false;
+
+		for (int i = 0; i < n && !known; i++)
+			known = strcspn(cmds[i], ",") == len && strncmp(cmds[i], p + 1, len) == 0;
+		if (!known)
+			fail_msg("%.*s is registered but not in the test's list", (int)len, p + 1);
+		found++;
+	}
+	assert_int_equal(found, n);
+}
+
+/*
  * The telemetry callbacks run on DPDK's threads: each takes the control
  * thread's lock (a query sent while the test holds it is answered only after
  * it is released), and once unregistered they answer null, so that dpsecd
@@ -415,7 +441,8 @@ static void
 test_telemetry_gate(void **state)
 {
 	struct h_sa s = {.dir = CFG_DIR_IN, .spi = 0x7007, .cipher = DP_CIPHER_AES_GCM_128};
-	char cmds[5][48], r[16384], want[64];
+	enum { NCMDS = 6 };
+	char cmds[NCMDS][48], r[16384], want[64];
 	struct pollfd pfd;
 	int fd, conn;
 
@@ -427,16 +454,18 @@ test_telemetry_gate(void **state)
 	snprintf(cmds[2], sizeof(cmds[2]), "/dpsec/sa/list");
 	snprintf(cmds[3], sizeof(cmds[3]), "/dpsec/sa/info,%d", conn);
 	snprintf(cmds[4], sizeof(cmds[4]), "/dpsec/invalid_spi");
+	snprintf(cmds[5], sizeof(cmds[5]), "/dpsec/punt");
 	assert_int_equal(ctrl_telemetry_register(C), 0);
 	assert_int_equal(ctrl_telemetry_register(C), 0);	/* the commands exist once */
 	fd = tel_connect();
-	for (int i = 0; i < 5; i++) {
+	assert_all_dpsec_cmds(fd, cmds, NCMDS);
+	for (int i = 0; i < NCMDS; i++) {
 		tel_ask(fd, cmds[i], r, sizeof(r));
 		assert_answered(cmds[i], r);
 	}
 	/* Not answered while the control thread holds its lock (a slow machine only weakens this).
 	 */
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < NCMDS; i++) {
 		ctrl_lock(C);
 		assert_int_equal(send(fd, cmds[i], strlen(cmds[i]), 0), (ssize_t)strlen(cmds[i]));
 		pfd = (struct pollfd){.fd = fd, .events = POLLIN};
@@ -448,7 +477,7 @@ test_telemetry_gate(void **state)
 	}
 	ctrl_telemetry_unregister(C);
 	ctrl_telemetry_unregister(NULL);
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < NCMDS; i++) {
 		tel_ask(fd, cmds[i], r, sizeof(r));
 		snprintf(want, sizeof(want), "{\"%.*s\":null}", (int)strcspn(cmds[i], ","),
 			 cmds[i]);

@@ -103,6 +103,19 @@ prefix_parse(const char *s, struct ip4_prefix *p)
 	return true;
 }
 
+static int
+acl_lines(struct cfg_acl *out, const struct h_acl_line *in, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		out[i] = (struct cfg_acl){.sport = {0, 65535}, .dport = {0, 65535},
+					  .action = in[i].deny ? CFG_ACL_DENY : CFG_ACL_PERMIT};
+		if (!prefix_parse(in[i].local, &out[i].src) ||
+		    !prefix_parse(in[i].remote, &out[i].dst))
+			return -1;
+	}
+	return 0;
+}
+
 /* The crypto map's permit lines and the inside routes a test asked for. */
 static int
 apply_opts(struct harness *h, const struct h_opts *o)
@@ -117,20 +130,24 @@ apply_opts(struct harness *h, const struct h_opts *o)
 			H_ROUTE_MAX);
 		return -1;
 	}
-	for (uint32_t i = 0; i < n_acl; i++) {
-		h->acl[i] = (struct cfg_acl){.sport = {0, 65535}, .dport = {0, 65535},
-					     .action = acl[i].deny ? CFG_ACL_DENY : CFG_ACL_PERMIT};
-		if (!prefix_parse(acl[i].local, &h->acl[i].src) ||
-		    !prefix_parse(acl[i].remote, &h->acl[i].dst))
-			return -1;
+	if (o->n_acl2 > H_ACL_MAX || acl_lines(h->acl, acl, n_acl) != 0 ||
+	    acl_lines(h->acl2, o->acl2, o->n_acl2) != 0)
+		return -1;
+	h->entry[0].n_match = n_acl;
+	if (o->n_acl2 > 0) {
+		h->entry[1] = h->entry[0];
+		h->entry[1].seq = 20;
+		h->entry[1].match = h->acl2;
+		h->entry[1].n_match = o->n_acl2;
+		h->map.n_entries = 2;
 	}
-	h->entry.n_match = n_acl;
 	if (o->inside != NULL && !addr_len_parse(o->inside, &in->addr, &in->prefix_len)) {
 		fprintf(stderr, "harness: bad inside address '%s'\n", o->inside);
 		return -1;
 	}
 	if (o->inside_mtu != 0)
 		in->mtu = o->inside_mtu;
+	h->ifs[H_OUTSIDE].has_next_hop_mac = !o->outside_no_mac;
 	if (o->outside6 != NULL) {
 		struct cfg_interface *out = &h->ifs[H_OUTSIDE];
 
@@ -176,10 +193,10 @@ build_config(struct harness *h)
 
 	/* the permit lines come from apply_opts(); its default is symmetric, so that a
 	 * reflected packet passes the inbound policy check too */
-	h->entry = (struct cfg_map_entry){.seq = 10, .transform_set = 0, .match = h->acl,
-					  .n_match = 1, .replay_window = 64};
-	ip4_parse(H_PEER, &h->entry.peer);
-	h->map = (struct cfg_crypto_map){.entries = &h->entry, .n_entries = 1, .iface = 0};
+	h->entry[0] = (struct cfg_map_entry){.seq = 10, .transform_set = 0, .match = h->acl,
+					     .n_match = 1, .replay_window = 64};
+	ip4_parse(H_PEER, &h->entry[0].peer);
+	h->map = (struct cfg_crypto_map){.entries = h->entry, .n_entries = 1, .iface = 0};
 	snprintf(h->map.name, sizeof(h->map.name), "VPN");
 	h->ts = (struct cfg_transform_set){.cipher = DP_CIPHER_AES_GCM_128};
 	snprintf(h->ts.name, sizeof(h->ts.name), "TS");
@@ -297,10 +314,10 @@ harness_add_sa(struct harness *h, const struct h_sa *s)
 	struct secret ck = {.len = (uint8_t)(ci->key_len + ci->salt_len)};
 	struct secret ak = {.len = dp_auth_info[s->auth].key_len};
 	struct dp_sa_params p = {
-		.dir = s->dir, .spi = s->spi, .map = 0, .entry = 0, .cipher = s->cipher,
+		.dir = s->dir, .spi = s->spi, .map = 0, .entry = s->entry, .cipher = s->cipher,
 		.auth = s->auth, .esn = s->esn, .udp_encap = s->udp, .local_port = 4500,
 		.peer_port = 4500, .replay_window = s->replay_window, .manual = true,
-		.cipher_key = &ck, .auth_key = &ak};
+		.activate = !s->standby, .life = s->life, .cipher_key = &ck, .auth_key = &ak};
 	uint32_t id;
 	int rc;
 

@@ -7,7 +7,8 @@
  *   inside0  net_ring1  10.0.2.1/16  <- hosts 10.0.0.0/16
  *   outside0 net_ring0  192.0.2.2/24 <- peer 192.0.2.1
  *   crypto map VPN 10: 10.0.0.0/16 <-> 10.0.0.0/16 (symmetric, so a packet the
- *   worker encrypted can be reflected back as if the peer had sent it)
+ *   worker encrypted can be reflected back as if the peer had sent it);
+ *   VPN 20 only when a test gives it lines
  *
  * harness_send() runs a frame through worker_process() on a port and returns
  * what the worker transmitted (on whichever port) after worker_flush().
@@ -53,6 +54,9 @@ struct h_sa {
 	bool esn;
 	bool udp;
 	uint32_t replay_window;
+	uint32_t entry;		/* of crypto map VPN: 0 (VPN 10) or 1 (VPN 20) */
+	bool standby;		/* outbound: installed, not carrying traffic until dp_sa_activate */
+	struct dp_sa_lifetime life;	/* zero: none */
 	const uint8_t *ckey;	/* key || salt; NULL = a fixed test pattern */
 	const uint8_t *akey;
 };
@@ -72,9 +76,12 @@ struct h_acl_line {
 struct h_opts {
 	const struct h_acl_line *acl;	/* default: one line 10.0.0.0/16 <-> 10.0.0.0/16 */
 	uint32_t n_acl;
+	const struct h_acl_line *acl2;	/* a second entry, VPN 20 (same peer); default none */
+	uint32_t n_acl2;
 	const char *inside;		/* inside0 address/prefix; default "10.0.2.1/16" */
 	uint16_t inside_mtu;		/* inside0 IP MTU; default 1500 */
 	const char *outside6;		/* outside0 IPv6 address (/64); default none */
+	bool outside_no_mac;		/* outside0 without next_hop_mac: no MAC for any peer */
 	const char *const *routes; /* extra prefixes routed out of inside0 (directly connected) */
 	uint32_t n_routes;
 };
@@ -86,8 +93,9 @@ struct harness {
 	struct cfg_interface ifs[2];
 	struct cfg_transform_set ts;
 	struct cfg_crypto_map map;
-	struct cfg_map_entry entry;
+	struct cfg_map_entry entry[2];	/* VPN 10, and VPN 20 if asked for (h_opts.acl2) */
 	struct cfg_acl acl[H_ACL_MAX];
+	struct cfg_acl acl2[H_ACL_MAX];
 	struct cfg_route routes[H_ROUTE_MAX];
 	struct dp *dp;
 	struct dp_worker *w;

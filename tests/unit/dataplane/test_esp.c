@@ -532,7 +532,7 @@ esp_with_seq(struct sa_rt *out, uint64_t seq)
 	harness_reflect(m);
 	if (seq == 0)
 		memset(rte_pktmbuf_mtod_offset(m, uint8_t *,
-					       34 + (out->flags & SA_F_UDP ? 8 : 0) + 4),
+					       34 + (out->ep->udp ? 8 : 0) + 4),
 		       0, 4);
 	return m;
 }

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control thread's state, shared by the files of src/ctrl that make up
+ * the control thread (ctrl.c, udp_send.c); everyone else goes through ctrl.h.
+ */
+#ifndef DPSEC_CTRL_PRIV_H
+#define DPSEC_CTRL_PRIV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dpsec/clk.h"
+
+#include "ctrl.h"
+
+#define CTRL_TICK_MS 100	/* housekeeping when nothing wakes us */
+
+struct ctrl {
+	struct dp *dp;
+	struct dpsec_config *cfg;
+	struct dlog *log;
+	struct inv_spi_table *inv;
+	struct punt_stats punt;
+	struct icmp_err icmp;
+	struct ctrl_stats stats;
+	struct view_port *ports;	/* the last sample, one per interface */
+	struct port_rate *rates;
+	size_t n_ports;
+	bool sampled;
+	uint64_t sampled_ms;
+	bool debug;
+	ctrl_inv_spi_hook hook;
+	void *hook_ctx;
+	struct ctrl_ike_hooks ike_hooks;	/* a copy of what ctrl_set_ike_hooks was given */
+	struct punt_ike ike;			/* hooks NULL: no IKE */
+	uint16_t ip_id;		/* IPv4 identification of the datagrams we send (udp_send.c) */
+	pthread_mutex_t lock;
+	struct clk clk;
+};
+
+#endif

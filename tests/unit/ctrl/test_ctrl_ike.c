@@ -1,0 +1,649 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What the control thread does for IKE, with fake IKE hooks, on the
+ * dataplane harness and its fake clock:
+ *
+ *   peer 192.0.2.1 --UDP 500 / 4500--> outside0 [worker] --punt--> [control] --input()--> IKE
+ *   host --to inside0's address--> inside0 [worker] --punt--> [control] (checked the same way)
+ *   [worker: lifetimes, acquires] --events--> [control] --event()--> IKE
+ *   IKE --ctrl_udp_send--> [control] --inject--> [worker] --> outside0 --> peer
+ *
+ * A datagram reaches input() only whole and right: IPv4 header, lengths,
+ * the UDP checksum (0 allowed), the non-ESP marker on 4500 (removed); the
+ * rest is counted under its reason and dropped. What ctrl_udp_send puts on
+ * the wire is checked byte by byte, its checksums recomputed here.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_ring.h>
+#include <rte_udp.h>
+
+#include "dpsec/ike.h"
+#include "dpsec/ip4.h"
+
+#include "ctrl.h"
+#include "harness.h"
+#include "udp_send.h"
+#include "worker.h"
+
+static struct harness H;
+static struct ctrl *C;
+
+/* ---- fake IKE: records what the control thread hands it ---- */
+
+#define MSG_MAX 2048
+
+static struct fake_ike {
+	unsigned int inputs;
+	struct ike_addr local, remote;
+	uint8_t msg[MSG_MAX];
+	size_t len;
+	unsigned int events[DP_EV__END];
+	struct dp_event last_event;
+	uint64_t timeout;	/* what next_timeout answers */
+	unsigned int timer_runs;
+} F;
+
+static void
+fake_input(void *ctx, const struct ike_addr *local, const struct ike_addr *remote,
+	   const uint8_t *msg, size_t len)
+{
+	assert_ptr_equal(ctx, &F);
+	assert_true(len <= MSG_MAX);
+	F.inputs++;
+	F.local = *local;
+	F.remote = *remote;
+	memcpy(F.msg, msg, len);
+	F.len = len;
+}
+
+static void
+fake_event(void *ctx, const struct dp_event *ev)
+{
+	assert_ptr_equal(ctx, &F);
+	F.events[ev->type]++;
+	F.last_event = *ev;
+}
+
+static uint64_t
+fake_next_timeout(void *ctx)
+{
+	assert_ptr_equal(ctx, &F);
+	return F.timeout;
+}
+
+static void
+fake_run_timers(void *ctx)
+{
+	assert_ptr_equal(ctx, &F);
+	F.timer_runs++;
+}
+
+static const struct ctrl_ike_hooks HOOKS = {.input = fake_input, .event = fake_event,
+					    .next_timeout = fake_next_timeout,
+					    .run_timers = fake_run_timers};
+
+static int
+setup_opts(const struct h_opts *o)
+{
+	char err[256];
+
+	memset(&F, 0, sizeof(F));
+	F.timeout = UINT64_MAX;
+	if (harness_create_opts(&H, o) != 0)
+		return -1;
+	H.cfg.logging = (struct cfg_logging){.buffer = 65536, .invalid_spi_interval = 60,
+					     .replay_interval = 30, .mac_interval = 30, .rate = 20};
+	C = ctrl_create(H.dp, &H.cfg, &H.clock, err, sizeof(err));
+	if (C == NULL) {
+		harness_destroy(&H);
+		return -1;
+	}
+	ctrl_set_ike_hooks(C, &HOOKS, &F);
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return setup_opts(NULL);
+}
+
+/* outside0 knows no MAC for any peer (no next_hop_mac, no neighbors) */
+static int
+setup_no_mac(void **state)
+{
+	const struct h_opts o = {.outside_no_mac = true};
+
+	(void)state;
+	return setup_opts(&o);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	ctrl_destroy(C);
+	C = NULL;
+	harness_destroy(&H);
+	return 0;
+}
+
+/* ---- frames ---- */
+
+/* RFC 1071, on its own (not the code under test): 16-bit words, then folded. */
+static uint16_t
+sum(const uint8_t *p, size_t n, uint32_t acc)
+{
+	for (size_t i = 0; i < n; i++)
+		acc += i & 1 ? p[i] : (uint32_t)p[i] << 8;
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint16_t)acc;
+}
+
+static uint16_t
+udp_cksum(const uint8_t *ip, const uint8_t *udp, size_t ulen)
+{
+	uint32_t acc = sum(ip + 12, 8, 0) + 17 + (uint32_t)ulen;
+
+	return (uint16_t)~sum(udp, ulen, acc);
+}
+
+/*
+ * A UDP datagram from src:sport to dst:dport with payload, in a frame for
+ * the port the worker receives it on; the checksum right, or as cksum says
+ * (UDP_CK_RIGHT, or the value to put there).
+ */
+#define UDP_CK_RIGHT 0x10000
+
+static struct rte_mbuf *
+udp_frame(const char *src, const char *dst, uint16_t sport, uint16_t dport, const void *payload,
+	  size_t plen, uint32_t cksum)
+{
+	uint8_t frame[2048], udp[1600];
+	size_t len;
+	uint8_t *ip, *u;
+
+	udp[0] = (uint8_t)(sport >> 8);
+	udp[1] = (uint8_t)sport;
+	udp[2] = (uint8_t)(dport >> 8);
+	udp[3] = (uint8_t)dport;
+	udp[4] = (uint8_t)((plen + 8) >> 8);
+	udp[5] = (uint8_t)(plen + 8);
+	udp[6] = udp[7] = 0;
+	memcpy(udp + 8, payload, plen);
+	len = harness_ipv4_frame(frame, src, dst, IPPROTO_UDP, 64, udp, plen + 8);
+	ip = frame + 14;
+	u = ip + 20;
+	if (cksum == UDP_CK_RIGHT)
+		cksum = udp_cksum(ip, u, plen + 8);
+	u[6] = (uint8_t)(cksum >> 8);
+	u[7] = (uint8_t)cksum;
+	return harness_mbuf(&H, frame, len);
+}
+
+/* Run one frame through the worker on port pi, then the control thread. */
+static void
+through(struct rte_mbuf *m, uint16_t pi)
+{
+	struct rte_mbuf *out[8];
+	uint16_t n;
+
+	assert_non_null(m);
+	harness_rx(&H, pi, &m, 1);
+	worker_flush(H.w);
+	link_poll(H.w);
+	while (ctrl_work(C))
+		;
+	worker_inject(H.w);
+	worker_flush(H.w);
+	n = rte_eth_rx_burst(H.dp->ports[H_OUTSIDE].port_id, 0, out, 8);
+	rte_pktmbuf_free_bulk(out, n);
+	n = rte_eth_rx_burst(H.dp->ports[H_INSIDE].port_id, 0, out, 8);
+	rte_pktmbuf_free_bulk(out, n);
+}
+
+static const uint8_t MARKER[4];
+
+/* An IKE message as IKE would see it: a header-sized run of recognisable bytes, odd length. */
+static void
+ike_msg(uint8_t *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		m[i] = (uint8_t)(0x21 + 7 * i);
+}
+
+static const struct punt_stats *
+P(void)
+{
+	return ctrl_punt_stats(C);
+}
+
+static void
+expect_addr(const struct ike_addr *a, const char *ip, uint16_t port)
+{
+	uint32_t v;
+
+	ip4_parse(ip, &v);
+	assert_int_equal(a->family, 4);
+	assert_memory_equal(a->ip, &v, 4);
+	assert_int_equal(a->port, port);
+}
+
+/* ---- IKE in ---- */
+
+static void
+test_ike_500_delivered(void **state)
+{
+	uint8_t msg[101];
+
+	(void)state;
+	ike_msg(msg, sizeof(msg));
+	through(udp_frame(H_PEER, H_LOCAL, 500, 500, msg, sizeof(msg), UDP_CK_RIGHT), H_OUTSIDE);
+	assert_int_equal(F.inputs, 1);
+	expect_addr(&F.local, H_LOCAL, 500);
+	expect_addr(&F.remote, H_PEER, 500);
+	assert_int_equal(F.len, sizeof(msg));
+	assert_memory_equal(F.msg, msg, sizeof(msg));
+	assert_int_equal(P()->ike[PUNT_IKE_delivered], 1);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].received, 1);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].answered, 1);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].unhandled, 0);
+	assert_int_equal(harness_drops_total(&H), 0);
+
+	/* no UDP checksum (0): allowed over IPv4 */
+	through(udp_frame(H_PEER, H_LOCAL, 500, 500, msg, 40, 0), H_OUTSIDE);
+	assert_int_equal(F.inputs, 2);
+	assert_int_equal(F.len, 40);
+}
+
+static void
+test_ike_4500_marker_removed(void **state)
+{
+	uint8_t msg[60], dgram[64];
+
+	(void)state;
+	ike_msg(msg, sizeof(msg));
+	memcpy(dgram, MARKER, 4);
+	memcpy(dgram + 4, msg, sizeof(msg));
+	/* the peer behind a NAT: its source port is not 4500 */
+	through(udp_frame(H_PEER, H_LOCAL, 61000, 4500, dgram, sizeof(dgram), UDP_CK_RIGHT),
+		H_OUTSIDE);
+	assert_int_equal(F.inputs, 1);
+	expect_addr(&F.local, H_LOCAL, 4500);
+	expect_addr(&F.remote, H_PEER, 61000);
+	assert_int_equal(F.len, sizeof(msg));
+	assert_memory_equal(F.msg, msg, sizeof(msg));
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+/* IKE to the inside interface's address is the inside interface's: local is that address. */
+static void
+test_ike_to_inside_address(void **state)
+{
+	uint8_t msg[30];
+
+	(void)state;
+	ike_msg(msg, sizeof(msg));
+	through(udp_frame("10.0.2.5", "10.0.2.1", 500, 500, msg, sizeof(msg), UDP_CK_RIGHT),
+		H_INSIDE);
+	assert_int_equal(F.inputs, 1);
+	expect_addr(&F.local, "10.0.2.1", 500);
+	expect_addr(&F.remote, "10.0.2.5", 500);
+}
+
+/* Each malformed datagram: its counter, and nothing for IKE. */
+static void
+test_ike_refused(void **state)
+{
+	uint8_t msg[40], dgram[44], frame[256];
+	struct rte_mbuf *m;
+	struct punt_ike ike = {.hooks = &HOOKS, .ctx = &F};
+	struct punt_stats st = {0};
+	size_t len;
+
+	(void)state;
+	ike_msg(msg, sizeof(msg));
+	/* a wrong UDP checksum (the worker does not look at it) */
+	through(udp_frame(H_PEER, H_LOCAL, 500, 500, msg, sizeof(msg), 0x1234), H_OUTSIDE);
+	assert_int_equal(P()->ike[PUNT_IKE_bad_cksum], 1);
+	/* 4500 with only the marker: no message */
+	through(udp_frame(H_PEER, H_LOCAL, 4500, 4500, MARKER, 4, UDP_CK_RIGHT), H_OUTSIDE);
+	assert_int_equal(P()->ike[PUNT_IKE_empty], 1);
+	/*
+	 * To the inside address the worker punts all UDP unchecked: 4500 without
+	 * the marker, a NAT keepalive, a UDP length past the packet.
+	 */
+	through(udp_frame("10.0.2.5", "10.0.2.1", 4500, 4500, msg, 7, UDP_CK_RIGHT), H_INSIDE);
+	assert_int_equal(P()->ike[PUNT_IKE_no_marker], 1);
+	through(udp_frame("10.0.2.5", "10.0.2.1", 4500, 4500, "\xff", 1, UDP_CK_RIGHT), H_INSIDE);
+	assert_int_equal(P()->ike[PUNT_IKE_keepalive], 1);
+	m = udp_frame("10.0.2.5", "10.0.2.1", 500, 500, msg, sizeof(msg), UDP_CK_RIGHT);
+	rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + 20 + 5)[0] += 1;	/* UDP length + 1 */
+	through(m, H_INSIDE);
+	assert_int_equal(P()->ike[PUNT_IKE_bad_udp], 1);
+	/* the first fragment of an IKE datagram: no reassembly */
+	m = udp_frame(H_PEER, H_LOCAL, 500, 500, msg, sizeof(msg), UDP_CK_RIGHT);
+	{
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+
+		ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	through(m, H_OUTSIDE);
+	assert_int_equal(P()->ike[PUNT_IKE_fragment], 1);
+	assert_int_equal(P()->fragments, 1);
+
+	assert_int_equal(F.inputs, 0);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].received, 6);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].unhandled, 6);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].answered, 0);
+	assert_int_equal(harness_drops(&H, DP_DROP_G_PuntUnhandled), 6);
+	assert_int_equal(harness_drops_total(&H), 6);
+
+	/*
+	 * Two that no worker punts, given to punt_handle directly: a frame from
+	 * no port of ours (not ours), and a wrong IPv4 header checksum.
+	 */
+	dgram[0] = 0x01;
+	dgram[1] = 0xf4;
+	dgram[2] = 0x01;
+	dgram[3] = 0xf4;
+	dgram[4] = 0;
+	dgram[5] = sizeof(dgram);
+	dgram[6] = dgram[7] = 0;
+	memcpy(dgram + 8, msg, sizeof(dgram) - 8);
+	len = harness_ipv4_frame(frame, H_PEER, H_LOCAL, IPPROTO_UDP, 64, dgram, sizeof(dgram));
+	m = harness_mbuf(&H, frame, len);
+	m->port = RTE_MBUF_PORT_INVALID;
+	punt_handle(H.dp, &H.cfg, m, &st, &ike);
+	assert_int_equal(st.ike[PUNT_IKE_not_ours], 1);
+	frame[14 + 10] ^= 0x40;
+	m = harness_mbuf(&H, frame, len);
+	m->port = H.dp->ports[H_OUTSIDE].port_id;
+	punt_handle(H.dp, &H.cfg, m, &st, &ike);
+	assert_int_equal(st.ike[PUNT_IKE_bad_ip], 1);
+	assert_int_equal(st.kind[VIEW_PUNT_IKE].unhandled, 2);
+	assert_int_equal(F.inputs, 0);
+}
+
+/* Without IKE hooks, IKE is counted as unhandled, as before IKE. */
+static void
+test_ike_without_hooks(void **state)
+{
+	uint8_t msg[40];
+
+	(void)state;
+	ctrl_set_ike_hooks(C, NULL, NULL);
+	ike_msg(msg, sizeof(msg));
+	through(udp_frame(H_PEER, H_LOCAL, 500, 500, msg, sizeof(msg), UDP_CK_RIGHT), H_OUTSIDE);
+	assert_int_equal(F.inputs, 0);
+	assert_int_equal(P()->ike[PUNT_IKE_no_ike], 1);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].unhandled, 1);
+	assert_int_equal(harness_drops(&H, DP_DROP_G_PuntUnhandled), 1);
+	/* and back */
+	ctrl_set_ike_hooks(C, &HOOKS, &F);
+	through(udp_frame(H_PEER, H_LOCAL, 500, 500, msg, sizeof(msg), UDP_CK_RIGHT), H_OUTSIDE);
+	assert_int_equal(F.inputs, 1);
+}
+
+/* A later fragment has no UDP header: counted as a fragment of kind other. */
+static void
+test_later_fragment_counted(void **state)
+{
+	uint8_t body[64] = {0x01, 0xf4, 0x01, 0xf4};
+	uint8_t frame[256];
+	size_t len;
+	struct rte_ipv4_hdr *ip;
+
+	(void)state;
+	len = harness_ipv4_frame(frame, H_PEER, H_LOCAL, IPPROTO_UDP, 64, body, sizeof(body));
+	ip = (struct rte_ipv4_hdr *)(frame + 14);
+	ip->fragment_offset = rte_cpu_to_be_16(100);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	through(harness_mbuf(&H, frame, len), H_OUTSIDE);
+	assert_int_equal(P()->fragments, 1);
+	assert_int_equal(P()->kind[VIEW_PUNT_OTHER].unhandled, 1);
+	assert_int_equal(F.inputs, 0);
+}
+
+/* ---- events and timers ---- */
+
+static void
+test_events_to_ike(void **state)
+{
+	uint8_t frame[128], pl[20] = {0};
+	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x4004, .cipher = DP_CIPHER_AES_GCM_128,
+			 .life = {.soft_pkts = 1, .hard_sec = 30}};
+	size_t len = harness_ipv4_frame(frame, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, 64, pl,
+					sizeof(pl));
+	int id;
+
+	(void)state;
+	/* no SA: an acquire */
+	through(harness_mbuf(&H, frame, len), H_INSIDE);
+	assert_int_equal(F.events[DP_EV_ACQUIRE], 1);
+	assert_int_equal(F.last_event.conn_id, 0);
+	/* an SA: its soft limit at the first packet, its hard one after 30 s */
+	id = harness_add_sa(&H, &s);
+	assert_true(id > 0);
+	through(harness_mbuf(&H, frame, len), H_INSIDE);
+	assert_int_equal(F.events[DP_EV_SA_SOFT], 1);
+	assert_int_equal(F.last_event.conn_id, (uint32_t)id);
+	clk_fake_advance_ms(&H.fake, 30000);
+	while (ctrl_work(C))
+		;
+	assert_int_equal(F.events[DP_EV_SA_HARD], 1);
+	assert_int_equal(F.last_event.conn_id, (uint32_t)id);
+	assert_int_equal(ctrl_stats(C)->events[DP_EV_SA_HARD], 1);
+	/* other events are not IKE's */
+	through(harness_esp(&H, "198.51.100.7", 0xdead, 1), H_OUTSIDE);
+	assert_int_equal(ctrl_stats(C)->events[DP_EV_INVALID_SPI], 1);
+	assert_int_equal(F.events[DP_EV_INVALID_SPI], 0);
+}
+
+static void
+test_timers(void **state)
+{
+	(void)state;
+	F.timeout = UINT64_MAX;	/* no timer */
+	assert_int_equal(ctrl_poll_timeout_ms(C), 100);
+	ctrl_work(C);
+	assert_int_equal(F.timer_runs, 0);
+	F.timeout = 100;
+	assert_int_equal(ctrl_poll_timeout_ms(C), 100);
+	F.timeout = 37;
+	assert_int_equal(ctrl_poll_timeout_ms(C), 37);	/* poll() sleeps no longer */
+	ctrl_work(C);
+	assert_int_equal(F.timer_runs, 0);
+	F.timeout = 0;
+	assert_int_equal(ctrl_poll_timeout_ms(C), 0);
+	ctrl_work(C);
+	assert_int_equal(F.timer_runs, 1);
+	ctrl_set_ike_hooks(C, NULL, NULL);
+	assert_int_equal(ctrl_poll_timeout_ms(C), 100);
+	ctrl_work(C);
+	assert_int_equal(F.timer_runs, 1);
+}
+
+/* ---- ctrl_udp_send ---- */
+
+static struct ike_addr
+addr(const char *ip, uint16_t port)
+{
+	struct ike_addr a = {.family = 4, .port = port};
+	uint32_t v;
+
+	ip4_parse(ip, &v);
+	memcpy(a.ip, &v, 4);
+	return a;
+}
+
+/* What the worker sent out of outside0 for the control thread: one frame. */
+static struct rte_mbuf *
+sent_frame(void)
+{
+	struct rte_mbuf *out[4];
+	uint16_t n;
+
+	worker_inject(H.w);
+	worker_flush(H.w);
+	n = rte_eth_rx_burst(H.dp->ports[H_OUTSIDE].port_id, 0, out, 4);
+	assert_int_equal(n, 1);
+	assert_int_equal(rte_eth_rx_burst(H.dp->ports[H_INSIDE].port_id, 0, out + 1, 3), 0);
+	return out[0];
+}
+
+static void
+expect_frame(const struct rte_mbuf *m, uint16_t id, const uint8_t *payload, size_t plen)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *), *ip = f + 14, *udp = ip + 20;
+	uint8_t want_ip[20] = {0x45, 0, (uint8_t)((28 + plen) >> 8), (uint8_t)(28 + plen),
+			       (uint8_t)(id >> 8), (uint8_t)id, 0, 0, 64, 17, 0, 0,
+			       192, 0, 2, 2, 192, 0, 2, 1};
+	uint8_t want_udp[8] = {0x11, 0x94, 0xc3, 0x50, (uint8_t)((8 + plen) >> 8),
+			       (uint8_t)(8 + plen), 0, 0};
+	uint8_t mac[6];
+	uint16_t ck;
+
+	assert_int_equal(m->pkt_len, 14 + 28 + plen);
+	mac_parse(H_PEER_MAC, mac);
+	assert_memory_equal(f, mac, 6);
+	mac_parse(H_OUTSIDE_MAC, mac);
+	assert_memory_equal(f + 6, mac, 6);
+	assert_memory_equal(f + 12, "\x08\x00", 2);
+	ck = (uint16_t)~sum(want_ip, 20, 0);
+	want_ip[10] = (uint8_t)(ck >> 8);
+	want_ip[11] = (uint8_t)ck;
+	assert_memory_equal(ip, want_ip, 20);
+	assert_memory_equal(udp + 8, payload, plen);
+	/* the checksum over what was sent, with the field zeroed, computed here */
+	{
+		uint8_t copy[2048];
+
+		memcpy(copy, udp, 8 + plen);
+		copy[6] = copy[7] = 0;
+		ck = udp_cksum(ip, copy, 8 + plen);
+		if (ck == 0)
+			ck = 0xffff;
+	}
+	want_udp[6] = (uint8_t)(ck >> 8);
+	want_udp[7] = (uint8_t)ck;
+	assert_memory_equal(udp, want_udp, 8);
+}
+
+static void
+test_udp_send_frame(void **state)
+{
+	struct ike_addr local = addr(H_LOCAL, 4500), remote = addr(H_PEER, 50000);
+	uint8_t msg[77], want[81];
+	struct rte_mbuf *m;
+	uint16_t id;
+
+	(void)state;
+	ike_msg(msg, sizeof(msg));
+	memcpy(want, MARKER, 4);
+	memcpy(want + 4, msg, sizeof(msg));
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, MARKER, 4, msg, sizeof(msg)), 0);
+	m = sent_frame();
+	id = rte_be_to_cpu_16(rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14)->packet_id);
+	expect_frame(m, id, want, sizeof(want));
+	rte_pktmbuf_free(m);
+	/* the next one: the next identification; a keepalive, one 0xff byte, no marker */
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, "\xff", 1), 0);
+	m = sent_frame();
+	expect_frame(m, (uint16_t)(id + 1), (const uint8_t *)"\xff", 1);
+	rte_pktmbuf_free(m);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].sent, 2);
+	assert_int_equal(P()->ike[PUNT_IKE_sent], 2);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].received, 0);
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+static void
+test_udp_send_refused(void **state)
+{
+	struct ike_addr local = addr(H_LOCAL, 500), remote = addr(H_PEER, 500);
+	struct ike_addr other = addr("198.51.100.1", 500), six = {.family = 6, .port = 500};
+	static uint8_t big[1500];
+	unsigned int queued = 0;
+
+	(void)state;
+	assert_int_equal(ctrl_udp_send(C, &six, &remote, NULL, 0, big, 10), -EAFNOSUPPORT);
+	assert_int_equal(ctrl_udp_send(C, &local, &six, NULL, 0, big, 10), -EAFNOSUPPORT);
+	assert_int_equal(ctrl_udp_send(C, &other, &remote, NULL, 0, big, 10), -EADDRNOTAVAIL);
+	/* the interface's IP MTU (1500): 1472 bytes of UDP payload fit, 1473 do not */
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, MARKER, 4, big, 1468), 0);
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, MARKER, 4, big, 1469), -EMSGSIZE);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].send_failed, 4);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].sent, 1);
+	rte_pktmbuf_free(sent_frame());
+	/* the worker's inject ring full: -ENOBUFS, and the buffer is not lost */
+	while (ctrl_udp_send(C, &local, &remote, NULL, 0, big, 10) == 0)
+		queued++;
+	assert_int_equal(queued, rte_ring_get_capacity(H.w->link.inject));
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, big, 10), -ENOBUFS);
+	assert_int_equal(P()->ike[PUNT_IKE_send_failed], 6);
+	worker_inject(H.w);	/* and the worker sends them */
+	worker_flush(H.w);
+	{
+		struct rte_mbuf *out[64];
+		unsigned int got = 0;
+		uint16_t n;
+
+		while ((n = rte_eth_rx_burst(H.dp->ports[H_OUTSIDE].port_id, 0, out, 64)) > 0) {
+			got += n;
+			rte_pktmbuf_free_bulk(out, n);
+		}
+		assert_true(got > 0);
+	}
+}
+
+static void
+test_udp_send_no_mac(void **state)
+{
+	struct ike_addr local = addr(H_LOCAL, 500), remote = addr("192.0.2.77", 500);
+
+	(void)state;
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, "x", 1), -EHOSTUNREACH);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].send_failed, 1);
+}
+
+int
+main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_ike_500_delivered),
+		T(test_ike_4500_marker_removed),
+		T(test_ike_to_inside_address),
+		T(test_ike_refused),
+		T(test_ike_without_hooks),
+		T(test_later_fragment_counted),
+		T(test_events_to_ike),
+		T(test_timers),
+		T(test_udp_send_frame),
+		T(test_udp_send_refused),
+		cmocka_unit_test_setup_teardown(test_udp_send_no_mac, setup_no_mac, teardown),
+	};
+#undef T
+
+	setenv("TZ", "UTC", 1);
+	if (harness_eal_init() != 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
