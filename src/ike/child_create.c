@@ -182,7 +182,7 @@ child_write_ts(struct ike_out *o, const struct ike_child *c, bool initiator)
 
 struct ike_child *
 child_respond(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m, bool with_dh,
-	      struct ike_proposal *answer, uint16_t *err)
+	      const struct ike_child *old, struct ike_proposal *answer, uint16_t *err)
 {
 	const struct cfg_crypto_map *cm = NULL;
 	const struct cfg_map_entry *e = NULL;
@@ -202,13 +202,16 @@ child_respond(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m, bool 
 		struct ike_child *c;
 		uint32_t peer_spi, map, entry;
 
+		ike_entry_index(ike, cm, e, &map, &entry);
+		/* a rekey replaces the CHILD_SA of one entry (section 2.8: same selectors) */
+		if (old != NULL && (old->map != map || old->entry != entry))
+			continue;
 		if (ts_narrow(e, &m->tsi, &m->tsr, &l, &r) != 0)
 			continue;
 		ts_ok = true;
 		if (prop_child_select(tset, e->pfs_group, with_dh, &m->sa, &cs, &peer_spi,
 				      answer) != 0)
 			continue;
-		ike_entry_index(ike, cm, e, &map, &entry);
 		c = child_new(sa, map, entry);
 		if (c == NULL)
 			break;
@@ -236,9 +239,8 @@ child_respond(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m, bool 
 
 /* ---- CREATE_CHILD_SA for a new CHILD_SA ---- */
 
-/* The exchange's DH: a fresh key of our group, its public value; NULL without PFS. */
-static int
-dh_public(uint16_t group, struct ike_dh_key **key, uint8_t *pub, size_t *len)
+int
+child_dh_public(uint16_t group, struct ike_dh_key **key, uint8_t *pub, size_t *len)
 {
 	*len = 0;
 	*key = NULL;
@@ -252,59 +254,80 @@ dh_public(uint16_t group, struct ike_dh_key **key, uint8_t *pub, size_t *len)
 }
 
 int
-child_create_start(struct ike *ike, struct ike_sa *sa, uint32_t map, uint32_t entry)
+child_create_start(struct ike *ike, struct ike_sa *sa, uint32_t map, uint32_t entry,
+		   bool replace)
 {
 	const struct cfg_map_entry *e = ike_entry(ike, map, entry);
-	struct ike_req *r = &sa->req;
-	struct ike_proposal offered;
-	uint8_t pub[IKE_DH_PUB_MAX];
-	struct ike_child *c;
-	struct ike_out o;
-	size_t publen;
-	int rc;
+	struct ike_child *c, *old = child_of_entry(ike, map, entry, NULL);
 
 	if (e == NULL)
 		return -ENOENT;
-	if (child_of_entry(ike, map, entry, NULL) != NULL)
+	if (old != NULL && (!replace || old->state != CHILD_INSTALLED || old->rekeying))
 		return -EALREADY;
 	c = child_new(sa, map, entry);
 	if (c == NULL)
 		return -ENOMEM;
 	c->created_ms = ike_now(ike);
 	c->spi_in = child_spi_new(ike);
-	rc = c->spi_in != 0 ? child_offer(ike, c, e->pfs_group, &offered) : -EIO;
+	if (old != NULL && child_by_spi_in(sa, old->spi_in) == old) {
+		/* recreated over the same IKE SA: the old one goes once the new one is up */
+		c->replaces = old->spi_in;
+		old->rekeying = true;
+	}
+	return child_request(ike, sa, c, NULL, TASK_CHILD_CREATE, IKE_STAT_X_CHILD_IPSEC);
+}
+
+int
+child_request(struct ike *ike, struct ike_sa *sa, struct ike_child *c,
+	      const struct ike_child *rekeyed, enum ike_task_kind kind, int sub)
+{
+	const struct cfg_map_entry *e = ike_entry(ike, c->map, c->entry);
+	struct ike_req *r = &sa->req;
+	struct ike_proposal offered;
+	uint8_t pub[IKE_DH_PUB_MAX];
+	uint16_t group = r->ke_group != 0 ? r->ke_group : e != NULL ? e->pfs_group : 0;
+	struct ike_out o;
+	size_t publen = 0;
+	int rc;
+
+	rc = e == NULL ? -ENOENT : c->spi_in != 0 ? child_offer(ike, c, group, &offered) : -EIO;
 	if (rc == 0)
 		rc = ike_rand(r->nonce, sizeof(r->nonce));
 	if (rc == 0)
-		rc = dh_public(e->pfs_group, &r->dh, pub, &publen);
+		rc = child_dh_public(group, &r->dh, pub, &publen);
 	if (rc == 0) {
 		out_init(ike, &o);
+		if (rekeyed != NULL) {
+			uint8_t spi[4];
+
+			/* section 1.3.3: the SPI we receive the old CHILD_SA's packets on */
+			spi[0] = (uint8_t)(rekeyed->spi_in >> 24);
+			spi[1] = (uint8_t)(rekeyed->spi_in >> 16);
+			spi[2] = (uint8_t)(rekeyed->spi_in >> 8);
+			spi[3] = (uint8_t)rekeyed->spi_in;
+			out_notify(&o, IKE_N_REKEY_SA, IKE_PROTO_ESP, spi, sizeof(spi), NULL, 0);
+		}
 		ike_wr_sa(&o.w, &offered, 1);
 		ike_wr_nonce(&o.w, r->nonce, sizeof(r->nonce));
 		if (publen != 0)
-			ike_wr_ke(&o.w, e->pfs_group, pub, publen);
+			ike_wr_ke(&o.w, group, pub, publen);
 		child_write_ts(&o, c, true);
-		rc = out_request(ike, sa, TASK_CHILD_CREATE, IKE_CREATE_CHILD_SA,
-				 IKE_STAT_X_CHILD_IPSEC, &o);
+		rc = out_request(ike, sa, kind, IKE_CREATE_CHILD_SA, sub, &o);
 	}
 	if (rc != 0) {
+		struct ike_child *old = c->replaces ? child_by_spi_in(sa, c->replaces) : NULL;
+
+		if (old != NULL)
+			old->rekeying = false;
 		child_free(ike, sa, c, false);
 		req_clear(sa);
 		return rc;
 	}
-	r->map = map;
-	r->entry = entry;
+	r->map = c->map;
+	r->entry = c->entry;
+	r->spi = c->replaces;
 	r->new_spi = c->spi_in;
-	return 0;
-}
-
-/* The first error notify of a message, 0 if none. */
-static uint16_t
-error_notify(const struct ike_msg *m)
-{
-	for (unsigned int i = 0; i < m->n_notifies; i++)
-		if (m->notify[i].type <= IKE_N_ERROR_MAX)
-			return m->notify[i].type;
+	r->ke_group = group;
 	return 0;
 }
 
@@ -345,24 +368,35 @@ child_create_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 {
 	struct ike_req *r = &sa->req;
 	struct ike_child *c = child_by_spi_in(sa, r->new_spi);
-	uint16_t err = error_notify(m);
+	struct ike_child *old = r->spi != 0 ? child_by_spi_in(sa, r->spi) : NULL;
+	uint16_t err = ike_error_notify(m);
 
 	if (c == NULL) {
-		req_clear(sa);
-		sa_kick(ike, sa);
-		return;
-	}
-	if (err != 0 || child_complete(ike, sa, c, m, r->nonce, r->dh) != 0 ||
-	    child_activate(ike, c) != 0) {
+		if (old != NULL)
+			old->rekeying = false;
+	} else if (err != 0 || child_complete(ike, sa, c, m, r->nonce, r->dh) != 0) {
+		uint32_t map = c->map, entry = c->entry;
+
 		ike_log(ike, 4, "IKEV2-4-CHILD_FAILED",
-			"CHILD_SA of map %u entry %u not created (notify %u), tunnel %u", c->map,
-			c->entry, err, sa->tunnel_id);
+			"CHILD_SA of map %u entry %u not %s (notify %u), tunnel %u", map, entry,
+			old != NULL ? "rekeyed" : "created", err, sa->tunnel_id);
 		if (err == 0 && c->spi_out >= 256)
 			task_add(ike, sa, TASK_CHILD_DELETE, 0, 0, c->spi_in);
 		child_free(ike, sa, c, true);
-	} else {
-		c->state = CHILD_INSTALLED;
-		child_up(ike, sa, c);
+		if (child_retry(ike, sa, old, map, entry, m, err))
+			return;
+	} else if (!r->collided || !child_rekey_lost(ike, sa, c, m)) {
+		if (child_activate(ike, c) != 0) {
+			child_free(ike, sa, c, true);
+		} else {
+			c->state = CHILD_INSTALLED;
+			child_up(ike, sa, c);
+			if (old != NULL) {
+				/* the new one carries the traffic: the old one goes (section 2.8) */
+				child_retire(ike, old);
+				task_add(ike, sa, TASK_CHILD_DELETE, 0, 0, old->spi_in);
+			}
+		}
 	}
 	req_clear(sa);
 	sa_kick(ike, sa);
@@ -387,12 +421,12 @@ child_refuse(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m, int su
  */
 uint16_t
 child_accept(struct ike *ike, struct ike_sa *sa, struct ike_child *c, const struct ike_msg *m,
-	     const struct ike_proposal *answer, struct ike_out *o)
+	     const struct ike_proposal *answer, struct ike_out *o, uint8_t nr[IKE_NONCE_LEN])
 {
-	uint8_t nr[IKE_NONCE_LEN], pub[IKE_DH_PUB_MAX];
+	uint8_t pub[IKE_DH_PUB_MAX];
 	struct ike_dh_key *dh = NULL;
 	struct ike_dh_shared gir;
-	struct ike_nonces n = {m->nonce.p, m->nonce.len, nr, sizeof(nr)};
+	struct ike_nonces n = {m->nonce.p, m->nonce.len, nr, IKE_NONCE_LEN};
 	struct child_keys k;
 	size_t publen = 0;
 	uint16_t err = 0;
@@ -403,7 +437,7 @@ child_accept(struct ike *ike, struct ike_sa *sa, struct ike_child *c, const stru
 		ike_drop(ike, IKE_DROP_INVALID_KE, "CHILD_SA KE of another group");
 		return IKE_N_INVALID_KE_PAYLOAD;
 	}
-	if (ike_rand(nr, sizeof(nr)) != 0 || dh_public(c->suite.dh, &dh, pub, &publen) != 0)
+	if (ike_rand(nr, IKE_NONCE_LEN) != 0 || child_dh_public(c->suite.dh, &dh, pub, &publen) != 0)
 		return IKE_N_TEMPORARY_FAILURE;
 	if (dh != NULL && ike_dh_key_derive(dh, m->ke.data.p, m->ke.data.len, &gir) != 0) {
 		ike_drop(ike, IKE_DROP_BAD_KE, "CHILD_SA KE data invalid");
@@ -420,17 +454,15 @@ child_accept(struct ike *ike, struct ike_sa *sa, struct ike_child *c, const stru
 	if (err != 0)
 		return err;
 	ike_wr_sa(&o->w, answer, 1);
-	ike_wr_nonce(&o->w, nr, sizeof(nr));
+	ike_wr_nonce(&o->w, nr, IKE_NONCE_LEN);
 	if (publen != 0)
 		ike_wr_ke(&o->w, c->suite.dh, pub, publen);
 	child_write_ts(o, c, false);
-	mem_wipe(nr, sizeof(nr));
 	return 0;
 }
 
-/* Send the KE group a CHILD_SA answer asks for (INVALID_KE_PAYLOAD carries it, section 1.3). */
-static void
-refuse_with(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m, int sub, uint16_t err,
+void
+child_refuse_with(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m, int sub, uint16_t err,
 	    uint16_t group)
 {
 	if (err == IKE_N_INVALID_KE_PAYLOAD) {
@@ -445,22 +477,24 @@ void
 child_create_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 {
 	struct ike_proposal answer;
+	uint8_t nr[IKE_NONCE_LEN];
 	struct ike_child *c;
 	uint16_t err = 0;
 	struct ike_out o;
 
-	c = child_respond(ike, sa, m, true, &answer, &err);
+	c = child_respond(ike, sa, m, true, NULL, &answer, &err);
 	if (c == NULL) {
 		child_refuse(ike, sa, m, IKE_STAT_X_CHILD_IPSEC, err, NULL, 0);
 		return;
 	}
 	out_init(ike, &o);
-	err = child_accept(ike, sa, c, m, &answer, &o);
+	err = child_accept(ike, sa, c, m, &answer, &o, nr);
+	mem_wipe(nr, sizeof(nr));
 	if (err != 0) {
 		uint16_t group = c->suite.dh;
 
 		child_free(ike, sa, c, true);
-		refuse_with(ike, sa, m, IKE_STAT_X_CHILD_IPSEC, err, group);
+		child_refuse_with(ike, sa, m, IKE_STAT_X_CHILD_IPSEC, err, group);
 		return;
 	}
 	if (out_response(ike, sa, IKE_CREATE_CHILD_SA, IKE_STAT_X_CHILD_IPSEC, m->hdr.msg_id,

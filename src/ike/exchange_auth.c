@@ -240,6 +240,20 @@ auth_child_done(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m)
 	child_up(ike, sa, c);
 }
 
+/*
+ * Section 2.21.2: an initiator that refuses the responder's AUTH may say so in
+ * an INFORMATIONAL; the responder believes the IKE SA is up until then.
+ */
+static void
+auth_notify_failed(struct ike *ike, struct ike_sa *sa)
+{
+	struct ike_out o;
+
+	out_init(ike, &o);
+	out_notify(&o, IKE_N_AUTHENTICATION_FAILED, 0, NULL, 0, NULL, 0);
+	out_request_once(ike, sa, IKE_INFORMATIONAL, &o);
+}
+
 static void
 auth_fail(struct ike *ike, struct ike_sa *sa, const char *why)
 {
@@ -278,6 +292,7 @@ auth_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 	    auth_compute(sa, false, &sa->id_remote, &sa->kpeer->psk_remote, m->auth.data.p,
 			 m->auth.data.len, NULL) != 0) {
 		ike_drop(ike, IKE_DROP_AUTH_FAILED, "responder's identity or AUTH refused");
+		auth_notify_failed(ike, sa);
 		auth_fail(ike, sa, match ? "the peer's AUTH does not verify"
 					 : "the peer's identity matches no profile statement");
 		return;
@@ -351,7 +366,7 @@ auth_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 	if (ike_msg_notify(m, IKE_N_INITIAL_CONTACT) != NULL)
 		initial_contact(ike, sa);
 	if (ike_has(m, IKE_PL_SA))
-		c = child_respond(ike, sa, m, false, &answer, &err);
+		c = child_respond(ike, sa, m, false, NULL, &answer, &err);
 	if (c != NULL) {
 		struct ike_nonces n = {s->ni, s->ni_len, s->nr, s->nr_len};
 		struct child_keys k;

@@ -36,14 +36,7 @@ init_keys(struct ike_sa *sa, const struct ike_view *peer_ke)
 	rc = ike_keys_from_init(&sa->suite, &n, &gir, si, sr, &k);
 	ike_dh_shared_wipe(&gir);
 	if (rc == 0)
-		rc = sa_keys_alloc(sa);
-	if (rc == 0)
-		rc = ike_sk_init(&sa->keys->sk, &sa->suite, &k, sa->initiator);
-	if (rc == 0) {
-		sa->keys->d = k.d;
-		sa->keys->pi = k.pi;
-		sa->keys->pr = k.pr;
-	}
+		rc = sa_keys_set(sa, &k);
 	ike_keys_wipe(&k);
 	return rc;
 }
@@ -232,6 +225,8 @@ answer_error(struct ike *ike, const struct ike_addr *local, const struct ike_add
 {
 	struct ike_out o;
 
+	if (!unauth_answer_allowed(ike))
+		return;
 	out_init(ike, &o);
 	out_notify(&o, type, 0, NULL, 0, data, len);
 	out_init_error(ike, local, remote, &m->hdr, &o);
@@ -302,6 +297,12 @@ init_request(struct ike *ike, const struct ike_addr *local, const struct ike_add
 		ike_drop(ike, IKE_DROP_MISSING_PAYLOAD, "IKE_SA_INIT without SA, KE or Ni");
 		return;
 	}
+	if (ike->half_open >= ike->cfg->ikev2.half_open_max) {
+		ike_drop(ike, IKE_DROP_HALF_OPEN_LIMIT, "IKE_SA_INIT over half_open_max");
+		return;
+	}
+	if (cookie_demanded(ike, local, remote, m))
+		return;
 	if (local->family != 4 || pol == NULL ||
 	    prop_ike_select(pol, ike->cfg, &m->sa, m->ke.group, &suite, &answer) != 0) {
 		ike_drop(ike, IKE_DROP_NO_PROPOSAL, "no IKE proposal of the peer acceptable");

@@ -38,6 +38,9 @@ ike_rand_below(uint32_t n)
 	return r % n;
 }
 
+static void vlog(struct ike *ike, int severity, const char *tag, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
 static void
 vlog(struct ike *ike, int severity, const char *tag, const char *fmt, va_list ap)
 {
@@ -104,6 +107,15 @@ ike_entry_index(const struct ike *ike, const struct cfg_crypto_map *m,
 {
 	*map = (uint32_t)(m - ike->cfg->crypto_maps);
 	*entry = (uint32_t)(e - m->entries);
+}
+
+uint16_t
+ike_error_notify(const struct ike_msg *m)
+{
+	for (unsigned int i = 0; i < m->n_notifies; i++)
+		if (m->notify[i].type <= IKE_N_ERROR_MAX)
+			return m->notify[i].type;
+	return 0;
 }
 
 const struct cfg_ike_profile *
@@ -177,7 +189,11 @@ task_start(struct ike *ike, struct ike_sa *sa, const struct ike_task *t)
 {
 	switch (t->kind) {
 	case TASK_CHILD_CREATE:
-		return child_create_start(ike, sa, t->map, t->entry);
+		return child_create_start(ike, sa, t->map, t->entry, t->spi == 1);
+	case TASK_CHILD_REKEY:
+		return child_rekey_start(ike, sa, t->spi);
+	case TASK_IKE_REKEY:
+		return ike_rekey_start(ike, sa);
 	case TASK_CHILD_DELETE:
 	case TASK_IKE_DELETE:
 	case TASK_DPD:
@@ -301,8 +317,14 @@ ike_sa_expired(struct ike *ike, uint32_t handle, bool hard)
 	struct ike_sa *sa = NULL;
 	struct ike_child *c = child_by_handle(ike, handle, &sa);
 
-	if (c == NULL || !hard)
+	if (c == NULL)
 		return;
+	if (!hard) {
+		/* soft: rekey, unless one is queued or under way (or it is replaced already) */
+		if (c->state == CHILD_INSTALLED && !c->rekeying && sa->state == IKE_SA_ESTABLISHED)
+			task_add(ike, sa, TASK_CHILD_REKEY, 0, 0, c->spi_in);
+		return;
+	}
 	switch (c->state) {
 	case CHILD_REKEYED:
 		child_free(ike, sa, c, true);	/* a replaced one: nobody needs it any more */
@@ -371,11 +393,51 @@ ike_notify_invalid_spi(struct ike *ike, const struct ike_addr *peer, uint32_t sp
 	return -ENOENT;
 }
 
+/* A creation for the entry is under way: IKE_SA_INIT/IKE_AUTH, queued or in flight. */
+static bool
+entry_creating(const struct ike *ike, uint32_t map, uint32_t entry)
+{
+	const struct ike_sa *sa;
+	const struct ike_child *c;
+
+	TAILQ_FOREACH(sa, &ike->sas, all) {
+		if (sa->state == IKE_SA_DELETING)
+			continue;
+		if (sa->setup != NULL && sa->initiator && sa->setup->map == map &&
+		    sa->setup->entry == entry)
+			return true;
+		if (task_queued(sa, TASK_CHILD_CREATE, map, entry, 0) ||
+		    task_queued(sa, TASK_CHILD_CREATE, map, entry, 1))
+			return true;
+		TAILQ_FOREACH(c, &sa->children, link)
+			if (c->map == map && c->entry == entry &&
+			    (c->state == CHILD_CREATING || c->rekeying))
+				return true;
+	}
+	return false;
+}
+
 int
 ike_recreate_child(struct ike *ike, uint32_t map, uint32_t entry)
 {
-	(void)ike;
-	(void)map;
-	(void)entry;
-	return -ENOSYS;
+	const struct cfg_map_entry *e = ike_entry(ike, map, entry);
+	struct ike_addr local = {.family = 4, .port = IKE_PORT};
+	struct ike_addr peer = {.family = 4, .port = IKE_PORT};
+	uint32_t local_ip = ike_map_local(ike, map);
+	struct ike_sa *sa;
+
+	if (e == NULL)
+		return -EINVAL;
+	if (e->ikev2_profile == CFG_NONE)
+		return -ENOENT;
+	if (local_ip == 0)
+		return -ENODEV;
+	if (entry_creating(ike, map, entry))
+		return -EALREADY;
+	memcpy(local.ip, &local_ip, 4);
+	memcpy(peer.ip, &e->peer, 4);
+	sa = sa_for_entry(ike, &peer, e->ikev2_profile);
+	if (sa != NULL)
+		return task_add(ike, sa, TASK_CHILD_CREATE, map, entry, 1);
+	return sa_start(ike, map, entry, &local, &peer, e->ikev2_profile);
 }

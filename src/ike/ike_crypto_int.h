@@ -77,4 +77,14 @@ int ike_sk_seal_iv(const struct ike_sk *sk, uint8_t *msg, size_t cap, size_t sk_
 /* A key pair from a known private value (big-endian; X25519: the 32 raw bytes). */
 struct ike_dh_key *ike_dh_key_from_private(enum ike_dh group, const uint8_t *priv, size_t len);
 
+#ifdef IKE_FUZZ_DETERMINISTIC
+/*
+ * Fuzz builds only (ike_random.c): ike_random and new DH keys come from
+ * reproducible streams; `use` selects the stream later draws come from, so a
+ * harness running two peers in one process keeps each peer's draws apart.
+ */
+void ike_random_fuzz_seed(unsigned int stream, uint64_t seed);
+void ike_random_fuzz_use(unsigned int stream);
+#endif
+
 #endif

@@ -65,6 +65,20 @@ struct ike_dh_key *
 ike_dh_key_new(enum ike_dh group)
 {
 	const struct ike_dh_alg *a = ike_dh_alg(group);
+#ifdef IKE_FUZZ_DETERMINISTIC
+	/* fuzz builds: the private value from ike_random's reproducible stream */
+	uint8_t priv[66];
+	size_t plen = group == IKE_DH_ECP384 ? 48 : group == IKE_DH_ECP521 ? 66 : 32;
+
+	struct ike_dh_key *k;
+
+	if (a == NULL || ike_random(priv, plen) != 0)
+		return NULL;
+	priv[0] &= a->kind == IKE_DH_X25519 ? 0xff : group == IKE_DH_ECP521 ? 0x00 : 0x7f;
+	k = ike_dh_key_from_private(group, priv, plen);
+	mem_wipe(priv, sizeof(priv));
+	return k;
+#else
 	EVP_PKEY_CTX *ctx;
 	EVP_PKEY *pkey = NULL;
 	OSSL_PARAM params[2];
@@ -86,6 +100,7 @@ ike_dh_key_new(enum ike_dh group)
 out:
 	EVP_PKEY_CTX_free(ctx);
 	return key_wrap(a, pkey);
+#endif
 }
 
 void

@@ -119,6 +119,17 @@ bool natd_any(const struct ike_sa *sa);
 /* Initiator: move IKE to port 4500 (section 2.23) once a NAT is seen. */
 void natd_float(struct ike_sa *sa);
 
+/* ---- cookie.c: what strangers may cost (sections 2.6, 2.21.1) ---- */
+
+/*
+ * Above cookie_threshold half-open SAs: true if the IKE_SA_INIT carries no
+ * valid COOKIE (one was sent, or held back, and counted): stop there.
+ */
+bool cookie_demanded(struct ike *ike, const struct ike_addr *local, const struct ike_addr *remote,
+		     const struct ike_msg *m);
+/* May we send one more unencrypted answer to an unauthenticated message? Counts if not. */
+bool unauth_answer_allowed(struct ike *ike);
+
 /* ---- exchange_init.c ---- */
 
 int init_start(struct ike *ike, struct ike_sa *sa);
@@ -172,14 +183,21 @@ void child_write_ts(struct ike_out *o, const struct ike_child *c, bool initiator
  * the answer's proposal, or NULL and the notify to refuse with in *err.
  */
 struct ike_child *child_respond(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m,
-				bool with_dh, struct ike_proposal *answer, uint16_t *err);
+				bool with_dh, const struct ike_child *old,
+				struct ike_proposal *answer, uint16_t *err);
 /*
  * Responder: KE checked, keys from the exchange's nonces (and g^ir), both
  * halves installed (outbound inactive), SA, Nr, [KEr], TSi, TSr written to o.
  * 0, or the error notify to answer with instead.
  */
 uint16_t child_accept(struct ike *ike, struct ike_sa *sa, struct ike_child *c,
-		      const struct ike_msg *m, const struct ike_proposal *answer, struct ike_out *o);
+		      const struct ike_msg *m, const struct ike_proposal *answer, struct ike_out *o,
+		      uint8_t nr[IKE_NONCE_LEN]);
+/* Refuse with err; INVALID_KE_PAYLOAD carries the group we want (section 1.3). */
+void child_refuse_with(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m, int sub,
+		       uint16_t err, uint16_t group);
+/* A fresh DH key of group and its public value; nothing (key NULL) for group 0. */
+int child_dh_public(uint16_t group, struct ike_dh_key **key, uint8_t *pub, size_t *len);
 /*
  * Initiator: the answer to our CHILD_SA request checked against what we
  * offered, keys derived (our nonce, the peer's, g^ir with dh), both halves
@@ -192,10 +210,41 @@ void child_refuse(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m, i
 		  uint16_t type, const void *data, size_t len);
 /* Log and count a CHILD_SA that is up. */
 void child_up(struct ike *ike, struct ike_sa *sa, struct ike_child *c);
-/* Start the CREATE_CHILD_SA for a new CHILD_SA of (map, entry). */
-int child_create_start(struct ike *ike, struct ike_sa *sa, uint32_t map, uint32_t entry);
+/*
+ * Start the CREATE_CHILD_SA for a new CHILD_SA of (map, entry); replace: the
+ * entry's CHILD_SA on this IKE SA goes once the new one is up.
+ */
+int child_create_start(struct ike *ike, struct ike_sa *sa, uint32_t map, uint32_t entry,
+		       bool replace);
+/*
+ * Send the CREATE_CHILD_SA request for c (spi_in set, in sa's list); with
+ * rekeyed, N(REKEY_SA) names it. On failure c is freed.
+ */
+int child_request(struct ike *ike, struct ike_sa *sa, struct ike_child *c,
+		  const struct ike_child *rekeyed, enum ike_task_kind kind, int sub);
 void child_create_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m);
 void child_create_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m);
+
+/* ---- child_rekey.c ---- */
+
+int child_rekey_start(struct ike *ike, struct ike_sa *sa, uint32_t spi_in);
+void child_rekey_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m,
+			 const struct ike_notify_pl *n);
+/* Our rekey's answer after a collision (2.8.1): true if ours lost (c deleted). */
+bool child_rekey_lost(struct ike *ike, struct ike_sa *sa, struct ike_child *c,
+		      const struct ike_msg *m);
+/*
+ * A CHILD_SA exchange of ours was refused with err: try again now (true:
+ * a new request is out, or the window was handed on), later, or not.
+ */
+bool child_retry(struct ike *ike, struct ike_sa *sa, struct ike_child *old, uint32_t map,
+		 uint32_t entry, const struct ike_msg *m, uint16_t err);
+
+/* ---- ike_rekey.c ---- */
+
+int ike_rekey_start(struct ike *ike, struct ike_sa *sa);
+void ike_rekey_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m);
+void ike_rekey_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m);
 
 /* ---- informational.c ---- */
 

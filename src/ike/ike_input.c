@@ -38,13 +38,23 @@ child_sub(const struct ike_sa *sa, const struct ike_msg *m)
 static void
 create_child_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 {
-	child_create_request(ike, sa, m);
+	const struct ike_notify_pl *rekey = ike_msg_notify(m, IKE_N_REKEY_SA);
+
+	if (m->sa.n_proposals > 0 && m->sa.prop[0].proto == IKE_PROTO_IKE)
+		ike_rekey_request(ike, sa, m);
+	else if (rekey != NULL)
+		child_rekey_request(ike, sa, m, rekey);
+	else
+		child_create_request(ike, sa, m);
 }
 
 static void
 create_child_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 {
-	child_create_response(ike, sa, m);
+	if (sa->req.kind == TASK_IKE_REKEY)
+		ike_rekey_response(ike, sa, m);
+	else
+		child_create_response(ike, sa, m);
 }
 
 /* Decrypt and parse the Encrypted payload; false (counted) if it does not open. */

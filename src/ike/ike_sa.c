@@ -135,6 +135,17 @@ sa_by_spi(const struct ike *ike, uint64_t spi)
 }
 
 struct ike_sa *
+sa_by_tunnel(const struct ike *ike, uint32_t id)
+{
+	struct ike_sa *sa;
+
+	TAILQ_FOREACH(sa, &ike->sas, all)
+		if (sa->tunnel_id == id)
+			return sa;
+	return NULL;
+}
+
+struct ike_sa *
 sa_by_init(const struct ike *ike, uint64_t spi_i, const struct ike_addr *remote)
 {
 	struct ike_sa *sa;
@@ -176,6 +187,21 @@ sa_keys_alloc(struct ike_sa *sa)
 	if (sa->keys == NULL)
 		sa->keys = secret_slab_get(&keys_slab);
 	return sa->keys != NULL ? 0 : -ENOMEM;
+}
+
+int
+sa_keys_set(struct ike_sa *sa, const struct ike_keys *k)
+{
+	int rc = sa_keys_alloc(sa);
+
+	if (rc == 0)
+		rc = ike_sk_init(&sa->keys->sk, &sa->suite, k, sa->initiator);
+	if (rc == 0) {
+		sa->keys->d = k->d;
+		sa->keys->pi = k->pi;
+		sa->keys->pr = k->pr;
+	}
+	return rc;
 }
 
 static void
@@ -316,6 +342,36 @@ child_by_spi_out(const struct ike_sa *sa, uint32_t spi)
 		if (c->spi_out == spi && spi != 0)
 			return c;
 	return NULL;
+}
+
+static struct ike_child *
+find_moved(const struct ike *ike, struct ike_sa *sa, uint32_t spi, bool in,
+	   struct ike_sa **owner)
+{
+	struct ike_child *c = in ? child_by_spi_in(sa, spi) : child_by_spi_out(sa, spi);
+
+	if (c == NULL && sa->successor != 0) {
+		struct ike_sa *n = sa_by_tunnel(ike, sa->successor);
+
+		if (n != NULL) {
+			sa = n;
+			c = in ? child_by_spi_in(sa, spi) : child_by_spi_out(sa, spi);
+		}
+	}
+	*owner = sa;
+	return c;
+}
+
+struct ike_child *
+child_find_in(const struct ike *ike, struct ike_sa *sa, uint32_t spi, struct ike_sa **owner)
+{
+	return find_moved(ike, sa, spi, true, owner);
+}
+
+struct ike_child *
+child_find_out(const struct ike *ike, struct ike_sa *sa, uint32_t spi, struct ike_sa **owner)
+{
+	return find_moved(ike, sa, spi, false, owner);
 }
 
 struct ike_child *

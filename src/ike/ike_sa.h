@@ -27,6 +27,7 @@
 
 #include "dpsec/config.h"
 #include "dpsec/ike.h"
+#include "dpsec/tbucket.h"
 
 #include "ike_crypto.h"
 #include "ike_msg.h"
@@ -87,6 +88,7 @@ struct ike_child {
 	uint64_t created_ms;
 	uint64_t linger_ms;		/* CHILD_REKEYED: when the inbound half goes */
 	uint64_t activate_ms;		/* rekey responder: activate by then at the latest */
+	uint64_t retry_ms;		/* a refused rekey (TEMPORARY_FAILURE) is tried again then */
 };
 
 /* Work waiting for the window (one outstanding request per IKE SA). */
@@ -106,7 +108,7 @@ struct ike_task {
 	TAILQ_ENTRY(ike_task) link;
 	enum ike_task_kind kind;
 	uint32_t map, entry;
-	uint32_t spi;
+	uint32_t spi;			/* CHILD_CREATE: 1 = replace the entry's CHILD_SA */
 };
 
 /* The outstanding request of an IKE SA and the scratch its exchange needs. */
@@ -126,6 +128,13 @@ struct ike_req {
 	struct ike_sa *new_sa;		/* IKE_REKEY: the IKE SA being made */
 	uint8_t nonce[IKE_NONCE_LEN];
 	struct ike_dh_key *dh;
+	uint16_t ke_group;		/* the group of our KE (INVALID_KE_PAYLOAD retries once) */
+	bool ke_retried;
+	/* CHILD_REKEY: the peer rekeyed the same CHILD_SA meanwhile (section 2.8.1) */
+	bool collided;
+	uint32_t coll_spi;		/* the CHILD_SA its exchange made (our inbound SPI) */
+	uint16_t coll_nonce_len;
+	uint8_t coll_nonce[IKE_NONCE_MAX];	/* the lower of that exchange's nonces */
 };
 
 /* IKE SA keys, in a slab of non-dumpable memory wiped when given back. */
@@ -185,6 +194,8 @@ struct ike_sa {
 	uint64_t rx_ms;			/* last authenticated message from the peer */
 	uint64_t tx_ms;			/* last IKE message sent (NAT keepalive idleness) */
 	uint64_t rekey_ms;		/* IKE SA rekey due (0: none) */
+	uint64_t expire_ms;		/* replaced by a rekey: gone by then even without DELETE */
+	uint32_t successor;		/* replaced by a rekey: the new one's tunnel ID */
 	uint64_t dpd_ms;		/* next liveness decision (0: DPD off) */
 	uint64_t keepalive_ms;		/* next NAT keepalive (0: none) */
 	uint64_t dpd_in_pkts;		/* inbound packets of its CHILD_SAs at the last check */
@@ -208,7 +219,9 @@ struct ike {
 	struct view_ike_stats st;
 	struct ike_cookie_secret cookie;	/* current COOKIE secret (section 2.6) */
 	struct ike_cookie_secret cookie_prev;
+	bool cookie_prev_valid;
 	uint64_t cookie_rotate_ms;
+	struct tbucket unauth;		/* unencrypted answers to strangers (cookie.c) */
 
 	struct ike_msg m;		/* the message being handled */
 	uint8_t rx[IKE_MSG_MAX];	/* its bytes (decrypted in place) */
@@ -222,6 +235,7 @@ struct ike_sa *sa_new(struct ike *ike, bool initiator, const struct ike_addr *lo
 		      const struct ike_addr *remote);
 /* The SA whose SPI of ours is spi; NULL if none. */
 struct ike_sa *sa_by_spi(const struct ike *ike, uint64_t spi);
+struct ike_sa *sa_by_tunnel(const struct ike *ike, uint32_t tunnel_id);
 /* Responder: the SA made for an IKE_SA_INIT with this SPIi from remote (section 2.1). */
 struct ike_sa *sa_by_init(const struct ike *ike, uint64_t spi_i, const struct ike_addr *remote);
 /* Next SA (after prev, NULL: first) with that peer address, port ignored. */
@@ -233,6 +247,8 @@ void ike_spi_bytes(uint64_t spi, uint8_t b[IKE_SPI_LEN]);
 uint64_t sa_spi_remote(const struct ike_sa *sa);
 void sa_set_half_open(struct ike *ike, struct ike_sa *sa, bool on);
 int sa_keys_alloc(struct ike_sa *sa);
+/* The SA's keys from a derivation, oriented by sa->initiator (suite set first). */
+int sa_keys_set(struct ike_sa *sa, const struct ike_keys *k);
 /* Wipe and free the IKE_SA_INIT/IKE_AUTH state (nonces, DH, the first messages). */
 void sa_setup_free(struct ike_sa *sa);
 /*
@@ -251,6 +267,14 @@ uint32_t ike_addr_v4(const struct ike_addr *a);
 struct ike_child *child_new(struct ike_sa *sa, uint32_t map, uint32_t entry);
 struct ike_child *child_by_spi_in(const struct ike_sa *sa, uint32_t spi);
 struct ike_child *child_by_spi_out(const struct ike_sa *sa, uint32_t spi);
+/*
+ * The same lookups on sa, then on the IKE SA that replaced it by a rekey (its
+ * CHILD_SAs moved there while an exchange on the old one was still open).
+ */
+struct ike_child *child_find_in(const struct ike *ike, struct ike_sa *sa, uint32_t spi,
+				struct ike_sa **owner);
+struct ike_child *child_find_out(const struct ike *ike, struct ike_sa *sa, uint32_t spi,
+				 struct ike_sa **owner);
 struct ike_child *child_by_handle(const struct ike *ike, uint32_t handle, struct ike_sa **sa);
 /* The CHILD_SA in use (creating or installed, not replaced) of an entry, anywhere. */
 struct ike_child *child_of_entry(const struct ike *ike, uint32_t map, uint32_t entry,
@@ -284,5 +308,7 @@ const struct cfg_map_entry *ike_entry(const struct ike *ike, uint32_t map, uint3
 void ike_entry_index(const struct ike *ike, const struct cfg_crypto_map *m,
 		     const struct cfg_map_entry *e, uint32_t *map, uint32_t *entry);
 const struct cfg_ike_profile *ike_profile(const struct ike *ike, uint32_t profile);
+/* The first error notify (type below 16384) of a message, 0 if none. */
+uint16_t ike_error_notify(const struct ike_msg *m);
 
 #endif

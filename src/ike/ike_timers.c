@@ -19,7 +19,11 @@ sa_timers_start(struct ike *ike, struct ike_sa *sa, const struct cfg_ike_profile
 	uint64_t now = ike_now(ike);
 	uint32_t ka = ike->cfg->ikev2.nat_keepalive;
 
-	sa->rekey_ms = 0;
+	/* docs/IKE.md: the profile's lifetime minus a random jitter of up to 10 % */
+	sa->rekey_ms = p != NULL && p->lifetime_sec != 0
+			       ? now + (uint64_t)p->lifetime_sec * 1000 -
+					 ike_rand_below(p->lifetime_sec * 100 + 1)
+			       : 0;
 	sa->dpd_ms = p != NULL && p->dpd_interval != 0 ? now + (uint64_t)p->dpd_interval * 1000 : 0;
 	sa->dpd_in_pkts = 0;
 	sa->dpd_out_pkts = 0;
@@ -117,6 +121,7 @@ sa_due(const struct ike_sa *sa)
 
 	if (sa->req.busy)
 		due = sa->req.rtx_ms;
+	due = earliest(due, sa->expire_ms);
 	if (sa->state == IKE_SA_HALF_OPEN)
 		due = earliest(due, sa->created_ms + HALF_OPEN_TIMEOUT_MS);
 	if (sa->state == IKE_SA_ESTABLISHED) {
@@ -129,6 +134,8 @@ sa_due(const struct ike_sa *sa)
 			due = earliest(due, c->linger_ms);
 		if (!c->active && c->activate_ms != 0)
 			due = earliest(due, c->activate_ms);
+		if (c->retry_ms != 0 && sa->state == IKE_SA_ESTABLISHED)
+			due = earliest(due, c->retry_ms);
 	}
 	return due;
 }
@@ -159,8 +166,16 @@ children_due(struct ike *ike, struct ike_sa *sa, uint64_t now)
 			continue;
 		}
 		if (!c->active && c->activate_ms != 0 && now >= c->activate_ms) {
+			struct ike_child *old = c->replaces ? child_by_spi_in(sa, c->replaces) : NULL;
+
+			/* a rekey responder whose DELETE never came: switch anyway */
 			c->activate_ms = 0;
-			child_activate(ike, c);
+			if (child_activate(ike, c) == 0 && old != NULL)
+				old->active = false;
+		}
+		if (c->retry_ms != 0 && now >= c->retry_ms && sa->state == IKE_SA_ESTABLISHED) {
+			c->retry_ms = 0;
+			task_add(ike, sa, TASK_CHILD_REKEY, 0, 0, c->spi_in);
 		}
 	}
 }
@@ -174,23 +189,20 @@ sa_run(struct ike *ike, struct ike_sa *sa, uint64_t now)
 		sa_free(ike, sa, true, "half-open timeout");
 		return;
 	}
+	if (sa->expire_ms != 0 && now >= sa->expire_ms) {
+		sa_free(ike, sa, true, "replaced by a rekey");
+		return;
+	}
+	if (sa->state == IKE_SA_ESTABLISHED && sa->rekey_ms != 0 && now >= sa->rekey_ms) {
+		sa->rekey_ms = 0;
+		task_add(ike, sa, TASK_IKE_REKEY, 0, 0, 0);
+	}
 	if (sa->state == IKE_SA_ESTABLISHED && sa->dpd_ms != 0 && now >= sa->dpd_ms)
 		dpd_due(ike, sa, now);
 	if (sa->state == IKE_SA_ESTABLISHED && sa->keepalive_ms != 0 && now >= sa->keepalive_ms)
 		keepalive_due(ike, sa, now);
 	if (sa->req.busy && now >= sa->req.rtx_ms)
 		out_retransmit(ike, sa);
-}
-
-static struct ike_sa *
-sa_by_tunnel(const struct ike *ike, uint32_t id)
-{
-	struct ike_sa *sa;
-
-	TAILQ_FOREACH(sa, &ike->sas, all)
-		if (sa->tunnel_id == id)
-			return sa;
-	return NULL;
 }
 
 void

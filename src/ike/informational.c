@@ -81,9 +81,10 @@ successor(const struct ike_sa *sa, const struct ike_child *old)
  * Returns our inbound SPI to name in the answer, 0 for none.
  */
 static uint32_t
-peer_deletes_child(struct ike *ike, struct ike_sa *sa, uint32_t spi)
+peer_deletes_child(struct ike *ike, struct ike_sa *on, uint32_t spi)
 {
-	struct ike_child *c = child_by_spi_out(sa, spi), *next;
+	struct ike_sa *sa;
+	struct ike_child *c = child_find_out(ike, on, spi, &sa), *next;
 	uint32_t in;
 
 	if (c == NULL)
@@ -144,6 +145,16 @@ info_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 	unsigned int n = 0;
 	struct ike_out o;
 
+	if (ike_msg_notify(m, IKE_N_AUTHENTICATION_FAILED) != NULL) {
+		/* the initiator refused our AUTH after all (section 2.21.2) */
+		out_init(ike, &o);
+		out_response(ike, sa, IKE_INFORMATIONAL, -1, m->hdr.msg_id, &o);
+		ike_drop(ike, IKE_DROP_AUTH_FAILED, "peer sent AUTHENTICATION_FAILED");
+		ike_log(ike, 3, "IKEV2-3-AUTH_FAILED", "peer refused our authentication, tunnel %u",
+			sa->tunnel_id);
+		sa_free(ike, sa, true, "authentication refused by the peer");
+		return;
+	}
 	for (unsigned int i = 0; i < m->n_deletes; i++) {
 		const struct ike_delete *d = &m->del[i];
 
@@ -180,6 +191,7 @@ void
 info_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 {
 	const struct ike_req *r = &sa->req;
+	struct ike_sa *owner;
 	struct ike_child *c;
 
 	(void)m;
@@ -189,9 +201,9 @@ info_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 		return;
 	case TASK_CHILD_DELETE:
 		/* the peer closed its halves: ours go, unless a replaced one still lingers */
-		c = child_by_spi_in(sa, r->spi);
+		c = child_find_in(ike, sa, r->spi, &owner);
 		if (c != NULL && c->state == CHILD_DELETING)
-			child_free(ike, sa, c, true);
+			child_free(ike, owner, c, true);
 		break;
 	default:
 		break;

@@ -143,7 +143,7 @@ static const char tmpl[] =
 	"    POL: {proposals: [P]}\n"
 	"  keyrings:\n"
 	"    KR:\n"
-	"      - {name: peer, address: %s, pre_shared_key: \"%s\"}\n"
+	"      - {name: peer, address: %s, pre_shared_key: %s}\n"
 	"  profiles:\n"
 	"    PROF:\n"
 	"      match_identity_remote: [%s]\n"
@@ -185,7 +185,7 @@ config(int idx, const struct pair_opts *o)
 	snprintf(match, sizeof(match), "{address: %s}", peer);
 	n = snprintf(yaml, sizeof(yaml), tmpl, idx == 0 ? "A" : "B",
 		     opt(o->proposal, "{encryption: [aes-gcm-256], prf: [sha384], group: [19]}"),
-		     peer, opt(o->psk, "test-psk"), opt(o->match_remote, match), opt(o->id_local, ""),
+		     peer, opt(o->psk, "\"test-psk\""), opt(o->match_remote, match), opt(o->id_local, ""),
 		     opt(o->profile, ""), opt(o->globals, ""),
 		     idx == 0 ? "10.0.0.1/24" : "10.0.2.1/24", me,
 		     opt(o->transforms, "esp-gcm 256"), peer, opt(o->entry0, ""),

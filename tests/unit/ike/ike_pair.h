@@ -28,7 +28,7 @@
 
 #define PAIR_SAS 64
 #define PAIR_LOGS 128
-#define PAIR_QUEUE 64
+#define PAIR_QUEUE 256
 #define PAIR_MSG_MAX 4096
 #define PAIR_SENT_MAX 256
 
@@ -94,7 +94,7 @@ struct pair {
  */
 struct pair_opts {
 	const char *proposal;	/* flow mapping of proposal P */
-	const char *psk;
+	const char *psk;	/* YAML value: "\"text\"" or "{local: ..., remote: ...}" */
 	const char *id_local;	/* a profile line, e.g. "identity_local: {fqdn: a.example}" */
 	const char *match_remote;	/* list items, e.g. "{address: 192.0.2.2}" */
 	const char *profile;	/* more profile lines (dpd, lifetime), "\n      "-separated */

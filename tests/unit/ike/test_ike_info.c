@@ -363,7 +363,7 @@ test_keepalive(void **state)
 	out = (struct fake_sa *)live_one(&P.s[0], CFG_DIR_OUT);
 	/* only gwA is behind the NAT; nat_keepalive defaults to 20 s */
 	assert_int_equal(ike_next_timeout(P.s[0].ike), 20000);
-	assert_int_equal(ike_next_timeout(P.s[1].ike), UINT64_MAX);
+	assert_true(ike_next_timeout(P.s[1].ike) > 20000);	/* its IKE SA rekey */
 	pair_advance(&P, 19999);
 	assert_int_equal(P.s[0].keepalives, 0);
 	pair_advance(&P, 1);
