@@ -11,7 +11,12 @@
 - a wrong pre-shared key on one side: no SA on either side, AUTHENTICATION_FAILED counted;
 - strongSwan rekeys the CHILD_SA every few seconds under traffic: the stream keeps flowing
   (the gap is measured), the old SAs go;
-- clear crypto ikev2 sa on dpsecd: strongSwan receives the DELETE and drops its IKE SA.
+- clear crypto ikev2 sa on dpsecd: strongSwan receives the DELETE and drops its IKE SA;
+- other suites: AES-CBC + HMAC-SHA-256 with MODP-2048 (IKE and ESP), AES-GCM-128 with
+  Curve25519; a proposal with no common transform (NO_PROPOSAL_CHOSEN, nothing installed);
+  a KE for another group than dpsecd's (INVALID_KE_PAYLOAD, strongSwan retries, up);
+- strongSwan rekeys the IKE SA under traffic: the new IKE SA takes over, the stream goes on;
+- strongSwan's liveness checks every 2 s are answered: its IKE SA stays up.
 """
 import json
 import os
@@ -145,6 +150,84 @@ class Interop(unittest.TestCase):
             wait_for(lambda: all(s.get("initiator-spi") != sa.get("initiator-spi")
                                  for s in net.gwa.list_sas()), 10, "gwA dropping the IKE SA")
             self.assertIn("received DELETE", net.gwa.log_text())
+
+    def up_with(self, net, ike, esp, **dpsecd):
+        net.start_dpsecd(**dpsecd)
+        net.gwa.start(gwa_swanctl(proposals=ike, esp_proposals=esp))
+        wait_for(lambda: established(net), 20, "gwA's SAs with %s / %s" % (ike, esp))
+        self.assert_flows(net, net.stream)
+        self.assert_flows(net, net.back)
+        self.assert_same_spis(net)
+
+    def test_cbc_sha256_modp2048(self):
+        with SeedNet() as net:
+            self.up_with(net, "aes128-sha256-modp2048", "aes128-sha256",
+                         ike_proposal="{encryption: [aes-cbc-128], integrity: [sha256], "
+                         "group: [14]}", transforms="[esp-aes 128, esp-sha256-hmac]")
+            self.assertIn("Encr: AES-CBC, keysize: 128, PRF: SHA256, Hash: SHA256, DH Grp:14",
+                          net.cli("show crypto ikev2 sa"))
+
+    def test_gcm128_x25519(self):
+        with SeedNet() as net:
+            self.up_with(net, "aes128gcm16-prfsha256-x25519", "aes128gcm16",
+                         ike_proposal="{encryption: [aes-gcm-128], prf: [sha256], group: [31]}",
+                         transforms="[esp-gcm 128]")
+            self.assertIn("DH Grp:31", net.cli("show crypto ikev2 sa"))
+
+    def test_no_proposal_chosen(self):
+        with SeedNet() as net:
+            net.start_dpsecd()
+            net.gwa.start(gwa_swanctl(proposals="aes128-sha256-modp2048"))
+            wait_for(lambda: "NO_PROPOSAL_CHOSEN" in net.gwa.log_text(), 20,
+                     "strongSwan to receive NO_PROPOSAL_CHOSEN")
+            self.assertIsNone(established(net))
+            self.assertRegex(net.cli("show crypto ikev2 stats exchange"),
+                             r"NO_PROPOSAL_CHOSEN\s+0\s+[1-9]\d*\s+0\s+0")
+            self.assertEqual(re.findall(r"^\s+spi: 0x", net.cli("show crypto ipsec sa"), re.M),
+                             [])
+
+    def test_invalid_ke_retry(self):
+        with SeedNet() as net:
+            # strongSwan's KE is for its first group (ECP-256); dpsecd takes only MODP-2048
+            net.start_dpsecd(ike_proposal="{encryption: [aes-gcm-256], prf: [sha384], "
+                             "group: [14]}")
+            net.gwa.start(gwa_swanctl(proposals="aes256gcm16-prfsha384-ecp256-modp2048"))
+            wait_for(lambda: established(net), 20, "gwA's SAs after INVALID_KE_PAYLOAD")
+            self.assertIn("N(INVAL_KE)", net.gwa.log_text())
+            self.assertIn("DH Grp:14", net.cli("show crypto ikev2 sa"))
+            self.assert_flows(net, net.stream)
+
+    def test_ike_rekey_under_traffic(self):
+        with SeedNet() as net:
+            net.start_dpsecd()
+            net.gwa.start(gwa_swanctl(ike_rekey=4))
+            first = wait_for(lambda: established(net), 20, "gwA's SAs")
+            self.assert_flows(net, net.stream)
+            t0 = time.monotonic()
+            wait_for(lambda: any(sa.get("initiator-spi") != first.get("initiator-spi")
+                                 and sa.get("state") == "ESTABLISHED"
+                                 for sa in net.gwa.list_sas()), 20, "a rekeyed IKE SA")
+            wait_for(lambda: net.cli("show crypto ikev2 sa").count("READY") == 1, 10,
+                     "dpsecd to keep one IKE SA")
+            time.sleep(1)
+            arrivals = [at for _, at in net.stream.arrivals() if at > t0]
+            gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+            self.assertTrue(gaps, self.diag(net))
+            self.assertLess(max(gaps), 1.0, self.diag(net))
+            self.assertRegex(net.cli("show crypto ikev2 stats exchange"),
+                             r"CREATE_CHILD_SA_IKE_REKEY\s+0\s+[1-9]")
+
+    def test_liveness_checks_answered(self):
+        with SeedNet() as net:
+            net.start_dpsecd()
+            net.gwa.start(gwa_swanctl(dpd_delay=2))
+            sa = wait_for(lambda: established(net), 20, "gwA's SAs")
+            time.sleep(7)
+            now = established(net)
+            self.assertIsNotNone(now, self.diag(net))
+            self.assertEqual(now.get("initiator-spi"), sa.get("initiator-spi"))
+            self.assertIn("sending DPD request", net.gwa.log_text())
+            self.assertNotIn("giving up", net.gwa.log_text())
 
 
 if __name__ == "__main__":

@@ -72,7 +72,9 @@ def swanctl_conf(name, local, remote, local_ts, remote_ts, start=True, dpd_delay
     ike_rekey: rekey the CHILD_SA / IKE SA every that many seconds (0: charon's default)."""
     dpd = "  dpd_delay = %ds\n" % dpd_delay if dpd_delay else ""
     if ike_rekey:
-        dpd += "  rekey_time = %ds\n" % ike_rekey
+        # over_time: without it the old IKE SA's hard lifetime (rekey_time + 10 %) races
+        # the rekey and charon moves that DELETE onto the new IKE SA
+        dpd += "  rekey_time = %ds\n  over_time = 600s\n  rand_time = 0s\n" % ike_rekey
     child_extra = "    rekey_time = %ds\n    rand_time = 0s\n" % child_rekey if child_rekey else ""
     return f"""connections {{
  {name} {{
@@ -238,7 +240,10 @@ class SeedNet:
     # ---- gwB as dpsecd ----
 
     def dpsecd_config(self, recovery=False, initiate="on-traffic", dpd=0, psk=PSK,
-                      lifetime=3600):
+                      lifetime=3600, ike_proposal="{encryption: [aes-gcm-256], prf: [sha384], "
+                      "group: [19]}", transforms="[esp-gcm 256]", pfs=None):
+        """gwB's YAML: ike_proposal is the one IKEv2 proposal (flow YAML), transforms the
+        transform set's list, pfs a crypto map entry's pfs group (e.g. "group14")."""
         dpd_line = "      dpd: {interval: %d, retry: 3, mode: periodic}\n" % dpd if dpd else ""
         return f"""hostname: gwB
 dataplane:
@@ -250,10 +255,7 @@ isakmp:
   invalid_spi_recovery: {"true" if recovery else "false"}
 ikev2:
   proposals:
-    PROP:
-      encryption: [aes-gcm-256]
-      prf: [sha384]
-      group: [19]
+    PROP: {ike_proposal}
   policies:
     POL:
       proposals: [PROP]
@@ -285,7 +287,7 @@ interfaces:
     neighbors: [{{ip: {GWA_OUT}, mac: "{self.mac('gwa', 'gwa-out')}"}}]
 transform_sets:
   TS:
-    transforms: [esp-gcm 256]
+    transforms: {transforms}
     mode: tunnel
 crypto_maps:
   VPN:
@@ -295,6 +297,7 @@ crypto_maps:
       ikev2_profile: PROF
       initiate: {initiate}
       lifetime: {{seconds: {lifetime}}}
+{"      pfs: %s" % pfs + chr(10) if pfs else ""}
       match:
         - {{src: {NET2}, dst: {NET1}}}
 """
