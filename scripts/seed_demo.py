@@ -84,7 +84,7 @@ def act_recovery(net):
     show(net, "show logging | include RECVD_PKT_INV_SPI|RECOVERY|IKEV2")
     show(net, "show crypto ipsec invalid-spi")
     show(net, "show crypto isakmp sa")
-    show(net, "show crypto ipsec sa | include spi|pkts|peer")
+    show(net, "show crypto ipsec sa | include spi:|caps|peer")
     show_gwa(net)
     return True
 
@@ -126,7 +126,7 @@ def main():
                 return 1
             say("host1 -> host2 stream flowing through the tunnel")
             show(net, "show crypto ikev2 sa")
-            show(net, "show crypto ipsec sa | include spi|pkts|peer")
+            show(net, "show crypto ipsec sa | include spi:|caps|peer")
             show_gwa(net)
             ok = act_recovery(net) and act_black_hole(net, args.black_hole)
         except KeyboardInterrupt:

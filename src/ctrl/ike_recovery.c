@@ -100,11 +100,20 @@ on_flow(void *ctx, struct ctrl *c, struct inv_spi_flow *f, const struct dp_event
 	};
 	enum recovery_action a;
 	char src[INET6_ADDRSTRLEN];
+	const char *before = f->action;
 
 	memcpy(in.src, ev->src, sizeof(in.src));
 	in.static_peer = static_entry(cfg, ev, &map, &entry);
 	a = recovery_decide(r->policy, &in, clk_mono_ms(ctrl_clk(c)));
 	f->action = recovery_action_names[a];
+	/*
+	 * What is done is logged each time (hold-down and rate bound it); a
+	 * flow that keeps getting the same "nothing" (recovery off, not a peer)
+	 * is logged when that answer first comes, not once a second: the
+	 * flow's packets are in show crypto ipsec invalid-spi.
+	 */
+	if (!recovery_acts(a) && before == f->action)
+		return;
 	if (inet_ntop(ev->ipv6 ? AF_INET6 : AF_INET, ev->src, src, sizeof(src)) == NULL)
 		strcpy(src, "?");
 	/* WAIT is the normal first packet of a flow: only the debug log has it */

@@ -18,6 +18,9 @@ struct ike_out {
 	uint16_t notify[IKE_MAX_NOTIFIES];
 };
 
+/* "IKE_SA_INIT", "IKE_AUTH", "CREATE_CHILD_SA", "INFORMATIONAL"; "?" for others. */
+const char *ike_exchange_name(uint8_t exchange);
+
 void out_init(struct ike *ike, struct ike_out *o);
 /* A Notify payload, counted in the stats when the message goes. */
 void out_notify(struct ike_out *o, uint16_t type, uint8_t proto, const void *spi, size_t spi_len,

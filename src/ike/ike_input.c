@@ -230,8 +230,8 @@ ike_input(struct ike *ike, const struct ike_addr *local, const struct ike_addr *
 		ike_drop(ike, IKE_DROP_MALFORMED, m->err.detail);
 		return;
 	}
-	ike_debug(ike, "received exchange %u %s msgid %u len %zu, SPIs %016llx %016llx",
-		  h.exchange, h.flags & IKE_FLAG_RESPONSE ? "response" : "request", h.msg_id,
+	ike_debug(ike, "received %s (%u) %s msgid %u len %zu, SPIs %016llx %016llx",
+		  ike_exchange_name(h.exchange), h.exchange, h.flags & IKE_FLAG_RESPONSE ? "response" : "request", h.msg_id,
 		  len, (unsigned long long)h.spi_i, (unsigned long long)h.spi_r);
 	if (h.exchange == IKE_SA_INIT && !(h.flags & IKE_FLAG_RESPONSE)) {
 		init_in(ike, local, remote, m);

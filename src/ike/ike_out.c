@@ -84,8 +84,8 @@ build(struct ike *ike, struct ike_sa *sa, uint8_t exchange, bool response, uint3
 			   (size_t)inner_len, len);
 }
 
-static const char *
-exchange_name(uint8_t x)
+const char *
+ike_exchange_name(uint8_t x)
 {
 	switch (x) {
 	case IKE_SA_INIT:
@@ -108,7 +108,7 @@ send_msg(struct ike *ike, struct ike_sa *sa, const uint8_t *msg, size_t len, uin
 	char a[IKE_ADDR_STRLEN], b[IKE_ADDR_STRLEN];
 
 	ike_debug(ike, "%s %s %s msgid %u len %zu from %s to %s, tunnel %u", what,
-		  exchange_name(exchange), response ? "response" : "request", msg_id, len,
+		  ike_exchange_name(exchange), response ? "response" : "request", msg_id, len,
 		  ike_addr_str(&sa->local, a), ike_addr_str(&sa->remote, b), sa->tunnel_id);
 	ike->ops.send(ike->ops.ctx, &sa->local, &sa->remote, msg, len);
 	sa->tx_ms = ike_now(ike);
@@ -248,7 +248,7 @@ out_retransmit(struct ike *ike, struct ike_sa *sa)
 		ike->st.give_ups++;
 		ike_log(ike, 4, "IKEV2-4-RETRANSMIT_GIVEUP",
 			"no answer from %s to %s request msgid %u after %u retransmissions, "
-			"tunnel %u%s", ike_addr_str(&sa->remote, a), exchange_name(r->exchange),
+			"tunnel %u%s", ike_addr_str(&sa->remote, a), ike_exchange_name(r->exchange),
 			r->msg_id, r->tries, sa->tunnel_id,
 			r->kind == TASK_DPD ? ": peer declared dead" : "");
 		sa_free(ike, sa, true, r->kind == TASK_DPD ? "peer dead (liveness check)"
