@@ -12,7 +12,11 @@
 - strongSwan rekeys the CHILD_SA every few seconds under traffic: the stream keeps flowing
   (the gap is measured), the old SAs go;
 - clear crypto ikev2 sa on dpsecd: strongSwan receives the DELETE and drops its IKE SA;
-- other suites: AES-CBC + HMAC-SHA-256 with MODP-2048 (IKE and ESP), AES-GCM-128 with
+- strongSwan deletes its IKE SA (swanctl --terminate): dpsecd removes the IKE SA and its
+  CHILD_SA from the dataplane;
+- dpsecd's DPD (periodic, 10 s) declares a killed strongSwan dead and deletes the SAs;
+- dpsecd rekeys the CHILD_SA itself when the kilobyte lifetime runs low under a burst;
+- other suites: AES-CBC-256 + HMAC-SHA-256 with MODP-2048 (IKE and ESP), AES-GCM-128 with
   Curve25519; a proposal with no common transform (NO_PROPOSAL_CHOSEN, nothing installed);
   a KE for another group than dpsecd's (INVALID_KE_PAYLOAD, strongSwan retries, up);
 - strongSwan rekeys the IKE SA under traffic: the new IKE SA takes over, the stream goes on;
@@ -21,12 +25,13 @@
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dpsectest.seed import SeedNet, gwa_swanctl, GWA_OUT  # noqa: E402
+from dpsectest.seed import SeedNet, gwa_swanctl, GWA_OUT, H2  # noqa: E402
 
 
 def wait_for(cond, guard, what, step=0.1):
@@ -161,10 +166,10 @@ class Interop(unittest.TestCase):
 
     def test_cbc_sha256_modp2048(self):
         with SeedNet() as net:
-            self.up_with(net, "aes128-sha256-modp2048", "aes128-sha256",
-                         ike_proposal="{encryption: [aes-cbc-128], integrity: [sha256], "
-                         "group: [14]}", transforms="[esp-aes 128, esp-sha256-hmac]")
-            self.assertIn("Encr: AES-CBC, keysize: 128, PRF: SHA256, Hash: SHA256, DH Grp:14",
+            self.up_with(net, "aes256-sha256-modp2048", "aes256-sha256",
+                         ike_proposal="{encryption: [aes-cbc-256], integrity: [sha256], "
+                         "group: [14]}", transforms="[esp-aes 256, esp-sha256-hmac]")
+            self.assertIn("Encr: AES-CBC, keysize: 256, PRF: SHA256, Hash: SHA256, DH Grp:14",
                           net.cli("show crypto ikev2 sa"))
 
     def test_gcm128_x25519(self):
@@ -228,6 +233,55 @@ class Interop(unittest.TestCase):
             self.assertEqual(now.get("initiator-spi"), sa.get("initiator-spi"))
             self.assertIn("sending DPD request", net.gwa.log_text())
             self.assertNotIn("giving up", net.gwa.log_text())
+
+    def test_peer_delete(self):
+        with SeedNet() as net:
+            net.start_dpsecd()
+            net.gwa.start(gwa_swanctl())
+            wait_for(lambda: established(net), 20, "gwA's SAs")
+            wait_for(lambda: re.findall(r"^\s+spi: 0x", net.cli("show crypto ipsec sa"), re.M),
+                     10, "dpsecd's SAs")
+            net.gwa.terminate_ike("gwB")
+            wait_for(lambda: "READY" not in net.cli("show crypto ikev2 sa"), 10,
+                     "dpsecd to drop the IKE SA")
+            wait_for(lambda: not re.findall(r"^\s+spi: 0x", net.cli("show crypto ipsec sa"),
+                                            re.M), 10, "dpsecd to remove the CHILD_SA")
+            self.assertIn("SA_DOWN", net.cli("show logging"))
+
+    def test_dpd_declares_dead_peer(self):
+        with SeedNet() as net:
+            net.start_dpsecd(dpd=10)
+            net.gwa.start(gwa_swanctl())
+            wait_for(lambda: established(net), 20, "gwA's SAs")
+            self.assertIn("DPD configured for 10 seconds",
+                          net.cli("show crypto ikev2 sa detailed"))
+            net.gwa.kill()
+            t = time.monotonic()
+            wait_for(lambda: "READY" not in net.cli("show crypto ikev2 sa"), 90,
+                     "dpsecd's DPD to declare gwA dead")
+            print("DPD: dead peer detected after %.1f s" % (time.monotonic() - t))
+            self.assertEqual(re.findall(r"^\s+spi: 0x", net.cli("show crypto ipsec sa"), re.M),
+                             [])
+
+    def test_dpsecd_rekeys_on_kilobytes(self):
+        with SeedNet() as net:
+            net.start_dpsecd(lifetime_kb=2560)
+            net.gwa.start(gwa_swanctl())
+            first = wait_for(lambda: established(net), 20, "gwA's SAs")
+            spi0 = [ch["spi-in"] for ch in first["children"].values()][0]
+            self.assert_flows(net, net.stream)
+            # 2,400 datagrams of 1,200 bytes: past 90 % of 2,560 KB on dpsecd's inbound SA
+            sh_burst = ("import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+                        "for i in range(2400): s.sendto(b'x'*1200, ('%s', 9001))\n" % H2)
+            subprocess.run(["ip", "netns", "exec", net.ns["h1"], "/usr/bin/python3", "-c",
+                            sh_burst], check=True)
+            wait_for(lambda: any(ch.get("spi-in") != spi0 and ch.get("state") == "INSTALLED"
+                                 for sa in net.gwa.list_sas() for ch in sa["children"].values()),
+                     20, "the CHILD_SA rekeyed by dpsecd")
+            self.assertRegex(net.cli("show crypto ikev2 stats exchange"),
+                             r"CREATE_CHILD_SA_IPSEC_REKEY\s+[1-9]")
+            t = time.monotonic()
+            self.assertIsNotNone(net.stream.wait_arrival_after(t, 10), self.diag(net))
 
 
 if __name__ == "__main__":

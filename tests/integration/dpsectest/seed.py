@@ -240,7 +240,7 @@ class SeedNet:
     # ---- gwB as dpsecd ----
 
     def dpsecd_config(self, recovery=False, initiate="on-traffic", dpd=0, psk=PSK,
-                      lifetime=3600, ike_proposal="{encryption: [aes-gcm-256], prf: [sha384], "
+                      lifetime=3600, lifetime_kb=4608000, ike_proposal="{encryption: [aes-gcm-256], prf: [sha384], "
                       "group: [19]}", transforms="[esp-gcm 256]", pfs=None):
         """gwB's YAML: ike_proposal is the one IKEv2 proposal (flow YAML), transforms the
         transform set's list, pfs a crypto map entry's pfs group (e.g. "group14")."""
@@ -296,7 +296,7 @@ crypto_maps:
       transform_set: TS
       ikev2_profile: PROF
       initiate: {initiate}
-      lifetime: {{seconds: {lifetime}}}
+      lifetime: {{seconds: {lifetime}, kilobytes: {lifetime_kb}}}
 {"      pfs: %s" % pfs + chr(10) if pfs else ""}
       match:
         - {{src: {NET2}, dst: {NET1}}}
