@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "counters.h"
+#include "punt_ike.h"
 #include "recovery_actions.h"
 
 /* IKEv2 views (dpsec/ike.h); the operations below pass them by pointer. */
@@ -133,6 +134,7 @@ struct view_punt_count {
 
 struct view_punt_stats {
 	struct view_punt_count kind[VIEW_PUNT__COUNT];
+	uint64_t ike[PUNT_IKE__COUNT];	/* what became of IKE datagrams, by outcome (punt_ike.h) */
 };
 
 /* An unknown-SPI flow as the control thread tracks it ("show crypto ipsec invalid-spi"). */

@@ -55,6 +55,35 @@ table_row(unsigned id, const char *name, uint64_t rx, uint64_t tx, struct cli_ou
 	cli_printf(o, "  %03u         %-42s%-22" PRIu64 "%" PRIu64 "\n", id, name, rx, tx);
 }
 
+static const char *const ike_key[PUNT_IKE__COUNT] = {
+#define PUNT_X(name, text) #name,
+	PUNT_IKE_COUNTERS(PUNT_X)
+#undef PUNT_X
+};
+
+static const char *const ike_text_of[PUNT_IKE__COUNT] = {
+#define PUNT_X(name, text) text,
+	PUNT_IKE_COUNTERS(PUNT_X)
+#undef PUNT_X
+};
+
+/* Why IKE datagrams were or were not handed to IKE (a bad checksum, say): the non-zero ones. */
+static void
+ike_text(const struct view_punt_stats *st, struct cli_out *o)
+{
+	bool any = false;
+
+	cli_puts(o, "\n  IKE datagrams by outcome:\n");
+	for (int r = 0; r < PUNT_IKE__COUNT; r++) {
+		if (st->ike[r] == 0)
+			continue;
+		cli_printf(o, "    %s: %" PRIu64 "\n", ike_text_of[r], st->ike[r]);
+		any = true;
+	}
+	if (!any)
+		cli_puts(o, "    none\n");
+}
+
 static void
 punt_text(const struct view_punt_stats *st, struct cli_out *o)
 {
@@ -84,6 +113,7 @@ punt_text(const struct view_punt_stats *st, struct cli_out *o)
 	for (int k = 0; k < VIEW_PUNT__COUNT; k++)
 		cli_printf(o, "    %s: %" PRIu64 " unhandled, %" PRIu64 " inject refused\n",
 			   punt_name[k], st->kind[k].unhandled, st->kind[k].tx_failed);
+	ike_text(st, o);
 }
 
 static void
@@ -101,6 +131,10 @@ punt_json(const struct view_punt_stats *st, struct cli_out *o)
 		json_u64(&j, "tx_failed", st->kind[k].tx_failed);
 		json_obj_end(&j);
 	}
+	json_obj_end(&j);
+	json_obj(&j, "ike_outcomes");
+	for (int r = 0; r < PUNT_IKE__COUNT; r++)
+		json_u64(&j, ike_key[r], st->ike[r]);
 	json_obj_end(&j);
 	json_end(&j);
 }

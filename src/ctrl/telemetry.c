@@ -195,6 +195,7 @@ static int
 tel_punt(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct punt_stats st;
+	struct rte_tel_data *ike;
 	struct ctrl *c = tel_enter();
 
 	(void)cmd;
@@ -216,6 +217,13 @@ tel_punt(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(kind, "tx_failed", st.kind[k].tx_failed);
 		rte_tel_data_add_dict_container(d, view_punt_key((enum view_punt_kind)k), kind, 0);
 	}
+	ike = rte_tel_data_alloc();
+	if (ike == NULL)
+		return -1;
+	rte_tel_data_start_dict(ike);
+	for (int r = 0; r < PUNT_IKE__COUNT; r++)
+		rte_tel_data_add_dict_u64(ike, punt_ike_names[r], st.ike[r]);
+	rte_tel_data_add_dict_container(d, "ike_outcomes", ike, 0);
 	return 0;
 }
 

@@ -126,7 +126,10 @@ punt_stats_op(void *ctx, struct view_punt_stats *out)
 {
 	const struct view_dp *v = ctx;
 
-	memcpy(out->kind, ctrl_punt_stats(v->ctrl)->kind, sizeof(out->kind));
+	const struct punt_stats *st = ctrl_punt_stats(v->ctrl);
+
+	memcpy(out->kind, st->kind, sizeof(out->kind));
+	memcpy(out->ike, st->ike, sizeof(out->ike));
 }
 
 static size_t

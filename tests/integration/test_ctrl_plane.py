@@ -455,9 +455,12 @@ class ControlPlane(unittest.TestCase):
         self.assertIn(sa["direction"], ("inbound", "outbound"))
         self.assertIn("pkts", sa)
         # the control thread's punt counters, as the CLI shows them (test 2b made them move)
-        cli_punt = json.loads(self.t.cli("show platform hardware qfp active infrastructure punt "
-                                         "statistics type per-cause", json=True))["punt"]
-        self.assertEqual(set(tel_punt), {"arp", "icmp_echo", "ike", "other"})
+        cli_all = json.loads(self.t.cli("show platform hardware qfp active infrastructure punt "
+                                        "statistics type per-cause", json=True))
+        cli_punt = cli_all["punt"]
+        self.assertEqual(set(tel_punt), {"arp", "icmp_echo", "ike", "other", "ike_outcomes"})
+        self.assertEqual(tel_punt["ike_outcomes"], cli_all["ike_outcomes"])
+        self.assertEqual(tel_punt["ike_outcomes"]["no_ike"], 1)   # no IKEv2 profile here
         self.assertEqual(tel_punt["ike"], cli_punt["ike"])     # nothing sends IKE unasked
         self.assertEqual(tel_punt["ike"]["received"], 1)
         self.assertGreater(tel_punt["icmp_echo"]["answered"], 0)

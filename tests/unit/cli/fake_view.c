@@ -625,6 +625,10 @@ punt(struct fake *f)
 	f->punt.kind[VIEW_PUNT_ICMP_ECHO] =
 		(struct view_punt_count){.received = 400, .answered = 399, .tx_failed = 1};
 	f->punt.kind[VIEW_PUNT_IKE] = (struct view_punt_count){.received = 40, .unhandled = 40};
+	/* the fake has no IKE: what arrived was well formed, or a checksum was bad, or a keepalive */
+	f->punt.ike[PUNT_IKE_no_ike] = 36;
+	f->punt.ike[PUNT_IKE_bad_cksum] = 3;
+	f->punt.ike[PUNT_IKE_keepalive] = 1;
 	f->punt.kind[VIEW_PUNT_OTHER] = (struct view_punt_count){.received = 6, .unhandled = 6};
 }
 
