@@ -137,6 +137,8 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 		memcpy(&rt->salt, p->cipher_key->b + ci->key_len, sizeof(rt->salt));
 	rt->replay_blocks = blocks;
 	sa_life_rt_init(rt, &p->life);
+	if (p->dir == CFG_DIR_OUT && !p->manual)
+		sa_life_seq_limit(rt);
 	replay_init(&rt->replay, rt->replay_bmp, win);
 
 	if (p->dir == CFG_DIR_OUT) {

@@ -23,6 +23,15 @@ sa_life_rt_init(struct sa_rt *rt, const struct dp_sa_lifetime *l)
 	rt->life_next_bytes = RTE_MIN(limit(l->soft_bytes), rt->hard_bytes);
 }
 
+void
+sa_life_seq_limit(struct sa_rt *rt)
+{
+	uint64_t left = rt->seq_max - rt->seq;
+
+	rt->hard_pkts = RTE_MIN(rt->hard_pkts, left);
+	rt->life_next_pkts = RTE_MIN(rt->life_next_pkts, left - left / 8);
+}
+
 /* The soft event is ours to raise (nobody claimed it before). */
 static bool
 claim_soft(struct sa_rt *rt)

@@ -32,6 +32,13 @@ struct sa_rt;
 
 /* The packet and byte limits into a new sa_rt, before it is published. */
 void sa_life_rt_init(struct sa_rt *rt, const struct dp_sa_lifetime *l);
+/*
+ * A negotiated outbound SA's sequence numbers run out (RFC 4303 3.3.3: they
+ * never wrap) like a packet lifetime: hard when the last one is used, soft
+ * when an eighth of them is left, so that IKE rekeys in time. Manual SAs
+ * keep only the sequence check (nobody could rekey them).
+ */
+void sa_life_seq_limit(struct sa_rt *rt);
 /* The second limits of a newly added SA (control thread): deadlines from now. */
 void sa_life_install(struct dp *dp, struct sa *sa, uint64_t now);
 /* Control thread: deadlines due, and events the workers could not send. */

@@ -57,6 +57,8 @@ struct h_sa {
 	uint32_t entry;		/* of crypto map VPN: 0 (VPN 10) or 1 (VPN 20) */
 	bool standby;		/* outbound: installed, not carrying traffic until dp_sa_activate */
 	struct dp_sa_lifetime life;	/* zero: none */
+	bool negotiated;	/* an IKE SA (dp_sa_params.manual false); default manual */
+	uint64_t initial_seq;	/* outbound: the last sequence number "already sent" */
 	const uint8_t *ckey;	/* key || salt; NULL = a fixed test pattern */
 	const uint8_t *akey;
 };

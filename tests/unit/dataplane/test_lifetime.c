@@ -145,6 +145,42 @@ test_packets_outbound(void **state)
 }
 
 /*
+ * A negotiated outbound SA whose sequence numbers run out: soft with an
+ * eighth of them left, hard at the last one (then drops, 44), as a packet
+ * lifetime would; a manual SA in the same place only stops at the end.
+ */
+static void
+test_sequence_exhaustion(void **state)
+{
+	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x1001, .cipher = DP_CIPHER_AES_GCM_128,
+			 .negotiated = true, .initial_seq = UINT32_MAX - 16};
+	int id = harness_add_sa(&H, &s);
+
+	(void)state;
+	assert_true(id > 0);
+	assert_int_equal(send_n(13, 10), 13);
+	expect_events(0, 0, id);
+	assert_int_equal(send_n(1, 10), 1);	/* the 14th: 16 - 16/8 */
+	expect_events(1, 0, id);
+	assert_int_equal(send_n(2, 10), 2);
+	expect_events(1, 1, id);		/* the 16th was the last number */
+	assert_int_equal(send_n(1, 10), 0);
+	assert_int_equal(harness_drops(&H, DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY), 1);
+	assert_int_equal(dp_sa_del(H.dp, (uint32_t)id), 0);
+
+	/* manual: no lifetime events, the sequence check alone */
+	s.negotiated = false;
+	s.spi = 0x1002;
+	id = harness_add_sa(&H, &s);
+	assert_true(id > 0);
+	assert_int_equal(send_n(16, 10), 16);
+	assert_int_equal(H.events[DP_EV_SA_SOFT], 1);
+	assert_int_equal(H.events[DP_EV_SA_HARD], 1);
+	assert_int_equal(send_n(1, 10), 0);
+	assert_int_equal(harness_drops(&H, DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY), 1);
+}
+
+/*
  * Limits are checked where the run of packets of a burst is counted: a
  * burst that crosses both is all sent, raises only the hard event, and the
  * next packet is dropped.
@@ -406,6 +442,7 @@ main(void)
 		T(test_packets_outbound), T(test_burst_crosses_both), T(test_bytes_outbound),
 		T(test_inbound), T(test_seconds), T(test_one_soft_whoever_first),
 		T(test_ring_full_deferred), T(test_many_due_at_once), T(test_remaining_in_view),
+		T(test_sequence_exhaustion),
 	};
 #undef T
 
