@@ -73,6 +73,14 @@ ctrl_set_ike_hooks(struct ctrl *c, const struct ctrl_ike_hooks *h, void *ctx)
 	c->ike = (struct punt_ike){.hooks = &c->ike_hooks, .ctx = ctx};
 }
 
+size_t
+ctrl_ike_sa_list(struct ctrl *c, struct view_ike_sa *out, size_t max)
+{
+	if (c->ike.hooks == NULL || c->ike.hooks->sa_list == NULL)
+		return 0;
+	return c->ike.hooks->sa_list(c->ike.ctx, out, max);
+}
+
 void
 ctrl_set_inv_spi_hook(struct ctrl *c, ctrl_inv_spi_hook hook, void *ctx)
 {

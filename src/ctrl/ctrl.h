@@ -46,14 +46,17 @@ typedef void (*ctrl_inv_spi_hook)(void *ctx, struct ctrl *c, struct inv_spi_flow
  *   next_timeout  ms until run_timers has work (UINT64_MAX: none); poll()
  *                 sleeps no longer than that
  *   run_timers    called when that time has come
+ *   sa_list       optional: the IKE SAs for /dpsec/ike/sa (ike_sa_list)
  */
 struct ike_addr;
+struct view_ike_sa;
 struct ctrl_ike_hooks {
 	void (*input)(void *ctx, const struct ike_addr *local, const struct ike_addr *remote,
 		      const uint8_t *msg, size_t len);
 	void (*event)(void *ctx, const struct dp_event *ev);
 	uint64_t (*next_timeout)(void *ctx);
 	void (*run_timers)(void *ctx);
+	size_t (*sa_list)(void *ctx, struct view_ike_sa *out, size_t max);
 };
 
 struct ctrl_stats {
@@ -70,6 +73,8 @@ void ctrl_destroy(struct ctrl *c);
 void ctrl_set_inv_spi_hook(struct ctrl *c, ctrl_inv_spi_hook hook, void *ctx);
 /* h == NULL detaches: IKE datagrams are then counted as unhandled, as before IKE. */
 void ctrl_set_ike_hooks(struct ctrl *c, const struct ctrl_ike_hooks *h, void *ctx);
+/* The IKE SAs through the hooks (0 without IKE), for telemetry. */
+size_t ctrl_ike_sa_list(struct ctrl *c, struct view_ike_sa *out, size_t max);
 
 /* Run until *quit; srv may be NULL (tests). */
 void ctrl_run(struct ctrl *c, struct cli_server *srv, const volatile sig_atomic_t *quit);

@@ -141,11 +141,20 @@ hook_run_timers(void *ctx)
 	ike_run_timers(ci->ike);
 }
 
+static size_t
+hook_sa_list(void *ctx, struct view_ike_sa *out, size_t max)
+{
+	const struct ctrl_ike *ci = ctx;
+
+	return ike_sa_list(ci->ike, out, max);
+}
+
 static const struct ctrl_ike_hooks hooks = {
 	.input = hook_input,
 	.event = hook_event,
 	.next_timeout = hook_next_timeout,
 	.run_timers = hook_run_timers,
+	.sa_list = hook_sa_list,
 };
 
 struct ctrl_ike *

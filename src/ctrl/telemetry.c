@@ -13,14 +13,18 @@
  * callback that finds it cleared answers null. Every callback holds the gate
  * and the control thread's lock while it reads; lock order: gate, then ctrl.
  */
+#include <arpa/inet.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_telemetry.h>
 
 #include "ctrl.h"
+#include "dpsec/ike.h"
 
 #define TEL_SA_MAX 512	/* RTE_TEL_MAX_ARRAY_ENTRIES in 22.11 */
 
@@ -227,6 +231,82 @@ tel_punt(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+#define TEL_IKE_SA_MAX 256	/* IKE SAs listed; a site-to-site gateway has a handful */
+
+static void
+tel_ike_addr(struct rte_tel_data *d, const char *key, const struct ike_addr *a)
+{
+	char ip[INET6_ADDRSTRLEN], buf[INET6_ADDRSTRLEN + 8];
+
+	if (inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, a->ip, ip, sizeof(ip)) == NULL)
+		snprintf(ip, sizeof(ip), "?");
+	snprintf(buf, sizeof(buf), "%s/%u", ip, a->port);
+	rte_tel_data_add_dict_string(d, key, buf);
+}
+
+/*
+ * The IKE SAs as "show crypto ikev2 sa" lists them, by tunnel id: addresses,
+ * state, SPIs, algorithms; no keys.
+ */
+static int
+tel_ike_sa(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	static const char *const status[] = {[VIEW_IKE_NEGOTIATING] = "IN-NEG",
+					     [VIEW_IKE_READY] = "READY",
+					     [VIEW_IKE_DELETING] = "DELETE"};
+	struct view_ike_sa *sa = calloc(TEL_IKE_SA_MAX, sizeof(*sa));
+	struct ctrl *c;
+	size_t n = 0;
+
+	(void)cmd;
+	(void)params;
+	if (sa == NULL)
+		return -1;
+	c = tel_enter();
+	if (c == NULL) {
+		free(sa);
+		return -1;
+	}
+	n = ctrl_ike_sa_list(c, sa, TEL_IKE_SA_MAX);
+	tel_leave(c);
+	/* keyed by tunnel id: DPDK 22.11 nests dictionaries in dictionaries, not in arrays */
+	rte_tel_data_start_dict(d);
+	for (size_t i = 0; i < n; i++) {
+		struct rte_tel_data *e = rte_tel_data_alloc();
+		char spi[20], id[12];
+
+		if (e == NULL)
+			break;
+		rte_tel_data_start_dict(e);
+		rte_tel_data_add_dict_u64(e, "tunnel_id", sa[i].tunnel_id);
+		tel_ike_addr(e, "local", &sa[i].local);
+		tel_ike_addr(e, "remote", &sa[i].remote);
+		rte_tel_data_add_dict_string(e, "status", status[sa[i].status]);
+		rte_tel_data_add_dict_string(e, "initiator", sa[i].initiator ? "yes" : "no");
+		snprintf(spi, sizeof(spi), "%016" PRIx64, sa[i].spi_local);
+		rte_tel_data_add_dict_string(e, "spi_local", spi);
+		snprintf(spi, sizeof(spi), "%016" PRIx64, sa[i].spi_remote);
+		rte_tel_data_add_dict_string(e, "spi_remote", spi);
+		rte_tel_data_add_dict_u64(e, "encr", sa[i].encr);
+		rte_tel_data_add_dict_u64(e, "encr_bits", sa[i].encr_bits);
+		rte_tel_data_add_dict_u64(e, "integ", sa[i].integ);
+		rte_tel_data_add_dict_u64(e, "prf", sa[i].prf);
+		rte_tel_data_add_dict_u64(e, "dh", sa[i].dh);
+		rte_tel_data_add_dict_u64(e, "active_sec", sa[i].active_sec);
+		rte_tel_data_add_dict_u64(e, "children", sa[i].n_children);
+		rte_tel_data_add_dict_string(e, "nat", sa[i].nat_local	   ? "inside"
+						       : sa[i].nat_remote ? "outside"
+									  : "none");
+		snprintf(id, sizeof(id), "%" PRIu32, sa[i].tunnel_id);
+		if (rte_tel_data_add_dict_container(d, id, e, 0) != 0) {
+			rte_tel_data_free(e);
+			break;
+		}
+	}
+	free(sa);
+	return 0;
+}
+
 static int
 register_commands(void)
 {
@@ -242,7 +322,9 @@ register_commands(void)
 				       "Unknown-SPI events, flows and log counts. No parameters") ||
 	    rte_telemetry_register_cmd("/dpsec/punt", tel_punt,
 				       "Punted packets by kind: received, answered, unhandled, "
-				       "tx_failed. No parameters"))
+				       "tx_failed. No parameters") ||
+	    rte_telemetry_register_cmd("/dpsec/ike/sa", tel_ike_sa,
+				       "IKE SAs: endpoints, state, SPIs, algorithms. No parameters"))
 		return -1;
 	return 0;
 }

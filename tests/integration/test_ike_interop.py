@@ -25,12 +25,14 @@
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
+from dpsectest import leftovers  # noqa: E402
 from dpsectest.seed import SeedNet, gwa_swanctl, GWA_OUT, H2  # noqa: E402
 
 
@@ -42,6 +44,20 @@ def wait_for(cond, guard, what, step=0.1):
             return v
         time.sleep(step)
     raise AssertionError("timed out after %.0f s waiting for %s" % (guard, what))
+
+
+def telemetry(net, cmd):
+    """One DPDK telemetry command of gwB's dpsecd (its runtime directory is named after the
+    file prefix seed.py gives it)."""
+    path = "/var/run/dpdk/%sgwb/dpdk_telemetry.v2" % leftovers.NETNS_PREFIX
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        s.connect(path)
+        s.recv(4096)    # the greeting
+        s.send(cmd.encode())
+        return json.loads(s.recv(65536))[cmd]
+    finally:
+        s.close()
 
 
 def established(net):
@@ -88,6 +104,11 @@ class Interop(unittest.TestCase):
             self.assertIn(GWA_OUT + "/4500", ike)
             self.assertIn("READY", ike)
             self.assert_same_spis(net)
+            tel = list(telemetry(net, "/dpsec/ike/sa").values())
+            self.assertEqual(len(tel), 1, tel)
+            self.assertEqual(tel[0]["remote"], GWA_OUT + "/4500")
+            self.assertEqual(tel[0]["status"], "READY")
+            self.assertEqual(tel[0]["spi_remote"], established(net)["initiator-spi"])
             stats = net.cli("show crypto ikev2 stats exchange")
             self.assertRegex(stats, r"IKE_SA_INIT\s+0\s+[1-9]\d*\s+[1-9]\d*\s+0")
             self.assertRegex(stats, r"IKE_AUTH\s+0\s+1\s+1\s+0")

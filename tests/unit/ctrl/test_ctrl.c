@@ -441,7 +441,7 @@ static void
 test_telemetry_gate(void **state)
 {
 	struct h_sa s = {.dir = CFG_DIR_IN, .spi = 0x7007, .cipher = DP_CIPHER_AES_GCM_128};
-	enum { NCMDS = 6 };
+	enum { NCMDS = 7 };
 	char cmds[NCMDS][48], r[16384], want[64];
 	struct pollfd pfd;
 	int fd, conn;
@@ -455,6 +455,7 @@ test_telemetry_gate(void **state)
 	snprintf(cmds[3], sizeof(cmds[3]), "/dpsec/sa/info,%d", conn);
 	snprintf(cmds[4], sizeof(cmds[4]), "/dpsec/invalid_spi");
 	snprintf(cmds[5], sizeof(cmds[5]), "/dpsec/punt");
+	snprintf(cmds[6], sizeof(cmds[6]), "/dpsec/ike/sa");
 	assert_int_equal(ctrl_telemetry_register(C), 0);
 	assert_int_equal(ctrl_telemetry_register(C), 0);	/* the commands exist once */
 	fd = tel_connect();
