@@ -14,8 +14,12 @@ for what strongSwan cannot do here (it only speaks ESP in UDP 4500 on this machi
   within 3 s of gwB being back (measured and printed);
 - received INVALID_SPI: gwB drops its CHILD_SA without telling gwA (clear crypto sa) and,
   having the IKE SA, sends INVALID_SPI over it (recovery off is enough); gwA counts the
-  notify received, deletes the outbound SA it names and re-creates the CHILD_SA; the stream
-  resumes within 3 s (measured and printed).
+  notify received, deletes the outbound SA it names and DELETEs its inbound half; the stream
+  resumes within 3 s (measured and printed) through one new CHILD_SA. Both sides want to
+  re-create it (gwB after its notify, issue 8 rule 1; gwA on receiving it): gwB's
+  CREATE_CHILD_SA is the one that runs, since it is queued right behind the notify, and gwA's
+  own is then dropped as already present, so no duplicate pair. (gwA's re-create alone, with
+  a peer that only notifies, is test_ike_info's test_invalid_spi.)
 """
 import json
 import os
@@ -70,8 +74,17 @@ def tunnel_up(gw):
         dirs == {"in", "out"}
 
 
+def ike_stats(gw):
+    return json.loads(gw.cli("show crypto ikev2 stats", json=True))
+
+
 def notify(gw, name):
-    return json.loads(gw.cli("show crypto ikev2 stats", json=True))["notifies"][name]
+    return ike_stats(gw)["notifies"][name]
+
+
+def active(gw, direction):
+    return {s["spi"] for s in ipsec_sas(gw) if s["direction"] == direction and
+            s["status"] == "ACTIVE"}
 
 
 class Pair(unittest.TestCase):
@@ -172,7 +185,8 @@ class Pair(unittest.TestCase):
         with SeedNet(gwa_kind="dpsecd") as net:
             self.up(net, gwb={"recovery": False})
             self.flows(net, net.stream)
-            old_out = {s["spi"] for s in ipsec_sas(net.gwa) if s["direction"] == "out"}
+            old_out, old_in = active(net.gwa, "out"), active(net.gwa, "in")
+            info0 = ike_stats(net.gwa)["exchanges"]["INFORMATIONAL"]["transmit_request"]
             self.assertEqual(notify(net.gwa, "INVALID_SPI")["received_request"], 0)
             net.gwb.cli("clear crypto sa")
             t = time.monotonic()
@@ -184,13 +198,23 @@ class Pair(unittest.TestCase):
             self.assertLess(first - t, RESUME_WITHIN, self.diag(net))
             wait_for(lambda: notify(net.gwa, "INVALID_SPI")["received_request"] >= 1, 10,
                      "gwA to receive INVALID_SPI")
-            self.assertGreaterEqual(notify(net.gwb, "INVALID_SPI")["transmit_request"], 1)
-            self.assertIn("%IKEV2-4-INVALID_SPI", net.gwa.cli("show logging"))
-            # the outbound SA gwB named is gone from gwA; a new one carries the stream
-            now_out = {s["spi"] for s in ipsec_sas(net.gwa) if s["direction"] == "out"}
-            self.assertTrue(now_out, self.diag(net))
-            self.assertEqual(old_out & now_out, set(), self.diag(net))
-            self.assertEqual(len(ike_sas(net.gwa)), 1, "the IKE SA was kept")
+            self.assertEqual(notify(net.gwb, "INVALID_SPI")["transmit_request"], 1)
+            self.assertIn("%%IKEV2-4-INVALID_SPI: peer does not know our outbound SPI 0x%08x"
+                          % list(old_out)[0], net.gwa.cli("show logging"))
+            # gwA: the named outbound SA gone, its inbound half DELETEd over the IKE SA
+            self.assertGreater(ike_stats(net.gwa)["exchanges"]["INFORMATIONAL"]
+                               ["transmit_request"], info0)
+            wait_for(lambda: len(active(net.gwa, "in")) == 1 and len(active(net.gwa, "out"))
+                     == 1 and not (active(net.gwa, "in") & old_in), 10,
+                     "gwA's old inbound SA to go")
+            # one new pair, the same on both sides, on the IKE SA that was kept
+            a_out, a_in = active(net.gwa, "out"), active(net.gwa, "in")
+            self.assertEqual(old_out & a_out, set(), self.diag(net))
+            self.assertEqual((a_out, a_in), (active(net.gwb, "in"), active(net.gwb, "out")))
+            for gw in (net.gwa, net.gwb):
+                sas = ike_sas(gw)
+                self.assertEqual([(s["status"], s["child_sas"]) for s in sas], [("READY", 1)])
+            self.assertEqual(ike_sas(net.gwa)[0]["initiator"], True)
 
 
 if __name__ == "__main__":
