@@ -180,6 +180,8 @@ class Pair(unittest.TestCase):
             self.assertEqual(len(now), 1, now)
             self.assertNotEqual(now[0]["local_spi"], before)
             self.assertFalse(now[0]["initiator"], now)
+            self.assertEqual(notify(net.gwa, "INITIAL_CONTACT")["received_request"], 1)
+            self.assertEqual(len(active(net.gwa, "out")), 1, self.diag(net))
 
     def test_received_invalid_spi(self):
         with SeedNet(gwa_kind="dpsecd") as net:
