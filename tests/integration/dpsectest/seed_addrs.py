@@ -17,9 +17,11 @@ PORT = 9000     # the stream's UDP port on host2 (and host1, reversed)
 # (its MAC is the outside neighbour).
 SIDES = {
     "gwb": dict(hostname="gwB", peer_name="gwA", local=GWB_OUT, peer=GWA_OUT, inside=GWB_IN,
-                in_dev="gwb-in", out_dev="gwb-out", host_ip=H2, host="h2", host_dev="h2-b", peer_ns="gwa",
-                peer_dev="gwa-out", local_net=NET2, remote_net=NET1),
+                in_dev="gwb-in", out_dev="gwb-out", host_ip=H2, host="h2",
+                host_dev="h2-b", peer_ns="gwa", peer_dev="gwa-out", local_net=NET2,
+                remote_net=NET1),
     "gwa": dict(hostname="gwA", peer_name="gwB", local=GWA_OUT, peer=GWB_OUT, inside=GWA_IN,
-                in_dev="gwa-in", out_dev="gwa-out", host_ip=H1, host="h1", host_dev="h1-a", peer_ns="gwb",
-                peer_dev="gwb-out", local_net=NET1, remote_net=NET2),
+                in_dev="gwa-in", out_dev="gwa-out", host_ip=H1, host="h1",
+                host_dev="h1-a", peer_ns="gwb", peer_dev="gwb-out", local_net=NET1,
+                remote_net=NET2),
 }
