@@ -8,7 +8,8 @@ for what strongSwan cannot do here (it only speaks ESP in UDP 4500 on this machi
   on either side, the CHILD_SAs are not UDP-encapsulated and the wire carries IP protocol 50
   and no UDP 4500;
 - an ESN transform set on both sides: the CHILD_SAs are negotiated with extended sequence
-  numbers, shown as such, and the stream flows;
+  numbers, shown as such, and the stream flows; ESN on one side only: NO_PROPOSAL_CHOSEN,
+  no CHILD_SA;
 - the seeds' outage with dpsecd on both sides: gwB (recovery on) is SIGKILLed and restarted
   while gwA keeps encrypting; gwB initiates with INITIAL_CONTACT and the stream resumes
   within 3 s of gwB being back (measured and printed);
@@ -158,6 +159,19 @@ class Pair(unittest.TestCase):
                 text = gw.cli("show crypto ipsec sa")
                 self.assertEqual(len(re.findall(r"in use settings =\{Tunnel, esn\}", text)),
                                  len(sas), text)
+
+    def test_esn_mismatch(self):
+        """ESN is negotiated, not a local flag: one side with it, the other without, and no
+        CHILD_SA is agreed."""
+        with SeedNet(gwa_kind="dpsecd") as net:
+            net.gwb.start(esn=False)
+            net.gwa.start(initiate="on-start", esn=True)
+            wait_for(lambda: notify(net.gwb, "NO_PROPOSAL_CHOSEN")["transmit_response"] >= 1,
+                     20, "gwB to refuse the ESN-only proposal")
+            self.assertGreaterEqual(notify(net.gwa, "NO_PROPOSAL_CHOSEN")["received_response"],
+                                    1)
+            for gw in (net.gwa, net.gwb):
+                self.assertEqual(ipsec_sas(gw), [], self.diag(net))
 
     def test_restart_with_recovery(self):
         with SeedNet(gwa_kind="dpsecd") as net:
