@@ -1,14 +1,16 @@
 """The seeds' scenario as a live network in four namespaces, with a real peer:
 
-   ns h1 (host1)         ns gwa (strongSwan)                  ns gwb (gwB)            ns h2 (host2)
+   ns h1 (host1)         ns gwa (gwA)                         ns gwb (gwB)            ns h2 (host2)
    h1-a 198.51.100.10 -- gwa-in 198.51.100.1                   gwb-in 203.0.113.1 -- h2-b 203.0.113.10
                          gwa-out 192.0.2.1 ==== IKEv2/ESP ==== gwb-out 192.0.2.2
 
 gwA is charon with kernel-libipsec (strongswan.py: ESP in UDP 4500, because
-charon fakes a NAT); gwB is dpsecd on net_af_packet ports bound to gwb-out and
-gwb-in (no kernel addresses there: dpsecd answers ARP itself), or a second
-charon (gwb_kind="charon") so that the harness itself can be checked against
-two known implementations. host1 sends a one-way UDP stream to host2 (the
+charon fakes a NAT), or a second dpsecd (gwa_kind="dpsecd": a dpsec-dpsec pair,
+where no NAT is seen, so the CHILD_SAs are plain ESP, IP protocol 50); gwB is
+dpsecd on net_af_packet ports bound to gwb-out and gwb-in (no kernel addresses
+there: dpsecd answers ARP itself; seed_dpsecd.py), or a second charon
+(gwb_kind="charon") so that the harness itself can be checked against two
+known implementations. host1 sends a one-way UDP stream to host2 (the
 seeds' traffic); host2 records when each datagram arrived, so an outage is
 measured from the arrivals, not guessed from a timeout.
 
@@ -23,14 +25,12 @@ import sys
 import time
 
 from . import leftovers
-from .gateway import DPSEC, DPSECD
+from .seed_addrs import H1, GWA_IN, GWA_OUT, GWB_OUT, GWB_IN, H2, NET1, NET2, PSK, PORT
+from .seed_dpsecd import DpsecdGw
 from .strongswan import Charon
 
-H1, GWA_IN, GWA_OUT = "198.51.100.10", "198.51.100.1", "192.0.2.1"
-GWB_OUT, GWB_IN, H2 = "192.0.2.2", "203.0.113.1", "203.0.113.10"
-NET1, NET2 = "198.51.100.0/24", "203.0.113.0/24"
-PSK = "DOCUMENTATION-ONLY-PSK-gwA-gwB"
-PORT = 9000     # the stream's UDP port on host2
+__all__ = ["H1", "GWA_IN", "GWA_OUT", "GWB_OUT", "GWB_IN", "H2", "NET1", "NET2", "PSK", "PORT",
+           "SeedNet", "Stream", "DpsecdGw", "swanctl_conf", "gwa_swanctl", "gwb_charon_swanctl"]
 
 # host1's sender: one datagram "seq sent-at" every interval seconds, forever.
 SENDER = r"""
@@ -177,19 +177,23 @@ class Stream:
 
 
 class SeedNet:
-    """The four namespaces and their links; gwB's side is dpsecd's (no kernel addresses) or a
-    charon's (gwb_kind="charon")."""
+    """The four namespaces and their links. gwB is dpsecd (self.gwb, a DpsecdGw; no kernel
+    addresses) or a charon (gwb_kind="charon": self.gwb_charon); gwA is a charon (self.gwa)
+    or a second dpsecd (gwa_kind="dpsecd": self.gwa is then a DpsecdGw). start_dpsecd, cli,
+    ... are gwB's dpsecd's."""
 
-    def __init__(self, gwb_kind="dpsecd"):
+    def __init__(self, gwb_kind="dpsecd", gwa_kind="charon"):
         leftovers.sweep_once()
         self.kind = gwb_kind
+        self.gwa_kind = gwa_kind
         self.ns = {n: leftovers.NETNS_PREFIX + n for n in ("h1", "gwa", "gwb", "h2")}
         self.dir = leftovers.mkdtemp("seed")
-        self.sock = os.path.join(self.dir, "dpsecd.sock")
-        self.gwa = Charon(self.ns["gwa"], self.dir, "gwa")
+        self.gwa = Charon(self.ns["gwa"], self.dir, "gwa") if gwa_kind == "charon" \
+            else DpsecdGw(self, "gwa")
         self.gwb_charon = Charon(self.ns["gwb"], self.dir, "gwb") if gwb_kind == "charon" \
             else None
-        self.dpsecd = None
+        self.gwb = DpsecdGw(self, "gwb") if gwb_kind == "dpsecd" else None
+        self.sock = os.path.join(self.dir, "dpsecd.sock")
         self.dpsecd_log = os.path.join(self.dir, "dpsecd.log")
         self.stream = Stream(self)
         self.back = Stream(self, reverse=True)     # host2 -> host1: gwB encrypts
@@ -223,8 +227,11 @@ class SeedNet:
         self._veth("h1", "h1-a", "gwa", "gwa-in")
         self._veth("gwa", "gwa-out", "gwb", "gwb-out")
         self._veth("gwb", "gwb-in", "h2", "h2-b")
-        addrs = [("h1", H1, "h1-a"), ("gwa", GWA_IN, "gwa-in"), ("gwa", GWA_OUT, "gwa-out"),
-                 ("h2", H2, "h2-b")]
+        addrs = [("h1", H1, "h1-a"), ("h2", H2, "h2-b")]
+        # a charon gateway routes through the kernel; a dpsecd one owns its veths
+        if self.gwa_kind == "charon":
+            addrs += [("gwa", GWA_IN, "gwa-in"), ("gwa", GWA_OUT, "gwa-out")]
+            sh("sysctl", "-qw", "net.ipv4.ip_forward=1", ns=self.ns["gwa"])
         if self.kind == "charon":
             addrs += [("gwb", GWB_OUT, "gwb-out"), ("gwb", GWB_IN, "gwb-in")]
             sh("sysctl", "-qw", "net.ipv4.ip_forward=1", ns=self.ns["gwb"])
@@ -232,127 +239,31 @@ class SeedNet:
             sh("ip", "addr", "add", addr + "/24", "dev", dev, ns=self.ns[ns])
         sh("ip", "route", "add", "default", "via", GWA_IN, ns=self.ns["h1"])
         sh("ip", "route", "add", "default", "via", GWB_IN, ns=self.ns["h2"])
-        sh("sysctl", "-qw", "net.ipv4.ip_forward=1", ns=self.ns["gwa"])
 
     def mac(self, ns, dev):
         return sh("cat", "/sys/class/net/%s/address" % dev, ns=self.ns[ns]).strip()
 
-    # ---- gwB as dpsecd ----
+    # ---- gwB as dpsecd (seed_dpsecd.DpsecdGw; kept as SeedNet methods for the callers) ----
 
-    def dpsecd_config(self, recovery=False, initiate="on-traffic", dpd=0, psk=PSK,
-                      lifetime=3600, lifetime_kb=4608000, ike_proposal="{encryption: [aes-gcm-256], prf: [sha384], "
-                      "group: [19]}", transforms="[esp-gcm 256]", pfs=None):
-        """gwB's YAML: ike_proposal is the one IKEv2 proposal (flow YAML), transforms the
-        transform set's list, pfs a crypto map entry's pfs group (e.g. "group14")."""
-        dpd_line = "      dpd: {interval: %d, retry: 3, mode: periodic}\n" % dpd if dpd else ""
-        return f"""hostname: gwB
-dataplane:
-  eal: [--no-pci, --no-huge, --no-shconf, -m, "512", -l, "0-1",
-        --file-prefix, {leftovers.NETNS_PREFIX}gwb, --log-level, "*:warning"]
-cli:
-  socket: {self.sock}
-isakmp:
-  invalid_spi_recovery: {"true" if recovery else "false"}
-ikev2:
-  proposals:
-    PROP: {ike_proposal}
-  policies:
-    POL:
-      proposals: [PROP]
-      match_local: [{GWB_OUT}]
-  keyrings:
-    KR:
-      - name: gwA
-        address: {GWA_OUT}
-        identity: {{address: {GWA_OUT}}}
-        pre_shared_key: "{psk}"
-  profiles:
-    PROF:
-      match_identity_remote: [{{address: {GWA_OUT}}}]
-      identity_local: {{address: {GWB_OUT}}}
-      authentication: {{local: pre-share, remote: pre-share}}
-      keyring: KR
-{dpd_line}      lifetime: 86400
-interfaces:
-  - name: inside0
-    device: "net_af_packet0,iface=gwb-in"
-    address: {GWB_IN}/24
-    role: inside
-    neighbors: [{{ip: {H2}, mac: "{self.mac('h2', 'h2-b')}"}}]
-  - name: outside0
-    device: "net_af_packet1,iface=gwb-out"
-    address: {GWB_OUT}/24
-    role: outside
-    crypto_map: VPN
-    neighbors: [{{ip: {GWA_OUT}, mac: "{self.mac('gwa', 'gwa-out')}"}}]
-transform_sets:
-  TS:
-    transforms: {transforms}
-    mode: tunnel
-crypto_maps:
-  VPN:
-    - seq: 10
-      peer: {GWA_OUT}
-      transform_set: TS
-      ikev2_profile: PROF
-      initiate: {initiate}
-      lifetime: {{seconds: {lifetime}, kilobytes: {lifetime_kb}}}
-{"      pfs: %s" % pfs + chr(10) if pfs else ""}
-      match:
-        - {{src: {NET2}, dst: {NET1}}}
-"""
+    @property
+    def dpsecd(self):
+        return self.gwb.proc if self.gwb is not None else None
+
+    def dpsecd_config(self, **cfg):
+        return self.gwb.config(**cfg)
 
     def start_dpsecd(self, **cfg):
-        path = os.path.join(self.dir, "gwB.yaml")
-        with open(path, "w") as f:
-            f.write(self.dpsecd_config(**cfg))
-        os.chmod(path, 0o600)
-        log = open(self.dpsecd_log, "a")
-        self.dpsecd = subprocess.Popen(["ip", "netns", "exec", self.ns["gwb"], DPSECD, "-c",
-                                        path], stdout=log, stderr=subprocess.STDOUT)
-        log.close()
-        guard = time.monotonic() + 60
-        while time.monotonic() < guard and self.dpsecd.poll() is None:
-            if os.path.exists(self.sock) and self._cli_ok():
-                return
-            time.sleep(0.05)
-        raise AssertionError("dpsecd did not start:\n" + self.dpsecd_text())
-
-    def _cli_ok(self):
-        r = subprocess.run([DPSEC, "-s", self.sock, "show", "version"], capture_output=True,
-                           text=True, timeout=10)
-        return r.returncode == 0
+        self.gwb.start(**cfg)
 
     def stop_dpsecd(self, sig=signal.SIGTERM):
-        """Stop dpsecd (SIGKILL: lose every SA at once, no DELETE sent)."""
-        if self.dpsecd is None:
-            return None
-        if self.dpsecd.poll() is None:
-            self.dpsecd.send_signal(sig)
-        try:
-            rc = self.dpsecd.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.dpsecd.kill()
-            rc = self.dpsecd.wait()
-        self.dpsecd = None
-        leftovers.remove_runtime(leftovers.NETNS_PREFIX + "gwb")
-        if os.path.exists(self.sock):
-            os.unlink(self.sock)
-        return rc
+        """Stop gwB's dpsecd (SIGKILL: lose every SA at once, no DELETE sent)."""
+        return self.gwb.stop(sig) if self.gwb is not None else None
 
     def dpsecd_text(self):
-        try:
-            with open(self.dpsecd_log) as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
+        return self.gwb.text() if self.gwb is not None else ""
 
     def cli(self, command, json=False, timeout=10):
-        args = [DPSEC, "-s", self.sock] + (["--json"] if json else []) + command.split()
-        r = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
-        if r.returncode != 0:
-            raise AssertionError("dpsec %s: %s%s" % (command, r.stdout, r.stderr))
-        return r.stdout
+        return self.gwb.cli(command, json=json, timeout=timeout)
 
     # ---- teardown ----
 
@@ -360,9 +271,11 @@ crypto_maps:
         """Everything stopped and removed. Idempotent."""
         self.stream.stop()
         self.back.stop()
-        self.stop_dpsecd(signal.SIGKILL)
+        for gw in (self.gwb, self.gwa):
+            if isinstance(gw, DpsecdGw):
+                gw.stop(signal.SIGKILL)
         for c in (self.gwa, self.gwb_charon):
-            if c is not None:
+            if isinstance(c, Charon):
                 c.stop()
         for n in self.ns.values():
             sh("ip", "netns", "del", n, check=False)
