@@ -181,6 +181,10 @@ class Golden(unittest.TestCase):
                                   "ICMP echo reply": ("2", "400", "399")})
         self.assertEqual(unhandled["IKE (UDP 500 and 4500)"], ("40", "0"))
         self.assertEqual(unhandled["ICMP echo request"], ("0", "1"))
+        outcomes = {r["OUTCOME"]: r["OUTCOME_PKTS"] for r in rows if r["OUTCOME"]}
+        self.assertEqual(outcomes, {"well formed, but no IKE in this daemon": "36",
+                                    "UDP checksum wrong": "3",
+                                    "NAT keepalive (RFC 3948 2.3): nothing to do with it": "1"})
 
     def test_qfp_interface(self):
         rows = parse("qfp_interface_statistics.textfsm", transcript("qfp_interface.txt")[
