@@ -19,11 +19,13 @@ fits_int(size_t len)
 static EVP_CIPHER_CTX *
 cipher_ctx(const struct ike_encr_alg *a, const uint8_t *key, const uint8_t *iv, bool encrypt)
 {
-	EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, a->cipher, NULL);
+	const EVP_CIPHER *cached = ike_evp_cipher(a->cipher);
+	EVP_CIPHER *c = cached == NULL ? EVP_CIPHER_fetch(NULL, a->cipher, NULL) : NULL;
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 
-	if (c == NULL || ctx == NULL ||
-	    EVP_CipherInit_ex2(ctx, c, key, iv, encrypt ? 1 : 0, NULL) != 1) {
+	if ((cached == NULL && c == NULL) || ctx == NULL ||
+	    EVP_CipherInit_ex2(ctx, cached != NULL ? cached : c, key, iv, encrypt ? 1 : 0,
+			       NULL) != 1) {
 		EVP_CIPHER_CTX_free(ctx);
 		ctx = NULL;
 	}

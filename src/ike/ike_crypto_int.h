@@ -8,6 +8,8 @@
 #ifndef DPSEC_IKE_CRYPTO_INT_H
 #define DPSEC_IKE_CRYPTO_INT_H
 
+#include <openssl/evp.h>
+
 #include "ike_crypto.h"
 
 #define IKE_AES_BLOCK	  16
@@ -67,6 +69,17 @@ int ike_gcm_seal(const struct ike_encr_alg *a, const uint8_t *key, const uint8_t
 		 const uint8_t *aad, size_t aad_len, uint8_t *buf, size_t len, uint8_t *tag);
 int ike_gcm_open(const struct ike_encr_alg *a, const uint8_t *key, const uint8_t *nonce,
 		 const uint8_t *aad, size_t aad_len, uint8_t *buf, size_t len, const uint8_t *tag);
+
+/* ---- algorithm objects fetched once per process (ike_evp.c) ---- */
+
+/*
+ * A new HMAC context for digest (an OpenSSL name, as in the tables), to be keyed with
+ * EVP_MAC_init(ctx, key, len, NULL) and freed with EVP_MAC_CTX_free; NULL if the digest
+ * is not cached (fetch it then).
+ */
+EVP_MAC_CTX *ike_evp_hmac_new(const char *digest);
+/* The cipher of that OpenSSL name, owned by the cache; NULL if not cached. */
+const EVP_CIPHER *ike_evp_cipher(const char *name);
 
 /* ---- deterministic variants, for known-answer tests only ---- */
 

@@ -12,6 +12,7 @@
  * a full-size exponentiation per received KE), and section 2.3 needs the point on the
  * curve for ECP, which OpenSSL checks when the point is imported.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,6 +62,41 @@ key_wrap(const struct ike_dh_alg *a, EVP_PKEY *pkey)
 	return k;
 }
 
+static EVP_PKEY *pkey_fromdata(const struct ike_dh_alg *a, int selection, const BIGNUM *priv,
+			       const BIGNUM *pub_bn, const uint8_t *pub_oct, size_t pub_oct_len);
+
+/*
+ * The domain parameters of the MODP and ECP groups, built once per process. Building
+ * them from the group name costs more than the key generation itself (OpenSSL 3.0 sets
+ * up the curve's Montgomery constants, a modular inversion, for every new EC_GROUP);
+ * a context made from these copies them instead. Public values, never freed.
+ */
+#define DH_CACHED 4
+static const enum ike_dh cached_groups[DH_CACHED] = {IKE_DH_MODP2048, IKE_DH_ECP256,
+						     IKE_DH_ECP384, IKE_DH_ECP521};
+static EVP_PKEY *group_params[DH_CACHED];
+static pthread_once_t params_once = PTHREAD_ONCE_INIT;
+
+static void
+params_build(void)
+{
+	for (size_t i = 0; i < DH_CACHED; i++)
+		group_params[i] = pkey_fromdata(ike_dh_alg(cached_groups[i]),
+						EVP_PKEY_KEY_PARAMETERS, NULL, NULL, NULL, 0);
+}
+
+/* NULL for X25519 (no parameters) or if building them failed: go by name then. */
+static EVP_PKEY *
+params_of(const struct ike_dh_alg *a)
+{
+	if (a->kind == IKE_DH_X25519 || pthread_once(&params_once, params_build) != 0)
+		return NULL;
+	for (size_t i = 0; i < DH_CACHED; i++)
+		if (cached_groups[i] == a->id)
+			return group_params[i];
+	return NULL;
+}
+
 struct ike_dh_key *
 ike_dh_key_new(enum ike_dh group)
 {
@@ -80,15 +116,17 @@ ike_dh_key_new(enum ike_dh group)
 	return k;
 #else
 	EVP_PKEY_CTX *ctx;
-	EVP_PKEY *pkey = NULL;
+	EVP_PKEY *pkey = NULL, *tmpl;
 	OSSL_PARAM params[2];
 
 	if (a == NULL)
 		return NULL;
-	ctx = EVP_PKEY_CTX_new_from_name(NULL, key_type(a), NULL);
+	tmpl = params_of(a);
+	ctx = tmpl != NULL ? EVP_PKEY_CTX_new_from_pkey(NULL, tmpl, NULL)
+			   : EVP_PKEY_CTX_new_from_name(NULL, key_type(a), NULL);
 	if (ctx == NULL || EVP_PKEY_keygen_init(ctx) != 1)
 		goto out;
-	if (a->kind != IKE_DH_X25519) {
+	if (tmpl == NULL && a->kind != IKE_DH_X25519) {
 		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
 							     (char *)a->name, 0);
 		params[1] = OSSL_PARAM_construct_end();
@@ -203,6 +241,25 @@ modp_check(const struct ike_dh_key *k, const BIGNUM *y)
 	return rc;
 }
 
+/*
+ * The peer's point on a copy of the cached group parameters (by name if there are none).
+ * Import rejects coordinates >= p and points off the curve either way.
+ */
+static EVP_PKEY *
+ecp_peer(const struct ike_dh_alg *a, const uint8_t *point, size_t len)
+{
+	EVP_PKEY *tmpl = params_of(a), *pkey;
+
+	if (tmpl == NULL)
+		return pkey_fromdata(a, EVP_PKEY_PUBLIC_KEY, NULL, NULL, point, len);
+	pkey = EVP_PKEY_dup(tmpl);
+	if (pkey != NULL && EVP_PKEY_set1_encoded_public_key(pkey, point, len) != 1) {
+		EVP_PKEY_free(pkey);
+		pkey = NULL;
+	}
+	return pkey;
+}
+
 /* The peer's KE data as an EVP_PKEY, or NULL with *rc set. */
 static EVP_PKEY *
 peer_key(const struct ike_dh_key *k, const uint8_t *peer, size_t len, int *rc)
@@ -229,7 +286,7 @@ peer_key(const struct ike_dh_key *k, const uint8_t *peer, size_t len, int *rc)
 		/* Import rejects coordinates >= p and points off the curve. */
 		point[0] = ECP_POINT_UNCOMPRESSED;
 		memcpy(point + 1, peer, len);
-		pkey = pkey_fromdata(k->alg, EVP_PKEY_PUBLIC_KEY, NULL, NULL, point, len + 1);
+		pkey = ecp_peer(k->alg, point, len + 1);
 		check = pkey != NULL ? EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL) : NULL;
 		if (check == NULL || EVP_PKEY_public_check_quick(check) != 1) {
 			EVP_PKEY_free(pkey);

@@ -17,22 +17,28 @@ ike_hmac(const char *digest, const void *key, size_t key_len, const struct ike_i
 	uint8_t md[EVP_MAX_MD_SIZE];
 	OSSL_PARAM params[2];
 	EVP_MAC_CTX *ctx = NULL;
-	EVP_MAC *mac;
+	EVP_MAC *mac = NULL;
 	size_t md_len = 0;
 	int rc = -EIO;
 
 	if (key == NULL || key_len == 0)
 		return -EINVAL;
-	mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	if (mac == NULL)
-		return -EIO;
-	ctx = EVP_MAC_CTX_new(mac);
-	if (ctx == NULL)
-		goto out;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)digest, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if (EVP_MAC_init(ctx, key, key_len, params) != 1)
-		goto out;
+	/* the cached context already names its digest: only the key is set */
+	ctx = ike_evp_hmac_new(digest);
+	if (ctx != NULL) {
+		if (EVP_MAC_init(ctx, key, key_len, NULL) != 1)
+			goto out;
+	} else {
+		mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+		ctx = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
+		if (ctx == NULL)
+			goto out;
+		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+							     (char *)digest, 0);
+		params[1] = OSSL_PARAM_construct_end();
+		if (EVP_MAC_init(ctx, key, key_len, params) != 1)
+			goto out;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (in[i].len != 0 && EVP_MAC_update(ctx, in[i].base, in[i].len) != 1)
 			goto out;
