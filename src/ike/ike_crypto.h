@@ -4,7 +4,9 @@
  * prf/prf+, the key schedule, the Encrypted payload, PSK authentication, NAT detection and
  * COOKIEs (RFC 7296 sections 2.6, 2.13-2.18, 2.23, 3.14; RFC 5282, 5903, 7383, 8031).
  *
- * No sockets, no DPDK, no global state. Every derived key lives in a `struct secret` or in
+ * No sockets, no DPDK. The only global state is a read-only cache of OpenSSL objects
+ * (algorithm fetches, DH group parameters; ike_evp.c, ike_dh.c) built once per process:
+ * no secrets in it. Every derived key lives in a `struct secret` or in
  * one of the wiped types below (`ike_*_wipe`); nothing here logs or prints key bytes.
  * Functions return 0 or -errno; constructors return NULL on failure.
  *
