@@ -34,6 +34,13 @@ int cli_show_running_config(const struct cli_ctx *c, struct cli_out *o);
 int cli_recovery_on(const struct cli_ctx *c, struct cli_out *o);
 int cli_recovery_off(const struct cli_ctx *c, struct cli_out *o);
 bool cli_recovery_state(const struct view *v);
+/*
+ * "Recovery decisions: INITIATE 1 (2 pkts), WAIT 1 (1 pkt)" (only what
+ * happened; "none"), and the JSON object "recovery": {NAME: {decisions, pkts}}.
+ */
+struct json;
+void cli_recovery_decisions_text(const struct view_inv_spi_stats *st, struct cli_out *o);
+void cli_recovery_decisions_json(struct json *j, const struct view_inv_spi_stats *st);
 /* debug.c */
 int cli_debug_on(const struct cli_ctx *c, struct cli_out *o);
 int cli_debug_off(const struct cli_ctx *c, struct cli_out *o);

@@ -8,6 +8,8 @@
  * restarts (the YAML file is not written); show running-config and show
  * crypto ipsec invalid-spi show the state in force.
  */
+#include <inttypes.h>
+
 #include "fmt.h"
 #include "handlers.h"
 #include "json.h"
@@ -49,4 +51,39 @@ int
 cli_recovery_off(const struct cli_ctx *c, struct cli_out *o)
 {
 	return recovery_set(c, false, o);
+}
+
+static const char *const recovery_names[RECOVERY__COUNT] = {
+#define REC_X(id, text) #id,
+	RECOVERY_ACTIONS(REC_X)
+#undef REC_X
+};
+
+void
+cli_recovery_decisions_text(const struct view_inv_spi_stats *st, struct cli_out *o)
+{
+	const char *sep = " ";
+
+	cli_puts(o, "Recovery decisions:");
+	for (unsigned int a = 0; a < RECOVERY__COUNT; a++) {
+		if (st->recovery[a] == 0)
+			continue;
+		cli_printf(o, "%s%s %" PRIu64 " (%" PRIu64 " pkt%s)", sep, recovery_names[a],
+			   st->recovery[a], st->recovery_pkts[a], st->recovery_pkts[a] == 1 ? "" : "s");
+		sep = ", ";
+	}
+	cli_puts(o, sep[0] == ' ' ? " none\n" : "\n");
+}
+
+void
+cli_recovery_decisions_json(struct json *j, const struct view_inv_spi_stats *st)
+{
+	json_obj(j, "recovery");
+	for (unsigned int a = 0; a < RECOVERY__COUNT; a++) {
+		json_obj(j, recovery_names[a]);
+		json_u64(j, "decisions", st->recovery[a]);
+		json_u64(j, "pkts", st->recovery_pkts[a]);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
 }

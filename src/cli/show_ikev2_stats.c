@@ -89,7 +89,8 @@ dir_json(struct json *j, const char *key, const uint64_t v[IKE_STAT_DIRS])
 }
 
 static void
-stats_json(const struct view_ike_stats *s, size_t n_sa, size_t n_ready, struct cli_out *o)
+stats_json(const struct view_ike_stats *s, size_t n_sa, size_t n_ready,
+	   const struct view_inv_spi_stats *inv, struct cli_out *o)
 {
 	struct json j;
 
@@ -117,11 +118,14 @@ stats_json(const struct view_ike_stats *s, size_t n_sa, size_t n_ready, struct c
 	json_u64(&j, "nat_inside", s->nat_inside);
 	json_u64(&j, "nat_outside", s->nat_outside);
 	json_u64(&j, "no_nat", s->no_nat);
+	if (inv != NULL)
+		cli_recovery_decisions_json(&j, inv);
 	json_end(&j);
 }
 
 static void
-summary_text(const struct view_ike_stats *s, size_t n_sa, size_t n_ready, struct cli_out *o)
+summary_text(const struct view_ike_stats *s, size_t n_sa, size_t n_ready,
+	     const struct view_inv_spi_stats *inv, struct cli_out *o)
 {
 	uint64_t dropped = 0;
 
@@ -140,12 +144,16 @@ summary_text(const struct view_ike_stats *s, size_t n_sa, size_t n_ready, struct
 	for (int d = 0; d < IKE_DROP__COUNT; d++)
 		if (s->drops[d] != 0)
 			cli_printf(o, "  %-56s %10" PRIu64 "\n", drop_texts[d], s->drops[d]);
+	if (inv != NULL)	/* what invalid-SPI recovery did with IKE, and held back */
+		cli_recovery_decisions_text(inv, o);
 }
 
 static int
 stats_show(const struct cli_ctx *c, struct cli_out *o, bool exchange)
 {
 	void (*get)(void *, struct view_ike_stats *) = CLI_OP(c->v, ike_stats);
+	void (*inv_get)(void *, struct view_inv_spi_stats *) = CLI_OP(c->v, inv_spi_stats);
+	struct view_inv_spi_stats inv;
 	struct view_ike_stats s;
 	struct cli_ike_list l;
 	size_t ready = 0;
@@ -154,6 +162,9 @@ stats_show(const struct cli_ctx *c, struct cli_out *o, bool exchange)
 		return cli_not_available(o);
 	memset(&s, 0, sizeof(s));
 	get(c->v->ctx, &s);
+	memset(&inv, 0, sizeof(inv));
+	if (inv_get != NULL)
+		inv_get(c->v->ctx, &inv);
 	if (cli_ike_fetch(c->v, &l) < 0) {
 		cli_puts(o, "% Out of memory\n");
 		return CLI_E_FAILED;
@@ -161,11 +172,11 @@ stats_show(const struct cli_ctx *c, struct cli_out *o, bool exchange)
 	for (size_t i = 0; i < l.n; i++)
 		ready += l.sa[i].status == VIEW_IKE_READY;
 	if (c->json)
-		stats_json(&s, l.n, ready, o);
+		stats_json(&s, l.n, ready, inv_get != NULL ? &inv : NULL, o);
 	else if (exchange)
 		exchange_text(&s, o);
 	else
-		summary_text(&s, l.n, ready, o);
+		summary_text(&s, l.n, ready, inv_get != NULL ? &inv : NULL, o);
 	cli_ike_list_free(&l);
 	return CLI_OK;
 }

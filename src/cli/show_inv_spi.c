@@ -97,29 +97,6 @@ age(const struct timespec *now, const struct timespec *t)
 	return now->tv_sec > t->tv_sec ? (uint64_t)(now->tv_sec - t->tv_sec) : 0;
 }
 
-static const char *const recovery_names[RECOVERY__COUNT] = {
-#define REC_X(id, text) #id,
-	RECOVERY_ACTIONS(REC_X)
-#undef REC_X
-};
-
-/* "Recovery decisions: INITIATE 1 (2 pkts), WAIT 1 (1 pkt)": only what happened. */
-static void
-recovery_text(const struct view_inv_spi_stats *st, struct cli_out *o)
-{
-	const char *sep = " ";
-
-	cli_puts(o, "Recovery decisions:");
-	for (unsigned int a = 0; a < RECOVERY__COUNT; a++) {
-		if (st->recovery[a] == 0)
-			continue;
-		cli_printf(o, "%s%s %" PRIu64 " (%" PRIu64 " pkt%s)", sep, recovery_names[a],
-			   st->recovery[a], st->recovery_pkts[a], st->recovery_pkts[a] == 1 ? "" : "s");
-		sep = ", ";
-	}
-	cli_puts(o, sep[0] == ' ' ? " none\n" : "\n");
-}
-
 static void
 stats_text(const struct view *v, const struct view_inv_spi_stats *st, struct cli_out *o)
 {
@@ -139,7 +116,7 @@ stats_text(const struct view *v, const struct view_inv_spi_stats *st, struct cli
 		   st->pkts_pending);
 	cli_printf(o, "%%CRYPTO-4-RECVD_PKT_INV_SPI: %" PRIu64 " logged, %" PRIu64 " suppressed\n",
 		   st->logged, st->log_suppressed);
-	recovery_text(st, o);
+	cli_recovery_decisions_text(st, o);
 }
 
 static void
@@ -240,14 +217,7 @@ inv_spi_json(const struct view *v, const struct view_inv_spi_stats *st, const st
 	json_u64(&j, "pkts_evicted", st->pkts_evicted);
 	json_u64(&j, "pkts_cleared", st->pkts_cleared);
 	json_u64(&j, "pkts_pending", st->pkts_pending);
-	json_obj(&j, "recovery");
-	for (unsigned int a = 0; a < RECOVERY__COUNT; a++) {
-		json_obj(&j, recovery_names[a]);
-		json_u64(&j, "decisions", st->recovery[a]);
-		json_u64(&j, "pkts", st->recovery_pkts[a]);
-		json_obj_end(&j);
-	}
-	json_obj_end(&j);
+	cli_recovery_decisions_json(&j, st);
 	json_obj_end(&j);
 	json_arr(&j, "flows");
 	for (size_t i = 0; i < l->n; i++)
