@@ -253,7 +253,7 @@ class RecoveryAbuse(unittest.TestCase):
             # (b) the configured peer's own address: random SPIs, each used 4 times (so
             # that flows reach the packet threshold and the hold-down is what holds)
             t0 = time.monotonic()
-            sent, secs = net.flood([GWA_OUT], 8000, 1000, repeat=4, seed=2)
+            sent, secs = net.flood([GWA_OUT], 6000, 1000, repeat=4, seed=2)
             self.settle(net)
             t1 = time.monotonic()
             b = Snapshot(net)
@@ -301,6 +301,39 @@ class RecoveryAbuse(unittest.TestCase):
             print("  stream: longest gap %.3f s during and after the flood" % gap)
             self.assertLess(gap, MAX_GAP, self.diag(net))
             self.assertIsNotNone(established(net), "gwA lost the tunnel")
+
+    def test_peer_flood_without_ike_sa(self):
+        """No tunnel (gwA's charon not running): the peer's address flooded with unknown SPIs
+        makes gwB initiate, at most as often as the hold-down and the rate allow."""
+        with AbuseNet() as net:
+            net.start_dpsecd(recovery=True)
+            base = Snapshot(net)
+            t0 = time.monotonic()
+            sent, secs = net.flood([GWA_OUT] + SPOOFED[:50], 6000, 1000, repeat=4, seed=4)
+            self.settle(net)
+            span = time.monotonic() - t0
+            s = Snapshot(net)
+            acted = {k: s.rec[k] - base.rec[k] for k in s.rec if s.rec[k] != base.rec[k]}
+            by_holddown = int(span // REC_HOLDDOWN) + 1
+            by_rate = int(span * REC_RATE) + REC_RATE     # a full bucket to start with
+            print("peer flood, no IKE SA: %d frames in %.2f s; decisions %s" % (sent, secs,
+                                                                               acted))
+            print("  INITIATE %d, allowed over %.2f s: %d by hold-down, %d by rate; "
+                  "IKE_SA_INIT sent %d, retransmits %d, half-open now %d" % (
+                      acted.get("INITIATE", 0), span, by_holddown, by_rate,
+                      s.sent("IKE_SA_INIT"), s.ike["retransmits"], s.ike["half_open"]))
+            self.accounted(net, base, s, sent)
+            self.assertGreater(acted.get("INITIATE", 0), 0, "recovery never initiated")
+            self.assertLessEqual(acted["INITIATE"], min(by_holddown, by_rate))
+            self.assertGreater(acted.get("HELD_DOWN", 0), 0)
+            self.assertGreater(acted.get("NOT_PEER", 0), 0)
+            self.assertEqual(set(acted) - {"INITIATE", "HELD_DOWN", "RATE_LIMITED", "WAIT",
+                                           "NOT_PEER"}, set(), acted)
+            self.assertGreaterEqual(s.sent("IKE_SA_INIT"), 1)
+            self.assertLessEqual(s.sent("IKE_SA_INIT"), acted["INITIATE"])
+            self.assertLessEqual(s.ike["half_open"], 1)
+            self.assertTrue(all(f["action"] == "NOT_PEER" for f in s.flows
+                                if f["src"] != GWA_OUT), "a spoofed flow got another action")
 
 
 if __name__ == "__main__":
