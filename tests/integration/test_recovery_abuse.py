@@ -35,6 +35,8 @@ REC_HOLDDOWN = 2    # s: nothing more for that peer this long after acting
 REC_RATE = 1        # IKE initiations a second, all peers together
 MAX_GAP = 1.0       # s: the longest the valid stream may pause during and after a flood
 RSS_GROWTH_KB = 1024    # a larger second flood may touch at most this much more memory
+LOG_RATE = 20           # logging.rate: rate-limited log lines a second (seed.py keeps the default)
+LOG_OTHER = 30          # lines of the tunnel's own life during one flood (CHILD_SA re-created ...)
 INV_SPI_REPORT_S = 1.0  # the workers report a persistent flow at most this often (ctrl_link.h)
 
 # Spoofed senders: documentation addresses that are no configured peer of gwB.
@@ -162,6 +164,7 @@ class Snapshot:
         out = [i for i in json.loads(net.cli("show interfaces", json=True))["interfaces"]
                if i["name"] == "outside0"][0]
         self.imissed = out["imissed"] + out["rx_nombuf"] + out["ierrors"]
+        self.logged = json.loads(net.cli("show logging", json=True))["logged"]
 
     def sent(self, exchange):
         return self.ike["exchanges"].get(exchange, {}).get("transmit_request", 0)
@@ -220,6 +223,14 @@ class RecoveryAbuse(unittest.TestCase):
         self.assertLessEqual(decided, st["pkts_counted"] - st["pkts_rate_limited"] -
                              st["pkts_ring_full"], st)
 
+    def log_bounded(self, before, after, span):
+        """A flood writes at most logging.rate lines a second (a full bucket to start with),
+        whatever it sends: the log and syslog must not be flooded."""
+        lines = after.logged - before.logged
+        allowed = int(LOG_RATE * span) + LOG_RATE + LOG_OTHER
+        print("  log: %d lines written over %.2f s, allowed %d" % (lines, span, allowed))
+        self.assertLessEqual(lines, allowed, "the flood flooded the log")
+
     def test_floods(self):
         with AbuseNet() as net:
             self.flowing(net)
@@ -239,6 +250,7 @@ class RecoveryAbuse(unittest.TestCase):
                                   a.inv["rate_limited"], a.inv["pkts_rate_limited"],
                                   a.inv["flows"], a.inv["flows_evicted"]))
             self.accounted(net, base, a, sent)
+            self.log_bounded(base, a, t1 - t0)
             acted = {k: a.rec[k] - base.rec[k] for k in a.rec if a.rec[k] != base.rec[k]}
             self.assertEqual(set(acted), {"NOT_PEER"}, "spoofed senders: %s" % acted)
             self.assertEqual(a.sent("IKE_SA_INIT"), 0, "IKE_SA_INIT sent for a spoofed sender")
@@ -271,6 +283,7 @@ class RecoveryAbuse(unittest.TestCase):
                       b.sent("CREATE_CHILD_SA") - a.sent("CREATE_CHILD_SA"),
                       b.sent("INFORMATIONAL") - a.sent("INFORMATIONAL")))
             self.accounted(net, a, b, sent)
+            self.log_bounded(a, b, span)
             self.assertGreater(actions, 0, "the peer's flood never got past the bounds: "
                                "the test does not exercise the hold-down")
             self.assertLessEqual(actions, allowed)
@@ -294,6 +307,7 @@ class RecoveryAbuse(unittest.TestCase):
             print("memory: VmRSS %d kB before, %d kB after a %d-frame flood: %+d kB" % (
                 rss0, rss1, sent1, rss1 - rss0))
             self.accounted(net, b, c, sent1)
+            self.log_bounded(b, c, t1 - t0)
             self.assertLess(rss1 - rss0, RSS_GROWTH_KB)
             self.assertLessEqual(c.inv["flows"], 1024)
             self.assertEqual(c.sent("IKE_SA_INIT"), 0)
@@ -323,6 +337,7 @@ class RecoveryAbuse(unittest.TestCase):
                       acted.get("INITIATE", 0), span, by_holddown, by_rate,
                       s.sent("IKE_SA_INIT"), s.ike["retransmits"], s.ike["half_open"]))
             self.accounted(net, base, s, sent)
+            self.log_bounded(base, s, span)
             self.assertGreater(acted.get("INITIATE", 0), 0, "recovery never initiated")
             self.assertLessEqual(acted["INITIATE"], min(by_holddown, by_rate))
             self.assertGreater(acted.get("HELD_DOWN", 0), 0)
