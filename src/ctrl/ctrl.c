@@ -148,15 +148,17 @@ on_event(struct ctrl *c, const struct dp_event *ev)
 	switch (ev->type) {
 	case DP_EV_INVALID_SPI: {
 		struct inv_spi_flow *f;
+		bool logged;
 
 		c->stats.inv_spi_pkts += ev->pkts;
 		clk_wall(&c->clk, &now);
 		f = inv_spi_note(c->inv, ev, &now);
-		if (dlog_inv_spi(c->log, ev->ipv6, ev->dst, ev->proto, ev->spi, ev->src))
+		logged = dlog_inv_spi(c->log, ev->ipv6, ev->dst, ev->proto, ev->spi, ev->src);
+		if (logged)
 			f->action = "logged";
 		f->static_peer = ctrl_is_static_peer(c, ev->ipv6, ev->src);
 		if (c->hook != NULL)
-			c->hook(c->hook_ctx, c, f, ev);
+			c->hook(c->hook_ctx, c, f, ev, logged);
 		break;
 	}
 	case DP_EV_REPLAY:

@@ -33,9 +33,12 @@ struct ctrl;
  * The hook where invalid-SPI recovery decides what to do about a flow
  * (issue: IKEv2 and recovery). Called for every report of an unknown-SPI
  * flow, after the table and the log were updated; it may set flow->action.
+ * logged: this report's %CRYPTO-4-RECVD_PKT_INV_SPI line was written (its
+ * rate limits let it through), so that the hook's own lines about what is
+ * not done can ride on those limits.
  */
 typedef void (*ctrl_inv_spi_hook)(void *ctx, struct ctrl *c, struct inv_spi_flow *flow,
-				  const struct dp_event *ev);
+				  const struct dp_event *ev, bool logged);
 
 /*
  * Where IKE plugs in (src/ctrl/ctrl_ike.c registers these; tests register

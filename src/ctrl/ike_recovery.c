@@ -86,7 +86,8 @@ act(struct ike_recovery *r, enum recovery_action a, const struct dp_event *ev, u
 }
 
 static void
-on_flow(void *ctx, struct ctrl *c, struct inv_spi_flow *f, const struct dp_event *ev)
+on_flow(void *ctx, struct ctrl *c, struct inv_spi_flow *f, const struct dp_event *ev,
+	bool logged)
 {
 	struct ike_recovery *r = ctx;
 	const struct dpsec_config *cfg = ctrl_cfg(c);
@@ -100,19 +101,21 @@ on_flow(void *ctx, struct ctrl *c, struct inv_spi_flow *f, const struct dp_event
 	};
 	enum recovery_action a;
 	char src[INET6_ADDRSTRLEN];
-	const char *before = f->action;
 
 	memcpy(in.src, ev->src, sizeof(in.src));
 	in.static_peer = static_entry(cfg, ev, &map, &entry);
 	a = recovery_decide(r->policy, &in, clk_mono_ms(ctrl_clk(c)));
 	f->action = recovery_action_names[a];
 	/*
-	 * What is done is logged each time (hold-down and rate bound it); a
-	 * flow that keeps getting the same "nothing" (recovery off, not a peer)
-	 * is logged when that answer first comes, not once a second: the
-	 * flow's packets are in show crypto ipsec invalid-spi.
+	 * What is done is logged each time (hold-down and rate bound it). What
+	 * is not done is logged only after the report's own
+	 * %CRYPTO-4-RECVD_PKT_INV_SPI line, and so within that line's limits
+	 * (once a minute per flow, logging.rate lines a second over all): a
+	 * sender of random SPIs or spoofed sources makes a new flow of every
+	 * packet, and one line each would flood the log and syslog. Every
+	 * decision is counted in show crypto ipsec invalid-spi.
 	 */
-	if (!recovery_acts(a) && before == f->action)
+	if (!recovery_acts(a) && !logged)
 		return;
 	if (inet_ntop(ev->ipv6 ? AF_INET6 : AF_INET, ev->src, src, sizeof(src)) == NULL)
 		strcpy(src, "?");
