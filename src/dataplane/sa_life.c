@@ -26,10 +26,10 @@ sa_life_rt_init(struct sa_rt *rt, const struct dp_sa_lifetime *l)
 void
 sa_life_seq_limit(struct sa_rt *rt)
 {
-	uint64_t left = rt->seq_max - rt->seq;
+	uint64_t seqs = rt->seq_max - rt->seq;	/* sequence numbers still to use */
 
-	rt->hard_pkts = RTE_MIN(rt->hard_pkts, left);
-	rt->life_next_pkts = RTE_MIN(rt->life_next_pkts, left - left / 8);
+	rt->hard_pkts = RTE_MIN(rt->hard_pkts, seqs);
+	rt->life_next_pkts = RTE_MIN(rt->life_next_pkts, seqs - seqs / 8);
 }
 
 /* The soft event is ours to raise (nobody claimed it before). */
