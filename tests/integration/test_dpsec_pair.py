@@ -33,18 +33,9 @@ import unittest
 sys.path.insert(0, os.path.dirname(__file__))
 from dpsectest.seed import SeedNet, GWA_OUT, GWB_OUT  # noqa: E402
 from dpsectest.wire import count_protocols  # noqa: E402
+from dpsectest.wait import wait_for  # noqa: E402
 
 RESUME_WITHIN = 3.0     # s (issue 8's bound)
-
-
-def wait_for(cond, guard, what, step=0.1):
-    end = time.monotonic() + guard
-    while time.monotonic() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(step)
-    raise AssertionError("timed out after %.0f s waiting for %s" % (guard, what))
 
 
 def ike_sas(gw):

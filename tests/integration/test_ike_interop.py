@@ -34,16 +34,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(__file__))
 from dpsectest import leftovers  # noqa: E402
 from dpsectest.seed import SeedNet, gwa_swanctl, GWA_OUT, H2  # noqa: E402
-
-
-def wait_for(cond, guard, what, step=0.1):
-    end = time.monotonic() + guard
-    while time.monotonic() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(step)
-    raise AssertionError("timed out after %.0f s waiting for %s" % (guard, what))
+from dpsectest.wait import wait_for, established  # noqa: E402
 
 
 def telemetry(net, cmd):
@@ -58,15 +49,6 @@ def telemetry(net, cmd):
         return json.loads(s.recv(65536))[cmd]
     finally:
         s.close()
-
-
-def established(net):
-    """gwA's established IKE SA with an installed CHILD_SA, or None."""
-    for sa in net.gwa.list_sas():
-        if sa.get("state") == "ESTABLISHED" and any(
-                ch.get("state") == "INSTALLED" for ch in sa["children"].values()):
-            return sa
-    return None
 
 
 class Interop(unittest.TestCase):

@@ -24,27 +24,10 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dpsectest.seed import SeedNet, gwa_swanctl  # noqa: E402
+from dpsectest.wait import wait_for, established  # noqa: E402
 
 RESUME_WITHIN = 3.0     # s after gwB is back (the bound)
 BLACK_HOLE = 30.0       # s watched with recovery off
-
-
-def wait_for(cond, guard, what, step=0.1):
-    end = time.monotonic() + guard
-    while time.monotonic() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(step)
-    raise AssertionError("timed out after %.0f s waiting for %s" % (guard, what))
-
-
-def established(net):
-    for sa in net.gwa.list_sas():
-        if sa.get("state") == "ESTABLISHED" and any(
-                ch.get("state") == "INSTALLED" for ch in sa["children"].values()):
-            return sa
-    return None
 
 
 def decisions(net):

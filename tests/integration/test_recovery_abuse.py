@@ -26,6 +26,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dpsectest.seed import GWA_OUT, GWB_OUT, SeedNet, gwa_swanctl  # noqa: E402
+from dpsectest.wait import wait_for, established  # noqa: E402
 
 # The bounds set on gwB (isakmp.*), from which the allowed counts are computed.
 REC_PACKETS = 2     # act on the 2nd packet of one (peer, SPI) ...
@@ -132,24 +133,6 @@ class AbuseNet(SeedNet):
             raise AssertionError("flooder: %s%s" % (r.stdout, r.stderr))
         sent, secs = r.stdout.split()
         return int(sent), float(secs)
-
-
-def wait_for(cond, guard, what, step=0.1):
-    end = time.monotonic() + guard
-    while time.monotonic() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(step)
-    raise AssertionError("timed out after %.0f s waiting for %s" % (guard, what))
-
-
-def established(net):
-    for sa in net.gwa.list_sas():
-        if sa.get("state") == "ESTABLISHED" and any(
-                ch.get("state") == "INSTALLED" for ch in sa["children"].values()):
-            return sa
-    return None
 
 
 class Snapshot:

@@ -86,16 +86,7 @@ teardown(void **state)
 static struct rte_mbuf *
 esp_from(const char *src, uint32_t spi)
 {
-	uint8_t frame[256], esp[48] = {0};
-	size_t len;
-
-	esp[0] = (uint8_t)(spi >> 24);
-	esp[1] = (uint8_t)(spi >> 16);
-	esp[2] = (uint8_t)(spi >> 8);
-	esp[3] = (uint8_t)spi;
-	esp[7] = 1;
-	len = harness_ipv4_frame(frame, src, H_LOCAL, IPPROTO_ESP, 64, esp, sizeof(esp));
-	return harness_mbuf(&H, frame, len);
+	return harness_esp(&H, src, spi, 1);
 }
 
 /* Run one frame through the worker, then let the control thread work. */

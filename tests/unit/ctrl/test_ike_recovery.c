@@ -117,17 +117,8 @@ teardown(void **state)
 static void
 esp_through(const char *src, uint32_t spi)
 {
-	uint8_t frame[256], esp[48] = {0};
-	struct rte_mbuf *m;
-	size_t len;
+	struct rte_mbuf *m = harness_esp(&H, src, spi, 1);
 
-	esp[0] = (uint8_t)(spi >> 24);
-	esp[1] = (uint8_t)(spi >> 16);
-	esp[2] = (uint8_t)(spi >> 8);
-	esp[3] = (uint8_t)spi;
-	esp[7] = 1;
-	len = harness_ipv4_frame(frame, src, H_LOCAL, IPPROTO_ESP, 64, esp, sizeof(esp));
-	m = harness_mbuf(&H, frame, len);
 	m->port = H.dp->ports[H_OUTSIDE].port_id;
 	harness_rx(&H, H_OUTSIDE, &m, 1);
 	worker_flush(H.w);
