@@ -106,6 +106,23 @@ void ike_sa_expired(struct ike *ike, uint32_t handle, bool hard);
  */
 unsigned int ike_clear(struct ike *ike, const struct ike_addr *peer);
 
+/*
+ * clear crypto sa, for an SA half (either handle) of a negotiated CHILD_SA:
+ * DELETE to the peer over the established IKE SA (the outbound half stops at
+ * once, the inbound goes with the answer), or removed locally when the IKE SA
+ * is not established. An entry with initiate: on-start gets a new CHILD_SA
+ * over the same IKE SA after the DELETE. 0 when the handle is IKE's (a half
+ * already on its way out counts), -ENOENT for any other (a manual SA).
+ */
+int ike_clear_child(struct ike *ike, uint32_t handle);
+
+/*
+ * clear crypto session [remote A]: ike_clear, then the entries with that peer
+ * (all with NULL) whose policy is initiate: on-start are brought up again.
+ * Returns how many IKE SAs went.
+ */
+unsigned int ike_clear_session(struct ike *ike, const struct ike_addr *peer);
+
 /* debug crypto ikev2: one line per message sent and received, and why one was dropped. */
 void ike_set_debug(struct ike *ike, bool on);
 

@@ -245,8 +245,16 @@ struct view_ops {
 	size_t (*log_read)(void *ctx, char *buf, size_t cap, struct view_log_stats *st);
 	/* "clear logging" */
 	void (*log_clear)(void *ctx);
-	/* "clear crypto sa [peer A | spi N]": delete the matching SAs; returns how many. */
+	/*
+	 * "clear crypto sa [peer A | spi N]": delete the matching SAs, a negotiated
+	 * CHILD_SA with a DELETE to its peer; returns how many SA halves.
+	 */
 	size_t (*sa_clear)(void *ctx, const struct view_sa_filter *f);
+	/*
+	 * "test crypto ipsec sa forget [peer A]" (a test aid): remove the matching
+	 * SAs from the dataplane only, telling neither IKE nor the peer.
+	 */
+	size_t (*sa_forget)(void *ctx, const struct view_sa_filter *f);
 	/* "[no] crypto isakmp invalid-spi-recovery" at run time */
 	bool (*recovery_get)(void *ctx);
 	void (*recovery_set)(void *ctx, bool on);
@@ -274,6 +282,8 @@ struct view_ops {
 	void (*ike_stats_clear)(void *ctx);
 	/* "clear crypto ikev2 sa [remote A]": peer NULL = all; returns how many IKE SAs went. */
 	unsigned int (*ike_clear)(void *ctx, const struct ike_addr *peer);
+	/* "clear crypto session [remote A]": ike_clear, then on-start entries come up again. */
+	unsigned int (*ike_session_clear)(void *ctx, const struct ike_addr *peer);
 	/* "[no] debug crypto ikev2" */
 	bool (*ike_debug_get)(void *ctx);
 	void (*ike_debug_set)(void *ctx, bool on);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * clear crypto sa [peer A.B.C.D | spi N | counters]; exit / quit (the client
- * acts on them, the daemon has nothing to do).
+ * clear crypto sa [peer A.B.C.D | spi N | counters]; the test aid
+ * test crypto ipsec sa forget [peer A.B.C.D]; exit / quit (the client acts on
+ * them, the daemon has nothing to do).
  *
  * IOS deletes the SAs and prints nothing; so do we. The JSON form says how
  * many SAs went, which the text form has no IOS place for.
@@ -10,10 +11,11 @@
 #include "handlers.h"
 #include "json.h"
 
-int
-cli_clear_sa(const struct cli_ctx *c, struct cli_out *o)
+/* clear (IKE tells the peer) or forget (nobody is told) the SAs the options select */
+static int
+sa_remove(const struct cli_ctx *c, struct cli_out *o,
+	  size_t (*sa_clear)(void *, const struct view_sa_filter *), const char *what)
 {
-	size_t (*sa_clear)(void *, const struct view_sa_filter *) = CLI_OP(c->v, sa_clear);
 	struct view_sa_filter f = {.kind = VIEW_SA_ALL};
 	struct json j;
 	size_t n;
@@ -30,7 +32,7 @@ cli_clear_sa(const struct cli_ctx *c, struct cli_out *o)
 	n = sa_clear(c->v->ctx, &f);
 	if (c->json) {
 		json_begin(&j, o);
-		json_str(&j, "cleared", "sa");
+		json_str(&j, what, "sa");
 		if (f.kind == VIEW_SA_PEER)
 			json_ip(&j, "peer", f.peer);
 		if (f.kind == VIEW_SA_SPI)
@@ -39,6 +41,18 @@ cli_clear_sa(const struct cli_ctx *c, struct cli_out *o)
 		json_end(&j);
 	}
 	return CLI_OK;
+}
+
+int
+cli_clear_sa(const struct cli_ctx *c, struct cli_out *o)
+{
+	return sa_remove(c, o, CLI_OP(c->v, sa_clear), "cleared");
+}
+
+int
+cli_test_sa_forget(const struct cli_ctx *c, struct cli_out *o)
+{
+	return sa_remove(c, o, CLI_OP(c->v, sa_forget), "forgotten");
 }
 
 int

@@ -98,6 +98,12 @@ KW(t_clear_ikev2_sa, "sa", "Clear IKEv2 SAs");
 KW(t_clear_remote, "remote", "Clear IKEv2 SAs with a remote address");
 ARG(t_clear_remote_addr, CLI_TK_IPV4, "A.B.C.D", "IPv4 address of the peer", CLI_OPT_PEER);
 KW(t_clear_ikev2_stats, "stats", "Clear IKEv2 statistics");
+/* clear crypto session [remote A.B.C.D] */
+KW(t_clear_session, "session", "Clear crypto sessions (tunnels)");
+
+/* test crypto ipsec sa forget [peer A.B.C.D]: hidden test aid, SAs dropped silently */
+KW(t_test, "test", "Test subsystems, memory, and interfaces");
+KW(t_test_forget, "forget", "Drop SAs from the dataplane without telling the peer");
 
 /* [no] crypto isakmp invalid-spi-recovery: global configuration on IOS, exec here */
 KW(t_cfg_crypto, "crypto", "Encryption module");
@@ -121,11 +127,12 @@ KW(t_undebug_all, "all", "Disable all debugging");
 #define TOKS(...)	(const struct cli_tok *const[]){__VA_ARGS__}
 #define NTOKS(...)	(sizeof(TOKS(__VA_ARGS__)) / sizeof(const struct cli_tok *))
 #define SHOW_ROW(priv, changes, fn, ...) \
-	{TOKS(&t_show, __VA_ARGS__), NTOKS(&t_show, __VA_ARGS__), true, fn, priv, changes}
+	{TOKS(&t_show, __VA_ARGS__), NTOKS(&t_show, __VA_ARGS__), true, fn, priv, changes, false}
 #define SHOW(fn, ...)	  SHOW_ROW(CLI_PRIV_USER, false, fn, __VA_ARGS__)
 #define CLEARING(fn, ...) SHOW_ROW(CLI_PRIV_ADMIN, true, fn, __VA_ARGS__)
-#define EXEC(fn, ...)	{TOKS(__VA_ARGS__), NTOKS(__VA_ARGS__), false, fn, CLI_PRIV_ADMIN, true}
-#define EXIT(fn, ...)	{TOKS(__VA_ARGS__), NTOKS(__VA_ARGS__), false, fn, CLI_PRIV_USER, false}
+#define EXEC(fn, ...)	{TOKS(__VA_ARGS__), NTOKS(__VA_ARGS__), false, fn, CLI_PRIV_ADMIN, true, false}
+#define HIDDEN(fn, ...)	{TOKS(__VA_ARGS__), NTOKS(__VA_ARGS__), false, fn, CLI_PRIV_ADMIN, true, true}
+#define EXIT(fn, ...)	{TOKS(__VA_ARGS__), NTOKS(__VA_ARGS__), false, fn, CLI_PRIV_USER, false, false}
 /* clang-format on */
 
 #define QFP_ACTIVE  &t_platform, &t_hardware, &t_qfp, &t_active
@@ -142,6 +149,7 @@ KW(t_undebug_all, "all", "Disable all debugging");
 #define IKEV2_SA    &t_crypto, &t_ikev2, &t_ikev2_sa
 #define IKEV2_STATS &t_crypto, &t_ikev2, &t_ikev2_stats
 #define CLEAR_IKEV2 &t_clear, &t_clear_crypto, &t_clear_ikev2
+#define TEST_FORGET &t_test, &t_clear_crypto, &t_clear_ipsec, &t_clear_sa, &t_test_forget
 
 const struct cli_row cli_rows[] = {
 	SHOW(cli_show_ipsec_drops, IPSEC_DROPS),
@@ -187,6 +195,11 @@ const struct cli_row cli_rows[] = {
 	EXEC(cli_clear_ikev2_sa, CLEAR_IKEV2, &t_clear_ikev2_sa, &t_clear_remote,
 	     &t_clear_remote_addr),
 	EXEC(cli_clear_ikev2_stats, CLEAR_IKEV2, &t_clear_ikev2_stats),
+	EXEC(cli_clear_crypto_session, &t_clear, &t_clear_crypto, &t_clear_session),
+	EXEC(cli_clear_crypto_session, &t_clear, &t_clear_crypto, &t_clear_session, &t_clear_remote,
+	     &t_clear_remote_addr),
+	HIDDEN(cli_test_sa_forget, TEST_FORGET),
+	HIDDEN(cli_test_sa_forget, TEST_FORGET, &t_clear_peer, &t_clear_peer_addr),
 	EXEC(cli_recovery_on, RECOVERY),
 	EXEC(cli_recovery_off, &t_no, RECOVERY),
 	EXEC(cli_debug_on, &t_debug, DEBUG_IPSEC),

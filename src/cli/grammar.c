@@ -268,7 +268,7 @@ collect(const struct cli_match *m, size_t k, struct help_set *h)
 		const struct cli_tok *t = row_tok(i, k);
 		bool seen = false;
 
-		if (!m->cand[i] || t == NULL)
+		if (!m->cand[i] || t == NULL || cli_rows[i].hidden)
 			continue;
 		for (size_t j = 0; j < h->n && !seen; j++)
 			seen = tok_same(h->tok[j], t);

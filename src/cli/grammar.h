@@ -70,6 +70,7 @@ struct cli_row {
 	cli_handler_fn fn;
 	uint8_t priv; /* CLI_PRIV_USER or CLI_PRIV_ADMIN: the least level that sees the row */
 	bool changes; /* changes the gateway's state: logged with who ran it */
+	bool hidden;  /* a test aid: runs, but "?" does not list it (IOS hidden commands) */
 };
 
 #define CLI_ROWS_MAX 64

@@ -52,6 +52,7 @@ int cli_show_debugging(const struct cli_ctx *c, struct cli_out *o);
 int cli_show_ikev2_sa(const struct cli_ctx *c, struct cli_out *o);
 int cli_show_isakmp_sa(const struct cli_ctx *c, struct cli_out *o);
 int cli_clear_ikev2_sa(const struct cli_ctx *c, struct cli_out *o);
+int cli_clear_crypto_session(const struct cli_ctx *c, struct cli_out *o);
 /* show_ikev2_stats.c */
 int cli_show_ikev2_stats(const struct cli_ctx *c, struct cli_out *o);
 int cli_show_ikev2_stats_exchange(const struct cli_ctx *c, struct cli_out *o);
@@ -60,6 +61,7 @@ int cli_clear_ikev2_stats(const struct cli_ctx *c, struct cli_out *o);
 int cli_show_crypto_session(const struct cli_ctx *c, struct cli_out *o);
 /* clear.c */
 int cli_clear_sa(const struct cli_ctx *c, struct cli_out *o);
+int cli_test_sa_forget(const struct cli_ctx *c, struct cli_out *o);
 int cli_clear_sa_counters(const struct cli_ctx *c, struct cli_out *o);
 int cli_exit(const struct cli_ctx *c, struct cli_out *o);
 

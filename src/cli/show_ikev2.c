@@ -261,12 +261,12 @@ cli_show_isakmp_sa(const struct cli_ctx *c, struct cli_out *o)
 	return CLI_OK;
 }
 
-/* ---- clear crypto ikev2 sa [remote A] ---- */
+/* ---- clear crypto ikev2 sa [remote A], clear crypto session [remote A] ---- */
 
-int
-cli_clear_ikev2_sa(const struct cli_ctx *c, struct cli_out *o)
+static int
+ike_remove(const struct cli_ctx *c, struct cli_out *o,
+	   unsigned int (*clear)(void *, const struct ike_addr *))
 {
-	unsigned int (*clear)(void *, const struct ike_addr *) = CLI_OP(c->v, ike_clear);
 	struct ike_addr peer = {.family = 4};
 	unsigned int n;
 
@@ -283,4 +283,16 @@ cli_clear_ikev2_sa(const struct cli_ctx *c, struct cli_out *o)
 		json_end(&j);
 	}
 	return CLI_OK;
+}
+
+int
+cli_clear_ikev2_sa(const struct cli_ctx *c, struct cli_out *o)
+{
+	return ike_remove(c, o, CLI_OP(c->v, ike_clear));
+}
+
+int
+cli_clear_crypto_session(const struct cli_ctx *c, struct cli_out *o)
+{
+	return ike_remove(c, o, CLI_OP(c->v, ike_session_clear));
 }

@@ -192,25 +192,44 @@ sa_matches(const struct dpsec_config *cfg, const struct view_sa *sa,
 }
 
 /*
- * "clear crypto sa [peer | spi]": delete the matching SAs. Manual SAs are not
- * put back (there is no IKE to renegotiate them yet): traffic for them then
- * counts as unknown SPI until the daemon restarts.
+ * Delete the dataplane SAs matching f: through IKE (a DELETE to the peer)
+ * when with_ike and IKE negotiated the SA, else from the dataplane alone.
+ * Manual SAs are not put back: traffic for them then counts as unknown SPI
+ * until the daemon restarts.
  */
 static size_t
-sa_clear_op(void *ctx, const struct view_sa_filter *f)
+sa_delete_matching(struct view_dp *v, const struct view_sa_filter *f, bool with_ike)
 {
-	struct view_dp *v = ctx;
 	size_t cap = dp_sa_count(v->dp), n, done = 0;
 	struct view_sa *sa = calloc(cap ? cap : 1, sizeof(*sa));
 
 	if (sa == NULL)
 		return 0;
 	n = dp_sa_list(v->dp, sa, cap);
-	for (size_t i = 0; i < n; i++)
-		if (sa_matches(ctrl_cfg(v->ctrl), &sa[i], f) && dp_sa_del(v->dp, sa[i].conn_id) == 0)
+	for (size_t i = 0; i < n; i++) {
+		if (!sa_matches(ctrl_cfg(v->ctrl), &sa[i], f))
+			continue;
+		if (with_ike && v->ike != NULL && ike_clear_child(v->ike, sa[i].conn_id) == 0)
 			done++;
+		else if (dp_sa_del(v->dp, sa[i].conn_id) == 0)
+			done++;
+	}
 	free(sa);
 	return done;
+}
+
+/* "clear crypto sa [peer | spi]": as IOS with IKE SAs, the peer is told. */
+static size_t
+sa_clear_op(void *ctx, const struct view_sa_filter *f)
+{
+	return sa_delete_matching(ctx, f, true);
+}
+
+/* "test crypto ipsec sa forget [peer]": silently, to make a peer's SPI unknown here. */
+static size_t
+sa_forget_op(void *ctx, const struct view_sa_filter *f)
+{
+	return sa_delete_matching(ctx, f, false);
 }
 
 static bool
@@ -277,6 +296,7 @@ const struct view_ops view_dp_ops = {
 	.log_read = log_read_op,
 	.log_clear = log_clear_op,
 	.sa_clear = sa_clear_op,
+	.sa_forget = sa_forget_op,
 	.recovery_get = recovery_get_op,
 	.recovery_set = recovery_set_op,
 	.debug_get = debug_get_op,
@@ -289,6 +309,7 @@ const struct view_ops view_dp_ops = {
 	.ike_stats = view_ike_stats,
 	.ike_stats_clear = view_ike_stats_clear,
 	.ike_clear = view_ike_clear,
+	.ike_session_clear = view_ike_session_clear,
 	.ike_debug_get = view_ike_debug_get,
 	.ike_debug_set = view_ike_debug_set,
 };

@@ -48,6 +48,14 @@ view_ike_clear(void *ctx, const struct ike_addr *peer)
 	return v->ike != NULL ? ike_clear(v->ike, peer) : 0;
 }
 
+unsigned int
+view_ike_session_clear(void *ctx, const struct ike_addr *peer)
+{
+	struct view_dp *v = ctx;
+
+	return v->ike != NULL ? ike_clear_session(v->ike, peer) : 0;
+}
+
 bool
 view_ike_debug_get(void *ctx)
 {

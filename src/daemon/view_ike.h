@@ -19,6 +19,7 @@ size_t view_ike_child_list(void *ctx, uint32_t tunnel_id, struct view_ike_child 
 void view_ike_stats(void *ctx, struct view_ike_stats *out);
 void view_ike_stats_clear(void *ctx);
 unsigned int view_ike_clear(void *ctx, const struct ike_addr *peer);
+unsigned int view_ike_session_clear(void *ctx, const struct ike_addr *peer);
 bool view_ike_debug_get(void *ctx);
 void view_ike_debug_set(void *ctx, bool on);
 

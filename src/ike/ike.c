@@ -358,6 +358,56 @@ again:
 	return n;
 }
 
+/* The entry's policy is to keep its tunnel up (initiate: on-start). */
+static bool
+entry_on_start(const struct ike *ike, uint32_t map, uint32_t entry)
+{
+	const struct cfg_map_entry *e = ike_entry(ike, map, entry);
+
+	return e != NULL && e->ikev2_profile != CFG_NONE && e->initiate == CFG_INITIATE_ON_START;
+}
+
+int
+ike_clear_child(struct ike *ike, uint32_t handle)
+{
+	struct ike_sa *sa = NULL;
+	struct ike_child *c = child_by_handle(ike, handle, &sa);
+	uint32_t map, entry;
+
+	if (c == NULL)
+		return -ENOENT;
+	if (c->state == CHILD_DELETING || c->state == CHILD_CREATING)
+		return 0;	/* on its way out already, or not yet in */
+	map = c->map;
+	entry = c->entry;
+	if (c->state != CHILD_REKEYED)
+		ike_log(ike, 5, "IKEV2-5-CHILD_CLEARED",
+			"CHILD_SA 0x%08x/0x%08x of map %u entry %u cleared by the operator, tunnel %u",
+			c->spi_in, c->spi_out, map, entry, sa->tunnel_id);
+	/* the same path as a hard expiry: DELETE over an established IKE SA, else local */
+	ike_sa_expired(ike, handle, true);
+	if (sa->state == IKE_SA_ESTABLISHED && entry_on_start(ike, map, entry))
+		(void)task_add(ike, sa, TASK_CHILD_CREATE, map, entry, 0);
+	return 0;
+}
+
+unsigned int
+ike_clear_session(struct ike *ike, const struct ike_addr *peer)
+{
+	unsigned int n = ike_clear(ike, peer);
+
+	/* IOS: the policy says the tunnel stays up, so it comes back at once */
+	for (uint32_t m = 0; m < ike->cfg->n_crypto_maps; m++) {
+		const struct cfg_crypto_map *cm = &ike->cfg->crypto_maps[m];
+
+		for (uint32_t e = 0; cm->iface != CFG_NONE && e < cm->n_entries; e++)
+			if (entry_on_start(ike, m, e) &&
+			    (peer == NULL || memcmp(peer->ip, &cm->entries[e].peer, 4) == 0))
+				(void)ike_initiate(ike, m, e);
+	}
+	return n;
+}
+
 unsigned int
 ike_delete_child_local(struct ike *ike, uint32_t map, uint32_t entry)
 {

@@ -13,7 +13,7 @@ for what strongSwan cannot do here (it only speaks ESP in UDP 4500 on this machi
 - the seeds' outage with dpsecd on both sides: gwB (recovery on) is SIGKILLed and restarted
   while gwA keeps encrypting; gwB initiates with INITIAL_CONTACT and the stream resumes
   within 3 s of gwB being back (measured and printed);
-- received INVALID_SPI: gwB drops its CHILD_SA without telling gwA (clear crypto sa) and,
+- received INVALID_SPI: gwB drops its CHILD_SA without telling gwA (test crypto ipsec sa forget) and,
   having the IKE SA, sends INVALID_SPI over it (recovery off is enough); gwA counts the
   notify received, deletes the outbound SA it names and DELETEs its inbound half; the stream
   resumes within 3 s (measured and printed) through one new CHILD_SA. Both sides want to
@@ -195,12 +195,12 @@ class Pair(unittest.TestCase):
             old_out, old_in = active(net.gwa, "out"), active(net.gwa, "in")
             info0 = ike_stats(net.gwa)["exchanges"]["INFORMATIONAL"]["transmit_request"]
             self.assertEqual(notify(net.gwa, "INVALID_SPI")["received_request"], 0)
-            net.gwb.cli("clear crypto sa")
+            net.gwb.cli("test crypto ipsec sa forget")
             t = time.monotonic()
             # datagrams decrypted before the clear may still be on their way: 50 ms
             first = net.stream.wait_arrival_after(t + 0.05, RESUME_WITHIN + 5)
             self.assertIsNotNone(first, "no recovery over the IKE SA" + self.diag(net))
-            print("dpsecd pair: stream resumed %.2f s after clear crypto sa on gwB"
+            print("dpsecd pair: stream resumed %.2f s after gwB forgot its SAs"
                   % (first - t))
             self.assertLess(first - t, RESUME_WITHIN, self.diag(net))
             wait_for(lambda: notify(net.gwa, "INVALID_SPI")["received_request"] >= 1, 10,

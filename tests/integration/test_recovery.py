@@ -11,7 +11,7 @@ encrypting with an SPI gwB no longer knows:
   INITIAL_CONTACT and the stream resumes within 3 s of gwB being back;
 - the same with recovery off: nothing reaches host2 for 30 s (the seeds' black hole), and the
   views say why (decision OFF, drops 4 counted, %CRYPTO-4-RECVD_PKT_INV_SPI logged);
-- gwB still has the IKE SA but lost the CHILD_SA (clear crypto sa removes the dataplane's
+- gwB still has the IKE SA but lost the CHILD_SA (test crypto ipsec sa forget removes the dataplane's
   SAs without telling the peer): even with recovery off gwB sends INVALID_SPI over the IKE SA
   and re-creates the CHILD_SA, and the stream resumes within 3 s.
 """
@@ -88,12 +88,12 @@ class Recovery(unittest.TestCase):
     def test_lost_child_with_ike_sa_is_recreated(self):
         with SeedNet() as net:
             self.flowing(net, recovery=False)
-            net.cli("clear crypto sa")
+            net.cli("test crypto ipsec sa forget")
             t = time.monotonic()
             # datagrams decrypted before the clear may still be on their way: 50 ms
             first = net.stream.wait_arrival_after(t + 0.05, RESUME_WITHIN + 5)
             self.assertIsNotNone(first, "no recovery over the IKE SA" + self.diag(net))
-            print("lost CHILD_SA: stream resumed %.2f s after clear crypto sa" % (first - t))
+            print("lost CHILD_SA: stream resumed %.2f s after the SAs were forgotten" % (first - t))
             self.assertLess(first - t, RESUME_WITHIN, self.diag(net))
             self.assertIn("NOTIFY", decisions(net))
             stats = net.cli("show crypto ikev2 stats exchange")

@@ -8,7 +8,9 @@
  *     HDR, SK{D(IKE)}  -->  <--  HDR, SK{}
  *   liveness checks, periodic and on-demand, answered and not (peer dead);
  *   INITIAL_CONTACT after a restart; INVALID_SPI (RFC 7296 section 1.5) after
- *   one side lost its CHILD_SA; NAT keepalives; the local-only deletion.
+ *   one side lost its CHILD_SA; NAT keepalives; the local-only deletion;
+ *   the operator's clear crypto sa (DELETE of the CHILD_SA, a new one if the
+ *   entry is initiate: on-start) and clear crypto session.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -348,6 +350,90 @@ test_invalid_spi(void **state)
 	assert_int_equal(live(&P.s[0]), 2);
 }
 
+/* ---- clear crypto sa / clear crypto session ---- */
+
+static const struct pair_opts on_start = {.entry0 = "initiate: on-start, "};
+
+/*
+ * clear crypto sa on gwB, entry on-traffic: the CHILD_SA goes on both sides,
+ * the IKE SA stays.
+ *   gwB  HDR, SK{D(ESP, gwB's inbound SPI)}  -->
+ *                    <--  HDR, SK{D(ESP, gwA's inbound SPI)}
+ */
+static void
+test_clear_child(void **state)
+{
+	const struct fake_sa *out;
+
+	(void)state;
+	pair_init(&P, NULL, NULL);
+	pair_up(&P, 0, 0);
+	out = live_one(&P.s[1], CFG_DIR_OUT);
+	assert_int_equal(ike_clear_child(P.s[1].ike, 999), -ENOENT);	/* a manual SA's */
+	assert_int_equal(ike_clear_child(P.s[1].ike, handle_of(&P.s[1], out)), 0);
+	/* the outbound half stops at once; the other half asked for is on its way out */
+	assert_true(out->deleted);
+	assert_int_equal(ike_clear_child(P.s[1].ike, handle_of(&P.s[1],
+							live_one(&P.s[1], CFG_DIR_IN))), 0);
+	assert_true(pair_logged(&P.s[1], "IKEV2-5-CHILD_CLEARED"));
+	pair_pump(&P);
+	assert_int_equal(live(&P.s[0]), 0);
+	assert_int_equal(live(&P.s[1]), 0);
+	assert_int_equal(n_sas(0), 1);
+	assert_int_equal(n_sas(1), 1);
+	assert_int_equal(n_children(0), 0);
+	assert_int_equal(n_children(1), 0);
+}
+
+/* The same with initiate: on-start: DELETE, then a new CHILD_SA over the same IKE SA. */
+static void
+test_clear_child_on_start(void **state)
+{
+	const struct fake_sa *out;
+	uint32_t old;
+
+	(void)state;
+	pair_init(&P, NULL, &on_start);
+	pair_up(&P, 0, 0);
+	out = live_one(&P.s[1], CFG_DIR_OUT);
+	old = out->p.spi;
+	assert_int_equal(ike_clear_child(P.s[1].ike, handle_of(&P.s[1], out)), 0);
+	pair_pump(&P);
+	assert_int_equal(n_sas(1), 1);
+	assert_int_equal(n_children(1), 1);
+	assert_int_not_equal(live_one(&P.s[1], CFG_DIR_OUT)->p.spi, old);
+	pair_assert_matching(&P);
+}
+
+/* clear crypto session: the IKE SA goes on both sides; on-start brings a new one up. */
+static void
+test_clear_session(void **state)
+{
+	struct ike_addr a = {.family = 4, .ip = {192, 0, 2, 1}, .port = 500};
+	struct ike_addr nobody = {.family = 4, .ip = {203, 0, 113, 9}, .port = 500};
+	struct view_ike_sa v[2];
+
+	(void)state;
+	pair_init(&P, NULL, &on_start);
+	pair_up(&P, 0, 0);
+	assert_int_equal(ike_clear_session(P.s[1].ike, &nobody), 0);
+	assert_int_equal(ike_clear_session(P.s[1].ike, &a), 1);
+	pair_pump(&P);
+	assert_int_equal(ike_sa_list(P.s[1].ike, v, 2), 1);
+	assert_int_equal(v[0].status, VIEW_IKE_READY);
+	assert_true(v[0].initiator);
+	assert_int_equal(n_sas(0), 1);
+	assert_int_equal(live(&P.s[0]), 2);
+	pair_assert_matching(&P);
+	/* gwA's entry is on-traffic: after its clear, nothing comes back */
+	assert_int_equal(ike_clear_session(P.s[0].ike, NULL), 1);
+	pair_pump(&P);
+	assert_int_equal(n_sas(0), 0);
+	assert_int_equal(n_sas(1), 0);
+	assert_int_equal(live(&P.s[0]), 0);
+	assert_int_equal(live(&P.s[1]), 0);
+}
+
 /* ---- NAT keepalives ---- */
 
 static void
@@ -393,6 +479,9 @@ main(void)
 		cmocka_unit_test_teardown(test_initial_contact, teardown),
 		cmocka_unit_test_teardown(test_invalid_spi, teardown),
 		cmocka_unit_test_teardown(test_keepalive, teardown),
+		cmocka_unit_test_teardown(test_clear_child, teardown),
+		cmocka_unit_test_teardown(test_clear_child_on_start, teardown),
+		cmocka_unit_test_teardown(test_clear_session, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
