@@ -190,6 +190,14 @@ fake_ike_clear(void *ctx, const struct ike_addr *peer)
 	return (unsigned int)(n - kept);
 }
 
+/* As ike_clear_session: the IKE SAs go (the fake has no policy to bring them back). */
+unsigned int
+fake_ike_session_clear(void *ctx, const struct ike_addr *peer)
+{
+	((struct fake *)ctx)->session_clears++;
+	return fake_ike_clear(ctx, peer);
+}
+
 bool
 fake_ike_debug_get(void *ctx)
 {

@@ -204,6 +204,16 @@ op_sa_clear(void *ctx, const struct view_sa_filter *flt)
 	return n - kept;
 }
 
+/* The test aid removes the same SAs; counted apart to tell the two commands apart. */
+static size_t
+op_sa_forget(void *ctx, const struct view_sa_filter *flt)
+{
+	struct fake *f = ctx;
+
+	f->sa_forgets++;
+	return op_sa_clear(ctx, flt);
+}
+
 static bool
 op_recovery_get(void *ctx)
 {
@@ -249,6 +259,7 @@ static const struct view_ops fake_ops = {
 	.log_clear = op_log_clear,
 	.log = op_log,
 	.sa_clear = op_sa_clear,
+	.sa_forget = op_sa_forget,
 	.recovery_get = op_recovery_get,
 	.recovery_set = op_recovery_set,
 	.debug_get = op_debug_get,
@@ -259,6 +270,7 @@ static const struct view_ops fake_ops = {
 	.ike_stats = fake_ike_stats,
 	.ike_stats_clear = fake_ike_stats_clear,
 	.ike_clear = fake_ike_clear,
+	.ike_session_clear = fake_ike_session_clear,
 	.ike_debug_get = fake_ike_debug_get,
 	.ike_debug_set = fake_ike_debug_set,
 };

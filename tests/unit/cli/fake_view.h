@@ -45,6 +45,8 @@ struct fake {
 	bool cleared;
 	unsigned drop_clears;
 	unsigned sa_clears;
+	unsigned sa_forgets;		/* test crypto ipsec sa forget */
+	unsigned session_clears;	/* clear crypto session */
 	struct view_inv_spi inv[FAKE_INV_MAX];
 	size_t n_inv;
 	struct view_inv_spi_stats inv_stats;
@@ -73,6 +75,7 @@ size_t fake_ike_child_list(void *ctx, uint32_t tunnel_id, struct view_ike_child 
 void fake_ike_stats(void *ctx, struct view_ike_stats *out);
 void fake_ike_stats_clear(void *ctx);
 unsigned int fake_ike_clear(void *ctx, const struct ike_addr *peer);
+unsigned int fake_ike_session_clear(void *ctx, const struct ike_addr *peer);
 bool fake_ike_debug_get(void *ctx);
 void fake_ike_debug_set(void *ctx, bool on);
 
