@@ -137,6 +137,16 @@ struct view_punt_stats {
 	uint64_t ike[PUNT_IKE__COUNT];	/* what became of IKE datagrams, by outcome (punt_ike.h) */
 };
 
+/*
+ * What was last done about an unknown-SPI flow. The CLI prints it as one
+ * word: "none", "logged", or the recovery decision's name ("NOTIFY", "WAIT").
+ */
+enum inv_spi_state {
+	INV_SPI_NONE,		/* noted, nothing done yet */
+	INV_SPI_LOGGED,		/* its %CRYPTO-4-RECVD_PKT_INV_SPI line was written */
+	INV_SPI_DECIDED,	/* invalid-SPI recovery decided (the decision) */
+};
+
 /* An unknown-SPI flow as the control thread tracks it ("show crypto ipsec invalid-spi"). */
 struct view_inv_spi {
 	bool ipv6;
@@ -151,7 +161,11 @@ struct view_inv_spi {
 	struct timespec first_seen;	/* wall clock */
 	struct timespec last_seen;
 	bool static_peer;	/* src is a statically configured crypto map peer */
-	const char *action;	/* what was decided for it, one word (e.g. "none", "logged") */
+	enum inv_spi_state state;	/* what was last done about it */
+	enum recovery_action decision;	/* the last decision, with INV_SPI_DECIDED */
+	struct timespec state_at;	/* wall clock: when state last changed (first_seen at first) */
+	struct timespec logged_at;	/* its last RECVD_PKT_INV_SPI line; zero: never */
+	struct timespec decided_at;	/* recovery's last decision about it; zero: never */
 };
 
 struct view_inv_spi_stats {

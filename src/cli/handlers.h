@@ -39,6 +39,8 @@ bool cli_recovery_state(const struct view *v);
  * happened; "none"), and the JSON object "recovery": {NAME: {decisions, pkts}}.
  */
 struct json;
+/* A decision's one-word name ("NOTIFY", "WAIT"); "?" out of range. */
+const char *cli_recovery_name(enum recovery_action a);
 void cli_recovery_decisions_text(const struct view_inv_spi_stats *st, struct cli_out *o);
 void cli_recovery_decisions_json(struct json *j, const struct view_inv_spi_stats *st);
 /* debug.c */

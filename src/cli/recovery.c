@@ -59,6 +59,12 @@ static const char *const recovery_names[RECOVERY__COUNT] = {
 #undef REC_X
 };
 
+const char *
+cli_recovery_name(enum recovery_action a)
+{
+	return (unsigned int)a < RECOVERY__COUNT ? recovery_names[a] : "?";
+}
+
 void
 cli_recovery_decisions_text(const struct view_inv_spi_stats *st, struct cli_out *o)
 {

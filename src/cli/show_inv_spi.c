@@ -85,10 +85,19 @@ iface_name(const struct view *v, uint32_t i)
 	return v->cfg != NULL && i < v->cfg->n_interfaces ? v->cfg->interfaces[i].name : "-";
 }
 
+/* The flow's state in the one word the views have always printed. */
 static const char *
 action_str(const struct view_inv_spi *f)
 {
-	return f->action != NULL && f->action[0] != '\0' ? f->action : "-";
+	switch (f->state) {
+	case INV_SPI_NONE:
+		return "none";
+	case INV_SPI_LOGGED:
+		return "logged";
+	case INV_SPI_DECIDED:
+		return cli_recovery_name(f->decision);
+	}
+	return "-";
 }
 
 static uint64_t

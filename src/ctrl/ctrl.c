@@ -155,7 +155,7 @@ on_event(struct ctrl *c, const struct dp_event *ev)
 		f = inv_spi_note(c->inv, ev, &now);
 		logged = dlog_inv_spi(c->log, ev->ipv6, ev->dst, ev->proto, ev->spi, ev->src);
 		if (logged)
-			f->action = "logged";
+			inv_spi_logged(f, &now);
 		f->static_peer = ctrl_is_static_peer(c, ev->ipv6, ev->src);
 		if (c->hook != NULL)
 			c->hook(c->hook_ctx, c, f, ev, logged);

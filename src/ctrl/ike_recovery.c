@@ -105,7 +105,8 @@ on_flow(void *ctx, struct ctrl *c, struct inv_spi_flow *f, const struct dp_event
 	memcpy(in.src, ev->src, sizeof(in.src));
 	in.static_peer = static_entry(cfg, ev, &map, &entry);
 	a = recovery_decide(r->policy, &in, clk_mono_ms(ctrl_clk(c)));
-	f->action = recovery_action_names[a];
+	/* decided as the report arrived: the flow's last_seen is this report's time */
+	inv_spi_decided(f, a, &f->last_seen);
 	/*
 	 * What is done is logged each time (hold-down and rate bound it). What
 	 * is not done is logged only after the report's own

@@ -153,7 +153,8 @@ inv_spi_note(struct inv_spi_table *t, const struct dp_event *ev, const struct ti
 		memcpy(f->dst, ev->dst, 16);
 		f->hash = h;
 		f->first_seen = *now;
-		f->action = "none";
+		f->state = INV_SPI_NONE;
+		f->state_at = *now;
 		f->hnext = t->bucket[b];
 		t->bucket[b] = f;
 		t->n++;
@@ -170,6 +171,23 @@ inv_spi_note(struct inv_spi_table *t, const struct dp_event *ev, const struct ti
 	return f;
 }
 
+void
+inv_spi_logged(struct inv_spi_flow *f, const struct timespec *now)
+{
+	f->state = INV_SPI_LOGGED;
+	f->state_at = *now;
+	f->logged_at = *now;
+}
+
+void
+inv_spi_decided(struct inv_spi_flow *f, enum recovery_action a, const struct timespec *now)
+{
+	f->state = INV_SPI_DECIDED;
+	f->decision = a;
+	f->state_at = *now;
+	f->decided_at = *now;
+}
+
 size_t
 inv_spi_list(const struct inv_spi_table *t, struct view_inv_spi *out, size_t max)
 {
@@ -182,7 +200,9 @@ inv_spi_list(const struct inv_spi_table *t, struct view_inv_spi *out, size_t max
 			.ipv6 = f->ipv6, .spi = f->spi, .proto = f->proto, .udp = f->udp,
 			.iface = f->iface, .pkts = f->pkts, .events = f->events,
 			.first_seen = f->first_seen, .last_seen = f->last_seen,
-			.static_peer = f->static_peer, .action = f->action};
+			.static_peer = f->static_peer, .state = f->state, .decision = f->decision,
+			.state_at = f->state_at, .logged_at = f->logged_at,
+			.decided_at = f->decided_at};
 		memcpy(v->src, f->src, 16);
 		memcpy(v->dst, f->dst, 16);
 	}

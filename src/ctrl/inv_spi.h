@@ -34,7 +34,9 @@ struct inv_spi_flow {
 	struct timespec first_seen;
 	struct timespec last_seen;
 	bool static_peer;
-	const char *action;
+	enum inv_spi_state state;	/* what was last done (view.h), with its times */
+	enum recovery_action decision;
+	struct timespec state_at, logged_at, decided_at;
 	/* table links */
 	uint32_t hash;
 	struct inv_spi_flow *hnext;
@@ -58,6 +60,10 @@ void inv_spi_destroy(struct inv_spi_table *t);
 /* Record an event; returns the flow (new or updated), now the most recent. Never NULL. */
 struct inv_spi_flow *inv_spi_note(struct inv_spi_table *t, const struct dp_event *ev,
 				  const struct timespec *now);
+/* Its report's %CRYPTO-4-RECVD_PKT_INV_SPI line was written at now. */
+void inv_spi_logged(struct inv_spi_flow *f, const struct timespec *now);
+/* Invalid-SPI recovery decided a about it at now. */
+void inv_spi_decided(struct inv_spi_flow *f, enum recovery_action a, const struct timespec *now);
 /* Most recent first; at most max. */
 size_t inv_spi_list(const struct inv_spi_table *t, struct view_inv_spi *out, size_t max);
 void inv_spi_counts(const struct inv_spi_table *t, struct inv_spi_counts *out);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,11 +208,21 @@ sa_delete_matching(struct view_dp *v, const struct view_sa_filter *f, bool with_
 		return 0;
 	n = dp_sa_list(v->dp, sa, cap);
 	for (size_t i = 0; i < n; i++) {
+		int rc;
+
 		if (!sa_matches(ctrl_cfg(v->ctrl), &sa[i], f))
 			continue;
-		if (with_ike && v->ike != NULL && ike_clear_child(v->ike, sa[i].conn_id) == 0)
+		if (with_ike && v->ike != NULL && ike_clear_child(v->ike, sa[i].conn_id) == 0) {
 			done++;
-		else if (dp_sa_del(v->dp, sa[i].conn_id) == 0)
+			continue;
+		}
+		/*
+		 * -ENOENT: IKE took this half out with its other one earlier in this
+		 * loop (the outbound half stops as the DELETE goes). Only this thread
+		 * deletes SAs, so it was in when the command started: it counts.
+		 */
+		rc = dp_sa_del(v->dp, sa[i].conn_id);
+		if (rc == 0 || rc == -ENOENT)
 			done++;
 	}
 	free(sa);

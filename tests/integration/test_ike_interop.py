@@ -12,6 +12,10 @@
 - strongSwan rekeys the CHILD_SA every few seconds under traffic: the stream keeps flowing
   (the gap is measured), the old SAs go;
 - clear crypto ikev2 sa on dpsecd: strongSwan receives the DELETE and drops its IKE SA;
+- clear crypto sa on dpsecd (initiate: on-start): strongSwan receives the DELETE for the
+  CHILD_SA and drops it, dpsecd creates a new one over the same IKE SA, the stream resumes;
+- clear crypto session on dpsecd (initiate: on-start): the IKE SA is gone on both sides,
+  dpsecd brings up a new one, the stream resumes;
 - strongSwan deletes its IKE SA (swanctl --terminate): dpsecd removes the IKE SA and its
   CHILD_SA from the dataplane;
 - dpsecd's DPD (periodic, 10 s) declares a killed strongSwan dead and deletes the SAs;
@@ -204,6 +208,58 @@ class Interop(unittest.TestCase):
             self.assertIn("N(INVAL_KE)", net.gwa.log_text())
             self.assertIn("DH Grp:14", net.cli("show crypto ikev2 sa"))
             self.assert_flows(net, net.stream)
+
+    def children(self, net):
+        """gwA's installed CHILD_SAs, (IKE SA initiator SPI, child's inbound SPI)."""
+        return {(sa.get("initiator-spi"), ch.get("spi-in")) for sa in net.gwa.list_sas()
+                for ch in sa["children"].values() if ch.get("state") == "INSTALLED"}
+
+    def test_clear_sa_deletes_child(self):
+        with SeedNet() as net:
+            net.gwa.start(gwa_swanctl(start=False))
+            net.start_dpsecd(initiate="on-start")
+            wait_for(lambda: established(net), 20, "gwA's SAs")
+            self.assert_flows(net, net.stream)
+            old = self.children(net)
+            self.assertEqual(len(old), 1, old)
+            self.assertEqual(json.loads(net.cli("clear crypto sa", json=True))["sas"], 2)
+            t = time.monotonic()
+            # gwA dropped the old CHILD_SA because it was told, and a new one is in on the
+            # same IKE SA (dpsecd's entry is on-start)
+            new = wait_for(lambda: (lambda c: c if c and not c & old else None)(
+                self.children(net)), 10, "gwA's CHILD_SA replaced")
+            self.assertEqual(len(new), 1, new)
+            self.assertEqual({i for i, _ in new}, {i for i, _ in old})
+            self.assertRegex(net.gwa.log_text(), r"received DELETE for ESP CHILD_SA")
+            first = net.stream.wait_arrival_after(t + 0.05, 10)
+            self.assertIsNotNone(first, self.diag(net))
+            print("clear crypto sa: stream resumed %.2f s after" % (first - t))
+            self.assert_same_spis(net)
+            self.assertIn("%IKEV2-5-CHILD_CLEARED", net.cli("show logging"))
+            self.assertRegex(net.cli("show crypto ikev2 stats exchange"),
+                             r"INFORMATIONAL\s+[1-9]")
+
+    def test_clear_session(self):
+        with SeedNet() as net:
+            net.gwa.start(gwa_swanctl(start=False))
+            net.start_dpsecd(initiate="on-start")
+            first = wait_for(lambda: established(net), 20, "gwA's SAs")
+            self.assert_flows(net, net.stream)
+            self.assertEqual(json.loads(net.cli("clear crypto session", json=True))["cleared"], 1)
+            t = time.monotonic()
+            # the old IKE SA is gone on both sides; dpsecd's policy brings a new one up
+            again = wait_for(lambda: (lambda sa: sa if sa and sa.get("initiator-spi")
+                                      != first.get("initiator-spi") else None)(established(net)),
+                             20, "a new IKE SA")
+            self.assertEqual([sa.get("initiator-spi") for sa in net.gwa.list_sas()],
+                             [again.get("initiator-spi")])
+            self.assertIn("received DELETE for IKE_SA", net.gwa.log_text())
+            ike = net.cli("show crypto ikev2 sa detailed")
+            self.assertEqual(ike.count("READY"), 1, ike)
+            self.assertIn("%016x" % int(again["initiator-spi"], 16), ike.lower(), ike)
+            first_arrival = net.stream.wait_arrival_after(t + 0.05, 10)
+            self.assertIsNotNone(first_arrival, self.diag(net))
+            print("clear crypto session: stream resumed %.2f s after" % (first_arrival - t))
 
     def test_ike_rekey_under_traffic(self):
         with SeedNet() as net:

@@ -677,15 +677,15 @@ inv_spi(struct fake *f)
 		uint64_t pkts, events;
 		uint32_t first_ago, last_ago;
 		bool static_peer;
-		const char *action;
+		enum inv_spi_state state;
 	} flows[FAKE_INV_MAX] = {
 		/* gwA keeps using the SA gwB lost (the seed scenario) */
-		{0xC1D2E3F4, 50, false, 0, 67000, 1200, 725, 2, true, "logged"},
-		{0x0BADCAFE, 50, false, 0, 12, 5, 100, 10, false, "logged"},
+		{0xC1D2E3F4, 50, false, 0, 67000, 1200, 725, 2, true, INV_SPI_LOGGED},
+		{0x0BADCAFE, 50, false, 0, 12, 5, 100, 10, false, INV_SPI_LOGGED},
 		/* a stranger on NAT-T; an SPI starting 0xFF is ESP, not a keepalive */
-		{0xFF00ABCD, 50, true, 2, 43, 20, 8 * 86400 + 5 * 3600, 45, false, "none"},
-		{0x00004E21, 51, false, 0, 600, 80, 300, 60, true, "logged"},
-		{0x00000101, 51, false, 0, 2, 2, 400 * 86400, 86399, false, "none"},
+		{0xFF00ABCD, 50, true, 2, 43, 20, 8 * 86400 + 5 * 3600, 45, false, INV_SPI_NONE},
+		{0x00004E21, 51, false, 0, 600, 80, 300, 60, true, INV_SPI_LOGGED},
+		{0x00000101, 51, false, 0, 2, 2, 400 * 86400, 86399, false, INV_SPI_NONE},
 	};
 
 	for (size_t i = 0; i < FAKE_INV_MAX; i++) {
@@ -700,7 +700,7 @@ inv_spi(struct fake *f)
 		v->first_seen.tv_sec = FAKE_NOW - flows[i].first_ago;
 		v->last_seen.tv_sec = FAKE_NOW - flows[i].last_ago;
 		v->static_peer = flows[i].static_peer;
-		v->action = flows[i].action;
+		v->state = flows[i].state;
 	}
 	inv_flow4(&f->inv[0], ip(192, 0, 2, 1), ip(192, 0, 2, 2));
 	inv_flow6(&f->inv[1], 1, 1);

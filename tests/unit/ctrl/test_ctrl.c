@@ -146,7 +146,10 @@ test_invalid_spi_logged_once_a_minute(void **state)
 	assert_int_equal(f[0].spi, 0xB761863E);
 	assert_int_equal(f[0].pkts, 1);
 	assert_false(f[0].static_peer);
-	assert_string_equal(f[0].action, "logged");
+	assert_int_equal(f[0].state, INV_SPI_LOGGED);
+	assert_int_equal(f[0].logged_at.tv_sec, f[0].last_seen.tv_sec);
+	assert_int_equal(f[0].state_at.tv_nsec, f[0].logged_at.tv_nsec);
+	assert_int_equal(f[0].decided_at.tv_sec, 0);
 
 	/* 30 s later the worker reports the flow again: no new line within the minute */
 	clk_fake_advance_ms(&H.fake, 30000);

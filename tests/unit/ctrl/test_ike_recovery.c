@@ -30,6 +30,7 @@
 #include "ctrl.h"
 #include "harness.h"
 #include "ike_recovery.h"
+#include "inv_spi.h"
 #include "worker.h"
 
 #define LOG_RATE 20	/* logging.rate below: lines a second, a full bucket to start */
@@ -207,6 +208,36 @@ test_persistent_flow_logged_once_a_minute(void **state)
 				     "10.9.9.9"), 3);
 }
 
+/*
+ * The flow's state is what was last done, with when: the first report is
+ * logged and decided at once; 5 s later the decision is taken again (and
+ * stamped) but not logged (once a minute), so logged_at stays.
+ */
+static void
+test_flow_state_and_times(void **state)
+{
+	struct view_inv_spi f[2];
+	struct timespec t0;
+
+	(void)state;
+	esp_through("10.9.9.9", 0xC0FFEE);
+	assert_int_equal(inv_spi_list(ctrl_inv_spi(C), f, 2), 1);
+	t0 = f[0].first_seen;
+	assert_int_equal(f[0].state, INV_SPI_DECIDED);
+	assert_int_equal(f[0].decision, RECOVERY_NOT_PEER);
+	assert_int_equal(f[0].logged_at.tv_sec, t0.tv_sec);
+	assert_int_equal(f[0].decided_at.tv_sec, t0.tv_sec);
+	assert_int_equal(f[0].state_at.tv_sec, t0.tv_sec);
+	clk_fake_advance_ms(&H.fake, 5000);
+	esp_through("10.9.9.9", 0xC0FFEE);
+	assert_int_equal(inv_spi_list(ctrl_inv_spi(C), f, 2), 1);
+	assert_int_equal(f[0].state, INV_SPI_DECIDED);
+	assert_int_equal(f[0].logged_at.tv_sec, t0.tv_sec);
+	assert_int_equal(f[0].decided_at.tv_sec, t0.tv_sec + 5);
+	assert_int_equal(f[0].state_at.tv_sec, t0.tv_sec + 5);
+	assert_int_equal(f[0].last_seen.tv_sec, t0.tv_sec + 5);
+}
+
 int
 main(void)
 {
@@ -214,6 +245,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_spoofed_flood_log_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_persistent_flow_logged_once_a_minute, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_flow_state_and_times, setup, teardown),
 	};
 
 	return harness_eal_init() != 0 ? 1 : cmocka_run_group_tests(tests, NULL, NULL);
