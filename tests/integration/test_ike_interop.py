@@ -20,6 +20,9 @@
   CHILD_SA from the dataplane;
 - dpsecd's DPD (periodic, 10 s) declares a killed strongSwan dead and deletes the SAs;
 - dpsecd rekeys the CHILD_SA itself when the kilobyte lifetime runs low under a burst;
+- dpsecd rekeys the IKE SA and the CHILD_SA itself when their lifetimes (120 s, the least
+  the configuration allows) run low, under a steady stream both ways: nothing is lost
+  (every sequence number counted);
 - other suites: AES-CBC-256 + HMAC-SHA-256 with MODP-2048 (IKE and ESP), AES-GCM-128 with
   Curve25519; a proposal with no common transform (NO_PROPOSAL_CHOSEN, nothing installed);
   a KE for another group than dpsecd's (INVALID_KE_PAYLOAD, strongSwan retries, up);
@@ -348,6 +351,37 @@ class Interop(unittest.TestCase):
                              r"CREATE_CHILD_SA_IPSEC_REKEY\s+[1-9]")
             t = time.monotonic()
             self.assertIsNotNone(net.stream.wait_arrival_after(t, 10), self.diag(net))
+
+    def test_dpsecd_rekeys_ike_and_child_no_loss(self):
+        with SeedNet() as net:
+            net.gwa.start(gwa_swanctl(start=False))
+            net.start_dpsecd(initiate="on-start", ike_lifetime=120, lifetime=120)
+            first = wait_for(lambda: established(net), 20, "gwA's SAs")
+            spi0 = [ch["spi-in"] for ch in first["children"].values()][0]
+            self.assert_flows(net, net.stream)
+            self.assert_flows(net, net.back)
+            t0 = time.monotonic()
+
+            def rekeyed():
+                sas = [sa for sa in net.gwa.list_sas() if sa.get("state") == "ESTABLISHED"]
+                return (len(sas) == 1
+                        and sas[0].get("initiator-spi") != first.get("initiator-spi")
+                        and all(ch.get("spi-in") != spi0 for ch in sas[0]["children"].values()))
+            # both lifetimes are 120 s: the rekeys start 0..12 s before that
+            wait_for(rekeyed, 150, "dpsecd's IKE SA and CHILD_SA rekeys")
+            stats = net.cli("show crypto ikev2 stats exchange")
+            self.assertRegex(stats, r"CREATE_CHILD_SA_IKE_REKEY\s+[1-9]\d*\s+0\s+0\s+[1-9]")
+            self.assertRegex(stats, r"CREATE_CHILD_SA_IPSEC_REKEY\s+[1-9]\d*\s+0\s+0\s+[1-9]")
+            # the old SAs linger a few seconds: traffic keeps going through the switch
+            time.sleep(3)
+            self.assertEqual(net.cli("show crypto ikev2 sa").count("READY"), 1)
+            for name, stream in (("host1->host2", net.stream), ("host2->host1", net.back)):
+                lost = stream.missing(t0)
+                self.assertIsNotNone(lost, name + self.diag(net))
+                n = len([1 for _, at in stream.arrivals() if at > t0])
+                print("dpsecd-initiated IKE SA + CHILD_SA rekey, %s: %d datagrams, %d lost"
+                      % (name, n, len(lost)))
+                self.assertEqual(lost, [], name + self.diag(net))
 
 
 if __name__ == "__main__":

@@ -154,6 +154,15 @@ class Stream:
         except FileNotFoundError:
             return []
 
+    def missing(self, after):
+        """Datagrams sent after monotonic time `after` that never arrived: the sequence
+        numbers between the first and the last arrival after it that are not there (what
+        the sender sent after the last arrival is in flight, not lost)."""
+        seqs = sorted(seq for seq, at in self.arrivals() if at > after)
+        if not seqs:
+            return None
+        return sorted(set(range(seqs[0], seqs[-1] + 1)) - set(seqs))
+
     def last_arrival(self):
         a = self.arrivals()
         return a[-1][1] if a else None

@@ -31,10 +31,11 @@ class DpsecdGw:
 
     def config(self, recovery=False, initiate="on-traffic", dpd=0, psk=PSK, lifetime=3600,
                lifetime_kb=4608000, ike_proposal="{encryption: [aes-gcm-256], prf: [sha384], group: [19]}",
-               transforms="[esp-gcm 256]", pfs=None, esn=False):
+               transforms="[esp-gcm 256]", pfs=None, esn=False, ike_lifetime=86400):
         """The YAML: ike_proposal is the one IKEv2 proposal (flow YAML), transforms the
         transform set's list, pfs a crypto map entry's pfs group (e.g. "group14"), esn the
-        transform set's extended sequence numbers."""
+        transform set's extended sequence numbers, ike_lifetime the profile's IKE SA lifetime
+        (s, 120 at least; dpsecd rekeys 0..10 % before it)."""
         s, net = self.s, self.net
         dpd_line = "      dpd: {interval: %d, retry: 3, mode: periodic}\n" % dpd if dpd else ""
         # Two dpsecd on two cores: gwA's worker goes on the other core than gwB's.
@@ -66,7 +67,7 @@ ikev2:
       identity_local: {{address: {s["local"]}}}
       authentication: {{local: pre-share, remote: pre-share}}
       keyring: KR
-{dpd_line}      lifetime: 86400
+{dpd_line}      lifetime: {ike_lifetime}
 interfaces:
   - name: inside0
     device: "net_af_packet0,iface={s["in_dev"]}"
