@@ -66,6 +66,15 @@ struct ike_ops {
 	 */
 	void (*send_keepalive)(void *ctx, const struct ike_addr *local,
 			       const struct ike_addr *remote);
+	/*
+	 * The peer of an established IKE SA is behind a NAT whose mapping
+	 * changed (RFC 7296 section 2.23: an authenticated message came from a
+	 * new address or port): new peer endpoint for one installed CHILD_SA
+	 * half, as dp_sa_update_endpoints. 0 or -errno (logged, the SA keeps
+	 * the old endpoint). NULL: the CHILD_SAs keep the old endpoints.
+	 */
+	int (*sa_update_endpoints)(void *ctx, uint32_t handle, const struct ike_addr *remote,
+				   bool udp_encap);
 };
 
 /* Returns NULL and a one-line reason in err. cfg must outlive the instance. */

@@ -81,6 +81,19 @@ op_sa_del(void *ctx, uint32_t handle)
 	return dp_sa_del(ctrl_dp(ci->c), handle);
 }
 
+/* The peer moved behind its NAT (RFC 7296 2.23): the dataplane follows it. */
+static int
+op_sa_update_endpoints(void *ctx, uint32_t handle, const struct ike_addr *remote, bool udp_encap)
+{
+	struct ctrl_ike *ci = ctx;
+	uint32_t peer;
+
+	if (remote->family != 4)
+		return -EAFNOSUPPORT;	/* dp_sa_params carries IPv4 endpoints only */
+	memcpy(&peer, remote->ip, sizeof(peer));
+	return dp_sa_update_endpoints(ctrl_dp(ci->c), handle, peer, remote->port, udp_encap);
+}
+
 static int
 op_sa_usage(void *ctx, uint32_t handle, struct ike_sa_usage *u)
 {
@@ -169,6 +182,7 @@ ctrl_ike_create(struct ctrl *c, char *err, size_t errlen)
 		.sa_activate = op_sa_activate,
 		.sa_del = op_sa_del,
 		.sa_usage = op_sa_usage,
+		.sa_update_endpoints = op_sa_update_endpoints,
 		.log = op_log,
 		.send_keepalive = op_send_keepalive,
 	};

@@ -2,7 +2,8 @@
 /*
  * The control thread's side of IKEv2: owns the one struct ike (src/ike) and
  * maps its callbacks onto the dataplane (dp_sa_add / dp_sa_activate /
- * dp_sa_del / dp_sa_usage), the UDP send path (ctrl_udp_send) and the log.
+ * dp_sa_del / dp_sa_usage / dp_sa_update_endpoints), the UDP send path
+ * (ctrl_udp_send) and the log.
  * It registers itself with ctrl_set_ike_hooks, through which ctrl.c feeds
  * it the IKE datagrams the workers punt, the dataplane's SA lifetime and
  * acquire events, and its timers; nothing else talks to src/ike.

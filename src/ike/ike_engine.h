@@ -121,6 +121,12 @@ void natd_check(struct ike_sa *sa, const struct ike_msg *m);
 bool natd_any(const struct ike_sa *sa);
 /* Initiator: move IKE to port 4500 (section 2.23) once a NAT is seen. */
 void natd_float(struct ike_sa *sa);
+/*
+ * An authenticated message (integrity checked, in the window) came from
+ * remote: if the peer is behind a NAT and that is not where the IKE SA
+ * sends, follow it, the IKE SA and its CHILD_SAs (section 2.23).
+ */
+void natd_follow(struct ike *ike, struct ike_sa *sa, const struct ike_addr *remote);
 
 /* ---- cookie.c: what strangers may cost (sections 2.6, 2.21.1) ---- */
 

@@ -95,7 +95,7 @@ open_sk(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 }
 
 static void
-response_in(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
+response_in(struct ike *ike, struct ike_sa *sa, struct ike_msg *m, const struct ike_addr *remote)
 {
 	const struct ike_req *r = &sa->req;
 
@@ -112,6 +112,7 @@ response_in(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 		return;
 	stats_rx(ike, m, child_sub(sa, m), m->present_inner == 0);
 	sa->rx_ms = ike_now(ike);
+	natd_follow(ike, sa, remote);
 	switch (m->hdr.exchange) {
 	case IKE_AUTH:
 		auth_response(ike, sa, m);
@@ -168,6 +169,7 @@ request_in(struct ike *ike, struct ike_sa *sa, struct ike_msg *m, const struct i
 		sa->local = *local;
 		sa->remote = *remote;
 	}
+	natd_follow(ike, sa, remote);
 	stats_rx(ike, m, child_sub(sa, m), m->present_inner == 0);
 	switch (m->hdr.exchange) {
 	case IKE_AUTH:
@@ -248,7 +250,7 @@ ike_input(struct ike *ike, const struct ike_addr *local, const struct ike_addr *
 		return;
 	}
 	if (h.flags & IKE_FLAG_RESPONSE)
-		response_in(ike, sa, m);
+		response_in(ike, sa, m, remote);
 	else
 		request_in(ike, sa, m, local, remote);
 }

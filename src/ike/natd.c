@@ -80,3 +80,42 @@ natd_float(struct ike_sa *sa)
 	sa->local.port = IKE_NATT_PORT;
 	sa->remote.port = IKE_NATT_PORT;
 }
+
+/* Same address family, address and port. */
+static bool
+same_endpoint(const struct ike_addr *a, const struct ike_addr *b)
+{
+	return ike_addr_equal_ip(a, b) && a->port == b->port;
+}
+
+void
+natd_follow(struct ike *ike, struct ike_sa *sa, const struct ike_addr *remote)
+{
+	char was[IKE_ADDR_STRLEN], now[IKE_ADDR_STRLEN];
+	struct ike_child *c;
+	unsigned int failed = 0;
+
+	/*
+	 * Only after IKE_AUTH (before it the initiator's move to 4500 is the
+	 * normal path) and only when the peer is the one behind a NAT: a peer
+	 * not behind one has no reason to move, and is not followed (MOBIKE is
+	 * another protocol).
+	 */
+	if (sa->state != IKE_SA_ESTABLISHED || !sa->nat_remote ||
+	    remote->family != sa->remote.family || same_endpoint(&sa->remote, remote))
+		return;
+	ike_addr_str(&sa->remote, was);
+	ike_addr_str(remote, now);
+	sa->remote = *remote;
+	TAILQ_FOREACH(c, &sa->children, link) {
+		uint32_t h[2] = {c->h_in, c->h_out};
+
+		for (int i = 0; i < 2; i++)
+			if (h[i] != UINT32_MAX && ike->ops.sa_update_endpoints != NULL &&
+			    ike->ops.sa_update_endpoints(ike->ops.ctx, h[i], remote, true) != 0)
+				failed++;
+	}
+	ike_log(ike, 5, "IKEV2-5-PEER_MOVED",
+		"peer %s now at %s (NAT mapping changed), tunnel %u%s", was, now, sa->tunnel_id,
+		failed != 0 ? ": the dataplane refused the new endpoint of some CHILD_SA halves" : "");
+}

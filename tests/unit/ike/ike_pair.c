@@ -112,6 +112,20 @@ cb_sa_usage(void *ctx, uint32_t h, struct ike_sa_usage *u)
 	return 0;
 }
 
+static int
+cb_sa_update_endpoints(void *ctx, uint32_t h, const struct ike_addr *remote, bool udp_encap)
+{
+	struct side *s = ctx;
+
+	if (h >= s->n_sa || s->sa[h].deleted)
+		return -ENOENT;
+	memcpy(&s->sa[h].p.peer, remote->ip, 4);
+	s->sa[h].p.peer_port = remote->port;
+	s->sa[h].p.udp_encap = udp_encap;
+	s->sa[h].moves++;
+	return 0;
+}
+
 static void
 cb_log(void *ctx, int severity, const char *tag, const char *msg)
 {
@@ -212,6 +226,7 @@ side_start(struct pair *p, int i)
 		.sa_activate = cb_sa_activate,
 		.sa_del = cb_sa_del,
 		.sa_usage = cb_sa_usage,
+		.sa_update_endpoints = cb_sa_update_endpoints,
 		.log = cb_log,
 		.send_keepalive = cb_keepalive,
 	};
@@ -266,12 +281,15 @@ pair_fini(struct pair *p)
 static void
 nat(const struct pair *p, struct pair_msg *m)
 {
+	uint16_t off = p->nat_offset != 0 ? p->nat_offset : NAT_PORT_OFFSET;
+
 	if (!p->nat)
 		return;
+	/* only the current mapping: after a change, what is sent to the old one is lost */
 	if (m->from == 0)
-		m->src.port = (uint16_t)(m->src.port + NAT_PORT_OFFSET);
-	else if (m->dst.port > NAT_PORT_OFFSET)
-		m->dst.port = (uint16_t)(m->dst.port - NAT_PORT_OFFSET);
+		m->src.port = (uint16_t)(m->src.port + off);
+	else if (m->dst.port == 500 + off || m->dst.port == 4500 + off)
+		m->dst.port = (uint16_t)(m->dst.port - off);
 	else
 		m->len = 0;	/* nothing is mapped there: the NAT drops it */
 }

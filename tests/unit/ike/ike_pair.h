@@ -40,6 +40,7 @@ struct fake_sa {
 	bool deleted;
 	uint64_t seq_add, seq_activate, seq_del;
 	uint64_t pkts, bytes;		/* what sa_usage reports */
+	unsigned int moves;		/* sa_update_endpoints calls (p.peer, p.peer_port updated) */
 };
 
 /* A message as one side sent it. */
@@ -74,6 +75,7 @@ struct pair {
 	uint64_t now_ms;
 	uint64_t seq;
 	bool nat;			/* gwA behind a port-translating NAT */
+	uint16_t nat_offset;		/* its port offset (0: 40000); changing it moves the mapping */
 	struct side s[2];
 	struct pair_msg q[PAIR_QUEUE];
 	unsigned int qh, qn;

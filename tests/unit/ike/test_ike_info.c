@@ -10,7 +10,8 @@
  *   INITIAL_CONTACT after a restart; INVALID_SPI (RFC 7296 section 1.5) after
  *   one side lost its CHILD_SA; NAT keepalives; the local-only deletion;
  *   the operator's clear crypto sa (DELETE of the CHILD_SA, a new one if the
- *   entry is initiate: on-start) and clear crypto session.
+ *   entry is initiate: on-start) and clear crypto session; the NAT in front
+ *   of gwA changing its mapping after IKE_AUTH (section 2.23).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -434,6 +435,102 @@ test_clear_session(void **state)
 	assert_int_equal(live(&P.s[1]), 0);
 }
 
+/* ---- a NAT mapping that changes (section 2.23) ---- */
+
+static const struct pair_opts dpd10 = {.profile = "dpd: {interval: 10, retry: 2, mode: periodic}"};
+
+/* gwA's next liveness check, taken off the queue (not delivered). */
+static struct pair_msg
+next_probe(void)
+{
+	struct pair_msg m;
+
+	pair_advance(&P, 10000);
+	assert_int_equal(P.qn, 1);
+	m = P.q[P.qh];
+	assert_int_equal(m.from, 0);
+	return m;
+}
+
+/*
+ * gwA behind a NAT that maps 4500 to 44500, then (say after a reboot of the
+ * NAT) to 54500. gwA's liveness check arrives from the new port:
+ *   gwA:4500 -> NAT -> gwB:4500 from 54500   HDR, SK{}       (authenticated)
+ *   gwB follows: IKE SA and both CHILD_SA halves to 54500; the answer gets through
+ *   gwB:4500 -> NAT 54500 -> gwA:4500        HDR, SK{}
+ * Before that, a message with a broken ICV from yet another port moves nothing.
+ */
+static void
+test_nat_mapping_change(void **state)
+{
+	const struct fake_sa *in, *out;
+	struct ike_addr gwb = {.family = 4, .ip = {192, 0, 2, 2}, .port = 4500};
+	struct ike_addr from = {.family = 4, .ip = {192, 0, 2, 1}, .port = 61000};
+	struct view_ike_sa v;
+	struct pair_msg m;
+
+	(void)state;
+	pair_init(&P, &dpd10, NULL);
+	P.nat = true;
+	pair_up(&P, 0, 0);
+	out = live_one(&P.s[1], CFG_DIR_OUT);
+	in = live_one(&P.s[1], CFG_DIR_IN);
+	assert_int_equal(out->p.peer_port, 44500);
+	/* junk with gwA's SPIs from another port: the ICV fails, nothing follows it */
+	m = next_probe();
+	m.buf[m.len - 1] ^= 0x01;
+	ike_input(P.s[1].ike, &gwb, &from, m.buf, m.len);
+	assert_int_equal(out->moves, 0);
+	assert_int_equal(ike_sa_list(P.s[1].ike, &v, 1), 1);
+	assert_int_equal(v.remote.port, 44500);
+	/* the NAT's mapping changes; the real probe comes through it */
+	P.nat_offset = 50000;
+	pair_pump(&P);
+	assert_int_equal(ike_sa_list(P.s[1].ike, &v, 1), 1);
+	assert_int_equal(v.remote.port, 54500);
+	assert_int_equal(out->moves, 1);
+	assert_int_equal(in->moves, 1);
+	assert_int_equal(out->p.peer_port, 54500);
+	assert_true(out->p.udp_encap);
+	assert_true(pair_logged(&P.s[1], "IKEV2-5-PEER_MOVED"));
+	assert_true(pair_logged(&P.s[1], "192.0.2.1:44500 now at 192.0.2.1:54500"));
+	/* the answer reached gwA through the new mapping: its IKE SA is alive, nothing waits */
+	assert_int_equal(P.dropped, 0);
+	assert_int_equal(n_sas(0), 1);
+	assert_int_equal(ike_next_timeout(P.s[0].ike), 10000);
+	/* the next probe from the same port moves nothing again */
+	pair_advance(&P, 10000);
+	pair_pump(&P);
+	assert_int_equal(out->moves, 1);
+}
+
+/* Without a NAT in front of gwA, an authenticated message from another port is not followed. */
+static void
+test_no_nat_not_followed(void **state)
+{
+	const struct fake_sa *out;
+	struct ike_addr gwb = {.family = 4, .ip = {192, 0, 2, 2}, .port = 500};
+	struct ike_addr from = {.family = 4, .ip = {192, 0, 2, 1}, .port = 61000};
+	struct view_ike_sa v;
+	struct pair_msg m;
+	uint32_t msgid;
+
+	(void)state;
+	pair_init(&P, &dpd10, NULL);
+	pair_up(&P, 0, 0);
+	out = live_one(&P.s[1], CFG_DIR_OUT);
+	m = next_probe();
+	P.qn = 0;
+	assert_int_equal(ike_sa_list(P.s[1].ike, &v, 1), 1);
+	msgid = v.msgid_rx;
+	ike_input(P.s[1].ike, &gwb, &from, m.buf, m.len);
+	assert_int_equal(out->moves, 0);
+	assert_int_equal(ike_sa_list(P.s[1].ike, &v, 1), 1);
+	assert_int_equal(v.remote.port, 500);
+	assert_int_equal(v.msgid_rx, msgid + 1);	/* it was processed all the same */
+	assert_false(pair_logged(&P.s[1], "PEER_MOVED"));
+}
+
 /* ---- NAT keepalives ---- */
 
 static void
@@ -482,6 +579,8 @@ main(void)
 		cmocka_unit_test_teardown(test_clear_child, teardown),
 		cmocka_unit_test_teardown(test_clear_child_on_start, teardown),
 		cmocka_unit_test_teardown(test_clear_session, teardown),
+		cmocka_unit_test_teardown(test_nat_mapping_change, teardown),
+		cmocka_unit_test_teardown(test_no_nat_not_followed, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
