@@ -81,17 +81,23 @@ op_sa_del(void *ctx, uint32_t handle)
 	return dp_sa_del(ctrl_dp(ci->c), handle);
 }
 
-/* The peer moved behind its NAT (RFC 7296 2.23): the dataplane follows it. */
-static int
-op_sa_update_endpoints(void *ctx, uint32_t handle, const struct ike_addr *remote, bool udp_encap)
+int
+ctrl_ike_sa_moved(struct ctrl *c, uint32_t handle, const struct ike_addr *remote, bool udp_encap)
 {
-	struct ctrl_ike *ci = ctx;
 	uint32_t peer;
 
 	if (remote->family != 4)
 		return -EAFNOSUPPORT;	/* dp_sa_params carries IPv4 endpoints only */
 	memcpy(&peer, remote->ip, sizeof(peer));
-	return dp_sa_update_endpoints(ctrl_dp(ci->c), handle, peer, remote->port, udp_encap);
+	return dp_sa_update_endpoints(ctrl_dp(c), handle, peer, remote->port, udp_encap);
+}
+
+static int
+op_sa_update_endpoints(void *ctx, uint32_t handle, const struct ike_addr *remote, bool udp_encap)
+{
+	struct ctrl_ike *ci = ctx;
+
+	return ctrl_ike_sa_moved(ci->c, handle, remote, udp_encap);
 }
 
 static int

@@ -30,6 +30,15 @@ void ctrl_ike_destroy(struct ctrl_ike *ci);
 /* Bring up the entries with initiate: on-start. Call once the workers run. */
 void ctrl_ike_start(struct ctrl_ike *ci);
 
+/*
+ * The engine's sa_update_endpoints: the peer of an IKE SA moved behind its
+ * NAT (RFC 7296 section 2.23), the dataplane SA half `handle` follows it.
+ * 0; -EAFNOSUPPORT for an IPv6 endpoint (the dataplane's SAs are IPv4);
+ * otherwise dp_sa_update_endpoints' error (the SA then unchanged).
+ */
+int ctrl_ike_sa_moved(struct ctrl *c, uint32_t handle, const struct ike_addr *remote,
+		      bool udp_encap);
+
 /* The engine, for the views and operator commands; NULL-safe (returns NULL). */
 struct ike *ctrl_ike_engine(struct ctrl_ike *ci);
 /* Invalid-SPI recovery's decisions so far (zeros when ci is NULL). */
