@@ -121,7 +121,8 @@ unsigned int ike_clear(struct ike *ike, const struct ike_addr *peer);
  * once, the inbound goes with the answer), or removed locally when the IKE SA
  * is not established. An entry with initiate: on-start gets a new CHILD_SA
  * over the same IKE SA after the DELETE. 0 when the handle is IKE's (a half
- * already on its way out counts), -ENOENT for any other (a manual SA).
+ * already on its way out counts, and one still being negotiated is left to
+ * finish), -ENOENT for any other (a manual SA).
  */
 int ike_clear_child(struct ike *ike, uint32_t handle);
 
