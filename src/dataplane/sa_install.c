@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 
 #include <rte_byteorder.h>
 
@@ -46,6 +47,34 @@ sa_fill(struct sa *sa, const struct dp_sa_params *p, uint32_t policy, uint32_t c
 	sa->life = p->life;
 }
 
+static bool
+ts_valid(const struct dp_ts *t, uint8_t n)
+{
+	if (n > DP_TS_MAX)
+		return false;
+	for (uint8_t i = 0; i < n; i++)
+		if (t[i].addr_start > t[i].addr_end || t[i].port_start > t[i].port_end)
+			return false;
+	return true;
+}
+
+/*
+ * What dp_sa_add refuses before allocating anything. IPv6 endpoints are carried
+ * in the params but the fast path is IPv4 only until issue 10: refused, and the
+ * caller logs the -EAFNOSUPPORT (child_install, manual_sa.c).
+ */
+static int
+params_check(const struct dp_sa_params *p)
+{
+	if (p->family != 0 && p->family != AF_INET)
+		return -EAFNOSUPPORT;
+	if (p->spi < 256)
+		return -EINVAL;	/* RFC 4303 section 2.1: 0 local, 1-255 reserved */
+	if (!ts_valid(p->ts_local, p->n_ts_local) || !ts_valid(p->ts_remote, p->n_ts_remote))
+		return -EINVAL;
+	return 0;
+}
+
 int
 dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id)
 {
@@ -54,10 +83,11 @@ dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id)
 	struct sa *sa;
 	int rc;
 
+	rc = params_check(p);
+	if (rc != 0)
+		return rc;
 	if (policy == CFG_NONE)
 		return -ENOENT;	/* the crypto map is not applied to an interface */
-	if (p->spi < 256)
-		return -EINVAL;	/* RFC 4303 section 2.1: 0 local, 1-255 reserved */
 	sa = calloc(1, sizeof(*sa));
 	if (sa == NULL)
 		return -ENOMEM;
