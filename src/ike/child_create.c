@@ -134,8 +134,9 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 	rc = ike->ops.sa_add(ike->ops.ctx, &p, &h);
 	if (rc != 0) {
 		ike_log(ike, 3, "IKEV2-3-SA_INSTALL",
-			"dataplane refused %s SA spi 0x%08x of map %u entry %u: error %d",
-			dir == CFG_DIR_IN ? "inbound" : "outbound", p.spi, c->map, c->entry, rc);
+			"dataplane refused %s SA spi 0x%08x of map %u entry %u: error %d%s",
+			dir == CFG_DIR_IN ? "inbound" : "outbound", p.spi, c->map, c->entry, rc,
+			rc == -EAFNOSUPPORT ? " (IPv6 tunnel endpoints: no IPv6 dataplane yet)" : "");
 		return rc;
 	}
 	if (dir == CFG_DIR_IN)
