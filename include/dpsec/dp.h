@@ -139,6 +139,14 @@ int dp_sa_usage(const struct dp *dp, uint32_t conn_id, uint64_t *pkts, uint64_t 
 int dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t peer_port,
 			   bool udp_encap);
 /*
+ * Replace an installed SA's traffic selectors by p's (n_ts_*, ts_*; the rest
+ * of p is ignored), for the next packet: an IKE initiator installs its
+ * inbound half before the responder narrows (RFC 7296 section 2.9). Only for
+ * an SA installed with selectors. 0, -ENOENT, -EINVAL or -ENOMEM (the SA then
+ * unchanged).
+ */
+int dp_sa_update_ts(struct dp *dp, uint32_t conn_id, const struct dp_sa_params *p);
+/*
  * Unpublish an SA; it is freed once no worker can hold it. If it was the
  * outbound SA its policy encrypts with, the policy has none afterwards (no
  * other installed SA takes over by itself: dp_sa_activate one). 0 or -ENOENT.

@@ -157,6 +157,14 @@ static const struct ctrl_ike_hooks hooks = {
 	.sa_list = hook_sa_list,
 };
 
+static int
+op_sa_set_ts(void *ctx, uint32_t handle, const struct dp_sa_params *p)
+{
+	struct ctrl_ike *ci = ctx;
+
+	return dp_sa_update_ts(ctrl_dp(ci->c), handle, p);
+}
+
 struct ctrl_ike *
 ctrl_ike_create(struct ctrl *c, char *err, size_t errlen)
 {
@@ -168,6 +176,7 @@ ctrl_ike_create(struct ctrl *c, char *err, size_t errlen)
 		.sa_add = op_sa_add,
 		.sa_activate = op_sa_activate,
 		.sa_del = op_sa_del,
+		.sa_set_ts = op_sa_set_ts,
 		.sa_usage = op_sa_usage,
 		.log = op_log,
 		.send_keepalive = op_send_keepalive,

@@ -113,7 +113,8 @@ struct sa_rt {
 	 */
 	uint64_t life_next_pkts, life_next_bytes;	/* written by the owner */
 	uint64_t hard_pkts, hard_bytes;			/* fixed at install; UINT64_MAX: none */
-	const struct sa_ts *ts;		/* with SA_F_NARROW; immutable, freed with the SA */
+	/* with SA_F_NARROW; immutable, swapped whole by dp_sa_update_ts (release/acquire) */
+	const struct sa_ts *ts;
 
 	/* Inbound replay state. */
 	struct replay replay __rte_cache_aligned;

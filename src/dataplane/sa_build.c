@@ -100,7 +100,7 @@ sa_ep_free(struct sa_ep *ep)
 }
 
 /* The SA's selectors in hugepage memory beside it (dp_sa_add checked their counts). */
-static const struct sa_ts *
+const struct sa_ts *
 sa_ts_build(const struct dp_sa_params *p)
 {
 	struct sa_ts *ts = rte_zmalloc("sa_ts", sizeof(*ts), RTE_CACHE_LINE_SIZE);

@@ -171,6 +171,28 @@ dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t 
 	return 0;
 }
 
+int
+dp_sa_update_ts(struct dp *dp, uint32_t conn_id, const struct dp_sa_params *p)
+{
+	struct sa *sa = sad_find_conn(dp->sad, conn_id);
+	const struct sa_ts *old, *ts;
+
+	if (sa == NULL)
+		return -ENOENT;
+	/* SA_F_NARROW is fixed at install: the workers look at sa_rt.ts only with it */
+	if (!(sa->rt->flags & SA_F_NARROW) || !ts_valid(p->ts_local, p->n_ts_local) ||
+	    !ts_valid(p->ts_remote, p->n_ts_remote))
+		return -EINVAL;
+	ts = sa_ts_build(p);
+	if (ts == NULL)
+		return -ENOMEM;
+	old = sa->rt->ts;
+	__atomic_store_n(&sa->rt->ts, ts, __ATOMIC_RELEASE);
+	/* the grace period starts after the swap: until then a worker may hold the old */
+	sad_retire(dp->sad, (void *)(uintptr_t)old);
+	return 0;
+}
+
 /* The policy loses its SA with it (no implicit successor: see the top of this file). */
 int
 dp_sa_del(struct dp *dp, uint32_t conn_id)

@@ -49,13 +49,14 @@ sa_ts_side(const struct dp_ts *t, uint8_t n, uint32_t addr, uint8_t proto, bool 
 static inline bool
 sa_ts_covers(const struct sa_rt *sa, const struct rte_ipv4_hdr *ip, bool inbound)
 {
-	const struct sa_ts *ts = sa->ts;
+	const struct sa_ts *ts;
 	uint32_t src = rte_be_to_cpu_32(ip->src_addr), dst = rte_be_to_cpu_32(ip->dst_addr);
 	uint16_t sp = 0, dp = 0;
 	bool have = spd_l4_ports(ip, &sp, &dp);
 
 	if (!(sa->flags & SA_F_NARROW))
 		return true;
+	ts = __atomic_load_n(&sa->ts, __ATOMIC_ACQUIRE);	/* dp_sa_update_ts swaps it */
 	if (inbound)
 		return sa_ts_side(ts->remote, ts->n_remote, src, ip->next_proto_id, have, sp) &&
 		       sa_ts_side(ts->local, ts->n_local, dst, ip->next_proto_id, have, dp);

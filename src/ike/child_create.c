@@ -147,6 +147,28 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 	return 0;
 }
 
+/*
+ * Initiator, after the response: the inbound half went in before the request
+ * with the selectors we proposed; give it the ones the responder narrowed to
+ * (section 2.9). Failing leaves it with the wider ones, logged.
+ */
+void
+child_narrow_inbound(struct ike *ike, struct ike_child *c)
+{
+	struct dp_sa_params p = {.dir = CFG_DIR_IN, .spi = c->spi_in};
+	int rc;
+
+	if (c->h_in == UINT32_MAX || ike->ops.sa_set_ts == NULL)
+		return;
+	p.n_ts_local = ts_to_dp(&c->ts_local, p.ts_local);
+	p.n_ts_remote = ts_to_dp(&c->ts_remote, p.ts_remote);
+	rc = ike->ops.sa_set_ts(ike->ops.ctx, c->h_in, &p);
+	if (rc != 0)
+		ike_log(ike, 4, "IKEV2-4-SA_INSTALL",
+			"inbound SA spi 0x%08x of map %u entry %u keeps its proposed selectors: "
+			"error %d", c->spi_in, c->map, c->entry, rc);
+}
+
 int
 child_activate(struct ike *ike, struct ike_child *c)
 {
@@ -391,6 +413,7 @@ child_complete(struct ike *ike, struct ike_sa *sa, struct ike_child *c, const st
 		ike_dh_shared_wipe(&gir);
 	ts_copy(&c->ts_local, &m->tsi);
 	ts_copy(&c->ts_remote, &m->tsr);
+	child_narrow_inbound(ike, c);
 	if (rc == 0)
 		rc = child_install_pair(ike, sa, c, true, &k);
 	child_keys_wipe(&k);

@@ -9,7 +9,8 @@
  *   outbound  the SA covers 10.0.2.0/24 -> 10.0.1.0/24: 10.0.3.7's packet (in
  *             the ACL, outside the selectors) is dropped, 56 OUT_V4_POST_OUTPUT_POLICY_FAIL
  *   inbound   a decrypted packet whose inner source is outside the SA's remote
- *             selectors is dropped, 30 IN_V4_POST_INPUT_POLICY_FAIL (RFC 4301 5.2)
+ *             selectors is dropped, 30 IN_V4_POST_INPUT_POLICY_FAIL (RFC 4301 5.2),
+ *             also after dp_sa_update_ts narrowed an installed SA
  *
  * The peer is played by harness_reflect (outer addresses swapped, inner
  * unchanged), so the inbound SA's selectors are the outbound ones mirrored.
@@ -129,6 +130,46 @@ test_inbound_narrowed(void **state)
 	assert_int_equal(sa_view(id).ctr.v[DP_SA_CTR_decaps_failed], 1);
 }
 
+/*
+ * An IKE initiator's inbound half: installed with what it proposed (the whole
+ * /16 on the peer's side), narrowed by dp_sa_update_ts once the peer answered.
+ */
+static void
+test_inbound_update(void **state)
+{
+	static const struct dp_ts wide = {NET(10, 0, 0), NET(10, 0, 255) | 255, 0, UINT16_MAX, 0};
+	struct h_sa o = {.dir = CFG_DIR_OUT, .spi = 0x2005, .cipher = DP_CIPHER_AES_GCM_128};
+	struct h_sa i = {.dir = CFG_DIR_IN, .spi = 0x2005, .cipher = DP_CIPHER_AES_GCM_128,
+			 .replay_window = 64, .negotiated = true, .ts_remote = &wide,
+			 .n_ts_remote = 1};
+	struct dp_sa_params narrow = {.n_ts_remote = 1, .ts_remote = {NET_2}};
+	struct rte_mbuf *esp[2], *plain;
+	int plain_id, id;
+
+	(void)state;
+	plain_id = harness_add_sa(&H, &o);
+	id = harness_add_sa(&H, &i);
+	assert_true(plain_id > 0 && id > 0);
+	assert_int_equal(send_inside("10.0.3.7", "10.0.1.9", 7, &esp[0]), 1);
+	assert_int_equal(send_inside("10.0.3.7", "10.0.1.9", 7, &esp[1]), 1);
+	harness_reflect(esp[0]);
+	harness_reflect(esp[1]);
+	/* before: 10.0.3.7 is inside the proposed /16 */
+	assert_int_equal(harness_send(&H, H_OUTSIDE, &esp[0], 1, &plain, 1, NULL), 1);
+	rte_pktmbuf_free(plain);
+	assert_int_equal(dp_sa_update_ts(H.dp, (uint32_t)id, &narrow), 0);
+	/* after: only 10.0.2.0/24 */
+	assert_int_equal(harness_send(&H, H_OUTSIDE, &esp[1], 1, &plain, 1, NULL), 0);
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL), 1);
+	assert_int_equal(harness_drops_total(&H), 1);
+	/* refused: an SA installed without selectors, an unknown one, a bad range */
+	assert_int_equal(dp_sa_update_ts(H.dp, (uint32_t)plain_id, &narrow), -EINVAL);
+	assert_int_equal(dp_sa_update_ts(H.dp, 999999, &narrow), -ENOENT);
+	narrow.ts_remote[0].port_start = 2;
+	narrow.ts_remote[0].port_end = 1;
+	assert_int_equal(dp_sa_update_ts(H.dp, (uint32_t)id, &narrow), -EINVAL);
+}
+
 /* A selector with a protocol and a port: UDP to 53 only. */
 static void
 test_outbound_port(void **state)
@@ -182,6 +223,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_outbound_narrowed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbound_narrowed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inbound_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbound_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 	};
