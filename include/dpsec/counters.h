@@ -44,7 +44,7 @@ ctr_read(const uint64_t *c)
 	X(invalid_len, "ESP length, block or padding errors")                                      \
 	X(decaps_failed, "decrypted but not forwardable (next header, inner header, policy)")      \
 	X(invalid_prot, "wrong encapsulation for the SA (ESP-in-UDP vs raw ESP)")                  \
-	X(encaps_failed, "could not be encapsulated (no room, too big)")                           \
+	X(encaps_failed, "could not be encapsulated (no room, too big, selectors)")                           \
 	X(seq_rollover, "outbound sequence number exhausted")                                      \
 	X(invalid_sa, "hit the SA while it was being deleted, or past its hard lifetime")
 

@@ -39,6 +39,19 @@ struct dp_sa_lifetime {
 	uint32_t soft_sec, hard_sec;
 };
 
+/*
+ * A traffic selector as the workers enforce it (RFC 7296 section 3.13.1): an IPv4
+ * address range, an IP protocol (0 = any) and a port range, all inclusive, host
+ * order. A port range other than 0-65535 matches only TCP/UDP first fragments.
+ */
+struct dp_ts {
+	uint32_t addr_start, addr_end;
+	uint16_t port_start, port_end;
+	uint8_t proto;
+};
+
+#define DP_TS_MAX 16	/* selectors per side (IKE's TSi/TSr payload limit) */
+
 struct dp_sa_params {
 	enum cfg_dir dir;
 	uint32_t spi;			/* host order */
@@ -47,8 +60,15 @@ struct dp_sa_params {
 	enum dp_cipher cipher;
 	enum dp_auth auth;
 	bool esn;
-	uint32_t local;			/* tunnel endpoints, network order */
+	/*
+	 * Tunnel endpoints. family AF_INET (0 means AF_INET too): local/peer, network
+	 * order. AF_INET6: local6/peer6, which dp_sa_add refuses with -EAFNOSUPPORT
+	 * until the IPv6 dataplane exists (issue 10).
+	 */
+	int family;
+	uint32_t local;
 	uint32_t peer;
+	uint8_t local6[16], peer6[16];
 	bool udp_encap;
 	uint16_t local_port;
 	uint16_t peer_port;
@@ -62,6 +82,15 @@ struct dp_sa_params {
 	 */
 	bool activate;
 	struct dp_sa_lifetime life;
+	/*
+	 * Traffic selectors negotiated for the SA, enforced on top of the crypto map's
+	 * ACL: ts_local is our protected side (inner source outbound, destination
+	 * inbound), ts_remote the peer's. A packet is the SA's when its address on each
+	 * side (and that side's port) is inside one selector of that side. n = 0 for a
+	 * side: the ACL alone decides it (manual SAs).
+	 */
+	uint8_t n_ts_local, n_ts_remote;
+	struct dp_ts ts_local[DP_TS_MAX], ts_remote[DP_TS_MAX];
 	const struct secret *cipher_key;	/* key || salt; copied into expanded keys */
 	const struct secret *auth_key;
 };
@@ -84,7 +113,10 @@ void dp_housekeeping(struct dp *dp);
 /* Worker lcores in use. */
 unsigned int dp_worker_count(const struct dp *dp);
 
-/* Returns 0 and the SA's connection id, or -errno (EEXIST: SPI in use). */
+/*
+ * Returns 0 and the SA's connection id, or -errno (EEXIST: SPI in use,
+ * EAFNOSUPPORT: IPv6 endpoints, EINVAL: a bad SPI or selector).
+ */
 int dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id);
 /*
  * Make an installed outbound SA the one its policy encrypts with (the
@@ -106,6 +138,14 @@ int dp_sa_usage(const struct dp *dp, uint32_t conn_id, uint64_t *pkts, uint64_t 
  */
 int dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t peer_port,
 			   bool udp_encap);
+/*
+ * Replace an installed SA's traffic selectors by p's (n_ts_*, ts_*; the rest
+ * of p is ignored), for the next packet: an IKE initiator installs its
+ * inbound half before the responder narrows (RFC 7296 section 2.9). Only for
+ * an SA installed with selectors. 0, -ENOENT, -EINVAL or -ENOMEM (the SA then
+ * unchanged).
+ */
+int dp_sa_update_ts(struct dp *dp, uint32_t conn_id, const struct dp_sa_params *p);
 /*
  * Unpublish an SA; it is freed once no worker can hold it. If it was the
  * outbound SA its policy encrypts with, the policy has none afterwards (no

@@ -54,6 +54,12 @@ struct ike_ops {
 	int (*sa_add)(void *ctx, const struct dp_sa_params *p, uint32_t *handle);
 	int (*sa_activate)(void *ctx, uint32_t handle);
 	int (*sa_del)(void *ctx, uint32_t handle);
+	/*
+	 * Replace an installed half's traffic selectors by p's (dp_sa_update_ts):
+	 * the initiator's inbound half, installed before the responder narrowed.
+	 * NULL: the half keeps the selectors it was installed with.
+	 */
+	int (*sa_set_ts)(void *ctx, uint32_t handle, const struct dp_sa_params *p);
 	/* Counters of an installed SA; -ENOENT if the dataplane no longer has it. */
 	int (*sa_usage)(void *ctx, uint32_t handle, struct ike_sa_usage *u);
 	/* One IOS-style log line: severity 0..7, facility-mnemonic tag, message. */

@@ -176,6 +176,14 @@ static const struct ctrl_ike_hooks hooks = {
 	.sa_list = hook_sa_list,
 };
 
+static int
+op_sa_set_ts(void *ctx, uint32_t handle, const struct dp_sa_params *p)
+{
+	struct ctrl_ike *ci = ctx;
+
+	return dp_sa_update_ts(ctrl_dp(ci->c), handle, p);
+}
+
 struct ctrl_ike *
 ctrl_ike_create(struct ctrl *c, char *err, size_t errlen)
 {
@@ -187,6 +195,7 @@ ctrl_ike_create(struct ctrl *c, char *err, size_t errlen)
 		.sa_add = op_sa_add,
 		.sa_activate = op_sa_activate,
 		.sa_del = op_sa_del,
+		.sa_set_ts = op_sa_set_ts,
 		.sa_usage = op_sa_usage,
 		.sa_update_endpoints = op_sa_update_endpoints,
 		.log = op_log,

@@ -37,6 +37,7 @@
 #include "ip4_cksum.h"
 #include "route.h"
 #include "sa.h"
+#include "sa_ts.h"
 #include "sad.h"
 #include "spd.h"
 
@@ -388,7 +389,7 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 		return why;
 	if (!inner_ipv4_ok(ip, inner_len))
 		return sa_drop(sa, DP_DROP_IN_PKT_IPVER_INVALID);
-	if (!spd_check_in(dp->spd, sa->policy, ip))
+	if (!spd_check_in(dp->spd, sa->policy, ip) || !sa_ts_covers(sa, ip, true))
 		return sa_drop(sa, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
 	if (ip->time_to_live <= 1)
 		return DP_DROP_G_Ipv4TtlExceeded;

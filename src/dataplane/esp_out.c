@@ -21,6 +21,7 @@
 #include "esp.h"
 #include "ip4_cksum.h"
 #include "sa.h"
+#include "sa_ts.h"
 #include "spd.h"
 
 #define ESP_HDR 8
@@ -59,6 +60,8 @@ out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_
 		return sa_drop(sa, sa_rt_state(sa) == SA_EXPIRED
 					   ? DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY
 					   : DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
+	if (!sa_ts_covers(sa, ip, false))
+		return sa_drop(sa, DP_DROP_OUT_V4_POST_OUTPUT_POLICY_FAIL);
 	if (fwd && ip->time_to_live <= 1)
 		return DP_DROP_G_Ipv4TtlExceeded;
 	return DP_KEEP;

@@ -24,13 +24,21 @@
 #include <rte_debug.h>
 
 #include "dpsec/counters.h"
+#include "dpsec/dp.h"
 #include "replay.h"
 
 struct cmb_keys;
 
+/* An SA's negotiated traffic selectors (dp_sa_params.ts_*); n = 0: that side unchecked. */
+struct sa_ts {
+	uint8_t n_local, n_remote;
+	struct dp_ts local[DP_TS_MAX], remote[DP_TS_MAX];
+};
+
 #define SA_F_INBOUND 0x01
 #define SA_F_ESN 0x02
 #define SA_F_AEAD 0x08
+#define SA_F_NARROW 0x10	/* sa_rt.ts: negotiated selectors checked per packet */
 
 enum sa_state {
 	SA_LIVE,
@@ -105,6 +113,8 @@ struct sa_rt {
 	 */
 	uint64_t life_next_pkts, life_next_bytes;	/* written by the owner */
 	uint64_t hard_pkts, hard_bytes;			/* fixed at install; UINT64_MAX: none */
+	/* with SA_F_NARROW; immutable, swapped whole by dp_sa_update_ts (release/acquire) */
+	const struct sa_ts *ts;
 
 	/* Inbound replay state. */
 	struct replay replay __rte_cache_aligned;

@@ -99,6 +99,21 @@ sa_ep_free(struct sa_ep *ep)
 	rte_free(ep);
 }
 
+/* The SA's selectors in hugepage memory beside it (dp_sa_add checked their counts). */
+const struct sa_ts *
+sa_ts_build(const struct dp_sa_params *p)
+{
+	struct sa_ts *ts = rte_zmalloc("sa_ts", sizeof(*ts), RTE_CACHE_LINE_SIZE);
+
+	if (ts == NULL)
+		return NULL;
+	ts->n_local = p->n_ts_local;
+	ts->n_remote = p->n_ts_remote;
+	memcpy(ts->local, p->ts_local, p->n_ts_local * sizeof(p->ts_local[0]));
+	memcpy(ts->remote, p->ts_remote, p->n_ts_remote * sizeof(p->ts_remote[0]));
+	return ts;
+}
+
 struct sa_rt *
 sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32_t conn_id,
 	    int *err)
@@ -151,6 +166,14 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 		if (rt->ep == NULL)
 			goto fail;
 	}
+	if (p->n_ts_local != 0 || p->n_ts_remote != 0) {
+		rt->ts = sa_ts_build(p);
+		if (rt->ts == NULL) {
+			*err = -ENOMEM;
+			goto fail;
+		}
+		rt->flags |= SA_F_NARROW;
+	}
 	rt->keys = cmb_keys_create(dp->mb, p->cipher, p->auth, p->cipher_key->b,
 				   ci->aead ? NULL : p->auth_key->b);
 	if (rt->keys == NULL) {
@@ -171,6 +194,7 @@ sa_rt_free(struct sa_rt *rt)
 		return;
 	cmb_keys_free((struct cmb_keys *)(uintptr_t)rt->keys);
 	sa_ep_free((struct sa_ep *)(uintptr_t)rt->ep);
+	rte_free((struct sa_ts *)(uintptr_t)rt->ts);
 	mem_wipe(rt, sizeof(*rt));	/* the GCM salt is key material too */
 	rte_free(rt);
 }

@@ -35,6 +35,8 @@ void sa_rt_free(struct sa_rt *rt);
  * -EHOSTUNREACH (no such port or MAC) or -ENOMEM.
  */
 struct sa_ep *sa_ep_build(const struct dp *dp, const struct sa_endpoints *e, int *err);
+/* p's selectors for sa_rt.ts (rte_free / sad_retire), or NULL without memory. */
+const struct sa_ts *sa_ts_build(const struct dp_sa_params *p);
 void sa_ep_free(struct sa_ep *ep);
 
 #endif

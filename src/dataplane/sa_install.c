@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 
 #include <rte_byteorder.h>
 
@@ -46,6 +47,34 @@ sa_fill(struct sa *sa, const struct dp_sa_params *p, uint32_t policy, uint32_t c
 	sa->life = p->life;
 }
 
+static bool
+ts_valid(const struct dp_ts *t, uint8_t n)
+{
+	if (n > DP_TS_MAX)
+		return false;
+	for (uint8_t i = 0; i < n; i++)
+		if (t[i].addr_start > t[i].addr_end || t[i].port_start > t[i].port_end)
+			return false;
+	return true;
+}
+
+/*
+ * What dp_sa_add refuses before allocating anything. IPv6 endpoints are carried
+ * in the params but the fast path is IPv4 only until issue 10: refused, and the
+ * caller logs the -EAFNOSUPPORT (child_install, manual_sa.c).
+ */
+static int
+params_check(const struct dp_sa_params *p)
+{
+	if (p->family != 0 && p->family != AF_INET)
+		return -EAFNOSUPPORT;
+	if (p->spi < 256)
+		return -EINVAL;	/* RFC 4303 section 2.1: 0 local, 1-255 reserved */
+	if (!ts_valid(p->ts_local, p->n_ts_local) || !ts_valid(p->ts_remote, p->n_ts_remote))
+		return -EINVAL;
+	return 0;
+}
+
 int
 dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id)
 {
@@ -54,10 +83,11 @@ dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id)
 	struct sa *sa;
 	int rc;
 
+	rc = params_check(p);
+	if (rc != 0)
+		return rc;
 	if (policy == CFG_NONE)
 		return -ENOENT;	/* the crypto map is not applied to an interface */
-	if (p->spi < 256)
-		return -EINVAL;	/* RFC 4303 section 2.1: 0 local, 1-255 reserved */
 	sa = calloc(1, sizeof(*sa));
 	if (sa == NULL)
 		return -ENOMEM;
@@ -138,6 +168,28 @@ dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t 
 	sa->peer = peer;
 	sa->peer_port = peer_port;
 	sa->udp_encap = udp_encap;
+	return 0;
+}
+
+int
+dp_sa_update_ts(struct dp *dp, uint32_t conn_id, const struct dp_sa_params *p)
+{
+	struct sa *sa = sad_find_conn(dp->sad, conn_id);
+	const struct sa_ts *old, *ts;
+
+	if (sa == NULL)
+		return -ENOENT;
+	/* SA_F_NARROW is fixed at install: the workers look at sa_rt.ts only with it */
+	if (!(sa->rt->flags & SA_F_NARROW) || !ts_valid(p->ts_local, p->n_ts_local) ||
+	    !ts_valid(p->ts_remote, p->n_ts_remote))
+		return -EINVAL;
+	ts = sa_ts_build(p);
+	if (ts == NULL)
+		return -ENOMEM;
+	old = sa->rt->ts;
+	__atomic_store_n(&sa->rt->ts, ts, __ATOMIC_RELEASE);
+	/* the grace period starts after the swap: until then a worker may hold the old */
+	sad_retire(dp->sad, (void *)(uintptr_t)old);
 	return 0;
 }
 

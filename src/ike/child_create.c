@@ -68,6 +68,37 @@ lifetime(const struct cfg_map_entry *e, struct dp_sa_lifetime *l)
 	l->soft_bytes = hb - hb / 10 - hb / 20 / 1000 * ike_rand_below(1001);
 }
 
+_Static_assert(IKE_MAX_TS <= DP_TS_MAX, "every negotiated selector reaches the dataplane");
+
+static uint32_t
+ts_addr(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/*
+ * The negotiated selectors (narrowed by either side, section 2.9) for the
+ * dataplane to enforce; IPv4 ranges only, as the crypto maps are IPv4.
+ */
+static uint8_t
+ts_to_dp(const struct ts_set *set, struct dp_ts *out)
+{
+	uint8_t n = 0;
+
+	for (uint8_t i = 0; i < set->n; i++) {
+		const struct ike_ts *t = &set->ts[i];
+
+		if (t->type != IKE_TS_IPV4_ADDR_RANGE)
+			continue;
+		out[n++] = (struct dp_ts){.addr_start = ts_addr(t->start),
+					  .addr_end = ts_addr(t->end),
+					  .port_start = t->start_port,
+					  .port_end = t->end_port,
+					  .proto = t->ip_proto};
+	}
+	return n;
+}
+
 int
 child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_dir dir,
 	      const struct secret *ek, const struct secret *ak, bool activate)
@@ -98,11 +129,14 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 		return -ENOENT;
 	p.replay_window = dir == CFG_DIR_IN ? e->replay_window : 0;
 	lifetime(e, &p.life);
+	p.n_ts_local = ts_to_dp(&c->ts_local, p.ts_local);
+	p.n_ts_remote = ts_to_dp(&c->ts_remote, p.ts_remote);
 	rc = ike->ops.sa_add(ike->ops.ctx, &p, &h);
 	if (rc != 0) {
 		ike_log(ike, 3, "IKEV2-3-SA_INSTALL",
-			"dataplane refused %s SA spi 0x%08x of map %u entry %u: error %d",
-			dir == CFG_DIR_IN ? "inbound" : "outbound", p.spi, c->map, c->entry, rc);
+			"dataplane refused %s SA spi 0x%08x of map %u entry %u: error %d%s",
+			dir == CFG_DIR_IN ? "inbound" : "outbound", p.spi, c->map, c->entry, rc,
+			rc == -EAFNOSUPPORT ? " (IPv6 tunnel endpoints: no IPv6 dataplane yet)" : "");
 		return rc;
 	}
 	if (dir == CFG_DIR_IN)
@@ -111,6 +145,28 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 		c->h_out = h;
 	c->active = dir == CFG_DIR_OUT && activate;
 	return 0;
+}
+
+/*
+ * Initiator, after the response: the inbound half went in before the request
+ * with the selectors we proposed; give it the ones the responder narrowed to
+ * (section 2.9). Failing leaves it with the wider ones, logged.
+ */
+void
+child_narrow_inbound(struct ike *ike, struct ike_child *c)
+{
+	struct dp_sa_params p = {.dir = CFG_DIR_IN, .spi = c->spi_in};
+	int rc;
+
+	if (c->h_in == UINT32_MAX || ike->ops.sa_set_ts == NULL)
+		return;
+	p.n_ts_local = ts_to_dp(&c->ts_local, p.ts_local);
+	p.n_ts_remote = ts_to_dp(&c->ts_remote, p.ts_remote);
+	rc = ike->ops.sa_set_ts(ike->ops.ctx, c->h_in, &p);
+	if (rc != 0)
+		ike_log(ike, 4, "IKEV2-4-SA_INSTALL",
+			"inbound SA spi 0x%08x of map %u entry %u keeps its proposed selectors: "
+			"error %d", c->spi_in, c->map, c->entry, rc);
 }
 
 int
@@ -357,6 +413,7 @@ child_complete(struct ike *ike, struct ike_sa *sa, struct ike_child *c, const st
 		ike_dh_shared_wipe(&gir);
 	ts_copy(&c->ts_local, &m->tsi);
 	ts_copy(&c->ts_remote, &m->tsr);
+	child_narrow_inbound(ike, c);
 	if (rc == 0)
 		rc = child_install_pair(ike, sa, c, true, &k);
 	child_keys_wipe(&k);

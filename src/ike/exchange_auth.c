@@ -229,6 +229,7 @@ auth_child_done(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m)
 	}
 	ts_copy(&c->ts_local, &m->tsi);
 	ts_copy(&c->ts_remote, &m->tsr);
+	child_narrow_inbound(ike, c);
 	if (child_keys(sa, &c->suite, NULL, &n, &k) != 0 ||
 	    child_install_pair(ike, sa, c, true, &k) != 0 || child_activate(ike, c) != 0) {
 		child_keys_wipe(&k);

@@ -58,6 +58,14 @@ const struct ike_dh_alg *ike_dh_alg(enum ike_dh group);
 
 /* ---- primitives (ike_hmac.c, ike_cipher.c) ---- */
 
+/*
+ * A run of HMACs under one key: ike_hmac_keyed makes the context (NULL on failure, the
+ * caller frees it), ike_hmac_run MACs in[0..n) into out like ike_hmac (restart = true
+ * from the second MAC on).
+ */
+EVP_MAC_CTX *ike_hmac_keyed(const char *digest, const void *key, size_t key_len);
+int ike_hmac_run(EVP_MAC_CTX *ctx, bool restart, const struct ike_iov *in, size_t n, uint8_t *out,
+		 size_t out_len);
 /* HMAC over the concatenation in[0..n), first out_len bytes of the digest into out. */
 int ike_hmac(const char *digest, const void *key, size_t key_len, const struct ike_iov *in,
 	     size_t n, uint8_t *out, size_t out_len);

@@ -171,6 +171,8 @@ void child_keys_wipe(struct child_keys *k);
 int child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_dir dir,
 		  const struct secret *ek, const struct secret *ak, bool activate);
 int child_activate(struct ike *ike, struct ike_child *c);
+/* Initiator: the installed inbound half gets the selectors the responder narrowed to. */
+void child_narrow_inbound(struct ike *ike, struct ike_child *c);
 /*
  * Install both halves of a negotiated CHILD_SA: as the exchange's initiator
  * (inbound from the r->i keys) or responder; inbound first unless it is in

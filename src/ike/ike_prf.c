@@ -34,13 +34,19 @@ ike_prf_plus(enum ike_prf prf, const void *key, size_t key_len, const struct ike
 	struct ike_iov parts[IKE_PRF_IOV_MAX + 2];
 	uint8_t t[IKE_PRF_MAX];
 	uint8_t counter = 0;
+	EVP_MAC_CTX *ctx;
 	size_t done = 0;
 	int rc = 0;
 
 	if (a == NULL)
 		return -ENOTSUP;
-	if (n > IKE_PRF_IOV_MAX || out_len > (size_t)PRF_PLUS_MAX_BLOCKS * a->out_len)
+	if (n > IKE_PRF_IOV_MAX || out_len > (size_t)PRF_PLUS_MAX_BLOCKS * a->out_len ||
+	    key == NULL || key_len == 0)
 		return -EINVAL;
+	/* K is the same for every block: keyed once, restarted per block */
+	ctx = ike_hmac_keyed(a->digest, key, key_len);
+	if (ctx == NULL)
+		return -EIO;
 	if (n != 0)
 		memcpy(&parts[1], in, n * sizeof(*in));
 	parts[n + 1] = (struct ike_iov){&counter, 1};
@@ -50,12 +56,13 @@ ike_prf_plus(enum ike_prf prf, const void *key, size_t key_len, const struct ike
 		/* T1 has no previous block: parts[0] is empty on the first round only. */
 		parts[0] = (struct ike_iov){t, counter == 0 ? 0 : a->out_len};
 		counter++;
-		rc = ike_hmac(a->digest, key, key_len, parts, n + 2, t, a->out_len);
+		rc = ike_hmac_run(ctx, counter > 1, parts, n + 2, t, a->out_len);
 		if (rc != 0)
 			break;
 		memcpy(out + done, t, take);
 		done += take;
 	}
+	EVP_MAC_CTX_free(ctx);
 	mem_wipe(t, sizeof(t));
 	if (rc != 0)
 		mem_wipe(out, out_len);

@@ -80,6 +80,7 @@ FEATURE = {
     46: ("OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW", "IpsecOutput", "seq_rollover"),
     48: ("OUT_CANNOT_FRAG_DF_SET_PKT", "IpsecOutput", "encaps_failed"),
     51: ("OUT_INFRA_V4_PKT_LEN_TOO_BIG", "IpsecOutput", "encaps_failed"),
+    56: ("OUT_V4_POST_OUTPUT_POLICY_FAIL", "IpsecOutput", "encaps_failed"),
     62: ("IN_CD_SW_IPSEC_MAC_EXCEPTION", "IpsecInput", "verify_failed"),
     63: ("IN_NAT_DEMUX_FAIL", "IpsecInput", "invalid_prot"),
     65: ("IN_CD_SW_IPSEC_NH_MISMATCH", "IpsecInput", "decaps_failed"),
@@ -105,6 +106,9 @@ NOT_PROVOKABLE_HERE = {
         "(IKE SAs do); tests/unit/dataplane/test_lifetime.c reaches it in packets, bytes and "
         "seconds",
     44: "the same for an outbound SA; tests/unit/dataplane/test_lifetime.c",
+    56: "an outbound SA whose negotiated selectors are narrower than the ACL: only IKE SAs "
+        "carry selectors (manual SAs have none, and these cases use manual SAs); "
+        "tests/unit/dataplane/test_sa_ts.c test_outbound_narrowed and test_outbound_port",
     20: "libipsec-mb failing a decryption after the ICV verified: no packet can make it; "
         "tests/unit/dataplane/test_esp.c test_crypto_library_failure injects the fault",
     45: "libipsec-mb failing an encryption: likewise, test_esp.c test_crypto_library_failure",

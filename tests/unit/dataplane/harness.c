@@ -325,6 +325,14 @@ harness_add_sa(struct harness *h, const struct h_sa *s)
 	memcpy(ak.b, s->akey ? s->akey : default_akey, ak.len);
 	ip4_parse(H_LOCAL, &p.local);
 	ip4_parse(H_PEER, &p.peer);
+	p.family = s->family;
+	p.n_ts_local = s->n_ts_local;
+	p.n_ts_remote = s->n_ts_remote;
+	/* a count above DP_TS_MAX is passed on (dp_sa_add refuses it), not copied */
+	for (uint8_t i = 0; i < s->n_ts_local && i < DP_TS_MAX; i++)
+		p.ts_local[i] = s->ts_local[i];
+	for (uint8_t i = 0; i < s->n_ts_remote && i < DP_TS_MAX; i++)
+		p.ts_remote[i] = s->ts_remote[i];
 	rc = dp_sa_add(h->dp, &p, &id);
 	secret_wipe(&ck);
 	secret_wipe(&ak);

@@ -61,6 +61,10 @@ struct h_sa {
 	uint64_t initial_seq;	/* outbound: the last sequence number "already sent" */
 	const uint8_t *ckey;	/* key || salt; NULL = a fixed test pattern */
 	const uint8_t *akey;
+	/* negotiated traffic selectors (dp_sa_params.ts_*); n = 0: none */
+	const struct dp_ts *ts_local, *ts_remote;
+	uint8_t n_ts_local, n_ts_remote;
+	int family;		/* dp_sa_params.family; 0: IPv4 */
 };
 
 #define H_RING_SIZE 1024	/* frames a port holds: TX fails when its ring is full */

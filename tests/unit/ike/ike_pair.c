@@ -87,6 +87,24 @@ cb_sa_activate(void *ctx, uint32_t h)
 	return 0;
 }
 
+/* What dp_sa_update_ts keeps of p: the selectors. */
+static int
+cb_sa_set_ts(void *ctx, uint32_t h, const struct dp_sa_params *p)
+{
+	struct side *s = ctx;
+	struct fake_sa *f;
+
+	assert_true(h < s->n_sa);
+	f = &s->sa[h];
+	assert_false(f->deleted);
+	f->p.n_ts_local = p->n_ts_local;
+	f->p.n_ts_remote = p->n_ts_remote;
+	memcpy(f->p.ts_local, p->ts_local, sizeof(f->p.ts_local));
+	memcpy(f->p.ts_remote, p->ts_remote, sizeof(f->p.ts_remote));
+	s->ts_updates++;
+	return 0;
+}
+
 static int
 cb_sa_del(void *ctx, uint32_t h)
 {
@@ -224,6 +242,7 @@ side_start(struct pair *p, int i)
 		.send = cb_send,
 		.sa_add = cb_sa_add,
 		.sa_activate = cb_sa_activate,
+		.sa_set_ts = cb_sa_set_ts,
 		.sa_del = cb_sa_del,
 		.sa_usage = cb_sa_usage,
 		.sa_update_endpoints = cb_sa_update_endpoints,

@@ -62,6 +62,7 @@ struct side {
 	struct fake_sa sa[PAIR_SAS];	/* handle = index */
 	unsigned int n_sa;
 	unsigned int adds, activates, dels;
+	unsigned int ts_updates;	/* sa_set_ts calls */
 	int add_fail;			/* sa_add returns this (0: succeed) */
 	char log[PAIR_LOGS][320];
 	unsigned int n_log;

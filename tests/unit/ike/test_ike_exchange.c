@@ -371,6 +371,25 @@ test_give_up(void **state)
 
 /* ---- CHILD_SA selection ---- */
 
+/* One selector per side: 10.0.0.0/24 on gwA's side, 10.0.2.0/24 on gwB's, any protocol. */
+static void
+assert_ts_24(const struct dp_sa_params *p, bool gwa)
+{
+	const uint32_t net_a = 0x0a000000, net_b = 0x0a000200;
+	const struct dp_ts *a = gwa ? &p->ts_local[0] : &p->ts_remote[0];
+	const struct dp_ts *b = gwa ? &p->ts_remote[0] : &p->ts_local[0];
+
+	assert_int_equal(p->n_ts_local, 1);
+	assert_int_equal(p->n_ts_remote, 1);
+	assert_int_equal(a->addr_start, net_a);
+	assert_int_equal(a->addr_end, net_a | 0xff);
+	assert_int_equal(b->addr_start, net_b);
+	assert_int_equal(b->addr_end, net_b | 0xff);
+	assert_int_equal(a->proto, 0);
+	assert_int_equal(a->port_start, 0);
+	assert_int_equal(a->port_end, 65535);
+}
+
 static void
 test_narrowing(void **state)
 {
@@ -381,6 +400,20 @@ test_narrowing(void **state)
 	pair_init(&P, &a, NULL);
 	pair_up(&P, 0, 0);
 	pair_assert_matching(&P);
+	/*
+	 * The dataplane gets the narrowed selectors to enforce, not gwA's ACL:
+	 * 10.0.0.0/24 <-> 10.0.2.0/24 (gwA's side local to gwA, remote to gwB) on
+	 * all four halves. gwA installed its inbound half before sending IKE_AUTH,
+	 * with the /16 it proposed: it is narrowed once the response is in.
+	 */
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(P.s[i].n_sa, 2);
+		for (unsigned int k = 0; k < 2; k++)
+			assert_ts_24(&P.s[i].sa[k].p, i == 0);
+	}
+	assert_int_equal(P.s[0].sa[0].p.dir, CFG_DIR_IN);
+	assert_int_equal(P.s[0].ts_updates, 1);
+	assert_int_equal(P.s[1].ts_updates, 0);
 }
 
 static void
