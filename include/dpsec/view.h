@@ -125,7 +125,7 @@ view_punt_key(enum view_punt_kind k)
 
 struct view_punt_count {
 	uint64_t received;	/* taken off the punt rings by the control thread */
-	uint64_t answered;	/* a reply built and handed to a worker to send */
+	uint64_t answered;	/* a reply built and handed to a worker (ARP: or a reply to us learned) */
 	uint64_t unhandled;	/* dropped: not for us to answer */
 	uint64_t tx_failed;	/* a reply built, but the inject ring was full */
 	uint64_t sent;		/* originated (not replies): handed to a worker to send */

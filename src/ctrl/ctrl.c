@@ -13,6 +13,7 @@
 
 #include <rte_random.h>
 
+#include "arp_table.h"
 #include "ctrl.h"
 #include "ctrl_priv.h"
 
@@ -37,10 +38,11 @@ ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct clk *clk, char
 	icmp_err_init(&c->icmp, clk_mono_ms(&c->clk));
 	c->log = dlog_create(&cfg->logging, &c->clk);
 	c->inv = inv_spi_create(INV_SPI_FLOWS_MAX);
+	c->arp = arp_table_create(CTRL_ARP_ENTRIES, CTRL_ARP_AGE_S, clk_mono_ns(&c->clk));
 	c->n_ports = cfg->n_interfaces;
 	c->ports = calloc(c->n_ports ? c->n_ports : 1, sizeof(*c->ports));
 	c->rates = calloc(c->n_ports ? c->n_ports : 1, sizeof(*c->rates));
-	if (c->log == NULL || c->inv == NULL || c->ports == NULL || c->rates == NULL) {
+	if (c->log == NULL || c->inv == NULL || c->arp == NULL || c->ports == NULL || c->rates == NULL) {
 		snprintf(err, errlen, "out of memory for the control thread's log and tables");
 		ctrl_destroy(c);
 		return NULL;
@@ -56,6 +58,7 @@ ctrl_destroy(struct ctrl *c)
 	ctrl_telemetry_unregister(c);
 	dlog_destroy(c->log);
 	inv_spi_destroy(c->inv);
+	arp_table_destroy(c->arp);
 	free(c->ports);
 	free(c->rates);
 	pthread_mutex_destroy(&c->lock);
@@ -243,10 +246,13 @@ ctrl_work(struct ctrl *c)
 		done += n;
 	}
 	while (punts < WORK_PUNTS && (n = dp_punt_poll(c->dp, m, RTE_DIM(m))) > 0) {
+		struct punt_arp pa = {.table = c->arp, .now_ns = clk_mono_ns(&c->clk)};
+
 		for (unsigned int i = 0; i < n; i++)
-			punt_handle(c->dp, c->cfg, m[i], &c->punt, &c->ike);
+			punt_handle(c->dp, c->cfg, m[i], &c->punt, &c->ike, &pa);
 		punts += n;
 	}
+	arp_table_expire(c->arp, clk_mono_ns(&c->clk));
 	sample_ports(c);
 	ike_timers(c);
 	return done >= WORK_EVENTS || punts >= WORK_PUNTS;

@@ -10,6 +10,7 @@
 
 #include "dpsec/ike.h"
 
+#include "arp_table.h"
 #include "ctrl.h"
 #include "punt.h"
 #include "udp4.h"
@@ -42,22 +43,47 @@ unhandled(struct dp *dp, struct rte_mbuf *m, struct view_punt_count *k)
 	dp_ctrl_drop(dp, m, DP_DROP_G_PuntUnhandled);
 }
 
-/* RFC 826: a request for our address becomes the reply, in place. */
-static bool
-arp_reply(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struct rte_mbuf *m,
-	  struct view_punt_count *k)
+/* An Ethernet/IPv4 ARP packet whose target is our address, or NULL. */
+static struct rte_arp_hdr *
+arp_to_us(const struct cfg_interface *ifc, struct rte_mbuf *m)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
-	uint8_t mac[6];
-	uint32_t sip;
 
 	if (m->data_len < sizeof(*eth) + sizeof(*arp) ||
 	    arp->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
 	    arp->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
-	    arp->arp_hlen != 6 || arp->arp_plen != 4 ||
-	    arp->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) ||
-	    arp->arp_data.arp_tip != ifc->addr)
+	    arp->arp_hlen != 6 || arp->arp_plen != 4 || arp->arp_data.arp_tip != ifc->addr)
+		return NULL;
+	return arp;
+}
+
+/*
+ * RFC 826: the sender of a request or reply to our address is learned (the
+ * "merge" step; a packet for someone else teaches nothing, so that a flood of
+ * others' ARP does not fill the table); a request becomes the reply, in place;
+ * a reply is consumed (counted as answered: it was for us, and it is done).
+ */
+static bool
+arp_in(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struct rte_mbuf *m,
+       struct view_punt_count *k, const struct punt_arp *pa)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_arp_hdr *arp = arp_to_us(ifc, m);
+	uint8_t mac[6];
+	uint32_t sip;
+
+	if (arp == NULL)
+		return false;
+	if (pa != NULL && pa->table != NULL)
+		arp_table_learn(pa->table, iface, arp->arp_data.arp_sip,
+				arp->arp_data.arp_sha.addr_bytes, pa->now_ns);
+	if (arp->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REPLY)) {
+		k->answered++;
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	if (arp->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST))
 		return false;
 	dp_iface_mac(dp, iface, mac);
 	sip = arp->arp_data.arp_sip;
@@ -230,7 +256,7 @@ kind_of(const struct rte_mbuf *m)
 
 void
 punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
-	    struct punt_stats *st, const struct punt_ike *ike)
+	    struct punt_stats *st, const struct punt_ike *ike, const struct punt_arp *arp)
 {
 	uint32_t iface = dp_iface_of_port(dp, m->port);
 	const struct cfg_interface *ifc = iface != CFG_NONE ? &cfg->interfaces[iface] : NULL;
@@ -251,7 +277,7 @@ punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
 		return;
 	}
 	if (ifc != NULL) {
-		if (kind == VIEW_PUNT_ARP && arp_reply(dp, ifc, iface, m, k))
+		if (kind == VIEW_PUNT_ARP && arp_in(dp, ifc, iface, m, k, arp))
 			return;
 		if (kind == VIEW_PUNT_ICMP_ECHO && echo_reply(dp, ifc, iface, m, k))
 			return;

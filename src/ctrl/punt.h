@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Packets the workers hand to the control thread: ARP for our addresses and
- * ICMP echo to them are answered here (so an operator can ping the gateway);
+ * ICMP echo to them are answered here (and the senders of ARP to us learned,
+ * arp_table.h) (so an operator can ping the gateway);
  * IKE datagrams to our addresses are checked and handed to IKE (the hooks of
  * ctrl.h), or counted as unhandled when there is no IKE; the rest is counted
  * as PuntUnhandled.
@@ -17,6 +18,7 @@
 
 struct rte_mbuf;
 struct ctrl_ike_hooks;
+struct arp_table;
 
 extern const char *const punt_ike_names[PUNT_IKE__COUNT];
 
@@ -38,8 +40,14 @@ struct punt_ike {
 	void *ctx;
 };
 
-/* Takes ownership of m: answers it, hands it to IKE, or counts and frees it. */
+/* Where ARP to our addresses teaches neighbours: table NULL = nowhere. */
+struct punt_arp {
+	struct arp_table *table;
+	uint64_t now_ns;	/* the control thread's monotonic clock */
+};
+
+/* Takes ownership of m: answers it, learns from it, hands it to IKE, or counts and frees it. */
 void punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
-		 struct punt_stats *st, const struct punt_ike *ike);
+		 struct punt_stats *st, const struct punt_ike *ike, const struct punt_arp *arp);
 
 #endif

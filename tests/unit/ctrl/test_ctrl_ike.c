@@ -369,12 +369,12 @@ test_ike_refused(void **state)
 	len = harness_ipv4_frame(frame, H_PEER, H_LOCAL, IPPROTO_UDP, 64, dgram, sizeof(dgram));
 	m = harness_mbuf(&H, frame, len);
 	m->port = RTE_MBUF_PORT_INVALID;
-	punt_handle(H.dp, &H.cfg, m, &st, &ike);
+	punt_handle(H.dp, &H.cfg, m, &st, &ike, NULL);
 	assert_int_equal(st.ike[PUNT_IKE_not_ours], 1);
 	frame[14 + 10] ^= 0x40;
 	m = harness_mbuf(&H, frame, len);
 	m->port = H.dp->ports[H_OUTSIDE].port_id;
-	punt_handle(H.dp, &H.cfg, m, &st, &ike);
+	punt_handle(H.dp, &H.cfg, m, &st, &ike, NULL);
 	assert_int_equal(st.ike[PUNT_IKE_bad_ip], 1);
 	assert_int_equal(st.kind[VIEW_PUNT_IKE].unhandled, 2);
 	assert_int_equal(F.inputs, 0);
