@@ -31,6 +31,7 @@
 #include "dpsec/ike.h"
 #include "dpsec/ip4.h"
 
+#include "arp_table.h"
 #include "ctrl.h"
 #include "harness.h"
 #include "udp_send.h"
@@ -613,14 +614,93 @@ test_udp_send_refused(void **state)
 	}
 }
 
+#define NH "192.0.2.77"			/* a next hop with no static MAC */
+#define NH_MAC "02:00:00:00:00:77"
+
+/* The ARP request for NH that the control thread sent (RFC 826): broadcast, from us. */
+static void
+expect_arp_request(void)
+{
+	struct rte_mbuf *m = sent_frame();
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	const uint8_t want[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff,	/* to everyone */
+				2, 0, 0, 0, 0, 2, 0x08, 0x06,		/* from outside0, ARP */
+				0, 1, 0x08, 0, 6, 4, 0, 1,		/* Ethernet/IPv4, request */
+				2, 0, 0, 0, 0, 2, 192, 0, 2, 2,		/* sender: us */
+				0, 0, 0, 0, 0, 0, 192, 0, 2, 77};	/* target: NH */
+
+	assert_int_equal(m->pkt_len, sizeof(want));
+	assert_memory_equal(f, want, sizeof(want));
+	rte_pktmbuf_free(m);
+}
+
+/* NH's ARP reply to us, received on outside0 and punted by the worker. */
+static struct rte_mbuf *
+arp_reply_from_nh(void)
+{
+	uint8_t f[42] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0x77, 0x08, 0x06,
+			 0, 1, 0x08, 0, 6, 4, 0, 2,
+			 2, 0, 0, 0, 0, 0x77, 192, 0, 2, 77,
+			 2, 0, 0, 0, 0, 2, 192, 0, 2, 2};
+
+	return harness_mbuf(&H, f, sizeof(f));
+}
+
+/*
+ * No static MAC for NH: the send fails, an ARP request goes out (one a
+ * second, not one per attempt); NH's reply is learned and the next send
+ * reaches NH's MAC.
+ */
 static void
 test_udp_send_no_mac(void **state)
 {
-	struct ike_addr local = addr(H_LOCAL, 500), remote = addr("192.0.2.77", 500);
+	struct ike_addr local = addr(H_LOCAL, 500), remote = addr(NH, 500);
+	struct rte_mbuf *m;
+	uint8_t mac[6];
 
 	(void)state;
 	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, "x", 1), -EHOSTUNREACH);
 	assert_int_equal(P()->kind[VIEW_PUNT_IKE].send_failed, 1);
+	expect_arp_request();
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, "x", 1), -EHOSTUNREACH);
+	worker_inject(H.w);
+	worker_flush(H.w);
+	assert_int_equal(rte_eth_rx_burst(H.dp->ports[H_OUTSIDE].port_id, 0, &m, 1), 0);
+	clk_fake_advance_ms(&H.fake, ARP_RETRY_MS);
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, "x", 1), -EHOSTUNREACH);
+	expect_arp_request();
+	assert_int_equal(P()->kind[VIEW_PUNT_ARP].sent, 2);
+
+	through(arp_reply_from_nh(), H_OUTSIDE);
+	assert_int_equal(P()->kind[VIEW_PUNT_ARP].answered, 1);
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, "x", 1), 0);
+	m = sent_frame();
+	mac_parse(NH_MAC, mac);
+	assert_memory_equal(rte_pktmbuf_mtod(m, const uint8_t *), mac, 6);
+	rte_pktmbuf_free(m);
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+/* ARP to someone else teaches nothing; a request to us teaches its sender. */
+static void
+test_arp_request_to_us_learned(void **state)
+{
+	struct ike_addr local = addr(H_LOCAL, 500), remote = addr(NH, 500);
+	uint8_t f[42] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 0x77, 0x08, 0x06,
+			 0, 1, 0x08, 0, 6, 4, 0, 1,
+			 2, 0, 0, 0, 0, 0x77, 192, 0, 2, 77,
+			 0, 0, 0, 0, 0, 0, 192, 0, 2, 99};
+
+	(void)state;
+	through(harness_mbuf(&H, f, sizeof(f)), H_OUTSIDE);	/* who has .99? not us */
+	assert_int_equal(P()->kind[VIEW_PUNT_ARP].unhandled, 1);
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, "x", 1), -EHOSTUNREACH);
+	expect_arp_request();
+	f[41] = 2;						/* who has .2? us */
+	through(harness_mbuf(&H, f, sizeof(f)), H_OUTSIDE);
+	assert_int_equal(P()->kind[VIEW_PUNT_ARP].answered, 1);
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, "x", 1), 0);
+	rte_pktmbuf_free(sent_frame());
 }
 
 int
@@ -639,6 +719,7 @@ main(void)
 		T(test_udp_send_frame),
 		T(test_udp_send_refused),
 		cmocka_unit_test_setup_teardown(test_udp_send_no_mac, setup_no_mac, teardown),
+		cmocka_unit_test_setup_teardown(test_arp_request_to_us_learned, setup_no_mac, teardown),
 	};
 #undef T
 
