@@ -66,3 +66,16 @@ ctrl_arp_resolve(struct ctrl *c, uint32_t iface, uint32_t ip, uint8_t mac[6])
 	}
 	return -EHOSTUNREACH;
 }
+
+/* The dataplane's next-hop hook (dp_set_neighbor_hook): the same resolution. */
+static int
+neighbor_hook(void *ctx, uint32_t iface, uint32_t ip, uint8_t mac[6])
+{
+	return ctrl_arp_resolve(ctx, iface, ip, mac);
+}
+
+void
+ctrl_arp_attach(struct ctrl *c)
+{
+	dp_set_neighbor_hook(c->dp, neighbor_hook, c);
+}

@@ -16,4 +16,7 @@ struct ctrl;
 /* 0 and mac, or -EHOSTUNREACH (request sent or held back), -ENODEV (no such port). */
 int ctrl_arp_resolve(struct ctrl *c, uint32_t iface, uint32_t ip, uint8_t mac[6]);
 
+/* Outbound SAs installed from now on take their next-hop MAC from here too. */
+void ctrl_arp_attach(struct ctrl *c);
+
 #endif

@@ -13,6 +13,7 @@
 
 #include <rte_random.h>
 
+#include "arp_out.h"
 #include "arp_table.h"
 #include "ctrl.h"
 #include "ctrl_priv.h"
@@ -42,11 +43,13 @@ ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct clk *clk, char
 	c->n_ports = cfg->n_interfaces;
 	c->ports = calloc(c->n_ports ? c->n_ports : 1, sizeof(*c->ports));
 	c->rates = calloc(c->n_ports ? c->n_ports : 1, sizeof(*c->rates));
-	if (c->log == NULL || c->inv == NULL || c->arp == NULL || c->ports == NULL || c->rates == NULL) {
+	if (c->log == NULL || c->inv == NULL || c->arp == NULL || c->ports == NULL ||
+	    c->rates == NULL) {
 		snprintf(err, errlen, "out of memory for the control thread's log and tables");
 		ctrl_destroy(c);
 		return NULL;
 	}
+	ctrl_arp_attach(c);
 	return c;
 }
 
@@ -56,6 +59,7 @@ ctrl_destroy(struct ctrl *c)
 	if (c == NULL)
 		return;
 	ctrl_telemetry_unregister(c);
+	dp_set_neighbor_hook(c->dp, NULL, NULL);	/* c->arp goes below */
 	dlog_destroy(c->log);
 	inv_spi_destroy(c->inv);
 	arp_table_destroy(c->arp);

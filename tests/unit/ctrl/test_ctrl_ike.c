@@ -703,6 +703,41 @@ test_arp_request_to_us_learned(void **state)
 	rte_pktmbuf_free(sent_frame());
 }
 
+/*
+ * An outbound SA to a peer with no static MAC: refused while unresolved (an
+ * ARP request for the peer goes out), installed with the learned MAC once the
+ * peer answered, and the ESP it sends goes to that MAC.
+ */
+static void
+test_sa_install_learned_mac(void **state)
+{
+	const struct h_sa out = {.dir = CFG_DIR_OUT, .spi = 0x3003, .cipher = DP_CIPHER_AES_GCM_128};
+	uint8_t reply[42] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x06,
+			     0, 1, 0x08, 0, 6, 4, 0, 2,
+			     2, 0, 0, 0, 0, 1, 192, 0, 2, 1,	/* H_PEER is at H_PEER_MAC */
+			     2, 0, 0, 0, 0, 2, 192, 0, 2, 2};
+	uint8_t frame[128], body[8] = {0}, mac[6];
+	struct rte_mbuf *m;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(harness_add_sa(&H, &out), -EHOSTUNREACH);
+	m = sent_frame();
+	assert_memory_equal(rte_pktmbuf_mtod_offset(m, const uint8_t *, 38), "\xc0\x00\x02\x01", 4);
+	rte_pktmbuf_free(m);
+	through(harness_mbuf(&H, reply, sizeof(reply)), H_OUTSIDE);
+	assert_true(harness_add_sa(&H, &out) > 0);
+
+	len = harness_ipv4_frame(frame, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, 64, body, sizeof(body));
+	m = harness_mbuf(&H, frame, len);
+	harness_rx(&H, H_INSIDE, &m, 1);
+	worker_flush(H.w);
+	assert_int_equal(rte_eth_rx_burst(H.dp->ports[H_OUTSIDE].port_id, 0, &m, 1), 1);
+	mac_parse(H_PEER_MAC, mac);
+	assert_memory_equal(rte_pktmbuf_mtod(m, const uint8_t *), mac, 6);
+	rte_pktmbuf_free(m);
+}
+
 int
 main(void)
 {
@@ -720,6 +755,7 @@ main(void)
 		T(test_udp_send_refused),
 		cmocka_unit_test_setup_teardown(test_udp_send_no_mac, setup_no_mac, teardown),
 		cmocka_unit_test_setup_teardown(test_arp_request_to_us_learned, setup_no_mac, teardown),
+		cmocka_unit_test_setup_teardown(test_sa_install_learned_mac, setup_no_mac, teardown),
 	};
 #undef T
 
