@@ -79,3 +79,23 @@ ctrl_arp_attach(struct ctrl *c)
 {
 	dp_set_neighbor_hook(c->dp, neighbor_hook, c);
 }
+
+size_t
+ctrl_arp_list(struct ctrl *c, struct view_arp *out, size_t max)
+{
+	uint64_t now = clk_mono_ns(&c->clk);
+	uint32_t n;
+	const struct arp_entry *e = arp_table_entries(c->arp, &n);
+	size_t k = 0;
+
+	for (uint32_t i = 0; i < n && k < max; i++) {
+		if (e[i].ip == 0)
+			continue;
+		out[k] = (struct view_arp){.ip = e[i].ip, .iface = e[i].iface,
+					   .incomplete = e[i].state != ARP_REACHABLE,
+					   .age_s = (now - e[i].updated_ns) / CLK_NS_PER_S};
+		memcpy(out[k].mac, e[i].mac, 6);
+		k++;
+	}
+	return k;
+}
