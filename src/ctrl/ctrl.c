@@ -17,6 +17,7 @@
 #include "arp_table.h"
 #include "ctrl.h"
 #include "ctrl_priv.h"
+#include "reasm4.h"
 
 #define WORK_EVENTS 2048	/* per turn, so CLI clients are served under a flood */
 #define WORK_PUNTS 256
@@ -40,11 +41,12 @@ ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct clk *clk, char
 	c->log = dlog_create(&cfg->logging, &c->clk);
 	c->inv = inv_spi_create(INV_SPI_FLOWS_MAX);
 	c->arp = arp_table_create(CTRL_ARP_ENTRIES, CTRL_ARP_AGE_S, clk_mono_ns(&c->clk));
+	c->reasm = reasm4_create();
 	c->n_ports = cfg->n_interfaces;
 	c->ports = calloc(c->n_ports ? c->n_ports : 1, sizeof(*c->ports));
 	c->rates = calloc(c->n_ports ? c->n_ports : 1, sizeof(*c->rates));
-	if (c->log == NULL || c->inv == NULL || c->arp == NULL || c->ports == NULL ||
-	    c->rates == NULL) {
+	if (c->log == NULL || c->inv == NULL || c->arp == NULL || c->reasm == NULL ||
+	    c->ports == NULL || c->rates == NULL) {
 		snprintf(err, errlen, "out of memory for the control thread's log and tables");
 		ctrl_destroy(c);
 		return NULL;
@@ -63,6 +65,7 @@ ctrl_destroy(struct ctrl *c)
 	dlog_destroy(c->log);
 	inv_spi_destroy(c->inv);
 	arp_table_destroy(c->arp);
+	reasm4_destroy(c->reasm);
 	free(c->ports);
 	free(c->rates);
 	pthread_mutex_destroy(&c->lock);
@@ -250,13 +253,15 @@ ctrl_work(struct ctrl *c)
 		done += n;
 	}
 	while (punts < WORK_PUNTS && (n = dp_punt_poll(c->dp, m, RTE_DIM(m))) > 0) {
-		struct punt_arp pa = {.table = c->arp, .now_ns = clk_mono_ns(&c->clk)};
+		struct punt_ctx pc = {.table = c->arp, .reasm = c->reasm,
+				      .now_ns = clk_mono_ns(&c->clk)};
 
 		for (unsigned int i = 0; i < n; i++)
-			punt_handle(c->dp, c->cfg, m[i], &c->punt, &c->ike, &pa);
+			punt_handle(c->dp, c->cfg, m[i], &c->punt, &c->ike, &pc);
 		punts += n;
 	}
 	arp_table_expire(c->arp, clk_mono_ns(&c->clk));
+	reasm4_expire(c->reasm, clk_mono_ns(&c->clk));
 	sample_ports(c);
 	ike_timers(c);
 	return done >= WORK_EVENTS || punts >= WORK_PUNTS;

@@ -24,6 +24,7 @@ struct ctrl {
 	struct dlog *log;
 	struct inv_spi_table *inv;
 	struct arp_table *arp;		/* learned neighbours (arp_table.h) */
+	struct reasm4 *reasm;		/* IKE datagrams arriving as IPv4 fragments */
 	struct punt_stats punt;
 	struct icmp_err icmp;
 	struct ctrl_stats stats;

@@ -133,16 +133,16 @@ fits_last(const struct slot *s, const struct reasm4_frag *f)
 	return true;
 }
 
-static bool
+static enum reasm4_result
 drop(struct reasm4 *r, struct slot *s, enum reasm4_ctr why)
 {
 	r->ctr[why]++;
 	if (s != NULL)
 		forget(s);
-	return false;
+	return REASM4_DROPPED;
 }
 
-bool
+enum reasm4_result
 reasm4_add(struct reasm4 *r, const struct reasm4_frag *f, uint64_t now_ns,
 	   const uint8_t **out, size_t *out_len)
 {
@@ -166,7 +166,7 @@ reasm4_add(struct reasm4 *r, const struct reasm4_frag *f, uint64_t now_ns,
 		return drop(r, s, REASM4_overlaps);
 	if (o > 0) {
 		r->ctr[REASM4_duplicates]++;
-		return false;
+		return REASM4_HELD;
 	}
 	memcpy(s->buf + f->offset, f->data, f->len);
 	for (size_t i = f->offset; i < f->offset + f->len; i++)
@@ -175,13 +175,13 @@ reasm4_add(struct reasm4 *r, const struct reasm4_frag *f, uint64_t now_ns,
 	if (!f->more)
 		s->total = f->offset + f->len;
 	if (s->total == 0 || s->have_bytes != s->total)
-		return false;
+		return REASM4_HELD;
 	memcpy(r->out, s->buf, s->total);
 	*out = r->out;
 	*out_len = s->total;
 	r->ctr[REASM4_completed]++;
 	forget(s);
-	return true;
+	return REASM4_DONE;
 }
 
 void
@@ -191,7 +191,7 @@ reasm4_expire(struct reasm4 *r, uint64_t now_ns)
 		struct slot *s = &r->s[i];
 
 		if (s->used && now_ns - s->created_ns >= REASM4_TIMEOUT_MS * CLK_NS_PER_MS)
-			drop(r, s, REASM4_timeouts);
+			(void)drop(r, s, REASM4_timeouts);
 	}
 }
 

@@ -63,11 +63,14 @@ struct reasm4 *reasm4_create(void);
 void reasm4_destroy(struct reasm4 *r);
 
 /*
- * Takes one fragment. Returns true when it completed its datagram: *out
- * points at the whole payload (*out_len bytes), valid until the next call;
- * the datagram is forgotten. false: held, or dropped (counted).
+ * Takes one fragment. Returns REASM4_DONE when it completed its datagram:
+ * *out points at the whole payload (*out_len bytes), valid until the next
+ * call; the datagram is forgotten. REASM4_HELD: kept for later.
+ * REASM4_DROPPED: dropped (counted under its reason).
  */
-bool reasm4_add(struct reasm4 *r, const struct reasm4_frag *f, uint64_t now_ns,
+enum reasm4_result { REASM4_DROPPED = -1, REASM4_HELD = 0, REASM4_DONE = 1 };
+
+enum reasm4_result reasm4_add(struct reasm4 *r, const struct reasm4_frag *f, uint64_t now_ns,
 		const uint8_t **out, size_t *out_len);
 
 /* Drops the datagrams older than REASM4_TIMEOUT_MS (counted as timeouts). */

@@ -335,7 +335,7 @@ test_ike_refused(void **state)
 	rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + 20 + 5)[0] += 1;	/* UDP length + 1 */
 	through(m, H_INSIDE);
 	assert_int_equal(P()->ike[PUNT_IKE_bad_udp], 1);
-	/* the first fragment of an IKE datagram: no reassembly */
+	/* the first fragment of an IKE datagram: taken for reassembly (test_fragments_*) */
 	m = udp_frame(H_PEER, H_LOCAL, 500, 500, msg, sizeof(msg), UDP_CK_RIGHT);
 	{
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
@@ -350,10 +350,10 @@ test_ike_refused(void **state)
 
 	assert_int_equal(F.inputs, 0);
 	assert_int_equal(P()->kind[VIEW_PUNT_IKE].received, 6);
-	assert_int_equal(P()->kind[VIEW_PUNT_IKE].unhandled, 6);
-	assert_int_equal(P()->kind[VIEW_PUNT_IKE].answered, 0);
-	assert_int_equal(harness_drops(&H, DP_DROP_G_PuntUnhandled), 6);
-	assert_int_equal(harness_drops_total(&H), 6);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].unhandled, 5);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].answered, 1);
+	assert_int_equal(harness_drops(&H, DP_DROP_G_PuntUnhandled), 5);
+	assert_int_equal(harness_drops_total(&H), 5);
 
 	/*
 	 * Two that no worker punts, given to punt_handle directly: a frame from
@@ -401,24 +401,110 @@ test_ike_without_hooks(void **state)
 	assert_int_equal(F.inputs, 1);
 }
 
-/* A later fragment has no UDP header: counted as a fragment of kind other. */
-static void
-test_later_fragment_counted(void **state)
+/*
+ * One IPv4 fragment of a UDP datagram from H_PEER to us: bytes [off, off +
+ * len) of dgram (UDP header included), MF as more, IP ID id.
+ */
+static struct rte_mbuf *
+ip_fragment(const uint8_t *dgram, size_t off, size_t len, bool more, uint16_t id)
 {
-	uint8_t body[64] = {0x01, 0xf4, 0x01, 0xf4};
-	uint8_t frame[256];
-	size_t len;
-	struct rte_ipv4_hdr *ip;
+	uint8_t frame[2048];
+	size_t flen = harness_ipv4_frame(frame, H_PEER, H_LOCAL, IPPROTO_UDP, 64, dgram + off, len);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(frame + 14);
 
-	(void)state;
-	len = harness_ipv4_frame(frame, H_PEER, H_LOCAL, IPPROTO_UDP, 64, body, sizeof(body));
-	ip = (struct rte_ipv4_hdr *)(frame + 14);
-	ip->fragment_offset = rte_cpu_to_be_16(100);
+	ip->packet_id = rte_cpu_to_be_16(id);
+	ip->fragment_offset = rte_cpu_to_be_16((uint16_t)(off / 8 | (more ? RTE_IPV4_HDR_MF_FLAG : 0)));
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	through(harness_mbuf(&H, frame, len), H_OUTSIDE);
-	assert_int_equal(P()->fragments, 1);
+	return harness_mbuf(&H, frame, flen);
+}
+
+/* A UDP datagram sport -> dport (checksum right) around prefix || msg, into dgram. */
+static size_t
+udp_dgram(uint8_t *dgram, uint16_t port, const uint8_t *prefix, size_t plen, const uint8_t *msg,
+	  size_t mlen)
+{
+	uint8_t payload[1024];
+	size_t n = plen + mlen + 8;
+	struct rte_mbuf *m;
+
+	if (plen != 0)
+		memcpy(payload, prefix, plen);
+	memcpy(payload + plen, msg, mlen);
+	m = udp_frame(H_PEER, H_LOCAL, port, port, payload, plen + mlen, UDP_CK_RIGHT);
+	memcpy(dgram, rte_pktmbuf_mtod_offset(m, const uint8_t *, 14 + 20), n);
+	rte_pktmbuf_free(m);
+	return n;
+}
+
+/*
+ * An IKE message of 300 bytes on UDP 500 in three IPv4 fragments [0,104)
+ * [104,208) [208,308), fed last first: IKE gets it once, whole; each fragment
+ * counted as taken.
+ */
+static void
+test_fragments_reassembled(void **state)
+{
+	uint8_t msg[300], dgram[4096];
+	size_t n;
+
+	(void)state;
+	ike_msg(msg, sizeof(msg));
+	n = udp_dgram(dgram, 500, NULL, 0, msg, sizeof(msg));
+	through(ip_fragment(dgram, 208, n - 208, false, 7), H_OUTSIDE);
+	through(ip_fragment(dgram, 104, 104, true, 7), H_OUTSIDE);
+	assert_int_equal(F.inputs, 0);
+	through(ip_fragment(dgram, 0, 104, true, 7), H_OUTSIDE);
+	assert_int_equal(F.inputs, 1);
+	assert_int_equal(F.len, sizeof(msg));
+	assert_memory_equal(F.msg, msg, sizeof(msg));
+	expect_addr(&F.remote, H_PEER, 500);
+	assert_int_equal(P()->fragments, 3);
+	assert_int_equal(P()->ike[PUNT_IKE_fragment], 3);
+	assert_int_equal(P()->ike[PUNT_IKE_delivered], 1);
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+/* On UDP 4500 the worker punts a first fragment that starts with the non-ESP marker. */
+static void
+test_fragments_reassembled_4500(void **state)
+{
+	uint8_t msg[200], dgram[4096];
+	size_t n;
+
+	(void)state;
+	ike_msg(msg, sizeof(msg));
+	n = udp_dgram(dgram, 4500, MARKER, 4, msg, sizeof(msg));
+	through(ip_fragment(dgram, 0, 96, true, 9), H_OUTSIDE);
+	through(ip_fragment(dgram, 96, n - 96, false, 9), H_OUTSIDE);
+	assert_int_equal(F.inputs, 1);
+	assert_int_equal(F.len, sizeof(msg));
+	assert_memory_equal(F.msg, msg, sizeof(msg));
+	expect_addr(&F.local, H_LOCAL, 4500);
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+/*
+ * A fragment overlapping another with different bytes: the datagram is
+ * dropped, that fragment counted as unhandled; the rest cannot complete it.
+ */
+static void
+test_fragment_overlap_dropped(void **state)
+{
+	uint8_t msg[300], dgram[4096], evil[4096];
+	size_t n;
+
+	(void)state;
+	ike_msg(msg, sizeof(msg));
+	n = udp_dgram(dgram, 500, NULL, 0, msg, sizeof(msg));
+	memcpy(evil, dgram, n);
+	memset(evil + 104, 0xee, 104);
+	through(ip_fragment(dgram, 0, 104, true, 11), H_OUTSIDE);
+	through(ip_fragment(dgram, 104, 104, true, 11), H_OUTSIDE);
+	through(ip_fragment(evil, 104, 104, true, 11), H_OUTSIDE);
 	assert_int_equal(P()->kind[VIEW_PUNT_OTHER].unhandled, 1);
+	assert_int_equal(harness_drops(&H, DP_DROP_G_PuntUnhandled), 1);
+	through(ip_fragment(dgram, 208, n - 208, false, 11), H_OUTSIDE);
 	assert_int_equal(F.inputs, 0);
 }
 
@@ -748,7 +834,9 @@ main(void)
 		T(test_ike_to_inside_address),
 		T(test_ike_refused),
 		T(test_ike_without_hooks),
-		T(test_later_fragment_counted),
+		T(test_fragments_reassembled),
+		T(test_fragments_reassembled_4500),
+		T(test_fragment_overlap_dropped),
 		T(test_events_to_ike),
 		T(test_timers),
 		T(test_udp_send_frame),

@@ -75,7 +75,7 @@ feed(struct fix *f, const struct reasm4_frag *p)
 {
 	const uint8_t *out = NULL;
 	size_t n = 0;
-	bool done = reasm4_add(f->r, p, f->now, &out, &n);
+	bool done = reasm4_add(f->r, p, f->now, &out, &n) == REASM4_DONE;
 
 	if (done) {
 		assert_int_equal(n, LEN);
