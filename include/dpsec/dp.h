@@ -193,6 +193,15 @@ void dp_iface_mac(const struct dp *dp, uint32_t iface, uint8_t mac[6]);
  * 0, -ENODEV (no such interface) or -EHOSTUNREACH (no MAC for ip).
  */
 int dp_neighbor_mac(const struct dp *dp, uint32_t iface, uint32_t ip, uint8_t mac[6]);
+/*
+ * Where an outbound SA's next-hop MAC comes from when the config has no
+ * static one (dp_neighbor_mac failed): the control thread's learned ARP
+ * table. Called on the control thread only, from dp_sa_add and
+ * dp_sa_update_endpoints; returns 0 and mac, or -EHOSTUNREACH (then the
+ * install fails with it and is tried again when IKE retries). fn NULL: none.
+ */
+typedef int (*dp_neighbor_fn)(void *ctx, uint32_t iface, uint32_t ip, uint8_t mac[6]);
+void dp_set_neighbor_hook(struct dp *dp, dp_neighbor_fn fn, void *ctx);
 struct rte_mempool *dp_mempool(struct dp *dp);
 /* What workers held back or lost on the way to the control thread, summed. */
 void dp_event_stats(const struct dp *dp, struct dp_event_stats *out);

@@ -18,7 +18,7 @@
 	X(no_marker, "UDP 4500 without the non-ESP marker")                                        \
 	X(empty, "no IKE message after the headers")                                               \
 	X(keepalive, "NAT keepalive (RFC 3948 2.3): nothing to do with it")                        \
-	X(fragment, "an IPv4 fragment: no reassembly, unhandled")                                  \
+	X(fragment, "an IPv4 fragment of UDP to us, taken for reassembly")                                  \
 	X(sent, "datagrams sent (ctrl_udp_send)")                                                  \
 	X(send_failed, "datagrams not sent: no interface, MAC or buffer, too big, ring full")
 

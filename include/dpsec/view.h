@@ -125,7 +125,7 @@ view_punt_key(enum view_punt_kind k)
 
 struct view_punt_count {
 	uint64_t received;	/* taken off the punt rings by the control thread */
-	uint64_t answered;	/* a reply built and handed to a worker to send */
+	uint64_t answered;	/* a reply built and handed to a worker (ARP: or a reply to us learned) */
 	uint64_t unhandled;	/* dropped: not for us to answer */
 	uint64_t tx_failed;	/* a reply built, but the inject ring was full */
 	uint64_t sent;		/* originated (not replies): handed to a worker to send */
@@ -223,6 +223,15 @@ struct view_sa_filter {
 	uint32_t spi;		/* VIEW_SA_SPI: host order, inbound or outbound */
 };
 
+/* A neighbour the control thread learned by ARP ("show ip arp"; static ones come from the config). */
+struct view_arp {
+	uint32_t ip;		/* network order */
+	uint32_t iface;		/* index into cfg->interfaces */
+	uint8_t mac[6];
+	bool incomplete;	/* requested, not answered: no MAC yet */
+	uint64_t age_s;		/* since learned or last refreshed */
+};
+
 struct view_ops {
 	/* Drop statistics, summed over lcores, minus the last clear. */
 	void (*drop_stats)(void *ctx, struct dp_drop_stats *out);
@@ -252,6 +261,8 @@ struct view_ops {
 	void (*inv_spi_stats)(void *ctx, struct view_inv_spi_stats *out);
 	/* "clear crypto ipsec invalid-spi": forget the tracked flows. */
 	void (*inv_spi_clear)(void *ctx);
+	/* The learned ARP table, in no particular order; returns how many were written. */
+	size_t (*arp_list)(void *ctx, struct view_arp *out, size_t max);
 	/*
 	 * The log buffer, oldest line first, each line '\n'-terminated, into buf
 	 * (at most cap bytes, whole lines only); returns the bytes written.

@@ -22,6 +22,9 @@ int cli_show_interfaces(const struct cli_ctx *c, struct cli_out *o);
 /* show_version.c */
 int cli_show_version(const struct cli_ctx *c, struct cli_out *o);
 int cli_show_clock(const struct cli_ctx *c, struct cli_out *o);
+/* show_arp.c */
+int cli_show_arp(const struct cli_ctx *c, struct cli_out *o);
+
 /* show_inv_spi.c */
 int cli_show_inv_spi(const struct cli_ctx *c, struct cli_out *o);
 int cli_clear_inv_spi(const struct cli_ctx *c, struct cli_out *o);

@@ -13,8 +13,11 @@
 
 #include <rte_random.h>
 
+#include "arp_out.h"
+#include "arp_table.h"
 #include "ctrl.h"
 #include "ctrl_priv.h"
+#include "reasm4.h"
 
 #define WORK_EVENTS 2048	/* per turn, so CLI clients are served under a flood */
 #define WORK_PUNTS 256
@@ -37,14 +40,18 @@ ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct clk *clk, char
 	icmp_err_init(&c->icmp, clk_mono_ms(&c->clk));
 	c->log = dlog_create(&cfg->logging, &c->clk);
 	c->inv = inv_spi_create(INV_SPI_FLOWS_MAX);
+	c->arp = arp_table_create(CTRL_ARP_ENTRIES, CTRL_ARP_AGE_S, clk_mono_ns(&c->clk));
+	c->reasm = reasm4_create();
 	c->n_ports = cfg->n_interfaces;
 	c->ports = calloc(c->n_ports ? c->n_ports : 1, sizeof(*c->ports));
 	c->rates = calloc(c->n_ports ? c->n_ports : 1, sizeof(*c->rates));
-	if (c->log == NULL || c->inv == NULL || c->ports == NULL || c->rates == NULL) {
+	if (c->log == NULL || c->inv == NULL || c->arp == NULL || c->reasm == NULL ||
+	    c->ports == NULL || c->rates == NULL) {
 		snprintf(err, errlen, "out of memory for the control thread's log and tables");
 		ctrl_destroy(c);
 		return NULL;
 	}
+	ctrl_arp_attach(c);
 	return c;
 }
 
@@ -54,8 +61,11 @@ ctrl_destroy(struct ctrl *c)
 	if (c == NULL)
 		return;
 	ctrl_telemetry_unregister(c);
+	dp_set_neighbor_hook(c->dp, NULL, NULL);	/* c->arp goes below */
 	dlog_destroy(c->log);
 	inv_spi_destroy(c->inv);
+	arp_table_destroy(c->arp);
+	reasm4_destroy(c->reasm);
 	free(c->ports);
 	free(c->rates);
 	pthread_mutex_destroy(&c->lock);
@@ -243,10 +253,15 @@ ctrl_work(struct ctrl *c)
 		done += n;
 	}
 	while (punts < WORK_PUNTS && (n = dp_punt_poll(c->dp, m, RTE_DIM(m))) > 0) {
+		struct punt_ctx pc = {.table = c->arp, .reasm = c->reasm,
+				      .now_ns = clk_mono_ns(&c->clk)};
+
 		for (unsigned int i = 0; i < n; i++)
-			punt_handle(c->dp, c->cfg, m[i], &c->punt, &c->ike);
+			punt_handle(c->dp, c->cfg, m[i], &c->punt, &c->ike, &pc);
 		punts += n;
 	}
+	arp_table_expire(c->arp, clk_mono_ns(&c->clk));
+	reasm4_expire(c->reasm, clk_mono_ns(&c->clk));
 	sample_ports(c);
 	ike_timers(c);
 	return done >= WORK_EVENTS || punts >= WORK_PUNTS;

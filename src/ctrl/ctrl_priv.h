@@ -15,12 +15,16 @@
 #include "ctrl.h"
 
 #define CTRL_TICK_MS 100	/* housekeeping when nothing wakes us */
+#define CTRL_ARP_ENTRIES 256	/* learned neighbours, all interfaces together */
+#define CTRL_ARP_AGE_S 14400	/* IOS's default ARP timeout, 4 hours */
 
 struct ctrl {
 	struct dp *dp;
 	struct dpsec_config *cfg;
 	struct dlog *log;
 	struct inv_spi_table *inv;
+	struct arp_table *arp;		/* learned neighbours (arp_table.h) */
+	struct reasm4 *reasm;		/* IKE datagrams arriving as IPv4 fragments */
 	struct punt_stats punt;
 	struct icmp_err icmp;
 	struct ctrl_stats stats;

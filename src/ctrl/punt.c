@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_arp.h>
@@ -10,7 +11,9 @@
 
 #include "dpsec/ike.h"
 
+#include "arp_table.h"
 #include "ctrl.h"
+#include "reasm4.h"
 #include "punt.h"
 #include "udp4.h"
 
@@ -42,22 +45,47 @@ unhandled(struct dp *dp, struct rte_mbuf *m, struct view_punt_count *k)
 	dp_ctrl_drop(dp, m, DP_DROP_G_PuntUnhandled);
 }
 
-/* RFC 826: a request for our address becomes the reply, in place. */
-static bool
-arp_reply(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struct rte_mbuf *m,
-	  struct view_punt_count *k)
+/* An Ethernet/IPv4 ARP packet whose target is our address, or NULL. */
+static struct rte_arp_hdr *
+arp_to_us(const struct cfg_interface *ifc, struct rte_mbuf *m)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
-	uint8_t mac[6];
-	uint32_t sip;
 
 	if (m->data_len < sizeof(*eth) + sizeof(*arp) ||
 	    arp->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
 	    arp->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
-	    arp->arp_hlen != 6 || arp->arp_plen != 4 ||
-	    arp->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) ||
-	    arp->arp_data.arp_tip != ifc->addr)
+	    arp->arp_hlen != 6 || arp->arp_plen != 4 || arp->arp_data.arp_tip != ifc->addr)
+		return NULL;
+	return arp;
+}
+
+/*
+ * RFC 826: the sender of a request or reply to our address is learned (the
+ * "merge" step; a packet for someone else teaches nothing, so that a flood of
+ * others' ARP does not fill the table); a request becomes the reply, in place;
+ * a reply is consumed (counted as answered: it was for us, and it is done).
+ */
+static bool
+arp_in(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struct rte_mbuf *m,
+       struct view_punt_count *k, const struct punt_ctx *pa)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_arp_hdr *arp = arp_to_us(ifc, m);
+	uint8_t mac[6];
+	uint32_t sip;
+
+	if (arp == NULL)
+		return false;
+	if (pa != NULL && pa->table != NULL)
+		arp_table_learn(pa->table, iface, arp->arp_data.arp_sip,
+				arp->arp_data.arp_sha.addr_bytes, pa->now_ns);
+	if (arp->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REPLY)) {
+		k->answered++;
+		rte_pktmbuf_free(m);
+		return true;
+	}
+	if (arp->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST))
 		return false;
 	dp_iface_mac(dp, iface, mac);
 	sip = arp->arp_data.arp_sip;
@@ -151,16 +179,15 @@ ike_of_udp4(enum udp4_verdict v)
 	}
 }
 
-/* An IKE datagram, checked, to the hooks; anything else counted under its reason. */
-static void
-ike_in(struct dp *dp, const struct cfg_interface *ifc, struct rte_mbuf *m,
-       struct view_punt_count *k, struct punt_stats *st, const struct punt_ike *ike)
+/* A frame holding one whole UDP datagram, checked, to the hooks; the outcome counted. */
+static enum punt_ike_ctr
+ike_deliver(const struct cfg_interface *ifc, const uint8_t *frame, size_t flen,
+	    struct punt_stats *st, const struct punt_ike *ike)
 {
 	struct udp4 u;
 	const uint8_t *msg = NULL;
 	size_t len = 0;
-	enum punt_ike_ctr why =
-		ike_of_udp4(udp4_parse(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, &u));
+	enum punt_ike_ctr why = ike_of_udp4(udp4_parse(frame, flen, &u));
 	struct ike_addr local = {.family = 4}, remote = {.family = 4};
 
 	if (why == PUNT_IKE_delivered)
@@ -169,18 +196,101 @@ ike_in(struct dp *dp, const struct cfg_interface *ifc, struct rte_mbuf *m,
 	    (ike == NULL || ike->hooks == NULL || ike->hooks->input == NULL))
 		why = PUNT_IKE_no_ike;
 	st->ike[why]++;
-	if (why != PUNT_IKE_delivered) {
-		/* a keepalive too: unhandled is PuntUnhandled (view.h), the reason is in st->ike */
-		unhandled(dp, m, k);
-		return;
-	}
+	if (why != PUNT_IKE_delivered)
+		return why;
 	memcpy(local.ip, &u.dst, 4);
 	local.port = u.dport;
 	memcpy(remote.ip, &u.src, 4);
 	remote.port = u.sport;
-	k->answered++;
 	ike->hooks->input(ike->ctx, &local, &remote, msg, len);
-	rte_pktmbuf_free(m);	/* msg points into it: after input() */
+	return why;
+}
+
+/* An IKE datagram to the hooks, or counted as unhandled (the reason is in st->ike). */
+static void
+ike_in(struct dp *dp, const struct cfg_interface *ifc, struct rte_mbuf *m,
+       struct view_punt_count *k, struct punt_stats *st, const struct punt_ike *ike)
+{
+	if (ike_deliver(ifc, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, st, ike) !=
+	    PUNT_IKE_delivered) {
+		/* a keepalive too: unhandled is PuntUnhandled (view.h) */
+		unhandled(dp, m, k);
+		return;
+	}
+	k->answered++;
+	rte_pktmbuf_free(m);	/* the message pointed into it: after input() */
+}
+
+/*
+ * The reassembled datagram in a frame of its own (Ethernet and the IPv4
+ * header of the fragment that completed it, offset and MF cleared, length
+ * and checksum new), through the same checks as a whole one.
+ */
+static enum punt_ike_ctr
+reassembled(const struct cfg_interface *ifc, const uint8_t *frame, uint32_t hl,
+	    const uint8_t *payload, size_t len, struct punt_stats *st, const struct punt_ike *ike)
+{
+	size_t head = sizeof(struct rte_ether_hdr) + hl;
+	uint8_t *f = malloc(head + len);
+	struct rte_ipv4_hdr *ip;
+	enum punt_ike_ctr why;
+
+	if (f == NULL) {
+		st->ike[PUNT_IKE_bad_ip]++;
+		return PUNT_IKE_bad_ip;
+	}
+	memcpy(f, frame, head);
+	memcpy(f + head, payload, len);
+	ip = (struct rte_ipv4_hdr *)(f + sizeof(struct rte_ether_hdr));
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(hl + len));
+	ip->fragment_offset = 0;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	why = ike_deliver(ifc, f, head + len, st, ike);
+	free(f);
+	return why;
+}
+
+/*
+ * An IPv4 fragment of UDP to our address: into reassembly (counted as
+ * answered: taken), completed datagrams to IKE. false: not such a fragment,
+ * or reassembly dropped it; the caller counts it unhandled.
+ */
+static bool
+fragment_in(const struct cfg_interface *ifc, struct rte_mbuf *m,
+	    struct view_punt_count *k, struct punt_stats *st, const struct punt_ike *ike,
+	    const struct punt_ctx *pc)
+{
+	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(frame + 14);
+	/* the worker checked the IPv4 header and that it fits the frame */
+	uint32_t hl = (ip->version_ihl & 0xf) * 4u, tot = rte_be_to_cpu_16(ip->total_length);
+	uint16_t fo = rte_be_to_cpu_16(ip->fragment_offset);
+	struct reasm4_frag f = {.src = ip->src_addr, .dst = ip->dst_addr, .id = ip->packet_id,
+				.proto = ip->next_proto_id,
+				.offset = (uint16_t)((fo & RTE_IPV4_HDR_OFFSET_MASK) * 8u),
+				.more = (fo & RTE_IPV4_HDR_MF_FLAG) != 0, .data = (const uint8_t *)ip + hl,
+				.len = tot > hl ? tot - hl : 0};
+	const uint8_t *out;
+	size_t out_len;
+
+	if (pc == NULL || pc->reasm == NULL || ip->next_proto_id != IPPROTO_UDP ||
+	    ip->dst_addr != ifc->addr || tot < hl)
+		return false;
+	st->ike[PUNT_IKE_fragment]++;
+	switch (reasm4_add(pc->reasm, &f, pc->now_ns, &out, &out_len)) {
+	case REASM4_DROPPED:
+		return false;
+	case REASM4_HELD:
+		break;
+	case REASM4_DONE:
+		if (reassembled(ifc, frame, hl, out, out_len, st, ike) != PUNT_IKE_delivered)
+			return false;
+		break;
+	}
+	k->answered++;
+	rte_pktmbuf_free(m);
+	return true;
 }
 
 static bool
@@ -230,7 +340,7 @@ kind_of(const struct rte_mbuf *m)
 
 void
 punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
-	    struct punt_stats *st, const struct punt_ike *ike)
+	    struct punt_stats *st, const struct punt_ike *ike, const struct punt_ctx *pc)
 {
 	uint32_t iface = dp_iface_of_port(dp, m->port);
 	const struct cfg_interface *ifc = iface != CFG_NONE ? &cfg->interfaces[iface] : NULL;
@@ -239,10 +349,9 @@ punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
 
 	k->received++;
 	if (is_ipv4_fragment(m)) {
-		/* no reassembly (yet): IKE fragments included (IKE's own, RFC 7383, are whole) */
 		st->fragments++;
-		if (kind == VIEW_PUNT_IKE)
-			st->ike[PUNT_IKE_fragment]++;
+		if (ifc != NULL && fragment_in(ifc, m, k, st, ike, pc))
+			return;
 		unhandled(dp, m, k);
 		return;
 	}
@@ -251,7 +360,7 @@ punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
 		return;
 	}
 	if (ifc != NULL) {
-		if (kind == VIEW_PUNT_ARP && arp_reply(dp, ifc, iface, m, k))
+		if (kind == VIEW_PUNT_ARP && arp_in(dp, ifc, iface, m, k, pc))
 			return;
 		if (kind == VIEW_PUNT_ICMP_ECHO && echo_reply(dp, ifc, iface, m, k))
 			return;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Packets the workers hand to the control thread: ARP for our addresses and
- * ICMP echo to them are answered here (so an operator can ping the gateway);
+ * ICMP echo to them are answered here (and the senders of ARP to us learned,
+ * arp_table.h) (so an operator can ping the gateway);
  * IKE datagrams to our addresses are checked and handed to IKE (the hooks of
  * ctrl.h), or counted as unhandled when there is no IKE; the rest is counted
  * as PuntUnhandled.
@@ -17,6 +18,8 @@
 
 struct rte_mbuf;
 struct ctrl_ike_hooks;
+struct arp_table;
+struct reasm4;
 
 extern const char *const punt_ike_names[PUNT_IKE__COUNT];
 
@@ -24,7 +27,9 @@ extern const char *const punt_ike_names[PUNT_IKE__COUNT];
  * Counted by kind (view.h): ARP, ICMP echo, IKE (UDP 500 or 4500 to us),
  * other. Each packet is received once and then answered, unhandled or
  * tx_failed, so the kinds' columns add up. IPv4 fragments of any kind are
- * also counted in fragments (none is reassembled: each is unhandled).
+ * also counted in fragments; those of UDP to our address go to reassembly
+ * (answered: taken; unhandled: reassembly dropped it, reasm4.h says why),
+ * and a datagram they complete to IKE like a whole one.
  */
 struct punt_stats {
 	struct view_punt_count kind[VIEW_PUNT__COUNT];
@@ -38,8 +43,19 @@ struct punt_ike {
 	void *ctx;
 };
 
-/* Takes ownership of m: answers it, hands it to IKE, or counts and frees it. */
+/*
+ * The control thread's tables punted packets feed: ARP to our addresses
+ * teaches neighbours (table NULL: nowhere), IPv4 fragments of UDP to our
+ * addresses are reassembled (reasm NULL: counted as unhandled).
+ */
+struct punt_ctx {
+	struct arp_table *table;
+	struct reasm4 *reasm;
+	uint64_t now_ns;	/* the control thread's monotonic clock */
+};
+
+/* Takes ownership of m: answers it, learns from it, hands it to IKE, or counts and frees it. */
 void punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
-		 struct punt_stats *st, const struct punt_ike *ike);
+		 struct punt_stats *st, const struct punt_ike *ike, const struct punt_ctx *pc);
 
 #endif

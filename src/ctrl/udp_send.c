@@ -4,6 +4,7 @@
 
 #include <rte_mbuf.h>
 
+#include "arp_out.h"
 #include "ctrl_priv.h"
 #include "udp4.h"
 #include "udp_send.h"
@@ -69,7 +70,7 @@ send_one(struct ctrl *c, const struct ike_addr *local, const struct ike_addr *re
 	iface = o.src != 0 ? iface_of_addr(c->cfg, o.src) : CFG_NONE;
 	if (iface == CFG_NONE)
 		return -EADDRNOTAVAIL;
-	rc = dp_neighbor_mac(c->dp, iface, o.dst, o.dmac);
+	rc = ctrl_arp_resolve(c, iface, o.dst, o.dmac);
 	if (rc != 0)
 		return rc == -ENODEV ? -EADDRNOTAVAIL : rc;
 	dp_iface_mac(c->dp, iface, o.smac);

@@ -76,8 +76,15 @@ classify_udp(struct rte_mbuf *m, const void *l4, uint32_t ip_payload, bool fragm
 	payload = ulen - sizeof(*udp);
 	if (udp->dst_port != rte_cpu_to_be_16(NATT_PORT))
 		return CL_PUNT;	/* IKE on 500, or anything else for the control plane */
+	/*
+	 * The first fragment of IKE on 4500 (the marker fits it): the control
+	 * thread reassembles it. ESP-in-UDP is never reassembled (RFC 4303 3.4.1).
+	 */
 	if (fragment)
-		return DP_DROP_IN_V4_PKT_FRAG_ERR;
+		return ip_payload >= sizeof(*udp) + 4 && payload >= 4 && data[0] == 0 &&
+				       data[1] == 0 && data[2] == 0 && data[3] == 0
+			       ? CL_PUNT
+			       : DP_DROP_IN_V4_PKT_FRAG_ERR;
 	if (payload == 1 && data[0] == 0xff)
 		return DP_DROP_G_IpsecNattKeepalive;
 	if (payload >= 4 && data[0] == 0 && data[1] == 0 && data[2] == 0 && data[3] == 0)

@@ -174,6 +174,13 @@ dp_neighbor_mac(const struct dp *dp, uint32_t iface, uint32_t ip, uint8_t mac[6]
 	return 0;
 }
 
+void
+dp_set_neighbor_hook(struct dp *dp, dp_neighbor_fn fn, void *ctx)
+{
+	dp->neighbor_fn = fn;
+	dp->neighbor_ctx = ctx;
+}
+
 struct rte_mempool *
 dp_mempool(struct dp *dp)
 {

@@ -103,6 +103,8 @@ struct dp {
 	struct sad *sad;
 	struct spd *spd;
 	struct route *route;
+	dp_neighbor_fn neighbor_fn;	/* learned next-hop MACs (dp_set_neighbor_hook) */
+	void *neighbor_ctx;
 	struct rte_rcu_qsbr *qs;
 	IMB_MGR *mb;			/* control thread's, for key expansion */
 	struct dp_worker *workers[DP_WORKERS_MAX];

@@ -54,11 +54,20 @@ sa_ep_build(const struct dp *dp, const struct sa_endpoints *e, int *err)
 {
 	int pi = outside_port(dp, e->local);
 	const struct rte_ether_addr *dmac;
+	struct rte_ether_addr learned;
 	struct rte_ether_hdr *eth;
 	struct rte_ipv4_hdr *ip;
 	struct sa_ep *ep;
 
-	dmac = pi < 0 ? NULL : route_neighbor(dp->route, (uint16_t)pi, e->peer);
+	if (pi < 0) {
+		*err = -EHOSTUNREACH;
+		return NULL;
+	}
+	/* a static neighbor or next_hop_mac wins over what ARP taught the control thread */
+	dmac = route_neighbor(dp->route, (uint16_t)pi, e->peer);
+	if (dmac == NULL && dp->neighbor_fn != NULL &&
+	    dp->neighbor_fn(dp->neighbor_ctx, dp->ports[pi].iface, e->peer, learned.addr_bytes) == 0)
+		dmac = &learned;
 	if (dmac == NULL) {
 		*err = -EHOSTUNREACH;
 		return NULL;

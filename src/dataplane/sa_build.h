@@ -31,7 +31,8 @@ void sa_rt_free(struct sa_rt *rt);
 
 /*
  * The outbound header template for these endpoints: egress port by local
- * address, next-hop MAC for peer from the port's neighbors. NULL and *err:
+ * address, next-hop MAC for peer from the port's static neighbors, else from
+ * the neighbor hook (dp_set_neighbor_hook: learned by ARP). NULL and *err:
  * -EHOSTUNREACH (no such port or MAC) or -ENOMEM.
  */
 struct sa_ep *sa_ep_build(const struct dp *dp, const struct sa_endpoints *e, int *err);

@@ -27,7 +27,9 @@
   Curve25519; a proposal with no common transform (NO_PROPOSAL_CHOSEN, nothing installed);
   a KE for another group than dpsecd's (INVALID_KE_PAYLOAD, strongSwan retries, up);
 - strongSwan rekeys the IKE SA under traffic: the new IKE SA takes over, the stream goes on;
-- strongSwan's liveness checks every 2 s are answered: its IKE SA stays up.
+- strongSwan's liveness checks every 2 s are answered: its IKE SA stays up;
+- no static MAC for gwA in dpsecd's config: dpsecd initiates anyway, finding gwA's MAC by ARP
+  (its IKE datagrams and its outbound SA use the learned MAC), and `show ip arp` lists it.
 """
 import json
 import os
@@ -112,6 +114,24 @@ class Interop(unittest.TestCase):
             ike = net.cli("show crypto ikev2 sa detailed")
             self.assertIn("Initiator of SA : Yes", ike)
             self.assert_same_spis(net)
+
+    def test_peer_mac_learned_by_arp(self):
+        with SeedNet() as net:
+            net.gwa.start(gwa_swanctl(start=False))
+            net.start_dpsecd(initiate="on-start", peer_mac=False)
+            wait_for(lambda: established(net), 20, "gwA's SAs")
+            self.assert_flows(net, net.back)
+            self.assert_flows(net, net.stream)
+            gwa_mac = net.mac("gwa", "gwa-out")
+            rows = {r["address"]: r for r in json.loads(net.cli("show ip arp", json=True))["arp"]}
+            self.assertIn(GWA_OUT, rows, rows)
+            self.assertEqual(rows[GWA_OUT]["origin"], "dynamic", rows)
+            self.assertFalse(rows[GWA_OUT]["incomplete"], rows)
+            self.assertEqual(rows[GWA_OUT]["mac"], "%s%s.%s%s.%s%s" % tuple(gwa_mac.split(":")),
+                             rows)
+            text = net.cli("show ip arp")
+            self.assertRegex(text, r"Internet  %s\s+\d+   [0-9a-f.]{14}  ARPA   outside0"
+                             % re.escape(GWA_OUT), text)
 
     def test_dpsecd_initiates_on_traffic(self):
         with SeedNet() as net:

@@ -31,13 +31,17 @@ class DpsecdGw:
 
     def config(self, recovery=False, initiate="on-traffic", dpd=0, psk=PSK, lifetime=3600,
                lifetime_kb=4608000, ike_proposal="{encryption: [aes-gcm-256], prf: [sha384], group: [19]}",
-               transforms="[esp-gcm 256]", pfs=None, esn=False, ike_lifetime=86400):
+               transforms="[esp-gcm 256]", pfs=None, esn=False, ike_lifetime=86400,
+               peer_mac=True):
         """The YAML: ike_proposal is the one IKEv2 proposal (flow YAML), transforms the
         transform set's list, pfs a crypto map entry's pfs group (e.g. "group14"), esn the
         transform set's extended sequence numbers, ike_lifetime the profile's IKE SA lifetime
-        (s, 120 at least; dpsecd rekeys 0..10 % before it)."""
+        (s, 120 at least; dpsecd rekeys 0..10 % before it); peer_mac False: no static neighbor
+        for the peer on outside0, dpsecd finds its MAC by ARP."""
         s, net = self.s, self.net
         dpd_line = "      dpd: {interval: %d, retry: 3, mode: periodic}\n" % dpd if dpd else ""
+        peer_neighbor = ('    neighbors: [{ip: %s, mac: "%s"}]\n'
+                         % (s["peer"], net.mac(s["peer_ns"], s["peer_dev"])) if peer_mac else "")
         # Two dpsecd on two cores: gwA's worker goes on the other core than gwB's.
         main_lcore = ", --main-lcore, \"1\"" if self.side == "gwa" else ""
         return f"""hostname: {s["hostname"]}
@@ -79,8 +83,7 @@ interfaces:
     address: {s["local"]}/24
     role: outside
     crypto_map: VPN
-    neighbors: [{{ip: {s["peer"]}, mac: "{net.mac(s["peer_ns"], s["peer_dev"])}"}}]
-transform_sets:
+{peer_neighbor}transform_sets:
   TS:
     transforms: {transforms}
     mode: tunnel

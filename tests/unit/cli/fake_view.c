@@ -107,6 +107,16 @@ op_inv_spi_list(void *ctx, struct view_inv_spi *out, size_t max)
 	return n;
 }
 
+static size_t
+op_arp_list(void *ctx, struct view_arp *out, size_t max)
+{
+	struct fake *f = ctx;
+	size_t n = f->n_arp < max ? f->n_arp : max;
+
+	memcpy(out, f->arp, n * sizeof(*out));
+	return n;
+}
+
 static void
 op_inv_spi_stats(void *ctx, struct view_inv_spi_stats *out)
 {
@@ -255,6 +265,7 @@ static const struct view_ops fake_ops = {
 	.inv_spi_list = op_inv_spi_list,
 	.inv_spi_stats = op_inv_spi_stats,
 	.inv_spi_clear = op_inv_spi_clear,
+	.arp_list = op_arp_list,
 	.log_read = op_log_read,
 	.log_clear = op_log_clear,
 	.log = op_log,
@@ -833,6 +844,21 @@ ports(struct fake *f)
 	}
 }
 
+/* gwA learned 3 min 5 s ago on Gi1, a peer on Gi3 just now, one address asked for in vain. */
+static void
+arp(struct fake *f)
+{
+	static const uint8_t gw_a[6] = {0x02, 0x00, 0x00, 0x00, 0x0a, 0x01};
+	static const uint8_t peer3[6] = {0x02, 0x00, 0x00, 0x00, 0x0c, 0x01};
+
+	f->arp[0] = (struct view_arp){.ip = ip(203, 0, 113, 1), .iface = 2, .age_s = 30};
+	memcpy(f->arp[0].mac, peer3, 6);
+	f->arp[1] = (struct view_arp){.ip = ip(192, 0, 2, 1), .iface = 0, .age_s = 185};
+	memcpy(f->arp[1].mac, gw_a, 6);
+	f->arp[2] = (struct view_arp){.ip = ip(192, 0, 2, 9), .iface = 0, .incomplete = true};
+	f->n_arp = 3;
+}
+
 struct fake *
 fake_new(size_t extra_sa)
 {
@@ -849,6 +875,7 @@ fake_new(size_t extra_sa)
 	punt(f);
 	ports(f);
 	inv_spi(f);
+	arp(f);
 	log_lines(f);
 	fake_ike_init(f);
 	f->now.tv_sec = FAKE_NOW;

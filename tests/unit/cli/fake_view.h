@@ -50,6 +50,8 @@ struct fake {
 	struct view_inv_spi inv[FAKE_INV_MAX];
 	size_t n_inv;
 	struct view_inv_spi_stats inv_stats;
+	struct view_arp arp[3];	/* learned neighbours */
+	size_t n_arp;
 	char log[16384];
 	size_t log_len;
 	struct view_log_stats log_stats;

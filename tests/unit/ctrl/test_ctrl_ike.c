@@ -31,6 +31,7 @@
 #include "dpsec/ike.h"
 #include "dpsec/ip4.h"
 
+#include "arp_table.h"
 #include "ctrl.h"
 #include "harness.h"
 #include "udp_send.h"
@@ -334,7 +335,7 @@ test_ike_refused(void **state)
 	rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + 20 + 5)[0] += 1;	/* UDP length + 1 */
 	through(m, H_INSIDE);
 	assert_int_equal(P()->ike[PUNT_IKE_bad_udp], 1);
-	/* the first fragment of an IKE datagram: no reassembly */
+	/* the first fragment of an IKE datagram: taken for reassembly (test_fragments_*) */
 	m = udp_frame(H_PEER, H_LOCAL, 500, 500, msg, sizeof(msg), UDP_CK_RIGHT);
 	{
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
@@ -349,10 +350,10 @@ test_ike_refused(void **state)
 
 	assert_int_equal(F.inputs, 0);
 	assert_int_equal(P()->kind[VIEW_PUNT_IKE].received, 6);
-	assert_int_equal(P()->kind[VIEW_PUNT_IKE].unhandled, 6);
-	assert_int_equal(P()->kind[VIEW_PUNT_IKE].answered, 0);
-	assert_int_equal(harness_drops(&H, DP_DROP_G_PuntUnhandled), 6);
-	assert_int_equal(harness_drops_total(&H), 6);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].unhandled, 5);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].answered, 1);
+	assert_int_equal(harness_drops(&H, DP_DROP_G_PuntUnhandled), 5);
+	assert_int_equal(harness_drops_total(&H), 5);
 
 	/*
 	 * Two that no worker punts, given to punt_handle directly: a frame from
@@ -369,12 +370,12 @@ test_ike_refused(void **state)
 	len = harness_ipv4_frame(frame, H_PEER, H_LOCAL, IPPROTO_UDP, 64, dgram, sizeof(dgram));
 	m = harness_mbuf(&H, frame, len);
 	m->port = RTE_MBUF_PORT_INVALID;
-	punt_handle(H.dp, &H.cfg, m, &st, &ike);
+	punt_handle(H.dp, &H.cfg, m, &st, &ike, NULL);
 	assert_int_equal(st.ike[PUNT_IKE_not_ours], 1);
 	frame[14 + 10] ^= 0x40;
 	m = harness_mbuf(&H, frame, len);
 	m->port = H.dp->ports[H_OUTSIDE].port_id;
-	punt_handle(H.dp, &H.cfg, m, &st, &ike);
+	punt_handle(H.dp, &H.cfg, m, &st, &ike, NULL);
 	assert_int_equal(st.ike[PUNT_IKE_bad_ip], 1);
 	assert_int_equal(st.kind[VIEW_PUNT_IKE].unhandled, 2);
 	assert_int_equal(F.inputs, 0);
@@ -400,24 +401,110 @@ test_ike_without_hooks(void **state)
 	assert_int_equal(F.inputs, 1);
 }
 
-/* A later fragment has no UDP header: counted as a fragment of kind other. */
-static void
-test_later_fragment_counted(void **state)
+/*
+ * One IPv4 fragment of a UDP datagram from H_PEER to us: bytes [off, off +
+ * len) of dgram (UDP header included), MF as more, IP ID id.
+ */
+static struct rte_mbuf *
+ip_fragment(const uint8_t *dgram, size_t off, size_t len, bool more, uint16_t id)
 {
-	uint8_t body[64] = {0x01, 0xf4, 0x01, 0xf4};
-	uint8_t frame[256];
-	size_t len;
-	struct rte_ipv4_hdr *ip;
+	uint8_t frame[2048];
+	size_t flen = harness_ipv4_frame(frame, H_PEER, H_LOCAL, IPPROTO_UDP, 64, dgram + off, len);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(frame + 14);
 
-	(void)state;
-	len = harness_ipv4_frame(frame, H_PEER, H_LOCAL, IPPROTO_UDP, 64, body, sizeof(body));
-	ip = (struct rte_ipv4_hdr *)(frame + 14);
-	ip->fragment_offset = rte_cpu_to_be_16(100);
+	ip->packet_id = rte_cpu_to_be_16(id);
+	ip->fragment_offset = rte_cpu_to_be_16((uint16_t)(off / 8 | (more ? RTE_IPV4_HDR_MF_FLAG : 0)));
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	through(harness_mbuf(&H, frame, len), H_OUTSIDE);
-	assert_int_equal(P()->fragments, 1);
+	return harness_mbuf(&H, frame, flen);
+}
+
+/* A UDP datagram sport -> dport (checksum right) around prefix || msg, into dgram. */
+static size_t
+udp_dgram(uint8_t *dgram, uint16_t port, const uint8_t *prefix, size_t plen, const uint8_t *msg,
+	  size_t mlen)
+{
+	uint8_t payload[1024];
+	size_t n = plen + mlen + 8;
+	struct rte_mbuf *m;
+
+	if (plen != 0)
+		memcpy(payload, prefix, plen);
+	memcpy(payload + plen, msg, mlen);
+	m = udp_frame(H_PEER, H_LOCAL, port, port, payload, plen + mlen, UDP_CK_RIGHT);
+	memcpy(dgram, rte_pktmbuf_mtod_offset(m, const uint8_t *, 14 + 20), n);
+	rte_pktmbuf_free(m);
+	return n;
+}
+
+/*
+ * An IKE message of 300 bytes on UDP 500 in three IPv4 fragments [0,104)
+ * [104,208) [208,308), fed last first: IKE gets it once, whole; each fragment
+ * counted as taken.
+ */
+static void
+test_fragments_reassembled(void **state)
+{
+	uint8_t msg[300], dgram[4096];
+	size_t n;
+
+	(void)state;
+	ike_msg(msg, sizeof(msg));
+	n = udp_dgram(dgram, 500, NULL, 0, msg, sizeof(msg));
+	through(ip_fragment(dgram, 208, n - 208, false, 7), H_OUTSIDE);
+	through(ip_fragment(dgram, 104, 104, true, 7), H_OUTSIDE);
+	assert_int_equal(F.inputs, 0);
+	through(ip_fragment(dgram, 0, 104, true, 7), H_OUTSIDE);
+	assert_int_equal(F.inputs, 1);
+	assert_int_equal(F.len, sizeof(msg));
+	assert_memory_equal(F.msg, msg, sizeof(msg));
+	expect_addr(&F.remote, H_PEER, 500);
+	assert_int_equal(P()->fragments, 3);
+	assert_int_equal(P()->ike[PUNT_IKE_fragment], 3);
+	assert_int_equal(P()->ike[PUNT_IKE_delivered], 1);
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+/* On UDP 4500 the worker punts a first fragment that starts with the non-ESP marker. */
+static void
+test_fragments_reassembled_4500(void **state)
+{
+	uint8_t msg[200], dgram[4096];
+	size_t n;
+
+	(void)state;
+	ike_msg(msg, sizeof(msg));
+	n = udp_dgram(dgram, 4500, MARKER, 4, msg, sizeof(msg));
+	through(ip_fragment(dgram, 0, 96, true, 9), H_OUTSIDE);
+	through(ip_fragment(dgram, 96, n - 96, false, 9), H_OUTSIDE);
+	assert_int_equal(F.inputs, 1);
+	assert_int_equal(F.len, sizeof(msg));
+	assert_memory_equal(F.msg, msg, sizeof(msg));
+	expect_addr(&F.local, H_LOCAL, 4500);
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+/*
+ * A fragment overlapping another with different bytes: the datagram is
+ * dropped, that fragment counted as unhandled; the rest cannot complete it.
+ */
+static void
+test_fragment_overlap_dropped(void **state)
+{
+	uint8_t msg[300], dgram[4096], evil[4096];
+	size_t n;
+
+	(void)state;
+	ike_msg(msg, sizeof(msg));
+	n = udp_dgram(dgram, 500, NULL, 0, msg, sizeof(msg));
+	memcpy(evil, dgram, n);
+	memset(evil + 104, 0xee, 104);
+	through(ip_fragment(dgram, 0, 104, true, 11), H_OUTSIDE);
+	through(ip_fragment(dgram, 104, 104, true, 11), H_OUTSIDE);
+	through(ip_fragment(evil, 104, 104, true, 11), H_OUTSIDE);
 	assert_int_equal(P()->kind[VIEW_PUNT_OTHER].unhandled, 1);
+	assert_int_equal(harness_drops(&H, DP_DROP_G_PuntUnhandled), 1);
+	through(ip_fragment(dgram, 208, n - 208, false, 11), H_OUTSIDE);
 	assert_int_equal(F.inputs, 0);
 }
 
@@ -613,14 +700,128 @@ test_udp_send_refused(void **state)
 	}
 }
 
+#define NH "192.0.2.77"			/* a next hop with no static MAC */
+#define NH_MAC "02:00:00:00:00:77"
+
+/* The ARP request for NH that the control thread sent (RFC 826): broadcast, from us. */
+static void
+expect_arp_request(void)
+{
+	struct rte_mbuf *m = sent_frame();
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	const uint8_t want[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff,	/* to everyone */
+				2, 0, 0, 0, 0, 2, 0x08, 0x06,		/* from outside0, ARP */
+				0, 1, 0x08, 0, 6, 4, 0, 1,		/* Ethernet/IPv4, request */
+				2, 0, 0, 0, 0, 2, 192, 0, 2, 2,		/* sender: us */
+				0, 0, 0, 0, 0, 0, 192, 0, 2, 77};	/* target: NH */
+
+	assert_int_equal(m->pkt_len, sizeof(want));
+	assert_memory_equal(f, want, sizeof(want));
+	rte_pktmbuf_free(m);
+}
+
+/* NH's ARP reply to us, received on outside0 and punted by the worker. */
+static struct rte_mbuf *
+arp_reply_from_nh(void)
+{
+	uint8_t f[42] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0x77, 0x08, 0x06,
+			 0, 1, 0x08, 0, 6, 4, 0, 2,
+			 2, 0, 0, 0, 0, 0x77, 192, 0, 2, 77,
+			 2, 0, 0, 0, 0, 2, 192, 0, 2, 2};
+
+	return harness_mbuf(&H, f, sizeof(f));
+}
+
+/*
+ * No static MAC for NH: the send fails, an ARP request goes out (one a
+ * second, not one per attempt); NH's reply is learned and the next send
+ * reaches NH's MAC.
+ */
 static void
 test_udp_send_no_mac(void **state)
 {
-	struct ike_addr local = addr(H_LOCAL, 500), remote = addr("192.0.2.77", 500);
+	struct ike_addr local = addr(H_LOCAL, 500), remote = addr(NH, 500);
+	struct rte_mbuf *m;
+	uint8_t mac[6];
 
 	(void)state;
 	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, "x", 1), -EHOSTUNREACH);
 	assert_int_equal(P()->kind[VIEW_PUNT_IKE].send_failed, 1);
+	expect_arp_request();
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, "x", 1), -EHOSTUNREACH);
+	worker_inject(H.w);
+	worker_flush(H.w);
+	assert_int_equal(rte_eth_rx_burst(H.dp->ports[H_OUTSIDE].port_id, 0, &m, 1), 0);
+	clk_fake_advance_ms(&H.fake, ARP_RETRY_MS);
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, "x", 1), -EHOSTUNREACH);
+	expect_arp_request();
+	assert_int_equal(P()->kind[VIEW_PUNT_ARP].sent, 2);
+
+	through(arp_reply_from_nh(), H_OUTSIDE);
+	assert_int_equal(P()->kind[VIEW_PUNT_ARP].answered, 1);
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, "x", 1), 0);
+	m = sent_frame();
+	mac_parse(NH_MAC, mac);
+	assert_memory_equal(rte_pktmbuf_mtod(m, const uint8_t *), mac, 6);
+	rte_pktmbuf_free(m);
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+/* ARP to someone else teaches nothing; a request to us teaches its sender. */
+static void
+test_arp_request_to_us_learned(void **state)
+{
+	struct ike_addr local = addr(H_LOCAL, 500), remote = addr(NH, 500);
+	uint8_t f[42] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 0x77, 0x08, 0x06,
+			 0, 1, 0x08, 0, 6, 4, 0, 1,
+			 2, 0, 0, 0, 0, 0x77, 192, 0, 2, 77,
+			 0, 0, 0, 0, 0, 0, 192, 0, 2, 99};
+
+	(void)state;
+	through(harness_mbuf(&H, f, sizeof(f)), H_OUTSIDE);	/* who has .99? not us */
+	assert_int_equal(P()->kind[VIEW_PUNT_ARP].unhandled, 1);
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, "x", 1), -EHOSTUNREACH);
+	expect_arp_request();
+	f[41] = 2;						/* who has .2? us */
+	through(harness_mbuf(&H, f, sizeof(f)), H_OUTSIDE);
+	assert_int_equal(P()->kind[VIEW_PUNT_ARP].answered, 1);
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, "x", 1), 0);
+	rte_pktmbuf_free(sent_frame());
+}
+
+/*
+ * An outbound SA to a peer with no static MAC: refused while unresolved (an
+ * ARP request for the peer goes out), installed with the learned MAC once the
+ * peer answered, and the ESP it sends goes to that MAC.
+ */
+static void
+test_sa_install_learned_mac(void **state)
+{
+	const struct h_sa out = {.dir = CFG_DIR_OUT, .spi = 0x3003, .cipher = DP_CIPHER_AES_GCM_128};
+	uint8_t reply[42] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x06,
+			     0, 1, 0x08, 0, 6, 4, 0, 2,
+			     2, 0, 0, 0, 0, 1, 192, 0, 2, 1,	/* H_PEER is at H_PEER_MAC */
+			     2, 0, 0, 0, 0, 2, 192, 0, 2, 2};
+	uint8_t frame[128], body[8] = {0}, mac[6];
+	struct rte_mbuf *m;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(harness_add_sa(&H, &out), -EHOSTUNREACH);
+	m = sent_frame();
+	assert_memory_equal(rte_pktmbuf_mtod_offset(m, const uint8_t *, 38), "\xc0\x00\x02\x01", 4);
+	rte_pktmbuf_free(m);
+	through(harness_mbuf(&H, reply, sizeof(reply)), H_OUTSIDE);
+	assert_true(harness_add_sa(&H, &out) > 0);
+
+	len = harness_ipv4_frame(frame, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, 64, body, sizeof(body));
+	m = harness_mbuf(&H, frame, len);
+	harness_rx(&H, H_INSIDE, &m, 1);
+	worker_flush(H.w);
+	assert_int_equal(rte_eth_rx_burst(H.dp->ports[H_OUTSIDE].port_id, 0, &m, 1), 1);
+	mac_parse(H_PEER_MAC, mac);
+	assert_memory_equal(rte_pktmbuf_mtod(m, const uint8_t *), mac, 6);
+	rte_pktmbuf_free(m);
 }
 
 int
@@ -633,12 +834,16 @@ main(void)
 		T(test_ike_to_inside_address),
 		T(test_ike_refused),
 		T(test_ike_without_hooks),
-		T(test_later_fragment_counted),
+		T(test_fragments_reassembled),
+		T(test_fragments_reassembled_4500),
+		T(test_fragment_overlap_dropped),
 		T(test_events_to_ike),
 		T(test_timers),
 		T(test_udp_send_frame),
 		T(test_udp_send_refused),
 		cmocka_unit_test_setup_teardown(test_udp_send_no_mac, setup_no_mac, teardown),
+		cmocka_unit_test_setup_teardown(test_arp_request_to_us_learned, setup_no_mac, teardown),
+		cmocka_unit_test_setup_teardown(test_sa_install_learned_mac, setup_no_mac, teardown),
 	};
 #undef T
 

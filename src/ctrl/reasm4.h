@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv4 reassembly (RFC 791 section 3.2, RFC 815) for the few datagrams the
+ * control thread takes whole: IKE messages to the gateway that arrive as
+ * fragments. Bounded: REASM4_SLOTS datagrams at once (the oldest evicted
+ * when a new one needs room), REASM4_MAX_PAYLOAD bytes each, REASM4_TIMEOUT_MS
+ * to complete. Fragments that overlap with other bytes drop the whole
+ * datagram (RFC 5722's rule, used for IPv4 as Linux does: overlaps are an
+ * evasion trick, never a real path's doing); an exact duplicate is ignored.
+ * Every outcome is counted.
+ *
+ * No DPDK, no clock: the caller passes the IPv4 header fields and
+ * monotonic nanoseconds, so the unit tests feed fragments in any order on a
+ * fake clock.
+ */
+#ifndef DPSEC_REASM4_H
+#define DPSEC_REASM4_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define REASM4_SLOTS 16
+#define REASM4_MAX_PAYLOAD 16384	/* an IKE message this large fragments itself (RFC 7383) */
+#define REASM4_TIMEOUT_MS 5000
+
+/* X(name, "description"): what became of fragments and datagrams. */
+#define REASM4_COUNTERS(X)                                                                         \
+	X(fragments, "fragments received")                                                       \
+	X(completed, "datagrams reassembled")                                                      \
+	X(duplicates, "fragment ignored: exact duplicate of bytes already held")                  \
+	X(overlaps, "datagram dropped: a fragment overlaps others with different bytes")           \
+	X(too_big, "datagram dropped: longer than the reassembly limit")                            \
+	X(bad_length, "fragment dropped: not a multiple of 8 bytes but for the last, or empty")    \
+	X(bad_last, "datagram dropped: two different last fragments, or data past the last")       \
+	X(timeouts, "datagram dropped: not complete in time")                                      \
+	X(evicted, "datagram dropped: its slot was needed for a newer one")                        \
+	X(no_memory, "fragment dropped: no memory for its datagram")
+
+enum reasm4_ctr {
+#define REASM4_X(name, text) REASM4_##name,
+	REASM4_COUNTERS(REASM4_X)
+#undef REASM4_X
+	REASM4__COUNT
+};
+
+extern const char *const reasm4_ctr_names[REASM4__COUNT];
+
+/* One fragment: the IPv4 header fields that matter, and its payload. */
+struct reasm4_frag {
+	uint32_t src, dst;	/* network order */
+	uint16_t id;
+	uint8_t proto;
+	uint16_t offset;	/* in bytes (the header field times 8) */
+	bool more;		/* MF */
+	const uint8_t *data;
+	size_t len;
+};
+
+struct reasm4;
+
+struct reasm4 *reasm4_create(void);
+void reasm4_destroy(struct reasm4 *r);
+
+/*
+ * Takes one fragment. Returns REASM4_DONE when it completed its datagram:
+ * *out points at the whole payload (*out_len bytes), valid until the next
+ * call; the datagram is forgotten. REASM4_HELD: kept for later.
+ * REASM4_DROPPED: dropped (counted under its reason).
+ */
+enum reasm4_result { REASM4_DROPPED = -1, REASM4_HELD = 0, REASM4_DONE = 1 };
+
+enum reasm4_result reasm4_add(struct reasm4 *r, const struct reasm4_frag *f, uint64_t now_ns,
+		const uint8_t **out, size_t *out_len);
+
+/* Drops the datagrams older than REASM4_TIMEOUT_MS (counted as timeouts). */
+void reasm4_expire(struct reasm4 *r, uint64_t now_ns);
+
+void reasm4_counters(const struct reasm4 *r, uint64_t out[REASM4__COUNT]);
+/* Datagrams being reassembled. */
+unsigned reasm4_pending(const struct reasm4 *r);
+
+#endif
