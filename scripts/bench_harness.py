@@ -192,13 +192,13 @@ class Testpmd:
         self.from_sock = os.path.join(workdir, "from.sock")
         self.prefix = os.path.basename(workdir) + "-pmd"
         main, fwd = cpus
-        # stdbuf: testpmd prints with stdio, block-buffered on a pipe, and its prompt does not
+        # stdbuf: testpmd prints with stdio (block-buffered on a pipe), its prompt with write()
         args = ["stdbuf", "-oL", TESTPMD, "--lcores", "0@%d,1@%d" % (main, fwd), "--no-pci",
                 "--file-prefix", self.prefix, "--log-level", "*:warning"] + eal_mem + [
             "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap,
             "--vdev", "net_memif0,role=server,socket=%s,socket-abstract=no,id=0"
                       % self.to_sock,
-            "--vdev", "net_memif1,role=server,socket=%s,socket-abstract=no,id=1"
+            "--vdev", "net_memif1,role=server,socket=%s,socket-abstract=no,id=0"
                       % self.from_sock,
             "--", "-i", "--nb-cores=1", "--forward-mode=io", "--port-topology=chained",
             "--burst=32", "--total-num-mbufs=16384", "--no-lsc-interrupt"]
@@ -285,7 +285,7 @@ class MemifInterface(gateway.Interface):
     def yaml(self, rx, tx, index):
         y = super().yaml(rx, tx, index)
         return re.sub(r'device: ".*"', 'device: "net_memif%d,role=client,socket=%s,'
-                      'socket-abstract=no,id=%d,mac=%s"' % (index, self.sock, index, self.mac), y)
+                      'socket-abstract=no,id=0,mac=%s"' % (index, self.sock, self.mac), y)
 
 
 class Dpsecd:
@@ -313,6 +313,19 @@ class Dpsecd:
             raise RuntimeError("dpsecd: %d workers, expected 1" % len(tids))
         return tids[0]
 
+    def log_tail(self):
+        with open(self.gw.log) as f:
+            return f.read()[-3000:]
+
+    def check(self):
+        """Still running; once traffic went through, with every packet accounted for."""
+        if self.gw.proc.poll() is not None:
+            raise RuntimeError("dpsecd exited %d:\n%s" % (self.gw.proc.returncode,
+                                                           self.log_tail()))
+        dropped = gateway.drops(self.gw, all_rows=False)
+        if dropped:
+            raise RuntimeError("dpsecd dropped packets of the benchmark: %s" % dropped)
+
     def stop(self):
         self.gw.close()
 
@@ -328,8 +341,10 @@ def measure(case, gw, cpus, runs, seconds, warmup, workdir, eal_mem):
         gw.start(case, pmd, (cpus["main"], cpus["worker"]))
         end = time.monotonic() + 30
         while not pmd.links_up():
+            gw.check()
             if time.monotonic() > end:
-                raise RuntimeError("memif links did not come up (see %s)" % workdir)
+                raise RuntimeError("memif links did not come up; %s said:\n%s"
+                                   % (gw.name, gw.log_tail()))
             time.sleep(0.2)
         pmd.cmd("start")
         threads = [("testpmd fwd", pmd.proc.pid, pmd.fwd_tid()),
@@ -356,6 +371,7 @@ def measure(case, gw, cpus, runs, seconds, warmup, workdir, eal_mem):
                 "cpp": worker_ns * ghz / got if got else float("inf"),
                 "sent": sent, "got": got, "quiet": ok, "why": why})
         pmd.cmd("stop")
+        gw.check()
         return results
     finally:
         try:
