@@ -191,6 +191,9 @@ class Testpmd:
         self.to_sock = os.path.join(workdir, "to.sock")
         self.from_sock = os.path.join(workdir, "from.sock")
         self.prefix = os.path.basename(workdir) + "-pmd"
+        for sock in (self.to_sock, self.from_sock):     # a crashed server's socket files
+            if os.path.exists(sock):
+                os.unlink(sock)
         main, fwd = cpus
         # stdbuf: testpmd prints with stdio (block-buffered on a pipe), its prompt with write()
         args = ["stdbuf", "-oL", TESTPMD, "--lcores", "0@%d,1@%d" % (main, fwd), "--no-pci",
