@@ -4,6 +4,7 @@
 
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
+#include <rte_mempool.h>
 
 #include "dpsec/ip4.h"
 
@@ -52,10 +53,22 @@ port_configure(struct dp *dp, struct dp_port *p, const char *ifname, char *err, 
 	}
 	p->n_txq = dp->n_workers;
 	rc = rte_eth_dev_configure(p->port_id, 1, p->n_txq, &conf);
-	if (rc == 0)
-		rc = rte_eth_rx_queue_setup(p->port_id, 0, c->rx_desc,
-					    (unsigned int)rte_eth_dev_socket_id(p->port_id), NULL,
-					    dp->pool);
+	if (rc != 0)
+		goto fail;
+	rc = rte_eth_rx_queue_setup(p->port_id, 0, c->rx_desc,
+				    (unsigned int)rte_eth_dev_socket_id(p->port_id), NULL, dp->pool);
+	if (rc != 0) {
+		/* The usual cause is the pool: a driver that fills its ring at setup (or
+		 * net_pcap with infinite_rx, one mbuf per frame of its file) found it empty,
+		 * and DPDK says so only in a log line; name the figures here. */
+		snprintf(err, errlen,
+			 "interface %s: cannot set up its RX queue: %s (%u RX descriptors; the "
+			 "packet pool, dataplane.mbufs = %u, shared by all ports, had %u free: "
+			 "net_pcap with infinite_rx needs one per frame of its file)",
+			 ifname, rte_strerror(-rc), c->rx_desc, c->mbufs,
+			 rte_mempool_avail_count(dp->pool));
+		return rc;
+	}
 	for (uint16_t q = 0; rc == 0 && q < p->n_txq; q++)
 		rc = rte_eth_tx_queue_setup(p->port_id, q, c->tx_desc,
 					    (unsigned int)rte_eth_dev_socket_id(p->port_id), NULL);

@@ -366,5 +366,40 @@ class Shutdown(unittest.TestCase):
         self.assertNotRegex(log, r"AddressSanitizer|runtime error|LeakSanitizer", log)
 
 
+class InfiniteRxInterface(Interface):
+    """An interface on net_pcap with infinite_rx: the PMD copies every frame of its file into
+    mbufs of the packet pool when its RX queue is set up."""
+
+    def yaml(self, rx, tx, index):
+        return super().yaml(rx, tx, index).replace(",tx_pcap=", ",infinite_rx=1,tx_pcap=")
+
+
+class PoolTooSmall(unittest.TestCase):
+    def test_infinite_rx_pcap_larger_than_the_pool_says_so(self):
+        """8,192 frames replayed with infinite_rx need more than the default 8,191 mbufs:
+        the error names the RX queue and the pool, not only 'cannot configure'."""
+        from scapy.data import DLT_EN10MB
+        from scapy.utils import PcapWriter
+        gw = gateway(manual_sas=CBC_SAS, interfaces=[
+            InfiniteRxInterface("outside0", "outside", LOCAL + "/24", crypto_map="VPN",
+                                next_hop_mac=PEER_MAC),
+            Interface("inside0", "inside", INSIDE + "/24", next_hop_mac=HOST_MAC)])
+        try:
+            w = PcapWriter(gw.paths["outside0-rx"], linktype=DLT_EN10MB)
+            w.write_header(None)
+            frame = bytes(60)
+            for _ in range(8192):
+                w.write(frame)
+            w.close()
+            rc, out = gw.run_to_exit()
+            self.assertEqual(rc, 1, out)
+            self.assertRegex(out, r"interface outside0: cannot set up its RX queue: .* \(1024 RX "
+                             r"descriptors; the packet pool, dataplane.mbufs = 8191, shared by "
+                             r"all ports, had \d+ free: net_pcap with infinite_rx needs one "
+                             r"per frame of its file\)")
+        finally:
+            gw.close()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

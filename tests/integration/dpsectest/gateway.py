@@ -93,13 +93,15 @@ class Entry:
     written from the gateway's side.
     sas: dicts as Tunnel.manual_sas() makes them (direction, spi, cipher_key,
     auth_key, udp_encap: bool or {"local_port", "peer_port"}, and optionally
-    initial_sequence)."""
+    initial_sequence).
+    lifetime: (seconds, kilobytes) of the entry's SAs, or None for the default."""
 
     def __init__(self, seq, match, transforms, sas=(), peer=PEER, esn=False, crypto_map="VPN",
-                 replay_window=None):
+                 replay_window=None, lifetime=None):
         self.seq, self.match, self.transforms = seq, list(match), list(transforms)
         self.sas, self.peer, self.esn = list(sas), peer, esn
         self.crypto_map, self.replay_window = crypto_map, replay_window
+        self.lifetime = lifetime
         self.gcm_opt_in = True      # write allow_unsafe_manual_gcm on manual GCM SAs
 
     @property
@@ -111,6 +113,8 @@ class Entry:
             self.seq, self.peer, self.ts_name)
         if self.replay_window is not None:
             y += "      replay_window: %d\n" % self.replay_window
+        if self.lifetime is not None:
+            y += "      lifetime: {seconds: %d, kilobytes: %d}\n" % self.lifetime
         y += "      match:\n" + "".join(
             "        - {src: %s, dst: %s%s}\n" % (m[0], m[1], ", action: deny" if m[2:] == ("deny",)
                                             else "") for m in self.match)

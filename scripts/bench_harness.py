@@ -1,0 +1,424 @@
+"""The testpmd harness of scripts/bench-testpmd and scripts/bench-vs-secgw.
+
+   dpdk-testpmd (one forwarding lcore, io mode, ports chained 0 -> 1 -> 2 -> 0)
+     port 0  net_pcap  rx_pcap=case.pcap, infinite_rx=1 (tx: dropped by the PMD)
+     port 1  net_memif server "to"   ---> gateway (dpsecd or ipsec-secgw), client
+     port 2  net_memif server "from" <--- gateway
+   The gateway's output comes back on port 2 and is forwarded to port 0, whose
+   TX drops it: testpmd's port statistics are the figures.
+
+A case is a direction (in: ESP to the outside port, out: plaintext to the
+inside port), a transform and a size (an inner IPv4 packet of that many bytes,
+or IMIX 7:4:1 of 64/576/1400). Every run is a window of testpmd's port
+statistics; a run counts only if the busy threads (testpmd's forwarding lcore,
+the gateway's worker) had their CPUs to themselves during it, read from
+/proc/<pid>/task/<tid>/status and schedstat: no involuntary context switch
+beyond a handful, and almost no time spent runnable but waiting for the CPU.
+"""
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
+
+from scapy.data import DLT_EN10MB  # noqa: E402
+from scapy.layers.inet import IP, UDP  # noqa: E402
+from scapy.layers.l2 import Ether  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
+from scapy.utils import PcapWriter  # noqa: E402
+
+from dpsectest import esp, gateway, leftovers  # noqa: E402
+
+TESTPMD = os.environ.get("TESTPMD", "dpdk-testpmd")
+OUTSIDE_MAC = "02:fe:00:00:00:01"     # the gateway's memif ports (mac= devarg)
+INSIDE_MAC = "02:fe:00:00:00:02"
+IMIX = [64] * 7 + [576] * 4 + [1400]  # inner IPv4 bytes, 7:4:1
+FRAMES = 1020                         # per pcap: a multiple of 12 (IMIX), < testpmd's pool
+# name: (esp.XFORMS key, label)
+XFORMS = {"gcm128": ("gcm128", "AES-128-GCM"),
+          "cbc-sha256": ("cbc128-sha256", "AES-128-CBC + HMAC-SHA-256"),
+          "cbc-sha1": ("cbc128-sha1", "AES-128-CBC + HMAC-SHA1")}
+# The cases of issue 9's table, plus CBC + HMAC-SHA1 and outbound CBC.
+CASES = ["in-gcm128-64", "in-gcm128-imix", "in-gcm128-1400",
+         "out-gcm128-64", "out-gcm128-imix", "out-gcm128-1400",
+         "in-cbc-sha256-64", "in-cbc-sha256-1400", "out-cbc-sha256-64", "out-cbc-sha256-1400",
+         "in-cbc-sha1-64", "in-cbc-sha1-1400", "out-cbc-sha1-64", "out-cbc-sha1-1400"]
+
+
+class Case:
+    def __init__(self, name):
+        m = re.match(r"^(in|out)-(.+)-(\d+|imix)$", name)
+        if not m or m.group(2) not in XFORMS:
+            raise ValueError("unknown case %r (direction-transform-size, e.g. in-gcm128-64; "
+                             "transforms: %s)" % (name, ", ".join(XFORMS)))
+        self.name, self.dir, self.xform = name, m.group(1), m.group(2)
+        self.sizes = IMIX if m.group(3) == "imix" else [int(m.group(3))]
+        if min(self.sizes) < 28 or max(self.sizes) > 1400:
+            raise ValueError("%s: inner packets are 28..1400 bytes" % name)
+        self.label = XFORMS[self.xform][1]
+        # Fixed SPIs, fresh keys per case (both gateways get the same SAs).
+        self.tunnel = esp.Tunnel(XFORMS[self.xform][0], spi_in=0x1001, spi_out=0x2001)
+
+    def inner(self, i):
+        size = self.sizes[i % len(self.sizes)]
+        src, dst = ("10.0.0.%d" % (1 + i % 200), "10.0.2.%d" % (2 + i % 200))
+        if self.dir == "out":
+            src, dst = dst, src
+        hdr = IP(src=src, dst=dst, ttl=64) / UDP(sport=1024 + i, dport=9)
+        return IP(bytes(hdr / Raw(b"\x00" * (size - 28))))
+
+    def frames(self):
+        """The pcap's frames: ESP from the peer (in), or plaintext from the inside (out)."""
+        out = []
+        for i in range(FRAMES):
+            if self.dir == "in":
+                f = self.tunnel.encrypt(self.inner(i), seq=i + 1)
+                f[Ether].dst = OUTSIDE_MAC
+            else:
+                f = Ether(src=gateway.HOST_MAC, dst=INSIDE_MAC) / self.inner(i)
+            out.append(bytes(f))
+        return out
+
+    def write_pcap(self, path):
+        w = PcapWriter(path, linktype=DLT_EN10MB)
+        w.write_header(None)
+        for f in self.frames():
+            w.write(f)
+        w.close()
+
+
+# --- /proc: did a thread have its CPU to itself? ---------------------------------------
+WORKER_COMM = ("rte-worker-", "lcore-worker-")   # DPDK's names for lcore threads
+
+
+def thread_ids(pid, comm_prefix=WORKER_COMM):
+    """Thread ids of pid whose name starts with comm_prefix (DPDK 22.11: rte-worker-N)."""
+    tids = []
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
+                if f.read().startswith(comm_prefix):
+                    tids.append(int(tid))
+        except OSError:
+            pass
+    return tids
+
+
+def thread_sample(pid, tid):
+    """(ns on CPU, ns runnable but waiting, involuntary switches, last CPU)."""
+    base = "/proc/%d/task/%d/" % (pid, tid)
+    with open(base + "schedstat") as f:
+        on, wait, _ = (int(x) for x in f.read().split())
+    with open(base + "status") as f:
+        nvcs = int(re.search(r"nonvoluntary_ctxt_switches:\s+(\d+)", f.read()).group(1))
+    with open(base + "stat") as f:
+        cpu = int(f.read().rsplit(")", 1)[1].split()[36])   # field 39, processor
+    return on, wait, nvcs, cpu
+
+
+def others_runnable(cpus, skip):
+    """Names of other tasks now runnable (state R) whose last CPU is one of cpus."""
+    seen = set()
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            for tid in os.listdir("/proc/%s/task" % pid):
+                if int(tid) in skip:
+                    continue
+                with open("/proc/%s/task/%s/stat" % (pid, tid)) as f:
+                    s = f.read()
+                comm = s[s.index("(") + 1:s.rindex(")")]
+                rest = s.rsplit(")", 1)[1].split()
+                if rest[0] == "R" and int(rest[36]) in cpus:
+                    seen.add("%s@%s" % (comm, rest[36]))
+        except (OSError, ValueError, IndexError):
+            pass
+    return seen
+
+
+class Quiet:
+    """Whether the busy threads had their CPUs to themselves over a window."""
+    MAX_NVCS = 5            # involuntary context switches per thread per window
+    MAX_WAIT = 0.005        # fraction of the window spent runnable, not running
+
+    def __init__(self, threads):
+        self.threads = threads      # [(label, pid, tid)]
+        self.before = {t: thread_sample(t[1], t[2]) for t in threads}
+        self.t0 = time.monotonic()
+        self.others = set()
+
+    def sample_others(self):
+        cpus = {thread_sample(p, t)[3] for _, p, t in self.threads}
+        self.others |= others_runnable(cpus, {t for _, _, t in self.threads})
+
+    def verdict(self):
+        """(ok, {label: on-CPU ns}, reasons)."""
+        window = (time.monotonic() - self.t0) * 1e9
+        ok, on_cpu, why = True, {}, []
+        for t in self.threads:
+            on0, w0, n0, _ = self.before[t]
+            on1, w1, n1, cpu = thread_sample(t[1], t[2])
+            on_cpu[t[0]] = on1 - on0
+            if n1 - n0 > self.MAX_NVCS or (w1 - w0) > self.MAX_WAIT * window:
+                ok = False
+                why.append("%s (cpu %d): %d involuntary switches, %.1f%% of the window waiting"
+                           % (t[0], cpu, n1 - n0, 100.0 * (w1 - w0) / window))
+        if self.others and not ok:
+            why.append("runnable beside them: " + ", ".join(sorted(self.others)[:8]))
+        return ok, on_cpu, why
+
+
+def tsc_ghz():
+    """The CPU's nominal clock, for cycles from on-CPU time (DPSEC_BENCH_GHZ overrides)."""
+    if os.environ.get("DPSEC_BENCH_GHZ"):
+        return float(os.environ["DPSEC_BENCH_GHZ"])
+    with open("/proc/cpuinfo") as f:
+        return float(re.search(r"cpu MHz\s*:\s*([\d.]+)", f.read()).group(1)) / 1000.0
+
+
+# --- dpdk-testpmd -------------------------------------------------------------------
+class Testpmd:
+    """dpdk-testpmd driven through its interactive prompt on a pipe."""
+
+    def __init__(self, workdir, pcap, cpus, eal_mem):
+        self.to_sock = os.path.join(workdir, "to.sock")
+        self.from_sock = os.path.join(workdir, "from.sock")
+        self.prefix = os.path.basename(workdir) + "-pmd"
+        for sock in (self.to_sock, self.from_sock):     # a crashed server's socket files
+            if os.path.exists(sock):
+                os.unlink(sock)
+        main, fwd = cpus
+        # stdbuf: testpmd prints with stdio (block-buffered on a pipe), its prompt with write()
+        args = ["stdbuf", "-oL", TESTPMD, "--lcores", "0@%d,1@%d" % (main, fwd), "--no-pci",
+                "--file-prefix", self.prefix, "--log-level", "*:warning"] + eal_mem + [
+            "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap,
+            "--vdev", "net_memif0,role=server,socket=%s,socket-abstract=no,id=0"
+                      % self.to_sock,
+            "--vdev", "net_memif1,role=server,socket=%s,socket-abstract=no,id=0"
+                      % self.from_sock,
+            "--", "-i", "--nb-cores=1", "--forward-mode=io", "--port-topology=chained",
+            "--burst=32", "--total-num-mbufs=16384", "--no-lsc-interrupt"]
+        self.log = open(os.path.join(workdir, "testpmd.log"), "w")
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True, bufsize=1)
+        self.buf, self.prompts = "", 0
+        self.cond = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+        self._wait_prompt(1, 60)
+
+    def _read(self):
+        for chunk in iter(lambda: self.proc.stdout.read(1), ""):
+            self.log.write(chunk)
+            with self.cond:
+                self.buf += chunk
+                if self.buf.endswith("testpmd> "):
+                    self.prompts += 1
+                self.cond.notify_all()
+        with self.cond:
+            self.prompts = -1
+            self.cond.notify_all()
+
+    def _wait_prompt(self, n, timeout):
+        with self.cond:
+            if not self.cond.wait_for(lambda: self.prompts >= n or self.prompts < 0, timeout):
+                raise RuntimeError("testpmd did not answer:\n" + self.buf[-2000:])
+            if self.prompts < 0:
+                raise RuntimeError("testpmd exited:\n" + self.buf[-2000:])
+
+    def cmd(self, line, timeout=30):
+        with self.cond:
+            n, start = self.prompts + 1, len(self.buf)
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        self._wait_prompt(n, timeout)
+        with self.cond:
+            return self.buf[start:]
+
+    def links_up(self):
+        out = self.cmd("show port info all")
+        return out.count("Link status: up") >= 3
+
+    def stats(self):
+        """{port: {"rx": pkts, "rx_bytes":, "tx":, "tx_bytes":}}."""
+        out = self.cmd("show port stats all")
+        ports = {}
+        for block in re.split(r"#+ NIC statistics for port\s+", out)[1:]:
+            port = int(block.split()[0])
+            g = {k: int(re.search(k + r":\s+(\d+)", block).group(1))
+                 for k in ("RX-packets", "RX-bytes", "TX-packets", "TX-bytes")}
+            ports[port] = {"rx": g["RX-packets"], "rx_bytes": g["RX-bytes"],
+                           "tx": g["TX-packets"], "tx_bytes": g["TX-bytes"]}
+        return ports
+
+    def fwd_tid(self):
+        tids = thread_ids(self.proc.pid)
+        if len(tids) != 1:
+            raise RuntimeError("testpmd: %d forwarding threads, expected 1" % len(tids))
+        return tids[0]
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.cmd("stop", 10)
+                self.proc.stdin.write("quit\n")
+                self.proc.stdin.flush()
+                self.proc.wait(timeout=20)
+            except (RuntimeError, OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        leftovers.remove_runtime(self.prefix)
+
+
+# --- dpsecd on two memif ports ------------------------------------------------------
+class MemifInterface(gateway.Interface):
+    """An interface on a net_memif client port connecting to testpmd's socket."""
+
+    def __init__(self, name, role, address, sock, mac, **kw):
+        super().__init__(name, role, address, **kw)
+        self.sock, self.mac = sock, mac
+
+    def yaml(self, rx, tx, index):
+        y = super().yaml(rx, tx, index)
+        return re.sub(r'device: ".*"', 'device: "net_memif%d,role=client,socket=%s,'
+                      'socket-abstract=no,id=0,mac=%s"' % (index, self.sock, self.mac), y)
+
+
+class Dpsecd:
+    """dpsecd with the case's SA pair: outside (ESP) and inside (plaintext) on memif ports."""
+    name = "dpsecd"
+
+    def start(self, case, pmd, cpus):
+        # ESP arrives on the outside port (in), plaintext on the inside port (out)
+        outside, inside = (pmd.to_sock, pmd.from_sock) if case.dir == "in" else \
+            (pmd.from_sock, pmd.to_sock)
+        ifs = [MemifInterface("outside0", "outside", gateway.LOCAL + "/24", outside, OUTSIDE_MAC,
+                              crypto_map="VPN", next_hop_mac=gateway.PEER_MAC),
+               MemifInterface("inside0", "inside", gateway.INSIDE + "/24", inside, INSIDE_MAC,
+                              next_hop_mac=gateway.HOST_MAC)]
+        entry = gateway.Entry(10, [("10.0.2.0/24", "10.0.0.0/24")], case.tunnel.words,
+                              case.tunnel.manual_sas(), lifetime=(86400, 4294967295))
+        self.gw = gateway.Gateway(interfaces=ifs, entries=[entry], replay_window=0)
+        self.gw.eal_lcores = ["--lcores", "0@%d,1@%d" % cpus]
+        self.gw.start()
+        self.pid = self.gw.proc.pid
+
+    def worker_tid(self):
+        tids = thread_ids(self.pid)
+        if len(tids) != 1:
+            raise RuntimeError("dpsecd: %d workers, expected 1" % len(tids))
+        return tids[0]
+
+    def log_tail(self):
+        with open(self.gw.log) as f:
+            return f.read()[-3000:]
+
+    def check(self):
+        """Still running; once traffic went through, with every packet accounted for."""
+        if self.gw.proc.poll() is not None:
+            raise RuntimeError("dpsecd exited %d:\n%s" % (self.gw.proc.returncode,
+                                                           self.log_tail()))
+        dropped = gateway.drops(self.gw, all_rows=False)
+        if dropped:
+            raise RuntimeError("dpsecd dropped packets of the benchmark: %s" % dropped)
+
+    def stop(self):
+        self.gw.close()
+
+
+# --- one case -----------------------------------------------------------------------
+def measure(case, gw, cpus, runs, seconds, warmup, workdir, eal_mem):
+    """Runs of one case on one gateway: [{mpps, gbps, loss, cpp, quiet, why}]."""
+    pcap = os.path.join(workdir, case.name + ".pcap")
+    if not os.path.exists(pcap):
+        case.write_pcap(pcap)
+    pmd = Testpmd(workdir, pcap, (cpus["main"], cpus["gen"]), eal_mem)
+    try:
+        gw.start(case, pmd, (cpus["main"], cpus["worker"]))
+        end = time.monotonic() + 30
+        while not pmd.links_up():
+            gw.check()
+            if time.monotonic() > end:
+                raise RuntimeError("memif links did not come up; %s said:\n%s"
+                                   % (gw.name, gw.log_tail()))
+            time.sleep(0.2)
+        pmd.cmd("start")
+        threads = [("testpmd fwd", pmd.proc.pid, pmd.fwd_tid()),
+                   ("%s worker" % gw.name, gw.pid, gw.worker_tid())]
+        time.sleep(warmup)
+        ghz = tsc_ghz()
+        results = []
+        for _ in range(runs):
+            pmd.cmd("clear port stats all")
+            q = Quiet(threads)
+            t0 = time.monotonic()
+            time.sleep(seconds / 2)
+            q.sample_others()
+            time.sleep(seconds / 2)
+            st = pmd.stats()
+            elapsed = time.monotonic() - t0
+            ok, on_cpu, why = q.verdict()
+            sent, got = st[1]["tx"], st[2]["rx"]
+            worker_ns = on_cpu["%s worker" % gw.name]
+            results.append({
+                "mpps": got / elapsed / 1e6,
+                "gbps": st[2]["rx_bytes"] * 8 / elapsed / 1e9,
+                "loss": (sent - got) / sent if sent else 1.0,
+                "cpp": worker_ns * ghz / got if got else float("inf"),
+                "sent": sent, "got": got, "quiet": ok, "why": why})
+        pmd.cmd("stop")
+        gw.check()
+        return results
+    finally:
+        try:
+            gw.stop()
+        finally:
+            pmd.close()
+
+
+def summary(results, noisy_ok):
+    """Median and spread over the runs that count; None if none does."""
+    use = [r for r in results if r["quiet"] or noisy_ok]
+    if not use:
+        return None
+    med = {k: statistics.median(r[k] for r in use) for k in ("mpps", "gbps", "loss", "cpp")}
+    mp = [r["mpps"] for r in use]
+    med["spread"] = (max(mp) - min(mp)) / med["mpps"] if med["mpps"] else 0.0
+    med["runs"] = len(use)
+    med["noisy"] = any(not r["quiet"] for r in use)
+    return med
+
+
+def eal_memory():
+    """Hugepages when the machine has them free (--in-memory), else --no-huge --no-shconf
+    (--no-huge implies legacy memory, which --in-memory refuses)."""
+    try:
+        with open("/proc/meminfo") as f:
+            free = int(re.search(r"HugePages_Free:\s+(\d+)", f.read()).group(1))
+    except (OSError, AttributeError):
+        free = 0
+    return ["--in-memory"] if free >= 512 else ["--no-huge", "--no-shconf", "-m", "1024"]
+
+
+def parse_cpus(text):
+    parts = [int(x) for x in text.split(",")]
+    if len(parts) != 3:
+        raise ValueError("--cpus MAIN,GEN,WORKER")
+    return {"main": parts[0], "gen": parts[1], "worker": parts[2]}
+
+
+def default_cpus():
+    n = os.cpu_count() or 1
+    return "0,1,2" if n >= 3 else "0,0,1"
+
+
+def stop_on_signal():
+    """SIGTERM ends the benchmark through atexit, so the processes and files go."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
