@@ -183,6 +183,11 @@ int dp_inject(struct dp *dp, uint32_t iface, struct rte_mbuf *m);
 int dp_inject_encrypt(struct dp *dp, uint32_t iface, struct rte_mbuf *m);
 /* A packet the control thread gives up on, counted like a worker's drop. Frees m. */
 void dp_ctrl_drop(struct dp *dp, struct rte_mbuf *m, enum dp_drop code);
+/*
+ * Packets the control thread took and freed earlier, now known to be lost
+ * (fragments of a datagram that never completed): counted like drops.
+ */
+void dp_ctrl_drop_count(struct dp *dp, enum dp_drop code, uint64_t packets, uint64_t octets);
 /* The config index of the interface a DPDK port belongs to, or CFG_NONE. */
 uint32_t dp_iface_of_port(const struct dp *dp, uint16_t port_id);
 /* An interface's MAC address (for replies the control thread builds). */

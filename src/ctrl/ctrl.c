@@ -262,6 +262,7 @@ ctrl_work(struct ctrl *c)
 	}
 	arp_table_expire(c->arp, clk_mono_ns(&c->clk));
 	reasm4_expire(c->reasm, clk_mono_ns(&c->clk));
+	punt_reasm_drain(c->dp, c->reasm);
 	sample_ports(c);
 	ike_timers(c);
 	return done >= WORK_EVENTS || punts >= WORK_PUNTS;

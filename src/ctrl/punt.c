@@ -251,13 +251,25 @@ reassembled(const struct cfg_interface *ifc, const uint8_t *frame, uint32_t hl,
 	return why;
 }
 
+/* Fragments reassembly took earlier and has now given up on: PuntUnhandled. */
+void
+punt_reasm_drain(struct dp *dp, struct reasm4 *reasm)
+{
+	uint64_t frames, octets;
+
+	reasm4_take_lost(reasm, &frames, &octets);
+	dp_ctrl_drop_count(dp, DP_DROP_G_PuntUnhandled, frames, octets);
+}
+
 /*
- * An IPv4 fragment of UDP to our address: into reassembly (counted as
- * answered: taken), completed datagrams to IKE. false: not such a fragment,
- * or reassembly dropped it; the caller counts it unhandled.
+ * An IPv4 fragment of UDP to our address: into reassembly, completed
+ * datagrams to IKE. A fragment held is counted as answered (taken); one that
+ * is dropped, or whose datagram is, or whose completed datagram IKE does not
+ * take, ends as PuntUnhandled with every fragment of it (punt_reasm_drain).
+ * false: not such a fragment; m is still the caller's.
  */
 static bool
-fragment_in(const struct cfg_interface *ifc, struct rte_mbuf *m,
+fragment_in(struct dp *dp, const struct cfg_interface *ifc, struct rte_mbuf *m,
 	    struct view_punt_count *k, struct punt_stats *st, const struct punt_ike *ike,
 	    const struct punt_ctx *pc)
 {
@@ -270,9 +282,10 @@ fragment_in(const struct cfg_interface *ifc, struct rte_mbuf *m,
 				.proto = ip->next_proto_id,
 				.offset = (uint16_t)((fo & RTE_IPV4_HDR_OFFSET_MASK) * 8u),
 				.more = (fo & RTE_IPV4_HDR_MF_FLAG) != 0, .data = (const uint8_t *)ip + hl,
-				.len = tot > hl ? tot - hl : 0};
+				.len = tot > hl ? tot - hl : 0, .wire_len = m->pkt_len};
 	const uint8_t *out;
 	size_t out_len;
+	bool taken = true;
 
 	if (pc == NULL || pc->reasm == NULL || ip->next_proto_id != IPPROTO_UDP ||
 	    ip->dst_addr != ifc->addr || tot < hl)
@@ -280,16 +293,23 @@ fragment_in(const struct cfg_interface *ifc, struct rte_mbuf *m,
 	st->ike[PUNT_IKE_fragment]++;
 	switch (reasm4_add(pc->reasm, &f, pc->now_ns, &out, &out_len)) {
 	case REASM4_DROPPED:
-		return false;
+		taken = false;
+		break;
 	case REASM4_HELD:
 		break;
 	case REASM4_DONE:
-		if (reassembled(ifc, frame, hl, out, out_len, st, ike) != PUNT_IKE_delivered)
-			return false;
+		if (reassembled(ifc, frame, hl, out, out_len, st, ike) != PUNT_IKE_delivered) {
+			reasm4_lose_done(pc->reasm);
+			taken = false;
+		}
 		break;
 	}
-	k->answered++;
+	if (taken)
+		k->answered++;
+	else
+		k->unhandled++;
 	rte_pktmbuf_free(m);
+	punt_reasm_drain(dp, pc->reasm);
 	return true;
 }
 
@@ -350,7 +370,7 @@ punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
 	k->received++;
 	if (is_ipv4_fragment(m)) {
 		st->fragments++;
-		if (ifc != NULL && fragment_in(ifc, m, k, st, ike, pc))
+		if (ifc != NULL && fragment_in(dp, ifc, m, k, st, ike, pc))
 			return;
 		unhandled(dp, m, k);
 		return;

@@ -58,4 +58,7 @@ struct punt_ctx {
 void punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
 		 struct punt_stats *st, const struct punt_ike *ike, const struct punt_ctx *pc);
 
+/* Counts the fragments reassembly has given up on since the last call (after reasm4_expire). */
+void punt_reasm_drain(struct dp *dp, struct reasm4 *reasm);
+
 #endif

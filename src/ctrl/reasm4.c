@@ -21,6 +21,8 @@ struct slot {
 	uint64_t created_ns;
 	size_t total;		/* known from the last fragment; 0 = not yet */
 	size_t have_bytes;	/* bytes held, each once */
+	uint32_t frames;	/* fragments taken into it, and their wire octets */
+	uint64_t octets;
 	uint8_t *buf;		/* REASM4_MAX_PAYLOAD bytes */
 	uint8_t have[REASM4_MAX_PAYLOAD / 8];	/* one bit per byte held */
 };
@@ -29,6 +31,9 @@ struct reasm4 {
 	struct slot s[REASM4_SLOTS];
 	uint8_t out[REASM4_MAX_PAYLOAD];
 	uint64_t ctr[REASM4__COUNT];
+	uint64_t lost_frames, lost_octets;	/* see reasm4_take_lost() */
+	uint32_t done_frames;			/* the datagram the last REASM4_DONE completed */
+	uint64_t done_octets;
 };
 
 struct reasm4 *
@@ -81,6 +86,8 @@ slot_of(struct reasm4 *r, const struct reasm4_frag *f, uint64_t now_ns)
 	}
 	if (free_slot == NULL) {
 		r->ctr[REASM4_evicted]++;
+		r->lost_frames += oldest->frames;
+		r->lost_octets += oldest->octets;
 		forget(oldest);
 		free_slot = oldest;
 	}
@@ -133,12 +140,20 @@ fits_last(const struct slot *s, const struct reasm4_frag *f)
 	return true;
 }
 
+/* The fragment f (if any) and the datagram s (if any) dropped, counted under why. */
 static enum reasm4_result
-drop(struct reasm4 *r, struct slot *s, enum reasm4_ctr why)
+drop(struct reasm4 *r, struct slot *s, const struct reasm4_frag *f, enum reasm4_ctr why)
 {
 	r->ctr[why]++;
-	if (s != NULL)
+	if (f != NULL) {
+		r->lost_frames++;
+		r->lost_octets += f->wire_len;
+	}
+	if (s != NULL) {
+		r->lost_frames += s->frames;
+		r->lost_octets += s->octets;
 		forget(s);
+	}
 	return REASM4_DROPPED;
 }
 
@@ -153,25 +168,29 @@ reasm4_add(struct reasm4 *r, const struct reasm4_frag *f, uint64_t now_ns,
 	reasm4_expire(r, now_ns);
 	/* RFC 791: every fragment but the last carries a multiple of 8 bytes */
 	if (f->len == 0 || (f->more && f->len % 8 != 0))
-		return drop(r, NULL, REASM4_bad_length);
+		return drop(r, NULL, f, REASM4_bad_length);
 	s = slot_of(r, f, now_ns);
 	if (s == NULL)
-		return drop(r, NULL, REASM4_no_memory);
+		return drop(r, NULL, f, REASM4_no_memory);
 	if ((size_t)f->offset + f->len > REASM4_MAX_PAYLOAD)
-		return drop(r, s, REASM4_too_big);
+		return drop(r, s, f, REASM4_too_big);
 	if (!fits_last(s, f))
-		return drop(r, s, REASM4_bad_last);
+		return drop(r, s, f, REASM4_bad_last);
 	o = overlap(s, f);
 	if (o < 0)
-		return drop(r, s, REASM4_overlaps);
+		return drop(r, s, f, REASM4_overlaps);
 	if (o > 0) {
 		r->ctr[REASM4_duplicates]++;
+		r->lost_frames++;	/* taken, and of no use */
+		r->lost_octets += f->wire_len;
 		return REASM4_HELD;
 	}
 	memcpy(s->buf + f->offset, f->data, f->len);
 	for (size_t i = f->offset; i < f->offset + f->len; i++)
 		s->have[i / 8] |= (uint8_t)(1u << (i % 8));
 	s->have_bytes += f->len;
+	s->frames++;
+	s->octets += f->wire_len;
 	if (!f->more)
 		s->total = f->offset + f->len;
 	if (s->total == 0 || s->have_bytes != s->total)
@@ -180,6 +199,8 @@ reasm4_add(struct reasm4 *r, const struct reasm4_frag *f, uint64_t now_ns,
 	*out = r->out;
 	*out_len = s->total;
 	r->ctr[REASM4_completed]++;
+	r->done_frames = s->frames;
+	r->done_octets = s->octets;
 	forget(s);
 	return REASM4_DONE;
 }
@@ -191,8 +212,26 @@ reasm4_expire(struct reasm4 *r, uint64_t now_ns)
 		struct slot *s = &r->s[i];
 
 		if (s->used && now_ns - s->created_ns >= REASM4_TIMEOUT_MS * CLK_NS_PER_MS)
-			(void)drop(r, s, REASM4_timeouts);
+			(void)drop(r, s, NULL, REASM4_timeouts);
 	}
+}
+
+void
+reasm4_take_lost(struct reasm4 *r, uint64_t *frames, uint64_t *octets)
+{
+	*frames = r->lost_frames;
+	*octets = r->lost_octets;
+	r->lost_frames = 0;
+	r->lost_octets = 0;
+}
+
+void
+reasm4_lose_done(struct reasm4 *r)
+{
+	r->lost_frames += r->done_frames;
+	r->lost_octets += r->done_octets;
+	r->done_frames = 0;
+	r->done_octets = 0;
 }
 
 void

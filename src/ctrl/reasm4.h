@@ -55,6 +55,7 @@ struct reasm4_frag {
 	bool more;		/* MF */
 	const uint8_t *data;
 	size_t len;
+	uint32_t wire_len;	/* the frame as received, for the drop counters */
 };
 
 struct reasm4;
@@ -75,6 +76,17 @@ enum reasm4_result reasm4_add(struct reasm4 *r, const struct reasm4_frag *f, uin
 
 /* Drops the datagrams older than REASM4_TIMEOUT_MS (counted as timeouts). */
 void reasm4_expire(struct reasm4 *r, uint64_t now_ns);
+
+/*
+ * Nothing is lost silently: every fragment taken ends in a delivered
+ * datagram or here. The frames (and their wire octets) of datagrams dropped
+ * for any reason, of fragments dropped alone and of ignored duplicates add
+ * up until the caller takes them for its drop counters (zeroing them).
+ * reasm4_lose_done() adds the frames of the datagram the last REASM4_DONE
+ * completed, for a caller that could not use it.
+ */
+void reasm4_take_lost(struct reasm4 *r, uint64_t *frames, uint64_t *octets);
+void reasm4_lose_done(struct reasm4 *r);
 
 void reasm4_counters(const struct reasm4 *r, uint64_t out[REASM4__COUNT]);
 /* Datagrams being reassembled. */

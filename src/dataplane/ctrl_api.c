@@ -138,6 +138,13 @@ dp_ctrl_drop(struct dp *dp, struct rte_mbuf *m, enum dp_drop code)
 	rte_pktmbuf_free(m);
 }
 
+void
+dp_ctrl_drop_count(struct dp *dp, enum dp_drop code, uint64_t packets, uint64_t octets)
+{
+	if (packets != 0)
+		dp_stats_drop_n(&dp->ctrl_stats, (dp_drop_t)code, packets, octets);
+}
+
 uint32_t
 dp_iface_of_port(const struct dp *dp, uint16_t port_id)
 {

@@ -19,8 +19,14 @@
 void
 dp_stats_drop(struct dp_lcore_stats *st, const struct rte_mbuf *m, dp_drop_t code)
 {
-	ctr_add(&st->drop_pkts[code], 1);
-	ctr_add(&st->cause_octets[dp_drop_cause(code)], m->pkt_len);
+	dp_stats_drop_n(st, code, 1, m->pkt_len);
+}
+
+void
+dp_stats_drop_n(struct dp_lcore_stats *st, dp_drop_t code, uint64_t pkts, uint64_t octets)
+{
+	ctr_add(&st->drop_pkts[code], pkts);
+	ctr_add(&st->cause_octets[dp_drop_cause(code)], octets);
 }
 
 /*

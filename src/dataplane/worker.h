@@ -6,6 +6,8 @@
 
 /* Count one drop in a per-lcore block (a worker's, or the control thread's). */
 void dp_stats_drop(struct dp_lcore_stats *st, const struct rte_mbuf *m, dp_drop_t code);
+/* pkts packets of octets bytes in all, no longer at hand (freed earlier), dropped under code. */
+void dp_stats_drop_n(struct dp_lcore_stats *st, dp_drop_t code, uint64_t pkts, uint64_t octets);
 
 /* lcore entry point: poll this worker's ports until dp->stop. */
 int worker_main(void *arg);

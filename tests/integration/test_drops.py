@@ -672,7 +672,9 @@ def no_buffer_room(c):
 @case("PuntUnhandled", into=PUNT_CASES)
 def punted_unhandled(c):
     """Handed to the control thread, which counts what it does not handle: IKE on 500 and on
-    4500 (non-ESP marker) and IKE fragments (until IKEv2), TCP to the gateway, IPv6 to address6
+    4500 (non-ESP marker) with no IKE configured, and an IKE datagram in fragments, which the
+    control thread reassembles and then counts whole, every fragment with its octets (nothing
+    taken into reassembly is lost silently: src/ctrl/reasm4.h), TCP to the gateway, IPv6 to address6
     that is not ESP, ARP not for our addresses, ICMP to us other than echo. (ARP for us and
     echo requests are answered: test_ctrl_plane.py, tests/unit/ctrl/test_ctrl.c.)"""
     o = eth("outside0")

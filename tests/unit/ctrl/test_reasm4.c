@@ -281,6 +281,77 @@ bounded_slots(void **state)
 	}
 }
 
+/* The frames (and wire octets) reassembly gave up on, taken (and so zeroed). */
+static void
+assert_lost(struct fix *f, uint64_t frames, uint64_t octets)
+{
+	uint64_t n, o;
+
+	reasm4_take_lost(f->r, &n, &o);
+	assert_int_equal(n, frames);
+	assert_int_equal(o, octets);
+	reasm4_take_lost(f->r, &n, &o);
+	assert_int_equal(n, 0);
+	assert_int_equal(o, 0);
+}
+
+static bool
+feed_wire(struct fix *f, int k, uint16_t id, uint32_t wire_len)
+{
+	struct reasm4_frag p = piece(f, k, id);
+
+	p.wire_len = wire_len;
+	return feed(f, &p);
+}
+
+/*
+ * Nothing lost silently: every fragment taken ends in a completed datagram
+ * or in the lost count, with its own wire length: timed out (all it held),
+ * evicted, dropped with its datagram (overlap: the held ones and itself), a
+ * duplicate, a bad fragment alone, and a completed datagram nobody wanted.
+ */
+static void
+lost_frames_accounted(void **state)
+{
+	struct fix *f = *state;
+	struct reasm4_frag p;
+
+	assert_false(feed_wire(f, 0, 1, 100));
+	assert_false(feed_wire(f, 3, 1, 130));
+	assert_lost(f, 0, 0);
+	reasm4_expire(f->r, f->now + REASM4_TIMEOUT_MS * MS);
+	assert_lost(f, 2, 230);
+
+	assert_false(feed_wire(f, 0, 2, 100));
+	assert_false(feed_wire(f, 0, 2, 101));	/* duplicate */
+	assert_lost(f, 1, 101);
+	p = piece(f, 0, 2);
+	p.data = f->dgram + 1;			/* same place, other bytes */
+	p.wire_len = 102;
+	assert_false(feed(f, &p));
+	assert_lost(f, 2, 202);			/* the held one and itself */
+
+	p = piece(f, 0, 3);
+	p.len = 20;				/* bad length: itself only */
+	p.wire_len = 60;
+	assert_false(feed(f, &p));
+	assert_lost(f, 1, 60);
+
+	for (int k = 0; k < 4; k++)
+		assert_int_equal(feed_wire(f, k, 4, 50 + (uint32_t)k), k == 3);
+	assert_lost(f, 0, 0);			/* delivered: nothing lost */
+	reasm4_lose_done(f->r);
+	assert_lost(f, 4, 50 + 51 + 52 + 53);
+	reasm4_lose_done(f->r);			/* once only */
+	assert_lost(f, 0, 0);
+
+	for (uint16_t id = 10; id <= 10 + REASM4_SLOTS; id++) {
+		assert_false(feed_wire(f, 0, id, 70));
+		f->now += MS;
+	}
+	assert_lost(f, 1, 70);			/* the oldest, evicted */
+}
+
 int
 main(void)
 {
@@ -289,7 +360,7 @@ main(void)
 		T(every_order),	      T(interleaved),	    T(duplicate_ignored),
 		T(overlap_drops_datagram), T(conflicting_duplicate_drops),
 		T(missing_piece_times_out), T(bad_lengths),	    T(inconsistent_last),
-		T(too_big),	      T(bounded_slots),
+		T(too_big),	      T(bounded_slots),	    T(lost_frames_accounted),
 	};
 #undef T
 
