@@ -12,9 +12,11 @@
  * have written them. In the same run the raw libipsec-mb cost of the same
  * crypto on the same sizes is measured: the floor the dataplane is compared to.
  *
- * Cycles are TSC cycles. Each figure is the median of RUNS runs.
+ * Cycles are TSC cycles. Each figure is the median of RUNS runs, after one
+ * warm-up run that is not counted.
  */
 #include <inttypes.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,6 +337,14 @@ crypto_floor(struct bench *b, const struct xf *x, uint32_t ip_len, struct result
 	rte_free(buf);
 }
 
+/*
+ * One SA pair for the whole case, installed once, and a warm-up run in each
+ * direction that is not counted: the daemon keeps its SAs for hours, so a
+ * figure that includes a fresh key schedule, a cold SA and the reclaim of
+ * the last one measures something the daemon never does. Inbound frames are
+ * made fresh before each run by the same outbound SA, so their sequence
+ * numbers only grow and the replay window takes them all.
+ */
 static void
 measure(struct bench *b, const struct xf *x, uint32_t ip_len, struct result *r)
 {
@@ -345,28 +355,26 @@ measure(struct bench *b, const struct xf *x, uint32_t ip_len, struct result *r)
 	uint8_t *esp = rte_malloc("esp", PKTS * stride, 64);
 	uint16_t plens[PKTS], elens[PKTS];
 	struct rte_mbuf *m[PKTS];
-	static double out[RUNS_MAX], in[RUNS_MAX];
+	static double out[RUNS_MAX + 1], in[RUNS_MAX + 1];
 
 	for (unsigned int i = 0; i < PKTS; i++) {
 		memcpy(frames + i * stride, plain, plen);
 		plens[i] = plen;
 	}
 	reset_sas(b, x);
-	make_esp(b, plain, plen, esp, elens, stride);
-	for (unsigned int run = 0; run < RUNS; run++) {
+	for (unsigned int run = 0; run <= RUNS; run++) {	/* run 0: the warm-up */
 		fill(b, m, frames, stride, plens, PKTS);
 		out[run] = timed_run(b, 1, m);
-		/* a fresh inbound SA per run: the ESP frames carry sequence numbers 1..PKTS */
-		reset_sas(b, x);
+		make_esp(b, plain, plen, esp, elens, stride);
 		fill(b, m, esp, stride, elens, PKTS);
 		in[run] = timed_run(b, 0, m);
 	}
-	r->out_cyc = median(out, RUNS);
-	r->in_cyc = median(in, RUNS);
+	r->out_cyc = median(out + 1, RUNS);
+	r->in_cyc = median(in + 1, RUNS);
 	if (split_mode) {
 		fill(b, m, frames, stride, plens, PKTS);
 		split_run(b, 1, m, &r->out_split);
-		reset_sas(b, x);
+		make_esp(b, plain, plen, esp, elens, stride);
 		fill(b, m, esp, stride, elens, PKTS);
 		split_run(b, 0, m, &r->in_split);
 	}
@@ -388,11 +396,45 @@ check_no_drops(const struct bench *b)
 	}
 }
 
+/*
+ * EAL's memory and lcores. Hugepages when enough are free (the daemon runs
+ * on them; 4 KiB pages add TLB misses the daemon does not have), else
+ * --no-huge. One CPU, by default the last one this process may use (the
+ * first takes more of the host's interrupts here): the main lcore runs the
+ * benchmark, and the worker lcore EAL must have for dp_create() shares the
+ * CPU but is never launched, so it never runs. Returns whether hugepages.
+ */
+static bool
+eal_args(int *cpu, char *lcores, size_t lcores_len, char *mem, size_t mem_len)
+{
+	FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "r");
+	unsigned long free_pages = 0;
+	cpu_set_t set;
+
+	if (f != NULL) {
+		if (fscanf(f, "%lu", &free_pages) != 1)
+			free_pages = 0;
+		fclose(f);
+	}
+	/* -m 256 on 2 MiB pages: 128 of them, and some to spare for EAL's own */
+	if (free_pages >= 160)
+		snprintf(mem, mem_len, "--in-memory");
+	if (*cpu < 0 && sched_getaffinity(0, sizeof(set), &set) == 0)
+		for (int i = 0; i < CPU_SETSIZE; i++)
+			if (CPU_ISSET(i, &set))
+				*cpu = i;
+	if (*cpu < 0)
+		*cpu = 0;
+	snprintf(lcores, lcores_len, "0@%d,1@%d", *cpu, *cpu);
+	return free_pages >= 160;
+}
+
 static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-x gcm|cbc] [-s 64|512|1400] [-r RUNS] [-p]\n"
+		"usage: %s [-x gcm|cbc] [-s 64|512|1400] [-r RUNS] [-c CPU] [-p]\n"
+		"  -c      the CPU to run on (default: the last one allowed)\n"
 		"  -p      also print a per-stage split (classify / ESP / TX) of one run\n"
 		"  -x, -s  measure only one transform / inner packet size (for profiling)\n"
 		"  -r      runs per figure (default %d); each figure is their median\n",
@@ -403,10 +445,14 @@ usage(const char *prog)
 int
 main(int argc, char **argv)
 {
-	char *eal[] = {argv[0], "--no-pci", "--no-huge", "--no-shconf", "-m", "1024",
-		       "--lcores", "0@0,1@0", "--log-level", "*:error", "--vdev", "net_null0",
+	/* lcore 1 only gives dp_create() its worker; it is never launched (see eal_args) */
+	char lcores[64], mem[16] = "--no-huge";
+	char *eal[] = {argv[0], "--no-pci", mem, "--no-shconf", "-m", "256",
+		       "--lcores", lcores, "--log-level", "*:error", "--vdev", "net_null0",
 		       "--vdev", "net_null1", NULL};
 	static struct bench b;
+	int cpu = -1;
+	bool huge;
 	char err[256];
 	double hz;
 
@@ -414,8 +460,13 @@ main(int argc, char **argv)
 	uint32_t only_s = 0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "x:s:r:ph")) != -1) {
+	while ((opt = getopt(argc, argv, "x:s:r:c:ph")) != -1) {
 		switch (opt) {
+		case 'c':
+			cpu = (int)strtol(optarg, NULL, 10);
+			if (cpu < 0 || cpu >= CPU_SETSIZE)
+				usage(argv[0]);
+			break;
 		case 'p':
 			split_mode = true;
 			break;
@@ -434,6 +485,7 @@ main(int argc, char **argv)
 			usage(argv[0]);
 		}
 	}
+	huge = eal_args(&cpu, lcores, sizeof(lcores), mem, sizeof(mem));
 	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0)
 		return 1;
 	bench_config(&b);
@@ -446,9 +498,14 @@ main(int argc, char **argv)
 	rte_eth_dev_start(b.dp->ports[1].port_id);
 	b.w = b.dp->workers[0];
 	hz = (double)rte_get_tsc_hz();
-	printf("# dpsec dataplane microbenchmark: 1 lcore, burst %d, median of %d runs of %d "
-	       "packets\n# TSC %.0f MHz, libipsec-mb %s, arch %s\n",
-	       BURST, RUNS, PKTS, hz / 1e6, imb_get_version_str(), cmb_arch_name(b.w->mb));
+	printf("# dpsec dataplane microbenchmark: 1 lcore on CPU %d, burst %d, median of %d runs "
+	       "of %d packets after a warm-up, one SA pair per case\n"
+	       "# memory: %s\n# TSC %.0f MHz, libipsec-mb %s, arch %s\n",
+	       cpu, BURST, RUNS, PKTS,
+	       huge ? "2 MiB hugepages, as the daemon runs"
+		    : "4 KiB pages (--no-huge: no free hugepages; expect more TLB misses than "
+		      "the daemon on hugepages)",
+	       hz / 1e6, imb_get_version_str(), cmb_arch_name(b.w->mb));
 	printf("%-26s %5s %4s %8s %8s %8s %7s %7s\n", "transform", "bytes", "dir", "cyc/pkt",
 	       "floor", "ratio", "Mpps", "Gbps");
 	for (size_t xi = 0; xi < RTE_DIM(xfs); xi++) {
