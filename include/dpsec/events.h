@@ -15,9 +15,14 @@ enum dp_event_type {
 	DP_EV_REPLAY,		/* anti-replay failure on an SA (drop 19 or 116) */
 	DP_EV_MAC,		/* ICV verification failure on an SA (drop 62) */
 	/*
-	 * A decrypted packet the gateway answers with an ICMP error, which goes
-	 * back through the tunnel to its source (today 3/4 "fragmentation
-	 * needed", drop 25): src, dst, proto and head are the inner packet's.
+	 * A packet the gateway answers with an ICMP error (RFC 792, RFC 1812
+	 * 4.3.2): src, dst, proto and head are the packet's (for a decrypted
+	 * one, the inner packet's). icmp_via says which way the error goes:
+	 * DP_ICMP_VIA_TUNNEL, back through the tunnel it came from (conn_id is
+	 * the inbound SA; iface the inside interface it was for: 3/4 with drop
+	 * 25, 11/0 with Ipv4TtlExceeded); DP_ICMP_VIA_INSIDE, in clear to a host
+	 * on the inside interface iface it came in on (3/4 with drop 48, 11/0
+	 * with Ipv4TtlExceeded, 3/0 with Ipv4NoRoute).
 	 */
 	DP_EV_ICMP_ERROR,
 	/*
@@ -39,6 +44,8 @@ enum dp_event_type {
 
 #define DP_EVENT_HEAD 64
 
+enum dp_icmp_via { DP_ICMP_VIA_TUNNEL = 0, DP_ICMP_VIA_INSIDE = 1 };
+
 struct dp_event {
 	uint8_t type;		/* enum dp_event_type */
 	uint8_t ipv6;		/* addresses are IPv6 (else IPv4 in the first 4 bytes) */
@@ -54,7 +61,8 @@ struct dp_event {
 	uint8_t icmp_type;	/* ICMP_ERROR: the message to send (RFC 792) */
 	uint8_t icmp_code;
 	uint16_t icmp_mtu;	/* ICMP_ERROR 3/4: the next-hop MTU (RFC 1191) */
-	uint32_t reserved;	/* zero: no hidden padding */
+	uint8_t icmp_via;	/* ICMP_ERROR: enum dp_icmp_via */
+	uint8_t reserved[3];	/* zero: no hidden padding */
 	uint64_t seq;		/* REPLAY, MAC: the packet's (inferred 64-bit) sequence number */
 	uint64_t mono_ns;	/* the worker's clock (dpsec/clk.h) when it saw the packet */
 	uint8_t src[16];	/* network order */

@@ -22,6 +22,13 @@
 #define WORK_EVENTS 2048	/* per turn, so CLI clients are served under a flood */
 #define WORK_PUNTS 256
 
+/* ICMP errors to inside hosts find their next hop the way every packet of ours does. */
+static int
+icmp_resolve(void *ctx, uint32_t iface, uint32_t ip, uint8_t mac[6])
+{
+	return ctrl_arp_resolve(ctx, iface, ip, mac);
+}
+
 struct ctrl *
 ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct clk *clk, char *err,
 	    size_t errlen)
@@ -38,6 +45,8 @@ ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct clk *clk, char
 	c->ip_id = (uint16_t)rte_rand();	/* not guessable from the start (RFC 6864 4.1) */
 	pthread_mutex_init(&c->lock, NULL);
 	icmp_err_init(&c->icmp, clk_mono_ms(&c->clk));
+	c->icmp.resolve = icmp_resolve;
+	c->icmp.resolve_ctx = c;
 	c->log = dlog_create(&cfg->logging, &c->clk);
 	c->inv = inv_spi_create(INV_SPI_FLOWS_MAX);
 	c->arp = arp_table_create(CTRL_ARP_ENTRIES, CTRL_ARP_AGE_S, clk_mono_ns(&c->clk));

@@ -27,9 +27,11 @@ is_icmp_error(uint8_t type)
 
 /*
  * RFC 1812 section 4.3.2.7: no ICMP error about an ICMP error, a fragment
- * other than the first, or a packet whose source is not one host (0/8,
- * 127/8, multicast, class E, limited broadcast). The head is an IPv4 header
- * the worker checked; the caller checked head_len >= 20.
+ * other than the first, a packet whose source is not one host (0/8, 127/8,
+ * multicast, class E, limited broadcast) or that was sent to many (multicast,
+ * class E, limited broadcast; a subnet's broadcast: the caller, which knows
+ * the interface). The head is an IPv4 header the worker checked; the caller
+ * checked head_len >= 20.
  */
 static bool
 answerable(const struct dp_event *ev)
@@ -38,9 +40,14 @@ answerable(const struct dp_event *ev)
 	uint32_t hl = (ip->version_ihl & 0xf) * 4u;
 	uint8_t first = ev->head[12];	/* the source address's first byte */
 
+	uint8_t to = ev->head[16];	/* the destination's */
+
 	if (rte_be_to_cpu_16(ip->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK)
 		return false;
 	if (first == 0 || first == 127 || first >= 224)
+		return false;
+	/* nor about a packet to a multicast, class E or limited broadcast address */
+	if (to >= 224)
 		return false;
 	if (ip->next_proto_id != IPPROTO_ICMP)
 		return true;
@@ -88,31 +95,72 @@ build(struct icmp_err *ie, struct rte_mempool *mp, uint32_t src_be, const struct
 	return m;
 }
 
+/* The broadcast address of the interface's subnet (network order), or 0 for /31 and /32. */
+static uint32_t
+subnet_bcast(const struct cfg_interface *ifc)
+{
+	uint32_t host = ifc->prefix_len >= 31 ? 0 : UINT32_MAX >> ifc->prefix_len;
+
+	return host == 0 ? 0 : (ifc->addr | rte_cpu_to_be_32(host));
+}
+
+/*
+ * In clear to the host: Ethernet addressed to the next hop towards it, out
+ * of the inside interface the packet came in on. 0, or the counter it fails.
+ */
+static uint64_t *
+send_inside(struct icmp_err *ie, struct dp *dp, uint32_t iface, struct rte_mbuf *m,
+	    const struct dp_event *ev)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	uint32_t host;
+
+	memcpy(&host, ev->src, 4);
+	if (ie->resolve == NULL ||
+	    ie->resolve(ie->resolve_ctx, iface, host, eth->dst_addr.addr_bytes) != 0)
+		return &ie->st.no_neighbor;
+	dp_iface_mac(dp, iface, eth->src_addr.addr_bytes);
+	return dp_inject(dp, iface, m) == 0 ? NULL : &ie->st.inject_failed;
+}
+
 void
 icmp_err_handle(struct icmp_err *ie, struct dp *dp, const struct dpsec_config *cfg,
 		const struct dp_event *ev, uint64_t now_ms)
 {
+	const struct cfg_interface *ifc;
 	struct rte_mbuf *m;
+	uint64_t *fail;
+	uint32_t dst;
 
 	ie->st.requested++;
 	if (ev->ipv6 || ev->iface >= cfg->n_interfaces ||
 	    cfg->interfaces[ev->iface].role != CFG_ROLE_INSIDE ||
 	    ev->head_len < sizeof(struct rte_ipv4_hdr) || ev->head_len > DP_EVENT_HEAD ||
-	    !answerable(ev)) {
+	    ev->icmp_via > DP_ICMP_VIA_INSIDE || !answerable(ev)) {
 		ie->st.suppressed++;
+		return;
+	}
+	ifc = &cfg->interfaces[ev->iface];
+	memcpy(&dst, ev->head + 16, 4);
+	if (ev->icmp_via == DP_ICMP_VIA_INSIDE && dst != 0 && dst == subnet_bcast(ifc)) {
+		ie->st.suppressed++;	/* a host's directed broadcast to its own LAN */
 		return;
 	}
 	if (!tbucket_take(&ie->bucket, now_ms)) {
 		ie->st.rate_limited++;
 		return;
 	}
-	m = build(ie, dp_mempool(dp), cfg->interfaces[ev->iface].addr, ev);
+	m = build(ie, dp_mempool(dp), ifc->addr, ev);
 	if (m == NULL) {
 		ie->st.no_buffer++;
 		return;
 	}
-	if (dp_inject_encrypt(dp, ev->iface, m) != 0) {
-		ie->st.inject_failed++;
+	if (ev->icmp_via == DP_ICMP_VIA_INSIDE)
+		fail = send_inside(ie, dp, ev->iface, m, ev);
+	else
+		fail = dp_inject_encrypt(dp, ev->iface, m) == 0 ? NULL : &ie->st.inject_failed;
+	if (fail != NULL) {
+		(*fail)++;
 		rte_pktmbuf_free(m);
 		return;
 	}

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ICMP errors the gateway sends about decrypted packets (RFC 792, RFC 1812
- * section 4.3.2). The packet's source sits behind the peer, so the error goes
- * back through the tunnel: a worker asks (DP_EV_ICMP_ERROR, with the packet's
- * head), the control thread builds the message from the address of the inside
- * interface the packet was for, and hands it to the worker that encrypts that
- * interface's traffic (dp_inject_encrypt). Today: 3/4 "fragmentation needed"
- * with the inside MTU (RFC 1191). Time exceeded and unreachable take the same
- * way: one event type, the worker says which message.
+ * ICMP errors the gateway sends (RFC 792, RFC 1191, RFC 1812 section
+ * 4.3.2), asked for by a worker (DP_EV_ICMP_ERROR, with the packet's head):
+ *  - about a decrypted packet, whose source sits behind the peer: the error
+ *    goes back through the tunnel, from the address of the inside interface
+ *    the packet was for, handed to the worker that encrypts that interface's
+ *    traffic (dp_inject_encrypt): 3/4 "fragmentation needed" with the inside
+ *    MTU, 11/0 "time exceeded";
+ *  - about a packet a host sent into an inside interface: in clear, from
+ *    that interface's address, out of it to the next hop towards the host
+ *    (resolved like any of the control thread's own packets: static
+ *    neighbor, next_hop_mac, or ARP): 3/4 with the tunnel's MTU for a DF
+ *    packet too big once encapsulated, 11/0, and 3/0 "net unreachable" when
+ *    no crypto map entry takes it (there is no clear path out).
  *
  * Rate-limited (RFC 1812 section 4.3.2.8) by a token bucket, and never about
  * what RFC 1812 section 4.3.2.7 forbids; every request is counted by its fate.
@@ -31,11 +36,17 @@ struct icmp_err_stats {
 	uint64_t rate_limited;	/* over ICMP_ERR_RATE */
 	uint64_t no_buffer;	/* no mbuf to build it in */
 	uint64_t inject_failed;	/* the worker's inject ring was full */
+	uint64_t no_neighbor;	/* to an inside host whose next hop's MAC is not known (yet) */
 	uint64_t sent;		/* handed to the worker to encrypt */
 };
 
+/* The next hop's MAC towards ip (network order) on iface: 0, or a negative errno. */
+typedef int (*icmp_err_resolve_fn)(void *ctx, uint32_t iface, uint32_t ip, uint8_t mac[6]);
+
 struct icmp_err {
 	struct tbucket bucket;	/* milliseconds */
+	icmp_err_resolve_fn resolve;	/* for DP_ICMP_VIA_INSIDE; NULL: none can be sent */
+	void *resolve_ctx;
 	uint16_t ip_id;
 	struct icmp_err_stats st;
 };

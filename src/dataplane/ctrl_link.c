@@ -305,6 +305,17 @@ link_acquire(struct dp_worker *w, uint32_t policy, const struct rte_mbuf *m,
 	send_event(w, &ev);
 }
 
+/* Addresses and head of an IPv4 packet whose header was checked, into an ICMP_ERROR event. */
+static void
+icmp_event_packet(struct dp_event *ev, const struct rte_ipv4_hdr *ip, uint32_t avail)
+{
+	ev->head_len = RTE_MIN(RTE_MIN((uint32_t)DP_EVENT_HEAD, rte_be_to_cpu_16(ip->total_length)),
+			       avail);
+	memcpy(ev->src, &ip->src_addr, 4);
+	memcpy(ev->dst, &ip->dst_addr, 4);
+	memcpy(ev->head, ip, ev->head_len);
+}
+
 void
 link_icmp_error(struct dp_worker *w, const struct sa_rt *sa, const struct rte_ipv4_hdr *ip,
 		uint32_t iface, uint8_t type, uint8_t code, uint16_t mtu)
@@ -312,13 +323,32 @@ link_icmp_error(struct dp_worker *w, const struct sa_rt *sa, const struct rte_ip
 	struct dp_event ev = {.type = DP_EV_ICMP_ERROR, .proto = ip->next_proto_id,
 			      .iface = (uint16_t)iface, .spi = rte_be_to_cpu_32(sa->spi_be),
 			      .pkts = 1, .conn_id = sa->conn_id, .icmp_type = type,
-			      .icmp_code = code, .icmp_mtu = mtu,
+			      .icmp_code = code, .icmp_mtu = mtu, .icmp_via = DP_ICMP_VIA_TUNNEL,
 			      .mono_ns = clk_mono_ns(&w->link.clk)};
 
-	ev.head_len = RTE_MIN((uint32_t)DP_EVENT_HEAD, rte_be_to_cpu_16(ip->total_length));
-	memcpy(ev.src, &ip->src_addr, 4);
-	memcpy(ev.dst, &ip->dst_addr, 4);
-	memcpy(ev.head, ip, ev.head_len);
+	/* decrypted in place: the whole inner packet is in the buffer */
+	icmp_event_packet(&ev, ip, UINT32_MAX);
+	send_event(w, &ev);
+}
+
+void
+link_icmp_inside(struct dp_worker *w, const struct rte_mbuf *m,
+		 const struct rte_ipv4_hdr *ip, uint8_t type, uint8_t code, uint16_t mtu)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	struct dp_event ev = {.type = DP_EV_ICMP_ERROR, .proto = ip->next_proto_id,
+			      .pkts = 1, .icmp_type = type, .icmp_code = code, .icmp_mtu = mtu,
+			      .icmp_via = DP_ICMP_VIA_INSIDE,
+			      .mono_ns = clk_mono_ns(&w->link.clk)};
+	uint8_t pi;
+
+	if (m->port >= RTE_MAX_ETHPORTS || !rte_is_unicast_ether_addr(&eth->dst_addr))
+		return;
+	pi = w->dp->port_index[m->port];
+	if (pi >= w->dp->n_ports)
+		return;
+	ev.iface = (uint16_t)w->dp->ports[pi].iface;
+	icmp_event_packet(&ev, ip, rte_pktmbuf_data_len(m) - m->l2_len);
 	send_event(w, &ev);
 }
 

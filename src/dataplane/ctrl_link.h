@@ -124,8 +124,24 @@ void link_acquire(struct dp_worker *w, uint32_t policy, const struct rte_mbuf *m
  * interface iface; mtu for type 3 code 4 (RFC 1191), else 0.
  */
 struct rte_ipv4_hdr;
+/* ICMP errors a router sends (RFC 792, RFC 1191, RFC 1812 section 4.3.2) */
+enum {
+	ICMP4_UNREACH = 3,
+	ICMP4_UNREACH_NET = 0,
+	ICMP4_UNREACH_NEEDFRAG = 4,	/* fragmentation needed and DF set */
+	ICMP4_TIME_EXCEEDED = 11,
+	ICMP4_TTL_EXCEEDED = 0,		/* in transit */
+};
 void link_icmp_error(struct dp_worker *w, const struct sa_rt *sa, const struct rte_ipv4_hdr *ip,
 		     uint32_t iface, uint8_t type, uint8_t code, uint16_t mtu);
+/*
+ * The same about a packet m (l2_len set, IPv4 header ip checked) that a host
+ * sent into an inside port: the error goes back to it in clear, out of that
+ * port. Not for what the host sent to a link-layer broadcast or multicast
+ * address (RFC 1812 section 4.3.2.7; the control thread checks the rest).
+ */
+void link_icmp_inside(struct dp_worker *w, const struct rte_mbuf *m,
+		      const struct rte_ipv4_hdr *ip, uint8_t type, uint8_t code, uint16_t mtu);
 /* Once per loop: transmit what the control thread injected, flush old dedup
  * counts, ring the doorbell if anything was queued. */
 void link_poll(struct dp_worker *w);

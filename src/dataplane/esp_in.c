@@ -44,8 +44,6 @@
 #define ESP_HDR 8	/* SPI + sequence number */
 #define NH_IPV4 4	/* IP-in-IP: tunnel mode, RFC 4303 section 2.6 */
 #define NH_NONE 59	/* dummy packet (traffic flow confidentiality) */
-#define ICMP_UNREACH 3
-#define ICMP_UNREACH_NEEDFRAG 4	/* fragmentation needed and DF set (RFC 792, RFC 1191) */
 
 /* Where a CBC/NULL packet stands after step 3. */
 enum in_auth {
@@ -360,7 +358,7 @@ in_too_big(struct dp_worker *w, struct sa_rt *sa, const struct rte_ipv4_hdr *ip,
 	   const struct dp_port *out)
 {
 	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
-		link_icmp_error(w, sa, ip, out->iface, ICMP_UNREACH, ICMP_UNREACH_NEEDFRAG,
+		link_icmp_error(w, sa, ip, out->iface, ICMP4_UNREACH, ICMP4_UNREACH_NEEDFRAG,
 				out->mtu);
 		return sa_drop(sa, DP_DROP_IN_INFRA_V4_PKT_LEN_TOO_BIG);
 	}
@@ -391,11 +389,15 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 		return sa_drop(sa, DP_DROP_IN_PKT_IPVER_INVALID);
 	if (!spd_check_in(dp->spd, sa->policy, ip) || !sa_ts_covers(sa, ip, true))
 		return sa_drop(sa, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
-	if (ip->time_to_live <= 1)
-		return DP_DROP_G_Ipv4TtlExceeded;
 	why = in_egress(dp, memo, ip->dst_addr);
 	if (why != DP_KEEP)
 		return why;
+	if (ip->time_to_live <= 1) {
+		/* RFC 1812 5.3.1: time exceeded, back through the tunnel from the way it was going */
+		link_icmp_error(w, sa, ip, dp->ports[memo->port].iface, ICMP4_TIME_EXCEEDED,
+				ICMP4_TTL_EXCEEDED, 0);
+		return DP_DROP_G_Ipv4TtlExceeded;
+	}
 	tot = rte_be_to_cpu_16(ip->total_length);
 	if (tot > memo->mtu) {
 		why = in_too_big(w, sa, ip, &dp->ports[memo->port]);

@@ -46,8 +46,12 @@ out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_
 	uint32_t policy = spd_match_out(w->dp->spd, ip);
 	struct sa_rt *sa;
 
-	if (policy == CFG_NONE)
+	if (policy == CFG_NONE) {
+		/* no crypto map entry, and no clear path out: RFC 1812 4.3.3.1 */
+		if (fwd)
+			link_icmp_inside(w, m, ip, ICMP4_UNREACH, ICMP4_UNREACH_NET, 0);
 		return DP_DROP_G_Ipv4NoRoute;
+	}
 	if (policy == SPD_DENY)
 		return DP_DROP_OUT_V4_PKT_HIT_DENY_DROP_SP;
 	sa = spd_out_sa(w->dp->spd, policy);
@@ -62,8 +66,10 @@ out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_
 					   : DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
 	if (!sa_ts_covers(sa, ip, false))
 		return sa_drop(sa, DP_DROP_OUT_V4_POST_OUTPUT_POLICY_FAIL);
-	if (fwd && ip->time_to_live <= 1)
+	if (fwd && ip->time_to_live <= 1) {
+		link_icmp_inside(w, m, ip, ICMP4_TIME_EXCEEDED, ICMP4_TTL_EXCEEDED, 0);
 		return DP_DROP_G_Ipv4TtlExceeded;
+	}
 	return DP_KEEP;
 }
 
@@ -110,6 +116,24 @@ out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot,
 }
 
 /*
+ * The largest inner packet that fits the path MTU after encapsulation with
+ * sa: the ciphertext (packet, padding, pad length, next header) is a whole
+ * number of pad blocks, so the room left is rounded down to one before the
+ * two trailer bytes come off. What "fragmentation needed" reports.
+ */
+static uint16_t
+out_inner_mtu(const struct sa_rt *sa, const struct sa_ep *ep, uint32_t hdr)
+{
+	uint32_t over = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + sa->icv_len;
+	uint32_t room;
+
+	if (ep->mtu <= over + 2)
+		return 0;
+	room = (ep->mtu - over) & ~(sa->pad_block - 1u);
+	return room > 2 ? (uint16_t)(room - 2) : 0;
+}
+
+/*
  * Step 1 for one packet. On success the packet is fully encapsulated and, for
  * AES-GCM, encrypted; for CBC/NULL *op is filled for the bursts.
  */
@@ -136,10 +160,15 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	pad = (sa->pad_block - ((tot + 2) & (sa->pad_block - 1u))) & (sa->pad_block - 1u);
 	ct_len = tot + pad + 2;
 	outer_len = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + ct_len + sa->icv_len;
-	if (outer_len > ep->mtu)
-		return sa_drop(sa, (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG))
-					   ? DP_DROP_OUT_CANNOT_FRAG_DF_SET_PKT
-					   : DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
+	if (outer_len > ep->mtu) {
+		if (!(ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)))
+			return sa_drop(sa, DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
+		/* RFC 1191: the sender learns the tunnel's MTU and sends smaller */
+		if (fwd)
+			link_icmp_inside(w, m, ip, ICMP4_UNREACH, ICMP4_UNREACH_NEEDFRAG,
+					 out_inner_mtu(sa, ep, hdr));
+		return sa_drop(sa, DP_DROP_OUT_CANNOT_FRAG_DF_SET_PKT);
+	}
 	if (sa->seq == sa->seq_max)
 		return sa_drop(sa, DP_DROP_OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW);
 	/*

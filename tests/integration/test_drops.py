@@ -266,10 +266,12 @@ def ipv4_no_route(c):
                             esp_bytes()))
     c.drop("outside0", wire(eth("outside0") / IP(src=PEER, dst=JUMBO_LOCAL, proto=50) /
                             esp_bytes()))
-    c.drop("inside0", wire(eth("inside0", HOST_MAC) / IP(src="10.0.2.5", dst="172.16.0.1") /
-                           UDP()))
-    c.drop("inside0", wire(eth("inside0", HOST_MAC) / IP(src="10.0.9.5", dst="10.200.0.7") /
-                           UDP()))
+    # a host's packet no crypto map line takes: there is no clear path out, so the host is
+    # told "net unreachable" (RFC 1812 4.3.3.1), in clear, through its next hop
+    for src, dst in (("10.0.2.5", "172.16.0.1"), ("10.0.9.5", "10.200.0.7")):
+        f = wire(eth("inside0", HOST_MAC) / IP(src=src, dst=dst) / UDP())
+        c.drop("inside0", f)
+        c.icmp_host(f, 3, 0)
     # an entry protecting 10.9.0.0/16, a network no interface or route leads to
     t = c.tunnel("gcm128", local_net="10.9.0.0/16", local_host="10.9.0.5")
     c.drop_in(t, t.esp(1))
@@ -286,14 +288,20 @@ def ipv4_no_adjacency(c):
 
 @case("Ipv4TtlExceeded")
 def ttl_exceeded(c):
-    """A router does not forward a packet whose TTL would reach 0 (RFC 1812 5.3.1), either way."""
+    """A router does not forward a packet whose TTL would reach 0 (RFC 1812 5.3.1), either way,
+    and tells the source (ICMP 11/0): back through the tunnel from the inside interface the
+    packet was going to, or in clear to the host on the inside."""
     t = c.tunnel("gcm128")
     c.decap(t, t.inner(ttl=2), seq=1)
-    c.drop_in(t, t.esp(2, t.inner(ttl=1)))
-    c.drop_in(t, t.esp(3, t.inner(ttl=0)))
+    for seq, ttl in ((2, 1), (3, 0)):
+        inner = t.inner(ttl=ttl)
+        c.drop_in(t, t.esp(seq, inner))
+        c.icmp_back(t, inner, 11, 0, 0, "10.0.2.1")
     c.encap(t, t.plain(ttl=2), seq=1)
-    c.drop_out(t, t.plain(ttl=1))
-    c.drop_out(t, t.plain(ttl=0))
+    for ttl in (1, 0):
+        f = t.plain(ttl=ttl)
+        c.drop_out(t, f)
+        c.icmp_host(f, 11, 0)
 
 
 @case("Ipv4DirectedBcast")
@@ -630,13 +638,16 @@ def sequence_exhausted(c):
 
 @case(48)
 def too_big_df(c):
-    """Too big for outside0's 1500 bytes once encapsulated, DF set: the plaintext MTU fits."""
+    """Too big for outside0's 1500 bytes once encapsulated, DF set: the plaintext MTU fits. The
+    host is told that MTU (ICMP 3/4, RFC 1191), so its next packets fit."""
     t = c.tunnel("gcm128")
     mtu = t.plaintext_mtu(1500)
     c.plaintext_mtu(t, mtu)
     c.encap(t, t.plain(tot=mtu, df=True), seq=1)
-    c.drop_out(t, t.plain(tot=mtu + 1, df=True))
-    c.drop_out(t, t.plain(tot=1500, df=True))
+    for tot in (mtu + 1, 1500):
+        f = t.plain(tot=tot, df=True)
+        c.drop_out(t, f)
+        c.icmp_host(f, 3, 4, mtu)
 
 
 @case(51)

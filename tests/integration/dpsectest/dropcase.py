@@ -137,6 +137,40 @@ class IcmpBack:
                                                    self.tun.spi_out)
 
 
+class IcmpHost:
+    """An ICMP error the gateway sends in clear to a host on an inside interface about a frame
+    the host sent there: out of that port to the next hop's MAC, from the interface's address,
+    as a router sends it (RFC 792, RFC 1191 next-hop MTU, RFC 1812 4.3.2.5 precedence),
+    quoting the packet as it arrived."""
+
+    def __init__(self, frame, icmp_type, code, mtu, src, port="inside0", mac=HOST_MAC):
+        self.inner = Ether(frame)[IP]
+        # the IP packet alone: a short frame's Ethernet padding is not part of it
+        self.quoted = bytes(self.inner)[:self.inner.len][:64]
+        self.type, self.code, self.mtu, self.src = icmp_type, code, mtu, src
+        self.port, self.mac, self.port_mac = port, mac, None   # port_mac: set by check_tx
+
+    def __eq__(self, got):
+        if not isinstance(got, bytes):
+            return False
+        e = Ether(got)
+        if IP not in e or ICMP not in e:
+            return False
+        p = e[IP]
+        again = IP(bytes(p))
+        del again.chksum
+        del again[ICMP].chksum
+        return (bytes(IP(bytes(again))) == bytes(p) and
+                (e.dst.lower(), e.src.lower()) == (self.mac.lower(), self.port_mac) and
+                p.src == self.src and p.dst == self.inner.src and p.ttl == 64 and
+                p.tos == 0xc0 and (p[ICMP].type, p[ICMP].code) == (self.type, self.code) and
+                (self.type != 3 or self.code != 4 or p[ICMP].nexthopmtu == self.mtu) and
+                bytes(p[ICMP].payload) == self.quoted)
+
+    def __str__(self):
+        return "ICMP %d/%d to %s out of %s" % (self.type, self.code, self.inner.src, self.port)
+
+
 def eth(port, src=PEER_MAC, type=None):
     return Ether(src=src, dst=PORT_MAC[port]) if type is None else \
         Ether(src=src, dst=PORT_MAC[port], type=type)
@@ -259,6 +293,7 @@ class Case:
         self.encaps = []                             # (tunnel, inner, seq)
         self.frags = []                              # (tunnel, inner, out port, MAC, MTU)
         self.icmps = []                              # IcmpBack
+        self.icmp_hosts = []                         # IcmpHost
         self.mtus = []                               # (tunnel, plaintext mtu)
 
     @property
@@ -302,11 +337,17 @@ class Case:
         inner's source through tun (its outbound SA)."""
         self.icmps.append(IcmpBack(tun, inner, icmp_type, code, mtu, src))
 
+    def icmp_host(self, frame, icmp_type, code, mtu=0, src="10.0.2.1"):
+        """The gateway answers a host's frame (received on inside0) with this ICMP error from
+        its address src, in clear, out of inside0 to the host's next hop."""
+        self.icmp_hosts.append(IcmpHost(frame, icmp_type, code, mtu, src))
+
     @property
     def extra_tx(self):
         """Frames sent beyond one per frame received: fragments after the first, ICMP errors."""
         return sum(len(fragments_of(forwarded(inner), mtu)) - 1
-                   for _, inner, _, _, mtu in self.frags) + len(self.icmps)
+                   for _, inner, _, _, mtu in self.frags) + len(self.icmps) + \
+            len(self.icmp_hosts)
 
     def encap(self, tun, frame, seq):
         """frame from a protected host goes out encrypted under tun's outbound SA as seq."""
@@ -499,6 +540,9 @@ def check_tx(cases, obs):
                                   c.label))
         for icmp in c.icmps:
             want[icmp.tun.port].append((icmp, c.label))
+        for icmp in c.icmp_hosts:
+            icmp.port_mac = mac[icmp.port]
+            want[icmp.port].append((icmp, c.label))
     by_spi = {t.spi_out: t for t in obs.tunnels}
     for port in ("outside0", "outside1", "inside0", "inside1"):
         left = list(want[port])

@@ -8,6 +8,13 @@
  *        -> dp_inject_encrypt(inside0) -> worker: esp_out -> ESP to the peer
  *   the test reflects that ESP back in and reads the ICMP the host would get.
  *
+ * and for what hosts on the inside send (in clear, back out of inside0 to
+ * the next hop towards the host, H_HOST_MAC):
+ *
+ *   host 10.0.2.5 --TTL 1 / DF and too big for the tunnel / no crypto map-->
+ *        inside0 [dpsec]: drop -> DP_EV_ICMP_ERROR (via inside) -> 11/0, 3/4
+ *        with the tunnel MTU, 3/0 from 10.0.2.1 -> dp_inject(inside0)
+ *
  * The too-big packets are ESP-NULL (esp_null.h); the ICMP goes out under the
  * AES-GCM SA 0x2002, whose inbound twin (same keys) opens it again.
  */
@@ -31,6 +38,12 @@
 #include "worker.h"
 
 #define ID 0x4242
+/*
+ * The largest inner packet the AES-GCM SA 0x2002 carries in outside0's 1500:
+ * outer IPv4 20, ESP header 8, IV 8, ICV 16, and the ciphertext (packet,
+ * padding, 2 trailer bytes) a multiple of 4: 1500 - 52 = 1448, minus 2.
+ */
+#define TUNNEL_MTU 1446
 #define BIG 1800	/* over inside0's 1500 */
 
 static struct harness H;
@@ -280,6 +293,165 @@ test_requests_it_cannot_serve(void **state)
 	rte_pktmbuf_free(hoard[0]);
 }
 
+/* The one ICMP error the gateway sent: checked as a router's (RFC 1812 4.3.2); its ICMP. */
+static const uint8_t *
+icmp_of(struct rte_mbuf *m, const char *from, const char *to)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, 14);
+	uint32_t a;
+
+	assert_int_equal(ip->version_ihl, 0x45);
+	assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+	assert_int_equal(ip->next_proto_id, IPPROTO_ICMP);
+	assert_int_equal(ip->type_of_service, 0xc0);
+	ip4_parse(from, &a);
+	assert_int_equal(ip->src_addr, a);
+	ip4_parse(to, &a);
+	assert_int_equal(ip->dst_addr, a);
+	assert_int_equal(rte_raw_cksum(ip + 1, rte_be_to_cpu_16(ip->total_length) - 20), 0xffff);
+	return (const uint8_t *)(ip + 1);
+}
+
+/* A decrypted packet whose TTL ends here: 11/0 back through the tunnel, quoting it. */
+static void
+test_ttl_exceeded_back_through_the_tunnel(void **state)
+{
+	const struct icmp_err_stats *st = ctrl_icmp_stats(C);
+	uint8_t p[2048];
+	struct rte_mbuf *out[4], *m;
+	const uint8_t *icmp;
+	uint16_t port = 99;
+	size_t len = inner(p, 200, IPPROTO_UDP, 0, 0);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p;
+
+	(void)state;
+	ip->time_to_live = 1;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	assert_int_equal(arrive(p, len, out, 4), 1);
+	assert_int_equal(harness_drops(&H, DP_DROP_G_Ipv4TtlExceeded), 1);
+	assert_int_equal(st->sent, 1);
+	harness_reflect(out[0]);
+	m = out[0];
+	assert_int_equal(harness_send(&H, H_OUTSIDE, &m, 1, out, 4, &port), 1);
+	assert_int_equal(port, H_INSIDE);
+	icmp = icmp_of(out[0], "10.0.2.1", "10.0.0.7");
+	assert_int_equal(icmp[0], 11);
+	assert_int_equal(icmp[1], 0);
+	assert_int_equal(icmp[4] | icmp[5] | icmp[6] | icmp[7], 0);
+	assert_memory_equal(icmp + 8, p, DP_EVENT_HEAD);	/* TTL 1, as it arrived */
+	rte_pktmbuf_free(out[0]);
+}
+
+/* A host's packet into inside0; what the gateway sent, with the port it left by. */
+static uint16_t
+from_host(const char *dst, uint8_t ttl, uint32_t tot, bool df, struct rte_mbuf **out,
+	  uint16_t max, uint16_t *port, uint8_t *quoted)
+{
+	uint8_t frame[2048], pl[2048] = {0};
+	size_t len = harness_ipv4_frame(frame, "10.0.2.5", dst, IPPROTO_UDP, ttl, pl, tot - 20);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(frame + 14);
+	struct rte_mbuf *m;
+
+	if (df) {
+		ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	memcpy(quoted, ip, DP_EVENT_HEAD);
+	m = harness_mbuf(&H, frame, len);
+	assert_non_null(m);
+	harness_rx(&H, H_INSIDE, &m, 1);
+	link_poll(H.w);
+	while (ctrl_work(C))
+		;
+	worker_inject(H.w);
+	return harness_collect(&H, out, max, port);
+}
+
+/* The ICMP error came out of inside0, addressed to the host's next hop from inside0's MAC. */
+static const uint8_t *
+to_host(struct rte_mbuf *m, const uint8_t *quoted, uint8_t type, uint8_t code)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	struct rte_ether_addr mac;
+	const uint8_t *icmp = icmp_of(m, "10.0.2.1", "10.0.2.5");
+
+	mac_parse(H_HOST_MAC, mac.addr_bytes);
+	assert_memory_equal(&eth->dst_addr, &mac, 6);
+	mac_parse(H_INSIDE_MAC, mac.addr_bytes);
+	assert_memory_equal(&eth->src_addr, &mac, 6);
+	assert_int_equal(icmp[0], type);
+	assert_int_equal(icmp[1], code);
+	assert_memory_equal(icmp + 8, quoted, DP_EVENT_HEAD);
+	return icmp;
+}
+
+/*
+ * Hosts on the inside get the errors a router sends, in clear: TTL 1 towards
+ * the tunnel (11/0), DF and too big for the tunnel (3/4 with the tunnel MTU,
+ * which is exactly the largest packet that goes through), and a destination
+ * no crypto map entry takes (3/0: there is no clear path out).
+ */
+static void
+test_inside_host_errors(void **state)
+{
+	const struct icmp_err_stats *st = ctrl_icmp_stats(C);
+	uint8_t q[DP_EVENT_HEAD];
+	struct rte_mbuf *out[4];
+	const uint8_t *icmp;
+	uint16_t port = 99;
+
+	(void)state;
+	assert_int_equal(from_host("10.0.0.7", 1, 100, false, out, 4, &port, q), 1);
+	assert_int_equal(port, H_INSIDE);
+	assert_int_equal(harness_drops(&H, DP_DROP_G_Ipv4TtlExceeded), 1);
+	to_host(out[0], q, 11, 0);
+	rte_pktmbuf_free(out[0]);
+
+	assert_int_equal(from_host("10.0.0.7", 64, TUNNEL_MTU + 1, true, out, 4, &port, q), 1);
+	assert_int_equal(port, H_INSIDE);
+	assert_int_equal(harness_drops(&H, DP_DROP_OUT_CANNOT_FRAG_DF_SET_PKT), 1);
+	icmp = to_host(out[0], q, 3, 4);
+	assert_int_equal(icmp[6] << 8 | icmp[7], TUNNEL_MTU);	/* RFC 1191 */
+	rte_pktmbuf_free(out[0]);
+	/* the MTU it said is the truth: that size goes through, as ESP */
+	assert_int_equal(from_host("10.0.0.7", 64, TUNNEL_MTU, true, out, 4, &port, q), 1);
+	assert_int_equal(port, H_OUTSIDE);
+	assert_int_equal(rte_pktmbuf_pkt_len(out[0]), 14 + 1500);
+	rte_pktmbuf_free(out[0]);
+
+	assert_int_equal(from_host("198.51.100.7", 64, 100, false, out, 4, &port, q), 1);
+	assert_int_equal(port, H_INSIDE);
+	assert_int_equal(harness_drops(&H, DP_DROP_G_Ipv4NoRoute), 1);
+	to_host(out[0], q, 3, 0);
+	rte_pktmbuf_free(out[0]);
+	assert_int_equal(st->sent, 3);
+	assert_int_equal(st->requested, 3);
+}
+
+/* Never about a packet sent to many (RFC 1812 4.3.2.7): multicast, or inside0's broadcast. */
+static void
+test_inside_not_about_broadcasts(void **state)
+{
+	const struct icmp_err_stats *st = ctrl_icmp_stats(C);
+	uint8_t q[DP_EVENT_HEAD];
+	struct rte_mbuf *out[4];
+	uint16_t port = 99;
+
+	(void)state;
+	assert_int_equal(from_host("239.1.2.3", 64, 100, false, out, 4, &port, q), 0);
+	assert_int_equal(from_host("10.0.255.255", 1, 100, false, out, 4, &port, q), 0);
+	/* the multicast one was asked about (no crypto map takes it) and refused here */
+	assert_int_equal(st->requested, 1);
+	assert_int_equal(st->suppressed, 1);
+	assert_int_equal(st->sent, 0);
+	assert_int_equal(harness_drops(&H, DP_DROP_G_Ipv4NoRoute), 1);
+	/* the broadcast never reached the TTL check: a worker refuses it first */
+	assert_int_equal(harness_drops(&H, DP_DROP_G_Ipv4DirectedBcast), 1);
+	assert_int_equal(harness_drops_total(&H), 2);
+}
+
 int
 main(void)
 {
@@ -290,6 +462,10 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limited, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requests_it_cannot_serve, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ttl_exceeded_back_through_the_tunnel, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_inside_host_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inside_not_about_broadcasts, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
