@@ -239,6 +239,10 @@ frag_input(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 		ike_drop(ike, IKE_DROP_DECRYPT, "Encrypted Fragment payload malformed");
 		return -1;
 	}
+	if (sk->frag_total > IKE_FRAG_MAX) {
+		ike_drop(ike, IKE_DROP_FRAGMENT, "more fragments than IKE_FRAG_MAX");
+		return -1;
+	}
 	f = sa->frx;
 	if (f != NULL && (f->msg_id != m->hdr.msg_id || f->response != response))
 		frag_rx_free(sa);	/* a message the window has moved past */
@@ -249,10 +253,6 @@ frag_input(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 	}
 	if (f != NULL && sk->frag_total > f->total)
 		frag_rx_free(sa);	/* section 2.6: the sender fragmented again, smaller */
-	if (sk->frag_total > IKE_FRAG_MAX) {
-		ike_drop(ike, IKE_DROP_FRAGMENT, "more fragments than IKE_FRAG_MAX");
-		return -1;
-	}
 	f = sa->frx != NULL ? sa->frx : set_new(sa, m);
 	if (f == NULL) {
 		ike_drop(ike, IKE_DROP_FRAGMENT, "out of memory for reassembly");
