@@ -68,8 +68,6 @@ int frag_seal(struct ike *ike, struct ike_sa *sa, const struct ike_hdr *h, uint8
 	      size_t inner_len, size_t *len, uint16_t *n_frags);
 /* The next datagram of a record buffer from *off (start at 0); false at the end. */
 bool frag_next(const uint8_t *buf, size_t len, size_t *off, const uint8_t **dgram, size_t *dlen);
-/* The first datagram of a stored message (frags 0: buf itself), NULL if malformed. */
-const uint8_t *frag_first(const uint8_t *buf, size_t len, uint16_t frags);
 /*
  * A received SKF message of sa whose message ID the window expects: authenticated and
  * decrypted, kept, and when the set is complete the reassembled inner payloads parsed

@@ -130,17 +130,6 @@ frag_next(const uint8_t *buf, size_t len, size_t *off, const uint8_t **dgram, si
 	return true;
 }
 
-const uint8_t *
-frag_first(const uint8_t *buf, size_t len, uint16_t frags)
-{
-	const uint8_t *d;
-	size_t off = 0, dl;
-
-	if (frags == 0)
-		return buf;
-	return frag_next(buf, len, &off, &d, &dl) ? d : NULL;
-}
-
 void
 frag_rx_free(struct ike_sa *sa)
 {
