@@ -11,7 +11,9 @@
  *                        <--  HDR, SKF(1/m){IDr, ...}  ...
  *
  * What is checked: the notify is agreed only when both sides send it and
- * fragments go only then; every fragment fits the 256-byte IPv4 datagram;
+ * fragments go only then; every fragment fits the 256-byte IPv4 datagram
+ * (AES-GCM and AES-CBC/SHA-512; on 4500 with the non-ESP marker counted); an
+ * IKE SA rekey keeps fragmentation;
  * fragments arriving reversed and duplicated, or one with a broken ICV
  * (dropped, never kept, even when it claims a larger set), still make the
  * message; a retransmission is the whole set, answered once; and, with
@@ -183,7 +185,7 @@ test_negotiated_only_when_both(void **state)
 
 /* The fragments side `from` sent of one exchange: numbered 1..n in order, each fitting MTU. */
 static unsigned int
-check_set(int from, uint8_t exchange)
+check_set_max(int from, uint8_t exchange, size_t max)
 {
 	unsigned int n = 0;
 	uint16_t total = 0;
@@ -196,7 +198,7 @@ check_set(int from, uint8_t exchange)
 		if (m->from != from || m->buf[18] != exchange)
 			continue;
 		assert_true(skf(m->buf, m->len, &num, &t, &first));
-		assert_true(m->len <= IKE_DGRAM_MAX);
+		assert_true(m->len <= max);
 		assert_int_equal(num, n + 1);
 		if (n == 0)
 			total = t;
@@ -208,11 +210,17 @@ check_set(int from, uint8_t exchange)
 			assert_int_equal(first, IKE_PL_NONE);
 		/* all but the last are full: within one cipher block of the limit */
 		if (num < t)
-			assert_true(m->len > IKE_DGRAM_MAX - 16);
+			assert_true(m->len > max - 16);
 		n++;
 	}
 	assert_int_equal(n, total);
 	return n;
+}
+
+static unsigned int
+check_set(int from, uint8_t exchange)
+{
+	return check_set_max(from, exchange, IKE_DGRAM_MAX);
 }
 
 static void
@@ -248,6 +256,72 @@ test_auth_fragmented_both_ways(void **state)
 	pair_assert_matching(&P);
 	assert_int_equal(P.s[0].adds, 2);
 	assert_int_equal(P.s[1].activates, 1);
+}
+
+/*
+ * AES-CBC with HMAC-SHA-512 (16-byte IV, 32-byte ICV, padding to the block):
+ * the same sizing, the same result.
+ */
+static void
+test_auth_fragmented_cbc(void **state)
+{
+	static const struct pair_opts a = {
+		.globals = FRAG_ON, .acl0 = ACL_A,
+		.proposal = "{encryption: [aes-cbc-256], integrity: [sha512], prf: [sha512], "
+			    "group: [19]}"};
+	static const struct pair_opts b = {
+		.globals = FRAG_ON, .acl0 = ACL_B,
+		.proposal = "{encryption: [aes-cbc-256], integrity: [sha512], prf: [sha512], "
+			    "group: [19]}"};
+
+	(void)state;
+	pair_init(&P, &a, &b);
+	P.record = true;
+	pair_up(&P, 0, 0);
+	assert_int_equal(only_sa(0).encr, IKE_ENCR_AES_CBC);
+	assert_true(check_set(0, IKE_AUTH) >= 3);
+	assert_true(check_set(1, IKE_AUTH) >= 3);
+	pair_assert_matching(&P);
+}
+
+/*
+ * Behind a NAT IKE_AUTH goes on 4500, where the non-ESP marker takes 4 bytes of
+ * the datagram (section 2.5.1); an IKE SA rekey keeps fragmentation, and a
+ * CREATE_CHILD_SA over the new IKE SA goes in fragments.
+ */
+static void
+test_nat_marker_and_ike_rekey(void **state)
+{
+	static const struct pair_opts a = {
+		.globals = FRAG_ON, .acl0 = ACL_A, .profile = "lifetime: 120"};
+	struct view_ike_sa v;
+	uint64_t before_a, before_b;
+
+	(void)state;
+	pair_init(&P, &a, &on_b);
+	P.nat = true;
+	P.record = true;
+	pair_up(&P, 0, 0);
+	assert_int_equal(only_sa(0).local.port, 4500);
+	assert_true(check_set_max(0, IKE_AUTH, IKE_DGRAM_MAX - 4) >= 3);
+	assert_true(check_set_max(1, IKE_AUTH, IKE_DGRAM_MAX - 4) >= 3);
+	pair_advance(&P, 120000);	/* gwA rekeys the IKE SA */
+	pair_pump(&P);
+	for (int i = 0; i < 2; i++) {
+		v = only_sa(i);
+		assert_int_equal(v.status, VIEW_IKE_READY);
+		assert_true(pair_logged(&P.s[i], "SA_REKEYED"));
+		assert_true(v.fragmentation);
+	}
+	before_a = stats(0).frag_msgs_tx;
+	before_b = stats(1).frag_msgs_rx;
+	assert_int_equal(ike_recreate_child(P.s[0].ike, 0, 0), 0);
+	pair_pump(&P);
+	pair_advance(&P, 6000);
+	assert_true(stats(0).frag_msgs_tx > before_a);	/* twelve selector pairs each way */
+	assert_true(stats(1).frag_msgs_rx > before_b);
+	assert_int_equal(stats(1).drops[IKE_DROP_FRAGMENT], 0);
+	pair_assert_matching(&P);
 }
 
 /* ---- out of order, duplicates, a broken ICV ---- */
@@ -569,6 +643,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_negotiated_only_when_both),
 		cmocka_unit_test_teardown(test_auth_fragmented_both_ways, teardown),
+		cmocka_unit_test_teardown(test_auth_fragmented_cbc, teardown),
+		cmocka_unit_test_teardown(test_nat_marker_and_ike_rekey, teardown),
 		cmocka_unit_test_teardown(test_reversed_and_duplicated, teardown),
 		cmocka_unit_test_teardown(test_bad_icv_dropped_not_kept, teardown),
 		cmocka_unit_test_teardown(test_retransmit_resends_all_fragments, teardown),
