@@ -131,6 +131,12 @@ struct cfg_ikev2 {
 	uint32_t half_open_max;		/* half-open IKE SAs at most; default 1024 */
 	uint32_t nat_keepalive;		/* s; 0 = off; default 20 (IOS crypto isakmp nat keepalive) */
 	uint32_t delete_rekeyed_delay;	/* s an old inbound SA stays after a rekey; default 5 */
+	/*
+	 * RFC 7383 IKE fragmentation (IOS crypto ikev2 fragmentation [mtu N]): the IP datagram
+	 * size an encrypted message may have before it is sent as SKF fragments; 0 = off (the
+	 * default, as IOS: the notify is neither sent nor accepted).
+	 */
+	uint32_t frag_mtu;
 };
 
 /* crypto map entry: when this gateway starts IKE for it. */

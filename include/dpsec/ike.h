@@ -320,6 +320,10 @@ struct view_ike_stats {
 	uint64_t retransmits;		/* requests sent again */
 	uint64_t give_ups;		/* exchanges abandoned after the last retransmission */
 	uint64_t keepalives;		/* NAT keepalives sent */
+	/* RFC 7383: fragments sent (retransmissions included) and accepted (ICV good) */
+	uint64_t frags_tx, frags_rx;
+	uint64_t frag_msgs_tx;		/* messages cut into fragments */
+	uint64_t frag_msgs_rx;		/* messages reassembled */
 };
 
 /* Names for the rows and reasons ("IKE_SA_INIT", "NO_PROPOSAL_CHOSEN", "DPD"). */

@@ -75,6 +75,11 @@ exchange_text(const struct view_ike_stats *s, struct cli_out *o)
 	cli_printf(o, "%-35s %10" PRIu64 "\n", "NAT_INSIDE", s->nat_inside);
 	cli_printf(o, "%-35s %10" PRIu64 "\n", "NAT_OUTSIDE", s->nat_outside);
 	cli_printf(o, "%-35s %10" PRIu64 "\n", "NO_NAT", s->no_nat);
+	/* RFC 7383, as the rows above: sent (requests and responses), received */
+	cli_printf(o, "%-35s %10" PRIu64 " %10s %10" PRIu64 "\n", "FRAGMENTS", s->frags_tx, "",
+		   s->frags_rx);
+	cli_printf(o, "%-35s %10" PRIu64 " %10s %10" PRIu64 "\n", "FRAGMENTED_MESSAGES",
+		   s->frag_msgs_tx, "", s->frag_msgs_rx);
 }
 
 static void
@@ -103,6 +108,10 @@ stats_json(const struct view_ike_stats *s, size_t n_sa, size_t n_ready,
 	json_u64(&j, "retransmits", s->retransmits);
 	json_u64(&j, "give_ups", s->give_ups);
 	json_u64(&j, "nat_keepalives", s->keepalives);
+	json_u64(&j, "fragments_sent", s->frags_tx);
+	json_u64(&j, "fragments_received", s->frags_rx);
+	json_u64(&j, "fragmented_messages_sent", s->frag_msgs_tx);
+	json_u64(&j, "reassembled_messages", s->frag_msgs_rx);
 	json_obj(&j, "exchanges");
 	for (int x = 0; x < IKE_STAT_X__COUNT; x++)
 		dir_json(&j, exchange_names[x], s->exchange[x]);
@@ -140,6 +149,9 @@ summary_text(const struct view_ike_stats *s, size_t n_sa, size_t n_ready,
 	cli_printf(o, "Requests retransmitted: %-8" PRIu64 " exchanges given up: %" PRIu64 "\n",
 		   s->retransmits, s->give_ups);
 	cli_printf(o, "NAT keepalives sent: %" PRIu64 "\n", s->keepalives);
+	cli_printf(o, "IKE fragments sent: %-8" PRIu64 " received: %-8" PRIu64
+		   " messages fragmented: %-8" PRIu64 " reassembled: %" PRIu64 "\n",
+		   s->frags_tx, s->frags_rx, s->frag_msgs_tx, s->frag_msgs_rx);
 	cli_printf(o, "IKEv2 packets not processed: %" PRIu64 "\n", dropped);
 	for (int d = 0; d < IKE_DROP__COUNT; d++)
 		if (s->drops[d] != 0)

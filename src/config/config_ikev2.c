@@ -541,6 +541,27 @@ h_nat_keepalive(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *
 	return rc;
 }
 
+/*
+ * IOS "crypto ikev2 fragmentation [mtu N]": present turns RFC 7383 fragmentation on, mtu
+ * defaults to IOS's 576 (RFC 7383 section 2.5.1 for IPv4). IOS takes 68..1500; below 256
+ * an IPv4 fragment has no room for payload once the headers, IV and ICV are counted, and
+ * jumbo frames may want more than 1500.
+ */
+#define FRAG_MTU_DEFAULT 576
+
+static const struct cfg_key frag_keys[] = {
+	CFG_U32("mtu", false, struct cfg_ikev2, frag_mtu, 256, 9000),
+};
+
+static int
+h_fragmentation(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_ikev2 *ik = obj;
+
+	ik->frag_mtu = FRAG_MTU_DEFAULT;
+	return cfg_walk(c, v, k->name, frag_keys, CFG_NKEYS(frag_keys), obj);
+}
+
 /* Table order is resolution order: policies name proposals, profiles name keyrings. */
 static const struct cfg_key ikev2_keys[] = {
 	CFG_CUSTOM("proposals", false, h_proposals),
@@ -553,6 +574,7 @@ static const struct cfg_key ikev2_keys[] = {
 	{"nat_keepalive", false, h_nat_keepalive, offsetof(struct cfg_ikev2, nat_keepalive), 0, 0,
 	 NULL},
 	CFG_U32("delete_rekeyed_delay", false, struct cfg_ikev2, delete_rekeyed_delay, 0, 300),
+	CFG_CUSTOM("fragmentation", false, h_fragmentation),
 };
 
 int

@@ -488,6 +488,8 @@ ikev2(struct w *w)
 	w_u64_line(w, 2, "half_open_max", ik->half_open_max);
 	w_u64_line(w, 2, "nat_keepalive", ik->nat_keepalive);
 	w_u64_line(w, 2, "delete_rekeyed_delay", ik->delete_rekeyed_delay);
+	if (ik->frag_mtu != 0)
+		w_printf(w, "  fragmentation: {mtu: %u}\n", ik->frag_mtu);
 }
 
 /* ---- transform sets, crypto maps ---- */

@@ -87,6 +87,9 @@ init_send(struct ike *ike, struct ike_sa *sa, bool again)
 	ike_wr_ke(&o.w, s->ke_group, pub, publen);
 	ike_wr_nonce(&o.w, s->ni, s->ni_len);
 	rc = natd_add(&o, sa->spi_i, 0, &sa->local, &sa->remote);
+	/* RFC 7383 section 2.3 */
+	if (ike->cfg->ikev2.frag_mtu != 0)
+		out_notify(&o, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, 0, NULL, 0, NULL, 0);
 	if (rc == 0)
 		rc = again ? out_request_again(ike, sa, &o)
 			   : out_request(ike, sa, TASK_INIT, IKE_SA_INIT, -1, &o);
@@ -211,6 +214,9 @@ init_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 	}
 	natd_check(sa, m);
 	natd_float(sa);
+	/* fragments only if both sides said so (RFC 7383 section 2.3) */
+	sa->frag = ike->cfg->ikev2.frag_mtu != 0 &&
+		   ike_msg_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
 	req_clear(sa);
 	sa->state = IKE_SA_AUTH_SENT;
 	if (auth_start(ike, sa) != 0)
@@ -272,8 +278,14 @@ init_accept(struct ike *ike, const struct ike_addr *local, const struct ike_addr
 	ike_wr_sa(&o.w, answer, 1);
 	ike_wr_ke(&o.w, suite->dh, pub, publen);
 	ike_wr_nonce(&o.w, s->nr, s->nr_len);
-	if (s->msg1 == NULL || natd_add(&o, sa->spi_i, sa->spi_r, &sa->local, &sa->remote) != 0 ||
-	    out_response(ike, sa, IKE_SA_INIT, -1, 0, &o) != 0)
+	/* RFC 7383 section 2.3: answered only when asked, and then agreed */
+	sa->frag = ike->cfg->ikev2.frag_mtu != 0 &&
+		   ike_msg_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	if (s->msg1 == NULL || natd_add(&o, sa->spi_i, sa->spi_r, &sa->local, &sa->remote) != 0)
+		goto fail;
+	if (sa->frag)
+		out_notify(&o, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, 0, NULL, 0, NULL, 0);
+	if (out_response(ike, sa, IKE_SA_INIT, -1, 0, &o) != 0)
 		goto fail;
 	sa->msgid_rx = 1;
 	s->msg2 = dup(sa->resp, sa->resp_len);

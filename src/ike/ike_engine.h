@@ -53,6 +53,33 @@ void out_retransmit(struct ike *ike, struct ike_sa *sa);
 /* Resend the cached response (retransmitted request). */
 void out_resend_cached(struct ike *ike, struct ike_sa *sa);
 
+/* ---- ike_frag.c: RFC 7383 fragmentation ---- */
+
+/* The largest IKE message (from its header) one datagram to sa's peer may carry. */
+size_t frag_msg_max(const struct ike *ike, const struct ike_sa *sa);
+/* Whether an encrypted message with inner_len bytes of payloads goes out in fragments. */
+bool frag_needed(const struct ike *ike, const struct ike_sa *sa, size_t inner_len);
+/*
+ * ike->inner (inner_len bytes, first payload first) sealed as Encrypted Fragment payloads
+ * behind header h into ike->tx, as records (2-byte length, datagram): *len bytes in all,
+ * *n_frags of them. -EMSGSIZE beyond IKE_FRAG_MAX fragments.
+ */
+int frag_seal(struct ike *ike, struct ike_sa *sa, const struct ike_hdr *h, uint8_t first,
+	      size_t inner_len, size_t *len, uint16_t *n_frags);
+/* The next datagram of a record buffer from *off (start at 0); false at the end. */
+bool frag_next(const uint8_t *buf, size_t len, size_t *off, const uint8_t **dgram, size_t *dlen);
+/*
+ * A received SKF message of sa whose message ID the window expects: authenticated and
+ * decrypted, kept, and when the set is complete the reassembled inner payloads parsed
+ * into m (views into ike->reasm). 1: m is complete; 0: kept, more to come; -1: dropped
+ * (counted).
+ */
+int frag_input(struct ike *ike, struct ike_sa *sa, struct ike_msg *m);
+/* Forget (wipe) a reassembly under way. */
+void frag_rx_free(struct ike_sa *sa);
+/* Bytes a reassembly under way holds. */
+size_t frag_rx_mem(const struct ike_sa *sa);
+
 /* ---- ike_stats.c ---- */
 
 enum ike_stat_exchange stats_row(uint8_t exchange);

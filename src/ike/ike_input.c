@@ -57,8 +57,11 @@ create_child_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 		child_create_response(ike, sa, m);
 }
 
-/* Decrypt and parse the Encrypted payload; false (counted) if it does not open. */
-static bool
+/*
+ * Decrypt and parse the Encrypted payload, or take an Encrypted Fragment (RFC 7383):
+ * 1 when m is complete, 0 for a fragment kept until its set is, -1 when dropped (counted).
+ */
+static int
 open_sk(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 {
 	uint8_t *inner;
@@ -67,31 +70,32 @@ open_sk(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 
 	if (sa->keys == NULL) {
 		ike_drop(ike, IKE_DROP_UNEXPECTED, "encrypted message before the keys");
-		return false;
+		return -1;
 	}
+	if (ike_has(m, IKE_PL_SKF))
+		return frag_input(ike, sa, m);
 	if (!ike_has(m, IKE_PL_SK)) {
-		if (ike_has(m, IKE_PL_SKF))
-			ike_drop(ike, IKE_DROP_FRAGMENT, "IKE fragments are not accepted");
-		else
-			ike_drop(ike, IKE_DROP_MISSING_PAYLOAD, "no Encrypted payload");
-		return false;
+		ike_drop(ike, IKE_DROP_MISSING_PAYLOAD, "no Encrypted payload");
+		return -1;
 	}
 	rc = ike_sk_open(&sa->keys->sk, ike->rx, m->len, m->sk.off, IKE_SK_HDR_LEN, &inner,
 			 &inner_len);
 	if (rc == IKE_SK_ERR_ICV) {
 		ike_drop(ike, IKE_DROP_ICV, "integrity check failed");
-		return false;
+		return -1;
 	}
 	if (rc != 0) {
 		ike_drop(ike, IKE_DROP_DECRYPT, "Encrypted payload malformed");
-		return false;
+		return -1;
 	}
+	/* the whole message came after all: fragments of it are of no use */
+	frag_rx_free(sa);
 	rc = ike_parse_inner(m, m->sk.first, inner, inner_len);
 	if (rc != 0) {
 		ike_drop(ike, IKE_DROP_MALFORMED, m->err.detail);
-		return false;
+		return -1;
 	}
-	return true;
+	return 1;
 }
 
 static void
@@ -108,7 +112,7 @@ response_in(struct ike *ike, struct ike_sa *sa, struct ike_msg *m, const struct 
 		init_response(ike, sa, m);
 		return;
 	}
-	if (!open_sk(ike, sa, m))
+	if (open_sk(ike, sa, m) <= 0)
 		return;
 	stats_rx(ike, m, child_sub(sa, m), m->present_inner == 0);
 	sa->rx_ms = ike_now(ike);
@@ -147,6 +151,11 @@ request_in(struct ike *ike, struct ike_sa *sa, struct ike_msg *m, const struct i
 	   const struct ike_addr *remote)
 {
 	if (sa->has_resp && m->hdr.msg_id == sa->resp_msgid && m->hdr.msg_id + 1 == sa->msgid_rx) {
+		/* RFC 7383 section 2.6.1: of a fragmented request, only fragment 1 asks again */
+		if (m->sk.frag && m->sk.frag_num != 1) {
+			ike_drop(ike, IKE_DROP_FRAGMENT, "fragment of an answered request, not the first");
+			return;
+		}
 		/* section 2.1: the same answer again, the request not processed twice */
 		ike_drop(ike, IKE_DROP_RETRANSMIT, "retransmitted request");
 		out_resend_cached(ike, sa);
@@ -160,7 +169,7 @@ request_in(struct ike *ike, struct ike_sa *sa, struct ike_msg *m, const struct i
 		ike_drop(ike, IKE_DROP_UNEXPECTED, "exchange not allowed in this state");
 		return;
 	}
-	if (!open_sk(ike, sa, m))
+	if (open_sk(ike, sa, m) <= 0)
 		return;
 	sa->msgid_rx++;
 	sa->rx_ms = ike_now(ike);

@@ -44,10 +44,13 @@ hdr_flags(const struct ike_sa *sa, bool response)
 			 (response ? IKE_FLAG_RESPONSE : 0));
 }
 
-/* The whole message into ike->tx: header, then the payloads plain or inside SK. */
+/*
+ * The whole message into ike->tx: header, then the payloads plain or inside SK; or, too
+ * big for one datagram with RFC 7383 agreed, its fragments as records (*frags of them).
+ */
 static int
 build(struct ike *ike, struct ike_sa *sa, uint8_t exchange, bool response, uint32_t msg_id,
-      struct ike_out *o, size_t *len)
+      struct ike_out *o, size_t *len, uint16_t *frags)
 {
 	struct ike_hdr h = {
 		.spi_i = sa->spi_i,
@@ -63,6 +66,9 @@ build(struct ike *ike, struct ike_sa *sa, uint8_t exchange, bool response, uint3
 
 	if (inner_len < 0)
 		return inner_len;
+	*frags = 0;
+	if (exchange != IKE_SA_INIT && frag_needed(ike, sa, (size_t)inner_len))
+		return frag_seal(ike, sa, &h, ike_wr_first(&o->w), (size_t)inner_len, len, frags);
 	ike_wr_init(&w, ike->tx, sizeof(ike->tx));
 	ike_wr_hdr(&w, &h);
 	if (exchange == IKE_SA_INIT) {
@@ -101,16 +107,28 @@ ike_exchange_name(uint8_t x)
 	}
 }
 
+/* A message as built: one datagram, or (frags != 0) each of its fragments in order. */
 static void
-send_msg(struct ike *ike, struct ike_sa *sa, const uint8_t *msg, size_t len, uint8_t exchange,
-	 bool response, uint32_t msg_id, const char *what)
+send_msg(struct ike *ike, struct ike_sa *sa, const uint8_t *msg, size_t len, uint16_t frags,
+	 uint8_t exchange, bool response, uint32_t msg_id, const char *what)
 {
 	char a[IKE_ADDR_STRLEN], b[IKE_ADDR_STRLEN];
+	const uint8_t *d;
+	size_t off = 0, dl;
 
-	ike_debug(ike, "%s %s %s msgid %u len %zu from %s to %s, tunnel %u", what,
+	ike_debug(ike, "%s %s %s msgid %u len %zu%s from %s to %s, tunnel %u", what,
 		  ike_exchange_name(exchange), response ? "response" : "request", msg_id, len,
-		  ike_addr_str(&sa->local, a), ike_addr_str(&sa->remote, b), sa->tunnel_id);
-	ike->ops.send(ike->ops.ctx, &sa->local, &sa->remote, msg, len);
+		  frags != 0 ? " in fragments" : "", ike_addr_str(&sa->local, a),
+		  ike_addr_str(&sa->remote, b), sa->tunnel_id);
+	if (frags == 0) {
+		ike->ops.send(ike->ops.ctx, &sa->local, &sa->remote, msg, len);
+	} else {
+		/* section 2.6.1: a retransmission is the whole set again */
+		while (frag_next(msg, len, &off, &d, &dl)) {
+			ike->ops.send(ike->ops.ctx, &sa->local, &sa->remote, d, dl);
+			ike->st.frags_tx++;
+		}
+	}
 	sa->tx_ms = ike_now(ike);
 }
 
@@ -120,7 +138,8 @@ request(struct ike *ike, struct ike_sa *sa, uint8_t exchange, uint32_t msg_id, i
 {
 	struct ike_req *r = &sa->req;
 	size_t len;
-	int rc = build(ike, sa, exchange, false, msg_id, o, &len);
+	uint16_t frags;
+	int rc = build(ike, sa, exchange, false, msg_id, o, &len, &frags);
 
 	if (rc != 0)
 		return rc;
@@ -130,13 +149,14 @@ request(struct ike *ike, struct ike_sa *sa, uint8_t exchange, uint32_t msg_id, i
 		return -ENOMEM;
 	memcpy(r->msg, ike->tx, len);
 	r->len = len;
+	r->frags = frags;
 	r->busy = true;
 	r->exchange = exchange;
 	r->msg_id = msg_id;
 	r->tries = 0;
 	r->rtx_ms = ike_now(ike) + ike->cfg->ikev2.retransmit_ms;
 	stats_tx(ike, exchange, sub, false, o, o->w.len == 0);
-	send_msg(ike, sa, r->msg, len, exchange, false, msg_id, "sending");
+	send_msg(ike, sa, r->msg, len, frags, exchange, false, msg_id, "sending");
 	return 0;
 }
 
@@ -159,12 +179,13 @@ int
 out_request_once(struct ike *ike, struct ike_sa *sa, uint8_t exchange, struct ike_out *o)
 {
 	size_t len;
-	int rc = build(ike, sa, exchange, false, sa->msgid_tx, o, &len);
+	uint16_t frags;
+	int rc = build(ike, sa, exchange, false, sa->msgid_tx, o, &len, &frags);
 
 	if (rc != 0)
 		return rc;
 	stats_tx(ike, exchange, -1, false, o, o->w.len == 0);
-	send_msg(ike, sa, ike->tx, len, exchange, false, sa->msgid_tx, "sending");
+	send_msg(ike, sa, ike->tx, len, frags, exchange, false, sa->msgid_tx, "sending");
 	sa->msgid_tx++;
 	return 0;
 }
@@ -180,7 +201,8 @@ out_response(struct ike *ike, struct ike_sa *sa, uint8_t exchange, int sub, uint
 	     struct ike_out *o)
 {
 	size_t len;
-	int rc = build(ike, sa, exchange, true, msg_id, o, &len);
+	uint16_t frags;
+	int rc = build(ike, sa, exchange, true, msg_id, o, &len, &frags);
 	uint8_t *copy;
 
 	if (rc != 0)
@@ -192,10 +214,12 @@ out_response(struct ike *ike, struct ike_sa *sa, uint8_t exchange, int sub, uint
 	free(sa->resp);
 	sa->resp = copy;
 	sa->resp_len = len;
+	sa->resp_frags = frags;
+	sa->resp_exchange = exchange;
 	sa->resp_msgid = msg_id;
 	sa->has_resp = true;
 	stats_tx(ike, exchange, sub, true, o, o->w.len == 0);
-	send_msg(ike, sa, copy, len, exchange, true, msg_id, "sending");
+	send_msg(ike, sa, copy, len, frags, exchange, true, msg_id, "sending");
 	return 0;
 }
 
@@ -232,8 +256,8 @@ out_init_error(struct ike *ike, const struct ike_addr *local, const struct ike_a
 void
 out_resend_cached(struct ike *ike, struct ike_sa *sa)
 {
-	send_msg(ike, sa, sa->resp, sa->resp_len, sa->resp[18], true, sa->resp_msgid,
-		 "resending");
+	send_msg(ike, sa, sa->resp, sa->resp_len, sa->resp_frags, sa->resp_exchange, true,
+		 sa->resp_msgid, "resending");
 }
 
 void
@@ -259,5 +283,6 @@ out_retransmit(struct ike *ike, struct ike_sa *sa)
 	ike->st.retransmits++;
 	/* section 2.1: exponential backoff; the wait after the last try is the longest */
 	r->rtx_ms = ike_now(ike) + (r->rtx_fixed_ms != 0 ? r->rtx_fixed_ms : interval << r->tries);
-	send_msg(ike, sa, r->msg, r->len, r->exchange, false, r->msg_id, "retransmitting");
+	send_msg(ike, sa, r->msg, r->len, r->frags, r->exchange, false, r->msg_id,
+		 "retransmitting");
 }

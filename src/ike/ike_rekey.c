@@ -45,6 +45,8 @@ adopt(struct ike *ike, struct ike_sa *old, struct ike_sa *n)
 	n->id_remote = old->id_remote;
 	n->nat_local = old->nat_local;
 	n->nat_remote = old->nat_remote;
+	/* RFC 7383 is agreed in IKE_SA_INIT only; a rekeyed IKE SA keeps it (as strongSwan) */
+	n->frag = old->frag;
 	n->state = IKE_SA_ESTABLISHED;
 	n->was_up = true;
 	n->up_ms = ike_now(ike);

@@ -270,6 +270,7 @@ sa_free(struct ike *ike, struct ike_sa *sa, bool tell_dp, const char *why)
 	}
 	req_clear(sa);
 	free(sa->resp);
+	frag_rx_free(sa);
 	sa_setup_free(sa);
 	secret_slab_put(&keys_slab, sa->keys);
 	sa_set_half_open(ike, sa, false);
@@ -291,7 +292,7 @@ sa_mem(const struct ike_sa *sa)
 {
 	const struct ike_child *c;
 	const struct ike_task *t;
-	size_t n = usable(sa) + usable(sa->resp) + usable(sa->req.msg);
+	size_t n = usable(sa) + usable(sa->resp) + usable(sa->req.msg) + frag_rx_mem(sa);
 
 	if (sa->keys != NULL)
 		n += (sizeof(struct ike_sa_keys) + 63) / 64 * 64;

@@ -36,6 +36,14 @@
 #define IKE_NONCE_LEN 32	/* ours: twice the 128 bits of section 2.10, any PRF's key half */
 #define IKE_ID_DATA_MAX 255	/* FQDN (253) or an address */
 #define IKE_BUCKETS 1024	/* hash buckets of each table (power of two) */
+/*
+ * RFC 7383 bounds, ours and the peer's: fragments of one message, and the plaintext held
+ * while reassembling (one IKE SA reassembles one message at a time, so this is also the
+ * most an IKE SA holds). A message of 64 fragments of 576 bytes is about 30 KB, far above
+ * any PSK exchange; the byte limit is what the reassembly buffer holds.
+ */
+#define IKE_FRAG_MAX 64
+#define IKE_FRAG_BYTES IKE_MSG_MAX
 
 /* IKE SA states (docs/IKE.md "IKE SA state"); a rekey is an exchange, not a state. */
 enum ike_sa_state {
@@ -47,6 +55,8 @@ enum ike_sa_state {
 };
 
 /* An identity as sent: the ID payload's type and data. */
+struct ike_frag_rx;		/* ike_frag.c */
+
 struct ike_idv {
 	uint8_t type;		/* enum ike_id_type */
 	uint16_t len;
@@ -117,8 +127,9 @@ struct ike_req {
 	enum ike_task_kind kind;
 	uint8_t exchange;
 	uint32_t msg_id;
-	uint8_t *msg;			/* as sent, for retransmission */
+	uint8_t *msg;			/* as sent, for retransmission (ike_frag.h: maybe fragments) */
 	size_t len;
+	uint16_t frags;			/* 0: msg is one datagram; else that many fragment records */
 	unsigned int tries;		/* retransmissions so far */
 	uint64_t rtx_ms;		/* next retransmission (or give-up) */
 	uint32_t rtx_fixed_ms;		/* liveness checks: the profile's retry, not a backoff */
@@ -173,6 +184,8 @@ struct ike_sa {
 	uint64_t spi_i, spi_r;		/* host order; spi_r 0 until known */
 	struct ike_addr local, remote;
 	bool nat_local, nat_remote;	/* a NAT in front of us / of the peer (section 2.23) */
+	bool frag;			/* both sides sent IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383) */
+	struct ike_frag_rx *frx;	/* a message being reassembled (ike_frag.c), or NULL */
 	struct ike_suite suite;
 	struct ike_sa_keys *keys;	/* NULL before IKE_SA_INIT completes */
 	uint32_t profile;		/* index, CFG_NONE before it is known */
@@ -184,6 +197,8 @@ struct ike_sa {
 	struct ike_req req;
 	uint8_t *resp;			/* last response sent, for a retransmitted request */
 	size_t resp_len;
+	uint16_t resp_frags;		/* as req.frags */
+	uint8_t resp_exchange;
 	uint32_t resp_msgid;
 	bool has_resp;
 
@@ -227,6 +242,7 @@ struct ike {
 	uint8_t rx[IKE_MSG_MAX];	/* its bytes (decrypted in place) */
 	uint8_t tx[IKE_MSG_MAX];	/* the message being sent */
 	uint8_t inner[IKE_MSG_MAX];	/* its payloads before encryption */
+	uint8_t reasm[IKE_FRAG_BYTES];	/* a reassembled message's inner payloads (RFC 7383) */
 };
 
 /* ---- ike_sa.c: life and tables ---- */

@@ -81,7 +81,7 @@ sa_view(const struct ike *ike, const struct ike_sa *sa, struct view_ike_sa *v)
 	v->window = 1;
 	v->nat_local = sa->nat_local;
 	v->nat_remote = sa->nat_remote;
-	v->fragmentation = false;
+	v->fragmentation = sa->frag;
 	TAILQ_FOREACH(c, &sa->children, link)
 		if (c->state == CHILD_INSTALLED || c->state == CHILD_CREATING)
 			v->n_children++;

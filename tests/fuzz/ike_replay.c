@@ -32,6 +32,7 @@ static const char yaml_b[] =
 	"  cookie_threshold: 3\n"
 	"  half_open_max: 16\n"
 	"  retransmit: {interval_ms: 500, tries: 3}\n"
+	"  fragmentation: {mtu: 256}\n"
 	"interfaces:\n"
 	"  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
 	"  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside, "

@@ -11,7 +11,10 @@
  * Seeds: setup, setup_nat (gwA behind a NAT), lifecycle (a second CHILD_SA
  * with PFS, liveness checks both ways, CHILD_SA rekeys from both sides, a hard
  * lifetime, an IKE SA rekey, the DELETE of everything), auth_fail, strangers
- * (the COOKIE threshold), b_initiates (gwB as the initiator).
+ * (the COOKIE threshold), b_initiates (gwB as the initiator), setup_frag (both
+ * sides with RFC 7383 fragmentation at 256 bytes: IKE_AUTH just fits, the
+ * CREATE_CHILD_SA with PFS goes in SKF fragments both ways, its first fragment
+ * lost and the whole set retransmitted).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -44,6 +47,7 @@ static const char yaml_a[] =
 	"      keyring: KR\n"
 	"      dpd: {interval: 10, retry: 2, mode: periodic}\n"
 	"      lifetime: 120\n"
+	"  %s\n"
 	"interfaces:\n"
 	"  - {name: in0, device: net_null0, address: 10.0.0.1/24, role: inside}\n"
 	"  - {name: out0, device: net_null1, address: 192.0.2.1/24, role: outside, "
@@ -238,8 +242,9 @@ b_command(struct gen *g, uint8_t cmd, uint8_t arg)
 	pump(g);
 }
 
+/* gwA with psk and one more ikev2 line (extra: "" for none). */
 static void
-a_start(struct gen *g, const char *psk)
+a_start_with(struct gen *g, const char *psk, const char *extra)
 {
 	static char yaml[4096];
 	struct ike_ops ops = {
@@ -247,7 +252,7 @@ a_start(struct gen *g, const char *psk)
 		.sa_activate = a_sa_ok, .sa_del = a_sa_ok, .sa_usage = a_usage,
 	};
 	char err[256];
-	int n = snprintf(yaml, sizeof(yaml), yaml_a, psk);
+	int n = snprintf(yaml, sizeof(yaml), yaml_a, psk, extra);
 
 	g->cfg_a = config_parse("gwA", yaml, (size_t)n, err, sizeof(err));
 	if (g->cfg_a == NULL)
@@ -256,6 +261,12 @@ a_start(struct gen *g, const char *psk)
 	g->a = ike_create(g->cfg_a, &ops, err, sizeof(err));
 	if (g->a == NULL)
 		die(err);
+}
+
+static void
+a_start(struct gen *g, const char *psk)
+{
+	a_start_with(g, psk, "");
 }
 
 static void
@@ -392,6 +403,43 @@ seed_b_initiates(struct gen *g)
 	advance(g, 6000);
 }
 
+/* The first SKF message gwA has queued for gwB is lost. */
+static void
+lose_first_fragment(struct gen *g)
+{
+	for (unsigned int i = 0; i < g->qn; i++) {
+		struct msg *m = &g->q[(g->qh + i) % QMAX];
+
+		if (m->to_b && m->len > 28 && m->b[16] == 53) {	/* Next Payload: SKF */
+			for (unsigned int k = i; k + 1 < g->qn; k++)
+				g->q[(g->qh + k) % QMAX] = g->q[(g->qh + k + 1) % QMAX];
+			g->qn--;
+			return;
+		}
+	}
+	die("setup_frag: no fragment to lose");
+}
+
+static void
+seed_setup_frag(struct gen *g)
+{
+	struct view_ike_stats st;
+
+	a_start_with(g, "fuzz-psk", "fragmentation: {mtu: 256}");
+	a_initiate(g, 0);
+	if (ready(g->b.ike) != 1)
+		die("setup_frag: gwB not up");
+	ike_random_fuzz_use(1);
+	if (ike_initiate(g->a, 0, 1) != 0)	/* CREATE_CHILD_SA with PFS, in fragments */
+		die("ike_initiate");
+	lose_first_fragment(g);
+	pump(g);
+	advance(g, 1000);			/* the whole set again */
+	ike_stats_get(g->b.ike, &st);
+	if (st.frag_msgs_rx < 1 || st.frag_msgs_tx < 1 || st.drops[IKE_DROP_FRAGMENT] == 0)
+		die("setup_frag: not fragmented as meant");
+}
+
 static int
 make(const char *dir, const char *name, void (*scenario)(struct gen *), struct dpsec_config *cfg)
 {
@@ -453,6 +501,7 @@ main(int argc, char **argv)
 	rc |= make(dir, "auth_fail", seed_auth_fail, cfg);
 	rc |= make(dir, "strangers", seed_strangers, cfg);
 	rc |= make(dir, "b_initiates", seed_b_initiates, cfg);
+	rc |= make(dir, "setup_frag", seed_setup_frag, cfg);
 	config_free(cfg);
 	return rc;
 }

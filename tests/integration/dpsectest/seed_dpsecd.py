@@ -32,13 +32,17 @@ class DpsecdGw:
     def config(self, recovery=False, initiate="on-traffic", dpd=0, psk=PSK, lifetime=3600,
                lifetime_kb=4608000, ike_proposal="{encryption: [aes-gcm-256], prf: [sha384], group: [19]}",
                transforms="[esp-gcm 256]", pfs=None, esn=False, ike_lifetime=86400,
-               peer_mac=True):
+               peer_mac=True, fragmentation=None, more_match=()):
         """The YAML: ike_proposal is the one IKEv2 proposal (flow YAML), transforms the
         transform set's list, pfs a crypto map entry's pfs group (e.g. "group14"), esn the
         transform set's extended sequence numbers, ike_lifetime the profile's IKE SA lifetime
         (s, 120 at least; dpsecd rekeys 0..10 % before it); peer_mac False: no static neighbor
-        for the peer on outside0, dpsecd finds its MAC by ARP."""
+        for the peer on outside0, dpsecd finds its MAC by ARP; fragmentation: ikev2
+        fragmentation mtu (RFC 7383; None: off); more_match: more (src, dst) permit lines of the
+        crypto map entry."""
         s, net = self.s, self.net
+        frag_line = "  fragmentation: {mtu: %d}\n" % fragmentation if fragmentation else ""
+        more_lines = "".join("        - {src: %s, dst: %s}\n" % m for m in more_match)
         dpd_line = "      dpd: {interval: %d, retry: 3, mode: periodic}\n" % dpd if dpd else ""
         peer_neighbor = ('    neighbors: [{ip: %s, mac: "%s"}]\n'
                          % (s["peer"], net.mac(s["peer_ns"], s["peer_dev"])) if peer_mac else "")
@@ -72,7 +76,7 @@ ikev2:
       authentication: {{local: pre-share, remote: pre-share}}
       keyring: KR
 {dpd_line}      lifetime: {ike_lifetime}
-interfaces:
+{frag_line}interfaces:
   - name: inside0
     device: "net_af_packet0,iface={s["in_dev"]}"
     address: {s["inside"]}/24
@@ -99,7 +103,7 @@ crypto_maps:
 {"      pfs: %s" % pfs + chr(10) if pfs else ""}
       match:
         - {{src: {s["local_net"]}, dst: {s["remote_net"]}}}
-"""
+{more_lines}"""
 
     def start(self, **cfg):
         with open(self.yaml, "w") as f:

@@ -56,10 +56,13 @@ class Charon:
         env["SWANCTL_DIR"] = self.swanctl_dir
         return env
 
-    def write_config(self, swanctl_conf):
+    def write_config(self, swanctl_conf, fragment_size=None):
+        """fragment_size: charon.fragment_size, the IP datagram size of the IKE fragments it
+        sends (RFC 7383, when the connection's fragmentation allows it; default 1280)."""
+        extra = "  fragment_size = %d\n" % fragment_size if fragment_size else ""
         with open(self.conf, "w") as f:
             f.write("""charon {
-  load_modular = no
+%s  load_modular = no
   load = %s
   install_routes = no
   install_virtual_ip = no
@@ -85,13 +88,13 @@ class Charon:
   }
 }
 swanctl { socket = unix://%s }
-""" % (PLUGINS, self.vici, self.log, self.vici))
+""" % (extra, PLUGINS, self.vici, self.log, self.vici))
         with open(os.path.join(self.swanctl_dir, "swanctl.conf"), "w") as f:
             f.write(swanctl_conf)
         os.chmod(os.path.join(self.swanctl_dir, "swanctl.conf"), 0o600)
 
-    def start(self, swanctl_conf, timeout=20.0):
-        self.write_config(swanctl_conf)
+    def start(self, swanctl_conf, timeout=20.0, fragment_size=None):
+        self.write_config(swanctl_conf, fragment_size)
         cmd = ["ip", "netns", "exec", self.ns, "sh", "-c",
                "mount --bind %s /run && exec /usr/lib/ipsec/charon" % self.run]
         self.proc = subprocess.Popen(cmd, env=self._env(), stdout=subprocess.DEVNULL,

@@ -94,6 +94,10 @@ stats(struct fake *f)
 	s->drops[IKE_DROP_MALFORMED] = 2;
 	s->drops[IKE_DROP_UNKNOWN_SPI] = 5;
 	s->drops[IKE_DROP_INVALID_KE] = 1;
+	s->frags_tx = 6;	/* RFC 7383: an IKE_AUTH response in 3 fragments, sent twice */
+	s->frags_rx = 3;
+	s->frag_msgs_tx = 1;
+	s->frag_msgs_rx = 1;
 	s->no_nat = 1;
 	s->sa_up = 1;
 	s->half_open = 1;

@@ -819,7 +819,13 @@ static const struct err_case cases[] = {
 	{"ike unknown key", IKE("  proposal: {}\n"),
 	 "t.yaml:14:3: unknown key 'proposal' in ikev2 (expected one of: proposals, policies, "
 	 "keyrings, profiles, retransmit, cookie_threshold, half_open_max, nat_keepalive, "
-	 "delete_rekeyed_delay)"},
+	 "delete_rekeyed_delay, fragmentation)"},
+	{"ike fragmentation mtu low", IKE("  fragmentation: {mtu: 255}\n"),
+	 "t.yaml:14:24: 'mtu' must be 256..9000 (got 255)"},
+	{"ike fragmentation mtu high", IKE("  fragmentation: {mtu: 9001}\n"),
+	 "t.yaml:14:24: 'mtu' must be 256..9000 (got 9001)"},
+	{"ike fragmentation unknown key", IKE("  fragmentation: {size: 576}\n"),
+	 "t.yaml:14:19: unknown key 'size' in fragmentation (expected one of: mtu)"},
 	{"ike not a mapping", HEAD "ikev2: [1]\n",
 	 "t.yaml:13:8: expected a mapping for ikev2 (got a list)"},
 	{"ike nat_keepalive", IKE("  nat_keepalive: 3\n"),

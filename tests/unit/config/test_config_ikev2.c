@@ -328,7 +328,38 @@ test_defaults(void **state)
 		assert_int_equal(ik->half_open_max, 1024);
 		assert_int_equal(ik->nat_keepalive, 20);
 		assert_int_equal(ik->delete_rekeyed_delay, 5);
+		assert_int_equal(ik->frag_mtu, 0);	/* RFC 7383 off, as IOS */
 		assert_int_equal(cfg->crypto_maps[0].entries[0].ikev2_profile, CFG_NONE);
+		config_free(cfg);
+	}
+}
+
+/* crypto ikev2 fragmentation [mtu N]: on with the key, IOS's 576 unless mtu says. */
+static void
+test_fragmentation(void **state)
+{
+	static const char maps[] =
+		TS "crypto_maps: {VPN: [{seq: 1, peer: 192.0.2.1, transform_set: TS, match: [{src: "
+		   "10.0.2.0/24, dst: 10.0.0.0/24}]}], LAB: [{seq: 1, peer: 198.51.100.1, "
+		   "transform_set: TS, match: [{src: 10.0.2.0/24, dst: 10.0.1.0/24}]}]}\n" IFS;
+	static const struct {
+		const char *ikev2;
+		uint32_t mtu;
+	} rows[] = {
+		{"ikev2: {fragmentation: {}}\n", 576},
+		{"ikev2: {fragmentation: {mtu: 1280}}\n", 1280},
+		{"ikev2: {fragmentation: {mtu: 256}}\n", 256},
+		{"ikev2: {retransmit: {tries: 2}}\n", 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char text[2048];
+		struct dpsec_config *cfg;
+
+		snprintf(text, sizeof(text), "%s%s", rows[i].ikev2, maps);
+		cfg = parse(text);
+		assert_int_equal(cfg->ikev2.frag_mtu, rows[i].mtu);
 		config_free(cfg);
 	}
 }
@@ -696,6 +727,7 @@ main(void)
 		cmocka_unit_test(test_lookup_profile),
 		cmocka_unit_test(test_lookup_keyring_peer),
 		cmocka_unit_test(test_lookup_entries),
+		cmocka_unit_test(test_fragmentation),
 		cmocka_unit_test(test_psk_wiped),
 		cmocka_unit_test(test_psk_dontdump),
 		cmocka_unit_test(test_no_psk_in_errors),

@@ -308,6 +308,7 @@ eq_ikev2(const struct cfg_ikev2 *a, const struct cfg_ikev2 *b, const char *where
 	EQ(half_open_max);
 	EQ(nat_keepalive);
 	EQ(delete_rekeyed_delay);
+	EQ(frag_mtu);
 }
 
 static void
@@ -465,6 +466,7 @@ static const char full_tail[] =
 	"  half_open_max: 1\n"
 	"  nat_keepalive: 0\n"
 	"  delete_rekeyed_delay: 300\n"
+	"  fragmentation: {mtu: 1200}\n"
 	"transform_sets:\n"
 	"  \"no\": {transforms: [esp-gcm]}\n"
 	"  TS-GCM256: {transforms: [esp-gcm 256], esn: true}\n"
