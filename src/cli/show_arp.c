@@ -188,7 +188,8 @@ cli_show_arp(const struct cli_ctx *c, struct cli_out *o)
 	if (rc == 0)
 		rc = add_learned(c->v, &l);
 	if (rc == 0) {
-		qsort(l.r, l.n, sizeof(*l.r), by_address);
+		if (l.n > 1)	/* qsort() wants a real array even for none (C11 7.22.5) */
+			qsort(l.r, l.n, sizeof(*l.r), by_address);
 		if (c->json)
 			rows_json(&l, o);
 		else
