@@ -203,6 +203,8 @@ main(int argc, char **argv)
 	}
 	if (stat(path, &st) == 0 && config_keys_exposed(cfg, st.st_mode, warn, sizeof(warn)))
 		fprintf(stderr, "dpsecd: warning: %s\n", warn);
+	if (config_sa_file_exposed(cfg, warn, sizeof(warn)))
+		fprintf(stderr, "dpsecd: warning: %s\n", warn);
 	if (check) {
 		printf("%s: configuration OK\n", path);
 		config_free(cfg);
