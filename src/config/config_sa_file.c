@@ -365,14 +365,17 @@ parse_sa(struct sf *f, const struct line *l, struct cfg_manual_sa *sa)
 					    "transform-set"};
 	int rc;
 
-	if (l->n < 6)
-		return missing(f, l, names[l->n]);
 	*sa = (struct cfg_manual_sa){.local_port = 4500, .peer_port = 4500, .from_file = true,
 				     .allow_unsafe_gcm = f->allow_gcm,
 				     .pos = {l->no, l->t[0].col}};
+	/* field by field, so that the first wrong one is named even on a short line */
 	rc = p_dir(f, l, &l->t[0], sa);
+	if (rc == 0 && l->n < 2)
+		rc = missing(f, l, names[l->n]);
 	if (rc == 0)
 		rc = p_spi(f, l, &l->t[1], sa);
+	if (rc == 0 && l->n < 6)
+		rc = missing(f, l, names[l->n]);
 	if (rc == 0)
 		rc = p_map(f, l, &l->t[3], &l->t[4]);
 	if (rc == 0)
