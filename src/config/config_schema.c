@@ -14,7 +14,7 @@
 
 #include "config_priv.h"
 
-static int
+__attribute__((format(printf, 5, 0))) static int
 vcfg_err(struct cfg_ctx *c, const char *name, uint32_t line, uint32_t col, const char *fmt,
 	 va_list ap)
 {
