@@ -19,7 +19,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dpsectest import esp  # noqa: E402
+from dpsectest import bulk, esp  # noqa: E402
 from dpsectest.gateway import Gateway, HOST_MAC, INSIDE_MAC  # noqa: E402
 
 from scapy.layers.inet import IP, UDP  # noqa: E402
@@ -33,20 +33,8 @@ SPI_IN, SPI_OUT = 0x00100000, 0x00200000   # SA pair i: SPI_IN + i, SPI_OUT + i
 
 
 def sa_file(path, tunnels):
-    """PAIRS pairs; pair i uses tunnels[i]'s keys when given, random ones otherwise."""
-    ts = "TS-VPN-10"
-    noise = os.urandom(PAIRS * 96)      # cheap distinct keys: 16 + 32 bytes per SA
-    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
-        f.write("# direction spi peer crypto-map seq transform-set cipher-key auth-key\n")
-        for i in range(PAIRS):
-            t = tunnels.get(i)
-            k = noise[i * 96:(i + 1) * 96]
-            ck_in, ak_in = (t.ck_in, t.ak_in) if t else (k[:16], k[16:48])
-            ck_out, ak_out = (t.ck_out, t.ak_out) if t else (k[48:64], k[64:96])
-            f.write("inbound 0x%08x 192.0.2.1 VPN 10 %s %s %s\n"
-                    % (SPI_IN + i, ts, ck_in.hex(), ak_in.hex()))
-            f.write("outbound 0x%08x 192.0.2.1 VPN 10 %s %s %s\n"
-                    % (SPI_OUT + i, ts, ck_out.hex(), ak_out.hex()))
+    _, _, ck, _, ak = esp.XFORMS[XFORM]
+    bulk.write_sa_file(path, PAIRS, "TS-VPN-10", SPI_IN, SPI_OUT, (ck, ak), tunnels)
 
 
 def bulk_gateway():
@@ -78,8 +66,8 @@ class BulkSa(unittest.TestCase):
                      inside_rx=[Ether(src=HOST_MAC, dst=INSIDE_MAC) / out_inner])
             self.assertEqual(
                 gw.cli("show crypto ipsec sa count").strip(),
-                "IPsec SA total: %d, inbound: %d, outbound: %d, active: %d, standby: %d, "
-                "deleting: 0" % (2 * PAIRS, PAIRS, PAIRS, PAIRS + 1, PAIRS - 1))
+                "IPsec SA total: %d, inbound: %d, outbound: %d, active: %d, standby: %d"
+                % (2 * PAIRS, PAIRS, PAIRS, PAIRS + 1, PAIRS - 1))
             gw.settle()
             tx = gw.stop()
         finally:
