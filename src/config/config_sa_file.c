@@ -236,16 +236,18 @@ p_peer_ts(struct sf *f, const struct line *l, const struct tok *tp, const struct
 	const struct cfg_crypto_map *m = &cfg->crypto_maps[f->map];
 	const struct cfg_map_entry *e = &m->entries[f->entry];
 	const char *ts = cfg->transform_sets[e->transform_set].name;
-	char a[IP4_STRLEN], b[IP4_STRLEN];
 	uint32_t peer;
 
 	if (!ip4_parse(tp->s, &peer))
 		return line_err(f, l, tp->col, "peer must be an IPv4 address (got '%s')",
 				tok_quote(f, tp));
-	if (peer != e->peer)
+	if (peer != e->peer) {
+		char a[IP4_STRLEN], b[IP4_STRLEN];
+
 		return line_err(f, l, tp->col, "peer %s is not the peer of crypto map '%s' seq %u "
 					       "(%s)", ip4_str(peer, a), m->name, e->seq,
 				ip4_str(e->peer, b));
+	}
 	if (strcmp(tt->s, ts) != 0)
 		return line_err(f, l, tt->col, "transform set '%s' is not the one of crypto map '%s' "
 					       "seq %u (%s)", tok_quote(f, tt), m->name, e->seq, ts);
