@@ -10,6 +10,8 @@
   one installed for it);
 - traffic on SAs near the end of the file (written with scapy's keys) decrypts, and the
   gateway's outbound traffic uses the file's last outbound SA (scapy decrypts it);
+- a manual AES-GCM file that others can read: one warning each (not one per SA), on stderr
+  and in the log;
 - a refused file stops dpsecd before DPDK with file:line:col and no key on stderr.
 
 No timing is asserted: load time and memory are measured by hand (docs/PERFORMANCE.md).
@@ -78,6 +80,36 @@ class BulkSa(unittest.TestCase):
         frame = tx["outside"][0]
         self.assertEqual(IP(bytes(frame[IP]))[ESP].spi, SPI_OUT + last)
         self.assertEqual(bytes(tunnels[last].decrypt(frame)), bytes(esp.forwarded(out_inner)))
+
+    def test_warnings(self):
+        """A file of manual AES-GCM SAs that others can read: one warning for each, on stderr
+        and in the log, naming the file (not one line per SA)."""
+        gw = Gateway(transforms=esp.XFORMS["gcm128"][0])
+        gw.extra_yaml = "manual_sa_file: {path: sas.txt, allow_unsafe_manual_gcm: true}\n"
+        path = os.path.join(gw.dir, "sas.txt")
+        try:
+            bulk.write_sa_file(path, 3, "TS-VPN-10", SPI_IN, SPI_OUT, (20, 0))
+            os.chmod(path, 0o644)
+            gw.start()
+            log = gw.cli("show logging")
+            self.assertEqual(gw.cli("show crypto ipsec sa count").strip(),
+                             "IPsec SA total: 6, inbound: 3, outbound: 3, active: 4, "
+                             "standby: 2")
+            gw.stop()
+            with open(gw.log) as f:
+                stderr = f.read()
+        finally:
+            gw.close()
+        exposed = ("%s holds keys and its group and others can read it (mode 0644): "
+                   "chmod 600 it" % path)
+        gcm = ("manual SA file %s: 6 SAs use AES-GCM with a static key: their nonces repeat "
+               "after every restart (RFC 4106 section 8); allow_unsafe_manual_gcm is set, for "
+               "testing only" % path)
+        self.assertIn("%DPSEC-4-CONFIG_EXPOSED: " + exposed, log)
+        self.assertIn("%CRYPTO-4-UNSAFE_MANUAL_GCM: " + gcm, log)
+        self.assertEqual(log.count("UNSAFE_MANUAL_GCM"), 1, log)
+        self.assertIn("dpsecd: warning: " + exposed + "\n", stderr)
+        self.assertIn("dpsecd: warning: " + gcm + "\n", stderr)
 
     def test_refused_file(self):
         """A bad line stops dpsecd with the file's line and column; the key is not shown."""

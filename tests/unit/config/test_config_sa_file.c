@@ -321,6 +321,40 @@ test_gcm_opt_in(void **state)
 	config_free(cfg);
 }
 
+/* An entry negotiated by IKE has no manual SAs, from the file either. */
+static void
+test_ike_entry(void **state)
+{
+	static const char ike_yaml[] =
+		"ikev2:\n"
+		"  keyrings: {KR: [{name: gwA, address: 192.0.2.0/28, pre_shared_key: k}]}\n"
+		"  profiles:\n"
+		"    PROF: {match_identity_remote: [{address: 192.0.2.1}], authentication: {local: "
+		"pre-share, remote: pre-share}, keyring: KR}\n"
+		"transform_sets:\n  TS-GCM: {transforms: [esp-gcm 256]}\n"
+		"crypto_maps:\n  VPN:\n"
+		"    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, ikev2_profile: PROF, match: "
+		"[{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}\n"
+		"interfaces:\n"
+		"  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
+		"  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside, "
+		"crypto_map: VPN}\n";
+	static const char text[] = "in 0x1000 192.0.2.1 VPN 10 TS-GCM " K32 "0a0b0c0d\n";
+	char err[512];
+	struct dpsec_config *cfg = config_parse("t.yaml", ike_yaml, strlen(ike_yaml), err,
+						sizeof(err));
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(config_add_sa_text(cfg, "s.txt", text, strlen(text), true, err,
+					    sizeof(err)), -EINVAL);
+	assert_string_equal(err, "s.txt:1:25: crypto map 'VPN' seq 10 is negotiated by IKE "
+				 "(ikev2_profile 'PROF'): a manual SA cannot key it too");
+	assert_int_equal(cfg->n_manual_sas, 0);
+	config_free(cfg);
+}
+
 /* SA n on line n, SPI 0x1000 + n. */
 static char *
 sa_lines(uint32_t n, size_t *len)
@@ -572,6 +606,7 @@ main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_gcm_opt_in),
+		cmocka_unit_test(test_ike_entry),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_yaml_key),
 		cmocka_unit_test(test_file_sizes),
