@@ -420,6 +420,28 @@ test_limits(void **state)
 	config_free(cfg);
 }
 
+/* The YAML's own manual_sas count against sa_max too. */
+static void
+test_yaml_sa_max(void **state)
+{
+	char err[512], *text = malloc(sizeof(yaml) + 17 * 200);
+	size_t n = strlen(yaml);
+	struct dpsec_config *cfg;
+
+	(void)state;
+	assert_non_null(text);
+	memcpy(text, yaml, n);
+	for (int i = 0; i < 16; i++)	/* 17 with the one in yaml */
+		n += (size_t)sprintf(text + n, "  - {crypto_map: VPN, seq: 20, direction: out, "
+					       "spi: %d, cipher_key: " K32 ", auth_key: " K32 "}\n",
+				     0x6000 + i);
+	cfg = config_parse("t.yaml", text, n, err, sizeof(err));
+	assert_null(cfg);
+	assert_string_equal(err, "t.yaml:17:3: too many SAs: 17, more than dataplane.sa_max (16; "
+				 "at most 4194304)");
+	free(text);
+}
+
 /* ---- manual_sa_file in the YAML ---- */
 
 static char dir[] = "/tmp/dpsec-sa-file-XXXXXX";
@@ -608,6 +630,7 @@ main(void)
 		cmocka_unit_test(test_gcm_opt_in),
 		cmocka_unit_test(test_ike_entry),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_yaml_sa_max),
 		cmocka_unit_test(test_yaml_key),
 		cmocka_unit_test(test_file_sizes),
 		cmocka_unit_test(test_write_back),
