@@ -157,7 +157,25 @@ struct cfg_manual_sa {
 	uint32_t initial_sequence;	/* outbound: last number "already sent"; default 0 */
 	uint32_t local;			/* resolved: address of the map's outside interface */
 	uint32_t peer;			/* resolved: the entry's peer */
+	bool from_file;			/* from manual_sa_file: pos is in that file */
 	struct cfg_pos pos;
+	struct cfg_pos spi_pos;		/* where its SPI is written (duplicate SPIs) */
+};
+
+/*
+ * manual_sa_file: SAs in bulk, one a line (docs/CONFIG.md, config_sa_file.c).
+ * Its SAs follow the YAML ones in manual_sas, with from_file set.
+ */
+#define CFG_SA_FILE_MAX_BYTES (1u << 30)	/* bytes of the file */
+#define CFG_SA_FILE_MAX_LINES (8u << 20)	/* lines, comments and blank ones included */
+#define CFG_SA_FILE_MAX_LINE 512u		/* bytes of one line, without its newline */
+
+struct cfg_sa_file {
+	char *name;			/* as written in the YAML; NULL: none */
+	char *path;			/* as opened (relative to the YAML file's directory) */
+	bool allow_unsafe_gcm;		/* allow_unsafe_manual_gcm for all of its SAs */
+	uint32_t n_sas;
+	unsigned int mode;		/* the file's st_mode, for config_keys_exposed */
 };
 
 struct cfg_isakmp {
@@ -196,7 +214,8 @@ struct dpsec_config {
 	struct cfg_crypto_map *crypto_maps;
 	uint32_t n_crypto_maps;
 	struct cfg_manual_sa *manual_sas;
-	uint32_t n_manual_sas;
+	uint32_t n_manual_sas;		/* YAML ones first, then sa_file.n_sas from the file */
+	struct cfg_sa_file sa_file;
 };
 
 /*
@@ -208,6 +227,17 @@ struct dpsec_config *config_load(const char *path, char *err, size_t errlen);
 /* Same, from memory; name is used in messages in place of a path. */
 struct dpsec_config *config_parse(const char *name, const char *text, size_t len, char *err,
 				  size_t errlen);
+
+/*
+ * Add the SAs of a manual SA file's text (name: for messages) to a loaded
+ * configuration, with the checks the YAML loader makes (duplicate SPIs
+ * against all SAs, dataplane.sa_max, the AES-GCM opt-in). The config loader
+ * calls it for manual_sa_file; tests and the fuzzer call it directly. On
+ * failure -EINVAL or -ENOMEM, one line in err ("name:line:col: ..."), and cfg
+ * unchanged. Key bytes never appear in err.
+ */
+int config_add_sa_text(struct dpsec_config *cfg, const char *name, const char *text, size_t len,
+		       bool allow_unsafe_gcm, char *err, size_t errlen);
 
 /* Frees everything and wipes every key. Accepts NULL. */
 void config_free(struct dpsec_config *cfg);
@@ -222,6 +252,8 @@ bool config_has_keys(const struct dpsec_config *cfg);
  */
 bool config_keys_exposed(const struct dpsec_config *cfg, unsigned int mode, char *msg,
 			 size_t len);
+/* The same for the manual SA file (its mode as it was read), when it holds SAs. */
+bool config_sa_file_exposed(const struct dpsec_config *cfg, char *msg, size_t len);
 
 /* How config_write writes: keys hidden unless a test asks, the run-time recovery flag. */
 struct cfg_write_opts {

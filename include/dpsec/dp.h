@@ -156,6 +156,8 @@ int dp_sa_del(struct dp *dp, uint32_t conn_id);
 unsigned int dp_sa_del_all(struct dp *dp);
 /* SAs in install order (view.h); at most max. Counters are raw (no baseline). */
 size_t dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max);
+/* The same SAs counted, in one pass that reads no counters. */
+void dp_sa_summary(const struct dp *dp, struct view_sa_summary *out);
 size_t dp_sa_count(const struct dp *dp);
 
 /*

@@ -57,6 +57,13 @@ struct view_sa {
 	struct dp_sa_counters ctr;	/* minus the "clear crypto sa counters" baseline */
 };
 
+/* How many SAs, without listing them: a manual SA file may install millions. */
+struct view_sa_summary {
+	uint64_t inbound;
+	uint64_t outbound;
+	uint64_t standby;	/* outbound, not the one its policy encrypts with (view_sa) */
+};
+
 struct view_port {
 	char name[CFG_NAME_MAX];	/* configured interface name */
 	uint16_t port_id;	/* the DPDK port ("Platform Handle") */
@@ -239,6 +246,8 @@ struct view_ops {
 	void (*drop_stats_clear)(void *ctx);
 	/* All SAs, in install order. Returns how many were written (at most max). */
 	size_t (*sa_list)(void *ctx, struct view_sa *out, size_t max);
+	/* The SA table counted (show crypto ipsec sa count). */
+	void (*sa_summary)(void *ctx, struct view_sa_summary *out);
 	/* "clear crypto sa counters" */
 	void (*sa_counters_clear)(void *ctx);
 	/* One entry per configured interface, in config order. */

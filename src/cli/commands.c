@@ -55,6 +55,7 @@ KW(t_transform_set, "transform-set", "Crypto transform sets");
 KW(t_invalid_spi, "invalid-spi", "Flows with an unknown inbound SPI");
 KW(t_map, "map", "Crypto maps");
 OPT(t_detail, "detail", "Crypto IPSEC SA Detail information", CLI_OPT_DETAIL);
+KW(t_sa_count, "count", "IPSEC SA count");
 KW(t_peer, "peer", "IPSEC SA Peer");
 ARG(t_peer_addr, CLI_TK_IPV4, "A.B.C.D", "IPv4 address of the peer", CLI_OPT_PEER);
 KW(t_interface, "interface", "IPSEC SA for an interface");
@@ -166,6 +167,7 @@ const struct cli_row cli_rows[] = {
 	SHOW(cli_show_qfp_punt, QFP_PUNT),
 	SHOW(cli_show_ipsec_sa, IPSEC_SA),
 	SHOW(cli_show_ipsec_sa, IPSEC_SA, &t_detail),
+	SHOW(cli_show_ipsec_sa_count, IPSEC_SA, &t_sa_count),
 	SHOW(cli_show_ipsec_sa, IPSEC_SA, &t_peer, &t_peer_addr),
 	SHOW(cli_show_ipsec_sa, IPSEC_SA, &t_peer, &t_peer_addr, &t_detail),
 	SHOW(cli_show_ipsec_sa, IPSEC_SA, &t_interface, &t_ifname),

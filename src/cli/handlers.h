@@ -14,6 +14,7 @@ int cli_show_qfp_interface(const struct cli_ctx *c, struct cli_out *o);
 int cli_show_qfp_punt(const struct cli_ctx *c, struct cli_out *o);
 /* show_sa.c */
 int cli_show_ipsec_sa(const struct cli_ctx *c, struct cli_out *o);
+int cli_show_ipsec_sa_count(const struct cli_ctx *c, struct cli_out *o);
 /* show_map.c */
 int cli_show_crypto_map(const struct cli_ctx *c, struct cli_out *o);
 int cli_show_transform_sets(const struct cli_ctx *c, struct cli_out *o);

@@ -205,6 +205,7 @@ static const struct cfg_key top_keys[] = {
 	CFG_CUSTOM("interfaces", true, cfg_h_interfaces),
 	CFG_CUSTOM("routes", false, cfg_h_routes),
 	CFG_CUSTOM("manual_sas", false, cfg_h_manual_sas),
+	CFG_CUSTOM("manual_sa_file", false, cfg_h_manual_sa_file),
 };
 
 static void
@@ -269,9 +270,9 @@ out:
 	return c.cfg;
 }
 
-/* Read a whole file; the caller wipes and frees the buffer (it holds keys). */
-static char *
-read_file(const char *path, size_t *len, char *err, size_t errlen)
+char *
+cfg_read_file(const char *path, size_t max, const char *what, size_t *len, unsigned int *mode,
+	      char *err, size_t errlen)
 {
 	struct stat st;
 	char *buf = NULL;
@@ -282,11 +283,16 @@ read_file(const char *path, size_t *len, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > YTREE_MAX_TEXT) {
-		snprintf(err, errlen, "%s: not a regular file of at most %u bytes", path,
-			 YTREE_MAX_TEXT);
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file (a %s must be one)", path, what);
 		goto out;
 	}
+	if ((uint64_t)st.st_size > max) {
+		snprintf(err, errlen, "%s: %s is too large: %llu bytes, the limit is %zu", path, what,
+			 (unsigned long long)st.st_size, max);
+		goto out;
+	}
+	*mode = st.st_mode;
 	buf = malloc((size_t)st.st_size + 1);
 	if (buf == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);
@@ -317,12 +323,13 @@ struct dpsec_config *
 config_load(const char *path, char *err, size_t errlen)
 {
 	struct dpsec_config *cfg;
+	unsigned int mode = 0;
 	size_t len = 0;
 	char *text;
 
 	if (err == NULL)
 		errlen = 0;
-	text = read_file(path, &len, err, errlen);
+	text = cfg_read_file(path, YTREE_MAX_TEXT, "configuration", &len, &mode, err, errlen);
 	if (text == NULL)
 		return NULL;
 	cfg = config_parse(path, text, len, err, errlen);
@@ -352,6 +359,8 @@ config_free(struct dpsec_config *cfg)
 	free(cfg->crypto_maps);
 	/* wipes the keys */
 	secret_mem_free(cfg->manual_sas, cfg->n_manual_sas * sizeof(*cfg->manual_sas));
+	free(cfg->sa_file.name);
+	free(cfg->sa_file.path);
 	cfg_ikev2_free(&cfg->ikev2);
 	free(cfg->path);
 	free(cfg);

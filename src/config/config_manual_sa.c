@@ -119,6 +119,7 @@ h_spi(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *o
 		return cfg_err(c, v, "SPI %" PRIu64 " is in 1..255, reserved by IANA (RFC 4303 "
 				     "section 2.1; expected 256..4294967295)", spi);
 	sa->spi = (uint32_t)spi;
+	sa->spi_pos = (struct cfg_pos){v->line, v->col};
 	return 0;
 }
 
@@ -288,31 +289,37 @@ check_keys_present(struct cfg_ctx *c, const struct ynode *v, const struct cfg_ma
 	return 0;
 }
 
-/* The receiver finds an inbound SA by (SPI, destination): RFC 4303 section 2.1. */
-static int
-check_spis(struct cfg_ctx *c, const struct ynode *v)
+const char *
+cfg_sa_src(const struct cfg_ctx *c, const struct cfg_manual_sa *sa)
 {
-	const struct dpsec_config *cfg = c->cfg;
-	struct cfg_dupkey *keys = calloc(cfg->n_manual_sas, sizeof(*keys));
+	if (!sa->from_file)
+		return c->name;
+	return c->sa_name != NULL ? c->sa_name : c->cfg->sa_file.path;
+}
+
+int
+cfg_check_spis(struct cfg_ctx *c, const struct cfg_manual_sa *sas, uint32_t n)
+{
+	struct cfg_dupkey *keys = calloc(n, sizeof(*keys));
 	uint32_t first, dup;
 	int rc = 0;
 
 	if (keys == NULL)
-		return cfg_nomem(c, v);
-	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
-		const struct cfg_manual_sa *sa = &cfg->manual_sas[i];
+		return cfg_nomem(c, NULL);
+	for (uint32_t i = 0; i < n; i++)
+		keys[i] = (struct cfg_dupkey){sas[i].dir, (uint64_t)sas[i].spi << 32 | sas[i].local, i};
+	if (cfg_find_dup(keys, n, &first, &dup)) {
+		const struct cfg_manual_sa *sa = &sas[dup], *f = &sas[first];
+		char a[IP4_STRLEN], at[CFG_PATH_MAX + 32];
 
-		keys[i] = (struct cfg_dupkey){sa->dir, (uint64_t)sa->spi << 32 | sa->local, i};
-	}
-	if (cfg_find_dup(keys, cfg->n_manual_sas, &first, &dup)) {
-		const struct cfg_manual_sa *sa = &cfg->manual_sas[dup];
-		const struct ynode *f = ynode_map_get(v->kids[first], "spi");
-		char a[IP4_STRLEN];
-
-		rc = cfg_err(c, ynode_map_get(v->kids[dup], "spi"),
-			     "duplicate %s SPI 0x%08x for local address %s (first at %u:%u)",
-			     sa->dir == CFG_DIR_IN ? "inbound" : "outbound", sa->spi,
-			     ip4_str(sa->local, a), f->line, f->col);
+		/* the first one's file is named only when it is not the one in the message */
+		snprintf(at, sizeof(at), "%s%s%u:%u", f->from_file != sa->from_file ? cfg_sa_src(c, f)
+						      : "", f->from_file != sa->from_file ? ":" : "",
+			 f->spi_pos.line, f->spi_pos.col);
+		rc = cfg_err_pos(c, cfg_sa_src(c, sa), sa->spi_pos.line, sa->spi_pos.col,
+				 "duplicate %s SPI 0x%08x for local address %s (first at %s)",
+				 sa->dir == CFG_DIR_IN ? "inbound" : "outbound", sa->spi,
+				 ip4_str(sa->local, a), at);
 	}
 	free(keys);
 	return rc;
@@ -355,6 +362,9 @@ cfg_h_manual_sas(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode 
 
 	if (rc < 0 || v->n == 0)
 		return rc;
+	if (v->n > cfg->dp.sa_max)
+		return cfg_err(c, v, "too many SAs: %u, more than dataplane.sa_max (%u; at most "
+				     "4194304)", v->n, cfg->dp.sa_max);
 	/* Keys: in memory no core dump holds (config_free wipes and unmaps it). */
 	cfg->manual_sas = secret_mem_alloc(v->n * sizeof(*cfg->manual_sas));
 	if (cfg->manual_sas == NULL)
@@ -370,6 +380,6 @@ cfg_h_manual_sas(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode 
 			rc = check_keys_present(c, v->kids[i], sa);
 	}
 	if (rc == 0)
-		rc = check_spis(c, v);
+		rc = cfg_check_spis(c, cfg->manual_sas, cfg->n_manual_sas);
 	return rc < 0 ? rc : check_gcm_opt_in(c, v);
 }

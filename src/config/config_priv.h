@@ -22,6 +22,7 @@
 
 struct cfg_ctx {
 	const char *name;	/* file name used in messages */
+	const char *sa_name;	/* the manual SA file's, while it is read */
 	char *err;
 	size_t errlen;
 	struct dpsec_config *cfg;
@@ -65,6 +66,10 @@ struct cfg_word {
 
 /* "name:line:col: message" into c->err; returns -EINVAL. at may be NULL (no position). */
 __attribute__((format(printf, 3, 4))) int cfg_err(struct cfg_ctx *c, const struct ynode *at,
+						    const char *fmt, ...);
+/* The same at a position in another file (name), or "name: message" for line 0. */
+__attribute__((format(printf, 5, 6))) int cfg_err_pos(struct cfg_ctx *c, const char *name,
+						    uint32_t line, uint32_t col,
 						    const char *fmt, ...);
 int cfg_nomem(struct cfg_ctx *c, const struct ynode *at);
 /*
@@ -133,6 +138,27 @@ bool cfg_find_dup(struct cfg_dupkey *keys, uint32_t n, uint32_t *first, uint32_t
  */
 const char *cfg_list_names(struct cfg_ctx *c, const void *base, size_t n, size_t stride,
 			   size_t name_off);
+
+/*
+ * Read a whole regular file of at most max bytes (what names it in messages:
+ * "configuration", "manual SA file"); *mode gets its st_mode. The caller
+ * wipes and frees the buffer (it holds keys). NULL and one line in err, which
+ * names the limit and the file's size when the file is too large.
+ */
+char *cfg_read_file(const char *path, size_t max, const char *what, size_t *len,
+		    unsigned int *mode, char *err, size_t errlen);
+
+/*
+ * Duplicate (direction, SPI, local address) among n SAs, which may come from
+ * the YAML or the manual SA file (RFC 4303 section 2.1: the receiver finds an
+ * inbound SA by SPI and destination). The message is at the later one.
+ */
+int cfg_check_spis(struct cfg_ctx *c, const struct cfg_manual_sa *sas, uint32_t n);
+/* Where an SA was written, for messages: the YAML or the manual SA file. */
+const char *cfg_sa_src(const struct cfg_ctx *c, const struct cfg_manual_sa *sa);
+
+/* manual_sa_file: path | {path, allow_unsafe_manual_gcm} (config_sa_file.c). */
+cfg_handler cfg_h_manual_sa_file;
 
 /* Sections, in config.c's dependency order. */
 cfg_handler cfg_h_ikev2;

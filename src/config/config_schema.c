@@ -14,25 +14,46 @@
 
 #include "config_priv.h"
 
-int
-cfg_err(struct cfg_ctx *c, const struct ynode *at, const char *fmt, ...)
+__attribute__((format(printf, 5, 0))) static int
+vcfg_err(struct cfg_ctx *c, const char *name, uint32_t line, uint32_t col, const char *fmt,
+	 va_list ap)
 {
 	int n;
 
 	if (c->err == NULL || c->errlen == 0)
 		return -EINVAL;
-	if (at != NULL)
-		n = snprintf(c->err, c->errlen, "%s:%u:%u: ", c->name, at->line, at->col);
+	if (line > 0)
+		n = snprintf(c->err, c->errlen, "%s:%u:%u: ", name, line, col);
 	else
-		n = snprintf(c->err, c->errlen, "%s: ", c->name);
-	if (n >= 0 && (size_t)n < c->errlen) {
-		va_list ap;
-
-		va_start(ap, fmt);
+		n = snprintf(c->err, c->errlen, "%s: ", name);
+	if (n >= 0 && (size_t)n < c->errlen)
 		vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
 	return -EINVAL;
+}
+
+int
+cfg_err(struct cfg_ctx *c, const struct ynode *at, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vcfg_err(c, c->name, at ? at->line : 0, at ? at->col : 0, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+cfg_err_pos(struct cfg_ctx *c, const char *name, uint32_t line, uint32_t col, const char *fmt,
+	    ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vcfg_err(c, name, line, col, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int

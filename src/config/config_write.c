@@ -750,14 +750,23 @@ manual_sa(struct w *w, const struct cfg_manual_sa *sa)
 		w_bool_line(w, 4, "allow_unsafe_manual_gcm", true);
 }
 
+/* The file's SAs stay in the file: the config names it, as it was written. */
 static void
 manual_sas(struct w *w)
 {
-	if (w->cfg->n_manual_sas == 0)
-		return;
-	w_puts(w, "manual_sas:\n");
-	for (uint32_t i = 0; i < w->cfg->n_manual_sas; i++)
+	const struct cfg_sa_file *sf = &w->cfg->sa_file;
+	uint32_t n_yaml = w->cfg->n_manual_sas - sf->n_sas;
+
+	if (n_yaml > 0)
+		w_puts(w, "manual_sas:\n");
+	for (uint32_t i = 0; i < n_yaml; i++)
 		manual_sa(w, &w->cfg->manual_sas[i]);
+	if (sf->name == NULL)
+		return;
+	w_puts(w, "manual_sa_file:\n");
+	w_str_line(w, 2, "path", sf->name);
+	if (sf->allow_unsafe_gcm)
+		w_bool_line(w, 2, "allow_unsafe_manual_gcm", true);
 }
 
 void

@@ -164,7 +164,9 @@ node_new(struct builder *b, const yaml_event_t *ev, enum ynode_type type)
 	struct ynode *n;
 
 	if (b->nodes >= YTREE_MAX_NODES) {
-		fail_at(b, ev->start_mark, "too many YAML nodes (more than 262144)");
+		fail(b, (uint32_t)ev->start_mark.line + 1, (uint32_t)ev->start_mark.column + 1,
+		     "too many YAML nodes: this is node %u, the limit is %u (SAs in bulk belong in "
+		     "manual_sa_file)", b->nodes + 1, YTREE_MAX_NODES);
 		return NULL;
 	}
 	n = calloc(1, sizeof(*n));
@@ -220,7 +222,10 @@ on_collection_start(struct builder *b, const yaml_event_t *ev, enum ynode_type t
 	if (rc < 0)
 		return rc;
 	if (b->depth == YTREE_MAX_DEPTH)
-		return fail_at(b, ev->start_mark, "YAML nesting is too deep (more than 32 levels)");
+		return fail(b, (uint32_t)ev->start_mark.line + 1,
+			    (uint32_t)ev->start_mark.column + 1,
+			    "YAML nesting is too deep: level %u, the limit is %u", b->depth + 1,
+			    YTREE_MAX_DEPTH);
 	n = node_new(b, ev, type);
 	if (n == NULL)
 		return -ENOMEM;
@@ -362,7 +367,7 @@ ytree_load(const char *name, const char *text, size_t len, char *err, size_t err
 	int rc = 0;
 
 	if (len > YTREE_MAX_TEXT) {
-		fail(&b, 1, 1, "configuration is too large (%zu bytes, at most %u)", len,
+		fail(&b, 1, 1, "configuration is too large: %zu bytes, the limit is %u", len,
 		     YTREE_MAX_TEXT);
 		return NULL;
 	}

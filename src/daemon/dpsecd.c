@@ -136,6 +136,9 @@ run(struct dpsec_config *cfg, const char *warn)
 		goto out;
 	if (warn[0] != '\0')
 		dlog_msg(ctrl_log(ctrl), 4, "DPSEC-4-CONFIG_EXPOSED", "%s", warn);
+	if (config_sa_file_exposed(cfg, err, sizeof(err)))
+		dlog_msg(ctrl_log(ctrl), 4, "DPSEC-4-CONFIG_EXPOSED", "%s", err);
+	err[0] = '\0';
 	view_dp_init(&vd, dp, ctrl);
 	ike = ctrl_ike_create(ctrl, err, sizeof(err));
 	if (ike == NULL && err[0] != '\0')
@@ -203,6 +206,8 @@ main(int argc, char **argv)
 	}
 	if (stat(path, &st) == 0 && config_keys_exposed(cfg, st.st_mode, warn, sizeof(warn)))
 		fprintf(stderr, "dpsecd: warning: %s\n", warn);
+	if (config_sa_file_exposed(cfg, err, sizeof(err)))
+		fprintf(stderr, "dpsecd: warning: %s\n", err);
 	if (check) {
 		printf("%s: configuration OK\n", path);
 		config_free(cfg);

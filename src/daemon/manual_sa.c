@@ -34,7 +34,9 @@ manual_sa_install(struct dp *dp, const struct dpsec_config *cfg, char *err, size
 		rc = dp_sa_add(dp, &p, &conn_id);
 		if (rc != 0) {
 			snprintf(err, errlen, "%s:%u:%u: cannot install manual SA spi 0x%X: %s%s",
-				 cfg->path ? cfg->path : "config", m->pos.line, m->pos.col, m->spi,
+				 m->from_file ? cfg->sa_file.path
+					      : cfg->path ? cfg->path : "config",
+				 m->pos.line, m->pos.col, m->spi,
 				 strerror(-rc),
 				 rc == -EHOSTUNREACH ? " (no next-hop MAC for the peer: add "
 						       "neighbors or next_hop_mac to the interface)"
@@ -45,9 +47,33 @@ manual_sa_install(struct dp *dp, const struct dpsec_config *cfg, char *err, size
 	return 0;
 }
 
+/* One line for the whole manual SA file, not one per SA (it may hold millions). */
+static void
+warn_file(const struct dpsec_config *cfg, struct dlog *log)
+{
+	uint32_t n = 0;
+	char text[256];
+
+	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
+		const struct cfg_manual_sa *m = &cfg->manual_sas[i];
+		const struct cfg_map_entry *e = &cfg->crypto_maps[m->map].entries[m->entry];
+
+		n += m->from_file && dp_cipher_info[cfg->transform_sets[e->transform_set].cipher].aead;
+	}
+	if (n == 0)
+		return;
+	snprintf(text, sizeof(text),
+		 "manual SA file %s: %u SAs use AES-GCM with a static key: their nonces repeat "
+		 "after every restart (RFC 4106 section 8); allow_unsafe_manual_gcm is set, for "
+		 "testing only", cfg->sa_file.path, n);
+	fprintf(stderr, "dpsecd: warning: %s\n", text);
+	dlog_msg(log, 4, "CRYPTO-4-UNSAFE_MANUAL_GCM", "%s", text);
+}
+
 void
 manual_sa_warn(const struct dpsec_config *cfg, struct dlog *log)
 {
+	warn_file(cfg, log);
 	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
 		const struct cfg_manual_sa *m = &cfg->manual_sas[i];
 		const struct cfg_crypto_map *map = &cfg->crypto_maps[m->map];
@@ -55,7 +81,7 @@ manual_sa_warn(const struct dpsec_config *cfg, struct dlog *log)
 		const struct cfg_transform_set *ts = &cfg->transform_sets[e->transform_set];
 		char text[256];
 
-		if (!m->allow_unsafe_gcm)
+		if (!m->allow_unsafe_gcm || m->from_file)
 			continue;
 		snprintf(text, sizeof(text),
 			 "manual SA spi 0x%X (crypto map %s %u, %s) uses %s with a static key: its "

@@ -95,6 +95,14 @@ sa_list(void *ctx, struct view_sa *out, size_t max)
 }
 
 static void
+sa_summary(void *ctx, struct view_sa_summary *out)
+{
+	const struct view_dp *v = ctx;
+
+	dp_sa_summary(v->dp, out);
+}
+
+static void
 sa_counters_clear(void *ctx)
 {
 	struct view_dp *v = ctx;
@@ -306,6 +314,7 @@ const struct view_ops view_dp_ops = {
 	.drop_stats = drop_stats,
 	.drop_stats_clear = drop_stats_clear,
 	.sa_list = sa_list,
+	.sa_summary = sa_summary,
 	.sa_counters_clear = sa_counters_clear,
 	.port_list = port_list,
 	.drop_stats_cleared_at = drop_stats_cleared_at,

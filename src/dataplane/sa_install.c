@@ -226,6 +226,22 @@ dp_sa_count(const struct dp *dp)
 	return sad_count(dp->sad);
 }
 
+void
+dp_sa_summary(const struct dp *dp, struct view_sa_summary *out)
+{
+	const struct sa *sa;
+
+	*out = (struct view_sa_summary){0};
+	TAILQ_FOREACH(sa, sad_live(dp->sad), link) {
+		if (sa->dir == CFG_DIR_IN) {
+			out->inbound++;
+			continue;
+		}
+		out->outbound++;
+		out->standby += spd_out_sa(dp->spd, sa->policy) != sa->rt;
+	}
+}
+
 size_t
 dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 {

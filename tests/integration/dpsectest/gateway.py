@@ -174,11 +174,15 @@ class Gateway:
         self.wrapper = []       # a command dpsecd runs under (setpriv ...), if any
         self.cli_yaml = ""      # more keys of the cli section, indented ("  group: x\n")
         self.eal_lcores = ["-l", "0-1"]
+        self.eal_mem_mb = 512
+        self.dataplane_yaml = ""  # more keys of the dataplane section, indented
+        self.start_timeout = 30   # seconds until the CLI socket: more for a million SAs
         atexit.register(self.close)     # runs before the directory's own removal
 
     # --- configuration -------------------------------------------------
     def config_text(self):
-        eal = ["--no-pci", "--no-huge", "--no-shconf", "-m", "512"] + self.eal_lcores + [
+        eal = ["--no-pci", "--no-huge", "--no-shconf", "-m", str(self.eal_mem_mb)] + \
+            self.eal_lcores + [
                "--file-prefix", os.path.basename(self.dir), "--log-level", "*:warning"]
         ifs = "".join(ifc.yaml(self.paths[ifc.name + "-rx"], self.paths[ifc.name + "-tx"], i)
                       for i, ifc in enumerate(self.interfaces))
@@ -194,7 +198,7 @@ class Gateway:
 dataplane:
   eal: {_yaml_list(eal)}
   replay_window: {self.replay_window}
-cli:
+{self.dataplane_yaml}cli:
   socket: {self.sock}
 {self.cli_yaml}interfaces:
 {ifs}{_section("transform_sets", tss)}{_section("crypto_maps", maps)}\
@@ -224,8 +228,8 @@ cli:
         self.logf = open(self.log, "w")
         self.proc = subprocess.Popen(self.wrapper + [DPSECD, "-c", cfg], stdout=self.logf,
                                      stderr=subprocess.STDOUT)
-        self._wait(lambda: self._listening() or self.proc.poll() is not None, 30,
-                   "dpsecd did not create its CLI socket")
+        self._wait(lambda: self._listening() or self.proc.poll() is not None,
+                   self.start_timeout, "dpsecd did not create its CLI socket")
         if self.proc.poll() is not None:
             raise AssertionError("dpsecd exited with %d:\n%s" % (self.proc.returncode,
                                                                   open(self.log).read()))

@@ -47,6 +47,19 @@ op_drop_stats_clear(void *ctx)
 	f->drop_clears++;
 }
 
+static void
+op_sa_summary(void *ctx, struct view_sa_summary *out)
+{
+	const struct fake *f = ctx;
+
+	*out = (struct view_sa_summary){0};
+	for (size_t i = 0; i < f->n_sa; i++) {
+		out->inbound += f->sa[i].dir == CFG_DIR_IN;
+		out->outbound += f->sa[i].dir == CFG_DIR_OUT;
+		out->standby += f->sa[i].standby;
+	}
+}
+
 static size_t
 op_sa_list(void *ctx, struct view_sa *out, size_t max)
 {
@@ -258,6 +271,7 @@ static const struct view_ops fake_ops = {
 	.drop_stats = op_drop_stats,
 	.drop_stats_clear = op_drop_stats_clear,
 	.sa_list = op_sa_list,
+	.sa_summary = op_sa_summary,
 	.sa_counters_clear = op_sa_counters_clear,
 	.port_list = op_port_list,
 	.drop_stats_cleared_at = op_drop_stats_cleared_at,

@@ -134,7 +134,7 @@ static const struct err_case cases[] = {
 	{"unknown top key", HEAD "hostnme: a\n",
 	 "t.yaml:13:1: unknown key 'hostnme' in configuration (expected one of: hostname, "
 	 "dataplane, cli, isakmp, logging, ikev2, transform_sets, crypto_maps, interfaces, routes, "
-	 "manual_sas)"},
+	 "manual_sas, manual_sa_file)"},
 	{"missing interfaces", "hostname: a\n",
 	 "t.yaml:1:1: missing required key 'interfaces' in configuration"},
 	{"string for mapping", HEAD "hostname: {a: 1}\n",
@@ -928,14 +928,16 @@ test_limits(void **state)
 	for (int i = 0; i < 40; i++)
 		big[n++] = ']';
 	assert_null(config_parse("t.yaml", big, n, err, sizeof(err)));
-	assert_string_equal(err, "t.yaml:1:33: YAML nesting is too deep (more than 32 levels)");
+	assert_string_equal(err, "t.yaml:1:33: YAML nesting is too deep: level 33, the limit is 32");
 
 	n = (size_t)sprintf(big, "a: [");
 	for (size_t i = 0; i < items; i++)
 		n += (size_t)sprintf(big + n, "1,");
 	n += (size_t)sprintf(big + n, "1]");
 	assert_null(config_parse("t.yaml", big, n, err, sizeof(err)));
-	assert_non_null(strstr(err, ": too many YAML nodes (more than 262144)"));
+	/* nodes: the document mapping, "a", the list, then its items at columns 5, 7, ... */
+	assert_string_equal(err, "t.yaml:1:524287: too many YAML nodes: this is node 262145, the "
+				 "limit is 262144 (SAs in bulk belong in manual_sa_file)");
 	free(big);
 }
 

@@ -23,7 +23,7 @@
  * A new field must be written by config_write and compared below (and, if it
  * is a secret, hidden). These sizes make adding one without that a build error.
  */
-_Static_assert(sizeof(struct dpsec_config) == 504, "new top-level field: write and compare it");
+_Static_assert(sizeof(struct dpsec_config) == 536, "new top-level field: write and compare it");
 _Static_assert(sizeof(struct cfg_dataplane) == 32, "new dataplane field: write and compare it");
 _Static_assert(sizeof(struct cfg_cli) == 204, "new cli field: write and compare it");
 _Static_assert(sizeof(struct cfg_isakmp) == 20, "new isakmp field (a psk?): write, hide, compare");
@@ -35,7 +35,7 @@ _Static_assert(sizeof(struct cfg_transform_set) == 72, "new transform set field:
 _Static_assert(sizeof(struct cfg_acl) == 32, "new match field: write and compare it");
 _Static_assert(sizeof(struct cfg_map_entry) == 64, "new map entry field: write and compare it");
 _Static_assert(sizeof(struct cfg_crypto_map) == 72, "new crypto map field: write and compare it");
-_Static_assert(sizeof(struct cfg_manual_sa) == 172, "new manual SA field: write and compare it");
+_Static_assert(sizeof(struct cfg_manual_sa) == 184, "new manual SA field: write and compare it");
 _Static_assert(sizeof(struct cfg_ikev2) == 88, "new ikev2 field: write and compare it");
 _Static_assert(sizeof(struct cfg_ike_proposal) == 144, "new proposal field: write and compare it");
 _Static_assert(sizeof(struct cfg_ike_policy) == 88, "new policy field: write and compare it");
@@ -210,6 +210,7 @@ eq_manual_sa(const struct cfg_manual_sa *a, const struct cfg_manual_sa *b, const
 	EQ(initial_sequence);
 	EQ(local);
 	EQ(peer);
+	EQ(from_file);
 }
 
 static void
@@ -340,6 +341,11 @@ eq_config(const struct dpsec_config *a, const struct dpsec_config *b, const char
 	EQ(n_manual_sas);
 	for (uint32_t i = 0; i < a->n_manual_sas; i++)
 		eq_manual_sa(&a->manual_sas[i], &b->manual_sas[i], where);
+	EQ(sa_file.n_sas);
+	EQ(sa_file.allow_unsafe_gcm);
+	assert_true((a->sa_file.name == NULL) == (b->sa_file.name == NULL));
+	if (a->sa_file.name != NULL)
+		EQ_STR(sa_file.name);
 }
 
 /* parse(write(cfg)) == cfg, and write of that == the same text. */
