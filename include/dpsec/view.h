@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "counters.h"
+#include "ip_traffic.h"
 #include "punt_ike.h"
 #include "recovery_actions.h"
 
@@ -290,6 +291,8 @@ struct view_ops {
 	uint64_t (*uptime)(void *ctx);
 	/* The control thread's punt counters ("... infrastructure punt statistics"). */
 	void (*punt_stats)(void *ctx, struct view_punt_stats *out);
+	/* Optional: the control thread's ARP table and IKE reassembly counters ("show ip traffic"). */
+	void (*ip_traffic)(void *ctx, struct view_ip_traffic *out);
 	/*
 	 * Optional: an IOS-style message into the daemon's log ("%TAG: text",
 	 * severity 0..7): the CLI's record of who changed what, and of refusals.

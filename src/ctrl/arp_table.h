@@ -22,35 +22,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dpsec/ip_traffic.h"
+
 #define ARP_RETRY_MS 1000	/* between requests for one address */
 #define ARP_TRIES 3		/* requests before giving up for a while */
 #define ARP_HOLDDOWN_MS 20000	/* after giving up, no request for the address this long */
 #define ARP_REQ_RATE 10		/* requests a second, all addresses together */
 #define ARP_REQ_BURST 10
 
-/* X(name, "description"): the table's counters. */
-#define ARP_COUNTERS(X)                                                                            \
-	X(learned, "new entry learned from an ARP packet")                                        \
-	X(refreshed, "existing entry refreshed (same or changed MAC)")                             \
-	X(mac_changed, "entry's MAC changed")                                                      \
-	X(evicted, "oldest entry evicted: table full")                                             \
-	X(aged, "entry removed: not refreshed within the age limit")                               \
-	X(hits, "lookup answered from the table")                                                  \
-	X(misses, "lookup found no usable entry")                                                  \
-	X(req_sent, "ARP request allowed out")                                                     \
-	X(req_wait, "ARP request held back: one for the address went out less than 1 s ago")       \
-	X(req_rate_limited, "ARP request held back: global rate limit")                            \
-	X(req_gave_up, "address unresolved after all tries: held down")                           \
-	X(req_held_down, "ARP request held back: address in hold-down")                            \
-	X(req_table_full, "ARP request held back: no room for a pending entry")
-
-enum arp_ctr {
-#define ARP_X(name, text) ARP_##name,
-	ARP_COUNTERS(ARP_X)
-#undef ARP_X
-	ARP__COUNT
-};
-
+/* The counters: ARP_COUNTERS in dpsec/ip_traffic.h. */
 extern const char *const arp_ctr_names[ARP__COUNT];
 
 enum arp_state {

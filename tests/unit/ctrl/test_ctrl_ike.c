@@ -31,9 +31,11 @@
 #include "dpsec/ike.h"
 #include "dpsec/ip4.h"
 
+#include "arp_out.h"
 #include "arp_table.h"
 #include "ctrl.h"
 #include "harness.h"
+#include "reasm4.h"
 #include "udp_send.h"
 #include "worker.h"
 
@@ -487,6 +489,8 @@ test_fragments_reassembled_4500(void **state)
 /*
  * A fragment overlapping another with different bytes: the datagram is
  * dropped, that fragment counted as unhandled; the rest cannot complete it.
+ * Nothing taken is lost silently: the two fragments held and the
+ * overlapping one all end as PuntUnhandled (reasm4_take_lost).
  */
 static void
 test_fragment_overlap_dropped(void **state)
@@ -503,9 +507,52 @@ test_fragment_overlap_dropped(void **state)
 	through(ip_fragment(dgram, 104, 104, true, 11), H_OUTSIDE);
 	through(ip_fragment(evil, 104, 104, true, 11), H_OUTSIDE);
 	assert_int_equal(P()->kind[VIEW_PUNT_OTHER].unhandled, 1);
-	assert_int_equal(harness_drops(&H, DP_DROP_G_PuntUnhandled), 1);
+	assert_int_equal(harness_drops(&H, DP_DROP_G_PuntUnhandled), 3);
 	through(ip_fragment(dgram, 208, n - 208, false, 11), H_OUTSIDE);
 	assert_int_equal(F.inputs, 0);
+}
+
+/*
+ * "show ip traffic" reads reassembly's counters through ctrl_ip_traffic: each
+ * outcome provoked once (twice for fragments of a complete datagram) moves
+ * its own counter and no other; the datagram left incomplete is "pending"
+ * until it times out.
+ */
+static void
+test_ip_traffic_reasm(void **state)
+{
+	uint8_t msg[300], dgram[4096], evil[4096];
+	struct view_ip_traffic t;
+	uint64_t want[REASM4__COUNT] = {0};
+	size_t n;
+
+	(void)state;
+	ike_msg(msg, sizeof(msg));
+	n = udp_dgram(dgram, 500, NULL, 0, msg, sizeof(msg));
+	memcpy(evil, dgram, n);
+	memset(evil + 104, 0xee, 104);
+	/* datagram 21 completes; 22 is left pending, its first fragment sent twice; 23 overlaps */
+	through(ip_fragment(dgram, 0, 208, true, 21), H_OUTSIDE);
+	through(ip_fragment(dgram, 208, n - 208, false, 21), H_OUTSIDE);
+	through(ip_fragment(dgram, 0, 104, true, 22), H_OUTSIDE);
+	through(ip_fragment(dgram, 0, 104, true, 22), H_OUTSIDE);
+	through(ip_fragment(dgram, 104, 104, true, 23), H_OUTSIDE);
+	through(ip_fragment(evil, 104, 104, true, 23), H_OUTSIDE);
+	assert_int_equal(F.inputs, 1);
+	want[REASM4_fragments] = 6;
+	want[REASM4_completed] = 1;
+	want[REASM4_duplicates] = 1;
+	want[REASM4_overlaps] = 1;
+	ctrl_ip_traffic(C, &t);
+	assert_memory_equal(t.reasm, want, sizeof(want));
+	assert_int_equal(t.reasm_pending, 1);
+	clk_fake_advance_ms(&H.fake, REASM4_TIMEOUT_MS);
+	while (ctrl_work(C))
+		;
+	want[REASM4_timeouts] = 1;
+	ctrl_ip_traffic(C, &t);
+	assert_memory_equal(t.reasm, want, sizeof(want));
+	assert_int_equal(t.reasm_pending, 0);
 }
 
 /* ---- events and timers ---- */
@@ -790,6 +837,54 @@ test_arp_request_to_us_learned(void **state)
 }
 
 /*
+ * "show ip traffic" reads the learned ARP table through ctrl_ip_traffic: a
+ * miss that sends a request, a miss held back a moment later, the reply
+ * learned, a hit, the reply again with a new MAC, and the entry aging out
+ * after IOS's 4 hours. Each moves its own counter and no other.
+ */
+static void
+test_ip_traffic_arp(void **state)
+{
+	struct view_ip_traffic t;
+	uint64_t want[ARP__COUNT] = {0};
+	uint8_t mac[6];
+	uint32_t nh;
+	struct rte_mbuf *m;
+
+	(void)state;
+	ip4_parse(NH, &nh);
+	assert_int_equal(ctrl_arp_resolve(C, H_OUTSIDE, nh, mac), -EHOSTUNREACH);
+	expect_arp_request();
+	assert_int_equal(ctrl_arp_resolve(C, H_OUTSIDE, nh, mac), -EHOSTUNREACH);
+	ctrl_ip_traffic(C, &t);
+	assert_int_equal(t.arp_entries, 1);
+	assert_int_equal(t.arp_incomplete, 1);
+	through(arp_reply_from_nh(), H_OUTSIDE);
+	assert_int_equal(ctrl_arp_resolve(C, H_OUTSIDE, nh, mac), 0);
+	m = arp_reply_from_nh();
+	rte_pktmbuf_mtod_offset(m, uint8_t *, 22 + 5)[0] = 0x78;	/* sender MAC ...:78 */
+	through(m, H_OUTSIDE);
+	want[ARP_misses] = 2;
+	want[ARP_req_sent] = 1;
+	want[ARP_req_wait] = 1;
+	want[ARP_learned] = 1;
+	want[ARP_hits] = 1;
+	want[ARP_refreshed] = 1;
+	want[ARP_mac_changed] = 1;
+	ctrl_ip_traffic(C, &t);
+	assert_memory_equal(t.arp, want, sizeof(want));
+	assert_int_equal(t.arp_entries, 1);
+	assert_int_equal(t.arp_incomplete, 0);
+	clk_fake_advance_ms(&H.fake, 4ull * 3600 * 1000);
+	while (ctrl_work(C))
+		;
+	want[ARP_aged] = 1;
+	ctrl_ip_traffic(C, &t);
+	assert_memory_equal(t.arp, want, sizeof(want));
+	assert_int_equal(t.arp_entries, 0);
+}
+
+/*
  * An outbound SA to a peer with no static MAC: refused while unresolved (an
  * ARP request for the peer goes out), installed with the learned MAC once the
  * peer answered, and the ESP it sends goes to that MAC.
@@ -837,12 +932,14 @@ main(void)
 		T(test_fragments_reassembled),
 		T(test_fragments_reassembled_4500),
 		T(test_fragment_overlap_dropped),
+		T(test_ip_traffic_reasm),
 		T(test_events_to_ike),
 		T(test_timers),
 		T(test_udp_send_frame),
 		T(test_udp_send_refused),
 		cmocka_unit_test_setup_teardown(test_udp_send_no_mac, setup_no_mac, teardown),
 		cmocka_unit_test_setup_teardown(test_arp_request_to_us_learned, setup_no_mac, teardown),
+		cmocka_unit_test_setup_teardown(test_ip_traffic_arp, setup_no_mac, teardown),
 		cmocka_unit_test_setup_teardown(test_sa_install_learned_mac, setup_no_mac, teardown),
 	};
 #undef T
