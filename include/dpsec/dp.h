@@ -39,18 +39,7 @@ struct dp_sa_lifetime {
 	uint32_t soft_sec, hard_sec;
 };
 
-/*
- * A traffic selector as the workers enforce it (RFC 7296 section 3.13.1): an IPv4
- * address range, an IP protocol (0 = any) and a port range, all inclusive, host
- * order. A port range other than 0-65535 matches only TCP/UDP first fragments.
- */
-struct dp_ts {
-	uint32_t addr_start, addr_end;
-	uint16_t port_start, port_end;
-	uint8_t proto;
-};
-
-#define DP_TS_MAX 16	/* selectors per side (IKE's TSi/TSr payload limit) */
+/* struct dp_ts, DP_TS_MAX: dpsec/ts.h (through view.h: the CLI shows them). */
 
 struct dp_sa_params {
 	enum cfg_dir dir;

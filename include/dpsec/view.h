@@ -18,6 +18,7 @@
 #include "ip_traffic.h"
 #include "punt_ike.h"
 #include "recovery_actions.h"
+#include "ts.h"
 
 /* IKEv2 views (dpsec/ike.h); the operations below pass them by pointer. */
 struct ike_addr;
@@ -56,6 +57,13 @@ struct view_sa {
 	 */
 	bool standby;
 	struct dp_sa_counters ctr;	/* minus the "clear crypto sa counters" baseline */
+	/*
+	 * The selectors the SA enforces (dp_sa_params.ts_*: ours, the peer's), as
+	 * negotiated, narrowed by the peer or not; n = 0: the crypto map's ACL alone
+	 * (manual SAs). "show crypto ipsec sa" shows a flow per distinct pair.
+	 */
+	uint8_t n_ts_local, n_ts_remote;
+	struct dp_ts ts_local[DP_TS_MAX], ts_remote[DP_TS_MAX];
 };
 
 struct view_port {

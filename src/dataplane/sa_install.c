@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include <rte_byteorder.h>
@@ -226,6 +227,20 @@ dp_sa_count(const struct dp *dp)
 	return sad_count(dp->sad);
 }
 
+/* The selectors in force (the control thread swaps them itself: dp_sa_update_ts). */
+static void
+view_ts(const struct sa_rt *rt, struct view_sa *v)
+{
+	const struct sa_ts *ts = __atomic_load_n(&rt->ts, __ATOMIC_ACQUIRE);
+
+	if (!(rt->flags & SA_F_NARROW) || ts == NULL)
+		return;
+	v->n_ts_local = ts->n_local;
+	v->n_ts_remote = ts->n_remote;
+	memcpy(v->ts_local, ts->local, ts->n_local * sizeof(ts->local[0]));
+	memcpy(v->ts_remote, ts->remote, ts->n_remote * sizeof(ts->remote[0]));
+}
+
 size_t
 dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 {
@@ -249,6 +264,7 @@ dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 		for (int c = 0; c < DP_SA_CTR__COUNT; c++)
 			v->ctr.v[c] = ctr_read(&sa->rt->ctr.v[c]);
 		sa_life_left(sa, now, v);
+		view_ts(sa->rt, v);
 		n++;
 	}
 	return n;

@@ -549,10 +549,21 @@ manual_sas(struct dpsec_config *c)
 
 /* ---- state ---- */
 
+/*
+ * VPN 10's CHILD_SAs enforce what the exchange settled: gwA narrowed the
+ * ACL's 10.0.2.0/24 on our side to 10.0.2.0/25 (RFC 7296 section 2.9), and
+ * took 10.0.0.0/24 on its own as proposed.
+ */
 static struct view_sa
 ike_sa(enum cfg_dir dir, uint32_t spi, uint32_t conn, uint64_t kb, uint32_t sec)
 {
 	return (struct view_sa){.map = 0,
+				.n_ts_local = 1,
+				.ts_local = {{.addr_start = 0x0A000200, .addr_end = 0x0A00027F,
+					      .port_end = UINT16_MAX}},
+				.n_ts_remote = 1,
+				.ts_remote = {{.addr_start = 0x0A000000, .addr_end = 0x0A0000FF,
+					       .port_end = UINT16_MAX}},
 				.entry = 0,
 				.dir = dir,
 				.spi = spi,
