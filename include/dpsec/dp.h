@@ -196,6 +196,17 @@ int dp_neighbor_mac(const struct dp *dp, uint32_t iface, uint32_t ip, uint8_t ma
  */
 typedef int (*dp_neighbor_fn)(void *ctx, uint32_t iface, uint32_t ip, uint8_t mac[6]);
 void dp_set_neighbor_hook(struct dp *dp, dp_neighbor_fn fn, void *ctx);
+/*
+ * The learned neighbour ip (network order) on iface is now at mac (it was
+ * learned afresh, or answered with another MAC: a failover, a replaced
+ * router). Every installed outbound SA whose next hop it is takes mac from
+ * its next packet: its header template is rebuilt and swapped as
+ * dp_sa_update_endpoints does. SAs whose next hop has a static MAC (the
+ * config's neighbors or next_hop_mac, which win) are left alone, as are those
+ * already sending to mac. Returns how many SAs changed; -ENOMEM (some may
+ * have changed, the rest keep the old MAC until the next call).
+ */
+int dp_neighbor_update(struct dp *dp, uint32_t iface, uint32_t ip, const uint8_t mac[6]);
 struct rte_mempool *dp_mempool(struct dp *dp);
 /* What workers held back or lost on the way to the control thread, summed. */
 void dp_event_stats(const struct dp *dp, struct dp_event_stats *out);

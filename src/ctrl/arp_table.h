@@ -54,9 +54,19 @@ struct arp_table;
 struct arp_table *arp_table_create(uint32_t cap, uint32_t max_age_s, uint64_t now_ns);
 void arp_table_destroy(struct arp_table *t);
 
-/* ip is at mac on iface (an ARP reply or request to us said so). */
-void arp_table_learn(struct arp_table *t, uint32_t iface, uint32_t ip, const uint8_t mac[6],
+/*
+ * ip is at mac on iface (an ARP reply or request to us said so). true: the
+ * table had no usable MAC for it, or another one; whatever sends to ip by a
+ * MAC learned earlier must follow (dp_neighbor_update).
+ */
+bool arp_table_learn(struct arp_table *t, uint32_t iface, uint32_t ip, const uint8_t mac[6],
 		     uint64_t now_ns);
+
+/* Has the table an entry for ip on iface (reachable or pending)? Counts nothing. */
+bool arp_table_has(const struct arp_table *t, uint32_t iface, uint32_t ip);
+
+/* Adds n to counter c: what the caller did with what the table taught it (ARP_sa_moved). */
+void arp_table_add(struct arp_table *t, enum arp_ctr c, uint64_t n);
 
 /* 0 and *mac: a reachable entry within its age. -ENOENT: none (counted as a miss). */
 int arp_table_lookup(struct arp_table *t, uint32_t iface, uint32_t ip, uint8_t mac[6],

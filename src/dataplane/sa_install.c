@@ -18,10 +18,13 @@
 #include <sys/socket.h>
 
 #include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_malloc.h>
 
 #include "dataplane.h"
 #include "sa.h"
 #include "sa_build.h"
+#include "route.h"
 #include "sa_life.h"
 #include "sad.h"
 #include "spd.h"
@@ -170,6 +173,48 @@ dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t 
 	sa->peer_port = peer_port;
 	sa->udp_encap = udp_encap;
 	return 0;
+}
+
+/* A copy of ep sending to mac, or NULL (no memory). */
+static struct sa_ep *
+ep_with_mac(const struct sa_ep *old, const uint8_t mac[6])
+{
+	struct sa_ep *ep = rte_malloc("sa_ep", sizeof(*ep), RTE_CACHE_LINE_SIZE);
+
+	if (ep == NULL)
+		return NULL;
+	*ep = *old;
+	memcpy(((struct rte_ether_hdr *)ep->hdr)->dst_addr.addr_bytes, mac, RTE_ETHER_ADDR_LEN);
+	return ep;
+}
+
+int
+dp_neighbor_update(struct dp *dp, uint32_t iface, uint32_t ip, const uint8_t mac[6])
+{
+	struct sa *sa;
+	int n = 0;
+
+	TAILQ_FOREACH(sa, sad_live(dp->sad), link) {
+		const struct sa_ep *old;
+		struct sa_ep *ep;
+
+		if (sa->dir != CFG_DIR_OUT || sa->peer != ip)
+			continue;
+		old = sa->rt->ep;
+		if (dp->ports[old->tx_port].iface != iface ||
+		    route_neighbor(dp->route, old->tx_port, ip) != NULL ||
+		    memcmp(((const struct rte_ether_hdr *)old->hdr)->dst_addr.addr_bytes, mac,
+			   RTE_ETHER_ADDR_LEN) == 0)
+			continue;	/* another port, a static MAC (it wins), or already there */
+		ep = ep_with_mac(old, mac);
+		if (ep == NULL)
+			return -ENOMEM;
+		__atomic_store_n(&sa->rt->ep, ep, __ATOMIC_RELEASE);
+		/* the grace period starts after the swap: until then a worker may hold the old */
+		sad_retire(dp->sad, (void *)(uintptr_t)old);
+		n++;
+	}
+	return n;
 }
 
 int

@@ -217,13 +217,21 @@ test_arp_reply(void **state)
 	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].answered, 1);
 	rte_pktmbuf_free(out[0]);
 
-	/* not for us: counted, not answered */
+	/* for someone else, from the neighbour just learned: no reply, but it refreshes it
+	 * (RFC 826 merge), counted as answered */
 	ip4_parse("10.0.2.9", &a);
 	arp = (struct rte_arp_hdr *)(frame + sizeof(*eth));
 	arp->arp_data.arp_tip = a;
 	assert_int_equal(through(harness_mbuf(&H, frame, sizeof(frame)), H_INSIDE, out, 4), 0);
 	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].received, 2);
-	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].answered, 1);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].answered, 2);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].unhandled, 0);
+	/* for someone else, from a stranger: counted, not answered, nothing learned */
+	ip4_parse("10.0.2.6", &a);
+	arp->arp_data.arp_sip = a;
+	assert_int_equal(through(harness_mbuf(&H, frame, sizeof(frame)), H_INSIDE, out, 4), 0);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].received, 3);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].answered, 2);
 	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].unhandled, 1);
 	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_OTHER].received, 0);
 }

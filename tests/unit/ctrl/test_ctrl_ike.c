@@ -919,6 +919,93 @@ test_sa_install_learned_mac(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/* A plaintext packet from the inside through the outbound SA: the ESP frame's destination MAC. */
+static void
+esp_dst_mac(uint8_t mac[6])
+{
+	uint8_t frame[128], body[8] = {0};
+	size_t len = harness_ipv4_frame(frame, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, 64, body,
+					sizeof(body));
+	struct rte_mbuf *m = harness_mbuf(&H, frame, len);
+
+	harness_rx(&H, H_INSIDE, &m, 1);
+	worker_flush(H.w);
+	assert_int_equal(rte_eth_rx_burst(H.dp->ports[H_OUTSIDE].port_id, 0, &m, 1), 1);
+	assert_int_equal(rte_pktmbuf_mtod_offset(m, const uint8_t *, 14 + 9)[0], IPPROTO_ESP);
+	memcpy(mac, rte_pktmbuf_mtod(m, const uint8_t *), 6);
+	rte_pktmbuf_free(m);
+}
+
+/*
+ * The peer's MAC changes after its outbound SA was installed (a failover):
+ * its gratuitous ARP (RFC 5227 announcement: a broadcast request for its own
+ * address, to nobody in particular) moves the SA to the new MAC from the next
+ * packet, counted as sa_moved. An ARP from the peer at the MAC the SA already
+ * uses moves nothing.
+ */
+static void
+test_sa_follows_new_mac(void **state)
+{
+	const struct h_sa out = {.dir = CFG_DIR_OUT, .spi = 0x3004, .cipher = DP_CIPHER_AES_GCM_128};
+	uint8_t reply[42] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x06,
+			     0, 1, 0x08, 0, 6, 4, 0, 2,
+			     2, 0, 0, 0, 0, 1, 192, 0, 2, 1,	/* H_PEER is at H_PEER_MAC */
+			     2, 0, 0, 0, 0, 2, 192, 0, 2, 2};
+	uint8_t garp[42] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 0x99, 0x08, 0x06,
+			    0, 1, 0x08, 0, 6, 4, 0, 1,
+			    2, 0, 0, 0, 0, 0x99, 192, 0, 2, 1,	/* H_PEER is now at ...:99 */
+			    0, 0, 0, 0, 0, 0, 192, 0, 2, 1};
+	const uint8_t moved[6] = {2, 0, 0, 0, 0, 0x99};
+	struct view_ip_traffic t;
+	uint8_t mac[6], peer_mac[6];
+
+	(void)state;
+	mac_parse(H_PEER_MAC, peer_mac);
+	assert_int_equal(harness_add_sa(&H, &out), -EHOSTUNREACH);
+	rte_pktmbuf_free(sent_frame());	/* the ARP request for the peer */
+	through(harness_mbuf(&H, reply, sizeof(reply)), H_OUTSIDE);
+	assert_true(harness_add_sa(&H, &out) > 0);
+	esp_dst_mac(mac);
+	assert_memory_equal(mac, peer_mac, 6);
+	/* the same MAC again: nothing to move */
+	through(harness_mbuf(&H, reply, sizeof(reply)), H_OUTSIDE);
+	ctrl_ip_traffic(C, &t);
+	assert_int_equal(t.arp[ARP_sa_moved], 0);
+	/* the failover's announcement */
+	through(harness_mbuf(&H, garp, sizeof(garp)), H_OUTSIDE);
+	ctrl_ip_traffic(C, &t);
+	assert_int_equal(t.arp[ARP_sa_moved], 1);
+	assert_int_equal(t.arp[ARP_mac_changed], 1);
+	assert_int_equal(t.arp[ARP_sa_move_failed], 0);
+	assert_int_equal(P()->kind[VIEW_PUNT_ARP].answered, 3);
+	assert_int_equal(P()->kind[VIEW_PUNT_ARP].unhandled, 0);
+	esp_dst_mac(mac);
+	assert_memory_equal(mac, moved, 6);
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+/*
+ * A static MAC wins over what ARP says: an outbound SA to a peer with one
+ * (the default harness: next_hop_mac on outside0) is never moved, and an SA
+ * already sending to the MAC is not rebuilt.
+ */
+static void
+test_static_mac_not_moved(void **state)
+{
+	const struct h_sa out = {.dir = CFG_DIR_OUT, .spi = 0x3005, .cipher = DP_CIPHER_AES_GCM_128};
+	const uint8_t other[6] = {2, 0, 0, 0, 0, 0x99};
+	uint8_t mac[6], peer_mac[6];
+	uint32_t peer;
+
+	(void)state;
+	mac_parse(H_PEER_MAC, peer_mac);
+	ip4_parse(H_PEER, &peer);
+	assert_true(harness_add_sa(&H, &out) > 0);
+	assert_int_equal(dp_neighbor_update(H.dp, H.dp->ports[H_OUTSIDE].iface, peer, other), 0);
+	esp_dst_mac(mac);
+	assert_memory_equal(mac, peer_mac, 6);
+}
+
 int
 main(void)
 {
@@ -940,6 +1027,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_udp_send_no_mac, setup_no_mac, teardown),
 		cmocka_unit_test_setup_teardown(test_arp_request_to_us_learned, setup_no_mac, teardown),
 		cmocka_unit_test_setup_teardown(test_ip_traffic_arp, setup_no_mac, teardown),
+		cmocka_unit_test_setup_teardown(test_sa_follows_new_mac, setup_no_mac, teardown),
+		T(test_static_mac_not_moved),
 		cmocka_unit_test_setup_teardown(test_sa_install_learned_mac, setup_no_mac, teardown),
 	};
 #undef T
