@@ -29,7 +29,11 @@
 - strongSwan rekeys the IKE SA under traffic: the new IKE SA takes over, the stream goes on;
 - strongSwan's liveness checks every 2 s are answered: its IKE SA stays up;
 - no static MAC for gwA in dpsecd's config: dpsecd initiates anyway, finding gwA's MAC by ARP
-  (its IKE datagrams and its outbound SA use the learned MAC), and `show ip arp` lists it.
+  (its IKE datagrams and its outbound SA use the learned MAC), and `show ip arp` lists it;
+- gwA's MAC changes under a running tunnel (a failover) and gwA announces it with a gratuitous
+  ARP (scapy): dpsecd's outbound SA moves to the new MAC (host2's stream reaches host1 again,
+  which ESP to the old MAC cannot: gwA's kernel drops frames for another MAC), `show ip arp`
+  has the new MAC and `show ip traffic` counts the move.
 """
 import json
 import os
@@ -42,7 +46,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dpsectest import leftovers  # noqa: E402
-from dpsectest.seed import SeedNet, gwa_swanctl, GWA_OUT, H2  # noqa: E402
+from dpsectest.seed import SeedNet, gwa_swanctl, sh, GWA_OUT, H2  # noqa: E402
 from dpsectest.wait import wait_for, established  # noqa: E402
 
 
@@ -132,6 +136,37 @@ class Interop(unittest.TestCase):
             text = net.cli("show ip arp")
             self.assertRegex(text, r"Internet  %s\s+\d+   [0-9a-f.]{14}  ARPA   outside0"
                              % re.escape(GWA_OUT), text)
+
+    def test_peer_mac_change_followed(self):
+        from scapy.layers.l2 import ARP, Ether
+        from scapy.utils import wrpcap
+        new = "02:00:00:00:0a:99"
+        with SeedNet() as net:
+            net.gwa.start(gwa_swanctl(start=False))
+            net.start_dpsecd(initiate="on-start", peer_mac=False)
+            wait_for(lambda: established(net), 20, "gwA's SAs")
+            self.assert_flows(net, net.back)
+            old = net.mac("gwa", "gwa-out")
+            self.assertNotEqual(old, new)
+            sh("ip", "link", "set", "gwa-out", "address", new, ns=net.ns["gwa"])
+            # RFC 5227 announcement: a broadcast request for gwA's own address, from the new MAC
+            garp = Ether(src=new, dst="ff:ff:ff:ff:ff:ff") / ARP(
+                op=1, hwsrc=new, psrc=GWA_OUT, hwdst="00:00:00:00:00:00", pdst=GWA_OUT)
+            path = os.path.join(net.dir, "garp.pcap")
+            wrpcap(path, [garp])
+            t = time.monotonic()
+            sh("/usr/bin/python3", "-c", "from scapy.all import rdpcap, sendp; "
+               "sendp(rdpcap(%r), iface='gwa-out', verbose=0)" % path, ns=net.ns["gwa"])
+            # 20 datagrams after the announcement: more than could have been on their way
+            # before the MAC changed (one every 50 ms)
+            wait_for(lambda: len([a for _, a in net.back.arrivals() if a > t]) >= 20, 20,
+                     "host2's stream to follow gwA's new MAC" + self.diag(net))
+            rows = {r["address"]: r for r in json.loads(net.cli("show ip arp", json=True))["arp"]}
+            self.assertEqual(rows[GWA_OUT]["mac"], "0200.0000.0a99", rows)
+            arp = json.loads(net.cli("show ip traffic", json=True))["arp"]
+            self.assertGreaterEqual(arp["sa_moved"], 1, arp)
+            self.assertGreaterEqual(arp["mac_changed"], 1, arp)
+            self.assertEqual(arp["sa_move_failed"], 0, arp)
 
     def test_dpsecd_initiates_on_traffic(self):
         with SeedNet() as net:
