@@ -33,7 +33,12 @@
 - gwA's MAC changes under a running tunnel (a failover) and gwA announces it with a gratuitous
   ARP (scapy): dpsecd's outbound SA moves to the new MAC (host2's stream reaches host1 again,
   which ESP to the old MAC cannot: gwA's kernel drops frames for another MAC), `show ip arp`
-  has the new MAC and `show ip traffic` counts the move.
+  has the new MAC and `show ip traffic` counts the move;
+- strongSwan narrows the traffic selectors (its local_ts 198.51.100.0/25 and remote_ts
+  203.0.113.0/28 inside dpsecd's ACL, NET2 -> NET1): `show crypto ipsec sa` shows the narrowed
+  idents, the streams between host1 and host2 (inside them) flow, and host2's datagrams to
+  198.51.100.200 (inside the ACL, outside the narrowed selectors) are not encrypted but dropped
+  and counted, each one, as 56 OUT_V4_POST_OUTPUT_POLICY_FAIL.
 """
 import json
 import os
@@ -46,7 +51,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dpsectest import leftovers  # noqa: E402
-from dpsectest.seed import SeedNet, gwa_swanctl, sh, GWA_OUT, H2  # noqa: E402
+from dpsectest.seed import SeedNet, gwa_swanctl, sh, swanctl_conf, GWA_OUT, GWB_OUT, H2  # noqa: E402,E501
 from dpsectest.wait import wait_for, established  # noqa: E402
 
 
@@ -167,6 +172,38 @@ class Interop(unittest.TestCase):
             self.assertGreaterEqual(arp["sa_moved"], 1, arp)
             self.assertGreaterEqual(arp["mac_changed"], 1, arp)
             self.assertEqual(arp["sa_move_failed"], 0, arp)
+
+    @staticmethod
+    def drop_count(net, code):
+        drops = json.loads(net.cli("show platform hardware qfp active feature ipsec datapath "
+                                   "drops all", json=True))["drops"]
+        return sum(d["packets"] for d in drops if d["type"] == code)
+
+    def test_strongswan_narrows(self):
+        with SeedNet() as net:
+            net.gwa.start(swanctl_conf("gwB", GWA_OUT, GWB_OUT, "198.51.100.0/25",
+                                       "203.0.113.0/28", start=False))
+            net.start_dpsecd(initiate="on-start")
+            wait_for(lambda: established(net), 20, "gwA's SAs")
+            self.assert_flows(net, net.back)
+            self.assert_flows(net, net.stream)
+            text = net.cli("show crypto ipsec sa")
+            self.assertIn("local  ident (addr/mask/prot/port): "
+                          "(203.0.113.0/255.255.255.240/0/0)", text)
+            self.assertIn("remote ident (addr/mask/prot/port): "
+                          "(198.51.100.0/255.255.255.128/0/0)", text)
+            flow = json.loads(net.cli("show crypto ipsec sa", json=True))["interfaces"][0][
+                "flows"][0]
+            self.assertTrue(flow["negotiated_ts"], flow)
+            self.assertEqual(flow["remote_selectors"][0]["addr_end"], "198.51.100.127", flow)
+            before = self.drop_count(net, 56)
+            sent = 5
+            sh("/usr/bin/python3", "-c", "import socket; s = socket.socket(socket.AF_INET, "
+               "socket.SOCK_DGRAM); [s.sendto(b'x%%d' %% i, ('198.51.100.200', 9000)) "
+               "for i in range(%d)]" % sent, ns=net.ns["h2"])
+            wait_for(lambda: self.drop_count(net, 56) >= before + sent, 20,
+                     "56 OUT_V4_POST_OUTPUT_POLICY_FAIL for each datagram outside the selectors")
+            self.assertEqual(self.drop_count(net, 56), before + sent)
 
     def test_dpsecd_initiates_on_traffic(self):
         with SeedNet() as net:
