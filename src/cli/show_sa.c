@@ -196,7 +196,7 @@ ts_ident(const struct dp_ts *t, struct ts_ident *id)
 {
 	/* a prefix: the range's size is a power of two and its start aligned to it */
 	uint32_t span = t->addr_end - t->addr_start;
-	char a[IP4_STRLEN], b[IP4_STRLEN];
+	char a[IP4_STRLEN];
 
 	id->prefix = t->addr_end >= t->addr_start && (span & (span + 1)) == 0 &&
 		     (t->addr_start & span) == 0;
@@ -206,6 +206,8 @@ ts_ident(const struct dp_ts *t, struct ts_ident *id)
 		snprintf(id->addr, sizeof(id->addr), "%s", a);
 		cli_mask_str((uint8_t)(32 - __builtin_popcount(span)), id->mask);
 	} else {
+		char b[IP4_STRLEN];
+
 		snprintf(id->addr, sizeof(id->addr), "%s-%s", a, ip4_str(htonl(t->addr_end), b));
 		id->mask[0] = '\0';
 	}
