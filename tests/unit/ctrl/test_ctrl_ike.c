@@ -488,9 +488,9 @@ test_fragments_reassembled_4500(void **state)
 
 /*
  * A fragment overlapping another with different bytes: the datagram is
- * dropped, that fragment counted as unhandled; the rest cannot complete it.
- * Nothing taken is lost silently: the two fragments held and the
- * overlapping one all end as PuntUnhandled (reasm4_take_lost).
+ * dropped, that fragment counted as unhandled, and the two fragments held
+ * for it join it in PuntUnhandled (nothing taken is lost silently); the rest
+ * cannot complete it.
  */
 static void
 test_fragment_overlap_dropped(void **state)
