@@ -39,18 +39,7 @@ struct dp_sa_lifetime {
 	uint32_t soft_sec, hard_sec;
 };
 
-/*
- * A traffic selector as the workers enforce it (RFC 7296 section 3.13.1): an IPv4
- * address range, an IP protocol (0 = any) and a port range, all inclusive, host
- * order. A port range other than 0-65535 matches only TCP/UDP first fragments.
- */
-struct dp_ts {
-	uint32_t addr_start, addr_end;
-	uint16_t port_start, port_end;
-	uint8_t proto;
-};
-
-#define DP_TS_MAX 16	/* selectors per side (IKE's TSi/TSr payload limit) */
+/* struct dp_ts, DP_TS_MAX: dpsec/ts.h (through view.h: the CLI shows them). */
 
 struct dp_sa_params {
 	enum cfg_dir dir;
@@ -209,6 +198,17 @@ int dp_neighbor_mac(const struct dp *dp, uint32_t iface, uint32_t ip, uint8_t ma
  */
 typedef int (*dp_neighbor_fn)(void *ctx, uint32_t iface, uint32_t ip, uint8_t mac[6]);
 void dp_set_neighbor_hook(struct dp *dp, dp_neighbor_fn fn, void *ctx);
+/*
+ * The learned neighbour ip (network order) on iface is now at mac (it was
+ * learned afresh, or answered with another MAC: a failover, a replaced
+ * router). Every installed outbound SA whose next hop it is takes mac from
+ * its next packet: its header template is rebuilt and swapped as
+ * dp_sa_update_endpoints does. SAs whose next hop has a static MAC (the
+ * config's neighbors or next_hop_mac, which win) are left alone, as are those
+ * already sending to mac. Returns how many SAs changed; -ENOMEM (some may
+ * have changed, the rest keep the old MAC until the next call).
+ */
+int dp_neighbor_update(struct dp *dp, uint32_t iface, uint32_t ip, const uint8_t mac[6]);
 struct rte_mempool *dp_mempool(struct dp *dp);
 /* What workers held back or lost on the way to the control thread, summed. */
 void dp_event_stats(const struct dp *dp, struct dp_event_stats *out);

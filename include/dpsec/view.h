@@ -15,8 +15,10 @@
 
 #include "config.h"
 #include "counters.h"
+#include "ip_traffic.h"
 #include "punt_ike.h"
 #include "recovery_actions.h"
+#include "ts.h"
 
 /* IKEv2 views (dpsec/ike.h); the operations below pass them by pointer. */
 struct ike_addr;
@@ -55,6 +57,13 @@ struct view_sa {
 	 */
 	bool standby;
 	struct dp_sa_counters ctr;	/* minus the "clear crypto sa counters" baseline */
+	/*
+	 * The selectors the SA enforces (dp_sa_params.ts_*: ours, the peer's), as
+	 * negotiated, narrowed by the peer or not; n = 0: the crypto map's ACL alone
+	 * (manual SAs). "show crypto ipsec sa" shows a flow per distinct pair.
+	 */
+	uint8_t n_ts_local, n_ts_remote;
+	struct dp_ts ts_local[DP_TS_MAX], ts_remote[DP_TS_MAX];
 };
 
 /* How many SAs, without listing them: a manual SA file may install millions. */
@@ -299,6 +308,8 @@ struct view_ops {
 	uint64_t (*uptime)(void *ctx);
 	/* The control thread's punt counters ("... infrastructure punt statistics"). */
 	void (*punt_stats)(void *ctx, struct view_punt_stats *out);
+	/* Optional: the control thread's ARP table and IKE reassembly counters ("show ip traffic"). */
+	void (*ip_traffic)(void *ctx, struct view_ip_traffic *out);
 	/*
 	 * Optional: an IOS-style message into the daemon's log ("%TAG: text",
 	 * severity 0..7): the CLI's record of who changed what, and of refusals.

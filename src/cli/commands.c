@@ -81,6 +81,7 @@ KW(t_interfaces, "interfaces", "Interface status and configuration");
 ARG(t_interfaces_name, CLI_TK_WORD, "WORD", "Interface name", CLI_OPT_IFNAME);
 KW(t_arp, "arp", "ARP table");
 KW(t_show_ip, "ip", "IP information");
+KW(t_traffic, "traffic", "IP protocol statistics");
 KW(t_version, "version", "System hardware and software status");
 KW(t_clock, "clock", "Display the system clock");
 
@@ -189,6 +190,7 @@ const struct cli_row cli_rows[] = {
 	SHOW(cli_show_interfaces, &t_interfaces, &t_interfaces_name),
 	SHOW(cli_show_arp, &t_arp),
 	SHOW(cli_show_arp, &t_show_ip, &t_arp),
+	SHOW(cli_show_ip_traffic, &t_show_ip, &t_traffic),
 	SHOW(cli_show_version, &t_version),
 	SHOW(cli_show_clock, &t_clock),
 	EXEC(cli_clear_sa, CLEAR_SA),

@@ -4,7 +4,11 @@
  *
  * IOS XE layout (genieparser ShowCryptoIpsecSa / ShowCryptoIpsecSaDetail
  * fixtures and device transcripts): one block per outside interface with a
- * crypto map, one "flow" per map entry, the entry's SAs listed under it. The
+ * crypto map, one "flow" per map entry and pair of traffic selectors, the
+ * flow's SAs listed under it. SAs without selectors of their own (manual
+ * ones) and entries without SAs show the ACL's first permit line as idents;
+ * an IKE CHILD_SA shows the selectors it enforces (narrowed by the peer or
+ * not, RFC 7296 section 2.9), one flow per distinct pair, as IOS does. The
  * flow counters are the sums over its SAs: encaps = encrypt = digest are the
  * outbound SAs' packets, decaps = decrypt = verify the inbound ones'.
  *
@@ -12,14 +16,16 @@
  *	#recv errors = inbound invalid sa + decaps failed + invalid prot +
  *	               verify failed + invalid len + replay failed
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fmt.h"
 #include "handlers.h"
 #include "json.h"
 
-/* One crypto map entry on one interface, with its SAs summed. */
+/* One crypto map entry on one interface and one pair of selectors, with its SAs summed. */
 struct flow {
 	const struct dpsec_config *cfg;
 	const struct cfg_interface *ifc;
@@ -28,6 +34,7 @@ struct flow {
 	uint32_t map_idx;
 	uint32_t entry_idx;
 	const struct cli_sa_list *sas;
+	const struct view_sa *ts;	/* the flow's selectors; NULL: the ACL's (no SA has any) */
 	uint64_t in[DP_SA_CTR__COUNT];
 	uint64_t out[DP_SA_CTR__COUNT];
 	const struct view_sa *cur_out; /* newest active outbound SA */
@@ -38,9 +45,38 @@ struct flow {
 #define CTR(dir, name) (f->dir[DP_SA_CTR_##name])
 
 static bool
-sa_of(const struct flow *f, const struct view_sa *sa)
+ts_eq(const struct dp_ts *a, const struct dp_ts *b, uint8_t n)
+{
+	for (uint8_t i = 0; i < n; i++)
+		if (a[i].addr_start != b[i].addr_start || a[i].addr_end != b[i].addr_end ||
+		    a[i].port_start != b[i].port_start || a[i].port_end != b[i].port_end ||
+		    a[i].proto != b[i].proto)
+			return false;
+	return true;
+}
+
+/* Do two SAs enforce the same selectors (a NULL one: none)? */
+static bool
+same_ts(const struct view_sa *a, const struct view_sa *b)
+{
+	uint8_t al = a != NULL ? a->n_ts_local : 0, ar = a != NULL ? a->n_ts_remote : 0;
+
+	if (al != b->n_ts_local || ar != b->n_ts_remote)
+		return false;
+	return a == NULL || (ts_eq(a->ts_local, b->ts_local, al) &&
+			     ts_eq(a->ts_remote, b->ts_remote, ar));
+}
+
+static bool
+sa_of_entry(const struct flow *f, const struct view_sa *sa)
 {
 	return sa->map == f->map_idx && sa->entry == f->entry_idx;
+}
+
+static bool
+sa_of(const struct flow *f, const struct view_sa *sa)
+{
+	return sa_of_entry(f, sa) && same_ts(f->ts, sa);
 }
 
 static void
@@ -141,6 +177,64 @@ ident_text(const char *label, const struct ip4_prefix *p, uint8_t proto, const u
 
 	cli_printf(o, "   %s (addr/mask/prot/port): (%s/%s/%u/%u)\n", label, ip4_str(p->addr, a),
 		   cli_mask_str(p->len, m), proto, acl_port(port));
+}
+
+/*
+ * A selector as IOS shows an ident: a range that is a prefix as address and
+ * mask, any other range as "first-last" in the address's place (no mask fits
+ * it); the port when the range is one port, else 0.
+ */
+struct ts_ident {
+	char addr[2 * IP4_STRLEN];
+	char mask[IP4_STRLEN];
+	bool prefix;
+	unsigned port;
+};
+
+static void
+ts_ident(const struct dp_ts *t, struct ts_ident *id)
+{
+	/* a prefix: the range's size is a power of two and its start aligned to it */
+	uint32_t span = t->addr_end - t->addr_start;
+	char a[IP4_STRLEN];
+
+	id->prefix = t->addr_end >= t->addr_start && (span & (span + 1)) == 0 &&
+		     (t->addr_start & span) == 0;
+	id->port = t->port_start == t->port_end ? t->port_start : 0;
+	ip4_str(htonl(t->addr_start), a);
+	if (id->prefix) {
+		snprintf(id->addr, sizeof(id->addr), "%s", a);
+		cli_mask_str((uint8_t)(32 - __builtin_popcount(span)), id->mask);
+	} else {
+		char b[IP4_STRLEN];
+
+		snprintf(id->addr, sizeof(id->addr), "%s-%s", a, ip4_str(htonl(t->addr_end), b));
+		id->mask[0] = '\0';
+	}
+}
+
+/* A side with no selectors of its own (the other side has some): anything. */
+static const struct dp_ts ts_any = {.addr_end = UINT32_MAX, .port_end = UINT16_MAX};
+
+/* One ident line per selector (IKE allows several a side; IOS shows one flow per pair). */
+static void
+ts_text(const char *label, const struct dp_ts *t, uint8_t n, struct cli_out *o)
+{
+	if (n == 0) {
+		t = &ts_any;
+		n = 1;
+	}
+	for (uint8_t i = 0; i < n; i++) {
+		struct ts_ident id;
+
+		ts_ident(&t[i], &id);
+		if (id.prefix)
+			cli_printf(o, "   %s (addr/mask/prot/port): (%s/%s/%u/%u)\n", label, id.addr,
+				   id.mask, t[i].proto, id.port);
+		else
+			cli_printf(o, "   %s (addr/mask/prot/port): (%s/%u/%u)\n", label, id.addr,
+				   t[i].proto, id.port);
+	}
 }
 
 static void
@@ -277,8 +371,13 @@ flow_text(const struct flow *f, bool detail, struct cli_out *o)
 	uint32_t spi = f->cur_out != NULL ? f->cur_out->spi : 0;
 
 	cli_puts(o, "\n   protected vrf: (none)\n");
-	ident_text("local  ident", &acl->src, acl->proto, acl->sport, o);
-	ident_text("remote ident", &acl->dst, acl->proto, acl->dport, o);
+	if (f->ts != NULL) {
+		ts_text("local  ident", f->ts->ts_local, f->ts->n_ts_local, o);
+		ts_text("remote ident", f->ts->ts_remote, f->ts->n_ts_remote, o);
+	} else {
+		ident_text("local  ident", &acl->src, acl->proto, acl->sport, o);
+		ident_text("remote ident", &acl->dst, acl->proto, acl->dport, o);
+	}
 	cli_printf(o, "   current_peer %s port %u\n     PERMIT, flags={origin_is_acl,}\n",
 		   ip4_str(f->e->peer, p), f->peer_port);
 	counters_text(f, detail, o);
@@ -326,6 +425,65 @@ ident_json(struct json *j, const char *key, const struct ip4_prefix *p, uint8_t 
 }
 
 static void
+ts_json(struct json *j, const char *key, const struct dp_ts *t, uint8_t n)
+{
+	json_arr(j, key);
+	for (uint8_t i = 0; i < n; i++) {
+		struct ts_ident id;
+
+		ts_ident(&t[i], &id);
+		json_obj(j, NULL);
+		json_ip(j, "addr", htonl(t[i].addr_start));
+		json_ip(j, "addr_end", htonl(t[i].addr_end));
+		json_str(j, "mask", id.mask);
+		json_u64(j, "prot", t[i].proto);
+		json_u64(j, "port", id.port);
+		json_u64(j, "port_start", t[i].port_start);
+		json_u64(j, "port_end", t[i].port_end);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void
+ts_ident_json(struct json *j, const char *key, const struct dp_ts *t, uint8_t n)
+{
+	struct ts_ident id;
+
+	if (n == 0)
+		t = &ts_any;
+	ts_ident(t, &id);
+	json_obj(j, key);
+	json_ip(j, "addr", htonl(t->addr_start));
+	json_str(j, "mask", id.mask);
+	json_u64(j, "prot", t->proto);
+	json_u64(j, "port", id.port);
+	json_obj_end(j);
+}
+
+/*
+ * A flow's idents: the ACL's, or its first selectors in the same keys (mask
+ * "" for a range that is not a prefix), and then all of its selectors.
+ */
+static void
+idents_json(struct json *j, const struct flow *f)
+{
+	const struct cfg_acl *acl = flow_acl(f);
+
+	if (f->ts == NULL) {
+		ident_json(j, "local_ident", &acl->src, acl->proto, acl->sport);
+		ident_json(j, "remote_ident", &acl->dst, acl->proto, acl->dport);
+		json_bool(j, "negotiated_ts", false);
+		return;
+	}
+	ts_ident_json(j, "local_ident", f->ts->ts_local, f->ts->n_ts_local);
+	ts_ident_json(j, "remote_ident", f->ts->ts_remote, f->ts->n_ts_remote);
+	json_bool(j, "negotiated_ts", true);
+	ts_json(j, "local_selectors", f->ts->ts_local, f->ts->n_ts_local);
+	ts_json(j, "remote_selectors", f->ts->ts_remote, f->ts->n_ts_remote);
+}
+
+static void
 sa_json(struct json *j, const struct flow *f, const struct view_sa *sa)
 {
 	char xf[64];
@@ -360,12 +518,9 @@ sa_json(struct json *j, const struct flow *f, const struct view_sa *sa)
 static void
 flow_json(struct json *j, const struct flow *f)
 {
-	const struct cfg_acl *acl = flow_acl(f);
-
 	json_obj(j, NULL);
 	json_u64(j, "seq", f->e->seq);
-	ident_json(j, "local_ident", &acl->src, acl->proto, acl->sport);
-	ident_json(j, "remote_ident", &acl->dst, acl->proto, acl->dport);
+	idents_json(j, f);
 	json_ip(j, "peer", f->e->peer);
 	json_u64(j, "peer_port", f->peer_port);
 	counters_json(j, "inbound", f->in);
@@ -435,6 +590,52 @@ iface_end(struct sa_walk *w)
 	}
 }
 
+/* The flow of base's entry with selectors ts (NULL: the ACL's), summed afresh. */
+static void
+show_flow(struct sa_walk *w, const struct flow *base, const struct view_sa *ts)
+{
+	struct flow f = *base;
+
+	f.ts = ts;
+	flow_sum(&f);
+	if (w->c->json)
+		flow_json(&w->j, &f);
+	else
+		flow_text(&f, w->c->opt[CLI_OPT_DETAIL].set, w->o);
+}
+
+/*
+ * The entry's flows: the ACL's when an SA has no selectors or there is no
+ * SA with any, then one per distinct pair of selectors, in install order.
+ */
+static void
+walk_entry(struct sa_walk *w, const struct flow *f)
+{
+	const struct cli_sa_list *l = w->sas;
+	bool plain = false, narrow = false;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (!sa_of_entry(f, &l->sa[i]))
+			continue;
+		if (same_ts(NULL, &l->sa[i]))
+			plain = true;
+		else
+			narrow = true;
+	}
+	if (plain || !narrow)
+		show_flow(w, f, NULL);
+	for (size_t i = 0; i < l->n; i++) {
+		bool seen = false;
+
+		if (!sa_of_entry(f, &l->sa[i]) || same_ts(NULL, &l->sa[i]))
+			continue;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = sa_of_entry(f, &l->sa[k]) && same_ts(&l->sa[k], &l->sa[i]);
+		if (!seen)
+			show_flow(w, f, &l->sa[i]);
+	}
+}
+
 static void
 walk_iface(struct sa_walk *w, const struct cfg_interface *ifc)
 {
@@ -456,11 +657,7 @@ walk_iface(struct sa_walk *w, const struct cfg_interface *ifc)
 		if (!begun)
 			iface_begin(w, ifc, m);
 		begun = true;
-		flow_sum(&f);
-		if (w->c->json)
-			flow_json(&w->j, &f);
-		else
-			flow_text(&f, w->c->opt[CLI_OPT_DETAIL].set, w->o);
+		walk_entry(w, &f);
 	}
 	if (begun)
 		iface_end(w);

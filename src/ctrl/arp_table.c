@@ -91,17 +91,19 @@ slot_for_new(struct arp_table *t, uint32_t iface, uint32_t ip, uint64_t now_ns)
 	return e;
 }
 
-void
+bool
 arp_table_learn(struct arp_table *t, uint32_t iface, uint32_t ip, const uint8_t mac[6],
 		uint64_t now_ns)
 {
 	struct arp_entry *e = find(t, iface, ip);
+	bool changed = true;
 
 	if (ip == 0)
-		return;	/* an ARP probe (RFC 5227): the sender has no address yet */
+		return false;	/* an ARP probe (RFC 5227): the sender has no address yet */
 	if (e != NULL && e->state == ARP_REACHABLE) {
 		t->ctr[ARP_refreshed]++;
-		if (memcmp(e->mac, mac, 6) != 0)
+		changed = memcmp(e->mac, mac, 6) != 0;
+		if (changed)
 			t->ctr[ARP_mac_changed]++;
 	} else {
 		t->ctr[ARP_learned]++;
@@ -112,6 +114,22 @@ arp_table_learn(struct arp_table *t, uint32_t iface, uint32_t ip, const uint8_t 
 	e->state = ARP_REACHABLE;
 	e->tries = 0;
 	e->updated_ns = now_ns;
+	return changed;
+}
+
+bool
+arp_table_has(const struct arp_table *t, uint32_t iface, uint32_t ip)
+{
+	for (uint32_t i = 0; i < t->cap; i++)
+		if (t->e[i].ip == ip && ip != 0 && t->e[i].iface == iface)
+			return true;
+	return false;
+}
+
+void
+arp_table_add(struct arp_table *t, enum arp_ctr c, uint64_t n)
+{
+	t->ctr[c] += n;
 }
 
 static bool

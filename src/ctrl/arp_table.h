@@ -22,35 +22,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dpsec/ip_traffic.h"
+
 #define ARP_RETRY_MS 1000	/* between requests for one address */
 #define ARP_TRIES 3		/* requests before giving up for a while */
 #define ARP_HOLDDOWN_MS 20000	/* after giving up, no request for the address this long */
 #define ARP_REQ_RATE 10		/* requests a second, all addresses together */
 #define ARP_REQ_BURST 10
 
-/* X(name, "description"): the table's counters. */
-#define ARP_COUNTERS(X)                                                                            \
-	X(learned, "new entry learned from an ARP packet")                                        \
-	X(refreshed, "existing entry refreshed (same or changed MAC)")                             \
-	X(mac_changed, "entry's MAC changed")                                                      \
-	X(evicted, "oldest entry evicted: table full")                                             \
-	X(aged, "entry removed: not refreshed within the age limit")                               \
-	X(hits, "lookup answered from the table")                                                  \
-	X(misses, "lookup found no usable entry")                                                  \
-	X(req_sent, "ARP request allowed out")                                                     \
-	X(req_wait, "ARP request held back: one for the address went out less than 1 s ago")       \
-	X(req_rate_limited, "ARP request held back: global rate limit")                            \
-	X(req_gave_up, "address unresolved after all tries: held down")                           \
-	X(req_held_down, "ARP request held back: address in hold-down")                            \
-	X(req_table_full, "ARP request held back: no room for a pending entry")
-
-enum arp_ctr {
-#define ARP_X(name, text) ARP_##name,
-	ARP_COUNTERS(ARP_X)
-#undef ARP_X
-	ARP__COUNT
-};
-
+/* The counters: ARP_COUNTERS in dpsec/ip_traffic.h. */
 extern const char *const arp_ctr_names[ARP__COUNT];
 
 enum arp_state {
@@ -74,9 +54,19 @@ struct arp_table;
 struct arp_table *arp_table_create(uint32_t cap, uint32_t max_age_s, uint64_t now_ns);
 void arp_table_destroy(struct arp_table *t);
 
-/* ip is at mac on iface (an ARP reply or request to us said so). */
-void arp_table_learn(struct arp_table *t, uint32_t iface, uint32_t ip, const uint8_t mac[6],
+/*
+ * ip is at mac on iface (an ARP reply or request to us said so). true: the
+ * table had no usable MAC for it, or another one; whatever sends to ip by a
+ * MAC learned earlier must follow (dp_neighbor_update).
+ */
+bool arp_table_learn(struct arp_table *t, uint32_t iface, uint32_t ip, const uint8_t mac[6],
 		     uint64_t now_ns);
+
+/* Has the table an entry for ip on iface (reachable or pending)? Counts nothing. */
+bool arp_table_has(const struct arp_table *t, uint32_t iface, uint32_t ip);
+
+/* Adds n to counter c: what the caller did with what the table taught it (ARP_sa_moved). */
+void arp_table_add(struct arp_table *t, enum arp_ctr c, uint64_t n);
 
 /* 0 and *mac: a reachable entry within its age. -ENOENT: none (counted as a miss). */
 int arp_table_lookup(struct arp_table *t, uint32_t iface, uint32_t ip, uint8_t mac[6],

@@ -348,6 +348,20 @@ ctrl_punt_stats(const struct ctrl *c)
 	return &c->punt;
 }
 
+void
+ctrl_ip_traffic(const struct ctrl *c, struct view_ip_traffic *out)
+{
+	uint32_t n;
+	const struct arp_entry *e = arp_table_entries(c->arp, &n);
+
+	*out = (struct view_ip_traffic){.arp_entries = arp_table_count(c->arp),
+					.reasm_pending = reasm4_pending(c->reasm)};
+	arp_table_counters(c->arp, out->arp);
+	for (uint32_t i = 0; i < n; i++)
+		out->arp_incomplete += e[i].ip != 0 && e[i].state != ARP_REACHABLE;
+	reasm4_counters(c->reasm, out->reasm);
+}
+
 const struct icmp_err_stats *
 ctrl_icmp_stats(const struct ctrl *c)
 {

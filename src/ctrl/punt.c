@@ -45,9 +45,9 @@ unhandled(struct dp *dp, struct rte_mbuf *m, struct view_punt_count *k)
 	dp_ctrl_drop(dp, m, DP_DROP_G_PuntUnhandled);
 }
 
-/* An Ethernet/IPv4 ARP packet whose target is our address, or NULL. */
+/* An Ethernet/IPv4 ARP packet, or NULL. */
 static struct rte_arp_hdr *
-arp_to_us(const struct cfg_interface *ifc, struct rte_mbuf *m)
+arp_of(struct rte_mbuf *m)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
@@ -55,32 +55,58 @@ arp_to_us(const struct cfg_interface *ifc, struct rte_mbuf *m)
 	if (m->data_len < sizeof(*eth) + sizeof(*arp) ||
 	    arp->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
 	    arp->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
-	    arp->arp_hlen != 6 || arp->arp_plen != 4 || arp->arp_data.arp_tip != ifc->addr)
+	    arp->arp_hlen != 6 || arp->arp_plen != 4)
 		return NULL;
 	return arp;
 }
 
 /*
- * RFC 826: the sender of a request or reply to our address is learned (the
- * "merge" step; a packet for someone else teaches nothing, so that a flood of
- * others' ARP does not fill the table); a request becomes the reply, in place;
- * a reply is consumed (counted as answered: it was for us, and it is done).
+ * A neighbour learned afresh or at a new MAC: outbound SAs that send to it
+ * by a MAC learned earlier move to this one (a failover to a standby router
+ * answers with its own MAC; without this their ESP would go to the old one
+ * until the SAs are rekeyed).
+ */
+static void
+follow_mac(struct dp *dp, struct arp_table *t, uint32_t iface, const struct rte_arp_hdr *arp)
+{
+	int n = dp_neighbor_update(dp, iface, arp->arp_data.arp_sip,
+				   arp->arp_data.arp_sha.addr_bytes);
+
+	if (n >= 0)
+		arp_table_add(t, ARP_sa_moved, (uint64_t)n);
+	else
+		arp_table_add(t, ARP_sa_move_failed, 1);
+}
+
+/*
+ * RFC 826: the sender of a request or reply to our address is learned; a
+ * packet for someone else only updates a neighbour already in the table (the
+ * "merge" step: so a gratuitous ARP after a failover moves us to the new MAC,
+ * while a flood of others' ARP cannot fill the table), counted as answered
+ * when it did. A request to us becomes the reply, in place; a reply is
+ * consumed (counted as answered: it was for us, and it is done).
  */
 static bool
 arp_in(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struct rte_mbuf *m,
        struct view_punt_count *k, const struct punt_ctx *pa)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	struct rte_arp_hdr *arp = arp_to_us(ifc, m);
+	struct rte_arp_hdr *arp = arp_of(m);
+	struct arp_table *t = pa != NULL ? pa->table : NULL;
 	uint8_t mac[6];
 	uint32_t sip;
+	bool to_us;
 
 	if (arp == NULL)
 		return false;
-	if (pa != NULL && pa->table != NULL)
-		arp_table_learn(pa->table, iface, arp->arp_data.arp_sip,
-				arp->arp_data.arp_sha.addr_bytes, pa->now_ns);
-	if (arp->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REPLY)) {
+	sip = arp->arp_data.arp_sip;
+	to_us = arp->arp_data.arp_tip == ifc->addr;
+	if (!to_us && (t == NULL || !arp_table_has(t, iface, sip)))
+		return false;	/* someone else's, from someone we do not know: nothing to learn */
+	if (t != NULL && arp_table_learn(t, iface, sip, arp->arp_data.arp_sha.addr_bytes,
+					 pa->now_ns))
+		follow_mac(dp, t, iface, arp);
+	if (!to_us || arp->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REPLY)) {
 		k->answered++;
 		rte_pktmbuf_free(m);
 		return true;
@@ -88,7 +114,6 @@ arp_in(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struct rt
 	if (arp->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST))
 		return false;
 	dp_iface_mac(dp, iface, mac);
-	sip = arp->arp_data.arp_sip;
 	arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
 	arp->arp_data.arp_tha = arp->arp_data.arp_sha;
 	arp->arp_data.arp_tip = sip;

@@ -20,30 +20,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dpsec/ip_traffic.h"
+
 #define REASM4_SLOTS 16
 #define REASM4_MAX_PAYLOAD 16384	/* an IKE message this large fragments itself (RFC 7383) */
 #define REASM4_TIMEOUT_MS 5000
 
-/* X(name, "description"): what became of fragments and datagrams. */
-#define REASM4_COUNTERS(X)                                                                         \
-	X(fragments, "fragments received")                                                       \
-	X(completed, "datagrams reassembled")                                                      \
-	X(duplicates, "fragment ignored: exact duplicate of bytes already held")                  \
-	X(overlaps, "datagram dropped: a fragment overlaps others with different bytes")           \
-	X(too_big, "datagram dropped: longer than the reassembly limit")                            \
-	X(bad_length, "fragment dropped: not a multiple of 8 bytes but for the last, or empty")    \
-	X(bad_last, "datagram dropped: two different last fragments, or data past the last")       \
-	X(timeouts, "datagram dropped: not complete in time")                                      \
-	X(evicted, "datagram dropped: its slot was needed for a newer one")                        \
-	X(no_memory, "fragment dropped: no memory for its datagram")
-
-enum reasm4_ctr {
-#define REASM4_X(name, text) REASM4_##name,
-	REASM4_COUNTERS(REASM4_X)
-#undef REASM4_X
-	REASM4__COUNT
-};
-
+/* The counters: REASM4_COUNTERS in dpsec/ip_traffic.h. */
 extern const char *const reasm4_ctr_names[REASM4__COUNT];
 
 /* One fragment: the IPv4 header fields that matter, and its payload. */

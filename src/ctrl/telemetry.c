@@ -2,7 +2,8 @@
 /*
  * The counters through DPDK's rte_telemetry, so standard tooling reads them
  * (dpdk-telemetry.py --file-prefix ...: /dpsec/drops, /dpsec/global_drops,
- * /dpsec/sa/list, /dpsec/sa/info,<conn id>, /dpsec/invalid_spi, /dpsec/punt).
+ * /dpsec/sa/list, /dpsec/sa/info,<conn id>, /dpsec/invalid_spi, /dpsec/punt,
+ * /dpsec/ip_traffic, /dpsec/ike/sa).
  *
  * The callbacks run on DPDK's telemetry threads, at any time until the
  * process exits: DPDK 22.11 can neither unregister a command nor stop those
@@ -231,6 +232,54 @@ tel_punt(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+static const char *const tel_arp_key[ARP__COUNT] = {
+#define ARP_X(name, text) #name,
+	ARP_COUNTERS(ARP_X)
+#undef ARP_X
+};
+
+static const char *const tel_reasm_key[REASM4__COUNT] = {
+#define REASM4_X(name, text) #name,
+	REASM4_COUNTERS(REASM4_X)
+#undef REASM4_X
+};
+
+/* "show ip traffic": the learned ARP table's and IKE reassembly's counters, keys as its JSON. */
+static int
+tel_ip_traffic(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct view_ip_traffic t;
+	struct rte_tel_data *arp, *reasm;
+	struct ctrl *c = tel_enter();
+
+	(void)cmd;
+	(void)params;
+	if (c == NULL)
+		return -1;
+	ctrl_ip_traffic(c, &t);
+	tel_leave(c);
+	arp = rte_tel_data_alloc();
+	reasm = rte_tel_data_alloc();
+	if (arp == NULL || reasm == NULL) {
+		rte_tel_data_free(arp);
+		rte_tel_data_free(reasm);
+		return -1;
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_start_dict(reasm);
+	rte_tel_data_add_dict_u64(reasm, "pending", t.reasm_pending);
+	for (int i = 0; i < REASM4__COUNT; i++)
+		rte_tel_data_add_dict_u64(reasm, tel_reasm_key[i], t.reasm[i]);
+	rte_tel_data_add_dict_container(d, "reassembly", reasm, 0);
+	rte_tel_data_start_dict(arp);
+	rte_tel_data_add_dict_u64(arp, "entries", t.arp_entries);
+	rte_tel_data_add_dict_u64(arp, "incomplete", t.arp_incomplete);
+	for (int i = 0; i < ARP__COUNT; i++)
+		rte_tel_data_add_dict_u64(arp, tel_arp_key[i], t.arp[i]);
+	rte_tel_data_add_dict_container(d, "arp", arp, 0);
+	return 0;
+}
+
 #define TEL_IKE_SA_MAX 256	/* IKE SAs listed; a site-to-site gateway has a handful */
 
 static void
@@ -323,6 +372,8 @@ register_commands(void)
 	    rte_telemetry_register_cmd("/dpsec/punt", tel_punt,
 				       "Punted packets by kind: received, answered, unhandled, "
 				       "tx_failed. No parameters") ||
+	    rte_telemetry_register_cmd("/dpsec/ip_traffic", tel_ip_traffic,
+				       "ARP table and IKE reassembly counters. No parameters") ||
 	    rte_telemetry_register_cmd("/dpsec/ike/sa", tel_ike_sa,
 				       "IKE SAs: endpoints, state, SPIs, algorithms. No parameters"))
 		return -1;

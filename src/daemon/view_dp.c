@@ -141,6 +141,14 @@ punt_stats_op(void *ctx, struct view_punt_stats *out)
 	memcpy(out->ike, st->ike, sizeof(out->ike));
 }
 
+static void
+ip_traffic_op(void *ctx, struct view_ip_traffic *out)
+{
+	const struct view_dp *v = ctx;
+
+	ctrl_ip_traffic(v->ctrl, out);
+}
+
 static size_t
 inv_spi_list_op(void *ctx, struct view_inv_spi *out, size_t max)
 {
@@ -332,6 +340,7 @@ const struct view_ops view_dp_ops = {
 	.debug_set = debug_set_op,
 	.uptime = uptime_op,
 	.punt_stats = punt_stats_op,
+	.ip_traffic = ip_traffic_op,
 	.log = log_op,
 	.ike_sa_list = view_ike_sa_list,
 	.ike_child_list = view_ike_child_list,

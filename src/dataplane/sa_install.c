@@ -14,13 +14,17 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_malloc.h>
 
 #include "dataplane.h"
 #include "sa.h"
 #include "sa_build.h"
+#include "route.h"
 #include "sa_life.h"
 #include "sad.h"
 #include "spd.h"
@@ -171,6 +175,48 @@ dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t 
 	return 0;
 }
 
+/* A copy of ep sending to mac, or NULL (no memory). */
+static struct sa_ep *
+ep_with_mac(const struct sa_ep *old, const uint8_t mac[6])
+{
+	struct sa_ep *ep = rte_malloc("sa_ep", sizeof(*ep), RTE_CACHE_LINE_SIZE);
+
+	if (ep == NULL)
+		return NULL;
+	*ep = *old;
+	memcpy(((struct rte_ether_hdr *)ep->hdr)->dst_addr.addr_bytes, mac, RTE_ETHER_ADDR_LEN);
+	return ep;
+}
+
+int
+dp_neighbor_update(struct dp *dp, uint32_t iface, uint32_t ip, const uint8_t mac[6])
+{
+	struct sa *sa;
+	int n = 0;
+
+	TAILQ_FOREACH(sa, sad_live(dp->sad), link) {
+		const struct sa_ep *old;
+		struct sa_ep *ep;
+
+		if (sa->dir != CFG_DIR_OUT || sa->peer != ip)
+			continue;
+		old = sa->rt->ep;
+		if (dp->ports[old->tx_port].iface != iface ||
+		    route_neighbor(dp->route, old->tx_port, ip) != NULL ||
+		    memcmp(((const struct rte_ether_hdr *)old->hdr)->dst_addr.addr_bytes, mac,
+			   RTE_ETHER_ADDR_LEN) == 0)
+			continue;	/* another port, a static MAC (it wins), or already there */
+		ep = ep_with_mac(old, mac);
+		if (ep == NULL)
+			return -ENOMEM;
+		__atomic_store_n(&sa->rt->ep, ep, __ATOMIC_RELEASE);
+		/* the grace period starts after the swap: until then a worker may hold the old */
+		sad_retire(dp->sad, (void *)(uintptr_t)old);
+		n++;
+	}
+	return n;
+}
+
 int
 dp_sa_update_ts(struct dp *dp, uint32_t conn_id, const struct dp_sa_params *p)
 {
@@ -242,6 +288,20 @@ dp_sa_summary(const struct dp *dp, struct view_sa_summary *out)
 	}
 }
 
+/* The selectors in force (the control thread swaps them itself: dp_sa_update_ts). */
+static void
+view_ts(const struct sa_rt *rt, struct view_sa *v)
+{
+	const struct sa_ts *ts = __atomic_load_n(&rt->ts, __ATOMIC_ACQUIRE);
+
+	if (!(rt->flags & SA_F_NARROW) || ts == NULL)
+		return;
+	v->n_ts_local = ts->n_local;
+	v->n_ts_remote = ts->n_remote;
+	memcpy(v->ts_local, ts->local, ts->n_local * sizeof(ts->local[0]));
+	memcpy(v->ts_remote, ts->remote, ts->n_remote * sizeof(ts->remote[0]));
+}
+
 size_t
 dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 {
@@ -265,6 +325,7 @@ dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 		for (int c = 0; c < DP_SA_CTR__COUNT; c++)
 			v->ctr.v[c] = ctr_read(&sa->rt->ctr.v[c]);
 		sa_life_left(sa, now, v);
+		view_ts(sa->rt, v);
 		n++;
 	}
 	return n;

@@ -429,6 +429,7 @@ class ControlPlane(unittest.TestCase):
             return json.loads(s.recv(65536))[cmd.split(",")[0]]
         tel, glob = ask("/dpsec/drops"), ask("/dpsec/global_drops")
         tel_punt = ask("/dpsec/punt")
+        tel_ip = ask("/dpsec/ip_traffic")
         conns, inv = ask("/dpsec/sa/list"), ask("/dpsec/invalid_spi")
         sa = ask("/dpsec/sa/info,%d" % conns[0]) if conns else None
         s.close()
@@ -465,6 +466,14 @@ class ControlPlane(unittest.TestCase):
         self.assertEqual(tel_punt["ike"]["received"], 1)
         self.assertGreater(tel_punt["icmp_echo"]["answered"], 0)
         self.assertLessEqual(tel_punt["arp"]["received"], cli_punt["arp"]["received"])
+        # the ARP table and reassembly counters, as "show ip traffic" has them (test 2b's
+        # ARP from gwA to the gateway taught it; nothing here sends IPv4 fragments)
+        cli_ip = json.loads(self.t.cli("show ip traffic", json=True))
+        for k, v in tel_ip["reassembly"].items():
+            self.assertEqual(cli_ip["reassembly"][k], v, k)
+        self.assertEqual(tel_ip["reassembly"]["fragments"], 0)
+        self.assertGreaterEqual(tel_ip["arp"]["learned"], 1)
+        self.assertLessEqual(tel_ip["arp"]["learned"], cli_ip["arp"]["learned"])
 
 
 if __name__ == "__main__":

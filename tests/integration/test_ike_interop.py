@@ -33,6 +33,15 @@
 - RFC 7383 fragmentation on both sides at 256-byte datagrams (AES-CBC / SHA-512, so that
   IKE_AUTH needs fragments each way): strongSwan logs dpsecd's fragments received and
   reassembled, dpsecd counts strongSwan's, the tunnel comes up and carries both streams.
+- gwA's MAC changes under a running tunnel (a failover) and gwA announces it with a gratuitous
+  ARP (scapy): dpsecd's outbound SA moves to the new MAC (host2's stream reaches host1 again,
+  which ESP to the old MAC cannot: gwA's kernel drops frames for another MAC), `show ip arp`
+  has the new MAC and `show ip traffic` counts the move;
+- strongSwan narrows the traffic selectors (its local_ts 198.51.100.0/25 and remote_ts
+  203.0.113.0/28 inside dpsecd's ACL, NET2 -> NET1): `show crypto ipsec sa` shows the narrowed
+  idents, the streams between host1 and host2 (inside them) flow, and host2's datagrams to
+  198.51.100.200 (inside the ACL, outside the narrowed selectors) are not encrypted but dropped
+  and counted, each one, as 56 OUT_V4_POST_OUTPUT_POLICY_FAIL.
 """
 import json
 import os
@@ -45,7 +54,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dpsectest import leftovers  # noqa: E402
-from dpsectest.seed import SeedNet, gwa_swanctl, GWA_OUT, H2  # noqa: E402
+from dpsectest.seed import SeedNet, gwa_swanctl, sh, swanctl_conf, GWA_OUT, GWB_OUT, H2  # noqa: E402,E501
 from dpsectest.wait import wait_for, established  # noqa: E402
 
 
@@ -170,6 +179,69 @@ class Interop(unittest.TestCase):
             text = net.cli("show ip arp")
             self.assertRegex(text, r"Internet  %s\s+\d+   [0-9a-f.]{14}  ARPA   outside0"
                              % re.escape(GWA_OUT), text)
+
+    def test_peer_mac_change_followed(self):
+        from scapy.layers.l2 import ARP, Ether
+        from scapy.utils import wrpcap
+        new = "02:00:00:00:0a:99"
+        with SeedNet() as net:
+            net.gwa.start(gwa_swanctl(start=False))
+            net.start_dpsecd(initiate="on-start", peer_mac=False)
+            wait_for(lambda: established(net), 20, "gwA's SAs")
+            self.assert_flows(net, net.back)
+            old = net.mac("gwa", "gwa-out")
+            self.assertNotEqual(old, new)
+            sh("ip", "link", "set", "gwa-out", "address", new, ns=net.ns["gwa"])
+            # RFC 5227 announcement: a broadcast request for gwA's own address, from the new MAC
+            garp = Ether(src=new, dst="ff:ff:ff:ff:ff:ff") / ARP(
+                op=1, hwsrc=new, psrc=GWA_OUT, hwdst="00:00:00:00:00:00", pdst=GWA_OUT)
+            path = os.path.join(net.dir, "garp.pcap")
+            wrpcap(path, [garp])
+            t = time.monotonic()
+            sh("/usr/bin/python3", "-c", "from scapy.all import rdpcap, sendp; "
+               "sendp(rdpcap(%r), iface='gwa-out', verbose=0)" % path, ns=net.ns["gwa"])
+            # 20 datagrams after the announcement: more than could have been on their way
+            # before the MAC changed (one every 50 ms)
+            wait_for(lambda: len([a for _, a in net.back.arrivals() if a > t]) >= 20, 20,
+                     "host2's stream to follow gwA's new MAC" + self.diag(net))
+            rows = {r["address"]: r for r in json.loads(net.cli("show ip arp", json=True))["arp"]}
+            self.assertEqual(rows[GWA_OUT]["mac"], "0200.0000.0a99", rows)
+            arp = json.loads(net.cli("show ip traffic", json=True))["arp"]
+            self.assertGreaterEqual(arp["sa_moved"], 1, arp)
+            self.assertGreaterEqual(arp["mac_changed"], 1, arp)
+            self.assertEqual(arp["sa_move_failed"], 0, arp)
+
+    @staticmethod
+    def drop_count(net, code):
+        drops = json.loads(net.cli("show platform hardware qfp active feature ipsec datapath "
+                                   "drops all", json=True))["drops"]
+        return sum(d["packets"] for d in drops if d["type"] == code)
+
+    def test_strongswan_narrows(self):
+        with SeedNet() as net:
+            net.gwa.start(swanctl_conf("gwB", GWA_OUT, GWB_OUT, "198.51.100.0/25",
+                                       "203.0.113.0/28", start=False))
+            net.start_dpsecd(initiate="on-start")
+            wait_for(lambda: established(net), 20, "gwA's SAs")
+            self.assert_flows(net, net.back)
+            self.assert_flows(net, net.stream)
+            text = net.cli("show crypto ipsec sa")
+            self.assertIn("local  ident (addr/mask/prot/port): "
+                          "(203.0.113.0/255.255.255.240/0/0)", text)
+            self.assertIn("remote ident (addr/mask/prot/port): "
+                          "(198.51.100.0/255.255.255.128/0/0)", text)
+            flow = json.loads(net.cli("show crypto ipsec sa", json=True))["interfaces"][0][
+                "flows"][0]
+            self.assertTrue(flow["negotiated_ts"], flow)
+            self.assertEqual(flow["remote_selectors"][0]["addr_end"], "198.51.100.127", flow)
+            before = self.drop_count(net, 56)
+            sent = 5
+            sh("/usr/bin/python3", "-c", "import socket; s = socket.socket(socket.AF_INET, "
+               "socket.SOCK_DGRAM); [s.sendto(b'x%%d' %% i, ('198.51.100.200', 9000)) "
+               "for i in range(%d)]" % sent, ns=net.ns["h2"])
+            wait_for(lambda: self.drop_count(net, 56) >= before + sent, 20,
+                     "56 OUT_V4_POST_OUTPUT_POLICY_FAIL for each datagram outside the selectors")
+            self.assertEqual(self.drop_count(net, 56), before + sent)
 
     def test_dpsecd_initiates_on_traffic(self):
         with SeedNet() as net:

@@ -495,6 +495,66 @@ test_unsafe_manual_gcm(void **state)
 	fake_free(f);
 }
 
+/*
+ * show crypto ipsec sa groups an entry's SAs into flows by the selectors
+ * they enforce: the ACL's flow for SAs with none, then one flow per distinct
+ * pair in install order, each with its own counters. A range that is no
+ * prefix shows as first-last; a side without selectors as anything.
+ */
+static void
+test_ts_flows(void **state)
+{
+	static const char acl_flow[] =
+		"   local  ident (addr/mask/prot/port): (10.0.2.0/255.255.255.0/0/0)\n"
+		"   remote ident (addr/mask/prot/port): (10.0.0.0/255.255.255.0/0/0)\n";
+	static const char narrow_flow[] =
+		"   local  ident (addr/mask/prot/port): (10.0.2.0/255.255.255.128/0/0)\n"
+		"   remote ident (addr/mask/prot/port): (10.0.0.0/255.255.255.0/0/0)\n";
+	static const char range_flow[] =
+		"   local  ident (addr/mask/prot/port): (10.0.2.5-10.0.2.9/6/443)\n"
+		"   local  ident (addr/mask/prot/port): (10.0.2.64/255.255.255.192/17/0)\n"
+		"   remote ident (addr/mask/prot/port): (0.0.0.0/0.0.0.0/0/0)\n";
+	struct fake *f = fake_new(0);
+	struct cli_out o;
+	const char *a, *n, *r;
+
+	(void)state;
+	cli_out_init(&o);
+	/* the draining inbound SA had no selectors; the current outbound one others */
+	f->sa[0].n_ts_local = f->sa[0].n_ts_remote = 0;
+	f->sa[2].n_ts_local = 2;
+	f->sa[2].ts_local[0] = (struct dp_ts){.addr_start = 0x0A000205, .addr_end = 0x0A000209,
+					      .proto = 6, .port_start = 443, .port_end = 443};
+	f->sa[2].ts_local[1] = (struct dp_ts){.addr_start = 0x0A000240, .addr_end = 0x0A00027F,
+					      .proto = 17, .port_start = 1, .port_end = 2};
+	f->sa[2].n_ts_remote = 0;
+	assert_int_equal(exec(f, "show crypto ipsec sa peer 192.0.2.1", 0, &o), CLI_OK);
+	a = strstr(o.buf, acl_flow);
+	n = strstr(o.buf, narrow_flow);
+	r = strstr(o.buf, range_flow);
+	assert_non_null(a);
+	assert_non_null(n);
+	assert_non_null(r);
+	assert_true(a < n && n < r);
+	/* each flow sums its own SAs: 1200 decaps (0x658F7C11), 1500 (0xB761863E), 2711 encaps */
+	assert_non_null(strstr(a, "#pkts decaps: 1200,"));
+	assert_true(strstr(a, "spi: 0x658F7C11") < n);
+	assert_non_null(strstr(n, "#pkts encaps: 0,"));
+	assert_non_null(strstr(n, "#pkts decaps: 1500,"));
+	assert_true(strstr(n, "spi: 0xB761863E") < r);
+	assert_non_null(strstr(r, "#pkts encaps: 2711,"));
+	assert_non_null(strstr(r, "spi: 0x397C36EE"));
+	assert_null(strstr(r, "spi: 0xB761863E"));
+	assert_int_equal(exec(f, "show crypto ipsec sa peer 192.0.2.1", CLI_F_JSON, &o), CLI_OK);
+	assert_non_null(strstr(o.buf, "\"local_ident\":{\"addr\":\"10.0.2.5\",\"mask\":\"\","
+				      "\"prot\":6,\"port\":443},"));
+	assert_non_null(strstr(o.buf, "{\"addr\":\"10.0.2.5\",\"addr_end\":\"10.0.2.9\",\"mask\":\"\","
+				      "\"prot\":6,\"port\":443,\"port_start\":443,\"port_end\":443}"));
+	assert_non_null(strstr(o.buf, "\"remote_selectors\":[]"));
+	cli_out_free(&o);
+	fake_free(f);
+}
+
 static void
 test_plaintext_mtu(void **state)
 {
@@ -733,6 +793,7 @@ main(void)
 		cmocka_unit_test(test_empty_view),
 		cmocka_unit_test(test_no_key_in_output),
 		cmocka_unit_test(test_unsafe_manual_gcm),
+		cmocka_unit_test(test_ts_flows),
 		cmocka_unit_test(test_plaintext_mtu),
 		cmocka_unit_test(test_xform_words),
 		cmocka_unit_test(test_time_texts),

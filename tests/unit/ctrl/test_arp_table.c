@@ -91,7 +91,9 @@ probe_sender_not_learned(void **state)
 {
 	struct fix *f = *state;
 
-	arp_table_learn(f->t, 0, 0, MAC_A, f->now);	/* RFC 5227 probe: sender IP 0 */
+	/* RFC 5227 probe: sender IP 0 */
+	assert_false(arp_table_learn(f->t, 0, 0, MAC_A, f->now));
+	assert_false(arp_table_has(f->t, 0, 0));
 	assert_int_equal(arp_table_count(f->t), 0);
 	assert_int_equal(ctr(f, ARP_learned), 0);
 }
@@ -102,11 +104,15 @@ refresh_and_mac_change(void **state)
 	struct fix *f = *state;
 	uint8_t mac[6];
 
-	arp_table_learn(f->t, 0, IP(1), MAC_A, f->now);
-	arp_table_learn(f->t, 0, IP(1), MAC_A, f->now + S);
+	/* learn says whether senders by the old MAC must follow: new, or another MAC */
+	assert_false(arp_table_has(f->t, 0, IP(1)));
+	assert_true(arp_table_learn(f->t, 0, IP(1), MAC_A, f->now));
+	assert_true(arp_table_has(f->t, 0, IP(1)));
+	assert_false(arp_table_has(f->t, 1, IP(1)));
+	assert_false(arp_table_learn(f->t, 0, IP(1), MAC_A, f->now + S));
 	assert_int_equal(ctr(f, ARP_refreshed), 1);
 	assert_int_equal(ctr(f, ARP_mac_changed), 0);
-	arp_table_learn(f->t, 0, IP(1), MAC_B, f->now + 2 * S);
+	assert_true(arp_table_learn(f->t, 0, IP(1), MAC_B, f->now + 2 * S));
 	assert_int_equal(ctr(f, ARP_mac_changed), 1);
 	assert_int_equal(arp_table_lookup(f->t, 0, IP(1), mac, f->now + 2 * S), 0);
 	assert_memory_equal(mac, MAC_B, 6);

@@ -217,13 +217,21 @@ test_arp_reply(void **state)
 	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].answered, 1);
 	rte_pktmbuf_free(out[0]);
 
-	/* not for us: counted, not answered */
+	/* for someone else, from the neighbour just learned: no reply, but it refreshes it
+	 * (RFC 826 merge), counted as answered */
 	ip4_parse("10.0.2.9", &a);
 	arp = (struct rte_arp_hdr *)(frame + sizeof(*eth));
 	arp->arp_data.arp_tip = a;
 	assert_int_equal(through(harness_mbuf(&H, frame, sizeof(frame)), H_INSIDE, out, 4), 0);
 	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].received, 2);
-	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].answered, 1);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].answered, 2);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].unhandled, 0);
+	/* for someone else, from a stranger: counted, not answered, nothing learned */
+	ip4_parse("10.0.2.6", &a);
+	arp->arp_data.arp_sip = a;
+	assert_int_equal(through(harness_mbuf(&H, frame, sizeof(frame)), H_INSIDE, out, 4), 0);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].received, 3);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].answered, 2);
 	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].unhandled, 1);
 	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_OTHER].received, 0);
 }
@@ -435,7 +443,7 @@ static void
 test_telemetry_gate(void **state)
 {
 	struct h_sa s = {.dir = CFG_DIR_IN, .spi = 0x7007, .cipher = DP_CIPHER_AES_GCM_128};
-	enum { NCMDS = 7 };
+	enum { NCMDS = 8 };
 	char cmds[NCMDS][48], r[16384], want[64];
 	struct pollfd pfd;
 	int fd, conn;
@@ -450,6 +458,7 @@ test_telemetry_gate(void **state)
 	snprintf(cmds[4], sizeof(cmds[4]), "/dpsec/invalid_spi");
 	snprintf(cmds[5], sizeof(cmds[5]), "/dpsec/punt");
 	snprintf(cmds[6], sizeof(cmds[6]), "/dpsec/ike/sa");
+	snprintf(cmds[7], sizeof(cmds[7]), "/dpsec/ip_traffic");
 	assert_int_equal(ctrl_telemetry_register(C), 0);
 	assert_int_equal(ctrl_telemetry_register(C), 0);	/* the commands exist once */
 	fd = tel_connect();
@@ -458,6 +467,14 @@ test_telemetry_gate(void **state)
 		tel_ask(fd, cmds[i], r, sizeof(r));
 		assert_answered(cmds[i], r);
 	}
+	/* every counter of dpsec/ip_traffic.h under its own key ("show ip traffic"'s JSON keys) */
+	tel_ask(fd, "/dpsec/ip_traffic", r, sizeof(r));
+#define KEY_X(name, text) assert_non_null(strstr(r, "\"" #name "\":0"));
+	ARP_COUNTERS(KEY_X)
+	REASM4_COUNTERS(KEY_X)
+#undef KEY_X
+	assert_non_null(strstr(r, "\"entries\":0"));
+	assert_non_null(strstr(r, "\"pending\":0"));
 	/* Not answered while the control thread holds its lock (a slow machine only weakens this).
 	 */
 	for (int i = 0; i < NCMDS; i++) {

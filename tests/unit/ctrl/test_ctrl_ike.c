@@ -31,9 +31,11 @@
 #include "dpsec/ike.h"
 #include "dpsec/ip4.h"
 
+#include "arp_out.h"
 #include "arp_table.h"
 #include "ctrl.h"
 #include "harness.h"
+#include "reasm4.h"
 #include "udp_send.h"
 #include "worker.h"
 
@@ -510,6 +512,49 @@ test_fragment_overlap_dropped(void **state)
 	assert_int_equal(F.inputs, 0);
 }
 
+/*
+ * "show ip traffic" reads reassembly's counters through ctrl_ip_traffic: each
+ * outcome provoked once (twice for fragments of a complete datagram) moves
+ * its own counter and no other; the datagram left incomplete is "pending"
+ * until it times out.
+ */
+static void
+test_ip_traffic_reasm(void **state)
+{
+	uint8_t msg[300], dgram[4096], evil[4096];
+	struct view_ip_traffic t;
+	uint64_t want[REASM4__COUNT] = {0};
+	size_t n;
+
+	(void)state;
+	ike_msg(msg, sizeof(msg));
+	n = udp_dgram(dgram, 500, NULL, 0, msg, sizeof(msg));
+	memcpy(evil, dgram, n);
+	memset(evil + 104, 0xee, 104);
+	/* datagram 21 completes; 22 is left pending, its first fragment sent twice; 23 overlaps */
+	through(ip_fragment(dgram, 0, 208, true, 21), H_OUTSIDE);
+	through(ip_fragment(dgram, 208, n - 208, false, 21), H_OUTSIDE);
+	through(ip_fragment(dgram, 0, 104, true, 22), H_OUTSIDE);
+	through(ip_fragment(dgram, 0, 104, true, 22), H_OUTSIDE);
+	through(ip_fragment(dgram, 104, 104, true, 23), H_OUTSIDE);
+	through(ip_fragment(evil, 104, 104, true, 23), H_OUTSIDE);
+	assert_int_equal(F.inputs, 1);
+	want[REASM4_fragments] = 6;
+	want[REASM4_completed] = 1;
+	want[REASM4_duplicates] = 1;
+	want[REASM4_overlaps] = 1;
+	ctrl_ip_traffic(C, &t);
+	assert_memory_equal(t.reasm, want, sizeof(want));
+	assert_int_equal(t.reasm_pending, 1);
+	clk_fake_advance_ms(&H.fake, REASM4_TIMEOUT_MS);
+	while (ctrl_work(C))
+		;
+	want[REASM4_timeouts] = 1;
+	ctrl_ip_traffic(C, &t);
+	assert_memory_equal(t.reasm, want, sizeof(want));
+	assert_int_equal(t.reasm_pending, 0);
+}
+
 /* ---- events and timers ---- */
 
 static void
@@ -792,6 +837,54 @@ test_arp_request_to_us_learned(void **state)
 }
 
 /*
+ * "show ip traffic" reads the learned ARP table through ctrl_ip_traffic: a
+ * miss that sends a request, a miss held back a moment later, the reply
+ * learned, a hit, the reply again with a new MAC, and the entry aging out
+ * after IOS's 4 hours. Each moves its own counter and no other.
+ */
+static void
+test_ip_traffic_arp(void **state)
+{
+	struct view_ip_traffic t;
+	uint64_t want[ARP__COUNT] = {0};
+	uint8_t mac[6];
+	uint32_t nh;
+	struct rte_mbuf *m;
+
+	(void)state;
+	ip4_parse(NH, &nh);
+	assert_int_equal(ctrl_arp_resolve(C, H_OUTSIDE, nh, mac), -EHOSTUNREACH);
+	expect_arp_request();
+	assert_int_equal(ctrl_arp_resolve(C, H_OUTSIDE, nh, mac), -EHOSTUNREACH);
+	ctrl_ip_traffic(C, &t);
+	assert_int_equal(t.arp_entries, 1);
+	assert_int_equal(t.arp_incomplete, 1);
+	through(arp_reply_from_nh(), H_OUTSIDE);
+	assert_int_equal(ctrl_arp_resolve(C, H_OUTSIDE, nh, mac), 0);
+	m = arp_reply_from_nh();
+	rte_pktmbuf_mtod_offset(m, uint8_t *, 22 + 5)[0] = 0x78;	/* sender MAC ...:78 */
+	through(m, H_OUTSIDE);
+	want[ARP_misses] = 2;
+	want[ARP_req_sent] = 1;
+	want[ARP_req_wait] = 1;
+	want[ARP_learned] = 1;
+	want[ARP_hits] = 1;
+	want[ARP_refreshed] = 1;
+	want[ARP_mac_changed] = 1;
+	ctrl_ip_traffic(C, &t);
+	assert_memory_equal(t.arp, want, sizeof(want));
+	assert_int_equal(t.arp_entries, 1);
+	assert_int_equal(t.arp_incomplete, 0);
+	clk_fake_advance_ms(&H.fake, 4ull * 3600 * 1000);
+	while (ctrl_work(C))
+		;
+	want[ARP_aged] = 1;
+	ctrl_ip_traffic(C, &t);
+	assert_memory_equal(t.arp, want, sizeof(want));
+	assert_int_equal(t.arp_entries, 0);
+}
+
+/*
  * An outbound SA to a peer with no static MAC: refused while unresolved (an
  * ARP request for the peer goes out), installed with the learned MAC once the
  * peer answered, and the ESP it sends goes to that MAC.
@@ -826,6 +919,93 @@ test_sa_install_learned_mac(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/* A plaintext packet from the inside through the outbound SA: the ESP frame's destination MAC. */
+static void
+esp_dst_mac(uint8_t mac[6])
+{
+	uint8_t frame[128], body[8] = {0};
+	size_t len = harness_ipv4_frame(frame, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, 64, body,
+					sizeof(body));
+	struct rte_mbuf *m = harness_mbuf(&H, frame, len);
+
+	harness_rx(&H, H_INSIDE, &m, 1);
+	worker_flush(H.w);
+	assert_int_equal(rte_eth_rx_burst(H.dp->ports[H_OUTSIDE].port_id, 0, &m, 1), 1);
+	assert_int_equal(rte_pktmbuf_mtod_offset(m, const uint8_t *, 14 + 9)[0], IPPROTO_ESP);
+	memcpy(mac, rte_pktmbuf_mtod(m, const uint8_t *), 6);
+	rte_pktmbuf_free(m);
+}
+
+/*
+ * The peer's MAC changes after its outbound SA was installed (a failover):
+ * its gratuitous ARP (RFC 5227 announcement: a broadcast request for its own
+ * address, to nobody in particular) moves the SA to the new MAC from the next
+ * packet, counted as sa_moved. An ARP from the peer at the MAC the SA already
+ * uses moves nothing.
+ */
+static void
+test_sa_follows_new_mac(void **state)
+{
+	const struct h_sa out = {.dir = CFG_DIR_OUT, .spi = 0x3004, .cipher = DP_CIPHER_AES_GCM_128};
+	uint8_t reply[42] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x06,
+			     0, 1, 0x08, 0, 6, 4, 0, 2,
+			     2, 0, 0, 0, 0, 1, 192, 0, 2, 1,	/* H_PEER is at H_PEER_MAC */
+			     2, 0, 0, 0, 0, 2, 192, 0, 2, 2};
+	uint8_t garp[42] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 0x99, 0x08, 0x06,
+			    0, 1, 0x08, 0, 6, 4, 0, 1,
+			    2, 0, 0, 0, 0, 0x99, 192, 0, 2, 1,	/* H_PEER is now at ...:99 */
+			    0, 0, 0, 0, 0, 0, 192, 0, 2, 1};
+	const uint8_t moved[6] = {2, 0, 0, 0, 0, 0x99};
+	struct view_ip_traffic t;
+	uint8_t mac[6], peer_mac[6];
+
+	(void)state;
+	mac_parse(H_PEER_MAC, peer_mac);
+	assert_int_equal(harness_add_sa(&H, &out), -EHOSTUNREACH);
+	rte_pktmbuf_free(sent_frame());	/* the ARP request for the peer */
+	through(harness_mbuf(&H, reply, sizeof(reply)), H_OUTSIDE);
+	assert_true(harness_add_sa(&H, &out) > 0);
+	esp_dst_mac(mac);
+	assert_memory_equal(mac, peer_mac, 6);
+	/* the same MAC again: nothing to move */
+	through(harness_mbuf(&H, reply, sizeof(reply)), H_OUTSIDE);
+	ctrl_ip_traffic(C, &t);
+	assert_int_equal(t.arp[ARP_sa_moved], 0);
+	/* the failover's announcement */
+	through(harness_mbuf(&H, garp, sizeof(garp)), H_OUTSIDE);
+	ctrl_ip_traffic(C, &t);
+	assert_int_equal(t.arp[ARP_sa_moved], 1);
+	assert_int_equal(t.arp[ARP_mac_changed], 1);
+	assert_int_equal(t.arp[ARP_sa_move_failed], 0);
+	assert_int_equal(P()->kind[VIEW_PUNT_ARP].answered, 3);
+	assert_int_equal(P()->kind[VIEW_PUNT_ARP].unhandled, 0);
+	esp_dst_mac(mac);
+	assert_memory_equal(mac, moved, 6);
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+/*
+ * A static MAC wins over what ARP says: an outbound SA to a peer with one
+ * (the default harness: next_hop_mac on outside0) is never moved, and an SA
+ * already sending to the MAC is not rebuilt.
+ */
+static void
+test_static_mac_not_moved(void **state)
+{
+	const struct h_sa out = {.dir = CFG_DIR_OUT, .spi = 0x3005, .cipher = DP_CIPHER_AES_GCM_128};
+	const uint8_t other[6] = {2, 0, 0, 0, 0, 0x99};
+	uint8_t mac[6], peer_mac[6];
+	uint32_t peer;
+
+	(void)state;
+	mac_parse(H_PEER_MAC, peer_mac);
+	ip4_parse(H_PEER, &peer);
+	assert_true(harness_add_sa(&H, &out) > 0);
+	assert_int_equal(dp_neighbor_update(H.dp, H.dp->ports[H_OUTSIDE].iface, peer, other), 0);
+	esp_dst_mac(mac);
+	assert_memory_equal(mac, peer_mac, 6);
+}
+
 int
 main(void)
 {
@@ -839,12 +1019,16 @@ main(void)
 		T(test_fragments_reassembled),
 		T(test_fragments_reassembled_4500),
 		T(test_fragment_overlap_dropped),
+		T(test_ip_traffic_reasm),
 		T(test_events_to_ike),
 		T(test_timers),
 		T(test_udp_send_frame),
 		T(test_udp_send_refused),
 		cmocka_unit_test_setup_teardown(test_udp_send_no_mac, setup_no_mac, teardown),
 		cmocka_unit_test_setup_teardown(test_arp_request_to_us_learned, setup_no_mac, teardown),
+		cmocka_unit_test_setup_teardown(test_ip_traffic_arp, setup_no_mac, teardown),
+		cmocka_unit_test_setup_teardown(test_sa_follows_new_mac, setup_no_mac, teardown),
+		T(test_static_mac_not_moved),
 		cmocka_unit_test_setup_teardown(test_sa_install_learned_mac, setup_no_mac, teardown),
 	};
 #undef T

@@ -170,6 +170,67 @@ test_inbound_update(void **state)
 	assert_int_equal(dp_sa_update_ts(H.dp, (uint32_t)id, &narrow), -EINVAL);
 }
 
+/* The SA whose conn id is id, as dp_sa_list shows it to the CLI. */
+static struct view_sa
+listed(int id)
+{
+	struct view_sa v[8];
+	size_t n = dp_sa_list(H.dp, v, 8);
+
+	for (size_t k = 0; k < n; k++)
+		if (v[k].conn_id == (uint32_t)id)
+			return v[k];
+	fail_msg("conn id %d not listed", id);
+	return v[0];
+}
+
+static void
+assert_ts_equal(const struct dp_ts *a, const struct dp_ts *b)
+{
+	assert_int_equal(a->addr_start, b->addr_start);
+	assert_int_equal(a->addr_end, b->addr_end);
+	assert_int_equal(a->port_start, b->port_start);
+	assert_int_equal(a->port_end, b->port_end);
+	assert_int_equal(a->proto, b->proto);
+}
+
+/*
+ * "show crypto ipsec sa" shows the selectors an SA enforces: dp_sa_list
+ * reports them as installed, the narrowed ones after dp_sa_update_ts, and
+ * none for an SA installed without (the ACL's idents are shown for it).
+ */
+static void
+test_listed(void **state)
+{
+	static const struct dp_ts wide = {NET(10, 0, 0), NET(10, 0, 255) | 255, 0, UINT16_MAX, 0};
+	struct h_sa o = {.dir = CFG_DIR_OUT, .spi = 0x2006, .cipher = DP_CIPHER_AES_GCM_128};
+	struct h_sa i = {.dir = CFG_DIR_IN, .spi = 0x2006, .cipher = DP_CIPHER_AES_GCM_128,
+			 .replay_window = 64, .negotiated = true, .ts_remote = &wide,
+			 .n_ts_remote = 1};
+	struct dp_sa_params narrow = {.n_ts_local = 1, .ts_local = {NET_1_DNS},
+				      .n_ts_remote = 2, .ts_remote = {NET_2, NET_1_DNS}};
+	struct view_sa v;
+	int plain_id, id;
+
+	(void)state;
+	plain_id = harness_add_sa(&H, &o);
+	id = harness_add_sa(&H, &i);
+	assert_true(plain_id > 0 && id > 0);
+	v = listed(plain_id);
+	assert_int_equal(v.n_ts_local + v.n_ts_remote, 0);
+	v = listed(id);
+	assert_int_equal(v.n_ts_local, 0);
+	assert_int_equal(v.n_ts_remote, 1);
+	assert_ts_equal(&v.ts_remote[0], &wide);
+	assert_int_equal(dp_sa_update_ts(H.dp, (uint32_t)id, &narrow), 0);
+	v = listed(id);
+	assert_int_equal(v.n_ts_local, 1);
+	assert_ts_equal(&v.ts_local[0], &NET_1_DNS);
+	assert_int_equal(v.n_ts_remote, 2);
+	assert_ts_equal(&v.ts_remote[0], &NET_2);
+	assert_ts_equal(&v.ts_remote[1], &NET_1_DNS);
+}
+
 /* A selector with a protocol and a port: UDP to 53 only. */
 static void
 test_outbound_port(void **state)
@@ -225,6 +286,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_inbound_narrowed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbound_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbound_port, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_listed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 	};
 

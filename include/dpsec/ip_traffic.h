@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control thread's own IP counters, as "show ip traffic" and telemetry
+ * (/dpsec/ip_traffic) show them: the learned ARP table (src/ctrl/arp_table.h)
+ * and the IPv4 reassembly of IKE datagrams (src/ctrl/reasm4.h). The lists
+ * live here, once, because they cross from the control thread to the CLI:
+ * X(name, "description") gives the enums, the JSON and telemetry keys, and
+ * the tests' list of counters.
+ */
+#ifndef DPSEC_IP_TRAFFIC_H
+#define DPSEC_IP_TRAFFIC_H
+
+#include <stdint.h>
+
+#define ARP_COUNTERS(X)                                                                            \
+	X(learned, "new entry learned from an ARP packet")                                        \
+	X(refreshed, "existing entry refreshed (same or changed MAC)")                             \
+	X(mac_changed, "entry's MAC changed")                                                      \
+	X(evicted, "oldest entry evicted: table full")                                             \
+	X(aged, "entry removed: not refreshed within the age limit")                               \
+	X(hits, "lookup answered from the table")                                                  \
+	X(misses, "lookup found no usable entry")                                                  \
+	X(req_sent, "ARP request allowed out")                                                     \
+	X(req_wait, "ARP request held back: one for the address went out less than 1 s ago")       \
+	X(req_rate_limited, "ARP request held back: global rate limit")                            \
+	X(req_gave_up, "address unresolved after all tries: held down")                           \
+	X(req_held_down, "ARP request held back: address in hold-down")                            \
+	X(req_table_full, "ARP request held back: no room for a pending entry")                    \
+	X(sa_moved, "outbound SA sent on to a neighbour's new MAC")                                 \
+	X(sa_move_failed, "outbound SA kept its old MAC: no memory for the new header")
+
+enum arp_ctr {
+#define ARP_X(name, text) ARP_##name,
+	ARP_COUNTERS(ARP_X)
+#undef ARP_X
+	ARP__COUNT
+};
+
+/* What became of fragments and datagrams taken for reassembly. */
+#define REASM4_COUNTERS(X)                                                                         \
+	X(fragments, "fragments received")                                                       \
+	X(completed, "datagrams reassembled")                                                      \
+	X(duplicates, "fragment ignored: exact duplicate of bytes already held")                  \
+	X(overlaps, "datagram dropped: a fragment overlaps others with different bytes")           \
+	X(too_big, "datagram dropped: longer than the reassembly limit")                            \
+	X(bad_length, "fragment dropped: not a multiple of 8 bytes but for the last, or empty")    \
+	X(bad_last, "datagram dropped: two different last fragments, or data past the last")       \
+	X(timeouts, "datagram dropped: not complete in time")                                      \
+	X(evicted, "datagram dropped: its slot was needed for a newer one")                        \
+	X(no_memory, "fragment dropped: no memory for its datagram")
+
+enum reasm4_ctr {
+#define REASM4_X(name, text) REASM4_##name,
+	REASM4_COUNTERS(REASM4_X)
+#undef REASM4_X
+	REASM4__COUNT
+};
+
+/* A snapshot of both, with the tables' sizes. */
+struct view_ip_traffic {
+	uint64_t arp[ARP__COUNT];
+	uint32_t arp_entries;		/* in the learned table, incomplete ones included */
+	uint32_t arp_incomplete;	/* of those, requested and not answered */
+	uint64_t reasm[REASM4__COUNT];
+	uint32_t reasm_pending;		/* datagrams being reassembled */
+};
+
+#endif
