@@ -45,6 +45,7 @@ struct sa {
 	uint32_t spi;
 	uint32_t map, entry;
 	uint32_t policy;
+	uint8_t proto;		/* IPPROTO_ESP or IPPROTO_AH */
 	enum dp_cipher cipher;
 	enum dp_auth auth;
 	bool esn;
@@ -107,6 +108,7 @@ struct sad_cache {
 	struct {
 		uint32_t spi_be;
 		uint32_t dst_be;
+		uint8_t proto;	/* ESP and AH SPIs are separate spaces (RFC 4301 4.1) */
 		struct sa_rt *sa;
 	} e[SAD_CACHE_SIZE];
 };
