@@ -13,6 +13,7 @@
  * callback that finds it cleared answers null. Every callback holds the gate
  * and the control thread's lock while it reads; lock order: gate, then ctrl.
  */
+#include <netinet/in.h>
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -150,7 +151,10 @@ tel_sa_info(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_string(d, "direction",
 					     sa[i].dir == CFG_DIR_IN ? "inbound" : "outbound");
 		rte_tel_data_add_dict_string(d, "cipher", dp_cipher_info[sa[i].cipher].ios);
-		rte_tel_data_add_dict_string(d, "auth", dp_auth_info[sa[i].auth].ios);
+		rte_tel_data_add_dict_string(d, "protocol", sa[i].proto == IPPROTO_AH ? "ah" : "esp");
+		rte_tel_data_add_dict_string(d, "auth", sa[i].proto == IPPROTO_AH
+								? dp_auth_info[sa[i].auth].ios_ah
+								: dp_auth_info[sa[i].auth].ios);
 #define DP_X(f, desc) rte_tel_data_add_dict_u64(d, #f, sa[i].ctr.v[DP_SA_CTR_##f]);
 		DP_SA_COUNTERS(DP_X)
 #undef DP_X

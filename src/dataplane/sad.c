@@ -49,7 +49,7 @@ sa_key_of(const struct sa *sa, struct sad_key *k)
 	memset(k, 0, sizeof(*k));
 	k->spi_be = rte_cpu_to_be_32(sa->spi);
 	k->dst_be = sa->local;
-	k->proto = sa->proto;
+	k->proto = sa->proto == IPPROTO_AH ? IPPROTO_AH : IPPROTO_ESP;
 }
 
 struct sad *

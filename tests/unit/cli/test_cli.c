@@ -5,6 +5,7 @@
  * helpers against numbers read off real IOS XE output, the framing, and that
  * no key byte ever reaches an output.
  */
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -501,15 +502,22 @@ test_plaintext_mtu(void **state)
 	(void)state;
 	/* esp-256-aes esp-sha256-hmac, 1500: 1438 */
 	assert_int_equal(
-		cli_plaintext_mtu(1500, DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA256_128, false),
+		cli_plaintext_mtu(1500, IPPROTO_ESP, DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA256_128, false),
 		1438);
 	/* esp-gcm 256, 1500: 1446 */
-	assert_int_equal(cli_plaintext_mtu(1500, DP_CIPHER_AES_GCM_256, DP_AUTH_NONE, false), 1446);
+	assert_int_equal(cli_plaintext_mtu(1500, IPPROTO_ESP, DP_CIPHER_AES_GCM_256, DP_AUTH_NONE, false), 1446);
 	/* esp-256-aes esp-sha-hmac, UDP-Encaps, 1500: 1422 */
-	assert_int_equal(cli_plaintext_mtu(1500, DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA1_96, true),
+	assert_int_equal(cli_plaintext_mtu(1500, IPPROTO_ESP, DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA1_96, true),
 			 1422);
-	assert_int_equal(cli_plaintext_mtu(40, DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA1_96, true),
+	assert_int_equal(cli_plaintext_mtu(40, IPPROTO_ESP, DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA1_96, true),
 			 0);
+	/* AH: outer IPv4 20 + AH 12 + ICV (RFC 4302), no padding or block */
+	assert_int_equal(cli_plaintext_mtu(1500, IPPROTO_AH, DP_CIPHER_NULL, DP_AUTH_HMAC_SHA1_96,
+					   false), 1456);
+	assert_int_equal(cli_plaintext_mtu(1500, IPPROTO_AH, DP_CIPHER_NULL,
+					   DP_AUTH_HMAC_SHA512_256, false), 1436);
+	assert_int_equal(cli_plaintext_mtu(40, IPPROTO_AH, DP_CIPHER_NULL,
+					   DP_AUTH_HMAC_SHA512_256, false), 0);
 }
 
 static void
@@ -525,13 +533,27 @@ test_xform_words(void **state)
 		{DP_CIPHER_AES_GCM_128, DP_AUTH_NONE, "esp-gcm"},
 		{DP_CIPHER_AES_GCM_256, DP_AUTH_NONE, "esp-gcm 256"},
 		{DP_CIPHER_NULL, DP_AUTH_HMAC_SHA512_256, "esp-null esp-sha512-hmac"},
+		{DP_CIPHER_NULL, DP_AUTH_HMAC_SHA384_192, "esp-null esp-sha384-hmac"},
+	};
+	static const struct {
+		enum dp_auth a;
+		const char *want;
+	} ah[] = {
+		{DP_AUTH_HMAC_SHA1_96, "ah-sha-hmac"},
+		{DP_AUTH_HMAC_SHA256_128, "ah-sha256-hmac"},
+		{DP_AUTH_HMAC_SHA384_192, "ah-sha384-hmac"},
+		{DP_AUTH_HMAC_SHA512_256, "ah-sha512-hmac"},
 	};
 	char buf[64];
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		cli_xform_text(cases[i].c, cases[i].a, buf, sizeof(buf));
+		cli_xform_text(IPPROTO_ESP, cases[i].c, cases[i].a, buf, sizeof(buf));
 		assert_string_equal(buf, cases[i].want);
+	}
+	for (size_t i = 0; i < sizeof(ah) / sizeof(ah[0]); i++) {
+		cli_xform_text(IPPROTO_AH, DP_CIPHER_NULL, ah[i].a, buf, sizeof(buf));
+		assert_string_equal(buf, ah[i].want);
 	}
 }
 
