@@ -496,6 +496,45 @@ test_unsafe_manual_gcm(void **state)
 	fake_free(f);
 }
 
+/*
+ * An AH SA is listed under "inbound ah sas:" / "outbound ah sas:", in IOS's
+ * layout (seed 002: the ah- transform word, no IV size line), not under esp.
+ */
+static void
+test_ah_sa_blocks(void **state)
+{
+	static const char want[] =
+		"     inbound esp sas:\n"
+		"\n     inbound ah sas:\n"
+		"      spi: 0x1001(4097)\n"
+		"        transform: ah-sha256-hmac ,\n"
+		"        in use settings ={Tunnel UDP-Encaps, esn}\n";
+	static const char tail[] =
+		"        Status: ACTIVE(ACTIVE)\n"
+		"\n     inbound pcp sas:\n";
+	struct fake *f = fake_new(0);
+	struct cli_out o;
+	const char *p, *q;
+
+	(void)state;
+	cli_out_init(&o);
+	f->sa[3].proto = IPPROTO_AH;	/* LAB 10 inbound, keyed by hand */
+	f->sa[3].cipher = DP_CIPHER_NULL;
+	f->sa[3].auth = DP_AUTH_HMAC_SHA256_128;
+	assert_int_equal(exec(f, "show crypto ipsec sa", 0, &o), CLI_OK);
+	p = strstr(o.buf, want);
+	if (p == NULL)
+		fail_msg("no AH block in:\n%s", o.buf);
+	q = strstr(p, tail);
+	assert_non_null(q);
+	assert_null(memmem(p, (size_t)(q - p), "IV size", 7));
+	assert_non_null(strstr(q, "outbound esp sas:\n      spi: 0x2002"));	/* still ESP */
+	assert_int_equal(exec(f, "show crypto ipsec sa", CLI_F_JSON, &o), CLI_OK);
+	assert_non_null(strstr(o.buf, "\"transform\":\"ah-sha256-hmac\""));
+	cli_out_free(&o);
+	fake_free(f);
+}
+
 static void
 test_plaintext_mtu(void **state)
 {
@@ -755,6 +794,7 @@ main(void)
 		cmocka_unit_test(test_empty_view),
 		cmocka_unit_test(test_no_key_in_output),
 		cmocka_unit_test(test_unsafe_manual_gcm),
+		cmocka_unit_test(test_ah_sa_blocks),
 		cmocka_unit_test(test_plaintext_mtu),
 		cmocka_unit_test(test_xform_words),
 		cmocka_unit_test(test_time_texts),
