@@ -86,11 +86,12 @@ known_words(char *buf, size_t len)
 	size_t used = 0;
 
 	buf[0] = '\0';
+	/* ciphers, then the ESP HMACs, then the AH ones */
 	for (int i = 0; i < DP_CIPHER__COUNT + 2 * DP_AUTH__COUNT && used < len; i++) {
-		const char *w = i < DP_CIPHER__COUNT ? dp_cipher_info[i].ios
-				: i < DP_CIPHER__COUNT + DP_AUTH__COUNT
-					? dp_auth_info[i - DP_CIPHER__COUNT].ios
-					: dp_auth_info[i - DP_CIPHER__COUNT - DP_AUTH__COUNT].ios_ah;
+		int a = (i - DP_CIPHER__COUNT) % DP_AUTH__COUNT;
+		const char *w = i < DP_CIPHER__COUNT			   ? dp_cipher_info[i].ios
+				: i < DP_CIPHER__COUNT + DP_AUTH__COUNT ? dp_auth_info[a].ios
+									: dp_auth_info[a].ios_ah;
 		int n;
 
 		if (w[0] == '\0')

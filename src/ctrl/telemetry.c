@@ -143,6 +143,8 @@ tel_sa_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	if (params != NULL && (id = strtoul(params, &end, 10), *end == '\0'))
 		n = tel_sas(&sa);
 	for (ssize_t i = 0; i < n; i++) {
+		bool ah = sa[i].proto == IPPROTO_AH;
+
 		if (sa[i].conn_id != id)
 			continue;
 		rte_tel_data_start_dict(d);
@@ -151,10 +153,9 @@ tel_sa_info(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_string(d, "direction",
 					     sa[i].dir == CFG_DIR_IN ? "inbound" : "outbound");
 		rte_tel_data_add_dict_string(d, "cipher", dp_cipher_info[sa[i].cipher].ios);
-		rte_tel_data_add_dict_string(d, "protocol", sa[i].proto == IPPROTO_AH ? "ah" : "esp");
-		rte_tel_data_add_dict_string(d, "auth", sa[i].proto == IPPROTO_AH
-								? dp_auth_info[sa[i].auth].ios_ah
-								: dp_auth_info[sa[i].auth].ios);
+		rte_tel_data_add_dict_string(d, "protocol", ah ? "ah" : "esp");
+		rte_tel_data_add_dict_string(d, "auth", ah ? dp_auth_info[sa[i].auth].ios_ah
+							    : dp_auth_info[sa[i].auth].ios);
 #define DP_X(f, desc) rte_tel_data_add_dict_u64(d, #f, sa[i].ctr.v[DP_SA_CTR_##f]);
 		DP_SA_COUNTERS(DP_X)
 #undef DP_X

@@ -62,8 +62,8 @@ struct ah_out_save {
 void ah_out_fill(const struct sa_rt *sa, struct rte_ipv4_hdr *oip, uint32_t outer_len,
 		 struct ah_out_save *save, struct cmb_op *op, uint8_t *tag);
 /* After the HMAC: the ICV into the header, the mutable fields back, the checksum. */
-void ah_out_finish(const struct sa_rt *sa, struct rte_ipv4_hdr *oip,
-		   const struct ah_out_save *save, const uint8_t *tag);
+void ah_out_finish(const struct sa_rt *sa, struct rte_ipv4_hdr *oip, const struct ah_out_save *save,
+		   const uint8_t *tag);
 
 uint16_t ah_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason);
 

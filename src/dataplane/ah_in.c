@@ -25,17 +25,17 @@
 #include "ipsec_in.h"
 #include "sad.h"
 
-#define NH_IPV4 4	/* IP-in-IP: tunnel mode */
-#define NH_NONE 59	/* no next header: a dummy packet */
+#define NH_IPV4 4  /* IP-in-IP: tunnel mode */
+#define NH_NONE 59 /* no next header: a dummy packet */
 
 struct ah_pkt {
 	struct rte_ipv4_hdr *ip;
 	uint8_t *ah;
-	uint32_t tot;		/* outer IPv4 total length */
-	uint64_t seq;		/* the 64-bit number the ICV is checked with */
-	uint8_t auth;		/* enum in_auth */
-	uint8_t icv[DP_ICV_MAX];	/* received ICV, saved before it is zeroed */
-	uint8_t tag[DP_ICV_MAX];	/* computed ICV */
+	uint32_t tot;		 /* outer IPv4 total length */
+	uint64_t seq;		 /* the 64-bit number the ICV is checked with */
+	uint8_t auth;		 /* enum in_auth */
+	uint8_t icv[DP_ICV_MAX]; /* received ICV, saved before it is zeroed */
+	uint8_t tag[DP_ICV_MAX]; /* computed ICV */
 };
 
 /* RFC 4302 appendix A.1: the options that are immutable in transit (type byte). */
@@ -43,13 +43,13 @@ static bool
 opt_immutable(uint8_t type)
 {
 	switch (type) {
-	case 0:		/* end of options list */
-	case 1:		/* no operation */
-	case 130:	/* security */
-	case 133:	/* extended security */
-	case 134:	/* commercial security */
-	case 148:	/* router alert */
-	case 149:	/* sender directed multi-destination delivery */
+	case 0:	  /* end of options list */
+	case 1:	  /* no operation */
+	case 130: /* security */
+	case 133: /* extended security */
+	case 134: /* commercial security */
+	case 148: /* router alert */
+	case 149: /* sender directed multi-destination delivery */
 		return true;
 	default:
 		return false;
@@ -70,7 +70,7 @@ ah_zero_mutable(struct rte_ipv4_hdr *ip)
 		uint32_t len;
 
 		if (o[i] == 0)
-			break;	/* end of list: what follows is padding, hashed as it is */
+			break; /* end of list: what follows is padding, hashed as it is */
 		if (o[i] == 1) {
 			i++;
 			continue;
@@ -95,8 +95,7 @@ ah_seq32(const struct ah_pkt *st)
 
 /* Step 2 before any crypto: SA state and lengths (RFC 4302 section 3.4.2). */
 static dp_drop_t
-ah_check(const struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m,
-	 struct ah_pkt *st)
+ah_check(const struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct ah_pkt *st)
 {
 	uint32_t payload = st->tot - m->l3_len, hlen = ah_hdr_len(sa);
 
@@ -128,8 +127,8 @@ ah_icv_input(struct sa_rt *sa, struct rte_mbuf *m, struct ah_pkt *st, struct cmb
 	if (!ah_zero_mutable(st->ip))
 		return DP_DROP_G_Ipv4HdrErr;
 	memset(st->ah + AH_FIXED, 0, ah_hdr_len(sa) - AH_FIXED);
-	*op = (struct cmb_op){.buf = (uint8_t *)st->ip, .k = sa->keys, .hash_len = st->tot,
-			      .tag = st->tag};
+	*op = (struct cmb_op){
+		.buf = (uint8_t *)st->ip, .k = sa->keys, .hash_len = st->tot, .tag = st->tag};
 	if (sa->flags & SA_F_ESN) {
 		esp_put_be32((uint8_t *)st->ip + st->tot, (uint32_t)(st->seq >> 32));
 		op->hash_len += 4;
@@ -142,8 +141,8 @@ static void
 ah_verify_one(struct dp_worker *w, struct sa_rt *sa, void *pkt, uint64_t seq, uint8_t *auth)
 {
 	struct ah_pkt *st = pkt;
-	struct cmb_op op = {.buf = (uint8_t *)st->ip, .k = sa->keys, .hash_len = st->tot,
-			    .tag = st->tag};
+	struct cmb_op op = {
+		.buf = (uint8_t *)st->ip, .k = sa->keys, .hash_len = st->tot, .tag = st->tag};
 
 	/* the ICV input was prepared in step 2, ESN bits included when there was room */
 	st->seq = seq;
@@ -183,8 +182,7 @@ ah_prepare(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct ah_
 	*queued = false;
 	if (why != DP_KEEP)
 		return why;
-	v = replay_check(&sa->replay, sa->replay_bmp, ah_seq32(st), sa->flags & SA_F_ESN,
-			 &st->seq);
+	v = replay_check(&sa->replay, sa->replay_bmp, ah_seq32(st), sa->flags & SA_F_ESN, &st->seq);
 	why = ah_icv_input(sa, m, st, op);
 	if (why != DP_KEEP)
 		return why;

@@ -21,7 +21,8 @@ ah_out_fill(const struct sa_rt *sa, struct rte_ipv4_hdr *oip, uint32_t outer_len
 	uint8_t *ah = (uint8_t *)(oip + 1);
 
 	/* the template has no options: the four mutable fields are all (section 3.3.3.1.1.1) */
-	*save = (struct ah_out_save){.tos = oip->type_of_service, .ttl = oip->time_to_live,
+	*save = (struct ah_out_save){.tos = oip->type_of_service,
+				     .ttl = oip->time_to_live,
 				     .frag = oip->fragment_offset};
 	oip->type_of_service = 0;
 	oip->time_to_live = 0;
@@ -29,12 +30,12 @@ ah_out_fill(const struct sa_rt *sa, struct rte_ipv4_hdr *oip, uint32_t outer_len
 	oip->hdr_checksum = 0;
 	ah[0] = NH_IPV4;
 	ah[1] = ah_len_field(sa);
-	ah[2] = ah[3] = 0;	/* reserved */
+	ah[2] = ah[3] = 0; /* reserved */
 	memcpy(ah + 4, &sa->spi_be, 4);
 	esp_put_be32(ah + 8, (uint32_t)sa->seq);
-	memset(ah + AH_FIXED, 0, ah_hdr_len(sa) - AH_FIXED);	/* ICV (and padding) zero */
-	*op = (struct cmb_op){.buf = (uint8_t *)oip, .k = sa->keys, .hash_len = outer_len,
-			      .tag = tag};
+	memset(ah + AH_FIXED, 0, ah_hdr_len(sa) - AH_FIXED); /* ICV (and padding) zero */
+	*op = (struct cmb_op){
+		.buf = (uint8_t *)oip, .k = sa->keys, .hash_len = outer_len, .tag = tag};
 	if (sa->flags & SA_F_ESN) {
 		/* past the packet's end, in the tailroom the caller checked */
 		esp_put_be32((uint8_t *)oip + outer_len, (uint32_t)(sa->seq >> 32));

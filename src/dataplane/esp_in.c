@@ -278,8 +278,9 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 			continue;
 		v = in_replay_check(sa[i], &st[i], &st[i].seq);
 		if (sa[i]->flags & SA_F_AEAD) {
-			reason[i] = v == REPLAY_OK ? in_gcm(w, sa[i], pkts[i], &st[i])
-						   : in_replay_drop(w, sa[i], pkts[i], v, st[i].seq);
+			reason[i] = v == REPLAY_OK
+					    ? in_gcm(w, sa[i], pkts[i], &st[i])
+					    : in_replay_drop(w, sa[i], pkts[i], v, st[i].seq);
 			continue;
 		}
 		in_save_icv(sa[i], &st[i]);

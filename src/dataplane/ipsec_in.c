@@ -14,8 +14,8 @@
 #include "sa_ts.h"
 #include "spd.h"
 
-#define ICMP_UNREACH 3
-#define ICMP_UNREACH_NEEDFRAG 4	/* fragmentation needed and DF set (RFC 792, RFC 1191) */
+#define ICMP_UNREACH	      3
+#define ICMP_UNREACH_NEEDFRAG 4 /* fragmentation needed and DF set (RFC 792, RFC 1191) */
 
 /*
  * Anti-replay and ICV failures are counted against the SA and, rate-limited
@@ -43,8 +43,8 @@ in_turn(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, uint32_
 	uint64_t *seq, uint8_t *auth, in_verify_fn verify, void *pkt)
 {
 	uint64_t s;
-	enum replay_verdict v = replay_check(&sa->replay, sa->replay_bmp, seq32,
-					     sa->flags & SA_F_ESN, &s);
+	enum replay_verdict v =
+		replay_check(&sa->replay, sa->replay_bmp, seq32, sa->flags & SA_F_ESN, &s);
 
 	if (v != REPLAY_OK)
 		return in_replay_drop(w, sa, m, v, s);
@@ -92,7 +92,7 @@ in_route(const struct dp *dp, uint32_t dst, uint16_t *port, const struct rte_eth
 	dp_drop_t why;
 
 	if (dst == UINT32_MAX)
-		return DP_DROP_G_Ipv4DirectedBcast;	/* limited broadcast: never routed */
+		return DP_DROP_G_Ipv4DirectedBcast; /* limited broadcast: never routed */
 	why = route_inside(dp->route, dst, port, mac);
 	if (why == DP_DROP_G_Ipv4NoRoute)
 		return why;
@@ -122,8 +122,8 @@ in_egress(const struct dp *dp, struct route_memo *r, uint32_t dst)
 		return DP_KEEP;
 	why = in_route(dp, dst, &port, &mac);
 	if (why == DP_KEEP)
-		*r = (struct route_memo){.dst = dst, .port = port, .mtu = dp->ports[port].mtu,
-					 .mac = mac};
+		*r = (struct route_memo){
+			.dst = dst, .port = port, .mtu = dp->ports[port].mtu, .mac = mac};
 	return why;
 }
 
@@ -183,7 +183,7 @@ in_deliver(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *p
 	m->l2_len = sizeof(*eth);
 	m->l3_len = (ip->version_ihl & 0xf) * 4u;
 	m->l4_len = 0;
-	m->hash.usr = egress | memo->port;	/* pkt_set_egress(), and whether to fragment */
+	m->hash.usr = egress | memo->port; /* pkt_set_egress(), and whether to fragment */
 	sa_acc_add(w, acc, sa, tot);
 	return DP_KEEP;
 }

@@ -17,10 +17,10 @@
 
 /* Where a batch-verified (HMAC) packet stands before its turn. */
 enum in_auth {
-	IN_UNVERIFIED,		/* refused by the first replay check: no HMAC run */
-	IN_ICV_BAD,		/* the ICV did not verify (or the library could not compute it) */
-	IN_DECRYPT_FAILED,	/* verified; the library failed the decryption */
-	IN_PLAIN,		/* verified (and, ESP, decrypted) */
+	IN_UNVERIFIED,	   /* refused by the first replay check: no HMAC run */
+	IN_ICV_BAD,	   /* the ICV did not verify (or the library could not compute it) */
+	IN_DECRYPT_FAILED, /* verified; the library failed the decryption */
+	IN_PLAIN,	   /* verified (and, ESP, decrypted) */
 };
 
 /*
@@ -55,8 +55,8 @@ dp_drop_t in_mac_drop(struct dp_worker *w, struct sa_rt *sa, const struct rte_mb
  * refused earlier or ESN now infers other high bits), then the commit.
  * *seq holds the number the batch verified with, and on return the one used.
  */
-dp_drop_t in_turn(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m,
-		  uint32_t seq32, uint64_t *seq, uint8_t *auth, in_verify_fn verify, void *pkt);
+dp_drop_t in_turn(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, uint32_t seq32,
+		  uint64_t *seq, uint8_t *auth, in_verify_fn verify, void *pkt);
 
 /*
  * After authentication: the inner IPv4 packet at ip, inner_len bytes

@@ -157,7 +157,9 @@ dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t 
 	if (sa == NULL)
 		return -ENOENT;
 	if (sa->dir == CFG_DIR_OUT) {
-		const struct sa_endpoints e = {.proto = sa->proto, .local = sa->local, .peer = peer,
+		const struct sa_endpoints e = {.proto = sa->proto,
+					       .local = sa->local,
+					       .peer = peer,
 					       .udp_encap = udp_encap,
 					       .local_port = sa->local_port,
 					       .peer_port = peer_port};
@@ -247,7 +249,8 @@ dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 			break;
 		*v = (struct view_sa){
 			.map = sa->map, .entry = sa->entry, .dir = sa->dir, .spi = sa->spi,
-			.proto = sa->proto, .cipher = sa->cipher, .auth = sa->auth, .mode = CFG_MODE_TUNNEL,
+			.proto = sa->proto, .cipher = sa->cipher, .auth = sa->auth,
+			.mode = CFG_MODE_TUNNEL,
 			.esn = sa->esn, .udp_encap = sa->udp_encap, .local_port = sa->local_port,
 			.peer_port = sa->peer_port, .manual = sa->manual, .conn_id = sa->conn_id,
 			.replay_window = sa->replay_window, .status = VIEW_SA_ACTIVE,

@@ -540,15 +540,19 @@ test_plaintext_mtu(void **state)
 {
 	(void)state;
 	/* esp-256-aes esp-sha256-hmac, 1500: 1438 */
-	assert_int_equal(
-		cli_plaintext_mtu(1500, IPPROTO_ESP, DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA256_128, false),
-		1438);
+	assert_int_equal(cli_plaintext_mtu(1500, IPPROTO_ESP, DP_CIPHER_AES_CBC_256,
+					   DP_AUTH_HMAC_SHA256_128, false),
+			 1438);
 	/* esp-gcm 256, 1500: 1446 */
-	assert_int_equal(cli_plaintext_mtu(1500, IPPROTO_ESP, DP_CIPHER_AES_GCM_256, DP_AUTH_NONE, false), 1446);
+	assert_int_equal(
+		cli_plaintext_mtu(1500, IPPROTO_ESP, DP_CIPHER_AES_GCM_256, DP_AUTH_NONE, false),
+		1446);
 	/* esp-256-aes esp-sha-hmac, UDP-Encaps, 1500: 1422 */
-	assert_int_equal(cli_plaintext_mtu(1500, IPPROTO_ESP, DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA1_96, true),
+	assert_int_equal(cli_plaintext_mtu(1500, IPPROTO_ESP, DP_CIPHER_AES_CBC_256,
+					   DP_AUTH_HMAC_SHA1_96, true),
 			 1422);
-	assert_int_equal(cli_plaintext_mtu(40, IPPROTO_ESP, DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA1_96, true),
+	assert_int_equal(cli_plaintext_mtu(40, IPPROTO_ESP, DP_CIPHER_AES_CBC_256,
+					   DP_AUTH_HMAC_SHA1_96, true),
 			 0);
 	/* AH: outer IPv4 20 + AH 12 + ICV (RFC 4302), no padding or block */
 	assert_int_equal(cli_plaintext_mtu(1500, IPPROTO_AH, DP_CIPHER_NULL, DP_AUTH_HMAC_SHA1_96,

@@ -98,11 +98,13 @@ def main():
           "\n\tconst char *icv;\n};\n")
     print("static const struct ah_kat ah_kats[] = {")
     for name, hname, esn, spi, seq, key, pkt, hl, mac in vs:
-        print('\t{"%s", DP_AUTH_%s, %s, 0x%x, %d,\n\t "%s",' % (
-            name, hname, "true" if esn else "false", spi, seq, key))
+        print('\t{"%s", DP_AUTH_%s, %s, 0x%x, %d,' % (
+            name, hname, "true" if esn else "false", spi, seq))
+        print("\t " + "\n\t ".join('"%s"' % key[i:i + 64] for i in range(0, len(key), 64)) + ",")
         chunks = [pkt[i:i + 64] for i in range(0, len(pkt), 64)]
         print("\t " + "\n\t ".join('"%s"' % c for c in chunks) + ",")
-        print('\t %d, "%s"},' % (hl, mac))
+        print("\t %d,\n\t " % hl + "\n\t ".join('"%s"' % mac[i:i + 64]
+                                                for i in range(0, len(mac), 64)) + "},")
     print("};\n\n#endif")
 
 

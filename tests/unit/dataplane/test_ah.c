@@ -108,8 +108,14 @@ send_outside(const uint8_t *frame, size_t len, struct rte_mbuf **out)
 static int
 add_ah(enum cfg_dir dir, uint32_t spi, enum dp_auth a, bool esn, const uint8_t *key)
 {
-	struct h_sa s = {.dir = dir, .spi = spi, .proto = IPPROTO_AH, .cipher = DP_CIPHER_NULL,
-			 .auth = a, .esn = esn, .replay_window = 64, .akey = key};
+	struct h_sa s = {.dir = dir,
+			 .spi = spi,
+			 .proto = IPPROTO_AH,
+			 .cipher = DP_CIPHER_NULL,
+			 .auth = a,
+			 .esn = esn,
+			 .replay_window = 64,
+			 .akey = key};
 
 	return harness_add_sa(&H, &s);
 }
@@ -149,7 +155,8 @@ test_inbound_kats(void **state)
 		/* the inner packet, TTL one lower, checksum patched */
 		assert_int_equal(out->pkt_len, RTE_ETHER_HDR_LEN + (plen - k->outer_hl - hlen));
 		{
-			const uint8_t *got = rte_pktmbuf_mtod(out, const uint8_t *) + RTE_ETHER_HDR_LEN;
+			const uint8_t *got =
+				rte_pktmbuf_mtod(out, const uint8_t *) + RTE_ETHER_HDR_LEN;
 
 			assert_memory_equal(got, inner, 8);
 			assert_int_equal(got[8], inner[8] - 1);
@@ -164,7 +171,7 @@ test_inbound_kats(void **state)
 		assert_int_equal(harness_drops_total(&H), 2);
 		harness_destroy(&H);
 	}
-	assert_int_equal(hcreate(), 0);	/* for teardown */
+	assert_int_equal(hcreate(), 0); /* for teardown */
 }
 
 /* This file's own RFC 4302 section 3.3.3.1.1.1 zeroing of a 20-byte header. */
@@ -209,21 +216,21 @@ check_outbound(enum dp_auth a, bool esn)
 	olen = out->pkt_len - RTE_ETHER_HDR_LEN;
 	assert_int_equal(olen, 20 + 12 + icv_len + (len - RTE_ETHER_HDR_LEN));
 	assert_int_equal(o[9], IPPROTO_AH);
-	assert_int_equal(o[1], 0xb9);			/* TOS copied from the inner header */
-	assert_int_equal(o[6] & 0x40, 0x40);		/* DF copied */
-	assert_int_equal(o[8], 64);			/* TTL */
+	assert_int_equal(o[1], 0xb9);	     /* TOS copied from the inner header */
+	assert_int_equal(o[6] & 0x40, 0x40); /* DF copied */
+	assert_int_equal(o[8], 64);	     /* TTL */
 	assert_true(ip4_cksum_ok(o, 20));
-	assert_int_equal(o[20], 4);			/* next header: IPv4 */
+	assert_int_equal(o[20], 4); /* next header: IPv4 */
 	assert_int_equal((o[21] + 2) * 4, 12 + icv_len);
 	assert_int_equal(o[22] | o[23], 0);
 	assert_int_equal(o[24] << 24 | o[25] << 16 | o[26] << 8 | o[27], 0x3000);
-	assert_int_equal(o[31], 1);			/* the first sequence number */
+	assert_int_equal(o[31], 1); /* the first sequence number */
 	assert_memory_equal(o + 20 + 12 + icv_len, frame + RTE_ETHER_HDR_LEN, 8);
 
 	memcpy(copy, o, olen);
 	zero_for_icv(copy, icv_len);
 	if (esn)
-		memset(copy + olen, 0, 4);	/* high bits of sequence number 1 */
+		memset(copy + olen, 0, 4); /* high bits of sequence number 1 */
 	HMAC(md_of(a), key, dp_auth_info[a].key_len, copy, olen + (esn ? 4 : 0), want, &wlen);
 	assert_memory_equal(o + 20 + 12, want, icv_len);
 	rte_pktmbuf_free(out);
@@ -257,11 +264,20 @@ test_zero_mutable(void **state)
 		bool ok;
 		uint8_t want[12];
 	} cases[] = {
-		{"rr zeroed, ra kept, nop kept", {1, 7, 7, 4, 1, 2, 3, 4, 148, 4, 0, 0}, 12, true,
+		{"rr zeroed, ra kept, nop kept",
+		 {1, 7, 7, 4, 1, 2, 3, 4, 148, 4, 0, 0},
+		 12,
+		 true,
 		 {1, 0, 0, 0, 0, 0, 0, 0, 148, 4, 0, 0}},
-		{"security kept, timestamp zeroed", {130, 3, 9, 68, 5, 1, 2, 3, 0, 0, 0, 0}, 12,
-		 true, {130, 3, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
-		{"after end of list: as it is", {0, 7, 7, 4, 0, 0, 0, 0}, 8, true,
+		{"security kept, timestamp zeroed",
+		 {130, 3, 9, 68, 5, 1, 2, 3, 0, 0, 0, 0},
+		 12,
+		 true,
+		 {130, 3, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0}},
+		{"after end of list: as it is",
+		 {0, 7, 7, 4, 0, 0, 0, 0},
+		 8,
+		 true,
 		 {0, 7, 7, 4, 0, 0, 0, 0}},
 		{"length 1", {68, 1, 0, 0}, 4, false, {0}},
 		{"length past the header", {7, 9, 0, 0}, 4, false, {0}},
@@ -285,8 +301,9 @@ test_zero_mutable(void **state)
 		if (!cases[i].ok)
 			continue;
 		assert_int_equal(ip->type_of_service | ip->fragment_offset | ip->time_to_live |
-					 ip->hdr_checksum, 0);
-		assert_int_equal(ip->src_addr, 0x01020304);	/* immutable */
+					 ip->hdr_checksum,
+				 0);
+		assert_int_equal(ip->src_addr, 0x01020304); /* immutable */
 		if (memcmp(b + 20, cases[i].want, cases[i].n) != 0)
 			fail_msg("%s: options", cases[i].name);
 	}
@@ -300,7 +317,7 @@ test_zero_mutable(void **state)
 static void
 test_esn_no_room(void **state)
 {
-	const struct ah_kat *k = &ah_kats[4];	/* sha256, ESN */
+	const struct ah_kat *k = &ah_kats[4]; /* sha256, ESN */
 	uint8_t key[64], pkt[512], frame[600];
 	size_t klen, plen, flen;
 	struct rte_mbuf *m, *out = NULL;
@@ -334,7 +351,9 @@ test_spi_spaces(void **state)
 	size_t klen, plen, flen;
 	struct rte_mbuf *m, *out = NULL;
 	uint16_t port;
-	struct h_sa esp = {.dir = CFG_DIR_IN, .spi = 0x7777, .cipher = DP_CIPHER_AES_GCM_128,
+	struct h_sa esp = {.dir = CFG_DIR_IN,
+			   .spi = 0x7777,
+			   .cipher = DP_CIPHER_AES_GCM_128,
 			   .replay_window = 64};
 
 	(void)state;
@@ -344,7 +363,7 @@ test_spi_spaces(void **state)
 	assert_true(harness_add_sa(&H, &esp) > 0);
 	m = harness_esp(&H, H_PEER, k->spi, 1);
 	assert_int_equal(harness_send(&H, H_OUTSIDE, &m, 1, &out, 1, &port), 0);
-	pkt[24] = 0;	/* the AH SPI becomes 0x7777, the ESP SA's */
+	pkt[24] = 0; /* the AH SPI becomes 0x7777, the ESP SA's */
 	pkt[25] = 0;
 	pkt[26] = 0x77;
 	pkt[27] = 0x77;
