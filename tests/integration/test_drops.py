@@ -110,7 +110,10 @@ NOT_PROVOKABLE_HERE = {
         "carry selectors (manual SAs have none, and these cases use manual SAs); "
         "tests/unit/dataplane/test_sa_ts.c test_outbound_narrowed and test_outbound_port",
     20: "libipsec-mb failing a decryption after the ICV verified: no packet can make it; "
-        "tests/unit/dataplane/test_esp.c test_crypto_library_failure injects the fault",
+        "tests/unit/dataplane/test_esp.c test_crypto_library_failure injects the fault. Also an "
+        "AH packet with ESN filling its mbuf to the last byte (no room for the high sequence "
+        "bits the ICV covers): net_pcap leaves room; tests/unit/dataplane/test_ah.c "
+        "test_esn_no_room builds one",
     45: "libipsec-mb failing an encryption: likewise, test_esp.c test_crypto_library_failure",
     "IpsecTailDrop": "the punt ring to the control thread full: the control thread drains it "
                      "while net_pcap delivers; tests/unit/dataplane/test_link.c test_punt_ring_full "
