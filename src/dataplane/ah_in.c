@@ -209,10 +209,7 @@ ah_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *
 		st[i].ip = rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *, pkts[i]->l2_len);
 		st[i].ah = (uint8_t *)st[i].ip + pkts[i]->l3_len;
 		st[i].tot = rte_be_to_cpu_16(st[i].ip->total_length);
-		memcpy(&keys[i].spi_be, st[i].ah + 4, 4);
-		keys[i].dst_be = st[i].ip->dst_addr;
-		keys[i].proto = IPPROTO_AH;
-		memset(keys[i].pad, 0, sizeof(keys[i].pad));
+		sad_key_set(&keys[i], st[i].ah + 4, st[i].ip->dst_addr, IPPROTO_AH);
 		kp[i] = &keys[i];
 	}
 	sad_lookup_bulk(w->dp->sad, &w->sa_cache, kp, n, sa);

@@ -260,10 +260,7 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 			rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *, pkts[i]->l2_len);
 
 		st[i].esp = esp_of(pkts[i]);
-		memcpy(&keys[i].spi_be, st[i].esp, 4);
-		keys[i].dst_be = ip->dst_addr;
-		keys[i].proto = IPPROTO_ESP;
-		memset(keys[i].pad, 0, sizeof(keys[i].pad));
+		sad_key_set(&keys[i], st[i].esp, ip->dst_addr, IPPROTO_ESP);
 		kp[i] = &keys[i];
 	}
 	sad_lookup_bulk(w->dp->sad, &w->sa_cache, kp, n, sa);

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/queue.h>
 
 #include "dpsec/config.h"
@@ -35,6 +36,16 @@ struct sad_key {
 } __attribute__((aligned(8)));
 
 _Static_assert(sizeof(struct sad_key) == 16, "no implicit padding in a hashed key");
+
+/* The key of a received packet: its SPI as on the wire (4 bytes at spi), destination, protocol. */
+static inline void
+sad_key_set(struct sad_key *k, const uint8_t *spi, uint32_t dst_be, uint8_t proto)
+{
+	memcpy(&k->spi_be, spi, 4);
+	k->dst_be = dst_be;
+	k->proto = proto;
+	memset(k->pad, 0, sizeof(k->pad));
+}
 
 /* The control thread's view of one SA. */
 struct sa {

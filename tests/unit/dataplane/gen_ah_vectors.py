@@ -1,17 +1,21 @@
 #!/usr/bin/python3
 """Writes ah_vectors.h: AH (RFC 4302) tunnel-mode packets with their ICVs
-computed here with Python's hmac and this file's own reading of RFC 4302
-section 3.3.3.1 (mutable IPv4 fields and options zeroed, ICV zeroed, ESN high
-bits appended), independently of the C code under test.
+computed with Python's hmac over the test suite's own reading of RFC 4302
+section 3.3.3.1 (tests/integration/dpsectest/craft.py ah_zeroed: mutable IPv4
+fields and options zeroed, ICV zeroed; ESN high bits appended here),
+independently of the C code under test.
 
    ./gen_ah_vectors.py > ah_vectors.h
 """
 import hashlib
 import hmac
+import os
 import struct
+import sys
 
-# RFC 4302 appendix A.1: immutable IPv4 options (type byte)
-IMMUTABLE = (0, 1, 130, 133, 134, 148, 149)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../integration"))
+from dpsectest.craft import ah_zeroed  # noqa: E402
+
 HASHES = [("HMAC_SHA1_96", hashlib.sha1, 20, 12), ("HMAC_SHA256_128", hashlib.sha256, 32, 16),
           ("HMAC_SHA384_192", hashlib.sha384, 48, 24), ("HMAC_SHA512_256", hashlib.sha512, 64, 32)]
 
@@ -29,27 +33,6 @@ def ipv4(src, dst, payload_len, tos, ttl, df, ident, options=b""):
                               0x4000 if df else 0, ttl, 51, 0, bytes(src), bytes(dst)) + options)
     h[10:12] = struct.pack("!H", cksum(bytes(h)))
     return bytes(h)
-
-
-def zeroed(pkt):
-    b = bytearray(pkt)
-    hl = (b[0] & 0xf) * 4
-    b[1] = 0
-    b[6:8] = bytes(2)
-    b[8] = 0
-    b[10:12] = bytes(2)
-    i = 20
-    while i < hl and b[i] != 0:
-        if b[i] == 1:
-            i += 1
-            continue
-        n = b[i + 1]
-        if b[i] not in IMMUTABLE:
-            b[i:i + n] = bytes(n)
-        i += n
-    ahl = (b[hl + 1] + 2) * 4
-    b[hl + 12:hl + ahl] = bytes(ahl - 12)
-    return bytes(b)
 
 
 def inner():
@@ -72,7 +55,7 @@ def vector(name, hidx, esn, options):
     hdr = ipv4([192, 0, 2, 1], [192, 0, 2, 2], len(ah) + len(payload), 0xb8, 17, True, 0x4242,
                options)
     pkt = hdr + ah + payload
-    data = zeroed(pkt) + (struct.pack("!L", 0) if esn else b"")
+    data = ah_zeroed(pkt) + (struct.pack("!L", 0) if esn else b"")
     mac = hmac.new(key, data, digest).digest()[:icv]
     hl = len(hdr)
     pkt = pkt[:hl + 12] + mac + pkt[hl + 12 + icv:]
