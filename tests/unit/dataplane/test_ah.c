@@ -33,6 +33,7 @@
 
 #include "ah.h"
 #include "ah_vectors.h"
+#include "esp_null.h"
 #include "harness.h"
 #include "ip4_cksum.h"
 
@@ -373,6 +374,50 @@ test_spi_spaces(void **state)
 	assert_int_equal(harness_drops_total(&H), 2);
 }
 
+/*
+ * ESP and AH in one burst (worker.c splits it for esp_in_burst and
+ * ah_in_burst): the good packets of both come out, each bad one is counted
+ * once under its own reason, and every mbuf is either sent or freed.
+ */
+static void
+test_mixed_burst(void **state)
+{
+	const struct ah_kat *k = &ah_kats[1];	/* sha256, inner 10.1.0.7 -> 10.0.2.5 */
+	uint8_t key[64], pkt[512], frame[600], pt[256];
+	size_t klen, plen, flen, ptlen;
+	struct rte_mbuf *in[6], *out[8];
+	unsigned int avail = rte_mempool_avail_count(H.dp->pool);
+	uint16_t n;
+
+	(void)state;
+	assert_true(hex_decode(k->key, key, sizeof(key), &klen));
+	assert_true(hex_decode(k->packet, pkt, sizeof(pkt), &plen));
+	assert_true(add_ah(CFG_DIR_IN, k->spi, k->auth, false, key) > 0);
+	assert_true(esp_null_sa(&H) > 0);
+	/* the AH vector's inner packet, carried by ESP too */
+	ptlen = esp_null_plaintext(pt, pkt + k->outer_hl + 12 + 16, plen - k->outer_hl - 28);
+	flen = from_peer(pkt, plen, frame);
+	in[0] = esp_null_frame(&H, 1, pt, ptlen);		/* ESP, good */
+	in[1] = harness_mbuf(&H, frame, flen);			/* AH, good */
+	in[2] = harness_esp(&H, H_PEER, 0xdead, 1);		/* ESP, unknown SPI: 4 */
+	frame[RTE_ETHER_HDR_LEN + k->outer_hl + 11] = 9;
+	in[3] = harness_mbuf(&H, frame, flen);			/* AH, seq 7 -> 9: ICV wrong, 62 */
+	in[4] = esp_null_frame(&H, 1, pt, ptlen);		/* ESP, replayed: 19 */
+	frame[RTE_ETHER_HDR_LEN + k->outer_hl + 11] = 7;
+	in[5] = harness_mbuf(&H, frame, flen);			/* AH, replayed: 19 */
+	for (int i = 0; i < 6; i++)
+		assert_non_null(in[i]);
+	n = harness_send(&H, H_OUTSIDE, in, 6, out, RTE_DIM(out), NULL);
+	assert_int_equal(n, 2);
+	for (uint16_t i = 0; i < n; i++)
+		rte_pktmbuf_free(out[i]);
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI), 1);
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION), 1);
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL), 2);
+	assert_int_equal(harness_drops_total(&H), 4);
+	assert_int_equal(rte_mempool_avail_count(H.dp->pool), avail);
+}
+
 int
 main(void)
 {
@@ -382,6 +427,7 @@ main(void)
 		cmocka_unit_test(test_zero_mutable),
 		cmocka_unit_test_setup_teardown(test_esn_no_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spi_spaces, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mixed_burst, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
