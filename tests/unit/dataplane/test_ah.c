@@ -343,6 +343,42 @@ test_esn_no_room(void **state)
 	rte_pktmbuf_free(out);
 }
 
+/*
+ * Outbound with ESN, the high bits go past the packet's end for the HMAC: a
+ * host's frame that ends at its buffer's end leaves no room and is dropped
+ * (110, no buffer room), not hashed over what follows; with room it goes.
+ */
+static void
+test_esn_no_room_outbound(void **state)
+{
+	static const uint8_t key[32] = {7};
+	static const uint8_t payload[100] = {1};
+	uint8_t frame[256];
+	struct rte_mbuf *m, *out = NULL;
+	uint16_t port = 99;
+	size_t len;
+
+	(void)state;
+	assert_true(add_ah(CFG_DIR_OUT, 0x3000, DP_AUTH_HMAC_SHA1_96, true, key) > 0);
+	len = harness_ipv4_frame(frame, "10.0.2.5", "10.1.0.7", IPPROTO_UDP, 64, payload,
+				 sizeof(payload));
+	mac_parse(H_INSIDE_MAC, frame);
+	m = rte_pktmbuf_alloc(H.dp->pool);
+	assert_non_null(m);
+	m->data_off = (uint16_t)(m->buf_len - len);
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), frame, len);
+	m->data_len = (uint16_t)len;
+	m->pkt_len = (uint32_t)len;
+	assert_int_equal(harness_send(&H, H_INSIDE, &m, 1, &out, 1, &port), 0);
+	assert_int_equal(harness_drops(&H, DP_DROP_PKT_BUFFER_UNAVAILABLE), 1);
+	m = harness_mbuf(&H, frame, len);
+	assert_int_equal(harness_send(&H, H_INSIDE, &m, 1, &out, 1, &port), 1);
+	assert_int_equal(port, H_OUTSIDE);
+	/* the first packet to leave: the dropped one took no sequence number */
+	assert_int_equal(rte_pktmbuf_mtod(out, uint8_t *)[RTE_ETHER_HDR_LEN + 20 + 11], 1);
+	rte_pktmbuf_free(out);
+}
+
 /* ESP and AH SPIs are separate (RFC 4301 4.1): an AH SA's SPI in ESP is unknown, and back. */
 static void
 test_spi_spaces(void **state)
@@ -426,6 +462,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_outbound, setup, teardown),
 		cmocka_unit_test(test_zero_mutable),
 		cmocka_unit_test_setup_teardown(test_esn_no_room, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_esn_no_room_outbound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spi_spaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mixed_burst, setup, teardown),
 	};
