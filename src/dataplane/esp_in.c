@@ -183,16 +183,15 @@ in_verify_one(struct dp_worker *w, struct sa_rt *sa, void *pkt, uint64_t seq, ui
 	struct in_pkt *st = pkt;
 	struct cmb_op op;
 
-	(void)auth;	/* st->auth */
 	st->seq = seq;
 	in_hmac_op(sa, st, &op);
 	cmb_hmac_burst(w->mb, &op, 1);
 	if (op.failed || !ct_equal(st->tag, st->icv, sa->icv_len)) {
-		st->auth = IN_ICV_BAD;
+		*auth = IN_ICV_BAD;
 		return;
 	}
 	cmb_cbc_burst(w->mb, &op, 1, false);
-	st->auth = op.failed ? IN_DECRYPT_FAILED : IN_PLAIN;
+	*auth = op.failed ? IN_DECRYPT_FAILED : IN_PLAIN;
 }
 
 /* RFC 4303 section 2.4: padding bytes are 1, 2, 3, ... */
