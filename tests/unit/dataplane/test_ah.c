@@ -14,6 +14,7 @@
  * OpenSSL's HMAC over this file's own zeroing of the packet it sent, and the
  * mutable fields it zeroed for the ICV must be back (TOS, DF, TTL, checksum).
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -379,6 +380,33 @@ test_esn_no_room_outbound(void **state)
 	rte_pktmbuf_free(out);
 }
 
+/* dp_sa_add refuses an AH SA with a cipher, without an HMAC, in UDP, or another protocol. */
+static void
+test_install_refusals(void **state)
+{
+	static const struct {
+		uint8_t proto;
+		enum dp_cipher c;
+		enum dp_auth a;
+		bool udp;
+	} bad[] = {
+		{IPPROTO_AH, DP_CIPHER_AES_CBC_128, DP_AUTH_HMAC_SHA1_96, false},
+		{IPPROTO_AH, DP_CIPHER_NULL, DP_AUTH_NONE, false},
+		{IPPROTO_AH, DP_CIPHER_NULL, DP_AUTH_HMAC_SHA256_128, true},
+		{IPPROTO_UDP, DP_CIPHER_NULL, DP_AUTH_HMAC_SHA256_128, false},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < RTE_DIM(bad); i++) {
+		struct h_sa s = {.dir = CFG_DIR_IN, .spi = 0x5000 + (uint32_t)i,
+				 .proto = bad[i].proto, .cipher = bad[i].c, .auth = bad[i].a,
+				 .udp = bad[i].udp, .replay_window = 64};
+
+		assert_int_equal(harness_add_sa(&H, &s), -EINVAL);
+	}
+	assert_int_equal(dp_sa_count(H.dp), 0);
+}
+
 /* ESP and AH SPIs are separate (RFC 4301 4.1): an AH SA's SPI in ESP is unknown, and back. */
 static void
 test_spi_spaces(void **state)
@@ -463,6 +491,7 @@ main(void)
 		cmocka_unit_test(test_zero_mutable),
 		cmocka_unit_test_setup_teardown(test_esn_no_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_esn_no_room_outbound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_install_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spi_spaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mixed_burst, setup, teardown),
 	};
