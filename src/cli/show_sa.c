@@ -348,6 +348,7 @@ sa_json(struct json *j, const struct flow *f, const struct view_sa *sa)
 	json_obj(j, NULL);
 	json_str(j, "direction", sa->dir == CFG_DIR_IN ? "in" : "out");
 	json_u64(j, "spi", sa->spi);
+	json_str(j, "protocol", sa->proto == IPPROTO_AH ? "ah" : "esp");
 	json_str(j, "transform", xf);
 	json_str(j, "mode", sa->mode == CFG_MODE_TUNNEL ? "tunnel" : "transport");
 	json_bool(j, "esn", sa->esn);

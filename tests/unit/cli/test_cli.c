@@ -530,7 +530,8 @@ test_ah_sa_blocks(void **state)
 	assert_null(memmem(p, (size_t)(q - p), "IV size", 7));
 	assert_non_null(strstr(q, "outbound esp sas:\n      spi: 0x2002"));	/* still ESP */
 	assert_int_equal(exec(f, "show crypto ipsec sa", CLI_F_JSON, &o), CLI_OK);
-	assert_non_null(strstr(o.buf, "\"transform\":\"ah-sha256-hmac\""));
+	assert_non_null(strstr(o.buf, "\"protocol\":\"ah\",\"transform\":\"ah-sha256-hmac\""));
+	assert_non_null(strstr(o.buf, "\"protocol\":\"esp\",\"transform\":\"esp-aes esp-sha-hmac\""));
 	cli_out_free(&o);
 	fake_free(f);
 }
