@@ -44,6 +44,9 @@ ah_len_field(const struct sa_rt *sa)
  * fragment offset, TTL, header checksum; options that are not immutable are
  * zeroed whole (section 3.3.3.1.1.2, appendix A.1). false: an option's
  * length runs past the header or is below 2 (then nothing is hashed).
+ * The destination, "mutable but predictable" under source routing, is used
+ * as it stands: the gateway is the packet's final destination (classify
+ * keeps only packets addressed to it), where it holds the predicted value.
  */
 bool ah_zero_mutable(struct rte_ipv4_hdr *ip);
 
