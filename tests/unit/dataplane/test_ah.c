@@ -436,6 +436,11 @@ test_spi_spaces(void **state)
 	assert_int_equal(send_outside(frame, flen, &out), 0);
 	assert_int_equal(harness_drops(&H, DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI), 2);
 	assert_int_equal(harness_drops_total(&H), 2);
+	/* the invalid-SPI event, raised where 4 is counted, names AH (prot=51) and its SPI */
+	assert_int_equal(H.events[DP_EV_INVALID_SPI], 2);
+	assert_int_equal(H.last_event.type, DP_EV_INVALID_SPI);
+	assert_int_equal(H.last_event.proto, IPPROTO_AH);
+	assert_int_equal(H.last_event.spi, 0x7777);
 }
 
 /*
