@@ -5,6 +5,7 @@
  *   outbound: plain IPv4 from inside0 -> classify -> SPD -> ESP encap+encrypt -> TX outside0
  *   inbound:  ESP from outside0 -> classify -> SA lookup -> replay -> decrypt+verify
  *             -> decap -> route -> TX inside0
+ * and the same with AH (-x ah: RFC 4302, integrity only) in place of ESP.
  *
  * Both ports are net_null, whose TX frees the mbufs: the timed region is the
  * real worker_process() + worker_flush(), TX included. Frames are copied into
@@ -31,6 +32,9 @@
 
 #include "dpsec/ip4.h"
 
+#include <netinet/in.h>
+
+#include "ah.h"
 #include "dataplane.h"
 #include "esp.h"
 #include "sa.h"
@@ -61,11 +65,14 @@ struct xf {
 	const char *name;
 	enum dp_cipher c;
 	enum dp_auth a;
+	uint8_t proto;		/* IPPROTO_ESP or IPPROTO_AH */
 };
 
 static const struct xf xfs[] = {
-	{"gcm", "AES-128-GCM", DP_CIPHER_AES_GCM_128, DP_AUTH_NONE},
-	{"cbc", "AES-128-CBC+HMAC-SHA-256", DP_CIPHER_AES_CBC_128, DP_AUTH_HMAC_SHA256_128},
+	{"gcm", "AES-128-GCM", DP_CIPHER_AES_GCM_128, DP_AUTH_NONE, IPPROTO_ESP},
+	{"cbc", "AES-128-CBC+HMAC-SHA-256", DP_CIPHER_AES_CBC_128, DP_AUTH_HMAC_SHA256_128,
+	 IPPROTO_ESP},
+	{"ah", "AH HMAC-SHA-256-128", DP_CIPHER_NULL, DP_AUTH_HMAC_SHA256_128, IPPROTO_AH},
 };
 static const uint32_t sizes[] = {64, 512, 1400};	/* inner IPv4 packet bytes */
 static unsigned int RUNS = RUNS_DEFAULT;
@@ -114,7 +121,8 @@ add_sa(struct bench *b, enum cfg_dir dir, const struct xf *x)
 	const struct dp_cipher_info *ci = &dp_cipher_info[x->c];
 	struct secret ck = {.len = (uint8_t)(ci->key_len + ci->salt_len)};
 	struct secret ak = {.len = dp_auth_info[x->a].key_len};
-	struct dp_sa_params p = {.dir = dir, .spi = SPI, .cipher = x->c, .auth = x->a,
+	struct dp_sa_params p = {.dir = dir, .spi = SPI, .proto = x->proto, .cipher = x->c,
+				 .auth = x->a,
 				 .replay_window = 64, .manual = true, .activate = true,
 				 .cipher_key = &ck, .auth_key = &ak};
 	uint32_t id;
@@ -184,7 +192,7 @@ struct stage_split {
 };
 
 static void
-split_run(struct bench *b, uint16_t pi, struct rte_mbuf **m, struct stage_split *sp)
+split_run(struct bench *b, uint16_t pi, struct rte_mbuf **m, struct stage_split *sp, bool ah)
 {
 	uint64_t tc = 0, te = 0, tt = 0;
 	bool outside = pi == 0;
@@ -198,7 +206,9 @@ split_run(struct bench *b, uint16_t pi, struct rte_mbuf **m, struct stage_split 
 		k = outside ? classify_outside(&b->dp->ports[pi], p, BURST, &np, reason)
 			    : classify_inside(&b->dp->ports[pi], p, BURST, &np, reason);
 		t1 = rte_rdtsc_precise();
-		g = outside ? esp_in_burst(b->w, p, k, reason) : esp_out_burst(b->w, p, k, reason);
+		g = !outside ? esp_out_burst(b->w, p, k, reason)
+		    : ah	 ? ah_in_burst(b->w, p, k, reason)
+			     : esp_in_burst(b->w, p, k, reason);
 		t2 = rte_rdtsc_precise();
 		for (uint16_t j = 0; j < g; j++)
 			b->w->tx[pkt_egress(p[j])].m[b->w->tx[pkt_egress(p[j])].n++] = p[j];
@@ -229,13 +239,36 @@ median(double *v, unsigned int n)
 }
 
 /*
- * Capture PKTS ESP frames as the peer would send them: encrypt with the
- * outbound stage itself, then swap the outer addresses and address the frame
- * to the outside port.
+ * AH's ICV covers the outer addresses the capture swaps: sign the frame
+ * again, as the peer would have (same key on both SAs), over a copy with the
+ * mutable fields zeroed (RFC 4302 3.3.3.1).
  */
 static void
-make_esp(struct bench *b, const uint8_t *plain, uint16_t plen, uint8_t *esp, uint16_t *lens,
-	 size_t stride)
+ah_resign(struct bench *b, const struct xf *x, uint8_t *frame, uint16_t len)
+{
+	uint8_t akey[64], copy[2048];
+	uint32_t icv = dp_auth_info[x->a].icv_len;
+	struct cmb_keys *k;
+	struct cmb_op op;
+
+	memset(akey, 0x24, sizeof(akey));
+	k = cmb_keys_create(b->w->mb, DP_CIPHER_NULL, x->a, NULL, akey);
+	memcpy(copy, frame + 14, len - 14u);
+	ah_zero_mutable((struct rte_ipv4_hdr *)copy);
+	memset(copy + 20 + 12, 0, icv);
+	op = (struct cmb_op){.buf = copy, .k = k, .hash_len = len - 14u, .tag = frame + 14 + 32};
+	cmb_hmac_burst(b->w->mb, &op, 1);
+	cmb_keys_free(k);
+}
+
+/*
+ * Capture PKTS ESP (or AH) frames as the peer would send them: encrypt with
+ * the outbound stage itself, then swap the outer addresses and address the
+ * frame to the outside port.
+ */
+static void
+make_esp(struct bench *b, const struct xf *x, const uint8_t *plain, uint16_t plen, uint8_t *esp,
+	 uint16_t *lens, size_t stride)
 {
 	struct rte_mbuf *m[BURST];
 	dp_drop_t reason[BURST];
@@ -263,6 +296,8 @@ make_esp(struct bench *b, const uint8_t *plain, uint16_t plen, uint8_t *esp, uin
 			ip->src_addr = ip->dst_addr;
 			ip->dst_addr = t;
 			rte_ether_addr_copy(&b->dp->ports[0].mac, (struct rte_ether_addr *)dst);
+			if (x->proto == IPPROTO_AH)
+				ah_resign(b, x, dst, lens[done + i]);
 		}
 		rte_pktmbuf_free_bulk(m, BURST);
 	}
@@ -293,6 +328,11 @@ crypto_floor(struct bench *b, const struct xf *x, uint32_t ip_len, struct result
 	const struct dp_cipher_info *ci = &dp_cipher_info[x->c];
 	uint32_t pad = (ci->block - ((ip_len + 2) % ci->block)) % ci->block;
 	uint32_t ct = ip_len + pad + 2, hdr = 8 + ci->iv_len;
+	/* AH: one HMAC over the outer IPv4 header, the AH header and the inner packet */
+	if (x->proto == IPPROTO_AH) {
+		ct = ip_len;
+		hdr = 20 + 12 + dp_auth_info[x->a].icv_len;
+	}
 	uint8_t key[64], akey[64], nonce[12] = {0}, aad[8] = {0}, tag[32];
 	struct cmb_keys *k;
 	uint8_t *buf = rte_malloc("floor", (size_t)PKTS * 2048, 64);
@@ -365,7 +405,7 @@ measure(struct bench *b, const struct xf *x, uint32_t ip_len, struct result *r)
 	for (unsigned int run = 0; run <= RUNS; run++) {	/* run 0: the warm-up */
 		fill(b, m, frames, stride, plens, PKTS);
 		out[run] = timed_run(b, 1, m);
-		make_esp(b, plain, plen, esp, elens, stride);
+		make_esp(b, x, plain, plen, esp, elens, stride);
 		fill(b, m, esp, stride, elens, PKTS);
 		in[run] = timed_run(b, 0, m);
 	}
@@ -373,10 +413,10 @@ measure(struct bench *b, const struct xf *x, uint32_t ip_len, struct result *r)
 	r->in_cyc = median(in + 1, RUNS);
 	if (split_mode) {
 		fill(b, m, frames, stride, plens, PKTS);
-		split_run(b, 1, m, &r->out_split);
-		make_esp(b, plain, plen, esp, elens, stride);
+		split_run(b, 1, m, &r->out_split, false);
+		make_esp(b, x, plain, plen, esp, elens, stride);
 		fill(b, m, esp, stride, elens, PKTS);
-		split_run(b, 0, m, &r->in_split);
+		split_run(b, 0, m, &r->in_split, x->proto == IPPROTO_AH);
 	}
 	crypto_floor(b, x, ip_len, r);
 	rte_free(frames);
@@ -433,7 +473,7 @@ static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-x gcm|cbc] [-s 64|512|1400] [-r RUNS] [-c CPU] [-p]\n"
+		"usage: %s [-x gcm|cbc|ah] [-s 64|512|1400] [-r RUNS] [-c CPU] [-p]\n"
 		"  -c      the CPU to run on (default: the last one allowed)\n"
 		"  -p      also print a per-stage split (classify / ESP / TX) of one run\n"
 		"  -x, -s  measure only one transform / inner packet size (for profiling)\n"

@@ -91,10 +91,16 @@ struct cfg_route {
 	struct cfg_pos pos;
 };
 
+/*
+ * ESP: cipher and auth (auth DP_AUTH_NONE iff the cipher is AEAD). AH
+ * (RFC 4302, proto IPPROTO_AH): auth is AH's HMAC, cipher DP_CIPHER_NULL
+ * unused; no ESP beside it yet (an AH+ESP bundle is refused).
+ */
 struct cfg_transform_set {
 	char name[CFG_NAME_MAX];
+	uint8_t proto;		/* IPPROTO_ESP or IPPROTO_AH */
 	enum dp_cipher cipher;
-	enum dp_auth auth;	/* DP_AUTH_NONE iff cipher is AEAD */
+	enum dp_auth auth;
 	enum cfg_mode mode;
 	bool esn;		/* extended sequence numbers (RFC 4304) */
 	struct cfg_pos pos;

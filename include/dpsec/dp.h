@@ -46,6 +46,11 @@ struct dp_sa_params {
 	uint32_t spi;			/* host order */
 	uint32_t map;			/* crypto map entry the SA protects */
 	uint32_t entry;
+	/*
+	 * IPPROTO_ESP (0 means ESP too), or IPPROTO_AH (RFC 4302): then auth is
+	 * AH's HMAC, cipher DP_CIPHER_NULL and there is no UDP encapsulation.
+	 */
+	uint8_t proto;
 	enum dp_cipher cipher;
 	enum dp_auth auth;
 	bool esn;

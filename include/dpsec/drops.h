@@ -69,7 +69,7 @@
 	X(19, IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL, IpsecInput, replay_failed,                          \
 	  "sequence number already received")                                                      \
 	X(20, IN_UNEXP_CD_SW_IPSEC_EXCEPTION, IpsecInput, decaps_failed,                           \
-	  "the crypto library failed a decryption job")                                            \
+	  "crypto library failed a decryption (AH with ESN: no room for the ICV input)")           \
 	X(23, IN_PKT_HEADPAD_LEN_ERR, IpsecInput, invalid_len,                                     \
 	  "ESP pad length larger than the payload")                                                \
 	X(25, IN_INFRA_V4_PKT_LEN_TOO_BIG, IpsecInput, decaps_failed,                              \
@@ -97,8 +97,8 @@
 	X(63, IN_NAT_DEMUX_FAIL, IpsecInput, invalid_prot,                                         \
 	  "ESP-in-UDP and raw ESP mixed up for the SA")                                            \
 	X(65, IN_CD_SW_IPSEC_NH_MISMATCH, IpsecInput, decaps_failed,                               \
-	  "ESP next header is not IPv4")                                                           \
-	X(70, IN_V4_PKT_FRAG_ERR, IpsecInput, none, "ESP arrived as an IPv4 fragment")             \
+	  "ESP or AH next header is not IPv4")                                                     \
+	X(70, IN_V4_PKT_FRAG_ERR, IpsecInput, none, "ESP or AH arrived as an IPv4 fragment")       \
 	X(76, CD_SW_PAD_MISMATCH, IpsecInput, invalid_len, "ESP padding bytes are not 1, 2, 3, ...") \
 	X(89, IN_PKT_IPVER_INVALID, IpsecInput, decaps_failed,                                     \
 	  "decrypted inner packet is not valid IPv4")                                              \
@@ -106,7 +106,7 @@
 	X(116, CD_IN_PKT_OUT_OF_WINDOW, IpsecInput, replay_failed,                                 \
 	  "sequence number left of the replay window")                                             \
 	X(117, IN_ESP_TRUNCATED, IpsecInput, invalid_len,                                          \
-	  "ESP shorter than header, IV, trailer and ICV")                                          \
+	  "ESP or AH shorter than its headers and ICV, or an AH length not the SA's")              \
 	X(118, IN_ESP_BAD_BLOCK_LEN, IpsecInput, invalid_len,                                      \
 	  "ESP ciphertext not a multiple of the cipher block")
 

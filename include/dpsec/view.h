@@ -36,6 +36,7 @@ struct view_sa {
 	uint32_t entry;		/* index into that map's entries */
 	enum cfg_dir dir;
 	uint32_t spi;		/* host order */
+	uint8_t proto;		/* IPPROTO_ESP or IPPROTO_AH */
 	enum dp_cipher cipher;
 	enum dp_auth auth;
 	enum cfg_mode mode;

@@ -21,12 +21,17 @@
 	X(AES_GCM_128, "esp-gcm 128", 16, 4, 8, 4, 16, true) /* RFC 4106, 16-byte ICV */           \
 	X(AES_GCM_256, "esp-gcm 256", 32, 4, 8, 4, 16, true)
 
-/* X(ID, "ios word", key bytes, ICV bytes) -- HMAC truncated per RFC 2404 / RFC 4868 */
+/*
+ * X(ID, "ios word", "ios AH word", key bytes, ICV bytes) -- HMAC truncated per
+ * RFC 2404 / RFC 4868. The same HMAC serves ESP's integrity and AH's ICV
+ * (RFC 4302): a transform set names it "esp-..." for ESP, "ah-..." for AH.
+ */
 #define DP_AUTHS(X)                                                                                \
-	X(NONE, "", 0, 0)                                                                          \
-	X(HMAC_SHA1_96, "esp-sha-hmac", 20, 12)                                                    \
-	X(HMAC_SHA256_128, "esp-sha256-hmac", 32, 16)                                              \
-	X(HMAC_SHA512_256, "esp-sha512-hmac", 64, 32)
+	X(NONE, "", "", 0, 0)                                                                      \
+	X(HMAC_SHA1_96, "esp-sha-hmac", "ah-sha-hmac", 20, 12)                                     \
+	X(HMAC_SHA256_128, "esp-sha256-hmac", "ah-sha256-hmac", 32, 16)                            \
+	X(HMAC_SHA384_192, "esp-sha384-hmac", "ah-sha384-hmac", 48, 24)                            \
+	X(HMAC_SHA512_256, "esp-sha512-hmac", "ah-sha512-hmac", 64, 32)
 
 enum dp_cipher {
 #define DP_X(id, ios, key, salt, iv, blk, icv, aead) DP_CIPHER_##id,
@@ -36,7 +41,7 @@ enum dp_cipher {
 };
 
 enum dp_auth {
-#define DP_X(id, ios, key, icv) DP_AUTH_##id,
+#define DP_X(id, ios, ah, key, icv) DP_AUTH_##id,
 	DP_AUTHS(DP_X)
 #undef DP_X
 	DP_AUTH__COUNT
@@ -54,6 +59,7 @@ struct dp_cipher_info {
 
 struct dp_auth_info {
 	const char *ios;
+	const char *ios_ah;
 	uint8_t key_len;
 	uint8_t icv_len;
 };

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +29,14 @@ cipher_word(enum dp_cipher c, char *buf, size_t len)
 }
 
 void
-cli_xform_text(enum dp_cipher c, enum dp_auth a, char *buf, size_t len)
+cli_xform_text(uint8_t proto, enum dp_cipher c, enum dp_auth a, char *buf, size_t len)
 {
 	char cw[32];
 
+	if (proto == IPPROTO_AH) {
+		snprintf(buf, len, "%s", dp_auth_info[a].ios_ah);
+		return;
+	}
 	cipher_word(c, cw, sizeof(cw));
 	if (a == DP_AUTH_NONE)
 		snprintf(buf, len, "%s", cw);
@@ -46,13 +51,18 @@ cli_xform_text(enum dp_cipher c, enum dp_auth a, char *buf, size_t len)
  * This is what IOS XE prints: 1438 for esp-256-aes esp-sha256-hmac on 1500.
  */
 unsigned
-cli_plaintext_mtu(unsigned mtu, enum dp_cipher c, enum dp_auth a, bool udp_encap)
+cli_plaintext_mtu(unsigned mtu, uint8_t proto, enum dp_cipher c, enum dp_auth a, bool udp_encap)
 {
 	const struct dp_cipher_info *ci = &dp_cipher_info[c];
 	unsigned over = 20 + (udp_encap ? 8u : 0u) + 8 + ci->iv_len + dp_xform_icv_len(c, a);
 	unsigned blk = ci->block ? ci->block : 4;
 	unsigned room;
 
+	if (proto == IPPROTO_AH) {
+		/* outer IPv4 and the AH header, its ICV padded to 32 bits (RFC 4302 2.6) */
+		over = 20 + ((12u + dp_auth_info[a].icv_len + 3u) & ~3u);
+		return mtu > over ? mtu - over : 0;
+	}
 	if (mtu <= over)
 		return 0;
 	room = (mtu - over) / blk * blk;

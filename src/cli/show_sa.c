@@ -17,6 +17,7 @@
  *	               verify failed + invalid len + replay failed
  */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -140,9 +141,9 @@ flow_plaintext_mtu(const struct flow *f)
 	const struct cfg_transform_set *ts = &f->cfg->transform_sets[f->e->transform_set];
 
 	if (f->cur_out != NULL)
-		return cli_plaintext_mtu(f->ifc->mtu, f->cur_out->cipher, f->cur_out->auth,
-					 f->udp_encap);
-	return cli_plaintext_mtu(f->ifc->mtu, ts->cipher, ts->auth, f->udp_encap);
+		return cli_plaintext_mtu(f->ifc->mtu, f->cur_out->proto, f->cur_out->cipher,
+					 f->cur_out->auth, f->udp_encap);
+	return cli_plaintext_mtu(f->ifc->mtu, ts->proto, ts->cipher, ts->auth, f->udp_encap);
 }
 
 static const char *
@@ -336,7 +337,7 @@ sa_text(const struct flow *f, const struct view_sa *sa, struct cli_out *o)
 {
 	char xf[64];
 
-	cli_xform_text(sa->cipher, sa->auth, xf, sizeof(xf));
+	cli_xform_text(sa->proto, sa->cipher, sa->auth, xf, sizeof(xf));
 	cli_printf(o,
 		   "      spi: 0x%X(%u)\n"
 		   "        transform: %s ,\n"
@@ -345,10 +346,23 @@ sa_text(const struct flow *f, const struct view_sa *sa, struct cli_out *o)
 		   sa->spi, sa->spi, xf, mode_word(sa->mode), sa->udp_encap ? " UDP-Encaps" : "",
 		   sa->esn ? "esn" : "", sa->conn_id, sa->conn_id, f->map->name);
 	sa_timing_text(sa, o);
-	cli_printf(o, "        IV size: %u bytes\n", dp_cipher_info[sa->cipher].iv_len);
+	if (sa->proto != IPPROTO_AH)	/* IOS prints no IV line for AH (no cipher) */
+		cli_printf(o, "        IV size: %u bytes\n", dp_cipher_info[sa->cipher].iv_len);
 	replay_text(replay_window(f, sa), o);
 	cli_printf(o, "        Status: %s\n", status_word(sa->status));
 	unsafe_gcm_text(sa, o);
+}
+
+static void
+sas_of_proto(const struct flow *f, enum cfg_dir dir, uint8_t proto, struct cli_out *o)
+{
+	for (size_t i = 0; i < f->sas->n; i++) {
+		const struct view_sa *sa = &f->sas->sa[i];
+
+		if (sa_of(f, sa) && sa->dir == dir &&
+		    (sa->proto == IPPROTO_AH) == (proto == IPPROTO_AH))
+			sa_text(f, sa, o);
+	}
 }
 
 static void
@@ -357,10 +371,10 @@ sas_text(const struct flow *f, enum cfg_dir dir, struct cli_out *o)
 	const char *d = dir == CFG_DIR_IN ? "inbound" : "outbound";
 
 	cli_printf(o, "     %s esp sas:\n", d);
-	for (size_t i = 0; i < f->sas->n; i++)
-		if (sa_of(f, &f->sas->sa[i]) && f->sas->sa[i].dir == dir)
-			sa_text(f, &f->sas->sa[i], o);
-	cli_printf(o, "\n     %s ah sas:\n\n     %s pcp sas:\n", d, d);
+	sas_of_proto(f, dir, IPPROTO_ESP, o);
+	cli_printf(o, "\n     %s ah sas:\n", d);
+	sas_of_proto(f, dir, IPPROTO_AH, o);
+	cli_printf(o, "\n     %s pcp sas:\n", d);
 }
 
 static void
@@ -488,10 +502,11 @@ sa_json(struct json *j, const struct flow *f, const struct view_sa *sa)
 {
 	char xf[64];
 
-	cli_xform_text(sa->cipher, sa->auth, xf, sizeof(xf));
+	cli_xform_text(sa->proto, sa->cipher, sa->auth, xf, sizeof(xf));
 	json_obj(j, NULL);
 	json_str(j, "direction", sa->dir == CFG_DIR_IN ? "in" : "out");
 	json_u64(j, "spi", sa->spi);
+	json_str(j, "protocol", sa->proto == IPPROTO_AH ? "ah" : "esp");
 	json_str(j, "transform", xf);
 	json_str(j, "mode", sa->mode == CFG_MODE_TUNNEL ? "tunnel" : "transport");
 	json_bool(j, "esn", sa->esn);

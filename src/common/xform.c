@@ -10,7 +10,7 @@ const struct dp_cipher_info dp_cipher_info[DP_CIPHER__COUNT] = {
 };
 
 const struct dp_auth_info dp_auth_info[DP_AUTH__COUNT] = {
-#define DP_X(id, ios, key, icv) [DP_AUTH_##id] = {ios, key, icv},
+#define DP_X(id, ios, ah, key, icv) [DP_AUTH_##id] = {ios, ah, key, icv},
 	DP_AUTHS(DP_X)
 #undef DP_X
 };

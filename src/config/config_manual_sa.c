@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include "dpsec/hex.h"
 #include "config_priv.h"
@@ -187,7 +188,8 @@ h_auth_key(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, vo
 	if (ts->auth == DP_AUTH_NONE)
 		return cfg_err(c, v, "%s is not allowed with %s (a combined-mode cipher has no "
 				     "separate HMAC key)", k->name, dp_cipher_info[ts->cipher].ios);
-	snprintf(what_len, sizeof(what_len), "%u bytes for %s", ai->key_len, ai->ios);
+	snprintf(what_len, sizeof(what_len), "%u bytes for %s", ai->key_len,
+		 ts->proto == IPPROTO_AH ? ai->ios_ah : ai->ios);
 	return parse_key(c, v, k->name, ai->key_len, what_len, &sa->auth_key);
 }
 
@@ -218,10 +220,19 @@ static int
 h_udp_encap(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_manual_sa *sa = obj;
+	const struct cfg_transform_set *ts = sa_ts(c, sa);
+	int rc;
 
 	if (v->type != YNODE_MAP)
-		return cfg_bool(c, v, k->name, &sa->udp_encap);
-	sa->udp_encap = true;
+		rc = cfg_bool(c, v, k->name, &sa->udp_encap);
+	else
+		rc = 0, sa->udp_encap = true;
+	/* RFC 3948 encapsulates ESP only: AH's ICV covers the addresses a NAT rewrites */
+	if (rc == 0 && sa->udp_encap && ts->proto == IPPROTO_AH)
+		return cfg_err(c, v, "'%s' applies to ESP SAs only (transform set %s is AH, which "
+				     "cannot cross a NAT: RFC 3948)", k->name, ts->name);
+	if (rc < 0 || v->type != YNODE_MAP)
+		return rc;
 	return cfg_walk(c, v, k->name, udp_keys, CFG_NKEYS(udp_keys), sa);
 }
 
@@ -285,7 +296,8 @@ check_keys_present(struct cfg_ctx *c, const struct ynode *v, const struct cfg_ma
 				     "%u bytes)", ci->ios, (unsigned int)(ci->key_len + ci->salt_len));
 	if (ts->auth != DP_AUTH_NONE && ynode_map_get(v, "auth_key") == NULL)
 		return cfg_err(c, v, "missing required key 'auth_key' in manual SA (%s needs "
-				     "%u bytes)", ai->ios, ai->key_len);
+				     "%u bytes)", ts->proto == IPPROTO_AH ? ai->ios_ah : ai->ios,
+			       ai->key_len);
 	return 0;
 }
 

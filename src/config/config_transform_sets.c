@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include "config_priv.h"
 
@@ -40,12 +41,14 @@ static const struct {
 			       "(use esp-aes 128 or esp-aes 256)"},
 	{"esp-gcm 192", false, "is not supported: only 128- and 256-bit AES keys are implemented "
 			       "(use esp-gcm 128 or esp-gcm 256)"},
-	{"ah-", true, "is not supported: AH is not supported yet (use ESP, e.g. esp-gcm 256)"},
+	{"ah-md5-hmac", false, "is not supported: HMAC-MD5 is insecure (use ah-sha256-hmac or "
+			       "ah-sha512-hmac)"},
 };
 
 struct xf {
 	int cipher;	/* enum dp_cipher, or -1 */
 	int auth;	/* enum dp_auth, or -1 */
+	int ah;		/* enum dp_auth of an AH transform, or -1 */
 };
 
 /*
@@ -83,9 +86,12 @@ known_words(char *buf, size_t len)
 	size_t used = 0;
 
 	buf[0] = '\0';
-	for (int i = 0; i < DP_CIPHER__COUNT + DP_AUTH__COUNT && used < len; i++) {
-		const char *w = i < DP_CIPHER__COUNT ? dp_cipher_info[i].ios
-						     : dp_auth_info[i - DP_CIPHER__COUNT].ios;
+	/* ciphers, then the ESP HMACs, then the AH ones */
+	for (int i = 0; i < DP_CIPHER__COUNT + 2 * DP_AUTH__COUNT && used < len; i++) {
+		int a = (i - DP_CIPHER__COUNT) % DP_AUTH__COUNT;
+		const char *w = i < DP_CIPHER__COUNT			   ? dp_cipher_info[i].ios
+				: i < DP_CIPHER__COUNT + DP_AUTH__COUNT ? dp_auth_info[a].ios
+									: dp_auth_info[a].ios_ah;
 		int n;
 
 		if (w[0] == '\0')
@@ -101,13 +107,13 @@ known_words(char *buf, size_t len)
 static int
 classify(struct cfg_ctx *c, const struct ynode *v, struct xf *x)
 {
-	char w[XF_WORD_MAX], known[256];
+	char w[XF_WORD_MAX], known[384];
 	const char *s;
 	int rc = cfg_str(c, v, "transforms", &s);
 
 	if (rc < 0)
 		return rc;
-	x->cipher = x->auth = -1;
+	x->cipher = x->auth = x->ah = -1;
 	if (!normalize(s, w))
 		goto unknown;
 	for (size_t i = 0; i < CFG_NKEYS(xf_defaults); i++)
@@ -119,7 +125,9 @@ classify(struct cfg_ctx *c, const struct ynode *v, struct xf *x)
 	for (int i = 1; i < DP_AUTH__COUNT; i++)
 		if (strcmp(w, dp_auth_info[i].ios) == 0)
 			x->auth = i;
-	if (x->cipher >= 0 || x->auth >= 0)
+		else if (strcmp(w, dp_auth_info[i].ios_ah) == 0)
+			x->ah = i;
+	if (x->cipher >= 0 || x->auth >= 0 || x->ah >= 0)
 		return 0;
 	for (size_t i = 0; i < CFG_NKEYS(xf_refused); i++) {
 		size_t len = strlen(xf_refused[i].word);
@@ -136,9 +144,27 @@ unknown:
 }
 
 /*
+ * One AH transform alone (RFC 4302: integrity only, the ah- word names the
+ * HMAC). AH beside ESP (a bundle, ESP inside AH) is not implemented yet.
+ */
+static int
+ah_only(struct cfg_ctx *c, const struct ynode *v, struct cfg_transform_set *ts, int ah)
+{
+	if (v->n > 1)
+		return cfg_err(c, v, "transform set '%s': %s must stand alone (AH combined with "
+				     "ESP or a second AH transform is not supported yet)", ts->name,
+			       dp_auth_info[ah].ios_ah);
+	ts->proto = IPPROTO_AH;
+	ts->cipher = DP_CIPHER_NULL;
+	ts->auth = (enum dp_auth)ah;
+	return 0;
+}
+
+/*
  * Exactly one encryption transform; esp-gcm carries its own ICV (RFC 4106) so
  * takes no HMAC; esp-aes and esp-null need exactly one, because ESP without
- * integrity is open to active attacks that recover plaintext.
+ * integrity is open to active attacks that recover plaintext. Or one AH
+ * transform (ah_only).
  */
 static int
 h_transforms(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
@@ -151,6 +177,8 @@ h_transforms(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, 
 		struct xf x;
 
 		rc = classify(c, v->kids[i], &x);
+		if (rc == 0 && x.ah >= 0)
+			return ah_only(c, v, ts, x.ah);
 		if (rc == 0 && x.cipher >= 0 && cnode != NULL)
 			rc = cfg_err(c, v->kids[i], "transform set '%s' has more than one "
 						    "encryption transform (%s and %s)", ts->name,
@@ -219,6 +247,7 @@ cfg_h_transform_sets(struct cfg_ctx *c, const struct cfg_key *k, const struct yn
 		const struct ynode *key = ynode_map_key(v, i);
 
 		ts->pos = (struct cfg_pos){key->line, key->col};
+		ts->proto = IPPROTO_ESP;
 		ts->auth = DP_AUTH_NONE;
 		ts->mode = CFG_MODE_TUNNEL;
 		rc = cfg_name(c, key, "transform set name", "", ts->name);

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <strings.h>
 
 #include "../ike/ike_const.h"
@@ -510,8 +511,11 @@ transform_sets(struct w *w)
 		w_puts(w, ":\n");
 		w_key(w, 4, "transforms");
 		w_puts(w, "[");
-		w_scalar(w, dp_cipher_info[ts->cipher].ios);
-		if (ts->auth != DP_AUTH_NONE) {
+		if (ts->proto == IPPROTO_AH)
+			w_scalar(w, dp_auth_info[ts->auth].ios_ah);
+		else
+			w_scalar(w, dp_cipher_info[ts->cipher].ios);
+		if (ts->proto != IPPROTO_AH && ts->auth != DP_AUTH_NONE) {
 			w_puts(w, ", ");
 			w_scalar(w, dp_auth_info[ts->auth].ios);
 		}

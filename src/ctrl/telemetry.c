@@ -14,6 +14,7 @@
  * callback that finds it cleared answers null. Every callback holds the gate
  * and the control thread's lock while it reads; lock order: gate, then ctrl.
  */
+#include <netinet/in.h>
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -143,6 +144,8 @@ tel_sa_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	if (params != NULL && (id = strtoul(params, &end, 10), *end == '\0'))
 		n = tel_sas(&sa);
 	for (ssize_t i = 0; i < n; i++) {
+		bool ah = sa[i].proto == IPPROTO_AH;
+
 		if (sa[i].conn_id != id)
 			continue;
 		rte_tel_data_start_dict(d);
@@ -151,7 +154,9 @@ tel_sa_info(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_string(d, "direction",
 					     sa[i].dir == CFG_DIR_IN ? "inbound" : "outbound");
 		rte_tel_data_add_dict_string(d, "cipher", dp_cipher_info[sa[i].cipher].ios);
-		rte_tel_data_add_dict_string(d, "auth", dp_auth_info[sa[i].auth].ios);
+		rte_tel_data_add_dict_string(d, "protocol", ah ? "ah" : "esp");
+		rte_tel_data_add_dict_string(d, "auth", ah ? dp_auth_info[sa[i].auth].ios_ah
+							    : dp_auth_info[sa[i].auth].ios);
 #define DP_X(f, desc) rte_tel_data_add_dict_u64(d, #f, sa[i].ctr.v[DP_SA_CTR_##f]);
 		DP_SA_COUNTERS(DP_X)
 #undef DP_X

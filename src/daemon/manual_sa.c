@@ -13,7 +13,7 @@ params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct 
 
 	*p = (struct dp_sa_params){
 		.dir = m->dir, .spi = m->spi, .map = m->map, .entry = m->entry,
-		.cipher = ts->cipher, .auth = ts->auth, .esn = ts->esn,
+		.proto = ts->proto, .cipher = ts->cipher, .auth = ts->auth, .esn = ts->esn,
 		.local = m->local, .peer = m->peer, .udp_encap = m->udp_encap,
 		.local_port = m->local_port, .peer_port = m->peer_port,
 		.replay_window = e->replay_window, .initial_seq = m->initial_sequence, .manual = true,

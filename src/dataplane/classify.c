@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * First look at a received burst: Ethernet and IPv4 header sanity, then
- * "is it ESP for us, something for the control plane, or a drop". Header
+ * "is it ESP or AH for us, something for the control plane, or a drop". Header
  * lengths found here are left in m->l2_len / l3_len / l4_len for the next
  * stage (l4_len = 8 marks ESP-in-UDP).
  */
@@ -222,16 +222,11 @@ classify_out_one(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m
 		return rte_be_to_cpu_16(ip->total_length) - hl < 8 ? DP_DROP_IN_ESP_TRUNCATED
 								     : DP_KEEP;
 	case IPPROTO_AH:
-		/*
-		 * No AH SA can exist yet (the config refuses AH transforms), so
-		 * every AH packet is for an unknown SPI: counted and reported
-		 * like ESP, with prot=51 in the event.
-		 */
+		/* kept for ah_in.c, which checks the rest against the SA (RFC 4302 3.4.1) */
 		if (ipv4_is_fragment(ip))
 			return DP_DROP_IN_V4_PKT_FRAG_ERR;
-		return rte_be_to_cpu_16(ip->total_length) - hl < 12
-			       ? DP_DROP_IN_ESP_TRUNCATED
-			       : DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
+		return rte_be_to_cpu_16(ip->total_length) - hl < 12 ? DP_DROP_IN_ESP_TRUNCATED
+								      : DP_KEEP;
 	case IPPROTO_UDP:
 		/*
 		 * No UDP header to go by: IKE fragments are reassembled by the

@@ -55,6 +55,8 @@ hash_alg(enum dp_auth a)
 		return IMB_AUTH_HMAC_SHA_1;
 	case DP_AUTH_HMAC_SHA256_128:
 		return IMB_AUTH_HMAC_SHA_256;
+	case DP_AUTH_HMAC_SHA384_192:
+		return IMB_AUTH_HMAC_SHA_384;
 	case DP_AUTH_HMAC_SHA512_256:
 		return IMB_AUTH_HMAC_SHA_512;
 	default:
@@ -71,7 +73,10 @@ static void
 hmac_precompute(IMB_MGR *mb, struct cmb_keys *k, const uint8_t *key, size_t key_len)
 {
 	uint8_t ipad[128], opad[128];
-	size_t block = k->hash_alg == IMB_AUTH_HMAC_SHA_512 ? 128 : 64;
+	/* SHA-384 and SHA-512 hash 128-byte blocks (FIPS 180-4) */
+	size_t block = k->hash_alg == IMB_AUTH_HMAC_SHA_512 || k->hash_alg == IMB_AUTH_HMAC_SHA_384
+			       ? 128
+			       : 64;
 
 	memset(ipad, 0x36, block);
 	memset(opad, 0x5c, block);
@@ -87,6 +92,11 @@ hmac_precompute(IMB_MGR *mb, struct cmb_keys *k, const uint8_t *key, size_t key_
 	case IMB_AUTH_HMAC_SHA_256:
 		IMB_SHA256_ONE_BLOCK(mb, ipad, k->cbc.ipad);
 		IMB_SHA256_ONE_BLOCK(mb, opad, k->cbc.opad);
+		break;
+	case IMB_AUTH_HMAC_SHA_384:
+		/* the state is 512 bits wide like SHA-512's (64 bytes: fits ipad/opad) */
+		IMB_SHA384_ONE_BLOCK(mb, ipad, k->cbc.ipad);
+		IMB_SHA384_ONE_BLOCK(mb, opad, k->cbc.opad);
 		break;
 	default:
 		IMB_SHA512_ONE_BLOCK(mb, ipad, k->cbc.ipad);

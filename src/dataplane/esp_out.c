@@ -9,6 +9,10 @@
  *      IV, padding and trailer; AES-GCM is encrypted right here (one-shot);
  *   2. CBC/NULL SAs: one CBC encrypt burst, then one HMAC burst.
  *
+ * An AH SA (RFC 4302, ah_out.c) takes the same path: the policy, checks and
+ * outer header are the same, the AH header goes where ESP's would, and its
+ * ICV is computed in the HMAC burst of step 2.
+ *
  * ESP-in-UDP goes out with a zero UDP checksum (RFC 3948 section 2.1: it
  * SHOULD be; the ESP ICV protects what matters, and summing 1400 bytes a
  * packet would cost more than the encryption's bookkeeping).
@@ -18,6 +22,7 @@
 #include <rte_udp.h>
 
 #include "dataplane.h"
+#include "ah.h"
 #include "esp.h"
 #include "ip4_cksum.h"
 #include "sa.h"
@@ -31,7 +36,9 @@ struct out_pkt {
 	uint8_t *esp;
 	uint8_t *icv;
 	uint32_t tot;			/* inner bytes, for the SA's counters */
-	uint8_t tag[DP_ICV_MAX];	/* ESN + HMAC: the ICV is computed aside, then copied */
+	struct rte_ipv4_hdr *oip;	/* AH: the outer header, made whole after the HMAC */
+	struct ah_out_save ah;
+	uint8_t tag[DP_ICV_MAX];	/* ESN + HMAC, AH: the ICV is computed aside, then copied */
 };
 
 /*
@@ -115,18 +122,50 @@ out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot,
 	t[pad + 1] = NH_IPV4;
 }
 
+/* ESP: the padding, IV and trailer around the inner packet, its crypto set up or done. */
+static void
+out_esp_crypto(struct dp_worker *w, struct sa_rt *sa, struct out_pkt *st, uint32_t tot,
+	       uint32_t pad, struct cmb_op *op, bool *queued)
+{
+	uint32_t hdr = ESP_HDR + sa->iv_len, ct_len = tot + pad + 2;
+
+	st->icv = st->esp + hdr + ct_len;
+	out_esp(w, sa, st->esp, tot, pad);
+	if (sa->flags & SA_F_AEAD) {
+		uint8_t nonce[12], aad[12];
+		uint32_t aad_len = esp_aad(st->esp, sa->seq, sa->flags & SA_F_ESN, aad);
+
+		esp_gcm_nonce(nonce, sa->salt, st->esp + ESP_HDR);
+		cmb_gcm_enc(w->mb, sa->keys, st->esp + hdr, ct_len, nonce, aad, aad_len, st->icv);
+		return;
+	}
+	*op = (struct cmb_op){.buf = st->esp, .k = sa->keys, .iv = st->esp + ESP_HDR,
+			      .cipher_off = hdr, .cipher_len = ct_len, .hash_len = hdr + ct_len,
+			      .tag = st->icv};
+	if (sa->flags & SA_F_ESN) {
+		esp_put_be32(st->icv, (uint32_t)(sa->seq >> 32));
+		op->hash_len += 4;
+		op->tag = st->tag;
+	}
+	*queued = true;
+}
+
 /*
  * The largest inner packet that fits the path MTU after encapsulation with
- * sa: the ciphertext (packet, padding, pad length, next header) is a whole
- * number of pad blocks, so the room left is rounded down to one before the
- * two trailer bytes come off. What "fragmentation needed" reports.
+ * sa (hdr: its ESP header and IV, or its whole AH header): for ESP the
+ * ciphertext (packet, padding, pad length, next header) is a whole number of
+ * pad blocks, so the room left is rounded down to one before the two trailer
+ * bytes come off. What "fragmentation needed" reports.
  */
 static uint16_t
 out_inner_mtu(const struct sa_rt *sa, const struct sa_ep *ep, uint32_t hdr)
 {
-	uint32_t over = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + sa->icv_len;
+	uint32_t over = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr;
 	uint32_t room;
 
+	if (sa->flags & SA_F_AH)	/* hdr holds the ICV; nothing follows the packet */
+		return ep->mtu > over ? (uint16_t)(ep->mtu - over) : 0;
+	over += sa->icv_len;
 	if (ep->mtu <= over + 2)
 		return 0;
 	room = (ep->mtu - over) & ~(sa->pad_block - 1u);
@@ -135,15 +174,15 @@ out_inner_mtu(const struct sa_rt *sa, const struct sa_ep *ep, uint32_t hdr)
 
 /*
  * Step 1 for one packet. On success the packet is fully encapsulated and, for
- * AES-GCM, encrypted; for CBC/NULL *op is filled for the bursts.
+ * AES-GCM, encrypted; for CBC/NULL and AH *op is filled for the bursts.
  */
 static inline dp_drop_t
 out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct out_pkt *st,
 	  struct cmb_op *op, bool *queued, const bool fwd)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
-	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad, ct_len, outer_len, grow, hdr;
-	uint32_t trail;
+	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad = 0, tail, room, outer_len, grow;
+	uint32_t trail, hdr;
 	struct sa_rt *sa = NULL;
 	dp_drop_t why = out_select(w, m, ip, &sa, fwd);
 	const struct sa_ep *ep;
@@ -156,10 +195,17 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	if (why != DP_KEEP)
 		return why;
 	ep = sa_rt_ep(sa);	/* one template for the whole packet (sa.h) */
-	hdr = ESP_HDR + sa->iv_len;
-	pad = (sa->pad_block - ((tot + 2) & (sa->pad_block - 1u))) & (sa->pad_block - 1u);
-	ct_len = tot + pad + 2;
-	outer_len = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + ct_len + sa->icv_len;
+	if (sa->flags & SA_F_AH) {
+		/* AH: a header, no trailer; with ESN 4 bytes of scratch past the end */
+		hdr = ah_hdr_len(sa);
+		tail = 0;
+		room = sa->flags & SA_F_ESN ? 4 : 0;
+	} else {
+		hdr = ESP_HDR + sa->iv_len;
+		pad = (sa->pad_block - ((tot + 2) & (sa->pad_block - 1u))) & (sa->pad_block - 1u);
+		tail = room = pad + 2 + sa->icv_len;
+	}
+	outer_len = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + tot + tail;
 	if (outer_len > ep->mtu) {
 		if (!(ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)))
 			return sa_drop(sa, DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
@@ -180,7 +226,7 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	trail = m->pkt_len - m->l2_len - tot;
 	grow = ep->hdr_len + hdr - m->l2_len;
 	if (rte_pktmbuf_headroom(m) < grow ||
-	    rte_pktmbuf_tailroom(m) + trail < pad + 2 + sa->icv_len)
+	    rte_pktmbuf_tailroom(m) + trail < room)
 		return sa_drop(sa, DP_DROP_PKT_BUFFER_UNAVAILABLE);
 	rte_pktmbuf_trim(m, (uint16_t)trail);
 
@@ -188,28 +234,16 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	if (fwd)
 		esp_ttl_dec(ip);
 	data = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)grow);
-	rte_pktmbuf_append(m, (uint16_t)(pad + 2 + sa->icv_len));
+	if (tail > 0)
+		rte_pktmbuf_append(m, (uint16_t)tail);
 	out_headers(w, ep, data, ip, outer_len);
 	st->esp = data + ep->hdr_len;
-	st->icv = st->esp + hdr + ct_len;
-	out_esp(w, sa, st->esp, tot, pad);
-
-	if (sa->flags & SA_F_AEAD) {
-		uint8_t nonce[12], aad[12];
-		uint32_t aad_len = esp_aad(st->esp, sa->seq, sa->flags & SA_F_ESN, aad);
-
-		esp_gcm_nonce(nonce, sa->salt, st->esp + ESP_HDR);
-		cmb_gcm_enc(w->mb, sa->keys, st->esp + hdr, ct_len, nonce, aad, aad_len, st->icv);
-	} else {
-		*op = (struct cmb_op){.buf = st->esp, .k = sa->keys, .iv = st->esp + ESP_HDR,
-				      .cipher_off = hdr, .cipher_len = ct_len,
-				      .hash_len = hdr + ct_len, .tag = st->icv};
-		if (sa->flags & SA_F_ESN) {
-			esp_put_be32(st->icv, (uint32_t)(sa->seq >> 32));
-			op->hash_len += 4;
-			op->tag = st->tag;
-		}
+	if (sa->flags & SA_F_AH) {
+		st->oip = (struct rte_ipv4_hdr *)(data + sizeof(struct rte_ether_hdr));
+		ah_out_fill(sa, st->oip, outer_len, &st->ah, op, st->tag);
 		*queued = true;
+	} else {
+		out_esp_crypto(w, sa, st, tot, pad, op, queued);
 	}
 	m->l2_len = sizeof(struct rte_ether_hdr);
 	pkt_set_egress(m, ep->tx_port);
@@ -243,6 +277,8 @@ out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *re
 
 			if (ops[j].failed)	/* never send what was not encrypted and signed */
 				reason[i] = sa_drop(sa[i], DP_DROP_OUT_UNEXP_CD_SW_IPSEC_EXCEPTION);
+			else if (sa[i]->flags & SA_F_AH)
+				ah_out_finish(sa[i], st[i].oip, &st[i].ah, st[i].tag);
 			else if (ops[j].tag != st[i].icv)
 				memcpy(st[i].icv, st[i].tag, sa[i]->icv_len);
 		}

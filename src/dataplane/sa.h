@@ -37,6 +37,7 @@ struct sa_ts {
 
 #define SA_F_INBOUND 0x01
 #define SA_F_ESN 0x02
+#define SA_F_AH 0x04		/* AH (RFC 4302): icv_len is AH's, no cipher */
 #define SA_F_AEAD 0x08
 #define SA_F_NARROW 0x10	/* sa_rt.ts: negotiated selectors checked per packet */
 

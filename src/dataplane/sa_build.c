@@ -84,7 +84,7 @@ sa_ep_build(const struct dp *dp, const struct sa_endpoints *e, int *err)
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->time_to_live = 64;
-	ip->next_proto_id = e->udp_encap ? IPPROTO_UDP : IPPROTO_ESP;
+	ip->next_proto_id = e->udp_encap ? IPPROTO_UDP : e->proto;
 	ip->src_addr = e->local;
 	ip->dst_addr = e->peer;
 	ep->hdr_len = sizeof(*eth) + sizeof(*ip);
@@ -130,6 +130,7 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 	const struct dp_cipher_info *ci = &dp_cipher_info[p->cipher];
 	uint32_t win = p->dir == CFG_DIR_IN ? p->replay_window : 0;
 	uint32_t blocks = replay_blocks(win);
+	bool ah = p->proto == IPPROTO_AH;
 	struct sa_rt *rt;
 
 	if (p->cipher >= DP_CIPHER__COUNT || p->auth >= DP_AUTH__COUNT ||
@@ -147,7 +148,7 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 	rt->spi_be = rte_cpu_to_be_32(p->spi);
 	rt->state = SA_LIVE;
 	rt->flags = (p->dir == CFG_DIR_IN ? SA_F_INBOUND : 0) | (p->esn ? SA_F_ESN : 0) |
-		    (ci->aead ? SA_F_AEAD : 0);
+		    (ci->aead ? SA_F_AEAD : 0) | (ah ? SA_F_AH : 0);
 	rt->udp = p->dir == CFG_DIR_IN && p->udp_encap;
 	rt->iv_len = ci->iv_len;
 	rt->icv_len = dp_xform_icv_len(p->cipher, p->auth);
@@ -166,7 +167,8 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 	replay_init(&rt->replay, rt->replay_bmp, win);
 
 	if (p->dir == CFG_DIR_OUT) {
-		const struct sa_endpoints e = {.local = p->local, .peer = p->peer,
+		const struct sa_endpoints e = {.proto = ah ? IPPROTO_AH : IPPROTO_ESP,
+					       .local = p->local, .peer = p->peer,
 					       .udp_encap = p->udp_encap,
 					       .local_port = p->local_port,
 					       .peer_port = p->peer_port};

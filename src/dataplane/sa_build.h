@@ -13,6 +13,7 @@ struct sa_rt;
 
 /* The tunnel's outer addresses and encapsulation (network order addresses, host order ports). */
 struct sa_endpoints {
+	uint8_t proto;		/* IPPROTO_ESP or IPPROTO_AH */
 	uint32_t local, peer;
 	bool udp_encap;
 	uint16_t local_port, peer_port;

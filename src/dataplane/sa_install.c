@@ -37,6 +37,7 @@ sa_fill(struct sa *sa, const struct dp_sa_params *p, uint32_t policy, uint32_t c
 	sa->map = p->map;
 	sa->entry = p->entry;
 	sa->policy = policy;
+	sa->proto = p->proto == IPPROTO_AH ? IPPROTO_AH : IPPROTO_ESP;
 	sa->cipher = p->cipher;
 	sa->auth = p->auth;
 	sa->esn = p->esn;
@@ -75,6 +76,12 @@ params_check(const struct dp_sa_params *p)
 	if (p->spi < 256)
 		return -EINVAL;	/* RFC 4303 section 2.1: 0 local, 1-255 reserved */
 	if (!ts_valid(p->ts_local, p->n_ts_local) || !ts_valid(p->ts_remote, p->n_ts_remote))
+		return -EINVAL;
+	if (p->proto != 0 && p->proto != IPPROTO_ESP && p->proto != IPPROTO_AH)
+		return -EINVAL;
+	/* AH: an HMAC and nothing else; RFC 3948 carries ESP only */
+	if (p->proto == IPPROTO_AH &&
+	    (p->cipher != DP_CIPHER_NULL || p->auth == DP_AUTH_NONE || p->udp_encap))
 		return -EINVAL;
 	return 0;
 }
@@ -154,7 +161,9 @@ dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t 
 	if (sa == NULL)
 		return -ENOENT;
 	if (sa->dir == CFG_DIR_OUT) {
-		const struct sa_endpoints e = {.local = sa->local, .peer = peer,
+		const struct sa_endpoints e = {.proto = sa->proto,
+					       .local = sa->local,
+					       .peer = peer,
 					       .udp_encap = udp_encap,
 					       .local_port = sa->local_port,
 					       .peer_port = peer_port};
@@ -316,7 +325,8 @@ dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 			break;
 		*v = (struct view_sa){
 			.map = sa->map, .entry = sa->entry, .dir = sa->dir, .spi = sa->spi,
-			.cipher = sa->cipher, .auth = sa->auth, .mode = CFG_MODE_TUNNEL,
+			.proto = sa->proto, .cipher = sa->cipher, .auth = sa->auth,
+			.mode = CFG_MODE_TUNNEL,
 			.esn = sa->esn, .udp_encap = sa->udp_encap, .local_port = sa->local_port,
 			.peer_port = sa->peer_port, .manual = sa->manual, .conn_id = sa->conn_id,
 			.replay_window = sa->replay_window, .status = VIEW_SA_ACTIVE,

@@ -49,7 +49,7 @@ sa_key_of(const struct sa *sa, struct sad_key *k)
 	memset(k, 0, sizeof(*k));
 	k->spi_be = rte_cpu_to_be_32(sa->spi);
 	k->dst_be = sa->local;
-	k->proto = IPPROTO_ESP;
+	k->proto = sa->proto == IPPROTO_AH ? IPPROTO_AH : IPPROTO_ESP;
 }
 
 struct sad *
@@ -347,7 +347,7 @@ sad_lookup_bulk(const struct sad *sad, struct sad_cache *c, const struct sad_key
 		uint32_t slot = cache_slot(k->spi_be);
 
 		if (c->e[slot].sa != NULL && c->e[slot].spi_be == k->spi_be &&
-		    c->e[slot].dst_be == k->dst_be && k->proto == IPPROTO_ESP) {
+		    c->e[slot].dst_be == k->dst_be && c->e[slot].proto == k->proto) {
 			out[i] = c->e[slot].sa;
 		} else {
 			miss[nm] = k;
@@ -368,6 +368,7 @@ sad_lookup_bulk(const struct sad *sad, struct sad_cache *c, const struct sad_key
 		slot = cache_slot(miss[j]->spi_be);
 		c->e[slot].spi_be = miss[j]->spi_be;
 		c->e[slot].dst_be = miss[j]->dst_be;
+		c->e[slot].proto = miss[j]->proto;
 		c->e[slot].sa = found[j];
 	}
 }

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/queue.h>
 
 #include "dpsec/config.h"
@@ -36,6 +37,16 @@ struct sad_key {
 
 _Static_assert(sizeof(struct sad_key) == 16, "no implicit padding in a hashed key");
 
+/* The key of a received packet: its SPI as on the wire (4 bytes at spi), destination, protocol. */
+static inline void
+sad_key_set(struct sad_key *k, const uint8_t *spi, uint32_t dst_be, uint8_t proto)
+{
+	memcpy(&k->spi_be, spi, 4);
+	k->dst_be = dst_be;
+	k->proto = proto;
+	memset(k->pad, 0, sizeof(k->pad));
+}
+
 /* The control thread's view of one SA. */
 struct sa {
 	TAILQ_ENTRY(sa) link;
@@ -45,6 +56,7 @@ struct sa {
 	uint32_t spi;
 	uint32_t map, entry;
 	uint32_t policy;
+	uint8_t proto;		/* IPPROTO_ESP or IPPROTO_AH */
 	enum dp_cipher cipher;
 	enum dp_auth auth;
 	bool esn;
@@ -107,6 +119,7 @@ struct sad_cache {
 	struct {
 		uint32_t spi_be;
 		uint32_t dst_be;
+		uint8_t proto;	/* ESP and AH SPIs are separate spaces (RFC 4301 4.1) */
 		struct sa_rt *sa;
 	} e[SAD_CACHE_SIZE];
 };

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The worker lcore: run to completion, one burst at a time, for each of its
- * ports: receive, classify, ESP in or out, queue for transmit; then transmit
+ * ports: receive, classify, ESP or AH in or out, queue for transmit; then transmit
  * and report a quiescent state to RCU. It never blocks and never logs; it
  * allocates only on a slow path, to fragment a decrypted packet larger than
  * its inside MTU. The only place it frees and counts dropped packets is
@@ -11,6 +11,7 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
+#include "ah.h"
 #include "classify.h"
 #include "esp.h"
 #include "frag4.h"
@@ -163,6 +164,51 @@ tx_one(struct dp_worker *w, struct rte_mbuf *m)
 	return true;
 }
 
+static inline bool
+pkt_is_ah(const struct rte_mbuf *m)
+{
+	return m->l4_len == 0 &&
+	       rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len)->next_proto_id ==
+		       IPPROTO_AH;
+}
+
+/*
+ * Inbound IPsec: ESP and AH packets of a burst go through their own stages;
+ * the good ones of both come first, then the rest with their reasons (the
+ * order between an ESP and an AH packet is not kept: they are different SAs).
+ */
+static uint16_t
+in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason)
+{
+	struct rte_mbuf *ah[DP_BURST_MAX], *bad[DP_BURST_MAX];
+	dp_drop_t ah_reason[DP_BURST_MAX], bad_reason[DP_BURST_MAX];
+	uint16_t ne = 0, na = 0, ge = 0, ga, nb = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (pkt_is_ah(pkts[i]))
+			ah[na++] = pkts[i];
+		else
+			pkts[ne++] = pkts[i];
+	}
+	if (na == 0)
+		return esp_in_burst(w, pkts, ne, reason);
+	if (ne > 0)
+		ge = esp_in_burst(w, pkts, ne, reason);
+	ga = ah_in_burst(w, ah, na, ah_reason);
+	for (uint16_t i = ge; i < ne; i++) {
+		bad[nb] = pkts[i];
+		bad_reason[nb++] = reason[i];
+	}
+	for (uint16_t i = ga; i < na; i++) {
+		bad[nb] = ah[i];
+		bad_reason[nb++] = ah_reason[i];
+	}
+	memcpy(pkts + ge, ah, ga * sizeof(ah[0]));
+	memcpy(pkts + ge + ga, bad, nb * sizeof(bad[0]));
+	memcpy(reason + ge + ga, bad_reason, nb * sizeof(bad_reason[0]));
+	return ge + ga;
+}
+
 void
 worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -182,7 +228,7 @@ worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_
 	worker_drop(w, pkts + k + np, reason + k + np, n - k - np);
 	if (k == 0)
 		return;
-	good = outside ? esp_in_burst(w, pkts, k, reason) : esp_out_burst(w, pkts, k, reason);
+	good = outside ? in_burst(w, pkts, k, reason) : esp_out_burst(w, pkts, k, reason);
 	worker_drop(w, pkts + good, reason + good, k - good);
 	for (uint16_t i = 0; i < good; i++) {
 		uint32_t len = pkt_rx_len(pkts[i]);	/* before: fragmenting frees the packet */

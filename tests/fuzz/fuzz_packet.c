@@ -11,12 +11,15 @@
  *   bit 1     outbound SA the crypto map entry uses: 0 = 0x1001 (AES-GCM-128),
  *             1 = 0x2001 (AES-CBC-256 + HMAC-SHA-256-128, ESN, ESP-in-UDP)
  *   bits 2-3  what the NIC says of the IPv4 checksum: 0 nothing, 1 good, 2 bad
+ *   bit 4     outbound SA 0x3001 (AH) instead of bit 1's
  *
  * SAs (both directions, same SPI and keys, so the gateway's own output,
  * addresses swapped, is valid input; that is how the ESP seeds in
  * corpus/packet/ were made):
  *   0x1001  AES-GCM-128, raw ESP
  *   0x2001  AES-CBC-256 + HMAC-SHA-256-128, ESN, ESP-in-UDP 4500
+ *   0x3001  AH (RFC 4302) HMAC-SHA-256-128, ESN (corpus/packet/ah_*: made by
+ *           tests/integration/dpsectest/craft.py AhSa with ah_key)
  *
  * Every input starts from the same state: the replay windows and outbound
  * sequence numbers are reset, so a crash reproduces from its input alone.
@@ -25,6 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <netinet/in.h>
 
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -39,6 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define SPI_GCM 0x1001u
 #define SPI_CBC 0x2001u
+#define SPI_AH 0x3001u
+#define N_SA 3
 
 static const uint8_t gcm_key[20] = {0x66, 0x75, 0x7a, 0x7a, 0x2d, 0x67, 0x63, 0x6d, 0x2d, 0x6b,
 				    0x65, 0x79, 0x2d, 0x31, 0x32, 0x38, 0xca, 0xfe, 0xf0, 0x0d};
@@ -51,8 +57,13 @@ static const uint8_t sha_key[32] = {0x66, 0x75, 0x7a, 0x7a, 0x2d, 0x73, 0x68, 0x
 				    0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27,
 				    0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f};
 
+static const uint8_t ah_key[32] = {0x66, 0x75, 0x7a, 0x7a, 0x2d, 0x61, 0x68, 0x2d,
+				   0x6b, 0x65, 0x79, 0x20, 0x20, 0x20, 0x20, 0x20,
+				   0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37,
+				   0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f};
+
 static struct harness H;
-static struct sa_rt *rt_in[2], *rt_out[2];
+static struct sa_rt *rt_in[N_SA], *rt_out[N_SA];
 static unsigned int pool_free;	/* mbufs free between inputs: a leak is a finding too */
 
 static struct sa_rt *
@@ -92,7 +103,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		{.spi = SPI_GCM, .cipher = DP_CIPHER_AES_GCM_128, .ckey = gcm_key},
 		{.spi = SPI_CBC, .cipher = DP_CIPHER_AES_CBC_256, .auth = DP_AUTH_HMAC_SHA256_128,
 		 .esn = true, .udp = true, .ckey = cbc_key, .akey = sha_key},
+		{.spi = SPI_AH, .proto = IPPROTO_AH, .cipher = DP_CIPHER_NULL,
+		 .auth = DP_AUTH_HMAC_SHA256_128, .esn = true, .akey = ah_key},
 	};
+	_Static_assert(RTE_DIM(sas) == N_SA, "one runtime pointer pair per SA");
 
 	(void)argc;
 	(void)argv;
@@ -133,11 +147,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	how = data[0];
 	port = (how & 1) ? H_INSIDE : H_OUTSIDE;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < N_SA; i++) {
 		replay_init(&rt_in[i]->replay, rt_in[i]->replay_bmp, rt_in[i]->replay.win);
 		rt_out[i]->seq = 0;
 	}
-	spd_set_out_sa(H.dp->spd, 0, rt_out[(how >> 1) & 1]);
+	spd_set_out_sa(H.dp->spd, 0, rt_out[(how & 0x10) ? 2 : (how >> 1) & 1]);
 
 	m = harness_mbuf(&H, data + 1, size - 1);
 	if (m == NULL)

@@ -110,7 +110,10 @@ NOT_PROVOKABLE_HERE = {
         "carry selectors (manual SAs have none, and these cases use manual SAs); "
         "tests/unit/dataplane/test_sa_ts.c test_outbound_narrowed and test_outbound_port",
     20: "libipsec-mb failing a decryption after the ICV verified: no packet can make it; "
-        "tests/unit/dataplane/test_esp.c test_crypto_library_failure injects the fault",
+        "tests/unit/dataplane/test_esp.c test_crypto_library_failure injects the fault. Also an "
+        "AH packet with ESN filling its mbuf to the last byte (no room for the high sequence "
+        "bits the ICV covers): net_pcap leaves room; tests/unit/dataplane/test_ah.c "
+        "test_esn_no_room builds one",
     45: "libipsec-mb failing an encryption: likewise, test_esp.c test_crypto_library_failure",
     "IpsecTailDrop": "the punt ring to the control thread full: the control thread drains it "
                      "while net_pcap delivers; tests/unit/dataplane/test_link.c test_punt_ring_full "
@@ -140,6 +143,16 @@ def ike_header(exchange=34):
     """An IKEv2 header (RFC 7296 section 3.1): IKE_SA_INIT from the initiator."""
     return bytes(range(1, 9)) + bytes(8) + bytes([33, 0x20, exchange, 0x08]) + \
         struct.pack("!LL", 0, 28)
+
+
+def mutated(ip_bytes, **fields):
+    """An IPv4 packet with header fields changed (checksum recomputed): what a router may do
+    to the fields AH leaves out of its ICV (RFC 4302 3.3.3.1.1.1)."""
+    p = IP(ip_bytes)
+    for k, v in fields.items():
+        setattr(p, k, v)
+    del p.chksum
+    return bytes(p)
 
 
 CASES, PUNT_CASES = [], []
@@ -238,6 +251,15 @@ def ipv4_header_wrong(c):
     c.drop_in(t, t.esp(1, bad))
     c.decap(t, IP(bytes(IP(src=t.remote_host, dst=NEIGHBOR, options=[b"\x94\x09\x00\x00"]) /
                         UDP() / Raw(bytes(40)))), seq=2, out="inside1", mac=NEIGHBOR_MAC)
+    # AH: an outer option whose length runs past the header, so the mutable options cannot
+    # be told from the rest for the ICV (RFC 4302 3.3.3.1.1.2); a control with a mutable
+    # option (record route, zeroed for the ICV) and an immutable one (router alert, kept)
+    a = c.tunnel("ah-sha256")
+    c.drop(a.port, a.ah_frame(a.ah_packet(1, a.inner(), ip={"options": [b"\x07\x09\x00\x00"]})))
+    c.drop(a.port, a.ah_frame(a.ah_packet(2, a.inner(), ip={"options": [b"\x44\x01\x00\x00"]})))
+    p = a.inner()
+    c.decap(a, p, a.ah_frame(mutated(a.ah_packet(3, p, ip={"options": [
+        b"\x07\x07\x04\x00\x00\x00\x00", b"\x94\x04\x00\x00"]}), ttl=3, tos=0x10)))
 
 
 def bad_checksum(pkt):
@@ -381,16 +403,26 @@ def dummy_packet(c):
     c.decap(t, t.inner(), seq=1)
     c.drop_in(t, t.outer(t.sa_in.seal(2, b"", nh=NH_NONE)))
     c.drop_in(t, t.outer(t.sa_in.seal(3, os.urandom(45), nh=NH_NONE)))
+    a = c.tunnel("ah-sha256")
+    c.decap(a, a.inner(), seq=1)
+    c.drop_in(a, a.esp(2, b"", nh=NH_NONE))
 
 
 # --- inbound IPsec (classify.c, esp_in.c) --------------------------------------------------
 
 @case(4)
 def unknown_spi(c):
-    """No inbound SA for the SPI: raw ESP, AH (no AH SA can exist), ESP-in-UDP (an SPI
-    starting with 0xFF too), an outbound SA's SPI, another address's SPI."""
+    """No inbound SA for the SPI: raw ESP, AH, ESP-in-UDP (an SPI starting with 0xFF too), an
+    outbound SA's SPI, another address's SPI; ESP and AH have SPIs of their own (RFC 4301
+    4.1), so AH with an ESP SA's SPI and ESP with an AH SA's are unknown too."""
     t = c.tunnel("gcm128")
     j = c.tunnel("gcm128", jumbo=True)
+    a = c.tunnel("ah-sha1")
+    c.drop("outside0", wire(eth("outside0") / IP(src=PEER, dst=LOCAL, proto=50) /
+                            esp_bytes(a.spi_in)))
+    c.drop("outside0", a.ah_frame(a.ah_packet(1, a.inner()).replace(
+        struct.pack("!L", a.spi_in), struct.pack("!L", a.spi_out), 1)))
+    c.decap(a, a.inner(), seq=1)
     o = eth("outside0")
     c.drop("outside0", wire(o / IP(src=PEER, dst=LOCAL, proto=50) / esp_bytes(0xdead0001)))
     c.drop("outside0", wire(o / IP(src=PEER, dst=LOCAL, proto=50) / esp_bytes(t.spi_out)))
@@ -455,6 +487,14 @@ def esp_truncated(c):
         sa = t.sa_in
         c.drop_in(t, t.outer(sa.seal(1, bytes(t.inner()))[:ESPH + sa.iv_len + 1 + sa.icv_len]))
         c.decap(t, t.inner(), seq=2)
+    # AH (RFC 4302 2.2): shorter than this SA's header and ICV, or a Payload Length that is
+    # not this SA's (a sha512 ICV is 32 bytes: length 9; 4 would be a sha1 ICV's)
+    a = c.tunnel("ah-sha512")
+    c.drop_in(a, wire(eth("outside0") / IP(src=PEER, dst=LOCAL, proto=51) /
+                      Raw(struct.pack("!BBHLL", 4, 9, 0, a.spi_in, 1) + bytes(30))))
+    c.drop_in(a, a.esp(2, len_field=4))
+    c.drop_in(a, a.esp(3, len_field=10))
+    c.decap(a, a.inner(), seq=4)
 
 
 @case(118)
@@ -472,7 +512,7 @@ def esp_bad_block_length(c):
 def replayed(c):
     """RFC 4303 3.4.3: a sequence number already received is a replay, dropped after the ICV
     check (the packets are genuine); GCM and CBC take different paths to the window."""
-    for xform in ("gcm128", "cbc256-sha512"):
+    for xform in ("gcm128", "cbc256-sha512", "ah-sha1"):
         t = c.tunnel(xform)
         first, second = t.inner(), t.inner()
         c.decap(t, first, seq=1)
@@ -494,7 +534,7 @@ def left_of_window(c):
         c.drop_in(t, t.esp(0))
     # the same count for every cipher, wherever the bursts fall: 5 received, then 200, then 5
     # again is left of the window (tests/unit/dataplane/test_esp.c varies the bursts)
-    for xform in ("gcm128", "cbc256-sha256", "null-sha256"):
+    for xform in ("gcm128", "cbc256-sha256", "null-sha256", "ah-sha384"):
         t = c.tunnel(xform)
         five = t.inner()
         c.decap(t, five, seq=5)
@@ -517,6 +557,18 @@ def icv_wrong(c):
         c.drop_in(t, t.outer(esp2[:4] + struct.pack("!L", 1000) + esp2[8:]))  # seq 2 -> 1000
         c.decap(t, one, t.outer(esp1))
         c.decap(t, two, t.outer(esp2))
+    # AH: the ICV covers the outer header's immutable fields (a source address), the AH
+    # header (sequence number), the inner packet; changing the mutable ones (TOS, DF, TTL)
+    # is what routers do, and the genuine packets pass with them changed
+    a = c.tunnel("ah-sha256")
+    one, two = a.inner(), a.inner()
+    ah1, ah2 = a.ah_packet(1, one), a.ah_packet(2, two)
+    c.drop_in(a, a.ah_frame(flip(ah1, -5)))                              # inner packet
+    c.drop_in(a, a.ah_frame(flip(ah1, 20 + 12 + 3, 2)))                  # ICV
+    c.drop_in(a, a.ah_frame(mutated(ah1, src="192.0.2.9")))             # outer source
+    c.drop_in(a, a.ah_frame(ah2[:28] + struct.pack("!L", 1000) + ah2[32:]))  # seq 2 -> 1000
+    c.decap(a, one, a.ah_frame(mutated(ah1, ttl=9, tos=0xb8, flags="DF")))
+    c.decap(a, two, a.ah_frame(ah2))
 
 
 @case(23)
@@ -550,6 +602,10 @@ def next_header_not_ipv4(c):
     c.drop_in(t, t.esp(2, bytes(IPv6(src="2001:db8:1::7", dst="2001:db8:2::5") / UDP()), nh=41))
     c.drop_in(t, t.esp(3, bytes(TCP(sport=1, dport=2)), nh=6))
     c.drop_in(t, t.esp(4, t.inner(), nh=255))
+    a = c.tunnel("ah-sha1")
+    c.decap(a, a.inner(), seq=1)
+    c.drop_in(a, a.esp(2, bytes(IPv6(src="2001:db8:1::7", dst="2001:db8:2::5") / UDP()), nh=41))
+    c.drop_in(a, a.esp(3, bytes(TCP(sport=1, dport=2)), nh=6))
 
 
 @case(89)
@@ -565,6 +621,11 @@ def inner_not_ipv4(c):
     c.drop_in(t, t.esp(5, bytes(IP(src=t.remote_host, dst=t.local_host, ihl=4) / UDP())))
     n = 14   # plaintext all padding: 14 + PL + NH is one 16-byte block, GCM's 4 too
     c.drop_in(t, t.outer(t.sa_in.seal_plaintext(6, bytes(range(1, n + 1)) + bytes([n, 4]))))
+    a = c.tunnel("ah-sha512")
+    p = a.inner()
+    c.decap(a, p, a.ah_frame(a.ah_packet(1, bytes(p) + bytes(8))))
+    c.drop_in(a, a.esp(2, bytes(bad_checksum(a.inner()))))
+    c.drop_in(a, a.esp(3, b""))
 
 
 @case(30)
@@ -630,31 +691,33 @@ def no_sa_yet(c):
 @case(46)
 def sequence_exhausted(c):
     """RFC 4303 3.3.3: without ESN the counter never cycles; 2^32-1 is the last number sent."""
-    t = c.tunnel("gcm128", initial_sequence=2**32 - 2)
-    c.encap(t, t.plain(), seq=2**32 - 1)
-    c.drop_out(t, t.plain())
-    c.drop_out(t, t.plain())
+    for xform in ("gcm128", "ah-sha256"):
+        t = c.tunnel(xform, initial_sequence=2**32 - 2)
+        c.encap(t, t.plain(), seq=2**32 - 1)
+        c.drop_out(t, t.plain())
+        c.drop_out(t, t.plain())
 
 
 @case(48)
 def too_big_df(c):
     """Too big for outside0's 1500 bytes once encapsulated, DF set: the plaintext MTU fits. The
     host is told that MTU (ICMP 3/4, RFC 1191), so its next packets fit."""
-    t = c.tunnel("gcm128")
-    mtu = t.plaintext_mtu(1500)
-    c.plaintext_mtu(t, mtu)
-    c.encap(t, t.plain(tot=mtu, df=True), seq=1)
-    for tot in (mtu + 1, 1500):
-        f = t.plain(tot=tot, df=True)
-        c.drop_out(t, f)
-        c.icmp_host(f, 3, 4, mtu)
+    for xform in ("gcm128", "ah-sha512"):
+        t = c.tunnel(xform)
+        mtu = t.plaintext_mtu(1500)
+        c.plaintext_mtu(t, mtu)
+        c.encap(t, t.plain(tot=mtu, df=True), seq=1)
+        for tot in (mtu + 1, 1500):
+            f = t.plain(tot=tot, df=True)
+            c.drop_out(t, f)
+            c.icmp_host(f, 3, 4, mtu)
 
 
 @case(51)
 def too_big(c):
     """The same without DF (no fragmentation after encryption): CBC pads to 16, ESP-in-UDP
     has 8 bytes more."""
-    for xform, udp in (("cbc128-sha256", False), ("gcm128", True)):
+    for xform, udp in (("cbc128-sha256", False), ("gcm128", True), ("ah-sha1", False)):
         t = c.tunnel(xform, udp=udp)
         mtu = t.plaintext_mtu(1500)
         c.plaintext_mtu(t, mtu)

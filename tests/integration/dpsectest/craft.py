@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 # auth name: (hash, ICV bytes) -- RFC 2404, RFC 4868
 HMACS = {"HMAC-SHA1-96": (hashlib.sha1, 12), "SHA2-256-128": (hashlib.sha256, 16),
-         "SHA2-512-256": (hashlib.sha512, 32)}
+         "SHA2-384-192": (hashlib.sha384, 24), "SHA2-512-256": (hashlib.sha512, 32)}
 # cipher name: (IV bytes, padding alignment) -- RFC 4106, RFC 3602, RFC 2410 with RFC 4303 2.4
 CIPHERS = {"AES-GCM": (8, 4), "AES-CBC": (16, 16), "NULL": (0, 4)}
 
@@ -122,3 +122,87 @@ def flip(data, offset, bit=0):
     b = bytearray(data)
     b[offset] ^= 1 << bit
     return bytes(b)
+
+
+# RFC 4302 appendix A.1: IPv4 options that are immutable in transit (the type byte)
+AH_IMMUTABLE_OPTIONS = (0, 1, 130, 133, 134, 148, 149)
+
+
+def ah_zeroed(ip):
+    """The bytes of an IPv4 packet carrying AH as its ICV sees them (RFC 4302 3.3.3.1.1):
+    TOS, flags + fragment offset, TTL, checksum zeroed, mutable options zeroed whole, the
+    ICV field (and any padding after it, as the length field says) zeroed."""
+    b = bytearray(ip)
+    hl = (b[0] & 0xf) * 4
+    b[1] = 0
+    b[6:8] = b"\0\0"
+    b[8] = 0
+    b[10:12] = b"\0\0"
+    i = 20
+    while i < hl:
+        if b[i] == 0:
+            break
+        if b[i] == 1:
+            i += 1
+            continue
+        n = b[i + 1] if i + 1 < hl else 0
+        if n < 2 or i + n > hl:
+            break   # malformed: the gateway refuses it before any ICV
+        if b[i] not in AH_IMMUTABLE_OPTIONS:
+            b[i:i + n] = bytes(n)
+        i += n
+    ah_len = (b[hl + 1] + 2) * 4
+    b[hl + 12:hl + ah_len] = bytes(ah_len - 12)
+    return bytes(b)
+
+
+class AhSa:
+    """One direction of an AH SA (RFC 4302), tunnel mode, IPv4: the HMAC key, the SPI. Builds
+    and checks whole outer IPv4 packets, since the ICV covers the outer header."""
+
+    align, iv_len, key, salt = 4, 0, b"", b""
+
+    def __init__(self, spi, auth, auth_key, esn=False):
+        self.spi, self.auth, self.auth_key, self.esn = spi, auth, auth_key, esn
+        self.icv_len = HMACS[auth][1]
+        self.hdr_len = (12 + self.icv_len + 3) // 4 * 4   # 32-bit aligned (RFC 4302 2.6)
+
+    def icv(self, ip, esn_high=0):
+        data = ah_zeroed(ip)
+        if self.esn:
+            data += struct.pack("!L", esn_high)
+        digest, n = HMACS[self.auth]
+        return hmac.new(self.auth_key, data, digest).digest()[:n]
+
+    def packet(self, seq, payload, header, nh=NH_IPV4, len_field=None, esn_high=0):
+        """header (an IPv4 header as bytes, options allowed; its length and protocol are
+        set here) + AH + payload, with the right ICV. len_field: the AH Payload Length byte,
+        whatever it says."""
+        h = bytearray(header)
+        hl = (h[0] & 0xf) * 4
+        lf = self.hdr_len // 4 - 2 if len_field is None else len_field
+        ah = struct.pack("!BBHLL", nh, lf, 0, self.spi, seq & 0xffffffff) + \
+            bytes(self.hdr_len - 12)
+        h[2:4] = struct.pack("!H", hl + len(ah) + len(payload))
+        h[9] = 51
+        h[10:12] = b"\0\0"
+        ck = sum(struct.unpack("!%dH" % (hl // 2), bytes(h[:hl])))
+        while ck >> 16:
+            ck = (ck & 0xffff) + (ck >> 16)
+        h[10:12] = struct.pack("!H", ~ck & 0xffff)
+        pkt = bytearray(bytes(h[:hl]) + ah + payload)
+        pkt[hl + 12:hl + 12 + self.icv_len] = self.icv(bytes(pkt), esn_high)
+        return bytes(pkt)
+
+    def open(self, ip, esn_high=0):
+        """(seq, payload, nh) of an IPv4 packet carrying AH; ValueError if the ICV is wrong."""
+        hl = (ip[0] & 0xf) * 4
+        nh, lf, _, spi, seq = struct.unpack("!BBHLL", ip[hl:hl + 12])
+        if spi != self.spi:
+            raise ValueError("SPI 0x%x, expected 0x%x" % (spi, self.spi))
+        if (lf + 2) * 4 != self.hdr_len:
+            raise ValueError("AH length %d, expected %d" % ((lf + 2) * 4, self.hdr_len))
+        if not hmac.compare_digest(self.icv(ip, esn_high),
+                                   ip[hl + 12:hl + 12 + self.icv_len]):
+            raise ValueError("ICV mismatch")
+        return seq, ip[hl + self.hdr_len:], nh

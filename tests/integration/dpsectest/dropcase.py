@@ -27,7 +27,7 @@ from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
 from . import views
-from .craft import EspSa
+from .craft import AhSa, EspSa
 from .esp import XFORMS, forwarded
 from .gateway import HOST_MAC, PEER, PEER_MAC, Entry, Gateway, Interface, pcap_mac
 
@@ -196,8 +196,13 @@ class Tun:
         self.initial_sequence = initial_sequence
         self.deny = list(deny)   # local prefixes denied towards remote_net, before the permit
         keys = [os.urandom(k) for k in (cklen, aklen, cklen, aklen)]
-        self.sa_in = EspSa(self.spi_in, calg, keys[0], aalg, keys[1])
-        self.sa_out = EspSa(self.spi_out, calg, keys[2], aalg, keys[3])
+        self.ah = calg == "AH"
+        if self.ah:
+            self.sa_in = AhSa(self.spi_in, aalg, keys[1])
+            self.sa_out = AhSa(self.spi_out, aalg, keys[3])
+        else:
+            self.sa_in = EspSa(self.spi_in, calg, keys[0], aalg, keys[1])
+            self.sa_out = EspSa(self.spi_out, calg, keys[2], aalg, keys[3])
         self.ids = iter(range(n * 1000, n * 1000 + 1000))
 
     def entry(self):
@@ -232,9 +237,21 @@ class Tun:
         return wire(eth(self.port, JUMBO_PEER_MAC if self.jumbo else PEER_MAC) / o)
 
     def esp(self, seq, inner=None, udp=None, **seal):
-        """A frame carrying inner (default: a fresh one) under the inbound SA."""
+        """A frame carrying inner (default: a fresh one) under the inbound SA (ESP, or AH)."""
         inner = self.inner() if inner is None else inner
+        if self.ah:
+            return self.ah_frame(self.ah_packet(seq, inner, **seal))
         return self.outer(self.sa_in.seal(seq, bytes(inner), **seal), udp)
+
+    def ah_packet(self, seq, inner, ip=None, **seal):
+        """AH (tunnel mode) carrying inner, as IPv4 bytes: the outer header from the peer
+        (ip: more IPv4 fields, e.g. tos, ttl, flags, options), a right ICV."""
+        header = bytes(IP(src=self.peer, dst=self.local, **(ip or {})))
+        return self.sa_in.packet(seq, bytes(inner), header, **seal)
+
+    def ah_frame(self, ip_bytes):
+        return wire(eth(self.port, JUMBO_PEER_MAC if self.jumbo else PEER_MAC) /
+                    IP(ip_bytes))
 
     def pad(self, payload_len, extra=1):
         """Padding 1, 2, 3, ... longer than needed by `extra` alignment units (RFC 4303 2.4
@@ -255,6 +272,8 @@ class Tun:
     def outer_len(self, tot):
         """Outer IPv4 length of an inner packet of tot bytes (RFC 4303 tunnel mode)."""
         sa = self.sa_out
+        if self.ah:
+            return IPV4 + sa.hdr_len + tot
         ct = tot + 2 + (-(tot + 2)) % sa.align
         return IPV4 + (UDPH if self.udp else 0) + ESPH + sa.iv_len + ct + sa.icv_len
 
@@ -263,6 +282,8 @@ class Tun:
 
     def tail_growth(self, tot):
         """Bytes ESP appends behind an inner packet of tot bytes: padding, PL, NH, ICV."""
+        if self.ah:
+            return 0   # AH puts its header in front
         return (-(tot + 2)) % self.sa_out.align + 2 + self.sa_out.icv_len
 
 
@@ -568,7 +589,7 @@ def decrypt_sent(frame, by_spi, src_mac, problems):
     e = Ether(frame)
     ip = e[IP]
     esp = bytes(ip[UDP].payload) if ip.proto == 17 else bytes(ip.payload)
-    spi = struct.unpack("!L", esp[:4])[0]
+    spi = struct.unpack("!L", esp[4:8] if ip.proto == 51 else esp[:4])[0]
     t = by_spi.get(spi)
     if t is None:
         return ("unknown SPI 0x%x" % spi,)
@@ -577,8 +598,13 @@ def decrypt_sent(frame, by_spi, src_mac, problems):
             (ip.proto == 17) != t.udp:
         problems.append("SA 0x%x sent from %s/%s to %s/%s, proto %d" % (
             spi, e.src, ip.src, e.dst, ip.dst, ip.proto))
+    if t.ah != (ip.proto == 51):
+        problems.append("SA 0x%x sent proto %d" % (spi, ip.proto))
     try:
-        seq, payload, _, nh = t.sa_out.open(esp)
+        if t.ah:
+            seq, payload, nh = t.sa_out.open(bytes(ip))
+        else:
+            seq, payload, _, nh = t.sa_out.open(esp)
     except ValueError as err:
         return ("SA 0x%x: %s" % (spi, err),)
     return (spi, seq, payload) if nh == 4 else ("SA 0x%x: next header %d" % (spi, nh),)

@@ -1,18 +1,18 @@
-"""ESP as scapy (the independent implementation) does it, in dpsec's terms."""
+"""ESP and AH as scapy (the independent implementation) does them, in dpsec's terms."""
 import hashlib
 import hmac
 import os
 import struct
 
 from scapy.layers.inet import IP, UDP
-from scapy.layers.ipsec import ESP, SecurityAssociation
+from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
 from .gateway import LOCAL, OUTSIDE_MAC, PEER, PEER_MAC
 
 HASHES = {"HMAC-SHA1-96": (hashlib.sha1, 12), "SHA2-256-128": (hashlib.sha256, 16),
-          "SHA2-512-256": (hashlib.sha512, 32)}
+          "SHA2-384-192": (hashlib.sha384, 24), "SHA2-512-256": (hashlib.sha512, 32)}
 
 # name: (IOS transform words, scapy cipher, cipher key+salt bytes, scapy auth, auth key bytes)
 XFORMS = {
@@ -23,7 +23,34 @@ XFORMS = {
     "cbc256-sha256": (["esp-aes 256", "esp-sha256-hmac"], "AES-CBC", 32, "SHA2-256-128", 32),
     "cbc256-sha512": (["esp-aes 256", "esp-sha512-hmac"], "AES-CBC", 32, "SHA2-512-256", 64),
     "null-sha256": (["esp-null", "esp-sha256-hmac"], "NULL", 0, "SHA2-256-128", 32),
+    "cbc256-sha384": (["esp-aes 256", "esp-sha384-hmac"], "AES-CBC", 32, "SHA2-384-192", 48),
+    # AH (RFC 4302): no cipher ("AH" marks the protocol), the HMAC is the ICV
+    "ah-sha1": (["ah-sha-hmac"], "AH", 0, "HMAC-SHA1-96", 20),
+    "ah-sha256": (["ah-sha256-hmac"], "AH", 0, "SHA2-256-128", 32),
+    "ah-sha384": (["ah-sha384-hmac"], "AH", 0, "SHA2-384-192", 48),
+    "ah-sha512": (["ah-sha512-hmac"], "AH", 0, "SHA2-512-256", 64),
 }
+
+
+def ah_icv(key, aalg, ip_bytes, esn_high=None):
+    """RFC 4302 section 3.3.3.1 computed with Python's hmac, independently of
+    scapy: the outer IPv4 header with TOS, flags + fragment offset, TTL and
+    checksum zeroed (no options here), the AH header with its ICV zeroed, the
+    rest as it is, and with ESN the high 32 bits appended (section 3.3.3.2.1)."""
+    digest, n = HASHES[aalg]
+    b = bytearray(ip_bytes)
+    hl = (b[0] & 0xf) * 4
+    if hl != 20:
+        raise ValueError("ah_icv: options not handled here")
+    b[1] = 0
+    b[6:8] = b"\0\0"
+    b[8] = 0
+    b[10:12] = b"\0\0"
+    ah_len = (b[hl + 1] + 2) * 4
+    b[hl + 12:hl + ah_len] = bytes(ah_len - 12)
+    if esn_high is not None:
+        b += struct.pack("!L", esn_high)
+    return hmac.new(key, bytes(b), digest).digest()[:n]
 
 
 class Tunnel:
@@ -31,6 +58,7 @@ class Tunnel:
 
     def __init__(self, xform, spi_in=0x1001, spi_out=0x2001, udp=False, esn=False):
         self.words, self.calg, cklen, self.aalg, aklen = XFORMS[xform]
+        self.ah = self.calg == "AH"
         self.udp, self.esn = udp, esn
         self.spi_in, self.spi_out = spi_in, spi_out
         self.ck_in, self.ck_out = os.urandom(cklen), os.urandom(cklen)
@@ -39,6 +67,12 @@ class Tunnel:
         self.from_gw = self._sa(spi_out, self.ck_out, self.ak_out, LOCAL, PEER)
 
     def _sa(self, spi, ck, ak, src, dst):
+        if self.ah:
+            # mutable fields set, so that a gateway hashing them would fail
+            return SecurityAssociation(
+                AH, spi=spi, auth_algo=self.aalg, auth_key=ak,
+                tunnel_header=IP(src=src, dst=dst, tos=0x28, flags="DF", ttl=17),
+                esn_en=self.esn, esn=0)
         return SecurityAssociation(
             ESP, spi=spi, crypt_algo=self.calg, crypt_key=ck or None,
             auth_algo=self.aalg, auth_key=ak or None,
@@ -66,6 +100,12 @@ class Tunnel:
     def encrypt(self, inner, seq, esn_high=0):
         """An Ethernet frame carrying inner as the peer would send it to the gateway."""
         pkt = self.to_gw.encrypt(inner, seq_num=seq, esn_en=self.esn, esn=esn_high)
+        if self.ah:
+            raw = bytes(pkt)
+            want = ah_icv(self.ak_in, self.aalg, raw, esn_high if self.esn else None)
+            if bytes(pkt[AH].icv) != want:
+                raise ValueError("scapy's AH ICV differs from the independent one")
+            return Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / IP(raw)
         if self.esn and self.aalg:
             pkt = IP(bytes(pkt))
             esp = bytes(pkt)[pkt.ihl * 4 + (8 if self.udp else 0):]
@@ -87,8 +127,16 @@ class Tunnel:
         return Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / pkt
 
     def decrypt(self, frame, esn_high=0):
-        """The inner packet of an ESP frame the gateway sent to the peer."""
+        """The inner packet of an ESP or AH frame the gateway sent to the peer."""
         ip = frame[IP]
+        if self.ah:
+            # two references: Python's hmac here, scapy's verify below
+            raw = bytes(ip)
+            n = HASHES[self.aalg][1]
+            want = ah_icv(self.ak_out, self.aalg, raw, esn_high if self.esn else None)
+            if not hmac.compare_digest(want, raw[20 + 12:20 + 12 + n]):
+                raise ValueError("AH ICV mismatch (independent computation)")
+            return self.from_gw.decrypt(IP(raw), verify=True, esn_en=self.esn, esn=esn_high)
         esp = bytes(ip[UDP].payload) if self.udp else bytes(ip.payload)
         verify = True
         if self.esn and self.aalg:

@@ -5,6 +5,7 @@
  * helpers against numbers read off real IOS XE output, the framing, and that
  * no key byte ever reaches an output.
  */
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -555,21 +556,72 @@ test_ts_flows(void **state)
 	fake_free(f);
 }
 
+/*
+ * An AH SA is listed under "inbound ah sas:" / "outbound ah sas:", in IOS's
+ * layout (seed 002: the ah- transform word, no IV size line), not under esp.
+ */
+static void
+test_ah_sa_blocks(void **state)
+{
+	static const char want[] =
+		"     inbound esp sas:\n"
+		"\n     inbound ah sas:\n"
+		"      spi: 0x1001(4097)\n"
+		"        transform: ah-sha256-hmac ,\n"
+		"        in use settings ={Tunnel UDP-Encaps, esn}\n";
+	static const char tail[] =
+		"        Status: ACTIVE(ACTIVE)\n"
+		"\n     inbound pcp sas:\n";
+	struct fake *f = fake_new(0);
+	struct cli_out o;
+	const char *p, *q;
+
+	(void)state;
+	cli_out_init(&o);
+	f->sa[3].proto = IPPROTO_AH;	/* LAB 10 inbound, keyed by hand */
+	f->sa[3].cipher = DP_CIPHER_NULL;
+	f->sa[3].auth = DP_AUTH_HMAC_SHA256_128;
+	assert_int_equal(exec(f, "show crypto ipsec sa", 0, &o), CLI_OK);
+	p = strstr(o.buf, want);
+	if (p == NULL)
+		fail_msg("no AH block in:\n%s", o.buf);
+	q = strstr(p, tail);
+	assert_non_null(q);
+	assert_null(memmem(p, (size_t)(q - p), "IV size", 7));
+	assert_non_null(strstr(q, "outbound esp sas:\n      spi: 0x2002"));	/* still ESP */
+	assert_int_equal(exec(f, "show crypto ipsec sa", CLI_F_JSON, &o), CLI_OK);
+	assert_non_null(strstr(o.buf, "\"protocol\":\"ah\",\"transform\":\"ah-sha256-hmac\""));
+	assert_non_null(strstr(o.buf, "\"protocol\":\"esp\",\"transform\":\"esp-aes esp-sha-hmac\""));
+	cli_out_free(&o);
+	fake_free(f);
+}
+
 static void
 test_plaintext_mtu(void **state)
 {
 	(void)state;
 	/* esp-256-aes esp-sha256-hmac, 1500: 1438 */
-	assert_int_equal(
-		cli_plaintext_mtu(1500, DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA256_128, false),
-		1438);
+	assert_int_equal(cli_plaintext_mtu(1500, IPPROTO_ESP, DP_CIPHER_AES_CBC_256,
+					   DP_AUTH_HMAC_SHA256_128, false),
+			 1438);
 	/* esp-gcm 256, 1500: 1446 */
-	assert_int_equal(cli_plaintext_mtu(1500, DP_CIPHER_AES_GCM_256, DP_AUTH_NONE, false), 1446);
+	assert_int_equal(
+		cli_plaintext_mtu(1500, IPPROTO_ESP, DP_CIPHER_AES_GCM_256, DP_AUTH_NONE, false),
+		1446);
 	/* esp-256-aes esp-sha-hmac, UDP-Encaps, 1500: 1422 */
-	assert_int_equal(cli_plaintext_mtu(1500, DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA1_96, true),
+	assert_int_equal(cli_plaintext_mtu(1500, IPPROTO_ESP, DP_CIPHER_AES_CBC_256,
+					   DP_AUTH_HMAC_SHA1_96, true),
 			 1422);
-	assert_int_equal(cli_plaintext_mtu(40, DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA1_96, true),
+	assert_int_equal(cli_plaintext_mtu(40, IPPROTO_ESP, DP_CIPHER_AES_CBC_256,
+					   DP_AUTH_HMAC_SHA1_96, true),
 			 0);
+	/* AH: outer IPv4 20 + AH 12 + ICV (RFC 4302), no padding or block */
+	assert_int_equal(cli_plaintext_mtu(1500, IPPROTO_AH, DP_CIPHER_NULL, DP_AUTH_HMAC_SHA1_96,
+					   false), 1456);
+	assert_int_equal(cli_plaintext_mtu(1500, IPPROTO_AH, DP_CIPHER_NULL,
+					   DP_AUTH_HMAC_SHA512_256, false), 1436);
+	assert_int_equal(cli_plaintext_mtu(40, IPPROTO_AH, DP_CIPHER_NULL,
+					   DP_AUTH_HMAC_SHA512_256, false), 0);
 }
 
 static void
@@ -585,13 +637,27 @@ test_xform_words(void **state)
 		{DP_CIPHER_AES_GCM_128, DP_AUTH_NONE, "esp-gcm"},
 		{DP_CIPHER_AES_GCM_256, DP_AUTH_NONE, "esp-gcm 256"},
 		{DP_CIPHER_NULL, DP_AUTH_HMAC_SHA512_256, "esp-null esp-sha512-hmac"},
+		{DP_CIPHER_NULL, DP_AUTH_HMAC_SHA384_192, "esp-null esp-sha384-hmac"},
+	};
+	static const struct {
+		enum dp_auth a;
+		const char *want;
+	} ah[] = {
+		{DP_AUTH_HMAC_SHA1_96, "ah-sha-hmac"},
+		{DP_AUTH_HMAC_SHA256_128, "ah-sha256-hmac"},
+		{DP_AUTH_HMAC_SHA384_192, "ah-sha384-hmac"},
+		{DP_AUTH_HMAC_SHA512_256, "ah-sha512-hmac"},
 	};
 	char buf[64];
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		cli_xform_text(cases[i].c, cases[i].a, buf, sizeof(buf));
+		cli_xform_text(IPPROTO_ESP, cases[i].c, cases[i].a, buf, sizeof(buf));
 		assert_string_equal(buf, cases[i].want);
+	}
+	for (size_t i = 0; i < sizeof(ah) / sizeof(ah[0]); i++) {
+		cli_xform_text(IPPROTO_AH, DP_CIPHER_NULL, ah[i].a, buf, sizeof(buf));
+		assert_string_equal(buf, ah[i].want);
 	}
 }
 
@@ -794,6 +860,7 @@ main(void)
 		cmocka_unit_test(test_no_key_in_output),
 		cmocka_unit_test(test_unsafe_manual_gcm),
 		cmocka_unit_test(test_ts_flows),
+		cmocka_unit_test(test_ah_sa_blocks),
 		cmocka_unit_test(test_plaintext_mtu),
 		cmocka_unit_test(test_xform_words),
 		cmocka_unit_test(test_time_texts),

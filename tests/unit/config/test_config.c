@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include <cmocka.h>
 
@@ -479,6 +480,29 @@ test_examples(void **state)
 	assert_true(loaded >= 2);
 }
 
+/* gwB-ah.yaml: an AH transform set (RFC 4302) and its hand-keyed SAs, HMAC key only. */
+static void
+test_example_ah(void **state)
+{
+	char err[512];
+	struct dpsec_config *cfg = config_load(DPSEC_EXAMPLES_DIR "/gwB-ah.yaml", err, sizeof(err));
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->n_transform_sets, 1);
+	assert_int_equal(cfg->transform_sets[0].proto, IPPROTO_AH);
+	assert_int_equal(cfg->transform_sets[0].cipher, DP_CIPHER_NULL);
+	assert_int_equal(cfg->transform_sets[0].auth, DP_AUTH_HMAC_SHA256_128);
+	assert_true(cfg->transform_sets[0].esn);
+	assert_int_equal(cfg->n_manual_sas, 2);
+	assert_int_equal(cfg->manual_sas[0].cipher_key.len, 0);
+	assert_int_equal(cfg->manual_sas[0].auth_key.len, 32);
+	assert_int_equal(cfg->manual_sas[0].auth_key.b[0], 0x60);
+	assert_false(cfg->manual_sas[0].udp_encap);
+	config_free(cfg);
+}
+
 static void
 test_example_demo(void **state)
 {
@@ -689,6 +713,7 @@ main(void)
 		cmocka_unit_test(test_spellings),
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_example_demo),
+		cmocka_unit_test(test_example_ah),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_keys_exposed),
 		cmocka_unit_test(test_no_key_in_errors),

@@ -366,12 +366,30 @@ static const struct err_case cases[] = {
 	{"aes 192", TSX("esp-aes 192, esp-sha-hmac", "") MAPX,
 	 "t.yaml:3:18: esp-aes 192 is not supported: only 128- and 256-bit AES keys are "
 	 "implemented (use esp-aes 128 or esp-aes 256)"},
-	{"ah", TSX("ah-sha-hmac, esp-gcm", "") MAPX,
-	 "t.yaml:3:18: ah-sha-hmac is not supported: AH is not supported yet (use ESP, e.g. "
-	 "esp-gcm 256)"},
+	{"ah with esp", TSX("ah-sha-hmac, esp-gcm", "") MAPX,
+	 "t.yaml:3:17: transform set 'TS-X': ah-sha-hmac must stand alone (AH combined with ESP "
+	 "or a second AH transform is not supported yet)"},
+	{"esp with ah", TSX("esp-gcm, ah-sha256-hmac", "") MAPX,
+	 "t.yaml:3:17: transform set 'TS-X': ah-sha256-hmac must stand alone (AH combined with "
+	 "ESP or a second AH transform is not supported yet)"},
+	{"ah md5", TSX("ah-md5-hmac", "") MAPX,
+	 "t.yaml:3:18: ah-md5-hmac is not supported: HMAC-MD5 is insecure (use ah-sha256-hmac or "
+	 "ah-sha512-hmac)"},
+	{"ah udp_encap", TSX("ah-sha-hmac", "") MAPX "manual_sas:\n  - {crypto_map: VPN, seq: 10, "
+	 "direction: in, spi: 4096, auth_key: " K20 ", udp_encap: true}\n",
+	 "t.yaml:11:121: 'udp_encap' applies to ESP SAs only (transform set TS-X is AH, which "
+	 "cannot cross a NAT: RFC 3948)"},
+	{"ah key length", TSX("ah-sha256-hmac", "") MAPX "manual_sas:\n  - {crypto_map: VPN, seq: "
+	 "10, direction: in, spi: 4096, auth_key: " K20 "}\n",
+	 "t.yaml:11:68: auth_key must be 64 hex digits (32 bytes for ah-sha256-hmac), got 40"},
+	{"ah key missing", TSX("ah-sha384-hmac", "") MAPX "manual_sas:\n  - {crypto_map: VPN, seq: "
+	 "10, direction: in, spi: 4096}\n",
+	 "t.yaml:11:5: missing required key 'auth_key' in manual SA (ah-sha384-hmac needs 48 "
+	 "bytes)"},
 	{"unknown transform", TSX("esp-foo", "") MAPX,
 	 "t.yaml:3:18: unknown transform 'esp-foo' (expected one of: esp-null, esp-aes 128, "
-	 "esp-aes 256, esp-gcm 128, esp-gcm 256, esp-sha-hmac, esp-sha256-hmac, esp-sha512-hmac)"},
+	 "esp-aes 256, esp-gcm 128, esp-gcm 256, esp-sha-hmac, esp-sha256-hmac, esp-sha384-hmac, "
+	 "esp-sha512-hmac, ah-sha-hmac, ah-sha256-hmac, ah-sha384-hmac, ah-sha512-hmac)"},
 	{"gcm with hmac", TSX("esp-gcm 256, esp-sha256-hmac", "") MAPX,
 	 "t.yaml:3:31: esp-gcm is a combined-mode cipher; remove esp-sha256-hmac"},
 	{"aes without hmac", TSX("esp-aes 256", "") MAPX,
@@ -840,6 +858,11 @@ static const struct err_case cases[] = {
 	 "t.yaml:14:21: 'cookie_threshold' must be 0..1000000 (got 1000001)"},
 	{"ike delete_rekeyed_delay", IKE("  delete_rekeyed_delay: 301\n"),
 	 "t.yaml:14:25: 'delete_rekeyed_delay' must be 0..300 (got 301)"},
+	{"entry ah with ike", IKE_HEAD "transform_sets:\n  TS-AH: {transforms: [ah-sha256-hmac]}\n"
+	 "crypto_maps:\n  VPN:\n    - {seq: 10, peer: 192.0.2.1, transform_set: TS-AH, match: "
+	 "[{src: 10.0.2.0/24, dst: 10.0.0.0/24}], ikev2_profile: PROF}\n" IFS,
+	 "t.yaml:10:118: transform set 'TS-AH' is AH, which IKE does not negotiate yet (AH SAs "
+	 "are manual: use manual_sas, or an ESP transform set)"},
 	{"entry profile not found", IKE_ENTRY(", ikev2_profile: PRO"),
 	 "t.yaml:10:119: ikev2 profile 'PRO' not found (defined: PROF, FAR)"},
 	{"entry keyring without peer", IKE_ENTRY(", ikev2_profile: FAR"),

@@ -424,7 +424,8 @@ test_limits(void **state)
 static void
 test_yaml_sa_max(void **state)
 {
-	char err[512], *text = malloc(sizeof(yaml) + 17 * 200);
+	const size_t cap = sizeof(yaml) + 16 * 400;	/* a line is ~210 bytes */
+	char err[512], *text = malloc(cap);
 	size_t n = strlen(yaml);
 	struct dpsec_config *cfg;
 
@@ -432,9 +433,10 @@ test_yaml_sa_max(void **state)
 	assert_non_null(text);
 	memcpy(text, yaml, n);
 	for (int i = 0; i < 16; i++)	/* 17 with the one in yaml */
-		n += (size_t)sprintf(text + n, "  - {crypto_map: VPN, seq: 20, direction: out, "
-					       "spi: %d, cipher_key: " K32 ", auth_key: " K32 "}\n",
-				     0x6000 + i);
+		n += (size_t)snprintf(text + n, cap - n, "  - {crypto_map: VPN, seq: 20, direction: out, "
+						"spi: %d, cipher_key: " K32 ", auth_key: " K32 "}\n",
+				      0x6000 + i);
+	assert_true(n < cap);
 	cfg = config_parse("t.yaml", text, n, err, sizeof(err));
 	assert_null(cfg);
 	assert_string_equal(err, "t.yaml:17:3: too many SAs: 17, more than dataplane.sa_max (16; "

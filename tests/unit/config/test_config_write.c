@@ -31,7 +31,7 @@ _Static_assert(sizeof(struct cfg_logging) == 24, "new logging field: write and c
 _Static_assert(sizeof(struct cfg_interface) == 624, "new interface field: write and compare it");
 _Static_assert(sizeof(struct cfg_neighbor) == 12, "new neighbor field: write and compare it");
 _Static_assert(sizeof(struct cfg_route) == 24, "new route field: write and compare it");
-_Static_assert(sizeof(struct cfg_transform_set) == 72, "new transform set field: write it");
+_Static_assert(sizeof(struct cfg_transform_set) == 76, "new transform set field: write it");
 _Static_assert(sizeof(struct cfg_acl) == 32, "new match field: write and compare it");
 _Static_assert(sizeof(struct cfg_map_entry) == 64, "new map entry field: write and compare it");
 _Static_assert(sizeof(struct cfg_crypto_map) == 72, "new crypto map field: write and compare it");
@@ -330,6 +330,7 @@ eq_config(const struct dpsec_config *a, const struct dpsec_config *b, const char
 	EQ(n_transform_sets);
 	for (uint32_t i = 0; i < a->n_transform_sets; i++) {
 		EQ_STR(transform_sets[i].name);
+		EQ(transform_sets[i].proto);
 		EQ(transform_sets[i].cipher);
 		EQ(transform_sets[i].auth);
 		EQ(transform_sets[i].mode);

@@ -314,7 +314,8 @@ harness_add_sa(struct harness *h, const struct h_sa *s)
 	struct secret ck = {.len = (uint8_t)(ci->key_len + ci->salt_len)};
 	struct secret ak = {.len = dp_auth_info[s->auth].key_len};
 	struct dp_sa_params p = {
-		.dir = s->dir, .spi = s->spi, .map = 0, .entry = s->entry, .cipher = s->cipher,
+		.dir = s->dir, .spi = s->spi, .proto = s->proto, .map = 0, .entry = s->entry,
+		.cipher = s->cipher,
 		.auth = s->auth, .esn = s->esn, .udp_encap = s->udp, .local_port = 4500,
 		.peer_port = 4500, .replay_window = s->replay_window, .manual = !s->negotiated,
 		.initial_seq = s->initial_seq, .activate = !s->standby, .life = s->life, .cipher_key = &ck, .auth_key = &ak};

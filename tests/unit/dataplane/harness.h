@@ -49,6 +49,7 @@ struct rte_ring;
 struct h_sa {
 	enum cfg_dir dir;
 	uint32_t spi;
+	uint8_t proto;		/* IPPROTO_AH, or 0: ESP */
 	enum dp_cipher cipher;
 	enum dp_auth auth;
 	bool esn;

@@ -838,7 +838,7 @@ static const struct classify_case cases[] = {
 	 DROP(DP_DROP_IN_ESP_TRUNCATED)},
 	{"ESP for an SPI nobody installed", esp_unknown_spi, H_OUTSIDE,
 	 DROP(DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI)},
-	{"AH to us (no AH SA can exist)", ah_to_us, H_OUTSIDE,
+	{"AH for an SPI nobody installed", ah_to_us, H_OUTSIDE,
 	 DROP(DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI)},
 	{"AH shorter than its header", ah_truncated, H_OUTSIDE, DROP(DP_DROP_IN_ESP_TRUNCATED)},
 	/* IPv4 header */

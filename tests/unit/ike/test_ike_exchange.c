@@ -236,6 +236,27 @@ test_setup_cbc_fqdn(void **state)
 	assert_int_equal(out[0]->ak.len, 32);
 }
 
+/* esp-sha384-hmac: the CHILD_SA negotiates integrity 13 (RFC 4868) with a 48-byte key. */
+static void
+test_child_sha384(void **state)
+{
+	static const struct pair_opts a = {.transforms = "esp-aes 128, esp-sha384-hmac"};
+	const struct fake_sa *out[2], *in[2];
+
+	(void)state;
+	pair_init(&P, &a, &a);
+	pair_up(&P, 0, 0);
+	pair_assert_matching(&P);
+	for (int side = 0; side < 2; side++) {
+		assert_int_equal(pair_live(&P.s[side], CFG_DIR_OUT, out, 2), 1);
+		assert_int_equal(pair_live(&P.s[side], CFG_DIR_IN, in, 2), 1);
+		assert_int_equal(out[0]->p.cipher, DP_CIPHER_AES_CBC_128);
+		assert_int_equal(out[0]->p.auth, DP_AUTH_HMAC_SHA384_192);
+		assert_int_equal(out[0]->ak.len, 48);
+		assert_int_equal(in[0]->ak.len, 48);
+	}
+}
+
 static void
 test_setup_nat(void **state)
 {
@@ -564,6 +585,7 @@ main(void)
 		cmocka_unit_test_teardown(test_setup_gcm, teardown),
 		cmocka_unit_test_teardown(test_installation_order, teardown),
 		cmocka_unit_test_teardown(test_setup_cbc_fqdn, teardown),
+		cmocka_unit_test_teardown(test_child_sha384, teardown),
 		cmocka_unit_test_teardown(test_setup_nat, teardown),
 		cmocka_unit_test_teardown(test_lost_response_cached, teardown),
 		cmocka_unit_test_teardown(test_give_up, teardown),

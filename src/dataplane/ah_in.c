@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Inbound AH, tunnel mode, IPv4 (RFC 4302 section 3.4), one burst at a time,
+ * in the passes esp_in.c takes:
+ *
+ *   1. gather the SPIs and look them up in one bulk lookup (protocol AH);
+ *   2. per packet: SA state, lengths, the replay check; then the ICV input
+ *      is prepared in place (the received ICV saved, mutable fields and the
+ *      ICV zeroed, ESN high bits appended) and the HMAC queued;
+ *   3. one HMAC burst, ICVs compared in constant time;
+ *   4. per packet, in order: the replay verdict in its turn and the commit
+ *      (ipsec_in.c: in_turn), next header, then what ESP and AH share
+ *      (in_deliver: inner header, policy, TTL, route, MTU, L2 header).
+ *
+ * The outer header is dropped after verification (tunnel mode), so zeroing
+ * its mutable fields in place costs nothing; a packet refused keeps its
+ * addresses for the reports.
+ */
+#include <rte_ip.h>
+
+#include "dpsec/secret.h"
+
+#include "ah.h"
+#include "esp.h"
+#include "ipsec_in.h"
+#include "sad.h"
+
+#define NH_IPV4 4  /* IP-in-IP: tunnel mode */
+#define NH_NONE 59 /* no next header: a dummy packet */
+
+struct ah_pkt {
+	struct rte_ipv4_hdr *ip;
+	uint8_t *ah;
+	uint32_t tot;		 /* outer IPv4 total length */
+	uint64_t seq;		 /* the 64-bit number the ICV is checked with */
+	uint8_t auth;		 /* enum in_auth */
+	uint8_t icv[DP_ICV_MAX]; /* received ICV, saved before it is zeroed */
+	uint8_t tag[DP_ICV_MAX]; /* computed ICV */
+};
+
+/* RFC 4302 appendix A.1: the options that are immutable in transit (type byte). */
+static bool
+opt_immutable(uint8_t type)
+{
+	switch (type) {
+	case 0:	  /* end of options list */
+	case 1:	  /* no operation */
+	case 130: /* security */
+	case 133: /* extended security */
+	case 134: /* commercial security */
+	case 148: /* router alert */
+	case 149: /* sender directed multi-destination delivery */
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool
+ah_zero_mutable(struct rte_ipv4_hdr *ip)
+{
+	uint8_t *o = (uint8_t *)ip;
+	uint32_t hl = (ip->version_ihl & 0xf) * 4u;
+
+	ip->type_of_service = 0;
+	ip->fragment_offset = 0;
+	ip->time_to_live = 0;
+	ip->hdr_checksum = 0;
+	for (uint32_t i = sizeof(*ip); i < hl;) {
+		uint32_t len;
+
+		if (o[i] == 0)
+			break; /* end of list: what follows is padding, hashed as it is */
+		if (o[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= hl || (len = o[i + 1]) < 2 || len > hl - i)
+			return false;
+		if (!opt_immutable(o[i]))
+			memset(o + i, 0, len);
+		i += len;
+	}
+	return true;
+}
+
+static inline uint32_t
+ah_seq32(const struct ah_pkt *st)
+{
+	rte_be32_t v;
+
+	memcpy(&v, st->ah + 8, sizeof(v));
+	return rte_be_to_cpu_32(v);
+}
+
+/* Step 2 before any crypto: SA state and lengths (RFC 4302 section 3.4.2). */
+static dp_drop_t
+ah_check(const struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct ah_pkt *st)
+{
+	uint32_t payload = st->tot - m->l3_len, hlen = ah_hdr_len(sa);
+
+	sa_owner_check(sa, w->id);
+	if (sa_rt_state(sa) != SA_LIVE)
+		return sa_drop(sa, sa_rt_state(sa) == SA_EXPIRED
+					   ? DP_DROP_IN_CD_SW_IPSEC_HARD_EXPIRY
+					   : DP_DROP_IN_V4_PKT_HIT_INVALID_SA);
+	/* the header must be this SA's size (its ICV length) and fit the packet */
+	if (payload < hlen || st->ah[1] != ah_len_field(sa))
+		return sa_drop(sa, DP_DROP_IN_ESP_TRUNCATED);
+	return DP_KEEP;
+}
+
+/*
+ * The ICV input in place, and the HMAC operation over it: from the outer
+ * IPv4 header to the end of the packet, plus the ESN high bits written just
+ * past it (room checked: a frame filling its buffer has none).
+ */
+static dp_drop_t
+ah_icv_input(struct sa_rt *sa, struct rte_mbuf *m, struct ah_pkt *st, struct cmb_op *op)
+{
+	uint32_t after = (uint32_t)(rte_pktmbuf_mtod(m, uint8_t *) + m->data_len -
+				    ((uint8_t *)st->ip + st->tot));
+
+	memcpy(st->icv, st->ah + AH_FIXED, sa->icv_len);
+	if ((sa->flags & SA_F_ESN) && after + rte_pktmbuf_tailroom(m) < 4)
+		return sa_drop(sa, DP_DROP_IN_UNEXP_CD_SW_IPSEC_EXCEPTION);
+	if (!ah_zero_mutable(st->ip))
+		return DP_DROP_G_Ipv4HdrErr;
+	memset(st->ah + AH_FIXED, 0, ah_hdr_len(sa) - AH_FIXED);
+	*op = (struct cmb_op){
+		.buf = (uint8_t *)st->ip, .k = sa->keys, .hash_len = st->tot, .tag = st->tag};
+	if (sa->flags & SA_F_ESN) {
+		esp_put_be32((uint8_t *)st->ip + st->tot, (uint32_t)(st->seq >> 32));
+		op->hash_len += 4;
+	}
+	return DP_KEEP;
+}
+
+/* A packet verified on its own with the number seq (in_verify_fn). */
+static void
+ah_verify_one(struct dp_worker *w, struct sa_rt *sa, void *pkt, uint64_t seq, uint8_t *auth)
+{
+	struct ah_pkt *st = pkt;
+	struct cmb_op op = {
+		.buf = (uint8_t *)st->ip, .k = sa->keys, .hash_len = st->tot, .tag = st->tag};
+
+	/* the ICV input was prepared in step 2, ESN bits included when there was room */
+	st->seq = seq;
+	if (sa->flags & SA_F_ESN) {
+		esp_put_be32((uint8_t *)st->ip + st->tot, (uint32_t)(seq >> 32));
+		op.hash_len += 4;
+	}
+	cmb_hmac_burst(w->mb, &op, 1);
+	*auth = !op.failed && ct_equal(st->tag, st->icv, sa->icv_len) ? IN_PLAIN : IN_ICV_BAD;
+}
+
+/* Step 4: the packet's turn, its next header, and delivery. */
+static dp_drop_t
+ah_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct ah_pkt *st,
+	  struct sa_acc *acc, struct route_memo *memo)
+{
+	uint32_t hlen = ah_hdr_len(sa);
+	dp_drop_t why = in_turn(w, sa, m, ah_seq32(st), &st->seq, &st->auth, ah_verify_one, st);
+
+	if (why != DP_KEEP)
+		return why;
+	if (st->ah[0] == NH_NONE)
+		return DP_DROP_G_IpsecDummyPacket;
+	if (st->ah[0] != NH_IPV4)
+		return sa_drop(sa, DP_DROP_IN_CD_SW_IPSEC_NH_MISMATCH);
+	return in_deliver(w, sa, m, st->ah + hlen, st->tot - m->l3_len - hlen, acc, memo);
+}
+
+/* Step 2 for one packet whose SA was found. */
+static dp_drop_t
+ah_prepare(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct ah_pkt *st,
+	   struct cmb_op *op, bool *queued)
+{
+	dp_drop_t why = ah_check(w, sa, m, st);
+	enum replay_verdict v;
+
+	*queued = false;
+	if (why != DP_KEEP)
+		return why;
+	v = replay_check(&sa->replay, sa->replay_bmp, ah_seq32(st), sa->flags & SA_F_ESN, &st->seq);
+	why = ah_icv_input(sa, m, st, op);
+	if (why != DP_KEEP)
+		return why;
+	/* refused without an HMAC; its reason is decided in its turn (step 4) */
+	st->auth = IN_UNVERIFIED;
+	*queued = v == REPLAY_OK;
+	return DP_KEEP;
+}
+
+uint16_t
+ah_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason)
+{
+	struct sad_key keys[DP_BURST_MAX];
+	const struct sad_key *kp[DP_BURST_MAX];
+	struct sa_rt *sa[DP_BURST_MAX];
+	struct ah_pkt st[DP_BURST_MAX];
+	struct cmb_op ops[DP_BURST_MAX];
+	uint16_t idx[DP_BURST_MAX];
+	struct sa_acc acc = {0};
+	struct route_memo memo = {.mac = NULL};
+	unsigned int nops = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		st[i].ip = rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *, pkts[i]->l2_len);
+		st[i].ah = (uint8_t *)st[i].ip + pkts[i]->l3_len;
+		st[i].tot = rte_be_to_cpu_16(st[i].ip->total_length);
+		sad_key_set(&keys[i], st[i].ah + 4, st[i].ip->dst_addr, IPPROTO_AH);
+		kp[i] = &keys[i];
+	}
+	sad_lookup_bulk(w->dp->sad, &w->sa_cache, kp, n, sa);
+
+	for (uint16_t i = 0; i < n; i++) {
+		bool queued;
+
+		if (sa[i] == NULL) {
+			reason[i] = DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
+			continue;
+		}
+		reason[i] = ah_prepare(w, sa[i], pkts[i], &st[i], &ops[nops], &queued);
+		if (queued)
+			idx[nops++] = i;
+	}
+	if (nops > 0) {
+		cmb_hmac_burst(w->mb, ops, nops);
+		for (unsigned int j = 0; j < nops; j++) {
+			struct ah_pkt *p = &st[idx[j]];
+
+			/* an ICV the library could not compute is an ICV that did not verify */
+			p->auth = !ops[j].failed && ct_equal(p->tag, p->icv, sa[idx[j]]->icv_len)
+					  ? IN_PLAIN
+					  : IN_ICV_BAD;
+		}
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		if (reason[i] == DP_KEEP)
+			reason[i] = ah_finish(w, sa[i], pkts[i], &st[i], &acc, &memo);
+	}
+	sa_acc_flush(w, &acc);
+	return dp_burst_compact(pkts, reason, n);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What inbound ESP (esp_in.c) and AH (ah_in.c) share once a packet's SA is
+ * known: the anti-replay verdict taken in the packet's turn, the drops that
+ * report to the control thread, and everything after authentication (inner
+ * header, SA policy, TTL, route, MTU, new L2 header).
+ */
+#ifndef DPSEC_IPSEC_IN_H
+#define DPSEC_IPSEC_IN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dataplane.h"
+#include "replay.h"
+#include "sa.h"
+
+/* Where a batch-verified (HMAC) packet stands before its turn. */
+enum in_auth {
+	IN_UNVERIFIED,	   /* refused by the first replay check: no HMAC run */
+	IN_ICV_BAD,	   /* the ICV did not verify (or the library could not compute it) */
+	IN_DECRYPT_FAILED, /* verified; the library failed the decryption */
+	IN_PLAIN,	   /* verified (and, ESP, decrypted) */
+};
+
+/*
+ * Verify one packet again on its own with the 64-bit number *seq (ESN: the
+ * window moved within the burst), leaving its enum in_auth in *auth.
+ */
+typedef void (*in_verify_fn)(struct dp_worker *w, struct sa_rt *sa, void *pkt, uint64_t seq,
+			     uint8_t *auth);
+
+/*
+ * The last destination of this burst that in_deliver() let through, with
+ * where it goes (mac == NULL: none yet): the packets of a flow share it.
+ */
+struct route_memo {
+	uint32_t dst;
+	uint16_t port;
+	uint16_t mtu;
+	const struct rte_ether_addr *mac;
+};
+
+/* Anti-replay failure: counted on the SA (19 or 116) and reported, rate-limited. */
+dp_drop_t in_replay_drop(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m,
+			 enum replay_verdict v, uint64_t seq);
+/* ICV failure: counted on the SA (62) and reported, rate-limited. */
+dp_drop_t in_mac_drop(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m,
+		      uint64_t seq);
+
+/*
+ * A batch-verified packet's turn (RFC 4303 section 3.4.3, RFC 4302 section
+ * 3.4.3): the replay verdict on seq32 against the window as the packets
+ * before it left it, then its ICV (verified again through verify when it was
+ * refused earlier or ESN now infers other high bits), then the commit.
+ * *seq holds the number the batch verified with, and on return the one used.
+ */
+dp_drop_t in_turn(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, uint32_t seq32,
+		  uint64_t *seq, uint8_t *auth, in_verify_fn verify, void *pkt);
+
+/*
+ * After authentication: the inner IPv4 packet at ip, inner_len bytes
+ * available, is checked, routed and given its Ethernet header in place
+ * (the outer headers before it are dropped). DP_KEEP: m is ready to send.
+ */
+dp_drop_t in_deliver(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *ip,
+		     uint32_t inner_len, struct sa_acc *acc, struct route_memo *memo);
+
+#endif
