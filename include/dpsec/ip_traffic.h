@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The control thread's own IP counters, as "show ip traffic" and telemetry
- * (/dpsec/ip_traffic) show them: the learned ARP table (src/ctrl/arp_table.h)
- * and the IPv4 reassembly of IKE datagrams (src/ctrl/reasm4.h). The lists
+ * (/dpsec/ip_traffic) show them: the learned ARP table (src/ctrl/arp_table.h),
+ * the IPv4 reassembly of IKE datagrams (src/ctrl/reasm4.h) and the ICMP
+ * errors the gateway sends (src/ctrl/icmp_err.h). The lists
  * live here, once, because they cross from the control thread to the CLI:
  * X(name, "description") gives the enums, the JSON and telemetry keys, and
  * the tests' list of counters.
@@ -56,13 +57,33 @@ enum reasm4_ctr {
 	REASM4__COUNT
 };
 
-/* A snapshot of both, with the tables' sizes. */
+/* The ICMP errors workers asked for, by fate (RFC 1812 4.3.2); sent ones also by type. */
+#define ICMP_ERR_COUNTERS(X)                                                                       \
+	X(requested, "asked for by a worker")                                                      \
+	X(sent, "sent")                                                                            \
+	X(unreachable, "sent: destination unreachable (3/0 net, 3/4 fragmentation needed)")         \
+	X(time_exceeded, "sent: time exceeded in transit (11/0)")                                   \
+	X(suppressed, "not sent: about an ICMP error, a later fragment, or a packet from or to many") \
+	X(rate_limited, "not sent: over the rate (100 a second, 50 at once)")                       \
+	X(no_buffer, "not sent: no packet buffer")                                                 \
+	X(inject_failed, "not sent: the worker's inject ring was full")                            \
+	X(no_neighbor, "not sent: the next hop towards the host is not resolved (yet)")
+
+enum icmp_err_ctr {
+#define ICMP_ERR_X(name, text) ICMP_ERR_##name,
+	ICMP_ERR_COUNTERS(ICMP_ERR_X)
+#undef ICMP_ERR_X
+	ICMP_ERR__COUNT
+};
+
+/* A snapshot of them all, with the tables' sizes. */
 struct view_ip_traffic {
 	uint64_t arp[ARP__COUNT];
 	uint32_t arp_entries;		/* in the learned table, incomplete ones included */
 	uint32_t arp_incomplete;	/* of those, requested and not answered */
 	uint64_t reasm[REASM4__COUNT];
 	uint32_t reasm_pending;		/* datagrams being reassembled */
+	uint64_t icmp[ICMP_ERR__COUNT];
 };
 
 #endif

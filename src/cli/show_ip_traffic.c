@@ -15,9 +15,12 @@
  *	ARP statistics:
  *	  Rcvd: <punted ARP> total, <answered or learned> answered, <rest> not for us
  *	  Sent: <requests originated> requests, <not sent> request failures
+ *	ICMP statistics:
+ *	  Sent: <n> unreachable, <n> time exceeded      (IOS's "Sent:" words)
  *
- * then, in dpsec's words, every counter of the reassembly and of the learned
- * ARP table (dpsec/ip_traffic.h), zero or not, so that none can hide.
+ * then, in dpsec's words, every counter of the reassembly, of the learned
+ * ARP table and of the ICMP errors (dpsec/ip_traffic.h), zero or not, so
+ * that none can hide.
  */
 #include <inttypes.h>
 
@@ -47,6 +50,18 @@ static const char *const arp_text[ARP__COUNT] = {
 #define ARP_X(name, text) text,
 	ARP_COUNTERS(ARP_X)
 #undef ARP_X
+};
+
+static const char *const icmp_key[ICMP_ERR__COUNT] = {
+#define ICMP_ERR_X(name, text) #name,
+	ICMP_ERR_COUNTERS(ICMP_ERR_X)
+#undef ICMP_ERR_X
+};
+
+static const char *const icmp_text[ICMP_ERR__COUNT] = {
+#define ICMP_ERR_X(name, text) text,
+	ICMP_ERR_COUNTERS(ICMP_ERR_X)
+#undef ICMP_ERR_X
 };
 
 /* Datagrams given up on for any reason but time (IOS's "couldn't reassemble"). */
@@ -92,6 +107,18 @@ arp_text_block(const struct view_ip_traffic *t, const struct view_punt_count *p,
 }
 
 static void
+icmp_text_block(const struct view_ip_traffic *t, struct cli_out *o)
+{
+	cli_printf(o,
+		   "\nICMP statistics:\n"
+		   "  Sent: %" PRIu64 " unreachable, %" PRIu64 " time exceeded\n"
+		   "  Errors the gateway was asked to send, by outcome:\n",
+		   t->icmp[ICMP_ERR_unreachable], t->icmp[ICMP_ERR_time_exceeded]);
+	for (int i = 0; i < ICMP_ERR__COUNT; i++)
+		cli_printf(o, "    %s: %" PRIu64 "\n", icmp_text[i], t->icmp[i]);
+}
+
+static void
 traffic_json(const struct view_ip_traffic *t, const struct view_punt_count *p, struct cli_out *o)
 {
 	struct json j;
@@ -112,6 +139,10 @@ traffic_json(const struct view_ip_traffic *t, const struct view_punt_count *p, s
 	json_u64(&j, "incomplete", t->arp_incomplete);
 	for (int i = 0; i < ARP__COUNT; i++)
 		json_u64(&j, arp_key[i], t->arp[i]);
+	json_obj_end(&j);
+	json_obj(&j, "icmp_errors");
+	for (int i = 0; i < ICMP_ERR__COUNT; i++)
+		json_u64(&j, icmp_key[i], t->icmp[i]);
 	json_obj_end(&j);
 	json_end(&j);
 }
@@ -134,6 +165,7 @@ cli_show_ip_traffic(const struct cli_ctx *c, struct cli_out *o)
 	} else {
 		ip_text(&t, o);
 		arp_text_block(&t, &ps.kind[VIEW_PUNT_ARP], o);
+		icmp_text_block(&t, o);
 	}
 	return CLI_OK;
 }

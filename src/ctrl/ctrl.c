@@ -360,6 +360,9 @@ ctrl_ip_traffic(const struct ctrl *c, struct view_ip_traffic *out)
 	for (uint32_t i = 0; i < n; i++)
 		out->arp_incomplete += e[i].ip != 0 && e[i].state != ARP_REACHABLE;
 	reasm4_counters(c->reasm, out->reasm);
+#define ICMP_ERR_X(name, text) out->icmp[ICMP_ERR_##name] = c->icmp.st.name;
+	ICMP_ERR_COUNTERS(ICMP_ERR_X)
+#undef ICMP_ERR_X
 }
 
 const struct icmp_err_stats *

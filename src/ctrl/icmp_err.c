@@ -165,4 +165,8 @@ icmp_err_handle(struct icmp_err *ie, struct dp *dp, const struct dpsec_config *c
 		return;
 	}
 	ie->st.sent++;
+	if (ev->icmp_type == 3)
+		ie->st.unreachable++;
+	else if (ev->icmp_type == 11)
+		ie->st.time_exceeded++;
 }

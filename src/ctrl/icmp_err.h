@@ -25,19 +25,17 @@
 #include "dpsec/config.h"
 #include "dpsec/dp.h"
 #include "dpsec/events.h"
+#include "dpsec/ip_traffic.h"
 #include "dpsec/tbucket.h"
 
 #define ICMP_ERR_RATE 100	/* messages a second */
 #define ICMP_ERR_BURST 50
 
+/* One field per ICMP_ERR_COUNTERS entry (dpsec/ip_traffic.h), "show ip traffic" shows them. */
 struct icmp_err_stats {
-	uint64_t requested;	/* DP_EV_ICMP_ERROR events received */
-	uint64_t suppressed;	/* not answerable (RFC 1812 4.3.2.7) or not understood */
-	uint64_t rate_limited;	/* over ICMP_ERR_RATE */
-	uint64_t no_buffer;	/* no mbuf to build it in */
-	uint64_t inject_failed;	/* the worker's inject ring was full */
-	uint64_t no_neighbor;	/* to an inside host whose next hop's MAC is not known (yet) */
-	uint64_t sent;		/* handed to the worker to encrypt */
+#define ICMP_ERR_X(name, text) uint64_t name;
+	ICMP_ERR_COUNTERS(ICMP_ERR_X)
+#undef ICMP_ERR_X
 };
 
 /* The next hop's MAC towards ip (network order) on iface: 0, or a negative errno. */

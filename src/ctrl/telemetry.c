@@ -249,12 +249,18 @@ static const char *const tel_reasm_key[REASM4__COUNT] = {
 #undef REASM4_X
 };
 
-/* "show ip traffic": the learned ARP table's and IKE reassembly's counters, keys as its JSON. */
+static const char *const tel_icmp_key[ICMP_ERR__COUNT] = {
+#define ICMP_ERR_X(name, text) #name,
+	ICMP_ERR_COUNTERS(ICMP_ERR_X)
+#undef ICMP_ERR_X
+};
+
+/* "show ip traffic": ARP table, IKE reassembly and ICMP error counters, keys as its JSON. */
 static int
 tel_ip_traffic(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct view_ip_traffic t;
-	struct rte_tel_data *arp, *reasm;
+	struct rte_tel_data *arp, *reasm, *icmp;
 	struct ctrl *c = tel_enter();
 
 	(void)cmd;
@@ -265,9 +271,11 @@ tel_ip_traffic(const char *cmd, const char *params, struct rte_tel_data *d)
 	tel_leave(c);
 	arp = rte_tel_data_alloc();
 	reasm = rte_tel_data_alloc();
-	if (arp == NULL || reasm == NULL) {
+	icmp = rte_tel_data_alloc();
+	if (arp == NULL || reasm == NULL || icmp == NULL) {
 		rte_tel_data_free(arp);
 		rte_tel_data_free(reasm);
+		rte_tel_data_free(icmp);
 		return -1;
 	}
 	rte_tel_data_start_dict(d);
@@ -282,6 +290,10 @@ tel_ip_traffic(const char *cmd, const char *params, struct rte_tel_data *d)
 	for (int i = 0; i < ARP__COUNT; i++)
 		rte_tel_data_add_dict_u64(arp, tel_arp_key[i], t.arp[i]);
 	rte_tel_data_add_dict_container(d, "arp", arp, 0);
+	rte_tel_data_start_dict(icmp);
+	for (int i = 0; i < ICMP_ERR__COUNT; i++)
+		rte_tel_data_add_dict_u64(icmp, tel_icmp_key[i], t.icmp[i]);
+	rte_tel_data_add_dict_container(d, "icmp_errors", icmp, 0);
 	return 0;
 }
 

@@ -910,6 +910,12 @@ ip_traffic(struct fake *f)
 		[REASM4_bad_last] = 19,	  [REASM4_timeouts] = 21, [REASM4_evicted] = 22,
 		[REASM4_no_memory] = 23};
 
+	static const uint64_t icmp_ctr[ICMP_ERR__COUNT] = {
+		[ICMP_ERR_requested] = 70, [ICMP_ERR_sent] = 44,	  [ICMP_ERR_unreachable] = 25,
+		[ICMP_ERR_time_exceeded] = 20, [ICMP_ERR_suppressed] = 14, [ICMP_ERR_rate_limited] = 24,
+		[ICMP_ERR_no_buffer] = 26, [ICMP_ERR_inject_failed] = 27, [ICMP_ERR_no_neighbor] = 29};
+
+	memcpy(f->ip_traffic.icmp, icmp_ctr, sizeof(icmp_ctr));
 	memcpy(f->ip_traffic.arp, arp_ctr, sizeof(arp_ctr));
 	memcpy(f->ip_traffic.reasm, reasm_ctr, sizeof(reasm_ctr));
 	f->ip_traffic.arp_entries = (uint32_t)f->n_arp;

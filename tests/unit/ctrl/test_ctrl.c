@@ -472,6 +472,7 @@ test_telemetry_gate(void **state)
 #define KEY_X(name, text) assert_non_null(strstr(r, "\"" #name "\":0"));
 	ARP_COUNTERS(KEY_X)
 	REASM4_COUNTERS(KEY_X)
+	ICMP_ERR_COUNTERS(KEY_X)
 #undef KEY_X
 	assert_non_null(strstr(r, "\"entries\":0"));
 	assert_non_null(strstr(r, "\"pending\":0"));

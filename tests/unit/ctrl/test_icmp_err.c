@@ -397,6 +397,7 @@ static void
 test_inside_host_errors(void **state)
 {
 	const struct icmp_err_stats *st = ctrl_icmp_stats(C);
+	struct view_ip_traffic t;
 	uint8_t q[DP_EVENT_HEAD];
 	struct rte_mbuf *out[4];
 	const uint8_t *icmp;
@@ -428,6 +429,13 @@ test_inside_host_errors(void **state)
 	rte_pktmbuf_free(out[0]);
 	assert_int_equal(st->sent, 3);
 	assert_int_equal(st->requested, 3);
+	/* and "show ip traffic" reads them where they are kept, by type */
+	ctrl_ip_traffic(C, &t);
+	assert_int_equal(t.icmp[ICMP_ERR_requested], 3);
+	assert_int_equal(t.icmp[ICMP_ERR_sent], 3);
+	assert_int_equal(t.icmp[ICMP_ERR_unreachable], 2);
+	assert_int_equal(t.icmp[ICMP_ERR_time_exceeded], 1);
+	assert_int_equal(t.icmp[ICMP_ERR_suppressed] + t.icmp[ICMP_ERR_no_neighbor], 0);
 }
 
 /* Never about a packet sent to many (RFC 1812 4.3.2.7): multicast, or inside0's broadcast. */
