@@ -27,6 +27,7 @@
 	X(req_gave_up, "address unresolved after all tries: held down")                           \
 	X(req_held_down, "ARP request held back: address in hold-down")                            \
 	X(req_table_full, "ARP request held back: no room for a pending entry")                    \
+	X(abandoned, "pending entry removed: its address not asked for again in time")             \
 	X(sa_moved, "outbound SA sent on to a neighbour's new MAC")                                 \
 	X(sa_move_failed, "outbound SA kept its old MAC: no memory for the new header")
 

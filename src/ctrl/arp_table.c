@@ -221,6 +221,12 @@ arp_table_expire(struct arp_table *t, uint64_t now_ns)
 		} else if (e->state == ARP_PENDING && e->tries >= ARP_TRIES &&
 			   now_ns - e->last_req_ns >= ARP_HOLDDOWN_MS * CLK_NS_PER_MS) {
 			drop(t, e);	/* counted when it gave up */
+		} else if (e->state == ARP_PENDING && e->tries < ARP_TRIES &&
+			   now_ns - (e->last_req_ns != 0 ? e->last_req_ns : e->updated_ns) >=
+				   ARP_HOLDDOWN_MS * CLK_NS_PER_MS) {
+			/* nobody asked again (an IKE peer gone quiet): no "Incomplete" for ever */
+			t->ctr[ARP_abandoned]++;
+			drop(t, e);
 		}
 	}
 }

@@ -903,7 +903,7 @@ ip_traffic(struct fake *f)
 		[ARP_evicted] = 1,	   [ARP_aged] = 4,	   [ARP_hits] = 120,
 		[ARP_misses] = 11,	   [ARP_req_sent] = 13,	   [ARP_req_wait] = 6,
 		[ARP_req_rate_limited] = 3, [ARP_req_gave_up] = 5, [ARP_req_held_down] = 7,
-		[ARP_req_table_full] = 8, [ARP_sa_moved] = 10, [ARP_sa_move_failed] = 12};
+		[ARP_req_table_full] = 8, [ARP_abandoned] = 28, [ARP_sa_moved] = 10, [ARP_sa_move_failed] = 12};
 	static const uint64_t reasm_ctr[REASM4__COUNT] = {
 		[REASM4_fragments] = 140, [REASM4_completed] = 41, [REASM4_duplicates] = 17,
 		[REASM4_overlaps] = 15,	  [REASM4_too_big] = 16,   [REASM4_bad_length] = 18,

@@ -246,6 +246,33 @@ expire_removes_given_up(void **state)
 	assert_int_equal(arp_table_count(f->t), 0);
 }
 
+/*
+ * A pending entry nobody asks about again (fewer than ARP_TRIES requests: the
+ * caller went quiet) is removed ARP_HOLDDOWN_MS after its last request,
+ * counted as abandoned; one still being asked for stays.
+ */
+static void
+expire_removes_abandoned(void **state)
+{
+	struct fix *f = *state;
+	uint64_t t = f->now;
+
+	assert_true(arp_table_want(f->t, 0, IP(1), t));
+	assert_true(arp_table_want(f->t, 0, IP(2), t));
+	/* IP(2) asked again a second later: its clock starts then */
+	assert_true(arp_table_want(f->t, 0, IP(2), t + ARP_RETRY_MS * MS));
+	arp_table_expire(f->t, t + ARP_HOLDDOWN_MS * MS - 1);
+	assert_int_equal(arp_table_count(f->t), 2);
+	arp_table_expire(f->t, t + ARP_HOLDDOWN_MS * MS);
+	assert_int_equal(arp_table_count(f->t), 1);
+	assert_true(arp_table_has(f->t, 0, IP(2)));
+	assert_int_equal(ctr(f, ARP_abandoned), 1);
+	arp_table_expire(f->t, t + (ARP_RETRY_MS + ARP_HOLDDOWN_MS) * MS);
+	assert_int_equal(arp_table_count(f->t), 0);
+	assert_int_equal(ctr(f, ARP_abandoned), 2);
+	assert_int_equal(ctr(f, ARP_aged), 0);
+}
+
 int
 main(void)
 {
@@ -261,6 +288,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(aged_entry_requested_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(global_rate_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(expire_removes_given_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(expire_removes_abandoned, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
