@@ -81,6 +81,7 @@ struct cfg_interface {
 	struct cfg_neighbor *neighbors;
 	uint32_t n_neighbors;
 	uint16_t mtu;			/* IP MTU; default 1500 */
+	uint16_t tcp_adjust_mss;	/* inside only: clamp TCP SYN MSS to this; 0 = off */
 	struct cfg_pos pos;
 };
 

@@ -101,6 +101,7 @@ struct view_port {
 	uint64_t out_rate_bps, out_rate_pps;
 	uint64_t fragmented;	/* packets sent as IPv4 fragments (QFP FragmentedIpv4) */
 	uint64_t fragments;	/* the fragments (QFP FragmentsIpv4) */
+	uint64_t mss_adjusted;	/* TCP SYNs whose MSS "ip tcp adjust-mss" lowered */
 };
 
 #define VIEW_NEVER UINT64_MAX

@@ -261,7 +261,29 @@ h_neighbors(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, v
 	return rc < 0 ? rc : check_neighbors(c, v, ifc);
 }
 
-/* Rows run in this order: crypto_map needs role, neighbors need address. */
+/*
+ * IOS "ip tcp adjust-mss N" (500..1460 there): SYNs through the interface in
+ * either direction. Only an inside interface sees TCP in the clear; on the
+ * outside everything tunnelled is ESP or AH.
+ */
+static int
+h_tcp_adjust_mss(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_interface *ifc = obj;
+	uint64_t n;
+	int rc = cfg_uint(c, v, k->name, 500, 1460, NULL, &n);
+
+	if (rc < 0)
+		return rc;
+	if (ifc->role != CFG_ROLE_INSIDE)
+		return cfg_err(c, v, "'tcp_adjust_mss' cannot be set on outside interface '%s' "
+				     "(expected an inside interface: the outside carries only "
+				     "ESP and AH)", ifc->name);
+	ifc->tcp_adjust_mss = (uint16_t)n;
+	return 0;
+}
+
+/* Rows run in this order: crypto_map and tcp_adjust_mss need role, neighbors need address. */
 static const struct cfg_key iface_keys[] = {
 	CFG_CUSTOM("name", true, h_name),
 	CFG_CUSTOM("device", true, h_device),
@@ -272,6 +294,7 @@ static const struct cfg_key iface_keys[] = {
 	CFG_CUSTOM("next_hop_mac", false, h_next_hop_mac),
 	CFG_CUSTOM("neighbors", false, h_neighbors),
 	CFG_U16("mtu", false, struct cfg_interface, mtu, 576, 9000),
+	CFG_CUSTOM("tcp_adjust_mss", false, h_tcp_adjust_mss),
 };
 
 static int

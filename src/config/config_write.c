@@ -675,6 +675,8 @@ interface(struct w *w, const struct cfg_interface *ifc)
 	}
 	neighbors(w, ifc);
 	w_u64_line(w, 4, "mtu", ifc->mtu);
+	if (ifc->tcp_adjust_mss != 0)
+		w_u64_line(w, 4, "tcp_adjust_mss", ifc->tcp_adjust_mss);
 }
 
 static void

@@ -48,6 +48,7 @@ struct dp_port {
 	bool has_addr6;
 	uint8_t addr6[16];
 	uint16_t mtu;
+	uint16_t tcp_mss;	/* inside: clamp SYNs through it to this MSS (tcp_mss.h); 0 off */
 	uint32_t iface;		/* index into cfg->interfaces */
 	struct rte_ether_addr mac;
 	uint16_t n_txq;
@@ -65,6 +66,7 @@ struct dp_port_ctr {
 	uint64_t out_drop_pkts[DP_GLOBAL__COUNT], out_drop_octets[DP_GLOBAL__COUNT];
 	uint64_t fragmented;	/* packets sent out of this port as fragments */
 	uint64_t fragments;	/* the fragments */
+	uint64_t mss_adjusted;	/* inside: SYNs in or out of it whose MSS was lowered */
 };
 
 /* Per-lcore counters; written only by their worker (counters.h). */

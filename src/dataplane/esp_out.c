@@ -28,6 +28,7 @@
 #include "sa.h"
 #include "sa_ts.h"
 #include "spd.h"
+#include "tcp_mss.h"
 
 #define ESP_HDR 8
 #define NH_IPV4 4
@@ -173,6 +174,22 @@ out_inner_mtu(const struct sa_rt *sa, const struct sa_ep *ep, uint32_t hdr)
 }
 
 /*
+ * "ip tcp adjust-mss" of the inside interface the packet came in on, before
+ * the packet disappears into the ESP (after the last drop, so that a packet
+ * dropped is counted as it came). Received packets only: m->port is a port.
+ */
+static inline void
+out_adjust_mss(struct dp_worker *w, const struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
+	       uint32_t tot)
+{
+	uint8_t pi = w->dp->port_index[m->port];
+	uint32_t avail = rte_pktmbuf_data_len(m) - m->l2_len;
+
+	if (tcp_mss_adjust(ip, RTE_MIN(avail, tot), w->dp->ports[pi].tcp_mss))
+		ctr_add(&w->stats.port[pi].mss_adjusted, 1);
+}
+
+/*
  * Step 1 for one packet. On success the packet is fully encapsulated and, for
  * AES-GCM, encrypted; for CBC/NULL and AH *op is filled for the bursts.
  */
@@ -229,6 +246,8 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	    rte_pktmbuf_tailroom(m) + trail < room)
 		return sa_drop(sa, DP_DROP_PKT_BUFFER_UNAVAILABLE);
 	rte_pktmbuf_trim(m, (uint16_t)trail);
+	if (fwd)
+		out_adjust_mss(w, m, ip, tot);
 
 	sa->seq++;
 	if (fwd)

@@ -13,6 +13,7 @@
 #include "route.h"
 #include "sa_ts.h"
 #include "spd.h"
+#include "tcp_mss.h"
 
 
 /*
@@ -174,6 +175,9 @@ in_deliver(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *p
 		egress |= PKT_FRAGMENT;
 	}
 
+	/* "ip tcp adjust-mss" of the inside interface it leaves by (SYNs and SYN-ACKs) */
+	if (tcp_mss_adjust(ip, tot, dp->ports[memo->port].tcp_mss))
+		ctr_add(&w->stats.port[memo->port].mss_adjusted, 1);
 	esp_ttl_dec(ip);
 	eth = (struct rte_ether_hdr *)(pt - sizeof(*eth));
 	rte_ether_addr_copy(memo->mac, &eth->dst_addr);

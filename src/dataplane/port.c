@@ -109,6 +109,7 @@ port_setup_all(struct dp *dp, char *err, size_t errlen)
 		p->has_addr6 = ifc->has_addr6;
 		memcpy(p->addr6, ifc->addr6, sizeof(p->addr6));
 		p->mtu = ifc->mtu;
+		p->tcp_mss = ifc->tcp_adjust_mss;
 		p->iface = i;
 		dp->port_index[p->port_id] = (uint8_t)i;
 		dp->n_ports++;

@@ -837,7 +837,8 @@ ports(struct fake *f)
 					 .out_rate_bps = 5000,
 					 .out_rate_pps = 4,
 					 .fragmented = 3,
-					 .fragments = 7};
+					 .fragments = 7,
+					 .mss_adjusted = 5};
 	f->ports[0].in_drop_pkts[DP_GLOBAL_IpsecInput] = 67648;
 	f->ports[0].in_drop_octets[DP_GLOBAL_IpsecInput] = 9471720;
 	/* Gi2: 2711 encapsulated, 6 punted, 46 dropped (no SA yet, no route), 3 stuck on output */

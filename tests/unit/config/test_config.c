@@ -79,6 +79,7 @@ static const char full_yaml[] =
 	"      - {ip: 10.0.2.2, mac: \"02:00:00:00:02:02\"}\n"
 	"      - {ip: 10.0.2.3, mac: \"AA:BB:CC:DD:EE:FF\"}\n"
 	"    mtu: 9000\n"
+	"    tcp_adjust_mss: 1360\n"
 	"  - name: out0\n"
 	"    device: net_null0\n"
 	"    address: 192.0.2.2/24\n"
@@ -194,6 +195,7 @@ check_interfaces(const struct dpsec_config *cfg)
 	assert_int_equal(in->neighbors[1].ip, ip("10.0.2.3"));
 	assert_memory_equal(in->neighbors[1].mac, macf, 6);
 	assert_int_equal(in->mtu, 9000);
+	assert_int_equal(in->tcp_adjust_mss, 1360);
 	assert_int_equal(in->pos.line, 42);
 	assert_int_equal(in->pos.col, 5);
 
@@ -204,6 +206,7 @@ check_interfaces(const struct dpsec_config *cfg)
 	assert_int_equal(o0->n_neighbors, 0);
 	assert_null(o0->neighbors);
 	assert_int_equal(o0->mtu, 1500);
+	assert_int_equal(o0->tcp_adjust_mss, 0);	/* off unless set, as IOS */
 	assert_int_equal(o1->addr, ip("203.0.113.2"));
 	assert_int_equal(o1->prefix_len, 25);
 	assert_int_equal(o1->crypto_map, 1);

@@ -235,7 +235,7 @@ static const struct err_case cases[] = {
 	 TS MAPS "interfaces:\n" IF_IN "  - name: out0\n    device: net_null1\n"
 		 "    adress: 1.2.3.4/24\n",
 	 "t.yaml:14:5: unknown key 'adress' in interface (expected one of: name, device, address, "
-	 "address6, role, crypto_map, next_hop_mac, neighbors, mtu)"},
+	 "address6, role, crypto_map, next_hop_mac, neighbors, mtu, tcp_adjust_mss)"},
 	{"missing key",
 	 TS MAPS "interfaces:\n" IF_IN "  - name: out0\n    address: 192.0.2.2/24\n"
 		 "    role: outside\n",
@@ -306,6 +306,17 @@ static const struct err_case cases[] = {
 	 "t.yaml:13:92: 'next_hop_mac' must be a MAC address aa:bb:cc:dd:ee:ff (got "
 	 "'02:00:00:00:00')"},
 	{"mtu", HEAD IF3 ", mtu: 9001}\n", "t.yaml:13:83: 'mtu' must be 576..9000 (got 9001)"},
+	{"tcp_adjust_mss low",
+	 TS MAPS "interfaces:\n  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside, "
+		 "tcp_adjust_mss: 499}\n" IF_OUT,
+	 "t.yaml:11:94: 'tcp_adjust_mss' must be 500..1460 (got 499)"},
+	{"tcp_adjust_mss high",
+	 TS MAPS "interfaces:\n  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside, "
+		 "tcp_adjust_mss: 1461}\n" IF_OUT,
+	 "t.yaml:11:94: 'tcp_adjust_mss' must be 500..1460 (got 1461)"},
+	{"tcp_adjust_mss outside", HEAD IF3 ", tcp_adjust_mss: 1360}\n",
+	 "t.yaml:13:94: 'tcp_adjust_mss' cannot be set on outside interface 'out1' (expected an "
+	 "inside interface: the outside carries only ESP and AH)"},
 	{"neighbor outside subnet",
 	 HEAD IF3 ", neighbors: [{ip: 198.51.101.1, mac: "
 		  "\"02:00:00:00:00:01\"}]}\n",

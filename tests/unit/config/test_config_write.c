@@ -153,6 +153,7 @@ eq_interface(const struct cfg_interface *a, const struct cfg_interface *b, const
 		EQ_MEM(neighbors[k].mac, 6);
 	}
 	EQ(mtu);
+	EQ(tcp_adjust_mss);
 }
 
 static void
@@ -530,6 +531,7 @@ static const char full_tail[] =
 	"      - {ip: 10.0.2.2, mac: \"02:00:00:00:02:02\"}\n"
 	"      - {ip: 10.0.2.254, mac: \"AA:BB:CC:DD:EE:FF\"}\n"
 	"    mtu: 9000\n"
+	"    tcp_adjust_mss: 1360\n"
 	"  - name: outside0\n"
 	"    device: \"0000:00:08.0\"\n"
 	"    address: 192.0.2.2/24\n"
