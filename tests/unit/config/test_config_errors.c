@@ -309,11 +309,11 @@ static const struct err_case cases[] = {
 	{"tcp_adjust_mss low",
 	 TS MAPS "interfaces:\n  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside, "
 		 "tcp_adjust_mss: 499}\n" IF_OUT,
-	 "t.yaml:11:94: 'tcp_adjust_mss' must be 500..1460 (got 499)"},
+	 "t.yaml:11:88: 'tcp_adjust_mss' must be 500..1460 (got 499)"},
 	{"tcp_adjust_mss high",
 	 TS MAPS "interfaces:\n  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside, "
 		 "tcp_adjust_mss: 1461}\n" IF_OUT,
-	 "t.yaml:11:94: 'tcp_adjust_mss' must be 500..1460 (got 1461)"},
+	 "t.yaml:11:88: 'tcp_adjust_mss' must be 500..1460 (got 1461)"},
 	{"tcp_adjust_mss outside", HEAD IF3 ", tcp_adjust_mss: 1360}\n",
 	 "t.yaml:13:94: 'tcp_adjust_mss' cannot be set on outside interface 'out1' (expected an "
 	 "inside interface: the outside carries only ESP and AH)"},
