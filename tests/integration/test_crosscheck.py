@@ -3,7 +3,9 @@
 dpsecd encrypts, scapy decrypts (byte for byte), for every transform, with and
 without ESP-in-UDP (RFC 3948) and extended sequence numbers. AH (RFC 4302) the
 same way: scapy signs, dpsecd verifies; dpsecd signs, scapy and an independent
-Python hmac computation verify.
+Python hmac computation verify. TCP MSS clamping (tcp_adjust_mss 1360 on
+inside0) both ways: what dpsecd sends is what scapy builds with the MSS
+lowered and the checksum computed anew.
 
    scapy (peer 192.0.2.1) --ESP--> outside0 [dpsecd gwB] inside0 --> host 10.0.2.5
    scapy (peer 192.0.2.1) <--ESP-- outside0 [dpsecd gwB] inside0 <-- host 10.0.2.5
@@ -11,14 +13,16 @@ Python hmac computation verify.
 import sys
 import unittest
 
-from scapy.layers.inet import ICMP, IP, UDP
+import json
+
+from scapy.layers.inet import ICMP, IP, TCP, UDP
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
 from dpsectest.esp import HASHES, Tunnel, forwarded  # noqa: E402
-from dpsectest.gateway import (HOST_MAC, INSIDE_MAC, LOCAL, PEER, PEER_MAC, Gateway,  # noqa: E402
-                               drops)
+from dpsectest.gateway import (HOST_MAC, INSIDE, INSIDE_MAC, LOCAL, PEER, PEER_MAC,  # noqa: E402
+                               Gateway, Interface, drops)
 
 SIZES = (0, 1, 45, 500, 1300)
 
@@ -100,6 +104,72 @@ class CrossCheck(unittest.TestCase):
             self.assertEqual(int.from_bytes(esp[4:8], "big"), n, "sequence numbers 1, 2, ...")
             inner = t.decrypt(got)
             self.assertEqual(bytes(inner), bytes(forwarded(sent)))
+
+
+MSS = 1360
+
+
+def tcp_seg(src, dst, flags, options, i):
+    return IP(src=src, dst=dst, id=100 + i) / \
+        TCP(sport=40000 + i, dport=443, seq=1000 * i, ack=7 if "A" in flags else 0,
+            flags=flags, options=options) / Raw(b"x" * (i % 3))
+
+
+def clamped(pkt):
+    """pkt as a gateway with "ip tcp adjust-mss MSS" forwards it: computed by scapy."""
+    p = IP(bytes(pkt))
+    t = p[TCP]
+    if "S" in t.flags and p.frag == 0 and not p.flags.MF:
+        t.options = [("MSS", min(v, MSS)) if k == "MSS" else (k, v) for k, v in t.options]
+        del t.chksum
+    return forwarded(IP(bytes(p)))
+
+
+# (flags, options): lowered (MSS first, after a NOP: odd offset, a SYN-ACK), not raised,
+# none, non-SYN
+TCP_CASES = [
+    ("S", [("MSS", 1460), ("SAckOK", b""), ("WScale", 7)]),
+    ("S", [("NOP", None), ("MSS", 8960), ("NOP", None), ("WScale", 2)]),
+    ("SA", [("MSS", 1460), ("NOP", None), ("NOP", None), ("SAckOK", b"")]),
+    ("S", [("MSS", 1200)]),
+    ("S", [("WScale", 7), ("Timestamp", (1, 0))]),
+    ("A", [("MSS", 1460)]),
+]
+N_CLAMPED = 3
+
+
+class MssClamp(unittest.TestCase):
+    def test_adjust_mss_both_ways(self):
+        t = Tunnel("cbc128-sha256")
+        to_gw = [tcp_seg("10.0.0.7", "10.0.2.5", f, o, i) for i, (f, o) in enumerate(TCP_CASES)]
+        from_host = [tcp_seg("10.0.2.5", "10.0.0.7", f, o, i)
+                     for i, (f, o) in enumerate(TCP_CASES)]
+        ifs = [Interface("outside0", "outside", LOCAL + "/24", crypto_map="VPN",
+                         next_hop_mac=PEER_MAC),
+               Interface("inside0", "inside", INSIDE + "/24", next_hop_mac=HOST_MAC,
+                         tcp_adjust_mss=MSS)]
+        gw = Gateway(t.words, t.manual_sas(), interfaces=ifs)
+        try:
+            gw.start(outside_rx=[t.encrypt(p, seq=i + 1) for i, p in enumerate(to_gw)],
+                     inside_rx=[Ether(src=HOST_MAC, dst=INSIDE_MAC) / p for p in from_host])
+            gw.settle()
+            d = drops(gw, all_rows=False)
+            ifc = {i["name"]: i for i in json.loads(gw.cli("--json show interfaces"))["interfaces"]}
+            tx = gw.stop()
+        finally:
+            gw.close()
+        self.assertEqual(d, {}, "no drops expected")
+        self.assertEqual(ifc["inside0"]["tcp_mss_adjusted"], 2 * N_CLAMPED)
+        self.assertEqual(ifc["outside0"]["tcp_mss_adjusted"], 0)
+        self.assertEqual(len(tx["inside"]), len(to_gw))
+        for got, sent in zip(tx["inside"], to_gw):
+            self.assertEqual(bytes(got[IP]), bytes(clamped(sent)))
+        self.assertEqual(len(tx["outside"]), len(from_host))
+        for got, sent in zip(tx["outside"], from_host):
+            self.assertEqual(bytes(t.decrypt(got)), bytes(clamped(sent)))
+        # the cases mean what they say: three changed each way, three not
+        changed = sum(bytes(clamped(p)) != bytes(forwarded(p)) for p in to_gw + from_host)
+        self.assertEqual(changed, 2 * N_CLAMPED)
 
 
 def add(xform, udp=False, esn=False):

@@ -63,10 +63,11 @@ class Interface:
     """One entry of `interfaces` (docs/CONFIG.md). neighbors: [(ip, mac)]."""
 
     def __init__(self, name, role, address, crypto_map=None, next_hop_mac=None, neighbors=(),
-                 mtu=None, address6=None):
+                 mtu=None, address6=None, tcp_adjust_mss=None):
         self.name, self.role, self.address = name, role, address
         self.crypto_map, self.next_hop_mac = crypto_map, next_hop_mac
         self.neighbors, self.mtu, self.address6 = list(neighbors), mtu, address6
+        self.tcp_adjust_mss = tcp_adjust_mss
 
     def yaml(self, rx, tx, index):
         y = "  - name: %s\n" % self.name
@@ -83,6 +84,8 @@ class Interface:
             y += "    mtu: %d\n" % self.mtu
         if self.address6:
             y += "    address6: %s\n" % self.address6
+        if self.tcp_adjust_mss:
+            y += "    tcp_adjust_mss: %d\n" % self.tcp_adjust_mss
         return y
 
 
