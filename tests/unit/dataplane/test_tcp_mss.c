@@ -102,7 +102,8 @@ segment(uint8_t *p, const char *src, const char *dst, uint8_t flags, const uint8
 	t[12] = (uint8_t)(doff / 4 << 4);
 	t[13] = flags;
 	t[14] = 0xfa, t[15] = 0xf0;				/* window */
-	memcpy(t + 20, opt, olen);
+	if (olen > 0)
+		memcpy(t + 20, opt, olen);
 	for (size_t i = 0; i < 10; i++)
 		t[doff + i] = (uint8_t)(0xa0 + i);
 	ck = tcp_cksum_ref(p);
@@ -219,12 +220,12 @@ test_header_longer_than_packet_untouched(void **state)
 	size_t len = segment(p, "10.0.2.5", "10.1.0.7", SYN, opt, sizeof(opt), 0);
 
 	(void)state;
-	memcpy(before, p, len);
 	p[20 + 12] = 0xf0;	/* 60-byte header in a 54-byte segment */
-	before[20 + 12] = 0xf0;
+	memcpy(before, p, len);
 	assert_false(tcp_mss_adjust((struct rte_ipv4_hdr *)p, (uint32_t)len, MSS));
+	assert_memory_equal(p, before, len);
 	p[20 + 12] = 0x40;	/* 16 bytes: less than the fixed header */
-	before[20 + 12] = 0x40;
+	memcpy(before, p, len);
 	assert_false(tcp_mss_adjust((struct rte_ipv4_hdr *)p, (uint32_t)len, MSS));
 	assert_memory_equal(p, before, len);
 	/* the segment cut short of its options by what is available in the buffer */
