@@ -124,7 +124,7 @@ expect_untouched(const uint8_t *opt, size_t olen, uint8_t flags, uint16_t frag, 
 	assert_memory_equal(p, before, len);
 }
 
-/* Clamped: the MSS bytes at option offset at (from the TCP header) read want, the rest as it was. */
+/* Clamped: the MSS value at offset at of the TCP header reads want, the rest as it was. */
 static void
 expect_clamped(const uint8_t *opt, size_t olen, uint8_t flags, size_t at, uint16_t want)
 {
