@@ -445,7 +445,8 @@ harness_ipv4_frame(uint8_t *buf, const char *src, const char *dst, uint8_t proto
 	ip4_parse(dst, &a);
 	ip->dst_addr = a;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	memcpy(ip + 1, payload, plen);
+	if (plen > 0)	/* payload may be NULL for none: memcpy() wants a real pointer */
+		memcpy(ip + 1, payload, plen);
 	return sizeof(*eth) + sizeof(*ip) + plen;
 }
 
