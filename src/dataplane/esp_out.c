@@ -176,15 +176,22 @@ out_inner_mtu(const struct sa_rt *sa, const struct sa_ep *ep, uint32_t hdr)
 /*
  * "ip tcp adjust-mss" of the inside interface the packet came in on, before
  * the packet disappears into the ESP (after the last drop, so that a packet
- * dropped is counted as it came). Received packets only: m->port is a port.
+ * dropped is counted as it came). A forwarded packet whose mbuf names no
+ * port (RTE_MBUF_PORT_INVALID: not from an RX queue, e.g. a benchmark's or
+ * a test's) has no interface to take the setting from.
  */
 static inline void
 out_adjust_mss(struct dp_worker *w, const struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
 	       uint32_t tot)
 {
-	uint8_t pi = w->dp->port_index[m->port];
 	uint32_t avail = rte_pktmbuf_data_len(m) - m->l2_len;
+	uint8_t pi;
 
+	if (unlikely(m->port >= RTE_MAX_ETHPORTS))
+		return;
+	pi = w->dp->port_index[m->port];
+	if (unlikely(pi >= w->dp->n_ports))
+		return;
 	if (tcp_mss_adjust(ip, RTE_MIN(avail, tot), w->dp->ports[pi].tcp_mss))
 		ctr_add(&w->stats.port[pi].mss_adjusted, 1);
 }
