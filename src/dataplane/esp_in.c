@@ -33,7 +33,7 @@
 
 #include "dataplane.h"
 #include "esp.h"
-#include "ipsec_in.h"
+#include "ipsec_deliver.h"
 #include "sa.h"
 #include "sad.h"
 

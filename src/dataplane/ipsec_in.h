@@ -58,12 +58,15 @@ dp_drop_t in_mac_drop(struct dp_worker *w, struct sa_rt *sa, const struct rte_mb
 dp_drop_t in_turn(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, uint32_t seq32,
 		  uint64_t *seq, uint8_t *auth, in_verify_fn verify, void *pkt);
 
+/* Where a decrypted packet for dst goes: an inside port and the next hop's MAC. */
+dp_drop_t in_route(const struct dp *dp, uint32_t dst, uint16_t *port,
+		   const struct rte_ether_addr **mac);
+
 /*
- * After authentication: the inner IPv4 packet at ip, inner_len bytes
- * available, is checked, routed and given its Ethernet header in place
- * (the outer headers before it are dropped). DP_KEEP: m is ready to send.
+ * A decrypted packet larger than the inside egress MTU of out: DP_KEEP to
+ * fragment it (DF clear, and the header allows it), else why it is dropped.
  */
-dp_drop_t in_deliver(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *ip,
-		     uint32_t inner_len, struct sa_acc *acc, struct route_memo *memo);
+dp_drop_t in_too_big(struct dp_worker *w, struct sa_rt *sa, const struct rte_ipv4_hdr *ip,
+		     const struct dp_port *out);
 
 #endif

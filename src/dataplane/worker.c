@@ -182,16 +182,20 @@ in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *rea
 {
 	struct rte_mbuf *ah[DP_BURST_MAX], *bad[DP_BURST_MAX];
 	dp_drop_t ah_reason[DP_BURST_MAX], bad_reason[DP_BURST_MAX];
-	uint16_t ne = 0, na = 0, ge = 0, ga, nb = 0;
+	uint16_t ne = 0, na = 0, ge = 0, ga, nb = 0, first_ah = 0;
 
-	for (uint16_t i = 0; i < n; i++) {
+	/* The common burst is all ESP: find that out without moving anything. */
+	while (first_ah < n && !pkt_is_ah(pkts[first_ah]))
+		first_ah++;
+	if (first_ah == n)
+		return esp_in_burst(w, pkts, n, reason);
+	ne = first_ah;
+	for (uint16_t i = first_ah; i < n; i++) {
 		if (pkt_is_ah(pkts[i]))
 			ah[na++] = pkts[i];
 		else
 			pkts[ne++] = pkts[i];
 	}
-	if (na == 0)
-		return esp_in_burst(w, pkts, ne, reason);
 	if (ne > 0)
 		ge = esp_in_burst(w, pkts, ne, reason);
 	ga = ah_in_burst(w, ah, na, ah_reason);
