@@ -76,6 +76,13 @@ static const struct xf xfs[] = {
 };
 static const uint32_t sizes[] = {64, 512, 1400};	/* inner IPv4 packet bytes */
 static unsigned int RUNS = RUNS_DEFAULT;
+/* -n: inbound SAs the traffic is spread over (scale mode); 0: the normal cases */
+static uint32_t n_scale;
+#define SCALE_MAX (4u << 20)
+#define SCALE_SPI 0x100000u	/* SPIs SCALE_SPI .. SCALE_SPI + n - 1 */
+/* -f: every other packet has an SPI nobody installed (an invalid-SPI flood beside the tunnels) */
+static bool flood_mode;
+#define FLOOD_SPI 0xf0000000u
 
 static void
 bench_config(struct bench *b)
@@ -86,7 +93,8 @@ bench_config(struct bench *b)
 	memset(b, 0, sizeof(*b));
 	snprintf(c->hostname, sizeof(c->hostname), "bench");
 	c->dp = (struct cfg_dataplane){.burst = BURST, .mbufs = 4 * PKTS - 1, .rx_desc = 512,
-				       .tx_desc = 512, .replay_window = 64, .sa_max = 1024};
+				       .tx_desc = 512, .replay_window = 64,
+				       .sa_max = n_scale > 500 ? 2 * n_scale + 16 : 1024};
 	b->ifs[0] = (struct cfg_interface){.role = CFG_ROLE_OUTSIDE, .crypto_map = 0, .mtu = 1500,
 					   .prefix_len = 24, .has_next_hop_mac = true};
 	snprintf(b->ifs[0].name, sizeof(b->ifs[0].name), "outside0");
@@ -116,12 +124,12 @@ bench_config(struct bench *b)
 }
 
 static int
-add_sa(struct bench *b, enum cfg_dir dir, const struct xf *x)
+add_sa_spi(struct bench *b, enum cfg_dir dir, const struct xf *x, uint32_t spi)
 {
 	const struct dp_cipher_info *ci = &dp_cipher_info[x->c];
 	struct secret ck = {.len = (uint8_t)(ci->key_len + ci->salt_len)};
 	struct secret ak = {.len = dp_auth_info[x->a].key_len};
-	struct dp_sa_params p = {.dir = dir, .spi = SPI, .proto = x->proto, .cipher = x->c,
+	struct dp_sa_params p = {.dir = dir, .spi = spi, .proto = x->proto, .cipher = x->c,
 				 .auth = x->a,
 				 .replay_window = 64, .manual = true, .activate = true,
 				 .cipher_key = &ck, .auth_key = &ak};
@@ -132,6 +140,12 @@ add_sa(struct bench *b, enum cfg_dir dir, const struct xf *x)
 	ip4_parse("192.0.2.2", &p.local);
 	ip4_parse("192.0.2.1", &p.peer);
 	return dp_sa_add(b->dp, &p, &id);
+}
+
+static int
+add_sa(struct bench *b, enum cfg_dir dir, const struct xf *x)
+{
+	return add_sa_spi(b, dir, x, SPI);
 }
 
 /* From a host to the inside port's MAC. */
@@ -423,12 +437,164 @@ measure(struct bench *b, const struct xf *x, uint32_t ip_len, struct result *r)
 	rte_free(esp);
 }
 
-/* Every packet must have gone through: a benchmark of drops measures nothing. */
+/*
+ * Scale mode (-n N): N inbound AES-128-GCM SAs, and each run's packets spread
+ * evenly over them (packet j of the whole benchmark goes to SA j mod N), so
+ * with N large every packet meets an SA, key schedule and replay window the
+ * caches no longer hold, as on a gateway with N busy tunnels. The peer's ESP
+ * is built here (RFC 4303 tunnel mode, RFC 4106 nonce salt || IV, AAD SPI ||
+ * sequence number): the outbound stage has one SA, the frames need N.
+ */
+struct scale {
+	struct cmb_keys *k;
+	uint32_t *seq;		/* the last sequence number sent on each SA */
+	uint32_t next;		/* the SA of the next packet */
+	uint32_t flood;		/* unknown-SPI packets made */
+};
+
+static uint16_t
+scale_frame(struct bench *b, struct scale *sc, const uint8_t *inner, uint32_t ip_len, uint8_t *f,
+	    bool flood)
+{
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)f;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	uint8_t *esp = (uint8_t *)(ip + 1), *ct = esp + 16, nonce[12], aad[8];
+	uint32_t i = sc->next, pad = (4 - ((ip_len + 2) & 3)) & 3, ct_len = ip_len + pad + 2;
+	uint32_t spi_be = rte_cpu_to_be_32(SCALE_SPI + i), seq_be, a;
+	uint64_t iv = rte_cpu_to_be_64(++sc->seq[i]);
+
+	sc->next = i + 1 == n_scale ? 0 : i + 1;
+	seq_be = rte_cpu_to_be_32(sc->seq[i]);
+	if (flood) {	/* a new unknown SPI each time: the flood defeats any cache */
+		sc->seq[i]--;
+		sc->next = i;
+		spi_be = rte_cpu_to_be_32(FLOOD_SPI | (sc->flood++ & 0xfffffff));
+	}
+	memset(f, 0, sizeof(*eth) + sizeof(*ip));
+	rte_ether_addr_copy(&b->dp->ports[0].mac, &eth->dst_addr);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + 16 + ct_len + 16));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_ESP;
+	ip4_parse("192.0.2.1", &a);
+	ip->src_addr = a;
+	ip4_parse("192.0.2.2", &a);
+	ip->dst_addr = a;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	memcpy(esp, &spi_be, 4);
+	memcpy(esp + 4, &seq_be, 4);
+	memcpy(esp + 8, &iv, 8);
+	memcpy(ct, inner, ip_len);
+	for (uint32_t j = 0; j < pad; j++)
+		ct[ip_len + j] = (uint8_t)(j + 1);
+	ct[ip_len + pad] = (uint8_t)pad;
+	ct[ip_len + pad + 1] = 4;	/* next header: IPv4 */
+	memset(nonce, 0x42, 4);		/* the salt: add_sa_spi's key material is all 0x42 */
+	memcpy(nonce + 4, &iv, 8);
+	memcpy(aad, esp, 8);
+	cmb_gcm_enc(b->w->mb, sc->k, ct, ct_len, nonce, aad, 8, ct + ct_len);
+	return (uint16_t)(sizeof(*eth) + sizeof(*ip) + 16 + ct_len + 16);
+}
+
+static size_t
+heap_bytes(void)
+{
+	struct rte_malloc_socket_stats st;
+
+	return rte_malloc_get_socket_stats(0, &st) == 0 ? st.heap_allocsz_bytes : 0;
+}
+
+/* Resident bytes of this process (what DPDK's heap does not show: key slabs, hash tables). */
+static size_t
+rss_bytes(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	unsigned long size = 0, res = 0;
+
+	if (f != NULL) {
+		if (fscanf(f, "%lu %lu", &size, &res) != 2)
+			res = 0;
+		fclose(f);
+	}
+	return (size_t)res * (size_t)sysconf(_SC_PAGESIZE);
+}
+
 static void
-check_no_drops(const struct bench *b)
+measure_scale(struct bench *b, uint32_t ip_len)
+{
+	const struct xf *x = &xfs[0];	/* AES-128-GCM */
+	const size_t stride = 2048;
+	uint8_t plain[2048], key[64];
+	uint16_t plen = (uint16_t)plain_frame(b, plain, ip_len), lens[PKTS];
+	uint8_t *esp = rte_malloc("esp", PKTS * stride, 64);
+	struct rte_mbuf *m[PKTS];
+	struct scale sc = {.seq = calloc(n_scale, sizeof(uint32_t))};
+	static double in[RUNS_MAX + 1];
+	uint64_t t0;
+	size_t before, rss_before;
+	double secs;
+
+	(void)plen;
+	memset(key, 0x42, sizeof(key));
+	sc.k = cmb_keys_create(b->w->mb, x->c, x->a, key, NULL);
+	if (esp == NULL || sc.seq == NULL || sc.k == NULL) {
+		fprintf(stderr, "bench: out of memory for %u SAs\n", n_scale);
+		exit(1);
+	}
+	dp_sa_del_all(b->dp);
+	dp_housekeeping(b->dp);
+	before = heap_bytes();
+	rss_before = rss_bytes();
+	t0 = rte_rdtsc();
+	for (uint32_t i = 0; i < n_scale; i++) {
+		if (add_sa_spi(b, CFG_DIR_IN, x, SCALE_SPI + i) != 0) {
+			fprintf(stderr, "bench: cannot install inbound SA %u of %u\n", i + 1,
+				n_scale);
+			exit(1);
+		}
+	}
+	secs = (double)(rte_rdtsc() - t0) / (double)rte_get_tsc_hz();
+	printf("# %u inbound SAs installed in %.2f s; per SA %.0f bytes of DPDK heap, %.0f bytes "
+	       "resident in all\n",
+	       n_scale, secs, (double)(heap_bytes() - before) / n_scale,
+	       (double)(rss_bytes() - rss_before) / n_scale);
+	/* warm-up: one pass over every SA (at least one run), not counted */
+	for (uint32_t done = 0; done < n_scale || done == 0; done += PKTS) {
+		for (unsigned int i = 0; i < PKTS; i++)
+			lens[i] = scale_frame(b, &sc, plain + 14, ip_len, esp + i * stride,
+						     flood_mode && (i & 1));
+		fill(b, m, esp, stride, lens, PKTS);
+		timed_run(b, 0, m);
+	}
+	for (unsigned int run = 0; run < RUNS; run++) {
+		for (unsigned int i = 0; i < PKTS; i++)
+			lens[i] = scale_frame(b, &sc, plain + 14, ip_len, esp + i * stride,
+						     flood_mode && (i & 1));
+		fill(b, m, esp, stride, lens, PKTS);
+		in[run] = timed_run(b, 0, m);
+	}
+	if (flood_mode)
+		printf("%-26s %5u %4s %8s %8.1f   per valid packet (%u SAs, traffic spread "
+		       "evenly; as many unknown-SPI packets between them)\n",
+		       x->name, ip_len, "in", "", 2 * median(in, RUNS), n_scale);
+	else
+		printf("%-26s %5u %4s %8s %8.1f   (%u SAs, traffic spread evenly)\n", x->name,
+		       ip_len, "in", "", median(in, RUNS), n_scale);
+	cmb_keys_free(sc.k);
+	free(sc.seq);
+	rte_free(esp);
+}
+
+/*
+ * Every packet must have gone through (but those of the expected reason, a
+ * drop code or DP_DROP__COUNT for none): a benchmark of drops measures nothing.
+ */
+static void
+check_no_drops(const struct bench *b, int expected)
 {
 	for (int c = 0; c < DP_DROP__COUNT; c++) {
-		if (b->w->stats.drop_pkts[c] != 0) {
+		if (c != expected && b->w->stats.drop_pkts[c] != 0) {
 			fprintf(stderr, "bench: %" PRIu64 " packets dropped as %s\n",
 				b->w->stats.drop_pkts[c], dp_drop_info[c].name);
 			exit(1);
@@ -445,19 +611,22 @@ check_no_drops(const struct bench *b)
  * CPU but is never launched, so it never runs. Returns whether hugepages.
  */
 static bool
-eal_args(int *cpu, char *lcores, size_t lcores_len, char *mem, size_t mem_len)
+eal_args(int *cpu, char *lcores, size_t lcores_len, char *mem, size_t mem_len,
+	 unsigned long mem_mb)
 {
 	FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "r");
 	unsigned long free_pages = 0;
 	cpu_set_t set;
+	bool huge;
 
 	if (f != NULL) {
 		if (fscanf(f, "%lu", &free_pages) != 1)
 			free_pages = 0;
 		fclose(f);
 	}
-	/* -m 256 on 2 MiB pages: 128 of them, and some to spare for EAL's own */
-	if (free_pages >= 160)
+	/* -m on 2 MiB pages (256 MiB: 128 of them), and some to spare for EAL's own */
+	huge = free_pages >= mem_mb / 2 + 32;
+	if (huge)
 		snprintf(mem, mem_len, "--in-memory");
 	if (*cpu < 0 && sched_getaffinity(0, sizeof(set), &set) == 0)
 		for (int i = 0; i < CPU_SETSIZE; i++)
@@ -466,18 +635,21 @@ eal_args(int *cpu, char *lcores, size_t lcores_len, char *mem, size_t mem_len)
 	if (*cpu < 0)
 		*cpu = 0;
 	snprintf(lcores, lcores_len, "0@%d,1@%d", *cpu, *cpu);
-	return free_pages >= 160;
+	return huge;
 }
 
 static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-x gcm|cbc|ah] [-s 64|512|1400] [-r RUNS] [-c CPU] [-p]\n"
+		"usage: %s [-x gcm|cbc|ah] [-s 64|512|1400] [-r RUNS] [-c CPU] [-p] [-n SAS [-f]]\n"
 		"  -c      the CPU to run on (default: the last one allowed)\n"
 		"  -p      also print a per-stage split (classify / ESP / TX) of one run\n"
 		"  -x, -s  measure only one transform / inner packet size (for profiling)\n"
-		"  -r      runs per figure (default %d); each figure is their median\n",
+		"  -r      runs per figure (default %d); each figure is their median\n"
+		"  -n N    scale: inbound AES-128-GCM over N SAs, packets spread evenly (-s size,\n"
+		"          default 64)\n"
+		"  -f      with -n: an unknown-SPI packet after every valid one; cycles per valid packet\n",
 		prog, RUNS_DEFAULT);
 	exit(2);
 }
@@ -487,7 +659,8 @@ main(int argc, char **argv)
 {
 	/* lcore 1 only gives dp_create() its worker; it is never launched (see eal_args) */
 	char lcores[64], mem[16] = "--no-huge";
-	char *eal[] = {argv[0], "--no-pci", mem, "--no-shconf", "-m", "256",
+	char mem_mb[16] = "256";
+	char *eal[] = {argv[0], "--no-pci", mem, "--no-shconf", "-m", mem_mb,
 		       "--lcores", lcores, "--log-level", "*:error", "--vdev", "net_null0",
 		       "--vdev", "net_null1", NULL};
 	static struct bench b;
@@ -500,7 +673,7 @@ main(int argc, char **argv)
 	uint32_t only_s = 0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "x:s:r:c:ph")) != -1) {
+	while ((opt = getopt(argc, argv, "x:s:r:c:n:fph")) != -1) {
 		switch (opt) {
 		case 'c':
 			cpu = (int)strtol(optarg, NULL, 10);
@@ -509,6 +682,14 @@ main(int argc, char **argv)
 			break;
 		case 'p':
 			split_mode = true;
+			break;
+		case 'f':
+			flood_mode = true;
+			break;
+		case 'n':
+			n_scale = (uint32_t)strtoul(optarg, NULL, 10);
+			if (n_scale == 0 || n_scale > SCALE_MAX)
+				usage(argv[0]);
 			break;
 		case 'x':
 			only_x = optarg;
@@ -525,7 +706,10 @@ main(int argc, char **argv)
 			usage(argv[0]);
 		}
 	}
-	huge = eal_args(&cpu, lcores, sizeof(lcores), mem, sizeof(mem));
+	/* SAs live in DPDK's heap: about 2 KiB each, 4 KiB allowed */
+	snprintf(mem_mb, sizeof(mem_mb), "%u", 256 + n_scale / 256);
+	huge = eal_args(&cpu, lcores, sizeof(lcores), mem, sizeof(mem),
+			(unsigned long)strtoul(mem_mb, NULL, 10));
 	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0)
 		return 1;
 	bench_config(&b);
@@ -548,7 +732,11 @@ main(int argc, char **argv)
 	       hz / 1e6, imb_get_version_str(), cmb_arch_name(b.w->mb));
 	printf("%-26s %5s %4s %8s %8s %8s %7s %7s\n", "transform", "bytes", "dir", "cyc/pkt",
 	       "floor", "ratio", "Mpps", "Gbps");
-	for (size_t xi = 0; xi < RTE_DIM(xfs); xi++) {
+	if (n_scale > 0) {
+		measure_scale(&b, only_s != 0 ? only_s : 64);
+		check_no_drops(&b, flood_mode ? DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI : DP_DROP__COUNT);
+	}
+	for (size_t xi = 0; xi < RTE_DIM(xfs) && n_scale == 0; xi++) {
 		for (size_t si = 0; si < RTE_DIM(sizes); si++) {
 			struct result r;
 
@@ -556,7 +744,7 @@ main(int argc, char **argv)
 			    (only_s != 0 && only_s != sizes[si]))
 				continue;
 			measure(&b, &xfs[xi], sizes[si], &r);
-			check_no_drops(&b);
+			check_no_drops(&b, DP_DROP__COUNT);
 			for (int dir = 0; dir < 2; dir++) {
 				double cyc = dir ? r.in_cyc : r.out_cyc;
 				double fl = dir ? r.floor_dec : r.floor_enc;

@@ -105,6 +105,19 @@ take_token(struct dp_link *l, uint64_t now)
 	return true;
 }
 
+/* An event whose token was taken: 0, or -ENOBUFS (ring full); counted here. */
+static int
+enqueue_event(struct dp_link *l, struct dp_event *ev)
+{
+	if (rte_ring_sp_enqueue_elem(l->events, ev, sizeof(*ev)) != 0) {
+		ctr_add(&l->stats.ring_full, 1);
+		return -ENOBUFS;
+	}
+	ctr_add(&l->stats.sent, 1);
+	l->rang = true;
+	return 0;
+}
+
 /* 0, -EAGAIN (over the rate) or -ENOBUFS (ring full); each counted here. */
 static int
 send_event(struct dp_worker *w, struct dp_event *ev)
@@ -115,24 +128,24 @@ send_event(struct dp_worker *w, struct dp_event *ev)
 		ctr_add(&l->stats.rate_limited, 1);
 		return -EAGAIN;
 	}
-	if (rte_ring_sp_enqueue_elem(l->events, ev, sizeof(*ev)) != 0) {
-		ctr_add(&l->stats.ring_full, 1);
-		return -ENOBUFS;
-	}
-	ctr_add(&l->stats.sent, 1);
-	l->rang = true;
-	return 0;
+	return enqueue_event(l, ev);
 }
 
-/* Addresses, protocol and SPI of a classified ESP/AH packet (l2/l3/l4 lengths are set). */
+/*
+ * Addresses, protocol and SPI of a classified ESP/AH packet (l2/l3/l4 lengths
+ * are set): what tells its flow from others. The rest of f is not touched.
+ */
 static void
-flow_of(const struct rte_mbuf *m, struct inv_spi_slot *f)
+flow_key_of(const struct rte_mbuf *m, struct inv_spi_slot *f)
 {
 	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
 	const uint8_t *l4 = l3 + m->l3_len;
 	uint8_t proto;
 
-	memset(f, 0, sizeof(*f));
+	memset(f->src, 0, sizeof(f->src));
+	memset(f->dst, 0, sizeof(f->dst));
+	f->sport = 0;
+	f->udp = 0;
 	f->ipv6 = (l3[0] >> 4) == 6;
 	if (f->ipv6) {
 		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)l3;
@@ -157,8 +170,30 @@ flow_of(const struct rte_mbuf *m, struct inv_spi_slot *f)
 	/* ESP: SPI first; AH: after next header, length and reserved (RFC 4302 section 2) */
 	memcpy(&f->spi, l4 + (proto == IPPROTO_AH ? 4 : 0), 4);
 	f->spi = rte_be_to_cpu_32(f->spi);
-	f->head_len = RTE_MIN((uint32_t)DP_EVENT_HEAD, rte_pktmbuf_data_len(m) - m->l2_len);
-	memcpy(f->head, l3, f->head_len);
+}
+
+/* The packet's first bytes from its IP header on, for the event. */
+static void
+flow_head_of(const struct rte_mbuf *m, struct inv_spi_slot *f)
+{
+	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
+	uint32_t avail = rte_pktmbuf_data_len(m) - m->l2_len;
+
+	if (avail >= DP_EVENT_HEAD) {	/* the usual case: a copy of known size, inlined */
+		f->head_len = DP_EVENT_HEAD;
+		memcpy(f->head, l3, DP_EVENT_HEAD);
+	} else {
+		f->head_len = avail;
+		memcpy(f->head, l3, avail);
+	}
+}
+
+static void
+flow_of(const struct rte_mbuf *m, struct inv_spi_slot *f)
+{
+	memset(f, 0, sizeof(*f));
+	flow_key_of(m, f);
+	flow_head_of(m, f);
 }
 
 static bool
@@ -189,24 +224,35 @@ flow_slot(const struct inv_spi_slot *f)
 static void
 report_flow(struct dp_worker *w, struct inv_spi_slot *s, uint64_t now)
 {
-	struct link_stats *st = &w->link.stats;
-	struct dp_event ev = {
-		.type = DP_EV_INVALID_SPI, .ipv6 = s->ipv6, .proto = s->proto, .udp = s->udp,
-		.iface = s->iface, .sport = s->sport, .spi = s->spi, .pkts = s->pending,
-		.head_len = s->head_len, .mono_ns = now};
+	struct dp_link *l = &w->link;
+	struct link_stats *st = &l->stats;
+	uint32_t pkts = s->pending;
+	struct dp_event ev;
 	int rc;
 
-	memcpy(ev.src, s->src, 16);
-	memcpy(ev.dst, s->dst, 16);
-	memcpy(ev.head, s->head, s->head_len);
-	ctr_sub(&st->inv_pending, s->pending);
+	ctr_sub(&st->inv_pending, pkts);
 	s->pending = 0;
 	s->last_ns = now;
 	if (s->reports < UINT32_MAX)
 		s->reports++;
-	rc = send_event(w, &ev);
-	ctr_add(rc == 0 ? &st->inv_sent : rc == -EAGAIN ? &st->inv_rate_limited : &st->inv_ring_full,
-		ev.pkts);
+	/*
+	 * The rate first: under an unknown-SPI flood nearly every report is
+	 * over it, and building an event nobody will read would be most of
+	 * what each flood packet costs.
+	 */
+	if (!take_token(l, now)) {
+		ctr_add(&st->rate_limited, 1);
+		ctr_add(&st->inv_rate_limited, pkts);
+		return;
+	}
+	ev = (struct dp_event){.type = DP_EV_INVALID_SPI, .ipv6 = s->ipv6, .proto = s->proto,
+			       .udp = s->udp, .iface = s->iface, .sport = s->sport, .spi = s->spi,
+			       .pkts = pkts, .head_len = s->head_len, .mono_ns = now};
+	memcpy(ev.src, s->src, 16);
+	memcpy(ev.dst, s->dst, 16);
+	memcpy(ev.head, s->head, s->head_len);
+	rc = enqueue_event(l, &ev);
+	ctr_add(rc == 0 ? &st->inv_sent : &st->inv_ring_full, pkts);
 }
 
 /* How long after its last report a flow's folded packets may be reported. */
@@ -225,14 +271,12 @@ slot_add(struct dp_link *l, struct inv_spi_slot *s)
 }
 
 void
-link_invalid_spi(struct dp_worker *w, const struct rte_mbuf *m)
+link_invalid_spi(struct dp_worker *w, const struct rte_mbuf *m, uint64_t now)
 {
 	struct dp_link *l = &w->link;
-	uint64_t now = clk_mono_ns(&l->clk);
 	struct inv_spi_slot f, *s;
 
-	flow_of(m, &f);
-	f.iface = (uint16_t)dp_iface_of_port(w->dp, m->port);
+	flow_key_of(m, &f);
 	s = &l->dedup[flow_slot(&f)];
 	if (s->used && same_flow(s, &f)) {
 		slot_add(l, s);
@@ -245,8 +289,20 @@ link_invalid_spi(struct dp_worker *w, const struct rte_mbuf *m)
 	}
 	if (s->used && s->pending > 0)
 		report_flow(w, s, now);	/* the slot's old flow: don't lose its count */
-	*s = f;
+	/* the new flow takes the slot: its key, and the head only it needs */
+	memcpy(s->src, f.src, sizeof(s->src));
+	memcpy(s->dst, f.dst, sizeof(s->dst));
+	s->spi = f.spi;
+	s->proto = f.proto;
+	s->ipv6 = f.ipv6;
+	s->udp = f.udp;
+	s->sport = f.sport;
+	s->iface = (uint16_t)dp_iface_of_port(w->dp, m->port);
+	s->last_ns = 0;
+	s->reports = 0;
+	s->pending = 0;
 	s->used = 1;
+	flow_head_of(m, s);
 	slot_add(l, s);
 	report_flow(w, s, now);
 }

@@ -41,7 +41,26 @@ struct sad {
 	 */
 	struct sa **conn;
 	uint32_t conn_mask;
+	/*
+	 * How many live inbound SAs have an SPI in each slot (spi_slot()),
+	 * saturating: a slot at 0 proves an SPI unknown in one load, where the
+	 * hash table would compute a CRC and search two buckets. Unknown SPIs
+	 * are what a flood is made of (and the stale SAs of a peer out of
+	 * sync). Written by the control thread, read by workers.
+	 */
+	uint16_t *spi_count;
+	uint32_t spi_mask;
 };
+
+/* At least 4 slots per SA (few false "maybe"s), at most 4M slots (8 MiB). */
+#define SPI_SLOTS_MIN 4096u
+#define SPI_SLOTS_MAX (4u << 20)
+
+static inline uint32_t
+spi_slot(const struct sad *sad, uint32_t spi_be)
+{
+	return (uint32_t)(((uint64_t)spi_be * 0x9e3779b97f4a7c15ull) >> 40) & sad->spi_mask;
+}
 
 static void
 sa_key_of(const struct sa *sa, struct sad_key *k)
@@ -83,6 +102,18 @@ sad_create(uint32_t capacity, struct rte_rcu_qsbr *qs)
 		return NULL;
 	}
 	sad->conn_mask = CONN_BUCKETS_MIN - 1;
+	sad->spi_mask = SPI_SLOTS_MIN;
+	while (sad->spi_mask < SPI_SLOTS_MAX && sad->spi_mask / 4 < capacity)
+		sad->spi_mask *= 2;
+	sad->spi_count = rte_zmalloc_socket("dpsec_sad_spi", sad->spi_mask * sizeof(uint16_t),
+					    RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
+	if (sad->spi_count == NULL) {
+		free(sad->conn);
+		rte_hash_free(sad->h);
+		free(sad);
+		return NULL;
+	}
+	sad->spi_mask--;
 	sad->qs = qs;
 	TAILQ_INIT(&sad->live);
 	TAILQ_INIT(&sad->dying);
@@ -124,6 +155,7 @@ sad_destroy(struct sad *sad)
 		free(r);
 	}
 	rte_hash_free(sad->h);
+	rte_free(sad->spi_count);
 	free(sad->conn);
 	free(sad);
 }
@@ -183,6 +215,23 @@ conn_remove(struct sad *sad, const struct sa *sa)
 		*pp = sa->conn_next;
 }
 
+uint32_t
+sad_spi_slot(const struct sad *sad, uint32_t spi_be)
+{
+	return spi_slot(sad, spi_be);
+}
+
+/* Control thread: one more (+1) or one fewer (-1) SA with this SPI; a full slot stays full. */
+static void
+spi_count_add(struct sad *sad, uint32_t spi_be, int d)
+{
+	uint16_t *c = &sad->spi_count[spi_slot(sad, spi_be)];
+
+	if (*c == UINT16_MAX)
+		return;
+	__atomic_store_n(c, (uint16_t)(*c + d), __ATOMIC_RELEASE);
+}
+
 int
 sad_add(struct sad *sad, struct sa *sa)
 {
@@ -194,9 +243,13 @@ sad_add(struct sad *sad, struct sa *sa)
 		sa_key_of(sa, &k);
 		if (rte_hash_lookup(sad->h, &k) >= 0)
 			return -EEXIST;
+		/* counted before it can be found: a worker never misses a live SA */
+		spi_count_add(sad, k.spi_be, 1);
 		rc = rte_hash_add_key_data(sad->h, &k, sa->rt);
-		if (rc < 0)
+		if (rc < 0) {
+			spi_count_add(sad, k.spi_be, -1);
 			return rc;
+		}
 	}
 	TAILQ_INSERT_TAIL(&sad->live, sa, link);
 	conn_insert(sad, sa);
@@ -214,6 +267,7 @@ sad_remove(struct sad *sad, struct sa *sa)
 
 		sa_key_of(sa, &k);
 		sa->key_pos = rte_hash_del_key(sad->h, &k);
+		spi_count_add(sad, k.spi_be, -1);
 	}
 	TAILQ_REMOVE(&sad->live, sa, link);
 	conn_remove(sad, sa);
@@ -349,6 +403,9 @@ sad_lookup_bulk(const struct sad *sad, struct sad_cache *c, const struct sad_key
 		if (c->e[slot].sa != NULL && c->e[slot].spi_be == k->spi_be &&
 		    c->e[slot].dst_be == k->dst_be && c->e[slot].proto == k->proto) {
 			out[i] = c->e[slot].sa;
+		} else if (__atomic_load_n(&sad->spi_count[spi_slot(sad, k->spi_be)],
+					   __ATOMIC_ACQUIRE) == 0) {
+			out[i] = NULL;	/* no SA has this SPI: not worth a hash lookup */
 		} else {
 			miss[nm] = k;
 			at[nm++] = (uint16_t)i;

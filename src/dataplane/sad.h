@@ -126,6 +126,13 @@ struct sad_cache {
 
 void sad_cache_init(struct sad_cache *c);
 
+/*
+ * The slot of the SPI filter an SPI (network order) counts in: SPIs with no
+ * live inbound SA in their slot are refused without a hash lookup. Exposed
+ * for tests, which need SPIs that share a slot.
+ */
+uint32_t sad_spi_slot(const struct sad *sad, uint32_t spi_be);
+
 /* Fast path: one lookup per packet of the burst; out[i] is NULL on a miss. */
 void sad_lookup_bulk(const struct sad *sad, struct sad_cache *c, const struct sad_key **keys,
 		     unsigned int n, struct sa_rt **out);

@@ -60,6 +60,8 @@ port_drop(struct dp_worker *w, const struct rte_mbuf *m, dp_drop_t code)
 void
 worker_drop(struct dp_worker *w, struct rte_mbuf **pkts, const dp_drop_t *reason, uint16_t n)
 {
+	uint64_t now = 0;	/* read once, at the first event: a clock read costs a TSC read */
+
 	for (uint16_t i = 0; i < n; i++) {
 		dp_drop_t code = reason[i];
 
@@ -67,8 +69,11 @@ worker_drop(struct dp_worker *w, struct rte_mbuf **pkts, const dp_drop_t *reason
 		port_drop(w, pkts[i], code);
 		/* RFC 4301 5.2 / 4303 3.4.2: an auditable event, raised where it is counted */
 		if (code == DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI ||
-		    code == DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI)
-			link_invalid_spi(w, pkts[i]);
+		    code == DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI) {
+			if (now == 0)
+				now = clk_mono_ns(&w->link.clk);
+			link_invalid_spi(w, pkts[i], now);
+		}
 	}
 	if (n > 0)
 		rte_pktmbuf_free_bulk(pkts, n);

@@ -135,6 +135,42 @@ test_sad_cache_generation(void **state)
 	sad_destroy(sad);
 }
 
+/*
+ * The SPI filter that refuses unknown SPIs without a hash lookup counts SAs
+ * per slot: two SAs whose SPIs share a slot, one removed, the other is still
+ * found (a bit per slot would hide it); an SPI of that slot with no SA is
+ * still looked up in the table, and missed there.
+ */
+static void
+test_sad_spi_filter_shared_slot(void **state)
+{
+	struct sad *sad = sad_create(64, qs);
+	struct sad_cache cache;
+	uint32_t spi = 0x4004, twin = spi + 1, third;
+	struct sa *a, *b;
+
+	(void)state;
+	while (sad_spi_slot(sad, rte_cpu_to_be_32(twin)) != sad_spi_slot(sad, rte_cpu_to_be_32(spi)))
+		twin++;
+	third = twin + 1;
+	while (sad_spi_slot(sad, rte_cpu_to_be_32(third)) != sad_spi_slot(sad, rte_cpu_to_be_32(spi)))
+		third++;
+	a = new_sa(spi, "192.0.2.2", CFG_DIR_IN);
+	b = new_sa(twin, "192.0.2.2", CFG_DIR_IN);
+	sad_cache_init(&cache);
+	assert_int_equal(sad_add(sad, a), 0);
+	assert_int_equal(sad_add(sad, b), 0);
+	sad_remove(sad, a);
+	assert_null(lookup(sad, &cache, spi, "192.0.2.2"));
+	assert_ptr_equal(lookup(sad, &cache, twin, "192.0.2.2"), b->rt);
+	assert_null(lookup(sad, &cache, third, "192.0.2.2"));
+	sad_remove(sad, b);
+	sad_cache_init(&cache);
+	assert_null(lookup(sad, &cache, twin, "192.0.2.2"));	/* the slot is back at 0 */
+	assert_int_equal(sad_reclaim(sad), 2);
+	sad_destroy(sad);
+}
+
 /* Three entries; lines with prefixes, protocols and ports. */
 static void
 test_spd_match(void **state)
@@ -290,6 +326,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sad_add_lookup_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sad_rcu_grace_period, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sad_cache_generation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sad_spi_filter_shared_slot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spd_match, setup, teardown),
 	};
 
