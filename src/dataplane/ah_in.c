@@ -22,7 +22,7 @@
 
 #include "ah.h"
 #include "esp.h"
-#include "ipsec_deliver.h"
+#include "ipsec_in_fast.h"
 #include "sad.h"
 
 #define NH_IPV4 4  /* IP-in-IP: tunnel mode */

@@ -33,7 +33,7 @@
 
 #include "dataplane.h"
 #include "esp.h"
-#include "ipsec_deliver.h"
+#include "ipsec_in_fast.h"
 #include "sa.h"
 #include "sad.h"
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Inbound steps ESP and AH share (ipsec_in.h): the replay verdict in a
- * packet's turn, and the rare branches of delivery (ipsec_deliver.h).
+ * Inbound steps ESP and AH share (ipsec_in.h), out of line: the drops that
+ * report to the control thread and the rare branches of delivery. The
+ * per-packet steps are inline (ipsec_in_fast.h).
  */
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -30,40 +31,6 @@ in_mac_drop(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, uin
 {
 	link_sa_event(w, sa, m, DP_EV_MAC, seq);
 	return sa_drop(sa, DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION);
-}
-
-dp_drop_t
-in_turn(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, uint32_t seq32,
-	uint64_t *seq, uint8_t *auth, in_verify_fn verify, void *pkt)
-{
-	uint64_t s;
-	enum replay_verdict v =
-		replay_check(&sa->replay, sa->replay_bmp, seq32, sa->flags & SA_F_ESN, &s);
-
-	if (v != REPLAY_OK)
-		return in_replay_drop(w, sa, m, v, s);
-	if (*auth == IN_UNVERIFIED || s != *seq) {
-		/*
-		 * Refused in the first check, or (ESN) the window has moved so
-		 * far within the burst that the number now reads with other high
-		 * bits. An ICV that verified over other high bits cannot verify
-		 * over these (and an ESP ciphertext is gone); otherwise check it
-		 * with these.
-		 */
-		bool again = *auth == IN_UNVERIFIED || *auth == IN_ICV_BAD;
-
-		*seq = s;
-		if (again)
-			verify(w, sa, pkt, s, auth);
-		else
-			*auth = IN_ICV_BAD;
-	}
-	if (*auth == IN_ICV_BAD)
-		return in_mac_drop(w, sa, m, s);
-	if (*auth == IN_DECRYPT_FAILED)
-		return sa_drop(sa, DP_DROP_IN_UNEXP_CD_SW_IPSEC_EXCEPTION);
-	replay_commit(&sa->replay, sa->replay_bmp, s);
-	return DP_KEEP;
 }
 
 /* Where a decrypted packet for dst goes: an inside port and the next hop's MAC. */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What inbound ESP (esp_in.c) and AH (ah_in.c) share once a packet's SA is
- * known: the anti-replay verdict taken in the packet's turn, the drops that
- * report to the control thread, and everything after authentication (inner
- * header, SA policy, TTL, route, MTU, new L2 header).
+ * known: the types of the per-packet steps (inline in ipsec_in_fast.h: the
+ * anti-replay verdict in the packet's turn, and everything after
+ * authentication), and their rare branches, out of line in ipsec_in.c (the
+ * drops that report to the control thread, a new route, a packet too big).
  */
 #ifndef DPSEC_IPSEC_IN_H
 #define DPSEC_IPSEC_IN_H
@@ -47,16 +48,6 @@ dp_drop_t in_replay_drop(struct dp_worker *w, struct sa_rt *sa, const struct rte
 /* ICV failure: counted on the SA (62) and reported, rate-limited. */
 dp_drop_t in_mac_drop(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m,
 		      uint64_t seq);
-
-/*
- * A batch-verified packet's turn (RFC 4303 section 3.4.3, RFC 4302 section
- * 3.4.3): the replay verdict on seq32 against the window as the packets
- * before it left it, then its ICV (verified again through verify when it was
- * refused earlier or ESN now infers other high bits), then the commit.
- * *seq holds the number the batch verified with, and on return the one used.
- */
-dp_drop_t in_turn(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, uint32_t seq32,
-		  uint64_t *seq, uint8_t *auth, in_verify_fn verify, void *pkt);
 
 /* Where a decrypted packet for dst goes: an inside port and the next hop's MAC. */
 dp_drop_t in_route(const struct dp *dp, uint32_t dst, uint16_t *port,
