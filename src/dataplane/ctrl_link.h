@@ -128,6 +128,7 @@ struct rte_ipv4_hdr;
 enum {
 	ICMP4_UNREACH = 3,
 	ICMP4_UNREACH_NET = 0,
+	ICMP4_UNREACH_HOST = 1,
 	ICMP4_UNREACH_NEEDFRAG = 4,	/* fragmentation needed and DF set */
 	ICMP4_TIME_EXCEEDED = 11,
 	ICMP4_TTL_EXCEEDED = 0,		/* in transit */

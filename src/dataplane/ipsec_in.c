@@ -11,6 +11,8 @@
 #include "frag4.h"
 #include "ipsec_in.h"
 #include "route.h"
+#include "sa_ts.h"
+#include "spd.h"
 
 /*
  * Anti-replay and ICV failures are counted against the SA and, rate-limited
@@ -31,6 +33,36 @@ in_mac_drop(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, uin
 {
 	link_sa_event(w, sa, m, DP_EV_MAC, seq);
 	return sa_drop(sa, DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION);
+}
+
+/*
+ * RFC 1812 section 4.3.3.1 (and 5.2.7.1): a router that cannot forward a packet
+ * for want of a route tells the source, destination unreachable; code 1, host
+ * unreachable, is what IOS sends for a missing route. It goes back through the
+ * tunnel from an inside interface's address, as TTL exceeded does: the first
+ * one the SA's policy (and negotiated selectors) would carry to the source. An
+ * error from an address the tunnel does not carry could not reach the source,
+ * so with none there is no error (the drop is counted either way).
+ */
+void
+in_unreachable(struct dp_worker *w, struct sa_rt *sa, const struct rte_ipv4_hdr *ip)
+{
+	const struct dp *dp = w->dp;
+	struct rte_ipv4_hdr back = {.version_ihl = RTE_IPV4_VHL_DEF,
+				    .next_proto_id = IPPROTO_ICMP,
+				    .src_addr = ip->src_addr};
+
+	for (uint16_t pi = 0; pi < dp->n_ports; pi++) {
+		const struct dp_port *p = &dp->ports[pi];
+
+		if (p->role != CFG_ROLE_INSIDE || p->addr == 0)
+			continue;
+		back.dst_addr = p->addr;	/* as it would come back in: source to us */
+		if (spd_check_in(dp->spd, sa->policy, &back) && sa_ts_covers(sa, &back, true)) {
+			link_icmp_error(w, sa, ip, p->iface, ICMP4_UNREACH, ICMP4_UNREACH_HOST, 0);
+			return;
+		}
+	}
 }
 
 /* Where a decrypted packet for dst goes: an inside port and the next hop's MAC. */

@@ -54,6 +54,13 @@ dp_drop_t in_route(const struct dp *dp, uint32_t dst, uint16_t *port,
 		   const struct rte_ether_addr **mac);
 
 /*
+ * A decrypted packet no route leads to: the control thread is asked for a
+ * "host unreachable" back through the tunnel, if an inside address the SA
+ * carries back to the source can send it.
+ */
+void in_unreachable(struct dp_worker *w, struct sa_rt *sa, const struct rte_ipv4_hdr *ip);
+
+/*
  * A decrypted packet larger than the inside egress MTU of out: DP_KEEP to
  * fragment it (DF clear, and the header allows it), else why it is dropped.
  */

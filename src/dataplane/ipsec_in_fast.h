@@ -113,8 +113,11 @@ in_deliver(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *p
 	if (!spd_check_in(dp->spd, sa->policy, ip) || !sa_ts_covers(sa, ip, true))
 		return sa_drop(sa, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
 	why = in_egress(dp, memo, ip->dst_addr);
-	if (why != DP_KEEP)
+	if (why != DP_KEEP) {
+		if (why == DP_DROP_G_Ipv4NoRoute)
+			in_unreachable(w, sa, ip);
 		return why;
+	}
 	if (ip->time_to_live <= 1) {
 		/* RFC 1812 5.3.1: time exceeded, back through the tunnel from the way it was going */
 		link_icmp_error(w, sa, ip, dp->ports[memo->port].iface, ICMP4_TIME_EXCEEDED,

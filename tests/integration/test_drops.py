@@ -294,9 +294,16 @@ def ipv4_no_route(c):
         f = wire(eth("inside0", HOST_MAC) / IP(src=src, dst=dst) / UDP())
         c.drop("inside0", f)
         c.icmp_host(f, 3, 0)
-    # an entry protecting 10.9.0.0/16, a network no interface or route leads to
+    # an entry protecting 10.9.0.0/16, a network no interface or route leads to; no inside
+    # address is in it, so no ICMP error could go back through the tunnel
     t = c.tunnel("gcm128", local_net="10.9.0.0/16", local_host="10.9.0.5")
     c.drop_in(t, t.esp(1))
+    # an entry protecting 10.0.0.0/8: inside0's 10.0.2.1 is in it, so the source is told
+    # "host unreachable" (3/1, RFC 1812 4.3.3.1, as IOS for a missing route) back through it
+    t = c.tunnel("gcm128", local_net="10.0.0.0/8", local_host="10.77.0.5")
+    inner = t.inner()
+    c.drop_in(t, t.esp(1, inner))
+    c.icmp_back(t, inner, 3, 1, 0, "10.0.2.1")
 
 
 @case("Ipv4NoAdj")

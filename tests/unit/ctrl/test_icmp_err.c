@@ -51,14 +51,13 @@ static struct ctrl *C;
 static uint32_t seq;
 
 static int
-setup(void **state)
+setup_with(const struct h_opts *o)
 {
 	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x2002, .cipher = DP_CIPHER_AES_GCM_128};
 	char err[256];
 
-	(void)state;
 	seq = 1;
-	if (harness_create(&H) != 0)
+	if (harness_create_opts(&H, o) != 0)
 		return -1;
 	H.cfg.logging = (struct cfg_logging){.buffer = 4096, .invalid_spi_interval = 60,
 					     .replay_interval = 30, .mac_interval = 30, .rate = 20};
@@ -68,6 +67,30 @@ setup(void **state)
 	s.dir = CFG_DIR_IN;
 	s.replay_window = 64;
 	return harness_add_sa(&H, &s) > 0 && esp_null_sa(&H) > 0 ? 0 : -1;
+}
+
+static int
+setup(void **state)
+{
+	static const struct h_opts dflt;
+
+	(void)state;
+	return setup_with(&dflt);
+}
+
+/*
+ * inside0 a /24 with a route to 10.0.0.0/24 (where the test's remote host is
+ * when its packets are reflected back in): the crypto map's 10.0.0.0/16 then
+ * holds networks no route leads to.
+ */
+static int
+setup_inside24(void **state)
+{
+	static const char *const routes[] = {"10.0.0.0/24"};
+	static const struct h_opts o = {.inside = "10.0.2.1/24", .routes = routes, .n_routes = 1};
+
+	(void)state;
+	return setup_with(&o);
 }
 
 static int
@@ -343,6 +366,45 @@ test_ttl_exceeded_back_through_the_tunnel(void **state)
 	rte_pktmbuf_free(out[0]);
 }
 
+/*
+ * Decrypted for 10.0.77.5, inside the crypto map's 10.0.0.0/16 but on no
+ * interface and no route: dropped (Ipv4NoRoute), and the source is told
+ * "host unreachable" (3/1, as IOS for a missing route) back through the
+ * tunnel from inside0's 10.0.2.1, an address the tunnel carries.
+ */
+static void
+test_unreachable_back_through_the_tunnel(void **state)
+{
+	const struct icmp_err_stats *st = ctrl_icmp_stats(C);
+	uint8_t p[2048];
+	struct rte_mbuf *out[4], *m;
+	const uint8_t *icmp;
+	uint16_t port = 99;
+	size_t len = inner(p, 200, IPPROTO_UDP, 0, 0);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p;
+	uint64_t unreachable = st->unreachable;
+	uint32_t dst;
+
+	(void)state;
+	ip4_parse("10.0.77.5", &dst);
+	ip->dst_addr = dst;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	assert_int_equal(arrive(p, len, out, 4), 1);
+	assert_int_equal(harness_drops(&H, DP_DROP_G_Ipv4NoRoute), 1);
+	assert_int_equal(st->unreachable, unreachable + 1);
+	harness_reflect(out[0]);
+	m = out[0];
+	assert_int_equal(harness_send(&H, H_OUTSIDE, &m, 1, out, 4, &port), 1);
+	assert_int_equal(port, H_INSIDE);
+	icmp = icmp_of(out[0], "10.0.2.1", "10.0.0.7");
+	assert_int_equal(icmp[0], 3);
+	assert_int_equal(icmp[1], 1);
+	assert_int_equal(icmp[4] | icmp[5] | icmp[6] | icmp[7], 0);
+	assert_memory_equal(icmp + 8, p, DP_EVENT_HEAD);
+	rte_pktmbuf_free(out[0]);
+}
+
 /* A host's packet into inside0; what the gateway sent, with the port it left by. */
 static uint16_t
 from_host(const char *dst, uint8_t ttl, uint32_t tot, bool df, struct rte_mbuf **out,
@@ -470,6 +532,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limited, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requests_it_cannot_serve, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreachable_back_through_the_tunnel,
+						setup_inside24, teardown),
 		cmocka_unit_test_setup_teardown(test_ttl_exceeded_back_through_the_tunnel, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_inside_host_errors, setup, teardown),
