@@ -85,9 +85,12 @@ link_punt(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	return (uint16_t)q;
 }
 
-/* One token per event, EVENT_RATE tokens a second, at most EVENT_BURST saved up. */
+/*
+ * One token per event, EVENT_RATE tokens a second, at most EVENT_BURST saved
+ * up. Tokens are kept in ns-scaled units; true if one is there now.
+ */
 static bool
-take_token(struct dp_link *l, uint64_t now)
+refill_tokens(struct dp_link *l, uint64_t now)
 {
 	const uint64_t cap = EVENT_BURST * CLK_NS_PER_S;
 	uint64_t elapsed = now - l->bucket_ns;
@@ -99,7 +102,13 @@ take_token(struct dp_link *l, uint64_t now)
 	if (l->tokens > cap)
 		l->tokens = cap;
 	l->bucket_ns = now;
-	if (l->tokens < CLK_NS_PER_S)
+	return l->tokens >= CLK_NS_PER_S;
+}
+
+static bool
+take_token(struct dp_link *l, uint64_t now)
+{
+	if (!refill_tokens(l, now))
 		return false;
 	l->tokens -= CLK_NS_PER_S;
 	return true;
@@ -276,6 +285,17 @@ link_invalid_spi(struct dp_worker *w, const struct rte_mbuf *m, uint64_t now)
 	struct dp_link *l = &w->link;
 	struct inv_spi_slot f, *s;
 
+	/*
+	 * Over the event rate no report can go out: the packet is counted as
+	 * given up at once, without the per-flow work, which would be most of
+	 * what an unknown-SPI flood costs a worker. The flows met meanwhile are
+	 * reported when tokens come back, by their next packet.
+	 */
+	if (!refill_tokens(l, now)) {
+		ctr_add(&l->stats.rate_limited, 1);
+		ctr_add(&l->stats.inv_rate_limited, 1);
+		return;
+	}
 	flow_key_of(m, &f);
 	s = &l->dedup[flow_slot(&f)];
 	if (s->used && same_flow(s, &f)) {

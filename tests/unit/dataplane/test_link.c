@@ -246,6 +246,40 @@ test_event_rate_cap(void **state)
 }
 
 /*
+ * While a flood holds the bucket empty, a flow's packets are given up as
+ * they come (counted with their packets: nothing pending, no slot taken); once
+ * tokens are back, the flow's next packet is reported.
+ */
+static void
+test_over_rate_no_flow_work(void **state)
+{
+	struct dp_event_stats before, st;
+
+	(void)state;
+	flood(0x60000, EVENT_BURST);	/* the clock stands still: every token used */
+	before = event_stats();
+	assert_int_equal(before.sent, EVENT_BURST);
+	for (uint32_t seq = 1; seq <= 3; seq++)
+		send_one(esp_from("192.0.2.77", 0x70000, seq), H_OUTSIDE);
+	st = event_stats();
+	assert_int_equal(st.sent, before.sent);
+	assert_int_equal(st.rate_limited, before.rate_limited + 3);
+	assert_int_equal(st.inv_rate_limited, before.inv_rate_limited + 3);
+	assert_int_equal(st.inv_pending, 0);
+	assert_int_equal(st.deduped, before.deduped);
+	for (uint32_t i = 0; i < INV_SPI_DEDUP_SLOTS; i++)
+		assert_false(H.w->link.dedup[i].used && H.w->link.dedup[i].spi == 0x70000);
+	assert_packets_accounted();
+
+	clk_fake_advance_ns(&H.fake, CLK_NS_PER_S / EVENT_RATE);	/* one token */
+	send_one(esp_from("192.0.2.77", 0x70000, 4), H_OUTSIDE);
+	st = event_stats();
+	assert_int_equal(st.sent, before.sent + 1);
+	assert_int_equal(st.inv_sent, before.inv_sent + 1);
+	assert_packets_accounted();
+}
+
+/*
  * The control thread does not drain: the event ring takes LINK_EVENT_SIZE - 1
  * events, the rest are lost and counted, with their packets.
  */
@@ -475,7 +509,8 @@ main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_invalid_spi_event), T(test_invalid_spi_interval_boundary),
-		T(test_event_rate_cap), T(test_event_ring_full), T(test_slot_taken_reports_pending),
+		T(test_event_rate_cap), T(test_over_rate_no_flow_work), T(test_event_ring_full),
+		T(test_slot_taken_reports_pending),
 		T(test_replay_and_mac_events), T(test_punt), T(test_punt_ring_full), T(test_inject),
 		T(test_doorbell),
 	};
