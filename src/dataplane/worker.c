@@ -15,6 +15,7 @@
 #include "classify.h"
 #include "esp.h"
 #include "frag4.h"
+#include "reasm_in.h"
 #include "worker.h"
 
 void
@@ -111,9 +112,10 @@ worker_flush(struct dp_worker *w)
 }
 
 /* Hand packets to the control thread; those the ring takes count as punted on their port. */
-static void
-punt(struct dp_worker *w, struct dp_port_ctr *pc, struct rte_mbuf **pkts, uint16_t n)
+void
+worker_punt(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
 {
+	struct dp_port_ctr *pc = &w->stats.port[pi];
 	uint32_t len[DP_BURST_MAX] = {0};	/* punts are the slow path */
 	uint64_t octets = 0;
 	uint16_t q;
@@ -209,6 +211,29 @@ in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *rea
 	return ge + ga;
 }
 
+/*
+ * Outside: fragments of ESP, AH and ESP-in-UDP leave the burst for the
+ * reassembly table; the datagrams they complete come back whole, are
+ * classified like any received packet, and join the burst after the others.
+ */
+static uint16_t
+reasm_stage(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t k)
+{
+	struct rte_mbuf *whole[DP_BURST_MAX];
+	dp_drop_t reason[DP_BURST_MAX];
+	uint16_t nw, kw, np;
+
+	k = reasm_in_burst(w, pkts, k, whole, &nw);
+	if (nw == 0)
+		return k;
+	kw = classify_outside(&w->dp->ports[pi], whole, nw, &np, reason);
+	if (np > 0)
+		worker_punt(w, pi, whole + kw, np);
+	worker_drop(w, whole + kw + np, reason + kw + np, nw - kw - np);
+	memcpy(pkts + k, whole, kw * sizeof(whole[0]));
+	return k + kw;
+}
+
 void
 worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -224,8 +249,10 @@ worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_
 	k = outside ? classify_outside(port, pkts, n, &np, reason)
 		    : classify_inside(port, pkts, n, &np, reason);
 	if (np > 0)
-		punt(w, pc, pkts + k, np);
+		worker_punt(w, pi, pkts + k, np);
 	worker_drop(w, pkts + k + np, reason + k + np, n - k - np);
+	if (outside && k > 0)
+		k = reasm_stage(w, pi, pkts, k);
 	if (k == 0)
 		return;
 	good = outside ? in_burst(w, pkts, k, reason) : esp_out_burst(w, pkts, k, reason);
@@ -289,6 +316,9 @@ worker_main(void *arg)
 				worker_process(w, pi, pkts, n);
 		}
 		worker_flush(w);
+		/* datagrams whose fragments stopped coming time out without traffic too */
+		if (reasm_in_pending(w->reasm) > 0)
+			reasm_in_expire(w, clk_mono_ns(&w->link.clk));
 		link_poll(w);
 		rte_rcu_qsbr_quiescent(dp->qs, w->id);
 	}
