@@ -346,6 +346,12 @@ class Case:
         self.rx[tun.port].append(bytes(frame))
         self.decaps.append((tun, inner, out, mac))
 
+    def decap_reassembled(self, tun, inner, frames, out="inside0", mac=HOST_MAC):
+        """ESP (or AH) of inner from tun's peer, arriving as these IPv4 fragments in this
+        order, is reassembled, decapsulated and forwarded to out (src/dataplane/reasm_in.h)."""
+        self.rx[tun.port] += [bytes(f) for f in frames]
+        self.decaps.append((tun, inner, out, mac))
+
     def decap_fragments(self, tun, inner, mtu, out="inside0", mac=HOST_MAC, **seal):
         """ESP of inner (DF clear, larger than out's MTU) from tun's peer is decapsulated and
         sent to out in fragments (RFC 791)."""
