@@ -89,7 +89,7 @@
 	X(48, OUT_CANNOT_FRAG_DF_SET_PKT, IpsecOutput, encaps_failed,                              \
 	  "too big for the MTU after encapsulation, DF set")                                       \
 	X(51, OUT_INFRA_V4_PKT_LEN_TOO_BIG, IpsecOutput, encaps_failed,                            \
-	  "too big for the MTU after encapsulation")                                               \
+	  "too big for the MTU after encapsulation, DF clear, and cannot be fragmented")          \
 	X(56, OUT_V4_POST_OUTPUT_POLICY_FAIL, IpsecOutput, encaps_failed,                          \
 	  "packet outside its outbound SA's negotiated selectors")                                 \
 	X(62, IN_CD_SW_IPSEC_MAC_EXCEPTION, IpsecInput, verify_failed,                             \

@@ -171,6 +171,7 @@ dp_port_is_bcast(const struct dp_port *p, uint32_t dst_be)
 #define PKT_EGRESS_PORT 0xffffu
 #define PKT_FRAGMENT (1u << 16)	/* larger than the egress MTU, DF clear: send its fragments */
 #define PKT_ENCRYPT (1u << 17)	/* injected by the control thread: through esp_out first */
+#define PKT_SPLIT (1u << 18)	/* outbound, DF clear, too big once encrypted: esp_out_split */
 
 static inline void
 pkt_set_egress(struct rte_mbuf *m, uint16_t port_index)

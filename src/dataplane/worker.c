@@ -156,10 +156,41 @@ tx_fragments(struct dp_worker *w, struct rte_mbuf *m)
 	return true;
 }
 
+/*
+ * "crypto ipsec fragmentation before-encryption": the packet's fragments,
+ * each encrypted on its own (esp_out_split), go out instead; it is consumed.
+ * Fragments dropped on the way (an SA's sequence numbers running out
+ * mid-packet) are counted under their reasons, on no port: the packet itself
+ * was sent if any fragment was.
+ */
+static bool
+tx_split(struct dp_worker *w, struct rte_mbuf *m)
+{
+	struct rte_mbuf *f[FRAG4_MAX];
+	dp_drop_t reason[FRAG4_MAX];
+	unsigned int good, n = esp_out_split(w, m, f, reason, &good);
+
+	if (n == 0) {
+		worker_drop(w, &m, reason, 1);
+		return false;
+	}
+	rte_pktmbuf_free(m);
+	worker_drop(w, f + good, reason + good, (uint16_t)(n - good));
+	if (good == 0)
+		return false;
+	ctr_add(&w->stats.port[pkt_egress(f[0])].fragmented, 1);
+	ctr_add(&w->stats.port[pkt_egress(f[0])].fragments, good);
+	for (unsigned int i = 0; i < good; i++)
+		tx_enqueue(w, pkt_egress(f[i]), f[i]);
+	return true;
+}
+
 /* Queue a forwarded packet (or its fragments); false if it was dropped instead. */
 static inline bool
 tx_one(struct dp_worker *w, struct rte_mbuf *m)
 {
+	if (m->hash.usr & PKT_SPLIT)
+		return tx_split(w, m);
 	if (m->hash.usr & PKT_FRAGMENT)
 		return tx_fragments(w, m);
 	tx_enqueue(w, pkt_egress(m), m);
@@ -294,7 +325,7 @@ worker_inject(struct dp_worker *w)
 	good = esp_out_local_burst(w, enc, ne, reason);
 	worker_drop(w, enc + good, reason + good, ne - good);
 	for (uint16_t i = 0; i < good; i++)
-		tx_enqueue(w, pkt_egress(enc[i]), enc[i]);
+		(void)tx_one(w, enc[i]);	/* too big: its fragments, as for a host's packet */
 }
 
 int
