@@ -3,9 +3,11 @@
  * The worker lcore: run to completion, one burst at a time, for each of its
  * ports: receive, classify, ESP or AH in or out, queue for transmit; then transmit
  * and report a quiescent state to RCU. It never blocks and never logs; it
- * allocates only on a slow path, to fragment a decrypted packet larger than
- * its inside MTU. The only place it frees and counts dropped packets is
- * worker_drop(), so every drop has exactly one reason.
+ * allocates only on slow paths: to fragment a decrypted packet larger than
+ * its inside MTU or a packet too big for its tunnel, and to reassemble ESP
+ * and AH that arrived in fragments (reasm_in.c, which drops and punts
+ * through worker_drop() and worker_punt()). The only place dropped packets
+ * are freed and counted is worker_drop(), so every drop has exactly one reason.
  */
 #include <rte_ethdev.h>
 #include <rte_rcu_qsbr.h>

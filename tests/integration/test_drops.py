@@ -44,7 +44,7 @@ import struct
 import sys
 import unittest
 
-from scapy.layers.inet import ICMP, IP, TCP, UDP, fragment
+from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption, fragment
 from scapy.layers.inet6 import ICMPv6EchoRequest, ICMPv6ND_NS, IPv6
 from scapy.layers.ipsec import ESP, SecurityAssociation
 from scapy.layers.l2 import ARP, Dot1Q, Dot3, Ether, LLC, STP
@@ -807,16 +807,29 @@ def too_big_df(c):
             c.icmp_host(f, 3, 4, mtu)
 
 
+def with_bad_option(frame):
+    """frame (Ethernet + IPv4 without options) with a 4-byte option of length 0, which no
+    router can walk to copy into fragments (RFC 791 section 3.1)."""
+    ip = IP(frame[ETH:])
+    ip.options = [IPOption(b"\x07\x00\x00\x00")]
+    del ip.ihl, ip.len, ip.chksum
+    return frame[:ETH] + bytes(ip)
+
+
 @case(51)
 def too_big(c):
-    """The same without DF (no fragmentation after encryption): CBC pads to 16, ESP-in-UDP
-    has 8 bytes more."""
+    """The same without DF: fragmented before encryption (the IOS default), each fragment
+    cut to the SA's plaintext MTU and sent as its own ESP or AH packet with its own sequence
+    number, opened here and checked against scapy's fragments of the packet; dropped when its
+    options cannot be copied into fragments. CBC pads to 16, ESP-in-UDP has 8 bytes more."""
     for xform, udp in (("cbc128-sha256", False), ("gcm128", True), ("ah-sha1", False)):
         t = c.tunnel(xform, udp=udp)
         mtu = t.plaintext_mtu(1500)
         c.plaintext_mtu(t, mtu)
         c.encap(t, t.plain(tot=mtu), seq=1)
-        c.drop_out(t, t.plain(tot=mtu + 1))
+        c.encap_fragments(t, t.plain(tot=mtu + 1), 2, mtu)
+        c.encap_fragments(t, t.plain(tot=1500), 4, mtu)
+        c.drop_out(t, with_bad_option(t.plain(tot=mtu + 1)))
 
 
 @case(110)
