@@ -15,7 +15,7 @@ import unittest
 
 import json
 
-from scapy.layers.inet import ICMP, IP, TCP, UDP
+from scapy.layers.inet import ICMP, IP, TCP, UDP, defragment
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
@@ -104,6 +104,54 @@ class CrossCheck(unittest.TestCase):
             self.assertEqual(int.from_bytes(esp[4:8], "big"), n, "sequence numbers 1, 2, ...")
             inner = t.decrypt(got)
             self.assertEqual(bytes(inner), bytes(forwarded(sent)))
+
+
+class FragmentCrossCheck(unittest.TestCase):
+    """crypto ipsec fragmentation: a host's packet, DF clear, too big for the tunnel.
+    before-encryption (the default): each ESP packet scapy decrypts carries one fragment,
+    and scapy reassembles them into the packet; after-encryption: scapy reassembles the
+    outer fragments into one ESP packet and decrypts it to the packet."""
+
+    def run_mode(self, mode, xform, udp=False):
+        t = Tunnel(xform, udp=udp)
+        sent = [IP(src="10.0.2.5", dst="10.0.0.7", id=0x4000 + i) / UDP(sport=5000, dport=53) /
+                Raw(bytes((7 * i + j) & 0xff for j in range(size)))
+                for i, size in enumerate((1472, 1900))]
+        gw = Gateway(t.words, t.manual_sas(),
+                     extra_yaml="ipsec:\n  fragmentation: %s\n" % mode)
+        try:
+            gw.start(inside_rx=[Ether(src=HOST_MAC, dst=INSIDE_MAC) / p for p in sent])
+            gw.settle()
+            d = drops(gw, all_rows=False)
+            tx = gw.stop()
+        finally:
+            gw.close()
+        self.assertEqual(d, {}, "no drops expected")
+        out = tx["outside"]
+        for f in out:
+            self.assertLessEqual(len(f[IP]), 1500)
+        if mode == "before-encryption":
+            # whole ESP packets, sequence numbers 1, 2, ...; inside them the fragments
+            self.assertTrue(all(f[IP].frag == 0 and not f[IP].flags.MF for f in out))
+            inner = [t.decrypt(f) for f in out]
+            self.assertEqual(len(inner), 4)
+            got = defragment(inner)
+        else:
+            self.assertTrue(any(f[IP].flags.MF for f in out))
+            whole = defragment([f[IP] for f in out])
+            self.assertEqual(len(whole), 2)
+            got = [t.decrypt(Ether() / w) for w in whole]
+        self.assertEqual([bytes(g) for g in got], [bytes(forwarded(p)) for p in sent])
+
+    def test_before_encryption(self):
+        for xform, udp in (("gcm128", False), ("cbc256-sha256", True)):
+            with self.subTest(xform=xform, udp=udp):
+                self.run_mode("before-encryption", xform, udp)
+
+    def test_after_encryption(self):
+        for xform, udp in (("gcm128", False), ("cbc256-sha256", True)):
+            with self.subTest(xform=xform, udp=udp):
+                self.run_mode("after-encryption", xform, udp)
 
 
 MSS = 1360
