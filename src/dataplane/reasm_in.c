@@ -25,13 +25,22 @@ reasm_in_create(int socket, uint16_t room)
 }
 
 void
+reasm_in_clear(struct reasm_in *r)
+{
+	for (unsigned int i = 0; i < REASM_IN_SLOTS; i++) {
+		for (unsigned int j = 0; j < r->d[i].n; j++)
+			rte_pktmbuf_free(r->d[i].p[j].m);
+		memset(&r->d[i], 0, sizeof(r->d[i]));
+	}
+	r->n_used = 0;
+}
+
+void
 reasm_in_destroy(struct reasm_in *r)
 {
 	if (r == NULL)
 		return;
-	for (unsigned int i = 0; i < REASM_IN_SLOTS; i++)
-		for (unsigned int j = 0; j < r->d[i].n; j++)
-			rte_pktmbuf_free(r->d[i].p[j].m);
+	reasm_in_clear(r);
 	rte_free(r);
 }
 

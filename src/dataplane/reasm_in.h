@@ -88,6 +88,8 @@ struct reasm_in {
 struct reasm_in *reasm_in_create(int socket, uint16_t room);
 /* Frees the fragments held (not counted: the dataplane is going away). Accepts NULL. */
 void reasm_in_destroy(struct reasm_in *r);
+/* The table emptied the same way (the fuzzer: every input starts from nothing held). */
+void reasm_in_clear(struct reasm_in *r);
 
 /*
  * Takes the fragments out of pkts[] (n packets a classify kept); the others
