@@ -44,6 +44,7 @@ struct view_sa {
 	bool udp_encap;
 	uint16_t local_port;
 	uint16_t peer_port;
+	uint16_t path_mtu;	/* outbound: the MTU it encapsulates to (ICMP 3/4 may lower it); 0 in */
 	bool manual;		/* keyed by hand (no lifetime) */
 	uint32_t conn_id;
 	uint32_t replay_window;	/* 0 = replay detection off */

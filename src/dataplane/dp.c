@@ -20,6 +20,7 @@
 #include "reasm_in.h"
 #include "route.h"
 #include "sa_life.h"
+#include "sa_pmtu.h"
 #include "sad.h"
 #include "spd.h"
 #include "worker.h"
@@ -246,6 +247,7 @@ dp_housekeeping(struct dp *dp)
 {
 	sad_reclaim(dp->sad);
 	sa_life_housekeeping(dp);
+	sa_pmtu_housekeeping(dp);
 }
 
 unsigned int

@@ -10,6 +10,7 @@ lowered and the checksum computed anew.
    scapy (peer 192.0.2.1) --ESP--> outside0 [dpsecd gwB] inside0 --> host 10.0.2.5
    scapy (peer 192.0.2.1) <--ESP-- outside0 [dpsecd gwB] inside0 <-- host 10.0.2.5
 """
+import struct
 import sys
 import unittest
 
@@ -21,8 +22,9 @@ from scapy.packet import Raw
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
 from dpsectest.esp import HASHES, Tunnel, forwarded  # noqa: E402
-from dpsectest.gateway import (HOST_MAC, INSIDE, INSIDE_MAC, LOCAL, PEER, PEER_MAC,  # noqa: E402
-                               Gateway, Interface, drops)
+from dpsectest.gateway import (HOST_MAC, INSIDE, INSIDE_MAC, LOCAL, OUTSIDE_MAC, PEER,  # noqa: E402,E501
+                               PEER_MAC, Gateway, Interface, drops)
+from dpsectest.wait import wait_for  # noqa: E402
 
 SIZES = (0, 1, 45, 500, 1300)
 
@@ -152,6 +154,49 @@ class FragmentCrossCheck(unittest.TestCase):
         for xform, udp in (("gcm128", False), ("cbc256-sha256", True)):
             with self.subTest(xform=xform, udp=udp):
                 self.run_mode("after-encryption", xform, udp)
+
+
+class PathMtu(unittest.TestCase):
+    """A router on the path says our ESP (raw, in UDP) is too big for its next hop (ICMP 3/4,
+    RFC 1191, quoting our header and SPI): show crypto ipsec sa shows the SA's path mtu
+    lowered (and its plaintext mtu with it), the punted ICMP counted as answered; an ICMP 3/4
+    about an SPI we do not have changes nothing. (What the lowered MTU does to the packets,
+    and its ageing: tests/unit/dataplane/test_pmtu.c.)"""
+
+    def icmp(self, t, spi, mtu):
+        quoted = IP(src=LOCAL, dst=PEER, flags="DF", proto=17 if t.udp else 50)
+        quoted = quoted / UDP(sport=4500, dport=4500) / Raw(struct.pack("!LL", spi, 9)) \
+            if t.udp else quoted / Raw(struct.pack("!LL", spi, 9))
+        return Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / IP(src="192.0.2.77", dst=LOCAL) / \
+            ICMP(type=3, code=4, nexthopmtu=mtu) / Raw(bytes(quoted)[:28 + (8 if t.udp else 0)])
+
+    @staticmethod
+    def punted(gw):
+        return json.loads(gw.cli("--json show platform hardware qfp active infrastructure punt "
+                                 "statistics type per-cause"))["punt"]["other"]
+
+    def test_icmp_lowers_path_mtu(self):
+        for udp in (False, True):
+            with self.subTest(udp=udp):
+                t = Tunnel("gcm128", udp=udp)
+                gw = Gateway(t.words, t.manual_sas())
+                try:
+                    gw.start(outside_rx=[self.icmp(t, t.spi_out + 1, 1300),
+                                         self.icmp(t, t.spi_out, 1400)])
+                    # an answered ICMP is neither sent nor dropped: settle() cannot see it
+                    wait_for(lambda: self.punted(gw)["received"] == 2, 30, "both ICMPs punted")
+                    flow = json.loads(gw.cli("--json show crypto ipsec sa"))["interfaces"][0]
+                    text = gw.cli("show crypto ipsec sa")
+                    other = self.punted(gw)
+                    gw.stop()
+                finally:
+                    gw.close()
+                f = flow["flows"][0]
+                self.assertEqual(f["path_mtu"], 1400)
+                self.assertIn("path mtu 1400, ip mtu 1500", text)
+                # GCM-128: outer IPv4 (and UDP), ESP header, IV, ICV; padded to 4 with 2 bytes
+                self.assertEqual(f["plaintext_mtu"], ((1400 - 52 - (8 if udp else 0)) & ~3) - 2)
+                self.assertEqual((other["answered"], other["unhandled"]), (1, 1))
 
 
 MSS = 1360
