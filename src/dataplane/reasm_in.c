@@ -75,11 +75,11 @@ drop_one(struct dp_worker *w, struct rte_mbuf *f, dp_drop_t why)
 	worker_drop(w, &f, &why, 1);
 }
 
-/* Punted fragments count on the port each came in by. */
+/* Punted fragments count on the port each came in by (pi: index into dp->ports). */
 static void
-punt_one(struct dp_worker *w, struct rte_mbuf *f)
+punt_one(struct dp_worker *w, struct rte_mbuf *f, uint8_t pi)
 {
-	worker_punt(w, w->dp->port_index[f->port], &f, 1);
+	worker_punt(w, pi, &f, 1);
 }
 
 static struct reasm_dgram *
@@ -180,7 +180,7 @@ static void
 turn_punt(struct dp_worker *w, struct reasm_dgram *d)
 {
 	for (unsigned int j = 0; j < d->n; j++)
-		punt_one(w, d->p[j].m);
+		punt_one(w, d->p[j].m, d->p[j].pi);
 	d->n = 0;
 	d->have = 0;
 	d->punt = true;
@@ -255,10 +255,10 @@ complete(struct dp_worker *w, struct reasm_dgram *d)
 	for (unsigned int j = 0; j < d->n; j++) {
 		struct rte_mbuf *q = d->p[j].m;
 
-		ctr_add(&w->stats.port[w->dp->port_index[q->port]].reasm_fragments, 1);
+		ctr_add(&w->stats.port[d->p[j].pi].reasm_fragments, 1);
 		rte_pktmbuf_free(q);
 	}
-	ctr_add(&w->stats.port[w->dp->port_index[m->port]].reassembled, 1);
+	ctr_add(&w->stats.port[first_piece(d)->pi].reassembled, 1);
 	forget(w->reasm, d);
 	return m;
 }
@@ -268,7 +268,7 @@ complete(struct dp_worker *w, struct reasm_dgram *d)
  * when this fragment completed it, else NULL (held, punted or dropped).
  */
 static struct rte_mbuf *
-add_v4(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns)
+add_v4(struct dp_worker *w, uint8_t pi, struct rte_mbuf *m, uint64_t now_ns)
 {
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
 								 m->l2_len);
@@ -278,7 +278,7 @@ add_v4(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns)
 			      .id = ip->packet_id, .proto = ip->next_proto_id, .family = 4};
 	struct reasm_piece p = {.m = m, .off = (uint16_t)((fo & RTE_IPV4_HDR_OFFSET_MASK) * 8u),
 				.len = (uint16_t)(rte_be_to_cpu_16(ip->total_length) - m->l3_len),
-				.at = (uint16_t)(m->l2_len + m->l3_len)};
+				.at = (uint16_t)(m->l2_len + m->l3_len), .pi = pi};
 	const uint8_t *data = (const uint8_t *)ip + m->l3_len;
 	struct reasm_dgram *d;
 	dp_drop_t why;
@@ -294,7 +294,7 @@ add_v4(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns)
 		return NULL;
 	}
 	if (d->punt) {
-		punt_one(w, m);
+		punt_one(w, m, pi);
 		return NULL;
 	}
 	if (!fits_last(d, &p, more)) {
@@ -318,7 +318,7 @@ add_v4(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns)
 		}
 		if (punt) {
 			turn_punt(w, d);
-			punt_one(w, m);
+			punt_one(w, m, pi);
 			return NULL;
 		}
 	}
@@ -332,7 +332,7 @@ add_v4(struct dp_worker *w, struct rte_mbuf *m, uint64_t now_ns)
 }
 
 uint16_t
-reasm_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
+reasm_in_burst(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n,
 	       struct rte_mbuf **whole, uint16_t *n_whole)
 {
 	uint64_t now_ns = clk_mono_ns(&w->link.clk);
@@ -348,7 +348,7 @@ reasm_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
 			pkts[k++] = m;
 			continue;
 		}
-		m = add_v4(w, m, now_ns);
+		m = add_v4(w, (uint8_t)pi, m, now_ns);
 		if (m != NULL)
 			whole[(*n_whole)++] = m;
 	}

@@ -61,10 +61,13 @@ struct reasm_key {
 	uint16_t zero;			/* compared with memcmp: no padding left undefined */
 };
 
+_Static_assert(DP_PORTS_MAX <= UINT8_MAX + 1, "a port index fits reasm_piece.pi");
+
 struct reasm_piece {
 	struct rte_mbuf *m;
 	uint16_t off, len;	/* bytes of the datagram's payload it carries */
 	uint16_t at;		/* where they start in the mbuf */
+	uint8_t pi;		/* the port it came in by (index into dp->ports) */
 };
 
 struct reasm_dgram {
@@ -92,13 +95,14 @@ void reasm_in_destroy(struct reasm_in *r);
 void reasm_in_clear(struct reasm_in *r);
 
 /*
- * Takes the fragments out of pkts[] (n packets a classify kept); the others
- * stay first, in order: their count is returned. Whole datagrams rebuilt from
- * them go to whole[] (*n_whole; at most n), as frames still to classify.
+ * Takes the fragments out of pkts[] (n packets a classify kept, received on
+ * port index pi); the others stay first, in order: their count is returned.
+ * Whole datagrams rebuilt from them go to whole[] (*n_whole; at most n), as
+ * frames still to classify.
  * Fragments dropped (this burst's or held ones) are counted and freed
  * through worker_drop(), punted ones through worker_punt().
  */
-uint16_t reasm_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
+uint16_t reasm_in_burst(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n,
 			struct rte_mbuf **whole, uint16_t *n_whole);
 
 /* Drops the datagrams older than REASM_IN_TIMEOUT_MS at now_ns (IN_REASM_TIMEOUT). */

@@ -256,7 +256,7 @@ reasm_stage(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t k
 	dp_drop_t reason[DP_BURST_MAX];
 	uint16_t nw, kw, np;
 
-	k = reasm_in_burst(w, pkts, k, whole, &nw);
+	k = reasm_in_burst(w, pi, pkts, k, whole, &nw);
 	if (nw == 0)
 		return k;
 	kw = classify_outside(&w->dp->ports[pi], whole, nw, &np, reason);
