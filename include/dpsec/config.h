@@ -194,6 +194,20 @@ struct cfg_isakmp {
 	uint32_t recovery_rate;		/* IKE initiations a second, all peers; default 5; 1..1000 */
 };
 
+/*
+ * IOS "crypto ipsec fragmentation": what becomes of a packet, DF clear, that
+ * would be larger than the egress MTU once encapsulated. before-encryption
+ * (the IOS default): fragmented first, each fragment encrypted as its own
+ * ESP/AH packet (the peer reassembles the inner packet, or the host does);
+ * after-encryption: encrypted whole, the outer packet fragmented (the peer
+ * reassembles before decrypting).
+ */
+enum cfg_frag { CFG_FRAG_BEFORE = 0, CFG_FRAG_AFTER };
+
+struct cfg_ipsec {
+	enum cfg_frag fragmentation;
+};
+
 /* The control thread's log: a buffer for "show logging", syslog(3), rate limits. */
 struct cfg_logging {
 	uint32_t buffer;		/* bytes kept for "show logging"; default 65536 (4096..16777216) */
@@ -210,6 +224,7 @@ struct dpsec_config {
 	struct cfg_dataplane dp;
 	struct cfg_cli cli;
 	struct cfg_isakmp isakmp;
+	struct cfg_ipsec ipsec;
 	struct cfg_ikev2 ikev2;
 	struct cfg_logging logging;
 	struct cfg_interface *interfaces;

@@ -133,6 +133,19 @@ int dp_sa_usage(const struct dp *dp, uint32_t conn_id, uint64_t *pkts, uint64_t 
 int dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t peer_port,
 			   bool udp_encap);
 /*
+ * ICMP "fragmentation needed" (3/4, RFC 1191) about one of our packets of the
+ * outbound SA (local -> peer, proto ESP or AH, spi host order; the quoted
+ * header says which) with next-hop MTU mtu: the SA encapsulates to that MTU
+ * from the next packet on, never below DP_PMTU_MIN, never raised by a
+ * message; after DP_PMTU_AGE_S (IOS: 10 minutes) dp_housekeeping puts the
+ * interface's back. 0 (lowered, or nothing to lower), -ENOENT (no such SA),
+ * -EINVAL (mtu 0: the router did not say), -ENOMEM. Control thread.
+ */
+#define DP_PMTU_MIN 576
+#define DP_PMTU_AGE_S 600
+int dp_sa_path_mtu(struct dp *dp, uint32_t local, uint32_t peer, uint8_t proto, uint32_t spi,
+		   uint16_t mtu);
+/*
  * Replace an installed SA's traffic selectors by p's (n_ts_*, ts_*; the rest
  * of p is ignored), for the next packet: an IKE initiator installs its
  * inbound half before the responder narrows (RFC 7296 section 2.9). Only for

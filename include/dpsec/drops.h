@@ -89,7 +89,7 @@
 	X(48, OUT_CANNOT_FRAG_DF_SET_PKT, IpsecOutput, encaps_failed,                              \
 	  "too big for the MTU after encapsulation, DF set")                                       \
 	X(51, OUT_INFRA_V4_PKT_LEN_TOO_BIG, IpsecOutput, encaps_failed,                            \
-	  "too big for the MTU after encapsulation")                                               \
+	  "too big for the MTU after encapsulation, DF clear, and cannot be fragmented")          \
 	X(56, OUT_V4_POST_OUTPUT_POLICY_FAIL, IpsecOutput, encaps_failed,                          \
 	  "packet outside its outbound SA's negotiated selectors")                                 \
 	X(62, IN_CD_SW_IPSEC_MAC_EXCEPTION, IpsecInput, verify_failed,                             \
@@ -98,7 +98,8 @@
 	  "ESP-in-UDP and raw ESP mixed up for the SA")                                            \
 	X(65, IN_CD_SW_IPSEC_NH_MISMATCH, IpsecInput, decaps_failed,                               \
 	  "ESP or AH next header is not IPv4")                                                     \
-	X(70, IN_V4_PKT_FRAG_ERR, IpsecInput, none, "ESP or AH arrived as an IPv4 fragment")       \
+	X(70, IN_V4_PKT_FRAG_ERR, IpsecInput, none,                                                \
+	  "malformed ESP/AH IPv4 fragment (length, offset, or two different ends)")                \
 	X(76, CD_SW_PAD_MISMATCH, IpsecInput, invalid_len, "ESP padding bytes are not 1, 2, 3, ...") \
 	X(89, IN_PKT_IPVER_INVALID, IpsecInput, decaps_failed,                                     \
 	  "decrypted inner packet is not valid IPv4")                                              \
@@ -108,7 +109,20 @@
 	X(117, IN_ESP_TRUNCATED, IpsecInput, invalid_len,                                          \
 	  "ESP or AH shorter than its headers and ICV, or an AH length not the SA's")              \
 	X(118, IN_ESP_BAD_BLOCK_LEN, IpsecInput, invalid_len,                                      \
-	  "ESP ciphertext not a multiple of the cipher block")
+	  "ESP ciphertext not a multiple of the cipher block")                                     \
+	X(130, IN_REASM_TIMEOUT, IpsecInput, none,                                                 \
+	  "ESP/AH fragment of a datagram not complete within the reassembly timeout")              \
+	X(131, IN_REASM_TABLE_FULL, IpsecInput, none,                                              \
+	  "ESP/AH fragment of a new datagram while the reassembly table is full")                  \
+	X(132, IN_REASM_OVERLAP, IpsecInput, none,                                                 \
+	  "ESP/AH fragments overlapping with other bytes: the whole datagram dropped")             \
+	X(133, IN_REASM_DUPLICATE, IpsecInput, none,                                               \
+	  "ESP/AH fragment that duplicates one already held")                                      \
+	X(134, IN_REASM_TOO_MANY_FRAGS, IpsecInput, none,                                          \
+	  "ESP/AH datagram in more fragments than reassembly takes")                               \
+	X(135, IN_REASM_TOO_BIG, IpsecInput, none,                                                 \
+	  "reassembled ESP/AH datagram larger than one buffer")                                    \
+	X(136, IN_REASM_NO_BUFFER, IpsecInput, none, "no buffer for a reassembled ESP/AH datagram")
 
 enum dp_global_cause {
 #define DP_X(name, desc) DP_GLOBAL_##name,

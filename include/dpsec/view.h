@@ -44,6 +44,7 @@ struct view_sa {
 	bool udp_encap;
 	uint16_t local_port;
 	uint16_t peer_port;
+	uint16_t path_mtu;	/* outbound: the MTU it encapsulates to (ICMP 3/4 may lower it); 0 in */
 	bool manual;		/* keyed by hand (no lifetime) */
 	uint32_t conn_id;
 	uint32_t replay_window;	/* 0 = replay detection off */
@@ -87,7 +88,8 @@ struct view_port {
 	/*
 	 * What the workers did with each packet the port received: forwarded
 	 * (queued for an output port), punted (handed to the control thread) or
-	 * dropped (by global cause). Per port, ipackets = fwd + punt + in_drop.
+	 * dropped (by global cause). Per port, ipackets = fwd + punt + in_drop +
+	 * reasm_fragments - reassembled (fragments became one packet).
 	 */
 	uint64_t fwd_pkts, fwd_octets;
 	uint64_t punt_pkts, punt_octets;
@@ -101,6 +103,8 @@ struct view_port {
 	uint64_t out_rate_bps, out_rate_pps;
 	uint64_t fragmented;	/* packets sent as IPv4 fragments (QFP FragmentedIpv4) */
 	uint64_t fragments;	/* the fragments (QFP FragmentsIpv4) */
+	uint64_t reassembled;	/* ESP/AH datagrams reassembled from fragments received (QFP ReassIpv4) */
+	uint64_t reasm_fragments;	/* the fragments they took */
 	uint64_t mss_adjusted;	/* TCP SYNs whose MSS "ip tcp adjust-mss" lowered */
 };
 

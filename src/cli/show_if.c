@@ -143,6 +143,8 @@ iface_json(struct json *j, const struct cfg_interface *ifc, const struct view_po
 	json_u64(j, "out_rate_pps", p->out_rate_pps);
 	json_u64(j, "fragmented", p->fragmented);
 	json_u64(j, "fragments", p->fragments);
+	json_u64(j, "reassembled", p->reassembled);
+	json_u64(j, "reassembly_fragments", p->reasm_fragments);
 	json_u64(j, "tcp_mss_adjusted", p->mss_adjusted);
 	json_obj_end(j);
 }

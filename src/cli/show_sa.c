@@ -135,14 +135,27 @@ acl_port(const uint16_t port[2])
 	return port[0] == port[1] ? port[0] : 0;
 }
 
+/*
+ * The MTU the current outbound SA encapsulates to: the interface's "ip mtu",
+ * or lower while an ICMP "fragmentation needed" from the path holds
+ * (dp_sa_path_mtu; IOS's "path mtu").
+ */
+static unsigned
+flow_path_mtu(const struct flow *f)
+{
+	if (f->cur_out != NULL && f->cur_out->path_mtu != 0)
+		return f->cur_out->path_mtu;
+	return f->ifc->mtu;
+}
+
 static unsigned
 flow_plaintext_mtu(const struct flow *f)
 {
 	const struct cfg_transform_set *ts = &f->cfg->transform_sets[f->e->transform_set];
 
 	if (f->cur_out != NULL)
-		return cli_plaintext_mtu(f->ifc->mtu, f->cur_out->proto, f->cur_out->cipher,
-					 f->cur_out->auth, f->udp_encap);
+		return cli_plaintext_mtu(flow_path_mtu(f), f->cur_out->proto,
+					 f->cur_out->cipher, f->cur_out->auth, f->udp_encap);
 	return cli_plaintext_mtu(f->ifc->mtu, ts->proto, ts->cipher, ts->auth, f->udp_encap);
 }
 
@@ -400,7 +413,7 @@ flow_text(const struct flow *f, bool detail, struct cli_out *o)
 		   "     plaintext mtu %u, path mtu %u, ip mtu %u, ip mtu idb %s\n"
 		   "     current outbound spi: 0x%X(%u)\n"
 		   "     PFS (Y/N): N, DH group: none\n\n",
-		   ip4_str(f->ifc->addr, l), p, flow_plaintext_mtu(f), f->ifc->mtu, f->ifc->mtu,
+		   ip4_str(f->ifc->addr, l), p, flow_plaintext_mtu(f), flow_path_mtu(f), f->ifc->mtu,
 		   f->ifc->name, spi, spi);
 	sas_text(f, CFG_DIR_IN, o);
 	cli_puts(o, "\n");
@@ -543,7 +556,7 @@ flow_json(struct json *j, const struct flow *f)
 	json_u64(j, "send_errors", send_errors(f));
 	json_u64(j, "recv_errors", recv_errors(f));
 	json_u64(j, "plaintext_mtu", flow_plaintext_mtu(f));
-	json_u64(j, "path_mtu", f->ifc->mtu);
+	json_u64(j, "path_mtu", flow_path_mtu(f));
 	json_u64(j, "current_outbound_spi", f->cur_out != NULL ? f->cur_out->spi : 0);
 	json_arr(j, "sas");
 	for (size_t i = 0; i < f->sas->n; i++)

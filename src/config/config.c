@@ -174,6 +174,24 @@ h_isakmp(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void
 	return cfg_walk(c, v, k->name, isakmp_keys, CFG_NKEYS(isakmp_keys), &cfg->isakmp);
 }
 
+static const struct cfg_word frag_words[] = {
+	{"before-encryption", CFG_FRAG_BEFORE},
+	{"after-encryption", CFG_FRAG_AFTER},
+	{NULL, 0},
+};
+
+static const struct cfg_key ipsec_keys[] = {
+	CFG_WORD("fragmentation", false, struct cfg_ipsec, fragmentation, frag_words),
+};
+
+static int
+h_ipsec(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct dpsec_config *cfg = obj;
+
+	return cfg_walk(c, v, k->name, ipsec_keys, CFG_NKEYS(ipsec_keys), &cfg->ipsec);
+}
+
 /* Ranges as documented in struct cfg_logging. */
 static const struct cfg_key logging_keys[] = {
 	CFG_U32("buffer", false, struct cfg_logging, buffer, 4096, 16777216),
@@ -198,6 +216,7 @@ static const struct cfg_key top_keys[] = {
 	CFG_CUSTOM("dataplane", false, h_dataplane),
 	CFG_CUSTOM("cli", false, h_cli),
 	CFG_CUSTOM("isakmp", false, h_isakmp),
+	CFG_CUSTOM("ipsec", false, h_ipsec),
 	CFG_CUSTOM("logging", false, h_logging),
 	CFG_CUSTOM("ikev2", false, cfg_h_ikev2),
 	CFG_CUSTOM("transform_sets", false, cfg_h_transform_sets),

@@ -241,6 +241,15 @@ isakmp(struct w *w, const struct cfg_write_opts *opts)
 	w_u64_line(w, 2, "recovery_rate", w->cfg->isakmp.recovery_rate);
 }
 
+static void
+ipsec(struct w *w)
+{
+	w_puts(w, "ipsec:\n");
+	w_str_line(w, 2, "fragmentation",
+		   w->cfg->ipsec.fragmentation == CFG_FRAG_AFTER ? "after-encryption"
+								 : "before-encryption");
+}
+
 /* A zero buffer size is out of range: the configuration was loaded without this section. */
 static void
 logging(struct w *w)
@@ -791,6 +800,7 @@ config_write(const struct dpsec_config *cfg, const struct cfg_write_opts *opts,
 	dataplane(&w);
 	cli(&w);
 	isakmp(&w, opts);
+	ipsec(&w);
 	logging(&w);
 	ikev2(&w);
 	transform_sets(&w);

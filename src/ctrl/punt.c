@@ -13,6 +13,7 @@
 
 #include "arp_table.h"
 #include "ctrl.h"
+#include "pmtu_icmp.h"
 #include "reasm4.h"
 #include "punt.h"
 #include "udp4.h"
@@ -158,6 +159,28 @@ echo_reply(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struc
 	dp_iface_mac(dp, iface, eth->src_addr.addr_bytes);
 	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - sizeof(*eth) - tot));
 	send_back(dp, iface, m, k);
+	return true;
+}
+
+/*
+ * ICMP "fragmentation needed" about one of our outbound SAs' packets: that
+ * SA's path MTU is lowered (dp_sa_path_mtu); consumed, counted as answered.
+ * Anything else, an SA we do not have included, is not ours to act on.
+ */
+static bool
+pmtu_in(struct dp *dp, const struct cfg_interface *ifc, struct rte_mbuf *m,
+	struct view_punt_count *k)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	struct pmtu_icmp p;
+
+	if (m->data_len < sizeof(*eth) ||
+	    !pmtu_icmp_parse((const uint8_t *)(eth + 1), m->data_len - sizeof(*eth), ifc->addr,
+			     &p) ||
+	    dp_sa_path_mtu(dp, ifc->addr, p.peer, p.proto, p.spi, p.mtu) != 0)
+		return false;
+	k->answered++;
+	rte_pktmbuf_free(m);
 	return true;
 }
 
@@ -408,6 +431,8 @@ punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
 		if (kind == VIEW_PUNT_ARP && arp_in(dp, ifc, iface, m, k, pc))
 			return;
 		if (kind == VIEW_PUNT_ICMP_ECHO && echo_reply(dp, ifc, iface, m, k))
+			return;
+		if (kind == VIEW_PUNT_OTHER && ifc->role == CFG_ROLE_OUTSIDE && pmtu_in(dp, ifc, m, k))
 			return;
 	}
 	unhandled(dp, m, k);	/* not ours to answer */

@@ -11,6 +11,7 @@
 
 #include "classify.h"
 #include "ip4_cksum.h"
+#include "reasm_in.h"
 
 #define CL_PUNT ((dp_drop_t)0xfe)
 _Static_assert(DP_DROP__COUNT < CL_PUNT, "CL_PUNT is not a drop code");
@@ -45,24 +46,16 @@ ipv4_is_fragment(const struct rte_ipv4_hdr *ip)
 		rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0;
 }
 
-/* A fragment after the first: it starts in the middle of the transport payload. */
-static inline bool
-ipv4_is_later_fragment(const struct rte_ipv4_hdr *ip)
-{
-	return (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK)) != 0;
-}
-
 /*
  * UDP to us (ip_payload = bytes after the IP header; a bad UDP header is
  * the IP version's header error). On 4500 (RFC 3948): a
  * 1-byte 0xFF payload is a NAT keepalive (the length matters: an ESP SPI may
  * start with 0xFF), a zero 4-byte non-ESP marker is IKE, anything else is
- * ESP-in-UDP. A first fragment carries the UDP header of the whole
- * datagram, whose length reaches past the fragment.
+ * ESP-in-UDP. (Fragments never come here: reasm_in.c puts them together
+ * first.)
  */
 static dp_drop_t
-classify_udp(struct rte_mbuf *m, const void *l4, uint32_t ip_payload, bool fragment,
-	     dp_drop_t hdr_err)
+classify_udp(struct rte_mbuf *m, const void *l4, uint32_t ip_payload, dp_drop_t hdr_err)
 {
 	const struct rte_udp_hdr *udp = l4;
 	const uint8_t *data = (const uint8_t *)(udp + 1);
@@ -71,20 +64,11 @@ classify_udp(struct rte_mbuf *m, const void *l4, uint32_t ip_payload, bool fragm
 	if (ip_payload < sizeof(*udp))
 		return hdr_err;
 	ulen = rte_be_to_cpu_16(udp->dgram_len);
-	if (ulen < sizeof(*udp) || (!fragment && ulen > ip_payload))
+	if (ulen < sizeof(*udp) || ulen > ip_payload)
 		return hdr_err;
 	payload = ulen - sizeof(*udp);
 	if (udp->dst_port != rte_cpu_to_be_16(NATT_PORT))
 		return CL_PUNT;	/* IKE on 500, or anything else for the control plane */
-	/*
-	 * The first fragment of IKE on 4500 (the marker fits it): the control
-	 * thread reassembles it. ESP-in-UDP is never reassembled (RFC 4303 3.4.1).
-	 */
-	if (fragment)
-		return ip_payload >= sizeof(*udp) + 4 && payload >= 4 && data[0] == 0 &&
-				       data[1] == 0 && data[2] == 0 && data[3] == 0
-			       ? CL_PUNT
-			       : DP_DROP_IN_V4_PKT_FRAG_ERR;
 	if (payload == 1 && data[0] == 0xff)
 		return DP_DROP_G_IpsecNattKeepalive;
 	if (payload >= 4 && data[0] == 0 && data[1] == 0 && data[2] == 0 && data[3] == 0)
@@ -125,7 +109,7 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 	case IPPROTO_AH:
 		return plen < 12 ? DP_DROP_IN_ESP_TRUNCATED : DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI;
 	case IPPROTO_UDP:
-		v = classify_udp(m, ip6 + 1, plen, false, DP_DROP_G_Ipv6HdrErr);
+		v = classify_udp(m, ip6 + 1, plen, DP_DROP_G_Ipv6HdrErr);
 		return v == DP_KEEP ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI : v;
 	default:
 		return CL_PUNT;
@@ -215,28 +199,29 @@ classify_out_one(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m
 	m->l2_len = sizeof(struct rte_ether_hdr);
 	m->l3_len = hl;
 	m->l4_len = 0;
+	/*
+	 * ESP, AH and UDP fragments are reassembled before anything else
+	 * (RFC 4303 section 3.4.1, RFC 4302 section 3.4.1); which UDP ones are
+	 * ESP-in-UDP, and which are IKE for the control plane, the first
+	 * fragment tells (reasm_in.c). The whole is classified again.
+	 */
+	if (ipv4_is_fragment(ip) &&
+	    (ip->next_proto_id == IPPROTO_ESP || ip->next_proto_id == IPPROTO_AH ||
+	     ip->next_proto_id == IPPROTO_UDP)) {
+		m->l4_len = REASM_IN_MARK;
+		return DP_KEEP;
+	}
 	switch (ip->next_proto_id) {
 	case IPPROTO_ESP:
-		if (ipv4_is_fragment(ip))
-			return DP_DROP_IN_V4_PKT_FRAG_ERR;	/* RFC 4303 section 3.4.1 */
 		return rte_be_to_cpu_16(ip->total_length) - hl < 8 ? DP_DROP_IN_ESP_TRUNCATED
 								     : DP_KEEP;
 	case IPPROTO_AH:
 		/* kept for ah_in.c, which checks the rest against the SA (RFC 4302 3.4.1) */
-		if (ipv4_is_fragment(ip))
-			return DP_DROP_IN_V4_PKT_FRAG_ERR;
 		return rte_be_to_cpu_16(ip->total_length) - hl < 12 ? DP_DROP_IN_ESP_TRUNCATED
 								      : DP_KEEP;
 	case IPPROTO_UDP:
-		/*
-		 * No UDP header to go by: IKE fragments are reassembled by the
-		 * control plane, which drops the rest (ESP-in-UDP included).
-		 */
-		if (ipv4_is_later_fragment(ip))
-			return CL_PUNT;
 		return classify_udp(m, (const uint8_t *)ip + hl,
-				    rte_be_to_cpu_16(ip->total_length) - hl, ipv4_is_fragment(ip),
-				    DP_DROP_G_Ipv4HdrErr);
+				    rte_be_to_cpu_16(ip->total_length) - hl, DP_DROP_G_Ipv4HdrErr);
 	default:
 		return CL_PUNT;	/* ICMP and the like, for the control plane */
 	}

@@ -11,7 +11,8 @@
  * count; *n_punt gets the punted count and reason[] holds the drop reason of
  * each dropped packet (at its new index).
  *
- * Outside port: kept = ESP or ESP-in-UDP addressed to the port's address,
+ * Outside port: kept = ESP, AH or ESP-in-UDP addressed to the port's address,
+ * and their fragments (marked for reasm_in.h),
  * punted = IKE, ARP, ICMP and other traffic for the gateway.
  * Inside port: kept = valid IPv4 to be protected, punted = ARP and traffic
  * for the gateway itself.

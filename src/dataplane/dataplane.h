@@ -35,6 +35,7 @@ _Static_assert(DP_BURST_MAX <= CMB_BURST_MAX, "one crypto burst per packet burst
 _Static_assert(DP_DROP__COUNT < DP_KEEP, "DP_KEEP is not a drop code");
 
 struct spd;
+struct reasm_in;
 struct route;
 struct rte_rcu_qsbr;
 struct rte_mempool;
@@ -66,6 +67,12 @@ struct dp_port_ctr {
 	uint64_t out_drop_pkts[DP_GLOBAL__COUNT], out_drop_octets[DP_GLOBAL__COUNT];
 	uint64_t fragmented;	/* packets sent out of this port as fragments */
 	uint64_t fragments;	/* the fragments */
+	/*
+	 * Outside: ESP/AH datagrams reassembled from fragments received on it
+	 * (reasm_in.h), and the fragments they took. Per port, ipackets = fwd +
+	 * punt + in_drop + reasm_fragments - reassembled (+ fragments still held).
+	 */
+	uint64_t reassembled, reasm_fragments;
 	uint64_t mss_adjusted;	/* inside: SYNs in or out of it whose MSS was lowered */
 };
 
@@ -92,6 +99,7 @@ struct dp_worker {
 	uint16_t rx_port[DP_PORTS_MAX];	/* indices into dp->ports; queue 0 of each */
 	struct dp_lcore_stats stats;
 	struct sad_cache sa_cache;
+	struct reasm_in *reasm;	/* fragments of inbound ESP/AH being reassembled */
 	struct dp_link link;
 	struct dp_txbuf tx[DP_PORTS_MAX];
 } __rte_cache_aligned;
@@ -163,6 +171,7 @@ dp_port_is_bcast(const struct dp_port *p, uint32_t dst_be)
 #define PKT_EGRESS_PORT 0xffffu
 #define PKT_FRAGMENT (1u << 16)	/* larger than the egress MTU, DF clear: send its fragments */
 #define PKT_ENCRYPT (1u << 17)	/* injected by the control thread: through esp_out first */
+#define PKT_SPLIT (1u << 18)	/* outbound, DF clear, too big once encrypted: esp_out_split */
 
 static inline void
 pkt_set_egress(struct rte_mbuf *m, uint16_t port_index)

@@ -17,8 +17,10 @@
 #include "dataplane.h"
 #include "port.h"
 #include "port_assign.h"
+#include "reasm_in.h"
 #include "route.h"
 #include "sa_life.h"
+#include "sa_pmtu.h"
 #include "sad.h"
 #include "spd.h"
 #include "worker.h"
@@ -45,7 +47,10 @@ create_workers(struct dp *dp, char *err, size_t errlen)
 		w->id = id;
 		w->lcore = lcore;
 		w->mb = cmb_mgr_create();
-		if (w->mb == NULL || cmb_ivgen_init(w->mb, &w->iv) != 0 || link_create(dp, w) != 0)
+		w->reasm = reasm_in_create((int)rte_lcore_to_socket_id(lcore),
+					   (uint16_t)(rte_pktmbuf_data_room_size(dp->pool) -
+						      RTE_PKTMBUF_HEADROOM));
+		if (w->mb == NULL || w->reasm == NULL || cmb_ivgen_init(w->mb, &w->iv) != 0 || link_create(dp, w) != 0)
 			goto nomem;
 		id++;
 	}
@@ -224,6 +229,7 @@ dp_destroy(struct dp *dp)
 		if (dp->workers[i] == NULL)
 			continue;
 		link_destroy(dp->workers[i]);
+		reasm_in_destroy(dp->workers[i]->reasm);
 		cmb_mgr_free(dp->workers[i]->mb);
 		mem_wipe(&dp->workers[i]->iv, sizeof(dp->workers[i]->iv));
 		rte_free(dp->workers[i]);
@@ -241,6 +247,7 @@ dp_housekeeping(struct dp *dp)
 {
 	sad_reclaim(dp->sad);
 	sa_life_housekeeping(dp);
+	sa_pmtu_housekeeping(dp);
 }
 
 unsigned int

@@ -30,6 +30,18 @@ uint16_t esp_out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
  */
 uint16_t esp_out_local_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
 			     dp_drop_t *reason);
+/*
+ * A packet esp_out kept with PKT_SPLIT (DF clear, too big once encapsulated,
+ * "crypto ipsec fragmentation before-encryption"): cut to the SA's inner MTU
+ * (frag4.h), each fragment encapsulated as its own ESP or AH packet with its
+ * own sequence number (RFC 4303 section 3.3.5 leaves the choice; IOS's
+ * default). Returns how many fragments were made, into out[] (FRAG4_MAX):
+ * the *n_good encrypted ones first, then those dropped, with reason[]. 0
+ * when none could be made: reason[0] says why (m is the caller's to drop).
+ * m is never freed here.
+ */
+unsigned int esp_out_split(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out,
+			   dp_drop_t *reason, unsigned int *n_good);
 
 static inline void
 esp_put_be32(uint8_t *p, uint32_t v)

@@ -24,6 +24,7 @@
 #include "dataplane.h"
 #include "ah.h"
 #include "esp.h"
+#include "frag4.h"
 #include "ip4_cksum.h"
 #include "sa.h"
 #include "sa_ts.h"
@@ -32,6 +33,9 @@
 
 #define ESP_HDR 8
 #define NH_IPV4 4
+/* out_encap: DF clear and too big, to be fragmented before encryption (not a drop code) */
+#define OUT_SPLIT ((dp_drop_t)0xfd)
+_Static_assert(DP_DROP__COUNT < OUT_SPLIT, "OUT_SPLIT is not a drop code");
 
 struct out_pkt {
 	uint8_t *esp;
@@ -196,48 +200,98 @@ out_adjust_mss(struct dp_worker *w, const struct rte_mbuf *m, struct rte_ipv4_hd
 		ctr_add(&w->stats.port[pi].mss_adjusted, 1);
 }
 
+/* ESP header and IV, or the whole AH header: what goes between the outer header and the packet. */
+static inline uint32_t
+out_hdr_len(const struct sa_rt *sa)
+{
+	return sa->flags & SA_F_AH ? (uint32_t)ah_hdr_len(sa) : ESP_HDR + (uint32_t)sa->iv_len;
+}
+
 /*
- * Step 1 for one packet. On success the packet is fully encapsulated and, for
- * AES-GCM, encrypted; for CBC/NULL and AH *op is filled for the bursts.
+ * Can the encapsulated packet (outer_len bytes, a plain 20-byte outer
+ * header) be cut into FRAG4_MAX fragments at mtu (after-encryption)?
+ */
+static inline bool
+out_fragmentable(uint32_t outer_len, uint16_t mtu)
+{
+	uint32_t step = ((uint32_t)mtu - sizeof(struct rte_ipv4_hdr)) & ~7u;
+
+	return step > 0 && (outer_len - sizeof(struct rte_ipv4_hdr) + step - 1) / step <= FRAG4_MAX;
+}
+
+/*
+ * Larger than the egress MTU once encapsulated (outer_len bytes). DF set:
+ * dropped, and the sender told the tunnel's MTU (RFC 1191). DF clear, "crypto
+ * ipsec fragmentation" decides: before-encryption (the IOS default) returns
+ * OUT_SPLIT, to fragment the packet and encrypt each fragment
+ * (esp_out_split); after-encryption returns DP_KEEP with *outer_frag, to
+ * encrypt it whole and fragment the outer packet on the way out (RFC 4303
+ * section 3.3.5). A piece of a split packet never comes here larger than
+ * its MTU (out_inner_mtu) unless the SA changed under it.
+ */
+static dp_drop_t
+out_too_big(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+	    struct sa_rt *sa, const struct sa_ep *ep, uint32_t outer_len, bool *outer_frag,
+	    const bool fwd, const bool piece)
+{
+	uint16_t inner_mtu = out_inner_mtu(sa, ep, out_hdr_len(sa));
+
+	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
+		/* RFC 1191: the sender learns the tunnel's MTU and sends smaller */
+		if (fwd)
+			link_icmp_inside(w, m, ip, ICMP4_UNREACH, ICMP4_UNREACH_NEEDFRAG, inner_mtu);
+		return sa_drop(sa, DP_DROP_OUT_CANNOT_FRAG_DF_SET_PKT);
+	}
+	if (piece)
+		return sa_drop(sa, DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
+	if (w->dp->cfg->ipsec.fragmentation == CFG_FRAG_AFTER) {
+		if (!out_fragmentable(outer_len, ep->mtu))
+			return sa_drop(sa, DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
+		*outer_frag = true;
+		return DP_KEEP;
+	}
+	/* options that cannot be walked (inside packets are not checked for them), > FRAG4_MAX */
+	return frag4_check(ip, inner_mtu) == DP_KEEP
+		       ? OUT_SPLIT
+		       : sa_drop(sa, DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
+}
+
+/*
+ * Step 1 for one packet and its SA. On success the packet is fully
+ * encapsulated and, for AES-GCM, encrypted; for CBC/NULL and AH *op is
+ * filled for the bursts. OUT_SPLIT: to be fragmented before encryption, the
+ * packet untouched but for its TTL (forwarded) and MSS. piece: a fragment of
+ * such a packet, under the SA the whole was checked against.
  */
 static inline dp_drop_t
-out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct out_pkt *st,
-	  struct cmb_op *op, bool *queued, const bool fwd)
+out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
+	     struct cmb_op *op, bool *queued, const bool fwd, const bool piece)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
 	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad = 0, tail, room, outer_len, grow;
-	uint32_t trail, hdr;
-	struct sa_rt *sa = NULL;
-	dp_drop_t why = out_select(w, m, ip, &sa, fwd);
-	const struct sa_ep *ep;
+	uint32_t trail, hdr = out_hdr_len(sa);
+	const struct sa_ep *ep = sa_rt_ep(sa);	/* one template for the whole packet (sa.h) */
+	bool outer_frag = false;
 	uint8_t *data;
 
-	*sap = sa;
-	*queued = false;
-	if (sa != NULL)
-		sa_owner_check(sa, w->id);
-	if (why != DP_KEEP)
-		return why;
-	ep = sa_rt_ep(sa);	/* one template for the whole packet (sa.h) */
 	if (sa->flags & SA_F_AH) {
 		/* AH: a header, no trailer; with ESN 4 bytes of scratch past the end */
-		hdr = ah_hdr_len(sa);
 		tail = 0;
 		room = sa->flags & SA_F_ESN ? 4 : 0;
 	} else {
-		hdr = ESP_HDR + sa->iv_len;
 		pad = (sa->pad_block - ((tot + 2) & (sa->pad_block - 1u))) & (sa->pad_block - 1u);
 		tail = room = pad + 2 + sa->icv_len;
 	}
 	outer_len = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + tot + tail;
 	if (outer_len > ep->mtu) {
-		if (!(ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)))
-			return sa_drop(sa, DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
-		/* RFC 1191: the sender learns the tunnel's MTU and sends smaller */
-		if (fwd)
-			link_icmp_inside(w, m, ip, ICMP4_UNREACH, ICMP4_UNREACH_NEEDFRAG,
-					 out_inner_mtu(sa, ep, hdr));
-		return sa_drop(sa, DP_DROP_OUT_CANNOT_FRAG_DF_SET_PKT);
+		dp_drop_t why = out_too_big(w, m, ip, sa, ep, outer_len, &outer_frag, fwd, piece);
+
+		if (why == OUT_SPLIT && fwd) {
+			out_adjust_mss(w, m, ip, tot);
+			esp_ttl_dec(ip);	/* once, for all its fragments */
+		}
+		if (why != DP_KEEP)
+			return why;
 	}
 	if (sa->seq == sa->seq_max)
 		return sa_drop(sa, DP_DROP_OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW);
@@ -273,8 +327,49 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	}
 	m->l2_len = sizeof(struct rte_ether_hdr);
 	pkt_set_egress(m, ep->tx_port);
+	if (outer_frag)
+		m->hash.usr |= PKT_FRAGMENT;	/* after-encryption: worker.c fragments it */
 	st->tot = tot;
 	return DP_KEEP;
+}
+
+/* Step 1: the policy and SA, then out_encap_sa(). */
+static inline dp_drop_t
+out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct out_pkt *st,
+	  struct cmb_op *op, bool *queued, const bool fwd)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
+	struct sa_rt *sa = NULL;
+	dp_drop_t why = out_select(w, m, ip, &sa, fwd);
+
+	*sap = sa;
+	*queued = false;
+	if (sa != NULL)
+		sa_owner_check(sa, w->id);
+	if (why != DP_KEEP)
+		return why;
+	return out_encap_sa(w, m, sa, st, op, queued, fwd, false);
+}
+
+/* Step 2: CBC and HMAC bursts for the nops packets idx[] names; their AH headers made whole. */
+static void
+out_crypto(struct dp_worker *w, struct sa_rt **sa, struct out_pkt *st, struct cmb_op *ops,
+	   const uint16_t *idx, unsigned int nops, dp_drop_t *reason)
+{
+	if (nops == 0)
+		return;
+	cmb_cbc_burst(w->mb, ops, nops, true);
+	cmb_hmac_burst(w->mb, ops, nops);
+	for (unsigned int j = 0; j < nops; j++) {
+		uint16_t i = idx[j];
+
+		if (ops[j].failed)	/* never send what was not encrypted and signed */
+			reason[i] = sa_drop(sa[i], DP_DROP_OUT_UNEXP_CD_SW_IPSEC_EXCEPTION);
+		else if (sa[i]->flags & SA_F_AH)
+			ah_out_finish(sa[i], st[i].oip, &st[i].ah, st[i].tag);
+		else if (ops[j].tag != st[i].icv)
+			memcpy(st[i].icv, st[i].tag, sa[i]->icv_len);
+	}
 }
 
 static inline uint16_t
@@ -295,25 +390,62 @@ out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *re
 		if (queued)
 			idx[nops++] = i;
 	}
-	if (nops > 0) {
-		cmb_cbc_burst(w->mb, ops, nops, true);
-		cmb_hmac_burst(w->mb, ops, nops);
-		for (unsigned int j = 0; j < nops; j++) {
-			uint16_t i = idx[j];
-
-			if (ops[j].failed)	/* never send what was not encrypted and signed */
-				reason[i] = sa_drop(sa[i], DP_DROP_OUT_UNEXP_CD_SW_IPSEC_EXCEPTION);
-			else if (sa[i]->flags & SA_F_AH)
-				ah_out_finish(sa[i], st[i].oip, &st[i].ah, st[i].tag);
-			else if (ops[j].tag != st[i].icv)
-				memcpy(st[i].icv, st[i].tag, sa[i]->icv_len);
+	out_crypto(w, sa, st, ops, idx, nops, reason);
+	for (uint16_t i = 0; i < n; i++) {
+		if (reason[i] == OUT_SPLIT) {
+			/* kept whole for now: its fragments are counted as they are encrypted */
+			pkts[i]->hash.usr = PKT_SPLIT;
+			reason[i] = DP_KEEP;
+		} else if (reason[i] == DP_KEEP) {
+			sa_acc_add(w, &acc, sa[i], st[i].tot);
 		}
 	}
-	for (uint16_t i = 0; i < n; i++)
-		if (reason[i] == DP_KEEP)
-			sa_acc_add(w, &acc, sa[i], st[i].tot);
 	sa_acc_flush(w, &acc);
 	return dp_burst_compact(pkts, reason, n);
+}
+
+unsigned int
+esp_out_split(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out, dp_drop_t *reason,
+	      unsigned int *n_good)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
+	struct sa_rt *sa = NULL, *sas[FRAG4_MAX];
+	struct out_pkt st[FRAG4_MAX];
+	struct cmb_op ops[FRAG4_MAX];
+	uint16_t idx[FRAG4_MAX], mtu;
+	struct sa_acc acc = {0};
+	unsigned int n, nops = 0;
+
+	*n_good = 0;
+	/* the SA it was checked against: the same lookup, within the same burst */
+	reason[0] = out_select(w, m, ip, &sa, false);
+	if (reason[0] != DP_KEEP)
+		return 0;
+	mtu = out_inner_mtu(sa, sa_rt_ep(sa), out_hdr_len(sa));
+	if (frag4_check(ip, mtu) != DP_KEEP) {
+		reason[0] = sa_drop(sa, DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
+		return 0;
+	}
+	n = frag4_split(m, w->dp->pool, mtu, out);
+	if (n == 0) {
+		reason[0] = DP_DROP_G_IpFragErr;
+		return 0;
+	}
+	for (unsigned int j = 0; j < n; j++) {
+		bool queued = false;
+
+		sas[j] = sa;
+		reason[j] = out_encap_sa(w, out[j], sa, &st[j], &ops[nops], &queued, false, true);
+		if (queued)
+			idx[nops++] = (uint16_t)j;
+	}
+	out_crypto(w, sas, st, ops, idx, nops, reason);
+	for (unsigned int j = 0; j < n; j++)
+		if (reason[j] == DP_KEEP)
+			sa_acc_add(w, &acc, sa, st[j].tot);
+	sa_acc_flush(w, &acc);
+	*n_good = dp_burst_compact(out, reason, (uint16_t)n);
+	return n;
 }
 
 uint16_t

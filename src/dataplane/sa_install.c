@@ -26,6 +26,7 @@
 #include "sa_build.h"
 #include "route.h"
 #include "sa_life.h"
+#include "sa_pmtu.h"
 #include "sad.h"
 #include "spd.h"
 
@@ -330,6 +331,7 @@ dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 			.esn = sa->esn, .udp_encap = sa->udp_encap, .local_port = sa->local_port,
 			.peer_port = sa->peer_port, .manual = sa->manual, .conn_id = sa->conn_id,
 			.replay_window = sa->replay_window, .status = VIEW_SA_ACTIVE,
+			.path_mtu = sa_path_mtu(sa),
 			.standby = sa->dir == CFG_DIR_OUT &&
 				   spd_out_sa(dp->spd, sa->policy) != sa->rt};
 		for (int c = 0; c < DP_SA_CTR__COUNT; c++)

@@ -71,6 +71,7 @@ struct sa {
 	uint64_t soft_ns, hard_ns;	/* second limits still to come, same clock; 0: none */
 	int32_t key_pos;	/* inbound: position in the hash, freed after the grace period */
 	uint64_t rcu_token;	/* when dying: the grace period to wait for */
+	uint64_t pmtu_ns;	/* outbound: when ICMP lowered its path MTU (dp->clk); 0: not */
 };
 
 TAILQ_HEAD(sa_list, sa);

@@ -110,6 +110,9 @@ dp_port_list(const struct dp *dp, struct view_port *out, size_t max)
 		for (uint16_t w = 0; w < dp->n_workers; w++) {
 			v->fragmented += ctr_read(&dp->workers[w]->stats.port[i].fragmented);
 			v->fragments += ctr_read(&dp->workers[w]->stats.port[i].fragments);
+			v->reassembled += ctr_read(&dp->workers[w]->stats.port[i].reassembled);
+			v->reasm_fragments +=
+				ctr_read(&dp->workers[w]->stats.port[i].reasm_fragments);
 			v->mss_adjusted += ctr_read(&dp->workers[w]->stats.port[i].mss_adjusted);
 		}
 	}

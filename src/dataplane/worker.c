@@ -3,9 +3,11 @@
  * The worker lcore: run to completion, one burst at a time, for each of its
  * ports: receive, classify, ESP or AH in or out, queue for transmit; then transmit
  * and report a quiescent state to RCU. It never blocks and never logs; it
- * allocates only on a slow path, to fragment a decrypted packet larger than
- * its inside MTU. The only place it frees and counts dropped packets is
- * worker_drop(), so every drop has exactly one reason.
+ * allocates only on slow paths: to fragment a decrypted packet larger than
+ * its inside MTU or a packet too big for its tunnel, and to reassemble ESP
+ * and AH that arrived in fragments (reasm_in.c, which drops and punts
+ * through worker_drop() and worker_punt()). The only place dropped packets
+ * are freed and counted is worker_drop(), so every drop has exactly one reason.
  */
 #include <rte_ethdev.h>
 #include <rte_rcu_qsbr.h>
@@ -15,6 +17,7 @@
 #include "classify.h"
 #include "esp.h"
 #include "frag4.h"
+#include "reasm_in.h"
 #include "worker.h"
 
 void
@@ -116,9 +119,10 @@ worker_flush(struct dp_worker *w)
 }
 
 /* Hand packets to the control thread; those the ring takes count as punted on their port. */
-static void
-punt(struct dp_worker *w, struct dp_port_ctr *pc, struct rte_mbuf **pkts, uint16_t n)
+void
+worker_punt(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
 {
+	struct dp_port_ctr *pc = &w->stats.port[pi];
 	uint32_t len[DP_BURST_MAX] = {0};	/* punts are the slow path */
 	uint64_t octets = 0;
 	uint16_t q;
@@ -159,10 +163,41 @@ tx_fragments(struct dp_worker *w, struct rte_mbuf *m)
 	return true;
 }
 
+/*
+ * "crypto ipsec fragmentation before-encryption": the packet's fragments,
+ * each encrypted on its own (esp_out_split), go out instead; it is consumed.
+ * Fragments dropped on the way (an SA's sequence numbers running out
+ * mid-packet) are counted under their reasons, on no port: the packet itself
+ * was sent if any fragment was.
+ */
+static bool
+tx_split(struct dp_worker *w, struct rte_mbuf *m)
+{
+	struct rte_mbuf *f[FRAG4_MAX];
+	dp_drop_t reason[FRAG4_MAX];
+	unsigned int good, n = esp_out_split(w, m, f, reason, &good);
+
+	if (n == 0) {
+		worker_drop(w, &m, reason, 1);
+		return false;
+	}
+	rte_pktmbuf_free(m);
+	worker_drop(w, f + good, reason + good, (uint16_t)(n - good));
+	if (good == 0)
+		return false;
+	ctr_add(&w->stats.port[pkt_egress(f[0])].fragmented, 1);
+	ctr_add(&w->stats.port[pkt_egress(f[0])].fragments, good);
+	for (unsigned int i = 0; i < good; i++)
+		tx_enqueue(w, pkt_egress(f[i]), f[i]);
+	return true;
+}
+
 /* Queue a forwarded packet (or its fragments); false if it was dropped instead. */
 static inline bool
 tx_one(struct dp_worker *w, struct rte_mbuf *m)
 {
+	if (m->hash.usr & PKT_SPLIT)
+		return tx_split(w, m);
 	if (m->hash.usr & PKT_FRAGMENT)
 		return tx_fragments(w, m);
 	tx_enqueue(w, pkt_egress(m), m);
@@ -218,6 +253,29 @@ in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *rea
 	return ge + ga;
 }
 
+/*
+ * Outside: fragments of ESP, AH and ESP-in-UDP leave the burst for the
+ * reassembly table; the datagrams they complete come back whole, are
+ * classified like any received packet, and join the burst after the others.
+ */
+static uint16_t
+reasm_stage(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t k)
+{
+	struct rte_mbuf *whole[DP_BURST_MAX];
+	dp_drop_t reason[DP_BURST_MAX];
+	uint16_t nw, kw, np;
+
+	k = reasm_in_burst(w, pi, pkts, k, whole, &nw);
+	if (nw == 0)
+		return k;
+	kw = classify_outside(&w->dp->ports[pi], whole, nw, &np, reason);
+	if (np > 0)
+		worker_punt(w, pi, whole + kw, np);
+	worker_drop(w, whole + kw + np, reason + kw + np, nw - kw - np);
+	memcpy(pkts + k, whole, kw * sizeof(whole[0]));
+	return k + kw;
+}
+
 void
 worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -233,8 +291,10 @@ worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_
 	k = outside ? classify_outside(port, pkts, n, &np, reason)
 		    : classify_inside(port, pkts, n, &np, reason);
 	if (np > 0)
-		punt(w, pc, pkts + k, np);
+		worker_punt(w, pi, pkts + k, np);
 	worker_drop(w, pkts + k + np, reason + k + np, n - k - np);
+	if (outside && k > 0)
+		k = reasm_stage(w, pi, pkts, k);
 	if (k == 0)
 		return;
 	good = outside ? in_burst(w, pkts, k, reason) : esp_out_burst(w, pkts, k, reason);
@@ -276,7 +336,7 @@ worker_inject(struct dp_worker *w)
 	good = esp_out_local_burst(w, enc, ne, reason);
 	worker_drop(w, enc + good, reason + good, ne - good);
 	for (uint16_t i = 0; i < good; i++)
-		tx_enqueue(w, pkt_egress(enc[i]), enc[i]);
+		(void)tx_one(w, enc[i]);	/* too big: its fragments, as for a host's packet */
 }
 
 int
@@ -298,6 +358,9 @@ worker_main(void *arg)
 				worker_process(w, pi, pkts, n);
 		}
 		worker_flush(w);
+		/* datagrams whose fragments stopped coming time out without traffic too */
+		if (reasm_in_pending(w->reasm) > 0)
+			reasm_in_expire(w, clk_mono_ns(&w->link.clk));
 		link_poll(w);
 		rte_rcu_qsbr_quiescent(dp->qs, w->id);
 	}

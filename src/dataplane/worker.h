@@ -15,6 +15,8 @@ int worker_main(void *arg);
 /* Count and free dropped packets (exported for the unit tests and the benchmark). */
 void worker_drop(struct dp_worker *w, struct rte_mbuf **pkts, const dp_drop_t *reason,
 		 uint16_t n);
+/* Hand packets received on port index pi to the control thread (counted as punted there). */
+void worker_punt(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n);
 /* Process one received burst from port index pi: classify, ESP, queue for TX. */
 void worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n);
 /* Transmit what is queued; what the queue refuses is dropped as TailDrop. */

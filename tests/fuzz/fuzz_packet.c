@@ -12,6 +12,9 @@
  *             1 = 0x2001 (AES-CBC-256 + HMAC-SHA-256-128, ESN, ESP-in-UDP)
  *   bits 2-3  what the NIC says of the IPv4 checksum: 0 nothing, 1 good, 2 bad
  *   bit 4     outbound SA 0x3001 (AH) instead of bit 1's
+ *   bit 5     the rest is several frames, each a 2-byte big-endian length then
+ *             the frame (up to FRAMES_MAX, a trailing partial record ignored),
+ *             received in one burst: fragments to reassemble (reasm_in.c)
  *
  * SAs (both directions, same SPI and keys, so the gateway's own output,
  * addresses swapped, is valid input; that is how the ESP seeds in
@@ -25,7 +28,8 @@
  * ones walk their options (tcp_mss.c).
  *
  * Every input starts from the same state: the replay windows and outbound
- * sequence numbers are reset, so a crash reproduces from its input alone.
+ * sequence numbers are reset and no fragment is held for reassembly
+ * (reasm_in.h), so a crash reproduces from its input alone.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +41,7 @@
 #include <rte_mempool.h>
 
 #include "harness.h"
+#include "reasm_in.h"
 #include "sa.h"
 #include "sad.h"
 #include "spd.h"
@@ -141,11 +146,34 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static const uint64_t rx_cksum[4] = {0, RTE_MBUF_F_RX_IP_CKSUM_GOOD, RTE_MBUF_F_RX_IP_CKSUM_BAD,
 				     RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN};
 
+#define FRAMES_MAX 16
+
+/* Bit 5's records as mbufs into m[]; how many (those larger than one mbuf skipped). */
+static uint16_t
+frames_of(const uint8_t *p, size_t left, struct rte_mbuf **m, uint64_t ol)
+{
+	uint16_t n = 0;
+
+	while (left >= 2 && n < FRAMES_MAX) {
+		size_t len = (size_t)p[0] << 8 | p[1];
+
+		if (len > left - 2)
+			break;
+		m[n] = harness_mbuf(&H, p + 2, len);
+		if (m[n] != NULL)
+			m[n++]->ol_flags |= ol;
+		p += 2 + len;
+		left -= 2 + len;
+	}
+	return n;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct rte_mbuf *m, *out[8];
-	uint16_t port, n;
+	/* a frame may leave as FRAG4_MAX fragments (an inner MTU) */
+	struct rte_mbuf *m[FRAMES_MAX], *out[FRAMES_MAX * 8];
+	uint16_t port, n, nin = 1;
 	uint8_t how;
 
 	if (size < 1)
@@ -158,13 +186,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	spd_set_out_sa(H.dp->spd, 0, rt_out[(how & 0x10) ? 2 : (how >> 1) & 1]);
 
-	m = harness_mbuf(&H, data + 1, size - 1);
-	if (m == NULL)
-		return 0;	/* larger than one mbuf */
-	m->ol_flags |= rx_cksum[(how >> 2) & 3];
-	n = harness_send(&H, port, &m, 1, out, RTE_DIM(out), NULL);
+	if (how & 0x20) {
+		nin = frames_of(data + 1, size - 1, m, rx_cksum[(how >> 2) & 3]);
+		if (nin == 0)
+			return 0;
+	} else {
+		m[0] = harness_mbuf(&H, data + 1, size - 1);
+		if (m[0] == NULL)
+			return 0;	/* larger than one mbuf */
+		m[0]->ol_flags |= rx_cksum[(how >> 2) & 3];
+	}
+	n = harness_send(&H, port, m, nin, out, RTE_DIM(out), NULL);
 	for (uint16_t i = 0; i < n; i++)
 		rte_pktmbuf_free(out[i]);
+	reasm_in_clear(H.w->reasm);	/* a fragment held is not a leak; the next input starts anew */
 	if (rte_mempool_avail_count(H.dp->pool) != pool_free)
 		die("an mbuf was neither transmitted nor freed");
 	return 0;

@@ -10,19 +10,21 @@ lowered and the checksum computed anew.
    scapy (peer 192.0.2.1) --ESP--> outside0 [dpsecd gwB] inside0 --> host 10.0.2.5
    scapy (peer 192.0.2.1) <--ESP-- outside0 [dpsecd gwB] inside0 <-- host 10.0.2.5
 """
+import struct
 import sys
 import unittest
 
 import json
 
-from scapy.layers.inet import ICMP, IP, TCP, UDP
+from scapy.layers.inet import ICMP, IP, TCP, UDP, defragment
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
 from dpsectest.esp import HASHES, Tunnel, forwarded  # noqa: E402
-from dpsectest.gateway import (HOST_MAC, INSIDE, INSIDE_MAC, LOCAL, PEER, PEER_MAC,  # noqa: E402
-                               Gateway, Interface, drops)
+from dpsectest.gateway import (HOST_MAC, INSIDE, INSIDE_MAC, LOCAL, OUTSIDE_MAC, PEER,  # noqa: E402,E501
+                               PEER_MAC, Gateway, Interface, drops)
+from dpsectest.wait import wait_for  # noqa: E402
 
 SIZES = (0, 1, 45, 500, 1300)
 
@@ -104,6 +106,97 @@ class CrossCheck(unittest.TestCase):
             self.assertEqual(int.from_bytes(esp[4:8], "big"), n, "sequence numbers 1, 2, ...")
             inner = t.decrypt(got)
             self.assertEqual(bytes(inner), bytes(forwarded(sent)))
+
+
+class FragmentCrossCheck(unittest.TestCase):
+    """crypto ipsec fragmentation: a host's packet, DF clear, too big for the tunnel.
+    before-encryption (the default): each ESP packet scapy decrypts carries one fragment,
+    and scapy reassembles them into the packet; after-encryption: scapy reassembles the
+    outer fragments into one ESP packet and decrypts it to the packet."""
+
+    def run_mode(self, mode, xform, udp=False):
+        t = Tunnel(xform, udp=udp)
+        sent = [IP(src="10.0.2.5", dst="10.0.0.7", id=0x4000 + i) / UDP(sport=5000, dport=53) /
+                Raw(bytes((7 * i + j) & 0xff for j in range(size)))
+                for i, size in enumerate((1472, 1900))]
+        gw = Gateway(t.words, t.manual_sas(),
+                     extra_yaml="ipsec:\n  fragmentation: %s\n" % mode)
+        try:
+            gw.start(inside_rx=[Ether(src=HOST_MAC, dst=INSIDE_MAC) / p for p in sent])
+            gw.settle()
+            d = drops(gw, all_rows=False)
+            tx = gw.stop()
+        finally:
+            gw.close()
+        self.assertEqual(d, {}, "no drops expected")
+        out = tx["outside"]
+        for f in out:
+            self.assertLessEqual(len(f[IP]), 1500)
+        if mode == "before-encryption":
+            # whole ESP packets, sequence numbers 1, 2, ...; inside them the fragments
+            self.assertTrue(all(f[IP].frag == 0 and not f[IP].flags.MF for f in out))
+            inner = [t.decrypt(f) for f in out]
+            self.assertEqual(len(inner), 4)
+            got = defragment(inner)
+        else:
+            self.assertTrue(any(f[IP].flags.MF for f in out))
+            whole = defragment([f[IP] for f in out])
+            self.assertEqual(len(whole), 2)
+            got = [t.decrypt(Ether() / w) for w in whole]
+        self.assertEqual([bytes(g) for g in got], [bytes(forwarded(p)) for p in sent])
+
+    def test_before_encryption(self):
+        for xform, udp in (("gcm128", False), ("cbc256-sha256", True)):
+            with self.subTest(xform=xform, udp=udp):
+                self.run_mode("before-encryption", xform, udp)
+
+    def test_after_encryption(self):
+        for xform, udp in (("gcm128", False), ("cbc256-sha256", True)):
+            with self.subTest(xform=xform, udp=udp):
+                self.run_mode("after-encryption", xform, udp)
+
+
+class PathMtu(unittest.TestCase):
+    """A router on the path says our ESP (raw, in UDP) is too big for its next hop (ICMP 3/4,
+    RFC 1191, quoting our header and SPI): show crypto ipsec sa shows the SA's path mtu
+    lowered (and its plaintext mtu with it), the punted ICMP counted as answered; an ICMP 3/4
+    about an SPI we do not have changes nothing. (What the lowered MTU does to the packets,
+    and its ageing: tests/unit/dataplane/test_pmtu.c.)"""
+
+    def icmp(self, t, spi, mtu):
+        quoted = IP(src=LOCAL, dst=PEER, flags="DF", proto=17 if t.udp else 50)
+        quoted = quoted / UDP(sport=4500, dport=4500) / Raw(struct.pack("!LL", spi, 9)) \
+            if t.udp else quoted / Raw(struct.pack("!LL", spi, 9))
+        return Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / IP(src="192.0.2.77", dst=LOCAL) / \
+            ICMP(type=3, code=4, nexthopmtu=mtu) / Raw(bytes(quoted)[:28 + (8 if t.udp else 0)])
+
+    @staticmethod
+    def punted(gw):
+        return json.loads(gw.cli("--json show platform hardware qfp active infrastructure punt "
+                                 "statistics type per-cause"))["punt"]["other"]
+
+    def test_icmp_lowers_path_mtu(self):
+        for udp in (False, True):
+            with self.subTest(udp=udp):
+                t = Tunnel("gcm128", udp=udp)
+                gw = Gateway(t.words, t.manual_sas())
+                try:
+                    gw.start(outside_rx=[self.icmp(t, t.spi_out + 1, 1300),
+                                         self.icmp(t, t.spi_out, 1400)])
+                    # an answered ICMP is neither sent nor dropped: settle() cannot see it
+                    wait_for(lambda: self.punted(gw)["received"] == 2, 30, "both ICMPs punted")
+                    flow = json.loads(gw.cli("--json show crypto ipsec sa"))["interfaces"][0]
+                    text = gw.cli("show crypto ipsec sa")
+                    other = self.punted(gw)
+                    gw.stop()
+                finally:
+                    gw.close()
+                f = flow["flows"][0]
+                self.assertEqual(f["path_mtu"], 1400)
+                self.assertIn("path mtu 1400, ip mtu 1500", text)
+                # GCM-128: outer IPv4 (and UDP), ESP header, IV, ICV; padded to 4 with 2 bytes
+                self.assertEqual(f["plaintext_mtu"], ((1400 - 52 - (8 if udp else 0)) & ~3) - 2)
+                self.assertEqual((other["answered"], other["unhandled"]), (1, 1))
 
 
 MSS = 1360

@@ -168,7 +168,9 @@ class ControlPlane(unittest.TestCase):
             q = json.loads(self.t.cli("show platform hardware qfp active interface if-name %s "
                                       "statistics" % ifc["name"], json=True))
             ports[ifc["name"]] = {
-                "input": ifc["ipackets"], "forwarded": q["forwarded_packets"],
+                # fragments reassembled into one packet are accounted as that packet
+                "input": ifc["ipackets"] - ifc["reassembly_fragments"] + ifc["reassembled"],
+                "forwarded": q["forwarded_packets"],
                 "punted": q["punted_packets"],
                 "in_drops": {d["name"]: d["packets"] for d in q["input_drops"]},
                 "out_drops": {d["name"]: d["packets"] for d in q["output_drops"]}}

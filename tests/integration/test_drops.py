@@ -39,11 +39,12 @@ is counted as PuntUnhandled: test_punted_unhandled, whose case is the one to
 change when the control thread learns to handle more.
 """
 import os
+import random
 import struct
 import sys
 import unittest
 
-from scapy.layers.inet import ICMP, IP, TCP, UDP
+from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption, fragment
 from scapy.layers.inet6 import ICMPv6EchoRequest, ICMPv6ND_NS, IPv6
 from scapy.layers.ipsec import ESP, SecurityAssociation
 from scapy.layers.l2 import ARP, Dot1Q, Dot3, Ether, LLC, STP
@@ -91,6 +92,13 @@ FEATURE = {
     116: ("CD_IN_PKT_OUT_OF_WINDOW", "IpsecInput", "replay_failed"),
     117: ("IN_ESP_TRUNCATED", "IpsecInput", "invalid_len"),
     118: ("IN_ESP_BAD_BLOCK_LEN", "IpsecInput", "invalid_len"),
+    130: ("IN_REASM_TIMEOUT", "IpsecInput", None),
+    131: ("IN_REASM_TABLE_FULL", "IpsecInput", None),
+    132: ("IN_REASM_OVERLAP", "IpsecInput", None),
+    133: ("IN_REASM_DUPLICATE", "IpsecInput", None),
+    134: ("IN_REASM_TOO_MANY_FRAGS", "IpsecInput", None),
+    135: ("IN_REASM_TOO_BIG", "IpsecInput", None),
+    136: ("IN_REASM_NO_BUFFER", "IpsecInput", None),
 }
 # Global causes that only count what rolls up into them from the feature rows.
 ROLL_UPS = {"IpsecInput", "IpsecOutput", "IpsecInvalidSa", "IpsecIkeIndicate", "IpsecDenyDrop"}
@@ -125,6 +133,14 @@ NOT_PROVOKABLE_HERE = {
     7: "transport mode is not implemented, so its SA lookup (and this row) cannot be reached",
     # Tunnel endpoint discovery belongs to dynamic crypto maps, which dpsec does not have.
     "IpsecTedIndicate": "TED (dynamic crypto maps) is not implemented; nothing can start it",
+    # Reassembly outcomes that leave fragments held until they time out (3 s of real time,
+    # which the accounting here would have to wait out), or need the pool empty.
+    130: "fragments of a datagram never completed, dropped at the 3 s timeout: "
+         "tests/unit/dataplane/test_reasm.c test_missing_piece_times_out (fake clock)",
+    131: "32 datagrams held at once, each left to time out: tests/unit/dataplane/test_reasm.c "
+         "test_table_full",
+    136: "no mbuf for the whole datagram: tests/unit/dataplane/test_reasm.c test_no_buffer "
+         "empties the pool",
     "IpFragErr": "no mbuf for a fragment (the pool empty) while fragmenting for an inside MTU; "
                  "tests/unit/dataplane/test_forward.c test_fragment_no_buffer empties the pool",
 }
@@ -461,18 +477,96 @@ def unknown_spi_ipv6(c):
 
 @case(70)
 def esp_fragment(c):
-    """RFC 4303 3.4.1: ESP is not reassembled here; a fragment of it is dropped (SPI known)."""
+    """Fragments of ESP, AH and ESP-in-UDP are reassembled before decryption (RFC 4303
+    3.4.1); malformed ones are dropped: MF and not a multiple of 8 bytes, data past 65535
+    bytes, two different last fragments (both dropped), a first UDP fragment too short for
+    the UDP header and non-ESP marker (RFC 1858)."""
     t = c.tunnel("gcm128")
     u = c.tunnel("gcm128", udp=True)
     esp = t.sa_in.seal(1, bytes(t.inner(size=200)))
-    c.drop("outside0", t.outer(esp[:96], flags="MF"))
-    c.drop("outside0", t.outer(esp[96:], frag=12))
-    c.drop("outside0", t.outer(esp[48:96], flags="MF", frag=6))
+    c.drop("outside0", t.outer(esp[:95], flags="MF", id=7001))
+    c.drop("outside0", t.outer(esp[:100], frag=8189, id=7002))
+    c.drop("outside0", t.outer(esp[96:], frag=12, id=7003))
+    c.drop("outside0", t.outer(esp[48:96], frag=6, id=7003))
     c.drop("outside0", wire(eth("outside0") / IP(src=PEER, dst=LOCAL, proto=51, flags="MF") /
-                            Raw(struct.pack("!BBHLL", 4, 4, 0, t.spi_in, 1) + bytes(12))))
+                            Raw(struct.pack("!BBHLL", 4, 4, 0, t.spi_in, 1) + bytes(11))))
     dgram = bytes(UDP(sport=4500, dport=4500) / Raw(u.sa_in.seal(1, bytes(u.inner(size=200)))))
-    c.drop("outside0", wire(eth("outside0") / IP(src=PEER, dst=LOCAL, proto=17, flags="MF") /
-                            Raw(dgram[:96])))
+    c.drop("outside0", wire(eth("outside0") / IP(src=PEER, dst=LOCAL, proto=17, flags="MF",
+                                                 id=7004) / Raw(dgram[:8])))
+    c.decap(t, t.inner(), seq=2)
+
+
+def scapy_fragments(tun, inner, seq, size, order=None):
+    """inner encrypted by scapy's own SecurityAssociation with tun's inbound keys (ESP, or
+    ESP-in-UDP), cut by scapy's fragment() into size-byte pieces, as frames in this order
+    (indices, negative from the end; None: as cut)."""
+    s = tun.sa_in
+    sa = SecurityAssociation(ESP, spi=s.spi, crypt_algo=s.cipher,
+                             crypt_key=(s.key + s.salt) if s.cipher != "NULL" else None,
+                             auth_algo=s.auth, auth_key=s.auth_key,
+                             tunnel_header=IP(src=tun.peer, dst=tun.local, id=0x6000 + tun.n),
+                             nat_t_header=UDP(sport=4500, dport=4500) if tun.udp else None)
+    pkt = bytearray(bytes(sa.encrypt(inner, seq_num=seq)))
+    if tun.udp:
+        # scapy 2.5.0 leaves nat_t_header's length at 8 (the header alone): made the
+        # datagram's (RFC 768)
+        struct.pack_into("!H", pkt, 24, len(pkt) - 20)
+    frags = fragment(IP(bytes(pkt)), fragsize=size)
+    return [wire(eth(tun.port) / frags[i]) for i in (order or range(len(frags)))]
+
+
+@case(132)
+def reasm_overlap(c):
+    """Fragments that overlap with other bytes drop their datagram, every fragment of it
+    (RFC 5722's rule); then ESP-in-UDP from scapy, in fragments last first, is reassembled
+    and decrypted."""
+    t = c.tunnel("gcm128")
+    esp = t.sa_in.seal(1, bytes(t.inner(size=200)))
+    # a piece straddling one held, and the same place with one byte changed
+    c.drop("outside0", t.outer(esp[:96], flags="MF", id=7101))
+    c.drop("outside0", t.outer(esp[48:144], flags="MF", frag=6, id=7101))
+    c.drop("outside0", t.outer(esp[:96], flags="MF", id=7102))
+    c.drop("outside0", t.outer(esp[:95] + bytes([esp[95] ^ 1]), flags="MF", id=7102))
+    u = c.tunnel("cbc256-sha256", udp=True)
+    inner = u.inner(size=500)
+    c.decap_reassembled(u, inner, scapy_fragments(u, inner, 1, 200, [-1, 1, 0]))
+
+
+@case(133)
+def reasm_duplicate(c):
+    """An exact duplicate of a fragment held is dropped alone; the datagram completes. The
+    datagram comes from scapy's SecurityAssociation, cut by scapy's fragment() and sent
+    shuffled (the brief's cross-check: dpsec reassembles and decrypts it to the original)."""
+    t = c.tunnel("cbc128-sha1")
+    inner = t.inner(size=900)
+    frames = scapy_fragments(t, inner, 1, 128)
+    assert len(frames) > 4
+    c.drop("outside0", frames[3])
+    random.Random(133).shuffle(frames)
+    c.decap_reassembled(t, inner, frames)
+
+
+@case(134)
+def reasm_too_many(c):
+    """More than 16 fragments to a datagram: all of them dropped. AH in fragments, the
+    control, is reassembled and verified."""
+    t = c.tunnel("gcm128")
+    esp = t.sa_in.seal(1, bytes(t.inner(size=200)))
+    for i in range(17):
+        c.drop("outside0", t.outer(esp[8 * i:8 * i + 8], flags="MF", frag=i, id=7301))
+    a = c.tunnel("ah-sha256")
+    inner = a.inner(size=300)
+    frags = fragment(IP(a.ah_packet(1, inner, ip={"id": 7302})), fragsize=96)
+    c.decap_reassembled(a, inner, [a.ah_frame(bytes(f)) for f in reversed(frags)])
+
+
+@case(135)
+def reasm_too_big(c):
+    """Reassembled, larger than one buffer (2048 bytes): both fragments dropped."""
+    t = c.tunnel("gcm128")
+    esp = t.sa_in.seal(1, bytes(t.inner(size=2100)))
+    c.drop("outside0", t.outer(esp[:1200], flags="MF", id=7401))
+    c.drop("outside0", t.outer(esp[1200:], frag=150, id=7401))
     c.decap(t, t.inner(), seq=2)
 
 
@@ -720,16 +814,29 @@ def too_big_df(c):
             c.icmp_host(f, 3, 4, mtu)
 
 
+def with_bad_option(frame):
+    """frame (Ethernet + IPv4 without options) with a 4-byte option of length 0, which no
+    router can walk to copy into fragments (RFC 791 section 3.1)."""
+    ip = IP(frame[ETH:])
+    ip.options = [IPOption(b"\x07\x00\x00\x00")]
+    del ip.ihl, ip.len, ip.chksum
+    return frame[:ETH] + bytes(ip)
+
+
 @case(51)
 def too_big(c):
-    """The same without DF (no fragmentation after encryption): CBC pads to 16, ESP-in-UDP
-    has 8 bytes more."""
+    """The same without DF: fragmented before encryption (the IOS default), each fragment
+    cut to the SA's plaintext MTU and sent as its own ESP or AH packet with its own sequence
+    number, opened here and checked against scapy's fragments of the packet; dropped when its
+    options cannot be copied into fragments. CBC pads to 16, ESP-in-UDP has 8 bytes more."""
     for xform, udp in (("cbc128-sha256", False), ("gcm128", True), ("ah-sha1", False)):
         t = c.tunnel(xform, udp=udp)
         mtu = t.plaintext_mtu(1500)
         c.plaintext_mtu(t, mtu)
         c.encap(t, t.plain(tot=mtu), seq=1)
-        c.drop_out(t, t.plain(tot=mtu + 1))
+        c.encap_fragments(t, t.plain(tot=mtu + 1), 2, mtu)
+        c.encap_fragments(t, t.plain(tot=1500), 4, mtu)
+        c.drop_out(t, with_bad_option(t.plain(tot=mtu + 1)))
 
 
 @case(110)

@@ -312,6 +312,7 @@ class Case:
         self.drops = []                              # (port, frame, SA key or None)
         self.decaps = []                             # (tunnel, inner, out port, MAC)
         self.encaps = []                             # (tunnel, inner, seq)
+        self.encap_frags = []                        # (tunnel, inner, first seq, inner MTU)
         self.frags = []                              # (tunnel, inner, out port, MAC, MTU)
         self.icmps = []                              # IcmpBack
         self.icmp_hosts = []                         # IcmpHost
@@ -346,6 +347,12 @@ class Case:
         self.rx[tun.port].append(bytes(frame))
         self.decaps.append((tun, inner, out, mac))
 
+    def decap_reassembled(self, tun, inner, frames, out="inside0", mac=HOST_MAC):
+        """ESP (or AH) of inner from tun's peer, arriving as these IPv4 fragments in this
+        order, is reassembled, decapsulated and forwarded to out (src/dataplane/reasm_in.h)."""
+        self.rx[tun.port] += [bytes(f) for f in frames]
+        self.decaps.append((tun, inner, out, mac))
+
     def decap_fragments(self, tun, inner, mtu, out="inside0", mac=HOST_MAC, **seal):
         """ESP of inner (DF clear, larger than out's MTU) from tun's peer is decapsulated and
         sent to out in fragments (RFC 791)."""
@@ -368,12 +375,22 @@ class Case:
         """Frames sent beyond one per frame received: fragments after the first, ICMP errors."""
         return sum(len(fragments_of(forwarded(inner), mtu)) - 1
                    for _, inner, _, _, mtu in self.frags) + len(self.icmps) + \
-            len(self.icmp_hosts)
+            len(self.icmp_hosts) + \
+            sum(len(fragments_of(forwarded(inner), mtu)) - 1
+                for _, inner, _, mtu in self.encap_frags)
 
     def encap(self, tun, frame, seq):
         """frame from a protected host goes out encrypted under tun's outbound SA as seq."""
         self.rx["inside0"].append(bytes(frame))
         self.encaps.append((tun, ip_of(bytes(frame)), seq))
+
+    def encap_fragments(self, tun, frame, seq, mtu):
+        """frame from a protected host (DF clear) is too big for tun once encapsulated: cut
+        to mtu (the SA's plaintext MTU) before encryption, each fragment sent under tun's
+        outbound SA with its own sequence number from seq on ("crypto ipsec fragmentation
+        before-encryption")."""
+        self.rx["inside0"].append(bytes(frame))
+        self.encap_frags.append((tun, ip_of(bytes(frame)), seq, mtu))
 
     def plaintext_mtu(self, tun, mtu):
         self.mtus.append((tun, mtu))
@@ -399,6 +416,9 @@ class Case:
             sa[("out", icmp.tun.spi_out)].update(pkts=1, bytes=len(icmp))
         for tun, inner, _ in self.encaps:
             sa[("out", tun.spi_out)].update(pkts=1, bytes=len(inner))
+        for tun, inner, _, mtu in self.encap_frags:
+            for f in fragments_of(forwarded(inner), mtu):
+                sa[("out", tun.spi_out)].update(pkts=1, bytes=len(f))
         return feat, glob, sa
 
 
@@ -555,6 +575,9 @@ def check_tx(cases, obs):
             want[out].append((frame, c.label))
         for tun, inner, seq in c.encaps:
             want[tun.port].append(((tun.spi_out, seq, bytes(forwarded(inner))), c.label))
+        for tun, inner, seq, mtu in c.encap_frags:
+            for k, f in enumerate(fragments_of(forwarded(inner), mtu)):
+                want[tun.port].append(((tun.spi_out, seq + k, bytes(f)), c.label))
         for tun, inner, out, dmac, mtu in c.frags:
             for f in fragments_of(forwarded(inner), mtu):
                 want[out].append((bytes(Ether(dst=dmac, src=mac[out], type=0x0800) / f),

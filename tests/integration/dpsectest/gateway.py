@@ -299,7 +299,9 @@ dataplane:
         """(packets received, packets sent or dropped with a reason), from the ports' counters
         and the global drop counters."""
         ifs = views.interfaces(self)
-        rx = sum(i["ipackets"] for i in ifs.values())
+        # fragments reassembled into one packet (reasm_in.h) go on as that packet
+        rx = sum(i["ipackets"] - i["reassembly_fragments"] + i["reassembled"]
+                 for i in ifs.values())
         done = sum(i["opackets"] for i in ifs.values()) + \
             sum(p for p, _ in views.global_drops(self).values())
         return rx, done

@@ -133,7 +133,7 @@ static const struct err_case cases[] = {
 	 "t.yaml:1:1: expected a mapping for configuration (got a string)"},
 	{"unknown top key", HEAD "hostnme: a\n",
 	 "t.yaml:13:1: unknown key 'hostnme' in configuration (expected one of: hostname, "
-	 "dataplane, cli, isakmp, logging, ikev2, transform_sets, crypto_maps, interfaces, routes, "
+	 "dataplane, cli, isakmp, ipsec, logging, ikev2, transform_sets, crypto_maps, interfaces, routes, "
 	 "manual_sas, manual_sa_file)"},
 	{"missing interfaces", "hostname: a\n",
 	 "t.yaml:1:1: missing required key 'interfaces' in configuration"},
@@ -195,6 +195,11 @@ static const struct err_case cases[] = {
 	 "t.yaml:13:28: 'recovery_packets' must be 1..1000 (got 0)"},
 	{"recovery rate big", HEAD "isakmp: {recovery_rate: 1001}\n",
 	 "t.yaml:13:25: 'recovery_rate' must be 1..1000 (got 1001)"},
+	{"ipsec fragmentation word", HEAD "ipsec: {fragmentation: before}\n",
+	 "t.yaml:13:24: 'fragmentation' must be one of: before-encryption, after-encryption "
+	 "(got 'before')"},
+	{"ipsec unknown key", HEAD "ipsec: {fragment: after-encryption}\n",
+	 "t.yaml:13:9: unknown key 'fragment' in ipsec (expected one of: fragmentation)"},
 	{"bool quoted", HEAD "isakmp: {invalid_spi_recovery: \"true\"}\n",
 	 "t.yaml:13:32: 'invalid_spi_recovery' must be an unquoted true or false (got \"true\")"},
 	{"socket relative", HEAD "cli: {socket: run/x.sock}\n",

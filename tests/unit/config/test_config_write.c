@@ -23,10 +23,11 @@
  * A new field must be written by config_write and compared below (and, if it
  * is a secret, hidden). These sizes make adding one without that a build error.
  */
-_Static_assert(sizeof(struct dpsec_config) == 536, "new top-level field: write and compare it");
+_Static_assert(sizeof(struct dpsec_config) == 544, "new top-level field: write and compare it");
 _Static_assert(sizeof(struct cfg_dataplane) == 32, "new dataplane field: write and compare it");
 _Static_assert(sizeof(struct cfg_cli) == 204, "new cli field: write and compare it");
 _Static_assert(sizeof(struct cfg_isakmp) == 20, "new isakmp field (a psk?): write, hide, compare");
+_Static_assert(sizeof(struct cfg_ipsec) == 4, "new ipsec field: write and compare it");
 _Static_assert(sizeof(struct cfg_logging) == 24, "new logging field: write and compare it");
 _Static_assert(sizeof(struct cfg_interface) == 624, "new interface field: write and compare it");
 _Static_assert(sizeof(struct cfg_neighbor) == 12, "new neighbor field: write and compare it");
@@ -125,6 +126,7 @@ eq_globals(const struct dpsec_config *a, const struct dpsec_config *b, const cha
 	EQ(isakmp.recovery_window);
 	EQ(isakmp.recovery_holddown);
 	EQ(isakmp.recovery_rate);
+	EQ(ipsec.fragmentation);
 	EQ(logging.buffer);
 	EQ(logging.syslog);
 	EQ(logging.invalid_spi_interval);
@@ -420,7 +422,9 @@ static const char full_head[] =
 	"  recovery_packets: 1000\n"
 	"  recovery_window: 1\n"
 	"  recovery_holddown: 0\n"
-	"  recovery_rate: 7\n";
+	"  recovery_rate: 7\n"
+	"ipsec:\n"
+	"  fragmentation: after-encryption\n";
 
 /* logging goes here, when the parser has it */
 
@@ -614,6 +618,7 @@ test_full(void **state)
 	(void)state;
 	/* The YAML above means what it says, so the round trip checks something. */
 	assert_int_equal(cfg->dp.n_eal, 32);
+	assert_int_equal(cfg->ipsec.fragmentation, CFG_FRAG_AFTER);
 	assert_string_equal(cfg->dp.eal[5], "tab\there");
 	assert_string_equal(cfg->dp.eal[17], "\xc3\xbcn\xc3\xaf");
 	assert_string_equal(cfg->transform_sets[0].name, "no");

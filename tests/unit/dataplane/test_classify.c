@@ -257,32 +257,43 @@ icmp_echo_to_us(void)
 	return mbuf_of(f, harness_ipv4_frame(f, H_PEER, H_LOCAL, IPPROTO_ICMP, 64, echo, 8));
 }
 
+/*
+ * Fragments go to reassembly (test_reasm.c); these are the malformed ones it
+ * drops alone, as 70 (RFC 791 section 3.2).
+ */
+
+/* MF set, and a length that is not a multiple of 8 */
 static struct rte_mbuf *
 esp_more_fragments(void)
 {
 	uint8_t f[128];
 	size_t len = esp_frame(f, H_LOCAL);
+	uint16_t tot = rte_be_to_cpu_16(ip_of(f)->total_length);
 
+	if ((tot - 20) % 8 == 0)
+		ip_of(f)->total_length = rte_cpu_to_be_16((uint16_t)(tot - 1));
 	ip_of(f)->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG);
 	ip_recksum(f);
 	return mbuf_of(f, len);
 }
 
+/* the last fragment, 65528 bytes in: it ends past 65535 */
 static struct rte_mbuf *
 esp_fragment_offset(void)
 {
 	uint8_t f[128];
 	size_t len = esp_frame(f, H_LOCAL);
 
-	ip_of(f)->fragment_offset = rte_cpu_to_be_16(185);	/* 1480 bytes in */
+	ip_of(f)->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK);
 	ip_recksum(f);
 	return mbuf_of(f, len);
 }
 
+/* UDP to 4500, MF set, 8 + 17 bytes */
 static struct rte_mbuf *
 esp_in_udp_fragment(void)
 {
-	uint8_t f[128], esp[16] = {0, 0, 0x99, 0x99, 0, 0, 0, 1};
+	uint8_t f[128], esp[17] = {0, 0, 0x99, 0x99, 0, 0, 0, 1};
 	size_t len = udp_frame(f, H_PEER, H_LOCAL, 4500, 4500, esp, sizeof(esp));
 
 	ip_of(f)->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG);
@@ -817,7 +828,7 @@ static const struct classify_case cases[] = {
 	{"IKE on 4500 behind the non-ESP marker", ike_on_4500, H_OUTSIDE, PUNT},
 	{"ESP-in-UDP shorter than SPI + sequence number", esp_in_udp_truncated, H_OUTSIDE,
 	 DROP(DP_DROP_IN_ESP_TRUNCATED)},
-	{"ESP-in-UDP as an IPv4 fragment", esp_in_udp_fragment, H_OUTSIDE,
+	{"ESP-in-UDP fragment, MF set, 25 bytes", esp_in_udp_fragment, H_OUTSIDE,
 	 DROP(DP_DROP_IN_V4_PKT_FRAG_ERR)},
 	{"UDP length beyond the IPv4 payload", udp_length_beyond_ip, H_OUTSIDE,
 	 DROP(DP_DROP_G_Ipv4HdrErr)},
@@ -828,9 +839,9 @@ static const struct classify_case cases[] = {
 	{"ARP request", arp_request, H_OUTSIDE, PUNT},
 	{"ICMP echo to us", icmp_echo_to_us, H_OUTSIDE, PUNT},
 	/* ESP and AH */
-	{"ESP fragment, MF set (RFC 4303 section 3.4.1)", esp_more_fragments, H_OUTSIDE,
+	{"ESP fragment, MF set, not a multiple of 8 bytes", esp_more_fragments, H_OUTSIDE,
 	 DROP(DP_DROP_IN_V4_PKT_FRAG_ERR)},
-	{"ESP fragment, offset 185", esp_fragment_offset, H_OUTSIDE,
+	{"ESP fragment, offset 8191: past 65535 bytes", esp_fragment_offset, H_OUTSIDE,
 	 DROP(DP_DROP_IN_V4_PKT_FRAG_ERR)},
 	{"ESP to an address that is not ours", esp_not_for_us, H_OUTSIDE,
 	 DROP(DP_DROP_G_Ipv4NoRoute)},
