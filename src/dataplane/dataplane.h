@@ -21,11 +21,13 @@
 #include "crypto_mb.h"
 #include "ctrl_link.h"
 #include "sad.h"
+#include "spd.h"
 #include "tsc_clk.h"
 
 #define DP_BURST_MAX 64
 #define DP_PORTS_MAX 16
 #define DP_WORKERS_MAX 16
+_Static_assert(DP_WORKERS_MAX == SPD_WORKERS_MAX, "a policy's acquire state per worker");
 #define DP_CTRL_EVENTS 256	/* events the control thread's side raises (sa_life.c) */
 
 _Static_assert(DP_BURST_MAX <= CMB_BURST_MAX, "one crypto burst per packet burst");
@@ -33,6 +35,12 @@ _Static_assert(DP_BURST_MAX <= CMB_BURST_MAX, "one crypto burst per packet burst
 /* Marks a packet a stage keeps: any code below DP_DROP__COUNT is a drop. */
 #define DP_KEEP ((dp_drop_t)0xff)
 _Static_assert(DP_DROP__COUNT < DP_KEEP, "DP_KEEP is not a drop code");
+/*
+ * Marks a packet a stage neither kept nor dropped: its SA belongs to another
+ * worker, to which the packet goes (handoff.h; pkt_set_handoff says which).
+ */
+#define DP_HANDOFF ((dp_drop_t)0xfe)
+_Static_assert(DP_DROP__COUNT < DP_HANDOFF, "DP_HANDOFF is not a drop code");
 
 struct spd;
 struct route;
@@ -93,6 +101,11 @@ struct dp_worker {
 	struct dp_lcore_stats stats;
 	struct sad_cache sa_cache;
 	struct dp_link link;
+	/*
+	 * Packets of SAs this worker owns, from the workers that received them
+	 * (multi-producer, single-consumer: handoff.h).
+	 */
+	struct rte_ring *handoff;
 	struct dp_txbuf tx[DP_PORTS_MAX];
 } __rte_cache_aligned;
 
@@ -163,6 +176,26 @@ dp_port_is_bcast(const struct dp_port *p, uint32_t dst_be)
 #define PKT_EGRESS_PORT 0xffffu
 #define PKT_FRAGMENT (1u << 16)	/* larger than the egress MTU, DF clear: send its fragments */
 #define PKT_ENCRYPT (1u << 17)	/* injected by the control thread: through esp_out first */
+/*
+ * On a handoff ring (handoff.h): the owner worker in the low 16 bits (no
+ * egress is chosen yet), and which stage the packet goes through there.
+ */
+#define PKT_HO_IN (1u << 18)	/* inbound ESP or AH, classified */
+#define PKT_HO_OUT (1u << 19)	/* a host's packet from an inside port, classified */
+#define PKT_HO_LOCAL (1u << 20)	/* the control thread's packet into a tunnel (PKT_ENCRYPT) */
+#define PKT_HO_KIND (PKT_HO_IN | PKT_HO_OUT | PKT_HO_LOCAL)
+
+static inline void
+pkt_set_handoff(struct rte_mbuf *m, uint16_t owner, uint32_t kind)
+{
+	m->hash.usr = kind | owner;
+}
+
+static inline uint16_t
+pkt_handoff_owner(const struct rte_mbuf *m)
+{
+	return (uint16_t)(m->hash.usr & PKT_EGRESS_PORT);
+}
 
 static inline void
 pkt_set_egress(struct rte_mbuf *m, uint16_t port_index)

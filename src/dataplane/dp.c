@@ -15,6 +15,7 @@
 #include "dpsec/secret.h"
 
 #include "dataplane.h"
+#include "handoff.h"
 #include "port.h"
 #include "port_assign.h"
 #include "route.h"
@@ -45,7 +46,8 @@ create_workers(struct dp *dp, char *err, size_t errlen)
 		w->id = id;
 		w->lcore = lcore;
 		w->mb = cmb_mgr_create();
-		if (w->mb == NULL || cmb_ivgen_init(w->mb, &w->iv) != 0 || link_create(dp, w) != 0)
+		if (w->mb == NULL || cmb_ivgen_init(w->mb, &w->iv) != 0 || link_create(dp, w) != 0 ||
+		    handoff_create(w) != 0)
 			goto nomem;
 		id++;
 	}
@@ -63,16 +65,11 @@ nomem:
 	return -ENOMEM;
 }
 
-/*
- * Each port is polled by exactly one worker, chosen so that each SA has one
- * writer (port_assign.h); a configuration where one SA could still have two
- * is refused here, before any port is touched.
- */
+/* Each port is polled by exactly one worker (port_assign.h). */
 static int
 assign_ports(struct dp *dp, char *err, size_t errlen)
 {
 	const struct dpsec_config *cfg = dp->cfg;
-	unsigned int lcore[DP_WORKERS_MAX];
 
 	if (cfg->n_interfaces > DP_PORTS_MAX) {
 		snprintf(err, errlen, "at most %d interfaces (got %u)", DP_PORTS_MAX,
@@ -80,10 +77,7 @@ assign_ports(struct dp *dp, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	port_assign(cfg->interfaces, cfg->n_interfaces, dp->n_workers, dp->port_worker);
-	for (uint16_t i = 0; i < dp->n_workers; i++)
-		lcore[i] = dp->workers[i]->lcore;
-	return port_check_writers(cfg->interfaces, cfg->n_interfaces, dp->port_worker, lcore, err,
-				  errlen);
+	return 0;
 }
 
 /* The ports, once set up, onto the lists their workers poll. */
@@ -224,6 +218,7 @@ dp_destroy(struct dp *dp)
 		if (dp->workers[i] == NULL)
 			continue;
 		link_destroy(dp->workers[i]);
+		handoff_destroy(dp->workers[i]);
 		cmb_mgr_free(dp->workers[i]->mb);
 		mem_wipe(&dp->workers[i]->iv, sizeof(dp->workers[i]->iv));
 		rte_free(dp->workers[i]);

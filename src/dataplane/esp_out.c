@@ -45,11 +45,12 @@ struct out_pkt {
 /*
  * Is there an SA for this packet, and (forwarded) may its TTL go one lower?
  * A crypto map entry without an SA asks the control thread for one (IKE),
- * where the drop is decided.
+ * where the drop is decided. An SA another worker owns: DP_HANDOFF, *owner
+ * says which, *out stays NULL (this worker must not write the SA).
  */
 static inline dp_drop_t
 out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
-	   struct sa_rt **out, const bool fwd)
+	   struct sa_rt **out, uint16_t *owner, const bool fwd)
 {
 	uint32_t policy = spd_match_out(w->dp->spd, ip);
 	struct sa_rt *sa;
@@ -66,6 +67,11 @@ out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_
 	if (sa == NULL) {
 		link_acquire(w, policy, m, ip);
 		return DP_DROP_OUT_V4_PKT_HIT_IKE_START_SP;
+	}
+	/* before anything writes to the SA: its owner does, on its own core (handoff.h) */
+	if (sa->owner != w->id) {
+		*owner = sa->owner;
+		return DP_HANDOFF;
 	}
 	*out = sa;
 	if (sa_rt_state(sa) != SA_LIVE)
@@ -208,12 +214,17 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad = 0, tail, room, outer_len, grow;
 	uint32_t trail, hdr;
 	struct sa_rt *sa = NULL;
-	dp_drop_t why = out_select(w, m, ip, &sa, fwd);
+	uint16_t owner = 0;
+	dp_drop_t why = out_select(w, m, ip, &sa, &owner, fwd);
 	const struct sa_ep *ep;
 	uint8_t *data;
 
 	*sap = sa;
 	*queued = false;
+	if (why == DP_HANDOFF) {
+		pkt_set_handoff(m, owner, fwd ? PKT_HO_OUT : PKT_HO_LOCAL);
+		return why;
+	}
 	if (sa != NULL)
 		sa_owner_check(sa, w->id);
 	if (why != DP_KEEP)
