@@ -60,6 +60,7 @@ struct dp_port {
 	uint32_t iface;		/* index into cfg->interfaces */
 	struct rte_ether_addr mac;
 	uint16_t n_txq;
+	uint16_t n_rxq;		/* queue q polled by worker (port_worker + q) % n_workers */
 };
 
 /*
@@ -96,8 +97,9 @@ struct dp_worker {
 	IMB_MGR *mb;
 	struct cmb_ivgen iv;
 	uint16_t ip_id;		/* outer IPv4 identification */
-	uint16_t n_rx;
-	uint16_t rx_port[DP_PORTS_MAX];	/* indices into dp->ports; queue 0 of each */
+	uint16_t n_rx;		/* RX queues polled: at most one per port (n_rxq <= n_workers) */
+	uint16_t rx_port[DP_PORTS_MAX];	/* indices into dp->ports */
+	uint16_t rx_queue[DP_PORTS_MAX];	/* and the queue of each */
 	struct dp_lcore_stats stats;
 	struct sad_cache sa_cache;
 	struct dp_link link;
@@ -124,7 +126,7 @@ struct dp {
 	IMB_MGR *mb;			/* control thread's, for key expansion */
 	struct dp_worker *workers[DP_WORKERS_MAX];
 	uint16_t n_workers;
-	uint16_t port_worker[DP_PORTS_MAX];	/* the worker polling each port (port_assign.h) */
+	uint16_t port_worker[DP_PORTS_MAX];	/* the worker polling each port's queue 0 (port_assign.h) */
 	uint16_t burst;
 	int doorbell;			/* eventfd: workers wake the sleeping control thread */
 	uint32_t ctrl_sleeping;		/* the control thread is (about to be) in poll() */

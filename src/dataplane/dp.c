@@ -80,14 +80,22 @@ assign_ports(struct dp *dp, char *err, size_t errlen)
 	return 0;
 }
 
-/* The ports, once set up, onto the lists their workers poll. */
+/*
+ * The ports' RX queues, once set up, onto the lists their workers poll: queue
+ * q of a port to the q-th worker after the one port_assign chose, so a port's
+ * queues are on different workers (n_rxq <= n_workers: one entry per port).
+ */
 static void
 poll_lists(struct dp *dp)
 {
 	for (uint16_t i = 0; i < dp->n_ports; i++) {
-		struct dp_worker *w = dp->workers[dp->port_worker[i]];
+		for (uint16_t q = 0; q < dp->ports[i].n_rxq; q++) {
+			struct dp_worker *w =
+				dp->workers[(dp->port_worker[i] + q) % dp->n_workers];
 
-		w->rx_port[w->n_rx++] = i;
+			w->rx_port[w->n_rx] = i;
+			w->rx_queue[w->n_rx++] = q;
+		}
 	}
 }
 

@@ -2,6 +2,8 @@
 /*
  * Which worker polls which port: every worker takes a share of the inside
  * ports and of the outside ports, so both directions scale with the workers.
+ * This is the worker of a port's RX queue 0; a port with more queues (RSS)
+ * has queue q on the q-th worker after it (dp.c, poll_lists).
  * Which worker writes an SA is a separate matter (its owner, chosen at
  * install; a packet received elsewhere is handed to it: handoff.h), so any
  * assignment is safe. Plain C on the config's interfaces: no DPDK.

@@ -348,7 +348,8 @@ worker_main(void *arg)
 		worker_handoff_drain(w);
 		for (uint16_t r = 0; r < w->n_rx; r++) {
 			uint16_t pi = w->rx_port[r];
-			uint16_t n = rte_eth_rx_burst(dp->ports[pi].port_id, 0, pkts, dp->burst);
+			uint16_t n = rte_eth_rx_burst(dp->ports[pi].port_id, w->rx_queue[r], pkts,
+						      dp->burst);
 
 			if (n > 0)
 				worker_process(w, pi, pkts, n);

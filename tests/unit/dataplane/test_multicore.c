@@ -12,7 +12,8 @@
  *
  * Each port is a net_ring device with an RX ring the test fills and a TX
  * ring it empties (both TX queues, one per worker, on one multi-producer
- * ring). The workers run on their own lcores (worker_main, dp_start), on
+ * ring); inside0 has a second RX ring, its queue 1, polled by worker 1, as
+ * a NIC's RSS queues would be. The workers run on their own lcores (worker_main, dp_start), on
  * whichever of the CPUs this process may use, so they really run at once.
  * The test never waits on time: it feeds a round of packets, then polls
  * until each is accounted for (sent, or dropped: then it fails).
@@ -63,6 +64,7 @@ static const char *const host[2] = {"10.0.2.5", "10.0.3.5"};
 
 static struct {
 	struct rte_ring *rx[N_PORTS], *tx[N_PORTS];
+	struct rte_ring *rx1;	/* inside0's queue 1 */
 	char vdev[N_PORTS][24];
 	struct dpsec_config cfg;
 	struct cfg_interface ifs[N_PORTS];
@@ -105,7 +107,7 @@ static int
 create_port(int p)
 {
 	char name[RTE_RING_NAMESIZE];
-	struct rte_ring *txq[2];
+	struct rte_ring *rxq[2], *txq[2];
 
 	snprintf(T.vdev[p], sizeof(T.vdev[p]), "net_ring_mc%d", p);
 	snprintf(name, sizeof(name), "mc_rx%d", p);
@@ -114,9 +116,16 @@ create_port(int p)
 	T.tx[p] = rte_ring_create(name, RING, SOCKET_ID_ANY, 0);	/* multi-producer */
 	if (T.rx[p] == NULL || T.tx[p] == NULL)
 		return -1;
+	rxq[0] = T.rx[p];
+	if (p == IN0) {
+		T.rx1 = rxq[1] = rte_ring_create("mc_rx0q1", RING, SOCKET_ID_ANY, 0);
+		if (T.rx1 == NULL)
+			return -1;
+	}
 	txq[0] = txq[1] = T.tx[p];	/* one TX queue per worker */
 	snprintf(name, sizeof(name), "mc%d", p);
-	return rte_eth_from_rings(name, &T.rx[p], 1, txq, 2, rte_socket_id()) < 0 ? -1 : 0;
+	return rte_eth_from_rings(name, rxq, p == IN0 ? 2 : 1, txq, 2, rte_socket_id()) < 0 ? -1
+											    : 0;
 }
 
 static void
@@ -207,6 +216,7 @@ teardown(void **state)
 		rte_ring_free(T.rx[p]);
 		rte_ring_free(T.tx[p]);
 	}
+	rte_ring_free(T.rx1);
 	return 0;
 }
 
@@ -376,6 +386,30 @@ free_all(struct rte_mbuf **m, unsigned int n)
 	rte_pktmbuf_free_bulk(m, n);
 }
 
+/* Each worker polls a share of both kinds of port; inside0's two queues are on both. */
+static void
+test_queues_spread(void **state)
+{
+	static const uint16_t want[2][3][2] = {
+		{{IN0, 0}, {OUT1, 0}},		/* worker 0: n_rx 2 */
+		{{IN0, 1}, {IN1, 0}, {OUT0, 0}},	/* worker 1: n_rx 3 */
+	};
+	const uint16_t n_rx[2] = {2, 3};
+
+	(void)state;
+	assert_int_equal(T.dp->ports[IN0].n_rxq, 2);
+	assert_int_equal(T.dp->ports[IN1].n_rxq, 1);
+	for (uint16_t w = 0; w < 2; w++) {
+		const struct dp_worker *wk = T.dp->workers[w];
+
+		assert_int_equal(wk->n_rx, n_rx[w]);
+		for (uint16_t r = 0; r < wk->n_rx; r++) {
+			assert_int_equal(wk->rx_port[r], want[w][r][0]);
+			assert_int_equal(wk->rx_queue[r], want[w][r][1]);
+		}
+	}
+}
+
 /* SPIs spread over the workers by their value, shown in the SA list. */
 static void
 test_owner_at_install(void **state)
@@ -462,7 +496,10 @@ encrypt_both(struct rte_mbuf **out)
 			for (unsigned int i = 0; i < ROUND; i++)
 				m[p][i] = host_frame(p, (uint32_t)((r * 2 + (unsigned int)p) *
 								   ROUND + i));
-		feed(IN0, m[IN0], ROUND);
+		feed(IN0, m[IN0], ROUND / 2);	/* queue 0, worker 0 */
+		assert_int_equal(rte_ring_enqueue_burst(T.rx1, (void **)m[IN0] + ROUND / 2,
+							ROUND / 2, NULL),
+				 ROUND / 2);	/* queue 1, worker 1 */
 		feed(IN1, m[IN1], ROUND);
 		collect(OUT0, out, &got, N_OUT, (r + 1) * 2 * ROUND);
 		if (got != (r + 1) * 2 * ROUND) {
@@ -474,8 +511,8 @@ encrypt_both(struct rte_mbuf **out)
 }
 
 /*
- * One outbound SA, owned by worker 0, fed from inside0 (worker 0) and
- * inside1 (worker 1) at once: N_OUT frames numbered 1..N_OUT, each number
+ * One outbound SA, owned by worker 0, fed from inside0 (queue 0: worker 0,
+ * queue 1: worker 1) and inside1 (worker 1) at once: N_OUT frames numbered 1..N_OUT, each number
  * (and GCM IV) once. Worker 0 forwarded inside1's packets: the handoff.
  */
 static void
@@ -495,6 +532,8 @@ test_outbound_two_workers(void **state)
 	assert_int_equal(ctr_read(&sa->ctr.v[DP_SA_CTR_pkts]), N_OUT);
 	assert_int_equal(ctr_read(&T.dp->workers[0]->stats.port[IN1].fwd_pkts), N_OUT / 2);
 	assert_int_equal(ctr_read(&T.dp->workers[1]->stats.port[IN1].fwd_pkts), 0);
+	assert_int_equal(ctr_read(&T.dp->workers[0]->stats.port[IN0].fwd_pkts), N_OUT / 2);
+	assert_int_equal(ctr_read(&T.dp->workers[1]->stats.port[IN0].fwd_pkts), 0);
 	free_all(esp, N_OUT);
 	del_sas();
 }
@@ -575,6 +614,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_queues_spread),
 		cmocka_unit_test(test_owner_at_install),
 		cmocka_unit_test(test_handoff_full),
 		cmocka_unit_test(test_outbound_two_workers),
