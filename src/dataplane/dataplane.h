@@ -97,7 +97,7 @@ struct dp_worker {
 	IMB_MGR *mb;
 	struct cmb_ivgen iv;
 	uint16_t ip_id;		/* outer IPv4 identification */
-	uint16_t n_rx;		/* RX queues polled: at most one per port (n_rxq <= n_workers) */
+	uint16_t n_rx;		/* RX queues polled: one per port at most (n_rxq <= workers) */
 	uint16_t rx_port[DP_PORTS_MAX];	/* indices into dp->ports */
 	uint16_t rx_queue[DP_PORTS_MAX];	/* and the queue of each */
 	struct dp_lcore_stats stats;
@@ -126,7 +126,7 @@ struct dp {
 	IMB_MGR *mb;			/* control thread's, for key expansion */
 	struct dp_worker *workers[DP_WORKERS_MAX];
 	uint16_t n_workers;
-	uint16_t port_worker[DP_PORTS_MAX];	/* the worker polling each port's queue 0 (port_assign.h) */
+	uint16_t port_worker[DP_PORTS_MAX];	/* polls each port's queue 0 (port_assign.h) */
 	uint16_t burst;
 	int doorbell;			/* eventfd: workers wake the sleeping control thread */
 	uint32_t ctrl_sleeping;		/* the control thread is (about to be) in poll() */

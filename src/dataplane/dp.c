@@ -46,8 +46,8 @@ create_workers(struct dp *dp, char *err, size_t errlen)
 		w->id = id;
 		w->lcore = lcore;
 		w->mb = cmb_mgr_create();
-		if (w->mb == NULL || cmb_ivgen_init(w->mb, &w->iv) != 0 || link_create(dp, w) != 0 ||
-		    handoff_create(w) != 0)
+		if (w->mb == NULL || cmb_ivgen_init(w->mb, &w->iv) != 0 ||
+		    link_create(dp, w) != 0 || handoff_create(w) != 0)
 			goto nomem;
 		id++;
 	}

@@ -299,7 +299,7 @@ handoff_stage(struct dp_worker *w, stage_fn stage, struct rte_mbuf **pkts, uint1
 	worker_drop(w, pkts + good, reason + good,
 		    handoff_send(w, pkts + good, reason + good, n - good));
 	for (uint16_t i = 0; i < good; i++) {
-		uint32_t len = pkt_rx_len(pkts[i]);	/* before: fragmenting frees the packet */
+		uint32_t len = pkt_rx_len(pkts[i]);	/* before: fragmenting frees it */
 		uint16_t port = pkts[i]->port;
 		struct dp_port_ctr *pc;
 

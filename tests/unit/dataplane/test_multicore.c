@@ -83,7 +83,8 @@ eal_init(void)
 {
 	static char prefix[32], lcores[64];
 	char *argv[] = {"test", "--no-pci", "--no-huge", "--no-shconf", "-m", "512",
-			"--lcores", lcores, "--log-level", "*:error", "--file-prefix", prefix, NULL};
+			"--lcores", lcores, "--log-level", "*:error", "--file-prefix", prefix,
+			NULL};
 	char cpus[24] = "";
 	cpu_set_t set;
 	int n = 0;
@@ -189,7 +190,8 @@ setup(void **state)
 		fprintf(stderr, "dp_create: %s\n", err);
 		return -1;
 	}
-	for (int p = 0; p < N_PORTS; p++)	/* the test thread drives workers before dp_start */
+	/* the test thread drives the workers before dp_start */
+	for (int p = 0; p < N_PORTS; p++)
 		if (rte_eth_dev_start(T.dp->ports[p].port_id) != 0)
 			return -1;
 	/* ring ports have no MAC: give each its own, as real ports have */
@@ -367,7 +369,8 @@ assert_numbered(struct rte_mbuf **esp, unsigned int n, uint64_t first)
 	memset(seen, 0, sizeof(seen));
 	for (unsigned int i = 0; i < n; i++) {
 		const uint8_t *e = esp_of(esp[i]);
-		uint64_t seq = be32_at(e + 4), iv = (uint64_t)be32_at(e + 8) << 32 | be32_at(e + 12);
+		uint64_t seq = be32_at(e + 4);
+		uint64_t iv = (uint64_t)be32_at(e + 8) << 32 | be32_at(e + 12);
 
 		assert_int_equal(be32_at(e), SPI);
 		if (seq < first || seq >= first + n)
@@ -458,7 +461,8 @@ test_handoff_full(void **state)
 	assert_int_equal(drops_total(), sent - fits);
 	assert_int_equal(w1->stats.port[IN1].in_drop_pkts[DP_GLOBAL_IpsecHandoffFull],
 			 sent - fits);
-	assert_int_equal(sa_of(CFG_DIR_OUT)->ctr.v[DP_SA_CTR_pkts], 0);	/* w1 wrote nothing */
+	/* worker 1 wrote nothing of the SA */
+	assert_int_equal(sa_of(CFG_DIR_OUT)->ctr.v[DP_SA_CTR_pkts], 0);
 	while (rte_ring_count(w0->handoff) > 0) {
 		worker_handoff_drain(w0);
 		worker_flush(w0);
