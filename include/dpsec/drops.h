@@ -31,6 +31,7 @@
 	X(IpsecTedIndicate, "would start tunnel endpoint discovery (no dynamic crypto maps yet)")  \
 	X(IpsecIkeIndicate, "packet matched a crypto map entry that has no SA yet")                \
 	X(IpsecTailDrop, "control-plane queue full (punt or invalid-SPI event)")                  \
+	X(IpsecHandoffFull, "handoff ring full: the SA's owner worker is behind")                 \
 	X(IpsecNattKeepalive, "NAT-T keepalive consumed (RFC 3948 section 2.3)")                   \
 	X(IpsecDummyPacket, "ESP dummy packet consumed (next header 59, RFC 4303 section 2.6)")    \
 	X(Ipv4NoRoute, "no crypto map entry or route for the packet")                              \

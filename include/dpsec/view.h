@@ -47,6 +47,7 @@ struct view_sa {
 	uint16_t path_mtu;	/* outbound: the MTU it encapsulates to (ICMP 3/4 may lower it); 0 in */
 	bool manual;		/* keyed by hand (no lifetime) */
 	uint32_t conn_id;
+	uint16_t worker;	/* the owner: the one worker writing its sequence numbers */
 	uint32_t replay_window;	/* 0 = replay detection off */
 	uint64_t kb_left;	/* remaining KB lifetime (ignored when manual) */
 	uint32_t sec_left;	/* remaining seconds (ignored when manual) */

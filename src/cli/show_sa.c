@@ -529,6 +529,7 @@ sa_json(struct json *j, const struct flow *f, const struct view_sa *sa)
 		json_u64(j, "peer_port", sa->peer_port);
 	}
 	json_u64(j, "conn_id", sa->conn_id);
+	json_u64(j, "worker", sa->worker);
 	json_bool(j, "manual", sa->manual);
 	if (unsafe_gcm(sa))
 		json_bool(j, "unsafe_manual_gcm", true);

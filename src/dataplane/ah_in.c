@@ -221,6 +221,11 @@ ah_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *
 			reason[i] = DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
 			continue;
 		}
+		if (sa[i]->owner != w->id) {	/* its replay window is written there alone */
+			pkt_set_handoff(pkts[i], sa[i]->owner, PKT_HO_IN);
+			reason[i] = DP_HANDOFF;
+			continue;
+		}
 		reason[i] = ah_prepare(w, sa[i], pkts[i], &st[i], &ops[nops], &queued);
 		if (queued)
 			idx[nops++] = i;

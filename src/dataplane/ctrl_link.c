@@ -360,15 +360,16 @@ link_acquire(struct dp_worker *w, uint32_t policy, const struct rte_mbuf *m,
 {
 	struct dp *dp = w->dp;
 	struct spd_policy *p = &dp->spd->pol[policy];
+	struct spd_acq *a = &p->acq[w->id];
 	uint64_t now = clk_mono_ns(&w->link.clk);
 	struct dp_event ev;
 
-	p->acq_pending++;
-	if (p->acq_ns != 0 && now - p->acq_ns < ACQUIRE_MS * CLK_NS_PER_MS)
+	a->pending++;
+	if (a->ns != 0 && now - a->ns < ACQUIRE_MS * CLK_NS_PER_MS)
 		return;	/* counted (drop 33), and carried by the next acquire */
 	ev = (struct dp_event){.type = DP_EV_ACQUIRE, .proto = ip->next_proto_id,
 			       .iface = (uint16_t)dp->cfg->crypto_maps[p->map].iface,
-			       .pkts = p->acq_pending, .conn_id = p->map << 16 | p->entry,
+			       .pkts = a->pending, .conn_id = p->map << 16 | p->entry,
 			       .mono_ns = now};
 	/* what the packet holds: the control thread's own packets are not checked like a host's */
 	ev.head_len = RTE_MIN(RTE_MIN((uint32_t)DP_EVENT_HEAD, rte_be_to_cpu_16(ip->total_length)),
@@ -376,8 +377,8 @@ link_acquire(struct dp_worker *w, uint32_t policy, const struct rte_mbuf *m,
 	memcpy(ev.src, &ip->src_addr, 4);
 	memcpy(ev.dst, &ip->dst_addr, 4);
 	memcpy(ev.head, ip, ev.head_len);
-	p->acq_pending = 0;
-	p->acq_ns = now;
+	a->pending = 0;
+	a->ns = now;
 	send_event(w, &ev);
 }
 

@@ -21,11 +21,13 @@
 #include "crypto_mb.h"
 #include "ctrl_link.h"
 #include "sad.h"
+#include "spd.h"
 #include "tsc_clk.h"
 
 #define DP_BURST_MAX 64
 #define DP_PORTS_MAX 16
 #define DP_WORKERS_MAX 16
+_Static_assert(DP_WORKERS_MAX == SPD_WORKERS_MAX, "a policy's acquire state per worker");
 #define DP_CTRL_EVENTS 256	/* events the control thread's side raises (sa_life.c) */
 
 _Static_assert(DP_BURST_MAX <= CMB_BURST_MAX, "one crypto burst per packet burst");
@@ -33,6 +35,12 @@ _Static_assert(DP_BURST_MAX <= CMB_BURST_MAX, "one crypto burst per packet burst
 /* Marks a packet a stage keeps: any code below DP_DROP__COUNT is a drop. */
 #define DP_KEEP ((dp_drop_t)0xff)
 _Static_assert(DP_DROP__COUNT < DP_KEEP, "DP_KEEP is not a drop code");
+/*
+ * Marks a packet a stage neither kept nor dropped: its SA belongs to another
+ * worker, to which the packet goes (handoff.h; pkt_set_handoff says which).
+ */
+#define DP_HANDOFF ((dp_drop_t)0xfe)
+_Static_assert(DP_DROP__COUNT < DP_HANDOFF, "DP_HANDOFF is not a drop code");
 
 struct spd;
 struct reasm_in;
@@ -53,6 +61,7 @@ struct dp_port {
 	uint32_t iface;		/* index into cfg->interfaces */
 	struct rte_ether_addr mac;
 	uint16_t n_txq;
+	uint16_t n_rxq;		/* queue q polled by worker (port_worker + q) % n_workers */
 };
 
 /*
@@ -95,12 +104,18 @@ struct dp_worker {
 	IMB_MGR *mb;
 	struct cmb_ivgen iv;
 	uint16_t ip_id;		/* outer IPv4 identification */
-	uint16_t n_rx;
-	uint16_t rx_port[DP_PORTS_MAX];	/* indices into dp->ports; queue 0 of each */
+	uint16_t n_rx;		/* RX queues polled: one per port at most (n_rxq <= workers) */
+	uint16_t rx_port[DP_PORTS_MAX];	/* indices into dp->ports */
+	uint16_t rx_queue[DP_PORTS_MAX];	/* and the queue of each */
 	struct dp_lcore_stats stats;
 	struct sad_cache sa_cache;
 	struct reasm_in *reasm;	/* fragments of inbound ESP/AH being reassembled */
 	struct dp_link link;
+	/*
+	 * Packets of SAs this worker owns, from the workers that received them
+	 * (multi-producer, single-consumer: handoff.h).
+	 */
+	struct rte_ring *handoff;
 	struct dp_txbuf tx[DP_PORTS_MAX];
 } __rte_cache_aligned;
 
@@ -119,7 +134,7 @@ struct dp {
 	IMB_MGR *mb;			/* control thread's, for key expansion */
 	struct dp_worker *workers[DP_WORKERS_MAX];
 	uint16_t n_workers;
-	uint16_t port_worker[DP_PORTS_MAX];	/* the worker polling each port (port_assign.h) */
+	uint16_t port_worker[DP_PORTS_MAX];	/* polls each port's queue 0 (port_assign.h) */
 	uint16_t burst;
 	int doorbell;			/* eventfd: workers wake the sleeping control thread */
 	uint32_t ctrl_sleeping;		/* the control thread is (about to be) in poll() */
@@ -172,6 +187,26 @@ dp_port_is_bcast(const struct dp_port *p, uint32_t dst_be)
 #define PKT_FRAGMENT (1u << 16)	/* larger than the egress MTU, DF clear: send its fragments */
 #define PKT_ENCRYPT (1u << 17)	/* injected by the control thread: through esp_out first */
 #define PKT_SPLIT (1u << 18)	/* outbound, DF clear, too big once encrypted: esp_out_split */
+/*
+ * On a handoff ring (handoff.h): the owner worker in the low 16 bits (no
+ * egress is chosen yet), and which stage the packet goes through there.
+ */
+#define PKT_HO_IN (1u << 19)	/* inbound ESP or AH, classified */
+#define PKT_HO_OUT (1u << 20)	/* a host's packet from an inside port, classified */
+#define PKT_HO_LOCAL (1u << 21)	/* the control thread's packet into a tunnel (PKT_ENCRYPT) */
+#define PKT_HO_KIND (PKT_HO_IN | PKT_HO_OUT | PKT_HO_LOCAL)
+
+static inline void
+pkt_set_handoff(struct rte_mbuf *m, uint16_t owner, uint32_t kind)
+{
+	m->hash.usr = kind | owner;
+}
+
+static inline uint16_t
+pkt_handoff_owner(const struct rte_mbuf *m)
+{
+	return (uint16_t)(m->hash.usr & PKT_EGRESS_PORT);
+}
 
 static inline void
 pkt_set_egress(struct rte_mbuf *m, uint16_t port_index)

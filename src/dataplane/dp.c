@@ -15,6 +15,7 @@
 #include "dpsec/secret.h"
 
 #include "dataplane.h"
+#include "handoff.h"
 #include "port.h"
 #include "port_assign.h"
 #include "reasm_in.h"
@@ -50,7 +51,8 @@ create_workers(struct dp *dp, char *err, size_t errlen)
 		w->reasm = reasm_in_create((int)rte_lcore_to_socket_id(lcore),
 					   (uint16_t)(rte_pktmbuf_data_room_size(dp->pool) -
 						      RTE_PKTMBUF_HEADROOM));
-		if (w->mb == NULL || w->reasm == NULL || cmb_ivgen_init(w->mb, &w->iv) != 0 || link_create(dp, w) != 0)
+		if (w->mb == NULL || w->reasm == NULL || cmb_ivgen_init(w->mb, &w->iv) != 0 ||
+		    link_create(dp, w) != 0 || handoff_create(w) != 0)
 			goto nomem;
 		id++;
 	}
@@ -68,16 +70,11 @@ nomem:
 	return -ENOMEM;
 }
 
-/*
- * Each port is polled by exactly one worker, chosen so that each SA has one
- * writer (port_assign.h); a configuration where one SA could still have two
- * is refused here, before any port is touched.
- */
+/* Each port is polled by exactly one worker (port_assign.h). */
 static int
 assign_ports(struct dp *dp, char *err, size_t errlen)
 {
 	const struct dpsec_config *cfg = dp->cfg;
-	unsigned int lcore[DP_WORKERS_MAX];
 
 	if (cfg->n_interfaces > DP_PORTS_MAX) {
 		snprintf(err, errlen, "at most %d interfaces (got %u)", DP_PORTS_MAX,
@@ -85,20 +82,25 @@ assign_ports(struct dp *dp, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	port_assign(cfg->interfaces, cfg->n_interfaces, dp->n_workers, dp->port_worker);
-	for (uint16_t i = 0; i < dp->n_workers; i++)
-		lcore[i] = dp->workers[i]->lcore;
-	return port_check_writers(cfg->interfaces, cfg->n_interfaces, dp->port_worker, lcore, err,
-				  errlen);
+	return 0;
 }
 
-/* The ports, once set up, onto the lists their workers poll. */
+/*
+ * The ports' RX queues, once set up, onto the lists their workers poll: queue
+ * q of a port to the q-th worker after the one port_assign chose, so a port's
+ * queues are on different workers (n_rxq <= n_workers: one entry per port).
+ */
 static void
 poll_lists(struct dp *dp)
 {
 	for (uint16_t i = 0; i < dp->n_ports; i++) {
-		struct dp_worker *w = dp->workers[dp->port_worker[i]];
+		for (uint16_t q = 0; q < dp->ports[i].n_rxq; q++) {
+			struct dp_worker *w =
+				dp->workers[(dp->port_worker[i] + q) % dp->n_workers];
 
-		w->rx_port[w->n_rx++] = i;
+			w->rx_port[w->n_rx] = i;
+			w->rx_queue[w->n_rx++] = q;
+		}
 	}
 }
 
@@ -230,6 +232,7 @@ dp_destroy(struct dp *dp)
 			continue;
 		link_destroy(dp->workers[i]);
 		reasm_in_destroy(dp->workers[i]->reasm);
+		handoff_destroy(dp->workers[i]);
 		cmb_mgr_free(dp->workers[i]->mb);
 		mem_wipe(&dp->workers[i]->iv, sizeof(dp->workers[i]->iv));
 		rte_free(dp->workers[i]);

@@ -49,11 +49,12 @@ struct out_pkt {
 /*
  * Is there an SA for this packet, and (forwarded) may its TTL go one lower?
  * A crypto map entry without an SA asks the control thread for one (IKE),
- * where the drop is decided.
+ * where the drop is decided. An SA another worker owns: DP_HANDOFF, *owner
+ * says which, *out stays NULL (this worker must not write the SA).
  */
 static inline dp_drop_t
 out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
-	   struct sa_rt **out, const bool fwd)
+	   struct sa_rt **out, uint16_t *owner, const bool fwd)
 {
 	uint32_t policy = spd_match_out(w->dp->spd, ip);
 	struct sa_rt *sa;
@@ -70,6 +71,11 @@ out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_
 	if (sa == NULL) {
 		link_acquire(w, policy, m, ip);
 		return DP_DROP_OUT_V4_PKT_HIT_IKE_START_SP;
+	}
+	/* before anything writes to the SA: its owner does, on its own core (handoff.h) */
+	if (sa->owner != w->id) {
+		*owner = sa->owner;
+		return DP_HANDOFF;
 	}
 	*out = sa;
 	if (sa_rt_state(sa) != SA_LIVE)
@@ -340,10 +346,15 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
 	struct sa_rt *sa = NULL;
-	dp_drop_t why = out_select(w, m, ip, &sa, fwd);
+	uint16_t owner = 0;
+	dp_drop_t why = out_select(w, m, ip, &sa, &owner, fwd);
 
 	*sap = sa;
 	*queued = false;
+	if (why == DP_HANDOFF) {
+		pkt_set_handoff(m, owner, fwd ? PKT_HO_OUT : PKT_HO_LOCAL);
+		return why;
+	}
 	if (sa != NULL)
 		sa_owner_check(sa, w->id);
 	if (why != DP_KEEP)
@@ -415,10 +426,18 @@ esp_out_split(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out, dp
 	uint16_t idx[FRAG4_MAX], mtu;
 	struct sa_acc acc = {0};
 	unsigned int n, nops = 0;
+	uint16_t owner = 0;
 
 	*n_good = 0;
 	/* the SA it was checked against: the same lookup, within the same burst */
-	reason[0] = out_select(w, m, ip, &sa, false);
+	reason[0] = out_select(w, m, ip, &sa, &owner, false);
+	/*
+	 * A rekey between the burst and now gave the policy an SA another worker
+	 * owns: the packet (its TTL already spent) is not run through the stage
+	 * again there; it counts as having hit an SA no longer in force.
+	 */
+	if (reason[0] == DP_HANDOFF)
+		reason[0] = DP_DROP_OUT_V4_PKT_HIT_INVALID_SA;
 	if (reason[0] != DP_KEEP)
 		return 0;
 	mtu = out_inner_mtu(sa, sa_rt_ep(sa), out_hdr_len(sa));

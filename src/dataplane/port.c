@@ -34,6 +34,27 @@ port_subnet(struct dp_port *p, uint8_t len)
 	p->bcast = p->addr | ~mask;
 }
 
+/*
+ * RX queues: one per worker, as many as the device offers, so that every
+ * worker takes a share of a fast port. Spread by RSS over the IP addresses
+ * where the device hashes (the flows of many hosts inside; the tunnels of
+ * many peers outside: one peer's tunnels share their outer addresses);
+ * a virtual device without RSS offers one queue per RX file or ring, each
+ * a stream of its own.
+ */
+static void
+rx_queues(const struct dp *dp, struct dp_port *p, const struct rte_eth_dev_info *info,
+	  struct rte_eth_conf *conf)
+{
+	uint64_t rss = info->flow_type_rss_offloads & RTE_ETH_RSS_IP;
+
+	p->n_rxq = RTE_MAX(1, RTE_MIN(dp->n_workers, info->max_rx_queues));
+	if (p->n_rxq > 1 && rss != 0) {
+		conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf->rx_adv_conf.rss_conf.rss_hf = rss;
+	}
+}
+
 static int
 port_configure(struct dp *dp, struct dp_port *p, const char *ifname, char *err, size_t errlen)
 {
@@ -52,11 +73,14 @@ port_configure(struct dp *dp, struct dp_port *p, const char *ifname, char *err, 
 		return -EINVAL;
 	}
 	p->n_txq = dp->n_workers;
-	rc = rte_eth_dev_configure(p->port_id, 1, p->n_txq, &conf);
+	rx_queues(dp, p, &info, &conf);
+	rc = rte_eth_dev_configure(p->port_id, p->n_rxq, p->n_txq, &conf);
 	if (rc != 0)
 		goto fail;
-	rc = rte_eth_rx_queue_setup(p->port_id, 0, c->rx_desc,
-				    (unsigned int)rte_eth_dev_socket_id(p->port_id), NULL, dp->pool);
+	for (uint16_t q = 0; rc == 0 && q < p->n_rxq; q++)
+		rc = rte_eth_rx_queue_setup(p->port_id, q, c->rx_desc,
+					    (unsigned int)rte_eth_dev_socket_id(p->port_id), NULL,
+					    dp->pool);
 	if (rc != 0) {
 		/* The usual cause is the pool: a driver that fills its ring at setup (or
 		 * net_pcap with infinite_rx, one mbuf per frame of its file) found it empty,

@@ -7,11 +7,10 @@
  * Ownership: the control thread creates an sa_rt, publishes it, marks it
  * SA_DYING and frees it after an RCU grace period. Everything else in it
  * (sequence number, replay window, counters) is written by exactly one worker,
- * `owner`, set at install: the one polling the outside port its traffic
- * arrives on (inbound) or the one polling the inside ports (outbound). The
- * port assignment makes that worker unique or refuses the configuration
- * (port_assign.h; docs/ARCHITECTURE.md, "Who writes what"); debug builds
- * check it on every packet (sa_owner_check).
+ * `owner`, chosen at install (sa_build.c); a worker that receives a packet of
+ * an SA it does not own hands it to the owner before touching the SA
+ * (handoff.h; docs/ARCHITECTURE.md, "Who writes what"); debug builds check it
+ * on every packet (sa_owner_check).
  */
 #ifndef DPSEC_DP_SA_H
 #define DPSEC_DP_SA_H
@@ -153,7 +152,7 @@ sa_rt_state(const struct sa_rt *sa)
 
 /*
  * A worker about to write the SA's state is its owner. A violation is a bug
- * in the port assignment, not bad input: debug builds stop (rte_panic, with
+ * (a stage that missed the handoff), not bad input: debug builds stop (with
  * a backtrace) rather than repeat a nonce or race the replay window; release
  * builds (NDEBUG) do not pay for the check.
  */

@@ -10,7 +10,6 @@
 #include "dpsec/secret.h"
 
 #include "dataplane.h"
-#include "port_assign.h"
 #include "route.h"
 #include "sa.h"
 #include "sa_build.h"
@@ -28,24 +27,15 @@ outside_port(const struct dp *dp, uint32_t local)
 
 /*
  * The one worker that writes the SA's sequence number, replay window and
- * counters: the one polling the inside ports for an outbound SA, the one
- * polling the outside port with its local address for an inbound SA
- * (port_assign.h makes either unique, or refused the configuration).
+ * counters (handoff.h): SAs spread over all workers by SPI. Sequential SPIs
+ * (manual SAs, some IKE peers) land on the workers in turn, random ones
+ * evenly; the outbound SPI is the peer's choice, so a peer can pile its own
+ * tunnels onto one worker, and no more than its own.
  */
 static uint16_t
 sa_owner(const struct dp *dp, const struct dp_sa_params *p)
 {
-	for (uint16_t i = 0; i < dp->n_ports; i++) {
-		const struct dp_port *port = &dp->ports[i];
-
-		bool writes = p->dir == CFG_DIR_OUT
-				      ? port->role == CFG_ROLE_INSIDE
-				      : port->role == CFG_ROLE_OUTSIDE && port->addr == p->local;
-
-		if (writes)
-			return dp->port_worker[i];
-	}
-	return SA_OWNER_NONE;
+	return dp->n_workers > 1 ? (uint16_t)(p->spi % dp->n_workers) : 0;
 }
 
 /* Ethernet + outer IPv4 (+ UDP): the fields that never change per packet. */

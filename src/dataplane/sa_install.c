@@ -330,6 +330,7 @@ dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 			.mode = CFG_MODE_TUNNEL,
 			.esn = sa->esn, .udp_encap = sa->udp_encap, .local_port = sa->local_port,
 			.peer_port = sa->peer_port, .manual = sa->manual, .conn_id = sa->conn_id,
+			.worker = sa->rt->owner,
 			.replay_window = sa->replay_window, .status = VIEW_SA_ACTIVE,
 			.path_mtu = sa_path_mtu(sa),
 			.standby = sa->dir == CFG_DIR_OUT &&

@@ -40,19 +40,26 @@ struct spd_rule {
 /* spd_match_out(): the first matching line is a deny line. */
 #define SPD_DENY (CFG_NONE - 1)
 
+#define SPD_WORKERS_MAX 16	/* DP_WORKERS_MAX (dataplane.h, which includes this) */
+
+/* One worker's acquire state for a policy, written by it alone (a slow path: no padding). */
+struct spd_acq {
+	uint64_t ns;		/* when the last acquire went (link clock); 0: never */
+	uint32_t pending;	/* packets without an SA since then */
+};
+
 struct spd_policy {
 	uint32_t map, entry;
 	uint32_t first_rule, n_rules;
 	bool ports;		/* some line constrains ports: parse them */
 	struct sa_rt *out_sa;	/* published by the control thread */
 	/*
-	 * Acquires (DP_EV_ACQUIRE, link_acquire): written only by the worker
-	 * polling the inside ports, the one that reads the policies'
-	 * traffic (port_assign.h), and the control thread's packets into
-	 * tunnels go through the same worker (dp_inject_encrypt).
+	 * Acquires (DP_EV_ACQUIRE, link_acquire), rate-limited per worker: a
+	 * packet without an SA has no owner to hand it to, and any worker
+	 * polling an inside port may see one, so each writes its own slot (at
+	 * most one acquire per policy and worker per interval; IKE folds them).
 	 */
-	uint64_t acq_ns;	/* when the last acquire went (link clock); 0: never */
-	uint32_t acq_pending;	/* packets without an SA since then */
+	struct spd_acq acq[SPD_WORKERS_MAX];
 };
 
 struct spd {

@@ -53,7 +53,7 @@ port_ctr_sum(const struct dp *dp, uint16_t pi, struct view_port *v)
 	}
 }
 
-/* The punt ring of the worker that polls port index pi (one worker per port). */
+/* The punt ring of the first worker that polls port index pi (its queue 0, unless none). */
 static void
 port_punt_queue(const struct dp *dp, uint16_t pi, struct view_port *v)
 {

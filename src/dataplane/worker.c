@@ -8,6 +8,9 @@
  * and AH that arrived in fragments (reasm_in.c, which drops and punts
  * through worker_drop() and worker_punt()). The only place dropped packets
  * are freed and counted is worker_drop(), so every drop has exactly one reason.
+ * A packet whose SA another worker owns goes to that worker's handoff ring
+ * (handoff.h), and what other workers handed to this one is processed here as
+ * if received.
  */
 #include <rte_ethdev.h>
 #include <rte_rcu_qsbr.h>
@@ -18,6 +21,7 @@
 #include "esp.h"
 #include "frag4.h"
 #include "reasm_in.h"
+#include "handoff.h"
 #include "worker.h"
 
 void
@@ -298,7 +302,8 @@ worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_
 	if (k == 0)
 		return;
 	good = outside ? in_burst(w, pkts, k, reason) : esp_out_burst(w, pkts, k, reason);
-	worker_drop(w, pkts + good, reason + good, k - good);
+	worker_drop(w, pkts + good, reason + good,
+		    handoff_send(w, pkts + good, reason + good, k - good));
 	for (uint16_t i = 0; i < good; i++) {
 		uint32_t len = pkt_rx_len(pkts[i]);	/* before: fragmenting frees the packet */
 
@@ -334,9 +339,69 @@ worker_inject(struct dp_worker *w)
 	if (ne == 0)
 		return;
 	good = esp_out_local_burst(w, enc, ne, reason);
-	worker_drop(w, enc + good, reason + good, ne - good);
+	worker_drop(w, enc + good, reason + good,
+		    handoff_send(w, enc + good, reason + good, ne - good));
 	for (uint16_t i = 0; i < good; i++)
 		(void)tx_one(w, enc[i]);	/* too big: its fragments, as for a host's packet */
+}
+
+typedef uint16_t (*stage_fn)(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
+			     dp_drop_t *reason);
+
+/*
+ * Handed-off packets of one kind through their stage. A host's packet that
+ * is forwarded counts on the port it came in on, in this worker's counter
+ * block (the views add the workers' blocks up), as the receiving worker
+ * would have counted it; the control thread's own packets count nowhere, as
+ * in worker_inject.
+ */
+static void
+handoff_stage(struct dp_worker *w, stage_fn stage, struct rte_mbuf **pkts, uint16_t n,
+	      bool count)
+{
+	dp_drop_t reason[DP_BURST_MAX];
+	uint16_t good;
+
+	if (n == 0)
+		return;
+	good = stage(w, pkts, n, reason);
+	/* handed on again only if the SA changed owner on the way: a policy's new SA */
+	worker_drop(w, pkts + good, reason + good,
+		    handoff_send(w, pkts + good, reason + good, n - good));
+	for (uint16_t i = 0; i < good; i++) {
+		uint32_t len = pkt_rx_len(pkts[i]);	/* before: fragmenting frees it */
+		uint16_t port = pkts[i]->port;
+		struct dp_port_ctr *pc;
+
+		if (!tx_one(w, pkts[i]) || !count || port >= RTE_MAX_ETHPORTS ||
+		    w->dp->port_index[port] >= w->dp->n_ports)
+			continue;
+		pc = &w->stats.port[w->dp->port_index[port]];
+		ctr_add(&pc->fwd_pkts, 1);
+		ctr_add(&pc->fwd_octets, len);
+	}
+}
+
+void
+worker_handoff_drain(struct dp_worker *w)
+{
+	struct rte_mbuf *m[DP_BURST_MAX], *in[DP_BURST_MAX], *out[DP_BURST_MAX];
+	struct rte_mbuf *local[DP_BURST_MAX];
+	uint16_t n = handoff_take(w, m, DP_BURST_MAX), ni = 0, no = 0, nl = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		uint32_t kind = m[i]->hash.usr & PKT_HO_KIND;
+
+		if (kind == PKT_HO_IN)
+			in[ni++] = m[i];
+		else if (kind == PKT_HO_OUT)
+			out[no++] = m[i];
+		else
+			local[nl++] = m[i];
+	}
+	handoff_stage(w, in_burst, in, ni, true);
+	handoff_stage(w, esp_out_burst, out, no, true);
+	handoff_stage(w, esp_out_local_burst, local, nl, false);
 }
 
 int
@@ -350,9 +415,11 @@ worker_main(void *arg)
 	rte_rcu_qsbr_thread_online(dp->qs, w->id);
 	while (!__atomic_load_n(&dp->stop, __ATOMIC_RELAXED)) {
 		worker_inject(w);
+		worker_handoff_drain(w);
 		for (uint16_t r = 0; r < w->n_rx; r++) {
 			uint16_t pi = w->rx_port[r];
-			uint16_t n = rte_eth_rx_burst(dp->ports[pi].port_id, 0, pkts, dp->burst);
+			uint16_t n = rte_eth_rx_burst(dp->ports[pi].port_id, w->rx_queue[r], pkts,
+						      dp->burst);
 
 			if (n > 0)
 				worker_process(w, pi, pkts, n);

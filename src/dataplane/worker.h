@@ -23,5 +23,7 @@ void worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, ui
 void worker_flush(struct dp_worker *w);
 /* Queue for transmit what the control thread injected. */
 void worker_inject(struct dp_worker *w);
+/* Process one burst of what other workers handed to this one (handoff.h). */
+void worker_handoff_drain(struct dp_worker *w);
 
 #endif

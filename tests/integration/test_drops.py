@@ -126,6 +126,9 @@ NOT_PROVOKABLE_HERE = {
     "IpsecTailDrop": "the punt ring to the control thread full: the control thread drains it "
                      "while net_pcap delivers; tests/unit/dataplane/test_link.c test_punt_ring_full "
                      "fills it with no control thread running",
+    "IpsecHandoffFull": "the handoff ring of an SA's owner worker full: the owner drains it "
+                        "while net_pcap delivers; tests/unit/dataplane/test_multicore.c "
+                        "test_handoff_full fills it with the workers stopped",
     "TailDrop": "a full TX queue; net_pcap always takes the whole burst. "
                 "tests/unit/dataplane/test_worker.c test_tx_ring_full fills a net_ring port",
     # Transport mode does not exist yet (tunnel mode only): no packet can reach the transport

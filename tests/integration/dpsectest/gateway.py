@@ -70,8 +70,11 @@ class Interface:
         self.tcp_adjust_mss = tcp_adjust_mss
 
     def yaml(self, rx, tx, index):
+        """tx: a file, or one per TX queue (dpsecd needs one per worker)."""
+        txs = tx if isinstance(tx, (list, tuple)) else [tx]
         y = "  - name: %s\n" % self.name
-        y += '    device: "net_pcap%d,rx_pcap=%s,tx_pcap=%s"\n' % (index, rx, tx)
+        y += '    device: "net_pcap%d,rx_pcap=%s,%s"\n' % (
+            index, rx, ",".join("tx_pcap=%s" % t for t in txs))
         y += "    address: %s\n    role: %s\n" % (self.address, self.role)
         if self.crypto_map:
             y += "    crypto_map: %s\n" % self.crypto_map
@@ -177,6 +180,7 @@ class Gateway:
         self.wrapper = []       # a command dpsecd runs under (setpriv ...), if any
         self.cli_yaml = ""      # more keys of the cli section, indented ("  group: x\n")
         self.eal_lcores = ["-l", "0-1"]
+        self.tx_queues = 1        # TX queues (pcap files) per port: one per worker lcore
         self.eal_mem_mb = 512
         self.dataplane_yaml = ""  # more keys of the dataplane section, indented
         self.start_timeout = 30   # seconds until the CLI socket: more for a million SAs
@@ -187,7 +191,7 @@ class Gateway:
         eal = ["--no-pci", "--no-huge", "--no-shconf", "-m", str(self.eal_mem_mb)] + \
             self.eal_lcores + [
                "--file-prefix", os.path.basename(self.dir), "--log-level", "*:warning"]
-        ifs = "".join(ifc.yaml(self.paths[ifc.name + "-rx"], self.paths[ifc.name + "-tx"], i)
+        ifs = "".join(ifc.yaml(self.paths[ifc.name + "-rx"], self.tx_paths(ifc.name), i)
                       for i, ifc in enumerate(self.interfaces))
         tss = "".join("  %s:\n    transforms: %s\n    esn: %s\n" % (
             e.ts_name, _yaml_list(e.transforms), "true" if e.esn else "false")
@@ -206,6 +210,11 @@ dataplane:
 {self.cli_yaml}interfaces:
 {ifs}{_section("transform_sets", tss)}{_section("crypto_maps", maps)}\
 {_section("manual_sas", sas)}{self.extra_yaml}"""
+
+    def tx_paths(self, name):
+        """The pcap files interface name transmits into, one per TX queue."""
+        return [self.paths[name + "-tx"]] + [
+            os.path.join(self.dir, "%s-tx%d.pcap" % (name, q)) for q in range(1, self.tx_queues)]
 
     # --- process -------------------------------------------------------
     def start(self, outside_rx=(), inside_rx=(), rx=None):
@@ -334,7 +343,8 @@ dataplane:
         self.logf.close()
         if rc != 0:
             raise AssertionError("dpsecd exited %d:\n%s" % (rc, open(self.log).read()))
-        tx = {ifc.name: list(rdpcap(self.paths[ifc.name + "-tx"])) for ifc in self.interfaces}
+        tx = {ifc.name: [f for p in self.tx_paths(ifc.name) for f in rdpcap(p)]
+              for ifc in self.interfaces}
         tx["outside"] = tx.get("outside0", [])
         tx["inside"] = tx.get("inside0", [])
         return tx

@@ -490,8 +490,9 @@ test_unsafe_manual_gcm(void **state)
 	assert_true(strstr(p, warn) < strstr(p, "spi: 0x2002")); /* under the SA it is about */
 	assert_int_equal(exec(f, "show crypto ipsec sa", CLI_F_JSON, &o), CLI_OK);
 	assert_non_null(
-		strstr(o.buf, "\"conn_id\":3001,\"manual\":true,\"unsafe_manual_gcm\":true"));
-	assert_non_null(strstr(o.buf, "\"conn_id\":3002,\"manual\":true,\"iv_size\""));
+		strstr(o.buf, "\"conn_id\":3001,\"worker\":0,\"manual\":true,"
+			      "\"unsafe_manual_gcm\":true"));
+	assert_non_null(strstr(o.buf, "\"conn_id\":3002,\"worker\":0,\"manual\":true,\"iv_size\""));
 	cli_out_free(&o);
 	fake_free(f);
 }
