@@ -32,18 +32,19 @@ class DpsecdGw:
     def config(self, recovery=False, initiate="on-traffic", dpd=0, psk=PSK, lifetime=3600,
                lifetime_kb=4608000, ike_proposal="{encryption: [aes-gcm-256], prf: [sha384], group: [19]}",
                transforms="[esp-gcm 256]", pfs=None, esn=False, ike_lifetime=86400,
-               peer_mac=True, fragmentation=None, more_match=()):
+               peer_mac=True, fragmentation=None, more_match=(), tcp_adjust_mss=None):
         """The YAML: ike_proposal is the one IKEv2 proposal (flow YAML), transforms the
         transform set's list, pfs a crypto map entry's pfs group (e.g. "group14"), esn the
         transform set's extended sequence numbers, ike_lifetime the profile's IKE SA lifetime
         (s, 120 at least; dpsecd rekeys 0..10 % before it); peer_mac False: no static neighbor
         for the peer on outside0, dpsecd finds its MAC by ARP; fragmentation: ikev2
         fragmentation mtu (RFC 7383; None: off); more_match: more (src, dst) permit lines of the
-        crypto map entry."""
+        crypto map entry; tcp_adjust_mss: the inside interface's (IOS ip tcp adjust-mss)."""
         s, net = self.s, self.net
         frag_line = "  fragmentation: {mtu: %d}\n" % fragmentation if fragmentation else ""
         more_lines = "".join("        - {src: %s, dst: %s}\n" % m for m in more_match)
         dpd_line = "      dpd: {interval: %d, retry: 3, mode: periodic}\n" % dpd if dpd else ""
+        mss_line = "    tcp_adjust_mss: %d\n" % tcp_adjust_mss if tcp_adjust_mss else ""
         peer_neighbor = ('    neighbors: [{ip: %s, mac: "%s"}]\n'
                          % (s["peer"], net.mac(s["peer_ns"], s["peer_dev"])) if peer_mac else "")
         # Two dpsecd on two cores: gwA's worker goes on the other core than gwB's.
@@ -82,7 +83,7 @@ ikev2:
     address: {s["inside"]}/24
     role: inside
     neighbors: [{{ip: {s["host_ip"]}, mac: "{net.mac(s["host"], s["host_dev"])}"}}]
-  - name: outside0
+{mss_line}  - name: outside0
     device: "net_af_packet1,iface={s["out_dev"]}"
     address: {s["local"]}/24
     role: outside
