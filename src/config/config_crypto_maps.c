@@ -211,11 +211,6 @@ h_entry_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *
 					      offsetof(struct cfg_ike_profile, name)));
 	}
 	p = &ik->profiles[e->ikev2_profile];
-	/* the CHILD_SA proposals are ESP's (ike/proposal.c): an AH SA is keyed by hand */
-	if (c->cfg->transform_sets[e->transform_set].proto == IPPROTO_AH)
-		return cfg_err(c, v, "transform set '%s' is AH, which IKE does not negotiate yet "
-				     "(AH SAs are manual: use manual_sas, or an ESP transform set)",
-			       c->cfg->transform_sets[e->transform_set].name);
 	kr = &ik->keyrings[p->keyring];
 	if (config_keyring_peer(kr, e->peer, NULL) == NULL) {
 		char a[IP4_STRLEN];

@@ -14,6 +14,7 @@
  * traffic it could take over early); the initiator installs both at the
  * answer and activates.
  */
+#include <netinet/in.h>
 #include <string.h>
 
 #include "ike_engine.h"
@@ -110,6 +111,7 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 		.spi = dir == CFG_DIR_IN ? c->spi_in : c->spi_out,
 		.map = c->map,
 		.entry = c->entry,
+		.proto = c->suite.proto == IKE_PROTO_AH ? IPPROTO_AH : IPPROTO_ESP,
 		.cipher = c->suite.cipher,
 		.auth = c->suite.auth,
 		.esn = c->suite.esn,
@@ -127,6 +129,13 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 
 	if (e == NULL)
 		return -ENOENT;
+	if (encap && p.proto == IPPROTO_AH) {
+		/* AH authenticates the outer addresses a NAT rewrites; RFC 3948 is ESP only */
+		ike_log(ike, 3, "IKEV2-3-SA_INSTALL",
+			"AH SA spi 0x%08x of map %u entry %u not installed: a NAT was detected, and "
+			"AH cannot cross one (use an ESP transform set)", p.spi, c->map, c->entry);
+		return -EPROTONOSUPPORT;
+	}
 	p.replay_window = dir == CFG_DIR_IN ? e->replay_window : 0;
 	lifetime(e, &p.life);
 	p.n_ts_local = ts_to_dp(&c->ts_local, p.ts_local);
@@ -361,7 +370,7 @@ child_request(struct ike *ike, struct ike_sa *sa, struct ike_child *c,
 			spi[1] = (uint8_t)(rekeyed->spi_in >> 16);
 			spi[2] = (uint8_t)(rekeyed->spi_in >> 8);
 			spi[3] = (uint8_t)rekeyed->spi_in;
-			out_notify(&o, IKE_N_REKEY_SA, IKE_PROTO_ESP, spi, sizeof(spi), NULL, 0);
+			out_notify(&o, IKE_N_REKEY_SA, rekeyed->suite.proto, spi, sizeof(spi), NULL, 0);
 		}
 		ike_wr_sa(&o.w, &offered, 1);
 		ike_wr_nonce(&o.w, r->nonce, sizeof(r->nonce));
@@ -438,7 +447,7 @@ child_create_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 			"CHILD_SA of map %u entry %u not %s (notify %u), tunnel %u", map, entry,
 			old != NULL ? "rekeyed" : "created", err, sa->tunnel_id);
 		if (err == 0 && c->spi_out >= 256)
-			task_add(ike, sa, TASK_CHILD_DELETE, 0, 0, c->spi_in);
+			task_delete_child(ike, sa, c->suite.proto, c->spi_in);
 		child_free(ike, sa, c, true);
 		if (child_retry(ike, sa, old, map, entry, m, err))
 			return;
@@ -451,7 +460,7 @@ child_create_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 			if (old != NULL) {
 				/* the new one carries the traffic: the old one goes (section 2.8) */
 				child_retire(ike, old);
-				task_add(ike, sa, TASK_CHILD_DELETE, 0, 0, old->spi_in);
+				task_delete_child(ike, sa, old->suite.proto, old->spi_in);
 			}
 		}
 	}

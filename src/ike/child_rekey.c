@@ -73,7 +73,7 @@ child_rekey_lost(struct ike *ike, struct ike_sa *sa, struct ike_child *c,
 		/* our exchange holds the lowest nonce: its CHILD_SA is the redundant one */
 		ike_debug(ike, "tunnel %u: CHILD_SA rekey collision lost, deleting 0x%08x",
 			  sa->tunnel_id, c->spi_in);
-		task_add(ike, sa, TASK_CHILD_DELETE, 0, 0, c->spi_in);
+		task_delete_child(ike, sa, c->suite.proto, c->spi_in);
 		child_free(ike, sa, c, true);
 		return true;
 	}
@@ -171,9 +171,9 @@ child_rekey_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m,
 	      (uint32_t)n->spi.p[2] << 8 | n->spi.p[3];
 	/* the SPI the peer receives on: our outbound one */
 	old = child_by_spi_out(sa, spi);
-	if (old == NULL) {
+	if (old == NULL || old->suite.proto != n->proto) {
 		out_init(ike, &o);
-		out_notify(&o, IKE_N_CHILD_SA_NOT_FOUND, IKE_PROTO_ESP, n->spi.p, 4, NULL, 0);
+		out_notify(&o, IKE_N_CHILD_SA_NOT_FOUND, n->proto, n->spi.p, 4, NULL, 0);
 		out_response(ike, sa, IKE_CREATE_CHILD_SA, sub, m->hdr.msg_id, &o);
 		return;
 	}

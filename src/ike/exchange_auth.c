@@ -219,12 +219,13 @@ auth_child_done(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m)
 	    !ts_within(&m->tsi, &c->ts_local) || !ts_within(&m->tsr, &c->ts_remote)) {
 		/* the peer installed it: DELETE it (section 1.4.1) once the IKE SA is up */
 		uint32_t spi = c->spi_in;
+		uint8_t proto = c->suite.proto;
 
 		ike_log(ike, 4, "IKEV2-4-CHILD_FAILED",
 			"CHILD_SA of map %u entry %u: the peer's answer is not what we proposed, "
 			"tunnel %u", c->map, c->entry, sa->tunnel_id);
 		child_free(ike, sa, c, true);
-		task_add(ike, sa, TASK_CHILD_DELETE, 0, 0, spi);
+		task_delete_child(ike, sa, proto, spi);
 		return;
 	}
 	ts_copy(&c->ts_local, &m->tsi);

@@ -333,7 +333,7 @@ ike_sa_expired(struct ike *ike, uint32_t handle, bool hard)
 		break;
 	default:
 		if (sa->state == IKE_SA_ESTABLISHED)
-			task_add(ike, sa, TASK_CHILD_DELETE, 0, 0, c->spi_in);
+			task_delete_child(ike, sa, c->suite.proto, c->spi_in);
 		else
 			child_free(ike, sa, c, true);
 		break;

@@ -65,6 +65,7 @@ struct ike_idv {
 
 /* The transforms of a CHILD_SA, in the dataplane's words. */
 struct child_suite {
+	uint8_t proto;		/* IKE_PROTO_ESP or IKE_PROTO_AH (cipher DP_CIPHER_NULL) */
 	enum dp_cipher cipher;
 	enum dp_auth auth;
 	bool esn;
@@ -117,7 +118,7 @@ enum ike_task_kind {
 struct ike_task {
 	TAILQ_ENTRY(ike_task) link;
 	enum ike_task_kind kind;
-	uint32_t map, entry;
+	uint32_t map, entry;		/* CHILD_DELETE: map is the protocol (ESP or AH) */
 	uint32_t spi;			/* CHILD_CREATE: 1 = replace the entry's CHILD_SA */
 };
 
@@ -303,6 +304,12 @@ uint32_t child_spi_new(const struct ike *ike);
 /* Queue work behind the window (once: the same task twice is one); it may start at once. */
 int task_add(struct ike *ike, struct ike_sa *sa, enum ike_task_kind kind, uint32_t map,
 	     uint32_t entry, uint32_t spi);
+/* DELETE the CHILD_SA of protocol proto (IKE_PROTO_ESP/AH) we receive on with spi_in. */
+static inline int
+task_delete_child(struct ike *ike, struct ike_sa *sa, uint8_t proto, uint32_t spi_in)
+{
+	return task_add(ike, sa, TASK_CHILD_DELETE, proto, 0, spi_in);
+}
 bool task_queued(const struct ike_sa *sa, enum ike_task_kind kind, uint32_t map, uint32_t entry,
 		 uint32_t spi);
 

@@ -25,15 +25,20 @@ put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
+/* One Delete payload per protocol (section 3.11): the SPIs of spis[] whose proto is proto. */
 static void
-write_delete_esp(struct ike_out *o, const uint32_t *spis, unsigned int n)
+write_delete_child(struct ike_out *o, uint8_t proto, const uint32_t *spis, const uint8_t *protos,
+		   unsigned int n)
 {
 	uint8_t b[4 * IKE_MAX_DELETES * 8];
-	struct ike_delete d = {.proto = IKE_PROTO_ESP, .spi_size = 4, .n_spis = (uint16_t)n};
+	struct ike_delete d = {.proto = proto, .spi_size = 4};
 
 	for (unsigned int i = 0; i < n; i++)
-		put32(b + 4 * i, spis[i]);
-	d.spis = (struct ike_view){b, 4 * (size_t)n};
+		if (protos[i] == proto)
+			put32(b + 4 * d.n_spis++, spis[i]);
+	if (d.n_spis == 0)
+		return;
+	d.spis = (struct ike_view){b, 4 * (size_t)d.n_spis};
 	ike_wr_delete(&o->w, &d);
 }
 
@@ -81,13 +86,14 @@ successor(const struct ike_sa *sa, const struct ike_child *old)
  * Returns our inbound SPI to name in the answer, 0 for none.
  */
 static uint32_t
-peer_deletes_child(struct ike *ike, struct ike_sa *on, uint32_t spi)
+peer_deletes_child(struct ike *ike, struct ike_sa *on, uint8_t proto, uint32_t spi)
 {
 	struct ike_sa *sa;
 	struct ike_child *c = child_find_out(ike, on, spi, &sa), *next;
 	uint32_t in;
 
-	if (c == NULL)
+	/* an AH Delete does not name an ESP CHILD_SA that happens to share the SPI */
+	if (c == NULL || c->suite.proto != proto)
 		return 0;
 	in = c->spi_in;
 	switch (c->state) {
@@ -119,6 +125,7 @@ peer_invalid_spi(struct ike *ike, struct ike_sa *sa, const struct ike_notify_pl 
 	const uint8_t *p = n->spi.len == 4 ? n->spi.p : n->data.len == 4 ? n->data.p : NULL;
 	struct ike_child *c;
 	uint32_t spi, map, entry, in;
+	uint8_t proto;
 
 	if (p == NULL)
 		return;
@@ -129,12 +136,13 @@ peer_invalid_spi(struct ike *ike, struct ike_sa *sa, const struct ike_notify_pl 
 	map = c->map;
 	entry = c->entry;
 	in = c->spi_in;
+	proto = c->suite.proto;
 	ike_log(ike, 4, "IKEV2-4-INVALID_SPI",
 		"peer does not know our outbound SPI 0x%08x (map %u entry %u): CHILD_SA re-created, "
 		"tunnel %u", spi, map, entry, sa->tunnel_id);
 	child_free(ike, sa, c, true);
 	/* whatever half the peer still has goes too, then a new pair (the entries are static) */
-	task_add(ike, sa, TASK_CHILD_DELETE, 0, 0, in);
+	task_delete_child(ike, sa, proto, in);
 	task_add(ike, sa, TASK_CHILD_CREATE, map, entry, 0);
 }
 
@@ -142,6 +150,7 @@ void
 info_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 {
 	uint32_t ours[IKE_MAX_DELETES * 8];
+	uint8_t protos[IKE_MAX_DELETES * 8];
 	unsigned int n = 0;
 	struct ike_out o;
 
@@ -169,18 +178,20 @@ info_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 	for (unsigned int i = 0; i < m->n_deletes; i++) {
 		const struct ike_delete *d = &m->del[i];
 
-		if (d->proto != IKE_PROTO_ESP)
+		if (d->proto != IKE_PROTO_ESP && d->proto != IKE_PROTO_AH)
 			continue;
 		for (uint16_t k = 0; k < d->n_spis; k++) {
-			uint32_t in = peer_deletes_child(ike, sa, ike_delete_spi(d, k));
+			uint32_t in = peer_deletes_child(ike, sa, d->proto, ike_delete_spi(d, k));
 
-			if (in != 0 && n < sizeof(ours) / sizeof(ours[0]))
+			if (in != 0 && n < sizeof(ours) / sizeof(ours[0])) {
+				protos[n] = d->proto;
 				ours[n++] = in;
+			}
 		}
 	}
 	out_init(ike, &o);
-	if (n != 0)
-		write_delete_esp(&o, ours, n);
+	write_delete_child(&o, IKE_PROTO_ESP, ours, protos, n);
+	write_delete_child(&o, IKE_PROTO_AH, ours, protos, n);
 	out_response(ike, sa, IKE_INFORMATIONAL, -1, m->hdr.msg_id, &o);
 	for (unsigned int i = 0; i < m->n_notifies; i++)
 		if (m->notify[i].type == IKE_N_INVALID_SPI)
@@ -218,7 +229,7 @@ info_start(struct ike *ike, struct ike_sa *sa, const struct ike_task *t)
 	const struct cfg_ike_profile *p = ike_profile(ike, sa->profile);
 	struct ike_child *c;
 	struct ike_out o;
-	uint8_t spi[4];
+	uint8_t spi[4], proto;
 	int rc;
 
 	out_init(ike, &o);
@@ -238,7 +249,8 @@ info_start(struct ike *ike, struct ike_sa *sa, const struct ike_task *t)
 			drop_outbound(ike, c);
 			c->state = CHILD_DELETING;
 		}
-		write_delete_esp(&o, &t->spi, 1);
+		proto = (uint8_t)t->map;
+		write_delete_child(&o, proto, &t->spi, &proto, 1);
 		rc = out_request(ike, sa, TASK_CHILD_DELETE, IKE_INFORMATIONAL, -1, &o);
 		sa->req.spi = t->spi;
 		return rc;

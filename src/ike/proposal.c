@@ -8,6 +8,7 @@
  * Transforms carrying an attribute we do not understand are never chosen
  * (3.3.6), nor proposals holding a transform type we do not know.
  */
+#include <netinet/in.h>
 #include <string.h>
 
 #include "ike_engine.h"
@@ -214,7 +215,7 @@ prop_ike_check(const struct ike_proposal *offered, unsigned int n, const struct 
 	return ike_suite_valid(s) ? 0 : -EINVAL;
 }
 
-/* ---- CHILD_SA (ESP) ---- */
+/* ---- CHILD_SA (ESP or AH) ---- */
 
 static void
 esp_encr(enum dp_cipher c, uint16_t *id, uint16_t *bits)
@@ -268,11 +269,18 @@ prop_set_spi(struct ike_proposal *p, uint32_t spi)
 	put_spi(p->spi, spi);
 }
 
+/* The CHILD_SA protocol of a transform set: AH for an ah-* set, else ESP. */
+static uint8_t
+child_proto(const struct cfg_transform_set *tset)
+{
+	return tset->proto == IPPROTO_AH ? IKE_PROTO_AH : IKE_PROTO_ESP;
+}
+
 void
 prop_child_suite(const struct cfg_transform_set *tset, uint16_t dh, struct child_suite *cs)
 {
-	*cs = (struct child_suite){.cipher = tset->cipher, .auth = tset->auth, .esn = tset->esn,
-				   .dh = dh};
+	*cs = (struct child_suite){.proto = child_proto(tset), .cipher = tset->cipher,
+				   .auth = tset->auth, .esn = tset->esn, .dh = dh};
 }
 
 static void
@@ -282,11 +290,14 @@ child_answer(const struct child_suite *cs, uint8_t num, uint32_t spi, struct ike
 
 	memset(p, 0, sizeof(*p));
 	p->num = num;
-	p->proto = IKE_PROTO_ESP;
+	p->proto = cs->proto;
 	p->spi_size = 4;
 	put_spi(p->spi, spi);
-	esp_encr(cs->cipher, &id, &bits);
-	add_tf(p, IKE_TF_ENCR, id, bits);
+	/* section 3.3: an AH proposal has integrity, DH and ESN transforms, no encryption */
+	if (cs->proto != IKE_PROTO_AH) {
+		esp_encr(cs->cipher, &id, &bits);
+		add_tf(p, IKE_TF_ENCR, id, bits);
+	}
 	if (cs->auth != DP_AUTH_NONE)
 		add_tf(p, IKE_TF_INTEG, esp_integ(cs->auth), 0);
 	if (cs->dh != 0)
@@ -338,15 +349,19 @@ prop_child_select(const struct cfg_transform_set *tset, uint16_t pfs, bool with_
 		  const struct ike_sa_pl *peer, struct child_suite *cs, uint32_t *peer_spi,
 		  struct ike_proposal *answer)
 {
-	const uint64_t known = BIT(IKE_TF_ENCR) | BIT(IKE_TF_INTEG) | BIT(IKE_TF_DH) | BIT(IKE_TF_ESN);
+	const uint8_t proto = child_proto(tset);
+	/* an AH proposal carrying an encryption transform is not one we know (section 3.3.3) */
+	const uint64_t known = (proto == IKE_PROTO_AH ? 0 : BIT(IKE_TF_ENCR)) | BIT(IKE_TF_INTEG) |
+			       BIT(IKE_TF_DH) | BIT(IKE_TF_ESN);
 	uint16_t id, bits, dh = 0;
 
 	esp_encr(tset->cipher, &id, &bits);
 	for (unsigned int j = 0; j < peer->n_proposals; j++) {
 		const struct ike_proposal *p = &peer->prop[j];
 
-		if (p->proto != IKE_PROTO_ESP || p->spi_size != 4 || !types_known(p, known) ||
-		    !peer_has(p, IKE_TF_ENCR, id, bits) || !child_esn_ok(p, tset->esn))
+		if (p->proto != proto || p->spi_size != 4 || !types_known(p, known) ||
+		    (proto == IKE_PROTO_ESP && !peer_has(p, IKE_TF_ENCR, id, bits)) ||
+		    !child_esn_ok(p, tset->esn))
 			continue;
 		/* AEAD: an integrity transform next to it is ignored (RFC 5282 section 8) */
 		if (tset->auth != DP_AUTH_NONE &&
@@ -370,7 +385,8 @@ prop_child_check(const struct ike_proposal *offered, const struct ike_sa_pl *got
 	const struct ike_proposal *g = &got->prop[0];
 	uint16_t id, bits;
 
-	if (got->n_proposals != 1 || g->proto != IKE_PROTO_ESP || g->spi_size != 4 ||
+	/* the protocol we offered (ESP or AH); a transform we did not offer fails below */
+	if (got->n_proposals != 1 || g->proto != offered->proto || g->spi_size != 4 ||
 	    !types_known(g, known) || g->num != offered->num)
 		return -EINVAL;
 	for (uint8_t type = IKE_TF_ENCR; type <= IKE_TF_ESN; type++) {

@@ -10,6 +10,10 @@ for what strongSwan cannot do here (it only speaks ESP in UDP 4500 on this machi
 - an ESN transform set on both sides: the CHILD_SAs are negotiated with extended sequence
   numbers, shown as such, and the stream flows; ESN on one side only: NO_PROPOSAL_CHOSEN,
   no CHILD_SA;
+- an AH transform set on both sides (ah-sha256-hmac): IKE negotiates AH CHILD_SAs (protocol
+  2, no encryption transform), both sides show them under "ah sas", the stream flows each
+  way and the wire carries IP protocol 51 and no ESP; AH on one side and ESP on the other:
+  NO_PROPOSAL_CHOSEN, no CHILD_SA;
 - the seeds' outage with dpsecd on both sides: gwB (recovery on) is SIGKILLed and restarted
   while gwA keeps encrypting; gwB initiates with INITIAL_CONTACT and the stream resumes
   within 3 s of gwB being back (measured and printed);
@@ -161,6 +165,39 @@ class Pair(unittest.TestCase):
                      20, "gwB to refuse the ESN-only proposal")
             self.assertGreaterEqual(notify(net.gwa, "NO_PROPOSAL_CHOSEN")["received_response"],
                                     1)
+            for gw in (net.gwa, net.gwb):
+                self.assertEqual(ipsec_sas(gw), [], self.diag(net))
+
+    def test_ah(self):
+        with SeedNet(gwa_kind="dpsecd") as net:
+            cfg = {"transforms": "[ah-sha256-hmac]"}
+            self.up(net, gwa=cfg, gwb=cfg)
+            self.flows(net, net.stream)
+            self.flows(net, net.back)
+            for gw in (net.gwa, net.gwb):
+                sas = ipsec_sas(gw)
+                self.assertEqual(len(sas), 2, sas)
+                self.assertEqual({s["protocol"] for s in sas}, {"ah"}, sas)
+                text = gw.cli("show crypto ipsec sa")
+                self.assertRegex(text, r"inbound ah sas:\n\s+spi: 0x", text)
+                self.assertRegex(text, r"outbound ah sas:\n\s+spi: 0x", text)
+            to_b, to_a = count_protocols([(net.ns["gwb"], "gwb-out"),
+                                          (net.ns["gwa"], "gwa-out")], 2.0)
+            print("AH on the wire in 2 s: gwA->gwB %s, gwB->gwA %s"
+                  % (json.dumps(to_b, sort_keys=True), json.dumps(to_a, sort_keys=True)))
+            for seen in (to_b, to_a):
+                self.assertGreater(seen.get("51", 0), 5, seen)
+                self.assertEqual(seen.get("50", 0), 0, seen)
+            for gw in (net.gwa, net.gwb):
+                for sa in ipsec_sas(gw):
+                    self.assertGreater(sa["counters"]["pkts"], 0, sa)
+
+    def test_ah_against_esp(self):
+        with SeedNet(gwa_kind="dpsecd") as net:
+            net.gwb.start(transforms="[esp-gcm 256]")
+            net.gwa.start(initiate="on-start", transforms="[ah-sha256-hmac]")
+            wait_for(lambda: notify(net.gwb, "NO_PROPOSAL_CHOSEN")["transmit_response"] >= 1,
+                     20, "gwB to refuse the AH proposal")
             for gw in (net.gwa, net.gwb):
                 self.assertEqual(ipsec_sas(gw), [], self.diag(net))
 

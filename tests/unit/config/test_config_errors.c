@@ -874,11 +874,6 @@ static const struct err_case cases[] = {
 	 "t.yaml:14:21: 'cookie_threshold' must be 0..1000000 (got 1000001)"},
 	{"ike delete_rekeyed_delay", IKE("  delete_rekeyed_delay: 301\n"),
 	 "t.yaml:14:25: 'delete_rekeyed_delay' must be 0..300 (got 301)"},
-	{"entry ah with ike", IKE_HEAD "transform_sets:\n  TS-AH: {transforms: [ah-sha256-hmac]}\n"
-	 "crypto_maps:\n  VPN:\n    - {seq: 10, peer: 192.0.2.1, transform_set: TS-AH, match: "
-	 "[{src: 10.0.2.0/24, dst: 10.0.0.0/24}], ikev2_profile: PROF}\n" IFS,
-	 "t.yaml:10:118: transform set 'TS-AH' is AH, which IKE does not negotiate yet (AH SAs "
-	 "are manual: use manual_sas, or an ESP transform set)"},
 	{"entry profile not found", IKE_ENTRY(", ikev2_profile: PRO"),
 	 "t.yaml:10:119: ikev2 profile 'PRO' not found (defined: PROF, FAR)"},
 	{"entry keyring without peer", IKE_ENTRY(", ikev2_profile: FAR"),
