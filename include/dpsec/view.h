@@ -124,6 +124,8 @@ struct view_port {
 	X(ARP, "arp")                                                                              \
 	X(ICMP_ECHO, "icmp_echo")                                                                  \
 	X(IKE, "ike")                                                                              \
+	X(ND6, "nd6")                                                                              \
+	X(ICMP6_ECHO, "icmp6_echo")                                                                \
 	X(OTHER, "other")
 
 enum view_punt_kind {
@@ -133,7 +135,7 @@ enum view_punt_kind {
 	VIEW_PUNT__COUNT
 };
 
-/* The kind's key in JSON and telemetry ("arp", "icmp_echo", "ike", "other"). */
+/* The kind's key in JSON and telemetry ("arp", "icmp_echo", "ike", "nd6", "icmp6_echo", "other"). */
 static inline const char *
 view_punt_key(enum view_punt_kind k)
 {

@@ -28,6 +28,8 @@ static const char *const punt_name[VIEW_PUNT__COUNT] = {
 	[VIEW_PUNT_ARP] = "ARP request or response",
 	[VIEW_PUNT_ICMP_ECHO] = "ICMP echo request",
 	[VIEW_PUNT_IKE] = "IKE (UDP 500 and 4500)",
+	[VIEW_PUNT_ND6] = "IPv6 neighbor solicitation",
+	[VIEW_PUNT_ICMP6_ECHO] = "ICMPv6 echo request",
 	[VIEW_PUNT_OTHER] = "Other",
 };
 
@@ -35,6 +37,8 @@ static const char *const punt_name[VIEW_PUNT__COUNT] = {
 static const char *const inject_name[VIEW_PUNT__COUNT] = {
 	[VIEW_PUNT_ARP] = "ARP reply",
 	[VIEW_PUNT_ICMP_ECHO] = "ICMP echo reply",
+	[VIEW_PUNT_ND6] = "IPv6 neighbor advertisement",
+	[VIEW_PUNT_ICMP6_ECHO] = "ICMPv6 echo reply",
 };
 
 static void

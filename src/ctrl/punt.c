@@ -13,6 +13,7 @@
 
 #include "arp_table.h"
 #include "ctrl.h"
+#include "nd6.h"
 #include "pmtu_icmp.h"
 #include "reasm4.h"
 #include "punt.h"
@@ -159,6 +160,38 @@ echo_reply(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struc
 	dp_iface_mac(dp, iface, eth->src_addr.addr_bytes);
 	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - sizeof(*eth) - tot));
 	send_back(dp, iface, m, k);
+	return true;
+}
+
+/*
+ * A Neighbor Solicitation for, or an echo request to, the interface's
+ * address6 (nd6.h): the reply goes out in a new buffer, the request is freed.
+ */
+static bool
+nd6_in(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struct rte_mbuf *m,
+       struct view_punt_count *k)
+{
+	struct rte_mbuf *r;
+	uint8_t mac[RTE_ETHER_ADDR_LEN];
+	size_t n;
+
+	if (!ifc->has_addr6 || m->nb_segs != 1)
+		return false;
+	r = rte_pktmbuf_alloc(dp_mempool(dp));
+	if (r == NULL)
+		return false;
+	dp_iface_mac(dp, iface, mac);
+	n = nd6_answer(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, ifc->addr6, mac,
+		       rte_pktmbuf_mtod(r, uint8_t *), rte_pktmbuf_tailroom(r));
+	if (n == 0) {
+		rte_pktmbuf_free(r);
+		return false;
+	}
+	r->data_len = (uint16_t)n;
+	r->pkt_len = (uint32_t)n;
+	r->port = m->port;
+	rte_pktmbuf_free(m);
+	send_back(dp, iface, r, k);
 	return true;
 }
 
@@ -386,6 +419,14 @@ kind_of(const struct rte_mbuf *m)
 		return VIEW_PUNT_OTHER;
 	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
 		return VIEW_PUNT_ARP;
+	switch (nd6_kind_of(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len)) {
+	case ND6_NS:
+		return VIEW_PUNT_ND6;
+	case ND6_ECHO:
+		return VIEW_PUNT_ICMP6_ECHO;
+	default:
+		break;
+	}
 	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
 		return VIEW_PUNT_OTHER;
 	hl = (ip->version_ihl & 0xf) * 4u;
@@ -431,6 +472,9 @@ punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
 		if (kind == VIEW_PUNT_ARP && arp_in(dp, ifc, iface, m, k, pc))
 			return;
 		if (kind == VIEW_PUNT_ICMP_ECHO && echo_reply(dp, ifc, iface, m, k))
+			return;
+		if ((kind == VIEW_PUNT_ND6 || kind == VIEW_PUNT_ICMP6_ECHO) &&
+		    nd6_in(dp, ifc, iface, m, k))
 			return;
 		if (kind == VIEW_PUNT_OTHER && ifc->role == CFG_ROLE_OUTSIDE && pmtu_in(dp, ifc, m, k))
 			return;

@@ -2,7 +2,8 @@
 /*
  * Packets the workers hand to the control thread: ARP for our addresses and
  * ICMP echo to them are answered here (and the senders of ARP to us learned,
- * arp_table.h) (so an operator can ping the gateway);
+ * arp_table.h) (so an operator can ping the gateway), as are IPv6 neighbor
+ * solicitations for an interface's address6 and ICMPv6 echo to it (nd6.h);
  * IKE datagrams to our addresses are checked and handed to IKE (the hooks of
  * ctrl.h), or counted as unhandled when there is no IKE; the rest is counted
  * as PuntUnhandled.
@@ -25,7 +26,7 @@ extern const char *const punt_ike_names[PUNT_IKE__COUNT];
 
 /*
  * Counted by kind (view.h): ARP, ICMP echo, IKE (UDP 500 or 4500 to us),
- * other. Each packet is received once and then answered, unhandled or
+ * IPv6 neighbor solicitations, ICMPv6 echo, other. Each packet is received once and then answered, unhandled or
  * tx_failed, so the kinds' columns add up. IPv4 fragments of any kind are
  * also counted in fragments; those of UDP to our address go to reassembly
  * (answered: taken; unhandled: reassembly dropped it, reasm4.h says why),

@@ -9,6 +9,8 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
+#include "dpsec/nd6_group.h"
+
 #include "classify.h"
 #include "ip4_cksum.h"
 #include "reasm_in.h"
@@ -80,29 +82,37 @@ classify_udp(struct rte_mbuf *m, const void *l4, uint32_t ip_payload, dp_drop_t 
 }
 
 /*
- * IPv6 on the outside. No IPv6 SA can be configured yet, so ESP, AH and
- * ESP-in-UDP addressed to our IPv6 address are all for an unknown SPI:
- * counted as 12 IN_US_V6_PKT_SA_NOT_FOUND_SPI (and reported like IPv4).
- * Extension headers are not walked: such packets go to the control plane.
+ * IPv6. ICMPv6 to the port's address6 or to its solicited-node group
+ * (neighbor discovery, echo) goes to the control thread on either side
+ * (src/ctrl/nd6.h); any other IPv6 on the inside is not routed. On the
+ * outside no IPv6 SA can be configured yet, so ESP, AH and ESP-in-UDP
+ * addressed to our IPv6 address are all for an unknown SPI: counted as 12
+ * IN_US_V6_PKT_SA_NOT_FOUND_SPI (and reported like IPv4). Extension headers
+ * are not walked: such packets go to the control plane.
  */
 static dp_drop_t
 classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
-	      uint32_t avail)
+	      uint32_t avail, bool outside)
 {
 	uint32_t plen;
 	dp_drop_t v;
+	bool ours;
 
 	if (avail < sizeof(*ip6))
-		return DP_DROP_G_L2HdrErr;
+		return outside ? DP_DROP_G_L2HdrErr : DP_DROP_G_Ipv6NoRoute;
 	plen = rte_be_to_cpu_16(ip6->payload_len);
 	if ((ip6->vtc_flow & rte_cpu_to_be_32(0xf0000000)) != rte_cpu_to_be_32(0x60000000) ||
 	    sizeof(*ip6) + plen > avail)
-		return DP_DROP_G_Ipv6HdrErr;
-	if (!in->has_addr6 || memcmp(ip6->dst_addr, in->addr6, sizeof(in->addr6)) != 0)
-		return DP_DROP_G_Ipv6NoRoute;
+		return outside ? DP_DROP_G_Ipv6HdrErr : DP_DROP_G_Ipv6NoRoute;
+	ours = in->has_addr6 && memcmp(ip6->dst_addr, in->addr6, sizeof(in->addr6)) == 0;
 	m->l2_len = sizeof(struct rte_ether_hdr);
 	m->l3_len = sizeof(*ip6);
 	m->l4_len = 0;
+	if (ip6->proto == IPPROTO_ICMPV6 && in->has_addr6 &&
+	    (ours || nd6_is_solicited_node(ip6->dst_addr, in->addr6)))
+		return CL_PUNT;
+	if (!outside || !ours)
+		return DP_DROP_G_Ipv6NoRoute;
 	switch (ip6->proto) {
 	case IPPROTO_ESP:
 		return plen < 8 ? DP_DROP_IN_ESP_TRUNCATED : DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI;
@@ -175,9 +185,8 @@ classify_frame(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m, 
 	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
 		return CL_PUNT;
 	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
-		return outside ? classify_ipv6(in, m, (const struct rte_ipv6_hdr *)(eth + 1),
-					       m->data_len - sizeof(*eth))
-			       : DP_DROP_G_Ipv6NoRoute;
+		return classify_ipv6(in, m, (const struct rte_ipv6_hdr *)(eth + 1),
+				     m->data_len - sizeof(*eth), outside);
 	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
 		return DP_DROP_G_UnknownL2Proto;
 	*ipp = (const struct rte_ipv4_hdr *)(eth + 1);

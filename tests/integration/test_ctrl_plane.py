@@ -117,11 +117,7 @@ class ControlPlane(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        rc = cls.t.stop()
-        log = cls.t.logtext()
-        cls.t.close()
-        if rc != 0:
-            raise AssertionError("dpsecd exited %s:\n%s" % (rc, log))
+        cls.t.close_checked()
 
     def esp_frames(self, inner, n, spi=None, proto=None):
         """n ESP frames from gwA: the tunnel's SA, or garbage under an unknown spi."""
@@ -461,7 +457,8 @@ class ControlPlane(unittest.TestCase):
         cli_all = json.loads(self.t.cli("show platform hardware qfp active infrastructure punt "
                                         "statistics type per-cause", json=True))
         cli_punt = cli_all["punt"]
-        self.assertEqual(set(tel_punt), {"arp", "icmp_echo", "ike", "other", "ike_outcomes"})
+        self.assertEqual(set(tel_punt), {"arp", "icmp_echo", "ike", "nd6", "icmp6_echo", "other",
+                                          "ike_outcomes"})
         self.assertEqual(tel_punt["ike_outcomes"], cli_all["ike_outcomes"])
         self.assertEqual(tel_punt["ike_outcomes"]["no_ike"], 1)   # no IKEv2 profile here
         self.assertEqual(tel_punt["ike"], cli_punt["ike"])     # nothing sends IKE unasked

@@ -45,7 +45,7 @@ import sys
 import unittest
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption, fragment
-from scapy.layers.inet6 import ICMPv6EchoRequest, ICMPv6ND_NS, IPv6
+from scapy.layers.inet6 import ICMPv6EchoReply, ICMPv6ND_NS, IPv6
 from scapy.layers.ipsec import ESP, SecurityAssociation
 from scapy.layers.l2 import ARP, Dot1Q, Dot3, Ether, LLC, STP
 from scapy.packet import Raw
@@ -866,8 +866,10 @@ def punted_unhandled(c):
     4500 (non-ESP marker) with no IKE configured, and an IKE datagram in fragments, which the
     control thread reassembles and then counts whole, every fragment with its octets (nothing
     taken into reassembly is lost silently: src/ctrl/reasm4.h), TCP to the gateway, IPv6 to address6
-    that is not ESP, ARP not for our addresses, ICMP to us other than echo. (ARP for us and
-    echo requests are answered: test_ctrl_plane.py, tests/unit/ctrl/test_ctrl.c.)"""
+    that is not ESP (an ICMPv6 echo reply, IKE on UDP 500), ARP not for our addresses, ICMP
+    to us other than echo. (ARP for us and echo requests are answered: test_ctrl_plane.py,
+    tests/unit/ctrl/test_ctrl.c; IPv6 neighbor solicitations and echo requests:
+    test_nd6.py, tests/unit/ctrl/test_nd6.c.)"""
     o = eth("outside0")
     c.drop("outside0", wire(Ether(src=PEER_MAC, dst="ff:ff:ff:ff:ff:ff") /
                             ARP(psrc=PEER, pdst="192.0.2.99", hwsrc=PEER_MAC)))
@@ -883,7 +885,7 @@ def punted_unhandled(c):
                 Raw(ike_header() + bytes(964) + bytes.fromhex("119411940009 0000ff") + bytes(420)))
     c.drop("outside0", wire(o / IP(src=PEER, dst=LOCAL, proto=17, flags="MF") / Raw(ike[:1000])))
     c.drop("outside0", wire(o / IP(src=PEER, dst=LOCAL, proto=17, frag=125) / Raw(ike[1000:])))
-    c.drop("outside0", wire(o / IPv6(src=PEER6, dst=LOCAL6) / ICMPv6EchoRequest()))
+    c.drop("outside0", wire(o / IPv6(src=PEER6, dst=LOCAL6) / ICMPv6EchoReply()))
     c.drop("outside0", wire(o / IPv6(src=PEER6, dst=LOCAL6) / UDP(sport=500, dport=500) /
                             Raw(ike_header())))
     c.drop("outside0", wire(o / IP(src=PEER, dst=LOCAL) / TCP(dport=22)))

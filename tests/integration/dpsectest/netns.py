@@ -24,6 +24,9 @@ from .gateway import DPSEC, DPSECD
 
 GWA_OUT, GWB_OUT = "192.0.2.1", "192.0.2.2"
 GWB_IN, H2_IN = "198.51.100.1", "198.51.100.2"
+# with Topology(ipv6=True): IPv6 on both links (RFC 3849), dpsecd's as address6
+GWA_OUT6, GWB_OUT6 = "2001:db8:0:1::1", "2001:db8:0:1::2"
+GWB_IN6, H2_IN6 = "2001:db8:0:2::1", "2001:db8:0:2::2"
 REMOTE_NET = "203.0.113.0/24"   # what gwA protects
 PREFIX = leftovers.NETNS_PREFIX     # dpsec<pid>-
 
@@ -34,7 +37,8 @@ def sh(*args, check=True, ns=None, **kw):
 
 
 class Topology:
-    def __init__(self):
+    def __init__(self, ipv6=False):
+        self.ipv6 = ipv6
         self.ns = {n: PREFIX + n for n in ("gwa", "gwb", "h2")}
         self.dir = leftovers.mkdtemp("ns")
         self.sock = os.path.join(self.dir, "dpsecd.sock")
@@ -63,9 +67,15 @@ class Topology:
         sh("ip", "link", "add", "gwb-in", "netns", gwb, "type", "veth", "peer", "name", "h2-in",
            "netns", h2)
         for ns, dev in ((gwa, "gwa-out"), (gwb, "gwb-out"), (gwb, "gwb-in"), (h2, "h2-in")):
-            # no IPv6 chatter (router solicitations, DAD) on the test links
-            sh("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % dev, ns=ns)
+            # no IPv6 chatter (router solicitations, DAD) on the test links, but on the
+            # peers' ends when the test is about IPv6
+            v6 = self.ipv6 and ns != gwb
+            sh("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=%d" % (dev, 0 if v6 else 1),
+               ns=ns)
             sh("ip", "link", "set", dev, "up", ns=ns)
+        if self.ipv6:
+            sh("ip", "addr", "add", GWA_OUT6 + "/64", "dev", "gwa-out", "nodad", ns=gwa)
+            sh("ip", "addr", "add", H2_IN6 + "/64", "dev", "h2-in", "nodad", ns=h2)
         sh("ip", "addr", "add", GWA_OUT + "/24", "dev", "gwa-out", ns=gwa)
         sh("ip", "addr", "add", H2_IN + "/24", "dev", "h2-in", ns=h2)
         sh("ip", "route", "add", REMOTE_NET, "via", GWB_IN, ns=h2)
@@ -85,12 +95,12 @@ interfaces:
   - name: inside0
     device: "net_af_packet0,iface=gwb-in"
     address: {GWB_IN}/24
-    role: inside
+{"    address6: " + GWB_IN6 + "/64" + chr(10) if self.ipv6 else ""}    role: inside
     neighbors: [{{ip: {H2_IN}, mac: "{self.mac('h2', 'h2-in')}"}}]
   - name: outside0
     device: "net_af_packet1,iface=gwb-out"
     address: {GWB_OUT}/24
-    role: outside
+{"    address6: " + GWB_OUT6 + "/64" + chr(10) if self.ipv6 else ""}    role: outside
     crypto_map: VPN
     neighbors: [{{ip: {GWA_OUT}, mac: "{self.mac('gwa', 'gwa-out')}"}}]
 {extra_yaml}"""
@@ -143,6 +153,14 @@ interfaces:
         self.proc = None
         self.log.close()
         return rc
+
+    def close_checked(self):
+        """close(), then an AssertionError with dpsecd's log if it did not exit cleanly."""
+        rc = self.stop()
+        log = self.logtext()
+        self.close()
+        if rc != 0:
+            raise AssertionError("dpsecd exited %s:\n%s" % (rc, log))
 
     def close(self):
         """dpsecd stopped, the namespaces deleted, the directories removed. Idempotent."""

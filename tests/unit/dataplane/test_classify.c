@@ -628,16 +628,33 @@ esp_to_ipv4_multicast_mac(void)
 	return esp_to_mac(group);
 }
 
-/* 33:33:ff:00:00:02, a solicited-node group (RFC 2464 section 7): IPv6 gets past L2. */
+/*
+ * A neighbor solicitation to a solicited-node group (RFC 4291 2.7.1) at its
+ * MAC 33:33:ff:xx:xx:xx (RFC 2464 section 7): IPv6 gets past L2.
+ */
 static struct rte_mbuf *
-ipv6_to_solicited_node_mac(void)
+ns_to_group(const char *group6, uint8_t low)
 {
-	static const uint8_t group[6] = {0x33, 0x33, 0xff, 0x00, 0x00, 0x02};
+	const uint8_t group[6] = {0x33, 0x33, 0xff, 0x00, 0x00, low};
 	uint8_t f[128], ns[24] = {135};
-	size_t len = ipv6_frame(f, "ff02::1:ff00:2", IPPROTO_ICMPV6, ns, sizeof(ns));
+	size_t len = ipv6_frame(f, group6, IPPROTO_ICMPV6, ns, sizeof(ns));
 
 	memcpy(f, group, 6);
 	return mbuf_of(f, len);
+}
+
+/* ...to outside0's own group (its address6 ends in ::2): for the control thread */
+static struct rte_mbuf *
+ipv6_to_solicited_node_mac(void)
+{
+	return ns_to_group("ff02::1:ff00:2", 2);
+}
+
+/* ...to another address's group */
+static struct rte_mbuf *
+ipv6_ns_other_group(void)
+{
+	return ns_to_group("ff02::1:ff00:3", 3);
 }
 
 /* A host's frame for another inside host, seen by a promiscuous inside port. */
@@ -897,8 +914,10 @@ static const struct classify_case cases[] = {
 	 DROP(DP_DROP_G_L2DstMacMismatch)},
 	{"to broadcast: on to the IP checks", esp_to_broadcast, H_OUTSIDE,
 	 DROP(DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI)},
-	{"IPv6 to a solicited-node MAC: on to the IPv6 checks", ipv6_to_solicited_node_mac,
-	 H_OUTSIDE, DROP(DP_DROP_G_Ipv6NoRoute)},
+	{"IPv6 NS to our solicited-node group: neighbor discovery, punted",
+	 ipv6_to_solicited_node_mac, H_OUTSIDE, PUNT},
+	{"IPv6 NS to another solicited-node group", ipv6_ns_other_group, H_OUTSIDE,
+	 DROP(DP_DROP_G_Ipv6NoRoute)},
 	{"two chained mbufs", two_segments, H_OUTSIDE, DROP(DP_DROP_G_MultiSegUnsupported)},
 	/* regressions */
 	{"fuzz_packet crash 1: ESP sequence number read unaligned", fuzz_crash_esp_sequence_number,
@@ -917,6 +936,10 @@ static const struct classify_case cases[] = {
 	{"inside: to the subnet's last host", in_to_last_host, H_INSIDE, FORWARD_TO(H_OUTSIDE)},
 	{"inside: ARP request", arp_request, H_INSIDE, PUNT},
 	{"inside: IPv6", ipv6_esp_to_us, H_INSIDE, DROP(DP_DROP_G_Ipv6NoRoute)},
+	{"inside: ICMPv6 echo, no address6 inside", ipv6_icmp_to_us, H_INSIDE,
+	 DROP(DP_DROP_G_Ipv6NoRoute)},
+	{"inside: IPv6 NS to a group, no address6 inside", ipv6_to_solicited_node_mac, H_INSIDE,
+	 DROP(DP_DROP_G_Ipv6NoRoute)},
 	{"inside: 802.1Q tagged", vlan_tagged, H_INSIDE, DROP(DP_DROP_G_UnknownL2Proto)},
 	{"inside: to another host's MAC", in_to_other_host, H_INSIDE,
 	 DROP(DP_DROP_G_L2DstMacMismatch)},

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
+#include "dpsec/nd6_group.h"
+
+#include "nd6.h"
+
+#define ETH_LEN 14
+#define IP6_LEN 40
+#define ETHERTYPE_IPV6 0x86dd
+#define NH_ICMPV6 58
+
+#define ICMP6_ECHO_REQUEST 128
+#define ICMP6_ECHO_REPLY 129
+#define ND_NS 135
+#define ND_NA 136
+#define ND_NS_LEN 24		/* type, code, checksum, reserved, target (section 4.3) */
+#define ND_OPT_SLLA 1
+#define ND_OPT_TLLA 2
+#define ND_HOP_LIMIT 255	/* section 7.1.1: only from the link itself */
+#define NA_FLAG_R 0x80		/* we are a router (section 4.4) */
+#define NA_FLAG_S 0x40
+#define NA_FLAG_O 0x20
+#define ECHO_HOP_LIMIT 64
+
+static uint16_t
+rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void
+wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* The one's complement sum of len bytes (RFC 1071), not yet folded. */
+static uint32_t
+sum16(const uint8_t *p, size_t len, uint32_t sum)
+{
+	for (; len > 1; p += 2, len -= 2)
+		sum += rd16(p);
+	if (len != 0)
+		sum += (uint32_t)p[0] << 8;
+	return sum;
+}
+
+/* The ICMPv6 checksum over the pseudo-header and icmp[0..len) (RFC 8200 section 8.1). */
+static uint16_t
+icmp6_sum(const uint8_t *ip6, const uint8_t *icmp, size_t len)
+{
+	uint32_t s = sum16(ip6 + 8, 32, 0);	/* source and destination */
+
+	s += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff) + NH_ICMPV6;
+	s = sum16(icmp, len, s);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+/* The ICMPv6 message of an Ethernet/IPv6 frame and its length, or NULL. */
+static const uint8_t *
+icmp6_of(const uint8_t *frame, size_t len, size_t *icmp_len)
+{
+	const uint8_t *ip6 = frame + ETH_LEN;
+	size_t plen;
+
+	if (len < ETH_LEN + IP6_LEN + 4 || rd16(frame + 12) != ETHERTYPE_IPV6 ||
+	    (ip6[0] >> 4) != 6 || ip6[6] != NH_ICMPV6)
+		return NULL;
+	plen = rd16(ip6 + 4);
+	if (plen < 4 || ETH_LEN + IP6_LEN + plen > len)
+		return NULL;
+	*icmp_len = plen;
+	return ip6 + IP6_LEN;
+}
+
+enum nd6_kind
+nd6_kind_of(const uint8_t *frame, size_t len)
+{
+	size_t n;
+	const uint8_t *icmp = icmp6_of(frame, len, &n);
+
+	if (icmp == NULL)
+		return ND6_NONE;
+	return icmp[0] == ND_NS ? ND6_NS : icmp[0] == ICMP6_ECHO_REQUEST ? ND6_ECHO : ND6_OTHER;
+}
+
+static bool
+is_unspecified(const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+
+	return memcmp(a, zero, sizeof(zero)) == 0;
+}
+
+/*
+ * Section 7.1.1's checks on an NS's options: every one has a non-zero
+ * length and fits. The source link-layer address, if any, to *slla.
+ */
+static bool
+ns_options(const uint8_t *opt, size_t len, const uint8_t **slla)
+{
+	*slla = NULL;
+	while (len > 0) {
+		size_t olen;
+
+		if (len < 2 || opt[1] == 0)
+			return false;
+		olen = (size_t)opt[1] * 8;
+		if (olen > len)
+			return false;
+		if (opt[0] == ND_OPT_SLLA && olen == 8)
+			*slla = opt + 2;
+		opt += olen;
+		len -= olen;
+	}
+	return true;
+}
+
+/* Ethernet and IPv6 headers of a reply from us (mac, addr6) to (dmac, dst). */
+static void
+reply_head(uint8_t *out, const uint8_t dmac[6], const uint8_t mac[6], const uint8_t addr6[16],
+	   const uint8_t dst[16], size_t icmp_len, uint8_t hop_limit)
+{
+	uint8_t *ip6 = out + ETH_LEN;
+
+	memcpy(out, dmac, 6);
+	memcpy(out + 6, mac, 6);
+	wr16(out + 12, ETHERTYPE_IPV6);
+	memset(ip6, 0, IP6_LEN);
+	ip6[0] = 0x60;
+	wr16(ip6 + 4, (uint16_t)icmp_len);
+	ip6[6] = NH_ICMPV6;
+	ip6[7] = hop_limit;
+	memcpy(ip6 + 8, addr6, 16);
+	memcpy(ip6 + 24, dst, 16);
+}
+
+static void
+seal(uint8_t *out, size_t icmp_len)
+{
+	uint8_t *ip6 = out + ETH_LEN, *icmp = ip6 + IP6_LEN;
+
+	wr16(icmp + 2, 0);
+	wr16(icmp + 2, (uint16_t)~icmp6_sum(ip6, icmp, icmp_len));
+}
+
+static size_t
+answer_ns(const uint8_t *frame, const uint8_t *icmp, size_t n, const uint8_t addr6[16],
+	  const uint8_t mac[6], uint8_t *out, size_t out_cap)
+{
+	static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
+	static const uint8_t all_nodes_mac[6] = {0x33, 0x33, 0, 0, 0, 0x01};
+	const uint8_t *ip6 = frame + ETH_LEN, *src = ip6 + 8, *dst = ip6 + 24, *slla;
+	const uint8_t *target = icmp + 8;
+	bool dad = is_unspecified(src);
+	uint8_t *na;
+
+	if (n < ND_NS_LEN || ip6[7] != ND_HOP_LIMIT || icmp[1] != 0 ||
+	    !ns_options(icmp + ND_NS_LEN, n - ND_NS_LEN, &slla) || target[0] == 0xff ||
+	    memcmp(target, addr6, 16) != 0)
+		return 0;
+	/* duplicate address detection: to the solicited-node group, no source address option */
+	if (dad && (!nd6_is_solicited_node(dst, target) || slla != NULL))
+		return 0;
+	if (out_cap < ND6_NA_LEN)
+		return 0;
+	/* section 7.2.4: to the solicitor, or to all nodes if it has no address yet (S clear) */
+	reply_head(out, dad ? all_nodes_mac : slla != NULL ? slla : frame + 6, mac, addr6,
+		   dad ? all_nodes : src, ND_NS_LEN + 8, ND_HOP_LIMIT);
+	na = out + ETH_LEN + IP6_LEN;
+	memset(na, 0, ND_NS_LEN + 8);
+	na[0] = ND_NA;
+	na[4] = (uint8_t)(NA_FLAG_R | NA_FLAG_O | (dad ? 0 : NA_FLAG_S));
+	memcpy(na + 8, addr6, 16);
+	na[ND_NS_LEN] = ND_OPT_TLLA;
+	na[ND_NS_LEN + 1] = 1;
+	memcpy(na + ND_NS_LEN + 2, mac, 6);
+	seal(out, ND_NS_LEN + 8);
+	return ND6_NA_LEN;
+}
+
+static size_t
+answer_echo(const uint8_t *frame, const uint8_t *icmp, size_t n, const uint8_t addr6[16],
+	    const uint8_t mac[6], uint8_t *out, size_t out_cap)
+{
+	const uint8_t *ip6 = frame + ETH_LEN;
+	size_t total = ETH_LEN + IP6_LEN + n;
+
+	/* to our unicast address only (no reply to a group, RFC 4443 section 4.2 allows none) */
+	if (n < 8 || icmp[1] != 0 || memcmp(ip6 + 24, addr6, 16) != 0 || out_cap < total)
+		return 0;
+	reply_head(out, frame + 6, mac, addr6, ip6 + 8, n, ECHO_HOP_LIMIT);
+	memcpy(out + ETH_LEN + IP6_LEN, icmp, n);	/* identifier, sequence and data echoed */
+	out[ETH_LEN + IP6_LEN] = ICMP6_ECHO_REPLY;
+	seal(out, n);
+	return total;
+}
+
+size_t
+nd6_answer(const uint8_t *frame, size_t len, const uint8_t addr6[16], const uint8_t mac[6],
+	   uint8_t *out, size_t out_cap)
+{
+	size_t n;
+	const uint8_t *icmp = icmp6_of(frame, len, &n);
+
+	/* a message whose checksum does not verify is silently discarded (section 7.1.1) */
+	if (icmp == NULL || icmp6_sum(frame + ETH_LEN, icmp, n) != 0xffff)
+		return 0;
+	if (icmp[0] == ND_NS)
+		return answer_ns(frame, icmp, n, addr6, mac, out, out_cap);
+	if (icmp[0] == ICMP6_ECHO_REQUEST)
+		return answer_echo(frame, icmp, n, addr6, mac, out, out_cap);
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The gateway's own IPv6 address (an interface's address6), answered like
+ * ARP and ping are for IPv4: a Neighbor Solicitation for it gets a Neighbor
+ * Advertisement (RFC 4861 sections 7.1.1 and 7.2.4), an ICMPv6 Echo Request
+ * to it an Echo Reply (RFC 4443 section 4.2). Everything is checked before
+ * it is read; a message that fails a check RFC 4861 names is not answered
+ * (the caller counts it as unhandled). Pure functions over a frame's bytes,
+ * so that they are tested without DPDK.
+ */
+#ifndef DPSEC_ND6_H
+#define DPSEC_ND6_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a punted Ethernet frame is, as far as this module goes. */
+enum nd6_kind {
+	ND6_NONE,	/* not ICMPv6 in IPv6 without extension headers */
+	ND6_NS,		/* ICMPv6 type 135 */
+	ND6_ECHO,	/* ICMPv6 type 128 */
+	ND6_OTHER,	/* any other ICMPv6 */
+};
+
+enum nd6_kind nd6_kind_of(const uint8_t *frame, size_t len);
+
+/* The smallest reply buffer nd6_answer needs: the request's length or an NA, whichever is larger. */
+#define ND6_NA_LEN (14 + 40 + 24 + 8)
+
+/*
+ * The reply to frame (an NS for addr6, or an echo request to addr6) written
+ * to out, from mac and addr6; its length, or 0 if there is nothing to
+ * answer (not ours, malformed, or out_cap too small).
+ */
+size_t nd6_answer(const uint8_t *frame, size_t len, const uint8_t addr6[16], const uint8_t mac[6],
+		  uint8_t *out, size_t out_cap);
+
+#endif
