@@ -157,6 +157,11 @@ int cfg_check_spis(struct cfg_ctx *c, const struct cfg_manual_sa *sas, uint32_t 
 /* Where an SA was written, for messages: the YAML or the manual SA file. */
 const char *cfg_sa_src(const struct cfg_ctx *c, const struct cfg_manual_sa *sa);
 
+/* The tunnel named "Tunnel<N>" (any capitalisation) by its number, or CFG_NONE. */
+uint32_t cfg_tunnel_find(const struct dpsec_config *cfg, const char *name);
+/* "tunnel 'Tunnel9' not found (defined: Tunnel1, Tunnel2)" at v. */
+int cfg_tunnel_not_found(struct cfg_ctx *c, const struct ynode *v);
+
 /* manual_sa_file: path | {path, allow_unsafe_manual_gcm} (config_sa_file.c). */
 cfg_handler cfg_h_manual_sa_file;
 
@@ -165,6 +170,7 @@ cfg_handler cfg_h_ikev2;
 cfg_handler cfg_h_transform_sets;
 cfg_handler cfg_h_crypto_maps;
 cfg_handler cfg_h_interfaces;
+cfg_handler cfg_h_tunnels;
 cfg_handler cfg_h_routes;
 cfg_handler cfg_h_manual_sas;
 

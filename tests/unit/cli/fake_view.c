@@ -354,7 +354,8 @@ interfaces(struct dpsec_config *c)
 	memcpy(c->interfaces[1].neighbors[0].mac, host2_mac, 6);
 	c->n_routes = 1;
 	c->routes = calloc(1, sizeof(*c->routes));
-	c->routes[0] = (struct cfg_route){pfx(ip(10, 0, 3, 0), 24), 1, ip(10, 0, 2, 254), {0, 0}};
+	c->routes[0] = (struct cfg_route){.dst = pfx(ip(10, 0, 3, 0), 24), .iface = 1,
+					  .tunnel = CFG_NONE, .via = ip(10, 0, 2, 254)};
 }
 
 /* The daemon-wide settings, at their defaults but for the EAL line. */
