@@ -548,6 +548,7 @@ manual_sas(struct dpsec_config *c)
 
 		m->map = 1;
 		m->entry = 0;
+		m->tunnel = CFG_NONE;
 		m->dir = i == 0 ? CFG_DIR_IN : CFG_DIR_OUT;
 		m->spi = i == 0 ? 0x1001 : 0x2002;
 		m->cipher_key.len = 16;
@@ -972,6 +973,7 @@ fake_free(struct fake *f)
 		free(f->cfg.interfaces[i].neighbors);
 	free(f->cfg.interfaces);
 	free(f->cfg.routes);
+	free(f->cfg.tunnels);
 	for (uint32_t i = 0; i < f->cfg.dp.n_eal; i++)
 		free(f->cfg.dp.eal[i]);
 	free(f->cfg.dp.eal);
