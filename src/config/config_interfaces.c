@@ -106,15 +106,8 @@ static int
 h_address(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_interface *ifc = obj;
-	const char *s;
-	int rc = cfg_str(c, v, k->name, &s);
 
-	if (rc < 0)
-		return rc;
-	if (!cfg_parse_addr_len(s, &ifc->addr, &ifc->prefix_len) || ifc->prefix_len == 0)
-		return cfg_err(c, v, "'address' must be an IPv4 address with prefix length "
-				     "A.B.C.D/1..32 (got '%s')", cfg_quote(c, v));
-	return 0;
+	return cfg_addr_len(c, v, k->name, &ifc->addr, &ifc->prefix_len);
 }
 
 /* "2001:db8::2/64": an interface's IPv6 address, host bits kept. */

@@ -108,6 +108,9 @@ int cfg_prefix(struct cfg_ctx *c, const struct ynode *v, const char *what,
 bool cfg_parse_dec(const char *s, uint64_t *out);
 /* Strict "A.B.C.D/LEN", LEN 0..32, host bits allowed (an interface address). */
 bool cfg_parse_addr_len(const char *s, uint32_t *addr, uint8_t *len);
+/* An interface's (or tunnel's) 'address': "A.B.C.D/1..32", host bits kept. */
+int cfg_addr_len(struct cfg_ctx *c, const struct ynode *v, const char *what, uint32_t *addr,
+		 uint8_t *len);
 /* A name for an object: 1..47 characters out of [A-Za-z0-9._-] plus extra. */
 int cfg_name(struct cfg_ctx *c, const struct ynode *v, const char *what, const char *extra,
 	     char out[CFG_NAME_MAX]);

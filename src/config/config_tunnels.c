@@ -95,15 +95,8 @@ static int
 h_address(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_tunnel *t = obj;
-	const char *s;
-	int rc = cfg_str(c, v, k->name, &s);
 
-	if (rc < 0)
-		return rc;
-	if (!cfg_parse_addr_len(s, &t->addr, &t->prefix_len) || t->prefix_len == 0)
-		return cfg_err(c, v, "'address' must be an IPv4 address with prefix length "
-				     "A.B.C.D/1..32 (got '%s')", cfg_quote(c, v));
-	return 0;
+	return cfg_addr_len(c, v, k->name, &t->addr, &t->prefix_len);
 }
 
 /* "tunnel source": an outside interface, by name or by its address. */
