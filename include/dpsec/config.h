@@ -87,9 +87,9 @@ struct cfg_interface {
 
 struct cfg_route {
 	struct ip4_prefix dst;
-	uint32_t iface;		/* index into interfaces (an inside interface), or CFG_NONE */
+	uint32_t iface;		/* index into interfaces (inside), or CFG_NONE */
 	uint32_t tunnel;	/* index into tunnels ("ip route ... Tunnel1"), or CFG_NONE */
-	uint32_t via;		/* next hop, network order; 0 = directly connected (or a tunnel) */
+	uint32_t via;		/* next hop, network order; 0 = connected (or a tunnel) */
 	struct cfg_pos pos;
 };
 
@@ -152,7 +152,7 @@ struct cfg_crypto_map {
 };
 
 struct cfg_manual_sa {
-	uint32_t map;			/* index into crypto_maps, or CFG_NONE (a tunnel's SA) */
+	uint32_t map;			/* index into crypto_maps; CFG_NONE: a tunnel's */
 	uint32_t entry;			/* index into that map's entries */
 	uint32_t tunnel;		/* index into tunnels (its protection), or CFG_NONE */
 	enum cfg_dir dir;
@@ -164,8 +164,8 @@ struct cfg_manual_sa {
 	uint16_t local_port;		/* default 4500 */
 	uint16_t peer_port;		/* default 4500 */
 	uint32_t initial_sequence;	/* outbound: last number "already sent"; default 0 */
-	uint32_t local;			/* resolved: the map's outside interface's address, or the tunnel source */
-	uint32_t peer;			/* resolved: the entry's peer, or the tunnel destination */
+	uint32_t local;			/* resolved: map interface's, or tunnel source */
+	uint32_t peer;			/* resolved: entry's peer, or tunnel destination */
 	bool from_file;			/* from manual_sa_file: pos is in that file */
 	struct cfg_pos pos;
 	struct cfg_pos spi_pos;		/* where its SPI is written (duplicate SPIs) */
@@ -193,8 +193,8 @@ struct cfg_tunnel {
 	uint32_t destination;		/* the peer, network order */
 	enum cfg_tunnel_mode mode;
 	char profile[CFG_NAME_MAX];	/* "tunnel protection ipsec profile" name */
-	uint32_t transform_set;		/* the profile's transform set: index into transform_sets */
-	uint32_t replay_window;		/* resolved: the profile's value or the dataplane default */
+	uint32_t transform_set;		/* the profile's: index into transform_sets */
+	uint32_t replay_window;		/* resolved: the profile's, or the dataplane's */
 	struct cfg_pos pos;
 };
 

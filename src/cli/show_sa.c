@@ -4,8 +4,9 @@
  *
  * IOS XE layout (genieparser ShowCryptoIpsecSa / ShowCryptoIpsecSaDetail
  * fixtures and device transcripts): one block per outside interface with a
- * crypto map and one per tunnel (static VTI, "interface: Tunnel1"), one "flow" per map entry and pair of traffic selectors, the
- * flow's SAs listed under it. SAs without selectors of their own (manual
+ * crypto map and one per tunnel (static VTI, "interface: Tunnel1"), one
+ * "flow" per map entry and pair of traffic selectors, the flow's SAs listed
+ * under it. SAs without selectors of their own (manual
  * ones) and entries without SAs show the ACL's first permit line as idents;
  * an IKE CHILD_SA shows the selectors it enforces (narrowed by the peer or
  * not, RFC 7296 section 2.9), one flow per distinct pair, as IOS does. The
@@ -719,7 +720,8 @@ walk_tunnel(struct sa_walk *w, uint32_t t)
 
 	if ((n->set && !cli_name_eq(n->s, n->len, tun->name)) || !entry_selected(w->c, &e))
 		return;
-	snprintf(m.name, sizeof(m.name), "%.40s-head-0", tun->name);	/* "Tunnel" + 10 digits */
+	/* a name is "Tunnel" and at most 10 digits */
+	snprintf(m.name, sizeof(m.name), "%.40s-head-0", tun->name);
 	iface_begin(w, tun->name, &m, tun->source);
 	walk_entry(w, &f);
 	iface_end(w);

@@ -24,7 +24,7 @@
 
 struct tun_sum {
 	uint64_t ipkts, ibytes, opkts, obytes;
-	bool sa_up;		/* an outbound SA carries its traffic */
+	bool sa_up; /* an outbound SA carries its traffic */
 };
 
 static void

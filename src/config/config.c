@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * config_load / config_parse / config_free, the top-level schema and the small
- * global sections (hostname, dataplane, cli, isakmp, logging). Interfaces and routes are
- * in config_interfaces.c, tunnels in config_tunnels.c, transform sets and crypto maps in config_crypto.c,
- * manual SAs in config_manual_sa.c, IKEv2 in config_ikev2.c and config_ike_profiles.c.
+ * global sections (hostname, dataplane, cli, isakmp, logging). Interfaces and
+ * routes are in config_interfaces.c, tunnels in config_tunnels.c, transform
+ * sets and crypto maps in config_crypto.c, manual SAs in config_manual_sa.c,
+ * IKEv2 in config_ikev2.c and config_ike_profiles.c.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -361,8 +361,8 @@ h_route_iface(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
 	}
 	if (cfg->interfaces[i].role != CFG_ROLE_INSIDE)
 		return cfg_err(c, v, "route to outside interface '%s' is not allowed (expected an "
-				     "inside interface or a tunnel: routes carry decrypted traffic, "
-				     "or traffic to encrypt)", s);
+				     "inside interface or a tunnel: routes carry decrypted "
+				     "traffic, or traffic to encrypt)", s);
 	r->iface = i;
 	return 0;
 }

@@ -340,7 +340,8 @@ check_binding(struct cfg_ctx *c, const struct ynode *v)
 	if (tun != NULL)
 		return 0;
 	if (!map)
-		return cfg_err(c, v, "missing required key 'crypto_map' in manual SA (or 'tunnel')");
+		return cfg_err(c, v,
+			       "missing required key 'crypto_map' in manual SA (or 'tunnel')");
 	if (!seq)
 		return cfg_err(c, v, "missing required key 'seq' in manual SA");
 	return 0;

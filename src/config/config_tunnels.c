@@ -72,8 +72,10 @@ h_name(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *
 	if (rc < 0)
 		return rc;
 	if (!parse_tunnel_name(s, &t->number))
-		return cfg_err(c, v, "tunnel name '%s' must be Tunnel<number> (0..2147483647), as "
-				     "IOS's 'interface Tunnel1'", cfg_quote(c, v));
+		return cfg_err(c, v,
+			       "tunnel name '%s' must be Tunnel<number> (0..2147483647), as "
+			       "IOS's 'interface Tunnel1'",
+			       cfg_quote(c, v));
 	snprintf(t->name, sizeof(t->name), "Tunnel%" PRIu32, t->number);
 	for (uint32_t i = 0; i < tunnel_index(c, t); i++) {
 		const struct cfg_tunnel *o = &c->cfg->tunnels[i];
@@ -84,9 +86,12 @@ h_name(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *
 	}
 	for (uint32_t i = 0; i < c->cfg->n_interfaces; i++)
 		if (strcasecmp(c->cfg->interfaces[i].name, t->name) == 0)
-			return cfg_err(c, v, "tunnel %s has the name of interface '%s' (defined at "
-					     "%u:%u)", t->name, c->cfg->interfaces[i].name,
-				       c->cfg->interfaces[i].pos.line, c->cfg->interfaces[i].pos.col);
+			return cfg_err(c, v,
+				       "tunnel %s has the name of interface '%s' (defined at "
+				       "%u:%u)",
+				       t->name, c->cfg->interfaces[i].name,
+				       c->cfg->interfaces[i].pos.line,
+				       c->cfg->interfaces[i].pos.col);
 	return 0;
 }
 
@@ -119,18 +124,23 @@ h_source(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void
 			if (cfg->interfaces[i].addr == ip)
 				break;
 		if (i == cfg->n_interfaces)
-			return cfg_err(c, v, "tunnel source %s is not the address of an interface "
-					     "(expected an outside interface or its address)", s);
+			return cfg_err(c, v,
+				       "tunnel source %s is not the address of an interface "
+				       "(expected an outside interface or its address)",
+				       s);
 	}
 	if (i == cfg->n_interfaces)
-		return cfg_err(c, v, "tunnel source '%s' not found (expected an outside "
-				     "interface or its address; defined: %s)", cfg_quote(c, v),
+		return cfg_err(c, v,
+			       "tunnel source '%s' not found (expected an outside "
+			       "interface or its address; defined: %s)",
+			       cfg_quote(c, v),
 			       cfg_list_names(c, cfg->interfaces, cfg->n_interfaces,
 					      sizeof(*cfg->interfaces),
 					      offsetof(struct cfg_interface, name)));
 	if (cfg->interfaces[i].role != CFG_ROLE_OUTSIDE)
-		return cfg_err(c, v, "tunnel source '%s' is inside interface '%s' (expected an "
-				     "outside interface: the tunnel's packets leave by it)",
+		return cfg_err(c, v,
+			       "tunnel source '%s' is inside interface '%s' (expected an "
+			       "outside interface: the tunnel's packets leave by it)",
 			       cfg_quote(c, v), cfg->interfaces[i].name);
 	t->source_iface = i;
 	t->source = cfg->interfaces[i].addr;
@@ -167,8 +177,9 @@ h_mode(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *
 		return 0;
 	}
 	if (strcmp(s, "ipsec ipv6") == 0)
-		return cfg_err(c, v, "tunnel mode 'ipsec ipv6' is not supported yet (expected "
-				     "'ipsec ipv4')");
+		return cfg_err(c, v,
+			       "tunnel mode 'ipsec ipv6' is not supported yet (expected "
+			       "'ipsec ipv4')");
 	return cfg_err(c, v, "unknown tunnel mode '%s' (expected 'ipsec ipv4')", cfg_quote(c, v));
 }
 
@@ -202,8 +213,8 @@ h_transform_set(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *
 static const struct cfg_key protection_keys[] = {
 	CFG_CUSTOM("profile", true, h_profile),
 	CFG_CUSTOM("transform_set", true, h_transform_set),
-	{"replay_window", false, cfg_h_replay_window, offsetof(struct cfg_tunnel, replay_window),
-	 0, 0, NULL},
+	{"replay_window", false, cfg_h_replay_window, offsetof(struct cfg_tunnel, replay_window), 0,
+	 0, NULL},
 };
 
 /* "tunnel protection ipsec profile P": {profile: P, transform_set: TS[, replay_window]}. */
@@ -215,12 +226,9 @@ h_protection(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, 
 
 /* Rows run in order: the destination is checked against the source. */
 static const struct cfg_key tunnel_keys[] = {
-	CFG_CUSTOM("name", true, h_name),
-	CFG_CUSTOM("address", false, h_address),
-	CFG_CUSTOM("source", true, h_source),
-	CFG_CUSTOM("destination", true, h_destination),
-	CFG_CUSTOM("mode", false, h_mode),
-	CFG_CUSTOM("protection", true, h_protection),
+	CFG_CUSTOM("name", true, h_name),     CFG_CUSTOM("address", false, h_address),
+	CFG_CUSTOM("source", true, h_source), CFG_CUSTOM("destination", true, h_destination),
+	CFG_CUSTOM("mode", false, h_mode),    CFG_CUSTOM("protection", true, h_protection),
 };
 
 int

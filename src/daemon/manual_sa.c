@@ -25,7 +25,8 @@ params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct 
 		.proto = ts->proto, .cipher = ts->cipher, .auth = ts->auth, .esn = ts->esn,
 		.local = m->local, .peer = m->peer, .udp_encap = m->udp_encap,
 		.local_port = m->local_port, .peer_port = m->peer_port,
-		.replay_window = replay_window_of(cfg, m), .initial_seq = m->initial_sequence, .manual = true,
+		.replay_window = replay_window_of(cfg, m), .initial_seq = m->initial_sequence,
+		.manual = true,
 		.activate = true,
 		.cipher_key = &m->cipher_key, .auth_key = &m->auth_key};
 }
@@ -85,7 +86,8 @@ manual_sa_warn(const struct dpsec_config *cfg, struct dlog *log)
 	warn_file(cfg, log);
 	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
 		const struct cfg_manual_sa *m = &cfg->manual_sas[i];
-		const struct cfg_transform_set *ts = &cfg->transform_sets[config_manual_sa_ts(cfg, m)];
+		uint32_t ts_idx = config_manual_sa_ts(cfg, m);
+		const struct cfg_transform_set *ts = &cfg->transform_sets[ts_idx];
 		char text[256], of[CFG_NAME_MAX + 32];
 
 		if (!m->allow_unsafe_gcm || m->from_file)

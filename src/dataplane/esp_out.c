@@ -69,8 +69,9 @@ out_policy(const struct dp *dp, const struct rte_ipv4_hdr *ip)
  * Is there an SA for this packet, and (forwarded) may its TTL go one lower?
  * A crypto map entry without an SA asks the control thread for one (IKE),
  * where the drop is decided; a tunnel without one drops the packet (111:
- * its SAs are keyed by hand, and nothing may leave in clear). An SA another worker owns: DP_HANDOFF, *owner
- * says which, *out stays NULL (this worker must not write the SA).
+ * its SAs are keyed by hand, and nothing may leave in clear). An SA another
+ * worker owns: DP_HANDOFF, *owner says which, *out stays NULL (this worker
+ * must not write the SA).
  */
 static inline dp_drop_t
 out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,

@@ -101,7 +101,7 @@ dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id)
 	if (rc != 0)
 		return rc;
 	if (policy == CFG_NONE)
-		return -ENOENT;	/* the crypto map is not applied to an interface, no such tunnel */
+		return -ENOENT;	/* a crypto map applied nowhere, or no such tunnel */
 	sa = calloc(1, sizeof(*sa));
 	if (sa == NULL)
 		return -ENOMEM;

@@ -16,14 +16,21 @@ tunnels(struct dpsec_config *c)
 {
 	struct cfg_tunnel *t = calloc(2, sizeof(*t));
 
-	t[0] = (struct cfg_tunnel){.number = 1, .addr = ip(10, 255, 0, 1), .prefix_len = 30,
-				   .source_iface = 0, .source = ip(192, 0, 2, 2),
-				   .destination = ip(198, 51, 100, 20), .transform_set = 2,
+	t[0] = (struct cfg_tunnel){.number = 1,
+				   .addr = ip(10, 255, 0, 1),
+				   .prefix_len = 30,
+				   .source_iface = 0,
+				   .source = ip(192, 0, 2, 2),
+				   .destination = ip(198, 51, 100, 20),
+				   .transform_set = 2,
 				   .replay_window = 64};
 	strcpy(t[0].name, "Tunnel1");
 	strcpy(t[0].profile, "VTI-PROF");
-	t[1] = (struct cfg_tunnel){.number = 2, .source_iface = 2, .source = ip(203, 0, 113, 2),
-				   .destination = ip(203, 0, 113, 20), .transform_set = 2,
+	t[1] = (struct cfg_tunnel){.number = 2,
+				   .source_iface = 2,
+				   .source = ip(203, 0, 113, 2),
+				   .destination = ip(203, 0, 113, 20),
+				   .transform_set = 2,
 				   .replay_window = 0};
 	strcpy(t[1].name, "Tunnel2");
 	strcpy(t[1].profile, "LAB-PROF");
@@ -37,10 +44,18 @@ tunnels(struct dpsec_config *c)
 static struct view_sa
 tunnel_sa(enum cfg_dir dir, uint32_t spi, uint32_t conn, uint64_t pkts, uint64_t bytes)
 {
-	struct view_sa sa = {.map = CFG_NONE, .entry = CFG_NONE, .vti = true, .tunnel = 0,
-			     .dir = dir, .spi = spi, .cipher = DP_CIPHER_AES_CBC_128,
-			     .auth = DP_AUTH_HMAC_SHA1_96, .mode = CFG_MODE_TUNNEL, .manual = true,
-			     .conn_id = conn, .replay_window = dir == CFG_DIR_IN ? 64 : 0,
+	struct view_sa sa = {.map = CFG_NONE,
+			     .entry = CFG_NONE,
+			     .vti = true,
+			     .tunnel = 0,
+			     .dir = dir,
+			     .spi = spi,
+			     .cipher = DP_CIPHER_AES_CBC_128,
+			     .auth = DP_AUTH_HMAC_SHA1_96,
+			     .mode = CFG_MODE_TUNNEL,
+			     .manual = true,
+			     .conn_id = conn,
+			     .replay_window = dir == CFG_DIR_IN ? 64 : 0,
 			     .status = VIEW_SA_ACTIVE};
 
 	sa.ctr.v[DP_SA_CTR_pkts] = pkts;

@@ -337,8 +337,8 @@ harness_add_sa(struct harness *h, const struct h_sa *s)
 		.cipher = s->cipher,
 		.auth = s->auth, .esn = s->esn, .udp_encap = s->udp, .local_port = 4500,
 		.peer_port = 4500, .replay_window = s->replay_window, .manual = !s->negotiated,
-		.initial_seq = s->initial_seq, .activate = !s->standby, .life = s->life, .cipher_key = &ck, .auth_key = &ak,
-		.vti = s->vti, .tunnel = 0};
+		.initial_seq = s->initial_seq, .activate = !s->standby, .life = s->life,
+		.cipher_key = &ck, .auth_key = &ak, .vti = s->vti, .tunnel = 0};
 	uint32_t id;
 	int rc;
 

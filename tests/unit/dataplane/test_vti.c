@@ -33,7 +33,7 @@
 #include "route.h"
 #include "worker.h"
 
-#define MAX_OUT 8
+#define MAX_OUT	    8
 #define VTI_SPI_OUT 0x7001u
 
 static struct harness H;
@@ -81,8 +81,11 @@ from_host(const char *src, const char *dst, struct rte_mbuf **out, uint16_t *por
 static void
 add_out_sa(void)
 {
-	const struct h_sa s = {.dir = CFG_DIR_OUT, .spi = VTI_SPI_OUT, .cipher = DP_CIPHER_NULL,
-			       .auth = DP_AUTH_HMAC_SHA256_128, .vti = true};
+	const struct h_sa s = {.dir = CFG_DIR_OUT,
+			       .spi = VTI_SPI_OUT,
+			       .cipher = DP_CIPHER_NULL,
+			       .auth = DP_AUTH_HMAC_SHA256_128,
+			       .vti = true};
 
 	assert_true(harness_add_sa(&H, &s) > 0);
 }
@@ -169,8 +172,7 @@ test_encrypts_with_tunnel_sa(void **state)
 
 /* An inner packet from src to dst, ESP-NULL from the peer under the tunnel's inbound SA. */
 static uint16_t
-from_tunnel(uint32_t seq, const char *src, const char *dst, struct rte_mbuf **out,
-	    uint16_t *port)
+from_tunnel(uint32_t seq, const char *src, const char *dst, struct rte_mbuf **out, uint16_t *port)
 {
 	static uint8_t pt[ESP_NULL_MAX];
 	uint8_t frame[128], inner[64];
@@ -187,9 +189,13 @@ from_tunnel(uint32_t seq, const char *src, const char *dst, struct rte_mbuf **ou
 static void
 test_inbound_any_inner(void **state)
 {
-	const struct h_sa s = {.dir = CFG_DIR_IN, .spi = ESP_NULL_SPI, .cipher = DP_CIPHER_NULL,
-			       .auth = DP_AUTH_HMAC_SHA256_128, .replay_window = 64,
-			       .akey = esp_null_akey, .vti = true};
+	const struct h_sa s = {.dir = CFG_DIR_IN,
+			       .spi = ESP_NULL_SPI,
+			       .cipher = DP_CIPHER_NULL,
+			       .auth = DP_AUTH_HMAC_SHA256_128,
+			       .replay_window = 64,
+			       .akey = esp_null_akey,
+			       .vti = true};
 	struct rte_mbuf *out[MAX_OUT];
 	uint16_t n, port = UINT16_MAX;
 
