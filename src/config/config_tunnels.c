@@ -231,6 +231,36 @@ static const struct cfg_key tunnel_keys[] = {
 	CFG_CUSTOM("mode", false, h_mode),    CFG_CUSTOM("protection", true, h_protection),
 };
 
+/*
+ * Two tunnels between the same two addresses: IOS refuses the second ("has
+ * the same source, destination and mode"); the peer could not tell which
+ * one a packet is for but by SPI, and neither could its operator.
+ */
+static int
+check_endpoints(struct cfg_ctx *c, const struct ynode *v)
+{
+	const struct dpsec_config *cfg = c->cfg;
+	struct cfg_dupkey *keys = calloc(cfg->n_tunnels, sizeof(*keys));
+	uint32_t first, dup;
+	int rc = 0;
+
+	if (keys == NULL)
+		return cfg_nomem(c, v);
+	for (uint32_t i = 0; i < cfg->n_tunnels; i++)
+		keys[i] = (struct cfg_dupkey){cfg->tunnels[i].source, cfg->tunnels[i].destination, i};
+	if (cfg_find_dup(keys, cfg->n_tunnels, &first, &dup)) {
+		const struct cfg_tunnel *a = &cfg->tunnels[first], *b = &cfg->tunnels[dup];
+		char s[IP4_STRLEN], d[IP4_STRLEN];
+
+		rc = cfg_err(c, ynode_map_get(v->kids[dup], "destination"),
+			     "%s has the same source %s and destination %s as %s (at %u:%u)",
+			     b->name, ip4_str(b->source, s), ip4_str(b->destination, d), a->name,
+			     a->pos.line, a->pos.col);
+	}
+	free(keys);
+	return rc;
+}
+
 int
 cfg_h_tunnels(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
@@ -255,5 +285,5 @@ cfg_h_tunnels(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
 		t->source_iface = CFG_NONE;
 		rc = cfg_walk(c, v->kids[i], "tunnel", tunnel_keys, CFG_NKEYS(tunnel_keys), t);
 	}
-	return rc;
+	return rc < 0 ? rc : check_endpoints(c, v);
 }

@@ -594,6 +594,10 @@ static const struct err_case cases[] = {
 	{"tunnel duplicate number",
 	 TUN("", "  - {name: tunnel1, source: out0, destination: 203.0.113.3, " PROT "}\n"),
 	 "t.yaml:15:12: duplicate tunnel Tunnel1 (first at 14:5)"},
+	{"tunnel same endpoints",
+	 TUN("", "  - {name: Tunnel2, source: 192.0.2.2, " DST ", " PROT "}\n"),
+	 "t.yaml:15:53: Tunnel2 has the same source 192.0.2.2 and destination 203.0.113.2 as "
+	 "Tunnel1 (at 14:5)"},
 	{"tunnel named like an interface",
 	 "interfaces:\n" IF_IN
 	 "  - {name: Tunnel1, device: net_null1, address: 192.0.2.2/24, role: outside}\n"
