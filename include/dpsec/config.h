@@ -87,8 +87,9 @@ struct cfg_interface {
 
 struct cfg_route {
 	struct ip4_prefix dst;
-	uint32_t iface;		/* index into interfaces (an inside interface) */
-	uint32_t via;		/* next hop, network order; 0 = directly connected */
+	uint32_t iface;		/* index into interfaces (inside), or CFG_NONE */
+	uint32_t tunnel;	/* index into tunnels ("ip route ... Tunnel1"), or CFG_NONE */
+	uint32_t via;		/* next hop, network order; 0 = connected (or a tunnel) */
 	struct cfg_pos pos;
 };
 
@@ -151,8 +152,9 @@ struct cfg_crypto_map {
 };
 
 struct cfg_manual_sa {
-	uint32_t map;			/* index into crypto_maps */
+	uint32_t map;			/* index into crypto_maps; CFG_NONE: a tunnel's */
 	uint32_t entry;			/* index into that map's entries */
+	uint32_t tunnel;		/* index into tunnels (its protection), or CFG_NONE */
 	enum cfg_dir dir;
 	uint32_t spi;			/* host order, >= 256 */
 	struct secret cipher_key;	/* key || salt, length checked against the transform */
@@ -162,12 +164,41 @@ struct cfg_manual_sa {
 	uint16_t local_port;		/* default 4500 */
 	uint16_t peer_port;		/* default 4500 */
 	uint32_t initial_sequence;	/* outbound: last number "already sent"; default 0 */
-	uint32_t local;			/* resolved: address of the map's outside interface */
-	uint32_t peer;			/* resolved: the entry's peer */
+	uint32_t local;			/* resolved: map interface's, or tunnel source */
+	uint32_t peer;			/* resolved: entry's peer, or tunnel destination */
 	bool from_file;			/* from manual_sa_file: pos is in that file */
 	struct cfg_pos pos;
 	struct cfg_pos spi_pos;		/* where its SPI is written (duplicate SPIs) */
 };
+
+/*
+ * A static virtual tunnel interface (IOS "interface TunnelN" with "tunnel mode
+ * ipsec ipv4" and "tunnel protection ipsec profile P"): route-based IPsec.
+ * What a route sends into it is encrypted with its SA, whatever the inner
+ * addresses (its SAs have 0.0.0.0/0 selectors both ways); what its SA
+ * decrypts is routed like any decrypted packet. Keyed by manual_sas naming
+ * the tunnel (no IKE for tunnels yet).
+ */
+enum cfg_tunnel_mode {
+	CFG_TUNNEL_IPSEC_IPV4,	/* "ipsec ipv4"; "ipsec ipv6" is refused until IPv6 lands */
+};
+
+struct cfg_tunnel {
+	char name[CFG_NAME_MAX];	/* "Tunnel<number>", canonical spelling */
+	uint32_t number;
+	uint32_t addr;			/* "ip address", network order; 0 = unnumbered */
+	uint8_t prefix_len;
+	uint32_t source_iface;		/* the outside interface the tunnel starts at */
+	uint32_t source;		/* its address, network order */
+	uint32_t destination;		/* the peer, network order */
+	enum cfg_tunnel_mode mode;
+	char profile[CFG_NAME_MAX];	/* "tunnel protection ipsec profile" name */
+	uint32_t transform_set;		/* the profile's: index into transform_sets */
+	uint32_t replay_window;		/* resolved: the profile's, or the dataplane's */
+	struct cfg_pos pos;
+};
+
+#define CFG_MAX_TUNNELS 64
 
 /*
  * manual_sa_file: SAs in bulk, one a line (docs/CONFIG.md, config_sa_file.c).
@@ -229,6 +260,8 @@ struct dpsec_config {
 	struct cfg_logging logging;
 	struct cfg_interface *interfaces;
 	uint32_t n_interfaces;
+	struct cfg_tunnel *tunnels;
+	uint32_t n_tunnels;
 	struct cfg_route *routes;
 	uint32_t n_routes;
 	struct cfg_transform_set *transform_sets;
@@ -260,6 +293,9 @@ struct dpsec_config *config_parse(const char *name, const char *text, size_t len
  */
 int config_add_sa_text(struct dpsec_config *cfg, const char *name, const char *text, size_t len,
 		       bool allow_unsafe_gcm, char *err, size_t errlen);
+
+/* The transform set (index) of the crypto map entry or the tunnel a manual SA keys. */
+uint32_t config_manual_sa_ts(const struct dpsec_config *cfg, const struct cfg_manual_sa *sa);
 
 /* Frees everything and wipes every key. Accepts NULL. */
 void config_free(struct dpsec_config *cfg);

@@ -44,8 +44,15 @@ struct dp_sa_lifetime {
 struct dp_sa_params {
 	enum cfg_dir dir;
 	uint32_t spi;			/* host order */
-	uint32_t map;			/* crypto map entry the SA protects */
+	uint32_t map;			/* crypto map entry the SA protects (without vti) */
 	uint32_t entry;
+	/*
+	 * A tunnel's SA (static VTI, "tunnel protection"): tunnel indexes
+	 * cfg->tunnels and map, entry are ignored. It carries whatever the
+	 * routes send into the tunnel, selectors 0.0.0.0/0 both ways.
+	 */
+	bool vti;
+	uint32_t tunnel;
 	/*
 	 * IPPROTO_ESP (0 means ESP too), or IPPROTO_AH (RFC 4302): then auth is
 	 * AH's HMAC, cipher DP_CIPHER_NULL and there is no UDP encapsulation.

@@ -32,8 +32,10 @@ enum view_sa_status {
 };
 
 struct view_sa {
-	uint32_t map;		/* index into cfg->crypto_maps */
+	uint32_t map;		/* index into cfg->crypto_maps (not with vti) */
 	uint32_t entry;		/* index into that map's entries */
+	bool vti;		/* a tunnel's SA: tunnel is its index into cfg->tunnels */
+	uint32_t tunnel;
 	enum cfg_dir dir;
 	uint32_t spi;		/* host order */
 	uint8_t proto;		/* IPPROTO_ESP or IPPROTO_AH */

@@ -2,6 +2,9 @@
 /*
  * show interfaces [NAME]
  *
+ * The ports, then the tunnels (show_tunnel.c; --json: "tunnels" beside
+ * "interfaces", when there are any).
+ *
  * The IOS layout (genieparser iosxe ShowInterfaces, ntc-templates
  * cisco_ios_show_interfaces), with what a DPDK port and the control thread
  * know, and IOS's zero where dpsec has nothing to count:
@@ -26,6 +29,7 @@
 #include "fmt.h"
 #include "handlers.h"
 #include "json.h"
+#include "show_tunnel.h"
 
 /* IOS's default delay (an EIGRP metric, not a measurement) of Gigabit Ethernet and faster. */
 #define ETHERNET_DLY_USEC 10
@@ -165,6 +169,9 @@ any_selected(const struct cli_ctx *c)
 	for (uint32_t i = 0; cfg != NULL && i < cfg->n_interfaces; i++)
 		if (selected(c, &cfg->interfaces[i]))
 			return true;
+	for (uint32_t i = 0; cfg != NULL && i < cfg->n_tunnels; i++)
+		if (cli_tunnel_selected(c, &cfg->tunnels[i]))
+			return true;
 	return false;
 }
 
@@ -174,6 +181,7 @@ cli_show_interfaces(const struct cli_ctx *c, struct cli_out *o)
 	const struct dpsec_config *cfg = c->v->cfg;
 	struct cli_port_list pl;
 	struct json j;
+	int rc;
 
 	if (!any_selected(c) && c->opt[CLI_OPT_IFNAME].set) {
 		cli_printf(o, "%% No interface named %.*s\n", (int)c->opt[CLI_OPT_IFNAME].len,
@@ -198,10 +206,16 @@ cli_show_interfaces(const struct cli_ctx *c, struct cli_out *o)
 		else
 			iface_text(ifc, cli_port_find(&pl, ifc->name), o);
 	}
-	if (c->json) {
-		json_arr_end(&j);
-		json_end(&j);
-	}
 	cli_port_list_free(&pl);
-	return CLI_OK;
+	if (c->json)
+		json_arr_end(&j);
+	/* --json: the tunnels in an array of their own ("interfaces" are ports) */
+	if (c->json && cfg != NULL && cfg->n_tunnels > 0)
+		json_arr(&j, "tunnels");
+	rc = cli_show_tunnels(c, o, c->json ? &j : NULL);
+	if (c->json && cfg != NULL && cfg->n_tunnels > 0)
+		json_arr_end(&j);
+	if (c->json)
+		json_end(&j);
+	return rc;
 }

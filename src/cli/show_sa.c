@@ -4,8 +4,9 @@
  *
  * IOS XE layout (genieparser ShowCryptoIpsecSa / ShowCryptoIpsecSaDetail
  * fixtures and device transcripts): one block per outside interface with a
- * crypto map, one "flow" per map entry and pair of traffic selectors, the
- * flow's SAs listed under it. SAs without selectors of their own (manual
+ * crypto map and one per tunnel (static VTI, "interface: Tunnel1"), one
+ * "flow" per map entry and pair of traffic selectors, the flow's SAs listed
+ * under it. SAs without selectors of their own (manual
  * ones) and entries without SAs show the ACL's first permit line as idents;
  * an IKE CHILD_SA shows the selectors it enforces (narrowed by the peer or
  * not, RFC 7296 section 2.9), one flow per distinct pair, as IOS does. The
@@ -34,6 +35,8 @@ struct flow {
 	const struct cfg_map_entry *e;
 	uint32_t map_idx;
 	uint32_t entry_idx;
+	bool vti;		/* a tunnel's flow: its SAs are tunnel's, map and e stand in */
+	uint32_t tunnel;
 	const struct cli_sa_list *sas;
 	const struct view_sa *ts;	/* the flow's selectors; NULL: the ACL's (no SA has any) */
 	uint64_t in[DP_SA_CTR__COUNT];
@@ -71,6 +74,8 @@ same_ts(const struct view_sa *a, const struct view_sa *b)
 static bool
 sa_of_entry(const struct flow *f, const struct view_sa *sa)
 {
+	if (f->vti || sa->vti)
+		return f->vti && sa->vti && sa->tunnel == f->tunnel;
 	return sa->map == f->map_idx && sa->entry == f->entry_idx;
 }
 
@@ -594,20 +599,20 @@ iface_selected(const struct cli_ctx *c, const struct cfg_interface *ifc)
 }
 
 static void
-iface_begin(struct sa_walk *w, const struct cfg_interface *ifc, const struct cfg_crypto_map *m)
+iface_begin(struct sa_walk *w, const char *ifname, const struct cfg_crypto_map *m, uint32_t addr)
 {
 	char a[IP4_STRLEN];
 
 	if (w->c->json) {
 		json_obj(&w->j, NULL);
-		json_str(&w->j, "interface", ifc->name);
+		json_str(&w->j, "interface", ifname);
 		json_str(&w->j, "crypto_map", m->name);
-		json_ip(&w->j, "local_addr", ifc->addr);
+		json_ip(&w->j, "local_addr", addr);
 		json_arr(&w->j, "flows");
 		return;
 	}
-	cli_printf(w->o, "\ninterface: %s\n    Crypto map tag: %s, local addr %s\n", ifc->name,
-		   m->name, ip4_str(ifc->addr, a));
+	cli_printf(w->o, "\ninterface: %s\n    Crypto map tag: %s, local addr %s\n", ifname,
+		   m->name, ip4_str(addr, a));
 }
 
 static void
@@ -675,6 +680,7 @@ walk_iface(struct sa_walk *w, const struct cfg_interface *ifc)
 	for (uint32_t e = 0; e < m->n_entries; e++) {
 		struct flow f = {.cfg = cfg,
 				 .ifc = ifc,
+				 .tunnel = CFG_NONE,
 				 .map = m,
 				 .e = &m->entries[e],
 				 .map_idx = ifc->crypto_map,
@@ -684,12 +690,41 @@ walk_iface(struct sa_walk *w, const struct cfg_interface *ifc)
 		if (!entry_selected(w->c, f.e))
 			continue;
 		if (!begun)
-			iface_begin(w, ifc, m);
+			iface_begin(w, ifc->name, m, ifc->addr);
 		begun = true;
 		walk_entry(w, &f);
 	}
 	if (begun)
 		iface_end(w);
+}
+
+/*
+ * A tunnel's block, as IOS shows a static VTI: "interface: Tunnel1", crypto
+ * map tag "Tunnel1-head-0" (the map IOS makes for the tunnel), one flow with
+ * idents 0.0.0.0/0 both ways (its SAs carry whatever the routes send in),
+ * from the tunnel source to its destination.
+ */
+static void
+walk_tunnel(struct sa_walk *w, uint32_t t)
+{
+	const struct dpsec_config *cfg = w->c->v->cfg;
+	const struct cfg_tunnel *tun = &cfg->tunnels[t];
+	const struct cli_arg *n = &w->c->opt[CLI_OPT_IFNAME];
+	struct cfg_acl any = {.sport = {0, 65535}, .dport = {0, 65535}};
+	struct cfg_map_entry e = {.peer = tun->destination, .transform_set = tun->transform_set,
+				  .match = &any, .n_match = 1, .replay_window = tun->replay_window};
+	struct cfg_crypto_map m = {.iface = tun->source_iface};
+	struct flow f = {.cfg = cfg, .ifc = &cfg->interfaces[tun->source_iface], .map = &m,
+			 .e = &e, .map_idx = CFG_NONE, .entry_idx = CFG_NONE, .vti = true,
+			 .tunnel = t, .sas = w->sas};
+
+	if ((n->set && !cli_name_eq(n->s, n->len, tun->name)) || !entry_selected(w->c, &e))
+		return;
+	/* a name is "Tunnel" and at most 10 digits */
+	snprintf(m.name, sizeof(m.name), "%.40s-head-0", tun->name);
+	iface_begin(w, tun->name, &m, tun->source);
+	walk_entry(w, &f);
+	iface_end(w);
 }
 
 int
@@ -711,6 +746,8 @@ cli_show_ipsec_sa(const struct cli_ctx *c, struct cli_out *o)
 	for (uint32_t i = 0; cfg != NULL && i < cfg->n_interfaces; i++)
 		if (iface_selected(c, &cfg->interfaces[i]))
 			walk_iface(&w, &cfg->interfaces[i]);
+	for (uint32_t i = 0; cfg != NULL && i < cfg->n_tunnels; i++)
+		walk_tunnel(&w, i);
 	if (c->json) {
 		json_arr_end(&w.j);
 		json_end(&w.j);

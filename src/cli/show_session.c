@@ -4,7 +4,8 @@
  *
  * IOS XE's layout: one session per crypto-map entry (its static peer), on the
  * interface the map is applied to, with the IKE SA that serves it and one
- * "IPSEC FLOW" per permit line of the entry's ACL:
+ * "IPSEC FLOW" per permit line of the entry's ACL; then one per tunnel
+ * (static VTI):
  *
  *	Interface: GigabitEthernet1
  *	Profile: PROF
@@ -32,6 +33,8 @@
 struct session {
 	const struct dpsec_config *cfg;
 	uint32_t map, entry;
+	bool vti;		/* a tunnel's session: its SAs are tunnel's, e stands in */
+	uint32_t tunnel;
 	const struct cfg_map_entry *e;
 	const struct view_ike_sa *ike; /* the IKE SA with the peer, READY preferred; or NULL */
 	uint32_t active_sas;
@@ -69,7 +72,8 @@ session_sum_sas(struct session *s, const struct cli_sa_list *sas)
 	for (size_t i = 0; i < sas->n; i++) {
 		const struct view_sa *sa = &sas->sa[i];
 
-		if (sa->map != s->map || sa->entry != s->entry || sa->status != VIEW_SA_ACTIVE)
+		if (sa->vti != s->vti || sa->status != VIEW_SA_ACTIVE ||
+		    (s->vti ? sa->tunnel != s->tunnel : sa->map != s->map || sa->entry != s->entry))
 			continue;
 		s->active_sas++;
 		if (sa->udp_encap)
@@ -178,6 +182,38 @@ session_json(struct json *j, const struct session *s, const char *ifname)
 	json_obj_end(j);
 }
 
+static void
+session_out(const struct cli_ctx *c, struct json *j, const struct session *s, const char *ifname,
+	    struct cli_out *o)
+{
+	if (c->json)
+		session_json(j, s, ifname);
+	else
+		session_text(s, ifname, c->opt[CLI_OPT_DETAIL].set, o);
+}
+
+/*
+ * A tunnel's session, as IOS shows a static VTI's: "Interface: Tunnel1", the
+ * tunnel destination as peer, one flow permit ip any any (its SAs' 0/0
+ * selectors). Keyed by hand: UP-NO-IKE with SAs, DOWN without.
+ */
+static void
+tunnel_sessions(const struct cli_ctx *c, struct json *j, const struct cli_sa_list *sas,
+		struct cli_out *o)
+{
+	const struct dpsec_config *cfg = c->v->cfg;
+
+	for (uint32_t t = 0; t < cfg->n_tunnels; t++) {
+		struct cfg_acl any = {.sport = {0, 65535}, .dport = {0, 65535}};
+		struct cfg_map_entry e = {.peer = cfg->tunnels[t].destination, .match = &any,
+					  .n_match = 1, .ikev2_profile = CFG_NONE};
+		struct session s = {.cfg = cfg, .vti = true, .tunnel = t, .e = &e};
+
+		session_sum_sas(&s, sas);
+		session_out(c, j, &s, cfg->tunnels[t].name, o);
+	}
+}
+
 int
 cli_show_crypto_session(const struct cli_ctx *c, struct cli_out *o)
 {
@@ -212,12 +248,10 @@ cli_show_crypto_session(const struct cli_ctx *c, struct cli_out *o)
 
 			session_find_ike(&s, &ikes);
 			session_sum_sas(&s, &sas);
-			if (c->json)
-				session_json(&j, &s, ifname);
-			else
-				session_text(&s, ifname, c->opt[CLI_OPT_DETAIL].set, o);
+			session_out(c, &j, &s, ifname, o);
 		}
 	}
+	tunnel_sessions(c, &j, &sas, o);
 	if (c->json) {
 		json_arr_end(&j);
 		json_end(&j);

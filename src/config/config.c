@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * config_load / config_parse / config_free, the top-level schema and the small
- * global sections (hostname, dataplane, cli, isakmp, logging). Interfaces and routes are
- * in config_interfaces.c, transform sets and crypto maps in config_crypto.c,
- * manual SAs in config_manual_sa.c, IKEv2 in config_ikev2.c and config_ike_profiles.c.
+ * global sections (hostname, dataplane, cli, isakmp, logging). Interfaces and
+ * routes are in config_interfaces.c, tunnels in config_tunnels.c, transform
+ * sets and crypto maps in config_crypto.c, manual SAs in config_manual_sa.c,
+ * IKEv2 in config_ikev2.c and config_ike_profiles.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -222,6 +223,7 @@ static const struct cfg_key top_keys[] = {
 	CFG_CUSTOM("transform_sets", false, cfg_h_transform_sets),
 	CFG_CUSTOM("crypto_maps", false, cfg_h_crypto_maps),
 	CFG_CUSTOM("interfaces", true, cfg_h_interfaces),
+	CFG_CUSTOM("tunnels", false, cfg_h_tunnels),
 	CFG_CUSTOM("routes", false, cfg_h_routes),
 	CFG_CUSTOM("manual_sas", false, cfg_h_manual_sas),
 	CFG_CUSTOM("manual_sa_file", false, cfg_h_manual_sa_file),
@@ -368,6 +370,7 @@ config_free(struct dpsec_config *cfg)
 	for (uint32_t i = 0; i < cfg->n_interfaces; i++)
 		free(cfg->interfaces[i].neighbors);
 	free(cfg->interfaces);
+	free(cfg->tunnels);
 	free(cfg->routes);
 	free(cfg->transform_sets);
 	for (uint32_t i = 0; i < cfg->n_crypto_maps; i++) {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * interfaces (IOS "interface X" with "ip address", "crypto map", "nameif"-style
- * inside/outside role) and routes ("ip route" towards inside interfaces).
+ * inside/outside role) and routes ("ip route" towards inside interfaces or tunnels).
  * Crypto maps are parsed before interfaces, so "crypto_map" resolves here and
  * each map learns the one interface it is applied to.
  */
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config_priv.h"
 
@@ -105,15 +106,8 @@ static int
 h_address(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_interface *ifc = obj;
-	const char *s;
-	int rc = cfg_str(c, v, k->name, &s);
 
-	if (rc < 0)
-		return rc;
-	if (!cfg_parse_addr_len(s, &ifc->addr, &ifc->prefix_len) || ifc->prefix_len == 0)
-		return cfg_err(c, v, "'address' must be an IPv4 address with prefix length "
-				     "A.B.C.D/1..32 (got '%s')", cfg_quote(c, v));
-	return 0;
+	return cfg_addr_len(c, v, k->name, &ifc->addr, &ifc->prefix_len);
 }
 
 /* "2001:db8::2/64": an interface's IPv6 address, host bits kept. */
@@ -339,6 +333,7 @@ cfg_h_interfaces(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode 
 	return rc < 0 ? rc : check_roles(c, v);
 }
 
+/* An inside interface, or a tunnel ("ip route 192.0.2.128 255.255.255.128 Tunnel1"). */
 static int
 h_route_iface(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
@@ -353,14 +348,21 @@ h_route_iface(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
 	for (i = 0; i < cfg->n_interfaces; i++)
 		if (strcmp(cfg->interfaces[i].name, s) == 0)
 			break;
-	if (i == cfg->n_interfaces)
+	if (i == cfg->n_interfaces) {
+		r->tunnel = cfg_tunnel_find(cfg, s);
+		if (r->tunnel != CFG_NONE)
+			return 0;
+		if (strncasecmp(s, "Tunnel", 6) == 0)
+			return cfg_tunnel_not_found(c, v);
 		return cfg_err(c, v, "interface '%s' not found (defined: %s)", cfg_quote(c, v),
 			       cfg_list_names(c, cfg->interfaces, cfg->n_interfaces,
 					      sizeof(*cfg->interfaces),
 					      offsetof(struct cfg_interface, name)));
+	}
 	if (cfg->interfaces[i].role != CFG_ROLE_INSIDE)
 		return cfg_err(c, v, "route to outside interface '%s' is not allowed (expected an "
-				     "inside interface: routes carry decrypted traffic)", s);
+				     "inside interface or a tunnel: routes carry decrypted "
+				     "traffic, or traffic to encrypt)", s);
 	r->iface = i;
 	return 0;
 }
@@ -369,10 +371,17 @@ static int
 h_route_via(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_route *r = obj;
-	const struct cfg_interface *ifc = &c->cfg->interfaces[r->iface];
+	const struct cfg_interface *ifc;
 	int rc = cfg_ip4(c, v, k->name, &r->via);
 
-	if (rc == 0 && r->via != 0 && !in_subnet(ifc, r->via)) {
+	if (rc == 0 && r->via != 0 && r->tunnel != CFG_NONE)
+		return cfg_err(c, v, "'via' is not allowed on a route into %s (a tunnel is "
+				     "point-to-point: its peer is the tunnel destination)",
+			       c->cfg->tunnels[r->tunnel].name);
+	if (rc < 0 || r->tunnel != CFG_NONE)
+		return rc;
+	ifc = &c->cfg->interfaces[r->iface];
+	if (r->via != 0 && !in_subnet(ifc, r->via)) {
 		char a[IP4_STRLEN], net[IP4_STRLEN + 3];
 
 		rc = cfg_err(c, v, "'via' %s is not in interface '%s' subnet %s",
@@ -426,6 +435,7 @@ cfg_h_routes(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, 
 	cfg->n_routes = v->n;
 	for (uint32_t i = 0; i < v->n && rc == 0; i++) {
 		cfg->routes[i].pos = (struct cfg_pos){v->kids[i]->line, v->kids[i]->col};
+		cfg->routes[i].iface = cfg->routes[i].tunnel = CFG_NONE;
 		rc = cfg_walk(c, v->kids[i], "route", route_keys, CFG_NKEYS(route_keys),
 			      &cfg->routes[i]);
 	}

@@ -2,7 +2,8 @@
 /*
  * manual_sas: SAs keyed by hand, the YAML form of IOS "crypto map NAME SEQ
  * ipsec-manual" with "set session-key inbound|outbound esp SPI cipher KEY
- * authenticator KEY". Used by tests and benchmarks that run without IKE.
+ * authenticator KEY", or of a tunnel's "tunnel protection" (tunnel: TunnelN).
+ * Used by tests and benchmarks that run without IKE.
  *
  * Key material is only ever copied into struct secret; no message here prints
  * a key, only its expected and actual lengths.
@@ -26,12 +27,19 @@ static const struct cfg_word dirs[] = {
 	{NULL, 0},
 };
 
+uint32_t
+config_manual_sa_ts(const struct dpsec_config *cfg, const struct cfg_manual_sa *sa)
+{
+	if (sa->tunnel < cfg->n_tunnels)
+		return cfg->tunnels[sa->tunnel].transform_set;
+	return cfg->crypto_maps[sa->map].entries[sa->entry].transform_set;
+}
+
+/* The transform set of the crypto map entry or tunnel the SA keys. */
 static const struct cfg_transform_set *
 sa_ts(const struct cfg_ctx *c, const struct cfg_manual_sa *sa)
 {
-	const struct cfg_crypto_map *m = &c->cfg->crypto_maps[sa->map];
-
-	return &c->cfg->transform_sets[m->entries[sa->entry].transform_set];
+	return &c->cfg->transform_sets[config_manual_sa_ts(c->cfg, sa)];
 }
 
 static int
@@ -56,6 +64,30 @@ h_map(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *o
 		return cfg_err(c, v, "crypto map '%s' is not applied to any interface (a manual SA "
 				     "takes its local address from the map's outside interface)", s);
 	sa->local = cfg->interfaces[cfg->crypto_maps[sa->map].iface].addr;
+	return 0;
+}
+
+/*
+ * tunnel: Tunnel1, in place of crypto_map and seq: the SA is the tunnel's
+ * ("tunnel protection"), from its source address to its destination.
+ */
+static int
+h_tunnel(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_manual_sa *sa = obj;
+	const struct cfg_tunnel *t;
+	const char *s;
+	int rc = cfg_str(c, v, k->name, &s);
+
+	if (rc < 0)
+		return rc;
+	sa->tunnel = cfg_tunnel_find(c->cfg, s);
+	if (sa->tunnel == CFG_NONE)
+		return cfg_tunnel_not_found(c, v);
+	t = &c->cfg->tunnels[sa->tunnel];
+	sa->map = CFG_NONE;
+	sa->local = t->source;
+	sa->peer = t->destination;
 	return 0;
 }
 
@@ -236,7 +268,6 @@ h_udp_encap(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, v
 	return cfg_walk(c, v, k->name, udp_keys, CFG_NKEYS(udp_keys), sa);
 }
 
-/* Rows run in order: seq needs the map, the keys need the entry's transform set. */
 /*
  * A test aid: start an outbound SA's sequence numbers high, so that the
  * never-wrap rule (RFC 4303 section 3.3.3) can be exercised without sending
@@ -270,9 +301,14 @@ h_allow_unsafe_gcm(struct cfg_ctx *c, const struct cfg_key *k, const struct ynod
 	return rc;
 }
 
+/*
+ * Rows run in order: seq needs the map, the keys need the entry's (or the
+ * tunnel's) transform set. crypto_map and seq, or tunnel: check_binding.
+ */
 static const struct cfg_key sa_keys[] = {
-	CFG_CUSTOM("crypto_map", true, h_map),
-	CFG_CUSTOM("seq", true, h_seq),
+	CFG_CUSTOM("crypto_map", false, h_map),
+	CFG_CUSTOM("seq", false, h_seq),
+	CFG_CUSTOM("tunnel", false, h_tunnel),
 	CFG_WORD("direction", true, struct cfg_manual_sa, dir, dirs),
 	CFG_CUSTOM("spi", true, h_spi),
 	CFG_CUSTOM("cipher_key", false, h_cipher_key),
@@ -282,6 +318,34 @@ static const struct cfg_key sa_keys[] = {
 								initial_sequence), 0, UINT32_MAX - 1, NULL},
 	CFG_CUSTOM("allow_unsafe_manual_gcm", false, h_allow_unsafe_gcm),
 };
+
+/*
+ * What the SA keys, before any row runs (the key rows need its transform
+ * set): a crypto map entry (crypto_map and seq) or a tunnel.
+ */
+static int
+check_binding(struct cfg_ctx *c, const struct ynode *v)
+{
+	const struct ynode *tun;
+	bool map, seq;
+
+	if (v->type != YNODE_MAP)
+		return 0;	/* cfg_walk says what is wrong */
+	tun = ynode_map_get(v, "tunnel");
+	map = ynode_map_get(v, "crypto_map") != NULL;
+	seq = ynode_map_get(v, "seq") != NULL;
+	if (tun != NULL && (map || seq))
+		return cfg_err(c, tun, "a manual SA keys a crypto map entry or a tunnel, not both "
+				       "(remove 'crypto_map' and 'seq', or 'tunnel')");
+	if (tun != NULL)
+		return 0;
+	if (!map)
+		return cfg_err(c, v,
+			       "missing required key 'crypto_map' in manual SA (or 'tunnel')");
+	if (!seq)
+		return cfg_err(c, v, "missing required key 'seq' in manual SA");
+	return 0;
+}
 
 /* Keys the transform needs but the entry left out. */
 static int
@@ -387,7 +451,11 @@ cfg_h_manual_sas(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode 
 
 		sa->pos = (struct cfg_pos){v->kids[i]->line, v->kids[i]->col};
 		sa->local_port = sa->peer_port = 4500;
-		rc = cfg_walk(c, v->kids[i], "manual SA", sa_keys, CFG_NKEYS(sa_keys), sa);
+		sa->tunnel = CFG_NONE;
+		rc = check_binding(c, v->kids[i]);
+		if (rc == 0)
+			rc = cfg_walk(c, v->kids[i], "manual SA", sa_keys, CFG_NKEYS(sa_keys),
+				      sa);
 		if (rc == 0)
 			rc = check_keys_present(c, v->kids[i], sa);
 	}

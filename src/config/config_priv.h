@@ -108,6 +108,9 @@ int cfg_prefix(struct cfg_ctx *c, const struct ynode *v, const char *what,
 bool cfg_parse_dec(const char *s, uint64_t *out);
 /* Strict "A.B.C.D/LEN", LEN 0..32, host bits allowed (an interface address). */
 bool cfg_parse_addr_len(const char *s, uint32_t *addr, uint8_t *len);
+/* An interface's (or tunnel's) 'address': "A.B.C.D/1..32", host bits kept. */
+int cfg_addr_len(struct cfg_ctx *c, const struct ynode *v, const char *what, uint32_t *addr,
+		 uint8_t *len);
 /* A name for an object: 1..47 characters out of [A-Za-z0-9._-] plus extra. */
 int cfg_name(struct cfg_ctx *c, const struct ynode *v, const char *what, const char *extra,
 	     char out[CFG_NAME_MAX]);
@@ -157,6 +160,11 @@ int cfg_check_spis(struct cfg_ctx *c, const struct cfg_manual_sa *sas, uint32_t 
 /* Where an SA was written, for messages: the YAML or the manual SA file. */
 const char *cfg_sa_src(const struct cfg_ctx *c, const struct cfg_manual_sa *sa);
 
+/* The tunnel named "Tunnel<N>" (any capitalisation) by its number, or CFG_NONE. */
+uint32_t cfg_tunnel_find(const struct dpsec_config *cfg, const char *name);
+/* "tunnel 'Tunnel9' not found (defined: Tunnel1, Tunnel2)" at v. */
+int cfg_tunnel_not_found(struct cfg_ctx *c, const struct ynode *v);
+
 /* manual_sa_file: path | {path, allow_unsafe_manual_gcm} (config_sa_file.c). */
 cfg_handler cfg_h_manual_sa_file;
 
@@ -165,6 +173,7 @@ cfg_handler cfg_h_ikev2;
 cfg_handler cfg_h_transform_sets;
 cfg_handler cfg_h_crypto_maps;
 cfg_handler cfg_h_interfaces;
+cfg_handler cfg_h_tunnels;
 cfg_handler cfg_h_routes;
 cfg_handler cfg_h_manual_sas;
 

@@ -368,6 +368,7 @@ parse_sa(struct sf *f, const struct line *l, struct cfg_manual_sa *sa)
 	int rc;
 
 	*sa = (struct cfg_manual_sa){.local_port = 4500, .peer_port = 4500, .from_file = true,
+				     .tunnel = CFG_NONE,
 				     .allow_unsafe_gcm = f->allow_gcm,
 				     .pos = {l->no, l->t[0].col}};
 	/* field by field, so that the first wrong one is named even on a short line */

@@ -285,6 +285,21 @@ cfg_parse_addr_len(const char *s, uint32_t *addr, uint8_t *len)
 }
 
 int
+cfg_addr_len(struct cfg_ctx *c, const struct ynode *v, const char *what, uint32_t *addr,
+	     uint8_t *len)
+{
+	const char *s;
+	int rc = cfg_str(c, v, what, &s);
+
+	if (rc < 0)
+		return rc;
+	if (!cfg_parse_addr_len(s, addr, len) || *len == 0)
+		return cfg_err(c, v, "'%s' must be an IPv4 address with prefix length "
+				     "A.B.C.D/1..32 (got '%s')", what, cfg_quote(c, v));
+	return 0;
+}
+
+int
 cfg_prefix(struct cfg_ctx *c, const struct ynode *v, const char *what, struct ip4_prefix *out)
 {
 	char net[IP4_STRLEN];

@@ -696,6 +696,42 @@ interfaces(struct w *w)
 		interface(w, &w->cfg->interfaces[i]);
 }
 
+/* Tunnel source by interface name, as "tunnel source GigabitEthernet1". */
+static void
+tunnel(struct w *w, const struct cfg_tunnel *t)
+{
+	const struct dpsec_config *cfg = w->cfg;
+
+	w_puts(w, "  - ");
+	w_str_line(w, 0, "name", t->name);
+	if (t->addr != 0) {
+		w_key(w, 4, "address");
+		w_prefix(w, t->addr, t->prefix_len);
+		w_puts(w, "\n");
+	}
+	if (t->source_iface < cfg->n_interfaces)
+		w_str_line(w, 4, "source", cfg->interfaces[t->source_iface].name);
+	w_key(w, 4, "destination");
+	w_ip(w, t->destination);
+	w_puts(w, "\n");
+	w_str_line(w, 4, "mode", "ipsec ipv4");
+	w_puts(w, "    protection:\n");
+	w_str_line(w, 6, "profile", t->profile);
+	if (t->transform_set < cfg->n_transform_sets)
+		w_str_line(w, 6, "transform_set", cfg->transform_sets[t->transform_set].name);
+	w_u64_line(w, 6, "replay_window", t->replay_window);
+}
+
+static void
+tunnels(struct w *w)
+{
+	if (w->cfg->n_tunnels == 0)
+		return;
+	w_puts(w, "tunnels:\n");
+	for (uint32_t i = 0; i < w->cfg->n_tunnels; i++)
+		tunnel(w, &w->cfg->tunnels[i]);
+}
+
 static void
 routes(struct w *w)
 {
@@ -712,6 +748,9 @@ routes(struct w *w)
 		if (r->iface < cfg->n_interfaces) {
 			w_puts(w, ", interface: ");
 			w_scalar(w, cfg->interfaces[r->iface].name);
+		} else if (r->tunnel < cfg->n_tunnels) {
+			w_puts(w, ", interface: ");
+			w_scalar(w, cfg->tunnels[r->tunnel].name);
 		}
 		if (r->via != 0) {
 			w_puts(w, ", via: ");
@@ -745,12 +784,18 @@ manual_sa(struct w *w, const struct cfg_manual_sa *sa)
 	const struct dpsec_config *cfg = w->cfg;
 	const struct cfg_crypto_map *m;
 
-	if (sa->map >= cfg->n_crypto_maps || sa->entry >= cfg->crypto_maps[sa->map].n_entries)
+	if (sa->tunnel < cfg->n_tunnels) {
+		w_puts(w, "  - ");
+		w_str_line(w, 0, "tunnel", cfg->tunnels[sa->tunnel].name);
+	} else if (sa->map < cfg->n_crypto_maps &&
+		   sa->entry < cfg->crypto_maps[sa->map].n_entries) {
+		m = &cfg->crypto_maps[sa->map];
+		w_puts(w, "  - ");
+		w_str_line(w, 0, "crypto_map", m->name);
+		w_u64_line(w, 4, "seq", m->entries[sa->entry].seq);
+	} else {
 		return;
-	m = &cfg->crypto_maps[sa->map];
-	w_puts(w, "  - ");
-	w_str_line(w, 0, "crypto_map", m->name);
-	w_u64_line(w, 4, "seq", m->entries[sa->entry].seq);
+	}
 	w_str_line(w, 4, "direction", sa->dir == CFG_DIR_IN ? "inbound" : "outbound");
 	w_key(w, 4, "spi");
 	w_printf(w, "0x%08" PRIx32 "\n", sa->spi);
@@ -806,6 +851,7 @@ config_write(const struct dpsec_config *cfg, const struct cfg_write_opts *opts,
 	transform_sets(&w);
 	crypto_maps(&w);
 	interfaces(&w);
+	tunnels(&w);
 	routes(&w);
 	manual_sas(&w);
 }

@@ -5,18 +5,28 @@
 
 #include "manual_sa.h"
 
+/* The replay window of the crypto map entry or the tunnel the SA keys. */
+static uint32_t
+replay_window_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m)
+{
+	if (m->tunnel < cfg->n_tunnels)
+		return cfg->tunnels[m->tunnel].replay_window;
+	return cfg->crypto_maps[m->map].entries[m->entry].replay_window;
+}
+
 static void
 params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct dp_sa_params *p)
 {
-	const struct cfg_map_entry *e = &cfg->crypto_maps[m->map].entries[m->entry];
-	const struct cfg_transform_set *ts = &cfg->transform_sets[e->transform_set];
+	const struct cfg_transform_set *ts = &cfg->transform_sets[config_manual_sa_ts(cfg, m)];
 
 	*p = (struct dp_sa_params){
 		.dir = m->dir, .spi = m->spi, .map = m->map, .entry = m->entry,
+		.vti = m->tunnel < cfg->n_tunnels, .tunnel = m->tunnel,
 		.proto = ts->proto, .cipher = ts->cipher, .auth = ts->auth, .esn = ts->esn,
 		.local = m->local, .peer = m->peer, .udp_encap = m->udp_encap,
 		.local_port = m->local_port, .peer_port = m->peer_port,
-		.replay_window = e->replay_window, .initial_seq = m->initial_sequence, .manual = true,
+		.replay_window = replay_window_of(cfg, m), .initial_seq = m->initial_sequence,
+		.manual = true,
 		.activate = true,
 		.cipher_key = &m->cipher_key, .auth_key = &m->auth_key};
 }
@@ -56,9 +66,9 @@ warn_file(const struct dpsec_config *cfg, struct dlog *log)
 
 	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
 		const struct cfg_manual_sa *m = &cfg->manual_sas[i];
-		const struct cfg_map_entry *e = &cfg->crypto_maps[m->map].entries[m->entry];
 
-		n += m->from_file && dp_cipher_info[cfg->transform_sets[e->transform_set].cipher].aead;
+		n += m->from_file &&
+		     dp_cipher_info[cfg->transform_sets[config_manual_sa_ts(cfg, m)].cipher].aead;
 	}
 	if (n == 0)
 		return;
@@ -76,18 +86,22 @@ manual_sa_warn(const struct dpsec_config *cfg, struct dlog *log)
 	warn_file(cfg, log);
 	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
 		const struct cfg_manual_sa *m = &cfg->manual_sas[i];
-		const struct cfg_crypto_map *map = &cfg->crypto_maps[m->map];
-		const struct cfg_map_entry *e = &map->entries[m->entry];
-		const struct cfg_transform_set *ts = &cfg->transform_sets[e->transform_set];
-		char text[256];
+		uint32_t ts_idx = config_manual_sa_ts(cfg, m);
+		const struct cfg_transform_set *ts = &cfg->transform_sets[ts_idx];
+		char text[256], of[CFG_NAME_MAX + 32];
 
 		if (!m->allow_unsafe_gcm || m->from_file)
 			continue;
+		if (m->tunnel < cfg->n_tunnels)
+			snprintf(of, sizeof(of), "%s", cfg->tunnels[m->tunnel].name);
+		else
+			snprintf(of, sizeof(of), "crypto map %s %u", cfg->crypto_maps[m->map].name,
+				 cfg->crypto_maps[m->map].entries[m->entry].seq);
 		snprintf(text, sizeof(text),
-			 "manual SA spi 0x%X (crypto map %s %u, %s) uses %s with a static key: its "
+			 "manual SA spi 0x%X (%s, %s) uses %s with a static key: its "
 			 "nonces repeat after every restart (RFC 4106 section 8); "
 			 "allow_unsafe_manual_gcm is set, for testing only",
-			 m->spi, map->name, e->seq, m->dir == CFG_DIR_IN ? "inbound" : "outbound",
+			 m->spi, of, m->dir == CFG_DIR_IN ? "inbound" : "outbound",
 			 dp_cipher_info[ts->cipher].ios);
 		fprintf(stderr, "dpsecd: warning: %s\n", text);
 		dlog_msg(log, 4, "CRYPTO-4-UNSAFE_MANUAL_GCM", "%s", text);

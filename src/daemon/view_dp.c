@@ -208,6 +208,8 @@ sa_matches(const struct dpsec_config *cfg, const struct view_sa *sa,
 {
 	switch (f->kind) {
 	case VIEW_SA_PEER:
+		if (sa->vti)
+			return cfg->tunnels[sa->tunnel].destination == f->peer;
 		return cfg->crypto_maps[sa->map].entries[sa->entry].peer == f->peer;
 	case VIEW_SA_SPI:
 		return sa->spi == f->spi;

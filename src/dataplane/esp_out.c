@@ -26,6 +26,7 @@
 #include "esp.h"
 #include "frag4.h"
 #include "ip4_cksum.h"
+#include "route.h"
 #include "sa.h"
 #include "sa_ts.h"
 #include "spd.h"
@@ -47,16 +48,36 @@ struct out_pkt {
 };
 
 /*
+ * The policy of a packet from the protected side: a route into a tunnel
+ * (static VTI) decides first, as on IOS the egress interface is chosen
+ * before any crypto map applies; else the crypto maps' ACLs. The route
+ * lookup costs only a configuration with tunnels.
+ */
+static inline uint32_t
+out_policy(const struct dp *dp, const struct rte_ipv4_hdr *ip)
+{
+	if (dp->spd->n_tunnels != 0) {
+		uint32_t t = route_tunnel(dp->route, ip->dst_addr);
+
+		if (t != CFG_NONE)
+			return dp->spd->first_tunnel + t;
+	}
+	return spd_match_out(dp->spd, ip);
+}
+
+/*
  * Is there an SA for this packet, and (forwarded) may its TTL go one lower?
  * A crypto map entry without an SA asks the control thread for one (IKE),
- * where the drop is decided. An SA another worker owns: DP_HANDOFF, *owner
- * says which, *out stays NULL (this worker must not write the SA).
+ * where the drop is decided; a tunnel without one drops the packet (111:
+ * its SAs are keyed by hand, and nothing may leave in clear). An SA another
+ * worker owns: DP_HANDOFF, *owner says which, *out stays NULL (this worker
+ * must not write the SA).
  */
 static inline dp_drop_t
 out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 	   struct sa_rt **out, uint16_t *owner, const bool fwd)
 {
-	uint32_t policy = spd_match_out(w->dp->spd, ip);
+	uint32_t policy = out_policy(w->dp, ip);
 	struct sa_rt *sa;
 
 	if (policy == CFG_NONE) {
@@ -68,6 +89,8 @@ out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_
 	if (policy == SPD_DENY)
 		return DP_DROP_OUT_V4_PKT_HIT_DENY_DROP_SP;
 	sa = spd_out_sa(w->dp->spd, policy);
+	if (sa == NULL && spd_is_tunnel(w->dp->spd, policy))
+		return DP_DROP_OUT_IPV4_SA_NOT_FOUND;
 	if (sa == NULL) {
 		link_acquire(w, policy, m, ip);
 		return DP_DROP_OUT_V4_PKT_HIT_IKE_START_SP;

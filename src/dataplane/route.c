@@ -27,6 +27,7 @@ struct neigh_tab {
 struct next_hop {
 	uint16_t port;
 	uint32_t via;	/* network order; 0 = the destination itself */
+	uint32_t tunnel;	/* a route into cfg->tunnels[tunnel]; CFG_NONE: to port */
 };
 
 struct route {
@@ -85,11 +86,12 @@ route_neighbor(const struct route *rt, uint16_t port, uint32_t ip_be)
 }
 
 static int
-add_route(struct route *rt, uint32_t prefix_be, uint8_t len, uint16_t port, uint32_t via)
+add_route(struct route *rt, uint32_t prefix_be, uint8_t len, uint16_t port, uint32_t via,
+	  uint32_t tunnel)
 {
 	if (rt->n_nh == ROUTE_NH_MAX)
 		return -ENOSPC;
-	rt->nh[rt->n_nh] = (struct next_hop){.port = port, .via = via};
+	rt->nh[rt->n_nh] = (struct next_hop){.port = port, .via = via, .tunnel = tunnel};
 	if (rte_lpm_add(rt->lpm, rte_be_to_cpu_32(prefix_be), len, rt->n_nh) < 0)
 		return -ENOSPC;
 	rt->n_nh++;
@@ -119,14 +121,16 @@ fill_routes(struct route *rt, const struct dp *dp)
 		rc = neigh_build(&rt->nt[i], ifc);
 		if (rc == 0 && p->role == CFG_ROLE_INSIDE)
 			rc = add_route(rt, p->addr & ip4_mask_be(ifc->prefix_len), ifc->prefix_len, i,
-				       0);
+				       0, CFG_NONE);
 	}
 	for (uint32_t i = 0; i < cfg->n_routes && rc == 0; i++) {
 		const struct cfg_route *r = &cfg->routes[i];
-		int port = port_of_iface(dp, r->iface);
+		bool tunnel = r->tunnel < cfg->n_tunnels;
+		int port = tunnel ? 0 : port_of_iface(dp, r->iface);
 
 		rc = port < 0 ? -ENODEV
-			      : add_route(rt, r->dst.addr, r->dst.len, (uint16_t)port, r->via);
+			      : add_route(rt, r->dst.addr, r->dst.len, (uint16_t)port, r->via,
+					  tunnel ? r->tunnel : CFG_NONE);
 	}
 	return rc;
 }
@@ -184,7 +188,20 @@ route_inside(const struct route *rt, uint32_t dst_be, uint16_t *port,
 	if (rte_lpm_lookup(rt->lpm, rte_be_to_cpu_32(dst_be), &idx) != 0)
 		return DP_DROP_G_Ipv4NoRoute;
 	nh = &rt->nh[idx];
+	/* from one tunnel into another (or the same): no hairpin between tunnels */
+	if (nh->tunnel != CFG_NONE)
+		return DP_DROP_G_Ipv4NoRoute;
 	*port = nh->port;
 	*mac = route_neighbor(rt, nh->port, nh->via != 0 ? nh->via : dst_be);
 	return *mac != NULL ? DP_KEEP : DP_DROP_G_Ipv4NoAdj;
+}
+
+uint32_t
+route_tunnel(const struct route *rt, uint32_t dst_be)
+{
+	uint32_t idx;
+
+	if (rte_lpm_lookup(rt->lpm, rte_be_to_cpu_32(dst_be), &idx) != 0)
+		return CFG_NONE;
+	return rt->nh[idx].tunnel;
 }

@@ -4,6 +4,8 @@
  * an rte_lpm over the inside interfaces' connected prefixes and the static
  * routes, and per-port static neighbor tables (with the interface's
  * next_hop_mac as the fallback). Built once from the config; read-only after.
+ * A static route may lead into a tunnel (static VTI): one lookup gives an
+ * inside port or a tunnel, the longest prefix winning between them.
  */
 #ifndef DPSEC_ROUTE_H
 #define DPSEC_ROUTE_H
@@ -31,5 +33,13 @@ const struct rte_ether_addr *route_neighbor(const struct route *rt, uint16_t por
  */
 dp_drop_t route_inside(const struct route *rt, uint32_t dst_be, uint16_t *port,
 		       const struct rte_ether_addr **mac);
+
+/*
+ * The tunnel (index into cfg->tunnels) the best route for dst leads into,
+ * or CFG_NONE: no route, or a route to an inside interface. A destination
+ * routed into a tunnel is no inside destination: route_inside says
+ * Ipv4NoRoute for it.
+ */
+uint32_t route_tunnel(const struct route *rt, uint32_t dst_be);
 
 #endif

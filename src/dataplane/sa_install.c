@@ -35,8 +35,9 @@ sa_fill(struct sa *sa, const struct dp_sa_params *p, uint32_t policy, uint32_t c
 {
 	sa->dir = p->dir;
 	sa->spi = p->spi;
-	sa->map = p->map;
-	sa->entry = p->entry;
+	sa->map = p->vti ? CFG_NONE : p->map;
+	sa->entry = p->vti ? CFG_NONE : p->entry;
+	sa->tunnel = p->vti ? p->tunnel : CFG_NONE;
 	sa->policy = policy;
 	sa->proto = p->proto == IPPROTO_AH ? IPPROTO_AH : IPPROTO_ESP;
 	sa->cipher = p->cipher;
@@ -90,7 +91,8 @@ params_check(const struct dp_sa_params *p)
 int
 dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id)
 {
-	uint32_t policy = spd_policy_of(dp->spd, p->map, p->entry);
+	uint32_t policy = p->vti ? spd_policy_of_tunnel(dp->spd, p->tunnel)
+				 : spd_policy_of(dp->spd, p->map, p->entry);
 	uint32_t id;
 	struct sa *sa;
 	int rc;
@@ -99,7 +101,7 @@ dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id)
 	if (rc != 0)
 		return rc;
 	if (policy == CFG_NONE)
-		return -ENOENT;	/* the crypto map is not applied to an interface */
+		return -ENOENT;	/* a crypto map applied nowhere, or no such tunnel */
 	sa = calloc(1, sizeof(*sa));
 	if (sa == NULL)
 		return -ENOMEM;
@@ -325,7 +327,8 @@ dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 		if (n == max)
 			break;
 		*v = (struct view_sa){
-			.map = sa->map, .entry = sa->entry, .dir = sa->dir, .spi = sa->spi,
+			.map = sa->map, .entry = sa->entry, .vti = sa->tunnel != CFG_NONE,
+			.tunnel = sa->tunnel, .dir = sa->dir, .spi = sa->spi,
 			.proto = sa->proto, .cipher = sa->cipher, .auth = sa->auth,
 			.mode = CFG_MODE_TUNNEL,
 			.esn = sa->esn, .udp_encap = sa->udp_encap, .local_port = sa->local_port,

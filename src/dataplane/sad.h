@@ -54,7 +54,8 @@ struct sa {
 	struct sa_rt *rt;
 	enum cfg_dir dir;
 	uint32_t spi;
-	uint32_t map, entry;
+	uint32_t map, entry;	/* CFG_NONE for a tunnel's SA */
+	uint32_t tunnel;	/* a tunnel's SA: index into cfg->tunnels; else CFG_NONE */
 	uint32_t policy;
 	uint8_t proto;		/* IPPROTO_ESP or IPPROTO_AH */
 	enum dp_cipher cipher;

@@ -40,16 +40,26 @@ compile_rule(struct spd_rule *r, const struct cfg_acl *a, uint32_t policy)
 	r->policy = policy;
 }
 
+/* A tunnel's policy: one line, permit any to any (spd.h), after all the crypto maps' lines. */
+static void
+add_tunnel(struct spd *spd, uint32_t t, uint32_t p, uint32_t k)
+{
+	spd->rules[k] = (struct spd_rule){.policy = p, .sport_hi = 65535, .dport_hi = 65535};
+	spd->pol[p] = (struct spd_policy){.map = CFG_NONE, .entry = t, .first_rule = k,
+					  .n_rules = 1};
+}
+
 struct spd *
 spd_create(const struct dpsec_config *cfg)
 {
 	uint32_t n_pol, n_rules = count_rules(cfg, &n_pol), p = 0, k = 0;
+	uint32_t n_all = n_rules + cfg->n_tunnels, n_pol_all = n_pol + cfg->n_tunnels;
 	struct spd *spd = calloc(1, sizeof(*spd));
 
 	if (spd == NULL)
 		return NULL;
-	spd->rules = calloc(n_rules ? n_rules : 1, sizeof(*spd->rules));
-	spd->pol = calloc(n_pol ? n_pol : 1, sizeof(*spd->pol));
+	spd->rules = calloc(n_all ? n_all : 1, sizeof(*spd->rules));
+	spd->pol = calloc(n_pol_all ? n_pol_all : 1, sizeof(*spd->pol));
 	if (spd->rules == NULL || spd->pol == NULL) {
 		spd_destroy(spd);
 		return NULL;
@@ -72,7 +82,11 @@ spd_create(const struct dpsec_config *cfg)
 		}
 	}
 	spd->n_rules = n_rules;
-	spd->n_pol = n_pol;
+	spd->first_tunnel = n_pol;
+	spd->n_tunnels = cfg->n_tunnels;
+	for (uint32_t t = 0; t < cfg->n_tunnels; t++)
+		add_tunnel(spd, t, p++, k++);
+	spd->n_pol = n_pol_all;
 	return spd;
 }
 
@@ -87,9 +101,15 @@ spd_destroy(struct spd *spd)
 }
 
 uint32_t
+spd_policy_of_tunnel(const struct spd *spd, uint32_t tunnel)
+{
+	return tunnel < spd->n_tunnels ? spd->first_tunnel + tunnel : CFG_NONE;
+}
+
+uint32_t
 spd_policy_of(const struct spd *spd, uint32_t map, uint32_t entry)
 {
-	for (uint32_t i = 0; i < spd->n_pol; i++) {
+	for (uint32_t i = 0; i < spd->first_tunnel; i++) {
 		if (spd->pol[i].map == map && spd->pol[i].entry == entry)
 			return i;
 	}

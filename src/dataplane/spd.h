@@ -13,6 +13,13 @@
  *
  * Lines are matched linearly: crypto maps on a site-to-site gateway hold a
  * handful of lines. A large SPD would move to rte_acl behind the same API.
+ *
+ * Each tunnel (cfg->tunnels, static VTI) is a policy too, after the crypto
+ * map entries: the route lookup picks it outbound (esp_out.c), never
+ * spd_match_out, and it has one line, permit any to any, past the crypto
+ * maps' lines: its SAs have 0.0.0.0/0 selectors, so that inbound whatever
+ * the tunnel carries passes spd_check_in like any decrypted packet, with no
+ * test of its own.
  */
 #ifndef DPSEC_SPD_H
 #define DPSEC_SPD_H
@@ -64,9 +71,11 @@ struct spd_policy {
 
 struct spd {
 	struct spd_rule *rules;
-	uint32_t n_rules;
+	uint32_t n_rules;	/* the crypto maps' lines, which spd_match_out walks */
 	struct spd_policy *pol;
 	uint32_t n_pol;
+	uint32_t first_tunnel;	/* policy index of cfg->tunnels[0]; n_tunnels follow */
+	uint32_t n_tunnels;
 	bool ports;		/* some line of any policy constrains ports */
 };
 
@@ -74,6 +83,15 @@ struct spd *spd_create(const struct dpsec_config *cfg);
 void spd_destroy(struct spd *spd);
 /* Policy index of a crypto map entry, or CFG_NONE if the map is not applied. */
 uint32_t spd_policy_of(const struct spd *spd, uint32_t map, uint32_t entry);
+/* Policy index of a tunnel (index into cfg->tunnels), or CFG_NONE. */
+uint32_t spd_policy_of_tunnel(const struct spd *spd, uint32_t tunnel);
+
+/* Is the policy a tunnel's (no crypto map entry behind it: no acquire, no ACL)? */
+static inline bool
+spd_is_tunnel(const struct spd *spd, uint32_t policy)
+{
+	return policy - spd->first_tunnel < spd->n_tunnels;
+}
 
 static inline struct sa_rt *
 spd_out_sa(const struct spd *spd, uint32_t policy)

@@ -127,6 +127,28 @@ class Golden(unittest.TestCase):
         self.assertEqual((gi2["QUEUE_MAX"], gi2["OUTPUT_DROPS"]), ("1023", "3"))
         self.assertEqual(ifs["GigabitEthernet3"]["LAST_INPUT"], "never")
 
+    def test_tunnel_interfaces(self):
+        """Static VTIs (tunnel.txt): the interface fields and IOS XE's tunnel lines."""
+        t = transcript("tunnel.txt")
+        t1 = parse("show_interfaces.textfsm", t["show interfaces Tunnel1"])[0]
+        self.assertEqual((t1["INTERFACE"], t1["LINK_STATUS"], t1["PROTOCOL_STATUS"],
+                          t1["HARDWARE"], t1["IP_ADDRESS"], t1["ENCAPSULATION"]),
+                         ("Tunnel1", "up", "up", "Tunnel", "10.255.0.1", "TUNNEL"))
+        self.assertEqual((t1["TUNNEL_SOURCE"], t1["TUNNEL_SOURCE_IF"], t1["TUNNEL_DESTINATION"],
+                          t1["TUNNEL_PROTOCOL"], t1["TUNNEL_PROFILE"]),
+                         ("192.0.2.2", "GigabitEthernet1", "198.51.100.20", "IPSEC/IP",
+                          "VTI-PROF"))
+        self.assertEqual((t1["INPUT_PACKETS"], t1["INPUT_BYTES"], t1["OUTPUT_PACKETS"],
+                          t1["OUTPUT_BYTES"]), ("321", "40123", "123", "15432"))
+        t2 = parse("show_interfaces.textfsm", t["show interfaces tunnel2"])[0]
+        self.assertEqual((t2["PROTOCOL_STATUS"], t2["IP_ADDRESS"]), ("down", ""))
+        sas = by(parse("show_crypto_ipsec_sa.textfsm",
+                       t["show crypto ipsec sa interface Tunnel1"]), "SPI")
+        self.assertEqual(set(sas), {"0x7001", "0x7002"})
+        self.assertEqual((sas["0x7001"]["INTERFACE"], sas["0x7001"]["CRYPTO_MAP"],
+                          sas["0x7001"]["LOCAL_IDENT"], sas["0x7001"]["PEER"]),
+                         ("Tunnel1", "Tunnel1-head-0", "0.0.0.0/0.0.0.0/0/0", "198.51.100.20"))
+
     def test_version(self):
         v = parse("show_version.textfsm", transcript("system.txt")["show version"])
         self.assertEqual(len(v), 1)

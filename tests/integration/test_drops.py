@@ -89,6 +89,7 @@ FEATURE = {
     76: ("CD_SW_PAD_MISMATCH", "IpsecInput", "invalid_len"),
     89: ("IN_PKT_IPVER_INVALID", "IpsecInput", "decaps_failed"),
     110: ("PKT_BUFFER_UNAVAILABLE", "IpsecOutput", "encaps_failed"),
+    111: ("OUT_IPV4_SA_NOT_FOUND", "IpsecOutput", None),
     116: ("CD_IN_PKT_OUT_OF_WINDOW", "IpsecInput", "replay_failed"),
     117: ("IN_ESP_TRUNCATED", "IpsecInput", "invalid_len"),
     118: ("IN_ESP_BAD_BLOCK_LEN", "IpsecInput", "invalid_len"),
@@ -790,6 +791,20 @@ def no_sa_yet(c):
     t = c.tunnel("gcm128", sas=False)
     c.drop("inside0", t.plain())
     c.drop("inside0", t.plain(tot=1000))
+
+
+@case(111)
+def tunnel_without_sa(c):
+    """A route into a static VTI (ip route ... Tunnel111) whose tunnel has no SA: dropped,
+    never sent in clear, whatever the addresses; a host the route does not send into the
+    tunnel is still the crypto map's (encapsulated under its entry)."""
+    t = c.tunnel("gcm128")
+    c.yaml = ("tunnels:\n  - {name: Tunnel111, source: outside0, destination: 192.0.2.111, "
+              "protection: {profile: VTI, transform_set: %s}}\n"
+              "routes:\n  - {prefix: 10.111.0.0/24, interface: Tunnel111}\n" % t.entry().ts_name)
+    c.drop("inside0", t.plain(dst="10.111.0.7"))
+    c.drop("inside0", t.plain(dst="10.111.0.8", src="10.0.9.9", tot=1000))
+    c.encap(t, t.plain(), seq=1)
 
 
 @case(46)

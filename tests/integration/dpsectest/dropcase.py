@@ -317,6 +317,7 @@ class Case:
         self.icmps = []                              # IcmpBack
         self.icmp_hosts = []                         # IcmpHost
         self.mtus = []                               # (tunnel, plaintext mtu)
+        self.yaml = ""                               # config sections of its own (tunnels)
 
     @property
     def label(self):
@@ -439,7 +440,8 @@ class Observed:
     def __init__(self, cases):
         tunnels = [t for c in cases for t in c.tunnels]
         self.tunnels = tunnels
-        gw = Gateway(interfaces=interfaces_for(tunnels), entries=[t.entry() for t in tunnels])
+        gw = Gateway(interfaces=interfaces_for(tunnels), entries=[t.entry() for t in tunnels],
+                     extra_yaml="".join(c.yaml for c in cases))
         rx = collections.defaultdict(list)
         for c in cases:
             for port, frames in c.rx.items():

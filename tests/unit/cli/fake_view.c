@@ -354,7 +354,8 @@ interfaces(struct dpsec_config *c)
 	memcpy(c->interfaces[1].neighbors[0].mac, host2_mac, 6);
 	c->n_routes = 1;
 	c->routes = calloc(1, sizeof(*c->routes));
-	c->routes[0] = (struct cfg_route){pfx(ip(10, 0, 3, 0), 24), 1, ip(10, 0, 2, 254), {0, 0}};
+	c->routes[0] = (struct cfg_route){.dst = pfx(ip(10, 0, 3, 0), 24), .iface = 1,
+					  .tunnel = CFG_NONE, .via = ip(10, 0, 2, 254)};
 }
 
 /* The daemon-wide settings, at their defaults but for the EAL line. */
@@ -547,6 +548,7 @@ manual_sas(struct dpsec_config *c)
 
 		m->map = 1;
 		m->entry = 0;
+		m->tunnel = CFG_NONE;
 		m->dir = i == 0 ? CFG_DIR_IN : CFG_DIR_OUT;
 		m->spi = i == 0 ? 0x1001 : 0x2002;
 		m->cipher_key.len = 16;
@@ -971,6 +973,7 @@ fake_free(struct fake *f)
 		free(f->cfg.interfaces[i].neighbors);
 	free(f->cfg.interfaces);
 	free(f->cfg.routes);
+	free(f->cfg.tunnels);
 	for (uint32_t i = 0; i < f->cfg.dp.n_eal; i++)
 		free(f->cfg.dp.eal[i]);
 	free(f->cfg.dp.eal);

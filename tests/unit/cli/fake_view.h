@@ -71,6 +71,14 @@ struct fake {
 struct fake *fake_new(size_t extra_sa);
 void fake_free(struct fake *f);
 
+/*
+ * fake_tunnel.c: gwB with two static VTIs besides (a golden file's "!! fake:
+ * tunnels" line asks for it): Tunnel1 from Gi1 to 198.51.100.20, keyed, with
+ * traffic and "ip route 192.0.2.128 255.255.255.128 Tunnel1"; Tunnel2,
+ * unnumbered, from Gi3 to 203.0.113.20, no SA (line protocol down).
+ */
+void fake_add_tunnels(struct fake *f);
+
 /* fake_ike.c: the IKEv2 state and the view operations over it */
 void fake_ike_init(struct fake *f);
 size_t fake_ike_sa_list(void *ctx, struct view_ike_sa *out, size_t max);

@@ -11,6 +11,8 @@
  *	$ dpsec show crypto ipsec sa      one-shot: CLI_F_ECHO, no prompt, as "root"
  *	$ dpsec --json show version       one-shot with --json
  *	!! a comment                      ignored (no command output starts "!!")
+ *	!! fake: tunnels                  this file's gwB has static VTIs too
+ *	                                  (fake_add_tunnels; before its first command)
  *
  * Everything else up to the next command line is that command's output.
  * Each file starts from a fresh fake view; commands in a file share it, so
@@ -40,6 +42,7 @@
 #define PROMPT_USER "gwB>"
 #define ONESHOT	 "$ dpsec "
 #define JSON_OPT "--json "
+#define FAKE_TUNNELS "!! fake: tunnels"
 
 static char *
 slurp(const char *path, size_t *len)
@@ -114,6 +117,8 @@ replay(const char *text, size_t len, struct cli_out *actual)
 
 		pos += n + (nl != NULL);
 		if (n >= 2 && strncmp(line, "!!", 2) == 0) {
+			if (n == strlen(FAKE_TUNNELS) && memcmp(line, FAKE_TUNNELS, n) == 0)
+				fake_add_tunnels(f);
 			cli_write(actual, line, n);
 			cli_puts(actual, "\n");
 		} else if (command_of(line, n, &u, &flags, &cmd, &cmdlen)) {

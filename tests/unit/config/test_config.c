@@ -506,6 +506,79 @@ test_example_ah(void **state)
 	config_free(cfg);
 }
 
+/* gwB-vti.yaml: a static VTI, a route into it, and its hand-keyed SAs. */
+static void
+test_example_vti(void **state)
+{
+	char err[512];
+	struct dpsec_config *cfg = config_load(DPSEC_EXAMPLES_DIR "/gwB-vti.yaml", err,
+					       sizeof(err));
+	const struct cfg_tunnel *t;
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->n_crypto_maps, 0);
+	assert_int_equal(cfg->n_tunnels, 1);
+	t = &cfg->tunnels[0];
+	assert_string_equal(t->name, "Tunnel1");
+	assert_int_equal(t->number, 1);
+	assert_int_equal(t->addr, ip("10.255.0.2"));
+	assert_int_equal(t->prefix_len, 30);
+	assert_int_equal(t->source_iface, 1);
+	assert_int_equal(t->source, ip("192.0.2.2"));
+	assert_int_equal(t->destination, ip("192.0.2.1"));
+	assert_int_equal(t->mode, CFG_TUNNEL_IPSEC_IPV4);
+	assert_string_equal(t->profile, "VTI-PROF");
+	assert_int_equal(t->transform_set, 0);
+	assert_int_equal(t->replay_window, 64);	/* the dataplane default */
+	assert_int_equal(cfg->n_routes, 1);
+	assert_int_equal(cfg->routes[0].tunnel, 0);
+	assert_int_equal(cfg->routes[0].iface, CFG_NONE);
+	assert_int_equal(cfg->routes[0].via, 0);
+	assert_int_equal(cfg->n_manual_sas, 2);
+	for (uint32_t i = 0; i < 2; i++) {
+		assert_int_equal(cfg->manual_sas[i].tunnel, 0);
+		assert_int_equal(cfg->manual_sas[i].map, CFG_NONE);
+		assert_int_equal(cfg->manual_sas[i].local, ip("192.0.2.2"));
+		assert_int_equal(cfg->manual_sas[i].peer, ip("192.0.2.1"));
+		assert_int_equal(config_manual_sa_ts(cfg, &cfg->manual_sas[i]), 0);
+	}
+	assert_int_equal(cfg->manual_sas[1].auth_key.b[0], 0xa0);
+	config_free(cfg);
+}
+
+/* The same written otherwise: source by address, "tunnel7", unnumbered, mode left out. */
+static void
+test_tunnel_spellings(void **state)
+{
+	static const char y[] =
+		"transform_sets: {TS: {transforms: [esp-null, esp-sha-hmac]}}\n"
+		"interfaces:\n"
+		"  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
+		"  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside}\n"
+		"tunnels:\n"
+		"  - {name: tunnel7, source: 192.0.2.2, destination: 203.0.113.2,\n"
+		"     protection: {profile: P, transform_set: TS, replay_window: 0}}\n"
+		"routes:\n"
+		"  - {prefix: 0.0.0.0/0, interface: TUNNEL7}\n"
+		"  - {prefix: 10.0.3.0/24, interface: in0}\n";
+	char err[256];
+	struct dpsec_config *cfg = config_parse("t.yaml", y, strlen(y), err, sizeof(err));
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(cfg->tunnels[0].name, "Tunnel7");
+	assert_int_equal(cfg->tunnels[0].source_iface, 1);
+	assert_int_equal(cfg->tunnels[0].addr, 0);
+	assert_int_equal(cfg->tunnels[0].replay_window, 0);
+	assert_int_equal(cfg->routes[0].tunnel, 0);
+	assert_int_equal(cfg->routes[1].tunnel, CFG_NONE);
+	assert_int_equal(cfg->routes[1].iface, 0);
+	config_free(cfg);
+}
+
 static void
 test_example_demo(void **state)
 {
@@ -717,6 +790,8 @@ main(void)
 		cmocka_unit_test(test_examples),
 		cmocka_unit_test(test_example_demo),
 		cmocka_unit_test(test_example_ah),
+		cmocka_unit_test(test_example_vti),
+		cmocka_unit_test(test_tunnel_spellings),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_keys_exposed),
 		cmocka_unit_test(test_no_key_in_errors),

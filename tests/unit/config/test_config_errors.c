@@ -64,6 +64,15 @@
 #define SA_GCM(spi, key) "  - {crypto_map: VPN, seq: 10, direction: in, spi: " spi ", cipher_key: " key
 #define SA_CBC "  - {crypto_map: VPN, seq: 20, direction: out, spi: 4096, "
 
+/* Tunnel1 at line 14 (rest: more of its keys), then what follows it from line 15. */
+#define TUN(rest, more)                                                                            \
+	HEAD "tunnels:\n  - {name: Tunnel1, source: out0, destination: 203.0.113.2, "            \
+	     "protection: {profile: P, transform_set: TS-CBC}" rest "}\n" more
+/* A tunnel at line 14 with only these keys. */
+#define TUN1(keys) HEAD "tunnels:\n  - {" keys "}\n"
+#define PROT "protection: {profile: P, transform_set: TS-CBC}"
+#define DST "destination: 203.0.113.2"
+
 /* An ikev2 section at line 13, after HEAD. */
 #define IKE(body) HEAD "ikev2:\n" body
 /* A keyring (line 14) for the profile cases, and the profile's authentication. */
@@ -133,7 +142,8 @@ static const struct err_case cases[] = {
 	 "t.yaml:1:1: expected a mapping for configuration (got a string)"},
 	{"unknown top key", HEAD "hostnme: a\n",
 	 "t.yaml:13:1: unknown key 'hostnme' in configuration (expected one of: hostname, "
-	 "dataplane, cli, isakmp, ipsec, logging, ikev2, transform_sets, crypto_maps, interfaces, routes, "
+	 "dataplane, cli, isakmp, ipsec, logging, ikev2, transform_sets, crypto_maps, interfaces, "
+	 "tunnels, routes, "
 	 "manual_sas, manual_sa_file)"},
 	{"missing interfaces", "hostname: a\n",
 	 "t.yaml:1:1: missing required key 'interfaces' in configuration"},
@@ -350,7 +360,7 @@ static const struct err_case cases[] = {
 	/* --- routes --- */
 	{"route to outside", HEAD "routes:\n  - {prefix: 10.0.3.0/24, interface: out0}\n",
 	 "t.yaml:14:38: route to outside interface 'out0' is not allowed (expected an inside "
-	 "interface: routes carry decrypted traffic)"},
+	 "interface or a tunnel: routes carry decrypted traffic, or traffic to encrypt)"},
 	{"route interface not found", HEAD "routes:\n  - {prefix: 10.0.3.0/24, interface: in9}\n",
 	 "t.yaml:14:38: interface 'in9' not found (defined: in0, out0)"},
 	{"route host bits", HEAD "routes:\n  - {prefix: 10.0.3.1/24, interface: in0}\n",
@@ -557,12 +567,93 @@ static const struct err_case cases[] = {
 	 "t.yaml:14:52: 'spi' must be an integer 256..4294967295 (got '(hidden)')"},
 	{"key as a mapping key", SA(SA_GCM("0x1000", K20) ", " K20 ": 1}\n"),
 	 "t.yaml:14:114: unknown key '(hidden)' in manual SA (expected one of: crypto_map, seq, "
-	 "direction, spi, cipher_key, auth_key, udp_encap, initial_sequence, "
+	 "tunnel, direction, spi, cipher_key, auth_key, udp_encap, initial_sequence, "
 	 "allow_unsafe_manual_gcm)"},
 	{"unknown sa key", SA(SA_GCM("0x1000", K20) ", authkey: x}\n"),
 	 "t.yaml:14:114: unknown key 'authkey' in manual SA (expected one of: crypto_map, seq, "
-	 "direction, spi, cipher_key, auth_key, udp_encap, initial_sequence, "
+	 "tunnel, direction, spi, cipher_key, auth_key, udp_encap, initial_sequence, "
 	 "allow_unsafe_manual_gcm)"},
+
+	/* --- tunnels (static VTI) --- */
+	{"tunnel unknown in a route",
+	 TUN("", "routes:\n  - {prefix: 192.0.2.128/25, interface: Tunnel9}\n"),
+	 "t.yaml:16:41: tunnel 'Tunnel9' not found (defined: Tunnel1)"},
+	{"tunnel source inside", TUN1("name: Tunnel1, source: in0, " DST ", " PROT),
+	 "t.yaml:14:29: tunnel source 'in0' is inside interface 'in0' (expected an outside "
+	 "interface: the tunnel's packets leave by it)"},
+	{"tunnel source inside address", TUN1("name: Tunnel1, source: 10.0.2.1, " DST ", " PROT),
+	 "t.yaml:14:29: tunnel source '10.0.2.1' is inside interface 'in0' (expected an outside "
+	 "interface: the tunnel's packets leave by it)"},
+	{"tunnel source unknown address",
+	 TUN1("name: Tunnel1, source: 192.0.2.3, " DST ", " PROT),
+	 "t.yaml:14:29: tunnel source 192.0.2.3 is not the address of an interface (expected an "
+	 "outside interface or its address)"},
+	{"tunnel source unknown", TUN1("name: Tunnel1, source: Gi1, " DST ", " PROT),
+	 "t.yaml:14:29: tunnel source 'Gi1' not found (expected an outside interface or its "
+	 "address; defined: in0, out0)"},
+	{"tunnel duplicate number",
+	 TUN("", "  - {name: tunnel1, source: out0, destination: 203.0.113.3, " PROT "}\n"),
+	 "t.yaml:15:12: duplicate tunnel Tunnel1 (first at 14:5)"},
+	{"tunnel same endpoints",
+	 TUN("", "  - {name: Tunnel2, source: 192.0.2.2, " DST ", " PROT "}\n"),
+	 "t.yaml:15:53: Tunnel2 has the same source 192.0.2.2 and destination 203.0.113.2 as "
+	 "Tunnel1 (at 14:5)"},
+	{"tunnel named like an interface",
+	 "interfaces:\n" IF_IN
+	 "  - {name: Tunnel1, device: net_null1, address: 192.0.2.2/24, role: outside}\n"
+	 "tunnels:\n  - {name: Tunnel1, source: 192.0.2.2, " DST ", " PROT "}\n",
+	 "t.yaml:5:12: tunnel Tunnel1 has the name of interface 'Tunnel1' (defined at 3:5)"},
+	{"tunnel missing destination", TUN1("name: Tunnel1, source: out0, " PROT),
+	 "t.yaml:14:5: missing required key 'destination' in tunnel"},
+	{"tunnel destination is source",
+	 TUN1("name: Tunnel1, source: out0, destination: 192.0.2.2, " PROT),
+	 "t.yaml:14:48: tunnel destination 192.0.2.2 is the tunnel source's own address"},
+	{"tunnel bad mode", TUN(", mode: gre ip", ""),
+	 "t.yaml:14:116: unknown tunnel mode 'gre ip' (expected 'ipsec ipv4')"},
+	{"tunnel mode ipv6", TUN(", mode: ipsec ipv6", ""),
+	 "t.yaml:14:116: tunnel mode 'ipsec ipv6' is not supported yet (expected 'ipsec ipv4')"},
+	{"tunnel bad name", TUN1("name: Tun1, source: out0, " DST ", " PROT),
+	 "t.yaml:14:12: tunnel name 'Tun1' must be Tunnel<number> (0..2147483647), as IOS's "
+	 "'interface Tunnel1'"},
+	{"tunnel number too big", TUN1("name: Tunnel2147483648, source: out0, " DST ", " PROT),
+	 "t.yaml:14:12: tunnel name 'Tunnel2147483648' must be Tunnel<number> (0..2147483647), "
+	 "as IOS's 'interface Tunnel1'"},
+	{"tunnel missing protection", TUN1("name: Tunnel1, source: out0, " DST),
+	 "t.yaml:14:5: missing required key 'protection' in tunnel"},
+	{"tunnel transform set unknown",
+	 TUN1("name: Tunnel1, source: out0, " DST ", protection: {profile: P, "
+	      "transform_set: TS-X}"),
+	 "t.yaml:14:101: transform set 'TS-X' not found (defined: TS-GCM, TS-CBC)"},
+	{"tunnel bad address", TUN(", address: 10.255.0.1", ""),
+	 "t.yaml:14:119: 'address' must be an IPv4 address with prefix length A.B.C.D/1..32 (got "
+	 "'10.255.0.1')"},
+	{"tunnel route via",
+	 TUN("", "routes:\n  - {prefix: 192.0.2.128/25, interface: Tunnel1, via: 10.0.2.9}\n"),
+	 "t.yaml:16:55: 'via' is not allowed on a route into Tunnel1 (a tunnel is point-to-point: "
+	 "its peer is the tunnel destination)"},
+	{"tunnel sa unknown",
+	 TUN("", "manual_sas:\n  - {tunnel: Tunnel2, direction: in, spi: 4096}\n"),
+	 "t.yaml:16:14: tunnel 'Tunnel2' not found (defined: Tunnel1)"},
+	{"tunnel sa and map",
+	 TUN("", "manual_sas:\n  - {tunnel: Tunnel1, crypto_map: VPN, seq: 20, direction: in, "
+		 "spi: 4096}\n"),
+	 "t.yaml:16:14: a manual SA keys a crypto map entry or a tunnel, not both (remove "
+	 "'crypto_map' and 'seq', or 'tunnel')"},
+	{"sa without map or tunnel", SA("  - {direction: in, spi: 4096}\n"),
+	 "t.yaml:14:5: missing required key 'crypto_map' in manual SA (or 'tunnel')"},
+	{"sa without seq", SA("  - {crypto_map: VPN, direction: in, spi: 4096}\n"),
+	 "t.yaml:14:5: missing required key 'seq' in manual SA"},
+	{"tunnel sa missing key",
+	 TUN("", "manual_sas:\n  - {tunnel: Tunnel1, direction: in, spi: 4096, cipher_key: " K32
+		 "}\n"),
+	 "t.yaml:16:5: missing required key 'auth_key' in manual SA (esp-sha256-hmac needs 32 "
+	 "bytes)"},
+	{"tunnel sa duplicate spi",
+	 TUN("", "manual_sas:\n  - {crypto_map: VPN, seq: 20, direction: in, spi: 4096, "
+		 "cipher_key: " K32 ", auth_key: " K32 "}\n  - {tunnel: Tunnel1, direction: in, "
+		 "spi: 4096, cipher_key: " K32 ", auth_key: " K32 "}\n"),
+	 "t.yaml:17:43: duplicate inbound SPI 0x00001000 for local address 192.0.2.2 (first at "
+	 "16:52)"},
 
 	/* --- ikev2 --- */
 	{"ike unknown encryption", IKE("  proposals: {P: {encryption: [aes-ccm-128], group: "

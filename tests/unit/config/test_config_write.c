@@ -23,7 +23,7 @@
  * A new field must be written by config_write and compared below (and, if it
  * is a secret, hidden). These sizes make adding one without that a build error.
  */
-_Static_assert(sizeof(struct dpsec_config) == 544, "new top-level field: write and compare it");
+_Static_assert(sizeof(struct dpsec_config) == 560, "new top-level field: write and compare it");
 _Static_assert(sizeof(struct cfg_dataplane) == 32, "new dataplane field: write and compare it");
 _Static_assert(sizeof(struct cfg_cli) == 204, "new cli field: write and compare it");
 _Static_assert(sizeof(struct cfg_isakmp) == 20, "new isakmp field (a psk?): write, hide, compare");
@@ -31,12 +31,12 @@ _Static_assert(sizeof(struct cfg_ipsec) == 4, "new ipsec field: write and compar
 _Static_assert(sizeof(struct cfg_logging) == 24, "new logging field: write and compare it");
 _Static_assert(sizeof(struct cfg_interface) == 624, "new interface field: write and compare it");
 _Static_assert(sizeof(struct cfg_neighbor) == 12, "new neighbor field: write and compare it");
-_Static_assert(sizeof(struct cfg_route) == 24, "new route field: write and compare it");
+_Static_assert(sizeof(struct cfg_route) == 28, "new route field: write and compare it");
 _Static_assert(sizeof(struct cfg_transform_set) == 76, "new transform set field: write it");
 _Static_assert(sizeof(struct cfg_acl) == 32, "new match field: write and compare it");
 _Static_assert(sizeof(struct cfg_map_entry) == 64, "new map entry field: write and compare it");
 _Static_assert(sizeof(struct cfg_crypto_map) == 72, "new crypto map field: write and compare it");
-_Static_assert(sizeof(struct cfg_manual_sa) == 184, "new manual SA field: write and compare it");
+_Static_assert(sizeof(struct cfg_manual_sa) == 188, "new manual SA field: write and compare it");
 _Static_assert(sizeof(struct cfg_ikev2) == 88, "new ikev2 field: write and compare it");
 _Static_assert(sizeof(struct cfg_ike_proposal) == 144, "new proposal field: write and compare it");
 _Static_assert(sizeof(struct cfg_ike_policy) == 88, "new policy field: write and compare it");
@@ -44,6 +44,7 @@ _Static_assert(sizeof(struct cfg_ike_id) == 268, "new identity field: write and 
 _Static_assert(sizeof(struct cfg_psk) == 130, "new psk field: write, hide, compare it");
 _Static_assert(sizeof(struct cfg_keyring_peer) == 596, "new keyring peer field: write it");
 _Static_assert(sizeof(struct cfg_keyring) == 72, "new keyring field: write and compare it");
+_Static_assert(sizeof(struct cfg_tunnel) == 140, "new tunnel field: write and compare it");
 _Static_assert(sizeof(struct cfg_ike_profile) == 360, "new profile field: write and compare it");
 
 struct text {
@@ -200,6 +201,7 @@ eq_manual_sa(const struct cfg_manual_sa *a, const struct cfg_manual_sa *b, const
 {
 	EQ(map);
 	EQ(entry);
+	EQ(tunnel);
 	EQ(dir);
 	EQ(spi);
 	EQ(cipher_key.len);
@@ -328,7 +330,22 @@ eq_config(const struct dpsec_config *a, const struct dpsec_config *b, const char
 		EQ(routes[i].dst.addr);
 		EQ(routes[i].dst.len);
 		EQ(routes[i].iface);
+		EQ(routes[i].tunnel);
 		EQ(routes[i].via);
+	}
+	EQ(n_tunnels);
+	for (uint32_t i = 0; i < a->n_tunnels; i++) {
+		EQ_STR(tunnels[i].name);
+		EQ(tunnels[i].number);
+		EQ(tunnels[i].addr);
+		EQ(tunnels[i].prefix_len);
+		EQ(tunnels[i].source_iface);
+		EQ(tunnels[i].source);
+		EQ(tunnels[i].destination);
+		EQ(tunnels[i].mode);
+		EQ_STR(tunnels[i].profile);
+		EQ(tunnels[i].transform_set);
+		EQ(tunnels[i].replay_window);
 	}
 	EQ(n_transform_sets);
 	for (uint32_t i = 0; i < a->n_transform_sets; i++) {
@@ -550,9 +567,20 @@ static const char full_tail[] =
 	"    address6: \"fe80::1/128\"\n"
 	"    role: outside\n"
 	"    crypto_map: \"true\"\n"
+	"tunnels:\n"
+	"  - name: tunnel7\n"
+	"    address: 10.255.0.1/30\n"
+	"    source: 198.51.100.2\n"
+	"    destination: 203.0.113.2\n"
+	"    mode: ipsec ipv4\n"
+	"    protection: {profile: \"true\", transform_set: TS-CBC128, replay_window: 1024}\n"
+	"  - {name: Tunnel0, source: outside0, destination: 192.0.2.9,\n"
+	"     protection: {profile: P, transform_set: \"no\"}}\n"
 	"routes:\n"
 	"  - {prefix: 10.0.3.0/24, interface: inside0/1, via: 10.0.2.254}\n"
 	"  - {prefix: 0.0.0.0/0, interface: inside0/1}\n"
+	"  - {prefix: 192.0.2.128/25, interface: Tunnel7}\n"
+	"  - {prefix: 10.9.0.0/16, interface: Tunnel0, via: 0.0.0.0}\n"
 	"manual_sas:\n"
 	"  - {crypto_map: MAP-A, seq: 20, direction: in, spi: 256,\n"
 	"     cipher_key: \"000102030405060708090a0b0c0d0e0f10111213\", allow_unsafe_manual_gcm: "
@@ -575,7 +603,10 @@ static const char full_tail[] =
 	"    cipher_key: \"\"\n"
 	"    auth_key: \"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\"\n"
 	"    udp_encap: false\n"
-	"    initial_sequence: 0\n";
+	"    initial_sequence: 0\n"
+	"  - {tunnel: Tunnel7, direction: out, spi: 0x7001,\n"
+	"     cipher_key: \"000102030405060708090a0b0c0d0e0f\",\n"
+	"     auth_key: \"1011121314151617181920212223242526272829\"}\n";
 
 static const char logging_section[] = "logging: {buffer: 4096, syslog: false, "
 				      "invalid_spi_interval: 1, replay_interval: 3600, "
@@ -623,7 +654,12 @@ test_full(void **state)
 	assert_string_equal(cfg->dp.eal[17], "\xc3\xbcn\xc3\xaf");
 	assert_string_equal(cfg->transform_sets[0].name, "no");
 	assert_int_equal(cfg->crypto_maps[0].entries[0].seq, 10);
-	assert_int_equal(cfg->n_manual_sas, 4);
+	assert_int_equal(cfg->n_manual_sas, 5);
+	assert_int_equal(cfg->manual_sas[4].tunnel, 0);
+	assert_int_equal(cfg->manual_sas[4].map, CFG_NONE);
+	assert_string_equal(cfg->tunnels[0].name, "Tunnel7");
+	assert_int_equal(cfg->routes[2].tunnel, 0);
+	assert_int_equal(cfg->routes[3].tunnel, 1);
 	assert_int_equal(cfg->manual_sas[1].initial_sequence, 4294967294u);
 	assert_int_equal(cfg->manual_sas[3].cipher_key.len, 0);
 	/* Four proposals written, and the built-in default-gcm that POL-ANY names. */
@@ -676,8 +712,8 @@ test_keys_hidden(void **state)
 	}
 	for (const char *p = t.s; (p = strstr(p, ": (hidden)\n")) != NULL; p++)
 		hidden++;
-	/* 3 cipher keys (esp-null has none), 2 auth keys, 3 pre-shared keys for both directions */
-	assert_int_equal(hidden, 8);
+	/* 4 cipher keys (esp-null has none), 3 auth keys, 3 pre-shared keys for both directions */
+	assert_int_equal(hidden, 10);
 	/* Hidden keys do not load: a pasted running-config cannot start with fake keys. */
 	assert_null(config_parse("hidden", t.s, t.len, NULL, 0));
 	config_write(cfg, NULL, put, &shown); /* NULL opts: hidden too */
@@ -735,7 +771,7 @@ test_psk_hidden(void **state)
 	assert_int_equal(n_psk, 7);	/* lab, gw7 (2), fq, ip (2), any */
 	for (const char *p = t.s; (p = strstr(p, "(hidden)")) != NULL; p++)
 		hidden++;
-	assert_int_equal(hidden, 5 + n_psk);
+	assert_int_equal(hidden, 7 + n_psk);
 	free(t.s);
 	free(shown.s);
 	config_free(cfg);

@@ -159,13 +159,31 @@ apply_opts(struct harness *h, const struct h_opts *o)
 		out->has_addr6 = true;
 		out->prefix6_len = 64;
 	}
+	if (o->n_routes + o->n_tunnel_routes > H_ROUTE_MAX)
+		return -1;
 	for (uint32_t i = 0; i < o->n_routes; i++) {
-		h->routes[i] = (struct cfg_route){.iface = H_INSIDE, .via = 0};
+		h->routes[i] = (struct cfg_route){.iface = H_INSIDE, .tunnel = CFG_NONE};
 		if (!prefix_parse(o->routes[i], &h->routes[i].dst))
 			return -1;
 	}
+	for (uint32_t i = 0; i < o->n_tunnel_routes; i++) {
+		struct cfg_route *r = &h->routes[o->n_routes + i];
+
+		*r = (struct cfg_route){.iface = CFG_NONE, .tunnel = 0};
+		if (!prefix_parse(o->tunnel_routes[i], &r->dst))
+			return -1;
+	}
+	if (o->n_tunnel_routes > 0) {
+		h->tunnel = (struct cfg_tunnel){.number = 1, .source_iface = H_OUTSIDE,
+						.transform_set = 0, .replay_window = 64};
+		snprintf(h->tunnel.name, sizeof(h->tunnel.name), "Tunnel1");
+		ip4_parse(H_LOCAL, &h->tunnel.source);
+		ip4_parse(H_PEER, &h->tunnel.destination);
+		h->cfg.tunnels = &h->tunnel;
+		h->cfg.n_tunnels = 1;
+	}
 	h->cfg.routes = h->routes;
-	h->cfg.n_routes = o->n_routes;
+	h->cfg.n_routes = o->n_routes + o->n_tunnel_routes;
 	return 0;
 }
 
@@ -319,7 +337,8 @@ harness_add_sa(struct harness *h, const struct h_sa *s)
 		.cipher = s->cipher,
 		.auth = s->auth, .esn = s->esn, .udp_encap = s->udp, .local_port = 4500,
 		.peer_port = 4500, .replay_window = s->replay_window, .manual = !s->negotiated,
-		.initial_seq = s->initial_seq, .activate = !s->standby, .life = s->life, .cipher_key = &ck, .auth_key = &ak};
+		.initial_seq = s->initial_seq, .activate = !s->standby, .life = s->life,
+		.cipher_key = &ck, .auth_key = &ak, .vti = s->vti, .tunnel = 0};
 	uint32_t id;
 	int rc;
 

@@ -66,6 +66,7 @@ struct h_sa {
 	const struct dp_ts *ts_local, *ts_remote;
 	uint8_t n_ts_local, n_ts_remote;
 	int family;		/* dp_sa_params.family; 0: IPv4 */
+	bool vti;		/* Tunnel1's SA (h_opts.tunnel_routes), not crypto map VPN's */
 };
 
 #define H_RING_SIZE 1024	/* frames a port holds: TX fails when its ring is full */
@@ -92,6 +93,9 @@ struct h_opts {
 	bool outside_no_mac;		/* outside0 without next_hop_mac: no MAC for any peer */
 	const char *const *routes; /* extra prefixes routed out of inside0 (directly connected) */
 	uint32_t n_routes;
+	/* prefixes routed into Tunnel1 (outside0 -> the peer, static VTI); none: no tunnel */
+	const char *const *tunnel_routes;
+	uint32_t n_tunnel_routes;
 };
 
 struct harness {
@@ -105,6 +109,7 @@ struct harness {
 	struct cfg_acl acl[H_ACL_MAX];
 	struct cfg_acl acl2[H_ACL_MAX];
 	struct cfg_route routes[H_ROUTE_MAX];
+	struct cfg_tunnel tunnel;	/* Tunnel1, with h_opts.tunnel_routes */
 	struct dp *dp;
 	struct dp_worker *w;
 	struct clk_fake fake;		/* the worker's time: clk_fake_advance_ms(&h->fake, ms) */

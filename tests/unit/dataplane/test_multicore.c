@@ -21,7 +21,8 @@
  * Before the workers start, the test thread drives worker 1 itself to fill
  * worker 0's handoff ring: the packets that do not fit are dropped as
  * IpsecHandoffFull, on the port they came in on; those that fit are
- * encrypted by worker 0 when it drains the ring.
+ * encrypted by worker 0 when it drains the ring. A route into a tunnel
+ * (static VTI, 10.8.0.0/24 into Tunnel1) is handed over the same way.
  */
 #include <sched.h>
 #include <setjmp.h>
@@ -72,7 +73,8 @@ static struct {
 	struct cfg_crypto_map map;
 	struct cfg_map_entry entry;
 	struct cfg_acl acl;
-	struct cfg_route route;
+	struct cfg_route route[2];
+	struct cfg_tunnel tunnel;
 	struct dp *dp;
 	bool started;
 } T;
@@ -162,17 +164,27 @@ build_config(void)
 	T.ts = (struct cfg_transform_set){.cipher = DP_CIPHER_AES_GCM_128};
 	snprintf(T.ts.name, sizeof(T.ts.name), "TS");
 	/* the hosts the decrypted packets go to, behind inside0 */
-	T.route = (struct cfg_route){.iface = IN0};
-	ip4_parse("10.0.9.0", &T.route.dst.addr);
-	T.route.dst.len = 24;
+	T.route[0] = (struct cfg_route){.iface = IN0, .tunnel = CFG_NONE};
+	ip4_parse("10.0.9.0", &T.route[0].dst.addr);
+	T.route[0].dst.len = 24;
+	/* and Tunnel1 (static VTI) to the peer, for 10.8.0.0/24 */
+	T.tunnel = (struct cfg_tunnel){.number = 1, .source_iface = OUT0, .replay_window = 64};
+	snprintf(T.tunnel.name, sizeof(T.tunnel.name), "Tunnel1");
+	ip4_parse(H_LOCAL, &T.tunnel.source);
+	ip4_parse(H_PEER, &T.tunnel.destination);
+	T.route[1] = (struct cfg_route){.iface = CFG_NONE, .tunnel = 0};
+	ip4_parse("10.8.0.0", &T.route[1].dst.addr);
+	T.route[1].dst.len = 24;
 	c->interfaces = T.ifs;
 	c->n_interfaces = N_PORTS;
 	c->transform_sets = &T.ts;
 	c->n_transform_sets = 1;
 	c->crypto_maps = &T.map;
 	c->n_crypto_maps = 1;
-	c->routes = &T.route;
-	c->n_routes = 1;
+	c->routes = T.route;
+	c->n_routes = 2;
+	c->tunnels = &T.tunnel;
+	c->n_tunnels = 1;
 }
 
 static int
@@ -222,9 +234,12 @@ teardown(void **state)
 	return 0;
 }
 
-/* GCM SAs both ways, keyed alike (harness.c's default key), spi's owner: spi % 2. */
+/*
+ * GCM SAs both ways, keyed alike (harness.c's default key), spi's owner: spi % 2;
+ * crypto map VPN 10's, or with vti Tunnel1's.
+ */
 static void
-add_sas(uint32_t spi)
+add_sas_of(uint32_t spi, bool vti)
 {
 	static const uint8_t key[20] = {0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19,
 					0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0xca, 0xfe, 0xba, 0xbe};
@@ -234,7 +249,7 @@ add_sas(uint32_t spi)
 		struct dp_sa_params p = {.dir = d ? CFG_DIR_IN : CFG_DIR_OUT, .spi = spi,
 					 .cipher = DP_CIPHER_AES_GCM_128, .replay_window = 64,
 					 .manual = true, .activate = true, .cipher_key = &ck,
-					 .auth_key = &ak};
+					 .auth_key = &ak, .vti = vti, .tunnel = 0};
 		uint32_t id;
 
 		memcpy(ck.b, key, sizeof(key));
@@ -243,6 +258,12 @@ add_sas(uint32_t spi)
 		assert_int_equal(dp_sa_add(T.dp, &p, &id), 0);
 		secret_wipe(&ck);
 	}
+}
+
+static void
+add_sas(uint32_t spi)
+{
+	add_sas_of(spi, false);
 }
 
 static void
@@ -267,9 +288,9 @@ sa_of(enum cfg_dir dir)
 	return NULL;
 }
 
-/* A host's UDP packet with its number as payload, received on inside port p. */
+/* A host's UDP packet to dst with its number as payload, received on inside port p. */
 static struct rte_mbuf *
-host_frame(int p, uint32_t idx)
+host_frame_to(int p, uint32_t idx, const char *dst)
 {
 	uint8_t frame[128], udp[12] = {0x10, 0x00, 0x20, 0x00, 0, 12, 0, 0};
 	struct rte_mbuf *m = rte_pktmbuf_alloc(T.dp->pool);
@@ -277,11 +298,17 @@ host_frame(int p, uint32_t idx)
 
 	assert_non_null(m);
 	memcpy(udp + 8, &idx, 4);
-	len = harness_ipv4_frame(frame, host[p], "10.0.9.9", IPPROTO_UDP, 64, udp, sizeof(udp));
+	len = harness_ipv4_frame(frame, host[p], dst, IPPROTO_UDP, 64, udp, sizeof(udp));
 	memcpy(frame, T.dp->ports[p].mac.addr_bytes, 6);
 	memcpy(rte_pktmbuf_append(m, (uint16_t)len), frame, len);
 	m->port = T.dp->ports[p].port_id;	/* net_ring leaves it; a real PMD sets it */
 	return m;
+}
+
+static struct rte_mbuf *
+host_frame(int p, uint32_t idx)
+{
+	return host_frame_to(p, idx, "10.0.9.9");
 }
 
 static uint64_t
@@ -485,6 +512,42 @@ test_handoff_full(void **state)
 }
 
 /*
+ * Workers not running: worker 1 receives on inside1 packets routed into
+ * Tunnel1, whose SA worker 0 owns. Worker 1 hands them over untouched (the
+ * route lookup chose the tunnel; it writes nothing of the SA); worker 0 runs
+ * the lookup again and encrypts them, numbered 1, 2, ..., under Tunnel1's SA.
+ */
+static void
+test_tunnel_handoff(void **state)
+{
+	const unsigned int n = 8;
+	struct dp_worker *w0 = T.dp->workers[0], *w1 = T.dp->workers[1];
+	struct rte_mbuf *m[8], *esp[8];
+	unsigned int got = 0;
+
+	(void)state;
+	assert_false(T.started);
+	add_sas_of(SPI, true);
+	assert_int_equal(sa_of(CFG_DIR_OUT)->owner, 0);
+	for (unsigned int i = 0; i < n; i++)
+		m[i] = host_frame_to(IN1, i, "10.8.0.9");
+	worker_process(w1, IN1, m, (uint16_t)n);
+	assert_int_equal(rte_ring_count(w0->handoff), n);
+	assert_int_equal(sa_of(CFG_DIR_OUT)->ctr.v[DP_SA_CTR_pkts], 0);
+	worker_handoff_drain(w0);
+	worker_flush(w0);
+	collect(OUT0, esp, &got, n, n);
+	assert_int_equal(drops_total(), 0);
+	assert_int_equal(got, n);
+	assert_numbered(esp, got, 1);	/* Tunnel1's SPI, numbered 1.. */
+	assert_int_equal(sa_of(CFG_DIR_OUT)->ctr.v[DP_SA_CTR_pkts], n);
+	free_all(esp, got);
+	del_sas();
+	for (uint16_t w = 0; w < 2; w++)	/* the next tests count from zero */
+		memset(&T.dp->workers[w]->stats, 0, sizeof(T.dp->workers[w]->stats));
+}
+
+/*
  * Both inside ports, on both workers at once, into the one outbound SA, in
  * rounds; out[] gets the N_OUT ESP frames.
  */
@@ -621,6 +684,7 @@ main(void)
 		cmocka_unit_test(test_queues_spread),
 		cmocka_unit_test(test_owner_at_install),
 		cmocka_unit_test(test_handoff_full),
+		cmocka_unit_test(test_tunnel_handoff),
 		cmocka_unit_test(test_outbound_two_workers),
 		cmocka_unit_test(test_inbound_two_workers),
 	};

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tunnels: static virtual tunnel interfaces, the YAML form of IOS
+ *
+ *	interface Tunnel1
+ *	 ip address 10.255.0.1 255.255.255.252
+ *	 tunnel source GigabitEthernet1
+ *	 tunnel destination 203.0.113.2
+ *	 tunnel mode ipsec ipv4
+ *	 tunnel protection ipsec profile P
+ *
+ * with the profile's transform set written beside its name. Parsed after the
+ * interfaces (a source names an outside one) and before the routes and the
+ * manual SAs, which may name a tunnel.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config_priv.h"
+
+_Static_assert(sizeof(enum cfg_tunnel_mode) == sizeof(int), "cfg_h_word writes an int");
+
+static uint32_t
+tunnel_index(const struct cfg_ctx *c, const struct cfg_tunnel *t)
+{
+	return (uint32_t)(t - c->cfg->tunnels);
+}
+
+/* "Tunnel<N>", any capitalisation of "Tunnel" (IOS accepts "tunnel1" and shows "Tunnel1"). */
+static bool
+parse_tunnel_name(const char *s, uint32_t *number)
+{
+	uint64_t n;
+
+	if (strncasecmp(s, "Tunnel", 6) != 0 || !cfg_parse_dec(s + 6, &n) || n > 2147483647u)
+		return false;
+	*number = (uint32_t)n;
+	return true;
+}
+
+uint32_t
+cfg_tunnel_find(const struct dpsec_config *cfg, const char *name)
+{
+	uint32_t number;
+
+	if (!parse_tunnel_name(name, &number))
+		return CFG_NONE;
+	for (uint32_t i = 0; i < cfg->n_tunnels; i++)
+		if (cfg->tunnels[i].number == number)
+			return i;
+	return CFG_NONE;
+}
+
+int
+cfg_tunnel_not_found(struct cfg_ctx *c, const struct ynode *v)
+{
+	return cfg_err(c, v, "tunnel '%s' not found (defined: %s)", cfg_quote(c, v),
+		       cfg_list_names(c, c->cfg->tunnels, c->cfg->n_tunnels,
+				      sizeof(*c->cfg->tunnels), offsetof(struct cfg_tunnel, name)));
+}
+
+static int
+h_name(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_tunnel *t = obj;
+	const char *s;
+	int rc = cfg_str(c, v, k->name, &s);
+
+	if (rc < 0)
+		return rc;
+	if (!parse_tunnel_name(s, &t->number))
+		return cfg_err(c, v,
+			       "tunnel name '%s' must be Tunnel<number> (0..2147483647), as "
+			       "IOS's 'interface Tunnel1'",
+			       cfg_quote(c, v));
+	snprintf(t->name, sizeof(t->name), "Tunnel%" PRIu32, t->number);
+	for (uint32_t i = 0; i < tunnel_index(c, t); i++) {
+		const struct cfg_tunnel *o = &c->cfg->tunnels[i];
+
+		if (o->number == t->number)
+			return cfg_err(c, v, "duplicate tunnel %s (first at %u:%u)", t->name,
+				       o->pos.line, o->pos.col);
+	}
+	for (uint32_t i = 0; i < c->cfg->n_interfaces; i++)
+		if (strcasecmp(c->cfg->interfaces[i].name, t->name) == 0)
+			return cfg_err(c, v,
+				       "tunnel %s has the name of interface '%s' (defined at "
+				       "%u:%u)",
+				       t->name, c->cfg->interfaces[i].name,
+				       c->cfg->interfaces[i].pos.line,
+				       c->cfg->interfaces[i].pos.col);
+	return 0;
+}
+
+/* "10.255.0.1/30": the tunnel's own address, optional (unnumbered without). */
+static int
+h_address(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_tunnel *t = obj;
+
+	return cfg_addr_len(c, v, k->name, &t->addr, &t->prefix_len);
+}
+
+/* "tunnel source": an outside interface, by name or by its address. */
+static int
+h_source(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_tunnel *t = obj;
+	const struct dpsec_config *cfg = c->cfg;
+	uint32_t ip = 0, i;
+	const char *s;
+	int rc = cfg_str(c, v, k->name, &s);
+
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < cfg->n_interfaces; i++)
+		if (strcmp(cfg->interfaces[i].name, s) == 0)
+			break;
+	if (i == cfg->n_interfaces && ip4_parse(s, &ip)) {
+		for (i = 0; i < cfg->n_interfaces; i++)
+			if (cfg->interfaces[i].addr == ip)
+				break;
+		if (i == cfg->n_interfaces)
+			return cfg_err(c, v,
+				       "tunnel source %s is not the address of an interface "
+				       "(expected an outside interface or its address)",
+				       s);
+	}
+	if (i == cfg->n_interfaces)
+		return cfg_err(c, v,
+			       "tunnel source '%s' not found (expected an outside "
+			       "interface or its address; defined: %s)",
+			       cfg_quote(c, v),
+			       cfg_list_names(c, cfg->interfaces, cfg->n_interfaces,
+					      sizeof(*cfg->interfaces),
+					      offsetof(struct cfg_interface, name)));
+	if (cfg->interfaces[i].role != CFG_ROLE_OUTSIDE)
+		return cfg_err(c, v,
+			       "tunnel source '%s' is inside interface '%s' (expected an "
+			       "outside interface: the tunnel's packets leave by it)",
+			       cfg_quote(c, v), cfg->interfaces[i].name);
+	t->source_iface = i;
+	t->source = cfg->interfaces[i].addr;
+	return 0;
+}
+
+static int
+h_destination(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_tunnel *t = obj;
+	int rc = cfg_ip4(c, v, k->name, &t->destination);
+
+	if (rc == 0 && (t->destination == 0 || t->destination == UINT32_MAX))
+		rc = cfg_err(c, v, "tunnel destination must be a host address (got '%s')",
+			     cfg_quote(c, v));
+	if (rc == 0 && t->destination == t->source)
+		rc = cfg_err(c, v, "tunnel destination %s is the tunnel source's own address",
+			     cfg_quote(c, v));
+	return rc;
+}
+
+/* Only IPsec over IPv4: GRE and IPv6 transports are other features. */
+static int
+h_mode(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_tunnel *t = obj;
+	const char *s;
+	int rc = cfg_str(c, v, k->name, &s);
+
+	if (rc < 0)
+		return rc;
+	if (strcmp(s, "ipsec ipv4") == 0) {
+		t->mode = CFG_TUNNEL_IPSEC_IPV4;
+		return 0;
+	}
+	if (strcmp(s, "ipsec ipv6") == 0)
+		return cfg_err(c, v,
+			       "tunnel mode 'ipsec ipv6' is not supported yet (expected "
+			       "'ipsec ipv4')");
+	return cfg_err(c, v, "unknown tunnel mode '%s' (expected 'ipsec ipv4')", cfg_quote(c, v));
+}
+
+static int
+h_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_tunnel *t = obj;
+
+	return cfg_name(c, v, k->name, "", t->profile);
+}
+
+static int
+h_transform_set(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_tunnel *t = obj;
+	const struct dpsec_config *cfg = c->cfg;
+	const char *s;
+	int rc = cfg_str(c, v, k->name, &s);
+
+	if (rc < 0)
+		return rc;
+	for (t->transform_set = 0; t->transform_set < cfg->n_transform_sets; t->transform_set++)
+		if (strcmp(cfg->transform_sets[t->transform_set].name, s) == 0)
+			return 0;
+	return cfg_err(c, v, "transform set '%s' not found (defined: %s)", cfg_quote(c, v),
+		       cfg_list_names(c, cfg->transform_sets, cfg->n_transform_sets,
+				      sizeof(*cfg->transform_sets),
+				      offsetof(struct cfg_transform_set, name)));
+}
+
+static const struct cfg_key protection_keys[] = {
+	CFG_CUSTOM("profile", true, h_profile),
+	CFG_CUSTOM("transform_set", true, h_transform_set),
+	{"replay_window", false, cfg_h_replay_window, offsetof(struct cfg_tunnel, replay_window), 0,
+	 0, NULL},
+};
+
+/* "tunnel protection ipsec profile P": {profile: P, transform_set: TS[, replay_window]}. */
+static int
+h_protection(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	return cfg_walk(c, v, k->name, protection_keys, CFG_NKEYS(protection_keys), obj);
+}
+
+/* Rows run in order: the destination is checked against the source. */
+static const struct cfg_key tunnel_keys[] = {
+	CFG_CUSTOM("name", true, h_name),     CFG_CUSTOM("address", false, h_address),
+	CFG_CUSTOM("source", true, h_source), CFG_CUSTOM("destination", true, h_destination),
+	CFG_CUSTOM("mode", false, h_mode),    CFG_CUSTOM("protection", true, h_protection),
+};
+
+/*
+ * Two tunnels between the same two addresses: IOS refuses the second ("has
+ * the same source, destination and mode"); the peer could not tell which
+ * one a packet is for but by SPI, and neither could its operator.
+ */
+static int
+check_endpoints(struct cfg_ctx *c, const struct ynode *v)
+{
+	const struct dpsec_config *cfg = c->cfg;
+	struct cfg_dupkey *keys = calloc(cfg->n_tunnels, sizeof(*keys));
+	uint32_t first, dup;
+	int rc = 0;
+
+	if (keys == NULL)
+		return cfg_nomem(c, v);
+	for (uint32_t i = 0; i < cfg->n_tunnels; i++)
+		keys[i] = (struct cfg_dupkey){cfg->tunnels[i].source, cfg->tunnels[i].destination, i};
+	if (cfg_find_dup(keys, cfg->n_tunnels, &first, &dup)) {
+		const struct cfg_tunnel *a = &cfg->tunnels[first], *b = &cfg->tunnels[dup];
+		char s[IP4_STRLEN], d[IP4_STRLEN];
+
+		rc = cfg_err(c, ynode_map_get(v->kids[dup], "destination"),
+			     "%s has the same source %s and destination %s as %s (at %u:%u)",
+			     b->name, ip4_str(b->source, s), ip4_str(b->destination, d), a->name,
+			     a->pos.line, a->pos.col);
+	}
+	free(keys);
+	return rc;
+}
+
+int
+cfg_h_tunnels(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct dpsec_config *cfg = obj;
+	int rc = cfg_expect_seq(c, v, k->name, false);
+
+	if (rc < 0 || v->n == 0)
+		return rc;
+	if (v->n > CFG_MAX_TUNNELS)
+		return cfg_err(c, v, "at most %d tunnels are supported (got %u)", CFG_MAX_TUNNELS,
+			       v->n);
+	cfg->tunnels = calloc(v->n, sizeof(*cfg->tunnels));
+	if (cfg->tunnels == NULL)
+		return cfg_nomem(c, v);
+	cfg->n_tunnels = v->n;
+	for (uint32_t i = 0; i < v->n && rc == 0; i++) {
+		struct cfg_tunnel *t = &cfg->tunnels[i];
+
+		t->pos = (struct cfg_pos){v->kids[i]->line, v->kids[i]->col};
+		t->mode = CFG_TUNNEL_IPSEC_IPV4;
+		t->replay_window = cfg->dp.replay_window;
+		t->source_iface = CFG_NONE;
+		rc = cfg_walk(c, v->kids[i], "tunnel", tunnel_keys, CFG_NKEYS(tunnel_keys), t);
+	}
+	return rc < 0 ? rc : check_endpoints(c, v);
+}

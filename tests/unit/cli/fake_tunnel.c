@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Static VTIs added to the fake gwB (fake_view.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_view.h"
+
+static uint32_t
+ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	return (uint32_t)a | (uint32_t)b << 8 | (uint32_t)c << 16 | (uint32_t)d << 24;
+}
+
+static void
+tunnels(struct dpsec_config *c)
+{
+	struct cfg_tunnel *t = calloc(2, sizeof(*t));
+
+	t[0] = (struct cfg_tunnel){.number = 1,
+				   .addr = ip(10, 255, 0, 1),
+				   .prefix_len = 30,
+				   .source_iface = 0,
+				   .source = ip(192, 0, 2, 2),
+				   .destination = ip(198, 51, 100, 20),
+				   .transform_set = 2,
+				   .replay_window = 64};
+	strcpy(t[0].name, "Tunnel1");
+	strcpy(t[0].profile, "VTI-PROF");
+	t[1] = (struct cfg_tunnel){.number = 2,
+				   .source_iface = 2,
+				   .source = ip(203, 0, 113, 2),
+				   .destination = ip(203, 0, 113, 20),
+				   .transform_set = 2,
+				   .replay_window = 0};
+	strcpy(t[1].name, "Tunnel2");
+	strcpy(t[1].profile, "LAB-PROF");
+	c->tunnels = t;
+	c->n_tunnels = 2;
+	c->routes = realloc(c->routes, (c->n_routes + 1) * sizeof(*c->routes));
+	c->routes[c->n_routes++] = (struct cfg_route){
+		.dst = {.addr = ip(192, 0, 2, 128), .len = 25}, .iface = CFG_NONE, .tunnel = 0};
+}
+
+static struct view_sa
+tunnel_sa(enum cfg_dir dir, uint32_t spi, uint32_t conn, uint64_t pkts, uint64_t bytes)
+{
+	struct view_sa sa = {.map = CFG_NONE,
+			     .entry = CFG_NONE,
+			     .vti = true,
+			     .tunnel = 0,
+			     .dir = dir,
+			     .spi = spi,
+			     .cipher = DP_CIPHER_AES_CBC_128,
+			     .auth = DP_AUTH_HMAC_SHA1_96,
+			     .mode = CFG_MODE_TUNNEL,
+			     .manual = true,
+			     .conn_id = conn,
+			     .replay_window = dir == CFG_DIR_IN ? 64 : 0,
+			     .status = VIEW_SA_ACTIVE};
+
+	sa.ctr.v[DP_SA_CTR_pkts] = pkts;
+	sa.ctr.v[DP_SA_CTR_bytes] = bytes;
+	return sa;
+}
+
+void
+fake_add_tunnels(struct fake *f)
+{
+	size_t n = f->n_sa + 2;
+
+	tunnels(&f->cfg);
+	f->sa = realloc(f->sa, n * sizeof(*f->sa));
+	f->sa_base = realloc(f->sa_base, n * sizeof(*f->sa_base));
+	f->sa[f->n_sa] = tunnel_sa(CFG_DIR_IN, 0x7001, 4001, 321, 40123);
+	f->sa[f->n_sa + 1] = tunnel_sa(CFG_DIR_OUT, 0x7002, 4002, 123, 15432);
+	memset(&f->sa_base[f->n_sa], 0, 2 * sizeof(*f->sa_base));
+	f->n_sa = n;
+}
