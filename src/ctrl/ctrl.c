@@ -121,7 +121,7 @@ ctrl_is_static_peer(const struct ctrl *c, bool ipv6, const uint8_t *addr)
 
 		/* only applied maps have tunnels; all entries are static (no dynamic maps yet) */
 		for (uint32_t e = 0; map->iface != CFG_NONE && e < map->n_entries; e++)
-			if (map->entries[e].peer == a)
+			if (!map->entries[e].peer_v6 && map->entries[e].peer == a)
 				return true;
 	}
 	return false;

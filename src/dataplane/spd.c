@@ -3,19 +3,24 @@
 
 #include "spd.h"
 
+/* IPv4 lines into the return value, IPv6 lines into *n6, policies into *n_pol. */
 static uint32_t
-count_rules(const struct dpsec_config *cfg, uint32_t *n_pol)
+count_rules(const struct dpsec_config *cfg, uint32_t *n_pol, uint32_t *n6)
 {
 	uint32_t n = 0;
 
 	*n_pol = 0;
+	*n6 = 0;
 	for (uint32_t m = 0; m < cfg->n_crypto_maps; m++) {
 		const struct cfg_crypto_map *map = &cfg->crypto_maps[m];
 
 		if (map->iface == CFG_NONE)
 			continue;
 		for (uint32_t e = 0; e < map->n_entries; e++) {
-			n += map->entries[e].n_match;
+			if (map->entries[e].inner_v6)
+				*n6 += map->entries[e].n_match;
+			else
+				n += map->entries[e].n_match;
 			(*n_pol)++;
 		}
 	}
@@ -43,14 +48,15 @@ compile_rule(struct spd_rule *r, const struct cfg_acl *a, uint32_t policy)
 struct spd *
 spd_create(const struct dpsec_config *cfg)
 {
-	uint32_t n_pol, n_rules = count_rules(cfg, &n_pol), p = 0, k = 0;
+	uint32_t n_pol, n6, n_rules = count_rules(cfg, &n_pol, &n6), p = 0, k = 0, k6 = 0;
 	struct spd *spd = calloc(1, sizeof(*spd));
 
 	if (spd == NULL)
 		return NULL;
 	spd->rules = calloc(n_rules ? n_rules : 1, sizeof(*spd->rules));
+	spd->rules6 = calloc(n6 ? n6 : 1, sizeof(*spd->rules6));
 	spd->pol = calloc(n_pol ? n_pol : 1, sizeof(*spd->pol));
-	if (spd->rules == NULL || spd->pol == NULL) {
+	if (spd->rules == NULL || spd->rules6 == NULL || spd->pol == NULL) {
 		spd_destroy(spd);
 		return NULL;
 	}
@@ -63,7 +69,16 @@ spd_create(const struct dpsec_config *cfg)
 			const struct cfg_map_entry *ent = &map->entries[e];
 
 			spd->pol[p] = (struct spd_policy){
-				.map = m, .entry = e, .first_rule = k, .n_rules = ent->n_match};
+				.map = m, .entry = e, .first_rule = k, .first_rule6 = k6};
+			if (ent->inner_v6) {
+				spd->pol[p].n_rules6 = ent->n_match;
+				for (uint32_t i = 0; i < ent->n_match; i++) {
+					spd_compile6(&spd->rules6[k6], &ent->match[i], p);
+					spd->pol[p].ports |= spd->rules6[k6++].ports;
+				}
+				continue;	/* spd->ports is for the IPv4 lookup */
+			}
+			spd->pol[p].n_rules = ent->n_match;
 			for (uint32_t i = 0; i < ent->n_match; i++) {
 				compile_rule(&spd->rules[k], &ent->match[i], p);
 				spd->pol[p].ports |= spd->rules[k++].ports;
@@ -72,6 +87,7 @@ spd_create(const struct dpsec_config *cfg)
 		}
 	}
 	spd->n_rules = n_rules;
+	spd->n_rules6 = n6;
 	spd->n_pol = n_pol;
 	return spd;
 }
@@ -82,6 +98,7 @@ spd_destroy(struct spd *spd)
 	if (spd == NULL)
 		return;
 	free(spd->rules);
+	free(spd->rules6);
 	free(spd->pol);
 	free(spd);
 }

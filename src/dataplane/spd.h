@@ -13,6 +13,11 @@
  *
  * Lines are matched linearly: crypto maps on a site-to-site gateway hold a
  * handful of lines. A large SPD would move to rte_acl behind the same API.
+ *
+ * IPv6 lines are rules of their own (spd_rule6, spd6.c), in the same order,
+ * looked up by spd_match_out6/spd_check_in6: an IPv4 packet never meets an
+ * IPv6 line nor the reverse, and an entry's lines are all one family
+ * (config_crypto_maps.c), so a policy has rules in one of the two tables.
  */
 #ifndef DPSEC_SPD_H
 #define DPSEC_SPD_H
@@ -37,6 +42,30 @@ struct spd_rule {
 	uint32_t policy;
 };
 
+/* An IPv6 line: addresses and masks as 16 network-order bytes. */
+struct spd_rule6 {
+	uint8_t src[16], smask[16];
+	uint8_t dst[16], dmask[16];
+	uint16_t sport_lo, sport_hi;
+	uint16_t dport_lo, dport_hi;
+	uint8_t proto;		/* 0 = any; the upper-layer protocol after extension headers */
+	bool ports;
+	bool deny;
+	uint32_t policy;
+};
+
+/*
+ * What an IPv6 lookup needs of a packet, gathered by its caller (which walks
+ * the extension headers to the upper-layer header): addresses, the
+ * upper-layer protocol and, when has_ports, the TCP/UDP ports.
+ */
+struct spd_flow6 {
+	const uint8_t *src, *dst;	/* 16 bytes each */
+	uint8_t proto;
+	bool has_ports;
+	uint16_t sport, dport;
+};
+
 /* spd_match_out(): the first matching line is a deny line. */
 #define SPD_DENY (CFG_NONE - 1)
 
@@ -51,6 +80,7 @@ struct spd_acq {
 struct spd_policy {
 	uint32_t map, entry;
 	uint32_t first_rule, n_rules;
+	uint32_t first_rule6, n_rules6;	/* its IPv6 lines (n_rules 0 then) */
 	bool ports;		/* some line constrains ports: parse them */
 	struct sa_rt *out_sa;	/* published by the control thread */
 	/*
@@ -65,6 +95,8 @@ struct spd_policy {
 struct spd {
 	struct spd_rule *rules;
 	uint32_t n_rules;
+	struct spd_rule6 *rules6;
+	uint32_t n_rules6;
 	struct spd_policy *pol;
 	uint32_t n_pol;
 	bool ports;		/* some line of any policy constrains ports */
@@ -146,5 +178,10 @@ spd_check_in(const struct spd *spd, uint32_t policy, const struct rte_ipv4_hdr *
 	}
 	return false;
 }
+
+/* spd6.c: an IPv6 line compiled, and the IPv6 lookups (the same rules as the IPv4 ones). */
+void spd_compile6(struct spd_rule6 *r, const struct cfg_acl *a, uint32_t policy);
+uint32_t spd_match_out6(const struct spd *spd, const struct spd_flow6 *f);
+bool spd_check_in6(const struct spd *spd, uint32_t policy, const struct spd_flow6 *f);
 
 #endif

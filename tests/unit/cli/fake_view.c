@@ -404,7 +404,8 @@ acl(struct ip4_prefix src, struct ip4_prefix dst, uint8_t proto, uint16_t s0, ui
 {
 	struct cfg_acl *a = calloc(1, sizeof(*a));
 
-	*a = (struct cfg_acl){src, dst, proto, {s0, s1}, {d0, d1}, CFG_ACL_PERMIT};
+	*a = (struct cfg_acl){.src = src, .dst = dst, .proto = proto, .sport = {s0, s1},
+			       .dport = {d0, d1}, .action = CFG_ACL_PERMIT};
 	return a;
 }
 
@@ -415,7 +416,8 @@ acl_tmp(struct ip4_prefix src, struct ip4_prefix dst, uint8_t proto, uint16_t s0
 {
 	static struct cfg_acl a;
 
-	a = (struct cfg_acl){src, dst, proto, {s0, s1}, {d0, d1}, CFG_ACL_PERMIT};
+	a = (struct cfg_acl){.src = src, .dst = dst, .proto = proto, .sport = {s0, s1},
+			       .dport = {d0, d1}, .action = CFG_ACL_PERMIT};
 	return &a;
 }
 

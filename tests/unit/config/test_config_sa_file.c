@@ -201,7 +201,8 @@ static const struct err_case cases[] = {
 	 "s.txt:1:4: SPI 255 is in 1..255, reserved by IANA (RFC 4303 section 2.1; expected "
 	 "256..4294967295)"},
 	{"peer: not an address", "in 0x1000 192.0.2 VPN 10 TS-GCM " K20 "\n",
-	 "s.txt:1:11: peer must be an IPv4 address (got '192.0.2')"},
+	 "s.txt:1:11: peer must be an IPv4 address A.B.C.D or an IPv6 address X:X::X (got "
+	 "'192.0.2')"},
 	{"peer: not the entry's", "in 0x1000 192.0.2.9 VPN 10 TS-GCM " K20 "\n",
 	 "s.txt:1:11: peer 192.0.2.9 is not the peer of crypto map 'VPN' seq 10 (192.0.2.1)"},
 	{"map: unknown", "in 0x1000 192.0.2.1 NOPE 10 TS-GCM " K20 "\n",

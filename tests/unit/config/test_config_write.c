@@ -23,18 +23,20 @@
  * A new field must be written by config_write and compared below (and, if it
  * is a secret, hidden). These sizes make adding one without that a build error.
  */
-_Static_assert(sizeof(struct dpsec_config) == 544, "new top-level field: write and compare it");
+_Static_assert(sizeof(struct dpsec_config) == 560, "new top-level field: write and compare it");
 _Static_assert(sizeof(struct cfg_dataplane) == 32, "new dataplane field: write and compare it");
 _Static_assert(sizeof(struct cfg_cli) == 204, "new cli field: write and compare it");
 _Static_assert(sizeof(struct cfg_isakmp) == 20, "new isakmp field (a psk?): write, hide, compare");
 _Static_assert(sizeof(struct cfg_ipsec) == 4, "new ipsec field: write and compare it");
 _Static_assert(sizeof(struct cfg_logging) == 24, "new logging field: write and compare it");
-_Static_assert(sizeof(struct cfg_interface) == 624, "new interface field: write and compare it");
+_Static_assert(sizeof(struct cfg_interface) == 640, "new interface field: write and compare it");
 _Static_assert(sizeof(struct cfg_neighbor) == 12, "new neighbor field: write and compare it");
 _Static_assert(sizeof(struct cfg_route) == 24, "new route field: write and compare it");
+_Static_assert(sizeof(struct cfg_neighbor6) == 22, "new neighbor field: write and compare it");
+_Static_assert(sizeof(struct cfg_route6) == 52, "new route field: write and compare it");
 _Static_assert(sizeof(struct cfg_transform_set) == 76, "new transform set field: write it");
-_Static_assert(sizeof(struct cfg_acl) == 32, "new match field: write and compare it");
-_Static_assert(sizeof(struct cfg_map_entry) == 64, "new map entry field: write and compare it");
+_Static_assert(sizeof(struct cfg_acl) == 68, "new match field: write and compare it");
+_Static_assert(sizeof(struct cfg_map_entry) == 80, "new map entry field: write and compare it");
 _Static_assert(sizeof(struct cfg_crypto_map) == 72, "new crypto map field: write and compare it");
 _Static_assert(sizeof(struct cfg_manual_sa) == 184, "new manual SA field: write and compare it");
 _Static_assert(sizeof(struct cfg_ikev2) == 88, "new ikev2 field: write and compare it");
@@ -154,6 +156,11 @@ eq_interface(const struct cfg_interface *a, const struct cfg_interface *b, const
 		EQ(neighbors[k].ip);
 		EQ_MEM(neighbors[k].mac, 6);
 	}
+	EQ(n_neighbors6);
+	for (uint32_t k = 0; k < a->n_neighbors6; k++) {
+		EQ_MEM(neighbors6[k].ip, 16);
+		EQ_MEM(neighbors6[k].mac, 6);
+	}
 	EQ(mtu);
 	EQ(tcp_adjust_mss);
 }
@@ -161,10 +168,15 @@ eq_interface(const struct cfg_interface *a, const struct cfg_interface *b, const
 static void
 eq_acl(const struct cfg_acl *a, const struct cfg_acl *b, const char *where)
 {
+	EQ(v6);
 	EQ(src.addr);
 	EQ(src.len);
 	EQ(dst.addr);
 	EQ(dst.len);
+	EQ_MEM(src6.addr, 16);
+	EQ(src6.len);
+	EQ_MEM(dst6.addr, 16);
+	EQ(dst6.len);
 	EQ(proto);
 	EQ(sport[0]);
 	EQ(sport[1]);
@@ -182,6 +194,9 @@ eq_map(const struct cfg_crypto_map *a, const struct cfg_crypto_map *b, const cha
 	for (uint32_t j = 0; j < a->n_entries; j++) {
 		EQ(entries[j].seq);
 		EQ(entries[j].peer);
+		EQ(entries[j].peer_v6);
+		EQ_MEM(entries[j].peer6, 16);
+		EQ(entries[j].inner_v6);
 		EQ(entries[j].transform_set);
 		EQ(entries[j].lifetime_sec);
 		EQ(entries[j].lifetime_kb);
@@ -202,6 +217,7 @@ eq_manual_sa(const struct cfg_manual_sa *a, const struct cfg_manual_sa *b, const
 	EQ(entry);
 	EQ(dir);
 	EQ(spi);
+	EQ(v6);
 	EQ(cipher_key.len);
 	EQ_MEM(cipher_key.b, a->cipher_key.len);
 	EQ(auth_key.len);
@@ -329,6 +345,14 @@ eq_config(const struct dpsec_config *a, const struct dpsec_config *b, const char
 		EQ(routes[i].dst.len);
 		EQ(routes[i].iface);
 		EQ(routes[i].via);
+	}
+	EQ(n_routes6);
+	for (uint32_t i = 0; i < a->n_routes6; i++) {
+		EQ_MEM(routes6[i].dst.addr, 16);
+		EQ(routes6[i].dst.len);
+		EQ(routes6[i].iface);
+		EQ(routes6[i].has_via);
+		EQ_MEM(routes6[i].via, 16);
 	}
 	EQ(n_transform_sets);
 	for (uint32_t i = 0; i < a->n_transform_sets; i++) {
