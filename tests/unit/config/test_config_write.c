@@ -530,6 +530,20 @@ static const char full_tail[] =
 	"      transform_set: TS-CBC256\n"
 	"      match: [{src: 10.0.2.0/24, dst: 10.5.0.0/16}]\n"
 	"      lifetime: {seconds: 86400}\n"
+	"    - seq: 30\n"
+	"      peer: 2001:DB8:0::1\n"
+	"      transform_set: TS-CBC256\n"
+	"      match:\n"
+	"        - {action: deny, src: \"2001:db8:2::9/128\", dst: \"::/0\"}\n"
+	"        - {src: 2001:db8:2::/48, dst: 2001:db8:1::/48}\n"
+	"        - {src: \"::/0\", dst: 2001:db8:8000::/33, proto: icmp}\n"
+	"        - {src: 2001:db8:2::1, dst: 2001:db8:7::/64, proto: 1}\n"
+	"        - {src: 2001:db8:2::/64, dst: 2001:db8:9::/64, proto: udp, sport: 1000-2000, "
+	"dport: 53}\n"
+	"    - seq: 40\n"
+	"      peer: 192.0.2.1\n"
+	"      transform_set: TS-CBC256\n"
+	"      match: [{src: 2001:db8:2::/48, dst: 2001:db8:4::/48}]\n"
 	"  \"true\":\n"
 	"    - seq: 1\n"
 	"      peer: 198.51.100.1\n"
@@ -554,9 +568,12 @@ static const char full_tail[] =
 	"  - name: inside0/1\n"
 	"    device: \"net_pcap0,rx_pcap=/tmp/a.pcap,tx_pcap=/tmp/b.pcap\"\n"
 	"    address: 10.0.2.1/24\n"
+	"    address6: 2001:db8:2::1/64\n"
 	"    role: inside\n"
 	"    neighbors:\n"
+	"      - {ip: \"fe80::2\", mac: \"02:00:00:00:02:06\"}\n"
 	"      - {ip: 10.0.2.2, mac: \"02:00:00:00:02:02\"}\n"
+	"      - {ip: 2001:db8:2::254, mac: \"02:00:00:00:02:fe\"}\n"
 	"      - {ip: 10.0.2.254, mac: \"AA:BB:CC:DD:EE:FF\"}\n"
 	"    mtu: 9000\n"
 	"    tcp_adjust_mss: 1360\n"
@@ -576,7 +593,10 @@ static const char full_tail[] =
 	"    crypto_map: \"true\"\n"
 	"routes:\n"
 	"  - {prefix: 10.0.3.0/24, interface: inside0/1, via: 10.0.2.254}\n"
+	"  - {prefix: 2001:db8:3::/48, interface: inside0/1, via: 2001:db8:2::254}\n"
+	"  - {prefix: \"::/0\", interface: inside0/1, via: \"fe80::2\"}\n"
 	"  - {prefix: 0.0.0.0/0, interface: inside0/1}\n"
+	"  - {prefix: 2001:db8:5::/48, interface: inside0/1}\n"
 	"manual_sas:\n"
 	"  - {crypto_map: MAP-A, seq: 20, direction: in, spi: 256,\n"
 	"     cipher_key: \"000102030405060708090a0b0c0d0e0f10111213\", allow_unsafe_manual_gcm: "
@@ -599,7 +619,11 @@ static const char full_tail[] =
 	"    cipher_key: \"\"\n"
 	"    auth_key: \"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\"\n"
 	"    udp_encap: false\n"
-	"    initial_sequence: 0\n";
+	"    initial_sequence: 0\n"
+	"  - {crypto_map: MAP-A, seq: 30, direction: in, spi: 0x3001,\n"
+	"     cipher_key: \"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f\",\n"
+	"     auth_key: \"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f\"}\n";
 
 static const char logging_section[] = "logging: {buffer: 4096, syslog: false, "
 				      "invalid_spi_interval: 1, replay_interval: 3600, "
@@ -647,7 +671,29 @@ test_full(void **state)
 	assert_string_equal(cfg->dp.eal[17], "\xc3\xbcn\xc3\xaf");
 	assert_string_equal(cfg->transform_sets[0].name, "no");
 	assert_int_equal(cfg->crypto_maps[0].entries[0].seq, 10);
-	assert_int_equal(cfg->n_manual_sas, 4);
+	assert_int_equal(cfg->n_manual_sas, 5);
+	/* IPv6: the same inbound SPI as manual SA 2, but another local address (address6) */
+	assert_true(cfg->manual_sas[4].v6);
+	assert_int_equal(cfg->manual_sas[4].local, 0);
+	assert_true(cfg->crypto_maps[0].entries[2].peer_v6);
+	assert_true(cfg->crypto_maps[0].entries[2].inner_v6);
+	assert_int_equal(cfg->crypto_maps[0].entries[2].peer6[15], 1);
+	assert_int_equal(cfg->crypto_maps[0].entries[2].match[2].proto, 58);	/* ICMPv6 */
+	assert_int_equal(cfg->crypto_maps[0].entries[2].match[3].proto, 1);
+	assert_int_equal(cfg->crypto_maps[0].entries[2].match[3].src6.len, 128);
+	assert_int_equal(cfg->crypto_maps[0].entries[2].match[2].dst6.len, 33);
+	assert_int_equal(cfg->crypto_maps[0].entries[2].match[2].dst6.addr[4], 0x80);
+	assert_false(cfg->crypto_maps[0].entries[3].peer_v6);
+	assert_true(cfg->crypto_maps[0].entries[3].inner_v6);
+	assert_int_equal(cfg->interfaces[0].n_neighbors, 2);
+	assert_int_equal(cfg->interfaces[0].n_neighbors6, 2);
+	assert_int_equal(cfg->interfaces[0].neighbors6[0].ip[0], 0xfe);
+	assert_int_equal(cfg->interfaces[0].neighbors6[1].mac[5], 0xfe);
+	assert_int_equal(cfg->n_routes, 2);
+	assert_int_equal(cfg->n_routes6, 3);
+	assert_true(cfg->routes6[1].has_via);
+	assert_int_equal(cfg->routes6[1].dst.len, 0);
+	assert_false(cfg->routes6[2].has_via);
 	assert_int_equal(cfg->manual_sas[1].initial_sequence, 4294967294u);
 	assert_int_equal(cfg->manual_sas[3].cipher_key.len, 0);
 	/* Four proposals written, and the built-in default-gcm that POL-ANY names. */
@@ -700,8 +746,8 @@ test_keys_hidden(void **state)
 	}
 	for (const char *p = t.s; (p = strstr(p, ": (hidden)\n")) != NULL; p++)
 		hidden++;
-	/* 3 cipher keys (esp-null has none), 2 auth keys, 3 pre-shared keys for both directions */
-	assert_int_equal(hidden, 8);
+	/* 4 cipher keys (esp-null has none), 3 auth keys, 3 pre-shared keys for both directions */
+	assert_int_equal(hidden, 10);
 	/* Hidden keys do not load: a pasted running-config cannot start with fake keys. */
 	assert_null(config_parse("hidden", t.s, t.len, NULL, 0));
 	config_write(cfg, NULL, put, &shown); /* NULL opts: hidden too */
@@ -759,7 +805,7 @@ test_psk_hidden(void **state)
 	assert_int_equal(n_psk, 7);	/* lab, gw7 (2), fq, ip (2), any */
 	for (const char *p = t.s; (p = strstr(p, "(hidden)")) != NULL; p++)
 		hidden++;
-	assert_int_equal(hidden, 5 + n_psk);
+	assert_int_equal(hidden, 7 + n_psk);	/* 7 manual SA keys */
 	free(t.s);
 	free(shown.s);
 	config_free(cfg);
