@@ -8,6 +8,7 @@
 
 #include "dataplane.h"
 #include "route.h"
+#include "route6.h"
 
 #define ROUTE_NH_MAX 256
 
@@ -33,7 +34,9 @@ struct route {
 	struct rte_lpm *lpm;
 	struct next_hop nh[ROUTE_NH_MAX];
 	uint32_t n_nh;
+	uint32_t dflt;		/* the 0.0.0.0/0 route's next hop, which rte_lpm cannot hold; or UINT32_MAX */
 	struct neigh_tab nt[DP_PORTS_MAX];
+	struct route6 *v6;	/* the IPv6 tables (route6.c) */
 };
 
 static inline uint32_t
@@ -90,7 +93,10 @@ add_route(struct route *rt, uint32_t prefix_be, uint8_t len, uint16_t port, uint
 	if (rt->n_nh == ROUTE_NH_MAX)
 		return -ENOSPC;
 	rt->nh[rt->n_nh] = (struct next_hop){.port = port, .via = via};
-	if (rte_lpm_add(rt->lpm, rte_be_to_cpu_32(prefix_be), len, rt->n_nh) < 0)
+	/* rte_lpm takes depths 1..32: the default route is kept beside it */
+	if (len == 0)
+		rt->dflt = rt->n_nh;
+	else if (rte_lpm_add(rt->lpm, rte_be_to_cpu_32(prefix_be), len, rt->n_nh) < 0)
 		return -ENOSPC;
 	rt->n_nh++;
 	return 0;
@@ -147,6 +153,7 @@ route_create(const struct dp *dp, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory for routes");
 		return NULL;
 	}
+	rt->dflt = UINT32_MAX;
 	snprintf(name, sizeof(name), "dpsec_rt%u", instance++);
 	rt->lpm = rte_lpm_create(name, (int)rte_socket_id(), &lc);
 	if (rt->lpm == NULL) {
@@ -157,6 +164,11 @@ route_create(const struct dp *dp, char *err, size_t errlen)
 	rc = fill_routes(rt, dp);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot build routes: %s", strerror(-rc));
+		route_destroy(rt);
+		return NULL;
+	}
+	rt->v6 = route6_create(dp, err, errlen);
+	if (rt->v6 == NULL) {
 		route_destroy(rt);
 		return NULL;
 	}
@@ -171,6 +183,7 @@ route_destroy(struct route *rt)
 	for (int i = 0; i < DP_PORTS_MAX; i++)
 		free(rt->nt[i].slot);
 	rte_lpm_free(rt->lpm);
+	route6_destroy(rt->v6);
 	free(rt);
 }
 
@@ -181,10 +194,36 @@ route_inside(const struct route *rt, uint32_t dst_be, uint16_t *port,
 	uint32_t idx;
 	const struct next_hop *nh;
 
-	if (rte_lpm_lookup(rt->lpm, rte_be_to_cpu_32(dst_be), &idx) != 0)
-		return DP_DROP_G_Ipv4NoRoute;
+	if (rte_lpm_lookup(rt->lpm, rte_be_to_cpu_32(dst_be), &idx) != 0) {
+		if (rt->dflt == UINT32_MAX)
+			return DP_DROP_G_Ipv4NoRoute;
+		idx = rt->dflt;
+	}
 	nh = &rt->nh[idx];
 	*port = nh->port;
 	*mac = route_neighbor(rt, nh->port, nh->via != 0 ? nh->via : dst_be);
 	return *mac != NULL ? DP_KEEP : DP_DROP_G_Ipv4NoAdj;
+}
+
+const struct rte_ether_addr *
+route_neighbor6(const struct route *rt, uint16_t port, const uint8_t ip[16])
+{
+	const struct rte_ether_addr *mac = route6_neighbor(rt->v6, port, ip);
+	const struct neigh_tab *t = &rt->nt[port];
+
+	/* next_hop_mac is the link's default L2 destination, whatever the family */
+	return mac != NULL ? mac : t->has_default ? &t->dflt : NULL;
+}
+
+int
+route_inside6(const struct route *rt, const uint8_t dst[16], uint16_t *port,
+	      const struct rte_ether_addr **mac)
+{
+	const uint8_t *via;
+	int rc = route6_lookup(rt->v6, dst, port, &via);
+
+	if (rc != 0)
+		return rc;
+	*mac = route_neighbor6(rt, *port, via);
+	return *mac != NULL ? 0 : -EHOSTUNREACH;
 }

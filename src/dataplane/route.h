@@ -4,6 +4,12 @@
  * an rte_lpm over the inside interfaces' connected prefixes and the static
  * routes, and per-port static neighbor tables (with the interface's
  * next_hop_mac as the fallback). Built once from the config; read-only after.
+ *
+ * IPv6 has tables of its own (route6.c): an rte_lpm6 over the inside
+ * interfaces' address6 prefixes and the IPv6 static routes, and per-port
+ * IPv6 static neighbors. An IPv6 route never answers an IPv4 lookup, nor the
+ * reverse. No IPv6 packet is routed yet (issue 10): the tables are built and
+ * tested ahead of the IPv6 dataplane.
  */
 #ifndef DPSEC_ROUTE_H
 #define DPSEC_ROUTE_H
@@ -31,5 +37,19 @@ const struct rte_ether_addr *route_neighbor(const struct route *rt, uint16_t por
  */
 dp_drop_t route_inside(const struct route *rt, uint32_t dst_be, uint16_t *port,
 		       const struct rte_ether_addr **mac);
+
+/* MAC of an IPv6 ip (16 bytes) on the port's link: a static neighbor, else next_hop_mac. */
+const struct rte_ether_addr *route_neighbor6(const struct route *rt, uint16_t port,
+					     const uint8_t ip[16]);
+
+/*
+ * Inside egress for an IPv6 dst: 0 with the port and next-hop MAC,
+ * -ENETUNREACH (no route), or -EHOSTUNREACH with *port set (the route exists,
+ * its link has no MAC for the next hop). Errnos, not drop reasons: the IPv6
+ * packet path that will call it adds its reasons (Ipv6NoRoute, and the QFP's
+ * Ipv6NoAdj) with the tests that provoke them.
+ */
+int route_inside6(const struct route *rt, const uint8_t dst[16], uint16_t *port,
+		  const struct rte_ether_addr **mac);
 
 #endif

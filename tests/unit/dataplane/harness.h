@@ -92,6 +92,12 @@ struct h_opts {
 	bool outside_no_mac;		/* outside0 without next_hop_mac: no MAC for any peer */
 	const char *const *routes; /* extra prefixes routed out of inside0 (directly connected) */
 	uint32_t n_routes;
+	const char *inside6;		/* inside0 address6 "X:X::X/LEN"; default none */
+	const struct cfg_route6 *routes6;	/* IPv6 routes (iface: H_INSIDE or H_OUTSIDE) */
+	uint32_t n_routes6;
+	const struct cfg_neighbor6 *neighbors6;	/* inside0's IPv6 static neighbors */
+	uint32_t n_neighbors6;
+	bool inside_no_mac;		/* inside0 without next_hop_mac */
 };
 
 struct harness {
