@@ -114,8 +114,9 @@ flows_text(const struct session *s, bool detail, struct cli_out *o)
 		if (a->action != CFG_ACL_PERMIT)
 			continue;
 		if (a->v6)	/* IOS: "permit ipv6 2001:db8:2::/48 2001:db8:1::/48" */
-			cli_printf(o, "  IPSEC FLOW: permit %s %s %s\n", cli_proto6_name(a->proto, p),
-				   ip6_prefix_str(&a->src6, sa), ip6_prefix_str(&a->dst6, da));
+			cli_printf(o, "  IPSEC FLOW: permit %s %s %s\n",
+				   cli_proto6_name(a->proto, p), ip6_prefix_str(&a->src6, sa),
+				   ip6_prefix_str(&a->dst6, da));
 		else
 			cli_printf(o, "  IPSEC FLOW: permit %s %s/%s %s/%s\n",
 				   cli_proto_name(a->proto, p), ip4_str(a->src.addr, sa),

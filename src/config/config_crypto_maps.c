@@ -195,7 +195,8 @@ h_match(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void 
 				     "match line %u is %s but line 1 is %s (an entry protects one "
 				     "IP version: put the %s lines in an entry of their own)",
 				     i + 1, e->match[i].v6 ? "IPv6" : "IPv4",
-				     e->match[0].v6 ? "IPv6" : "IPv4", e->match[i].v6 ? "IPv6" : "IPv4");
+				     e->match[0].v6 ? "IPv6" : "IPv4",
+				     e->match[i].v6 ? "IPv6" : "IPv4");
 	}
 	e->inner_v6 = e->match[0].v6;
 	for (uint32_t i = 0; rc == 0; i++) {
@@ -249,9 +250,10 @@ h_entry_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *
 	}
 	p = &ik->profiles[e->ikev2_profile];
 	if (e->peer_v6 || e->inner_v6)
-		return cfg_err(c, v, "ikev2_profile '%s' on an entry with IPv6 %s: IKE does not "
-				     "negotiate IPv6 yet (key the entry by hand with manual_sas, or "
-				     "use IPv4)", p->name, e->peer_v6 ? "peer" : "match lines");
+		return cfg_err(c, v, "ikev2_profile '%s' on an entry with IPv6 %s: IKE does "
+				     "not negotiate IPv6 yet (key the entry by hand with "
+				     "manual_sas, or use IPv4)", p->name,
+			       e->peer_v6 ? "peer" : "match lines");
 	/* the CHILD_SA proposals are ESP's (ike/proposal.c): an AH SA is keyed by hand */
 	if (c->cfg->transform_sets[e->transform_set].proto == IPPROTO_AH)
 		return cfg_err(c, v, "transform set '%s' is AH, which IKE does not negotiate yet "

@@ -160,10 +160,10 @@ check_outer_family(struct cfg_ctx *c, const struct ynode *v, const struct cfg_in
 		char a[IP6_STRLEN];
 
 		if (e->peer_v6 && !ifc->has_addr6)
-			return cfg_err(c, v, "crypto map '%s' seq %u has IPv6 peer %s but interface "
-					     "'%s' has no address6 (expected an IPv6 address on the "
-					     "interface, the tunnel's local end)", m->name, e->seq,
-				       ip6_str(e->peer6, a), ifc->name);
+			return cfg_err(c, v, "crypto map '%s' seq %u has IPv6 peer %s but "
+					     "interface '%s' has no address6 (expected an IPv6 "
+					     "address on the interface, the tunnel's local end)",
+				       m->name, e->seq, ip6_str(e->peer6, a), ifc->name);
 	}
 	return 0;
 }
@@ -394,7 +394,8 @@ h_neighbors(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, v
 	for (uint32_t i = 0; i < v->n && rc == 0; i++) {
 		if (neighbor_is_v6(v->kids[i])) {
 			rc = cfg_walk(c, v->kids[i], "neighbor", neighbor6_keys,
-				      CFG_NKEYS(neighbor6_keys), &ifc->neighbors6[ifc->n_neighbors6]);
+				      CFG_NKEYS(neighbor6_keys),
+				      &ifc->neighbors6[ifc->n_neighbors6]);
 			if (rc == 0)
 				rc = check_neighbor6(c, ynode_map_get(v->kids[i], "ip"), ifc);
 			continue;

@@ -323,10 +323,13 @@ cfg_check_spis(struct cfg_ctx *c, const struct cfg_manual_sa *sas, uint32_t n)
 	if (keys == NULL)
 		return cfg_nomem(c, NULL);
 	/* an IPv6 SA's local address is its interface's address6: the interface stands for it */
-	for (uint32_t i = 0; i < n; i++)
-		keys[i] = (struct cfg_dupkey){sas[i].dir, (uint64_t)sas[i].spi << 32 | sas[i].local, i,
-					      sas[i].v6 ? 1 + c->cfg->crypto_maps[sas[i].map].iface
-							: 0};
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t v6_iface = sas[i].v6 ? 1 + c->cfg->crypto_maps[sas[i].map].iface : 0;
+
+		keys[i] = (struct cfg_dupkey){sas[i].dir,
+					      (uint64_t)sas[i].spi << 32 | sas[i].local, i,
+					      v6_iface};
+	}
 	if (cfg_find_dup(keys, n, &first, &dup)) {
 		const struct cfg_manual_sa *sa = &sas[dup], *f = &sas[first];
 		const struct cfg_interface *ifc =

@@ -58,12 +58,12 @@ ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *bu
 
 	if (e->peer_v6)
 		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 peer %s: no IPv6 tunnels "
-				   "in the dataplane yet; remove the entry's manual SAs)", map->name,
-			 e->seq, ip6_str(e->peer6, a));
+				   "in the dataplane yet; remove the entry's manual SAs)",
+			 map->name, e->seq, ip6_str(e->peer6, a));
 	else
 		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 match lines: no IPv6 "
-				   "traffic in the dataplane yet; remove the entry's manual SAs)",
-			 map->name, e->seq);
+				   "traffic in the dataplane yet; remove the entry's manual "
+				   "SAs)", map->name, e->seq);
 }
 
 int

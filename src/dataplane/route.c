@@ -34,7 +34,7 @@ struct route {
 	struct rte_lpm *lpm;
 	struct next_hop nh[ROUTE_NH_MAX];
 	uint32_t n_nh;
-	uint32_t dflt;		/* the 0.0.0.0/0 route's next hop, which rte_lpm cannot hold; or UINT32_MAX */
+	uint32_t dflt;		/* next hop of 0.0.0.0/0 (rte_lpm can't hold it), or UINT32_MAX */
 	struct neigh_tab nt[DP_PORTS_MAX];
 	struct route6 *v6;	/* the IPv6 tables (route6.c) */
 };

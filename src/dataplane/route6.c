@@ -37,7 +37,7 @@ struct route6 {
 	struct rte_lpm6 *lpm;
 	struct next_hop6 nh[ROUTE6_NH_MAX];
 	uint32_t n_nh;
-	uint32_t dflt;		/* the ::/0 route's next hop, which rte_lpm6 cannot hold; or UINT32_MAX */
+	uint32_t dflt;		/* next hop of ::/0 (rte_lpm6 can't hold it), or UINT32_MAX */
 	struct neigh6_tab nt[DP_PORTS_MAX];
 };
 

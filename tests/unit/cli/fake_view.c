@@ -460,7 +460,7 @@ entry6(struct cfg_map_entry *e)
 				    .lifetime_sec = 3600,
 				    .lifetime_kb = 4608000,
 				    .replay_window = 64,
-				    .ikev2_profile = CFG_NONE,	/* IKE does not negotiate IPv6 yet */
+				    .ikev2_profile = CFG_NONE,	/* no IKE over IPv6 yet */
 				    .n_match = 3};
 	ip6_parse("2001:db8::1", e->peer6);
 	e->match = calloc(3, sizeof(*e->match));

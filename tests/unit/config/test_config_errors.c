@@ -91,12 +91,12 @@
 	"  - {name: in0, device: net_null0, address: 10.0.2.1/24, address6: 2001:db8:2::1/64, "    \
 	"role: inside}\n"
 #define IF_OUT6                                                                                    \
-	"  - {name: out0, device: net_null1, address: 192.0.2.2/24, address6: 2001:db8::2/64, "     \
+	"  - {name: out0, device: net_null1, address: 192.0.2.2/24, address6: 2001:db8::2/64, " \
 	"role: outside, crypto_map: VPN}\n"
 #define HEAD6 TS MAPS "interfaces:\n" IF_IN6 IF_OUT6
 /* A map VPN with one entry at line 5 whose peer and lines are given; interfaces as HEAD6's. */
 #define ENTRY6(peer, lines)                                                                        \
-	ENTRY_HEAD "    - {seq: 10, peer: " peer ", transform_set: TS-GCM, match: [" lines "]}\n"    \
+	ENTRY_HEAD "    - {seq: 10, peer: " peer ", transform_set: TS-GCM, match: [" lines "]}\n" \
 		   "interfaces:\n" IF_IN6 IF_OUT6
 /* RFC 4106 section 8: a manual AES-GCM SA needs the test opt-in. */
 #define GCM_REFUSED(pos, spi)                                                                      \
@@ -977,8 +977,9 @@ static const struct err_case cases[] = {
 	{"entry initiate word", IKE_ENTRY(", ikev2_profile: PROF, initiate: always"),
 	 "t.yaml:10:135: 'initiate' must be one of: on-traffic, on-start (got 'always')"},
 	{"ikev2 on an ipv6 entry",
-	 IKE_HEAD ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, match: [{src: "
-			     "2001:db8:2::/48, dst: 2001:db8:1::/48}], ikev2_profile: PROF}\n"
+	 IKE_HEAD ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, "
+			     "match: [{src: 2001:db8:2::/48, dst: 2001:db8:1::/48}], "
+			     "ikev2_profile: PROF}\n"
 			     "interfaces:\n" IF_IN6 IF_OUT6,
 	 "t.yaml:10:127: ikev2_profile 'PROF' on an entry with IPv6 match lines: IKE does not "
 	 "negotiate IPv6 yet (key the entry by hand with manual_sas, or use IPv4)"},

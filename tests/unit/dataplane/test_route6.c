@@ -134,7 +134,7 @@ test_longest_prefix_and_neighbors(void **state)
 	assert_int_equal(lookup(h, "2001:db8:2:1::5", &port, mac), -ENETUNREACH);
 }
 
-/* Without next_hop_mac, a next hop that is no neighbor has no MAC: the route still tells the port. */
+/* Without next_hop_mac, a next hop that is no neighbor has no MAC; the route gives the port. */
 static void
 test_no_adjacency(void **state)
 {

@@ -4,7 +4,7 @@
  * selectors of both address families: the crypto maps are IPv4 until issue
  * 10, so an IPv6 range a peer proposes is never chosen. A proposal with
  * nothing IPv4 in it leaves nothing (TS_UNACCEPTABLE); a mixed one keeps its
- * IPv4 part only. docs/CONFIG.md ("IPv6: what exists today") says so.
+ * IPv4 part only. docs/CONFIG.md ("IPv6: what is accepted") says so.
  */
 #include <errno.h>
 #include <setjmp.h>
