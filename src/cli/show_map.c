@@ -39,7 +39,19 @@ entry_manual(const struct dpsec_config *cfg, uint32_t map, uint32_t entry)
 	return false;
 }
 
-/* "host A", "any" or "A W" (wildcard), then " eq P" / " range P Q" for TCP and UDP. */
+/* " eq P" / " range P Q" after a side of a TCP or UDP line; nothing for any port. */
+static void
+acl_ports(const uint16_t port[2], bool ports, struct cli_out *o)
+{
+	if (!ports || (port[0] == 0 && port[1] == 65535))
+		return;
+	if (port[0] == port[1])
+		cli_printf(o, " eq %u", port[0]);
+	else
+		cli_printf(o, " range %u %u", port[0], port[1]);
+}
+
+/* "host A", "any" or "A W" (wildcard), then the ports. */
 static void
 acl_side(const struct ip4_prefix *p, const uint16_t port[2], bool ports, struct cli_out *o)
 {
@@ -51,12 +63,7 @@ acl_side(const struct ip4_prefix *p, const uint16_t port[2], bool ports, struct 
 		cli_printf(o, " host %s", ip4_str(p->addr, a));
 	else
 		cli_printf(o, " %s %s", ip4_str(p->addr, a), cli_wildcard_str(p->len, w));
-	if (!ports || (port[0] == 0 && port[1] == 65535))
-		return;
-	if (port[0] == port[1])
-		cli_printf(o, " eq %u", port[0]);
-	else
-		cli_printf(o, " range %u %u", port[0], port[1]);
+	acl_ports(port, ports, o);
 }
 
 /* An IPv6 line's side: "any", "host X" or "X/LEN", then the ports as for IPv4. */
@@ -71,12 +78,7 @@ acl6_side(const struct ip6_prefix *p, const uint16_t port[2], bool ports, struct
 		cli_printf(o, " host %s", ip6_str(p->addr, a));
 	else
 		cli_printf(o, " %s", ip6_prefix_str(p, a));
-	if (!ports || (port[0] == 0 && port[1] == 65535))
-		return;
-	if (port[0] == port[1])
-		cli_printf(o, " eq %u", port[0]);
-	else
-		cli_printf(o, " range %u %u", port[0], port[1]);
+	acl_ports(port, ports, o);
 }
 
 /* IOS "show ipv6 access-list" lines: named lists, numbered by sequence 10, 20, ... */

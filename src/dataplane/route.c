@@ -103,16 +103,6 @@ add_route(struct route *rt, uint32_t prefix_be, uint8_t len, uint16_t port, uint
 }
 
 static int
-port_of_iface(const struct dp *dp, uint32_t iface)
-{
-	for (uint16_t i = 0; i < dp->n_ports; i++) {
-		if (dp->ports[i].iface == iface)
-			return i;
-	}
-	return -1;
-}
-
-static int
 fill_routes(struct route *rt, const struct dp *dp)
 {
 	const struct dpsec_config *cfg = dp->cfg;
@@ -129,7 +119,7 @@ fill_routes(struct route *rt, const struct dp *dp)
 	}
 	for (uint32_t i = 0; i < cfg->n_routes && rc == 0; i++) {
 		const struct cfg_route *r = &cfg->routes[i];
-		int port = port_of_iface(dp, r->iface);
+		int port = dp_port_of_iface(dp, r->iface);
 
 		rc = port < 0 ? -ENODEV
 			      : add_route(rt, r->dst.addr, r->dst.len, (uint16_t)port, r->via);

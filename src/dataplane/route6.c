@@ -62,15 +62,6 @@ add_route6(struct route6 *r, const uint8_t prefix[16], uint8_t len, uint16_t por
 }
 
 static int
-port_of_iface(const struct dp *dp, uint32_t iface)
-{
-	for (uint16_t i = 0; i < dp->n_ports; i++)
-		if (dp->ports[i].iface == iface)
-			return i;
-	return -1;
-}
-
-static int
 neigh6_build(struct neigh6_tab *t, const struct cfg_interface *ifc)
 {
 	if (ifc->n_neighbors6 == 0)
@@ -107,7 +98,7 @@ fill(struct route6 *r, const struct dp *dp)
 	}
 	for (uint32_t i = 0; i < cfg->n_routes6 && rc == 0; i++) {
 		const struct cfg_route6 *rt = &cfg->routes6[i];
-		int port = port_of_iface(dp, rt->iface);
+		int port = dp_port_of_iface(dp, rt->iface);
 
 		rc = port < 0 ? -ENODEV
 			      : add_route6(r, rt->dst.addr, rt->dst.len, (uint16_t)port,

@@ -39,8 +39,7 @@ compile_rule(struct spd_rule *r, const struct cfg_acl *a, uint32_t policy)
 	r->sport_hi = a->sport[1];
 	r->dport_lo = a->dport[0];
 	r->dport_hi = a->dport[1];
-	r->ports = !(a->sport[0] == 0 && a->sport[1] == 65535 && a->dport[0] == 0 &&
-		     a->dport[1] == 65535);
+	r->ports = spd_acl_has_ports(a);
 	r->deny = a->action == CFG_ACL_DENY;
 	r->policy = policy;
 }

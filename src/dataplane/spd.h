@@ -179,6 +179,14 @@ spd_check_in(const struct spd *spd, uint32_t policy, const struct rte_ipv4_hdr *
 	return false;
 }
 
+/* A line's ports constrain it unless both are the full range. */
+static inline bool
+spd_acl_has_ports(const struct cfg_acl *a)
+{
+	return !(a->sport[0] == 0 && a->sport[1] == 65535 && a->dport[0] == 0 &&
+		 a->dport[1] == 65535);
+}
+
 /* spd6.c: an IPv6 line compiled, and the IPv6 lookups (the same rules as the IPv4 ones). */
 void spd_compile6(struct spd_rule6 *r, const struct cfg_acl *a, uint32_t policy);
 uint32_t spd_match_out6(const struct spd *spd, const struct spd_flow6 *f);
