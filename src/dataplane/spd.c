@@ -27,6 +27,21 @@ count_rules(const struct dpsec_config *cfg, uint32_t *n_pol, uint32_t *n6)
 	return n;
 }
 
+void
+spd_compile_l4(struct spd_l4 *l, const struct cfg_acl *a, uint32_t policy)
+{
+	l->proto = a->proto;
+	l->sport_lo = a->sport[0];
+	l->sport_hi = a->sport[1];
+	l->dport_lo = a->dport[0];
+	l->dport_hi = a->dport[1];
+	/* the ports constrain the line unless both are the full range */
+	l->ports = !(a->sport[0] == 0 && a->sport[1] == 65535 && a->dport[0] == 0 &&
+		     a->dport[1] == 65535);
+	l->deny = a->action == CFG_ACL_DENY;
+	l->policy = policy;
+}
+
 static void
 compile_rule(struct spd_rule *r, const struct cfg_acl *a, uint32_t policy)
 {
@@ -34,14 +49,7 @@ compile_rule(struct spd_rule *r, const struct cfg_acl *a, uint32_t policy)
 	r->smask = ip4_mask_be(a->src.len);
 	r->dst = a->dst.addr;
 	r->dmask = ip4_mask_be(a->dst.len);
-	r->proto = a->proto;
-	r->sport_lo = a->sport[0];
-	r->sport_hi = a->sport[1];
-	r->dport_lo = a->dport[0];
-	r->dport_hi = a->dport[1];
-	r->ports = spd_acl_has_ports(a);
-	r->deny = a->action == CFG_ACL_DENY;
-	r->policy = policy;
+	spd_compile_l4(&r->l4, a, policy);
 }
 
 struct spd *
@@ -73,14 +81,14 @@ spd_create(const struct dpsec_config *cfg)
 				spd->pol[p].n_rules6 = ent->n_match;
 				for (uint32_t i = 0; i < ent->n_match; i++) {
 					spd_compile6(&spd->rules6[k6], &ent->match[i], p);
-					spd->pol[p].ports |= spd->rules6[k6++].ports;
+					spd->pol[p].ports |= spd->rules6[k6++].l4.ports;
 				}
 				continue;	/* spd->ports is for the IPv4 lookup */
 			}
 			spd->pol[p].n_rules = ent->n_match;
 			for (uint32_t i = 0; i < ent->n_match; i++) {
 				compile_rule(&spd->rules[k], &ent->match[i], p);
-				spd->pol[p].ports |= spd->rules[k++].ports;
+				spd->pol[p].ports |= spd->rules[k++].l4.ports;
 			}
 			spd->ports |= spd->pol[p].ports;
 		}

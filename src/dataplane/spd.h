@@ -31,27 +31,27 @@
 
 struct sa_rt;
 
-struct spd_rule {
-	uint32_t src, smask;	/* network order */
-	uint32_t dst, dmask;
+/* What a line says beyond its addresses, the same in both families. */
+struct spd_l4 {
 	uint16_t sport_lo, sport_hi;
 	uint16_t dport_lo, dport_hi;
-	uint8_t proto;		/* 0 = any */
+	uint8_t proto;		/* 0 = any; IPv6: the upper-layer protocol after extension headers */
 	bool ports;		/* the line constrains ports */
 	bool deny;		/* a deny line: not protected */
 	uint32_t policy;
+};
+
+struct spd_rule {
+	uint32_t src, smask;	/* network order */
+	uint32_t dst, dmask;
+	struct spd_l4 l4;
 };
 
 /* An IPv6 line: addresses and masks as 16 network-order bytes. */
 struct spd_rule6 {
 	uint8_t src[16], smask[16];
 	uint8_t dst[16], dmask[16];
-	uint16_t sport_lo, sport_hi;
-	uint16_t dport_lo, dport_hi;
-	uint8_t proto;		/* 0 = any; the upper-layer protocol after extension headers */
-	bool ports;
-	bool deny;
-	uint32_t policy;
+	struct spd_l4 l4;
 };
 
 /*
@@ -135,11 +135,13 @@ spd_l4_ports(const struct rte_ipv4_hdr *ip, uint16_t *sport, uint16_t *dport)
 	return true;
 }
 
+/* Protocol and ports of a line against a packet's (have: its ports are known). */
 static inline bool
-spd_rule_ports(const struct spd_rule *r, bool have, uint16_t sp, uint16_t dp)
+spd_l4_fits(const struct spd_l4 *l, uint8_t proto, bool have, uint16_t sp, uint16_t dp)
 {
-	return !r->ports || (have && sp >= r->sport_lo && sp <= r->sport_hi &&
-			     dp >= r->dport_lo && dp <= r->dport_hi);
+	return (l->proto == 0 || l->proto == proto) &&
+	       (!l->ports || (have && sp >= l->sport_lo && sp <= l->sport_hi &&
+			      dp >= l->dport_lo && dp <= l->dport_hi));
 }
 
 /* Outbound: the policy for a packet from the protected side, SPD_DENY or CFG_NONE. */
@@ -153,9 +155,8 @@ spd_match_out(const struct spd *spd, const struct rte_ipv4_hdr *ip)
 		const struct spd_rule *r = &spd->rules[i];
 
 		if ((ip->src_addr & r->smask) == r->src && (ip->dst_addr & r->dmask) == r->dst &&
-		    (r->proto == 0 || r->proto == ip->next_proto_id) &&
-		    spd_rule_ports(r, have, sp, dp))
-			return r->deny ? SPD_DENY : r->policy;
+		    spd_l4_fits(&r->l4, ip->next_proto_id, have, sp, dp))
+			return r->l4.deny ? SPD_DENY : r->l4.policy;
 	}
 	return CFG_NONE;
 }
@@ -172,20 +173,14 @@ spd_check_in(const struct spd *spd, uint32_t policy, const struct rte_ipv4_hdr *
 		const struct spd_rule *r = &spd->rules[i];
 
 		if ((ip->src_addr & r->dmask) == r->dst && (ip->dst_addr & r->smask) == r->src &&
-		    (r->proto == 0 || r->proto == ip->next_proto_id) &&
-		    spd_rule_ports(r, have, dp, sp))
-			return !r->deny;
+		    spd_l4_fits(&r->l4, ip->next_proto_id, have, dp, sp))
+			return !r->l4.deny;
 	}
 	return false;
 }
 
-/* A line's ports constrain it unless both are the full range. */
-static inline bool
-spd_acl_has_ports(const struct cfg_acl *a)
-{
-	return !(a->sport[0] == 0 && a->sport[1] == 65535 && a->dport[0] == 0 &&
-		 a->dport[1] == 65535);
-}
+/* spd.c: the protocol, ports and action of a line, either family. */
+void spd_compile_l4(struct spd_l4 *l, const struct cfg_acl *a, uint32_t policy);
 
 /* spd6.c: an IPv6 line compiled, and the IPv6 lookups (the same rules as the IPv4 ones). */
 void spd_compile6(struct spd_rule6 *r, const struct cfg_acl *a, uint32_t policy);

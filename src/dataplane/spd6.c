@@ -18,14 +18,7 @@ spd_compile6(struct spd_rule6 *r, const struct cfg_acl *a, uint32_t policy)
 	ip6_mask(ones, a->src6.len, r->smask);
 	memcpy(r->dst, a->dst6.addr, 16);
 	ip6_mask(ones, a->dst6.len, r->dmask);
-	r->proto = a->proto;
-	r->sport_lo = a->sport[0];
-	r->sport_hi = a->sport[1];
-	r->dport_lo = a->dport[0];
-	r->dport_hi = a->dport[1];
-	r->ports = spd_acl_has_ports(a);
-	r->deny = a->action == CFG_ACL_DENY;
-	r->policy = policy;
+	spd_compile_l4(&r->l4, a, policy);
 }
 
 /* (addr & mask) == net, 64 bits at a time (the config cleared the host bits of net). */
@@ -50,9 +43,7 @@ fits(const struct spd_rule6 *r, const struct spd_flow6 *f, const uint8_t *src, c
      uint16_t sp, uint16_t dp)
 {
 	return in_net(src, r->src, r->smask) && in_net(dst, r->dst, r->dmask) &&
-	       (r->proto == 0 || r->proto == f->proto) &&
-	       (!r->ports || (f->has_ports && sp >= r->sport_lo && sp <= r->sport_hi &&
-			      dp >= r->dport_lo && dp <= r->dport_hi));
+	       spd_l4_fits(&r->l4, f->proto, f->has_ports, sp, dp);
 }
 
 uint32_t
@@ -62,7 +53,7 @@ spd_match_out6(const struct spd *spd, const struct spd_flow6 *f)
 		const struct spd_rule6 *r = &spd->rules6[i];
 
 		if (fits(r, f, f->src, f->dst, f->sport, f->dport))
-			return r->deny ? SPD_DENY : r->policy;
+			return r->l4.deny ? SPD_DENY : r->l4.policy;
 	}
 	return CFG_NONE;
 }
@@ -76,7 +67,7 @@ spd_check_in6(const struct spd *spd, uint32_t policy, const struct spd_flow6 *f)
 		const struct spd_rule6 *r = &spd->rules6[i];
 
 		if (fits(r, f, f->dst, f->src, f->dport, f->sport))
-			return !r->deny;
+			return !r->l4.deny;
 	}
 	return false;
 }
