@@ -322,6 +322,11 @@ interfaces6(struct dpsec_config *c)
 	in->neighbors6 = calloc(1, sizeof(*in->neighbors6));
 	ip6_parse("fe80::fe", in->neighbors6[0].ip);
 	memcpy(in->neighbors6[0].mac, router_mac, 6);
+	/* and gwA on the outside, by its IPv6 address (GigabitEthernet1 has 2001:db8:0:2::2/64) */
+	c->interfaces[0].n_neighbors6 = 1;
+	c->interfaces[0].neighbors6 = calloc(1, sizeof(struct cfg_neighbor6));
+	ip6_parse("2001:db8:0:2::1", c->interfaces[0].neighbors6[0].ip);
+	memcpy(c->interfaces[0].neighbors6[0].mac, c->interfaces[0].next_hop_mac, 6);
 	c->n_routes6 = 1;
 	c->routes6 = calloc(1, sizeof(*c->routes6));
 	c->routes6[0] = (struct cfg_route6){.iface = 1, .has_via = true};
