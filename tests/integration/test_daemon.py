@@ -179,12 +179,19 @@ def ipv6_gateway(entry6):
     """outside0 with an IPv6 address too, the IPv4 entry VPN 10 keyed by hand, and entry6."""
     ifs = default_interfaces()
     ifs[0].address6 = "2001:db8::2/64"
+    ifs[0].neighbors.append(("2001:DB8::1", PEER_MAC))    # the peer, by its IPv6 address
     return Gateway(interfaces=ifs, entries=[
         Entry(10, [("10.0.2.0/24", "10.0.0.0/24")], CBC, CBC_SAS), entry6])
 
 
 def sas_of(spi_offset):
     return [dict(sa, spi=sa["spi"] + spi_offset) for sa in CBC_SAS]
+
+
+def dotted(mac):
+    """02:00:00:00:00:01 as IOS writes it: 0200.0000.0001."""
+    h = mac.replace(":", "")
+    return "%s.%s.%s" % (h[0:4], h[4:8], h[8:12])
 
 
 class Ipv6Entries(unittest.TestCase):
@@ -212,8 +219,13 @@ class Ipv6Entries(unittest.TestCase):
                                 peer="2001:DB8:0::1")).start()
         try:
             cmap, run = gw.cli("show crypto map"), gw.cli("show running-config")
+            nd = gw.cli("show ipv6 neighbors")
         finally:
             gw.stop()
+        self.assertEqual(nd, "IPv6 Address                              Age Link-layer Addr "
+                         "State Interface\n"
+                         "2001:db8::1                                 - %s  REACH outside0\n"
+                         % dotted(PEER_MAC), nd)
         self.assertIn('Crypto Map IPv4 "VPN" 10 ipsec-manual\n', cmap)
         self.assertIn('Crypto Map IPv6 "VPN" 20 ipsec-isakmp\n'
                       "        Peer = 2001:db8::1\n"
