@@ -404,7 +404,7 @@ h_neighbors(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, v
 		rc = cfg_walk(c, v->kids[i], "neighbor", neighbor_keys, CFG_NKEYS(neighbor_keys),
 			      &ifc->neighbors[ifc->n_neighbors++]);
 	}
-	if (rc == 0)
+	if (rc == 0 && ifc->n_neighbors > 0)	/* calloc(0) may be NULL: no "out of memory" */
 		rc = check_neighbors(c, &seq4, ifc);
 	if (rc == 0)
 		rc = check_neighbors6(c, v, ifc);
@@ -701,7 +701,7 @@ cfg_h_routes(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, 
 		rc = cfg_walk(c, v->kids[i], "route", route_keys, CFG_NKEYS(route_keys),
 			      &cfg->routes[cfg->n_routes++]);
 	}
-	if (rc == 0)
+	if (rc == 0 && cfg->n_routes > 0)	/* calloc(0) may be NULL: no "out of memory" */
 		rc = check_routes(c, &seq4);
 	if (rc == 0)
 		rc = check_routes6(c, v);
