@@ -103,25 +103,35 @@ session_status(const struct session *s)
 	return "DOWN";
 }
 
+/* IOS: "permit ip 10.0.2.0/255.255.255.0 ..." or "permit ipv6 2001:db8:2::/48 ..." */
+static void
+flow_line(const struct cfg_acl *a, struct cli_out *o)
+{
+	char p[8];
+
+	if (a->v6) {
+		char sa[IP6_PREFIX_STRLEN], da[IP6_PREFIX_STRLEN];
+
+		cli_printf(o, "  IPSEC FLOW: permit %s %s %s\n", cli_proto6_name(a->proto, p),
+			   ip6_prefix_str(&a->src6, sa), ip6_prefix_str(&a->dst6, da));
+	} else {
+		char sa[IP4_STRLEN], sm[IP4_STRLEN], da[IP4_STRLEN], dm[IP4_STRLEN];
+
+		cli_printf(o, "  IPSEC FLOW: permit %s %s/%s %s/%s\n", cli_proto_name(a->proto, p),
+			   ip4_str(a->src.addr, sa), cli_mask_str(a->src.len, sm),
+			   ip4_str(a->dst.addr, da), cli_mask_str(a->dst.len, dm));
+	}
+}
+
 static void
 flows_text(const struct session *s, bool detail, struct cli_out *o)
 {
 	for (uint32_t k = 0; k < s->e->n_match; k++) {
 		const struct cfg_acl *a = &s->e->match[k];
-		char sa[IP6_PREFIX_STRLEN], sm[IP4_STRLEN], da[IP6_PREFIX_STRLEN], dm[IP4_STRLEN];
-		char p[8];
 
 		if (a->action != CFG_ACL_PERMIT)
 			continue;
-		if (a->v6)	/* IOS: "permit ipv6 2001:db8:2::/48 2001:db8:1::/48" */
-			cli_printf(o, "  IPSEC FLOW: permit %s %s %s\n",
-				   cli_proto6_name(a->proto, p), ip6_prefix_str(&a->src6, sa),
-				   ip6_prefix_str(&a->dst6, da));
-		else
-			cli_printf(o, "  IPSEC FLOW: permit %s %s/%s %s/%s\n",
-				   cli_proto_name(a->proto, p), ip4_str(a->src.addr, sa),
-				   cli_mask_str(a->src.len, sm), ip4_str(a->dst.addr, da),
-				   cli_mask_str(a->dst.len, dm));
+		flow_line(a, o);
 		cli_printf(o, "        Active SAs: %" PRIu32 ", origin: crypto map\n",
 			   s->active_sas);
 		if (!detail)

@@ -157,13 +157,15 @@ check_outer_family(struct cfg_ctx *c, const struct ynode *v, const struct cfg_in
 {
 	for (uint32_t i = 0; i < m->n_entries; i++) {
 		const struct cfg_map_entry *e = &m->entries[i];
-		char a[IP6_STRLEN];
 
-		if (e->peer_v6 && !ifc->has_addr6)
+		if (e->peer_v6 && !ifc->has_addr6) {
+			char a[IP6_STRLEN];
+
 			return cfg_err(c, v, "crypto map '%s' seq %u has IPv6 peer %s but "
 					     "interface '%s' has no address6 (expected an IPv6 "
 					     "address on the interface, the tunnel's local end)",
 				       m->name, e->seq, ip6_str(e->peer6, a), ifc->name);
+		}
 	}
 	return 0;
 }
@@ -285,16 +287,19 @@ static int
 check_neighbor6(struct cfg_ctx *c, const struct ynode *v, struct cfg_interface *ifc)
 {
 	const uint8_t *ip = ifc->neighbors6[ifc->n_neighbors6].ip;
-	char a[IP6_STRLEN], net[IP6_PREFIX_STRLEN];
+	char a[IP6_STRLEN];
 
 	if (!ifc->has_addr6)
 		return cfg_err(c, v, "IPv6 neighbor %s on interface '%s', which has no address6 "
 				     "(expected address6 on the interface first)", ip6_str(ip, a),
 			       ifc->name);
-	if (!on_link6(ifc, ip))
+	if (!on_link6(ifc, ip)) {
+		char net[IP6_PREFIX_STRLEN];
+
 		return cfg_err(c, v, "neighbor %s is not in interface '%s' subnet %s (nor "
 				     "link-local fe80::/10)", ip6_str(ip, a), ifc->name,
 			       subnet6_str(ifc, net));
+	}
 	ifc->n_neighbors6++;
 	return 0;
 }

@@ -238,10 +238,11 @@ entry_peer_str(const struct cfg_map_entry *e, char buf[IP6_STRLEN])
 static bool
 peer_is(const struct cfg_map_entry *e, const char *s, bool *parsed)
 {
-	uint8_t a6[IP6_LEN];
 	uint32_t a4;
 
 	if (ip6_looks_v6(s)) {
+		uint8_t a6[IP6_LEN];
+
 		*parsed = ip6_parse(s, a6);
 		return *parsed && e->peer_v6 && memcmp(a6, e->peer6, IP6_LEN) == 0;
 	}

@@ -54,16 +54,18 @@ ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *bu
 {
 	const struct cfg_crypto_map *map = &cfg->crypto_maps[m->map];
 	const struct cfg_map_entry *e = &map->entries[m->entry];
-	char a[IP6_STRLEN];
 
-	if (e->peer_v6)
+	if (e->peer_v6) {
+		char a[IP6_STRLEN];
+
 		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 peer %s: no IPv6 tunnels "
 				   "in the dataplane yet; remove the entry's manual SAs)",
 			 map->name, e->seq, ip6_str(e->peer6, a));
-	else
+	} else {
 		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 match lines: no IPv6 "
 				   "traffic in the dataplane yet; remove the entry's manual "
 				   "SAs)", map->name, e->seq);
+	}
 }
 
 int
@@ -71,11 +73,12 @@ manual_sa_install(struct dp *dp, const struct dpsec_config *cfg, char *err, size
 {
 	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
 		const struct cfg_manual_sa *m = &cfg->manual_sas[i];
-		char why[256] = "";
 		uint32_t conn_id;
 		int rc = install_one(dp, cfg, m, &conn_id);
 
 		if (rc != 0) {
+			char why[256] = "";
+
 			if (rc == -EHOSTUNREACH)
 				snprintf(why, sizeof(why), " (no next-hop MAC for the peer: add "
 							   "neighbors or next_hop_mac to the "
