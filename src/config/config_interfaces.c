@@ -5,7 +5,6 @@
  * Crypto maps are parsed before interfaces, so "crypto_map" resolves here and
  * each map learns the one interface it is applied to.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,30 +120,16 @@ static int
 h_address6(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_interface *ifc = obj;
-	char buf[INET6_ADDRSTRLEN + 4];
-	const char *s, *slash;
-	unsigned long len;
-	char *end;
+	const char *s;
 	int rc = cfg_str(c, v, k->name, &s);
 
 	if (rc < 0)
 		return rc;
-	slash = strchr(s, '/');
-	if (slash == NULL || (size_t)(slash - s) >= INET6_ADDRSTRLEN || slash[1] < '0' ||
-	    slash[1] > '9')
-		goto bad;
-	memcpy(buf, s, (size_t)(slash - s));
-	buf[slash - s] = '\0';
-	len = strtoul(slash + 1, &end, 10);
-	if (*end != '\0' || len == 0 || len > 128 || (slash[1] == '0' && slash[2] != '\0') ||
-	    inet_pton(AF_INET6, buf, ifc->addr6) != 1)
-		goto bad;
-	ifc->prefix6_len = (uint8_t)len;
+	if (!ip6_addr_len_parse(s, ifc->addr6, &ifc->prefix6_len) || ifc->prefix6_len == 0)
+		return cfg_err(c, v, "'address6' must be an IPv6 address with prefix length "
+				     "X:X::X/1..128 (got '%s')", cfg_quote(c, v));
 	ifc->has_addr6 = true;
 	return 0;
-bad:
-	return cfg_err(c, v, "'address6' must be an IPv6 address with prefix length "
-			     "X:X::X/1..128 (got '%s')", cfg_quote(c, v));
 }
 
 /*
@@ -261,24 +246,30 @@ link_local6(const uint8_t a[IP6_LEN])
 	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
 }
 
+/* The network of the interface's address6. */
+static struct ip6_prefix
+subnet6(const struct cfg_interface *ifc)
+{
+	struct ip6_prefix net = {.len = ifc->prefix6_len};
+
+	ip6_mask(ifc->addr6, ifc->prefix6_len, net.addr);
+	return net;
+}
+
 /* An IPv6 next hop or neighbor is on the link: in the address6 subnet, or link-local. */
 static bool
 on_link6(const struct cfg_interface *ifc, const uint8_t a[IP6_LEN])
 {
-	struct ip6_prefix net;
+	struct ip6_prefix net = subnet6(ifc);
 
-	ip6_mask(ifc->addr6, ifc->prefix6_len, net.addr);
-	net.len = ifc->prefix6_len;
 	return link_local6(a) || ip6_prefix_match(&net, a);
 }
 
 static const char *
 subnet6_str(const struct cfg_interface *ifc, char buf[IP6_PREFIX_STRLEN])
 {
-	struct ip6_prefix net;
+	struct ip6_prefix net = subnet6(ifc);
 
-	ip6_mask(ifc->addr6, ifc->prefix6_len, net.addr);
-	net.len = ifc->prefix6_len;
 	return ip6_prefix_str(&net, buf);
 }
 

@@ -9,7 +9,6 @@
  * written plain when YAML reads them back as the same string, else in double
  * quotes; nothing here passes user text through a printf format.
  */
-#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -667,11 +666,9 @@ crypto_maps(struct w *w)
 static void
 address6(struct w *w, const struct cfg_interface *ifc)
 {
-	char a[INET6_ADDRSTRLEN], buf[INET6_ADDRSTRLEN + 8];
+	char a[IP6_STRLEN], buf[IP6_PREFIX_STRLEN];
 
-	if (inet_ntop(AF_INET6, ifc->addr6, a, sizeof(a)) == NULL)
-		return;
-	snprintf(buf, sizeof(buf), "%s/%u", a, ifc->prefix6_len);
+	snprintf(buf, sizeof(buf), "%s/%u", ip6_str(ifc->addr6, a), ifc->prefix6_len);
 	w_str_line(w, 4, "address6", buf);
 }
 
