@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "ip4.h"
+#include "ip6.h"
 #include "secret.h"
 #include "xform.h"
 
@@ -66,6 +67,16 @@ struct cfg_neighbor {
 	uint8_t mac[6];
 };
 
+/*
+ * An IPv6 static neighbor (IOS "ipv6 neighbor X:X::X IF MAC"). The YAML keeps
+ * one neighbors list; the family of each entry's ip sorts it into neighbors
+ * or neighbors6, so IPv4 consumers never see an IPv6 entry.
+ */
+struct cfg_neighbor6 {
+	uint8_t ip[IP6_LEN];
+	uint8_t mac[6];
+};
+
 struct cfg_interface {
 	char name[CFG_NAME_MAX];
 	char device[CFG_DEVARGS_MAX];	/* DPDK devargs; the port name is the text before ',' */
@@ -80,6 +91,8 @@ struct cfg_interface {
 	uint8_t next_hop_mac[6];	/* default L2 destination when no neighbor matches */
 	struct cfg_neighbor *neighbors;
 	uint32_t n_neighbors;
+	struct cfg_neighbor6 *neighbors6;	/* in the address6 subnet or link-local */
+	uint32_t n_neighbors6;
 	uint16_t mtu;			/* IP MTU; default 1500 */
 	uint16_t tcp_adjust_mss;	/* inside only: clamp TCP SYN MSS to this; 0 = off */
 	struct cfg_pos pos;
@@ -90,6 +103,15 @@ struct cfg_route {
 	uint32_t iface;		/* index into interfaces (inside), or CFG_NONE */
 	uint32_t tunnel;	/* index into tunnels ("ip route ... Tunnel1"), or CFG_NONE */
 	uint32_t via;		/* next hop, network order; 0 = connected (or a tunnel) */
+	struct cfg_pos pos;
+};
+
+/* IOS "ipv6 route": the routes list's IPv6 prefixes, a table of their own. */
+struct cfg_route6 {
+	struct ip6_prefix dst;
+	uint32_t iface;		/* an inside interface with address6 */
+	bool has_via;		/* false: directly connected */
+	uint8_t via[IP6_LEN];	/* in the interface's address6 subnet, or link-local */
 	struct cfg_pos pos;
 };
 
@@ -119,6 +141,11 @@ enum cfg_acl_action {
 	CFG_ACL_DENY,
 };
 
+/*
+ * A line is IPv4 (src, dst) or IPv6 (v6: src6, dst6), never both, and all
+ * lines of an entry are one family, as an IOS crypto map matches one "ip" or
+ * one "ipv6" access list. For an IPv6 line "icmp" is ICMPv6 (58).
+ */
 struct cfg_acl {
 	struct ip4_prefix src;
 	struct ip4_prefix dst;
@@ -126,11 +153,22 @@ struct cfg_acl {
 	uint16_t sport[2];	/* inclusive range; {0, 65535} = any */
 	uint16_t dport[2];
 	enum cfg_acl_action action;	/* default permit */
+	bool v6;
+	struct ip6_prefix src6;
+	struct ip6_prefix dst6;
 };
 
 struct cfg_map_entry {
 	uint32_t seq;
-	uint32_t peer;			/* network order; the static peer */
+	/*
+	 * The static peer: IPv4 in peer (network order), or IPv6 in peer6 with
+	 * peer_v6 set (then peer is 0). The outer family: the map's interface
+	 * has an address of that family (address6 for IPv6).
+	 */
+	uint32_t peer;
+	bool peer_v6;
+	uint8_t peer6[IP6_LEN];
+	bool inner_v6;			/* the match lines are IPv6 */
 	uint32_t transform_set;		/* index into transform_sets */
 	struct cfg_acl *match;
 	uint32_t n_match;
@@ -166,6 +204,12 @@ struct cfg_manual_sa {
 	uint32_t initial_sequence;	/* outbound: last number "already sent"; default 0 */
 	uint32_t local;			/* resolved: map interface's, or tunnel source */
 	uint32_t peer;			/* resolved: entry's peer, or tunnel destination */
+	/*
+	 * resolved: IPv6 endpoints, local and peer 0. They are the interface's
+	 * address6 and the entry's peer6, not copied here: manual SAs come by
+	 * the million and live in secret memory.
+	 */
+	bool v6;
 	bool from_file;			/* from manual_sa_file: pos is in that file */
 	struct cfg_pos pos;
 	struct cfg_pos spi_pos;		/* where its SPI is written (duplicate SPIs) */
@@ -264,6 +308,8 @@ struct dpsec_config {
 	uint32_t n_tunnels;
 	struct cfg_route *routes;
 	uint32_t n_routes;
+	struct cfg_route6 *routes6;	/* the routes list's IPv6 entries, in order */
+	uint32_t n_routes6;
 	struct cfg_transform_set *transform_sets;
 	uint32_t n_transform_sets;
 	struct cfg_crypto_map *crypto_maps;

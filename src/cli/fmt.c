@@ -301,6 +301,25 @@ cli_name_eq(const char *typed, size_t len, const char *name)
 }
 
 const char *
+cli_proto6_name(uint8_t p, char buf[8])
+{
+	/* IOS "ipv6 access-list" words: ipv6 for any, icmp for ICMPv6 */
+	if (p == 0)
+		return "ipv6";
+	if (p == 58)
+		return "icmp";
+	if (p == 1)
+		return "1";	/* ICMP for IPv4 inside IPv6: a number, as IOS has no word for it */
+	return cli_proto_name(p, buf);
+}
+
+const char *
+cli_entry_peer(const struct cfg_map_entry *e, char buf[IP6_STRLEN])
+{
+	return e->peer_v6 ? ip6_str(e->peer6, buf) : ip4_str(e->peer, buf);
+}
+
+const char *
 cli_proto_name(uint8_t p, char buf[8])
 {
 	switch (p) {

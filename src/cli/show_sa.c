@@ -584,6 +584,9 @@ struct sa_walk {
 static bool
 entry_selected(const struct cli_ctx *c, const struct cfg_map_entry *e)
 {
+	/* an IPv6 entry has no SA until the IPv6 dataplane (issue 10): no flow to show */
+	if (e->peer_v6 || e->inner_v6)
+		return false;
 	return !c->opt[CLI_OPT_PEER].set || c->opt[CLI_OPT_PEER].ip == e->peer;
 }
 

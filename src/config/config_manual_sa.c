@@ -119,6 +119,10 @@ h_seq(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *o
 	for (sa->entry = 0; sa->entry < m->n_entries; sa->entry++) {
 		if (m->entries[sa->entry].seq == seq) {
 			sa->peer = m->entries[sa->entry].peer;
+			/* IPv6 endpoints are the interface's address6 and peer6 (config.h) */
+			sa->v6 = m->entries[sa->entry].peer_v6;
+			if (sa->v6)
+				sa->local = 0;
 			return check_not_ike(c, v, m, &m->entries[sa->entry]);
 		}
 	}
@@ -373,6 +377,13 @@ cfg_sa_src(const struct cfg_ctx *c, const struct cfg_manual_sa *sa)
 	return c->sa_name != NULL ? c->sa_name : c->cfg->sa_file.path;
 }
 
+/* An IPv6 SA's local address: its crypto map interface's address6 (tunnels are IPv4). */
+static const uint8_t *
+v6_local(const struct dpsec_config *cfg, const struct cfg_manual_sa *sa)
+{
+	return cfg->interfaces[cfg->crypto_maps[sa->map].iface].addr6;
+}
+
 int
 cfg_check_spis(struct cfg_ctx *c, const struct cfg_manual_sa *sas, uint32_t n)
 {
@@ -382,11 +393,17 @@ cfg_check_spis(struct cfg_ctx *c, const struct cfg_manual_sa *sas, uint32_t n)
 
 	if (keys == NULL)
 		return cfg_nomem(c, NULL);
-	for (uint32_t i = 0; i < n; i++)
-		keys[i] = (struct cfg_dupkey){sas[i].dir, (uint64_t)sas[i].spi << 32 | sas[i].local, i};
+	/* an IPv6 SA's local address is its interface's address6: the interface stands for it */
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t v6_iface = sas[i].v6 ? 1 + c->cfg->crypto_maps[sas[i].map].iface : 0;
+
+		keys[i] = (struct cfg_dupkey){sas[i].dir,
+					      (uint64_t)sas[i].spi << 32 | sas[i].local, i,
+					      v6_iface};
+	}
 	if (cfg_find_dup(keys, n, &first, &dup)) {
 		const struct cfg_manual_sa *sa = &sas[dup], *f = &sas[first];
-		char a[IP4_STRLEN], at[CFG_PATH_MAX + 32];
+		char a[IP6_STRLEN], at[CFG_PATH_MAX + 32];
 
 		/* the first one's file is named only when it is not the one in the message */
 		snprintf(at, sizeof(at), "%s%s%u:%u", f->from_file != sa->from_file ? cfg_sa_src(c, f)
@@ -395,7 +412,7 @@ cfg_check_spis(struct cfg_ctx *c, const struct cfg_manual_sa *sas, uint32_t n)
 		rc = cfg_err_pos(c, cfg_sa_src(c, sa), sa->spi_pos.line, sa->spi_pos.col,
 				 "duplicate %s SPI 0x%08x for local address %s (first at %s)",
 				 sa->dir == CFG_DIR_IN ? "inbound" : "outbound", sa->spi,
-				 ip4_str(sa->local, a), at);
+				 sa->v6 ? ip6_str(v6_local(c->cfg, sa), a) : ip4_str(sa->local, a), at);
 	}
 	free(keys);
 	return rc;

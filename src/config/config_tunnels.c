@@ -247,7 +247,7 @@ check_endpoints(struct cfg_ctx *c, const struct ynode *v)
 	if (keys == NULL)
 		return cfg_nomem(c, v);
 	for (uint32_t i = 0; i < cfg->n_tunnels; i++)
-		keys[i] = (struct cfg_dupkey){cfg->tunnels[i].source, cfg->tunnels[i].destination, i};
+		keys[i] = (struct cfg_dupkey){cfg->tunnels[i].source, cfg->tunnels[i].destination, i, 0};
 	if (cfg_find_dup(keys, cfg->n_tunnels, &first, &dup)) {
 		const struct cfg_tunnel *a = &cfg->tunnels[first], *b = &cfg->tunnels[dup];
 		char s[IP4_STRLEN], d[IP4_STRLEN];

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "manual_sa.h"
@@ -29,6 +30,58 @@ params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct 
 		.manual = true,
 		.activate = true,
 		.cipher_key = &m->cipher_key, .auth_key = &m->auth_key};
+	/* IPv6 endpoints: the interface's address6 and the entry's peer6 (config.h) */
+	if (m->v6) {
+		const struct cfg_crypto_map *map = &cfg->crypto_maps[m->map];
+
+		p->family = AF_INET6;
+		memcpy(p->local6, cfg->interfaces[map->iface].addr6, 16);
+		memcpy(p->peer6, map->entries[m->entry].peer6, 16);
+	}
+}
+
+/*
+ * What the dataplane cannot carry yet (issue 10): IPv6 tunnel endpoints,
+ * which dp_sa_add refuses itself, and IPv6 traffic inside an IPv4 tunnel,
+ * which it would install and never match (no IPv6 packet reaches the SPD):
+ * refused here with the same errno, so that dpsecd does not start with an
+ * SA that silently carries nothing.
+ */
+static int
+install_one(struct dp *dp, const struct dpsec_config *cfg, const struct cfg_manual_sa *m,
+	    uint32_t *conn_id)
+{
+	struct dp_sa_params p;
+
+	/* a tunnel's SA (static VTI) has no crypto map entry: tunnels are IPv4 */
+	if (m->tunnel >= cfg->n_tunnels) {
+		const struct cfg_map_entry *e = &cfg->crypto_maps[m->map].entries[m->entry];
+
+		if (e->inner_v6 && !e->peer_v6)
+			return -EAFNOSUPPORT;
+	}
+	params_of(cfg, m, &p);
+	return dp_sa_add(dp, &p, conn_id);
+}
+
+/* Why an SA of an IPv6 entry was refused: the entry and what makes it IPv6. */
+static void
+ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *buf, size_t len)
+{
+	const struct cfg_crypto_map *map = &cfg->crypto_maps[m->map];
+	const struct cfg_map_entry *e = &map->entries[m->entry];
+
+	if (e->peer_v6) {
+		char a[IP6_STRLEN];
+
+		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 peer %s: no IPv6 tunnels "
+				   "in the dataplane yet; remove the entry's manual SAs)",
+			 map->name, e->seq, ip6_str(e->peer6, a));
+	} else {
+		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 match lines: no IPv6 "
+				   "traffic in the dataplane yet; remove the entry's manual "
+				   "SAs)", map->name, e->seq);
+	}
 }
 
 int
@@ -36,21 +89,22 @@ manual_sa_install(struct dp *dp, const struct dpsec_config *cfg, char *err, size
 {
 	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
 		const struct cfg_manual_sa *m = &cfg->manual_sas[i];
-		struct dp_sa_params p;
 		uint32_t conn_id;
-		int rc;
+		int rc = install_one(dp, cfg, m, &conn_id);
 
-		params_of(cfg, m, &p);
-		rc = dp_sa_add(dp, &p, &conn_id);
 		if (rc != 0) {
+			char why[256] = "";
+
+			if (rc == -EHOSTUNREACH)
+				snprintf(why, sizeof(why), " (no next-hop MAC for the peer: add "
+							   "neighbors or next_hop_mac to the "
+							   "interface)");
+			else if (rc == -EAFNOSUPPORT)
+				ipv6_why(cfg, m, why, sizeof(why));
 			snprintf(err, errlen, "%s:%u:%u: cannot install manual SA spi 0x%X: %s%s",
 				 m->from_file ? cfg->sa_file.path
 					      : cfg->path ? cfg->path : "config",
-				 m->pos.line, m->pos.col, m->spi,
-				 strerror(-rc),
-				 rc == -EHOSTUNREACH ? " (no next-hop MAC for the peer: add "
-						       "neighbors or next_hop_mac to the interface)"
-						     : "");
+				 m->pos.line, m->pos.col, m->spi, strerror(-rc), why);
 			return rc;
 		}
 	}

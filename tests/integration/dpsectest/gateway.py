@@ -50,6 +50,11 @@ def pcap_mac(index):
 OUTSIDE_MAC, INSIDE_MAC = pcap_mac(0), pcap_mac(1)   # the default interfaces below
 
 
+def _addr(text):
+    """An address or prefix as a YAML value: IPv6 ones quoted."""
+    return '"%s"' % text if ":" in text else text
+
+
 def _yaml_list(items):
     return "[" + ", ".join('"%s"' % i for i in items) + "]"
 
@@ -121,9 +126,11 @@ class Entry:
             y += "      replay_window: %d\n" % self.replay_window
         if self.lifetime is not None:
             y += "      lifetime: {seconds: %d, kilobytes: %d}\n" % self.lifetime
+        # IPv6 prefixes quoted: a plain "::/0" cannot start a value inside {...}
         y += "      match:\n" + "".join(
-            "        - {src: %s, dst: %s%s}\n" % (m[0], m[1], ", action: deny" if m[2:] == ("deny",)
-                                            else "") for m in self.match)
+            "        - {src: %s, dst: %s%s}\n" % (_addr(m[0]), _addr(m[1]),
+                                            ", action: deny" if m[2:] == ("deny",) else "")
+            for m in self.match)
         return y
 
     def sas_yaml(self):

@@ -96,6 +96,12 @@ struct h_opts {
 	/* prefixes routed into Tunnel1 (outside0 -> the peer, static VTI); none: no tunnel */
 	const char *const *tunnel_routes;
 	uint32_t n_tunnel_routes;
+	const char *inside6;		/* inside0 address6 "X:X::X/LEN"; default none */
+	const struct cfg_route6 *routes6;	/* IPv6 routes (iface: H_INSIDE or H_OUTSIDE) */
+	uint32_t n_routes6;
+	const struct cfg_neighbor6 *neighbors6;	/* inside0's IPv6 static neighbors */
+	uint32_t n_neighbors6;
+	bool inside_no_mac;		/* inside0 without next_hop_mac */
 };
 
 struct harness {
