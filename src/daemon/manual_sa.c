@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +22,53 @@ params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct 
 		.cipher_key = &m->cipher_key, .auth_key = &m->auth_key};
 }
 
+static int
+install_err(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, uint32_t spi, int rc,
+	    char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s:%u:%u: cannot install manual SA spi 0x%X: %s%s",
+		 m->from_file ? cfg->sa_file.path : cfg->path ? cfg->path : "config", m->pos.line,
+		 m->pos.col, spi, strerror(-rc),
+		 rc == -EHOSTUNREACH ? " (no next-hop MAC for the peer: add neighbors or "
+				       "next_hop_mac to the interface)"
+				     : "");
+	return rc;
+}
+
+/*
+ * An AH+ESP bundle (cfg_ts_bundle) is two SAs: its ESP SA first, marked
+ * bundled, then the AH SA around it (dp_sa_params.inner_conn_id), with the
+ * AH's SPI and key. If the AH SA cannot be added, neither stays.
+ */
+static int
+install_bundle(struct dp *dp, const struct dpsec_config *cfg, const struct cfg_manual_sa *m,
+	       struct dp_sa_params *p, char *err, size_t errlen)
+{
+	const struct cfg_map_entry *e = &cfg->crypto_maps[m->map].entries[m->entry];
+	const struct cfg_transform_set *ts = &cfg->transform_sets[e->transform_set];
+	static const struct secret none;
+	uint32_t esp_id, ah_id;
+	int rc;
+
+	p->bundled = true;
+	rc = dp_sa_add(dp, p, &esp_id);
+	if (rc != 0)
+		return install_err(cfg, m, m->spi, rc, err, errlen);
+	*p = (struct dp_sa_params){
+		.dir = m->dir, .spi = m->ah_spi, .map = m->map, .entry = m->entry,
+		.proto = IPPROTO_AH, .cipher = DP_CIPHER_NULL, .auth = ts->ah_auth,
+		.esn = ts->esn, .local = m->local, .peer = m->peer,
+		.replay_window = e->replay_window, .initial_seq = m->initial_sequence,
+		.manual = true, .activate = true, .inner_conn_id = esp_id,
+		.cipher_key = &none, .auth_key = &m->ah_auth_key};
+	rc = dp_sa_add(dp, p, &ah_id);
+	if (rc != 0) {
+		dp_sa_del(dp, esp_id);
+		return install_err(cfg, m, m->ah_spi, rc, err, errlen);
+	}
+	return 0;
+}
+
 int
 manual_sa_install(struct dp *dp, const struct dpsec_config *cfg, char *err, size_t errlen)
 {
@@ -31,18 +79,15 @@ manual_sa_install(struct dp *dp, const struct dpsec_config *cfg, char *err, size
 		int rc;
 
 		params_of(cfg, m, &p);
-		rc = dp_sa_add(dp, &p, &conn_id);
-		if (rc != 0) {
-			snprintf(err, errlen, "%s:%u:%u: cannot install manual SA spi 0x%X: %s%s",
-				 m->from_file ? cfg->sa_file.path
-					      : cfg->path ? cfg->path : "config",
-				 m->pos.line, m->pos.col, m->spi,
-				 strerror(-rc),
-				 rc == -EHOSTUNREACH ? " (no next-hop MAC for the peer: add "
-						       "neighbors or next_hop_mac to the interface)"
-						     : "");
-			return rc;
+		if (m->ah_spi != 0) {
+			rc = install_bundle(dp, cfg, m, &p, err, errlen);
+			if (rc != 0)
+				return rc;
+			continue;
 		}
+		rc = dp_sa_add(dp, &p, &conn_id);
+		if (rc != 0)
+			return install_err(cfg, m, m->spi, rc, err, errlen);
 	}
 	return 0;
 }

@@ -13,6 +13,13 @@
  * outer header are the same, the AH header goes where ESP's would, and its
  * ICV is computed in the HMAC burst of step 2.
  *
+ * An AH+ESP bundle (RFC 4301 section 4.5; the policy's SA is the AH one,
+ * its ESP SA sa_rt.inner): the packet is put in ESP, tunnel mode, as above,
+ * with room for the AH header between the outer IPv4 header and the ESP
+ * header: [outer IPv4, protocol 51][AH, next header 50][ESP ...]. Its AH ICV
+ * covers the finished ESP, so it is computed in a third burst (step 3),
+ * after ESP's encryption and ICV.
+ *
  * ESP-in-UDP goes out with a zero UDP checksum (RFC 3948 section 2.1: it
  * SHOULD be; the ESP ICV protects what matters, and summing 1400 bytes a
  * packet would cost more than the encryption's bookkeeping).
@@ -44,7 +51,22 @@ struct out_pkt {
 	struct rte_ipv4_hdr *oip;	/* AH: the outer header, made whole after the HMAC */
 	struct ah_out_save ah;
 	uint8_t tag[DP_ICV_MAX];	/* ESN + HMAC, AH: the ICV is computed aside, then copied */
+	bool bundle;			/* AH+ESP: ah_op is for step 3 */
+	struct cmb_op ah_op;
+	uint8_t ah_tag[DP_ICV_MAX];
 };
+
+/* The bursts' arrays: a burst, or the fragments of one packet (esp_out_split). */
+#define OUT_OPS_MAX (DP_BURST_MAX > FRAG4_MAX ? DP_BURST_MAX : FRAG4_MAX)
+
+/* The SA whose ESP wraps the packet: sa itself, a bundle's inner SA, or NULL for AH alone. */
+static inline struct sa_rt *
+out_esp_sa(struct sa_rt *sa)
+{
+	if (!(sa->flags & SA_F_AH))
+		return sa;
+	return sa->flags & SA_F_AH_ESP ? sa->inner : NULL;
+}
 
 /*
  * Is there an SA for this packet, and (forwarded) may its TTL go one lower?
@@ -82,6 +104,11 @@ out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_
 		return sa_drop(sa, sa_rt_state(sa) == SA_EXPIRED
 					   ? DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY
 					   : DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
+	/* a bundle's ESP SA has its own lifetime (sa_rt.inner: same owner) */
+	if ((sa->flags & SA_F_AH_ESP) && sa_rt_state(sa->inner) != SA_LIVE)
+		return sa_drop(sa->inner, sa_rt_state(sa->inner) == SA_EXPIRED
+						  ? DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY
+						  : DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
 	if (!sa_ts_covers(sa, ip, false))
 		return sa_drop(sa, DP_DROP_OUT_V4_POST_OUTPUT_POLICY_FAIL);
 	if (fwd && ip->time_to_live <= 1) {
@@ -169,17 +196,18 @@ out_esp_crypto(struct dp_worker *w, struct sa_rt *sa, struct out_pkt *st, uint32
  * bytes come off. What "fragmentation needed" reports.
  */
 static uint16_t
-out_inner_mtu(const struct sa_rt *sa, const struct sa_ep *ep, uint32_t hdr)
+out_inner_mtu(struct sa_rt *sa, const struct sa_ep *ep, uint32_t hdr)
 {
 	uint32_t over = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr;
+	const struct sa_rt *esp = out_esp_sa(sa);
 	uint32_t room;
 
-	if (sa->flags & SA_F_AH)	/* hdr holds the ICV; nothing follows the packet */
+	if (esp == NULL)	/* AH alone: hdr holds the ICV; nothing follows the packet */
 		return ep->mtu > over ? (uint16_t)(ep->mtu - over) : 0;
-	over += sa->icv_len;
+	over += esp->icv_len;
 	if (ep->mtu <= over + 2)
 		return 0;
-	room = (ep->mtu - over) & ~(sa->pad_block - 1u);
+	room = (ep->mtu - over) & ~(esp->pad_block - 1u);
 	return room > 2 ? (uint16_t)(room - 2) : 0;
 }
 
@@ -206,11 +234,18 @@ out_adjust_mss(struct dp_worker *w, const struct rte_mbuf *m, struct rte_ipv4_hd
 		ctr_add(&w->stats.port[pi].mss_adjusted, 1);
 }
 
-/* ESP header and IV, or the whole AH header: what goes between the outer header and the packet. */
+/*
+ * ESP header and IV, or the whole AH header, or both (a bundle): what goes
+ * between the outer header and the packet.
+ */
 static inline uint32_t
 out_hdr_len(const struct sa_rt *sa)
 {
-	return sa->flags & SA_F_AH ? (uint32_t)ah_hdr_len(sa) : ESP_HDR + (uint32_t)sa->iv_len;
+	if (!(sa->flags & SA_F_AH))
+		return ESP_HDR + (uint32_t)sa->iv_len;
+	if (sa->flags & SA_F_AH_ESP)
+		return (uint32_t)ah_hdr_len(sa) + ESP_HDR + sa->inner->iv_len;
+	return (uint32_t)ah_hdr_len(sa);
 }
 
 /*
@@ -274,20 +309,20 @@ out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct o
 	     struct cmb_op *op, bool *queued, const bool fwd, const bool piece)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
-	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad = 0, tail, room, outer_len, grow;
+	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad = 0, tail = 0, room, outer_len, grow;
 	uint32_t trail, hdr = out_hdr_len(sa);
 	const struct sa_ep *ep = sa_rt_ep(sa);	/* one template for the whole packet (sa.h) */
-	bool outer_frag = false;
+	struct sa_rt *esp = out_esp_sa(sa);
+	bool outer_frag = false, bundle = (sa->flags & SA_F_AH_ESP) != 0;
 	uint8_t *data;
 
-	if (sa->flags & SA_F_AH) {
-		/* AH: a header, no trailer; with ESN 4 bytes of scratch past the end */
-		tail = 0;
-		room = sa->flags & SA_F_ESN ? 4 : 0;
-	} else {
-		pad = (sa->pad_block - ((tot + 2) & (sa->pad_block - 1u))) & (sa->pad_block - 1u);
-		tail = room = pad + 2 + sa->icv_len;
+	if (esp != NULL) {
+		pad = (esp->pad_block - ((tot + 2) & (esp->pad_block - 1u))) &
+		      (esp->pad_block - 1u);
+		tail = pad + 2 + esp->icv_len;
 	}
+	/* AH: a header, no trailer; with ESN 4 bytes of scratch past the end */
+	room = tail + ((sa->flags & (SA_F_AH | SA_F_ESN)) == (SA_F_AH | SA_F_ESN) ? 4 : 0);
 	outer_len = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + tot + tail;
 	if (outer_len > ep->mtu) {
 		dp_drop_t why = out_too_big(w, m, ip, sa, ep, outer_len, &outer_frag, fwd, piece);
@@ -301,6 +336,8 @@ out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct o
 	}
 	if (sa->seq == sa->seq_max)
 		return sa_drop(sa, DP_DROP_OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW);
+	if (bundle && esp->seq == esp->seq_max)
+		return sa_drop(esp, DP_DROP_OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW);
 	/*
 	 * Bytes after the IP packet (Ethernet padding of a short frame, a
 	 * trailer) are not protected and make room for the ESP trailer. They
@@ -317,20 +354,28 @@ out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct o
 		out_adjust_mss(w, m, ip, tot);
 
 	sa->seq++;
+	if (bundle) {
+		sa_owner_check(esp, w->id);
+		esp->seq++;
+	}
 	if (fwd)
 		esp_ttl_dec(ip);
 	data = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)grow);
 	if (tail > 0)
 		rte_pktmbuf_append(m, (uint16_t)tail);
 	out_headers(w, ep, data, ip, outer_len);
-	st->esp = data + ep->hdr_len;
-	if (sa->flags & SA_F_AH) {
-		st->oip = (struct rte_ipv4_hdr *)(data + sizeof(struct rte_ether_hdr));
+	st->oip = (struct rte_ipv4_hdr *)(data + sizeof(struct rte_ether_hdr));
+	st->esp = data + ep->hdr_len + (bundle ? ah_hdr_len(sa) : 0);
+	st->bundle = bundle;
+	if (esp == NULL) {
 		ah_out_fill(sa, st->oip, outer_len, &st->ah, op, st->tag);
 		*queued = true;
 	} else {
-		out_esp_crypto(w, sa, st, tot, pad, op, queued);
+		out_esp_crypto(w, esp, st, tot, pad, op, queued);
 	}
+	/* the AH header and its ICV input now; its HMAC after ESP's (out_bundle_ah) */
+	if (bundle)
+		ah_out_fill(sa, st->oip, outer_len, &st->ah, &st->ah_op, st->ah_tag);
 	m->l2_len = sizeof(struct rte_ether_hdr);
 	pkt_set_egress(m, ep->tx_port);
 	if (outer_frag)
@@ -362,25 +407,72 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	return out_encap_sa(w, m, sa, st, op, queued, fwd, false);
 }
 
-/* Step 2: CBC and HMAC bursts for the nops packets idx[] names; their AH headers made whole. */
-static void
+/*
+ * Step 3, AH+ESP bundles: the AH HMAC burst over the n packets' finished
+ * ESP (kept ones only), then their AH headers made whole.
+ */
+static __rte_noinline void
+out_bundle_ah(struct dp_worker *w, struct sa_rt **sa, struct out_pkt *st, uint16_t n,
+	      dp_drop_t *reason)
+{
+	struct cmb_op ops[OUT_OPS_MAX];
+	uint16_t idx[OUT_OPS_MAX];
+	unsigned int k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (reason[i] == DP_KEEP && st[i].bundle) {
+			ops[k] = st[i].ah_op;
+			idx[k++] = i;
+		}
+	}
+	if (k == 0)
+		return;
+	cmb_hmac_burst(w->mb, ops, k);
+	for (unsigned int j = 0; j < k; j++) {
+		uint16_t i = idx[j];
+
+		if (ops[j].failed)
+			reason[i] = sa_drop(sa[i], DP_DROP_OUT_UNEXP_CD_SW_IPSEC_EXCEPTION);
+		else
+			ah_out_finish(sa[i], st[i].oip, &st[i].ah, st[i].ah_tag);
+	}
+}
+
+/*
+ * Step 2: CBC and HMAC bursts for the nops packets idx[] names; their AH
+ * headers made whole. Then step 3 for the bundles among the n packets.
+ */
+static __rte_always_inline void
 out_crypto(struct dp_worker *w, struct sa_rt **sa, struct out_pkt *st, struct cmb_op *ops,
-	   const uint16_t *idx, unsigned int nops, dp_drop_t *reason)
+	   const uint16_t *idx, unsigned int nops, dp_drop_t *reason, uint16_t n)
 {
 	if (nops == 0)
-		return;
+		goto bundles;
 	cmb_cbc_burst(w->mb, ops, nops, true);
 	cmb_hmac_burst(w->mb, ops, nops);
 	for (unsigned int j = 0; j < nops; j++) {
 		uint16_t i = idx[j];
+		const struct sa_rt *esp = out_esp_sa(sa[i]);
 
 		if (ops[j].failed)	/* never send what was not encrypted and signed */
 			reason[i] = sa_drop(sa[i], DP_DROP_OUT_UNEXP_CD_SW_IPSEC_EXCEPTION);
-		else if (sa[i]->flags & SA_F_AH)
+		else if (esp == NULL)
 			ah_out_finish(sa[i], st[i].oip, &st[i].ah, st[i].tag);
 		else if (ops[j].tag != st[i].icv)
-			memcpy(st[i].icv, st[i].tag, sa[i]->icv_len);
+			memcpy(st[i].icv, st[i].tag, esp->icv_len);
 	}
+bundles:
+	out_bundle_ah(w, sa, st, n, reason);
+}
+
+/* The packet's inner bytes on its SA's counters (and on a bundle's ESP SA, acc_esp). */
+static inline void
+out_count(struct dp_worker *w, struct sa_acc *acc, struct sa_acc *acc_esp, struct sa_rt *sa,
+	  uint32_t tot)
+{
+	sa_acc_add(w, acc, sa, tot);
+	if (sa->flags & SA_F_AH_ESP)
+		sa_acc_add(w, acc_esp, sa->inner, tot);
 }
 
 static inline uint16_t
@@ -391,7 +483,7 @@ out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *re
 	struct out_pkt st[DP_BURST_MAX];
 	struct cmb_op ops[DP_BURST_MAX];
 	uint16_t idx[DP_BURST_MAX];
-	struct sa_acc acc = {0};
+	struct sa_acc acc = {0}, acc_esp = {0};
 	unsigned int nops = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
@@ -401,17 +493,18 @@ out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *re
 		if (queued)
 			idx[nops++] = i;
 	}
-	out_crypto(w, sa, st, ops, idx, nops, reason);
+	out_crypto(w, sa, st, ops, idx, nops, reason, n);
 	for (uint16_t i = 0; i < n; i++) {
 		if (reason[i] == OUT_SPLIT) {
 			/* kept whole for now: its fragments are counted as they are encrypted */
 			pkts[i]->hash.usr = PKT_SPLIT;
 			reason[i] = DP_KEEP;
 		} else if (reason[i] == DP_KEEP) {
-			sa_acc_add(w, &acc, sa[i], st[i].tot);
+			out_count(w, &acc, &acc_esp, sa[i], st[i].tot);
 		}
 	}
 	sa_acc_flush(w, &acc);
+	sa_acc_flush(w, &acc_esp);
 	return dp_burst_compact(pkts, reason, n);
 }
 
@@ -424,7 +517,7 @@ esp_out_split(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out, dp
 	struct out_pkt st[FRAG4_MAX];
 	struct cmb_op ops[FRAG4_MAX];
 	uint16_t idx[FRAG4_MAX], mtu;
-	struct sa_acc acc = {0};
+	struct sa_acc acc = {0}, acc_esp = {0};
 	unsigned int n, nops = 0;
 	uint16_t owner = 0;
 
@@ -458,11 +551,12 @@ esp_out_split(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out, dp
 		if (queued)
 			idx[nops++] = (uint16_t)j;
 	}
-	out_crypto(w, sas, st, ops, idx, nops, reason);
+	out_crypto(w, sas, st, ops, idx, nops, reason, (uint16_t)n);
 	for (unsigned int j = 0; j < n; j++)
 		if (reason[j] == DP_KEEP)
-			sa_acc_add(w, &acc, sa, st[j].tot);
+			out_count(w, &acc, &acc_esp, sa, st[j].tot);
 	sa_acc_flush(w, &acc);
+	sa_acc_flush(w, &acc_esp);
 	*n_good = dp_burst_compact(out, reason, (uint16_t)n);
 	return n;
 }
