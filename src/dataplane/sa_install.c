@@ -329,6 +329,25 @@ dp_sa_count(const struct dp *dp)
 	return sad_count(dp->sad);
 }
 
+/*
+ * An outbound SA its policy does not encrypt with; a bundle's ESP SA is in
+ * force when the AH SA around it is.
+ */
+static bool
+sa_standby(const struct dp *dp, const struct sa *sa)
+{
+	const struct sa_rt *rt = sa->rt;
+
+	if (sa->dir != CFG_DIR_OUT)
+		return false;
+	if ((rt->flags & SA_F_BUNDLED) && sa->bundle_conn != 0) {
+		const struct sa *ah = sad_find_conn(dp->sad, sa->bundle_conn);
+
+		rt = ah != NULL ? ah->rt : rt;
+	}
+	return spd_out_sa(dp->spd, sa->policy) != rt;
+}
+
 void
 dp_sa_summary(const struct dp *dp, struct view_sa_summary *out)
 {
@@ -341,7 +360,7 @@ dp_sa_summary(const struct dp *dp, struct view_sa_summary *out)
 			continue;
 		}
 		out->outbound++;
-		out->standby += spd_out_sa(dp->spd, sa->policy) != sa->rt;
+		out->standby += sa_standby(dp, sa);
 	}
 }
 
@@ -380,8 +399,7 @@ dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 			.worker = sa->rt->owner,
 			.replay_window = sa->replay_window, .status = VIEW_SA_ACTIVE,
 			.path_mtu = sa_path_mtu(sa),
-			.standby = sa->dir == CFG_DIR_OUT &&
-				   spd_out_sa(dp->spd, sa->policy) != sa->rt};
+			.standby = sa_standby(dp, sa), .bundle = sa->bundle_conn != 0};
 		for (int c = 0; c < DP_SA_CTR__COUNT; c++)
 			v->ctr.v[c] = ctr_read(&sa->rt->ctr.v[c]);
 		sa_life_left(sa, now, v);
