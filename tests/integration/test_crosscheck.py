@@ -313,6 +313,40 @@ class BundleCrossCheck(unittest.TestCase):
                       "    #pkts decaps: %d, #pkts decrypt: %d, #pkts verify: %d\n"
                       % ((n,) * 6), text)
 
+    def test_refused(self):
+        """AH good but next header IPv4: 65; AH good, ESP ICV bad: 62; the bundle's ESP
+        without its AH, or AH around another SPI's ESP: 30. Packets around them pass, the
+        bare ESP's sequence number still usable under its AH."""
+        b = Bundle("cbc256-sha256", "ah-sha256")
+        p = [inner_from_peer(i, 45) for i in range(4)]
+        eth = Ether(src=PEER_MAC, dst=OUTSIDE_MAC)
+        esp = b.esp.to_gw.encrypt
+        bad_icv = bytearray(bytes(esp(p[2], seq_num=3)))
+        bad_icv[-1] ^= 1
+        other = Tunnel("cbc256-sha256", spi_in=0x1009)
+        frames = [b.encrypt(p[0], seq=1),
+                  eth / b.sign(esp(p[1], seq_num=2), 2, nh=4),
+                  eth / b.sign(IP(bytes(bad_icv)), 3),
+                  eth / esp(p[3], seq_num=4),
+                  eth / b.sign(other.to_gw.encrypt(p[3], seq_num=4), 4),
+                  eth / b.sign(esp(p[3], seq_num=4), 5)]
+        gw = Gateway(b.words, b.manual_sas())
+        try:
+            gw.start(outside_rx=frames)
+            gw.settle()
+            d = drops(gw, all_rows=False)
+            text = gw.cli("show crypto ipsec sa detail")
+            tx = gw.stop()
+        finally:
+            gw.close()
+        self.assertEqual(d, {"IN_CD_SW_IPSEC_NH_MISMATCH": 1, "IN_CD_SW_IPSEC_MAC_EXCEPTION": 1,
+                             "IN_V4_POST_INPUT_POLICY_FAIL": 2})
+        self.assertEqual([bytes(g[IP]) for g in tx["inside"]],
+                         [bytes(forwarded(x)) for x in (p[0], p[3])])
+        self.assertIn("#pkts decaps: 2, #pkts decrypt: 2, #pkts verify: 2\n", text)
+        self.assertIn("#pkts decaps failed (rcv) 3\n", text)
+        self.assertIn("#pkts verify failed: 1\n", text)
+
     def test_gcm256_ah_sha256(self):
         self.run_bundle("gcm256", "ah-sha256")
 

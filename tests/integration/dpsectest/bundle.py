@@ -50,19 +50,19 @@ class Bundle:
         sas[1].update(ah_spi=self.ah_spi_out, ah_auth_key=self.ak_out)
         return sas
 
-    def sign(self, esp_pkt, seq, esn_high=0, ah_sa=None, key=None):
+    def sign(self, esp_pkt, seq, esn_high=0, ah_sa=None, key=None, nh=50):
         """AH (transport position) over an outer IPv4 + ESP packet, signed by scapy's
         AuthAlgo (its RFC 4302 zeroing); the ICV checked against esp.ah_icv too.
 
         Not through SecurityAssociation.encrypt: scapy 2.5 re-parses the packet, finds
         the ESP under the AH, and its AuthAlgo.sign, which looks for an ESP layer before
         an AH one, appends the MAC to the ESP and leaves the AH ICV zero. Here the ESP
-        stays raw bytes under the AH."""
+        stays raw bytes under the AH. nh: the AH's next header (50; another to test)."""
         ah_sa, key = ah_sa or self.ah_to_gw, key or self.ak_in
         ip = IP(bytes(esp_pkt))
         esp = bytes(ip.payload)
         n = HASHES[self.aalg][1]
-        ah = AH(nh=50, payloadlen=self.ah_len // 4 - 2, spi=ah_sa.spi, seq=seq,
+        ah = AH(nh=nh, payloadlen=self.ah_len // 4 - 2, spi=ah_sa.spi, seq=seq,
                 icv=bytes(n), padding=bytes(self.ah_len - 12 - n))
         ip.remove_payload()
         ip.proto, ip.len = 51, 20 + self.ah_len + len(esp)
@@ -70,7 +70,7 @@ class Bundle:
         pkt = ah_sa.auth_algo.sign(IP(bytes(ip)) / ah / Raw(esp), key, esn_en=self.esn,
                                    esn=esn_high)
         raw = bytes(pkt)
-        if raw[9] != 51 or raw[20] != 50 or len(raw) != ip.len:
+        if raw[9] != 51 or raw[20] != nh or len(raw) != ip.len:
             raise ValueError("not [IPv4 51][AH nh 50][ESP]")
         if raw[32:32 + n] != ah_icv(key, self.aalg, raw, esn_high if self.esn else None):
             raise ValueError("scapy's AH ICV differs from the independent one")
