@@ -43,7 +43,7 @@ static struct harness H;
 
 #define ESP_SPI 0x5001
 #define AH_SPI 0x5002
-#define PKT_MAX 512
+#define PKT_MAX 1600
 
 static const uint8_t ah_key[64] = {0xa5, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09};
 
@@ -369,6 +369,62 @@ test_refused(void **state)
 }
 
 /*
+ * crypto ipsec fragmentation before-encryption (the default): a host's packet,
+ * DF clear, too big for the tunnel once in ESP and AH, goes out as fragments,
+ * each its own bundle packet (sequence numbers 1 and 2 in both headers, each
+ * AH ICV right), no larger than the MTU; reflected, they come back out of
+ * inside0 as the two fragments.
+ */
+static void
+test_fragmented(void **state)
+{
+	uint8_t frame[1600], payload[1452] = {0}, pkt[2][PKT_MAX];
+	struct rte_mbuf *in, *out[4];
+	size_t flen, len[2], ah = ah_len(&cbc);
+	uint16_t n;
+
+	(void)state;
+	assert_true(add_bundle(CFG_DIR_OUT, &cbc, ESP_SPI, AH_SPI) > 0);
+	assert_true(add_bundle(CFG_DIR_IN, &cbc, ESP_SPI, AH_SPI) > 0);
+	flen = harness_ipv4_frame(frame, "10.0.2.5", "10.0.9.7", IPPROTO_UDP, 64, payload,
+				  sizeof(payload));
+	mac_parse(H_INSIDE_MAC, frame);
+	in = harness_mbuf(&H, frame, flen);
+	n = harness_send(&H, H_INSIDE, &in, 1, out, 4, NULL);
+	if (n != 2) {
+		harness_dump_drops(&H);
+		fail_msg("%u packets out, expected 2 fragments", n);
+	}
+	for (uint16_t i = 0; i < 2; i++) {
+		const uint8_t *o = rte_pktmbuf_mtod(out[i], const uint8_t *) + RTE_ETHER_HDR_LEN;
+		uint8_t icv[64];
+
+		len[i] = out[i]->pkt_len - RTE_ETHER_HDR_LEN;
+		assert_true(len[i] <= 1500 && len[i] <= sizeof(pkt[i]));
+		assert_int_equal(o[9], IPPROTO_AH);
+		assert_int_equal(o[20], IPPROTO_ESP);
+		assert_int_equal(o[31], i + 1);		/* AH sequence number */
+		assert_int_equal(o[20 + ah + 7], i + 1);	/* ESP sequence number */
+		ah_icv(&cbc, o, len[i], icv);
+		assert_memory_equal(o + 32, icv, dp_auth_info[cbc.ah_auth].icv_len);
+		memcpy(pkt[i], o, len[i]);
+		rte_pktmbuf_free(out[i]);
+	}
+	for (uint16_t i = 0; i < 2; i++) {
+		struct rte_mbuf *back = NULL;
+		const uint8_t *ip;
+
+		reflect(&cbc, pkt[i], len[i]);
+		assert_int_equal(send_in(pkt[i], len[i], &back), 1);
+		ip = rte_pktmbuf_mtod(back, const uint8_t *) + RTE_ETHER_HDR_LEN;
+		/* the first fragment says more follow, the second is the last */
+		assert_int_equal(ip[6] & 0x20, i == 0 ? 0x20 : 0);
+		rte_pktmbuf_free(back);
+	}
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+/*
  * dp_sa_add: a bundle is an ESP SA added bundled, then one AH SA around it,
  * same direction and entry; a bundle's ESP SA never encrypts alone; deleting
  * either SA deletes both.
@@ -456,6 +512,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fragmented, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_install, setup, teardown),
 	};
 
