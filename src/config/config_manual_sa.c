@@ -206,21 +206,30 @@ h_cipher_key(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, 
 	return parse_key(c, v, k->name, ci->key_len + ci->salt_len, what_len, &sa->cipher_key);
 }
 
+/* An HMAC key: as long as HMAC a takes; word names the transform in messages. */
+static int
+hmac_key(struct cfg_ctx *c, const struct ynode *v, const char *name, enum dp_auth a,
+	 const char *word, struct secret *sec)
+{
+	char what_len[64];
+
+	snprintf(what_len, sizeof(what_len), "%u bytes for %s", dp_auth_info[a].key_len, word);
+	return parse_key(c, v, name, dp_auth_info[a].key_len, what_len, sec);
+}
+
 static int
 h_auth_key(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_manual_sa *sa = obj;
 	const struct cfg_transform_set *ts = sa_ts(c, sa);
 	const struct dp_auth_info *ai = &dp_auth_info[ts->auth];
-	char what_len[64];
 
 	if (ts->auth == DP_AUTH_NONE)
 		return cfg_err(c, v, "%s is not allowed with %s (a combined-mode cipher has no "
 				     "separate HMAC key%s)", k->name, dp_cipher_info[ts->cipher].ios,
 			       cfg_ts_bundle(ts) ? "; the AH key is 'ah_auth_key'" : "");
-	snprintf(what_len, sizeof(what_len), "%u bytes for %s", ai->key_len,
-		 ts->proto == IPPROTO_AH ? ai->ios_ah : ai->ios);
-	return parse_key(c, v, k->name, ai->key_len, what_len, &sa->auth_key);
+	return hmac_key(c, v, k->name, ts->auth, ts->proto == IPPROTO_AH ? ai->ios_ah : ai->ios,
+			&sa->auth_key);
 }
 
 /* The HMAC key of a bundle's AH SA. */
@@ -229,14 +238,12 @@ h_ah_auth_key(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
 {
 	struct cfg_manual_sa *sa = obj;
 	const struct cfg_transform_set *ts = sa_ts(c, sa);
-	const struct dp_auth_info *ai = &dp_auth_info[ts->ah_auth];
-	char what_len[64];
 	int rc = bundle_only(c, k, v, ts);
 
 	if (rc < 0)
 		return rc;
-	snprintf(what_len, sizeof(what_len), "%u bytes for %s", ai->key_len, ai->ios_ah);
-	return parse_key(c, v, k->name, ai->key_len, what_len, &sa->ah_auth_key);
+	return hmac_key(c, v, k->name, ts->ah_auth, dp_auth_info[ts->ah_auth].ios_ah,
+			&sa->ah_auth_key);
 }
 
 /*

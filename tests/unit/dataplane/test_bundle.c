@@ -36,6 +36,7 @@
 
 #include "dpsec/ip4.h"
 
+#include "ah_ref.h"
 #include "harness.h"
 #include "ip4_cksum.h"
 
@@ -68,21 +69,6 @@ struct bundle_xf {
 	enum dp_auth ah_auth;
 	bool esn;
 };
-
-static const EVP_MD *
-md_of(enum dp_auth a)
-{
-	switch (a) {
-	case DP_AUTH_HMAC_SHA1_96:
-		return EVP_sha1();
-	case DP_AUTH_HMAC_SHA256_128:
-		return EVP_sha256();
-	case DP_AUTH_HMAC_SHA384_192:
-		return EVP_sha384();
-	default:
-		return EVP_sha512();
-	}
-}
 
 static size_t
 ah_len(const struct bundle_xf *x)
@@ -126,7 +112,7 @@ ah_icv(const struct bundle_xf *x, const uint8_t *pkt, size_t len, uint8_t *icv)
 	copy[10] = copy[11] = 0;
 	memset(copy + 20 + 12, 0, n);
 	memset(copy + len, 0, 4);
-	HMAC(md_of(x->ah_auth), ah_key, dp_auth_info[x->ah_auth].key_len, copy,
+	HMAC(ah_ref_md(x->ah_auth), ah_key, dp_auth_info[x->ah_auth].key_len, copy,
 	     len + (x->esn ? 4 : 0), want, &wlen);
 	memcpy(icv, want, n);
 }
