@@ -17,6 +17,7 @@
  *   AH good, next header not 50       65 IN_CD_SW_IPSEC_NH_MISMATCH on the AH SA
  *   AH good, ESP SPI not the bundle's 30 IN_V4_POST_INPUT_POLICY_FAIL
  *   AH good, ESP ICV bad              62 on the ESP SA
+ *   AH good, no whole ESP header      117 on the ESP SA
  *   ESP of the bundle without its AH  30, its replay window untouched
  */
 #include <errno.h>
@@ -278,6 +279,19 @@ test_round_trip(void **state)
 static const struct bundle_xf cbc = {DP_CIPHER_AES_CBC_256, DP_AUTH_HMAC_SHA256_128,
 				     DP_AUTH_HMAC_SHA256_128, false};
 
+/* A 20-byte IPv4 header's total length, and its checksum again. */
+static void
+set_length(uint8_t *ip, size_t len)
+{
+	uint16_t ck;
+
+	ip[2] = (uint8_t)(len >> 8);
+	ip[3] = (uint8_t)len;
+	ip[10] = ip[11] = 0;
+	ck = rte_ipv4_cksum((const struct rte_ipv4_hdr *)ip);
+	memcpy(ip + 10, &ck, 2);
+}
+
 /* Each refused packet moves its own reason only; the genuine one after it still passes. */
 static void
 test_refused(void **state)
@@ -326,18 +340,20 @@ test_refused(void **state)
 	assert_int_equal(harness_drops(&H, DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION), 2);
 	total++;
 
+	/* AH good (a number of its own), 4 bytes of ESP under it: 117, the ESP SA's */
+	memcpy(bad, pkt[1], 20 + ah + 4);
+	bad[31] = 10;
+	set_length(bad, 20 + ah + 4);
+	ah_icv(&cbc, bad, 20 + ah + 4, bad + 32);
+	assert_int_equal(send_in(bad, 20 + ah + 4, &out), 0);
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_ESP_TRUNCATED), 1);
+	total++;
+
 	/* the bundle's ESP alone, without its AH: 30, and its window does not move */
 	memcpy(bad, pkt[3], 20);
 	memcpy(bad + 20, pkt[3] + 20 + ah, len[3] - 20 - ah);
 	bad[9] = IPPROTO_ESP;
-	bad[2] = (uint8_t)((len[3] - ah) >> 8);
-	bad[3] = (uint8_t)(len[3] - ah);
-	bad[10] = bad[11] = 0;
-	{
-		uint16_t ck = rte_ipv4_cksum((const struct rte_ipv4_hdr *)bad);
-
-		memcpy(bad + 10, &ck, 2);
-	}
+	set_length(bad, len[3] - ah);
 	assert_int_equal(send_in(bad, len[3] - ah, &out), 0);
 	assert_int_equal(harness_drops(&H, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL), 2);
 	total++;
