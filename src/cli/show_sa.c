@@ -541,6 +541,8 @@ sa_json(struct json *j, const struct flow *f, const struct view_sa *sa)
 	json_u64(j, "conn_id", sa->conn_id);
 	json_u64(j, "worker", sa->worker);
 	json_bool(j, "manual", sa->manual);
+	if (sa->bundle)	/* one of an AH+ESP bundle's SAs: its packets counted once in the flow */
+		json_bool(j, "bundle", true);
 	if (unsafe_gcm(sa))
 		json_bool(j, "unsafe_manual_gcm", true);
 	if (!sa->manual) {

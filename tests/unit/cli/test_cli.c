@@ -647,6 +647,9 @@ test_bundle_sa_blocks(void **state)
 				      "    #pkts decaps: 10, #pkts decrypt: 10, #pkts verify: 10\n"));
 	assert_non_null(strstr(o.buf, "#pkts verify failed: 5\n"));
 	assert_non_null(strstr(o.buf, "current outbound spi: 0x2003(8195)\n"));
+	assert_int_equal(exec(f, "show crypto ipsec sa", CLI_F_JSON, &o), CLI_OK);
+	assert_non_null(strstr(o.buf, "\"spi\":4098,\"protocol\":\"ah\""));
+	assert_non_null(strstr(o.buf, "\"manual\":true,\"bundle\":true"));
 	cli_out_free(&o);
 	fake_free(f);
 }
