@@ -275,6 +275,7 @@ ah_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *
 	struct sa_acc acc = {0};
 	struct route_memo memo = {.mac = NULL};
 	unsigned int nops = 0;
+	bool bundles = false;
 
 	for (uint16_t i = 0; i < n; i++) {
 		st[i].ip = rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *, pkts[i]->l2_len);
@@ -313,10 +314,13 @@ ah_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *
 		}
 	}
 	for (uint16_t i = 0; i < n; i++) {
-		if (reason[i] == DP_KEEP)
+		if (reason[i] == DP_KEEP) {
 			reason[i] = ah_finish(w, sa[i], pkts[i], &st[i], &acc, &memo);
+			bundles |= reason[i] == AH_TO_ESP;
+		}
 	}
 	sa_acc_flush(w, &acc);
-	ah_bundles_esp(w, pkts, n, reason);
+	if (bundles)
+		ah_bundles_esp(w, pkts, n, reason);
 	return dp_burst_compact(pkts, reason, n);
 }

@@ -104,11 +104,6 @@ out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_
 		return sa_drop(sa, sa_rt_state(sa) == SA_EXPIRED
 					   ? DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY
 					   : DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
-	/* a bundle's ESP SA has its own lifetime (sa_rt.inner: same owner) */
-	if ((sa->flags & SA_F_AH_ESP) && sa_rt_state(sa->inner) != SA_LIVE)
-		return sa_drop(sa->inner, sa_rt_state(sa->inner) == SA_EXPIRED
-						  ? DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY
-						  : DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
 	if (!sa_ts_covers(sa, ip, false))
 		return sa_drop(sa, DP_DROP_OUT_V4_POST_OUTPUT_POLICY_FAIL);
 	if (fwd && ip->time_to_live <= 1) {
@@ -119,7 +114,7 @@ out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_
 }
 
 /* Outer IPv4 (and UDP) header from the template; fields that change per packet. */
-static void
+static __rte_always_inline void
 out_headers(struct dp_worker *w, const struct sa_ep *ep, uint8_t *data,
 	    const struct rte_ipv4_hdr *inner, uint32_t outer_len)
 {
@@ -140,7 +135,7 @@ out_headers(struct dp_worker *w, const struct sa_ep *ep, uint8_t *data,
 }
 
 /* ESP header, IV, padding and trailer around the inner packet already in place. */
-static void
+static __rte_always_inline void
 out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot, uint32_t pad)
 {
 	uint8_t *t = esp + ESP_HDR + sa->iv_len + tot;
@@ -161,7 +156,7 @@ out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot,
 }
 
 /* ESP: the padding, IV and trailer around the inner packet, its crypto set up or done. */
-static void
+static __rte_always_inline void
 out_esp_crypto(struct dp_worker *w, struct sa_rt *sa, struct out_pkt *st, uint32_t tot,
 	       uint32_t pad, struct cmb_op *op, bool *queued)
 {
@@ -302,19 +297,28 @@ out_too_big(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4
  * encapsulated and, for AES-GCM, encrypted; for CBC/NULL and AH *op is
  * filled for the bursts. OUT_SPLIT: to be fragmented before encryption, the
  * packet untouched but for its TTL (forwarded) and MSS. piece: a fragment of
- * such a packet, under the SA the whole was checked against.
+ * such a packet, under the SA the whole was checked against. bundle: sa is
+ * an AH+ESP bundle's AH SA (instantiated apart, so that ESP alone and AH
+ * alone pay nothing for it).
  */
-static inline dp_drop_t
-out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
-	     struct cmb_op *op, bool *queued, const bool fwd, const bool piece)
+static __rte_always_inline dp_drop_t
+out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
+	       struct cmb_op *op, bool *queued, const bool fwd, const bool piece,
+	       const bool bundle)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
 	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad = 0, tail = 0, room, outer_len, grow;
 	uint32_t trail, hdr = out_hdr_len(sa);
 	const struct sa_ep *ep = sa_rt_ep(sa);	/* one template for the whole packet (sa.h) */
-	struct sa_rt *esp = out_esp_sa(sa);
-	bool outer_frag = false, bundle = (sa->flags & SA_F_AH_ESP) != 0;
+	struct sa_rt *esp = bundle ? sa->inner : sa->flags & SA_F_AH ? NULL : sa;
+	bool outer_frag = false;
 	uint8_t *data;
+
+	/* a bundle's ESP SA has its own lifetime (sa_rt.inner: same owner) */
+	if (bundle && sa_rt_state(esp) != SA_LIVE)
+		return sa_drop(esp, sa_rt_state(esp) == SA_EXPIRED
+					    ? DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY
+					    : DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
 
 	if (esp != NULL) {
 		pad = (esp->pad_block - ((tot + 2) & (esp->pad_block - 1u))) &
@@ -366,7 +370,6 @@ out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct o
 	out_headers(w, ep, data, ip, outer_len);
 	st->oip = (struct rte_ipv4_hdr *)(data + sizeof(struct rte_ether_hdr));
 	st->esp = data + ep->hdr_len + (bundle ? ah_hdr_len(sa) : 0);
-	st->bundle = bundle;
 	if (esp == NULL) {
 		ah_out_fill(sa, st->oip, outer_len, &st->ah, op, st->tag);
 		*queued = true;
@@ -384,6 +387,27 @@ out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct o
 	return DP_KEEP;
 }
 
+/* A bundle's packet: out_encap_body apart; st->bundle says whether its AH is still to sign. */
+static __rte_noinline dp_drop_t
+out_encap_bundle(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
+		 struct cmb_op *op, bool *queued, bool fwd, bool piece)
+{
+	dp_drop_t why = out_encap_body(w, m, sa, st, op, queued, fwd, piece, true);
+
+	st->bundle = why == DP_KEEP;
+	return why;
+}
+
+/* out_encap_body for sa; the caller set st->bundle false. */
+static __rte_always_inline dp_drop_t
+out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
+	     struct cmb_op *op, bool *queued, const bool fwd, const bool piece)
+{
+	if (unlikely(sa->flags & SA_F_AH_ESP))
+		return out_encap_bundle(w, m, sa, st, op, queued, fwd, piece);
+	return out_encap_body(w, m, sa, st, op, queued, fwd, piece, false);
+}
+
 /* Step 1: the policy and SA, then out_encap_sa(). */
 static inline dp_drop_t
 out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct out_pkt *st,
@@ -396,6 +420,7 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 
 	*sap = sa;
 	*queued = false;
+	st->bundle = false;
 	if (why == DP_HANDOFF) {
 		pkt_set_handoff(m, owner, fwd ? PKT_HO_OUT : PKT_HO_LOCAL);
 		return why;
@@ -444,10 +469,10 @@ out_bundle_ah(struct dp_worker *w, struct sa_rt **sa, struct out_pkt *st, uint16
  */
 static __rte_always_inline void
 out_crypto(struct dp_worker *w, struct sa_rt **sa, struct out_pkt *st, struct cmb_op *ops,
-	   const uint16_t *idx, unsigned int nops, dp_drop_t *reason, uint16_t n)
+	   const uint16_t *idx, unsigned int nops, dp_drop_t *reason, uint16_t n, bool bundles)
 {
 	if (nops == 0)
-		goto bundles;
+		goto bundles;	/* AES-GCM bundles still have their AH to sign */
 	cmb_cbc_burst(w->mb, ops, nops, true);
 	cmb_hmac_burst(w->mb, ops, nops);
 	for (unsigned int j = 0; j < nops; j++) {
@@ -462,7 +487,8 @@ out_crypto(struct dp_worker *w, struct sa_rt **sa, struct out_pkt *st, struct cm
 			memcpy(st[i].icv, st[i].tag, esp->icv_len);
 	}
 bundles:
-	out_bundle_ah(w, sa, st, n, reason);
+	if (bundles)
+		out_bundle_ah(w, sa, st, n, reason);
 }
 
 /* The packet's inner bytes on its SA's counters (and on a bundle's ESP SA, acc_esp). */
@@ -485,15 +511,17 @@ out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *re
 	uint16_t idx[DP_BURST_MAX];
 	struct sa_acc acc = {0}, acc_esp = {0};
 	unsigned int nops = 0;
+	bool bundles = false;
 
 	for (uint16_t i = 0; i < n; i++) {
 		bool queued;
 
 		reason[i] = out_encap(w, pkts[i], &sa[i], &st[i], &ops[nops], &queued, fwd);
+		bundles |= st[i].bundle;
 		if (queued)
 			idx[nops++] = i;
 	}
-	out_crypto(w, sa, st, ops, idx, nops, reason, n);
+	out_crypto(w, sa, st, ops, idx, nops, reason, n, bundles);
 	for (uint16_t i = 0; i < n; i++) {
 		if (reason[i] == OUT_SPLIT) {
 			/* kept whole for now: its fragments are counted as they are encrypted */
@@ -520,6 +548,7 @@ esp_out_split(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out, dp
 	struct sa_acc acc = {0}, acc_esp = {0};
 	unsigned int n, nops = 0;
 	uint16_t owner = 0;
+	bool bundles = false;
 
 	*n_good = 0;
 	/* the SA it was checked against: the same lookup, within the same burst */
@@ -547,11 +576,13 @@ esp_out_split(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out, dp
 		bool queued = false;
 
 		sas[j] = sa;
+		st[j].bundle = false;
 		reason[j] = out_encap_sa(w, out[j], sa, &st[j], &ops[nops], &queued, false, true);
+		bundles |= st[j].bundle;
 		if (queued)
 			idx[nops++] = (uint16_t)j;
 	}
-	out_crypto(w, sas, st, ops, idx, nops, reason, (uint16_t)n);
+	out_crypto(w, sas, st, ops, idx, nops, reason, (uint16_t)n, bundles);
 	for (unsigned int j = 0; j < n; j++)
 		if (reason[j] == DP_KEEP)
 			out_count(w, &acc, &acc_esp, sa, st[j].tot);
