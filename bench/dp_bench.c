@@ -414,10 +414,12 @@ crypto_floor(struct bench *b, const struct xf *x, uint32_t ip_len, struct result
 					cmb_hmac_burst(b->w->mb, ops, BURST);
 					cmb_cbc_burst(b->w->mb, ops, BURST, false);
 				}
-				for (unsigned int j = 0; ka != NULL && j < BURST; j++)
-					ops[j] = (struct cmb_op){.buf = buf + (size_t)(i + j) * 2048,
-								 .k = ka, .hash_len = ah_hash,
-								 .tag = tag};
+				for (unsigned int j = 0; ka != NULL && j < BURST; j++) {
+					uint8_t *p = buf + (size_t)(i + j) * 2048;
+
+					ops[j] = (struct cmb_op){.buf = p, .k = ka,
+								 .hash_len = ah_hash, .tag = tag};
+				}
 				if (ka != NULL)
 					cmb_hmac_burst(b->w->mb, ops, BURST);
 			}
@@ -682,7 +684,8 @@ static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-x gcm|cbc|ah|ah-esp] [-s 64|512|1400] [-r RUNS] [-c CPU] [-p] [-n SAS [-f]]\n"
+		"usage: %s [-x gcm|cbc|ah|ah-esp] [-s 64|512|1400] [-r RUNS] [-c CPU] [-p]\n"
+		"       [-n SAS [-f]]\n"
 		"  -c      the CPU to run on (default: the last one allowed)\n"
 		"  -p      also print a per-stage split (classify / ESP / TX) of one run\n"
 		"  -x, -s  measure only one transform / inner packet size (for profiling)\n"

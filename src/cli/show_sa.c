@@ -162,7 +162,8 @@ flow_plaintext_mtu(const struct flow *f)
 
 	/* a bundle's SAs have the set's transforms (manual SAs: IKE does not negotiate one) */
 	if (cfg_ts_bundle(ts))
-		return cli_bundle_plaintext_mtu(flow_path_mtu(f), ts->ah_auth, ts->cipher, ts->auth);
+		return cli_bundle_plaintext_mtu(flow_path_mtu(f), ts->ah_auth, ts->cipher,
+						ts->auth);
 	if (f->cur_out != NULL)
 		return cli_plaintext_mtu(flow_path_mtu(f), f->cur_out->proto,
 					 f->cur_out->cipher, f->cur_out->auth, f->udp_encap);
@@ -541,7 +542,8 @@ sa_json(struct json *j, const struct flow *f, const struct view_sa *sa)
 	json_u64(j, "conn_id", sa->conn_id);
 	json_u64(j, "worker", sa->worker);
 	json_bool(j, "manual", sa->manual);
-	if (sa->bundle)	/* one of an AH+ESP bundle's SAs: its packets counted once in the flow */
+	/* one of an AH+ESP bundle's SAs: its packets are counted once in the flow */
+	if (sa->bundle)
 		json_bool(j, "bundle", true);
 	if (unsafe_gcm(sa))
 		json_bool(j, "unsafe_manual_gcm", true);

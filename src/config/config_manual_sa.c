@@ -103,7 +103,7 @@ h_seq(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *o
 		       m->name, seq, seqs);
 }
 
-/* RFC 4303 section 2.1 (RFC 4302 section 2.4 for AH): 0 is reserved for local use, 1..255 by IANA. */
+/* RFC 4303 section 2.1 (RFC 4302 2.4 for AH): 0 is reserved for local use, 1..255 by IANA. */
 static int
 parse_spi(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, uint32_t *out,
 	  struct cfg_pos *pos)
@@ -226,7 +226,8 @@ h_auth_key(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, vo
 
 	if (ts->auth == DP_AUTH_NONE)
 		return cfg_err(c, v, "%s is not allowed with %s (a combined-mode cipher has no "
-				     "separate HMAC key%s)", k->name, dp_cipher_info[ts->cipher].ios,
+				     "separate HMAC key%s)", k->name,
+			       dp_cipher_info[ts->cipher].ios,
 			       cfg_ts_bundle(ts) ? "; the AH key is 'ah_auth_key'" : "");
 	return hmac_key(c, v, k->name, ts->auth, ts->proto == IPPROTO_AH ? ai->ios_ah : ai->ios,
 			&sa->auth_key);

@@ -67,7 +67,7 @@
 #define TSB TSX("ah-sha256-hmac, esp-gcm", "") MAPX "manual_sas:\n"
 /* A manual SA of TS-X's map (MAPX), GCM key K20 (esp-gcm 128), for the bundle cases. */
 #define BSA(spi, more)                                                                             \
-	"  - {crypto_map: VPN, seq: 10, direction: in, spi: " spi ", cipher_key: " K20                 \
+	"  - {crypto_map: VPN, seq: 10, direction: in, spi: " spi ", cipher_key: " K20           \
 	", allow_unsafe_manual_gcm: true" more
 
 /* An ikev2 section at line 13, after HEAD. */

@@ -155,7 +155,7 @@ send_out(const struct bundle_xf *x, unsigned int n, uint8_t pkt[][PKT_MAX], size
 		/* [outer IPv4, 51][AH, next header 50, SPI, seq i + 1][ESP, its SPI, seq i + 1] */
 		assert_int_equal(o[9], IPPROTO_AH);
 		assert_int_equal(o[2] << 8 | o[3], len[i]);
-		assert_int_equal(o[1], 0xb8); /* TOS copied from the inner header, back after the ICV */
+		assert_int_equal(o[1], 0xb8); /* TOS from the inner header, back after the ICV */
 		assert_int_equal(o[8], 64);
 		assert_true(ip4_cksum_ok(o, 20));
 		assert_int_equal(o[20], IPPROTO_ESP);
