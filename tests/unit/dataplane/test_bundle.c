@@ -426,6 +426,72 @@ test_fragmented(void **state)
 	assert_int_equal(harness_drops_total(&H), 0);
 }
 
+/* A host's UDP packet of tot bytes (DF set or not) out through inside0; how many frames left. */
+static uint16_t
+send_host(uint16_t tot, bool df, struct rte_mbuf **out)
+{
+	static uint8_t payload[1600];
+	uint8_t frame[1700];
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(frame + RTE_ETHER_HDR_LEN);
+	size_t flen = harness_ipv4_frame(frame, "10.0.2.5", "10.0.9.7", IPPROTO_UDP, 64, payload,
+					 tot - 20u);
+	struct rte_mbuf *m;
+
+	if (df) {
+		ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	mac_parse(H_INSIDE_MAC, frame);
+	m = harness_mbuf(&H, frame, flen);
+	assert_non_null(m);
+	return harness_send(&H, H_INSIDE, &m, 1, out, 4, NULL);
+}
+
+/*
+ * The largest inner packet in the cbc bundle at MTU mtu: outer IPv4 20, AH 28, ESP header 8
+ * and IV 16, the ciphertext (packet, pad length, next header) a multiple of 16, ICV 16.
+ */
+static uint16_t
+cbc_bundle_plaintext(uint16_t mtu)
+{
+	return (uint16_t)(((mtu - 88u) & ~15u) - 2);
+}
+
+/*
+ * Path MTU (RFC 1191): an ICMP 3/4 quoting the bundle's outer header names the AH
+ * SA's SPI (protocol 51), and lowers the MTU the bundle encapsulates to; a host
+ * sending DF is told the inner MTU under both headers, and the largest packet
+ * that fits goes whole at exactly the new MTU.
+ */
+static void
+test_path_mtu(void **state)
+{
+	struct rte_mbuf *out[4];
+	uint32_t local, peer;
+	uint16_t n;
+
+	(void)state;
+	assert_true(add_bundle(CFG_DIR_OUT, &cbc, ESP_SPI, AH_SPI) > 0);
+	ip4_parse(H_LOCAL, &local);
+	ip4_parse(H_PEER, &peer);
+	/* at 1500 the largest inner packet goes whole */
+	n = send_host(cbc_bundle_plaintext(1500), true, out);
+	assert_int_equal(n, 1);
+	rte_pktmbuf_free(out[0]);
+	assert_int_equal(dp_sa_path_mtu(H.dp, local, peer, IPPROTO_AH, AH_SPI, 1400), 0);
+	assert_int_equal(send_host(cbc_bundle_plaintext(1500), true, out), 0);
+	assert_int_equal(harness_drops(&H, DP_DROP_OUT_CANNOT_FRAG_DF_SET_PKT), 1);
+	assert_int_equal(H.last_event.icmp_mtu, cbc_bundle_plaintext(1400));
+	n = send_host(cbc_bundle_plaintext(1400), true, out);
+	assert_int_equal(n, 1);
+	assert_int_equal(rte_be_to_cpu_16(rte_pktmbuf_mtod_offset(out[0], struct rte_ipv4_hdr *,
+								  RTE_ETHER_HDR_LEN)->total_length),
+			 1400);
+	rte_pktmbuf_free(out[0]);
+	assert_int_equal(harness_drops_total(&H), 1);
+}
+
 /*
  * dp_sa_add: a bundle is an ESP SA added bundled, then one AH SA around it,
  * same direction and entry; a bundle's ESP SA never encrypts alone; deleting
@@ -515,6 +581,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fragmented, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_path_mtu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_install, setup, teardown),
 	};
 
