@@ -118,17 +118,27 @@ struct cfg_route6 {
 /*
  * ESP: cipher and auth (auth DP_AUTH_NONE iff the cipher is AEAD). AH
  * (RFC 4302, proto IPPROTO_AH): auth is AH's HMAC, cipher DP_CIPHER_NULL
- * unused; no ESP beside it yet (an AH+ESP bundle is refused).
+ * unused. An AH+ESP bundle (IOS "ah-sha256-hmac esp-gcm 256"; RFC 4301
+ * section 4.5, ESP inside, AH outside): proto IPPROTO_ESP with cipher and
+ * auth ESP's, and ah_auth the HMAC of the AH around it.
  */
 struct cfg_transform_set {
 	char name[CFG_NAME_MAX];
 	uint8_t proto;		/* IPPROTO_ESP or IPPROTO_AH */
 	enum dp_cipher cipher;
 	enum dp_auth auth;
+	enum dp_auth ah_auth;	/* bundle: AH's HMAC; DP_AUTH_NONE: no AH around the ESP */
 	enum cfg_mode mode;
 	bool esn;		/* extended sequence numbers (RFC 4304) */
 	struct cfg_pos pos;
 };
+
+/* An AH+ESP bundle: ESP SAs with an AH SA around each. */
+static inline bool
+cfg_ts_bundle(const struct cfg_transform_set *ts)
+{
+	return ts->ah_auth != DP_AUTH_NONE;	/* set only beside ESP transforms */
+}
 
 /* One permit line of a crypto map ACL, written from the local side (src = protected). */
 /*
@@ -197,6 +207,9 @@ struct cfg_manual_sa {
 	uint32_t spi;			/* host order, >= 256 */
 	struct secret cipher_key;	/* key || salt, length checked against the transform */
 	struct secret auth_key;		/* empty for AEAD */
+	/* AH+ESP bundle (cfg_ts_bundle): the AH SA's; spi and keys above are the ESP SA's */
+	uint32_t ah_spi;		/* host order, >= 256; 0: not a bundle */
+	struct secret ah_auth_key;
 	bool udp_encap;			/* ESP-in-UDP, RFC 3948 */
 	bool allow_unsafe_gcm;		/* allow_unsafe_manual_gcm: an AES-GCM test setup */
 	uint16_t local_port;		/* default 4500 */
@@ -213,6 +226,7 @@ struct cfg_manual_sa {
 	bool from_file;			/* from manual_sa_file: pos is in that file */
 	struct cfg_pos pos;
 	struct cfg_pos spi_pos;		/* where its SPI is written (duplicate SPIs) */
+	struct cfg_pos ah_spi_pos;	/* where ah_spi is written */
 };
 
 /*

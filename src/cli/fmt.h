@@ -16,9 +16,13 @@
 /* "esp-256-aes esp-sha256-hmac", "esp-gcm 256": the words IOS XE shows for a transform. */
 /* proto IPPROTO_AH: the ah- word of the HMAC alone; else ESP's words. */
 void cli_xform_text(uint8_t proto, enum dp_cipher c, enum dp_auth a, char *buf, size_t len);
+/* A transform set's words: an AH+ESP bundle's AH word first, "ah-sha-hmac esp-gcm 256". */
+void cli_ts_text(const struct cfg_transform_set *ts, char *buf, size_t len);
 /* The largest inner packet that fits mtu after tunnel-mode ESP with this transform. */
 unsigned cli_plaintext_mtu(unsigned mtu, uint8_t proto, enum dp_cipher c, enum dp_auth a,
 			   bool udp_encap);
+/* The same after an AH+ESP bundle: ESP (c, a), then AH (ah) around it. */
+unsigned cli_bundle_plaintext_mtu(unsigned mtu, enum dp_auth ah, enum dp_cipher c, enum dp_auth a);
 
 /* "1 week, 2 days, 3 hours, 4 minutes" (show version). */
 void cli_uptime_text(uint64_t sec, char *buf, size_t len);

@@ -157,7 +157,7 @@ entry_text(const struct dpsec_config *cfg, uint32_t mi, uint32_t ei, struct cli_
 	char acl[CFG_NAME_MAX + 16], peer[IP6_STRLEN], xf[64];
 
 	acl_name(cfg, mi, ei, acl, sizeof(acl));
-	cli_xform_text(ts->proto, ts->cipher, ts->auth, xf, sizeof(xf));
+	cli_ts_text(ts, xf, sizeof(xf));
 	/* the map's family on IOS is the outer one: an IPv6 peer makes an IPv6 entry */
 	cli_printf(o, "Crypto Map IPv%c \"%s\" %u %s\n", e->peer_v6 ? '6' : '4', m->name, e->seq,
 		   entry_manual(cfg, mi, ei) ? "ipsec-manual" : "ipsec-isakmp");
@@ -312,7 +312,7 @@ cli_show_transform_sets(const struct cli_ctx *c, struct cli_out *o)
 	for (uint32_t i = 0; i < n; i++) {
 		const struct cfg_transform_set *ts = &cfg->transform_sets[i];
 
-		cli_xform_text(ts->proto, ts->cipher, ts->auth, xf, sizeof(xf));
+		cli_ts_text(ts, xf, sizeof(xf));
 		if (!c->json) {
 			cli_printf(
 				o, "Transform set %s: { %s  }\n   will negotiate = { %s,  },\n\n",

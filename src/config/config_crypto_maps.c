@@ -254,6 +254,11 @@ h_entry_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *
 				     "not negotiate IPv6 yet (key the entry by hand with "
 				     "manual_sas, or use IPv4)", p->name,
 			       e->peer_v6 ? "peer" : "match lines");
+	if (cfg_ts_bundle(&c->cfg->transform_sets[e->transform_set]))
+		return cfg_err(c, v, "transform set '%s' is an AH+ESP bundle, which IKE does not "
+				     "negotiate yet (bundle SAs are manual: use manual_sas, or an "
+				     "ESP transform set)",
+			       c->cfg->transform_sets[e->transform_set].name);
 	kr = &ik->keyrings[p->keyring];
 	if (config_keyring_peer(kr, e->peer, NULL) == NULL) {
 		char a[IP4_STRLEN];

@@ -275,6 +275,11 @@ p_peer_ts(struct sf *f, const struct line *l, const struct tok *tp, const struct
 	if (strcmp(tt->s, ts) != 0)
 		return line_err(f, l, tt->col, "transform set '%s' is not the one of crypto map '%s' "
 					       "seq %u (%s)", tok_quote(f, tt), m->name, e->seq, ts);
+	/* a line holds one SPI and one set of keys; a bundle SA has two of each */
+	if (cfg_ts_bundle(&cfg->transform_sets[e->transform_set]))
+		return line_err(f, l, tt->col, "transform set '%s' is an AH+ESP bundle, which the "
+					       "manual SA file does not carry (put its SAs in "
+					       "manual_sas)", ts);
 	sa->map = f->map;
 	sa->entry = f->entry;
 	/* IPv6 endpoints are the interface's address6 and the entry's peer6 (config.h) */

@@ -536,6 +536,10 @@ transform_sets(struct w *w)
 		w_puts(w, ":\n");
 		w_key(w, 4, "transforms");
 		w_puts(w, "[");
+		if (cfg_ts_bundle(ts)) {	/* AH first, as IOS writes "ah-sha-hmac esp-aes" */
+			w_scalar(w, dp_auth_info[ts->ah_auth].ios_ah);
+			w_puts(w, ", ");
+		}
 		if (ts->proto == IPPROTO_AH)
 			w_scalar(w, dp_auth_info[ts->auth].ios_ah);
 		else
@@ -859,6 +863,11 @@ manual_sa(struct w *w, const struct cfg_manual_sa *sa)
 	w_printf(w, "0x%08" PRIx32 "\n", sa->spi);
 	key_line(w, "cipher_key", &sa->cipher_key);
 	key_line(w, "auth_key", &sa->auth_key);
+	if (sa->ah_spi != 0) {
+		w_key(w, 4, "ah_spi");
+		w_printf(w, "0x%08" PRIx32 "\n", sa->ah_spi);
+		key_line(w, "ah_auth_key", &sa->ah_auth_key);
+	}
 	if (sa->udp_encap)
 		w_printf(w, "    udp_encap: {local_port: %u, peer_port: %u}\n", sa->local_port,
 			 sa->peer_port);

@@ -104,7 +104,7 @@ class Entry:
     written from the gateway's side.
     sas: dicts as Tunnel.manual_sas() makes them (direction, spi, cipher_key,
     auth_key, udp_encap: bool or {"local_port", "peer_port"}, and optionally
-    initial_sequence).
+    initial_sequence, and for an AH+ESP bundle ah_spi and ah_auth_key).
     lifetime: (seconds, kilobytes) of the entry's SAs, or None for the default."""
 
     def __init__(self, seq, match, transforms, sas=(), peer=PEER, esn=False, crypto_map="VPN",
@@ -141,6 +141,9 @@ class Entry:
             y += '    cipher_key: "%s"\n' % sa["cipher_key"].hex()
             if sa.get("auth_key"):
                 y += '    auth_key: "%s"\n' % sa["auth_key"].hex()
+            if sa.get("ah_spi"):    # an AH+ESP bundle's AH SA
+                y += '    ah_spi: %s\n    ah_auth_key: "%s"\n' % (hex(sa["ah_spi"]),
+                                                                   sa["ah_auth_key"].hex())
             udp = sa.get("udp_encap")
             if isinstance(udp, dict):
                 y += "    udp_encap: {%s}\n" % ", ".join("%s: %d" % kv for kv in udp.items())

@@ -520,6 +520,34 @@ test_example_ipv6(void **state)
 }
 
 /* gwB-ah.yaml: an AH transform set (RFC 4302) and its hand-keyed SAs, HMAC key only. */
+/* gwB-ah-esp.yaml: an AH+ESP bundle, each manual SA with its ESP and its AH SPI and keys. */
+static void
+test_example_ah_esp(void **state)
+{
+	char err[512];
+	struct dpsec_config *cfg = config_load(DPSEC_EXAMPLES_DIR "/gwB-ah-esp.yaml", err,
+					       sizeof(err));
+	const struct cfg_manual_sa *sa;
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->transform_sets[0].proto, IPPROTO_ESP);
+	assert_int_equal(cfg->transform_sets[0].cipher, DP_CIPHER_AES_CBC_256);
+	assert_int_equal(cfg->transform_sets[0].auth, DP_AUTH_HMAC_SHA256_128);
+	assert_int_equal(cfg->transform_sets[0].ah_auth, DP_AUTH_HMAC_SHA256_128);
+	assert_true(cfg_ts_bundle(&cfg->transform_sets[0]));
+	assert_int_equal(cfg->n_manual_sas, 2);
+	sa = &cfg->manual_sas[1];
+	assert_int_equal(sa->spi, 0x4001);
+	assert_int_equal(sa->ah_spi, 0x4002);
+	assert_int_equal(sa->cipher_key.len, 32);
+	assert_int_equal(sa->auth_key.b[0], 0xa0);
+	assert_int_equal(sa->ah_auth_key.len, 32);
+	assert_int_equal(sa->ah_auth_key.b[0], 0xc0);
+	config_free(cfg);
+}
+
 static void
 test_example_ah(void **state)
 {
@@ -829,6 +857,7 @@ main(void)
 		cmocka_unit_test(test_example_vti),
 		cmocka_unit_test(test_tunnel_spellings),
 		cmocka_unit_test(test_example_ipv6),
+		cmocka_unit_test(test_example_ah_esp),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_keys_exposed),
 		cmocka_unit_test(test_no_key_in_errors),

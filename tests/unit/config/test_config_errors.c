@@ -63,6 +63,12 @@
 #define SA(body) HEAD "manual_sas:\n" body
 #define SA_GCM(spi, key) "  - {crypto_map: VPN, seq: 10, direction: in, spi: " spi ", cipher_key: " key
 #define SA_CBC "  - {crypto_map: VPN, seq: 20, direction: out, spi: 4096, "
+/* TS-X an AH+ESP bundle, and the manual_sas key (line 10) */
+#define TSB TSX("ah-sha256-hmac, esp-gcm", "") MAPX "manual_sas:\n"
+/* A manual SA of TS-X's map (MAPX), GCM key K20 (esp-gcm 128), for the bundle cases. */
+#define BSA(spi, more)                                                                             \
+	"  - {crypto_map: VPN, seq: 10, direction: in, spi: " spi ", cipher_key: " K20           \
+	", allow_unsafe_manual_gcm: true" more
 
 /* Tunnel1 at line 14 (rest: more of its keys), then what follows it from line 15. */
 #define TUN(rest, more)                                                                            \
@@ -449,12 +455,53 @@ static const struct err_case cases[] = {
 	{"aes 192", TSX("esp-aes 192, esp-sha-hmac", "") MAPX,
 	 "t.yaml:3:18: esp-aes 192 is not supported: only 128- and 256-bit AES keys are "
 	 "implemented (use esp-aes 128 or esp-aes 256)"},
-	{"ah with esp", TSX("ah-sha-hmac, esp-gcm", "") MAPX,
-	 "t.yaml:3:17: transform set 'TS-X': ah-sha-hmac must stand alone (AH combined with ESP "
-	 "or a second AH transform is not supported yet)"},
-	{"esp with ah", TSX("esp-gcm, ah-sha256-hmac", "") MAPX,
-	 "t.yaml:3:17: transform set 'TS-X': ah-sha256-hmac must stand alone (AH combined with "
-	 "ESP or a second AH transform is not supported yet)"},
+	/* AH+ESP bundle (transform set TS-X line 3, its manual SAs from line 10) */
+	{"ah twice", TSX("ah-sha-hmac, esp-gcm, ah-sha256-hmac", "") MAPX,
+	 "t.yaml:3:40: transform set 'TS-X' has more than one AH transform (ah-sha-hmac and "
+	 "ah-sha256-hmac)"},
+	{"bundle without cipher", TSX("ah-sha-hmac, esp-sha-hmac", "") MAPX,
+	 "t.yaml:3:17: transform set 'TS-X': ah-sha-hmac beside esp-sha-hmac makes an AH+ESP "
+	 "bundle, which needs an encryption transform (expected esp-gcm, esp-aes or esp-null)"},
+	{"bundle aes without hmac", TSX("ah-sha256-hmac, esp-aes 256", "") MAPX,
+	 "t.yaml:3:17: esp-aes 256 needs an HMAC: confidentiality-only ESP is refused, inside "
+	 "AH too (add esp-sha256-hmac)"},
+	{"bundle gcm with hmac", TSX("esp-gcm, ah-sha256-hmac, esp-sha-hmac", "") MAPX,
+	 "t.yaml:3:43: esp-gcm is a combined-mode cipher; remove esp-sha-hmac"},
+	{"bundle ah_spi missing", TSB BSA("4096", "") "}\n",
+	 "t.yaml:11:5: missing required key 'ah_spi' in manual SA (transform set TS-X is an "
+	 "AH+ESP bundle: 'spi' is its ESP SA's, 'ah_spi' its AH SA's)"},
+	{"bundle ah key missing", TSB BSA("4096", "")
+	 ", ah_spi: 4097}\n",
+	 "t.yaml:11:5: missing required key 'ah_auth_key' in manual SA (ah-sha256-hmac needs 32 "
+	 "bytes)"},
+	{"bundle ah key length", TSB BSA("4096", "")
+	 ", ah_spi: 4097, ah_auth_key: " K20 "}\n",
+	 "t.yaml:11:170: ah_auth_key must be 64 hex digits (32 bytes for ah-sha256-hmac), got 40"},
+	{"bundle ah_spi reserved", TSB BSA("4096", "")
+	 ", ah_spi: 255}\n",
+	 "t.yaml:11:151: SPI 255 is in 1..255, reserved by IANA (RFC 4303 section 2.1; expected "
+	 "256..4294967295)"},
+	{"bundle gcm auth_key", TSB BSA("4096", "")
+	 ", auth_key: " K32 "}\n",
+	 "t.yaml:11:153: auth_key is not allowed with esp-gcm 128 (a combined-mode cipher has "
+	 "no separate HMAC key; the AH key is 'ah_auth_key')"},
+	{"bundle udp_encap", TSB BSA("4096", "")
+	 ", ah_spi: 4097, ah_auth_key: " K32 ", udp_encap: true}\n",
+	 "t.yaml:11:247: 'udp_encap' applies to ESP SAs only (transform set TS-X is an AH+ESP "
+	 "bundle, which cannot cross a NAT: RFC 3948)"},
+	{"bundle duplicate ah spi", TSB BSA("4096", "")
+	 ", ah_spi: 4097, ah_auth_key: " K32 "}\n" BSA("4098", "") ", ah_spi: 4097, ah_auth_key: "
+	 K32 "}\n",
+	 "t.yaml:12:151: duplicate inbound AH SPI 0x00001001 for local address 192.0.2.2 (first "
+	 "at 11:151)"},
+	{"ah_spi without bundle", TSX("esp-gcm", "") MAPX "manual_sas:\n" BSA("4096", "")
+	 ", ah_spi: 4097}\n",
+	 "t.yaml:11:151: 'ah_spi' applies to AH+ESP bundles only (transform set TS-X is not "
+	 "one: its SAs have one SPI, 'spi', and their keys are 'cipher_key' and 'auth_key')"},
+	{"ah_auth_key without bundle", TSX("ah-sha-hmac", "") MAPX "manual_sas:\n  - {crypto_map: "
+	 "VPN, seq: 10, direction: in, spi: 4096, auth_key: " K20 ", ah_auth_key: " K20 "}\n",
+	 "t.yaml:11:123: 'ah_auth_key' applies to AH+ESP bundles only (transform set TS-X is "
+	 "not one: its SAs have one SPI, 'spi', and their keys are 'cipher_key' and 'auth_key')"},
 	{"ah md5", TSX("ah-md5-hmac", "") MAPX,
 	 "t.yaml:3:18: ah-md5-hmac is not supported: HMAC-MD5 is insecure (use ah-sha256-hmac or "
 	 "ah-sha512-hmac)"},
@@ -644,12 +691,12 @@ static const struct err_case cases[] = {
 	 "t.yaml:14:52: 'spi' must be an integer 256..4294967295 (got '(hidden)')"},
 	{"key as a mapping key", SA(SA_GCM("0x1000", K20) ", " K20 ": 1}\n"),
 	 "t.yaml:14:114: unknown key '(hidden)' in manual SA (expected one of: crypto_map, seq, "
-	 "tunnel, direction, spi, cipher_key, auth_key, udp_encap, initial_sequence, "
-	 "allow_unsafe_manual_gcm)"},
+	 "tunnel, direction, spi, cipher_key, auth_key, ah_spi, ah_auth_key, udp_encap, "
+	 "initial_sequence, allow_unsafe_manual_gcm)"},
 	{"unknown sa key", SA(SA_GCM("0x1000", K20) ", authkey: x}\n"),
 	 "t.yaml:14:114: unknown key 'authkey' in manual SA (expected one of: crypto_map, seq, "
-	 "tunnel, direction, spi, cipher_key, auth_key, udp_encap, initial_sequence, "
-	 "allow_unsafe_manual_gcm)"},
+	 "tunnel, direction, spi, cipher_key, auth_key, ah_spi, ah_auth_key, udp_encap, "
+	 "initial_sequence, allow_unsafe_manual_gcm)"},
 
 	/* --- tunnels (static VTI) --- */
 	{"tunnel unknown in a route",
@@ -697,6 +744,11 @@ static const struct err_case cases[] = {
 	 "as IOS's 'interface Tunnel1'"},
 	{"tunnel missing protection", TUN1("name: Tunnel1, source: out0, " DST),
 	 "t.yaml:14:5: missing required key 'protection' in tunnel"},
+	{"tunnel bundle transform set",
+	 TSX("ah-sha256-hmac, esp-gcm", "") MAPX "tunnels:\n  - {name: Tunnel1, source: out0, "
+	 DST ", protection: {profile: P, transform_set: TS-X}}\n",
+	 "t.yaml:11:101: transform set 'TS-X' is an AH+ESP bundle, which tunnel protection does "
+	 "not support yet (use an ESP or AH transform set, or a crypto map)"},
 	{"tunnel transform set unknown",
 	 TUN1("name: Tunnel1, source: out0, " DST ", protection: {profile: P, "
 	      "transform_set: TS-X}"),
@@ -1042,6 +1094,12 @@ static const struct err_case cases[] = {
 	 "t.yaml:14:21: 'cookie_threshold' must be 0..1000000 (got 1000001)"},
 	{"ike delete_rekeyed_delay", IKE("  delete_rekeyed_delay: 301\n"),
 	 "t.yaml:14:25: 'delete_rekeyed_delay' must be 0..300 (got 301)"},
+	{"entry bundle with ike",
+	 IKE_HEAD "transform_sets:\n  TS-B: {transforms: [ah-sha-hmac, esp-gcm]}\n"
+	 "crypto_maps:\n  VPN:\n    - {seq: 10, peer: 192.0.2.1, transform_set: TS-B, match: "
+	 "[{src: 10.0.2.0/24, dst: 10.0.0.0/24}], ikev2_profile: PROF}\n" IFS,
+	 "t.yaml:10:117: transform set 'TS-B' is an AH+ESP bundle, which IKE does not negotiate "
+	 "yet (bundle SAs are manual: use manual_sas, or an ESP transform set)"},
 	{"entry profile not found", IKE_ENTRY(", ikev2_profile: PRO"),
 	 "t.yaml:10:119: ikev2 profile 'PRO' not found (defined: PROF, FAR)"},
 	{"entry keyring without peer", IKE_ENTRY(", ikev2_profile: FAR"),

@@ -424,6 +424,36 @@ test_ipv6_entry(void **state)
 	}
 }
 
+/* An AH+ESP bundle's SA has two SPIs and keys, which a line does not carry. */
+static void
+test_bundle_entry(void **state)
+{
+	static const char b_yaml[] =
+		"transform_sets:\n  TS-B: {transforms: [ah-sha256-hmac, esp-aes 256, "
+		"esp-sha256-hmac]}\n"
+		"crypto_maps:\n  VPN:\n"
+		"    - {seq: 10, peer: 192.0.2.1, transform_set: TS-B, match: "
+		"[{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}\n"
+		"interfaces:\n"
+		"  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
+		"  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside, "
+		"crypto_map: VPN}\n";
+	static const char text[] = "in 0x1000 192.0.2.1 VPN 10 TS-B " K32 " " K32 "\n";
+	char err[512];
+	struct dpsec_config *cfg = config_parse("t.yaml", b_yaml, strlen(b_yaml), err,
+						sizeof(err));
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(config_add_sa_text(cfg, "s.txt", text, strlen(text), true, err,
+					    sizeof(err)), -EINVAL);
+	assert_string_equal(err, "s.txt:1:28: transform set 'TS-B' is an AH+ESP bundle, which the "
+				 "manual SA file does not carry (put its SAs in manual_sas)");
+	assert_int_equal(cfg->n_manual_sas, 0);
+	config_free(cfg);
+}
+
 /* SA n on line n, SPI 0x1000 + n. */
 static char *
 sa_lines(uint32_t n, size_t *len)
@@ -701,6 +731,7 @@ main(void)
 		cmocka_unit_test(test_gcm_opt_in),
 		cmocka_unit_test(test_ike_entry),
 		cmocka_unit_test(test_ipv6_entry),
+		cmocka_unit_test(test_bundle_entry),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_yaml_sa_max),
 		cmocka_unit_test(test_yaml_key),

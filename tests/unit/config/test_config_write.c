@@ -34,11 +34,11 @@ _Static_assert(sizeof(struct cfg_neighbor) == 12, "new neighbor field: write and
 _Static_assert(sizeof(struct cfg_route) == 28, "new route field: write and compare it");
 _Static_assert(sizeof(struct cfg_neighbor6) == 22, "new neighbor field: write and compare it");
 _Static_assert(sizeof(struct cfg_route6) == 52, "new route field: write and compare it");
-_Static_assert(sizeof(struct cfg_transform_set) == 76, "new transform set field: write it");
+_Static_assert(sizeof(struct cfg_transform_set) == 80, "new transform set field: write it");
 _Static_assert(sizeof(struct cfg_acl) == 68, "new match field: write and compare it");
 _Static_assert(sizeof(struct cfg_map_entry) == 80, "new map entry field: write and compare it");
 _Static_assert(sizeof(struct cfg_crypto_map) == 72, "new crypto map field: write and compare it");
-_Static_assert(sizeof(struct cfg_manual_sa) == 188, "new manual SA field: write and compare it");
+_Static_assert(sizeof(struct cfg_manual_sa) == 268, "new manual SA field: write and compare it");
 _Static_assert(sizeof(struct cfg_ikev2) == 88, "new ikev2 field: write and compare it");
 _Static_assert(sizeof(struct cfg_ike_proposal) == 144, "new proposal field: write and compare it");
 _Static_assert(sizeof(struct cfg_ike_policy) == 88, "new policy field: write and compare it");
@@ -224,6 +224,9 @@ eq_manual_sa(const struct cfg_manual_sa *a, const struct cfg_manual_sa *b, const
 	EQ_MEM(cipher_key.b, a->cipher_key.len);
 	EQ(auth_key.len);
 	EQ_MEM(auth_key.b, a->auth_key.len);
+	EQ(ah_spi);
+	EQ(ah_auth_key.len);
+	EQ_MEM(ah_auth_key.b, a->ah_auth_key.len);
 	EQ(udp_encap);
 	EQ(allow_unsafe_gcm);
 	EQ(local_port);
@@ -377,6 +380,7 @@ eq_config(const struct dpsec_config *a, const struct dpsec_config *b, const char
 		EQ(transform_sets[i].proto);
 		EQ(transform_sets[i].cipher);
 		EQ(transform_sets[i].auth);
+		EQ(transform_sets[i].ah_auth);
 		EQ(transform_sets[i].mode);
 		EQ(transform_sets[i].esn);
 	}
@@ -526,6 +530,7 @@ static const char full_tail[] =
 	"  TS-CBC128: {transforms: [esp-aes, esp-sha-hmac], mode: tunnel}\n"
 	"  TS-CBC256: {transforms: [esp-aes 256, esp-sha512-hmac]}\n"
 	"  TS-NULL: {transforms: [esp-sha256-hmac, esp-null]}\n"
+	"  TS-BUNDLE: {transforms: [esp-aes 256, ah-sha384-hmac, esp-sha256-hmac]}\n"
 	"crypto_maps:\n"
 	"  MAP-A:\n"
 	"    - seq: 20\n"
@@ -561,6 +566,10 @@ static const char full_tail[] =
 	"      peer: 192.0.2.1\n"
 	"      transform_set: TS-CBC256\n"
 	"      match: [{src: 2001:db8:2::/48, dst: 2001:db8:4::/48}]\n"
+	"    - seq: 50\n"
+	"      peer: 192.0.2.9\n"
+	"      transform_set: TS-BUNDLE\n"
+	"      match: [{src: 10.0.2.0/24, dst: 10.9.0.0/16}]\n"
 	"  \"true\":\n"
 	"    - seq: 1\n"
 	"      peer: 198.51.100.1\n"
@@ -654,7 +663,12 @@ static const char full_tail[] =
 	"  - {crypto_map: MAP-A, seq: 30, direction: in, spi: 0x3001,\n"
 	"     cipher_key: \"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f\",\n"
 	"     auth_key: \"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
-	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f\"}\n";
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f\"}\n"
+	"  - {crypto_map: MAP-A, seq: 50, direction: out, spi: 0x5001, ah_spi: 0x5002,\n"
+	"     cipher_key: \"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf\",\n"
+	"     auth_key: \"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff\",\n"
+	"     ah_auth_key: \"101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f"
+	"303132333435363738393a3b3c3d3e3f\"}\n";
 
 static const char logging_section[] = "logging: {buffer: 4096, syslog: false, "
 				      "invalid_spi_interval: 1, replay_interval: 3600, "
@@ -702,7 +716,7 @@ test_full(void **state)
 	assert_string_equal(cfg->dp.eal[17], "\xc3\xbcn\xc3\xaf");
 	assert_string_equal(cfg->transform_sets[0].name, "no");
 	assert_int_equal(cfg->crypto_maps[0].entries[0].seq, 10);
-	assert_int_equal(cfg->n_manual_sas, 6);
+	assert_int_equal(cfg->n_manual_sas, 7);
 	assert_int_equal(cfg->manual_sas[4].tunnel, 0);
 	assert_int_equal(cfg->manual_sas[4].map, CFG_NONE);
 	assert_string_equal(cfg->tunnels[0].name, "Tunnel7");
@@ -730,6 +744,8 @@ test_full(void **state)
 	assert_true(cfg->routes6[1].has_via);
 	assert_int_equal(cfg->routes6[1].dst.len, 0);
 	assert_false(cfg->routes6[2].has_via);
+	assert_int_equal(cfg->manual_sas[6].ah_spi, 0x5002);
+	assert_int_equal(cfg->transform_sets[5].ah_auth, DP_AUTH_HMAC_SHA384_192);
 	assert_int_equal(cfg->manual_sas[1].initial_sequence, 4294967294u);
 	assert_int_equal(cfg->manual_sas[3].cipher_key.len, 0);
 	/* Four proposals written, and the built-in default-gcm that POL-ANY names. */
@@ -777,13 +793,17 @@ test_keys_hidden(void **state)
 	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
 		assert_false(has_hex(t.s, &cfg->manual_sas[i].cipher_key));
 		assert_false(has_hex(t.s, &cfg->manual_sas[i].auth_key));
+		assert_false(has_hex(t.s, &cfg->manual_sas[i].ah_auth_key));
 		assert_true(cfg->manual_sas[i].cipher_key.len == 0 ||
 			    has_hex(shown.s, &cfg->manual_sas[i].cipher_key));
 	}
 	for (const char *p = t.s; (p = strstr(p, ": (hidden)\n")) != NULL; p++)
 		hidden++;
-	/* 5 cipher keys (esp-null has none), 4 auth keys, 3 pre-shared keys for both directions */
-	assert_int_equal(hidden, 12);
+	/*
+	 * 6 cipher keys (esp-null has none), 5 auth keys, 1 AH key of a bundle,
+	 * 3 pre-shared keys for both directions
+	 */
+	assert_int_equal(hidden, 15);
 	/* Hidden keys do not load: a pasted running-config cannot start with fake keys. */
 	assert_null(config_parse("hidden", t.s, t.len, NULL, 0));
 	config_write(cfg, NULL, put, &shown); /* NULL opts: hidden too */
@@ -841,7 +861,7 @@ test_psk_hidden(void **state)
 	assert_int_equal(n_psk, 7);	/* lab, gw7 (2), fq, ip (2), any */
 	for (const char *p = t.s; (p = strstr(p, "(hidden)")) != NULL; p++)
 		hidden++;
-	assert_int_equal(hidden, 9 + n_psk);	/* 9 manual SA keys */
+	assert_int_equal(hidden, 12 + n_psk);	/* 6 cipher, 5 auth and 1 AH key, the PSKs */
 	free(t.s);
 	free(shown.s);
 	config_free(cfg);

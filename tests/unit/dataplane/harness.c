@@ -369,6 +369,8 @@ harness_add_sa(struct harness *h, const struct h_sa *s)
 	ip4_parse(H_LOCAL, &p.local);
 	ip4_parse(H_PEER, &p.peer);
 	p.family = s->family;
+	p.bundled = s->bundled;
+	p.inner_conn_id = s->inner_conn_id;
 	p.n_ts_local = s->n_ts_local;
 	p.n_ts_remote = s->n_ts_remote;
 	/* a count above DP_TS_MAX is passed on (dp_sa_add refuses it), not copied */

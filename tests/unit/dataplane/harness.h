@@ -67,6 +67,8 @@ struct h_sa {
 	uint8_t n_ts_local, n_ts_remote;
 	int family;		/* dp_sa_params.family; 0: IPv4 */
 	bool vti;		/* Tunnel1's SA (h_opts.tunnel_routes), not crypto map VPN's */
+	bool bundled;		/* dp_sa_params.bundled: the ESP SA of an AH+ESP bundle */
+	uint32_t inner_conn_id;	/* dp_sa_params.inner_conn_id: an AH SA around that ESP SA */
 };
 
 #define H_RING_SIZE 1024	/* frames a port holds: TX fails when its ring is full */
