@@ -106,12 +106,16 @@ class Golden(unittest.TestCase):
                           for e in entries],
                          [("VPN", "10", "100", "False", "ipsec-isakmp"),
                           ("VPN", "20", "101", "False", "ipsec-isakmp"),
+                          ("VPN", "30", "", "False", "ipsec-isakmp"),
                           ("LAB", "10", "102", "False", "ipsec-manual")])
         self.assertEqual((entries[1]["LIFETIME_KB"], entries[1]["LIFETIME_SEC"]),
                          ("4608000", "28800"))
-        self.assertEqual(entries[1]["INTERFACES"], ["GigabitEthernet1"])
-        self.assertEqual(entries[2]["TRANSFORMS"], "esp-aes esp-sha-hmac")
+        self.assertEqual(entries[2]["INTERFACES"], ["GigabitEthernet1"])  # after the map's last
+        self.assertEqual(entries[3]["TRANSFORMS"], "esp-aes esp-sha-hmac")
         self.assertEqual(entries[0]["DUALSTACK"], "N")
+        # an IPv6 entry: its peer and its named IPv6 access list with the lines' text
+        self.assertEqual((entries[2]["PEER"], entries[2]["ACL6"]), ("2001:db8::1", "VPN-30"))
+        self.assertEqual(entries[2]["ACES"][1], "permit ipv6 2001:db8:2::/48 2001:db8:1::/48")
 
     def test_interfaces(self):
         ifs = by(parse("show_interfaces.textfsm", transcript("system.txt")["show interfaces"]),
@@ -195,12 +199,16 @@ class Golden(unittest.TestCase):
         inject = {r["NAME"]: (r["CAUSES"], r["RECEIVED"], r["TRANSMITTED"])
                   for r in rows if r["SECTION"] == "inject" and r["ID"]}
         unhandled = {r["NAME"]: (r["UNHANDLED"], r["REFUSED"]) for r in rows if r["UNHANDLED"]}
-        self.assertEqual(punt, {"ARP request or response": ("4", "420", "418"),
-                                "ICMP echo request": ("4", "400", "399"),
-                                "IKE (UDP 500 and 4500)": ("4", "40", "0"),
-                                "Other": ("4", "6", "0")})
-        self.assertEqual(inject, {"ARP reply": ("2", "418", "418"),
-                                  "ICMP echo reply": ("2", "400", "399")})
+        self.assertEqual(punt, {"ARP request or response": ("6", "420", "418"),
+                                "ICMP echo request": ("6", "400", "399"),
+                                "IKE (UDP 500 and 4500)": ("6", "40", "0"),
+                                "IPv6 neighbor solicitation": ("6", "0", "0"),
+                                "ICMPv6 echo request": ("6", "0", "0"),
+                                "Other": ("6", "6", "0")})
+        self.assertEqual(inject, {"ARP reply": ("4", "418", "418"),
+                                  "ICMP echo reply": ("4", "400", "399"),
+                                  "IPv6 neighbor advertisement": ("4", "0", "0"),
+                                  "ICMPv6 echo reply": ("4", "0", "0")})
         self.assertEqual(unhandled["IKE (UDP 500 and 4500)"], ("40", "0"))
         self.assertEqual(unhandled["ICMP echo request"], ("0", "1"))
         outcomes = {r["OUTCOME"]: r["OUTCOME_PKTS"] for r in rows if r["OUTCOME"]}
@@ -399,7 +407,9 @@ class Live(unittest.TestCase):
                 for r in rows if r["SECTION"] == "punt" and r["ID"]}
         self.assertEqual(punt, {"ARP request or response": ("1", "1"),
                                 "ICMP echo request": ("1", "1"),
-                                "IKE (UDP 500 and 4500)": ("1", "0"), "Other": ("0", "0")})
+                                "IKE (UDP 500 and 4500)": ("1", "0"),
+                                "IPv6 neighbor solicitation": ("0", "0"),
+                                "ICMPv6 echo request": ("0", "0"), "Other": ("0", "0")})
 
     def test_qfp_interface_adds_up(self):
         ifs = by(parse("show_interfaces.textfsm", self.cli("show interfaces")), "INTERFACE")
