@@ -111,6 +111,9 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 		.spi = dir == CFG_DIR_IN ? c->spi_in : c->spi_out,
 		.map = c->map,
 		.entry = c->entry,
+		/* a tunnel's CHILD_SA: the dataplane binds it to the tunnel, not to a map */
+		.vti = c->map == CFG_MAP_TUNNEL,
+		.tunnel = c->map == CFG_MAP_TUNNEL ? c->entry : CFG_NONE,
 		.proto = c->suite.proto == IKE_PROTO_AH ? IPPROTO_AH : IPPROTO_ESP,
 		.cipher = c->suite.cipher,
 		.auth = c->suite.auth,
@@ -245,12 +248,48 @@ child_write_ts(struct ike_out *o, const struct ike_child *c, bool initiator)
 	ike_wr_ts(&o->w, IKE_PL_TSR, r->ts, r->n);
 }
 
+/* Where child_candidate is in its walk: the tunnel, then the map's entries. */
+struct candidate {
+	bool in_map;
+	const struct cfg_map_entry *e;
+};
+
+/*
+ * Responder: the entries that may take the peer's CHILD_SA, in order. When
+ * the peer proposes 0.0.0.0/0 both ways (IOS sVTI), first the IKE-keyed
+ * tunnel from our address to the peer whose ikev2_profile is the IKE SA's;
+ * then, whatever the selectors, the crypto map entries of config_ike_entry.
+ * A narrower proposal never lands on a tunnel: a tunnel's SA carries all that
+ * is routed into it.
+ */
+static bool
+child_candidate(const struct ike *ike, const struct ike_sa *sa, const struct ike_msg *m,
+		struct candidate *cand, uint32_t *map, uint32_t *entry)
+{
+	uint32_t local = ike_addr_v4(&sa->local), peer = ike_addr_v4(&sa->remote);
+	const struct cfg_crypto_map *cm = NULL;
+
+	if (!cand->in_map) {
+		cand->in_map = true;
+		*entry = config_ike_tunnel(ike->cfg, local, peer, sa->profile);
+		if (*entry != CFG_NONE && ts_is_any(&m->tsi) && ts_is_any(&m->tsr)) {
+			*map = CFG_MAP_TUNNEL;
+			return true;
+		}
+	}
+	cand->e = config_ike_entry(ike->cfg, local, peer, sa->profile, cand->e, &cm);
+	if (cand->e == NULL)
+		return false;
+	ike_entry_index(ike, cm, cand->e, map, entry);
+	return true;
+}
+
 struct ike_child *
 child_respond(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m, bool with_dh,
 	      const struct ike_child *old, struct ike_proposal *answer, uint16_t *err)
 {
-	const struct cfg_crypto_map *cm = NULL;
-	const struct cfg_map_entry *e = NULL;
+	struct candidate cand = {0};
+	uint32_t map, entry;
 	struct ts_set l, r;
 	bool ts_ok = false;
 
@@ -260,14 +299,13 @@ child_respond(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m, bool 
 		*err = IKE_N_INVALID_SYNTAX;
 		return NULL;
 	}
-	while ((e = config_ike_entry(ike->cfg, ike_addr_v4(&sa->local), ike_addr_v4(&sa->remote),
-				     sa->profile, e, &cm)) != NULL) {
+	while (child_candidate(ike, sa, m, &cand, &map, &entry)) {
+		const struct cfg_map_entry *e = ike_entry(ike, map, entry);
 		const struct cfg_transform_set *tset = &ike->cfg->transform_sets[e->transform_set];
 		struct child_suite cs;
 		struct ike_child *c;
-		uint32_t peer_spi, map, entry;
+		uint32_t peer_spi;
 
-		ike_entry_index(ike, cm, e, &map, &entry);
 		/* a rekey replaces the CHILD_SA of one entry (section 2.8: same selectors) */
 		if (old != NULL && (old->map != map || old->entry != entry))
 			continue;

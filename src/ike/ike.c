@@ -82,8 +82,10 @@ ike_drop(struct ike *ike, enum ike_drop why, const char *detail)
 }
 
 uint32_t
-ike_map_local(const struct ike *ike, uint32_t map)
+ike_entry_local(const struct ike *ike, uint32_t map, uint32_t entry)
 {
+	if (map == CFG_MAP_TUNNEL)
+		return entry < ike->cfg->n_tunnels ? ike->cfg->tunnels[entry].source : 0;
 	for (uint32_t i = 0; i < ike->cfg->n_interfaces; i++) {
 		const struct cfg_interface *ifc = &ike->cfg->interfaces[i];
 
@@ -93,9 +95,12 @@ ike_map_local(const struct ike *ike, uint32_t map)
 	return 0;
 }
 
+/* Tunnels are entries of a map of their own (CFG_MAP_TUNNEL), one per tunnel. */
 const struct cfg_map_entry *
 ike_entry(const struct ike *ike, uint32_t map, uint32_t entry)
 {
+	if (map == CFG_MAP_TUNNEL)
+		return entry < ike->cfg->n_tunnels ? &ike->cfg->tunnels[entry].ike : NULL;
 	if (map >= ike->cfg->n_crypto_maps || entry >= ike->cfg->crypto_maps[map].n_entries)
 		return NULL;
 	return &ike->cfg->crypto_maps[map].entries[entry];
@@ -290,7 +295,7 @@ ike_initiate(struct ike *ike, uint32_t map, uint32_t entry)
 	const struct cfg_map_entry *e = ike_entry(ike, map, entry);
 	struct ike_addr local = {.family = 4, .port = IKE_PORT};
 	struct ike_addr peer = {.family = 4, .port = IKE_PORT};
-	uint32_t local_ip = ike_map_local(ike, map);
+	uint32_t local_ip = ike_entry_local(ike, map, entry);
 	struct ike_sa *sa;
 
 	if (e == NULL)
@@ -391,20 +396,32 @@ ike_clear_child(struct ike *ike, uint32_t handle)
 	return 0;
 }
 
-unsigned int
-ike_clear_session(struct ike *ike, const struct ike_addr *peer)
+void
+ike_initiate_on_start(struct ike *ike, const struct ike_addr *peer)
 {
-	unsigned int n = ike_clear(ike, peer);
+	const struct dpsec_config *cfg = ike->cfg;
 
-	/* IOS: the policy says the tunnel stays up, so it comes back at once */
-	for (uint32_t m = 0; m < ike->cfg->n_crypto_maps; m++) {
-		const struct cfg_crypto_map *cm = &ike->cfg->crypto_maps[m];
+	for (uint32_t m = 0; m < cfg->n_crypto_maps; m++) {
+		const struct cfg_crypto_map *cm = &cfg->crypto_maps[m];
 
 		for (uint32_t e = 0; cm->iface != CFG_NONE && e < cm->n_entries; e++)
 			if (entry_on_start(ike, m, e) &&
 			    (peer == NULL || memcmp(peer->ip, &cm->entries[e].peer, 4) == 0))
 				(void)ike_initiate(ike, m, e);
 	}
+	for (uint32_t t = 0; t < cfg->n_tunnels; t++)
+		if (entry_on_start(ike, CFG_MAP_TUNNEL, t) &&
+		    (peer == NULL || memcmp(peer->ip, &cfg->tunnels[t].destination, 4) == 0))
+			(void)ike_initiate(ike, CFG_MAP_TUNNEL, t);
+}
+
+unsigned int
+ike_clear_session(struct ike *ike, const struct ike_addr *peer)
+{
+	unsigned int n = ike_clear(ike, peer);
+
+	/* IOS: the policy says the tunnel stays up, so it comes back at once */
+	ike_initiate_on_start(ike, peer);
 	return n;
 }
 
@@ -473,7 +490,7 @@ ike_recreate_child(struct ike *ike, uint32_t map, uint32_t entry)
 	const struct cfg_map_entry *e = ike_entry(ike, map, entry);
 	struct ike_addr local = {.family = 4, .port = IKE_PORT};
 	struct ike_addr peer = {.family = 4, .port = IKE_PORT};
-	uint32_t local_ip = ike_map_local(ike, map);
+	uint32_t local_ip = ike_entry_local(ike, map, entry);
 	struct ike_sa *sa;
 
 	if (e == NULL)

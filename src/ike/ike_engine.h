@@ -137,6 +137,8 @@ int ts_narrow(const struct cfg_map_entry *e, const struct ike_ts_pl *peer_local,
 /* Initiator: every selector got is inside one we proposed. */
 bool ts_within(const struct ike_ts_pl *got, const struct ts_set *proposed);
 void ts_copy(struct ts_set *dst, const struct ike_ts_pl *src);
+/* One selector is all of IPv4, any protocol, all ports (an sVTI's 0.0.0.0/0). */
+bool ts_is_any(const struct ike_ts_pl *pl);
 /* ---- natd.c: NAT detection (section 2.23) ---- */
 
 /* N(NAT_DETECTION_SOURCE_IP) and N(..._DESTINATION_IP) for a message with these SPIs. */
