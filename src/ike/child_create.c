@@ -237,6 +237,15 @@ child_offer(struct ike *ike, struct ike_child *c, uint16_t dh, struct ike_propos
 	return 0;
 }
 
+bool
+child_ts_answer_ok(const struct ike_child *c, const struct ike_msg *m)
+{
+	/* a tunnel's SA carries all that is routed into it: narrowed, it would drop some */
+	if (c->map == CFG_MAP_TUNNEL && (!ts_is_any(&m->tsi) || !ts_is_any(&m->tsr)))
+		return false;
+	return ts_within(&m->tsi, &c->ts_local) && ts_within(&m->tsr, &c->ts_remote);
+}
+
 void
 child_write_ts(struct ike_out *o, const struct ike_child *c, bool initiator)
 {
@@ -449,7 +458,7 @@ child_complete(struct ike *ike, struct ike_sa *sa, struct ike_child *c, const st
 		return -EINVAL;
 	if (child_offer(ike, c, c->suite.dh, &offered) != 0 ||
 	    prop_child_check(&offered, &m->sa, &c->spi_out) != 0 ||
-	    !ts_within(&m->tsi, &c->ts_local) || !ts_within(&m->tsr, &c->ts_remote))
+	    !child_ts_answer_ok(c, m))
 		return -EINVAL;
 	if (dh != NULL &&
 	    (m->ke.group != c->suite.dh || ike_dh_key_derive(dh, m->ke.data.p, m->ke.data.len,

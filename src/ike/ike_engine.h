@@ -214,6 +214,11 @@ int child_install_pair(struct ike *ike, struct ike_sa *sa, struct ike_child *c, 
  * dh) into offered, c->suite set, and its selectors from the entry if not set.
  */
 int child_offer(struct ike *ike, struct ike_child *c, uint16_t dh, struct ike_proposal *offered);
+/*
+ * Initiator: the responder's TSi/TSr are within what c proposed; for a
+ * tunnel, still 0.0.0.0/0 both ways (IOS sVTI).
+ */
+bool child_ts_answer_ok(const struct ike_child *c, const struct ike_msg *m);
 /* TSi and TSr for c, as the exchange's initiator or responder. */
 void child_write_ts(struct ike_out *o, const struct ike_child *c, bool initiator);
 /*
