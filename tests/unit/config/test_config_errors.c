@@ -95,6 +95,10 @@
 #define IKE_ENTRY(rest)                                                                            \
 	IKE_HEAD ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, match: [{src: " \
 			    "10.0.2.0/24, dst: 10.0.0.0/24}]" rest "}\n" IFS
+/* Tunnel1 at line 19 after IKE_HEAD and HEAD, its protection with these IKE keys. */
+#define TUN_IKE(prot, more)                                                                        \
+	IKE_HEAD HEAD "tunnels:\n  - {name: Tunnel1, source: out0, destination: 203.0.113.2, "   \
+		      "protection: {profile: P, transform_set: TS-CBC, " prot "}}\n" more
 /* RFC 4106 section 8: a manual AES-GCM SA needs the test opt-in. */
 #define GCM_REFUSED(pos, spi)                                                                      \
 	"t.yaml:" pos ": manual SA spi " spi " uses esp-gcm 128: with a manual key the sequence "  \
@@ -654,6 +658,20 @@ static const struct err_case cases[] = {
 		 "spi: 4096, cipher_key: " K32 ", auth_key: " K32 "}\n"),
 	 "t.yaml:17:43: duplicate inbound SPI 0x00001000 for local address 192.0.2.2 (first at "
 	 "16:52)"},
+	{"tunnel ike keyring", TUN_IKE("ikev2_profile: PROF", ""),
+	 "t.yaml:19:124: ikev2 profile 'PROF' uses keyring 'KR', which has no peer whose address "
+	 "covers 203.0.113.2 (expected a peer with that address or a prefix holding it, for the "
+	 "pre-shared key)"},
+	{"tunnel ike on-traffic", TUN_IKE("ikev2_profile: FAR, initiate: on-traffic", ""),
+	 "t.yaml:19:139: tunnel Tunnel1: 'initiate: on-traffic' is not supported for tunnels yet "
+	 "(expected on-start, the default: IKE keeps the tunnel up)"},
+	{"tunnel ike pfs without profile", TUN_IKE("pfs: group14", ""),
+	 "t.yaml:19:114: 'pfs' needs 'ikev2_profile' (PFS is negotiated by IKE)"},
+	{"tunnel ike and manual sa",
+	 TUN_IKE("ikev2_profile: FAR", "manual_sas:\n  - {tunnel: Tunnel1, direction: in, "
+		 "spi: 4096}\n"),
+	 "t.yaml:21:14: tunnel Tunnel1 is negotiated by IKE (ikev2_profile 'FAR', tunnel at 19:5): "
+	 "a manual SA cannot key it too (remove one of them)"},
 
 	/* --- ikev2 --- */
 	{"ike unknown encryption", IKE("  proposals: {P: {encryption: [aes-ccm-128], group: "
