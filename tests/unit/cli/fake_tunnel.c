@@ -33,7 +33,11 @@ tunnels(struct dpsec_config *c)
 				   .destination = ip(203, 0, 113, 20),
 				   .transform_set = 2,
 				   .replay_window = 0,
-				   .ike.ikev2_profile = CFG_NONE};
+				   /* keyed by IKE (profile PROF), on-start */
+				   .ike = {.peer = ip(203, 0, 113, 20),
+					   .transform_set = 2,
+					   .ikev2_profile = 0,
+					   .initiate = CFG_INITIATE_ON_START}};
 	strcpy(t[1].name, "Tunnel2");
 	strcpy(t[1].profile, "LAB-PROF");
 	c->tunnels = t;
