@@ -230,21 +230,10 @@ h_ike_pfs(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, voi
 	return cfg_h_entry_pfs(c, k, v, &((struct cfg_tunnel *)obj)->ike);
 }
 
-/*
- * on-start only: a packet routed into a tunnel without an SA is dropped (111)
- * without asking IKE, so on-traffic would never bring the tunnel up.
- */
 static int
 h_ike_initiate(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
-	struct cfg_tunnel *t = obj;
-	int rc = cfg_h_entry_initiate(c, k, v, &t->ike);
-
-	if (rc == 0 && t->ike.initiate != CFG_INITIATE_ON_START)
-		rc = cfg_err(c, v, "tunnel %s: 'initiate: on-traffic' is not supported for tunnels "
-				   "yet (expected on-start, the default: IKE keeps the tunnel up)",
-			     t->name);
-	return rc;
+	return cfg_h_entry_initiate(c, k, v, &((struct cfg_tunnel *)obj)->ike);
 }
 
 /* Rows run in order: pfs and initiate need ikev2_profile. */

@@ -137,7 +137,10 @@ hook_event(void *ctx, const struct dp_event *ev)
 		break;
 	case DP_EV_ACQUIRE:
 		/* -EALREADY (up or under way) and -ENOENT (manual entry) need nothing */
-		(void)ike_initiate(ci->ike, ev->conn_id >> 16, ev->conn_id & 0xffff);
+		(void)ike_initiate(ci->ike,
+				   ev->conn_id >> 16 == DP_ACQUIRE_TUNNEL ? CFG_MAP_TUNNEL
+									  : ev->conn_id >> 16,
+				   ev->conn_id & 0xffff);
 		break;
 	default:
 		break;

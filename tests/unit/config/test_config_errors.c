@@ -662,9 +662,8 @@ static const struct err_case cases[] = {
 	 "t.yaml:19:124: ikev2 profile 'PROF' uses keyring 'KR', which has no peer whose address "
 	 "covers 203.0.113.2 (expected a peer with that address or a prefix holding it, for the "
 	 "pre-shared key)"},
-	{"tunnel ike on-traffic", TUN_IKE("ikev2_profile: FAR, initiate: on-traffic", ""),
-	 "t.yaml:19:139: tunnel Tunnel1: 'initiate: on-traffic' is not supported for tunnels yet "
-	 "(expected on-start, the default: IKE keeps the tunnel up)"},
+	{"tunnel ike bad initiate", TUN_IKE("ikev2_profile: FAR, initiate: never", ""),
+	 "t.yaml:19:139: 'initiate' must be one of: on-traffic, on-start (got 'never')"},
 	{"tunnel ike pfs without profile", TUN_IKE("pfs: group14", ""),
 	 "t.yaml:19:114: 'pfs' needs 'ikev2_profile' (PFS is negotiated by IKE)"},
 	{"tunnel ike and manual sa",
