@@ -1,0 +1,113 @@
+#!/usr/bin/python3
+"""Static VTI keyed by IKEv2 (issue 10 item 3) between two dpsecd on the seed network
+(dpsectest/seed.py, gwa_kind="dpsecd"): no crypto map on either side, only a Tunnel1 to the
+other gateway whose protection names ikev2_profile PROF, and the route to the other inside
+network into it.
+
+   host1 -- gwA (dpsecd) ==== Tunnel1: IKEv2, ESP 0.0.0.0/0 <-> 0.0.0.0/0 ==== gwB (dpsecd) -- host2
+   ip route 203.0.113.0/24 Tunnel1                         ip route 198.51.100.0/24 Tunnel1
+
+- gwA initiates on start, gwB waits (initiate: on-traffic); the CHILD_SA comes up with
+  0.0.0.0/0 selectors both ways on both sides, its SAs shown under "interface: Tunnel1";
+- the stream goes each way through the tunnel; show interfaces Tunnel1 is up (line
+  protocol up) on both sides, its packet counters at least what went through;
+- show crypto session: the Tunnel1 session UP-ACTIVE with profile PROF and the IKE SA;
+- on-traffic: both sides on-traffic, nothing comes up until host1's stream is routed into
+  gwA's Tunnel1 (drop 33, an acquire), which brings it up and then through.
+"""
+import json
+import os
+import re
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from dpsectest.seed import SeedNet, GWA_OUT, GWB_OUT  # noqa: E402
+from dpsectest.wait import wait_for  # noqa: E402
+from test_dpsec_pair import ike_sas, ipsec_sas  # noqa: E402
+
+
+def tunnel_json(gw):
+    return json.loads(gw.cli("show interfaces Tunnel1", json=True))["tunnels"][0]
+
+
+def vti_up(gw):
+    """An IKE SA READY with a CHILD_SA, and Tunnel1's line protocol up."""
+    return any(s["status"] == "READY" and s["child_sas"] >= 1 for s in ike_sas(gw)) and \
+        tunnel_json(gw)["line_protocol_up"]
+
+
+def log(gw):
+    try:
+        return gw.cli("show logging")
+    except Exception as e:     # a dead dpsecd: say so in the diagnostics
+        return "(show logging: %s)" % e
+
+
+class VtiIke(unittest.TestCase):
+
+    def diag(self, net):
+        return "\n--- gwA dpsecd ---\n%s\n--- gwA log ---\n%s\n--- gwB dpsecd ---\n%s\n" \
+               "--- gwB log ---\n%s" % (net.gwa.text()[-2000:], log(net.gwa)[-4000:],
+                                        net.gwb.text()[-2000:], log(net.gwb)[-4000:])
+
+    def flows(self, net, stream, guard=20):
+        t = time.monotonic()
+        if stream.tx is None:
+            stream.start()
+        self.assertIsNotNone(stream.wait_arrival_after(t, guard),
+                             "no datagram through the tunnel" + self.diag(net))
+
+    def check_tunnel(self, net):
+        for gw, peer in ((net.gwa, GWB_OUT), (net.gwb, GWA_OUT)):
+            text = gw.cli("show crypto ipsec sa")
+            self.assertIn("interface: Tunnel1", text)
+            # the tunnel's 0/0 selectors, as IOS shows an sVTI's
+            self.assertIn("local  ident (addr/mask/prot/port): (0.0.0.0/0.0.0.0/0/0)", text)
+            self.assertIn("remote ident (addr/mask/prot/port): (0.0.0.0/0.0.0.0/0/0)", text)
+            sas = ipsec_sas(gw)
+            self.assertEqual(sorted(s["direction"] for s in sas), ["in", "out"], sas)
+            for s in sas:
+                self.assertGreater(s["counters"]["pkts"], 0, s)
+            show_if = gw.cli("show interfaces Tunnel1")
+            self.assertIn("Tunnel1 is up, line protocol is up", show_if)
+            self.assertIn('Tunnel protection via IPSec (profile "VTI", ikev2 profile "PROF")',
+                          show_if)
+            self.assertIn("destination %s" % peer, show_if)
+            t = tunnel_json(gw)
+            self.assertGreater(t["ipackets"], 0, t)
+            self.assertGreater(t["opackets"], 0, t)
+            session = gw.cli("show crypto session")
+            m = re.search(r"Interface: Tunnel1\nProfile: PROF\nSession status: UP-ACTIVE\n"
+                          r"Peer: %s port 500\n" % re.escape(peer), session)
+            self.assertIsNotNone(m, session)
+            self.assertIn("IKEv2 SA: local", session[m.start():])
+
+    def test_tunnel_both_ways(self):
+        with SeedNet(gwa_kind="dpsecd") as net:
+            net.gwb.start(tunnel=True, initiate="on-traffic")
+            net.gwa.start(tunnel=True, initiate="on-start", pfs="group19")
+            wait_for(lambda: vti_up(net.gwa) and vti_up(net.gwb), 30,
+                     "the tunnel" + self.diag(net))
+            self.assertEqual(ike_sas(net.gwa)[0]["initiator"], True)
+            self.flows(net, net.stream)
+            self.flows(net, net.back)
+            self.check_tunnel(net)
+
+    def test_on_traffic(self):
+        with SeedNet(gwa_kind="dpsecd") as net:
+            net.gwb.start(tunnel=True, initiate="on-traffic")
+            net.gwa.start(tunnel=True, initiate="on-traffic")
+            self.assertEqual(ike_sas(net.gwa), [])
+            self.assertFalse(tunnel_json(net.gwa)["line_protocol_up"])
+            # the stream's first datagrams are dropped (33) and ask IKE for the tunnel
+            self.flows(net, net.stream, guard=30)
+            self.assertTrue(vti_up(net.gwa) and vti_up(net.gwb), self.diag(net))
+            self.assertEqual(ike_sas(net.gwa)[0]["initiator"], True)
+            self.flows(net, net.back)
+            self.check_tunnel(net)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
