@@ -100,8 +100,9 @@ void ike_run_timers(struct ike *ike);
 
 /*
  * Bring up the tunnel of a crypto-map entry (on start, on traffic, on
- * recovery); map CFG_MAP_TUNNEL and entry i: the IKE-keyed tunnels[i]. 0 when an exchange was started, -EALREADY when one is up or
- * under way, -errno otherwise (e.g. -ENOENT: no ikev2_profile).
+ * recovery); map CFG_MAP_TUNNEL and entry i: the IKE-keyed tunnels[i]. 0
+ * when an exchange was started, -EALREADY when one is up or under way,
+ * -errno otherwise (e.g. -ENOENT: no ikev2_profile).
  */
 int ike_initiate(struct ike *ike, uint32_t map, uint32_t entry);
 
