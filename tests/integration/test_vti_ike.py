@@ -13,7 +13,8 @@ network into it.
   protocol up) on both sides, its packet counters at least what went through;
 - show crypto session: the Tunnel1 session UP-ACTIVE with profile PROF and the IKE SA;
 - on-traffic: both sides on-traffic, nothing comes up until host1's stream is routed into
-  gwA's Tunnel1 (drop 33, an acquire), which brings it up and then through.
+  gwA's Tunnel1 (drop 33, an acquire), which brings it up and then through;
+- both sides on-start (the tunnel default): the tunnel comes up and carries both streams.
 """
 import json
 import os
@@ -107,6 +108,21 @@ class VtiIke(unittest.TestCase):
             self.assertEqual(ike_sas(net.gwa)[0]["initiator"], True)
             self.flows(net, net.back)
             self.check_tunnel(net)
+
+    def test_both_on_start(self):
+        """The usual sVTI setup: both ends on-start (the tunnel default), started together;
+        the tunnel comes up (one IKE SA each way if the initiations cross) and carries the
+        stream both ways."""
+        with SeedNet(gwa_kind="dpsecd") as net:
+            net.gwb.start(tunnel=True, initiate="on-start")
+            net.gwa.start(tunnel=True, initiate="on-start")
+            wait_for(lambda: vti_up(net.gwa) and vti_up(net.gwb), 30,
+                     "the tunnel" + self.diag(net))
+            self.flows(net, net.stream)
+            self.flows(net, net.back)
+            for gw in (net.gwa, net.gwb):
+                self.assertIn("Tunnel1 is up, line protocol is up",
+                              gw.cli("show interfaces Tunnel1"))
 
 
 if __name__ == "__main__":

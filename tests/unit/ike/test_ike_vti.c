@@ -16,7 +16,8 @@
  *   - a soft lifetime rekeys the tunnel's CHILD_SA, still a tunnel's;
  *   - clear of the CHILD_SA: DELETE, then (initiate: on-start, the tunnel
  *     default) a new one over the same IKE SA; ike_initiate_on_start brings
- *     it up from nothing.
+ *     it up from nothing;
+ *   - both ends on-start at once: two IKE SAs, each with a tunnel CHILD_SA.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -198,6 +199,36 @@ test_clear_comes_back(void **state)
 	assert_tunnel_up();
 }
 
+/*
+ * Both ends on-start at once (sVTI on both sides): the IKE SAs cross, and
+ * each side ends with two IKE SAs each carrying a tunnel CHILD_SA (no
+ * duplicate suppression, as for crypto map entries; RFC 7296 allows it).
+ * Every half is the tunnel's and each inbound half is the other's outbound.
+ */
+static void
+test_both_start(void **state)
+{
+	const struct fake_sa *x[8];
+
+	(void)state;
+	pair_init(&P, &vti, &vti);
+	ike_initiate_on_start(P.s[0].ike, NULL);
+	ike_initiate_on_start(P.s[1].ike, NULL);
+	pair_pump(&P);
+	for (int i = 0; i < 2; i++) {
+		unsigned int n = pair_live(&P.s[i], CFG_DIR_OUT, x, 8);
+
+		assert_int_equal(n, 2);
+		for (unsigned int k = 0; k < n; k++)
+			assert_vti_half(x[k]);
+		n = pair_live(&P.s[i], CFG_DIR_IN, x, 8);
+		for (unsigned int k = 0; k < n; k++)
+			assert_vti_half(x[k]);
+		(void)child_of(i, CFG_MAP_TUNNEL, 0);
+	}
+	pair_assert_matching(&P);
+}
+
 int
 main(void)
 {
@@ -207,6 +238,7 @@ main(void)
 		cmocka_unit_test_teardown(test_narrowed_answer_refused, teardown),
 		cmocka_unit_test_teardown(test_rekey, teardown),
 		cmocka_unit_test_teardown(test_clear_comes_back, teardown),
+		cmocka_unit_test_teardown(test_both_start, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
