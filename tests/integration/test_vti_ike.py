@@ -14,7 +14,10 @@ network into it.
 - show crypto session: the Tunnel1 session UP-ACTIVE with profile PROF and the IKE SA;
 - on-traffic: both sides on-traffic, nothing comes up until host1's stream is routed into
   gwA's Tunnel1 (drop 33, an acquire), which brings it up and then through;
-- both sides on-start (the tunnel default): the tunnel comes up and carries both streams.
+- both sides on-start (the tunnel default): the tunnel comes up and carries both streams;
+- strongSwan 5.9.8 as gwA (kernel-libipsec, local_ts = remote_ts = 0.0.0.0/0, as a peer of
+  an IOS sVTI is configured), each side initiating in turn: dpsecd's Tunnel1 takes the
+  CHILD_SA and the streams flow both ways.
 """
 import json
 import os
@@ -24,8 +27,9 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dpsectest.seed import SeedNet, GWA_OUT, GWB_OUT  # noqa: E402
-from dpsectest.wait import wait_for  # noqa: E402
+from dpsectest.seed import SeedNet, sh, swanctl_conf, GWA_OUT, GWB_OUT  # noqa: E402
+from dpsectest.seed_addrs import NET1 as H1_NET  # noqa: E402
+from dpsectest.wait import wait_for, established  # noqa: E402
 from test_dpsec_pair import ike_sas, ipsec_sas  # noqa: E402
 
 
@@ -49,9 +53,10 @@ def log(gw):
 class VtiIke(unittest.TestCase):
 
     def diag(self, net):
-        return "\n--- gwA dpsecd ---\n%s\n--- gwA log ---\n%s\n--- gwB dpsecd ---\n%s\n" \
-               "--- gwB log ---\n%s" % (net.gwa.text()[-2000:], log(net.gwa)[-4000:],
-                                        net.gwb.text()[-2000:], log(net.gwb)[-4000:])
+        gwa = net.gwa.log_text()[-6000:] if hasattr(net.gwa, "log_text") else \
+            net.gwa.text()[-2000:] + "\n--- gwA log ---\n" + log(net.gwa)[-4000:]
+        return "\n--- gwA ---\n%s\n--- gwB dpsecd ---\n%s\n--- gwB log ---\n%s" % (
+            gwa, net.gwb.text()[-2000:], log(net.gwb)[-4000:])
 
     def flows(self, net, stream, guard=20):
         t = time.monotonic()
@@ -124,6 +129,45 @@ class VtiIke(unittest.TestCase):
                 self.assertIn("Tunnel1 is up, line protocol is up",
                               gw.cli("show interfaces Tunnel1"))
 
+    @staticmethod
+    def libipsec_routes(net):
+        """kernel-libipsec routes a CHILD_SA's remote_ts into its TUN device (table 220,
+        looked up before main): with 0.0.0.0/0, the peer and gwA's own inside network too.
+        charon's IKE and ESP-in-UDP to gwB must leave by gwa-out, and what it decrypts for
+        host1 by gwa-in, as with the kernel's IPsec its policies would arrange."""
+        for prefix in (GWB_OUT + "/32", H1_NET):
+            sh("ip", "route", "add", "throw", prefix, "table", "220", ns=net.ns["gwa"])
+
+    def strongswan_flows(self, net):
+        wait_for(lambda: established(net), 20, "gwA's SAs" + self.diag(net))
+        self.flows(net, net.stream)
+        self.flows(net, net.back)
+        self.assertIn("Tunnel1 is up, line protocol is up",
+                      net.gwb.cli("show interfaces Tunnel1"))
+        text = net.gwb.cli("show crypto ipsec sa")
+        self.assertIn("interface: Tunnel1", text)
+        self.assertIn("remote ident (addr/mask/prot/port): (0.0.0.0/0.0.0.0/0/0)", text)
+
+    def test_strongswan_initiates_0_0(self):
+        """strongSwan (gwA, kernel-libipsec) initiates with local_ts = remote_ts =
+        0.0.0.0/0, as a peer of an IOS sVTI does: dpsecd (gwB, tunnel only, on-traffic)
+        takes the CHILD_SA for its Tunnel1 and the streams flow both ways."""
+        with SeedNet() as net:
+            self.libipsec_routes(net)
+            net.gwb.start(tunnel=True, initiate="on-traffic")
+            net.gwa.start(swanctl_conf("gwB", GWA_OUT, GWB_OUT, "0.0.0.0/0", "0.0.0.0/0"))
+            self.strongswan_flows(net)
+
+    def test_dpsecd_initiates_0_0_to_strongswan(self):
+        """dpsecd's tunnel (on-start) proposes 0.0.0.0/0 both ways; strongSwan, configured
+        so, accepts it."""
+        with SeedNet() as net:
+            self.libipsec_routes(net)
+            net.gwa.start(swanctl_conf("gwB", GWA_OUT, GWB_OUT, "0.0.0.0/0", "0.0.0.0/0",
+                                       start=False))
+            net.gwb.start(tunnel=True, initiate="on-start")
+            self.strongswan_flows(net)
+            self.assertIn("Initiator of SA : Yes", net.gwb.cli("show crypto ikev2 sa detailed"))
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
