@@ -104,6 +104,7 @@ int
 child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_dir dir,
 	      const struct secret *ek, const struct secret *ak, bool activate)
 {
+	char label[IKE_LABEL_LEN];
 	const struct cfg_map_entry *e = ike_entry(ike, c->map, c->entry);
 	bool encap = natd_any(sa);
 	struct dp_sa_params p = {
@@ -135,8 +136,9 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 	if (encap && p.proto == IPPROTO_AH) {
 		/* AH authenticates the outer addresses a NAT rewrites; RFC 3948 is ESP only */
 		ike_log(ike, 3, "IKEV2-3-SA_INSTALL",
-			"AH SA spi 0x%08x of map %u entry %u not installed: a NAT was detected, and "
-			"AH cannot cross one (use an ESP transform set)", p.spi, c->map, c->entry);
+			"AH SA spi 0x%08x of %s not installed: a NAT was detected, and AH cannot "
+			"cross one (use an ESP transform set)", p.spi,
+			ike_entry_label(ike, c->map, c->entry, label));
 		return -EPROTONOSUPPORT;
 	}
 	p.replay_window = dir == CFG_DIR_IN ? e->replay_window : 0;
@@ -146,8 +148,9 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 	rc = ike->ops.sa_add(ike->ops.ctx, &p, &h);
 	if (rc != 0) {
 		ike_log(ike, 3, "IKEV2-3-SA_INSTALL",
-			"dataplane refused %s SA spi 0x%08x of map %u entry %u: error %d%s",
-			dir == CFG_DIR_IN ? "inbound" : "outbound", p.spi, c->map, c->entry, rc,
+			"dataplane refused %s SA spi 0x%08x of %s: error %d%s",
+			dir == CFG_DIR_IN ? "inbound" : "outbound", p.spi,
+			ike_entry_label(ike, c->map, c->entry, label), rc,
 			rc == -EAFNOSUPPORT ? " (IPv6 tunnel endpoints: no IPv6 dataplane yet)" : "");
 		return rc;
 	}
@@ -167,6 +170,7 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 void
 child_narrow_inbound(struct ike *ike, struct ike_child *c)
 {
+	char label[IKE_LABEL_LEN];
 	struct dp_sa_params p = {.dir = CFG_DIR_IN, .spi = c->spi_in};
 	int rc;
 
@@ -177,8 +181,8 @@ child_narrow_inbound(struct ike *ike, struct ike_child *c)
 	rc = ike->ops.sa_set_ts(ike->ops.ctx, c->h_in, &p);
 	if (rc != 0)
 		ike_log(ike, 4, "IKEV2-4-SA_INSTALL",
-			"inbound SA spi 0x%08x of map %u entry %u keeps its proposed selectors: "
-			"error %d", c->spi_in, c->map, c->entry, rc);
+			"inbound SA spi 0x%08x of %s keeps its proposed selectors: error %d",
+			c->spi_in, ike_entry_label(ike, c->map, c->entry, label), rc);
 }
 
 int
@@ -215,8 +219,11 @@ child_install_pair(struct ike *ike, struct ike_sa *sa, struct ike_child *c, bool
 void
 child_up(struct ike *ike, struct ike_sa *sa, struct ike_child *c)
 {
-	ike_debug(ike, "CHILD_SA up: map %u entry %u spi in 0x%08x out 0x%08x, tunnel %u",
-		  c->map, c->entry, c->spi_in, c->spi_out, sa->tunnel_id);
+	char label[IKE_LABEL_LEN];
+
+	ike_debug(ike, "CHILD_SA up: %s spi in 0x%08x out 0x%08x, tunnel %u",
+		  ike_entry_label(ike, c->map, c->entry, label), c->spi_in, c->spi_out,
+		  sa->tunnel_id);
 }
 
 /* ---- payloads ---- */
@@ -479,6 +486,7 @@ child_complete(struct ike *ike, struct ike_sa *sa, struct ike_child *c, const st
 void
 child_create_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 {
+	char label[IKE_LABEL_LEN];
 	struct ike_req *r = &sa->req;
 	struct ike_child *c = child_by_spi_in(sa, r->new_spi);
 	struct ike_child *old = r->spi != 0 ? child_by_spi_in(sa, r->spi) : NULL;
@@ -491,7 +499,8 @@ child_create_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 		uint32_t map = c->map, entry = c->entry;
 
 		ike_log(ike, 4, "IKEV2-4-CHILD_FAILED",
-			"CHILD_SA of map %u entry %u not %s (notify %u), tunnel %u", map, entry,
+			"CHILD_SA of %s not %s (notify %u), tunnel %u",
+			ike_entry_label(ike, map, entry, label),
 			old != NULL ? "rekeyed" : "created", err, sa->tunnel_id);
 		if (err == 0 && c->spi_out >= 256)
 			task_delete_child(ike, sa, c->suite.proto, c->spi_in);

@@ -95,6 +95,16 @@ ike_entry_local(const struct ike *ike, uint32_t map, uint32_t entry)
 	return 0;
 }
 
+const char *
+ike_entry_label(const struct ike *ike, uint32_t map, uint32_t entry, char buf[IKE_LABEL_LEN])
+{
+	if (map == CFG_MAP_TUNNEL && entry < ike->cfg->n_tunnels)
+		snprintf(buf, IKE_LABEL_LEN, "%s", ike->cfg->tunnels[entry].name);
+	else
+		snprintf(buf, IKE_LABEL_LEN, "map %u entry %u", map, entry);
+	return buf;
+}
+
 /* Tunnels are entries of a map of their own (CFG_MAP_TUNNEL), one per tunnel. */
 const struct cfg_map_entry *
 ike_entry(const struct ike *ike, uint32_t map, uint32_t entry)
@@ -375,6 +385,7 @@ entry_on_start(const struct ike *ike, uint32_t map, uint32_t entry)
 int
 ike_clear_child(struct ike *ike, uint32_t handle)
 {
+	char label[IKE_LABEL_LEN];
 	struct ike_sa *sa = NULL;
 	struct ike_child *c = child_by_handle(ike, handle, &sa);
 	uint32_t map, entry;
@@ -387,8 +398,9 @@ ike_clear_child(struct ike *ike, uint32_t handle)
 	entry = c->entry;
 	if (c->state != CHILD_REKEYED)
 		ike_log(ike, 5, "IKEV2-5-CHILD_CLEARED",
-			"CHILD_SA 0x%08x/0x%08x of map %u entry %u cleared by the operator, tunnel %u",
-			c->spi_in, c->spi_out, map, entry, sa->tunnel_id);
+			"CHILD_SA 0x%08x/0x%08x of %s cleared by the operator, tunnel %u",
+			c->spi_in, c->spi_out, ike_entry_label(ike, map, entry, label),
+			sa->tunnel_id);
 	/* the same path as a hard expiry: DELETE over an established IKE SA, else local */
 	ike_sa_expired(ike, handle, true);
 	if (sa->state == IKE_SA_ESTABLISHED && entry_on_start(ike, map, entry))
@@ -428,6 +440,7 @@ ike_clear_session(struct ike *ike, const struct ike_addr *peer)
 unsigned int
 ike_delete_child_local(struct ike *ike, uint32_t map, uint32_t entry)
 {
+	char label[IKE_LABEL_LEN];
 	unsigned int n = 0;
 	struct ike_sa *sa;
 	struct ike_child *c, *next;
@@ -442,8 +455,8 @@ ike_delete_child_local(struct ike *ike, uint32_t map, uint32_t entry)
 		}
 	if (n != 0)
 		ike_log(ike, 4, "IKEV2-4-CHILD_FORGOTTEN",
-			"%u CHILD_SA(s) of map %u entry %u removed without telling the peer "
-			"(test command)", n, map, entry);
+			"%u CHILD_SA(s) of %s removed without telling the peer (test command)", n,
+			ike_entry_label(ike, map, entry, label));
 	return n;
 }
 

@@ -329,6 +329,10 @@ void ike_drop(struct ike *ike, enum ike_drop why, const char *detail);
  * carrying map, or the tunnel's source (CFG_MAP_TUNNEL).
  */
 uint32_t ike_entry_local(const struct ike *ike, uint32_t map, uint32_t entry);
+/* For log lines: "map M entry E", or the tunnel's name ("Tunnel1") for CFG_MAP_TUNNEL. */
+#define IKE_LABEL_LEN (CFG_NAME_MAX + 32)
+const char *ike_entry_label(const struct ike *ike, uint32_t map, uint32_t entry,
+			    char buf[IKE_LABEL_LEN]);
 /* (map, entry)'s crypto map entry, or tunnels[entry].ike for CFG_MAP_TUNNEL; NULL if none. */
 const struct cfg_map_entry *ike_entry(const struct ike *ike, uint32_t map, uint32_t entry);
 /* Index of an entry inside its map, from config_ike_entry's answer. */
