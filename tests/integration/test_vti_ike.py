@@ -15,6 +15,8 @@ network into it.
 - on-traffic: both sides on-traffic, nothing comes up until host1's stream is routed into
   gwA's Tunnel1 (drop 33, an acquire), which brings it up and then through;
 - both sides on-start (the tunnel default): the tunnel comes up and carries both streams;
+- invalid-SPI recovery: gwB (recovery on) killed and restarted, gwA's ESP into the tunnel
+  makes gwB initiate the tunnel with INITIAL_CONTACT, the stream resumes;
 - strongSwan 5.9.8 as gwA (kernel-libipsec, local_ts = remote_ts = 0.0.0.0/0, as a peer of
   an IOS sVTI is configured), each side initiating in turn: dpsecd's Tunnel1 takes the
   CHILD_SA and the streams flow both ways.
@@ -22,6 +24,7 @@ network into it.
 import json
 import os
 import re
+import signal
 import sys
 import time
 import unittest
@@ -128,6 +131,28 @@ class VtiIke(unittest.TestCase):
             for gw in (net.gwa, net.gwb):
                 self.assertIn("Tunnel1 is up, line protocol is up",
                               gw.cli("show interfaces Tunnel1"))
+
+    def test_restart_with_recovery(self):
+        """Invalid-SPI recovery with the tunnel destination as the static peer: gwB
+        (on-traffic, recovery on) is SIGKILLed and restarted while gwA keeps encrypting into
+        its Tunnel1; gwB, seeing gwA's ESP for SPIs it does not know, initiates the tunnel
+        with INITIAL_CONTACT and the stream resumes."""
+        with SeedNet(gwa_kind="dpsecd") as net:
+            net.gwb.start(tunnel=True, initiate="on-traffic", recovery=True)
+            net.gwa.start(tunnel=True, initiate="on-start")
+            wait_for(lambda: vti_up(net.gwa) and vti_up(net.gwb), 30,
+                     "the tunnel" + self.diag(net))
+            self.flows(net, net.stream)
+            net.gwb.stop(signal.SIGKILL)
+            net.gwb.start(tunnel=True, initiate="on-traffic", recovery=True)
+            back = time.monotonic()
+            first = net.stream.wait_arrival_after(back, 15)
+            self.assertIsNotNone(first, "no recovery" + self.diag(net))
+            print("tunnel: stream resumed %.2f s after gwB was back" % (first - back))
+            log_b = net.gwb.cli("show logging")
+            self.assertIn("%CRYPTO-4-RECVD_PKT_INV_SPI", log_b)
+            self.assertIn("IKE SA initiated with INITIAL_CONTACT", log_b)
+            wait_for(lambda: vti_up(net.gwb), 10, "gwB's Tunnel1 up" + self.diag(net))
 
     @staticmethod
     def libipsec_routes(net):
