@@ -5,7 +5,8 @@
  *   outbound: plain IPv4 from inside0 -> classify -> SPD -> ESP encap+encrypt -> TX outside0
  *   inbound:  ESP from outside0 -> classify -> SA lookup -> replay -> decrypt+verify
  *             -> decap -> route -> TX inside0
- * and the same with AH (-x ah: RFC 4302, integrity only) in place of ESP.
+ * and the same with AH (-x ah: RFC 4302, integrity only) in place of ESP, and
+ * with an AH+ESP bundle (-x ah-esp: RFC 4301 section 4.5, AH around ESP).
  *
  * Both ports are net_null, whose TX frees the mbufs: the timed region is the
  * real worker_process() + worker_flush(), TX included. Frames are copied into
@@ -66,14 +67,25 @@ struct xf {
 	enum dp_cipher c;
 	enum dp_auth a;
 	uint8_t proto;		/* IPPROTO_ESP or IPPROTO_AH */
+	enum dp_auth ah;	/* ESP in an AH+ESP bundle: the AH's HMAC; DP_AUTH_NONE: none */
 };
 
 static const struct xf xfs[] = {
-	{"gcm", "AES-128-GCM", DP_CIPHER_AES_GCM_128, DP_AUTH_NONE, IPPROTO_ESP},
+	{"gcm", "AES-128-GCM", DP_CIPHER_AES_GCM_128, DP_AUTH_NONE, IPPROTO_ESP, DP_AUTH_NONE},
 	{"cbc", "AES-128-CBC+HMAC-SHA-256", DP_CIPHER_AES_CBC_128, DP_AUTH_HMAC_SHA256_128,
-	 IPPROTO_ESP},
-	{"ah", "AH HMAC-SHA-256-128", DP_CIPHER_NULL, DP_AUTH_HMAC_SHA256_128, IPPROTO_AH},
+	 IPPROTO_ESP, DP_AUTH_NONE},
+	{"ah", "AH HMAC-SHA-256-128", DP_CIPHER_NULL, DP_AUTH_HMAC_SHA256_128, IPPROTO_AH,
+	 DP_AUTH_NONE},
+	{"ah-esp", "AH SHA-256 + AES-128-GCM", DP_CIPHER_AES_GCM_128, DP_AUTH_NONE, IPPROTO_ESP,
+	 DP_AUTH_HMAC_SHA256_128},
 };
+
+/* The HMAC of the AH header the frames carry (AH alone or around ESP); DP_AUTH_NONE: none. */
+static enum dp_auth
+ah_of(const struct xf *x)
+{
+	return x->proto == IPPROTO_AH ? x->a : x->ah;
+}
 static const uint32_t sizes[] = {64, 512, 1400};	/* inner IPv4 packet bytes */
 static unsigned int RUNS = RUNS_DEFAULT;
 /* -n: inbound SAs the traffic is spread over (scale mode); 0: the normal cases */
@@ -134,11 +146,26 @@ add_sa_spi(struct bench *b, enum cfg_dir dir, const struct xf *x, uint32_t spi)
 				 .replay_window = 64, .manual = true, .activate = true,
 				 .cipher_key = &ck, .auth_key = &ak};
 	uint32_t id;
+	int rc;
 
 	memset(ck.b, 0x42, ck.len);
 	memset(ak.b, 0x24, ak.len);
 	ip4_parse("192.0.2.2", &p.local);
 	ip4_parse("192.0.2.1", &p.peer);
+	p.bundled = x->ah != DP_AUTH_NONE;
+	rc = dp_sa_add(b->dp, &p, &id);
+	if (rc != 0 || !p.bundled)
+		return rc;
+	/* the bundle's AH SA around it, its SPI one higher, its HMAC key ak's pattern */
+	ck.len = 0;
+	ak.len = dp_auth_info[x->ah].key_len;
+	memset(ak.b, 0x24, ak.len);
+	p.spi = spi + 1;
+	p.proto = IPPROTO_AH;
+	p.cipher = DP_CIPHER_NULL;
+	p.auth = x->ah;
+	p.bundled = false;
+	p.inner_conn_id = id;
 	return dp_sa_add(b->dp, &p, &id);
 }
 
@@ -261,12 +288,12 @@ static void
 ah_resign(struct bench *b, const struct xf *x, uint8_t *frame, uint16_t len)
 {
 	uint8_t akey[64], copy[2048];
-	uint32_t icv = dp_auth_info[x->a].icv_len;
+	uint32_t icv = dp_auth_info[ah_of(x)].icv_len;
 	struct cmb_keys *k;
 	struct cmb_op op;
 
 	memset(akey, 0x24, sizeof(akey));
-	k = cmb_keys_create(b->w->mb, DP_CIPHER_NULL, x->a, NULL, akey);
+	k = cmb_keys_create(b->w->mb, DP_CIPHER_NULL, ah_of(x), NULL, akey);
 	memcpy(copy, frame + 14, len - 14u);
 	ah_zero_mutable((struct rte_ipv4_hdr *)copy);
 	memset(copy + 20 + 12, 0, icv);
@@ -310,7 +337,7 @@ make_esp(struct bench *b, const struct xf *x, const uint8_t *plain, uint16_t ple
 			ip->src_addr = ip->dst_addr;
 			ip->dst_addr = t;
 			rte_ether_addr_copy(&b->dp->ports[0].mac, (struct rte_ether_addr *)dst);
-			if (x->proto == IPPROTO_AH)
+			if (ah_of(x) != DP_AUTH_NONE)
 				ah_resign(b, x, dst, lens[done + i]);
 		}
 		rte_pktmbuf_free_bulk(m, BURST);
@@ -348,13 +375,19 @@ crypto_floor(struct bench *b, const struct xf *x, uint32_t ip_len, struct result
 		hdr = 20 + 12 + dp_auth_info[x->a].icv_len;
 	}
 	uint8_t key[64], akey[64], nonce[12] = {0}, aad[8] = {0}, tag[32];
-	struct cmb_keys *k;
+	struct cmb_keys *k, *ka = NULL;
 	uint8_t *buf = rte_malloc("floor", (size_t)PKTS * 2048, 64);
 	static double enc[RUNS_MAX], dec[RUNS_MAX];
+	/* AH+ESP: and one HMAC over the outer IPv4 header, the AH header and the whole ESP */
+	uint32_t ah_hash = x->ah == DP_AUTH_NONE ? 0
+			   : 20 + ((12 + dp_auth_info[x->ah].icv_len + 3) & ~3u) + hdr + ct +
+				     dp_xform_icv_len(x->c, x->a);
 
 	memset(key, 0x42, sizeof(key));
 	memset(akey, 0x24, sizeof(akey));
 	k = cmb_keys_create(b->w->mb, x->c, x->a, key, akey);
+	if (ah_hash > 0)
+		ka = cmb_keys_create(b->w->mb, DP_CIPHER_NULL, x->ah, NULL, akey);
 	memset(buf, 0x5a, (size_t)PKTS * 2048);
 	for (unsigned int run = 0; run < RUNS; run++) {
 		for (int dir = 0; dir < 2; dir++) {
@@ -381,6 +414,14 @@ crypto_floor(struct bench *b, const struct xf *x, uint32_t ip_len, struct result
 					cmb_hmac_burst(b->w->mb, ops, BURST);
 					cmb_cbc_burst(b->w->mb, ops, BURST, false);
 				}
+				for (unsigned int j = 0; ka != NULL && j < BURST; j++) {
+					uint8_t *p = buf + (size_t)(i + j) * 2048;
+
+					ops[j] = (struct cmb_op){.buf = p, .k = ka,
+								 .hash_len = ah_hash, .tag = tag};
+				}
+				if (ka != NULL)
+					cmb_hmac_burst(b->w->mb, ops, BURST);
 			}
 			(dir == 0 ? enc : dec)[run] = (double)(rte_rdtsc_precise() - t0) / PKTS;
 		}
@@ -388,6 +429,7 @@ crypto_floor(struct bench *b, const struct xf *x, uint32_t ip_len, struct result
 	r->floor_enc = median(enc, RUNS);
 	r->floor_dec = median(dec, RUNS);
 	cmb_keys_free(k);
+	cmb_keys_free(ka);
 	rte_free(buf);
 }
 
@@ -430,7 +472,7 @@ measure(struct bench *b, const struct xf *x, uint32_t ip_len, struct result *r)
 		split_run(b, 1, m, &r->out_split, false);
 		make_esp(b, x, plain, plen, esp, elens, stride);
 		fill(b, m, esp, stride, elens, PKTS);
-		split_run(b, 0, m, &r->in_split, x->proto == IPPROTO_AH);
+		split_run(b, 0, m, &r->in_split, ah_of(x) != DP_AUTH_NONE);
 	}
 	crypto_floor(b, x, ip_len, r);
 	rte_free(frames);
@@ -642,7 +684,8 @@ static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-x gcm|cbc|ah] [-s 64|512|1400] [-r RUNS] [-c CPU] [-p] [-n SAS [-f]]\n"
+		"usage: %s [-x gcm|cbc|ah|ah-esp] [-s 64|512|1400] [-r RUNS] [-c CPU] [-p]\n"
+		"       [-n SAS [-f]]\n"
 		"  -c      the CPU to run on (default: the last one allowed)\n"
 		"  -p      also print a per-stage split (classify / ESP / TX) of one run\n"
 		"  -x, -s  measure only one transform / inner packet size (for profiling)\n"

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "ip4.h"
+#include "ip6.h"
 #include "secret.h"
 #include "xform.h"
 
@@ -66,6 +67,16 @@ struct cfg_neighbor {
 	uint8_t mac[6];
 };
 
+/*
+ * An IPv6 static neighbor (IOS "ipv6 neighbor X:X::X IF MAC"). The YAML keeps
+ * one neighbors list; the family of each entry's ip sorts it into neighbors
+ * or neighbors6, so IPv4 consumers never see an IPv6 entry.
+ */
+struct cfg_neighbor6 {
+	uint8_t ip[IP6_LEN];
+	uint8_t mac[6];
+};
+
 struct cfg_interface {
 	char name[CFG_NAME_MAX];
 	char device[CFG_DEVARGS_MAX];	/* DPDK devargs; the port name is the text before ',' */
@@ -80,6 +91,8 @@ struct cfg_interface {
 	uint8_t next_hop_mac[6];	/* default L2 destination when no neighbor matches */
 	struct cfg_neighbor *neighbors;
 	uint32_t n_neighbors;
+	struct cfg_neighbor6 *neighbors6;	/* in the address6 subnet or link-local */
+	uint32_t n_neighbors6;
 	uint16_t mtu;			/* IP MTU; default 1500 */
 	uint16_t tcp_adjust_mss;	/* inside only: clamp TCP SYN MSS to this; 0 = off */
 	struct cfg_pos pos;
@@ -93,20 +106,39 @@ struct cfg_route {
 	struct cfg_pos pos;
 };
 
+/* IOS "ipv6 route": the routes list's IPv6 prefixes, a table of their own. */
+struct cfg_route6 {
+	struct ip6_prefix dst;
+	uint32_t iface;		/* an inside interface with address6 */
+	bool has_via;		/* false: directly connected */
+	uint8_t via[IP6_LEN];	/* in the interface's address6 subnet, or link-local */
+	struct cfg_pos pos;
+};
+
 /*
  * ESP: cipher and auth (auth DP_AUTH_NONE iff the cipher is AEAD). AH
  * (RFC 4302, proto IPPROTO_AH): auth is AH's HMAC, cipher DP_CIPHER_NULL
- * unused; no ESP beside it yet (an AH+ESP bundle is refused).
+ * unused. An AH+ESP bundle (IOS "ah-sha256-hmac esp-gcm 256"; RFC 4301
+ * section 4.5, ESP inside, AH outside): proto IPPROTO_ESP with cipher and
+ * auth ESP's, and ah_auth the HMAC of the AH around it.
  */
 struct cfg_transform_set {
 	char name[CFG_NAME_MAX];
 	uint8_t proto;		/* IPPROTO_ESP or IPPROTO_AH */
 	enum dp_cipher cipher;
 	enum dp_auth auth;
+	enum dp_auth ah_auth;	/* bundle: AH's HMAC; DP_AUTH_NONE: no AH around the ESP */
 	enum cfg_mode mode;
 	bool esn;		/* extended sequence numbers (RFC 4304) */
 	struct cfg_pos pos;
 };
+
+/* An AH+ESP bundle: ESP SAs with an AH SA around each. */
+static inline bool
+cfg_ts_bundle(const struct cfg_transform_set *ts)
+{
+	return ts->ah_auth != DP_AUTH_NONE;	/* set only beside ESP transforms */
+}
 
 /* One permit line of a crypto map ACL, written from the local side (src = protected). */
 /*
@@ -119,6 +151,11 @@ enum cfg_acl_action {
 	CFG_ACL_DENY,
 };
 
+/*
+ * A line is IPv4 (src, dst) or IPv6 (v6: src6, dst6), never both, and all
+ * lines of an entry are one family, as an IOS crypto map matches one "ip" or
+ * one "ipv6" access list. For an IPv6 line "icmp" is ICMPv6 (58).
+ */
 struct cfg_acl {
 	struct ip4_prefix src;
 	struct ip4_prefix dst;
@@ -126,11 +163,22 @@ struct cfg_acl {
 	uint16_t sport[2];	/* inclusive range; {0, 65535} = any */
 	uint16_t dport[2];
 	enum cfg_acl_action action;	/* default permit */
+	bool v6;
+	struct ip6_prefix src6;
+	struct ip6_prefix dst6;
 };
 
 struct cfg_map_entry {
 	uint32_t seq;
-	uint32_t peer;			/* network order; the static peer */
+	/*
+	 * The static peer: IPv4 in peer (network order), or IPv6 in peer6 with
+	 * peer_v6 set (then peer is 0). The outer family: the map's interface
+	 * has an address of that family (address6 for IPv6).
+	 */
+	uint32_t peer;
+	bool peer_v6;
+	uint8_t peer6[IP6_LEN];
+	bool inner_v6;			/* the match lines are IPv6 */
 	uint32_t transform_set;		/* index into transform_sets */
 	struct cfg_acl *match;
 	uint32_t n_match;
@@ -159,6 +207,9 @@ struct cfg_manual_sa {
 	uint32_t spi;			/* host order, >= 256 */
 	struct secret cipher_key;	/* key || salt, length checked against the transform */
 	struct secret auth_key;		/* empty for AEAD */
+	/* AH+ESP bundle (cfg_ts_bundle): the AH SA's; spi and keys above are the ESP SA's */
+	uint32_t ah_spi;		/* host order, >= 256; 0: not a bundle */
+	struct secret ah_auth_key;
 	bool udp_encap;			/* ESP-in-UDP, RFC 3948 */
 	bool allow_unsafe_gcm;		/* allow_unsafe_manual_gcm: an AES-GCM test setup */
 	uint16_t local_port;		/* default 4500 */
@@ -166,9 +217,16 @@ struct cfg_manual_sa {
 	uint32_t initial_sequence;	/* outbound: last number "already sent"; default 0 */
 	uint32_t local;			/* resolved: map interface's, or tunnel source */
 	uint32_t peer;			/* resolved: entry's peer, or tunnel destination */
+	/*
+	 * resolved: IPv6 endpoints, local and peer 0. They are the interface's
+	 * address6 and the entry's peer6, not copied here: manual SAs come by
+	 * the million and live in secret memory.
+	 */
+	bool v6;
 	bool from_file;			/* from manual_sa_file: pos is in that file */
 	struct cfg_pos pos;
 	struct cfg_pos spi_pos;		/* where its SPI is written (duplicate SPIs) */
+	struct cfg_pos ah_spi_pos;	/* where ah_spi is written */
 };
 
 /*
@@ -276,6 +334,8 @@ struct dpsec_config {
 	uint32_t n_tunnels;
 	struct cfg_route *routes;
 	uint32_t n_routes;
+	struct cfg_route6 *routes6;	/* the routes list's IPv6 entries, in order */
+	uint32_t n_routes6;
 	struct cfg_transform_set *transform_sets;
 	uint32_t n_transform_sets;
 	struct cfg_crypto_map *crypto_maps;

@@ -92,6 +92,16 @@ struct dp_sa_params {
 	 */
 	uint8_t n_ts_local, n_ts_remote;
 	struct dp_ts ts_local[DP_TS_MAX], ts_remote[DP_TS_MAX];
+	/*
+	 * AH+ESP bundle (RFC 4301 section 4.5: ESP inside, AH outside). Its ESP
+	 * SA is added first with bundled (never encrypting alone, whatever
+	 * activate says; an ESP packet for it without the AH is refused), then
+	 * its AH SA with inner_conn_id, the ESP SA's connection id (same
+	 * direction and crypto map entry; 0: not a bundle). The AH SA is the one
+	 * the policy encrypts with; deleting either deletes both.
+	 */
+	bool bundled;
+	uint32_t inner_conn_id;
 	const struct secret *cipher_key;	/* key || salt; copied into expanded keys */
 	const struct secret *auth_key;
 };

@@ -61,6 +61,11 @@ struct view_sa {
 	 * CHILD_SA waiting for dp_sa_activate, or one replaced by a newer one).
 	 */
 	bool standby;
+	/*
+	 * One of the two SAs of an AH+ESP bundle (RFC 4301 section 4.5). Both
+	 * count every packet they carry; the ESP SA's are the flow's.
+	 */
+	bool bundle;
 	struct dp_sa_counters ctr;	/* minus the "clear crypto sa counters" baseline */
 	/*
 	 * The selectors the SA enforces (dp_sa_params.ts_*: ours, the peer's), as

@@ -82,6 +82,8 @@ ARG(t_interfaces_name, CLI_TK_WORD, "WORD", "Interface name", CLI_OPT_IFNAME);
 KW(t_arp, "arp", "ARP table");
 KW(t_show_ip, "ip", "IP information");
 KW(t_traffic, "traffic", "IP protocol statistics");
+KW(t_show_ipv6, "ipv6", "IPv6 information");
+KW(t_neighbors, "neighbors", "Show IPv6 neighbor cache entries");
 KW(t_version, "version", "System hardware and software status");
 KW(t_clock, "clock", "Display the system clock");
 
@@ -191,6 +193,7 @@ const struct cli_row cli_rows[] = {
 	SHOW(cli_show_arp, &t_arp),
 	SHOW(cli_show_arp, &t_show_ip, &t_arp),
 	SHOW(cli_show_ip_traffic, &t_show_ip, &t_traffic),
+	SHOW(cli_show_ipv6_neighbors, &t_show_ipv6, &t_neighbors),
 	SHOW(cli_show_version, &t_version),
 	SHOW(cli_show_clock, &t_clock),
 	EXEC(cli_clear_sa, CLEAR_SA),

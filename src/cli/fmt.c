@@ -44,6 +44,19 @@ cli_xform_text(uint8_t proto, enum dp_cipher c, enum dp_auth a, char *buf, size_
 		snprintf(buf, len, "%s %s", cw, dp_auth_info[a].ios);
 }
 
+void
+cli_ts_text(const struct cfg_transform_set *ts, char *buf, size_t len)
+{
+	char esp[64];
+
+	if (!cfg_ts_bundle(ts)) {
+		cli_xform_text(ts->proto, ts->cipher, ts->auth, buf, len);
+		return;
+	}
+	cli_xform_text(IPPROTO_ESP, ts->cipher, ts->auth, esp, sizeof(esp));
+	snprintf(buf, len, "%s %s", dp_auth_info[ts->ah_auth].ios_ah, esp);
+}
+
 /*
  * Outer IPv4 header, optional UDP (RFC 3948), SPI and sequence number, IV and
  * ICV take their bytes; the ciphertext (inner packet, pad length, next
@@ -67,6 +80,15 @@ cli_plaintext_mtu(unsigned mtu, uint8_t proto, enum dp_cipher c, enum dp_auth a,
 		return 0;
 	room = (mtu - over) / blk * blk;
 	return room >= 2 ? room - 2 : 0;
+}
+
+unsigned
+cli_bundle_plaintext_mtu(unsigned mtu, enum dp_auth ah, enum dp_cipher c, enum dp_auth a)
+{
+	/* the AH header between the outer IPv4 header and the ESP (RFC 4301 section 4.5) */
+	unsigned over = (12u + dp_auth_info[ah].icv_len + 3u) & ~3u;
+
+	return mtu > over ? cli_plaintext_mtu(mtu - over, IPPROTO_ESP, c, a, false) : 0;
 }
 
 static int
@@ -298,6 +320,25 @@ bool
 cli_name_eq(const char *typed, size_t len, const char *name)
 {
 	return strlen(name) == len && strncasecmp(typed, name, len) == 0;
+}
+
+const char *
+cli_proto6_name(uint8_t p, char buf[8])
+{
+	/* IOS "ipv6 access-list" words: ipv6 for any, icmp for ICMPv6 */
+	if (p == 0)
+		return "ipv6";
+	if (p == 58)
+		return "icmp";
+	if (p == 1)
+		return "1";	/* ICMP for IPv4 inside IPv6: a number, as IOS has no word for it */
+	return cli_proto_name(p, buf);
+}
+
+const char *
+cli_entry_peer(const struct cfg_map_entry *e, char buf[IP6_STRLEN])
+{
+	return e->peer_v6 ? ip6_str(e->peer6, buf) : ip4_str(e->peer, buf);
 }
 
 const char *

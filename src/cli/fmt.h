@@ -9,14 +9,20 @@
 #include <time.h>
 
 #include "dpsec/cli.h"
+#include "dpsec/config.h"
 #include "dpsec/ip4.h"
+#include "dpsec/ip6.h"
 
 /* "esp-256-aes esp-sha256-hmac", "esp-gcm 256": the words IOS XE shows for a transform. */
 /* proto IPPROTO_AH: the ah- word of the HMAC alone; else ESP's words. */
 void cli_xform_text(uint8_t proto, enum dp_cipher c, enum dp_auth a, char *buf, size_t len);
+/* A transform set's words: an AH+ESP bundle's AH word first, "ah-sha-hmac esp-gcm 256". */
+void cli_ts_text(const struct cfg_transform_set *ts, char *buf, size_t len);
 /* The largest inner packet that fits mtu after tunnel-mode ESP with this transform. */
 unsigned cli_plaintext_mtu(unsigned mtu, uint8_t proto, enum dp_cipher c, enum dp_auth a,
 			   bool udp_encap);
+/* The same after an AH+ESP bundle: ESP (c, a), then AH (ah) around it. */
+unsigned cli_bundle_plaintext_mtu(unsigned mtu, enum dp_auth ah, enum dp_cipher c, enum dp_auth a);
 
 /* "1 week, 2 days, 3 hours, 4 minutes" (show version). */
 void cli_uptime_text(uint64_t sec, char *buf, size_t len);
@@ -75,6 +81,10 @@ uint64_t cli_drops_sum(const uint64_t *per_cause);
 
 /* IOS's word for an IP protocol in an ACL ("ip", "tcp", "ahp"), else the number. */
 const char *cli_proto_name(uint8_t p, char buf[8]);
+/* The same for an IPv6 ACL line: "ipv6" for any, "icmp" for ICMPv6 (58). */
+const char *cli_proto6_name(uint8_t p, char buf[8]);
+/* A crypto map entry's peer, IPv4 or IPv6 (RFC 5952 text). */
+const char *cli_entry_peer(const struct cfg_map_entry *e, char buf[IP6_STRLEN]);
 
 /* Case-insensitive match of a typed name against a configured one. */
 bool cli_name_eq(const char *typed, size_t len, const char *name);

@@ -25,6 +25,8 @@ int cli_show_version(const struct cli_ctx *c, struct cli_out *o);
 int cli_show_clock(const struct cli_ctx *c, struct cli_out *o);
 /* show_arp.c */
 int cli_show_arp(const struct cli_ctx *c, struct cli_out *o);
+/* show_nd.c */
+int cli_show_ipv6_neighbors(const struct cli_ctx *c, struct cli_out *o);
 /* show_ip_traffic.c */
 int cli_show_ip_traffic(const struct cli_ctx *c, struct cli_out *o);
 

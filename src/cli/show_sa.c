@@ -95,13 +95,20 @@ flow_sum(struct flow *f)
 
 		if (!sa_of(f, sa))
 			continue;
-		for (int k = 0; k < DP_SA_CTR__COUNT; k++)
+		for (int k = 0; k < DP_SA_CTR__COUNT; k++) {
+			/* a bundle's packets once: its ESP SA's (its AH SA's errors do add) */
+			if (sa->bundle && sa->proto == IPPROTO_AH &&
+			    (k == DP_SA_CTR_pkts || k == DP_SA_CTR_bytes))
+				continue;
 			dst[k] += sa->ctr.v[k];
+		}
 		if (sa->udp_encap) {
 			f->udp_encap = true;
 			f->peer_port = sa->peer_port;
 		}
-		if (sa->dir == CFG_DIR_OUT && sa->status == VIEW_SA_ACTIVE)
+		/* a bundle's current SA is its AH SA: the outer header, its path MTU, its SPI */
+		if (sa->dir == CFG_DIR_OUT && sa->status == VIEW_SA_ACTIVE &&
+		    !(sa->bundle && sa->proto != IPPROTO_AH))
 			f->cur_out = sa;
 	}
 }
@@ -158,6 +165,10 @@ flow_plaintext_mtu(const struct flow *f)
 {
 	const struct cfg_transform_set *ts = &f->cfg->transform_sets[f->e->transform_set];
 
+	/* a bundle's SAs have the set's transforms (manual SAs: IKE does not negotiate one) */
+	if (cfg_ts_bundle(ts))
+		return cli_bundle_plaintext_mtu(flow_path_mtu(f), ts->ah_auth, ts->cipher,
+						ts->auth);
 	if (f->cur_out != NULL)
 		return cli_plaintext_mtu(flow_path_mtu(f), f->cur_out->proto,
 					 f->cur_out->cipher, f->cur_out->auth, f->udp_encap);
@@ -536,6 +547,9 @@ sa_json(struct json *j, const struct flow *f, const struct view_sa *sa)
 	json_u64(j, "conn_id", sa->conn_id);
 	json_u64(j, "worker", sa->worker);
 	json_bool(j, "manual", sa->manual);
+	/* one of an AH+ESP bundle's SAs: its packets are counted once in the flow */
+	if (sa->bundle)
+		json_bool(j, "bundle", true);
 	if (unsafe_gcm(sa))
 		json_bool(j, "unsafe_manual_gcm", true);
 	if (!sa->manual) {
@@ -584,6 +598,9 @@ struct sa_walk {
 static bool
 entry_selected(const struct cli_ctx *c, const struct cfg_map_entry *e)
 {
+	/* an IPv6 entry has no SA until the IPv6 dataplane (issue 10): no flow to show */
+	if (e->peer_v6 || e->inner_v6)
+		return false;
 	return !c->opt[CLI_OPT_PEER].set || c->opt[CLI_OPT_PEER].ip == e->peer;
 }
 

@@ -55,7 +55,7 @@ session_find_ike(struct session *s, const struct cli_ike_list *ikes)
 	for (size_t i = 0; i < ikes->n; i++) {
 		const struct view_ike_sa *sa = &ikes->sa[i];
 
-		if (!ike_is_with(sa, s->e->peer))
+		if (s->e->peer_v6 || !ike_is_with(sa, s->e->peer))	/* no IKE over IPv6 yet */
 			continue;
 		if (s->ike == NULL || (s->ike->status != VIEW_IKE_READY &&
 				       sa->status == VIEW_IKE_READY))
@@ -107,18 +107,35 @@ session_status(const struct session *s)
 	return "DOWN";
 }
 
+/* IOS: "permit ip 10.0.2.0/255.255.255.0 ..." or "permit ipv6 2001:db8:2::/48 ..." */
+static void
+flow_line(const struct cfg_acl *a, struct cli_out *o)
+{
+	char p[8];
+
+	if (a->v6) {
+		char sa[IP6_PREFIX_STRLEN], da[IP6_PREFIX_STRLEN];
+
+		cli_printf(o, "  IPSEC FLOW: permit %s %s %s\n", cli_proto6_name(a->proto, p),
+			   ip6_prefix_str(&a->src6, sa), ip6_prefix_str(&a->dst6, da));
+	} else {
+		char sa[IP4_STRLEN], sm[IP4_STRLEN], da[IP4_STRLEN], dm[IP4_STRLEN];
+
+		cli_printf(o, "  IPSEC FLOW: permit %s %s/%s %s/%s\n", cli_proto_name(a->proto, p),
+			   ip4_str(a->src.addr, sa), cli_mask_str(a->src.len, sm),
+			   ip4_str(a->dst.addr, da), cli_mask_str(a->dst.len, dm));
+	}
+}
+
 static void
 flows_text(const struct session *s, bool detail, struct cli_out *o)
 {
 	for (uint32_t k = 0; k < s->e->n_match; k++) {
 		const struct cfg_acl *a = &s->e->match[k];
-		char sa[IP4_STRLEN], sm[IP4_STRLEN], da[IP4_STRLEN], dm[IP4_STRLEN], p[8];
 
 		if (a->action != CFG_ACL_PERMIT)
 			continue;
-		cli_printf(o, "  IPSEC FLOW: permit %s %s/%s %s/%s\n", cli_proto_name(a->proto, p),
-			   ip4_str(a->src.addr, sa), cli_mask_str(a->src.len, sm),
-			   ip4_str(a->dst.addr, da), cli_mask_str(a->dst.len, dm));
+		flow_line(a, o);
 		cli_printf(o, "        Active SAs: %" PRIu32 ", origin: crypto map\n",
 			   s->active_sas);
 		if (!detail)
@@ -137,13 +154,13 @@ flows_text(const struct session *s, bool detail, struct cli_out *o)
 static void
 session_text(const struct session *s, const char *ifname, bool detail, struct cli_out *o)
 {
-	char peer[IP4_STRLEN];
+	char peer[IP6_STRLEN];
 
 	cli_printf(o, "Interface: %s\n", ifname);
 	if (s->e->ikev2_profile != CFG_NONE)
 		cli_printf(o, "Profile: %s\n", s->cfg->ikev2.profiles[s->e->ikev2_profile].name);
 	cli_printf(o, "Session status: %s\n", session_status(s));
-	cli_printf(o, "Peer: %s port %u\n", ip4_str(s->e->peer, peer), s->peer_port);
+	cli_printf(o, "Peer: %s port %u\n", cli_entry_peer(s->e, peer), s->peer_port);
 	if (s->ike != NULL) {
 		char l[CLI_IKE_ADDR_LEN], r[CLI_IKE_ADDR_LEN];
 
@@ -160,13 +177,15 @@ session_text(const struct session *s, const char *ifname, bool detail, struct cl
 static void
 session_json(struct json *j, const struct session *s, const char *ifname)
 {
+	char peer[IP6_STRLEN];
+
 	json_obj(j, NULL);
 	json_str(j, "interface", ifname);
 	json_str(j, "profile",
 		 s->e->ikev2_profile != CFG_NONE ? s->cfg->ikev2.profiles[s->e->ikev2_profile].name
 						 : "");
 	json_str(j, "status", session_status(s));
-	json_ip(j, "peer", s->e->peer);
+	json_str(j, "peer", cli_entry_peer(s->e, peer));
 	json_u64(j, "peer_port", s->peer_port);
 	if (s->ike != NULL) {
 		char buf[CLI_IKE_ADDR_LEN];

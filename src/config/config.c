@@ -367,11 +367,14 @@ config_free(struct dpsec_config *cfg)
 	for (uint32_t i = 0; i < cfg->dp.n_eal; i++)
 		free(cfg->dp.eal[i]);
 	free(cfg->dp.eal);
-	for (uint32_t i = 0; i < cfg->n_interfaces; i++)
+	for (uint32_t i = 0; i < cfg->n_interfaces; i++) {
 		free(cfg->interfaces[i].neighbors);
+		free(cfg->interfaces[i].neighbors6);
+	}
 	free(cfg->interfaces);
 	free(cfg->tunnels);
 	free(cfg->routes);
+	free(cfg->routes6);
 	free(cfg->transform_sets);
 	for (uint32_t i = 0; i < cfg->n_crypto_maps; i++) {
 		for (uint32_t j = 0; j < cfg->crypto_maps[i].n_entries; j++)

@@ -24,6 +24,28 @@ static const struct cfg_word actions[] = {
 #define PROTO_ICMP 1
 #define PROTO_TCP 6
 #define PROTO_UDP 17
+#define PROTO_ICMPV6 58
+
+/*
+ * "src"/"dst": an IPv4 or an IPv6 prefix; the line takes the family of src,
+ * and dst (the row after it) must agree: one line matches one IP version.
+ */
+static int
+h_acl_prefix(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_acl *acl = obj;
+	bool is_src = strcmp(k->name, "src") == 0, v6 = cfg_ip6_text(v);
+
+	if (is_src)
+		acl->v6 = v6;
+	else if (v6 != acl->v6)
+		return cfg_err(c, v, "'dst' %s is %s but 'src' is %s (a line matches one IP "
+				     "version: write the other as a line of its own entry)",
+			       cfg_quote(c, v), v6 ? "IPv6" : "IPv4", acl->v6 ? "IPv6" : "IPv4");
+	if (v6)
+		return cfg_prefix6(c, v, k->name, is_src ? &acl->src6 : &acl->dst6);
+	return cfg_prefix(c, v, k->name, is_src ? &acl->src : &acl->dst);
+}
 
 static int
 h_entry_ts(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
@@ -66,6 +88,9 @@ h_proto(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void 
 	for (size_t i = 0; v->type == YNODE_SCALAR && i < CFG_NKEYS(protos); i++) {
 		if (strcmp(v->str, protos[i].word) == 0 && v->len == strlen(protos[i].word)) {
 			acl->proto = (uint8_t)protos[i].value;
+			/* IOS "ipv6 access-list": permit icmp is ICMPv6 */
+			if (acl->v6 && acl->proto == PROTO_ICMP)
+				acl->proto = PROTO_ICMPV6;
 			return 0;
 		}
 	}
@@ -122,8 +147,8 @@ h_dport(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void 
 
 static const struct cfg_key acl_keys[] = {
 	CFG_WORD("action", false, struct cfg_acl, action, actions),
-	CFG_PREFIX("src", true, struct cfg_acl, src),
-	CFG_PREFIX("dst", true, struct cfg_acl, dst),
+	CFG_CUSTOM("src", true, h_acl_prefix),
+	CFG_CUSTOM("dst", true, h_acl_prefix),
 	CFG_CUSTOM("proto", false, h_proto),
 	CFG_CUSTOM("sport", false, h_sport),
 	CFG_CUSTOM("dport", false, h_dport),
@@ -159,8 +184,21 @@ h_match(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void 
 	if (e->match == NULL)
 		return cfg_nomem(c, v);
 	e->n_match = v->n;
-	for (uint32_t i = 0; i < v->n && rc == 0; i++)
+	for (uint32_t i = 0; i < v->n && rc == 0; i++) {
 		rc = parse_acl(c, v->kids[i], &e->match[i]);
+		/*
+		 * IOS matches an entry against one "ip" or one "ipv6" access list,
+		 * and an SA carries the selectors of one family: an entry is one.
+		 */
+		if (rc == 0 && i > 0 && e->match[i].v6 != e->match[0].v6)
+			rc = cfg_err(c, ynode_map_get(v->kids[i], "src"),
+				     "match line %u is %s but line 1 is %s (an entry protects one "
+				     "IP version: put the %s lines in an entry of their own)",
+				     i + 1, e->match[i].v6 ? "IPv6" : "IPv4",
+				     e->match[0].v6 ? "IPv6" : "IPv4",
+				     e->match[i].v6 ? "IPv6" : "IPv4");
+	}
+	e->inner_v6 = e->match[0].v6;
 	for (uint32_t i = 0; rc == 0; i++) {
 		if (i == v->n)
 			return cfg_err(c, v,
@@ -211,6 +249,16 @@ cfg_h_entry_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct yno
 					      offsetof(struct cfg_ike_profile, name)));
 	}
 	p = &ik->profiles[e->ikev2_profile];
+	if (e->peer_v6 || e->inner_v6)
+		return cfg_err(c, v, "ikev2_profile '%s' on an entry with IPv6 %s: IKE does "
+				     "not negotiate IPv6 yet (key the entry by hand with "
+				     "manual_sas, or use IPv4)", p->name,
+			       e->peer_v6 ? "peer" : "match lines");
+	if (cfg_ts_bundle(&c->cfg->transform_sets[e->transform_set]))
+		return cfg_err(c, v, "transform set '%s' is an AH+ESP bundle, which IKE does not "
+				     "negotiate yet (bundle SAs are manual: use manual_sas, or an "
+				     "ESP transform set)",
+			       c->cfg->transform_sets[e->transform_set].name);
 	kr = &ik->keyrings[p->keyring];
 	if (config_keyring_peer(kr, e->peer, NULL) == NULL) {
 		char a[IP4_STRLEN];
@@ -221,6 +269,18 @@ cfg_h_entry_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct yno
 			       kr->name, ip4_str(e->peer, a));
 	}
 	return 0;
+}
+
+/* set peer: IPv4, or IPv6 (the outer family: the interface needs address6, see interfaces). */
+static int
+h_entry_peer(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_map_entry *e = obj;
+
+	e->peer_v6 = cfg_ip6_text(v);
+	if (e->peer_v6)
+		return cfg_ip6(c, v, k->name, e->peer6);
+	return cfg_ip4(c, v, k->name, &e->peer);
 }
 
 /* set pfs groupN | none (IOS default: no PFS). */
@@ -268,7 +328,7 @@ _Static_assert(sizeof(enum cfg_initiate) == sizeof(int), "cfg_h_word writes an i
 /* Rows run in order: ikev2_profile needs peer; pfs and initiate need ikev2_profile. */
 static const struct cfg_key entry_keys[] = {
 	CFG_U32("seq", true, struct cfg_map_entry, seq, 1, 65535),
-	CFG_IP4("peer", true, struct cfg_map_entry, peer),
+	CFG_CUSTOM("peer", true, h_entry_peer),
 	CFG_CUSTOM("transform_set", true, h_entry_ts),
 	CFG_CUSTOM("match", true, h_match),
 	CFG_CUSTOM("lifetime", false, h_lifetime),
@@ -298,7 +358,7 @@ sort_entries(struct cfg_ctx *c, const struct ynode *v, struct cfg_crypto_map *m)
 	if (keys == NULL)
 		return cfg_nomem(c, v);
 	for (uint32_t i = 0; i < m->n_entries; i++)
-		keys[i] = (struct cfg_dupkey){0, m->entries[i].seq, i};
+		keys[i] = (struct cfg_dupkey){0, m->entries[i].seq, i, 0};
 	if (cfg_find_dup(keys, m->n_entries, &first, &dup)) {
 		const struct ynode *f = ynode_map_get(v->kids[first], "seq");
 

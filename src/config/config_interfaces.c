@@ -5,7 +5,6 @@
  * Crypto maps are parsed before interfaces, so "crypto_map" resolves here and
  * each map learns the one interface it is applied to.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,30 +114,39 @@ static int
 h_address6(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_interface *ifc = obj;
-	char buf[INET6_ADDRSTRLEN + 4];
-	const char *s, *slash;
-	unsigned long len;
-	char *end;
+	const char *s;
 	int rc = cfg_str(c, v, k->name, &s);
 
 	if (rc < 0)
 		return rc;
-	slash = strchr(s, '/');
-	if (slash == NULL || (size_t)(slash - s) >= INET6_ADDRSTRLEN || slash[1] < '0' ||
-	    slash[1] > '9')
-		goto bad;
-	memcpy(buf, s, (size_t)(slash - s));
-	buf[slash - s] = '\0';
-	len = strtoul(slash + 1, &end, 10);
-	if (*end != '\0' || len == 0 || len > 128 || (slash[1] == '0' && slash[2] != '\0') ||
-	    inet_pton(AF_INET6, buf, ifc->addr6) != 1)
-		goto bad;
-	ifc->prefix6_len = (uint8_t)len;
+	if (!ip6_addr_len_parse(s, ifc->addr6, &ifc->prefix6_len) || ifc->prefix6_len == 0)
+		return cfg_err(c, v, "'address6' must be an IPv6 address with prefix length "
+				     "X:X::X/1..128 (got '%s')", cfg_quote(c, v));
 	ifc->has_addr6 = true;
 	return 0;
-bad:
-	return cfg_err(c, v, "'address6' must be an IPv6 address with prefix length "
-			     "X:X::X/1..128 (got '%s')", cfg_quote(c, v));
+}
+
+/*
+ * A tunnel's local end is the interface's address of the peer's family (the
+ * outer family): an IPv6 peer needs address6 on the interface the map is on.
+ */
+static int
+check_outer_family(struct cfg_ctx *c, const struct ynode *v, const struct cfg_interface *ifc,
+		   const struct cfg_crypto_map *m)
+{
+	for (uint32_t i = 0; i < m->n_entries; i++) {
+		const struct cfg_map_entry *e = &m->entries[i];
+
+		if (e->peer_v6 && !ifc->has_addr6) {
+			char a[IP6_STRLEN];
+
+			return cfg_err(c, v, "crypto map '%s' seq %u has IPv6 peer %s but "
+					     "interface '%s' has no address6 (expected an IPv6 "
+					     "address on the interface, the tunnel's local end)",
+				       m->name, e->seq, ip6_str(e->peer6, a), ifc->name);
+		}
+	}
+	return 0;
 }
 
 static int
@@ -169,7 +177,7 @@ h_crypto_map(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, 
 			       cfg->interfaces[cfg->crypto_maps[m].iface].name);
 	cfg->crypto_maps[m].iface = iface_index(c, ifc);
 	ifc->crypto_map = m;
-	return 0;
+	return check_outer_family(c, v, ifc, &cfg->crypto_maps[m]);
 }
 
 static int
@@ -207,6 +215,119 @@ static const struct cfg_key neighbor_keys[] = {
 	CFG_CUSTOM("mac", true, h_neighbor_mac),
 };
 
+/* IPv6 neighbors: ip and mac (IOS "ipv6 neighbor X:X::X INTERFACE MAC"). */
+static int
+h_neighbor6_ip(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	return cfg_ip6(c, v, k->name, ((struct cfg_neighbor6 *)obj)->ip);
+}
+
+static int
+h_neighbor6_mac(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	return parse_mac(c, v, k->name, ((struct cfg_neighbor6 *)obj)->mac);
+}
+
+static const struct cfg_key neighbor6_keys[] = {
+	CFG_CUSTOM("ip", true, h_neighbor6_ip),
+	CFG_CUSTOM("mac", true, h_neighbor6_mac),
+};
+
+/* fe80::/10 (RFC 4291 section 2.5.6): on every link, whatever its prefix. */
+static bool
+link_local6(const uint8_t a[IP6_LEN])
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+/* The network of the interface's address6. */
+static struct ip6_prefix
+subnet6(const struct cfg_interface *ifc)
+{
+	struct ip6_prefix net = {.len = ifc->prefix6_len};
+
+	ip6_mask(ifc->addr6, ifc->prefix6_len, net.addr);
+	return net;
+}
+
+/* An IPv6 next hop or neighbor is on the link: in the address6 subnet, or link-local. */
+static bool
+on_link6(const struct cfg_interface *ifc, const uint8_t a[IP6_LEN])
+{
+	struct ip6_prefix net = subnet6(ifc);
+
+	return link_local6(a) || ip6_prefix_match(&net, a);
+}
+
+static const char *
+subnet6_str(const struct cfg_interface *ifc, char buf[IP6_PREFIX_STRLEN])
+{
+	struct ip6_prefix net = subnet6(ifc);
+
+	return ip6_prefix_str(&net, buf);
+}
+
+/* The one just parsed (the last of neighbors6): on the link of the interface's address6. */
+static int
+check_neighbor6(struct cfg_ctx *c, const struct ynode *v, struct cfg_interface *ifc)
+{
+	const uint8_t *ip = ifc->neighbors6[ifc->n_neighbors6].ip;
+	char a[IP6_STRLEN];
+
+	if (!ifc->has_addr6)
+		return cfg_err(c, v, "IPv6 neighbor %s on interface '%s', which has no address6 "
+				     "(expected address6 on the interface first)", ip6_str(ip, a),
+			       ifc->name);
+	if (!on_link6(ifc, ip)) {
+		char net[IP6_PREFIX_STRLEN];
+
+		return cfg_err(c, v, "neighbor %s is not in interface '%s' subnet %s (nor "
+				     "link-local fe80::/10)", ip6_str(ip, a), ifc->name,
+			       subnet6_str(ifc, net));
+	}
+	ifc->n_neighbors6++;
+	return 0;
+}
+
+/* Is an item of the neighbors list an IPv6 one? Its ip says (a bad item fails in cfg_walk). */
+static bool
+neighbor_is_v6(const struct ynode *item)
+{
+	const struct ynode *ip = item->type == YNODE_MAP ? ynode_map_get(item, "ip") : NULL;
+
+	return ip != NULL && cfg_ip6_text(ip);
+}
+
+/* Duplicate IPv6 neighbors; the keys carry the item's index in the list for messages. */
+static int
+check_neighbors6(struct cfg_ctx *c, const struct ynode *v, const struct cfg_interface *ifc)
+{
+	struct cfg_dupkey *keys;
+	uint32_t first, dup, n = 0;
+	int rc = 0;
+
+	if (ifc->n_neighbors6 < 2)
+		return 0;
+	keys = calloc(ifc->n_neighbors6, sizeof(*keys));
+	if (keys == NULL)
+		return cfg_nomem(c, v);
+	for (uint32_t i = 0; i < v->n; i++)
+		if (neighbor_is_v6(v->kids[i]))
+			keys[n] = cfg_dupkey6(ifc->neighbors6[n].ip, 128, i), n++;
+	if (cfg_find_dup(keys, n, &first, &dup)) {
+		const struct ynode *f = ynode_map_get(v->kids[first], "ip");
+		const struct ynode *d = ynode_map_get(v->kids[dup], "ip");
+		uint8_t ip[IP6_LEN];
+		char a[IP6_STRLEN];
+
+		(void)ip6_parse(d->str, ip);	/* parsed before: the canonical text */
+		rc = cfg_err(c, d, "duplicate neighbor %s on interface '%s' (first at %u:%u)",
+			     ip6_str(ip, a), ifc->name, f->line, f->col);
+	}
+	free(keys);
+	return rc;
+}
+
 static int
 check_neighbors(struct cfg_ctx *c, const struct ynode *v, const struct cfg_interface *ifc)
 {
@@ -225,7 +346,7 @@ check_neighbors(struct cfg_ctx *c, const struct ynode *v, const struct cfg_inter
 	if (keys == NULL)
 		return cfg_nomem(c, v);
 	for (uint32_t i = 0; i < ifc->n_neighbors; i++)
-		keys[i] = (struct cfg_dupkey){0, ifc->neighbors[i].ip, i};
+		keys[i] = (struct cfg_dupkey){0, ifc->neighbors[i].ip, i, 0};
 	if (cfg_find_dup(keys, ifc->n_neighbors, &first, &dup)) {
 		const struct ynode *f = ynode_map_get(v->kids[first], "ip");
 
@@ -237,22 +358,49 @@ check_neighbors(struct cfg_ctx *c, const struct ynode *v, const struct cfg_inter
 	return rc;
 }
 
+/*
+ * The list's items go to neighbors or neighbors6 by the family of their ip;
+ * kid[] remembers each one's item for messages. check_neighbors sees the
+ * IPv4 ones as if they were the whole list.
+ */
 static int
 h_neighbors(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_interface *ifc = obj;
+	struct ynode seq4;
 	int rc = cfg_expect_seq(c, v, k->name, false);
 
 	if (rc < 0 || v->n == 0)
 		return rc;
 	ifc->neighbors = calloc(v->n, sizeof(*ifc->neighbors));
-	if (ifc->neighbors == NULL)
-		return cfg_nomem(c, v);
-	ifc->n_neighbors = v->n;
-	for (uint32_t i = 0; i < v->n && rc == 0; i++)
+	ifc->neighbors6 = calloc(v->n, sizeof(*ifc->neighbors6));
+	seq4 = *v;
+	seq4.kids = calloc(v->n, sizeof(*seq4.kids));
+	if (ifc->neighbors == NULL || ifc->neighbors6 == NULL || seq4.kids == NULL) {
+		rc = cfg_nomem(c, v);
+		goto out;
+	}
+	seq4.n = 0;
+	for (uint32_t i = 0; i < v->n && rc == 0; i++) {
+		if (neighbor_is_v6(v->kids[i])) {
+			rc = cfg_walk(c, v->kids[i], "neighbor", neighbor6_keys,
+				      CFG_NKEYS(neighbor6_keys),
+				      &ifc->neighbors6[ifc->n_neighbors6]);
+			if (rc == 0)
+				rc = check_neighbor6(c, ynode_map_get(v->kids[i], "ip"), ifc);
+			continue;
+		}
+		seq4.kids[seq4.n++] = v->kids[i];
 		rc = cfg_walk(c, v->kids[i], "neighbor", neighbor_keys, CFG_NKEYS(neighbor_keys),
-			      &ifc->neighbors[i]);
-	return rc < 0 ? rc : check_neighbors(c, v, ifc);
+			      &ifc->neighbors[ifc->n_neighbors++]);
+	}
+	if (rc == 0 && ifc->n_neighbors > 0)	/* calloc(0) may be NULL: no "out of memory" */
+		rc = check_neighbors(c, &seq4, ifc);
+	if (rc == 0)
+		rc = check_neighbors6(c, v, ifc);
+out:
+	free(seq4.kids);
+	return rc;
 }
 
 /*
@@ -333,11 +481,14 @@ cfg_h_interfaces(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode 
 	return rc < 0 ? rc : check_roles(c, v);
 }
 
-/* An inside interface, or a tunnel ("ip route 192.0.2.128 255.255.255.128 Tunnel1"). */
+/*
+ * An inside interface, or (tunnel not NULL: IPv4 routes) a tunnel ("ip route
+ * 192.0.2.128 255.255.255.128 Tunnel1"); tunnels carry IPv4 only.
+ */
 static int
-h_route_iface(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+route_iface(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, uint32_t *out,
+	    uint32_t *tunnel)
 {
-	struct cfg_route *r = obj;
 	const struct dpsec_config *cfg = c->cfg;
 	const char *s;
 	uint32_t i;
@@ -349,9 +500,15 @@ h_route_iface(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
 		if (strcmp(cfg->interfaces[i].name, s) == 0)
 			break;
 	if (i == cfg->n_interfaces) {
-		r->tunnel = cfg_tunnel_find(cfg, s);
-		if (r->tunnel != CFG_NONE)
+		uint32_t t = cfg_tunnel_find(cfg, s);
+
+		if (t != CFG_NONE && tunnel != NULL) {
+			*tunnel = t;
 			return 0;
+		}
+		if (t != CFG_NONE)
+			return cfg_err(c, v, "IPv6 route into %s: tunnels carry IPv4 only (tunnel "
+					     "mode ipsec ipv4)", s);
 		if (strncasecmp(s, "Tunnel", 6) == 0)
 			return cfg_tunnel_not_found(c, v);
 		return cfg_err(c, v, "interface '%s' not found (defined: %s)", cfg_quote(c, v),
@@ -363,8 +520,27 @@ h_route_iface(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
 		return cfg_err(c, v, "route to outside interface '%s' is not allowed (expected an "
 				     "inside interface or a tunnel: routes carry decrypted "
 				     "traffic, or traffic to encrypt)", s);
-	r->iface = i;
+	*out = i;
 	return 0;
+}
+
+static int
+h_route_iface(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_route *r = obj;
+
+	return route_iface(c, k, v, &r->iface, &r->tunnel);
+}
+
+/* A next hop of the other family than the prefix: named, whichever it is. */
+static int
+via_family(struct cfg_ctx *c, const struct ynode *v, bool route_v6)
+{
+	if (cfg_ip6_text(v) == route_v6)
+		return 0;
+	return cfg_err(c, v, "'via' %s is %s but 'prefix' is %s (a route and its next hop are "
+			     "one IP version)", cfg_quote(c, v), route_v6 ? "IPv4" : "IPv6",
+		       route_v6 ? "IPv6" : "IPv4");
 }
 
 static int
@@ -372,7 +548,10 @@ h_route_via(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, v
 {
 	struct cfg_route *r = obj;
 	const struct cfg_interface *ifc;
-	int rc = cfg_ip4(c, v, k->name, &r->via);
+	int rc = via_family(c, v, false);
+
+	if (rc == 0)
+		rc = cfg_ip4(c, v, k->name, &r->via);
 
 	if (rc == 0 && r->via != 0 && r->tunnel != CFG_NONE)
 		return cfg_err(c, v, "'via' is not allowed on a route into %s (a tunnel is "
@@ -396,6 +575,90 @@ static const struct cfg_key route_keys[] = {
 	CFG_CUSTOM("via", false, h_route_via),
 };
 
+/* ---- IPv6 routes (IOS "ipv6 route X:X::/LEN INTERFACE [NEXT-HOP]") ---- */
+
+static int
+h_route6_prefix(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	return cfg_prefix6(c, v, k->name, &((struct cfg_route6 *)obj)->dst);
+}
+
+static int
+h_route6_iface(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_route6 *r = obj;
+	int rc = route_iface(c, k, v, &r->iface, NULL);
+
+	if (rc == 0 && !c->cfg->interfaces[r->iface].has_addr6)
+		rc = cfg_err(c, v, "IPv6 route to interface '%s', which has no address6 (expected "
+				   "address6 on the interface)", c->cfg->interfaces[r->iface].name);
+	return rc;
+}
+
+static int
+h_route6_via(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_route6 *r = obj;
+	const struct cfg_interface *ifc = &c->cfg->interfaces[r->iface];
+	int rc = via_family(c, v, true);
+
+	if (rc == 0)
+		rc = cfg_ip6(c, v, k->name, r->via);
+	if (rc == 0 && !on_link6(ifc, r->via)) {
+		char a[IP6_STRLEN], net[IP6_PREFIX_STRLEN];
+
+		rc = cfg_err(c, v, "'via' %s is not in interface '%s' subnet %s (nor link-local "
+				   "fe80::/10)", ip6_str(r->via, a), ifc->name,
+			     subnet6_str(ifc, net));
+	}
+	r->has_via = rc == 0;
+	return rc;
+}
+
+static const struct cfg_key route6_keys[] = {
+	CFG_CUSTOM("prefix", true, h_route6_prefix),
+	CFG_CUSTOM("interface", true, h_route6_iface),
+	CFG_CUSTOM("via", false, h_route6_via),
+};
+
+/* Is an item of the routes list an IPv6 route? Its prefix says. */
+static bool
+route_is_v6(const struct ynode *item)
+{
+	const struct ynode *p = item->type == YNODE_MAP ? ynode_map_get(item, "prefix") : NULL;
+
+	return p != NULL && cfg_ip6_text(p);
+}
+
+static int
+check_routes6(struct cfg_ctx *c, const struct ynode *v)
+{
+	const struct dpsec_config *cfg = c->cfg;
+	struct cfg_dupkey *keys = calloc(cfg->n_routes6 ? cfg->n_routes6 : 1, sizeof(*keys));
+	uint32_t first, dup, n = 0;
+	int rc = 0;
+
+	if (keys == NULL)
+		return cfg_nomem(c, v);
+	for (uint32_t i = 0; i < v->n; i++)
+		if (route_is_v6(v->kids[i]))
+			keys[n] = cfg_dupkey6(cfg->routes6[n].dst.addr, cfg->routes6[n].dst.len, i),
+			n++;
+	if (cfg_find_dup(keys, n, &first, &dup)) {
+		const struct ynode *f = ynode_map_get(v->kids[first], "prefix");
+		const struct ynode *d = ynode_map_get(v->kids[dup], "prefix");
+		struct ip6_prefix p;
+		char a[IP6_PREFIX_STRLEN];
+		bool host;
+
+		(void)ip6_prefix_parse(d->str, &p, &host);	/* parsed before: canonical text */
+		rc = cfg_err(c, d, "duplicate route %s (first at %u:%u)", ip6_prefix_str(&p, a),
+			     f->line, f->col);
+	}
+	free(keys);
+	return rc;
+}
+
 static int
 check_routes(struct cfg_ctx *c, const struct ynode *v)
 {
@@ -407,7 +670,8 @@ check_routes(struct cfg_ctx *c, const struct ynode *v)
 	if (keys == NULL)
 		return cfg_nomem(c, v);
 	for (uint32_t i = 0; i < cfg->n_routes; i++)
-		keys[i] = (struct cfg_dupkey){cfg->routes[i].dst.len, cfg->routes[i].dst.addr, i};
+		keys[i] = (struct cfg_dupkey){cfg->routes[i].dst.len, cfg->routes[i].dst.addr, i,
+					      0};
 	if (cfg_find_dup(keys, cfg->n_routes, &first, &dup)) {
 		const struct ynode *f = ynode_map_get(v->kids[first], "prefix");
 		char a[IP4_STRLEN];
@@ -425,19 +689,41 @@ int
 cfg_h_routes(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct dpsec_config *cfg = obj;
+	struct ynode seq4;
 	int rc = cfg_expect_seq(c, v, k->name, false);
 
 	if (rc < 0 || v->n == 0)
 		return rc;
+	/* one list, two tables: the family of each item's prefix decides (see h_neighbors) */
 	cfg->routes = calloc(v->n, sizeof(*cfg->routes));
-	if (cfg->routes == NULL)
-		return cfg_nomem(c, v);
-	cfg->n_routes = v->n;
-	for (uint32_t i = 0; i < v->n && rc == 0; i++) {
-		cfg->routes[i].pos = (struct cfg_pos){v->kids[i]->line, v->kids[i]->col};
-		cfg->routes[i].iface = cfg->routes[i].tunnel = CFG_NONE;
-		rc = cfg_walk(c, v->kids[i], "route", route_keys, CFG_NKEYS(route_keys),
-			      &cfg->routes[i]);
+	cfg->routes6 = calloc(v->n, sizeof(*cfg->routes6));
+	seq4 = *v;
+	seq4.kids = calloc(v->n, sizeof(*seq4.kids));
+	if (cfg->routes == NULL || cfg->routes6 == NULL || seq4.kids == NULL) {
+		rc = cfg_nomem(c, v);
+		goto out;
 	}
-	return rc < 0 ? rc : check_routes(c, v);
+	seq4.n = 0;
+	for (uint32_t i = 0; i < v->n && rc == 0; i++) {
+		const struct cfg_pos pos = {v->kids[i]->line, v->kids[i]->col};
+
+		if (route_is_v6(v->kids[i])) {
+			cfg->routes6[cfg->n_routes6].pos = pos;
+			rc = cfg_walk(c, v->kids[i], "route", route6_keys, CFG_NKEYS(route6_keys),
+				      &cfg->routes6[cfg->n_routes6++]);
+			continue;
+		}
+		seq4.kids[seq4.n++] = v->kids[i];
+		cfg->routes[cfg->n_routes].pos = pos;
+		cfg->routes[cfg->n_routes].iface = cfg->routes[cfg->n_routes].tunnel = CFG_NONE;
+		rc = cfg_walk(c, v->kids[i], "route", route_keys, CFG_NKEYS(route_keys),
+			      &cfg->routes[cfg->n_routes++]);
+	}
+	if (rc == 0 && cfg->n_routes > 0)	/* calloc(0) may be NULL: no "out of memory" */
+		rc = check_routes(c, &seq4);
+	if (rc == 0)
+		rc = check_routes6(c, v);
+out:
+	free(seq4.kids);
+	return rc;
 }

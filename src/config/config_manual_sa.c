@@ -125,6 +125,10 @@ h_seq(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *o
 	for (sa->entry = 0; sa->entry < m->n_entries; sa->entry++) {
 		if (m->entries[sa->entry].seq == seq) {
 			sa->peer = m->entries[sa->entry].peer;
+			/* IPv6 endpoints are the interface's address6 and peer6 (config.h) */
+			sa->v6 = m->entries[sa->entry].peer_v6;
+			if (sa->v6)
+				sa->local = 0;
 			return check_not_ike(c, v, m, &m->entries[sa->entry]);
 		}
 	}
@@ -141,11 +145,11 @@ h_seq(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *o
 		       m->name, seq, seqs);
 }
 
-/* RFC 4303 section 2.1: SPI 0 is reserved for local use, 1..255 by IANA. */
+/* RFC 4303 section 2.1 (RFC 4302 2.4 for AH): 0 is reserved for local use, 1..255 by IANA. */
 static int
-h_spi(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+parse_spi(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, uint32_t *out,
+	  struct cfg_pos *pos)
 {
-	struct cfg_manual_sa *sa = obj;
 	uint64_t spi;
 	int rc = cfg_uint(c, v, k->name, 0, UINT32_MAX, "256..4294967295", &spi);
 
@@ -157,9 +161,38 @@ h_spi(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *o
 	if (spi < 256)
 		return cfg_err(c, v, "SPI %" PRIu64 " is in 1..255, reserved by IANA (RFC 4303 "
 				     "section 2.1; expected 256..4294967295)", spi);
-	sa->spi = (uint32_t)spi;
-	sa->spi_pos = (struct cfg_pos){v->line, v->col};
+	*out = (uint32_t)spi;
+	*pos = (struct cfg_pos){v->line, v->col};
 	return 0;
+}
+
+static int
+h_spi(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_manual_sa *sa = obj;
+
+	return parse_spi(c, k, v, &sa->spi, &sa->spi_pos);
+}
+
+/* A key that only an AH+ESP bundle's SA has (its AH half). */
+static int
+bundle_only(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
+	    const struct cfg_transform_set *ts)
+{
+	if (cfg_ts_bundle(ts))
+		return 0;
+	return cfg_err(c, v, "'%s' applies to AH+ESP bundles only (transform set %s is not one: "
+			     "its SAs have one SPI, 'spi', and their keys are 'cipher_key' and "
+			     "'auth_key')", k->name, ts->name);
+}
+
+static int
+h_ah_spi(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_manual_sa *sa = obj;
+	int rc = bundle_only(c, k, v, sa_ts(c, sa));
+
+	return rc < 0 ? rc : parse_spi(c, k, v, &sa->ah_spi, &sa->ah_spi_pos);
 }
 
 /*
@@ -215,20 +248,45 @@ h_cipher_key(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, 
 	return parse_key(c, v, k->name, ci->key_len + ci->salt_len, what_len, &sa->cipher_key);
 }
 
+/* An HMAC key: as long as HMAC a takes; word names the transform in messages. */
+static int
+hmac_key(struct cfg_ctx *c, const struct ynode *v, const char *name, enum dp_auth a,
+	 const char *word, struct secret *sec)
+{
+	char what_len[64];
+
+	snprintf(what_len, sizeof(what_len), "%u bytes for %s", dp_auth_info[a].key_len, word);
+	return parse_key(c, v, name, dp_auth_info[a].key_len, what_len, sec);
+}
+
 static int
 h_auth_key(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_manual_sa *sa = obj;
 	const struct cfg_transform_set *ts = sa_ts(c, sa);
 	const struct dp_auth_info *ai = &dp_auth_info[ts->auth];
-	char what_len[64];
 
 	if (ts->auth == DP_AUTH_NONE)
 		return cfg_err(c, v, "%s is not allowed with %s (a combined-mode cipher has no "
-				     "separate HMAC key)", k->name, dp_cipher_info[ts->cipher].ios);
-	snprintf(what_len, sizeof(what_len), "%u bytes for %s", ai->key_len,
-		 ts->proto == IPPROTO_AH ? ai->ios_ah : ai->ios);
-	return parse_key(c, v, k->name, ai->key_len, what_len, &sa->auth_key);
+				     "separate HMAC key%s)", k->name,
+			       dp_cipher_info[ts->cipher].ios,
+			       cfg_ts_bundle(ts) ? "; the AH key is 'ah_auth_key'" : "");
+	return hmac_key(c, v, k->name, ts->auth, ts->proto == IPPROTO_AH ? ai->ios_ah : ai->ios,
+			&sa->auth_key);
+}
+
+/* The HMAC key of a bundle's AH SA. */
+static int
+h_ah_auth_key(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_manual_sa *sa = obj;
+	const struct cfg_transform_set *ts = sa_ts(c, sa);
+	int rc = bundle_only(c, k, v, ts);
+
+	if (rc < 0)
+		return rc;
+	return hmac_key(c, v, k->name, ts->ah_auth, dp_auth_info[ts->ah_auth].ios_ah,
+			&sa->ah_auth_key);
 }
 
 /*
@@ -266,9 +324,10 @@ h_udp_encap(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, v
 	else
 		rc = 0, sa->udp_encap = true;
 	/* RFC 3948 encapsulates ESP only: AH's ICV covers the addresses a NAT rewrites */
-	if (rc == 0 && sa->udp_encap && ts->proto == IPPROTO_AH)
-		return cfg_err(c, v, "'%s' applies to ESP SAs only (transform set %s is AH, which "
-				     "cannot cross a NAT: RFC 3948)", k->name, ts->name);
+	if (rc == 0 && sa->udp_encap && (ts->proto == IPPROTO_AH || cfg_ts_bundle(ts)))
+		return cfg_err(c, v, "'%s' applies to ESP SAs only (transform set %s is %s, which "
+				     "cannot cross a NAT: RFC 3948)", k->name, ts->name,
+			       cfg_ts_bundle(ts) ? "an AH+ESP bundle" : "AH");
 	if (rc < 0 || v->type != YNODE_MAP)
 		return rc;
 	return cfg_walk(c, v, k->name, udp_keys, CFG_NKEYS(udp_keys), sa);
@@ -319,6 +378,8 @@ static const struct cfg_key sa_keys[] = {
 	CFG_CUSTOM("spi", true, h_spi),
 	CFG_CUSTOM("cipher_key", false, h_cipher_key),
 	CFG_CUSTOM("auth_key", false, h_auth_key),
+	CFG_CUSTOM("ah_spi", false, h_ah_spi),
+	CFG_CUSTOM("ah_auth_key", false, h_ah_auth_key),
 	CFG_CUSTOM("udp_encap", false, h_udp_encap),
 	{"initial_sequence", false, h_initial_sequence, offsetof(struct cfg_manual_sa,
 								initial_sequence), 0, UINT32_MAX - 1, NULL},
@@ -368,6 +429,14 @@ check_keys_present(struct cfg_ctx *c, const struct ynode *v, const struct cfg_ma
 		return cfg_err(c, v, "missing required key 'auth_key' in manual SA (%s needs "
 				     "%u bytes)", ts->proto == IPPROTO_AH ? ai->ios_ah : ai->ios,
 			       ai->key_len);
+	if (cfg_ts_bundle(ts) && ynode_map_get(v, "ah_spi") == NULL)
+		return cfg_err(c, v, "missing required key 'ah_spi' in manual SA (transform set %s "
+				     "is an AH+ESP bundle: 'spi' is its ESP SA's, 'ah_spi' its AH "
+				     "SA's)", ts->name);
+	if (cfg_ts_bundle(ts) && ynode_map_get(v, "ah_auth_key") == NULL)
+		return cfg_err(c, v, "missing required key 'ah_auth_key' in manual SA (%s needs "
+				     "%u bytes)", dp_auth_info[ts->ah_auth].ios_ah,
+			       dp_auth_info[ts->ah_auth].key_len);
 	return 0;
 }
 
@@ -379,29 +448,70 @@ cfg_sa_src(const struct cfg_ctx *c, const struct cfg_manual_sa *sa)
 	return c->sa_name != NULL ? c->sa_name : c->cfg->sa_file.path;
 }
 
+/* An IPv6 SA's local address: its crypto map interface's address6 (tunnels are IPv4). */
+static const uint8_t *
+v6_local(const struct dpsec_config *cfg, const struct cfg_manual_sa *sa)
+{
+	return cfg->interfaces[cfg->crypto_maps[sa->map].iface].addr6;
+}
+
+/* The k-th SPI of sas[] (two a bundle SA: its ESP one, then its AH one) for cfg_check_spis. */
+struct spi_ref {
+	uint32_t spi;
+	uint8_t proto;
+	struct cfg_pos pos;
+};
+
+static struct spi_ref
+spi_ref(const struct cfg_ctx *c, const struct cfg_manual_sa *sa, bool ah_of_bundle)
+{
+	if (ah_of_bundle)
+		return (struct spi_ref){sa->ah_spi, IPPROTO_AH, sa->ah_spi_pos};
+	return (struct spi_ref){sa->spi, sa_ts(c, sa)->proto, sa->spi_pos};
+}
+
+/*
+ * ESP and AH SPIs are separate spaces (RFC 4301 section 4.1, and the SAD's
+ * key): a duplicate is the same SPI, protocol, direction and local address.
+ */
 int
 cfg_check_spis(struct cfg_ctx *c, const struct cfg_manual_sa *sas, uint32_t n)
 {
-	struct cfg_dupkey *keys = calloc(n, sizeof(*keys));
-	uint32_t first, dup;
+	uint32_t first, dup, nk = 0, nb = 0;
+	struct cfg_dupkey *keys;
 	int rc = 0;
 
+	for (uint32_t i = 0; i < n; i++)
+		nb += sas[i].ah_spi != 0;
+	keys = calloc((size_t)n + nb, sizeof(*keys));	/* the file may hold millions */
 	if (keys == NULL)
 		return cfg_nomem(c, NULL);
-	for (uint32_t i = 0; i < n; i++)
-		keys[i] = (struct cfg_dupkey){sas[i].dir, (uint64_t)sas[i].spi << 32 | sas[i].local, i};
-	if (cfg_find_dup(keys, n, &first, &dup)) {
-		const struct cfg_manual_sa *sa = &sas[dup], *f = &sas[first];
-		char a[IP4_STRLEN], at[CFG_PATH_MAX + 32];
+	/* an IPv6 SA's local address is its interface's address6: the interface stands for it */
+	for (uint32_t i = 0; i < 2 * n; i++) {
+		const struct cfg_manual_sa *sa = &sas[i / 2];
+		uint32_t v6_iface = sa->v6 ? 1 + c->cfg->crypto_maps[sa->map].iface : 0;
+		struct spi_ref r;
+
+		if ((i & 1) && sa->ah_spi == 0)
+			continue;
+		r = spi_ref(c, sa, i & 1);
+		keys[nk++] = (struct cfg_dupkey){(uint64_t)r.proto << 8 | sa->dir,
+						 (uint64_t)r.spi << 32 | sa->local, i, v6_iface};
+	}
+	if (cfg_find_dup(keys, nk, &first, &dup)) {
+		const struct cfg_manual_sa *sa = &sas[dup / 2], *f = &sas[first / 2];
+		struct spi_ref rs = spi_ref(c, sa, dup & 1), rf = spi_ref(c, f, first & 1);
+		char a[IP6_STRLEN], at[CFG_PATH_MAX + 32];
 
 		/* the first one's file is named only when it is not the one in the message */
 		snprintf(at, sizeof(at), "%s%s%u:%u", f->from_file != sa->from_file ? cfg_sa_src(c, f)
 						      : "", f->from_file != sa->from_file ? ":" : "",
-			 f->spi_pos.line, f->spi_pos.col);
-		rc = cfg_err_pos(c, cfg_sa_src(c, sa), sa->spi_pos.line, sa->spi_pos.col,
-				 "duplicate %s SPI 0x%08x for local address %s (first at %s)",
-				 sa->dir == CFG_DIR_IN ? "inbound" : "outbound", sa->spi,
-				 ip4_str(sa->local, a), at);
+			 rf.pos.line, rf.pos.col);
+		rc = cfg_err_pos(c, cfg_sa_src(c, sa), rs.pos.line, rs.pos.col,
+				 "duplicate %s %sSPI 0x%08x for local address %s (first at %s)",
+				 sa->dir == CFG_DIR_IN ? "inbound" : "outbound",
+				 rs.proto == IPPROTO_AH ? "AH " : "", rs.spi,
+				 sa->v6 ? ip6_str(v6_local(c->cfg, sa), a) : ip4_str(sa->local, a), at);
 	}
 	free(keys);
 	return rc;

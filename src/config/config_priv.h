@@ -104,6 +104,15 @@ int cfg_ip4(struct cfg_ctx *c, const struct ynode *v, const char *what, uint32_t
 /* Network prefix: host bits must be zero. */
 int cfg_prefix(struct cfg_ctx *c, const struct ynode *v, const char *what,
 	       struct ip4_prefix *out);
+/*
+ * IPv6 (config_ip6.c): an address, and a prefix whose host bits must be zero,
+ * with messages naming the IPv6 form ("X:X::X/0..128").
+ */
+int cfg_ip6(struct cfg_ctx *c, const struct ynode *v, const char *what, uint8_t out[IP6_LEN]);
+int cfg_prefix6(struct cfg_ctx *c, const struct ynode *v, const char *what,
+		struct ip6_prefix *out);
+/* A scalar that can only be IPv6 (it holds ':'): read it with the readers above. */
+bool cfg_ip6_text(const struct ynode *v);
 /* Strict decimal: digits only, no sign, no leading zero, no overflow. */
 bool cfg_parse_dec(const char *s, uint64_t *out);
 /* Strict "A.B.C.D/LEN", LEN 0..32, host bits allowed (an interface address). */
@@ -139,8 +148,11 @@ cfg_handler cfg_h_entry_initiate;
 struct cfg_dupkey {
 	uint64_t hi, lo;
 	uint32_t idx;
+	uint32_t ext;		/* more key bits (an IPv6 prefix length); compared before idx */
 };
 bool cfg_find_dup(struct cfg_dupkey *keys, uint32_t n, uint32_t *first, uint32_t *dup);
+/* The key of an IPv6 prefix (or an address, len 128). */
+struct cfg_dupkey cfg_dupkey6(const uint8_t a[IP6_LEN], uint8_t len, uint32_t idx);
 
 /*
  * "a, b, c" out of an array of objects with a name at name_off, or "none",

@@ -227,6 +227,29 @@ p_map(struct sf *f, const struct line *l, const struct tok *tm, const struct tok
 	return 0;
 }
 
+/* The entry's peer as text, either family. */
+static const char *
+entry_peer_str(const struct cfg_map_entry *e, char buf[IP6_STRLEN])
+{
+	return e->peer_v6 ? ip6_str(e->peer6, buf) : ip4_str(e->peer, buf);
+}
+
+/* The line's peer is the entry's: same family, same address. */
+static bool
+peer_is(const struct cfg_map_entry *e, const char *s, bool *parsed)
+{
+	uint32_t a4;
+
+	if (ip6_looks_v6(s)) {
+		uint8_t a6[IP6_LEN];
+
+		*parsed = ip6_parse(s, a6);
+		return *parsed && e->peer_v6 && memcmp(a6, e->peer6, IP6_LEN) == 0;
+	}
+	*parsed = ip4_parse(s, &a4);
+	return *parsed && !e->peer_v6 && a4 == e->peer;
+}
+
 /* The line says the peer and the transform set, so that it reads alone; they must agree. */
 static int
 p_peer_ts(struct sf *f, const struct line *l, const struct tok *tp, const struct tok *tt,
@@ -236,25 +259,33 @@ p_peer_ts(struct sf *f, const struct line *l, const struct tok *tp, const struct
 	const struct cfg_crypto_map *m = &cfg->crypto_maps[f->map];
 	const struct cfg_map_entry *e = &m->entries[f->entry];
 	const char *ts = cfg->transform_sets[e->transform_set].name;
-	uint32_t peer;
+	bool parsed;
 
-	if (!ip4_parse(tp->s, &peer))
-		return line_err(f, l, tp->col, "peer must be an IPv4 address (got '%s')",
-				tok_quote(f, tp));
-	if (peer != e->peer) {
-		char a[IP4_STRLEN], b[IP4_STRLEN];
+	if (!peer_is(e, tp->s, &parsed)) {
+		char b[IP6_STRLEN];
 
+		if (!parsed)
+			return line_err(f, l, tp->col, "peer must be an IPv4 address A.B.C.D or an "
+						       "IPv6 address X:X::X (got '%s')",
+					tok_quote(f, tp));
 		return line_err(f, l, tp->col, "peer %s is not the peer of crypto map '%s' seq %u "
-					       "(%s)", ip4_str(peer, a), m->name, e->seq,
-				ip4_str(e->peer, b));
+					       "(%s)", tok_quote(f, tp), m->name, e->seq,
+				entry_peer_str(e, b));
 	}
 	if (strcmp(tt->s, ts) != 0)
 		return line_err(f, l, tt->col, "transform set '%s' is not the one of crypto map '%s' "
 					       "seq %u (%s)", tok_quote(f, tt), m->name, e->seq, ts);
+	/* a line holds one SPI and one set of keys; a bundle SA has two of each */
+	if (cfg_ts_bundle(&cfg->transform_sets[e->transform_set]))
+		return line_err(f, l, tt->col, "transform set '%s' is an AH+ESP bundle, which the "
+					       "manual SA file does not carry (put its SAs in "
+					       "manual_sas)", ts);
 	sa->map = f->map;
 	sa->entry = f->entry;
-	sa->peer = peer;
-	sa->local = cfg->interfaces[m->iface].addr;
+	/* IPv6 endpoints are the interface's address6 and the entry's peer6 (config.h) */
+	sa->v6 = e->peer_v6;
+	sa->peer = e->peer;
+	sa->local = sa->v6 ? 0 : cfg->interfaces[m->iface].addr;
 	return 0;
 }
 

@@ -428,6 +428,8 @@ dupkey_cmp(const void *a, const void *b)
 		return x->hi < y->hi ? -1 : 1;
 	if (x->lo != y->lo)
 		return x->lo < y->lo ? -1 : 1;
+	if (x->ext != y->ext)
+		return x->ext < y->ext ? -1 : 1;
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
@@ -441,7 +443,7 @@ cfg_find_dup(struct cfg_dupkey *keys, uint32_t n, uint32_t *first, uint32_t *dup
 	for (uint32_t i = 1; i < n; i++) {
 		/* Equal keys sort by index, so keys[i - 1] is the earlier occurrence. */
 		if (keys[i].hi == keys[i - 1].hi && keys[i].lo == keys[i - 1].lo &&
-		    keys[i].idx < *dup) {
+		    keys[i].ext == keys[i - 1].ext && keys[i].idx < *dup) {
 			*dup = keys[i].idx;
 			*first = keys[i - 1].idx;
 		}

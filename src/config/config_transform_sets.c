@@ -143,20 +143,40 @@ unknown:
 		       known_words(known, sizeof(known)));
 }
 
-/*
- * One AH transform alone (RFC 4302: integrity only, the ah- word names the
- * HMAC). AH beside ESP (a bundle, ESP inside AH) is not implemented yet.
- */
+/* A second AH transform: one HMAC per AH header. */
 static int
-ah_only(struct cfg_ctx *c, const struct ynode *v, struct cfg_transform_set *ts, int ah)
+ah_twice(struct cfg_ctx *c, const struct ynode *v, const struct cfg_transform_set *ts, int a,
+	 int b)
 {
-	if (v->n > 1)
-		return cfg_err(c, v, "transform set '%s': %s must stand alone (AH combined with "
-				     "ESP or a second AH transform is not supported yet)", ts->name,
-			       dp_auth_info[ah].ios_ah);
+	return cfg_err(c, v, "transform set '%s' has more than one AH transform (%s and %s)",
+		       ts->name, dp_auth_info[a].ios_ah, dp_auth_info[b].ios_ah);
+}
+
+/* AH alone: its HMAC is the set's, no cipher (RFC 4302: integrity only). */
+static void
+ah_alone(struct cfg_transform_set *ts, int ah)
+{
 	ts->proto = IPPROTO_AH;
 	ts->cipher = DP_CIPHER_NULL;
 	ts->auth = (enum dp_auth)ah;
+}
+
+/* The ESP transforms, alone or inside an AH (a bundle): the same rules either way. */
+static int
+esp_rules(struct cfg_ctx *c, const struct ynode *v, const struct cfg_transform_set *ts,
+	  const struct ynode *cnode, const struct ynode *anode, bool bundle)
+{
+	if (cnode == NULL)
+		return cfg_err(c, v, "transform set '%s' has no encryption transform (expected "
+				     "esp-gcm, esp-aes or esp-null)", ts->name);
+	if (dp_cipher_info[ts->cipher].aead && anode != NULL)
+		return cfg_err(c, anode, "esp-gcm is a combined-mode cipher; remove %s",
+			       dp_auth_info[ts->auth].ios);
+	/* inside AH too: IOS would take "ah-sha-hmac esp-aes", we keep ESP's own ICV */
+	if (!dp_cipher_info[ts->cipher].aead && anode == NULL)
+		return cfg_err(c, v, "%s needs an HMAC: confidentiality-only ESP is refused%s "
+				     "(add esp-sha256-hmac)", dp_cipher_info[ts->cipher].ios,
+			       bundle ? ", inside AH too" : "");
 	return 0;
 }
 
@@ -164,21 +184,23 @@ ah_only(struct cfg_ctx *c, const struct ynode *v, struct cfg_transform_set *ts, 
  * Exactly one encryption transform; esp-gcm carries its own ICV (RFC 4106) so
  * takes no HMAC; esp-aes and esp-null need exactly one, because ESP without
  * integrity is open to active attacks that recover plaintext. Or one AH
- * transform (ah_only).
+ * transform alone (RFC 4302), or one AH transform beside those ESP transforms:
+ * an AH+ESP bundle (RFC 4301 section 4.5, ESP inside, AH outside), in any
+ * order, as IOS takes "ah-sha256-hmac esp-gcm 256".
  */
 static int
 h_transforms(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_transform_set *ts = obj;
 	const struct ynode *cnode = NULL, *anode = NULL;
-	int rc = cfg_expect_seq(c, v, k->name, true);
+	int rc = cfg_expect_seq(c, v, k->name, true), ah = -1;
 
 	for (uint32_t i = 0; rc == 0 && i < v->n; i++) {
 		struct xf x;
 
 		rc = classify(c, v->kids[i], &x);
-		if (rc == 0 && x.ah >= 0)
-			return ah_only(c, v, ts, x.ah);
+		if (rc == 0 && x.ah >= 0 && ah >= 0)
+			rc = ah_twice(c, v->kids[i], ts, ah, x.ah);
 		if (rc == 0 && x.cipher >= 0 && cnode != NULL)
 			rc = cfg_err(c, v->kids[i], "transform set '%s' has more than one "
 						    "encryption transform (%s and %s)", ts->name,
@@ -187,6 +209,8 @@ h_transforms(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, 
 			rc = cfg_err(c, v->kids[i], "transform set '%s' has more than one HMAC "
 						    "(%s and %s)", ts->name,
 				     dp_auth_info[ts->auth].ios, dp_auth_info[x.auth].ios);
+		if (rc == 0 && x.ah >= 0)
+			ah = x.ah;
 		if (rc == 0 && x.cipher >= 0) {
 			ts->cipher = (enum dp_cipher)x.cipher;
 			cnode = v->kids[i];
@@ -198,16 +222,19 @@ h_transforms(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, 
 	}
 	if (rc < 0)
 		return rc;
-	if (cnode == NULL)
-		return cfg_err(c, v, "transform set '%s' has no encryption transform (expected "
-				     "esp-gcm, esp-aes or esp-null)", ts->name);
-	if (dp_cipher_info[ts->cipher].aead && anode != NULL)
-		return cfg_err(c, anode, "esp-gcm is a combined-mode cipher; remove %s",
+	if (ah >= 0 && cnode == NULL && anode == NULL) {
+		ah_alone(ts, ah);
+		return 0;
+	}
+	if (ah >= 0 && cnode == NULL)
+		return cfg_err(c, v, "transform set '%s': %s beside %s makes an AH+ESP bundle, "
+				     "which needs an encryption transform (expected esp-gcm, "
+				     "esp-aes or esp-null)", ts->name, dp_auth_info[ah].ios_ah,
 			       dp_auth_info[ts->auth].ios);
-	if (!dp_cipher_info[ts->cipher].aead && anode == NULL)
-		return cfg_err(c, v, "%s needs an HMAC: confidentiality-only ESP is refused "
-				     "(add esp-sha256-hmac)", dp_cipher_info[ts->cipher].ios);
-	return 0;
+	rc = esp_rules(c, v, ts, cnode, anode, ah >= 0);
+	if (rc == 0 && ah >= 0)
+		ts->ah_auth = (enum dp_auth)ah;
+	return rc;
 }
 
 static int
@@ -249,6 +276,7 @@ cfg_h_transform_sets(struct cfg_ctx *c, const struct cfg_key *k, const struct yn
 		ts->pos = (struct cfg_pos){key->line, key->col};
 		ts->proto = IPPROTO_ESP;
 		ts->auth = DP_AUTH_NONE;
+		ts->ah_auth = DP_AUTH_NONE;
 		ts->mode = CFG_MODE_TUNNEL;
 		rc = cfg_name(c, key, "transform set name", "", ts->name);
 		if (rc == 0)

@@ -201,9 +201,16 @@ h_transform_set(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *
 
 	if (rc < 0)
 		return rc;
-	for (t->transform_set = 0; t->transform_set < cfg->n_transform_sets; t->transform_set++)
-		if (strcmp(cfg->transform_sets[t->transform_set].name, s) == 0)
-			return 0;
+	for (t->transform_set = 0; t->transform_set < cfg->n_transform_sets; t->transform_set++) {
+		if (strcmp(cfg->transform_sets[t->transform_set].name, s) != 0)
+			continue;
+		/* a bundle is two SAs each way; a tunnel's protection is one */
+		if (cfg_ts_bundle(&cfg->transform_sets[t->transform_set]))
+			return cfg_err(c, v, "transform set '%s' is an AH+ESP bundle, which tunnel "
+					     "protection does not support yet (use an ESP or AH "
+					     "transform set, or a crypto map)", s);
+		return 0;
+	}
 	return cfg_err(c, v, "transform set '%s' not found (defined: %s)", cfg_quote(c, v),
 		       cfg_list_names(c, cfg->transform_sets, cfg->n_transform_sets,
 				      sizeof(*cfg->transform_sets),
@@ -287,7 +294,7 @@ check_endpoints(struct cfg_ctx *c, const struct ynode *v)
 	if (keys == NULL)
 		return cfg_nomem(c, v);
 	for (uint32_t i = 0; i < cfg->n_tunnels; i++)
-		keys[i] = (struct cfg_dupkey){cfg->tunnels[i].source, cfg->tunnels[i].destination, i};
+		keys[i] = (struct cfg_dupkey){cfg->tunnels[i].source, cfg->tunnels[i].destination, i, 0};
 	if (cfg_find_dup(keys, cfg->n_tunnels, &first, &dup)) {
 		const struct cfg_tunnel *a = &cfg->tunnels[first], *b = &cfg->tunnels[dup];
 		char s[IP4_STRLEN], d[IP4_STRLEN];

@@ -9,7 +9,6 @@
  * written plain when YAML reads them back as the same string, else in double
  * quotes; nothing here passes user text through a printf format.
  */
-#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -185,6 +184,23 @@ w_prefix(struct w *w, uint32_t addr_be, uint8_t len)
 {
 	w_ip(w, addr_be);
 	w_printf(w, "/%u", len);
+}
+
+/* IPv6 text is always quoted: a plain "::" or "a::b" in a flow mapping is not portable YAML. */
+static void
+w_ip6(struct w *w, const uint8_t a[IP6_LEN])
+{
+	char buf[IP6_STRLEN];
+
+	w_quoted(w, ip6_str(a, buf));
+}
+
+static void
+w_prefix6(struct w *w, const struct ip6_prefix *p)
+{
+	char buf[IP6_PREFIX_STRLEN];
+
+	w_quoted(w, ip6_prefix_str(p, buf));
 }
 
 static void
@@ -520,6 +536,10 @@ transform_sets(struct w *w)
 		w_puts(w, ":\n");
 		w_key(w, 4, "transforms");
 		w_puts(w, "[");
+		if (cfg_ts_bundle(ts)) {	/* AH first, as IOS writes "ah-sha-hmac esp-aes" */
+			w_scalar(w, dp_auth_info[ts->ah_auth].ios_ah);
+			w_puts(w, ", ");
+		}
 		if (ts->proto == IPPROTO_AH)
 			w_scalar(w, dp_auth_info[ts->auth].ios_ah);
 		else
@@ -535,11 +555,14 @@ transform_sets(struct w *w)
 }
 
 static const char *
-proto_word(uint8_t proto)
+proto_word(uint8_t proto, bool v6)
 {
+	/* the parser reads "icmp" on an IPv6 line as ICMPv6 (58) */
 	switch (proto) {
 	case 1:
-		return "icmp";
+		return v6 ? NULL : "icmp";
+	case 58:
+		return v6 ? "icmp" : NULL;
 	case 6:
 		return "tcp";
 	case 17:
@@ -568,15 +591,21 @@ ports(struct w *w, const char *key, const uint16_t p[2])
 static void
 acl_line(struct w *w, const struct cfg_acl *a)
 {
-	const char *word = proto_word(a->proto);
+	const char *word = proto_word(a->proto, a->v6);
 
 	w_puts(w, "        - {");
 	if (a->action == CFG_ACL_DENY)
 		w_puts(w, "action: deny, ");
 	w_puts(w, "src: ");
-	w_prefix(w, a->src.addr, a->src.len);
+	if (a->v6)
+		w_prefix6(w, &a->src6);
+	else
+		w_prefix(w, a->src.addr, a->src.len);
 	w_puts(w, ", dst: ");
-	w_prefix(w, a->dst.addr, a->dst.len);
+	if (a->v6)
+		w_prefix6(w, &a->dst6);
+	else
+		w_prefix(w, a->dst.addr, a->dst.len);
 	if (word != NULL)
 		w_printf(w, ", proto: %s", word);
 	else if (a->proto != 0)
@@ -610,7 +639,10 @@ map_entry(struct w *w, const struct cfg_map_entry *e)
 
 	w_printf(w, "    - seq: %u\n", e->seq);
 	w_key(w, 6, "peer");
-	w_ip(w, e->peer);
+	if (e->peer_v6)
+		w_ip6(w, e->peer6);
+	else
+		w_ip(w, e->peer);
 	w_puts(w, "\n");
 	if (e->transform_set < cfg->n_transform_sets)
 		w_str_line(w, 6, "transform_set", cfg->transform_sets[e->transform_set].name);
@@ -647,25 +679,31 @@ crypto_maps(struct w *w)
 static void
 address6(struct w *w, const struct cfg_interface *ifc)
 {
-	char a[INET6_ADDRSTRLEN], buf[INET6_ADDRSTRLEN + 8];
+	char a[IP6_STRLEN], buf[IP6_PREFIX_STRLEN];
 
-	if (inet_ntop(AF_INET6, ifc->addr6, a, sizeof(a)) == NULL)
-		return;
-	snprintf(buf, sizeof(buf), "%s/%u", a, ifc->prefix6_len);
+	snprintf(buf, sizeof(buf), "%s/%u", ip6_str(ifc->addr6, a), ifc->prefix6_len);
 	w_str_line(w, 4, "address6", buf);
 }
 
 static void
 neighbors(struct w *w, const struct cfg_interface *ifc)
 {
-	if (ifc->n_neighbors == 0)
+	if (ifc->n_neighbors == 0 && ifc->n_neighbors6 == 0)
 		return;
+	/* one list, as written: the IPv4 entries, then the IPv6 ones */
 	w_puts(w, "    neighbors:\n");
 	for (uint32_t k = 0; k < ifc->n_neighbors; k++) {
 		w_puts(w, "      - {ip: ");
 		w_ip(w, ifc->neighbors[k].ip);
 		w_puts(w, ", mac: ");
 		w_mac(w, ifc->neighbors[k].mac);
+		w_puts(w, "}\n");
+	}
+	for (uint32_t k = 0; k < ifc->n_neighbors6; k++) {
+		w_puts(w, "      - {ip: ");
+		w_ip6(w, ifc->neighbors6[k].ip);
+		w_puts(w, ", mac: ");
+		w_mac(w, ifc->neighbors6[k].mac);
 		w_puts(w, "}\n");
 	}
 }
@@ -742,12 +780,35 @@ tunnels(struct w *w)
 		tunnel(w, &w->cfg->tunnels[i]);
 }
 
+/* The IPv6 routes follow the IPv4 ones in the one routes list. */
+static void
+routes6(struct w *w)
+{
+	const struct dpsec_config *cfg = w->cfg;
+
+	for (uint32_t i = 0; i < cfg->n_routes6; i++) {
+		const struct cfg_route6 *r = &cfg->routes6[i];
+
+		w_puts(w, "  - {prefix: ");
+		w_prefix6(w, &r->dst);
+		if (r->iface < cfg->n_interfaces) {
+			w_puts(w, ", interface: ");
+			w_scalar(w, cfg->interfaces[r->iface].name);
+		}
+		if (r->has_via) {
+			w_puts(w, ", via: ");
+			w_ip6(w, r->via);
+		}
+		w_puts(w, "}\n");
+	}
+}
+
 static void
 routes(struct w *w)
 {
 	const struct dpsec_config *cfg = w->cfg;
 
-	if (cfg->n_routes == 0)
+	if (cfg->n_routes == 0 && cfg->n_routes6 == 0)
 		return;
 	w_puts(w, "routes:\n");
 	for (uint32_t i = 0; i < cfg->n_routes; i++) {
@@ -768,6 +829,7 @@ routes(struct w *w)
 		}
 		w_puts(w, "}\n");
 	}
+	routes6(w);
 }
 
 /* ---- manual SAs ---- */
@@ -811,6 +873,11 @@ manual_sa(struct w *w, const struct cfg_manual_sa *sa)
 	w_printf(w, "0x%08" PRIx32 "\n", sa->spi);
 	key_line(w, "cipher_key", &sa->cipher_key);
 	key_line(w, "auth_key", &sa->auth_key);
+	if (sa->ah_spi != 0) {
+		w_key(w, 4, "ah_spi");
+		w_printf(w, "0x%08" PRIx32 "\n", sa->ah_spi);
+		key_line(w, "ah_auth_key", &sa->ah_auth_key);
+	}
 	if (sa->udp_encap)
 		w_printf(w, "    udp_encap: {local_port: %u, peer_port: %u}\n", sa->local_port,
 			 sa->peer_port);

@@ -114,14 +114,14 @@ ctrl_is_static_peer(const struct ctrl *c, bool ipv6, const uint8_t *addr)
 	uint32_t a;
 
 	if (ipv6)
-		return false;	/* crypto map peers are IPv4 for now */
+		return false;	/* IPv6 peers: no IKE over IPv6 yet, nothing recovery could do */
 	memcpy(&a, addr, 4);
 	for (uint32_t m = 0; m < cfg->n_crypto_maps; m++) {
 		const struct cfg_crypto_map *map = &cfg->crypto_maps[m];
 
 		/* only applied maps have tunnels; all entries are static (no dynamic maps yet) */
 		for (uint32_t e = 0; map->iface != CFG_NONE && e < map->n_entries; e++)
-			if (map->entries[e].peer == a)
+			if (!map->entries[e].peer_v6 && map->entries[e].peer == a)
 				return true;
 	}
 	/* a tunnel's destination is as static a peer as a map entry's */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "manual_sa.h"
@@ -29,6 +31,103 @@ params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct 
 		.manual = true,
 		.activate = true,
 		.cipher_key = &m->cipher_key, .auth_key = &m->auth_key};
+	/* IPv6 endpoints: the interface's address6 and the entry's peer6 (config.h) */
+	if (m->v6) {
+		const struct cfg_crypto_map *map = &cfg->crypto_maps[m->map];
+
+		p->family = AF_INET6;
+		memcpy(p->local6, cfg->interfaces[map->iface].addr6, 16);
+		memcpy(p->peer6, map->entries[m->entry].peer6, 16);
+	}
+}
+
+/*
+ * What the dataplane cannot carry yet (issue 10): IPv6 tunnel endpoints,
+ * which dp_sa_add refuses itself, and IPv6 traffic inside an IPv4 tunnel,
+ * which it would install and never match (no IPv6 packet reaches the SPD):
+ * false here, refused with the same errno, so that dpsecd does not start
+ * with an SA that silently carries nothing.
+ */
+static bool
+carried(const struct dpsec_config *cfg, const struct cfg_manual_sa *m)
+{
+	const struct cfg_map_entry *e;
+
+	/* a tunnel's SA (static VTI) has no crypto map entry: tunnels are IPv4 */
+	if (m->tunnel < cfg->n_tunnels)
+		return true;
+	e = &cfg->crypto_maps[m->map].entries[m->entry];
+	return !e->inner_v6 || e->peer_v6;
+}
+
+/* Why an SA of an IPv6 entry was refused: the entry and what makes it IPv6. */
+static void
+ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *buf, size_t len)
+{
+	const struct cfg_crypto_map *map = &cfg->crypto_maps[m->map];
+	const struct cfg_map_entry *e = &map->entries[m->entry];
+
+	if (e->peer_v6) {
+		char a[IP6_STRLEN];
+
+		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 peer %s: no IPv6 tunnels "
+				   "in the dataplane yet; remove the entry's manual SAs)",
+			 map->name, e->seq, ip6_str(e->peer6, a));
+	} else {
+		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 match lines: no IPv6 "
+				   "traffic in the dataplane yet; remove the entry's manual "
+				   "SAs)", map->name, e->seq);
+	}
+}
+
+static int
+install_err(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, uint32_t spi, int rc,
+	    char *err, size_t errlen)
+{
+	char why[256] = "";
+
+	if (rc == -EHOSTUNREACH)
+		snprintf(why, sizeof(why), " (no next-hop MAC for the peer: add neighbors or "
+					   "next_hop_mac to the interface)");
+	else if (rc == -EAFNOSUPPORT)
+		ipv6_why(cfg, m, why, sizeof(why));
+	snprintf(err, errlen, "%s:%u:%u: cannot install manual SA spi 0x%X: %s%s",
+		 m->from_file ? cfg->sa_file.path : cfg->path ? cfg->path : "config", m->pos.line,
+		 m->pos.col, spi, strerror(-rc), why);
+	return rc;
+}
+
+/*
+ * An AH+ESP bundle (cfg_ts_bundle) is two SAs: its ESP SA first, marked
+ * bundled, then the AH SA around it (dp_sa_params.inner_conn_id), with the
+ * AH's SPI and key. If the AH SA cannot be added, neither stays.
+ */
+static int
+install_bundle(struct dp *dp, const struct dpsec_config *cfg, const struct cfg_manual_sa *m,
+	       struct dp_sa_params *p, char *err, size_t errlen)
+{
+	const struct cfg_transform_set *ts = &cfg->transform_sets[config_manual_sa_ts(cfg, m)];
+	static const struct secret none;
+	uint32_t esp_id, ah_id;
+	int rc;
+
+	p->bundled = true;
+	rc = dp_sa_add(dp, p, &esp_id);
+	if (rc != 0)
+		return install_err(cfg, m, m->spi, rc, err, errlen);
+	*p = (struct dp_sa_params){
+		.dir = m->dir, .spi = m->ah_spi, .map = m->map, .entry = m->entry,
+		.proto = IPPROTO_AH, .cipher = DP_CIPHER_NULL, .auth = ts->ah_auth,
+		.esn = ts->esn, .local = m->local, .peer = m->peer,
+		.replay_window = replay_window_of(cfg, m), .initial_seq = m->initial_sequence,
+		.manual = true, .activate = true, .inner_conn_id = esp_id,
+		.cipher_key = &none, .auth_key = &m->ah_auth_key};
+	rc = dp_sa_add(dp, p, &ah_id);
+	if (rc != 0) {
+		dp_sa_del(dp, esp_id);
+		return install_err(cfg, m, m->ah_spi, rc, err, errlen);
+	}
+	return 0;
 }
 
 int
@@ -40,19 +139,18 @@ manual_sa_install(struct dp *dp, const struct dpsec_config *cfg, char *err, size
 		uint32_t conn_id;
 		int rc;
 
+		if (!carried(cfg, m))
+			return install_err(cfg, m, m->spi, -EAFNOSUPPORT, err, errlen);
 		params_of(cfg, m, &p);
-		rc = dp_sa_add(dp, &p, &conn_id);
-		if (rc != 0) {
-			snprintf(err, errlen, "%s:%u:%u: cannot install manual SA spi 0x%X: %s%s",
-				 m->from_file ? cfg->sa_file.path
-					      : cfg->path ? cfg->path : "config",
-				 m->pos.line, m->pos.col, m->spi,
-				 strerror(-rc),
-				 rc == -EHOSTUNREACH ? " (no next-hop MAC for the peer: add "
-						       "neighbors or next_hop_mac to the interface)"
-						     : "");
-			return rc;
+		if (m->ah_spi != 0) {
+			rc = install_bundle(dp, cfg, m, &p, err, errlen);
+			if (rc != 0)
+				return rc;
+			continue;
 		}
+		rc = dp_sa_add(dp, &p, &conn_id);
+		if (rc != 0)
+			return install_err(cfg, m, m->spi, rc, err, errlen);
 	}
 	return 0;
 }

@@ -210,7 +210,9 @@ sa_matches(const struct dpsec_config *cfg, const struct view_sa *sa,
 	case VIEW_SA_PEER:
 		if (sa->vti)
 			return cfg->tunnels[sa->tunnel].destination == f->peer;
-		return cfg->crypto_maps[sa->map].entries[sa->entry].peer == f->peer;
+		/* the filter's peer is IPv4 (an IPv6 entry's peer field is 0) */
+		return !cfg->crypto_maps[sa->map].entries[sa->entry].peer_v6 &&
+		       cfg->crypto_maps[sa->map].entries[sa->entry].peer == f->peer;
 	case VIEW_SA_SPI:
 		return sa->spi == f->spi;
 	default:

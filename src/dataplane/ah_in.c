@@ -15,6 +15,12 @@
  * The outer header is dropped after verification (tunnel mode), so zeroing
  * its mutable fields in place costs nothing; a packet refused keeps its
  * addresses for the reports.
+ *
+ * An AH+ESP bundle's AH SA (SA_F_AH_ESP) carries ESP (next header 50) of
+ * its own ESP SA: once the AH verified, its header is taken out and the
+ * packets, now plain ESP under the outer header, go through the ESP stage
+ * (esp_in_bundled_burst) together, in step 5 (RFC 4301 section 5.2: AH
+ * processed, then the ESP it protected).
  */
 #include <rte_ip.h>
 
@@ -27,6 +33,10 @@
 
 #define NH_IPV4 4  /* IP-in-IP: tunnel mode */
 #define NH_NONE 59 /* no next header: a dummy packet */
+#define ESP_HDR 8  /* SPI + sequence number */
+/* ah_finish: verified bundle AH, to the ESP stage (not a drop code) */
+#define AH_TO_ESP ((dp_drop_t)0xfc)
+_Static_assert(DP_DROP__COUNT < AH_TO_ESP, "AH_TO_ESP is not a drop code");
 
 struct ah_pkt {
 	struct rte_ipv4_hdr *ip;
@@ -154,6 +164,38 @@ ah_verify_one(struct dp_worker *w, struct sa_rt *sa, void *pkt, uint64_t seq, ui
 	*auth = !op.failed && ct_equal(st->tag, st->icv, sa->icv_len) ? IN_PLAIN : IN_ICV_BAD;
 }
 
+/*
+ * A verified bundle AH: its next header must be ESP (RFC 4301 section 4.5)
+ * with the bundle's ESP SPI. Then the AH header comes out (the Ethernet and
+ * outer IPv4 headers move up over it; the outer header's mutable fields
+ * stay zeroed, nothing reads them after this) and the packet is plain ESP
+ * for esp_in_bundled_burst. The AH SA counts the ESP bytes it carried.
+ */
+static dp_drop_t
+ah_to_esp(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct ah_pkt *st,
+	  struct sa_acc *acc)
+{
+	uint32_t hlen = ah_hdr_len(sa), rest = st->tot - m->l3_len - hlen;
+	struct rte_ipv4_hdr *ip;
+	uint8_t *d;
+
+	if (st->ah[0] != IPPROTO_ESP)
+		return sa_drop(sa, DP_DROP_IN_CD_SW_IPSEC_NH_MISMATCH);
+	if (rest < ESP_HDR)
+		return sa_drop(sa->inner, DP_DROP_IN_ESP_TRUNCATED);
+	/* the SA bundle the policy asks for, not AH around some other ESP SA */
+	if (memcmp(st->ah + hlen, &sa->inner->spi_be, 4) != 0)
+		return sa_drop(sa, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
+	d = rte_pktmbuf_mtod(m, uint8_t *);
+	memmove(d + hlen, d, m->l2_len + m->l3_len);
+	rte_pktmbuf_adj(m, (uint16_t)hlen);
+	ip = (struct rte_ipv4_hdr *)(d + hlen + m->l2_len);
+	ip->next_proto_id = IPPROTO_ESP;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(st->tot - hlen));
+	sa_acc_add(w, acc, sa, rest);
+	return AH_TO_ESP;
+}
+
 /* Step 4: the packet's turn, its next header, and delivery. */
 static dp_drop_t
 ah_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct ah_pkt *st,
@@ -166,6 +208,8 @@ ah_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct ah_p
 		return why;
 	if (st->ah[0] == NH_NONE)
 		return DP_DROP_G_IpsecDummyPacket;
+	if (sa->flags & SA_F_AH_ESP)
+		return ah_to_esp(w, sa, m, st, acc);
 	if (st->ah[0] != NH_IPV4)
 		return sa_drop(sa, DP_DROP_IN_CD_SW_IPSEC_NH_MISMATCH);
 	return in_deliver(w, sa, m, st->ah + hlen, st->tot - m->l3_len - hlen, acc, memo);
@@ -192,6 +236,33 @@ ah_prepare(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct ah_
 	return DP_KEEP;
 }
 
+/*
+ * Step 5: the bundles' ESP, all of this burst's at once (marked AH_TO_ESP),
+ * through the ESP stage; each comes back kept or with the ESP stage's reason.
+ */
+static void
+ah_bundles_esp(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason)
+{
+	struct rte_mbuf *esp[DP_BURST_MAX];
+	dp_drop_t why[DP_BURST_MAX];
+	uint16_t idx[DP_BURST_MAX], k = 0, good;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (reason[i] == AH_TO_ESP) {
+			esp[k] = pkts[i];
+			idx[k++] = i;
+		}
+	}
+	if (k == 0)
+		return;
+	good = esp_in_bundled_burst(w, esp, k, why);
+	/* the ESP stage reordered them (kept first): any order will do, compacted after */
+	for (uint16_t j = 0; j < k; j++) {
+		pkts[idx[j]] = esp[j];
+		reason[idx[j]] = j < good ? DP_KEEP : why[j];
+	}
+}
+
 uint16_t
 ah_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason)
 {
@@ -204,6 +275,7 @@ ah_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *
 	struct sa_acc acc = {0};
 	struct route_memo memo = {.mac = NULL};
 	unsigned int nops = 0;
+	bool bundles = false;
 
 	for (uint16_t i = 0; i < n; i++) {
 		st[i].ip = rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *, pkts[i]->l2_len);
@@ -242,9 +314,13 @@ ah_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *
 		}
 	}
 	for (uint16_t i = 0; i < n; i++) {
-		if (reason[i] == DP_KEEP)
+		if (reason[i] == DP_KEEP) {
 			reason[i] = ah_finish(w, sa[i], pkts[i], &st[i], &acc, &memo);
+			bundles |= reason[i] == AH_TO_ESP;
+		}
 	}
 	sa_acc_flush(w, &acc);
+	if (bundles)
+		ah_bundles_esp(w, pkts, n, reason);
 	return dp_burst_compact(pkts, reason, n);
 }

@@ -28,7 +28,8 @@ ah_out_fill(const struct sa_rt *sa, struct rte_ipv4_hdr *oip, uint32_t outer_len
 	oip->time_to_live = 0;
 	oip->fragment_offset = 0;
 	oip->hdr_checksum = 0;
-	ah[0] = NH_IPV4;
+	/* a bundle's AH carries the ESP packet (RFC 4301 section 4.5); alone, IPv4 in IPv4 */
+	ah[0] = sa->flags & SA_F_AH_ESP ? IPPROTO_ESP : NH_IPV4;
 	ah[1] = ah_len_field(sa);
 	ah[2] = ah[3] = 0; /* reserved */
 	memcpy(ah + 4, &sa->spi_be, 4);

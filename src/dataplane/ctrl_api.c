@@ -87,19 +87,10 @@ worker_of_port(const struct dp *dp, uint16_t pi)
 	return dp->workers[dp->port_worker[pi]];
 }
 
-static int
-port_of_iface(const struct dp *dp, uint32_t iface)
-{
-	for (uint16_t i = 0; i < dp->n_ports; i++)
-		if (dp->ports[i].iface == iface)
-			return i;
-	return -1;
-}
-
 int
 dp_inject(struct dp *dp, uint32_t iface, struct rte_mbuf *m)
 {
-	int pi = port_of_iface(dp, iface);
+	int pi = dp_port_of_iface(dp, iface);
 
 	if (pi < 0)
 		return -ENODEV;
@@ -112,7 +103,7 @@ dp_inject(struct dp *dp, uint32_t iface, struct rte_mbuf *m)
 int
 dp_inject_encrypt(struct dp *dp, uint32_t iface, struct rte_mbuf *m)
 {
-	int pi = port_of_iface(dp, iface);
+	int pi = dp_port_of_iface(dp, iface);
 	const struct rte_ipv4_hdr *ip;
 
 	if (pi < 0 || dp->ports[pi].role != CFG_ROLE_INSIDE)
@@ -159,7 +150,7 @@ dp_iface_of_port(const struct dp *dp, uint16_t port_id)
 void
 dp_iface_mac(const struct dp *dp, uint32_t iface, uint8_t mac[6])
 {
-	int pi = port_of_iface(dp, iface);
+	int pi = dp_port_of_iface(dp, iface);
 
 	memset(mac, 0, 6);
 	if (pi >= 0)
@@ -169,7 +160,7 @@ dp_iface_mac(const struct dp *dp, uint32_t iface, uint8_t mac[6])
 int
 dp_neighbor_mac(const struct dp *dp, uint32_t iface, uint32_t ip, uint8_t mac[6])
 {
-	int pi = port_of_iface(dp, iface);
+	int pi = dp_port_of_iface(dp, iface);
 	const struct rte_ether_addr *a;
 
 	if (pi < 0)

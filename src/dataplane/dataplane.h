@@ -154,6 +154,16 @@ struct dp {
 	bool stop;		/* read by workers with a relaxed atomic load */
 };
 
+/* The port index of a config interface, or -1 (an interface without a port). */
+static inline int
+dp_port_of_iface(const struct dp *dp, uint32_t iface)
+{
+	for (uint16_t i = 0; i < dp->n_ports; i++)
+		if (dp->ports[i].iface == iface)
+			return i;
+	return -1;
+}
+
 /* The control thread's event FIFO (struct dp): room for one more, and queue one. */
 static inline bool
 dp_ctrl_event_room(const struct dp *dp)

@@ -21,6 +21,14 @@
  * Outbound: pkts are IPv4 from an inside port, classified by classify_inside().
  */
 uint16_t esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason);
+/*
+ * The ESP inside verified AH+ESP bundle packets, their AH header removed
+ * (ah_in.c): only SAs added as a bundle's (SA_F_BUNDLED) take them, and
+ * esp_in_burst refuses those SAs' packets (RFC 4301 section 5.2: the SA
+ * bundle the policy asks for, not its inner half alone).
+ */
+uint16_t esp_in_bundled_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
+			      dp_drop_t *reason);
 uint16_t esp_out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n,
 		       dp_drop_t *reason);
 /*

@@ -73,9 +73,14 @@ esp_of(struct rte_mbuf *m)
 	return rte_pktmbuf_mtod_offset(m, uint8_t *, m->l2_len + m->l3_len + m->l4_len);
 }
 
-/* Step 2 before any crypto: SA state, encapsulation, lengths. */
+/*
+ * Step 2 before any crypto: SA state, encapsulation, lengths. via_ah: the
+ * packet came out of a verified AH (a bundle); only a bundle's ESP SA takes
+ * it, and such an SA takes nothing else, before its replay window is touched.
+ */
 static dp_drop_t
-in_check(const struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct in_pkt *st)
+in_check(const struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct in_pkt *st,
+	 const bool via_ah)
 {
 	uint32_t esp_len = esp_length(m);
 	uint32_t hdr = ESP_HDR + sa->iv_len;
@@ -85,6 +90,8 @@ in_check(const struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, 
 		return sa_drop(sa, sa_rt_state(sa) == SA_EXPIRED
 					   ? DP_DROP_IN_CD_SW_IPSEC_HARD_EXPIRY
 					   : DP_DROP_IN_V4_PKT_HIT_INVALID_SA);
+	if (((sa->flags & SA_F_BUNDLED) != 0) != via_ah)
+		return sa_drop(sa, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
 	if (sa_rt_udp(sa) != (m->l4_len != 0))
 		return sa_drop(sa, DP_DROP_IN_NAT_DEMUX_FAIL);
 	if (esp_len < hdr + sa->icv_len + 2)
@@ -240,8 +247,9 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	return in_deliver(w, sa, m, pt, inner_len, acc, memo);
 }
 
-uint16_t
-esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason)
+static inline uint16_t
+in_burst_body(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason,
+	      const bool via_ah)
 {
 	struct sad_key keys[DP_BURST_MAX];
 	const struct sad_key *kp[DP_BURST_MAX];
@@ -274,7 +282,7 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 			reason[i] = DP_HANDOFF;
 			continue;
 		}
-		reason[i] = in_check(w, sa[i], pkts[i], &st[i]);
+		reason[i] = in_check(w, sa[i], pkts[i], &st[i], via_ah);
 		if (reason[i] != DP_KEEP)
 			continue;
 		v = in_replay_check(sa[i], &st[i], &st[i].seq);
@@ -301,4 +309,16 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 	}
 	sa_acc_flush(w, &acc);
 	return dp_burst_compact(pkts, reason, n);
+}
+
+uint16_t
+esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason)
+{
+	return in_burst_body(w, pkts, n, reason, false);
+}
+
+uint16_t
+esp_in_bundled_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason)
+{
+	return in_burst_body(w, pkts, n, reason, true);
 }

@@ -13,6 +13,13 @@
  * outer header are the same, the AH header goes where ESP's would, and its
  * ICV is computed in the HMAC burst of step 2.
  *
+ * An AH+ESP bundle (RFC 4301 section 4.5; the policy's SA is the AH one,
+ * its ESP SA sa_rt.inner): the packet is put in ESP, tunnel mode, as above,
+ * with room for the AH header between the outer IPv4 header and the ESP
+ * header: [outer IPv4, protocol 51][AH, next header 50][ESP ...]. Its AH ICV
+ * covers the finished ESP, so it is computed in a third burst (step 3),
+ * after ESP's encryption and ICV.
+ *
  * ESP-in-UDP goes out with a zero UDP checksum (RFC 3948 section 2.1: it
  * SHOULD be; the ESP ICV protects what matters, and summing 1400 bytes a
  * packet would cost more than the encryption's bookkeeping).
@@ -45,7 +52,22 @@ struct out_pkt {
 	struct rte_ipv4_hdr *oip;	/* AH: the outer header, made whole after the HMAC */
 	struct ah_out_save ah;
 	uint8_t tag[DP_ICV_MAX];	/* ESN + HMAC, AH: the ICV is computed aside, then copied */
+	bool bundle;			/* AH+ESP: ah_op is for step 3 */
+	struct cmb_op ah_op;
+	uint8_t ah_tag[DP_ICV_MAX];
 };
+
+/* The bursts' arrays: a burst, or the fragments of one packet (esp_out_split). */
+#define OUT_OPS_MAX (DP_BURST_MAX > FRAG4_MAX ? DP_BURST_MAX : FRAG4_MAX)
+
+/* The SA whose ESP wraps the packet: sa itself, a bundle's inner SA, or NULL for AH alone. */
+static inline struct sa_rt *
+out_esp_sa(struct sa_rt *sa)
+{
+	if (!(sa->flags & SA_F_AH))
+		return sa;
+	return sa->flags & SA_F_AH_ESP ? sa->inner : NULL;
+}
 
 /*
  * The policy of a packet from the protected side: a route into a tunnel
@@ -123,7 +145,7 @@ out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_
 }
 
 /* Outer IPv4 (and UDP) header from the template; fields that change per packet. */
-static void
+static __rte_always_inline void
 out_headers(struct dp_worker *w, const struct sa_ep *ep, uint8_t *data,
 	    const struct rte_ipv4_hdr *inner, uint32_t outer_len)
 {
@@ -144,7 +166,7 @@ out_headers(struct dp_worker *w, const struct sa_ep *ep, uint8_t *data,
 }
 
 /* ESP header, IV, padding and trailer around the inner packet already in place. */
-static void
+static __rte_always_inline void
 out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot, uint32_t pad)
 {
 	uint8_t *t = esp + ESP_HDR + sa->iv_len + tot;
@@ -165,7 +187,7 @@ out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot,
 }
 
 /* ESP: the padding, IV and trailer around the inner packet, its crypto set up or done. */
-static void
+static __rte_always_inline void
 out_esp_crypto(struct dp_worker *w, struct sa_rt *sa, struct out_pkt *st, uint32_t tot,
 	       uint32_t pad, struct cmb_op *op, bool *queued)
 {
@@ -200,17 +222,18 @@ out_esp_crypto(struct dp_worker *w, struct sa_rt *sa, struct out_pkt *st, uint32
  * bytes come off. What "fragmentation needed" reports.
  */
 static uint16_t
-out_inner_mtu(const struct sa_rt *sa, const struct sa_ep *ep, uint32_t hdr)
+out_inner_mtu(struct sa_rt *sa, const struct sa_ep *ep, uint32_t hdr)
 {
 	uint32_t over = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr;
+	const struct sa_rt *esp = out_esp_sa(sa);
 	uint32_t room;
 
-	if (sa->flags & SA_F_AH)	/* hdr holds the ICV; nothing follows the packet */
+	if (esp == NULL)	/* AH alone: hdr holds the ICV; nothing follows the packet */
 		return ep->mtu > over ? (uint16_t)(ep->mtu - over) : 0;
-	over += sa->icv_len;
+	over += esp->icv_len;
 	if (ep->mtu <= over + 2)
 		return 0;
-	room = (ep->mtu - over) & ~(sa->pad_block - 1u);
+	room = (ep->mtu - over) & ~(esp->pad_block - 1u);
 	return room > 2 ? (uint16_t)(room - 2) : 0;
 }
 
@@ -237,11 +260,18 @@ out_adjust_mss(struct dp_worker *w, const struct rte_mbuf *m, struct rte_ipv4_hd
 		ctr_add(&w->stats.port[pi].mss_adjusted, 1);
 }
 
-/* ESP header and IV, or the whole AH header: what goes between the outer header and the packet. */
+/*
+ * ESP header and IV, or the whole AH header, or both (a bundle): what goes
+ * between the outer header and the packet.
+ */
 static inline uint32_t
 out_hdr_len(const struct sa_rt *sa)
 {
-	return sa->flags & SA_F_AH ? (uint32_t)ah_hdr_len(sa) : ESP_HDR + (uint32_t)sa->iv_len;
+	if (!(sa->flags & SA_F_AH))
+		return ESP_HDR + (uint32_t)sa->iv_len;
+	if (sa->flags & SA_F_AH_ESP)
+		return (uint32_t)ah_hdr_len(sa) + ESP_HDR + sa->inner->iv_len;
+	return (uint32_t)ah_hdr_len(sa);
 }
 
 /*
@@ -298,27 +328,36 @@ out_too_big(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4
  * encapsulated and, for AES-GCM, encrypted; for CBC/NULL and AH *op is
  * filled for the bursts. OUT_SPLIT: to be fragmented before encryption, the
  * packet untouched but for its TTL (forwarded) and MSS. piece: a fragment of
- * such a packet, under the SA the whole was checked against.
+ * such a packet, under the SA the whole was checked against. bundle: sa is
+ * an AH+ESP bundle's AH SA (instantiated apart, so that ESP alone and AH
+ * alone pay nothing for it).
  */
-static inline dp_drop_t
-out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
-	     struct cmb_op *op, bool *queued, const bool fwd, const bool piece)
+static __rte_always_inline dp_drop_t
+out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
+	       struct cmb_op *op, bool *queued, const bool fwd, const bool piece,
+	       const bool bundle)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
-	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad = 0, tail, room, outer_len, grow;
+	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad = 0, tail = 0, room, outer_len, grow;
 	uint32_t trail, hdr = out_hdr_len(sa);
 	const struct sa_ep *ep = sa_rt_ep(sa);	/* one template for the whole packet (sa.h) */
+	struct sa_rt *esp = bundle ? sa->inner : sa->flags & SA_F_AH ? NULL : sa;
 	bool outer_frag = false;
 	uint8_t *data;
 
-	if (sa->flags & SA_F_AH) {
-		/* AH: a header, no trailer; with ESN 4 bytes of scratch past the end */
-		tail = 0;
-		room = sa->flags & SA_F_ESN ? 4 : 0;
-	} else {
-		pad = (sa->pad_block - ((tot + 2) & (sa->pad_block - 1u))) & (sa->pad_block - 1u);
-		tail = room = pad + 2 + sa->icv_len;
+	/* a bundle's ESP SA has its own lifetime (sa_rt.inner: same owner) */
+	if (bundle && sa_rt_state(esp) != SA_LIVE)
+		return sa_drop(esp, sa_rt_state(esp) == SA_EXPIRED
+					    ? DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY
+					    : DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
+
+	if (esp != NULL) {
+		pad = (esp->pad_block - ((tot + 2) & (esp->pad_block - 1u))) &
+		      (esp->pad_block - 1u);
+		tail = pad + 2 + esp->icv_len;
 	}
+	/* AH: a header, no trailer; with ESN 4 bytes of scratch past the end */
+	room = tail + ((sa->flags & (SA_F_AH | SA_F_ESN)) == (SA_F_AH | SA_F_ESN) ? 4 : 0);
 	outer_len = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + tot + tail;
 	if (outer_len > ep->mtu) {
 		dp_drop_t why = out_too_big(w, m, ip, sa, ep, outer_len, &outer_frag, fwd, piece);
@@ -332,6 +371,8 @@ out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct o
 	}
 	if (sa->seq == sa->seq_max)
 		return sa_drop(sa, DP_DROP_OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW);
+	if (bundle && esp->seq == esp->seq_max)
+		return sa_drop(esp, DP_DROP_OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW);
 	/*
 	 * Bytes after the IP packet (Ethernet padding of a short frame, a
 	 * trailer) are not protected and make room for the ESP trailer. They
@@ -348,26 +389,54 @@ out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct o
 		out_adjust_mss(w, m, ip, tot);
 
 	sa->seq++;
+	if (bundle) {
+		sa_owner_check(esp, w->id);
+		esp->seq++;
+	}
 	if (fwd)
 		esp_ttl_dec(ip);
 	data = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)grow);
 	if (tail > 0)
 		rte_pktmbuf_append(m, (uint16_t)tail);
 	out_headers(w, ep, data, ip, outer_len);
-	st->esp = data + ep->hdr_len;
-	if (sa->flags & SA_F_AH) {
-		st->oip = (struct rte_ipv4_hdr *)(data + sizeof(struct rte_ether_hdr));
+	st->oip = (struct rte_ipv4_hdr *)(data + sizeof(struct rte_ether_hdr));
+	st->esp = data + ep->hdr_len + (bundle ? ah_hdr_len(sa) : 0);
+	if (esp == NULL) {
 		ah_out_fill(sa, st->oip, outer_len, &st->ah, op, st->tag);
 		*queued = true;
 	} else {
-		out_esp_crypto(w, sa, st, tot, pad, op, queued);
+		out_esp_crypto(w, esp, st, tot, pad, op, queued);
 	}
+	/* the AH header and its ICV input now; its HMAC after ESP's (out_bundle_ah) */
+	if (bundle)
+		ah_out_fill(sa, st->oip, outer_len, &st->ah, &st->ah_op, st->ah_tag);
 	m->l2_len = sizeof(struct rte_ether_hdr);
 	pkt_set_egress(m, ep->tx_port);
 	if (outer_frag)
 		m->hash.usr |= PKT_FRAGMENT;	/* after-encryption: worker.c fragments it */
 	st->tot = tot;
 	return DP_KEEP;
+}
+
+/* A bundle's packet: out_encap_body apart; st->bundle says whether its AH is still to sign. */
+static __rte_noinline dp_drop_t
+out_encap_bundle(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
+		 struct cmb_op *op, bool *queued, bool fwd, bool piece)
+{
+	dp_drop_t why = out_encap_body(w, m, sa, st, op, queued, fwd, piece, true);
+
+	st->bundle = why == DP_KEEP;
+	return why;
+}
+
+/* out_encap_body for sa; the caller set st->bundle false. */
+static __rte_always_inline dp_drop_t
+out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
+	     struct cmb_op *op, bool *queued, const bool fwd, const bool piece)
+{
+	if (unlikely(sa->flags & SA_F_AH_ESP))
+		return out_encap_bundle(w, m, sa, st, op, queued, fwd, piece);
+	return out_encap_body(w, m, sa, st, op, queued, fwd, piece, false);
 }
 
 /* Step 1: the policy and SA, then out_encap_sa(). */
@@ -382,6 +451,7 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 
 	*sap = sa;
 	*queued = false;
+	st->bundle = false;
 	if (why == DP_HANDOFF) {
 		pkt_set_handoff(m, owner, fwd ? PKT_HO_OUT : PKT_HO_LOCAL);
 		return why;
@@ -393,25 +463,73 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	return out_encap_sa(w, m, sa, st, op, queued, fwd, false);
 }
 
-/* Step 2: CBC and HMAC bursts for the nops packets idx[] names; their AH headers made whole. */
-static void
+/*
+ * Step 3, AH+ESP bundles: the AH HMAC burst over the n packets' finished
+ * ESP (kept ones only), then their AH headers made whole.
+ */
+static __rte_noinline void
+out_bundle_ah(struct dp_worker *w, struct sa_rt **sa, struct out_pkt *st, uint16_t n,
+	      dp_drop_t *reason)
+{
+	struct cmb_op ops[OUT_OPS_MAX];
+	uint16_t idx[OUT_OPS_MAX];
+	unsigned int k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (reason[i] == DP_KEEP && st[i].bundle) {
+			ops[k] = st[i].ah_op;
+			idx[k++] = i;
+		}
+	}
+	if (k == 0)
+		return;
+	cmb_hmac_burst(w->mb, ops, k);
+	for (unsigned int j = 0; j < k; j++) {
+		uint16_t i = idx[j];
+
+		if (ops[j].failed)
+			reason[i] = sa_drop(sa[i], DP_DROP_OUT_UNEXP_CD_SW_IPSEC_EXCEPTION);
+		else
+			ah_out_finish(sa[i], st[i].oip, &st[i].ah, st[i].ah_tag);
+	}
+}
+
+/*
+ * Step 2: CBC and HMAC bursts for the nops packets idx[] names; their AH
+ * headers made whole. Then step 3 for the bundles among the n packets.
+ */
+static __rte_always_inline void
 out_crypto(struct dp_worker *w, struct sa_rt **sa, struct out_pkt *st, struct cmb_op *ops,
-	   const uint16_t *idx, unsigned int nops, dp_drop_t *reason)
+	   const uint16_t *idx, unsigned int nops, dp_drop_t *reason, uint16_t n, bool bundles)
 {
 	if (nops == 0)
-		return;
+		goto bundles;	/* AES-GCM bundles still have their AH to sign */
 	cmb_cbc_burst(w->mb, ops, nops, true);
 	cmb_hmac_burst(w->mb, ops, nops);
 	for (unsigned int j = 0; j < nops; j++) {
 		uint16_t i = idx[j];
+		const struct sa_rt *esp = out_esp_sa(sa[i]);
 
 		if (ops[j].failed)	/* never send what was not encrypted and signed */
 			reason[i] = sa_drop(sa[i], DP_DROP_OUT_UNEXP_CD_SW_IPSEC_EXCEPTION);
-		else if (sa[i]->flags & SA_F_AH)
+		else if (esp == NULL)
 			ah_out_finish(sa[i], st[i].oip, &st[i].ah, st[i].tag);
 		else if (ops[j].tag != st[i].icv)
-			memcpy(st[i].icv, st[i].tag, sa[i]->icv_len);
+			memcpy(st[i].icv, st[i].tag, esp->icv_len);
 	}
+bundles:
+	if (bundles)
+		out_bundle_ah(w, sa, st, n, reason);
+}
+
+/* The packet's inner bytes on its SA's counters (and on a bundle's ESP SA, acc_esp). */
+static inline void
+out_count(struct dp_worker *w, struct sa_acc *acc, struct sa_acc *acc_esp, struct sa_rt *sa,
+	  uint32_t tot)
+{
+	sa_acc_add(w, acc, sa, tot);
+	if (sa->flags & SA_F_AH_ESP)
+		sa_acc_add(w, acc_esp, sa->inner, tot);
 }
 
 static inline uint16_t
@@ -422,27 +540,30 @@ out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *re
 	struct out_pkt st[DP_BURST_MAX];
 	struct cmb_op ops[DP_BURST_MAX];
 	uint16_t idx[DP_BURST_MAX];
-	struct sa_acc acc = {0};
+	struct sa_acc acc = {0}, acc_esp = {0};
 	unsigned int nops = 0;
+	bool bundles = false;
 
 	for (uint16_t i = 0; i < n; i++) {
 		bool queued;
 
 		reason[i] = out_encap(w, pkts[i], &sa[i], &st[i], &ops[nops], &queued, fwd);
+		bundles |= st[i].bundle;
 		if (queued)
 			idx[nops++] = i;
 	}
-	out_crypto(w, sa, st, ops, idx, nops, reason);
+	out_crypto(w, sa, st, ops, idx, nops, reason, n, bundles);
 	for (uint16_t i = 0; i < n; i++) {
 		if (reason[i] == OUT_SPLIT) {
 			/* kept whole for now: its fragments are counted as they are encrypted */
 			pkts[i]->hash.usr = PKT_SPLIT;
 			reason[i] = DP_KEEP;
 		} else if (reason[i] == DP_KEEP) {
-			sa_acc_add(w, &acc, sa[i], st[i].tot);
+			out_count(w, &acc, &acc_esp, sa[i], st[i].tot);
 		}
 	}
 	sa_acc_flush(w, &acc);
+	sa_acc_flush(w, &acc_esp);
 	return dp_burst_compact(pkts, reason, n);
 }
 
@@ -455,9 +576,10 @@ esp_out_split(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out, dp
 	struct out_pkt st[FRAG4_MAX];
 	struct cmb_op ops[FRAG4_MAX];
 	uint16_t idx[FRAG4_MAX], mtu;
-	struct sa_acc acc = {0};
+	struct sa_acc acc = {0}, acc_esp = {0};
 	unsigned int n, nops = 0;
 	uint16_t owner = 0;
+	bool bundles = false;
 
 	*n_good = 0;
 	/* the SA it was checked against: the same lookup, within the same burst */
@@ -485,15 +607,18 @@ esp_out_split(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out, dp
 		bool queued = false;
 
 		sas[j] = sa;
+		st[j].bundle = false;
 		reason[j] = out_encap_sa(w, out[j], sa, &st[j], &ops[nops], &queued, false, true);
+		bundles |= st[j].bundle;
 		if (queued)
 			idx[nops++] = (uint16_t)j;
 	}
-	out_crypto(w, sas, st, ops, idx, nops, reason);
+	out_crypto(w, sas, st, ops, idx, nops, reason, (uint16_t)n, bundles);
 	for (unsigned int j = 0; j < n; j++)
 		if (reason[j] == DP_KEEP)
-			sa_acc_add(w, &acc, sa, st[j].tot);
+			out_count(w, &acc, &acc_esp, sa, st[j].tot);
 	sa_acc_flush(w, &acc);
+	sa_acc_flush(w, &acc_esp);
 	*n_good = dp_burst_compact(out, reason, (uint16_t)n);
 	return n;
 }

@@ -8,6 +8,7 @@
 
 #include "dataplane.h"
 #include "route.h"
+#include "route6.h"
 
 #define ROUTE_NH_MAX 256
 
@@ -34,7 +35,9 @@ struct route {
 	struct rte_lpm *lpm;
 	struct next_hop nh[ROUTE_NH_MAX];
 	uint32_t n_nh;
+	uint32_t dflt;		/* next hop of 0.0.0.0/0 (rte_lpm can't hold it), or UINT32_MAX */
 	struct neigh_tab nt[DP_PORTS_MAX];
+	struct route6 *v6;	/* the IPv6 tables (route6.c) */
 };
 
 static inline uint32_t
@@ -92,20 +95,13 @@ add_route(struct route *rt, uint32_t prefix_be, uint8_t len, uint16_t port, uint
 	if (rt->n_nh == ROUTE_NH_MAX)
 		return -ENOSPC;
 	rt->nh[rt->n_nh] = (struct next_hop){.port = port, .via = via, .tunnel = tunnel};
-	if (rte_lpm_add(rt->lpm, rte_be_to_cpu_32(prefix_be), len, rt->n_nh) < 0)
+	/* rte_lpm takes depths 1..32: the default route is kept beside it */
+	if (len == 0)
+		rt->dflt = rt->n_nh;
+	else if (rte_lpm_add(rt->lpm, rte_be_to_cpu_32(prefix_be), len, rt->n_nh) < 0)
 		return -ENOSPC;
 	rt->n_nh++;
 	return 0;
-}
-
-static int
-port_of_iface(const struct dp *dp, uint32_t iface)
-{
-	for (uint16_t i = 0; i < dp->n_ports; i++) {
-		if (dp->ports[i].iface == iface)
-			return i;
-	}
-	return -1;
 }
 
 static int
@@ -126,7 +122,7 @@ fill_routes(struct route *rt, const struct dp *dp)
 	for (uint32_t i = 0; i < cfg->n_routes && rc == 0; i++) {
 		const struct cfg_route *r = &cfg->routes[i];
 		bool tunnel = r->tunnel < cfg->n_tunnels;
-		int port = tunnel ? 0 : port_of_iface(dp, r->iface);
+		int port = tunnel ? 0 : dp_port_of_iface(dp, r->iface);
 
 		rc = port < 0 ? -ENODEV
 			      : add_route(rt, r->dst.addr, r->dst.len, (uint16_t)port, r->via,
@@ -151,6 +147,7 @@ route_create(const struct dp *dp, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory for routes");
 		return NULL;
 	}
+	rt->dflt = UINT32_MAX;
 	snprintf(name, sizeof(name), "dpsec_rt%u", instance++);
 	rt->lpm = rte_lpm_create(name, (int)rte_socket_id(), &lc);
 	if (rt->lpm == NULL) {
@@ -161,6 +158,11 @@ route_create(const struct dp *dp, char *err, size_t errlen)
 	rc = fill_routes(rt, dp);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot build routes: %s", strerror(-rc));
+		route_destroy(rt);
+		return NULL;
+	}
+	rt->v6 = route6_create(dp, err, errlen);
+	if (rt->v6 == NULL) {
 		route_destroy(rt);
 		return NULL;
 	}
@@ -175,6 +177,7 @@ route_destroy(struct route *rt)
 	for (int i = 0; i < DP_PORTS_MAX; i++)
 		free(rt->nt[i].slot);
 	rte_lpm_free(rt->lpm);
+	route6_destroy(rt->v6);
 	free(rt);
 }
 
@@ -185,8 +188,11 @@ route_inside(const struct route *rt, uint32_t dst_be, uint16_t *port,
 	uint32_t idx;
 	const struct next_hop *nh;
 
-	if (rte_lpm_lookup(rt->lpm, rte_be_to_cpu_32(dst_be), &idx) != 0)
-		return DP_DROP_G_Ipv4NoRoute;
+	if (rte_lpm_lookup(rt->lpm, rte_be_to_cpu_32(dst_be), &idx) != 0) {
+		if (rt->dflt == UINT32_MAX)
+			return DP_DROP_G_Ipv4NoRoute;
+		idx = rt->dflt;
+	}
 	nh = &rt->nh[idx];
 	/* from one tunnel into another (or the same): no hairpin between tunnels */
 	if (nh->tunnel != CFG_NONE)
@@ -201,7 +207,33 @@ route_tunnel(const struct route *rt, uint32_t dst_be)
 {
 	uint32_t idx;
 
-	if (rte_lpm_lookup(rt->lpm, rte_be_to_cpu_32(dst_be), &idx) != 0)
-		return CFG_NONE;
+	if (rte_lpm_lookup(rt->lpm, rte_be_to_cpu_32(dst_be), &idx) != 0) {
+		if (rt->dflt == UINT32_MAX)
+			return CFG_NONE;
+		idx = rt->dflt;	/* ip route 0.0.0.0 0.0.0.0 Tunnel1 */
+	}
 	return rt->nh[idx].tunnel;
+}
+
+const struct rte_ether_addr *
+route_neighbor6(const struct route *rt, uint16_t port, const uint8_t ip[16])
+{
+	const struct rte_ether_addr *mac = route6_neighbor(rt->v6, port, ip);
+	const struct neigh_tab *t = &rt->nt[port];
+
+	/* next_hop_mac is the link's default L2 destination, whatever the family */
+	return mac != NULL ? mac : t->has_default ? &t->dflt : NULL;
+}
+
+int
+route_inside6(const struct route *rt, const uint8_t dst[16], uint16_t *port,
+	      const struct rte_ether_addr **mac)
+{
+	const uint8_t *via;
+	int rc = route6_lookup(rt->v6, dst, port, &via);
+
+	if (rc != 0)
+		return rc;
+	*mac = route_neighbor6(rt, *port, via);
+	return *mac != NULL ? 0 : -EHOSTUNREACH;
 }

@@ -6,6 +6,12 @@
  * next_hop_mac as the fallback). Built once from the config; read-only after.
  * A static route may lead into a tunnel (static VTI): one lookup gives an
  * inside port or a tunnel, the longest prefix winning between them.
+ *
+ * IPv6 has tables of its own (route6.c): an rte_lpm6 over the inside
+ * interfaces' address6 prefixes and the IPv6 static routes, and per-port
+ * IPv6 static neighbors. An IPv6 route never answers an IPv4 lookup, nor the
+ * reverse. No IPv6 packet is routed yet (issue 10): the tables are built and
+ * tested ahead of the IPv6 dataplane.
  */
 #ifndef DPSEC_ROUTE_H
 #define DPSEC_ROUTE_H
@@ -41,5 +47,19 @@ dp_drop_t route_inside(const struct route *rt, uint32_t dst_be, uint16_t *port,
  * Ipv4NoRoute for it.
  */
 uint32_t route_tunnel(const struct route *rt, uint32_t dst_be);
+
+/* MAC of an IPv6 ip (16 bytes) on the port's link: a static neighbor, else next_hop_mac. */
+const struct rte_ether_addr *route_neighbor6(const struct route *rt, uint16_t port,
+					     const uint8_t ip[16]);
+
+/*
+ * Inside egress for an IPv6 dst: 0 with the port and next-hop MAC,
+ * -ENETUNREACH (no route), or -EHOSTUNREACH with *port set (the route exists,
+ * its link has no MAC for the next hop). Errnos, not drop reasons: the IPv6
+ * packet path that will call it adds its reasons (Ipv6NoRoute, and the QFP's
+ * Ipv6NoAdj) with the tests that provoke them.
+ */
+int route_inside6(const struct route *rt, const uint8_t dst[16], uint16_t *port,
+		  const struct rte_ether_addr **mac);
 
 #endif

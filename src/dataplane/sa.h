@@ -39,6 +39,15 @@ struct sa_ts {
 #define SA_F_AH 0x04		/* AH (RFC 4302): icv_len is AH's, no cipher */
 #define SA_F_AEAD 0x08
 #define SA_F_NARROW 0x10	/* sa_rt.ts: negotiated selectors checked per packet */
+/*
+ * AH+ESP bundle (RFC 4301 section 4.5; dp_sa_params.bundled, inner_conn_id):
+ * the ESP SA is only ever used inside its AH SA (an ESP packet without the
+ * AH is refused, and the policy never encrypts with it alone); the AH SA
+ * wraps it, sa_rt.inner. Both have the same owner, so the worker that holds
+ * the AH SA may write the ESP SA too.
+ */
+#define SA_F_BUNDLED 0x20	/* ESP, inside an AH */
+#define SA_F_AH_ESP 0x40	/* AH around sa_rt.inner */
 
 enum sa_state {
 	SA_LIVE,
@@ -115,6 +124,11 @@ struct sa_rt {
 	uint64_t hard_pkts, hard_bytes;			/* fixed at install; UINT64_MAX: none */
 	/* with SA_F_NARROW; immutable, swapped whole by dp_sa_update_ts (release/acquire) */
 	const struct sa_ts *ts;
+	/*
+	 * SA_F_AH_ESP: the bundle's ESP SA, fixed at install (read only for
+	 * bundles, so off the first cache line); removed and freed with this one.
+	 */
+	struct sa_rt *inner;
 
 	/* Inbound replay state. */
 	struct replay replay __rte_cache_aligned;

@@ -85,7 +85,27 @@ params_check(const struct dp_sa_params *p)
 	if (p->proto == IPPROTO_AH &&
 	    (p->cipher != DP_CIPHER_NULL || p->auth == DP_AUTH_NONE || p->udp_encap))
 		return -EINVAL;
+	/* a bundle: ESP inside (and no UDP: the AH around it cannot cross a NAT), AH outside */
+	if (p->bundled && (p->proto == IPPROTO_AH || p->udp_encap || p->inner_conn_id != 0))
+		return -EINVAL;
+	if (p->inner_conn_id != 0 && p->proto != IPPROTO_AH)
+		return -EINVAL;
 	return 0;
+}
+
+/*
+ * The ESP SA an AH SA of a bundle wraps: added with bundled, in the same
+ * direction and crypto map entry, not wrapped yet. NULL: none such.
+ */
+static struct sa *
+bundle_inner(const struct dp *dp, const struct dp_sa_params *p)
+{
+	struct sa *in = sad_find_conn(dp->sad, p->inner_conn_id);
+
+	if (in == NULL || !(in->rt->flags & SA_F_BUNDLED) || in->bundle_conn != 0 ||
+	    in->dir != p->dir || in->map != p->map || in->entry != p->entry)
+		return NULL;
+	return in;
 }
 
 int
@@ -93,8 +113,8 @@ dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id)
 {
 	uint32_t policy = p->vti ? spd_policy_of_tunnel(dp->spd, p->tunnel)
 				 : spd_policy_of(dp->spd, p->map, p->entry);
+	struct sa *sa, *inner = NULL;
 	uint32_t id;
-	struct sa *sa;
 	int rc;
 
 	rc = params_check(p);
@@ -102,6 +122,8 @@ dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id)
 		return rc;
 	if (policy == CFG_NONE)
 		return -ENOENT;	/* a crypto map applied nowhere, or no such tunnel */
+	if (p->inner_conn_id != 0 && (inner = bundle_inner(dp, p)) == NULL)
+		return -EINVAL;
 	sa = calloc(1, sizeof(*sa));
 	if (sa == NULL)
 		return -ENOMEM;
@@ -109,12 +131,23 @@ dp_sa_add(struct dp *dp, const struct dp_sa_params *p, uint32_t *conn_id)
 	sa->rt = sa_rt_build(dp, p, policy, id, &rc);
 	if (sa->rt == NULL)
 		goto fail;
+	if (inner != NULL) {
+		/* before it is published: one worker writes both SAs of a packet */
+		sa->rt->inner = inner->rt;
+		sa->rt->flags |= SA_F_AH_ESP;
+		sa->rt->owner = inner->rt->owner;
+	}
 	sa_fill(sa, p, policy, id);
 	rc = sad_add(dp->sad, sa);
 	if (rc != 0)
 		goto fail;
+	if (inner != NULL) {
+		sa->bundle_conn = inner->conn_id;
+		inner->bundle_conn = id;
+	}
 	sa_life_install(dp, sa, clk_mono_ns(&dp->clk));
-	if (p->dir == CFG_DIR_OUT && p->activate)
+	/* a bundle's ESP SA never encrypts alone: its AH SA is the policy's */
+	if (p->dir == CFG_DIR_OUT && p->activate && !p->bundled)
 		spd_set_out_sa(dp->spd, policy, sa->rt);
 	*conn_id = id;
 	return 0;
@@ -131,7 +164,7 @@ dp_sa_activate(struct dp *dp, uint32_t conn_id)
 
 	if (sa == NULL)
 		return -ENOENT;
-	if (sa->dir != CFG_DIR_OUT)
+	if (sa->dir != CFG_DIR_OUT || (sa->rt->flags & SA_F_BUNDLED))
 		return -EINVAL;
 	spd_set_out_sa(dp->spd, sa->policy, sa->rt);
 	return 0;
@@ -251,17 +284,31 @@ dp_sa_update_ts(struct dp *dp, uint32_t conn_id, const struct dp_sa_params *p)
 	return 0;
 }
 
-/* The policy loses its SA with it (no implicit successor: see the top of this file). */
-int
-dp_sa_del(struct dp *dp, uint32_t conn_id)
+static void
+sa_unpublish(struct dp *dp, struct sa *sa)
 {
-	struct sa *sa = sad_find_conn(dp->sad, conn_id);
-
-	if (sa == NULL)
-		return -ENOENT;
 	if (sa->dir == CFG_DIR_OUT && spd_out_sa(dp->spd, sa->policy) == sa->rt)
 		spd_set_out_sa(dp->spd, sa->policy, NULL);
 	sad_remove(dp->sad, sa);
+}
+
+/*
+ * The policy loses its SA with it (no implicit successor: see the top of this
+ * file). The two SAs of a bundle go together: the AH SA points to its ESP SA,
+ * and neither protects anything alone; both are freed after the same grace
+ * period.
+ */
+int
+dp_sa_del(struct dp *dp, uint32_t conn_id)
+{
+	struct sa *sa = sad_find_conn(dp->sad, conn_id), *other;
+
+	if (sa == NULL)
+		return -ENOENT;
+	other = sa->bundle_conn != 0 ? sad_find_conn(dp->sad, sa->bundle_conn) : NULL;
+	sa_unpublish(dp, sa);
+	if (other != NULL)
+		sa_unpublish(dp, other);
 	return 0;
 }
 
@@ -284,6 +331,25 @@ dp_sa_count(const struct dp *dp)
 	return sad_count(dp->sad);
 }
 
+/*
+ * An outbound SA its policy does not encrypt with; a bundle's ESP SA is in
+ * force when the AH SA around it is.
+ */
+static bool
+sa_standby(const struct dp *dp, const struct sa *sa)
+{
+	const struct sa_rt *rt = sa->rt;
+
+	if (sa->dir != CFG_DIR_OUT)
+		return false;
+	if ((rt->flags & SA_F_BUNDLED) && sa->bundle_conn != 0) {
+		const struct sa *ah = sad_find_conn(dp->sad, sa->bundle_conn);
+
+		rt = ah != NULL ? ah->rt : rt;
+	}
+	return spd_out_sa(dp->spd, sa->policy) != rt;
+}
+
 void
 dp_sa_summary(const struct dp *dp, struct view_sa_summary *out)
 {
@@ -296,7 +362,7 @@ dp_sa_summary(const struct dp *dp, struct view_sa_summary *out)
 			continue;
 		}
 		out->outbound++;
-		out->standby += spd_out_sa(dp->spd, sa->policy) != sa->rt;
+		out->standby += sa_standby(dp, sa);
 	}
 }
 
@@ -336,8 +402,7 @@ dp_sa_list(const struct dp *dp, struct view_sa *out, size_t max)
 			.worker = sa->rt->owner,
 			.replay_window = sa->replay_window, .status = VIEW_SA_ACTIVE,
 			.path_mtu = sa_path_mtu(sa),
-			.standby = sa->dir == CFG_DIR_OUT &&
-				   spd_out_sa(dp->spd, sa->policy) != sa->rt};
+			.standby = sa_standby(dp, sa), .bundle = sa->bundle_conn != 0};
 		for (int c = 0; c < DP_SA_CTR__COUNT; c++)
 			v->ctr.v[c] = ctr_read(&sa->rt->ctr.v[c]);
 		sa_life_left(sa, now, v);

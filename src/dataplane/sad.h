@@ -73,6 +73,7 @@ struct sa {
 	int32_t key_pos;	/* inbound: position in the hash, freed after the grace period */
 	uint64_t rcu_token;	/* when dying: the grace period to wait for */
 	uint64_t pmtu_ns;	/* outbound: when ICMP lowered its path MTU (dp->clk); 0: not */
+	uint32_t bundle_conn;	/* AH+ESP bundle: the other SA's connection id; 0: none */
 };
 
 TAILQ_HEAD(sa_list, sa);

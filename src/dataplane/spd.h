@@ -20,6 +20,11 @@
  * maps' lines: its SAs have 0.0.0.0/0 selectors, so that inbound whatever
  * the tunnel carries passes spd_check_in like any decrypted packet, with no
  * test of its own.
+ *
+ * IPv6 lines are rules of their own (spd_rule6, spd6.c), in the same order,
+ * looked up by spd_match_out6/spd_check_in6: an IPv4 packet never meets an
+ * IPv6 line nor the reverse, and an entry's lines are all one family
+ * (config_crypto_maps.c), so a policy has rules in one of the two tables.
  */
 #ifndef DPSEC_SPD_H
 #define DPSEC_SPD_H
@@ -33,15 +38,39 @@
 
 struct sa_rt;
 
-struct spd_rule {
-	uint32_t src, smask;	/* network order */
-	uint32_t dst, dmask;
+/* What a line says beyond its addresses, the same in both families. */
+struct spd_l4 {
 	uint16_t sport_lo, sport_hi;
 	uint16_t dport_lo, dport_hi;
-	uint8_t proto;		/* 0 = any */
+	uint8_t proto;		/* 0 = any; IPv6: the upper-layer protocol after extension headers */
 	bool ports;		/* the line constrains ports */
 	bool deny;		/* a deny line: not protected */
 	uint32_t policy;
+};
+
+struct spd_rule {
+	uint32_t src, smask;	/* network order */
+	uint32_t dst, dmask;
+	struct spd_l4 l4;
+};
+
+/* An IPv6 line: addresses and masks as 16 network-order bytes. */
+struct spd_rule6 {
+	uint8_t src[16], smask[16];
+	uint8_t dst[16], dmask[16];
+	struct spd_l4 l4;
+};
+
+/*
+ * What an IPv6 lookup needs of a packet, gathered by its caller (which walks
+ * the extension headers to the upper-layer header): addresses, the
+ * upper-layer protocol and, when has_ports, the TCP/UDP ports.
+ */
+struct spd_flow6 {
+	const uint8_t *src, *dst;	/* 16 bytes each */
+	uint8_t proto;
+	bool has_ports;
+	uint16_t sport, dport;
 };
 
 /* spd_match_out(): the first matching line is a deny line. */
@@ -58,6 +87,7 @@ struct spd_acq {
 struct spd_policy {
 	uint32_t map, entry;
 	uint32_t first_rule, n_rules;
+	uint32_t first_rule6, n_rules6;	/* its IPv6 lines (n_rules 0 then) */
 	bool ports;		/* some line constrains ports: parse them */
 	struct sa_rt *out_sa;	/* published by the control thread */
 	/*
@@ -72,6 +102,8 @@ struct spd_policy {
 struct spd {
 	struct spd_rule *rules;
 	uint32_t n_rules;	/* the crypto maps' lines, which spd_match_out walks */
+	struct spd_rule6 *rules6;
+	uint32_t n_rules6;
 	struct spd_policy *pol;
 	uint32_t n_pol;
 	uint32_t first_tunnel;	/* policy index of cfg->tunnels[0]; n_tunnels follow */
@@ -121,11 +153,13 @@ spd_l4_ports(const struct rte_ipv4_hdr *ip, uint16_t *sport, uint16_t *dport)
 	return true;
 }
 
+/* Protocol and ports of a line against a packet's (have: its ports are known). */
 static inline bool
-spd_rule_ports(const struct spd_rule *r, bool have, uint16_t sp, uint16_t dp)
+spd_l4_fits(const struct spd_l4 *l, uint8_t proto, bool have, uint16_t sp, uint16_t dp)
 {
-	return !r->ports || (have && sp >= r->sport_lo && sp <= r->sport_hi &&
-			     dp >= r->dport_lo && dp <= r->dport_hi);
+	return (l->proto == 0 || l->proto == proto) &&
+	       (!l->ports || (have && sp >= l->sport_lo && sp <= l->sport_hi &&
+			      dp >= l->dport_lo && dp <= l->dport_hi));
 }
 
 /* Outbound: the policy for a packet from the protected side, SPD_DENY or CFG_NONE. */
@@ -139,9 +173,8 @@ spd_match_out(const struct spd *spd, const struct rte_ipv4_hdr *ip)
 		const struct spd_rule *r = &spd->rules[i];
 
 		if ((ip->src_addr & r->smask) == r->src && (ip->dst_addr & r->dmask) == r->dst &&
-		    (r->proto == 0 || r->proto == ip->next_proto_id) &&
-		    spd_rule_ports(r, have, sp, dp))
-			return r->deny ? SPD_DENY : r->policy;
+		    spd_l4_fits(&r->l4, ip->next_proto_id, have, sp, dp))
+			return r->l4.deny ? SPD_DENY : r->l4.policy;
 	}
 	return CFG_NONE;
 }
@@ -158,11 +191,18 @@ spd_check_in(const struct spd *spd, uint32_t policy, const struct rte_ipv4_hdr *
 		const struct spd_rule *r = &spd->rules[i];
 
 		if ((ip->src_addr & r->dmask) == r->dst && (ip->dst_addr & r->smask) == r->src &&
-		    (r->proto == 0 || r->proto == ip->next_proto_id) &&
-		    spd_rule_ports(r, have, dp, sp))
-			return !r->deny;
+		    spd_l4_fits(&r->l4, ip->next_proto_id, have, dp, sp))
+			return !r->l4.deny;
 	}
 	return false;
 }
+
+/* spd.c: the protocol, ports and action of a line, either family. */
+void spd_compile_l4(struct spd_l4 *l, const struct cfg_acl *a, uint32_t policy);
+
+/* spd6.c: an IPv6 line compiled, and the IPv6 lookups (the same rules as the IPv4 ones). */
+void spd_compile6(struct spd_rule6 *r, const struct cfg_acl *a, uint32_t policy);
+uint32_t spd_match_out6(const struct spd *spd, const struct spd_flow6 *f);
+bool spd_check_in6(const struct spd *spd, uint32_t policy, const struct spd_flow6 *f);
 
 #endif

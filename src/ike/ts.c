@@ -71,7 +71,8 @@ ts_from_entry(const struct cfg_map_entry *e, struct ts_set *local, struct ts_set
 		const struct cfg_acl *a = &e->match[i];
 		struct ike_ts l, r;
 
-		if (a->action != CFG_ACL_PERMIT)
+		/* IPv6 lines (whose IPv4 fields are 0.0.0.0/0) are not IKE's yet: never offered */
+		if (a->action != CFG_ACL_PERMIT || a->v6)
 			continue;
 		l = ts_of(&a->src, a->proto, a->sport);
 		r = ts_of(&a->dst, a->proto, a->dport);
@@ -129,7 +130,8 @@ ts_narrow(const struct cfg_map_entry *e, const struct ike_ts_pl *peer_local,
 		struct ike_ts l, r;
 		struct ts_set ls, rs;
 
-		if (a->action != CFG_ACL_PERMIT)
+		/* IPv6 lines (whose IPv4 fields are 0.0.0.0/0) are not IKE's yet: never offered */
+		if (a->action != CFG_ACL_PERMIT || a->v6)
 			continue;
 		l = ts_of(&a->src, a->proto, a->sport);
 		r = ts_of(&a->dst, a->proto, a->dport);

@@ -23,6 +23,9 @@
  *   0x2001  AES-CBC-256 + HMAC-SHA-256-128, ESN, ESP-in-UDP 4500
  *   0x3001  AH (RFC 4302) HMAC-SHA-256-128, ESN (corpus/packet/ah_*: made by
  *           tests/integration/dpsectest/craft.py AhSa with ah_key)
+ * and, inbound only, an AH+ESP bundle (RFC 4301 section 4.5): AH 0x4002
+ * (HMAC-SHA-256-128, ah_key) around ESP 0x4001 (AES-GCM-128, gcm_key), no ESN
+ * (corpus/packet/bundle_*: made by tests/integration/dpsectest/bundle.py).
  *
  * inside0 has tcp_adjust_mss 1360, so TCP SYNs from the inside and decrypted
  * ones walk their options (tcp_mss.c).
@@ -53,6 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define SPI_CBC 0x2001u
 #define SPI_AH 0x3001u
 #define N_SA 3
+#define SPI_B_ESP 0x4001u
+#define SPI_B_AH 0x4002u
 
 static const uint8_t gcm_key[20] = {0x66, 0x75, 0x7a, 0x7a, 0x2d, 0x67, 0x63, 0x6d, 0x2d, 0x6b,
 				    0x65, 0x79, 0x2d, 0x31, 0x32, 0x38, 0xca, 0xfe, 0xf0, 0x0d};
@@ -71,7 +76,7 @@ static const uint8_t ah_key[32] = {0x66, 0x75, 0x7a, 0x7a, 0x2d, 0x61, 0x68, 0x2
 				   0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f};
 
 static struct harness H;
-static struct sa_rt *rt_in[N_SA], *rt_out[N_SA];
+static struct sa_rt *rt_in[N_SA], *rt_out[N_SA], *rt_bundle[2];
 static unsigned int pool_free;	/* mbufs free between inputs: a leak is a finding too */
 
 static struct sa_rt *
@@ -102,6 +107,28 @@ static void
 teardown(void)
 {
 	harness_destroy(&H);
+}
+
+/* The inbound AH+ESP bundle: its ESP SA, then the AH SA around it. */
+static void
+add_bundle(void)
+{
+	struct h_sa esp = {.dir = CFG_DIR_IN, .spi = SPI_B_ESP, .cipher = DP_CIPHER_AES_GCM_128,
+			   .ckey = gcm_key, .replay_window = 64, .bundled = true};
+	struct h_sa ah = {.dir = CFG_DIR_IN, .spi = SPI_B_AH, .proto = IPPROTO_AH,
+			  .cipher = DP_CIPHER_NULL, .auth = DP_AUTH_HMAC_SHA256_128,
+			  .akey = ah_key, .replay_window = 64};
+	int id = harness_add_sa(&H, &esp);
+
+	if (id <= 0)
+		die("cannot install the bundle's ESP SA");
+	ah.inner_conn_id = (uint32_t)id;
+	if (harness_add_sa(&H, &ah) <= 0)
+		die("cannot install the bundle's AH SA");
+	rt_bundle[0] = find_rt(SPI_B_ESP, CFG_DIR_IN);
+	rt_bundle[1] = find_rt(SPI_B_AH, CFG_DIR_IN);
+	if (rt_bundle[0] == NULL || rt_bundle[1] == NULL)
+		die("installed bundle SA not found");
 }
 
 int
@@ -138,6 +165,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		if (rt_in[i] == NULL || rt_out[i] == NULL)
 			die("installed SA not found");
 	}
+	add_bundle();
 	atexit(teardown);
 	pool_free = rte_mempool_avail_count(H.dp->pool);
 	return 0;
@@ -184,6 +212,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		replay_init(&rt_in[i]->replay, rt_in[i]->replay_bmp, rt_in[i]->replay.win);
 		rt_out[i]->seq = 0;
 	}
+	for (int i = 0; i < 2; i++)
+		replay_init(&rt_bundle[i]->replay, rt_bundle[i]->replay_bmp,
+			    rt_bundle[i]->replay.win);
 	spd_set_out_sa(H.dp->spd, 0, rt_out[(how & 0x10) ? 2 : (how >> 1) & 1]);
 
 	if (how & 0x20) {

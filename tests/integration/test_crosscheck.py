@@ -21,6 +21,7 @@ from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
+from dpsectest.bundle import Bundle  # noqa: E402
 from dpsectest.esp import HASHES, Tunnel, forwarded  # noqa: E402
 from dpsectest.gateway import (HOST_MAC, INSIDE, INSIDE_MAC, LOCAL, OUTSIDE_MAC, PEER,  # noqa: E402,E501
                                PEER_MAC, Gateway, Interface, drops)
@@ -263,6 +264,100 @@ class MssClamp(unittest.TestCase):
         # the cases mean what they say: three changed each way, three not
         changed = sum(bytes(clamped(p)) != bytes(forwarded(p)) for p in to_gw + from_host)
         self.assertEqual(changed, 2 * N_CLAMPED)
+
+
+class BundleCrossCheck(unittest.TestCase):
+    """AH+ESP bundles (RFC 4301 4.5, IOS "ah-sha256-hmac esp-gcm 256"): scapy puts the
+    peer's packets in ESP (tunnel mode) and AH over that, dpsecd delivers the inner packets
+    byte for byte; what dpsecd sends is [IPv4 51][AH nh 50][ESP], AH and ESP sequence
+    numbers 1, 2, ..., its AH verified by scapy and Python's hmac, its ESP decrypted by
+    scapy, and with AES-GCM (the IV is the sequence number) the whole packet equal to the
+    one scapy builds for the same inner packet. show crypto ipsec sa lists both SAs of each
+    direction and counts each packet once."""
+
+    def run_bundle(self, esp_xform, ah_xform, esn=False):
+        b = Bundle(esp_xform, ah_xform, esn=esn)
+        to_gw = [inner_from_peer(i, s) for i, s in enumerate(SIZES)]
+        from_host = [inner_from_host(i, s) for i, s in enumerate(SIZES)]
+        gw = Gateway(b.words, b.manual_sas(), esn=esn)
+        try:
+            gw.start(outside_rx=[b.encrypt(p, seq=i + 1) for i, p in enumerate(to_gw)],
+                     inside_rx=[Ether(src=HOST_MAC, dst=INSIDE_MAC) / p for p in from_host])
+            gw.settle()
+            d = drops(gw, all_rows=False)
+            text = gw.cli("show crypto ipsec sa")
+            tx = gw.stop()
+        finally:
+            gw.close()
+        self.assertEqual(d, {}, "no drops expected")
+        self.assertEqual([bytes(g[IP]) for g in tx["inside"]],
+                         [bytes(forwarded(p)) for p in to_gw])
+        self.assertEqual(len(tx["outside"]), len(from_host))
+        for n, (got, sent) in enumerate(zip(tx["outside"], from_host), start=1):
+            raw = bytes(got[IP])
+            self.assertEqual((got[IP].src, got[IP].dst, raw[9]), (LOCAL, PEER, 51))
+            self.assertEqual(raw[20], 50, "AH next header: ESP")
+            self.assertEqual(struct.unpack("!LL", raw[24:32]), (b.ah_spi_out, n))
+            esp = raw[20 + b.ah_len:]
+            self.assertEqual(struct.unpack("!LL", esp[:8]), (b.esp.spi_out, n))
+            self.assertEqual(bytes(b.decrypt(got)), bytes(forwarded(sent)))
+            if b.esp.calg == "AES-GCM":
+                self.assertEqual(raw, bytes(b.rebuild(got, forwarded(sent), n)))
+        for d in ("inbound", "outbound"):
+            esp_spi, ah_spi = ((b.esp.spi_in, b.ah_spi_in) if d == "inbound"
+                               else (b.esp.spi_out, b.ah_spi_out))
+            self.assertIn("%s esp sas:\n      spi: 0x%X(%d)" % (d, esp_spi, esp_spi), text)
+            self.assertIn("%s ah sas:\n      spi: 0x%X(%d)" % (d, ah_spi, ah_spi), text)
+        n = len(SIZES)
+        self.assertIn("#pkts encaps: %d, #pkts encrypt: %d, #pkts digest: %d\n"
+                      "    #pkts decaps: %d, #pkts decrypt: %d, #pkts verify: %d\n"
+                      % ((n,) * 6), text)
+
+    def test_refused(self):
+        """AH good but next header IPv4: 65; AH good, ESP ICV bad: 62; the bundle's ESP
+        without its AH, or AH around another SPI's ESP: 30. Packets around them pass, the
+        bare ESP's sequence number still usable under its AH."""
+        b = Bundle("cbc256-sha256", "ah-sha256")
+        p = [inner_from_peer(i, 45) for i in range(4)]
+        eth = Ether(src=PEER_MAC, dst=OUTSIDE_MAC)
+        esp = b.esp.to_gw.encrypt
+        bad_icv = bytearray(bytes(esp(p[2], seq_num=3)))
+        bad_icv[-1] ^= 1
+        other = Tunnel("cbc256-sha256", spi_in=0x1009)
+        frames = [b.encrypt(p[0], seq=1),
+                  eth / b.sign(esp(p[1], seq_num=2), 2, nh=4),
+                  eth / b.sign(IP(bytes(bad_icv)), 3),
+                  eth / esp(p[3], seq_num=4),
+                  eth / b.sign(other.to_gw.encrypt(p[3], seq_num=4), 4),
+                  eth / b.sign(esp(p[3], seq_num=4), 5)]
+        gw = Gateway(b.words, b.manual_sas())
+        try:
+            gw.start(outside_rx=frames)
+            gw.settle()
+            d = drops(gw, all_rows=False)
+            text = gw.cli("show crypto ipsec sa detail")
+            tx = gw.stop()
+        finally:
+            gw.close()
+        self.assertEqual(d, {"IN_CD_SW_IPSEC_NH_MISMATCH": 1, "IN_CD_SW_IPSEC_MAC_EXCEPTION": 1,
+                             "IN_V4_POST_INPUT_POLICY_FAIL": 2})
+        self.assertEqual([bytes(g[IP]) for g in tx["inside"]],
+                         [bytes(forwarded(x)) for x in (p[0], p[3])])
+        self.assertIn("#pkts decaps: 2, #pkts decrypt: 2, #pkts verify: 2\n", text)
+        self.assertIn("#pkts decaps failed (rcv) 3\n", text)
+        self.assertIn("#pkts verify failed: 1\n", text)
+
+    def test_gcm256_ah_sha256(self):
+        self.run_bundle("gcm256", "ah-sha256")
+
+    def test_gcm128_ah_sha512_esn(self):
+        self.run_bundle("gcm128", "ah-sha512", esn=True)
+
+    def test_cbc256_sha256_ah_sha1(self):
+        self.run_bundle("cbc256-sha256", "ah-sha1")
+
+    def test_cbc128_sha1_ah_sha384(self):
+        self.run_bundle("cbc128-sha1", "ah-sha384")
 
 
 def add(xform, udp=False, esn=False):

@@ -14,6 +14,10 @@
   test_multicore.py);
 - manual AES-GCM SAs: refused without allow_unsafe_manual_gcm (file:line:col, RFC 4106 s. 8);
   with it, a warning on stderr, in the log and under the SA in show crypto ipsec sa;
+- IPv6 crypto map entries (configuration only, issue 10): an entry whose peer is IPv6, or
+  whose match lines are, runs without SAs and shows in show crypto map and show
+  running-config; its manual SAs are refused at start by name, as the dataplane has no
+  IPv6 path yet (dp_sa_add: -EAFNOSUPPORT);
 - secrets: dpsecd is not dumpable (no core dump, no ptrace by its own user); a config file
   that holds keys and that others may read gets a warning on stderr and in the log;
 - who may change the gateway: a CLI client that is not root and not in cli.admin_group can
@@ -38,6 +42,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dpsectest.gateway import DPSEC, Gateway, Interface, LOCAL, PEER_MAC, HOST_MAC, INSIDE  # noqa: E402,E501
+from dpsectest.gateway import Entry, default_interfaces  # noqa: E402
 
 
 CBC_SAS = [{"direction": "inbound", "spi": 0x1001, "cipher_key": bytes(range(16)),
@@ -163,6 +168,76 @@ class ManualGcm(unittest.TestCase):
             self.assertIn("%CRYPTO-4-UNSAFE_MANUAL_GCM: " + warning % (spi, d) + "\n", log)
         self.assertEqual(sa.count("        WARNING: manual AES-GCM key: nonces repeat after a "
                                   "restart (RFC 4106 section 8); for testing only\n"), 2, sa)
+
+
+CBC = ["esp-aes 128", "esp-sha256-hmac"]
+V6_LINES = [("2001:db8:2::/48", "2001:db8:1::/48")]
+PEER6 = "2001:db8::1"
+
+
+def ipv6_gateway(entry6):
+    """outside0 with an IPv6 address too, the IPv4 entry VPN 10 keyed by hand, and entry6."""
+    ifs = default_interfaces()
+    ifs[0].address6 = "2001:db8::2/64"
+    ifs[0].neighbors.append(("2001:DB8::1", PEER_MAC))    # the peer, by its IPv6 address
+    return Gateway(interfaces=ifs, entries=[
+        Entry(10, [("10.0.2.0/24", "10.0.0.0/24")], CBC, CBC_SAS), entry6])
+
+
+def sas_of(spi_offset):
+    return [dict(sa, spi=sa["spi"] + spi_offset) for sa in CBC_SAS]
+
+
+def dotted(mac):
+    """02:00:00:00:00:01 as IOS writes it: 0200.0000.0001."""
+    h = mac.replace(":", "")
+    return "%s.%s.%s" % (h[0:4], h[4:8], h[8:12])
+
+
+class Ipv6Entries(unittest.TestCase):
+    def refused(self, gw, why):
+        rc, out = gw.run_to_exit()
+        self.assertEqual(rc, 1, out)
+        lines = gw.config_text().splitlines()
+        first = lines.index("manual_sas:")
+        line = lines.index("    seq: 20", first)    # 0-based: the SA's "  - crypto_map" line
+        self.assertIn("dpsecd: %s/gw.yaml:%d:5: cannot install manual SA spi 0x1011: Address "
+                      "family not supported by protocol (crypto map 'VPN' seq 20 %s; remove "
+                      "the entry's manual SAs)\n" % (gw.dir, line, why), out)
+
+    def test_manual_sa_with_ipv6_peer_refused(self):
+        self.refused(ipv6_gateway(Entry(20, V6_LINES, CBC, sas_of(0x10), peer=PEER6)),
+                     "has IPv6 peer 2001:db8::1: no IPv6 tunnels in the dataplane yet")
+
+    def test_manual_sa_with_ipv6_lines_refused(self):
+        """IPv6 inside an IPv4 tunnel: dp_sa_add would take the SA, which would never match."""
+        self.refused(ipv6_gateway(Entry(20, V6_LINES, CBC, sas_of(0x10))),
+                     "has IPv6 match lines: no IPv6 traffic in the dataplane yet")
+
+    def test_ipv6_entry_without_sas_runs_and_shows(self):
+        gw = ipv6_gateway(Entry(20, V6_LINES + [("2001:db8:2::/48", "::/0", "deny")], CBC,
+                                peer="2001:DB8:0::1")).start()
+        try:
+            cmap, run = gw.cli("show crypto map"), gw.cli("show running-config")
+            nd = gw.cli("show ipv6 neighbors")
+        finally:
+            gw.stop()
+        self.assertEqual(nd, "IPv6 Address                              Age Link-layer Addr "
+                         "State Interface\n"
+                         "2001:db8::1                                 - %s  REACH outside0\n"
+                         % dotted(PEER_MAC), nd)
+        self.assertIn('Crypto Map IPv4 "VPN" 10 ipsec-manual\n', cmap)
+        self.assertIn('Crypto Map IPv6 "VPN" 20 ipsec-isakmp\n'
+                      "        Peer = 2001:db8::1\n"
+                      "        Access-List SS dynamic: False\n"
+                      "        IPv6 access list VPN-20\n"
+                      "            permit ipv6 2001:db8:2::/48 2001:db8:1::/48 sequence 10\n"
+                      "            deny ipv6 2001:db8:2::/48 any sequence 20\n"
+                      "        Current peer: 2001:db8::1\n", cmap)
+        self.assertIn('    - seq: 20\n      peer: "2001:db8::1"\n', run)
+        self.assertIn('        - {src: "2001:db8:2::/48", dst: "2001:db8:1::/48"}\n'
+                      '        - {action: deny, src: "2001:db8:2::/48", dst: "::/0"}\n', run)
+        self.assertIn('    address6: "2001:db8::2/64"\n', run)
 
 
 NOGROUP = 65534

@@ -50,6 +50,11 @@ def pcap_mac(index):
 OUTSIDE_MAC, INSIDE_MAC = pcap_mac(0), pcap_mac(1)   # the default interfaces below
 
 
+def _addr(text):
+    """An address or prefix as a YAML value: IPv6 ones quoted."""
+    return '"%s"' % text if ":" in text else text
+
+
 def _yaml_list(items):
     return "[" + ", ".join('"%s"' % i for i in items) + "]"
 
@@ -99,7 +104,7 @@ class Entry:
     written from the gateway's side.
     sas: dicts as Tunnel.manual_sas() makes them (direction, spi, cipher_key,
     auth_key, udp_encap: bool or {"local_port", "peer_port"}, and optionally
-    initial_sequence).
+    initial_sequence, and for an AH+ESP bundle ah_spi and ah_auth_key).
     lifetime: (seconds, kilobytes) of the entry's SAs, or None for the default."""
 
     def __init__(self, seq, match, transforms, sas=(), peer=PEER, esn=False, crypto_map="VPN",
@@ -121,9 +126,11 @@ class Entry:
             y += "      replay_window: %d\n" % self.replay_window
         if self.lifetime is not None:
             y += "      lifetime: {seconds: %d, kilobytes: %d}\n" % self.lifetime
+        # IPv6 prefixes quoted: a plain "::/0" cannot start a value inside {...}
         y += "      match:\n" + "".join(
-            "        - {src: %s, dst: %s%s}\n" % (m[0], m[1], ", action: deny" if m[2:] == ("deny",)
-                                            else "") for m in self.match)
+            "        - {src: %s, dst: %s%s}\n" % (_addr(m[0]), _addr(m[1]),
+                                            ", action: deny" if m[2:] == ("deny",) else "")
+            for m in self.match)
         return y
 
     def sas_yaml(self):
@@ -134,6 +141,9 @@ class Entry:
             y += '    cipher_key: "%s"\n' % sa["cipher_key"].hex()
             if sa.get("auth_key"):
                 y += '    auth_key: "%s"\n' % sa["auth_key"].hex()
+            if sa.get("ah_spi"):    # an AH+ESP bundle's AH SA
+                y += '    ah_spi: %s\n    ah_auth_key: "%s"\n' % (hex(sa["ah_spi"]),
+                                                                   sa["ah_auth_key"].hex())
             udp = sa.get("udp_encap")
             if isinstance(udp, dict):
                 y += "    udp_encap: {%s}\n" % ", ".join("%s: %d" % kv for kv in udp.items())

@@ -309,6 +309,31 @@ static const struct view_ops fake_ops = {
 
 /* ---- configuration ---- */
 
+/* IPv6 on the inside: address6, a static neighbor and a route via a link-local next hop. */
+static void
+interfaces6(struct dpsec_config *c)
+{
+	static const uint8_t router_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x02, 0xfe};
+	struct cfg_interface *in = &c->interfaces[1];
+	bool host;
+
+	in->has_addr6 = ip6_addr_len_parse("2001:db8:2::1/64", in->addr6, &in->prefix6_len);
+	in->n_neighbors6 = 1;
+	in->neighbors6 = calloc(1, sizeof(*in->neighbors6));
+	ip6_parse("fe80::fe", in->neighbors6[0].ip);
+	memcpy(in->neighbors6[0].mac, router_mac, 6);
+	/* and gwA on the outside, by its IPv6 address (GigabitEthernet1 has 2001:db8:0:2::2/64) */
+	c->interfaces[0].n_neighbors6 = 1;
+	c->interfaces[0].neighbors6 = calloc(1, sizeof(struct cfg_neighbor6));
+	ip6_parse("2001:db8:0:2::1", c->interfaces[0].neighbors6[0].ip);
+	memcpy(c->interfaces[0].neighbors6[0].mac, c->interfaces[0].next_hop_mac, 6);
+	c->n_routes6 = 1;
+	c->routes6 = calloc(1, sizeof(*c->routes6));
+	c->routes6[0] = (struct cfg_route6){.iface = 1, .has_via = true};
+	ip6_prefix_parse("2001:db8:3::/48", &c->routes6[0].dst, &host);
+	ip6_parse("fe80::fe", c->routes6[0].via);
+}
+
 static void
 interfaces(struct dpsec_config *c)
 {
@@ -356,6 +381,7 @@ interfaces(struct dpsec_config *c)
 	c->routes = calloc(1, sizeof(*c->routes));
 	c->routes[0] = (struct cfg_route){.dst = pfx(ip(10, 0, 3, 0), 24), .iface = 1,
 					  .tunnel = CFG_NONE, .via = ip(10, 0, 2, 254)};
+	interfaces6(c);
 }
 
 /* The daemon-wide settings, at their defaults but for the EAL line. */
@@ -405,7 +431,8 @@ acl(struct ip4_prefix src, struct ip4_prefix dst, uint8_t proto, uint16_t s0, ui
 {
 	struct cfg_acl *a = calloc(1, sizeof(*a));
 
-	*a = (struct cfg_acl){src, dst, proto, {s0, s1}, {d0, d1}, CFG_ACL_PERMIT};
+	*a = (struct cfg_acl){.src = src, .dst = dst, .proto = proto, .sport = {s0, s1},
+			       .dport = {d0, d1}, .action = CFG_ACL_PERMIT};
 	return a;
 }
 
@@ -416,8 +443,44 @@ acl_tmp(struct ip4_prefix src, struct ip4_prefix dst, uint8_t proto, uint16_t s0
 {
 	static struct cfg_acl a;
 
-	a = (struct cfg_acl){src, dst, proto, {s0, s1}, {d0, d1}, CFG_ACL_PERMIT};
+	a = (struct cfg_acl){.src = src, .dst = dst, .proto = proto, .sport = {s0, s1},
+			       .dport = {d0, d1}, .action = CFG_ACL_PERMIT};
 	return &a;
+}
+
+/* VPN 30: IPv6 over IPv6 to gwA's 2001:db8::1, a deny line, a permit, an ICMPv6 host line. */
+static void
+entry6(struct cfg_map_entry *e)
+{
+	static const char *const lines[][3] = {
+		{"2001:db8:2::9/128", "::/0", "deny"},
+		{"2001:db8:2::/48", "2001:db8:1::/48", NULL},
+		{"2001:db8:2::1/128", "2001:db8:1::/64", "icmp"},
+	};
+	bool host;
+
+	*e = (struct cfg_map_entry){.seq = 30,
+				    .peer_v6 = true,
+				    .inner_v6 = true,
+				    .transform_set = 1,
+				    .lifetime_sec = 3600,
+				    .lifetime_kb = 4608000,
+				    .replay_window = 64,
+				    .ikev2_profile = CFG_NONE,	/* no IKE over IPv6 yet */
+				    .n_match = 3};
+	ip6_parse("2001:db8::1", e->peer6);
+	e->match = calloc(3, sizeof(*e->match));
+	for (int i = 0; i < 3; i++) {
+		struct cfg_acl *a = &e->match[i];
+
+		*a = (struct cfg_acl){.v6 = true, .sport = {0, 65535}, .dport = {0, 65535}};
+		ip6_prefix_parse(lines[i][0], &a->src6, &host);
+		ip6_prefix_parse(lines[i][1], &a->dst6, &host);
+		if (lines[i][2] != NULL && strcmp(lines[i][2], "deny") == 0)
+			a->action = CFG_ACL_DENY;
+		if (lines[i][2] != NULL && strcmp(lines[i][2], "icmp") == 0)
+			a->proto = 58;
+	}
 }
 
 static void
@@ -429,8 +492,8 @@ crypto_maps(struct dpsec_config *c)
 	c->crypto_maps = calloc(2, sizeof(*c->crypto_maps));
 	strcpy(c->crypto_maps[0].name, "VPN");
 	c->crypto_maps[0].iface = 0;
-	c->crypto_maps[0].n_entries = 2;
-	c->crypto_maps[0].entries = e = calloc(2, sizeof(*e));
+	c->crypto_maps[0].n_entries = 3;
+	c->crypto_maps[0].entries = e = calloc(3, sizeof(*e));
 	e[0] = (struct cfg_map_entry){.seq = 10,
 				      .peer = ip(192, 0, 2, 1),
 				      .transform_set = 0,
@@ -453,6 +516,7 @@ crypto_maps(struct dpsec_config *c)
 				      .replay_window = 64,
 				      .n_match = 1};
 	e[1].match = acl(pfx(ip(10, 0, 2, 2), 32), pfx(ip(10, 9, 0, 0), 16), 6, 0, 65535, 443, 443);
+	entry6(&e[2]);
 	strcpy(c->crypto_maps[1].name, "LAB");
 	c->crypto_maps[1].iface = 2;
 	c->crypto_maps[1].n_entries = 1;

@@ -597,6 +597,63 @@ test_ah_sa_blocks(void **state)
 	fake_free(f);
 }
 
+/*
+ * An AH+ESP bundle (LAB 10's SAs made one): each direction's ESP SA under
+ * "esp sas", its AH SA under "ah sas"; the flow counts each packet once (the
+ * ESP SA's count: its AH SA carried the same packets), the AH SA's errors
+ * added; the current outbound SPI is the AH SA's (the outer header's).
+ */
+static void
+test_bundle_sa_blocks(void **state)
+{
+	static const char want[] =
+		"     inbound esp sas:\n"
+		"      spi: 0x1001(4097)\n"
+		"        transform: esp-aes esp-sha-hmac ,\n";
+	static const char want_ah[] =
+		"     inbound ah sas:\n"
+		"      spi: 0x1002(4098)\n"
+		"        transform: ah-sha256-hmac ,\n";
+	static const char want_out_ah[] =
+		"     outbound ah sas:\n"
+		"      spi: 0x2003(8195)\n"
+		"        transform: ah-sha256-hmac ,\n";
+	struct fake *f = fake_new(2);
+	struct cli_out o;
+	struct view_sa *s = f->sa;
+
+	(void)state;
+	cli_out_init(&o);
+	for (int i = 3; i <= 4; i++) {
+		s[i].udp_encap = false;
+		s[i].bundle = true;
+		s[i + 2] = s[i];
+		s[i + 2].proto = IPPROTO_AH;
+		s[i + 2].cipher = DP_CIPHER_NULL;
+		s[i + 2].auth = DP_AUTH_HMAC_SHA256_128;
+		s[i + 2].spi = s[i].spi + 1;
+		s[i + 2].conn_id = s[i].conn_id + 10;
+		s[i + 2].ctr = (struct dp_sa_counters){0};
+		s[i + 2].ctr.v[DP_SA_CTR_pkts] = s[i].ctr.v[DP_SA_CTR_pkts];
+		s[i + 2].ctr.v[DP_SA_CTR_bytes] = 1000;
+	}
+	s[5].ctr.v[DP_SA_CTR_verify_failed] = 5;	/* AH ICVs that failed */
+	assert_int_equal(exec(f, "show crypto ipsec sa detail", 0, &o), CLI_OK);
+	if (strstr(o.buf, want) == NULL || strstr(o.buf, want_ah) == NULL ||
+	    strstr(o.buf, want_out_ah) == NULL)
+		fail_msg("no bundle blocks in:\n%s", o.buf);
+	/* LAB 10: 10 decapsulated, 9 encapsulated, once each; the AH SA's 5 bad ICVs */
+	assert_non_null(strstr(o.buf, "#pkts encaps: 9, #pkts encrypt: 9, #pkts digest: 9\n"));
+	assert_non_null(strstr(o.buf, "#pkts decaps: 10, #pkts decrypt: 10, #pkts verify: 10\n"));
+	assert_non_null(strstr(o.buf, "#pkts verify failed: 5\n"));
+	assert_non_null(strstr(o.buf, "current outbound spi: 0x2003(8195)\n"));
+	assert_int_equal(exec(f, "show crypto ipsec sa", CLI_F_JSON, &o), CLI_OK);
+	assert_non_null(strstr(o.buf, "\"spi\":4098,\"protocol\":\"ah\""));
+	assert_non_null(strstr(o.buf, "\"manual\":true,\"bundle\":true"));
+	cli_out_free(&o);
+	fake_free(f);
+}
+
 static void
 test_plaintext_mtu(void **state)
 {
@@ -623,6 +680,31 @@ test_plaintext_mtu(void **state)
 					   DP_AUTH_HMAC_SHA512_256, false), 1436);
 	assert_int_equal(cli_plaintext_mtu(40, IPPROTO_AH, DP_CIPHER_NULL,
 					   DP_AUTH_HMAC_SHA512_256, false), 0);
+	/* AH+ESP: esp-gcm 256's 1446 less ah-sha256-hmac's 28-byte header, rounded to 4: 1418 */
+	assert_int_equal(cli_bundle_plaintext_mtu(1500, DP_AUTH_HMAC_SHA256_128,
+						  DP_CIPHER_AES_GCM_256, DP_AUTH_NONE), 1418);
+	assert_int_equal(cli_bundle_plaintext_mtu(20, DP_AUTH_HMAC_SHA256_128,
+						  DP_CIPHER_AES_GCM_256, DP_AUTH_NONE), 0);
+}
+
+/* A transform set's words: an AH+ESP bundle's AH word first, as IOS writes the set. */
+static void
+test_ts_words(void **state)
+{
+	struct cfg_transform_set ts = {.proto = IPPROTO_ESP, .cipher = DP_CIPHER_AES_CBC_256,
+				       .auth = DP_AUTH_HMAC_SHA256_128};
+	char buf[64];
+
+	(void)state;
+	cli_ts_text(&ts, buf, sizeof(buf));
+	assert_string_equal(buf, "esp-256-aes esp-sha256-hmac");
+	ts.ah_auth = DP_AUTH_HMAC_SHA1_96;
+	cli_ts_text(&ts, buf, sizeof(buf));
+	assert_string_equal(buf, "ah-sha-hmac esp-256-aes esp-sha256-hmac");
+	ts = (struct cfg_transform_set){.proto = IPPROTO_AH, .cipher = DP_CIPHER_NULL,
+					.auth = DP_AUTH_HMAC_SHA384_192};
+	cli_ts_text(&ts, buf, sizeof(buf));
+	assert_string_equal(buf, "ah-sha384-hmac");
 }
 
 static void
@@ -862,8 +944,10 @@ main(void)
 		cmocka_unit_test(test_unsafe_manual_gcm),
 		cmocka_unit_test(test_ts_flows),
 		cmocka_unit_test(test_ah_sa_blocks),
+		cmocka_unit_test(test_bundle_sa_blocks),
 		cmocka_unit_test(test_plaintext_mtu),
 		cmocka_unit_test(test_xform_words),
+		cmocka_unit_test(test_ts_words),
 		cmocka_unit_test(test_time_texts),
 		cmocka_unit_test(test_elapsed_text),
 		cmocka_unit_test(test_typed_args),

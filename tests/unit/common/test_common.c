@@ -13,6 +13,7 @@
 #include "dpsec/drops.h"
 #include "dpsec/hex.h"
 #include "dpsec/ip4.h"
+#include "dpsec/ip6.h"
 #include "dpsec/rd.h"
 #include "dpsec/secret.h"
 #include "dpsec/tbucket.h"
@@ -80,6 +81,93 @@ test_ip4_prefix(void **state)
 	assert_false(host);
 	assert_false(ip4_prefix_parse("10.0.0.0/", &p, &host));
 	assert_false(ip4_prefix_parse("10.0.0.0/2x", &p, &host));
+}
+
+/* Parse, then print back in RFC 5952 form (section 4: lower case, longest zero run as "::"). */
+static void
+test_ip6_parse(void **state)
+{
+	static const struct {
+		const char *s;
+		bool ok;
+		const char *canon;
+	} cases[] = {
+		{"2001:db8::1", true, "2001:db8::1"},
+		{"2001:DB8:0:0:0:0:0:1", true, "2001:db8::1"},
+		{"2001:db8:0:0:1:0:0:1", true, "2001:db8::1:0:0:1"},	/* 5952 4.2.3: first run */
+		{"2001:0db8::0001", true, "2001:db8::1"},	/* 5952 4.1: no leading 0s */
+		{"2001:db8:0:1:1:1:1:1", true, "2001:db8:0:1:1:1:1:1"},	/* 4.2.2: a 0 stays */
+		{"::", true, "::"},
+		{"::ffff:192.0.2.1", true, "::ffff:192.0.2.1"},
+		{"fe80::1%eth0", false, NULL},		/* zones are not addresses */
+		{"2001:db8::1/64", false, NULL},
+		{"2001:db8::1 ", false, NULL},
+		{"2001:db8:::1", false, NULL},
+		{"2001:db8::1::2", false, NULL},
+		{"12345::", false, NULL},
+		{"192.0.2.1", false, NULL},
+		{"", false, NULL},
+	};
+	char buf[IP6_STRLEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t a[IP6_LEN];
+
+		assert_int_equal(ip6_parse(cases[i].s, a), cases[i].ok);
+		if (cases[i].ok)
+			assert_string_equal(ip6_str(a, buf), cases[i].canon);
+	}
+}
+
+static void
+test_ip6_prefix(void **state)
+{
+	struct ip6_prefix p;
+	char buf[IP6_PREFIX_STRLEN];
+	uint8_t a[IP6_LEN], len;
+	bool host;
+
+	(void)state;
+	assert_true(ip6_prefix_parse("2001:db8:1::/48", &p, &host));
+	assert_int_equal(p.len, 48);
+	assert_string_equal(ip6_prefix_str(&p, buf), "2001:db8:1::/48");
+	assert_true(ip6_parse("2001:db8:1:ffff::7", a));
+	assert_true(ip6_prefix_match(&p, a));
+	assert_true(ip6_parse("2001:db8:2::7", a));
+	assert_false(ip6_prefix_match(&p, a));
+
+	/* a length that is not a multiple of 8: the partial byte decides */
+	assert_true(ip6_prefix_parse("2001:db8:8000::/33", &p, &host));
+	assert_true(ip6_parse("2001:db8:ffff::1", a));
+	assert_true(ip6_prefix_match(&p, a));
+	assert_true(ip6_parse("2001:db8:7fff::1", a));
+	assert_false(ip6_prefix_match(&p, a));
+
+	assert_true(ip6_prefix_parse("2001:db8::1", &p, &host));
+	assert_int_equal(p.len, 128);
+	assert_false(ip6_prefix_match(&p, a));
+	assert_true(ip6_prefix_parse("::/0", &p, &host));
+	assert_true(ip6_prefix_match(&p, a));
+
+	assert_false(ip6_prefix_parse("2001:db8::1/64", &p, &host));
+	assert_true(host);
+	assert_false(ip6_prefix_parse("2001:db8::/129", &p, &host));
+	assert_false(host);
+	assert_false(ip6_prefix_parse("2001:db8::/", &p, &host));
+	assert_false(ip6_prefix_parse("2001:db8::/032", &p, &host));
+	assert_false(ip6_prefix_parse("2001:db8::/3x", &p, &host));
+	assert_false(ip6_prefix_parse("10.0.0.0/8", &p, &host));
+
+	/* an interface address keeps its host bits */
+	assert_true(ip6_addr_len_parse("2001:db8::2/64", a, &len));
+	assert_int_equal(len, 64);
+	assert_int_equal(a[15], 2);
+	assert_false(ip6_addr_len_parse("2001:db8::2", a, &len));
+	assert_false(ip6_addr_len_parse("2001:db8::2/1280", a, &len));
+	ip6_mask(a, 63, a);
+	assert_true(ip6_parse("2001:db8::", p.addr));
+	assert_memory_equal(a, p.addr, IP6_LEN);
 }
 
 static void
@@ -287,6 +375,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ip4_parse),	  cmocka_unit_test(test_ip4_prefix),
+		cmocka_unit_test(test_ip6_parse),	  cmocka_unit_test(test_ip6_prefix),
 		cmocka_unit_test(test_mac),		  cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_rd),		  cmocka_unit_test(test_ct_equal_and_wipe),
 		cmocka_unit_test(test_drop_tables),	  cmocka_unit_test(test_xform_tables),

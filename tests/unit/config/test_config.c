@@ -487,7 +487,71 @@ test_examples(void **state)
 	assert_true(loaded >= 2);
 }
 
+/* gwB-ipv6.yaml: IPv6 beside IPv4, each entry of one family inside and one outside. */
+static void
+test_example_ipv6(void **state)
+{
+	char err[512];
+	struct dpsec_config *cfg =
+		config_load(DPSEC_EXAMPLES_DIR "/gwB-ipv6.yaml", err, sizeof(err));
+	const struct cfg_map_entry *e;
+	uint8_t a[IP6_LEN];
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	e = cfg->crypto_maps[0].entries;
+	assert_false(e[0].peer_v6 || e[0].inner_v6);
+	assert_true(e[1].peer_v6 && e[1].inner_v6);
+	assert_int_equal(e[1].peer, 0);
+	assert_true(ip6_parse("2001:db8::1", a));
+	assert_memory_equal(e[1].peer6, a, IP6_LEN);
+	assert_true(e[1].match[0].v6);
+	assert_int_equal(e[1].match[0].action, CFG_ACL_DENY);
+	assert_int_equal(e[1].match[0].dst6.len, 48);
+	assert_false(e[2].peer_v6);
+	assert_true(e[2].inner_v6);
+	assert_int_equal(e[2].match[0].proto, 58);	/* icmp on an IPv6 line is ICMPv6 */
+	assert_int_equal(cfg->interfaces[0].n_neighbors, 1);
+	assert_int_equal(cfg->interfaces[0].n_neighbors6, 2);
+	assert_int_equal(cfg->interfaces[1].n_neighbors6, 1);
+	assert_int_equal(cfg->n_routes, 0);
+	assert_int_equal(cfg->n_routes6, 1);
+	assert_true(ip6_parse("fe80::fe", a));
+	assert_memory_equal(cfg->routes6[0].via, a, IP6_LEN);
+	assert_false(cfg->manual_sas[0].v6);
+	config_free(cfg);
+}
+
 /* gwB-ah.yaml: an AH transform set (RFC 4302) and its hand-keyed SAs, HMAC key only. */
+/* gwB-ah-esp.yaml: an AH+ESP bundle, each manual SA with its ESP and its AH SPI and keys. */
+static void
+test_example_ah_esp(void **state)
+{
+	char err[512];
+	struct dpsec_config *cfg = config_load(DPSEC_EXAMPLES_DIR "/gwB-ah-esp.yaml", err,
+					       sizeof(err));
+	const struct cfg_manual_sa *sa;
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->transform_sets[0].proto, IPPROTO_ESP);
+	assert_int_equal(cfg->transform_sets[0].cipher, DP_CIPHER_AES_CBC_256);
+	assert_int_equal(cfg->transform_sets[0].auth, DP_AUTH_HMAC_SHA256_128);
+	assert_int_equal(cfg->transform_sets[0].ah_auth, DP_AUTH_HMAC_SHA256_128);
+	assert_true(cfg_ts_bundle(&cfg->transform_sets[0]));
+	assert_int_equal(cfg->n_manual_sas, 2);
+	sa = &cfg->manual_sas[1];
+	assert_int_equal(sa->spi, 0x4001);
+	assert_int_equal(sa->ah_spi, 0x4002);
+	assert_int_equal(sa->cipher_key.len, 32);
+	assert_int_equal(sa->auth_key.b[0], 0xa0);
+	assert_int_equal(sa->ah_auth_key.len, 32);
+	assert_int_equal(sa->ah_auth_key.b[0], 0xc0);
+	config_free(cfg);
+}
+
 static void
 test_example_ah(void **state)
 {
@@ -845,6 +909,8 @@ main(void)
 		cmocka_unit_test(test_example_vti),
 		cmocka_unit_test(test_example_vti_ike),
 		cmocka_unit_test(test_tunnel_spellings),
+		cmocka_unit_test(test_example_ipv6),
+		cmocka_unit_test(test_example_ah_esp),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_keys_exposed),
 		cmocka_unit_test(test_no_key_in_errors),

@@ -63,6 +63,12 @@
 #define SA(body) HEAD "manual_sas:\n" body
 #define SA_GCM(spi, key) "  - {crypto_map: VPN, seq: 10, direction: in, spi: " spi ", cipher_key: " key
 #define SA_CBC "  - {crypto_map: VPN, seq: 20, direction: out, spi: 4096, "
+/* TS-X an AH+ESP bundle, and the manual_sas key (line 10) */
+#define TSB TSX("ah-sha256-hmac, esp-gcm", "") MAPX "manual_sas:\n"
+/* A manual SA of TS-X's map (MAPX), GCM key K20 (esp-gcm 128), for the bundle cases. */
+#define BSA(spi, more)                                                                             \
+	"  - {crypto_map: VPN, seq: 10, direction: in, spi: " spi ", cipher_key: " K20           \
+	", allow_unsafe_manual_gcm: true" more
 
 /* Tunnel1 at line 14 (rest: more of its keys), then what follows it from line 15. */
 #define TUN(rest, more)                                                                            \
@@ -99,6 +105,18 @@
 #define TUN_IKE(prot, more)                                                                        \
 	IKE_HEAD HEAD "tunnels:\n  - {name: Tunnel1, source: out0, destination: 203.0.113.2, "   \
 		      "protection: {profile: P, transform_set: TS-CBC, " prot "}}\n" more
+/* HEAD with IPv6 addresses on both interfaces (lines 10-12 as HEAD's). */
+#define IF_IN6                                                                                     \
+	"  - {name: in0, device: net_null0, address: 10.0.2.1/24, address6: 2001:db8:2::1/64, "    \
+	"role: inside}\n"
+#define IF_OUT6                                                                                    \
+	"  - {name: out0, device: net_null1, address: 192.0.2.2/24, address6: 2001:db8::2/64, " \
+	"role: outside, crypto_map: VPN}\n"
+#define HEAD6 TS MAPS "interfaces:\n" IF_IN6 IF_OUT6
+/* A map VPN with one entry at line 5 whose peer and lines are given; interfaces as HEAD6's. */
+#define ENTRY6(peer, lines)                                                                        \
+	ENTRY_HEAD "    - {seq: 10, peer: " peer ", transform_set: TS-GCM, match: [" lines "]}\n" \
+		   "interfaces:\n" IF_IN6 IF_OUT6
 /* RFC 4106 section 8: a manual AES-GCM SA needs the test opt-in. */
 #define GCM_REFUSED(pos, spi)                                                                      \
 	"t.yaml:" pos ": manual SA spi " spi " uses esp-gcm 128: with a manual key the sequence "  \
@@ -345,6 +363,25 @@ static const struct err_case cases[] = {
 		  "      {ip: 198.51.100.1, mac: \"02:00:00:00:00:01\"},\n"
 		  "      {ip: 198.51.100.1, mac: \"02:00:00:00:00:02\"}]}\n",
 	 "t.yaml:15:12: duplicate neighbor 198.51.100.1 on interface 'out1' (first at 14:12)"},
+	{"ipv6 neighbor without address6",
+	 HEAD IF3 ", neighbors: [{ip: 2001:db8:5::9, mac: \"02:00:00:00:00:01\"}]}\n",
+	 "t.yaml:13:95: IPv6 neighbor 2001:db8:5::9 on interface 'out1', which has no address6 "
+	 "(expected address6 on the interface first)"},
+	{"ipv6 neighbor malformed",
+	 HEAD IF3 ", address6: 2001:db8:5::2/64, neighbors: [{ip: 2001:db8:5::g, mac: "
+		  "\"02:00:00:00:00:01\"}]}\n",
+	 "t.yaml:13:123: 'ip' must be an IPv6 address X:X::X (got '2001:db8:5::g')"},
+	{"ipv6 neighbor off link",
+	 HEAD IF3 ", address6: 2001:db8:5::2/64, neighbors: [{ip: 2001:db8:6::9, mac: "
+		  "\"02:00:00:00:00:01\"}]}\n",
+	 "t.yaml:13:123: neighbor 2001:db8:6::9 is not in interface 'out1' subnet 2001:db8:5::/64 "
+	 "(nor link-local fe80::/10)"},
+	{"duplicate ipv6 neighbor",
+	 HEAD IF3 ", address6: 2001:db8:5::2/64, neighbors: [\n"
+		  "      {ip: 2001:db8:5::1, mac: \"02:00:00:00:00:01\"},\n"
+		  "      {ip: 198.51.100.1, mac: \"02:00:00:00:00:01\"},\n"
+		  "      {ip: \"2001:DB8:5:0::1\", mac: \"02:00:00:00:00:02\"}]}\n",
+	 "t.yaml:16:12: duplicate neighbor 2001:db8:5::1 on interface 'out1' (first at 14:12)"},
 	{"neighbor bad mac",
 	 HEAD IF3 ", neighbors: [{ip: 198.51.100.1, mac: 02-00-00-00-00-01}]}\n",
 	 "t.yaml:13:114: 'mac' must be a MAC address aa:bb:cc:dd:ee:ff (got '02-00-00-00-00-01')"},
@@ -377,6 +414,32 @@ static const struct err_case cases[] = {
 	 "t.yaml:14:48: 'via' 10.0.9.1 is not in interface 'in0' subnet 10.0.2.0/24"},
 	{"route bad via", HEAD "routes:\n  - {prefix: 10.0.3.0/24, interface: in0, via: 10.0.2}\n",
 	 "t.yaml:14:48: 'via' must be an IPv4 address A.B.C.D (got '10.0.2')"},
+	{"ipv6 route without address6",
+	 HEAD "routes:\n  - {prefix: 2001:db8:3::/48, interface: in0}\n",
+	 "t.yaml:14:42: IPv6 route to interface 'in0', which has no address6 (expected address6 "
+	 "on the interface)"},
+	{"ipv6 route host bits", HEAD6 "routes:\n  - {prefix: 2001:db8:3::1/48, interface: in0}\n",
+	 "t.yaml:14:14: 'prefix' 2001:db8:3::1/48 has host bits set (expected 2001:db8:3::/48)"},
+	{"ipv6 route via ipv4",
+	 HEAD6 "routes:\n  - {prefix: 2001:db8:3::/48, interface: in0, via: 10.0.2.9}\n",
+	 "t.yaml:14:52: 'via' 10.0.2.9 is IPv4 but 'prefix' is IPv6 (a route and its next hop are "
+	 "one IP version)"},
+	{"ipv4 route via ipv6",
+	 HEAD6 "routes:\n  - {prefix: 10.0.3.0/24, interface: in0, via: 2001:db8:2::9}\n",
+	 "t.yaml:14:48: 'via' 2001:db8:2::9 is IPv6 but 'prefix' is IPv4 (a route and its next hop "
+	 "are one IP version)"},
+	{"ipv6 route via off link",
+	 HEAD6 "routes:\n  - {prefix: 2001:db8:3::/48, interface: in0, via: 2001:db8:9::1}\n",
+	 "t.yaml:14:52: 'via' 2001:db8:9::1 is not in interface 'in0' subnet 2001:db8:2::/64 (nor "
+	 "link-local fe80::/10)"},
+	{"ipv6 route via malformed",
+	 HEAD6 "routes:\n  - {prefix: 2001:db8:3::/48, interface: in0, via: fe80::1::2}\n",
+	 "t.yaml:14:52: 'via' must be an IPv6 address X:X::X (got 'fe80::1::2')"},
+	{"duplicate ipv6 route",
+	 HEAD6 "routes:\n  - {prefix: 2001:db8:3::/48, interface: in0}\n"
+	       "  - {prefix: 10.0.3.0/24, interface: in0}\n"
+	       "  - {prefix: \"2001:DB8:3:0::/48\", interface: in0, via: fe80::1}\n",
+	 "t.yaml:16:14: duplicate route 2001:db8:3::/48 (first at 14:14)"},
 	{"duplicate route",
 	 HEAD "routes:\n  - {prefix: 10.0.3.0/24, interface: in0}\n"
 	      "  - {prefix: 10.0.3.0/24, interface: in0, via: 10.0.2.9}\n",
@@ -396,12 +459,53 @@ static const struct err_case cases[] = {
 	{"aes 192", TSX("esp-aes 192, esp-sha-hmac", "") MAPX,
 	 "t.yaml:3:18: esp-aes 192 is not supported: only 128- and 256-bit AES keys are "
 	 "implemented (use esp-aes 128 or esp-aes 256)"},
-	{"ah with esp", TSX("ah-sha-hmac, esp-gcm", "") MAPX,
-	 "t.yaml:3:17: transform set 'TS-X': ah-sha-hmac must stand alone (AH combined with ESP "
-	 "or a second AH transform is not supported yet)"},
-	{"esp with ah", TSX("esp-gcm, ah-sha256-hmac", "") MAPX,
-	 "t.yaml:3:17: transform set 'TS-X': ah-sha256-hmac must stand alone (AH combined with "
-	 "ESP or a second AH transform is not supported yet)"},
+	/* AH+ESP bundle (transform set TS-X line 3, its manual SAs from line 10) */
+	{"ah twice", TSX("ah-sha-hmac, esp-gcm, ah-sha256-hmac", "") MAPX,
+	 "t.yaml:3:40: transform set 'TS-X' has more than one AH transform (ah-sha-hmac and "
+	 "ah-sha256-hmac)"},
+	{"bundle without cipher", TSX("ah-sha-hmac, esp-sha-hmac", "") MAPX,
+	 "t.yaml:3:17: transform set 'TS-X': ah-sha-hmac beside esp-sha-hmac makes an AH+ESP "
+	 "bundle, which needs an encryption transform (expected esp-gcm, esp-aes or esp-null)"},
+	{"bundle aes without hmac", TSX("ah-sha256-hmac, esp-aes 256", "") MAPX,
+	 "t.yaml:3:17: esp-aes 256 needs an HMAC: confidentiality-only ESP is refused, inside "
+	 "AH too (add esp-sha256-hmac)"},
+	{"bundle gcm with hmac", TSX("esp-gcm, ah-sha256-hmac, esp-sha-hmac", "") MAPX,
+	 "t.yaml:3:43: esp-gcm is a combined-mode cipher; remove esp-sha-hmac"},
+	{"bundle ah_spi missing", TSB BSA("4096", "") "}\n",
+	 "t.yaml:11:5: missing required key 'ah_spi' in manual SA (transform set TS-X is an "
+	 "AH+ESP bundle: 'spi' is its ESP SA's, 'ah_spi' its AH SA's)"},
+	{"bundle ah key missing", TSB BSA("4096", "")
+	 ", ah_spi: 4097}\n",
+	 "t.yaml:11:5: missing required key 'ah_auth_key' in manual SA (ah-sha256-hmac needs 32 "
+	 "bytes)"},
+	{"bundle ah key length", TSB BSA("4096", "")
+	 ", ah_spi: 4097, ah_auth_key: " K20 "}\n",
+	 "t.yaml:11:170: ah_auth_key must be 64 hex digits (32 bytes for ah-sha256-hmac), got 40"},
+	{"bundle ah_spi reserved", TSB BSA("4096", "")
+	 ", ah_spi: 255}\n",
+	 "t.yaml:11:151: SPI 255 is in 1..255, reserved by IANA (RFC 4303 section 2.1; expected "
+	 "256..4294967295)"},
+	{"bundle gcm auth_key", TSB BSA("4096", "")
+	 ", auth_key: " K32 "}\n",
+	 "t.yaml:11:153: auth_key is not allowed with esp-gcm 128 (a combined-mode cipher has "
+	 "no separate HMAC key; the AH key is 'ah_auth_key')"},
+	{"bundle udp_encap", TSB BSA("4096", "")
+	 ", ah_spi: 4097, ah_auth_key: " K32 ", udp_encap: true}\n",
+	 "t.yaml:11:247: 'udp_encap' applies to ESP SAs only (transform set TS-X is an AH+ESP "
+	 "bundle, which cannot cross a NAT: RFC 3948)"},
+	{"bundle duplicate ah spi", TSB BSA("4096", "")
+	 ", ah_spi: 4097, ah_auth_key: " K32 "}\n" BSA("4098", "") ", ah_spi: 4097, ah_auth_key: "
+	 K32 "}\n",
+	 "t.yaml:12:151: duplicate inbound AH SPI 0x00001001 for local address 192.0.2.2 (first "
+	 "at 11:151)"},
+	{"ah_spi without bundle", TSX("esp-gcm", "") MAPX "manual_sas:\n" BSA("4096", "")
+	 ", ah_spi: 4097}\n",
+	 "t.yaml:11:151: 'ah_spi' applies to AH+ESP bundles only (transform set TS-X is not "
+	 "one: its SAs have one SPI, 'spi', and their keys are 'cipher_key' and 'auth_key')"},
+	{"ah_auth_key without bundle", TSX("ah-sha-hmac", "") MAPX "manual_sas:\n  - {crypto_map: "
+	 "VPN, seq: 10, direction: in, spi: 4096, auth_key: " K20 ", ah_auth_key: " K20 "}\n",
+	 "t.yaml:11:123: 'ah_auth_key' applies to AH+ESP bundles only (transform set TS-X is "
+	 "not one: its SAs have one SPI, 'spi', and their keys are 'cipher_key' and 'auth_key')"},
 	{"ah md5", TSX("ah-md5-hmac", "") MAPX,
 	 "t.yaml:3:18: ah-md5-hmac is not supported: HMAC-MD5 is insecure (use ah-sha256-hmac or "
 	 "ah-sha512-hmac)"},
@@ -466,6 +570,26 @@ static const struct err_case cases[] = {
 	 ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.300, transform_set: TS-GCM, match: "
 		    "[{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}\n" IFS,
 	 "t.yaml:5:23: 'peer' must be an IPv4 address A.B.C.D (got '192.0.2.300')"},
+	{"ipv6 peer malformed", ENTRY6("2001:db8::g", "{src: 10.0.2.0/24, dst: 10.0.0.0/24}"),
+	 "t.yaml:5:23: 'peer' must be an IPv6 address X:X::X (got '2001:db8::g')"},
+	{"ipv6 peer without address6",
+	 ENTRY_HEAD "    - {seq: 10, peer: 2001:db8::1, transform_set: TS-GCM, match: "
+		    "[{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}\n" IFS,
+	 "t.yaml:8:87: crypto map 'VPN' seq 10 has IPv6 peer 2001:db8::1 but interface 'out0' has "
+	 "no address6 (expected an IPv6 address on the interface, the tunnel's local end)"},
+	{"acl ipv6 host bits", ENTRY6("2001:db8::1", "{src: 2001:db8:2::1/48, dst: \"::/0\"}"),
+	 "t.yaml:5:73: 'src' 2001:db8:2::1/48 has host bits set (expected 2001:db8:2::/48)"},
+	{"acl ipv6 prefix length", ENTRY6("2001:db8::1", "{src: 2001:db8:2::/129, dst: \"::/0\"}"),
+	 "t.yaml:5:73: 'src' must be an IPv6 prefix X:X::X/0..128 (got '2001:db8:2::/129')"},
+	{"acl families differ in a line",
+	 ENTRY6("2001:db8::1", "{src: 10.0.2.0/24, dst: 2001:db8:1::/48}"),
+	 "t.yaml:5:91: 'dst' 2001:db8:1::/48 is IPv6 but 'src' is IPv4 (a line matches one IP "
+	 "version: write the other as a line of its own entry)"},
+	{"acl families differ in an entry",
+	 ENTRY6("2001:db8::1", "{src: 2001:db8:2::/48, dst: 2001:db8:1::/48}, "
+			       "{src: 10.0.2.0/24, dst: 10.0.0.0/24}"),
+	 "t.yaml:5:119: match line 2 is IPv4 but line 1 is IPv6 (an entry protects one IP version: "
+	 "put the IPv4 lines in an entry of their own)"},
 	{"empty match",
 	 ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, "
 		    "match: []}\n" IFS,
@@ -571,12 +695,12 @@ static const struct err_case cases[] = {
 	 "t.yaml:14:52: 'spi' must be an integer 256..4294967295 (got '(hidden)')"},
 	{"key as a mapping key", SA(SA_GCM("0x1000", K20) ", " K20 ": 1}\n"),
 	 "t.yaml:14:114: unknown key '(hidden)' in manual SA (expected one of: crypto_map, seq, "
-	 "tunnel, direction, spi, cipher_key, auth_key, udp_encap, initial_sequence, "
-	 "allow_unsafe_manual_gcm)"},
+	 "tunnel, direction, spi, cipher_key, auth_key, ah_spi, ah_auth_key, udp_encap, "
+	 "initial_sequence, allow_unsafe_manual_gcm)"},
 	{"unknown sa key", SA(SA_GCM("0x1000", K20) ", authkey: x}\n"),
 	 "t.yaml:14:114: unknown key 'authkey' in manual SA (expected one of: crypto_map, seq, "
-	 "tunnel, direction, spi, cipher_key, auth_key, udp_encap, initial_sequence, "
-	 "allow_unsafe_manual_gcm)"},
+	 "tunnel, direction, spi, cipher_key, auth_key, ah_spi, ah_auth_key, udp_encap, "
+	 "initial_sequence, allow_unsafe_manual_gcm)"},
 
 	/* --- tunnels (static VTI) --- */
 	{"tunnel unknown in a route",
@@ -624,6 +748,11 @@ static const struct err_case cases[] = {
 	 "as IOS's 'interface Tunnel1'"},
 	{"tunnel missing protection", TUN1("name: Tunnel1, source: out0, " DST),
 	 "t.yaml:14:5: missing required key 'protection' in tunnel"},
+	{"tunnel bundle transform set",
+	 TSX("ah-sha256-hmac, esp-gcm", "") MAPX "tunnels:\n  - {name: Tunnel1, source: out0, "
+	 DST ", protection: {profile: P, transform_set: TS-X}}\n",
+	 "t.yaml:11:101: transform set 'TS-X' is an AH+ESP bundle, which tunnel protection does "
+	 "not support yet (use an ESP or AH transform set, or a crypto map)"},
 	{"tunnel transform set unknown",
 	 TUN1("name: Tunnel1, source: out0, " DST ", protection: {profile: P, "
 	      "transform_set: TS-X}"),
@@ -982,6 +1111,12 @@ static const struct err_case cases[] = {
 	 "t.yaml:14:21: 'cookie_threshold' must be 0..1000000 (got 1000001)"},
 	{"ike delete_rekeyed_delay", IKE("  delete_rekeyed_delay: 301\n"),
 	 "t.yaml:14:25: 'delete_rekeyed_delay' must be 0..300 (got 301)"},
+	{"entry bundle with ike",
+	 IKE_HEAD "transform_sets:\n  TS-B: {transforms: [ah-sha-hmac, esp-gcm]}\n"
+	 "crypto_maps:\n  VPN:\n    - {seq: 10, peer: 192.0.2.1, transform_set: TS-B, match: "
+	 "[{src: 10.0.2.0/24, dst: 10.0.0.0/24}], ikev2_profile: PROF}\n" IFS,
+	 "t.yaml:10:117: transform set 'TS-B' is an AH+ESP bundle, which IKE does not negotiate "
+	 "yet (bundle SAs are manual: use manual_sas, or an ESP transform set)"},
 	{"entry profile not found", IKE_ENTRY(", ikev2_profile: PRO"),
 	 "t.yaml:10:119: ikev2 profile 'PRO' not found (defined: PROF, FAR)"},
 	{"entry keyring without peer", IKE_ENTRY(", ikev2_profile: FAR"),
@@ -1002,6 +1137,13 @@ static const struct err_case cases[] = {
 	 "t.yaml:10:114: 'initiate: on-start' needs 'ikev2_profile' (only IKE brings a tunnel up)"},
 	{"entry initiate word", IKE_ENTRY(", ikev2_profile: PROF, initiate: always"),
 	 "t.yaml:10:135: 'initiate' must be one of: on-traffic, on-start (got 'always')"},
+	{"ikev2 on an ipv6 entry",
+	 IKE_HEAD ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, "
+			     "match: [{src: 2001:db8:2::/48, dst: 2001:db8:1::/48}], "
+			     "ikev2_profile: PROF}\n"
+			     "interfaces:\n" IF_IN6 IF_OUT6,
+	 "t.yaml:10:127: ikev2_profile 'PROF' on an entry with IPv6 match lines: IKE does not "
+	 "negotiate IPv6 yet (key the entry by hand with manual_sas, or use IPv4)"},
 	{"manual sa on ike entry", IKE_ENTRY(", ikev2_profile: PROF") "manual_sas:\n  - "
 	 "{crypto_map: VPN, seq: 10, direction: in, spi: 4096, cipher_key: " K32 "0011223344}\n",
 	 "t.yaml:15:28: crypto map 'VPN' seq 10 is negotiated by IKE (ikev2_profile 'PROF', entry "

@@ -201,7 +201,8 @@ static const struct err_case cases[] = {
 	 "s.txt:1:4: SPI 255 is in 1..255, reserved by IANA (RFC 4303 section 2.1; expected "
 	 "256..4294967295)"},
 	{"peer: not an address", "in 0x1000 192.0.2 VPN 10 TS-GCM " K20 "\n",
-	 "s.txt:1:11: peer must be an IPv4 address (got '192.0.2')"},
+	 "s.txt:1:11: peer must be an IPv4 address A.B.C.D or an IPv6 address X:X::X (got "
+	 "'192.0.2')"},
 	{"peer: not the entry's", "in 0x1000 192.0.2.9 VPN 10 TS-GCM " K20 "\n",
 	 "s.txt:1:11: peer 192.0.2.9 is not the peer of crypto map 'VPN' seq 10 (192.0.2.1)"},
 	{"map: unknown", "in 0x1000 192.0.2.1 NOPE 10 TS-GCM " K20 "\n",
@@ -351,6 +352,104 @@ test_ike_entry(void **state)
 					    sizeof(err)), -EINVAL);
 	assert_string_equal(err, "s.txt:1:25: crypto map 'VPN' seq 10 is negotiated by IKE "
 				 "(ikev2_profile 'PROF'): a manual SA cannot key it too");
+	assert_int_equal(cfg->n_manual_sas, 0);
+	config_free(cfg);
+}
+
+/*
+ * An IPv6 entry (VPN 40, peer 2001:db8::1): its lines name the IPv6 peer, in
+ * any spelling of it; an IPv4 peer there is not its peer. Its SAs' local
+ * address is out0's address6, so an SPI an IPv4 SA of out0 has is free for
+ * it, but not one another IPv6 SA of out0 has.
+ */
+static void
+test_ipv6_entry(void **state)
+{
+	static const char v6_yaml[] =
+		"transform_sets:\n  TS-CBC: {transforms: [esp-aes 256, esp-sha256-hmac]}\n"
+		"crypto_maps:\n  VPN:\n"
+		"    - {seq: 20, peer: 192.0.2.9, transform_set: TS-CBC, match: "
+		"[{src: 10.0.2.0/24, dst: 10.0.9.0/24}]}\n"
+		"    - {seq: 40, peer: 2001:db8::1, transform_set: TS-CBC, match: "
+		"[{src: 2001:db8:2::/48, dst: 2001:db8:1::/48}]}\n"
+		"interfaces:\n"
+		"  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
+		"  - {name: out0, device: net_null1, address: 192.0.2.2/24, address6: "
+		"2001:db8::2/64, role: outside, crypto_map: VPN}\n";
+	static const struct {
+		const char *text;
+		const char *err;	/* NULL: accepted */
+	} v6_cases[] = {
+		{"in 0x1000 2001:DB8:0::1 VPN 40 TS-CBC " K32 " " K32 "\n"
+		 "in 0x1000 192.0.2.9 VPN 20 TS-CBC " K32 " " K32 "\n", NULL},
+		{"in 0x1000 192.0.2.1 VPN 40 TS-CBC " K32 " " K32 "\n",
+		 "s.txt:1:11: peer 192.0.2.1 is not the peer of crypto map 'VPN' seq 40 "
+		 "(2001:db8::1)"},
+		{"in 0x1000 2001:db8::9 VPN 20 TS-CBC " K32 " " K32 "\n",
+		 "s.txt:1:11: peer 2001:db8::9 is not the peer of crypto map 'VPN' seq 20 "
+		 "(192.0.2.9)"},
+		{"in 0x1000 2001:db8::g VPN 40 TS-CBC " K32 " " K32 "\n",
+		 "s.txt:1:11: peer must be an IPv4 address A.B.C.D or an IPv6 address X:X::X "
+		 "(got '2001:db8::g')"},
+		{"in 0x1000 2001:db8::1 VPN 40 TS-CBC " K32 " " K32 "\n"
+		 "in 0x1000 2001:db8::1 VPN 40 TS-CBC " K32 " " K32 "\n",
+		 "s.txt:2:4: duplicate inbound SPI 0x00001000 for local address 2001:db8::2 (first "
+		 "at 1:4)"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v6_cases) / sizeof(v6_cases[0]); i++) {
+		char err[512] = "";
+		struct dpsec_config *cfg = config_parse("t.yaml", v6_yaml, strlen(v6_yaml), err,
+							sizeof(err));
+		int rc;
+
+		if (cfg == NULL)
+			fail_msg("%s", err);
+		rc = config_add_sa_text(cfg, "s.txt", v6_cases[i].text, strlen(v6_cases[i].text), false,
+					err, sizeof(err));
+		if (v6_cases[i].err == NULL) {
+			if (rc != 0)
+				fail_msg("case %zu: %s", i, err);
+			assert_int_equal(cfg->n_manual_sas, 2);
+			assert_true(cfg->manual_sas[0].v6);
+			assert_int_equal(cfg->manual_sas[0].local, 0);
+			assert_false(cfg->manual_sas[1].v6);
+			assert_int_equal(cfg->manual_sas[1].local, ip("192.0.2.2"));
+		} else {
+			assert_int_equal(rc, -EINVAL);
+			assert_string_equal(err, v6_cases[i].err);
+		}
+		config_free(cfg);
+	}
+}
+
+/* An AH+ESP bundle's SA has two SPIs and keys, which a line does not carry. */
+static void
+test_bundle_entry(void **state)
+{
+	static const char b_yaml[] =
+		"transform_sets:\n  TS-B: {transforms: [ah-sha256-hmac, esp-aes 256, "
+		"esp-sha256-hmac]}\n"
+		"crypto_maps:\n  VPN:\n"
+		"    - {seq: 10, peer: 192.0.2.1, transform_set: TS-B, match: "
+		"[{src: 10.0.2.0/24, dst: 10.0.0.0/24}]}\n"
+		"interfaces:\n"
+		"  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside}\n"
+		"  - {name: out0, device: net_null1, address: 192.0.2.2/24, role: outside, "
+		"crypto_map: VPN}\n";
+	static const char text[] = "in 0x1000 192.0.2.1 VPN 10 TS-B " K32 " " K32 "\n";
+	char err[512];
+	struct dpsec_config *cfg = config_parse("t.yaml", b_yaml, strlen(b_yaml), err,
+						sizeof(err));
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(config_add_sa_text(cfg, "s.txt", text, strlen(text), true, err,
+					    sizeof(err)), -EINVAL);
+	assert_string_equal(err, "s.txt:1:28: transform set 'TS-B' is an AH+ESP bundle, which the "
+				 "manual SA file does not carry (put its SAs in manual_sas)");
 	assert_int_equal(cfg->n_manual_sas, 0);
 	config_free(cfg);
 }
@@ -631,6 +730,8 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_gcm_opt_in),
 		cmocka_unit_test(test_ike_entry),
+		cmocka_unit_test(test_ipv6_entry),
+		cmocka_unit_test(test_bundle_entry),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_yaml_sa_max),
 		cmocka_unit_test(test_yaml_key),

@@ -23,20 +23,22 @@
  * A new field must be written by config_write and compared below (and, if it
  * is a secret, hidden). These sizes make adding one without that a build error.
  */
-_Static_assert(sizeof(struct dpsec_config) == 560, "new top-level field: write and compare it");
+_Static_assert(sizeof(struct dpsec_config) == 576, "new top-level field: write and compare it");
 _Static_assert(sizeof(struct cfg_dataplane) == 32, "new dataplane field: write and compare it");
 _Static_assert(sizeof(struct cfg_cli) == 204, "new cli field: write and compare it");
 _Static_assert(sizeof(struct cfg_isakmp) == 20, "new isakmp field (a psk?): write, hide, compare");
 _Static_assert(sizeof(struct cfg_ipsec) == 4, "new ipsec field: write and compare it");
 _Static_assert(sizeof(struct cfg_logging) == 24, "new logging field: write and compare it");
-_Static_assert(sizeof(struct cfg_interface) == 624, "new interface field: write and compare it");
+_Static_assert(sizeof(struct cfg_interface) == 640, "new interface field: write and compare it");
 _Static_assert(sizeof(struct cfg_neighbor) == 12, "new neighbor field: write and compare it");
 _Static_assert(sizeof(struct cfg_route) == 28, "new route field: write and compare it");
-_Static_assert(sizeof(struct cfg_transform_set) == 76, "new transform set field: write it");
-_Static_assert(sizeof(struct cfg_acl) == 32, "new match field: write and compare it");
-_Static_assert(sizeof(struct cfg_map_entry) == 64, "new map entry field: write and compare it");
+_Static_assert(sizeof(struct cfg_neighbor6) == 22, "new neighbor field: write and compare it");
+_Static_assert(sizeof(struct cfg_route6) == 52, "new route field: write and compare it");
+_Static_assert(sizeof(struct cfg_transform_set) == 80, "new transform set field: write it");
+_Static_assert(sizeof(struct cfg_acl) == 68, "new match field: write and compare it");
+_Static_assert(sizeof(struct cfg_map_entry) == 80, "new map entry field: write and compare it");
 _Static_assert(sizeof(struct cfg_crypto_map) == 72, "new crypto map field: write and compare it");
-_Static_assert(sizeof(struct cfg_manual_sa) == 188, "new manual SA field: write and compare it");
+_Static_assert(sizeof(struct cfg_manual_sa) == 268, "new manual SA field: write and compare it");
 _Static_assert(sizeof(struct cfg_ikev2) == 88, "new ikev2 field: write and compare it");
 _Static_assert(sizeof(struct cfg_ike_proposal) == 144, "new proposal field: write and compare it");
 _Static_assert(sizeof(struct cfg_ike_policy) == 88, "new policy field: write and compare it");
@@ -44,7 +46,7 @@ _Static_assert(sizeof(struct cfg_ike_id) == 268, "new identity field: write and 
 _Static_assert(sizeof(struct cfg_psk) == 130, "new psk field: write, hide, compare it");
 _Static_assert(sizeof(struct cfg_keyring_peer) == 596, "new keyring peer field: write it");
 _Static_assert(sizeof(struct cfg_keyring) == 72, "new keyring field: write and compare it");
-_Static_assert(sizeof(struct cfg_tunnel) == 240, "new tunnel field: write and compare it");
+_Static_assert(sizeof(struct cfg_tunnel) == 296, "new tunnel field: write and compare it");
 _Static_assert(sizeof(struct cfg_ike_profile) == 360, "new profile field: write and compare it");
 
 struct text {
@@ -155,6 +157,11 @@ eq_interface(const struct cfg_interface *a, const struct cfg_interface *b, const
 		EQ(neighbors[k].ip);
 		EQ_MEM(neighbors[k].mac, 6);
 	}
+	EQ(n_neighbors6);
+	for (uint32_t k = 0; k < a->n_neighbors6; k++) {
+		EQ_MEM(neighbors6[k].ip, 16);
+		EQ_MEM(neighbors6[k].mac, 6);
+	}
 	EQ(mtu);
 	EQ(tcp_adjust_mss);
 }
@@ -162,10 +169,15 @@ eq_interface(const struct cfg_interface *a, const struct cfg_interface *b, const
 static void
 eq_acl(const struct cfg_acl *a, const struct cfg_acl *b, const char *where)
 {
+	EQ(v6);
 	EQ(src.addr);
 	EQ(src.len);
 	EQ(dst.addr);
 	EQ(dst.len);
+	EQ_MEM(src6.addr, 16);
+	EQ(src6.len);
+	EQ_MEM(dst6.addr, 16);
+	EQ(dst6.len);
 	EQ(proto);
 	EQ(sport[0]);
 	EQ(sport[1]);
@@ -183,6 +195,9 @@ eq_map(const struct cfg_crypto_map *a, const struct cfg_crypto_map *b, const cha
 	for (uint32_t j = 0; j < a->n_entries; j++) {
 		EQ(entries[j].seq);
 		EQ(entries[j].peer);
+		EQ(entries[j].peer_v6);
+		EQ_MEM(entries[j].peer6, 16);
+		EQ(entries[j].inner_v6);
 		EQ(entries[j].transform_set);
 		EQ(entries[j].lifetime_sec);
 		EQ(entries[j].lifetime_kb);
@@ -204,10 +219,14 @@ eq_manual_sa(const struct cfg_manual_sa *a, const struct cfg_manual_sa *b, const
 	EQ(tunnel);
 	EQ(dir);
 	EQ(spi);
+	EQ(v6);
 	EQ(cipher_key.len);
 	EQ_MEM(cipher_key.b, a->cipher_key.len);
 	EQ(auth_key.len);
 	EQ_MEM(auth_key.b, a->auth_key.len);
+	EQ(ah_spi);
+	EQ(ah_auth_key.len);
+	EQ_MEM(ah_auth_key.b, a->ah_auth_key.len);
 	EQ(udp_encap);
 	EQ(allow_unsafe_gcm);
 	EQ(local_port);
@@ -355,12 +374,21 @@ eq_config(const struct dpsec_config *a, const struct dpsec_config *b, const char
 		EQ(tunnels[i].ike.lifetime_sec);
 		EQ(tunnels[i].ike.n_match);
 	}
+	EQ(n_routes6);
+	for (uint32_t i = 0; i < a->n_routes6; i++) {
+		EQ_MEM(routes6[i].dst.addr, 16);
+		EQ(routes6[i].dst.len);
+		EQ(routes6[i].iface);
+		EQ(routes6[i].has_via);
+		EQ_MEM(routes6[i].via, 16);
+	}
 	EQ(n_transform_sets);
 	for (uint32_t i = 0; i < a->n_transform_sets; i++) {
 		EQ_STR(transform_sets[i].name);
 		EQ(transform_sets[i].proto);
 		EQ(transform_sets[i].cipher);
 		EQ(transform_sets[i].auth);
+		EQ(transform_sets[i].ah_auth);
 		EQ(transform_sets[i].mode);
 		EQ(transform_sets[i].esn);
 	}
@@ -510,6 +538,7 @@ static const char full_tail[] =
 	"  TS-CBC128: {transforms: [esp-aes, esp-sha-hmac], mode: tunnel}\n"
 	"  TS-CBC256: {transforms: [esp-aes 256, esp-sha512-hmac]}\n"
 	"  TS-NULL: {transforms: [esp-sha256-hmac, esp-null]}\n"
+	"  TS-BUNDLE: {transforms: [esp-aes 256, ah-sha384-hmac, esp-sha256-hmac]}\n"
 	"crypto_maps:\n"
 	"  MAP-A:\n"
 	"    - seq: 20\n"
@@ -531,6 +560,24 @@ static const char full_tail[] =
 	"      transform_set: TS-CBC256\n"
 	"      match: [{src: 10.0.2.0/24, dst: 10.5.0.0/16}]\n"
 	"      lifetime: {seconds: 86400}\n"
+	"    - seq: 30\n"
+	"      peer: 2001:DB8:0::1\n"
+	"      transform_set: TS-CBC256\n"
+	"      match:\n"
+	"        - {action: deny, src: \"2001:db8:2::9/128\", dst: \"::/0\"}\n"
+	"        - {src: 2001:db8:2::/48, dst: 2001:db8:1::/48}\n"
+	"        - {src: \"::/0\", dst: 2001:db8:8000::/33, proto: icmp}\n"
+	"        - {src: 2001:db8:2::1, dst: 2001:db8:7::/64, proto: 1}\n"
+	"        - {src: 2001:db8:2::/64, dst: 2001:db8:9::/64, proto: udp, sport: 1000-2000, "
+	"dport: 53}\n"
+	"    - seq: 40\n"
+	"      peer: 192.0.2.1\n"
+	"      transform_set: TS-CBC256\n"
+	"      match: [{src: 2001:db8:2::/48, dst: 2001:db8:4::/48}]\n"
+	"    - seq: 50\n"
+	"      peer: 192.0.2.9\n"
+	"      transform_set: TS-BUNDLE\n"
+	"      match: [{src: 10.0.2.0/24, dst: 10.9.0.0/16}]\n"
 	"  \"true\":\n"
 	"    - seq: 1\n"
 	"      peer: 198.51.100.1\n"
@@ -555,9 +602,12 @@ static const char full_tail[] =
 	"  - name: inside0/1\n"
 	"    device: \"net_pcap0,rx_pcap=/tmp/a.pcap,tx_pcap=/tmp/b.pcap\"\n"
 	"    address: 10.0.2.1/24\n"
+	"    address6: 2001:db8:2::1/64\n"
 	"    role: inside\n"
 	"    neighbors:\n"
+	"      - {ip: \"fe80::2\", mac: \"02:00:00:00:02:06\"}\n"
 	"      - {ip: 10.0.2.2, mac: \"02:00:00:00:02:02\"}\n"
+	"      - {ip: 2001:db8:2::254, mac: \"02:00:00:00:02:fe\"}\n"
 	"      - {ip: 10.0.2.254, mac: \"AA:BB:CC:DD:EE:FF\"}\n"
 	"    mtu: 9000\n"
 	"    tcp_adjust_mss: 1360\n"
@@ -587,9 +637,12 @@ static const char full_tail[] =
 	"                  pfs: group14}}\n"
 	"routes:\n"
 	"  - {prefix: 10.0.3.0/24, interface: inside0/1, via: 10.0.2.254}\n"
+	"  - {prefix: 2001:db8:3::/48, interface: inside0/1, via: 2001:db8:2::254}\n"
+	"  - {prefix: \"::/0\", interface: inside0/1, via: \"fe80::2\"}\n"
 	"  - {prefix: 0.0.0.0/0, interface: inside0/1}\n"
 	"  - {prefix: 192.0.2.128/25, interface: Tunnel7}\n"
 	"  - {prefix: 10.9.0.0/16, interface: Tunnel0, via: 0.0.0.0}\n"
+	"  - {prefix: 2001:db8:5::/48, interface: inside0/1}\n"
 	"manual_sas:\n"
 	"  - {crypto_map: MAP-A, seq: 20, direction: in, spi: 256,\n"
 	"     cipher_key: \"000102030405060708090a0b0c0d0e0f10111213\", allow_unsafe_manual_gcm: "
@@ -615,7 +668,16 @@ static const char full_tail[] =
 	"    initial_sequence: 0\n"
 	"  - {tunnel: Tunnel7, direction: out, spi: 0x7001,\n"
 	"     cipher_key: \"000102030405060708090a0b0c0d0e0f\",\n"
-	"     auth_key: \"1011121314151617181920212223242526272829\"}\n";
+	"     auth_key: \"1011121314151617181920212223242526272829\"}\n"
+	"  - {crypto_map: MAP-A, seq: 30, direction: in, spi: 0x3001,\n"
+	"     cipher_key: \"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f\",\n"
+	"     auth_key: \"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f\"}\n"
+	"  - {crypto_map: MAP-A, seq: 50, direction: out, spi: 0x5001, ah_spi: 0x5002,\n"
+	"     cipher_key: \"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf\",\n"
+	"     auth_key: \"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff\",\n"
+	"     ah_auth_key: \"101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f"
+	"303132333435363738393a3b3c3d3e3f\"}\n";
 
 static const char logging_section[] = "logging: {buffer: 4096, syslog: false, "
 				      "invalid_spi_interval: 1, replay_interval: 3600, "
@@ -663,12 +725,36 @@ test_full(void **state)
 	assert_string_equal(cfg->dp.eal[17], "\xc3\xbcn\xc3\xaf");
 	assert_string_equal(cfg->transform_sets[0].name, "no");
 	assert_int_equal(cfg->crypto_maps[0].entries[0].seq, 10);
-	assert_int_equal(cfg->n_manual_sas, 5);
+	assert_int_equal(cfg->n_manual_sas, 7);
 	assert_int_equal(cfg->manual_sas[4].tunnel, 0);
 	assert_int_equal(cfg->manual_sas[4].map, CFG_NONE);
 	assert_string_equal(cfg->tunnels[0].name, "Tunnel7");
 	assert_int_equal(cfg->routes[2].tunnel, 0);
 	assert_int_equal(cfg->routes[3].tunnel, 1);
+	/* IPv6: the same inbound SPI as manual SA 2, but another local address (address6) */
+	assert_true(cfg->manual_sas[5].v6);
+	assert_int_equal(cfg->manual_sas[5].local, 0);
+	assert_true(cfg->crypto_maps[0].entries[2].peer_v6);
+	assert_true(cfg->crypto_maps[0].entries[2].inner_v6);
+	assert_int_equal(cfg->crypto_maps[0].entries[2].peer6[15], 1);
+	assert_int_equal(cfg->crypto_maps[0].entries[2].match[2].proto, 58);	/* ICMPv6 */
+	assert_int_equal(cfg->crypto_maps[0].entries[2].match[3].proto, 1);
+	assert_int_equal(cfg->crypto_maps[0].entries[2].match[3].src6.len, 128);
+	assert_int_equal(cfg->crypto_maps[0].entries[2].match[2].dst6.len, 33);
+	assert_int_equal(cfg->crypto_maps[0].entries[2].match[2].dst6.addr[4], 0x80);
+	assert_false(cfg->crypto_maps[0].entries[3].peer_v6);
+	assert_true(cfg->crypto_maps[0].entries[3].inner_v6);
+	assert_int_equal(cfg->interfaces[0].n_neighbors, 2);
+	assert_int_equal(cfg->interfaces[0].n_neighbors6, 2);
+	assert_int_equal(cfg->interfaces[0].neighbors6[0].ip[0], 0xfe);
+	assert_int_equal(cfg->interfaces[0].neighbors6[1].mac[5], 0xfe);
+	assert_int_equal(cfg->n_routes, 4);
+	assert_int_equal(cfg->n_routes6, 3);
+	assert_true(cfg->routes6[1].has_via);
+	assert_int_equal(cfg->routes6[1].dst.len, 0);
+	assert_false(cfg->routes6[2].has_via);
+	assert_int_equal(cfg->manual_sas[6].ah_spi, 0x5002);
+	assert_int_equal(cfg->transform_sets[5].ah_auth, DP_AUTH_HMAC_SHA384_192);
 	assert_int_equal(cfg->manual_sas[1].initial_sequence, 4294967294u);
 	assert_int_equal(cfg->manual_sas[3].cipher_key.len, 0);
 	/* Four proposals written, and the built-in default-gcm that POL-ANY names. */
@@ -716,13 +802,17 @@ test_keys_hidden(void **state)
 	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
 		assert_false(has_hex(t.s, &cfg->manual_sas[i].cipher_key));
 		assert_false(has_hex(t.s, &cfg->manual_sas[i].auth_key));
+		assert_false(has_hex(t.s, &cfg->manual_sas[i].ah_auth_key));
 		assert_true(cfg->manual_sas[i].cipher_key.len == 0 ||
 			    has_hex(shown.s, &cfg->manual_sas[i].cipher_key));
 	}
 	for (const char *p = t.s; (p = strstr(p, ": (hidden)\n")) != NULL; p++)
 		hidden++;
-	/* 4 cipher keys (esp-null has none), 3 auth keys, 3 pre-shared keys for both directions */
-	assert_int_equal(hidden, 10);
+	/*
+	 * 6 cipher keys (esp-null has none), 5 auth keys, 1 AH key of a bundle,
+	 * 3 pre-shared keys for both directions
+	 */
+	assert_int_equal(hidden, 15);
 	/* Hidden keys do not load: a pasted running-config cannot start with fake keys. */
 	assert_null(config_parse("hidden", t.s, t.len, NULL, 0));
 	config_write(cfg, NULL, put, &shown); /* NULL opts: hidden too */
@@ -780,7 +870,7 @@ test_psk_hidden(void **state)
 	assert_int_equal(n_psk, 7);	/* lab, gw7 (2), fq, ip (2), any */
 	for (const char *p = t.s; (p = strstr(p, "(hidden)")) != NULL; p++)
 		hidden++;
-	assert_int_equal(hidden, 7 + n_psk);
+	assert_int_equal(hidden, 12 + n_psk);	/* 6 cipher, 5 auth and 1 AH key, the PSKs */
 	free(t.s);
 	free(shown.s);
 	config_free(cfg);

@@ -116,6 +116,28 @@ acl_lines(struct cfg_acl *out, const struct h_acl_line *in, uint32_t n)
 	return 0;
 }
 
+/* inside0's IPv6 address and neighbors, and the IPv6 routes (the test's arrays, not copied). */
+static int
+apply_opts6(struct harness *h, const struct h_opts *o)
+{
+	struct cfg_interface *in = &h->ifs[H_INSIDE];
+
+	if (o->inside6 != NULL) {
+		if (!ip6_addr_len_parse(o->inside6, in->addr6, &in->prefix6_len)) {
+			fprintf(stderr, "harness: bad IPv6 address '%s'\n", o->inside6);
+			return -1;
+		}
+		in->has_addr6 = true;
+	}
+	/* the config's arrays are not const: the dataplane only reads them */
+	in->neighbors6 = (struct cfg_neighbor6 *)(uintptr_t)o->neighbors6;
+	in->n_neighbors6 = o->n_neighbors6;
+	in->has_next_hop_mac = !o->inside_no_mac;
+	h->cfg.routes6 = (struct cfg_route6 *)(uintptr_t)o->routes6;
+	h->cfg.n_routes6 = o->n_routes6;
+	return 0;
+}
+
 /* The crypto map's permit lines and the inside routes a test asked for. */
 static int
 apply_opts(struct harness *h, const struct h_opts *o)
@@ -185,7 +207,7 @@ apply_opts(struct harness *h, const struct h_opts *o)
 	}
 	h->cfg.routes = h->routes;
 	h->cfg.n_routes = o->n_routes + o->n_tunnel_routes;
-	return 0;
+	return apply_opts6(h, o);
 }
 
 static void
@@ -348,6 +370,8 @@ harness_add_sa(struct harness *h, const struct h_sa *s)
 	ip4_parse(H_LOCAL, &p.local);
 	ip4_parse(H_PEER, &p.peer);
 	p.family = s->family;
+	p.bundled = s->bundled;
+	p.inner_conn_id = s->inner_conn_id;
 	p.n_ts_local = s->n_ts_local;
 	p.n_ts_remote = s->n_ts_remote;
 	/* a count above DP_TS_MAX is passed on (dp_sa_add refuses it), not copied */

@@ -67,6 +67,8 @@ struct h_sa {
 	uint8_t n_ts_local, n_ts_remote;
 	int family;		/* dp_sa_params.family; 0: IPv4 */
 	bool vti;		/* Tunnel1's SA (h_opts.tunnel_routes), not crypto map VPN's */
+	bool bundled;		/* dp_sa_params.bundled: the ESP SA of an AH+ESP bundle */
+	uint32_t inner_conn_id;	/* dp_sa_params.inner_conn_id: an AH SA around that ESP SA */
 };
 
 #define H_RING_SIZE 1024	/* frames a port holds: TX fails when its ring is full */
@@ -96,6 +98,12 @@ struct h_opts {
 	/* prefixes routed into Tunnel1 (outside0 -> the peer, static VTI); none: no tunnel */
 	const char *const *tunnel_routes;
 	uint32_t n_tunnel_routes;
+	const char *inside6;		/* inside0 address6 "X:X::X/LEN"; default none */
+	const struct cfg_route6 *routes6;	/* IPv6 routes (iface: H_INSIDE or H_OUTSIDE) */
+	uint32_t n_routes6;
+	const struct cfg_neighbor6 *neighbors6;	/* inside0's IPv6 static neighbors */
+	uint32_t n_neighbors6;
+	bool inside_no_mac;		/* inside0 without next_hop_mac */
 };
 
 struct harness {

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
 
 #include <cmocka.h>
 
@@ -460,6 +461,37 @@ test_owner_at_install(void **state)
 }
 
 /*
+ * An AH+ESP bundle: the AH SA (SPI 0x3003, which alone would be worker 1's)
+ * takes its ESP SA's owner (SPI 0x3002: worker 0), so that the one worker
+ * holding a packet's AH SA also writes its ESP SA (sa.h, SA_F_AH_ESP).
+ */
+static void
+test_bundle_owner(void **state)
+{
+	struct secret ck = {.len = 20}, ak = {.len = 32};
+	struct dp_sa_params p = {.dir = CFG_DIR_IN, .spi = 0x3002, .cipher = DP_CIPHER_AES_GCM_128,
+				 .replay_window = 64, .manual = true, .bundled = true,
+				 .cipher_key = &ck, .auth_key = &ak};
+	uint32_t esp_id, ah_id;
+
+	(void)state;
+	ip4_parse(H_LOCAL, &p.local);
+	ip4_parse(H_PEER, &p.peer);
+	assert_int_equal(dp_sa_add(T.dp, &p, &esp_id), 0);
+	p.spi = 0x3003;
+	p.proto = IPPROTO_AH;
+	p.cipher = DP_CIPHER_NULL;
+	p.auth = DP_AUTH_HMAC_SHA256_128;
+	p.bundled = false;
+	p.inner_conn_id = esp_id;
+	ck.len = 0;	/* AH: no cipher key */
+	assert_int_equal(dp_sa_add(T.dp, &p, &ah_id), 0);
+	assert_int_equal(sad_find_conn(T.dp->sad, esp_id)->rt->owner, 0);
+	assert_int_equal(sad_find_conn(T.dp->sad, ah_id)->rt->owner, 0);
+	del_sas();
+}
+
+/*
  * Workers not running: worker 1 receives on inside1 what worker 0 owns, more
  * than its handoff ring holds. The rest is dropped on inside1 as
  * IpsecHandoffFull, by worker 1; worker 0 then encrypts what the ring held,
@@ -683,6 +715,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queues_spread),
 		cmocka_unit_test(test_owner_at_install),
+		cmocka_unit_test(test_bundle_owner),
 		cmocka_unit_test(test_handoff_full),
 		cmocka_unit_test(test_tunnel_handoff),
 		cmocka_unit_test(test_outbound_two_workers),

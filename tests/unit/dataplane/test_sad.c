@@ -23,6 +23,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dpsec/ip4.h"
+#include "dpsec/ip6.h"
 
 #include "harness.h"
 #include "sa.h"
@@ -301,6 +302,116 @@ test_spd_match(void **state)
 #undef ACL
 }
 
+/*
+ * IPv6 lines: an entry of IPv4 lines and two of IPv6 lines in one map. The
+ * IPv6 lookups see only the IPv6 lines, in order; the IPv4 lookup never
+ * meets an IPv6 line (a ::/0 line must not turn into 0.0.0.0/0).
+ */
+static void
+test_spd_match6(void **state)
+{
+	struct cfg_acl l10[1], l20[3], l30[1];
+	struct cfg_map_entry e[3];
+	struct cfg_crypto_map map = {.entries = e, .n_entries = 3, .iface = 0};
+	struct dpsec_config cfg = {.crypto_maps = &map, .n_crypto_maps = 1};
+	uint8_t src[16], dst[16], pkt[64] = {0};
+	struct spd_flow6 f = {.src = src, .dst = dst};
+	struct spd *spd;
+	bool host;
+
+#define ACL6(a, act, s, d, p, sp0, sp1, dp0, dp1)                                                 \
+	do {                                                                                       \
+		(a) = (struct cfg_acl){.proto = (p), .sport = {sp0, sp1}, .dport = {dp0, dp1},    \
+				       .action = (act), .v6 = true};                               \
+		assert_true(ip6_prefix_parse(s, &(a).src6, &host));                                \
+		assert_true(ip6_prefix_parse(d, &(a).dst6, &host));                                \
+	} while (0)
+#define FLOW(s, d, p, sp, dpt)                                                                     \
+	do {                                                                                       \
+		assert_true(ip6_parse(s, src));                                                    \
+		assert_true(ip6_parse(d, dst));                                                    \
+		f.proto = (uint8_t)(p);                                                            \
+		f.has_ports = f.proto == IPPROTO_TCP || f.proto == IPPROTO_UDP;                    \
+		f.sport = (sp);                                                                    \
+		f.dport = (dpt);                                                                   \
+	} while (0)
+	(void)state;
+	l10[0] = (struct cfg_acl){.sport = {0, 65535}, .dport = {0, 65535}};
+	assert_true(ip4_prefix_parse("10.0.2.0/24", &l10[0].src, &host));
+	assert_true(ip4_prefix_parse("10.0.0.0/24", &l10[0].dst, &host));
+	ACL6(l20[0], CFG_ACL_DENY, "2001:db8:2::/48", "2001:db8:0:1::/64", IPPROTO_UDP, 0, 65535,
+	     123, 123);
+	ACL6(l20[1], CFG_ACL_PERMIT, "2001:db8:2::/48", "2001:db8::/33", 0, 0, 65535, 0, 65535);
+	ACL6(l20[2], CFG_ACL_PERMIT, "2001:db8:2::/48", "2001:db8:ff00::/40", IPPROTO_TCP, 0,
+	     65535, 443, 443);
+	ACL6(l30[0], CFG_ACL_PERMIT, "::/0", "::/0", 58, 0, 65535, 0, 65535);
+	e[0] = (struct cfg_map_entry){.seq = 10, .match = l10, .n_match = 1};
+	e[1] = (struct cfg_map_entry){.seq = 20, .match = l20, .n_match = 3, .inner_v6 = true};
+	e[2] = (struct cfg_map_entry){.seq = 30, .match = l30, .n_match = 1, .inner_v6 = true};
+	spd = spd_create(&cfg);
+	assert_non_null(spd);
+	assert_int_equal(spd->n_rules, 1);
+	assert_int_equal(spd->n_rules6, 4);
+	assert_true(spd->pol[1].ports);
+	assert_false(spd->ports);	/* IPv6 ports do not make IPv4 lookups parse theirs */
+
+	/* entry 20: the /33 keeps the half of 2001:db8::/32 whose bit 33 is 0 */
+	FLOW("2001:db8:2::5", "2001:db8:7fff::1", IPPROTO_ICMPV6, 0, 0);
+	assert_int_equal(spd_match_out6(spd, &f), 1);
+	/* bit 33 set: not the /33; TCP 443 to the /40 is line 3 */
+	FLOW("2001:db8:2::5", "2001:db8:ff00::1", IPPROTO_TCP, 40000, 443);
+	assert_int_equal(spd_match_out6(spd, &f), 1);
+	/* anything else there: only entry 30's ICMPv6 line is left */
+	FLOW("2001:db8:2::5", "2001:db8:ff00::1", IPPROTO_TCP, 40000, 80);
+	assert_int_equal(spd_match_out6(spd, &f), CFG_NONE);
+	FLOW("2001:db8:2::5", "2001:db8:ff00::1", IPPROTO_ICMPV6, 0, 0);
+	assert_int_equal(spd_match_out6(spd, &f), 2);
+	/* the deny line comes first: NTP to 2001:db8:0:1::/64 is not protected */
+	FLOW("2001:db8:2::5", "2001:db8:0:1::9", IPPROTO_UDP, 5000, 123);
+	assert_int_equal(spd_match_out6(spd, &f), SPD_DENY);
+	FLOW("2001:db8:2::5", "2001:db8:0:1::9", IPPROTO_UDP, 5000, 124);
+	assert_int_equal(spd_match_out6(spd, &f), 1);
+	/* no ports known (a later fragment): a port line cannot match it */
+	FLOW("2001:db8:2::5", "2001:db8:ff00::1", IPPROTO_TCP, 40000, 443);
+	f.has_ports = false;
+	assert_int_equal(spd_match_out6(spd, &f), CFG_NONE);
+	/* a source outside every line */
+	FLOW("2001:db8:3::5", "2001:db8:7fff::1", IPPROTO_UDP, 1, 2);
+	assert_int_equal(spd_match_out6(spd, &f), CFG_NONE);
+
+	/* inbound: the mirror of the policy's lines, a deny first refusing */
+	FLOW("2001:db8:7fff::1", "2001:db8:2::5", IPPROTO_ICMPV6, 0, 0);
+	assert_true(spd_check_in6(spd, 1, &f));
+	assert_false(spd_check_in6(spd, 0, &f));	/* the IPv4 entry has no IPv6 line */
+	FLOW("2001:db8:2::5", "2001:db8:7fff::1", IPPROTO_ICMPV6, 0, 0);	/* not mirrored */
+	assert_false(spd_check_in6(spd, 1, &f));
+	FLOW("2001:db8:0:1::9", "2001:db8:2::5", IPPROTO_UDP, 123, 5000);
+	assert_false(spd_check_in6(spd, 1, &f));
+	FLOW("2001:db8:ff00::1", "2001:db8:2::5", IPPROTO_TCP, 443, 40000);
+	assert_true(spd_check_in6(spd, 1, &f));
+
+	/* IPv4: only entry 10's line; ::/0 did not become 0.0.0.0/0 */
+	{
+		struct rte_ipv4_hdr *ip = (void *)pkt;
+		uint32_t a4;
+
+		ip->version_ihl = 0x45;
+		ip->total_length = rte_cpu_to_be_16(40);
+		ip->next_proto_id = 58;
+		assert_true(ip4_parse("10.0.2.5", &a4));
+		ip->src_addr = a4;
+		assert_true(ip4_parse("10.0.0.7", &a4));
+		ip->dst_addr = a4;
+		assert_int_equal(spd_match_out(spd, ip), 0);
+		assert_true(ip4_parse("10.0.1.7", &a4));
+		ip->dst_addr = a4;
+		assert_int_equal(spd_match_out(spd, ip), CFG_NONE);
+	}
+	spd_destroy(spd);
+#undef FLOW
+#undef ACL6
+}
+
 static int
 setup(void **state)
 {
@@ -328,6 +439,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sad_cache_generation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sad_spi_filter_shared_slot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spd_match, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spd_match6, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)

@@ -248,6 +248,44 @@ test_inbound_any_inner(void **state)
 	assert_int_equal(harness_drops(&H, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL), 0);
 }
 
+/* ip route 0.0.0.0 0.0.0.0 Tunnel1: the default route (kept beside rte_lpm) leads into it. */
+static int
+setup_default(void **state)
+{
+	static const char *const dflt[] = {"0.0.0.0/0"};
+	const struct h_opts o = {.tunnel_routes = dflt, .n_tunnel_routes = 1};
+
+	(void)state;
+	return harness_create_opts(&H, &o);
+}
+
+static void
+test_default_route_into_tunnel(void **state)
+{
+	struct rte_mbuf *out[MAX_OUT];
+	const struct rte_ether_addr *mac;
+	uint16_t port, n;
+
+	(void)state;
+	assert_int_equal(route_tunnel(H.dp->route, ip("203.0.113.1")), 0);
+	assert_int_equal(route_tunnel(H.dp->route, ip("198.51.100.7")), 0);
+	/* the inside's connected prefix is longer: still the inside */
+	assert_int_equal(route_tunnel(H.dp->route, ip("10.0.5.5")), CFG_NONE);
+	assert_int_equal(route_inside(H.dp->route, ip("10.0.5.5"), &port, &mac), DP_KEEP);
+	assert_int_equal(route_inside(H.dp->route, ip("203.0.113.1"), &port, &mac),
+			 DP_DROP_G_Ipv4NoRoute);
+	/* and a packet to anywhere takes the tunnel: 111 without an SA, ESP with one */
+	n = from_host("10.0.0.7", "203.0.113.1", out, NULL);
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(n, 0);
+	assert_int_equal(harness_drops(&H, DP_DROP_OUT_IPV4_SA_NOT_FOUND), 1);
+	add_out_sa();
+	n = from_host("10.0.0.7", "203.0.113.1", out, &port);
+	assert_int_equal(n, 1);
+	assert_int_equal(port, H_OUTSIDE);
+	rte_pktmbuf_free_bulk(out, n);
+}
+
 int
 main(void)
 {
@@ -257,6 +295,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ike_tunnel_acquires, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_encrypts_with_tunnel_sa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbound_any_inner, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_default_route_into_tunnel, setup_default,
+						teardown),
 	};
 
 	if (harness_eal_init() != 0)

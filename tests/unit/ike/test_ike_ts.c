@@ -4,7 +4,7 @@
  * selectors of both address families: the crypto maps are IPv4 until issue
  * 10, so an IPv6 range a peer proposes is never chosen. A proposal with
  * nothing IPv4 in it leaves nothing (TS_UNACCEPTABLE); a mixed one keeps its
- * IPv4 part only. docs/CONFIG.md ("IPv6: what exists today") says so.
+ * IPv4 part only. docs/CONFIG.md ("IPv6: what is accepted") says so.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -76,12 +76,33 @@ mixed_keeps_ipv4(void **state)
 	assert_memory_equal(remote.ts[0].end, ((uint8_t[]){10, 0, 0, 255}), 4);
 }
 
+/*
+ * An IPv6 line's IPv4 fields are zero, 0.0.0.0/0: read as IPv4 it would offer
+ * and accept everything. Neither offering nor narrowing may take it.
+ */
+static void
+ipv6_line_never_taken(void **state)
+{
+	struct cfg_acl l6 = {.v6 = true, .sport = {0, 65535}, .dport = {0, 65535},
+			     .action = CFG_ACL_PERMIT};
+	const struct cfg_map_entry e6 = {.seq = 20, .match = &l6, .n_match = 1, .inner_v6 = true};
+	struct ike_ts_pl peer_local = {.n = 1, .ts = {v4(0, 0, 255)}};
+	struct ike_ts_pl peer_remote = {.n = 1, .ts = {v4(2, 0, 255)}};
+	struct ts_set local, remote;
+
+	(void)state;
+	assert_int_equal(ts_narrow(&e6, &peer_local, &peer_remote, &local, &remote), -ENOENT);
+	assert_int_equal(ts_from_entry(&e6, &local, &remote), -ENOENT);
+	assert_int_equal(local.n + remote.n, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ipv6_only_refused),
 		cmocka_unit_test(mixed_keeps_ipv4),
+		cmocka_unit_test(ipv6_line_never_taken),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
