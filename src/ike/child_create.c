@@ -170,7 +170,6 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 void
 child_narrow_inbound(struct ike *ike, struct ike_child *c)
 {
-	char label[IKE_LABEL_LEN];
 	struct dp_sa_params p = {.dir = CFG_DIR_IN, .spi = c->spi_in};
 	int rc;
 
@@ -179,10 +178,13 @@ child_narrow_inbound(struct ike *ike, struct ike_child *c)
 	p.n_ts_local = ts_to_dp(&c->ts_local, p.ts_local);
 	p.n_ts_remote = ts_to_dp(&c->ts_remote, p.ts_remote);
 	rc = ike->ops.sa_set_ts(ike->ops.ctx, c->h_in, &p);
-	if (rc != 0)
+	if (rc != 0) {
+		char label[IKE_LABEL_LEN];
+
 		ike_log(ike, 4, "IKEV2-4-SA_INSTALL",
 			"inbound SA spi 0x%08x of %s keeps its proposed selectors: error %d",
 			c->spi_in, ike_entry_label(ike, c->map, c->entry, label), rc);
+	}
 }
 
 int

@@ -385,7 +385,6 @@ entry_on_start(const struct ike *ike, uint32_t map, uint32_t entry)
 int
 ike_clear_child(struct ike *ike, uint32_t handle)
 {
-	char label[IKE_LABEL_LEN];
 	struct ike_sa *sa = NULL;
 	struct ike_child *c = child_by_handle(ike, handle, &sa);
 	uint32_t map, entry;
@@ -396,11 +395,14 @@ ike_clear_child(struct ike *ike, uint32_t handle)
 		return 0;	/* on its way out already, or not yet in */
 	map = c->map;
 	entry = c->entry;
-	if (c->state != CHILD_REKEYED)
+	if (c->state != CHILD_REKEYED) {
+		char label[IKE_LABEL_LEN];
+
 		ike_log(ike, 5, "IKEV2-5-CHILD_CLEARED",
 			"CHILD_SA 0x%08x/0x%08x of %s cleared by the operator, tunnel %u",
 			c->spi_in, c->spi_out, ike_entry_label(ike, map, entry, label),
 			sa->tunnel_id);
+	}
 	/* the same path as a hard expiry: DELETE over an established IKE SA, else local */
 	ike_sa_expired(ike, handle, true);
 	if (sa->state == IKE_SA_ESTABLISHED && entry_on_start(ike, map, entry))
@@ -440,7 +442,6 @@ ike_clear_session(struct ike *ike, const struct ike_addr *peer)
 unsigned int
 ike_delete_child_local(struct ike *ike, uint32_t map, uint32_t entry)
 {
-	char label[IKE_LABEL_LEN];
 	unsigned int n = 0;
 	struct ike_sa *sa;
 	struct ike_child *c, *next;
@@ -453,10 +454,13 @@ ike_delete_child_local(struct ike *ike, uint32_t map, uint32_t entry)
 			child_free(ike, sa, c, true);
 			n++;
 		}
-	if (n != 0)
+	if (n != 0) {
+		char label[IKE_LABEL_LEN];
+
 		ike_log(ike, 4, "IKEV2-4-CHILD_FORGOTTEN",
 			"%u CHILD_SA(s) of %s removed without telling the peer (test command)", n,
 			ike_entry_label(ike, map, entry, label));
+	}
 	return n;
 }
 
