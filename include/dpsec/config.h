@@ -235,7 +235,7 @@ struct cfg_manual_sa {
  * What a route sends into it is encrypted with its SA, whatever the inner
  * addresses (its SAs have 0.0.0.0/0 selectors both ways); what its SA
  * decrypts is routed like any decrypted packet. Keyed by manual_sas naming
- * the tunnel (no IKE for tunnels yet).
+ * the tunnel, or by IKEv2 when its protection names an ikev2_profile.
  */
 enum cfg_tunnel_mode {
 	CFG_TUNNEL_IPSEC_IPV4,	/* "ipsec ipv4"; "ipsec ipv6" is refused until IPv6 lands */
@@ -253,10 +253,22 @@ struct cfg_tunnel {
 	char profile[CFG_NAME_MAX];	/* "tunnel protection ipsec profile" name */
 	uint32_t transform_set;		/* the profile's: index into transform_sets */
 	uint32_t replay_window;		/* resolved: the profile's, or the dataplane's */
+	/*
+	 * "set ikev2-profile" in the ipsec profile: the tunnel is negotiated
+	 * by IKE as if it were a crypto map entry, this one (peer: the
+	 * destination; transform_set, replay_window, lifetimes copied; one
+	 * permit-any match line, the 0.0.0.0/0 selectors of IOS sVTI).
+	 * ike.ikev2_profile is CFG_NONE for a manually keyed tunnel.
+	 */
+	struct cfg_map_entry ike;
+	struct cfg_acl ike_any;		/* ike.match points here */
 	struct cfg_pos pos;
 };
 
 #define CFG_MAX_TUNNELS 64
+
+/* The IKE layer's map index for tunnels: entry i is tunnels[i].ike. */
+#define CFG_MAP_TUNNEL 0xfffffff0u
 
 /*
  * manual_sa_file: SAs in bulk, one a line (docs/CONFIG.md, config_sa_file.c).

@@ -198,5 +198,12 @@ const struct cfg_map_entry *config_ike_entry(const struct dpsec_config *cfg, uin
 					     uint32_t peer, uint32_t profile,
 					     const struct cfg_map_entry *after,
 					     const struct cfg_crypto_map **map);
+/*
+ * The IKE-keyed tunnel (protection with ikev2_profile) from local to peer,
+ * using profile unless CFG_NONE: its index in tunnels, or CFG_NONE. At most
+ * one: two tunnels with the same endpoints are refused.
+ */
+uint32_t config_ike_tunnel(const struct dpsec_config *cfg, uint32_t local, uint32_t peer,
+			   uint32_t profile);
 
 #endif

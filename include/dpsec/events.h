@@ -36,13 +36,17 @@ enum dp_event_type {
 	 * Outbound traffic matched a crypto map entry whose policy has no active
 	 * SA (drop IpsecIkeIndicate): iface is the outside interface, conn_id
 	 * carries map << 16 | entry, src/dst the packet's; at most one a second
-	 * per entry, the rest counted.
+	 * per entry, the rest counted. A route into an IKE-keyed tunnel without
+	 * SA: the same with map DP_ACQUIRE_TUNNEL and entry the tunnel's index,
+	 * iface its source interface.
 	 */
 	DP_EV_ACQUIRE,
 	DP_EV__END
 };
 
 #define DP_EVENT_HEAD 64
+/* DP_EV_ACQUIRE's conn_id >> 16 for a tunnel (cfg->tunnels[conn_id & 0xffff]). */
+#define DP_ACQUIRE_TUNNEL 0xffffu
 
 enum dp_icmp_via { DP_ICMP_VIA_TUNNEL = 0, DP_ICMP_VIA_INSIDE = 1 };
 

@@ -100,8 +100,9 @@ void ike_run_timers(struct ike *ike);
 
 /*
  * Bring up the tunnel of a crypto-map entry (on start, on traffic, on
- * recovery). 0 when an exchange was started, -EALREADY when one is up or
- * under way, -errno otherwise (e.g. -ENOENT: no ikev2_profile).
+ * recovery); map CFG_MAP_TUNNEL and entry i: the IKE-keyed tunnels[i]. 0
+ * when an exchange was started, -EALREADY when one is up or under way,
+ * -errno otherwise (e.g. -ENOENT: no ikev2_profile).
  */
 int ike_initiate(struct ike *ike, uint32_t map, uint32_t entry);
 
@@ -138,6 +139,12 @@ int ike_clear_child(struct ike *ike, uint32_t handle);
  * Returns how many IKE SAs went.
  */
 unsigned int ike_clear_session(struct ike *ike, const struct ike_addr *peer);
+/*
+ * ike_initiate every crypto map entry (applied to an interface) and every
+ * tunnel whose policy is initiate: on-start, only those with peer peer
+ * unless NULL: at start, and after clear crypto session.
+ */
+void ike_initiate_on_start(struct ike *ike, const struct ike_addr *peer);
 
 /* debug crypto ikev2: one line per message sent and received, and why one was dropped. */
 void ike_set_debug(struct ike *ike, bool on);

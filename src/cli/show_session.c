@@ -214,20 +214,25 @@ session_out(const struct cli_ctx *c, struct json *j, const struct session *s, co
 /*
  * A tunnel's session, as IOS shows a static VTI's: "Interface: Tunnel1", the
  * tunnel destination as peer, one flow permit ip any any (its SAs' 0/0
- * selectors). Keyed by hand: UP-NO-IKE with SAs, DOWN without.
+ * selectors). Keyed by hand: UP-NO-IKE with SAs, DOWN without; keyed by IKE
+ * (ikev2_profile): its profile and the IKE SA with the destination, as a
+ * crypto map entry's.
  */
 static void
-tunnel_sessions(const struct cli_ctx *c, struct json *j, const struct cli_sa_list *sas,
-		struct cli_out *o)
+tunnel_sessions(const struct cli_ctx *c, struct json *j, const struct cli_ike_list *ikes,
+		const struct cli_sa_list *sas, struct cli_out *o)
 {
 	const struct dpsec_config *cfg = c->v->cfg;
 
 	for (uint32_t t = 0; t < cfg->n_tunnels; t++) {
 		struct cfg_acl any = {.sport = {0, 65535}, .dport = {0, 65535}};
 		struct cfg_map_entry e = {.peer = cfg->tunnels[t].destination, .match = &any,
-					  .n_match = 1, .ikev2_profile = CFG_NONE};
+					  .n_match = 1,
+					  .ikev2_profile = cfg->tunnels[t].ike.ikev2_profile};
 		struct session s = {.cfg = cfg, .vti = true, .tunnel = t, .e = &e};
 
+		if (e.ikev2_profile != CFG_NONE)
+			session_find_ike(&s, ikes);
 		session_sum_sas(&s, sas);
 		session_out(c, j, &s, cfg->tunnels[t].name, o);
 	}
@@ -270,7 +275,7 @@ cli_show_crypto_session(const struct cli_ctx *c, struct cli_out *o)
 			session_out(c, &j, &s, ifname, o);
 		}
 	}
-	tunnel_sessions(c, &j, &sas, o);
+	tunnel_sessions(c, &j, &ikes, &sas, o);
 	if (c->json) {
 		json_arr_end(&j);
 		json_end(&j);

@@ -12,7 +12,8 @@
  *    its outbound SAs encrypted (inner IPv4 bytes, the SAs' counters, so
  *    "clear crypto sa counters" clears them too);
  *  - "Tunnel transport MTU" is the plaintext MTU of its transform set over
- *    the source interface's MTU.
+ *    the source interface's MTU;
+ *  - a tunnel keyed by IKE names its ikev2 profile on the protection line.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -85,10 +86,15 @@ tunnel_text(const struct dpsec_config *cfg, const struct cfg_tunnel *t, const st
 		   "  Tunnel protocol/transport IPSEC/IP\n"
 		   "  Tunnel TTL 255\n"
 		   "  Tunnel transport MTU %u bytes\n"
-		   "  Tunnel protection via IPSec (profile \"%s\")\n",
+		   "  Tunnel protection via IPSec (profile \"%s\"",
 		   transport_mtu(cfg, t), s->sa_up ? "up" : "down", ip4_str(t->source, a),
 		   cfg->interfaces[t->source_iface].name, ip4_str(t->destination, d),
 		   transport_mtu(cfg, t), t->profile);
+	/* IOS XE names the ikev2 profile of an IKE-keyed tunnel on the same line */
+	if (t->ike.ikev2_profile < cfg->ikev2.n_profiles)
+		cli_printf(o, ", ikev2 profile \"%s\"",
+			   cfg->ikev2.profiles[t->ike.ikev2_profile].name);
+	cli_puts(o, ")\n");
 	cli_printf(o,
 		   "  Last clearing of \"show interface\" counters never\n"
 		   "     %" PRIu64 " packets input, %" PRIu64 " bytes, 0 no buffer\n"
@@ -112,6 +118,9 @@ tunnel_json(struct json *j, const struct dpsec_config *cfg, const struct cfg_tun
 	json_str(j, "mode", "ipsec ipv4");
 	json_str(j, "profile", t->profile);
 	json_str(j, "transform_set", cfg->transform_sets[t->transform_set].name);
+	json_str(j, "ikev2_profile", t->ike.ikev2_profile < cfg->ikev2.n_profiles
+					     ? cfg->ikev2.profiles[t->ike.ikev2_profile].name
+					     : "");
 	json_u64(j, "transport_mtu", transport_mtu(cfg, t));
 	json_u64(j, "ipackets", s->ipkts);
 	json_u64(j, "ibytes", s->ibytes);

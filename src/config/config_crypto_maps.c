@@ -226,8 +226,8 @@ h_lifetime(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, vo
  * profile's keyring must hold a key for the peer, or IKE could never
  * authenticate it (IOS only finds out when the tunnel fails to come up).
  */
-static int
-h_entry_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+int
+cfg_h_entry_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_map_entry *e = obj;
 	const struct cfg_ikev2 *ik = &c->cfg->ikev2;
@@ -284,8 +284,8 @@ h_entry_peer(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, 
 }
 
 /* set pfs groupN | none (IOS default: no PFS). */
-static int
-h_entry_pfs(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+int
+cfg_h_entry_pfs(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_map_entry *e = obj;
 	const char *s;
@@ -303,8 +303,8 @@ h_entry_pfs(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, v
 	return rc;
 }
 
-static int
-h_entry_initiate(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+int
+cfg_h_entry_initiate(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	static const struct cfg_word words[] = {
 		{"on-traffic", CFG_INITIATE_ON_TRAFFIC},
@@ -334,9 +334,9 @@ static const struct cfg_key entry_keys[] = {
 	CFG_CUSTOM("lifetime", false, h_lifetime),
 	{"replay_window", false, cfg_h_replay_window, offsetof(struct cfg_map_entry, replay_window),
 	 0, 0, NULL},
-	CFG_CUSTOM("ikev2_profile", false, h_entry_profile),
-	CFG_CUSTOM("pfs", false, h_entry_pfs),
-	CFG_CUSTOM("initiate", false, h_entry_initiate),
+	CFG_CUSTOM("ikev2_profile", false, cfg_h_entry_profile),
+	CFG_CUSTOM("pfs", false, cfg_h_entry_pfs),
+	CFG_CUSTOM("initiate", false, cfg_h_entry_initiate),
 };
 
 static int

@@ -3,7 +3,7 @@
  * The questions the IKE code asks the configuration, answered the way IOS
  * does: which policy for a local address, which profile for a peer's
  * identity, which keyring peer (and so which pre-shared keys) for a peer,
- * which crypto map entries for a peer. Linear scans over a few entries each;
+ * which crypto map entries (or IKE-keyed tunnel) for a peer. Linear scans over a few entries each;
  * config_parse has refused every configuration for which an answer would
  * depend on order (two policies for one address, two profiles with one match
  * statement, two keyring peers with one address or identity).
@@ -133,4 +133,18 @@ config_ike_entry(const struct dpsec_config *cfg, uint32_t local, uint32_t peer, 
 		return e;
 	}
 	return NULL;
+}
+
+uint32_t
+config_ike_tunnel(const struct dpsec_config *cfg, uint32_t local, uint32_t peer, uint32_t profile)
+{
+	for (uint32_t i = 0; i < cfg->n_tunnels; i++) {
+		const struct cfg_tunnel *t = &cfg->tunnels[i];
+
+		if (t->ike.ikev2_profile != CFG_NONE && t->source == local &&
+		    t->destination == peer &&
+		    (profile == CFG_NONE || t->ike.ikev2_profile == profile))
+			return i;
+	}
+	return CFG_NONE;
 }

@@ -85,6 +85,12 @@ h_tunnel(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void
 	if (sa->tunnel == CFG_NONE)
 		return cfg_tunnel_not_found(c, v);
 	t = &c->cfg->tunnels[sa->tunnel];
+	if (t->ike.ikev2_profile != CFG_NONE)
+		return cfg_err(c, v,
+			       "tunnel %s is negotiated by IKE (ikev2_profile '%s', tunnel "
+			       "at %u:%u): a manual SA cannot key it too (remove one of them)",
+			       t->name, c->cfg->ikev2.profiles[t->ike.ikev2_profile].name,
+			       t->pos.line, t->pos.col);
 	sa->map = CFG_NONE;
 	sa->local = t->source;
 	sa->peer = t->destination;

@@ -133,6 +133,13 @@ cfg_handler cfg_h_prefix;
 cfg_handler cfg_h_word;
 /* 0 (anti-replay off) or 32..4096, into a uint32_t field. */
 cfg_handler cfg_h_replay_window;
+/*
+ * A crypto map entry's IKE keys (config_crypto_maps.c), obj a struct
+ * cfg_map_entry with peer set; tunnels reuse them for their protection.
+ */
+cfg_handler cfg_h_entry_profile;
+cfg_handler cfg_h_entry_pfs;
+cfg_handler cfg_h_entry_initiate;
 
 /*
  * Duplicate detection over n keys in O(n log n): on a duplicate, *first and

@@ -217,18 +217,58 @@ h_transform_set(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *
 				      offsetof(struct cfg_transform_set, name)));
 }
 
+/*
+ * The profile's "set ikev2-profile", "set pfs" and "initiate": what a crypto
+ * map entry accepts, with the same checks (the keyring covers the peer), on
+ * the tunnel's IKE entry whose peer is the destination.
+ */
+static int
+h_ike_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_tunnel *t = obj;
+
+	t->ike.peer = t->destination;
+	return cfg_h_entry_profile(c, k, v, &t->ike);
+}
+
+static int
+h_ike_pfs(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	return cfg_h_entry_pfs(c, k, v, &((struct cfg_tunnel *)obj)->ike);
+}
+
+static int
+h_ike_initiate(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	return cfg_h_entry_initiate(c, k, v, &((struct cfg_tunnel *)obj)->ike);
+}
+
+/* Rows run in order: pfs and initiate need ikev2_profile. */
 static const struct cfg_key protection_keys[] = {
 	CFG_CUSTOM("profile", true, h_profile),
 	CFG_CUSTOM("transform_set", true, h_transform_set),
 	{"replay_window", false, cfg_h_replay_window, offsetof(struct cfg_tunnel, replay_window), 0,
 	 0, NULL},
+	CFG_CUSTOM("ikev2_profile", false, h_ike_profile),
+	CFG_CUSTOM("pfs", false, h_ike_pfs),
+	CFG_CUSTOM("initiate", false, h_ike_initiate),
 };
 
-/* "tunnel protection ipsec profile P": {profile: P, transform_set: TS[, replay_window]}. */
+/*
+ * "tunnel protection ipsec profile P": {profile: P, transform_set: TS[,
+ * replay_window, ikev2_profile, pfs, initiate]}. Then the IKE entry takes
+ * the rest of the protection: IKE proposes what the profile says.
+ */
 static int
 h_protection(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
-	return cfg_walk(c, v, k->name, protection_keys, CFG_NKEYS(protection_keys), obj);
+	struct cfg_tunnel *t = obj;
+	int rc = cfg_walk(c, v, k->name, protection_keys, CFG_NKEYS(protection_keys), obj);
+
+	t->ike.peer = t->destination;
+	t->ike.transform_set = t->transform_set;
+	t->ike.replay_window = t->replay_window;
+	return rc;
 }
 
 /* Rows run in order: the destination is checked against the source. */
@@ -290,6 +330,16 @@ cfg_h_tunnels(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
 		t->mode = CFG_TUNNEL_IPSEC_IPV4;
 		t->replay_window = cfg->dp.replay_window;
 		t->source_iface = CFG_NONE;
+		t->ike.ikev2_profile = CFG_NONE;
+		t->ike.lifetime_sec = 3600;
+		t->ike.lifetime_kb = 4608000;
+		/* IOS brings an sVTI up with its interface, not on a first packet */
+		t->ike.initiate = CFG_INITIATE_ON_START;
+		t->ike.pos = t->pos;
+		/* permit ip any any: the selectors are 0.0.0.0/0 both ways, all protocols */
+		t->ike_any = (struct cfg_acl){.sport = {0, 65535}, .dport = {0, 65535}};
+		t->ike.match = &t->ike_any;
+		t->ike.n_match = 1;
 		rc = cfg_walk(c, v->kids[i], "tunnel", tunnel_keys, CFG_NKEYS(tunnel_keys), t);
 	}
 	return rc < 0 ? rc : check_endpoints(c, v);

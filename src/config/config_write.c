@@ -615,6 +615,23 @@ acl_line(struct w *w, const struct cfg_acl *a)
 	w_puts(w, "}\n");
 }
 
+/* An entry's (or a tunnel's protection's) IKE keys, at indent 6; none without a profile. */
+static void
+entry_ike(struct w *w, const struct cfg_map_entry *e)
+{
+	const struct dpsec_config *cfg = w->cfg;
+
+	if (e->ikev2_profile >= cfg->ikev2.n_profiles)
+		return;
+	w_str_line(w, 6, "ikev2_profile", cfg->ikev2.profiles[e->ikev2_profile].name);
+	if (e->pfs_group != 0)
+		w_printf(w, "      pfs: group%u\n", e->pfs_group);
+	else
+		w_puts(w, "      pfs: none\n");
+	w_str_line(w, 6, "initiate",
+		   e->initiate == CFG_INITIATE_ON_START ? "on-start" : "on-traffic");
+}
+
 static void
 map_entry(struct w *w, const struct cfg_map_entry *e)
 {
@@ -635,15 +652,7 @@ map_entry(struct w *w, const struct cfg_map_entry *e)
 	w_printf(w, "      lifetime: {seconds: %u, kilobytes: %u}\n", e->lifetime_sec,
 		 e->lifetime_kb);
 	w_u64_line(w, 6, "replay_window", e->replay_window);
-	if (e->ikev2_profile >= cfg->ikev2.n_profiles)
-		return;
-	w_str_line(w, 6, "ikev2_profile", cfg->ikev2.profiles[e->ikev2_profile].name);
-	if (e->pfs_group != 0)
-		w_printf(w, "      pfs: group%u\n", e->pfs_group);
-	else
-		w_puts(w, "      pfs: none\n");
-	w_str_line(w, 6, "initiate",
-		   e->initiate == CFG_INITIATE_ON_START ? "on-start" : "on-traffic");
+	entry_ike(w, e);
 }
 
 static void
@@ -758,6 +767,7 @@ tunnel(struct w *w, const struct cfg_tunnel *t)
 	if (t->transform_set < cfg->n_transform_sets)
 		w_str_line(w, 6, "transform_set", cfg->transform_sets[t->transform_set].name);
 	w_u64_line(w, 6, "replay_window", t->replay_window);
+	entry_ike(w, &t->ike);
 }
 
 static void

@@ -124,6 +124,10 @@ ctrl_is_static_peer(const struct ctrl *c, bool ipv6, const uint8_t *addr)
 			if (!map->entries[e].peer_v6 && map->entries[e].peer == a)
 				return true;
 	}
+	/* a tunnel's destination is as static a peer as a map entry's */
+	for (uint32_t t = 0; t < cfg->n_tunnels; t++)
+		if (cfg->tunnels[t].destination == a)
+			return true;
 	return false;
 }
 

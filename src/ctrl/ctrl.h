@@ -112,7 +112,10 @@ const struct ctrl_stats *ctrl_stats(const struct ctrl *c);
 bool ctrl_debug(const struct ctrl *c);
 void ctrl_set_debug(struct ctrl *c, bool on);
 void ctrl_set_recovery(struct ctrl *c, bool on);
-/* Is addr (IPv4, network order, in the first 4 bytes) a crypto map entry's peer? */
+/*
+ * Is addr (IPv4, network order, in the first 4 bytes) a crypto map entry's
+ * peer or a tunnel's destination?
+ */
 bool ctrl_is_static_peer(const struct ctrl *c, bool ipv6, const uint8_t *addr);
 
 /*

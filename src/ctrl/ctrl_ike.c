@@ -137,7 +137,10 @@ hook_event(void *ctx, const struct dp_event *ev)
 		break;
 	case DP_EV_ACQUIRE:
 		/* -EALREADY (up or under way) and -ENOENT (manual entry) need nothing */
-		(void)ike_initiate(ci->ike, ev->conn_id >> 16, ev->conn_id & 0xffff);
+		(void)ike_initiate(ci->ike,
+				   ev->conn_id >> 16 == DP_ACQUIRE_TUNNEL ? CFG_MAP_TUNNEL
+									  : ev->conn_id >> 16,
+				   ev->conn_id & 0xffff);
 		break;
 	default:
 		break;
@@ -242,19 +245,9 @@ ctrl_ike_destroy(struct ctrl_ike *ci)
 void
 ctrl_ike_start(struct ctrl_ike *ci)
 {
-	const struct dpsec_config *cfg;
-
 	if (ci == NULL)
 		return;
-	cfg = ctrl_cfg(ci->c);
-	for (uint32_t m = 0; m < cfg->n_crypto_maps; m++) {
-		const struct cfg_crypto_map *map = &cfg->crypto_maps[m];
-
-		for (uint32_t e = 0; map->iface != CFG_NONE && e < map->n_entries; e++)
-			if (map->entries[e].ikev2_profile != CFG_NONE &&
-			    map->entries[e].initiate == CFG_INITIATE_ON_START)
-				(void)ike_initiate(ci->ike, m, e);
-	}
+	ike_initiate_on_start(ci->ike, NULL);
 }
 
 struct ike *

@@ -39,7 +39,8 @@ has_ike_sa_with(struct ike_recovery *r, const struct dp_event *ev)
 
 /*
  * The IKE-negotiated crypto map entry whose static peer sent this, on the
- * outside interface it arrived at: config_ike_entry by (our address, peer).
+ * outside interface it arrived at: config_ike_entry by (our address, peer);
+ * else the IKE-keyed tunnel between those addresses (CFG_MAP_TUNNEL).
  */
 static bool
 static_entry(const struct dpsec_config *cfg, const struct dp_event *ev, uint32_t *map,
@@ -54,8 +55,11 @@ static_entry(const struct dpsec_config *cfg, const struct dp_event *ev, uint32_t
 	memcpy(&local, ev->dst, 4);
 	memcpy(&peer, ev->src, 4);
 	e = config_ike_entry(cfg, local, peer, CFG_NONE, NULL, &m);
-	if (e == NULL || m == NULL)
-		return false;
+	if (e == NULL || m == NULL) {
+		*map = CFG_MAP_TUNNEL;
+		*entry = config_ike_tunnel(cfg, local, peer, CFG_NONE);
+		return *entry != CFG_NONE;
+	}
 	*map = (uint32_t)(m - cfg->crypto_maps);
 	*entry = (uint32_t)(e - m->entries);
 	return true;

@@ -362,14 +362,18 @@ link_acquire(struct dp_worker *w, uint32_t policy, const struct rte_mbuf *m,
 	struct spd_policy *p = &dp->spd->pol[policy];
 	struct spd_acq *a = &p->acq[w->id];
 	uint64_t now = clk_mono_ns(&w->link.clk);
+	bool tun = spd_is_tunnel(dp->spd, policy);
 	struct dp_event ev;
 
 	a->pending++;
 	if (a->ns != 0 && now - a->ns < ACQUIRE_MS * CLK_NS_PER_MS)
 		return;	/* counted (drop 33), and carried by the next acquire */
+	/* a tunnel's policy: entry is the tunnel's index (spd.c add_tunnel) */
 	ev = (struct dp_event){.type = DP_EV_ACQUIRE, .proto = ip->next_proto_id,
-			       .iface = (uint16_t)dp->cfg->crypto_maps[p->map].iface,
-			       .pkts = a->pending, .conn_id = p->map << 16 | p->entry,
+			       .iface = (uint16_t)(tun ? dp->cfg->tunnels[p->entry].source_iface
+						       : dp->cfg->crypto_maps[p->map].iface),
+			       .pkts = a->pending,
+			       .conn_id = (tun ? DP_ACQUIRE_TUNNEL : p->map) << 16 | p->entry,
 			       .mono_ns = now};
 	/* what the packet holds: the control thread's own packets are not checked like a host's */
 	ev.head_len = RTE_MIN(RTE_MIN((uint32_t)DP_EVENT_HEAD, rte_be_to_cpu_16(ip->total_length)),

@@ -110,8 +110,9 @@ struct sa_rt;
 void link_sa_event(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m,
 		   enum dp_event_type type, uint64_t seq);
 /*
- * Outbound traffic for the policy at index policy (a crypto map entry) that
- * has no SA (drop 33): DP_EV_ACQUIRE, at most one per entry and ACQUIRE_MS,
+ * Outbound traffic for the policy at index policy (a crypto map entry, or an
+ * IKE-keyed tunnel) that has no SA (drop 33): DP_EV_ACQUIRE, at most one per
+ * entry and ACQUIRE_MS,
  * with the packets held back since the last one. m is the packet (l2_len
  * set), ip its IPv4 header.
  */

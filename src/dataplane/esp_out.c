@@ -87,11 +87,18 @@ out_policy(const struct dp *dp, const struct rte_ipv4_hdr *ip)
 	return spd_match_out(dp->spd, ip);
 }
 
+/* A tunnel's policy whose SAs IKE negotiates (protection with ikev2_profile). */
+static inline bool
+tunnel_by_ike(const struct dp *dp, uint32_t policy)
+{
+	return dp->cfg->tunnels[dp->spd->pol[policy].entry].ike.ikev2_profile != CFG_NONE;
+}
+
 /*
  * Is there an SA for this packet, and (forwarded) may its TTL go one lower?
- * A crypto map entry without an SA asks the control thread for one (IKE),
- * where the drop is decided; a tunnel without one drops the packet (111:
- * its SAs are keyed by hand, and nothing may leave in clear). An SA another
+ * A crypto map entry or an IKE-keyed tunnel without an SA asks the control
+ * thread for one (IKE), where the drop is decided (33); a tunnel keyed by
+ * hand without one drops the packet (111: nothing may leave in clear). An SA another
  * worker owns: DP_HANDOFF, *owner says which, *out stays NULL (this worker
  * must not write the SA).
  */
@@ -111,7 +118,8 @@ out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_
 	if (policy == SPD_DENY)
 		return DP_DROP_OUT_V4_PKT_HIT_DENY_DROP_SP;
 	sa = spd_out_sa(w->dp->spd, policy);
-	if (sa == NULL && spd_is_tunnel(w->dp->spd, policy))
+	if (sa == NULL && spd_is_tunnel(w->dp->spd, policy) &&
+	    !tunnel_by_ike(w->dp, policy))
 		return DP_DROP_OUT_IPV4_SA_NOT_FOUND;
 	if (sa == NULL) {
 		link_acquire(w, policy, m, ip);

@@ -104,6 +104,7 @@ int
 child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_dir dir,
 	      const struct secret *ek, const struct secret *ak, bool activate)
 {
+	char label[IKE_LABEL_LEN];
 	const struct cfg_map_entry *e = ike_entry(ike, c->map, c->entry);
 	bool encap = natd_any(sa);
 	struct dp_sa_params p = {
@@ -111,6 +112,9 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 		.spi = dir == CFG_DIR_IN ? c->spi_in : c->spi_out,
 		.map = c->map,
 		.entry = c->entry,
+		/* a tunnel's CHILD_SA: the dataplane binds it to the tunnel, not to a map */
+		.vti = c->map == CFG_MAP_TUNNEL,
+		.tunnel = c->map == CFG_MAP_TUNNEL ? c->entry : CFG_NONE,
 		.proto = c->suite.proto == IKE_PROTO_AH ? IPPROTO_AH : IPPROTO_ESP,
 		.cipher = c->suite.cipher,
 		.auth = c->suite.auth,
@@ -132,8 +136,9 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 	if (encap && p.proto == IPPROTO_AH) {
 		/* AH authenticates the outer addresses a NAT rewrites; RFC 3948 is ESP only */
 		ike_log(ike, 3, "IKEV2-3-SA_INSTALL",
-			"AH SA spi 0x%08x of map %u entry %u not installed: a NAT was detected, and "
-			"AH cannot cross one (use an ESP transform set)", p.spi, c->map, c->entry);
+			"AH SA spi 0x%08x of %s not installed: a NAT was detected, and AH cannot "
+			"cross one (use an ESP transform set)", p.spi,
+			ike_entry_label(ike, c->map, c->entry, label));
 		return -EPROTONOSUPPORT;
 	}
 	p.replay_window = dir == CFG_DIR_IN ? e->replay_window : 0;
@@ -143,8 +148,9 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 	rc = ike->ops.sa_add(ike->ops.ctx, &p, &h);
 	if (rc != 0) {
 		ike_log(ike, 3, "IKEV2-3-SA_INSTALL",
-			"dataplane refused %s SA spi 0x%08x of map %u entry %u: error %d%s",
-			dir == CFG_DIR_IN ? "inbound" : "outbound", p.spi, c->map, c->entry, rc,
+			"dataplane refused %s SA spi 0x%08x of %s: error %d%s",
+			dir == CFG_DIR_IN ? "inbound" : "outbound", p.spi,
+			ike_entry_label(ike, c->map, c->entry, label), rc,
 			rc == -EAFNOSUPPORT ? " (IPv6 tunnel endpoints: no IPv6 dataplane yet)" : "");
 		return rc;
 	}
@@ -172,10 +178,13 @@ child_narrow_inbound(struct ike *ike, struct ike_child *c)
 	p.n_ts_local = ts_to_dp(&c->ts_local, p.ts_local);
 	p.n_ts_remote = ts_to_dp(&c->ts_remote, p.ts_remote);
 	rc = ike->ops.sa_set_ts(ike->ops.ctx, c->h_in, &p);
-	if (rc != 0)
+	if (rc != 0) {
+		char label[IKE_LABEL_LEN];
+
 		ike_log(ike, 4, "IKEV2-4-SA_INSTALL",
-			"inbound SA spi 0x%08x of map %u entry %u keeps its proposed selectors: "
-			"error %d", c->spi_in, c->map, c->entry, rc);
+			"inbound SA spi 0x%08x of %s keeps its proposed selectors: error %d",
+			c->spi_in, ike_entry_label(ike, c->map, c->entry, label), rc);
+	}
 }
 
 int
@@ -212,8 +221,11 @@ child_install_pair(struct ike *ike, struct ike_sa *sa, struct ike_child *c, bool
 void
 child_up(struct ike *ike, struct ike_sa *sa, struct ike_child *c)
 {
-	ike_debug(ike, "CHILD_SA up: map %u entry %u spi in 0x%08x out 0x%08x, tunnel %u",
-		  c->map, c->entry, c->spi_in, c->spi_out, sa->tunnel_id);
+	char label[IKE_LABEL_LEN];
+
+	ike_debug(ike, "CHILD_SA up: %s spi in 0x%08x out 0x%08x, tunnel %u",
+		  ike_entry_label(ike, c->map, c->entry, label), c->spi_in, c->spi_out,
+		  sa->tunnel_id);
 }
 
 /* ---- payloads ---- */
@@ -234,6 +246,15 @@ child_offer(struct ike *ike, struct ike_child *c, uint16_t dh, struct ike_propos
 	return 0;
 }
 
+bool
+child_ts_answer_ok(const struct ike_child *c, const struct ike_msg *m)
+{
+	/* a tunnel's SA carries all that is routed into it: narrowed, it would drop some */
+	if (c->map == CFG_MAP_TUNNEL && (!ts_is_any(&m->tsi) || !ts_is_any(&m->tsr)))
+		return false;
+	return ts_within(&m->tsi, &c->ts_local) && ts_within(&m->tsr, &c->ts_remote);
+}
+
 void
 child_write_ts(struct ike_out *o, const struct ike_child *c, bool initiator)
 {
@@ -245,12 +266,48 @@ child_write_ts(struct ike_out *o, const struct ike_child *c, bool initiator)
 	ike_wr_ts(&o->w, IKE_PL_TSR, r->ts, r->n);
 }
 
+/* Where child_candidate is in its walk: the tunnel, then the map's entries. */
+struct candidate {
+	bool in_map;
+	const struct cfg_map_entry *e;
+};
+
+/*
+ * Responder: the entries that may take the peer's CHILD_SA, in order. When
+ * the peer proposes 0.0.0.0/0 both ways (IOS sVTI), first the IKE-keyed
+ * tunnel from our address to the peer whose ikev2_profile is the IKE SA's;
+ * then, whatever the selectors, the crypto map entries of config_ike_entry.
+ * A narrower proposal never lands on a tunnel: a tunnel's SA carries all that
+ * is routed into it.
+ */
+static bool
+child_candidate(const struct ike *ike, const struct ike_sa *sa, const struct ike_msg *m,
+		struct candidate *cand, uint32_t *map, uint32_t *entry)
+{
+	uint32_t local = ike_addr_v4(&sa->local), peer = ike_addr_v4(&sa->remote);
+	const struct cfg_crypto_map *cm = NULL;
+
+	if (!cand->in_map) {
+		cand->in_map = true;
+		*entry = config_ike_tunnel(ike->cfg, local, peer, sa->profile);
+		if (*entry != CFG_NONE && ts_is_any(&m->tsi) && ts_is_any(&m->tsr)) {
+			*map = CFG_MAP_TUNNEL;
+			return true;
+		}
+	}
+	cand->e = config_ike_entry(ike->cfg, local, peer, sa->profile, cand->e, &cm);
+	if (cand->e == NULL)
+		return false;
+	ike_entry_index(ike, cm, cand->e, map, entry);
+	return true;
+}
+
 struct ike_child *
 child_respond(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m, bool with_dh,
 	      const struct ike_child *old, struct ike_proposal *answer, uint16_t *err)
 {
-	const struct cfg_crypto_map *cm = NULL;
-	const struct cfg_map_entry *e = NULL;
+	struct candidate cand = {0};
+	uint32_t map, entry;
 	struct ts_set l, r;
 	bool ts_ok = false;
 
@@ -260,14 +317,13 @@ child_respond(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m, bool 
 		*err = IKE_N_INVALID_SYNTAX;
 		return NULL;
 	}
-	while ((e = config_ike_entry(ike->cfg, ike_addr_v4(&sa->local), ike_addr_v4(&sa->remote),
-				     sa->profile, e, &cm)) != NULL) {
+	while (child_candidate(ike, sa, m, &cand, &map, &entry)) {
+		const struct cfg_map_entry *e = ike_entry(ike, map, entry);
 		const struct cfg_transform_set *tset = &ike->cfg->transform_sets[e->transform_set];
 		struct child_suite cs;
 		struct ike_child *c;
-		uint32_t peer_spi, map, entry;
+		uint32_t peer_spi;
 
-		ike_entry_index(ike, cm, e, &map, &entry);
 		/* a rekey replaces the CHILD_SA of one entry (section 2.8: same selectors) */
 		if (old != NULL && (old->map != map || old->entry != entry))
 			continue;
@@ -411,7 +467,7 @@ child_complete(struct ike *ike, struct ike_sa *sa, struct ike_child *c, const st
 		return -EINVAL;
 	if (child_offer(ike, c, c->suite.dh, &offered) != 0 ||
 	    prop_child_check(&offered, &m->sa, &c->spi_out) != 0 ||
-	    !ts_within(&m->tsi, &c->ts_local) || !ts_within(&m->tsr, &c->ts_remote))
+	    !child_ts_answer_ok(c, m))
 		return -EINVAL;
 	if (dh != NULL &&
 	    (m->ke.group != c->suite.dh || ike_dh_key_derive(dh, m->ke.data.p, m->ke.data.len,
@@ -432,6 +488,7 @@ child_complete(struct ike *ike, struct ike_sa *sa, struct ike_child *c, const st
 void
 child_create_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 {
+	char label[IKE_LABEL_LEN];
 	struct ike_req *r = &sa->req;
 	struct ike_child *c = child_by_spi_in(sa, r->new_spi);
 	struct ike_child *old = r->spi != 0 ? child_by_spi_in(sa, r->spi) : NULL;
@@ -444,7 +501,8 @@ child_create_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 		uint32_t map = c->map, entry = c->entry;
 
 		ike_log(ike, 4, "IKEV2-4-CHILD_FAILED",
-			"CHILD_SA of map %u entry %u not %s (notify %u), tunnel %u", map, entry,
+			"CHILD_SA of %s not %s (notify %u), tunnel %u",
+			ike_entry_label(ike, map, entry, label),
 			old != NULL ? "rekeyed" : "created", err, sa->tunnel_id);
 		if (err == 0 && c->spi_out >= 256)
 			task_delete_child(ike, sa, c->suite.proto, c->spi_in);

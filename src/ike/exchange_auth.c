@@ -194,6 +194,7 @@ auth_start(struct ike *ike, struct ike_sa *sa)
 static void
 auth_child_done(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m)
 {
+	char label[IKE_LABEL_LEN];
 	struct ike_setup *s = sa->setup;
 	struct ike_child *c = child_by_spi_in(sa, s->child_spi);
 	struct ike_nonces n = {s->ni, s->ni_len, s->nr, s->nr_len};
@@ -209,21 +210,22 @@ auth_child_done(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m)
 	if (err != NULL || !ike_has(m, IKE_PL_SA) || !ike_has(m, IKE_PL_TSI) ||
 	    !ike_has(m, IKE_PL_TSR)) {
 		ike_log(ike, 4, "IKEV2-4-CHILD_FAILED",
-			"CHILD_SA of map %u entry %u refused by the peer (notify %u), tunnel %u",
-			c->map, c->entry, err != NULL ? err->type : 0, sa->tunnel_id);
+			"CHILD_SA of %s refused by the peer (notify %u), tunnel %u",
+			ike_entry_label(ike, c->map, c->entry, label), err != NULL ? err->type : 0,
+			sa->tunnel_id);
 		child_free(ike, sa, c, true);
 		return;
 	}
 	if (child_offer(ike, c, 0, &offered) != 0 ||
 	    prop_child_check(&offered, &m->sa, &c->spi_out) != 0 ||
-	    !ts_within(&m->tsi, &c->ts_local) || !ts_within(&m->tsr, &c->ts_remote)) {
+	    !child_ts_answer_ok(c, m)) {
 		/* the peer installed it: DELETE it (section 1.4.1) once the IKE SA is up */
 		uint32_t spi = c->spi_in;
 		uint8_t proto = c->suite.proto;
 
 		ike_log(ike, 4, "IKEV2-4-CHILD_FAILED",
-			"CHILD_SA of map %u entry %u: the peer's answer is not what we proposed, "
-			"tunnel %u", c->map, c->entry, sa->tunnel_id);
+			"CHILD_SA of %s: the peer's answer is not what we proposed, tunnel %u",
+			ike_entry_label(ike, c->map, c->entry, label), sa->tunnel_id);
 		child_free(ike, sa, c, true);
 		task_delete_child(ike, sa, proto, spi);
 		return;

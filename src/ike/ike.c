@@ -82,8 +82,10 @@ ike_drop(struct ike *ike, enum ike_drop why, const char *detail)
 }
 
 uint32_t
-ike_map_local(const struct ike *ike, uint32_t map)
+ike_entry_local(const struct ike *ike, uint32_t map, uint32_t entry)
 {
+	if (map == CFG_MAP_TUNNEL)
+		return entry < ike->cfg->n_tunnels ? ike->cfg->tunnels[entry].source : 0;
 	for (uint32_t i = 0; i < ike->cfg->n_interfaces; i++) {
 		const struct cfg_interface *ifc = &ike->cfg->interfaces[i];
 
@@ -93,9 +95,22 @@ ike_map_local(const struct ike *ike, uint32_t map)
 	return 0;
 }
 
+const char *
+ike_entry_label(const struct ike *ike, uint32_t map, uint32_t entry, char buf[IKE_LABEL_LEN])
+{
+	if (map == CFG_MAP_TUNNEL && entry < ike->cfg->n_tunnels)
+		snprintf(buf, IKE_LABEL_LEN, "%s", ike->cfg->tunnels[entry].name);
+	else
+		snprintf(buf, IKE_LABEL_LEN, "map %u entry %u", map, entry);
+	return buf;
+}
+
+/* Tunnels are entries of a map of their own (CFG_MAP_TUNNEL), one per tunnel. */
 const struct cfg_map_entry *
 ike_entry(const struct ike *ike, uint32_t map, uint32_t entry)
 {
+	if (map == CFG_MAP_TUNNEL)
+		return entry < ike->cfg->n_tunnels ? &ike->cfg->tunnels[entry].ike : NULL;
 	if (map >= ike->cfg->n_crypto_maps || entry >= ike->cfg->crypto_maps[map].n_entries)
 		return NULL;
 	return &ike->cfg->crypto_maps[map].entries[entry];
@@ -290,7 +305,7 @@ ike_initiate(struct ike *ike, uint32_t map, uint32_t entry)
 	const struct cfg_map_entry *e = ike_entry(ike, map, entry);
 	struct ike_addr local = {.family = 4, .port = IKE_PORT};
 	struct ike_addr peer = {.family = 4, .port = IKE_PORT};
-	uint32_t local_ip = ike_map_local(ike, map);
+	uint32_t local_ip = ike_entry_local(ike, map, entry);
 	struct ike_sa *sa;
 
 	if (e == NULL)
@@ -380,15 +395,38 @@ ike_clear_child(struct ike *ike, uint32_t handle)
 		return 0;	/* on its way out already, or not yet in */
 	map = c->map;
 	entry = c->entry;
-	if (c->state != CHILD_REKEYED)
+	if (c->state != CHILD_REKEYED) {
+		char label[IKE_LABEL_LEN];
+
 		ike_log(ike, 5, "IKEV2-5-CHILD_CLEARED",
-			"CHILD_SA 0x%08x/0x%08x of map %u entry %u cleared by the operator, tunnel %u",
-			c->spi_in, c->spi_out, map, entry, sa->tunnel_id);
+			"CHILD_SA 0x%08x/0x%08x of %s cleared by the operator, tunnel %u",
+			c->spi_in, c->spi_out, ike_entry_label(ike, map, entry, label),
+			sa->tunnel_id);
+	}
 	/* the same path as a hard expiry: DELETE over an established IKE SA, else local */
 	ike_sa_expired(ike, handle, true);
 	if (sa->state == IKE_SA_ESTABLISHED && entry_on_start(ike, map, entry))
 		(void)task_add(ike, sa, TASK_CHILD_CREATE, map, entry, 0);
 	return 0;
+}
+
+void
+ike_initiate_on_start(struct ike *ike, const struct ike_addr *peer)
+{
+	const struct dpsec_config *cfg = ike->cfg;
+
+	for (uint32_t m = 0; m < cfg->n_crypto_maps; m++) {
+		const struct cfg_crypto_map *cm = &cfg->crypto_maps[m];
+
+		for (uint32_t e = 0; cm->iface != CFG_NONE && e < cm->n_entries; e++)
+			if (entry_on_start(ike, m, e) &&
+			    (peer == NULL || memcmp(peer->ip, &cm->entries[e].peer, 4) == 0))
+				(void)ike_initiate(ike, m, e);
+	}
+	for (uint32_t t = 0; t < cfg->n_tunnels; t++)
+		if (entry_on_start(ike, CFG_MAP_TUNNEL, t) &&
+		    (peer == NULL || memcmp(peer->ip, &cfg->tunnels[t].destination, 4) == 0))
+			(void)ike_initiate(ike, CFG_MAP_TUNNEL, t);
 }
 
 unsigned int
@@ -397,14 +435,7 @@ ike_clear_session(struct ike *ike, const struct ike_addr *peer)
 	unsigned int n = ike_clear(ike, peer);
 
 	/* IOS: the policy says the tunnel stays up, so it comes back at once */
-	for (uint32_t m = 0; m < ike->cfg->n_crypto_maps; m++) {
-		const struct cfg_crypto_map *cm = &ike->cfg->crypto_maps[m];
-
-		for (uint32_t e = 0; cm->iface != CFG_NONE && e < cm->n_entries; e++)
-			if (entry_on_start(ike, m, e) &&
-			    (peer == NULL || memcmp(peer->ip, &cm->entries[e].peer, 4) == 0))
-				(void)ike_initiate(ike, m, e);
-	}
+	ike_initiate_on_start(ike, peer);
 	return n;
 }
 
@@ -423,10 +454,13 @@ ike_delete_child_local(struct ike *ike, uint32_t map, uint32_t entry)
 			child_free(ike, sa, c, true);
 			n++;
 		}
-	if (n != 0)
+	if (n != 0) {
+		char label[IKE_LABEL_LEN];
+
 		ike_log(ike, 4, "IKEV2-4-CHILD_FORGOTTEN",
-			"%u CHILD_SA(s) of map %u entry %u removed without telling the peer "
-			"(test command)", n, map, entry);
+			"%u CHILD_SA(s) of %s removed without telling the peer (test command)", n,
+			ike_entry_label(ike, map, entry, label));
+	}
 	return n;
 }
 
@@ -473,7 +507,7 @@ ike_recreate_child(struct ike *ike, uint32_t map, uint32_t entry)
 	const struct cfg_map_entry *e = ike_entry(ike, map, entry);
 	struct ike_addr local = {.family = 4, .port = IKE_PORT};
 	struct ike_addr peer = {.family = 4, .port = IKE_PORT};
-	uint32_t local_ip = ike_map_local(ike, map);
+	uint32_t local_ip = ike_entry_local(ike, map, entry);
 	struct ike_sa *sa;
 
 	if (e == NULL)

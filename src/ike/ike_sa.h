@@ -324,8 +324,16 @@ void ike_log(struct ike *ike, int severity, const char *tag, const char *fmt, ..
 void ike_debug(struct ike *ike, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Count a dropped message under its reason (and say why with debug on). */
 void ike_drop(struct ike *ike, enum ike_drop why, const char *detail);
-/* The outside interface's address carrying map (network order), 0 if none. */
-uint32_t ike_map_local(const struct ike *ike, uint32_t map);
+/*
+ * Our address for the entry (network order), 0 if none: the outside interface's
+ * carrying map, or the tunnel's source (CFG_MAP_TUNNEL).
+ */
+uint32_t ike_entry_local(const struct ike *ike, uint32_t map, uint32_t entry);
+/* For log lines: "map M entry E", or the tunnel's name ("Tunnel1") for CFG_MAP_TUNNEL. */
+#define IKE_LABEL_LEN (CFG_NAME_MAX + 32)
+const char *ike_entry_label(const struct ike *ike, uint32_t map, uint32_t entry,
+			    char buf[IKE_LABEL_LEN]);
+/* (map, entry)'s crypto map entry, or tunnels[entry].ike for CFG_MAP_TUNNEL; NULL if none. */
 const struct cfg_map_entry *ike_entry(const struct ike *ike, uint32_t map, uint32_t entry);
 /* Index of an entry inside its map, from config_ike_entry's answer. */
 void ike_entry_index(const struct ike *ike, const struct cfg_crypto_map *m,

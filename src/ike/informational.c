@@ -122,6 +122,7 @@ peer_deletes_child(struct ike *ike, struct ike_sa *on, uint8_t proto, uint32_t s
 static void
 peer_invalid_spi(struct ike *ike, struct ike_sa *sa, const struct ike_notify_pl *n)
 {
+	char label[IKE_LABEL_LEN];
 	const uint8_t *p = n->spi.len == 4 ? n->spi.p : n->data.len == 4 ? n->data.p : NULL;
 	struct ike_child *c;
 	uint32_t spi, map, entry, in;
@@ -138,8 +139,8 @@ peer_invalid_spi(struct ike *ike, struct ike_sa *sa, const struct ike_notify_pl 
 	in = c->spi_in;
 	proto = c->suite.proto;
 	ike_log(ike, 4, "IKEV2-4-INVALID_SPI",
-		"peer does not know our outbound SPI 0x%08x (map %u entry %u): CHILD_SA re-created, "
-		"tunnel %u", spi, map, entry, sa->tunnel_id);
+		"peer does not know our outbound SPI 0x%08x (%s): CHILD_SA re-created, tunnel %u",
+		spi, ike_entry_label(ike, map, entry, label), sa->tunnel_id);
 	child_free(ike, sa, c, true);
 	/* whatever half the peer still has goes too, then a new pair (the entries are static) */
 	task_delete_child(ike, sa, proto, in);

@@ -172,6 +172,22 @@ ts_within(const struct ike_ts_pl *got, const struct ts_set *proposed)
 	return true;
 }
 
+bool
+ts_is_any(const struct ike_ts_pl *pl)
+{
+	static const uint8_t zero[4] = {0, 0, 0, 0}, ones[4] = {255, 255, 255, 255};
+
+	for (unsigned int i = 0; i < pl->n; i++) {
+		const struct ike_ts *t = &pl->ts[i];
+
+		if (t->type == IKE_TS_IPV4_ADDR_RANGE && t->ip_proto == 0 && t->start_port == 0 &&
+		    t->end_port == 65535 && memcmp(t->start, zero, 4) == 0 &&
+		    memcmp(t->end, ones, 4) == 0)
+			return true;
+	}
+	return false;
+}
+
 void
 ts_copy(struct ts_set *dst, const struct ike_ts_pl *src)
 {

@@ -32,14 +32,18 @@ class DpsecdGw:
     def config(self, recovery=False, initiate="on-traffic", dpd=0, psk=PSK, lifetime=3600,
                lifetime_kb=4608000, ike_proposal="{encryption: [aes-gcm-256], prf: [sha384], group: [19]}",
                transforms="[esp-gcm 256]", pfs=None, esn=False, ike_lifetime=86400,
-               peer_mac=True, fragmentation=None, more_match=(), tcp_adjust_mss=None):
+               peer_mac=True, fragmentation=None, more_match=(), tcp_adjust_mss=None,
+               tunnel=False):
         """The YAML: ike_proposal is the one IKEv2 proposal (flow YAML), transforms the
         transform set's list, pfs a crypto map entry's pfs group (e.g. "group14"), esn the
         transform set's extended sequence numbers, ike_lifetime the profile's IKE SA lifetime
         (s, 120 at least; dpsecd rekeys 0..10 % before it); peer_mac False: no static neighbor
         for the peer on outside0, dpsecd finds its MAC by ARP; fragmentation: ikev2
         fragmentation mtu (RFC 7383; None: off); more_match: more (src, dst) permit lines of the
-        crypto map entry; tcp_adjust_mss: the inside interface's (IOS ip tcp adjust-mss)."""
+        crypto map entry; tcp_adjust_mss: the inside interface's (IOS ip tcp adjust-mss);
+        tunnel: no crypto map, a static VTI Tunnel1 to the peer keyed by IKE (protection
+        ikev2_profile PROF, with initiate and pfs) and the route to the peer's inside network
+        into it."""
         s, net = self.s, self.net
         frag_line = "  fragmentation: {mtu: %d}\n" % fragmentation if fragmentation else ""
         more_lines = "".join("        - {src: %s, dst: %s}\n" % m for m in more_match)
@@ -49,6 +53,9 @@ class DpsecdGw:
                          % (s["peer"], net.mac(s["peer_ns"], s["peer_dev"])) if peer_mac else "")
         # Two dpsecd on two cores: gwA's worker goes on the other core than gwB's.
         main_lcore = ", --main-lcore, \"1\"" if self.side == "gwa" else ""
+        map_line = "" if tunnel else "    crypto_map: VPN\n"
+        policy = self._tunnel(initiate, pfs) if tunnel else self._map(
+            initiate, lifetime, lifetime_kb, pfs, more_lines)
         return f"""hostname: {s["hostname"]}
 dataplane:
   eal: [--no-pci, --no-huge, --no-shconf, -m, "512", -l, "0-1"{main_lcore},
@@ -87,13 +94,16 @@ ikev2:
     device: "net_af_packet1,iface={s["out_dev"]}"
     address: {s["local"]}/24
     role: outside
-    crypto_map: VPN
-{peer_neighbor}transform_sets:
+{map_line}{peer_neighbor}transform_sets:
   TS:
     transforms: {transforms}
     mode: tunnel
     esn: {"true" if esn else "false"}
-crypto_maps:
+{policy}"""
+
+    def _map(self, initiate, lifetime, lifetime_kb, pfs, more_lines):
+        s = self.s
+        return f"""crypto_maps:
   VPN:
     - seq: 10
       peer: {s["peer"]}
@@ -105,6 +115,20 @@ crypto_maps:
       match:
         - {{src: {s["local_net"]}, dst: {s["remote_net"]}}}
 {more_lines}"""
+
+    def _tunnel(self, initiate, pfs):
+        s = self.s
+        pfs_key = ", pfs: %s" % pfs if pfs else ""
+        return f"""tunnels:
+  - name: Tunnel1
+    source: outside0
+    destination: {s["peer"]}
+    mode: ipsec ipv4
+    protection: {{profile: VTI, transform_set: TS, ikev2_profile: PROF,
+                  initiate: {initiate}{pfs_key}}}
+routes:
+  - {{prefix: {s["remote_net"]}, interface: Tunnel1}}
+"""
 
     def start(self, **cfg):
         with open(self.yaml, "w") as f:

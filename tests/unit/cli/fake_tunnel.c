@@ -23,7 +23,8 @@ tunnels(struct dpsec_config *c)
 				   .source = ip(192, 0, 2, 2),
 				   .destination = ip(198, 51, 100, 20),
 				   .transform_set = 2,
-				   .replay_window = 64};
+				   .replay_window = 64,
+				   .ike.ikev2_profile = CFG_NONE};
 	strcpy(t[0].name, "Tunnel1");
 	strcpy(t[0].profile, "VTI-PROF");
 	t[1] = (struct cfg_tunnel){.number = 2,
@@ -31,7 +32,12 @@ tunnels(struct dpsec_config *c)
 				   .source = ip(203, 0, 113, 2),
 				   .destination = ip(203, 0, 113, 20),
 				   .transform_set = 2,
-				   .replay_window = 0};
+				   .replay_window = 0,
+				   /* keyed by IKE (profile PROF), on-start */
+				   .ike = {.peer = ip(203, 0, 113, 20),
+					   .transform_set = 2,
+					   .ikev2_profile = 0,
+					   .initiate = CFG_INITIATE_ON_START}};
 	strcpy(t[1].name, "Tunnel2");
 	strcpy(t[1].profile, "LAB-PROF");
 	c->tunnels = t;

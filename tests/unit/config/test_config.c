@@ -467,11 +467,15 @@ test_examples(void **state)
 			fail_msg("%s", err);
 		assert_string_equal(cfg->path, path);
 		assert_string_equal(cfg->hostname, "gwB");
-		/* gwB of the seed: its SAs keyed by hand, or negotiated with IKE. */
+		/* gwB of the seed: SAs keyed by hand, or by IKE (crypto map or tunnel). */
 		if (cfg->n_manual_sas > 0) {
 			assert_int_equal(cfg->n_manual_sas, 2);
 			assert_int_equal(cfg->manual_sas[0].local, ip("192.0.2.2"));
 			assert_int_equal(cfg->manual_sas[0].peer, ip("192.0.2.1"));
+		} else if (cfg->n_crypto_maps == 0) {
+			/* an IKE-keyed tunnel in place of the crypto map */
+			assert_int_not_equal(cfg->tunnels[0].ike.ikev2_profile, CFG_NONE);
+			assert_int_equal(cfg->tunnels[0].ike.peer, ip("192.0.2.1"));
 		} else {
 			assert_int_not_equal(cfg->crypto_maps[0].entries[0].ikev2_profile, CFG_NONE);
 			assert_int_equal(cfg->crypto_maps[0].entries[0].peer, ip("192.0.2.1"));
@@ -609,6 +613,54 @@ test_example_vti(void **state)
 		assert_int_equal(config_manual_sa_ts(cfg, &cfg->manual_sas[i]), 0);
 	}
 	assert_int_equal(cfg->manual_sas[1].auth_key.b[0], 0xa0);
+	/* keyed by hand: no IKE for it, and none of the IKE lookups finds it */
+	assert_int_equal(t->ike.ikev2_profile, CFG_NONE);
+	assert_int_equal(config_ike_tunnel(cfg, ip("192.0.2.2"), ip("192.0.2.1"), CFG_NONE),
+			 CFG_NONE);
+	config_free(cfg);
+}
+
+/*
+ * gwB-vti-ike.yaml: the tunnel keyed by IKEv2; its IKE entry has the
+ * destination as peer, the protection's transform set, profile, PFS and
+ * initiate, and one permit-any line (the 0/0 selectors).
+ */
+static void
+test_example_vti_ike(void **state)
+{
+	char err[512];
+	struct dpsec_config *cfg = config_load(DPSEC_EXAMPLES_DIR "/gwB-vti-ike.yaml", err,
+					       sizeof(err));
+	const struct cfg_map_entry *e;
+	const struct cfg_acl *a;
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->n_crypto_maps, 0);
+	assert_int_equal(cfg->n_tunnels, 1);
+	assert_int_equal(cfg->n_manual_sas, 0);
+	e = &cfg->tunnels[0].ike;
+	assert_int_equal(e->peer, ip("192.0.2.1"));
+	assert_int_equal(e->transform_set, 0);
+	assert_int_equal(e->ikev2_profile, 0);
+	assert_int_equal(e->pfs_group, 19);
+	assert_int_equal(e->initiate, CFG_INITIATE_ON_START);
+	assert_int_equal(e->replay_window, 64);
+	assert_int_equal(e->lifetime_sec, 3600);
+	assert_int_equal(e->n_match, 1);
+	a = &e->match[0];
+	assert_int_equal(a->action, CFG_ACL_PERMIT);
+	assert_int_equal(a->src.len, 0);
+	assert_int_equal(a->dst.len, 0);
+	assert_int_equal(a->proto, 0);
+	assert_int_equal(a->sport[1], 65535);
+	assert_int_equal(a->dport[1], 65535);
+	assert_int_equal(config_ike_tunnel(cfg, ip("192.0.2.2"), ip("192.0.2.1"), CFG_NONE), 0);
+	assert_int_equal(config_ike_tunnel(cfg, ip("192.0.2.2"), ip("192.0.2.1"), 0), 0);
+	assert_int_equal(config_ike_tunnel(cfg, ip("192.0.2.2"), ip("192.0.2.1"), 1), CFG_NONE);
+	assert_int_equal(config_ike_tunnel(cfg, ip("192.0.2.3"), ip("192.0.2.1"), CFG_NONE),
+			 CFG_NONE);
 	config_free(cfg);
 }
 
@@ -855,6 +907,7 @@ main(void)
 		cmocka_unit_test(test_example_demo),
 		cmocka_unit_test(test_example_ah),
 		cmocka_unit_test(test_example_vti),
+		cmocka_unit_test(test_example_vti_ike),
 		cmocka_unit_test(test_tunnel_spellings),
 		cmocka_unit_test(test_example_ipv6),
 		cmocka_unit_test(test_example_ah_esp),

@@ -101,6 +101,10 @@
 #define IKE_ENTRY(rest)                                                                            \
 	IKE_HEAD ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, match: [{src: " \
 			    "10.0.2.0/24, dst: 10.0.0.0/24}]" rest "}\n" IFS
+/* Tunnel1 at line 19 after IKE_HEAD and HEAD, its protection with these IKE keys. */
+#define TUN_IKE(prot, more)                                                                        \
+	IKE_HEAD HEAD "tunnels:\n  - {name: Tunnel1, source: out0, destination: 203.0.113.2, "   \
+		      "protection: {profile: P, transform_set: TS-CBC, " prot "}}\n" more
 /* HEAD with IPv6 addresses on both interfaces (lines 10-12 as HEAD's). */
 #define IF_IN6                                                                                     \
 	"  - {name: in0, device: net_null0, address: 10.0.2.1/24, address6: 2001:db8:2::1/64, "    \
@@ -783,6 +787,19 @@ static const struct err_case cases[] = {
 		 "spi: 4096, cipher_key: " K32 ", auth_key: " K32 "}\n"),
 	 "t.yaml:17:43: duplicate inbound SPI 0x00001000 for local address 192.0.2.2 (first at "
 	 "16:52)"},
+	{"tunnel ike keyring", TUN_IKE("ikev2_profile: PROF", ""),
+	 "t.yaml:19:124: ikev2 profile 'PROF' uses keyring 'KR', which has no peer whose address "
+	 "covers 203.0.113.2 (expected a peer with that address or a prefix holding it, for the "
+	 "pre-shared key)"},
+	{"tunnel ike bad initiate", TUN_IKE("ikev2_profile: FAR, initiate: never", ""),
+	 "t.yaml:19:139: 'initiate' must be one of: on-traffic, on-start (got 'never')"},
+	{"tunnel ike pfs without profile", TUN_IKE("pfs: group14", ""),
+	 "t.yaml:19:114: 'pfs' needs 'ikev2_profile' (PFS is negotiated by IKE)"},
+	{"tunnel ike and manual sa",
+	 TUN_IKE("ikev2_profile: FAR", "manual_sas:\n  - {tunnel: Tunnel1, direction: in, "
+		 "spi: 4096}\n"),
+	 "t.yaml:21:14: tunnel Tunnel1 is negotiated by IKE (ikev2_profile 'FAR', tunnel at 19:5): "
+	 "a manual SA cannot key it too (remove one of them)"},
 
 	/* --- ikev2 --- */
 	{"ike unknown encryption", IKE("  proposals: {P: {encryption: [aes-ccm-128], group: "

@@ -46,7 +46,7 @@ _Static_assert(sizeof(struct cfg_ike_id) == 268, "new identity field: write and 
 _Static_assert(sizeof(struct cfg_psk) == 130, "new psk field: write, hide, compare it");
 _Static_assert(sizeof(struct cfg_keyring_peer) == 596, "new keyring peer field: write it");
 _Static_assert(sizeof(struct cfg_keyring) == 72, "new keyring field: write and compare it");
-_Static_assert(sizeof(struct cfg_tunnel) == 140, "new tunnel field: write and compare it");
+_Static_assert(sizeof(struct cfg_tunnel) == 296, "new tunnel field: write and compare it");
 _Static_assert(sizeof(struct cfg_ike_profile) == 360, "new profile field: write and compare it");
 
 struct text {
@@ -365,6 +365,14 @@ eq_config(const struct dpsec_config *a, const struct dpsec_config *b, const char
 		EQ_STR(tunnels[i].profile);
 		EQ(tunnels[i].transform_set);
 		EQ(tunnels[i].replay_window);
+		EQ(tunnels[i].ike.peer);
+		EQ(tunnels[i].ike.transform_set);
+		EQ(tunnels[i].ike.replay_window);
+		EQ(tunnels[i].ike.ikev2_profile);
+		EQ(tunnels[i].ike.pfs_group);
+		EQ(tunnels[i].ike.initiate);
+		EQ(tunnels[i].ike.lifetime_sec);
+		EQ(tunnels[i].ike.n_match);
 	}
 	EQ(n_routes6);
 	for (uint32_t i = 0; i < a->n_routes6; i++) {
@@ -625,7 +633,8 @@ static const char full_tail[] =
 	"    mode: ipsec ipv4\n"
 	"    protection: {profile: \"true\", transform_set: TS-CBC128, replay_window: 1024}\n"
 	"  - {name: Tunnel0, source: outside0, destination: 192.0.2.9,\n"
-	"     protection: {profile: P, transform_set: \"no\"}}\n"
+	"     protection: {profile: P, transform_set: \"no\", ikev2_profile: \"null\",\n"
+	"                  pfs: group14}}\n"
 	"routes:\n"
 	"  - {prefix: 10.0.3.0/24, interface: inside0/1, via: 10.0.2.254}\n"
 	"  - {prefix: 2001:db8:3::/48, interface: inside0/1, via: 2001:db8:2::254}\n"

@@ -197,7 +197,8 @@ apply_opts(struct harness *h, const struct h_opts *o)
 	}
 	if (o->n_tunnel_routes > 0) {
 		h->tunnel = (struct cfg_tunnel){.number = 1, .source_iface = H_OUTSIDE,
-						.transform_set = 0, .replay_window = 64};
+						.transform_set = 0, .replay_window = 64,
+						.ike.ikev2_profile = CFG_NONE};
 		snprintf(h->tunnel.name, sizeof(h->tunnel.name), "Tunnel1");
 		ip4_parse(H_LOCAL, &h->tunnel.source);
 		ip4_parse(H_PEER, &h->tunnel.destination);

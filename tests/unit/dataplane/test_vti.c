@@ -131,6 +131,38 @@ test_no_sa_dropped(void **state)
 }
 
 /*
+ * A tunnel keyed by IKE (protection ikev2_profile) without SA asks IKE for
+ * one, as a crypto map entry does: 33 IpsecIkeIndicate and DP_EV_ACQUIRE
+ * naming the tunnel (DP_ACQUIRE_TUNNEL << 16 | 0) on its source interface,
+ * once a second; never 111, nothing sent.
+ */
+static void
+test_ike_tunnel_acquires(void **state)
+{
+	struct rte_mbuf *out[MAX_OUT];
+	uint16_t n;
+
+	(void)state;
+	H.tunnel.ike.ikev2_profile = 0;
+	for (int i = 0; i < 2; i++) {
+		n = from_host("10.0.0.7", "198.51.100.7", out, NULL);
+		rte_pktmbuf_free_bulk(out, n);
+		assert_int_equal(n, 0);
+	}
+	assert_int_equal(harness_drops(&H, DP_DROP_OUT_V4_PKT_HIT_IKE_START_SP), 2);
+	assert_int_equal(harness_drops(&H, DP_DROP_OUT_IPV4_SA_NOT_FOUND), 0);
+	assert_int_equal(H.events[DP_EV_ACQUIRE], 1);
+	assert_int_equal(H.last_event.conn_id, DP_ACQUIRE_TUNNEL << 16 | 0);
+	assert_int_equal(H.last_event.iface, H_OUTSIDE);
+	assert_int_equal(H.last_event.pkts, 1);
+	/* with its SA, it is encrypted like a hand-keyed tunnel's */
+	add_out_sa();
+	n = from_host("10.0.0.7", "198.51.100.7", out, NULL);
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(n, 1);
+}
+
+/*
  * Any source into the tunnel (no ACL decides): ESP with the tunnel's SPI to
  * the tunnel destination, on outside0. Traffic the route does not send into
  * the tunnel still takes the crypto map (which has no SA here: 33).
@@ -260,6 +292,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_route_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_sa_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ike_tunnel_acquires, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_encrypts_with_tunnel_sa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbound_any_inner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_route_into_tunnel, setup_default,

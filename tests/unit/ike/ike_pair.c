@@ -194,7 +194,8 @@ static const char tmpl[] =
 	"  VPN:\n"
 	"    - {seq: 10, peer: %s, transform_set: TS, ikev2_profile: PROF, %smatch: [%s]}\n"
 	"    - {seq: 20, peer: %s, transform_set: TS, ikev2_profile: PROF, %s"
-	"match: [{src: %s, dst: %s}]}\n";
+	"match: [{src: %s, dst: %s}]}\n"
+	"%s";
 
 static const char *
 opt(const char *v, const char *dflt)
@@ -209,13 +210,19 @@ config(int idx, const struct pair_opts *o)
 	static char yaml[8192];
 	const char *me = idx == 0 ? "192.0.2.1" : "192.0.2.2";
 	const char *peer = idx == 0 ? "192.0.2.2" : "192.0.2.1";
-	char match[64], err[256];
+	char match[64], err[256], tunnel[512] = "";
 	struct dpsec_config *cfg;
 	int n;
 
 	if (o == NULL)
 		o = &none;
 	snprintf(match, sizeof(match), "{address: %s}", peer);
+	if (o->tunnel != NULL)
+		snprintf(tunnel, sizeof(tunnel),
+			 "tunnels:\n"
+			 "  - {name: Tunnel1, source: out0, destination: %s,\n"
+			 "     protection: {profile: VTI, transform_set: TS, %s}}\n",
+			 peer, o->tunnel);
 	n = snprintf(yaml, sizeof(yaml), tmpl, idx == 0 ? "A" : "B",
 		     opt(o->proposal, "{encryption: [aes-gcm-256], prf: [sha384], group: [19]}"),
 		     peer, opt(o->psk, "\"test-psk\""), opt(o->match_remote, match), opt(o->id_local, ""),
@@ -225,7 +232,7 @@ config(int idx, const struct pair_opts *o)
 		     opt(o->acl0, idx == 0 ? "{src: 10.0.0.0/24, dst: 10.0.2.0/24}"
 					  : "{src: 10.0.2.0/24, dst: 10.0.0.0/24}"),
 		     peer, opt(o->entry1, ""), idx == 0 ? "10.0.1.0/24" : "10.0.3.0/24",
-		     idx == 0 ? "10.0.3.0/24" : "10.0.1.0/24");
+		     idx == 0 ? "10.0.3.0/24" : "10.0.1.0/24", tunnel);
 	assert_true(n > 0 && (size_t)n < sizeof(yaml));
 	cfg = config_parse(idx == 0 ? "gwA" : "gwB", yaml, (size_t)n, err, sizeof(err));
 	if (cfg == NULL)

@@ -106,6 +106,11 @@ struct pair_opts {
 	const char *entry0;	/* more keys of entry 0, e.g. "pfs: group19, " */
 	const char *acl0;	/* entry 0's match list */
 	const char *entry1;
+	/*
+	 * Non-NULL: a Tunnel1 from out0 to the peer, protection {profile: VTI,
+	 * transform_set: TS, <this>}, e.g. "ikev2_profile: PROF".
+	 */
+	const char *tunnel;
 };
 
 /* Set up both sides (fresh state); asserts on failure. */

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Static VTI keyed by IKEv2 (issue 10 item 3), on two engines (ike_pair.h)
+ * whose configurations both hold the crypto map VPN and a Tunnel1 towards
+ * the other gateway with protection ikev2_profile PROF:
+ *
+ *   - ike_initiate(CFG_MAP_TUNNEL, 0) brings the tunnel up: the CHILD_SA is
+ *     the tunnel's on both sides (map CFG_MAP_TUNNEL entry 0), its halves
+ *     installed with vti set, tunnel 0, selectors 0.0.0.0/0 both ways;
+ *   - the responder prefers the tunnel only for a 0/0 proposal: a crypto map
+ *     entry's narrower selectors, over the same IKE SA, still land on the
+ *     entry (vti clear);
+ *   - a responder without the tunnel narrows 0/0 to a map entry's
+ *     selectors; the initiator refuses that for a tunnel (a tunnel's SA
+ *     carries everything routed into it), and the peer's halves are deleted;
+ *   - a soft lifetime rekeys the tunnel's CHILD_SA, still a tunnel's;
+ *   - clear of the CHILD_SA: DELETE, then (initiate: on-start, the tunnel
+ *     default) a new one over the same IKE SA; ike_initiate_on_start brings
+ *     it up from nothing;
+ *   - both ends on-start at once: two IKE SAs, each with a tunnel CHILD_SA.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ike_pair.h"
+
+static struct pair P;
+
+static const struct pair_opts vti = {.tunnel = "ikev2_profile: PROF"};
+static const struct pair_opts vti_pfs = {.tunnel = "ikev2_profile: PROF, pfs: group19",
+					 .entry0 = "pfs: group19, "};
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	pair_fini(&P);
+	return 0;
+}
+
+/* The one active, not rekeyed CHILD_SA of side i for (map, entry); fails if none. */
+static struct view_ike_child
+child_of(int i, uint32_t map, uint32_t entry)
+{
+	struct view_ike_child c[8];
+	size_t n = ike_child_list(P.s[i].ike, 0, c, 8);
+
+	for (size_t j = 0; j < n; j++)
+		if (c[j].map == map && c[j].entry == entry && c[j].active && !c[j].rekeyed)
+			return c[j];
+	fail_msg("side %d: no active CHILD_SA of map %u entry %u", i, map, entry);
+	return c[0];
+}
+
+static unsigned int
+n_children(int i)
+{
+	struct view_ike_child c[8];
+
+	return (unsigned int)ike_child_list(P.s[i].ike, 0, c, 8);
+}
+
+/* A half installed as the tunnel's: vti, tunnel 0, one 0.0.0.0/0 all-protocols selector a side. */
+static void
+assert_vti_half(const struct fake_sa *h)
+{
+	assert_non_null(h);
+	assert_true(h->p.vti);
+	assert_int_equal(h->p.tunnel, 0);
+	assert_int_equal(h->p.n_ts_local, 1);
+	assert_int_equal(h->p.n_ts_remote, 1);
+	assert_int_equal(h->p.ts_local[0].addr_start, 0);
+	assert_int_equal(h->p.ts_local[0].addr_end, UINT32_MAX);
+	assert_int_equal(h->p.ts_remote[0].addr_start, 0);
+	assert_int_equal(h->p.ts_remote[0].addr_end, UINT32_MAX);
+	assert_int_equal(h->p.ts_local[0].proto, 0);
+	assert_int_equal(h->p.ts_local[0].port_end, 65535);
+}
+
+/* Both sides: the tunnel's CHILD_SA is up, both halves as the tunnel's. */
+static void
+assert_tunnel_up(void)
+{
+	for (int i = 0; i < 2; i++) {
+		struct view_ike_child c = child_of(i, CFG_MAP_TUNNEL, 0);
+
+		assert_vti_half(pair_find(&P.s[i], CFG_DIR_IN, c.spi_in));
+		assert_vti_half(pair_find(&P.s[i], CFG_DIR_OUT, c.spi_out));
+	}
+	pair_assert_matching(&P);
+}
+
+static void
+test_tunnel_up(void **state)
+{
+	(void)state;
+	pair_init(&P, &vti, &vti);
+	assert_int_equal(ike_initiate(P.s[0].ike, CFG_MAP_TUNNEL, 0), 0);
+	assert_int_equal(ike_initiate(P.s[0].ike, CFG_MAP_TUNNEL, 0), -EALREADY);
+	assert_int_equal(ike_initiate(P.s[0].ike, CFG_MAP_TUNNEL, 1), -EINVAL);
+	pair_pump(&P);
+	assert_tunnel_up();
+	assert_int_equal(n_children(0), 1);
+	assert_int_equal(n_children(1), 1);
+	assert_int_equal(ike_initiate(P.s[1].ike, CFG_MAP_TUNNEL, 0), -EALREADY);
+}
+
+/* The tunnel's 0/0 proposal first, then a map entry's over the same IKE SA: each its own. */
+static void
+test_map_entry_beside_tunnel(void **state)
+{
+	const struct fake_sa *in;
+	struct view_ike_child c;
+
+	(void)state;
+	pair_init(&P, &vti, &vti);
+	assert_int_equal(ike_initiate(P.s[1].ike, CFG_MAP_TUNNEL, 0), 0);
+	pair_pump(&P);
+	assert_tunnel_up();
+	pair_up(&P, 0, 0);
+	for (int i = 0; i < 2; i++) {
+		c = child_of(i, 0, 0);
+		in = pair_find(&P.s[i], CFG_DIR_IN, c.spi_in);
+		assert_non_null(in);
+		assert_false(in->p.vti);
+		assert_int_equal(in->p.ts_local[0].addr_start, i == 0 ? 0x0a000000u : 0x0a000200u);
+	}
+	assert_int_equal(n_children(0), 2);
+	assert_int_equal(n_children(1), 2);
+	pair_assert_matching(&P);
+}
+
+/* gwB has no tunnel: its map entry narrows 0/0; gwA will not take that for its tunnel. */
+static void
+test_narrowed_answer_refused(void **state)
+{
+	const struct fake_sa *x[8];
+
+	(void)state;
+	pair_init(&P, &vti, NULL);
+	assert_int_equal(ike_initiate(P.s[0].ike, CFG_MAP_TUNNEL, 0), 0);
+	pair_pump(&P);
+	assert_int_equal(n_children(0), 0);
+	/* the log line names the tunnel, not a map index */
+	assert_true(pair_logged(&P.s[0], "CHILD_SA of Tunnel1: the peer's answer is not what we "
+					 "proposed"));
+	/* gwB had installed the narrowed CHILD_SA: the DELETE took it */
+	assert_int_equal(n_children(1), 0);
+	assert_int_equal(pair_live(&P.s[1], CFG_DIR_IN, x, 8), 0);
+	assert_int_equal(pair_live(&P.s[0], CFG_DIR_IN, x, 8), 0);
+}
+
+static void
+test_rekey(void **state)
+{
+	struct view_ike_child before, after;
+
+	(void)state;
+	pair_init(&P, &vti_pfs, &vti_pfs);
+	assert_int_equal(ike_initiate(P.s[0].ike, CFG_MAP_TUNNEL, 0), 0);
+	pair_pump(&P);
+	before = child_of(0, CFG_MAP_TUNNEL, 0);
+	ike_sa_expired(P.s[0].ike, before.handle_out, false);
+	pair_pump(&P);
+	after = child_of(0, CFG_MAP_TUNNEL, 0);
+	assert_int_not_equal(after.spi_in, before.spi_in);
+	assert_int_equal(after.pfs_group, 19);
+	assert_int_equal(child_of(1, CFG_MAP_TUNNEL, 0).spi_out, after.spi_in);
+	assert_vti_half(pair_find(&P.s[0], CFG_DIR_OUT, after.spi_out));
+	assert_vti_half(pair_find(&P.s[1], CFG_DIR_OUT, after.spi_in));
+}
+
+/* Cleared: DELETE, and the tunnel (on-start by default) comes back over the same IKE SA. */
+static void
+test_clear_comes_back(void **state)
+{
+	struct view_ike_child before, after;
+	struct view_ike_sa sa[2];
+
+	(void)state;
+	pair_init(&P, &vti, &vti);
+	/* at start, as ctrl_ike_start does: the tunnel is on-start, the map entries are not */
+	ike_initiate_on_start(P.s[0].ike, NULL);
+	pair_pump(&P);
+	assert_tunnel_up();
+	assert_int_equal(n_children(0), 1);
+	before = child_of(0, CFG_MAP_TUNNEL, 0);
+	assert_int_equal(ike_clear_child(P.s[0].ike, before.handle_out), 0);
+	pair_pump(&P);
+	after = child_of(0, CFG_MAP_TUNNEL, 0);
+	assert_int_not_equal(after.spi_in, before.spi_in);
+	assert_int_equal(after.tunnel_id, before.tunnel_id);
+	assert_int_equal(ike_sa_list(P.s[0].ike, sa, 2), 1);
+	assert_null(pair_find(&P.s[0], CFG_DIR_IN, before.spi_in));
+	assert_tunnel_up();
+}
+
+/*
+ * Both ends on-start at once (sVTI on both sides): the IKE SAs cross, and
+ * each side ends with two IKE SAs each carrying a tunnel CHILD_SA (no
+ * duplicate suppression, as for crypto map entries; RFC 7296 allows it).
+ * Every half is the tunnel's and each inbound half is the other's outbound.
+ */
+static void
+test_both_start(void **state)
+{
+	const struct fake_sa *x[8];
+
+	(void)state;
+	pair_init(&P, &vti, &vti);
+	ike_initiate_on_start(P.s[0].ike, NULL);
+	ike_initiate_on_start(P.s[1].ike, NULL);
+	pair_pump(&P);
+	for (int i = 0; i < 2; i++) {
+		unsigned int n = pair_live(&P.s[i], CFG_DIR_OUT, x, 8);
+
+		assert_int_equal(n, 2);
+		for (unsigned int k = 0; k < n; k++)
+			assert_vti_half(x[k]);
+		n = pair_live(&P.s[i], CFG_DIR_IN, x, 8);
+		for (unsigned int k = 0; k < n; k++)
+			assert_vti_half(x[k]);
+		(void)child_of(i, CFG_MAP_TUNNEL, 0);
+	}
+	pair_assert_matching(&P);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_tunnel_up, teardown),
+		cmocka_unit_test_teardown(test_map_entry_beside_tunnel, teardown),
+		cmocka_unit_test_teardown(test_narrowed_answer_refused, teardown),
+		cmocka_unit_test_teardown(test_rekey, teardown),
+		cmocka_unit_test_teardown(test_clear_comes_back, teardown),
+		cmocka_unit_test_teardown(test_both_start, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
