@@ -146,6 +146,8 @@ class Golden(unittest.TestCase):
                           t1["OUTPUT_BYTES"]), ("321", "40123", "123", "15432"))
         t2 = parse("show_interfaces.textfsm", t["show interfaces tunnel2"])[0]
         self.assertEqual((t2["PROTOCOL_STATUS"], t2["IP_ADDRESS"]), ("down", ""))
+        # keyed by IKEv2: IOS XE names both profiles on the protection line
+        self.assertEqual((t2["TUNNEL_PROFILE"], t2["TUNNEL_IKEV2_PROFILE"]), ("LAB-PROF", "PROF"))
         sas = by(parse("show_crypto_ipsec_sa.textfsm",
                        t["show crypto ipsec sa interface Tunnel1"]), "SPI")
         self.assertEqual(set(sas), {"0x7001", "0x7002"})
