@@ -1033,10 +1033,13 @@ fake_free(struct fake *f)
 		free(f->cfg.crypto_maps[m].entries);
 	}
 	free(f->cfg.crypto_maps);
-	for (uint32_t i = 0; i < f->cfg.n_interfaces; i++)
+	for (uint32_t i = 0; i < f->cfg.n_interfaces; i++) {
 		free(f->cfg.interfaces[i].neighbors);
+		free(f->cfg.interfaces[i].neighbors6);
+	}
 	free(f->cfg.interfaces);
 	free(f->cfg.routes);
+	free(f->cfg.routes6);
 	free(f->cfg.tunnels);
 	for (uint32_t i = 0; i < f->cfg.dp.n_eal; i++)
 		free(f->cfg.dp.eal[i]);
