@@ -255,9 +255,10 @@ cfg_h_entry_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct yno
 				     "manual_sas, or use IPv4)", p->name,
 			       e->peer_v6 ? "peer" : "match lines");
 	if (cfg_ts_bundle(&c->cfg->transform_sets[e->transform_set]))
-		return cfg_err(c, v, "transform set '%s' is an AH+ESP bundle, which IKE does not "
-				     "negotiate yet (bundle SAs are manual: use manual_sas, or an "
-				     "ESP transform set)",
+		/* RFC 7296 3.3: each proposal holds one protocol; IKEv1's bundles are gone */
+		return cfg_err(c, v, "transform set '%s' is an AH+ESP bundle, which IKEv2 cannot "
+				     "negotiate (one protocol per CHILD_SA; key bundles with "
+				     "manual_sas, or use an ESP or AH transform set)",
 			       c->cfg->transform_sets[e->transform_set].name);
 	kr = &ik->keyrings[p->keyring];
 	if (config_keyring_peer(kr, e->peer, NULL) == NULL) {

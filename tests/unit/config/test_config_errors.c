@@ -1115,8 +1115,9 @@ static const struct err_case cases[] = {
 	 IKE_HEAD "transform_sets:\n  TS-B: {transforms: [ah-sha-hmac, esp-gcm]}\n"
 	 "crypto_maps:\n  VPN:\n    - {seq: 10, peer: 192.0.2.1, transform_set: TS-B, match: "
 	 "[{src: 10.0.2.0/24, dst: 10.0.0.0/24}], ikev2_profile: PROF}\n" IFS,
-	 "t.yaml:10:117: transform set 'TS-B' is an AH+ESP bundle, which IKE does not negotiate "
-	 "yet (bundle SAs are manual: use manual_sas, or an ESP transform set)"},
+	 "t.yaml:10:117: transform set 'TS-B' is an AH+ESP bundle, which IKEv2 cannot negotiate "
+	 "(one protocol per CHILD_SA; key bundles with manual_sas, or use an ESP or AH transform "
+	 "set)"},
 	{"entry profile not found", IKE_ENTRY(", ikev2_profile: PRO"),
 	 "t.yaml:10:119: ikev2 profile 'PRO' not found (defined: PROF, FAR)"},
 	{"entry keyring without peer", IKE_ENTRY(", ikev2_profile: FAR"),
