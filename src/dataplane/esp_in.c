@@ -10,7 +10,8 @@
  *      those that verified (ICV before decryption, RFC 4303 section 3.4.4.1);
  *   4. per packet, in order: CBC/NULL replay verdict and commit, padding and
  *      next header, inner IPv4 header, SA policy, TTL, route, broadcast, MTU
- *      and new L2 header.
+ *      and new L2 header (an IPv6 inner packet, next header 41: the same
+ *      out of line, ipsec_in6.c).
  *
  * Anti-replay is decided per packet, in burst order, against the window as
  * the packets before it left it (RFC 4303 section 3.4.3: check, verify,
@@ -39,6 +40,7 @@
 
 #define ESP_HDR 8	/* SPI + sequence number */
 #define NH_IPV4 4	/* IP-in-IP: tunnel mode, RFC 4303 section 2.6 */
+#define NH_IPV6 41
 #define NH_NONE 59	/* dummy packet (traffic flow confidentiality) */
 
 struct in_pkt {
@@ -203,7 +205,7 @@ in_verify_one(struct dp_worker *w, struct sa_rt *sa, void *pkt, uint64_t seq, ui
 
 /* RFC 4303 section 2.4: padding bytes are 1, 2, 3, ... */
 static dp_drop_t
-in_trailer(struct sa_rt *sa, const uint8_t *pt, uint32_t ct_len, uint32_t *inner_len)
+in_trailer(struct sa_rt *sa, const uint8_t *pt, uint32_t ct_len, uint32_t *inner_len, uint8_t *nhp)
 {
 	uint32_t pad = pt[ct_len - 2];
 	uint8_t nh = pt[ct_len - 1];
@@ -216,9 +218,10 @@ in_trailer(struct sa_rt *sa, const uint8_t *pt, uint32_t ct_len, uint32_t *inner
 	}
 	if (nh == NH_NONE)
 		return DP_DROP_G_IpsecDummyPacket;
-	if (nh != NH_IPV4)
+	if (nh != NH_IPV4 && nh != NH_IPV6)
 		return sa_drop(sa, DP_DROP_IN_CD_SW_IPSEC_NH_MISMATCH);
 	*inner_len = ct_len - 2 - pad;
+	*nhp = nh;
 	return DP_KEEP;
 }
 
@@ -229,6 +232,7 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 {
 	uint8_t *pt = st->esp + ESP_HDR + sa->iv_len;
 	uint32_t inner_len;
+	uint8_t nh = NH_IPV4;
 	dp_drop_t why;
 
 	if (!(sa->flags & SA_F_AEAD)) {
@@ -241,9 +245,11 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 		if (why != DP_KEEP)
 			return why;
 	}
-	why = in_trailer(sa, pt, st->ct_len, &inner_len);
+	why = in_trailer(sa, pt, st->ct_len, &inner_len, &nh);
 	if (why != DP_KEEP)
 		return why;
+	if (unlikely(nh == NH_IPV6))
+		return in_deliver6(w, sa, m, pt, inner_len, acc);
 	return in_deliver(w, sa, m, pt, inner_len, acc, memo);
 }
 

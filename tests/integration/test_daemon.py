@@ -209,10 +209,15 @@ class Ipv6Entries(unittest.TestCase):
         self.refused(ipv6_gateway(Entry(20, V6_LINES, CBC, sas_of(0x10), peer=PEER6)),
                      "has IPv6 peer 2001:db8::1: no IPv6 tunnels in the dataplane yet")
 
-    def test_manual_sa_with_ipv6_lines_refused(self):
-        """IPv6 inside an IPv4 tunnel: dp_sa_add would take the SA, which would never match."""
-        self.refused(ipv6_gateway(Entry(20, V6_LINES, CBC, sas_of(0x10))),
-                     "has IPv6 match lines: no IPv6 traffic in the dataplane yet")
+    def test_manual_sa_with_ipv6_lines_installed(self):
+        """IPv6 inside an IPv4 tunnel is carried (issue 10 item 2): its manual SAs install."""
+        gw = ipv6_gateway(Entry(20, V6_LINES, CBC, sas_of(0x10))).start()
+        try:
+            sa = gw.cli("show crypto ipsec sa")
+        finally:
+            gw.stop()
+        for spi in (0x1011, 0x2011):
+            self.assertIn("spi: 0x%X(%d)" % (spi, spi), sa)
 
     def test_ipv6_entry_without_sas_runs_and_shows(self):
         gw = ipv6_gateway(Entry(20, V6_LINES + [("2001:db8:2::/48", "::/0", "deny")], CBC,

@@ -75,7 +75,11 @@ struct h_sa {
 #define H_ACL_MAX 16
 #define H_ROUTE_MAX 16
 
-/* One line of crypto map VPN 10, written from the local side (like cfg_acl). */
+/*
+ * One line of crypto map VPN 10, written from the local side (like cfg_acl).
+ * IPv6 prefixes ("2001:db8::/32") make an IPv6 line; an entry's lines are
+ * all one family.
+ */
 struct h_acl_line {
 	const char *local;	/* protected prefix, "a.b.c.d/len" */
 	const char *remote;	/* the peer's protected prefix */
@@ -104,6 +108,8 @@ struct h_opts {
 	const struct cfg_neighbor6 *neighbors6;	/* inside0's IPv6 static neighbors */
 	uint32_t n_neighbors6;
 	bool inside_no_mac;		/* inside0 without next_hop_mac */
+	uint8_t acl_proto;		/* VPN 10's permit lines: this protocol only; 0 any */
+	uint16_t acl_dport;		/* and this destination port only; 0 any */
 };
 
 struct harness {
