@@ -199,6 +199,17 @@ status_word(enum view_sa_status s)
 
 /* ---- text ---- */
 
+/* An IPv6 line's side, as IOS shows an IPv6 ident: address/prefix length. */
+static void
+ident6_text(const char *label, const struct ip6_prefix *p, uint8_t proto, const uint16_t port[2],
+	    struct cli_out *o)
+{
+	char a[IP6_STRLEN];
+
+	cli_printf(o, "   %s (addr/prefixlen/prot/port): (%s/%u/%u/%u)\n", label,
+		   ip6_str(p->addr, a), p->len, proto, acl_port(port));
+}
+
 static void
 ident_text(const char *label, const struct ip4_prefix *p, uint8_t proto, const uint16_t port[2],
 	   struct cli_out *o)
@@ -417,6 +428,9 @@ flow_text(const struct flow *f, bool detail, struct cli_out *o)
 	if (f->ts != NULL) {
 		ts_text("local  ident", f->ts->ts_local, f->ts->n_ts_local, o);
 		ts_text("remote ident", f->ts->ts_remote, f->ts->n_ts_remote, o);
+	} else if (acl->v6) {
+		ident6_text("local  ident", &acl->src6, acl->proto, acl->sport, o);
+		ident6_text("remote ident", &acl->dst6, acl->proto, acl->dport, o);
 	} else {
 		ident_text("local  ident", &acl->src, acl->proto, acl->sport, o);
 		ident_text("remote ident", &acl->dst, acl->proto, acl->dport, o);
@@ -468,6 +482,20 @@ ident_json(struct json *j, const char *key, const struct ip4_prefix *p, uint8_t 
 }
 
 static void
+ident6_json(struct json *j, const char *key, const struct ip6_prefix *p, uint8_t proto,
+	    const uint16_t port[2])
+{
+	char a[IP6_STRLEN];
+
+	json_obj(j, key);
+	json_str(j, "addr", ip6_str(p->addr, a));
+	json_u64(j, "prefixlen", p->len);
+	json_u64(j, "prot", proto);
+	json_u64(j, "port", acl_port(port));
+	json_obj_end(j);
+}
+
+static void
 ts_json(struct json *j, const char *key, const struct dp_ts *t, uint8_t n)
 {
 	json_arr(j, key);
@@ -513,6 +541,12 @@ idents_json(struct json *j, const struct flow *f)
 {
 	const struct cfg_acl *acl = flow_acl(f);
 
+	if (f->ts == NULL && acl->v6) {
+		ident6_json(j, "local_ident", &acl->src6, acl->proto, acl->sport);
+		ident6_json(j, "remote_ident", &acl->dst6, acl->proto, acl->dport);
+		json_bool(j, "negotiated_ts", false);
+		return;
+	}
 	if (f->ts == NULL) {
 		ident_json(j, "local_ident", &acl->src, acl->proto, acl->sport);
 		ident_json(j, "remote_ident", &acl->dst, acl->proto, acl->dport);
@@ -598,8 +632,8 @@ struct sa_walk {
 static bool
 entry_selected(const struct cli_ctx *c, const struct cfg_map_entry *e)
 {
-	/* an IPv6 entry has no SA until the IPv6 dataplane (issue 10): no flow to show */
-	if (e->peer_v6 || e->inner_v6)
+	/* an IPv6 peer has no SA until the IPv6 outer dataplane (issue 10): no flow to show */
+	if (e->peer_v6)
 		return false;
 	return !c->opt[CLI_OPT_PEER].set || c->opt[CLI_OPT_PEER].ip == e->peer;
 }

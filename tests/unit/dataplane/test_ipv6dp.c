@@ -30,6 +30,7 @@
 
 #include "esp_null.h"
 #include "harness.h"
+#include "sa.h"
 #include "spd.h"
 
 #define PORT 4789
@@ -360,6 +361,42 @@ test_inbound_drops(void **state)
 	dropped_for(pt, n, H_OUTSIDE, DP_DROP_IN_PKT_IPVER_INVALID);
 }
 
+/* What a worker sees while the control thread deletes the outbound SA: 37, for IPv6. */
+static void
+test_invalid_sa(void **state)
+{
+	static uint8_t f[2048];
+	struct sa_rt *out_sa = spd_out_sa(H.dp->spd, 0);
+	size_t len = ipv6_frame(f, "2001:db8:2::5", "2001:db8:1::7", HOPS, 0, NULL, 0, PORT, 10);
+
+	(void)state;
+	__atomic_store_n(&out_sa->state, SA_DYING, __ATOMIC_RELAXED);
+	dropped_for(f, len, H_INSIDE, DP_DROP_OUT_V6_PKT_HIT_INVALID_SA);
+	dp_sa_del_all(H.dp);
+	dp_housekeeping(H.dp);
+}
+
+/* Routed, but the link has no MAC for the host; to the gateway's own address6: not sent. */
+static void
+test_no_adjacency_and_own_address(void **state)
+{
+	static uint8_t f[2048], pt[2048];
+	struct h_opts o = {.acl = lines, .n_acl = 2, .inside6 = "2001:db8:2::1/64",
+			   .inside_no_mac = true, .acl_proto = IPPROTO_UDP, .acl_dport = PORT};
+	size_t len, n;
+
+	(void)state;
+	teardown(NULL);
+	assert_int_equal(harness_create_opts(&H, &o), 0);
+	assert_true(esp_null_sa(&H) > 0);
+	len = ipv6_frame(f, "2001:db8:1::7", "2001:db8:2::5", HOPS, 0, NULL, 0, PORT, 10);
+	n = inbound_frame(pt, f + 14, len - 14);
+	dropped_for(pt, n, H_OUTSIDE, DP_DROP_G_Ipv6NoAdj);
+	len = ipv6_frame(f, "2001:db8:1::7", "2001:db8:2::1", HOPS, 0, NULL, 0, PORT, 10);
+	n = inbound_frame(pt, f + 14, len - 14);
+	dropped_for(pt, n, H_OUTSIDE, DP_DROP_G_PuntUnhandled);
+}
+
 int
 main(void)
 {
@@ -371,6 +408,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_outbound_drops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_outbound_sa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbound_drops, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_sa, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_adjacency_and_own_address, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
