@@ -5,7 +5,8 @@ without ESP-in-UDP (RFC 3948) and extended sequence numbers. AH (RFC 4302) the
 same way: scapy signs, dpsecd verifies; dpsecd signs, scapy and an independent
 Python hmac computation verify. TCP MSS clamping (tcp_adjust_mss 1360 on
 inside0) both ways: what dpsecd sends is what scapy builds with the MSS
-lowered and the checksum computed anew.
+lowered and the checksum computed anew. IPv6 inside the IPv4 tunnel (an entry with
+IPv6 lines, ESP next header 41) both ways, with scapy's SecurityAssociation.
 
    scapy (peer 192.0.2.1) --ESP--> outside0 [dpsecd gwB] inside0 --> host 10.0.2.5
    scapy (peer 192.0.2.1) <--ESP-- outside0 [dpsecd gwB] inside0 <-- host 10.0.2.5
@@ -17,6 +18,7 @@ import unittest
 import json
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP, defragment
+from scapy.layers.inet6 import IPv6
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
@@ -24,7 +26,8 @@ sys.path.insert(0, __import__("os").path.dirname(__file__))
 from dpsectest.bundle import Bundle  # noqa: E402
 from dpsectest.esp import HASHES, Tunnel, forwarded  # noqa: E402
 from dpsectest.gateway import (HOST_MAC, INSIDE, INSIDE_MAC, LOCAL, OUTSIDE_MAC, PEER,  # noqa: E402,E501
-                               PEER_MAC, Gateway, Interface, drops)
+                               PEER_MAC, Entry, Gateway, Interface, default_interfaces,
+                               drops)
 from dpsectest.wait import wait_for  # noqa: E402
 
 SIZES = (0, 1, 45, 500, 1300)
@@ -358,6 +361,62 @@ class BundleCrossCheck(unittest.TestCase):
 
     def test_cbc128_sha1_ah_sha384(self):
         self.run_bundle("cbc128-sha1", "ah-sha384")
+
+
+def inner6_from_peer(i, size):
+    return IPv6(src="2001:db8:1::7", dst="2001:db8:2::5", tc=0x28, fl=i) / \
+        UDP(sport=1000 + i, dport=53) / Raw(bytes((i + j) & 0xff for j in range(size)))
+
+
+def inner6_from_host(i, size):
+    return IPv6(src="2001:db8:2::5", dst="2001:db8:1::7", tc=0xb9, hlim=9) / \
+        UDP(sport=53, dport=1000 + i) / Raw(bytes((3 * i + j) & 0xff for j in range(size)))
+
+
+class Ipv6InnerCrossCheck(unittest.TestCase):
+    """IPv6 inside an IPv4 tunnel (issue 10 item 2): an entry with IPv6 lines and the IPv4
+    peer; scapy encrypts IPv6 under an IPv4 tunnel header (next header 41) and dpsecd
+    forwards exactly the inner packet, hop limit one lower, to the host on inside0's IPv6
+    prefix; dpsecd encrypts the host's IPv6 packets and scapy decrypts them byte for byte."""
+
+    def run_case(self, xform):
+        t = Tunnel(xform)
+        ifs = default_interfaces()
+        ifs[1].address6 = "2001:db8:2::1/64"
+        entry = Entry(10, [("2001:db8:2::/64", "2001:db8:1::/64")], t.words, t.manual_sas())
+        to_gw = [inner6_from_peer(i, s) for i, s in enumerate(SIZES)]
+        from_host = [inner6_from_host(i, s) for i, s in enumerate(SIZES)]
+        frames_in = [t.encrypt(p, seq=i + 1) for i, p in enumerate(to_gw)]
+        gw = Gateway(interfaces=ifs, entries=[entry])
+        try:
+            gw.start(outside_rx=frames_in,
+                     inside_rx=[Ether(src=HOST_MAC, dst=INSIDE_MAC) / p for p in from_host])
+            gw.settle()
+            d = drops(gw, all_rows=False)
+            tx = gw.stop()
+        finally:
+            gw.close()
+        self.assertEqual(d, {}, "no drops expected")
+        self.assertEqual(len(tx["inside"]), len(to_gw))
+        for got, sent in zip(tx["inside"], to_gw):
+            self.assertEqual((got[Ether].dst, got[Ether].type), (HOST_MAC, 0x86dd))
+            self.assertEqual(bytes(got[IPv6]), bytes(forwarded(sent)))
+        self.assertEqual(len(tx["outside"]), len(from_host))
+        for n, (got, sent) in enumerate(zip(tx["outside"], from_host), start=1):
+            outer = got[IP]
+            self.assertEqual((outer.src, outer.dst, outer.proto), (LOCAL, PEER, 50))
+            self.assertEqual(outer.tos, sent.tc)          # traffic class copied (RFC 6040)
+            self.assertEqual(int.from_bytes(bytes(outer.payload)[4:8], "big"), n)
+            self.assertEqual(bytes(t.decrypt(got)), bytes(forwarded(sent)))
+
+    def test_gcm128(self):
+        self.run_case("gcm128")
+
+    def test_cbc256_sha512(self):
+        self.run_case("cbc256-sha512")
+
+    def test_null_sha256(self):
+        self.run_case("null-sha256")
 
 
 def add(xform, udp=False, esn=False):
