@@ -112,7 +112,7 @@
 	X(63, IN_NAT_DEMUX_FAIL, IpsecInput, invalid_prot,                                         \
 	  "ESP-in-UDP and raw ESP mixed up for the SA")                                            \
 	X(65, IN_CD_SW_IPSEC_NH_MISMATCH, IpsecInput, decaps_failed,                               \
-	  "ESP next header not IPv4 or IPv6, AH not IPv4")                                                     \
+	  "ESP or AH next header is not IPv4 or IPv6")                                                     \
 	X(70, IN_V4_PKT_FRAG_ERR, IpsecInput, none,                                                \
 	  "malformed ESP/AH IPv4 fragment (length, offset, or two different ends)")                \
 	X(76, CD_SW_PAD_MISMATCH, IpsecInput, invalid_len, "ESP padding bytes are not 1, 2, 3, ...") \

@@ -404,9 +404,16 @@ class Ipv6InnerCrossCheck(unittest.TestCase):
         self.assertEqual(len(tx["outside"]), len(from_host))
         for n, (got, sent) in enumerate(zip(tx["outside"], from_host), start=1):
             outer = got[IP]
-            self.assertEqual((outer.src, outer.dst, outer.proto), (LOCAL, PEER, 50))
+            self.assertEqual((outer.src, outer.dst, outer.proto),
+                             (LOCAL, PEER, 51 if t.ah else 50))
             self.assertEqual(outer.tos, sent.tc)          # traffic class copied (RFC 6040)
-            self.assertEqual(int.from_bytes(bytes(outer.payload)[4:8], "big"), n)
+            head = bytes(outer.payload)
+            if t.ah:
+                self.assertEqual(head[0], 41, "AH next header: IPv6")
+                head = head[4:]
+            elif t.calg == "NULL":   # readable: the trailer's next header before the ICV
+                self.assertEqual(head[-HASHES[t.aalg][1] - 1], 41, "ESP next header: IPv6")
+            self.assertEqual(int.from_bytes(head[4:8], "big"), n)
             self.assertEqual(bytes(t.decrypt(got)), bytes(forwarded(sent)))
 
     def test_gcm128(self):
@@ -417,6 +424,9 @@ class Ipv6InnerCrossCheck(unittest.TestCase):
 
     def test_null_sha256(self):
         self.run_case("null-sha256")
+
+    def test_ah_sha256(self):
+        self.run_case("ah-sha256")
 
 
 def add(xform, udp=False, esn=False):

@@ -709,15 +709,14 @@ def padding_not_monotonic(c):
 
 @case(65)
 def next_header_not_ipv4(c):
-    """Tunnel mode carries IPv4 (next header 4) or, ESP, IPv6 (41; an IPv4 entry's IPv6 is
-    case 31's): TCP (6, transport mode), 255; AH: IPv6 (41) too."""
+    """Tunnel mode carries IPv4 (next header 4) or IPv6 (41; an IPv4 entry's IPv6 is case
+    31's): not TCP (6, transport mode), 255."""
     t = c.tunnel("null-sha256")
     c.decap(t, t.inner(), seq=1)
     c.drop_in(t, t.esp(3, bytes(TCP(sport=1, dport=2)), nh=6))
     c.drop_in(t, t.esp(4, t.inner(), nh=255))
     a = c.tunnel("ah-sha1")
     c.decap(a, a.inner(), seq=1)
-    c.drop_in(a, a.esp(2, bytes(IPv6(src="2001:db8:1::7", dst="2001:db8:2::5") / UDP()), nh=41))
     c.drop_in(a, a.esp(3, bytes(TCP(sport=1, dport=2)), nh=6))
 
 
@@ -765,6 +764,13 @@ def outside_ipv6_lines(c):
     v4 = c.tunnel("null-sha256")
     c.drop_in(v4, v4.esp(1, bytes(IPv6(src="2001:db8:1::7", dst="2001:db8:2::5") / UDP()),
                          nh=41))
+    a = c.tunnel("ah-sha1")
+    c.drop_in(a, a.esp(1, bytes(IPv6(src="2001:db8:1::7", dst="2001:db8:2::5") / UDP()),
+                       nh=41))
+    a6 = c.tunnel("ah-sha256", v6=True)
+    c.decap(a6, a6.inner(), seq=1, out="inside1", mac=NEIGHBOR_MAC)
+    c.drop_in(a6, a6.esp(2, a6.inner(src="2001:db8:9::9")))
+    c.encap(a6, a6.plain(), seq=1)
 
 
 @case(26)

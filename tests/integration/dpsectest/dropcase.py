@@ -255,10 +255,10 @@ class Tun:
     def esp(self, seq, inner=None, udp=None, **seal):
         """A frame carrying inner (default: a fresh one) under the inbound SA (ESP, or AH)."""
         inner = self.inner() if inner is None else inner
-        if self.ah:
-            return self.ah_frame(self.ah_packet(seq, inner, **seal))
         if self.v6:
             seal.setdefault("nh", 41)
+        if self.ah:
+            return self.ah_frame(self.ah_packet(seq, inner, **seal))
         return self.outer(self.sa_in.seal(seq, bytes(inner), **seal), udp)
 
     def ah_packet(self, seq, inner, ip=None, **seal):
