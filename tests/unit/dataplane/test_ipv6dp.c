@@ -295,6 +295,17 @@ test_outbound_drops(void **state)
 	dropped_for(f, len, H_INSIDE, DP_DROP_G_Ipv6NoRoute);
 	len = ipv6_frame(f, "fe80::5", "2001:db8:1::7", HOPS, 0, NULL, 0, PORT, 10);
 	dropped_for(f, len, H_INSIDE, DP_DROP_G_Ipv6NoRoute);
+	len = ipv6_frame(f, "2001:db8:2::5", "fe80::7", HOPS, 0, NULL, 0, PORT, 10);
+	dropped_for(f, len, H_INSIDE, DP_DROP_G_Ipv6NoRoute);
+	len = ipv6_frame(f, "::", "2001:db8:1::7", HOPS, 0, NULL, 0, PORT, 10);
+	dropped_for(f, len, H_INSIDE, DP_DROP_G_Ipv6NoRoute);
+	/* to the gateway's own address6 (not ICMPv6): not for a tunnel */
+	len = ipv6_frame(f, "2001:db8:2::5", "2001:db8:2::1", HOPS, 0, NULL, 0, PORT, 10);
+	dropped_for(f, len, H_INSIDE, DP_DROP_G_Ipv6NoRoute);
+	/* a payload length past the frame */
+	len = ipv6_frame(f, "2001:db8:2::5", "2001:db8:1::7", HOPS, 0, NULL, 0, PORT, 10);
+	f[14 + 5] += 1;
+	dropped_for(f, len, H_INSIDE, DP_DROP_G_Ipv6NoRoute);
 }
 
 /* The entry has no outbound SA: 38 (IKE has no IPv6 selectors yet: no acquire). */
