@@ -218,6 +218,8 @@ class Ipv6Entries(unittest.TestCase):
             gw.stop()
         for spi in (0x1011, 0x2011):
             self.assertIn("spi: 0x%X(%d)" % (spi, spi), sa)
+        self.assertIn("   local  ident (addr/prefixlen/prot/port): (2001:db8:2::/48/0/0)\n"
+                      "   remote ident (addr/prefixlen/prot/port): (2001:db8:1::/48/0/0)\n", sa)
 
     def test_ipv6_entry_without_sas_runs_and_shows(self):
         gw = ipv6_gateway(Entry(20, V6_LINES + [("2001:db8:2::/48", "::/0", "deny")], CBC,
