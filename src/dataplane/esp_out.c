@@ -138,28 +138,24 @@ out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_
 }
 
 /*
- * Outer IPv4 (and UDP) header from the template; fields that change per
- * packet. tos: the inner DSCP and ECN (RFC 6040); df: the inner DF bit (an
- * IPv6 inner packet: clear, the outer may be fragmented on the way).
+ * Outer IPv4 (and UDP) header from the template; the fields that change per
+ * packet but the inner packet's (TOS, DF: the caller's, then the checksum).
  */
-static __rte_always_inline void
-out_headers(struct dp_worker *w, const struct sa_ep *ep, uint8_t *data, uint8_t tos,
-	    rte_be16_t df, uint32_t outer_len)
+static __rte_always_inline struct rte_ipv4_hdr *
+out_headers(struct dp_worker *w, const struct sa_ep *ep, uint8_t *data, uint32_t outer_len)
 {
 	struct rte_ipv4_hdr *oip = (struct rte_ipv4_hdr *)(data + sizeof(struct rte_ether_hdr));
 
 	memcpy(data, ep->hdr, ep->hdr_len);
 	oip->total_length = rte_cpu_to_be_16((uint16_t)outer_len);
 	oip->packet_id = rte_cpu_to_be_16(w->ip_id++);
-	oip->type_of_service = tos;
-	oip->fragment_offset = df;
-	ip4_cksum_set20(oip);
 	if (ep->udp) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(oip + 1);
 
 		udp->dgram_len = rte_cpu_to_be_16((uint16_t)(outer_len - sizeof(*oip)));
 		udp->dgram_cksum = 0;	/* RFC 3948 section 2.1 */
 	}
+	return oip;
 }
 
 /* ESP header, IV, padding and trailer around the inner packet already in place. */
@@ -405,13 +401,17 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 	data = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)grow);
 	if (tail > 0)
 		rte_pktmbuf_append(m, (uint16_t)tail);
-	if (v6)
-		out_headers(w, ep, data, (uint8_t)(rte_be_to_cpu_32(ip6->vtc_flow) >> 20), 0,
-			    outer_len);
-	else
-		out_headers(w, ep, data, ip->type_of_service,
-			    ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG), outer_len);
-	st->oip = (struct rte_ipv4_hdr *)(data + sizeof(struct rte_ether_hdr));
+	st->oip = out_headers(w, ep, data, outer_len);
+	/* DSCP and ECN copied (RFC 6040); DF copied from IPv4, clear for IPv6 */
+	if (v6) {
+		st->oip->type_of_service = (uint8_t)(rte_be_to_cpu_32(ip6->vtc_flow) >> 20);
+		st->oip->fragment_offset = 0;
+	} else {
+		st->oip->type_of_service = ip->type_of_service;
+		st->oip->fragment_offset =
+			ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	}
+	ip4_cksum_set20(st->oip);
 	st->esp = data + ep->hdr_len + (bundle ? ah_hdr_len(sa) : 0);
 	if (esp == NULL) {
 		ah_out_fill(sa, st->oip, outer_len, &st->ah, op, st->tag);
