@@ -42,8 +42,8 @@ params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct 
 }
 
 /*
- * Why an SA of an IPv6 entry was refused (dp_sa_add: -EAFNOSUPPORT): its
- * IPv6 peer; IPv6 traffic inside an IPv4 tunnel is carried.
+ * Why an SA of an entry with an IPv6 peer was refused (dp_sa_add:
+ * -EAFNOSUPPORT): over IPv6 the dataplane carries ESP alone.
  */
 static void
 ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *buf, size_t len)
@@ -57,8 +57,9 @@ ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *bu
 	map = &cfg->crypto_maps[m->map];
 	e = &map->entries[m->entry];
 	if (e->peer_v6)
-		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 peer %s: no IPv6 tunnels "
-				   "in the dataplane yet; remove the entry's manual SAs)",
+		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 peer %s: over IPv6 the "
+				   "dataplane carries ESP alone, not AH, AH+ESP or ESP-in-UDP yet; "
+				   "use an ESP transform set without udp_encap)",
 			 map->name, e->seq, ip6_str(e->peer6, a));
 }
 

@@ -17,7 +17,7 @@
 
 #define CL_PUNT ((dp_drop_t)0xfe)
 _Static_assert(DP_DROP__COUNT < CL_PUNT, "CL_PUNT is not a drop code");
-/* classify_frame: an inside IPv6 packet to forward (classify_in_one keeps it) */
+/* classify_frame: an IPv6 packet to keep (inside: to forward; outside: ESP to us) */
 #define CL_KEEP6 ((dp_drop_t)0xfd)
 _Static_assert(DP_DROP__COUNT < CL_KEEP6, "CL_KEEP6 is not a drop code");
 
@@ -106,8 +106,9 @@ ipv6_forwardable(const struct rte_ipv6_hdr *ip6)
  * (src/ctrl/nd6.h). On the inside, anything else to our address is
  * dropped, and a packet to elsewhere is kept (CL_KEEP6) for
  * the outbound path, which walks its extension headers (spd_flow6_of). On
- * the outside no IPv6 SA can be configured yet, so ESP, AH and ESP-in-UDP
- * addressed to our IPv6 address are all for an unknown SPI: counted as 12
+ * the outside, ESP addressed to our IPv6 address right behind the IPv6
+ * header is kept for esp_in.c (SAs with IPv6 endpoints are ESP only); AH and
+ * ESP-in-UDP to it are for an unknown SPI: counted as 12
  * IN_US_V6_PKT_SA_NOT_FOUND_SPI (and reported like IPv4). Extension headers
  * are not walked there: such packets go to the control plane.
  */
@@ -137,8 +138,8 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 	if (!ours)
 		return DP_DROP_G_Ipv6NoRoute;
 	switch (ip6->proto) {
-	case IPPROTO_ESP:
-		return plen < 8 ? DP_DROP_IN_ESP_TRUNCATED : DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI;
+	case IPPROTO_ESP:	/* for esp_in.c, which looks its SPI up among the IPv6 SAs */
+		return plen < 8 ? DP_DROP_IN_ESP_TRUNCATED : CL_KEEP6;
 	case IPPROTO_AH:
 		return plen < 12 ? DP_DROP_IN_ESP_TRUNCATED : DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI;
 	case IPPROTO_UDP:
@@ -224,7 +225,7 @@ classify_out_one(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m
 	uint32_t hl;
 
 	if (v != DP_KEEP)
-		return v;
+		return v == CL_KEEP6 ? DP_KEEP : v;	/* IPv6 ESP to us: l2/l3 lengths set */
 	if (ip->dst_addr != in->addr)
 		return DP_DROP_G_Ipv4NoRoute;	/* the outside carries only our tunnels */
 	hl = (ip->version_ihl & 0xf) * 4u;

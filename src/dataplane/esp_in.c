@@ -63,6 +63,8 @@ esp_length(const struct rte_mbuf *m)
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
 	const struct rte_udp_hdr *udp;
 
+	if (unlikely((ip->version_ihl >> 4) == 6))	/* ESP right behind the IPv6 header */
+		return rte_be_to_cpu_16(((const struct rte_ipv6_hdr *)ip)->payload_len);
 	if (m->l4_len == 0)
 		return rte_be_to_cpu_16(ip->total_length) - m->l3_len;
 	udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, m->l2_len + m->l3_len);
@@ -273,14 +275,20 @@ in_burst_body(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t
 			rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *, pkts[i]->l2_len);
 
 		st[i].esp = esp_of(pkts[i]);
-		sad_key_set(&keys[i], st[i].esp, ip->dst_addr, IPPROTO_ESP);
+		if (unlikely((ip->version_ihl >> 4) == 6))	/* IPv6 endpoints (sad.h) */
+			sad_key_set(&keys[i], st[i].esp,
+				    sad_fold6(((const struct rte_ipv6_hdr *)ip)->dst_addr),
+				    IPPROTO_ESP | SAD_V6);
+		else
+			sad_key_set(&keys[i], st[i].esp, ip->dst_addr, IPPROTO_ESP);
 		kp[i] = &keys[i];
 	}
 	sad_lookup_bulk(w->dp->sad, &w->sa_cache, kp, n, sa);
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (sa[i] == NULL) {
-			reason[i] = DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
+			reason[i] = keys[i].proto & SAD_V6 ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI
+							   : DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
 			continue;
 		}
 		if (sa[i]->owner != w->id) {	/* its replay window is written there alone */

@@ -158,6 +158,20 @@ out_headers(struct dp_worker *w, const struct sa_ep *ep, uint8_t *data, uint32_t
 	return oip;
 }
 
+/*
+ * An IPv6 outer header (dp_sa_params.family AF_INET6, ESP only) where
+ * out_headers wrote the template: payload length and traffic class; the
+ * IPv4 fields out_headers set fall on the IPv6 header and are written over.
+ */
+static __rte_noinline void
+out_outer6(void *l3, uint32_t outer_len, uint8_t tc)
+{
+	struct rte_ipv6_hdr *o6 = l3;
+
+	o6->vtc_flow = rte_cpu_to_be_32(0x60000000u | (uint32_t)tc << 20);
+	o6->payload_len = rte_cpu_to_be_16((uint16_t)(outer_len - sizeof(*o6)));
+}
+
 /* ESP header, IV, padding and trailer around the inner packet already in place. */
 static __rte_always_inline void
 out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot, uint32_t pad,
@@ -306,7 +320,8 @@ out_too_big(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4
 	if (piece)
 		return sa_drop(sa, DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
 	if (w->dp->cfg->ipsec.fragmentation == CFG_FRAG_AFTER) {
-		if (!out_fragmentable(outer_len, ep->mtu))
+		/* an IPv6 outer packet is not cut here (frag4.c is IPv4's) */
+		if (ep->v6 || !out_fragmentable(outer_len, ep->mtu))
 			return sa_drop(sa, DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
 		*outer_frag = true;
 		return DP_KEEP;
@@ -403,7 +418,11 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 		rte_pktmbuf_append(m, (uint16_t)tail);
 	st->oip = out_headers(w, ep, data, outer_len);
 	/* DSCP and ECN copied (RFC 6040); DF copied from IPv4, clear for IPv6 */
-	if (v6) {
+	if (unlikely(ep->v6)) {
+		out_outer6(st->oip, outer_len, v6 ? (uint8_t)(rte_be_to_cpu_32(ip6->vtc_flow) >> 20)
+						 : ip->type_of_service);
+		st->oip = NULL;	/* no IPv4 outer header (no AH over IPv6) */
+	} else if (v6) {
 		st->oip->type_of_service = (uint8_t)(rte_be_to_cpu_32(ip6->vtc_flow) >> 20);
 		st->oip->fragment_offset = 0;
 	} else {
@@ -411,7 +430,8 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 		st->oip->fragment_offset =
 			ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
 	}
-	ip4_cksum_set20(st->oip);
+	if (st->oip != NULL)
+		ip4_cksum_set20(st->oip);
 	st->esp = data + ep->hdr_len + (bundle ? ah_hdr_len(sa) : 0);
 	if (esp == NULL) {
 		ah_out_fill(sa, st->oip, outer_len, &st->ah, op, st->tag);

@@ -195,19 +195,22 @@ def dotted(mac):
 
 
 class Ipv6Entries(unittest.TestCase):
-    def refused(self, gw, why):
-        rc, out = gw.run_to_exit()
+    def test_ah_sa_with_ipv6_peer_refused(self):
+        """Over IPv6 the dataplane carries ESP alone (issue 10 item 2)."""
+        rc, out = ipv6_gateway(Entry(20, V6_LINES, ["ah-sha256-hmac"], [
+            {"direction": d, "spi": spi, "cipher_key": b"", "auth_key": bytes(range(32)),
+             "udp_encap": False}
+            for d, spi in (("inbound", 0x1011), ("outbound", 0x2011))], peer=PEER6)).run_to_exit()
         self.assertEqual(rc, 1, out)
-        lines = gw.config_text().splitlines()
-        first = lines.index("manual_sas:")
-        line = lines.index("    seq: 20", first)    # 0-based: the SA's "  - crypto_map" line
-        self.assertIn("dpsecd: %s/gw.yaml:%d:5: cannot install manual SA spi 0x1011: Address "
-                      "family not supported by protocol (crypto map 'VPN' seq 20 %s; remove "
-                      "the entry's manual SAs)\n" % (gw.dir, line, why), out)
+        self.assertIn("cannot install manual SA spi 0x1011: Address family not supported by "
+                      "protocol (crypto map 'VPN' seq 20 has IPv6 peer 2001:db8::1: over IPv6 "
+                      "the dataplane carries ESP alone, not AH, AH+ESP or ESP-in-UDP yet; use "
+                      "an ESP transform set without udp_encap)\n", out)
 
-    def test_manual_sa_with_ipv6_peer_refused(self):
-        self.refused(ipv6_gateway(Entry(20, V6_LINES, CBC, sas_of(0x10), peer=PEER6)),
-                     "has IPv6 peer 2001:db8::1: no IPv6 tunnels in the dataplane yet")
+    def test_esp_sa_with_ipv6_peer_installed(self):
+        """An IPv6 tunnel (issue 10 item 2): ESP manual SAs to an IPv6 peer install."""
+        gw = ipv6_gateway(Entry(20, V6_LINES, CBC, sas_of(0x10), peer=PEER6)).start()
+        gw.stop()
 
     def test_manual_sa_with_ipv6_lines_installed(self):
         """IPv6 inside an IPv4 tunnel is carried (issue 10 item 2): its manual SAs install."""

@@ -391,6 +391,10 @@ harness_add_sa(struct harness *h, const struct h_sa *s)
 	ip4_parse(H_LOCAL, &p.local);
 	ip4_parse(H_PEER, &p.peer);
 	p.family = s->family;
+	if (s->family == AF_INET6) {	/* outside0's address6 (h_opts.outside6) <-> H_PEER6 */
+		memcpy(p.local6, h->ifs[H_OUTSIDE].addr6, 16);
+		inet_pton(AF_INET6, H_PEER6, p.peer6);
+	}
 	p.bundled = s->bundled;
 	p.inner_conn_id = s->inner_conn_id;
 	p.n_ts_local = s->n_ts_local;

@@ -408,6 +408,142 @@ test_no_adjacency_and_own_address(void **state)
 	dropped_for(pt, n, H_OUTSIDE, DP_DROP_G_PuntUnhandled);
 }
 
+/*
+ * IPv6 outer (issue 10 item 2, step 2): outside0 2001:db8::2 <-> the peer
+ * 2001:db8::1, ESP-NULL both ways keyed alike, so that what the gateway
+ * sends, its outer addresses swapped, comes back in. inner6: the
+ * IPv6 lines and route of setup() (else crypto map VPN 10's IPv4 line).
+ */
+static void
+outer6_round_trip(bool inner6)
+{
+	static uint8_t f[2048];
+	static const char *const peer6 = H_PEER6;
+	struct h_opts o = {.outside6 = "2001:db8::2", .inside6 = "2001:db8:2::1/64",
+			   .routes6 = &route, .n_routes6 = 1};
+	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x1006, .cipher = DP_CIPHER_NULL,
+			 .auth = DP_AUTH_HMAC_SHA256_128, .family = AF_INET6};
+	struct rte_ipv6_hdr *o6;
+	struct rte_mbuf *m;
+	uint8_t addr[16], *esp;
+	size_t len, inner_len;
+	uint16_t port;
+
+	if (inner6) {	/* any protocol: the reply comes back with its ports as they went */
+		o.acl = lines;
+		o.n_acl = 2;
+	}
+	teardown(NULL);
+	assert_int_equal(harness_create_opts(&H, &o), 0);
+	assert_true(harness_add_sa(&H, &s) > 0);
+	s.dir = CFG_DIR_IN;
+	s.replay_window = 64;
+	assert_true(harness_add_sa(&H, &s) > 0);
+	if (inner6)
+		len = ipv6_frame(f, "2001:db8:2::5", "2001:db8:1::7", HOPS, 0, NULL, 0, PORT, 100);
+	else
+		len = harness_ipv4_frame(f, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, HOPS, "abcdefgh", 8);
+	inner_len = len - 14;
+	f[15] = inner6 ? f[15] : 0xb8;	/* IPv4: DSCP 46 (the checksum is not checked here) */
+	if (!inner6) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(f + 14);
+
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	m = send_one(H_INSIDE, f, len, &port);
+	if (m == NULL) {
+		harness_dump_drops(&H);
+		fail_msg("not encapsulated");
+	}
+	assert_int_equal(port, H_OUTSIDE);
+	assert_int_equal(rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->ether_type,
+			 rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6));
+	o6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
+	assert_int_equal(rte_be_to_cpu_32(o6->vtc_flow), 0x60000000u | 0xb8u << 20);
+	assert_int_equal(o6->proto, IPPROTO_ESP);
+	assert_int_equal(o6->hop_limits, 64);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + 40 + rte_be_to_cpu_16(o6->payload_len));
+	assert_true(ip6_parse("2001:db8::2", addr));
+	assert_memory_equal(o6->src_addr, addr, 16);
+	assert_true(ip6_parse(peer6, addr));
+	assert_memory_equal(o6->dst_addr, addr, 16);
+	esp = (uint8_t *)(o6 + 1);
+	assert_int_equal(esp[3], 0x06);	/* SPI 0x1006 */
+	if (inner6)
+		f[14 + 7] = HOPS - 1;
+	else
+		f[14 + 8] = HOPS - 1;	/* (checksum not compared: skip it) */
+	assert_memory_equal(esp + 8 + (inner6 ? 0 : 12), f + 14 + (inner6 ? 0 : 12),
+			    inner_len - (inner6 ? 0 : 12));
+	assert_int_equal(esp[rte_be_to_cpu_16(o6->payload_len) - 16 - 1],
+			 inner6 ? IPPROTO_IPV6 : IPPROTO_IPIP);
+
+	/* back from the peer: the outer addresses swapped; an inner IPv6 reply's ports too */
+	memcpy(addr, o6->src_addr, 16);
+	memcpy(o6->src_addr, o6->dst_addr, 16);
+	memcpy(o6->dst_addr, addr, 16);
+	memset(rte_pktmbuf_mtod(m, uint8_t *), 0, 6);
+	len = rte_pktmbuf_pkt_len(m);
+	memcpy(f, rte_pktmbuf_mtod(m, void *), len);
+	rte_pktmbuf_free(m);
+	m = send_one(H_OUTSIDE, f, len, &port);
+	if (m == NULL) {
+		harness_dump_drops(&H);
+		fail_msg("not decapsulated");
+	}
+	assert_int_equal(port, H_INSIDE);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + inner_len);
+	if (inner6)
+		f[14 + 40 + 8 + 7] = HOPS - 2;	/* the inner hop limit, once more */
+	assert_memory_equal(rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + (inner6 ? 0 : 12)),
+			    f + 14 + 40 + 8 + (inner6 ? 0 : 12), inner_len - (inner6 ? 0 : 12));
+	rte_pktmbuf_free(m);
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+static void
+test_ipv4_over_ipv6(void **state)
+{
+	(void)state;
+	outer6_round_trip(false);
+}
+
+static void
+test_ipv6_over_ipv6(void **state)
+{
+	(void)state;
+	outer6_round_trip(true);
+}
+
+/* ESP to outside0's address6 with an SPI no IPv6 SA has (an IPv4 SA's included): 12. */
+static void
+test_unknown_spi_over_ipv6(void **state)
+{
+	static uint8_t f[256];
+	struct h_opts o = {.outside6 = "2001:db8::2"};
+	struct h_sa s = {.dir = CFG_DIR_IN, .spi = 0x1007, .cipher = DP_CIPHER_NULL,
+			 .auth = DP_AUTH_HMAC_SHA256_128, .replay_window = 64};
+	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(f + 14);
+
+	(void)state;
+	teardown(NULL);
+	assert_int_equal(harness_create_opts(&H, &o), 0);
+	assert_true(harness_add_sa(&H, &s) > 0);	/* IPv4 endpoints, SPI 0x1007 */
+	memset(f, 0, sizeof(f));
+	((struct rte_ether_hdr *)f)->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	ip6->vtc_flow = rte_cpu_to_be_32(0x60000000);
+	ip6->payload_len = rte_cpu_to_be_16(64);
+	ip6->proto = IPPROTO_ESP;
+	ip6->hop_limits = 64;
+	assert_true(ip6_parse(H_PEER6, ip6->src_addr));
+	assert_true(ip6_parse("2001:db8::2", ip6->dst_addr));
+	f[14 + 40 + 2] = 0x10;
+	f[14 + 40 + 3] = 0x07;
+	f[14 + 40 + 7] = 1;
+	dropped_for(f, 14 + 40 + 64, H_OUTSIDE, DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI);
+}
+
 int
 main(void)
 {
@@ -421,6 +557,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_inbound_drops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_sa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_adjacency_and_own_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv4_over_ipv6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_over_ipv6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_spi_over_ipv6, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
