@@ -6,7 +6,8 @@ same way: scapy signs, dpsecd verifies; dpsecd signs, scapy and an independent
 Python hmac computation verify. TCP MSS clamping (tcp_adjust_mss 1360 on
 inside0) both ways: what dpsecd sends is what scapy builds with the MSS
 lowered and the checksum computed anew. IPv6 inside the IPv4 tunnel (an entry with
-IPv6 lines, ESP next header 41) both ways, with scapy's SecurityAssociation.
+IPv6 lines, ESP next header 41) both ways, with scapy's SecurityAssociation;
+and IPv4 and IPv6 inside an IPv6 tunnel (an IPv6 peer) the same way.
 
    scapy (peer 192.0.2.1) --ESP--> outside0 [dpsecd gwB] inside0 --> host 10.0.2.5
    scapy (peer 192.0.2.1) <--ESP-- outside0 [dpsecd gwB] inside0 <-- host 10.0.2.5
@@ -19,6 +20,7 @@ import json
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP, defragment
 from scapy.layers.inet6 import IPv6
+from scapy.layers.ipsec import ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
@@ -427,6 +429,74 @@ class Ipv6InnerCrossCheck(unittest.TestCase):
 
     def test_ah_sha256(self):
         self.run_case("ah-sha256")
+
+
+LOCAL6, PEER6 = "2001:db8::2", "2001:db8::1"
+
+
+class Ipv6OuterCrossCheck(unittest.TestCase):
+    """An IPv6 tunnel (issue 10 item 2): crypto map entry to the IPv6 peer 2001:db8::1 from
+    outside0's address6, manual ESP SAs. scapy encrypts under an IPv6 tunnel header and
+    dpsecd forwards the exact inner packet (IPv4 or IPv6), TTL or hop limit one lower;
+    dpsecd encrypts and scapy decrypts what it sent, byte for byte."""
+
+    def run_case(self, xform, inner6):
+        t = Tunnel(xform)
+        sa = {d: SecurityAssociation(ESP, spi=spi, crypt_algo=t.calg, crypt_key=ck or None,
+                                     auth_algo=t.aalg, auth_key=ak or None,
+                                     tunnel_header=IPv6(src=src, dst=dst))
+              for d, spi, ck, ak, src, dst in (
+                  ("in", t.spi_in, t.ck_in, t.ak_in, PEER6, LOCAL6),
+                  ("out", t.spi_out, t.ck_out, t.ak_out, LOCAL6, PEER6))}
+        ifs = default_interfaces()
+        ifs[0].address6 = LOCAL6 + "/64"
+        ifs[0].neighbors.append((PEER6, PEER_MAC))
+        ifs[1].address6 = "2001:db8:2::1/64"
+        lines = [("2001:db8:2::/64", "2001:db8:1::/64")] if inner6 else \
+            [("10.0.2.0/24", "10.0.0.0/24")]
+        entry = Entry(10, lines, t.words, t.manual_sas(), peer=PEER6)
+        if inner6:
+            to_gw = [inner6_from_peer(i, n) for i, n in enumerate(SIZES)]
+            from_host = [inner6_from_host(i, n) for i, n in enumerate(SIZES)]
+        else:
+            to_gw = [inner_from_peer(i, n) for i, n in enumerate(SIZES)]
+            from_host = [inner_from_host(i, n) for i, n in enumerate(SIZES)]
+        frames_in = [Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / sa["in"].encrypt(p, seq_num=i + 1)
+                     for i, p in enumerate(to_gw)]
+        gw = Gateway(interfaces=ifs, entries=[entry])
+        try:
+            gw.start(outside_rx=frames_in,
+                     inside_rx=[Ether(src=HOST_MAC, dst=INSIDE_MAC) / p for p in from_host])
+            gw.settle()
+            d = drops(gw, all_rows=False)
+            tx = gw.stop()
+        finally:
+            gw.close()
+        self.assertEqual(d, {}, "no drops expected")
+        self.assertEqual(len(tx["inside"]), len(to_gw))
+        for got, sent in zip(tx["inside"], to_gw):
+            self.assertEqual(got[Ether].dst, HOST_MAC)
+            self.assertEqual(bytes(got[Ether].payload), bytes(forwarded(sent)))
+        self.assertEqual(len(tx["outside"]), len(from_host))
+        for n, (got, sent) in enumerate(zip(tx["outside"], from_host), start=1):
+            self.assertEqual((got[Ether].dst, got[Ether].type), (PEER_MAC, 0x86dd))
+            outer = got[IPv6]
+            self.assertEqual((outer.src, outer.dst, outer.nh), (LOCAL6, PEER6, 50))
+            self.assertEqual(outer.tc, sent.tc if inner6 else sent.tos)   # RFC 6040
+            self.assertEqual(int.from_bytes(bytes(outer.payload)[4:8], "big"), n)
+            self.assertEqual(bytes(sa["out"].decrypt(outer)), bytes(forwarded(sent)))
+
+    def test_ipv4_in_ipv6_gcm128(self):
+        self.run_case("gcm128", False)
+
+    def test_ipv4_in_ipv6_cbc128_sha256(self):
+        self.run_case("cbc128-sha256", False)
+
+    def test_ipv6_in_ipv6_gcm256(self):
+        self.run_case("gcm256", True)
+
+    def test_ipv6_in_ipv6_null_sha256(self):
+        self.run_case("null-sha256", True)
 
 
 def add(xform, udp=False, esn=False):
