@@ -516,6 +516,49 @@ test_ipv6_over_ipv6(void **state)
 	outer6_round_trip(true);
 }
 
+/*
+ * An IPv4 packet too big for the IPv6 tunnel, DF clear: fragmented before
+ * encryption (the IOS default), each fragment its own ESP in IPv6; DF set:
+ * dropped as 48.
+ */
+static void
+test_ipv4_over_ipv6_too_big(void **state)
+{
+	static uint8_t f[2048], pl[1460];
+	struct h_opts o = {.outside6 = "2001:db8::2"};
+	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x1008, .cipher = DP_CIPHER_AES_GCM_128,
+			 .family = AF_INET6};
+	struct rte_mbuf *in, *out[MAX_OUT];
+	size_t len;
+	uint16_t n, port;
+
+	(void)state;
+	teardown(NULL);
+	assert_int_equal(harness_create_opts(&H, &o), 0);
+	assert_true(harness_add_sa(&H, &s) > 0);
+	len = harness_ipv4_frame(f, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, HOPS, pl, sizeof(pl));
+	in = harness_mbuf(&H, f, len);
+	n = harness_send(&H, H_INSIDE, &in, 1, out, MAX_OUT, &port);
+	if (n != 2) {
+		harness_dump_drops(&H);
+		fail_msg("%u frames out, expected 2 fragments", n);
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		const struct rte_ipv6_hdr *o6 =
+			rte_pktmbuf_mtod_offset(out[i], const struct rte_ipv6_hdr *, 14);
+
+		assert_int_equal(o6->proto, IPPROTO_ESP);
+		assert_true(40 + rte_be_to_cpu_16(o6->payload_len) <= 1500);
+		rte_pktmbuf_free(out[i]);
+	}
+	((struct rte_ipv4_hdr *)(f + 14))->fragment_offset =
+		rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	((struct rte_ipv4_hdr *)(f + 14))->hdr_checksum = 0;
+	((struct rte_ipv4_hdr *)(f + 14))->hdr_checksum =
+		rte_ipv4_cksum((struct rte_ipv4_hdr *)(f + 14));
+	dropped_for(f, len, H_INSIDE, DP_DROP_OUT_CANNOT_FRAG_DF_SET_PKT);
+}
+
 /* ESP to outside0's address6 with an SPI no IPv6 SA has (an IPv4 SA's included): 12. */
 static void
 test_unknown_spi_over_ipv6(void **state)
@@ -560,6 +603,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ipv4_over_ipv6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6_over_ipv6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_spi_over_ipv6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv4_over_ipv6_too_big, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
