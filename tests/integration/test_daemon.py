@@ -210,7 +210,16 @@ class Ipv6Entries(unittest.TestCase):
     def test_esp_sa_with_ipv6_peer_installed(self):
         """An IPv6 tunnel (issue 10 item 2): ESP manual SAs to an IPv6 peer install."""
         gw = ipv6_gateway(Entry(20, V6_LINES, CBC, sas_of(0x10), peer=PEER6)).start()
-        gw.stop()
+        try:
+            sa = gw.cli("show crypto ipsec sa")
+        finally:
+            gw.stop()
+        for spi in (0x1011, 0x2011):
+            self.assertIn("spi: 0x%X(%d)" % (spi, spi), sa)
+        # 1500 - 40 (IPv6) - 8 (ESP) - 16 (IV) - 16 (ICV) = 1420, down to 16 bytes, less 2
+        self.assertIn("   current_peer 2001:db8::1 port 500\n", sa)
+        self.assertIn("     local crypto endpt.: 2001:db8::2, remote crypto endpt.: 2001:db8::1\n"
+                      "     plaintext mtu 1406, path mtu 1500,", sa)
 
     def test_manual_sa_with_ipv6_lines_installed(self):
         """IPv6 inside an IPv4 tunnel is carried (issue 10 item 2): its manual SAs install."""
