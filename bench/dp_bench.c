@@ -7,6 +7,8 @@
  *             -> decap -> route -> TX inside0
  * and the same with AH (-x ah: RFC 4302, integrity only) in place of ESP, and
  * with an AH+ESP bundle (-x ah-esp: RFC 4301 section 4.5, AH around ESP).
+ * -6: the inner packets are IPv6 (IPv6 inside the IPv4 tunnel, next header
+ * 41: the crypto map's IPv6 lines, the IPv6 route table).
  *
  * Both ports are net_null, whose TX frees the mbufs: the timed region is the
  * real worker_process() + worker_flush(), TX included. Frames are copied into
@@ -32,6 +34,7 @@
 #include <rte_mbuf.h>
 
 #include "dpsec/ip4.h"
+#include "dpsec/ip6.h"
 
 #include <netinet/in.h>
 
@@ -94,6 +97,8 @@ static uint32_t n_scale;
 #define SCALE_SPI 0x100000u	/* SPIs SCALE_SPI .. SCALE_SPI + n - 1 */
 /* -f: every other packet has an SPI nobody installed (an invalid-SPI flood beside the tunnels) */
 static bool flood_mode;
+/* -6: IPv6 inner packets */
+static bool inner6;
 #define FLOOD_SPI 0xf0000000u
 
 static void
@@ -125,6 +130,13 @@ bench_config(struct bench *b)
 	ip4_prefix_parse("10.0.0.0/16", &b->acl.dst, &host);
 	b->entry = (struct cfg_map_entry){.seq = 10, .match = &b->acl, .n_match = 1,
 					  .replay_window = 64};
+	if (inner6) {	/* the same, one IPv6 line; inside0's address6 is the connected route */
+		b->acl.v6 = b->entry.inner_v6 = true;
+		ip6_prefix_parse("2001:db8::/32", &b->acl.src6, &host);
+		b->acl.dst6 = b->acl.src6;
+		b->ifs[1].has_addr6 = true;
+		ip6_addr_len_parse("2001:db8:2::1/32", b->ifs[1].addr6, &b->ifs[1].prefix6_len);
+	}
 	ip4_parse("192.0.2.1", &b->entry.peer);
 	b->map = (struct cfg_crypto_map){.entries = &b->entry, .n_entries = 1, .iface = 0};
 	c->interfaces = b->ifs;
@@ -185,6 +197,20 @@ plain_frame(const struct bench *b, uint8_t *buf, uint32_t ip_len)
 
 	memset(buf, 0, sizeof(*eth) + ip_len);
 	rte_ether_addr_copy(&b->dp->ports[1].mac, &eth->dst_addr);
+	if (inner6) {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(eth + 1);
+
+		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+		ip6->vtc_flow = rte_cpu_to_be_32(0x60000000);
+		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(ip_len - sizeof(*ip6)));
+		ip6->proto = IPPROTO_UDP;
+		ip6->hop_limits = 64;
+		ip6_parse("2001:db8:2::5", ip6->src_addr);
+		ip6_parse("2001:db8:1::7", ip6->dst_addr);
+		for (uint32_t i = sizeof(*ip6); i < ip_len; i++)
+			((uint8_t *)ip6)[i] = (uint8_t)i;
+		return sizeof(*eth) + ip_len;
+	}
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->total_length = rte_cpu_to_be_16((uint16_t)ip_len);
@@ -684,11 +710,12 @@ static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-x gcm|cbc|ah|ah-esp] [-s 64|512|1400] [-r RUNS] [-c CPU] [-p]\n"
+		"usage: %s [-x gcm|cbc|ah|ah-esp] [-s 64|512|1400] [-r RUNS] [-c CPU] [-p] [-6]\n"
 		"       [-n SAS [-f]]\n"
 		"  -c      the CPU to run on (default: the last one allowed)\n"
 		"  -p      also print a per-stage split (classify / ESP / TX) of one run\n"
 		"  -x, -s  measure only one transform / inner packet size (for profiling)\n"
+		"  -6      IPv6 inner packets (IPv6 inside the IPv4 tunnel)\n"
 		"  -r      runs per figure (default %d); each figure is their median\n"
 		"  -n N    scale: inbound AES-128-GCM over N SAs, packets spread evenly (-s size,\n"
 		"          default 64)\n"
@@ -716,8 +743,11 @@ main(int argc, char **argv)
 	uint32_t only_s = 0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "x:s:r:c:n:fph")) != -1) {
+	while ((opt = getopt(argc, argv, "x:s:r:c:n:fph6")) != -1) {
 		switch (opt) {
+		case '6':
+			inner6 = true;
+			break;
 		case 'c':
 			cpu = (int)strtol(optarg, NULL, 10);
 			if (cpu < 0 || cpu >= CPU_SETSIZE)
@@ -773,6 +803,8 @@ main(int argc, char **argv)
 		    : "4 KiB pages (--no-huge: no free hugepages; expect more TLB misses than "
 		      "the daemon on hugepages)",
 	       hz / 1e6, imb_get_version_str(), cmb_arch_name(b.w->mb));
+	if (inner6)
+		printf("# inner packets: IPv6 (-6), in the IPv4 tunnel\n");
 	printf("%-26s %5s %4s %8s %8s %8s %7s %7s\n", "transform", "bytes", "dir", "cyc/pkt",
 	       "floor", "ratio", "Mpps", "Gbps");
 	if (n_scale > 0) {

@@ -63,8 +63,9 @@ struct dp_sa_params {
 	bool esn;
 	/*
 	 * Tunnel endpoints. family AF_INET (0 means AF_INET too): local/peer, network
-	 * order. AF_INET6: local6/peer6, which dp_sa_add refuses with -EAFNOSUPPORT
-	 * until the IPv6 dataplane exists (issue 10).
+	 * order. AF_INET6: local6/peer6 (local6 an outside interface's address6),
+	 * ESP only: AH, ESP-in-UDP and bundles over IPv6 are refused with
+	 * -EAFNOSUPPORT (issue 10).
 	 */
 	int family;
 	uint32_t local;

@@ -44,7 +44,9 @@
 	  "or 255.255.255.255")                                                                    \
 	X(IpFragErr, "IPv4 fragmentation failed (no buffer for a fragment)")                       \
 	X(Ipv6NoRoute, "IPv6 packet not for a local address, or no IPv6 policy")                   \
-	X(Ipv6HdrErr, "malformed IPv6 header (version or payload length)")                         \
+	X(Ipv6HdrErr, "malformed IPv6 header (version, payload length, extension headers)")       \
+	X(Ipv6NoAdj, "no next-hop MAC address for the IPv6 packet")                                \
+	X(Ipv6HopLimitExceeded, "IPv6 hop limit expired while forwarding")                         \
 	X(UnknownL2Proto, "Ethernet type not handled (not IPv4, IPv6 or ARP)")                     \
 	X(L2HdrErr, "frame too short for its Ethernet or IP headers")                              \
 	X(L2DstMacMismatch,                                                                        \
@@ -75,12 +77,22 @@
 	  "ESP pad length larger than the payload")                                                \
 	X(25, IN_INFRA_V4_PKT_LEN_TOO_BIG, IpsecInput, decaps_failed,                              \
 	  "decrypted packet too big for the inside MTU, DF set")                                   \
+	X(26, IN_INFRA_V6_PKT_LEN_TOO_BIG, IpsecInput, decaps_failed,                              \
+	  "decrypted IPv6 packet too big for the inside MTU (IPv6 is not fragmented on the way)")  \
 	X(30, IN_V4_POST_INPUT_POLICY_FAIL, IpsecInput, decaps_failed,                             \
 	  "inner packet outside the SA's selectors")                                               \
+	X(31, IN_V6_POST_INPUT_POLICY_FAIL, IpsecInput, decaps_failed,                             \
+	  "inner IPv6 packet outside the SA's policy")                                             \
 	X(32, OUT_V4_PKT_HIT_INVALID_SA, IpsecInvalidSa, invalid_sa, "outbound SA being deleted")  \
 	X(33, OUT_V4_PKT_HIT_IKE_START_SP, IpsecIkeIndicate, none, "crypto map entry has no SA")   \
 	X(35, OUT_V4_PKT_HIT_DENY_DROP_SP, IpsecDenyDrop, none,                                    \
 	  "matched a crypto map deny line (no cleartext path)")                                    \
+	X(37, OUT_V6_PKT_HIT_INVALID_SA, IpsecInvalidSa, invalid_sa,                               \
+	  "outbound SA being deleted (IPv6 packet)")                                               \
+	X(38, OUT_V6_PKT_HIT_IKE_START_SP, IpsecIkeIndicate, none,                                 \
+	  "crypto map entry has no SA (IPv6 packet)")                                              \
+	X(40, OUT_V6_PKT_HIT_DENY_DROP_SP, IpsecDenyDrop, none,                                    \
+	  "IPv6 packet matched a crypto map deny line (no cleartext path)")                        \
 	X(44, OUT_CD_SW_IPSEC_HARD_EXPIRY, IpsecOutput, invalid_sa,                                \
 	  "outbound SA past its hard lifetime (waiting to be deleted)")                            \
 	X(45, OUT_UNEXP_CD_SW_IPSEC_EXCEPTION, IpsecOutput, encaps_failed,                         \
@@ -91,6 +103,8 @@
 	  "too big for the MTU after encapsulation, DF set")                                       \
 	X(51, OUT_INFRA_V4_PKT_LEN_TOO_BIG, IpsecOutput, encaps_failed,                            \
 	  "too big for the MTU after encapsulation, DF clear, and cannot be fragmented")          \
+	X(52, OUT_INFRA_V6_PKT_LEN_TOO_BIG, IpsecOutput, encaps_failed,                            \
+	  "IPv6 packet too big for the MTU after encapsulation")                                   \
 	X(56, OUT_V4_POST_OUTPUT_POLICY_FAIL, IpsecOutput, encaps_failed,                          \
 	  "packet outside its outbound SA's negotiated selectors")                                 \
 	X(62, IN_CD_SW_IPSEC_MAC_EXCEPTION, IpsecInput, verify_failed,                             \
@@ -98,7 +112,7 @@
 	X(63, IN_NAT_DEMUX_FAIL, IpsecInput, invalid_prot,                                         \
 	  "ESP-in-UDP and raw ESP mixed up for the SA")                                            \
 	X(65, IN_CD_SW_IPSEC_NH_MISMATCH, IpsecInput, decaps_failed,                               \
-	  "ESP or AH next header is not IPv4")                                                     \
+	  "ESP or AH next header is not IPv4 or IPv6")                                                     \
 	X(70, IN_V4_PKT_FRAG_ERR, IpsecInput, none,                                                \
 	  "malformed ESP/AH IPv4 fragment (length, offset, or two different ends)")                \
 	X(76, CD_SW_PAD_MISMATCH, IpsecInput, invalid_len, "ESP padding bytes are not 1, 2, 3, ...") \

@@ -160,19 +160,21 @@ flow_path_mtu(const struct flow *f)
 	return f->ifc->mtu;
 }
 
+/* An IPv6 tunnel's outer header is 20 bytes longer than IPv4's, which cli_plaintext_mtu takes. */
 static unsigned
 flow_plaintext_mtu(const struct flow *f)
 {
 	const struct cfg_transform_set *ts = &f->cfg->transform_sets[f->e->transform_set];
+	unsigned v6 = f->e->peer_v6 ? 20 : 0;
 
 	/* a bundle's SAs have the set's transforms (manual SAs: IKE does not negotiate one) */
 	if (cfg_ts_bundle(ts))
-		return cli_bundle_plaintext_mtu(flow_path_mtu(f), ts->ah_auth, ts->cipher,
+		return cli_bundle_plaintext_mtu(flow_path_mtu(f) - v6, ts->ah_auth, ts->cipher,
 						ts->auth);
 	if (f->cur_out != NULL)
-		return cli_plaintext_mtu(flow_path_mtu(f), f->cur_out->proto,
+		return cli_plaintext_mtu(flow_path_mtu(f) - v6, f->cur_out->proto,
 					 f->cur_out->cipher, f->cur_out->auth, f->udp_encap);
-	return cli_plaintext_mtu(f->ifc->mtu, ts->proto, ts->cipher, ts->auth, f->udp_encap);
+	return cli_plaintext_mtu(f->ifc->mtu - v6, ts->proto, ts->cipher, ts->auth, f->udp_encap);
 }
 
 static const char *
@@ -198,6 +200,17 @@ status_word(enum view_sa_status s)
 }
 
 /* ---- text ---- */
+
+/* An IPv6 line's side, as IOS shows an IPv6 ident: address/prefix length. */
+static void
+ident6_text(const char *label, const struct ip6_prefix *p, uint8_t proto, const uint16_t port[2],
+	    struct cli_out *o)
+{
+	char a[IP6_STRLEN];
+
+	cli_printf(o, "   %s (addr/prefixlen/prot/port): (%s/%u/%u/%u)\n", label,
+		   ip6_str(p->addr, a), p->len, proto, acl_port(port));
+}
 
 static void
 ident_text(const char *label, const struct ip4_prefix *p, uint8_t proto, const uint16_t port[2],
@@ -410,26 +423,36 @@ static void
 flow_text(const struct flow *f, bool detail, struct cli_out *o)
 {
 	const struct cfg_acl *acl = flow_acl(f);
-	char l[IP4_STRLEN], p[IP4_STRLEN];
+	char l[IP4_STRLEN], p[IP4_STRLEN], l6[IP6_STRLEN], p6[IP6_STRLEN];
 	uint32_t spi = f->cur_out != NULL ? f->cur_out->spi : 0;
 
 	cli_puts(o, "\n   protected vrf: (none)\n");
 	if (f->ts != NULL) {
 		ts_text("local  ident", f->ts->ts_local, f->ts->n_ts_local, o);
 		ts_text("remote ident", f->ts->ts_remote, f->ts->n_ts_remote, o);
+	} else if (acl->v6) {
+		ident6_text("local  ident", &acl->src6, acl->proto, acl->sport, o);
+		ident6_text("remote ident", &acl->dst6, acl->proto, acl->dport, o);
 	} else {
 		ident_text("local  ident", &acl->src, acl->proto, acl->sport, o);
 		ident_text("remote ident", &acl->dst, acl->proto, acl->dport, o);
 	}
-	cli_printf(o, "   current_peer %s port %u\n     PERMIT, flags={origin_is_acl,}\n",
-		   ip4_str(f->e->peer, p), f->peer_port);
+	if (f->e->peer_v6) {	/* an IPv6 tunnel: the interface's address6 to the peer */
+		ip6_str(f->e->peer6, p6);
+		ip6_str(f->ifc->addr6, l6);
+	} else {
+		snprintf(p6, sizeof(p6), "%s", ip4_str(f->e->peer, p));
+		snprintf(l6, sizeof(l6), "%s", ip4_str(f->ifc->addr, l));
+	}
+	cli_printf(o, "   current_peer %s port %u\n     PERMIT, flags={origin_is_acl,}\n", p6,
+		   f->peer_port);
 	counters_text(f, detail, o);
 	cli_printf(o,
 		   "\n     local crypto endpt.: %s, remote crypto endpt.: %s\n"
 		   "     plaintext mtu %u, path mtu %u, ip mtu %u, ip mtu idb %s\n"
 		   "     current outbound spi: 0x%X(%u)\n"
 		   "     PFS (Y/N): N, DH group: none\n\n",
-		   ip4_str(f->ifc->addr, l), p, flow_plaintext_mtu(f), flow_path_mtu(f), f->ifc->mtu,
+		   l6, p6, flow_plaintext_mtu(f), flow_path_mtu(f), f->ifc->mtu,
 		   f->ifc->name, spi, spi);
 	sas_text(f, CFG_DIR_IN, o);
 	cli_puts(o, "\n");
@@ -462,6 +485,20 @@ ident_json(struct json *j, const char *key, const struct ip4_prefix *p, uint8_t 
 	json_obj(j, key);
 	json_ip(j, "addr", p->addr);
 	json_str(j, "mask", cli_mask_str(p->len, m));
+	json_u64(j, "prot", proto);
+	json_u64(j, "port", acl_port(port));
+	json_obj_end(j);
+}
+
+static void
+ident6_json(struct json *j, const char *key, const struct ip6_prefix *p, uint8_t proto,
+	    const uint16_t port[2])
+{
+	char a[IP6_STRLEN];
+
+	json_obj(j, key);
+	json_str(j, "addr", ip6_str(p->addr, a));
+	json_u64(j, "prefixlen", p->len);
 	json_u64(j, "prot", proto);
 	json_u64(j, "port", acl_port(port));
 	json_obj_end(j);
@@ -513,6 +550,12 @@ idents_json(struct json *j, const struct flow *f)
 {
 	const struct cfg_acl *acl = flow_acl(f);
 
+	if (f->ts == NULL && acl->v6) {
+		ident6_json(j, "local_ident", &acl->src6, acl->proto, acl->sport);
+		ident6_json(j, "remote_ident", &acl->dst6, acl->proto, acl->dport);
+		json_bool(j, "negotiated_ts", false);
+		return;
+	}
 	if (f->ts == NULL) {
 		ident_json(j, "local_ident", &acl->src, acl->proto, acl->sport);
 		ident_json(j, "remote_ident", &acl->dst, acl->proto, acl->dport);
@@ -569,7 +612,13 @@ flow_json(struct json *j, const struct flow *f)
 	json_obj(j, NULL);
 	json_u64(j, "seq", f->e->seq);
 	idents_json(j, f);
-	json_ip(j, "peer", f->e->peer);
+	if (f->e->peer_v6) {
+		char a[IP6_STRLEN];
+
+		json_str(j, "peer", ip6_str(f->e->peer6, a));
+	} else {
+		json_ip(j, "peer", f->e->peer);
+	}
 	json_u64(j, "peer_port", f->peer_port);
 	counters_json(j, "inbound", f->in);
 	counters_json(j, "outbound", f->out);
@@ -598,9 +647,8 @@ struct sa_walk {
 static bool
 entry_selected(const struct cli_ctx *c, const struct cfg_map_entry *e)
 {
-	/* an IPv6 entry has no SA until the IPv6 dataplane (issue 10): no flow to show */
-	if (e->peer_v6 || e->inner_v6)
-		return false;
+	if (e->peer_v6)	/* "peer A.B.C.D" names an IPv4 peer */
+		return !c->opt[CLI_OPT_PEER].set;
 	return !c->opt[CLI_OPT_PEER].set || c->opt[CLI_OPT_PEER].ip == e->peer;
 }
 

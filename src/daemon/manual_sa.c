@@ -42,42 +42,25 @@ params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct 
 }
 
 /*
- * What the dataplane cannot carry yet (issue 10): IPv6 tunnel endpoints,
- * which dp_sa_add refuses itself, and IPv6 traffic inside an IPv4 tunnel,
- * which it would install and never match (no IPv6 packet reaches the SPD):
- * false here, refused with the same errno, so that dpsecd does not start
- * with an SA that silently carries nothing.
+ * Why an SA of an entry with an IPv6 peer was refused (dp_sa_add:
+ * -EAFNOSUPPORT): over IPv6 the dataplane carries ESP alone.
  */
-static bool
-carried(const struct dpsec_config *cfg, const struct cfg_manual_sa *m)
-{
-	const struct cfg_map_entry *e;
-
-	/* a tunnel's SA (static VTI) has no crypto map entry: tunnels are IPv4 */
-	if (m->tunnel < cfg->n_tunnels)
-		return true;
-	e = &cfg->crypto_maps[m->map].entries[m->entry];
-	return !e->inner_v6 || e->peer_v6;
-}
-
-/* Why an SA of an IPv6 entry was refused: the entry and what makes it IPv6. */
 static void
 ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *buf, size_t len)
 {
-	const struct cfg_crypto_map *map = &cfg->crypto_maps[m->map];
-	const struct cfg_map_entry *e = &map->entries[m->entry];
+	const struct cfg_crypto_map *map;
+	const struct cfg_map_entry *e;
+	char a[IP6_STRLEN];
 
-	if (e->peer_v6) {
-		char a[IP6_STRLEN];
-
-		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 peer %s: no IPv6 tunnels "
-				   "in the dataplane yet; remove the entry's manual SAs)",
+	if (m->tunnel < cfg->n_tunnels)
+		return;	/* a tunnel's SA (static VTI) has no crypto map entry: tunnels are IPv4 */
+	map = &cfg->crypto_maps[m->map];
+	e = &map->entries[m->entry];
+	if (e->peer_v6)
+		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 peer %s: over IPv6 the "
+				   "dataplane carries ESP alone, not AH, AH+ESP or ESP-in-UDP yet; "
+				   "use an ESP transform set without udp_encap)",
 			 map->name, e->seq, ip6_str(e->peer6, a));
-	} else {
-		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 match lines: no IPv6 "
-				   "traffic in the dataplane yet; remove the entry's manual "
-				   "SAs)", map->name, e->seq);
-	}
 }
 
 static int
@@ -139,8 +122,6 @@ manual_sa_install(struct dp *dp, const struct dpsec_config *cfg, char *err, size
 		uint32_t conn_id;
 		int rc;
 
-		if (!carried(cfg, m))
-			return install_err(cfg, m, m->spi, -EAFNOSUPPORT, err, errlen);
 		params_of(cfg, m, &p);
 		if (m->ah_spi != 0) {
 			rc = install_bundle(dp, cfg, m, &p, err, errlen);

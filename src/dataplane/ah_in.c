@@ -32,6 +32,7 @@
 #include "sad.h"
 
 #define NH_IPV4 4  /* IP-in-IP: tunnel mode */
+#define NH_IPV6 41
 #define NH_NONE 59 /* no next header: a dummy packet */
 #define ESP_HDR 8  /* SPI + sequence number */
 /* ah_finish: verified bundle AH, to the ESP stage (not a drop code) */
@@ -210,6 +211,8 @@ ah_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct ah_p
 		return DP_DROP_G_IpsecDummyPacket;
 	if (sa->flags & SA_F_AH_ESP)
 		return ah_to_esp(w, sa, m, st, acc);
+	if (unlikely(st->ah[0] == NH_IPV6))	/* IPv6 inside the tunnel: ipsec_in6.c */
+		return in_deliver6(w, sa, m, st->ah + hlen, st->tot - m->l3_len - hlen, acc);
 	if (st->ah[0] != NH_IPV4)
 		return sa_drop(sa, DP_DROP_IN_CD_SW_IPSEC_NH_MISMATCH);
 	return in_deliver(w, sa, m, st->ah + hlen, st->tot - m->l3_len - hlen, acc, memo);

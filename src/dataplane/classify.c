@@ -17,6 +17,9 @@
 
 #define CL_PUNT ((dp_drop_t)0xfe)
 _Static_assert(DP_DROP__COUNT < CL_PUNT, "CL_PUNT is not a drop code");
+/* classify_frame: an IPv6 packet to keep (inside: to forward; outside: ESP to us) */
+#define CL_KEEP6 ((dp_drop_t)0xfd)
+_Static_assert(DP_DROP__COUNT < CL_KEEP6, "CL_KEEP6 is not a drop code");
 
 #define NATT_PORT 4500
 #define IKE_PORT 500
@@ -82,13 +85,32 @@ classify_udp(struct rte_mbuf *m, const void *l4, uint32_t ip_payload, dp_drop_t 
 }
 
 /*
+ * An inside IPv6 packet the outbound path may take: not multicast (ff00::/8),
+ * neither address link-local (fe80::/10, RFC 4291 section 2.5.6: never
+ * forwarded), nor from the unspecified address.
+ */
+static inline bool
+ipv6_forwardable(const struct rte_ipv6_hdr *ip6)
+{
+	static const uint8_t any[16];
+
+	return ip6->dst_addr[0] != 0xff &&
+	       !(ip6->dst_addr[0] == 0xfe && (ip6->dst_addr[1] & 0xc0) == 0x80) &&
+	       !(ip6->src_addr[0] == 0xfe && (ip6->src_addr[1] & 0xc0) == 0x80) &&
+	       memcmp(ip6->src_addr, any, sizeof(any)) != 0;
+}
+
+/*
  * IPv6. ICMPv6 to the port's address6 or to its solicited-node group
  * (neighbor discovery, echo) goes to the control thread on either side
- * (src/ctrl/nd6.h); any other IPv6 on the inside is not routed. On the
- * outside no IPv6 SA can be configured yet, so ESP, AH and ESP-in-UDP
- * addressed to our IPv6 address are all for an unknown SPI: counted as 12
+ * (src/ctrl/nd6.h). On the inside, anything else to our address is
+ * dropped, and a packet to elsewhere is kept (CL_KEEP6) for
+ * the outbound path, which walks its extension headers (spd_flow6_of). On
+ * the outside, ESP addressed to our IPv6 address right behind the IPv6
+ * header is kept for esp_in.c (SAs with IPv6 endpoints are ESP only); AH and
+ * ESP-in-UDP to it are for an unknown SPI: counted as 12
  * IN_US_V6_PKT_SA_NOT_FOUND_SPI (and reported like IPv4). Extension headers
- * are not walked: such packets go to the control plane.
+ * are not walked there: such packets go to the control plane.
  */
 static dp_drop_t
 classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
@@ -111,11 +133,13 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 	if (ip6->proto == IPPROTO_ICMPV6 && in->has_addr6 &&
 	    (ours || nd6_is_solicited_node(ip6->dst_addr, in->addr6)))
 		return CL_PUNT;
-	if (!outside || !ours)
+	if (!outside)
+		return !ours && ipv6_forwardable(ip6) ? CL_KEEP6 : DP_DROP_G_Ipv6NoRoute;
+	if (!ours)
 		return DP_DROP_G_Ipv6NoRoute;
 	switch (ip6->proto) {
-	case IPPROTO_ESP:
-		return plen < 8 ? DP_DROP_IN_ESP_TRUNCATED : DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI;
+	case IPPROTO_ESP:	/* for esp_in.c, which looks its SPI up among the IPv6 SAs */
+		return plen < 8 ? DP_DROP_IN_ESP_TRUNCATED : CL_KEEP6;
 	case IPPROTO_AH:
 		return plen < 12 ? DP_DROP_IN_ESP_TRUNCATED : DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI;
 	case IPPROTO_UDP:
@@ -168,7 +192,7 @@ l2_for_port(struct l2_self me, const struct rte_ether_hdr *eth)
 /*
  * What both sides check first: one segment, the Ethernet destination and
  * type, the IPv4 header. DP_KEEP means valid IPv4 at *ipp; ARP is punted;
- * IPv6 is the outside's (classify_ipv6) or, inside, not routed.
+ * IPv6 is classify_ipv6's.
  */
 static dp_drop_t
 classify_frame(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m, bool outside,
@@ -201,7 +225,7 @@ classify_out_one(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m
 	uint32_t hl;
 
 	if (v != DP_KEEP)
-		return v;
+		return v == CL_KEEP6 ? DP_KEEP : v;	/* IPv6 ESP to us: l2/l3 lengths set */
 	if (ip->dst_addr != in->addr)
 		return DP_DROP_G_Ipv4NoRoute;	/* the outside carries only our tunnels */
 	hl = (ip->version_ihl & 0xf) * 4u;
@@ -243,7 +267,7 @@ classify_in_one(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m)
 	dp_drop_t v = classify_frame(in, me, m, false, &ip);
 
 	if (v != DP_KEEP)
-		return v;
+		return v == CL_KEEP6 ? DP_KEEP : v;	/* IPv6: l2/l3 lengths set */
 	if (ip->dst_addr == in->addr)
 		return CL_PUNT;	/* for the gateway itself */
 	if (dp_port_is_bcast(in, ip->dst_addr))

@@ -10,7 +10,8 @@
  *      those that verified (ICV before decryption, RFC 4303 section 3.4.4.1);
  *   4. per packet, in order: CBC/NULL replay verdict and commit, padding and
  *      next header, inner IPv4 header, SA policy, TTL, route, broadcast, MTU
- *      and new L2 header.
+ *      and new L2 header (an IPv6 inner packet, next header 41: the same
+ *      out of line, ipsec_in6.c).
  *
  * Anti-replay is decided per packet, in burst order, against the window as
  * the packets before it left it (RFC 4303 section 3.4.3: check, verify,
@@ -39,6 +40,7 @@
 
 #define ESP_HDR 8	/* SPI + sequence number */
 #define NH_IPV4 4	/* IP-in-IP: tunnel mode, RFC 4303 section 2.6 */
+#define NH_IPV6 41
 #define NH_NONE 59	/* dummy packet (traffic flow confidentiality) */
 
 struct in_pkt {
@@ -61,6 +63,8 @@ esp_length(const struct rte_mbuf *m)
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
 	const struct rte_udp_hdr *udp;
 
+	if (unlikely((ip->version_ihl >> 4) == 6))	/* ESP right behind the IPv6 header */
+		return rte_be_to_cpu_16(((const struct rte_ipv6_hdr *)ip)->payload_len);
 	if (m->l4_len == 0)
 		return rte_be_to_cpu_16(ip->total_length) - m->l3_len;
 	udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, m->l2_len + m->l3_len);
@@ -203,7 +207,7 @@ in_verify_one(struct dp_worker *w, struct sa_rt *sa, void *pkt, uint64_t seq, ui
 
 /* RFC 4303 section 2.4: padding bytes are 1, 2, 3, ... */
 static dp_drop_t
-in_trailer(struct sa_rt *sa, const uint8_t *pt, uint32_t ct_len, uint32_t *inner_len)
+in_trailer(struct sa_rt *sa, const uint8_t *pt, uint32_t ct_len, uint32_t *inner_len, uint8_t *nhp)
 {
 	uint32_t pad = pt[ct_len - 2];
 	uint8_t nh = pt[ct_len - 1];
@@ -216,9 +220,10 @@ in_trailer(struct sa_rt *sa, const uint8_t *pt, uint32_t ct_len, uint32_t *inner
 	}
 	if (nh == NH_NONE)
 		return DP_DROP_G_IpsecDummyPacket;
-	if (nh != NH_IPV4)
+	if (nh != NH_IPV4 && nh != NH_IPV6)
 		return sa_drop(sa, DP_DROP_IN_CD_SW_IPSEC_NH_MISMATCH);
 	*inner_len = ct_len - 2 - pad;
+	*nhp = nh;
 	return DP_KEEP;
 }
 
@@ -229,6 +234,7 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 {
 	uint8_t *pt = st->esp + ESP_HDR + sa->iv_len;
 	uint32_t inner_len;
+	uint8_t nh = NH_IPV4;
 	dp_drop_t why;
 
 	if (!(sa->flags & SA_F_AEAD)) {
@@ -241,9 +247,11 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 		if (why != DP_KEEP)
 			return why;
 	}
-	why = in_trailer(sa, pt, st->ct_len, &inner_len);
+	why = in_trailer(sa, pt, st->ct_len, &inner_len, &nh);
 	if (why != DP_KEEP)
 		return why;
+	if (unlikely(nh == NH_IPV6))
+		return in_deliver6(w, sa, m, pt, inner_len, acc);
 	return in_deliver(w, sa, m, pt, inner_len, acc, memo);
 }
 
@@ -267,14 +275,20 @@ in_burst_body(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t
 			rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *, pkts[i]->l2_len);
 
 		st[i].esp = esp_of(pkts[i]);
-		sad_key_set(&keys[i], st[i].esp, ip->dst_addr, IPPROTO_ESP);
+		if (unlikely((ip->version_ihl >> 4) == 6))	/* IPv6 endpoints (sad.h) */
+			sad_key_set(&keys[i], st[i].esp,
+				    sad_fold6(((const struct rte_ipv6_hdr *)ip)->dst_addr),
+				    IPPROTO_ESP | SAD_V6);
+		else
+			sad_key_set(&keys[i], st[i].esp, ip->dst_addr, IPPROTO_ESP);
 		kp[i] = &keys[i];
 	}
 	sad_lookup_bulk(w->dp->sad, &w->sa_cache, kp, n, sa);
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (sa[i] == NULL) {
-			reason[i] = DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
+			reason[i] = keys[i].proto & SAD_V6 ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI
+							   : DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
 			continue;
 		}
 		if (sa[i]->owner != w->id) {	/* its replay window is written there alone */

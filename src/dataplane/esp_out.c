@@ -41,6 +41,7 @@
 
 #define ESP_HDR 8
 #define NH_IPV4 4
+#define NH_IPV6 41
 /* out_encap: DF clear and too big, to be fragmented before encryption (not a drop code) */
 #define OUT_SPLIT ((dp_drop_t)0xfd)
 _Static_assert(DP_DROP__COUNT < OUT_SPLIT, "OUT_SPLIT is not a drop code");
@@ -144,30 +145,45 @@ out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_
 	return DP_KEEP;
 }
 
-/* Outer IPv4 (and UDP) header from the template; fields that change per packet. */
-static __rte_always_inline void
-out_headers(struct dp_worker *w, const struct sa_ep *ep, uint8_t *data,
-	    const struct rte_ipv4_hdr *inner, uint32_t outer_len)
+/*
+ * Outer IPv4 (and UDP) header from the template; the fields that change per
+ * packet but the inner packet's (TOS, DF: the caller's, then the checksum).
+ */
+static __rte_always_inline struct rte_ipv4_hdr *
+out_headers(struct dp_worker *w, const struct sa_ep *ep, uint8_t *data, uint32_t outer_len)
 {
 	struct rte_ipv4_hdr *oip = (struct rte_ipv4_hdr *)(data + sizeof(struct rte_ether_hdr));
 
 	memcpy(data, ep->hdr, ep->hdr_len);
 	oip->total_length = rte_cpu_to_be_16((uint16_t)outer_len);
 	oip->packet_id = rte_cpu_to_be_16(w->ip_id++);
-	oip->type_of_service = inner->type_of_service;	/* DSCP and ECN copied (RFC 6040) */
-	oip->fragment_offset = inner->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
-	ip4_cksum_set20(oip);
 	if (ep->udp) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(oip + 1);
 
 		udp->dgram_len = rte_cpu_to_be_16((uint16_t)(outer_len - sizeof(*oip)));
 		udp->dgram_cksum = 0;	/* RFC 3948 section 2.1 */
 	}
+	return oip;
+}
+
+/*
+ * An IPv6 outer header (dp_sa_params.family AF_INET6, ESP only) where
+ * out_headers wrote the template: payload length and traffic class; the
+ * IPv4 fields out_headers set fall on the IPv6 header and are written over.
+ */
+static __rte_noinline void
+out_outer6(void *l3, uint32_t outer_len, uint8_t tc)
+{
+	struct rte_ipv6_hdr *o6 = l3;
+
+	o6->vtc_flow = rte_cpu_to_be_32(0x60000000u | (uint32_t)tc << 20);
+	o6->payload_len = rte_cpu_to_be_16((uint16_t)(outer_len - sizeof(*o6)));
 }
 
 /* ESP header, IV, padding and trailer around the inner packet already in place. */
 static __rte_always_inline void
-out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot, uint32_t pad)
+out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot, uint32_t pad,
+	uint8_t nh)
 {
 	uint8_t *t = esp + ESP_HDR + sa->iv_len + tot;
 
@@ -183,18 +199,18 @@ out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot,
 	for (uint32_t j = 0; j < pad; j++)
 		t[j] = (uint8_t)(j + 1);
 	t[pad] = (uint8_t)pad;
-	t[pad + 1] = NH_IPV4;
+	t[pad + 1] = nh;
 }
 
 /* ESP: the padding, IV and trailer around the inner packet, its crypto set up or done. */
 static __rte_always_inline void
 out_esp_crypto(struct dp_worker *w, struct sa_rt *sa, struct out_pkt *st, uint32_t tot,
-	       uint32_t pad, struct cmb_op *op, bool *queued)
+	       uint32_t pad, uint8_t nh, struct cmb_op *op, bool *queued)
 {
 	uint32_t hdr = ESP_HDR + sa->iv_len, ct_len = tot + pad + 2;
 
 	st->icv = st->esp + hdr + ct_len;
-	out_esp(w, sa, st->esp, tot, pad);
+	out_esp(w, sa, st->esp, tot, pad, nh);
 	if (sa->flags & SA_F_AEAD) {
 		uint8_t nonce[12], aad[12];
 		uint32_t aad_len = esp_aad(st->esp, sa->seq, sa->flags & SA_F_ESN, aad);
@@ -312,7 +328,8 @@ out_too_big(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4
 	if (piece)
 		return sa_drop(sa, DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
 	if (w->dp->cfg->ipsec.fragmentation == CFG_FRAG_AFTER) {
-		if (!out_fragmentable(outer_len, ep->mtu))
+		/* an IPv6 outer packet is not cut here (frag4.c is IPv4's) */
+		if (ep->v6 || !out_fragmentable(outer_len, ep->mtu))
 			return sa_drop(sa, DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
 		*outer_frag = true;
 		return DP_KEEP;
@@ -330,15 +347,20 @@ out_too_big(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4
  * packet untouched but for its TTL (forwarded) and MSS. piece: a fragment of
  * such a packet, under the SA the whole was checked against. bundle: sa is
  * an AH+ESP bundle's AH SA (instantiated apart, so that ESP alone and AH
- * alone pay nothing for it).
+ * alone pay nothing for it). v6: the packet is IPv6 (out_encap6; instantiated
+ * apart too), never split: IPv6 is not fragmented on the way (RFC 8200
+ * section 5), too big is dropped.
  */
 static __rte_always_inline dp_drop_t
 out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
 	       struct cmb_op *op, bool *queued, const bool fwd, const bool piece,
-	       const bool bundle)
+	       const bool bundle, const bool v6)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
-	uint32_t tot = rte_be_to_cpu_16(ip->total_length), pad = 0, tail = 0, room, outer_len, grow;
+	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)ip;
+	uint32_t tot = v6 ? sizeof(*ip6) + rte_be_to_cpu_16(ip6->payload_len)
+			  : rte_be_to_cpu_16(ip->total_length);
+	uint32_t pad = 0, tail = 0, room, outer_len, grow;
 	uint32_t trail, hdr = out_hdr_len(sa);
 	const struct sa_ep *ep = sa_rt_ep(sa);	/* one template for the whole packet (sa.h) */
 	struct sa_rt *esp = bundle ? sa->inner : sa->flags & SA_F_AH ? NULL : sa;
@@ -359,7 +381,9 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 	/* AH: a header, no trailer; with ESN 4 bytes of scratch past the end */
 	room = tail + ((sa->flags & (SA_F_AH | SA_F_ESN)) == (SA_F_AH | SA_F_ESN) ? 4 : 0);
 	outer_len = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + tot + tail;
-	if (outer_len > ep->mtu) {
+	if (v6 && outer_len > ep->mtu)
+		return sa_drop(sa, DP_DROP_OUT_INFRA_V6_PKT_LEN_TOO_BIG);
+	if (!v6 && outer_len > ep->mtu) {
 		dp_drop_t why = out_too_big(w, m, ip, sa, ep, outer_len, &outer_frag, fwd, piece);
 
 		if (why == OUT_SPLIT && fwd) {
@@ -385,7 +409,7 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 	    rte_pktmbuf_tailroom(m) + trail < room)
 		return sa_drop(sa, DP_DROP_PKT_BUFFER_UNAVAILABLE);
 	rte_pktmbuf_trim(m, (uint16_t)trail);
-	if (fwd)
+	if (fwd && !v6)
 		out_adjust_mss(w, m, ip, tot);
 
 	sa->seq++;
@@ -393,19 +417,37 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 		sa_owner_check(esp, w->id);
 		esp->seq++;
 	}
-	if (fwd)
+	if (fwd && v6)
+		ip6->hop_limits--;
+	else if (fwd)
 		esp_ttl_dec(ip);
 	data = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)grow);
 	if (tail > 0)
 		rte_pktmbuf_append(m, (uint16_t)tail);
-	out_headers(w, ep, data, ip, outer_len);
-	st->oip = (struct rte_ipv4_hdr *)(data + sizeof(struct rte_ether_hdr));
+	st->oip = out_headers(w, ep, data, outer_len);
+	/* DSCP and ECN copied (RFC 6040); DF copied from IPv4, clear for IPv6 */
+	if (unlikely(ep->v6)) {
+		out_outer6(st->oip, outer_len, v6 ? (uint8_t)(rte_be_to_cpu_32(ip6->vtc_flow) >> 20)
+						 : ip->type_of_service);
+		st->oip = NULL;	/* no IPv4 outer header (no AH over IPv6) */
+	} else if (v6) {
+		st->oip->type_of_service = (uint8_t)(rte_be_to_cpu_32(ip6->vtc_flow) >> 20);
+		st->oip->fragment_offset = 0;
+	} else {
+		st->oip->type_of_service = ip->type_of_service;
+		st->oip->fragment_offset =
+			ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	}
+	if (st->oip != NULL)
+		ip4_cksum_set20(st->oip);
 	st->esp = data + ep->hdr_len + (bundle ? ah_hdr_len(sa) : 0);
 	if (esp == NULL) {
 		ah_out_fill(sa, st->oip, outer_len, &st->ah, op, st->tag);
+		if (v6)
+			st->esp[0] = NH_IPV6;	/* AH's next header, before its HMAC (step 2) */
 		*queued = true;
 	} else {
-		out_esp_crypto(w, esp, st, tot, pad, op, queued);
+		out_esp_crypto(w, esp, st, tot, pad, v6 ? NH_IPV6 : NH_IPV4, op, queued);
 	}
 	/* the AH header and its ICV input now; its HMAC after ESP's (out_bundle_ah) */
 	if (bundle)
@@ -423,7 +465,7 @@ static __rte_noinline dp_drop_t
 out_encap_bundle(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
 		 struct cmb_op *op, bool *queued, bool fwd, bool piece)
 {
-	dp_drop_t why = out_encap_body(w, m, sa, st, op, queued, fwd, piece, true);
+	dp_drop_t why = out_encap_body(w, m, sa, st, op, queued, fwd, piece, true, false);
 
 	st->bundle = why == DP_KEEP;
 	return why;
@@ -436,7 +478,74 @@ out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct o
 {
 	if (unlikely(sa->flags & SA_F_AH_ESP))
 		return out_encap_bundle(w, m, sa, st, op, queued, fwd, piece);
-	return out_encap_body(w, m, sa, st, op, queued, fwd, piece, false);
+	return out_encap_body(w, m, sa, st, op, queued, fwd, piece, false, false);
+}
+
+/*
+ * out_select for an IPv6 packet from the protected side (classify_ipv6 kept
+ * it: payload length checked): the extension headers walked to the
+ * upper-layer protocol and ports, the crypto maps' IPv6 lines, the SA. An
+ * entry without an SA is not sent to IKE (IKE has no IPv6 selectors yet).
+ * Tunnels (static VTI) are IPv4 and take no IPv6 packet.
+ */
+static dp_drop_t
+out_select6(struct dp_worker *w, const struct rte_ipv6_hdr *ip6, struct sa_rt **out,
+	    uint16_t *owner, const bool fwd)
+{
+	struct spd_flow6 f;
+	uint32_t policy;
+	struct sa_rt *sa;
+
+	if (!spd_flow6_of(ip6, &f))
+		return DP_DROP_G_Ipv6HdrErr;
+	policy = spd_match_out6(w->dp->spd, &f);
+	if (policy == CFG_NONE)
+		return DP_DROP_G_Ipv6NoRoute;
+	if (policy == SPD_DENY)
+		return DP_DROP_OUT_V6_PKT_HIT_DENY_DROP_SP;
+	sa = spd_out_sa(w->dp->spd, policy);
+	if (sa == NULL)
+		return DP_DROP_OUT_V6_PKT_HIT_IKE_START_SP;
+	if (sa->owner != w->id) {
+		*owner = sa->owner;
+		return DP_HANDOFF;
+	}
+	*out = sa;
+	if (sa_rt_state(sa) != SA_LIVE)
+		return sa_drop(sa, sa_rt_state(sa) == SA_EXPIRED
+					   ? DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY
+					   : DP_DROP_OUT_V6_PKT_HIT_INVALID_SA);
+	if (fwd && ip6->hop_limits <= 1)
+		return DP_DROP_G_Ipv6HopLimitExceeded;
+	return DP_KEEP;
+}
+
+/* Step 1 for an IPv6 packet: out_select6, then out_encap_body's IPv6 instances. */
+static __rte_noinline dp_drop_t
+out_encap6(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct out_pkt *st,
+	   struct cmb_op *op, bool *queued, const bool fwd)
+{
+	const struct rte_ipv6_hdr *ip6 =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, m->l2_len);
+	struct sa_rt *sa = NULL;
+	uint16_t owner = 0;
+	dp_drop_t why = out_select6(w, ip6, &sa, &owner, fwd);
+
+	*sap = sa;
+	if (why == DP_HANDOFF) {
+		pkt_set_handoff(m, owner, fwd ? PKT_HO_OUT : PKT_HO_LOCAL);
+		return why;
+	}
+	if (sa != NULL)
+		sa_owner_check(sa, w->id);
+	if (why != DP_KEEP)
+		return why;
+	if (sa->flags & SA_F_AH_ESP) {
+		why = out_encap_body(w, m, sa, st, op, queued, fwd, false, true, true);
+		st->bundle = why == DP_KEEP;
+		return why;
+	}
+	return out_encap_body(w, m, sa, st, op, queued, fwd, false, false, true);
 }
 
 /* Step 1: the policy and SA, then out_encap_sa(). */
@@ -447,11 +556,15 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
 	struct sa_rt *sa = NULL;
 	uint16_t owner = 0;
-	dp_drop_t why = out_select(w, m, ip, &sa, &owner, fwd);
+	dp_drop_t why;
 
-	*sap = sa;
 	*queued = false;
 	st->bundle = false;
+	/* classify_ipv6 kept it; an IPv4 packet was validated as version 4 */
+	if (unlikely((ip->version_ihl >> 4) == 6))
+		return out_encap6(w, m, sap, st, op, queued, fwd);
+	why = out_select(w, m, ip, &sa, &owner, fwd);
+	*sap = sa;
 	if (why == DP_HANDOFF) {
 		pkt_set_handoff(m, owner, fwd ? PKT_HO_OUT : PKT_HO_LOCAL);
 		return why;

@@ -67,4 +67,12 @@ void in_unreachable(struct dp_worker *w, struct sa_rt *sa, const struct rte_ipv4
 dp_drop_t in_too_big(struct dp_worker *w, struct sa_rt *sa, const struct rte_ipv4_hdr *ip,
 		     const struct dp_port *out);
 
+/*
+ * ipsec_in6.c: a decrypted IPv6 packet (next header 41) at pt, inner_len
+ * bytes available, checked against the SA's policy, routed (route_inside6)
+ * and given its Ethernet header in place, as in_deliver() does for IPv4.
+ */
+dp_drop_t in_deliver6(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *pt,
+		      uint32_t inner_len, struct sa_acc *acc);
+
 #endif

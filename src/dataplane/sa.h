@@ -65,8 +65,8 @@ enum sa_state {
 #define SA_LIFE_SOFT_UNSENT 0x02	/* ... but the event ring refused it: the control */
 #define SA_LIFE_HARD_UNSENT 0x04	/* thread delivers it (sa_life_collect) */
 
-/* Ethernet + IPv4 + UDP: the outbound header template. */
-#define SA_HDR_MAX 48
+/* Ethernet + IPv4 + UDP, or Ethernet + IPv6: the outbound header template. */
+#define SA_HDR_MAX 56
 
 /*
  * Where an outbound SA's packets go: the outer headers (template) and the
@@ -78,6 +78,7 @@ struct sa_ep {
 	uint8_t hdr[SA_HDR_MAX];
 	uint8_t hdr_len;	/* template bytes in hdr[] */
 	uint8_t udp;		/* ESP-in-UDP (RFC 3948) */
+	uint8_t v6;		/* the template is Ethernet + IPv6 */
 	uint16_t tx_port;	/* egress port index */
 	uint16_t mtu;		/* IP MTU of the egress interface */
 } __rte_cache_aligned;

@@ -32,6 +32,60 @@ outside_port(const struct dp *dp, uint32_t local)
  * evenly; the outbound SPI is the peer's choice, so a peer can pile its own
  * tunnels onto one worker, and no more than its own.
  */
+static int
+outside_port6(const struct dp *dp, const uint8_t local6[16])
+{
+	for (uint16_t i = 0; i < dp->n_ports; i++) {
+		if (dp->ports[i].role == CFG_ROLE_OUTSIDE && dp->ports[i].has_addr6 &&
+		    memcmp(dp->ports[i].addr6, local6, 16) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * The template of an SA with IPv6 endpoints (ESP, RFC 4303 over IPv6): the
+ * peer's MAC is a static IPv6 neighbor or the port's next_hop_mac (the
+ * gateway does not solicit yet). Traffic class and payload length are the
+ * packet's (esp_out.c).
+ */
+static struct sa_ep *
+sa_ep_build6(const struct dp *dp, const struct sa_endpoints *e, int *err)
+{
+	int pi = outside_port6(dp, e->local6);
+	const struct rte_ether_addr *dmac;
+	struct rte_ether_hdr *eth;
+	struct rte_ipv6_hdr *ip6;
+	struct sa_ep *ep;
+
+	dmac = pi < 0 ? NULL : route_neighbor6(dp->route, (uint16_t)pi, e->peer6);
+	if (dmac == NULL) {
+		*err = -EHOSTUNREACH;
+		return NULL;
+	}
+	ep = rte_zmalloc("sa_ep", sizeof(*ep), RTE_CACHE_LINE_SIZE);
+	if (ep == NULL) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	eth = (struct rte_ether_hdr *)ep->hdr;
+	ip6 = (struct rte_ipv6_hdr *)(eth + 1);
+	rte_ether_addr_copy(dmac, &eth->dst_addr);
+	rte_ether_addr_copy(&dp->ports[pi].mac, &eth->src_addr);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	ip6->vtc_flow = rte_cpu_to_be_32(0x60000000);
+	ip6->proto = e->proto;
+	ip6->hop_limits = 64;
+	memcpy(ip6->src_addr, e->local6, 16);
+	memcpy(ip6->dst_addr, e->peer6, 16);
+	ep->hdr_len = sizeof(*eth) + sizeof(*ip6);
+	ep->v6 = 1;
+	ep->tx_port = (uint16_t)pi;
+	ep->mtu = dp->ports[pi].mtu;
+	*err = 0;
+	return ep;
+}
+
 static uint16_t
 sa_owner(const struct dp *dp, const struct dp_sa_params *p)
 {
@@ -49,6 +103,8 @@ sa_ep_build(const struct dp *dp, const struct sa_endpoints *e, int *err)
 	struct rte_ipv4_hdr *ip;
 	struct sa_ep *ep;
 
+	if (e->v6)
+		return sa_ep_build6(dp, e, err);
 	if (pi < 0) {
 		*err = -EHOSTUNREACH;
 		return NULL;
@@ -158,12 +214,15 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 	replay_init(&rt->replay, rt->replay_bmp, win);
 
 	if (p->dir == CFG_DIR_OUT) {
-		const struct sa_endpoints e = {.proto = ah ? IPPROTO_AH : IPPROTO_ESP,
-					       .local = p->local, .peer = p->peer,
-					       .udp_encap = p->udp_encap,
-					       .local_port = p->local_port,
-					       .peer_port = p->peer_port};
+		struct sa_endpoints e = {.proto = ah ? IPPROTO_AH : IPPROTO_ESP,
+					 .local = p->local, .peer = p->peer,
+					 .udp_encap = p->udp_encap,
+					 .local_port = p->local_port,
+					 .peer_port = p->peer_port,
+					 .v6 = p->family == AF_INET6};
 
+		memcpy(e.local6, p->local6, 16);
+		memcpy(e.peer6, p->peer6, 16);
 		rt->ep = sa_ep_build(dp, &e, err);
 		if (rt->ep == NULL)
 			goto fail;

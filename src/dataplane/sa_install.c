@@ -48,6 +48,11 @@ sa_fill(struct sa *sa, const struct dp_sa_params *p, uint32_t policy, uint32_t c
 	sa->peer_port = p->peer_port;
 	sa->local = p->local;
 	sa->peer = p->peer;
+	sa->v6 = p->family == AF_INET6;
+	if (sa->v6) {
+		memcpy(sa->local6, p->local6, 16);
+		memcpy(sa->peer6, p->peer6, 16);
+	}
 	sa->replay_window = p->dir == CFG_DIR_IN ? p->replay_window : 0;
 	sa->manual = p->manual;
 	sa->conn_id = conn_id;
@@ -73,7 +78,11 @@ ts_valid(const struct dp_ts *t, uint8_t n)
 static int
 params_check(const struct dp_sa_params *p)
 {
-	if (p->family != 0 && p->family != AF_INET)
+	if (p->family != 0 && p->family != AF_INET && p->family != AF_INET6)
+		return -EAFNOSUPPORT;
+	/* over IPv6: ESP alone (the AH ICV and ESP-in-UDP are written for IPv4 outer headers) */
+	if (p->family == AF_INET6 &&
+	    (p->proto == IPPROTO_AH || p->udp_encap || p->bundled || p->inner_conn_id != 0))
 		return -EAFNOSUPPORT;
 	if (p->spi < 256)
 		return -EINVAL;	/* RFC 4303 section 2.1: 0 local, 1-255 reserved */
@@ -196,6 +205,8 @@ dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t 
 
 	if (sa == NULL)
 		return -ENOENT;
+	if (sa->v6)
+		return -EAFNOSUPPORT;	/* NAT-T moves: IPv4 only */
 	if (sa->dir == CFG_DIR_OUT) {
 		const struct sa_endpoints e = {.proto = sa->proto,
 					       .local = sa->local,

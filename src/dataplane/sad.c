@@ -67,8 +67,8 @@ sa_key_of(const struct sa *sa, struct sad_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->spi_be = rte_cpu_to_be_32(sa->spi);
-	k->dst_be = sa->local;
-	k->proto = sa->proto == IPPROTO_AH ? IPPROTO_AH : IPPROTO_ESP;
+	k->dst_be = sa->v6 ? sad_fold6(sa->local6) : sa->local;
+	k->proto = (sa->proto == IPPROTO_AH ? IPPROTO_AH : IPPROTO_ESP) | (sa->v6 ? SAD_V6 : 0);
 }
 
 struct sad *

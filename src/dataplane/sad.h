@@ -37,6 +37,21 @@ struct sad_key {
 
 _Static_assert(sizeof(struct sad_key) == 16, "no implicit padding in a hashed key");
 
+/*
+ * An SA with IPv6 endpoints is keyed by its local address folded to 32 bits
+ * and its protocol with SAD_V6 set: never the key of an IPv4 packet.
+ */
+#define SAD_V6 0x80
+
+static inline uint32_t
+sad_fold6(const uint8_t a[16])
+{
+	uint32_t w[4];
+
+	memcpy(w, a, sizeof(w));
+	return w[0] ^ w[1] ^ w[2] ^ w[3];
+}
+
 /* The key of a received packet: its SPI as on the wire (4 bytes at spi), destination, protocol. */
 static inline void
 sad_key_set(struct sad_key *k, const uint8_t *spi, uint32_t dst_be, uint8_t proto)
@@ -64,6 +79,8 @@ struct sa {
 	bool udp_encap;
 	uint16_t local_port, peer_port;
 	uint32_t local, peer;
+	bool v6;			/* IPv6 endpoints: local6/peer6 (local, peer 0) */
+	uint8_t local6[16], peer6[16];
 	uint32_t replay_window;
 	bool manual;
 	uint32_t conn_id;

@@ -204,5 +204,7 @@ void spd_compile_l4(struct spd_l4 *l, const struct cfg_acl *a, uint32_t policy);
 void spd_compile6(struct spd_rule6 *r, const struct cfg_acl *a, uint32_t policy);
 uint32_t spd_match_out6(const struct spd *spd, const struct spd_flow6 *f);
 bool spd_check_in6(const struct spd *spd, uint32_t policy, const struct spd_flow6 *f);
+/* *f for an IPv6 packet (payload length already checked); false: malformed extension headers. */
+bool spd_flow6_of(const struct rte_ipv6_hdr *ip, struct spd_flow6 *f);
 
 #endif

@@ -71,3 +71,52 @@ spd_check_in6(const struct spd *spd, uint32_t policy, const struct spd_flow6 *f)
 	}
 	return false;
 }
+
+#define EH_HOPOPTS 0
+#define EH_ROUTING 43
+#define EH_FRAGMENT 44
+#define EH_DSTOPTS 60
+#define EH_MAX 8	/* more extension headers than any sane packet has: dropped */
+
+/*
+ * Walk the extension headers (RFC 8200 section 4) of an IPv6 packet whose
+ * payload length the caller checked against what it holds, every read
+ * bounded by that length. Hop-by-hop, routing and destination options are
+ * skipped by their length; a fragment header ends the walk with no ports
+ * unless it is the first fragment. false: the chain is malformed (a header
+ * past the payload, hop-by-hop not first, more than EH_MAX headers).
+ */
+bool
+spd_flow6_of(const struct rte_ipv6_hdr *ip, struct spd_flow6 *f)
+{
+	const uint8_t *p = (const uint8_t *)(ip + 1);
+	uint32_t end = rte_be_to_cpu_16(ip->payload_len), off = 0;
+	uint8_t nh = ip->proto;
+	bool later_frag = false;
+
+	*f = (struct spd_flow6){.src = ip->src_addr, .dst = ip->dst_addr};
+	for (int n = 0;; n++) {
+		uint32_t hl;
+
+		if (nh != EH_HOPOPTS && nh != EH_ROUTING && nh != EH_FRAGMENT && nh != EH_DSTOPTS)
+			break;
+		if (n == EH_MAX || end - off < 8 || (nh == EH_HOPOPTS && n != 0))
+			return false;
+		hl = nh == EH_FRAGMENT ? 8u : (p[off + 1] + 1u) * 8u;
+		if (end - off < hl)
+			return false;
+		if (nh == EH_FRAGMENT && ((p[off + 2] << 8 | p[off + 3]) & 0xfff8) != 0)
+			later_frag = true;	/* no upper-layer header in it */
+		nh = p[off];
+		off += hl;
+		if (later_frag)
+			break;
+	}
+	f->proto = nh;
+	if ((nh == IPPROTO_TCP || nh == IPPROTO_UDP) && !later_frag && end - off >= 4) {
+		f->has_ports = true;
+		f->sport = (uint16_t)(p[off] << 8 | p[off + 1]);
+		f->dport = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
+	}
+	return true;
+}

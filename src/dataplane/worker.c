@@ -208,12 +208,14 @@ tx_one(struct dp_worker *w, struct rte_mbuf *m)
 	return true;
 }
 
+/* AH over IPv4 (an IPv6 packet kept on the outside is ESP: classify_ipv6). */
 static inline bool
 pkt_is_ah(const struct rte_mbuf *m)
 {
-	return m->l4_len == 0 &&
-	       rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len)->next_proto_id ==
-		       IPPROTO_AH;
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
+
+	return m->l4_len == 0 && ip->next_proto_id == IPPROTO_AH && (ip->version_ihl >> 4) == 4;
 }
 
 /*

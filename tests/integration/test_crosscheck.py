@@ -5,7 +5,9 @@ without ESP-in-UDP (RFC 3948) and extended sequence numbers. AH (RFC 4302) the
 same way: scapy signs, dpsecd verifies; dpsecd signs, scapy and an independent
 Python hmac computation verify. TCP MSS clamping (tcp_adjust_mss 1360 on
 inside0) both ways: what dpsecd sends is what scapy builds with the MSS
-lowered and the checksum computed anew.
+lowered and the checksum computed anew. IPv6 inside the IPv4 tunnel (an entry with
+IPv6 lines, ESP next header 41) both ways, with scapy's SecurityAssociation;
+and IPv4 and IPv6 inside an IPv6 tunnel (an IPv6 peer) the same way.
 
    scapy (peer 192.0.2.1) --ESP--> outside0 [dpsecd gwB] inside0 --> host 10.0.2.5
    scapy (peer 192.0.2.1) <--ESP-- outside0 [dpsecd gwB] inside0 <-- host 10.0.2.5
@@ -17,6 +19,8 @@ import unittest
 import json
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP, defragment
+from scapy.layers.inet6 import IPv6
+from scapy.layers.ipsec import ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
@@ -24,7 +28,8 @@ sys.path.insert(0, __import__("os").path.dirname(__file__))
 from dpsectest.bundle import Bundle  # noqa: E402
 from dpsectest.esp import HASHES, Tunnel, forwarded  # noqa: E402
 from dpsectest.gateway import (HOST_MAC, INSIDE, INSIDE_MAC, LOCAL, OUTSIDE_MAC, PEER,  # noqa: E402,E501
-                               PEER_MAC, Gateway, Interface, drops)
+                               PEER_MAC, Entry, Gateway, Interface, default_interfaces,
+                               drops)
 from dpsectest.wait import wait_for  # noqa: E402
 
 SIZES = (0, 1, 45, 500, 1300)
@@ -358,6 +363,140 @@ class BundleCrossCheck(unittest.TestCase):
 
     def test_cbc128_sha1_ah_sha384(self):
         self.run_bundle("cbc128-sha1", "ah-sha384")
+
+
+def inner6_from_peer(i, size):
+    return IPv6(src="2001:db8:1::7", dst="2001:db8:2::5", tc=0x28, fl=i) / \
+        UDP(sport=1000 + i, dport=53) / Raw(bytes((i + j) & 0xff for j in range(size)))
+
+
+def inner6_from_host(i, size):
+    return IPv6(src="2001:db8:2::5", dst="2001:db8:1::7", tc=0xb9, hlim=9) / \
+        UDP(sport=53, dport=1000 + i) / Raw(bytes((3 * i + j) & 0xff for j in range(size)))
+
+
+class Ipv6InnerCrossCheck(unittest.TestCase):
+    """IPv6 inside an IPv4 tunnel (issue 10 item 2): an entry with IPv6 lines and the IPv4
+    peer; scapy encrypts IPv6 under an IPv4 tunnel header (next header 41) and dpsecd
+    forwards exactly the inner packet, hop limit one lower, to the host on inside0's IPv6
+    prefix; dpsecd encrypts the host's IPv6 packets and scapy decrypts them byte for byte."""
+
+    def run_case(self, xform):
+        t = Tunnel(xform)
+        ifs = default_interfaces()
+        ifs[1].address6 = "2001:db8:2::1/64"
+        entry = Entry(10, [("2001:db8:2::/64", "2001:db8:1::/64")], t.words, t.manual_sas())
+        to_gw = [inner6_from_peer(i, s) for i, s in enumerate(SIZES)]
+        from_host = [inner6_from_host(i, s) for i, s in enumerate(SIZES)]
+        frames_in = [t.encrypt(p, seq=i + 1) for i, p in enumerate(to_gw)]
+        gw = Gateway(interfaces=ifs, entries=[entry])
+        try:
+            gw.start(outside_rx=frames_in,
+                     inside_rx=[Ether(src=HOST_MAC, dst=INSIDE_MAC) / p for p in from_host])
+            gw.settle()
+            d = drops(gw, all_rows=False)
+            tx = gw.stop()
+        finally:
+            gw.close()
+        self.assertEqual(d, {}, "no drops expected")
+        self.assertEqual(len(tx["inside"]), len(to_gw))
+        for got, sent in zip(tx["inside"], to_gw):
+            self.assertEqual((got[Ether].dst, got[Ether].type), (HOST_MAC, 0x86dd))
+            self.assertEqual(bytes(got[IPv6]), bytes(forwarded(sent)))
+        self.assertEqual(len(tx["outside"]), len(from_host))
+        for n, (got, sent) in enumerate(zip(tx["outside"], from_host), start=1):
+            outer = got[IP]
+            self.assertEqual((outer.src, outer.dst, outer.proto),
+                             (LOCAL, PEER, 51 if t.ah else 50))
+            self.assertEqual(outer.tos, sent.tc)          # traffic class copied (RFC 6040)
+            head = bytes(outer.payload)
+            if t.ah:
+                self.assertEqual(head[0], 41, "AH next header: IPv6")
+                head = head[4:]
+            elif t.calg == "NULL":   # readable: the trailer's next header before the ICV
+                self.assertEqual(head[-HASHES[t.aalg][1] - 1], 41, "ESP next header: IPv6")
+            self.assertEqual(int.from_bytes(head[4:8], "big"), n)
+            self.assertEqual(bytes(t.decrypt(got)), bytes(forwarded(sent)))
+
+    def test_gcm128(self):
+        self.run_case("gcm128")
+
+    def test_cbc256_sha512(self):
+        self.run_case("cbc256-sha512")
+
+    def test_null_sha256(self):
+        self.run_case("null-sha256")
+
+    def test_ah_sha256(self):
+        self.run_case("ah-sha256")
+
+
+LOCAL6, PEER6 = "2001:db8::2", "2001:db8::1"
+
+
+class Ipv6OuterCrossCheck(unittest.TestCase):
+    """An IPv6 tunnel (issue 10 item 2): crypto map entry to the IPv6 peer 2001:db8::1 from
+    outside0's address6, manual ESP SAs. scapy encrypts under an IPv6 tunnel header and
+    dpsecd forwards the exact inner packet (IPv4 or IPv6), TTL or hop limit one lower;
+    dpsecd encrypts and scapy decrypts what it sent, byte for byte."""
+
+    def run_case(self, xform, inner6):
+        t = Tunnel(xform)
+        sa = {d: SecurityAssociation(ESP, spi=spi, crypt_algo=t.calg, crypt_key=ck or None,
+                                     auth_algo=t.aalg, auth_key=ak or None,
+                                     tunnel_header=IPv6(src=src, dst=dst))
+              for d, spi, ck, ak, src, dst in (
+                  ("in", t.spi_in, t.ck_in, t.ak_in, PEER6, LOCAL6),
+                  ("out", t.spi_out, t.ck_out, t.ak_out, LOCAL6, PEER6))}
+        ifs = default_interfaces()
+        ifs[0].address6 = LOCAL6 + "/64"
+        ifs[0].neighbors.append((PEER6, PEER_MAC))
+        ifs[1].address6 = "2001:db8:2::1/64"
+        lines = [("2001:db8:2::/64", "2001:db8:1::/64")] if inner6 else \
+            [("10.0.2.0/24", "10.0.0.0/24")]
+        entry = Entry(10, lines, t.words, t.manual_sas(), peer=PEER6)
+        if inner6:
+            to_gw = [inner6_from_peer(i, n) for i, n in enumerate(SIZES)]
+            from_host = [inner6_from_host(i, n) for i, n in enumerate(SIZES)]
+        else:
+            to_gw = [inner_from_peer(i, n) for i, n in enumerate(SIZES)]
+            from_host = [inner_from_host(i, n) for i, n in enumerate(SIZES)]
+        frames_in = [Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / sa["in"].encrypt(p, seq_num=i + 1)
+                     for i, p in enumerate(to_gw)]
+        gw = Gateway(interfaces=ifs, entries=[entry])
+        try:
+            gw.start(outside_rx=frames_in,
+                     inside_rx=[Ether(src=HOST_MAC, dst=INSIDE_MAC) / p for p in from_host])
+            gw.settle()
+            d = drops(gw, all_rows=False)
+            tx = gw.stop()
+        finally:
+            gw.close()
+        self.assertEqual(d, {}, "no drops expected")
+        self.assertEqual(len(tx["inside"]), len(to_gw))
+        for got, sent in zip(tx["inside"], to_gw):
+            self.assertEqual(got[Ether].dst, HOST_MAC)
+            self.assertEqual(bytes(got[Ether].payload), bytes(forwarded(sent)))
+        self.assertEqual(len(tx["outside"]), len(from_host))
+        for n, (got, sent) in enumerate(zip(tx["outside"], from_host), start=1):
+            self.assertEqual((got[Ether].dst, got[Ether].type), (PEER_MAC, 0x86dd))
+            outer = got[IPv6]
+            self.assertEqual((outer.src, outer.dst, outer.nh), (LOCAL6, PEER6, 50))
+            self.assertEqual(outer.tc, sent.tc if inner6 else sent.tos)   # RFC 6040
+            self.assertEqual(int.from_bytes(bytes(outer.payload)[4:8], "big"), n)
+            self.assertEqual(bytes(sa["out"].decrypt(outer)), bytes(forwarded(sent)))
+
+    def test_ipv4_in_ipv6_gcm128(self):
+        self.run_case("gcm128", False)
+
+    def test_ipv4_in_ipv6_cbc128_sha256(self):
+        self.run_case("cbc128-sha256", False)
+
+    def test_ipv6_in_ipv6_gcm256(self):
+        self.run_case("gcm256", True)
+
+    def test_ipv6_in_ipv6_null_sha256(self):
+        self.run_case("null-sha256", True)
 
 
 def add(xform, udp=False, esn=False):

@@ -195,24 +195,43 @@ def dotted(mac):
 
 
 class Ipv6Entries(unittest.TestCase):
-    def refused(self, gw, why):
-        rc, out = gw.run_to_exit()
+    def test_ah_sa_with_ipv6_peer_refused(self):
+        """Over IPv6 the dataplane carries ESP alone (issue 10 item 2)."""
+        rc, out = ipv6_gateway(Entry(20, V6_LINES, ["ah-sha256-hmac"], [
+            {"direction": d, "spi": spi, "cipher_key": b"", "auth_key": bytes(range(32)),
+             "udp_encap": False}
+            for d, spi in (("inbound", 0x1011), ("outbound", 0x2011))], peer=PEER6)).run_to_exit()
         self.assertEqual(rc, 1, out)
-        lines = gw.config_text().splitlines()
-        first = lines.index("manual_sas:")
-        line = lines.index("    seq: 20", first)    # 0-based: the SA's "  - crypto_map" line
-        self.assertIn("dpsecd: %s/gw.yaml:%d:5: cannot install manual SA spi 0x1011: Address "
-                      "family not supported by protocol (crypto map 'VPN' seq 20 %s; remove "
-                      "the entry's manual SAs)\n" % (gw.dir, line, why), out)
+        self.assertIn("cannot install manual SA spi 0x1011: Address family not supported by "
+                      "protocol (crypto map 'VPN' seq 20 has IPv6 peer 2001:db8::1: over IPv6 "
+                      "the dataplane carries ESP alone, not AH, AH+ESP or ESP-in-UDP yet; use "
+                      "an ESP transform set without udp_encap)\n", out)
 
-    def test_manual_sa_with_ipv6_peer_refused(self):
-        self.refused(ipv6_gateway(Entry(20, V6_LINES, CBC, sas_of(0x10), peer=PEER6)),
-                     "has IPv6 peer 2001:db8::1: no IPv6 tunnels in the dataplane yet")
+    def test_esp_sa_with_ipv6_peer_installed(self):
+        """An IPv6 tunnel (issue 10 item 2): ESP manual SAs to an IPv6 peer install."""
+        gw = ipv6_gateway(Entry(20, V6_LINES, CBC, sas_of(0x10), peer=PEER6)).start()
+        try:
+            sa = gw.cli("show crypto ipsec sa")
+        finally:
+            gw.stop()
+        for spi in (0x1011, 0x2011):
+            self.assertIn("spi: 0x%X(%d)" % (spi, spi), sa)
+        # 1500 - 40 (IPv6) - 8 (ESP) - 16 (IV) - 16 (ICV) = 1420, down to 16 bytes, less 2
+        self.assertIn("   current_peer 2001:db8::1 port 500\n", sa)
+        self.assertIn("     local crypto endpt.: 2001:db8::2, remote crypto endpt.: 2001:db8::1\n"
+                      "     plaintext mtu 1406, path mtu 1500,", sa)
 
-    def test_manual_sa_with_ipv6_lines_refused(self):
-        """IPv6 inside an IPv4 tunnel: dp_sa_add would take the SA, which would never match."""
-        self.refused(ipv6_gateway(Entry(20, V6_LINES, CBC, sas_of(0x10))),
-                     "has IPv6 match lines: no IPv6 traffic in the dataplane yet")
+    def test_manual_sa_with_ipv6_lines_installed(self):
+        """IPv6 inside an IPv4 tunnel is carried (issue 10 item 2): its manual SAs install."""
+        gw = ipv6_gateway(Entry(20, V6_LINES, CBC, sas_of(0x10))).start()
+        try:
+            sa = gw.cli("show crypto ipsec sa")
+        finally:
+            gw.stop()
+        for spi in (0x1011, 0x2011):
+            self.assertIn("spi: 0x%X(%d)" % (spi, spi), sa)
+        self.assertIn("   local  ident (addr/prefixlen/prot/port): (2001:db8:2::/48/0/0)\n"
+                      "   remote ident (addr/prefixlen/prot/port): (2001:db8:1::/48/0/0)\n", sa)
 
     def test_ipv6_entry_without_sas_runs_and_shows(self):
         gw = ipv6_gateway(Entry(20, V6_LINES + [("2001:db8:2::/48", "::/0", "deny")], CBC,

@@ -73,14 +73,20 @@ FEATURE = {
     19: ("IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL", "IpsecInput", "replay_failed"),
     23: ("IN_PKT_HEADPAD_LEN_ERR", "IpsecInput", "invalid_len"),
     25: ("IN_INFRA_V4_PKT_LEN_TOO_BIG", "IpsecInput", "decaps_failed"),
+    26: ("IN_INFRA_V6_PKT_LEN_TOO_BIG", "IpsecInput", "decaps_failed"),
     30: ("IN_V4_POST_INPUT_POLICY_FAIL", "IpsecInput", "decaps_failed"),
+    31: ("IN_V6_POST_INPUT_POLICY_FAIL", "IpsecInput", "decaps_failed"),
     32: ("OUT_V4_PKT_HIT_INVALID_SA", "IpsecInvalidSa", "invalid_sa"),
     33: ("OUT_V4_PKT_HIT_IKE_START_SP", "IpsecIkeIndicate", None),
     35: ("OUT_V4_PKT_HIT_DENY_DROP_SP", "IpsecDenyDrop", None),
+    37: ("OUT_V6_PKT_HIT_INVALID_SA", "IpsecInvalidSa", "invalid_sa"),
+    38: ("OUT_V6_PKT_HIT_IKE_START_SP", "IpsecIkeIndicate", None),
+    40: ("OUT_V6_PKT_HIT_DENY_DROP_SP", "IpsecDenyDrop", None),
     44: ("OUT_CD_SW_IPSEC_HARD_EXPIRY", "IpsecOutput", "invalid_sa"),
     46: ("OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW", "IpsecOutput", "seq_rollover"),
     48: ("OUT_CANNOT_FRAG_DF_SET_PKT", "IpsecOutput", "encaps_failed"),
     51: ("OUT_INFRA_V4_PKT_LEN_TOO_BIG", "IpsecOutput", "encaps_failed"),
+    52: ("OUT_INFRA_V6_PKT_LEN_TOO_BIG", "IpsecOutput", "encaps_failed"),
     56: ("OUT_V4_POST_OUTPUT_POLICY_FAIL", "IpsecOutput", "encaps_failed"),
     62: ("IN_CD_SW_IPSEC_MAC_EXCEPTION", "IpsecInput", "verify_failed"),
     63: ("IN_NAT_DEMUX_FAIL", "IpsecInput", "invalid_prot"),
@@ -110,7 +116,9 @@ NOT_PROVOKABLE_HERE = {
     1: "an SA deleted while a received packet holds it: a race between the control thread and "
        "the worker; tests/unit/dataplane/test_esp.c test_invalid_sa marks the SA dying",
     32: "the same race on the outbound SA; tests/unit/dataplane/test_esp.c test_invalid_sa",
-    "IpsecInvalidSa": "the roll-up of 1 and 32 alone (above)",
+    37: "the same race for an IPv6 packet; tests/unit/dataplane/test_ipv6dp.c "
+        "test_invalid_sa marks the SA dying",
+    "IpsecInvalidSa": "the roll-up of 1, 32 and 37 alone (above)",
     18: "an inbound SA past its hard lifetime: the manual SAs these cases use have no lifetime "
         "(IKE SAs do); tests/unit/dataplane/test_lifetime.c reaches it in packets, bytes and "
         "seconds",
@@ -701,15 +709,14 @@ def padding_not_monotonic(c):
 
 @case(65)
 def next_header_not_ipv4(c):
-    """Tunnel mode carries IPv4 (next header 4): IPv6 (41), TCP (6, transport mode), 255."""
+    """Tunnel mode carries IPv4 (next header 4) or IPv6 (41; an IPv4 entry's IPv6 is case
+    31's): not TCP (6, transport mode), 255."""
     t = c.tunnel("null-sha256")
     c.decap(t, t.inner(), seq=1)
-    c.drop_in(t, t.esp(2, bytes(IPv6(src="2001:db8:1::7", dst="2001:db8:2::5") / UDP()), nh=41))
     c.drop_in(t, t.esp(3, bytes(TCP(sport=1, dport=2)), nh=6))
     c.drop_in(t, t.esp(4, t.inner(), nh=255))
     a = c.tunnel("ah-sha1")
     c.decap(a, a.inner(), seq=1)
-    c.drop_in(a, a.esp(2, bytes(IPv6(src="2001:db8:1::7", dst="2001:db8:2::5") / UDP()), nh=41))
     c.drop_in(a, a.esp(3, bytes(TCP(sport=1, dport=2)), nh=6))
 
 
@@ -743,6 +750,86 @@ def outside_selectors(c):
     c.drop_in(t, t.esp(2, t.inner(src="10.9.9.9")))
     c.drop_in(t, t.esp(3, t.inner(dst=NEIGHBOR)))
     c.drop_in(t, t.esp(4, t.inner(src=other.remote_host)))
+
+
+@case(31)
+def outside_ipv6_lines(c):
+    """RFC 4301 5.2 for IPv6 inside an IPv4 tunnel: a decrypted IPv6 packet must fit the
+    entry's mirrored IPv6 lines (2001:db8:1:N::/64 -> 2001:db8:3::/64): not from another
+    network, not to another; an IPv4 entry's SA carries no IPv6 at all."""
+    t = c.tunnel("cbc128-sha256", v6=True)
+    c.decap(t, t.inner(), seq=1, out="inside1", mac=NEIGHBOR_MAC)
+    c.drop_in(t, t.esp(2, t.inner(src="2001:db8:9::9")))
+    c.drop_in(t, t.esp(3, t.inner(dst="2001:db8:2::5")))
+    v4 = c.tunnel("null-sha256")
+    c.drop_in(v4, v4.esp(1, bytes(IPv6(src="2001:db8:1::7", dst="2001:db8:2::5") / UDP()),
+                         nh=41))
+    a = c.tunnel("ah-sha1")
+    c.drop_in(a, a.esp(1, bytes(IPv6(src="2001:db8:1::7", dst="2001:db8:2::5") / UDP()),
+                       nh=41))
+    a6 = c.tunnel("ah-sha256", v6=True)
+    c.decap(a6, a6.inner(), seq=1, out="inside1", mac=NEIGHBOR_MAC)
+    c.drop_in(a6, a6.esp(2, a6.inner(src="2001:db8:9::9")))
+    c.encap(a6, a6.plain(), seq=1)
+
+
+@case(26)
+def ipv6_too_big_for_the_inside(c):
+    """A decrypted IPv6 packet larger than inside1's MTU (576) is dropped: IPv6 is never
+    fragmented on the way (RFC 8200 section 5); 576 bytes exactly goes whole."""
+    t = c.tunnel("gcm128", v6=True)
+    out = {"out": "inside1", "mac": NEIGHBOR_MAC}
+    c.decap(t, t.inner(size=INSIDE1_MTU - 48), seq=1, **out)
+    c.drop_in(t, t.esp(2, t.inner(size=INSIDE1_MTU - 47)))
+    c.drop_in(t, t.esp(3, t.inner(size=1400)))
+
+
+@case("Ipv6NoAdj")
+def ipv6_no_adjacency(c):
+    """Decrypted for an IPv6 host on inside1, which has no next_hop_mac and no neighbor entry
+    for it (2001:db8:3::6; 2001:db8:3::5 has one)."""
+    t = c.tunnel("gcm128", v6=True)
+    c.drop_in(t, t.esp(1, t.inner(dst="2001:db8:3::6")))
+    c.decap(t, t.inner(), seq=2, out="inside1", mac=NEIGHBOR_MAC)
+
+
+@case("Ipv6HopLimitExceeded")
+def ipv6_hop_limit(c):
+    """An IPv6 packet with hop limit 1 is not forwarded, either way through the gateway; 2
+    goes, with 1 left."""
+    t = c.tunnel("gcm128", v6=True)
+    c.drop_in(t, t.esp(1, t.inner(ttl=1)))
+    c.decap(t, t.inner(ttl=2), seq=2, out="inside1", mac=NEIGHBOR_MAC)
+    c.drop("inside0", t.plain(ttl=1))
+    c.encap(t, t.plain(ttl=2), seq=1)
+
+
+@case(38)
+def no_ipv6_sa_yet(c):
+    """An entry with IPv6 lines matches but has no SA (IKE has no IPv6 selectors yet: nothing
+    is asked of it)."""
+    t = c.tunnel("gcm128", v6=True, sas=False)
+    c.drop("inside0", t.plain())
+
+
+@case(40)
+def ipv6_deny_line(c):
+    """An IPv6 deny line: no cleartext path; the host next to it goes under the permit line
+    that follows."""
+    t = c.tunnel("gcm128", v6=True, deny=["2001:db8:3::9/128"])
+    c.drop("inside0", t.plain(src="2001:db8:3::9"))
+    c.encap(t, t.plain(src="2001:db8:3::8"), seq=1)
+
+
+@case(52)
+def ipv6_too_big_for_the_tunnel(c):
+    """An IPv6 packet too big for outside0 once encapsulated is dropped (never fragmented on
+    the way, RFC 8200 section 5); the largest that fits goes."""
+    t = c.tunnel("cbc128-sha256", v6=True)
+    fits = t.plaintext_mtu(1500)
+    c.drop_out(t, t.plain(tot=fits + 1))
+    c.drop_out(t, t.plain(tot=1500))
+    c.encap(t, t.plain(tot=fits), seq=1)
 
 
 @case(25)

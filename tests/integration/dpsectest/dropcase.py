@@ -23,6 +23,7 @@ import struct
 import time
 
 from scapy.layers.inet import ICMP, IP, UDP, defragment
+from scapy.layers.inet6 import IPv6
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
@@ -37,6 +38,9 @@ JUMBO_LOCAL, JUMBO_PEER = "198.51.100.2", "198.51.100.1"
 JUMBO_PEER_MAC = "02:00:00:00:00:11"
 NEIGHBOR, NEIGHBOR_MAC = "10.0.3.5", "02:00:00:00:03:05"
 INSIDE1, INSIDE1_MTU = "10.0.3.1", 576
+# inside1's IPv6: the protected side of IPv6 entries (Tun(v6=True)); NEIGHBOR6 has a neighbor
+# entry, any other host there has no MAC (inside1 has no next_hop_mac)
+INSIDE1_6, NEIGHBOR6 = "2001:db8:3::1", "2001:db8:3::5"
 # net_pcap's port MACs, in interface order (interfaces_for below): dpsec takes only frames
 # addressed to the port (or broadcast, or IPv6 multicast); tx frames are checked against what
 # `show interfaces` says
@@ -73,7 +77,10 @@ FLOW_ERRORS = {
 
 
 def ip_of(frame):
-    """The IPv4 packet in a frame, without Ethernet padding or trailer."""
+    """The IPv4 (or IPv6) packet in a frame, without Ethernet padding or trailer."""
+    if frame[ETH] >> 4 == 6:
+        plen = struct.unpack("!H", frame[ETH + 4:ETH + 6])[0]
+        return IPv6(frame[ETH:ETH + 40 + plen])
     tot = struct.unpack("!H", frame[ETH + 2:ETH + 4])[0]
     return IP(frame[ETH:ETH + tot])
 
@@ -182,13 +189,18 @@ class Tun:
     count = 0
 
     def __init__(self, xform, udp=False, local_net="10.0.2.0/24", local_host="10.0.2.5",
-                 jumbo=False, sas=True, spi_in=None, initial_sequence=None, deny=()):
+                 jumbo=False, sas=True, spi_in=None, initial_sequence=None, deny=(), v6=False):
         Tun.count += 1
         n = self.n = Tun.count
         self.xform, self.udp, self.jumbo, self.has_sas = xform, udp, jumbo, sas
         self.words, calg, cklen, aalg, aklen = XFORMS[xform]
         self.local_net, self.local_host = local_net, local_host
         self.remote_net, self.remote_host = "10.1.%d.0/24" % n, "10.1.%d.7" % n
+        self.v6 = v6
+        if v6:   # IPv6 inside the IPv4 tunnel: inside1's IPv6 prefix <-> 2001:db8:1:N::/64
+            self.local_net = "2001:db8:3::/64" if local_net == "10.0.2.0/24" else local_net
+            self.local_host = NEIGHBOR6 if local_host == "10.0.2.5" else local_host
+            self.remote_net, self.remote_host = "2001:db8:1:%x::/64" % n, "2001:db8:1:%x::7" % n
         self.seq, self.map = 10 * n, "JUMBO" if jumbo else "VPN"
         self.port = "outside1" if jumbo else "outside0"
         self.local, self.peer = (JUMBO_LOCAL, JUMBO_PEER) if jumbo else (LOCAL, PEER)
@@ -222,6 +234,10 @@ class Tun:
     def inner(self, size=32, ttl=64, src=None, dst=None, df=False):
         """An inner packet from behind the peer to a protected host (UDP, size payload bytes)."""
         i = next(self.ids)
+        if self.v6:
+            return IPv6(bytes(IPv6(src=src or self.remote_host, dst=dst or self.local_host,
+                                   hlim=ttl) / UDP(sport=1024 + self.n, dport=53) /
+                              Raw(bytes((i + j) & 0xff for j in range(size)))))
         return IP(bytes(IP(src=src or self.remote_host, dst=dst or self.local_host, ttl=ttl,
                            id=i & 0xffff, flags="DF" if df else 0) /
                         UDP(sport=1024 + self.n, dport=53) /
@@ -239,6 +255,8 @@ class Tun:
     def esp(self, seq, inner=None, udp=None, **seal):
         """A frame carrying inner (default: a fresh one) under the inbound SA (ESP, or AH)."""
         inner = self.inner() if inner is None else inner
+        if self.v6:
+            seal.setdefault("nh", 41)
         if self.ah:
             return self.ah_frame(self.ah_packet(seq, inner, **seal))
         return self.outer(self.sa_in.seal(seq, bytes(inner), **seal), udp)
@@ -263,6 +281,11 @@ class Tun:
     def plain(self, tot=60, ttl=64, df=False, dst=None, trailer=b"", src=None):
         """A frame from a protected host to the peer's side, IPv4 total length tot."""
         i = next(self.ids)
+        if self.v6:   # tot: the IPv6 packet's length, header included
+            p = IPv6(src=src or self.local_host, dst=dst or self.remote_host, hlim=ttl) / \
+                UDP(sport=53, dport=1024 + self.n) / \
+                Raw(bytes((3 * i + j) & 0xff for j in range(tot - 40 - UDPH)))
+            return wire(Ether(src=HOST_MAC, dst=PORT_MAC["inside0"]) / p) + trailer
         p = IP(src=src or self.local_host, dst=dst or self.remote_host, ttl=ttl, id=i & 0xffff,
                flags="DF" if df else 0) / UDP(sport=53, dport=1024 + self.n) / \
             Raw(bytes((3 * i + j) & 0xff for j in range(tot - IPV4 - UDPH)))
@@ -430,7 +453,8 @@ def interfaces_for(tunnels):
             Interface("outside1", "outside", JUMBO_LOCAL + "/24", next_hop_mac=JUMBO_PEER_MAC,
                       mtu=9000, crypto_map="JUMBO" if "JUMBO" in maps else None),
             Interface("inside0", "inside", "10.0.2.1/24", next_hop_mac=HOST_MAC),
-            Interface("inside1", "inside", INSIDE1 + "/24", neighbors=[(NEIGHBOR, NEIGHBOR_MAC)],
+            Interface("inside1", "inside", INSIDE1 + "/24", address6=INSIDE1_6 + "/64",
+                      neighbors=[(NEIGHBOR, NEIGHBOR_MAC), (NEIGHBOR6, NEIGHBOR_MAC)],
                       mtu=INSIDE1_MTU)]
 
 
@@ -573,7 +597,8 @@ def check_tx(cases, obs):
     want = collections.defaultdict(list)
     for c in cases:
         for tun, inner, out, dmac in c.decaps:
-            frame = bytes(Ether(dst=dmac, src=mac[out], type=0x0800) / forwarded(inner))
+            frame = bytes(Ether(dst=dmac, src=mac[out],
+                                type=0x86dd if tun.v6 else 0x0800) / forwarded(inner))
             want[out].append((frame, c.label))
         for tun, inner, seq in c.encaps:
             want[tun.port].append(((tun.spi_out, seq, bytes(forwarded(inner))), c.label))
@@ -632,4 +657,5 @@ def decrypt_sent(frame, by_spi, src_mac, problems):
             seq, payload, _, nh = t.sa_out.open(esp)
     except ValueError as err:
         return ("SA 0x%x: %s" % (spi, err),)
-    return (spi, seq, payload) if nh == 4 else ("SA 0x%x: next header %d" % (spi, nh),)
+    return (spi, seq, payload) if nh == (41 if t.v6 else 4) else \
+        ("SA 0x%x: next header %d" % (spi, nh),)

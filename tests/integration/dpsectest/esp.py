@@ -5,6 +5,7 @@ import os
 import struct
 
 from scapy.layers.inet import IP, UDP
+from scapy.layers.inet6 import IPv6
 from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
@@ -151,7 +152,11 @@ class Tunnel:
 
 
 def forwarded(inner):
-    """inner as a router forwards it: TTL one lower, checksum recomputed."""
+    """inner as a router forwards it: TTL (IPv6: hop limit) one lower, checksum recomputed."""
+    if bytes(inner)[0] >> 4 == 6:
+        p = IPv6(bytes(inner))
+        p.hlim -= 1
+        return IPv6(bytes(p))
     p = IP(bytes(inner))
     p.ttl -= 1
     del p.chksum

@@ -94,7 +94,8 @@ def flows(gw):
         if m:
             ifname, cur = m.group(1), None
             continue
-        m = re.match(r"^\s+remote ident \(addr/mask/prot/port\): \(([\d.]+)/", ln)
+        m = re.match(r"^\s+remote ident \(addr/(?:mask|prefixlen)/prot/port\): "
+                     r"\(([\d.]+|[\da-f:]+)/", ln)
         if m:
             cur = out.setdefault((ifname, m.group(1)), {"sas": []})
             continue

@@ -17,6 +17,7 @@
 #include <rte_mbuf.h>
 
 #include "dpsec/ip4.h"
+#include "dpsec/ip6.h"
 
 #include "harness.h"
 #include "worker.h"
@@ -107,8 +108,20 @@ static int
 acl_lines(struct cfg_acl *out, const struct h_acl_line *in, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
+		bool host = false;
+
 		out[i] = (struct cfg_acl){.sport = {0, 65535}, .dport = {0, 65535},
 					  .action = in[i].deny ? CFG_ACL_DENY : CFG_ACL_PERMIT};
+		if (strchr(in[i].local, ':') != NULL) {	/* an IPv6 line */
+			out[i].v6 = true;
+			if (!ip6_prefix_parse(in[i].local, &out[i].src6, &host) || host ||
+			    !ip6_prefix_parse(in[i].remote, &out[i].dst6, &host) || host) {
+				fprintf(stderr, "harness: bad IPv6 line %s %s\n", in[i].local,
+					in[i].remote);
+				return -1;
+			}
+			continue;
+		}
 		if (!prefix_parse(in[i].local, &out[i].src) ||
 		    !prefix_parse(in[i].remote, &out[i].dst))
 			return -1;
@@ -156,11 +169,20 @@ apply_opts(struct harness *h, const struct h_opts *o)
 	    acl_lines(h->acl2, o->acl2, o->n_acl2) != 0)
 		return -1;
 	h->entry[0].n_match = n_acl;
+	h->entry[0].inner_v6 = h->acl[0].v6;
+	for (uint32_t i = 0; i < n_acl; i++) {
+		if (h->acl[i].action == CFG_ACL_DENY)
+			continue;
+		h->acl[i].proto = o->acl_proto;
+		if (o->acl_dport != 0)
+			h->acl[i].dport[0] = h->acl[i].dport[1] = o->acl_dport;
+	}
 	if (o->n_acl2 > 0) {
 		h->entry[1] = h->entry[0];
 		h->entry[1].seq = 20;
 		h->entry[1].match = h->acl2;
 		h->entry[1].n_match = o->n_acl2;
+		h->entry[1].inner_v6 = h->acl2[0].v6;
 		h->map.n_entries = 2;
 	}
 	if (o->inside != NULL && !addr_len_parse(o->inside, &in->addr, &in->prefix_len)) {
@@ -370,6 +392,10 @@ harness_add_sa(struct harness *h, const struct h_sa *s)
 	ip4_parse(H_LOCAL, &p.local);
 	ip4_parse(H_PEER, &p.peer);
 	p.family = s->family;
+	if (s->family == AF_INET6) {	/* outside0's address6 (h_opts.outside6) <-> H_PEER6 */
+		memcpy(p.local6, h->ifs[H_OUTSIDE].addr6, 16);
+		inet_pton(AF_INET6, H_PEER6, p.peer6);
+	}
 	p.bundled = s->bundled;
 	p.inner_conn_id = s->inner_conn_id;
 	p.n_ts_local = s->n_ts_local;

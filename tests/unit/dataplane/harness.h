@@ -41,6 +41,7 @@ struct rte_ring;
 
 #define H_LOCAL "192.0.2.2"
 #define H_PEER "192.0.2.1"
+#define H_PEER6 "2001:db8::1"	/* the peer of SAs with h_sa.family AF_INET6 */
 #define H_PEER_MAC "02:00:00:00:00:01"
 #define H_HOST_MAC "02:00:00:00:02:05"
 #define H_OUTSIDE_MAC "02:00:00:00:00:02"	/* the gateway's ports */
@@ -65,7 +66,7 @@ struct h_sa {
 	/* negotiated traffic selectors (dp_sa_params.ts_*); n = 0: none */
 	const struct dp_ts *ts_local, *ts_remote;
 	uint8_t n_ts_local, n_ts_remote;
-	int family;		/* dp_sa_params.family; 0: IPv4 */
+	int family;		/* dp_sa_params.family; 0: IPv4; AF_INET6: outside6 <-> H_PEER6 */
 	bool vti;		/* Tunnel1's SA (h_opts.tunnel_routes), not crypto map VPN's */
 	bool bundled;		/* dp_sa_params.bundled: the ESP SA of an AH+ESP bundle */
 	uint32_t inner_conn_id;	/* dp_sa_params.inner_conn_id: an AH SA around that ESP SA */
@@ -75,7 +76,11 @@ struct h_sa {
 #define H_ACL_MAX 16
 #define H_ROUTE_MAX 16
 
-/* One line of crypto map VPN 10, written from the local side (like cfg_acl). */
+/*
+ * One line of crypto map VPN 10, written from the local side (like cfg_acl).
+ * IPv6 prefixes ("2001:db8::/32") make an IPv6 line; an entry's lines are
+ * all one family.
+ */
 struct h_acl_line {
 	const char *local;	/* protected prefix, "a.b.c.d/len" */
 	const char *remote;	/* the peer's protected prefix */
@@ -104,6 +109,8 @@ struct h_opts {
 	const struct cfg_neighbor6 *neighbors6;	/* inside0's IPv6 static neighbors */
 	uint32_t n_neighbors6;
 	bool inside_no_mac;		/* inside0 without next_hop_mac */
+	uint8_t acl_proto;		/* VPN 10's permit lines: this protocol only; 0 any */
+	uint16_t acl_dport;		/* and this destination port only; 0 any */
 };
 
 struct harness {

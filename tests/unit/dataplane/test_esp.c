@@ -406,7 +406,7 @@ test_trailer_checks(void **state)
 	n = inner_with_trailer(pt, 2, 4, false);
 	pt[n - 2] = 200;	/* pad length beyond the payload */
 	expect_drop(null_esp(3, pt, n), H_OUTSIDE, DP_DROP_IN_PKT_HEADPAD_LEN_ERR);
-	n = inner_with_trailer(pt, 2, 41, false);	/* IPv6 inside: not this tunnel */
+	n = inner_with_trailer(pt, 2, 6, false);	/* TCP: transport mode, not this tunnel */
 	expect_drop(null_esp(4, pt, n), H_OUTSIDE, DP_DROP_IN_CD_SW_IPSEC_NH_MISMATCH);
 	n = inner_with_trailer(pt, 2, 59, false);	/* dummy packet: consumed */
 	expect_drop(null_esp(5, pt, n), H_OUTSIDE, DP_DROP_G_IpsecDummyPacket);

@@ -248,7 +248,10 @@ test_outbound_port(void **state)
 	assert_int_equal(harness_drops_total(&H), 1);
 }
 
-/* What dp_sa_add refuses: IPv6 endpoints (until issue 10), selectors that are no range. */
+/*
+ * What dp_sa_add refuses: AH and ESP-in-UDP over IPv6, IPv6 endpoints no
+ * outside interface has, selectors that are no range.
+ */
 static void
 test_refused(void **state)
 {
@@ -257,7 +260,15 @@ test_refused(void **state)
 			 .family = AF_INET6};
 
 	(void)state;
+	assert_int_equal(harness_add_sa(&H, &s), -EHOSTUNREACH);	/* no outside address6 */
+	s.udp = true;
 	assert_int_equal(harness_add_sa(&H, &s), -EAFNOSUPPORT);
+	s.udp = false;
+	s.proto = IPPROTO_AH;
+	s.cipher = DP_CIPHER_NULL;
+	s.auth = DP_AUTH_HMAC_SHA256_128;
+	assert_int_equal(harness_add_sa(&H, &s), -EAFNOSUPPORT);
+	s = (struct h_sa){.dir = CFG_DIR_OUT, .spi = 0x2004, .cipher = DP_CIPHER_AES_GCM_128};
 	s.family = AF_INET;
 	backwards.addr_start = NET_1.addr_end;
 	backwards.addr_end = NET_1.addr_start;

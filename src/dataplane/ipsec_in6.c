@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Delivery of a decrypted IPv6 packet (ESP next header 41, RFC 4303
+ * section 2.6), out of line: the IPv4 path (ipsec_in_fast.h) pays nothing
+ * for it. The same steps as IPv4: a whole IPv6 header, the SA's policy
+ * (the mirrored IPv6 lines, extension headers walked with bounds), the
+ * inside route and neighbor, hop limit, MTU (IPv6 is never fragmented on
+ * the way, RFC 8200 section 5: too big is dropped), the new Ethernet header.
+ */
+#include <errno.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+
+#include "ipsec_in.h"
+#include "route.h"
+#include "spd.h"
+
+dp_drop_t
+in_deliver6(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *pt,
+	    uint32_t inner_len, struct sa_acc *acc)
+{
+	const struct dp *dp = w->dp;
+	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)pt;
+	const struct rte_ether_addr *mac;
+	struct rte_ether_hdr *eth;
+	struct spd_flow6 f;
+	uint32_t tot;
+	uint16_t port;
+	int rc;
+
+	/* a whole IPv6 packet; TFC padding after it is allowed, as for IPv4 */
+	if (inner_len < sizeof(*ip6) || (pt[0] >> 4) != 6 ||
+	    sizeof(*ip6) + rte_be_to_cpu_16(ip6->payload_len) > inner_len)
+		return sa_drop(sa, DP_DROP_IN_PKT_IPVER_INVALID);
+	tot = sizeof(*ip6) + rte_be_to_cpu_16(ip6->payload_len);
+	if (!spd_flow6_of(ip6, &f))
+		return DP_DROP_G_Ipv6HdrErr;
+	if (!spd_check_in6(dp->spd, sa->policy, &f))
+		return sa_drop(sa, DP_DROP_IN_V6_POST_INPUT_POLICY_FAIL);
+	rc = route_inside6(dp->route, ip6->dst_addr, &port, &mac);
+	if (rc == -ENETUNREACH)
+		return DP_DROP_G_Ipv6NoRoute;
+	if (dp->ports[port].has_addr6 &&
+	    memcmp(ip6->dst_addr, dp->ports[port].addr6, sizeof(ip6->dst_addr)) == 0)
+		return DP_DROP_G_PuntUnhandled;	/* for the gateway itself: as IPv4 (in_route) */
+	if (rc != 0)
+		return DP_DROP_G_Ipv6NoAdj;
+	if (ip6->hop_limits <= 1)
+		return DP_DROP_G_Ipv6HopLimitExceeded;
+	if (tot > dp->ports[port].mtu)
+		return sa_drop(sa, DP_DROP_IN_INFRA_V6_PKT_LEN_TOO_BIG);
+
+	ip6->hop_limits--;
+	eth = (struct rte_ether_hdr *)(pt - sizeof(*eth));
+	rte_ether_addr_copy(mac, &eth->dst_addr);
+	rte_ether_addr_copy(&dp->ports[port].mac, &eth->src_addr);
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	m->data_off = (uint16_t)((uint8_t *)eth - (uint8_t *)m->buf_addr);
+	m->data_len = (uint16_t)(sizeof(*eth) + tot);
+	m->pkt_len = m->data_len;
+	m->l2_len = sizeof(*eth);
+	m->l3_len = sizeof(*ip6);
+	m->l4_len = 0;
+	pkt_set_egress(m, port);
+	sa_acc_add(w, acc, sa, tot);
+	return DP_KEEP;
+}
