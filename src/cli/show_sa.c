@@ -423,7 +423,7 @@ static void
 flow_text(const struct flow *f, bool detail, struct cli_out *o)
 {
 	const struct cfg_acl *acl = flow_acl(f);
-	char l[IP4_STRLEN], p[IP4_STRLEN], l6[IP6_STRLEN], p6[IP6_STRLEN];
+	char l6[IP6_STRLEN], p6[IP6_STRLEN];
 	uint32_t spi = f->cur_out != NULL ? f->cur_out->spi : 0;
 
 	cli_puts(o, "\n   protected vrf: (none)\n");
@@ -441,6 +441,8 @@ flow_text(const struct flow *f, bool detail, struct cli_out *o)
 		ip6_str(f->e->peer6, p6);
 		ip6_str(f->ifc->addr6, l6);
 	} else {
+		char l[IP4_STRLEN], p[IP4_STRLEN];
+
 		snprintf(p6, sizeof(p6), "%s", ip4_str(f->e->peer, p));
 		snprintf(l6, sizeof(l6), "%s", ip4_str(f->ifc->addr, l));
 	}

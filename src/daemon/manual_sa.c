@@ -50,17 +50,19 @@ ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *bu
 {
 	const struct cfg_crypto_map *map;
 	const struct cfg_map_entry *e;
-	char a[IP6_STRLEN];
 
 	if (m->tunnel < cfg->n_tunnels)
 		return;	/* a tunnel's SA (static VTI) has no crypto map entry: tunnels are IPv4 */
 	map = &cfg->crypto_maps[m->map];
 	e = &map->entries[m->entry];
-	if (e->peer_v6)
+	if (e->peer_v6) {
+		char a[IP6_STRLEN];
+
 		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 peer %s: over IPv6 the "
 				   "dataplane carries ESP alone, not AH, AH+ESP or ESP-in-UDP yet; "
 				   "use an ESP transform set without udp_encap)",
 			 map->name, e->seq, ip6_str(e->peer6, a));
+	}
 }
 
 static int
