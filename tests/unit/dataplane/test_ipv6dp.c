@@ -97,7 +97,8 @@ ipv6_frame(uint8_t *buf, const char *src, const char *dst, uint8_t hops, uint8_t
 	ip6->hop_limits = hops;
 	assert_true(ip6_parse(src, ip6->src_addr));
 	assert_true(ip6_parse(dst, ip6->dst_addr));
-	memcpy(ip6 + 1, ext, ext_len);
+	if (ext_len != 0)
+		memcpy(ip6 + 1, ext, ext_len);
 	udp[0] = 0x30;
 	udp[1] = 0x39;	/* source port 12345 */
 	udp[2] = (uint8_t)(dport >> 8);
