@@ -34,6 +34,7 @@
 
 #include "dataplane.h"
 #include "esp.h"
+#include "esp_pad.h"
 #include "ipsec_in_fast.h"
 #include "sa.h"
 #include "sad.h"
@@ -214,10 +215,8 @@ in_trailer(struct sa_rt *sa, const uint8_t *pt, uint32_t ct_len, uint32_t *inner
 
 	if (pad + 2 > ct_len)
 		return sa_drop(sa, DP_DROP_IN_PKT_HEADPAD_LEN_ERR);
-	for (uint32_t j = 0; j < pad; j++) {
-		if (pt[ct_len - 2 - pad + j] != j + 1)
-			return sa_drop(sa, DP_DROP_CD_SW_PAD_MISMATCH);
-	}
+	if (!esp_pad_ok(pt, ct_len, pad))
+		return sa_drop(sa, DP_DROP_CD_SW_PAD_MISMATCH);
 	if (nh == NH_NONE)
 		return DP_DROP_G_IpsecDummyPacket;
 	if (nh != NH_IPV4 && nh != NH_IPV6)

@@ -31,6 +31,7 @@
 #include "dataplane.h"
 #include "ah.h"
 #include "esp.h"
+#include "esp_pad.h"
 #include "frag4.h"
 #include "ip4_cksum.h"
 #include "route.h"
@@ -196,8 +197,8 @@ out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot,
 	} else if (sa->iv_len) {
 		memcpy(esp + ESP_HDR, cmb_ivgen_next(w->mb, &w->iv), sa->iv_len);
 	}
-	for (uint32_t j = 0; j < pad; j++)
-		t[j] = (uint8_t)(j + 1);
+	/* the pad length, next header and ICV after the padding: written later */
+	esp_pad_fill(t, pad, pad + 2 + sa->icv_len >= 16);
 	t[pad] = (uint8_t)pad;
 	t[pad + 1] = nh;
 }
