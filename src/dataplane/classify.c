@@ -25,7 +25,7 @@ _Static_assert(DP_DROP__COUNT < CL_KEEP6, "CL_KEEP6 is not a drop code");
 #define IKE_PORT 500
 
 /* Version, header length, total length against what was received, checksum. */
-static dp_drop_t
+static __rte_always_inline dp_drop_t
 ipv4_check(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t avail)
 {
 	uint32_t hl, tot;
@@ -112,7 +112,7 @@ ipv6_forwardable(const struct rte_ipv6_hdr *ip6)
  * IN_US_V6_PKT_SA_NOT_FOUND_SPI (and reported like IPv4). Extension headers
  * are not walked there: such packets go to the control plane.
  */
-static dp_drop_t
+static __rte_noinline dp_drop_t
 classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
 	      uint32_t avail, bool outside)
 {
@@ -194,7 +194,7 @@ l2_for_port(struct l2_self me, const struct rte_ether_hdr *eth)
  * type, the IPv4 header. DP_KEEP means valid IPv4 at *ipp; ARP is punted;
  * IPv6 is classify_ipv6's.
  */
-static dp_drop_t
+static __rte_always_inline dp_drop_t
 classify_frame(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m, bool outside,
 	       const struct rte_ipv4_hdr **ipp)
 {
