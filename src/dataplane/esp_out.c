@@ -155,7 +155,15 @@ out_headers(struct dp_worker *w, const struct sa_ep *ep, uint8_t *data, uint32_t
 {
 	struct rte_ipv4_hdr *oip = (struct rte_ipv4_hdr *)(data + sizeof(struct rte_ether_hdr));
 
-	memcpy(data, ep->hdr, ep->hdr_len);
+	/*
+	 * Two overlapping 32-byte copies instead of a memcpy of a variable
+	 * length (a libc call, ~18 instructions a packet): every template is
+	 * 34 to 54 bytes (Ethernet and IPv4, IPv4 and UDP, IPv6).
+	 */
+	RTE_BUILD_BUG_ON(SA_HDR_MAX > 64);
+	RTE_ASSERT(ep->hdr_len >= 32);
+	memcpy(data, ep->hdr, 32);
+	memcpy(data + ep->hdr_len - 32, ep->hdr + ep->hdr_len - 32, 32);
 	oip->total_length = rte_cpu_to_be_16((uint16_t)outer_len);
 	oip->packet_id = rte_cpu_to_be_16(w->ip_id++);
 	if (ep->udp) {
@@ -195,7 +203,12 @@ out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot,
 		esp_put_be32(esp + 8, (uint32_t)(sa->seq >> 32));
 		esp_put_be32(esp + 12, (uint32_t)sa->seq);
 	} else if (sa->iv_len) {
-		memcpy(esp + ESP_HDR, cmb_ivgen_next(w->mb, &w->iv), sa->iv_len);
+		const uint8_t *iv = cmb_ivgen_next(w->mb, &w->iv);
+
+		if (likely(sa->iv_len == 16))	/* AES-CBC: a fixed copy, not a libc call */
+			memcpy(esp + ESP_HDR, iv, 16);
+		else
+			memcpy(esp + ESP_HDR, iv, sa->iv_len);
 	}
 	/* the pad length, next header and ICV after the padding: written later */
 	esp_pad_fill(t, pad, pad + 2 + sa->icv_len >= 16);
