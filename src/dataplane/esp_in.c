@@ -127,7 +127,8 @@ in_gcm(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct i
 	uint32_t aad_len = esp_aad(st->esp, st->seq, sa->flags & SA_F_ESN, aad);
 
 	esp_gcm_nonce(nonce, sa->salt, st->esp + ESP_HDR);
-	cmb_gcm_dec(w->mb, sa->keys, st->esp + hdr, st->ct_len, nonce, aad, aad_len, st->tag);
+	cmb_gcm_dec_len(w->mb, sa->keys, sa->aes_key_len, st->esp + hdr, st->ct_len, nonce, aad,
+			aad_len, st->tag);
 	if (!ct_equal(st->tag, st->esp + hdr + st->ct_len, 16))
 		return in_mac_drop(w, sa, m, st->seq);
 	/* nothing was committed since this packet's own check, just above: no re-check */

@@ -230,7 +230,8 @@ out_esp_crypto(struct dp_worker *w, struct sa_rt *sa, struct out_pkt *st, uint32
 		uint32_t aad_len = esp_aad(st->esp, sa->seq, sa->flags & SA_F_ESN, aad);
 
 		esp_gcm_nonce(nonce, sa->salt, st->esp + ESP_HDR);
-		cmb_gcm_enc(w->mb, sa->keys, st->esp + hdr, ct_len, nonce, aad, aad_len, st->icv);
+		cmb_gcm_enc_len(w->mb, sa->keys, sa->aes_key_len, st->esp + hdr, ct_len, nonce, aad,
+				aad_len, st->icv);
 		return;
 	}
 	*op = (struct cmb_op){.buf = st->esp, .k = sa->keys, .iv = st->esp + ESP_HDR,

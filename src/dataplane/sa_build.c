@@ -241,6 +241,7 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 		*err = -ENOMEM;
 		goto fail;
 	}
+	rt->aes_key_len = rt->keys->aes_key_len;
 	*err = 0;
 	return rt;
 fail:
