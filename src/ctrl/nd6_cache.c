@@ -21,6 +21,7 @@ struct nd6_cache {
 	uint64_t max_age_ns;
 	struct tbucket req;	/* milliseconds */
 	uint64_t ctr[ND6C__COUNT];
+	uint64_t version;	/* bumped whenever an address may have gained, changed or lost its MAC */
 };
 
 struct nd6_cache *
@@ -88,6 +89,7 @@ drop(struct nd6_cache *t, struct nd6c_entry *e)
 {
 	memset(e, 0, sizeof(*e));
 	t->n--;
+	t->version++;
 }
 
 /* A free slot; when there is none the least recently updated entry goes (counted). */
@@ -128,6 +130,7 @@ set_lla(struct nd6_cache *t, struct nd6c_entry *e, const uint8_t lla[6], enum nd
 	memcpy(e->mac, lla, 6);
 	e->state = (uint8_t)s;
 	e->tries = 0;
+	t->version += changed;
 	e->updated_ns = now_ns;
 	return changed;
 }
@@ -243,6 +246,7 @@ nd6_cache_want(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16], uint64
 		e = slot_for_new(t, iface, ip, now_ns);
 	} else if (e->state != ND6C_INCOMPLETE) {
 		/* aged: resolve afresh */
+		t->version++;
 		e->state = ND6C_INCOMPLETE;
 		e->tries = 0;
 		e->last_req_ns = 0;
@@ -294,13 +298,6 @@ nd6_cache_expire(struct nd6_cache *t, uint64_t now_ns)
 }
 
 void
-nd6_cache_clear(struct nd6_cache *t)
-{
-	memset(t->e, 0, t->cap * sizeof(*t->e));
-	t->n = 0;
-}
-
-void
 nd6_cache_add(struct nd6_cache *t, enum nd6c_ctr c, uint64_t n)
 {
 	t->ctr[c] += n;
@@ -311,6 +308,12 @@ nd6_cache_entries(const struct nd6_cache *t, uint32_t *n)
 {
 	*n = t->cap;
 	return t->e;
+}
+
+uint64_t
+nd6_cache_version(const struct nd6_cache *t)
+{
+	return t->version;
 }
 
 uint32_t

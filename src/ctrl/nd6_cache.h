@@ -92,9 +92,6 @@ bool nd6_cache_want(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16], u
 /* Removes aged STALE entries and INCOMPLETE ones out of tries and hold-down. */
 void nd6_cache_expire(struct nd6_cache *t, uint64_t now_ns);
 
-/* Removes every entry ("clear ipv6 neighbors"); counters stay. */
-void nd6_cache_clear(struct nd6_cache *t);
-
 /* Adds n to counter c: what the caller did with what the cache taught it. */
 void nd6_cache_add(struct nd6_cache *t, enum nd6c_ctr c, uint64_t n);
 
@@ -104,6 +101,11 @@ enum nd6c_state nd6_cache_state(const struct nd6c_entry *e, uint64_t now_ns);
 /* The entries in slot order (n of them, free ones have used == 0). */
 const struct nd6c_entry *nd6_cache_entries(const struct nd6_cache *t, uint32_t *n);
 uint32_t nd6_cache_count(const struct nd6_cache *t);
+/*
+ * Changes whenever an address may have gained, changed or lost its MAC: the
+ * caller republishes what it derived (dp_neighbor6_set) when it moved.
+ */
+uint64_t nd6_cache_version(const struct nd6_cache *t);
 void nd6_cache_counters(const struct nd6_cache *t, uint64_t out[ND6C__COUNT]);
 
 #endif

@@ -333,9 +333,27 @@ test_want_after_age(void **state)
 	assert_int_equal(look(f, 0, mac), -ENOENT);
 	assert_true(nd6_cache_want(f->t, 1, f->ip[0], f->now));
 	assert_int_equal(entry(f, 0)->state, ND6C_INCOMPLETE);
-	nd6_cache_clear(f->t);
-	assert_int_equal(nd6_cache_count(f->t), 0);
-	assert_null(entry(f, 0));
+}
+
+/* The version moves whenever what senders may use moved, and only then. */
+static void
+test_version(void **state)
+{
+	struct fix *f = *state;
+	uint64_t v = nd6_cache_version(f->t);
+
+	assert_true(nd6_cache_want(f->t, 1, f->ip[0], f->now));
+	assert_true(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, true, true, f->now));
+	assert_true(nd6_cache_version(f->t) > v);
+	v = nd6_cache_version(f->t);
+	assert_false(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, true, true, f->now));
+	assert_int_equal(nd6_cache_version(f->t), v);
+	assert_true(nd6_cache_advert(f->t, 1, f->ip[0], MAC_B, true, true, f->now));
+	assert_true(nd6_cache_version(f->t) > v);
+	v = nd6_cache_version(f->t);
+	f->now += AGE_S * S;
+	nd6_cache_expire(f->t, f->now);
+	assert_true(nd6_cache_version(f->t) > v);
 }
 
 int
@@ -356,6 +374,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_abandoned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_global_rate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_want_after_age, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_version, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
