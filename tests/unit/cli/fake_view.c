@@ -1017,6 +1017,10 @@ ip_traffic(struct fake *f)
 	memcpy(f->ip_traffic.icmp, icmp_ctr, sizeof(icmp_ctr));
 	memcpy(f->ip_traffic.arp, arp_ctr, sizeof(arp_ctr));
 	memcpy(f->ip_traffic.reasm, reasm_ctr, sizeof(reasm_ctr));
+	for (int i = 0; i < ND6C__COUNT; i++)
+		f->ip_traffic.nd6[i] = 50 + (uint64_t)i;	/* each row its own value */
+	f->ip_traffic.nd6_entries = (uint32_t)f->n_nd6;
+	f->ip_traffic.nd6_incomplete = 1;
 	f->ip_traffic.arp_entries = (uint32_t)f->n_arp;
 	f->ip_traffic.arp_incomplete = 1;
 	f->ip_traffic.reasm_pending = 2;

@@ -473,6 +473,7 @@ test_telemetry_gate(void **state)
 	ARP_COUNTERS(KEY_X)
 	REASM4_COUNTERS(KEY_X)
 	ICMP_ERR_COUNTERS(KEY_X)
+	ND6C_COUNTERS(KEY_X)
 #undef KEY_X
 	assert_non_null(strstr(r, "\"entries\":0"));
 	assert_non_null(strstr(r, "\"pending\":0"));
