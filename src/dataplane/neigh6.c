@@ -9,7 +9,7 @@
 #include "sad.h"
 
 const struct rte_ether_addr *
-neigh6_lookup(const struct neigh6_tab *t, uint16_t port, const uint8_t ip[16])
+neigh6_lookup(const struct neigh6_learned *t, uint16_t port, const uint8_t ip[16])
 {
 	if (t == NULL)
 		return NULL;
@@ -19,7 +19,7 @@ neigh6_lookup(const struct neigh6_tab *t, uint16_t port, const uint8_t ip[16])
 	return NULL;
 }
 
-const struct neigh6_tab *
+const struct neigh6_learned *
 neigh6_current(const struct dp *dp)
 {
 	return __atomic_load_n(&dp->neigh6, __ATOMIC_ACQUIRE);
@@ -28,7 +28,7 @@ neigh6_current(const struct dp *dp)
 int
 dp_neighbor6_set(struct dp *dp, const struct dp_neighbor6 *v, uint32_t n)
 {
-	struct neigh6_tab *t = NULL, *old;
+	struct neigh6_learned *t = NULL, *old;
 
 	if (n != 0) {
 		uint32_t k = 0;

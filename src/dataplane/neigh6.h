@@ -21,23 +21,23 @@
 
 struct dp;
 
-struct neigh6_ent {
+struct neigh6_learned_ent {
 	uint8_t ip[16];
 	uint16_t port;			/* index into dp->ports */
 	struct rte_ether_addr mac;
 };
 
-struct neigh6_tab {
+struct neigh6_learned {
 	uint32_t n;
-	struct neigh6_ent e[];
+	struct neigh6_learned_ent e[];
 };
 
 /* The MAC of ip on port in the published table t (may be NULL), or NULL. */
-const struct rte_ether_addr *neigh6_lookup(const struct neigh6_tab *t, uint16_t port,
+const struct rte_ether_addr *neigh6_lookup(const struct neigh6_learned *t, uint16_t port,
 					   const uint8_t ip[16]);
 
 /* The table the workers read now (acquire). */
-const struct neigh6_tab *neigh6_current(const struct dp *dp);
+const struct neigh6_learned *neigh6_current(const struct dp *dp);
 
 /* Frees the published table (dp_destroy, workers stopped). */
 void neigh6_destroy(struct dp *dp);
