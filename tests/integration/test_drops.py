@@ -52,8 +52,8 @@ from scapy.packet import Raw
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dpsectest.craft import NH_NONE, flip  # noqa: E402
-from dpsectest.dropcase import (ESPH, ETH, INSIDE1, INSIDE1_MTU, JUMBO_LOCAL,  # noqa: E402
-                                JUMBO_PEER, JUMBO_PEER_MAC, LOCAL, LOCAL6, NEIGHBOR,
+from dpsectest.dropcase import (ESPH, ETH, INSIDE1, INSIDE1_6, INSIDE1_MTU,  # noqa: E402
+                                JUMBO_LOCAL, JUMBO_PEER, JUMBO_PEER_MAC, LOCAL, LOCAL6, NEIGHBOR,
                                 NEIGHBOR_MAC, PEER6, PORT_MAC, Case, Observed, Reason, Tun,
                                 check, eth, to_mac, wire)
 from dpsectest.gateway import HOST_MAC, PEER, PEER_MAC  # noqa: E402
@@ -801,9 +801,11 @@ def ipv6_too_big_for_the_inside(c):
 @case("Ipv6NoAdj")
 def ipv6_no_adjacency(c):
     """Decrypted for an IPv6 host on inside1, which has no next_hop_mac and no neighbor entry
-    for it (2001:db8:3::6; 2001:db8:3::5 has one)."""
+    for it (2001:db8:3::6; 2001:db8:3::5 has one); nobody answers the gateway's solicitation
+    for it, which goes out once (RFC 4861 section 7.2.2)."""
     t = c.tunnel("gcm128", v6=True)
     c.drop_in(t, t.esp(1, t.inner(dst="2001:db8:3::6")))
+    c.solicit("inside1", INSIDE1_6, "2001:db8:3::6")
     c.decap(t, t.inner(), seq=2, out="inside1", mac=NEIGHBOR_MAC)
 
 
