@@ -226,6 +226,12 @@ void dp_iface_mac(const struct dp *dp, uint32_t iface, uint8_t mac[6]);
  */
 int dp_neighbor_mac(const struct dp *dp, uint32_t iface, uint32_t ip, uint8_t mac[6]);
 /*
+ * The same for an IPv6 address (16 bytes) on the link: static neighbors6,
+ * else next_hop_mac (as outbound IPv6 SAs resolve their peer), for the
+ * control thread's own IPv6 datagrams (IKE).
+ */
+int dp_neighbor6_mac(const struct dp *dp, uint32_t iface, const uint8_t ip6[16], uint8_t mac[6]);
+/*
  * Where an outbound SA's next-hop MAC comes from when the config has no
  * static one (dp_neighbor_mac failed): the control thread's learned ARP
  * table. Called on the control thread only, from dp_sa_add and

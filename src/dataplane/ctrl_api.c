@@ -172,6 +172,21 @@ dp_neighbor_mac(const struct dp *dp, uint32_t iface, uint32_t ip, uint8_t mac[6]
 	return 0;
 }
 
+int
+dp_neighbor6_mac(const struct dp *dp, uint32_t iface, const uint8_t ip6[16], uint8_t mac[6])
+{
+	int pi = dp_port_of_iface(dp, iface);
+	const struct rte_ether_addr *a;
+
+	if (pi < 0)
+		return -ENODEV;
+	a = route_neighbor6(dp->route, (uint16_t)pi, ip6);
+	if (a == NULL)
+		return -EHOSTUNREACH;
+	memcpy(mac, a->addr_bytes, RTE_ETHER_ADDR_LEN);
+	return 0;
+}
+
 void
 dp_set_neighbor_hook(struct dp *dp, dp_neighbor_fn fn, void *ctx)
 {
