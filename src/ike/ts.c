@@ -38,20 +38,29 @@ ts_of(const struct ip4_prefix *p, uint8_t proto, const uint16_t ports[2])
 	return t;
 }
 
+/* Byte i of the netmask of a prefix of len bits. */
+static uint8_t
+mask_byte(unsigned int len, unsigned int i)
+{
+	if (len >= (i + 1) * 8)
+		return 0xff;
+	if (len <= i * 8)
+		return 0;
+	return (uint8_t)(0xff00u >> (len - i * 8));
+}
+
 /* An IPv6 prefix as a range: the prefix's bits, then zeros (start) or ones (end). */
 static struct ike_ts
 ts_of6(const struct ip6_prefix *p, uint8_t proto, const uint16_t ports[2])
 {
 	struct ike_ts t = {.type = IKE_TS_IPV6_ADDR_RANGE, .ip_proto = proto,
 			   .start_port = ports[0], .end_port = ports[1]};
-	unsigned int len = p->len > 128 ? 128 : p->len;
 
 	for (unsigned int i = 0; i < 16; i++) {
-		unsigned int bits = len > i * 8 ? len - i * 8 : 0;
-		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff00u >> bits);
+		uint8_t mask = mask_byte(p->len, i);
 
 		t.start[i] = p->addr[i] & mask;
-		t.end[i] = (uint8_t)(t.start[i] | (uint8_t)~mask);
+		t.end[i] = (uint8_t)(p->addr[i] | (uint8_t)~mask);
 	}
 	return t;
 }
