@@ -19,6 +19,8 @@ headers are IPv6 while the selectors are IPv4:
 - two dpsecd (no NAT): the tunnel comes up, a stream flows each way as ESP over IPv6 (IP
   protocol 50 behind an IPv6 header on the wire, nothing in UDP), both sides show the IKE SA
   with IPv6 addresses;
+- both families inside one IPv6 IKE SA between two dpsecd: an entry with IPv4 lines and one
+  with IPv6 lines (TS_IPV6_ADDR_RANGE), two CHILD_SAs, ping over IPv6 and the IPv4 stream;
 - recovery to an IPv6 peer: gwB (invalid_spi_recovery on) is SIGKILLed and restarted while
   gwA keeps encrypting with the old SPI; gwB counts the stale packets under
   12 IN_US_V6_PKT_SA_NOT_FOUND_SPI, initiates over IPv6 (INITIAL_CONTACT) and the stream
@@ -38,15 +40,34 @@ from dpsectest.seed_dpsecd import DpsecdGw  # noqa: E402
 from dpsectest.wait import wait_for  # noqa: E402
 
 A6, B6 = "2001:db8::1", "2001:db8::2"
+# each side's inside IPv6 network (prefix, the gateway is ::1) and its host
+INSIDE6 = {"gwa": ("2001:db8:a::", "2001:db8:a::10"), "gwb": ("2001:db8:b::", "2001:db8:b::10")}
 
 
 class Dpsecd6(DpsecdGw):
     """dpsecd whose outside interface speaks IPv6 to the peer (address6, neighbors6), with
     the crypto map entry's peer, keyring and identities IPv6; inside as the seed's."""
 
-    def config(self, recovery=False, initiate="on-traffic", **_):
+    def config(self, recovery=False, initiate="on-traffic", inner6=False, **_):
+        """inner6: IPv6 on the inside too (address6, the host's IPv6 neighbor) and a second
+        entry (seq 20) for IPv6 lines between the two inside IPv6 networks."""
         s, net = self.s, self.net
         me, peer = (B6, A6) if self.side == "gwb" else (A6, B6)
+        in6, host6 = INSIDE6[self.side]
+        peer_in6 = INSIDE6["gwa" if self.side == "gwb" else "gwb"][0]
+        host_mac = net.mac(s["host"], s["host_dev"])
+        inside6 = (f"""    address6: "{in6}1/64"
+    neighbors: [{{ip: {s["host_ip"]}, mac: "{host_mac}"}}, {{ip: "{host6}", mac: "{host_mac}"}}]
+""" if inner6 else f"""    neighbors: [{{ip: {s["host_ip"]}, mac: "{host_mac}"}}]
+""")
+        entry6 = (f"""    - seq: 20
+      peer: "{peer}"
+      transform_set: TS
+      ikev2_profile: PROF
+      initiate: {initiate}
+      match:
+        - {{src: "{in6}/64", dst: "{peer_in6}/64"}}
+""" if inner6 else "")
         main_lcore = ", --main-lcore, \"1\"" if self.side == "gwa" else ""
         return f"""hostname: {s["hostname"]}
 dataplane:
@@ -76,8 +97,7 @@ interfaces:
     device: "net_af_packet0,iface={s["in_dev"]}"
     address: {s["inside"]}/24
     role: inside
-    neighbors: [{{ip: {s["host_ip"]}, mac: "{net.mac(s["host"], s["host_dev"])}"}}]
-  - name: outside0
+{inside6}  - name: outside0
     device: "net_af_packet1,iface={s["out_dev"]}"
     address: {s["local"]}/24
     address6: "{me}/64"
@@ -95,7 +115,7 @@ crypto_maps:
       initiate: {initiate}
       match:
         - {{src: {s["local_net"]}, dst: {s["remote_net"]}}}
-"""
+{entry6}"""
 
 
 def v6_net(gwa_kind="charon"):
@@ -243,6 +263,38 @@ class Ike6(unittest.TestCase):
                 session = gw.cli("show crypto session")
                 self.assertIn(peer, session)
                 self.assertIn("UP-ACTIVE", session)
+
+    def test_ipv6_and_ipv4_inside_ipv6(self):
+        """Two entries to the IPv6 peer, one with IPv4 lines (TS_IPV4_ADDR_RANGE), one with
+        IPv6 lines (TS_IPV6_ADDR_RANGE): both CHILD_SAs over one IKE SA, host1 pings host2
+        over IPv6 through them and the IPv4 stream flows."""
+        with v6_net(gwa_kind="dpsecd") as net:
+            for host, dev, side in (("h1", "h1-a", "gwa"), ("h2", "h2-b", "gwb")):
+                prefix, addr = INSIDE6[side]
+                sh("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=0" % dev, ns=net.ns[host])
+                sh("ip", "-6", "addr", "add", addr + "/64", "dev", dev, "nodad",
+                   ns=net.ns[host])
+                sh("ip", "-6", "route", "add", "default", "via", prefix + "1", ns=net.ns[host])
+            net.gwb.start(inner6=True)
+            net.gwa.start(initiate="on-start", inner6=True)
+
+            def both_children(gw):
+                sas = ready(gw)
+                return sas and sas[0]["child_sas"] == 2 and len(
+                    [s for s in ipsec_sas(gw) if s["status"] == "ACTIVE"]) == 4
+            wait_for(lambda: both_children(net.gwa) and both_children(net.gwb), 30,
+                     "two CHILD_SAs" + self.diag(net))
+            self.assertEqual(len(ike_sas(net.gwb)), 1)
+            r = sh("ping", "-6", "-c", "3", "-i", "0.2", "-W", "5", INSIDE6["gwb"][1],
+                   ns=net.ns["h1"], check=False)
+            self.assertIn(" 0% packet loss", r, r + self.diag(net))
+            self.flows(net, net.stream)
+            self.flows(net, net.back)
+            text = net.gwb.cli("show crypto ipsec sa")
+            self.assertIn("(2001:db8:b::/64/0/0)", text)
+            self.assertIn("(2001:db8:a::/64/0/0)", text)
+            for s in ipsec_sas(net.gwb):
+                self.assertGreater(s["counters"]["pkts"], 0, s)
 
     def test_recovery_to_ipv6_peer(self):
         with v6_net(gwa_kind="dpsecd") as net:
