@@ -119,6 +119,10 @@ void link_sa_event(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf 
 struct rte_ipv4_hdr;
 void link_acquire(struct dp_worker *w, uint32_t policy, const struct rte_mbuf *m,
 		  const struct rte_ipv4_hdr *ip);
+/* The same for an IPv6 packet (drop 38) of an entry with IPv6 lines; ip6 its IPv6 header. */
+struct rte_ipv6_hdr;
+void link_acquire6(struct dp_worker *w, uint32_t policy, const struct rte_mbuf *m,
+		   const struct rte_ipv6_hdr *ip6);
 /*
  * Ask the control thread for an ICMP error about a decrypted packet ip (inner
  * IPv4, header checked), which arrived through sa and was for inside

@@ -20,7 +20,8 @@ headers are IPv6 while the selectors are IPv4:
   protocol 50 behind an IPv6 header on the wire, nothing in UDP), both sides show the IKE SA
   with IPv6 addresses;
 - both families inside one IPv6 IKE SA between two dpsecd: an entry with IPv4 lines and one
-  with IPv6 lines (TS_IPV6_ADDR_RANGE), two CHILD_SAs, ping over IPv6 and the IPv4 stream;
+  with IPv6 lines (TS_IPV6_ADDR_RANGE), both on traffic (an IPv6 packet's acquire starts
+  IKE), two CHILD_SAs, ping over IPv6 and the IPv4 streams;
 - recovery to an IPv6 peer: gwB (invalid_spi_recovery on) is SIGKILLed and restarted while
   gwA keeps encrypting with the old SPI; gwB counts the stale packets under
   12 IN_US_V6_PKT_SA_NOT_FOUND_SPI, initiates over IPv6 (INITIAL_CONTACT) and the stream
@@ -266,8 +267,9 @@ class Ike6(unittest.TestCase):
 
     def test_ipv6_and_ipv4_inside_ipv6(self):
         """Two entries to the IPv6 peer, one with IPv4 lines (TS_IPV4_ADDR_RANGE), one with
-        IPv6 lines (TS_IPV6_ADDR_RANGE): both CHILD_SAs over one IKE SA, host1 pings host2
-        over IPv6 through them and the IPv4 stream flows."""
+        IPv6 lines (TS_IPV6_ADDR_RANGE), both on traffic: host1's IPv6 ping brings up the IKE
+        SA and the IPv6 CHILD_SA (the acquire of an IPv6 packet), the IPv4 streams then add
+        the IPv4 CHILD_SA over the same IKE SA; ping and streams flow through them."""
         with v6_net(gwa_kind="dpsecd") as net:
             for host, dev, side in (("h1", "h1-a", "gwa"), ("h2", "h2-b", "gwb")):
                 prefix, addr = INSIDE6[side]
@@ -275,8 +277,16 @@ class Ike6(unittest.TestCase):
                 sh("ip", "-6", "addr", "add", addr + "/64", "dev", dev, "nodad",
                    ns=net.ns[host])
                 sh("ip", "-6", "route", "add", "default", "via", prefix + "1", ns=net.ns[host])
+            # both on traffic: host1's IPv6 ping raises the acquire (drop 38) that starts IKE
             net.gwb.start(inner6=True)
-            net.gwa.start(initiate="on-start", inner6=True)
+            net.gwa.start(inner6=True)
+            wait_for(lambda: " 0% packet loss" in sh(
+                "ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", INSIDE6["gwb"][1],
+                ns=net.ns["h1"], check=False), 40, "host1's IPv6 ping through" + self.diag(net))
+            self.assertEqual([s["child_sas"] for s in ready(net.gwa)], [1])
+            self.assertTrue(ready(net.gwa)[0]["initiator"])
+            self.flows(net, net.stream)
+            self.flows(net, net.back)
 
             def both_children(gw):
                 sas = ready(gw)
@@ -288,8 +298,6 @@ class Ike6(unittest.TestCase):
             r = sh("ping", "-6", "-c", "3", "-i", "0.2", "-W", "5", INSIDE6["gwb"][1],
                    ns=net.ns["h1"], check=False)
             self.assertIn(" 0% packet loss", r, r + self.diag(net))
-            self.flows(net, net.stream)
-            self.flows(net, net.back)
             text = net.gwb.cli("show crypto ipsec sa")
             self.assertIn("(2001:db8:b::/64/0/0)", text)
             self.assertIn("(2001:db8:a::/64/0/0)", text)
