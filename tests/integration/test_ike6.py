@@ -264,6 +264,15 @@ class Ike6(unittest.TestCase):
                 session = gw.cli("show crypto session")
                 self.assertIn(peer, session)
                 self.assertIn("UP-ACTIVE", session)
+            # clear crypto ikev2 sa remote X:X::X: another address clears nothing; the peer's
+            # clears the IKE SA here, and the DELETE over IPv6 clears it on gwA too
+            self.assertEqual(json.loads(net.gwb.cli("clear crypto ikev2 sa remote 2001:db8::99",
+                                                    json=True))["cleared"], 0)
+            self.assertEqual(len(ready(net.gwb)), 1)
+            self.assertEqual(json.loads(net.gwb.cli("clear crypto ikev2 sa remote " + A6,
+                                                    json=True))["cleared"], 1)
+            wait_for(lambda: not [s for s in ike_sas(net.gwa) if s["tunnel_id"] == 1], 30,
+                     "gwA to drop the IKE SA on gwB's DELETE")
 
     def test_ipv6_and_ipv4_inside_ipv6(self):
         """Two entries to the IPv6 peer, one with IPv4 lines (TS_IPV4_ADDR_RANGE), one with
