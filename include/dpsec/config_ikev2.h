@@ -68,6 +68,8 @@ enum cfg_ike_id_type {
 struct cfg_ike_id {
 	enum cfg_ike_id_type type;
 	struct ip4_prefix addr;		/* ADDRESS: a /32 for an identity, any length to match */
+	bool v6;			/* ADDRESS is IPv6 (ID_IPV6_ADDR): addr6, not addr */
+	struct ip6_prefix addr6;	/* ADDRESS v6: a /128 for an identity, any length to match */
 	char fqdn[CFG_FQDN_MAX];	/* FQDN, compared case-insensitively */
 };
 
@@ -82,6 +84,8 @@ struct cfg_keyring_peer {
 	char name[CFG_NAME_MAX];
 	struct ip4_prefix addr;		/* address A [mask]; len 0 with has_addr false: none */
 	bool has_addr;
+	bool addr_v6;			/* the address is IPv6: addr6, not addr */
+	struct ip6_prefix addr6;
 	struct cfg_ike_id identity;	/* identity address|fqdn (optional) */
 	struct cfg_psk psk_local;	/* pre-shared-key local K (or the one key for both) */
 	struct cfg_psk psk_remote;	/* pre-shared-key remote K (or the one key for both) */
@@ -186,6 +190,10 @@ const struct cfg_ike_profile *config_ike_profile_match(const struct dpsec_config
  */
 const struct cfg_keyring_peer *config_keyring_peer(const struct cfg_keyring *kr, uint32_t addr,
 						   const struct cfg_ike_id *id);
+/* The same for a peer at an IPv6 address (only IPv6 'address' prefixes contain it). */
+const struct cfg_keyring_peer *config_keyring_peer6(const struct cfg_keyring *kr,
+						    const uint8_t addr6[IP6_LEN],
+						    const struct cfg_ike_id *id);
 
 /*
  * IKE-negotiated crypto map entries (ikev2_profile set) towards peer, of the
@@ -198,6 +206,15 @@ const struct cfg_map_entry *config_ike_entry(const struct dpsec_config *cfg, uin
 					     uint32_t peer, uint32_t profile,
 					     const struct cfg_map_entry *after,
 					     const struct cfg_crypto_map **map);
+/*
+ * The same for IPv6 endpoints: the map applied to the outside interface whose
+ * address6 is local6, its entries whose peer is peer6 (peer_v6).
+ */
+const struct cfg_map_entry *config_ike_entry6(const struct dpsec_config *cfg,
+					      const uint8_t local6[IP6_LEN],
+					      const uint8_t peer6[IP6_LEN], uint32_t profile,
+					      const struct cfg_map_entry *after,
+					      const struct cfg_crypto_map **map);
 /*
  * The IKE-keyed tunnel (protection with ikev2_profile) from local to peer,
  * using profile unless CFG_NONE: its index in tunnels, or CFG_NONE. At most

@@ -12,13 +12,14 @@
 	X(delivered, "handed to IKE")                                                              \
 	X(no_ike, "well formed, but no IKE in this daemon")                                        \
 	X(not_ours, "not to the address of the interface it came in on")                           \
-	X(bad_ip, "IPv4 header, length or checksum wrong")                                         \
+	X(bad_ip, "IP header, length or checksum wrong")                                           \
 	X(bad_udp, "UDP header or length wrong")                                                   \
 	X(bad_cksum, "UDP checksum wrong")                                                         \
 	X(no_marker, "UDP 4500 without the non-ESP marker")                                        \
 	X(empty, "no IKE message after the headers")                                               \
 	X(keepalive, "NAT keepalive (RFC 3948 2.3): nothing to do with it")                        \
 	X(fragment, "an IPv4 fragment of UDP to us, taken for reassembly")                                  \
+	X(ext_hdr, "IPv6 to us with extension headers: not walked (IKE needs none)")               \
 	X(sent, "datagrams sent (ctrl_udp_send)")                                                  \
 	X(send_failed, "datagrams not sent: no interface, MAC or buffer, too big, ring full")
 

@@ -98,13 +98,14 @@ ARG(t_spi, CLI_TK_UINT, "<0-4294967295>", "SPI, decimal or 0x hex", CLI_OPT_SPI)
 KW(t_clear_ipsec, "ipsec", "IPSEC");
 KW(t_clear_invalid_spi, "invalid-spi", "Forget the tracked unknown-SPI flows");
 KW(t_clear_logging, "logging", "Clear logging buffer");
-/* clear crypto ikev2 sa [remote A.B.C.D], clear crypto ikev2 stats */
+/* clear crypto ikev2 sa [remote A.B.C.D | X:X::X], clear crypto ikev2 stats */
 KW(t_clear_ikev2, "ikev2", "Clear IKEv2");
 KW(t_clear_ikev2_sa, "sa", "Clear IKEv2 SAs");
 KW(t_clear_remote, "remote", "Clear IKEv2 SAs with a remote address");
 ARG(t_clear_remote_addr, CLI_TK_IPV4, "A.B.C.D", "IPv4 address of the peer", CLI_OPT_PEER);
+ARG(t_clear_remote_addr6, CLI_TK_IPV6, "X:X::X", "IPv6 address of the peer", CLI_OPT_PEER);
 KW(t_clear_ikev2_stats, "stats", "Clear IKEv2 statistics");
-/* clear crypto session [remote A.B.C.D] */
+/* clear crypto session [remote A.B.C.D | X:X::X] */
 KW(t_clear_session, "session", "Clear crypto sessions (tunnels)");
 
 /* test crypto ipsec sa forget [peer A.B.C.D]: hidden test aid, SAs dropped silently */
@@ -205,10 +206,14 @@ const struct cli_row cli_rows[] = {
 	EXEC(cli_clear_ikev2_sa, CLEAR_IKEV2, &t_clear_ikev2_sa),
 	EXEC(cli_clear_ikev2_sa, CLEAR_IKEV2, &t_clear_ikev2_sa, &t_clear_remote,
 	     &t_clear_remote_addr),
+	EXEC(cli_clear_ikev2_sa, CLEAR_IKEV2, &t_clear_ikev2_sa, &t_clear_remote,
+	     &t_clear_remote_addr6),
 	EXEC(cli_clear_ikev2_stats, CLEAR_IKEV2, &t_clear_ikev2_stats),
 	EXEC(cli_clear_crypto_session, &t_clear, &t_clear_crypto, &t_clear_session),
 	EXEC(cli_clear_crypto_session, &t_clear, &t_clear_crypto, &t_clear_session, &t_clear_remote,
 	     &t_clear_remote_addr),
+	EXEC(cli_clear_crypto_session, &t_clear, &t_clear_crypto, &t_clear_session, &t_clear_remote,
+	     &t_clear_remote_addr6),
 	HIDDEN(cli_test_sa_forget, TEST_FORGET),
 	HIDDEN(cli_test_sa_forget, TEST_FORGET, &t_clear_peer, &t_clear_peer_addr),
 	EXEC(cli_recovery_on, RECOVERY),

@@ -7,11 +7,13 @@
  * ambiguous; a word nothing accepts is invalid, and the '^' goes under its
  * first character no keyword continues with, as IOS does ("ipsek": under 'k').
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dpsec/ip4.h"
+#include "dpsec/ip6.h"
 #include "grammar.h"
 
 static int
@@ -86,6 +88,20 @@ parse_ipv4(const struct cli_word *w, struct cli_arg *a)
 	return ip4_parse(buf, &a->ip);
 }
 
+/* An IPv6 address as inet_pton reads it; it holds a ':', so never an IPv4 or a number. */
+static bool
+parse_ipv6(const struct cli_word *w, struct cli_arg *a)
+{
+	char buf[IP6_STRLEN];
+
+	if (w->len >= sizeof(buf) || memchr(w->s, ':', w->len) == NULL)
+		return false;
+	memcpy(buf, w->s, w->len);
+	buf[w->len] = '\0';
+	a->v6 = inet_pton(AF_INET6, buf, a->ip6) == 1;
+	return a->v6;
+}
+
 /* Decimal or 0x-prefixed hex, at most 32 bits (an SPI). */
 static bool
 parse_uint(const struct cli_word *w, struct cli_arg *a)
@@ -126,6 +142,8 @@ cli_parse_arg(enum cli_tok_kind kind, const struct cli_word *w, struct cli_arg *
 	switch (kind) {
 	case CLI_TK_IPV4:
 		return parse_ipv4(w, a);
+	case CLI_TK_IPV6:
+		return parse_ipv6(w, a);
 	case CLI_TK_UINT:
 		return parse_uint(w, a);
 	case CLI_TK_WORD:
@@ -189,7 +207,8 @@ match_keyword(const struct cli_match *m, size_t k, const struct cli_word *w,
 static const struct cli_tok *
 match_arg(const struct cli_match *m, size_t k, const struct cli_word *w, struct cli_arg *a)
 {
-	static const enum cli_tok_kind order[] = {CLI_TK_IPV4, CLI_TK_UINT, CLI_TK_WORD};
+	static const enum cli_tok_kind order[] = {CLI_TK_IPV4, CLI_TK_IPV6, CLI_TK_UINT,
+						  CLI_TK_WORD};
 
 	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
 		for (size_t i = 0; i < cli_n_rows; i++) {
@@ -349,6 +368,8 @@ arg_could_start(enum cli_tok_kind kind, const struct cli_word *p)
 		char c = p->s[i];
 
 		if (kind == CLI_TK_IPV4 && !(c == '.' || (c >= '0' && c <= '9')))
+			return false;
+		if (kind == CLI_TK_IPV6 && !(c == ':' || c == '.' || isxdigit((unsigned char)c)))
 			return false;
 		if (kind == CLI_TK_UINT && !isxdigit((unsigned char)c) &&
 		    !(i == 1 && lower(c) == 'x'))

@@ -18,6 +18,7 @@
 enum cli_tok_kind {
 	CLI_TK_KEYWORD,
 	CLI_TK_IPV4, /* dotted quad */
+	CLI_TK_IPV6, /* X:X::X (inet_pton's forms) */
 	CLI_TK_UINT, /* decimal or 0x hex, up to 32 bits (SPIs, sequence numbers) */
 	CLI_TK_WORD, /* anything without blanks (interface names) */
 };
@@ -52,6 +53,8 @@ struct cli_arg {
 	const char *s; /* the word as typed (not NUL-terminated) */
 	size_t len;
 	uint32_t ip; /* CLI_TK_IPV4, network order */
+	bool v6;     /* CLI_TK_IPV6: the address is ip6, not ip */
+	uint8_t ip6[16];
 	uint64_t u;  /* CLI_TK_UINT */
 };
 
@@ -73,7 +76,7 @@ struct cli_row {
 	bool hidden;  /* a test aid: runs, but "?" does not list it (IOS hidden commands) */
 };
 
-#define CLI_ROWS_MAX 64
+#define CLI_ROWS_MAX 80
 
 /* The command table (commands.c). */
 extern const struct cli_row cli_rows[];

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * show crypto ikev2 sa [detailed], show crypto isakmp sa,
- * clear crypto ikev2 sa [remote A.B.C.D]
+ * clear crypto ikev2 sa [remote A.B.C.D | X:X::X]
  *
  * IOS XE layout (genieparser ShowCryptoIkev2Sa fixture): an IPv4 and an IPv6
  * block, one row per IKE SA and two indented lines, "detailed" adds the
@@ -267,13 +267,16 @@ static int
 ike_remove(const struct cli_ctx *c, struct cli_out *o,
 	   unsigned int (*clear)(void *, const struct ike_addr *))
 {
-	struct ike_addr peer = {.family = 4};
+	const struct cli_arg *a = &c->opt[CLI_OPT_PEER];
+	struct ike_addr peer = {.family = a->v6 ? 6 : 4};
 	unsigned int n;
 
 	if (clear == NULL)
 		return cli_not_available(o);
-	if (c->opt[CLI_OPT_PEER].set)
-		memcpy(peer.ip, &c->opt[CLI_OPT_PEER].ip, 4);
+	if (a->set && a->v6)
+		memcpy(peer.ip, a->ip6, 16);
+	else if (a->set)
+		memcpy(peer.ip, &a->ip, 4);
 	n = clear(c->v->ctx, c->opt[CLI_OPT_PEER].set ? &peer : NULL);
 	if (c->json) {
 		struct json j;

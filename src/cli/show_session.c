@@ -43,10 +43,13 @@ struct session {
 	uint16_t peer_port;
 };
 
+/* Is the IKE SA with the entry's static peer (IPv4 peer, or peer6)? */
 static bool
-ike_is_with(const struct view_ike_sa *sa, uint32_t peer)
+ike_is_with(const struct view_ike_sa *sa, const struct cfg_map_entry *e)
 {
-	return sa->remote.family == 4 && memcmp(sa->remote.ip, &peer, 4) == 0;
+	if (e->peer_v6)
+		return sa->remote.family == 6 && memcmp(sa->remote.ip, e->peer6, 16) == 0;
+	return sa->remote.family == 4 && memcmp(sa->remote.ip, &e->peer, 4) == 0;
 }
 
 static void
@@ -55,7 +58,7 @@ session_find_ike(struct session *s, const struct cli_ike_list *ikes)
 	for (size_t i = 0; i < ikes->n; i++) {
 		const struct view_ike_sa *sa = &ikes->sa[i];
 
-		if (s->e->peer_v6 || !ike_is_with(sa, s->e->peer))	/* no IKE over IPv6 yet */
+		if (!ike_is_with(sa, s->e))
 			continue;
 		if (s->ike == NULL || (s->ike->status != VIEW_IKE_READY &&
 				       sa->status == VIEW_IKE_READY))

@@ -249,11 +249,6 @@ cfg_h_entry_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct yno
 					      offsetof(struct cfg_ike_profile, name)));
 	}
 	p = &ik->profiles[e->ikev2_profile];
-	if (e->peer_v6 || e->inner_v6)
-		return cfg_err(c, v, "ikev2_profile '%s' on an entry with IPv6 %s: IKE does "
-				     "not negotiate IPv6 yet (key the entry by hand with "
-				     "manual_sas, or use IPv4)", p->name,
-			       e->peer_v6 ? "peer" : "match lines");
 	if (cfg_ts_bundle(&c->cfg->transform_sets[e->transform_set]))
 		/* RFC 7296 3.3: each proposal holds one protocol; IKEv1's bundles are gone */
 		return cfg_err(c, v, "transform set '%s' is an AH+ESP bundle, which IKEv2 cannot "
@@ -261,13 +256,14 @@ cfg_h_entry_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct yno
 				     "manual_sas, or use an ESP or AH transform set)",
 			       c->cfg->transform_sets[e->transform_set].name);
 	kr = &ik->keyrings[p->keyring];
-	if (config_keyring_peer(kr, e->peer, NULL) == NULL) {
-		char a[IP4_STRLEN];
+	if (e->peer_v6 ? config_keyring_peer6(kr, e->peer6, NULL) == NULL
+		       : config_keyring_peer(kr, e->peer, NULL) == NULL) {
+		char a[IP6_STRLEN];
 
 		return cfg_err(c, v, "ikev2 profile '%s' uses keyring '%s', which has no peer whose "
 				     "address covers %s (expected a peer with that address or a "
 				     "prefix holding it, for the pre-shared key)", p->name,
-			       kr->name, ip4_str(e->peer, a));
+			       kr->name, e->peer_v6 ? ip6_str(e->peer6, a) : ip4_str(e->peer, a));
 	}
 	return 0;
 }

@@ -9,6 +9,7 @@
  * statement, two keyring peers with one address or identity).
  */
 #include <stddef.h>
+#include <string.h>
 #include <strings.h>
 
 #include "dpsec/config.h"
@@ -37,6 +38,10 @@ config_ike_id_match(const struct cfg_ike_id *pattern, const struct cfg_ike_id *i
 		return false;
 	switch (pattern->type) {
 	case CFG_IKE_ID_ADDRESS:
+		if (pattern->v6 != id->v6)
+			return false;
+		if (id->v6)
+			return id->addr6.len == 128 && ip6_prefix_match(&pattern->addr6, id->addr6.addr);
 		return id->addr.len == 32 && ip4_prefix_match(&pattern->addr, id->addr.addr);
 	case CFG_IKE_ID_FQDN:
 		return strcasecmp(pattern->fqdn, id->fqdn) == 0;
@@ -45,11 +50,16 @@ config_ike_id_match(const struct cfg_ike_id *pattern, const struct cfg_ike_id *i
 	}
 }
 
-/* How specific a matching statement is: any FQDN beats any prefix, longer prefixes win. */
+/*
+ * How specific a matching statement is: any FQDN beats any prefix, longer
+ * prefixes win (an IPv4 and an IPv6 prefix never both match one identity).
+ */
 static int
 specificity(const struct cfg_ike_id *pattern)
 {
-	return pattern->type == CFG_IKE_ID_FQDN ? 33 : pattern->addr.len;
+	if (pattern->type == CFG_IKE_ID_FQDN)
+		return 129;
+	return pattern->v6 ? pattern->addr6.len : pattern->addr.len;
 }
 
 const struct cfg_ike_profile *
@@ -85,8 +95,29 @@ config_keyring_peer(const struct cfg_keyring *kr, uint32_t addr, const struct cf
 	for (uint32_t i = 0; i < kr->n_peers; i++) {
 		const struct cfg_keyring_peer *p = &kr->peers[i];
 
-		if (p->has_addr && ip4_prefix_match(&p->addr, addr) &&
+		if (p->has_addr && !p->addr_v6 && ip4_prefix_match(&p->addr, addr) &&
 		    (best == NULL || p->addr.len > best->addr.len))
+			best = p;
+	}
+	return best;
+}
+
+/* An identity match first, as for IPv4; then the longest IPv6 prefix. */
+const struct cfg_keyring_peer *
+config_keyring_peer6(const struct cfg_keyring *kr, const uint8_t addr6[IP6_LEN],
+		     const struct cfg_ike_id *id)
+{
+	const struct cfg_keyring_peer *best = NULL;
+
+	for (uint32_t i = 0; id != NULL && i < kr->n_peers; i++)
+		if (kr->peers[i].identity.type != CFG_IKE_ID_NONE &&
+		    config_ike_id_match(&kr->peers[i].identity, id))
+			return &kr->peers[i];
+	for (uint32_t i = 0; i < kr->n_peers; i++) {
+		const struct cfg_keyring_peer *p = &kr->peers[i];
+
+		if (p->has_addr && p->addr_v6 && ip6_prefix_match(&p->addr6, addr6) &&
+		    (best == NULL || p->addr6.len > best->addr6.len))
 			best = p;
 	}
 	return best;
@@ -126,6 +157,50 @@ config_ike_entry(const struct dpsec_config *cfg, uint32_t local, uint32_t peer, 
 		const struct cfg_map_entry *e = &m->entries[i];
 
 		if (e->ikev2_profile == CFG_NONE || e->peer != peer ||
+		    (profile != CFG_NONE && e->ikev2_profile != profile))
+			continue;
+		if (map != NULL)
+			*map = m;
+		return e;
+	}
+	return NULL;
+}
+
+/* The map applied to the outside interface whose address6 is local6, or NULL. */
+static const struct cfg_crypto_map *
+map_on6(const struct dpsec_config *cfg, const uint8_t local6[IP6_LEN])
+{
+	for (uint32_t i = 0; i < cfg->n_interfaces; i++) {
+		const struct cfg_interface *ifc = &cfg->interfaces[i];
+
+		if (ifc->role == CFG_ROLE_OUTSIDE && ifc->has_addr6 &&
+		    memcmp(ifc->addr6, local6, IP6_LEN) == 0 && ifc->crypto_map < cfg->n_crypto_maps)
+			return &cfg->crypto_maps[ifc->crypto_map];
+	}
+	return NULL;
+}
+
+const struct cfg_map_entry *
+config_ike_entry6(const struct dpsec_config *cfg, const uint8_t local6[IP6_LEN],
+		  const uint8_t peer6[IP6_LEN], uint32_t profile,
+		  const struct cfg_map_entry *after, const struct cfg_crypto_map **map)
+{
+	const struct cfg_crypto_map *m = map_on6(cfg, local6);
+	uint32_t i = 0;
+
+	if (m == NULL)
+		return NULL;
+	if (after != NULL) {
+		while (i < m->n_entries && &m->entries[i] != after)
+			i++;
+		if (i++ == m->n_entries)
+			return NULL;
+	}
+	for (; i < m->n_entries; i++) {
+		const struct cfg_map_entry *e = &m->entries[i];
+
+		if (e->ikev2_profile == CFG_NONE || !e->peer_v6 ||
+		    memcmp(e->peer6, peer6, IP6_LEN) != 0 ||
 		    (profile != CFG_NONE && e->ikev2_profile != profile))
 			continue;
 		if (map != NULL)

@@ -86,6 +86,13 @@ parse_id(struct cfg_ctx *c, const struct ynode *v, const char *what, bool prefix
 		return parse_fqdn(c, val, id);
 	if (strcmp(key->str, "address") == 0) {
 		id->type = CFG_IKE_ID_ADDRESS;
+		if (cfg_ip6_text(val)) {
+			/* ID_IPV6_ADDR (RFC 7296 3.5) */
+			id->v6 = true;
+			id->addr6.len = 128;
+			return prefix ? cfg_prefix6(c, val, "address", &id->addr6)
+				      : cfg_ip6(c, val, "address", id->addr6.addr);
+		}
 		id->addr.len = 32;
 		return prefix ? cfg_prefix(c, val, "address", &id->addr)
 			      : cfg_ip4(c, val, "address", &id->addr.addr);
@@ -105,6 +112,11 @@ id_equal(const struct cfg_ike_id *a, const struct cfg_ike_id *b)
 		return false;
 	if (a->type == CFG_IKE_ID_FQDN)
 		return strcasecmp(a->fqdn, b->fqdn) == 0;
+	if (a->v6 != b->v6)
+		return false;
+	if (a->v6)
+		return memcmp(a->addr6.addr, b->addr6.addr, IP6_LEN) == 0 &&
+		       a->addr6.len == b->addr6.len;
 	return a->addr.addr == b->addr.addr && a->addr.len == b->addr.len;
 }
 
@@ -112,11 +124,15 @@ id_equal(const struct cfg_ike_id *a, const struct cfg_ike_id *b)
 static const char *
 id_str(const struct cfg_ike_id *id, char *buf, size_t len)
 {
-	char a[IP4_STRLEN];
+	char a[IP6_STRLEN];
 
 	if (id->type == CFG_IKE_ID_FQDN)
 		snprintf(buf, len, "fqdn %s",
 			 ytree_looks_secret(id->fqdn, strlen(id->fqdn)) ? "(hidden)" : id->fqdn);
+	else if (id->v6 && id->addr6.len == 128)
+		snprintf(buf, len, "address %s", ip6_str(id->addr6.addr, a));
+	else if (id->v6)
+		snprintf(buf, len, "address %s/%u", ip6_str(id->addr6.addr, a), id->addr6.len);
 	else if (id->addr.len == 32)
 		snprintf(buf, len, "address %s", ip4_str(id->addr.addr, a));
 	else
@@ -226,8 +242,10 @@ static int
 h_peer_address(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_keyring_peer *p = obj;
-	int rc = cfg_prefix(c, v, k->name, &p->addr);
+	int rc;
 
+	p->addr_v6 = cfg_ip6_text(v);
+	rc = p->addr_v6 ? cfg_prefix6(c, v, k->name, &p->addr6) : cfg_prefix(c, v, k->name, &p->addr);
 	p->has_addr = rc == 0;
 	return rc;
 }
@@ -260,11 +278,15 @@ check_peer_pair(struct cfg_ctx *c, const struct cfg_keyring *kr, const struct cf
 		return cfg_err(c, ynode_map_get(v, "name"), "duplicate peer name '%s' in keyring "
 				"'%s' (first at %u:%u)", p->name, kr->name, w->line, w->col);
 	}
-	if (p->has_addr && o->has_addr && p->addr.addr == o->addr.addr &&
-	    p->addr.len == o->addr.len) {
+	if (p->has_addr && o->has_addr &&
+	    id_equal(&(struct cfg_ike_id){.type = CFG_IKE_ID_ADDRESS, .addr = p->addr,
+					  .v6 = p->addr_v6, .addr6 = p->addr6},
+		     &(struct cfg_ike_id){.type = CFG_IKE_ID_ADDRESS, .addr = o->addr,
+					  .v6 = o->addr_v6, .addr6 = o->addr6})) {
 		key = "address";
-		id_str(&(struct cfg_ike_id){.type = CFG_IKE_ID_ADDRESS, .addr = p->addr}, what,
-		       sizeof(what));
+		id_str(&(struct cfg_ike_id){.type = CFG_IKE_ID_ADDRESS, .addr = p->addr,
+					    .v6 = p->addr_v6, .addr6 = p->addr6},
+		       what, sizeof(what));
 	} else if (p->identity.type != CFG_IKE_ID_NONE && id_equal(&p->identity, &o->identity)) {
 		key = "identity";
 		memcpy(what, "identity ", 9);

@@ -359,6 +359,19 @@ ike_policy(struct w *w, const struct cfg_ike_policy *pol)
 	w_puts(w, "]\n");
 }
 
+/* An IPv6 address, quoted, with "/LEN" inside the quotes unless a /128. */
+static void
+w_addr6_len(struct w *w, const struct ip6_prefix *p)
+{
+	char a[IP6_STRLEN], buf[IP6_STRLEN + 4];
+
+	if (p->len == 128)
+		snprintf(buf, sizeof(buf), "%s", ip6_str(p->addr, a));
+	else
+		snprintf(buf, sizeof(buf), "%s/%u", ip6_str(p->addr, a), p->len);
+	w_quoted(w, buf);
+}
+
 /* {address: A}, {address: A/LEN} or {fqdn: F}. */
 static void
 ike_id(struct w *w, const struct cfg_ike_id *id)
@@ -366,6 +379,9 @@ ike_id(struct w *w, const struct cfg_ike_id *id)
 	if (id->type == CFG_IKE_ID_FQDN) {
 		w_puts(w, "{fqdn: ");
 		w_scalar(w, id->fqdn);
+	} else if (id->v6) {
+		w_puts(w, "{address: ");
+		w_addr6_len(w, &id->addr6);
 	} else {
 		w_puts(w, "{address: ");
 		w_ip(w, id->addr.addr);
@@ -421,7 +437,11 @@ keyring_peer(struct w *w, const struct cfg_keyring_peer *p)
 
 	w_puts(w, "      - ");
 	w_str_line(w, 0, "name", p->name);
-	if (p->has_addr) {
+	if (p->has_addr && p->addr_v6) {
+		w_key(w, 8, "address");
+		w_addr6_len(w, &p->addr6);
+		w_puts(w, "\n");
+	} else if (p->has_addr) {
 		w_key(w, 8, "address");
 		w_ip(w, p->addr.addr);
 		if (p->addr.len != 32)

@@ -120,8 +120,17 @@ ctrl_is_static_peer(const struct ctrl *c, bool ipv6, const uint8_t *addr)
 	const struct dpsec_config *cfg = c->cfg;
 	uint32_t a;
 
-	if (ipv6)
-		return false;	/* IPv6 peers: no IKE over IPv6 yet, nothing recovery could do */
+	if (ipv6) {
+		for (uint32_t m = 0; m < cfg->n_crypto_maps; m++) {
+			const struct cfg_crypto_map *map = &cfg->crypto_maps[m];
+
+			for (uint32_t e = 0; map->iface != CFG_NONE && e < map->n_entries; e++)
+				if (map->entries[e].peer_v6 &&
+				    memcmp(map->entries[e].peer6, addr, 16) == 0)
+					return true;
+		}
+		return false;	/* tunnels have IPv4 endpoints */
+	}
 	memcpy(&a, addr, 4);
 	for (uint32_t m = 0; m < cfg->n_crypto_maps; m++) {
 		const struct cfg_crypto_map *map = &cfg->crypto_maps[m];

@@ -39,7 +39,8 @@ has_ike_sa_with(struct ike_recovery *r, const struct dp_event *ev)
 
 /*
  * The IKE-negotiated crypto map entry whose static peer sent this, on the
- * outside interface it arrived at: config_ike_entry by (our address, peer);
+ * outside interface it arrived at: config_ike_entry (config_ike_entry6 for
+ * IPv6) by (our address, peer);
  * else the IKE-keyed tunnel between those addresses (CFG_MAP_TUNNEL).
  */
 static bool
@@ -50,8 +51,15 @@ static_entry(const struct dpsec_config *cfg, const struct dp_event *ev, uint32_t
 	const struct cfg_map_entry *e;
 	uint32_t local, peer;
 
-	if (ev->ipv6)
-		return false;
+	if (ev->ipv6) {
+		/* an IPv6 peer: crypto map entries only (tunnels have IPv4 endpoints) */
+		e = config_ike_entry6(cfg, ev->dst, ev->src, CFG_NONE, NULL, &m);
+		if (e == NULL || m == NULL)
+			return false;
+		*map = (uint32_t)(m - cfg->crypto_maps);
+		*entry = (uint32_t)(e - m->entries);
+		return true;
+	}
 	memcpy(&local, ev->dst, 4);
 	memcpy(&peer, ev->src, 4);
 	e = config_ike_entry(cfg, local, peer, CFG_NONE, NULL, &m);

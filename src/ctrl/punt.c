@@ -19,6 +19,7 @@
 #include "reasm4.h"
 #include "punt.h"
 #include "udp4.h"
+#include "udp6.h"
 
 #define IKE_PORT 500
 #define NATT_PORT 4500
@@ -267,24 +268,24 @@ pmtu_in(struct dp *dp, const struct cfg_interface *ifc, struct rte_mbuf *m,
 }
 
 /*
- * Is a UDP datagram to the interface's address an IKE message? On 4500 the
- * non-ESP marker goes (RFC 3948 2.2), and a lone 0xFF is a NAT keepalive
- * (2.3). *msg, *len: the IKE message.
+ * Is a UDP datagram to the interface's address (ours) an IKE message? On
+ * 4500 the non-ESP marker goes (RFC 3948 2.2), and a lone 0xFF is a NAT
+ * keepalive (2.3). *msg, *len: the IKE message.
  */
 static enum punt_ike_ctr
-ike_check(const struct cfg_interface *ifc, const struct udp4 *u, const uint8_t **msg,
+ike_check(bool ours, uint16_t dport, const uint8_t *payload, size_t plen, const uint8_t **msg,
 	  size_t *len)
 {
 	static const uint8_t marker[NON_ESP_MARKER_LEN];
 
-	*msg = u->payload;
-	*len = u->len;
-	if (ifc == NULL || u->dst != ifc->addr)
+	*msg = payload;
+	*len = plen;
+	if (!ours)
 		return PUNT_IKE_not_ours;
-	if (u->dport == NATT_PORT) {
-		if (u->len == 1 && u->payload[0] == 0xff)
+	if (dport == NATT_PORT) {
+		if (plen == 1 && payload[0] == 0xff)
 			return PUNT_IKE_keepalive;
-		if (u->len < NON_ESP_MARKER_LEN || memcmp(u->payload, marker, sizeof(marker)) != 0)
+		if (plen < NON_ESP_MARKER_LEN || memcmp(payload, marker, sizeof(marker)) != 0)
 			return PUNT_IKE_no_marker;
 		*msg += NON_ESP_MARKER_LEN;
 		*len -= NON_ESP_MARKER_LEN;
@@ -309,7 +310,39 @@ ike_of_udp4(enum udp4_verdict v)
 	}
 }
 
-/* A frame holding one whole UDP datagram, checked, to the hooks; the outcome counted. */
+static enum punt_ike_ctr
+ike_of_udp6(enum udp6_verdict v)
+{
+	switch (v) {
+	case UDP6_OK:
+		return PUNT_IKE_delivered;
+	case UDP6_EXT_HDR:
+		return PUNT_IKE_ext_hdr;
+	case UDP6_BAD_UDP:
+		return PUNT_IKE_bad_udp;
+	case UDP6_BAD_CKSUM:
+		return PUNT_IKE_bad_cksum;
+	default:
+		return PUNT_IKE_bad_ip;
+	}
+}
+
+/* The outcome counted; a message that passed to the hooks. */
+static enum punt_ike_ctr
+ike_hand(enum punt_ike_ctr why, struct punt_stats *st, const struct punt_ike *ike,
+	 const struct ike_addr *local, const struct ike_addr *remote, const uint8_t *msg,
+	 size_t len)
+{
+	if (why == PUNT_IKE_delivered &&
+	    (ike == NULL || ike->hooks == NULL || ike->hooks->input == NULL))
+		why = PUNT_IKE_no_ike;
+	st->ike[why]++;
+	if (why == PUNT_IKE_delivered)
+		ike->hooks->input(ike->ctx, local, remote, msg, len);
+	return why;
+}
+
+/* A frame holding one whole IPv4 UDP datagram, checked, to the hooks; the outcome counted. */
 static enum punt_ike_ctr
 ike_deliver(const struct cfg_interface *ifc, const uint8_t *frame, size_t flen,
 	    struct punt_stats *st, const struct punt_ike *ike)
@@ -321,19 +354,38 @@ ike_deliver(const struct cfg_interface *ifc, const uint8_t *frame, size_t flen,
 	struct ike_addr local = {.family = 4}, remote = {.family = 4};
 
 	if (why == PUNT_IKE_delivered)
-		why = ike_check(ifc, &u, &msg, &len);
-	if (why == PUNT_IKE_delivered &&
-	    (ike == NULL || ike->hooks == NULL || ike->hooks->input == NULL))
-		why = PUNT_IKE_no_ike;
-	st->ike[why]++;
-	if (why != PUNT_IKE_delivered)
-		return why;
-	memcpy(local.ip, &u.dst, 4);
-	local.port = u.dport;
-	memcpy(remote.ip, &u.src, 4);
-	remote.port = u.sport;
-	ike->hooks->input(ike->ctx, &local, &remote, msg, len);
-	return why;
+		why = ike_check(ifc != NULL && u.dst == ifc->addr, u.dport, u.payload, u.len, &msg,
+				&len);
+	if (why == PUNT_IKE_delivered) {
+		memcpy(local.ip, &u.dst, 4);
+		local.port = u.dport;
+		memcpy(remote.ip, &u.src, 4);
+		remote.port = u.sport;
+	}
+	return ike_hand(why, st, ike, &local, &remote, msg, len);
+}
+
+/* The same for an IPv6 frame: to the interface's address6, no extension headers. */
+static enum punt_ike_ctr
+ike_deliver6(const struct cfg_interface *ifc, const uint8_t *frame, size_t flen,
+	     struct punt_stats *st, const struct punt_ike *ike)
+{
+	struct udp6 u;
+	const uint8_t *msg = NULL;
+	size_t len = 0;
+	enum punt_ike_ctr why = ike_of_udp6(udp6_parse(frame, flen, &u));
+	struct ike_addr local = {.family = 6}, remote = {.family = 6};
+
+	if (why == PUNT_IKE_delivered)
+		why = ike_check(ifc != NULL && ifc->has_addr6 && memcmp(u.dst, ifc->addr6, 16) == 0,
+				u.dport, u.payload, u.len, &msg, &len);
+	if (why == PUNT_IKE_delivered) {
+		memcpy(local.ip, u.dst, 16);
+		local.port = u.dport;
+		memcpy(remote.ip, u.src, 16);
+		remote.port = u.sport;
+	}
+	return ike_hand(why, st, ike, &local, &remote, msg, len);
 }
 
 /* An IKE datagram to the hooks, or counted as unhandled (the reason is in st->ike). */
@@ -341,8 +393,12 @@ static void
 ike_in(struct dp *dp, const struct cfg_interface *ifc, struct rte_mbuf *m,
        struct view_punt_count *k, struct punt_stats *st, const struct punt_ike *ike)
 {
-	if (ike_deliver(ifc, rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, st, ike) !=
-	    PUNT_IKE_delivered) {
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	bool v6 = eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+
+	/* the frame is one segment (kind_of read it); the IKE message points into it */
+	if ((v6 ? ike_deliver6 : ike_deliver)(ifc, rte_pktmbuf_mtod(m, const uint8_t *),
+					      m->data_len, st, ike) != PUNT_IKE_delivered) {
 		/* a keepalive too: unhandled is PuntUnhandled (view.h) */
 		unhandled(dp, m, k);
 		return;
@@ -455,6 +511,35 @@ is_ipv4_fragment(const struct rte_mbuf *m)
 		rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0;
 }
 
+/*
+ * An IPv6 packet: UDP to port 500 or 4500 right behind the IPv6 header is
+ * IKE (udp6_parse checks the rest); anything else is other.
+ */
+static enum view_punt_kind
+kind_of6(const struct rte_mbuf *m)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t dport;
+
+	if (m->data_len < UDP6_HDR_LEN || f[UDP6_ETH_LEN + 6] != IPPROTO_UDP)
+		return VIEW_PUNT_OTHER;
+	dport = (uint16_t)(f[UDP6_ETH_LEN + UDP6_IP_LEN + 2] << 8 |
+			   f[UDP6_ETH_LEN + UDP6_IP_LEN + 3]);
+	return dport == IKE_PORT || dport == NATT_PORT ? VIEW_PUNT_IKE : VIEW_PUNT_OTHER;
+}
+
+/* An IPv6 packet to our address6 with an extension header first: counted, not walked. */
+static bool
+ipv6_ext_to_us(const struct cfg_interface *ifc, const struct rte_mbuf *m)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	struct udp6 u;
+
+	return ifc != NULL && ifc->has_addr6 && m->data_len >= UDP6_ETH_LEN + UDP6_IP_LEN &&
+	       memcmp(f + UDP6_ETH_LEN + 24, ifc->addr6, 16) == 0 &&
+	       udp6_parse(f, m->data_len, &u) == UDP6_EXT_HDR;
+}
+
 /* Which kind a punted packet is; the worker checked that an IPv4 header fits the frame. */
 static enum view_punt_kind
 kind_of(const struct rte_mbuf *m)
@@ -477,6 +562,8 @@ kind_of(const struct rte_mbuf *m)
 	default:
 		break;
 	}
+	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
+		return kind_of6(m);
 	if (eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
 		return VIEW_PUNT_OTHER;
 	hl = (ip->version_ihl & 0xf) * 4u;
@@ -531,5 +618,7 @@ punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
 		if (kind == VIEW_PUNT_OTHER && ifc->role == CFG_ROLE_OUTSIDE && pmtu_in(dp, ifc, m, k))
 			return;
 	}
+	if (kind == VIEW_PUNT_OTHER && ipv6_ext_to_us(ifc, m))
+		st->ike[PUNT_IKE_ext_hdr]++;	/* maybe IKE behind them: say so */
 	unhandled(dp, m, k);	/* not ours to answer */
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * UDP datagrams of the gateway's own (IKE on 500/4500, NAT keepalives):
- * built as Ethernet + IPv4 + UDP with both checksums, and sent out of the
- * interface that owns the source address, to the MAC of the destination
- * (or next hop) from the interface's static neighbors / next_hop_mac.
+ * built as Ethernet + IPv4 + UDP with both checksums (or Ethernet + IPv6 +
+ * UDP with its checksum), and sent out of the interface that owns the
+ * source address (address or address6), to the MAC of the destination (or
+ * next hop) from the interface's static neighbors / neighbors6 /
+ * next_hop_mac (IPv4: and the learned ARP table).
  */
 #ifndef DPSEC_UDP_SEND_H
 #define DPSEC_UDP_SEND_H
@@ -17,8 +19,8 @@ struct ctrl;
 
 /*
  * One datagram whose payload is prefix (may be NULL/0: e.g. the 4-byte
- * non-ESP marker of RFC 3948 2.2) followed by data. IPv4 only for now.
- * 0, or -EAFNOSUPPORT, -EADDRNOTAVAIL (no interface has local's address),
+ * non-ESP marker of RFC 3948 2.2) followed by data, over IPv4 or
+ * IPv6 (local's family; both must be one). 0, or -EAFNOSUPPORT, -EADDRNOTAVAIL (no interface has local's address),
  * -EHOSTUNREACH (no MAC for remote), -EMSGSIZE (over the interface MTU),
  * -ENOBUFS. Counted in the punt statistics' IKE row either way.
  */

@@ -411,6 +411,39 @@ link_neigh6_miss(struct dp_worker *w, uint16_t port, const uint8_t ip[16])
 	send_event(w, &ev);
 }
 
+/*
+ * The same for an IPv6 packet of an entry with IPv6 lines (IKE negotiates
+ * TS_IPV6_ADDR_RANGE): one event per entry and ACQUIRE_MS, IPv6 addresses.
+ */
+void
+link_acquire6(struct dp_worker *w, uint32_t policy, const struct rte_mbuf *m,
+	      const struct rte_ipv6_hdr *ip6)
+{
+	struct dp *dp = w->dp;
+	struct spd_policy *p = &dp->spd->pol[policy];
+	struct spd_acq *a = &p->acq[w->id];
+	uint64_t now = clk_mono_ns(&w->link.clk);
+	struct dp_event ev;
+
+	a->pending++;
+	if (a->ns != 0 && now - a->ns < ACQUIRE_MS * CLK_NS_PER_MS)
+		return;	/* counted (drop 38), and carried by the next acquire */
+	/* IPv6 lines are a crypto map entry's: tunnels are IPv4 */
+	ev = (struct dp_event){.type = DP_EV_ACQUIRE, .ipv6 = 1, .proto = ip6->proto,
+			       .iface = (uint16_t)dp->cfg->crypto_maps[p->map].iface,
+			       .pkts = a->pending, .conn_id = p->map << 16 | p->entry,
+			       .mono_ns = now};
+	ev.head_len = RTE_MIN(RTE_MIN((uint32_t)DP_EVENT_HEAD,
+				      (uint32_t)sizeof(*ip6) + rte_be_to_cpu_16(ip6->payload_len)),
+			      (uint32_t)(rte_pktmbuf_data_len(m) - m->l2_len));
+	memcpy(ev.src, ip6->src_addr, 16);
+	memcpy(ev.dst, ip6->dst_addr, 16);
+	memcpy(ev.head, ip6, ev.head_len);
+	a->pending = 0;
+	a->ns = now;
+	send_event(w, &ev);
+}
+
 /* Addresses and head of an IPv4 packet whose header was checked, into an ICMP_ERROR event. */
 static void
 icmp_event_packet(struct dp_event *ev, const struct rte_ipv4_hdr *ip, uint32_t avail)

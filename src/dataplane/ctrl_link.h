@@ -129,6 +129,10 @@ void link_sa_event(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf 
 struct rte_ipv4_hdr;
 void link_acquire(struct dp_worker *w, uint32_t policy, const struct rte_mbuf *m,
 		  const struct rte_ipv4_hdr *ip);
+/* The same for an IPv6 packet (drop 38) of an entry with IPv6 lines; ip6 its IPv6 header. */
+struct rte_ipv6_hdr;
+void link_acquire6(struct dp_worker *w, uint32_t policy, const struct rte_mbuf *m,
+		   const struct rte_ipv6_hdr *ip6);
 /*
  * A decrypted IPv6 packet dropped (Ipv6NoAdj) for the next hop ip on port:
  * DP_EV_NEIGH6_MISS, at most one per next hop and NEIGH6_MISS_MS.

@@ -500,12 +500,12 @@ out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct o
  * out_select for an IPv6 packet from the protected side (classify_ipv6 kept
  * it: payload length checked): the extension headers walked to the
  * upper-layer protocol and ports, the crypto maps' IPv6 lines, the SA. An
- * entry without an SA is not sent to IKE (IKE has no IPv6 selectors yet).
+ * entry without an SA asks IKE for one (link_acquire6), as for IPv4.
  * Tunnels (static VTI) are IPv4 and take no IPv6 packet.
  */
 static dp_drop_t
-out_select6(struct dp_worker *w, const struct rte_ipv6_hdr *ip6, struct sa_rt **out,
-	    uint16_t *owner, const bool fwd)
+out_select6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
+	    struct sa_rt **out, uint16_t *owner, const bool fwd)
 {
 	struct spd_flow6 f;
 	uint32_t policy;
@@ -519,8 +519,10 @@ out_select6(struct dp_worker *w, const struct rte_ipv6_hdr *ip6, struct sa_rt **
 	if (policy == SPD_DENY)
 		return DP_DROP_OUT_V6_PKT_HIT_DENY_DROP_SP;
 	sa = spd_out_sa(w->dp->spd, policy);
-	if (sa == NULL)
+	if (sa == NULL) {
+		link_acquire6(w, policy, m, ip6);
 		return DP_DROP_OUT_V6_PKT_HIT_IKE_START_SP;
+	}
 	if (sa->owner != w->id) {
 		*owner = sa->owner;
 		return DP_HANDOFF;
@@ -544,7 +546,7 @@ out_encap6(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct o
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, m->l2_len);
 	struct sa_rt *sa = NULL;
 	uint16_t owner = 0;
-	dp_drop_t why = out_select6(w, ip6, &sa, &owner, fwd);
+	dp_drop_t why = out_select6(w, m, ip6, &sa, &owner, fwd);
 
 	*sap = sa;
 	if (why == DP_HANDOFF) {

@@ -79,7 +79,9 @@ ts_addr(const uint8_t *b)
 
 /*
  * The negotiated selectors (narrowed by either side, section 2.9) for the
- * dataplane to enforce; IPv4 ranges only, as the crypto maps are IPv4.
+ * dataplane to enforce. IPv4 ranges only: struct dp_ts holds IPv4, so an IPv6
+ * CHILD_SA is held to its entry's IPv6 match lines (which the selectors were
+ * narrowed from), not to a narrower selector the responder chose.
  */
 static uint8_t
 ts_to_dp(const struct ts_set *set, struct dp_ts *out)
@@ -119,6 +121,7 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 		.cipher = c->suite.cipher,
 		.auth = c->suite.auth,
 		.esn = c->suite.esn,
+		.family = sa->remote.family == 6 ? AF_INET6 : AF_INET,
 		.local = ike_addr_v4(&sa->local),
 		.peer = ike_addr_v4(&sa->remote),
 		.udp_encap = encap,
@@ -133,6 +136,19 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 
 	if (e == NULL)
 		return -ENOENT;
+	if (p.family == AF_INET6) {
+		memcpy(p.local6, sa->local.ip, 16);
+		memcpy(p.peer6, sa->remote.ip, 16);
+	}
+	if (encap && p.family == AF_INET6) {
+		/* NAT66 is rare and the dataplane has no ESP-in-UDP over IPv6 (RFC 3948 is IPv4's) */
+		ike_log(ike, 3, "IKEV2-3-SA_INSTALL",
+			"%s SA spi 0x%08x of %s not installed: a NAT was detected on the IPv6 "
+			"path, and ESP-in-UDP over IPv6 is not supported (remove the NAT)",
+			p.proto == IPPROTO_AH ? "AH" : "ESP", p.spi,
+			ike_entry_label(ike, c->map, c->entry, label));
+		return -EAFNOSUPPORT;
+	}
 	if (encap && p.proto == IPPROTO_AH) {
 		/* AH authenticates the outer addresses a NAT rewrites; RFC 3948 is ESP only */
 		ike_log(ike, 3, "IKEV2-3-SA_INSTALL",
@@ -151,7 +167,7 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 			"dataplane refused %s SA spi 0x%08x of %s: error %d%s",
 			dir == CFG_DIR_IN ? "inbound" : "outbound", p.spi,
 			ike_entry_label(ike, c->map, c->entry, label), rc,
-			rc == -EAFNOSUPPORT ? " (IPv6 tunnel endpoints: no IPv6 dataplane yet)" : "");
+			rc == -EAFNOSUPPORT ? " (over IPv6 the dataplane carries ESP only)" : "");
 		return rc;
 	}
 	if (dir == CFG_DIR_IN)
@@ -287,6 +303,16 @@ child_candidate(const struct ike *ike, const struct ike_sa *sa, const struct ike
 	uint32_t local = ike_addr_v4(&sa->local), peer = ike_addr_v4(&sa->remote);
 	const struct cfg_crypto_map *cm = NULL;
 
+	if (sa->remote.family == 6) {
+		/* no IPv6 tunnels: crypto map entries with that IPv6 peer only */
+		cand->in_map = true;
+		cand->e = config_ike_entry6(ike->cfg, sa->local.ip, sa->remote.ip, sa->profile,
+					    cand->e, &cm);
+		if (cand->e == NULL)
+			return false;
+		ike_entry_index(ike, cm, cand->e, map, entry);
+		return true;
+	}
 	if (!cand->in_map) {
 		cand->in_map = true;
 		*entry = config_ike_tunnel(ike->cfg, local, peer, sa->profile);

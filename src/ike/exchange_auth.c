@@ -35,9 +35,12 @@ id_local(const struct ike_sa *sa, const struct cfg_ike_profile *p, struct ike_id
 		memcpy(v->data, p->local_id.fqdn, v->len);
 		break;
 	case CFG_IKE_ID_ADDRESS:
-		v->type = IKE_ID_IPV4_ADDR;
-		v->len = 4;
-		memcpy(v->data, &p->local_id.addr.addr, 4);
+		v->type = p->local_id.v6 ? IKE_ID_IPV6_ADDR : IKE_ID_IPV4_ADDR;
+		v->len = p->local_id.v6 ? 16 : 4;
+		if (p->local_id.v6)
+			memcpy(v->data, p->local_id.addr6.addr, 16);
+		else
+			memcpy(v->data, &p->local_id.addr.addr, 4);
 		break;
 	default:
 		v->type = sa->local.family == 6 ? IKE_ID_IPV6_ADDR : IKE_ID_IPV4_ADDR;
@@ -45,6 +48,16 @@ id_local(const struct ike_sa *sa, const struct cfg_ike_profile *p, struct ike_id
 		memcpy(v->data, sa->local.ip, v->len);
 		break;
 	}
+}
+
+/* The keyring peer for a peer at that address (either family) that sent id (or NULL). */
+static const struct cfg_keyring_peer *
+auth_keyring_peer(const struct cfg_keyring *kr, const struct ike_addr *peer,
+		  const struct cfg_ike_id *id)
+{
+	if (peer->family == 6)
+		return config_keyring_peer6(kr, peer->ip, id);
+	return config_keyring_peer(kr, ike_addr_v4(peer), id);
 }
 
 /* ID Type | RESERVED | data: what AUTH covers (section 2.15, RestOfIDPayload). */
@@ -74,6 +87,13 @@ auth_cfg_id(const struct ike_idv *v, struct cfg_ike_id *id)
 		id->type = CFG_IKE_ID_ADDRESS;
 		memcpy(&id->addr.addr, v->data, 4);
 		id->addr.len = 32;
+		return 0;
+	}
+	if (v->type == IKE_ID_IPV6_ADDR && v->len == 16) {
+		id->type = CFG_IKE_ID_ADDRESS;
+		id->v6 = true;
+		memcpy(id->addr6.addr, v->data, 16);
+		id->addr6.len = 128;
 		return 0;
 	}
 	if (v->type == IKE_ID_FQDN && v->len > 0 && v->len < sizeof(id->fqdn) &&
@@ -170,8 +190,7 @@ auth_start(struct ike *ike, struct ike_sa *sa)
 
 	if (p == NULL)
 		return -ENOENT;
-	sa->kpeer = config_keyring_peer(&ike->cfg->ikev2.keyrings[p->keyring],
-				       ike_addr_v4(&sa->remote), NULL);
+	sa->kpeer = auth_keyring_peer(&ike->cfg->ikev2.keyrings[p->keyring], &sa->remote, NULL);
 	if (sa->kpeer == NULL)
 		return -ENOENT;
 	id_local(sa, p, &sa->id_local);
@@ -322,8 +341,7 @@ auth_check(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m)
 	if (p == NULL)
 		return "no profile matches the identity";
 	sa->profile = (uint32_t)(p - ike->cfg->ikev2.profiles);
-	sa->kpeer = config_keyring_peer(&ike->cfg->ikev2.keyrings[p->keyring],
-				       ike_addr_v4(&sa->remote), &id);
+	sa->kpeer = auth_keyring_peer(&ike->cfg->ikev2.keyrings[p->keyring], &sa->remote, &id);
 	if (sa->kpeer == NULL)
 		return "no keyring peer for it";
 	if (m->auth.method != IKE_AUTH_SHARED_KEY_MIC || p->auth_remote != IKE_AUTH_SHARED_KEY_MIC)

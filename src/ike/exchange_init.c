@@ -315,7 +315,8 @@ init_request(struct ike *ike, const struct ike_addr *local, const struct ike_add
 	}
 	if (cookie_demanded(ike, local, remote, m))
 		return;
-	if (local->family != 4 || pol == NULL ||
+	/* an IPv6 local address takes the policy without match_local (policies name IPv4) */
+	if (pol == NULL ||
 	    prop_ike_select(pol, ike->cfg, &m->sa, m->ke.group, &suite, &answer) != 0) {
 		ike_drop(ike, IKE_DROP_NO_PROPOSAL, "no IKE proposal of the peer acceptable");
 		answer_error(ike, local, remote, m, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);

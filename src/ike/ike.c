@@ -81,18 +81,45 @@ ike_drop(struct ike *ike, enum ike_drop why, const char *detail)
 	ike_debug(ike, "message dropped (%s): %s", ike_drop_texts[why], detail);
 }
 
-uint32_t
-ike_entry_local(const struct ike *ike, uint32_t map, uint32_t entry)
+int
+ike_entry_endpoints(const struct ike *ike, uint32_t map, uint32_t entry, struct ike_addr *local,
+		    struct ike_addr *peer)
 {
-	if (map == CFG_MAP_TUNNEL)
-		return entry < ike->cfg->n_tunnels ? ike->cfg->tunnels[entry].source : 0;
+	const struct cfg_map_entry *e = ike_entry(ike, map, entry);
+
+	*local = (struct ike_addr){.family = 4, .port = IKE_PORT};
+	*peer = (struct ike_addr){.family = 4, .port = IKE_PORT};
+	if (e == NULL)
+		return -EINVAL;
+	if (map == CFG_MAP_TUNNEL) {
+		const struct cfg_tunnel *t = &ike->cfg->tunnels[entry];
+
+		memcpy(local->ip, &t->source, 4);
+		memcpy(peer->ip, &e->peer, 4);
+		return t->source != 0 ? 0 : -ENODEV;
+	}
+	if (e->peer_v6) {
+		/* the outer family is the peer's: our side is the interface's address6 */
+		local->family = 6;
+		peer->family = 6;
+		memcpy(peer->ip, e->peer6, 16);
+	} else {
+		memcpy(peer->ip, &e->peer, 4);
+	}
 	for (uint32_t i = 0; i < ike->cfg->n_interfaces; i++) {
 		const struct cfg_interface *ifc = &ike->cfg->interfaces[i];
 
-		if (ifc->role == CFG_ROLE_OUTSIDE && ifc->crypto_map == map)
-			return ifc->addr;
+		if (ifc->role != CFG_ROLE_OUTSIDE || ifc->crypto_map != map)
+			continue;
+		if (e->peer_v6 && !ifc->has_addr6)
+			return -ENODEV;
+		if (e->peer_v6)
+			memcpy(local->ip, ifc->addr6, 16);
+		else
+			memcpy(local->ip, &ifc->addr, 4);
+		return e->peer_v6 || ifc->addr != 0 ? 0 : -ENODEV;
 	}
-	return 0;
+	return -ENODEV;
 }
 
 const char *
@@ -303,21 +330,19 @@ int
 ike_initiate(struct ike *ike, uint32_t map, uint32_t entry)
 {
 	const struct cfg_map_entry *e = ike_entry(ike, map, entry);
-	struct ike_addr local = {.family = 4, .port = IKE_PORT};
-	struct ike_addr peer = {.family = 4, .port = IKE_PORT};
-	uint32_t local_ip = ike_entry_local(ike, map, entry);
+	struct ike_addr local, peer;
 	struct ike_sa *sa;
+	int rc;
 
 	if (e == NULL)
 		return -EINVAL;
 	if (e->ikev2_profile == CFG_NONE)
 		return -ENOENT;
-	if (local_ip == 0)
-		return -ENODEV;
+	rc = ike_entry_endpoints(ike, map, entry, &local, &peer);
+	if (rc != 0)
+		return rc;
 	if (entry_pending(ike, map, entry))
 		return -EALREADY;
-	memcpy(local.ip, &local_ip, 4);
-	memcpy(peer.ip, &e->peer, 4);
 	sa = sa_for_entry(ike, &peer, e->ikev2_profile);
 	if (sa != NULL)
 		return task_add(ike, sa, TASK_CHILD_CREATE, map, entry, 0);
@@ -410,6 +435,15 @@ ike_clear_child(struct ike *ike, uint32_t handle)
 	return 0;
 }
 
+/* Is the entry's static peer that address (either family)? */
+static bool
+entry_has_peer(const struct cfg_map_entry *e, const struct ike_addr *peer)
+{
+	if (e->peer_v6)
+		return peer->family == 6 && memcmp(peer->ip, e->peer6, 16) == 0;
+	return peer->family == 4 && memcmp(peer->ip, &e->peer, 4) == 0;
+}
+
 void
 ike_initiate_on_start(struct ike *ike, const struct ike_addr *peer)
 {
@@ -420,7 +454,7 @@ ike_initiate_on_start(struct ike *ike, const struct ike_addr *peer)
 
 		for (uint32_t e = 0; cm->iface != CFG_NONE && e < cm->n_entries; e++)
 			if (entry_on_start(ike, m, e) &&
-			    (peer == NULL || memcmp(peer->ip, &cm->entries[e].peer, 4) == 0))
+			    (peer == NULL || entry_has_peer(&cm->entries[e], peer)))
 				(void)ike_initiate(ike, m, e);
 	}
 	for (uint32_t t = 0; t < cfg->n_tunnels; t++)
@@ -505,21 +539,19 @@ int
 ike_recreate_child(struct ike *ike, uint32_t map, uint32_t entry)
 {
 	const struct cfg_map_entry *e = ike_entry(ike, map, entry);
-	struct ike_addr local = {.family = 4, .port = IKE_PORT};
-	struct ike_addr peer = {.family = 4, .port = IKE_PORT};
-	uint32_t local_ip = ike_entry_local(ike, map, entry);
+	struct ike_addr local, peer;
 	struct ike_sa *sa;
+	int rc;
 
 	if (e == NULL)
 		return -EINVAL;
 	if (e->ikev2_profile == CFG_NONE)
 		return -ENOENT;
-	if (local_ip == 0)
-		return -ENODEV;
+	rc = ike_entry_endpoints(ike, map, entry, &local, &peer);
+	if (rc != 0)
+		return rc;
 	if (entry_creating(ike, map, entry))
 		return -EALREADY;
-	memcpy(local.ip, &local_ip, 4);
-	memcpy(peer.ip, &e->peer, 4);
 	sa = sa_for_entry(ike, &peer, e->ikev2_profile);
 	if (sa != NULL)
 		return task_add(ike, sa, TASK_CHILD_CREATE, map, entry, 1);

@@ -325,10 +325,13 @@ void ike_debug(struct ike *ike, const char *fmt, ...) __attribute__((format(prin
 /* Count a dropped message under its reason (and say why with debug on). */
 void ike_drop(struct ike *ike, enum ike_drop why, const char *detail);
 /*
- * Our address for the entry (network order), 0 if none: the outside interface's
- * carrying map, or the tunnel's source (CFG_MAP_TUNNEL).
+ * The IKE endpoints of an entry (port 500): the peer, and our address of its
+ * family, the outside interface's carrying the map (address, or address6 for
+ * an IPv6 peer) or the tunnel's source (CFG_MAP_TUNNEL). 0, -EINVAL (no such
+ * entry) or -ENODEV (no such address).
  */
-uint32_t ike_entry_local(const struct ike *ike, uint32_t map, uint32_t entry);
+int ike_entry_endpoints(const struct ike *ike, uint32_t map, uint32_t entry,
+			struct ike_addr *local, struct ike_addr *peer);
 /* For log lines: "map M entry E", or the tunnel's name ("Tunnel1") for CFG_MAP_TUNNEL. */
 #define IKE_LABEL_LEN (CFG_NAME_MAX + 32)
 const char *ike_entry_label(const struct ike *ike, uint32_t map, uint32_t entry,

@@ -6,18 +6,15 @@
  * protocol and ports. Deny lines are the dataplane's business and are not
  * announced. The responder narrows what the peer proposes to one entry's
  * lines, line by line (both sides of a line must meet the proposal); the
- * initiator accepts only selectors inside what it proposed. IPv4 ranges
- * only: the crypto maps are IPv4.
+ * initiator accepts only selectors inside what it proposed. An entry's
+ * lines are all IPv4 (TS_IPV4_ADDR_RANGE) or all IPv6 (TS_IPV6_ADDR_RANGE,
+ * type 8), whatever the family of the IKE SA: addresses compare as
+ * big-endian byte strings, so one memcmp orders either.
  */
 #include <string.h>
 
 #include "ike_engine.h"
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
+#include "ike_rules.h"
 
 static void
 put_be32(uint8_t *p, uint32_t v)
@@ -41,12 +38,60 @@ ts_of(const struct ip4_prefix *p, uint8_t proto, const uint16_t ports[2])
 	return t;
 }
 
+/* Byte i of the netmask of a prefix of len bits. */
+static uint8_t
+mask_byte(unsigned int len, unsigned int i)
+{
+	if (len >= (i + 1) * 8)
+		return 0xff;
+	if (len <= i * 8)
+		return 0;
+	return (uint8_t)(0xff00u >> (len - i * 8));
+}
+
+/* An IPv6 prefix as a range: the prefix's bits, then zeros (start) or ones (end). */
+static struct ike_ts
+ts_of6(const struct ip6_prefix *p, uint8_t proto, const uint16_t ports[2])
+{
+	struct ike_ts t = {.type = IKE_TS_IPV6_ADDR_RANGE, .ip_proto = proto,
+			   .start_port = ports[0], .end_port = ports[1]};
+
+	for (unsigned int i = 0; i < 16; i++) {
+		uint8_t mask = mask_byte(p->len, i);
+
+		t.start[i] = p->addr[i] & mask;
+		t.end[i] = (uint8_t)(p->addr[i] | (uint8_t)~mask);
+	}
+	return t;
+}
+
+static struct ike_ts
+ts_local_of(const struct cfg_acl *a)
+{
+	return a->v6 ? ts_of6(&a->src6, a->proto, a->sport) : ts_of(&a->src, a->proto, a->sport);
+}
+
+static struct ike_ts
+ts_remote_of(const struct cfg_acl *a)
+{
+	return a->v6 ? ts_of6(&a->dst6, a->proto, a->dport) : ts_of(&a->dst, a->proto, a->dport);
+}
+
+/* Address length of a selector type we handle; 0 for any other. */
+static size_t
+ts_alen(const struct ike_ts *t)
+{
+	return ike_rule_ts_addr_len(t->type);
+}
+
 static bool
 ts_equal(const struct ike_ts *a, const struct ike_ts *b)
 {
+	size_t n = ts_alen(a);
+
 	return a->type == b->type && a->ip_proto == b->ip_proto &&
 	       a->start_port == b->start_port && a->end_port == b->end_port &&
-	       memcmp(a->start, b->start, 4) == 0 && memcmp(a->end, b->end, 4) == 0;
+	       memcmp(a->start, b->start, n) == 0 && memcmp(a->end, b->end, n) == 0;
 }
 
 /* Add unless already there; -E2BIG past IKE_MAX_TS. */
@@ -71,24 +116,23 @@ ts_from_entry(const struct cfg_map_entry *e, struct ts_set *local, struct ts_set
 		const struct cfg_acl *a = &e->match[i];
 		struct ike_ts l, r;
 
-		/* IPv6 lines (whose IPv4 fields are 0.0.0.0/0) are not IKE's yet: never offered */
-		if (a->action != CFG_ACL_PERMIT || a->v6)
+		if (a->action != CFG_ACL_PERMIT)
 			continue;
-		l = ts_of(&a->src, a->proto, a->sport);
-		r = ts_of(&a->dst, a->proto, a->dport);
+		l = ts_local_of(a);
+		r = ts_remote_of(a);
 		if (set_add(local, &l) != 0 || set_add(remote, &r) != 0)
 			return -E2BIG;
 	}
 	return local->n > 0 && remote->n > 0 ? 0 : -ENOENT;
 }
 
-/* a ∩ b; false if empty (or not both IPv4). */
+/* a ∩ b; false if empty (or not one family). */
 static bool
 ts_meet(const struct ike_ts *a, const struct ike_ts *b, struct ike_ts *out)
 {
-	uint32_t s, e;
+	size_t n = ts_alen(a);
 
-	if (a->type != IKE_TS_IPV4_ADDR_RANGE || b->type != IKE_TS_IPV4_ADDR_RANGE)
+	if (n == 0 || a->type != b->type)
 		return false;
 	if (a->ip_proto != 0 && b->ip_proto != 0 && a->ip_proto != b->ip_proto)
 		return false;
@@ -96,13 +140,9 @@ ts_meet(const struct ike_ts *a, const struct ike_ts *b, struct ike_ts *out)
 	out->ip_proto = a->ip_proto != 0 ? a->ip_proto : b->ip_proto;
 	out->start_port = a->start_port > b->start_port ? a->start_port : b->start_port;
 	out->end_port = a->end_port < b->end_port ? a->end_port : b->end_port;
-	s = be32(a->start) > be32(b->start) ? be32(a->start) : be32(b->start);
-	e = be32(a->end) < be32(b->end) ? be32(a->end) : be32(b->end);
-	if (out->start_port > out->end_port || s > e)
-		return false;
-	put_be32(out->start, s);
-	put_be32(out->end, e);
-	return true;
+	memcpy(out->start, memcmp(a->start, b->start, n) > 0 ? a->start : b->start, n);
+	memcpy(out->end, memcmp(a->end, b->end, n) < 0 ? a->end : b->end, n);
+	return out->start_port <= out->end_port && memcmp(out->start, out->end, n) <= 0;
 }
 
 /* Every piece of the proposal inside t, into out; how many. */
@@ -130,11 +170,10 @@ ts_narrow(const struct cfg_map_entry *e, const struct ike_ts_pl *peer_local,
 		struct ike_ts l, r;
 		struct ts_set ls, rs;
 
-		/* IPv6 lines (whose IPv4 fields are 0.0.0.0/0) are not IKE's yet: never offered */
-		if (a->action != CFG_ACL_PERMIT || a->v6)
+		if (a->action != CFG_ACL_PERMIT)
 			continue;
-		l = ts_of(&a->src, a->proto, a->sport);
-		r = ts_of(&a->dst, a->proto, a->dport);
+		l = ts_local_of(a);
+		r = ts_remote_of(a);
 		/* the peer's remote side is our local side, and the other way round */
 		if (meet_all(peer_remote, &l, &ls) == 0 || meet_all(peer_local, &r, &rs) == 0)
 			continue;
@@ -149,11 +188,13 @@ ts_narrow(const struct cfg_map_entry *e, const struct ike_ts_pl *peer_local,
 static bool
 ts_inside(const struct ike_ts *t, const struct ike_ts *p)
 {
-	return t->type == IKE_TS_IPV4_ADDR_RANGE && p->type == IKE_TS_IPV4_ADDR_RANGE &&
+	size_t n = ts_alen(t);
+
+	return n != 0 && t->type == p->type &&
 	       (p->ip_proto == 0 || p->ip_proto == t->ip_proto) &&
 	       t->start_port >= p->start_port && t->end_port <= p->end_port &&
-	       t->start_port <= t->end_port && be32(t->start) >= be32(p->start) &&
-	       be32(t->end) <= be32(p->end) && be32(t->start) <= be32(t->end);
+	       t->start_port <= t->end_port && memcmp(t->start, p->start, n) >= 0 &&
+	       memcmp(t->end, p->end, n) <= 0 && memcmp(t->start, t->end, n) <= 0;
 }
 
 bool

@@ -175,7 +175,9 @@ fake_ike_clear(void *ctx, const struct ike_addr *peer)
 		const struct view_ike_sa *sa = &f->ike[i];
 		size_t kept_child = 0;
 
-		if (peer != NULL && memcmp(sa->remote.ip, peer->ip, 4) != 0) {
+		if (peer != NULL &&
+		    (sa->remote.family != peer->family ||
+		     memcmp(sa->remote.ip, peer->ip, peer->family == 6 ? 16 : 4) != 0)) {
 			f->ike[kept++] = *sa;
 			continue;
 		}

@@ -40,6 +40,7 @@ row_line(const struct cli_row *r, char *buf, size_t size)
 	for (size_t k = 0; k < r->n; k++) {
 		const struct cli_tok *t = r->toks[k];
 		const char *w = t->kind == CLI_TK_IPV4	 ? "192.0.2.1"
+				: t->kind == CLI_TK_IPV6 ? "2001:db8::1"
 				: t->kind == CLI_TK_UINT ? "0x1001"
 				: t->kind == CLI_TK_WORD ? "GigabitEthernet1"
 							 : t->word;

@@ -1138,13 +1138,18 @@ static const struct err_case cases[] = {
 	 "t.yaml:10:114: 'initiate: on-start' needs 'ikev2_profile' (only IKE brings a tunnel up)"},
 	{"entry initiate word", IKE_ENTRY(", ikev2_profile: PROF, initiate: always"),
 	 "t.yaml:10:135: 'initiate' must be one of: on-traffic, on-start (got 'always')"},
-	{"ikev2 on an ipv6 entry",
-	 IKE_HEAD ENTRY_HEAD "    - {seq: 10, peer: 192.0.2.1, transform_set: TS-GCM, "
+	{"ikev2 on an ipv6 peer without a keyring peer",
+	 IKE_HEAD ENTRY_HEAD "    - {seq: 10, peer: 2001:db8::1, transform_set: TS-GCM, "
 			     "match: [{src: 2001:db8:2::/48, dst: 2001:db8:1::/48}], "
 			     "ikev2_profile: PROF}\n"
 			     "interfaces:\n" IF_IN6 IF_OUT6,
-	 "t.yaml:10:127: ikev2_profile 'PROF' on an entry with IPv6 match lines: IKE does not "
-	 "negotiate IPv6 yet (key the entry by hand with manual_sas, or use IPv4)"},
+	 "t.yaml:10:129: ikev2 profile 'PROF' uses keyring 'KR', which has no peer whose address "
+	 "covers 2001:db8::1 (expected a peer with that address or a prefix holding it, for the "
+	 "pre-shared key)"},
+	{"keyring peer ipv6 address bad",
+	 "ikev2:\n  keyrings: {KR: [{name: gwA, address: \"2001:db8::1/129\", pre_shared_key: k}]}"
+	 "\n",
+	 "t.yaml:2:40: 'address' must be an IPv6 prefix X:X::X/0..128 (got '2001:db8::1/129')"},
 	{"manual sa on ike entry", IKE_ENTRY(", ikev2_profile: PROF") "manual_sas:\n  - "
 	 "{crypto_map: VPN, seq: 10, direction: in, spi: 4096, cipher_key: " K32 "0011223344}\n",
 	 "t.yaml:15:28: crypto map 'VPN' seq 10 is negotiated by IKE (ikev2_profile 'PROF', entry "

@@ -42,12 +42,12 @@ _Static_assert(sizeof(struct cfg_manual_sa) == 268, "new manual SA field: write 
 _Static_assert(sizeof(struct cfg_ikev2) == 88, "new ikev2 field: write and compare it");
 _Static_assert(sizeof(struct cfg_ike_proposal) == 144, "new proposal field: write and compare it");
 _Static_assert(sizeof(struct cfg_ike_policy) == 88, "new policy field: write and compare it");
-_Static_assert(sizeof(struct cfg_ike_id) == 268, "new identity field: write and compare it");
+_Static_assert(sizeof(struct cfg_ike_id) == 284, "new identity field: write and compare it");
 _Static_assert(sizeof(struct cfg_psk) == 130, "new psk field: write, hide, compare it");
-_Static_assert(sizeof(struct cfg_keyring_peer) == 596, "new keyring peer field: write it");
+_Static_assert(sizeof(struct cfg_keyring_peer) == 628, "new keyring peer field: write it");
 _Static_assert(sizeof(struct cfg_keyring) == 72, "new keyring field: write and compare it");
 _Static_assert(sizeof(struct cfg_tunnel) == 296, "new tunnel field: write and compare it");
-_Static_assert(sizeof(struct cfg_ike_profile) == 360, "new profile field: write and compare it");
+_Static_assert(sizeof(struct cfg_ike_profile) == 376, "new profile field: write and compare it");
 
 struct text {
 	char *s;
@@ -243,6 +243,9 @@ eq_ike_id(const struct cfg_ike_id *a, const struct cfg_ike_id *b, const char *wh
 	EQ(type);
 	EQ(addr.addr);
 	EQ(addr.len);
+	EQ(v6);
+	EQ_MEM(addr6.addr, sizeof(a->addr6.addr));
+	EQ(addr6.len);
 	EQ_STR(fqdn);
 }
 
@@ -286,6 +289,9 @@ eq_keyring(const struct cfg_keyring *a, const struct cfg_keyring *b, const char 
 		EQ(peers[i].has_addr);
 		EQ(peers[i].addr.addr);
 		EQ(peers[i].addr.len);
+		EQ(peers[i].addr_v6);
+		EQ_MEM(peers[i].addr6.addr, sizeof(a->peers[i].addr6.addr));
+		EQ(peers[i].addr6.len);
 		eq_ike_id(&a->peers[i].identity, &b->peers[i].identity, where);
 		EQ(peers[i].psk_local.len);
 		EQ_MEM(peers[i].psk_local.b, a->peers[i].psk_local.len);
@@ -513,6 +519,8 @@ static const char full_tail[] =
 	"      - {name: ip, identity: {address: 198.51.100.9}, pre_shared_key: {local: l, "
 	"remote: r}}\n"
 	"      - {name: any, address: 0.0.0.0/0, pre_shared_key: \"0x" PSK128 "\"}\n"
+	"      - {name: v6net, address: \"2001:db8:5::/48\", pre_shared_key: k6}\n"
+	"      - {name: v6id, identity: {address: \"2001:db8::9\"}, pre_shared_key: k6}\n"
 	"  profiles:\n"
 	"    P1:\n"
 	"      match_identity_remote: [{address: 203.0.113.0/24}, {fqdn: gw7.example}]\n"
@@ -522,7 +530,8 @@ static const char full_tail[] =
 	"      dpd: {interval: 3600, retry: 60, mode: periodic}\n"
 	"      lifetime: 120\n"
 	"    \"null\":\n"
-	"      match_identity_remote: [{address: 203.0.113.7}, {address: 0.0.0.0/0}]\n"
+	"      match_identity_remote: [{address: 203.0.113.7}, {address: 0.0.0.0/0}, "
+	"{address: \"2001:db8:7::/64\"}, {address: \"2001:db8::7\"}]\n"
 	"      authentication: {local: pre-share, remote: pre-share}\n"
 	"      keyring: \"true\"\n"
 	"      dpd: {interval: 10, retry: 2}\n"
@@ -810,9 +819,9 @@ test_keys_hidden(void **state)
 		hidden++;
 	/*
 	 * 6 cipher keys (esp-null has none), 5 auth keys, 1 AH key of a bundle,
-	 * 3 pre-shared keys for both directions
+	 * 5 pre-shared keys for both directions
 	 */
-	assert_int_equal(hidden, 15);
+	assert_int_equal(hidden, 17);
 	/* Hidden keys do not load: a pasted running-config cannot start with fake keys. */
 	assert_null(config_parse("hidden", t.s, t.len, NULL, 0));
 	config_write(cfg, NULL, put, &shown); /* NULL opts: hidden too */
@@ -867,7 +876,7 @@ test_psk_hidden(void **state)
 				      memcmp(p->psk_local.b, p->psk_remote.b, p->psk_local.len));
 		}
 	}
-	assert_int_equal(n_psk, 7);	/* lab, gw7 (2), fq, ip (2), any */
+	assert_int_equal(n_psk, 9);	/* lab, gw7 (2), fq, ip (2), any, v6net, v6id */
 	for (const char *p = t.s; (p = strstr(p, "(hidden)")) != NULL; p++)
 		hidden++;
 	assert_int_equal(hidden, 12 + n_psk);	/* 6 cipher, 5 auth and 1 AH key, the PSKs */

@@ -11,8 +11,12 @@
  * A datagram reaches input() only whole and right: IPv4 header, lengths,
  * the UDP checksum (0 allowed), the non-ESP marker on 4500 (removed); the
  * rest is counted under its reason and dropped. What ctrl_udp_send puts on
- * the wire is checked byte by byte, its checksums recomputed here.
+ * the wire is checked byte by byte, its checksums recomputed here. Over
+ * IPv6 (outside0's address6): scapy's frames in, the marker removed, a zero
+ * or wrong checksum and an extension header refused and counted, and the
+ * frame sent out equal to udp6_build's.
  */
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +33,7 @@
 #include <rte_udp.h>
 
 #include "dpsec/ike.h"
+#include "dpsec/hex.h"
 #include "dpsec/ip4.h"
 
 #include "arp_out.h"
@@ -36,6 +41,7 @@
 #include "ctrl.h"
 #include "harness.h"
 #include "reasm4.h"
+#include "udp6.h"
 #include "udp_send.h"
 #include "worker.h"
 
@@ -1011,6 +1017,147 @@ test_static_mac_not_moved(void **state)
 	assert_memory_equal(mac, peer_mac, 6);
 }
 
+/* ---- IKE over IPv6: outside0 has address6 2001:db8::2, the peer is H_PEER6 ---- */
+
+#define LOCAL6 "2001:db8::2"
+
+static int
+setup_v6(void **state)
+{
+	const struct h_opts o = {.outside6 = LOCAL6};
+
+	(void)state;
+	return setup_opts(&o);
+}
+
+/*
+ * scapy 2.5's frames (Ether()/IPv6(hlim=64)/UDP()/Raw(), as in test_udp6.c),
+ * 2001:db8::2 -> 2001:db8::1; here the addresses are swapped (the peer sends
+ * to us), which leaves the UDP checksum right: the pseudo header sums them.
+ * 4500 -> 4500: the marker, then 5 bytes (i * 7 + 5); 500 -> 500: bytes 0..32.
+ */
+static const char SCAPY_NATT6[] =
+	"02000000000102000000000286dd600000000011114020010db800000000000000000000000220010db8"
+	"000000000000000000000001119411940011480900000000050c131a21";
+static const char SCAPY_IKE6[] =
+	"02000000000102000000000286dd600000000029114020010db800000000000000000000000220010db8"
+	"00000000000000000000000101f401f400298f3e000102030405060708090a0b0c0d0e0f10111213141516"
+	"1718191a1b1c1d1e1f20";
+
+/* The scapy frame as the peer's to us, on outside0; change: a byte to set (or SIZE_MAX). */
+static struct rte_mbuf *
+frame6(const char *hex, size_t change, uint8_t val)
+{
+	uint8_t f[256], tmp[16];
+	size_t n = 0;
+
+	assert_true(hex_decode(hex, f, sizeof(f), &n));
+	dp_iface_mac(H.dp, H.dp->ports[H_OUTSIDE].iface, f);
+	memcpy(tmp, f + 14 + 8, 16);
+	memcpy(f + 14 + 8, f + 14 + 24, 16);
+	memcpy(f + 14 + 24, tmp, 16);
+	if (change != SIZE_MAX)
+		f[change] = val;
+	return harness_mbuf(&H, f, n);
+}
+
+static void
+expect_addr6(const struct ike_addr *a, const char *ip, uint16_t port)
+{
+	uint8_t v[16];
+
+	assert_int_equal(inet_pton(AF_INET6, ip, v), 1);
+	assert_int_equal(a->family, 6);
+	assert_memory_equal(a->ip, v, 16);
+	assert_int_equal(a->port, port);
+}
+
+static void
+test_ike6_delivered(void **state)
+{
+	uint8_t want[33];
+
+	(void)state;
+	for (int i = 0; i < 33; i++)
+		want[i] = (uint8_t)i;
+	through(frame6(SCAPY_IKE6, SIZE_MAX, 0), H_OUTSIDE);
+	assert_int_equal(F.inputs, 1);
+	expect_addr6(&F.local, LOCAL6, 500);
+	expect_addr6(&F.remote, H_PEER6, 500);
+	assert_int_equal(F.len, 33);
+	assert_memory_equal(F.msg, want, 33);
+	/* on 4500 the non-ESP marker goes */
+	through(frame6(SCAPY_NATT6, SIZE_MAX, 0), H_OUTSIDE);
+	assert_int_equal(F.inputs, 2);
+	expect_addr6(&F.local, LOCAL6, 4500);
+	assert_int_equal(F.len, 5);
+	assert_int_equal(F.msg[0], 5);
+	assert_int_equal(P()->ike[PUNT_IKE_delivered], 2);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].answered, 2);
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+static void
+test_ike6_refused(void **state)
+{
+	(void)state;
+	/* a wrong UDP checksum (its first byte changed) */
+	through(frame6(SCAPY_IKE6, 14 + 40 + 6, 0), H_OUTSIDE);
+	assert_int_equal(P()->ike[PUNT_IKE_bad_cksum], 1);
+	/* a zero one: "none" over IPv4, refused over IPv6 (RFC 8200 8.1) */
+	{
+		struct rte_mbuf *m = frame6(SCAPY_IKE6, 14 + 40 + 6, 0);
+
+		rte_pktmbuf_mtod(m, uint8_t *)[14 + 40 + 7] = 0;
+		through(m, H_OUTSIDE);
+	}
+	/* a fragment header in front of UDP: not walked, counted */
+	through(frame6(SCAPY_IKE6, 14 + 6, 44), H_OUTSIDE);
+	/* to another address of the link: not ours (the worker drops it before) */
+	through(frame6(SCAPY_IKE6, 14 + 24 + 15, 9), H_OUTSIDE);
+	assert_int_equal(F.inputs, 0);
+	assert_int_equal(P()->ike[PUNT_IKE_bad_cksum], 2);
+	assert_int_equal(P()->ike[PUNT_IKE_ext_hdr], 1);
+	assert_int_equal(P()->kind[VIEW_PUNT_OTHER].unhandled, 1);
+	assert_int_equal(P()->kind[VIEW_PUNT_IKE].unhandled, 2);
+}
+
+/* IKE over IPv6 out: the frame udp6_build makes (test_udp6.c holds it against scapy). */
+static void
+test_udp6_send_frame(void **state)
+{
+	struct ike_addr local = {.family = 6, .port = 500}, remote = {.family = 6, .port = 500};
+	struct ike_addr v4 = addr(H_LOCAL, 500);
+	struct udp6_out o = {.sport = 500, .dport = 500};
+	uint8_t msg[33], want[256];
+	struct rte_mbuf *m;
+	size_t n;
+
+	(void)state;
+	for (int i = 0; i < 33; i++)
+		msg[i] = (uint8_t)i;
+	inet_pton(AF_INET6, LOCAL6, local.ip);
+	inet_pton(AF_INET6, H_PEER6, remote.ip);
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, msg, sizeof(msg)), 0);
+	m = sent_frame();
+	mac_parse(H_PEER_MAC, o.dmac);	/* next_hop_mac: no IPv6 neighbor configured */
+	dp_iface_mac(H.dp, H.dp->ports[H_OUTSIDE].iface, o.smac);
+	memcpy(o.src, local.ip, 16);
+	memcpy(o.dst, remote.ip, 16);
+	n = udp6_build(want, sizeof(want), &o, NULL, 0, msg, sizeof(msg));
+	assert_int_equal(m->pkt_len, n);
+	assert_memory_equal(rte_pktmbuf_mtod(m, const uint8_t *), want, n);
+	assert_int_equal(rte_pktmbuf_mtod(m, const uint8_t *)[14 + 7], 64);	/* hop limit */
+	rte_pktmbuf_free(m);
+	/* mixed families, or an address6 nobody has: refused */
+	assert_int_equal(ctrl_udp_send(C, &v4, &remote, NULL, 0, msg, 1), -EAFNOSUPPORT);
+	remote.ip[15] = 7;
+	local.ip[15] = 7;
+	assert_int_equal(ctrl_udp_send(C, &local, &remote, NULL, 0, msg, 1), -EADDRNOTAVAIL);
+	assert_int_equal(P()->ike[PUNT_IKE_sent], 1);
+	assert_int_equal(P()->ike[PUNT_IKE_send_failed], 2);
+}
+
 int
 main(void)
 {
@@ -1035,6 +1182,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sa_follows_new_mac, setup_no_mac, teardown),
 		T(test_static_mac_not_moved),
 		cmocka_unit_test_setup_teardown(test_sa_install_learned_mac, setup_no_mac, teardown),
+		cmocka_unit_test_setup_teardown(test_ike6_delivered, setup_v6, teardown),
+		cmocka_unit_test_setup_teardown(test_ike6_refused, setup_v6, teardown),
+		cmocka_unit_test_setup_teardown(test_udp6_send_frame, setup_v6, teardown),
 	};
 #undef T
 

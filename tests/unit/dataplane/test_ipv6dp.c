@@ -314,7 +314,11 @@ test_outbound_drops(void **state)
 	dropped_for(f, len, H_INSIDE, DP_DROP_G_Ipv6NoRoute);
 }
 
-/* The entry has no outbound SA: 38 (IKE has no IPv6 selectors yet: no acquire). */
+/*
+ * The entry has no outbound SA: 38, and one acquire for IKE with the IPv6
+ * addresses (IKE negotiates IPv6 selectors); a second packet right after is
+ * counted too but raises no second event (ACQUIRE_MS).
+ */
 static void
 test_no_outbound_sa(void **state)
 {
@@ -331,7 +335,17 @@ test_no_outbound_sa(void **state)
 	}
 	len = ipv6_frame(f, "2001:db8:2::5", "2001:db8:1::7", HOPS, 0, NULL, 0, PORT, 10);
 	dropped_for(f, len, H_INSIDE, DP_DROP_OUT_V6_PKT_HIT_IKE_START_SP);
-	assert_int_equal(H.events[DP_EV_ACQUIRE], 0);
+	assert_int_equal(H.events[DP_EV_ACQUIRE], 1);
+	assert_int_equal(H.last_event.type, DP_EV_ACQUIRE);
+	assert_true(H.last_event.ipv6);
+	assert_int_equal(H.last_event.proto, IPPROTO_UDP);
+	assert_int_equal(H.last_event.conn_id, 0);	/* map 0, entry 0 */
+	assert_int_equal(H.last_event.src[0], 0x20);
+	assert_int_equal(H.last_event.src[15], 5);
+	assert_int_equal(H.last_event.dst[15], 7);
+	assert_int_equal(H.last_event.head[0] >> 4, 6);
+	dropped_for(f, len, H_INSIDE, DP_DROP_OUT_V6_PKT_HIT_IKE_START_SP);
+	assert_int_equal(H.events[DP_EV_ACQUIRE], 1);
 }
 
 static void

@@ -186,8 +186,8 @@ static const char tmpl[] =
 	"      %s\n"
 	"  %s\n"
 	"interfaces:\n"
-	"  - {name: in0, device: net_null0, address: %s, role: inside}\n"
-	"  - {name: out0, device: net_null1, address: %s/24, role: outside, crypto_map: VPN}\n"
+	"  - {name: in0, device: net_null0, address: %s, address6: \"%s\", role: inside}\n"
+	"  - {name: out0, device: net_null1, address: %s/24%s, role: outside, crypto_map: VPN}\n"
 	"transform_sets:\n"
 	"  TS: {transforms: [%s]}\n"
 	"crypto_maps:\n"
@@ -210,12 +210,17 @@ config(int idx, const struct pair_opts *o)
 	static char yaml[8192];
 	const char *me = idx == 0 ? "192.0.2.1" : "192.0.2.2";
 	const char *peer = idx == 0 ? "192.0.2.2" : "192.0.2.1";
+	const char *addr6 = "";
 	char match[64], err[256], tunnel[512] = "";
 	struct dpsec_config *cfg;
 	int n;
 
 	if (o == NULL)
 		o = &none;
+	if (o->v6) {
+		peer = idx == 0 ? "\"2001:db8::2\"" : "\"2001:db8::1\"";
+		addr6 = idx == 0 ? ", address6: \"2001:db8::1/64\"" : ", address6: \"2001:db8::2/64\"";
+	}
 	snprintf(match, sizeof(match), "{address: %s}", peer);
 	if (o->tunnel != NULL)
 		snprintf(tunnel, sizeof(tunnel),
@@ -227,7 +232,8 @@ config(int idx, const struct pair_opts *o)
 		     opt(o->proposal, "{encryption: [aes-gcm-256], prf: [sha384], group: [19]}"),
 		     peer, opt(o->psk, "\"test-psk\""), opt(o->match_remote, match), opt(o->id_local, ""),
 		     opt(o->profile, ""), opt(o->globals, ""),
-		     idx == 0 ? "10.0.0.1/24" : "10.0.2.1/24", me,
+		     idx == 0 ? "10.0.0.1/24" : "10.0.2.1/24",
+		     idx == 0 ? "2001:db8:a::1/64" : "2001:db8:b::1/64", me, addr6,
 		     opt(o->transforms, "esp-gcm 256"), peer, opt(o->entry0, ""),
 		     opt(o->acl0, idx == 0 ? "{src: 10.0.0.0/24, dst: 10.0.2.0/24}"
 					  : "{src: 10.0.2.0/24, dst: 10.0.0.0/24}"),

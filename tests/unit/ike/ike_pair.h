@@ -111,6 +111,12 @@ struct pair_opts {
 	 * transform_set: TS, <this>}, e.g. "ikev2_profile: PROF".
 	 */
 	const char *tunnel;
+	/*
+	 * IKE over IPv6: out0 gets address6 2001:db8::1 (gwA) / ::2 (gwB), the
+	 * entries' peer, the keyring peer and the default match identity are the
+	 * other side's IPv6 address. Set it on both sides.
+	 */
+	bool v6;
 };
 
 /* Set up both sides (fresh state); asserts on failure. */
