@@ -226,6 +226,12 @@ void dp_iface_mac(const struct dp *dp, uint32_t iface, uint8_t mac[6]);
  */
 int dp_neighbor_mac(const struct dp *dp, uint32_t iface, uint32_t ip, uint8_t mac[6]);
 /*
+ * The same for an IPv6 address: the next hop of the IPv6 route to ip when it
+ * leaves by that interface, else ip itself, from the static neighbors6 or
+ * else next_hop_mac.
+ */
+int dp_neighbor6_mac(const struct dp *dp, uint32_t iface, const uint8_t ip[16], uint8_t mac[6]);
+/*
  * Where an outbound SA's next-hop MAC comes from when the config has no
  * static one (dp_neighbor_mac failed): the control thread's learned ARP
  * table. Called on the control thread only, from dp_sa_add and

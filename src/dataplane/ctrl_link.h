@@ -144,6 +144,28 @@ void link_icmp_error(struct dp_worker *w, const struct sa_rt *sa, const struct r
  */
 void link_icmp_inside(struct dp_worker *w, const struct rte_mbuf *m,
 		      const struct rte_ipv4_hdr *ip, uint8_t type, uint8_t code, uint16_t mtu);
+/*
+ * ICMPv6 errors (RFC 4443), the IPv6 twins of link_icmp_error and
+ * link_icmp_inside: about a decrypted packet ip6 (payload length checked)
+ * that came through sa and was for inside interface iface, or about a
+ * host's packet m on an inside port. param is the Packet Too Big MTU, else
+ * 0. The event carries a copy of the packet, as much as the error quotes
+ * (dp_event.pkt), when a buffer is to be had.
+ */
+enum {
+	ICMP6_UNREACH = 1,
+	ICMP6_UNREACH_NOROUTE = 0,
+	ICMP6_TOO_BIG = 2,
+	ICMP6_TIME_EXCEEDED = 3,
+	ICMP6_HOPLIMIT = 0,	/* hop limit exceeded in transit */
+};
+#define ICMP6_MIN_MTU_V6 1280	/* RFC 8200 section 5: no link is smaller */
+struct rte_ipv6_hdr;
+void link_icmp6_error(struct dp_worker *w, const struct sa_rt *sa,
+		      const struct rte_ipv6_hdr *ip6, uint32_t iface, uint8_t type, uint8_t code,
+		      uint16_t param);
+void link_icmp6_inside(struct dp_worker *w, const struct rte_mbuf *m,
+		       const struct rte_ipv6_hdr *ip6, uint8_t type, uint8_t code, uint16_t param);
 /* Once per loop: transmit what the control thread injected, flush old dedup
  * counts, ring the doorbell if anything was queued. */
 void link_poll(struct dp_worker *w);

@@ -341,6 +341,23 @@ out_too_big(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4
 }
 
 /*
+ * An IPv6 packet larger than the tunnel once encapsulated: dropped, DF or
+ * not (IPv6 is never fragmented on the way, RFC 8200 section 5), and the
+ * sender told the tunnel's MTU in an ICMPv6 Packet Too Big (RFC 4443 3.2,
+ * RFC 8201), never below the 1280 every IPv6 link carries.
+ */
+static __rte_noinline dp_drop_t
+out_too_big6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
+	     struct sa_rt *sa, const struct sa_ep *ep, const bool fwd)
+{
+	uint16_t mtu = out_inner_mtu(sa, ep, out_hdr_len(sa));
+
+	if (fwd)
+		link_icmp6_inside(w, m, ip6, ICMP6_TOO_BIG, 0, RTE_MAX(mtu, ICMP6_MIN_MTU_V6));
+	return sa_drop(sa, DP_DROP_OUT_INFRA_V6_PKT_LEN_TOO_BIG);
+}
+
+/*
  * Step 1 for one packet and its SA. On success the packet is fully
  * encapsulated and, for AES-GCM, encrypted; for CBC/NULL and AH *op is
  * filled for the bursts. OUT_SPLIT: to be fragmented before encryption, the
@@ -382,7 +399,7 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 	room = tail + ((sa->flags & (SA_F_AH | SA_F_ESN)) == (SA_F_AH | SA_F_ESN) ? 4 : 0);
 	outer_len = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + tot + tail;
 	if (v6 && outer_len > ep->mtu)
-		return sa_drop(sa, DP_DROP_OUT_INFRA_V6_PKT_LEN_TOO_BIG);
+		return out_too_big6(w, m, ip6, sa, ep, fwd);
 	if (!v6 && outer_len > ep->mtu) {
 		dp_drop_t why = out_too_big(w, m, ip, sa, ep, outer_len, &outer_frag, fwd, piece);
 
@@ -489,8 +506,8 @@ out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct o
  * Tunnels (static VTI) are IPv4 and take no IPv6 packet.
  */
 static dp_drop_t
-out_select6(struct dp_worker *w, const struct rte_ipv6_hdr *ip6, struct sa_rt **out,
-	    uint16_t *owner, const bool fwd)
+out_select6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
+	    struct sa_rt **out, uint16_t *owner, const bool fwd)
 {
 	struct spd_flow6 f;
 	uint32_t policy;
@@ -499,8 +516,12 @@ out_select6(struct dp_worker *w, const struct rte_ipv6_hdr *ip6, struct sa_rt **
 	if (!spd_flow6_of(ip6, &f))
 		return DP_DROP_G_Ipv6HdrErr;
 	policy = spd_match_out6(w->dp->spd, &f);
-	if (policy == CFG_NONE)
+	if (policy == CFG_NONE) {
+		/* no crypto map line, and no clear path out: RFC 4443 3.1 code 0 */
+		if (fwd)
+			link_icmp6_inside(w, m, ip6, ICMP6_UNREACH, ICMP6_UNREACH_NOROUTE, 0);
 		return DP_DROP_G_Ipv6NoRoute;
+	}
 	if (policy == SPD_DENY)
 		return DP_DROP_OUT_V6_PKT_HIT_DENY_DROP_SP;
 	sa = spd_out_sa(w->dp->spd, policy);
@@ -515,8 +536,10 @@ out_select6(struct dp_worker *w, const struct rte_ipv6_hdr *ip6, struct sa_rt **
 		return sa_drop(sa, sa_rt_state(sa) == SA_EXPIRED
 					   ? DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY
 					   : DP_DROP_OUT_V6_PKT_HIT_INVALID_SA);
-	if (fwd && ip6->hop_limits <= 1)
+	if (fwd && ip6->hop_limits <= 1) {
+		link_icmp6_inside(w, m, ip6, ICMP6_TIME_EXCEEDED, ICMP6_HOPLIMIT, 0);
 		return DP_DROP_G_Ipv6HopLimitExceeded;
+	}
 	return DP_KEEP;
 }
 
@@ -529,7 +552,7 @@ out_encap6(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct o
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, m->l2_len);
 	struct sa_rt *sa = NULL;
 	uint16_t owner = 0;
-	dp_drop_t why = out_select6(w, ip6, &sa, &owner, fwd);
+	dp_drop_t why = out_select6(w, m, ip6, &sa, &owner, fwd);
 
 	*sap = sa;
 	if (why == DP_HANDOFF) {
