@@ -4,7 +4,7 @@ invoking packets and the ICMPv6 errors the gateway must send about them (RFC 444
 byte. Run with /usr/bin/python3 and compare with icmp6_vectors.h (the unit test suite does)."""
 import sys
 
-from scapy.all import (ICMPv6DestUnreach, ICMPv6EchoRequest, ICMPv6ND_Redirect,
+from scapy.all import (ESP, ICMPv6DestUnreach, ICMPv6EchoRequest, ICMPv6ND_Redirect,
                        ICMPv6PacketTooBig, ICMPv6TimeExceeded, IPv6, IPv6ExtHdrDestOpt,
                        IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, Raw, TCP, UDP, raw)
 
@@ -21,7 +21,31 @@ def error(layer, invoking):
     return raw(IPv6(src=GW, dst=HOST, hlim=64) / layer / Raw(invoking[:QUOTE]))
 
 
+# pmtu_icmp6: a router's Packet Too Big about our ESP over IPv6 (outside address6 OUR6)
+OUR6, PEER6, ROUTER6 = "2001:db8:ff::1", "2001:db8:ff::2", "2001:db8:fe::9"
+OUR_ESP = raw(IPv6(src=OUR6, dst=PEER6, hlim=64) / ESP(spi=0x1234abcd, seq=5) /
+              Raw(b"\xee" * 1400))
+
+
+def router_ptb(quoted, mtu=1400, dst=OUR6):
+    return raw(IPv6(src=ROUTER6, dst=dst) / ICMPv6PacketTooBig(mtu=mtu) / Raw(quoted[:QUOTE]))
+
+
+def bad_cksum(b):
+    return b[:42] + bytes([b[42] ^ 0xff]) + b[43:]
+
+
 PACKETS = [
+    ("ptb_esp", router_ptb(OUR_ESP)),
+    ("ptb_esp_short", router_ptb(OUR_ESP[:48])),
+    ("ptb_esp_600", router_ptb(OUR_ESP, mtu=600)),
+    ("ptb_esp_cut", router_ptb(OUR_ESP[:43])),
+    ("ptb_esp_bad_cksum", bad_cksum(router_ptb(OUR_ESP))),
+    ("ptb_not_ours", router_ptb(raw(IPv6(src=PEER6, dst=OUR6) / ESP(spi=1) / Raw(b"x" * 8)))),
+    ("ptb_udp", router_ptb(raw(IPv6(src=OUR6, dst=PEER6) / UDP(sport=4500, dport=4500) /
+                               Raw(b"\x12\x34\xab\xcd" * 4)))),
+    ("te_esp", raw(IPv6(src=ROUTER6, dst=OUR6) / ICMPv6TimeExceeded() / Raw(OUR_ESP[:QUOTE]))),
+
     ("big", BIG),
     ("ptb", error(ICMPv6PacketTooBig(mtu=1400), BIG)),
     ("small", SMALL),
