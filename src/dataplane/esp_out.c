@@ -276,6 +276,23 @@ out_adjust_mss(struct dp_worker *w, const struct rte_mbuf *m, struct rte_ipv4_hd
 		ctr_add(&w->stats.port[pi].mss_adjusted, 1);
 }
 
+/* out_adjust_mss for an IPv6 packet: the interface's tcp_adjust_mss6. */
+static __rte_noinline void
+out_adjust_mss6(struct dp_worker *w, const struct rte_mbuf *m, struct rte_ipv6_hdr *ip6,
+		uint32_t tot)
+{
+	uint32_t avail = rte_pktmbuf_data_len(m) - m->l2_len;
+	uint8_t pi;
+
+	if (m->port >= RTE_MAX_ETHPORTS)
+		return;
+	pi = w->dp->port_index[m->port];
+	if (pi >= w->dp->n_ports)
+		return;
+	if (tcp_mss_adjust6(ip6, RTE_MIN(avail, tot), w->dp->ports[pi].tcp_mss6))
+		ctr_add(&w->stats.port[pi].mss_adjusted, 1);
+}
+
 /*
  * ESP header and IV, or the whole AH header, or both (a bundle): what goes
  * between the outer header and the packet.
@@ -428,6 +445,8 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 	rte_pktmbuf_trim(m, (uint16_t)trail);
 	if (fwd && !v6)
 		out_adjust_mss(w, m, ip, tot);
+	else if (fwd)
+		out_adjust_mss6(w, m, ip6, tot);
 
 	sa->seq++;
 	if (bundle) {

@@ -16,6 +16,7 @@
 #include "ipsec_in.h"
 #include "route.h"
 #include "spd.h"
+#include "tcp_mss.h"
 
 /*
  * No route for a decrypted IPv6 packet: ICMPv6 1/0 back through the tunnel,
@@ -86,6 +87,9 @@ in_deliver6(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *
 		return sa_drop(sa, DP_DROP_IN_INFRA_V6_PKT_LEN_TOO_BIG);
 	}
 
+	/* "ipv6 tcp adjust-mss" of the inside interface it leaves by (SYNs and SYN-ACKs) */
+	if (tcp_mss_adjust6(ip6, tot, dp->ports[port].tcp_mss6))
+		ctr_add(&w->stats.port[port].mss_adjusted, 1);
 	ip6->hop_limits--;
 	eth = (struct rte_ether_hdr *)(pt - sizeof(*eth));
 	rte_ether_addr_copy(mac, &eth->dst_addr);
