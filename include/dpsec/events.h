@@ -51,11 +51,23 @@ enum dp_event_type {
 
 #define DP_EVENT_HEAD 64
 /* What an ICMPv6 error quotes at most: 1280 - IPv6 header - ICMPv6 header (RFC 4443 2.4 c) */
-#define DP_ICMP6_QUOTE 1232
+#define DP_ICMP6_QUOTE (ICMP6_MIN_MTU - 40 - 8)
 /* DP_EV_ACQUIRE's conn_id >> 16 for a tunnel (cfg->tunnels[conn_id & 0xffff]). */
 #define DP_ACQUIRE_TUNNEL 0xffffu
 
 enum dp_icmp_via { DP_ICMP_VIA_TUNNEL = 0, DP_ICMP_VIA_INSIDE = 1 };
+
+/* The ICMPv6 errors an ICMP_ERROR event about an IPv6 packet asks for (RFC 4443 section 3). */
+enum {
+	ICMP6_DST_UNREACH = 1,
+	ICMP6_UNREACH_NOROUTE = 0,
+	ICMP6_PACKET_TOO_BIG = 2,
+	ICMP6_TIME_EXCEEDED = 3,
+	ICMP6_HOPLIMIT_EXCEEDED = 0,	/* in transit */
+	ICMP6_PARAM_PROB = 4,
+	ICMP6_PARAM_OPTION = 2,		/* unrecognized IPv6 option */
+};
+#define ICMP6_MIN_MTU 1280	/* RFC 8200 section 5: every IPv6 link carries this much */
 
 struct dp_event {
 	uint8_t type;		/* enum dp_event_type */

@@ -13,21 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ICMP6_MIN_MTU 1280	/* RFC 8200 section 5: every link carries this much */
+#include "dpsec/events.h"	/* the types and codes, ICMP6_MIN_MTU */
+
 #define ICMP6_IP6_HDR 40
 #define ICMP6_HDR 8		/* type, code, checksum, 4 bytes the type defines */
 #define ICMP6_ERR_HOP_LIMIT 64
-
-/* RFC 4443 section 3 */
-enum {
-	ICMP6_DST_UNREACH = 1,
-	ICMP6_UNREACH_NOROUTE = 0,
-	ICMP6_PACKET_TOO_BIG = 2,
-	ICMP6_TIME_EXCEEDED = 3,
-	ICMP6_HOPLIMIT_EXCEEDED = 0,	/* in transit */
-	ICMP6_PARAM_PROB = 4,
-	ICMP6_PARAM_OPTION = 2,		/* unrecognized IPv6 option */
-};
 
 /*
  * May an error of this type be sent about the IPv6 packet pkt (len bytes,

@@ -498,7 +498,7 @@ link_icmp6_inside(struct dp_worker *w, const struct rte_mbuf *m, const struct rt
 
 	/* RFC 4443 2.4 (e.4, e.5): not about a link-layer multicast or broadcast (PTB aside) */
 	if (m->port >= RTE_MAX_ETHPORTS ||
-	    (type != ICMP6_TOO_BIG && !rte_is_unicast_ether_addr(&eth->dst_addr)))
+	    (type != ICMP6_PACKET_TOO_BIG && !rte_is_unicast_ether_addr(&eth->dst_addr)))
 		return;
 	pi = w->dp->port_index[m->port];
 	if (pi >= w->dp->n_ports)

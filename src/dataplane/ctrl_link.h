@@ -150,16 +150,8 @@ void link_icmp_inside(struct dp_worker *w, const struct rte_mbuf *m,
  * that came through sa and was for inside interface iface, or about a
  * host's packet m on an inside port. param is the Packet Too Big MTU, else
  * 0. The event carries a copy of the packet, as much as the error quotes
- * (dp_event.pkt), when a buffer is to be had.
+ * (dp_event.pkt), when a buffer is to be had. Types and codes: events.h.
  */
-enum {
-	ICMP6_UNREACH = 1,
-	ICMP6_UNREACH_NOROUTE = 0,
-	ICMP6_TOO_BIG = 2,
-	ICMP6_TIME_EXCEEDED = 3,
-	ICMP6_HOPLIMIT = 0,	/* hop limit exceeded in transit */
-};
-#define ICMP6_MIN_MTU_V6 1280	/* RFC 8200 section 5: no link is smaller */
 struct rte_ipv6_hdr;
 void link_icmp6_error(struct dp_worker *w, const struct sa_rt *sa,
 		      const struct rte_ipv6_hdr *ip6, uint32_t iface, uint8_t type, uint8_t code,

@@ -370,7 +370,7 @@ out_too_big6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv
 	uint16_t mtu = out_inner_mtu(sa, ep, out_hdr_len(sa));
 
 	if (fwd)
-		link_icmp6_inside(w, m, ip6, ICMP6_TOO_BIG, 0, RTE_MAX(mtu, ICMP6_MIN_MTU_V6));
+		link_icmp6_inside(w, m, ip6, ICMP6_PACKET_TOO_BIG, 0, RTE_MAX(mtu, ICMP6_MIN_MTU));
 	return sa_drop(sa, DP_DROP_OUT_INFRA_V6_PKT_LEN_TOO_BIG);
 }
 
@@ -538,7 +538,7 @@ out_select6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6
 	if (policy == CFG_NONE) {
 		/* no crypto map line, and no clear path out: RFC 4443 3.1 code 0 */
 		if (fwd)
-			link_icmp6_inside(w, m, ip6, ICMP6_UNREACH, ICMP6_UNREACH_NOROUTE, 0);
+			link_icmp6_inside(w, m, ip6, ICMP6_DST_UNREACH, ICMP6_UNREACH_NOROUTE, 0);
 		return DP_DROP_G_Ipv6NoRoute;
 	}
 	if (policy == SPD_DENY)
@@ -556,7 +556,7 @@ out_select6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6
 					   ? DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY
 					   : DP_DROP_OUT_V6_PKT_HIT_INVALID_SA);
 	if (fwd && ip6->hop_limits <= 1) {
-		link_icmp6_inside(w, m, ip6, ICMP6_TIME_EXCEEDED, ICMP6_HOPLIMIT, 0);
+		link_icmp6_inside(w, m, ip6, ICMP6_TIME_EXCEEDED, ICMP6_HOPLIMIT_EXCEEDED, 0);
 		return DP_DROP_G_Ipv6HopLimitExceeded;
 	}
 	return DP_KEEP;

@@ -37,7 +37,7 @@ in_unreachable6(struct dp_worker *w, const struct sa_rt *sa, const struct rte_ip
 			continue;
 		back.dst = p->addr6;	/* as it would come back in: source to us */
 		if (spd_check_in6(dp->spd, sa->policy, &back)) {
-			link_icmp6_error(w, sa, ip6, p->iface, ICMP6_UNREACH, ICMP6_UNREACH_NOROUTE,
+			link_icmp6_error(w, sa, ip6, p->iface, ICMP6_DST_UNREACH, ICMP6_UNREACH_NOROUTE,
 					 0);
 			return;
 		}
@@ -78,11 +78,11 @@ in_deliver6(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *
 		return DP_DROP_G_Ipv6NoAdj;
 	if (ip6->hop_limits <= 1) {
 		link_icmp6_error(w, sa, ip6, dp->ports[port].iface, ICMP6_TIME_EXCEEDED,
-				 ICMP6_HOPLIMIT, 0);
+				 ICMP6_HOPLIMIT_EXCEEDED, 0);
 		return DP_DROP_G_Ipv6HopLimitExceeded;
 	}
 	if (tot > dp->ports[port].mtu) {
-		link_icmp6_error(w, sa, ip6, dp->ports[port].iface, ICMP6_TOO_BIG, 0,
+		link_icmp6_error(w, sa, ip6, dp->ports[port].iface, ICMP6_PACKET_TOO_BIG, 0,
 				 dp->ports[port].mtu);
 		return sa_drop(sa, DP_DROP_IN_INFRA_V6_PKT_LEN_TOO_BIG);
 	}
