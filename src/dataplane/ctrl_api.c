@@ -174,22 +174,19 @@ dp_neighbor_mac(const struct dp *dp, uint32_t iface, uint32_t ip, uint8_t mac[6]
 	return 0;
 }
 
-int
-dp_neighbor6_mac(const struct dp *dp, uint32_t iface, const uint8_t ip[16], uint8_t mac[6])
+void
+dp_next_hop6(const struct dp *dp, uint32_t iface, const uint8_t ip[16], uint8_t nh[16])
 {
 	int pi = dp_port_of_iface(dp, iface);
-	const struct rte_ether_addr *a;
+	const struct rte_ether_addr *mac;
+	const uint8_t *via = ip;
 	uint16_t port;
 
-	if (pi < 0)
-		return -ENODEV;
 	/* a host behind a router on that link: the route's next hop; else the host itself */
-	if (route_inside6(dp->route, ip, &port, &a) != 0 || port != (uint16_t)pi)
-		a = route_neighbor6(dp->route, (uint16_t)pi, ip);
-	if (a == NULL)
-		return -EHOSTUNREACH;
-	memcpy(mac, a->addr_bytes, RTE_ETHER_ADDR_LEN);
-	return 0;
+	if (pi < 0 || route_inside6(dp->route, ip, &port, &mac, &via) == -ENETUNREACH ||
+	    port != (uint16_t)pi)
+		via = ip;
+	memmove(nh, via, 16);
 }
 
 void
@@ -197,6 +194,28 @@ dp_set_neighbor_hook(struct dp *dp, dp_neighbor_fn fn, void *ctx)
 {
 	dp->neighbor_fn = fn;
 	dp->neighbor_ctx = ctx;
+}
+
+int
+dp_neighbor6_mac(const struct dp *dp, uint32_t iface, const uint8_t ip[16], uint8_t mac[6])
+{
+	int pi = dp_port_of_iface(dp, iface);
+	const struct rte_ether_addr *a;
+
+	if (pi < 0)
+		return -ENODEV;
+	a = route_neighbor6(dp->route, (uint16_t)pi, ip);
+	if (a == NULL)
+		return -EHOSTUNREACH;
+	memcpy(mac, a->addr_bytes, RTE_ETHER_ADDR_LEN);
+	return 0;
+}
+
+void
+dp_set_neighbor6_hook(struct dp *dp, dp_neighbor6_fn fn, void *ctx)
+{
+	dp->neighbor6_fn = fn;
+	dp->neighbor6_ctx = ctx;
 }
 
 struct rte_mempool *

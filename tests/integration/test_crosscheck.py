@@ -19,7 +19,7 @@ import unittest
 import json
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP, defragment
-from scapy.layers.inet6 import IPv6
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrFragment, fragment6
 from scapy.layers.ipsec import ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
@@ -440,7 +440,9 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
     dpsecd forwards the exact inner packet (IPv4 or IPv6), TTL or hop limit one lower;
     dpsecd encrypts and scapy decrypts what it sent, byte for byte."""
 
-    def run_case(self, xform, inner6):
+    def run_case(self, xform, inner6, frag=0):
+        """frag: scapy cuts each inbound ESP packet into IPv6 fragments of at most frag
+        bytes (RFC 8200 4.5, the peer's own fragmentation) and sends them last first."""
         t = Tunnel(xform)
         sa = {d: SecurityAssociation(ESP, spi=spi, crypt_algo=t.calg, crypt_key=ck or None,
                                      auth_algo=t.aalg, auth_key=ak or None,
@@ -463,6 +465,14 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
             from_host = [inner_from_host(i, n) for i, n in enumerate(SIZES)]
         frames_in = [Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / sa["in"].encrypt(p, seq_num=i + 1)
                      for i, p in enumerate(to_gw)]
+        if frag:
+            frames_in = [Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / f
+                         for i, fr in enumerate(frames_in)
+                         for f in reversed(fragment6(
+                             IPv6(src=PEER6, dst=LOCAL6) /
+                             IPv6ExtHdrFragment(nh=50, id=0x100 + i) /
+                             Raw(bytes(fr[IPv6].payload)), frag))]
+            self.assertGreater(len(frames_in), len(to_gw), "some packets were cut")
         gw = Gateway(interfaces=ifs, entries=[entry])
         try:
             gw.start(outside_rx=frames_in,
@@ -494,6 +504,12 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
 
     def test_ipv6_in_ipv6_gcm256(self):
         self.run_case("gcm256", True)
+
+    def test_ipv4_in_ipv6_fragments_cbc128_sha256(self):
+        self.run_case("cbc128-sha256", False, frag=600)
+
+    def test_ipv6_in_ipv6_fragments_gcm128(self):
+        self.run_case("gcm128", True, frag=400)
 
     def test_ipv6_in_ipv6_null_sha256(self):
         self.run_case("null-sha256", True)
