@@ -164,6 +164,13 @@ int dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint1
 int dp_sa_path_mtu(struct dp *dp, uint32_t local, uint32_t peer, uint8_t proto, uint32_t spi,
 		   uint16_t mtu);
 /*
+ * The same for an ESP SA with IPv6 endpoints (local -> peer, 16 bytes each)
+ * from an ICMPv6 Packet Too Big (RFC 8201): never below DP_PMTU6_MIN.
+ */
+#define DP_PMTU6_MIN 1280
+int dp_sa_path_mtu6(struct dp *dp, const uint8_t local[16], const uint8_t peer[16], uint32_t spi,
+		    uint32_t mtu);
+/*
  * Replace an installed SA's traffic selectors by p's (n_ts_*, ts_*; the rest
  * of p is ignored), for the next packet: an IKE initiator installs its
  * inbound half before the responder narrows (RFC 7296 section 2.9). Only for
@@ -225,6 +232,11 @@ void dp_iface_mac(const struct dp *dp, uint32_t iface, uint8_t mac[6]);
  * 0, -ENODEV (no such interface) or -EHOSTUNREACH (no MAC for ip).
  */
 int dp_neighbor_mac(const struct dp *dp, uint32_t iface, uint32_t ip, uint8_t mac[6]);
+/*
+ * The IPv6 next hop towards ip out of an interface: the via of the IPv6 route
+ * to ip when that route leaves by the interface, else ip itself (on the link).
+ */
+void dp_next_hop6(const struct dp *dp, uint32_t iface, const uint8_t ip[16], uint8_t nh[16]);
 /*
  * Where an outbound SA's next-hop MAC comes from when the config has no
  * static one (dp_neighbor_mac failed): the control thread's learned ARP

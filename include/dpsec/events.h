@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+struct rte_mbuf;
+
 enum dp_event_type {
 	DP_EV_INVALID_SPI = 1,	/* ESP/AH for an SPI with no SA (drop 4 or 12) */
 	DP_EV_REPLAY,		/* anti-replay failure on an SA (drop 19 or 116) */
@@ -22,7 +24,10 @@ enum dp_event_type {
 	 * the inbound SA; iface the inside interface it was for: 3/4 with drop
 	 * 25, 11/0 with Ipv4TtlExceeded); DP_ICMP_VIA_INSIDE, in clear to a host
 	 * on the inside interface iface it came in on (3/4 with drop 48, 11/0
-	 * with Ipv4TtlExceeded, 3/0 with Ipv4NoRoute).
+	 * with Ipv4TtlExceeded, 3/0 with Ipv4NoRoute). An IPv6 packet (ipv6
+	 * set; ICMPv6 type and code, RFC 4443): 2/0 with drops 26 and 52, 3/0
+	 * with Ipv6HopLimitExceeded, 1/0 with Ipv6NoRoute; pkt then holds as
+	 * much of it as an error may quote (or is NULL: no buffer, head only).
 	 */
 	DP_EV_ICMP_ERROR,
 	/*
@@ -53,10 +58,24 @@ enum dp_event_type {
 };
 
 #define DP_EVENT_HEAD 64
+/* What an ICMPv6 error quotes at most: 1280 - IPv6 header - ICMPv6 header (RFC 4443 2.4 c) */
+#define DP_ICMP6_QUOTE (ICMP6_MIN_MTU - 40 - 8)
 /* DP_EV_ACQUIRE's conn_id >> 16 for a tunnel (cfg->tunnels[conn_id & 0xffff]). */
 #define DP_ACQUIRE_TUNNEL 0xffffu
 
 enum dp_icmp_via { DP_ICMP_VIA_TUNNEL = 0, DP_ICMP_VIA_INSIDE = 1 };
+
+/* The ICMPv6 errors an ICMP_ERROR event about an IPv6 packet asks for (RFC 4443 section 3). */
+enum {
+	ICMP6_DST_UNREACH = 1,
+	ICMP6_UNREACH_NOROUTE = 0,
+	ICMP6_PACKET_TOO_BIG = 2,
+	ICMP6_TIME_EXCEEDED = 3,
+	ICMP6_HOPLIMIT_EXCEEDED = 0,	/* in transit */
+	ICMP6_PARAM_PROB = 4,
+	ICMP6_PARAM_OPTION = 2,		/* unrecognized IPv6 option */
+};
+#define ICMP6_MIN_MTU 1280	/* RFC 8200 section 5: every IPv6 link carries this much */
 
 struct dp_event {
 	uint8_t type;		/* enum dp_event_type */
@@ -75,7 +94,15 @@ struct dp_event {
 	uint16_t icmp_mtu;	/* ICMP_ERROR 3/4: the next-hop MTU (RFC 1191) */
 	uint8_t icmp_via;	/* ICMP_ERROR: enum dp_icmp_via */
 	uint8_t reserved[3];	/* zero: no hidden padding */
-	uint64_t seq;		/* REPLAY, MAC: the packet's (inferred 64-bit) sequence number */
+	union {
+		uint64_t seq;	/* REPLAY, MAC: the packet's (inferred 64-bit) sequence number */
+		/*
+		 * ICMP_ERROR about an IPv6 packet: a copy of it from its IPv6
+		 * header on (at most DP_ICMP6_QUOTE bytes, one segment), freed
+		 * by the control thread once it has handled the event; or NULL.
+		 */
+		struct rte_mbuf *pkt;
+	};
 	uint64_t mono_ns;	/* the worker's clock (dpsec/clk.h) when it saw the packet */
 	uint8_t src[16];	/* network order */
 	uint8_t dst[16];

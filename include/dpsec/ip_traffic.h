@@ -86,13 +86,18 @@ enum reasm4_ctr {
 	REASM4__COUNT
 };
 
-/* The ICMP errors workers asked for, by fate (RFC 1812 4.3.2); sent ones also by type. */
+/*
+ * The ICMP and ICMPv6 errors workers asked for, by fate (RFC 1812 4.3.2, RFC
+ * 4443 2.4); sent ones also by type.
+ */
 #define ICMP_ERR_COUNTERS(X)                                                                       \
 	X(requested, "asked for by a worker")                                                      \
 	X(sent, "sent")                                                                            \
-	X(unreachable, "sent: destination unreachable (3/0 net, 3/4 fragmentation needed)")         \
-	X(time_exceeded, "sent: time exceeded in transit (11/0)")                                   \
+	X(unreachable, "sent: destination unreachable (3/0 net, 3/4 fragmentation needed; v6 1/0)") \
+	X(time_exceeded, "sent: time exceeded in transit (11/0; ICMPv6 3/0)")                        \
+	X(packet_too_big, "sent: ICMPv6 packet too big (2/0)")                                      \
 	X(suppressed, "not sent: about an ICMP error, a later fragment, or a packet from or to many") \
+	X(no_address6, "not sent: ICMPv6, and the interface has no IPv6 address to send it from")   \
 	X(rate_limited, "not sent: over the rate (100 a second, 50 at once)")                       \
 	X(no_buffer, "not sent: no packet buffer")                                                 \
 	X(inject_failed, "not sent: the worker's inject ring was full")                            \

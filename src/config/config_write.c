@@ -753,6 +753,8 @@ interface(struct w *w, const struct cfg_interface *ifc)
 	w_u64_line(w, 4, "mtu", ifc->mtu);
 	if (ifc->tcp_adjust_mss != 0)
 		w_u64_line(w, 4, "tcp_adjust_mss", ifc->tcp_adjust_mss);
+	if (ifc->tcp_adjust_mss6 != 0)
+		w_u64_line(w, 4, "tcp_adjust_mss6", ifc->tcp_adjust_mss6);
 }
 
 static void

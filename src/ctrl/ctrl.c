@@ -31,6 +31,17 @@ icmp_resolve(void *ctx, uint32_t iface, uint32_t ip, uint8_t mac[6])
 	return ctrl_arp_resolve(ctx, iface, ip, mac);
 }
 
+/* IPv6: the next hop towards the host, resolved as the gateway's own IPv6 packets are. */
+static int
+icmp_resolve6(void *ctx, uint32_t iface, const uint8_t ip6[16], uint8_t mac[6])
+{
+	struct ctrl *c = ctx;
+	uint8_t nh[16];
+
+	dp_next_hop6(c->dp, iface, ip6, nh);
+	return ctrl_nd6_resolve(c, iface, nh, mac);
+}
+
 struct ctrl *
 ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct clk *clk, char *err,
 	    size_t errlen)
@@ -48,6 +59,7 @@ ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct clk *clk, char
 	pthread_mutex_init(&c->lock, NULL);
 	icmp_err_init(&c->icmp, clk_mono_ms(&c->clk));
 	c->icmp.resolve = icmp_resolve;
+	c->icmp.resolve6 = icmp_resolve6;
 	c->icmp.resolve_ctx = c;
 	c->log = dlog_create(&cfg->logging, &c->clk);
 	c->inv = inv_spi_create(INV_SPI_FLOWS_MAX);
@@ -210,6 +222,8 @@ on_event(struct ctrl *c, const struct dp_event *ev)
 		break;
 	case DP_EV_ICMP_ERROR:
 		icmp_err_handle(&c->icmp, c->dp, c->cfg, ev, clk_mono_ms(&c->clk));
+		if (ev->ipv6)
+			rte_pktmbuf_free(ev->pkt);	/* the worker's copy of the packet (events.h) */
 		break;
 	case DP_EV_NEIGH6_MISS:
 		ctrl_nd6_miss(c, ev);

@@ -133,7 +133,11 @@ icmp_err_handle(struct icmp_err *ie, struct dp *dp, const struct dpsec_config *c
 	uint32_t dst;
 
 	ie->st.requested++;
-	if (ev->ipv6 || ev->iface >= cfg->n_interfaces ||
+	if (ev->ipv6) {
+		icmp6_err_handle(ie, dp, cfg, ev, now_ms);
+		return;
+	}
+	if (ev->iface >= cfg->n_interfaces ||
 	    cfg->interfaces[ev->iface].role != CFG_ROLE_INSIDE ||
 	    ev->head_len < sizeof(struct rte_ipv4_hdr) || ev->head_len > DP_EVENT_HEAD ||
 	    ev->icmp_via > DP_ICMP_VIA_INSIDE || !answerable(ev)) {

@@ -16,6 +16,12 @@
  *
  * Rate-limited (RFC 1812 section 4.3.2.8) by a token bucket, and never about
  * what RFC 1812 section 4.3.2.7 forbids; every request is counted by its fate.
+ *
+ * The same for IPv6 packets (ev->ipv6, icmp6_err.c, RFC 4443): 2/0 packet too
+ * big where IPv4 says 3/4 (but for every packet: IPv6 is never fragmented on
+ * the way), 3/0 hop limit exceeded, 1/0 no route; from the interface's
+ * address6, quoting as much of the packet as fits 1280 bytes (ev->pkt holds
+ * it whole), under the same bucket (RFC 4443 section 2.4 (f)).
  */
 #ifndef DPSEC_ICMP_ERR_H
 #define DPSEC_ICMP_ERR_H
@@ -40,11 +46,15 @@ struct icmp_err_stats {
 
 /* The next hop's MAC towards ip (network order) on iface: 0, or a negative errno. */
 typedef int (*icmp_err_resolve_fn)(void *ctx, uint32_t iface, uint32_t ip, uint8_t mac[6]);
+/* The same towards an IPv6 address. */
+typedef int (*icmp_err_resolve6_fn)(void *ctx, uint32_t iface, const uint8_t ip6[16],
+				    uint8_t mac[6]);
 
 struct icmp_err {
 	struct tbucket bucket;	/* milliseconds */
 	icmp_err_resolve_fn resolve;	/* for DP_ICMP_VIA_INSIDE; NULL: none can be sent */
 	void *resolve_ctx;
+	icmp_err_resolve6_fn resolve6;	/* the same for IPv6; same ctx */
 	uint16_t ip_id;
 	struct icmp_err_stats st;
 };
@@ -53,5 +63,8 @@ struct icmp_err {
 void icmp_err_init(struct icmp_err *ie, uint64_t now_ms);
 void icmp_err_handle(struct icmp_err *ie, struct dp *dp, const struct dpsec_config *cfg,
 		     const struct dp_event *ev, uint64_t now_ms);
+/* icmp_err_handle's IPv6 half (icmp6_err.c); requested already counted. */
+void icmp6_err_handle(struct icmp_err *ie, struct dp *dp, const struct dpsec_config *cfg,
+		      const struct dp_event *ev, uint64_t now_ms);
 
 #endif

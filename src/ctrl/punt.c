@@ -16,6 +16,7 @@
 #include "nd6.h"
 #include "nd6_cache.h"
 #include "pmtu_icmp.h"
+#include "pmtu_icmp6.h"
 #include "reasm4.h"
 #include "punt.h"
 #include "udp4.h"
@@ -261,6 +262,29 @@ pmtu_in(struct dp *dp, const struct cfg_interface *ifc, struct rte_mbuf *m,
 	    !pmtu_icmp_parse((const uint8_t *)(eth + 1), m->data_len - sizeof(*eth), ifc->addr,
 			     &p) ||
 	    dp_sa_path_mtu(dp, ifc->addr, p.peer, p.proto, p.spi, p.mtu) != 0)
+		return false;
+	k->answered++;
+	rte_pktmbuf_free(m);
+	return true;
+}
+
+/*
+ * ICMPv6 "packet too big" about one of our outbound ESP-over-IPv6 SAs'
+ * packets (RFC 8201): that SA's path MTU is lowered (dp_sa_path_mtu6), as
+ * pmtu_in does for IPv4.
+ */
+static bool
+pmtu6_in(struct dp *dp, const struct cfg_interface *ifc, struct rte_mbuf *m,
+	 struct view_punt_count *k)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	struct pmtu_icmp6 p;
+
+	if (!ifc->has_addr6 || m->data_len < sizeof(*eth) ||
+	    eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) ||
+	    !pmtu_icmp6_parse((const uint8_t *)(eth + 1), m->data_len - sizeof(*eth), ifc->addr6,
+			      &p) ||
+	    dp_sa_path_mtu6(dp, ifc->addr6, p.peer, p.spi, p.mtu) != 0)
 		return false;
 	k->answered++;
 	rte_pktmbuf_free(m);
@@ -615,7 +639,8 @@ punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
 		if ((kind == VIEW_PUNT_ND6 || kind == VIEW_PUNT_ICMP6_ECHO) &&
 		    nd6_in(dp, ifc, iface, m, k))
 			return;
-		if (kind == VIEW_PUNT_OTHER && ifc->role == CFG_ROLE_OUTSIDE && pmtu_in(dp, ifc, m, k))
+		if (kind == VIEW_PUNT_OTHER && ifc->role == CFG_ROLE_OUTSIDE &&
+		    (pmtu_in(dp, ifc, m, k) || pmtu6_in(dp, ifc, m, k)))
 			return;
 	}
 	if (kind == VIEW_PUNT_OTHER && ipv6_ext_to_us(ifc, m))

@@ -114,7 +114,9 @@ dp_inject_encrypt(struct dp *dp, uint32_t iface, struct rte_mbuf *m)
 	/* what classify_inside() would have set for a host's packet on that port */
 	m->port = dp->ports[pi].port_id;
 	m->l2_len = sizeof(struct rte_ether_hdr);
-	m->l3_len = (ip->version_ihl & 0xf) * 4u;
+	/* an IPv6 packet's version nibble is 6: its header is 40 bytes (esp_out.c reads the version) */
+	m->l3_len = (ip->version_ihl >> 4) == 6 ? sizeof(struct rte_ipv6_hdr)
+						 : (ip->version_ihl & 0xf) * 4u;
 	m->l4_len = 0;
 	m->hash.usr = PKT_ENCRYPT | (uint32_t)pi;
 	if (rte_ring_sp_enqueue(worker_of_port(dp, (uint16_t)pi)->link.inject, m) != 0)
@@ -170,6 +172,21 @@ dp_neighbor_mac(const struct dp *dp, uint32_t iface, uint32_t ip, uint8_t mac[6]
 		return -EHOSTUNREACH;
 	memcpy(mac, a->addr_bytes, RTE_ETHER_ADDR_LEN);
 	return 0;
+}
+
+void
+dp_next_hop6(const struct dp *dp, uint32_t iface, const uint8_t ip[16], uint8_t nh[16])
+{
+	int pi = dp_port_of_iface(dp, iface);
+	const struct rte_ether_addr *mac;
+	const uint8_t *via = ip;
+	uint16_t port;
+
+	/* a host behind a router on that link: the route's next hop; else the host itself */
+	if (pi < 0 || route_inside6(dp->route, ip, &port, &mac, &via) == -ENETUNREACH ||
+	    port != (uint16_t)pi)
+		via = ip;
+	memmove(nh, via, 16);
 }
 
 void

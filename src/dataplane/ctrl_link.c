@@ -491,6 +491,80 @@ link_icmp_inside(struct dp_worker *w, const struct rte_mbuf *m,
 	send_event(w, &ev);
 }
 
+/*
+ * An ICMPv6 error event: the packet's addresses and head, and, once the
+ * event's token is taken (so that a flood copies no more than the events it
+ * may send), a copy of as much of the packet as the error quotes, in a
+ * buffer of its own that the control thread frees (events.h).
+ */
+static void
+send_icmp6(struct dp_worker *w, struct dp_event *ev, const struct rte_ipv6_hdr *ip6,
+	   uint32_t avail)
+{
+	struct dp_link *l = &w->link;
+	uint32_t len = RTE_MIN(avail, sizeof(*ip6) + rte_be_to_cpu_16(ip6->payload_len));
+	uint32_t quote = RTE_MIN(len, (uint32_t)DP_ICMP6_QUOTE);
+	struct rte_mbuf *c;
+	uint8_t *p;
+
+	ev->ipv6 = 1;
+	ev->proto = ip6->proto;
+	ev->head_len = RTE_MIN(len, (uint32_t)DP_EVENT_HEAD);
+	memcpy(ev->src, ip6->src_addr, 16);
+	memcpy(ev->dst, ip6->dst_addr, 16);
+	memcpy(ev->head, ip6, ev->head_len);
+	if (!take_token(l, ev->mono_ns)) {
+		ctr_add(&l->stats.rate_limited, 1);
+		return;
+	}
+	c = rte_pktmbuf_alloc(w->dp->pool);
+	p = c != NULL ? (uint8_t *)rte_pktmbuf_append(c, (uint16_t)quote) : NULL;
+	if (p != NULL) {
+		memcpy(p, ip6, quote);
+	} else {
+		rte_pktmbuf_free(c);	/* the head alone, then */
+		c = NULL;
+	}
+	ev->pkt = c;
+	if (enqueue_event(l, ev) != 0)
+		rte_pktmbuf_free(c);
+}
+
+void
+link_icmp6_error(struct dp_worker *w, const struct sa_rt *sa, const struct rte_ipv6_hdr *ip6,
+		 uint32_t iface, uint8_t type, uint8_t code, uint16_t param)
+{
+	struct dp_event ev = {.type = DP_EV_ICMP_ERROR, .iface = (uint16_t)iface,
+			      .spi = rte_be_to_cpu_32(sa->spi_be), .pkts = 1,
+			      .conn_id = sa->conn_id, .icmp_type = type, .icmp_code = code,
+			      .icmp_mtu = param, .icmp_via = DP_ICMP_VIA_TUNNEL,
+			      .mono_ns = clk_mono_ns(&w->link.clk)};
+
+	/* decrypted in place: the whole inner packet is in the buffer */
+	send_icmp6(w, &ev, ip6, UINT32_MAX);
+}
+
+void
+link_icmp6_inside(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
+		  uint8_t type, uint8_t code, uint16_t param)
+{
+	const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	struct dp_event ev = {.type = DP_EV_ICMP_ERROR, .pkts = 1, .icmp_type = type,
+			      .icmp_code = code, .icmp_mtu = param, .icmp_via = DP_ICMP_VIA_INSIDE,
+			      .mono_ns = clk_mono_ns(&w->link.clk)};
+	uint8_t pi;
+
+	/* RFC 4443 2.4 (e.4, e.5): not about a link-layer multicast or broadcast (PTB aside) */
+	if (m->port >= RTE_MAX_ETHPORTS ||
+	    (type != ICMP6_PACKET_TOO_BIG && !rte_is_unicast_ether_addr(&eth->dst_addr)))
+		return;
+	pi = w->dp->port_index[m->port];
+	if (pi >= w->dp->n_ports)
+		return;
+	ev.iface = (uint16_t)w->dp->ports[pi].iface;
+	send_icmp6(w, &ev, ip6, rte_pktmbuf_data_len(m) - m->l2_len);
+}
+
 /* Report flows whose reporting interval has passed with packets still uncounted. */
 static void
 flush_dedup(struct dp_worker *w, uint64_t now)

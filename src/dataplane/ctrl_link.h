@@ -163,6 +163,20 @@ void link_icmp_error(struct dp_worker *w, const struct sa_rt *sa, const struct r
  */
 void link_icmp_inside(struct dp_worker *w, const struct rte_mbuf *m,
 		      const struct rte_ipv4_hdr *ip, uint8_t type, uint8_t code, uint16_t mtu);
+/*
+ * ICMPv6 errors (RFC 4443), the IPv6 twins of link_icmp_error and
+ * link_icmp_inside: about a decrypted packet ip6 (payload length checked)
+ * that came through sa and was for inside interface iface, or about a
+ * host's packet m on an inside port. param is the Packet Too Big MTU, else
+ * 0. The event carries a copy of the packet, as much as the error quotes
+ * (dp_event.pkt), when a buffer is to be had. Types and codes: events.h.
+ */
+struct rte_ipv6_hdr;
+void link_icmp6_error(struct dp_worker *w, const struct sa_rt *sa,
+		      const struct rte_ipv6_hdr *ip6, uint32_t iface, uint8_t type, uint8_t code,
+		      uint16_t param);
+void link_icmp6_inside(struct dp_worker *w, const struct rte_mbuf *m,
+		       const struct rte_ipv6_hdr *ip6, uint8_t type, uint8_t code, uint16_t param);
 /* Once per loop: transmit what the control thread injected, flush old dedup
  * counts, ring the doorbell if anything was queued. */
 void link_poll(struct dp_worker *w);

@@ -58,6 +58,7 @@ struct dp_port {
 	uint8_t addr6[16];
 	uint16_t mtu;
 	uint16_t tcp_mss;	/* inside: clamp SYNs through it to this MSS (tcp_mss.h); 0 off */
+	uint16_t tcp_mss6;	/* the same for IPv6 SYNs (tcp_adjust_mss6) */
 	uint32_t iface;		/* index into cfg->interfaces */
 	struct rte_ether_addr mac;
 	uint16_t n_txq;

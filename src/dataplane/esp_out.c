@@ -291,6 +291,23 @@ out_adjust_mss(struct dp_worker *w, const struct rte_mbuf *m, struct rte_ipv4_hd
 		ctr_add(&w->stats.port[pi].mss_adjusted, 1);
 }
 
+/* out_adjust_mss for an IPv6 packet: the interface's tcp_adjust_mss6. */
+static __rte_noinline void
+out_adjust_mss6(struct dp_worker *w, const struct rte_mbuf *m, struct rte_ipv6_hdr *ip6,
+		uint32_t tot)
+{
+	uint32_t avail = rte_pktmbuf_data_len(m) - m->l2_len;
+	uint8_t pi;
+
+	if (m->port >= RTE_MAX_ETHPORTS)
+		return;
+	pi = w->dp->port_index[m->port];
+	if (pi >= w->dp->n_ports)
+		return;
+	if (tcp_mss_adjust6(ip6, RTE_MIN(avail, tot), w->dp->ports[pi].tcp_mss6))
+		ctr_add(&w->stats.port[pi].mss_adjusted, 1);
+}
+
 /*
  * ESP header and IV, or the whole AH header, or both (a bundle): what goes
  * between the outer header and the packet.
@@ -356,6 +373,23 @@ out_too_big(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4
 }
 
 /*
+ * An IPv6 packet larger than the tunnel once encapsulated: dropped, DF or
+ * not (IPv6 is never fragmented on the way, RFC 8200 section 5), and the
+ * sender told the tunnel's MTU in an ICMPv6 Packet Too Big (RFC 4443 3.2,
+ * RFC 8201), never below the 1280 every IPv6 link carries.
+ */
+static __rte_noinline dp_drop_t
+out_too_big6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
+	     struct sa_rt *sa, const struct sa_ep *ep, const bool fwd)
+{
+	uint16_t mtu = out_inner_mtu(sa, ep, out_hdr_len(sa));
+
+	if (fwd)
+		link_icmp6_inside(w, m, ip6, ICMP6_PACKET_TOO_BIG, 0, RTE_MAX(mtu, ICMP6_MIN_MTU));
+	return sa_drop(sa, DP_DROP_OUT_INFRA_V6_PKT_LEN_TOO_BIG);
+}
+
+/*
  * Step 1 for one packet and its SA. On success the packet is fully
  * encapsulated and, for AES-GCM, encrypted; for CBC/NULL and AH *op is
  * filled for the bursts. OUT_SPLIT: to be fragmented before encryption, the
@@ -397,7 +431,7 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 	room = tail + ((sa->flags & (SA_F_AH | SA_F_ESN)) == (SA_F_AH | SA_F_ESN) ? 4 : 0);
 	outer_len = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + tot + tail;
 	if (v6 && outer_len > ep->mtu)
-		return sa_drop(sa, DP_DROP_OUT_INFRA_V6_PKT_LEN_TOO_BIG);
+		return out_too_big6(w, m, ip6, sa, ep, fwd);
 	if (!v6 && outer_len > ep->mtu) {
 		dp_drop_t why = out_too_big(w, m, ip, sa, ep, outer_len, &outer_frag, fwd, piece);
 
@@ -426,6 +460,8 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 	rte_pktmbuf_trim(m, (uint16_t)trail);
 	if (fwd && !v6)
 		out_adjust_mss(w, m, ip, tot);
+	else if (fwd)
+		out_adjust_mss6(w, m, ip6, tot);
 
 	sa->seq++;
 	if (bundle) {
@@ -514,8 +550,12 @@ out_select6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6
 	if (!spd_flow6_of(ip6, &f))
 		return DP_DROP_G_Ipv6HdrErr;
 	policy = spd_match_out6(w->dp->spd, &f);
-	if (policy == CFG_NONE)
+	if (policy == CFG_NONE) {
+		/* no crypto map line, and no clear path out: RFC 4443 3.1 code 0 */
+		if (fwd)
+			link_icmp6_inside(w, m, ip6, ICMP6_DST_UNREACH, ICMP6_UNREACH_NOROUTE, 0);
 		return DP_DROP_G_Ipv6NoRoute;
+	}
 	if (policy == SPD_DENY)
 		return DP_DROP_OUT_V6_PKT_HIT_DENY_DROP_SP;
 	sa = spd_out_sa(w->dp->spd, policy);
@@ -532,8 +572,10 @@ out_select6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6
 		return sa_drop(sa, sa_rt_state(sa) == SA_EXPIRED
 					   ? DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY
 					   : DP_DROP_OUT_V6_PKT_HIT_INVALID_SA);
-	if (fwd && ip6->hop_limits <= 1)
+	if (fwd && ip6->hop_limits <= 1) {
+		link_icmp6_inside(w, m, ip6, ICMP6_TIME_EXCEEDED, ICMP6_HOPLIMIT_EXCEEDED, 0);
 		return DP_DROP_G_Ipv6HopLimitExceeded;
+	}
 	return DP_KEEP;
 }
 

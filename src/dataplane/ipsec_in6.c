@@ -21,6 +21,33 @@
 #include "neigh6.h"
 #include "route.h"
 #include "spd.h"
+#include "tcp_mss.h"
+
+/*
+ * No route for a decrypted IPv6 packet: ICMPv6 1/0 back through the tunnel,
+ * from the address6 of the first inside interface the SA's policy would
+ * carry back to the source (in_unreachable's reasoning: an error from an
+ * address the tunnel does not carry could not reach it; none, no error).
+ */
+static void
+in_unreachable6(struct dp_worker *w, const struct sa_rt *sa, const struct rte_ipv6_hdr *ip6)
+{
+	const struct dp *dp = w->dp;
+	struct spd_flow6 back = {.src = ip6->src_addr, .proto = IPPROTO_ICMPV6};
+
+	for (uint16_t pi = 0; pi < dp->n_ports; pi++) {
+		const struct dp_port *p = &dp->ports[pi];
+
+		if (p->role != CFG_ROLE_INSIDE || !p->has_addr6)
+			continue;
+		back.dst = p->addr6;	/* as it would come back in: source to us */
+		if (spd_check_in6(dp->spd, sa->policy, &back)) {
+			link_icmp6_error(w, sa, ip6, p->iface, ICMP6_DST_UNREACH, ICMP6_UNREACH_NOROUTE,
+					 0);
+			return;
+		}
+	}
+}
 
 dp_drop_t
 in_deliver6(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *pt,
@@ -46,8 +73,10 @@ in_deliver6(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *
 	if (!spd_check_in6(dp->spd, sa->policy, &f))
 		return sa_drop(sa, DP_DROP_IN_V6_POST_INPUT_POLICY_FAIL);
 	rc = route_inside6(dp->route, ip6->dst_addr, &port, &mac, &nh);
-	if (rc == -ENETUNREACH)
+	if (rc == -ENETUNREACH) {
+		in_unreachable6(w, sa, ip6);
 		return DP_DROP_G_Ipv6NoRoute;
+	}
 	if (dp->ports[port].has_addr6 &&
 	    memcmp(ip6->dst_addr, dp->ports[port].addr6, sizeof(ip6->dst_addr)) == 0)
 		return DP_DROP_G_PuntUnhandled;	/* for the gateway itself: as IPv4 (in_route) */
@@ -58,11 +87,20 @@ in_deliver6(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *
 			return DP_DROP_G_Ipv6NoAdj;
 		}
 	}
-	if (ip6->hop_limits <= 1)
+	if (ip6->hop_limits <= 1) {
+		link_icmp6_error(w, sa, ip6, dp->ports[port].iface, ICMP6_TIME_EXCEEDED,
+				 ICMP6_HOPLIMIT_EXCEEDED, 0);
 		return DP_DROP_G_Ipv6HopLimitExceeded;
-	if (tot > dp->ports[port].mtu)
+	}
+	if (tot > dp->ports[port].mtu) {
+		link_icmp6_error(w, sa, ip6, dp->ports[port].iface, ICMP6_PACKET_TOO_BIG, 0,
+				 dp->ports[port].mtu);
 		return sa_drop(sa, DP_DROP_IN_INFRA_V6_PKT_LEN_TOO_BIG);
+	}
 
+	/* "ipv6 tcp adjust-mss" of the inside interface it leaves by (SYNs and SYN-ACKs) */
+	if (tcp_mss_adjust6(ip6, tot, dp->ports[port].tcp_mss6))
+		ctr_add(&w->stats.port[port].mss_adjusted, 1);
 	ip6->hop_limits--;
 	eth = (struct rte_ether_hdr *)(pt - sizeof(*eth));
 	rte_ether_addr_copy(mac, &eth->dst_addr);

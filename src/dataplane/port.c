@@ -134,6 +134,7 @@ port_setup_all(struct dp *dp, char *err, size_t errlen)
 		memcpy(p->addr6, ifc->addr6, sizeof(p->addr6));
 		p->mtu = ifc->mtu;
 		p->tcp_mss = ifc->tcp_adjust_mss;
+		p->tcp_mss6 = ifc->tcp_adjust_mss6;
 		p->iface = i;
 		dp->port_index[p->port_id] = (uint8_t)i;
 		dp->n_ports++;

@@ -4,7 +4,9 @@
  * option of a SYN or SYN-ACK carried through a tunnel is lowered to N when it
  * is larger (never raised), so that neither end sends segments that only fit
  * the path after fragmentation. The TCP checksum is updated incrementally
- * (RFC 1624 eqn. 3), never recomputed over the segment. IPv4 only.
+ * (RFC 1624 eqn. 3), never recomputed over the segment. IPv4, and IPv6
+ * with its own setting (IOS "ipv6 tcp adjust-mss"): a TCP header right
+ * behind the IPv6 header (a SYN with extension headers is left alone).
  *
  * The inline part decides with a few loads whether the packet can be a SYN at
  * all, so that other traffic pays next to nothing; only SYNs walk the options.
@@ -64,6 +66,33 @@ tcp_mss_adjust(struct rte_ipv4_hdr *ip, uint32_t avail, uint16_t mss)
 	doff = (tcp[12] >> 4) * 4u;
 	if (doff <= TCP_MSS_HDR || doff > len - hl)
 		return false;	/* no options, or a header longer than the packet */
+	return tcp_mss_clamp_opts(tcp, doff, mss) > 0;
+}
+
+/*
+ * The same for the IPv6 packet at ip6 (payload length checked), avail bytes
+ * of it contiguous. The pseudo-header is not touched: the checksum update
+ * is the same as for IPv4.
+ */
+static inline bool
+tcp_mss_adjust6(struct rte_ipv6_hdr *ip6, uint32_t avail, uint16_t mss)
+{
+	uint32_t len, doff;
+	uint8_t *tcp;
+
+	if (mss == 0 || ip6->proto != IPPROTO_TCP)
+		return false;
+	len = sizeof(*ip6) + rte_be_to_cpu_16(ip6->payload_len);
+	if (len > avail)
+		len = avail;
+	if (len < sizeof(*ip6) + TCP_MSS_HDR)
+		return false;
+	tcp = (uint8_t *)(ip6 + 1);
+	if (!(tcp[TCP_MSS_FLAGS_OFF] & TCP_MSS_SYN))
+		return false;
+	doff = (tcp[12] >> 4) * 4u;
+	if (doff <= TCP_MSS_HDR || doff > len - sizeof(*ip6))
+		return false;
 	return tcp_mss_clamp_opts(tcp, doff, mss) > 0;
 }
 

@@ -790,12 +790,16 @@ def outside_ipv6_lines(c):
 @case(26)
 def ipv6_too_big_for_the_inside(c):
     """A decrypted IPv6 packet larger than inside1's MTU (576) is dropped: IPv6 is never
-    fragmented on the way (RFC 8200 section 5); 576 bytes exactly goes whole."""
+    fragmented on the way (RFC 8200 section 5), and the source is told (ICMPv6 2/0 576 from
+    inside1's address6, back through the tunnel); 576 bytes exactly goes whole."""
     t = c.tunnel("gcm128", v6=True)
     out = {"out": "inside1", "mac": NEIGHBOR_MAC}
     c.decap(t, t.inner(size=INSIDE1_MTU - 48), seq=1, **out)
-    c.drop_in(t, t.esp(2, t.inner(size=INSIDE1_MTU - 47)))
-    c.drop_in(t, t.esp(3, t.inner(size=1400)))
+    for seq, size in ((2, INSIDE1_MTU - 47), (3, 1400)):
+        inner = t.inner(size=size)
+        c.drop_in(t, t.esp(seq, inner))
+        # RFC 4443 3.2: Packet Too Big with that MTU, back through the tunnel
+        c.icmp_back6(t, inner, 2, 0, INSIDE1_MTU, INSIDE1_6)
 
 
 @case("Ipv6NoAdj")
@@ -812,9 +816,13 @@ def ipv6_no_adjacency(c):
 @case("Ipv6HopLimitExceeded")
 def ipv6_hop_limit(c):
     """An IPv6 packet with hop limit 1 is not forwarded, either way through the gateway; 2
-    goes, with 1 left."""
+    goes, with 1 left. The decrypted one is answered with ICMPv6 3/0 from inside1's address6
+    back through the tunnel (RFC 4443 3.3); inside0 has no address6 here, so the host's gets
+    none (test_icmp6_err.c and test_pmtu6_kernel.py cover that way)."""
     t = c.tunnel("gcm128", v6=True)
-    c.drop_in(t, t.esp(1, t.inner(ttl=1)))
+    inner = t.inner(ttl=1)
+    c.drop_in(t, t.esp(1, inner))
+    c.icmp_back6(t, inner, 3, 0, 0, INSIDE1_6)
     c.decap(t, t.inner(ttl=2), seq=2, out="inside1", mac=NEIGHBOR_MAC)
     c.drop("inside0", t.plain(ttl=1))
     c.encap(t, t.plain(ttl=2), seq=1)

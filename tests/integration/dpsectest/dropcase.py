@@ -147,6 +147,39 @@ class IcmpBack:
                                                    self.tun.spi_out)
 
 
+class IcmpBack6:
+    """The ICMPv6 twin of IcmpBack (RFC 4443): an error about the decrypted IPv6 packet inner,
+    back through tun, from src to inner's source, hop limit 64, its checksum right, the MTU
+    for Packet Too Big, quoting inner as it arrived, as much as fits in 1280 bytes."""
+
+    def __init__(self, tun, inner, icmp_type, code, mtu, src):
+        self.tun, self.inner, self.type, self.code = tun, inner, icmp_type, code
+        self.mtu, self.src = mtu, src
+
+    def __eq__(self, got):
+        if not isinstance(got, tuple) or len(got) != 3 or got[0] != self.tun.spi_out:
+            return False
+        raw, quote = got[2], bytes(self.inner)[:1280 - 48]
+        p = IPv6(raw)
+        if p.nh != 58 or len(raw) != 48 + len(quote):
+            return False
+        icmp = p.payload
+        said = icmp.cksum
+        icmp.cksum = None
+        return (IPv6(bytes(p)).payload.cksum == said and p.src == self.src and
+                p.dst == self.inner.src and p.hlim == 64 and
+                (raw[40], raw[41]) == (self.type, self.code) and
+                struct.unpack("!I", raw[44:48])[0] == (self.mtu if self.type == 2 else 0) and
+                raw[48:] == quote)
+
+    def __len__(self):
+        return 48 + min(1280 - 48, len(self.inner))
+
+    def __str__(self):
+        return "ICMPv6 %d/%d to %s under SA 0x%x" % (self.type, self.code, self.inner.src,
+                                                     self.tun.spi_out)
+
+
 class IcmpHost:
     """An ICMP error the gateway sends in clear to a host on an inside interface about a frame
     the host sent there: out of that port to the next hop's MAC, from the interface's address,
@@ -392,6 +425,10 @@ class Case:
         """The gateway answers inner with this ICMP error from its address src, sent back to
         inner's source through tun (its outbound SA)."""
         self.icmps.append(IcmpBack(tun, inner, icmp_type, code, mtu, src))
+
+    def icmp_back6(self, tun, inner, icmp_type, code, mtu, src):
+        """The same for a decrypted IPv6 packet: an ICMPv6 error (IcmpBack6)."""
+        self.icmps.append(IcmpBack6(tun, inner, icmp_type, code, mtu, src))
 
     def icmp_host(self, frame, icmp_type, code, mtu=0, src="10.0.2.1"):
         """The gateway answers a host's frame (received on inside0) with this ICMP error from

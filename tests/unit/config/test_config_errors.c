@@ -272,7 +272,8 @@ static const struct err_case cases[] = {
 	 TS MAPS "interfaces:\n" IF_IN "  - name: out0\n    device: net_null1\n"
 		 "    adress: 1.2.3.4/24\n",
 	 "t.yaml:14:5: unknown key 'adress' in interface (expected one of: name, device, address, "
-	 "address6, role, crypto_map, next_hop_mac, neighbors, mtu, tcp_adjust_mss)"},
+	 "address6, role, crypto_map, next_hop_mac, neighbors, mtu, tcp_adjust_mss, "
+	 "tcp_adjust_mss6)"},
 	{"missing key",
 	 TS MAPS "interfaces:\n" IF_IN "  - name: out0\n    address: 192.0.2.2/24\n"
 		 "    role: outside\n",
@@ -347,6 +348,13 @@ static const struct err_case cases[] = {
 	 TS MAPS "interfaces:\n  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside, "
 		 "tcp_adjust_mss: 499}\n" IF_OUT,
 	 "t.yaml:11:88: 'tcp_adjust_mss' must be 500..1460 (got 499)"},
+	{"tcp_adjust_mss6 high",
+	 TS MAPS "interfaces:\n  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside, "
+		 "tcp_adjust_mss6: 1441}\n" IF_OUT,
+	 "t.yaml:11:89: 'tcp_adjust_mss6' must be 500..1440 (got 1441)"},
+	{"tcp_adjust_mss6 outside", HEAD IF3 ", tcp_adjust_mss6: 1340}\n",
+	 "t.yaml:13:95: 'tcp_adjust_mss6' cannot be set on outside interface 'out1' (expected an "
+	 "inside interface: the outside carries only ESP and AH)"},
 	{"tcp_adjust_mss high",
 	 TS MAPS "interfaces:\n  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside, "
 		 "tcp_adjust_mss: 1461}\n" IF_OUT,

@@ -29,7 +29,7 @@ _Static_assert(sizeof(struct cfg_cli) == 204, "new cli field: write and compare 
 _Static_assert(sizeof(struct cfg_isakmp) == 20, "new isakmp field (a psk?): write, hide, compare");
 _Static_assert(sizeof(struct cfg_ipsec) == 4, "new ipsec field: write and compare it");
 _Static_assert(sizeof(struct cfg_logging) == 24, "new logging field: write and compare it");
-_Static_assert(sizeof(struct cfg_interface) == 640, "new interface field: write and compare it");
+_Static_assert(sizeof(struct cfg_interface) == 648, "new interface field: write and compare it");
 _Static_assert(sizeof(struct cfg_neighbor) == 12, "new neighbor field: write and compare it");
 _Static_assert(sizeof(struct cfg_route) == 28, "new route field: write and compare it");
 _Static_assert(sizeof(struct cfg_neighbor6) == 22, "new neighbor field: write and compare it");
@@ -164,6 +164,7 @@ eq_interface(const struct cfg_interface *a, const struct cfg_interface *b, const
 	}
 	EQ(mtu);
 	EQ(tcp_adjust_mss);
+	EQ(tcp_adjust_mss6);
 }
 
 static void
@@ -620,6 +621,7 @@ static const char full_tail[] =
 	"      - {ip: 10.0.2.254, mac: \"AA:BB:CC:DD:EE:FF\"}\n"
 	"    mtu: 9000\n"
 	"    tcp_adjust_mss: 1360\n"
+	"    tcp_adjust_mss6: 1340\n"
 	"  - name: outside0\n"
 	"    device: \"0000:00:08.0\"\n"
 	"    address: 192.0.2.2/24\n"

@@ -9,6 +9,9 @@
  *     malformed options (length 0, 1, past the header, an MSS of length 3),
  *     a header longer than the packet, non-SYN, fragments, and the feature
  *     off all leave every byte as it was;
+ *   - tcp_mss_adjust6() ("ipv6 tcp adjust-mss") on an IPv6 SYN the same way
+ *     (checksum over the IPv6 pseudo-header recomputed), and an IPv6 SYN
+ *     behind an extension header, or a non-SYN, left alone;
  *   - through the dataplane, both directions: a host's SYN from the inside
  *     leaves in ESP-NULL with its MSS lowered, a SYN-ACK decrypted from the
  *     peer reaches the inside lowered; each counted once on inside0
@@ -400,10 +403,80 @@ test_dp_off_untouched(void **state)
 	assert_int_equal(adjusted(), 0);
 }
 
+/* The TCP checksum of an IPv6 segment (RFC 8200 8.1 pseudo-header), from nothing. */
+static uint16_t
+tcp6_cksum_ref(const uint8_t *ip6)
+{
+	uint32_t len = (uint32_t)(ip6[4] << 8 | ip6[5]), s = 0;
+	const uint8_t *t = ip6 + 40;
+
+	for (int i = 8; i < 40; i += 2)
+		s += (uint32_t)(ip6[i] << 8 | ip6[i + 1]);
+	s += IPPROTO_TCP + len;
+	for (uint32_t i = 0; i < len; i += 2)
+		if (i != 16)
+			s += (uint32_t)t[i] << 8 | (i + 1 < len ? t[i + 1] : 0u);
+	while (s >> 16)
+		s = (s & 0xffffu) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* An IPv6 SYN 2001:db8:2::5 -> 2001:db8:1::9, options NOP, MSS 1440, NOP x3; checksum right. */
+static size_t
+segment6(uint8_t *p, uint8_t flags)
+{
+	static const uint8_t opt[] = {1, 2, 4, 0x05, 0xa0, 1, 1, 1};
+	uint8_t *t = p + 40;
+	uint16_t ck;
+
+	memset(p, 0, 40 + 20 + sizeof(opt) + 6);
+	p[0] = 0x60;
+	p[5] = 20 + sizeof(opt) + 6;
+	p[6] = IPPROTO_TCP;
+	p[7] = 64;
+	p[8] = 0x20, p[9] = 0x01, p[10] = 0x0d, p[11] = 0xb8, p[13] = 2, p[23] = 5;
+	p[24] = 0x20, p[25] = 0x01, p[26] = 0x0d, p[27] = 0xb8, p[29] = 1, p[39] = 9;
+	t[0] = 0x9c, t[1] = 0x40, t[3] = 80;
+	t[12] = (uint8_t)((20 + sizeof(opt)) / 4) << 4;
+	t[13] = flags;
+	memcpy(t + 20, opt, sizeof(opt));
+	memcpy(t + 20 + sizeof(opt), "dpsec6", 6);
+	ck = tcp6_cksum_ref(p);
+	t[16] = (uint8_t)(ck >> 8);
+	t[17] = (uint8_t)ck;
+	return 40 + 20 + sizeof(opt) + 6;
+}
+
+static void
+test_syn6_clamped(void **state)
+{
+	uint8_t p[128], before[128];
+	size_t n = segment6(p, 0x02);
+
+	(void)state;
+	assert_true(tcp_mss_adjust6((struct rte_ipv6_hdr *)p, (uint32_t)n, 1340));
+	assert_int_equal(p[40 + 20 + 3] << 8 | p[40 + 20 + 4], 1340);	/* at an odd offset */
+	assert_int_equal(p[40 + 16] << 8 | p[40 + 17], tcp6_cksum_ref(p));
+	/* a SYN-ACK too; a lower MSS, a non-SYN, the setting off, an extension header: untouched */
+	n = segment6(p, 0x12);
+	assert_true(tcp_mss_adjust6((struct rte_ipv6_hdr *)p, (uint32_t)n, 1340));
+	assert_int_equal(p[40 + 16] << 8 | p[40 + 17], tcp6_cksum_ref(p));
+	for (int c = 0; c < 4; c++) {
+		n = segment6(p, c == 1 ? 0x10 : 0x02);
+		if (c == 3)
+			p[6] = 60;	/* destination options first: not walked */
+		memcpy(before, p, n);
+		assert_false(tcp_mss_adjust6((struct rte_ipv6_hdr *)p, (uint32_t)n,
+					     c == 0 ? 1500 : c == 2 ? 0 : 1340));
+		assert_memory_equal(p, before, n);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_syn6_clamped),
 		cmocka_unit_test(test_syn_clamped_even_offset),
 		cmocka_unit_test(test_syn_clamped_odd_offset),
 		cmocka_unit_test(test_syn_mss_below_untouched),
