@@ -482,11 +482,29 @@ out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct o
 }
 
 /*
+ * The policy of an IPv6 packet from the protected side: a route into an
+ * ipsec ipv6 tunnel decides first (out_policy's reasoning), else the crypto
+ * maps' IPv6 lines. The route lookup costs only a configuration with tunnels.
+ */
+static inline uint32_t
+out_policy6(const struct dp *dp, const struct rte_ipv6_hdr *ip6, const struct spd_flow6 *f)
+{
+	if (dp->spd->n_tunnels != 0) {
+		uint32_t t = route_tunnel6(dp->route, ip6->dst_addr);
+
+		if (t != CFG_NONE)
+			return dp->spd->first_tunnel + t;
+	}
+	return spd_match_out6(dp->spd, f);
+}
+
+/*
  * out_select for an IPv6 packet from the protected side (classify_ipv6 kept
  * it: payload length checked): the extension headers walked to the
- * upper-layer protocol and ports, the crypto maps' IPv6 lines, the SA. An
- * entry without an SA is not sent to IKE (IKE has no IPv6 selectors yet).
- * Tunnels (static VTI) are IPv4 and take no IPv6 packet.
+ * upper-layer protocol and ports, the tunnel route or the crypto maps' IPv6
+ * lines, the SA. An entry without an SA is not sent to IKE (IKE has no IPv6
+ * selectors yet); an ipsec ipv6 tunnel without one drops the packet (112,
+ * 111's IPv6 twin: nothing leaves in clear). IKE-keyed tunnels are IPv4.
  */
 static dp_drop_t
 out_select6(struct dp_worker *w, const struct rte_ipv6_hdr *ip6, struct sa_rt **out,
@@ -498,12 +516,14 @@ out_select6(struct dp_worker *w, const struct rte_ipv6_hdr *ip6, struct sa_rt **
 
 	if (!spd_flow6_of(ip6, &f))
 		return DP_DROP_G_Ipv6HdrErr;
-	policy = spd_match_out6(w->dp->spd, &f);
+	policy = out_policy6(w->dp, ip6, &f);
 	if (policy == CFG_NONE)
 		return DP_DROP_G_Ipv6NoRoute;
 	if (policy == SPD_DENY)
 		return DP_DROP_OUT_V6_PKT_HIT_DENY_DROP_SP;
 	sa = spd_out_sa(w->dp->spd, policy);
+	if (sa == NULL && spd_is_tunnel(w->dp->spd, policy))
+		return DP_DROP_OUT_IPV6_SA_NOT_FOUND;
 	if (sa == NULL)
 		return DP_DROP_OUT_V6_PKT_HIT_IKE_START_SP;
 	if (sa->owner != w->id) {
