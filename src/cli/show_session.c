@@ -214,7 +214,7 @@ session_out(const struct cli_ctx *c, struct json *j, const struct session *s, co
 /*
  * A tunnel's session, as IOS shows a static VTI's: "Interface: Tunnel1", the
  * tunnel destination as peer, one flow permit ip any any (its SAs' 0/0
- * selectors). Keyed by hand: UP-NO-IKE with SAs, DOWN without; keyed by IKE
+ * selectors; permit ipv6 ::/0 ::/0 for an ipsec ipv6 tunnel). Keyed by hand: UP-NO-IKE with SAs, DOWN without; keyed by IKE
  * (ikev2_profile): its profile and the IKE SA with the destination, as a
  * crypto map entry's.
  */
@@ -231,6 +231,12 @@ tunnel_sessions(const struct cli_ctx *c, struct json *j, const struct cli_ike_li
 					  .ikev2_profile = cfg->tunnels[t].ike.ikev2_profile};
 		struct session s = {.cfg = cfg, .vti = true, .tunnel = t, .e = &e};
 
+		/* ipsec ipv6: "permit ipv6 ::/0 ::/0" to its IPv6 destination */
+		if (cfg->tunnels[t].mode == CFG_TUNNEL_IPSEC_IPV6) {
+			any.v6 = true;
+			e.peer_v6 = e.inner_v6 = true;
+			memcpy(e.peer6, cfg->tunnels[t].destination6, IP6_LEN);
+		}
 		if (e.ikev2_profile != CFG_NONE)
 			session_find_ike(&s, ikes);
 		session_sum_sas(&s, sas);

@@ -112,6 +112,9 @@ h_address(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, voi
 {
 	struct cfg_tunnel *t = obj;
 
+	if (t->mode == CFG_TUNNEL_IPSEC_IPV6)
+		return cfg_err(c, v, "'address' on %s, whose mode is 'ipsec ipv6': it carries "
+				     "IPv6 only (expected 'address6')", t->name);
 	return cfg_addr_len(c, v, k->name, &t->addr, &t->prefix_len);
 }
 
