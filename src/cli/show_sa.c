@@ -786,7 +786,9 @@ walk_tunnel(struct sa_walk *w, uint32_t t)
 	const struct dpsec_config *cfg = w->c->v->cfg;
 	const struct cfg_tunnel *tun = &cfg->tunnels[t];
 	const struct cli_arg *n = &w->c->opt[CLI_OPT_IFNAME];
-	struct cfg_acl any = {.sport = {0, 65535}, .dport = {0, 65535}};
+	/* ipsec ipv6: idents ::/0 both ways, from its source6 to its destination6 */
+	bool v6 = tun->mode == CFG_TUNNEL_IPSEC_IPV6;
+	struct cfg_acl any = {.sport = {0, 65535}, .dport = {0, 65535}, .v6 = v6};
 	struct cfg_map_entry e = {.peer = tun->destination, .transform_set = tun->transform_set,
 				  .match = &any, .n_match = 1, .replay_window = tun->replay_window};
 	struct cfg_crypto_map m = {.iface = tun->source_iface};
@@ -794,11 +796,7 @@ walk_tunnel(struct sa_walk *w, uint32_t t)
 			 .e = &e, .map_idx = CFG_NONE, .entry_idx = CFG_NONE, .vti = true,
 			 .tunnel = t, .sas = w->sas};
 
-	bool v6 = tun->mode == CFG_TUNNEL_IPSEC_IPV6;
-
-	/* ipsec ipv6: idents ::/0 both ways, from its source6 to its destination6 */
 	if (v6) {
-		any.v6 = true;
 		e.peer_v6 = e.inner_v6 = true;
 		memcpy(e.peer6, tun->destination6, IP6_LEN);
 	}

@@ -225,15 +225,15 @@ tunnel_sessions(const struct cli_ctx *c, struct json *j, const struct cli_ike_li
 	const struct dpsec_config *cfg = c->v->cfg;
 
 	for (uint32_t t = 0; t < cfg->n_tunnels; t++) {
-		struct cfg_acl any = {.sport = {0, 65535}, .dport = {0, 65535}};
+		bool v6 = cfg->tunnels[t].mode == CFG_TUNNEL_IPSEC_IPV6;
+		struct cfg_acl any = {.sport = {0, 65535}, .dport = {0, 65535}, .v6 = v6};
 		struct cfg_map_entry e = {.peer = cfg->tunnels[t].destination, .match = &any,
 					  .n_match = 1,
 					  .ikev2_profile = cfg->tunnels[t].ike.ikev2_profile};
 		struct session s = {.cfg = cfg, .vti = true, .tunnel = t, .e = &e};
 
 		/* ipsec ipv6: "permit ipv6 ::/0 ::/0" to its IPv6 destination */
-		if (cfg->tunnels[t].mode == CFG_TUNNEL_IPSEC_IPV6) {
-			any.v6 = true;
+		if (v6) {
 			e.peer_v6 = e.inner_v6 = true;
 			memcpy(e.peer6, cfg->tunnels[t].destination6, IP6_LEN);
 		}
