@@ -427,9 +427,9 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 	st->oip = out_headers(w, ep, data, outer_len);
 	/* DSCP and ECN copied (RFC 6040); DF copied from IPv4, clear for IPv6 */
 	if (unlikely(ep->v6)) {
+		/* st->oip points at the IPv6 header: ah_out_fill tells it by its version */
 		out_outer6(st->oip, outer_len, v6 ? (uint8_t)(rte_be_to_cpu_32(ip6->vtc_flow) >> 20)
 						 : ip->type_of_service);
-		st->oip = NULL;	/* no IPv4 outer header (no AH over IPv6) */
 	} else if (v6) {
 		st->oip->type_of_service = (uint8_t)(rte_be_to_cpu_32(ip6->vtc_flow) >> 20);
 		st->oip->fragment_offset = 0;
@@ -438,7 +438,7 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 		st->oip->fragment_offset =
 			ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
 	}
-	if (st->oip != NULL)
+	if (likely(!ep->v6))
 		ip4_cksum_set20(st->oip);
 	st->esp = data + ep->hdr_len + (bundle ? ah_hdr_len(sa) : 0);
 	if (esp == NULL) {

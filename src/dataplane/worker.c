@@ -208,14 +208,16 @@ tx_one(struct dp_worker *w, struct rte_mbuf *m)
 	return true;
 }
 
-/* AH over IPv4 (an IPv6 packet kept on the outside is ESP: classify_ipv6). */
+/* AH over IPv4, or right behind an IPv6 header (classify_ipv6 kept only those). */
 static inline bool
 pkt_is_ah(const struct rte_mbuf *m)
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
 
-	return m->l4_len == 0 && ip->next_proto_id == IPPROTO_AH && (ip->version_ihl >> 4) == 4;
+	if (likely((ip->version_ihl >> 4) == 4))
+		return m->l4_len == 0 && ip->next_proto_id == IPPROTO_AH;
+	return ((const struct rte_ipv6_hdr *)ip)->proto == IPPROTO_AH;
 }
 
 /*
