@@ -477,8 +477,8 @@ def unknown_spi(c):
 
 @case(12)
 def unknown_spi_ipv6(c):
-    """No IPv6 SA can exist yet: ESP, AH and ESP-in-UDP to our IPv6 address, even with the SPI
-    of an IPv4 SA."""
+    """ESP and AH to our IPv6 address with an SPI no IPv6 SA has (that of an IPv4 SA), and
+    ESP-in-UDP over IPv6 (no such SA can exist yet)."""
     t = c.tunnel("gcm128", udp=True)
     o, ip6 = eth("outside0"), IPv6(src=PEER6, dst=LOCAL6)
     c.drop("outside0", wire(o / IPv6(src=PEER6, dst=LOCAL6, nh=50) / esp_bytes(t.spi_in)))

@@ -12,7 +12,11 @@
  *     SA it is dropped as 112 OUT_IPV6_SA_NOT_FOUND, nothing sent;
  *   - the tunnel's inbound SA takes any inner IPv6 source (::/0 selectors)
  *     and routes it inside; an inner IPv4 packet is not the tunnel's family
- *     (IOS's ipsec ipv6 carries IPv6 only): 30 IN_V4_POST_INPUT_POLICY_FAIL.
+ *     (IOS's ipsec ipv6 carries IPv6 only): 30 IN_V4_POST_INPUT_POLICY_FAIL;
+ *   - AH over IPv6 (RFC 4302): the header padded to 64 bits, the outer
+ *     traffic class, flow label and hop limit out of the ICV (changed on the
+ *     way back, the packet still verifies), anything else in it covered (62),
+ *     a length field not the SA's (117), an SPI no IPv6 AH SA has (12).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +26,8 @@
 #include <sys/socket.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -333,6 +339,184 @@ test_default_route_into_tunnel(void **state)
 	rte_pktmbuf_free_bulk(out, n);
 }
 
+static const uint8_t ah_key[64] = {0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+				     0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+				     0x6a, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+				     0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+				     0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b};
+
+static void
+add_ah_sa(enum cfg_dir dir, enum dp_auth auth)
+{
+	const struct h_sa s = {.dir = dir,
+			       .akey = ah_key,
+			       .spi = 0x7a06,
+			       .proto = IPPROTO_AH,
+			       .cipher = DP_CIPHER_NULL,
+			       .auth = auth,
+			       .replay_window = dir == CFG_DIR_IN ? 64 : 0,
+			       .family = AF_INET6,
+			       .vti = true};
+
+	assert_true(harness_add_sa(&H, &s) > 0);
+}
+
+static void
+swap6(struct rte_ipv6_hdr *ip6)
+{
+	uint8_t a[16];
+
+	memcpy(a, ip6->src_addr, 16);
+	memcpy(ip6->src_addr, ip6->dst_addr, 16);
+	memcpy(ip6->dst_addr, a, 16);
+}
+
+/*
+ * What the peer sends back of an AH frame the gateway sent: the outer and
+ * the inner addresses swapped (a reply to the host), its ICV left as it was.
+ */
+static struct rte_mbuf *
+reflect6(struct rte_mbuf *m)
+{
+	struct rte_ipv6_hdr *o6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
+	uint8_t *ah = (uint8_t *)(o6 + 1);
+
+	swap6(o6);
+	swap6((struct rte_ipv6_hdr *)(ah + (ah[1] + 2) * 4));
+	memset(rte_pktmbuf_mtod(m, uint8_t *), 0, 6);
+	return m;
+}
+
+/*
+ * The peer's ICV for the (reflected) AH frame in m, computed here with
+ * OpenSSL as RFC 4302 3.3.3.1.2.1 says: a copy with traffic class, flow
+ * label, hop limit and the ICV zeroed is what is signed.
+ */
+static void
+resign(struct rte_mbuf *m, enum dp_auth auth)
+{
+	const EVP_MD *md = auth == DP_AUTH_HMAC_SHA1_96	     ? EVP_sha1()
+			   : auth == DP_AUTH_HMAC_SHA256_128 ? EVP_sha256()
+							     : EVP_sha384();
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, 14), copy[256], mac[64];
+	size_t len = rte_pktmbuf_pkt_len(m) - 14, icv = dp_auth_info[auth].icv_len;
+	unsigned int mac_len = 0;
+
+	assert_true(len <= sizeof(copy));
+	memcpy(copy, ip, len);
+	memcpy(copy, "\x60\0\0\0", 4);
+	copy[7] = 0;
+	memset(copy + 40 + 12, 0, (copy[41] + 2u) * 4 - 12);
+	assert_non_null(HMAC(md, ah_key, (int)dp_auth_info[auth].key_len, copy, len, mac, &mac_len));
+	memcpy(ip + 40 + 12, mac, icv);
+}
+
+static uint16_t
+send_back(struct rte_mbuf *m, struct rte_mbuf **out)
+{
+	return harness_send(&H, H_OUTSIDE, &m, 1, out, MAX_OUT, NULL);
+}
+
+static void
+ah_round_trip(enum dp_auth auth, uint8_t ah_len)
+{
+	struct rte_mbuf *out[MAX_OUT], *m;
+	const struct rte_ipv6_hdr *o6;
+	struct rte_ipv6_hdr *r6;
+	uint8_t *ah;
+	uint16_t n;
+
+	add_ah_sa(CFG_DIR_OUT, auth);
+	add_ah_sa(CFG_DIR_IN, auth);
+	n = from_host("2001:db8:2::5", "2001:db8:1::7", out, NULL);
+	if (n != 1)
+		harness_dump_drops(&H);
+	assert_int_equal(n, 1);
+	o6 = rte_pktmbuf_mtod_offset(out[0], const struct rte_ipv6_hdr *, 14);
+	ah = (uint8_t *)(o6 + 1);
+	assert_int_equal(o6->proto, IPPROTO_AH);
+	assert_int_equal(ah[0], IPPROTO_IPV6);
+	assert_int_equal((ah[1] + 2) * 4, ah_len);	/* a multiple of 8 (RFC 4302 2.6) */
+	assert_int_equal(rte_be_to_cpu_16(o6->payload_len), ah_len + 40 + 32);
+	/* back, signed by the peer, its mutable fields changed on the way: still verifies */
+	m = reflect6(out[0]);
+	resign(m, auth);
+	r6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
+	r6->vtc_flow = rte_cpu_to_be_32(0x6b812345);
+	r6->hop_limits = 3;
+	n = send_back(m, out);
+	if (n != 1)
+		harness_dump_drops(&H);
+	assert_int_equal(n, 1);
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+static void
+test_ah_sha1(void **state)
+{
+	(void)state;
+	ah_round_trip(DP_AUTH_HMAC_SHA1_96, 24);
+}
+
+static void
+test_ah_sha256(void **state)
+{
+	(void)state;
+	ah_round_trip(DP_AUTH_HMAC_SHA256_128, 32);	/* 28 padded to 32 */
+}
+
+static void
+test_ah_sha384(void **state)
+{
+	(void)state;
+	ah_round_trip(DP_AUTH_HMAC_SHA384_192, 40);	/* 36 padded to 40 */
+}
+
+/* The drops of AH over IPv6, each counted once under its reason, nothing delivered. */
+static void
+test_ah_drops(void **state)
+{
+	struct rte_mbuf *out[MAX_OUT], *m;
+	struct rte_ipv6_hdr *o6;
+	uint8_t *ah;
+	uint16_t n;
+
+	(void)state;
+	add_ah_sa(CFG_DIR_OUT, DP_AUTH_HMAC_SHA256_128);
+	add_ah_sa(CFG_DIR_IN, DP_AUTH_HMAC_SHA256_128);
+	/* a byte of the inner packet (immutable): 62 */
+	assert_int_equal(from_host("2001:db8:2::5", "2001:db8:1::7", out, NULL), 1);
+	m = reflect6(out[0]);
+	resign(m, DP_AUTH_HMAC_SHA256_128);
+	*rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + 40 + 32 + 40 + 8) ^= 1;
+	n = send_back(m, out);
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(n, 0);
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION), 1);
+	/* the AH length field not this SA's: 117 */
+	assert_int_equal(from_host("2001:db8:2::5", "2001:db8:1::7", out, NULL), 1);
+	m = reflect6(out[0]);
+	o6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
+	ah = (uint8_t *)(o6 + 1);
+	ah[1] = 5;	/* 28 bytes: SHA-256's ICV unpadded, as over IPv4 */
+	n = send_back(m, out);
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(n, 0);
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_ESP_TRUNCATED), 1);
+	/* an SPI no IPv6 AH SA has: 12 */
+	assert_int_equal(from_host("2001:db8:2::5", "2001:db8:1::7", out, NULL), 1);
+	m = reflect6(out[0]);
+	o6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
+	ah = (uint8_t *)(o6 + 1);
+	ah[7] ^= 0x10;
+	n = send_back(m, out);
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(n, 0);
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI), 1);
+	assert_int_equal(harness_drops_total(&H), 3);
+}
+
 int
 main(void)
 {
@@ -344,6 +528,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_inbound_ipv4_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_route_into_tunnel, setup_default,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_ah_sha1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ah_sha256, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ah_sha384, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ah_drops, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
