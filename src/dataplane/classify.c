@@ -140,8 +140,11 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 	switch (ip6->proto) {
 	case IPPROTO_ESP:	/* for esp_in.c, which looks its SPI up among the IPv6 SAs */
 		return plen < 8 ? DP_DROP_IN_ESP_TRUNCATED : CL_KEEP6;
-	case IPPROTO_AH:	/* for ah_in.c, the same way */
-		return plen < 12 ? DP_DROP_IN_ESP_TRUNCATED : CL_KEEP6;
+	case IPPROTO_AH:	/* for ah_in.c, the same way, marked for worker.c */
+		if (plen < 12)
+			return DP_DROP_IN_ESP_TRUNCATED;
+		m->l4_len = CLASSIFY_AH6_MARK;
+		return CL_KEEP6;
 	case IPPROTO_UDP:
 		v = classify_udp(m, ip6 + 1, plen, DP_DROP_G_Ipv6HdrErr);
 		return v == DP_KEEP ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI : v;

@@ -208,16 +208,18 @@ tx_one(struct dp_worker *w, struct rte_mbuf *m)
 	return true;
 }
 
-/* AH over IPv4, or right behind an IPv6 header (classify_ipv6 kept only those). */
+/*
+ * AH over IPv4, or right behind an IPv6 header (classify_ipv6 marked it):
+ * an IPv4 ESP packet costs what it did before AH over IPv6.
+ */
 static inline bool
 pkt_is_ah(const struct rte_mbuf *m)
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
 
-	if (likely((ip->version_ihl >> 4) == 4))
-		return m->l4_len == 0 && ip->next_proto_id == IPPROTO_AH;
-	return ((const struct rte_ipv6_hdr *)ip)->proto == IPPROTO_AH;
+	return (m->l4_len == 0 && ip->next_proto_id == IPPROTO_AH && (ip->version_ihl >> 4) == 4) ||
+	       unlikely(m->l4_len == CLASSIFY_AH6_MARK);
 }
 
 /*
