@@ -24,9 +24,10 @@ Over IPv6 ("tunnel mode ipsec ipv6", class Vti6), the same with IPv6 everywhere:
    ipv6 route 2001:db8:1::/48 Tunnel6   (keyed: manual SAs with tunnel: Tunnel6)
    ipv6 route 2001:db8:7::/48 Tunnel7   (no SA)
 
-- into Tunnel6: ESP over IPv6 from 2001:db8::2 to 2001:db8::1 that scapy decrypts (its
-  SecurityAssociation with an IPv6 tunnel header) to the packet as forwarded (hop limit one
-  lower); out of Tunnel6: what scapy encrypts is forwarded to the host byte for byte;
+- into Tunnel6: ESP (or AH) over IPv6 from 2001:db8::2 to 2001:db8::1 that scapy decrypts
+  (its SecurityAssociation with an IPv6 tunnel header; AH: verified) to the packet as
+  forwarded (hop limit one lower); out of Tunnel6: what scapy encrypts is forwarded to the
+  host byte for byte (AH: sent with traffic class, flow label and hop limit set);
 - into Tunnel7: dropped and counted as 112 OUT_IPV6_SA_NOT_FOUND, nothing leaves;
 - `show interfaces Tunnel6` says IPSEC/IPV6 with the IPv6 endpoints and counts both ways.
 """
@@ -37,7 +38,7 @@ import unittest
 
 from scapy.layers.inet import ICMP, IP, UDP
 from scapy.layers.inet6 import ICMPv6EchoRequest, IPv6
-from scapy.layers.ipsec import ESP, SecurityAssociation
+from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
@@ -205,12 +206,20 @@ manual_sas:
 {sas}"""
 
 
+def sa6(t, spi, ck, ak, src, dst):
+    """scapy's SA with an IPv6 tunnel header: ESP, or AH with the mutable fields set."""
+    if t.ah:
+        return SecurityAssociation(AH, spi=spi, auth_algo=t.aalg, auth_key=ak,
+                                   tunnel_header=IPv6(src=src, dst=dst, tc=0x28, fl=7, hlim=9))
+    return SecurityAssociation(ESP, spi=spi, crypt_algo=t.calg, crypt_key=ck or None,
+                               auth_algo=t.aalg, auth_key=ak or None,
+                               tunnel_header=IPv6(src=src, dst=dst))
+
+
 class Vti6(unittest.TestCase):
     def run_case(self, xform):
         t = Tunnel(xform)
-        sa = {d: SecurityAssociation(ESP, spi=spi, crypt_algo=t.calg, crypt_key=ck or None,
-                                     auth_algo=t.aalg, auth_key=ak or None,
-                                     tunnel_header=IPv6(src=src, dst=dst))
+        sa = {d: sa6(t, spi, ck, ak, src, dst)
               for d, spi, ck, ak, src, dst in (
                   ("in", t.spi_in, t.ck_in, t.ak_in, PEER6, LOCAL6),
                   ("out", t.spi_out, t.ck_out, t.ak_out, LOCAL6, PEER6))}
@@ -242,12 +251,14 @@ class Vti6(unittest.TestCase):
         for n, (got, sent) in enumerate(zip(tx["outside"], out), start=1):
             self.assertEqual((got[Ether].dst, got[Ether].type), (PEER_MAC, 0x86dd))
             outer = got[IPv6]
-            self.assertEqual((outer.src, outer.dst, outer.nh), (LOCAL6, PEER6, 50))
+            self.assertEqual((outer.src, outer.dst, outer.nh),
+                             (LOCAL6, PEER6, 51 if t.ah else 50))
             self.assertEqual(outer.tc, sent.tc)   # RFC 6040
-            esp = bytes(outer.payload)
-            self.assertEqual(int.from_bytes(esp[0:4], "big"), t.spi_out)
-            self.assertEqual(int.from_bytes(esp[4:8], "big"), n)
-            self.assertEqual(bytes(sa["out"].decrypt(outer)), bytes(forwarded(sent)))
+            hdr = bytes(outer.payload)[4:] if t.ah else bytes(outer.payload)   # AH: SPI at 4
+            self.assertEqual(int.from_bytes(hdr[0:4], "big"), t.spi_out)
+            self.assertEqual(int.from_bytes(hdr[4:8], "big"), n)
+            self.assertEqual(bytes(sa["out"].decrypt(IPv6(bytes(outer)), verify=True)),
+                             bytes(forwarded(sent)))
         for got in tx["outside"]:
             self.assertNotEqual(got[IPv6].dst, NO_SA_PEER6)
             self.assertNotIn(UDP, got[IPv6].payload.__class__.__mro__)
@@ -277,6 +288,9 @@ class Vti6(unittest.TestCase):
 
     def test_cbc_sha256(self):
         self.run_case("cbc128-sha256")
+
+    def test_ah_sha256(self):
+        self.run_case("ah-sha256")
 
 
 if __name__ == "__main__":
