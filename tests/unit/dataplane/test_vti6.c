@@ -49,8 +49,11 @@ static struct cfg_route6 tun_route;
 static int
 make(const char *prefix)
 {
-	struct h_opts o = {.outside6 = LOCAL6, .inside6 = "2001:db8:2::1/64",
-			   .routes6 = &tun_route, .n_routes6 = 1, .tunnel_v6 = true};
+	struct h_opts o = {.outside6 = LOCAL6,
+			   .inside6 = "2001:db8:2::1/64",
+			   .routes6 = &tun_route,
+			   .n_routes6 = 1,
+			   .tunnel_v6 = true};
 	bool host;
 
 	tun_route = (struct cfg_route6){.iface = CFG_NONE, .tunnel = 0};
@@ -305,8 +308,9 @@ test_inbound_ipv4_refused(void **state)
 {
 	struct rte_mbuf *out[MAX_OUT];
 	uint8_t f[128];
-	size_t len = harness_ipv4_frame(f, "203.0.113.9", "10.0.2.7", IPPROTO_UDP, 64, "abcdefgh",
-					8) - 14;
+	size_t len =
+		harness_ipv4_frame(f, "203.0.113.9", "10.0.2.7", IPPROTO_UDP, 64, "abcdefgh", 8) -
+		14;
 	uint16_t n;
 
 	(void)state;
@@ -340,10 +344,10 @@ test_default_route_into_tunnel(void **state)
 }
 
 static const uint8_t ah_key[64] = {0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
-				     0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
-				     0x6a, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
-				     0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
-				     0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b};
+				   0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+				   0x6a, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+				   0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+				   0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b};
 
 static void
 add_ah_sa(enum cfg_dir dir, enum dp_auth auth)
@@ -407,7 +411,8 @@ resign(struct rte_mbuf *m, enum dp_auth auth)
 	memcpy(copy, "\x60\0\0\0", 4);
 	copy[7] = 0;
 	memset(copy + 40 + 12, 0, (copy[41] + 2u) * 4 - 12);
-	assert_non_null(HMAC(md, ah_key, (int)dp_auth_info[auth].key_len, copy, len, mac, &mac_len));
+	assert_non_null(
+		HMAC(md, ah_key, (int)dp_auth_info[auth].key_len, copy, len, mac, &mac_len));
 	memcpy(ip + 40 + 12, mac, icv);
 }
 
@@ -436,7 +441,7 @@ ah_round_trip(enum dp_auth auth, uint8_t ah_len)
 	ah = (uint8_t *)(o6 + 1);
 	assert_int_equal(o6->proto, IPPROTO_AH);
 	assert_int_equal(ah[0], IPPROTO_IPV6);
-	assert_int_equal((ah[1] + 2) * 4, ah_len);	/* a multiple of 8 (RFC 4302 2.6) */
+	assert_int_equal((ah[1] + 2) * 4, ah_len); /* a multiple of 8 (RFC 4302 2.6) */
 	assert_int_equal(rte_be_to_cpu_16(o6->payload_len), ah_len + 40 + 32);
 	/* back, signed by the peer, its mutable fields changed on the way: still verifies */
 	m = reflect6(out[0]);
@@ -463,14 +468,14 @@ static void
 test_ah_sha256(void **state)
 {
 	(void)state;
-	ah_round_trip(DP_AUTH_HMAC_SHA256_128, 32);	/* 28 padded to 32 */
+	ah_round_trip(DP_AUTH_HMAC_SHA256_128, 32); /* 28 padded to 32 */
 }
 
 static void
 test_ah_sha384(void **state)
 {
 	(void)state;
-	ah_round_trip(DP_AUTH_HMAC_SHA384_192, 40);	/* 36 padded to 40 */
+	ah_round_trip(DP_AUTH_HMAC_SHA384_192, 40); /* 36 padded to 40 */
 }
 
 /* The drops of AH over IPv6, each counted once under its reason, nothing delivered. */
@@ -499,7 +504,7 @@ test_ah_drops(void **state)
 	m = reflect6(out[0]);
 	o6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
 	ah = (uint8_t *)(o6 + 1);
-	ah[1] = 5;	/* 28 bytes: SHA-256's ICV unpadded, as over IPv4 */
+	ah[1] = 5; /* 28 bytes: SHA-256's ICV unpadded, as over IPv4 */
 	n = send_back(m, out);
 	rte_pktmbuf_free_bulk(out, n);
 	assert_int_equal(n, 0);
