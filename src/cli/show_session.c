@@ -214,9 +214,9 @@ session_out(const struct cli_ctx *c, struct json *j, const struct session *s, co
 /*
  * A tunnel's session, as IOS shows a static VTI's: "Interface: Tunnel1", the
  * tunnel destination as peer, one flow permit ip any any (its SAs' 0/0
- * selectors; permit ipv6 ::/0 ::/0 for an ipsec ipv6 tunnel). Keyed by hand: UP-NO-IKE with SAs, DOWN without; keyed by IKE
- * (ikev2_profile): its profile and the IKE SA with the destination, as a
- * crypto map entry's.
+ * selectors; permit ipv6 ::/0 ::/0 for an ipsec ipv6 tunnel). Keyed by
+ * hand: UP-NO-IKE with SAs, DOWN without; keyed by IKE (ikev2_profile): its
+ * profile and the IKE SA with the destination, as a crypto map entry's.
  */
 static void
 tunnel_sessions(const struct cli_ctx *c, struct json *j, const struct cli_ike_list *ikes,
