@@ -494,8 +494,9 @@ route_family(struct cfg_ctx *c, const struct ynode *v, uint32_t t, bool route_v6
 
 	if ((tun->mode == CFG_TUNNEL_IPSEC_IPV6) == route_v6)
 		return 0;
-	return cfg_err(c, v, "%s route into %s, whose mode is 'ipsec %s': it carries %s only "
-			     "(expected an %s prefix, or a tunnel with mode 'ipsec %s')",
+	return cfg_err(c, v,
+		       "%s route into %s, whose mode is 'ipsec %s': it carries %s only "
+		       "(expected an %s prefix, or a tunnel with mode 'ipsec %s')",
 		       route_v6 ? "IPv6" : "IPv4", tun->name, route_v6 ? "ipv4" : "ipv6",
 		       route_v6 ? "IPv4" : "IPv6", route_v6 ? "IPv4" : "IPv6",
 		       route_v6 ? "ipv6" : "ipv4");
@@ -624,8 +625,9 @@ h_route6_via(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, 
 	if (rc == 0)
 		rc = cfg_ip6(c, v, k->name, r->via);
 	if (rc == 0 && r->tunnel != CFG_NONE)
-		return cfg_err(c, v, "'via' is not allowed on a route into %s (a tunnel is "
-				     "point-to-point: its peer is the tunnel destination)",
+		return cfg_err(c, v,
+			       "'via' is not allowed on a route into %s (a tunnel is "
+			       "point-to-point: its peer is the tunnel destination)",
 			       c->cfg->tunnels[r->tunnel].name);
 	ifc = rc == 0 ? &c->cfg->interfaces[r->iface] : NULL;
 	if (rc == 0 && !on_link6(ifc, r->via)) {

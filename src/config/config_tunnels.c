@@ -113,8 +113,10 @@ h_address(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, voi
 	struct cfg_tunnel *t = obj;
 
 	if (t->mode == CFG_TUNNEL_IPSEC_IPV6)
-		return cfg_err(c, v, "'address' on %s, whose mode is 'ipsec ipv6': it carries "
-				     "IPv6 only (expected 'address6')", t->name);
+		return cfg_err(c, v,
+			       "'address' on %s, whose mode is 'ipsec ipv6': it carries "
+			       "IPv6 only (expected 'address6')",
+			       t->name);
 	return cfg_addr_len(c, v, k->name, &t->addr, &t->prefix_len);
 }
 
@@ -129,11 +131,15 @@ h_address6(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, vo
 	if (rc < 0)
 		return rc;
 	if (t->mode != CFG_TUNNEL_IPSEC_IPV6)
-		return cfg_err(c, v, "'address6' on %s, whose mode is 'ipsec ipv4': it carries "
-				     "IPv4 only (expected mode 'ipsec ipv6')", t->name);
+		return cfg_err(c, v,
+			       "'address6' on %s, whose mode is 'ipsec ipv4': it carries "
+			       "IPv4 only (expected mode 'ipsec ipv6')",
+			       t->name);
 	if (!ip6_addr_len_parse(s, t->addr6, &t->prefix6_len) || t->prefix6_len == 0)
-		return cfg_err(c, v, "'address6' must be an IPv6 address with prefix length "
-				     "X:X::X/1..128 (got '%s')", cfg_quote(c, v));
+		return cfg_err(c, v,
+			       "'address6' must be an IPv6 address with prefix length "
+			       "X:X::X/1..128 (got '%s')",
+			       cfg_quote(c, v));
 	t->has_addr6 = true;
 	return 0;
 }
@@ -180,8 +186,9 @@ h_source(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void
 	i = source_iface(cfg, s, v6, &is_addr);
 	/* an address of the other family: the mode, not the address, is likely wrong */
 	if (i == cfg->n_interfaces && !is_addr && (v6 ? ip4_parse(s, &ip4) : cfg_ip6_text(v)))
-		return cfg_err(c, v, "tunnel source %s is %s, but the mode is 'ipsec %s' (expected "
-				     "an outside interface or its %s address)",
+		return cfg_err(c, v,
+			       "tunnel source %s is %s, but the mode is 'ipsec %s' (expected "
+			       "an outside interface or its %s address)",
 			       s, v6 ? "IPv4" : "IPv6", v6 ? "ipv6" : "ipv4", v6 ? "IPv6" : "IPv4");
 	if (i == cfg->n_interfaces && is_addr)
 		return cfg_err(c, v,
@@ -204,7 +211,8 @@ h_source(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void
 	if (v6 && !cfg->interfaces[i].has_addr6)
 		return cfg_err(c, v,
 			       "tunnel source '%s' has no address6 (an 'ipsec ipv6' tunnel starts "
-			       "at the interface's IPv6 address)", cfg->interfaces[i].name);
+			       "at the interface's IPv6 address)",
+			       cfg->interfaces[i].name);
 	t->source_iface = i;
 	if (v6)
 		memcpy(t->source6, cfg->interfaces[i].addr6, IP6_LEN);
@@ -222,8 +230,10 @@ destination6(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
 	int rc;
 
 	if (!cfg_ip6_text(v))
-		return cfg_err(c, v, "tunnel destination '%s' is not IPv6, but the mode is 'ipsec "
-				     "ipv6' (an IPv4 transport is mode 'ipsec ipv4')", cfg_quote(c, v));
+		return cfg_err(c, v,
+			       "tunnel destination '%s' is not IPv6, but the mode is 'ipsec "
+			       "ipv6' (an IPv4 transport is mode 'ipsec ipv4')",
+			       cfg_quote(c, v));
 	rc = cfg_ip6(c, v, k->name, t->destination6);
 	if (rc == 0 && (memcmp(t->destination6, zero, IP6_LEN) == 0 || t->destination6[0] == 0xff))
 		rc = cfg_err(c, v, "tunnel destination must be a unicast address (got '%s')",
@@ -243,8 +253,9 @@ h_destination(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
 	if (t->mode == CFG_TUNNEL_IPSEC_IPV6)
 		return destination6(c, k, v, t);
 	if (cfg_ip6_text(v))
-		return cfg_err(c, v, "tunnel destination '%s' is IPv6, but the mode is 'ipsec ipv4' "
-				     "(expected mode 'ipsec ipv6' for an IPv6 transport)",
+		return cfg_err(c, v,
+			       "tunnel destination '%s' is IPv6, but the mode is 'ipsec ipv4' "
+			       "(expected mode 'ipsec ipv6' for an IPv6 transport)",
 			       cfg_quote(c, v));
 	rc = cfg_ip4(c, v, k->name, &t->destination);
 
@@ -280,8 +291,9 @@ h_mode(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *
 		return 0;
 	}
 	if (strcmp(s, "ipsec dual-overlay") == 0 || strstr(s, "overlay") != NULL)
-		return cfg_err(c, v, "tunnel mode '%s' is not supported (an IPv4 tunnel carries "
-				     "IPv4, an IPv6 one IPv6: expected 'ipsec ipv4' or 'ipsec ipv6')",
+		return cfg_err(c, v,
+			       "tunnel mode '%s' is not supported (an IPv4 tunnel carries "
+			       "IPv4, an IPv6 one IPv6: expected 'ipsec ipv4' or 'ipsec ipv6')",
 			       cfg_quote(c, v));
 	return cfg_err(c, v, "unknown tunnel mode '%s' (expected 'ipsec ipv4' or 'ipsec ipv6')",
 		       cfg_quote(c, v));
@@ -333,8 +345,9 @@ h_ike_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
 
 	/* IKEv2 over IPv6 is not in src/ike yet: such a tunnel is keyed by hand */
 	if (t->mode == CFG_TUNNEL_IPSEC_IPV6)
-		return cfg_err(c, v, "%s is 'ipsec ipv6': IKE-keyed IPv6 tunnels are not supported "
-				     "yet (remove ikev2_profile and key it with manual_sas)",
+		return cfg_err(c, v,
+			       "%s is 'ipsec ipv6': IKE-keyed IPv6 tunnels are not supported "
+			       "yet (remove ikev2_profile and key it with manual_sas)",
 			       t->name);
 	t->ike.peer = t->destination;
 	return cfg_h_entry_profile(c, k, v, &t->ike);
@@ -430,8 +443,8 @@ check_endpoints(struct cfg_ctx *c, const struct ynode *v)
 		rc = cfg_err(c, ynode_map_get(v->kids[dup], "destination"),
 			     "%s has the same source %s and destination %s as %s (at %u:%u)",
 			     b->name, v6 ? ip6_str(b->source6, s) : ip4_str(b->source, s),
-			     v6 ? ip6_str(b->destination6, d) : ip4_str(b->destination, d),
-			     a->name, a->pos.line, a->pos.col);
+			     v6 ? ip6_str(b->destination6, d) : ip4_str(b->destination, d), a->name,
+			     a->pos.line, a->pos.col);
 	}
 	free(keys);
 	return rc;

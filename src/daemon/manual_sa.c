@@ -60,9 +60,10 @@ ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *bu
 
 	if (m->tunnel < cfg->n_tunnels) {
 		if (m->v6)
-			snprintf(buf, len, " (%s is 'ipsec ipv6': over IPv6 the dataplane carries "
-					   "ESP or AH alone, not AH+ESP or ESP-in-UDP yet; use an ESP "
-					   "or AH transform set without udp_encap)",
+			snprintf(buf, len,
+				 " (%s is 'ipsec ipv6': over IPv6 the dataplane carries "
+				 "ESP or AH alone, not AH+ESP or ESP-in-UDP yet; use an ESP "
+				 "or AH transform set without udp_encap)",
 				 cfg->tunnels[m->tunnel].name);
 		return;
 	}
@@ -71,9 +72,10 @@ ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *bu
 	if (e->peer_v6) {
 		char a[IP6_STRLEN];
 
-		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 peer %s: over IPv6 the "
-				   "dataplane carries ESP or AH alone, not AH+ESP or ESP-in-UDP yet; "
-				   "use an ESP or AH transform set without udp_encap)",
+		snprintf(buf, len,
+			 " (crypto map '%s' seq %u has IPv6 peer %s: over IPv6 the "
+			 "dataplane carries ESP or AH alone, not AH+ESP or ESP-in-UDP yet; "
+			 "use an ESP or AH transform set without udp_encap)",
 			 map->name, e->seq, ip6_str(e->peer6, a));
 	}
 }

@@ -31,7 +31,7 @@ struct next_hop6 {
 	uint16_t port;
 	bool has_via;
 	uint8_t via[16];
-	uint32_t tunnel;	/* a route into cfg->tunnels[tunnel] (ipsec ipv6); CFG_NONE: to port */
+	uint32_t tunnel; /* a route into cfg->tunnels[tunnel] (ipsec ipv6); CFG_NONE: to port */
 };
 
 struct route6 {
@@ -186,8 +186,7 @@ route6_tunnel(const struct route6 *r, const uint8_t dst[16])
 }
 
 int
-route6_lookup(const struct route6 *r, const uint8_t dst[16], uint16_t *port,
-	      const uint8_t **via)
+route6_lookup(const struct route6 *r, const uint8_t dst[16], uint16_t *port, const uint8_t **via)
 {
 	const struct next_hop6 *nh = best6(r, dst);
 
