@@ -245,6 +245,29 @@ void dp_set_neighbor_hook(struct dp *dp, dp_neighbor_fn fn, void *ctx);
  * have changed, the rest keep the old MAC until the next call).
  */
 int dp_neighbor_update(struct dp *dp, uint32_t iface, uint32_t ip, const uint8_t mac[6]);
+/*
+ * IPv6 twins of the three above, for address6 next hops (an outbound SA to an
+ * IPv6 peer): the static neighbors6 or next_hop_mac; the control thread's
+ * learned IPv6 neighbor cache as the hook (RFC 4861); and an IPv6 neighbor
+ * learned afresh or at a new MAC moving the outbound SAs that send to it.
+ */
+int dp_neighbor6_mac(const struct dp *dp, uint32_t iface, const uint8_t ip[16], uint8_t mac[6]);
+typedef int (*dp_neighbor6_fn)(void *ctx, uint32_t iface, const uint8_t ip[16], uint8_t mac[6]);
+void dp_set_neighbor6_hook(struct dp *dp, dp_neighbor6_fn fn, void *ctx);
+int dp_neighbor6_update(struct dp *dp, uint32_t iface, const uint8_t ip[16], const uint8_t mac[6]);
+/*
+ * The learned IPv6 neighbors the workers may send decrypted packets to (the
+ * control thread's usable REACHABLE and STALE entries, statics not among
+ * them: they win anyway): replaces the whole set, published atomically, the
+ * old one freed after the workers' grace period. 0 or -ENOMEM (the old set
+ * stays). Control thread only.
+ */
+struct dp_neighbor6 {
+	uint32_t iface;
+	uint8_t ip[16];
+	uint8_t mac[6];
+};
+int dp_neighbor6_set(struct dp *dp, const struct dp_neighbor6 *v, uint32_t n);
 struct rte_mempool *dp_mempool(struct dp *dp);
 /* What workers held back or lost on the way to the control thread, summed. */
 void dp_event_stats(const struct dp *dp, struct dp_event_stats *out);

@@ -47,6 +47,8 @@
 	X(Ipv6HdrErr, "malformed IPv6 header (version, payload length, extension headers)")       \
 	X(Ipv6NoAdj, "no next-hop MAC address for the IPv6 packet")                                \
 	X(Ipv6HopLimitExceeded, "IPv6 hop limit expired while forwarding")                         \
+	X(Ipv6FragErr,                                                                             \
+	  "malformed ESP/AH IPv6 fragment (length, offset, or two different ends)")                \
 	X(UnknownL2Proto, "Ethernet type not handled (not IPv4, IPv6 or ARP)")                     \
 	X(L2HdrErr, "frame too short for its Ethernet or IP headers")                              \
 	X(L2DstMacMismatch,                                                                        \

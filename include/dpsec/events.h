@@ -41,6 +41,14 @@ enum dp_event_type {
 	 * iface its source interface.
 	 */
 	DP_EV_ACQUIRE,
+	/*
+	 * A decrypted IPv6 packet for an inside next hop with no MAC, static or
+	 * learned (drop Ipv6NoAdj): iface is the inside interface, dst the next
+	 * hop's address (ipv6 set); the control thread solicits it (RFC 4861
+	 * section 7.2.2). At most one per next hop and NEIGH6_MISS_MS per worker,
+	 * pkts the drops it stands for.
+	 */
+	DP_EV_NEIGH6_MISS,
 	DP_EV__END
 };
 

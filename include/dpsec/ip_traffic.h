@@ -3,7 +3,8 @@
  * The control thread's own IP counters, as "show ip traffic" and telemetry
  * (/dpsec/ip_traffic) show them: the learned ARP table (src/ctrl/arp_table.h),
  * the IPv4 reassembly of IKE datagrams (src/ctrl/reasm4.h) and the ICMP
- * errors the gateway sends (src/ctrl/icmp_err.h). The lists
+ * errors the gateway sends (src/ctrl/icmp_err.h), the learned IPv6 neighbor
+ * cache (src/ctrl/nd6_cache.h). The lists
  * live here, once, because they cross from the control thread to the CLI:
  * X(name, "description") gives the enums, the JSON and telemetry keys, and
  * the tests' list of counters.
@@ -36,6 +37,33 @@ enum arp_ctr {
 	ARP_COUNTERS(ARP_X)
 #undef ARP_X
 	ARP__COUNT
+};
+
+/* The learned IPv6 neighbor cache (RFC 4861 section 7.3), as ARP_COUNTERS for IPv4. */
+#define ND6C_COUNTERS(X)                                                                           \
+	X(learned, "new entry learned from a Neighbor Advertisement or Solicitation")             \
+	X(confirmed, "entry made REACHABLE by a solicited advertisement")                          \
+	X(went_stale, "REACHABLE entry turned STALE: reachable time over, or told so")             \
+	X(mac_changed, "entry's link-layer address changed")                                       \
+	X(na_ignored, "advertisement changed nothing: unsolicited for no entry, or no override")   \
+	X(evicted, "oldest entry evicted: cache full")                                             \
+	X(aged, "entry removed: not refreshed within the age limit")                               \
+	X(hits, "lookup answered from the cache")                                                  \
+	X(misses, "lookup found no usable entry")                                                  \
+	X(ns_sent, "Neighbor Solicitation allowed out")                                            \
+	X(ns_wait, "solicitation held back: one for the address went out less than 1 s ago")       \
+	X(ns_rate_limited, "solicitation held back: global rate limit")                            \
+	X(ns_gave_up, "address unresolved after all tries: held down")                            \
+	X(ns_held_down, "solicitation held back: address in hold-down")                            \
+	X(abandoned, "INCOMPLETE entry removed: its address not asked for again in time")          \
+	X(sa_moved, "outbound SA sent on to a neighbor's new link-layer address")                   \
+	X(sa_move_failed, "outbound SA kept its old MAC: no memory for the new header")
+
+enum nd6c_ctr {
+#define ND6C_X(name, text) ND6C_##name,
+	ND6C_COUNTERS(ND6C_X)
+#undef ND6C_X
+	ND6C__COUNT
 };
 
 /* What became of fragments and datagrams taken for reassembly. */
@@ -85,6 +113,9 @@ struct view_ip_traffic {
 	uint64_t reasm[REASM4__COUNT];
 	uint32_t reasm_pending;		/* datagrams being reassembled */
 	uint64_t icmp[ICMP_ERR__COUNT];
+	uint64_t nd6[ND6C__COUNT];
+	uint32_t nd6_entries;		/* in the learned IPv6 neighbor cache, INCOMPLETE included */
+	uint32_t nd6_incomplete;
 };
 
 #endif

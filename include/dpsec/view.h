@@ -264,6 +264,16 @@ struct view_arp {
 	uint64_t age_s;		/* since learned or last refreshed */
 };
 
+/* An IPv6 neighbor the control thread learned by neighbor discovery ("show ipv6 neighbors"). */
+enum view_nd6_state { VIEW_ND6_INCMP, VIEW_ND6_REACH, VIEW_ND6_STALE };
+struct view_nd6 {
+	uint8_t ip[16];
+	uint32_t iface;		/* index into cfg->interfaces */
+	uint8_t mac[6];		/* none when INCMP */
+	uint8_t state;		/* enum view_nd6_state */
+	uint64_t age_s;		/* since learned or last confirmed (INCMP: since solicited) */
+};
+
 struct view_ops {
 	/* Drop statistics, summed over lcores, minus the last clear. */
 	void (*drop_stats)(void *ctx, struct dp_drop_stats *out);
@@ -297,6 +307,8 @@ struct view_ops {
 	void (*inv_spi_clear)(void *ctx);
 	/* The learned ARP table, in no particular order; returns how many were written. */
 	size_t (*arp_list)(void *ctx, struct view_arp *out, size_t max);
+	/* The learned IPv6 neighbor cache, in no particular order; returns how many. */
+	size_t (*nd6_list)(void *ctx, struct view_nd6 *out, size_t max);
 	/*
 	 * The log buffer, oldest line first, each line '\n'-terminated, into buf
 	 * (at most cap bytes, whole lines only); returns the bytes written.

@@ -17,10 +17,13 @@
  *	  Sent: <requests originated> requests, <not sent> request failures
  *	ICMP statistics:
  *	  Sent: <n> unreachable, <n> time exceeded      (IOS's "Sent:" words)
+ *	IPv6 ND statistics:
+ *	  Rcvd: <punted NS/NA> total, <answered or learned> answered, <rest> not for us
+ *	  Sent: <solicitations originated> solicitations, <not sent> failures
  *
  * then, in dpsec's words, every counter of the reassembly, of the learned
- * ARP table and of the ICMP errors (dpsec/ip_traffic.h), zero or not, so
- * that none can hide.
+ * ARP table, of the ICMP errors and of the learned IPv6 neighbor cache
+ * (dpsec/ip_traffic.h), zero or not, so that none can hide.
  */
 #include <inttypes.h>
 
@@ -50,6 +53,18 @@ static const char *const arp_text[ARP__COUNT] = {
 #define ARP_X(name, text) text,
 	ARP_COUNTERS(ARP_X)
 #undef ARP_X
+};
+
+static const char *const nd6_key[ND6C__COUNT] = {
+#define ND6C_X(name, text) #name,
+	ND6C_COUNTERS(ND6C_X)
+#undef ND6C_X
+};
+
+static const char *const nd6_text[ND6C__COUNT] = {
+#define ND6C_X(name, text) text,
+	ND6C_COUNTERS(ND6C_X)
+#undef ND6C_X
 };
 
 static const char *const icmp_key[ICMP_ERR__COUNT] = {
@@ -119,8 +134,42 @@ icmp_text_block(const struct view_ip_traffic *t, struct cli_out *o)
 }
 
 static void
-traffic_json(const struct view_ip_traffic *t, const struct view_punt_count *p, struct cli_out *o)
+nd6_text_block(const struct view_ip_traffic *t, const struct view_punt_count *p,
+	       struct cli_out *o)
 {
+	cli_printf(o,
+		   "\nIPv6 ND statistics:\n"
+		   "  Rcvd: %" PRIu64 " total, %" PRIu64 " answered or learned, %" PRIu64
+		   " not for us\n"
+		   "  Sent: %" PRIu64 " solicitations, %" PRIu64 " solicitation failures\n"
+		   "  Neighbor cache: %" PRIu32 " entries, %" PRIu32 " incomplete\n"
+		   "  Neighbor cache, by event:\n",
+		   p->received, p->answered, p->unhandled + p->tx_failed, p->sent, p->send_failed,
+		   t->nd6_entries, t->nd6_incomplete);
+	for (int i = 0; i < ND6C__COUNT; i++)
+		cli_printf(o, "    %s: %" PRIu64 "\n", nd6_text[i], t->nd6[i]);
+}
+
+static void
+nd6_json(struct json *j, const struct view_ip_traffic *t, const struct view_punt_count *p)
+{
+	json_obj(j, "nd6");
+	json_u64(j, "received", p->received);
+	json_u64(j, "answered", p->answered);
+	json_u64(j, "not_for_us", p->unhandled + p->tx_failed);
+	json_u64(j, "solicitations_sent", p->sent);
+	json_u64(j, "solicitations_failed", p->send_failed);
+	json_u64(j, "entries", t->nd6_entries);
+	json_u64(j, "incomplete", t->nd6_incomplete);
+	for (int i = 0; i < ND6C__COUNT; i++)
+		json_u64(j, nd6_key[i], t->nd6[i]);
+	json_obj_end(j);
+}
+
+static void
+traffic_json(const struct view_ip_traffic *t, const struct view_punt_stats *ps, struct cli_out *o)
+{
+	const struct view_punt_count *p = &ps->kind[VIEW_PUNT_ARP];
 	struct json j;
 
 	json_begin(&j, o);
@@ -144,6 +193,7 @@ traffic_json(const struct view_ip_traffic *t, const struct view_punt_count *p, s
 	for (int i = 0; i < ICMP_ERR__COUNT; i++)
 		json_u64(&j, icmp_key[i], t->icmp[i]);
 	json_obj_end(&j);
+	nd6_json(&j, t, &ps->kind[VIEW_PUNT_ND6]);
 	json_end(&j);
 }
 
@@ -161,11 +211,12 @@ cli_show_ip_traffic(const struct cli_ctx *c, struct cli_out *o)
 	if (punt != NULL)
 		punt(c->v->ctx, &ps);
 	if (c->json) {
-		traffic_json(&t, &ps.kind[VIEW_PUNT_ARP], o);
+		traffic_json(&t, &ps, o);
 	} else {
 		ip_text(&t, o);
 		arp_text_block(&t, &ps.kind[VIEW_PUNT_ARP], o);
 		icmp_text_block(&t, o);
+		nd6_text_block(&t, &ps.kind[VIEW_PUNT_ND6], o);
 	}
 	return CLI_OK;
 }

@@ -3,15 +3,21 @@
  * show ipv6 neighbors
  *
  * IOS's layout (the neighbor cache): address, age, link-layer address, state,
- * interface. There is no neighbor discovery yet (issue 10), so the cache is
- * the config's static IPv6 neighbors: age "-" and state REACH, as IOS shows
- * an "ipv6 neighbor" entry. Sorted by address, then interface. Addresses in
- * RFC 5952 form (IOS writes them in capitals).
+ * interface. The config's static IPv6 neighbors show age "-" and state
+ * REACH, as IOS shows an "ipv6 neighbor" entry; what the control thread
+ * learned by neighbor discovery (RFC 4861) shows its age in minutes since it
+ * was learned or confirmed and its state: INCMP (solicited, no answer yet:
+ * no link-layer address), REACH (confirmed within the reachable time) or
+ * STALE. Sorted by address, then interface. Addresses in RFC 5952 form (IOS
+ * writes them in capitals).
  *
  *	IPv6 Address                              Age Link-layer Addr State Interface
- *	2001:db8:2::2                               - 0200.0000.0202  REACH GigabitEthernet2
+ *	2001:db8:2::2                               0 0200.0000.0202  REACH GigabitEthernet2
+ *	2001:db8:2::9                               0 -               INCMP GigabitEthernet2
  *	fe80::fe                                    - 0200.0000.02fe  REACH GigabitEthernet2
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,11 +25,19 @@
 #include "handlers.h"
 #include "json.h"
 
+#define AGE_NONE UINT64_MAX	/* a static entry */
+
 struct nd_row {
-	const uint8_t *ip;	/* 16 bytes, in the config */
-	const uint8_t *mac;
+	uint8_t ip[16];
+	uint8_t mac[6];
+	uint8_t state;		/* enum view_nd6_state */
+	uint64_t age_min;	/* AGE_NONE: static */
 	const char *ifname;
 };
+
+static const char *const state_name[] = {[VIEW_ND6_INCMP] = "INCMP",
+					 [VIEW_ND6_REACH] = "REACH",
+					 [VIEW_ND6_STALE] = "STALE"};
 
 static int
 by_address(const void *a, const void *b)
@@ -34,29 +48,65 @@ by_address(const void *a, const void *b)
 	return d != 0 ? d : strcmp(x->ifname, y->ifname);
 }
 
-/* The static neighbors of every interface; *rows NULL when there are none. */
-static int
-collect(const struct dpsec_config *cfg, struct nd_row **rows, size_t *n)
+static const char *
+ifname(const struct dpsec_config *cfg, uint32_t i)
 {
-	size_t k = 0;
+	return i < cfg->n_interfaces ? cfg->interfaces[i].name : "-";
+}
+
+static size_t
+learned_list(const struct view *v, const void *arg, void *out, size_t max)
+{
+	(void)arg;
+	return v->ops->nd6_list(v->ctx, out, max);
+}
+
+/* The static neighbors of every interface, then the learned ones; *rows NULL for none. */
+static int
+collect(const struct view *v, struct nd_row **rows, size_t *n)
+{
+	const struct dpsec_config *cfg = v->cfg;
+	struct view_nd6 *l = NULL;
+	size_t k = 0, nl = 0;
 
 	*rows = NULL;
 	*n = 0;
+	if (CLI_OP(v, nd6_list) != NULL &&
+	    cli_fetch_all(v, learned_list, NULL, sizeof(*l), (void **)&l, &nl) != 0)
+		return -1;
 	for (uint32_t i = 0; i < cfg->n_interfaces; i++)
 		k += cfg->interfaces[i].n_neighbors6;
-	if (k == 0)
+	if (k + nl == 0)
 		return 0;
-	*rows = calloc(k, sizeof(**rows));
-	if (*rows == NULL)
+	*rows = calloc(k + nl, sizeof(**rows));
+	if (*rows == NULL) {
+		free(l);
 		return -1;
+	}
 	for (uint32_t i = 0; i < cfg->n_interfaces; i++) {
 		const struct cfg_interface *ifc = &cfg->interfaces[i];
 
-		for (uint32_t j = 0; j < ifc->n_neighbors6; j++)
-			(*rows)[(*n)++] = (struct nd_row){ifc->neighbors6[j].ip,
-							  ifc->neighbors6[j].mac, ifc->name};
+		for (uint32_t j = 0; j < ifc->n_neighbors6; j++) {
+			struct nd_row *r = &(*rows)[(*n)++];
+
+			*r = (struct nd_row){.state = VIEW_ND6_REACH, .age_min = AGE_NONE,
+					     .ifname = ifc->name};
+			memcpy(r->ip, ifc->neighbors6[j].ip, 16);
+			memcpy(r->mac, ifc->neighbors6[j].mac, 6);
+		}
 	}
-	qsort(*rows, *n, sizeof(**rows), by_address);
+	for (size_t i = 0; i < nl; i++) {
+		struct nd_row *r = &(*rows)[(*n)++];
+
+		*r = (struct nd_row){.state = l[i].state <= VIEW_ND6_STALE ? l[i].state
+									 : VIEW_ND6_STALE,
+				     .age_min = l[i].age_s / 60, .ifname = ifname(cfg, l[i].iface)};
+		memcpy(r->ip, l[i].ip, 16);
+		memcpy(r->mac, l[i].mac, 6);
+	}
+	free(l);
+	if (*n > 1)
+		qsort(*rows, *n, sizeof(**rows), by_address);
 	return 0;
 }
 
@@ -65,10 +115,15 @@ rows_text(const struct nd_row *r, size_t n, struct cli_out *o)
 {
 	cli_puts(o, "IPv6 Address                              Age Link-layer Addr State Interface\n");
 	for (size_t i = 0; i < n; i++) {
-		char ip[IP6_STRLEN], mac[CLI_MAC_DOTTED_LEN];
+		char ip[IP6_STRLEN], mac[CLI_MAC_DOTTED_LEN], age[24];
 
-		cli_printf(o, "%-40s%5s %-14s  %-5s %s\n", ip6_str(r[i].ip, ip), "-",
-			   cli_mac_dotted(r[i].mac, mac), "REACH", r[i].ifname);
+		if (r[i].age_min == AGE_NONE)
+			snprintf(age, sizeof(age), "-");
+		else
+			snprintf(age, sizeof(age), "%" PRIu64, r[i].age_min);
+		cli_printf(o, "%-40s%5s %-14s  %-5s %s\n", ip6_str(r[i].ip, ip), age,
+			   r[i].state == VIEW_ND6_INCMP ? "-" : cli_mac_dotted(r[i].mac, mac),
+			   state_name[r[i].state], r[i].ifname);
 	}
 }
 
@@ -84,10 +139,13 @@ rows_json(const struct nd_row *r, size_t n, struct cli_out *o)
 
 		json_obj(&j, NULL);
 		json_str(&j, "address", ip6_str(r[i].ip, ip));
-		json_str(&j, "mac", cli_mac_dotted(r[i].mac, mac));
-		json_str(&j, "state", "REACH");
+		if (r[i].age_min != AGE_NONE)
+			json_u64(&j, "age_min", r[i].age_min);
+		json_str(&j, "mac",
+			 r[i].state == VIEW_ND6_INCMP ? "" : cli_mac_dotted(r[i].mac, mac));
+		json_str(&j, "state", state_name[r[i].state]);
 		json_str(&j, "interface", r[i].ifname);
-		json_str(&j, "origin", "static");
+		json_str(&j, "origin", r[i].age_min == AGE_NONE ? "static" : "dynamic");
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
@@ -102,7 +160,7 @@ cli_show_ipv6_neighbors(const struct cli_ctx *c, struct cli_out *o)
 
 	if (c->v->cfg == NULL)
 		return cli_not_available(o);
-	if (collect(c->v->cfg, &rows, &n) != 0) {
+	if (collect(c->v, &rows, &n) != 0) {
 		cli_puts(o, "% Out of memory\n");
 		return CLI_E_FAILED;
 	}

@@ -17,6 +17,8 @@
 #include "arp_table.h"
 #include "ctrl.h"
 #include "ctrl_priv.h"
+#include "nd6_cache.h"
+#include "nd6_out.h"
 #include "reasm4.h"
 
 #define WORK_EVENTS 2048	/* per turn, so CLI clients are served under a flood */
@@ -50,17 +52,20 @@ ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct clk *clk, char
 	c->log = dlog_create(&cfg->logging, &c->clk);
 	c->inv = inv_spi_create(INV_SPI_FLOWS_MAX);
 	c->arp = arp_table_create(CTRL_ARP_ENTRIES, CTRL_ARP_AGE_S, clk_mono_ns(&c->clk));
+	c->nd6 = nd6_cache_create(CTRL_ND6_ENTRIES, CTRL_ND6_AGE_S, clk_mono_ns(&c->clk));
 	c->reasm = reasm4_create();
 	c->n_ports = cfg->n_interfaces;
 	c->ports = calloc(c->n_ports ? c->n_ports : 1, sizeof(*c->ports));
 	c->rates = calloc(c->n_ports ? c->n_ports : 1, sizeof(*c->rates));
-	if (c->log == NULL || c->inv == NULL || c->arp == NULL || c->reasm == NULL ||
+	if (c->log == NULL || c->inv == NULL || c->arp == NULL || c->nd6 == NULL ||
+	    c->reasm == NULL ||
 	    c->ports == NULL || c->rates == NULL) {
 		snprintf(err, errlen, "out of memory for the control thread's log and tables");
 		ctrl_destroy(c);
 		return NULL;
 	}
 	ctrl_arp_attach(c);
+	ctrl_nd6_attach(c);
 	return c;
 }
 
@@ -71,9 +76,11 @@ ctrl_destroy(struct ctrl *c)
 		return;
 	ctrl_telemetry_unregister(c);
 	dp_set_neighbor_hook(c->dp, NULL, NULL);	/* c->arp goes below */
+	dp_set_neighbor6_hook(c->dp, NULL, NULL);	/* and c->nd6 */
 	dlog_destroy(c->log);
 	inv_spi_destroy(c->inv);
 	arp_table_destroy(c->arp);
+	nd6_cache_destroy(c->nd6);
 	reasm4_destroy(c->reasm);
 	free(c->ports);
 	free(c->rates);
@@ -148,7 +155,8 @@ debug_event(struct ctrl *c, const struct dp_event *ev)
 					   [DP_EV_ICMP_ERROR] = "ICMP error to send",
 					   [DP_EV_SA_SOFT] = "soft lifetime reached",
 					   [DP_EV_SA_HARD] = "hard lifetime reached",
-					   [DP_EV_ACQUIRE] = "no SA for outbound traffic"};
+					   [DP_EV_ACQUIRE] = "no SA for outbound traffic",
+					   [DP_EV_NEIGH6_MISS] = "IPv6 next hop without MAC"};
 	char s[48], d[48];
 
 	dlog_msg(c->log, 7, "CRYPTO-7-IPSEC",
@@ -193,6 +201,9 @@ on_event(struct ctrl *c, const struct dp_event *ev)
 		break;
 	case DP_EV_ICMP_ERROR:
 		icmp_err_handle(&c->icmp, c->dp, c->cfg, ev, clk_mono_ms(&c->clk));
+		break;
+	case DP_EV_NEIGH6_MISS:
+		ctrl_nd6_miss(c, ev);
 		break;
 	case DP_EV_SA_SOFT:
 	case DP_EV_SA_HARD:
@@ -266,7 +277,7 @@ ctrl_work(struct ctrl *c)
 		done += n;
 	}
 	while (punts < WORK_PUNTS && (n = dp_punt_poll(c->dp, m, RTE_DIM(m))) > 0) {
-		struct punt_ctx pc = {.table = c->arp, .reasm = c->reasm,
+		struct punt_ctx pc = {.table = c->arp, .nd6 = c->nd6, .reasm = c->reasm,
 				      .now_ns = clk_mono_ns(&c->clk)};
 
 		for (unsigned int i = 0; i < n; i++)
@@ -274,6 +285,8 @@ ctrl_work(struct ctrl *c)
 		punts += n;
 	}
 	arp_table_expire(c->arp, clk_mono_ns(&c->clk));
+	nd6_cache_expire(c->nd6, clk_mono_ns(&c->clk));
+	ctrl_nd6_publish(c);
 	reasm4_expire(c->reasm, clk_mono_ns(&c->clk));
 	punt_reasm_drain(c->dp, c->reasm);
 	sample_ports(c);
@@ -352,6 +365,17 @@ ctrl_punt_stats(const struct ctrl *c)
 	return &c->punt;
 }
 
+static uint32_t
+nd6_incomplete(const struct nd6_cache *t)
+{
+	uint32_t n, k = 0;
+	const struct nd6c_entry *e = nd6_cache_entries(t, &n);
+
+	for (uint32_t i = 0; i < n; i++)
+		k += e[i].used && e[i].state == ND6C_INCOMPLETE;
+	return k;
+}
+
 void
 ctrl_ip_traffic(const struct ctrl *c, struct view_ip_traffic *out)
 {
@@ -361,6 +385,9 @@ ctrl_ip_traffic(const struct ctrl *c, struct view_ip_traffic *out)
 	*out = (struct view_ip_traffic){.arp_entries = arp_table_count(c->arp),
 					.reasm_pending = reasm4_pending(c->reasm)};
 	arp_table_counters(c->arp, out->arp);
+	nd6_cache_counters(c->nd6, out->nd6);
+	out->nd6_entries = nd6_cache_count(c->nd6);
+	out->nd6_incomplete = nd6_incomplete(c->nd6);
 	for (uint32_t i = 0; i < n; i++)
 		out->arp_incomplete += e[i].ip != 0 && e[i].state != ARP_REACHABLE;
 	reasm4_counters(c->reasm, out->reasm);

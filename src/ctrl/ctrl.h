@@ -103,6 +103,8 @@ void ctrl_inv_spi_stats(struct ctrl *c, struct view_inv_spi_stats *out);
 const struct punt_stats *ctrl_punt_stats(const struct ctrl *c);
 /* The learned ARP table as the CLI shows it (arp_out.c): at most max, returns how many. */
 size_t ctrl_arp_list(struct ctrl *c, struct view_arp *out, size_t max);
+/* The learned IPv6 neighbor cache as the CLI shows it (nd6_out.c): at most max. */
+size_t ctrl_nd6_list(struct ctrl *c, struct view_nd6 *out, size_t max);
 /* "show ip traffic" and /dpsec/ip_traffic: the ARP table's and IKE reassembly's counters. */
 void ctrl_ip_traffic(const struct ctrl *c, struct view_ip_traffic *out);
 /* The ports' rates and "last input/output" ages, from the control thread's samples. */

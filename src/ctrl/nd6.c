@@ -85,7 +85,16 @@ nd6_kind_of(const uint8_t *frame, size_t len)
 
 	if (icmp == NULL)
 		return ND6_NONE;
-	return icmp[0] == ND_NS ? ND6_NS : icmp[0] == ICMP6_ECHO_REQUEST ? ND6_ECHO : ND6_OTHER;
+	switch (icmp[0]) {
+	case ND_NS:
+		return ND6_NS;
+	case ND_NA:
+		return ND6_NA;
+	case ICMP6_ECHO_REQUEST:
+		return ND6_ECHO;
+	default:
+		return ND6_OTHER;
+	}
 }
 
 static bool
@@ -97,13 +106,14 @@ is_unspecified(const uint8_t a[16])
 }
 
 /*
- * Section 7.1.1's checks on an NS's options: every one has a non-zero
- * length and fits. The source link-layer address, if any, to *slla.
+ * Sections 7.1.1 and 7.1.2's checks on an NS's or NA's options: every one
+ * has a non-zero length and fits. The link-layer address option of type
+ * want (source for an NS, target for an NA), if any, to *lla.
  */
 static bool
-ns_options(const uint8_t *opt, size_t len, const uint8_t **slla)
+nd_options(const uint8_t *opt, size_t len, uint8_t want, const uint8_t **lla)
 {
-	*slla = NULL;
+	*lla = NULL;
 	while (len > 0) {
 		size_t olen;
 
@@ -112,8 +122,8 @@ ns_options(const uint8_t *opt, size_t len, const uint8_t **slla)
 		olen = (size_t)opt[1] * 8;
 		if (olen > len)
 			return false;
-		if (opt[0] == ND_OPT_SLLA && olen == 8)
-			*slla = opt + 2;
+		if (opt[0] == want && olen == 8)
+			*lla = opt + 2;
 		opt += olen;
 		len -= olen;
 	}
@@ -148,6 +158,18 @@ seal(uint8_t *out, size_t icmp_len)
 	wr16(icmp + 2, (uint16_t)~icmp6_sum(ip6, icmp, icmp_len));
 }
 
+/* Section 7.1.1's checks on an NS for addr6 (checksum checked by the caller). */
+static bool
+ns_valid(const uint8_t *frame, const uint8_t *icmp, size_t n, const uint8_t addr6[16],
+	 const uint8_t **slla)
+{
+	const uint8_t *ip6 = frame + ETH_LEN, *target = icmp + 8;
+
+	return n >= ND_NS_LEN && ip6[7] == ND_HOP_LIMIT && icmp[1] == 0 &&
+	       nd_options(icmp + ND_NS_LEN, n - ND_NS_LEN, ND_OPT_SLLA, slla) &&
+	       target[0] != 0xff && memcmp(target, addr6, 16) == 0;
+}
+
 static size_t
 answer_ns(const uint8_t *frame, const uint8_t *icmp, size_t n, const uint8_t addr6[16],
 	  const uint8_t mac[6], uint8_t *out, size_t out_cap)
@@ -159,9 +181,7 @@ answer_ns(const uint8_t *frame, const uint8_t *icmp, size_t n, const uint8_t add
 	bool dad = is_unspecified(src);
 	uint8_t *na;
 
-	if (n < ND_NS_LEN || ip6[7] != ND_HOP_LIMIT || icmp[1] != 0 ||
-	    !ns_options(icmp + ND_NS_LEN, n - ND_NS_LEN, &slla) || target[0] == 0xff ||
-	    memcmp(target, addr6, 16) != 0)
+	if (!ns_valid(frame, icmp, n, addr6, &slla))
 		return 0;
 	/* duplicate address detection: to the solicited-node group, no source address option */
 	if (dad && (!nd6_is_solicited_node(dst, target) || slla != NULL))
@@ -215,4 +235,69 @@ nd6_answer(const uint8_t *frame, size_t len, const uint8_t addr6[16], const uint
 	if (icmp[0] == ICMP6_ECHO_REQUEST)
 		return answer_echo(frame, icmp, n, addr6, mac, out, out_cap);
 	return 0;
+}
+
+bool
+nd6_parse_na(const uint8_t *frame, size_t len, struct nd6_na *na)
+{
+	size_t n;
+	const uint8_t *icmp = icmp6_of(frame, len, &n), *lla;
+	const uint8_t *ip6 = frame + ETH_LEN;
+
+	if (icmp == NULL || icmp[0] != ND_NA || n < ND_NS_LEN || ip6[7] != ND_HOP_LIMIT ||
+	    icmp[1] != 0 || icmp6_sum(ip6, icmp, n) != 0xffff || icmp[8] == 0xff ||
+	    !nd_options(icmp + ND_NS_LEN, n - ND_NS_LEN, ND_OPT_TLLA, &lla))
+		return false;
+	/* section 7.1.2: to a multicast address, the solicited flag must be clear */
+	if (ip6[24] == 0xff && (icmp[4] & NA_FLAG_S))
+		return false;
+	memcpy(na->target, icmp + 8, 16);
+	na->has_lla = lla != NULL;
+	if (lla != NULL)
+		memcpy(na->lla, lla, 6);
+	else
+		memset(na->lla, 0, 6);
+	na->router = (icmp[4] & NA_FLAG_R) != 0;
+	na->solicited = (icmp[4] & NA_FLAG_S) != 0;
+	na->override = (icmp[4] & NA_FLAG_O) != 0;
+	return true;
+}
+
+bool
+nd6_ns_sender(const uint8_t *frame, size_t len, const uint8_t addr6[16], uint8_t src[16],
+	      uint8_t lla[6])
+{
+	size_t n;
+	const uint8_t *icmp = icmp6_of(frame, len, &n), *slla;
+
+	if (icmp == NULL || icmp[0] != ND_NS || icmp6_sum(frame + ETH_LEN, icmp, n) != 0xffff ||
+	    !ns_valid(frame, icmp, n, addr6, &slla) || slla == NULL ||
+	    is_unspecified(frame + ETH_LEN + 8) || frame[ETH_LEN + 8] == 0xff)
+		return false;
+	memcpy(src, frame + ETH_LEN + 8, 16);
+	memcpy(lla, slla, 6);
+	return true;
+}
+
+size_t
+nd6_build_ns(const uint8_t mac[6], const uint8_t addr6[16], const uint8_t target[16],
+	     uint8_t *out, size_t out_cap)
+{
+	/* RFC 4291 section 2.7.1; RFC 2464 section 7 maps it to 33:33 and its low 32 bits */
+	uint8_t group[16] = {0xff, 0x02, [11] = 0x01, 0xff, target[13], target[14], target[15]};
+	const uint8_t gmac[6] = {0x33, 0x33, 0xff, target[13], target[14], target[15]};
+	uint8_t *ns;
+
+	if (out_cap < ND6_NS_LEN)
+		return 0;
+	reply_head(out, gmac, mac, addr6, group, ND_NS_LEN + 8, ND_HOP_LIMIT);
+	ns = out + ETH_LEN + IP6_LEN;
+	memset(ns, 0, ND_NS_LEN + 8);
+	ns[0] = ND_NS;
+	memcpy(ns + 8, target, 16);
+	ns[ND_NS_LEN] = ND_OPT_SLLA;
+	ns[ND_NS_LEN + 1] = 1;
+	memcpy(ns + ND_NS_LEN + 2, mac, 6);
+	seal(out, ND_NS_LEN + 8);
+	return ND6_NS_LEN;
 }

@@ -14,6 +14,7 @@
 #include "arp_table.h"
 #include "ctrl.h"
 #include "nd6.h"
+#include "nd6_cache.h"
 #include "pmtu_icmp.h"
 #include "reasm4.h"
 #include "punt.h"
@@ -160,6 +161,54 @@ echo_reply(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struc
 	dp_iface_mac(dp, iface, eth->src_addr.addr_bytes);
 	rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - sizeof(*eth) - tot));
 	send_back(dp, iface, m, k);
+	return true;
+}
+
+/* An IPv6 neighbor learned afresh or at a new MAC: outbound SAs to it follow (as follow_mac). */
+static void
+follow_mac6(struct dp *dp, struct nd6_cache *t, uint32_t iface, const uint8_t ip[16],
+	    const uint8_t mac[6])
+{
+	int n = dp_neighbor6_update(dp, iface, ip, mac);
+
+	if (n >= 0)
+		nd6_cache_add(t, ND6C_sa_moved, (uint64_t)n);
+	else
+		nd6_cache_add(t, ND6C_sa_move_failed, 1);
+}
+
+/*
+ * RFC 4861 section 7.2.5: a Neighbor Advertisement to us updates the cache
+ * and is consumed (counted as answered: it was for us, and it is done; one
+ * that fails section 7.1.2's checks is unhandled). Section 7.2.3: the sender
+ * of a solicitation for our address6 with a source link-layer address is
+ * recorded, and the solicitation goes on to be answered (false).
+ */
+static bool
+nd6_learn(struct dp *dp, const struct cfg_interface *ifc, uint32_t iface, struct rte_mbuf *m,
+	  struct view_punt_count *k, const struct punt_ctx *pc)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	struct nd6_cache *t = pc != NULL ? pc->nd6 : NULL;
+	struct nd6_na na;
+
+	if (t == NULL || !ifc->has_addr6 || m->nb_segs != 1)
+		return false;
+	if (nd6_kind_of(f, m->data_len) == ND6_NS) {
+		uint8_t src[16], lla[6];
+
+		if (nd6_ns_sender(f, m->data_len, ifc->addr6, src, lla) &&
+		    nd6_cache_solicit(t, iface, src, lla, pc->now_ns))
+			follow_mac6(dp, t, iface, src, lla);
+		return false;
+	}
+	if (!nd6_parse_na(f, m->data_len, &na))
+		return false;
+	if (nd6_cache_advert(t, iface, na.target, na.has_lla ? na.lla : NULL, na.solicited,
+			     na.override, pc->now_ns))
+		follow_mac6(dp, t, iface, na.target, na.lla);
+	k->answered++;
+	rte_pktmbuf_free(m);
 	return true;
 }
 
@@ -421,6 +470,7 @@ kind_of(const struct rte_mbuf *m)
 		return VIEW_PUNT_ARP;
 	switch (nd6_kind_of(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len)) {
 	case ND6_NS:
+	case ND6_NA:
 		return VIEW_PUNT_ND6;
 	case ND6_ECHO:
 		return VIEW_PUNT_ICMP6_ECHO;
@@ -472,6 +522,8 @@ punt_handle(struct dp *dp, const struct dpsec_config *cfg, struct rte_mbuf *m,
 		if (kind == VIEW_PUNT_ARP && arp_in(dp, ifc, iface, m, k, pc))
 			return;
 		if (kind == VIEW_PUNT_ICMP_ECHO && echo_reply(dp, ifc, iface, m, k))
+			return;
+		if (kind == VIEW_PUNT_ND6 && nd6_learn(dp, ifc, iface, m, k, pc))
 			return;
 		if ((kind == VIEW_PUNT_ND6 || kind == VIEW_PUNT_ICMP6_ECHO) &&
 		    nd6_in(dp, ifc, iface, m, k))

@@ -51,6 +51,7 @@ struct punt_ike {
  */
 struct punt_ctx {
 	struct arp_table *table;
+	struct nd6_cache *nd6;	/* learned IPv6 neighbors; NULL: none learned */
 	struct reasm4 *reasm;
 	uint64_t now_ns;	/* the control thread's monotonic clock */
 };

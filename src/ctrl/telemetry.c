@@ -255,12 +255,18 @@ static const char *const tel_icmp_key[ICMP_ERR__COUNT] = {
 #undef ICMP_ERR_X
 };
 
-/* "show ip traffic": ARP table, IKE reassembly and ICMP error counters, keys as its JSON. */
+static const char *const tel_nd6_key[ND6C__COUNT] = {
+#define ND6C_X(name, text) #name,
+	ND6C_COUNTERS(ND6C_X)
+#undef ND6C_X
+};
+
+/* "show ip traffic": ARP table, IKE reassembly, ICMP error and IPv6 ND counters, as its JSON. */
 static int
 tel_ip_traffic(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct view_ip_traffic t;
-	struct rte_tel_data *arp, *reasm, *icmp;
+	struct rte_tel_data *arp, *reasm, *icmp, *nd6;
 	struct ctrl *c = tel_enter();
 
 	(void)cmd;
@@ -272,10 +278,12 @@ tel_ip_traffic(const char *cmd, const char *params, struct rte_tel_data *d)
 	arp = rte_tel_data_alloc();
 	reasm = rte_tel_data_alloc();
 	icmp = rte_tel_data_alloc();
-	if (arp == NULL || reasm == NULL || icmp == NULL) {
+	nd6 = rte_tel_data_alloc();
+	if (arp == NULL || reasm == NULL || icmp == NULL || nd6 == NULL) {
 		rte_tel_data_free(arp);
 		rte_tel_data_free(reasm);
 		rte_tel_data_free(icmp);
+		rte_tel_data_free(nd6);
 		return -1;
 	}
 	rte_tel_data_start_dict(d);
@@ -294,6 +302,12 @@ tel_ip_traffic(const char *cmd, const char *params, struct rte_tel_data *d)
 	for (int i = 0; i < ICMP_ERR__COUNT; i++)
 		rte_tel_data_add_dict_u64(icmp, tel_icmp_key[i], t.icmp[i]);
 	rte_tel_data_add_dict_container(d, "icmp_errors", icmp, 0);
+	rte_tel_data_start_dict(nd6);
+	rte_tel_data_add_dict_u64(nd6, "entries", t.nd6_entries);
+	rte_tel_data_add_dict_u64(nd6, "incomplete", t.nd6_incomplete);
+	for (int i = 0; i < ND6C__COUNT; i++)
+		rte_tel_data_add_dict_u64(nd6, tel_nd6_key[i], t.nd6[i]);
+	rte_tel_data_add_dict_container(d, "nd6", nd6, 0);
 	return 0;
 }
 

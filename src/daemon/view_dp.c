@@ -187,6 +187,14 @@ arp_list_op(void *ctx, struct view_arp *out, size_t max)
 }
 
 static size_t
+nd6_list_op(void *ctx, struct view_nd6 *out, size_t max)
+{
+	struct view_dp *v = ctx;
+
+	return ctrl_nd6_list(v->ctrl, out, max);
+}
+
+static size_t
 log_read_op(void *ctx, char *buf, size_t cap, struct view_log_stats *st)
 {
 	struct view_dp *v = ctx;
@@ -334,6 +342,7 @@ const struct view_ops view_dp_ops = {
 	.inv_spi_stats = inv_spi_stats_op,
 	.inv_spi_clear = inv_spi_clear_op,
 	.arp_list = arp_list_op,
+	.nd6_list = nd6_list_op,
 	.log_read = log_read_op,
 	.log_clear = log_clear_op,
 	.sa_clear = sa_clear_op,

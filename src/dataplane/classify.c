@@ -25,7 +25,7 @@ _Static_assert(DP_DROP__COUNT < CL_KEEP6, "CL_KEEP6 is not a drop code");
 #define IKE_PORT 500
 
 /* Version, header length, total length against what was received, checksum. */
-static dp_drop_t
+static __rte_always_inline dp_drop_t
 ipv4_check(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip, uint32_t avail)
 {
 	uint32_t hl, tot;
@@ -101,6 +101,26 @@ ipv6_forwardable(const struct rte_ipv6_hdr *ip6)
 }
 
 /*
+ * ESP or AH to us behind an IPv6 Fragment header (RFC 8200 section 4.5),
+ * right after the IPv6 header: reassembled before anything else (RFC 4303
+ * section 3.4.1), the whole classified again (reasm_in.c). Atomic fragments
+ * (offset 0, M clear: RFC 6946) take the same way and complete at once.
+ * Fragments of anything else go to the control plane, as before.
+ */
+static dp_drop_t
+classify_frag6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen)
+{
+	const struct rte_ipv6_fragment_ext *fh = (const struct rte_ipv6_fragment_ext *)(ip6 + 1);
+
+	if (plen < sizeof(*fh))
+		return DP_DROP_G_Ipv6FragErr;
+	if (fh->next_header != IPPROTO_ESP && fh->next_header != IPPROTO_AH)
+		return CL_PUNT;
+	m->l4_len = REASM_IN_MARK;
+	return CL_KEEP6;
+}
+
+/*
  * IPv6. ICMPv6 to the port's address6 or to its solicited-node group
  * (neighbor discovery, echo) goes to the control thread on either side
  * (src/ctrl/nd6.h). On the inside, anything else to our address is
@@ -112,7 +132,7 @@ ipv6_forwardable(const struct rte_ipv6_hdr *ip6)
  * IN_US_V6_PKT_SA_NOT_FOUND_SPI (and reported like IPv4). Extension headers
  * are not walked there: such packets go to the control plane.
  */
-static dp_drop_t
+static __rte_noinline dp_drop_t
 classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
 	      uint32_t avail, bool outside)
 {
@@ -138,6 +158,8 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 	if (!ours)
 		return DP_DROP_G_Ipv6NoRoute;
 	switch (ip6->proto) {
+	case IPPROTO_FRAGMENT:
+		return classify_frag6(m, ip6, plen);
 	case IPPROTO_ESP:	/* for esp_in.c, which looks its SPI up among the IPv6 SAs */
 		return plen < 8 ? DP_DROP_IN_ESP_TRUNCATED : CL_KEEP6;
 	case IPPROTO_AH:	/* for ah_in.c, the same way, marked for worker.c */
@@ -197,7 +219,7 @@ l2_for_port(struct l2_self me, const struct rte_ether_hdr *eth)
  * type, the IPv4 header. DP_KEEP means valid IPv4 at *ipp; ARP is punted;
  * IPv6 is classify_ipv6's.
  */
-static dp_drop_t
+static __rte_always_inline dp_drop_t
 classify_frame(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m, bool outside,
 	       const struct rte_ipv4_hdr **ipp)
 {

@@ -67,29 +67,49 @@ struct cmb_keys *cmb_keys_create(IMB_MGR *mb, enum dp_cipher c, enum dp_auth a,
 /* Wipes and frees; accepts NULL. */
 void cmb_keys_free(struct cmb_keys *k);
 
-/* AES-GCM one-shot, in place; iv is the 12-byte nonce (salt || explicit IV). */
+/*
+ * AES-GCM one-shot, in place; iv is the 12-byte nonce (salt || explicit IV),
+ * key_len 16 or 32 (the keys' aes_key_len). The _len forms
+ * take it from the caller: k->aes_key_len lies on the key structure's last
+ * cache line, one more line a packet for an SA the caches no longer hold
+ * (the dataplane keeps a copy in sa_rt's first line).
+ */
 static inline void
-cmb_gcm_enc(IMB_MGR *mb, const struct cmb_keys *k, uint8_t *buf, uint64_t len,
-	    const uint8_t iv[12], const uint8_t *aad, uint64_t aad_len, uint8_t *tag)
+cmb_gcm_enc_len(IMB_MGR *mb, const struct cmb_keys *k, unsigned int key_len, uint8_t *buf,
+		uint64_t len, const uint8_t iv[12], const uint8_t *aad, uint64_t aad_len, uint8_t *tag)
 {
 	struct gcm_context_data ctx;
 
-	if (k->aes_key_len == 16)
+	if (key_len == 16)
 		IMB_AES128_GCM_ENC(mb, &k->gcm, &ctx, buf, buf, len, iv, aad, aad_len, tag, 16);
 	else
 		IMB_AES256_GCM_ENC(mb, &k->gcm, &ctx, buf, buf, len, iv, aad, aad_len, tag, 16);
 }
 
 static inline void
-cmb_gcm_dec(IMB_MGR *mb, const struct cmb_keys *k, uint8_t *buf, uint64_t len,
-	    const uint8_t iv[12], const uint8_t *aad, uint64_t aad_len, uint8_t *tag)
+cmb_gcm_dec_len(IMB_MGR *mb, const struct cmb_keys *k, unsigned int key_len, uint8_t *buf,
+		uint64_t len, const uint8_t iv[12], const uint8_t *aad, uint64_t aad_len, uint8_t *tag)
 {
 	struct gcm_context_data ctx;
 
-	if (k->aes_key_len == 16)
+	if (key_len == 16)
 		IMB_AES128_GCM_DEC(mb, &k->gcm, &ctx, buf, buf, len, iv, aad, aad_len, tag, 16);
 	else
 		IMB_AES256_GCM_DEC(mb, &k->gcm, &ctx, buf, buf, len, iv, aad, aad_len, tag, 16);
+}
+
+static inline void
+cmb_gcm_enc(IMB_MGR *mb, const struct cmb_keys *k, uint8_t *buf, uint64_t len,
+	    const uint8_t iv[12], const uint8_t *aad, uint64_t aad_len, uint8_t *tag)
+{
+	cmb_gcm_enc_len(mb, k, k->aes_key_len, buf, len, iv, aad, aad_len, tag);
+}
+
+static inline void
+cmb_gcm_dec(IMB_MGR *mb, const struct cmb_keys *k, uint8_t *buf, uint64_t len,
+	    const uint8_t iv[12], const uint8_t *aad, uint64_t aad_len, uint8_t *tag)
+{
+	cmb_gcm_dec_len(mb, k, k->aes_key_len, buf, len, iv, aad, aad_len, tag);
 }
 
 /*

@@ -179,6 +179,28 @@ dp_set_neighbor_hook(struct dp *dp, dp_neighbor_fn fn, void *ctx)
 	dp->neighbor_ctx = ctx;
 }
 
+int
+dp_neighbor6_mac(const struct dp *dp, uint32_t iface, const uint8_t ip[16], uint8_t mac[6])
+{
+	int pi = dp_port_of_iface(dp, iface);
+	const struct rte_ether_addr *a;
+
+	if (pi < 0)
+		return -ENODEV;
+	a = route_neighbor6(dp->route, (uint16_t)pi, ip);
+	if (a == NULL)
+		return -EHOSTUNREACH;
+	memcpy(mac, a->addr_bytes, RTE_ETHER_ADDR_LEN);
+	return 0;
+}
+
+void
+dp_set_neighbor6_hook(struct dp *dp, dp_neighbor6_fn fn, void *ctx)
+{
+	dp->neighbor6_fn = fn;
+	dp->neighbor6_ctx = ctx;
+}
+
 struct rte_mempool *
 dp_mempool(struct dp *dp)
 {

@@ -386,6 +386,31 @@ link_acquire(struct dp_worker *w, uint32_t policy, const struct rte_mbuf *m,
 	send_event(w, &ev);
 }
 
+void
+link_neigh6_miss(struct dp_worker *w, uint16_t port, const uint8_t ip[16])
+{
+	struct neigh6_miss_slot *s = &w->link.miss6[(ip[13] ^ ip[14] ^ ip[15] ^ port) %
+						    NEIGH6_MISS_SLOTS];
+	uint64_t now = clk_mono_ns(&w->link.clk);
+	struct dp_event ev;
+
+	if (s->port != port || memcmp(s->ip, ip, 16) != 0) {
+		/* another next hop took the slot: this one is reported at once */
+		*s = (struct neigh6_miss_slot){.port = port};
+		memcpy(s->ip, ip, 16);
+	}
+	s->pending++;
+	if (s->ns != 0 && now - s->ns < NEIGH6_MISS_MS * CLK_NS_PER_MS)
+		return;	/* counted (Ipv6NoAdj), carried by the next report */
+	ev = (struct dp_event){.type = DP_EV_NEIGH6_MISS, .ipv6 = 1,
+			       .iface = (uint16_t)w->dp->ports[port].iface, .pkts = s->pending,
+			       .mono_ns = now};
+	memcpy(ev.dst, ip, 16);
+	s->pending = 0;
+	s->ns = now;
+	send_event(w, &ev);
+}
+
 /* Addresses and head of an IPv4 packet whose header was checked, into an ICMP_ERROR event. */
 static void
 icmp_event_packet(struct dp_event *ev, const struct rte_ipv4_hdr *ip, uint32_t avail)

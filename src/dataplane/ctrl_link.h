@@ -48,6 +48,15 @@ struct dp_worker;
 #define SA_EVENT_MS 1000	/* replay/MAC events: at most one per SA and kind per second */
 #define LINK_FLUSH_MS 100	/* link_poll sweeps the dedup slots for due flows this often */
 #define ACQUIRE_MS 1000		/* acquires: at most one per crypto map entry this often */
+#define NEIGH6_MISS_SLOTS 16	/* IPv6 next hops without MAC a worker remembers (direct-mapped) */
+#define NEIGH6_MISS_MS 1000	/* and reports at most this often each (the NS retransmit timer) */
+
+struct neigh6_miss_slot {
+	uint8_t ip[16];
+	uint16_t port;
+	uint32_t pending;	/* drops since the last report */
+	uint64_t ns;		/* last report; 0 = none */
+};
 
 struct inv_spi_slot {
 	uint8_t src[16];
@@ -93,6 +102,7 @@ struct dp_link {
 	bool rang;		/* something was queued in this loop: ring the doorbell */
 	struct link_stats stats;	/* written by the worker only (counters.h) */
 	struct inv_spi_slot dedup[INV_SPI_DEDUP_SLOTS];
+	struct neigh6_miss_slot miss6[NEIGH6_MISS_SLOTS];
 };
 
 /* The worker's rings, and its clock: dp->clk. */
@@ -119,6 +129,11 @@ void link_sa_event(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf 
 struct rte_ipv4_hdr;
 void link_acquire(struct dp_worker *w, uint32_t policy, const struct rte_mbuf *m,
 		  const struct rte_ipv4_hdr *ip);
+/*
+ * A decrypted IPv6 packet dropped (Ipv6NoAdj) for the next hop ip on port:
+ * DP_EV_NEIGH6_MISS, at most one per next hop and NEIGH6_MISS_MS.
+ */
+void link_neigh6_miss(struct dp_worker *w, uint16_t port, const uint8_t ip[16]);
 /*
  * Ask the control thread for an ICMP error about a decrypted packet ip (inner
  * IPv4, header checked), which arrived through sa and was for inside

@@ -130,6 +130,9 @@ struct dp {
 	struct route *route;
 	dp_neighbor_fn neighbor_fn;	/* learned next-hop MACs (dp_set_neighbor_hook) */
 	void *neighbor_ctx;
+	struct neigh6_learned *neigh6;	/* learned IPv6 next hops the workers read (neigh6.h) */
+	dp_neighbor6_fn neighbor6_fn;	/* learned IPv6 next hops (dp_set_neighbor6_hook) */
+	void *neighbor6_ctx;
 	struct rte_rcu_qsbr *qs;
 	IMB_MGR *mb;			/* control thread's, for key expansion */
 	struct dp_worker *workers[DP_WORKERS_MAX];

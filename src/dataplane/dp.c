@@ -16,6 +16,7 @@
 
 #include "dataplane.h"
 #include "handoff.h"
+#include "neigh6.h"
 #include "port.h"
 #include "port_assign.h"
 #include "reasm_in.h"
@@ -226,6 +227,7 @@ dp_destroy(struct dp *dp)
 	sad_destroy(dp->sad);	/* wipes every key */
 	spd_destroy(dp->spd);
 	route_destroy(dp->route);
+	neigh6_destroy(dp);
 	port_close_all(dp);
 	for (uint16_t i = 0; i < dp->n_workers; i++) {
 		if (dp->workers[i] == NULL)

@@ -31,6 +31,7 @@
 #include "dataplane.h"
 #include "ah.h"
 #include "esp.h"
+#include "esp_pad.h"
 #include "frag4.h"
 #include "ip4_cksum.h"
 #include "route.h"
@@ -154,7 +155,15 @@ out_headers(struct dp_worker *w, const struct sa_ep *ep, uint8_t *data, uint32_t
 {
 	struct rte_ipv4_hdr *oip = (struct rte_ipv4_hdr *)(data + sizeof(struct rte_ether_hdr));
 
-	memcpy(data, ep->hdr, ep->hdr_len);
+	/*
+	 * Two overlapping 32-byte copies instead of a memcpy of a variable
+	 * length (a libc call, ~18 instructions a packet): every template is
+	 * 34 to 54 bytes (Ethernet and IPv4, IPv4 and UDP, IPv6).
+	 */
+	RTE_BUILD_BUG_ON(SA_HDR_MAX > 64);
+	RTE_ASSERT(ep->hdr_len >= 32);
+	memcpy(data, ep->hdr, 32);
+	memcpy(data + ep->hdr_len - 32, ep->hdr + ep->hdr_len - 32, 32);
 	oip->total_length = rte_cpu_to_be_16((uint16_t)outer_len);
 	oip->packet_id = rte_cpu_to_be_16(w->ip_id++);
 	if (ep->udp) {
@@ -194,10 +203,15 @@ out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot,
 		esp_put_be32(esp + 8, (uint32_t)(sa->seq >> 32));
 		esp_put_be32(esp + 12, (uint32_t)sa->seq);
 	} else if (sa->iv_len) {
-		memcpy(esp + ESP_HDR, cmb_ivgen_next(w->mb, &w->iv), sa->iv_len);
+		const uint8_t *iv = cmb_ivgen_next(w->mb, &w->iv);
+
+		if (likely(sa->iv_len == 16))	/* AES-CBC: a fixed copy, not a libc call */
+			memcpy(esp + ESP_HDR, iv, 16);
+		else
+			memcpy(esp + ESP_HDR, iv, sa->iv_len);
 	}
-	for (uint32_t j = 0; j < pad; j++)
-		t[j] = (uint8_t)(j + 1);
+	/* the pad length, next header and ICV after the padding: written later */
+	esp_pad_fill(t, pad, pad + 2 + sa->icv_len >= 16);
 	t[pad] = (uint8_t)pad;
 	t[pad + 1] = nh;
 }
@@ -216,7 +230,8 @@ out_esp_crypto(struct dp_worker *w, struct sa_rt *sa, struct out_pkt *st, uint32
 		uint32_t aad_len = esp_aad(st->esp, sa->seq, sa->flags & SA_F_ESN, aad);
 
 		esp_gcm_nonce(nonce, sa->salt, st->esp + ESP_HDR);
-		cmb_gcm_enc(w->mb, sa->keys, st->esp + hdr, ct_len, nonce, aad, aad_len, st->icv);
+		cmb_gcm_enc_len(w->mb, sa->keys, sa->aes_key_len, st->esp + hdr, ct_len, nonce, aad,
+				aad_len, st->icv);
 		return;
 	}
 	*op = (struct cmb_op){.buf = st->esp, .k = sa->keys, .iv = st->esp + ESP_HDR,

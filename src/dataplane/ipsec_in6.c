@@ -6,13 +6,19 @@
  * (the mirrored IPv6 lines, extension headers walked with bounds), the
  * inside route and neighbor, hop limit, MTU (IPv6 is never fragmented on
  * the way, RFC 8200 section 5: too big is dropped), the new Ethernet header.
+ * A next hop with no static MAC is looked up in what the control thread
+ * learned by neighbor discovery (neigh6.h); with none there the packet is
+ * dropped (Ipv6NoAdj, as IOS drops while its entry is INCOMPLETE) and the
+ * control thread asked to solicit it.
  */
 #include <errno.h>
 
 #include <rte_ether.h>
 #include <rte_ip.h>
 
+#include "ctrl_link.h"
 #include "ipsec_in.h"
+#include "neigh6.h"
 #include "route.h"
 #include "spd.h"
 
@@ -25,6 +31,7 @@ in_deliver6(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *
 	const struct rte_ether_addr *mac;
 	struct rte_ether_hdr *eth;
 	struct spd_flow6 f;
+	const uint8_t *nh;
 	uint32_t tot;
 	uint16_t port;
 	int rc;
@@ -38,14 +45,19 @@ in_deliver6(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *
 		return DP_DROP_G_Ipv6HdrErr;
 	if (!spd_check_in6(dp->spd, sa->policy, &f))
 		return sa_drop(sa, DP_DROP_IN_V6_POST_INPUT_POLICY_FAIL);
-	rc = route_inside6(dp->route, ip6->dst_addr, &port, &mac);
+	rc = route_inside6(dp->route, ip6->dst_addr, &port, &mac, &nh);
 	if (rc == -ENETUNREACH)
 		return DP_DROP_G_Ipv6NoRoute;
 	if (dp->ports[port].has_addr6 &&
 	    memcmp(ip6->dst_addr, dp->ports[port].addr6, sizeof(ip6->dst_addr)) == 0)
 		return DP_DROP_G_PuntUnhandled;	/* for the gateway itself: as IPv4 (in_route) */
-	if (rc != 0)
-		return DP_DROP_G_Ipv6NoAdj;
+	if (rc != 0) {
+		mac = neigh6_lookup(neigh6_current(dp), port, nh);
+		if (mac == NULL) {
+			link_neigh6_miss(w, port, nh);
+			return DP_DROP_G_Ipv6NoAdj;
+		}
+	}
 	if (ip6->hop_limits <= 1)
 		return DP_DROP_G_Ipv6HopLimitExceeded;
 	if (tot > dp->ports[port].mtu)

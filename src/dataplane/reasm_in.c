@@ -196,23 +196,26 @@ first_piece(const struct reasm_dgram *d)
 }
 
 /*
- * The whole IPv4 datagram in a new mbuf: the first fragment's Ethernet and
- * IP header (options as they came), offset and MF cleared, the length and
- * checksum made whole, the pieces at their offsets. It stands for its
- * fragments: the port of the first, their wire octets. NULL (and why) when
- * it does not fit one mbuf or none is left.
+ * The whole datagram in a new mbuf: the first fragment's Ethernet and IP
+ * header, the pieces at their offsets. IPv4: the header with its options as
+ * they came, offset and MF cleared, length and checksum made whole. IPv6:
+ * the fixed header without the Fragment header, its next header the
+ * fragmentable part's (RFC 8200 section 4.5), the payload length made
+ * whole. It stands for its fragments: the port of the first, their wire
+ * octets. NULL (and why) when it does not fit one mbuf or none is left.
  */
 static struct rte_mbuf *
-build_v4(struct dp_worker *w, const struct reasm_dgram *d, dp_drop_t *why)
+build_whole(struct dp_worker *w, const struct reasm_dgram *d, dp_drop_t *why)
 {
 	const struct reasm_piece *f = first_piece(d);
 	const uint8_t *head = rte_pktmbuf_mtod(f->m, const uint8_t *);
-	uint32_t hdr = f->m->l2_len + f->m->l3_len, wire = 0;
-	struct rte_ipv4_hdr *ip;
+	uint32_t l3 = d->key.family == 6 ? sizeof(struct rte_ipv6_hdr) : f->m->l3_len;
+	uint32_t hdr = f->m->l2_len + l3, wire = 0;
 	struct rte_mbuf *m;
 	uint8_t *p;
 
-	if (hdr + d->total > w->reasm->room || (uint32_t)f->m->l3_len + d->total > MAX_DGRAM) {
+	if (hdr + d->total > w->reasm->room ||
+	    (d->key.family == 6 ? d->total : l3 + d->total) > MAX_DGRAM) {
 		*why = DP_DROP_IN_REASM_TOO_BIG;
 		return NULL;
 	}
@@ -231,11 +234,19 @@ build_v4(struct dp_worker *w, const struct reasm_dgram *d, dp_drop_t *why)
 		       q->len);
 		wire += pkt_rx_len(q->m);
 	}
-	ip = (struct rte_ipv4_hdr *)(p + f->m->l2_len);
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(f->m->l3_len + d->total));
-	ip->fragment_offset &= rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	if (d->key.family == 6) {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(p + f->m->l2_len);
+
+		ip6->payload_len = rte_cpu_to_be_16((uint16_t)d->total);
+		ip6->proto = d->key.proto;
+	} else {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + f->m->l2_len);
+
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(l3 + d->total));
+		ip->fragment_offset &= rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
 	m->port = f->m->port;
 	m->hash.fdir.hi = wire;	/* pkt_set_rx_len(), with the fragments' octets */
 	return m;
@@ -246,7 +257,7 @@ static struct rte_mbuf *
 complete(struct dp_worker *w, struct reasm_dgram *d)
 {
 	dp_drop_t why = DP_KEEP;
-	struct rte_mbuf *m = build_v4(w, d, &why);
+	struct rte_mbuf *m = build_whole(w, d, &why);
 
 	if (m == NULL) {
 		drop_dgram(w, d, NULL, why);
@@ -264,44 +275,39 @@ complete(struct dp_worker *w, struct reasm_dgram *d)
 }
 
 /*
- * One IPv4 fragment (header checked by classify). Returns the whole datagram
- * when this fragment completed it, else NULL (held, punted or dropped).
+ * Fragment m, piece p of datagram k, into the table; more: not the last.
+ * frag_err: the version's reason for a malformed fragment. Returns the
+ * whole datagram when p completed it, else NULL (held, punted or dropped).
  */
 static struct rte_mbuf *
-add_v4(struct dp_worker *w, uint8_t pi, struct rte_mbuf *m, uint64_t now_ns)
+add_piece(struct dp_worker *w, const struct reasm_key *k, const struct reasm_piece *p, bool more,
+	  uint64_t now_ns, dp_drop_t frag_err)
 {
-	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
-								 m->l2_len);
-	uint16_t fo = rte_be_to_cpu_16(ip->fragment_offset);
-	bool more = (fo & RTE_IPV4_HDR_MF_FLAG) != 0, punt;
-	struct reasm_key k = {.src = {ip->src_addr}, .dst = {ip->dst_addr},
-			      .id = ip->packet_id, .proto = ip->next_proto_id, .family = 4};
-	struct reasm_piece p = {.m = m, .off = (uint16_t)((fo & RTE_IPV4_HDR_OFFSET_MASK) * 8u),
-				.len = (uint16_t)(rte_be_to_cpu_16(ip->total_length) - m->l3_len),
-				.at = (uint16_t)(m->l2_len + m->l3_len), .pi = pi};
-	const uint8_t *data = (const uint8_t *)ip + m->l3_len;
+	struct rte_mbuf *m = p->m;
+	const uint8_t *data = rte_pktmbuf_mtod_offset(m, const uint8_t *, p->at);
 	struct reasm_dgram *d;
 	dp_drop_t why;
+	bool punt;
 
-	/* RFC 791: every fragment but the last carries a multiple of 8 bytes, none carries 0 */
-	if (p.len == 0 || (more && p.len % 8 != 0) || (uint32_t)m->l3_len + p.off + p.len > MAX_DGRAM) {
-		drop_one(w, m, DP_DROP_IN_V4_PKT_FRAG_ERR);
+	/* RFC 791, RFC 8200 4.5: every fragment but the last carries a multiple of 8 bytes, none 0 */
+	if (p->len == 0 || (more && p->len % 8 != 0) || (uint32_t)p->off + p->len > MAX_DGRAM) {
+		drop_one(w, m, frag_err);
 		return NULL;
 	}
-	d = find(w->reasm, &k);
-	if (d == NULL && (d = take_slot(w->reasm, &k, now_ns)) == NULL) {
+	d = find(w->reasm, k);
+	if (d == NULL && (d = take_slot(w->reasm, k, now_ns)) == NULL) {
 		drop_one(w, m, DP_DROP_IN_REASM_TABLE_FULL);
 		return NULL;
 	}
 	if (d->punt) {
-		punt_one(w, m, pi);
+		punt_one(w, m, p->pi);
 		return NULL;
 	}
-	if (!fits_last(d, &p, more)) {
-		drop_dgram(w, d, m, DP_DROP_IN_V4_PKT_FRAG_ERR);
+	if (!fits_last(d, p, more)) {
+		drop_dgram(w, d, m, frag_err);
 		return NULL;
 	}
-	why = overlap(d, &p, data);
+	why = overlap(d, p, data);
 	if (why == DP_DROP_IN_REASM_DUPLICATE) {
 		drop_one(w, m, why);	/* the datagram goes on without it */
 		return NULL;
@@ -310,25 +316,69 @@ add_v4(struct dp_worker *w, uint8_t pi, struct rte_mbuf *m, uint64_t now_ns)
 		drop_dgram(w, d, m, why != DP_KEEP ? why : DP_DROP_IN_REASM_TOO_MANY_FRAGS);
 		return NULL;
 	}
-	if (p.off == 0 && k.proto == IPPROTO_UDP) {
-		why = udp_first(data, p.len, &punt);
+	if (p->off == 0 && k->proto == IPPROTO_UDP) {
+		why = udp_first(data, p->len, &punt);
 		if (why != DP_KEEP) {
 			drop_dgram(w, d, m, why);
 			return NULL;
 		}
 		if (punt) {
 			turn_punt(w, d);
-			punt_one(w, m, pi);
+			punt_one(w, m, p->pi);
 			return NULL;
 		}
 	}
-	d->p[d->n++] = p;
-	d->have += p.len;
+	d->p[d->n++] = *p;
+	d->have += p->len;
 	if (!more)
-		d->total = (uint32_t)p.off + p.len;
+		d->total = (uint32_t)p->off + p->len;
 	if (d->total == 0 || d->have != d->total)
 		return NULL;
 	return complete(w, d);
+}
+
+/* One IPv4 fragment (header checked by classify). */
+static struct rte_mbuf *
+add_v4(struct dp_worker *w, uint8_t pi, struct rte_mbuf *m, uint64_t now_ns)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+								 m->l2_len);
+	uint16_t fo = rte_be_to_cpu_16(ip->fragment_offset);
+	struct reasm_key k = {.src = {ip->src_addr}, .dst = {ip->dst_addr},
+			      .id = ip->packet_id, .proto = ip->next_proto_id, .family = 4};
+	struct reasm_piece p = {.m = m, .off = (uint16_t)((fo & RTE_IPV4_HDR_OFFSET_MASK) * 8u),
+				.len = (uint16_t)(rte_be_to_cpu_16(ip->total_length) - m->l3_len),
+				.at = (uint16_t)(m->l2_len + m->l3_len), .pi = pi};
+
+	if ((uint32_t)m->l3_len + p.off + p.len > MAX_DGRAM) {
+		drop_one(w, m, DP_DROP_IN_V4_PKT_FRAG_ERR);
+		return NULL;
+	}
+	return add_piece(w, &k, &p, (fo & RTE_IPV4_HDR_MF_FLAG) != 0, now_ns,
+			 DP_DROP_IN_V4_PKT_FRAG_ERR);
+}
+
+/*
+ * One IPv6 fragment: the Fragment header right after the IPv6 header, its
+ * next header ESP or AH (classify_frag6). The key is RFC 8200's: source,
+ * destination and the 32-bit identification (and the next header, which a
+ * datagram's fragments share).
+ */
+static struct rte_mbuf *
+add_v6(struct dp_worker *w, uint8_t pi, struct rte_mbuf *m, uint64_t now_ns)
+{
+	const struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
+								 m->l2_len);
+	const struct rte_ipv6_fragment_ext *fh = (const struct rte_ipv6_fragment_ext *)(ip6 + 1);
+	uint16_t fd = rte_be_to_cpu_16(fh->frag_data);
+	struct reasm_key k = {.id = fh->id, .proto = fh->next_header, .family = 6};
+	struct reasm_piece p = {.m = m, .off = (uint16_t)(fd & 0xfff8),
+				.len = (uint16_t)(rte_be_to_cpu_16(ip6->payload_len) - sizeof(*fh)),
+				.at = (uint16_t)(m->l2_len + sizeof(*ip6) + sizeof(*fh)), .pi = pi};
+
+	memcpy(k.src, ip6->src_addr, sizeof(k.src));
+	memcpy(k.dst, ip6->dst_addr, sizeof(k.dst));
+	return add_piece(w, &k, &p, (fd & 1) != 0, now_ns, DP_DROP_G_Ipv6FragErr);
 }
 
 uint16_t
@@ -348,7 +398,11 @@ reasm_in_burst(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_
 			pkts[k++] = m;
 			continue;
 		}
-		m = add_v4(w, (uint8_t)pi, m, now_ns);
+		/* classify checked the version: 4, or 6 with a Fragment header */
+		if ((*rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len) >> 4) == 6)
+			m = add_v6(w, (uint8_t)pi, m, now_ns);
+		else
+			m = add_v4(w, (uint8_t)pi, m, now_ns);
 		if (m != NULL)
 			whole[(*n_whole)++] = m;
 	}

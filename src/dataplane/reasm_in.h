@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Inbound reassembly of ESP, AH and ESP-in-UDP that reached the outside port
- * as IPv4 fragments (RFC 4303 section 3.4.1: reassemble before processing;
+ * as IPv4 or IPv6 fragments (RFC 4303 section 3.4.1: reassemble before processing;
  * RFC 4301 appendix D: the outer header may be fragmented on the path).
  * The whole datagram, in one new mbuf, goes back through classify and the
  * normal inbound path (SA lookup, replay, decryption).
@@ -27,7 +27,7 @@
  * counted one reason each.
  *
  * The key and the overlap rules do not depend on the IP version; the header
- * walk and the rebuilt header do (_v4 functions), so IPv6 can add its own.
+ * walk and the rebuilt header do (add_v4 / add_v6, build_whole).
  */
 #ifndef DPSEC_REASM_IN_H
 #define DPSEC_REASM_IN_H
@@ -42,8 +42,10 @@
 #define REASM_IN_TIMEOUT_MS 3000	/* IOS virtual-reassembly's default */
 
 /*
- * classify.c marks an IPv4 fragment kept for reassembly in l4_len (0 is ESP
- * or AH, 8 ESP-in-UDP).
+ * classify.c marks a fragment kept for reassembly in l4_len (0 is ESP or
+ * AH, 8 ESP-in-UDP): IPv4, or IPv6 with the Fragment header right after the
+ * IPv6 header (RFC 8200 section 4.5; the key's id is its 32-bit
+ * identification, the rebuilt datagram has no Fragment header).
  */
 #define REASM_IN_MARK 1
 
@@ -57,7 +59,7 @@ struct reasm_key {
 	uint32_t src[4], dst[4];	/* network order; IPv4 uses [0] */
 	uint32_t id;
 	uint8_t proto;
-	uint8_t family;			/* 4 */
+	uint8_t family;			/* 4 or 6 */
 	uint16_t zero;			/* compared with memcmp: no padding left undefined */
 };
 

@@ -233,13 +233,14 @@ route_neighbor6(const struct route *rt, uint16_t port, const uint8_t ip[16])
 
 int
 route_inside6(const struct route *rt, const uint8_t dst[16], uint16_t *port,
-	      const struct rte_ether_addr **mac)
+	      const struct rte_ether_addr **mac, const uint8_t **nh)
 {
 	const uint8_t *via;
 	int rc = route6_lookup(rt->v6, dst, port, &via);
 
 	if (rc != 0)
 		return rc;
+	*nh = via;
 	*mac = route_neighbor6(rt, *port, via);
 	return *mac != NULL ? 0 : -EHOSTUNREACH;
 }

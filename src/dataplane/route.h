@@ -56,12 +56,13 @@ const struct rte_ether_addr *route_neighbor6(const struct route *rt, uint16_t po
 
 /*
  * Inside egress for an IPv6 dst: 0 with the port and next-hop MAC,
- * -ENETUNREACH (no route), or -EHOSTUNREACH with *port set (the route exists,
- * its link has no MAC for the next hop). Errnos, not drop reasons: the IPv6
- * packet path that will call it adds its reasons (Ipv6NoRoute, and the QFP's
- * Ipv6NoAdj) with the tests that provoke them.
+ * -ENETUNREACH (no route), or -EHOSTUNREACH with *port and *nh set (the route
+ * exists, its link has no static MAC for the next hop nh: the route's via, or
+ * dst itself on a connected prefix; the caller looks at what neighbor
+ * discovery learned, neigh6.h). Errnos, not drop reasons: the caller
+ * (in_deliver6) adds them (Ipv6NoRoute, Ipv6NoAdj).
  */
 int route_inside6(const struct route *rt, const uint8_t dst[16], uint16_t *port,
-		  const struct rte_ether_addr **mac);
+		  const struct rte_ether_addr **mac, const uint8_t **nh);
 
 #endif

@@ -15,7 +15,8 @@
 
 /*
  * A port's static IPv6 neighbors, searched in order: a gateway has a handful
- * (its peers and next hops). Neighbors learned by ND will need a hash.
+ * (its peers and next hops). Neighbors learned by neighbor discovery are in
+ * a table of their own that the control thread replaces (neigh6.h).
  */
 struct neigh6 {
 	uint8_t ip[16];

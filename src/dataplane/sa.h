@@ -104,6 +104,7 @@ struct sa_rt {
 	uint8_t udp;
 	uint16_t owner;		/* the one worker writing the state below (sa_owner_check) */
 	uint8_t life;		/* SA_LIFE_*; atomic */
+	uint8_t aes_key_len;	/* keys->aes_key_len here, so that AES-GCM reads no line of keys but the key data */
 	uint32_t salt;		/* GCM: nonce salt, in wire order */
 	uint32_t policy;	/* index of the crypto map entry in the SPD */
 	uint32_t conn_id;
@@ -113,16 +114,19 @@ struct sa_rt {
 	uint64_t seq;		/* outbound: last sequence number sent */
 	uint64_t seq_max;	/* outbound: last usable number (2^32-1, or 2^64-1 with ESN) */
 
-	/* Cache line 1-2: counters, written per packet by the owner. */
-	struct dp_sa_counters ctr __rte_cache_aligned;
 	/*
-	 * Lifetime in packets and bytes, beside the counters it is checked
-	 * against: when the owner flushes a run of packets (sa_acc_flush), one
-	 * compare each against the next limit to cross, soft then hard
-	 * (UINT64_MAX: none left). So a limit is noticed at the end of the run
-	 * of packets that crossed it, at most a burst late.
+	 * Cache line 1-2: counters, written per packet by the owner, and the
+	 * lifetime in packets and bytes they are checked against: when the
+	 * owner flushes a run of packets (sa_acc_flush), one compare each
+	 * against the next limit to cross, soft then hard (UINT64_MAX: none
+	 * left). So a limit is noticed at the end of the run of packets that
+	 * crossed it, at most a burst late. The limits come first so that they
+	 * share line 1 with the packet and byte counters (a packet of a cold
+	 * SA touches one line here, not two).
 	 */
-	uint64_t life_next_pkts, life_next_bytes;	/* written by the owner */
+	uint64_t life_next_pkts __rte_cache_aligned;	/* written by the owner */
+	uint64_t life_next_bytes;
+	struct dp_sa_counters ctr;
 	uint64_t hard_pkts, hard_bytes;			/* fixed at install; UINT64_MAX: none */
 	/* with SA_F_NARROW; immutable, swapped whole by dp_sa_update_ts (release/acquire) */
 	const struct sa_ts *ts;
@@ -132,14 +136,17 @@ struct sa_rt {
 	 */
 	struct sa_rt *inner;
 
-	/* Inbound replay state. */
-	struct replay replay __rte_cache_aligned;
-	/* Replay [0] and ICV [1] failure reports to the control thread (ctrl_link.c). */
-	uint64_t ev_ns[2];	/* last report, link clock; 0: none yet */
+	/*
+	 * Cache line 3: replay [0] and ICV [1] failure reports to the control
+	 * thread (ctrl_link.c), then the inbound replay state and its bitmap
+	 * (replay_blocks 64-bit blocks) right behind it: up to a 64-packet
+	 * window (2 blocks) state and bitmap share this line, so a packet of a
+	 * cold SA fetches one line for anti-replay, not two.
+	 */
+	uint64_t ev_ns[2] __rte_cache_aligned;	/* last report, link clock; 0: none yet */
 	uint32_t ev_pending[2];
-
-	/* Inbound replay bitmap: replay_blocks 64-bit blocks. */
-	uint64_t replay_bmp[] __rte_cache_aligned;
+	struct replay replay;
+	uint64_t replay_bmp[];
 };
 
 static inline const struct sa_ep *
@@ -154,8 +161,14 @@ sa_rt_udp(const struct sa_rt *sa)
 	return __atomic_load_n(&sa->udp, __ATOMIC_RELAXED) != 0;
 }
 
-_Static_assert(offsetof(struct sa_rt, ctr) == RTE_CACHE_LINE_SIZE,
+_Static_assert(offsetof(struct sa_rt, life_next_pkts) == RTE_CACHE_LINE_SIZE,
 	       "per-packet read fields fit one cache line");
+_Static_assert(offsetof(struct sa_rt, ctr.v[DP_SA_CTR_bytes]) + sizeof(uint64_t) <=
+		       2 * RTE_CACHE_LINE_SIZE,
+	       "the limits and the packet and byte counters share a cache line");
+_Static_assert(offsetof(struct sa_rt, replay_bmp) % RTE_CACHE_LINE_SIZE + 2 * sizeof(uint64_t) <=
+		       RTE_CACHE_LINE_SIZE,
+	       "a 64-packet window's bitmap shares the replay state's cache line");
 _Static_assert(offsetof(struct sa_rt, hard_bytes) + sizeof(uint64_t) <=
 		       3 * RTE_CACHE_LINE_SIZE,
 	       "SA counters and the limits compared with them span at most two cache lines");

@@ -45,20 +45,26 @@ outside_port6(const struct dp *dp, const uint8_t local6[16])
 
 /*
  * The template of an SA with IPv6 endpoints (ESP, RFC 4303 over IPv6): the
- * peer's MAC is a static IPv6 neighbor or the port's next_hop_mac (the
- * gateway does not solicit yet). Traffic class and payload length are the
- * packet's (esp_out.c).
+ * peer's MAC is a static IPv6 neighbor or the port's next_hop_mac, else what
+ * the control thread's neighbor discovery learned (the hook solicits it when
+ * it has nothing: the install fails and is tried again). Traffic class and
+ * payload length are the packet's (esp_out.c).
  */
 static struct sa_ep *
 sa_ep_build6(const struct dp *dp, const struct sa_endpoints *e, int *err)
 {
 	int pi = outside_port6(dp, e->local6);
 	const struct rte_ether_addr *dmac;
+	struct rte_ether_addr learned;
 	struct rte_ether_hdr *eth;
 	struct rte_ipv6_hdr *ip6;
 	struct sa_ep *ep;
 
 	dmac = pi < 0 ? NULL : route_neighbor6(dp->route, (uint16_t)pi, e->peer6);
+	if (dmac == NULL && pi >= 0 && dp->neighbor6_fn != NULL &&
+	    dp->neighbor6_fn(dp->neighbor6_ctx, dp->ports[pi].iface, e->peer6,
+			     learned.addr_bytes) == 0)
+		dmac = &learned;
 	if (dmac == NULL) {
 		*err = -EHOSTUNREACH;
 		return NULL;
@@ -241,6 +247,7 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 		*err = -ENOMEM;
 		goto fail;
 	}
+	rt->aes_key_len = rt->keys->aes_key_len;
 	*err = 0;
 	return rt;
 fail:

@@ -253,7 +253,7 @@ dp_neighbor_update(struct dp *dp, uint32_t iface, uint32_t ip, const uint8_t mac
 		const struct sa_ep *old;
 		struct sa_ep *ep;
 
-		if (sa->dir != CFG_DIR_OUT || sa->peer != ip)
+		if (sa->dir != CFG_DIR_OUT || sa->v6 || sa->peer != ip)
 			continue;
 		old = sa->rt->ep;
 		if (dp->ports[old->tx_port].iface != iface ||
@@ -266,6 +266,34 @@ dp_neighbor_update(struct dp *dp, uint32_t iface, uint32_t ip, const uint8_t mac
 			return -ENOMEM;
 		__atomic_store_n(&sa->rt->ep, ep, __ATOMIC_RELEASE);
 		/* the grace period starts after the swap: until then a worker may hold the old */
+		sad_retire(dp->sad, (void *)(uintptr_t)old);
+		n++;
+	}
+	return n;
+}
+
+int
+dp_neighbor6_update(struct dp *dp, uint32_t iface, const uint8_t ip[16], const uint8_t mac[6])
+{
+	struct sa *sa;
+	int n = 0;
+
+	TAILQ_FOREACH(sa, sad_live(dp->sad), link) {
+		const struct sa_ep *old;
+		struct sa_ep *ep;
+
+		if (sa->dir != CFG_DIR_OUT || !sa->v6 || memcmp(sa->peer6, ip, 16) != 0)
+			continue;
+		old = sa->rt->ep;
+		if (dp->ports[old->tx_port].iface != iface ||
+		    route_neighbor6(dp->route, old->tx_port, ip) != NULL ||
+		    memcmp(((const struct rte_ether_hdr *)old->hdr)->dst_addr.addr_bytes, mac,
+			   RTE_ETHER_ADDR_LEN) == 0)
+			continue;	/* another port, a static MAC (it wins), or already there */
+		ep = ep_with_mac(old, mac);
+		if (ep == NULL)
+			return -ENOMEM;
+		__atomic_store_n(&sa->rt->ep, ep, __ATOMIC_RELEASE);
 		sad_retire(dp->sad, (void *)(uintptr_t)old);
 		n++;
 	}

@@ -5,6 +5,9 @@
  * thread: any bytes as the Ethernet frame, for 2001:db8:0:1::2. What it
  * answers is an NS for that address (an NA of ND6_NA_LEN bytes carrying it
  * as the target) or an echo request to it (a reply as long as the request).
+ * The same bytes go through what the gateway learns its neighbors from:
+ * nd6_parse_na (a Neighbor Advertisement, section 7.1.2's checks) and
+ * nd6_ns_sender (a solicitation's sender and link-layer address).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -24,7 +27,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t out[70000];
 	enum nd6_kind k = nd6_kind_of(data, size);
 	size_t n = nd6_answer(data, size, ours, mac, out, sizeof(out));
+	struct nd6_na na;
+	uint8_t src[16], lla[6];
 
+	/* an NA accepted has a unicast target and, sent to a group, S clear */
+	if (nd6_parse_na(data, size, &na) &&
+	    (k != ND6_NA || na.target[0] == 0xff || (data[38] == 0xff && na.solicited)))
+		abort();
+	/* a sender learned from an NS is a unicast address, from an NS we answer */
+	if (nd6_ns_sender(data, size, ours, src, lla) && (k != ND6_NS || src[0] == 0xff || n == 0))
+		abort();
 	if (n == 0)
 		return 0;
 	if (k == ND6_NS) {

@@ -19,7 +19,7 @@ import unittest
 import json
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP, defragment
-from scapy.layers.inet6 import IPv6
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrFragment, fragment6
 from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
@@ -451,7 +451,9 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
                                    auth_algo=t.aalg, auth_key=ak or None,
                                    tunnel_header=IPv6(src=src, dst=dst))
 
-    def run_case(self, xform, inner6):
+    def run_case(self, xform, inner6, frag=0):
+        """frag: scapy cuts each inbound ESP packet into IPv6 fragments of at most frag
+        bytes (RFC 8200 4.5, the peer's own fragmentation) and sends them last first."""
         t = Tunnel(xform)
         sa = {d: self._sa(t, spi, ck, ak, src, dst)
               for d, spi, ck, ak, src, dst in (
@@ -477,6 +479,14 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
                 raw = bytes(f[IPv6])
                 n = HASHES[t.aalg][1]
                 self.assertEqual(raw[40 + 12:40 + 12 + n], ah_icv6(t.ak_in, t.aalg, raw))
+        if frag:
+            frames_in = [Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / f
+                         for i, fr in enumerate(frames_in)
+                         for f in reversed(fragment6(
+                             IPv6(src=PEER6, dst=LOCAL6) /
+                             IPv6ExtHdrFragment(nh=50, id=0x100 + i) /
+                             Raw(bytes(fr[IPv6].payload)), frag))]
+            self.assertGreater(len(frames_in), len(to_gw), "some packets were cut")
         gw = Gateway(interfaces=ifs, entries=[entry])
         try:
             gw.start(outside_rx=frames_in,
@@ -518,6 +528,12 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
 
     def test_ipv6_in_ipv6_gcm256(self):
         self.run_case("gcm256", True)
+
+    def test_ipv4_in_ipv6_fragments_cbc128_sha256(self):
+        self.run_case("cbc128-sha256", False, frag=600)
+
+    def test_ipv6_in_ipv6_fragments_gcm128(self):
+        self.run_case("gcm128", True, frag=400)
 
     def test_ipv6_in_ipv6_null_sha256(self):
         self.run_case("null-sha256", True)

@@ -45,15 +45,15 @@ import sys
 import unittest
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption, fragment
-from scapy.layers.inet6 import ICMPv6EchoReply, ICMPv6ND_NS, IPv6
+from scapy.layers.inet6 import ICMPv6EchoReply, ICMPv6ND_NS, IPv6, IPv6ExtHdrFragment
 from scapy.layers.ipsec import ESP, SecurityAssociation
 from scapy.layers.l2 import ARP, Dot1Q, Dot3, Ether, LLC, STP
 from scapy.packet import Raw
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dpsectest.craft import NH_NONE, flip  # noqa: E402
-from dpsectest.dropcase import (ESPH, ETH, INSIDE1, INSIDE1_MTU, JUMBO_LOCAL,  # noqa: E402
-                                JUMBO_PEER, JUMBO_PEER_MAC, LOCAL, LOCAL6, NEIGHBOR,
+from dpsectest.dropcase import (ESPH, ETH, INSIDE1, INSIDE1_6, INSIDE1_MTU,  # noqa: E402
+                                JUMBO_LOCAL, JUMBO_PEER, JUMBO_PEER_MAC, LOCAL, LOCAL6, NEIGHBOR,
                                 NEIGHBOR_MAC, PEER6, PORT_MAC, Case, Observed, Reason, Tun,
                                 check, eth, to_mac, wire)
 from dpsectest.gateway import HOST_MAC, PEER, PEER_MAC  # noqa: E402
@@ -388,6 +388,20 @@ def ipv6_header_wrong(c):
                             esp_bytes()))
     c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6) /
                             UDP(sport=4500, dport=4500, len=300) / esp_bytes()))
+
+
+@case("Ipv6FragErr")
+def ipv6_fragment_wrong(c):
+    """ESP over IPv6 in fragments (RFC 8200 4.5): a Fragment header cut short, a piece that is
+    not the last and not a multiple of 8 bytes, a piece past 65535 bytes once reassembled."""
+    c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6, nh=44, plen=4) /
+                            Raw(b"\x32\x00\x00\x00")))
+    c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6) /
+                            IPv6ExtHdrFragment(nh=50, offset=0, m=1, id=0x4711) /
+                            Raw(esp_bytes(n=393))))
+    c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6) /
+                            IPv6ExtHdrFragment(nh=50, offset=8191, m=0, id=0x4712) /
+                            Raw(b"\0" * 16)))
 
 
 @case("Ipv6NoRoute")
@@ -788,9 +802,11 @@ def ipv6_too_big_for_the_inside(c):
 @case("Ipv6NoAdj")
 def ipv6_no_adjacency(c):
     """Decrypted for an IPv6 host on inside1, which has no next_hop_mac and no neighbor entry
-    for it (2001:db8:3::6; 2001:db8:3::5 has one)."""
+    for it (2001:db8:3::6; 2001:db8:3::5 has one); nobody answers the gateway's solicitation
+    for it, which goes out once (RFC 4861 section 7.2.2)."""
     t = c.tunnel("gcm128", v6=True)
     c.drop_in(t, t.esp(1, t.inner(dst="2001:db8:3::6")))
+    c.solicit("inside1", INSIDE1_6, "2001:db8:3::6")
     c.decap(t, t.inner(), seq=2, out="inside1", mac=NEIGHBOR_MAC)
 
 

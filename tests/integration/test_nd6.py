@@ -4,6 +4,8 @@
    ns gwa (kernel)                 ns gwb (dpsecd)                      ns h2 (kernel)
    2001:db8:0:1::1 ----------- outside0 2001:db8:0:1::2   inside0 2001:db8:0:2::1 ---- 2001:db8:0:2::2
 
+- gwB learns the kernels from their solicitations (RFC 4861 section 7.2.3), shown by
+  `show ipv6 neighbors`;
 - `ping -6` from either kernel to the gateway's address on its link works: the kernel's
   Neighbor Solicitation (to the solicited-node group) gets dpsecd's Neighbor Advertisement,
   which the kernel accepts (RFC 4861 section 7.1.2: hop limit 255, checksum, target) and
@@ -12,27 +14,53 @@
 - scapy checks the advertisement itself: solicited and override set, router set, the target
   link-layer address option carrying the port's MAC, the checksum right (scapy recomputes);
 - what RFC 4861 says to ignore is not answered: an NS with hop limit 64, an NS for another
-  address; each is counted as unhandled.
+  address; each is counted as unhandled;
+- the gateway resolves its own IPv6 next hops (RFC 4861 section 7.2.2): gwB has no static
+  neighbor for h2's 2001:db8:0:2::2. gwA's scapy sends ESP (manual SAs, an entry with IPv6
+  lines over the IPv4 tunnel) carrying ICMPv6 echo requests for h2; the first is dropped
+  (Ipv6NoAdj) and makes gwB solicit h2, h2's kernel advertises itself, `show ipv6 neighbors`
+  shows it REACH on inside0, and the next requests reach h2's kernel (its Icmp6InEchos).
 """
 import json
 import os
+import re
 import sys
 import unittest
 
+from scapy.layers.inet import IP
+from scapy.layers.inet6 import ICMPv6EchoRequest, IPv6
+from scapy.layers.ipsec import ESP, SecurityAssociation
+from scapy.layers.l2 import Ether
+
 sys.path.insert(0, os.path.dirname(__file__))
-from dpsectest.netns import (GWA_OUT6, GWB_IN6, GWB_OUT6, H2_IN6,  # noqa: E402
-                             Topology, sh)
+from dpsectest.netns import (GWA_OUT, GWA_OUT6, GWB_IN6, GWB_OUT, GWB_OUT6,  # noqa: E402
+                             H2_IN6, Topology, sh)
 from dpsectest.wait import wait_for  # noqa: E402
 
-GW_YAML = """logging: {syslog: false}
+REMOTE6 = "2001:db8:9::5"    # behind gwA, in the IPv6 entry's remote prefix
+SPI_IN, SPI_OUT = 0x6001, 0x6002
+KEY_IN, KEY_OUT = bytes(range(16)), bytes(range(16, 32))
+AUTH_IN, AUTH_OUT = bytes(range(32, 64)), bytes(range(64, 96))
+
+GW_YAML = f"""logging: {{syslog: false}}
 transform_sets:
-  TS: {transforms: [esp-gcm 128]}
+  TS: {{transforms: [esp-gcm 128]}}
+  TS6: {{transforms: [esp-aes 128, esp-sha256-hmac]}}
 crypto_maps:
   VPN:
     - seq: 10
       peer: 192.0.2.1
       transform_set: TS
-      match: [{src: 198.51.100.0/24, dst: 203.0.113.0/24}]
+      match: [{{src: 198.51.100.0/24, dst: 203.0.113.0/24}}]
+    - seq: 20
+      peer: 192.0.2.1
+      transform_set: TS6
+      match: [{{src: "2001:db8:0:2::/64", dst: "2001:db8:9::/64"}}]
+manual_sas:
+  - {{crypto_map: VPN, seq: 20, direction: inbound, spi: {SPI_IN}, cipher_key: "{KEY_IN.hex()}",
+     auth_key: "{AUTH_IN.hex()}"}}
+  - {{crypto_map: VPN, seq: 20, direction: outbound, spi: {SPI_OUT},
+     cipher_key: "{KEY_OUT.hex()}", auth_key: "{AUTH_OUT.hex()}"}}
 """
 
 # Run in ns gwa: send one NS with scapy, print what answered it (JSON), or {} for nothing.
@@ -90,6 +118,13 @@ class Nd6(unittest.TestCase):
             neigh = sh("ip", "-6", "neigh", "show", target, "dev", dev, ns=self.t.ns[ns]).stdout
             self.assertIn("lladdr " + mac, neigh)
             self.assertRegex(neigh, r"REACHABLE|STALE|DELAY|PROBE", neigh)
+        # the kernels' solicitations carried their link-layer addresses: gwB recorded them
+        # (RFC 4861 section 7.2.3), STALE unless gwB confirmed one itself
+        rows = json.loads(self.t.cli("show ipv6 neighbors", json=True))["neighbors"]
+        gwa = next(r for r in rows if r["address"] == GWA_OUT6)
+        self.assertEqual((gwa["mac"], gwa["interface"], gwa["origin"]),
+                         (self.dotted(self.t.mac("gwa", "gwa-out")), "outside0", "dynamic"))
+        self.assertIn(gwa["state"], ("STALE", "REACH"))
         st = punt(self.t)
         print(json.dumps(st, sort_keys=True)[:600])
         self.assertGreaterEqual(self.count(st, "nd6", "answered"), 2)
@@ -132,6 +167,60 @@ class Nd6(unittest.TestCase):
         # punted); the first is punted and not answered
         wait_for(lambda: self.count(punt(self.t), "nd6", "unhandled") >= before + 1, 10,
                  "the NS with hop limit 64 counted as unhandled")
+
+    def esp_to_h2(self, seqs):
+        """gwA's ESP frames to gwB, each an echo request from REMOTE6 to h2 (sequence seq)."""
+        sa = SecurityAssociation(ESP, spi=SPI_IN, crypt_algo="AES-CBC", crypt_key=KEY_IN,
+                                 auth_algo="SHA2-256-128", auth_key=AUTH_IN,
+                                 tunnel_header=IP(src=GWA_OUT, dst=GWB_OUT))
+        eth = Ether(src=self.t.mac("gwa", "gwa-out"), dst=self.t.mac("gwb", "gwb-out"))
+        return [eth / sa.encrypt(IPv6(src=REMOTE6, dst=H2_IN6, hlim=64) /
+                                 ICMPv6EchoRequest(id=0x6d, seq=s), seq_num=s) for s in seqs]
+
+    def h2_echos_in(self):
+        snmp6 = sh("cat", "/proc/net/snmp6", ns=self.t.ns["h2"]).stdout
+        return int(re.search(r"^Icmp6InEchos\s+(\d+)$", snmp6, re.M).group(1))
+
+    def no_adj(self):
+        drops = json.loads(self.t.cli("show platform hardware qfp active statistics drop all",
+                                      json=True))["drops"]
+        return sum(d["packets"] for d in drops if d["name"] == "Ipv6NoAdj")
+
+    def h2_row(self):
+        rows = json.loads(self.t.cli("show ipv6 neighbors", json=True))["neighbors"]
+        return next((r for r in rows if r["address"] == H2_IN6), None)
+
+    def test_0_gateway_resolves_inside_host(self):
+        # first: once h2 has solicited gwB (test_1's ping), gwB knows it (section 7.2.3)
+        self.assertIsNone(self.h2_row(), "no static neighbor for h2: nothing known yet")
+        echos = self.h2_echos_in()
+        self.t.send("gwa", "gwa-out", self.esp_to_h2([1]))
+        # no MAC for h2: dropped and counted; the worker asks, gwB solicits, h2 answers
+        wait_for(lambda: self.no_adj() >= 1, 20, "the first packet counted as Ipv6NoAdj")
+        wait_for(lambda: (self.h2_row() or {}).get("state") == "REACH", 20,
+                 "h2 learned by neighbor discovery, REACH")
+        row = self.h2_row()
+        self.assertEqual((row["mac"], row["interface"], row["origin"]),
+                         (self.dotted(self.t.mac("h2", "h2-in")), "inside0", "dynamic"))
+        text = self.t.cli("show ipv6 neighbors")
+        self.assertRegex(text, r"(?m)^%s +0 %s  REACH inside0$" %
+                         (re.escape(H2_IN6), self.dotted(self.t.mac("h2", "h2-in"))))
+        dropped = self.no_adj()
+        self.t.send("gwa", "gwa-out", self.esp_to_h2(range(2, 7)))
+        wait_for(lambda: self.h2_echos_in() >= echos + 5, 20,
+                 "the next five echo requests delivered to h2's kernel")
+        self.assertEqual(self.no_adj(), dropped, "none dropped once h2 is resolved")
+        # counted: our solicitation went out, h2's solicited advertisement confirmed it
+        nd6 = json.loads(self.t.cli("show ip traffic", json=True))["nd6"]
+        self.assertGreaterEqual(nd6["solicitations_sent"], 1)
+        self.assertGreaterEqual(nd6["ns_sent"], 1)
+        self.assertGreaterEqual(nd6["confirmed"], 1)
+        self.assertGreaterEqual(nd6["hits"] + nd6["misses"], 1)
+
+    @staticmethod
+    def dotted(mac):
+        h = mac.replace(":", "")
+        return "%s.%s.%s" % (h[0:4], h[4:8], h[8:12])
 
 
 if __name__ == "__main__":

@@ -19,11 +19,14 @@ one run with the sum of its cases' expectations.
 """
 import collections
 import os
+import socket
 import struct
 import time
 
 from scapy.layers.inet import ICMP, IP, UDP, defragment
-from scapy.layers.inet6 import IPv6
+from scapy.layers.inet6 import (ICMPv6ND_NS, ICMPv6NDOptSrcLLAddr, IPv6, in6_getnsma,
+                                 in6_getnsmac)
+from scapy.pton_ntop import inet_ntop, inet_pton
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
@@ -339,6 +342,7 @@ class Case:
         self.frags = []                              # (tunnel, inner, out port, MAC, MTU)
         self.icmps = []                              # IcmpBack
         self.icmp_hosts = []                         # IcmpHost
+        self.solicits = []                           # (port, our address6, target)
         self.mtus = []                               # (tunnel, plaintext mtu)
         self.yaml = ""                               # config sections of its own (tunnels)
 
@@ -394,12 +398,17 @@ class Case:
         its address src, in clear, out of inside0 to the host's next hop."""
         self.icmp_hosts.append(IcmpHost(frame, icmp_type, code, mtu, src))
 
+    def solicit(self, port, src6, target):
+        """The gateway resolves target (a next hop with no MAC) with a Neighbor Solicitation
+        from its address src6, out of port (RFC 4861 section 7.2.2)."""
+        self.solicits.append((port, src6, target))
+
     @property
     def extra_tx(self):
         """Frames sent beyond one per frame received: fragments after the first, ICMP errors."""
         return sum(len(fragments_of(forwarded(inner), mtu)) - 1
                    for _, inner, _, _, mtu in self.frags) + len(self.icmps) + \
-            len(self.icmp_hosts) + \
+            len(self.icmp_hosts) + len(self.solicits) + \
             sum(len(fragments_of(forwarded(inner), mtu)) - 1
                 for _, inner, _, mtu in self.encap_frags)
 
@@ -629,6 +638,8 @@ def check_tx(cases, obs):
         for icmp in c.icmp_hosts:
             icmp.port_mac = mac[icmp.port]
             want[icmp.port].append((icmp, c.label))
+        for port, src6, target in c.solicits:
+            want[port].append((bytes(solicitation(mac[port], src6, target)), c.label))
     by_spi = {t.spi_out: t for t in obs.tunnels}
     for port in ("outside0", "outside1", "inside0", "inside1"):
         left = list(want[port])
@@ -647,6 +658,15 @@ def check_tx(cases, obs):
                 port, w.hex() if isinstance(w, bytes) else
                 "spi 0x%x seq %d" % w[:2] if isinstance(w, tuple) else w, label))
     return problems
+
+
+def solicitation(mac, src6, target):
+    """scapy's Neighbor Solicitation for target from (mac, src6): to target's solicited-node
+    group, hop limit 255, with the source link-layer address option."""
+    group = in6_getnsma(inet_pton(socket.AF_INET6, target))
+    return Ether(src=mac, dst=in6_getnsmac(group)) / \
+        IPv6(src=src6, dst=inet_ntop(socket.AF_INET6, group), hlim=255) / \
+        ICMPv6ND_NS(tgt=target) / ICMPv6NDOptSrcLLAddr(lladdr=mac)
 
 
 def decrypt_sent(frame, by_spi, src_mac, problems):

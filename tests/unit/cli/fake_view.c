@@ -130,6 +130,16 @@ op_arp_list(void *ctx, struct view_arp *out, size_t max)
 	return n;
 }
 
+static size_t
+op_nd6_list(void *ctx, struct view_nd6 *out, size_t max)
+{
+	struct fake *f = ctx;
+	size_t n = f->n_nd6 < max ? f->n_nd6 : max;
+
+	memcpy(out, f->nd6, n * sizeof(*out));
+	return n;
+}
+
 static void
 op_inv_spi_stats(void *ctx, struct view_inv_spi_stats *out)
 {
@@ -286,6 +296,7 @@ static const struct view_ops fake_ops = {
 	.inv_spi_stats = op_inv_spi_stats,
 	.inv_spi_clear = op_inv_spi_clear,
 	.arp_list = op_arp_list,
+	.nd6_list = op_nd6_list,
 	.log_read = op_log_read,
 	.log_clear = op_log_clear,
 	.log = op_log,
@@ -959,6 +970,27 @@ arp(struct fake *f)
 }
 
 /*
+ * Learned by neighbor discovery: an inside host confirmed 20 s ago, an outside
+ * peer last confirmed 3 min 5 s ago (STALE), an inside address solicited in vain.
+ */
+static void
+nd6(struct fake *f)
+{
+	static const uint8_t host[6] = {0x02, 0x00, 0x00, 0x00, 0x0b, 0x02};
+	static const uint8_t peer[6] = {0x02, 0x00, 0x00, 0x00, 0x0a, 0x01};
+
+	f->nd6[0] = (struct view_nd6){.iface = 1, .state = VIEW_ND6_REACH, .age_s = 20};
+	ip6_parse("2001:db8:2::5", f->nd6[0].ip);
+	memcpy(f->nd6[0].mac, host, 6);
+	f->nd6[1] = (struct view_nd6){.iface = 0, .state = VIEW_ND6_STALE, .age_s = 185};
+	ip6_parse("2001:db8:0:1::1", f->nd6[1].ip);
+	memcpy(f->nd6[1].mac, peer, 6);
+	f->nd6[2] = (struct view_nd6){.iface = 1, .state = VIEW_ND6_INCMP, .age_s = 1};
+	ip6_parse("2001:db8:2::9", f->nd6[2].ip);
+	f->n_nd6 = 3;
+}
+
+/*
  * "show ip traffic": every counter a different number, so a counter shown
  * under another's name shows in the golden transcript.
  */
@@ -985,6 +1017,10 @@ ip_traffic(struct fake *f)
 	memcpy(f->ip_traffic.icmp, icmp_ctr, sizeof(icmp_ctr));
 	memcpy(f->ip_traffic.arp, arp_ctr, sizeof(arp_ctr));
 	memcpy(f->ip_traffic.reasm, reasm_ctr, sizeof(reasm_ctr));
+	for (int i = 0; i < ND6C__COUNT; i++)
+		f->ip_traffic.nd6[i] = 50 + (uint64_t)i;	/* each row its own value */
+	f->ip_traffic.nd6_entries = (uint32_t)f->n_nd6;
+	f->ip_traffic.nd6_incomplete = 1;
 	f->ip_traffic.arp_entries = (uint32_t)f->n_arp;
 	f->ip_traffic.arp_incomplete = 1;
 	f->ip_traffic.reasm_pending = 2;
@@ -1007,6 +1043,7 @@ fake_new(size_t extra_sa)
 	ports(f);
 	inv_spi(f);
 	arp(f);
+	nd6(f);
 	ip_traffic(f);
 	log_lines(f);
 	fake_ike_init(f);

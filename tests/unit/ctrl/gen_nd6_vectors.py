@@ -25,6 +25,20 @@ FRAMES = [
      ICMPv6EchoRequest(id=0x1234, seq=7, data=DATA)),
     ("echo_rep", Ether(src=GW_MAC, dst=PEER_MAC) / IPv6(src=GW, dst=PEER, hlim=64) /
      ICMPv6EchoReply(id=0x1234, seq=7, data=DATA)),
+    # the gateway resolving the peer (section 7.2.2): to the peer's solicited-node group
+    ("ns_out", Ether(src=GW_MAC, dst="33:33:ff:00:00:01") /
+     IPv6(src=GW, dst="ff02::1:ff00:1", hlim=255) / ICMPv6ND_NS(tgt=PEER) /
+     ICMPv6NDOptSrcLLAddr(lladdr=GW_MAC)),
+    # the peer's answers as a Linux host sends them: solicited, override, its address
+    ("peer_na", Ether(src=PEER_MAC, dst=GW_MAC) / IPv6(src=PEER, dst=GW, hlim=255) /
+     ICMPv6ND_NA(R=0, S=1, O=1, tgt=PEER) / ICMPv6NDOptDstLLAddr(lladdr=PEER_MAC)),
+    # unsolicited, to all nodes (a changed address announced, section 7.2.6)
+    ("peer_una", Ether(src=PEER_MAC, dst="33:33:00:00:00:01") /
+     IPv6(src=PEER, dst="ff02::1", hlim=255) / ICMPv6ND_NA(R=1, S=0, O=1, tgt=PEER) /
+     ICMPv6NDOptDstLLAddr(lladdr=PEER_MAC)),
+    # solicited, no option (a unicast solicitation's answer may omit it)
+    ("peer_na_bare", Ether(src=PEER_MAC, dst=GW_MAC) / IPv6(src=PEER, dst=GW, hlim=255) /
+     ICMPv6ND_NA(R=0, S=1, O=0, tgt=PEER)),
 ]
 
 

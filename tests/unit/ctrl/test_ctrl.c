@@ -36,9 +36,13 @@
 #include <rte_udp.h>
 
 #include "dpsec/ip4.h"
+#include "dpsec/ip6.h"
 
 #include "ctrl.h"
 #include "harness.h"
+#include "nd6.h"
+#include "nd6_out.h"
+#include "neigh6.h"
 #include "worker.h"
 
 static struct harness H;
@@ -234,6 +238,69 @@ test_arp_reply(void **state)
 	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].answered, 2);
 	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ARP].unhandled, 1);
 	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_OTHER].received, 0);
+}
+
+/*
+ * The gateway resolving an inside IPv6 host (RFC 4861 section 7.2.2):
+ *
+ *   [control] --NS to ff02::1:ff00:5, from 2001:db8:2::1--> host 2001:db8:2::5
+ *   [control] <--NA, solicited, target link-layer address-- host
+ *
+ * The solicitation is nd6_build_ns's frame; the advertisement is learned
+ * (REACH), answers the next lookup and reaches the workers' table.
+ */
+static void
+test_nd6_resolve(void **state)
+{
+	struct h_opts o = {.inside6 = "2001:db8:2::1/64", .inside_no_mac = true};
+	uint8_t host[16], gw6[16], mac[6], gw_mac[6], host_mac[6], want[ND6_NS_LEN], na[128];
+	struct rte_mbuf *out[4];
+	struct view_nd6 v[4];
+	const struct rte_ether_addr *learned;
+	char err[256];
+	size_t n;
+
+	(void)state;
+	teardown(NULL);
+	assert_int_equal(harness_create_opts(&H, &o), 0);
+	CFG = &H.cfg;
+	C = ctrl_create(H.dp, CFG, &H.clock, err, sizeof(err));
+	assert_non_null(C);
+	assert_true(ip6_parse("2001:db8:2::5", host));
+	assert_true(ip6_parse("2001:db8:2::1", gw6));
+	assert_true(mac_parse(H_HOST_MAC, host_mac));
+	dp_iface_mac(H.dp, H_INSIDE, gw_mac);
+	assert_int_equal(ctrl_nd6_resolve(C, H_INSIDE, host, mac), -EHOSTUNREACH);
+	worker_inject(H.w);
+	worker_flush(H.w);
+	assert_int_equal(rte_eth_rx_burst(H.dp->ports[H_INSIDE].port_id, 0, out, 4), 1);
+	assert_int_equal(nd6_build_ns(gw_mac, gw6, host, want, sizeof(want)), ND6_NS_LEN);
+	assert_int_equal(rte_pktmbuf_data_len(out[0]), ND6_NS_LEN);
+	assert_memory_equal(rte_pktmbuf_mtod(out[0], uint8_t *), want, ND6_NS_LEN);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ND6].sent, 1);
+	rte_pktmbuf_free(out[0]);
+	/* asked again at once: no second solicitation within the retransmit timer */
+	assert_int_equal(ctrl_nd6_resolve(C, H_INSIDE, host, mac), -EHOSTUNREACH);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ND6].sent, 1);
+	assert_int_equal(ctrl_nd6_list(C, v, 4), 1);
+	assert_int_equal(v[0].state, VIEW_ND6_INCMP);
+	/* the host's answer, as a node answers our solicitation (nd6_answer) */
+	n = nd6_answer(want, sizeof(want), host, host_mac, na, sizeof(na));
+	assert_int_equal(n, ND6_NA_LEN);
+	assert_int_equal(through(harness_mbuf(&H, na, n), H_INSIDE, out, 4), 0);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ND6].answered, 1);
+	assert_int_equal(ctrl_nd6_resolve(C, H_INSIDE, host, mac), 0);
+	assert_memory_equal(mac, host_mac, 6);
+	assert_int_equal(ctrl_nd6_list(C, v, 4), 1);
+	assert_int_equal(v[0].state, VIEW_ND6_REACH);
+	assert_memory_equal(v[0].mac, host_mac, 6);
+	learned = neigh6_lookup(neigh6_current(H.dp), H_INSIDE, host);
+	assert_non_null(learned);
+	assert_memory_equal(learned->addr_bytes, host_mac, 6);
+	/* an advertisement that fails section 7.1.2 (hop limit 64) teaches nothing */
+	na[14 + 7] = 64;
+	assert_int_equal(through(harness_mbuf(&H, na, n), H_INSIDE, out, 4), 0);
+	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ND6].unhandled, 1);
 }
 
 static void
@@ -473,6 +540,7 @@ test_telemetry_gate(void **state)
 	ARP_COUNTERS(KEY_X)
 	REASM4_COUNTERS(KEY_X)
 	ICMP_ERR_COUNTERS(KEY_X)
+	ND6C_COUNTERS(KEY_X)
 #undef KEY_X
 	assert_non_null(strstr(r, "\"entries\":0"));
 	assert_non_null(strstr(r, "\"pending\":0"));
@@ -683,6 +751,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_invalid_spi_logged_once_a_minute),
 		T(test_arp_reply),
+		T(test_nd6_resolve),
 		T(test_echo_reply),
 		T(test_ike_counted),
 		T(test_replay_and_mac_logged),

@@ -5,6 +5,9 @@
  * reply, byte for byte (checksums included); then every check of RFC 4861
  * section 7.1.1 failing once, each leaving the message unanswered, and every
  * truncation of the frames read within bounds (the sanitizer build checks).
+ * The gateway's own side (RFC 4861 sections 7.2.2 to 7.2.5): its NS for a
+ * peer byte for byte, the peer's NAs read, each check of section 7.1.2
+ * failing once, and a peer's NS giving its link-layer address.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +23,8 @@
 
 static const uint8_t gw_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
 static const uint8_t gw6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, [15] = 2};
+static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0, 0x01};
+static const uint8_t peer6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, [15] = 1};
 
 #define ETH 14
 #define IP6 40
@@ -220,6 +225,130 @@ test_solicited_node(void **state)
 	assert_false(nd6_is_solicited_node(gw6, gw6));
 }
 
+static void
+test_ns_built(void **state)
+{
+	uint8_t out[256];
+
+	(void)state;
+	assert_int_equal(nd6_build_ns(gw_mac, gw6, peer6, out, sizeof(out)), sizeof(v_ns_out));
+	assert_int_equal(ND6_NS_LEN, sizeof(v_ns_out));
+	assert_memory_equal(out, v_ns_out, sizeof(v_ns_out));
+	assert_int_equal(nd6_build_ns(gw_mac, gw6, peer6, out, ND6_NS_LEN - 1), 0);
+	/* what we send is what we would answer, were we the target */
+	assert_int_equal(nd6_kind_of(out, ND6_NS_LEN), ND6_NS);
+	assert_int_equal(nd6_answer(out, ND6_NS_LEN, peer6, peer_mac, out + 128, 128), ND6_NA_LEN);
+}
+
+static void
+test_na_parsed(void **state)
+{
+	struct nd6_na na;
+
+	(void)state;
+	assert_int_equal(nd6_kind_of(v_peer_na, sizeof(v_peer_na)), ND6_NA);
+	assert_true(nd6_parse_na(v_peer_na, sizeof(v_peer_na), &na));
+	assert_memory_equal(na.target, peer6, 16);
+	assert_true(na.has_lla);
+	assert_memory_equal(na.lla, peer_mac, 6);
+	assert_false(na.router);
+	assert_true(na.solicited);
+	assert_true(na.override);
+	assert_true(nd6_parse_na(v_peer_una, sizeof(v_peer_una), &na));
+	assert_true(na.router && !na.solicited && na.override && na.has_lla);
+	assert_true(nd6_parse_na(v_peer_na_bare, sizeof(v_peer_na_bare), &na));
+	assert_true(na.solicited && !na.override && !na.has_lla);
+	/* our own NA (to the NS) reads back as what we meant */
+	assert_true(nd6_parse_na(v_na, sizeof(v_na), &na));
+	assert_true(na.router && na.solicited && na.override);
+	assert_memory_equal(na.lla, gw_mac, 6);
+	/* not an NA */
+	assert_false(nd6_parse_na(v_ns, sizeof(v_ns), &na));
+	assert_false(nd6_parse_na(v_echo_req, sizeof(v_echo_req), &na));
+}
+
+/* Section 7.1.2, each check failing once: the NA is discarded. */
+static void
+test_na_checks(void **state)
+{
+	static const uint8_t group[16] = {0xff, 0x02, [15] = 0x01};
+	uint8_t f[sizeof(v_peer_na)];
+	const size_t icmp = ETH + IP6;
+	struct nd6_na na;
+
+	(void)state;
+	memcpy(f, v_peer_na, sizeof(f));
+	patch(f, icmp + 8 + 15, 0x01, 1);	/* the fix-up with no change: still valid */
+	assert_true(nd6_parse_na(f, sizeof(f), &na));
+	/* the checksum wrong */
+	patch(f, icmp + 3, (uint8_t)(f[icmp + 3] ^ 1), 0);
+	assert_false(nd6_parse_na(f, sizeof(f), &na));
+	/* hop limit not 255 */
+	memcpy(f, v_peer_na, sizeof(f));
+	patch(f, ETH + 7, 64, 0);
+	assert_false(nd6_parse_na(f, sizeof(f), &na));
+	/* code not 0 */
+	memcpy(f, v_peer_na, sizeof(f));
+	patch(f, icmp + 1, 1, 1);
+	assert_false(nd6_parse_na(f, sizeof(f), &na));
+	/* a multicast target */
+	memcpy(f, v_peer_na, sizeof(f));
+	patch(f, icmp + 8, 0xff, 1);
+	assert_false(nd6_parse_na(f, sizeof(f), &na));
+	/* solicited, to a multicast destination */
+	memcpy(f, v_peer_na, sizeof(f));
+	patch_addr(f, ETH + 24, group);
+	assert_false(nd6_parse_na(f, sizeof(f), &na));
+	patch(f, icmp + 4, 0x20, 1);	/* the same with S clear: valid */
+	assert_true(nd6_parse_na(f, sizeof(f), &na));
+	/* an option of length 0, one past the end */
+	memcpy(f, v_peer_na, sizeof(f));
+	patch(f, icmp + 24 + 1, 0, 1);
+	assert_false(nd6_parse_na(f, sizeof(f), &na));
+	patch(f, icmp + 24 + 1, 2, 1);
+	assert_false(nd6_parse_na(f, sizeof(f), &na));
+	/* an unknown option is skipped; a link-layer option of another size is not one */
+	memcpy(f, v_peer_na, sizeof(f));
+	patch(f, icmp + 24, 9, 1);
+	assert_true(nd6_parse_na(f, sizeof(f), &na));
+	assert_false(na.has_lla);
+	/* shorter than 24 bytes of ICMPv6 (the payload length says so) */
+	memcpy(f, v_peer_na_bare, sizeof(v_peer_na_bare));
+	f[ETH + 5] = 23;
+	assert_false(nd6_parse_na(f, sizeof(v_peer_na_bare), &na));
+	/* every truncation */
+	for (size_t len = 0; len < sizeof(v_peer_na); len++)
+		assert_false(nd6_parse_na(v_peer_na, len, &na));
+}
+
+/* Section 7.2.3: a valid NS for us with a source link-layer address names its sender. */
+static void
+test_ns_sender(void **state)
+{
+	static const uint8_t unspecified[16];
+	uint8_t f[sizeof(v_ns)], src[16], lla[6];
+
+	(void)state;
+	assert_true(nd6_ns_sender(v_ns, sizeof(v_ns), gw6, src, lla));
+	assert_memory_equal(src, peer6, 16);
+	assert_memory_equal(lla, peer_mac, 6);
+	/* no option (DAD), not for us, hop limit, checksum: nothing learned */
+	assert_false(nd6_ns_sender(v_dad_ns, sizeof(v_dad_ns), gw6, src, lla));
+	assert_false(nd6_ns_sender(v_ns, sizeof(v_ns), peer6, src, lla));
+	memcpy(f, v_ns, sizeof(f));
+	patch(f, ETH + 7, 64, 0);
+	assert_false(nd6_ns_sender(f, sizeof(f), gw6, src, lla));
+	memcpy(f, v_ns, sizeof(f));
+	patch(f, ETH + IP6 + 3, (uint8_t)(f[ETH + IP6 + 3] ^ 1), 0);
+	assert_false(nd6_ns_sender(f, sizeof(f), gw6, src, lla));
+	/* from :: with the option (refused by 7.1.1 anyway) */
+	memcpy(f, v_ns, sizeof(f));
+	patch_addr(f, ETH + 8, unspecified);
+	assert_false(nd6_ns_sender(f, sizeof(f), gw6, src, lla));
+	for (size_t len = 0; len < sizeof(v_ns); len++)
+		assert_false(nd6_ns_sender(v_ns, len, gw6, src, lla));
+}
+
 int
 main(void)
 {
@@ -232,6 +361,10 @@ main(void)
 		cmocka_unit_test(test_echo_checks),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_solicited_node),
+		cmocka_unit_test(test_ns_built),
+		cmocka_unit_test(test_na_parsed),
+		cmocka_unit_test(test_na_checks),
+		cmocka_unit_test(test_ns_sender),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,8 +13,11 @@
  * port after its extension headers, encrypted with next header 41, its hop
  * limit one lower. Inbound: next header 41 is checked against the mirrored
  * lines, routed and forwarded with an IPv6 Ethernet header. Each drop on the
- * way is counted under its reason, and no other counter moves.
+ * way is counted under its reason, and no other counter moves. Next hops
+ * without a static MAC take what neighbor discovery learned: inside ones from
+ * the published table (neigh6.h), IPv6 peers through the neighbor hook.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,7 +32,9 @@
 #include "dpsec/ip6.h"
 
 #include "esp_null.h"
+#include "ctrl_link.h"
 #include "harness.h"
+#include "reasm_in.h"
 #include "sa.h"
 #include "spd.h"
 
@@ -410,6 +415,153 @@ test_no_adjacency_and_own_address(void **state)
 }
 
 /*
+ * Neighbor discovery's part (src/dataplane/neigh6.h): a next hop with no MAC
+ * is dropped (Ipv6NoAdj) and reported to the control thread once per
+ * NEIGH6_MISS_MS (DP_EV_NEIGH6_MISS, with the drops it stands for); what the
+ * control thread learned and published is used; a new set replaces the old.
+ */
+/* ESP from the peer (setup's SA) carrying UDP from 2001:db8:1::7 to dst, into pt. */
+static size_t
+decrypted_for(const char *dst, uint8_t *pt)
+{
+	static uint8_t f[2048];
+	size_t len = ipv6_frame(f, "2001:db8:1::7", dst, HOPS, 0, NULL, 0, PORT, 10);
+
+	return inbound_frame(pt, f + 14, len - 14);
+}
+
+static void
+test_learned_neighbor(void **state)
+{
+	static uint8_t pt[2048];
+	struct h_opts o = {.acl = lines, .n_acl = 2, .inside6 = "2001:db8:2::1/64",
+			   .inside_no_mac = true, .acl_proto = IPPROTO_UDP, .acl_dport = PORT};
+	struct dp_neighbor6 nb = {.iface = H_INSIDE, .mac = {0x02, 0, 0, 0, 0x0b, 0x05}};
+	const struct rte_ether_hdr *eth;
+	struct rte_mbuf *m;
+	uint8_t host[16];
+	uint16_t port;
+	size_t n;
+
+	(void)state;
+	teardown(NULL);
+	assert_int_equal(harness_create_opts(&H, &o), 0);
+	assert_true(esp_null_sa(&H) > 0);
+	assert_true(ip6_parse("2001:db8:2::5", host));
+	n = decrypted_for("2001:db8:2::5", pt);
+	dropped_for(pt, n, H_OUTSIDE, DP_DROP_G_Ipv6NoAdj);
+	assert_int_equal(H.events[DP_EV_NEIGH6_MISS], 1);
+	assert_int_equal(H.last_event.iface, H_INSIDE);
+	assert_true(H.last_event.ipv6);
+	assert_memory_equal(H.last_event.dst, host, 16);
+	assert_int_equal(H.last_event.pkts, 1);
+	/* again within NEIGH6_MISS_MS: counted, carried by the next report */
+	n = decrypted_for("2001:db8:2::5", pt);
+	dropped_for(pt, n, H_OUTSIDE, DP_DROP_G_Ipv6NoAdj);
+	assert_int_equal(H.events[DP_EV_NEIGH6_MISS], 1);
+	clk_fake_advance_ms(&H.fake, NEIGH6_MISS_MS);
+	n = decrypted_for("2001:db8:2::5", pt);
+	dropped_for(pt, n, H_OUTSIDE, DP_DROP_G_Ipv6NoAdj);
+	assert_int_equal(H.events[DP_EV_NEIGH6_MISS], 2);
+	assert_int_equal(H.last_event.pkts, 2);
+	/* learned and published: forwarded to that MAC */
+	memcpy(nb.ip, host, 16);
+	assert_int_equal(dp_neighbor6_set(H.dp, &nb, 1), 0);
+	n = decrypted_for("2001:db8:2::5", pt);
+	m = send_one(H_OUTSIDE, pt, n, &port);
+	assert_non_null(m);
+	assert_int_equal(port, H_INSIDE);
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	assert_memory_equal(eth->dst_addr.addr_bytes, nb.mac, 6);
+	rte_pktmbuf_free(m);
+	/* another host on the link is still unknown */
+	n = decrypted_for("2001:db8:2::6", pt);
+	dropped_for(pt, n, H_OUTSIDE, DP_DROP_G_Ipv6NoAdj);
+	assert_int_equal(H.events[DP_EV_NEIGH6_MISS], 3);
+	/* the set emptied (aged out): dropped again */
+	assert_int_equal(dp_neighbor6_set(H.dp, NULL, 0), 0);
+	n = decrypted_for("2001:db8:2::5", pt);
+	dropped_for(pt, n, H_OUTSIDE, DP_DROP_G_Ipv6NoAdj);
+	/* a neighbor on an interface that is no port is left out */
+	nb.iface = 99;
+	assert_int_equal(dp_neighbor6_set(H.dp, &nb, 1), 0);
+	n = decrypted_for("2001:db8:2::5", pt);
+	dropped_for(pt, n, H_OUTSIDE, DP_DROP_G_Ipv6NoAdj);
+}
+
+static const uint8_t learned_mac[6] = {0x02, 0, 0, 0, 0x0a, 0x06};
+
+/* The control thread's cache as the neighbor hook sees it: the peer only, and who asked. */
+static int hook_calls;
+
+static int
+peer6_hook(void *ctx, uint32_t iface, const uint8_t ip[16], uint8_t mac[6])
+{
+	uint8_t peer[16];
+
+	(void)ctx;
+	hook_calls++;
+	assert_true(ip6_parse(H_PEER6, peer));
+	if (iface != H_OUTSIDE || memcmp(ip, peer, 16) != 0)
+		return -EHOSTUNREACH;
+	memcpy(mac, learned_mac, 6);
+	return 0;
+}
+
+/* The destination MAC of what an inside packet to the IPv6 peer's network leaves with. */
+static void
+sent_to(const uint8_t mac[6])
+{
+	static uint8_t f[2048];
+	size_t len = harness_ipv4_frame(f, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, HOPS, "abcdefgh", 8);
+	uint16_t port;
+	struct rte_mbuf *m = send_one(H_INSIDE, f, len, &port);
+
+	if (m == NULL) {
+		harness_dump_drops(&H);
+		fail_msg("not encapsulated");
+	}
+	assert_int_equal(port, H_OUTSIDE);
+	assert_memory_equal(rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr.addr_bytes,
+			    mac, 6);
+	rte_pktmbuf_free(m);
+}
+
+/*
+ * An SA to an IPv6 peer with no static MAC (no neighbors6, no next_hop_mac):
+ * refused without the neighbor hook or while it knows nothing; installed with
+ * what it learned; moved by dp_neighbor6_update to a new MAC, only once, and
+ * only for its own peer and interface.
+ */
+static void
+test_outer6_learned_peer(void **state)
+{
+	static const uint8_t moved[6] = {0x02, 0, 0, 0, 0x0a, 0x07};
+	struct h_opts o = {.outside6 = "2001:db8::2", .outside_no_mac = true};
+	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x1009, .cipher = DP_CIPHER_NULL,
+			 .auth = DP_AUTH_HMAC_SHA256_128, .family = AF_INET6};
+	uint8_t peer[16], other[16];
+
+	(void)state;
+	teardown(NULL);
+	assert_int_equal(harness_create_opts(&H, &o), 0);
+	assert_true(harness_add_sa(&H, &s) <= 0);	/* nobody to ask */
+	hook_calls = 0;
+	dp_set_neighbor6_hook(H.dp, peer6_hook, NULL);
+	assert_true(harness_add_sa(&H, &s) > 0);
+	assert_int_equal(hook_calls, 1);
+	sent_to(learned_mac);
+	assert_true(ip6_parse(H_PEER6, peer));
+	assert_true(ip6_parse("2001:db8::9", other));
+	assert_int_equal(dp_neighbor6_update(H.dp, H_OUTSIDE, other, moved), 0);
+	assert_int_equal(dp_neighbor6_update(H.dp, H_INSIDE, peer, moved), 0);
+	assert_int_equal(dp_neighbor6_update(H.dp, H_OUTSIDE, peer, learned_mac), 0);
+	assert_int_equal(dp_neighbor6_update(H.dp, H_OUTSIDE, peer, moved), 1);
+	sent_to(moved);
+	dp_set_neighbor6_hook(H.dp, NULL, NULL);
+}
+
+/*
  * IPv6 outer (issue 10 item 2, step 2): outside0 2001:db8::2 <-> the peer
  * 2001:db8::1, ESP-NULL both ways keyed alike, so that what the gateway
  * sends, its outer addresses swapped, comes back in. inner6: the
@@ -588,11 +740,165 @@ test_unknown_spi_over_ipv6(void **state)
 	dropped_for(f, 14 + 40 + 64, H_OUTSIDE, DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI);
 }
 
+/*
+ * ESP over IPv6 that the path fragmented (RFC 8200 section 4.5): an ESP
+ * frame from H_PEER6 (made by the outbound SA, its addresses swapped), its
+ * ESP cut into fragments with a Fragment header; reassembled before
+ * decryption (reasm_in.c), in any order; the malformed, overlapping and
+ * non-ESP ones counted or punted.
+ */
+static uint8_t esp6[2048];
+static size_t esp6_len, esp6_inner_len;
+
+static void
+esp6_setup(void)
+{
+	static uint8_t f[2048], pl[900];
+	struct h_opts o = {.outside6 = "2001:db8::2"};
+	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x1009, .cipher = DP_CIPHER_NULL,
+			 .auth = DP_AUTH_HMAC_SHA256_128, .family = AF_INET6};
+	struct rte_ipv6_hdr *o6;
+	struct rte_mbuf *m;
+	uint8_t addr[16];
+	uint16_t port;
+
+	teardown(NULL);
+	assert_int_equal(harness_create_opts(&H, &o), 0);
+	assert_true(harness_add_sa(&H, &s) > 0);
+	s.dir = CFG_DIR_IN;
+	s.replay_window = 64;
+	assert_true(harness_add_sa(&H, &s) > 0);
+	for (size_t i = 0; i < sizeof(pl); i++)
+		pl[i] = (uint8_t)(i * 7);
+	esp6_inner_len = harness_ipv4_frame(f, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, HOPS, pl,
+					    sizeof(pl)) - 14;
+	m = send_one(H_INSIDE, f, 14 + esp6_inner_len, &port);
+	assert_non_null(m);
+	o6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
+	memcpy(addr, o6->src_addr, 16);
+	memcpy(o6->src_addr, o6->dst_addr, 16);
+	memcpy(o6->dst_addr, addr, 16);
+	memset(rte_pktmbuf_mtod(m, uint8_t *), 0, 6);
+	esp6_len = rte_pktmbuf_pkt_len(m);
+	memcpy(esp6, rte_pktmbuf_mtod(m, void *), esp6_len);
+	rte_pktmbuf_free(m);
+}
+
+/*
+ * The fragment of esp6's ESP bytes [off, off + len), M as more, next header
+ * nh, identification id, into b (at least 2048 bytes).
+ */
+static size_t
+frag6(uint8_t *b, size_t off, size_t len, bool more, uint8_t nh, uint32_t id)
+{
+	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(b + 14);
+	struct rte_ipv6_fragment_ext *fh = (struct rte_ipv6_fragment_ext *)(ip6 + 1);
+
+	assert_true(len <= sizeof(esp6) - 14 - 40 - sizeof(*fh));
+	memcpy(b, esp6, 14 + 40);
+	if (off + len <= esp6_len - 14 - 40)
+		memcpy(fh + 1, esp6 + 14 + 40 + off, len);
+	else	/* past the ESP frame (a malformed offset): any bytes */
+		memset(fh + 1, 0xa5, len);
+	ip6->proto = IPPROTO_FRAGMENT;
+	ip6->payload_len = rte_cpu_to_be_16((uint16_t)(sizeof(*fh) + len));
+	fh->next_header = nh;
+	fh->reserved = 0;
+	fh->frag_data = rte_cpu_to_be_16((uint16_t)(off | (more ? 1 : 0)));
+	fh->id = rte_cpu_to_be_32(id);
+	return 14 + 40 + sizeof(*fh) + len;
+}
+
+/* What came out of the last fragment: esp6's inner packet on the inside, its TTL spent. */
+static void
+expect_esp6_inner(struct rte_mbuf *m, uint16_t port)
+{
+	if (m == NULL) {
+		harness_dump_drops(&H);
+		fail_msg("not reassembled and decapsulated");
+	}
+	assert_int_equal(port, H_INSIDE);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + esp6_inner_len);
+	/* the UDP payload as it was sent (the IPv4 header's TTL and checksum changed) */
+	assert_memory_equal(rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + 20),
+			    esp6 + 14 + 40 + 8 + 20, esp6_inner_len - 20);
+	rte_pktmbuf_free(m);
+}
+
+static void
+test_ipv6_fragments_reassembled(void **state)
+{
+	static uint8_t b[3][2048];
+	size_t len[3], esp_len;
+	struct rte_mbuf *m;
+	uint16_t port;
+
+	(void)state;
+	esp6_setup();
+	esp_len = esp6_len - 14 - 40;
+	assert_true(esp_len > 800);
+	/* three pieces (400, 400, the rest), last first */
+	len[0] = frag6(b[0], 0, 400, true, IPPROTO_ESP, 7);
+	len[1] = frag6(b[1], 400, 400, true, IPPROTO_ESP, 7);
+	len[2] = frag6(b[2], 800, esp_len - 800, false, IPPROTO_ESP, 7);
+	assert_null(send_one(H_OUTSIDE, b[2], len[2], &port));
+	assert_null(send_one(H_OUTSIDE, b[0], len[0], &port));
+	m = send_one(H_OUTSIDE, b[1], len[1], &port);
+	expect_esp6_inner(m, port);
+	assert_int_equal(H.w->stats.port[H_OUTSIDE].reassembled, 1);
+	assert_int_equal(H.w->stats.port[H_OUTSIDE].reasm_fragments, 3);
+	assert_int_equal(harness_drops_total(&H), 0);
+	assert_int_equal(reasm_in_pending(H.w->reasm), 0);
+
+	/* an atomic fragment (RFC 6946: offset 0, M clear) is the whole datagram */
+	esp6_setup();
+	len[0] = frag6(b[0], 0, esp6_len - 14 - 40, false, IPPROTO_ESP, 8);
+	m = send_one(H_OUTSIDE, b[0], len[0], &port);
+	expect_esp6_inner(m, port);
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+static void
+test_ipv6_fragment_errors(void **state)
+{
+	static uint8_t b[2][2048];
+	size_t len[2];
+	uint16_t port;
+
+	(void)state;
+	esp6_setup();
+	/* not the last, and not a multiple of 8 bytes */
+	len[0] = frag6(b[0], 0, 401, true, IPPROTO_ESP, 9);
+	dropped_for(b[0], len[0], H_OUTSIDE, DP_DROP_G_Ipv6FragErr);
+	/* too short for a Fragment header */
+	len[0] = frag6(b[0], 0, 0, false, IPPROTO_ESP, 9);
+	((struct rte_ipv6_hdr *)(b[0] + 14))->payload_len = rte_cpu_to_be_16(4);
+	dropped_for(b[0], 14 + 40 + 4, H_OUTSIDE, DP_DROP_G_Ipv6FragErr);
+	/* past 65535 bytes once reassembled (RFC 8200 4.5) */
+	len[0] = frag6(b[0], 65528, 16, false, IPPROTO_ESP, 9);
+	dropped_for(b[0], len[0], H_OUTSIDE, DP_DROP_G_Ipv6FragErr);
+	/* two pieces that overlap with different bytes: the datagram dropped (RFC 5722) */
+	len[0] = frag6(b[0], 0, 400, true, IPPROTO_ESP, 10);
+	len[1] = frag6(b[1], 392, 400, true, IPPROTO_ESP, 10);
+	assert_null(send_one(H_OUTSIDE, b[0], len[0], &port));
+	assert_int_equal(reasm_in_pending(H.w->reasm), 1);
+	assert_null(send_one(H_OUTSIDE, b[1], len[1], &port));
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_REASM_OVERLAP), 2);
+	assert_int_equal(reasm_in_pending(H.w->reasm), 0);
+	/* fragments of anything but ESP and AH are the control plane's, as before */
+	len[0] = frag6(b[0], 0, 400, true, IPPROTO_UDP, 11);
+	assert_null(send_one(H_OUTSIDE, b[0], len[0], &port));
+	assert_int_equal(reasm_in_pending(H.w->reasm), 0);
+	assert_int_equal(H.w->stats.port[H_OUTSIDE].punt_pkts, 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_fragments_reassembled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_fragment_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_extension_headers_walked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_later_fragment_has_no_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_extension_headers, setup, teardown),
@@ -601,6 +907,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_inbound_drops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_sa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_adjacency_and_own_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_learned_neighbor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outer6_learned_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv4_over_ipv6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6_over_ipv6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_spi_over_ipv6, setup, teardown),

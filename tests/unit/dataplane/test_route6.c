@@ -98,12 +98,13 @@ static int
 lookup(const struct harness *h, const char *dst, uint16_t *port, char mac[MAC_STRLEN])
 {
 	const struct rte_ether_addr *m = NULL;
+	const uint8_t *nh;
 	uint8_t a[16];
 	int rc;
 
 	assert_true(ip6_parse(dst, a));
 	*port = UINT16_MAX;
-	rc = route_inside6(h->dp->route, a, port, &m);
+	rc = route_inside6(h->dp->route, a, port, &m, &nh);
 	mac_str(m != NULL ? m->addr_bytes : (const uint8_t[6]){0}, mac);
 	return rc;
 }

@@ -151,6 +151,7 @@ static void
 test_route_lookup(void **state)
 {
 	const struct rte_ether_addr *mac;
+	const uint8_t *nh;
 	uint16_t port;
 
 	(void)state;
@@ -160,9 +161,9 @@ test_route_lookup(void **state)
 	/* an IPv6 route never answers an IPv4 lookup */
 	assert_int_equal(route_tunnel(H.dp->route, 0), CFG_NONE);
 	/* what the tunnel's route takes is not an inside destination */
-	assert_int_equal(route_inside6(H.dp->route, a6("2001:db8:1::7"), &port, &mac),
+	assert_int_equal(route_inside6(H.dp->route, a6("2001:db8:1::7"), &port, &mac, &nh),
 			 -ENETUNREACH);
-	assert_int_equal(route_inside6(H.dp->route, a6("2001:db8:2::5"), &port, &mac), 0);
+	assert_int_equal(route_inside6(H.dp->route, a6("2001:db8:2::5"), &port, &mac, &nh), 0);
 	assert_int_equal(port, H_INSIDE);
 }
 
