@@ -110,7 +110,8 @@ struct cfg_route {
 /* IOS "ipv6 route": the routes list's IPv6 prefixes, a table of their own. */
 struct cfg_route6 {
 	struct ip6_prefix dst;
-	uint32_t iface;		/* an inside interface with address6 */
+	uint32_t iface;		/* an inside interface with address6, or CFG_NONE */
+	uint32_t tunnel;	/* an "ipsec ipv6" tunnel ("ipv6 route ... Tunnel2"), or CFG_NONE */
 	bool has_via;		/* false: directly connected */
 	uint8_t via[IP6_LEN];	/* in the interface's address6 subnet, or link-local */
 	struct cfg_pos pos;
@@ -239,7 +240,8 @@ struct cfg_manual_sa {
  * the tunnel, or by IKEv2 when its protection names an ikev2_profile.
  */
 enum cfg_tunnel_mode {
-	CFG_TUNNEL_IPSEC_IPV4,	/* "ipsec ipv4"; "ipsec ipv6" is refused until IPv6 lands */
+	CFG_TUNNEL_IPSEC_IPV4,	/* "ipsec ipv4": IPv4 over IPv4 */
+	CFG_TUNNEL_IPSEC_IPV6,	/* "ipsec ipv6": IPv6 over IPv6, manual SAs only (no IKE yet) */
 };
 
 struct cfg_tunnel {
@@ -248,9 +250,15 @@ struct cfg_tunnel {
 	uint32_t addr;			/* "ip address", network order; 0 = unnumbered */
 	uint8_t prefix_len;
 	uint32_t source_iface;		/* the outside interface the tunnel starts at */
-	uint32_t source;		/* its address, network order */
-	uint32_t destination;		/* the peer, network order */
+	uint32_t source;		/* its address, network order (ipsec ipv4) */
+	uint32_t destination;		/* the peer, network order (ipsec ipv4) */
 	enum cfg_tunnel_mode mode;
+	/* ipsec ipv6: the source interface's address6, the peer, "ipv6 address" */
+	uint8_t source6[IP6_LEN];
+	uint8_t destination6[IP6_LEN];
+	bool has_addr6;
+	uint8_t addr6[IP6_LEN];
+	uint8_t prefix6_len;
 	char profile[CFG_NAME_MAX];	/* "tunnel protection ipsec profile" name */
 	uint32_t transform_set;		/* the profile's: index into transform_sets */
 	uint32_t replay_window;		/* resolved: the profile's, or the dataplane's */

@@ -123,6 +123,8 @@
 	X(110, PKT_BUFFER_UNAVAILABLE, IpsecOutput, encaps_failed, "no buffer room to encapsulate") \
 	X(111, OUT_IPV4_SA_NOT_FOUND, IpsecOutput, none,                                           \
 	  "routed into a tunnel that has no SA (never sent in clear)")                             \
+	X(112, OUT_IPV6_SA_NOT_FOUND, IpsecOutput, none,                                           \
+	  "IPv6 routed into a tunnel that has no SA (never sent in clear)")                        \
 	X(116, CD_IN_PKT_OUT_OF_WINDOW, IpsecInput, replay_failed,                                 \
 	  "sequence number left of the replay window")                                             \
 	X(117, IN_ESP_TRUNCATED, IpsecInput, invalid_len,                                          \

@@ -665,21 +665,30 @@ iface_selected(const struct cli_ctx *c, const struct cfg_interface *ifc)
 	return !n->set || cli_name_eq(n->s, n->len, ifc->name);
 }
 
+/* addr6 not NULL: an ipsec ipv6 tunnel's, whose local address is its source's address6. */
 static void
-iface_begin(struct sa_walk *w, const char *ifname, const struct cfg_crypto_map *m, uint32_t addr)
+iface_begin(struct sa_walk *w, const char *ifname, const struct cfg_crypto_map *m, uint32_t addr,
+	    const uint8_t *addr6)
 {
-	char a[IP4_STRLEN];
+	char a[IP6_STRLEN];
 
+	if (addr6 != NULL)
+		ip6_str(addr6, a);
+	else
+		ip4_str(addr, a);
 	if (w->c->json) {
 		json_obj(&w->j, NULL);
 		json_str(&w->j, "interface", ifname);
 		json_str(&w->j, "crypto_map", m->name);
-		json_ip(&w->j, "local_addr", addr);
+		if (addr6 != NULL)
+			json_str(&w->j, "local_addr", a);
+		else
+			json_ip(&w->j, "local_addr", addr);
 		json_arr(&w->j, "flows");
 		return;
 	}
 	cli_printf(w->o, "\ninterface: %s\n    Crypto map tag: %s, local addr %s\n", ifname,
-		   m->name, ip4_str(addr, a));
+		   m->name, a);
 }
 
 static void
@@ -757,7 +766,7 @@ walk_iface(struct sa_walk *w, const struct cfg_interface *ifc)
 		if (!entry_selected(w->c, f.e))
 			continue;
 		if (!begun)
-			iface_begin(w, ifc->name, m, ifc->addr);
+			iface_begin(w, ifc->name, m, ifc->addr, NULL);
 		begun = true;
 		walk_entry(w, &f);
 	}
@@ -777,7 +786,9 @@ walk_tunnel(struct sa_walk *w, uint32_t t)
 	const struct dpsec_config *cfg = w->c->v->cfg;
 	const struct cfg_tunnel *tun = &cfg->tunnels[t];
 	const struct cli_arg *n = &w->c->opt[CLI_OPT_IFNAME];
-	struct cfg_acl any = {.sport = {0, 65535}, .dport = {0, 65535}};
+	/* ipsec ipv6: idents ::/0 both ways, from its source6 to its destination6 */
+	bool v6 = tun->mode == CFG_TUNNEL_IPSEC_IPV6;
+	struct cfg_acl any = {.sport = {0, 65535}, .dport = {0, 65535}, .v6 = v6};
 	struct cfg_map_entry e = {.peer = tun->destination, .transform_set = tun->transform_set,
 				  .match = &any, .n_match = 1, .replay_window = tun->replay_window};
 	struct cfg_crypto_map m = {.iface = tun->source_iface};
@@ -785,11 +796,15 @@ walk_tunnel(struct sa_walk *w, uint32_t t)
 			 .e = &e, .map_idx = CFG_NONE, .entry_idx = CFG_NONE, .vti = true,
 			 .tunnel = t, .sas = w->sas};
 
+	if (v6) {
+		e.peer_v6 = e.inner_v6 = true;
+		memcpy(e.peer6, tun->destination6, IP6_LEN);
+	}
 	if ((n->set && !cli_name_eq(n->s, n->len, tun->name)) || !entry_selected(w->c, &e))
 		return;
 	/* a name is "Tunnel" and at most 10 digits */
 	snprintf(m.name, sizeof(m.name), "%.40s-head-0", tun->name);
-	iface_begin(w, tun->name, &m, tun->source);
+	iface_begin(w, tun->name, &m, tun->source, v6 ? tun->source6 : NULL);
 	walk_entry(w, &f);
 	iface_end(w);
 }

@@ -217,9 +217,9 @@ session_out(const struct cli_ctx *c, struct json *j, const struct session *s, co
 /*
  * A tunnel's session, as IOS shows a static VTI's: "Interface: Tunnel1", the
  * tunnel destination as peer, one flow permit ip any any (its SAs' 0/0
- * selectors). Keyed by hand: UP-NO-IKE with SAs, DOWN without; keyed by IKE
- * (ikev2_profile): its profile and the IKE SA with the destination, as a
- * crypto map entry's.
+ * selectors; permit ipv6 ::/0 ::/0 for an ipsec ipv6 tunnel). Keyed by
+ * hand: UP-NO-IKE with SAs, DOWN without; keyed by IKE (ikev2_profile): its
+ * profile and the IKE SA with the destination, as a crypto map entry's.
  */
 static void
 tunnel_sessions(const struct cli_ctx *c, struct json *j, const struct cli_ike_list *ikes,
@@ -228,12 +228,18 @@ tunnel_sessions(const struct cli_ctx *c, struct json *j, const struct cli_ike_li
 	const struct dpsec_config *cfg = c->v->cfg;
 
 	for (uint32_t t = 0; t < cfg->n_tunnels; t++) {
-		struct cfg_acl any = {.sport = {0, 65535}, .dport = {0, 65535}};
+		bool v6 = cfg->tunnels[t].mode == CFG_TUNNEL_IPSEC_IPV6;
+		struct cfg_acl any = {.sport = {0, 65535}, .dport = {0, 65535}, .v6 = v6};
 		struct cfg_map_entry e = {.peer = cfg->tunnels[t].destination, .match = &any,
 					  .n_match = 1,
 					  .ikev2_profile = cfg->tunnels[t].ike.ikev2_profile};
 		struct session s = {.cfg = cfg, .vti = true, .tunnel = t, .e = &e};
 
+		/* ipsec ipv6: "permit ipv6 ::/0 ::/0" to its IPv6 destination */
+		if (v6) {
+			e.peer_v6 = e.inner_v6 = true;
+			memcpy(e.peer6, cfg->tunnels[t].destination6, IP6_LEN);
+		}
 		if (e.ikev2_profile != CFG_NONE)
 			session_find_ike(&s, ikes);
 		session_sum_sas(&s, sas);

@@ -13,7 +13,10 @@
  *    "clear crypto sa counters" clears them too);
  *  - "Tunnel transport MTU" is the plaintext MTU of its transform set over
  *    the source interface's MTU;
- *  - a tunnel keyed by IKE names its ikev2 profile on the protection line.
+ *  - a tunnel keyed by IKE names its ikev2 profile on the protection line;
+ *  - an ipsec ipv6 tunnel shows IPv6 endpoints, transport IPSEC/IPV6, a
+ *    transport MTU 20 bytes smaller (its outer header is 40 bytes), and no
+ *    IPv4 address line (IOS shows its ipv6 address in "show ipv6 interface").
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -56,39 +59,60 @@ cli_tunnel_selected(const struct cli_ctx *c, const struct cfg_tunnel *t)
 	return !n->set || cli_name_eq(n->s, n->len, t->name);
 }
 
+static bool
+is_v6(const struct cfg_tunnel *t)
+{
+	return t->mode == CFG_TUNNEL_IPSEC_IPV6;
+}
+
+/* cli_plaintext_mtu counts a 20-byte IPv4 outer header; IPv6's is 20 bytes longer. */
 static unsigned
 transport_mtu(const struct dpsec_config *cfg, const struct cfg_tunnel *t)
 {
 	const struct cfg_transform_set *ts = &cfg->transform_sets[t->transform_set];
 
-	return cli_plaintext_mtu(cfg->interfaces[t->source_iface].mtu, ts->proto, ts->cipher,
-				 ts->auth, false);
+	return cli_plaintext_mtu(cfg->interfaces[t->source_iface].mtu - (is_v6(t) ? 20u : 0u),
+				 ts->proto, ts->cipher, ts->auth, false);
+}
+
+/* The tunnel's source and destination as text, of its family. */
+static void
+endpoints(const struct cfg_tunnel *t, char src[IP6_STRLEN], char dst[IP6_STRLEN])
+{
+	if (is_v6(t)) {
+		ip6_str(t->source6, src);
+		ip6_str(t->destination6, dst);
+	} else {
+		ip4_str(t->source, src);
+		ip4_str(t->destination, dst);
+	}
 }
 
 static void
 tunnel_text(const struct dpsec_config *cfg, const struct cfg_tunnel *t, const struct tun_sum *s,
 	    struct cli_out *o)
 {
-	char a[IP4_STRLEN], d[IP4_STRLEN];
+	char a[IP6_STRLEN], d[IP6_STRLEN];
 
 	cli_printf(o, "%s is up, line protocol is %s\n  Hardware is Tunnel\n", t->name,
 		   s->sa_up ? "up" : "down");
 	if (t->addr != 0)
 		cli_printf(o, "  Internet address is %s/%u\n", ip4_str(t->addr, a), t->prefix_len);
-	else
+	else if (!is_v6(t))
 		cli_puts(o, "  Interface is unnumbered\n");
+	endpoints(t, a, d);
 	cli_printf(o,
 		   "  MTU %u bytes, BW 100 Kbit/sec, DLY 50000 usec,\n"
 		   "  Encapsulation TUNNEL, loopback not set\n"
 		   "  Keepalive not set\n"
 		   "  Tunnel linestate evaluation %s\n"
 		   "  Tunnel source %s (%s), destination %s\n"
-		   "  Tunnel protocol/transport IPSEC/IP\n"
+		   "  Tunnel protocol/transport IPSEC/%s\n"
 		   "  Tunnel TTL 255\n"
 		   "  Tunnel transport MTU %u bytes\n"
 		   "  Tunnel protection via IPSec (profile \"%s\"",
-		   transport_mtu(cfg, t), s->sa_up ? "up" : "down", ip4_str(t->source, a),
-		   cfg->interfaces[t->source_iface].name, ip4_str(t->destination, d),
+		   transport_mtu(cfg, t), s->sa_up ? "up" : "down", a,
+		   cfg->interfaces[t->source_iface].name, d, is_v6(t) ? "IPV6" : "IP",
 		   transport_mtu(cfg, t), t->profile);
 	/* IOS XE names the ikev2 profile of an IKE-keyed tunnel on the same line */
 	if (t->ike.ikev2_profile < cfg->ikev2.n_profiles)
@@ -112,10 +136,22 @@ tunnel_json(struct json *j, const struct dpsec_config *cfg, const struct cfg_tun
 	json_ip(j, "addr", t->addr);
 	json_u64(j, "prefix_len", t->prefix_len);
 	json_str(j, "role", "tunnel");
-	json_ip(j, "source", t->source);
-	json_str(j, "source_interface", cfg->interfaces[t->source_iface].name);
-	json_ip(j, "destination", t->destination);
-	json_str(j, "mode", "ipsec ipv4");
+	if (is_v6(t)) {
+		char a[IP6_STRLEN], d[IP6_STRLEN];
+
+		endpoints(t, a, d);
+		json_str(j, "source", a);
+		json_str(j, "source_interface", cfg->interfaces[t->source_iface].name);
+		json_str(j, "destination", d);
+		json_str(j, "mode", "ipsec ipv6");
+		json_str(j, "addr6", t->has_addr6 ? ip6_str(t->addr6, a) : "");
+		json_u64(j, "prefix6_len", t->prefix6_len);
+	} else {
+		json_ip(j, "source", t->source);
+		json_str(j, "source_interface", cfg->interfaces[t->source_iface].name);
+		json_ip(j, "destination", t->destination);
+		json_str(j, "mode", "ipsec ipv4");
+	}
 	json_str(j, "profile", t->profile);
 	json_str(j, "transform_set", cfg->transform_sets[t->transform_set].name);
 	json_str(j, "ikev2_profile", t->ike.ikev2_profile < cfg->ikev2.n_profiles

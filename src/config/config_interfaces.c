@@ -501,12 +501,33 @@ cfg_h_interfaces(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode 
 }
 
 /*
- * An inside interface, or (tunnel not NULL: IPv4 routes) a tunnel ("ip route
- * 192.0.2.128 255.255.255.128 Tunnel1"); tunnels carry IPv4 only.
+ * A tunnel carries its mode's family alone: "ip route ... Tunnel1" into an
+ * ipsec ipv4 tunnel, "ipv6 route ... Tunnel2" into an ipsec ipv6 one. IOS
+ * takes the other (the interface has no address of that family) and keeps
+ * the route inactive, which would silently drop the traffic: refused here.
+ */
+static int
+route_family(struct cfg_ctx *c, const struct ynode *v, uint32_t t, bool route_v6)
+{
+	const struct cfg_tunnel *tun = &c->cfg->tunnels[t];
+
+	if ((tun->mode == CFG_TUNNEL_IPSEC_IPV6) == route_v6)
+		return 0;
+	return cfg_err(c, v,
+		       "%s route into %s, whose mode is 'ipsec %s': it carries %s only "
+		       "(expected an %s prefix, or a tunnel with mode 'ipsec %s')",
+		       route_v6 ? "IPv6" : "IPv4", tun->name, route_v6 ? "ipv4" : "ipv6",
+		       route_v6 ? "IPv4" : "IPv6", route_v6 ? "IPv4" : "IPv6",
+		       route_v6 ? "ipv6" : "ipv4");
+}
+
+/*
+ * An inside interface, or a tunnel ("ip route 192.0.2.128 255.255.255.128
+ * Tunnel1", "ipv6 route 2001:db8:2::/48 Tunnel2") of the route's family.
  */
 static int
 route_iface(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, uint32_t *out,
-	    uint32_t *tunnel)
+	    uint32_t *tunnel, bool route_v6)
 {
 	const struct dpsec_config *cfg = c->cfg;
 	const char *s;
@@ -521,13 +542,12 @@ route_iface(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, u
 	if (i == cfg->n_interfaces) {
 		uint32_t t = cfg_tunnel_find(cfg, s);
 
-		if (t != CFG_NONE && tunnel != NULL) {
-			*tunnel = t;
-			return 0;
+		if (t != CFG_NONE) {
+			rc = route_family(c, v, t, route_v6);
+			if (rc == 0)
+				*tunnel = t;
+			return rc;
 		}
-		if (t != CFG_NONE)
-			return cfg_err(c, v, "IPv6 route into %s: tunnels carry IPv4 only (tunnel "
-					     "mode ipsec ipv4)", s);
 		if (strncasecmp(s, "Tunnel", 6) == 0)
 			return cfg_tunnel_not_found(c, v);
 		return cfg_err(c, v, "interface '%s' not found (defined: %s)", cfg_quote(c, v),
@@ -548,7 +568,7 @@ h_route_iface(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
 {
 	struct cfg_route *r = obj;
 
-	return route_iface(c, k, v, &r->iface, &r->tunnel);
+	return route_iface(c, k, v, &r->iface, &r->tunnel, false);
 }
 
 /* A next hop of the other family than the prefix: named, whichever it is. */
@@ -606,9 +626,9 @@ static int
 h_route6_iface(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_route6 *r = obj;
-	int rc = route_iface(c, k, v, &r->iface, NULL);
+	int rc = route_iface(c, k, v, &r->iface, &r->tunnel, true);
 
-	if (rc == 0 && !c->cfg->interfaces[r->iface].has_addr6)
+	if (rc == 0 && r->tunnel == CFG_NONE && !c->cfg->interfaces[r->iface].has_addr6)
 		rc = cfg_err(c, v, "IPv6 route to interface '%s', which has no address6 (expected "
 				   "address6 on the interface)", c->cfg->interfaces[r->iface].name);
 	return rc;
@@ -618,11 +638,17 @@ static int
 h_route6_via(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_route6 *r = obj;
-	const struct cfg_interface *ifc = &c->cfg->interfaces[r->iface];
+	const struct cfg_interface *ifc;
 	int rc = via_family(c, v, true);
 
 	if (rc == 0)
 		rc = cfg_ip6(c, v, k->name, r->via);
+	if (rc == 0 && r->tunnel != CFG_NONE)
+		return cfg_err(c, v,
+			       "'via' is not allowed on a route into %s (a tunnel is "
+			       "point-to-point: its peer is the tunnel destination)",
+			       c->cfg->tunnels[r->tunnel].name);
+	ifc = rc == 0 ? &c->cfg->interfaces[r->iface] : NULL;
 	if (rc == 0 && !on_link6(ifc, r->via)) {
 		char a[IP6_STRLEN], net[IP6_PREFIX_STRLEN];
 
@@ -728,6 +754,8 @@ cfg_h_routes(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, 
 
 		if (route_is_v6(v->kids[i])) {
 			cfg->routes6[cfg->n_routes6].pos = pos;
+			cfg->routes6[cfg->n_routes6].iface = CFG_NONE;
+			cfg->routes6[cfg->n_routes6].tunnel = CFG_NONE;
 			rc = cfg_walk(c, v->kids[i], "route", route6_keys, CFG_NKEYS(route6_keys),
 				      &cfg->routes6[cfg->n_routes6++]);
 			continue;

@@ -94,6 +94,8 @@ h_tunnel(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void
 	sa->map = CFG_NONE;
 	sa->local = t->source;
 	sa->peer = t->destination;
+	/* ipsec ipv6: the endpoints are the tunnel's source6 and destination6 (config.h) */
+	sa->v6 = t->mode == CFG_TUNNEL_IPSEC_IPV6;
 	return 0;
 }
 
@@ -448,11 +450,20 @@ cfg_sa_src(const struct cfg_ctx *c, const struct cfg_manual_sa *sa)
 	return c->sa_name != NULL ? c->sa_name : c->cfg->sa_file.path;
 }
 
-/* An IPv6 SA's local address: its crypto map interface's address6 (tunnels are IPv4). */
+/* The interface an IPv6 SA starts at: its crypto map's, or its tunnel's source. */
+static uint32_t
+v6_iface(const struct dpsec_config *cfg, const struct cfg_manual_sa *sa)
+{
+	if (sa->tunnel < cfg->n_tunnels)
+		return cfg->tunnels[sa->tunnel].source_iface;
+	return cfg->crypto_maps[sa->map].iface;
+}
+
+/* An IPv6 SA's local address: that interface's address6. */
 static const uint8_t *
 v6_local(const struct dpsec_config *cfg, const struct cfg_manual_sa *sa)
 {
-	return cfg->interfaces[cfg->crypto_maps[sa->map].iface].addr6;
+	return cfg->interfaces[v6_iface(cfg, sa)].addr6;
 }
 
 /* The k-th SPI of sas[] (two a bundle SA: its ESP one, then its AH one) for cfg_check_spis. */
@@ -489,14 +500,14 @@ cfg_check_spis(struct cfg_ctx *c, const struct cfg_manual_sa *sas, uint32_t n)
 	/* an IPv6 SA's local address is its interface's address6: the interface stands for it */
 	for (uint32_t i = 0; i < 2 * n; i++) {
 		const struct cfg_manual_sa *sa = &sas[i / 2];
-		uint32_t v6_iface = sa->v6 ? 1 + c->cfg->crypto_maps[sa->map].iface : 0;
+		uint32_t v6i = sa->v6 ? 1 + v6_iface(c->cfg, sa) : 0;
 		struct spi_ref r;
 
 		if ((i & 1) && sa->ah_spi == 0)
 			continue;
 		r = spi_ref(c, sa, i & 1);
 		keys[nk++] = (struct cfg_dupkey){(uint64_t)r.proto << 8 | sa->dir,
-						 (uint64_t)r.spi << 32 | sa->local, i, v6_iface};
+						 (uint64_t)r.spi << 32 | sa->local, i, v6i};
 	}
 	if (cfg_find_dup(keys, nk, &first, &dup)) {
 		const struct cfg_manual_sa *sa = &sas[dup / 2], *f = &sas[first / 2];

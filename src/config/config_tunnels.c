@@ -9,7 +9,18 @@
  *	 tunnel mode ipsec ipv4
  *	 tunnel protection ipsec profile P
  *
- * with the profile's transform set written beside its name. Parsed after the
+ * with the profile's transform set written beside its name, or over IPv6
+ *
+ *	interface Tunnel2
+ *	 ipv6 address 2001:db8:ffff::1/64
+ *	 tunnel source GigabitEthernet1
+ *	 tunnel destination 2001:db8:1::2
+ *	 tunnel mode ipsec ipv6
+ *	 tunnel protection ipsec profile P
+ *
+ * ("address6", "mode: ipsec ipv6"), which carries IPv6 alone, as on IOS
+ * (IPv4 inside would be IOS's "tunnel mode ipsec dual-overlay", not
+ * supported). Parsed after the
  * interfaces (a source names an outside one) and before the routes and the
  * manual SAs, which may name a tunnel.
  */
@@ -101,34 +112,89 @@ h_address(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, voi
 {
 	struct cfg_tunnel *t = obj;
 
+	if (t->mode == CFG_TUNNEL_IPSEC_IPV6)
+		return cfg_err(c, v,
+			       "'address' on %s, whose mode is 'ipsec ipv6': it carries "
+			       "IPv6 only (expected 'address6')",
+			       t->name);
 	return cfg_addr_len(c, v, k->name, &t->addr, &t->prefix_len);
 }
 
-/* "tunnel source": an outside interface, by name or by its address. */
+/* "2001:db8:ffff::1/64": IOS "ipv6 address" on the tunnel, optional; ipsec ipv6 only. */
 static int
-h_source(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+h_address6(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_tunnel *t = obj;
-	const struct dpsec_config *cfg = c->cfg;
-	uint32_t ip = 0, i;
 	const char *s;
 	int rc = cfg_str(c, v, k->name, &s);
 
 	if (rc < 0)
 		return rc;
+	if (t->mode != CFG_TUNNEL_IPSEC_IPV6)
+		return cfg_err(c, v,
+			       "'address6' on %s, whose mode is 'ipsec ipv4': it carries "
+			       "IPv4 only (expected mode 'ipsec ipv6')",
+			       t->name);
+	if (!ip6_addr_len_parse(s, t->addr6, &t->prefix6_len) || t->prefix6_len == 0)
+		return cfg_err(c, v,
+			       "'address6' must be an IPv6 address with prefix length "
+			       "X:X::X/1..128 (got '%s')",
+			       cfg_quote(c, v));
+	t->has_addr6 = true;
+	return 0;
+}
+
+/* The interface named s, or whose address (of the tunnel's family) s is; n_interfaces if none. */
+static uint32_t
+source_iface(const struct dpsec_config *cfg, const char *s, bool v6, bool *is_addr)
+{
+	uint8_t a6[IP6_LEN];
+	uint32_t ip = 0, i;
+
+	*is_addr = false;
 	for (i = 0; i < cfg->n_interfaces; i++)
 		if (strcmp(cfg->interfaces[i].name, s) == 0)
+			return i;
+	if (v6 ? !ip6_parse(s, a6) : !ip4_parse(s, &ip))
+		return cfg->n_interfaces;
+	*is_addr = true;
+	for (i = 0; i < cfg->n_interfaces; i++) {
+		const struct cfg_interface *f = &cfg->interfaces[i];
+
+		if (v6 ? f->has_addr6 && memcmp(f->addr6, a6, IP6_LEN) == 0 : f->addr == ip)
 			break;
-	if (i == cfg->n_interfaces && ip4_parse(s, &ip)) {
-		for (i = 0; i < cfg->n_interfaces; i++)
-			if (cfg->interfaces[i].addr == ip)
-				break;
-		if (i == cfg->n_interfaces)
-			return cfg_err(c, v,
-				       "tunnel source %s is not the address of an interface "
-				       "(expected an outside interface or its address)",
-				       s);
 	}
+	return i;
+}
+
+/*
+ * "tunnel source": an outside interface, by name or by its address; an
+ * ipsec ipv6 tunnel starts at the interface's address6.
+ */
+static int
+h_source(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	struct cfg_tunnel *t = obj;
+	const struct dpsec_config *cfg = c->cfg;
+	bool v6 = t->mode == CFG_TUNNEL_IPSEC_IPV6, is_addr;
+	uint32_t i, ip4 = 0;
+	const char *s;
+	int rc = cfg_str(c, v, k->name, &s);
+
+	if (rc < 0)
+		return rc;
+	i = source_iface(cfg, s, v6, &is_addr);
+	/* an address of the other family: the mode, not the address, is likely wrong */
+	if (i == cfg->n_interfaces && !is_addr && (v6 ? ip4_parse(s, &ip4) : cfg_ip6_text(v)))
+		return cfg_err(c, v,
+			       "tunnel source %s is %s, but the mode is 'ipsec %s' (expected "
+			       "an outside interface or its %s address)",
+			       s, v6 ? "IPv4" : "IPv6", v6 ? "ipv6" : "ipv4", v6 ? "IPv6" : "IPv4");
+	if (i == cfg->n_interfaces && is_addr)
+		return cfg_err(c, v,
+			       "tunnel source %s is not the %saddress of an interface "
+			       "(expected an outside interface or its %saddress)",
+			       s, v6 ? "IPv6 " : "", v6 ? "IPv6 " : "");
 	if (i == cfg->n_interfaces)
 		return cfg_err(c, v,
 			       "tunnel source '%s' not found (expected an outside "
@@ -142,16 +208,56 @@ h_source(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void
 			       "tunnel source '%s' is inside interface '%s' (expected an "
 			       "outside interface: the tunnel's packets leave by it)",
 			       cfg_quote(c, v), cfg->interfaces[i].name);
+	if (v6 && !cfg->interfaces[i].has_addr6)
+		return cfg_err(c, v,
+			       "tunnel source '%s' has no address6 (an 'ipsec ipv6' tunnel starts "
+			       "at the interface's IPv6 address)",
+			       cfg->interfaces[i].name);
 	t->source_iface = i;
-	t->source = cfg->interfaces[i].addr;
+	if (v6)
+		memcpy(t->source6, cfg->interfaces[i].addr6, IP6_LEN);
+	else
+		t->source = cfg->interfaces[i].addr;
 	return 0;
+}
+
+/* An ipsec ipv6 tunnel's destination: a unicast IPv6 address, not the source's own. */
+static int
+destination6(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
+	     struct cfg_tunnel *t)
+{
+	static const uint8_t zero[IP6_LEN];
+	int rc;
+
+	if (!cfg_ip6_text(v))
+		return cfg_err(c, v,
+			       "tunnel destination '%s' is not IPv6, but the mode is 'ipsec "
+			       "ipv6' (an IPv4 transport is mode 'ipsec ipv4')",
+			       cfg_quote(c, v));
+	rc = cfg_ip6(c, v, k->name, t->destination6);
+	if (rc == 0 && (memcmp(t->destination6, zero, IP6_LEN) == 0 || t->destination6[0] == 0xff))
+		rc = cfg_err(c, v, "tunnel destination must be a unicast address (got '%s')",
+			     cfg_quote(c, v));
+	if (rc == 0 && memcmp(t->destination6, t->source6, IP6_LEN) == 0)
+		rc = cfg_err(c, v, "tunnel destination %s is the tunnel source's own address",
+			     cfg_quote(c, v));
+	return rc;
 }
 
 static int
 h_destination(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
 	struct cfg_tunnel *t = obj;
-	int rc = cfg_ip4(c, v, k->name, &t->destination);
+	int rc;
+
+	if (t->mode == CFG_TUNNEL_IPSEC_IPV6)
+		return destination6(c, k, v, t);
+	if (cfg_ip6_text(v))
+		return cfg_err(c, v,
+			       "tunnel destination '%s' is IPv6, but the mode is 'ipsec ipv4' "
+			       "(expected mode 'ipsec ipv6' for an IPv6 transport)",
+			       cfg_quote(c, v));
+	rc = cfg_ip4(c, v, k->name, &t->destination);
 
 	if (rc == 0 && (t->destination == 0 || t->destination == UINT32_MAX))
 		rc = cfg_err(c, v, "tunnel destination must be a host address (got '%s')",
@@ -162,7 +268,11 @@ h_destination(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
 	return rc;
 }
 
-/* Only IPsec over IPv4: GRE and IPv6 transports are other features. */
+/*
+ * IPsec over IPv4 or over IPv6, each carrying its own family: GRE and the
+ * overlays (IOS "ipsec ipv4 v6-overlay", "ipsec ipv6 v4-overlay",
+ * "ipsec dual-overlay") are other features.
+ */
 static int
 h_mode(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
 {
@@ -176,11 +286,17 @@ h_mode(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *
 		t->mode = CFG_TUNNEL_IPSEC_IPV4;
 		return 0;
 	}
-	if (strcmp(s, "ipsec ipv6") == 0)
+	if (strcmp(s, "ipsec ipv6") == 0) {
+		t->mode = CFG_TUNNEL_IPSEC_IPV6;
+		return 0;
+	}
+	if (strcmp(s, "ipsec dual-overlay") == 0 || strstr(s, "overlay") != NULL)
 		return cfg_err(c, v,
-			       "tunnel mode 'ipsec ipv6' is not supported yet (expected "
-			       "'ipsec ipv4')");
-	return cfg_err(c, v, "unknown tunnel mode '%s' (expected 'ipsec ipv4')", cfg_quote(c, v));
+			       "tunnel mode '%s' is not supported (an IPv4 tunnel carries "
+			       "IPv4, an IPv6 one IPv6: expected 'ipsec ipv4' or 'ipsec ipv6')",
+			       cfg_quote(c, v));
+	return cfg_err(c, v, "unknown tunnel mode '%s' (expected 'ipsec ipv4' or 'ipsec ipv6')",
+		       cfg_quote(c, v));
 }
 
 static int
@@ -227,6 +343,12 @@ h_ike_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
 {
 	struct cfg_tunnel *t = obj;
 
+	/* IKEv2 over IPv6 is not in src/ike yet: such a tunnel is keyed by hand */
+	if (t->mode == CFG_TUNNEL_IPSEC_IPV6)
+		return cfg_err(c, v,
+			       "%s is 'ipsec ipv6': IKE-keyed IPv6 tunnels are not supported "
+			       "yet (remove ikev2_profile and key it with manual_sas)",
+			       t->name);
 	t->ike.peer = t->destination;
 	return cfg_h_entry_profile(c, k, v, &t->ike);
 }
@@ -271,11 +393,18 @@ h_protection(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, 
 	return rc;
 }
 
-/* Rows run in order: the destination is checked against the source. */
+/*
+ * Rows run in order: the mode decides the family of what follows, the
+ * destination is checked against the source.
+ */
 static const struct cfg_key tunnel_keys[] = {
-	CFG_CUSTOM("name", true, h_name),     CFG_CUSTOM("address", false, h_address),
-	CFG_CUSTOM("source", true, h_source), CFG_CUSTOM("destination", true, h_destination),
-	CFG_CUSTOM("mode", false, h_mode),    CFG_CUSTOM("protection", true, h_protection),
+	CFG_CUSTOM("name", true, h_name),
+	CFG_CUSTOM("mode", false, h_mode),
+	CFG_CUSTOM("address", false, h_address),
+	CFG_CUSTOM("address6", false, h_address6),
+	CFG_CUSTOM("source", true, h_source),
+	CFG_CUSTOM("destination", true, h_destination),
+	CFG_CUSTOM("protection", true, h_protection),
 };
 
 /*
@@ -293,15 +422,28 @@ check_endpoints(struct cfg_ctx *c, const struct ynode *v)
 
 	if (keys == NULL)
 		return cfg_nomem(c, v);
-	for (uint32_t i = 0; i < cfg->n_tunnels; i++)
-		keys[i] = (struct cfg_dupkey){cfg->tunnels[i].source, cfg->tunnels[i].destination, i, 0};
+	/*
+	 * IPv4: (source, destination). IPv6: the destination's 128 bits and the
+	 * source interface (whose one address6 is the source), ext 1 + iface.
+	 */
+	for (uint32_t i = 0; i < cfg->n_tunnels; i++) {
+		const struct cfg_tunnel *t = &cfg->tunnels[i];
+
+		keys[i] = t->mode == CFG_TUNNEL_IPSEC_IPV6
+				  ? cfg_dupkey6(t->destination6, 128, i)
+				  : (struct cfg_dupkey){t->source, t->destination, i, 0};
+		if (t->mode == CFG_TUNNEL_IPSEC_IPV6)
+			keys[i].ext = 1 + t->source_iface;
+	}
 	if (cfg_find_dup(keys, cfg->n_tunnels, &first, &dup)) {
 		const struct cfg_tunnel *a = &cfg->tunnels[first], *b = &cfg->tunnels[dup];
-		char s[IP4_STRLEN], d[IP4_STRLEN];
+		char s[IP6_STRLEN], d[IP6_STRLEN];
+		bool v6 = b->mode == CFG_TUNNEL_IPSEC_IPV6;
 
 		rc = cfg_err(c, ynode_map_get(v->kids[dup], "destination"),
 			     "%s has the same source %s and destination %s as %s (at %u:%u)",
-			     b->name, ip4_str(b->source, s), ip4_str(b->destination, d), a->name,
+			     b->name, v6 ? ip6_str(b->source6, s) : ip4_str(b->source, s),
+			     v6 ? ip6_str(b->destination6, d) : ip4_str(b->destination, d), a->name,
 			     a->pos.line, a->pos.col);
 	}
 	free(keys);

@@ -778,12 +778,23 @@ tunnel(struct w *w, const struct cfg_tunnel *t)
 		w_prefix(w, t->addr, t->prefix_len);
 		w_puts(w, "\n");
 	}
+	if (t->has_addr6) {
+		struct ip6_prefix p = {.len = t->prefix6_len};
+
+		memcpy(p.addr, t->addr6, IP6_LEN);
+		w_key(w, 4, "address6");
+		w_prefix6(w, &p);
+		w_puts(w, "\n");
+	}
 	if (t->source_iface < cfg->n_interfaces)
 		w_str_line(w, 4, "source", cfg->interfaces[t->source_iface].name);
 	w_key(w, 4, "destination");
-	w_ip(w, t->destination);
+	if (t->mode == CFG_TUNNEL_IPSEC_IPV6)
+		w_ip6(w, t->destination6);
+	else
+		w_ip(w, t->destination);
 	w_puts(w, "\n");
-	w_str_line(w, 4, "mode", "ipsec ipv4");
+	w_str_line(w, 4, "mode", t->mode == CFG_TUNNEL_IPSEC_IPV6 ? "ipsec ipv6" : "ipsec ipv4");
 	w_puts(w, "    protection:\n");
 	w_str_line(w, 6, "profile", t->profile);
 	if (t->transform_set < cfg->n_transform_sets)
@@ -816,6 +827,9 @@ routes6(struct w *w)
 		if (r->iface < cfg->n_interfaces) {
 			w_puts(w, ", interface: ");
 			w_scalar(w, cfg->interfaces[r->iface].name);
+		} else if (r->tunnel < cfg->n_tunnels) {
+			w_puts(w, ", interface: ");
+			w_scalar(w, cfg->tunnels[r->tunnel].name);
 		}
 		if (r->has_via) {
 			w_puts(w, ", via: ");

@@ -31,7 +31,14 @@ params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct 
 		.manual = true,
 		.activate = true,
 		.cipher_key = &m->cipher_key, .auth_key = &m->auth_key};
-	/* IPv6 endpoints: the interface's address6 and the entry's peer6 (config.h) */
+	/* IPv6 endpoints: the tunnel's source6 and destination6 (ipsec ipv6) */
+	if (m->v6 && m->tunnel < cfg->n_tunnels) {
+		p->family = AF_INET6;
+		memcpy(p->local6, cfg->tunnels[m->tunnel].source6, 16);
+		memcpy(p->peer6, cfg->tunnels[m->tunnel].destination6, 16);
+		return;
+	}
+	/* or the interface's address6 and the entry's peer6 (config.h) */
 	if (m->v6) {
 		const struct cfg_crypto_map *map = &cfg->crypto_maps[m->map];
 
@@ -43,7 +50,7 @@ params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct 
 
 /*
  * Why an SA of an entry with an IPv6 peer was refused (dp_sa_add:
- * -EAFNOSUPPORT): over IPv6 the dataplane carries ESP alone.
+ * -EAFNOSUPPORT): over IPv6 the dataplane carries ESP or AH alone.
  */
 static void
 ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *buf, size_t len)
@@ -51,16 +58,24 @@ ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *bu
 	const struct cfg_crypto_map *map;
 	const struct cfg_map_entry *e;
 
-	if (m->tunnel < cfg->n_tunnels)
-		return;	/* a tunnel's SA (static VTI) has no crypto map entry: tunnels are IPv4 */
+	if (m->tunnel < cfg->n_tunnels) {
+		if (m->v6)
+			snprintf(buf, len,
+				 " (%s is 'ipsec ipv6': over IPv6 the dataplane carries "
+				 "ESP or AH alone, not AH+ESP or ESP-in-UDP yet; use an ESP "
+				 "or AH transform set without udp_encap)",
+				 cfg->tunnels[m->tunnel].name);
+		return;
+	}
 	map = &cfg->crypto_maps[m->map];
 	e = &map->entries[m->entry];
 	if (e->peer_v6) {
 		char a[IP6_STRLEN];
 
-		snprintf(buf, len, " (crypto map '%s' seq %u has IPv6 peer %s: over IPv6 the "
-				   "dataplane carries ESP alone, not AH, AH+ESP or ESP-in-UDP yet; "
-				   "use an ESP transform set without udp_encap)",
+		snprintf(buf, len,
+			 " (crypto map '%s' seq %u has IPv6 peer %s: over IPv6 the "
+			 "dataplane carries ESP or AH alone, not AH+ESP or ESP-in-UDP yet; "
+			 "use an ESP or AH transform set without udp_encap)",
 			 map->name, e->seq, ip6_str(e->peer6, a));
 	}
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Inbound AH, tunnel mode, IPv4 (RFC 4302 section 3.4), one burst at a time,
+ * Inbound AH, tunnel mode, IPv4 or IPv6 outer (RFC 4302 section 3.4), one burst at a time,
  * in the passes esp_in.c takes:
  *
  *   1. gather the SPIs and look them up in one bulk lookup (protocol AH);
@@ -40,9 +40,9 @@
 _Static_assert(DP_DROP__COUNT < AH_TO_ESP, "AH_TO_ESP is not a drop code");
 
 struct ah_pkt {
-	struct rte_ipv4_hdr *ip;
+	struct rte_ipv4_hdr *ip;	/* or the IPv6 header (ah_gather) */
 	uint8_t *ah;
-	uint32_t tot;		 /* outer IPv4 total length */
+	uint32_t tot;		 /* outer packet length (IPv6: 40 + payload length) */
 	uint64_t seq;		 /* the 64-bit number the ICV is checked with */
 	uint8_t auth;		 /* enum in_auth */
 	uint8_t icv[DP_ICV_MAX]; /* received ICV, saved before it is zeroed */
@@ -135,7 +135,9 @@ ah_icv_input(struct sa_rt *sa, struct rte_mbuf *m, struct ah_pkt *st, struct cmb
 	memcpy(st->icv, st->ah + AH_FIXED, sa->icv_len);
 	if ((sa->flags & SA_F_ESN) && after + rte_pktmbuf_tailroom(m) < 4)
 		return sa_drop(sa, DP_DROP_IN_UNEXP_CD_SW_IPSEC_EXCEPTION);
-	if (!ah_zero_mutable(st->ip))
+	if (unlikely(sa->flags & SA_F_V6))	/* its key was an IPv6 one: the outer is IPv6 */
+		ah_zero_mutable6((struct rte_ipv6_hdr *)st->ip);
+	else if (!ah_zero_mutable(st->ip))
 		return DP_DROP_G_Ipv4HdrErr;
 	memset(st->ah + AH_FIXED, 0, ah_hdr_len(sa) - AH_FIXED);
 	*op = (struct cmb_op){
@@ -266,6 +268,23 @@ ah_bundles_esp(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_
 	}
 }
 
+/* Step 1 for one packet: its headers, length and SAD key (IPv6 endpoints: sad.h). */
+static inline void
+ah_gather(struct rte_mbuf *m, struct ah_pkt *st, struct sad_key *key)
+{
+	st->ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
+	st->ah = (uint8_t *)st->ip + m->l3_len;
+	if (unlikely((st->ip->version_ihl >> 4) == 6)) {
+		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)st->ip;
+
+		st->tot = sizeof(*ip6) + rte_be_to_cpu_16(ip6->payload_len);
+		sad_key_set(key, st->ah + 4, sad_fold6(ip6->dst_addr), IPPROTO_AH | SAD_V6);
+		return;
+	}
+	st->tot = rte_be_to_cpu_16(st->ip->total_length);
+	sad_key_set(key, st->ah + 4, st->ip->dst_addr, IPPROTO_AH);
+}
+
 uint16_t
 ah_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason)
 {
@@ -281,10 +300,7 @@ ah_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *
 	bool bundles = false;
 
 	for (uint16_t i = 0; i < n; i++) {
-		st[i].ip = rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *, pkts[i]->l2_len);
-		st[i].ah = (uint8_t *)st[i].ip + pkts[i]->l3_len;
-		st[i].tot = rte_be_to_cpu_16(st[i].ip->total_length);
-		sad_key_set(&keys[i], st[i].ah + 4, st[i].ip->dst_addr, IPPROTO_AH);
+		ah_gather(pkts[i], &st[i], &keys[i]);
 		kp[i] = &keys[i];
 	}
 	sad_lookup_bulk(w->dp->sad, &w->sa_cache, kp, n, sa);
@@ -293,7 +309,8 @@ ah_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *
 		bool queued;
 
 		if (sa[i] == NULL) {
-			reason[i] = DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
+			reason[i] = keys[i].proto & SAD_V6 ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI
+							   : DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
 			continue;
 		}
 		if (sa[i]->owner != w->id) {	/* its replay window is written there alone */

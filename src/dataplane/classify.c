@@ -126,9 +126,9 @@ classify_frag6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen
  * (src/ctrl/nd6.h). On the inside, anything else to our address is
  * dropped, and a packet to elsewhere is kept (CL_KEEP6) for
  * the outbound path, which walks its extension headers (spd_flow6_of). On
- * the outside, ESP addressed to our IPv6 address right behind the IPv6
- * header is kept for esp_in.c (SAs with IPv6 endpoints are ESP only); AH and
- * ESP-in-UDP to it are for an unknown SPI: counted as 12
+ * the outside, ESP and AH addressed to our IPv6 address right behind the
+ * IPv6 header are kept for esp_in.c and ah_in.c; ESP-in-UDP to it is for an
+ * unknown SPI (no such SA over IPv6): counted as 12
  * IN_US_V6_PKT_SA_NOT_FOUND_SPI (and reported like IPv4). Extension headers
  * are not walked there: such packets go to the control plane.
  */
@@ -162,8 +162,11 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 		return classify_frag6(m, ip6, plen);
 	case IPPROTO_ESP:	/* for esp_in.c, which looks its SPI up among the IPv6 SAs */
 		return plen < 8 ? DP_DROP_IN_ESP_TRUNCATED : CL_KEEP6;
-	case IPPROTO_AH:
-		return plen < 12 ? DP_DROP_IN_ESP_TRUNCATED : DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI;
+	case IPPROTO_AH:	/* for ah_in.c, the same way, marked for worker.c */
+		if (plen < 12)
+			return DP_DROP_IN_ESP_TRUNCATED;
+		m->l4_len = CLASSIFY_AH6_MARK;
+		return CL_KEEP6;
 	case IPPROTO_UDP:
 		v = classify_udp(m, ip6 + 1, plen, DP_DROP_G_Ipv6HdrErr);
 		return v == DP_KEEP ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI : v;

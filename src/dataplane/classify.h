@@ -7,6 +7,13 @@
 #include "dataplane.h"
 
 /*
+ * m->l4_len of AH right behind an IPv6 header, which the inbound split
+ * (worker.c) tells from ESP without reading the packet: 0 is ESP, or AH
+ * over IPv4; 8 ESP-in-UDP; REASM_IN_MARK (1) an IPv4 fragment.
+ */
+#define CLASSIFY_AH6_MARK 2
+
+/*
  * Both stages reorder pkts[] as [kept][punted][dropped] and return the kept
  * count; *n_punt gets the punted count and reason[] holds the drop reason of
  * each dropped packet (at its new index).

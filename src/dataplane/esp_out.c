@@ -478,9 +478,9 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 	st->oip = out_headers(w, ep, data, outer_len);
 	/* DSCP and ECN copied (RFC 6040); DF copied from IPv4, clear for IPv6 */
 	if (unlikely(ep->v6)) {
+		/* st->oip points at the IPv6 header: ah_out_fill tells it by its version */
 		out_outer6(st->oip, outer_len, v6 ? (uint8_t)(rte_be_to_cpu_32(ip6->vtc_flow) >> 20)
 						 : ip->type_of_service);
-		st->oip = NULL;	/* no IPv4 outer header (no AH over IPv6) */
 	} else if (v6) {
 		st->oip->type_of_service = (uint8_t)(rte_be_to_cpu_32(ip6->vtc_flow) >> 20);
 		st->oip->fragment_offset = 0;
@@ -489,7 +489,7 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 		st->oip->fragment_offset =
 			ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
 	}
-	if (st->oip != NULL)
+	if (likely(!ep->v6))
 		ip4_cksum_set20(st->oip);
 	st->esp = data + ep->hdr_len + (bundle ? ah_hdr_len(sa) : 0);
 	if (esp == NULL) {
@@ -533,11 +533,29 @@ out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct o
 }
 
 /*
+ * The policy of an IPv6 packet from the protected side: a route into an
+ * ipsec ipv6 tunnel decides first (out_policy's reasoning), else the crypto
+ * maps' IPv6 lines. The route lookup costs only a configuration with tunnels.
+ */
+static inline uint32_t
+out_policy6(const struct dp *dp, const struct rte_ipv6_hdr *ip6, const struct spd_flow6 *f)
+{
+	if (dp->spd->n_tunnels != 0) {
+		uint32_t t = route_tunnel6(dp->route, ip6->dst_addr);
+
+		if (t != CFG_NONE)
+			return dp->spd->first_tunnel + t;
+	}
+	return spd_match_out6(dp->spd, f);
+}
+
+/*
  * out_select for an IPv6 packet from the protected side (classify_ipv6 kept
  * it: payload length checked): the extension headers walked to the
- * upper-layer protocol and ports, the crypto maps' IPv6 lines, the SA. An
- * entry without an SA asks IKE for one (link_acquire6), as for IPv4.
- * Tunnels (static VTI) are IPv4 and take no IPv6 packet.
+ * upper-layer protocol and ports, the tunnel route or the crypto maps' IPv6
+ * lines, the SA. An entry without an SA asks IKE for one (link_acquire6), as
+ * for IPv4; an ipsec ipv6 tunnel without one drops the packet (112, 111's
+ * IPv6 twin: nothing leaves in clear). IKE-keyed tunnels are IPv4.
  */
 static dp_drop_t
 out_select6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
@@ -549,7 +567,7 @@ out_select6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6
 
 	if (!spd_flow6_of(ip6, &f))
 		return DP_DROP_G_Ipv6HdrErr;
-	policy = spd_match_out6(w->dp->spd, &f);
+	policy = out_policy6(w->dp, ip6, &f);
 	if (policy == CFG_NONE) {
 		/* no crypto map line, and no clear path out: RFC 4443 3.1 code 0 */
 		if (fwd)
@@ -559,6 +577,8 @@ out_select6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6
 	if (policy == SPD_DENY)
 		return DP_DROP_OUT_V6_PKT_HIT_DENY_DROP_SP;
 	sa = spd_out_sa(w->dp->spd, policy);
+	if (sa == NULL && spd_is_tunnel(w->dp->spd, policy))
+		return DP_DROP_OUT_IPV6_SA_NOT_FOUND;
 	if (sa == NULL) {
 		link_acquire6(w, policy, m, ip6);
 		return DP_DROP_OUT_V6_PKT_HIT_IKE_START_SP;

@@ -215,6 +215,12 @@ route_tunnel(const struct route *rt, uint32_t dst_be)
 	return rt->nh[idx].tunnel;
 }
 
+uint32_t
+route_tunnel6(const struct route *rt, const uint8_t dst[16])
+{
+	return route6_tunnel(rt->v6, dst);
+}
+
 const struct rte_ether_addr *
 route_neighbor6(const struct route *rt, uint16_t port, const uint8_t ip[16])
 {

@@ -10,8 +10,7 @@
  * IPv6 has tables of its own (route6.c): an rte_lpm6 over the inside
  * interfaces' address6 prefixes and the IPv6 static routes, and per-port
  * IPv6 static neighbors. An IPv6 route never answers an IPv4 lookup, nor the
- * reverse. No IPv6 packet is routed yet (issue 10): the tables are built and
- * tested ahead of the IPv6 dataplane.
+ * reverse. An IPv6 route may lead into an ipsec ipv6 tunnel (route_tunnel6).
  */
 #ifndef DPSEC_ROUTE_H
 #define DPSEC_ROUTE_H
@@ -47,6 +46,9 @@ dp_drop_t route_inside(const struct route *rt, uint32_t dst_be, uint16_t *port,
  * Ipv4NoRoute for it.
  */
 uint32_t route_tunnel(const struct route *rt, uint32_t dst_be);
+
+/* route_tunnel for IPv6: "ipv6 route 2001:db8:2::/48 Tunnel2" (an ipsec ipv6 tunnel). */
+uint32_t route_tunnel6(const struct route *rt, const uint8_t dst[16]);
 
 /* MAC of an IPv6 ip (16 bytes) on the port's link: a static neighbor, else next_hop_mac. */
 const struct rte_ether_addr *route_neighbor6(const struct route *rt, uint16_t port,

@@ -32,6 +32,7 @@ struct next_hop6 {
 	uint16_t port;
 	bool has_via;
 	uint8_t via[16];
+	uint32_t tunnel; /* a route into cfg->tunnels[tunnel] (ipsec ipv6); CFG_NONE: to port */
 };
 
 struct route6 {
@@ -44,13 +45,13 @@ struct route6 {
 
 static int
 add_route6(struct route6 *r, const uint8_t prefix[16], uint8_t len, uint16_t port,
-	   const uint8_t *via)
+	   const uint8_t *via, uint32_t tunnel)
 {
 	struct next_hop6 *nh = &r->nh[r->n_nh];
 
 	if (r->n_nh == ROUTE6_NH_MAX)
 		return -ENOSPC;
-	*nh = (struct next_hop6){.port = port, .has_via = via != NULL};
+	*nh = (struct next_hop6){.port = port, .has_via = via != NULL, .tunnel = tunnel};
 	if (via != NULL)
 		memcpy(nh->via, via, 16);
 	/* rte_lpm6 takes depths 1..128: the default route is kept beside it */
@@ -95,15 +96,17 @@ fill(struct route6 *r, const struct dp *dp)
 		if (dp->ports[i].role != CFG_ROLE_INSIDE || !ifc->has_addr6)
 			continue;
 		ip6_mask(ifc->addr6, ifc->prefix6_len, net);
-		rc = add_route6(r, net, ifc->prefix6_len, i, NULL);
+		rc = add_route6(r, net, ifc->prefix6_len, i, NULL, CFG_NONE);
 	}
 	for (uint32_t i = 0; i < cfg->n_routes6 && rc == 0; i++) {
 		const struct cfg_route6 *rt = &cfg->routes6[i];
-		int port = dp_port_of_iface(dp, rt->iface);
+		bool tunnel = rt->tunnel < cfg->n_tunnels;
+		int port = tunnel ? 0 : dp_port_of_iface(dp, rt->iface);
 
 		rc = port < 0 ? -ENODEV
 			      : add_route6(r, rt->dst.addr, rt->dst.len, (uint16_t)port,
-					   rt->has_via ? rt->via : NULL);
+					   rt->has_via ? rt->via : NULL,
+					   tunnel ? rt->tunnel : CFG_NONE);
 	}
 	return rc;
 }
@@ -161,18 +164,37 @@ route6_neighbor(const struct route6 *r, uint16_t port, const uint8_t ip[16])
 	return NULL;
 }
 
-int
-route6_lookup(const struct route6 *r, const uint8_t dst[16], uint16_t *port,
-	      const uint8_t **via)
+/* The best route's next hop for dst (::/0 beside rte_lpm6), or NULL. */
+static const struct next_hop6 *
+best6(const struct route6 *r, const uint8_t dst[16])
 {
 	uint32_t idx;
 
 	if (rte_lpm6_lookup(r->lpm, dst, &idx) != 0) {
 		if (r->dflt == UINT32_MAX)
-			return -ENETUNREACH;
+			return NULL;
 		idx = r->dflt;
 	}
-	*port = r->nh[idx].port;
-	*via = r->nh[idx].has_via ? r->nh[idx].via : dst;
+	return &r->nh[idx];
+}
+
+uint32_t
+route6_tunnel(const struct route6 *r, const uint8_t dst[16])
+{
+	const struct next_hop6 *nh = best6(r, dst);
+
+	return nh != NULL ? nh->tunnel : CFG_NONE;
+}
+
+int
+route6_lookup(const struct route6 *r, const uint8_t dst[16], uint16_t *port, const uint8_t **via)
+{
+	const struct next_hop6 *nh = best6(r, dst);
+
+	/* from one tunnel into another (or the same): no hairpin between tunnels */
+	if (nh == NULL || nh->tunnel != CFG_NONE)
+		return -ENETUNREACH;
+	*port = nh->port;
+	*via = nh->has_via ? nh->via : dst;
 	return 0;
 }

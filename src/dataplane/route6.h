@@ -20,8 +20,14 @@ void route6_destroy(struct route6 *r);
 /* A static IPv6 neighbor's MAC on the port, or NULL (route.c falls back to next_hop_mac). */
 const struct rte_ether_addr *route6_neighbor(const struct route6 *r, uint16_t port,
 					     const uint8_t ip[16]);
-/* The route for dst: 0 with *port and *via (the next hop, or dst itself), or -ENETUNREACH. */
+/*
+ * The route for dst: 0 with *port and *via (the next hop, or dst itself), or
+ * -ENETUNREACH (no route, or a route into a tunnel: no inside destination).
+ */
 int route6_lookup(const struct route6 *r, const uint8_t dst[16], uint16_t *port,
 		  const uint8_t **via);
+
+/* The tunnel (index into cfg->tunnels) the best route for dst leads into, or CFG_NONE. */
+uint32_t route6_tunnel(const struct route6 *r, const uint8_t dst[16]);
 
 #endif

@@ -48,6 +48,7 @@ struct sa_ts {
  */
 #define SA_F_BUNDLED 0x20	/* ESP, inside an AH */
 #define SA_F_AH_ESP 0x40	/* AH around sa_rt.inner */
+#define SA_F_V6 0x80		/* IPv6 endpoints (AH: its header padded to 64 bits) */
 
 enum sa_state {
 	SA_LIVE,

@@ -201,7 +201,7 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 	rt->state = SA_LIVE;
 	rt->flags = (p->dir == CFG_DIR_IN ? SA_F_INBOUND : 0) | (p->esn ? SA_F_ESN : 0) |
 		    (ci->aead ? SA_F_AEAD : 0) | (ah ? SA_F_AH : 0) |
-		    (p->bundled ? SA_F_BUNDLED : 0);
+		    (p->bundled ? SA_F_BUNDLED : 0) | (p->family == AF_INET6 ? SA_F_V6 : 0);
 	rt->udp = p->dir == CFG_DIR_IN && p->udp_encap;
 	rt->iv_len = ci->iv_len;
 	rt->icv_len = dp_xform_icv_len(p->cipher, p->auth);

@@ -52,13 +52,29 @@ compile_rule(struct spd_rule *r, const struct cfg_acl *a, uint32_t policy)
 	spd_compile_l4(&r->l4, a, policy);
 }
 
-/* A tunnel's policy: one line, permit any to any (spd.h), after all the crypto maps' lines. */
+/*
+ * A tunnel's policy: one line, permit any to any (spd.h), after all the
+ * crypto maps' lines, of its mode's family alone (k and k6: the next free
+ * line of each table). An ipsec ipv6 tunnel has no IPv4 line, so that an
+ * IPv4 packet its SA decrypts fails the policy (30), and the reverse.
+ */
 static void
-add_tunnel(struct spd *spd, uint32_t t, uint32_t p, uint32_t k)
+add_tunnel(struct spd *spd, const struct cfg_tunnel *tun, uint32_t t, uint32_t p, uint32_t *k,
+	   uint32_t *k6)
 {
-	spd->rules[k] = (struct spd_rule){.l4 = {.policy = p, .sport_hi = 65535, .dport_hi = 65535}};
-	spd->pol[p] = (struct spd_policy){.map = CFG_NONE, .entry = t, .first_rule = k,
-					  .n_rules = 1};
+	const struct spd_l4 any = {.policy = p, .sport_hi = 65535, .dport_hi = 65535};
+
+	spd->pol[p] = (struct spd_policy){.map = CFG_NONE, .entry = t, .first_rule = *k,
+					  .first_rule6 = *k6};
+	if (tun->mode == CFG_TUNNEL_IPSEC_IPV6) {
+		spd->rules6[*k6] = (struct spd_rule6){.l4 = any};	/* ::/0, masks zero */
+		spd->pol[p].n_rules6 = 1;
+		(*k6)++;
+		return;
+	}
+	spd->rules[*k] = (struct spd_rule){.l4 = any};
+	spd->pol[p].n_rules = 1;
+	(*k)++;
 }
 
 struct spd *
@@ -66,12 +82,13 @@ spd_create(const struct dpsec_config *cfg)
 {
 	uint32_t n_pol, n6, n_rules = count_rules(cfg, &n_pol, &n6), p = 0, k = 0, k6 = 0;
 	uint32_t n_all = n_rules + cfg->n_tunnels, n_pol_all = n_pol + cfg->n_tunnels;
+	uint32_t n6_all = n6 + cfg->n_tunnels;	/* room for either family's line */
 	struct spd *spd = calloc(1, sizeof(*spd));
 
 	if (spd == NULL)
 		return NULL;
 	spd->rules = calloc(n_all ? n_all : 1, sizeof(*spd->rules));
-	spd->rules6 = calloc(n6 ? n6 : 1, sizeof(*spd->rules6));
+	spd->rules6 = calloc(n6_all ? n6_all : 1, sizeof(*spd->rules6));
 	spd->pol = calloc(n_pol_all ? n_pol_all : 1, sizeof(*spd->pol));
 	if (spd->rules == NULL || spd->rules6 == NULL || spd->pol == NULL) {
 		spd_destroy(spd);
@@ -108,7 +125,7 @@ spd_create(const struct dpsec_config *cfg)
 	spd->first_tunnel = n_pol;
 	spd->n_tunnels = cfg->n_tunnels;
 	for (uint32_t t = 0; t < cfg->n_tunnels; t++)
-		add_tunnel(spd, t, p++, k++);
+		add_tunnel(spd, &cfg->tunnels[t], t, p++, &k, &k6);
 	spd->n_pol = n_pol_all;
 	return spd;
 }

@@ -19,7 +19,8 @@
  * spd_match_out, and it has one line, permit any to any, past the crypto
  * maps' lines: its SAs have 0.0.0.0/0 selectors, so that inbound whatever
  * the tunnel carries passes spd_check_in like any decrypted packet, with no
- * test of its own.
+ * test of its own. An ipsec ipv6 tunnel's line is an IPv6 one (::/0 both
+ * ways), and it has no IPv4 line: each tunnel carries its mode's family.
  *
  * IPv6 lines are rules of their own (spd_rule6, spd6.c), in the same order,
  * looked up by spd_match_out6/spd_check_in6: an IPv4 packet never meets an

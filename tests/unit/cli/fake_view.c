@@ -340,7 +340,7 @@ interfaces6(struct dpsec_config *c)
 	memcpy(c->interfaces[0].neighbors6[0].mac, c->interfaces[0].next_hop_mac, 6);
 	c->n_routes6 = 1;
 	c->routes6 = calloc(1, sizeof(*c->routes6));
-	c->routes6[0] = (struct cfg_route6){.iface = 1, .has_via = true};
+	c->routes6[0] = (struct cfg_route6){.iface = 1, .tunnel = CFG_NONE, .has_via = true};
 	ip6_prefix_parse("2001:db8:3::/48", &c->routes6[0].dst, &host);
 	ip6_parse("fe80::fe", c->routes6[0].via);
 }

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "dpsec/ip6.h"
+
 #include "dpsec/config.h"
 
 #include "vma.h"
@@ -468,7 +470,10 @@ test_examples(void **state)
 		assert_string_equal(cfg->path, path);
 		assert_string_equal(cfg->hostname, "gwB");
 		/* gwB of the seed: SAs keyed by hand, or by IKE (crypto map or tunnel). */
-		if (cfg->n_manual_sas > 0) {
+		if (cfg->n_manual_sas > 0 && cfg->manual_sas[0].v6) {
+			/* over IPv6 (gwB-vti6.yaml): test_example_vti6 checks the endpoints */
+			assert_int_equal(cfg->n_manual_sas, 2);
+		} else if (cfg->n_manual_sas > 0) {
 			assert_int_equal(cfg->n_manual_sas, 2);
 			assert_int_equal(cfg->manual_sas[0].local, ip("192.0.2.2"));
 			assert_int_equal(cfg->manual_sas[0].peer, ip("192.0.2.1"));
@@ -571,6 +576,49 @@ test_example_ah(void **state)
 	assert_int_equal(cfg->manual_sas[0].auth_key.len, 32);
 	assert_int_equal(cfg->manual_sas[0].auth_key.b[0], 0x60);
 	assert_false(cfg->manual_sas[0].udp_encap);
+	config_free(cfg);
+}
+
+/* gwB-vti6.yaml: an ipsec ipv6 tunnel, an IPv6 route into it, its SAs between IPv6 ends. */
+static void
+test_example_vti6(void **state)
+{
+	char err[512];
+	struct dpsec_config *cfg = config_load(DPSEC_EXAMPLES_DIR "/gwB-vti6.yaml", err,
+					       sizeof(err));
+	const struct cfg_tunnel *t;
+	uint8_t a[16];
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_int_equal(cfg->n_tunnels, 1);
+	t = &cfg->tunnels[0];
+	assert_string_equal(t->name, "Tunnel6");
+	assert_int_equal(t->mode, CFG_TUNNEL_IPSEC_IPV6);
+	assert_int_equal(t->source_iface, 1);
+	assert_int_equal(t->source, 0);
+	assert_int_equal(t->destination, 0);
+	assert_true(ip6_parse("2001:db8::2", a));
+	assert_memory_equal(t->source6, a, 16);
+	assert_true(ip6_parse("2001:db8::1", a));
+	assert_memory_equal(t->destination6, a, 16);
+	assert_true(t->has_addr6);
+	assert_int_equal(t->prefix6_len, 64);
+	assert_int_equal(t->addr, 0);
+	assert_int_equal(cfg->n_routes, 0);
+	assert_int_equal(cfg->n_routes6, 1);
+	assert_int_equal(cfg->routes6[0].tunnel, 0);
+	assert_int_equal(cfg->routes6[0].iface, CFG_NONE);
+	assert_false(cfg->routes6[0].has_via);
+	assert_int_equal(cfg->n_manual_sas, 2);
+	for (uint32_t i = 0; i < 2; i++) {
+		assert_int_equal(cfg->manual_sas[i].tunnel, 0);
+		assert_true(cfg->manual_sas[i].v6);
+		assert_int_equal(cfg->manual_sas[i].local, 0);
+		assert_int_equal(cfg->manual_sas[i].peer, 0);
+	}
+	assert_int_equal(t->ike.ikev2_profile, CFG_NONE);
 	config_free(cfg);
 }
 
@@ -907,6 +955,7 @@ main(void)
 		cmocka_unit_test(test_example_demo),
 		cmocka_unit_test(test_example_ah),
 		cmocka_unit_test(test_example_vti),
+		cmocka_unit_test(test_example_vti6),
 		cmocka_unit_test(test_example_vti_ike),
 		cmocka_unit_test(test_tunnel_spellings),
 		cmocka_unit_test(test_example_ipv6),

@@ -117,6 +117,10 @@
 #define ENTRY6(peer, lines)                                                                        \
 	ENTRY_HEAD "    - {seq: 10, peer: " peer ", transform_set: TS-GCM, match: [" lines "]}\n" \
 		   "interfaces:\n" IF_IN6 IF_OUT6
+/* Tunnel2, ipsec ipv6, at line 14 after HEAD6 (rest: more of its keys), then more from line 15. */
+#define TUN6(rest, more)                                                                           \
+	HEAD6 "tunnels:\n  - {name: Tunnel2, mode: ipsec ipv6, source: out0, destination: "        \
+	      "2001:db8:9::2, protection: {profile: P, transform_set: TS-CBC}" rest "}\n" more
 /* RFC 4106 section 8: a manual AES-GCM SA needs the test opt-in. */
 #define GCM_REFUSED(pos, spi)                                                                      \
 	"t.yaml:" pos ": manual SA spi " spi " uses esp-gcm 128: with a manual key the sequence "  \
@@ -745,9 +749,70 @@ static const struct err_case cases[] = {
 	 TUN1("name: Tunnel1, source: out0, destination: 192.0.2.2, " PROT),
 	 "t.yaml:14:48: tunnel destination 192.0.2.2 is the tunnel source's own address"},
 	{"tunnel bad mode", TUN(", mode: gre ip", ""),
-	 "t.yaml:14:116: unknown tunnel mode 'gre ip' (expected 'ipsec ipv4')"},
-	{"tunnel mode ipv6", TUN(", mode: ipsec ipv6", ""),
-	 "t.yaml:14:116: tunnel mode 'ipsec ipv6' is not supported yet (expected 'ipsec ipv4')"},
+	 "t.yaml:14:116: unknown tunnel mode 'gre ip' (expected 'ipsec ipv4' or 'ipsec ipv6')"},
+	{"tunnel mode ipv6 without address6", TUN(", mode: ipsec ipv6", ""),
+	 "t.yaml:14:29: tunnel source 'out0' has no address6 (an 'ipsec ipv6' tunnel starts at "
+	 "the interface's IPv6 address)"},
+	{"tunnel6 ipv4 destination",
+	 HEAD6 "tunnels:\n  - {name: Tunnel2, mode: ipsec ipv6, source: out0, " DST ", " PROT "}\n",
+	 "t.yaml:14:66: tunnel destination '203.0.113.2' is not IPv6, but the mode is 'ipsec "
+	 "ipv6' (an IPv4 transport is mode 'ipsec ipv4')"},
+	{"tunnel4 ipv6 destination",
+	 TUN1("name: Tunnel1, source: out0, destination: 2001:db8:9::2, " PROT),
+	 "t.yaml:14:48: tunnel destination '2001:db8:9::2' is IPv6, but the mode is 'ipsec ipv4' "
+	 "(expected mode 'ipsec ipv6' for an IPv6 transport)"},
+	{"tunnel6 source ipv4 address",
+	 HEAD6 "tunnels:\n  - {name: Tunnel2, mode: ipsec ipv6, source: 192.0.2.2, "
+	       "destination: 2001:db8:9::2, " PROT "}\n",
+	 "t.yaml:14:47: tunnel source 192.0.2.2 is IPv4, but the mode is 'ipsec ipv6' (expected "
+	 "an outside interface or its IPv6 address)"},
+	{"tunnel6 destination is source",
+	 HEAD6 "tunnels:\n  - {name: Tunnel2, mode: ipsec ipv6, source: 2001:db8::2, "
+	       "destination: 2001:db8::2, " PROT "}\n",
+	 "t.yaml:14:73: tunnel destination 2001:db8::2 is the tunnel source's own address"},
+	{"tunnel6 destination multicast",
+	 HEAD6 "tunnels:\n  - {name: Tunnel2, mode: ipsec ipv6, source: out0, "
+	       "destination: ff02::1, " PROT "}\n",
+	 "t.yaml:14:66: tunnel destination must be a unicast address (got 'ff02::1')"},
+	{"tunnel6 same endpoints",
+	 TUN6("", "  - {name: Tunnel3, mode: ipsec ipv6, source: 2001:db8::2, destination: "
+		  "2001:db8:9:0::2, " PROT "}\n"),
+	 "t.yaml:15:73: Tunnel3 has the same source 2001:db8::2 and destination 2001:db8:9::2 as "
+	 "Tunnel2 (at 14:5)"},
+	{"tunnel4 address6", TUN(", address6: 2001:db8:ff::1/64", ""),
+	 "t.yaml:14:120: 'address6' on Tunnel1, whose mode is 'ipsec ipv4': it carries IPv4 only "
+	 "(expected mode 'ipsec ipv6')"},
+	{"tunnel6 bad address6", TUN6(", address6: 2001:db8:ff::1", ""),
+	 "t.yaml:14:140: 'address6' must be an IPv6 address with prefix length X:X::X/1..128 (got "
+	 "'2001:db8:ff::1')"},
+	{"tunnel dual-overlay", TUN(", mode: ipsec dual-overlay", ""),
+	 "t.yaml:14:116: tunnel mode 'ipsec dual-overlay' is not supported (an IPv4 tunnel "
+	 "carries IPv4, an IPv6 one IPv6: expected 'ipsec ipv4' or 'ipsec ipv6')"},
+	{"tunnel6 ike refused",
+	 IKE_HEAD HEAD6 "tunnels:\n  - {name: Tunnel2, mode: ipsec ipv6, source: out0, "
+			"destination: 2001:db8:9::2, protection: {profile: P, transform_set: TS-CBC, "
+			"ikev2_profile: FAR}}\n",
+	 "t.yaml:19:144: Tunnel2 is 'ipsec ipv6': IKE-keyed IPv6 tunnels are not supported yet "
+	 "(remove ikev2_profile and key it with manual_sas)"},
+	{"ipv4 route into ipv6 tunnel",
+	 TUN6("", "routes:\n  - {prefix: 10.9.0.0/16, interface: Tunnel2}\n"),
+	 "t.yaml:16:38: IPv4 route into Tunnel2, whose mode is 'ipsec ipv6': it carries IPv6 only "
+	 "(expected an IPv6 prefix, or a tunnel with mode 'ipsec ipv4')"},
+	{"ipv6 route into ipv4 tunnel",
+	 HEAD6 "tunnels:\n  - {name: Tunnel1, source: out0, " DST ", " PROT "}\n"
+	       "routes:\n  - {prefix: 2001:db8:5::/48, interface: Tunnel1}\n",
+	 "t.yaml:16:42: IPv6 route into Tunnel1, whose mode is 'ipsec ipv4': it carries IPv4 only "
+	 "(expected an IPv4 prefix, or a tunnel with mode 'ipsec ipv6')"},
+	{"ipv6 route into tunnel via",
+	 TUN6("", "routes:\n  - {prefix: \"::/0\", interface: Tunnel2, via: fe80::1}\n"),
+	 "t.yaml:16:47: 'via' is not allowed on a route into Tunnel2 (a tunnel is point-to-point: "
+	 "its peer is the tunnel destination)"},
+	{"tunnel6 sa duplicate spi",
+	 TUN6("", "manual_sas:\n  - {tunnel: Tunnel2, direction: in, spi: 4096, cipher_key: " K32
+		  ", auth_key: " K32 "}\n  - {tunnel: Tunnel2, direction: in, "
+		  "spi: 4096, cipher_key: " K32 ", auth_key: " K32 "}\n"),
+	 "t.yaml:17:43: duplicate inbound SPI 0x00001000 for local address 2001:db8::2 (first at "
+	 "16:43)"},
 	{"tunnel bad name", TUN1("name: Tun1, source: out0, " DST ", " PROT),
 	 "t.yaml:14:12: tunnel name 'Tun1' must be Tunnel<number> (0..2147483647), as IOS's "
 	 "'interface Tunnel1'"},

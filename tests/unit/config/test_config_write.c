@@ -33,7 +33,7 @@ _Static_assert(sizeof(struct cfg_interface) == 648, "new interface field: write 
 _Static_assert(sizeof(struct cfg_neighbor) == 12, "new neighbor field: write and compare it");
 _Static_assert(sizeof(struct cfg_route) == 28, "new route field: write and compare it");
 _Static_assert(sizeof(struct cfg_neighbor6) == 22, "new neighbor field: write and compare it");
-_Static_assert(sizeof(struct cfg_route6) == 52, "new route field: write and compare it");
+_Static_assert(sizeof(struct cfg_route6) == 56, "new route field: write and compare it");
 _Static_assert(sizeof(struct cfg_transform_set) == 80, "new transform set field: write it");
 _Static_assert(sizeof(struct cfg_acl) == 68, "new match field: write and compare it");
 _Static_assert(sizeof(struct cfg_map_entry) == 80, "new map entry field: write and compare it");
@@ -46,7 +46,7 @@ _Static_assert(sizeof(struct cfg_ike_id) == 284, "new identity field: write and 
 _Static_assert(sizeof(struct cfg_psk) == 130, "new psk field: write, hide, compare it");
 _Static_assert(sizeof(struct cfg_keyring_peer) == 628, "new keyring peer field: write it");
 _Static_assert(sizeof(struct cfg_keyring) == 72, "new keyring field: write and compare it");
-_Static_assert(sizeof(struct cfg_tunnel) == 296, "new tunnel field: write and compare it");
+_Static_assert(sizeof(struct cfg_tunnel) == 344, "new tunnel field: write and compare it");
 _Static_assert(sizeof(struct cfg_ike_profile) == 376, "new profile field: write and compare it");
 
 struct text {
@@ -369,6 +369,11 @@ eq_config(const struct dpsec_config *a, const struct dpsec_config *b, const char
 		EQ(tunnels[i].source);
 		EQ(tunnels[i].destination);
 		EQ(tunnels[i].mode);
+		EQ_MEM(tunnels[i].source6, 16);
+		EQ_MEM(tunnels[i].destination6, 16);
+		EQ(tunnels[i].has_addr6);
+		EQ_MEM(tunnels[i].addr6, 16);
+		EQ(tunnels[i].prefix6_len);
 		EQ_STR(tunnels[i].profile);
 		EQ(tunnels[i].transform_set);
 		EQ(tunnels[i].replay_window);
@@ -386,6 +391,7 @@ eq_config(const struct dpsec_config *a, const struct dpsec_config *b, const char
 		EQ_MEM(routes6[i].dst.addr, 16);
 		EQ(routes6[i].dst.len);
 		EQ(routes6[i].iface);
+		EQ(routes6[i].tunnel);
 		EQ(routes6[i].has_via);
 		EQ_MEM(routes6[i].via, 16);
 	}
@@ -646,6 +652,9 @@ static const char full_tail[] =
 	"  - {name: Tunnel0, source: outside0, destination: 192.0.2.9,\n"
 	"     protection: {profile: P, transform_set: \"no\", ikev2_profile: \"null\",\n"
 	"                  pfs: group14}}\n"
+	"  - {name: Tunnel6, mode: ipsec ipv6, address6: \"2001:db8:ffff::1/64\",\n"
+	"     source: \"fe80::1\", destination: \"2001:db8:9::2\",\n"
+	"     protection: {profile: P6, transform_set: TS-CBC128}}\n"
 	"routes:\n"
 	"  - {prefix: 10.0.3.0/24, interface: inside0/1, via: 10.0.2.254}\n"
 	"  - {prefix: 2001:db8:3::/48, interface: inside0/1, via: 2001:db8:2::254}\n"
@@ -654,6 +663,7 @@ static const char full_tail[] =
 	"  - {prefix: 192.0.2.128/25, interface: Tunnel7}\n"
 	"  - {prefix: 10.9.0.0/16, interface: Tunnel0, via: 0.0.0.0}\n"
 	"  - {prefix: 2001:db8:5::/48, interface: inside0/1}\n"
+	"  - {prefix: 2001:db8:6::/48, interface: tunnel6}\n"
 	"manual_sas:\n"
 	"  - {crypto_map: MAP-A, seq: 20, direction: in, spi: 256,\n"
 	"     cipher_key: \"000102030405060708090a0b0c0d0e0f10111213\", allow_unsafe_manual_gcm: "
@@ -678,6 +688,9 @@ static const char full_tail[] =
 	"    udp_encap: false\n"
 	"    initial_sequence: 0\n"
 	"  - {tunnel: Tunnel7, direction: out, spi: 0x7001,\n"
+	"     cipher_key: \"000102030405060708090a0b0c0d0e0f\",\n"
+	"     auth_key: \"1011121314151617181920212223242526272829\"}\n"
+	"  - {tunnel: Tunnel6, direction: in, spi: 0x6001,\n"
 	"     cipher_key: \"000102030405060708090a0b0c0d0e0f\",\n"
 	"     auth_key: \"1011121314151617181920212223242526272829\"}\n"
 	"  - {crypto_map: MAP-A, seq: 30, direction: in, spi: 0x3001,\n"
@@ -736,15 +749,25 @@ test_full(void **state)
 	assert_string_equal(cfg->dp.eal[17], "\xc3\xbcn\xc3\xaf");
 	assert_string_equal(cfg->transform_sets[0].name, "no");
 	assert_int_equal(cfg->crypto_maps[0].entries[0].seq, 10);
-	assert_int_equal(cfg->n_manual_sas, 7);
+	assert_int_equal(cfg->n_manual_sas, 8);
+	/* ipsec ipv6: endpoints from the source interface's address6 and destination6 */
+	assert_int_equal(cfg->tunnels[2].mode, CFG_TUNNEL_IPSEC_IPV6);
+	assert_int_equal(cfg->tunnels[2].source_iface, 2);
+	assert_int_equal(cfg->tunnels[2].source6[0], 0xfe);
+	assert_int_equal(cfg->tunnels[2].destination6[15], 2);
+	assert_int_equal(cfg->tunnels[2].prefix6_len, 64);
+	assert_true(cfg->manual_sas[5].v6);
+	assert_int_equal(cfg->manual_sas[5].tunnel, 2);
+	assert_int_equal(cfg->routes6[3].tunnel, 2);
+	assert_int_equal(cfg->routes6[3].iface, CFG_NONE);
 	assert_int_equal(cfg->manual_sas[4].tunnel, 0);
 	assert_int_equal(cfg->manual_sas[4].map, CFG_NONE);
 	assert_string_equal(cfg->tunnels[0].name, "Tunnel7");
 	assert_int_equal(cfg->routes[2].tunnel, 0);
 	assert_int_equal(cfg->routes[3].tunnel, 1);
 	/* IPv6: the same inbound SPI as manual SA 2, but another local address (address6) */
-	assert_true(cfg->manual_sas[5].v6);
-	assert_int_equal(cfg->manual_sas[5].local, 0);
+	assert_true(cfg->manual_sas[6].v6);
+	assert_int_equal(cfg->manual_sas[6].local, 0);
 	assert_true(cfg->crypto_maps[0].entries[2].peer_v6);
 	assert_true(cfg->crypto_maps[0].entries[2].inner_v6);
 	assert_int_equal(cfg->crypto_maps[0].entries[2].peer6[15], 1);
@@ -760,11 +783,11 @@ test_full(void **state)
 	assert_int_equal(cfg->interfaces[0].neighbors6[0].ip[0], 0xfe);
 	assert_int_equal(cfg->interfaces[0].neighbors6[1].mac[5], 0xfe);
 	assert_int_equal(cfg->n_routes, 4);
-	assert_int_equal(cfg->n_routes6, 3);
+	assert_int_equal(cfg->n_routes6, 4);
 	assert_true(cfg->routes6[1].has_via);
 	assert_int_equal(cfg->routes6[1].dst.len, 0);
 	assert_false(cfg->routes6[2].has_via);
-	assert_int_equal(cfg->manual_sas[6].ah_spi, 0x5002);
+	assert_int_equal(cfg->manual_sas[7].ah_spi, 0x5002);
 	assert_int_equal(cfg->transform_sets[5].ah_auth, DP_AUTH_HMAC_SHA384_192);
 	assert_int_equal(cfg->manual_sas[1].initial_sequence, 4294967294u);
 	assert_int_equal(cfg->manual_sas[3].cipher_key.len, 0);
@@ -820,10 +843,10 @@ test_keys_hidden(void **state)
 	for (const char *p = t.s; (p = strstr(p, ": (hidden)\n")) != NULL; p++)
 		hidden++;
 	/*
-	 * 6 cipher keys (esp-null has none), 5 auth keys, 1 AH key of a bundle,
+	 * 7 cipher keys (esp-null has none), 6 auth keys, 1 AH key of a bundle,
 	 * 5 pre-shared keys for both directions
 	 */
-	assert_int_equal(hidden, 17);
+	assert_int_equal(hidden, 19);
 	/* Hidden keys do not load: a pasted running-config cannot start with fake keys. */
 	assert_null(config_parse("hidden", t.s, t.len, NULL, 0));
 	config_write(cfg, NULL, put, &shown); /* NULL opts: hidden too */
@@ -881,7 +904,7 @@ test_psk_hidden(void **state)
 	assert_int_equal(n_psk, 9);	/* lab, gw7 (2), fq, ip (2), any, v6net, v6id */
 	for (const char *p = t.s; (p = strstr(p, "(hidden)")) != NULL; p++)
 		hidden++;
-	assert_int_equal(hidden, 12 + n_psk);	/* 6 cipher, 5 auth and 1 AH key, the PSKs */
+	assert_int_equal(hidden, 14 + n_psk);	/* 7 cipher, 6 auth and 1 AH key, the PSKs */
 	free(t.s);
 	free(shown.s);
 	config_free(cfg);

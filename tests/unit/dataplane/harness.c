@@ -217,13 +217,19 @@ apply_opts(struct harness *h, const struct h_opts *o)
 		if (!prefix_parse(o->tunnel_routes[i], &r->dst))
 			return -1;
 	}
-	if (o->n_tunnel_routes > 0) {
+	if (o->n_tunnel_routes > 0 || o->tunnel_v6) {
 		h->tunnel = (struct cfg_tunnel){.number = 1, .source_iface = H_OUTSIDE,
 						.transform_set = 0, .replay_window = 64,
 						.ike.ikev2_profile = CFG_NONE};
 		snprintf(h->tunnel.name, sizeof(h->tunnel.name), "Tunnel1");
 		ip4_parse(H_LOCAL, &h->tunnel.source);
 		ip4_parse(H_PEER, &h->tunnel.destination);
+		if (o->tunnel_v6) {
+			h->tunnel.mode = CFG_TUNNEL_IPSEC_IPV6;
+			h->tunnel.source = h->tunnel.destination = 0;
+			memcpy(h->tunnel.source6, h->ifs[H_OUTSIDE].addr6, 16);
+			inet_pton(AF_INET6, H_PEER6, h->tunnel.destination6);
+		}
 		h->cfg.tunnels = &h->tunnel;
 		h->cfg.n_tunnels = 1;
 	}

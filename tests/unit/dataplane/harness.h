@@ -105,6 +105,8 @@ struct h_opts {
 	uint32_t n_tunnel_routes;
 	const char *inside6;		/* inside0 address6 "X:X::X/LEN"; default none */
 	const struct cfg_route6 *routes6;	/* IPv6 routes (iface: H_INSIDE or H_OUTSIDE) */
+	/* Tunnel1 is 'ipsec ipv6', outside6 -> H_PEER6 (routes6 with tunnel 0 lead into it) */
+	bool tunnel_v6;
 	uint32_t n_routes6;
 	const struct cfg_neighbor6 *neighbors6;	/* inside0's IPv6 static neighbors */
 	uint32_t n_neighbors6;

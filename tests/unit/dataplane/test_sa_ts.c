@@ -249,8 +249,9 @@ test_outbound_port(void **state)
 }
 
 /*
- * What dp_sa_add refuses: AH and ESP-in-UDP over IPv6, IPv6 endpoints no
- * outside interface has, selectors that are no range.
+ * What dp_sa_add refuses: ESP-in-UDP and AH+ESP bundles over IPv6, IPv6
+ * endpoints no outside interface has, selectors that are no range. AH over
+ * IPv6 is taken (then, here, no outside address6 for it).
  */
 static void
 test_refused(void **state)
@@ -264,10 +265,13 @@ test_refused(void **state)
 	s.udp = true;
 	assert_int_equal(harness_add_sa(&H, &s), -EAFNOSUPPORT);
 	s.udp = false;
+	s.bundled = true;
+	assert_int_equal(harness_add_sa(&H, &s), -EAFNOSUPPORT);
+	s.bundled = false;
 	s.proto = IPPROTO_AH;
 	s.cipher = DP_CIPHER_NULL;
 	s.auth = DP_AUTH_HMAC_SHA256_128;
-	assert_int_equal(harness_add_sa(&H, &s), -EAFNOSUPPORT);
+	assert_int_equal(harness_add_sa(&H, &s), -EHOSTUNREACH);
 	s = (struct h_sa){.dir = CFG_DIR_OUT, .spi = 0x2004, .cipher = DP_CIPHER_AES_GCM_128};
 	s.family = AF_INET;
 	backwards.addr_start = NET_1.addr_end;
