@@ -76,8 +76,10 @@ collect(const struct view *v, struct nd_row **rows, size_t *n)
 		return -1;
 	for (uint32_t i = 0; i < cfg->n_interfaces; i++)
 		k += cfg->interfaces[i].n_neighbors6;
-	if (k + nl == 0)
+	if (k + nl == 0) {
+		free(l);	/* cli_fetch_all's buffer, even for no entries */
 		return 0;
+	}
 	*rows = calloc(k + nl, sizeof(**rows));
 	if (*rows == NULL) {
 		free(l);
