@@ -529,7 +529,7 @@ harness_ipv4_frame(uint8_t *buf, const char *src, const char *dst, uint8_t proto
 /*
  * The harness has no control thread: it plays one that handles nothing, so
  * punted packets end as the control thread's PuntUnhandled drops, and events
- * are counted and discarded.
+ * are counted and discarded (an ICMPv6 error's copy of its packet freed).
  */
 void
 harness_control_plane(struct harness *h)
@@ -548,6 +548,11 @@ harness_control_plane(struct harness *h)
 			h->events[ev[i].type]++;
 			if (ev[i].type == DP_EV_INVALID_SPI)
 				h->inv_pkts += ev[i].pkts;
+			if (ev[i].type == DP_EV_ICMP_ERROR && ev[i].ipv6) {
+				/* the worker's copy of the packet, as ctrl.c frees it (events.h) */
+				rte_pktmbuf_free(ev[i].pkt);
+				ev[i].pkt = NULL;
+			}
 		}
 		memcpy(&h->last_event, &ev[n - 1], sizeof(h->last_event));
 	}
