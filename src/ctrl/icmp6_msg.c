@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <string.h>
 
+#include "dpsec/inet_sum.h"
 #include "dpsec/rd.h"
 
 #include "icmp6_msg.h"
@@ -92,26 +93,10 @@ icmp6_err_answerable(const uint8_t *pkt, size_t len, uint8_t type)
 	return rd_u8(&r, &itype) && itype >= ICMP6_INFO_MIN && itype != ICMP6_REDIRECT;
 }
 
-static uint32_t
-sum16(const uint8_t *p, size_t len, uint32_t sum)
-{
-	for (; len > 1; p += 2, len -= 2)
-		sum += (uint32_t)(p[0] << 8 | p[1]);
-	if (len != 0)
-		sum += (uint32_t)p[0] << 8;
-	return sum;
-}
-
 uint16_t
 icmp6_cksum(const uint8_t *ip6, const uint8_t *icmp, size_t len)
 {
-	uint32_t s = sum16(ip6 + 8, 32, 0);	/* the pseudo-header: source, destination, */
-
-	s += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff) + NH_ICMPV6;	/* length, 58 */
-	s = sum16(icmp, len, s);
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
+	return (uint16_t)~inet_fold(inet_sum16(icmp, len, inet6_pseudo_sum(ip6, len, NH_ICMPV6)));
 }
 
 size_t

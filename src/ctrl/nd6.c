@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <string.h>
 
+#include "dpsec/inet_sum.h"
 #include "dpsec/nd6_group.h"
 
 #include "nd6.h"
@@ -36,28 +37,11 @@ wr16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-/* The one's complement sum of len bytes (RFC 1071), not yet folded. */
-static uint32_t
-sum16(const uint8_t *p, size_t len, uint32_t sum)
-{
-	for (; len > 1; p += 2, len -= 2)
-		sum += rd16(p);
-	if (len != 0)
-		sum += (uint32_t)p[0] << 8;
-	return sum;
-}
-
 /* The ICMPv6 checksum over the pseudo-header and icmp[0..len) (RFC 8200 section 8.1). */
 static uint16_t
 icmp6_sum(const uint8_t *ip6, const uint8_t *icmp, size_t len)
 {
-	uint32_t s = sum16(ip6 + 8, 32, 0);	/* source and destination */
-
-	s += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff) + NH_ICMPV6;
-	s = sum16(icmp, len, s);
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
+	return inet_fold(inet_sum16(icmp, len, inet6_pseudo_sum(ip6, len, NH_ICMPV6)));
 }
 
 /* The ICMPv6 message of an Ethernet/IPv6 frame and its length, or NULL. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <string.h>
 
+#include "dpsec/inet_sum.h"
 #include "dpsec/rd.h"
 
 #include "udp4.h"
@@ -11,34 +12,13 @@
 #define IP_OFFSET 0x1fff
 #define TTL 64
 
-/* RFC 1071: the 16-bit one's complement sum of big-endian words, not yet folded. */
-static uint32_t
-sum16(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;	/* padded with a zero byte */
-	return sum;
-}
-
-static uint16_t
-fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
 /* RFC 768: the pseudo header (addresses, protocol, UDP length), then the datagram. */
 static uint16_t
 udp_sum(const uint8_t *ip, const uint8_t *udp, size_t ulen)
 {
-	uint32_t sum = sum16(ip + 12, 8, 0) + PROTO_UDP + (uint32_t)ulen;
+	uint32_t sum = inet_sum16(ip + 12, 8, 0) + PROTO_UDP + (uint32_t)ulen;
 
-	return fold(sum16(udp, ulen, sum));
+	return inet_fold(inet_sum16(udp, ulen, sum));
 }
 
 static enum udp4_verdict
@@ -52,7 +32,7 @@ ip_check(const uint8_t *ip, size_t avail, size_t *hl, size_t *tot)
 	*tot = (size_t)(ip[2] << 8 | ip[3]);
 	if (*hl < 20 || *hl > avail || *tot < *hl || *tot > avail)
 		return UDP4_BAD_IP;
-	if (fold(sum16(ip, *hl, 0)) != 0xffff)
+	if (inet_fold(inet_sum16(ip, *hl, 0)) != 0xffff)
 		return UDP4_BAD_IP;
 	frag = (uint16_t)(ip[6] << 8 | ip[7]);
 	if (frag & (IP_MF | IP_OFFSET))
@@ -124,7 +104,7 @@ udp4_build(uint8_t *buf, size_t cap, const struct udp4_out *o, const void *prefi
 	ip[9] = PROTO_UDP;
 	memcpy(ip + 12, &o->src, 4);
 	memcpy(ip + 16, &o->dst, 4);
-	put16(ip + 10, (uint16_t)~fold(sum16(ip, 20, 0)));
+	put16(ip + 10, (uint16_t)~inet_fold(inet_sum16(ip, 20, 0)));
 
 	put16(udp, o->sport);
 	put16(udp + 2, o->dport);

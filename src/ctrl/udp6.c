@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <string.h>
 
+#include "dpsec/inet_sum.h"
 #include "dpsec/rd.h"
 
 #include "udp6.h"
@@ -19,34 +20,11 @@ is_ext_hdr(uint8_t nh)
 	return nh == 0 || nh == 43 || nh == 44 || nh == 60 || nh == 135 || nh == 139 || nh == 140;
 }
 
-static uint32_t
-sum16(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;	/* padded with a zero byte */
-	return sum;
-}
-
-static uint16_t
-fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
 /* RFC 8200 8.1: the pseudo header (addresses, upper-layer length, next header), then UDP. */
 static uint16_t
 udp_sum(const uint8_t *ip, const uint8_t *udp, size_t ulen)
 {
-	uint32_t sum = sum16(ip + 8, 32, 0) + (uint32_t)(ulen >> 16) + (uint32_t)(ulen & 0xffff) +
-		       PROTO_UDP;
-
-	return fold(sum16(udp, ulen, sum));
+	return inet_fold(inet_sum16(udp, ulen, inet6_pseudo_sum(ip, ulen, PROTO_UDP)));
 }
 
 enum udp6_verdict
