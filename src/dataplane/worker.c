@@ -40,10 +40,11 @@ dp_stats_drop_n(struct dp_lcore_stats *st, dp_drop_t code, uint64_t pkts, uint64
 /*
  * The port a drop belongs to: a full transmit queue is the output port's
  * (TailDrop, octets as queued); anything else the input port's, octets as
- * received.
+ * received. n packets of m's kind and port, of rx_octets as received.
  */
 static void
-port_drop(struct dp_worker *w, const struct rte_mbuf *m, dp_drop_t code)
+port_drop(struct dp_worker *w, const struct rte_mbuf *m, dp_drop_t code, uint16_t n,
+	  uint64_t rx_octets)
 {
 	enum dp_global_cause g = dp_drop_cause(code);
 	uint8_t pi;
@@ -59,27 +60,53 @@ port_drop(struct dp_worker *w, const struct rte_mbuf *m, dp_drop_t code)
 		return;	/* not received from a port (RTE_MBUF_PORT_INVALID) */
 	pi = w->dp->port_index[m->port];
 	if (pi < w->dp->n_ports) {
-		ctr_add(&w->stats.port[pi].in_drop_pkts[g], 1);
-		ctr_add(&w->stats.port[pi].in_drop_octets[g], pkt_rx_len(m));
+		ctr_add(&w->stats.port[pi].in_drop_pkts[g], n);
+		ctr_add(&w->stats.port[pi].in_drop_octets[g], rx_octets);
 	}
+}
+
+/*
+ * How many packets from i on are a run of one reason received on one port
+ * (what classification puts together at the end of a burst: an unknown-SPI
+ * flood's packets, say), counted with one update of each counter; a
+ * TailDrop is its own run (its port is the packet's egress). *octets and
+ * *rx_octets: the run's bytes as queued and as received.
+ */
+static uint16_t
+drop_run(struct rte_mbuf **pkts, const dp_drop_t *reason, uint16_t i, uint16_t n,
+	 uint64_t *octets, uint64_t *rx_octets)
+{
+	uint16_t port = pkts[i]->port, j = i;
+
+	*octets = 0;
+	*rx_octets = 0;
+	do {
+		*octets += pkts[j]->pkt_len;
+		*rx_octets += pkt_rx_len(pkts[j]);
+		j++;
+	} while (j < n && reason[j] == reason[i] && pkts[j]->port == port &&
+		 reason[i] != DP_DROP_G_TailDrop);
+	return j - i;
 }
 
 void
 worker_drop(struct dp_worker *w, struct rte_mbuf **pkts, const dp_drop_t *reason, uint16_t n)
 {
 	uint64_t now = 0;	/* read once, at the first event: a clock read costs a TSC read */
+	uint64_t octets, rx_octets;
 
-	for (uint16_t i = 0; i < n; i++) {
+	for (uint16_t i = 0, k; i < n; i += k) {
 		dp_drop_t code = reason[i];
 
-		dp_stats_drop(&w->stats, pkts[i], code);
-		port_drop(w, pkts[i], code);
+		k = drop_run(pkts, reason, i, n, &octets, &rx_octets);
+		dp_stats_drop_n(&w->stats, code, k, octets);
+		port_drop(w, pkts[i], code, k, rx_octets);
 		/* RFC 4301 5.2 / 4303 3.4.2: an auditable event, raised where it is counted */
 		if (code == DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI ||
 		    code == DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI) {
 			if (now == 0)
 				now = clk_mono_ns(&w->link.clk);
-			link_invalid_spi(w, pkts[i], now);
+			link_invalid_spi(w, pkts + i, k, now);
 		}
 	}
 	if (n > 0)
