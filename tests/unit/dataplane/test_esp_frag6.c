@@ -28,6 +28,7 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 
+#include "dpsec/dp.h"
 #include "dpsec/ip6.h"
 
 #include "frag6.h"
@@ -270,6 +271,26 @@ test_ipv6_1280_always_through(void **state)
 }
 
 /*
+ * A Packet Too Big from the path lowered the SA's MTU below the port's
+ * (sa_pmtu.c): the outer fragments are cut to the SA's 1300, not the port's
+ * 1500 (esp_out.c hands the worker the SA's MTU in the mbuf).
+ */
+static void
+test_cut_to_the_path_mtu(void **state)
+{
+	static uint8_t f[2048];
+	uint8_t local[16], peer[16];
+
+	(void)state;
+	gateway(false, 1500, CFG_FRAG_AFTER, DP_CIPHER_AES_GCM_128, DP_AUTH_NONE);
+	assert_true(ip6_parse("2001:db8::2", local));
+	assert_true(ip6_parse(H_PEER6, peer));
+	assert_int_equal(dp_sa_path_mtu6(H.dp, local, peer, SPI, 1300), 0);
+	/* fits 1500 once encrypted, not 1300 */
+	round_trip(f, host_frame(f, false, 1400), false, 1300);
+}
+
+/*
  * Past FRAG6_MAX fragments (an outside MTU of 300: 248 bytes a piece, 8
  * pieces carry 1984): dropped under the inner family's too-big reason, and
  * nothing sent.
@@ -300,6 +321,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ipv4_before_encryption_unchanged, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6_1280_always_through, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cut_to_the_path_mtu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_fragments, setup, teardown),
 	};
 
