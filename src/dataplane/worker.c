@@ -20,6 +20,7 @@
 #include "classify.h"
 #include "esp.h"
 #include "frag4.h"
+#include "frag6.h"
 #include "reasm_in.h"
 #include "handoff.h"
 #include "worker.h"
@@ -169,19 +170,42 @@ worker_punt(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n
 }
 
 /*
- * A decrypted packet larger than its inside MTU, DF clear (esp_in.c): its
- * fragments go out instead; it is consumed, not dropped. Without a buffer for
- * every fragment, none is sent.
+ * An outer IPv6 packet the worker's own tunnel built too big for its path
+ * (esp_out.c: after-encryption, or an IPv6 packet of at most 1280 bytes
+ * inside): cut with Fragment headers to the MTU esp_out.c left in tso_segsz.
+ */
+static unsigned int
+tx_split6(struct dp_worker *w, const struct rte_mbuf *m, struct rte_mbuf **f)
+{
+	return frag6_split(m, w->dp->pool, m->tso_segsz, frag6_next_id(&w->frag6_id, w->id), f);
+}
+
+/* IPv6 behind the L2 header (esp_out.c's outer IPv6): else IPv4. */
+static inline bool
+pkt_is_ip6(const struct rte_mbuf *m)
+{
+	return (*rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len) >> 4) == 6;
+}
+
+/*
+ * A packet larger than its egress MTU that may be fragmented: a decrypted
+ * IPv4 packet larger than its inside MTU, DF clear (esp_in.c), or an outer
+ * packet "crypto ipsec fragmentation after-encryption" or an IPv6 packet
+ * of at most 1280 bytes made too big (esp_out.c). Its fragments go out
+ * instead; it is consumed, not dropped. Without a buffer for every fragment,
+ * none is sent.
  */
 static bool
 tx_fragments(struct dp_worker *w, struct rte_mbuf *m)
 {
 	uint16_t pi = pkt_egress(m);
-	struct rte_mbuf *f[FRAG4_MAX];
-	unsigned int n = frag4_split(m, w->dp->pool, w->dp->ports[pi].mtu, f);
+	struct rte_mbuf *f[FRAG4_MAX > FRAG6_MAX ? FRAG4_MAX : FRAG6_MAX];
+	bool v6 = pkt_is_ip6(m);
+	unsigned int n = v6 ? tx_split6(w, m, f)
+			    : frag4_split(m, w->dp->pool, w->dp->ports[pi].mtu, f);
 
 	if (n == 0) {
-		dp_drop_t why = DP_DROP_G_IpFragErr;
+		dp_drop_t why = v6 ? DP_DROP_G_Ipv6FragErr : DP_DROP_G_IpFragErr;
 
 		worker_drop(w, &m, &why, 1);
 		return false;
