@@ -49,6 +49,8 @@
 	X(Ipv6HopLimitExceeded, "IPv6 hop limit expired while forwarding")                         \
 	X(Ipv6FragErr,                                                                             \
 	  "malformed ESP/AH IPv6 fragment (length, offset, or two different ends)")                \
+	X(Ipv6UdpCksumErr,                                                                         \
+	  "ESP-in-UDP over IPv6 with a zero or wrong UDP checksum (RFC 8200 section 8.1)")       \
 	X(UnknownL2Proto, "Ethernet type not handled (not IPv4, IPv6 or ARP)")                     \
 	X(L2HdrErr, "frame too short for its Ethernet or IP headers")                              \
 	X(L2DstMacMismatch,                                                                        \

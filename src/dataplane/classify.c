@@ -14,6 +14,7 @@
 #include "classify.h"
 #include "ip4_cksum.h"
 #include "reasm_in.h"
+#include "udp6_cksum.h"
 
 #define CL_PUNT ((dp_drop_t)0xfe)
 _Static_assert(DP_DROP__COUNT < CL_PUNT, "CL_PUNT is not a drop code");
@@ -120,17 +121,34 @@ classify_frag6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen
 	return CL_KEEP6;
 }
 
+/* ESP-in-UDP over IPv6 (classify_udp checked its lengths): the port's verdict, or the sum. */
+static bool
+udp6_rx_ok(const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6)
+{
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(ip6 + 1);
+	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+
+	if (udp->dgram_cksum == 0 || ck == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		return false;
+	return ck == RTE_MBUF_F_RX_L4_CKSUM_GOOD || udp6_cksum_ok(ip6, udp);
+}
+
 /*
  * IPv6. ICMPv6 to the port's address6 or to its solicited-node group
  * (neighbor discovery, echo) goes to the control thread on either side
  * (src/ctrl/nd6.h). On the inside, anything else to our address is
  * dropped, and a packet to elsewhere is kept (CL_KEEP6) for
  * the outbound path, which walks its extension headers (spd_flow6_of). On
- * the outside, ESP and AH addressed to our IPv6 address right behind the
- * IPv6 header are kept for esp_in.c and ah_in.c; ESP-in-UDP to it is for an
- * unknown SPI (no such SA over IPv6): counted as 12
- * IN_US_V6_PKT_SA_NOT_FOUND_SPI (and reported like IPv4). Extension headers
- * are not walked there: such packets go to the control plane.
+ * the outside, ESP, AH and ESP-in-UDP addressed to our IPv6 address right
+ * behind the IPv6 header are kept for esp_in.c and ah_in.c (IKE on 500 and
+ * behind the non-ESP marker on 4500 goes to the control plane, a NAT
+ * keepalive is counted, as over IPv4: classify_udp). ESP-in-UDP must carry a
+ * right UDP checksum: zero is allowed over IPv6 only by an agreement per
+ * tunnel (RFC 6935, RFC 6936) that nothing negotiates here, so it is
+ * dropped like a wrong one (RFC 8200 section 8.1), counted as
+ * Ipv6UdpCksumErr; summing the packet costs only this path, and nothing
+ * when the port verified it. Extension headers are not walked there: such
+ * packets go to the control plane.
  */
 static __rte_noinline dp_drop_t
 classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
@@ -169,7 +187,9 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 		return CL_KEEP6;
 	case IPPROTO_UDP:
 		v = classify_udp(m, ip6 + 1, plen, DP_DROP_G_Ipv6HdrErr);
-		return v == DP_KEEP ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI : v;
+		if (v != DP_KEEP)
+			return v;
+		return udp6_rx_ok(m, ip6) ? CL_KEEP6 : DP_DROP_G_Ipv6UdpCksumErr;
 	default:
 		return CL_PUNT;
 	}

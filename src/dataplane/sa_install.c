@@ -72,7 +72,7 @@ ts_valid(const struct dp_ts *t, uint8_t n)
 
 /*
  * What dp_sa_add refuses before allocating anything. Over IPv6 endpoints
- * ESP-in-UDP and AH+ESP bundles are refused, and the caller logs the
+ * AH+ESP bundles are refused, and the caller logs the
  * -EAFNOSUPPORT (child_install, manual_sa.c).
  */
 static int
@@ -80,8 +80,8 @@ params_check(const struct dp_sa_params *p)
 {
 	if (p->family != 0 && p->family != AF_INET && p->family != AF_INET6)
 		return -EAFNOSUPPORT;
-	/* over IPv6: ESP or AH alone (ESP-in-UDP and bundles are written for IPv4 outer headers) */
-	if (p->family == AF_INET6 && (p->udp_encap || p->bundled || p->inner_conn_id != 0))
+	/* over IPv6: ESP (in UDP too) or AH alone (bundles are written for IPv4 outer headers) */
+	if (p->family == AF_INET6 && (p->bundled || p->inner_conn_id != 0))
 		return -EAFNOSUPPORT;
 	if (p->spi < 256)
 		return -EINVAL;	/* RFC 4303 section 2.1: 0 local, 1-255 reserved */
