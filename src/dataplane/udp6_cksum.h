@@ -41,11 +41,11 @@ udp6_cksum_ok(const struct rte_ipv6_hdr *ip6, const struct rte_udp_hdr *udp)
 static inline void
 udp6_cksum_set(const struct rte_ipv6_hdr *ip6, struct rte_udp_hdr *udp)
 {
-	uint16_t ck;
+	uint16_t sum;
 
 	udp->dgram_cksum = 0;
-	ck = (uint16_t)~udp6_sum(ip6, udp, rte_be_to_cpu_16(udp->dgram_len));
-	udp->dgram_cksum = ck == 0 ? 0xffff : ck;
+	sum = udp6_sum(ip6, udp, rte_be_to_cpu_16(udp->dgram_len));
+	udp->dgram_cksum = sum == 0xffff ? 0xffff : (uint16_t)~sum;
 }
 
 #endif
