@@ -742,6 +742,61 @@ test_ipv6_over_ipv6(void **state)
 	outer6_round_trip(true, false);
 }
 
+/* The UDP destination port an inside IPv4 packet leaves with (ESP-in-UDP over IPv6), its sum checked. */
+static uint16_t
+udp6_sent_port(void)
+{
+	static uint8_t f[2048];
+	size_t len = harness_ipv4_frame(f, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, HOPS, "abcdefgh", 8);
+	uint16_t port, dport;
+	struct rte_mbuf *m = send_one(H_INSIDE, f, len, &port);
+	const struct rte_ipv6_hdr *o6;
+	const struct rte_udp_hdr *uh;
+
+	if (m == NULL) {
+		harness_dump_drops(&H);
+		fail_msg("not encapsulated");
+	}
+	o6 = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, 14);
+	uh = (const struct rte_udp_hdr *)(o6 + 1);
+	assert_int_equal(o6->proto, IPPROTO_UDP);
+	assert_int_equal(rte_be_to_cpu_16(uh->dgram_cksum), udp6_expected(o6));
+	dport = rte_be_to_cpu_16(uh->dst_port);
+	rte_pktmbuf_free(m);
+	return dport;
+}
+
+/*
+ * A peer behind a NAT66 whose mapping moved (RFC 7296 2.23, natd_follow):
+ * dp_sa_update_endpoints6 sends the next packet to the new port, from a new
+ * template; the IPv4 call refuses it (the IPv6 one refusing an IPv4 SA:
+ * test_ctrl_ike_nat).
+ */
+static void
+test_update_endpoints6(void **state)
+{
+	struct h_opts o = {.outside6 = "2001:db8::2"};
+	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x1006, .cipher = DP_CIPHER_AES_GCM_128,
+			 .family = AF_INET6, .udp = true};
+	uint8_t peer[16];
+	int h;
+
+	(void)state;
+	teardown(NULL);
+	assert_int_equal(harness_create_opts(&H, &o), 0);
+	h = harness_add_sa(&H, &s);
+	assert_true(h > 0);
+	assert_int_equal(udp6_sent_port(), 4500);
+	assert_true(ip6_parse(H_PEER6, peer));
+	assert_int_equal(dp_sa_update_endpoints6(H.dp, (uint32_t)h, peer, 44500, true), 0);
+	assert_int_equal(udp6_sent_port(), 44500);
+	assert_int_equal(dp_sa_update_endpoints(H.dp, (uint32_t)h, 0x01020304, 4500, true),
+			 -EAFNOSUPPORT);
+	assert_int_equal(dp_sa_update_endpoints6(H.dp, 4242, peer, 4500, true), -ENOENT);
+	assert_int_equal(udp6_sent_port(), 44500);
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
 static void
 test_ipv4_over_ipv6_udp(void **state)
 {
@@ -1000,6 +1055,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ipv6_over_ipv6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv4_over_ipv6_udp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6_over_ipv6_udp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_endpoints6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_spi_over_ipv6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv4_over_ipv6_too_big, setup, teardown),
 	};
