@@ -103,11 +103,13 @@ ipv6_forwardable(const struct rte_ipv6_hdr *ip6)
 }
 
 /*
- * ESP or AH to us behind an IPv6 Fragment header (RFC 8200 section 4.5),
- * right after the IPv6 header: reassembled before anything else (RFC 4303
- * section 3.4.1), the whole classified again (reasm_in.c). Atomic fragments
- * (offset 0, M clear: RFC 6946) take the same way and complete at once.
- * Fragments of anything else go to the control plane, as before.
+ * ESP, AH or UDP to us behind an IPv6 Fragment header (RFC 8200 section
+ * 4.5), right after the IPv6 header: reassembled before anything else (RFC
+ * 4303 section 3.4.1; which UDP ones are ESP-in-UDP the first fragment
+ * tells, as for IPv4), the whole classified again (reasm_in.c), its UDP
+ * checksum checked then. Atomic fragments (offset 0, M clear: RFC 6946)
+ * take the same way and complete at once. Fragments of anything else go to
+ * the control plane, as before.
  */
 static dp_drop_t
 classify_frag6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen)
@@ -116,7 +118,8 @@ classify_frag6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen
 
 	if (plen < sizeof(*fh))
 		return DP_DROP_G_Ipv6FragErr;
-	if (fh->next_header != IPPROTO_ESP && fh->next_header != IPPROTO_AH)
+	if (fh->next_header != IPPROTO_ESP && fh->next_header != IPPROTO_AH &&
+	    fh->next_header != IPPROTO_UDP)
 		return CL_PUNT;
 	m->l4_len = REASM_IN_MARK;
 	return CL_KEEP6;

@@ -508,7 +508,7 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
                          for i, fr in enumerate(frames_in)
                          for f in reversed(fragment6(
                              IPv6(src=PEER6, dst=LOCAL6) /
-                             IPv6ExtHdrFragment(nh=50, id=0x100 + i) /
+                             IPv6ExtHdrFragment(nh=17 if udp else 50, id=0x100 + i) /
                              Raw(bytes(fr[IPv6].payload)), frag))]
             self.assertGreater(len(frames_in), len(to_gw), "some packets were cut")
         gw = Gateway(interfaces=ifs, entries=[entry])
@@ -570,6 +570,10 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
 
     def test_udp_ipv4_in_ipv6_cbc256_sha256(self):
         self.run_case("cbc256-sha256", False, udp=True)
+
+    def test_udp_ipv6_in_ipv6_fragments_cbc128_sha256(self):
+        """ESP-in-UDP over IPv6 in fragments: reassembled, then its UDP checksum checked."""
+        self.run_case("cbc128-sha256", True, frag=400, udp=True)
 
     # AH over IPv6 (RFC 4302 3.3.3.1.2.1): every HMAC, its header padded to 64 bits
     def test_ah_sha1_ipv6_in_ipv6(self):

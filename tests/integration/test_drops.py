@@ -407,7 +407,8 @@ def ipv6_udp_checksum(c):
 @case("Ipv6FragErr")
 def ipv6_fragment_wrong(c):
     """ESP over IPv6 in fragments (RFC 8200 4.5): a Fragment header cut short, a piece that is
-    not the last and not a multiple of 8 bytes, a piece past 65535 bytes once reassembled."""
+    not the last and not a multiple of 8 bytes, a piece past 65535 bytes once reassembled, a
+    first UDP fragment to 4500 too short for the non-ESP marker."""
     c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6, nh=44, plen=4) /
                             Raw(b"\x32\x00\x00\x00")))
     c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6) /
@@ -416,6 +417,11 @@ def ipv6_fragment_wrong(c):
     c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6) /
                             IPv6ExtHdrFragment(nh=50, offset=8191, m=0, id=0x4712) /
                             Raw(b"\0" * 16)))
+    # a first UDP fragment to 4500 (8 bytes, as fragments must be) too short to say whether
+    # it is ESP-in-UDP or IKE behind the non-ESP marker (RFC 1858)
+    c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6) /
+                            IPv6ExtHdrFragment(nh=17, offset=0, m=1, id=0x4713) /
+                            Raw(b"\x11\x94\x11\x94\x00\x40\x00\x00")))
 
 
 @case("Ipv6NoRoute")

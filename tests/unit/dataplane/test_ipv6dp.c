@@ -1028,11 +1028,20 @@ test_ipv6_fragment_errors(void **state)
 	assert_null(send_one(H_OUTSIDE, b[1], len[1], &port));
 	assert_int_equal(harness_drops(&H, DP_DROP_IN_REASM_OVERLAP), 2);
 	assert_int_equal(reasm_in_pending(H.w->reasm), 0);
-	/* fragments of anything but ESP and AH are the control plane's, as before */
-	len[0] = frag6(b[0], 0, 400, true, IPPROTO_UDP, 11);
+	/* fragments of anything but ESP, AH and UDP are the control plane's, as before */
+	len[0] = frag6(b[0], 0, 400, true, IPPROTO_ICMPV6, 11);
 	assert_null(send_one(H_OUTSIDE, b[0], len[0], &port));
 	assert_int_equal(reasm_in_pending(H.w->reasm), 0);
 	assert_int_equal(H.w->stats.port[H_OUTSIDE].punt_pkts, 1);
+	/*
+	 * UDP is held like IPv4's until its first fragment tells (reasm_in.c
+	 * udp_first): one not to 4500 is the control plane's, and so are the
+	 * datagram's later pieces (the entry stays to say so)
+	 */
+	len[0] = frag6(b[0], 0, 400, true, IPPROTO_UDP, 12);
+	assert_null(send_one(H_OUTSIDE, b[0], len[0], &port));
+	assert_int_equal(H.w->stats.port[H_OUTSIDE].punt_pkts, 2);
+	assert_int_equal(reasm_in_pending(H.w->reasm), 1);
 }
 
 int
