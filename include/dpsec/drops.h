@@ -50,6 +50,8 @@
 	X(Ipv6FragErr,                                                                             \
 	  "malformed ESP/AH IPv6 fragment (length, offset, or two different ends), or an "         \
 	  "outer IPv6 packet not fragmented (no buffer for a fragment)")                           \
+	X(Ipv6UdpCksumErr,                                                                         \
+	  "ESP-in-UDP over IPv6 with a zero or wrong UDP checksum (RFC 8200 section 8.1)")       \
 	X(UnknownL2Proto, "Ethernet type not handled (not IPv4, IPv6 or ARP)")                     \
 	X(L2HdrErr, "frame too short for its Ethernet or IP headers")                              \
 	X(L2DstMacMismatch,                                                                        \

@@ -15,6 +15,7 @@
 #include "ip4_cksum.h"
 #include "reasm_in.h"
 #include "sad.h"
+#include "udp6_cksum.h"
 
 #define CL_PUNT ((dp_drop_t)0xfe)
 _Static_assert(DP_DROP__COUNT < CL_PUNT, "CL_PUNT is not a drop code");
@@ -102,11 +103,13 @@ ipv6_forwardable(const struct rte_ipv6_hdr *ip6)
 }
 
 /*
- * ESP or AH to us behind an IPv6 Fragment header (RFC 8200 section 4.5),
- * right after the IPv6 header: reassembled before anything else (RFC 4303
- * section 3.4.1), the whole classified again (reasm_in.c). Atomic fragments
- * (offset 0, M clear: RFC 6946) take the same way and complete at once.
- * Fragments of anything else go to the control plane, as before.
+ * ESP, AH or UDP to us behind an IPv6 Fragment header (RFC 8200 section
+ * 4.5), right after the IPv6 header: reassembled before anything else (RFC
+ * 4303 section 3.4.1; which UDP ones are ESP-in-UDP the first fragment
+ * tells, as for IPv4), the whole classified again (reasm_in.c), its UDP
+ * checksum checked then. Atomic fragments (offset 0, M clear: RFC 6946)
+ * take the same way and complete at once. Fragments of anything else go to
+ * the control plane, as before.
  */
 static dp_drop_t
 classify_frag6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen)
@@ -115,10 +118,23 @@ classify_frag6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen
 
 	if (plen < sizeof(*fh))
 		return DP_DROP_G_Ipv6FragErr;
-	if (fh->next_header != IPPROTO_ESP && fh->next_header != IPPROTO_AH)
+	if (fh->next_header != IPPROTO_ESP && fh->next_header != IPPROTO_AH &&
+	    fh->next_header != IPPROTO_UDP)
 		return CL_PUNT;
 	m->l4_len = REASM_IN_MARK;
 	return CL_KEEP6;
+}
+
+/* ESP-in-UDP over IPv6 (classify_udp checked its lengths): the port's verdict, or the sum. */
+static bool
+udp6_rx_ok(const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6)
+{
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(ip6 + 1);
+	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+
+	if (udp->dgram_cksum == 0 || ck == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		return false;
+	return ck == RTE_MBUF_F_RX_L4_CKSUM_GOOD || udp6_cksum_ok(ip6, udp);
 }
 
 /*
@@ -127,11 +143,16 @@ classify_frag6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen
  * (src/ctrl/nd6.h). On the inside, anything else to our address is
  * dropped, and a packet to elsewhere is kept (CL_KEEP6) for
  * the outbound path, which walks its extension headers (spd_flow6_of). On
- * the outside, ESP and AH addressed to our IPv6 address right behind the
- * IPv6 header are kept for esp_in.c and ah_in.c; ESP-in-UDP to it is for an
- * unknown SPI (no such SA over IPv6): counted as 12
- * IN_US_V6_PKT_SA_NOT_FOUND_SPI (and reported like IPv4). Extension headers
- * are not walked there: such packets go to the control plane.
+ * the outside, ESP, AH and ESP-in-UDP addressed to our IPv6 address right
+ * behind the IPv6 header are kept for esp_in.c and ah_in.c (IKE on 500 and
+ * behind the non-ESP marker on 4500 goes to the control plane, a NAT
+ * keepalive is counted, as over IPv4: classify_udp). ESP-in-UDP must carry a
+ * right UDP checksum: zero is allowed over IPv6 only by an agreement per
+ * tunnel (RFC 6935, RFC 6936) that nothing negotiates here, so it is
+ * dropped like a wrong one (RFC 8200 section 8.1), counted as
+ * Ipv6UdpCksumErr; summing the packet costs only this path, and nothing
+ * when the port verified it. Extension headers are not walked there: such
+ * packets go to the control plane.
  */
 static __rte_noinline dp_drop_t
 classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
@@ -170,7 +191,9 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 		return CL_KEEP6;
 	case IPPROTO_UDP:
 		v = classify_udp(m, ip6 + 1, plen, DP_DROP_G_Ipv6HdrErr);
-		return v == DP_KEEP ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI : v;
+		if (v != DP_KEEP)
+			return v;
+		return udp6_rx_ok(m, ip6) ? CL_KEEP6 : DP_DROP_G_Ipv6UdpCksumErr;
 	default:
 		return CL_PUNT;
 	}

@@ -452,10 +452,32 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
                                    auth_algo=t.aalg, auth_key=ak or None,
                                    tunnel_header=IPv6(src=src, dst=dst))
 
-    def run_case(self, xform, inner6, frag=0):
+    @staticmethod
+    def _in_udp(frame):
+        """The peer's ESP frame put in UDP 4500 (RFC 3948) with the checksum scapy computes
+        over IPv6 (RFC 8200 8.1)."""
+        o = frame[IPv6]
+        return Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / IPv6(src=o.src, dst=o.dst) / \
+            UDP(sport=4500, dport=4500) / Raw(bytes(o[ESP]))
+
+    def _out_of_udp(self, outer):
+        """dpsecd's ESP-in-UDP over IPv6: ports, length, its checksum there and the one scapy
+        computes (RFC 8200 8.1); the ESP under it, in the IPv6 header scapy decrypts."""
+        udp = outer[UDP]
+        self.assertEqual((outer.nh, udp.sport, udp.dport), (17, 4500, 4500))
+        self.assertEqual(udp.len, outer.plen)
+        check = IPv6(bytes(outer))
+        del check[UDP].chksum
+        self.assertNotEqual(udp.chksum, 0)
+        self.assertEqual(udp.chksum, IPv6(bytes(check))[UDP].chksum)
+        return IPv6(src=outer.src, dst=outer.dst, tc=outer.tc, hlim=outer.hlim) / \
+            ESP(bytes(udp.payload))
+
+    def run_case(self, xform, inner6, frag=0, udp=False):
         """frag: scapy cuts each inbound ESP packet into IPv6 fragments of at most frag
-        bytes (RFC 8200 4.5, the peer's own fragmentation) and sends them last first."""
-        t = Tunnel(xform)
+        bytes (RFC 8200 4.5, the peer's own fragmentation) and sends them last first.
+        udp: ESP-in-UDP 4500 both ways (RFC 3948), its UDP checksum computed."""
+        t = Tunnel(xform, udp=udp)
         sa = {d: self._sa(t, spi, ck, ak, src, dst)
               for d, spi, ck, ak, src, dst in (
                   ("in", t.spi_in, t.ck_in, t.ak_in, PEER6, LOCAL6),
@@ -475,6 +497,8 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
             from_host = [inner_from_host(i, n) for i, n in enumerate(SIZES)]
         frames_in = [Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / sa["in"].encrypt(p, seq_num=i + 1)
                      for i, p in enumerate(to_gw)]
+        if udp:
+            frames_in = [self._in_udp(f) for f in frames_in]
         if t.ah:   # scapy's AH over IPv6 against the independent ICV, before dpsecd sees it
             for f in frames_in:
                 raw = bytes(f[IPv6])
@@ -485,7 +509,7 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
                          for i, fr in enumerate(frames_in)
                          for f in reversed(fragment6(
                              IPv6(src=PEER6, dst=LOCAL6) /
-                             IPv6ExtHdrFragment(nh=50, id=0x100 + i) /
+                             IPv6ExtHdrFragment(nh=17 if udp else 50, id=0x100 + i) /
                              Raw(bytes(fr[IPv6].payload)), frag))]
             self.assertGreater(len(frames_in), len(to_gw), "some packets were cut")
         gw = Gateway(interfaces=ifs, entries=[entry])
@@ -506,6 +530,8 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
         for n, (got, sent) in enumerate(zip(tx["outside"], from_host), start=1):
             self.assertEqual((got[Ether].dst, got[Ether].type), (PEER_MAC, 0x86dd))
             outer = got[IPv6]
+            if udp:
+                outer = self._out_of_udp(outer)
             self.assertEqual((outer.src, outer.dst, outer.nh),
                              (LOCAL6, PEER6, 51 if t.ah else 50))
             self.assertEqual(outer.tc, sent.tc if inner6 else sent.tos)   # RFC 6040
@@ -538,6 +564,17 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
 
     def test_ipv6_in_ipv6_null_sha256(self):
         self.run_case("null-sha256", True)
+
+    # ESP-in-UDP over IPv6 (RFC 3948), its UDP checksum computed (RFC 8200 8.1)
+    def test_udp_ipv6_in_ipv6_gcm128(self):
+        self.run_case("gcm128", True, udp=True)
+
+    def test_udp_ipv4_in_ipv6_cbc256_sha256(self):
+        self.run_case("cbc256-sha256", False, udp=True)
+
+    def test_udp_ipv6_in_ipv6_fragments_cbc128_sha256(self):
+        """ESP-in-UDP over IPv6 in fragments: reassembled, then its UDP checksum checked."""
+        self.run_case("cbc128-sha256", True, frag=400, udp=True)
 
     # AH over IPv6 (RFC 4302 3.3.3.1.2.1): every HMAC, its header padded to 64 bits
     def test_ah_sha1_ipv6_in_ipv6(self):

@@ -27,6 +27,7 @@
 #include <rte_udp.h>
 
 #include "dpsec/hex.h"
+#include "dpsec/inet_sum.h"
 #include "dpsec/ip4.h"
 
 #include "classify.h"
@@ -456,13 +457,58 @@ ipv6_ah_to_us(void)
 	return mbuf_of(f, ipv6_frame(f, LOCAL6, IPPROTO_AH, ah, sizeof(ah)));
 }
 
+/*
+ * ESP-in-UDP 4500 -> 4500 to our IPv6 address; its UDP checksum zero (0),
+ * right (1, summed by inet_sum.h, byte-wise and independent of the
+ * dataplane's DPDK sum) or right with one bit flipped (2).
+ */
+static struct rte_mbuf *
+ipv6_esp_in_udp(int cksum)
+{
+	uint8_t f[128], d[8 + sizeof(esp20)] = {0x11, 0x94, 0x11, 0x94, 0, 8 + sizeof(esp20)};
+	size_t len;
+	uint16_t ck;
+
+	memcpy(d + 8, esp20, sizeof(esp20));
+	len = ipv6_frame(f, LOCAL6, IPPROTO_UDP, d, sizeof(d));
+	ck = (uint16_t)~inet_fold(inet_sum16(f + ETH + 40, sizeof(d),
+					     inet6_pseudo_sum(f + ETH, sizeof(d), IPPROTO_UDP)));
+	if (cksum != 0) {
+		ck ^= cksum == 2 ? 0x0100 : 0;
+		f[ETH + 46] = (uint8_t)(ck >> 8);
+		f[ETH + 47] = (uint8_t)ck;
+	}
+	return mbuf_of(f, len);
+}
+
+/* No IPv6 SA for its SPI: QFP 12, as for ESP right behind the IPv6 header. */
 static struct rte_mbuf *
 ipv6_esp_in_udp_to_us(void)
 {
-	uint8_t f[128], d[8 + sizeof(esp20)] = {0x11, 0x94, 0x11, 0x94, 0, 8 + sizeof(esp20)};
+	return ipv6_esp_in_udp(1);
+}
 
-	memcpy(d + 8, esp20, sizeof(esp20));
-	return mbuf_of(f, ipv6_frame(f, LOCAL6, IPPROTO_UDP, d, sizeof(d)));
+/* RFC 8200 section 8.1: no zero checksum without a per-tunnel agreement (RFC 6936). */
+static struct rte_mbuf *
+ipv6_esp_in_udp_zero_cksum(void)
+{
+	return ipv6_esp_in_udp(0);
+}
+
+static struct rte_mbuf *
+ipv6_esp_in_udp_wrong_cksum(void)
+{
+	return ipv6_esp_in_udp(2);
+}
+
+/* The port checked the UDP checksum and found it wrong: not summed again. */
+static struct rte_mbuf *
+ipv6_esp_in_udp_nic_says_bad(void)
+{
+	struct rte_mbuf *m = ipv6_esp_in_udp(1);
+
+	m->ol_flags |= RTE_MBUF_F_RX_L4_CKSUM_BAD;
+	return m;
 }
 
 static struct rte_mbuf *
@@ -892,6 +938,12 @@ static const struct classify_case cases[] = {
 	{"IPv6 AH to us", ipv6_ah_to_us, H_OUTSIDE, DROP(DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI)},
 	{"IPv6 ESP-in-UDP to us", ipv6_esp_in_udp_to_us, H_OUTSIDE,
 	 DROP(DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI)},
+	{"IPv6 ESP-in-UDP, zero UDP checksum", ipv6_esp_in_udp_zero_cksum, H_OUTSIDE,
+	 DROP(DP_DROP_G_Ipv6UdpCksumErr)},
+	{"IPv6 ESP-in-UDP, wrong UDP checksum", ipv6_esp_in_udp_wrong_cksum, H_OUTSIDE,
+	 DROP(DP_DROP_G_Ipv6UdpCksumErr)},
+	{"IPv6 ESP-in-UDP, the port says its checksum is bad", ipv6_esp_in_udp_nic_says_bad,
+	 H_OUTSIDE, DROP(DP_DROP_G_Ipv6UdpCksumErr)},
 	{"IPv6 ESP shorter than SPI + sequence number", ipv6_esp_truncated, H_OUTSIDE,
 	 DROP(DP_DROP_IN_ESP_TRUNCATED)},
 	{"IPv6 ICMPv6 echo to us", ipv6_icmp_to_us, H_OUTSIDE, PUNT},
