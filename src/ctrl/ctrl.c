@@ -141,7 +141,11 @@ ctrl_is_static_peer(const struct ctrl *c, bool ipv6, const uint8_t *addr)
 				    memcmp(map->entries[e].peer6, addr, 16) == 0)
 					return true;
 		}
-		return false;	/* tunnels have IPv4 endpoints */
+		for (uint32_t t = 0; t < cfg->n_tunnels; t++)
+			if (cfg->tunnels[t].mode == CFG_TUNNEL_IPSEC_IPV6 &&
+			    memcmp(cfg->tunnels[t].destination6, addr, 16) == 0)
+				return true;
+		return false;
 	}
 	memcpy(&a, addr, 4);
 	for (uint32_t m = 0; m < cfg->n_crypto_maps; m++) {
@@ -154,7 +158,7 @@ ctrl_is_static_peer(const struct ctrl *c, bool ipv6, const uint8_t *addr)
 	}
 	/* a tunnel's destination is as static a peer as a map entry's */
 	for (uint32_t t = 0; t < cfg->n_tunnels; t++)
-		if (cfg->tunnels[t].destination == a)
+		if (cfg->tunnels[t].mode == CFG_TUNNEL_IPSEC_IPV4 && cfg->tunnels[t].destination == a)
 			return true;
 	return false;
 }

@@ -237,7 +237,7 @@ auth_child_done(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m)
 	}
 	if (child_offer(ike, c, 0, &offered) != 0 ||
 	    prop_child_check(&offered, &m->sa, &c->spi_out) != 0 ||
-	    !child_ts_answer_ok(c, m)) {
+	    !child_ts_answer_ok(ike, c, m)) {
 		/* the peer installed it: DELETE it (section 1.4.1) once the IKE SA is up */
 		uint32_t spi = c->spi_in;
 		uint8_t proto = c->suite.proto;
