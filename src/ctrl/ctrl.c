@@ -101,6 +101,33 @@ ctrl_destroy(struct ctrl *c)
 }
 
 void
+ctrl_set_retry_hook(struct ctrl *c, ctrl_retry_fn fn, void *ctx)
+{
+	c->retry_fn = fn;
+	c->retry_ctx = ctx;
+	c->retry_ms = clk_mono_ms(&c->clk);
+	c->retry_nd6 = nd6_cache_version(c->nd6);
+}
+
+/*
+ * The retry hook when due: once a second (ARP and neighbor discovery pace
+ * their own requests, so each call may solicit again), and as soon as the
+ * learned IPv6 neighbors moved (an advertisement answered us).
+ */
+static void
+retry_due(struct ctrl *c)
+{
+	uint64_t now = clk_mono_ms(&c->clk), v = nd6_cache_version(c->nd6);
+
+	if (c->retry_fn == NULL || (now - c->retry_ms < CTRL_RETRY_MS && v == c->retry_nd6))
+		return;
+	c->retry_ms = now;
+	c->retry_nd6 = v;
+	if (!c->retry_fn(c->retry_ctx))
+		c->retry_fn = NULL;
+}
+
+void
 ctrl_set_ike_hooks(struct ctrl *c, const struct ctrl_ike_hooks *h, void *ctx)
 {
 	if (h == NULL) {
@@ -314,6 +341,7 @@ ctrl_work(struct ctrl *c)
 	arp_table_expire(c->arp, clk_mono_ns(&c->clk));
 	nd6_cache_expire(c->nd6, clk_mono_ns(&c->clk));
 	ctrl_nd6_publish(c);
+	retry_due(c);
 	reasm4_expire(c->reasm, clk_mono_ns(&c->clk));
 	punt_reasm_drain(c->dp, c->reasm);
 	sample_ports(c);
