@@ -187,6 +187,8 @@ void auth_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m);
 int auth_cfg_id(const struct ike_idv *v, struct cfg_ike_id *id);
 /* The IKE SA is up: timers, counters, SA_UP. */
 void auth_established(struct ike *ike, struct ike_sa *sa);
+/* Octet by octet; a nonce that is a prefix of the other is the lower one (2.8.1). */
+int nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 
 /* ---- child_create.c: CHILD_SA negotiation and installation ---- */
 

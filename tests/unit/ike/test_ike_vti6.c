@@ -18,7 +18,8 @@
  *   - clear of the CHILD_SA: DELETE, and on-start brings it back over the
  *     same IKE SA; ike_initiate_on_start filters by the IPv6 destination;
  *   - INVALID_SPI for the tunnel's SA: the notify over IPv6, the tunnel's
- *     CHILD_SA created again.
+ *     CHILD_SA created again;
+ *   - both ends at once (tunnel on-start, a crypto map entry): one IKE SA.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -253,6 +254,43 @@ test_invalid_spi_tunnel6(void **state)
 	assert_int_equal(n_children(1), 1);
 }
 
+/*
+ * Both ends at once, over IPv6: the tunnel on-start on both sides, and
+ * entry 0 initiated by both: the crossing IKE SAs settle to one each side
+ * (the redundant one deleted by its initiator), carrying the tunnel's and
+ * the entry's CHILD_SAs, every half live on one side matched on the other.
+ */
+static void
+test_both_start6(void **state)
+{
+	struct view_ike_sa sa[2][4];
+
+	(void)state;
+	pair_init(&P, &vti6, &vti6);
+	ike_initiate_on_start(P.s[0].ike, NULL);
+	ike_initiate_on_start(P.s[1].ike, NULL);
+	pair_pump(&P);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(ike_sa_list(P.s[i].ike, sa[i], 4), 1);
+	assert_int_equal(sa[0][0].spi_local, sa[1][0].spi_remote);
+	assert_true(pair_logged(&P.s[0], "IKEV2-5-SA_COLLISION") !=
+		    pair_logged(&P.s[1], "IKEV2-5-SA_COLLISION"));
+	assert_tunnel_up();
+	assert_int_equal(n_children(0), 1);
+	/* both restarted, a crypto map entry started by both ends at once: the same */
+	pair_restart(&P, 0);
+	pair_restart(&P, 1);
+	assert_int_equal(ike_initiate(P.s[0].ike, 0, 0), 0);
+	assert_int_equal(ike_initiate(P.s[1].ike, 0, 0), 0);
+	pair_pump(&P);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(ike_sa_list(P.s[i].ike, sa[i], 4), 1);
+		(void)child_of(i, 0, 0);
+		assert_int_equal(n_children(i), 1);
+	}
+	pair_assert_matching(&P);
+}
+
 int
 main(void)
 {
@@ -263,6 +301,7 @@ main(void)
 		cmocka_unit_test_teardown(test_rekey6, teardown),
 		cmocka_unit_test_teardown(test_clear_comes_back6, teardown),
 		cmocka_unit_test_teardown(test_invalid_spi_tunnel6, teardown),
+		cmocka_unit_test_teardown(test_both_start6, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
