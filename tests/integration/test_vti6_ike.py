@@ -15,6 +15,8 @@ No crypto map on either side. Checked:
   comes back, ping -6 again;
 - both on-traffic: nothing until host1's ping is routed into Tunnel1 (drop 38, an IPv6
   acquire), which brings the tunnel up;
+- both on-start, started together: one IKE SA on each side after settling (a crossing's
+  redundant IKE SA deleted by its initiator), ping -6 both ways;
 - invalid-SPI recovery: gwB (on-traffic, recovery on) SIGKILLed and restarted while host1
   pings; gwB counts gwA's ESP under 12 IN_US_V6_PKT_SA_NOT_FOUND_SPI, initiates the tunnel
   over IPv6 with INITIAL_CONTACT, the ping goes through again.
@@ -214,6 +216,31 @@ class Vti6Ike(unittest.TestCase):
                                self.diag(net))
             self.assertEqual(gw_drop(net.gwa, "OUT_IPV6_SA_NOT_FOUND"), 0)
             self.assertTrue(ike_sas(net.gwa)[0]["initiator"])
+            self.pings(net)
+            self.check_tunnel(net)
+
+    def test_both_on_start6(self):
+        """Both ends on-start, started together: whether or not the initiations crossed,
+        each side settles to one IKE SA with the tunnel's CHILD_SA (a redundant one is
+        deleted by the side that made it, IKEV2-5-SA_COLLISION), and ping -6 goes both
+        ways."""
+        with vti6_net() as net:
+            hosts6(net)
+            net.gwb.start(initiate="on-start")
+            net.gwa.start(initiate="on-start")
+
+            def settled():
+                a, b = ike_sas(net.gwa), ike_sas(net.gwb)
+                return len(a) == 1 and len(b) == 1 and \
+                    all(s["status"] == "READY" and s["child_sas"] == 1 for s in a + b) and \
+                    len(ipsec_sas(net.gwa)) == 2 and len(ipsec_sas(net.gwb)) == 2 and \
+                    vti6_up(net.gwa) and vti6_up(net.gwb)
+            wait_for(settled, 40, "one IKE SA on each side" + self.diag(net))
+            a, b = ike_sas(net.gwa)[0], ike_sas(net.gwb)[0]
+            self.assertNotEqual(a["initiator"], b["initiator"], (a, b))
+            collided = ["SA_COLLISION" in log(gw) for gw in (net.gwa, net.gwb)]
+            print("both on start over IPv6: initiations crossed: %s" % any(collided))
+            self.assertLessEqual(sum(collided), 1, collided)
             self.pings(net)
             self.check_tunnel(net)
 
