@@ -193,6 +193,9 @@ child_narrow_inbound(struct ike *ike, struct ike_child *c)
 		return;
 	p.n_ts_local = ts_to_dp(&c->ts_local, p.ts_local);
 	p.n_ts_remote = ts_to_dp(&c->ts_remote, p.ts_remote);
+	/* IPv6 selectors are not dp_ts: the entry's IPv6 lines (or tunnel) hold them */
+	if (p.n_ts_local == 0 && p.n_ts_remote == 0)
+		return;
 	rc = ike->ops.sa_set_ts(ike->ops.ctx, c->h_in, &p);
 	if (rc != 0) {
 		char label[IKE_LABEL_LEN];

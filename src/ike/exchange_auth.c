@@ -423,7 +423,12 @@ auth_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 /*
  * Both ends started at once (two on-start tunnels or entries, or each side's
  * traffic): an IKE SA we initiated and one we answered, with the same peer
- * and profile, whose exchanges overlapped. RFC 7296 allows both, but each
+ * and profile, both made by IKE_AUTH and never rekeyed, up within
+ * COLLISION_MS of each other. Not "their exchanges overlapped": each end
+ * sees other times (a retransmitted IKE_SA_INIT arrives after the other SA
+ * is up here, while it overlapped there), and both ends must judge the same
+ * pair. An IKE SA up for longer (a peer's make-before-break
+ * reauthentication) is left alone. RFC 7296 allows both, but each
  * carries a CHILD_SA for the same traffic. As section 2.8.1 settles a CHILD_SA
  * rekey collision, and as strongSwan does for IKE SAs: the one whose
  * IKE_SA_INIT holds the lowest of the four nonces is redundant, and the end
@@ -431,6 +436,8 @@ auth_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
  * waits for the DELETE). Its CHILD_SAs go with it; the kept IKE SA's
  * CHILD_SAs take over their policies (child_free).
  */
+#define COLLISION_MS 30000	/* IKE SAs up this close together were started at once */
+
 static void
 auth_collision(struct ike *ike, struct ike_sa *sa)
 {
@@ -440,7 +447,7 @@ auth_collision(struct ike *ike, struct ike_sa *sa)
 	while ((o = sa_next_by_peer(ike, &sa->remote, o)) != NULL)
 		if (o != sa && o->state == IKE_SA_ESTABLISHED && o->via_auth &&
 		    o->successor == 0 && o->initiator != sa->initiator &&
-		    o->profile == sa->profile && o->up_ms >= sa->created_ms)
+		    o->profile == sa->profile && sa->up_ms - o->up_ms <= COLLISION_MS)
 			break;
 	if (o == NULL)
 		return;

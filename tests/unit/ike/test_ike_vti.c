@@ -310,6 +310,51 @@ test_both_start(void **state)
 	pair_assert_matching(&P);
 }
 
+/* Drops the first message gwB sends (its IKE_SA_INIT request): it goes again later. */
+static bool
+drop_first_of_b(struct pair *p, const struct pair_msg *m)
+{
+	bool *dropped = p->filter_ctx;
+
+	if (m->from != 1 || *dropped)
+		return true;
+	*dropped = true;
+	return false;
+}
+
+/*
+ * The crossing both ends judge differently by time: gwB's IKE_SA_INIT is
+ * lost, gwA's IKE SA comes up, then gwB's retransmission arrives and gwA
+ * answers it. For gwA that IKE SA began after its own was up; for gwB both
+ * were under way at once. Both still settle to one IKE SA (the window is
+ * fixed, the pair the same at both ends), and the tunnel carries on.
+ */
+static void
+test_both_start_retransmitted(void **state)
+{
+	struct view_ike_sa v[2][4];
+	bool dropped = false;
+
+	(void)state;
+	pair_init(&P, &vti, &vti);
+	P.filter = drop_first_of_b;
+	P.filter_ctx = &dropped;
+	ike_initiate_on_start(P.s[1].ike, NULL);
+	ike_initiate_on_start(P.s[0].ike, NULL);
+	pair_pump(&P);
+	assert_true(dropped);
+	/* gwA's is up; gwB's first request was lost and goes again */
+	assert_int_equal(ike_sa_list(P.s[0].ike, v[0], 4), 1);
+	pair_advance(&P, 5000);
+	pair_pump(&P);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(ike_sa_list(P.s[i].ike, v[i], 4), 1);
+	assert_int_equal(v[0][0].spi_local, v[1][0].spi_remote);
+	assert_true(pair_logged(&P.s[0], "IKEV2-5-SA_COLLISION") !=
+		    pair_logged(&P.s[1], "IKEV2-5-SA_COLLISION"));
+	assert_tunnel_up();
+}
+
 int
 main(void)
 {
@@ -320,6 +365,7 @@ main(void)
 		cmocka_unit_test_teardown(test_rekey, teardown),
 		cmocka_unit_test_teardown(test_clear_comes_back, teardown),
 		cmocka_unit_test_teardown(test_both_start, teardown),
+		cmocka_unit_test_teardown(test_both_start_retransmitted, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
