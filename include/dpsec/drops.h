@@ -48,7 +48,8 @@
 	X(Ipv6NoAdj, "no next-hop MAC address for the IPv6 packet")                                \
 	X(Ipv6HopLimitExceeded, "IPv6 hop limit expired while forwarding")                         \
 	X(Ipv6FragErr,                                                                             \
-	  "malformed ESP/AH IPv6 fragment (length, offset, or two different ends)")                \
+	  "malformed ESP/AH IPv6 fragment (length, offset, or two different ends), or an "         \
+	  "outer IPv6 packet not fragmented (no buffer for a fragment)")                           \
 	X(UnknownL2Proto, "Ethernet type not handled (not IPv4, IPv6 or ARP)")                     \
 	X(L2HdrErr, "frame too short for its Ethernet or IP headers")                              \
 	X(L2DstMacMismatch,                                                                        \

@@ -14,6 +14,7 @@
 #include "classify.h"
 #include "ip4_cksum.h"
 #include "reasm_in.h"
+#include "sad.h"
 
 #define CL_PUNT ((dp_drop_t)0xfe)
 _Static_assert(DP_DROP__COUNT < CL_PUNT, "CL_PUNT is not a drop code");
@@ -242,9 +243,28 @@ classify_frame(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m, 
 	return ipv4_check(m, *ipp, m->data_len - sizeof(*eth));
 }
 
-static dp_drop_t
-classify_out_one(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m)
+/*
+ * ESP or AH (spi_at: its SPI) over IPv4 to us whose SPI no SA has: dropped
+ * here for the reason esp_in.c and ah_in.c would give, and reported by
+ * worker_drop like theirs, without going through the inbound stage: what an
+ * unknown-SPI flood costs the tunnels beside it is mostly what each of its
+ * packets costs a worker (docs/PERFORMANCE.md).
+ */
+static __rte_always_inline dp_drop_t
+spi_gate(const struct sad_spi_filter *spi, const uint8_t *spi_at)
 {
+	uint32_t spi_be;
+
+	memcpy(&spi_be, spi_at, sizeof(spi_be));
+	return sad_spi_absent(spi, spi_be) ? DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI : DP_KEEP;
+}
+
+static dp_drop_t
+classify_out_one(const struct dp_port *in, struct l2_self me, const struct sad_spi_filter *spi,
+		 struct rte_mbuf *m)
+{
+	const uint8_t *l4;
+	dp_drop_t u;
 	const struct rte_ipv4_hdr *ip = NULL;
 	dp_drop_t v = classify_frame(in, me, m, true, &ip);
 	uint32_t hl;
@@ -269,17 +289,20 @@ classify_out_one(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m
 		m->l4_len = REASM_IN_MARK;
 		return DP_KEEP;
 	}
+	l4 = (const uint8_t *)ip + hl;
 	switch (ip->next_proto_id) {
 	case IPPROTO_ESP:
 		return rte_be_to_cpu_16(ip->total_length) - hl < 8 ? DP_DROP_IN_ESP_TRUNCATED
-								     : DP_KEEP;
+								     : spi_gate(spi, l4);
 	case IPPROTO_AH:
 		/* kept for ah_in.c, which checks the rest against the SA (RFC 4302 3.4.1) */
 		return rte_be_to_cpu_16(ip->total_length) - hl < 12 ? DP_DROP_IN_ESP_TRUNCATED
-								      : DP_KEEP;
+								      : spi_gate(spi, l4 + 4);
 	case IPPROTO_UDP:
-		return classify_udp(m, (const uint8_t *)ip + hl,
-				    rte_be_to_cpu_16(ip->total_length) - hl, DP_DROP_G_Ipv4HdrErr);
+		u = classify_udp(m, l4, rte_be_to_cpu_16(ip->total_length) - hl,
+				 DP_DROP_G_Ipv4HdrErr);
+		/* ESP-in-UDP: the SPI follows the UDP header (classify_udp checked 8 bytes) */
+		return u == DP_KEEP ? spi_gate(spi, l4 + sizeof(struct rte_udp_hdr)) : u;
 	default:
 		return CL_PUNT;	/* ICMP and the like, for the control plane */
 	}
@@ -304,49 +327,44 @@ classify_in_one(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m)
 }
 
 /*
- * Three-way stable partition: kept, then punted, then dropped (with reasons).
- * Kept packets move down in place; the rest wait in a side array.
+ * Three-way stable partition: kept, then punted, then dropped (with reasons),
+ * in one pass. Kept packets move down in place; the others wait in side
+ * arrays of their kind (under a flood, half a burst is dropped).
  */
 static uint16_t
 partition(struct rte_mbuf **pkts, dp_drop_t *v, uint16_t n, uint16_t *n_punt)
 {
-	struct {
-		struct rte_mbuf *m;
-		dp_drop_t why;
-	} rest[DP_BURST_MAX];
-	uint16_t k = 0, r = 0, at;
+	struct rte_mbuf *punt[DP_BURST_MAX], *drop[DP_BURST_MAX];
+	dp_drop_t why[DP_BURST_MAX];
+	uint16_t k = 0, p = 0, d = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		if (v[i] == DP_KEEP) {
+		if (likely(v[i] == DP_KEEP)) {
 			pkts[k++] = pkts[i];
-			continue;
-		}
-		rest[r].m = pkts[i];
-		rest[r++].why = v[i];
-	}
-	at = k;
-	for (uint16_t j = 0; j < r; j++) {
-		if (rest[j].why == CL_PUNT)
-			pkts[at++] = rest[j].m;
-	}
-	*n_punt = at - k;
-	for (uint16_t j = 0; j < r; j++) {
-		if (rest[j].why != CL_PUNT) {
-			pkts[at] = rest[j].m;
-			v[at++] = rest[j].why;
+		} else if (v[i] == CL_PUNT) {
+			punt[p++] = pkts[i];
+		} else {
+			drop[d] = pkts[i];
+			why[d++] = v[i];
 		}
 	}
+	*n_punt = p;
+	if (k == n)
+		return k;
+	memcpy(pkts + k, punt, p * sizeof(punt[0]));
+	memcpy(pkts + k + p, drop, d * sizeof(drop[0]));
+	memcpy(v + k + p, why, d * sizeof(why[0]));
 	return k;
 }
 
 uint16_t
-classify_outside(const struct dp_port *in, struct rte_mbuf **pkts, uint16_t n,
-		 uint16_t *n_punt, dp_drop_t *reason)
+classify_outside(const struct dp_port *in, const struct sad_spi_filter *spi,
+		 struct rte_mbuf **pkts, uint16_t n, uint16_t *n_punt, dp_drop_t *reason)
 {
 	const struct l2_self me = l2_self_of(in);
 
 	for (uint16_t i = 0; i < n; i++)
-		reason[i] = classify_out_one(in, me, pkts[i]);
+		reason[i] = classify_out_one(in, me, spi, pkts[i]);
 	return partition(pkts, reason, n, n_punt);
 }
 

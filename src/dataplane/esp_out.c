@@ -33,6 +33,7 @@
 #include "esp.h"
 #include "esp_pad.h"
 #include "frag4.h"
+#include "frag6.h"
 #include "ip4_cksum.h"
 #include "route.h"
 #include "sa.h"
@@ -335,6 +336,21 @@ out_fragmentable(uint32_t outer_len, uint16_t mtu)
 }
 
 /*
+ * Can the encapsulated packet (outer_len bytes) be fragmented on the way
+ * out (worker.c tx_fragments)? An IPv6 outer packet is cut by frag6.c to
+ * the SA's path MTU, which m carries there in tso_segsz (dataplane.h,
+ * PKT_FRAGMENT); an IPv4 one by frag4.c.
+ */
+static bool
+out_outer_frag_ok(struct rte_mbuf *m, const struct sa_ep *ep, uint32_t outer_len)
+{
+	if (!ep->v6)
+		return out_fragmentable(outer_len, ep->mtu);
+	m->tso_segsz = ep->mtu;
+	return frag6_fits(outer_len, ep->mtu);
+}
+
+/*
  * Larger than the egress MTU once encapsulated (outer_len bytes). DF set:
  * dropped, and the sender told the tunnel's MTU (RFC 1191). DF clear, "crypto
  * ipsec fragmentation" decides: before-encryption (the IOS default) returns
@@ -345,7 +361,7 @@ out_fragmentable(uint32_t outer_len, uint16_t mtu)
  * its MTU (out_inner_mtu) unless the SA changed under it.
  */
 static dp_drop_t
-out_too_big(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+out_too_big(struct dp_worker *w, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 	    struct sa_rt *sa, const struct sa_ep *ep, uint32_t outer_len, bool *outer_frag,
 	    const bool fwd, const bool piece)
 {
@@ -360,8 +376,7 @@ out_too_big(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4
 	if (piece)
 		return sa_drop(sa, DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
 	if (w->dp->cfg->ipsec.fragmentation == CFG_FRAG_AFTER) {
-		/* an IPv6 outer packet is not cut here (frag4.c is IPv4's) */
-		if (ep->v6 || !out_fragmentable(outer_len, ep->mtu))
+		if (!out_outer_frag_ok(m, ep, outer_len))
 			return sa_drop(sa, DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
 		*outer_frag = true;
 		return DP_KEEP;
@@ -373,17 +388,29 @@ out_too_big(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4
 }
 
 /*
- * An IPv6 packet larger than the tunnel once encapsulated: dropped, DF or
- * not (IPv6 is never fragmented on the way, RFC 8200 section 5), and the
- * sender told the tunnel's MTU in an ICMPv6 Packet Too Big (RFC 4443 3.2,
- * RFC 8201), never below the 1280 every IPv6 link carries.
+ * An IPv6 packet (tot bytes) larger than the tunnel once encapsulated
+ * (outer_len bytes). The tunnel is a link to it (RFC 2473 section 7.1, RFC
+ * 4459 section 3): a packet of at most 1280 bytes, the least every IPv6 link
+ * carries (RFC 8200 section 5), must get through, so the outer packet is
+ * fragmented on the way out, whatever "crypto ipsec fragmentation" says;
+ * with after-encryption every packet is, as an IPv4 one with DF clear.
+ * Otherwise (or past the fragments' bound) it is dropped and the sender told
+ * the tunnel's MTU in an ICMPv6 Packet Too Big (RFC 4443 3.2, RFC 8201),
+ * never below 1280. Never fragmented before encryption: IPv6 is not
+ * fragmented on the way (RFC 8200 section 5).
  */
 static __rte_noinline dp_drop_t
-out_too_big6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
-	     struct sa_rt *sa, const struct sa_ep *ep, const bool fwd)
+out_too_big6(struct dp_worker *w, struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
+	     struct sa_rt *sa, const struct sa_ep *ep, uint32_t tot, uint32_t outer_len,
+	     bool *outer_frag, const bool fwd)
 {
 	uint16_t mtu = out_inner_mtu(sa, ep, out_hdr_len(sa));
 
+	if ((tot <= ICMP6_MIN_MTU || w->dp->cfg->ipsec.fragmentation == CFG_FRAG_AFTER) &&
+	    out_outer_frag_ok(m, ep, outer_len)) {
+		*outer_frag = true;
+		return DP_KEEP;
+	}
 	if (fwd)
 		link_icmp6_inside(w, m, ip6, ICMP6_PACKET_TOO_BIG, 0, RTE_MAX(mtu, ICMP6_MIN_MTU));
 	return sa_drop(sa, DP_DROP_OUT_INFRA_V6_PKT_LEN_TOO_BIG);
@@ -398,7 +425,8 @@ out_too_big6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv
  * an AH+ESP bundle's AH SA (instantiated apart, so that ESP alone and AH
  * alone pay nothing for it). v6: the packet is IPv6 (out_encap6; instantiated
  * apart too), never split: IPv6 is not fragmented on the way (RFC 8200
- * section 5), too big is dropped.
+ * section 5); too big is dropped, or its outer packet fragmented
+ * (out_too_big6).
  */
 static __rte_always_inline dp_drop_t
 out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
@@ -430,8 +458,12 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 	/* AH: a header, no trailer; with ESN 4 bytes of scratch past the end */
 	room = tail + ((sa->flags & (SA_F_AH | SA_F_ESN)) == (SA_F_AH | SA_F_ESN) ? 4 : 0);
 	outer_len = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + tot + tail;
-	if (v6 && outer_len > ep->mtu)
-		return out_too_big6(w, m, ip6, sa, ep, fwd);
+	if (v6 && outer_len > ep->mtu) {
+		dp_drop_t why = out_too_big6(w, m, ip6, sa, ep, tot, outer_len, &outer_frag, fwd);
+
+		if (why != DP_KEEP)
+			return why;
+	}
 	if (!v6 && outer_len > ep->mtu) {
 		dp_drop_t why = out_too_big(w, m, ip, sa, ep, outer_len, &outer_frag, fwd, piece);
 

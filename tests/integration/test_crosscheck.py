@@ -7,7 +7,8 @@ Python hmac computation verify. TCP MSS clamping (tcp_adjust_mss 1360 on
 inside0) both ways: what dpsecd sends is what scapy builds with the MSS
 lowered and the checksum computed anew. IPv6 inside the IPv4 tunnel (an entry with
 IPv6 lines, ESP next header 41) both ways, with scapy's SecurityAssociation;
-and IPv4 and IPv6 inside an IPv6 tunnel (an IPv6 peer) the same way.
+and IPv4 and IPv6 inside an IPv6 tunnel (an IPv6 peer) the same way, its outer packets
+fragmented by scapy into dpsecd and by dpsecd towards scapy (RFC 8200 4.5).
 
    scapy (peer 192.0.2.1) --ESP--> outside0 [dpsecd gwB] inside0 --> host 10.0.2.5
    scapy (peer 192.0.2.1) <--ESP-- outside0 [dpsecd gwB] inside0 <-- host 10.0.2.5
@@ -19,7 +20,7 @@ import unittest
 import json
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP, defragment
-from scapy.layers.inet6 import IPv6, IPv6ExtHdrFragment, fragment6
+from scapy.layers.inet6 import IPv6, IPv6ExtHdrFragment, defragment6, fragment6
 from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
@@ -550,6 +551,80 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
 
     def test_ah_sha512_ipv4_in_ipv6(self):
         self.run_case("ah-sha512", False)
+
+
+class Ipv6OuterFragmentCrossCheck(unittest.TestCase):
+    """Outer IPv6 fragmentation (RFC 8200 4.5) of what dpsecd sends into an IPv6 tunnel:
+    with after-encryption, an IPv4 packet (DF clear) or an IPv6 packet too big once
+    encrypted; in either mode, an IPv6 packet of 1280 bytes that a 1280-byte path cannot
+    carry whole (RFC 8200 5, RFC 2473 7.1). scapy checks every fragment (Fragment header,
+    8-byte pieces, within the MTU), reassembles them with defragment6 and decrypts the ESP
+    packet with its SecurityAssociation: the inner packet as forwarded, byte for byte. (The
+    other way, scapy's fragments into dpsecd: Ipv6OuterCrossCheck's fragments cases.)"""
+
+    def run_case(self, xform, inner6, sizes, mtu, mode):
+        t = Tunnel(xform)
+        sa = Ipv6OuterCrossCheck._sa(t, t.spi_out, t.ck_out, t.ak_out, LOCAL6, PEER6)
+        ifs = default_interfaces()
+        ifs[0].address6 = LOCAL6 + "/64"
+        ifs[0].neighbors.append((PEER6, PEER_MAC))
+        ifs[0].mtu = mtu
+        ifs[1].address6 = "2001:db8:2::1/64"
+        lines = [("2001:db8:2::/64", "2001:db8:1::/64")] if inner6 else \
+            [("10.0.2.0/24", "10.0.0.0/24")]
+        entry = Entry(10, lines, t.words, t.manual_sas(), peer=PEER6)
+        if inner6:   # sizes: the whole IPv6 packet
+            sent = [inner6_from_host(i, n - 48) for i, n in enumerate(sizes)]
+        else:        # DF clear
+            sent = [IP(src="10.0.2.5", dst="10.0.0.7", id=0x4000 + i) / UDP(sport=5000, dport=53) /
+                    Raw(bytes((7 * i + j) & 0xff for j in range(n - 28)))
+                    for i, n in enumerate(sizes)]
+        self.assertEqual([len(p) for p in sent], list(sizes))
+        gw = Gateway(interfaces=ifs, entries=[entry],
+                     extra_yaml="ipsec:\n  fragmentation: %s\n" % mode)
+        try:
+            gw.start(inside_rx=[Ether(src=HOST_MAC, dst=INSIDE_MAC) / p for p in sent])
+            gw.settle()
+            d = drops(gw, all_rows=False)
+            ifc = {i["name"]: i for i in json.loads(gw.cli("--json show interfaces"))["interfaces"]}
+            tx = gw.stop()
+        finally:
+            gw.close()
+        self.assertEqual(d, {}, "no drops expected")
+        groups = {}
+        for f in tx["outside"]:
+            o = f[IPv6]
+            self.assertEqual((o.src, o.dst, o.nh), (LOCAL6, PEER6, 44), "a Fragment header")
+            self.assertLessEqual(len(o), mtu)
+            fh = o[IPv6ExtHdrFragment]
+            self.assertEqual(fh.nh, 50)
+            if fh.m:
+                self.assertEqual(len(fh.payload) % 8, 0, "pieces but the last: 8-byte multiples")
+            groups.setdefault(fh.id, []).append(o)
+        self.assertEqual(len(groups), len(sent), "one identification per packet")
+        self.assertEqual(ifc["outside0"]["fragmented"], len(sent))
+        self.assertEqual(ifc["outside0"]["fragments"], len(tx["outside"]))
+        for n, (frags, p) in enumerate(zip(groups.values(), sent), start=1):
+            self.assertGreater(len(frags), 1)
+            whole = IPv6(bytes(defragment6(frags)))
+            self.assertEqual((whole.src, whole.dst, whole.nh), (LOCAL6, PEER6, 50))
+            self.assertEqual(whole.tc, p.tc if inner6 else p.tos)
+            self.assertEqual(int.from_bytes(bytes(whole.payload)[4:8], "big"), n,
+                             "encrypted whole: one sequence number a packet")
+            self.assertEqual(bytes(sa.decrypt(whole)), bytes(forwarded(p)))
+
+    def test_after_encryption_ipv4_gcm128(self):
+        self.run_case("gcm128", False, (1500, 1900), 1500, "after-encryption")
+
+    def test_after_encryption_ipv4_cbc256_sha256(self):
+        self.run_case("cbc256-sha256", False, (1500, 1900), 1280, "after-encryption")
+
+    def test_after_encryption_ipv6_gcm256(self):
+        self.run_case("gcm256", True, (1500, 1440), 1500, "after-encryption")
+
+    def test_ipv6_1280_over_a_1280_path_before_encryption(self):
+        # the IOS default mode: IPv6 of 1280 bytes is never refused (Packet Too Big < 1280)
+        self.run_case("cbc128-sha256", True, (1280, 1280), 1280, "before-encryption")
 
 
 def add(xform, udp=False, esn=False):

@@ -29,7 +29,9 @@
 #include "dpsec/hex.h"
 #include "dpsec/ip4.h"
 
+#include "classify.h"
 #include "harness.h"
+#include "sad.h"
 
 #define FORWARDED (-1)
 /* a case's outcome */
@@ -1046,6 +1048,48 @@ test_regression_two_esp_in_one_burst(void **state)
 	assert_int_equal(harness_drops_total(&H), total);
 }
 
+/* ESP-in-UDP (to 4500) for an SPI nobody installed. */
+static struct rte_mbuf *
+esp_in_udp_unknown_spi(void)
+{
+	uint8_t f[128], esp[20] = {0x00, 0x00, 0x77, 0x77, 0x00, 0x00, 0x00, 0x01};
+
+	return mbuf_of(f, udp_frame(f, H_PEER, H_LOCAL, 4500, 4500, esp, sizeof(esp)));
+}
+
+/*
+ * The SPI filter is asked in classification already: an unknown SPI in ESP,
+ * ESP-in-UDP or AH over IPv4 leaves classify_outside as a drop with the
+ * inbound stage's reason (and the burst keeps only the known SA's packet),
+ * so that an unknown-SPI flood costs a worker as little as it can. Called
+ * directly, not through the worker: the worker-path cases above give the
+ * same reasons whichever stage decides.
+ */
+static void
+test_spi_gate_at_classify(void **state)
+{
+	struct rte_mbuf *pkts[4] = {esp_unknown_spi(), esp_in_udp_spi_ff(),
+				    esp_in_udp_unknown_spi(), ah_to_us()};
+	struct rte_mbuf *known = pkts[1];
+	dp_drop_t reason[4];
+	uint16_t k, np = 99;
+
+	(void)state;
+	for (int i = 0; i < 4; i++)	/* as harness_send does: to the port's MAC */
+		rte_ether_addr_copy(&H.dp->ports[H_OUTSIDE].mac,
+				    &rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *)->dst_addr);
+	k = classify_outside(&H.dp->ports[H_OUTSIDE], sad_spi_filter(H.dp->sad), pkts, 4, &np,
+			     reason);
+	assert_int_equal(k, 1);
+	assert_int_equal(np, 0);
+	assert_ptr_equal(pkts[0], known);
+	assert_int_equal(known->l4_len, 8);	/* ESP-in-UDP, as before */
+	for (int i = 1; i < 4; i++)
+		assert_int_equal(reason[i], DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI);
+	for (int i = 0; i < 4; i++)
+		rte_pktmbuf_free(pkts[i]);
+}
+
 int
 main(void)
 {
@@ -1053,6 +1097,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_classify_cases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_classify_cases_one_burst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_regression_two_esp_in_one_burst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spi_gate_at_classify, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)

@@ -810,7 +810,8 @@ frag6(uint8_t *b, size_t off, size_t len, bool more, uint8_t nh, uint32_t id)
 
 	assert_true(len <= sizeof(esp6) - 14 - 40 - sizeof(*fh));
 	memcpy(b, esp6, 14 + 40);
-	if (off + len <= esp6_len - 14 - 40)
+	/* bounded by esp6[] itself too, which lets the compiler see it (-O3 -Warray-bounds) */
+	if (off + len <= esp6_len - 14 - 40 && off + len <= sizeof(esp6) - 14 - 40)
 		memcpy(fh + 1, esp6 + 14 + 40 + off, len);
 	else	/* past the ESP frame (a malformed offset): any bytes */
 		memset(fh + 1, 0xa5, len);
