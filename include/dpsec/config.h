@@ -241,7 +241,7 @@ struct cfg_manual_sa {
  */
 enum cfg_tunnel_mode {
 	CFG_TUNNEL_IPSEC_IPV4,	/* "ipsec ipv4": IPv4 over IPv4 */
-	CFG_TUNNEL_IPSEC_IPV6,	/* "ipsec ipv6": IPv6 over IPv6, manual SAs only (no IKE yet) */
+	CFG_TUNNEL_IPSEC_IPV6,	/* "ipsec ipv6": IPv6 over IPv6, keyed by hand or by IKE over IPv6 */
 };
 
 struct cfg_tunnel {
@@ -266,7 +266,9 @@ struct cfg_tunnel {
 	 * "set ikev2-profile" in the ipsec profile: the tunnel is negotiated
 	 * by IKE as if it were a crypto map entry, this one (peer: the
 	 * destination; transform_set, replay_window, lifetimes copied; one
-	 * permit-any match line, the 0.0.0.0/0 selectors of IOS sVTI).
+	 * permit-any match line, the 0.0.0.0/0 selectors of IOS sVTI). An
+	 * ipsec ipv6 tunnel's: peer_v6 with peer6 the destination6, an IPv6
+	 * line, ::/0 both ways, IKE over IPv6 from source6.
 	 * ike.ikev2_profile is CFG_NONE for a manually keyed tunnel.
 	 */
 	struct cfg_map_entry ike;

@@ -222,5 +222,8 @@ const struct cfg_map_entry *config_ike_entry6(const struct dpsec_config *cfg,
  */
 uint32_t config_ike_tunnel(const struct dpsec_config *cfg, uint32_t local, uint32_t peer,
 			   uint32_t profile);
+/* The same for an ipsec ipv6 tunnel: source6 local6, destination6 peer6. */
+uint32_t config_ike_tunnel6(const struct dpsec_config *cfg, const uint8_t local6[IP6_LEN],
+			    const uint8_t peer6[IP6_LEN], uint32_t profile);
 
 #endif

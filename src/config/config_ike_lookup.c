@@ -223,3 +223,19 @@ config_ike_tunnel(const struct dpsec_config *cfg, uint32_t local, uint32_t peer,
 	}
 	return CFG_NONE;
 }
+
+uint32_t
+config_ike_tunnel6(const struct dpsec_config *cfg, const uint8_t local6[IP6_LEN],
+		   const uint8_t peer6[IP6_LEN], uint32_t profile)
+{
+	for (uint32_t i = 0; i < cfg->n_tunnels; i++) {
+		const struct cfg_tunnel *t = &cfg->tunnels[i];
+
+		if (t->ike.ikev2_profile != CFG_NONE && t->mode == CFG_TUNNEL_IPSEC_IPV6 &&
+		    memcmp(t->source6, local6, IP6_LEN) == 0 &&
+		    memcmp(t->destination6, peer6, IP6_LEN) == 0 &&
+		    (profile == CFG_NONE || t->ike.ikev2_profile == profile))
+			return i;
+	}
+	return CFG_NONE;
+}

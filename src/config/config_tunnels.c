@@ -334,6 +334,25 @@ h_transform_set(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *
 }
 
 /*
+ * The tunnel's IKE entry's peer is its destination. An ipsec ipv6 tunnel's
+ * entry has an IPv6 peer and one IPv6 permit-any line: IKE over IPv6 to the
+ * destination from source6, selectors ::/0 both ways (IOS IPv6 sVTI).
+ */
+static void
+ike_peer(struct cfg_tunnel *t)
+{
+	if (t->mode != CFG_TUNNEL_IPSEC_IPV6) {
+		t->ike.peer = t->destination;
+		return;
+	}
+	t->ike.peer = 0;
+	t->ike.peer_v6 = true;
+	memcpy(t->ike.peer6, t->destination6, IP6_LEN);
+	t->ike.inner_v6 = true;
+	t->ike_any.v6 = true;	/* src6, dst6 zero: ::/0 */
+}
+
+/*
  * The profile's "set ikev2-profile", "set pfs" and "initiate": what a crypto
  * map entry accepts, with the same checks (the keyring covers the peer), on
  * the tunnel's IKE entry whose peer is the destination.
@@ -343,13 +362,7 @@ h_ike_profile(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v,
 {
 	struct cfg_tunnel *t = obj;
 
-	/* IKEv2 over IPv6 is not in src/ike yet: such a tunnel is keyed by hand */
-	if (t->mode == CFG_TUNNEL_IPSEC_IPV6)
-		return cfg_err(c, v,
-			       "%s is 'ipsec ipv6': IKE-keyed IPv6 tunnels are not supported "
-			       "yet (remove ikev2_profile and key it with manual_sas)",
-			       t->name);
-	t->ike.peer = t->destination;
+	ike_peer(t);
 	return cfg_h_entry_profile(c, k, v, &t->ike);
 }
 
@@ -387,7 +400,7 @@ h_protection(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, 
 	struct cfg_tunnel *t = obj;
 	int rc = cfg_walk(c, v, k->name, protection_keys, CFG_NKEYS(protection_keys), obj);
 
-	t->ike.peer = t->destination;
+	ike_peer(t);
 	t->ike.transform_set = t->transform_set;
 	t->ike.replay_window = t->replay_window;
 	return rc;

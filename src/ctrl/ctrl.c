@@ -101,6 +101,33 @@ ctrl_destroy(struct ctrl *c)
 }
 
 void
+ctrl_set_retry_hook(struct ctrl *c, ctrl_retry_fn fn, void *ctx)
+{
+	c->retry_fn = fn;
+	c->retry_ctx = ctx;
+	c->retry_ms = clk_mono_ms(&c->clk);
+	c->retry_nd6 = nd6_cache_version(c->nd6);
+}
+
+/*
+ * The retry hook when due: once a second (ARP and neighbor discovery pace
+ * their own requests, so each call may solicit again), and as soon as the
+ * learned IPv6 neighbors moved (an advertisement answered us).
+ */
+static void
+retry_due(struct ctrl *c)
+{
+	uint64_t now = clk_mono_ms(&c->clk), v = nd6_cache_version(c->nd6);
+
+	if (c->retry_fn == NULL || (now - c->retry_ms < CTRL_RETRY_MS && v == c->retry_nd6))
+		return;
+	c->retry_ms = now;
+	c->retry_nd6 = v;
+	if (!c->retry_fn(c->retry_ctx))
+		c->retry_fn = NULL;
+}
+
+void
 ctrl_set_ike_hooks(struct ctrl *c, const struct ctrl_ike_hooks *h, void *ctx)
 {
 	if (h == NULL) {
@@ -141,7 +168,11 @@ ctrl_is_static_peer(const struct ctrl *c, bool ipv6, const uint8_t *addr)
 				    memcmp(map->entries[e].peer6, addr, 16) == 0)
 					return true;
 		}
-		return false;	/* tunnels have IPv4 endpoints */
+		for (uint32_t t = 0; t < cfg->n_tunnels; t++)
+			if (cfg->tunnels[t].mode == CFG_TUNNEL_IPSEC_IPV6 &&
+			    memcmp(cfg->tunnels[t].destination6, addr, 16) == 0)
+				return true;
+		return false;
 	}
 	memcpy(&a, addr, 4);
 	for (uint32_t m = 0; m < cfg->n_crypto_maps; m++) {
@@ -154,7 +185,7 @@ ctrl_is_static_peer(const struct ctrl *c, bool ipv6, const uint8_t *addr)
 	}
 	/* a tunnel's destination is as static a peer as a map entry's */
 	for (uint32_t t = 0; t < cfg->n_tunnels; t++)
-		if (cfg->tunnels[t].destination == a)
+		if (cfg->tunnels[t].mode == CFG_TUNNEL_IPSEC_IPV4 && cfg->tunnels[t].destination == a)
 			return true;
 	return false;
 }
@@ -310,6 +341,7 @@ ctrl_work(struct ctrl *c)
 	arp_table_expire(c->arp, clk_mono_ns(&c->clk));
 	nd6_cache_expire(c->nd6, clk_mono_ns(&c->clk));
 	ctrl_nd6_publish(c);
+	retry_due(c);
 	reasm4_expire(c->reasm, clk_mono_ns(&c->clk));
 	punt_reasm_drain(c->dp, c->reasm);
 	sample_ports(c);

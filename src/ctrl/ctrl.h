@@ -74,6 +74,16 @@ struct ctrl *ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct c
 			 char *err, size_t errlen);
 void ctrl_destroy(struct ctrl *c);
 void ctrl_set_inv_spi_hook(struct ctrl *c, ctrl_inv_spi_hook hook, void *ctx);
+/*
+ * Work to try again until it is done, on the control thread: manual SAs whose
+ * peer had no MAC yet (daemon/manual_sa.c). fn runs at most every
+ * CTRL_RETRY_MS, and at once when the learned IPv6 neighbors changed; it
+ * returns true while something is left, false to be detached. fn NULL
+ * detaches.
+ */
+typedef bool (*ctrl_retry_fn)(void *ctx);
+#define CTRL_RETRY_MS 1000
+void ctrl_set_retry_hook(struct ctrl *c, ctrl_retry_fn fn, void *ctx);
 /* h == NULL detaches: IKE datagrams are then counted as unhandled, as before IKE. */
 void ctrl_set_ike_hooks(struct ctrl *c, const struct ctrl_ike_hooks *h, void *ctx);
 /* The IKE SAs through the hooks (0 without IKE), for telemetry. */

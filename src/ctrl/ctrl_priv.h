@@ -41,6 +41,11 @@ struct ctrl {
 	struct ctrl_ike_hooks ike_hooks;	/* a copy of what ctrl_set_ike_hooks was given */
 	struct punt_ike ike;			/* hooks NULL: no IKE */
 	uint16_t ip_id;		/* IPv4 identification of the datagrams we send (udp_send.c) */
+	/* ctrl_set_retry_hook: when it last ran, and the learned IPv6 neighbors then */
+	ctrl_retry_fn retry_fn;
+	void *retry_ctx;
+	uint64_t retry_ms;
+	uint64_t retry_nd6;
 	pthread_mutex_t lock;
 	struct clk clk;
 };

@@ -52,10 +52,12 @@ static_entry(const struct dpsec_config *cfg, const struct dp_event *ev, uint32_t
 	uint32_t local, peer;
 
 	if (ev->ipv6) {
-		/* an IPv6 peer: crypto map entries only (tunnels have IPv4 endpoints) */
 		e = config_ike_entry6(cfg, ev->dst, ev->src, CFG_NONE, NULL, &m);
-		if (e == NULL || m == NULL)
-			return false;
+		if (e == NULL || m == NULL) {
+			*map = CFG_MAP_TUNNEL;
+			*entry = config_ike_tunnel6(cfg, ev->dst, ev->src, CFG_NONE);
+			return *entry != CFG_NONE;
+		}
 		*map = (uint32_t)(m - cfg->crypto_maps);
 		*entry = (uint32_t)(e - m->entries);
 		return true;

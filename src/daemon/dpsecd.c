@@ -126,6 +126,7 @@ run(struct dpsec_config *cfg, const char *warn)
 	struct cli_server *srv = NULL;
 	struct ctrl *ctrl = NULL;
 	struct ctrl_ike *ike = NULL;
+	struct manual_sa_wait wait = {0};
 	struct dp *dp = dp_create(cfg, err, sizeof(err));
 	int status = 1;
 
@@ -145,9 +146,14 @@ run(struct dpsec_config *cfg, const char *warn)
 		goto out;
 	vd.cike = ike;
 	vd.ike = ctrl_ike_engine(ike);
-	if (manual_sa_install(dp, cfg, err, sizeof(err)) != 0)
+	wait = (struct manual_sa_wait){.dp = dp, .cfg = cfg, .log = ctrl_log(ctrl)};
+	if (manual_sa_install(dp, cfg, &wait, err, sizeof(err)) != 0)
 		goto out;
 	manual_sa_warn(cfg, ctrl_log(ctrl));
+	/* SAs whose peer's MAC is not known yet: the control thread installs them when it is */
+	manual_sa_wait_log(&wait, ctrl_log(ctrl));
+	if (wait.n != 0)
+		ctrl_set_retry_hook(ctrl, manual_sa_retry, &wait);
 	if (ctrl_telemetry_register(ctrl) != 0)
 		fprintf(stderr, "dpsecd: telemetry commands not registered (continuing)\n");
 	srv = cli_server_create(&v, err, sizeof(err));
@@ -181,6 +187,7 @@ out:
 		view_dp_fini(&vd);
 	ctrl_ike_destroy(ike);
 	ctrl_destroy(ctrl);
+	manual_sa_wait_free(&wait);
 	dp_destroy(dp);
 	return status;
 }

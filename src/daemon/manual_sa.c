@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <string.h>
 
@@ -130,27 +132,147 @@ install_bundle(struct dp *dp, const struct dpsec_config *cfg, const struct cfg_m
 	return 0;
 }
 
+static int
+install_one(struct dp *dp, const struct dpsec_config *cfg, const struct cfg_manual_sa *m,
+	    char *err, size_t errlen)
+{
+	struct dp_sa_params p;
+	uint32_t conn_id;
+	int rc;
+
+	params_of(cfg, m, &p);
+	if (m->ah_spi != 0)
+		return install_bundle(dp, cfg, m, &p, err, errlen);
+	rc = dp_sa_add(dp, &p, &conn_id);
+	return rc != 0 ? install_err(cfg, m, m->spi, rc, err, errlen) : 0;
+}
+
+static int
+wait_add(struct manual_sa_wait *w, uint32_t i)
+{
+	if (w->n == w->cap) {
+		uint32_t cap = w->cap != 0 ? w->cap * 2 : 16;
+		uint32_t *idx = realloc(w->idx, cap * sizeof(*idx));
+
+		if (idx == NULL)
+			return -ENOMEM;
+		w->idx = idx;
+		w->cap = cap;
+	}
+	w->idx[w->n++] = i;
+	return 0;
+}
+
 int
-manual_sa_install(struct dp *dp, const struct dpsec_config *cfg, char *err, size_t errlen)
+manual_sa_install(struct dp *dp, const struct dpsec_config *cfg, struct manual_sa_wait *w,
+		  char *err, size_t errlen)
 {
 	for (uint32_t i = 0; i < cfg->n_manual_sas; i++) {
 		const struct cfg_manual_sa *m = &cfg->manual_sas[i];
-		struct dp_sa_params p;
-		uint32_t conn_id;
-		int rc;
+		int rc = install_one(dp, cfg, m, err, errlen);
 
-		params_of(cfg, m, &p);
-		if (m->ah_spi != 0) {
-			rc = install_bundle(dp, cfg, m, &p, err, errlen);
+		/* only an outbound SA needs the peer's MAC (its header template) */
+		if (rc == -EHOSTUNREACH && w != NULL && m->dir == CFG_DIR_OUT) {
+			err[0] = '\0';
+			rc = wait_add(w, i);
 			if (rc != 0)
-				return rc;
-			continue;
+				snprintf(err, errlen, "out of memory for the SAs waiting for a MAC");
 		}
-		rc = dp_sa_add(dp, &p, &conn_id);
 		if (rc != 0)
-			return install_err(cfg, m, m->spi, rc, err, errlen);
+			return rc;
 	}
 	return 0;
+}
+
+/* The SA's peer as text (IPv4, or IPv6 from the tunnel or the crypto map entry). */
+static const char *
+peer_str(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *buf, size_t len)
+{
+	struct dp_sa_params p;
+
+	params_of(cfg, m, &p);
+	if (p.family == AF_INET6)
+		return inet_ntop(AF_INET6, p.peer6, buf, (socklen_t)len) ? buf : "?";
+	return inet_ntop(AF_INET, &p.peer, buf, (socklen_t)len) ? buf : "?";
+}
+
+void
+manual_sa_wait_log(const struct manual_sa_wait *w, struct dlog *log)
+{
+	char a[INET6_ADDRSTRLEN];
+	const struct cfg_manual_sa *m;
+
+	if (w->n == 0)
+		return;
+	m = &w->cfg->manual_sas[w->idx[0]];
+	dlog_msg(log, 4, "DPSEC-4-SA_WAIT_MAC",
+		 "%u outbound manual SA(s) wait for their peer's MAC address (no static "
+		 "neighbor or next_hop_mac; resolving by ARP or neighbor discovery), the first "
+		 "spi 0x%X to %s: their traffic is dropped until then",
+		 w->n, m->spi, peer_str(w->cfg, m, a, sizeof(a)));
+}
+
+/* The same peer (family and address) as an SA that failed this round. */
+static bool
+peer_failed(const struct dp_sa_params *failed, uint32_t n, const struct dp_sa_params *p)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (failed[i].family != p->family)
+			continue;
+		if (p->family == AF_INET6 ? memcmp(failed[i].peer6, p->peer6, 16) == 0
+					  : failed[i].peer == p->peer)
+			return true;
+	}
+	return false;
+}
+
+#define WAIT_PEERS_MAX 64	/* peers remembered as failed in one round */
+
+bool
+manual_sa_retry(void *ctx)
+{
+	static struct dp_sa_params failed[WAIT_PEERS_MAX];
+	struct manual_sa_wait *w = ctx;
+	uint32_t kept = 0, n_failed = 0, done = 0, first_done = UINT32_MAX;
+	char err[512];
+
+	for (uint32_t k = 0; k < w->n; k++) {
+		const struct cfg_manual_sa *m = &w->cfg->manual_sas[w->idx[k]];
+		struct dp_sa_params p;
+		int rc = -EHOSTUNREACH;
+
+		params_of(w->cfg, m, &p);
+		if (!peer_failed(failed, n_failed, &p))
+			rc = install_one(w->dp, w->cfg, m, err, sizeof(err));
+		if (rc == -EHOSTUNREACH) {
+			if (n_failed < WAIT_PEERS_MAX && !peer_failed(failed, n_failed, &p))
+				failed[n_failed++] = p;
+			w->idx[kept++] = w->idx[k];
+			continue;
+		}
+		if (rc != 0 && w->log != NULL)
+			dlog_msg(w->log, 3, "DPSEC-3-SA_INSTALL", "%s", err);
+		if (rc == 0 && done++ == 0)
+			first_done = w->idx[k];
+	}
+	w->n = kept;
+	if (done != 0 && w->log != NULL) {
+		const struct cfg_manual_sa *m = &w->cfg->manual_sas[first_done];
+		char a[INET6_ADDRSTRLEN];
+
+		dlog_msg(w->log, 5, "DPSEC-5-SA_MAC_LEARNED",
+			 "%u outbound manual SA(s) installed now that their peer's MAC is known, "
+			 "the first spi 0x%X to %s; %u still wait", done, m->spi,
+			 peer_str(w->cfg, m, a, sizeof(a)), w->n);
+	}
+	return w->n != 0;
+}
+
+void
+manual_sa_wait_free(struct manual_sa_wait *w)
+{
+	free(w->idx);
+	*w = (struct manual_sa_wait){0};
 }
 
 /* One line for the whole manual SA file, not one per SA (it may hold millions). */

@@ -426,7 +426,8 @@ link_neigh6_miss(struct dp_worker *w, uint16_t port, const uint8_t ip[16])
 
 /*
  * The same for an IPv6 packet of an entry with IPv6 lines (IKE negotiates
- * TS_IPV6_ADDR_RANGE): one event per entry and ACQUIRE_MS, IPv6 addresses.
+ * TS_IPV6_ADDR_RANGE) or of an IKE-keyed ipsec ipv6 tunnel: one event per
+ * entry and ACQUIRE_MS, IPv6 addresses.
  */
 void
 link_acquire6(struct dp_worker *w, uint32_t policy, const struct rte_mbuf *m,
@@ -436,15 +437,18 @@ link_acquire6(struct dp_worker *w, uint32_t policy, const struct rte_mbuf *m,
 	struct spd_policy *p = &dp->spd->pol[policy];
 	struct spd_acq *a = &p->acq[w->id];
 	uint64_t now = clk_mono_ns(&w->link.clk);
+	bool tun = spd_is_tunnel(dp->spd, policy);
 	struct dp_event ev;
 
 	a->pending++;
 	if (a->ns != 0 && now - a->ns < ACQUIRE_MS * CLK_NS_PER_MS)
 		return;	/* counted (drop 38), and carried by the next acquire */
-	/* IPv6 lines are a crypto map entry's: tunnels are IPv4 */
+	/* a crypto map entry's IPv6 lines, or an IKE-keyed ipsec ipv6 tunnel */
 	ev = (struct dp_event){.type = DP_EV_ACQUIRE, .ipv6 = 1, .proto = ip6->proto,
-			       .iface = (uint16_t)dp->cfg->crypto_maps[p->map].iface,
-			       .pkts = a->pending, .conn_id = p->map << 16 | p->entry,
+			       .iface = (uint16_t)(tun ? dp->cfg->tunnels[p->entry].source_iface
+						       : dp->cfg->crypto_maps[p->map].iface),
+			       .pkts = a->pending,
+			       .conn_id = (tun ? DP_ACQUIRE_TUNNEL : p->map) << 16 | p->entry,
 			       .mono_ns = now};
 	ev.head_len = RTE_MIN(RTE_MIN((uint32_t)DP_EVENT_HEAD,
 				      (uint32_t)sizeof(*ip6) + rte_be_to_cpu_16(ip6->payload_len)),

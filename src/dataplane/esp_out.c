@@ -603,9 +603,10 @@ out_policy6(const struct dp *dp, const struct rte_ipv6_hdr *ip6, const struct sp
  * out_select for an IPv6 packet from the protected side (classify_ipv6 kept
  * it: payload length checked): the extension headers walked to the
  * upper-layer protocol and ports, the tunnel route or the crypto maps' IPv6
- * lines, the SA. An entry without an SA asks IKE for one (link_acquire6), as
- * for IPv4; an ipsec ipv6 tunnel without one drops the packet (112, 111's
- * IPv6 twin: nothing leaves in clear). IKE-keyed tunnels are IPv4.
+ * lines, the SA. An entry or IKE-keyed tunnel without an SA asks IKE for
+ * one (link_acquire6, drop 38), as for IPv4; an ipsec ipv6 tunnel keyed by
+ * hand without one drops the packet (112, 111's IPv6 twin: nothing leaves
+ * in clear).
  */
 static dp_drop_t
 out_select6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
@@ -627,7 +628,7 @@ out_select6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6
 	if (policy == SPD_DENY)
 		return DP_DROP_OUT_V6_PKT_HIT_DENY_DROP_SP;
 	sa = spd_out_sa(w->dp->spd, policy);
-	if (sa == NULL && spd_is_tunnel(w->dp->spd, policy))
+	if (sa == NULL && spd_is_tunnel(w->dp->spd, policy) && !tunnel_by_ike(w->dp, policy))
 		return DP_DROP_OUT_IPV6_SA_NOT_FOUND;
 	if (sa == NULL) {
 		link_acquire6(w, policy, m, ip6);

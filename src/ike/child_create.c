@@ -185,6 +185,9 @@ child_narrow_inbound(struct ike *ike, struct ike_child *c)
 		return;
 	p.n_ts_local = ts_to_dp(&c->ts_local, p.ts_local);
 	p.n_ts_remote = ts_to_dp(&c->ts_remote, p.ts_remote);
+	/* IPv6 selectors are not dp_ts: the entry's IPv6 lines (or tunnel) hold them */
+	if (p.n_ts_local == 0 && p.n_ts_remote == 0)
+		return;
 	rc = ike->ops.sa_set_ts(ike->ops.ctx, c->h_in, &p);
 	if (rc != 0) {
 		char label[IKE_LABEL_LEN];
@@ -255,10 +258,13 @@ child_offer(struct ike *ike, struct ike_child *c, uint16_t dh, struct ike_propos
 }
 
 bool
-child_ts_answer_ok(const struct ike_child *c, const struct ike_msg *m)
+child_ts_answer_ok(const struct ike *ike, const struct ike_child *c, const struct ike_msg *m)
 {
+	const struct cfg_map_entry *e = ike_entry(ike, c->map, c->entry);
+
 	/* a tunnel's SA carries all that is routed into it: narrowed, it would drop some */
-	if (c->map == CFG_MAP_TUNNEL && (!ts_is_any(&m->tsi) || !ts_is_any(&m->tsr)))
+	if (c->map == CFG_MAP_TUNNEL &&
+	    (e == NULL || !ts_is_any(&m->tsi, e->inner_v6) || !ts_is_any(&m->tsr, e->inner_v6)))
 		return false;
 	return ts_within(&m->tsi, &c->ts_local) && ts_within(&m->tsr, &c->ts_remote);
 }
@@ -282,8 +288,9 @@ struct candidate {
 
 /*
  * Responder: the entries that may take the peer's CHILD_SA, in order. When
- * the peer proposes 0.0.0.0/0 both ways (IOS sVTI), first the IKE-keyed
- * tunnel from our address to the peer whose ikev2_profile is the IKE SA's;
+ * the peer proposes 0.0.0.0/0 both ways (IOS sVTI; ::/0 over IPv6), first
+ * the IKE-keyed tunnel from our address to the peer whose ikev2_profile is
+ * the IKE SA's;
  * then, whatever the selectors, the crypto map entries of config_ike_entry.
  * A narrower proposal never lands on a tunnel: a tunnel's SA carries all that
  * is routed into it.
@@ -296,8 +303,17 @@ child_candidate(const struct ike *ike, const struct ike_sa *sa, const struct ike
 	const struct cfg_crypto_map *cm = NULL;
 
 	if (sa->remote.family == 6) {
-		/* no IPv6 tunnels: crypto map entries with that IPv6 peer only */
-		cand->in_map = true;
+		/* an ipsec ipv6 tunnel for ::/0 both ways, then the IPv6-peer entries */
+		if (!cand->in_map) {
+			cand->in_map = true;
+			*entry = config_ike_tunnel6(ike->cfg, sa->local.ip, sa->remote.ip,
+						    sa->profile);
+			if (*entry != CFG_NONE && ts_is_any(&m->tsi, true) &&
+			    ts_is_any(&m->tsr, true)) {
+				*map = CFG_MAP_TUNNEL;
+				return true;
+			}
+		}
 		cand->e = config_ike_entry6(ike->cfg, sa->local.ip, sa->remote.ip, sa->profile,
 					    cand->e, &cm);
 		if (cand->e == NULL)
@@ -308,7 +324,7 @@ child_candidate(const struct ike *ike, const struct ike_sa *sa, const struct ike
 	if (!cand->in_map) {
 		cand->in_map = true;
 		*entry = config_ike_tunnel(ike->cfg, local, peer, sa->profile);
-		if (*entry != CFG_NONE && ts_is_any(&m->tsi) && ts_is_any(&m->tsr)) {
+		if (*entry != CFG_NONE && ts_is_any(&m->tsi, false) && ts_is_any(&m->tsr, false)) {
 			*map = CFG_MAP_TUNNEL;
 			return true;
 		}
@@ -485,7 +501,7 @@ child_complete(struct ike *ike, struct ike_sa *sa, struct ike_child *c, const st
 		return -EINVAL;
 	if (child_offer(ike, c, c->suite.dh, &offered) != 0 ||
 	    prop_child_check(&offered, &m->sa, &c->spi_out) != 0 ||
-	    !child_ts_answer_ok(c, m))
+	    !child_ts_answer_ok(ike, c, m))
 		return -EINVAL;
 	if (dh != NULL &&
 	    (m->ke.group != c->suite.dh || ike_dh_key_derive(dh, m->ke.data.p, m->ke.data.len,

@@ -46,7 +46,7 @@ child_rekey_start(struct ike *ike, struct ike_sa *sa, uint32_t spi_in)
 }
 
 /* Octet by octet; a nonce that is a prefix of the other is the lower one (2.8.1). */
-static int
+int
 nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
 	int c = memcmp(a, b, alen < blen ? alen : blen);

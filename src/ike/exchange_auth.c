@@ -237,7 +237,7 @@ auth_child_done(struct ike *ike, struct ike_sa *sa, const struct ike_msg *m)
 	}
 	if (child_offer(ike, c, 0, &offered) != 0 ||
 	    prop_child_check(&offered, &m->sa, &c->spi_out) != 0 ||
-	    !child_ts_answer_ok(c, m)) {
+	    !child_ts_answer_ok(ike, c, m)) {
 		/* the peer installed it: DELETE it (section 1.4.1) once the IKE SA is up */
 		uint32_t spi = c->spi_in;
 		uint8_t proto = c->suite.proto;
@@ -420,6 +420,53 @@ auth_request(struct ike *ike, struct ike_sa *sa, struct ike_msg *m)
 
 /* ---- both ---- */
 
+/*
+ * Both ends started at once (two on-start tunnels or entries, or each side's
+ * traffic): an IKE SA we initiated and one we answered, with the same peer
+ * and profile, both made by IKE_AUTH and never rekeyed, up within
+ * COLLISION_MS of each other. Not "their exchanges overlapped": each end
+ * sees other times (a retransmitted IKE_SA_INIT arrives after the other SA
+ * is up here, while it overlapped there), and both ends must judge the same
+ * pair. An IKE SA up for longer (a peer's make-before-break
+ * reauthentication) is left alone. RFC 7296 allows both, but each
+ * carries a CHILD_SA for the same traffic. As section 2.8.1 settles a CHILD_SA
+ * rekey collision, and as strongSwan does for IKE SAs: the one whose
+ * IKE_SA_INIT holds the lowest of the four nonces is redundant, and the end
+ * that initiated it deletes it (both ends compute the same; the other end
+ * waits for the DELETE). Its CHILD_SAs go with it; the kept IKE SA's
+ * CHILD_SAs take over their policies (child_free).
+ */
+#define COLLISION_MS 30000	/* IKE SAs up this close together were started at once */
+
+static void
+auth_collision(struct ike *ike, struct ike_sa *sa)
+{
+	struct ike_sa *o = NULL, *lost;
+	char a[IKE_ADDR_STRLEN];
+
+	while ((o = sa_next_by_peer(ike, &sa->remote, o)) != NULL)
+		if (o != sa && o->state == IKE_SA_ESTABLISHED && o->via_auth &&
+		    o->successor == 0 && o->initiator != sa->initiator &&
+		    o->profile == sa->profile && sa->up_ms - o->up_ms <= COLLISION_MS)
+			break;
+	if (o == NULL)
+		return;
+	lost = nonce_cmp(sa->low_nonce, sa->low_nonce_len, o->low_nonce, o->low_nonce_len) < 0
+		       ? sa
+		       : o;
+	if (!lost->initiator) {
+		ike_debug(ike, "IKE SAs %u and %u with %s made at once: the peer deletes %u",
+			  sa->tunnel_id, o->tunnel_id, ike_addr_str(&sa->remote, a),
+			  lost->tunnel_id);
+		return;
+	}
+	ike_log(ike, 5, "IKEV2-5-SA_COLLISION",
+		"IKE SAs %u and %u with %s were made at once: deleting %u, ours, whose nonce "
+		"is the lowest (%u is kept)", sa->tunnel_id, o->tunnel_id,
+		ike_addr_str(&sa->remote, a), lost->tunnel_id, (lost == sa ? o : sa)->tunnel_id);
+	info_delete_now(ike, lost, "simultaneous start, the redundant IKE SA");
+}
+
 void
 auth_established(struct ike *ike, struct ike_sa *sa)
 {
@@ -431,6 +478,14 @@ auth_established(struct ike *ike, struct ike_sa *sa)
 	sa->was_up = true;
 	sa->up_ms = now;
 	sa->rx_ms = now;
+	sa->via_auth = true;
+	if (sa->setup != NULL) {
+		const struct ike_setup *s = sa->setup;
+		bool ni = nonce_cmp(s->ni, s->ni_len, s->nr, s->nr_len) < 0;
+
+		sa->low_nonce_len = ni ? s->ni_len : s->nr_len;
+		memcpy(sa->low_nonce, ni ? s->ni : s->nr, sa->low_nonce_len);
+	}
 	sa_set_half_open(ike, sa, false);
 	sa_setup_free(sa);
 	ike->st.sa_up++;
@@ -445,4 +500,5 @@ auth_established(struct ike *ike, struct ike_sa *sa)
 		ike_addr_str(&sa->local, a), ike_addr_str(&sa->remote, b), sa->tunnel_id,
 		natd_any(sa) ? ", NAT-T" : "");
 	sa_kick(ike, sa);
+	auth_collision(ike, sa);
 }

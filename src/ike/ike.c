@@ -94,6 +94,14 @@ ike_entry_endpoints(const struct ike *ike, uint32_t map, uint32_t entry, struct 
 	if (map == CFG_MAP_TUNNEL) {
 		const struct cfg_tunnel *t = &ike->cfg->tunnels[entry];
 
+		if (t->mode == CFG_TUNNEL_IPSEC_IPV6) {
+			/* ipsec ipv6: IKE over IPv6 from the source interface's address6 */
+			local->family = 6;
+			peer->family = 6;
+			memcpy(local->ip, t->source6, 16);
+			memcpy(peer->ip, t->destination6, 16);
+			return 0;
+		}
 		memcpy(local->ip, &t->source, 4);
 		memcpy(peer->ip, &e->peer, 4);
 		return t->source != 0 ? 0 : -ENODEV;
@@ -459,7 +467,7 @@ ike_initiate_on_start(struct ike *ike, const struct ike_addr *peer)
 	}
 	for (uint32_t t = 0; t < cfg->n_tunnels; t++)
 		if (entry_on_start(ike, CFG_MAP_TUNNEL, t) &&
-		    (peer == NULL || memcmp(peer->ip, &cfg->tunnels[t].destination, 4) == 0))
+		    (peer == NULL || entry_has_peer(&cfg->tunnels[t].ike, peer)))
 			(void)ike_initiate(ike, CFG_MAP_TUNNEL, t);
 }
 

@@ -137,8 +137,11 @@ int ts_narrow(const struct cfg_map_entry *e, const struct ike_ts_pl *peer_local,
 /* Initiator: every selector got is inside one we proposed. */
 bool ts_within(const struct ike_ts_pl *got, const struct ts_set *proposed);
 void ts_copy(struct ts_set *dst, const struct ike_ts_pl *src);
-/* One selector is all of IPv4, any protocol, all ports (an sVTI's 0.0.0.0/0). */
-bool ts_is_any(const struct ike_ts_pl *pl);
+/*
+ * One selector is all of IPv4 (v6: all of IPv6), any protocol, all ports
+ * (an sVTI's 0.0.0.0/0; an IPv6 sVTI's ::/0).
+ */
+bool ts_is_any(const struct ike_ts_pl *pl, bool v6);
 /* ---- natd.c: NAT detection (section 2.23) ---- */
 
 /* N(NAT_DETECTION_SOURCE_IP) and N(..._DESTINATION_IP) for a message with these SPIs. */
@@ -184,6 +187,8 @@ void auth_response(struct ike *ike, struct ike_sa *sa, struct ike_msg *m);
 int auth_cfg_id(const struct ike_idv *v, struct cfg_ike_id *id);
 /* The IKE SA is up: timers, counters, SA_UP. */
 void auth_established(struct ike *ike, struct ike_sa *sa);
+/* Octet by octet; a nonce that is a prefix of the other is the lower one (2.8.1). */
+int nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 
 /* ---- child_create.c: CHILD_SA negotiation and installation ---- */
 
@@ -218,7 +223,8 @@ int child_offer(struct ike *ike, struct ike_child *c, uint16_t dh, struct ike_pr
  * Initiator: the responder's TSi/TSr are within what c proposed; for a
  * tunnel, still 0.0.0.0/0 both ways (IOS sVTI).
  */
-bool child_ts_answer_ok(const struct ike_child *c, const struct ike_msg *m);
+bool child_ts_answer_ok(const struct ike *ike, const struct ike_child *c,
+			const struct ike_msg *m);
 /* TSi and TSr for c, as the exchange's initiator or responder. */
 void child_write_ts(struct ike_out *o, const struct ike_child *c, bool initiator);
 /*

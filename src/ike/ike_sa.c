@@ -412,6 +412,27 @@ child_of_entry(const struct ike *ike, uint32_t map, uint32_t entry, struct ike_s
 	return NULL;
 }
 
+/*
+ * The policy lost its outbound SA with c (the dataplane has no implicit
+ * successor): another installed CHILD_SA of the same entry, over another
+ * IKE SA (two made at once, one deleted), carries its traffic from now on.
+ */
+static void
+child_take_over(struct ike *ike, const struct ike_child *gone)
+{
+	struct ike_sa *sa;
+	struct ike_child *c;
+
+	TAILQ_FOREACH(sa, &ike->sas, all)
+		TAILQ_FOREACH(c, &sa->children, link)
+			if (c != gone && c->map == gone->map && c->entry == gone->entry &&
+			    c->state == CHILD_INSTALLED && c->h_out != UINT32_MAX &&
+			    ike->ops.sa_activate(ike->ops.ctx, c->h_out) == 0) {
+				c->active = true;
+				return;
+			}
+}
+
 void
 child_free(struct ike *ike, struct ike_sa *sa, struct ike_child *c, bool tell_dp)
 {
@@ -420,6 +441,8 @@ child_free(struct ike *ike, struct ike_sa *sa, struct ike_child *c, bool tell_dp
 	if (tell_dp && c->h_in != UINT32_MAX)
 		ike->ops.sa_del(ike->ops.ctx, c->h_in);
 	TAILQ_REMOVE(&sa->children, c, link);
+	if (tell_dp && c->h_out != UINT32_MAX && c->active)
+		child_take_over(ike, c);
 	free(c);
 }
 

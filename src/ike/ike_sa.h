@@ -212,6 +212,14 @@ struct ike_sa {
 	uint64_t rekey_ms;		/* IKE SA rekey due (0: none) */
 	uint64_t expire_ms;		/* replaced by a rekey: gone by then even without DELETE */
 	uint32_t successor;		/* replaced by a rekey: the new one's tunnel ID */
+	/*
+	 * Made by IKE_SA_INIT/IKE_AUTH (not a rekey), and the lower of that
+	 * exchange's two nonces: which of two IKE SAs both ends started at
+	 * once is redundant (exchange_auth.c auth_collision).
+	 */
+	bool via_auth;
+	uint16_t low_nonce_len;
+	uint8_t low_nonce[IKE_NONCE_MAX];
 	uint64_t dpd_ms;		/* next liveness decision (0: DPD off) */
 	uint64_t keepalive_ms;		/* next NAT keepalive (0: none) */
 	uint64_t dpd_in_pkts;		/* inbound packets of its CHILD_SAs at the last check */

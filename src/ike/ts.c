@@ -214,16 +214,19 @@ ts_within(const struct ike_ts_pl *got, const struct ts_set *proposed)
 }
 
 bool
-ts_is_any(const struct ike_ts_pl *pl)
+ts_is_any(const struct ike_ts_pl *pl, bool v6)
 {
-	static const uint8_t zero[4] = {0, 0, 0, 0}, ones[4] = {255, 255, 255, 255};
+	static const uint8_t zero[16] = {0}, ones[16] = {255, 255, 255, 255, 255, 255, 255, 255,
+						    255, 255, 255, 255, 255, 255, 255, 255};
+	uint8_t type = v6 ? IKE_TS_IPV6_ADDR_RANGE : IKE_TS_IPV4_ADDR_RANGE;
+	size_t n = v6 ? 16 : 4;
 
 	for (unsigned int i = 0; i < pl->n; i++) {
 		const struct ike_ts *t = &pl->ts[i];
 
-		if (t->type == IKE_TS_IPV4_ADDR_RANGE && t->ip_proto == 0 && t->start_port == 0 &&
-		    t->end_port == 65535 && memcmp(t->start, zero, 4) == 0 &&
-		    memcmp(t->end, ones, 4) == 0)
+		if (t->type == type && t->ip_proto == 0 && t->start_port == 0 &&
+		    t->end_port == 65535 && memcmp(t->start, zero, n) == 0 &&
+		    memcmp(t->end, ones, n) == 0)
 			return true;
 	}
 	return false;

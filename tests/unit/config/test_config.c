@@ -480,7 +480,9 @@ test_examples(void **state)
 		} else if (cfg->n_crypto_maps == 0) {
 			/* an IKE-keyed tunnel in place of the crypto map */
 			assert_int_not_equal(cfg->tunnels[0].ike.ikev2_profile, CFG_NONE);
-			assert_int_equal(cfg->tunnels[0].ike.peer, ip("192.0.2.1"));
+			/* over IPv6 (gwB-vti6-ike.yaml): test_example_vti6_ike checks the peer */
+			if (!cfg->tunnels[0].ike.peer_v6)
+				assert_int_equal(cfg->tunnels[0].ike.peer, ip("192.0.2.1"));
 		} else {
 			assert_int_not_equal(cfg->crypto_maps[0].entries[0].ikev2_profile, CFG_NONE);
 			assert_int_equal(cfg->crypto_maps[0].entries[0].peer, ip("192.0.2.1"));
@@ -709,6 +711,49 @@ test_example_vti_ike(void **state)
 	assert_int_equal(config_ike_tunnel(cfg, ip("192.0.2.2"), ip("192.0.2.1"), 1), CFG_NONE);
 	assert_int_equal(config_ike_tunnel(cfg, ip("192.0.2.3"), ip("192.0.2.1"), CFG_NONE),
 			 CFG_NONE);
+	config_free(cfg);
+}
+
+/*
+ * gwB-vti6-ike.yaml: an ipsec ipv6 tunnel keyed by IKEv2 over IPv6: its IKE
+ * entry's peer is the IPv6 destination, its one line IPv6 permit-any (::/0),
+ * found by config_ike_tunnel6 from source6 to destination6 only.
+ */
+static void
+test_example_vti6_ike(void **state)
+{
+	char err[512];
+	struct dpsec_config *cfg = config_load(DPSEC_EXAMPLES_DIR "/gwB-vti6-ike.yaml", err,
+					       sizeof(err));
+	uint8_t me[16], peer[16], other[16];
+	const struct cfg_map_entry *e;
+
+	(void)state;
+	if (cfg == NULL)
+		fail_msg("%s", err);
+	assert_true(ip6_parse("2001:db8::2", me));
+	assert_true(ip6_parse("2001:db8::1", peer));
+	assert_true(ip6_parse("2001:db8::3", other));
+	assert_int_equal(cfg->n_tunnels, 1);
+	assert_int_equal(cfg->tunnels[0].mode, CFG_TUNNEL_IPSEC_IPV6);
+	e = &cfg->tunnels[0].ike;
+	assert_true(e->peer_v6);
+	assert_memory_equal(e->peer6, peer, 16);
+	assert_true(e->inner_v6);
+	assert_int_equal(e->ikev2_profile, 0);
+	assert_int_equal(e->n_match, 1);
+	assert_true(e->match[0].v6);
+	assert_int_equal(e->match[0].src6.len, 0);
+	assert_int_equal(e->match[0].dst6.len, 0);
+	assert_int_equal(e->match[0].proto, 0);
+	assert_int_equal(config_ike_tunnel6(cfg, me, peer, CFG_NONE), 0);
+	assert_int_equal(config_ike_tunnel6(cfg, me, peer, 0), 0);
+	assert_int_equal(config_ike_tunnel6(cfg, me, peer, 1), CFG_NONE);
+	assert_int_equal(config_ike_tunnel6(cfg, me, other, CFG_NONE), CFG_NONE);
+	assert_int_equal(config_ike_tunnel6(cfg, peer, me, CFG_NONE), CFG_NONE);
+	/* not an IPv4 tunnel, and no crypto map entry has that peer */
+	assert_int_equal(config_ike_tunnel(cfg, ip("192.0.2.2"), 0, CFG_NONE), CFG_NONE);
+	assert_null(config_ike_entry6(cfg, me, peer, CFG_NONE, NULL, NULL));
 	config_free(cfg);
 }
 
@@ -957,6 +1002,7 @@ main(void)
 		cmocka_unit_test(test_example_vti),
 		cmocka_unit_test(test_example_vti6),
 		cmocka_unit_test(test_example_vti_ike),
+		cmocka_unit_test(test_example_vti6_ike),
 		cmocka_unit_test(test_tunnel_spellings),
 		cmocka_unit_test(test_example_ipv6),
 		cmocka_unit_test(test_example_ah_esp),

@@ -788,12 +788,14 @@ static const struct err_case cases[] = {
 	{"tunnel dual-overlay", TUN(", mode: ipsec dual-overlay", ""),
 	 "t.yaml:14:116: tunnel mode 'ipsec dual-overlay' is not supported (an IPv4 tunnel "
 	 "carries IPv4, an IPv6 one IPv6: expected 'ipsec ipv4' or 'ipsec ipv6')"},
-	{"tunnel6 ike refused",
+	/* an IKE-keyed ipsec ipv6 tunnel's peer is its IPv6 destination: the keyring must cover it */
+	{"tunnel6 ike keyring without the ipv6 destination",
 	 IKE_HEAD HEAD6 "tunnels:\n  - {name: Tunnel2, mode: ipsec ipv6, source: out0, "
 			"destination: 2001:db8:9::2, protection: {profile: P, transform_set: TS-CBC, "
 			"ikev2_profile: FAR}}\n",
-	 "t.yaml:19:144: Tunnel2 is 'ipsec ipv6': IKE-keyed IPv6 tunnels are not supported yet "
-	 "(remove ikev2_profile and key it with manual_sas)"},
+	 "t.yaml:19:144: ikev2 profile 'FAR' uses keyring 'FARKR', which has no peer whose address "
+	 "covers 2001:db8:9::2 (expected a peer with that address or a prefix holding it, for the "
+	 "pre-shared key)"},
 	{"ipv4 route into ipv6 tunnel",
 	 TUN6("", "routes:\n  - {prefix: 10.9.0.0/16, interface: Tunnel2}\n"),
 	 "t.yaml:16:38: IPv4 route into Tunnel2, whose mode is 'ipsec ipv6': it carries IPv6 only "

@@ -378,6 +378,10 @@ eq_config(const struct dpsec_config *a, const struct dpsec_config *b, const char
 		EQ(tunnels[i].transform_set);
 		EQ(tunnels[i].replay_window);
 		EQ(tunnels[i].ike.peer);
+		EQ(tunnels[i].ike.peer_v6);
+		EQ_MEM(tunnels[i].ike.peer6, 16);
+		EQ(tunnels[i].ike.inner_v6);
+		EQ(tunnels[i].ike_any.v6);
 		EQ(tunnels[i].ike.transform_set);
 		EQ(tunnels[i].ike.replay_window);
 		EQ(tunnels[i].ike.ikev2_profile);
@@ -655,6 +659,9 @@ static const char full_tail[] =
 	"  - {name: Tunnel6, mode: ipsec ipv6, address6: \"2001:db8:ffff::1/64\",\n"
 	"     source: \"fe80::1\", destination: \"2001:db8:9::2\",\n"
 	"     protection: {profile: P6, transform_set: TS-CBC128}}\n"
+	"  - {name: Tunnel8, mode: ipsec ipv6, source: outside0, destination: \"2001:db8:5::8\",\n"
+	"     protection: {profile: P8, transform_set: TS-CBC128, ikev2_profile: \"null\",\n"
+	"                  initiate: on-traffic}}\n"
 	"routes:\n"
 	"  - {prefix: 10.0.3.0/24, interface: inside0/1, via: 10.0.2.254}\n"
 	"  - {prefix: 2001:db8:3::/48, interface: inside0/1, via: 2001:db8:2::254}\n"
@@ -756,6 +763,21 @@ test_full(void **state)
 	assert_int_equal(cfg->tunnels[2].source6[0], 0xfe);
 	assert_int_equal(cfg->tunnels[2].destination6[15], 2);
 	assert_int_equal(cfg->tunnels[2].prefix6_len, 64);
+	/* the IKE entry names the destination whether or not IKE keys the tunnel, as for IPv4 */
+	assert_true(cfg->tunnels[2].ike.peer_v6);
+	/* an IKE-keyed ipsec ipv6 tunnel: IPv6 peer, one IPv6 permit-any (::/0) line */
+	assert_int_equal(cfg->tunnels[3].mode, CFG_TUNNEL_IPSEC_IPV6);
+	assert_int_equal(cfg->tunnels[3].ike.ikev2_profile, 1);
+	assert_true(cfg->tunnels[3].ike.peer_v6);
+	assert_int_equal(cfg->tunnels[3].ike.peer, 0);
+	assert_memory_equal(cfg->tunnels[3].ike.peer6, cfg->tunnels[3].destination6, 16);
+	assert_int_equal(cfg->tunnels[3].ike.peer6[15], 8);
+	assert_true(cfg->tunnels[3].ike.inner_v6);
+	assert_int_equal(cfg->tunnels[3].ike.n_match, 1);
+	assert_true(cfg->tunnels[3].ike.match[0].v6);
+	assert_int_equal(cfg->tunnels[3].ike.match[0].src6.len, 0);
+	assert_int_equal(cfg->tunnels[3].ike.match[0].dst6.len, 0);
+	assert_int_equal(cfg->tunnels[3].ike.initiate, CFG_INITIATE_ON_TRAFFIC);
 	assert_true(cfg->manual_sas[5].v6);
 	assert_int_equal(cfg->manual_sas[5].tunnel, 2);
 	assert_int_equal(cfg->routes6[3].tunnel, 2);

@@ -303,6 +303,72 @@ test_nd6_resolve(void **state)
 	assert_int_equal(ctrl_punt_stats(C)->kind[VIEW_PUNT_ND6].unhandled, 1);
 }
 
+static unsigned int retries;
+static unsigned int retries_left;
+
+static bool
+count_retry(void *ctx)
+{
+	(void)ctx;
+	retries++;
+	return --retries_left != 0;
+}
+
+/*
+ * The retry hook (manual SAs waiting for a MAC): not before CTRL_RETRY_MS
+ * on the control thread's clock, at once when the learned IPv6 neighbors
+ * changed (an advertisement answered a solicitation), detached when it says
+ * it is done.
+ */
+static void
+test_retry_hook(void **state)
+{
+	struct h_opts o = {.inside6 = "2001:db8:2::1/64", .inside_no_mac = true};
+	uint8_t host[16], mac[6], host_mac[6], ns[ND6_NS_LEN], na[128];
+	struct rte_mbuf *out[4];
+	char err[256];
+	size_t n;
+
+	(void)state;
+	teardown(NULL);
+	assert_int_equal(harness_create_opts(&H, &o), 0);
+	CFG = &H.cfg;
+	C = ctrl_create(H.dp, CFG, &H.clock, err, sizeof(err));
+	assert_non_null(C);
+	retries = 0;
+	retries_left = 2;
+	ctrl_set_retry_hook(C, count_retry, NULL);
+	(void)ctrl_work(C);
+	assert_int_equal(retries, 0);
+	clk_fake_advance_ms(&H.fake, CTRL_RETRY_MS - 1);
+	(void)ctrl_work(C);
+	assert_int_equal(retries, 0);
+	clk_fake_advance_ms(&H.fake, 1);
+	(void)ctrl_work(C);
+	assert_int_equal(retries, 1);
+	(void)ctrl_work(C);
+	assert_int_equal(retries, 1);
+	/* a solicitation goes, the host answers: the hook runs on the next round, not a second later */
+	assert_true(ip6_parse("2001:db8:2::5", host));
+	assert_true(mac_parse(H_HOST_MAC, host_mac));
+	assert_int_equal(ctrl_nd6_resolve(C, H_INSIDE, host, mac), -EHOSTUNREACH);
+	worker_inject(H.w);
+	worker_flush(H.w);
+	assert_int_equal(rte_eth_rx_burst(H.dp->ports[H_INSIDE].port_id, 0, out, 4), 1);
+	assert_int_equal(rte_pktmbuf_data_len(out[0]), ND6_NS_LEN);
+	memcpy(ns, rte_pktmbuf_mtod(out[0], uint8_t *), ND6_NS_LEN);
+	rte_pktmbuf_free(out[0]);
+	(void)ctrl_work(C);
+	assert_int_equal(retries, 1);	/* nothing usable yet (INCOMPLETE) */
+	n = nd6_answer(ns, sizeof(ns), host, host_mac, na, sizeof(na));
+	assert_int_equal(through(harness_mbuf(&H, na, n), H_INSIDE, out, 4), 0);
+	assert_int_equal(retries, 2);	/* through() ran ctrl_work: learned, so at once */
+	/* it said it was done: detached, never again */
+	clk_fake_advance_ms(&H.fake, 10 * CTRL_RETRY_MS);
+	(void)ctrl_work(C);
+	assert_int_equal(retries, 2);
+}
+
 static void
 test_echo_reply(void **state)
 {
@@ -752,6 +818,7 @@ main(void)
 		T(test_invalid_spi_logged_once_a_minute),
 		T(test_arp_reply),
 		T(test_nd6_resolve),
+		T(test_retry_hook),
 		T(test_echo_reply),
 		T(test_ike_counted),
 		T(test_replay_and_mac_logged),

@@ -197,6 +197,41 @@ test_no_sa_dropped(void **state)
 }
 
 /*
+ * An ipsec ipv6 tunnel keyed by IKE (protection ikev2_profile) without SA
+ * asks IKE for one as an IPv6 crypto map entry does: 38 (IPv6 IKE start)
+ * and one DP_EV_ACQUIRE a second naming the tunnel (DP_ACQUIRE_TUNNEL << 16
+ * | 0) on its source interface, with the IPv6 addresses; never 112, nothing
+ * sent. With its SA it is encrypted like a hand-keyed tunnel's.
+ */
+static void
+test_ike_tunnel6_acquires(void **state)
+{
+	struct rte_mbuf *out[MAX_OUT];
+	uint16_t n;
+
+	(void)state;
+	H.tunnel.ike.ikev2_profile = 0;
+	for (int i = 0; i < 2; i++) {
+		n = from_host("2001:db8:2::5", "2001:db8:1::7", out, NULL);
+		rte_pktmbuf_free_bulk(out, n);
+		assert_int_equal(n, 0);
+	}
+	assert_int_equal(harness_drops(&H, DP_DROP_OUT_V6_PKT_HIT_IKE_START_SP), 2);
+	assert_int_equal(harness_drops(&H, DP_DROP_OUT_IPV6_SA_NOT_FOUND), 0);
+	assert_int_equal(H.events[DP_EV_ACQUIRE], 1);
+	assert_int_equal(H.last_event.conn_id, DP_ACQUIRE_TUNNEL << 16 | 0);
+	assert_int_equal(H.last_event.iface, H_OUTSIDE);
+	assert_true(H.last_event.ipv6);
+	assert_int_equal(H.last_event.pkts, 1);
+	assert_memory_equal(H.last_event.src, a6("2001:db8:2::5"), 16);
+	assert_memory_equal(H.last_event.dst, a6("2001:db8:1::7"), 16);
+	add_sa(CFG_DIR_OUT);
+	n = from_host("2001:db8:2::5", "2001:db8:1::7", out, NULL);
+	rte_pktmbuf_free_bulk(out, n);
+	assert_int_equal(n, 1);
+}
+
+/*
  * Any source into the tunnel (no ACL decides): ESP over IPv6 with the
  * tunnel's SPI from the tunnel source to its destination on outside0, the
  * inner packet whole behind it (ESP-NULL), its hop limit one lower, next
@@ -529,6 +564,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_route_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_sa_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ike_tunnel6_acquires, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_encrypts_with_tunnel_sa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbound_any_inner, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbound_ipv4_refused, setup, teardown),

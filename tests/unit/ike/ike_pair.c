@@ -225,9 +225,9 @@ config(int idx, const struct pair_opts *o)
 	if (o->tunnel != NULL)
 		snprintf(tunnel, sizeof(tunnel),
 			 "tunnels:\n"
-			 "  - {name: Tunnel1, source: out0, destination: %s,\n"
+			 "  - {name: Tunnel1, source: out0, destination: %s,%s\n"
 			 "     protection: {profile: VTI, transform_set: TS, %s}}\n",
-			 peer, o->tunnel);
+			 peer, o->v6 ? " mode: ipsec ipv6," : "", o->tunnel);
 	n = snprintf(yaml, sizeof(yaml), tmpl, idx == 0 ? "A" : "B",
 		     opt(o->proposal, "{encryption: [aes-gcm-256], prf: [sha384], group: [19]}"),
 		     peer, opt(o->psk, "\"test-psk\""), opt(o->match_remote, match), opt(o->id_local, ""),

@@ -108,7 +108,8 @@ struct pair_opts {
 	const char *entry1;
 	/*
 	 * Non-NULL: a Tunnel1 from out0 to the peer, protection {profile: VTI,
-	 * transform_set: TS, <this>}, e.g. "ikev2_profile: PROF".
+	 * transform_set: TS, <this>}, e.g. "ikev2_profile: PROF". With v6, the
+	 * tunnel is mode ipsec ipv6 (source6 out0's address6).
 	 */
 	const char *tunnel;
 	/*

@@ -17,7 +17,8 @@
  *   - clear of the CHILD_SA: DELETE, then (initiate: on-start, the tunnel
  *     default) a new one over the same IKE SA; ike_initiate_on_start brings
  *     it up from nothing;
- *   - both ends on-start at once: two IKE SAs, each with a tunnel CHILD_SA.
+ *   - both ends on-start at once: the crossing IKE SAs settle to one, the
+ *     redundant one (lowest nonce) deleted by its initiator.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -28,6 +29,7 @@
 
 #include <cmocka.h>
 
+#include "ike_msg.h"
 #include "ike_pair.h"
 
 static struct pair P;
@@ -201,34 +203,156 @@ test_clear_comes_back(void **state)
 	assert_tunnel_up();
 }
 
+/* The lower nonce of the IKE_SA_INIT whose initiator SPI is spi_i, from the recorded messages. */
+static void
+init_low_nonce(uint64_t spi_i, uint8_t *low, size_t *low_len)
+{
+	static struct ike_msg m;
+	const uint8_t *n[2] = {NULL, NULL};
+	size_t len[2] = {0, 0};
+
+	for (unsigned int i = 0; i < P.n_sent; i++) {
+		const struct pair_msg *pm = &P.sent[i];
+		int r;
+
+		if (ike_parse(pm->buf, pm->len, &m) != 0 || m.hdr.exchange != IKE_SA_INIT ||
+		    m.hdr.spi_i != spi_i || m.nonce.len == 0)
+			continue;
+		r = (m.hdr.flags & IKE_FLAG_RESPONSE) != 0;
+		n[r] = m.nonce.p;
+		len[r] = m.nonce.len;
+	}
+	assert_non_null(n[0]);
+	assert_non_null(n[1]);
+	/* octet by octet, a prefix is lower (section 2.8.1) */
+	{
+		size_t k = len[0] < len[1] ? len[0] : len[1];
+		int c = memcmp(n[0], n[1], k);
+		int lo = c < 0 || (c == 0 && len[0] < len[1]) ? 0 : 1;
+
+		memcpy(low, n[lo], len[lo]);
+		*low_len = len[lo];
+	}
+}
+
+static int
+cmp_low(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c != 0 ? c : alen < blen ? -1 : alen > blen ? 1 : 0;
+}
+
 /*
- * Both ends on-start at once (sVTI on both sides): the IKE SAs cross, and
- * each side ends with two IKE SAs each carrying a tunnel CHILD_SA (no
- * duplicate suppression, as for crypto map entries; RFC 7296 allows it).
- * Every half is the tunnel's and each inbound half is the other's outbound.
+ * Both ends on-start at once (sVTI on both sides): the IKE SAs cross. The
+ * one whose IKE_SA_INIT holds the lowest nonce (checked here from the
+ * recorded messages) is deleted by the side that initiated it, which logs
+ * IKEV2-5-SA_COLLISION; each side ends with one IKE SA, the same one, and
+ * one tunnel CHILD_SA whose outbound half was made the policy's again after
+ * the redundant one's went (seq_activate after the last seq_del).
  */
 static void
 test_both_start(void **state)
 {
 	const struct fake_sa *x[8];
+	struct view_ike_sa v[2][4];
+	uint8_t lo0[IKE_NONCE_MAX], lo1[IKE_NONCE_MAX];
+	size_t lo0_len, lo1_len;
+	uint64_t spi0 = 0, spi1 = 0;
+	int deleter = -1;
 
 	(void)state;
 	pair_init(&P, &vti, &vti);
+	P.record = true;
 	ike_initiate_on_start(P.s[0].ike, NULL);
 	ike_initiate_on_start(P.s[1].ike, NULL);
-	pair_pump(&P);
-	for (int i = 0; i < 2; i++) {
-		unsigned int n = pair_live(&P.s[i], CFG_DIR_OUT, x, 8);
+	/* each side's initiator SPI, before the crossing */
+	for (unsigned int i = 0; i < P.n_sent; i++) {
+		static struct ike_msg m;
 
-		assert_int_equal(n, 2);
-		for (unsigned int k = 0; k < n; k++)
-			assert_vti_half(x[k]);
-		n = pair_live(&P.s[i], CFG_DIR_IN, x, 8);
-		for (unsigned int k = 0; k < n; k++)
-			assert_vti_half(x[k]);
-		(void)child_of(i, CFG_MAP_TUNNEL, 0);
+		assert_int_equal(ike_parse(P.sent[i].buf, P.sent[i].len, &m), 0);
+		if (P.sent[i].from == 0)
+			spi0 = m.hdr.spi_i;
+		else
+			spi1 = m.hdr.spi_i;
 	}
+	assert_true(spi0 != 0 && spi1 != 0);
+	pair_pump(&P);
+	init_low_nonce(spi0, lo0, &lo0_len);
+	init_low_nonce(spi1, lo1, &lo1_len);
+	/* the side whose IKE SA holds the lower nonce deletes it */
+	deleter = cmp_low(lo0, lo0_len, lo1, lo1_len) < 0 ? 0 : 1;
+	for (int i = 0; i < 2; i++) {
+		uint64_t last_del = 0;
+		const struct fake_sa *out;
+
+		assert_int_equal(ike_sa_list(P.s[i].ike, v[i], 4), 1);
+		assert_int_equal(pair_live(&P.s[i], CFG_DIR_OUT, x, 8), 1);
+		out = x[0];
+		assert_vti_half(out);
+		assert_int_equal(pair_live(&P.s[i], CFG_DIR_IN, x, 8), 1);
+		assert_vti_half(x[0]);
+		(void)child_of(i, CFG_MAP_TUNNEL, 0);
+		assert_int_equal(pair_logged(&P.s[i], "IKEV2-5-SA_COLLISION"), i == deleter);
+		for (unsigned int k = 0; k < P.s[i].n_sa; k++)
+			if (P.s[i].sa[k].deleted && P.s[i].sa[k].p.dir == CFG_DIR_OUT &&
+			    P.s[i].sa[k].seq_del > last_del)
+				last_del = P.s[i].sa[k].seq_del;
+		assert_true(last_del != 0);
+		assert_true(out->active);
+		assert_true(out->seq_activate > last_del);
+	}
+	/* the kept IKE SA is the one the other side initiated: its SPIs on both sides */
+	assert_int_equal(v[0][0].spi_local, v[1][0].spi_remote);
+	assert_int_equal(v[0][0].spi_remote, v[1][0].spi_local);
+	assert_int_equal(v[deleter][0].initiator, false);
+	assert_int_equal(v[1 - deleter][0].initiator, true);
 	pair_assert_matching(&P);
+}
+
+/* Drops the first message gwB sends (its IKE_SA_INIT request): it goes again later. */
+static bool
+drop_first_of_b(struct pair *p, const struct pair_msg *m)
+{
+	bool *dropped = p->filter_ctx;
+
+	if (m->from != 1 || *dropped)
+		return true;
+	*dropped = true;
+	return false;
+}
+
+/*
+ * The crossing both ends judge differently by time: gwB's IKE_SA_INIT is
+ * lost, gwA's IKE SA comes up, then gwB's retransmission arrives and gwA
+ * answers it. For gwA that IKE SA began after its own was up; for gwB both
+ * were under way at once. Both still settle to one IKE SA (the window is
+ * fixed, the pair the same at both ends), and the tunnel carries on.
+ */
+static void
+test_both_start_retransmitted(void **state)
+{
+	struct view_ike_sa v[2][4];
+	bool dropped = false;
+
+	(void)state;
+	pair_init(&P, &vti, &vti);
+	P.filter = drop_first_of_b;
+	P.filter_ctx = &dropped;
+	ike_initiate_on_start(P.s[1].ike, NULL);
+	ike_initiate_on_start(P.s[0].ike, NULL);
+	pair_pump(&P);
+	assert_true(dropped);
+	/* gwA's is up; gwB's first request was lost and goes again */
+	assert_int_equal(ike_sa_list(P.s[0].ike, v[0], 4), 1);
+	pair_advance(&P, 5000);
+	pair_pump(&P);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(ike_sa_list(P.s[i].ike, v[i], 4), 1);
+	assert_int_equal(v[0][0].spi_local, v[1][0].spi_remote);
+	assert_true(pair_logged(&P.s[0], "IKEV2-5-SA_COLLISION") !=
+		    pair_logged(&P.s[1], "IKEV2-5-SA_COLLISION"));
+	assert_tunnel_up();
 }
 
 int
@@ -241,6 +365,7 @@ main(void)
 		cmocka_unit_test_teardown(test_rekey, teardown),
 		cmocka_unit_test_teardown(test_clear_comes_back, teardown),
 		cmocka_unit_test_teardown(test_both_start, teardown),
+		cmocka_unit_test_teardown(test_both_start_retransmitted, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
