@@ -308,6 +308,7 @@ ctrl_work(struct ctrl *c)
 		punts += n;
 	}
 	arp_table_expire(c->arp, clk_mono_ns(&c->clk));
+	ctrl_nd6_probe(c);	/* DELAY/PROBE entries due a unicast solicitation */
 	nd6_cache_expire(c->nd6, clk_mono_ns(&c->clk));
 	ctrl_nd6_publish(c);
 	reasm4_expire(c->reasm, clk_mono_ns(&c->clk));

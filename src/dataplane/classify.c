@@ -101,6 +101,21 @@ ipv6_forwardable(const struct rte_ipv6_hdr *ip6)
 }
 
 /*
+ * A Neighbor Advertisement to all-nodes (ff02::1): a neighbor announcing a
+ * new link-layer address unsolicited (RFC 4861 section 7.2.6), which updates
+ * an entry we have (7.2.5; never creates one). Other ICMPv6 to all-nodes
+ * (router advertisements) is not ours: a router does not take it.
+ */
+static inline bool
+ipv6_all_nodes_na(const struct rte_ipv6_hdr *ip6)
+{
+	static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
+
+	return memcmp(ip6->dst_addr, all_nodes, 16) == 0 &&
+	       *(const uint8_t *)(ip6 + 1) == 136;	/* ND_NEIGHBOR_ADVERT */
+}
+
+/*
  * ESP or AH to us behind an IPv6 Fragment header (RFC 8200 section 4.5),
  * right after the IPv6 header: reassembled before anything else (RFC 4303
  * section 3.4.1), the whole classified again (reasm_in.c). Atomic fragments
@@ -122,7 +137,7 @@ classify_frag6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen
 
 /*
  * IPv6. ICMPv6 to the port's address6 or to its solicited-node group
- * (neighbor discovery, echo) goes to the control thread on either side
+ * (neighbor discovery, echo), and advertisements to all-nodes, go to the control thread on either side
  * (src/ctrl/nd6.h). On the inside, anything else to our address is
  * dropped, and a packet to elsewhere is kept (CL_KEEP6) for
  * the outbound path, which walks its extension headers (spd_flow6_of). On
@@ -151,7 +166,8 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 	m->l3_len = sizeof(*ip6);
 	m->l4_len = 0;
 	if (ip6->proto == IPPROTO_ICMPV6 && in->has_addr6 &&
-	    (ours || nd6_is_solicited_node(ip6->dst_addr, in->addr6)))
+	    (ours || nd6_is_solicited_node(ip6->dst_addr, in->addr6) ||
+	     (plen >= 1 && ipv6_all_nodes_na(ip6))))
 		return CL_PUNT;
 	if (!outside)
 		return !ours && ipv6_forwardable(ip6) ? CL_KEEP6 : DP_DROP_G_Ipv6NoRoute;
