@@ -89,10 +89,13 @@ struct dp_sa_params {
 	 * ACL: ts_local is our protected side (inner source outbound, destination
 	 * inbound), ts_remote the peer's. A packet is the SA's when its address on each
 	 * side (and that side's port) is inside one selector of that side. n = 0 for a
-	 * side: the ACL alone decides it (manual SAs).
+	 * side: the ACL alone decides it (manual SAs). ts6_*: the same for IPv6
+	 * packets (an entry's lines are one family, so an SA has one kind or none).
 	 */
 	uint8_t n_ts_local, n_ts_remote;
 	struct dp_ts ts_local[DP_TS_MAX], ts_remote[DP_TS_MAX];
+	uint8_t n_ts6_local, n_ts6_remote;
+	struct dp_ts6 ts6_local[DP_TS_MAX], ts6_remote[DP_TS_MAX];
 	/*
 	 * AH+ESP bundle (RFC 4301 section 4.5: ESP inside, AH outside). Its ESP
 	 * SA is added first with bundled (never encrypting alone, whatever

@@ -50,7 +50,7 @@ params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct 
 
 /*
  * Why an SA of an entry with an IPv6 peer was refused (dp_sa_add:
- * -EAFNOSUPPORT): over IPv6 the dataplane carries ESP or AH alone.
+ * -EAFNOSUPPORT): over IPv6 the dataplane carries ESP, AH and AH+ESP, not ESP-in-UDP.
  */
 static void
 ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *buf, size_t len)
@@ -62,8 +62,8 @@ ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *bu
 		if (m->v6)
 			snprintf(buf, len,
 				 " (%s is 'ipsec ipv6': over IPv6 the dataplane carries "
-				 "ESP or AH alone, not AH+ESP or ESP-in-UDP yet; use an ESP "
-				 "or AH transform set without udp_encap)",
+				 "ESP, AH or AH+ESP, not ESP-in-UDP yet; use a transform "
+				 "set without udp_encap)",
 				 cfg->tunnels[m->tunnel].name);
 		return;
 	}
@@ -74,8 +74,8 @@ ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *bu
 
 		snprintf(buf, len,
 			 " (crypto map '%s' seq %u has IPv6 peer %s: over IPv6 the "
-			 "dataplane carries ESP or AH alone, not AH+ESP or ESP-in-UDP yet; "
-			 "use an ESP or AH transform set without udp_encap)",
+			 "dataplane carries ESP, AH or AH+ESP, not ESP-in-UDP yet; "
+			 "use a transform set without udp_encap)",
 			 map->name, e->seq, ip6_str(e->peer6, a));
 	}
 }

@@ -170,7 +170,7 @@ ah_verify_one(struct dp_worker *w, struct sa_rt *sa, void *pkt, uint64_t seq, ui
 /*
  * A verified bundle AH: its next header must be ESP (RFC 4301 section 4.5)
  * with the bundle's ESP SPI. Then the AH header comes out (the Ethernet and
- * outer IPv4 headers move up over it; the outer header's mutable fields
+ * outer IPv4 or IPv6 headers move up over it; the outer header's mutable fields
  * stay zeroed, nothing reads them after this) and the packet is plain ESP
  * for esp_in_bundled_burst. The AH SA counts the ESP bytes it carried.
  */
@@ -188,13 +188,22 @@ ah_to_esp(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct ah_p
 		return sa_drop(sa->inner, DP_DROP_IN_ESP_TRUNCATED);
 	/* the SA bundle the policy asks for, not AH around some other ESP SA */
 	if (memcmp(st->ah + hlen, &sa->inner->spi_be, 4) != 0)
-		return sa_drop(sa, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
+		return sa_drop(sa, sa->flags & SA_F_V6 ? DP_DROP_IN_V6_POST_INPUT_POLICY_FAIL
+						       : DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
 	d = rte_pktmbuf_mtod(m, uint8_t *);
 	memmove(d + hlen, d, m->l2_len + m->l3_len);
 	rte_pktmbuf_adj(m, (uint16_t)hlen);
 	ip = (struct rte_ipv4_hdr *)(d + hlen + m->l2_len);
-	ip->next_proto_id = IPPROTO_ESP;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(st->tot - hlen));
+	if (unlikely(sa->flags & SA_F_V6)) {	/* IPv6 outer: no extension headers (classify) */
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)ip;
+
+		ip6->proto = IPPROTO_ESP;
+		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(st->tot - sizeof(*ip6) - hlen));
+		m->l4_len = 0;	/* classify's AH mark (CLASSIFY_AH6_MARK): plain ESP now */
+	} else {
+		ip->next_proto_id = IPPROTO_ESP;
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(st->tot - hlen));
+	}
 	sa_acc_add(w, acc, sa, rest);
 	return AH_TO_ESP;
 }

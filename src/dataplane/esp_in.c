@@ -96,7 +96,8 @@ in_check(const struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, 
 					   ? DP_DROP_IN_CD_SW_IPSEC_HARD_EXPIRY
 					   : DP_DROP_IN_V4_PKT_HIT_INVALID_SA);
 	if (((sa->flags & SA_F_BUNDLED) != 0) != via_ah)
-		return sa_drop(sa, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
+		return sa_drop(sa, sa->flags & SA_F_V6 ? DP_DROP_IN_V6_POST_INPUT_POLICY_FAIL
+						       : DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
 	if (sa_rt_udp(sa) != (m->l4_len != 0))
 		return sa_drop(sa, DP_DROP_IN_NAT_DEMUX_FAIL);
 	if (esp_len < hdr + sa->icv_len + 2)

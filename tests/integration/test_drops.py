@@ -88,6 +88,7 @@ FEATURE = {
     51: ("OUT_INFRA_V4_PKT_LEN_TOO_BIG", "IpsecOutput", "encaps_failed"),
     52: ("OUT_INFRA_V6_PKT_LEN_TOO_BIG", "IpsecOutput", "encaps_failed"),
     56: ("OUT_V4_POST_OUTPUT_POLICY_FAIL", "IpsecOutput", "encaps_failed"),
+    57: ("OUT_V6_POST_OUTPUT_POLICY_FAIL", "IpsecOutput", "encaps_failed"),
     62: ("IN_CD_SW_IPSEC_MAC_EXCEPTION", "IpsecInput", "verify_failed"),
     63: ("IN_NAT_DEMUX_FAIL", "IpsecInput", "invalid_prot"),
     65: ("IN_CD_SW_IPSEC_NH_MISMATCH", "IpsecInput", "decaps_failed"),
@@ -127,6 +128,10 @@ NOT_PROVOKABLE_HERE = {
     56: "an outbound SA whose negotiated selectors are narrower than the ACL: only IKE SAs "
         "carry selectors (manual SAs have none, and these cases use manual SAs); "
         "tests/unit/dataplane/test_sa_ts.c test_outbound_narrowed and test_outbound_port",
+    57: "the same for an IPv6 packet: only IKE SAs carry IPv6 selectors; "
+        "tests/unit/dataplane/test_sa_ts6.c test_outbound_narrowed and "
+        "test_outbound_port_and_range, and tests/integration/test_ike6.py "
+        "test_responder_narrows_ipv6 (a second dpsecd narrows them)",
     20: "libipsec-mb failing a decryption after the ICV verified: no packet can make it; "
         "tests/unit/dataplane/test_esp.c test_crypto_library_failure injects the fault. Also an "
         "AH packet with ESN filling its mbuf to the last byte (no room for the high sequence "
