@@ -115,13 +115,15 @@ install_bundle(struct dp *dp, const struct dpsec_config *cfg, const struct cfg_m
 	rc = dp_sa_add(dp, p, &esp_id);
 	if (rc != 0)
 		return install_err(cfg, m, m->spi, rc, err, errlen);
-	*p = (struct dp_sa_params){
-		.dir = m->dir, .spi = m->ah_spi, .map = m->map, .entry = m->entry,
-		.proto = IPPROTO_AH, .cipher = DP_CIPHER_NULL, .auth = ts->ah_auth,
-		.esn = ts->esn, .local = m->local, .peer = m->peer,
-		.replay_window = replay_window_of(cfg, m), .initial_seq = m->initial_sequence,
-		.manual = true, .activate = true, .inner_conn_id = esp_id,
-		.cipher_key = &none, .auth_key = &m->ah_auth_key};
+	/* the same endpoints, either family (the AH SA is the ESP SA's outer header) */
+	p->bundled = false;
+	p->spi = m->ah_spi;
+	p->proto = IPPROTO_AH;
+	p->cipher = DP_CIPHER_NULL;
+	p->auth = ts->ah_auth;
+	p->inner_conn_id = esp_id;
+	p->cipher_key = &none;
+	p->auth_key = &m->ah_auth_key;
 	rc = dp_sa_add(dp, p, &ah_id);
 	if (rc != 0) {
 		dp_sa_del(dp, esp_id);
