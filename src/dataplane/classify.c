@@ -135,6 +135,63 @@ classify_frag6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen
 	return CL_KEEP6;
 }
 
+#define EH_HOPOPTS 0
+#define EH_ROUTING 43
+#define EH_DSTOPTS 60
+#define EH_MAX 8	/* as spd_flow6_of: more than any sane packet has */
+
+/* Extension headers RFC 7045 lists that are not walked here (RFC 8200 4.8's format or not). */
+static inline bool
+ext6_unknown(uint8_t nh)
+{
+	return nh == 135 || nh == 139 || nh == 140 || nh == 253 || nh == 254;
+}
+
+/*
+ * ESP to us behind hop-by-hop, routing (segments left 0) or destination
+ * options headers (RFC 8200 section 4): the chain walked with every read
+ * bounded by the payload length; l3_len then covers them, so that esp_in.c
+ * finds the ESP behind them (tunnel mode: the outer header goes after
+ * decryption and ESP does not cover it). The frame is left as received, so
+ * a drop later counts it as it came. A routing header with segments left names a next
+ * destination: not ours to forward (RFC 8200 4.4), dropped. AH behind them
+ * would have to hash their immutable options (RFC 4302 3.3.3.1.2): not done,
+ * dropped under its own name. A fragment header, IKE or ICMPv6 behind them:
+ * the control plane's, as before. Only packets whose next header is one of
+ * these three come here; the plain case costs nothing more.
+ */
+static __rte_noinline dp_drop_t
+classify_ext6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen)
+{
+	const uint8_t *p = (const uint8_t *)(ip6 + 1);
+	uint32_t off = 0;
+	uint8_t nh = ip6->proto;
+
+	for (int n = 0; nh == EH_HOPOPTS || nh == EH_ROUTING || nh == EH_DSTOPTS; n++) {
+		uint32_t hl;
+
+		if (n == EH_MAX || plen - off < 8 || (nh == EH_HOPOPTS && n != 0))
+			return DP_DROP_G_Ipv6HdrErr;
+		hl = (p[off + 1] + 1u) * 8u;
+		if (plen - off < hl)
+			return DP_DROP_G_Ipv6HdrErr;
+		if (nh == EH_ROUTING && p[off + 3] != 0)
+			return DP_DROP_G_Ipv6RoutingHdr;	/* segments left */
+		nh = p[off];
+		off += hl;
+	}
+	if (ext6_unknown(nh))
+		return DP_DROP_G_Ipv6ExtHdrUnknown;
+	if (nh == IPPROTO_AH)
+		return DP_DROP_G_Ipv6ExtHdrAh;
+	if (nh != IPPROTO_ESP)
+		return CL_PUNT;
+	if (plen - off < 8)
+		return DP_DROP_IN_ESP_TRUNCATED;
+	m->l3_len = (uint16_t)(sizeof(*ip6) + off);	/* the ESP starts after them (esp_in.c) */
+	return CL_KEEP6;
+}
+
 /*
  * IPv6. ICMPv6 to the port's address6 or to its solicited-node group
  * (neighbor discovery, echo), and advertisements to all-nodes, go to the control thread on either side
@@ -144,8 +201,8 @@ classify_frag6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen
  * the outside, ESP and AH addressed to our IPv6 address right behind the
  * IPv6 header are kept for esp_in.c and ah_in.c; ESP-in-UDP to it is for an
  * unknown SPI (no such SA over IPv6): counted as 12
- * IN_US_V6_PKT_SA_NOT_FOUND_SPI (and reported like IPv4). Extension headers
- * are not walked there: such packets go to the control plane.
+ * IN_US_V6_PKT_SA_NOT_FOUND_SPI (and reported like IPv4). ESP behind other
+ * extension headers: classify_ext6; behind a Fragment header: reassembled.
  */
 static __rte_noinline dp_drop_t
 classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
@@ -186,6 +243,10 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 	case IPPROTO_UDP:
 		v = classify_udp(m, ip6 + 1, plen, DP_DROP_G_Ipv6HdrErr);
 		return v == DP_KEEP ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI : v;
+	case EH_HOPOPTS:
+	case EH_ROUTING:
+	case EH_DSTOPTS:
+		return classify_ext6(m, ip6, plen);
 	default:
 		return CL_PUNT;
 	}

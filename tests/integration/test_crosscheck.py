@@ -19,7 +19,8 @@ import unittest
 import json
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP, defragment
-from scapy.layers.inet6 import IPv6, IPv6ExtHdrFragment, fragment6
+from scapy.layers.inet6 import (IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
+                                IPv6ExtHdrRouting, fragment6)
 from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
@@ -451,9 +452,11 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
                                    auth_algo=t.aalg, auth_key=ak or None,
                                    tunnel_header=IPv6(src=src, dst=dst))
 
-    def run_case(self, xform, inner6, frag=0):
+    def run_case(self, xform, inner6, frag=0, ext=False):
         """frag: scapy cuts each inbound ESP packet into IPv6 fragments of at most frag
-        bytes (RFC 8200 4.5, the peer's own fragmentation) and sends them last first."""
+        bytes (RFC 8200 4.5, the peer's own fragmentation) and sends them last first.
+        ext: scapy puts hop-by-hop, routing (segments left 0) and destination options
+        headers between the IPv6 header and each inbound ESP (RFC 8200 4.1 order)."""
         t = Tunnel(xform)
         sa = {d: self._sa(t, spi, ck, ak, src, dst)
               for d, spi, ck, ak, src, dst in (
@@ -479,6 +482,13 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
                 raw = bytes(f[IPv6])
                 n = HASHES[t.aalg][1]
                 self.assertEqual(raw[40 + 12:40 + 12 + n], ah_icv6(t.ak_in, t.aalg, raw))
+        if ext:
+            frames_in = [Ether(src=PEER_MAC, dst=OUTSIDE_MAC) /
+                         IPv6(src=PEER6, dst=LOCAL6, hlim=33) / IPv6ExtHdrHopByHop(nh=43) /
+                         IPv6ExtHdrRouting(nh=60, type=0, segleft=0,
+                                           addresses=["2001:db8::77"]) /
+                         IPv6ExtHdrDestOpt(nh=50) / Raw(bytes(f[IPv6].payload))
+                         for f in frames_in]
         if frag:
             frames_in = [Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / f
                          for i, fr in enumerate(frames_in)
@@ -537,6 +547,13 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
 
     def test_ipv6_in_ipv6_null_sha256(self):
         self.run_case("null-sha256", True)
+
+    # ESP behind hop-by-hop, routing and destination options headers (classify_ext6)
+    def test_ipv4_in_ipv6_behind_ext_headers_cbc128_sha256(self):
+        self.run_case("cbc128-sha256", False, ext=True)
+
+    def test_ipv6_in_ipv6_behind_ext_headers_gcm256(self):
+        self.run_case("gcm256", True, ext=True)
 
     # AH over IPv6 (RFC 4302 3.3.3.1.2.1): every HMAC, its header padded to 64 bits
     def test_ah_sha1_ipv6_in_ipv6(self):

@@ -45,7 +45,8 @@ import sys
 import unittest
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption, fragment
-from scapy.layers.inet6 import ICMPv6EchoReply, ICMPv6ND_NS, IPv6, IPv6ExtHdrFragment
+from scapy.layers.inet6 import (ICMPv6EchoReply, ICMPv6ND_NS, IPv6, IPv6ExtHdrDestOpt,
+                                IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting)
 from scapy.layers.ipsec import ESP, SecurityAssociation
 from scapy.layers.l2 import ARP, Dot1Q, Dot3, Ether, LLC, STP
 from scapy.packet import Raw
@@ -409,6 +410,32 @@ def ipv6_fragment_wrong(c):
                             Raw(b"\0" * 16)))
 
 
+@case("Ipv6RoutingHdr")
+def ipv6_routing_header_left(c):
+    """ESP to our address6 behind a routing header with segments left (RFC 8200 4.4: the
+    packet is on its way to the next address, which the gateway does not forward to)."""
+    c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6) /
+                            IPv6ExtHdrRouting(nh=50, segleft=1, addresses=["2001:db8::9"]) /
+                            esp_bytes()))
+
+
+@case("Ipv6ExtHdrAh")
+def ipv6_ah_behind_ext(c):
+    """AH behind a destination options header: their immutable options would have to be in
+    the ICV (RFC 4302 3.3.3.1.2), which is not done: dropped by name, not misverified."""
+    c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6) /
+                            IPv6ExtHdrDestOpt(nh=51) /
+                            Raw(struct.pack("!BBHLL", 4, 4, 0, NO_SPI, 1) + bytes(12))))
+
+
+@case("Ipv6ExtHdrUnknown")
+def ipv6_ext_unknown(c):
+    """A mobility header (135, RFC 6275) behind a destination options header to our
+    address6: an extension header the gateway does not walk."""
+    c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6) /
+                            IPv6ExtHdrDestOpt(nh=135) / Raw(bytes(16))))
+
+
 @case("Ipv6NoRoute")
 def ipv6_no_route(c):
     """IPv6 not for our address6, on a port without one, or from the inside (no IPv6 policy)."""
@@ -504,6 +531,9 @@ def unknown_spi_ipv6(c):
     c.drop("outside0", wire(o / IPv6(src=PEER6, dst=LOCAL6, nh=51) /
                             Raw(struct.pack("!BBHLL", 41, 4, 0, t.spi_in, 1) + bytes(12))))
     c.drop("outside0", wire(o / ip6 / UDP(sport=4500, dport=4500) / esp_bytes(t.spi_in)))
+    # behind hop-by-hop and destination options headers: walked to the ESP, looked up
+    c.drop("outside0", wire(o / IPv6(src=PEER6, dst=LOCAL6) / IPv6ExtHdrHopByHop(nh=60) /
+                            IPv6ExtHdrDestOpt(nh=50) / esp_bytes(t.spi_in)))
     c.decap(t, t.inner(), seq=1)
 
 
