@@ -283,6 +283,13 @@ struct dp_neighbor6 {
 	uint8_t mac[6];
 };
 int dp_neighbor6_set(struct dp *dp, const struct dp_neighbor6 *v, uint32_t n);
+/*
+ * The learned neighbors the workers sent to since the last call (up to max
+ * into out, iface and ip set), their marks cleared: what RFC 4861 7.3.3
+ * calls a use of the entry, for the control thread's DELAY/PROBE. Control
+ * thread only.
+ */
+size_t dp_neighbor6_used(struct dp *dp, struct dp_neighbor6 *out, size_t max);
 struct rte_mempool *dp_mempool(struct dp *dp);
 /* What workers held back or lost on the way to the control thread, summed. */
 void dp_event_stats(const struct dp *dp, struct dp_event_stats *out);

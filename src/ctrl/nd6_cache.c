@@ -203,6 +203,27 @@ usable(const struct nd6_cache *t, const struct nd6c_entry *e, uint64_t now_ns)
 	return e->state != ND6C_INCOMPLETE && now_ns - e->updated_ns < t->max_age_ns;
 }
 
+/* Section 7.3.3: a packet sent to a STALE neighbor starts the delay. */
+static void
+mark_used(struct nd6_cache *t, struct nd6c_entry *e, uint64_t now_ns)
+{
+	if (settle(t, e, now_ns) != ND6C_STALE)
+		return;
+	t->ctr[ND6C_delayed]++;
+	e->state = ND6C_DELAY;
+	e->tries = 0;
+	e->last_req_ns = now_ns;
+}
+
+void
+nd6_cache_used(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16], uint64_t now_ns)
+{
+	struct nd6c_entry *e = find(t, iface, ip);
+
+	if (e != NULL && usable(t, e, now_ns))
+		mark_used(t, e, now_ns);
+}
+
 int
 nd6_cache_lookup(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16], uint8_t mac[6],
 		 uint64_t now_ns)
@@ -213,13 +234,7 @@ nd6_cache_lookup(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16], uint
 		t->ctr[ND6C_misses]++;
 		return -ENOENT;
 	}
-	if (settle(t, e, now_ns) == ND6C_STALE) {
-		/* section 7.3.3: a packet sent to a STALE neighbor starts the delay */
-		t->ctr[ND6C_delayed]++;
-		e->state = ND6C_DELAY;
-		e->tries = 0;
-		e->last_req_ns = now_ns;
-	}
+	mark_used(t, e, now_ns);
 	t->ctr[ND6C_hits]++;
 	memcpy(mac, e->mac, 6);
 	return 0;

@@ -20,8 +20,9 @@
  *               ND6_UNICAST_TRIES unanswered ones it is INCOMPLETE again
  *               (no longer used: the next use solicits by multicast)
  *
- * "Used" is what the control thread looks up (SA install, its own sends);
- * the workers' copy (neigh6.h) reports no use back. Solicitations are decided as ARP requests are:
+ * "Used" is what the control thread looks up (SA install, its own sends),
+ * and what the workers sent to by the learned table (neigh6.h: a use mark
+ * per entry, taken once a second, nd6_cache_used). Solicitations are decided as ARP requests are:
  * per address one every ND6_RETRANS_MS, ND6_TRIES times (section 10:
  * RETRANS_TIMER, MAX_MULTICAST_SOLICIT), then a hold-down, and a global token
  * bucket.
@@ -98,6 +99,13 @@ bool nd6_cache_solicit(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16]
  */
 int nd6_cache_lookup(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16], uint8_t mac[6],
 		     uint64_t now_ns);
+
+/*
+ * Packets went to ip on iface by its cached MAC (the workers' use marks,
+ * dp_neighbor6_used): a STALE entry goes to DELAY as in nd6_cache_lookup;
+ * nothing else changes, and no entry is made.
+ */
+void nd6_cache_used(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16], uint64_t now_ns);
 
 /* The caller has no MAC for ip: may a solicitation go out now? true: yes, recorded as sent. */
 bool nd6_cache_want(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16], uint64_t now_ns);

@@ -69,6 +69,26 @@ ctrl_nd6_resolve(struct ctrl *c, uint32_t iface, const uint8_t ip[16], uint8_t m
 	return -EHOSTUNREACH;
 }
 
+/*
+ * The workers' use marks, once a second: the learned neighbors decrypted
+ * packets went to are "used" (RFC 4861 7.3.3), a STALE one goes to DELAY.
+ */
+static void
+take_uses(struct ctrl *c, uint64_t now)
+{
+	struct dp_neighbor6 v[32];
+	size_t n;
+
+	if (now - c->nd6_uses_ns < CLK_NS_PER_S)
+		return;
+	c->nd6_uses_ns = now;
+	do {
+		n = dp_neighbor6_used(c->dp, v, sizeof(v) / sizeof(v[0]));
+		for (size_t i = 0; i < n; i++)
+			nd6_cache_used(c->nd6, v[i].iface, v[i].ip, now);
+	} while (n == sizeof(v) / sizeof(v[0]));
+}
+
 void
 ctrl_nd6_probe(struct ctrl *c)
 {
@@ -79,6 +99,7 @@ ctrl_nd6_probe(struct ctrl *c)
 
 	if (c->nd6 == NULL)
 		return;
+	take_uses(c, now);
 	while (nd6_cache_probe(c->nd6, now, &iface, ip, mac)) {
 		if (iface < c->cfg->n_interfaces && c->cfg->interfaces[iface].has_addr6 &&
 		    send_ns(c, iface, ip, mac) == 0)

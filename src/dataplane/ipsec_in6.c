@@ -83,7 +83,7 @@ in_deliver6(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *
 	    memcmp(ip6->dst_addr, dp->ports[port].addr6, sizeof(ip6->dst_addr)) == 0)
 		return DP_DROP_G_PuntUnhandled;	/* for the gateway itself: as IPv4 (in_route) */
 	if (rc != 0) {
-		mac = neigh6_lookup(neigh6_current(dp), port, nh);
+		mac = neigh6_use(neigh6_current(dp), port, nh);	/* marks it used: NUD */
 		if (mac == NULL) {
 			link_neigh6_miss(w, port, nh);
 			return DP_DROP_G_Ipv6NoAdj;

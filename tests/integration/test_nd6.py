@@ -22,7 +22,10 @@
   shows it REACH on inside0, and the next requests reach h2's kernel (its Icmp6InEchos);
 - gwA's kernel changes its MAC (ndisc_notify): its unsolicited advertisement to ff02::1 is
   punted and gwB's entry follows the new MAC (RFC 4861 7.2.5, 7.2.6); one for an address
-  gwB never learned creates nothing.
+  gwB never learned creates nothing;
+- NUD (RFC 4861 7.3.3): h2's STALE entry used by decrypted packets goes DELAY, gwB probes
+  h2 by unicast and h2's answer makes it REACH; with h2 silent the probes go unanswered and
+  the entry goes back to INCMP.
 """
 import json
 import os
@@ -230,6 +233,43 @@ class Nd6(unittest.TestCase):
         self.assertGreaterEqual(nd6["ns_sent"], 1)
         self.assertGreaterEqual(nd6["confirmed"], 1)
         self.assertGreaterEqual(nd6["hits"] + nd6["misses"], 1)
+
+    def test_5_stale_neighbor_in_use_probed(self):
+        """RFC 4861 7.3.3: h2's entry, learned in test_0, goes STALE after its 30 s; packets
+        decrypted for h2 still go to its MAC and mark it used, gwB moves it to DELAY, sends a
+        unicast solicitation to h2's MAC 5 s later (PROBE) and h2's kernel answers it:
+        REACH again. Then h2 goes silent (its link down): the probes go unanswered and the
+        entry is INCMP, no longer used (the next packet counts as Ipv6NoAdj)."""
+        wait_for(lambda: (self.h2_row() or {}).get("state") == "STALE", 60,
+                 "h2's entry STALE after its reachable time")
+        before = json.loads(self.t.cli("show ip traffic", json=True))["nd6"]
+        echos = self.h2_echos_in()
+        self.t.send("gwa", "gwa-out", self.esp_to_h2([100]))
+        wait_for(lambda: self.h2_echos_in() >= echos + 1, 20, "delivered by the STALE entry")
+        wait_for(lambda: (self.h2_row() or {}).get("state") in ("DELAY", "PROBE", "REACH"), 20,
+                 "the use noticed: DELAY")
+        wait_for(lambda: (self.h2_row() or {}).get("state") == "REACH", 30,
+                 "h2 confirmed by its answer to the unicast probe")
+        nd6 = json.loads(self.t.cli("show ip traffic", json=True))["nd6"]
+        self.assertGreaterEqual(nd6["delayed"], before["delayed"] + 1)
+        self.assertGreaterEqual(nd6["probe_sent"], before["probe_sent"] + 1)
+        self.assertGreaterEqual(nd6["confirmed"], before["confirmed"] + 1)
+        self.assertEqual(nd6["probe_failed"], before["probe_failed"])
+        # h2 silent: STALE again, used, probed three times unanswered, INCMP
+        sh("ip", "link", "set", "h2-in", "down", ns=self.t.ns["h2"])
+        try:
+            wait_for(lambda: (self.h2_row() or {}).get("state") == "STALE", 60,
+                     "h2's entry STALE again")
+            self.t.send("gwa", "gwa-out", self.esp_to_h2([101]))
+            wait_for(lambda: json.loads(self.t.cli("show ip traffic", json=True))["nd6"][
+                "probe_failed"] == before["probe_failed"] + 1, 30, "the probes unanswered")
+            self.assertIn((self.h2_row() or {}).get("state"), ("INCMP", None))
+            dropped = self.no_adj()
+            self.t.send("gwa", "gwa-out", self.esp_to_h2([102]))
+            wait_for(lambda: self.no_adj() == dropped + 1, 20,
+                     "the next packet for h2 dropped: no usable MAC")
+        finally:
+            sh("ip", "link", "set", "h2-in", "up", ns=self.t.ns["h2"])
 
     def gwa_row(self):
         rows = json.loads(self.t.cli("show ipv6 neighbors", json=True))["neighbors"]

@@ -471,6 +471,33 @@ test_delay_then_unsolicited_override(void **state)
 	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_DELAY);
 }
 
+/*
+ * The workers' use (nd6_cache_used): a STALE entry goes to DELAY and is
+ * probed 5 s later; a REACHABLE one, or one in DELAY already, is left as it
+ * is; an address with no entry gets none.
+ */
+static void
+test_worker_use_delays(void **state)
+{
+	struct fix *f = *state;
+
+	assert_true(nd6_cache_solicit(f->t, 1, f->ip[0], MAC_A, f->now));
+	nd6_cache_used(f->t, 1, f->ip[0], f->now);
+	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_DELAY);
+	f->now += S;
+	nd6_cache_used(f->t, 1, f->ip[0], f->now);	/* still DELAY, from the first use */
+	f->now += ND6_DELAY_FIRST_PROBE_MS * MS - S;
+	assert_true(probe(f, 0));
+	assert_int_equal(ctr(f, ND6C_delayed), 1);
+	nd6_cache_used(f->t, 1, f->ip[1], f->now);
+	assert_null(entry(f, 1));
+	assert_true(nd6_cache_want(f->t, 1, f->ip[2], f->now));
+	assert_true(nd6_cache_advert(f->t, 1, f->ip[2], MAC_A, true, true, f->now));
+	nd6_cache_used(f->t, 1, f->ip[2], f->now);
+	assert_int_equal(nd6_cache_state(entry(f, 2), f->now), ND6C_REACHABLE);
+	assert_int_equal(nd6_cache_count(f->t), 2);
+}
+
 int
 main(void)
 {
@@ -494,6 +521,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_probe_unanswered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delay_then_unsolicited_override, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_worker_use_delays, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
