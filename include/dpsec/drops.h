@@ -53,7 +53,6 @@
 	  "IPv6 to the gateway with a routing header not done (segments left): not forwarded")    \
 	X(Ipv6ExtHdrUnknown,                                                                       \
 	  "IPv6 extension header not walked (mobility, HIP, shim6, experimental) to the gateway") \
-	X(Ipv6ExtHdrAh, "AH behind IPv6 extension headers (their options are not hashed here)")   \
 	X(UnknownL2Proto, "Ethernet type not handled (not IPv4, IPv6 or ARP)")                     \
 	X(L2HdrErr, "frame too short for its Ethernet or IP headers")                              \
 	X(L2DstMacMismatch,                                                                        \

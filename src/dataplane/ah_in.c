@@ -95,6 +95,42 @@ ah_zero_mutable(struct rte_ipv4_hdr *ip)
 	return true;
 }
 
+/*
+ * RFC 4302 section 3.3.3.1.2.2: in hop-by-hop and destination options
+ * headers (before the AH, len bytes from p, classify_ext6 walked them), the
+ * data of each option whose type says it may change en route (RFC 8200
+ * section 4.2, the third-highest bit) is zeroed for the ICV; the rest is
+ * hashed as it is, a routing header too (segments left 0: the addresses are
+ * as the destination sees them, section 3.3.3.1.2.1). false: an option runs
+ * past its header.
+ */
+static bool
+ah_zero_ext6(uint8_t *p, uint32_t len, uint8_t nh)
+{
+	for (uint32_t off = 0; off + 8 <= len;) {
+		uint32_t hl = (p[off + 1] + 1u) * 8u;
+
+		if (hl > len - off)
+			return false;
+		for (uint32_t i = 2; (nh == 0 || nh == 60) && i < hl;) {
+			uint8_t *o = p + off + i;
+
+			if (o[0] == 0) {	/* Pad1: the type byte alone */
+				i++;
+				continue;
+			}
+			if (hl - i < 2 || (uint32_t)o[1] > hl - i - 2)
+				return false;
+			if (o[0] & 0x20)
+				memset(o + 2, 0, o[1]);
+			i += 2u + o[1];
+		}
+		nh = p[off];
+		off += hl;
+	}
+	return true;
+}
+
 static inline uint32_t
 ah_seq32(const struct ah_pkt *st)
 {
@@ -135,9 +171,15 @@ ah_icv_input(struct sa_rt *sa, struct rte_mbuf *m, struct ah_pkt *st, struct cmb
 	memcpy(st->icv, st->ah + AH_FIXED, sa->icv_len);
 	if ((sa->flags & SA_F_ESN) && after + rte_pktmbuf_tailroom(m) < 4)
 		return sa_drop(sa, DP_DROP_IN_UNEXP_CD_SW_IPSEC_EXCEPTION);
-	if (unlikely(sa->flags & SA_F_V6))	/* its key was an IPv6 one: the outer is IPv6 */
-		ah_zero_mutable6((struct rte_ipv6_hdr *)st->ip);
-	else if (!ah_zero_mutable(st->ip))
+	if (unlikely(sa->flags & SA_F_V6)) {	/* its key was an IPv6 one: the outer is IPv6 */
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)st->ip;
+
+		/* behind extension headers (classify_ext6): their mutable options zeroed too */
+		if (m->l3_len > sizeof(*ip6) &&
+		    !ah_zero_ext6((uint8_t *)(ip6 + 1), m->l3_len - sizeof(*ip6), ip6->proto))
+			return DP_DROP_G_Ipv6HdrErr;
+		ah_zero_mutable6(ip6);
+	} else if (!ah_zero_mutable(st->ip))
 		return DP_DROP_G_Ipv4HdrErr;
 	memset(st->ah + AH_FIXED, 0, ah_hdr_len(sa) - AH_FIXED);
 	*op = (struct cmb_op){
@@ -197,7 +239,9 @@ ah_to_esp(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct ah_p
 	if (unlikely(sa->flags & SA_F_V6)) {	/* IPv6 outer: no extension headers (classify) */
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)ip;
 
-		ip6->proto = IPPROTO_ESP;
+		/* behind extension headers the last one still says AH: l3_len finds the ESP */
+		if (m->l3_len == sizeof(*ip6))
+			ip6->proto = IPPROTO_ESP;
 		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(st->tot - sizeof(*ip6) - hlen));
 		m->l4_len = 0;	/* classify's AH mark (CLASSIFY_AH6_MARK): plain ESP now */
 	} else {

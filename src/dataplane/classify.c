@@ -153,12 +153,12 @@ ext6_unknown(uint8_t nh)
  * bounded by the payload length; l3_len then covers them, so that esp_in.c
  * finds the ESP behind them (tunnel mode: the outer header goes after
  * decryption and ESP does not cover it). The frame is left as received, so
- * a drop later counts it as it came. A routing header with segments left names a next
- * destination: not ours to forward (RFC 8200 4.4), dropped. AH behind them
- * would have to hash their immutable options (RFC 4302 3.3.3.1.2): not done,
- * dropped under its own name. A fragment header, IKE or ICMPv6 behind them:
- * the control plane's, as before. Only packets whose next header is one of
- * these three come here; the plain case costs nothing more.
+ * a drop later counts it as it came. AH behind them the same way: ah_in.c
+ * hashes them with their mutable options zeroed (RFC 4302 3.3.3.1.2). A
+ * routing header with segments left names a next destination: not ours to
+ * forward (RFC 8200 4.4), dropped. A fragment header, IKE or ICMPv6 behind
+ * them: the control plane's, as before. Only packets whose next header is
+ * one of these three come here; the plain case costs nothing more.
  */
 static __rte_noinline dp_drop_t
 classify_ext6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen)
@@ -182,8 +182,13 @@ classify_ext6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen)
 	}
 	if (ext6_unknown(nh))
 		return DP_DROP_G_Ipv6ExtHdrUnknown;
-	if (nh == IPPROTO_AH)
-		return DP_DROP_G_Ipv6ExtHdrAh;
+	if (nh == IPPROTO_AH) {	/* ah_in.c hashes the headers, mutable options zeroed */
+		if (plen - off < 12)
+			return DP_DROP_IN_ESP_TRUNCATED;
+		m->l3_len = (uint16_t)(sizeof(*ip6) + off);
+		m->l4_len = CLASSIFY_AH6_MARK;
+		return CL_KEEP6;
+	}
 	if (nh != IPPROTO_ESP)
 		return CL_PUNT;
 	if (plen - off < 8)

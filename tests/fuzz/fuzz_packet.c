@@ -28,7 +28,7 @@
  * (corpus/packet/bundle_*: made by tests/integration/dpsectest/bundle.py),
  * and ESP over IPv6: 0x5001 (AES-GCM-128, gcm_key) from H_PEER6 to outside0's
  * address6 2001:db8::2 (corpus/packet/esp6_*: IPv6 fragments, reasm_in.c; behind a
- * destination options header, classify_ext6),
+ * destination options header, classify_ext6; AH 0x3006 may come that way too),
  * and AH over IPv6 0x3006 (HMAC-SHA-256-128, ah_key, no ESN), the same way
  * (corpus/packet/ah6_*: scapy's AH with an IPv6 tunnel header).
  *

@@ -419,15 +419,6 @@ def ipv6_routing_header_left(c):
                             esp_bytes()))
 
 
-@case("Ipv6ExtHdrAh")
-def ipv6_ah_behind_ext(c):
-    """AH behind a destination options header: their immutable options would have to be in
-    the ICV (RFC 4302 3.3.3.1.2), which is not done: dropped by name, not misverified."""
-    c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6) /
-                            IPv6ExtHdrDestOpt(nh=51) /
-                            Raw(struct.pack("!BBHLL", 4, 4, 0, NO_SPI, 1) + bytes(12))))
-
-
 @case("Ipv6ExtHdrUnknown")
 def ipv6_ext_unknown(c):
     """A mobility header (135, RFC 6275) behind a destination options header to our
@@ -534,6 +525,9 @@ def unknown_spi_ipv6(c):
     # behind hop-by-hop and destination options headers: walked to the ESP, looked up
     c.drop("outside0", wire(o / IPv6(src=PEER6, dst=LOCAL6) / IPv6ExtHdrHopByHop(nh=60) /
                             IPv6ExtHdrDestOpt(nh=50) / esp_bytes(t.spi_in)))
+    # AH behind a destination options header: walked to, looked up the same way
+    c.drop("outside0", wire(o / IPv6(src=PEER6, dst=LOCAL6) / IPv6ExtHdrDestOpt(nh=51) /
+                            Raw(struct.pack("!BBHLL", 41, 4, 0, t.spi_in, 1) + bytes(12))))
     c.decap(t, t.inner(), seq=1)
 
 

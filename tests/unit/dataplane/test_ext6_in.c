@@ -8,11 +8,13 @@
  * The peer's ESP (the gateway's own, reflected: the SAs of both directions
  * are keyed alike) with hop-by-hop, routing (segments left 0) and
  * destination options headers between the IPv6 header and the ESP is
- * decrypted and delivered as without them. What is refused, each counted
+ * decrypted and delivered as without them. AH behind them too: its ICV
+ * covers them with the data of options that may change en route zeroed
+ * (RFC 4302 3.3.3.1.2.2), checked against OpenSSL over this file's own
+ * zeroing; a changed immutable option fails (62). What is refused, each counted
  * under its own reason and nothing else:
  *
  *   routing header with segments left 1     Ipv6RoutingHdr (not ours to forward)
- *   AH behind a destination options header  Ipv6ExtHdrAh (its options not hashed here)
  *   mobility header (135)                   Ipv6ExtHdrUnknown
  *   hop-by-hop not first, a header past the payload, more than 8 headers   Ipv6HdrErr
  *   fewer than 8 bytes of ESP behind them   117 IN_ESP_TRUNCATED
@@ -28,10 +30,12 @@
 #include <sys/socket.h>
 
 #include <cmocka.h>
+#include <openssl/hmac.h>
 
 #include <rte_ether.h>
 #include <rte_ip.h>
 
+#include "ah_ref.h"
 #include "harness.h"
 
 #define O6 40
@@ -88,29 +92,40 @@ teardown(void **state)
  * the rest (rest_len bytes of the ESP, or another payload); through outside0:
  * how many frames left (*out: the first).
  */
+/* An IPv6 packet (len bytes) from the peer through outside0: how many frames left. */
 static uint16_t
-send_with(uint8_t first_nh, const uint8_t *ext, size_t ext_len, const uint8_t *rest,
-	  size_t rest_len, struct rte_mbuf **out)
+send_raw(const uint8_t *ip6, size_t len, struct rte_mbuf **out)
 {
 	uint8_t frame[RTE_ETHER_HDR_LEN + PKT_MAX + 256];
-	uint8_t *ip6 = frame + RTE_ETHER_HDR_LEN;
 	struct rte_mbuf *m;
-	size_t plen = ext_len + rest_len;
 
-	assert_true(O6 + plen <= PKT_MAX + 256);
+	assert_true(len <= PKT_MAX + 256);
 	mac_parse(H_OUTSIDE_MAC, frame);
 	mac_parse(H_PEER_MAC, frame + 6);
 	frame[12] = 0x86;
 	frame[13] = 0xdd;
+	memcpy(frame + RTE_ETHER_HDR_LEN, ip6, len);
+	m = harness_mbuf(&H, frame, RTE_ETHER_HDR_LEN + len);
+	assert_non_null(m);
+	return harness_send(&H, H_OUTSIDE, &m, 1, out, 1, NULL);
+}
+
+static uint16_t
+send_with(uint8_t first_nh, const uint8_t *ext, size_t ext_len, const uint8_t *rest,
+	  size_t rest_len, struct rte_mbuf **out)
+{
+	uint8_t ip6[PKT_MAX + 256];
+	size_t plen = ext_len + rest_len;
+
+	assert_true(O6 + plen <= sizeof(ip6));
 	memcpy(ip6, esp_pkt, O6);
 	ip6[4] = (uint8_t)(plen >> 8);
 	ip6[5] = (uint8_t)plen;
 	ip6[6] = first_nh;
 	memcpy(ip6 + O6, ext, ext_len);
-	memcpy(ip6 + O6 + ext_len, rest, rest_len);
-	m = harness_mbuf(&H, frame, RTE_ETHER_HDR_LEN + O6 + plen);
-	assert_non_null(m);
-	return harness_send(&H, H_OUTSIDE, &m, 1, out, 1, NULL);
+	if (rest_len != 0)
+		memcpy(ip6 + O6 + ext_len, rest, rest_len);
+	return send_raw(ip6, O6 + plen, out);
 }
 
 /* The ESP packet behind ext, delivered to the host (sequence 1, once). */
@@ -182,12 +197,12 @@ test_refused(void **state)
 	static const uint8_t hbh_second[] = {0, 0, 1, 4, 0, 0, 0, 0, 50, 0, 1, 4, 0, 0, 0, 0};
 	static const uint8_t too_long[] = {50, 1, 1, 4, 0, 0, 0, 0};
 	static const uint8_t to_esp[] = {50, 0, 1, 4, 0, 0, 0, 0};
-	uint8_t nine[9 * 8] = {0}, ah[24] = {50, 4};
+	uint8_t nine[9 * 8] = {0}, ah[12] = {50, 4};
 
 	(void)state;
 	refused(43, rh_left, sizeof(rh_left), esp_pkt + O6, esp_len - O6,
 		DP_DROP_G_Ipv6RoutingHdr);
-	refused(60, to_ah, sizeof(to_ah), ah, sizeof(ah), DP_DROP_G_Ipv6ExtHdrAh);
+	refused(60, to_ah, sizeof(to_ah), ah, 11, DP_DROP_IN_ESP_TRUNCATED);	/* < 12 bytes */
 	refused(60, to_mob, sizeof(to_mob), esp_pkt + O6, esp_len - O6,
 		DP_DROP_G_Ipv6ExtHdrUnknown);
 	refused(60, hbh_second, sizeof(hbh_second), esp_pkt + O6, esp_len - O6,
@@ -223,6 +238,108 @@ test_udp_punted(void **state)
 	assert_int_equal(harness_drops_total(&H), 1);
 }
 
+static const uint8_t ah_key[32] = {0x61, 0x68, 0x36, 0x65, 0x78, 0x74, 7, 8, 9};
+
+/*
+ * The AH ICV over pkt (len bytes: IPv6 header, ext_len bytes of hop-by-hop
+ * then destination options headers, the 32-byte AH of HMAC-SHA-256-128)
+ * as RFC 4302 3.3.3.1.2 has it: traffic class, flow label and hop limit
+ * zeroed, the data of options with the change-en-route bit (0x20) zeroed,
+ * the ICV zeroed. Written into the packet's ICV field.
+ */
+static void
+ah6_sign(uint8_t *pkt, size_t len, size_t ext_len)
+{
+	uint8_t copy[PKT_MAX + 64], md[64];
+	unsigned int mdlen = 0;
+
+	assert_true(len <= sizeof(copy));
+	memcpy(copy, pkt, len);
+	copy[0] = 0x60;
+	copy[1] = copy[2] = copy[3] = 0;
+	copy[7] = 0;
+	for (size_t off = 0; off < ext_len;) {
+		uint8_t *h = copy + O6 + off;
+		size_t hl = (h[1] + 1u) * 8u;
+
+		for (size_t i = 2; i < hl;) {
+			if (h[i] == 0) {
+				i++;
+				continue;
+			}
+			if (h[i] & 0x20)
+				memset(h + i + 2, 0, h[i + 1]);
+			i += 2u + h[i + 1];
+		}
+		off += hl;
+	}
+	memset(copy + O6 + ext_len + 12, 0, 20);
+	HMAC(ah_ref_md(DP_AUTH_HMAC_SHA256_128), ah_key, sizeof(ah_key), copy, len, md, &mdlen);
+	memcpy(pkt + O6 + ext_len + 12, md, 16);
+}
+
+/*
+ * AH over IPv6 behind hop-by-hop (an option that may change en route, 0x3e)
+ * and destination options (PadN): verified and delivered, also after the
+ * path changed the mutable option's data and the hop limit; a changed
+ * immutable option (the PadN's data) fails the ICV, 62.
+ */
+static void
+test_ah_behind_ext_headers(void **state)
+{
+	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x7002, .proto = IPPROTO_AH,
+			 .cipher = DP_CIPHER_NULL, .auth = DP_AUTH_HMAC_SHA256_128,
+			 .akey = ah_key, .family = AF_INET6};
+	static const uint8_t ext[16] = {60, 0, 0x3e, 4, 0xaa, 0xbb, 0xcc, 0xdd,	/* hop-by-hop */
+					51, 0, 1, 4, 0, 0, 0, 0};		/* dest opts */
+	uint8_t payload[24] = {9, 9}, frame[256], pkt[PKT_MAX + 64];
+	struct rte_mbuf *out = NULL;
+	size_t flen, len, alen = 12 + 16 + 4;	/* HMAC-SHA-256-128, padded to 64 bits */
+	uint64_t bad;
+
+	(void)state;
+	assert_true(harness_add_sa(&H, &s) > 0);
+	s.dir = CFG_DIR_IN;
+	s.replay_window = 64;
+	assert_true(harness_add_sa(&H, &s) > 0);
+	flen = harness_ipv4_frame(frame, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, 64, payload,
+				  sizeof(payload));
+	/* the peer's packet: [IPv6, hop-by-hop][dest opts][AH nh 4, SPI 0x7002, seq 1][IPv4] */
+	len = O6 + sizeof(ext) + alen + (flen - RTE_ETHER_HDR_LEN);
+	memset(pkt, 0, sizeof(pkt));
+	memcpy(pkt, esp_pkt, O6);	/* the IPv6 header from the peer to us */
+	pkt[4] = (uint8_t)((len - O6) >> 8);
+	pkt[5] = (uint8_t)(len - O6);
+	pkt[6] = 0;
+	memcpy(pkt + O6, ext, sizeof(ext));
+	pkt[O6 + 16] = 4;
+	pkt[O6 + 17] = (uint8_t)(alen / 4 - 2);
+	pkt[O6 + 22] = 0x70;
+	pkt[O6 + 23] = 0x02;
+	pkt[O6 + 27] = 1;
+	memcpy(pkt + O6 + 16 + alen, frame + RTE_ETHER_HDR_LEN, flen - RTE_ETHER_HDR_LEN);
+	ah6_sign(pkt, len, sizeof(ext));
+	/* on the way: hop limit, traffic class and the mutable option's data change */
+	pkt[7] = 3;
+	pkt[1] |= 0x50;
+	pkt[O6 + 4] = 0x11;
+	if (send_raw(pkt, len, &out) != 1) {
+		harness_dump_drops(&H);
+		fail_msg("AH behind extension headers not verified");
+	}
+	assert_int_equal(out->pkt_len, flen);	/* the host's packet */
+	rte_pktmbuf_free(out);
+	assert_int_equal(harness_drops_total(&H), 0);
+	/* the immutable option (PadN) changed: the ICV fails */
+	pkt[O6 + 27] = 2;
+	ah6_sign(pkt, len, sizeof(ext));
+	pkt[O6 + 12] = 1;
+	bad = harness_drops(&H, DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION);
+	assert_int_equal(send_raw(pkt, len, &out), 0);
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION), bad + 1);
+	assert_int_equal(harness_drops_total(&H), 1);
+}
+
 int
 main(void)
 {
@@ -231,6 +348,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_dstopts_taken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_udp_punted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ah_behind_ext_headers, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
