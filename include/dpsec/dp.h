@@ -149,10 +149,13 @@ int dp_sa_usage(const struct dp *dp, uint32_t conn_id, uint64_t *pkts, uint64_t 
  * endpoints for an installed SA, taking effect for the next packet (workers
  * still encapsulating with the old ones finish with them). 0, -ENOENT, or for
  * an outbound SA -EHOSTUNREACH (no next-hop MAC for the new peer) or -ENOMEM,
- * the SA then unchanged.
+ * the SA then unchanged. -EAFNOSUPPORT: an SA with IPv6 endpoints (the
+ * IPv6 twin below takes those, and only those).
  */
 int dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t peer_port,
 			   bool udp_encap);
+int dp_sa_update_endpoints6(struct dp *dp, uint32_t conn_id, const uint8_t peer6[16],
+			    uint16_t peer_port, bool udp_encap);
 /*
  * ICMP "fragmentation needed" (3/4, RFC 1191) about one of our packets of the
  * outbound SA (local -> peer, proto ESP or AH, spi host order; the quoted

@@ -48,7 +48,10 @@
 	X(Ipv6NoAdj, "no next-hop MAC address for the IPv6 packet")                                \
 	X(Ipv6HopLimitExceeded, "IPv6 hop limit expired while forwarding")                         \
 	X(Ipv6FragErr,                                                                             \
-	  "malformed ESP/AH IPv6 fragment (length, offset, or two different ends)")                \
+	  "malformed ESP/AH IPv6 fragment (length, offset, or two different ends), or an "         \
+	  "outer IPv6 packet not fragmented (no buffer for a fragment)")                           \
+	X(Ipv6UdpCksumErr,                                                                         \
+	  "ESP-in-UDP over IPv6 with a zero or wrong UDP checksum (RFC 8200 section 8.1)")       \
 	X(Ipv6RoutingHdr,                                                                          \
 	  "IPv6 to the gateway with a routing header not done (segments left): not forwarded")    \
 	X(Ipv6ExtHdrUnknown,                                                                       \

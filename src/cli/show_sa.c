@@ -746,8 +746,14 @@ walk_entry(struct sa_walk *w, const struct flow *f)
 	}
 }
 
+/*
+ * The interface's entries whose peer is of one family, under a block whose
+ * local address is the interface's address of that family (its address6 for
+ * IPv6 peers: the outer source of their SAs), as IOS keeps IPv4 and IPv6
+ * crypto maps apart.
+ */
 static void
-walk_iface(struct sa_walk *w, const struct cfg_interface *ifc)
+walk_iface_family(struct sa_walk *w, const struct cfg_interface *ifc, bool v6)
 {
 	const struct dpsec_config *cfg = w->c->v->cfg;
 	const struct cfg_crypto_map *m = &cfg->crypto_maps[ifc->crypto_map];
@@ -763,15 +769,23 @@ walk_iface(struct sa_walk *w, const struct cfg_interface *ifc)
 				 .entry_idx = e,
 				 .sas = w->sas};
 
-		if (!entry_selected(w->c, f.e))
+		if (f.e->peer_v6 != v6 || !entry_selected(w->c, f.e))
 			continue;
 		if (!begun)
-			iface_begin(w, ifc->name, m, ifc->addr, NULL);
+			iface_begin(w, ifc->name, m, ifc->addr,
+				    v6 && ifc->has_addr6 ? ifc->addr6 : NULL);
 		begun = true;
 		walk_entry(w, &f);
 	}
 	if (begun)
 		iface_end(w);
+}
+
+static void
+walk_iface(struct sa_walk *w, const struct cfg_interface *ifc)
+{
+	walk_iface_family(w, ifc, false);
+	walk_iface_family(w, ifc, true);
 }
 
 /*

@@ -86,8 +86,11 @@ ctrl_ike_sa_moved(struct ctrl *c, uint32_t handle, const struct ike_addr *remote
 {
 	uint32_t peer;
 
+	if (remote->family == 6)	/* a NAT66 mapping moved (ESP-in-UDP over IPv6) */
+		return dp_sa_update_endpoints6(ctrl_dp(c), handle, remote->ip, remote->port,
+					       udp_encap);
 	if (remote->family != 4)
-		return -EAFNOSUPPORT;	/* dp_sa_params carries IPv4 endpoints only */
+		return -EAFNOSUPPORT;
 	memcpy(&peer, remote->ip, sizeof(peer));
 	return dp_sa_update_endpoints(ctrl_dp(c), handle, peer, remote->port, udp_encap);
 }

@@ -33,8 +33,8 @@ void ctrl_ike_start(struct ctrl_ike *ci);
 /*
  * The engine's sa_update_endpoints: the peer of an IKE SA moved behind its
  * NAT (RFC 7296 section 2.23), the dataplane SA half `handle` follows it.
- * 0; -EAFNOSUPPORT for an IPv6 endpoint (the dataplane's SAs are IPv4);
- * otherwise dp_sa_update_endpoints' error (the SA then unchanged).
+ * 0; -EAFNOSUPPORT for an endpoint of the other family than the SA's;
+ * otherwise dp_sa_update_endpoints(6)' error (the SA then unchanged).
  */
 int ctrl_ike_sa_moved(struct ctrl *c, uint32_t handle, const struct ike_addr *remote,
 		      bool udp_encap);

@@ -62,8 +62,8 @@ ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *bu
 		if (m->v6)
 			snprintf(buf, len,
 				 " (%s is 'ipsec ipv6': over IPv6 the dataplane carries "
-				 "ESP, AH or AH+ESP, not ESP-in-UDP yet; use a transform "
-				 "set without udp_encap)",
+				 "ESP (in UDP too), AH and AH+ESP; use an ESP or AH "
+				 "transform set)",
 				 cfg->tunnels[m->tunnel].name);
 		return;
 	}
@@ -74,8 +74,8 @@ ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *bu
 
 		snprintf(buf, len,
 			 " (crypto map '%s' seq %u has IPv6 peer %s: over IPv6 the "
-			 "dataplane carries ESP, AH or AH+ESP, not ESP-in-UDP yet; "
-			 "use a transform set without udp_encap)",
+			 "dataplane carries ESP (in UDP too), AH and AH+ESP; "
+			 "use an ESP or AH transform set)",
 			 map->name, e->seq, ip6_str(e->peer6, a));
 	}
 }

@@ -14,6 +14,8 @@
 #include "classify.h"
 #include "ip4_cksum.h"
 #include "reasm_in.h"
+#include "sad.h"
+#include "udp6_cksum.h"
 
 #define CL_PUNT ((dp_drop_t)0xfe)
 _Static_assert(DP_DROP__COUNT < CL_PUNT, "CL_PUNT is not a drop code");
@@ -116,11 +118,13 @@ ipv6_all_nodes_na(const struct rte_ipv6_hdr *ip6)
 }
 
 /*
- * ESP or AH to us behind an IPv6 Fragment header (RFC 8200 section 4.5),
- * right after the IPv6 header: reassembled before anything else (RFC 4303
- * section 3.4.1), the whole classified again (reasm_in.c). Atomic fragments
- * (offset 0, M clear: RFC 6946) take the same way and complete at once.
- * Fragments of anything else go to the control plane, as before.
+ * ESP, AH or UDP to us behind an IPv6 Fragment header (RFC 8200 section
+ * 4.5), right after the IPv6 header: reassembled before anything else (RFC
+ * 4303 section 3.4.1; which UDP ones are ESP-in-UDP the first fragment
+ * tells, as for IPv4), the whole classified again (reasm_in.c), its UDP
+ * checksum checked then. Atomic fragments (offset 0, M clear: RFC 6946)
+ * take the same way and complete at once. Fragments of anything else go to
+ * the control plane, as before.
  */
 static dp_drop_t
 classify_frag6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen)
@@ -129,7 +133,8 @@ classify_frag6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen
 
 	if (plen < sizeof(*fh))
 		return DP_DROP_G_Ipv6FragErr;
-	if (fh->next_header != IPPROTO_ESP && fh->next_header != IPPROTO_AH)
+	if (fh->next_header != IPPROTO_ESP && fh->next_header != IPPROTO_AH &&
+	    fh->next_header != IPPROTO_UDP)
 		return CL_PUNT;
 	m->l4_len = REASM_IN_MARK;
 	return CL_KEEP6;
@@ -197,17 +202,34 @@ classify_ext6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen)
 	return CL_KEEP6;
 }
 
+/* ESP-in-UDP over IPv6 (classify_udp checked its lengths): the port's verdict, or the sum. */
+static bool
+udp6_rx_ok(const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6)
+{
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(ip6 + 1);
+	uint64_t ck = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+
+	if (udp->dgram_cksum == 0 || ck == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		return false;
+	return ck == RTE_MBUF_F_RX_L4_CKSUM_GOOD || udp6_cksum_ok(ip6, udp);
+}
+
 /*
  * IPv6. ICMPv6 to the port's address6 or to its solicited-node group
  * (neighbor discovery, echo), and advertisements to all-nodes, go to the control thread on either side
  * (src/ctrl/nd6.h). On the inside, anything else to our address is
  * dropped, and a packet to elsewhere is kept (CL_KEEP6) for
  * the outbound path, which walks its extension headers (spd_flow6_of). On
- * the outside, ESP and AH addressed to our IPv6 address right behind the
- * IPv6 header are kept for esp_in.c and ah_in.c; ESP-in-UDP to it is for an
- * unknown SPI (no such SA over IPv6): counted as 12
- * IN_US_V6_PKT_SA_NOT_FOUND_SPI (and reported like IPv4). ESP behind other
- * extension headers: classify_ext6; behind a Fragment header: reassembled.
+ * the outside, ESP, AH and ESP-in-UDP addressed to our IPv6 address right
+ * behind the IPv6 header are kept for esp_in.c and ah_in.c (IKE on 500 and
+ * behind the non-ESP marker on 4500 goes to the control plane, a NAT
+ * keepalive is counted, as over IPv4: classify_udp). ESP-in-UDP must carry a
+ * right UDP checksum: zero is allowed over IPv6 only by an agreement per
+ * tunnel (RFC 6935, RFC 6936) that nothing negotiates here, so it is
+ * dropped like a wrong one (RFC 8200 section 8.1), counted as
+ * Ipv6UdpCksumErr; summing the packet costs only this path, and nothing
+ * when the port verified it. ESP and AH behind other extension headers:
+ * classify_ext6; behind a Fragment header: reassembled.
  */
 static __rte_noinline dp_drop_t
 classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
@@ -247,7 +269,9 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 		return CL_KEEP6;
 	case IPPROTO_UDP:
 		v = classify_udp(m, ip6 + 1, plen, DP_DROP_G_Ipv6HdrErr);
-		return v == DP_KEEP ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI : v;
+		if (v != DP_KEEP)
+			return v;
+		return udp6_rx_ok(m, ip6) ? CL_KEEP6 : DP_DROP_G_Ipv6UdpCksumErr;
 	case EH_HOPOPTS:
 	case EH_ROUTING:
 	case EH_DSTOPTS:
@@ -324,9 +348,28 @@ classify_frame(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m, 
 	return ipv4_check(m, *ipp, m->data_len - sizeof(*eth));
 }
 
-static dp_drop_t
-classify_out_one(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m)
+/*
+ * ESP or AH (spi_at: its SPI) over IPv4 to us whose SPI no SA has: dropped
+ * here for the reason esp_in.c and ah_in.c would give, and reported by
+ * worker_drop like theirs, without going through the inbound stage: what an
+ * unknown-SPI flood costs the tunnels beside it is mostly what each of its
+ * packets costs a worker (docs/PERFORMANCE.md).
+ */
+static __rte_always_inline dp_drop_t
+spi_gate(const struct sad_spi_filter *spi, const uint8_t *spi_at)
 {
+	uint32_t spi_be;
+
+	memcpy(&spi_be, spi_at, sizeof(spi_be));
+	return sad_spi_absent(spi, spi_be) ? DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI : DP_KEEP;
+}
+
+static dp_drop_t
+classify_out_one(const struct dp_port *in, struct l2_self me, const struct sad_spi_filter *spi,
+		 struct rte_mbuf *m)
+{
+	const uint8_t *l4;
+	dp_drop_t u;
 	const struct rte_ipv4_hdr *ip = NULL;
 	dp_drop_t v = classify_frame(in, me, m, true, &ip);
 	uint32_t hl;
@@ -351,17 +394,20 @@ classify_out_one(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m
 		m->l4_len = REASM_IN_MARK;
 		return DP_KEEP;
 	}
+	l4 = (const uint8_t *)ip + hl;
 	switch (ip->next_proto_id) {
 	case IPPROTO_ESP:
 		return rte_be_to_cpu_16(ip->total_length) - hl < 8 ? DP_DROP_IN_ESP_TRUNCATED
-								     : DP_KEEP;
+								     : spi_gate(spi, l4);
 	case IPPROTO_AH:
 		/* kept for ah_in.c, which checks the rest against the SA (RFC 4302 3.4.1) */
 		return rte_be_to_cpu_16(ip->total_length) - hl < 12 ? DP_DROP_IN_ESP_TRUNCATED
-								      : DP_KEEP;
+								      : spi_gate(spi, l4 + 4);
 	case IPPROTO_UDP:
-		return classify_udp(m, (const uint8_t *)ip + hl,
-				    rte_be_to_cpu_16(ip->total_length) - hl, DP_DROP_G_Ipv4HdrErr);
+		u = classify_udp(m, l4, rte_be_to_cpu_16(ip->total_length) - hl,
+				 DP_DROP_G_Ipv4HdrErr);
+		/* ESP-in-UDP: the SPI follows the UDP header (classify_udp checked 8 bytes) */
+		return u == DP_KEEP ? spi_gate(spi, l4 + sizeof(struct rte_udp_hdr)) : u;
 	default:
 		return CL_PUNT;	/* ICMP and the like, for the control plane */
 	}
@@ -386,49 +432,44 @@ classify_in_one(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m)
 }
 
 /*
- * Three-way stable partition: kept, then punted, then dropped (with reasons).
- * Kept packets move down in place; the rest wait in a side array.
+ * Three-way stable partition: kept, then punted, then dropped (with reasons),
+ * in one pass. Kept packets move down in place; the others wait in side
+ * arrays of their kind (under a flood, half a burst is dropped).
  */
 static uint16_t
 partition(struct rte_mbuf **pkts, dp_drop_t *v, uint16_t n, uint16_t *n_punt)
 {
-	struct {
-		struct rte_mbuf *m;
-		dp_drop_t why;
-	} rest[DP_BURST_MAX];
-	uint16_t k = 0, r = 0, at;
+	struct rte_mbuf *punt[DP_BURST_MAX], *drop[DP_BURST_MAX];
+	dp_drop_t why[DP_BURST_MAX];
+	uint16_t k = 0, p = 0, d = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		if (v[i] == DP_KEEP) {
+		if (likely(v[i] == DP_KEEP)) {
 			pkts[k++] = pkts[i];
-			continue;
-		}
-		rest[r].m = pkts[i];
-		rest[r++].why = v[i];
-	}
-	at = k;
-	for (uint16_t j = 0; j < r; j++) {
-		if (rest[j].why == CL_PUNT)
-			pkts[at++] = rest[j].m;
-	}
-	*n_punt = at - k;
-	for (uint16_t j = 0; j < r; j++) {
-		if (rest[j].why != CL_PUNT) {
-			pkts[at] = rest[j].m;
-			v[at++] = rest[j].why;
+		} else if (v[i] == CL_PUNT) {
+			punt[p++] = pkts[i];
+		} else {
+			drop[d] = pkts[i];
+			why[d++] = v[i];
 		}
 	}
+	*n_punt = p;
+	if (k == n)
+		return k;
+	memcpy(pkts + k, punt, p * sizeof(punt[0]));
+	memcpy(pkts + k + p, drop, d * sizeof(drop[0]));
+	memcpy(v + k + p, why, d * sizeof(why[0]));
 	return k;
 }
 
 uint16_t
-classify_outside(const struct dp_port *in, struct rte_mbuf **pkts, uint16_t n,
-		 uint16_t *n_punt, dp_drop_t *reason)
+classify_outside(const struct dp_port *in, const struct sad_spi_filter *spi,
+		 struct rte_mbuf **pkts, uint16_t n, uint16_t *n_punt, dp_drop_t *reason)
 {
 	const struct l2_self me = l2_self_of(in);
 
 	for (uint16_t i = 0; i < n; i++)
-		reason[i] = classify_out_one(in, me, pkts[i]);
+		reason[i] = classify_out_one(in, me, spi, pkts[i]);
 	return partition(pkts, reason, n, n_punt);
 }
 

@@ -6,6 +6,8 @@
 
 #include "dataplane.h"
 
+struct sad_spi_filter;
+
 /*
  * m->l4_len of AH right behind an IPv6 header, which the inbound split
  * (worker.c) tells from ESP without reading the packet: 0 is ESP, or AH
@@ -19,13 +21,14 @@
  * each dropped packet (at its new index).
  *
  * Outside port: kept = ESP, AH or ESP-in-UDP addressed to the port's address,
- * and their fragments (marked for reasm_in.h),
+ * and their fragments (marked for reasm_in.h); over IPv4, those whose SPI the
+ * SPI filter (sad.h) knows no SA for are dropped here already,
  * punted = IKE, ARP, ICMP and other traffic for the gateway.
  * Inside port: kept = valid IPv4 to be protected, punted = ARP and traffic
  * for the gateway itself.
  */
-uint16_t classify_outside(const struct dp_port *in, struct rte_mbuf **pkts, uint16_t n,
-			  uint16_t *n_punt, dp_drop_t *reason);
+uint16_t classify_outside(const struct dp_port *in, const struct sad_spi_filter *spi,
+			  struct rte_mbuf **pkts, uint16_t n, uint16_t *n_punt, dp_drop_t *reason);
 uint16_t classify_inside(const struct dp_port *in, struct rte_mbuf **pkts, uint16_t n,
 			 uint16_t *n_punt, dp_drop_t *reason);
 

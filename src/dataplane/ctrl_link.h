@@ -113,8 +113,9 @@ void link_set_clock(struct dp_worker *w, const struct clk *clk);
 
 /* Worker side. Returns how many were queued (the rest are dropped as IpsecTailDrop). */
 uint16_t link_punt(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n);
-/* An SA-less ESP/AH packet (drop 4 or 12): dedup, rate limit, report. */
-void link_invalid_spi(struct dp_worker *w, const struct rte_mbuf *m, uint64_t now);
+/* n SA-less ESP/AH packets (drop 4 or 12), received by now: dedup, rate limit, report. */
+void link_invalid_spi(struct dp_worker *w, struct rte_mbuf *const *pkts, uint16_t n,
+		      uint64_t now);
 /* An anti-replay (DP_EV_REPLAY) or ICV (DP_EV_MAC) failure on an SA. */
 struct sa_rt;
 void link_sa_event(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m,

@@ -105,6 +105,7 @@ struct dp_worker {
 	IMB_MGR *mb;
 	struct cmb_ivgen iv;
 	uint16_t ip_id;		/* outer IPv4 identification */
+	uint32_t frag6_id;	/* outer IPv6 fragments' identification counter (frag6.h) */
 	uint16_t n_rx;		/* RX queues polled: one per port at most (n_rxq <= workers) */
 	uint16_t rx_port[DP_PORTS_MAX];	/* indices into dp->ports */
 	uint16_t rx_queue[DP_PORTS_MAX];	/* and the queue of each */
@@ -198,7 +199,12 @@ dp_port_is_bcast(const struct dp_port *p, uint32_t dst_be)
  * after RX), and what is still to be done to it on the way out.
  */
 #define PKT_EGRESS_PORT 0xffffu
-#define PKT_FRAGMENT (1u << 16)	/* larger than the egress MTU, DF clear: send its fragments */
+/*
+ * Larger than the egress MTU, DF clear: send its fragments. An outer IPv6
+ * packet (esp_out.c) carries the MTU to cut it to in tso_segsz (its SA's
+ * path MTU, which may be below the port's; no TSO is ever asked for).
+ */
+#define PKT_FRAGMENT (1u << 16)
 #define PKT_ENCRYPT (1u << 17)	/* injected by the control thread: through esp_out first */
 #define PKT_SPLIT (1u << 18)	/* outbound, DF clear, too big once encrypted: esp_out_split */
 /*

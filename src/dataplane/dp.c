@@ -10,6 +10,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_random.h>
 #include <rte_rcu_qsbr.h>
 
 #include "dpsec/secret.h"
@@ -48,6 +49,7 @@ create_workers(struct dp *dp, char *err, size_t errlen)
 		w->dp = dp;
 		w->id = id;
 		w->lcore = lcore;
+		w->frag6_id = (uint32_t)rte_rand();	/* RFC 7739: not from a known start */
 		w->mb = cmb_mgr_create();
 		w->reasm = reasm_in_create((int)rte_lcore_to_socket_id(lcore),
 					   (uint16_t)(rte_pktmbuf_data_room_size(dp->pool) -

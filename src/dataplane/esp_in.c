@@ -64,11 +64,13 @@ esp_length(const struct rte_mbuf *m)
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
 	const struct rte_udp_hdr *udp;
 
-	if (unlikely((ip->version_ihl >> 4) == 6))	/* behind the extension headers (classify) */
-		return rte_be_to_cpu_16(((const struct rte_ipv6_hdr *)ip)->payload_len) +
-		       (uint32_t)sizeof(struct rte_ipv6_hdr) - m->l3_len;
-	if (m->l4_len == 0)
+	if (unlikely((ip->version_ihl >> 4) == 6)) {	/* behind the extension headers (classify) */
+		if (m->l4_len == 0)
+			return rte_be_to_cpu_16(((const struct rte_ipv6_hdr *)ip)->payload_len) +
+			       (uint32_t)sizeof(struct rte_ipv6_hdr) - m->l3_len;
+	} else if (m->l4_len == 0) {
 		return rte_be_to_cpu_16(ip->total_length) - m->l3_len;
+	}
 	udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, m->l2_len + m->l3_len);
 	return rte_be_to_cpu_16(udp->dgram_len) - m->l4_len;
 }

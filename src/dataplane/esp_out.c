@@ -22,7 +22,10 @@
  *
  * ESP-in-UDP goes out with a zero UDP checksum (RFC 3948 section 2.1: it
  * SHOULD be; the ESP ICV protects what matters, and summing 1400 bytes a
- * packet would cost more than the encryption's bookkeeping).
+ * packet would cost more than the encryption's bookkeeping). Over IPv6 a
+ * zero UDP checksum is allowed only by an agreement per tunnel (RFC 6935,
+ * RFC 6936) that nothing negotiates here: it is computed (RFC 8200 section
+ * 8.1) once the ESP is final, in step 3 (out_post).
  */
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -33,12 +36,14 @@
 #include "esp.h"
 #include "esp_pad.h"
 #include "frag4.h"
+#include "frag6.h"
 #include "ip4_cksum.h"
 #include "route.h"
 #include "sa.h"
 #include "sa_ts.h"
 #include "spd.h"
 #include "tcp_mss.h"
+#include "udp6_cksum.h"
 
 #define ESP_HDR 8
 #define NH_IPV4 4
@@ -54,10 +59,13 @@ struct out_pkt {
 	struct rte_ipv4_hdr *oip;	/* AH: the outer header, made whole after the HMAC */
 	struct ah_out_save ah;
 	uint8_t tag[DP_ICV_MAX];	/* ESN + HMAC, AH: the ICV is computed aside, then copied */
-	bool bundle;			/* AH+ESP: ah_op is for step 3 */
+	uint8_t post;			/* what step 3 has to do: OUT_POST_* */
 	struct cmb_op ah_op;
 	uint8_t ah_tag[DP_ICV_MAX];
 };
+
+#define OUT_POST_AH 1	/* AH+ESP: ah_op signs the finished ESP */
+#define OUT_POST_UDP6 2	/* ESP-in-UDP over IPv6: the UDP checksum over the finished ESP */
 
 /* The bursts' arrays: a burst, or the fragments of one packet (esp_out_split). */
 #define OUT_OPS_MAX (DP_BURST_MAX > FRAG4_MAX ? DP_BURST_MAX : FRAG4_MAX)
@@ -158,7 +166,8 @@ out_headers(struct dp_worker *w, const struct sa_ep *ep, uint8_t *data, uint32_t
 	/*
 	 * Two overlapping 32-byte copies instead of a memcpy of a variable
 	 * length (a libc call, ~18 instructions a packet): every template is
-	 * 34 to 54 bytes (Ethernet and IPv4, IPv4 and UDP, IPv6).
+	 * 34 to 62 bytes (Ethernet and IPv4, IPv4 and UDP, IPv6, IPv6 and UDP;
+	 * only the last reaches the template's second cache line, sa.h).
 	 */
 	RTE_BUILD_BUG_ON(SA_HDR_MAX > 64);
 	RTE_ASSERT(ep->hdr_len >= 32);
@@ -166,7 +175,7 @@ out_headers(struct dp_worker *w, const struct sa_ep *ep, uint8_t *data, uint32_t
 	memcpy(data + ep->hdr_len - 32, ep->hdr + ep->hdr_len - 32, 32);
 	oip->total_length = rte_cpu_to_be_16((uint16_t)outer_len);
 	oip->packet_id = rte_cpu_to_be_16(w->ip_id++);
-	if (ep->udp) {
+	if (ep->udp && likely(!ep->v6)) {	/* IPv6's UDP header: out_outer6 */
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(oip + 1);
 
 		udp->dgram_len = rte_cpu_to_be_16((uint16_t)(outer_len - sizeof(*oip)));
@@ -176,17 +185,25 @@ out_headers(struct dp_worker *w, const struct sa_ep *ep, uint8_t *data, uint32_t
 }
 
 /*
- * An IPv6 outer header (dp_sa_params.family AF_INET6, ESP only) where
- * out_headers wrote the template: payload length and traffic class; the
- * IPv4 fields out_headers set fall on the IPv6 header and are written over.
+ * An IPv6 outer header (dp_sa_params.family AF_INET6) where out_headers
+ * wrote the template: payload length and traffic class; the IPv4 fields
+ * out_headers set fall on the IPv6 header and are written over. ESP-in-UDP:
+ * the UDP length, its checksum zero until step 3 (OUT_POST_UDP6).
  */
 static __rte_noinline void
-out_outer6(void *l3, uint32_t outer_len, uint8_t tc)
+out_outer6(const struct sa_ep *ep, void *l3, uint32_t outer_len, uint8_t tc, struct out_pkt *st)
 {
 	struct rte_ipv6_hdr *o6 = l3;
 
 	o6->vtc_flow = rte_cpu_to_be_32(0x60000000u | (uint32_t)tc << 20);
 	o6->payload_len = rte_cpu_to_be_16((uint16_t)(outer_len - sizeof(*o6)));
+	if (ep->udp) {
+		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(o6 + 1);
+
+		udp->dgram_len = o6->payload_len;
+		udp->dgram_cksum = 0;
+		st->post |= OUT_POST_UDP6;
+	}
 }
 
 /* ESP header, IV, padding and trailer around the inner packet already in place. */
@@ -335,6 +352,21 @@ out_fragmentable(uint32_t outer_len, uint16_t mtu)
 }
 
 /*
+ * Can the encapsulated packet (outer_len bytes) be fragmented on the way
+ * out (worker.c tx_fragments)? An IPv6 outer packet is cut by frag6.c to
+ * the SA's path MTU, which m carries there in tso_segsz (dataplane.h,
+ * PKT_FRAGMENT); an IPv4 one by frag4.c.
+ */
+static bool
+out_outer_frag_ok(struct rte_mbuf *m, const struct sa_ep *ep, uint32_t outer_len)
+{
+	if (!ep->v6)
+		return out_fragmentable(outer_len, ep->mtu);
+	m->tso_segsz = ep->mtu;
+	return frag6_fits(outer_len, ep->mtu);
+}
+
+/*
  * Larger than the egress MTU once encapsulated (outer_len bytes). DF set:
  * dropped, and the sender told the tunnel's MTU (RFC 1191). DF clear, "crypto
  * ipsec fragmentation" decides: before-encryption (the IOS default) returns
@@ -345,7 +377,7 @@ out_fragmentable(uint32_t outer_len, uint16_t mtu)
  * its MTU (out_inner_mtu) unless the SA changed under it.
  */
 static dp_drop_t
-out_too_big(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+out_too_big(struct dp_worker *w, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 	    struct sa_rt *sa, const struct sa_ep *ep, uint32_t outer_len, bool *outer_frag,
 	    const bool fwd, const bool piece)
 {
@@ -360,8 +392,7 @@ out_too_big(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4
 	if (piece)
 		return sa_drop(sa, DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
 	if (w->dp->cfg->ipsec.fragmentation == CFG_FRAG_AFTER) {
-		/* an IPv6 outer packet is not cut here (frag4.c is IPv4's) */
-		if (ep->v6 || !out_fragmentable(outer_len, ep->mtu))
+		if (!out_outer_frag_ok(m, ep, outer_len))
 			return sa_drop(sa, DP_DROP_OUT_INFRA_V4_PKT_LEN_TOO_BIG);
 		*outer_frag = true;
 		return DP_KEEP;
@@ -373,17 +404,29 @@ out_too_big(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4
 }
 
 /*
- * An IPv6 packet larger than the tunnel once encapsulated: dropped, DF or
- * not (IPv6 is never fragmented on the way, RFC 8200 section 5), and the
- * sender told the tunnel's MTU in an ICMPv6 Packet Too Big (RFC 4443 3.2,
- * RFC 8201), never below the 1280 every IPv6 link carries.
+ * An IPv6 packet (tot bytes) larger than the tunnel once encapsulated
+ * (outer_len bytes). The tunnel is a link to it (RFC 2473 section 7.1, RFC
+ * 4459 section 3): a packet of at most 1280 bytes, the least every IPv6 link
+ * carries (RFC 8200 section 5), must get through, so the outer packet is
+ * fragmented on the way out, whatever "crypto ipsec fragmentation" says;
+ * with after-encryption every packet is, as an IPv4 one with DF clear.
+ * Otherwise (or past the fragments' bound) it is dropped and the sender told
+ * the tunnel's MTU in an ICMPv6 Packet Too Big (RFC 4443 3.2, RFC 8201),
+ * never below 1280. Never fragmented before encryption: IPv6 is not
+ * fragmented on the way (RFC 8200 section 5).
  */
 static __rte_noinline dp_drop_t
-out_too_big6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
-	     struct sa_rt *sa, const struct sa_ep *ep, const bool fwd)
+out_too_big6(struct dp_worker *w, struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
+	     struct sa_rt *sa, const struct sa_ep *ep, uint32_t tot, uint32_t outer_len,
+	     bool *outer_frag, const bool fwd)
 {
 	uint16_t mtu = out_inner_mtu(sa, ep, out_hdr_len(sa));
 
+	if ((tot <= ICMP6_MIN_MTU || w->dp->cfg->ipsec.fragmentation == CFG_FRAG_AFTER) &&
+	    out_outer_frag_ok(m, ep, outer_len)) {
+		*outer_frag = true;
+		return DP_KEEP;
+	}
 	if (fwd)
 		link_icmp6_inside(w, m, ip6, ICMP6_PACKET_TOO_BIG, 0, RTE_MAX(mtu, ICMP6_MIN_MTU));
 	return sa_drop(sa, DP_DROP_OUT_INFRA_V6_PKT_LEN_TOO_BIG);
@@ -398,7 +441,8 @@ out_too_big6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv
  * an AH+ESP bundle's AH SA (instantiated apart, so that ESP alone and AH
  * alone pay nothing for it). v6: the packet is IPv6 (out_encap6; instantiated
  * apart too), never split: IPv6 is not fragmented on the way (RFC 8200
- * section 5), too big is dropped.
+ * section 5); too big is dropped, or its outer packet fragmented
+ * (out_too_big6).
  */
 static __rte_always_inline dp_drop_t
 out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
@@ -430,8 +474,12 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 	/* AH: a header, no trailer; with ESN 4 bytes of scratch past the end */
 	room = tail + ((sa->flags & (SA_F_AH | SA_F_ESN)) == (SA_F_AH | SA_F_ESN) ? 4 : 0);
 	outer_len = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + tot + tail;
-	if (v6 && outer_len > ep->mtu)
-		return out_too_big6(w, m, ip6, sa, ep, fwd);
+	if (v6 && outer_len > ep->mtu) {
+		dp_drop_t why = out_too_big6(w, m, ip6, sa, ep, tot, outer_len, &outer_frag, fwd);
+
+		if (why != DP_KEEP)
+			return why;
+	}
 	if (!v6 && outer_len > ep->mtu) {
 		dp_drop_t why = out_too_big(w, m, ip, sa, ep, outer_len, &outer_frag, fwd, piece);
 
@@ -479,8 +527,9 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 	/* DSCP and ECN copied (RFC 6040); DF copied from IPv4, clear for IPv6 */
 	if (unlikely(ep->v6)) {
 		/* st->oip points at the IPv6 header: ah_out_fill tells it by its version */
-		out_outer6(st->oip, outer_len, v6 ? (uint8_t)(rte_be_to_cpu_32(ip6->vtc_flow) >> 20)
-						 : ip->type_of_service);
+		out_outer6(ep, st->oip, outer_len,
+			   v6 ? (uint8_t)(rte_be_to_cpu_32(ip6->vtc_flow) >> 20)
+			      : ip->type_of_service, st);
 	} else if (v6) {
 		st->oip->type_of_service = (uint8_t)(rte_be_to_cpu_32(ip6->vtc_flow) >> 20);
 		st->oip->fragment_offset = 0;
@@ -511,18 +560,19 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 	return DP_KEEP;
 }
 
-/* A bundle's packet: out_encap_body apart; st->bundle says whether its AH is still to sign. */
+/* A bundle's packet: out_encap_body apart; st->post says whether its AH is still to sign. */
 static __rte_noinline dp_drop_t
 out_encap_bundle(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
 		 struct cmb_op *op, bool *queued, bool fwd, bool piece)
 {
 	dp_drop_t why = out_encap_body(w, m, sa, st, op, queued, fwd, piece, true, false);
 
-	st->bundle = why == DP_KEEP;
+	if (why == DP_KEEP)
+		st->post |= OUT_POST_AH;
 	return why;
 }
 
-/* out_encap_body for sa; the caller set st->bundle false. */
+/* out_encap_body for sa; the caller set st->post 0. */
 static __rte_always_inline dp_drop_t
 out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
 	     struct cmb_op *op, bool *queued, const bool fwd, const bool piece)
@@ -624,7 +674,8 @@ out_encap6(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct o
 		return why;
 	if (sa->flags & SA_F_AH_ESP) {
 		why = out_encap_body(w, m, sa, st, op, queued, fwd, false, true, true);
-		st->bundle = why == DP_KEEP;
+		if (why == DP_KEEP)
+			st->post |= OUT_POST_AH;
 		return why;
 	}
 	return out_encap_body(w, m, sa, st, op, queued, fwd, false, false, true);
@@ -641,7 +692,7 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	dp_drop_t why;
 
 	*queued = false;
-	st->bundle = false;
+	st->post = 0;
 	/* classify_ipv6 kept it; an IPv4 packet was validated as version 4 */
 	if (unlikely((ip->version_ihl >> 4) == 6))
 		return out_encap6(w, m, sap, st, op, queued, fwd);
@@ -658,20 +709,36 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	return out_encap_sa(w, m, sa, st, op, queued, fwd, false);
 }
 
+/* Step 3, ESP-in-UDP over IPv6: the UDP checksum of each kept packet (RFC 8200 section 8.1). */
+static void
+out_udp6_cksum(struct out_pkt *st, uint16_t n, const dp_drop_t *reason)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		if (reason[i] == DP_KEEP && (st[i].post & OUT_POST_UDP6)) {
+			struct rte_ipv6_hdr *o6 = (struct rte_ipv6_hdr *)st[i].oip;
+			struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(o6 + 1);
+
+			udp6_cksum_set(o6, udp);
+		}
+	}
+}
+
 /*
  * Step 3, AH+ESP bundles: the AH HMAC burst over the n packets' finished
- * ESP (kept ones only), then their AH headers made whole.
+ * ESP (kept ones only), then their AH headers made whole. Then the UDP
+ * checksums of ESP-in-UDP over IPv6 (never in a bundle).
  */
 static __rte_noinline void
-out_bundle_ah(struct dp_worker *w, struct sa_rt **sa, struct out_pkt *st, uint16_t n,
-	      dp_drop_t *reason)
+out_post(struct dp_worker *w, struct sa_rt **sa, struct out_pkt *st, uint16_t n,
+	 dp_drop_t *reason)
 {
 	struct cmb_op ops[OUT_OPS_MAX];
 	uint16_t idx[OUT_OPS_MAX];
 	unsigned int k = 0;
 
+	out_udp6_cksum(st, n, reason);
 	for (uint16_t i = 0; i < n; i++) {
-		if (reason[i] == DP_KEEP && st[i].bundle) {
+		if (reason[i] == DP_KEEP && (st[i].post & OUT_POST_AH)) {
 			ops[k] = st[i].ah_op;
 			idx[k++] = i;
 		}
@@ -691,14 +758,14 @@ out_bundle_ah(struct dp_worker *w, struct sa_rt **sa, struct out_pkt *st, uint16
 
 /*
  * Step 2: CBC and HMAC bursts for the nops packets idx[] names; their AH
- * headers made whole. Then step 3 for the bundles among the n packets.
+ * headers made whole. Then step 3 for the packets among the n that need it.
  */
 static __rte_always_inline void
 out_crypto(struct dp_worker *w, struct sa_rt **sa, struct out_pkt *st, struct cmb_op *ops,
-	   const uint16_t *idx, unsigned int nops, dp_drop_t *reason, uint16_t n, bool bundles)
+	   const uint16_t *idx, unsigned int nops, dp_drop_t *reason, uint16_t n, uint8_t post)
 {
 	if (nops == 0)
-		goto bundles;	/* AES-GCM bundles still have their AH to sign */
+		goto post;	/* AES-GCM bundles still have their AH to sign */
 	cmb_cbc_burst(w->mb, ops, nops, true);
 	cmb_hmac_burst(w->mb, ops, nops);
 	for (unsigned int j = 0; j < nops; j++) {
@@ -712,9 +779,9 @@ out_crypto(struct dp_worker *w, struct sa_rt **sa, struct out_pkt *st, struct cm
 		else if (ops[j].tag != st[i].icv)
 			memcpy(st[i].icv, st[i].tag, esp->icv_len);
 	}
-bundles:
-	if (bundles)
-		out_bundle_ah(w, sa, st, n, reason);
+post:
+	if (post)
+		out_post(w, sa, st, n, reason);
 }
 
 /* The packet's inner bytes on its SA's counters (and on a bundle's ESP SA, acc_esp). */
@@ -737,17 +804,17 @@ out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *re
 	uint16_t idx[DP_BURST_MAX];
 	struct sa_acc acc = {0}, acc_esp = {0};
 	unsigned int nops = 0;
-	bool bundles = false;
+	uint8_t post = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		bool queued;
 
 		reason[i] = out_encap(w, pkts[i], &sa[i], &st[i], &ops[nops], &queued, fwd);
-		bundles |= st[i].bundle;
+		post |= st[i].post;
 		if (queued)
 			idx[nops++] = i;
 	}
-	out_crypto(w, sa, st, ops, idx, nops, reason, n, bundles);
+	out_crypto(w, sa, st, ops, idx, nops, reason, n, post);
 	for (uint16_t i = 0; i < n; i++) {
 		if (reason[i] == OUT_SPLIT) {
 			/* kept whole for now: its fragments are counted as they are encrypted */
@@ -774,7 +841,7 @@ esp_out_split(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out, dp
 	struct sa_acc acc = {0}, acc_esp = {0};
 	unsigned int n, nops = 0;
 	uint16_t owner = 0;
-	bool bundles = false;
+	uint8_t post = 0;
 
 	*n_good = 0;
 	/* the SA it was checked against: the same lookup, within the same burst */
@@ -802,13 +869,13 @@ esp_out_split(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out, dp
 		bool queued = false;
 
 		sas[j] = sa;
-		st[j].bundle = false;
+		st[j].post = 0;
 		reason[j] = out_encap_sa(w, out[j], sa, &st[j], &ops[nops], &queued, false, true);
-		bundles |= st[j].bundle;
+		post |= st[j].post;
 		if (queued)
 			idx[nops++] = (uint16_t)j;
 	}
-	out_crypto(w, sas, st, ops, idx, nops, reason, (uint16_t)n, bundles);
+	out_crypto(w, sas, st, ops, idx, nops, reason, (uint16_t)n, post);
 	for (unsigned int j = 0; j < n; j++)
 		if (reason[j] == DP_KEEP)
 			out_count(w, &acc, &acc_esp, sa, st[j].tot);

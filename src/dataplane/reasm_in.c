@@ -152,25 +152,25 @@ fits_last(const struct reasm_dgram *d, const struct reasm_piece *p, bool more)
 /*
  * The first fragment of a UDP datagram says what it is: ESP-in-UDP (to port
  * 4500, no zero non-ESP marker: RFC 3948 section 2.2) is reassembled here;
- * anything else is the control plane's (*punt). DP_KEEP, or 70 when the
- * fragment is too short to tell (RFC 1858: a first fragment without the
- * whole transport header).
+ * anything else is the control plane's (*punt). DP_KEEP, or frag_err (70,
+ * or Ipv6FragErr) when the fragment is too short to tell (RFC 1858: a first
+ * fragment without the whole transport header).
  */
 static dp_drop_t
-udp_first(const uint8_t *data, uint16_t len, bool *punt)
+udp_first(const uint8_t *data, uint16_t len, bool *punt, dp_drop_t frag_err)
 {
 	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)data;
 	const uint8_t *mk = data + sizeof(*udp);
 
 	*punt = false;
 	if (len < sizeof(*udp))
-		return DP_DROP_IN_V4_PKT_FRAG_ERR;
+		return frag_err;
 	if (udp->dst_port != rte_cpu_to_be_16(NATT_PORT)) {
 		*punt = true;
 		return DP_KEEP;
 	}
 	if (len < sizeof(*udp) + 4)
-		return DP_DROP_IN_V4_PKT_FRAG_ERR;
+		return frag_err;
 	*punt = mk[0] == 0 && mk[1] == 0 && mk[2] == 0 && mk[3] == 0;
 	return DP_KEEP;
 }
@@ -317,7 +317,7 @@ add_piece(struct dp_worker *w, const struct reasm_key *k, const struct reasm_pie
 		return NULL;
 	}
 	if (p->off == 0 && k->proto == IPPROTO_UDP) {
-		why = udp_first(data, p->len, &punt);
+		why = udp_first(data, p->len, &punt, frag_err);
 		if (why != DP_KEEP) {
 			drop_dgram(w, d, m, why);
 			return NULL;
@@ -360,7 +360,7 @@ add_v4(struct dp_worker *w, uint8_t pi, struct rte_mbuf *m, uint64_t now_ns)
 
 /*
  * One IPv6 fragment: the Fragment header right after the IPv6 header, its
- * next header ESP or AH (classify_frag6). The key is RFC 8200's: source,
+ * next header ESP, AH or UDP (classify_frag6; UDP as for IPv4: udp_first). The key is RFC 8200's: source,
  * destination and the 32-bit identification (and the next header, which a
  * datagram's fragments share).
  */

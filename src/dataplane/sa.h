@@ -72,25 +72,37 @@ enum sa_state {
 #define SA_LIFE_SOFT_UNSENT 0x02	/* ... but the event ring refused it: the control */
 #define SA_LIFE_HARD_UNSENT 0x04	/* thread delivers it (sa_life_collect) */
 
-/* Ethernet + IPv4 + UDP, or Ethernet + IPv6: the outbound header template. */
-#define SA_HDR_MAX 56
+/* Ethernet + IPv4 (+ UDP) or Ethernet + IPv6 (+ UDP): the outbound header template. */
+#define SA_HDR_MAX 64
 
 /*
  * Where an outbound SA's packets go: the outer headers (template) and the
  * port. Immutable once published: dp_sa_update_endpoints() builds a new one,
  * swaps the SA's pointer and frees the old one after an RCU grace period, so
  * a worker reads a whole template, the old or the new, never half of each.
+ *
+ * Two cache lines: the small fields first, then the template at offset 8.
+ * esp_out.c copies it as two overlapping 32-byte pieces, [0, 32) and
+ * [len - 32, len): IPv4 ESP (34 bytes), IPv4 ESP-in-UDP (42) and IPv6 ESP
+ * (54) end by byte 62 and read only line 0; only IPv6 ESP-in-UDP (62 bytes,
+ * up to byte 70) reaches into line 1.
  */
 struct sa_ep {
-	uint8_t hdr[SA_HDR_MAX];
 	uint8_t hdr_len;	/* template bytes in hdr[] */
 	uint8_t udp;		/* ESP-in-UDP (RFC 3948) */
 	uint8_t v6;		/* the template is Ethernet + IPv6 */
+	uint8_t pad_;
 	uint16_t tx_port;	/* egress port index */
 	uint16_t mtu;		/* IP MTU of the egress interface */
+	uint8_t hdr[SA_HDR_MAX];
 } __rte_cache_aligned;
 
-_Static_assert(sizeof(struct sa_ep) == RTE_CACHE_LINE_SIZE, "a template is one cache line");
+_Static_assert(offsetof(struct sa_ep, hdr) == 8, "the small fields come first");
+_Static_assert(offsetof(struct sa_ep, hdr) + 14 + 20 + 8 <= RTE_CACHE_LINE_SIZE &&
+		       offsetof(struct sa_ep, hdr) + 14 + 40 <= RTE_CACHE_LINE_SIZE,
+	       "IPv4 (in UDP too) and IPv6 ESP templates sit in the first cache line");
+_Static_assert(sizeof(struct sa_ep) == 2 * RTE_CACHE_LINE_SIZE,
+	       "a template is two cache lines; only IPv6 ESP-in-UDP reads the second");
 
 struct sa_rt {
 	/*

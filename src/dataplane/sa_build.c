@@ -44,7 +44,7 @@ outside_port6(const struct dp *dp, const uint8_t local6[16])
 }
 
 /*
- * The template of an SA with IPv6 endpoints (ESP, RFC 4303 over IPv6): the
+ * The template of an SA with IPv6 endpoints (ESP or AH, ESP in UDP): the
  * peer's MAC is a static IPv6 neighbor or the port's next_hop_mac, else what
  * the control thread's neighbor discovery learned (the hook solicits it when
  * it has nothing: the install fails and is tried again). Traffic class and
@@ -80,11 +80,19 @@ sa_ep_build6(const struct dp *dp, const struct sa_endpoints *e, int *err)
 	rte_ether_addr_copy(&dp->ports[pi].mac, &eth->src_addr);
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
 	ip6->vtc_flow = rte_cpu_to_be_32(0x60000000);
-	ip6->proto = e->proto;
+	ip6->proto = e->udp_encap ? IPPROTO_UDP : e->proto;
 	ip6->hop_limits = 64;
 	memcpy(ip6->src_addr, e->local6, 16);
 	memcpy(ip6->dst_addr, e->peer6, 16);
 	ep->hdr_len = sizeof(*eth) + sizeof(*ip6);
+	if (e->udp_encap) {	/* RFC 3948 over IPv6: length and checksum per packet */
+		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip6 + 1);
+
+		udp->src_port = rte_cpu_to_be_16(e->local_port);
+		udp->dst_port = rte_cpu_to_be_16(e->peer_port);
+		ep->hdr_len += sizeof(*udp);
+	}
+	ep->udp = e->udp_encap;
 	ep->v6 = 1;
 	ep->tx_port = (uint16_t)pi;
 	ep->mtu = dp->ports[pi].mtu;

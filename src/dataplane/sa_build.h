@@ -15,7 +15,7 @@ struct sa_rt;
 struct sa_endpoints {
 	uint8_t proto;		/* IPPROTO_ESP or IPPROTO_AH */
 	uint32_t local, peer;
-	bool v6;		/* IPv6 endpoints local6/peer6 instead (ESP, no UDP) */
+	bool v6;		/* IPv6 endpoints local6/peer6 instead (ESP, ESP in UDP, AH) */
 	uint8_t local6[16], peer6[16];
 	bool udp_encap;
 	uint16_t local_port, peer_port;

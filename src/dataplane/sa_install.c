@@ -92,17 +92,14 @@ params_ts_valid(const struct dp_sa_params *p)
 
 /*
  * What dp_sa_add refuses before allocating anything. Over IPv6 endpoints
- * ESP-in-UDP is refused, and the caller logs the -EAFNOSUPPORT
- * (child_install, manual_sa.c).
+ * ESP (in UDP too), AH and AH+ESP bundles are all taken; a family that
+ * is neither is refused with -EAFNOSUPPORT (child_install, manual_sa.c).
  */
 static int
 params_check(const struct dp_sa_params *p)
 {
 	if (p->family != 0 && p->family != AF_INET && p->family != AF_INET6)
-		return -EAFNOSUPPORT;
-	/* over IPv6: ESP, AH or both (ESP-in-UDP is written for IPv4 outer headers) */
-	if (p->family == AF_INET6 && p->udp_encap)
-		return -EAFNOSUPPORT;
+		return -EAFNOSUPPORT;	/* over IPv6: ESP (in UDP too), AH or both, as over IPv4 */
 	if (p->spi < 256)
 		return -EINVAL;	/* RFC 4303 section 2.1: 0 local, 1-255 reserved */
 	if (!params_ts_valid(p))
@@ -212,30 +209,19 @@ dp_sa_usage(const struct dp *dp, uint32_t conn_id, uint64_t *pkts, uint64_t *byt
 }
 
 /*
- * Outbound: a new header template, published whole, the old one freed after
- * the grace period (struct sa_ep). Inbound: only whether ESP comes in UDP
- * matters to the fast path (the lookup key is SPI and our address).
+ * Outbound: a new header template from e, published whole, the old one
+ * freed after the grace period (struct sa_ep). Inbound: only whether ESP
+ * comes in UDP matters to the fast path (the lookup key is SPI and our
+ * address). The caller records the new peer address once this succeeded.
  */
-int
-dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t peer_port,
-		       bool udp_encap)
+static int
+endpoints_swap(struct dp *dp, struct sa *sa, const struct sa_endpoints *e)
 {
-	struct sa *sa = sad_find_conn(dp->sad, conn_id);
 	int rc;
 
-	if (sa == NULL)
-		return -ENOENT;
-	if (sa->v6)
-		return -EAFNOSUPPORT;	/* NAT-T moves: IPv4 only */
 	if (sa->dir == CFG_DIR_OUT) {
-		const struct sa_endpoints e = {.proto = sa->proto,
-					       .local = sa->local,
-					       .peer = peer,
-					       .udp_encap = udp_encap,
-					       .local_port = sa->local_port,
-					       .peer_port = peer_port};
 		const struct sa_ep *old = sa->rt->ep;
-		struct sa_ep *ep = sa_ep_build(dp, &e, &rc);
+		struct sa_ep *ep = sa_ep_build(dp, e, &rc);
 
 		if (ep == NULL)
 			return rc;
@@ -243,12 +229,55 @@ dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t 
 		/* the grace period starts after the swap: until then a worker may hold the old */
 		sad_retire(dp->sad, (void *)(uintptr_t)old);
 	} else {
-		__atomic_store_n(&sa->rt->udp, udp_encap, __ATOMIC_RELAXED);
+		__atomic_store_n(&sa->rt->udp, e->udp_encap, __ATOMIC_RELAXED);
 	}
-	sa->peer = peer;
-	sa->peer_port = peer_port;
-	sa->udp_encap = udp_encap;
+	sa->peer_port = e->peer_port;
+	sa->udp_encap = e->udp_encap;
 	return 0;
+}
+
+int
+dp_sa_update_endpoints(struct dp *dp, uint32_t conn_id, uint32_t peer, uint16_t peer_port,
+		       bool udp_encap)
+{
+	struct sa *sa = sad_find_conn(dp->sad, conn_id);
+	struct sa_endpoints e;
+	int rc;
+
+	if (sa == NULL)
+		return -ENOENT;
+	if (sa->v6)
+		return -EAFNOSUPPORT;	/* dp_sa_update_endpoints6's */
+	e = (struct sa_endpoints){.proto = sa->proto, .local = sa->local, .peer = peer,
+				  .udp_encap = udp_encap, .local_port = sa->local_port,
+				  .peer_port = peer_port};
+	rc = endpoints_swap(dp, sa, &e);
+	if (rc == 0)
+		sa->peer = peer;
+	return rc;
+}
+
+/* The IPv6 twin: a peer behind a NAT66 whose mapping moved (ESP-in-UDP over IPv6). */
+int
+dp_sa_update_endpoints6(struct dp *dp, uint32_t conn_id, const uint8_t peer6[16],
+			uint16_t peer_port, bool udp_encap)
+{
+	struct sa *sa = sad_find_conn(dp->sad, conn_id);
+	struct sa_endpoints e;
+	int rc;
+
+	if (sa == NULL)
+		return -ENOENT;
+	if (!sa->v6)
+		return -EAFNOSUPPORT;
+	e = (struct sa_endpoints){.proto = sa->proto, .v6 = true, .udp_encap = udp_encap,
+				  .local_port = sa->local_port, .peer_port = peer_port};
+	memcpy(e.local6, sa->local6, 16);
+	memcpy(e.peer6, peer6, 16);
+	rc = endpoints_swap(dp, sa, &e);
+	if (rc == 0)
+		memcpy(sa->peer6, peer6, 16);
+	return rc;
 }
 
 /* A copy of ep sending to mac, or NULL (no memory). */

@@ -41,15 +41,7 @@ struct sad {
 	 */
 	struct sa **conn;
 	uint32_t conn_mask;
-	/*
-	 * How many live inbound SAs have an SPI in each slot (spi_slot()),
-	 * saturating: a slot at 0 proves an SPI unknown in one load, where the
-	 * hash table would compute a CRC and search two buckets. Unknown SPIs
-	 * are what a flood is made of (and the stale SAs of a peer out of
-	 * sync). Written by the control thread, read by workers.
-	 */
-	uint16_t *spi_count;
-	uint32_t spi_mask;
+	struct sad_spi_filter spi;	/* sad.h; written by the control thread */
 };
 
 /* At least 4 slots per SA (few false "maybe"s), at most 4M slots (8 MiB). */
@@ -59,7 +51,7 @@ struct sad {
 static inline uint32_t
 spi_slot(const struct sad *sad, uint32_t spi_be)
 {
-	return (uint32_t)(((uint64_t)spi_be * 0x9e3779b97f4a7c15ull) >> 40) & sad->spi_mask;
+	return sad_spi_filter_slot(&sad->spi, spi_be);
 }
 
 static void
@@ -102,18 +94,18 @@ sad_create(uint32_t capacity, struct rte_rcu_qsbr *qs)
 		return NULL;
 	}
 	sad->conn_mask = CONN_BUCKETS_MIN - 1;
-	sad->spi_mask = SPI_SLOTS_MIN;
-	while (sad->spi_mask < SPI_SLOTS_MAX && sad->spi_mask / 4 < capacity)
-		sad->spi_mask *= 2;
-	sad->spi_count = rte_zmalloc_socket("dpsec_sad_spi", sad->spi_mask * sizeof(uint16_t),
+	sad->spi.mask = SPI_SLOTS_MIN;
+	while (sad->spi.mask < SPI_SLOTS_MAX && sad->spi.mask / 4 < capacity)
+		sad->spi.mask *= 2;
+	sad->spi.count = rte_zmalloc_socket("dpsec_sad_spi", sad->spi.mask * sizeof(uint16_t),
 					    RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
-	if (sad->spi_count == NULL) {
+	if (sad->spi.count == NULL) {
 		free(sad->conn);
 		rte_hash_free(sad->h);
 		free(sad);
 		return NULL;
 	}
-	sad->spi_mask--;
+	sad->spi.mask--;
 	sad->qs = qs;
 	TAILQ_INIT(&sad->live);
 	TAILQ_INIT(&sad->dying);
@@ -155,7 +147,7 @@ sad_destroy(struct sad *sad)
 		free(r);
 	}
 	rte_hash_free(sad->h);
-	rte_free(sad->spi_count);
+	rte_free(sad->spi.count);
 	free(sad->conn);
 	free(sad);
 }
@@ -221,11 +213,17 @@ sad_spi_slot(const struct sad *sad, uint32_t spi_be)
 	return spi_slot(sad, spi_be);
 }
 
+const struct sad_spi_filter *
+sad_spi_filter(const struct sad *sad)
+{
+	return &sad->spi;
+}
+
 /* Control thread: one more (+1) or one fewer (-1) SA with this SPI; a full slot stays full. */
 static void
 spi_count_add(struct sad *sad, uint32_t spi_be, int d)
 {
-	uint16_t *c = &sad->spi_count[spi_slot(sad, spi_be)];
+	uint16_t *c = &sad->spi.count[spi_slot(sad, spi_be)];
 
 	if (*c == UINT16_MAX)
 		return;
@@ -403,8 +401,7 @@ sad_lookup_bulk(const struct sad *sad, struct sad_cache *c, const struct sad_key
 		if (c->e[slot].sa != NULL && c->e[slot].spi_be == k->spi_be &&
 		    c->e[slot].dst_be == k->dst_be && c->e[slot].proto == k->proto) {
 			out[i] = c->e[slot].sa;
-		} else if (__atomic_load_n(&sad->spi_count[spi_slot(sad, k->spi_be)],
-					   __ATOMIC_ACQUIRE) == 0) {
+		} else if (sad_spi_absent(&sad->spi, k->spi_be)) {
 			out[i] = NULL;	/* no SA has this SPI: not worth a hash lookup */
 		} else {
 			miss[nm] = k;

@@ -10,6 +10,7 @@
 #ifndef DPSEC_SAD_H
 #define DPSEC_SAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -147,10 +148,36 @@ struct sad_cache {
 void sad_cache_init(struct sad_cache *c);
 
 /*
- * The slot of the SPI filter an SPI (network order) counts in: SPIs with no
- * live inbound SA in their slot are refused without a hash lookup. Exposed
- * for tests, which need SPIs that share a slot.
+ * The SPI filter: how many live inbound SAs (ESP or AH, any destination)
+ * have an SPI in each slot, saturating. A slot at 0 proves an SPI unknown in
+ * one load, where the hash table would compute a CRC and search two buckets.
+ * Unknown SPIs are what a flood is made of (and the stale SAs of a peer out
+ * of sync), so classify.c asks it first and drops them before the inbound
+ * stage; sad_lookup_bulk asks it on an SA-cache miss. Written by the control
+ * thread (an SA is counted before it can be found, uncounted after it can no
+ * longer be), read by workers.
  */
+struct sad_spi_filter {
+	uint16_t *count;
+	uint32_t mask;
+};
+
+static inline uint32_t
+sad_spi_filter_slot(const struct sad_spi_filter *f, uint32_t spi_be)
+{
+	return (uint32_t)(((uint64_t)spi_be * 0x9e3779b97f4a7c15ull) >> 40) & f->mask;
+}
+
+/* No live inbound SA has this SPI (network order). */
+static inline bool
+sad_spi_absent(const struct sad_spi_filter *f, uint32_t spi_be)
+{
+	return __atomic_load_n(&f->count[sad_spi_filter_slot(f, spi_be)], __ATOMIC_ACQUIRE) == 0;
+}
+
+const struct sad_spi_filter *sad_spi_filter(const struct sad *sad);
+
+/* The slot an SPI counts in, for tests, which need SPIs that share a slot. */
 uint32_t sad_spi_slot(const struct sad *sad, uint32_t spi_be);
 
 /* Fast path: one lookup per packet of the burst; out[i] is NULL on a miss. */

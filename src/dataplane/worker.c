@@ -20,6 +20,7 @@
 #include "classify.h"
 #include "esp.h"
 #include "frag4.h"
+#include "frag6.h"
 #include "reasm_in.h"
 #include "handoff.h"
 #include "worker.h"
@@ -40,10 +41,11 @@ dp_stats_drop_n(struct dp_lcore_stats *st, dp_drop_t code, uint64_t pkts, uint64
 /*
  * The port a drop belongs to: a full transmit queue is the output port's
  * (TailDrop, octets as queued); anything else the input port's, octets as
- * received.
+ * received. n packets of m's kind and port, of rx_octets as received.
  */
 static void
-port_drop(struct dp_worker *w, const struct rte_mbuf *m, dp_drop_t code)
+port_drop(struct dp_worker *w, const struct rte_mbuf *m, dp_drop_t code, uint16_t n,
+	  uint64_t rx_octets)
 {
 	enum dp_global_cause g = dp_drop_cause(code);
 	uint8_t pi;
@@ -59,27 +61,53 @@ port_drop(struct dp_worker *w, const struct rte_mbuf *m, dp_drop_t code)
 		return;	/* not received from a port (RTE_MBUF_PORT_INVALID) */
 	pi = w->dp->port_index[m->port];
 	if (pi < w->dp->n_ports) {
-		ctr_add(&w->stats.port[pi].in_drop_pkts[g], 1);
-		ctr_add(&w->stats.port[pi].in_drop_octets[g], pkt_rx_len(m));
+		ctr_add(&w->stats.port[pi].in_drop_pkts[g], n);
+		ctr_add(&w->stats.port[pi].in_drop_octets[g], rx_octets);
 	}
+}
+
+/*
+ * How many packets from i on are a run of one reason received on one port
+ * (what classification puts together at the end of a burst: an unknown-SPI
+ * flood's packets, say), counted with one update of each counter; a
+ * TailDrop is its own run (its port is the packet's egress). *octets and
+ * *rx_octets: the run's bytes as queued and as received.
+ */
+static uint16_t
+drop_run(struct rte_mbuf **pkts, const dp_drop_t *reason, uint16_t i, uint16_t n,
+	 uint64_t *octets, uint64_t *rx_octets)
+{
+	uint16_t port = pkts[i]->port, j = i;
+
+	*octets = 0;
+	*rx_octets = 0;
+	do {
+		*octets += pkts[j]->pkt_len;
+		*rx_octets += pkt_rx_len(pkts[j]);
+		j++;
+	} while (j < n && reason[j] == reason[i] && pkts[j]->port == port &&
+		 reason[i] != DP_DROP_G_TailDrop);
+	return j - i;
 }
 
 void
 worker_drop(struct dp_worker *w, struct rte_mbuf **pkts, const dp_drop_t *reason, uint16_t n)
 {
 	uint64_t now = 0;	/* read once, at the first event: a clock read costs a TSC read */
+	uint64_t octets, rx_octets;
 
-	for (uint16_t i = 0; i < n; i++) {
+	for (uint16_t i = 0, k; i < n; i += k) {
 		dp_drop_t code = reason[i];
 
-		dp_stats_drop(&w->stats, pkts[i], code);
-		port_drop(w, pkts[i], code);
+		k = drop_run(pkts, reason, i, n, &octets, &rx_octets);
+		dp_stats_drop_n(&w->stats, code, k, octets);
+		port_drop(w, pkts[i], code, k, rx_octets);
 		/* RFC 4301 5.2 / 4303 3.4.2: an auditable event, raised where it is counted */
 		if (code == DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI ||
 		    code == DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI) {
 			if (now == 0)
 				now = clk_mono_ns(&w->link.clk);
-			link_invalid_spi(w, pkts[i], now);
+			link_invalid_spi(w, pkts + i, k, now);
 		}
 	}
 	if (n > 0)
@@ -142,19 +170,42 @@ worker_punt(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t n
 }
 
 /*
- * A decrypted packet larger than its inside MTU, DF clear (esp_in.c): its
- * fragments go out instead; it is consumed, not dropped. Without a buffer for
- * every fragment, none is sent.
+ * An outer IPv6 packet the worker's own tunnel built too big for its path
+ * (esp_out.c: after-encryption, or an IPv6 packet of at most 1280 bytes
+ * inside): cut with Fragment headers to the MTU esp_out.c left in tso_segsz.
+ */
+static unsigned int
+tx_split6(struct dp_worker *w, const struct rte_mbuf *m, struct rte_mbuf **f)
+{
+	return frag6_split(m, w->dp->pool, m->tso_segsz, frag6_next_id(&w->frag6_id, w->id), f);
+}
+
+/* IPv6 behind the L2 header (esp_out.c's outer IPv6): else IPv4. */
+static inline bool
+pkt_is_ip6(const struct rte_mbuf *m)
+{
+	return (*rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len) >> 4) == 6;
+}
+
+/*
+ * A packet larger than its egress MTU that may be fragmented: a decrypted
+ * IPv4 packet larger than its inside MTU, DF clear (esp_in.c), or an outer
+ * packet "crypto ipsec fragmentation after-encryption" or an IPv6 packet
+ * of at most 1280 bytes made too big (esp_out.c). Its fragments go out
+ * instead; it is consumed, not dropped. Without a buffer for every fragment,
+ * none is sent.
  */
 static bool
 tx_fragments(struct dp_worker *w, struct rte_mbuf *m)
 {
 	uint16_t pi = pkt_egress(m);
-	struct rte_mbuf *f[FRAG4_MAX];
-	unsigned int n = frag4_split(m, w->dp->pool, w->dp->ports[pi].mtu, f);
+	struct rte_mbuf *f[FRAG4_MAX > FRAG6_MAX ? FRAG4_MAX : FRAG6_MAX];
+	bool v6 = pkt_is_ip6(m);
+	unsigned int n = v6 ? tx_split6(w, m, f)
+			    : frag4_split(m, w->dp->pool, w->dp->ports[pi].mtu, f);
 
 	if (n == 0) {
-		dp_drop_t why = DP_DROP_G_IpFragErr;
+		dp_drop_t why = v6 ? DP_DROP_G_Ipv6FragErr : DP_DROP_G_IpFragErr;
 
 		worker_drop(w, &m, &why, 1);
 		return false;
@@ -279,7 +330,7 @@ reasm_stage(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t k
 	k = reasm_in_burst(w, pi, pkts, k, whole, &nw);
 	if (nw == 0)
 		return k;
-	kw = classify_outside(&w->dp->ports[pi], whole, nw, &np, reason);
+	kw = classify_outside(&w->dp->ports[pi], sad_spi_filter(w->dp->sad), whole, nw, &np, reason);
 	if (np > 0)
 		worker_punt(w, pi, whole + kw, np);
 	worker_drop(w, whole + kw + np, reason + kw + np, nw - kw - np);
@@ -299,7 +350,7 @@ worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_
 
 	for (uint16_t i = 0; i < n; i++)
 		pkt_set_rx_len(pkts[i]);
-	k = outside ? classify_outside(port, pkts, n, &np, reason)
+	k = outside ? classify_outside(port, sad_spi_filter(w->dp->sad), pkts, n, &np, reason)
 		    : classify_inside(port, pkts, n, &np, reason);
 	if (np > 0)
 		worker_punt(w, pi, pkts + k, np);

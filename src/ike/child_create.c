@@ -169,15 +169,6 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 		memcpy(p.local6, sa->local.ip, 16);
 		memcpy(p.peer6, sa->remote.ip, 16);
 	}
-	if (encap && p.family == AF_INET6) {
-		/* NAT66 is rare and the dataplane has no ESP-in-UDP over IPv6 (RFC 3948 is IPv4's) */
-		ike_log(ike, 3, "IKEV2-3-SA_INSTALL",
-			"%s SA spi 0x%08x of %s not installed: a NAT was detected on the IPv6 "
-			"path, and ESP-in-UDP over IPv6 is not supported (remove the NAT)",
-			p.proto == IPPROTO_AH ? "AH" : "ESP", p.spi,
-			ike_entry_label(ike, c->map, c->entry, label));
-		return -EAFNOSUPPORT;
-	}
 	if (encap && p.proto == IPPROTO_AH) {
 		/* AH authenticates the outer addresses a NAT rewrites; RFC 3948 is ESP only */
 		ike_log(ike, 3, "IKEV2-3-SA_INSTALL",
@@ -195,7 +186,8 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 			"dataplane refused %s SA spi 0x%08x of %s: error %d%s",
 			dir == CFG_DIR_IN ? "inbound" : "outbound", p.spi,
 			ike_entry_label(ike, c->map, c->entry, label), rc,
-			rc == -EAFNOSUPPORT ? " (over IPv6 the dataplane carries ESP only)" : "");
+			rc == -EAFNOSUPPORT ? " (over IPv6 the dataplane carries no AH+ESP bundle)"
+					    : "");
 		return rc;
 	}
 	if (dir == CFG_DIR_IN)

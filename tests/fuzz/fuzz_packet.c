@@ -30,7 +30,11 @@
  * address6 2001:db8::2 (corpus/packet/esp6_*: IPv6 fragments, reasm_in.c; behind a
  * destination options header, classify_ext6; AH 0x3006 may come that way too),
  * and AH over IPv6 0x3006 (HMAC-SHA-256-128, ah_key, no ESN), the same way
- * (corpus/packet/ah6_*: scapy's AH with an IPv6 tunnel header).
+ * (corpus/packet/ah6_*: scapy's AH with an IPv6 tunnel header), and
+ * ESP-in-UDP over IPv6 0x5002 (AES-GCM-128, gcm_key), the same way
+ * (corpus/packet/esp6_udp_*: scapy's ESP put in UDP 4500, its UDP checksum
+ * right; the "checksum good" receive flags say the port checked the UDP one
+ * too, so that a mutated datagram still reaches the SA).
  *
  * inside0 has tcp_adjust_mss 1360, so TCP SYNs from the inside and decrypted
  * ones walk their options (tcp_mss.c).
@@ -65,6 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define SPI_B_AH 0x4002u
 #define SPI_V6 0x5001u
 #define SPI_AH6 0x3006u
+#define SPI_UDP6 0x5002u
 
 static const uint8_t gcm_key[20] = {0x66, 0x75, 0x7a, 0x7a, 0x2d, 0x67, 0x63, 0x6d, 0x2d, 0x6b,
 				    0x65, 0x79, 0x2d, 0x31, 0x32, 0x38, 0xca, 0xfe, 0xf0, 0x0d};
@@ -83,7 +88,7 @@ static const uint8_t ah_key[32] = {0x66, 0x75, 0x7a, 0x7a, 0x2d, 0x61, 0x68, 0x2
 				   0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f};
 
 static struct harness H;
-static struct sa_rt *rt_in[N_SA], *rt_out[N_SA], *rt_bundle[2], *rt_v6, *rt_ah6;
+static struct sa_rt *rt_in[N_SA], *rt_out[N_SA], *rt_bundle[2], *rt_v6, *rt_ah6, *rt_udp6;
 static unsigned int pool_free;	/* mbufs free between inputs: a leak is a finding too */
 
 static struct sa_rt *
@@ -153,6 +158,17 @@ add_ah6(void)
 		die("installed IPv6 AH SA not found");
 }
 
+/* Inbound ESP-in-UDP over IPv6 (classify_ipv6's UDP checksum, esp_in.c's UDP length). */
+static void
+add_udp6(void)
+{
+	struct h_sa s = {.dir = CFG_DIR_IN, .spi = SPI_UDP6, .cipher = DP_CIPHER_AES_GCM_128,
+			 .ckey = gcm_key, .replay_window = 64, .udp = true, .family = AF_INET6};
+
+	if (harness_add_sa(&H, &s) <= 0 || (rt_udp6 = find_rt(SPI_UDP6, CFG_DIR_IN)) == NULL)
+		die("cannot install the IPv6 ESP-in-UDP SA");
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -194,12 +210,14 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (harness_add_sa(&H, &sa_v6) <= 0 || (rt_v6 = find_rt(SPI_V6, CFG_DIR_IN)) == NULL)
 		die("cannot install the IPv6 SA");
 	add_ah6();
+	add_udp6();
 	atexit(teardown);
 	pool_free = rte_mempool_avail_count(H.dp->pool);
 	return 0;
 }
 
-static const uint64_t rx_cksum[4] = {0, RTE_MBUF_F_RX_IP_CKSUM_GOOD, RTE_MBUF_F_RX_IP_CKSUM_BAD,
+static const uint64_t rx_cksum[4] = {0, RTE_MBUF_F_RX_IP_CKSUM_GOOD | RTE_MBUF_F_RX_L4_CKSUM_GOOD,
+				     RTE_MBUF_F_RX_IP_CKSUM_BAD | RTE_MBUF_F_RX_L4_CKSUM_BAD,
 				     RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN};
 
 #define FRAMES_MAX 16
@@ -245,6 +263,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    rt_bundle[i]->replay.win);
 	replay_init(&rt_v6->replay, rt_v6->replay_bmp, rt_v6->replay.win);
 	replay_init(&rt_ah6->replay, rt_ah6->replay_bmp, rt_ah6->replay.win);
+	replay_init(&rt_udp6->replay, rt_udp6->replay_bmp, rt_udp6->replay.win);
 	spd_set_out_sa(H.dp->spd, 0, rt_out[(how & 0x10) ? 2 : (how >> 1) & 1]);
 
 	if (how & 0x20) {

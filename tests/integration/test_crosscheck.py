@@ -7,7 +7,8 @@ Python hmac computation verify. TCP MSS clamping (tcp_adjust_mss 1360 on
 inside0) both ways: what dpsecd sends is what scapy builds with the MSS
 lowered and the checksum computed anew. IPv6 inside the IPv4 tunnel (an entry with
 IPv6 lines, ESP next header 41) both ways, with scapy's SecurityAssociation;
-and IPv4 and IPv6 inside an IPv6 tunnel (an IPv6 peer) the same way.
+and IPv4 and IPv6 inside an IPv6 tunnel (an IPv6 peer) the same way, its outer packets
+fragmented by scapy into dpsecd and by dpsecd towards scapy (RFC 8200 4.5).
 
    scapy (peer 192.0.2.1) --ESP--> outside0 [dpsecd gwB] inside0 --> host 10.0.2.5
    scapy (peer 192.0.2.1) <--ESP-- outside0 [dpsecd gwB] inside0 <-- host 10.0.2.5
@@ -20,7 +21,7 @@ import json
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP, defragment
 from scapy.layers.inet6 import (IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
-                                IPv6ExtHdrRouting, fragment6)
+                                IPv6ExtHdrRouting, defragment6, fragment6)
 from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
@@ -452,12 +453,34 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
                                    auth_algo=t.aalg, auth_key=ak or None,
                                    tunnel_header=IPv6(src=src, dst=dst))
 
-    def run_case(self, xform, inner6, frag=0, ext=False):
+    @staticmethod
+    def _in_udp(frame):
+        """The peer's ESP frame put in UDP 4500 (RFC 3948) with the checksum scapy computes
+        over IPv6 (RFC 8200 8.1)."""
+        o = frame[IPv6]
+        return Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / IPv6(src=o.src, dst=o.dst) / \
+            UDP(sport=4500, dport=4500) / Raw(bytes(o[ESP]))
+
+    def _out_of_udp(self, outer):
+        """dpsecd's ESP-in-UDP over IPv6: ports, length, its checksum there and the one scapy
+        computes (RFC 8200 8.1); the ESP under it, in the IPv6 header scapy decrypts."""
+        udp = outer[UDP]
+        self.assertEqual((outer.nh, udp.sport, udp.dport), (17, 4500, 4500))
+        self.assertEqual(udp.len, outer.plen)
+        check = IPv6(bytes(outer))
+        del check[UDP].chksum
+        self.assertNotEqual(udp.chksum, 0)
+        self.assertEqual(udp.chksum, IPv6(bytes(check))[UDP].chksum)
+        return IPv6(src=outer.src, dst=outer.dst, tc=outer.tc, hlim=outer.hlim) / \
+            ESP(bytes(udp.payload))
+
+    def run_case(self, xform, inner6, frag=0, udp=False, ext=False):
         """frag: scapy cuts each inbound ESP packet into IPv6 fragments of at most frag
         bytes (RFC 8200 4.5, the peer's own fragmentation) and sends them last first.
+        udp: ESP-in-UDP 4500 both ways (RFC 3948), its UDP checksum computed.
         ext: scapy puts hop-by-hop, routing (segments left 0) and destination options
         headers between the IPv6 header and each inbound ESP (RFC 8200 4.1 order)."""
-        t = Tunnel(xform)
+        t = Tunnel(xform, udp=udp)
         sa = {d: self._sa(t, spi, ck, ak, src, dst)
               for d, spi, ck, ak, src, dst in (
                   ("in", t.spi_in, t.ck_in, t.ak_in, PEER6, LOCAL6),
@@ -477,6 +500,8 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
             from_host = [inner_from_host(i, n) for i, n in enumerate(SIZES)]
         frames_in = [Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / sa["in"].encrypt(p, seq_num=i + 1)
                      for i, p in enumerate(to_gw)]
+        if udp:
+            frames_in = [self._in_udp(f) for f in frames_in]
         if t.ah:   # scapy's AH over IPv6 against the independent ICV, before dpsecd sees it
             for f in frames_in:
                 raw = bytes(f[IPv6])
@@ -494,7 +519,7 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
                          for i, fr in enumerate(frames_in)
                          for f in reversed(fragment6(
                              IPv6(src=PEER6, dst=LOCAL6) /
-                             IPv6ExtHdrFragment(nh=50, id=0x100 + i) /
+                             IPv6ExtHdrFragment(nh=17 if udp else 50, id=0x100 + i) /
                              Raw(bytes(fr[IPv6].payload)), frag))]
             self.assertGreater(len(frames_in), len(to_gw), "some packets were cut")
         gw = Gateway(interfaces=ifs, entries=[entry])
@@ -515,6 +540,8 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
         for n, (got, sent) in enumerate(zip(tx["outside"], from_host), start=1):
             self.assertEqual((got[Ether].dst, got[Ether].type), (PEER_MAC, 0x86dd))
             outer = got[IPv6]
+            if udp:
+                outer = self._out_of_udp(outer)
             self.assertEqual((outer.src, outer.dst, outer.nh),
                              (LOCAL6, PEER6, 51 if t.ah else 50))
             self.assertEqual(outer.tc, sent.tc if inner6 else sent.tos)   # RFC 6040
@@ -548,6 +575,17 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
     def test_ipv6_in_ipv6_null_sha256(self):
         self.run_case("null-sha256", True)
 
+    # ESP-in-UDP over IPv6 (RFC 3948), its UDP checksum computed (RFC 8200 8.1)
+    def test_udp_ipv6_in_ipv6_gcm128(self):
+        self.run_case("gcm128", True, udp=True)
+
+    def test_udp_ipv4_in_ipv6_cbc256_sha256(self):
+        self.run_case("cbc256-sha256", False, udp=True)
+
+    def test_udp_ipv6_in_ipv6_fragments_cbc128_sha256(self):
+        """ESP-in-UDP over IPv6 in fragments: reassembled, then its UDP checksum checked."""
+        self.run_case("cbc128-sha256", True, frag=400, udp=True)
+
     # ESP behind hop-by-hop, routing and destination options headers (classify_ext6)
     def test_ipv4_in_ipv6_behind_ext_headers_cbc128_sha256(self):
         self.run_case("cbc128-sha256", False, ext=True)
@@ -567,6 +605,80 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
 
     def test_ah_sha512_ipv4_in_ipv6(self):
         self.run_case("ah-sha512", False)
+
+
+class Ipv6OuterFragmentCrossCheck(unittest.TestCase):
+    """Outer IPv6 fragmentation (RFC 8200 4.5) of what dpsecd sends into an IPv6 tunnel:
+    with after-encryption, an IPv4 packet (DF clear) or an IPv6 packet too big once
+    encrypted; in either mode, an IPv6 packet of 1280 bytes that a 1280-byte path cannot
+    carry whole (RFC 8200 5, RFC 2473 7.1). scapy checks every fragment (Fragment header,
+    8-byte pieces, within the MTU), reassembles them with defragment6 and decrypts the ESP
+    packet with its SecurityAssociation: the inner packet as forwarded, byte for byte. (The
+    other way, scapy's fragments into dpsecd: Ipv6OuterCrossCheck's fragments cases.)"""
+
+    def run_case(self, xform, inner6, sizes, mtu, mode):
+        t = Tunnel(xform)
+        sa = Ipv6OuterCrossCheck._sa(t, t.spi_out, t.ck_out, t.ak_out, LOCAL6, PEER6)
+        ifs = default_interfaces()
+        ifs[0].address6 = LOCAL6 + "/64"
+        ifs[0].neighbors.append((PEER6, PEER_MAC))
+        ifs[0].mtu = mtu
+        ifs[1].address6 = "2001:db8:2::1/64"
+        lines = [("2001:db8:2::/64", "2001:db8:1::/64")] if inner6 else \
+            [("10.0.2.0/24", "10.0.0.0/24")]
+        entry = Entry(10, lines, t.words, t.manual_sas(), peer=PEER6)
+        if inner6:   # sizes: the whole IPv6 packet
+            sent = [inner6_from_host(i, n - 48) for i, n in enumerate(sizes)]
+        else:        # DF clear
+            sent = [IP(src="10.0.2.5", dst="10.0.0.7", id=0x4000 + i) / UDP(sport=5000, dport=53) /
+                    Raw(bytes((7 * i + j) & 0xff for j in range(n - 28)))
+                    for i, n in enumerate(sizes)]
+        self.assertEqual([len(p) for p in sent], list(sizes))
+        gw = Gateway(interfaces=ifs, entries=[entry],
+                     extra_yaml="ipsec:\n  fragmentation: %s\n" % mode)
+        try:
+            gw.start(inside_rx=[Ether(src=HOST_MAC, dst=INSIDE_MAC) / p for p in sent])
+            gw.settle()
+            d = drops(gw, all_rows=False)
+            ifc = {i["name"]: i for i in json.loads(gw.cli("--json show interfaces"))["interfaces"]}
+            tx = gw.stop()
+        finally:
+            gw.close()
+        self.assertEqual(d, {}, "no drops expected")
+        groups = {}
+        for f in tx["outside"]:
+            o = f[IPv6]
+            self.assertEqual((o.src, o.dst, o.nh), (LOCAL6, PEER6, 44), "a Fragment header")
+            self.assertLessEqual(len(o), mtu)
+            fh = o[IPv6ExtHdrFragment]
+            self.assertEqual(fh.nh, 50)
+            if fh.m:
+                self.assertEqual(len(fh.payload) % 8, 0, "pieces but the last: 8-byte multiples")
+            groups.setdefault(fh.id, []).append(o)
+        self.assertEqual(len(groups), len(sent), "one identification per packet")
+        self.assertEqual(ifc["outside0"]["fragmented"], len(sent))
+        self.assertEqual(ifc["outside0"]["fragments"], len(tx["outside"]))
+        for n, (frags, p) in enumerate(zip(groups.values(), sent), start=1):
+            self.assertGreater(len(frags), 1)
+            whole = IPv6(bytes(defragment6(frags)))
+            self.assertEqual((whole.src, whole.dst, whole.nh), (LOCAL6, PEER6, 50))
+            self.assertEqual(whole.tc, p.tc if inner6 else p.tos)
+            self.assertEqual(int.from_bytes(bytes(whole.payload)[4:8], "big"), n,
+                             "encrypted whole: one sequence number a packet")
+            self.assertEqual(bytes(sa.decrypt(whole)), bytes(forwarded(p)))
+
+    def test_after_encryption_ipv4_gcm128(self):
+        self.run_case("gcm128", False, (1500, 1900), 1500, "after-encryption")
+
+    def test_after_encryption_ipv4_cbc256_sha256(self):
+        self.run_case("cbc256-sha256", False, (1500, 1900), 1280, "after-encryption")
+
+    def test_after_encryption_ipv6_gcm256(self):
+        self.run_case("gcm256", True, (1500, 1440), 1500, "after-encryption")
+
+    def test_ipv6_1280_over_a_1280_path_before_encryption(self):
+        # the IOS default mode: IPv6 of 1280 bytes is never refused (Packet Too Big < 1280)
+        self.run_case("cbc128-sha256", True, (1280, 1280), 1280, "before-encryption")
 
 
 class Ipv6BundleCrossCheck(unittest.TestCase):

@@ -195,15 +195,16 @@ def dotted(mac):
 
 
 class Ipv6Entries(unittest.TestCase):
-    def test_udp_sa_with_ipv6_peer_refused(self):
-        """Over IPv6 the dataplane carries ESP, AH and AH+ESP (issue 10 item 2): no ESP-in-UDP."""
-        rc, out = ipv6_gateway(Entry(20, V6_LINES, CBC, [
-            dict(sa, udp_encap=True) for sa in sas_of(0x10)], peer=PEER6)).run_to_exit()
-        self.assertEqual(rc, 1, out)
-        self.assertIn("cannot install manual SA spi 0x1011: Address family not supported by "
-                      "protocol (crypto map 'VPN' seq 20 has IPv6 peer 2001:db8::1: over IPv6 "
-                      "the dataplane carries ESP, AH or AH+ESP, not ESP-in-UDP yet; "
-                      "use a transform set without udp_encap)\n", out)
+    def test_udp_sa_with_ipv6_peer_installed(self):
+        """ESP-in-UDP (RFC 3948) to an IPv6 peer installs (issue 10)."""
+        gw = ipv6_gateway(Entry(20, V6_LINES, CBC, [
+            dict(sa, udp_encap=True) for sa in sas_of(0x10)], peer=PEER6)).start()
+        try:
+            sa = gw.cli("show crypto ipsec sa")
+        finally:
+            gw.close()
+        self.assertIn("current outbound spi: 0x2011", sa)
+        self.assertIn("Tunnel UDP-Encaps", sa)
 
     def test_ah_sa_with_ipv6_peer_installed(self):
         """AH over IPv6 (RFC 4302 3.3.3.1.2.1): AH manual SAs to an IPv6 peer install."""

@@ -396,10 +396,25 @@ def ipv6_header_wrong(c):
                             UDP(sport=4500, dport=4500, len=300) / esp_bytes()))
 
 
+@case("Ipv6UdpCksumErr")
+def ipv6_udp_checksum(c):
+    """ESP-in-UDP over IPv6 with a zero UDP checksum (allowed only by a per-tunnel agreement,
+    RFC 6936, that nothing negotiates: RFC 8200 8.1) or a wrong one. The same datagram with
+    its checksum right goes on to the SA lookup (case 12)."""
+    t = c.tunnel("gcm128", udp=True)
+    u = IPv6(src=PEER6, dst=LOCAL6) / UDP(sport=4500, dport=4500) / esp_bytes(t.spi_in)
+    zero, wrong = IPv6(bytes(u)), IPv6(bytes(u))
+    zero[UDP].chksum = 0
+    wrong[UDP].chksum ^= 0x0100
+    c.drop("outside0", wire(eth("outside0") / zero))
+    c.drop("outside0", wire(eth("outside0") / wrong))
+
+
 @case("Ipv6FragErr")
 def ipv6_fragment_wrong(c):
     """ESP over IPv6 in fragments (RFC 8200 4.5): a Fragment header cut short, a piece that is
-    not the last and not a multiple of 8 bytes, a piece past 65535 bytes once reassembled."""
+    not the last and not a multiple of 8 bytes, a piece past 65535 bytes once reassembled, a
+    first UDP fragment to 4500 too short for the non-ESP marker."""
     c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6, nh=44, plen=4) /
                             Raw(b"\x32\x00\x00\x00")))
     c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6) /
@@ -408,6 +423,11 @@ def ipv6_fragment_wrong(c):
     c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6) /
                             IPv6ExtHdrFragment(nh=50, offset=8191, m=0, id=0x4712) /
                             Raw(b"\0" * 16)))
+    # a first UDP fragment to 4500 (8 bytes, as fragments must be) too short to say whether
+    # it is ESP-in-UDP or IKE behind the non-ESP marker (RFC 1858)
+    c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6) /
+                            IPv6ExtHdrFragment(nh=17, offset=0, m=1, id=0x4713) /
+                            Raw(b"\x11\x94\x11\x94\x00\x40\x00\x00")))
 
 
 @case("Ipv6RoutingHdr")
@@ -514,8 +534,8 @@ def unknown_spi(c):
 
 @case(12)
 def unknown_spi_ipv6(c):
-    """ESP and AH to our IPv6 address with an SPI no IPv6 SA has (that of an IPv4 SA), and
-    ESP-in-UDP over IPv6 (no such SA can exist yet)."""
+    """ESP, AH and ESP-in-UDP (its checksum right) to our IPv6 address with an SPI no IPv6
+    SA has (that of an IPv4 SA)."""
     t = c.tunnel("gcm128", udp=True)
     o, ip6 = eth("outside0"), IPv6(src=PEER6, dst=LOCAL6)
     c.drop("outside0", wire(o / IPv6(src=PEER6, dst=LOCAL6, nh=50) / esp_bytes(t.spi_in)))

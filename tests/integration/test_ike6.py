@@ -6,16 +6,16 @@ headers are IPv6 while the selectors are IPv4:
 
    host1 -- gwA ==== IKEv2 / ESP over IPv6 ==== gwB (dpsecd) -- host2
 
-- strongSwan 5.9.8 as gwA, initiating: the IKE SA comes up on both sides between the IPv6
-  addresses, dpsecd shows it under "IPv6 Crypto IKEv2 SA" with 2001:db8::1 as the remote and
-  the peer's identity (ID_IPV6_ADDR), strongSwan lists it. charon's kernel-libipsec only
-  installs UDP-encapsulated SAs and so fakes a NAT (../shared/reference/strongswan-peer.md;
-  it logs "faking NAT situation", and never "remote host is behind NAT": our 16-byte NAT
-  detection hashes are right by its computation): over IPv6 dpsecd refuses to install
-  ESP-in-UDP and says why in its log (IKEV2-3-SA_INSTALL), so no traffic can flow with this
-  peer here; dpsecd initiating to a waiting strongSwan: charon takes its IPv6 IKE_SA_INIT
-  and answers, and the faked NAT stops dpsecd before IKE_AUTH (the CHILD_SA riding it
-  could not be installed);
+- strongSwan 5.9.8 as gwA, initiating, and dpsecd initiating to a waiting strongSwan: the
+  IKE SA comes up on both sides between the IPv6 addresses, dpsecd shows it under "IPv6
+  Crypto IKEv2 SA" with 2001:db8::1 as the remote and the peer's identity (ID_IPV6_ADDR),
+  strongSwan lists it. charon's kernel-libipsec only installs UDP-encapsulated SAs and so
+  fakes a NAT (../shared/reference/strongswan-peer.md; `encap = yes` is set too; it logs
+  "faking NAT situation", and never "remote host is behind NAT": our 16-byte NAT detection
+  hashes are right by its computation): IKE moves to 4500 and the CHILD_SA is ESP-in-UDP
+  over IPv6 (RFC 3948; the UDP checksum computed, RFC 8200 8.1: the peer's kernel drops a
+  zero or wrong one). Pings go both ways through it, host1 <-> host2, and the SA counters
+  move on both sides (dpsecd's show crypto ipsec sa, charon's list-sas);
 - two dpsecd (no NAT): the tunnel comes up, a stream flows each way as ESP over IPv6 (IP
   protocol 50 behind an IPv6 header on the wire, nothing in UDP), both sides show the IKE SA
   with IPv6 addresses;
@@ -39,6 +39,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dpsectest.seed import SeedNet, sh, swanctl_conf, NET1, NET2, PSK  # noqa: E402
+from dpsectest.seed_addrs import H1, H2  # noqa: E402
 from dpsectest.seed_dpsecd import DpsecdGw  # noqa: E402
 from dpsectest.wait import wait_for  # noqa: E402
 
@@ -200,40 +201,83 @@ class Ike6(unittest.TestCase):
     def charon_nat_checks(self, net):
         """charon fakes a NAT (libipsec needs UDP encapsulation), and says so; it found our
         NAT detection hashes (RFC 7296 2.23, 16-byte addresses) right: it never saw us
-        behind a NAT. dpsecd refuses ESP-in-UDP over IPv6, says why, installs nothing."""
-        wait_for(lambda: "ESP-in-UDP over IPv6 is not supported" in log(net.gwb), 30,
-                 "the refusal in gwB's log")
+        behind a NAT."""
         text = net.gwa.log_text()
         self.assertIn("faking NAT situation to enforce UDP encapsulation", text)
         self.assertNotIn("remote host is behind NAT", text)
-        self.assertEqual([s for s in ipsec_sas(net.gwb) if s["status"] == "ACTIVE"], [])
+        self.assertNotIn("not installed", log(net.gwb))
+
+    def charon_child(self, net):
+        """charon's INSTALLED CHILD_SA (list-sas fields), its IKE SA on 4500 over IPv6."""
+        def child():
+            for sa in net.gwa.list_sas():
+                if sa.get("state") != "ESTABLISHED":
+                    continue
+                for ch in sa["children"].values():
+                    if ch.get("state") == "INSTALLED":
+                        return sa, ch
+            return None
+        sa, ch = wait_for(child, 30, "charon's CHILD_SA" + self.diag(net))
+        self.assertEqual((sa.get("remote-host"), sa.get("remote-port")), (B6, "4500"), sa)
+        self.assertEqual(ch.get("encap"), "yes", ch)
+        return ch
+
+    def pings_both_ways(self, net):
+        """host1 -> host2 and host2 -> host1 through the CHILD_SA, ESP-in-UDP over IPv6;
+        the first pings may go while the inside neighbours are resolved."""
+        for src, dst in (("h1", H2), ("h2", H1)):
+            wait_for(lambda: " 0% packet loss" in sh(
+                "ping", "-c", "3", "-i", "0.2", "-W", "2", dst, ns=net.ns[src], check=False),
+                40, "%s's ping to %s through the tunnel%s" % (src, dst, self.diag(net)))
+
+    def charon_traffic_checks(self, net, initiator):
+        """The tunnel up on both sides as ESP-in-UDP over IPv6, pings through it both ways,
+        the counters of both SA halves moving on both sides, the SPIs crossed."""
+        sa = self.check_ike_sa_v6(net.gwb, A6, initiator)
+        self.assertTrue(sa["nat_detected_outside"], sa)
+        self.assertEqual(sa["remote"]["port"], 4500, sa)
+        wait_for(lambda: tunnel_up(net.gwb), 30, "gwB's CHILD_SA" + self.diag(net))
+        self.charon_child(net)
+        self.charon_nat_checks(net)
+        self.pings_both_ways(net)
+        sas = [s for s in ipsec_sas(net.gwb) if s["status"] == "ACTIVE"]
+        self.assertEqual(sorted(s["direction"] for s in sas), ["in", "out"], sas)
+        for s in sas:
+            self.assertTrue(s["udp_encap"], s)
+            self.assertGreaterEqual(s["counters"]["pkts"], 6, s)    # 3 pings + 3 replies
+        text = net.gwb.cli("show crypto ipsec sa")
+        self.assertIn("current_peer " + A6 + " port 4500", text)
+        self.assertIn("Tunnel UDP-Encaps", text)
+        ch = self.charon_child(net)
+        self.assertGreaterEqual(int(ch.get("packets-in", "0")), 6, ch)
+        self.assertGreaterEqual(int(ch.get("packets-out", "0")), 6, ch)
+        by_dir = {s["direction"]: s["spi"] for s in sas}
+        self.assertEqual(by_dir["in"], int(ch["spi-out"], 16), (sas, ch))
+        self.assertEqual(by_dir["out"], int(ch["spi-in"], 16), (sas, ch))
+        # nothing dropped on the way in: no checksum error, no unknown SPI
+        self.assertEqual(gw_drop(net.gwb, "IN_US_V6_PKT_SA_NOT_FOUND_SPI"), 0)
+        self.assertNotRegex(net.gwb.cli("show platform hardware qfp active statistics drop"),
+                            r"Ipv6UdpCksumErr\s+[1-9]")
 
     def test_charon_initiates(self):
         with v6_net() as net:
             self.net = net
             charon_v6(net)
             net.gwb.start()
-            net.gwa.start(swanctl_conf("gwB", A6, B6, NET1, NET2, start=True))
-            sa = self.check_ike_sa_v6(net.gwb, A6, False)
-            self.assertTrue(sa["nat_detected_outside"], sa)
-            self.assertEqual(sa["remote"]["port"], 4500, sa)
-            ch = wait_for(lambda: [s for s in net.gwa.list_sas()
-                                   if s.get("state") == "ESTABLISHED"], 30, "charon's IKE SA")
-            self.assertEqual(ch[0].get("remote-host"), B6, ch)
-            self.charon_nat_checks(net)
+            net.gwa.start(swanctl_conf("gwB", A6, B6, NET1, NET2, start=True, encap=True))
+            self.charon_traffic_checks(net, False)
 
     def test_dpsecd_initiates(self):
-        """dpsecd initiates over IPv6: charon answers IKE_SA_INIT from 2001:db8::1 (so our
-        IPv6 IKE_SA_INIT, checksummed and addressed right, was taken); the NAT it fakes stops
-        dpsecd before IKE_AUTH, as the CHILD_SA riding it could not be installed."""
+        """dpsecd initiates over IPv6: charon takes its IPv6 IKE_SA_INIT, the NAT it fakes
+        moves IKE_AUTH to 4500 and the CHILD_SA riding it is ESP-in-UDP over IPv6."""
         with v6_net() as net:
             self.net = net
             charon_v6(net)
             net.gwb.start(initiate="on-start")
-            net.gwa.start(swanctl_conf("gwB", A6, B6, NET1, NET2, start=False))
+            net.gwa.start(swanctl_conf("gwB", A6, B6, NET1, NET2, start=False, encap=True))
             wait_for(lambda: "%s is initiating an IKE_SA" % B6 in net.gwa.log_text(), 30,
                      "charon to take dpsecd's IKE_SA_INIT")
-            self.charon_nat_checks(net)
+            self.charon_traffic_checks(net, True)
             stats = json.loads(net.gwb.cli("show crypto ikev2 stats", json=True))
             self.assertGreaterEqual(stats["exchanges"]["IKE_SA_INIT"]["received_response"], 1,
                                     stats)

@@ -23,7 +23,9 @@ IV 16, payload and 2-byte trailer padded to 16, ICV 16, within 1500.
 - TCP from h2 to h1 settles on the tunnel MTU without clamping; with `tcp_adjust_mss6` on both
   inside interfaces the SYNs carry the clamped MSS both ways and no Packet Too Big is needed;
 - a Packet Too Big from the outside path about gwB's own ESP over IPv6 lowers that SA's path
-  MTU in `show crypto ipsec sa`.
+  MTU in `show crypto ipsec sa`;
+- with both outside interfaces at MTU 1280 (a tunnel MTU below 1280), a 1280-byte ping and
+  its reply cross in outer fragments; one byte more gets Packet Too Big 1280.
 """
 import hashlib
 import json
@@ -50,6 +52,8 @@ KEYS = {"gwa": ("00112233445566778899aabbccddeeff", "0123456789abcdef" * 4, 0x10
 SPI6_OUT = 0x3001
 TUNNEL_MTU = ((1500 - 20 - 8 - 16 - 16) & ~15) - 2     # AES-CBC + HMAC-SHA-256-128
 INSIDE_MTU = 1400
+SMALL_PATH = 1280                                       # outside0's MTU on both gateways
+SMALL_TUNNEL_MTU = ((SMALL_PATH - 20 - 8 - 16 - 16) & ~15) - 2   # 1214 < 1280
 CLAMP6 = 1300
 TCP_PORT = 9106
 TCP_BYTES = 200_000
@@ -113,7 +117,7 @@ print(json.dumps({"src": ans[IPv6].src, "dst": ans[IPv6].dst, "type": icmp.type,
 """
 
 
-def gw_yaml(gw, mss6=None, inside_mtu=None):
+def gw_yaml(gw, mss6=None, inside_mtu=None, outside_mtu=None):
     """A side's YAML (seed_addrs.SIDES): IPv6 line between the hosts' networks, manual SAs
     mirrored (each side's outbound keys are the other's inbound)."""
     s, net, side = gw.s, gw.net, gw.side
@@ -123,6 +127,7 @@ def gw_yaml(gw, mss6=None, inside_mtu=None):
     main_lcore = ", --main-lcore, \"1\"" if side == "gwa" else ""
     mss = "    tcp_adjust_mss6: %d\n" % mss6 if mss6 else ""
     mtu = "    mtu: %d\n" % inside_mtu if inside_mtu and side == "gwb" else ""
+    out_mtu = "    mtu: %d\n" % outside_mtu if outside_mtu else ""
     peer_mac = net.mac(s["peer_ns"], s["peer_dev"])
     v6_out = (f"""    address6: {GWB_OUT6}/64
     neighbors: [{{ip: {s["peer"]}, mac: "{peer_mac}"}}, {{ip: "{PATH_PEER6}", mac: "{peer_mac}"}}]
@@ -154,7 +159,7 @@ interfaces:
     address: {s["local"]}/24
     role: outside
     crypto_map: VPN
-{v6_out}transform_sets:
+{out_mtu}{v6_out}transform_sets:
   TS: {{transforms: [esp-aes 128, esp-sha256-hmac]}}
 crypto_maps:
   VPN:
@@ -210,11 +215,11 @@ def send_frames(net, ns, dev, pkts):
 
 
 class Pmtu6Kernel(unittest.TestCase):
-    def up(self, mss6=None, inside_mtu=None):
+    def up(self, mss6=None, inside_mtu=None, outside_mtu=None):
         net = SeedNet(gwa_kind="dpsecd").__enter__()
         self.addCleanup(net.close)
         for gw in (net.gwa, net.gwb):
-            gw.config = (lambda g: lambda **kw: gw_yaml(g, mss6, inside_mtu))(gw)
+            gw.config = (lambda g: lambda **kw: gw_yaml(g, mss6, inside_mtu, outside_mtu))(gw)
         hosts6(net)
         net.gwb.start()
         net.gwa.start()
@@ -314,6 +319,36 @@ class Pmtu6Kernel(unittest.TestCase):
         self.assertLessEqual(peer_mss, CLAMP6)
         self.assertEqual(icmp_sent(net.gwb)["packet_too_big"], 0)
         self.assertIsNone(route_mtu6(net, H1_6))
+
+    def test_1280_through_a_small_path(self):
+        """Both outside interfaces at MTU 1280: the tunnel carries at most SMALL_TUNNEL_MTU
+        bytes of IPv6 whole, below the 1280 every IPv6 link must carry (RFC 8200 5). A
+        1280-byte packet still crosses, both ways (the echo and its reply), its outer packet
+        fragmented by the gateway and reassembled on the other side (RFC 4459 3, RFC 2473 7.1);
+        one byte more gets Packet Too Big carrying 1280, never less (RFC 8201)."""
+        net = self.up(outside_mtu=SMALL_PATH)
+        me = GW_IN6["gwb"]
+        rc, text = ping6(net, "h2", H1_6, size=1280 - 48)
+        self.assertEqual(rc, 0, "1280 bytes of IPv6 must get through:\n" + text)
+        # The receiving side's reassembly is not counted here: DPDK's af_packet PMD asks its
+        # socket fanout to defragment (PACKET_FANOUT_FLAG_DEFRAG), so the kernel hands dpsecd
+        # these IPv4 datagrams whole (reasm_in.c is covered by test_esp_frag6, test_reasm).
+        for gw in (net.gwa, net.gwb):
+            out = {i["name"]: i for i in json.loads(
+                gw.cli("show interfaces", json=True))["interfaces"]}["outside0"]
+            print("%s outside0: fragmented %d, fragments %d" %
+                  (gw.side, out["fragmented"], out["fragments"]))
+            self.assertGreaterEqual(out["fragmented"], 1, gw.side)
+            self.assertGreaterEqual(out["fragments"], 2 * out["fragmented"], gw.side)
+            self.assertEqual(drops(gw).get("OUT_INFRA_V6_PKT_LEN_TOO_BIG", 0), 0, gw.side)
+        self.assertEqual(icmp_sent(net.gwb)["packet_too_big"], 0)
+        self.assertIsNone(route_mtu6(net, H1_6))
+        rc, text = ping6(net, "h2", H1_6, size=1280 - 48 + 1)
+        self.assertNotEqual(rc, 0, text)
+        self.assertIn("From %s icmp_seq=1 Packet too big: mtu=1280" % me, text)
+        self.assertEqual(drops(net.gwb).get("OUT_INFRA_V6_PKT_LEN_TOO_BIG", 0), 1)
+        rc, text = ping6(net, "h2", H1_6, size=1280 - 48)
+        self.assertEqual(rc, 0, text)
 
     def test_packet_too_big_from_the_path_lowers_the_sa_mtu(self):
         from scapy.all import ESP, Ether, ICMPv6PacketTooBig, IPv6, Raw

@@ -67,14 +67,18 @@ def sh(*args, ns=None, check=True):
 
 def swanctl_conf(name, local, remote, local_ts, remote_ts, start=True, dpd_delay=0,
                  proposals="aes256gcm16-prfsha384-ecp256", esp_proposals="aes256gcm16",
-                 psk=PSK, child_rekey=0, ike_rekey=0, fragmentation=None, more_ts=()):
+                 psk=PSK, child_rekey=0, ike_rekey=0, fragmentation=None, more_ts=(),
+                 encap=False):
     """One charon's connection NAME to its peer, PSK-authenticated by address; child_rekey /
     ike_rekey: rekey the CHILD_SA / IKE SA every that many seconds (0: charon's default);
     fragmentation: the connection's RFC 7383 setting (yes, accept, force, no; None: charon's
-    default, yes); more_ts: more (local, remote) subnet pairs in the CHILD_SA's selectors."""
+    default, yes); more_ts: more (local, remote) subnet pairs in the CHILD_SA's selectors;
+    encap: force UDP encapsulation (kernel-libipsec fakes a NAT for it anyway)."""
     dpd = "  dpd_delay = %ds\n" % dpd_delay if dpd_delay else ""
     if fragmentation:
         dpd += "  fragmentation = %s\n" % fragmentation
+    if encap:
+        dpd += "  encap = yes\n"
     local_ts = ", ".join([local_ts] + [a for a, _ in more_ts])
     remote_ts = ", ".join([remote_ts] + [b for _, b in more_ts])
     if ike_rekey:

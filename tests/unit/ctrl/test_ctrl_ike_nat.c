@@ -9,7 +9,8 @@
  *   host --plain--> inside0 [worker, outbound SA] --ESP-in-UDP--> outside0 --> peer
  *                                   ^ ctrl_ike_sa_moved(192.0.2.1:4600)
  *
- * the next packet leaves for the new port; IPv6 and unknown handles are refused.
+ * the next packet leaves for the new port; an IPv6 endpoint for this IPv4 SA
+ * (dp_sa_update_endpoints6 refuses it) and unknown handles are refused.
  */
 #include <errno.h>
 #include <setjmp.h>

@@ -191,6 +191,8 @@ apply_opts(struct harness *h, const struct h_opts *o)
 	}
 	if (o->inside_mtu != 0)
 		in->mtu = o->inside_mtu;
+	if (o->outside_mtu != 0)
+		h->ifs[H_OUTSIDE].mtu = o->outside_mtu;
 	in->tcp_adjust_mss = o->inside_mss;
 	h->ifs[H_OUTSIDE].has_next_hop_mac = !o->outside_no_mac;
 	if (o->outside6 != NULL) {

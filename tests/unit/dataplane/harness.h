@@ -97,6 +97,7 @@ struct h_opts {
 	uint32_t n_acl2;
 	const char *inside;		/* inside0 address/prefix; default "10.0.2.1/16" */
 	uint16_t inside_mtu;		/* inside0 IP MTU; default 1500 */
+	uint16_t outside_mtu;		/* outside0 IP MTU; default 1500 */
 	uint16_t inside_mss;		/* inside0 tcp_adjust_mss; default 0 (off) */
 	const char *outside6;		/* outside0 IPv6 address (/64); default none */
 	bool outside_no_mac;		/* outside0 without next_hop_mac: no MAC for any peer */

@@ -28,7 +28,9 @@
 
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_udp.h>
 
+#include "dpsec/inet_sum.h"
 #include "dpsec/ip6.h"
 
 #include "esp_null.h"
@@ -590,20 +592,51 @@ test_outer6_learned_peer(void **state)
  * 2001:db8::1, ESP-NULL both ways keyed alike, so that what the gateway
  * sends, its outer addresses swapped, comes back in. inner6: the
  * IPv6 lines and route of setup() (else crypto map VPN 10's IPv4 line).
+ * udp: ESP-in-UDP (RFC 3948) 4500 <-> 4500, its UDP checksum there and
+ * right (RFC 8200 section 8.1: summed here byte-wise by inet_sum.h, apart
+ * from the dataplane's sum); the same packet back with a zero or a wrong
+ * checksum, or without its UDP header, is dropped.
  */
+static uint16_t
+udp6_expected(const struct rte_ipv6_hdr *o6)
+{
+	const uint8_t *ip = (const uint8_t *)o6;
+	size_t ulen = rte_be_to_cpu_16(o6->payload_len);
+	uint8_t copy[2048];
+	uint16_t ck;
+
+	memcpy(copy, ip + 40, ulen);
+	copy[6] = copy[7] = 0;
+	ck = (uint16_t)~inet_fold(inet_sum16(copy, ulen, inet6_pseudo_sum(ip, ulen, IPPROTO_UDP)));
+	return ck == 0 ? 0xffff : ck;
+}
+
+/* The frame f of len bytes again from the outside: dropped as why, nothing else. */
 static void
-outer6_round_trip(bool inner6)
+outer6_dropped(const uint8_t *f, size_t len, dp_drop_t why)
+{
+	uint64_t before = harness_drops(&H, why), all = harness_drops_total(&H);
+	uint16_t port;
+	struct rte_mbuf *m = send_one(H_OUTSIDE, f, len, &port);
+
+	assert_null(m);
+	assert_int_equal(harness_drops(&H, why), before + 1);
+	assert_int_equal(harness_drops_total(&H), all + 1);
+}
+
+static void
+outer6_round_trip(bool inner6, bool udp)
 {
 	static uint8_t f[2048];
 	static const char *const peer6 = H_PEER6;
 	struct h_opts o = {.outside6 = "2001:db8::2", .inside6 = "2001:db8:2::1/64",
 			   .routes6 = &route, .n_routes6 = 1};
 	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x1006, .cipher = DP_CIPHER_NULL,
-			 .auth = DP_AUTH_HMAC_SHA256_128, .family = AF_INET6};
+			 .auth = DP_AUTH_HMAC_SHA256_128, .family = AF_INET6, .udp = udp};
 	struct rte_ipv6_hdr *o6;
 	struct rte_mbuf *m;
 	uint8_t addr[16], *esp;
-	size_t len, inner_len;
+	size_t len, inner_len, u = udp ? 8 : 0;
 	uint16_t port;
 
 	if (inner6) {	/* any protocol: the reply comes back with its ports as they went */
@@ -638,14 +671,23 @@ outer6_round_trip(bool inner6)
 			 rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6));
 	o6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
 	assert_int_equal(rte_be_to_cpu_32(o6->vtc_flow), 0x60000000u | 0xb8u << 20);
-	assert_int_equal(o6->proto, IPPROTO_ESP);
+	assert_int_equal(o6->proto, udp ? IPPROTO_UDP : IPPROTO_ESP);
 	assert_int_equal(o6->hop_limits, 64);
+	if (udp) {
+		const struct rte_udp_hdr *uh = (const struct rte_udp_hdr *)(o6 + 1);
+
+		assert_int_equal(uh->src_port, rte_cpu_to_be_16(4500));
+		assert_int_equal(uh->dst_port, rte_cpu_to_be_16(4500));
+		assert_int_equal(uh->dgram_len, o6->payload_len);
+		assert_int_not_equal(uh->dgram_cksum, 0);
+		assert_int_equal(rte_be_to_cpu_16(uh->dgram_cksum), udp6_expected(o6));
+	}
 	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + 40 + rte_be_to_cpu_16(o6->payload_len));
 	assert_true(ip6_parse("2001:db8::2", addr));
 	assert_memory_equal(o6->src_addr, addr, 16);
 	assert_true(ip6_parse(peer6, addr));
 	assert_memory_equal(o6->dst_addr, addr, 16);
-	esp = (uint8_t *)(o6 + 1);
+	esp = (uint8_t *)(o6 + 1) + u;
 	assert_int_equal(esp[3], 0x06);	/* SPI 0x1006 */
 	if (inner6)
 		f[14 + 7] = HOPS - 1;
@@ -653,7 +695,7 @@ outer6_round_trip(bool inner6)
 		f[14 + 8] = HOPS - 1;	/* (checksum not compared: skip it) */
 	assert_memory_equal(esp + 8 + (inner6 ? 0 : 12), f + 14 + (inner6 ? 0 : 12),
 			    inner_len - (inner6 ? 0 : 12));
-	assert_int_equal(esp[rte_be_to_cpu_16(o6->payload_len) - 16 - 1],
+	assert_int_equal(esp[rte_be_to_cpu_16(o6->payload_len) - u - 16 - 1],
 			 inner6 ? IPPROTO_IPV6 : IPPROTO_IPIP);
 
 	/* back from the peer: the outer addresses swapped; an inner IPv6 reply's ports too */
@@ -664,6 +706,23 @@ outer6_round_trip(bool inner6)
 	len = rte_pktmbuf_pkt_len(m);
 	memcpy(f, rte_pktmbuf_mtod(m, void *), len);
 	rte_pktmbuf_free(m);
+	if (udp) {	/* the same ports both ways; the sum does not see the swap */
+		static uint8_t bad[2048];
+
+		memcpy(bad, f, len);
+		bad[14 + 40 + 6] = bad[14 + 40 + 7] = 0;
+		outer6_dropped(bad, len, DP_DROP_G_Ipv6UdpCksumErr);
+		memcpy(bad, f, len);
+		bad[14 + 40 + 7] ^= 0x01;
+		outer6_dropped(bad, len, DP_DROP_G_Ipv6UdpCksumErr);
+		/* the SA takes ESP in UDP only (RFC 3948 section 3.1.2): raw ESP is 50 */
+		memcpy(bad, f, 14 + 40);
+		memcpy(bad + 14 + 40, f + 14 + 40 + 8, len - 14 - 40 - 8);
+		bad[14 + 6] = IPPROTO_ESP;
+		bad[14 + 4] = (uint8_t)((len - 14 - 40 - 8) >> 8);
+		bad[14 + 5] = (uint8_t)(len - 14 - 40 - 8);
+		outer6_dropped(bad, len - 8, DP_DROP_IN_NAT_DEMUX_FAIL);
+	}
 	m = send_one(H_OUTSIDE, f, len, &port);
 	if (m == NULL) {
 		harness_dump_drops(&H);
@@ -672,25 +731,94 @@ outer6_round_trip(bool inner6)
 	assert_int_equal(port, H_INSIDE);
 	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + inner_len);
 	if (inner6)
-		f[14 + 40 + 8 + 7] = HOPS - 2;	/* the inner hop limit, once more */
+		f[14 + 40 + u + 8 + 7] = HOPS - 2;	/* the inner hop limit, once more */
 	assert_memory_equal(rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + (inner6 ? 0 : 12)),
-			    f + 14 + 40 + 8 + (inner6 ? 0 : 12), inner_len - (inner6 ? 0 : 12));
+			    f + 14 + 40 + u + 8 + (inner6 ? 0 : 12), inner_len - (inner6 ? 0 : 12));
 	rte_pktmbuf_free(m);
-	assert_int_equal(harness_drops_total(&H), 0);
+	assert_int_equal(harness_drops_total(&H), udp ? 3 : 0);
 }
 
 static void
 test_ipv4_over_ipv6(void **state)
 {
 	(void)state;
-	outer6_round_trip(false);
+	outer6_round_trip(false, false);
 }
 
 static void
 test_ipv6_over_ipv6(void **state)
 {
 	(void)state;
-	outer6_round_trip(true);
+	outer6_round_trip(true, false);
+}
+
+/* The UDP destination port an inside IPv4 packet leaves with (ESP-in-UDP over IPv6), its sum checked. */
+static uint16_t
+udp6_sent_port(void)
+{
+	static uint8_t f[2048];
+	size_t len = harness_ipv4_frame(f, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, HOPS, "abcdefgh", 8);
+	uint16_t port, dport;
+	struct rte_mbuf *m = send_one(H_INSIDE, f, len, &port);
+	const struct rte_ipv6_hdr *o6;
+	const struct rte_udp_hdr *uh;
+
+	if (m == NULL) {
+		harness_dump_drops(&H);
+		fail_msg("not encapsulated");
+	}
+	o6 = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, 14);
+	uh = (const struct rte_udp_hdr *)(o6 + 1);
+	assert_int_equal(o6->proto, IPPROTO_UDP);
+	assert_int_equal(rte_be_to_cpu_16(uh->dgram_cksum), udp6_expected(o6));
+	dport = rte_be_to_cpu_16(uh->dst_port);
+	rte_pktmbuf_free(m);
+	return dport;
+}
+
+/*
+ * A peer behind a NAT66 whose mapping moved (RFC 7296 2.23, natd_follow):
+ * dp_sa_update_endpoints6 sends the next packet to the new port, from a new
+ * template; the IPv4 call refuses it (the IPv6 one refusing an IPv4 SA:
+ * test_ctrl_ike_nat).
+ */
+static void
+test_update_endpoints6(void **state)
+{
+	struct h_opts o = {.outside6 = "2001:db8::2"};
+	struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x1006, .cipher = DP_CIPHER_AES_GCM_128,
+			 .family = AF_INET6, .udp = true};
+	uint8_t peer[16];
+	int h;
+
+	(void)state;
+	teardown(NULL);
+	assert_int_equal(harness_create_opts(&H, &o), 0);
+	h = harness_add_sa(&H, &s);
+	assert_true(h > 0);
+	assert_int_equal(udp6_sent_port(), 4500);
+	assert_true(ip6_parse(H_PEER6, peer));
+	assert_int_equal(dp_sa_update_endpoints6(H.dp, (uint32_t)h, peer, 44500, true), 0);
+	assert_int_equal(udp6_sent_port(), 44500);
+	assert_int_equal(dp_sa_update_endpoints(H.dp, (uint32_t)h, 0x01020304, 4500, true),
+			 -EAFNOSUPPORT);
+	assert_int_equal(dp_sa_update_endpoints6(H.dp, 4242, peer, 4500, true), -ENOENT);
+	assert_int_equal(udp6_sent_port(), 44500);
+	assert_int_equal(harness_drops_total(&H), 0);
+}
+
+static void
+test_ipv4_over_ipv6_udp(void **state)
+{
+	(void)state;
+	outer6_round_trip(false, true);
+}
+
+static void
+test_ipv6_over_ipv6_udp(void **state)
+{
+	(void)state;
+	outer6_round_trip(true, true);
 }
 
 /*
@@ -820,7 +948,8 @@ frag6(uint8_t *b, size_t off, size_t len, bool more, uint8_t nh, uint32_t id)
 
 	assert_true(len <= sizeof(esp6) - 14 - 40 - sizeof(*fh));
 	memcpy(b, esp6, 14 + 40);
-	if (off + len <= esp6_len - 14 - 40)
+	/* bounded by esp6[] itself too, which lets the compiler see it (-O3 -Warray-bounds) */
+	if (off + len <= esp6_len - 14 - 40 && off + len <= sizeof(esp6) - 14 - 40)
 		memcpy(fh + 1, esp6 + 14 + 40 + off, len);
 	else	/* past the ESP frame (a malformed offset): any bytes */
 		memset(fh + 1, 0xa5, len);
@@ -909,11 +1038,20 @@ test_ipv6_fragment_errors(void **state)
 	assert_null(send_one(H_OUTSIDE, b[1], len[1], &port));
 	assert_int_equal(harness_drops(&H, DP_DROP_IN_REASM_OVERLAP), 2);
 	assert_int_equal(reasm_in_pending(H.w->reasm), 0);
-	/* fragments of anything but ESP and AH are the control plane's, as before */
-	len[0] = frag6(b[0], 0, 400, true, IPPROTO_UDP, 11);
+	/* fragments of anything but ESP, AH and UDP are the control plane's, as before */
+	len[0] = frag6(b[0], 0, 400, true, IPPROTO_ICMPV6, 11);
 	assert_null(send_one(H_OUTSIDE, b[0], len[0], &port));
 	assert_int_equal(reasm_in_pending(H.w->reasm), 0);
 	assert_int_equal(H.w->stats.port[H_OUTSIDE].punt_pkts, 1);
+	/*
+	 * UDP is held like IPv4's until its first fragment tells (reasm_in.c
+	 * udp_first): one not to 4500 is the control plane's, and so are the
+	 * datagram's later pieces (the entry stays to say so)
+	 */
+	len[0] = frag6(b[0], 0, 400, true, IPPROTO_UDP, 12);
+	assert_null(send_one(H_OUTSIDE, b[0], len[0], &port));
+	assert_int_equal(H.w->stats.port[H_OUTSIDE].punt_pkts, 2);
+	assert_int_equal(reasm_in_pending(H.w->reasm), 1);
 }
 
 int
@@ -935,6 +1073,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_outer6_learned_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv4_over_ipv6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6_over_ipv6, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv4_over_ipv6_udp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_over_ipv6_udp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_endpoints6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_spi_over_ipv6, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv4_over_ipv6_too_big, setup, teardown),
 	};

@@ -280,6 +280,31 @@ test_over_rate_no_flow_work(void **state)
 }
 
 /*
+ * One burst of unknown-SPI packets is counted as one run (worker.c): with one
+ * token in the bucket, its first flow is reported and the rest of the run
+ * given up at once, each counted once.
+ */
+static void
+test_over_rate_within_a_burst(void **state)
+{
+	struct dp_event_stats before, st;
+	uint64_t drops;
+
+	(void)state;
+	flood(0x80000, EVENT_BURST);	/* the clock stands still: every token used */
+	clk_fake_advance_ns(&H.fake, CLK_NS_PER_S / EVENT_RATE);	/* one token */
+	before = event_stats();
+	drops = harness_drops(&H, DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI);
+	flood(0x90000, 5);	/* five new flows in one burst */
+	st = event_stats();
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI), drops + 5);
+	assert_int_equal(st.inv_sent, before.inv_sent + 1);
+	assert_int_equal(st.inv_rate_limited, before.inv_rate_limited + 4);
+	assert_int_equal(st.rate_limited, before.rate_limited + 4);
+	assert_packets_accounted();
+}
+
+/*
  * The control thread does not drain: the event ring takes LINK_EVENT_SIZE - 1
  * events, the rest are lost and counted, with their packets.
  */
@@ -509,7 +534,8 @@ main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_invalid_spi_event), T(test_invalid_spi_interval_boundary),
-		T(test_event_rate_cap), T(test_over_rate_no_flow_work), T(test_event_ring_full),
+		T(test_event_rate_cap), T(test_over_rate_no_flow_work),
+		T(test_over_rate_within_a_burst), T(test_event_ring_full),
 		T(test_slot_taken_reports_pending),
 		T(test_replay_and_mac_events), T(test_punt), T(test_punt_ring_full), T(test_inject),
 		T(test_doorbell),

@@ -249,9 +249,9 @@ test_outbound_port(void **state)
 }
 
 /*
- * What dp_sa_add refuses: ESP-in-UDP over IPv6, IPv6
- * endpoints no outside interface has, selectors that are no range. AH over
- * IPv6 is taken (then, here, no outside address6 for it).
+ * What dp_sa_add refuses: IPv6 endpoints no outside interface has,
+ * selectors that are no range. AH, AH+ESP and ESP-in-UDP over IPv6 are
+ * taken (then, here, no outside address6 for them).
  */
 static void
 test_refused(void **state)
@@ -263,7 +263,7 @@ test_refused(void **state)
 	(void)state;
 	assert_int_equal(harness_add_sa(&H, &s), -EHOSTUNREACH);	/* no outside address6 */
 	s.udp = true;
-	assert_int_equal(harness_add_sa(&H, &s), -EAFNOSUPPORT);
+	assert_int_equal(harness_add_sa(&H, &s), -EHOSTUNREACH);
 	s.udp = false;
 	s.bundled = true;	/* AH+ESP over IPv6 is taken: no outside address6 for it here */
 	assert_int_equal(harness_add_sa(&H, &s), -EHOSTUNREACH);

@@ -11,7 +11,9 @@
  *   - IPv6 match lines over it: TS_IPV6_ADDR_RANGE both ways, the halves
  *     installed with no IPv4 selectors (the entry's IPv6 lines hold them);
  *   - IPv6 match lines inside an IPv4 IKE SA;
- *   - a NAT detected over IPv6: the CHILD_SA is not installed, logged why;
+ *   - a NAT detected over IPv6 (gwA behind a port-translating NAT66): IKE
+ *     moves to 4500 and the CHILD_SA is ESP-in-UDP over IPv6 (RFC 3948),
+ *     each side's outbound half to the port the other is seen at;
  *   - INVALID_SPI to an IPv6 peer: the notify goes over IPv6 and the lost
  *     CHILD_SA comes back;
  *   - a restart: the initiator's new IKE SA over IPv6 carries INITIAL_CONTACT
@@ -191,16 +193,38 @@ test_ipv6_selectors_in_ipv4_sa(void **state)
 }
 
 static void
-test_nat_over_ipv6_refused(void **state)
+test_nat_over_ipv6_udp_encap(void **state)
 {
+	struct view_ike_sa v[2];
+
 	(void)state;
 	pair_init(&P, &v6, &v6);
 	P.nat = true;
 	assert_int_equal(ike_initiate(P.s[0].ike, 0, 0), 0);
 	pair_pump(&P);
-	assert_int_equal(live(&P.s[0]) + live(&P.s[1]), 0);
-	/* the initiator knows of the NAT after IKE_SA_INIT, before its inbound half goes in */
-	assert_true(pair_logged(&P.s[0], "ESP-in-UDP over IPv6 is not supported"));
+	for (int i = 0; i < 2; i++) {
+		const uint8_t *me = i == 0 ? A6 : B6, *peer = i == 0 ? B6 : A6;
+
+		assert_int_equal(ike_sa_list(P.s[i].ike, v, 2), 1);
+		assert_int_equal(v[0].remote.family, 6);
+		assert_true(i == 0 ? v[0].nat_local : v[0].nat_remote);
+		/* gwB sees gwA's 4500 through the NAT; gwA talks to gwB's own 4500 */
+		assert_int_equal(v[0].remote.port, i == 0 ? 4500 : 4500 + 40000);
+		for (int d = 0; d < 2; d++) {
+			const struct fake_sa *h =
+				live_one(&P.s[i], d == 0 ? CFG_DIR_IN : CFG_DIR_OUT);
+
+			assert_int_equal(h->p.family, AF_INET6);
+			assert_memory_equal(h->p.local6, me, 16);
+			assert_memory_equal(h->p.peer6, peer, 16);
+			assert_true(h->p.udp_encap);
+			assert_int_equal(h->p.proto, IPPROTO_ESP);
+			assert_int_equal(h->p.local_port, 4500);
+			assert_int_equal(h->p.peer_port, v[0].remote.port);
+		}
+	}
+	pair_assert_matching(&P);
+	assert_false(pair_logged(&P.s[0], "not installed"));
 }
 
 static void
@@ -256,7 +280,7 @@ main(void)
 		cmocka_unit_test_teardown(test_ipv6_selectors, teardown),
 		cmocka_unit_test_teardown(test_ipv6_selectors_narrowed, teardown),
 		cmocka_unit_test_teardown(test_ipv6_selectors_in_ipv4_sa, teardown),
-		cmocka_unit_test_teardown(test_nat_over_ipv6_refused, teardown),
+		cmocka_unit_test_teardown(test_nat_over_ipv6_udp_encap, teardown),
 		cmocka_unit_test_teardown(test_invalid_spi_ipv6, teardown),
 		cmocka_unit_test_teardown(test_restart_initial_contact, teardown),
 	};
