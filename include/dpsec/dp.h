@@ -89,10 +89,13 @@ struct dp_sa_params {
 	 * ACL: ts_local is our protected side (inner source outbound, destination
 	 * inbound), ts_remote the peer's. A packet is the SA's when its address on each
 	 * side (and that side's port) is inside one selector of that side. n = 0 for a
-	 * side: the ACL alone decides it (manual SAs).
+	 * side: the ACL alone decides it (manual SAs). ts6_*: the same for IPv6
+	 * packets (an entry's lines are one family, so an SA has one kind or none).
 	 */
 	uint8_t n_ts_local, n_ts_remote;
 	struct dp_ts ts_local[DP_TS_MAX], ts_remote[DP_TS_MAX];
+	uint8_t n_ts6_local, n_ts6_remote;
+	struct dp_ts6 ts6_local[DP_TS_MAX], ts6_remote[DP_TS_MAX];
 	/*
 	 * AH+ESP bundle (RFC 4301 section 4.5: ESP inside, AH outside). Its ESP
 	 * SA is added first with bundled (never encrypting alone, whatever
@@ -283,6 +286,13 @@ struct dp_neighbor6 {
 	uint8_t mac[6];
 };
 int dp_neighbor6_set(struct dp *dp, const struct dp_neighbor6 *v, uint32_t n);
+/*
+ * The learned neighbors the workers sent to since the last call (up to max
+ * into out, iface and ip set), their marks cleared: what RFC 4861 7.3.3
+ * calls a use of the entry, for the control thread's DELAY/PROBE. Control
+ * thread only.
+ */
+size_t dp_neighbor6_used(struct dp *dp, struct dp_neighbor6 *out, size_t max);
 struct rte_mempool *dp_mempool(struct dp *dp);
 /* What workers held back or lost on the way to the control thread, summed. */
 void dp_event_stats(const struct dp *dp, struct dp_event_stats *out);

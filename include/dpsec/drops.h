@@ -52,6 +52,10 @@
 	  "outer IPv6 packet not fragmented (no buffer for a fragment)")                           \
 	X(Ipv6UdpCksumErr,                                                                         \
 	  "ESP-in-UDP over IPv6 with a zero or wrong UDP checksum (RFC 8200 section 8.1)")       \
+	X(Ipv6RoutingHdr,                                                                          \
+	  "IPv6 to the gateway with a routing header not done (segments left): not forwarded")    \
+	X(Ipv6ExtHdrUnknown,                                                                       \
+	  "IPv6 extension header not walked (mobility, HIP, shim6, experimental) to the gateway") \
 	X(UnknownL2Proto, "Ethernet type not handled (not IPv4, IPv6 or ARP)")                     \
 	X(L2HdrErr, "frame too short for its Ethernet or IP headers")                              \
 	X(L2DstMacMismatch,                                                                        \
@@ -87,7 +91,7 @@
 	X(30, IN_V4_POST_INPUT_POLICY_FAIL, IpsecInput, decaps_failed,                             \
 	  "inner packet outside the SA's selectors")                                               \
 	X(31, IN_V6_POST_INPUT_POLICY_FAIL, IpsecInput, decaps_failed,                             \
-	  "inner IPv6 packet outside the SA's policy")                                             \
+	  "inner IPv6 packet outside the SA's policy or selectors")                                \
 	X(32, OUT_V4_PKT_HIT_INVALID_SA, IpsecInvalidSa, invalid_sa, "outbound SA being deleted")  \
 	X(33, OUT_V4_PKT_HIT_IKE_START_SP, IpsecIkeIndicate, none, "crypto map entry has no SA")   \
 	X(35, OUT_V4_PKT_HIT_DENY_DROP_SP, IpsecDenyDrop, none,                                    \
@@ -112,6 +116,8 @@
 	  "IPv6 packet too big for the MTU after encapsulation")                                   \
 	X(56, OUT_V4_POST_OUTPUT_POLICY_FAIL, IpsecOutput, encaps_failed,                          \
 	  "packet outside its outbound SA's negotiated selectors")                                 \
+	X(57, OUT_V6_POST_OUTPUT_POLICY_FAIL, IpsecOutput, encaps_failed,                          \
+	  "IPv6 packet outside its outbound SA's negotiated selectors")                            \
 	X(62, IN_CD_SW_IPSEC_MAC_EXCEPTION, IpsecInput, verify_failed,                             \
 	  "integrity check (ICV) failed")                                                          \
 	X(63, IN_NAT_DEMUX_FAIL, IpsecInput, invalid_prot,                                         \

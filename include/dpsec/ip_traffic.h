@@ -30,7 +30,10 @@
 	X(req_table_full, "ARP request held back: no room for a pending entry")                    \
 	X(abandoned, "pending entry removed: its address not asked for again in time")             \
 	X(sa_moved, "outbound SA sent on to a neighbour's new MAC")                                 \
-	X(sa_move_failed, "outbound SA kept its old MAC: no memory for the new header")
+	X(sa_move_failed, "outbound SA kept its old MAC: no memory for the new header")            \
+	X(delayed, "STALE entry used: DELAY, a unicast probe in 5 s unless confirmed")            \
+	X(probe_sent, "unicast Neighbor Solicitation allowed out to a DELAY/PROBE entry")         \
+	X(probe_failed, "no answer to the unicast probes: entry back to INCOMPLETE")
 
 enum arp_ctr {
 #define ARP_X(name, text) ARP_##name,
@@ -57,7 +60,10 @@ enum arp_ctr {
 	X(ns_held_down, "solicitation held back: address in hold-down")                            \
 	X(abandoned, "INCOMPLETE entry removed: its address not asked for again in time")          \
 	X(sa_moved, "outbound SA sent on to a neighbor's new link-layer address")                   \
-	X(sa_move_failed, "outbound SA kept its old MAC: no memory for the new header")
+	X(sa_move_failed, "outbound SA kept its old MAC: no memory for the new header")            \
+	X(delayed, "STALE entry used: DELAY, a unicast probe in 5 s unless confirmed")            \
+	X(probe_sent, "unicast Neighbor Solicitation allowed out to a DELAY/PROBE entry")         \
+	X(probe_failed, "no answer to the unicast probes: entry back to INCOMPLETE")
 
 enum nd6c_ctr {
 #define ND6C_X(name, text) ND6C_##name,

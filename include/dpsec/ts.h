@@ -16,6 +16,16 @@ struct dp_ts {
 	uint8_t proto;
 };
 
+/*
+ * The same for IPv6 (TS_IPV6_ADDR_RANGE): addresses big-endian, as on the
+ * wire, compared with memcmp; ports host order.
+ */
+struct dp_ts6 {
+	uint8_t addr_start[16], addr_end[16];
+	uint16_t port_start, port_end;
+	uint8_t proto;
+};
+
 #define DP_TS_MAX 16	/* selectors per side (IKE's TSi/TSr payload limit) */
 
 #endif

@@ -265,7 +265,7 @@ struct view_arp {
 };
 
 /* An IPv6 neighbor the control thread learned by neighbor discovery ("show ipv6 neighbors"). */
-enum view_nd6_state { VIEW_ND6_INCMP, VIEW_ND6_REACH, VIEW_ND6_STALE };
+enum view_nd6_state { VIEW_ND6_INCMP, VIEW_ND6_REACH, VIEW_ND6_STALE, VIEW_ND6_DELAY, VIEW_ND6_PROBE };
 struct view_nd6 {
 	uint8_t ip[16];
 	uint32_t iface;		/* index into cfg->interfaces */

@@ -37,7 +37,9 @@ struct nd_row {
 
 static const char *const state_name[] = {[VIEW_ND6_INCMP] = "INCMP",
 					 [VIEW_ND6_REACH] = "REACH",
-					 [VIEW_ND6_STALE] = "STALE"};
+					 [VIEW_ND6_STALE] = "STALE",
+					 [VIEW_ND6_DELAY] = "DELAY",
+					 [VIEW_ND6_PROBE] = "PROBE"};
 
 static int
 by_address(const void *a, const void *b)
@@ -100,7 +102,7 @@ collect(const struct view *v, struct nd_row **rows, size_t *n)
 	for (size_t i = 0; i < nl; i++) {
 		struct nd_row *r = &(*rows)[(*n)++];
 
-		*r = (struct nd_row){.state = l[i].state <= VIEW_ND6_STALE ? l[i].state
+		*r = (struct nd_row){.state = l[i].state <= VIEW_ND6_PROBE ? l[i].state
 									 : VIEW_ND6_STALE,
 				     .age_min = l[i].age_s / 60, .ifname = ifname(cfg, l[i].iface)};
 		memcpy(r->ip, l[i].ip, 16);

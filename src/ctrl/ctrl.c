@@ -339,6 +339,7 @@ ctrl_work(struct ctrl *c)
 		punts += n;
 	}
 	arp_table_expire(c->arp, clk_mono_ns(&c->clk));
+	ctrl_nd6_probe(c);	/* DELAY/PROBE entries due a unicast solicitation */
 	nd6_cache_expire(c->nd6, clk_mono_ns(&c->clk));
 	ctrl_nd6_publish(c);
 	retry_due(c);

@@ -26,6 +26,7 @@ struct ctrl {
 	struct arp_table *arp;		/* learned neighbours (arp_table.h) */
 	struct nd6_cache *nd6;		/* learned IPv6 neighbors (nd6_cache.h, nd6_out.h) */
 	uint64_t nd6_published;		/* nd6_cache_version the workers' table was built from */
+	uint64_t nd6_uses_ns;		/* when the workers' use marks were last taken */
 	struct reasm4 *reasm;		/* IKE datagrams arriving as IPv4 fragments */
 	struct punt_stats punt;
 	struct icmp_err icmp;

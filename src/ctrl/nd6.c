@@ -267,14 +267,27 @@ size_t
 nd6_build_ns(const uint8_t mac[6], const uint8_t addr6[16], const uint8_t target[16],
 	     uint8_t *out, size_t out_cap)
 {
-	/* RFC 4291 section 2.7.1; RFC 2464 section 7 maps it to 33:33 and its low 32 bits */
-	uint8_t group[16] = {0xff, 0x02, [11] = 0x01, 0xff, target[13], target[14], target[15]};
-	const uint8_t gmac[6] = {0x33, 0x33, 0xff, target[13], target[14], target[15]};
+	return nd6_build_ns_to(mac, addr6, target, NULL, out, out_cap);
+}
+
+size_t
+nd6_build_ns_to(const uint8_t mac[6], const uint8_t addr6[16], const uint8_t target[16],
+		const uint8_t *to_mac, uint8_t *out, size_t out_cap)
+{
 	uint8_t *ns;
 
 	if (out_cap < ND6_NS_LEN)
 		return 0;
-	reply_head(out, gmac, mac, addr6, group, ND_NS_LEN + 8, ND_HOP_LIMIT);
+	if (to_mac != NULL) {	/* a unicast probe (section 7.3.3): to the target itself */
+		reply_head(out, to_mac, mac, addr6, target, ND_NS_LEN + 8, ND_HOP_LIMIT);
+	} else {
+		/* RFC 4291 section 2.7.1; RFC 2464 section 7 maps it to 33:33 and its low 32 bits */
+		const uint8_t group[16] = {0xff, 0x02, [11] = 0x01, 0xff,
+					   target[13], target[14], target[15]};
+		const uint8_t gmac[6] = {0x33, 0x33, 0xff, target[13], target[14], target[15]};
+
+		reply_head(out, gmac, mac, addr6, group, ND_NS_LEN + 8, ND_HOP_LIMIT);
+	}
 	ns = out + ETH_LEN + IP6_LEN;
 	memset(ns, 0, ND_NS_LEN + 8);
 	ns[0] = ND_NS;

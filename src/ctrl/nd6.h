@@ -75,5 +75,11 @@ bool nd6_ns_sender(const uint8_t *frame, size_t len, const uint8_t addr6[16], ui
  */
 size_t nd6_build_ns(const uint8_t mac[6], const uint8_t addr6[16], const uint8_t target[16],
 		    uint8_t *out, size_t out_cap);
+/*
+ * The same, to_mac non-NULL: a unicast probe of a DELAY/PROBE entry
+ * (section 7.3.3), to target itself at to_mac; NULL: nd6_build_ns.
+ */
+size_t nd6_build_ns_to(const uint8_t mac[6], const uint8_t addr6[16], const uint8_t target[16],
+		       const uint8_t *to_mac, uint8_t *out, size_t out_cap);
 
 #endif

@@ -166,7 +166,8 @@ nd6_cache_advert(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16], cons
 		return set_lla(t, e, lla, solicited ? ND6C_REACHABLE : ND6C_STALE, now_ns);
 	if (solicited) {
 		t->ctr[ND6C_confirmed]++;
-		e->state = ND6C_REACHABLE;
+		e->state = ND6C_REACHABLE;	/* also ends DELAY and PROBE (section 7.3.3) */
+		e->tries = 0;
 		e->updated_ns = now_ns;
 	} else {
 		t->ctr[ND6C_na_ignored]++;
@@ -202,6 +203,27 @@ usable(const struct nd6_cache *t, const struct nd6c_entry *e, uint64_t now_ns)
 	return e->state != ND6C_INCOMPLETE && now_ns - e->updated_ns < t->max_age_ns;
 }
 
+/* Section 7.3.3: a packet sent to a STALE neighbor starts the delay. */
+static void
+mark_used(struct nd6_cache *t, struct nd6c_entry *e, uint64_t now_ns)
+{
+	if (settle(t, e, now_ns) != ND6C_STALE)
+		return;
+	t->ctr[ND6C_delayed]++;
+	e->state = ND6C_DELAY;
+	e->tries = 0;
+	e->last_req_ns = now_ns;
+}
+
+void
+nd6_cache_used(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16], uint64_t now_ns)
+{
+	struct nd6c_entry *e = find(t, iface, ip);
+
+	if (e != NULL && usable(t, e, now_ns))
+		mark_used(t, e, now_ns);
+}
+
 int
 nd6_cache_lookup(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16], uint8_t mac[6],
 		 uint64_t now_ns)
@@ -212,10 +234,60 @@ nd6_cache_lookup(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16], uint
 		t->ctr[ND6C_misses]++;
 		return -ENOENT;
 	}
-	settle(t, e, now_ns);
+	mark_used(t, e, now_ns);
 	t->ctr[ND6C_hits]++;
 	memcpy(mac, e->mac, 6);
 	return 0;
+}
+
+/* Is e due a unicast probe now? A PROBE entry out of tries goes back to INCOMPLETE. */
+static bool
+probe_due(struct nd6_cache *t, struct nd6c_entry *e, uint64_t now_ns)
+{
+	uint64_t since = now_ns - e->last_req_ns;
+
+	if (e->state == ND6C_DELAY)
+		return since >= ND6_DELAY_FIRST_PROBE_MS * CLK_NS_PER_MS;
+	if (e->state != ND6C_PROBE || since < ND6_RETRANS_MS * CLK_NS_PER_MS)
+		return false;
+	if (e->tries < ND6_UNICAST_TRIES)
+		return true;
+	/* unanswered: no longer used to send; the next use solicits by multicast */
+	t->ctr[ND6C_probe_failed]++;
+	t->version++;
+	e->state = ND6C_INCOMPLETE;
+	e->tries = 0;
+	e->last_req_ns = 0;
+	e->updated_ns = now_ns;
+	return false;
+}
+
+bool
+nd6_cache_probe(struct nd6_cache *t, uint64_t now_ns, uint32_t *iface, uint8_t ip[16],
+		uint8_t mac[6])
+{
+	for (uint32_t i = 0; i < t->cap; i++) {
+		struct nd6c_entry *e = &t->e[i];
+
+		if (!e->used || !probe_due(t, e, now_ns))
+			continue;
+		if (!tbucket_take(&t->req, now_ns / CLK_NS_PER_MS)) {
+			t->ctr[ND6C_ns_rate_limited]++;
+			return false;	/* the rest next time */
+		}
+		if (e->state == ND6C_DELAY) {
+			e->state = ND6C_PROBE;
+			e->tries = 0;
+		}
+		e->tries++;
+		e->last_req_ns = now_ns;
+		t->ctr[ND6C_probe_sent]++;
+		*iface = e->iface;
+		memcpy(ip, e->ip, 16);
+		memcpy(mac, e->mac, 6);
+		return true;
+	}
+	return false;
 }
 
 /* An INCOMPLETE entry out of tries: still in hold-down? Counts the giving up once. */

@@ -12,10 +12,17 @@
  *   STALE       known but unconfirmed (learned from a solicitation or an
  *               unsolicited advertisement, or REACHABLE for too long); still
  *               used to send (section 7.3.3), removed after max_age_s
+ *   DELAY       a STALE entry was used (nd6_cache_lookup): still used; if no
+ *               solicited advertisement confirms it within
+ *               ND6_DELAY_FIRST_PROBE_MS, it goes to
+ *   PROBE       unicast solicitations to the cached MAC, one every
+ *               ND6_RETRANS_MS (nd6_cache_probe says when); still used; after
+ *               ND6_UNICAST_TRIES unanswered ones it is INCOMPLETE again
+ *               (no longer used: the next use solicits by multicast)
  *
- * DELAY and PROBE (unicast re-confirmation of a STALE entry in use) are not
- * kept: a STALE neighbor is used until an advertisement says otherwise or it
- * ages out, as IOS shows it. Solicitations are decided as ARP requests are:
+ * "Used" is what the control thread looks up (SA install, its own sends),
+ * and what the workers sent to by the learned table (neigh6.h: a use mark
+ * per entry, taken once a second, nd6_cache_used). Solicitations are decided as ARP requests are:
  * per address one every ND6_RETRANS_MS, ND6_TRIES times (section 10:
  * RETRANS_TIMER, MAX_MULTICAST_SOLICIT), then a hold-down, and a global token
  * bucket.
@@ -37,6 +44,8 @@
 #define ND6_RETRANS_MS 1000	/* RETRANS_TIMER: between solicitations for one address */
 #define ND6_TRIES 3		/* MAX_MULTICAST_SOLICIT */
 #define ND6_HOLDDOWN_MS 20000	/* after giving up, no solicitation for the address this long */
+#define ND6_DELAY_FIRST_PROBE_MS 5000	/* DELAY_FIRST_PROBE_TIME */
+#define ND6_UNICAST_TRIES 3	/* MAX_UNICAST_SOLICIT */
 #define ND6_NS_RATE 10		/* solicitations a second, all addresses together */
 #define ND6_NS_BURST 10
 
@@ -46,6 +55,8 @@ enum nd6c_state {
 	ND6C_INCOMPLETE,
 	ND6C_REACHABLE,
 	ND6C_STALE,
+	ND6C_DELAY,
+	ND6C_PROBE,
 };
 
 struct nd6c_entry {
@@ -53,10 +64,10 @@ struct nd6c_entry {
 	uint32_t iface;
 	uint8_t used;		/* 0 = free slot */
 	uint8_t state;		/* enum nd6c_state as stored (see nd6_cache_state) */
-	uint8_t tries;		/* solicitations sent while INCOMPLETE */
+	uint8_t tries;		/* solicitations sent while INCOMPLETE, or PROBE */
 	uint8_t mac[6];
 	uint64_t updated_ns;	/* learned or confirmed; created (INCOMPLETE) */
-	uint64_t last_req_ns;	/* the last solicitation; 0 = none */
+	uint64_t last_req_ns;	/* the last solicitation (0 = none); DELAY: since when */
 };
 
 struct nd6_cache;
@@ -82,12 +93,31 @@ bool nd6_cache_advert(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16],
 bool nd6_cache_solicit(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16],
 		       const uint8_t lla[6], uint64_t now_ns);
 
-/* 0 and *mac: REACHABLE or STALE within its age. -ENOENT: none (counted as a miss). */
+/*
+ * 0 and *mac: REACHABLE, STALE, DELAY or PROBE within its age; a STALE entry
+ * goes to DELAY (section 7.3.3: used). -ENOENT: none (counted as a miss).
+ */
 int nd6_cache_lookup(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16], uint8_t mac[6],
 		     uint64_t now_ns);
 
+/*
+ * Packets went to ip on iface by its cached MAC (the workers' use marks,
+ * dp_neighbor6_used): a STALE entry goes to DELAY as in nd6_cache_lookup;
+ * nothing else changes, and no entry is made.
+ */
+void nd6_cache_used(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16], uint64_t now_ns);
+
 /* The caller has no MAC for ip: may a solicitation go out now? true: yes, recorded as sent. */
 bool nd6_cache_want(struct nd6_cache *t, uint32_t iface, const uint8_t ip[16], uint64_t now_ns);
+
+/*
+ * The next entry due a unicast Neighbor Solicitation now (DELAY past its
+ * delay, PROBE past its retransmit time, within the global rate): true with
+ * *iface, ip and mac (where to send it), recorded as sent. A PROBE entry out
+ * of tries becomes INCOMPLETE on the way (counted). Call until false.
+ */
+bool nd6_cache_probe(struct nd6_cache *t, uint64_t now_ns, uint32_t *iface, uint8_t ip[16],
+		     uint8_t mac[6]);
 
 /* Removes aged STALE entries and INCOMPLETE ones out of tries and hold-down. */
 void nd6_cache_expire(struct nd6_cache *t, uint64_t now_ns);

@@ -12,8 +12,9 @@
 #include "nd6_cache.h"
 #include "nd6_out.h"
 
+/* A solicitation for ip on iface: multicast, or unicast to to_mac (a probe). */
 static int
-send_ns(struct ctrl *c, uint32_t iface, const uint8_t ip[16])
+send_ns(struct ctrl *c, uint32_t iface, const uint8_t ip[16], const uint8_t *to_mac)
 {
 	const struct cfg_interface *ifc = &c->cfg->interfaces[iface];
 	struct rte_mbuf *m = rte_pktmbuf_alloc(dp_mempool(c->dp));
@@ -23,8 +24,8 @@ send_ns(struct ctrl *c, uint32_t iface, const uint8_t ip[16])
 	if (m == NULL)
 		return -ENOBUFS;
 	dp_iface_mac(c->dp, iface, mac);
-	n = nd6_build_ns(mac, ifc->addr6, ip, rte_pktmbuf_mtod(m, uint8_t *),
-			 rte_pktmbuf_tailroom(m));
+	n = nd6_build_ns_to(mac, ifc->addr6, ip, to_mac, rte_pktmbuf_mtod(m, uint8_t *),
+			    rte_pktmbuf_tailroom(m));
 	if (n == 0) {
 		rte_pktmbuf_free(m);
 		return -ENOBUFS;
@@ -46,7 +47,7 @@ solicit(struct ctrl *c, uint32_t iface, const uint8_t ip[16], uint64_t now)
 
 	if (!nd6_cache_want(c->nd6, iface, ip, now))
 		return;
-	if (send_ns(c, iface, ip) == 0)
+	if (send_ns(c, iface, ip, NULL) == 0)
 		k->sent++;
 	else
 		k->send_failed++;
@@ -66,6 +67,46 @@ ctrl_nd6_resolve(struct ctrl *c, uint32_t iface, const uint8_t ip[16], uint8_t m
 		return 0;
 	solicit(c, iface, ip, now);
 	return -EHOSTUNREACH;
+}
+
+/*
+ * The workers' use marks, once a second: the learned neighbors decrypted
+ * packets went to are "used" (RFC 4861 7.3.3), a STALE one goes to DELAY.
+ */
+static void
+take_uses(struct ctrl *c, uint64_t now)
+{
+	struct dp_neighbor6 v[32];
+	size_t n;
+
+	if (now - c->nd6_uses_ns < CLK_NS_PER_S)
+		return;
+	c->nd6_uses_ns = now;
+	do {
+		n = dp_neighbor6_used(c->dp, v, sizeof(v) / sizeof(v[0]));
+		for (size_t i = 0; i < n; i++)
+			nd6_cache_used(c->nd6, v[i].iface, v[i].ip, now);
+	} while (n == sizeof(v) / sizeof(v[0]));
+}
+
+void
+ctrl_nd6_probe(struct ctrl *c)
+{
+	struct view_punt_count *k = &c->punt.kind[VIEW_PUNT_ND6];
+	uint64_t now = clk_mono_ns(&c->clk);
+	uint8_t ip[16], mac[6];
+	uint32_t iface;
+
+	if (c->nd6 == NULL)
+		return;
+	take_uses(c, now);
+	while (nd6_cache_probe(c->nd6, now, &iface, ip, mac)) {
+		if (iface < c->cfg->n_interfaces && c->cfg->interfaces[iface].has_addr6 &&
+		    send_ns(c, iface, ip, mac) == 0)
+			k->sent++;
+		else
+			k->send_failed++;
+	}
 }
 
 static int
@@ -123,7 +164,9 @@ ctrl_nd6_list(struct ctrl *c, struct view_nd6 *out, size_t max)
 {
 	static const uint8_t state[] = {[ND6C_INCOMPLETE] = VIEW_ND6_INCMP,
 					[ND6C_REACHABLE] = VIEW_ND6_REACH,
-					[ND6C_STALE] = VIEW_ND6_STALE};
+					[ND6C_STALE] = VIEW_ND6_STALE,
+					[ND6C_DELAY] = VIEW_ND6_DELAY,
+					[ND6C_PROBE] = VIEW_ND6_PROBE};
 	uint64_t now = clk_mono_ns(&c->clk);
 	uint32_t n;
 	const struct nd6c_entry *e = nd6_cache_entries(c->nd6, &n);

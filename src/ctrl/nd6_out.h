@@ -36,5 +36,10 @@ void ctrl_nd6_miss(struct ctrl *c, const struct dp_event *ev);
 
 /* Republishes the workers' table if the cache changed since the last time. */
 void ctrl_nd6_publish(struct ctrl *c);
+/*
+ * Unicast solicitations the cache says are due (DELAY/PROBE, RFC 4861
+ * 7.3.3), counted under the punt kind nd6 as the multicast ones.
+ */
+void ctrl_nd6_probe(struct ctrl *c);
 
 #endif

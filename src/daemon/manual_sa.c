@@ -52,7 +52,7 @@ params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct 
 
 /*
  * Why an SA of an entry with an IPv6 peer was refused (dp_sa_add:
- * -EAFNOSUPPORT): over IPv6 the dataplane carries ESP or AH alone.
+ * -EAFNOSUPPORT): over IPv6 the dataplane carries ESP, AH and AH+ESP, not ESP-in-UDP.
  */
 static void
 ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *buf, size_t len)
@@ -64,8 +64,8 @@ ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *bu
 		if (m->v6)
 			snprintf(buf, len,
 				 " (%s is 'ipsec ipv6': over IPv6 the dataplane carries "
-				 "ESP (in UDP too) or AH alone, not AH+ESP bundles yet; use an "
-				 "ESP or AH transform set)",
+				 "ESP (in UDP too), AH and AH+ESP; use an ESP or AH "
+				 "transform set)",
 				 cfg->tunnels[m->tunnel].name);
 		return;
 	}
@@ -76,8 +76,8 @@ ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *bu
 
 		snprintf(buf, len,
 			 " (crypto map '%s' seq %u has IPv6 peer %s: over IPv6 the "
-			 "dataplane carries ESP (in UDP too) or AH alone, not AH+ESP "
-			 "bundles yet; use an ESP or AH transform set)",
+			 "dataplane carries ESP (in UDP too), AH and AH+ESP; "
+			 "use an ESP or AH transform set)",
 			 map->name, e->seq, ip6_str(e->peer6, a));
 	}
 }
@@ -117,13 +117,15 @@ install_bundle(struct dp *dp, const struct dpsec_config *cfg, const struct cfg_m
 	rc = dp_sa_add(dp, p, &esp_id);
 	if (rc != 0)
 		return install_err(cfg, m, m->spi, rc, err, errlen);
-	*p = (struct dp_sa_params){
-		.dir = m->dir, .spi = m->ah_spi, .map = m->map, .entry = m->entry,
-		.proto = IPPROTO_AH, .cipher = DP_CIPHER_NULL, .auth = ts->ah_auth,
-		.esn = ts->esn, .local = m->local, .peer = m->peer,
-		.replay_window = replay_window_of(cfg, m), .initial_seq = m->initial_sequence,
-		.manual = true, .activate = true, .inner_conn_id = esp_id,
-		.cipher_key = &none, .auth_key = &m->ah_auth_key};
+	/* the same endpoints, either family (the AH SA is the ESP SA's outer header) */
+	p->bundled = false;
+	p->spi = m->ah_spi;
+	p->proto = IPPROTO_AH;
+	p->cipher = DP_CIPHER_NULL;
+	p->auth = ts->ah_auth;
+	p->inner_conn_id = esp_id;
+	p->cipher_key = &none;
+	p->auth_key = &m->ah_auth_key;
 	rc = dp_sa_add(dp, p, &ah_id);
 	if (rc != 0) {
 		dp_sa_del(dp, esp_id);

@@ -95,6 +95,42 @@ ah_zero_mutable(struct rte_ipv4_hdr *ip)
 	return true;
 }
 
+/*
+ * RFC 4302 section 3.3.3.1.2.2: in hop-by-hop and destination options
+ * headers (before the AH, len bytes from p, classify_ext6 walked them), the
+ * data of each option whose type says it may change en route (RFC 8200
+ * section 4.2, the third-highest bit) is zeroed for the ICV; the rest is
+ * hashed as it is, a routing header too (segments left 0: the addresses are
+ * as the destination sees them, section 3.3.3.1.2.1). false: an option runs
+ * past its header.
+ */
+static bool
+ah_zero_ext6(uint8_t *p, uint32_t len, uint8_t nh)
+{
+	for (uint32_t off = 0; off + 8 <= len;) {
+		uint32_t hl = (p[off + 1] + 1u) * 8u;
+
+		if (hl > len - off)
+			return false;
+		for (uint32_t i = 2; (nh == 0 || nh == 60) && i < hl;) {
+			uint8_t *o = p + off + i;
+
+			if (o[0] == 0) {	/* Pad1: the type byte alone */
+				i++;
+				continue;
+			}
+			if (hl - i < 2 || (uint32_t)o[1] > hl - i - 2)
+				return false;
+			if (o[0] & 0x20)
+				memset(o + 2, 0, o[1]);
+			i += 2u + o[1];
+		}
+		nh = p[off];
+		off += hl;
+	}
+	return true;
+}
+
 static inline uint32_t
 ah_seq32(const struct ah_pkt *st)
 {
@@ -135,9 +171,15 @@ ah_icv_input(struct sa_rt *sa, struct rte_mbuf *m, struct ah_pkt *st, struct cmb
 	memcpy(st->icv, st->ah + AH_FIXED, sa->icv_len);
 	if ((sa->flags & SA_F_ESN) && after + rte_pktmbuf_tailroom(m) < 4)
 		return sa_drop(sa, DP_DROP_IN_UNEXP_CD_SW_IPSEC_EXCEPTION);
-	if (unlikely(sa->flags & SA_F_V6))	/* its key was an IPv6 one: the outer is IPv6 */
-		ah_zero_mutable6((struct rte_ipv6_hdr *)st->ip);
-	else if (!ah_zero_mutable(st->ip))
+	if (unlikely(sa->flags & SA_F_V6)) {	/* its key was an IPv6 one: the outer is IPv6 */
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)st->ip;
+
+		/* behind extension headers (classify_ext6): their mutable options zeroed too */
+		if (m->l3_len > sizeof(*ip6) &&
+		    !ah_zero_ext6((uint8_t *)(ip6 + 1), m->l3_len - sizeof(*ip6), ip6->proto))
+			return DP_DROP_G_Ipv6HdrErr;
+		ah_zero_mutable6(ip6);
+	} else if (!ah_zero_mutable(st->ip))
 		return DP_DROP_G_Ipv4HdrErr;
 	memset(st->ah + AH_FIXED, 0, ah_hdr_len(sa) - AH_FIXED);
 	*op = (struct cmb_op){
@@ -170,7 +212,7 @@ ah_verify_one(struct dp_worker *w, struct sa_rt *sa, void *pkt, uint64_t seq, ui
 /*
  * A verified bundle AH: its next header must be ESP (RFC 4301 section 4.5)
  * with the bundle's ESP SPI. Then the AH header comes out (the Ethernet and
- * outer IPv4 headers move up over it; the outer header's mutable fields
+ * outer IPv4 or IPv6 headers move up over it; the outer header's mutable fields
  * stay zeroed, nothing reads them after this) and the packet is plain ESP
  * for esp_in_bundled_burst. The AH SA counts the ESP bytes it carried.
  */
@@ -188,13 +230,24 @@ ah_to_esp(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct ah_p
 		return sa_drop(sa->inner, DP_DROP_IN_ESP_TRUNCATED);
 	/* the SA bundle the policy asks for, not AH around some other ESP SA */
 	if (memcmp(st->ah + hlen, &sa->inner->spi_be, 4) != 0)
-		return sa_drop(sa, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
+		return sa_drop(sa, sa->flags & SA_F_V6 ? DP_DROP_IN_V6_POST_INPUT_POLICY_FAIL
+						       : DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
 	d = rte_pktmbuf_mtod(m, uint8_t *);
 	memmove(d + hlen, d, m->l2_len + m->l3_len);
 	rte_pktmbuf_adj(m, (uint16_t)hlen);
 	ip = (struct rte_ipv4_hdr *)(d + hlen + m->l2_len);
-	ip->next_proto_id = IPPROTO_ESP;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(st->tot - hlen));
+	if (unlikely(sa->flags & SA_F_V6)) {	/* IPv6 outer: no extension headers (classify) */
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)ip;
+
+		/* behind extension headers the last one still says AH: l3_len finds the ESP */
+		if (m->l3_len == sizeof(*ip6))
+			ip6->proto = IPPROTO_ESP;
+		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(st->tot - sizeof(*ip6) - hlen));
+		m->l4_len = 0;	/* classify's AH mark (CLASSIFY_AH6_MARK): plain ESP now */
+	} else {
+		ip->next_proto_id = IPPROTO_ESP;
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(st->tot - hlen));
+	}
 	sa_acc_add(w, acc, sa, rest);
 	return AH_TO_ESP;
 }

@@ -103,6 +103,21 @@ ipv6_forwardable(const struct rte_ipv6_hdr *ip6)
 }
 
 /*
+ * A Neighbor Advertisement to all-nodes (ff02::1): a neighbor announcing a
+ * new link-layer address unsolicited (RFC 4861 section 7.2.6), which updates
+ * an entry we have (7.2.5; never creates one). Other ICMPv6 to all-nodes
+ * (router advertisements) is not ours: a router does not take it.
+ */
+static inline bool
+ipv6_all_nodes_na(const struct rte_ipv6_hdr *ip6)
+{
+	static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
+
+	return memcmp(ip6->dst_addr, all_nodes, 16) == 0 &&
+	       *(const uint8_t *)(ip6 + 1) == 136;	/* ND_NEIGHBOR_ADVERT */
+}
+
+/*
  * ESP, AH or UDP to us behind an IPv6 Fragment header (RFC 8200 section
  * 4.5), right after the IPv6 header: reassembled before anything else (RFC
  * 4303 section 3.4.1; which UDP ones are ESP-in-UDP the first fragment
@@ -125,6 +140,68 @@ classify_frag6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen
 	return CL_KEEP6;
 }
 
+#define EH_HOPOPTS 0
+#define EH_ROUTING 43
+#define EH_DSTOPTS 60
+#define EH_MAX 8	/* as spd_flow6_of: more than any sane packet has */
+
+/* Extension headers RFC 7045 lists that are not walked here (RFC 8200 4.8's format or not). */
+static inline bool
+ext6_unknown(uint8_t nh)
+{
+	return nh == 135 || nh == 139 || nh == 140 || nh == 253 || nh == 254;
+}
+
+/*
+ * ESP to us behind hop-by-hop, routing (segments left 0) or destination
+ * options headers (RFC 8200 section 4): the chain walked with every read
+ * bounded by the payload length; l3_len then covers them, so that esp_in.c
+ * finds the ESP behind them (tunnel mode: the outer header goes after
+ * decryption and ESP does not cover it). The frame is left as received, so
+ * a drop later counts it as it came. AH behind them the same way: ah_in.c
+ * hashes them with their mutable options zeroed (RFC 4302 3.3.3.1.2). A
+ * routing header with segments left names a next destination: not ours to
+ * forward (RFC 8200 4.4), dropped. A fragment header, IKE or ICMPv6 behind
+ * them: the control plane's, as before. Only packets whose next header is
+ * one of these three come here; the plain case costs nothing more.
+ */
+static __rte_noinline dp_drop_t
+classify_ext6(struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6, uint32_t plen)
+{
+	const uint8_t *p = (const uint8_t *)(ip6 + 1);
+	uint32_t off = 0;
+	uint8_t nh = ip6->proto;
+
+	for (int n = 0; nh == EH_HOPOPTS || nh == EH_ROUTING || nh == EH_DSTOPTS; n++) {
+		uint32_t hl;
+
+		if (n == EH_MAX || plen - off < 8 || (nh == EH_HOPOPTS && n != 0))
+			return DP_DROP_G_Ipv6HdrErr;
+		hl = (p[off + 1] + 1u) * 8u;
+		if (plen - off < hl)
+			return DP_DROP_G_Ipv6HdrErr;
+		if (nh == EH_ROUTING && p[off + 3] != 0)
+			return DP_DROP_G_Ipv6RoutingHdr;	/* segments left */
+		nh = p[off];
+		off += hl;
+	}
+	if (ext6_unknown(nh))
+		return DP_DROP_G_Ipv6ExtHdrUnknown;
+	if (nh == IPPROTO_AH) {	/* ah_in.c hashes the headers, mutable options zeroed */
+		if (plen - off < 12)
+			return DP_DROP_IN_ESP_TRUNCATED;
+		m->l3_len = (uint16_t)(sizeof(*ip6) + off);
+		m->l4_len = CLASSIFY_AH6_MARK;
+		return CL_KEEP6;
+	}
+	if (nh != IPPROTO_ESP)
+		return CL_PUNT;
+	if (plen - off < 8)
+		return DP_DROP_IN_ESP_TRUNCATED;
+	m->l3_len = (uint16_t)(sizeof(*ip6) + off);	/* the ESP starts after them (esp_in.c) */
+	return CL_KEEP6;
+}
+
 /* ESP-in-UDP over IPv6 (classify_udp checked its lengths): the port's verdict, or the sum. */
 static bool
 udp6_rx_ok(const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6)
@@ -139,7 +216,7 @@ udp6_rx_ok(const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6)
 
 /*
  * IPv6. ICMPv6 to the port's address6 or to its solicited-node group
- * (neighbor discovery, echo) goes to the control thread on either side
+ * (neighbor discovery, echo), and advertisements to all-nodes, go to the control thread on either side
  * (src/ctrl/nd6.h). On the inside, anything else to our address is
  * dropped, and a packet to elsewhere is kept (CL_KEEP6) for
  * the outbound path, which walks its extension headers (spd_flow6_of). On
@@ -151,8 +228,8 @@ udp6_rx_ok(const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6)
  * tunnel (RFC 6935, RFC 6936) that nothing negotiates here, so it is
  * dropped like a wrong one (RFC 8200 section 8.1), counted as
  * Ipv6UdpCksumErr; summing the packet costs only this path, and nothing
- * when the port verified it. Extension headers are not walked there: such
- * packets go to the control plane.
+ * when the port verified it. ESP and AH behind other extension headers:
+ * classify_ext6; behind a Fragment header: reassembled.
  */
 static __rte_noinline dp_drop_t
 classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
@@ -173,7 +250,8 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 	m->l3_len = sizeof(*ip6);
 	m->l4_len = 0;
 	if (ip6->proto == IPPROTO_ICMPV6 && in->has_addr6 &&
-	    (ours || nd6_is_solicited_node(ip6->dst_addr, in->addr6)))
+	    (ours || nd6_is_solicited_node(ip6->dst_addr, in->addr6) ||
+	     (plen >= 1 && ipv6_all_nodes_na(ip6))))
 		return CL_PUNT;
 	if (!outside)
 		return !ours && ipv6_forwardable(ip6) ? CL_KEEP6 : DP_DROP_G_Ipv6NoRoute;
@@ -194,6 +272,10 @@ classify_ipv6(const struct dp_port *in, struct rte_mbuf *m, const struct rte_ipv
 		if (v != DP_KEEP)
 			return v;
 		return udp6_rx_ok(m, ip6) ? CL_KEEP6 : DP_DROP_G_Ipv6UdpCksumErr;
+	case EH_HOPOPTS:
+	case EH_ROUTING:
+	case EH_DSTOPTS:
+		return classify_ext6(m, ip6, plen);
 	default:
 		return CL_PUNT;
 	}

@@ -161,7 +161,8 @@ flow_key_of(const struct rte_mbuf *m, struct inv_spi_slot *f)
 
 		memcpy(f->src, ip6->src_addr, 16);
 		memcpy(f->dst, ip6->dst_addr, 16);
-		proto = ip6->proto;
+		/* ESP behind extension headers: l3_len covers them (classify_ext6) */
+		proto = m->l3_len > sizeof(*ip6) ? IPPROTO_ESP : ip6->proto;
 	} else {
 		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)l3;
 

@@ -64,9 +64,10 @@ esp_length(const struct rte_mbuf *m)
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
 	const struct rte_udp_hdr *udp;
 
-	if (unlikely((ip->version_ihl >> 4) == 6)) {	/* right behind the IPv6 header */
+	if (unlikely((ip->version_ihl >> 4) == 6)) {	/* behind the extension headers (classify) */
 		if (m->l4_len == 0)
-			return rte_be_to_cpu_16(((const struct rte_ipv6_hdr *)ip)->payload_len);
+			return rte_be_to_cpu_16(((const struct rte_ipv6_hdr *)ip)->payload_len) +
+			       (uint32_t)sizeof(struct rte_ipv6_hdr) - m->l3_len;
 	} else if (m->l4_len == 0) {
 		return rte_be_to_cpu_16(ip->total_length) - m->l3_len;
 	}
@@ -98,7 +99,8 @@ in_check(const struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, 
 					   ? DP_DROP_IN_CD_SW_IPSEC_HARD_EXPIRY
 					   : DP_DROP_IN_V4_PKT_HIT_INVALID_SA);
 	if (((sa->flags & SA_F_BUNDLED) != 0) != via_ah)
-		return sa_drop(sa, DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
+		return sa_drop(sa, sa->flags & SA_F_V6 ? DP_DROP_IN_V6_POST_INPUT_POLICY_FAIL
+						       : DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
 	if (sa_rt_udp(sa) != (m->l4_len != 0))
 		return sa_drop(sa, DP_DROP_IN_NAT_DEMUX_FAIL);
 	if (esp_len < hdr + sa->icv_len + 2)

@@ -603,10 +603,11 @@ out_policy6(const struct dp *dp, const struct rte_ipv6_hdr *ip6, const struct sp
  * out_select for an IPv6 packet from the protected side (classify_ipv6 kept
  * it: payload length checked): the extension headers walked to the
  * upper-layer protocol and ports, the tunnel route or the crypto maps' IPv6
- * lines, the SA. An entry or IKE-keyed tunnel without an SA asks IKE for
- * one (link_acquire6, drop 38), as for IPv4; an ipsec ipv6 tunnel keyed by
- * hand without one drops the packet (112, 111's IPv6 twin: nothing leaves
- * in clear).
+ * lines, the SA and its negotiated IPv6 selectors (57 when they do not
+ * cover the packet: the peer narrowed them). An entry or IKE-keyed tunnel
+ * without an SA asks IKE for one (link_acquire6, drop 38), as for IPv4; an
+ * ipsec ipv6 tunnel keyed by hand without one drops the packet (112, 111's
+ * IPv6 twin: nothing leaves in clear).
  */
 static dp_drop_t
 out_select6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6_hdr *ip6,
@@ -643,6 +644,8 @@ out_select6(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv6
 		return sa_drop(sa, sa_rt_state(sa) == SA_EXPIRED
 					   ? DP_DROP_OUT_CD_SW_IPSEC_HARD_EXPIRY
 					   : DP_DROP_OUT_V6_PKT_HIT_INVALID_SA);
+	if (!sa_ts_covers6(sa, &f, false))
+		return sa_drop(sa, DP_DROP_OUT_V6_POST_OUTPUT_POLICY_FAIL);
 	if (fwd && ip6->hop_limits <= 1) {
 		link_icmp6_inside(w, m, ip6, ICMP6_TIME_EXCEEDED, ICMP6_HOPLIMIT_EXCEEDED, 0);
 		return DP_DROP_G_Ipv6HopLimitExceeded;

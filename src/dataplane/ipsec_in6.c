@@ -3,7 +3,8 @@
  * Delivery of a decrypted IPv6 packet (ESP next header 41, RFC 4303
  * section 2.6), out of line: the IPv4 path (ipsec_in_fast.h) pays nothing
  * for it. The same steps as IPv4: a whole IPv6 header, the SA's policy
- * (the mirrored IPv6 lines, extension headers walked with bounds), the
+ * (the mirrored IPv6 lines, extension headers walked with bounds) and its
+ * negotiated IPv6 selectors (sa_ts.h), the
  * inside route and neighbor, hop limit, MTU (IPv6 is never fragmented on
  * the way, RFC 8200 section 5: too big is dropped), the new Ethernet header.
  * A next hop with no static MAC is looked up in what the control thread
@@ -20,6 +21,7 @@
 #include "ipsec_in.h"
 #include "neigh6.h"
 #include "route.h"
+#include "sa_ts.h"
 #include "spd.h"
 #include "tcp_mss.h"
 
@@ -70,7 +72,7 @@ in_deliver6(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *
 	tot = sizeof(*ip6) + rte_be_to_cpu_16(ip6->payload_len);
 	if (!spd_flow6_of(ip6, &f))
 		return DP_DROP_G_Ipv6HdrErr;
-	if (!spd_check_in6(dp->spd, sa->policy, &f))
+	if (!spd_check_in6(dp->spd, sa->policy, &f) || !sa_ts_covers6(sa, &f, true))
 		return sa_drop(sa, DP_DROP_IN_V6_POST_INPUT_POLICY_FAIL);
 	rc = route_inside6(dp->route, ip6->dst_addr, &port, &mac, &nh);
 	if (rc == -ENETUNREACH) {
@@ -81,7 +83,7 @@ in_deliver6(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *
 	    memcmp(ip6->dst_addr, dp->ports[port].addr6, sizeof(ip6->dst_addr)) == 0)
 		return DP_DROP_G_PuntUnhandled;	/* for the gateway itself: as IPv4 (in_route) */
 	if (rc != 0) {
-		mac = neigh6_lookup(neigh6_current(dp), port, nh);
+		mac = neigh6_use(neigh6_current(dp), port, nh);	/* marks it used: NUD */
 		if (mac == NULL) {
 			link_neigh6_miss(w, port, nh);
 			return DP_DROP_G_Ipv6NoAdj;

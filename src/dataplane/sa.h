@@ -28,10 +28,16 @@
 
 struct cmb_keys;
 
-/* An SA's negotiated traffic selectors (dp_sa_params.ts_*); n = 0: that side unchecked. */
+/*
+ * An SA's negotiated traffic selectors (dp_sa_params.ts_*, ts6_*); n = 0:
+ * that side unchecked for that family. The IPv4 ones first: the IPv4 path
+ * reads only the first lines.
+ */
 struct sa_ts {
 	uint8_t n_local, n_remote;
 	struct dp_ts local[DP_TS_MAX], remote[DP_TS_MAX];
+	uint8_t n_local6, n_remote6;
+	struct dp_ts6 local6[DP_TS_MAX], remote6[DP_TS_MAX];
 };
 
 #define SA_F_INBOUND 0x01

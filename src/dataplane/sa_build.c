@@ -180,6 +180,10 @@ sa_ts_build(const struct dp_sa_params *p)
 	ts->n_remote = p->n_ts_remote;
 	memcpy(ts->local, p->ts_local, p->n_ts_local * sizeof(p->ts_local[0]));
 	memcpy(ts->remote, p->ts_remote, p->n_ts_remote * sizeof(p->ts_remote[0]));
+	ts->n_local6 = p->n_ts6_local;
+	ts->n_remote6 = p->n_ts6_remote;
+	memcpy(ts->local6, p->ts6_local, p->n_ts6_local * sizeof(p->ts6_local[0]));
+	memcpy(ts->remote6, p->ts6_remote, p->n_ts6_remote * sizeof(p->ts6_remote[0]));
 	return ts;
 }
 
@@ -241,7 +245,8 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 		if (rt->ep == NULL)
 			goto fail;
 	}
-	if (p->n_ts_local != 0 || p->n_ts_remote != 0) {
+	if (p->n_ts_local != 0 || p->n_ts_remote != 0 || p->n_ts6_local != 0 ||
+	    p->n_ts6_remote != 0) {
 		rt->ts = sa_ts_build(p);
 		if (rt->ts == NULL) {
 			*err = -ENOMEM;

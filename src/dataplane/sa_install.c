@@ -70,22 +70,39 @@ ts_valid(const struct dp_ts *t, uint8_t n)
 	return true;
 }
 
+static bool
+ts6_valid(const struct dp_ts6 *t, uint8_t n)
+{
+	if (n > DP_TS_MAX)
+		return false;
+	for (uint8_t i = 0; i < n; i++)
+		if (memcmp(t[i].addr_start, t[i].addr_end, 16) > 0 ||
+		    t[i].port_start > t[i].port_end)
+			return false;
+	return true;
+}
+
+/* Both families' selectors of p, both sides. */
+static bool
+params_ts_valid(const struct dp_sa_params *p)
+{
+	return ts_valid(p->ts_local, p->n_ts_local) && ts_valid(p->ts_remote, p->n_ts_remote) &&
+	       ts6_valid(p->ts6_local, p->n_ts6_local) && ts6_valid(p->ts6_remote, p->n_ts6_remote);
+}
+
 /*
  * What dp_sa_add refuses before allocating anything. Over IPv6 endpoints
- * AH+ESP bundles are refused, and the caller logs the
- * -EAFNOSUPPORT (child_install, manual_sa.c).
+ * ESP (in UDP too), AH and AH+ESP bundles are all taken; a family that
+ * is neither is refused with -EAFNOSUPPORT (child_install, manual_sa.c).
  */
 static int
 params_check(const struct dp_sa_params *p)
 {
 	if (p->family != 0 && p->family != AF_INET && p->family != AF_INET6)
-		return -EAFNOSUPPORT;
-	/* over IPv6: ESP (in UDP too) or AH alone (bundles are written for IPv4 outer headers) */
-	if (p->family == AF_INET6 && (p->bundled || p->inner_conn_id != 0))
-		return -EAFNOSUPPORT;
+		return -EAFNOSUPPORT;	/* over IPv6: ESP (in UDP too), AH or both, as over IPv4 */
 	if (p->spi < 256)
 		return -EINVAL;	/* RFC 4303 section 2.1: 0 local, 1-255 reserved */
-	if (!ts_valid(p->ts_local, p->n_ts_local) || !ts_valid(p->ts_remote, p->n_ts_remote))
+	if (!params_ts_valid(p))
 		return -EINVAL;
 	if (p->proto != 0 && p->proto != IPPROTO_ESP && p->proto != IPPROTO_AH)
 		return -EINVAL;
@@ -111,7 +128,8 @@ bundle_inner(const struct dp *dp, const struct dp_sa_params *p)
 	struct sa *in = sad_find_conn(dp->sad, p->inner_conn_id);
 
 	if (in == NULL || !(in->rt->flags & SA_F_BUNDLED) || in->bundle_conn != 0 ||
-	    in->dir != p->dir || in->map != p->map || in->entry != p->entry)
+	    in->dir != p->dir || in->map != p->map || in->entry != p->entry ||
+	    in->v6 != (p->family == AF_INET6))	/* one outer header for both */
 		return NULL;
 	return in;
 }
@@ -341,8 +359,7 @@ dp_sa_update_ts(struct dp *dp, uint32_t conn_id, const struct dp_sa_params *p)
 	if (sa == NULL)
 		return -ENOENT;
 	/* SA_F_NARROW is fixed at install: the workers look at sa_rt.ts only with it */
-	if (!(sa->rt->flags & SA_F_NARROW) || !ts_valid(p->ts_local, p->n_ts_local) ||
-	    !ts_valid(p->ts_remote, p->n_ts_remote))
+	if (!(sa->rt->flags & SA_F_NARROW) || !params_ts_valid(p))
 		return -EINVAL;
 	ts = sa_ts_build(p);
 	if (ts == NULL)

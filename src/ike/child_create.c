@@ -79,9 +79,7 @@ ts_addr(const uint8_t *b)
 
 /*
  * The negotiated selectors (narrowed by either side, section 2.9) for the
- * dataplane to enforce. IPv4 ranges only: struct dp_ts holds IPv4, so an IPv6
- * CHILD_SA is held to its entry's IPv6 match lines (which the selectors were
- * narrowed from), not to a narrower selector the responder chose.
+ * dataplane to enforce: the IPv4 ranges here, the IPv6 ones in ts6_to_dp.
  */
 static uint8_t
 ts_to_dp(const struct ts_set *set, struct dp_ts *out)
@@ -100,6 +98,37 @@ ts_to_dp(const struct ts_set *set, struct dp_ts *out)
 					  .proto = t->ip_proto};
 	}
 	return n;
+}
+
+/* ts_to_dp for the IPv6 ranges (TS_IPV6_ADDR_RANGE): addresses stay big-endian. */
+static uint8_t
+ts6_to_dp(const struct ts_set *set, struct dp_ts6 *out)
+{
+	uint8_t n = 0;
+
+	for (uint8_t i = 0; i < set->n; i++) {
+		const struct ike_ts *t = &set->ts[i];
+
+		if (t->type != IKE_TS_IPV6_ADDR_RANGE)
+			continue;
+		out[n] = (struct dp_ts6){.port_start = t->start_port,
+					 .port_end = t->end_port,
+					 .proto = t->ip_proto};
+		memcpy(out[n].addr_start, t->start, 16);
+		memcpy(out[n].addr_end, t->end, 16);
+		n++;
+	}
+	return n;
+}
+
+/* Both families' selectors of c into p. */
+static void
+child_ts_to_dp(const struct ike_child *c, struct dp_sa_params *p)
+{
+	p->n_ts_local = ts_to_dp(&c->ts_local, p->ts_local);
+	p->n_ts_remote = ts_to_dp(&c->ts_remote, p->ts_remote);
+	p->n_ts6_local = ts6_to_dp(&c->ts_local, p->ts6_local);
+	p->n_ts6_remote = ts6_to_dp(&c->ts_remote, p->ts6_remote);
 }
 
 int
@@ -150,8 +179,7 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 	}
 	p.replay_window = dir == CFG_DIR_IN ? e->replay_window : 0;
 	lifetime(e, &p.life);
-	p.n_ts_local = ts_to_dp(&c->ts_local, p.ts_local);
-	p.n_ts_remote = ts_to_dp(&c->ts_remote, p.ts_remote);
+	child_ts_to_dp(c, &p);
 	rc = ike->ops.sa_add(ike->ops.ctx, &p, &h);
 	if (rc != 0) {
 		ike_log(ike, 3, "IKEV2-3-SA_INSTALL",
@@ -183,11 +211,9 @@ child_narrow_inbound(struct ike *ike, struct ike_child *c)
 
 	if (c->h_in == UINT32_MAX || ike->ops.sa_set_ts == NULL)
 		return;
-	p.n_ts_local = ts_to_dp(&c->ts_local, p.ts_local);
-	p.n_ts_remote = ts_to_dp(&c->ts_remote, p.ts_remote);
-	/* IPv6 selectors are not dp_ts: the entry's IPv6 lines (or tunnel) hold them */
-	if (p.n_ts_local == 0 && p.n_ts_remote == 0)
-		return;
+	child_ts_to_dp(c, &p);
+	if (p.n_ts_local == 0 && p.n_ts_remote == 0 && p.n_ts6_local == 0 && p.n_ts6_remote == 0)
+		return;	/* nothing the dataplane could narrow */
 	rc = ike->ops.sa_set_ts(ike->ops.ctx, c->h_in, &p);
 	if (rc != 0) {
 		char label[IKE_LABEL_LEN];

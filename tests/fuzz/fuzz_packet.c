@@ -27,7 +27,8 @@
  * (HMAC-SHA-256-128, ah_key) around ESP 0x4001 (AES-GCM-128, gcm_key), no ESN
  * (corpus/packet/bundle_*: made by tests/integration/dpsectest/bundle.py),
  * and ESP over IPv6: 0x5001 (AES-GCM-128, gcm_key) from H_PEER6 to outside0's
- * address6 2001:db8::2 (corpus/packet/esp6_*: IPv6 fragments, reasm_in.c),
+ * address6 2001:db8::2 (corpus/packet/esp6_*: IPv6 fragments, reasm_in.c; behind a
+ * destination options header, classify_ext6; AH 0x3006 may come that way too),
  * and AH over IPv6 0x3006 (HMAC-SHA-256-128, ah_key, no ESN), the same way
  * (corpus/packet/ah6_*: scapy's AH with an IPv6 tunnel header), and
  * ESP-in-UDP over IPv6 0x5002 (AES-GCM-128, gcm_key), the same way

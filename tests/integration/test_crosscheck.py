@@ -20,13 +20,14 @@ import unittest
 import json
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP, defragment
-from scapy.layers.inet6 import IPv6, IPv6ExtHdrFragment, defragment6, fragment6
+from scapy.layers.inet6 import (IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
+                                IPv6ExtHdrRouting, defragment6, fragment6)
 from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
-from dpsectest.bundle import Bundle  # noqa: E402
+from dpsectest.bundle import Bundle, Bundle6  # noqa: E402
 from dpsectest.esp import HASHES, Tunnel, ah_icv6, forwarded  # noqa: E402
 from dpsectest.gateway import (HOST_MAC, INSIDE, INSIDE_MAC, LOCAL, OUTSIDE_MAC, PEER,  # noqa: E402,E501
                                PEER_MAC, Entry, Gateway, Interface, default_interfaces,
@@ -473,10 +474,12 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
         return IPv6(src=outer.src, dst=outer.dst, tc=outer.tc, hlim=outer.hlim) / \
             ESP(bytes(udp.payload))
 
-    def run_case(self, xform, inner6, frag=0, udp=False):
+    def run_case(self, xform, inner6, frag=0, udp=False, ext=False):
         """frag: scapy cuts each inbound ESP packet into IPv6 fragments of at most frag
         bytes (RFC 8200 4.5, the peer's own fragmentation) and sends them last first.
-        udp: ESP-in-UDP 4500 both ways (RFC 3948), its UDP checksum computed."""
+        udp: ESP-in-UDP 4500 both ways (RFC 3948), its UDP checksum computed.
+        ext: scapy puts hop-by-hop, routing (segments left 0) and destination options
+        headers between the IPv6 header and each inbound ESP (RFC 8200 4.1 order)."""
         t = Tunnel(xform, udp=udp)
         sa = {d: self._sa(t, spi, ck, ak, src, dst)
               for d, spi, ck, ak, src, dst in (
@@ -504,6 +507,13 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
                 raw = bytes(f[IPv6])
                 n = HASHES[t.aalg][1]
                 self.assertEqual(raw[40 + 12:40 + 12 + n], ah_icv6(t.ak_in, t.aalg, raw))
+        if ext:
+            frames_in = [Ether(src=PEER_MAC, dst=OUTSIDE_MAC) /
+                         IPv6(src=PEER6, dst=LOCAL6, hlim=33) / IPv6ExtHdrHopByHop(nh=43) /
+                         IPv6ExtHdrRouting(nh=60, type=0, segleft=0,
+                                           addresses=["2001:db8::77"]) /
+                         IPv6ExtHdrDestOpt(nh=50) / Raw(bytes(f[IPv6].payload))
+                         for f in frames_in]
         if frag:
             frames_in = [Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / f
                          for i, fr in enumerate(frames_in)
@@ -575,6 +585,13 @@ class Ipv6OuterCrossCheck(unittest.TestCase):
     def test_udp_ipv6_in_ipv6_fragments_cbc128_sha256(self):
         """ESP-in-UDP over IPv6 in fragments: reassembled, then its UDP checksum checked."""
         self.run_case("cbc128-sha256", True, frag=400, udp=True)
+
+    # ESP behind hop-by-hop, routing and destination options headers (classify_ext6)
+    def test_ipv4_in_ipv6_behind_ext_headers_cbc128_sha256(self):
+        self.run_case("cbc128-sha256", False, ext=True)
+
+    def test_ipv6_in_ipv6_behind_ext_headers_gcm256(self):
+        self.run_case("gcm256", True, ext=True)
 
     # AH over IPv6 (RFC 4302 3.3.3.1.2.1): every HMAC, its header padded to 64 bits
     def test_ah_sha1_ipv6_in_ipv6(self):
@@ -662,6 +679,76 @@ class Ipv6OuterFragmentCrossCheck(unittest.TestCase):
     def test_ipv6_1280_over_a_1280_path_before_encryption(self):
         # the IOS default mode: IPv6 of 1280 bytes is never refused (Packet Too Big < 1280)
         self.run_case("cbc128-sha256", True, (1280, 1280), 1280, "before-encryption")
+
+
+class Ipv6BundleCrossCheck(unittest.TestCase):
+    """AH+ESP bundles over an IPv6 outer header (RFC 4301 4.5 over RFC 4302 3.3.3.1.2.1):
+    the entry to the IPv6 peer 2001:db8::1 with manual AH+ESP SAs. scapy puts the peer's
+    packets in ESP under an IPv6 tunnel header and AH over that (traffic class, flow label
+    and hop limit set: not hashed), dpsecd delivers the inner packets byte for byte; what
+    dpsecd sends is [IPv6 51][AH nh 50, padded to 64 bits][ESP], AH and ESP sequence
+    numbers 1, 2, ..., its AH verified by Python's hmac and scapy, its ESP decrypted by
+    scapy, and with AES-GCM the whole packet equal to the one scapy builds."""
+
+    def run_bundle6(self, esp_xform, ah_xform, inner6):
+        b = Bundle6(esp_xform, ah_xform, LOCAL6, PEER6)
+        ifs = default_interfaces()
+        ifs[0].address6 = LOCAL6 + "/64"
+        ifs[0].neighbors.append((PEER6, PEER_MAC))
+        ifs[1].address6 = "2001:db8:2::1/64"
+        lines = [("2001:db8:2::/64", "2001:db8:1::/64")] if inner6 else \
+            [("10.0.2.0/24", "10.0.0.0/24")]
+        entry = Entry(10, lines, b.words, b.manual_sas(), peer=PEER6)
+        if inner6:
+            to_gw = [inner6_from_peer(i, n) for i, n in enumerate(SIZES)]
+            from_host = [inner6_from_host(i, n) for i, n in enumerate(SIZES)]
+        else:
+            to_gw = [inner_from_peer(i, n) for i, n in enumerate(SIZES)]
+            from_host = [inner_from_host(i, n) for i, n in enumerate(SIZES)]
+        gw = Gateway(interfaces=ifs, entries=[entry])
+        try:
+            gw.start(outside_rx=[b.encrypt(p, seq=i + 1) for i, p in enumerate(to_gw)],
+                     inside_rx=[Ether(src=HOST_MAC, dst=INSIDE_MAC) / p for p in from_host])
+            gw.settle()
+            d = drops(gw, all_rows=False)
+            text = gw.cli("show crypto ipsec sa")
+            tx = gw.stop()
+        finally:
+            gw.close()
+        self.assertEqual(d, {}, "no drops expected")
+        self.assertEqual([bytes(g[Ether].payload) for g in tx["inside"]],
+                         [bytes(forwarded(p)) for p in to_gw])
+        self.assertEqual(len(tx["outside"]), len(from_host))
+        for n, (got, sent) in enumerate(zip(tx["outside"], from_host), start=1):
+            self.assertEqual((got[Ether].dst, got[Ether].type), (PEER_MAC, 0x86dd))
+            raw = bytes(got[IPv6])
+            self.assertEqual((got[IPv6].src, got[IPv6].dst, raw[6]), (LOCAL6, PEER6, 51))
+            self.assertEqual(got[IPv6].tc, sent.tc if inner6 else sent.tos)   # RFC 6040
+            self.assertEqual(raw[40], 50, "AH next header: ESP")
+            self.assertEqual((raw[41] + 2) * 4, b.ah_len)
+            self.assertEqual(struct.unpack("!LL", raw[44:52]), (b.ah_spi_out, n))
+            esp = raw[40 + b.ah_len:]
+            self.assertEqual(struct.unpack("!LL", esp[:8]), (b.esp.spi_out, n))
+            self.assertEqual(bytes(b.decrypt(got)), bytes(forwarded(sent)))
+            if b.esp.calg == "AES-GCM":
+                self.assertEqual(raw, b.rebuild(got, forwarded(sent), n))
+        for d in ("inbound", "outbound"):
+            esp_spi, ah_spi = ((b.esp.spi_in, b.ah_spi_in) if d == "inbound"
+                               else (b.esp.spi_out, b.ah_spi_out))
+            self.assertIn("%s esp sas:\n      spi: 0x%X(%d)" % (d, esp_spi, esp_spi), text)
+            self.assertIn("%s ah sas:\n      spi: 0x%X(%d)" % (d, ah_spi, ah_spi), text)
+
+    def test_gcm256_ah_sha256_ipv4_in_ipv6(self):
+        self.run_bundle6("gcm256", "ah-sha256", False)
+
+    def test_cbc128_sha1_ah_sha1_ipv6_in_ipv6(self):
+        self.run_bundle6("cbc128-sha1", "ah-sha1", True)
+
+    def test_gcm128_ah_sha384_ipv6_in_ipv6(self):
+        self.run_bundle6("gcm128", "ah-sha384", True)
+
+    def test_cbc256_sha256_ah_sha512_ipv4_in_ipv6(self):
+        self.run_bundle6("cbc256-sha256", "ah-sha512", False)
 
 
 def add(xform, udp=False, esn=False):

@@ -45,7 +45,8 @@ import sys
 import unittest
 
 from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption, fragment
-from scapy.layers.inet6 import ICMPv6EchoReply, ICMPv6ND_NS, IPv6, IPv6ExtHdrFragment
+from scapy.layers.inet6 import (ICMPv6EchoReply, ICMPv6ND_NS, IPv6, IPv6ExtHdrDestOpt,
+                                IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting)
 from scapy.layers.ipsec import ESP, SecurityAssociation
 from scapy.layers.l2 import ARP, Dot1Q, Dot3, Ether, LLC, STP
 from scapy.packet import Raw
@@ -88,6 +89,7 @@ FEATURE = {
     51: ("OUT_INFRA_V4_PKT_LEN_TOO_BIG", "IpsecOutput", "encaps_failed"),
     52: ("OUT_INFRA_V6_PKT_LEN_TOO_BIG", "IpsecOutput", "encaps_failed"),
     56: ("OUT_V4_POST_OUTPUT_POLICY_FAIL", "IpsecOutput", "encaps_failed"),
+    57: ("OUT_V6_POST_OUTPUT_POLICY_FAIL", "IpsecOutput", "encaps_failed"),
     62: ("IN_CD_SW_IPSEC_MAC_EXCEPTION", "IpsecInput", "verify_failed"),
     63: ("IN_NAT_DEMUX_FAIL", "IpsecInput", "invalid_prot"),
     65: ("IN_CD_SW_IPSEC_NH_MISMATCH", "IpsecInput", "decaps_failed"),
@@ -127,6 +129,10 @@ NOT_PROVOKABLE_HERE = {
     56: "an outbound SA whose negotiated selectors are narrower than the ACL: only IKE SAs "
         "carry selectors (manual SAs have none, and these cases use manual SAs); "
         "tests/unit/dataplane/test_sa_ts.c test_outbound_narrowed and test_outbound_port",
+    57: "the same for an IPv6 packet: only IKE SAs carry IPv6 selectors; "
+        "tests/unit/dataplane/test_sa_ts6.c test_outbound_narrowed and "
+        "test_outbound_port_and_range, and tests/integration/test_ike6.py "
+        "test_responder_narrows_ipv6 (a second dpsecd narrows them)",
     20: "libipsec-mb failing a decryption after the ICV verified: no packet can make it; "
         "tests/unit/dataplane/test_esp.c test_crypto_library_failure injects the fault. Also an "
         "AH packet with ESN filling its mbuf to the last byte (no room for the high sequence "
@@ -424,6 +430,23 @@ def ipv6_fragment_wrong(c):
                             Raw(b"\x11\x94\x11\x94\x00\x40\x00\x00")))
 
 
+@case("Ipv6RoutingHdr")
+def ipv6_routing_header_left(c):
+    """ESP to our address6 behind a routing header with segments left (RFC 8200 4.4: the
+    packet is on its way to the next address, which the gateway does not forward to)."""
+    c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6) /
+                            IPv6ExtHdrRouting(nh=50, segleft=1, addresses=["2001:db8::9"]) /
+                            esp_bytes()))
+
+
+@case("Ipv6ExtHdrUnknown")
+def ipv6_ext_unknown(c):
+    """A mobility header (135, RFC 6275) behind a destination options header to our
+    address6: an extension header the gateway does not walk."""
+    c.drop("outside0", wire(eth("outside0") / IPv6(src=PEER6, dst=LOCAL6) /
+                            IPv6ExtHdrDestOpt(nh=135) / Raw(bytes(16))))
+
+
 @case("Ipv6NoRoute")
 def ipv6_no_route(c):
     """IPv6 not for our address6, on a port without one, or from the inside (no IPv6 policy)."""
@@ -519,6 +542,12 @@ def unknown_spi_ipv6(c):
     c.drop("outside0", wire(o / IPv6(src=PEER6, dst=LOCAL6, nh=51) /
                             Raw(struct.pack("!BBHLL", 41, 4, 0, t.spi_in, 1) + bytes(12))))
     c.drop("outside0", wire(o / ip6 / UDP(sport=4500, dport=4500) / esp_bytes(t.spi_in)))
+    # behind hop-by-hop and destination options headers: walked to the ESP, looked up
+    c.drop("outside0", wire(o / IPv6(src=PEER6, dst=LOCAL6) / IPv6ExtHdrHopByHop(nh=60) /
+                            IPv6ExtHdrDestOpt(nh=50) / esp_bytes(t.spi_in)))
+    # AH behind a destination options header: walked to, looked up the same way
+    c.drop("outside0", wire(o / IPv6(src=PEER6, dst=LOCAL6) / IPv6ExtHdrDestOpt(nh=51) /
+                            Raw(struct.pack("!BBHLL", 41, 4, 0, t.spi_in, 1) + bytes(12))))
     c.decap(t, t.inner(), seq=1)
 
 

@@ -22,6 +22,8 @@ headers are IPv6 while the selectors are IPv4:
 - both families inside one IPv6 IKE SA between two dpsecd: an entry with IPv4 lines and one
   with IPv6 lines (TS_IPV6_ADDR_RANGE), both on traffic (an IPv6 packet's acquire starts
   IKE), two CHILD_SAs, ping over IPv6 and the IPv4 streams;
+- the responder narrowing IPv6 selectors (two dpsecd, gwB's line a /120 of gwA's /64): the
+  initiator's workers enforce the narrowed TS_IPV6_ADDR_RANGE, 57 for the rest;
 - recovery to an IPv6 peer: gwB (invalid_spi_recovery on) is SIGKILLed and restarted while
   gwA keeps encrypting with the old SPI; gwB counts the stale packets under
   12 IN_US_V6_PKT_SA_NOT_FOUND_SPI, initiates over IPv6 (INITIAL_CONTACT) and the stream
@@ -50,9 +52,10 @@ class Dpsecd6(DpsecdGw):
     """dpsecd whose outside interface speaks IPv6 to the peer (address6, neighbors6), with
     the crypto map entry's peer, keyring and identities IPv6; inside as the seed's."""
 
-    def config(self, recovery=False, initiate="on-traffic", inner6=False, **_):
+    def config(self, recovery=False, initiate="on-traffic", inner6=False, src6_len=64, **_):
         """inner6: IPv6 on the inside too (address6, the host's IPv6 neighbor) and a second
-        entry (seq 20) for IPv6 lines between the two inside IPv6 networks."""
+        entry (seq 20) for IPv6 lines between the two inside IPv6 networks; src6_len: the
+        length of this side's prefix in that line (longer: it narrows the peer's offer)."""
         s, net = self.s, self.net
         me, peer = (B6, A6) if self.side == "gwb" else (A6, B6)
         in6, host6 = INSIDE6[self.side]
@@ -68,7 +71,7 @@ class Dpsecd6(DpsecdGw):
       ikev2_profile: PROF
       initiate: {initiate}
       match:
-        - {{src: "{in6}/64", dst: "{peer_in6}/64"}}
+        - {{src: "{in6}/{src6_len}", dst: "{peer_in6}/64"}}
 """ if inner6 else "")
         main_lcore = ", --main-lcore, \"1\"" if self.side == "gwa" else ""
         return f"""hostname: {s["hostname"]}
@@ -356,6 +359,37 @@ class Ike6(unittest.TestCase):
             self.assertIn("(2001:db8:a::/64/0/0)", text)
             for s in ipsec_sas(net.gwb):
                 self.assertGreater(s["counters"]["pkts"], 0, s)
+
+    def test_responder_narrows_ipv6(self):
+        """gwB protects only 2001:db8:b::/120 of the 2001:db8:b::/64 gwA's line offers: it
+        narrows gwA's TS_IPV6_ADDR_RANGE (RFC 7296 2.9). gwA's outbound SA carries the
+        narrowed selector to its workers: host1's ping to host2 (2001:db8:b::10) flows, one
+        to 2001:db8:b::1:10 (inside gwA's line, outside the selector) is dropped on gwA as
+        57 OUT_V6_POST_OUTPUT_POLICY_FAIL and never reaches gwB."""
+        with v6_net(gwa_kind="dpsecd") as net:
+            for host, dev, side in (("h1", "h1-a", "gwa"), ("h2", "h2-b", "gwb")):
+                prefix, addr = INSIDE6[side]
+                sh("sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=0" % dev, ns=net.ns[host])
+                sh("ip", "-6", "addr", "add", addr + "/64", "dev", dev, "nodad",
+                   ns=net.ns[host])
+                sh("ip", "-6", "route", "add", "default", "via", prefix + "1", ns=net.ns[host])
+            net.gwb.start(inner6=True, src6_len=120)
+            net.gwa.start(inner6=True)
+            wait_for(lambda: " 0% packet loss" in sh(
+                "ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", INSIDE6["gwb"][1],
+                ns=net.ns["h1"], check=False), 40, "host1's IPv6 ping through" + self.diag(net))
+            before = gw_drop(net.gwa, "OUT_V6_POST_OUTPUT_POLICY_FAIL")
+            self.assertEqual(before, 0, self.diag(net))
+            r = sh("ping", "-6", "-c", "3", "-i", "0.2", "-W", "1", "2001:db8:b::1:10",
+                   ns=net.ns["h1"], check=False)
+            self.assertIn("100% packet loss", r)
+            self.assertEqual(gw_drop(net.gwa, "OUT_V6_POST_OUTPUT_POLICY_FAIL"), 3,
+                             self.diag(net))
+            # the IPv6 CHILD_SA stays the only one, and still carries the covered traffic
+            r = sh("ping", "-6", "-c", "2", "-i", "0.2", "-W", "5", INSIDE6["gwb"][1],
+                   ns=net.ns["h1"], check=False)
+            self.assertIn(" 0% packet loss", r, r + self.diag(net))
+            self.assertEqual(gw_drop(net.gwa, "OUT_V6_POST_OUTPUT_POLICY_FAIL"), 3)
 
     def test_recovery_to_ipv6_peer(self):
         with v6_net(gwa_kind="dpsecd") as net:

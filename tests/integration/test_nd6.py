@@ -19,7 +19,13 @@
   neighbor for h2's 2001:db8:0:2::2. gwA's scapy sends ESP (manual SAs, an entry with IPv6
   lines over the IPv4 tunnel) carrying ICMPv6 echo requests for h2; the first is dropped
   (Ipv6NoAdj) and makes gwB solicit h2, h2's kernel advertises itself, `show ipv6 neighbors`
-  shows it REACH on inside0, and the next requests reach h2's kernel (its Icmp6InEchos).
+  shows it REACH on inside0, and the next requests reach h2's kernel (its Icmp6InEchos);
+- gwA's kernel changes its MAC (ndisc_notify): its unsolicited advertisement to ff02::1 is
+  punted and gwB's entry follows the new MAC (RFC 4861 7.2.5, 7.2.6); one for an address
+  gwB never learned creates nothing;
+- NUD (RFC 4861 7.3.3): h2's STALE entry used by decrypted packets goes DELAY, gwB probes
+  h2 by unicast and h2's answer makes it REACH; with h2 silent the probes go unanswered and
+  the entry goes back to INCMP.
 """
 import json
 import os
@@ -86,6 +92,17 @@ print(json.dumps({"eth_dst": ans[Ether].dst, "eth_src": ans[Ether].src, "src": a
                   "tgt": na.tgt, "tlla": ans[ICMPv6NDOptDstLLAddr].lladdr
                   if ICMPv6NDOptDstLLAddr in ans else None,
                   "cksum_ok": na.cksum == recomputed}))
+"""
+
+
+# Run in ns gwa: an unsolicited advertisement (override set) for a target to all-nodes.
+UNSOL_NA = r"""
+import sys
+from scapy.all import Ether, IPv6, ICMPv6ND_NA, ICMPv6NDOptDstLLAddr, sendp
+dev, target, mac = sys.argv[1], sys.argv[2], sys.argv[3]
+sendp(Ether(src=mac, dst="33:33:00:00:00:01") / IPv6(src=target, dst="ff02::1", hlim=255) /
+      ICMPv6ND_NA(R=0, S=0, O=1, tgt=target) / ICMPv6NDOptDstLLAddr(lladdr=mac),
+      iface=dev, verbose=0)
 """
 
 
@@ -216,6 +233,78 @@ class Nd6(unittest.TestCase):
         self.assertGreaterEqual(nd6["ns_sent"], 1)
         self.assertGreaterEqual(nd6["confirmed"], 1)
         self.assertGreaterEqual(nd6["hits"] + nd6["misses"], 1)
+
+    def test_5_stale_neighbor_in_use_probed(self):
+        """RFC 4861 7.3.3: h2's entry, learned in test_0, goes STALE after its 30 s; packets
+        decrypted for h2 still go to its MAC and mark it used, gwB moves it to DELAY, sends a
+        unicast solicitation to h2's MAC 5 s later (PROBE) and h2's kernel answers it:
+        REACH again. Then h2 goes silent (its link down): the probes go unanswered and the
+        entry is INCMP, no longer used (the next packet counts as Ipv6NoAdj)."""
+        wait_for(lambda: (self.h2_row() or {}).get("state") == "STALE", 60,
+                 "h2's entry STALE after its reachable time")
+        before = json.loads(self.t.cli("show ip traffic", json=True))["nd6"]
+        echos = self.h2_echos_in()
+        self.t.send("gwa", "gwa-out", self.esp_to_h2([100]))
+        wait_for(lambda: self.h2_echos_in() >= echos + 1, 20, "delivered by the STALE entry")
+        wait_for(lambda: (self.h2_row() or {}).get("state") in ("DELAY", "PROBE", "REACH"), 20,
+                 "the use noticed: DELAY")
+        wait_for(lambda: (self.h2_row() or {}).get("state") == "REACH", 30,
+                 "h2 confirmed by its answer to the unicast probe")
+        nd6 = json.loads(self.t.cli("show ip traffic", json=True))["nd6"]
+        self.assertGreaterEqual(nd6["delayed"], before["delayed"] + 1)
+        self.assertGreaterEqual(nd6["probe_sent"], before["probe_sent"] + 1)
+        self.assertGreaterEqual(nd6["confirmed"], before["confirmed"] + 1)
+        self.assertEqual(nd6["probe_failed"], before["probe_failed"])
+        # h2 silent: STALE again, used, probed three times unanswered, INCMP
+        sh("ip", "link", "set", "h2-in", "down", ns=self.t.ns["h2"])
+        try:
+            wait_for(lambda: (self.h2_row() or {}).get("state") == "STALE", 60,
+                     "h2's entry STALE again")
+            self.t.send("gwa", "gwa-out", self.esp_to_h2([101]))
+            wait_for(lambda: json.loads(self.t.cli("show ip traffic", json=True))["nd6"][
+                "probe_failed"] == before["probe_failed"] + 1, 30, "the probes unanswered")
+            self.assertIn((self.h2_row() or {}).get("state"), ("INCMP", None))
+            dropped = self.no_adj()
+            self.t.send("gwa", "gwa-out", self.esp_to_h2([102]))
+            wait_for(lambda: self.no_adj() == dropped + 1, 20,
+                     "the next packet for h2 dropped: no usable MAC")
+        finally:
+            sh("ip", "link", "set", "h2-in", "up", ns=self.t.ns["h2"])
+
+    def gwa_row(self):
+        rows = json.loads(self.t.cli("show ipv6 neighbors", json=True))["neighbors"]
+        return next((r for r in rows if r["address"] == GWA_OUT6), None)
+
+    def test_4_unsolicited_advertisement_to_all_nodes(self):
+        """gwA's kernel changes its MAC with ndisc_notify on: it announces the new one in an
+        unsolicited advertisement to ff02::1 (RFC 4861 7.2.6, override set). gwB's worker
+        punts it (all-nodes, type 136) and the entry gwB has for gwA takes the new MAC,
+        STALE (7.2.5); an unsolicited advertisement for an address gwB has no entry for
+        creates none. The old MAC back the same way."""
+        ns, dev = self.t.ns["gwa"], "gwa-out"
+        old = self.t.mac("gwa", dev)
+        new = "02:00:5e:00:53:a1"
+        self.assertIsNotNone(self.gwa_row(), "gwB knows gwA since test_1")
+        before = json.loads(self.t.cli("show ip traffic", json=True))["nd6"]
+        sh("sysctl", "-qw", "net.ipv6.conf.%s.ndisc_notify=1" % dev, ns=ns)
+        try:
+            sh("ip", "link", "set", dev, "address", new, ns=ns)
+            wait_for(lambda: (self.gwa_row() or {}).get("mac") == self.dotted(new), 20,
+                     "gwB to follow gwA's new MAC" + self.t.logtext()[-1500:])
+            self.assertEqual(self.gwa_row()["state"], "STALE")
+            nd6 = json.loads(self.t.cli("show ip traffic", json=True))["nd6"]
+            self.assertGreaterEqual(nd6["mac_changed"], before["mac_changed"] + 1)
+            # for an address gwB never learned: nothing created (and counted as ignored)
+            sh("/usr/bin/python3", "-c", UNSOL_NA, dev, "2001:db8:0:1::77", new, ns=ns)
+            wait_for(lambda: json.loads(self.t.cli("show ip traffic", json=True))["nd6"][
+                "na_ignored"] > nd6["na_ignored"], 20, "the advertisement for no entry")
+            rows = json.loads(self.t.cli("show ipv6 neighbors", json=True))["neighbors"]
+            self.assertNotIn("2001:db8:0:1::77", [r["address"] for r in rows])
+        finally:
+            sh("ip", "link", "set", dev, "address", old, ns=ns)
+        wait_for(lambda: (self.gwa_row() or {}).get("mac") == self.dotted(old), 20,
+                 "gwB to follow gwA's MAC back")
+        sh("sysctl", "-qw", "net.ipv6.conf.%s.ndisc_notify=0" % dev, ns=ns)
 
     @staticmethod
     def dotted(mac):

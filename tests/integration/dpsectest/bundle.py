@@ -9,11 +9,12 @@ import hmac
 import os
 
 from scapy.layers.inet import IP
+from scapy.layers.inet6 import IPv6
 from scapy.layers.ipsec import AH, ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
-from .esp import HASHES, XFORMS, Tunnel, ah_icv
+from .esp import HASHES, XFORMS, Tunnel, ah_icv, ah_icv6
 from .gateway import LOCAL, OUTSIDE_MAC, PEER, PEER_MAC
 
 # AH words and scapy's names for them
@@ -107,3 +108,77 @@ class Bundle:
                                  esn_en=self.esn, esn=0)
         esp = sa.encrypt(inner, seq_num=seq, iv=seq.to_bytes(8, "big"), esn_en=self.esn, esn=0)
         return self.sign(esp, seq, ah_sa=self.ah_from_gw, key=self.ak_out)
+
+
+class Bundle6(Bundle):
+    """The same bundle over an IPv6 outer header between local6 (the gateway) and peer6:
+    [IPv6 nh 51][AH nh 50, padded to 64 bits (RFC 4302 2.6)][ESP]. scapy's ESP SAs carry
+    IPv6 tunnel headers; the AH is signed by scapy's AuthAlgo with its IPv6 zeroing (RFC 4302
+    3.3.3.1.2.1) over a header whose traffic class, flow label and hop limit are set, and
+    checked against esp.ah_icv6 (Python's hmac). No ESN here."""
+
+    def __init__(self, esp_xform, ah_xform, local6, peer6, **kw):
+        super().__init__(esp_xform, ah_xform, **kw)
+        self.local6, self.peer6 = local6, peer6
+        t = self.esp
+        self.esp_to_gw = SecurityAssociation(
+            ESP, spi=t.spi_in, crypt_algo=t.calg, crypt_key=t.ck_in or None,
+            auth_algo=t.aalg, auth_key=t.ak_in or None, tunnel_header=IPv6(src=peer6, dst=local6))
+        self.esp_from_gw = SecurityAssociation(
+            ESP, spi=t.spi_out, crypt_algo=t.calg, crypt_key=t.ck_out or None,
+            auth_algo=t.aalg, auth_key=t.ak_out or None,
+            tunnel_header=IPv6(src=local6, dst=peer6))
+
+    @property
+    def ah_len(self):
+        return (12 + HASHES[self.aalg][1] + 7) & ~7
+
+    def sign(self, esp_pkt, seq, esn_high=0, ah_sa=None, key=None, nh=50, hlim=17):
+        """AH over an outer IPv6 + ESP packet (ESP kept as raw bytes, see Bundle.sign), the
+        mutable fields set so that a gateway hashing them would fail."""
+        ah_sa, key = ah_sa or self.ah_to_gw, key or self.ak_in
+        ip = IPv6(bytes(esp_pkt))
+        esp = bytes(ip.payload)
+        n = HASHES[self.aalg][1]
+        ah = AH(nh=nh, payloadlen=self.ah_len // 4 - 2, spi=ah_sa.spi, seq=seq,
+                icv=bytes(n), padding=bytes(self.ah_len - 12 - n))
+        hdr = IPv6(src=ip.src, dst=ip.dst, tc=0x28, fl=0x12345, hlim=hlim)
+        pkt = ah_sa.auth_algo.sign(hdr / ah / Raw(esp), key)
+        raw = bytes(pkt)
+        if raw[6] != 51 or raw[40] != nh or len(raw) != 40 + self.ah_len + len(esp):
+            raise ValueError("not [IPv6 51][AH nh 50][ESP]")
+        if raw[52:52 + n] != ah_icv6(key, self.aalg, raw):
+            raise ValueError("scapy's AH ICV over IPv6 differs from the independent one")
+        return IPv6(raw)
+
+    def encrypt(self, inner, seq, esn_high=0):
+        esp = self.esp_to_gw.encrypt(inner, seq_num=seq)
+        return Ether(src=PEER_MAC, dst=OUTSIDE_MAC) / self.sign(esp, seq)
+
+    def decrypt(self, frame, esn_high=0):
+        """The inner packet of a bundle frame the gateway sent: AH verified by Python's hmac
+        and by scapy's AuthAlgo.verify, then scapy's ESP decryption of what it carried."""
+        raw = bytes(frame[IPv6])
+        n = HASHES[self.aalg][1]
+        if not hmac.compare_digest(ah_icv6(self.ak_out, self.aalg, raw), raw[52:52 + n]):
+            raise ValueError("AH ICV mismatch (independent computation)")
+        self.ah_from_gw.auth_algo.verify(IPv6(raw), self.ak_out)   # raises if it differs
+        if raw[40] != 50:
+            raise ValueError("no ESP under the AH")
+        esp = IPv6(src=self.local6, dst=self.peer6, nh=50, hlim=raw[7]) / \
+            Raw(raw[40 + self.ah_len:])
+        return self.esp_from_gw.decrypt(IPv6(bytes(esp)), verify=True)
+
+    def rebuild(self, frame, inner, seq):
+        """AES-GCM: the frame the gateway should have sent for inner, built by scapy with the
+        gateway's outer traffic class and hop limit."""
+        got = frame[IPv6]
+        t = self.esp
+        sa = SecurityAssociation(ESP, spi=t.spi_out, crypt_algo=t.calg, crypt_key=t.ck_out,
+                                 tunnel_header=IPv6(src=self.local6, dst=self.peer6, tc=got.tc,
+                                                    hlim=got.hlim))
+        esp = sa.encrypt(inner, seq_num=seq, iv=seq.to_bytes(8, "big"))
+        signed = self.sign(esp, seq, ah_sa=self.ah_from_gw, key=self.ak_out, hlim=got.hlim)
+        out = bytearray(bytes(signed))
+        out[0:4] = bytes(got)[0:4]     # the gateway's traffic class, flow label 0 (not hashed)
+        return bytes(out)

@@ -987,7 +987,16 @@ nd6(struct fake *f)
 	memcpy(f->nd6[1].mac, peer, 6);
 	f->nd6[2] = (struct view_nd6){.iface = 1, .state = VIEW_ND6_INCMP, .age_s = 1};
 	ip6_parse("2001:db8:2::9", f->nd6[2].ip);
-	f->n_nd6 = 3;
+	/* RFC 4861 7.3.3: a STALE entry used (DELAY), one being probed by unicast (PROBE) */
+	f->nd6[3] = (struct view_nd6){.iface = 1, .state = VIEW_ND6_DELAY, .age_s = 300};
+	ip6_parse("2001:db8:2::7", f->nd6[3].ip);
+	memcpy(f->nd6[3].mac, host, 6);
+	f->nd6[3].mac[5] = 0x07;
+	f->nd6[4] = (struct view_nd6){.iface = 0, .state = VIEW_ND6_PROBE, .age_s = 61};
+	ip6_parse("2001:db8:0:1::2", f->nd6[4].ip);
+	memcpy(f->nd6[4].mac, peer, 6);
+	f->nd6[4].mac[5] = 0x02;
+	f->n_nd6 = 5;
 }
 
 /*

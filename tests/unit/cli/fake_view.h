@@ -52,7 +52,7 @@ struct fake {
 	struct view_inv_spi_stats inv_stats;
 	struct view_arp arp[3];	/* learned neighbours */
 	size_t n_arp;
-	struct view_nd6 nd6[3];	/* learned IPv6 neighbors */
+	struct view_nd6 nd6[5];	/* learned IPv6 neighbors */
 	size_t n_nd6;
 	struct view_ip_traffic ip_traffic;	/* ARP table and IKE reassembly counters */
 	char log[16384];

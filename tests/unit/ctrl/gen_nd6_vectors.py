@@ -29,6 +29,10 @@ FRAMES = [
     ("ns_out", Ether(src=GW_MAC, dst="33:33:ff:00:00:01") /
      IPv6(src=GW, dst="ff02::1:ff00:1", hlim=255) / ICMPv6ND_NS(tgt=PEER) /
      ICMPv6NDOptSrcLLAddr(lladdr=GW_MAC)),
+    # a unicast probe of a STALE entry in use (section 7.3.3): to the peer at its cached MAC
+    ("ns_probe", Ether(src=GW_MAC, dst=PEER_MAC) /
+     IPv6(src=GW, dst=PEER, hlim=255) / ICMPv6ND_NS(tgt=PEER) /
+     ICMPv6NDOptSrcLLAddr(lladdr=GW_MAC)),
     # the peer's answers as a Linux host sends them: solicited, override, its address
     ("peer_na", Ether(src=PEER_MAC, dst=GW_MAC) / IPv6(src=PEER, dst=GW, hlim=255) /
      ICMPv6ND_NA(R=0, S=1, O=1, tgt=PEER) / ICMPv6NDOptDstLLAddr(lladdr=PEER_MAC)),

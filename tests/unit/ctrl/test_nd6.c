@@ -235,6 +235,12 @@ test_ns_built(void **state)
 	assert_int_equal(ND6_NS_LEN, sizeof(v_ns_out));
 	assert_memory_equal(out, v_ns_out, sizeof(v_ns_out));
 	assert_int_equal(nd6_build_ns(gw_mac, gw6, peer6, out, ND6_NS_LEN - 1), 0);
+	/* the unicast probe (section 7.3.3): to the peer itself at its MAC */
+	assert_int_equal(nd6_build_ns_to(gw_mac, gw6, peer6, peer_mac, out, sizeof(out)),
+			 sizeof(v_ns_probe));
+	assert_memory_equal(out, v_ns_probe, sizeof(v_ns_probe));
+	assert_int_equal(nd6_build_ns_to(gw_mac, gw6, peer6, peer_mac, out, ND6_NS_LEN - 1), 0);
+	assert_int_equal(nd6_build_ns(gw_mac, gw6, peer6, out, sizeof(out)), sizeof(v_ns_out));
 	/* what we send is what we would answer, were we the target */
 	assert_int_equal(nd6_kind_of(out, ND6_NS_LEN), ND6_NS);
 	assert_int_equal(nd6_answer(out, ND6_NS_LEN, peer6, peer_mac, out + 128, 128), ND6_NA_LEN);

@@ -4,7 +4,9 @@
  * advertisement rules case by case, section 7.2.3's learning from a
  * solicitation, REACHABLE turning STALE, the size bound, aging, and the
  * solicitation decisions (retransmit timer, tries and hold-down, the global
- * rate) at their exact boundaries.
+ * rate) at their exact boundaries; section 7.3.3's DELAY and PROBE (a
+ * STALE entry in use re-confirmed by unicast solicitations, INCOMPLETE again
+ * when they go unanswered).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -356,6 +358,146 @@ test_version(void **state)
 	assert_true(nd6_cache_version(f->t) > v);
 }
 
+/* nd6_cache_probe: nothing due, or the entry i at MAC_A. */
+static bool
+probe(struct fix *f, int i)
+{
+	uint8_t ip[16], mac[6];
+	uint32_t iface = 0;
+
+	if (!nd6_cache_probe(f->t, f->now, &iface, ip, mac))
+		return false;
+	assert_int_equal(iface, 1);
+	assert_memory_equal(ip, f->ip[i], 16);
+	assert_memory_equal(mac, MAC_A, 6);
+	return true;
+}
+
+/*
+ * A STALE entry used: DELAY (still used), the first unicast probe 5 s later
+ * (PROBE), none again within 1 s; a solicited advertisement with the same
+ * address confirms it (REACHABLE) and the probing stops.
+ */
+static void
+test_delay_probe_confirmed(void **state)
+{
+	struct fix *f = *state;
+	uint8_t mac[6];
+
+	assert_true(nd6_cache_solicit(f->t, 1, f->ip[0], MAC_A, f->now));
+	assert_false(probe(f, 0));	/* STALE and unused: never probed */
+	assert_int_equal(look(f, 0, mac), 0);
+	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_DELAY);
+	assert_int_equal(ctr(f, ND6C_delayed), 1);
+	assert_int_equal(look(f, 0, mac), 0);	/* used in DELAY: no second delay */
+	assert_int_equal(ctr(f, ND6C_delayed), 1);
+	f->now += ND6_DELAY_FIRST_PROBE_MS * MS - 1;
+	assert_false(probe(f, 0));
+	f->now += 1;
+	assert_true(probe(f, 0));
+	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_PROBE);
+	assert_int_equal(look(f, 0, mac), 0);	/* still used while probed */
+	assert_memory_equal(mac, MAC_A, 6);
+	f->now += ND6_RETRANS_MS * MS - 1;
+	assert_false(probe(f, 0));
+	assert_false(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, true, false, f->now));
+	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_REACHABLE);
+	f->now += 10 * S;
+	assert_false(probe(f, 0));
+	assert_int_equal(ctr(f, ND6C_probe_sent), 1);
+	assert_int_equal(ctr(f, ND6C_probe_failed), 0);
+	assert_int_equal(ctr(f, ND6C_confirmed), 1);
+}
+
+/*
+ * PROBE unanswered: three unicast solicitations RETRANS_TIMER apart
+ * (MAX_UNICAST_SOLICIT), then INCOMPLETE: no longer used (the version moves
+ * so the workers drop it), and the next use solicits by multicast.
+ */
+static void
+test_probe_unanswered(void **state)
+{
+	struct fix *f = *state;
+	uint64_t v;
+	uint8_t mac[6];
+
+	assert_true(nd6_cache_solicit(f->t, 1, f->ip[0], MAC_A, f->now));
+	assert_int_equal(look(f, 0, mac), 0);
+	f->now += ND6_DELAY_FIRST_PROBE_MS * MS;
+	for (int k = 0; k < ND6_UNICAST_TRIES; k++) {
+		assert_true(probe(f, 0));
+		assert_false(probe(f, 0));
+		f->now += ND6_RETRANS_MS * MS;
+	}
+	v = nd6_cache_version(f->t);
+	assert_int_equal(nd6_cache_state(entry(f, 0), f->now - 1), ND6C_PROBE);
+	assert_false(probe(f, 0));	/* out of tries: INCOMPLETE on the way */
+	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_INCOMPLETE);
+	assert_true(nd6_cache_version(f->t) != v);
+	assert_int_equal(look(f, 0, mac), -ENOENT);
+	assert_int_equal(ctr(f, ND6C_probe_sent), ND6_UNICAST_TRIES);
+	assert_int_equal(ctr(f, ND6C_probe_failed), 1);
+	assert_true(nd6_cache_want(f->t, 1, f->ip[0], f->now));	/* multicast now */
+	f->now += 60 * S;
+	assert_false(probe(f, 0));
+	/* its solicited answer: learned again */
+	assert_true(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, true, true, f->now));
+	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_REACHABLE);
+}
+
+/*
+ * DELAY, then the neighbor announces another address (unsolicited, O set,
+ * to all-nodes: section 7.2.6): the entry takes it, STALE, and is not
+ * probed (it was not used since).
+ */
+static void
+test_delay_then_unsolicited_override(void **state)
+{
+	struct fix *f = *state;
+	uint8_t mac[6];
+
+	assert_true(nd6_cache_solicit(f->t, 1, f->ip[0], MAC_A, f->now));
+	assert_int_equal(look(f, 0, mac), 0);
+	assert_true(nd6_cache_advert(f->t, 1, f->ip[0], MAC_B, false, true, f->now));
+	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_STALE);
+	assert_memory_equal(entry(f, 0)->mac, MAC_B, 6);
+	f->now += 60 * S;
+	assert_false(probe(f, 0));
+	assert_int_equal(ctr(f, ND6C_mac_changed), 1);
+	/* O clear and yet another address in DELAY: ignored, the entry keeps MAC_B */
+	assert_int_equal(look(f, 0, mac), 0);
+	assert_false(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, false, false, f->now));
+	assert_memory_equal(entry(f, 0)->mac, MAC_B, 6);
+	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_DELAY);
+}
+
+/*
+ * The workers' use (nd6_cache_used): a STALE entry goes to DELAY and is
+ * probed 5 s later; a REACHABLE one, or one in DELAY already, is left as it
+ * is; an address with no entry gets none.
+ */
+static void
+test_worker_use_delays(void **state)
+{
+	struct fix *f = *state;
+
+	assert_true(nd6_cache_solicit(f->t, 1, f->ip[0], MAC_A, f->now));
+	nd6_cache_used(f->t, 1, f->ip[0], f->now);
+	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_DELAY);
+	f->now += S;
+	nd6_cache_used(f->t, 1, f->ip[0], f->now);	/* still DELAY, from the first use */
+	f->now += ND6_DELAY_FIRST_PROBE_MS * MS - S;
+	assert_true(probe(f, 0));
+	assert_int_equal(ctr(f, ND6C_delayed), 1);
+	nd6_cache_used(f->t, 1, f->ip[1], f->now);
+	assert_null(entry(f, 1));
+	assert_true(nd6_cache_want(f->t, 1, f->ip[2], f->now));
+	assert_true(nd6_cache_advert(f->t, 1, f->ip[2], MAC_A, true, true, f->now));
+	nd6_cache_used(f->t, 1, f->ip[2], f->now);
+	assert_int_equal(nd6_cache_state(entry(f, 2), f->now), ND6C_REACHABLE);
+	assert_int_equal(nd6_cache_count(f->t), 2);
+}
+
 int
 main(void)
 {
@@ -375,6 +517,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_global_rate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_want_after_age, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delay_probe_confirmed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe_unanswered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delay_then_unsolicited_override, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_worker_use_delays, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -413,6 +413,12 @@ harness_add_sa(struct harness *h, const struct h_sa *s)
 		p.ts_local[i] = s->ts_local[i];
 	for (uint8_t i = 0; i < s->n_ts_remote && i < DP_TS_MAX; i++)
 		p.ts_remote[i] = s->ts_remote[i];
+	p.n_ts6_local = s->n_ts6_local;
+	p.n_ts6_remote = s->n_ts6_remote;
+	for (uint8_t i = 0; i < s->n_ts6_local && i < DP_TS_MAX; i++)
+		p.ts6_local[i] = s->ts6_local[i];
+	for (uint8_t i = 0; i < s->n_ts6_remote && i < DP_TS_MAX; i++)
+		p.ts6_remote[i] = s->ts6_remote[i];
 	rc = dp_sa_add(h->dp, &p, &id);
 	secret_wipe(&ck);
 	secret_wipe(&ak);

@@ -66,6 +66,8 @@ struct h_sa {
 	/* negotiated traffic selectors (dp_sa_params.ts_*); n = 0: none */
 	const struct dp_ts *ts_local, *ts_remote;
 	uint8_t n_ts_local, n_ts_remote;
+	const struct dp_ts6 *ts6_local, *ts6_remote;	/* the same for IPv6 packets */
+	uint8_t n_ts6_local, n_ts6_remote;
 	int family;		/* dp_sa_params.family; 0: IPv4; AF_INET6: outside6 <-> H_PEER6 */
 	bool vti;		/* Tunnel1's SA (h_opts.tunnel_routes), not crypto map VPN's */
 	bool bundled;		/* dp_sa_params.bundled: the ESP SA of an AH+ESP bundle */

@@ -490,6 +490,16 @@ test_learned_neighbor(void **state)
 	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	assert_memory_equal(eth->dst_addr.addr_bytes, nb.mac, 6);
 	rte_pktmbuf_free(m);
+	/* the worker marked it used (RFC 4861 7.3.3 NUD): reported once, then cleared */
+	{
+		struct dp_neighbor6 used[4];
+
+		assert_int_equal(dp_neighbor6_used(H.dp, used, 4), 1);
+		assert_int_equal(used[0].iface, H_INSIDE);
+		assert_memory_equal(used[0].ip, host, 16);
+		assert_memory_equal(used[0].mac, nb.mac, 6);
+		assert_int_equal(dp_neighbor6_used(H.dp, used, 4), 0);
+	}
 	/* another host on the link is still unknown */
 	n = decrypted_for("2001:db8:2::6", pt);
 	dropped_for(pt, n, H_OUTSIDE, DP_DROP_G_Ipv6NoAdj);

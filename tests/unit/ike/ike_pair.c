@@ -102,6 +102,10 @@ cb_sa_set_ts(void *ctx, uint32_t h, const struct dp_sa_params *p)
 	f->p.n_ts_remote = p->n_ts_remote;
 	memcpy(f->p.ts_local, p->ts_local, sizeof(f->p.ts_local));
 	memcpy(f->p.ts_remote, p->ts_remote, sizeof(f->p.ts_remote));
+	f->p.n_ts6_local = p->n_ts6_local;
+	f->p.n_ts6_remote = p->n_ts6_remote;
+	memcpy(f->p.ts6_local, p->ts6_local, sizeof(f->p.ts6_local));
+	memcpy(f->p.ts6_remote, p->ts6_remote, sizeof(f->p.ts6_remote));
 	s->ts_updates++;
 	return 0;
 }

@@ -38,10 +38,19 @@ static const uint8_t B6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2};
 
 static const struct pair_opts v6 = {.v6 = true};
 /* gwA's side: IPv6 lines 2001:db8:a::/64 <-> 2001:db8:b::/64 (entry 0) */
+static const uint8_t A_NET[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x0a};
+static const uint8_t A_NET_END64[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x0a, 0, 0,
+					0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+static const uint8_t B_NET[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x0b};
+static const uint8_t B_NET_END80[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x0b, 0, 0, 0, 0,
+					0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static const struct pair_opts v6_in6_a = {
 	.v6 = true, .acl0 = "{src: \"2001:db8:a::/64\", dst: \"2001:db8:b::/64\"}"};
 static const struct pair_opts v6_in6_b = {
 	.v6 = true, .acl0 = "{src: \"2001:db8:b::/64\", dst: \"2001:db8:a::/64\"}"};
+/* B protects only 2001:db8:b::/80 of A's 2001:db8:b::/64: it narrows A's offer (RFC 7296 2.9) */
+static const struct pair_opts v6_narrow_b = {
+	.v6 = true, .acl0 = "{src: \"2001:db8:b::/80\", dst: \"2001:db8:a::/64\"}"};
 static const struct pair_opts v4_in6_a = {
 	.acl0 = "{src: \"2001:db8:a::/64\", dst: \"2001:db8:b::/64\"}"};
 static const struct pair_opts v4_in6_b = {
@@ -132,10 +141,40 @@ test_ipv6_selectors(void **state)
 	assert_esp6(0);
 	assert_esp6(1);
 	pair_assert_matching(&P);
-	/* type 8 selectors are not dp_ts (IPv4): the IPv6 match lines enforce them */
+	/* type 8 selectors reach the dataplane as dp_ts6, none as dp_ts */
 	out = live_one(&P.s[1], CFG_DIR_OUT);
 	assert_int_equal(out->p.n_ts_local, 0);
 	assert_int_equal(out->p.n_ts_remote, 0);
+	assert_int_equal(out->p.n_ts6_local, 1);
+	assert_int_equal(out->p.n_ts6_remote, 1);
+	assert_memory_equal(out->p.ts6_local[0].addr_start, B_NET, 16);
+	assert_memory_equal(out->p.ts6_remote[0].addr_start, A_NET, 16);
+	assert_memory_equal(out->p.ts6_remote[0].addr_end, A_NET_END64, 16);
+	assert_int_equal(out->p.ts6_remote[0].port_end, UINT16_MAX);
+}
+
+/*
+ * B narrows A's IPv6 offer (its line is b::/80 of A's b::/64): A's outbound
+ * SA is installed with the narrowed selector, its inbound SA (installed
+ * before the response with what A proposed) is narrowed by sa_set_ts.
+ */
+static void
+test_ipv6_selectors_narrowed(void **state)
+{
+	const struct fake_sa *out, *in;
+
+	(void)state;
+	pair_init(&P, &v6_in6_a, &v6_narrow_b);
+	pair_up(&P, 0, 0);
+	pair_assert_matching(&P);
+	out = live_one(&P.s[0], CFG_DIR_OUT);
+	in = live_one(&P.s[0], CFG_DIR_IN);
+	assert_int_equal(out->p.n_ts6_remote, 1);
+	assert_memory_equal(out->p.ts6_remote[0].addr_start, B_NET, 16);
+	assert_memory_equal(out->p.ts6_remote[0].addr_end, B_NET_END80, 16);
+	assert_int_equal(in->p.n_ts6_remote, 1);
+	assert_memory_equal(in->p.ts6_remote[0].addr_end, B_NET_END80, 16);
+	assert_int_equal(P.s[0].ts_updates, 1);
 }
 
 static void
@@ -239,6 +278,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_up_over_ipv6, teardown),
 		cmocka_unit_test_teardown(test_ipv6_selectors, teardown),
+		cmocka_unit_test_teardown(test_ipv6_selectors_narrowed, teardown),
 		cmocka_unit_test_teardown(test_ipv6_selectors_in_ipv4_sa, teardown),
 		cmocka_unit_test_teardown(test_nat_over_ipv6_udp_encap, teardown),
 		cmocka_unit_test_teardown(test_invalid_spi_ipv6, teardown),
