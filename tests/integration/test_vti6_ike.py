@@ -20,7 +20,7 @@ No crypto map on either side. Checked:
 - invalid-SPI recovery: gwB (on-traffic, recovery on) SIGKILLed and restarted while host1
   pings; gwB counts gwA's ESP under 12 IN_US_V6_PKT_SA_NOT_FOUND_SPI, initiates the tunnel
   over IPv6 with INITIAL_CONTACT, the ping goes through again.
-strongSwan is not a peer here: its kernel-libipsec wants ESP-in-UDP, not carried over IPv6.
+strongSwan as the peer of this tunnel: test_vti6_strongswan.py.
 """
 import json
 import os
