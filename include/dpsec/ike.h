@@ -323,6 +323,11 @@ struct view_ike_stats {
 	/* OTHER COUNTERS: IKE SAs established with a NAT seen on our side, on the peer's, none. */
 	uint64_t nat_inside, nat_outside, no_nat;
 	uint64_t sa_up, sa_down;	/* IKE SAs established / deleted after establishment */
+	/*
+	 * Both ends made an IKE SA at once (IKEV2-5-SA_COLLISION): pairs found
+	 * here, and of those the ones whose redundant IKE SA was ours, deleted here.
+	 */
+	uint64_t collisions, collisions_deleted;
 	uint64_t half_open;		/* current */
 	uint64_t retransmits;		/* requests sent again */
 	uint64_t give_ups;		/* exchanges abandoned after the last retransmission */

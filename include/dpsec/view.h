@@ -251,7 +251,9 @@ enum view_sa_filter_kind {
 
 struct view_sa_filter {
 	enum view_sa_filter_kind kind;
-	uint32_t peer;		/* VIEW_SA_PEER: network order */
+	uint32_t peer;		/* VIEW_SA_PEER, IPv4: network order */
+	bool peer_v6;		/* VIEW_SA_PEER: the peer is peer6, not peer */
+	uint8_t peer6[16];
 	uint32_t spi;		/* VIEW_SA_SPI: host order, inbound or outbound */
 };
 

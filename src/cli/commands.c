@@ -93,6 +93,7 @@ KW(t_clear_sa, "sa", "Clear all IPSEC security associations");
 KW(t_counters, "counters", "Reset IPSEC SA counters");
 KW(t_clear_peer, "peer", "Clear all SAs for a given crypto peer");
 ARG(t_clear_peer_addr, CLI_TK_IPV4, "A.B.C.D", "IPv4 address of the peer", CLI_OPT_PEER);
+ARG(t_clear_peer_addr6, CLI_TK_IPV6, "X:X::X", "IPv6 address of the peer", CLI_OPT_PEER);
 KW(t_clear_spi, "spi", "Clear the SAs with a given SPI");
 ARG(t_spi, CLI_TK_UINT, "<0-4294967295>", "SPI, decimal or 0x hex", CLI_OPT_SPI);
 KW(t_clear_ipsec, "ipsec", "IPSEC");
@@ -199,6 +200,7 @@ const struct cli_row cli_rows[] = {
 	SHOW(cli_show_clock, &t_clock),
 	EXEC(cli_clear_sa, CLEAR_SA),
 	EXEC(cli_clear_sa, CLEAR_SA, &t_clear_peer, &t_clear_peer_addr),
+	EXEC(cli_clear_sa, CLEAR_SA, &t_clear_peer, &t_clear_peer_addr6),
 	EXEC(cli_clear_sa, CLEAR_SA, &t_clear_spi, &t_spi),
 	EXEC(cli_clear_sa_counters, CLEAR_SA, &t_counters),
 	EXEC(cli_clear_inv_spi, &t_clear, &t_clear_crypto, &t_clear_ipsec, &t_clear_invalid_spi),
@@ -216,6 +218,7 @@ const struct cli_row cli_rows[] = {
 	     &t_clear_remote_addr6),
 	HIDDEN(cli_test_sa_forget, TEST_FORGET),
 	HIDDEN(cli_test_sa_forget, TEST_FORGET, &t_clear_peer, &t_clear_peer_addr),
+	HIDDEN(cli_test_sa_forget, TEST_FORGET, &t_clear_peer, &t_clear_peer_addr6),
 	EXEC(cli_recovery_on, RECOVERY),
 	EXEC(cli_recovery_off, &t_no, RECOVERY),
 	EXEC(cli_debug_on, &t_debug, DEBUG_IPSEC),

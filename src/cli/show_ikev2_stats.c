@@ -105,6 +105,8 @@ stats_json(const struct view_ike_stats *s, size_t n_sa, size_t n_ready,
 	json_u64(&j, "half_open", s->half_open);
 	json_u64(&j, "established", s->sa_up);
 	json_u64(&j, "deleted", s->sa_down);
+	json_u64(&j, "collisions", s->collisions);
+	json_u64(&j, "collisions_deleted", s->collisions_deleted);
 	json_u64(&j, "retransmits", s->retransmits);
 	json_u64(&j, "give_ups", s->give_ups);
 	json_u64(&j, "nat_keepalives", s->keepalives);
@@ -146,6 +148,9 @@ summary_text(const struct view_ike_stats *s, size_t n_sa, size_t n_ready,
 	cli_printf(o, "Half-open IKEv2 SAs: %" PRIu64 "\n", s->half_open);
 	cli_printf(o, "IKEv2 SAs established: %-8" PRIu64 " deleted: %" PRIu64 "\n", s->sa_up,
 		   s->sa_down);
+	/* both ends started at once: the redundant IKE SA is deleted by the end that made it */
+	cli_printf(o, "IKEv2 SA collisions: %-8" PRIu64 " redundant SAs deleted here: %" PRIu64 "\n",
+		   s->collisions, s->collisions_deleted);
 	cli_printf(o, "Requests retransmitted: %-8" PRIu64 " exchanges given up: %" PRIu64 "\n",
 		   s->retransmits, s->give_ups);
 	cli_printf(o, "NAT keepalives sent: %" PRIu64 "\n", s->keepalives);

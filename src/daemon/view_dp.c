@@ -210,17 +210,30 @@ log_clear_op(void *ctx)
 	dlog_clear(ctrl_log(v->ctrl));
 }
 
+/* The SA's peer is the filter's, in the filter's family (an IPv6 peer's IPv4 field is 0). */
+static bool
+sa_peer_is(const struct dpsec_config *cfg, const struct view_sa *sa,
+	   const struct view_sa_filter *f)
+{
+	const struct cfg_tunnel *t = sa->vti ? &cfg->tunnels[sa->tunnel] : NULL;
+	const struct cfg_map_entry *e =
+		sa->vti ? NULL : &cfg->crypto_maps[sa->map].entries[sa->entry];
+	bool v6 = t != NULL ? t->mode == CFG_TUNNEL_IPSEC_IPV6 : e->peer_v6;
+
+	if (v6 != f->peer_v6)
+		return false;
+	if (!v6)
+		return (t != NULL ? t->destination : e->peer) == f->peer;
+	return memcmp(t != NULL ? t->destination6 : e->peer6, f->peer6, sizeof(f->peer6)) == 0;
+}
+
 static bool
 sa_matches(const struct dpsec_config *cfg, const struct view_sa *sa,
 	   const struct view_sa_filter *f)
 {
 	switch (f->kind) {
 	case VIEW_SA_PEER:
-		if (sa->vti)
-			return cfg->tunnels[sa->tunnel].destination == f->peer;
-		/* the filter's peer is IPv4 (an IPv6 entry's peer field is 0) */
-		return !cfg->crypto_maps[sa->map].entries[sa->entry].peer_v6 &&
-		       cfg->crypto_maps[sa->map].entries[sa->entry].peer == f->peer;
+		return sa_peer_is(cfg, sa, f);
 	case VIEW_SA_SPI:
 		return sa->spi == f->spi;
 	default:

@@ -451,6 +451,7 @@ auth_collision(struct ike *ike, struct ike_sa *sa)
 			break;
 	if (o == NULL)
 		return;
+	ike->st.collisions++;
 	lost = nonce_cmp(sa->low_nonce, sa->low_nonce_len, o->low_nonce, o->low_nonce_len) < 0
 		       ? sa
 		       : o;
@@ -460,6 +461,7 @@ auth_collision(struct ike *ike, struct ike_sa *sa)
 			  lost->tunnel_id);
 		return;
 	}
+	ike->st.collisions_deleted++;
 	ike_log(ike, 5, "IKEV2-5-SA_COLLISION",
 		"IKE SAs %u and %u with %s were made at once: deleting %u, ours, whose nonce "
 		"is the lowest (%u is kept)", sa->tunnel_id, o->tunnel_id,

@@ -311,6 +311,19 @@ class Ike6(unittest.TestCase):
                 session = gw.cli("show crypto session")
                 self.assertIn(peer, session)
                 self.assertIn("UP-ACTIVE", session)
+            # clear crypto sa peer X:X::X on the entry's IPv6 peer: another address clears
+            # nothing, the peer's the CHILD_SA's two halves (through IKE: gwA's go too;
+            # gwA, on-start, may bring a new one up over the same IKE SA)
+            def active(gw):
+                return {s["spi"] for s in ipsec_sas(gw) if s["status"] == "ACTIVE"}
+            before = active(net.gwa)
+            self.assertEqual(json.loads(net.gwb.cli("clear crypto sa peer 2001:db8::99",
+                                                    json=True))["sas"], 0)
+            self.assertEqual(active(net.gwa), before)
+            self.assertEqual(json.loads(net.gwb.cli("clear crypto sa peer " + A6,
+                                                    json=True))["sas"], 2)
+            wait_for(lambda: not active(net.gwa) & before, 30,
+                     "gwA to drop the CHILD_SA on gwB's DELETE" + self.diag(net))
             # clear crypto ikev2 sa remote X:X::X: another address clears nothing; the peer's
             # clears the IKE SA here, and the DELETE over IPv6 clears it on gwA too
             self.assertEqual(json.loads(net.gwb.cli("clear crypto ikev2 sa remote 2001:db8::99",

@@ -10,8 +10,9 @@ No crypto map on either side. Checked:
 - gwA on-start, gwB on-traffic: the IKE SA comes up between the IPv6 addresses, the
   CHILD_SA is the tunnel's with ::/0 both ways (show crypto ipsec sa under "interface:
   Tunnel1"), ping -6 goes each way, show interfaces / crypto session show it up;
-- `clear crypto sa`: the CHILD_SA is deleted through IKE and (on-start) comes back over the
-  same IKE SA, ping -6 again; `clear crypto session remote 2001:db8::2`: the IKE SA goes and
+- `clear crypto sa` and `clear crypto sa peer 2001:db8::2` (another address clears
+  nothing): the CHILD_SA is deleted through IKE and (on-start) comes back over the same IKE
+  SA, ping -6 again; `clear crypto session remote 2001:db8::2`: the IKE SA goes and
   comes back, ping -6 again;
 - both on-traffic: nothing until host1's ping is routed into Tunnel1 (drop 38, an IPv6
   acquire), which brings the tunnel up;
@@ -20,7 +21,7 @@ No crypto map on either side. Checked:
 - invalid-SPI recovery: gwB (on-traffic, recovery on) SIGKILLed and restarted while host1
   pings; gwB counts gwA's ESP under 12 IN_US_V6_PKT_SA_NOT_FOUND_SPI, initiates the tunnel
   over IPv6 with INITIAL_CONTACT, the ping goes through again.
-strongSwan is not a peer here: its kernel-libipsec wants ESP-in-UDP, not carried over IPv6.
+strongSwan as the peer of this tunnel: test_vti6_strongswan.py.
 """
 import json
 import os
@@ -192,6 +193,20 @@ class Vti6Ike(unittest.TestCase):
             self.assertEqual([s["tunnel_id"] for s in ike_sas(net.gwa)], [ike_id])
             self.assertIn("CHILD_CLEARED", log(net.gwa))
             self.pings(net)
+            # clear crypto sa peer X:X::X: another IPv6 address (or an IPv4 one) clears
+            # nothing; the tunnel's destination clears its two halves, and they come back
+            before = spis(net.gwa)
+            for other in ("2001:db8::99", "192.0.2.2"):
+                self.assertEqual(json.loads(net.gwa.cli("clear crypto sa peer " + other,
+                                                        json=True))["sas"], 0)
+            self.assertEqual(spis(net.gwa), before)
+            self.assertEqual(json.loads(net.gwa.cli("clear crypto sa peer " + B6, json=True)),
+                             {"cleared": "sa", "peer": B6, "sas": 2})
+            wait_for(lambda: vti6_up(net.gwa) and vti6_up(net.gwb) and
+                     spis(net.gwa) and not set(spis(net.gwa)) & set(before), 30,
+                     "a new CHILD_SA after clear crypto sa peer" + self.diag(net))
+            self.assertEqual([s["tunnel_id"] for s in ike_sas(net.gwa)], [ike_id])
+            self.pings(net)
             # clear crypto session remote 2001:db8::2: the IKE SA too, and it comes back
             net.gwa.cli("clear crypto session remote " + B6)
             wait_for(lambda: vti6_up(net.gwa) and vti6_up(net.gwb) and
@@ -241,6 +256,15 @@ class Vti6Ike(unittest.TestCase):
             collided = ["SA_COLLISION" in log(gw) for gw in (net.gwa, net.gwb)]
             print("both on start over IPv6: initiations crossed: %s" % any(collided))
             self.assertLessEqual(sum(collided), 1, collided)
+            # show crypto ikev2 stats counts what the log says: the redundant IKE SA deleted
+            # at one end, found there (and, unless the DELETE overtook the other end's last
+            # IKE_AUTH message, at the other end too)
+            stats = [json.loads(gw.cli("show crypto ikev2 stats", json=True))
+                     for gw in (net.gwa, net.gwb)]
+            for s, c in zip(stats, collided):
+                self.assertEqual(s["collisions_deleted"], int(c), stats)
+                self.assertGreaterEqual(s["collisions"], int(c), stats)
+                self.assertLessEqual(s["collisions"], int(any(collided)), stats)
             self.pings(net)
             self.check_tunnel(net)
 

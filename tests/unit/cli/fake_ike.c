@@ -100,6 +100,8 @@ stats(struct fake *f)
 	s->frag_msgs_rx = 1;
 	s->no_nat = 1;
 	s->sa_up = 1;
+	s->collisions = 1;	/* both ends at once, the redundant IKE SA was ours */
+	s->collisions_deleted = 1;
 	s->half_open = 1;
 }
 

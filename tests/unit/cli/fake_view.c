@@ -211,8 +211,13 @@ sa_matches(const struct fake *f, const struct view_sa *sa, const struct view_sa_
 	switch (flt->kind) {
 	case VIEW_SA_ALL:
 		return true;
-	case VIEW_SA_PEER:
-		return f->cfg.crypto_maps[sa->map].entries[sa->entry].peer == flt->peer;
+	case VIEW_SA_PEER: {
+		const struct cfg_map_entry *e = &f->cfg.crypto_maps[sa->map].entries[sa->entry];
+
+		if (e->peer_v6 != flt->peer_v6)
+			return false;
+		return e->peer_v6 ? memcmp(e->peer6, flt->peer6, 16) == 0 : e->peer == flt->peer;
+	}
 	case VIEW_SA_SPI:
 		return sa->spi == flt->spi;
 	}
@@ -226,6 +231,7 @@ op_sa_clear(void *ctx, const struct view_sa_filter *flt)
 	struct fake *f = ctx;
 	size_t kept = 0, n = f->n_sa;
 
+	f->sa_filter = *flt;
 	for (size_t i = 0; i < n; i++) {
 		if (sa_matches(f, &f->sa[i], flt))
 			continue;

@@ -46,6 +46,7 @@ struct fake {
 	unsigned drop_clears;
 	unsigned sa_clears;
 	unsigned sa_forgets;		/* test crypto ipsec sa forget */
+	struct view_sa_filter sa_filter;	/* the last clear or forget's */
 	unsigned session_clears;	/* clear crypto session */
 	struct view_inv_spi inv[FAKE_INV_MAX];
 	size_t n_inv;

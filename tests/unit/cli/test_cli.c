@@ -330,16 +330,31 @@ test_control_ops(void **state)
 	assert_int_equal(f->n_sa, 2);
 	assert_int_equal(exec(f, "clear crypto sa peer 192.0.2.99", CLI_F_JSON, &o), CLI_OK);
 	assert_non_null(strstr(o.buf, "\"sas\":0"));
+	assert_false(f->sa_filter.peer_v6);
+	/* an IPv6 peer: the filter says so and carries the address; no IPv4 SA matches it */
+	assert_int_equal(exec(f, "clear crypto sa peer 2001:db8::1", CLI_F_JSON, &o), CLI_OK);
+	assert_string_equal(o.buf, "{\"cleared\":\"sa\",\"peer\":\"2001:db8::1\",\"sas\":0}\n");
+	assert_int_equal(f->sa_filter.kind, VIEW_SA_PEER);
+	assert_true(f->sa_filter.peer_v6);
+	assert_int_equal(f->sa_filter.peer6[0], 0x20);
+	assert_int_equal(f->sa_filter.peer6[15], 0x01);
+	assert_int_equal(f->sa_filter.peer, 0);
+	assert_int_equal(f->n_sa, 2);
+	assert_int_equal(exec(f, "test crypto ipsec sa forget peer 2001:db8::2", CLI_F_JSON, &o),
+			 CLI_OK);
+	assert_string_equal(o.buf, "{\"forgotten\":\"sa\",\"peer\":\"2001:db8::2\",\"sas\":0}\n");
+	assert_true(f->sa_filter.peer_v6);
+	assert_int_equal(f->sa_forgets, 1);
 	/* the hidden test aid: its own operation, not "clear crypto sa"'s */
 	assert_int_equal(exec(f, "test crypto ipsec sa forget peer 192.0.2.2", CLI_F_JSON, &o),
 			 CLI_OK);
 	assert_string_equal(o.buf, "{\"forgotten\":\"sa\",\"peer\":\"192.0.2.2\",\"sas\":0}\n");
-	assert_int_equal(f->sa_forgets, 1);
+	assert_int_equal(f->sa_forgets, 2);
 	assert_int_equal(exec(f, "clear crypto sa", 0, &o), CLI_OK);
 	assert_int_equal(f->n_sa, 0);
-	assert_int_equal(f->sa_forgets, 1);
-	assert_int_equal(exec(f, "test crypto ipsec sa forget", 0, &o), CLI_OK);
 	assert_int_equal(f->sa_forgets, 2);
+	assert_int_equal(exec(f, "test crypto ipsec sa forget", 0, &o), CLI_OK);
+	assert_int_equal(f->sa_forgets, 3);
 	/* hidden: "?" does not offer it, at the top or after its first word */
 	assert_int_equal(exec(f, "?", 0, &o), CLI_OK);
 	assert_null(strstr(o.buf, "test"));

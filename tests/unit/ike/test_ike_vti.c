@@ -259,6 +259,7 @@ test_both_start(void **state)
 	uint8_t lo0[IKE_NONCE_MAX], lo1[IKE_NONCE_MAX];
 	size_t lo0_len, lo1_len;
 	uint64_t spi0 = 0, spi1 = 0;
+	struct view_ike_stats st;
 	int deleter = -1;
 
 	(void)state;
@@ -294,6 +295,10 @@ test_both_start(void **state)
 		assert_vti_half(x[0]);
 		(void)child_of(i, CFG_MAP_TUNNEL, 0);
 		assert_int_equal(pair_logged(&P.s[i], "IKEV2-5-SA_COLLISION"), i == deleter);
+		/* show crypto ikev2 stats: both ends found the pair, the deleter deleted */
+		ike_stats_get(P.s[i].ike, &st);
+		assert_int_equal(st.collisions, 1);
+		assert_int_equal(st.collisions_deleted, i == deleter);
 		for (unsigned int k = 0; k < P.s[i].n_sa; k++)
 			if (P.s[i].sa[k].deleted && P.s[i].sa[k].p.dir == CFG_DIR_OUT &&
 			    P.s[i].sa[k].seq_del > last_del)
@@ -333,6 +338,7 @@ static void
 test_both_start_retransmitted(void **state)
 {
 	struct view_ike_sa v[2][4];
+	struct view_ike_stats st[2];
 	bool dropped = false;
 
 	(void)state;
@@ -352,6 +358,11 @@ test_both_start_retransmitted(void **state)
 	assert_int_equal(v[0][0].spi_local, v[1][0].spi_remote);
 	assert_true(pair_logged(&P.s[0], "IKEV2-5-SA_COLLISION") !=
 		    pair_logged(&P.s[1], "IKEV2-5-SA_COLLISION"));
+	for (int i = 0; i < 2; i++) {
+		ike_stats_get(P.s[i].ike, &st[i]);
+		assert_int_equal(st[i].collisions, 1);
+	}
+	assert_int_equal(st[0].collisions_deleted + st[1].collisions_deleted, 1);
 	assert_tunnel_up();
 }
 
