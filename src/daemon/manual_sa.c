@@ -50,38 +50,6 @@ params_of(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, struct 
 	}
 }
 
-/*
- * Why an SA of an entry with an IPv6 peer was refused (dp_sa_add:
- * -EAFNOSUPPORT): over IPv6 the dataplane carries ESP, AH and AH+ESP, not ESP-in-UDP.
- */
-static void
-ipv6_why(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, char *buf, size_t len)
-{
-	const struct cfg_crypto_map *map;
-	const struct cfg_map_entry *e;
-
-	if (m->tunnel < cfg->n_tunnels) {
-		if (m->v6)
-			snprintf(buf, len,
-				 " (%s is 'ipsec ipv6': over IPv6 the dataplane carries "
-				 "ESP (in UDP too), AH and AH+ESP; use an ESP or AH "
-				 "transform set)",
-				 cfg->tunnels[m->tunnel].name);
-		return;
-	}
-	map = &cfg->crypto_maps[m->map];
-	e = &map->entries[m->entry];
-	if (e->peer_v6) {
-		char a[IP6_STRLEN];
-
-		snprintf(buf, len,
-			 " (crypto map '%s' seq %u has IPv6 peer %s: over IPv6 the "
-			 "dataplane carries ESP (in UDP too), AH and AH+ESP; "
-			 "use an ESP or AH transform set)",
-			 map->name, e->seq, ip6_str(e->peer6, a));
-	}
-}
-
 static int
 install_err(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, uint32_t spi, int rc,
 	    char *err, size_t errlen)
@@ -91,8 +59,6 @@ install_err(const struct dpsec_config *cfg, const struct cfg_manual_sa *m, uint3
 	if (rc == -EHOSTUNREACH)
 		snprintf(why, sizeof(why), " (no next-hop MAC for the peer: add neighbors or "
 					   "next_hop_mac to the interface)");
-	else if (rc == -EAFNOSUPPORT)
-		ipv6_why(cfg, m, why, sizeof(why));
 	snprintf(err, errlen, "%s:%u:%u: cannot install manual SA spi 0x%X: %s%s",
 		 m->from_file ? cfg->sa_file.path : cfg->path ? cfg->path : "config", m->pos.line,
 		 m->pos.col, spi, strerror(-rc), why);

@@ -93,7 +93,7 @@ params_ts_valid(const struct dp_sa_params *p)
 /*
  * What dp_sa_add refuses before allocating anything. Over IPv6 endpoints
  * ESP (in UDP too), AH and AH+ESP bundles are all taken; a family that
- * is neither is refused with -EAFNOSUPPORT (child_install, manual_sa.c).
+ * is neither is refused with -EAFNOSUPPORT (a caller's bug: no configuration makes one).
  */
 static int
 params_check(const struct dp_sa_params *p)

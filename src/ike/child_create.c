@@ -183,11 +183,9 @@ child_install(struct ike *ike, struct ike_sa *sa, struct ike_child *c, enum cfg_
 	rc = ike->ops.sa_add(ike->ops.ctx, &p, &h);
 	if (rc != 0) {
 		ike_log(ike, 3, "IKEV2-3-SA_INSTALL",
-			"dataplane refused %s SA spi 0x%08x of %s: error %d%s",
+			"dataplane refused %s SA spi 0x%08x of %s: error %d",
 			dir == CFG_DIR_IN ? "inbound" : "outbound", p.spi,
-			ike_entry_label(ike, c->map, c->entry, label), rc,
-			rc == -EAFNOSUPPORT ? " (over IPv6 the dataplane carries no AH+ESP bundle)"
-					    : "");
+			ike_entry_label(ike, c->map, c->entry, label), rc);
 		return rc;
 	}
 	if (dir == CFG_DIR_IN)
