@@ -307,6 +307,7 @@ class Dpsecd:
                               case.tunnel.manual_sas(), lifetime=(86400, 4294967295))
         self.gw = gateway.Gateway(interfaces=ifs, entries=[entry], replay_window=0)
         self.gw.eal_lcores = ["--lcores", "0@%d,1@%d" % cpus]
+        self.gw.eal_mem = eal_memory()      # the same memory as testpmd and ipsec-secgw get
         self.gw.start()
         self.pid = self.gw.proc.pid
 
@@ -331,6 +332,59 @@ class Dpsecd:
 
     def stop(self):
         self.gw.close()
+
+
+# --- the harness's own ceiling ---------------------------------------------------
+class Reflector:
+    """dpdk-testpmd in the gateway's place: io forwarding between its two memif client
+    ports, one lcore, no other work. Its packet rate is the most the harness can carry
+    (testpmd's generator and both memif copies), so a gateway near it is measuring the
+    harness rather than itself."""
+    name = "reflector"
+
+    def __init__(self, workdir):
+        self.workdir = workdir
+
+    def start(self, case, pmd, cpus):
+        self.prefix = os.path.basename(self.workdir) + "-refl"
+        args = [TESTPMD, "--lcores", "0@%d,1@%d" % cpus, "--no-pci", "--file-prefix",
+                self.prefix, "--log-level", "*:warning"] + eal_memory() + [
+            "--vdev", "net_memif0,role=client,socket=%s,socket-abstract=no,id=0" % pmd.to_sock,
+            "--vdev", "net_memif1,role=client,socket=%s,socket-abstract=no,id=0" % pmd.from_sock,
+            "--", "--nb-cores=1", "--forward-mode=io", "--port-topology=paired", "--burst=32",
+            "--no-lsc-interrupt"]
+        self.log = open(os.path.join(self.workdir, "reflector.log"), "w")
+        # stdin a pipe kept open: without -i testpmd forwards until Enter or a signal
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        self.pid = self.proc.pid
+
+    def log_tail(self):
+        self.log.flush()
+        with open(self.log.name) as f:
+            return f.read()[-3000:]
+
+    def worker_tid(self):
+        tids = thread_ids(self.pid)
+        if len(tids) != 1:
+            raise RuntimeError("reflector: %d forwarding threads, expected 1" % len(tids))
+        return tids[0]
+
+    def check(self):
+        if self.proc.poll() is not None:
+            raise RuntimeError("reflector testpmd exited %d:\n%s" % (self.proc.returncode,
+                                                                     self.log_tail()))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        leftovers.remove_runtime(self.prefix)
 
 
 # --- one case -----------------------------------------------------------------------

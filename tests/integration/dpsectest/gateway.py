@@ -192,14 +192,15 @@ class Gateway:
         self.eal_lcores = ["-l", "0-1"]
         self.tx_queues = 1        # TX queues (pcap files) per port: one per worker lcore
         self.eal_mem_mb = 512
+        self.eal_mem = None       # EAL memory arguments instead of --no-huge -m eal_mem_mb
         self.dataplane_yaml = ""  # more keys of the dataplane section, indented
         self.start_timeout = 30   # seconds until the CLI socket: more for a million SAs
         atexit.register(self.close)     # runs before the directory's own removal
 
     # --- configuration -------------------------------------------------
     def config_text(self):
-        eal = ["--no-pci", "--no-huge", "--no-shconf", "-m", str(self.eal_mem_mb)] + \
-            self.eal_lcores + [
+        mem = self.eal_mem or ["--no-huge", "--no-shconf", "-m", str(self.eal_mem_mb)]
+        eal = ["--no-pci"] + mem + self.eal_lcores + [
                "--file-prefix", os.path.basename(self.dir), "--log-level", "*:warning"]
         ifs = "".join(ifc.yaml(self.paths[ifc.name + "-rx"], self.tx_paths(ifc.name), i)
                       for i, ifc in enumerate(self.interfaces))
