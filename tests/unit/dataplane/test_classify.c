@@ -1142,6 +1142,40 @@ test_spi_gate_at_classify(void **state)
 		rte_pktmbuf_free(pkts[i]);
 }
 
+/*
+ * Every dropped mbuf goes back to its pool, by the one-put path (a burst as
+ * received) and by rte_pktmbuf_free_bulk's (a burst holding a clone, which
+ * must leave its original alive, and a chain, whose second segment must go
+ * too). worker_drop frees nothing else: the pool's count tells.
+ */
+static void
+test_drop_returns_every_mbuf(void **state)
+{
+	struct rte_mbuf *in[3], *out[3], *orig;
+	unsigned int avail = rte_mempool_avail_count(H.dp->pool);
+	uint64_t spi = harness_drops(&H, DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI);
+	uint64_t seg = harness_drops(&H, DP_DROP_G_MultiSegUnsupported);
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		in[i] = esp_unknown_spi();
+	assert_int_equal(harness_send(&H, H_OUTSIDE, in, 3, out, 3, NULL), 0);
+	assert_int_equal(rte_mempool_avail_count(H.dp->pool), avail);
+
+	orig = esp_unknown_spi();
+	in[0] = esp_unknown_spi();
+	in[1] = rte_pktmbuf_clone(orig, H.dp->pool);
+	assert_non_null(in[1]);
+	in[2] = two_segments();
+	assert_int_equal(harness_send(&H, H_OUTSIDE, in, 3, out, 3, NULL), 0);
+	assert_int_equal(rte_mbuf_refcnt_read(orig), 1);	/* the clone let go of it */
+	assert_int_equal(rte_pktmbuf_mtod(orig, uint8_t *)[ETH + 9], IPPROTO_ESP);
+	rte_pktmbuf_free(orig);
+	assert_int_equal(rte_mempool_avail_count(H.dp->pool), avail);
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI), spi + 5);
+	assert_int_equal(harness_drops(&H, DP_DROP_G_MultiSegUnsupported), seg + 1);
+}
+
 int
 main(void)
 {
@@ -1150,6 +1184,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_classify_cases_one_burst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_regression_two_esp_in_one_burst, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spi_gate_at_classify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drop_returns_every_mbuf, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
