@@ -19,6 +19,7 @@ import os
 import re
 import signal
 import statistics
+import struct
 import subprocess
 import sys
 import threading
@@ -31,7 +32,7 @@ from scapy.data import DLT_EN10MB  # noqa: E402
 from scapy.layers.inet import IP, UDP  # noqa: E402
 from scapy.layers.l2 import Ether  # noqa: E402
 from scapy.packet import Raw  # noqa: E402
-from scapy.utils import PcapWriter  # noqa: E402
+from scapy.utils import PcapWriter, rdpcap  # noqa: E402
 
 from dpsectest import esp, gateway, leftovers  # noqa: E402
 
@@ -187,7 +188,8 @@ def tsc_ghz():
 class Testpmd:
     """dpdk-testpmd driven through its interactive prompt on a pipe."""
 
-    def __init__(self, workdir, pcap, cpus, eal_mem):
+    def __init__(self, workdir, pcap, cpus, eal_mem, tx_pcap=None):
+        """tx_pcap: replay the pcap once (no infinite_rx) and write what comes back there."""
         self.to_sock = os.path.join(workdir, "to.sock")
         self.from_sock = os.path.join(workdir, "from.sock")
         self.prefix = os.path.basename(workdir) + "-pmd"
@@ -198,13 +200,16 @@ class Testpmd:
         # stdbuf: testpmd prints with stdio (block-buffered on a pipe), its prompt with write()
         args = ["stdbuf", "-oL", TESTPMD, "--lcores", "0@%d,1@%d" % (main, fwd), "--no-pci",
                 "--file-prefix", self.prefix, "--log-level", "*:warning"] + eal_mem + [
-            "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap,
+            "--vdev", "net_pcap0,rx_pcap=%s,%s" % (
+                pcap, "tx_pcap=%s" % tx_pcap if tx_pcap else "infinite_rx=1"),
             "--vdev", "net_memif0,role=server,socket=%s,socket-abstract=no,id=0"
                       % self.to_sock,
             "--vdev", "net_memif1,role=server,socket=%s,socket-abstract=no,id=0"
                       % self.from_sock,
             "--", "-i", "--nb-cores=1", "--forward-mode=io", "--port-topology=chained",
-            "--burst=32", "--total-num-mbufs=16384", "--no-lsc-interrupt"]
+            "--burst=32", "--total-num-mbufs=16384", "--no-lsc-interrupt"] + (
+                # "start" drains the RX queues first: it would read the whole pcap away
+                ["--no-flush-rx"] if tx_pcap else [])
         self.log = open(os.path.join(workdir, "testpmd.log"), "w")
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True, bufsize=1)
@@ -435,6 +440,93 @@ def measure(case, gw, cpus, runs, seconds, warmup, workdir, eal_mem):
             gw.stop()
         finally:
             pmd.close()
+
+
+def as_sent(got, ttl):
+    """got, an IPv4 packet a gateway forwarded, as it was sent (TTL ttl), or None if its header
+    checksum is wrong or its TTL is neither ttl nor one lower (RFC 1812 asks a router for one
+    lower; ipsec-secgw leaves it)."""
+    g = IP(bytes(got))
+    check = g.copy()
+    del check.chksum
+    if IP(bytes(check)).chksum != g.chksum or g.ttl not in (ttl, ttl - 1):
+        return None
+    g.ttl = ttl
+    del g.chksum
+    return bytes(g)
+
+
+def verify(case, gw, cpus, workdir, eal_mem):
+    """One pass over the case's frames through the gateway, its output checked with scapy
+    before anything is timed: in, every inner packet forwarded exactly once; out, ESP from
+    the gateway to the peer with the outbound SPI, each decrypting (ICV checked) to one of the
+    inner packets, every sequence number (the GCM nonce's counter) once. So both gateways are
+    shown to do the same work. Returns the number of frames checked; raises on a wrong one."""
+    pcap = os.path.join(workdir, case.name + ".pcap")
+    if not os.path.exists(pcap):
+        case.write_pcap(pcap)
+    out = os.path.join(workdir, "%s-%s-out.pcap" % (case.name, gw.name))
+    pmd = Testpmd(workdir, pcap, (cpus["main"], cpus["gen"]), eal_mem, tx_pcap=out)
+    try:
+        gw.start(case, pmd, (cpus["main"], cpus["worker"]))
+        end = time.monotonic() + 30
+        while not pmd.links_up():
+            gw.check()
+            if time.monotonic() > end:
+                raise RuntimeError("memif links did not come up; %s said:\n%s"
+                                   % (gw.name, gw.log_tail()))
+            time.sleep(0.2)
+        end = time.monotonic() + 30
+        while not getattr(gw, "ready", lambda: True)():     # polling its ports yet?
+            gw.check()
+            if time.monotonic() > end:
+                raise RuntimeError("%s did not start forwarding:\n%s" % (gw.name, gw.log_tail()))
+            time.sleep(0.2)
+        pmd.cmd("start")
+        end, got = time.monotonic() + 30, -1
+        while time.monotonic() < end:
+            time.sleep(0.5)
+            now = pmd.stats()[2]["rx"]
+            if now >= FRAMES or (now == got and now > 0):   # all back, or no more coming
+                break
+            got = now
+        pmd.cmd("stop")
+        gw.check()
+    finally:
+        try:
+            gw.stop()
+        finally:
+            pmd.close()     # closes port 0: the output pcap is complete
+    frames = rdpcap(out)
+    want = {}
+    for i in range(FRAMES):
+        inner = bytes(case.inner(i))
+        want[inner] = want.get(inner, 0) + 1
+    seqs = set()
+    for n, f in enumerate(frames):
+        if case.dir == "in":
+            got = f[IP]
+        else:
+            ip = f[IP]
+            if (ip.src, ip.dst, ip.proto) != (gateway.LOCAL, gateway.PEER, 50):
+                raise RuntimeError("%s, %s: frame %d is not ESP to the peer: %s"
+                                   % (case.name, gw.name, n, f.summary()))
+            spi, seq = struct.unpack("!II", bytes(ip.payload)[:8])
+            if spi != case.tunnel.spi_out or seq in seqs:
+                raise RuntimeError("%s, %s: frame %d: SPI %#x, sequence number %d%s"
+                                   % (case.name, gw.name, n, spi, seq,
+                                      " again" if seq in seqs else ""))
+            seqs.add(seq)
+            got = case.tunnel.decrypt(f)    # raises if the ICV is wrong
+        key = as_sent(got, 64)
+        if not want.get(key):
+            raise RuntimeError("%s, %s: frame %d is none of the packets sent (or one twice): %s"
+                               % (case.name, gw.name, n, f.summary()))
+        want[key] -= 1
+    if len(frames) != FRAMES:
+        raise RuntimeError("%s, %s: %d frames came back of %d"
+                           % (case.name, gw.name, len(frames), FRAMES))
+    return len(frames)
 
 
 def summary(results, noisy_ok):
