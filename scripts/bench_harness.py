@@ -17,7 +17,9 @@ beyond a handful, and almost no time spent runnable but waiting for the CPU.
 """
 import os
 import re
+import json
 import signal
+import socket
 import statistics
 import struct
 import subprocess
@@ -74,22 +76,23 @@ class Case:
         hdr = IP(src=src, dst=dst, ttl=64) / UDP(sport=1024 + i, dport=9)
         return IP(bytes(hdr / Raw(b"\x00" * (size - 28))))
 
-    def frames(self):
-        """The pcap's frames: ESP from the peer (in), or plaintext from the inside (out)."""
+    def frames(self, to_mac=None):
+        """The pcap's frames: ESP from the peer (in), or plaintext from the inside (out), to
+        the gateway's memif port, or to_mac."""
         out = []
         for i in range(FRAMES):
             if self.dir == "in":
                 f = self.tunnel.encrypt(self.inner(i), seq=i + 1)
-                f[Ether].dst = OUTSIDE_MAC
+                f[Ether].dst = to_mac or OUTSIDE_MAC
             else:
-                f = Ether(src=gateway.HOST_MAC, dst=INSIDE_MAC) / self.inner(i)
+                f = Ether(src=gateway.HOST_MAC, dst=to_mac or INSIDE_MAC) / self.inner(i)
             out.append(bytes(f))
         return out
 
-    def write_pcap(self, path):
+    def write_pcap(self, path, to_mac=None):
         w = PcapWriter(path, linktype=DLT_EN10MB)
         w.write_header(None)
-        for f in self.frames():
+        for f in self.frames(to_mac):
             w.write(f)
         w.close()
 
@@ -296,21 +299,53 @@ class MemifInterface(gateway.Interface):
                       'socket-abstract=no,id=0,mac=%s"' % (index, self.sock, self.mac), y)
 
 
+class DeviceInterface(gateway.Interface):
+    """An interface on the DPDK device given (devargs; %d: the port's index)."""
+
+    def __init__(self, name, role, address, device, **kw):
+        super().__init__(name, role, address, **kw)
+        self.device = device
+
+    def yaml(self, rx, tx, index):
+        y = super().yaml(rx, tx, index)
+        return re.sub(r'device: ".*"', 'device: "%s"' % (self.device % index), y)
+
+
+def direct_devices(case, pcap):
+    """(outside, inside) devargs of the direct harness: the input side replays the pcap
+    (net_pcap infinite_rx), the output side is a net_null that receives nothing."""
+    rx, sink = "net_pcap%%d,rx_pcap=%s,infinite_rx=1" % pcap, "net_null%d,no-rx=1"
+    return (rx, sink) if case.dir == "in" else (sink, rx)
+
+
 class Dpsecd:
     """dpsecd with the case's SA pair: outside (ESP) and inside (plaintext) on memif ports."""
     name = "dpsecd"
+
+    def start_direct(self, case, pcap, cpus):
+        """The direct harness: input from the pcap, output to net_null, no testpmd."""
+        outside, inside = direct_devices(case, pcap)
+        self._start(case, cpus, DeviceInterface("outside0", "outside", gateway.LOCAL + "/24",
+                                                outside, crypto_map="VPN",
+                                                next_hop_mac=gateway.PEER_MAC),
+                    DeviceInterface("inside0", "inside", gateway.INSIDE + "/24", inside,
+                                    next_hop_mac=gateway.HOST_MAC))
+        self.prefix = os.path.basename(self.gw.dir)
 
     def start(self, case, pmd, cpus):
         # ESP arrives on the outside port (in), plaintext on the inside port (out)
         outside, inside = (pmd.to_sock, pmd.from_sock) if case.dir == "in" else \
             (pmd.from_sock, pmd.to_sock)
-        ifs = [MemifInterface("outside0", "outside", gateway.LOCAL + "/24", outside, OUTSIDE_MAC,
-                              crypto_map="VPN", next_hop_mac=gateway.PEER_MAC),
-               MemifInterface("inside0", "inside", gateway.INSIDE + "/24", inside, INSIDE_MAC,
-                              next_hop_mac=gateway.HOST_MAC)]
+        self._start(case, cpus,
+                    MemifInterface("outside0", "outside", gateway.LOCAL + "/24", outside,
+                                   OUTSIDE_MAC, crypto_map="VPN", next_hop_mac=gateway.PEER_MAC),
+                    MemifInterface("inside0", "inside", gateway.INSIDE + "/24", inside,
+                                   INSIDE_MAC, next_hop_mac=gateway.HOST_MAC))
+
+    def _start(self, case, cpus, *ifs):
         entry = gateway.Entry(10, [("10.0.2.0/24", "10.0.0.0/24")], case.tunnel.words,
                               case.tunnel.manual_sas(), lifetime=(86400, 4294967295))
-        self.gw = gateway.Gateway(interfaces=ifs, entries=[entry], replay_window=0)
+        self.gw = gateway.Gateway(interfaces=list(ifs), entries=[entry], replay_window=0)
         self.gw.eal_lcores = ["--lcores", "0@%d,1@%d" % cpus]
         self.gw.eal_mem = eal_memory()      # the same memory as testpmd and ipsec-secgw get
         self.gw.start()
@@ -527,6 +562,77 @@ def verify(case, gw, cpus, workdir, eal_mem):
         raise RuntimeError("%s, %s: %d frames came back of %d"
                            % (case.name, gw.name, len(frames), FRAMES))
     return len(frames)
+
+
+def telemetry(prefix, *cmds):
+    """Answers of a DPDK process's telemetry socket (its runtime directory under
+    /var/run/dpdk/<file prefix>), one JSON object per command."""
+    path = os.path.join("/var/run/dpdk", prefix, "dpdk_telemetry.v2")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as s:
+        s.connect(path)
+        json.loads(s.recv(16384).decode())         # the greeting
+        out = []
+        for c in cmds:
+            s.send(c.encode())
+            out.append(json.loads(s.recv(65536).decode()))
+        return out
+
+
+def port_out(prefix, device):
+    """(packets, bytes) the port named device (e.g. net_null1) has sent, by telemetry."""
+    ids = telemetry(prefix, "/ethdev/list")[0]["/ethdev/list"]
+    for pid, info in zip(ids, telemetry(prefix, *["/ethdev/info,%d" % i for i in ids])):
+        if info["/ethdev/info"]["name"] == device:
+            st = telemetry(prefix, "/ethdev/stats,%d" % pid)[0]["/ethdev/stats"]
+            return st["opackets"], st["obytes"]
+    raise RuntimeError("%s: no port %s among %s" % (prefix, device, ids))
+
+
+def measure_direct(case, gw, cpus, runs, seconds, warmup, workdir):
+    """Runs of one case on one gateway on the direct harness: the gateway's own ports, net_pcap
+    infinite_rx in and net_null out, no generator (so no other busy thread on this machine's
+    other vCPU); packets out of the output port, read by DPDK telemetry, per second."""
+    pcap = os.path.join(workdir, case.name + "-direct.pcap")
+    if not os.path.exists(pcap):
+        case.write_pcap(pcap, gateway.pcap_mac(0))     # the process's only net_pcap port
+    sink = "net_null%d" % (1 if case.dir == "in" else 0)
+    gw.start_direct(case, pcap, (cpus["main"], cpus["worker"]))
+    try:
+        end = time.monotonic() + 60
+        while True:
+            gw.check()
+            try:
+                if getattr(gw, "ready", lambda: True)() and port_out(gw.prefix, sink)[0] > 0:
+                    break
+            except (OSError, KeyError, ValueError):
+                pass                                # telemetry not up yet
+            if time.monotonic() > end:
+                raise RuntimeError("%s sent nothing:\n%s" % (gw.name, gw.log_tail()))
+            time.sleep(0.2)
+        time.sleep(warmup)
+        threads = [("%s worker" % gw.name, gw.pid, gw.worker_tid())]
+        ghz = tsc_ghz()
+        results = []
+        for _ in range(runs):
+            p0, b0 = port_out(gw.prefix, sink)
+            q = Quiet(threads)
+            t0 = time.monotonic()
+            time.sleep(seconds / 2)
+            q.sample_others()
+            time.sleep(seconds / 2)
+            p1, b1 = port_out(gw.prefix, sink)
+            elapsed = time.monotonic() - t0
+            ok, on_cpu, why = q.verdict()
+            got = p1 - p0
+            results.append({
+                "mpps": got / elapsed / 1e6, "gbps": (b1 - b0) * 8 / elapsed / 1e9,
+                "loss": 0.0,
+                "cpp": on_cpu["%s worker" % gw.name] * ghz / got if got else float("inf"),
+                "sent": got, "got": got, "quiet": ok, "why": why})
+        gw.check()
+        return results
+    finally:
+        gw.stop()
 
 
 def summary(results, noisy_ok):
