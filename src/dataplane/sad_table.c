@@ -10,6 +10,44 @@
 
 #define SLOTS_MIN 64u
 
+static inline const struct sad_slot *
+next_slot(const struct sad_table *t, const struct sad_slot *s)
+{
+	return s == &t->slot[t->mask] ? t->slot : s + 1;
+}
+
+/* Past s, which did not end the chain; the same tests as sad_table_find's on the first slot. */
+struct sa_rt *
+sad_table_find_on(const struct sad_table *t, const struct sad_slot *s, uint32_t spi_be,
+		  uint32_t dst_be, uintptr_t tag)
+{
+	for (;;) {
+		uintptr_t v;
+
+		s = next_slot(t, s);
+		v = __atomic_load_n(&s->sa, __ATOMIC_ACQUIRE);
+		if ((v & SAD_T_BITS) == tag && s->spi_be == spi_be && s->dst_be == dst_be)
+			return (struct sa_rt *)(v & ~SAD_T_BITS);
+		if (v == SAD_SLOT_EMPTY)
+			return NULL;
+	}
+}
+
+bool
+sad_table_spi_absent_on(const struct sad_table *t, const struct sad_slot *s, uint32_t spi_be)
+{
+	for (;;) {
+		uintptr_t v;
+
+		s = next_slot(t, s);
+		v = __atomic_load_n(&s->sa, __ATOMIC_ACQUIRE);
+		if (v == SAD_SLOT_EMPTY)
+			return true;
+		if ((v & SAD_T_LIVE) && s->spi_be == spi_be)
+			return false;
+	}
+}
+
 struct sad_table *
 sad_table_create(uint32_t capacity, uint32_t gen)
 {
@@ -27,7 +65,7 @@ sad_table_create(uint32_t capacity, uint32_t gen)
 			       RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
 	if (t == NULL)
 		return NULL;
-	t->shift = 64 - bits;
+	t->shift = 32 - bits;
 	t->mask = (uint32_t)(slots - 1);
 	t->gen = gen;
 	return t;

@@ -26,6 +26,7 @@
 #define DPSEC_DP_SAD_TABLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <netinet/in.h>
@@ -80,47 +81,55 @@ sad_table_tag(uint8_t proto)
 	return SAD_T_LIVE | (proto & SAD_T_AH) | ((uintptr_t)(proto >> 6) & SAD_T_V6);
 }
 
-/* Fibonacci hashing: the top bits of the SPI times 2^64 / phi. */
+/*
+ * Fibonacci hashing (Knuth): the top bits of the SPI times 2^32 / phi, in
+ * 32 bits so that it is one multiply by an immediate. Classification asks
+ * it for every ESP and AH packet: what it costs, a flood packet costs.
+ */
 static inline uint32_t
 sad_table_home(const struct sad_table *t, uint32_t spi_be)
 {
-	return (uint32_t)(((uint64_t)spi_be * 0x9e3779b97f4a7c15ull) >> t->shift);
+	return (spi_be * 0x9e3779b1u) >> t->shift;
 }
+
+/* The rest of a probe chain, past its first slot (sad_table.c). */
+struct sa_rt *sad_table_find_on(const struct sad_table *t, const struct sad_slot *s,
+				uint32_t spi_be, uint32_t dst_be, uintptr_t tag);
+bool sad_table_spi_absent_on(const struct sad_table *t, const struct sad_slot *s,
+			     uint32_t spi_be);
+
+/*
+ * The first slot is checked inline, the rest of the chain out of line: at
+ * the load a table is sized for, most probes end in the home slot, and the
+ * first slot's code is what every ESP and AH packet runs (a flood's too).
+ */
 
 /* The live SA of (SPI, destination, tag), or NULL. */
 static inline struct sa_rt *
 sad_table_find(const struct sad_table *t, uint32_t spi_be, uint32_t dst_be, uintptr_t tag)
 {
-	uint32_t i = sad_table_home(t, spi_be);
+	const struct sad_slot *s = &t->slot[sad_table_home(t, spi_be)];
+	uintptr_t v = __atomic_load_n(&s->sa, __ATOMIC_ACQUIRE);
 
-	for (;;) {
-		const struct sad_slot *s = &t->slot[i];
-		uintptr_t v = __atomic_load_n(&s->sa, __ATOMIC_ACQUIRE);
-
-		if ((v & SAD_T_BITS) == tag && s->spi_be == spi_be && s->dst_be == dst_be)
-			return (struct sa_rt *)(v & ~SAD_T_BITS);
-		if (v == SAD_SLOT_EMPTY)
-			return NULL;
-		i = (i + 1) & t->mask;
-	}
+	if ((v & SAD_T_BITS) == tag && s->spi_be == spi_be && s->dst_be == dst_be)
+		return (struct sa_rt *)(v & ~SAD_T_BITS);
+	if (v == SAD_SLOT_EMPTY)
+		return NULL;
+	return sad_table_find_on(t, s, spi_be, dst_be, tag);
 }
 
 /* No live SA (ESP or AH, any destination, either family) has this SPI. */
 static inline bool
 sad_table_spi_absent(const struct sad_table *t, uint32_t spi_be)
 {
-	uint32_t i = sad_table_home(t, spi_be);
+	const struct sad_slot *s = &t->slot[sad_table_home(t, spi_be)];
+	uintptr_t v = __atomic_load_n(&s->sa, __ATOMIC_ACQUIRE);
 
-	for (;;) {
-		const struct sad_slot *s = &t->slot[i];
-		uintptr_t v = __atomic_load_n(&s->sa, __ATOMIC_ACQUIRE);
-
-		if (v == SAD_SLOT_EMPTY)
-			return true;
-		if ((v & SAD_T_LIVE) && s->spi_be == spi_be)
-			return false;
-		i = (i + 1) & t->mask;
-	}
+	if (v == SAD_SLOT_EMPTY)
+		return true;
+	if ((v & SAD_T_LIVE) && s->spi_be == spi_be)
+		return false;
+	return sad_table_spi_absent_on(t, s, spi_be);
 }
 
 /* Writer side (sad_table.c), the control thread only. */
