@@ -270,7 +270,7 @@ split_run(struct bench *b, uint16_t pi, struct rte_mbuf **m, struct stage_split 
 		uint16_t k, np, g;
 		uint64_t t0 = rte_rdtsc_precise(), t1, t2, t3;
 
-		k = outside ? classify_outside(&b->dp->ports[pi], sad_spi_filter(b->dp->sad), p, BURST, &np, reason)
+		k = outside ? classify_outside(&b->dp->ports[pi], sad_table(b->dp->sad), p, BURST, &np, reason)
 			    : classify_inside(&b->dp->ports[pi], p, BURST, &np, reason);
 		t1 = rte_rdtsc_precise();
 		g = !outside ? esp_out_burst(b->w, p, k, reason)

@@ -356,7 +356,7 @@ ah_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *
 		ah_gather(pkts[i], &st[i], &keys[i]);
 		kp[i] = &keys[i];
 	}
-	sad_lookup_bulk(w->dp->sad, &w->sa_cache, kp, n, sa);
+	sad_lookup_bulk(w->dp->sad, kp, n, sa);
 
 	for (uint16_t i = 0; i < n; i++) {
 		bool queued;

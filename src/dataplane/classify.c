@@ -356,16 +356,16 @@ classify_frame(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m, 
  * packets costs a worker (docs/PERFORMANCE.md).
  */
 static __rte_always_inline dp_drop_t
-spi_gate(const struct sad_spi_filter *spi, const uint8_t *spi_at)
+spi_gate(const struct sad_table *sat, const uint8_t *spi_at)
 {
 	uint32_t spi_be;
 
 	memcpy(&spi_be, spi_at, sizeof(spi_be));
-	return sad_spi_absent(spi, spi_be) ? DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI : DP_KEEP;
+	return sad_table_spi_absent(sat, spi_be) ? DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI : DP_KEEP;
 }
 
 static dp_drop_t
-classify_out_one(const struct dp_port *in, struct l2_self me, const struct sad_spi_filter *spi,
+classify_out_one(const struct dp_port *in, struct l2_self me, const struct sad_table *sat,
 		 struct rte_mbuf *m)
 {
 	const uint8_t *l4;
@@ -398,16 +398,16 @@ classify_out_one(const struct dp_port *in, struct l2_self me, const struct sad_s
 	switch (ip->next_proto_id) {
 	case IPPROTO_ESP:
 		return rte_be_to_cpu_16(ip->total_length) - hl < 8 ? DP_DROP_IN_ESP_TRUNCATED
-								     : spi_gate(spi, l4);
+								     : spi_gate(sat, l4);
 	case IPPROTO_AH:
 		/* kept for ah_in.c, which checks the rest against the SA (RFC 4302 3.4.1) */
 		return rte_be_to_cpu_16(ip->total_length) - hl < 12 ? DP_DROP_IN_ESP_TRUNCATED
-								      : spi_gate(spi, l4 + 4);
+								      : spi_gate(sat, l4 + 4);
 	case IPPROTO_UDP:
 		u = classify_udp(m, l4, rte_be_to_cpu_16(ip->total_length) - hl,
 				 DP_DROP_G_Ipv4HdrErr);
 		/* ESP-in-UDP: the SPI follows the UDP header (classify_udp checked 8 bytes) */
-		return u == DP_KEEP ? spi_gate(spi, l4 + sizeof(struct rte_udp_hdr)) : u;
+		return u == DP_KEEP ? spi_gate(sat, l4 + sizeof(struct rte_udp_hdr)) : u;
 	default:
 		return CL_PUNT;	/* ICMP and the like, for the control plane */
 	}
@@ -463,13 +463,13 @@ partition(struct rte_mbuf **pkts, dp_drop_t *v, uint16_t n, uint16_t *n_punt)
 }
 
 uint16_t
-classify_outside(const struct dp_port *in, const struct sad_spi_filter *spi,
+classify_outside(const struct dp_port *in, const struct sad_table *sat,
 		 struct rte_mbuf **pkts, uint16_t n, uint16_t *n_punt, dp_drop_t *reason)
 {
 	const struct l2_self me = l2_self_of(in);
 
 	for (uint16_t i = 0; i < n; i++)
-		reason[i] = classify_out_one(in, me, spi, pkts[i]);
+		reason[i] = classify_out_one(in, me, sat, pkts[i]);
 	return partition(pkts, reason, n, n_punt);
 }
 

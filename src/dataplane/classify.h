@@ -6,7 +6,7 @@
 
 #include "dataplane.h"
 
-struct sad_spi_filter;
+struct sad_table;
 
 /*
  * m->l4_len of AH right behind an IPv6 header, which the inbound split
@@ -21,13 +21,13 @@ struct sad_spi_filter;
  * each dropped packet (at its new index).
  *
  * Outside port: kept = ESP, AH or ESP-in-UDP addressed to the port's address,
- * and their fragments (marked for reasm_in.h); over IPv4, those whose SPI the
- * SPI filter (sad.h) knows no SA for are dropped here already,
+ * and their fragments (marked for reasm_in.h); over IPv4, those whose SPI no SA
+ * in the SA table (sad_table.h) has are dropped here already,
  * punted = IKE, ARP, ICMP and other traffic for the gateway.
  * Inside port: kept = valid IPv4 to be protected, punted = ARP and traffic
  * for the gateway itself.
  */
-uint16_t classify_outside(const struct dp_port *in, const struct sad_spi_filter *spi,
+uint16_t classify_outside(const struct dp_port *in, const struct sad_table *sat,
 			  struct rte_mbuf **pkts, uint16_t n, uint16_t *n_punt, dp_drop_t *reason);
 uint16_t classify_inside(const struct dp_port *in, struct rte_mbuf **pkts, uint16_t n,
 			 uint16_t *n_punt, dp_drop_t *reason);

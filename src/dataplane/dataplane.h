@@ -110,7 +110,6 @@ struct dp_worker {
 	uint16_t rx_port[DP_PORTS_MAX];	/* indices into dp->ports */
 	uint16_t rx_queue[DP_PORTS_MAX];	/* and the queue of each */
 	struct dp_lcore_stats stats;
-	struct sad_cache sa_cache;
 	struct reasm_in *reasm;	/* fragments of inbound ESP/AH being reassembled */
 	struct dp_link link;
 	/*

@@ -290,7 +290,7 @@ in_burst_body(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t
 			sad_key_set(&keys[i], st[i].esp, ip->dst_addr, IPPROTO_ESP);
 		kp[i] = &keys[i];
 	}
-	sad_lookup_bulk(w->dp->sad, &w->sa_cache, kp, n, sa);
+	sad_lookup_bulk(w->dp->sad, kp, n, sa);
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (sa[i] == NULL) {

@@ -6,8 +6,6 @@
 #include <netinet/in.h>
 
 #include <rte_byteorder.h>
-#include <rte_hash.h>
-#include <rte_hash_crc.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
@@ -26,14 +24,15 @@ struct retired {
 #define CONN_BUCKETS_MIN 64
 
 struct sad {
-	struct rte_hash *h;
+	struct sad_table *tab;	/* published with release, read with acquire (sad_table.h) */
+	uint32_t capacity;
+	uint32_t rebuilds;
 	struct rte_rcu_qsbr *qs;
 	struct sa_list live;
 	struct sa_list dying;
 	struct retired *retired, **retired_tail;	/* FIFO: tokens grow in queue order */
 	size_t n_live;
 	uint32_t next_conn_id;
-	uint64_t gen;		/* bumped on every removal (sad_cache) */
 	/*
 	 * Live SAs by connection id: chained, a power of two of buckets, doubled
 	 * when the SAs outnumber them. Ids are handed out in sequence, so the low
@@ -41,23 +40,11 @@ struct sad {
 	 */
 	struct sa **conn;
 	uint32_t conn_mask;
-	struct sad_spi_filter spi;	/* sad.h; written by the control thread */
 };
-
-/* At least 4 slots per SA (few false "maybe"s), at most 4M slots (8 MiB). */
-#define SPI_SLOTS_MIN 4096u
-#define SPI_SLOTS_MAX (4u << 20)
-
-static inline uint32_t
-spi_slot(const struct sad *sad, uint32_t spi_be)
-{
-	return sad_spi_filter_slot(&sad->spi, spi_be);
-}
 
 static void
 sa_key_of(const struct sa *sa, struct sad_key *k)
 {
-	memset(k, 0, sizeof(*k));
 	k->spi_be = rte_cpu_to_be_32(sa->spi);
 	k->dst_be = sa->v6 ? sad_fold6(sa->local6) : sa->local;
 	k->proto = (sa->proto == IPPROTO_AH ? IPPROTO_AH : IPPROTO_ESP) | (sa->v6 ? SAD_V6 : 0);
@@ -66,46 +53,20 @@ sa_key_of(const struct sa *sa, struct sad_key *k)
 struct sad *
 sad_create(uint32_t capacity, struct rte_rcu_qsbr *qs)
 {
-	static unsigned int instance;
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters hp = {
-		.entries = capacity,
-		.key_len = sizeof(struct sad_key),
-		.hash_func = rte_hash_crc,
-		.socket_id = (int)rte_socket_id(),
-		/* workers read while the control thread writes, without locks */
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
-	};
 	struct sad *sad = calloc(1, sizeof(*sad));
 
 	if (sad == NULL)
 		return NULL;
-	snprintf(name, sizeof(name), "dpsec_sad%u", instance++);
-	hp.name = name;
-	sad->h = rte_hash_create(&hp);
-	if (sad->h == NULL) {
-		free(sad);
-		return NULL;
-	}
+	sad->tab = sad_table_create(capacity, 0);
 	sad->conn = calloc(CONN_BUCKETS_MIN, sizeof(*sad->conn));
-	if (sad->conn == NULL) {
-		rte_hash_free(sad->h);
-		free(sad);
-		return NULL;
-	}
-	sad->conn_mask = CONN_BUCKETS_MIN - 1;
-	sad->spi.mask = SPI_SLOTS_MIN;
-	while (sad->spi.mask < SPI_SLOTS_MAX && sad->spi.mask / 4 < capacity)
-		sad->spi.mask *= 2;
-	sad->spi.count = rte_zmalloc_socket("dpsec_sad_spi", sad->spi.mask * sizeof(uint16_t),
-					    RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
-	if (sad->spi.count == NULL) {
+	if (sad->tab == NULL || sad->conn == NULL) {
+		sad_table_free(sad->tab);
 		free(sad->conn);
-		rte_hash_free(sad->h);
 		free(sad);
 		return NULL;
 	}
-	sad->spi.mask--;
+	sad->capacity = capacity;
+	sad->conn_mask = CONN_BUCKETS_MIN - 1;
 	sad->qs = qs;
 	TAILQ_INIT(&sad->live);
 	TAILQ_INIT(&sad->dying);
@@ -117,8 +78,9 @@ sad_create(uint32_t capacity, struct rte_rcu_qsbr *qs)
 static void
 sa_free(struct sad *sad, struct sa *sa)
 {
-	if (sa->key_pos >= 0)
-		rte_hash_free_key_with_position(sad->h, sa->key_pos);
+	/* its tombstone is reusable, unless a rebuild left it behind in an older table */
+	if (sa->slot >= 0 && sa->slot_gen == sad->tab->gen)
+		sad_table_release(sad->tab, (uint32_t)sa->slot);
 	sa_rt_free(sa->rt);
 	free(sa);
 }
@@ -133,12 +95,12 @@ sad_destroy(struct sad *sad)
 		return;
 	while ((sa = TAILQ_FIRST(&sad->live)) != NULL) {
 		TAILQ_REMOVE(&sad->live, sa, link);
-		sa->key_pos = -1;	/* the whole table goes below */
+		sa->slot = -1;	/* the whole table goes below */
 		sa_free(sad, sa);
 	}
 	while ((sa = TAILQ_FIRST(&sad->dying)) != NULL) {
 		TAILQ_REMOVE(&sad->dying, sa, link);
-		sa->key_pos = -1;
+		sa->slot = -1;
 		sa_free(sad, sa);
 	}
 	while ((r = sad->retired) != NULL) {
@@ -146,8 +108,7 @@ sad_destroy(struct sad *sad)
 		rte_free(r->p);
 		free(r);
 	}
-	rte_hash_free(sad->h);
-	rte_free(sad->spi.count);
+	sad_table_free(sad->tab);
 	free(sad->conn);
 	free(sad);
 }
@@ -210,44 +171,89 @@ conn_remove(struct sad *sad, const struct sa *sa)
 uint32_t
 sad_spi_slot(const struct sad *sad, uint32_t spi_be)
 {
-	return spi_slot(sad, spi_be);
+	return sad_table_home(sad->tab, spi_be);
 }
 
-const struct sad_spi_filter *
-sad_spi_filter(const struct sad *sad)
+uint32_t
+sad_rebuilds(const struct sad *sad)
 {
-	return &sad->spi;
+	return sad->rebuilds;
 }
 
-/* Control thread: one more (+1) or one fewer (-1) SA with this SPI; a full slot stays full. */
-static void
-spi_count_add(struct sad *sad, uint32_t spi_be, int d)
+const struct sad_table *
+sad_table(const struct sad *sad)
 {
-	uint16_t *c = &sad->spi.count[spi_slot(sad, spi_be)];
+	return __atomic_load_n(&sad->tab, __ATOMIC_ACQUIRE);
+}
 
-	if (*c == UINT16_MAX)
-		return;
-	__atomic_store_n(c, (uint16_t)(*c + d), __ATOMIC_RELEASE);
+static int
+table_insert(struct sad_table *t, struct sa *sa)
+{
+	struct sad_key k;
+	int pos;
+
+	sa_key_of(sa, &k);
+	pos = sad_table_insert(t, k.spi_be, k.dst_be, sad_table_tag(k.proto), sa->rt);
+	if (pos >= 0) {
+		sa->slot = pos;
+		sa->slot_gen = t->gen;
+	}
+	return pos;
+}
+
+/*
+ * Too many tombstones: a new table with the live inbound SAs only, published
+ * whole; workers still probing the old one finish their burst in it (an SA
+ * removed since is marked dying there too), and it is freed after their
+ * grace period. The dying SAs' slots stay behind in it. The SAs learn their
+ * new slots only once every one has fitted, so a failure leaves all as it was
+ * (it should not happen: the same number of slots, no tombstones).
+ */
+static int
+table_rebuild(struct sad *sad)
+{
+	struct sad_table *old = sad->tab, *t = sad_table_create(sad->capacity, old->gen + 1);
+	struct sad_key k;
+	struct sa *sa;
+
+	if (t == NULL)
+		return -ENOMEM;
+	TAILQ_FOREACH(sa, &sad->live, link) {
+		if (sa->dir != CFG_DIR_IN)
+			continue;
+		sa_key_of(sa, &k);
+		if (sad_table_insert(t, k.spi_be, k.dst_be, sad_table_tag(k.proto), sa->rt) < 0) {
+			sad_table_free(t);
+			return -ENOSPC;
+		}
+	}
+	TAILQ_FOREACH(sa, &sad->live, link) {
+		if (sa->dir != CFG_DIR_IN)
+			continue;
+		sa_key_of(sa, &k);
+		sa->slot = sad_table_slot_of(t, k.spi_be, k.dst_be, sad_table_tag(k.proto));
+		sa->slot_gen = t->gen;
+	}
+	__atomic_store_n(&sad->tab, t, __ATOMIC_RELEASE);
+	sad_retire(sad, old);
+	sad->rebuilds++;
+	return 0;
 }
 
 int
 sad_add(struct sad *sad, struct sa *sa)
 {
-	sa->key_pos = -1;
+	sa->slot = -1;
 	if (sa->dir == CFG_DIR_IN) {
-		struct sad_key k;
-		int rc;
+		int rc = table_insert(sad->tab, sa);
 
-		sa_key_of(sa, &k);
-		if (rte_hash_lookup(sad->h, &k) >= 0)
-			return -EEXIST;
-		/* counted before it can be found: a worker never misses a live SA */
-		spi_count_add(sad, k.spi_be, 1);
-		rc = rte_hash_add_key_data(sad->h, &k, sa->rt);
-		if (rc < 0) {
-			spi_count_add(sad, k.spi_be, -1);
-			return rc;
+		if (rc == -ENOBUFS) {
+			rc = table_rebuild(sad);
+			if (rc == 0)
+				rc = table_insert(sad->tab, sa);
 		}
+		if (rc < 0)
+			return rc;
 	}
 	TAILQ_INSERT_TAIL(&sad->live, sa, link);
 	conn_insert(sad, sa);
@@ -260,18 +266,12 @@ sad_remove(struct sad *sad, struct sa *sa)
 {
 	/* Packets that already hold the SA see it dying and count it invalid. */
 	__atomic_store_n(&sa->rt->state, SA_DYING, __ATOMIC_RELEASE);
-	if (sa->dir == CFG_DIR_IN) {
-		struct sad_key k;
-
-		sa_key_of(sa, &k);
-		sa->key_pos = rte_hash_del_key(sad->h, &k);
-		spi_count_add(sad, k.spi_be, -1);
-	}
+	/* always in the current table: a rebuild moves every live SA */
+	if (sa->slot >= 0)
+		sad_table_kill(sad->tab, (uint32_t)sa->slot);
 	TAILQ_REMOVE(&sad->live, sa, link);
 	conn_remove(sad, sa);
 	sad->n_live--;
-	/* before the grace period starts: see struct sad_cache */
-	__atomic_add_fetch(&sad->gen, 1, __ATOMIC_RELEASE);
 	sa->rcu_token = rte_rcu_qsbr_start(sad->qs);
 	TAILQ_INSERT_TAIL(&sad->dying, sa, link);
 }
@@ -368,61 +368,14 @@ sad_next_conn_id(struct sad *sad)
 }
 
 void
-sad_cache_init(struct sad_cache *c)
+sad_lookup_bulk(const struct sad *sad, const struct sad_key **keys, unsigned int n,
+		struct sa_rt **out)
 {
-	memset(c, 0, sizeof(*c));
-}
+	const struct sad_table *t = sad_table(sad);
 
-static inline uint32_t
-cache_slot(uint32_t spi_be)
-{
-	return (rte_be_to_cpu_32(spi_be) * 2654435761u) >> (32 - 8);
-}
-_Static_assert(SAD_CACHE_SIZE == 1 << 8, "cache_slot() yields 8 bits");
-
-void
-sad_lookup_bulk(const struct sad *sad, struct sad_cache *c, const struct sad_key **keys,
-		unsigned int n, struct sa_rt **out)
-{
-	const struct sad_key *miss[RTE_HASH_LOOKUP_BULK_MAX];
-	struct sa_rt *found[RTE_HASH_LOOKUP_BULK_MAX];
-	uint16_t at[RTE_HASH_LOOKUP_BULK_MAX];
-	uint64_t gen = __atomic_load_n(&sad->gen, __ATOMIC_ACQUIRE), hits = 0;
-	unsigned int nm = 0;
-
-	if (gen != c->gen) {
-		sad_cache_init(c);
-		c->gen = gen;
-	}
 	for (unsigned int i = 0; i < n; i++) {
 		const struct sad_key *k = keys[i];
-		uint32_t slot = cache_slot(k->spi_be);
 
-		if (c->e[slot].sa != NULL && c->e[slot].spi_be == k->spi_be &&
-		    c->e[slot].dst_be == k->dst_be && c->e[slot].proto == k->proto) {
-			out[i] = c->e[slot].sa;
-		} else if (sad_spi_absent(&sad->spi, k->spi_be)) {
-			out[i] = NULL;	/* no SA has this SPI: not worth a hash lookup */
-		} else {
-			miss[nm] = k;
-			at[nm++] = (uint16_t)i;
-		}
-	}
-	if (nm == 0)
-		return;
-	rte_hash_lookup_bulk_data(sad->h, (const void **)miss, nm, &hits, (void **)found);
-	for (unsigned int j = 0; j < nm; j++) {
-		uint32_t slot;
-
-		if (!(hits & (1ull << j))) {
-			out[at[j]] = NULL;
-			continue;
-		}
-		out[at[j]] = found[j];
-		slot = cache_slot(miss[j]->spi_be);
-		c->e[slot].spi_be = miss[j]->spi_be;
-		c->e[slot].dst_be = miss[j]->dst_be;
-		c->e[slot].proto = miss[j]->proto;
-		c->e[slot].sa = found[j];
+		out[i] = sad_table_find(t, k->spi_be, k->dst_be, k->tag);
 	}
 }

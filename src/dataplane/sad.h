@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * SA database: every SA the dataplane knows, in install order, and the
- * inbound lookup by (SPI, destination, protocol) in a DPDK rte_hash in
- * lock-free reader/writer mode. Only the control thread writes; workers read
- * without locks. A deleted SA is marked dying, unpublished, and freed after
+ * inbound lookup by (SPI, destination, protocol) in one open-addressed table
+ * keyed by SPI (sad_table.h), read by workers without locks. Only the control
+ * thread writes. A deleted SA is marked dying, unpublished, and freed after
  * an RCU (QSBR) grace period, so a worker that still holds it is safe.
  * The control thread finds an SA by connection id through a hash of its own.
  */
@@ -19,24 +19,18 @@
 #include "dpsec/config.h"
 #include "dpsec/dp.h"
 #include "dpsec/xform.h"
+#include "sad_table.h"
 
 struct rte_rcu_qsbr;
 struct sa_rt;
 
-/*
- * Inbound lookup key; zero the padding (it is hashed). The hash, rte_hash_crc,
- * loads the key in 64-bit words, so a key is 8-byte aligned and a multiple of
- * 8 bytes long, keeping every element of an array of keys (esp_in_burst)
- * aligned; the padding is all explicit, none left to the compiler.
- */
+/* Inbound lookup key: the SPI as on the wire, the destination, the protocol. */
 struct sad_key {
 	uint32_t spi_be;
 	uint32_t dst_be;
-	uint8_t proto;
-	uint8_t pad[7];
-} __attribute__((aligned(8)));
-
-_Static_assert(sizeof(struct sad_key) == 16, "no implicit padding in a hashed key");
+	uint8_t proto;	/* IPPROTO_ESP or IPPROTO_AH, SAD_V6 or'ed in */
+	uint8_t tag;	/* sad_table_tag(proto): set by sad_key_set, where proto is a constant */
+};
 
 /*
  * An SA with IPv6 endpoints is keyed by its local address folded to 32 bits
@@ -60,7 +54,7 @@ sad_key_set(struct sad_key *k, const uint8_t *spi, uint32_t dst_be, uint8_t prot
 	memcpy(&k->spi_be, spi, 4);
 	k->dst_be = dst_be;
 	k->proto = proto;
-	memset(k->pad, 0, sizeof(k->pad));
+	k->tag = (uint8_t)sad_table_tag(proto);
 }
 
 /* The control thread's view of one SA. */
@@ -88,7 +82,8 @@ struct sa {
 	struct dp_sa_lifetime life;	/* as installed */
 	uint64_t installed_ns;		/* the workers' clock (dp->clk) */
 	uint64_t soft_ns, hard_ns;	/* second limits still to come, same clock; 0: none */
-	int32_t key_pos;	/* inbound: position in the hash, freed after the grace period */
+	int32_t slot;		/* inbound: its slot in table slot_gen, released after the grace period */
+	uint32_t slot_gen;
 	uint64_t rcu_token;	/* when dying: the grace period to wait for */
 	uint64_t pmtu_ns;	/* outbound: when ICMP lowered its path MTU (dp->clk); 0: not */
 	uint32_t bundle_conn;	/* AH+ESP bundle: the other SA's connection id; 0: none */
@@ -125,63 +120,19 @@ size_t sad_waiting(const struct sad *sad);
 uint32_t sad_next_conn_id(struct sad *sad);
 
 /*
- * A worker's direct-mapped cache of recent lookups in front of the hash,
- * which costs ~200 instructions a key in lock-free mode. It must never hand
- * out an SA that may have been freed: every removal bumps the database's
- * generation before its RCU grace period starts, and a worker that sees a new
- * generation at the start of a burst empties its cache before using it. The
- * worker reported a quiescent state since any pointer in it was taken, so
- * nothing freed can be reached once the generation check passed.
+ * The table as it is now, for a burst: the pointer stays valid until the
+ * worker's next quiescent state (a rebuilt table replaces it, the old one is
+ * freed after a grace period).
  */
-#define SAD_CACHE_SIZE 256
+const struct sad_table *sad_table(const struct sad *sad);
 
-struct sad_cache {
-	uint64_t gen;
-	struct {
-		uint32_t spi_be;
-		uint32_t dst_be;
-		uint8_t proto;	/* ESP and AH SPIs are separate spaces (RFC 4301 4.1) */
-		struct sa_rt *sa;
-	} e[SAD_CACHE_SIZE];
-};
-
-void sad_cache_init(struct sad_cache *c);
-
-/*
- * The SPI filter: how many live inbound SAs (ESP or AH, any destination)
- * have an SPI in each slot, saturating. A slot at 0 proves an SPI unknown in
- * one load, where the hash table would compute a CRC and search two buckets.
- * Unknown SPIs are what a flood is made of (and the stale SAs of a peer out
- * of sync), so classify.c asks it first and drops them before the inbound
- * stage; sad_lookup_bulk asks it on an SA-cache miss. Written by the control
- * thread (an SA is counted before it can be found, uncounted after it can no
- * longer be), read by workers.
- */
-struct sad_spi_filter {
-	uint16_t *count;
-	uint32_t mask;
-};
-
-static inline uint32_t
-sad_spi_filter_slot(const struct sad_spi_filter *f, uint32_t spi_be)
-{
-	return (uint32_t)(((uint64_t)spi_be * 0x9e3779b97f4a7c15ull) >> 40) & f->mask;
-}
-
-/* No live inbound SA has this SPI (network order). */
-static inline bool
-sad_spi_absent(const struct sad_spi_filter *f, uint32_t spi_be)
-{
-	return __atomic_load_n(&f->count[sad_spi_filter_slot(f, spi_be)], __ATOMIC_ACQUIRE) == 0;
-}
-
-const struct sad_spi_filter *sad_spi_filter(const struct sad *sad);
-
-/* The slot an SPI counts in, for tests, which need SPIs that share a slot. */
+/* The home slot of an SPI in the current table, for tests, which need SPIs that share one. */
 uint32_t sad_spi_slot(const struct sad *sad, uint32_t spi_be);
+/* How many times the table was rebuilt to clear tombstones (tests). */
+uint32_t sad_rebuilds(const struct sad *sad);
 
 /* Fast path: one lookup per packet of the burst; out[i] is NULL on a miss. */
-void sad_lookup_bulk(const struct sad *sad, struct sad_cache *c, const struct sad_key **keys,
-		     unsigned int n, struct sa_rt **out);
+void sad_lookup_bulk(const struct sad *sad, const struct sad_key **keys, unsigned int n,
+		     struct sa_rt **out);
 
 #endif

@@ -355,7 +355,7 @@ reasm_stage(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_t k
 	k = reasm_in_burst(w, pi, pkts, k, whole, &nw);
 	if (nw == 0)
 		return k;
-	kw = classify_outside(&w->dp->ports[pi], sad_spi_filter(w->dp->sad), whole, nw, &np, reason);
+	kw = classify_outside(&w->dp->ports[pi], sad_table(w->dp->sad), whole, nw, &np, reason);
 	if (np > 0)
 		worker_punt(w, pi, whole + kw, np);
 	worker_drop(w, whole + kw + np, reason + kw + np, nw - kw - np);
@@ -375,7 +375,7 @@ worker_process(struct dp_worker *w, uint16_t pi, struct rte_mbuf **pkts, uint16_
 
 	for (uint16_t i = 0; i < n; i++)
 		pkt_set_rx_len(pkts[i]);
-	k = outside ? classify_outside(port, sad_spi_filter(w->dp->sad), pkts, n, &np, reason)
+	k = outside ? classify_outside(port, sad_table(w->dp->sad), pkts, n, &np, reason)
 		    : classify_inside(port, pkts, n, &np, reason);
 	if (np > 0)
 		worker_punt(w, pi, pkts + k, np);

@@ -1110,7 +1110,7 @@ esp_in_udp_unknown_spi(void)
 }
 
 /*
- * The SPI filter is asked in classification already: an unknown SPI in ESP,
+ * The SA table's SPI probe is asked in classification already: an unknown SPI in ESP,
  * ESP-in-UDP or AH over IPv4 leaves classify_outside as a drop with the
  * inbound stage's reason (and the burst keeps only the known SA's packet),
  * so that an unknown-SPI flood costs a worker as little as it can. Called
@@ -1130,7 +1130,7 @@ test_spi_gate_at_classify(void **state)
 	for (int i = 0; i < 4; i++)	/* as harness_send does: to the port's MAC */
 		rte_ether_addr_copy(&H.dp->ports[H_OUTSIDE].mac,
 				    &rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *)->dst_addr);
-	k = classify_outside(&H.dp->ports[H_OUTSIDE], sad_spi_filter(H.dp->sad), pkts, 4, &np,
+	k = classify_outside(&H.dp->ports[H_OUTSIDE], sad_table(H.dp->sad), pkts, 4, &np,
 			     reason);
 	assert_int_equal(k, 1);
 	assert_int_equal(np, 0);

@@ -4,16 +4,23 @@
  *
  *  SAD: add, lookup by (SPI, destination, protocol), a duplicate refused,
  *  delete; a deleted SA freed only after every registered worker reported a
- *  quiescent state (RCU), and a worker's lookup cache never handing out a
- *  deleted SA (the generation check).
+ *  quiescent state (RCU). The inbound table (sad_table.h): probe chains
+ *  across tombstones, one SPI under several keys (destinations, ESP and AH,
+ *  IPv4 and IPv6), tombstones reused only after the grace period, a table
+ *  filled to its half and churned through rebuilds, and a reader thread
+ *  probing while the control thread churns.
  *
  *  SPD: first matching line wins across entries and lines; prefixes,
  *  protocols and port ranges; the inbound check is the mirror of a line.
  */
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -32,8 +39,9 @@
 
 static struct rte_rcu_qsbr *qs;
 
+/* An SA of proto (IPPROTO_ESP or IPPROTO_AH) to dst, an IPv4 or (with ':') IPv6 address. */
 static struct sa *
-new_sa(uint32_t spi, const char *dst, enum cfg_dir dir)
+new_sa_p(uint32_t spi, const char *dst, enum cfg_dir dir, uint8_t proto)
 {
 	struct sa *sa = calloc(1, sizeof(*sa));
 
@@ -41,53 +49,108 @@ new_sa(uint32_t spi, const char *dst, enum cfg_dir dir)
 	sa->rt->spi_be = rte_cpu_to_be_32(spi);
 	sa->spi = spi;
 	sa->dir = dir;
-	ip4_parse(dst, &sa->local);
+	sa->proto = proto;
+	if (strchr(dst, ':') != NULL) {
+		sa->v6 = true;
+		assert_true(ip6_parse(dst, sa->local6));
+	} else {
+		assert_true(ip4_parse(dst, &sa->local));
+	}
 	return sa;
 }
 
-static struct sa_rt *
-lookup(struct sad *sad, struct sad_cache *c, uint32_t spi, const char *dst)
+static struct sa *
+new_sa(uint32_t spi, const char *dst, enum cfg_dir dir)
 {
-	struct sad_key k = {.spi_be = rte_cpu_to_be_32(spi), .proto = IPPROTO_ESP};
+	return new_sa_p(spi, dst, dir, IPPROTO_ESP);
+}
+
+/* A refused SA is still the caller's. */
+static void
+drop_sa(struct sa *sa)
+{
+	rte_free(sa->rt);
+	free(sa);
+}
+
+/* What esp_in.c and ah_in.c ask: the SA of a packet of proto with this SPI, to dst. */
+static struct sa_rt *
+lookup_p(struct sad *sad, uint32_t spi, const char *dst, uint8_t proto)
+{
+	uint32_t spi_be = rte_cpu_to_be_32(spi), dst_be;
+	struct sad_key k;
 	const struct sad_key *kp = &k;
 	struct sa_rt *out;
 
-	ip4_parse(dst, &k.dst_be);
-	sad_lookup_bulk(sad, c, &kp, 1, &out);
+	if (strchr(dst, ':') != NULL) {
+		uint8_t a6[16];
+
+		assert_true(ip6_parse(dst, a6));
+		sad_key_set(&k, (const uint8_t *)&spi_be, sad_fold6(a6), proto | SAD_V6);
+	} else {
+		assert_true(ip4_parse(dst, &dst_be));
+		sad_key_set(&k, (const uint8_t *)&spi_be, dst_be, proto);
+	}
+	sad_lookup_bulk(sad, &kp, 1, &out);
 	return out;
+}
+
+static struct sa_rt *
+lookup(struct sad *sad, uint32_t spi, const char *dst)
+{
+	return lookup_p(sad, spi, dst, IPPROTO_ESP);
+}
+
+/* What classify.c asks: does any SA have this SPI? */
+static bool
+spi_absent(struct sad *sad, uint32_t spi)
+{
+	return sad_table_spi_absent(sad_table(sad), rte_cpu_to_be_32(spi));
+}
+
+/* The next SPI after `after` whose home slot is spi's. */
+static uint32_t
+spi_sharing_home(struct sad *sad, uint32_t spi, uint32_t after)
+{
+	uint32_t home = sad_spi_slot(sad, rte_cpu_to_be_32(spi));
+
+	after++;
+	while (sad_spi_slot(sad, rte_cpu_to_be_32(after)) != home)
+		after++;
+	return after;
 }
 
 static void
 test_sad_add_lookup_delete(void **state)
 {
 	struct sad *sad = sad_create(64, qs);
-	struct sad_cache cache;
 	struct sa *a = new_sa(0x1001, "192.0.2.2", CFG_DIR_IN);
 	struct sa *dup = new_sa(0x1001, "192.0.2.2", CFG_DIR_IN);
 	struct sa *other_dst = new_sa(0x1001, "198.51.100.2", CFG_DIR_IN);
 	struct sa *out = new_sa(0x1001, "192.0.2.2", CFG_DIR_OUT);
 
 	(void)state;
-	sad_cache_init(&cache);
 	assert_int_equal(sad_add(sad, a), 0);
 	assert_int_equal(sad_add(sad, dup), -EEXIST);	/* same SPI, destination, protocol */
 	assert_int_equal(sad_add(sad, other_dst), 0);	/* another local address: another key */
 	assert_int_equal(sad_add(sad, out), 0);		/* outbound SAs are not looked up by SPI */
 	assert_int_equal(sad_count(sad), 3);
-	assert_ptr_equal(lookup(sad, &cache, 0x1001, "192.0.2.2"), a->rt);
-	assert_ptr_equal(lookup(sad, &cache, 0x1001, "192.0.2.2"), a->rt);	/* cached */
-	assert_ptr_equal(lookup(sad, &cache, 0x1001, "198.51.100.2"), other_dst->rt);
-	assert_null(lookup(sad, &cache, 0x1002, "192.0.2.2"));
+	assert_ptr_equal(lookup(sad, 0x1001, "192.0.2.2"), a->rt);
+	assert_ptr_equal(lookup(sad, 0x1001, "198.51.100.2"), other_dst->rt);
+	assert_null(lookup(sad, 0x1002, "192.0.2.2"));
+	assert_null(lookup(sad, 0x1001, "203.0.113.2"));
+	assert_true(spi_absent(sad, 0x1002));
+	assert_false(spi_absent(sad, 0x1001));
 
-	/* deleted: gone from lookups at once, through the cache too */
+	/* deleted: gone from lookups at once */
 	sad_remove(sad, a);
 	assert_int_equal(a->rt->state, SA_DYING);
-	assert_null(lookup(sad, &cache, 0x1001, "192.0.2.2"));
+	assert_null(lookup(sad, 0x1001, "192.0.2.2"));
+	assert_ptr_equal(lookup(sad, 0x1001, "198.51.100.2"), other_dst->rt);
 	assert_int_equal(sad_count(sad), 2);
 	/* no worker registered: the grace period is over immediately */
 	assert_int_equal(sad_reclaim(sad), 1);
-	rte_free(dup->rt);	/* refused: still the caller's */
-	free(dup);
+	drop_sa(dup);
 	sad_destroy(sad);
 }
 
@@ -96,16 +159,14 @@ static void
 test_sad_rcu_grace_period(void **state)
 {
 	struct sad *sad = sad_create(64, qs);
-	struct sad_cache cache;
 	struct sa *a = new_sa(0x2002, "192.0.2.2", CFG_DIR_IN);
 
 	(void)state;
-	sad_cache_init(&cache);
 	assert_int_equal(sad_add(sad, a), 0);
 	rte_rcu_qsbr_thread_register(qs, 0);
 	rte_rcu_qsbr_thread_online(qs, 0);
 	/* the "worker" looked the SA up and still holds the pointer */
-	assert_ptr_equal(lookup(sad, &cache, 0x2002, "192.0.2.2"), a->rt);
+	assert_ptr_equal(lookup(sad, 0x2002, "192.0.2.2"), a->rt);
 	sad_remove(sad, a);
 	assert_int_equal(sad_reclaim(sad), 0);	/* not freed: the worker may still use it */
 	assert_int_equal(a->rt->state, SA_DYING);	/* ... and would see it dying */
@@ -116,60 +177,288 @@ test_sad_rcu_grace_period(void **state)
 	sad_destroy(sad);
 }
 
-/* A new SA with the key of a deleted one: the cache must not return the old. */
+/*
+ * A new SA with the key of a deleted one, while a worker may still hold the
+ * old: the lookup finds the new one, in another slot (the old slot is a
+ * tombstone until the grace period ends). Once it has ended, the slot is
+ * reused by the next insert on its chain, but only after the whole chain
+ * was searched for a duplicate.
+ */
 static void
-test_sad_cache_generation(void **state)
+test_sad_reinsert_after_remove(void **state)
 {
 	struct sad *sad = sad_create(64, qs);
-	struct sad_cache cache;
 	struct sa *a = new_sa(0x3003, "192.0.2.2", CFG_DIR_IN);
 	struct sa *b = new_sa(0x3003, "192.0.2.2", CFG_DIR_IN);
+	struct sa *dup = new_sa(0x3003, "192.0.2.2", CFG_DIR_IN);
+	struct sa *c = new_sa(0x3003, "192.0.2.2", CFG_DIR_IN);
+	int32_t a_slot;
 
 	(void)state;
-	sad_cache_init(&cache);
+	rte_rcu_qsbr_thread_register(qs, 0);
+	rte_rcu_qsbr_thread_online(qs, 0);
 	assert_int_equal(sad_add(sad, a), 0);
-	assert_ptr_equal(lookup(sad, &cache, 0x3003, "192.0.2.2"), a->rt);
+	a_slot = a->slot;
+	assert_ptr_equal(lookup(sad, 0x3003, "192.0.2.2"), a->rt);
 	sad_remove(sad, a);
 	assert_int_equal(sad_add(sad, b), 0);
-	assert_ptr_equal(lookup(sad, &cache, 0x3003, "192.0.2.2"), b->rt);
-	sad_reclaim(sad);
+	assert_int_not_equal(b->slot, a_slot);	/* a's slot is not reusable yet */
+	assert_ptr_equal(lookup(sad, 0x3003, "192.0.2.2"), b->rt);
+	assert_int_equal(sad_reclaim(sad), 0);
+	rte_rcu_qsbr_quiescent(qs, 0);
+	assert_int_equal(sad_reclaim(sad), 1);	/* a freed: its slot is reusable */
+	/* b, further along the chain, is still found as a duplicate */
+	assert_int_equal(sad_add(sad, dup), -EEXIST);
+	sad_remove(sad, b);
+	rte_rcu_qsbr_quiescent(qs, 0);
+	assert_int_equal(sad_reclaim(sad), 1);
+	assert_null(lookup(sad, 0x3003, "192.0.2.2"));
+	assert_true(spi_absent(sad, 0x3003));
+	assert_int_equal(sad_add(sad, c), 0);
+	assert_int_equal(c->slot, a_slot);	/* the first reusable slot on the chain */
+	assert_ptr_equal(lookup(sad, 0x3003, "192.0.2.2"), c->rt);
+	assert_false(spi_absent(sad, 0x3003));
+	rte_rcu_qsbr_thread_offline(qs, 0);
+	rte_rcu_qsbr_thread_unregister(qs, 0);
+	drop_sa(dup);
 	sad_destroy(sad);
 }
 
 /*
- * The SPI filter that refuses unknown SPIs without a hash lookup counts SAs
- * per slot: two SAs whose SPIs share a slot, one removed, the other is still
- * found (a bit per slot would hide it); an SPI of that slot with no SA is
- * still looked up in the table, and missed there.
+ * Three SPIs with one home slot: the second SA sits behind the first on the
+ * chain; the first removed, its tombstone does not end the chain: the
+ * second is still found, and the third SPI, which no SA has, is still
+ * proven absent (by the lookup and by classification's SPI-only probe).
  */
 static void
-test_sad_spi_filter_shared_slot(void **state)
+test_sad_probe_across_tombstone(void **state)
 {
 	struct sad *sad = sad_create(64, qs);
-	struct sad_cache cache;
-	uint32_t spi = 0x4004, twin = spi + 1, third;
-	struct sa *a, *b;
+	uint32_t spi = 0x4004, twin = spi_sharing_home(sad, spi, spi);
+	uint32_t third = spi_sharing_home(sad, spi, twin);
+	struct sa *a = new_sa(spi, "192.0.2.2", CFG_DIR_IN);
+	struct sa *b = new_sa(twin, "192.0.2.2", CFG_DIR_IN);
 
 	(void)state;
-	while (sad_spi_slot(sad, rte_cpu_to_be_32(twin)) != sad_spi_slot(sad, rte_cpu_to_be_32(spi)))
-		twin++;
-	third = twin + 1;
-	while (sad_spi_slot(sad, rte_cpu_to_be_32(third)) != sad_spi_slot(sad, rte_cpu_to_be_32(spi)))
-		third++;
-	a = new_sa(spi, "192.0.2.2", CFG_DIR_IN);
-	b = new_sa(twin, "192.0.2.2", CFG_DIR_IN);
-	sad_cache_init(&cache);
 	assert_int_equal(sad_add(sad, a), 0);
 	assert_int_equal(sad_add(sad, b), 0);
+	assert_int_equal(b->slot, (a->slot + 1) % 128);	/* 64 SAs: 128 slots */
+	assert_false(spi_absent(sad, twin));
+	assert_true(spi_absent(sad, third));
 	sad_remove(sad, a);
-	assert_null(lookup(sad, &cache, spi, "192.0.2.2"));
-	assert_ptr_equal(lookup(sad, &cache, twin, "192.0.2.2"), b->rt);
-	assert_null(lookup(sad, &cache, third, "192.0.2.2"));
+	assert_null(lookup(sad, spi, "192.0.2.2"));
+	assert_true(spi_absent(sad, spi));
+	assert_ptr_equal(lookup(sad, twin, "192.0.2.2"), b->rt);
+	assert_false(spi_absent(sad, twin));
+	assert_null(lookup(sad, third, "192.0.2.2"));
+	assert_true(spi_absent(sad, third));
 	sad_remove(sad, b);
-	sad_cache_init(&cache);
-	assert_null(lookup(sad, &cache, twin, "192.0.2.2"));	/* the slot is back at 0 */
+	assert_null(lookup(sad, twin, "192.0.2.2"));
+	assert_true(spi_absent(sad, twin));
 	assert_int_equal(sad_reclaim(sad), 2);
 	sad_destroy(sad);
+}
+
+/*
+ * One SPI, six keys: ESP to two IPv4 destinations, AH to one of them, ESP
+ * and AH over IPv6 to an address whose fold is that IPv4 destination's
+ * value (so only the family tells them apart), and ESP to another IPv6
+ * address. Every key finds its own SA, the combinations no SA has find
+ * none, and removing one leaves the others.
+ */
+static void
+test_sad_one_spi_many_keys(void **state)
+{
+	/* 192.0.2.2 as the first 32 bits, the rest zero: folds to 192.0.2.2 */
+	static const char v6_like_v4[] = "c000:202::";
+	struct sad *sad = sad_create(64, qs);
+	struct sa *sas[] = {
+		new_sa_p(0x5005, "192.0.2.2", CFG_DIR_IN, IPPROTO_ESP),
+		new_sa_p(0x5005, "198.51.100.2", CFG_DIR_IN, IPPROTO_ESP),
+		new_sa_p(0x5005, "192.0.2.2", CFG_DIR_IN, IPPROTO_AH),
+		new_sa_p(0x5005, v6_like_v4, CFG_DIR_IN, IPPROTO_ESP),
+		new_sa_p(0x5005, v6_like_v4, CFG_DIR_IN, IPPROTO_AH),
+		new_sa_p(0x5005, "2001:db8::2", CFG_DIR_IN, IPPROTO_ESP),
+	};
+	struct {
+		const char *dst;
+		uint8_t proto;
+	} keys[] = {
+		{"192.0.2.2", IPPROTO_ESP}, {"198.51.100.2", IPPROTO_ESP}, {"192.0.2.2", IPPROTO_AH},
+		{v6_like_v4, IPPROTO_ESP},  {v6_like_v4, IPPROTO_AH},	    {"2001:db8::2", IPPROTO_ESP},
+	};
+
+	(void)state;
+	assert_int_equal(sad_fold6(sas[3]->local6), sas[0]->local);
+	for (size_t i = 0; i < RTE_DIM(sas); i++)
+		assert_int_equal(sad_add(sad, sas[i]), 0);
+	for (size_t i = 0; i < RTE_DIM(sas); i++)
+		assert_ptr_equal(lookup_p(sad, 0x5005, keys[i].dst, keys[i].proto), sas[i]->rt);
+	assert_null(lookup_p(sad, 0x5005, "198.51.100.2", IPPROTO_AH));
+	assert_null(lookup_p(sad, 0x5005, "2001:db8::2", IPPROTO_AH));
+	assert_null(lookup_p(sad, 0x5005, "203.0.113.2", IPPROTO_ESP));
+	sad_remove(sad, sas[0]);
+	assert_null(lookup_p(sad, 0x5005, "192.0.2.2", IPPROTO_ESP));
+	for (size_t i = 1; i < RTE_DIM(sas); i++)
+		assert_ptr_equal(lookup_p(sad, 0x5005, keys[i].dst, keys[i].proto), sas[i]->rt);
+	for (size_t i = 1; i < RTE_DIM(sas); i++) {
+		assert_false(spi_absent(sad, 0x5005));
+		sad_remove(sad, sas[i]);
+	}
+	assert_true(spi_absent(sad, 0x5005));
+	assert_int_equal(sad_reclaim(sad), RTE_DIM(sas));
+	sad_destroy(sad);
+}
+
+/*
+ * A table for 64 SAs (128 slots) holds 64 and refuses the 65th; then SAs
+ * are replaced one by one, 2,000 times, half of the removed ones reclaimed
+ * at once and half left waiting: tombstones pile up, the table is rebuilt
+ * from the live SAs, and after every step each live SA is found and each
+ * removed SPI proven absent.
+ */
+#define FULL_N 64
+
+static void
+test_sad_full_and_churned(void **state)
+{
+	struct sad *sad = sad_create(FULL_N, qs);
+	struct sa *live[FULL_N], *extra;
+	uint32_t next = 0x60000;
+
+	(void)state;
+	for (int i = 0; i < FULL_N; i++) {
+		live[i] = new_sa(next++, "192.0.2.2", CFG_DIR_IN);
+		assert_int_equal(sad_add(sad, live[i]), 0);
+	}
+	extra = new_sa(next++, "192.0.2.2", CFG_DIR_IN);
+	assert_int_equal(sad_add(sad, extra), -ENOSPC);
+	drop_sa(extra);
+	extra = new_sa(next++, "192.0.2.2", CFG_DIR_OUT);	/* outbound: not in the table */
+	assert_int_equal(sad_add(sad, extra), 0);
+	for (int i = 0; i < FULL_N; i++)
+		assert_ptr_equal(lookup(sad, live[i]->spi, "192.0.2.2"), live[i]->rt);
+
+	rte_rcu_qsbr_thread_register(qs, 0);
+	rte_rcu_qsbr_thread_online(qs, 0);
+	for (int r = 0; r < 2000; r++) {
+		int i = r % FULL_N;
+		uint32_t gone = live[i]->spi;
+
+		sad_remove(sad, live[i]);
+		if (r % 2 == 0)
+			rte_rcu_qsbr_quiescent(qs, 0);
+		sad_reclaim(sad);
+		live[i] = new_sa(next++, "192.0.2.2", CFG_DIR_IN);
+		assert_int_equal(sad_add(sad, live[i]), 0);
+		assert_null(lookup(sad, gone, "192.0.2.2"));
+		assert_true(spi_absent(sad, gone));
+		for (int j = 0; j < FULL_N; j++)
+			assert_ptr_equal(lookup(sad, live[j]->spi, "192.0.2.2"), live[j]->rt);
+	}
+	assert_true(sad_rebuilds(sad) > 0);
+	rte_rcu_qsbr_quiescent(qs, 0);
+	sad_reclaim(sad);
+	assert_int_equal(sad_waiting(sad), 0);
+	rte_rcu_qsbr_thread_offline(qs, 0);
+	rte_rcu_qsbr_thread_unregister(qs, 0);
+	sad_destroy(sad);
+}
+
+/*
+ * A worker thread probes while the control thread churns SAs through the
+ * table (inserts into reused tombstones, rebuilds). The worker must always
+ * find the SAs that stay, and for the churned SPIs either nothing or an SA
+ * of exactly that SPI: never another SA's pointer beside a key (what
+ * reusing a slot before the grace period would give).
+ */
+#define STAY_N 32
+#define CHURN_LIVE 48
+#define CHURN_ROUNDS 20000
+#define CHURN_SPI0 0x100000u
+
+struct reader {
+	struct sad *sad;
+	uint32_t dst_be;	/* 192.0.2.2 */
+	uint32_t stop;		/* atomic */
+	uint32_t churned;	/* atomic: SPIs below CHURN_SPI0 + churned were installed */
+	uint64_t rounds, missing, wrong;
+};
+
+static void *
+reader_main(void *arg)
+{
+	struct reader *r = arg;
+
+	rte_rcu_qsbr_thread_register(qs, 0);
+	rte_rcu_qsbr_thread_online(qs, 0);
+	do {
+		const struct sad_key *kp[STAY_N + CHURN_LIVE];
+		struct sad_key k[STAY_N + CHURN_LIVE];
+		struct sa_rt *out[STAY_N + CHURN_LIVE];
+		uint32_t top = CHURN_SPI0 + __atomic_load_n(&r->churned, __ATOMIC_ACQUIRE);
+
+		for (uint32_t i = 0; i < RTE_DIM(k); i++) {
+			uint32_t spi = i < STAY_N ? 0x7000 + i : top - (i - STAY_N);
+			uint32_t spi_be = rte_cpu_to_be_32(spi);
+
+			sad_key_set(&k[i], (const uint8_t *)&spi_be, r->dst_be, IPPROTO_ESP);
+			kp[i] = &k[i];
+		}
+		sad_lookup_bulk(r->sad, kp, RTE_DIM(k), out);
+		for (uint32_t i = 0; i < RTE_DIM(k); i++) {
+			if (out[i] == NULL)
+				r->missing += i < STAY_N;
+			else if (out[i]->spi_be != k[i].spi_be)
+				r->wrong++;
+		}
+		__atomic_store_n(&r->rounds, r->rounds + 1, __ATOMIC_RELEASE);
+		rte_rcu_qsbr_quiescent(qs, 0);
+	} while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE));
+	rte_rcu_qsbr_thread_offline(qs, 0);
+	rte_rcu_qsbr_thread_unregister(qs, 0);
+	return NULL;
+}
+
+static void
+test_sad_concurrent_reader(void **state)
+{
+	struct reader r = {.sad = sad_create(STAY_N + CHURN_LIVE, qs)};
+	struct sa *churn[CHURN_LIVE] = {NULL};
+	uint64_t seen = 0;
+	pthread_t th;
+
+	(void)state;
+	assert_true(ip4_parse("192.0.2.2", &r.dst_be));
+	for (int i = 0; i < STAY_N; i++)
+		assert_int_equal(sad_add(r.sad, new_sa(0x7000 + i, "192.0.2.2", CFG_DIR_IN)), 0);
+	assert_int_equal(pthread_create(&th, NULL, reader_main, &r), 0);
+	for (uint32_t n = 0; n < CHURN_ROUNDS; n++) {
+		struct sa **slot = &churn[n % CHURN_LIVE];
+
+		if (*slot != NULL)
+			sad_remove(r.sad, *slot);
+		sad_reclaim(r.sad);
+		*slot = new_sa(CHURN_SPI0 + n, "192.0.2.2", CFG_DIR_IN);
+		assert_int_equal(sad_add(r.sad, *slot), 0);
+		__atomic_store_n(&r.churned, n + 1, __ATOMIC_RELEASE);
+		/* every 256 changes, let the reader probe at least once: they interleave */
+		if (n % 256 == 0) {
+			while (__atomic_load_n(&r.rounds, __ATOMIC_ACQUIRE) == seen)
+				sched_yield();
+			seen = __atomic_load_n(&r.rounds, __ATOMIC_ACQUIRE);
+		}
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	sad_reclaim(r.sad);
+	assert_int_equal(sad_waiting(r.sad), 0);
+	print_message("reader: %" PRIu64 " bursts, %u table rebuilds\n", r.rounds,
+		      sad_rebuilds(r.sad));
+	assert_true(r.rounds >= CHURN_ROUNDS / 256);
+	assert_int_equal(r.missing, 0);
+	assert_int_equal(r.wrong, 0);
+	sad_destroy(r.sad);
 }
 
 /* Three entries; lines with prefixes, protocols and ports. */
@@ -436,8 +725,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sad_add_lookup_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sad_rcu_grace_period, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sad_cache_generation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sad_spi_filter_shared_slot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sad_reinsert_after_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sad_probe_across_tombstone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sad_one_spi_many_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sad_full_and_churned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sad_concurrent_reader, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spd_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spd_match6, setup, teardown),
 	};
