@@ -40,6 +40,7 @@ OUTSIDE_MAC = "02:fe:00:00:00:01"     # the gateway's memif ports (mac= devarg)
 INSIDE_MAC = "02:fe:00:00:00:02"
 IMIX = [64] * 7 + [576] * 4 + [1400]  # inner IPv4 bytes, 7:4:1
 FRAMES = 1020                         # per pcap: a multiple of 12 (IMIX), < testpmd's pool
+PMD_MBUFS = 16384                     # testpmd's pool with a pcap of FRAMES frames (more: more)
 # name: (esp.XFORMS key, label)
 XFORMS = {"gcm128": ("gcm128", "AES-128-GCM"),
           "cbc-sha256": ("cbc128-sha256", "AES-128-CBC + HMAC-SHA-256"),
@@ -64,6 +65,28 @@ class Case:
         self.label = XFORMS[self.xform][1]
         # Fixed SPIs, fresh keys per case (both gateways get the same SAs).
         self.tunnel = esp.Tunnel(XFORMS[self.xform][0], spi_in=0x1001, spi_out=0x2001)
+        self.n_frames = FRAMES      # frames in the pcap
+        self.mbuf_size = None       # testpmd's mbuf size (None: its default)
+        self.start_timeout = 30     # seconds from a gateway's start to its links up
+
+    def prepare(self, workdir):
+        """The files a run needs, written once per work directory; returns the pcap's path."""
+        self.workdir = workdir
+        pcap = os.path.join(workdir, self.name + ".pcap")
+        if not os.path.exists(pcap):
+            self.write_pcap(pcap)
+        return pcap
+
+    def testpmd_eal(self):
+        return eal_memory()
+
+    def dpsecd_entry(self):
+        """dpsecd's crypto map entry: the SA pair as manual SAs, nothing expiring in a run."""
+        return gateway.Entry(10, [("10.0.2.0/24", "10.0.0.0/24")], self.tunnel.words,
+                             self.tunnel.manual_sas(), lifetime=(86400, 4294967295))
+
+    def dpsecd_setup(self, gw):
+        """More of dpsecd's configuration (bench_sas.ScaleCase: the SA file, memory)."""
 
     def inner(self, i):
         size = self.sizes[i % len(self.sizes)]
@@ -187,7 +210,7 @@ def tsc_ghz():
 class Testpmd:
     """dpdk-testpmd driven through its interactive prompt on a pipe."""
 
-    def __init__(self, workdir, pcap, cpus, eal_mem):
+    def __init__(self, workdir, pcap, cpus, eal_mem, frames=FRAMES, mbuf_size=None):
         self.to_sock = os.path.join(workdir, "to.sock")
         self.from_sock = os.path.join(workdir, "from.sock")
         self.prefix = os.path.basename(workdir) + "-pmd"
@@ -204,7 +227,10 @@ class Testpmd:
             "--vdev", "net_memif1,role=server,socket=%s,socket-abstract=no,id=0"
                       % self.from_sock,
             "--", "-i", "--nb-cores=1", "--forward-mode=io", "--port-topology=chained",
-            "--burst=32", "--total-num-mbufs=16384", "--no-lsc-interrupt"]
+            "--burst=32", "--no-lsc-interrupt",
+            # infinite_rx holds every frame of the pcap in an mbuf of this pool (issue 9 item 7)
+            "--total-num-mbufs=%d" % (PMD_MBUFS + max(0, frames - FRAMES))] + (
+            ["--mbuf-size=%d" % mbuf_size] if mbuf_size else [])
         self.log = open(os.path.join(workdir, "testpmd.log"), "w")
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True, bufsize=1)
@@ -303,10 +329,9 @@ class Dpsecd:
                               crypto_map="VPN", next_hop_mac=gateway.PEER_MAC),
                MemifInterface("inside0", "inside", gateway.INSIDE + "/24", inside, INSIDE_MAC,
                               next_hop_mac=gateway.HOST_MAC)]
-        entry = gateway.Entry(10, [("10.0.2.0/24", "10.0.0.0/24")], case.tunnel.words,
-                              case.tunnel.manual_sas(), lifetime=(86400, 4294967295))
-        self.gw = gateway.Gateway(interfaces=ifs, entries=[entry], replay_window=0)
+        self.gw = gateway.Gateway(interfaces=ifs, entries=[case.dpsecd_entry()], replay_window=0)
         self.gw.eal_lcores = ["--lcores", "0@%d,1@%d" % cpus]
+        case.dpsecd_setup(self.gw)
         self.gw.start()
         self.pid = self.gw.proc.pid
 
@@ -334,21 +359,24 @@ class Dpsecd:
 
 
 # --- one case -----------------------------------------------------------------------
-def measure(case, gw, cpus, runs, seconds, warmup, workdir, eal_mem):
-    """Runs of one case on one gateway: [{mpps, gbps, loss, cpp, quiet, why}]."""
-    pcap = os.path.join(workdir, case.name + ".pcap")
-    if not os.path.exists(pcap):
-        case.write_pcap(pcap)
-    pmd = Testpmd(workdir, pcap, (cpus["main"], cpus["gen"]), eal_mem)
+def measure(case, gw, cpus, runs, seconds, warmup, workdir):
+    """Runs of one case on one gateway: [{mpps, gbps, loss, cpp, quiet, why, start_s, mem_kb}],
+    start_s the time from the gateway's start to its links up (SAs installed), mem_kb its
+    memory after the runs."""
+    pcap = case.prepare(workdir)
+    pmd = Testpmd(workdir, pcap, (cpus["main"], cpus["gen"]), case.testpmd_eal(),
+                  case.n_frames, case.mbuf_size)
     try:
+        t_start = time.monotonic()
         gw.start(case, pmd, (cpus["main"], cpus["worker"]))
-        end = time.monotonic() + 30
+        end = time.monotonic() + case.start_timeout
         while not pmd.links_up():
             gw.check()
             if time.monotonic() > end:
                 raise RuntimeError("memif links did not come up; %s said:\n%s"
                                    % (gw.name, gw.log_tail()))
             time.sleep(0.2)
+        start_s = time.monotonic() - t_start
         pmd.cmd("start")
         threads = [("testpmd fwd", pmd.proc.pid, pmd.fwd_tid()),
                    ("%s worker" % gw.name, gw.pid, gw.worker_tid())]
@@ -372,9 +400,12 @@ def measure(case, gw, cpus, runs, seconds, warmup, workdir, eal_mem):
                 "gbps": st[2]["rx_bytes"] * 8 / elapsed / 1e9,
                 "loss": (sent - got) / sent if sent else 1.0,
                 "cpp": worker_ns * ghz / got if got else float("inf"),
-                "sent": sent, "got": got, "quiet": ok, "why": why})
+                "sent": sent, "got": got, "quiet": ok, "why": why, "start_s": start_s})
         pmd.cmd("stop")
         gw.check()
+        mem = memory_kb(gw.pid)
+        for r in results:
+            r["mem_kb"] = mem
         return results
     finally:
         try:
@@ -396,6 +427,27 @@ def summary(results, noisy_ok):
     return med
 
 
+def memory_kb(pid):
+    """A process's resident memory: VmRSS and hugetlb pages (not in VmRSS), in KiB."""
+    with open("/proc/%d/status" % pid) as f:
+        st = dict(re.findall(r"^(VmRSS|HugetlbPages):\s+(\d+) kB", f.read(), re.M))
+    return sum(int(v) for v in st.values())
+
+
+def no_huge(mb):
+    """EAL on ordinary 4 KiB pages: mb of address space, resident only once touched."""
+    return ["--no-huge", "--no-shconf", "-m", str(mb)]
+
+
+def dpsecd_sa_sizing(n_sas):
+    """(dataplane.sa_max, EAL megabytes) for dpsecd with n_sas SAs: the SA database's
+    capacity a power of two, about 1 KiB of DPDK memory per SA, and room."""
+    sa_max = 16
+    while sa_max < n_sas:
+        sa_max *= 2
+    return sa_max, 512 + n_sas // 1000
+
+
 def eal_memory():
     """Hugepages when the machine has them free (--in-memory), else --no-huge --no-shconf
     (--no-huge implies legacy memory, which --in-memory refuses)."""
@@ -404,7 +456,7 @@ def eal_memory():
             free = int(re.search(r"HugePages_Free:\s+(\d+)", f.read()).group(1))
     except (OSError, AttributeError):
         free = 0
-    return ["--in-memory"] if free >= 512 else ["--no-huge", "--no-shconf", "-m", "1024"]
+    return ["--in-memory"] if free >= 512 else no_huge(1024)
 
 
 def parse_cpus(text):
