@@ -1,7 +1,7 @@
 """Many SAs on the testpmd harness (issue 9 item 5): scripts/bench-testpmd --sas N and
 scripts/bench-vs-secgw --sas N.
 
-A ScaleCase is an inbound AES-GCM case of bench_harness with N inbound SAs and one outbound
+A ScaleCase is an inbound case of bench_harness with N inbound SAs and one outbound
 SA, all on crypto map VPN 10; frame j of the pcap is ESP of SA j mod N with sequence number
 j // N + 1, so consecutive packets meet different SAs and, with N large, SAs the caches no
 longer hold. The pcap has a multiple of N frames, at least bench_harness.FRAMES (every SA
@@ -14,15 +14,17 @@ decrypted packet and refuses it unless that is the SA it came through: so one SP
 dpsecd's entry protects 10.0.2.0/24 <-> REMOTE and gets the SAs from a manual_sa_file.
 
 A million frames through scapy would take most of an hour, so the frames are built here:
-the inner IPv4/UDP packet with struct, RFC 4106 ESP with OpenSSL's AES-GCM (python3-
-cryptography). A few frames of every pcap are built by scapy too (dpsectest/esp.py) and
+the inner IPv4/UDP packet with struct, ESP with OpenSSL's AES-GCM (RFC 4106) or AES-CBC
+(RFC 3602, python3-cryptography) and Python's HMAC (RFC 4868, RFC 2404). A few frames of every pcap are built by scapy too (dpsectest/esp.py) and
 must be the same bytes; --smoke reads the whole pcap back and decrypts it with scapy.
 """
+import hmac
 import ipaddress
 import itertools
 import os
 import struct
 
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 import bench_harness as h
@@ -38,7 +40,6 @@ SPI_OUT = 0x40000000        # the one outbound SA
 REMOTE = ipaddress.ip_network("10.64.0.0/10")
 LOCAL_NET = "10.0.2.0/24"
 N_MAX = REMOTE.num_addresses - 1    # with the outbound SA, dpsecd's sa_max maximum (4194304)
-KEY_LEN = 20                # AES-128 key and 4-byte salt (RFC 4106)
 MBUF_SIZE = 512             # testpmd's mbufs: 128 headroom + a 64-byte packet's ESP frame
 DPSECD_START_S_PER_SA = 1e-4    # about 30 s for a million SAs (docs/PERFORMANCE.md)
 
@@ -76,19 +77,27 @@ def _mac(text):
 class ScaleCase(h.Case):
     def __init__(self, name, n):
         super().__init__(name)
-        if self.dir != "in" or self.tunnel.calg != "AES-GCM":
-            raise ValueError("--sas: inbound AES-GCM cases only (in-gcm128-SIZE), not %s" % name)
+        if self.dir != "in":
+            raise ValueError("--sas: inbound cases only (in-TRANSFORM-SIZE), not %s" % name)
+        self.xf = h.XFORMS[self.xform][0]
+        _, self.calg, self.ck_len, self.aalg, self.ak_len = esp.XFORMS[self.xf]
         self.n, self.base = n, name
         self.name = "%s-sas%d" % (name, n)
         self.n_frames = n * -(-h.FRAMES // n)
-        self.mbuf_size = MBUF_SIZE if max(self.sizes) <= 64 else None
+        self.mbuf_size = MBUF_SIZE if max(self.sizes) <= 64 else None    # ESP: < 200 bytes
         self.start_timeout = 60 + n * 1e-3     # ipsec-secgw's ACL build is the slow one
-        self.keys = os.urandom(n * KEY_LEN)
+        self.key_len = self.ck_len + self.ak_len
+        self.keys = os.urandom(n * self.key_len)
         self.remote0 = int(REMOTE.network_address)
         self._hdr = {}
 
     def key(self, j):
-        return self.keys[j * KEY_LEN:(j + 1) * KEY_LEN]
+        """SA j's cipher key (with the salt for GCM)."""
+        return self.keys[j * self.key_len:j * self.key_len + self.ck_len]
+
+    def auth_key(self, j):
+        """SA j's HMAC key (b"" for GCM)."""
+        return self.keys[j * self.key_len + self.ck_len:(j + 1) * self.key_len]
 
     def spi(self, j):
         return SPI_BASE + j
@@ -128,28 +137,36 @@ class ScaleCase(h.Case):
         return self._hdr[esp_len]
 
     def iv(self, i):
-        return struct.pack("!Q", i + 1)
+        return struct.pack("!Q", i + 1).rjust(8 if self.calg == "AES-GCM" else 16, b"\0")
 
     def seq(self, i):
         return i // self.n + 1
 
     def frame(self, i):
-        """Frame i: RFC 4303 tunnel-mode ESP, RFC 4106 AES-GCM (nonce salt || IV, AAD SPI ||
-        sequence number), padding 1, 2, ... to four bytes, next header 4 (IPv4)."""
+        """Frame i: RFC 4303 tunnel-mode ESP, padding 1, 2, ... to the cipher's block (four
+        bytes for GCM), next header 4 (IPv4). GCM (RFC 4106): nonce salt || IV, AAD SPI ||
+        sequence number, the tag the ICV. CBC: the HMAC over SPI to the ciphertext, truncated."""
         j, inner = i % self.n, self.inner_bytes(i)
-        pad = -(len(inner) + 2) % 4
+        gcm = self.calg == "AES-GCM"
+        pad = -(len(inner) + 2) % (4 if gcm else 16)
         plain = inner + bytes(range(1, pad + 1)) + bytes((pad, 4))
         key = self.key(j)
         head = struct.pack("!LL", self.spi(j), self.seq(i))
         iv = self.iv(i)
-        sealed = AESGCM(key[:-4]).encrypt(key[-4:] + iv, plain, head)
-        payload = head + iv + sealed
+        if gcm:
+            payload = head + iv + AESGCM(key[:-4]).encrypt(key[-4:] + iv, plain, head)
+        else:
+            enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+            payload = head + iv + enc.update(plain) + enc.finalize()
+            digest, icv_len = esp.HASHES[self.aalg]
+            payload += hmac.new(self.auth_key(j), payload, digest).digest()[:icv_len]
         return self._outer(len(payload)) + payload
 
     def frame_scapy(self, i):
         """Frame i as dpsectest/esp.py (scapy) makes it."""
         j = i % self.n
-        t = esp.Tunnel("gcm128", spi_in=self.spi(j), spi_out=SPI_OUT, ck_in=self.key(j))
+        t = esp.Tunnel(self.xf, spi_in=self.spi(j), spi_out=SPI_OUT, ck_in=self.key(j),
+                       ak_in=self.auth_key(j))
         pkt = t.to_gw.encrypt(self.inner(i), seq_num=self.seq(i), iv=self.iv(i))
         return bytes(Ether(src=h.gateway.PEER_MAC, dst=h.OUTSIDE_MAC) / pkt)
 
@@ -183,7 +200,8 @@ class ScaleCase(h.Case):
             if not 0 <= j < self.n:
                 raise RuntimeError("%s: SPI 0x%x is none of the SAs" % (path, spi))
             if j not in sas:
-                sas[j] = esp.Tunnel("gcm128", spi_in=spi, ck_in=self.key(j)).to_gw
+                sas[j] = esp.Tunnel(self.xf, spi_in=spi, ck_in=self.key(j),
+                                    ak_in=self.auth_key(j)).to_gw
             inner = sas[j].decrypt(f[IP], verify=True)
             if inner.src != self.remote(j):
                 raise RuntimeError("%s: SPI 0x%x carries %s" % (path, spi, inner.src))
@@ -205,8 +223,9 @@ class ScaleCase(h.Case):
         """dpsecd's manual_sa_file (once per work directory): N inbound SAs, one outbound."""
         path = os.path.join(self.workdir, self.name + "-sas.txt")
         if not os.path.exists(path):
-            sas = (("inbound", self.spi(j), self.key(j), None) for j in range(self.n))
-            out = [("outbound", SPI_OUT, self.tunnel.ck_out, None)]
+            sas = (("inbound", self.spi(j), self.key(j), self.auth_key(j))
+                   for j in range(self.n))
+            out = [("outbound", SPI_OUT, self.tunnel.ck_out, self.tunnel.ak_out)]
             bulk.write_sa_lines(path, itertools.chain(sas, out), "TS-VPN-10")
         return path
 
