@@ -43,6 +43,7 @@ OUTSIDE_MAC = "02:fe:00:00:00:01"     # the gateway's memif ports (mac= devarg)
 INSIDE_MAC = "02:fe:00:00:00:02"
 IMIX = [64] * 7 + [576] * 4 + [1400]  # inner IPv4 bytes, 7:4:1
 FRAMES = 1020                         # per pcap: a multiple of 12 (IMIX), < testpmd's pool
+PMD_MBUFS = 16384                     # testpmd's pool with a pcap of FRAMES frames (more: more)
 # name: (esp.XFORMS key, label)
 XFORMS = {"gcm128": ("gcm128", "AES-128-GCM"),
           "cbc-sha256": ("cbc128-sha256", "AES-128-CBC + HMAC-SHA-256"),
@@ -67,6 +68,28 @@ class Case:
         self.label = XFORMS[self.xform][1]
         # Fixed SPIs, fresh keys per case (both gateways get the same SAs).
         self.tunnel = esp.Tunnel(XFORMS[self.xform][0], spi_in=0x1001, spi_out=0x2001)
+        self.n_frames = FRAMES      # frames in the pcap
+        self.mbuf_size = None       # testpmd's mbuf size (None: its default)
+        self.start_timeout = 30     # seconds from a gateway's start to its links up
+
+    def prepare(self, workdir):
+        """The files a run needs, written once per work directory; returns the pcap's path."""
+        self.workdir = workdir
+        pcap = os.path.join(workdir, self.name + ".pcap")
+        if not os.path.exists(pcap):
+            self.write_pcap(pcap)
+        return pcap
+
+    def testpmd_eal(self):
+        return eal_memory()
+
+    def dpsecd_entry(self):
+        """dpsecd's crypto map entry: the SA pair as manual SAs, nothing expiring in a run."""
+        return gateway.Entry(10, [("10.0.2.0/24", "10.0.0.0/24")], self.tunnel.words,
+                             self.tunnel.manual_sas(), lifetime=(86400, 4294967295))
+
+    def dpsecd_setup(self, gw):
+        """More of dpsecd's configuration (bench_sas.ScaleCase: the SA file, memory)."""
 
     def inner(self, i):
         size = self.sizes[i % len(self.sizes)]
@@ -191,7 +214,8 @@ def tsc_ghz():
 class Testpmd:
     """dpdk-testpmd driven through its interactive prompt on a pipe."""
 
-    def __init__(self, workdir, pcap, cpus, eal_mem, tx_pcap=None):
+    def __init__(self, workdir, pcap, cpus, eal_mem, frames=FRAMES, mbuf_size=None,
+                 tx_pcap=None):
         """tx_pcap: replay the pcap once (no infinite_rx) and write what comes back there."""
         self.to_sock = os.path.join(workdir, "to.sock")
         self.from_sock = os.path.join(workdir, "from.sock")
@@ -210,9 +234,12 @@ class Testpmd:
             "--vdev", "net_memif1,role=server,socket=%s,socket-abstract=no,id=0"
                       % self.from_sock,
             "--", "-i", "--nb-cores=1", "--forward-mode=io", "--port-topology=chained",
-            "--burst=32", "--total-num-mbufs=16384", "--no-lsc-interrupt"] + (
-                # "start" drains the RX queues first: it would read the whole pcap away
-                ["--no-flush-rx"] if tx_pcap else [])
+            "--burst=32", "--no-lsc-interrupt",
+            # infinite_rx holds every frame of the pcap in an mbuf of this pool (issue 9 item 7)
+            "--total-num-mbufs=%d" % (PMD_MBUFS + max(0, frames - FRAMES))] + (
+            ["--mbuf-size=%d" % mbuf_size] if mbuf_size else []) + (
+            # "start" drains the RX queues first: it would read the whole pcap away
+            ["--no-flush-rx"] if tx_pcap else [])
         self.log = open(os.path.join(workdir, "testpmd.log"), "w")
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True, bufsize=1)
@@ -322,16 +349,6 @@ class Dpsecd:
     """dpsecd with the case's SA pair: outside (ESP) and inside (plaintext) on memif ports."""
     name = "dpsecd"
 
-    def start_direct(self, case, pcap, cpus):
-        """The direct harness: input from the pcap, output to net_null, no testpmd."""
-        outside, inside = direct_devices(case, pcap)
-        self._start(case, cpus, DeviceInterface("outside0", "outside", gateway.LOCAL + "/24",
-                                                outside, crypto_map="VPN",
-                                                next_hop_mac=gateway.PEER_MAC),
-                    DeviceInterface("inside0", "inside", gateway.INSIDE + "/24", inside,
-                                    next_hop_mac=gateway.HOST_MAC))
-        self.prefix = os.path.basename(self.gw.dir)
-
     def start(self, case, pmd, cpus):
         # ESP arrives on the outside port (in), plaintext on the inside port (out)
         outside, inside = (pmd.to_sock, pmd.from_sock) if case.dir == "in" else \
@@ -342,12 +359,22 @@ class Dpsecd:
                     MemifInterface("inside0", "inside", gateway.INSIDE + "/24", inside,
                                    INSIDE_MAC, next_hop_mac=gateway.HOST_MAC))
 
+    def start_direct(self, case, pcap, cpus):
+        """The direct harness: input from the pcap, output to net_null, no testpmd."""
+        outside, inside = direct_devices(case, pcap)
+        self._start(case, cpus, DeviceInterface("outside0", "outside", gateway.LOCAL + "/24",
+                                                outside, crypto_map="VPN",
+                                                next_hop_mac=gateway.PEER_MAC),
+                    DeviceInterface("inside0", "inside", gateway.INSIDE + "/24", inside,
+                                    next_hop_mac=gateway.HOST_MAC))
+        self.prefix = os.path.basename(self.gw.dir)
+
     def _start(self, case, cpus, *ifs):
-        entry = gateway.Entry(10, [("10.0.2.0/24", "10.0.0.0/24")], case.tunnel.words,
-                              case.tunnel.manual_sas(), lifetime=(86400, 4294967295))
-        self.gw = gateway.Gateway(interfaces=list(ifs), entries=[entry], replay_window=0)
+        self.gw = gateway.Gateway(interfaces=list(ifs), entries=[case.dpsecd_entry()],
+                                  replay_window=0)
         self.gw.eal_lcores = ["--lcores", "0@%d,1@%d" % cpus]
         self.gw.eal_mem = eal_memory()      # the same memory as testpmd and ipsec-secgw get
+        case.dpsecd_setup(self.gw)          # (many SAs: 4 KiB pages for both, bench_sas.py)
         self.gw.start()
         self.pid = self.gw.proc.pid
 
@@ -374,6 +401,7 @@ class Dpsecd:
         self.gw.close()
 
 
+# --- one case -----------------------------------------------------------------------
 # --- the harness's own ceiling ---------------------------------------------------
 class Reflector:
     """dpdk-testpmd in the gateway's place: io forwarding between its two memif client
@@ -427,16 +455,30 @@ class Reflector:
         leftovers.remove_runtime(self.prefix)
 
 
-# --- one case -----------------------------------------------------------------------
-def measure(case, gw, cpus, runs, seconds, warmup, workdir, eal_mem):
-    """Runs of one case on one gateway: [{mpps, gbps, loss, cpp, quiet, why}]."""
-    pcap = os.path.join(workdir, case.name + ".pcap")
-    if not os.path.exists(pcap):
-        case.write_pcap(pcap)
-    pmd = Testpmd(workdir, pcap, (cpus["main"], cpus["gen"]), eal_mem)
+def primed(pmd, gw, case):
+    """Wait until the gateway sent back as many frames as the pcap holds: every SA met once.
+    With many SAs the first round is slow (page faults in fresh state; ipsec-secgw forwards
+    nothing for seconds after its links are up at 100,000 SAs), and belongs to no window."""
+    end = time.monotonic() + case.start_timeout
+    while pmd.stats()[2]["rx"] < case.n_frames:
+        gw.check()
+        if time.monotonic() > end:
+            raise RuntimeError("%s sent back fewer than %d frames in %.0f s" % (
+                gw.name, case.n_frames, case.start_timeout))
+        time.sleep(0.2)
+
+
+def measure(case, gw, cpus, runs, seconds, warmup, workdir):
+    """Runs of one case on one gateway: [{mpps, gbps, loss, cpp, quiet, why, start_s, mem_kb}],
+    start_s the time from the gateway's start until it has sent back one pcap's worth of
+    frames (SAs installed, links up, every SA met once), mem_kb its memory after the runs."""
+    pcap = case.prepare(workdir)
+    pmd = Testpmd(workdir, pcap, (cpus["main"], cpus["gen"]), case.testpmd_eal(),
+                  case.n_frames, case.mbuf_size)
     try:
+        t_start = time.monotonic()
         gw.start(case, pmd, (cpus["main"], cpus["worker"]))
-        end = time.monotonic() + 30
+        end = time.monotonic() + case.start_timeout
         while not pmd.links_up():
             gw.check()
             if time.monotonic() > end:
@@ -446,6 +488,8 @@ def measure(case, gw, cpus, runs, seconds, warmup, workdir, eal_mem):
         pmd.cmd("start")
         threads = [("testpmd fwd", pmd.proc.pid, pmd.fwd_tid()),
                    ("%s worker" % gw.name, gw.pid, gw.worker_tid())]
+        primed(pmd, gw, case)
+        start_s = time.monotonic() - t_start
         time.sleep(warmup)
         ghz = tsc_ghz()
         results = []
@@ -466,9 +510,12 @@ def measure(case, gw, cpus, runs, seconds, warmup, workdir, eal_mem):
                 "gbps": st[2]["rx_bytes"] * 8 / elapsed / 1e9,
                 "loss": (sent - got) / sent if sent else 1.0,
                 "cpp": worker_ns * ghz / got if got else float("inf"),
-                "sent": sent, "got": got, "quiet": ok, "why": why})
+                "sent": sent, "got": got, "quiet": ok, "why": why, "start_s": start_s})
         pmd.cmd("stop")
         gw.check()
+        mem = memory_kb(gw.pid)
+        for r in results:
+            r["mem_kb"] = mem
         return results
     finally:
         try:
@@ -596,6 +643,7 @@ def measure_direct(case, gw, cpus, runs, seconds, warmup, workdir):
     if not os.path.exists(pcap):
         case.write_pcap(pcap, gateway.pcap_mac(0))     # the process's only net_pcap port
     sink = "net_null%d" % (1 if case.dir == "in" else 0)
+    t_start = time.monotonic()
     gw.start_direct(case, pcap, (cpus["main"], cpus["worker"]))
     try:
         end = time.monotonic() + 60
@@ -609,6 +657,7 @@ def measure_direct(case, gw, cpus, runs, seconds, warmup, workdir):
             if time.monotonic() > end:
                 raise RuntimeError("%s sent nothing:\n%s" % (gw.name, gw.log_tail()))
             time.sleep(0.2)
+        start_s = time.monotonic() - t_start
         time.sleep(warmup)
         threads = [("%s worker" % gw.name, gw.pid, gw.worker_tid())]
         ghz = tsc_ghz()
@@ -628,7 +677,10 @@ def measure_direct(case, gw, cpus, runs, seconds, warmup, workdir):
                 "mpps": got / elapsed / 1e6, "gbps": (b1 - b0) * 8 / elapsed / 1e9,
                 "loss": 0.0,
                 "cpp": on_cpu["%s worker" % gw.name] * ghz / got if got else float("inf"),
-                "sent": got, "got": got, "quiet": ok, "why": why})
+                "sent": got, "got": got, "quiet": ok, "why": why, "start_s": start_s})
+        mem = memory_kb(gw.pid)
+        for r in results:
+            r["mem_kb"] = mem
         gw.check()
         return results
     finally:
@@ -648,6 +700,27 @@ def summary(results, noisy_ok):
     return med
 
 
+def memory_kb(pid):
+    """A process's resident memory: VmRSS and hugetlb pages (not in VmRSS), in KiB."""
+    with open("/proc/%d/status" % pid) as f:
+        st = dict(re.findall(r"^(VmRSS|HugetlbPages):\s+(\d+) kB", f.read(), re.M))
+    return sum(int(v) for v in st.values())
+
+
+def no_huge(mb):
+    """EAL on ordinary 4 KiB pages: mb of address space, resident only once touched."""
+    return ["--no-huge", "--no-shconf", "-m", str(mb)]
+
+
+def dpsecd_sa_sizing(n_sas):
+    """(dataplane.sa_max, EAL megabytes) for dpsecd with n_sas SAs: the SA database's
+    capacity a power of two, about 1 KiB of DPDK memory per SA, and room."""
+    sa_max = 16
+    while sa_max < n_sas:
+        sa_max *= 2
+    return sa_max, 512 + n_sas // 1000
+
+
 def eal_memory():
     """Hugepages when the machine has them free (--in-memory), else --no-huge --no-shconf
     (--no-huge implies legacy memory, which --in-memory refuses)."""
@@ -656,7 +729,7 @@ def eal_memory():
             free = int(re.search(r"HugePages_Free:\s+(\d+)", f.read()).group(1))
     except (OSError, AttributeError):
         free = 0
-    return ["--in-memory"] if free >= 512 else ["--no-huge", "--no-shconf", "-m", "1024"]
+    return ["--in-memory"] if free >= 512 else no_huge(1024)
 
 
 def parse_cpus(text):

@@ -76,13 +76,17 @@ def ah_icv6(key, aalg, ip6_bytes, esn_high=None):
 class Tunnel:
     """Keys and SPIs for one SA pair, and scapy SAs for both directions as the peer sees them."""
 
-    def __init__(self, xform, spi_in=0x1001, spi_out=0x2001, udp=False, esn=False):
+    def __init__(self, xform, spi_in=0x1001, spi_out=0x2001, udp=False, esn=False, ck_in=None,
+                 ak_in=None):
+        """ck_in, ak_in: the inbound cipher key (and salt) and auth key, random if not given."""
         self.words, self.calg, cklen, self.aalg, aklen = XFORMS[xform]
         self.ah = self.calg == "AH"
         self.udp, self.esn = udp, esn
         self.spi_in, self.spi_out = spi_in, spi_out
-        self.ck_in, self.ck_out = os.urandom(cklen), os.urandom(cklen)
-        self.ak_in, self.ak_out = os.urandom(aklen), os.urandom(aklen)
+        self.ck_in = ck_in if ck_in is not None else os.urandom(cklen)
+        self.ck_out = os.urandom(cklen)
+        self.ak_in = ak_in if ak_in is not None else os.urandom(aklen)
+        self.ak_out = os.urandom(aklen)
         self.to_gw = self._sa(spi_in, self.ck_in, self.ak_in, PEER, LOCAL)
         self.from_gw = self._sa(spi_out, self.ck_out, self.ak_out, LOCAL, PEER)
 
