@@ -34,8 +34,9 @@ uint16_t bench_peer_esp(IMB_MGR *mb, const struct cmb_keys *k, const struct rte_
 
 /*
  * -w N: the worker's paths on N worker lcores at once against one (dp_bench_mc.c);
- * size 0: every size. The exit code.
+ * size 0: every size; best: the fastest run, not the median. The exit code.
  */
-int bench_mc_main(const char *prog, unsigned int workers, unsigned int runs, uint32_t size);
+int bench_mc_main(const char *prog, unsigned int workers, unsigned int runs, uint32_t size,
+		  bool best);
 
 #endif

@@ -25,7 +25,7 @@
  * workers 0x1000 + k, owned by worker SPI mod N (the daemon's rule,
  * sa_build.c); for one worker N * (0x2000 + k), all worker 0's, the other
  * workers idle. Runs of the two alternate, so a shared host's noise falls on
- * both. The cases, N * PKTS packets per run, the same ones for one worker
+ * both. The cases, PKTS packets per run, the same ones for one worker
  * (every lane's stream, interleaved):
  *
  *   tunnels   tunnel k arrives at worker (k / N) mod N, as RSS by address
@@ -50,6 +50,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <netinet/in.h>
 
@@ -75,7 +76,14 @@
 #define MC_SPI_N 0x1000u	/* N workers: tunnel k is SPI 0x1000 + k */
 #define MC_SPI_1 0x2000u	/* one worker: N * (0x2000 + k) */
 #define MC_WMAX 4
-#define RUN_PKTS_MAX (MC_WMAX * PKTS)
+/*
+ * Packets per run, whatever the workers: dp_bench's one-worker run, so the one
+ * worker's figure is dp_bench's, on the same amount of packet memory; with N
+ * workers each gets a share (more of it then fits each core's own caches,
+ * as it would with N cores).
+ */
+#define RUN_PKTS PKTS
+#define RUN_PKTS_MAX RUN_PKTS
 #define STRIDE 2048		/* bytes between frames */
 
 enum set { SET_1, SET_N, SET__COUNT };	/* the SAs of one worker, of N workers */
@@ -115,6 +123,9 @@ struct lane {
 	struct rte_mbuf **m;
 	bool hands_off;		/* N workers: its packets may be another's */
 	bool no_mbufs;
+	bool preempted;		/* the kernel took its CPU during the run */
+	uint64_t expect;	/* what its worker forwards: the packets of SAs it owns */
+	uint64_t fwd_base;
 	uint64_t t0, t1, waits;
 } __rte_cache_aligned;
 
@@ -128,6 +139,7 @@ struct mc {
 	struct dp *dp;
 	unsigned int n;			/* workers */
 	bool shared_cpu;		/* fewer CPUs than workers: yield while waiting */
+	bool best;			/* the fastest run, not the median (-b) */
 	struct cmb_keys *peer_key;
 	uint32_t out_conn[SET__COUNT][MC_TUNNELS];
 	uint32_t peer_seq[SET__COUNT][MC_TUNNELS];	/* the peer's last, per inbound SA */
@@ -145,9 +157,10 @@ struct mc {
 	struct esp_log log[MC_WMAX];
 	/* the run in progress */
 	uint32_t arrived;		/* lanes at the barrier */
+	uint32_t abort;			/* a lane saw a drop: the others stop waiting */
 	unsigned int lanes;
 	uint16_t pi;			/* the port the packets arrive on */
-	uint64_t expect, fwd_base, drop_base;
+	uint64_t expect;
 };
 
 static struct mc MC;
@@ -184,6 +197,13 @@ tunnel_of(const struct mc *mc, enum set s, uint32_t spi)
 	return k < MC_TUNNELS ? k : MC_TUNNELS;
 }
 
+/* The worker owning tunnel k's SAs: SPI mod N (sa_build.c); one worker: worker 0. */
+static unsigned int
+owner_of(const struct mc *mc, enum set s, unsigned int k)
+{
+	return s == SET_N ? spi_of(mc, s, k) % mc->n : 0;
+}
+
 static void
 prefix(struct ip4_prefix *p, unsigned int second_octet)
 {
@@ -200,7 +220,7 @@ mc_config(struct mc *mc)
 	struct dpsec_config *c = &mc->cfg;
 
 	/* every lane's mbufs at once, and as many again for the mempool caches */
-	c->dp = (struct cfg_dataplane){.burst = BURST, .mbufs = 4 * mc->n * PKTS - 1,
+	c->dp = (struct cfg_dataplane){.burst = BURST, .mbufs = 4 * RUN_PKTS - 1,
 				       .rx_desc = 512, .tx_desc = 512, .replay_window = 64,
 				       .sa_max = 1024};
 	snprintf(c->hostname, sizeof(c->hostname), "bench");
@@ -315,7 +335,7 @@ make_templates(struct mc *mc, uint32_t ip_len)
 static void
 plan(struct mc *mc, enum kind kind)
 {
-	unsigned int n = mc->n, total = n * PKTS, owner = MC_SPI_N % n;
+	unsigned int n = mc->n, total = RUN_PKTS, owner = owner_of(mc, SET_N, 0);
 	uint8_t mine[MC_WMAX][MC_TUNNELS];
 	unsigned int nm[MC_WMAX] = {0}, at[MC_WMAX] = {0};
 
@@ -325,7 +345,7 @@ plan(struct mc *mc, enum kind kind)
 		mine[l][nm[l]++] = (uint8_t)k;
 	}
 	for (unsigned int l = 0; l < n; l++) {
-		unsigned int cnt = kind == K_TUNNELS || kind == K_SPLIT ? PKTS
+		unsigned int cnt = kind == K_TUNNELS || kind == K_SPLIT ? total / n
 				   : kind == K_OWNER		    ? (l == owner ? total : 0)
 								    : (l == (owner + 1) % n ? total : 0);
 
@@ -447,23 +467,18 @@ check_seq(struct mc *mc, enum set s)
 }
 
 static uint64_t
-fwd_sum(const struct mc *mc)
+fwd_of(const struct mc *mc, const struct dp_worker *w)
 {
-	uint64_t v = 0;
-
-	for (unsigned int w = 0; w < mc->n; w++)
-		v += ctr_read(&mc->dp->workers[w]->stats.port[mc->pi].fwd_pkts);
-	return v;
+	return ctr_read(&w->stats.port[mc->pi].fwd_pkts);
 }
 
 static uint64_t
-drop_sum(const struct mc *mc)
+drops_of(const struct dp_worker *w)
 {
 	uint64_t v = 0;
 
-	for (unsigned int w = 0; w < mc->n; w++)
-		for (int c = 0; c < DP_DROP__COUNT; c++)
-			v += ctr_read(&mc->dp->workers[w]->stats.drop_pkts[c]);
+	for (int c = 0; c < DP_DROP__COUNT; c++)
+		v += ctr_read(&w->stats.drop_pkts[c]);
 	return v;
 }
 
@@ -477,13 +492,28 @@ handoff_sum(const struct mc *mc)
 	return v;
 }
 
-/* Every packet of the run out, or (now and then: it reads many counters) one dropped. */
+/*
+ * Has the lane's worker forwarded every packet of its SAs? Or (now and then:
+ * it reads many counters) dropped one, or has another lane: then the run
+ * ends, and aborts. A lane reads only its own worker's counters while the
+ * others run, so that waiting adds no cache-line traffic between the cores.
+ */
 static bool
-run_done(const struct mc *mc, unsigned int polls)
+lane_done(struct lane *l, unsigned int polls)
 {
-	if (fwd_sum(mc) - mc->fwd_base >= mc->expect)
+	struct mc *mc = l->mc;
+
+	if (fwd_of(mc, l->w) - l->fwd_base >= l->expect) {
+		/* its own drops before it leaves: the others may wait for those packets */
+		if (drops_of(l->w) != 0)
+			__atomic_store_n(&mc->abort, 1, __ATOMIC_RELAXED);
 		return true;
-	return polls % 64 == 0 && drop_sum(mc) != mc->drop_base;
+	}
+	if (polls % 64 != 0)
+		return false;
+	if (drops_of(l->w) != 0)
+		__atomic_store_n(&mc->abort, 1, __ATOMIC_RELAXED);
+	return __atomic_load_n(&mc->abort, __ATOMIC_RELAXED) != 0;
 }
 
 /* Room for a burst on every other worker's ring. */
@@ -515,6 +545,15 @@ lane_fill(struct lane *l)
 	}
 }
 
+/* Involuntary context switches of the calling thread so far. */
+static long
+preemptions(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_THREAD, &ru) == 0 ? ru.ru_nivcsw : 0;
+}
+
 /* One lane of a run, on its own lcore (the main lcore: lane 0). */
 static int
 lane_run(void *arg)
@@ -523,9 +562,11 @@ lane_run(void *arg)
 	struct mc *mc = l->mc;
 	unsigned int b = 0, polls = 0, nb;
 	bool waiting = false;
+	long pre;
 
 	lane_fill(l);
 	nb = (l->n + BURST - 1) / BURST;
+	pre = preemptions();
 	__atomic_add_fetch(&mc->arrived, 1, __ATOMIC_ACQ_REL);
 	while (__atomic_load_n(&mc->arrived, __ATOMIC_ACQUIRE) < mc->lanes)
 		relax(mc);
@@ -545,18 +586,20 @@ lane_run(void *arg)
 		}
 		worker_flush(l->w);
 		if (b == nb) {
-			if (run_done(mc, ++polls))
+			if (lane_done(l, ++polls))
 				break;
 			relax(mc);
 		}
 	}
 	l->t1 = rte_rdtsc_precise();
+	l->preempted = preemptions() != pre;
 	return 0;
 }
 
 struct run {
 	double cyc;		/* wall-clock TSC cycles per packet */
 	uint64_t handoffs, waits;
+	bool disturbed;		/* a lane lost its CPU to another thread */
 };
 
 /* One run of set s on its lanes (one: worker 0 alone). */
@@ -571,9 +614,7 @@ run_once(struct mc *mc, enum set s, bool in, uint32_t ip_len, struct run *r)
 	if (!in)
 		activate(mc, s);
 	make_frames(mc, s, in, ip_len);
-	mc->expect = (uint64_t)mc->n * PKTS;
-	mc->fwd_base = fwd_sum(mc);
-	mc->drop_base = drop_sum(mc);
+	mc->expect = RUN_PKTS;
 	ho = handoff_sum(mc);
 	for (unsigned int q = 0; q < mc->n; q++)
 		mc->log[q].n = mc->log[q].lost = 0;
@@ -582,12 +623,17 @@ run_once(struct mc *mc, enum set s, bool in, uint32_t ip_len, struct run *r)
 		mc->lane[l] = (struct lane){.mc = mc, .w = mc->dp->workers[l],
 					    .frames = mc->frames[l], .lens = mc->lens[l],
 					    .n = mc->n_pkts[s][l], .m = mc->m[l],
-					    .hands_off = lanes > 1};
+					    .hands_off = lanes > 1,
+					    .fwd_base = fwd_of(mc, mc->dp->workers[l])};
+	for (unsigned int l = 0; l < lanes; l++)	/* the owner forwards, whoever received */
+		for (unsigned int j = 0; j < mc->n_pkts[s][l]; j++)
+			mc->lane[owner_of(mc, s, mc->tun[s][l][j])].expect++;
 	for (unsigned int l = 1; l < lanes; l++)
 		if (rte_eal_remote_launch(lane_run, &mc->lane[l], mc->dp->workers[l]->lcore) != 0)
 			die("cannot launch a lane");
 	lane_run(&mc->lane[0]);
 	r->waits = 0;
+	r->disturbed = false;
 	for (unsigned int l = 0; l < lanes; l++) {
 		if (l > 0)
 			rte_eal_wait_lcore(mc->dp->workers[l]->lcore);
@@ -596,6 +642,7 @@ run_once(struct mc *mc, enum set s, bool in, uint32_t ip_len, struct run *r)
 		start = RTE_MIN(start, mc->lane[l].t0);
 		end = RTE_MAX(end, mc->lane[l].t1);
 		r->waits += mc->lane[l].waits;
+		r->disturbed |= mc->lane[l].preempted;
 	}
 	for (unsigned int w = 0; w < mc->n; w++) {
 		for (int c = 0; c < DP_DROP__COUNT; c++) {
@@ -617,34 +664,57 @@ run_once(struct mc *mc, enum set s, bool in, uint32_t ip_len, struct run *r)
 struct figures {
 	double cyc[SET__COUNT];
 	double handoff_share, waits;
+	unsigned int kept, tried;	/* runs counted, runs made (both sets) */
 };
 
-/* A warm-up run of each set, then runs alternating between them; medians. */
+/*
+ * A warm-up run of each set, then runs alternating between them until each
+ * set has runs undisturbed ones (at most 20 times as many tries: then every
+ * run counts); medians. A run in which the kernel gave a lane's CPU to
+ * another thread measures the host's load, not the dataplane: on a shared
+ * host it is left out and counted (with as many CPUs as lanes; lanes sharing
+ * CPUs are disturbed by design).
+ */
 static void
 measure(struct mc *mc, const struct mc_case *c, bool in, uint32_t ip_len, unsigned int runs,
 	struct figures *f)
 {
-	static double cyc[SET__COUNT][RUNS_MAX];
+	static double cyc[SET__COUNT][RUNS_MAX], all[SET__COUNT][RUNS_MAX];
+	unsigned int kept[SET__COUNT] = {0}, tries = 0, max_tries = 20 * runs;
 	uint64_t handoffs = 0, waits = 0;
 	struct run r;
 
 	plan(mc, c->kind);
-	for (unsigned int i = 0; i <= runs; i++) {
+	for (int s = 0; s < SET__COUNT; s++)
+		run_once(mc, (enum set)s, in, ip_len, &r);	/* the warm-up */
+	while ((kept[SET_1] < runs || kept[SET_N] < runs) && tries < max_tries) {
 		for (int s = 0; s < SET__COUNT; s++) {
 			run_once(mc, (enum set)s, in, ip_len, &r);
-			if (i == 0)
-				continue;	/* the warm-up */
-			cyc[s][i - 1] = r.cyc;
+			if (tries < runs)
+				all[s][tries] = r.cyc;
+			if (kept[s] == runs || (r.disturbed && !mc->shared_cpu))
+				continue;
+			cyc[s][kept[s]++] = r.cyc;
 			if (s == SET_N) {
 				handoffs += r.handoffs;
 				waits += r.waits;
 			}
 		}
+		tries++;
 	}
-	for (int s = 0; s < SET__COUNT; s++)
-		f->cyc[s] = bench_median(cyc[s], runs);
-	f->handoff_share = (double)handoffs / ((double)runs * mc->n * PKTS);
-	f->waits = (double)waits / runs;
+	f->kept = kept[SET_1] + kept[SET_N];
+	f->tried = 2 * tries;
+	for (int s = 0; s < SET__COUNT; s++) {
+		double *v = kept[s] > 0 ? cyc[s] : all[s];
+		unsigned int n = kept[s] > 0 ? kept[s] : RTE_MIN(tries, runs);
+
+		f->cyc[s] = bench_median(v, n);
+		if (mc->best)
+			f->cyc[s] = v[0];	/* sorted: the fastest run */
+	}
+	f->handoff_share = kept[SET_N] > 0 ? (double)handoffs / ((double)kept[SET_N] * RUN_PKTS)
+					   : 0;
+	f->waits = kept[SET_N] > 0 ? (double)waits / kept[SET_N] : 0;
 }
 
 /*
@@ -732,7 +802,7 @@ teardown(struct mc *mc)
 }
 
 int
-bench_mc_main(const char *prog, unsigned int workers, unsigned int runs, uint32_t size)
+bench_mc_main(const char *prog, unsigned int workers, unsigned int runs, uint32_t size, bool best)
 {
 	uint32_t sizes[2] = {64, 1400};
 	size_t n_sizes = size != 0 ? 1 : 2;
@@ -746,6 +816,7 @@ bench_mc_main(const char *prog, unsigned int workers, unsigned int runs, uint32_
 		die("-s: an inner IPv4 packet of 28 to 1400 bytes");
 	if (size != 0)
 		sizes[0] = size;
+	mc->best = best;
 	setup(mc, prog, workers, cpu, &huge);
 	hz = (double)rte_get_tsc_hz();
 	printf("# dpsec dataplane, 1 against %u workers in process: worker 0 on the main lcore "
@@ -753,10 +824,10 @@ bench_mc_main(const char *prog, unsigned int workers, unsigned int runs, uint32_
 	       workers, cpu[0]);
 	for (unsigned int w = 1; w < workers; w++)
 		printf(", worker %u on lcore %u (CPU %d)", w, w + 1, cpu[w]);
-	printf("\n# %u packets per run over the workers, burst %d, median of %u runs after a "
+	printf("\n# %u packets per run over the workers, burst %d, %s of %u runs after a "
 	       "warm-up, 1-worker and %u-worker runs alternating; AES-128-GCM, tunnel mode\n"
 	       "# memory: %s\n# TSC %.0f MHz, libipsec-mb %s, arch %s\n",
-	       workers * PKTS, BURST, runs, workers,
+	       (unsigned int)RUN_PKTS, BURST, best ? "the fastest" : "median", runs, workers,
 	       huge ? "2 MiB hugepages, as the daemon runs" : "4 KiB pages (--no-huge)", hz / 1e6,
 	       imb_get_version_str(), cmb_arch_name(mc->dp->workers[0]->mb));
 	if (mc->shared_cpu)
@@ -764,13 +835,14 @@ bench_mc_main(const char *prog, unsigned int workers, unsigned int runs, uint32_
 		       "measure nothing\n");
 	printf("# cyc: wall-clock TSC cycles per packet, all workers together; core: that times "
 	       "the workers;\n# ratio: 1-worker cycles / %u-worker cycles; handoff: share of "
-	       "packets that crossed a ring;\n# waits: bursts per run held back by a full ring\n",
+	       "packets that crossed a ring;\n# waits: bursts per run held back by a full ring; "
+	       "kept: runs no lane was preempted in, of those made\n",
 	       workers);
 	snprintf(nw[0], sizeof(nw[0]), "%uw Mpps", workers);
 	snprintf(nw[1], sizeof(nw[1]), "%uw cyc", workers);
 	snprintf(nw[2], sizeof(nw[2]), "%uw core", workers);
-	printf("%-20s %5s %4s %8s %8s %8s %8s %8s %6s %8s %7s\n", "case", "bytes", "dir", "1w Mpps",
-	       "1w cyc", nw[0], nw[1], nw[2], "ratio", "handoff", "waits");
+	printf("%-20s %5s %4s %8s %8s %8s %8s %8s %6s %8s %7s %11s\n", "case", "bytes", "dir",
+	       "1w Mpps", "1w cyc", nw[0], nw[1], nw[2], "ratio", "handoff", "waits", "kept");
 	for (size_t si = 0; si < n_sizes; si++) {
 		make_templates(mc, sizes[si]);
 		for (size_t ci = 0; ci < RTE_DIM(cases); ci++) {
@@ -779,12 +851,12 @@ bench_mc_main(const char *prog, unsigned int workers, unsigned int runs, uint32_
 
 				measure(mc, &cases[ci], in, sizes[si], runs, &f);
 				printf("%-20s %5u %4s %8.2f %8.1f %8.2f %8.1f %8.1f %6.2f %7.1f%% "
-				       "%7.1f\n",
+				       "%7.1f %5u/%-5u\n",
 				       cases[ci].name, sizes[si], in ? "in" : "out",
 				       hz / f.cyc[SET_1] / 1e6, f.cyc[SET_1],
 				       hz / f.cyc[SET_N] / 1e6, f.cyc[SET_N],
 				       f.cyc[SET_N] * workers, f.cyc[SET_1] / f.cyc[SET_N],
-				       100 * f.handoff_share, f.waits);
+				       100 * f.handoff_share, f.waits, f.kept, f.tried);
 				fflush(stdout);
 			}
 		}
