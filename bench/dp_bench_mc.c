@@ -161,6 +161,7 @@ struct mc {
 	unsigned int lanes;
 	uint16_t pi;			/* the port the packets arrive on */
 	uint64_t expect;
+	uint64_t fwd_base[MC_WMAX];	/* each worker's forwarded count before the run */
 };
 
 static struct mc MC;
@@ -492,11 +493,24 @@ handoff_sum(const struct mc *mc)
 	return v;
 }
 
+/* Packets of the run forwarded so far, by any worker. */
+static uint64_t
+fwd_all(const struct mc *mc)
+{
+	uint64_t v = 0;
+
+	for (unsigned int w = 0; w < mc->n; w++)
+		v += fwd_of(mc, mc->dp->workers[w]) - mc->fwd_base[w];
+	return v;
+}
+
 /*
  * Has the lane's worker forwarded every packet of its SAs? Or (now and then:
  * it reads many counters) dropped one, or has another lane: then the run
- * ends, and aborts. A lane reads only its own worker's counters while the
- * others run, so that waiting adds no cache-line traffic between the cores.
+ * ends, and aborts; or is every packet out, some from a worker that did not
+ * own its SA (run_once then aborts). A lane reads only its own worker's
+ * counters but now and then, so waiting adds little cache-line traffic
+ * between the cores.
  */
 static bool
 lane_done(struct lane *l, unsigned int polls)
@@ -513,7 +527,7 @@ lane_done(struct lane *l, unsigned int polls)
 		return false;
 	if (drops_of(l->w) != 0)
 		__atomic_store_n(&mc->abort, 1, __ATOMIC_RELAXED);
-	return __atomic_load_n(&mc->abort, __ATOMIC_RELAXED) != 0;
+	return __atomic_load_n(&mc->abort, __ATOMIC_RELAXED) != 0 || fwd_all(mc) >= mc->expect;
 }
 
 /* Room for a burst on every other worker's ring. */
@@ -618,13 +632,15 @@ run_once(struct mc *mc, enum set s, bool in, uint32_t ip_len, struct run *r)
 	ho = handoff_sum(mc);
 	for (unsigned int q = 0; q < mc->n; q++)
 		mc->log[q].n = mc->log[q].lost = 0;
+	for (unsigned int w = 0; w < mc->n; w++)
+		mc->fwd_base[w] = fwd_of(mc, mc->dp->workers[w]);
 	__atomic_store_n(&mc->arrived, 0, __ATOMIC_RELEASE);
 	for (unsigned int l = 0; l < lanes; l++)
 		mc->lane[l] = (struct lane){.mc = mc, .w = mc->dp->workers[l],
 					    .frames = mc->frames[l], .lens = mc->lens[l],
 					    .n = mc->n_pkts[s][l], .m = mc->m[l],
 					    .hands_off = lanes > 1,
-					    .fwd_base = fwd_of(mc, mc->dp->workers[l])};
+					    .fwd_base = mc->fwd_base[l]};
 	for (unsigned int l = 0; l < lanes; l++)	/* the owner forwards, whoever received */
 		for (unsigned int j = 0; j < mc->n_pkts[s][l]; j++)
 			mc->lane[owner_of(mc, s, mc->tun[s][l][j])].expect++;
@@ -657,6 +673,18 @@ run_once(struct mc *mc, enum set s, bool in, uint32_t ip_len, struct run *r)
 	}
 	if (!in)
 		check_seq(mc, s);
+	for (unsigned int w = 0; w < mc->n; w++) {
+		uint64_t got = fwd_of(mc, mc->dp->workers[w]) - mc->fwd_base[w];
+		uint64_t want = w < lanes ? mc->lane[w].expect : 0;
+
+		if (got != want) {
+			fprintf(stderr,
+				"bench: worker %u forwarded %" PRIu64 " packets, its SAs had %" PRIu64
+				": a worker did not hand a packet to its SA's owner\n",
+				w, got, want);
+			exit(1);
+		}
+	}
 	r->cyc = (double)(end - start) / (double)mc->expect;
 	r->handoffs = handoff_sum(mc) - ho;
 }
