@@ -46,11 +46,9 @@
 #include "classify.h"
 #include "worker.h"
 
-#define BURST 32
-#define BURSTS 64		/* bursts per timed run */
-#define PKTS (BURST * BURSTS)
+#include "dp_bench.h"
+
 #define RUNS_DEFAULT 25
-#define RUNS_MAX 100000
 #define SPI 0x1001
 
 struct bench {
@@ -298,8 +296,8 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double
-median(double *v, unsigned int n)
+double
+bench_median(double *v, unsigned int n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
 	return v[n / 2];
@@ -452,8 +450,8 @@ crypto_floor(struct bench *b, const struct xf *x, uint32_t ip_len, struct result
 			(dir == 0 ? enc : dec)[run] = (double)(rte_rdtsc_precise() - t0) / PKTS;
 		}
 	}
-	r->floor_enc = median(enc, RUNS);
-	r->floor_dec = median(dec, RUNS);
+	r->floor_enc = bench_median(enc, RUNS);
+	r->floor_dec = bench_median(dec, RUNS);
 	cmb_keys_free(k);
 	cmb_keys_free(ka);
 	rte_free(buf);
@@ -491,8 +489,8 @@ measure(struct bench *b, const struct xf *x, uint32_t ip_len, struct result *r)
 		fill(b, m, esp, stride, elens, PKTS);
 		in[run] = timed_run(b, 0, m);
 	}
-	r->out_cyc = median(out + 1, RUNS);
-	r->in_cyc = median(in + 1, RUNS);
+	r->out_cyc = bench_median(out + 1, RUNS);
+	r->in_cyc = bench_median(in + 1, RUNS);
 	if (split_mode) {
 		fill(b, m, frames, stride, plens, PKTS);
 		split_run(b, 1, m, &r->out_split, false);
@@ -520,26 +518,19 @@ struct scale {
 	uint32_t flood;		/* unknown-SPI packets made */
 };
 
-static uint16_t
-scale_frame(struct bench *b, struct scale *sc, const uint8_t *inner, uint32_t ip_len, uint8_t *f,
-	    bool flood)
+uint16_t
+bench_peer_esp(IMB_MGR *mb, const struct cmb_keys *k, const struct rte_ether_addr *dst_mac,
+	       uint32_t spi, uint32_t seq, const uint8_t *inner, uint32_t ip_len, uint8_t *f)
 {
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)f;
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
 	uint8_t *esp = (uint8_t *)(ip + 1), *ct = esp + 16, nonce[12], aad[8];
-	uint32_t i = sc->next, pad = (4 - ((ip_len + 2) & 3)) & 3, ct_len = ip_len + pad + 2;
-	uint32_t spi_be = rte_cpu_to_be_32(SCALE_SPI + i), seq_be, a;
-	uint64_t iv = rte_cpu_to_be_64(++sc->seq[i]);
+	uint32_t pad = (4 - ((ip_len + 2) & 3)) & 3, ct_len = ip_len + pad + 2;
+	uint32_t spi_be = rte_cpu_to_be_32(spi), seq_be = rte_cpu_to_be_32(seq), a;
+	uint64_t iv = rte_cpu_to_be_64(seq);
 
-	sc->next = i + 1 == n_scale ? 0 : i + 1;
-	seq_be = rte_cpu_to_be_32(sc->seq[i]);
-	if (flood) {	/* a new unknown SPI each time: the flood defeats any cache */
-		sc->seq[i]--;
-		sc->next = i;
-		spi_be = rte_cpu_to_be_32(FLOOD_SPI | (sc->flood++ & 0xfffffff));
-	}
 	memset(f, 0, sizeof(*eth) + sizeof(*ip));
-	rte_ether_addr_copy(&b->dp->ports[0].mac, &eth->dst_addr);
+	rte_ether_addr_copy(dst_mac, &eth->dst_addr);
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + 16 + ct_len + 16));
@@ -561,8 +552,24 @@ scale_frame(struct bench *b, struct scale *sc, const uint8_t *inner, uint32_t ip
 	memset(nonce, 0x42, 4);		/* the salt: add_sa_spi's key material is all 0x42 */
 	memcpy(nonce + 4, &iv, 8);
 	memcpy(aad, esp, 8);
-	cmb_gcm_enc(b->w->mb, sc->k, ct, ct_len, nonce, aad, 8, ct + ct_len);
+	cmb_gcm_enc(mb, k, ct, ct_len, nonce, aad, 8, ct + ct_len);
 	return (uint16_t)(sizeof(*eth) + sizeof(*ip) + 16 + ct_len + 16);
+}
+
+/* The next packet of the scale run: SA after SA, or (flood) a new unknown SPI. */
+static uint16_t
+scale_frame(struct bench *b, struct scale *sc, const uint8_t *inner, uint32_t ip_len, uint8_t *f,
+	    bool flood)
+{
+	uint32_t i = sc->next;
+
+	if (flood)	/* a new unknown SPI each time: the flood defeats any cache */
+		return bench_peer_esp(b->w->mb, sc->k, &b->dp->ports[0].mac,
+				      FLOOD_SPI | (sc->flood++ & 0xfffffff), sc->seq[i] + 1, inner,
+				      ip_len, f);
+	sc->next = i + 1 == n_scale ? 0 : i + 1;
+	return bench_peer_esp(b->w->mb, sc->k, &b->dp->ports[0].mac, SCALE_SPI + i, ++sc->seq[i],
+			      inner, ip_len, f);
 }
 
 static size_t
@@ -645,10 +652,10 @@ measure_scale(struct bench *b, uint32_t ip_len)
 	if (flood_mode)
 		printf("%-26s %5u %4s %8s %8.1f   per valid packet (%u SAs, traffic spread "
 		       "evenly; as many unknown-SPI packets between them)\n",
-		       x->name, ip_len, "in", "", 2 * median(in, RUNS), n_scale);
+		       x->name, ip_len, "in", "", 2 * bench_median(in, RUNS), n_scale);
 	else
 		printf("%-26s %5u %4s %8s %8.1f   (%u SAs, traffic spread evenly)\n", x->name,
-		       ip_len, "in", "", median(in, RUNS), n_scale);
+		       ip_len, "in", "", bench_median(in, RUNS), n_scale);
 	cmb_keys_free(sc.k);
 	free(sc.seq);
 	rte_free(esp);
@@ -670,6 +677,21 @@ check_no_drops(const struct bench *b, int expected)
 	}
 }
 
+bool
+bench_hugepages_free(unsigned long mem_mb)
+{
+	FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "r");
+	unsigned long free_pages = 0;
+
+	if (f != NULL) {
+		if (fscanf(f, "%lu", &free_pages) != 1)
+			free_pages = 0;
+		fclose(f);
+	}
+	/* -m on 2 MiB pages (256 MiB: 128 of them), and some to spare for EAL's own */
+	return free_pages >= mem_mb / 2 + 32;
+}
+
 /*
  * EAL's memory and lcores. Hugepages when enough are free (the daemon runs
  * on them; 4 KiB pages add TLB misses the daemon does not have), else
@@ -682,18 +704,9 @@ static bool
 eal_args(int *cpu, char *lcores, size_t lcores_len, char *mem, size_t mem_len,
 	 unsigned long mem_mb)
 {
-	FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "r");
-	unsigned long free_pages = 0;
+	bool huge = bench_hugepages_free(mem_mb);
 	cpu_set_t set;
-	bool huge;
 
-	if (f != NULL) {
-		if (fscanf(f, "%lu", &free_pages) != 1)
-			free_pages = 0;
-		fclose(f);
-	}
-	/* -m on 2 MiB pages (256 MiB: 128 of them), and some to spare for EAL's own */
-	huge = free_pages >= mem_mb / 2 + 32;
 	if (huge)
 		snprintf(mem, mem_len, "--in-memory");
 	if (*cpu < 0 && sched_getaffinity(0, sizeof(set), &set) == 0)
@@ -712,6 +725,7 @@ usage(const char *prog)
 	fprintf(stderr,
 		"usage: %s [-x gcm|cbc|ah|ah-esp] [-s 64|512|1400] [-r RUNS] [-c CPU] [-p] [-6]\n"
 		"       [-n SAS [-f]]\n"
+		"       %s -w WORKERS [-s SIZE] [-r RUNS] [-b]\n"
 		"  -c      the CPU to run on (default: the last one allowed)\n"
 		"  -p      also print a per-stage split (classify / ESP / TX) of one run\n"
 		"  -x, -s  measure only one transform / inner packet size (for profiling)\n"
@@ -719,8 +733,11 @@ usage(const char *prog)
 		"  -r      runs per figure (default %d); each figure is their median\n"
 		"  -n N    scale: inbound AES-128-GCM over N SAs, packets spread evenly (-s size,\n"
 		"          default 64)\n"
-		"  -f      with -n: an unknown-SPI packet after every valid one; cycles per valid packet\n",
-		prog, RUNS_DEFAULT);
+		"  -f      with -n: an unknown-SPI packet after every valid one; cycles per valid packet\n"
+		"  -w N    1 against N (2 or 4) workers on N CPUs (the last N allowed), AES-128-GCM over 64\n"
+		"          tunnels and one elephant tunnel (dp_bench_mc.c); -s: one size only\n"
+		"  -b      with -w: the fastest run, not the median (on a shared host)\n",
+		prog, prog, RUNS_DEFAULT);
 	exit(2);
 }
 
@@ -741,10 +758,20 @@ main(int argc, char **argv)
 
 	const char *only_x = NULL;
 	uint32_t only_s = 0;
+	unsigned int workers = 0;
+	bool best = false;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "x:s:r:c:n:fph6")) != -1) {
+	while ((opt = getopt(argc, argv, "x:s:r:c:n:w:bfph6")) != -1) {
 		switch (opt) {
+		case 'b':
+			best = true;
+			break;
+		case 'w':
+			workers = (unsigned int)strtoul(optarg, NULL, 10);
+			if (workers != 2 && workers != 4)	/* lanes of whole bursts */
+				usage(argv[0]);
+			break;
 		case '6':
 			inner6 = true;
 			break;
@@ -779,6 +806,8 @@ main(int argc, char **argv)
 			usage(argv[0]);
 		}
 	}
+	if (workers > 0)
+		return bench_mc_main(argv[0], workers, RUNS, only_s, best);
 	/* SAs live in DPDK's heap: about 2 KiB each, 4 KiB allowed */
 	snprintf(mem_mb, sizeof(mem_mb), "%u", 256 + n_scale / 256);
 	huge = eal_args(&cpu, lcores, sizeof(lcores), mem, sizeof(mem),
@@ -795,7 +824,7 @@ main(int argc, char **argv)
 	rte_eth_dev_start(b.dp->ports[1].port_id);
 	b.w = b.dp->workers[0];
 	hz = (double)rte_get_tsc_hz();
-	printf("# dpsec dataplane microbenchmark: 1 lcore on CPU %d, burst %d, median of %d runs "
+	printf("# dpsec dataplane microbenchmark: 1 lcore on CPU %d, burst %d, median of %u runs "
 	       "of %d packets after a warm-up, one SA pair per case\n"
 	       "# memory: %s\n# TSC %.0f MHz, libipsec-mb %s, arch %s\n",
 	       cpu, BURST, RUNS, PKTS,

@@ -91,6 +91,7 @@ struct dp_lcore_stats {
 	uint64_t drop_pkts[DP_DROP__COUNT];
 	uint64_t cause_octets[DP_GLOBAL__COUNT];
 	struct dp_port_ctr port[DP_PORTS_MAX];	/* by index into dp->ports */
+	uint64_t handoff_pkts;	/* put on other workers' handoff rings (handoff.c) */
 } __rte_cache_aligned;
 
 struct dp_txbuf {

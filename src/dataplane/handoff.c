@@ -63,6 +63,7 @@ send_run(struct dp_worker *w, uint16_t owner, struct rte_mbuf **run, uint16_t n,
 		return;
 	RTE_VERIFY(owner < w->dp->n_workers && owner != w->id);
 	q = rte_ring_mp_enqueue_burst(w->dp->workers[owner]->handoff, (void **)run, n, NULL);
+	ctr_add(&w->stats.handoff_pkts, q);	/* by the sender: what crossed (dp_bench -w) */
 	for (unsigned int i = q; i < n; i++)
 		drops_add(d, run[i], DP_DROP_G_IpsecHandoffFull);
 }

@@ -520,8 +520,10 @@ test_handoff_full(void **state)
 	assert_int_equal(drops_total(), sent - fits);
 	assert_int_equal(w1->stats.port[IN1].in_drop_pkts[DP_GLOBAL_IpsecHandoffFull],
 			 sent - fits);
-	/* worker 1 wrote nothing of the SA */
+	/* worker 1 wrote nothing of the SA, and counts what its ring took as handed off */
 	assert_int_equal(sa_of(CFG_DIR_OUT)->ctr.v[DP_SA_CTR_pkts], 0);
+	assert_int_equal(w1->stats.handoff_pkts, fits);
+	assert_int_equal(w0->stats.handoff_pkts, 0);
 	while (rte_ring_count(w0->handoff) > 0) {
 		worker_handoff_drain(w0);
 		worker_flush(w0);
@@ -565,6 +567,7 @@ test_tunnel_handoff(void **state)
 		m[i] = host_frame_to(IN1, i, "10.8.0.9");
 	worker_process(w1, IN1, m, (uint16_t)n);
 	assert_int_equal(rte_ring_count(w0->handoff), n);
+	assert_int_equal(w1->stats.handoff_pkts, n);
 	assert_int_equal(sa_of(CFG_DIR_OUT)->ctr.v[DP_SA_CTR_pkts], 0);
 	worker_handoff_drain(w0);
 	worker_flush(w0);
@@ -633,6 +636,9 @@ test_outbound_two_workers(void **state)
 	assert_int_equal(ctr_read(&T.dp->workers[1]->stats.port[IN1].fwd_pkts), 0);
 	assert_int_equal(ctr_read(&T.dp->workers[0]->stats.port[IN0].fwd_pkts), N_OUT / 2);
 	assert_int_equal(ctr_read(&T.dp->workers[1]->stats.port[IN0].fwd_pkts), 0);
+	/* what worker 1 received (inside0's queue 1 and inside1) crossed the ring, nothing else */
+	assert_int_equal(ctr_read(&T.dp->workers[1]->stats.handoff_pkts), 3 * N_OUT / 4);
+	assert_int_equal(ctr_read(&T.dp->workers[0]->stats.handoff_pkts), 0);
 	free_all(esp, N_OUT);
 	del_sas();
 }
