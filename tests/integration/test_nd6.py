@@ -32,13 +32,19 @@
 import json
 import os
 import re
+import socket
 import sys
+import time
 import unittest
 
 from scapy.layers.inet import IP
-from scapy.layers.inet6 import ICMPv6EchoRequest, IPv6
+from scapy.layers.inet6 import (ICMPv6EchoRequest, ICMPv6ND_NA, ICMPv6ND_NS,
+                                ICMPv6NDOptDstLLAddr, ICMPv6NDOptSrcLLAddr, IPv6)
 from scapy.layers.ipsec import ESP, SecurityAssociation
 from scapy.layers.l2 import Ether
+from scapy.packet import raw
+from scapy.utils6 import in6_getnsma, in6_getnsmac
+from socket import inet_ntop, inet_pton
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dpsectest.netns import (GWA_OUT, GWA_OUT6, GWB_IN6, GWB_OUT, GWB_OUT6,  # noqa: E402
@@ -73,43 +79,6 @@ manual_sas:
   - {{crypto_map: VPN, seq: 20, direction: outbound, spi: {SPI_OUT},
      cipher_key: "{KEY_OUT.hex()}", auth_key: "{AUTH_OUT.hex()}"}}
 """
-
-# Run in ns gwa: send one NS with scapy, print what answered it (JSON), or {} for nothing.
-PROBE = r"""
-import json, sys
-from scapy.all import Ether, IPv6, ICMPv6ND_NS, ICMPv6ND_NA, ICMPv6NDOptSrcLLAddr, \
-    ICMPv6NDOptDstLLAddr, in6_getnsma, in6_getnsmac, inet_pton, inet_ntop, socket, srp1, raw
-dev, src, mac, target, hlim = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
-group = inet_ntop(socket.AF_INET6, in6_getnsma(inet_pton(socket.AF_INET6, target)))
-ns = Ether(src=mac, dst=in6_getnsmac(inet_pton(socket.AF_INET6, target))) / \
-    IPv6(src=src, dst=group, hlim=hlim) / ICMPv6ND_NS(tgt=target) / \
-    ICMPv6NDOptSrcLLAddr(lladdr=mac)
-ans = srp1(ns, iface=dev, timeout=2, verbose=0)
-if ans is None or ICMPv6ND_NA not in ans:
-    print("{}")
-    sys.exit(0)
-na = ans[ICMPv6ND_NA]
-again = IPv6(raw(ans[IPv6]))
-again[ICMPv6ND_NA].cksum = None      # scapy computes it when building
-recomputed = IPv6(raw(again))[ICMPv6ND_NA].cksum
-print(json.dumps({"eth_dst": ans[Ether].dst, "eth_src": ans[Ether].src, "src": ans[IPv6].src,
-                  "dst": ans[IPv6].dst, "hlim": ans[IPv6].hlim, "R": na.R, "S": na.S, "O": na.O,
-                  "tgt": na.tgt, "tlla": ans[ICMPv6NDOptDstLLAddr].lladdr
-                  if ICMPv6NDOptDstLLAddr in ans else None,
-                  "cksum_ok": na.cksum == recomputed}))
-"""
-
-
-# Run in ns gwa: an unsolicited advertisement (override set) for a target to all-nodes.
-UNSOL_NA = r"""
-import sys
-from scapy.all import Ether, IPv6, ICMPv6ND_NA, ICMPv6NDOptDstLLAddr, sendp
-dev, target, mac = sys.argv[1], sys.argv[2], sys.argv[3]
-sendp(Ether(src=mac, dst="33:33:00:00:00:01") / IPv6(src=target, dst="ff02::1", hlim=255) /
-      ICMPv6ND_NA(R=0, S=0, O=1, tgt=target) / ICMPv6NDOptDstLLAddr(lladdr=mac),
-      iface=dev, verbose=0)
-"""
-
 
 def punt(t):
     return json.loads(t.cli("show platform hardware qfp active infrastructure punt statistics "
@@ -171,9 +140,54 @@ class Nd6(unittest.TestCase):
         return r
 
     def probe(self, target, hlim):
-        r = sh("/usr/bin/python3", "-c", PROBE, "gwa-out", GWA_OUT6, self.t.mac("gwa", "gwa-out"),
-               target, str(hlim), ns=self.t.ns["gwa"])
-        return json.loads(r.stdout)
+        """One NS from gwA's port for target with scapy, and what answered it within 2 s:
+        the answer's fields (the checksum recomputed by scapy), or {} for nothing."""
+        mac = self.t.mac("gwa", "gwa-out")
+        group = inet_ntop(socket.AF_INET6, in6_getnsma(inet_pton(socket.AF_INET6, target)))
+        ns = Ether(src=mac, dst=in6_getnsmac(inet_pton(socket.AF_INET6, target))) / \
+            IPv6(src=GWA_OUT6, dst=group, hlim=hlim) / ICMPv6ND_NS(tgt=target) / \
+            ICMPv6NDOptSrcLLAddr(lladdr=mac)
+        ans = self.answer(self.t.socket("gwa", "gwa-out", receive=True), bytes(ns), target,
+                          2.0)
+        if ans is None:
+            return {}
+        na = ans[ICMPv6ND_NA]
+        again = IPv6(raw(ans[IPv6]))
+        again[ICMPv6ND_NA].cksum = None      # scapy computes it when building
+        recomputed = IPv6(raw(again))[ICMPv6ND_NA].cksum
+        return {"eth_dst": ans[Ether].dst, "eth_src": ans[Ether].src, "src": ans[IPv6].src,
+                "dst": ans[IPv6].dst, "hlim": ans[IPv6].hlim, "R": na.R, "S": na.S, "O": na.O,
+                "tgt": na.tgt, "tlla": ans[ICMPv6NDOptDstLLAddr].lladdr
+                if ICMPv6NDOptDstLLAddr in ans else None,
+                "cksum_ok": na.cksum == recomputed}
+
+    @staticmethod
+    def answer(sock, frame, target, timeout):
+        """Sends frame on sock, then the first advertisement for target to GWA_OUT6 that sock
+        receives within timeout seconds (scapy's srp1 matches so), or None."""
+        sock.setblocking(False)
+        try:
+            while True:             # what the socket saw before: not an answer
+                sock.recv(65535)
+        except BlockingIOError:
+            pass
+        sock.setblocking(True)
+        sock.send(frame)
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            sock.settimeout(max(0.001, end - time.monotonic()))
+            try:
+                data, addr = sock.recvfrom(65535)
+            except socket.timeout:
+                break
+            if addr[2] == socket.PACKET_OUTGOING:
+                continue
+            p = Ether(data)
+            if ICMPv6ND_NA in p and p[ICMPv6ND_NA].tgt == target and p[IPv6].dst == GWA_OUT6:
+                sock.settimeout(None)
+                return p
+        sock.settimeout(None)
+        return None
 
     def test_2_advertisement_fields(self):
         na = self.probe(GWB_OUT6, 255)
@@ -302,7 +316,12 @@ class Nd6(unittest.TestCase):
             nd6 = json.loads(self.t.cli("show ip traffic", json=True))["nd6"]
             self.assertGreaterEqual(nd6["mac_changed"], before["mac_changed"] + 1)
             # for an address gwB never learned: nothing created (and counted as ignored)
-            sh("/usr/bin/python3", "-c", UNSOL_NA, dev, "2001:db8:0:1::77", new, ns=ns)
+            # an unsolicited advertisement (override set) to all-nodes
+            self.t.send("gwa", dev, [
+                Ether(src=new, dst="33:33:00:00:00:01") /
+                IPv6(src="2001:db8:0:1::77", dst="ff02::1", hlim=255) /
+                ICMPv6ND_NA(R=0, S=0, O=1, tgt="2001:db8:0:1::77") /
+                ICMPv6NDOptDstLLAddr(lladdr=new)])
             wait_for(lambda: json.loads(self.t.cli("show ip traffic", json=True))["nd6"][
                 "na_ignored"] > nd6["na_ignored"], 20, "the advertisement for no entry")
             rows = json.loads(self.t.cli("show ipv6 neighbors", json=True))["neighbors"]

@@ -40,6 +40,7 @@ def sh(*args, check=True, ns=None, **kw):
 
 _libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNET = 0x40000000
+ETH_P_ALL = 0x0003
 
 
 def _setns(fd):
@@ -48,19 +49,20 @@ def _setns(fd):
         raise OSError(err, "setns: " + os.strerror(err))
 
 
-def packet_socket(ns, dev):
-    """A raw packet socket bound to dev in network namespace ns. A socket stays in the
-    namespace it was made in: this thread enters ns (setns(2)) to make and bind it and goes
-    back to its own namespace before returning, also on error."""
+def packet_socket(ns, dev, proto=0):
+    """A raw packet socket bound to dev in network namespace ns, receiving frames of the
+    ethertype proto (0: none, a socket to send with; ETH_P_ALL: all, both ways). A socket
+    stays in the namespace it was made in: this thread enters ns (setns(2)) to make and bind
+    it and goes back to its own namespace before returning, also on error."""
     own = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
     target = None
     try:
         target = os.open(os.path.join("/var/run/netns", ns), os.O_RDONLY)
         _setns(target)
         try:
-            s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+            s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(proto))
             try:
-                s.bind((dev, 0))
+                s.bind((dev, proto))
             except OSError:
                 s.close()
                 raise
@@ -170,15 +172,21 @@ interfaces:
             raise AssertionError("dpsec %s: %s%s" % (command, r.stdout, r.stderr))
         return r.stdout
 
+    def socket(self, ns, dev, receive=False):
+        """This process's packet socket on dev in a namespace (kept until close): what it
+        sends goes out of dev; with receive, it also gets every frame dev sees, both ways."""
+        key = (ns, dev, receive)
+        if key not in self._sockets:
+            self._sockets[key] = packet_socket(self.ns[ns], dev, ETH_P_ALL if receive else 0)
+        return self._sockets[key]
+
     def send(self, ns, dev, pkts):
         """Send Ethernet frames (scapy packets or bytes) on dev in a namespace, in order, from
         this process: no Python and scapy to start in the namespace for each call (seconds
         on a loaded machine)."""
-        key = (ns, dev)
-        if key not in self._sockets:
-            self._sockets[key] = packet_socket(self.ns[ns], dev)
+        s = self.socket(ns, dev)
         for p in pkts:
-            self._sockets[key].send(bytes(p))
+            s.send(bytes(p))
 
     def stop(self):
         if self.proc is None:
