@@ -96,6 +96,7 @@ struct cfg_interface {
 	uint16_t mtu;			/* IP MTU; default 1500 */
 	uint16_t tcp_adjust_mss;	/* inside only: clamp TCP SYN MSS to this; 0 = off */
 	uint16_t tcp_adjust_mss6;	/* the same for IPv6 (IOS ipv6 tcp adjust-mss); 0 = off */
+	uint32_t nd_reachable_ms;	/* IOS ipv6 nd reachable-time; 0 = unspecified (30 s) */
 	struct cfg_pos pos;
 };
 

@@ -123,6 +123,11 @@ int dp_start(struct dp *dp, char *err, size_t errlen);
 void dp_stop(struct dp *dp);
 /* Frees everything (wiping SA keys); accepts NULL. Call after dp_stop(). */
 void dp_destroy(struct dp *dp);
+/*
+ * The same when rte_eal_cleanup follows (the process is exiting), except that
+ * the route tables' DPDK memory is left to it (dp.c says why).
+ */
+void dp_destroy_at_exit(struct dp *dp);
 /* Control-thread chores: frees SAs whose RCU grace period has passed. */
 void dp_housekeeping(struct dp *dp);
 /* Worker lcores in use. */

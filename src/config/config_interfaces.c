@@ -443,7 +443,34 @@ h_tcp_adjust_mss6(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode
 	return tcp_mss_key(c, k, v, ifc, 1440, &ifc->tcp_adjust_mss6);
 }
 
-/* Rows run in this order: crypto_map and tcp_adjust_mss need role, neighbors need address. */
+/*
+ * IOS "ipv6 nd reachable-time MS" (0..3,600,000 there): how long a confirmed
+ * neighbor stays REACHABLE (RFC 4861 section 6.3.2's ReachableTime). 0 is
+ * "unspecified", which IOS takes as its default, 30,000: so does dpsecd. The
+ * neighbor discovery it shapes runs from the interface's address6.
+ */
+static int
+h_nd_reachable_time(struct cfg_ctx *c, const struct cfg_key *k, const struct ynode *v, void *obj)
+{
+	static const char range[] = "0..3600000 ms, 0 for the default 30000";
+	struct cfg_interface *ifc = obj;
+	uint64_t n;
+	int rc = cfg_uint(c, v, k->name, 0, 3600000, range, &n);
+
+	if (rc < 0)
+		return rc;
+	if (!ifc->has_addr6)
+		return cfg_err(c, v, "'%s' on interface '%s', which has no address6 (expected "
+				     "address6 on the interface: neighbor discovery runs from it)",
+			       k->name, ifc->name);
+	ifc->nd_reachable_ms = (uint32_t)n;
+	return 0;
+}
+
+/*
+ * Rows run in this order: crypto_map and tcp_adjust_mss need role, neighbors need address,
+ * nd_reachable_time address6.
+ */
 static const struct cfg_key iface_keys[] = {
 	CFG_CUSTOM("name", true, h_name),
 	CFG_CUSTOM("device", true, h_device),
@@ -456,6 +483,7 @@ static const struct cfg_key iface_keys[] = {
 	CFG_U16("mtu", false, struct cfg_interface, mtu, 576, 9000),
 	CFG_CUSTOM("tcp_adjust_mss", false, h_tcp_adjust_mss),
 	CFG_CUSTOM("tcp_adjust_mss6", false, h_tcp_adjust_mss6),
+	CFG_CUSTOM("nd_reachable_time", false, h_nd_reachable_time),
 };
 
 static int

@@ -755,6 +755,8 @@ interface(struct w *w, const struct cfg_interface *ifc)
 		w_u64_line(w, 4, "tcp_adjust_mss", ifc->tcp_adjust_mss);
 	if (ifc->tcp_adjust_mss6 != 0)
 		w_u64_line(w, 4, "tcp_adjust_mss6", ifc->tcp_adjust_mss6);
+	if (ifc->nd_reachable_ms != 0)
+		w_u64_line(w, 4, "nd_reachable_time", ifc->nd_reachable_ms);
 }
 
 static void

@@ -76,6 +76,16 @@ ctrl_create(struct dp *dp, struct dpsec_config *cfg, const struct clk *clk, char
 		ctrl_destroy(c);
 		return NULL;
 	}
+	for (uint32_t i = 0; i < cfg->n_interfaces; i++) {
+		/* the config allows no more interfaces nor a longer time than the cache takes */
+		if (nd6_cache_set_reachable(c->nd6, i, cfg->interfaces[i].nd_reachable_ms) != 0) {
+			snprintf(err, errlen, "interface %s: nd_reachable_time %u ms not taken by "
+					      "the neighbor cache", cfg->interfaces[i].name,
+				 cfg->interfaces[i].nd_reachable_ms);
+			ctrl_destroy(c);
+			return NULL;
+		}
+	}
 	ctrl_arp_attach(c);
 	ctrl_nd6_attach(c);
 	return c;

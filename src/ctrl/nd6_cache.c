@@ -19,6 +19,7 @@ struct nd6_cache {
 	uint32_t cap;
 	uint32_t n;		/* slots in use */
 	uint64_t max_age_ns;
+	uint64_t reachable_ns[ND6_IFACES_MAX];	/* per interface (nd6_cache_set_reachable) */
 	struct tbucket req;	/* milliseconds */
 	uint64_t ctr[ND6C__COUNT];
 	uint64_t version;	/* bumped whenever an address may have gained, changed or lost its MAC */
@@ -41,6 +42,8 @@ nd6_cache_create(uint32_t cap, uint32_t max_age_s, uint64_t now_ns)
 	}
 	t->cap = cap;
 	t->max_age_ns = max_age_s * CLK_NS_PER_S;
+	for (uint32_t i = 0; i < ND6_IFACES_MAX; i++)
+		t->reachable_ns[i] = ND6_REACHABLE_MS * CLK_NS_PER_MS;
 	tbucket_init(&t->req, ND6_NS_RATE, ND6_NS_BURST, 1000, now_ns / CLK_NS_PER_MS);
 	return t;
 }
@@ -54,10 +57,26 @@ nd6_cache_destroy(struct nd6_cache *t)
 	free(t);
 }
 
-enum nd6c_state
-nd6_cache_state(const struct nd6c_entry *e, uint64_t now_ns)
+int
+nd6_cache_set_reachable(struct nd6_cache *t, uint32_t iface, uint32_t ms)
 {
-	if (e->state == ND6C_REACHABLE && now_ns - e->updated_ns >= ND6_REACHABLE_MS * CLK_NS_PER_MS)
+	if (iface >= ND6_IFACES_MAX || ms > ND6_REACHABLE_MAX_MS)
+		return -EINVAL;
+	t->reachable_ns[iface] = (ms != 0 ? ms : ND6_REACHABLE_MS) * CLK_NS_PER_MS;
+	return 0;
+}
+
+/* An interface beyond the table (none is configured so) has the default. */
+static uint64_t
+reachable_ns(const struct nd6_cache *t, uint32_t iface)
+{
+	return iface < ND6_IFACES_MAX ? t->reachable_ns[iface] : ND6_REACHABLE_MS * CLK_NS_PER_MS;
+}
+
+enum nd6c_state
+nd6_cache_state(const struct nd6_cache *t, const struct nd6c_entry *e, uint64_t now_ns)
+{
+	if (e->state == ND6C_REACHABLE && now_ns - e->updated_ns >= reachable_ns(t, e->iface))
 		return ND6C_STALE;	/* section 7.3.3: ReachableTime passed */
 	return e->state;
 }
@@ -66,7 +85,7 @@ nd6_cache_state(const struct nd6c_entry *e, uint64_t now_ns)
 static enum nd6c_state
 settle(struct nd6_cache *t, struct nd6c_entry *e, uint64_t now_ns)
 {
-	enum nd6c_state s = nd6_cache_state(e, now_ns);
+	enum nd6c_state s = nd6_cache_state(t, e, now_ns);
 
 	if (s != e->state) {
 		t->ctr[ND6C_went_stale]++;

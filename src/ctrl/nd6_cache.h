@@ -7,8 +7,9 @@
  * a router sending to its next hops needs:
  *
  *   INCOMPLETE  a solicitation went out, no advertisement yet
- *   REACHABLE   confirmed by a solicited advertisement less than
- *               ND6_REACHABLE_MS ago
+ *   REACHABLE   confirmed by a solicited advertisement less than the
+ *               interface's ReachableTime ago (nd6_cache_set_reachable;
+ *               ND6_REACHABLE_MS unless configured)
  *   STALE       known but unconfirmed (learned from a solicitation or an
  *               unsolicited advertisement, or REACHABLE for too long); still
  *               used to send (section 7.3.3), removed after max_age_s
@@ -41,6 +42,8 @@
 #include "dpsec/ip_traffic.h"
 
 #define ND6_REACHABLE_MS 30000	/* RFC 4861 section 10 REACHABLE_TIME, IOS's default */
+#define ND6_REACHABLE_MAX_MS 3600000	/* IOS "ipv6 nd reachable-time" takes 0..3,600,000 */
+#define ND6_IFACES_MAX 32	/* interfaces with a ReachableTime of their own */
 #define ND6_RETRANS_MS 1000	/* RETRANS_TIMER: between solicitations for one address */
 #define ND6_TRIES 3		/* MAX_MULTICAST_SOLICIT */
 #define ND6_HOLDDOWN_MS 20000	/* after giving up, no solicitation for the address this long */
@@ -75,6 +78,16 @@ struct nd6_cache;
 /* cap >= 1 entries, max_age_s >= 1 (how long a STALE entry is kept); NULL on error. */
 struct nd6_cache *nd6_cache_create(uint32_t cap, uint32_t max_age_s, uint64_t now_ns);
 void nd6_cache_destroy(struct nd6_cache *t);
+
+/*
+ * The ReachableTime of iface (RFC 4861 section 6.3.2: a per-interface
+ * variable; IOS "ipv6 nd reachable-time"): how long a confirmation keeps an
+ * entry REACHABLE. 0 is "unspecified", as on IOS: ND6_REACHABLE_MS, which
+ * every interface has until set. -EINVAL: iface >= ND6_IFACES_MAX or ms above
+ * ND6_REACHABLE_MAX_MS (nothing changed). Entries already REACHABLE are
+ * judged by the new time from now on.
+ */
+int nd6_cache_set_reachable(struct nd6_cache *t, uint32_t iface, uint32_t ms);
 
 /*
  * A Neighbor Advertisement for ip on iface, validated (nd6_parse_na), with
@@ -125,8 +138,9 @@ void nd6_cache_expire(struct nd6_cache *t, uint64_t now_ns);
 /* Adds n to counter c: what the caller did with what the cache taught it. */
 void nd6_cache_add(struct nd6_cache *t, enum nd6c_ctr c, uint64_t n);
 
-/* An entry's state now: REACHABLE past its reachable time is STALE. */
-enum nd6c_state nd6_cache_state(const struct nd6c_entry *e, uint64_t now_ns);
+/* An entry's state now: REACHABLE past its interface's ReachableTime is STALE. */
+enum nd6c_state nd6_cache_state(const struct nd6_cache *t, const struct nd6c_entry *e,
+				uint64_t now_ns);
 
 /* The entries in slot order (n of them, free ones have used == 0). */
 const struct nd6c_entry *nd6_cache_entries(const struct nd6_cache *t, uint32_t *n);

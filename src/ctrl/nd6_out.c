@@ -147,7 +147,7 @@ ctrl_nd6_publish(struct ctrl *c)
 	if (v == NULL)
 		return;	/* tried again next turn */
 	for (uint32_t i = 0; i < n; i++) {
-		if (!e[i].used || nd6_cache_state(&e[i], now) == ND6C_INCOMPLETE)
+		if (!e[i].used || nd6_cache_state(c->nd6, &e[i], now) == ND6C_INCOMPLETE)
 			continue;
 		v[k].iface = e[i].iface;
 		memcpy(v[k].ip, e[i].ip, 16);
@@ -176,7 +176,7 @@ ctrl_nd6_list(struct ctrl *c, struct view_nd6 *out, size_t max)
 		if (!e[i].used)
 			continue;
 		out[k] = (struct view_nd6){.iface = e[i].iface,
-					   .state = state[nd6_cache_state(&e[i], now)],
+					   .state = state[nd6_cache_state(c->nd6, &e[i], now)],
 					   .age_s = (now - e[i].updated_ns) / CLK_NS_PER_S};
 		memcpy(out[k].ip, e[i].ip, 16);
 		memcpy(out[k].mac, e[i].mac, 6);

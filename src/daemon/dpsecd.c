@@ -188,7 +188,7 @@ out:
 	ctrl_ike_destroy(ike);
 	ctrl_destroy(ctrl);
 	manual_sa_wait_free(&wait);
-	dp_destroy(dp);
+	dp_destroy_at_exit(dp);	/* main's rte_eal_cleanup releases the rest of DPDK's heap */
 	return status;
 }
 

@@ -158,26 +158,27 @@ route_create(const struct dp *dp, char *err, size_t errlen)
 	rc = fill_routes(rt, dp);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot build routes: %s", strerror(-rc));
-		route_destroy(rt);
+		route_destroy(rt, false);
 		return NULL;
 	}
 	rt->v6 = route6_create(dp, err, errlen);
 	if (rt->v6 == NULL) {
-		route_destroy(rt);
+		route_destroy(rt, false);
 		return NULL;
 	}
 	return rt;
 }
 
 void
-route_destroy(struct route *rt)
+route_destroy(struct route *rt, bool keep_lpm)
 {
 	if (rt == NULL)
 		return;
 	for (int i = 0; i < DP_PORTS_MAX; i++)
 		free(rt->nt[i].slot);
-	rte_lpm_free(rt->lpm);
-	route6_destroy(rt->v6);
+	if (!keep_lpm)
+		rte_lpm_free(rt->lpm);
+	route6_destroy(rt->v6, keep_lpm);
 	free(rt);
 }
 

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdbool.h>
+
 #include <rte_ether.h>
 
 #include "dpsec/drops.h"
@@ -26,7 +28,11 @@ struct dp;
 struct route;
 
 struct route *route_create(const struct dp *dp, char *err, size_t errlen);
-void route_destroy(struct route *rt);
+/*
+ * Frees the table. keep_lpm: its LPM tables (64 MB level-one arrays, IPv4 and
+ * IPv6) stay in DPDK's heap for rte_eal_cleanup to release at exit (dp_destroy).
+ */
+void route_destroy(struct route *rt, bool keep_lpm);
 
 /* MAC of ip on the port's link: a static neighbor, else next_hop_mac, else NULL. */
 const struct rte_ether_addr *route_neighbor(const struct route *rt, uint16_t port, uint32_t ip_be);

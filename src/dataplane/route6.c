@@ -136,20 +136,21 @@ route6_create(const struct dp *dp, char *err, size_t errlen)
 	rc = fill(r, dp);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot build IPv6 routes: %s", strerror(-rc));
-		route6_destroy(r);
+		route6_destroy(r, false);
 		return NULL;
 	}
 	return r;
 }
 
 void
-route6_destroy(struct route6 *r)
+route6_destroy(struct route6 *r, bool keep_lpm)
 {
 	if (r == NULL)
 		return;
 	for (int i = 0; i < DP_PORTS_MAX; i++)
 		free(r->nt[i].nb);
-	rte_lpm6_free(r->lpm);
+	if (!keep_lpm)
+		rte_lpm6_free(r->lpm);
 	free(r);
 }
 

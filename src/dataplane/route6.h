@@ -10,13 +10,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdbool.h>
+
 #include <rte_ether.h>
 
 struct dp;
 struct route6;
 
 struct route6 *route6_create(const struct dp *dp, char *err, size_t errlen);
-void route6_destroy(struct route6 *r);
+/* Frees the table; keep_lpm as route_destroy. */
+void route6_destroy(struct route6 *r, bool keep_lpm);
 /* A static IPv6 neighbor's MAC on the port, or NULL (route.c falls back to next_hop_mac). */
 const struct rte_ether_addr *route6_neighbor(const struct route6 *r, uint16_t port,
 					     const uint8_t ip[16]);

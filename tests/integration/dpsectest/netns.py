@@ -14,8 +14,10 @@ DPDK runtime directory of the run; what a killed run left, the next one sweeps
 (leftovers.py).
 """
 import atexit
+import ctypes
 import os
 import signal
+import socket
 import subprocess
 import time
 
@@ -36,14 +38,53 @@ def sh(*args, check=True, ns=None, **kw):
     return subprocess.run(cmd, check=check, capture_output=True, text=True, **kw)
 
 
+_libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNET = 0x40000000
+ETH_P_ALL = 0x0003
+
+
+def _setns(fd):
+    if _libc.setns(fd, CLONE_NEWNET) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, "setns: " + os.strerror(err))
+
+
+def packet_socket(ns, dev, proto=0):
+    """A raw packet socket bound to dev in network namespace ns, receiving frames of the
+    ethertype proto (0: none, a socket to send with; ETH_P_ALL: all, both ways). A socket
+    stays in the namespace it was made in: this thread enters ns (setns(2)) to make and bind
+    it and goes back to its own namespace before returning, also on error."""
+    own = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+    target = None
+    try:
+        target = os.open(os.path.join("/var/run/netns", ns), os.O_RDONLY)
+        _setns(target)
+        try:
+            s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(proto))
+            try:
+                s.bind((dev, proto))
+            except OSError:
+                s.close()
+                raise
+        finally:
+            _setns(own)
+    finally:
+        os.close(own)
+        if target is not None:
+            os.close(target)
+    return s
+
+
 class Topology:
-    def __init__(self, ipv6=False):
+    def __init__(self, ipv6=False, inside_yaml=""):
         self.ipv6 = ipv6
+        self.inside_yaml = inside_yaml     # more keys of inside0, each line indented 4
         self.ns = {n: PREFIX + n for n in ("gwa", "gwb", "h2")}
         self.dir = leftovers.mkdtemp("ns")
         self.sock = os.path.join(self.dir, "dpsecd.sock")
         self.proc = None
         self.log = None
+        self._sockets = {}      # (ns, dev): packet socket (send)
         atexit.register(self.close)
 
     def __enter__(self):
@@ -97,7 +138,7 @@ interfaces:
     address: {GWB_IN}/24
 {"    address6: " + GWB_IN6 + "/64" + chr(10) if self.ipv6 else ""}    role: inside
     neighbors: [{{ip: {H2_IN}, mac: "{self.mac('h2', 'h2-in')}"}}]
-  - name: outside0
+{self.inside_yaml}  - name: outside0
     device: "net_af_packet1,iface=gwb-out"
     address: {GWB_OUT}/24
 {"    address6: " + GWB_OUT6 + "/64" + chr(10) if self.ipv6 else ""}    role: outside
@@ -131,14 +172,21 @@ interfaces:
             raise AssertionError("dpsec %s: %s%s" % (command, r.stdout, r.stderr))
         return r.stdout
 
+    def socket(self, ns, dev, receive=False):
+        """This process's packet socket on dev in a namespace (kept until close): what it
+        sends goes out of dev; with receive, it also gets every frame dev sees, both ways."""
+        key = (ns, dev, receive)
+        if key not in self._sockets:
+            self._sockets[key] = packet_socket(self.ns[ns], dev, ETH_P_ALL if receive else 0)
+        return self._sockets[key]
+
     def send(self, ns, dev, pkts):
-        """Send Ethernet frames from a namespace with scapy (in that namespace)."""
-        path = os.path.join(self.dir, "send-%d.pcap" % time.monotonic_ns())
-        from scapy.utils import wrpcap
-        wrpcap(path, pkts)
-        code = ("from scapy.all import rdpcap, sendp; "
-                "sendp(rdpcap(%r), iface=%r, verbose=0)" % (path, dev))
-        sh("/usr/bin/python3", "-c", code, ns=self.ns[ns])
+        """Send Ethernet frames (scapy packets or bytes) on dev in a namespace, in order, from
+        this process: no Python and scapy to start in the namespace for each call (seconds
+        on a loaded machine)."""
+        s = self.socket(ns, dev)
+        for p in pkts:
+            s.send(bytes(p))
 
     def stop(self):
         if self.proc is None:
@@ -165,6 +213,9 @@ interfaces:
     def close(self):
         """dpsecd stopped, the namespaces deleted, the directories removed. Idempotent."""
         self.stop()
+        for sock in self._sockets.values():
+            sock.close()
+        self._sockets = {}
         for n in self.ns.values():
             sh("ip", "netns", "del", n, check=False)
         leftovers.remove_dir(self.dir)

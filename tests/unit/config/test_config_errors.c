@@ -277,7 +277,7 @@ static const struct err_case cases[] = {
 		 "    adress: 1.2.3.4/24\n",
 	 "t.yaml:14:5: unknown key 'adress' in interface (expected one of: name, device, address, "
 	 "address6, role, crypto_map, next_hop_mac, neighbors, mtu, tcp_adjust_mss, "
-	 "tcp_adjust_mss6)"},
+	 "tcp_adjust_mss6, nd_reachable_time)"},
 	{"missing key",
 	 TS MAPS "interfaces:\n" IF_IN "  - name: out0\n    address: 192.0.2.2/24\n"
 		 "    role: outside\n",
@@ -359,6 +359,17 @@ static const struct err_case cases[] = {
 	{"tcp_adjust_mss6 outside", HEAD IF3 ", tcp_adjust_mss6: 1340}\n",
 	 "t.yaml:13:95: 'tcp_adjust_mss6' cannot be set on outside interface 'out1' (expected an "
 	 "inside interface: the outside carries only ESP and AH)"},
+	{"nd_reachable_time high", HEAD IF3 ", address6: \"2001:db8:5::2/64\", "
+			 "nd_reachable_time: 3600001}\n",
+	 "t.yaml:13:127: 'nd_reachable_time' must be 0..3600000 ms, 0 for the default "
+	 "30000 (got 3600001)"},
+	{"nd_reachable_time negative", HEAD IF3 ", address6: \"2001:db8:5::2/64\", "
+				     "nd_reachable_time: -1}\n",
+	 "t.yaml:13:127: 'nd_reachable_time' must be an integer 0..3600000 ms, 0 for the "
+	 "default 30000 (got '-1')"},
+	{"nd_reachable_time without address6", HEAD IF3 ", nd_reachable_time: 5000}\n",
+	 "t.yaml:13:97: 'nd_reachable_time' on interface 'out1', which has no address6 "
+	 "(expected address6 on the interface: neighbor discovery runs from it)"},
 	{"tcp_adjust_mss high",
 	 TS MAPS "interfaces:\n  - {name: in0, device: net_null0, address: 10.0.2.1/24, role: inside, "
 		 "tcp_adjust_mss: 1461}\n" IF_OUT,

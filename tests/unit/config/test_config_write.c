@@ -165,6 +165,7 @@ eq_interface(const struct cfg_interface *a, const struct cfg_interface *b, const
 	EQ(mtu);
 	EQ(tcp_adjust_mss);
 	EQ(tcp_adjust_mss6);
+	EQ(nd_reachable_ms);
 }
 
 static void
@@ -632,6 +633,7 @@ static const char full_tail[] =
 	"    mtu: 9000\n"
 	"    tcp_adjust_mss: 1360\n"
 	"    tcp_adjust_mss6: 1340\n"
+	"    nd_reachable_time: 3600000\n"
 	"  - name: outside0\n"
 	"    device: \"0000:00:08.0\"\n"
 	"    address: 192.0.2.2/24\n"
@@ -640,6 +642,7 @@ static const char full_tail[] =
 	"    crypto_map: MAP-A\n"
 	"    next_hop_mac: \"02:00:00:00:0a:01\"\n"
 	"    mtu: 576\n"
+	"    nd_reachable_time: 0\n"
 	"  - name: \"null\"\n"
 	"    device: net_null0\n"
 	"    address: 198.51.100.2/31\n"

@@ -6,7 +6,7 @@
  * solicitation decisions (retransmit timer, tries and hold-down, the global
  * rate) at their exact boundaries; section 7.3.3's DELAY and PROBE (a
  * STALE entry in use re-confirmed by unicast solicitations, INCOMPLETE again
- * when they go unanswered).
+ * when they go unanswered); ReachableTime per interface.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -106,18 +106,18 @@ test_resolve_reachable_then_stale(void **state)
 
 	assert_int_equal(look(f, 0, mac), -ENOENT);
 	assert_true(nd6_cache_want(f->t, 1, f->ip[0], f->now));
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_INCOMPLETE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_INCOMPLETE);
 	assert_int_equal(look(f, 0, mac), -ENOENT);	/* INCOMPLETE: nothing to send to */
 	assert_true(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, true, true, f->now));
 	assert_int_equal(look(f, 0, mac), 0);
 	assert_memory_equal(mac, MAC_A, 6);
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_REACHABLE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_REACHABLE);
 	assert_int_equal(ctr(f, ND6C_learned), 1);
 	assert_int_equal(ctr(f, ND6C_confirmed), 1);
 	f->now += ND6_REACHABLE_MS * MS - 1;
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_REACHABLE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_REACHABLE);
 	f->now += 1;
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_STALE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_STALE);
 	assert_int_equal(look(f, 0, mac), 0);	/* section 7.3.3: STALE is still used */
 	assert_int_equal(ctr(f, ND6C_went_stale), 1);
 	assert_int_equal(ctr(f, ND6C_hits), 2);
@@ -146,11 +146,11 @@ test_incomplete_needs_lla(void **state)
 
 	assert_true(nd6_cache_want(f->t, 1, f->ip[0], f->now));
 	assert_false(nd6_cache_advert(f->t, 1, f->ip[0], NULL, true, true, f->now));
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_INCOMPLETE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_INCOMPLETE);
 	assert_int_equal(ctr(f, ND6C_na_ignored), 1);
 	/* unsolicited with one: learned, STALE */
 	assert_true(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, false, false, f->now));
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_STALE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_STALE);
 }
 
 /* O clear and another address: REACHABLE goes STALE keeping its MAC; STALE stays. */
@@ -163,7 +163,7 @@ test_no_override(void **state)
 	assert_true(nd6_cache_want(f->t, 1, f->ip[0], f->now));
 	assert_true(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, true, true, f->now));
 	assert_false(nd6_cache_advert(f->t, 1, f->ip[0], MAC_B, true, false, f->now));
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_STALE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_STALE);
 	assert_int_equal(look(f, 0, mac), 0);
 	assert_memory_equal(mac, MAC_A, 6);
 	assert_false(nd6_cache_advert(f->t, 1, f->ip[0], MAC_B, true, false, f->now));
@@ -183,14 +183,14 @@ test_override_moves(void **state)
 	assert_true(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, true, true, f->now));
 	assert_true(nd6_cache_advert(f->t, 1, f->ip[0], MAC_B, false, true, f->now));
 	assert_memory_equal(entry(f, 0)->mac, MAC_B, 6);
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_STALE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_STALE);
 	assert_true(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, true, true, f->now));
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_REACHABLE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_REACHABLE);
 	assert_int_equal(ctr(f, ND6C_mac_changed), 2);
 	/* the same address, solicited: confirmed, nothing for senders to follow */
 	f->now += 40 * S;
 	assert_false(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, true, false, f->now));
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_REACHABLE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_REACHABLE);
 	/* the same address, unsolicited: nothing changes */
 	assert_false(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, false, true, f->now));
 	assert_int_equal(ctr(f, ND6C_confirmed), 3);
@@ -204,7 +204,7 @@ test_solicitation_learns_stale(void **state)
 	uint8_t mac[6];
 
 	assert_true(nd6_cache_solicit(f->t, 1, f->ip[0], MAC_A, f->now));
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_STALE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_STALE);
 	assert_int_equal(look(f, 0, mac), 0);
 	assert_false(nd6_cache_solicit(f->t, 1, f->ip[0], MAC_A, f->now));
 	assert_true(nd6_cache_solicit(f->t, 1, f->ip[0], MAC_B, f->now));
@@ -215,7 +215,7 @@ test_solicitation_learns_stale(void **state)
 	/* a REACHABLE one keeps its state when the solicitation repeats its address */
 	assert_false(nd6_cache_advert(f->t, 1, f->ip[0], MAC_B, true, true, f->now));
 	assert_false(nd6_cache_solicit(f->t, 1, f->ip[0], MAC_B, f->now));
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_REACHABLE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_REACHABLE);
 }
 
 /* A STALE entry is used up to its age, and removed at it. */
@@ -387,7 +387,7 @@ test_delay_probe_confirmed(void **state)
 	assert_true(nd6_cache_solicit(f->t, 1, f->ip[0], MAC_A, f->now));
 	assert_false(probe(f, 0));	/* STALE and unused: never probed */
 	assert_int_equal(look(f, 0, mac), 0);
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_DELAY);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_DELAY);
 	assert_int_equal(ctr(f, ND6C_delayed), 1);
 	assert_int_equal(look(f, 0, mac), 0);	/* used in DELAY: no second delay */
 	assert_int_equal(ctr(f, ND6C_delayed), 1);
@@ -395,13 +395,13 @@ test_delay_probe_confirmed(void **state)
 	assert_false(probe(f, 0));
 	f->now += 1;
 	assert_true(probe(f, 0));
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_PROBE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_PROBE);
 	assert_int_equal(look(f, 0, mac), 0);	/* still used while probed */
 	assert_memory_equal(mac, MAC_A, 6);
 	f->now += ND6_RETRANS_MS * MS - 1;
 	assert_false(probe(f, 0));
 	assert_false(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, true, false, f->now));
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_REACHABLE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_REACHABLE);
 	f->now += 10 * S;
 	assert_false(probe(f, 0));
 	assert_int_equal(ctr(f, ND6C_probe_sent), 1);
@@ -430,9 +430,9 @@ test_probe_unanswered(void **state)
 		f->now += ND6_RETRANS_MS * MS;
 	}
 	v = nd6_cache_version(f->t);
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now - 1), ND6C_PROBE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now - 1), ND6C_PROBE);
 	assert_false(probe(f, 0));	/* out of tries: INCOMPLETE on the way */
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_INCOMPLETE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_INCOMPLETE);
 	assert_true(nd6_cache_version(f->t) != v);
 	assert_int_equal(look(f, 0, mac), -ENOENT);
 	assert_int_equal(ctr(f, ND6C_probe_sent), ND6_UNICAST_TRIES);
@@ -442,7 +442,7 @@ test_probe_unanswered(void **state)
 	assert_false(probe(f, 0));
 	/* its solicited answer: learned again */
 	assert_true(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, true, true, f->now));
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_REACHABLE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_REACHABLE);
 }
 
 /*
@@ -459,7 +459,7 @@ test_delay_then_unsolicited_override(void **state)
 	assert_true(nd6_cache_solicit(f->t, 1, f->ip[0], MAC_A, f->now));
 	assert_int_equal(look(f, 0, mac), 0);
 	assert_true(nd6_cache_advert(f->t, 1, f->ip[0], MAC_B, false, true, f->now));
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_STALE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_STALE);
 	assert_memory_equal(entry(f, 0)->mac, MAC_B, 6);
 	f->now += 60 * S;
 	assert_false(probe(f, 0));
@@ -468,7 +468,7 @@ test_delay_then_unsolicited_override(void **state)
 	assert_int_equal(look(f, 0, mac), 0);
 	assert_false(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, false, false, f->now));
 	assert_memory_equal(entry(f, 0)->mac, MAC_B, 6);
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_DELAY);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_DELAY);
 }
 
 /*
@@ -483,7 +483,7 @@ test_worker_use_delays(void **state)
 
 	assert_true(nd6_cache_solicit(f->t, 1, f->ip[0], MAC_A, f->now));
 	nd6_cache_used(f->t, 1, f->ip[0], f->now);
-	assert_int_equal(nd6_cache_state(entry(f, 0), f->now), ND6C_DELAY);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 0), f->now), ND6C_DELAY);
 	f->now += S;
 	nd6_cache_used(f->t, 1, f->ip[0], f->now);	/* still DELAY, from the first use */
 	f->now += ND6_DELAY_FIRST_PROBE_MS * MS - S;
@@ -494,8 +494,50 @@ test_worker_use_delays(void **state)
 	assert_true(nd6_cache_want(f->t, 1, f->ip[2], f->now));
 	assert_true(nd6_cache_advert(f->t, 1, f->ip[2], MAC_A, true, true, f->now));
 	nd6_cache_used(f->t, 1, f->ip[2], f->now);
-	assert_int_equal(nd6_cache_state(entry(f, 2), f->now), ND6C_REACHABLE);
+	assert_int_equal(nd6_cache_state(f->t, entry(f, 2), f->now), ND6C_REACHABLE);
 	assert_int_equal(nd6_cache_count(f->t), 2);
+}
+
+/*
+ * RFC 4861 section 6.3.2: ReachableTime is the interface's (IOS "ipv6 nd
+ * reachable-time"). Interface 1 at 2.5 s goes STALE then, interface 2 keeps
+ * the default 30 s; 0 is "unspecified", the default again; a time beyond IOS's
+ * 3,600,000 ms or an interface beyond the table is refused and changes nothing.
+ */
+static void
+test_reachable_time_per_interface(void **state)
+{
+	struct fix *f = *state;
+	const struct nd6c_entry *a, *b;
+
+	assert_int_equal(nd6_cache_set_reachable(f->t, 1, 2500), 0);
+	assert_int_equal(nd6_cache_set_reachable(f->t, 1, ND6_REACHABLE_MAX_MS + 1), -EINVAL);
+	assert_int_equal(nd6_cache_set_reachable(f->t, ND6_IFACES_MAX, 2500), -EINVAL);
+	assert_true(nd6_cache_want(f->t, 1, f->ip[0], f->now));
+	assert_true(nd6_cache_want(f->t, 2, f->ip[1], f->now));
+	assert_true(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, true, true, f->now));
+	assert_true(nd6_cache_advert(f->t, 2, f->ip[1], MAC_B, true, true, f->now));
+	a = entry(f, 0);
+	b = entry(f, 1);
+	f->now += 2500 * MS - 1;
+	assert_int_equal(nd6_cache_state(f->t, a, f->now), ND6C_REACHABLE);
+	f->now += 1;
+	assert_int_equal(nd6_cache_state(f->t, a, f->now), ND6C_STALE);
+	assert_int_equal(nd6_cache_state(f->t, b, f->now), ND6C_REACHABLE);
+	nd6_cache_expire(f->t, f->now);		/* settles: counted once, stored */
+	assert_int_equal(a->state, ND6C_STALE);
+	assert_int_equal(ctr(f, ND6C_went_stale), 1);
+	f->now += ND6_REACHABLE_MS * MS - 2500 * MS - 1;
+	assert_int_equal(nd6_cache_state(f->t, b, f->now), ND6C_REACHABLE);
+	f->now += 1;
+	assert_int_equal(nd6_cache_state(f->t, b, f->now), ND6C_STALE);
+	/* 0: back to the default, also for an entry confirmed under the short time */
+	assert_int_equal(nd6_cache_set_reachable(f->t, 1, 0), 0);
+	assert_false(nd6_cache_advert(f->t, 1, f->ip[0], MAC_A, true, true, f->now));
+	f->now += ND6_REACHABLE_MS * MS - 1;
+	assert_int_equal(nd6_cache_state(f->t, a, f->now), ND6C_REACHABLE);
+	f->now += 1;
+	assert_int_equal(nd6_cache_state(f->t, a, f->now), ND6C_STALE);
 }
 
 int
@@ -522,6 +564,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_delay_then_unsolicited_override, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_worker_use_delays, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reachable_time_per_interface, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
