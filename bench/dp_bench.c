@@ -110,18 +110,7 @@ bench_config(struct bench *b)
 	c->dp = (struct cfg_dataplane){.burst = BURST, .mbufs = 4 * PKTS - 1, .rx_desc = 512,
 				       .tx_desc = 512, .replay_window = 64,
 				       .sa_max = n_scale > 500 ? 2 * n_scale + 16 : 1024};
-	b->ifs[0] = (struct cfg_interface){.role = CFG_ROLE_OUTSIDE, .crypto_map = 0, .mtu = 1500,
-					   .prefix_len = 24, .has_next_hop_mac = true};
-	snprintf(b->ifs[0].name, sizeof(b->ifs[0].name), "outside0");
-	snprintf(b->ifs[0].device, sizeof(b->ifs[0].device), "net_null0");
-	ip4_parse("192.0.2.2", &b->ifs[0].addr);
-	mac_parse("02:00:00:00:00:01", b->ifs[0].next_hop_mac);
-	b->ifs[1] = (struct cfg_interface){.role = CFG_ROLE_INSIDE, .crypto_map = CFG_NONE,
-					   .mtu = 1500, .prefix_len = 16, .has_next_hop_mac = true};
-	snprintf(b->ifs[1].name, sizeof(b->ifs[1].name), "inside0");
-	snprintf(b->ifs[1].device, sizeof(b->ifs[1].device), "net_null1");
-	ip4_parse("10.0.2.1", &b->ifs[1].addr);
-	mac_parse("02:00:00:00:02:05", b->ifs[1].next_hop_mac);
+	bench_ports(b->ifs);
 	/* symmetric selectors: the benchmark reflects its own ESP back in */
 	b->acl = (struct cfg_acl){.sport = {0, 65535}, .dport = {0, 65535}};
 	ip4_prefix_parse("10.0.0.0/16", &b->acl.src, &host);
@@ -294,6 +283,23 @@ cmp_double(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return (x > y) - (x < y);
+}
+
+void
+bench_ports(struct cfg_interface ifs[2])
+{
+	ifs[0] = (struct cfg_interface){.role = CFG_ROLE_OUTSIDE, .crypto_map = 0, .mtu = 1500,
+					.prefix_len = 24, .has_next_hop_mac = true};
+	snprintf(ifs[0].name, sizeof(ifs[0].name), "outside0");
+	snprintf(ifs[0].device, sizeof(ifs[0].device), "net_null0");
+	ip4_parse("192.0.2.2", &ifs[0].addr);
+	mac_parse("02:00:00:00:00:01", ifs[0].next_hop_mac);
+	ifs[1] = (struct cfg_interface){.role = CFG_ROLE_INSIDE, .crypto_map = CFG_NONE,
+					.mtu = 1500, .prefix_len = 16, .has_next_hop_mac = true};
+	snprintf(ifs[1].name, sizeof(ifs[1].name), "inside0");
+	snprintf(ifs[1].device, sizeof(ifs[1].device), "net_null1");
+	ip4_parse("10.0.2.1", &ifs[1].addr);
+	mac_parse("02:00:00:00:02:05", ifs[1].next_hop_mac);
 }
 
 double

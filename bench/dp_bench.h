@@ -9,11 +9,15 @@
 #include <rte_ether.h>
 
 #include "crypto_mb.h"
+#include "dpsec/config.h"
 
 #define BURST 32
 #define BURSTS 64		/* bursts per timed run (per worker in -w mode) */
 #define PKTS (BURST * BURSTS)
 #define RUNS_MAX 100000
+
+/* Both modes' two ports: outside0 (192.0.2.2/24) on net_null0, inside0 (10.0.2.1/16) on net_null1. */
+void bench_ports(struct cfg_interface ifs[2]);
 
 /* The median of v[0..n-1] (sorts v). */
 double bench_median(double *v, unsigned int n);

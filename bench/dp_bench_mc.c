@@ -225,18 +225,7 @@ mc_config(struct mc *mc)
 				       .rx_desc = 512, .tx_desc = 512, .replay_window = 64,
 				       .sa_max = 1024};
 	snprintf(c->hostname, sizeof(c->hostname), "bench");
-	mc->ifs[0] = (struct cfg_interface){.role = CFG_ROLE_OUTSIDE, .crypto_map = 0, .mtu = 1500,
-					    .prefix_len = 24, .has_next_hop_mac = true};
-	snprintf(mc->ifs[0].name, sizeof(mc->ifs[0].name), "outside0");
-	snprintf(mc->ifs[0].device, sizeof(mc->ifs[0].device), "net_null0");
-	ip4_parse("192.0.2.2", &mc->ifs[0].addr);
-	mac_parse("02:00:00:00:00:01", mc->ifs[0].next_hop_mac);
-	mc->ifs[1] = (struct cfg_interface){.role = CFG_ROLE_INSIDE, .crypto_map = CFG_NONE,
-					    .mtu = 1500, .prefix_len = 16, .has_next_hop_mac = true};
-	snprintf(mc->ifs[1].name, sizeof(mc->ifs[1].name), "inside0");
-	snprintf(mc->ifs[1].device, sizeof(mc->ifs[1].device), "net_null1");
-	ip4_parse("10.0.2.1", &mc->ifs[1].addr);
-	mac_parse("02:00:00:00:02:05", mc->ifs[1].next_hop_mac);
+	bench_ports(mc->ifs);
 	for (unsigned int k = 0; k < MC_TUNNELS; k++) {
 		mc->acl[k] = (struct cfg_acl){.sport = {0, 65535}, .dport = {0, 65535},
 					      .action = CFG_ACL_PERMIT};

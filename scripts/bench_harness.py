@@ -378,6 +378,9 @@ class Dpsecd:
         self.gw.start()
         self.pid = self.gw.proc.pid
 
+    def ready(self):
+        return True     # its workers poll from the start
+
     def worker_tid(self):
         tids = thread_ids(self.pid)
         if len(tids) != 1:
@@ -401,9 +404,38 @@ class Dpsecd:
         self.gw.close()
 
 
-# --- one case -----------------------------------------------------------------------
-# --- the harness's own ceiling ---------------------------------------------------
-class Reflector:
+# --- another DPDK program in the gateway's place --------------------------------------
+class ChildGateway:
+    """A DPDK program started as the gateway (self.proc, self.log, self.prefix set by its
+    start()): its log, its liveness, its end."""
+    name = "child"
+
+    def ready(self):
+        return True
+
+    def log_tail(self):
+        self.log.flush()
+        with open(self.log.name) as f:
+            return f.read()[-3000:]
+
+    def check(self):
+        if self.proc.poll() is not None:
+            raise RuntimeError("%s exited %d:\n%s" % (self.name, self.proc.returncode,
+                                                     self.log_tail()))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        leftovers.remove_runtime(self.prefix)
+
+
+class Reflector(ChildGateway):
     """dpdk-testpmd in the gateway's place: io forwarding between its two memif client
     ports, one lcore, no other work. Its packet rate is the most the harness can carry
     (testpmd's generator and both memif copies), so a gateway near it is measuring the
@@ -427,45 +459,31 @@ class Reflector:
                                      stderr=subprocess.STDOUT)
         self.pid = self.proc.pid
 
-    def log_tail(self):
-        self.log.flush()
-        with open(self.log.name) as f:
-            return f.read()[-3000:]
-
     def worker_tid(self):
         tids = thread_ids(self.pid)
         if len(tids) != 1:
             raise RuntimeError("reflector: %d forwarding threads, expected 1" % len(tids))
         return tids[0]
 
-    def check(self):
-        if self.proc.poll() is not None:
-            raise RuntimeError("reflector testpmd exited %d:\n%s" % (self.proc.returncode,
-                                                                     self.log_tail()))
 
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        leftovers.remove_runtime(self.prefix)
+# --- one case -----------------------------------------------------------------------
+def wait_for(gw, cond, timeout, what):
+    """Poll cond() until true, the gateway still running; else fail saying what and its log."""
+    end = time.monotonic() + timeout
+    while not cond():
+        gw.check()
+        if time.monotonic() > end:
+            raise RuntimeError("%s: %s in %.0f s; it said:\n%s"
+                               % (gw.name, what, timeout, gw.log_tail()))
+        time.sleep(0.2)
 
 
 def primed(pmd, gw, case):
     """Wait until the gateway sent back as many frames as the pcap holds: every SA met once.
     With many SAs the first round is slow (page faults in fresh state; ipsec-secgw forwards
     nothing for seconds after its links are up at 100,000 SAs), and belongs to no window."""
-    end = time.monotonic() + case.start_timeout
-    while pmd.stats()[2]["rx"] < case.n_frames:
-        gw.check()
-        if time.monotonic() > end:
-            raise RuntimeError("%s sent back fewer than %d frames in %.0f s" % (
-                gw.name, case.n_frames, case.start_timeout))
-        time.sleep(0.2)
+    wait_for(gw, lambda: pmd.stats()[2]["rx"] >= case.n_frames, case.start_timeout,
+             "sent back fewer than %d frames" % case.n_frames)
 
 
 def measure(case, gw, cpus, runs, seconds, warmup, workdir):
@@ -478,13 +496,7 @@ def measure(case, gw, cpus, runs, seconds, warmup, workdir):
     try:
         t_start = time.monotonic()
         gw.start(case, pmd, (cpus["main"], cpus["worker"]))
-        end = time.monotonic() + case.start_timeout
-        while not pmd.links_up():
-            gw.check()
-            if time.monotonic() > end:
-                raise RuntimeError("memif links did not come up; %s said:\n%s"
-                                   % (gw.name, gw.log_tail()))
-            time.sleep(0.2)
+        wait_for(gw, pmd.links_up, case.start_timeout, "memif links did not come up")
         pmd.cmd("start")
         threads = [("testpmd fwd", pmd.proc.pid, pmd.fwd_tid()),
                    ("%s worker" % gw.name, gw.pid, gw.worker_tid())]
@@ -551,19 +563,8 @@ def verify(case, gw, cpus, workdir, eal_mem):
     pmd = Testpmd(workdir, pcap, (cpus["main"], cpus["gen"]), eal_mem, tx_pcap=out)
     try:
         gw.start(case, pmd, (cpus["main"], cpus["worker"]))
-        end = time.monotonic() + 30
-        while not pmd.links_up():
-            gw.check()
-            if time.monotonic() > end:
-                raise RuntimeError("memif links did not come up; %s said:\n%s"
-                                   % (gw.name, gw.log_tail()))
-            time.sleep(0.2)
-        end = time.monotonic() + 30
-        while not getattr(gw, "ready", lambda: True)():     # polling its ports yet?
-            gw.check()
-            if time.monotonic() > end:
-                raise RuntimeError("%s did not start forwarding:\n%s" % (gw.name, gw.log_tail()))
-            time.sleep(0.2)
+        wait_for(gw, pmd.links_up, 30, "memif links did not come up")
+        wait_for(gw, gw.ready, 30, "not forwarding")    # frames sent earlier would be lost
         pmd.cmd("start")
         end, got = time.monotonic() + 30, -1
         while time.monotonic() < end:
@@ -646,17 +647,12 @@ def measure_direct(case, gw, cpus, runs, seconds, warmup, workdir):
     t_start = time.monotonic()
     gw.start_direct(case, pcap, (cpus["main"], cpus["worker"]))
     try:
-        end = time.monotonic() + 60
-        while True:
-            gw.check()
+        def sending():
             try:
-                if getattr(gw, "ready", lambda: True)() and port_out(gw.prefix, sink)[0] > 0:
-                    break
+                return gw.ready() and port_out(gw.prefix, sink)[0] > 0
             except (OSError, KeyError, ValueError):
-                pass                                # telemetry not up yet
-            if time.monotonic() > end:
-                raise RuntimeError("%s sent nothing:\n%s" % (gw.name, gw.log_tail()))
-            time.sleep(0.2)
+                return False                        # telemetry not up yet
+        wait_for(gw, sending, 60, "sent nothing")
         start_s = time.monotonic() - t_start
         time.sleep(warmup)
         threads = [("%s worker" % gw.name, gw.pid, gw.worker_tid())]
