@@ -814,8 +814,14 @@ main(int argc, char **argv)
 	}
 	if (workers > 0)
 		return bench_mc_main(argv[0], workers, RUNS, only_s, best);
-	/* SAs live in DPDK's heap: about 2 KiB each, 4 KiB allowed */
-	snprintf(mem_mb, sizeof(mem_mb), "%u", 256 + n_scale / 256);
+	/*
+	 * SAs live in DPDK's heap: 448 bytes of sa_rt each and 64 to 128 bytes of
+	 * SA table (sad_table.h; sa_max is 2N), 1 KiB allowed. (4 KiB were: 1M
+	 * SAs then asked for more hugepages than a 2 GiB reservation holds and
+	 * ran on 4 KiB pages, with TLB misses the daemon on hugepages does not
+	 * have.) The expanded keys are in secret memory, outside this heap.
+	 */
+	snprintf(mem_mb, sizeof(mem_mb), "%u", 256 + n_scale / 1024);
 	huge = eal_args(&cpu, lcores, sizeof(lcores), mem, sizeof(mem),
 			(unsigned long)strtoul(mem_mb, NULL, 10));
 	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0)
