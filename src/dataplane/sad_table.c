@@ -123,7 +123,8 @@ sad_table_insert(struct sad_table *t, uint32_t spi_be, uint32_t dst_be, uintptr_
 	s->spi_be = spi_be;
 	s->dst_be = dst_be;
 	__atomic_store_n(&s->sa, (uintptr_t)rt | tag, __ATOMIC_RELEASE);
-	t->n_live++;
+	if (++t->n_live == SAD_PREFETCH_MIN)
+		__atomic_store_n(&t->prefetch, 1, __ATOMIC_RELAXED);
 	return (int)i;
 }
 
@@ -144,7 +145,8 @@ void
 sad_table_kill(struct sad_table *t, uint32_t pos)
 {
 	__atomic_store_n(&t->slot[pos].sa, SAD_SLOT_DYING, __ATOMIC_RELEASE);
-	t->n_live--;
+	if (t->n_live-- == SAD_PREFETCH_MIN)
+		__atomic_store_n(&t->prefetch, 0, __ATOMIC_RELAXED);
 }
 
 void

@@ -58,10 +58,22 @@ struct sad_slot {
 
 _Static_assert(sizeof(struct sad_slot) == 16, "four slots a cache line");
 
+/*
+ * Live SAs from which a burst's SA lines are prefetched (sad_prefetch_in):
+ * below it, a packet's lines of all SAs together (about nine each) fit in L1
+ * and the prefetches would be instructions for nothing.
+ */
+#define SAD_PREFETCH_MIN 64
+
 struct sad_table {
 	uint32_t shift;		/* home slot: the SPI's top bits after a multiply */
 	uint32_t mask;		/* slots - 1 */
 	uint32_t gen;		/* which table an SA's slot number is in (sad.c) */
+	/*
+	 * n_live >= SAD_PREFETCH_MIN; relaxed atomic, written only when the
+	 * count crosses it, so readers' copies of this line stay valid.
+	 */
+	uint32_t prefetch;
 	/* the writer's own counts, on a line readers do not read */
 	uint32_t n_live __rte_cache_aligned;
 	uint32_t n_used;	/* live and tombstones */

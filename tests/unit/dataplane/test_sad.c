@@ -7,8 +7,9 @@
  *  quiescent state (RCU). The inbound table (sad_table.h): probe chains
  *  across tombstones, one SPI under several keys (destinations, ESP and AH,
  *  IPv4 and IPv6), tombstones reused only after the grace period, a table
- *  filled to its half and churned through rebuilds, and a reader thread
- *  probing while the control thread churns.
+ *  filled to its half and churned through rebuilds, a reader thread
+ *  probing while the control thread churns, and the burst prefetch switched
+ *  on and off by the number of inbound SAs.
  *
  *  SPD: first matching line wins across entries and lines; prefixes,
  *  protocols and port ranges; the inbound check is the mirror of a line.
@@ -360,6 +361,55 @@ test_sad_full_and_churned(void **state)
 	rte_rcu_qsbr_quiescent(qs, 0);
 	sad_reclaim(sad);
 	assert_int_equal(sad_waiting(sad), 0);
+	rte_rcu_qsbr_thread_offline(qs, 0);
+	rte_rcu_qsbr_thread_unregister(qs, 0);
+	sad_destroy(sad);
+}
+
+/*
+ * The burst prefetch (sad_prefetch_in) runs from SAD_PREFETCH_MIN live
+ * inbound SAs on: outbound SAs do not count, removing one below the mark
+ * turns it off, and a rebuilt table (tombstones cleared) carries it on.
+ */
+static bool
+prefetching(struct sad *sad)
+{
+	return __atomic_load_n(&sad_table(sad)->prefetch, __ATOMIC_RELAXED) != 0;
+}
+
+static void
+test_sad_prefetch_from_many(void **state)
+{
+	struct sad *sad = sad_create(2 * SAD_PREFETCH_MIN, qs);
+	struct sa *in[SAD_PREFETCH_MIN], *out = new_sa(0x7000, "192.0.2.2", CFG_DIR_OUT);
+	struct sa_rt *burst[3];
+	uint32_t rebuilds = sad_rebuilds(sad), next = 0x8000;
+
+	(void)state;
+	assert_int_equal(sad_add(sad, out), 0);
+	for (int i = 0; i < SAD_PREFETCH_MIN; i++) {
+		assert_false(prefetching(sad));
+		in[i] = new_sa(next++, "192.0.2.2", CFG_DIR_IN);
+		in[i]->rt->flags = SA_F_INBOUND;
+		assert_int_equal(sad_add(sad, in[i]), 0);
+	}
+	assert_true(prefetching(sad));
+	burst[0] = in[0]->rt;
+	burst[1] = NULL;	/* a packet whose SPI no SA has */
+	burst[2] = in[1]->rt;
+	sad_prefetch_in(sad, burst, 3);
+	rte_rcu_qsbr_thread_register(qs, 0);
+	rte_rcu_qsbr_thread_online(qs, 0);
+	/* churn one SA until tombstones force rebuilds: each time one below the mark, then back */
+	while (sad_rebuilds(sad) < rebuilds + 2) {
+		sad_remove(sad, in[0]);
+		assert_false(prefetching(sad));
+		rte_rcu_qsbr_quiescent(qs, 0);
+		sad_reclaim(sad);
+		in[0] = new_sa(next++, "192.0.2.2", CFG_DIR_IN);
+		assert_int_equal(sad_add(sad, in[0]), 0);
+		assert_true(prefetching(sad));
+	}
 	rte_rcu_qsbr_thread_offline(qs, 0);
 	rte_rcu_qsbr_thread_unregister(qs, 0);
 	sad_destroy(sad);
@@ -730,6 +780,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sad_one_spi_many_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sad_full_and_churned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sad_concurrent_reader, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sad_prefetch_from_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spd_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spd_match6, setup, teardown),
 	};
