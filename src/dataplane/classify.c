@@ -7,6 +7,7 @@
  */
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_prefetch.h>
 #include <rte_udp.h>
 
 #include "dpsec/nd6_group.h"
@@ -364,6 +365,30 @@ spi_gate(const struct sad_table *sat, const uint8_t *spi_at)
 	return sad_table_spi_absent(sat, spi_be) ? DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI : DP_KEEP;
 }
 
+/*
+ * With many SAs, before the burst is classified: start fetching the table
+ * slot of the SPI where ESP over IPv4 without options has it (byte 34 of the
+ * frame), so that the gate's probes wait for one slot miss a burst instead
+ * of one a packet (sad_prefetch_in does the same for the SAs the slots lead
+ * to). Other packets prefetch a slot for nothing, which costs less than
+ * telling them apart; the 4 bytes are inside the mbuf's data room whatever
+ * the frame's length.
+ */
+#define SPI_AT (sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv4_hdr))
+
+static inline void
+spi_slots_prefetch(const struct sad_table *sat, struct rte_mbuf *const *pkts, uint16_t n)
+{
+	if (!__atomic_load_n(&sat->prefetch, __ATOMIC_RELAXED))
+		return;
+	for (uint16_t i = 0; i < n; i++) {
+		uint32_t spi_be;
+
+		memcpy(&spi_be, rte_pktmbuf_mtod_offset(pkts[i], const uint8_t *, SPI_AT), 4);
+		rte_prefetch0(&sat->slot[sad_table_home(sat, spi_be)]);
+	}
+}
+
 static dp_drop_t
 classify_out_one(const struct dp_port *in, struct l2_self me, const struct sad_table *sat,
 		 struct rte_mbuf *m)
@@ -468,6 +493,7 @@ classify_outside(const struct dp_port *in, const struct sad_table *sat,
 {
 	const struct l2_self me = l2_self_of(in);
 
+	spi_slots_prefetch(sat, pkts, n);
 	for (uint16_t i = 0; i < n; i++)
 		reason[i] = classify_out_one(in, me, sat, pkts[i]);
 	return partition(pkts, reason, n, n_punt);
