@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "dpsec/secret.h"
 
 #define SLAB_CHUNK (64u * 1024)
+#define SLAB_CHUNK_HUGE (2u * 1024 * 1024)	/* an x86-64 huge page */
 #define SLAB_ALIGN 64u
 
 static size_t
@@ -50,15 +52,52 @@ obj_size(const struct secret_slab *s)
 	return (n + SLAB_ALIGN - 1) / SLAB_ALIGN * SLAB_ALIGN;
 }
 
-/* One more chunk onto the free list; the caller holds the lock. */
+/*
+ * SLAB_CHUNK_HUGE bytes on a boundary of as many, out of core dumps like
+ * secret_mem_alloc()'s, advised for a transparent huge page. Where the
+ * kernel gives none (THP off, no free huge page) the chunk is 4 KiB pages
+ * as before: the advice failing is not an error.
+ */
+static void *
+huge_chunk_alloc(void)
+{
+	const size_t len = SLAB_CHUNK_HUGE;
+	uint8_t *p = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			  0);
+	uint8_t *a;
+	size_t head;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (uint8_t *)(((uintptr_t)p + len - 1) & ~(uintptr_t)(len - 1));
+	head = (size_t)(a - p);
+	if (head != 0)
+		munmap(p, head);
+	munmap(a + len, len - head);
+	if (madvise(a, len, MADV_DONTDUMP) != 0) {
+		munmap(a, len);
+		return NULL;
+	}
+	(void)madvise(a, len, MADV_HUGEPAGE);
+	return a;
+}
+
+/*
+ * One more chunk onto the free list, each twice the last up to a huge page;
+ * the caller holds the lock.
+ */
 static int
 slab_grow(struct secret_slab *s)
 {
-	size_t obj = obj_size(s), n = obj > SLAB_CHUNK ? 1 : SLAB_CHUNK / obj;
-	uint8_t *chunk = secret_mem_alloc(n * obj);
+	size_t obj = obj_size(s), bytes = s->chunk != 0 ? s->chunk : SLAB_CHUNK;
+	size_t n = obj > bytes ? 1 : bytes / obj;
+	uint8_t *chunk = bytes == SLAB_CHUNK_HUGE && n > 1 ? huge_chunk_alloc()
+							   : secret_mem_alloc(n * obj);
 
 	if (chunk == NULL)
 		return -1;
+	if (bytes < SLAB_CHUNK_HUGE)
+		s->chunk = 2 * bytes;
 	for (size_t i = n; i-- > 0;) {
 		void **o = (void **)(chunk + i * obj);
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -291,6 +292,43 @@ test_secret_slab(void **state)
 		secret_slab_put(&slab, o[i]);
 }
 
+/*
+ * A slab that keeps growing gets 2 MiB chunks on 2 MiB boundaries, advised
+ * for transparent huge pages ("hg") and still out of core dumps; its first
+ * chunks stay small (a daemon with a few SAs does not pay 2 MiB for them).
+ */
+static void
+test_secret_slab_huge_chunks(void **state)
+{
+	enum { OBJ = 1088, N = 4 * 1024 * 1024 / OBJ };	/* the dataplane's expanded keys */
+	static struct secret_slab slab = SECRET_SLAB_INIT(OBJ);
+	static uint8_t *o[N];
+	int huge = 0;
+
+	(void)state;
+	if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) != 0)
+		skip();	/* a kernel without THP: madvise refuses, 4 KiB pages */
+	for (int i = 0; i < N; i++) {
+		o[i] = secret_slab_get(&slab);
+		assert_non_null(o[i]);
+		assert_int_equal((uintptr_t)o[i] % 64, 0);
+		/*
+		 * past the small chunks (under 2 MiB in all), a huge chunk hands
+		 * out its objects from its 2 MiB boundary on
+		 */
+		if (i >= N / 2 && (uintptr_t)o[i] % (2u << 20) == 0) {
+			assert_int_equal(vma_flag(o[i], "hg"), 1);
+			assert_int_equal(vma_dontdump(o[i]), 1);
+			huge++;
+		}
+	}
+	assert_int_equal(vma_dontdump(o[0]), 1);
+	assert_int_equal(vma_flag(o[0], "hg"), 0);	/* the first chunk: 64 KiB */
+	assert_true(huge >= 1);
+	for (int i = 0; i < N; i++)
+		secret_slab_put(&slab, o[i]);
+}
+
 /* Every drop code has a name, a cause and a description; QFP numbers are unique and sorted. */
 static void
 test_drop_tables(void **state)
@@ -381,6 +419,7 @@ main(void)
 		cmocka_unit_test(test_drop_tables),	  cmocka_unit_test(test_xform_tables),
 		cmocka_unit_test(test_tbucket),
 		cmocka_unit_test(test_secret_mem),	  cmocka_unit_test(test_secret_slab),
+		cmocka_unit_test(test_secret_slab_huge_chunks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

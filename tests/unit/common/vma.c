@@ -19,6 +19,12 @@ has_flag(const char *line, const char *flag)
 int
 vma_dontdump(const void *p)
 {
+	return vma_flag(p, "dd");
+}
+
+int
+vma_flag(const void *p, const char *flag)
+{
 	uintptr_t a = (uintptr_t)p, lo, hi;
 	FILE *f = fopen("/proc/self/smaps", "r");
 	char line[512];
@@ -34,7 +40,7 @@ vma_dontdump(const void *p)
 			continue;
 		}
 		if (inside && strncmp(line, "VmFlags:", 8) == 0) {
-			rc = has_flag(line, "dd") ? 1 : 0;
+			rc = has_flag(line, flag) ? 1 : 0;
 			break;
 		}
 	}

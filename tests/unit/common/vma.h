@@ -10,5 +10,7 @@
  * MADV_DONTDUMP); 0: it is not; -1: p is in no mapping or smaps is unreadable.
  */
 int vma_dontdump(const void *p);
+/* The same for any two-letter VmFlags flag, e.g. "hg" (MADV_HUGEPAGE). */
+int vma_flag(const void *p, const char *flag);
 
 #endif
