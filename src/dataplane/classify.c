@@ -369,8 +369,9 @@ spi_gate(const struct sad_table *sat, const uint8_t *spi_at)
  * With many SAs, before the burst is classified: start fetching the table
  * slot of the SPI where ESP over IPv4 without options has it (byte 34 of the
  * frame), so that the gate's probes wait for one slot miss a burst instead
- * of one a packet (sad_prefetch_in does the same for the SAs the slots lead
- * to). Other packets prefetch a slot for nothing, which costs less than
+ * of one a packet. (Prefetching the SA lines and AES-GCM key lines the
+ * slots lead to, after the lookup, measured slower: docs/PERFORMANCE.md.)
+ * Other packets prefetch a slot for nothing, which costs less than
  * telling them apart; the 4 bytes are inside the mbuf's data room whatever
  * the frame's length.
  */

@@ -8,14 +8,6 @@
 
 #include "crypto_mb.h"
 
-/* libipsec-mb's gcm_keys_*.asm: HashKey_1 */
-#define HKEY1_OFF (16 * 22)
-#define HKEY1_OFF_VAES (16 * 62)
-
-_Static_assert(HKEY1_OFF_VAES + 16 <= sizeof(struct gcm_key_data), "HashKey^1 is in the key data");
-
-unsigned int cmb_gcm_hkey1_off = HKEY1_OFF;
-
 IMB_MGR *
 cmb_mgr_create(void)
 {
@@ -28,9 +20,6 @@ cmb_mgr_create(void)
 		free_mb_mgr(mb);
 		return NULL;
 	}
-	cmb_gcm_hkey1_off = mb->used_arch == IMB_ARCH_AVX512 && (mb->features & IMB_FEATURE_VAES)
-				    ? HKEY1_OFF_VAES
-				    : HKEY1_OFF;
 	return mb;
 }
 

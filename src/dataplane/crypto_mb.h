@@ -56,14 +56,6 @@ struct cmb_ivgen {
 	uint32_t used;
 };
 
-/*
- * Where libipsec-mb keeps HashKey^1 in gcm_key_data (its GHASH powers run
- * downwards from HashKey^N to HashKey^1): 16 * 22 for the SSE, AVX, AVX2 and
- * AVX512 code, 16 * 62 for VAES AVX512, which stores 48 powers. Set by
- * cmb_mgr_create() for the code path it selected (one per process).
- */
-extern unsigned int cmb_gcm_hkey1_off;
-
 IMB_MGR *cmb_mgr_create(void);
 void cmb_mgr_free(IMB_MGR *mb);
 /* Which code path libipsec-mb selected, for logs and benchmarks. */
@@ -118,27 +110,6 @@ cmb_gcm_dec(IMB_MGR *mb, const struct cmb_keys *k, uint8_t *buf, uint64_t len,
 	    const uint8_t iv[12], const uint8_t *aad, uint64_t aad_len, uint8_t *tag)
 {
 	cmb_gcm_dec_len(mb, k, k->aes_key_len, buf, len, iv, aad, aad_len, tag);
-}
-
-/*
- * Start fetching the lines of k that a short AES-GCM operation reads first:
- * the round keys (three lines for AES-128, four for AES-256) and the lines of
- * HashKey^1 .. HashKey^5, which GHASH over the AAD and a packet of up to five
- * blocks (64 bytes inner, 80 bytes of ESP payload) uses; longer packets read
- * more powers, fetched on demand. key_len: 16 or 32 (sa_rt.aes_key_len).
- */
-static inline void
-cmb_gcm_prefetch(const struct cmb_keys *k, unsigned int key_len)
-{
-	const uint8_t *p = (const uint8_t *)&k->gcm;
-
-	__builtin_prefetch(p);
-	__builtin_prefetch(p + 64);
-	__builtin_prefetch(p + 128);
-	if (key_len == 32)
-		__builtin_prefetch(p + 192);
-	__builtin_prefetch(p + cmb_gcm_hkey1_off - 4 * 16);
-	__builtin_prefetch(p + cmb_gcm_hkey1_off);
 }
 
 /*

@@ -291,7 +291,6 @@ in_burst_body(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t
 		kp[i] = &keys[i];
 	}
 	sad_lookup_bulk(w->dp->sad, kp, n, sa);
-	sad_prefetch_in(w->dp->sad, sa, n);
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (sa[i] == NULL) {

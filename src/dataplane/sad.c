@@ -8,10 +8,8 @@
 #include <rte_byteorder.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
-#include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 
-#include "crypto_mb.h"
 #include "sa.h"
 #include "sad.h"
 #include "sa_build.h"
@@ -379,33 +377,5 @@ sad_lookup_bulk(const struct sad *sad, const struct sad_key **keys, unsigned int
 		const struct sad_key *k = keys[i];
 
 		out[i] = sad_table_find(t, k->spi_be, k->dst_be, k->tag);
-	}
-}
-
-/*
- * What esp_in.c reads of an SA, in its order: sa_rt line 0 (state, flags,
- * lengths, salt, keys), the replay state and bitmap (line 3, with a window
- * of up to 64), the AES-GCM key lines, the counters and lifetime limits
- * (line 1, sa_acc_flush). Every SA's line 0 first: the keys' address is
- * there, so the second pass waits for the first SAs' line 0, by when the
- * others' are on their way. CBC SAs' keys are left to be fetched on demand
- * (not measured).
- */
-void
-sad_prefetch_in(const struct sad *sad, struct sa_rt *const *sa, unsigned int n)
-{
-	if (!__atomic_load_n(&sad_table(sad)->prefetch, __ATOMIC_RELAXED))
-		return;
-	for (unsigned int i = 0; i < n; i++) {
-		if (sa[i] != NULL)
-			rte_prefetch0(sa[i]);
-	}
-	for (unsigned int i = 0; i < n; i++) {
-		if (sa[i] == NULL)
-			continue;
-		rte_prefetch0(&sa[i]->replay);
-		if (sa[i]->flags & SA_F_AEAD)
-			cmb_gcm_prefetch(sa[i]->keys, sa[i]->aes_key_len);
-		rte_prefetch0(&sa[i]->life_next_pkts);
 	}
 }

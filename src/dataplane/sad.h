@@ -135,13 +135,4 @@ uint32_t sad_rebuilds(const struct sad *sad);
 void sad_lookup_bulk(const struct sad *sad, const struct sad_key **keys, unsigned int n,
 		     struct sa_rt **out);
 
-/*
- * Right after the lookup, before any per-packet work: start fetching the
- * lines the inbound stage reads of each found SA (sa[i] NULL: none), so that
- * the misses of a burst of SAs the caches no longer hold overlap instead of
- * being paid one packet after the other. Nothing with fewer than
- * SAD_PREFETCH_MIN inbound SAs.
- */
-void sad_prefetch_in(const struct sad *sad, struct sa_rt *const *sa, unsigned int n);
-
 #endif

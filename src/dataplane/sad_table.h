@@ -59,9 +59,9 @@ struct sad_slot {
 _Static_assert(sizeof(struct sad_slot) == 16, "four slots a cache line");
 
 /*
- * Live SAs from which a burst's SA lines are prefetched (sad_prefetch_in):
- * below it, a packet's lines of all SAs together (about nine each) fit in L1
- * and the prefetches would be instructions for nothing.
+ * Live SAs from which classification prefetches a burst's table slots
+ * (classify.c): below it, the slots of all SAs (a line for four) fit in L1
+ * many times over and the prefetches would be instructions for nothing.
  */
 #define SAD_PREFETCH_MIN 64
 

@@ -28,7 +28,6 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,7 +39,6 @@
 #include <openssl/hmac.h>
 
 #include "dpsec/hex.h"
-#include "dpsec/secret.h"
 
 #include "crypto_mb.h"
 #include "esp.h"
@@ -569,76 +567,6 @@ test_gcm_esp_vectors(void **state)
 }
 
 /*
- * cmb_gcm_prefetch() fetches the key lines a short ESP packet's AES-GCM reads
- * (sad_prefetch_in): proved on this machine's libipsec-mb code path by
- * poisoning every other line of a copy of the key data, which must then give
- * the same ciphertext and tag for the packets the prefetch is meant for (up
- * to five blocks, AAD of 8 and, with ESN, 12 bytes); and poisoning one of
- * the prefetched lines must not (so the poison is seen). SSE and AVX keep
- * Karatsuba halves on a further line: those code paths are skipped.
- */
-static bool
-gcm_prefetched_line(unsigned int line, unsigned int key_len)
-{
-	return line <= 2 || (line == 3 && key_len == 32) || line == cmb_gcm_hkey1_off / 64 ||
-	       line == (cmb_gcm_hkey1_off - 4 * 16) / 64;
-}
-
-static void
-gcm_seal(const struct cmb_keys *k, uint32_t len, uint32_t aad_len, uint8_t *out)
-{
-	uint8_t nonce[12], aad[12];
-
-	memset(nonce, 0x3c, sizeof(nonce));
-	memset(aad, 0xa7, sizeof(aad));
-	for (uint32_t i = 0; i < len; i++)
-		out[i] = (uint8_t)(i * 7);
-	cmb_gcm_enc(mb, k, out, len, nonce, aad, aad_len, out + len);
-}
-
-static void
-test_gcm_prefetch_lines_suffice(void **state)
-{
-	static const enum dp_cipher ciphers[] = {DP_CIPHER_AES_GCM_128, DP_CIPHER_AES_GCM_256};
-	static struct cmb_keys copy;	/* 64-byte aligned, like the slab's */
-	uint8_t key[36], want[96], got[96];
-	const unsigned int lines = sizeof(struct gcm_key_data) / 64;
-
-	(void)state;
-	if (mb->used_arch == IMB_ARCH_SSE || mb->used_arch == IMB_ARCH_AVX)
-		skip();
-	memset(key, 0x5e, sizeof(key));
-	for (size_t c = 0; c < RTE_DIM(ciphers); c++) {
-		struct cmb_keys *k = cmb_keys_create(mb, ciphers[c], DP_AUTH_NONE, key, NULL);
-		unsigned int kl;
-
-		assert_non_null(k);
-		kl = k->aes_key_len;
-		for (uint32_t len = 1; len <= 5 * 16; len += 13) {
-			for (uint32_t aad_len = 8; aad_len <= 12; aad_len += 4) {
-				memcpy(&copy, k, sizeof(copy));
-				for (unsigned int l = 0; l < lines; l++)
-					if (!gcm_prefetched_line(l, kl))
-						memset((uint8_t *)&copy.gcm + 64 * l, 0xa5, 64);
-				gcm_seal(k, len, aad_len, want);
-				gcm_seal(&copy, len, aad_len, got);
-				if (memcmp(want, got, len + 16) != 0)
-					fail_msg("AES-%u-GCM, %u bytes, AAD %u: reads a line not "
-						 "prefetched", 8 * kl, len, aad_len);
-			}
-		}
-		/* the poison is seen when it hits a line the operation reads */
-		memcpy(&copy, k, sizeof(copy));
-		memset((uint8_t *)&copy.gcm + cmb_gcm_hkey1_off, 0xa5, 16);
-		gcm_seal(k, 64, 8, want);
-		gcm_seal(&copy, 64, 8, got);
-		assert_memory_not_equal(want + 64, got + 64, 16);
-		mem_wipe(&copy, sizeof(copy));
-		cmb_keys_free(k);
-	}
-}
-
-/*
  * draft-mcgrew-gcm-test-01 section 4, #15 (page 19), AES-GMAC-ESP: GMAC is
  * GCM with an empty plaintext and everything in the AAD (section 3), so the
  * GCM primitive must give its tag. dpsec has no ENCR_NULL_AUTH_AES_GMAC SA.
@@ -965,7 +893,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cbc_rfc3602_cases_1_4, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cbc_rfc3602_esp_cases_5_8, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gcm_esp_vectors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gcm_prefetch_lines_suffice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gmac_as_gcm_empty_plaintext, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xcheck_hmac_openssl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xcheck_cbc_openssl, setup, teardown),

@@ -8,7 +8,7 @@
  *  across tombstones, one SPI under several keys (destinations, ESP and AH,
  *  IPv4 and IPv6), tombstones reused only after the grace period, a table
  *  filled to its half and churned through rebuilds, a reader thread
- *  probing while the control thread churns, and the burst prefetch switched
+ *  probing while the control thread churns, and the slot prefetch switched
  *  on and off by the number of inbound SAs.
  *
  *  SPD: first matching line wins across entries and lines; prefixes,
@@ -367,9 +367,9 @@ test_sad_full_and_churned(void **state)
 }
 
 /*
- * The burst prefetch (sad_prefetch_in) runs from SAD_PREFETCH_MIN live
- * inbound SAs on: outbound SAs do not count, removing one below the mark
- * turns it off, and a rebuilt table (tombstones cleared) carries it on.
+ * The SA-table slot prefetch (classify_outside) runs from SAD_PREFETCH_MIN
+ * live inbound SAs on: outbound SAs do not count, removing one below the
+ * mark turns it off, and a rebuilt table (tombstones cleared) carries it on.
  */
 static bool
 prefetching(struct sad *sad)
@@ -382,7 +382,6 @@ test_sad_prefetch_from_many(void **state)
 {
 	struct sad *sad = sad_create(2 * SAD_PREFETCH_MIN, qs);
 	struct sa *in[SAD_PREFETCH_MIN], *out = new_sa(0x7000, "192.0.2.2", CFG_DIR_OUT);
-	struct sa_rt *burst[3];
 	uint32_t rebuilds = sad_rebuilds(sad), next = 0x8000;
 
 	(void)state;
@@ -394,10 +393,6 @@ test_sad_prefetch_from_many(void **state)
 		assert_int_equal(sad_add(sad, in[i]), 0);
 	}
 	assert_true(prefetching(sad));
-	burst[0] = in[0]->rt;
-	burst[1] = NULL;	/* a packet whose SPI no SA has */
-	burst[2] = in[1]->rt;
-	sad_prefetch_in(sad, burst, 3);
 	rte_rcu_qsbr_thread_register(qs, 0);
 	rte_rcu_qsbr_thread_online(qs, 0);
 	/* churn one SA until tombstones force rebuilds: each time one below the mark, then back */
