@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -104,6 +105,7 @@ eal_init(void)
 		fprintf(stderr, "EAL init failed: %s\n", rte_strerror(rte_errno));
 		return -1;
 	}
+	atexit(harness_remove_runtime_dir);	/* leave no /var/run/dpdk/dpsec-mc-* behind */
 	return 0;
 }
 
