@@ -438,11 +438,10 @@ out_too_big6(struct dp_worker *w, struct rte_mbuf *m, const struct rte_ipv6_hdr 
  * transform per packet.
  */
 static __rte_always_inline dp_drop_t
-out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
-	       struct cmb_op *op, bool *queued, const bool fwd, const bool piece,
-	       const bool bundle, const bool v6, const bool gcm)
+out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
+	       struct sa_rt *sa, struct out_pkt *st, struct cmb_op *op, bool *queued,
+	       const bool fwd, const bool piece, const bool bundle, const bool v6, const bool gcm)
 {
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
 	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)ip;
 	uint32_t tot = v6 ? sizeof(*ip6) + rte_be_to_cpu_16(ip6->payload_len)
 			  : rte_be_to_cpu_16(ip->total_length);
@@ -559,10 +558,12 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 
 /* A bundle's packet: out_encap_body apart; st->post says whether its AH is still to sign. */
 static __rte_noinline dp_drop_t
-out_encap_bundle(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
-		 struct cmb_op *op, bool *queued, bool fwd, bool piece)
+out_encap_bundle(struct dp_worker *w, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
+		 struct sa_rt *sa, struct out_pkt *st, struct cmb_op *op, bool *queued, bool fwd,
+		 bool piece)
 {
-	dp_drop_t why = out_encap_body(w, m, sa, st, op, queued, fwd, piece, true, false, false);
+	dp_drop_t why = out_encap_body(w, m, ip, sa, st, op, queued, fwd, piece, true, false,
+				       false);
 
 	if (why == DP_KEEP)
 		st->post |= OUT_POST_AH;
@@ -575,14 +576,14 @@ out_encap_bundle(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, stru
  * a split packet takes the general one (a slow path: no third copy).
  */
 static __rte_always_inline dp_drop_t
-out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
-	     struct cmb_op *op, bool *queued, const bool fwd, const bool piece)
+out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct rte_ipv4_hdr *ip, struct sa_rt *sa,
+	     struct out_pkt *st, struct cmb_op *op, bool *queued, const bool fwd, const bool piece)
 {
 	if (!piece && likely((sa->flags & (SA_F_AH | SA_F_AEAD | SA_F_ESN)) == SA_F_AEAD))
-		return out_encap_body(w, m, sa, st, op, queued, fwd, false, false, false, true);
+		return out_encap_body(w, m, ip, sa, st, op, queued, fwd, false, false, false, true);
 	if (unlikely(sa->flags & SA_F_AH_ESP))
-		return out_encap_bundle(w, m, sa, st, op, queued, fwd, piece);
-	return out_encap_body(w, m, sa, st, op, queued, fwd, piece, false, false, false);
+		return out_encap_bundle(w, m, ip, sa, st, op, queued, fwd, piece);
+	return out_encap_body(w, m, ip, sa, st, op, queued, fwd, piece, false, false, false);
 }
 
 /*
@@ -661,8 +662,7 @@ static __rte_noinline dp_drop_t
 out_encap6(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct out_pkt *st,
 	   struct cmb_op *op, bool *queued, const bool fwd)
 {
-	const struct rte_ipv6_hdr *ip6 =
-		rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, m->l2_len);
+	struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, m->l2_len);
 	struct sa_rt *sa = NULL;
 	uint16_t owner = 0;
 	dp_drop_t why = out_select6(w, m, ip6, &sa, &owner, fwd);
@@ -677,12 +677,14 @@ out_encap6(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct o
 	if (why != DP_KEEP)
 		return why;
 	if (sa->flags & SA_F_AH_ESP) {
-		why = out_encap_body(w, m, sa, st, op, queued, fwd, false, true, true, false);
+		why = out_encap_body(w, m, (struct rte_ipv4_hdr *)ip6, sa, st, op, queued, fwd,
+				     false, true, true, false);
 		if (why == DP_KEEP)
 			st->post |= OUT_POST_AH;
 		return why;
 	}
-	return out_encap_body(w, m, sa, st, op, queued, fwd, false, false, true, false);
+	return out_encap_body(w, m, (struct rte_ipv4_hdr *)ip6, sa, st, op, queued, fwd, false,
+			      false, true, false);
 }
 
 /* Step 1: the policy and SA, then out_encap_sa(). */
@@ -710,7 +712,7 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct out_memo *mo, struct s
 		sa_owner_check(sa, w->id);
 	if (why != DP_KEEP)
 		return why;
-	return out_encap_sa(w, m, sa, st, op, queued, fwd, false);
+	return out_encap_sa(w, m, ip, sa, st, op, queued, fwd, false);
 }
 
 /* Step 3, ESP-in-UDP over IPv6: the UDP checksum of each kept packet (RFC 8200 section 8.1). */
@@ -882,7 +884,10 @@ esp_out_split(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out, dp
 
 		sas[j] = sa;
 		st[j].post = 0;
-		reason[j] = out_encap_sa(w, out[j], sa, &st[j], &ops[nops], &queued, false, true);
+		reason[j] = out_encap_sa(w, out[j],
+					 rte_pktmbuf_mtod_offset(out[j], struct rte_ipv4_hdr *,
+								 out[j]->l2_len),
+					 sa, &st[j], &ops[nops], &queued, false, true);
 		post |= st[j].post;
 		if (queued)
 			idx[nops++] = (uint16_t)j;
