@@ -13,6 +13,7 @@
 #include <rte_common.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 
 #include "dpsec/config.h"
 #include "dpsec/counters.h"
@@ -254,6 +255,33 @@ static inline uint32_t
 pkt_rx_len(const struct rte_mbuf *m)
 {
 	return m->hash.fdir.hi;
+}
+
+/*
+ * The inbound SA of an ESP packet over IPv4, found by classify_outside()
+ * with the probe that also proves an SPI unknown, carried to esp_in.c, which
+ * then does not look it up again: a dynamic mbuf field (the fixed fields a
+ * received packet leaves free are 32 bits wide), registered by dp_create(),
+ * its offset global as DPDK's own dynamic fields' are. The pointer was
+ * loaded with acquire from the SA table in the worker loop iteration that
+ * uses it, so it is valid until the worker's next quiescent report
+ * (sad_table.h): only a packet classified in this worker_process() call may
+ * be read with it. Every packet that reaches esp_in.c some other way (another
+ * worker's handoff, an AH bundle's ESP) or that classification does not look
+ * up (IPv6) carries NULL: esp_in.c looks it up itself.
+ */
+extern int dp_in_sa_off;
+
+static inline void
+pkt_set_in_sa(struct rte_mbuf *m, struct sa_rt *sa)
+{
+	*RTE_MBUF_DYNFIELD(m, dp_in_sa_off, struct sa_rt **) = sa;
+}
+
+static inline struct sa_rt *
+pkt_in_sa(const struct rte_mbuf *m)
+{
+	return *RTE_MBUF_DYNFIELD(m, dp_in_sa_off, struct sa_rt *const *);
 }
 
 /*

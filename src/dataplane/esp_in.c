@@ -2,7 +2,8 @@
 /*
  * Inbound ESP, tunnel mode, IPv4 (RFC 4303 section 3.4), one burst at a time:
  *
- *   1. gather the SPIs and look them all up in one bulk hash lookup;
+ *   1. gather the SAs classification found (pkt_in_sa, dataplane.h) and
+ *      look up the others' (IPv6 endpoints, handoffs, bundles) in one pass;
  *   2. per packet: SA state, encapsulation, lengths, replay check, then
  *      AES-GCM decrypt + tag check (one-shot) and the replay commit, or queue
  *      the HMAC (CBC/NULL, only for packets the replay check let through);
@@ -262,40 +263,88 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	return in_deliver(w, sa, m, pt, inner_len, acc, memo);
 }
 
+static inline bool
+in_outer_v6(const struct rte_mbuf *m)
+{
+	return (*rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len) >> 4) == 6;
+}
+
+/*
+ * The packets classification carried no SA for (miss[], nmiss of them: IPv6
+ * endpoints, another worker's handoff, a bundle's ESP) looked up by (SPI,
+ * destination, ESP, family); sa[] gets NULL for those no SA has.
+ */
+static __rte_noinline void
+in_sa_lookup(const struct dp_worker *w, struct rte_mbuf **pkts, const struct in_pkt *st,
+	     const uint16_t *miss, uint16_t nmiss, struct sa_rt **sa)
+{
+	struct sad_key keys[DP_BURST_MAX];
+	const struct sad_key *kp[DP_BURST_MAX];
+	struct sa_rt *found[DP_BURST_MAX];
+
+	for (uint16_t j = 0; j < nmiss; j++) {
+		const struct rte_mbuf *m = pkts[miss[j]];
+		const struct rte_ipv4_hdr *ip =
+			rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
+
+		if (in_outer_v6(m))	/* IPv6 endpoints (sad.h) */
+			sad_key_set(&keys[j], st[miss[j]].esp,
+				    sad_fold6(((const struct rte_ipv6_hdr *)ip)->dst_addr),
+				    IPPROTO_ESP | SAD_V6);
+		else
+			sad_key_set(&keys[j], st[miss[j]].esp, ip->dst_addr, IPPROTO_ESP);
+		kp[j] = &keys[j];
+	}
+	sad_lookup_bulk(w->dp->sad, kp, nmiss, found);
+	for (uint16_t j = 0; j < nmiss; j++)
+		sa[miss[j]] = found[j];
+}
+
+/*
+ * A carried SA is the one of the packet's SPI: a stage that let a packet
+ * from elsewhere keep a stale one is a bug, which debug builds stop at.
+ */
+static inline void
+in_sa_carried_check(const struct sa_rt *sa, const uint8_t *esp)
+{
+#ifndef NDEBUG
+	RTE_VERIFY(memcmp(&sa->spi_be, esp, 4) == 0);
+#else
+	RTE_SET_USED(sa);
+	RTE_SET_USED(esp);
+#endif
+}
+
 static inline uint16_t
 in_burst_body(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason,
 	      const bool via_ah)
 {
-	struct sad_key keys[DP_BURST_MAX];
-	const struct sad_key *kp[DP_BURST_MAX];
 	struct sa_rt *sa[DP_BURST_MAX];
 	struct in_pkt st[DP_BURST_MAX];
 	struct cmb_op ops[DP_BURST_MAX];
-	uint16_t idx[DP_BURST_MAX];
+	uint16_t idx[DP_BURST_MAX], miss[DP_BURST_MAX];
 	struct sa_acc acc = {0};
 	struct route_memo memo = {.mac = NULL};
 	enum replay_verdict v;
 	unsigned int nops = 0;
+	uint16_t nmiss = 0;
 
+	/* the SAs classification found (pkt_in_sa); the others are looked up here */
 	for (uint16_t i = 0; i < n; i++) {
-		const struct rte_ipv4_hdr *ip =
-			rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *, pkts[i]->l2_len);
-
 		st[i].esp = esp_of(pkts[i]);
-		if (unlikely((ip->version_ihl >> 4) == 6))	/* IPv6 endpoints (sad.h) */
-			sad_key_set(&keys[i], st[i].esp,
-				    sad_fold6(((const struct rte_ipv6_hdr *)ip)->dst_addr),
-				    IPPROTO_ESP | SAD_V6);
+		sa[i] = pkt_in_sa(pkts[i]);
+		if (sa[i] == NULL)
+			miss[nmiss++] = i;
 		else
-			sad_key_set(&keys[i], st[i].esp, ip->dst_addr, IPPROTO_ESP);
-		kp[i] = &keys[i];
+			in_sa_carried_check(sa[i], st[i].esp);
 	}
-	sad_lookup_bulk(w->dp->sad, kp, n, sa);
+	if (unlikely(nmiss > 0))
+		in_sa_lookup(w, pkts, st, miss, nmiss, sa);
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (sa[i] == NULL) {
-			reason[i] = keys[i].proto & SAD_V6 ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI
-							   : DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
+			reason[i] = in_outer_v6(pkts[i]) ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI
+							 : DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
 			continue;
 		}
 		if (sa[i]->owner != w->id) {	/* its replay window is written there alone */
@@ -341,5 +390,8 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 uint16_t
 esp_in_bundled_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason)
 {
+	/* classification saw their AH, not this ESP: its SA is looked up here */
+	for (uint16_t i = 0; i < n; i++)
+		pkt_set_in_sa(pkts[i], NULL);
 	return in_burst_body(w, pkts, n, reason, true);
 }

@@ -475,8 +475,11 @@ worker_handoff_drain(struct dp_worker *w)
 	for (uint16_t i = 0; i < n; i++) {
 		uint32_t kind = m[i]->hash.usr & PKT_HO_KIND;
 
-		if (kind == PKT_HO_IN)
+		if (kind == PKT_HO_IN) {
+			/* the SA classification carried was loaded under the other worker's RCU */
+			pkt_set_in_sa(m[i], NULL);
 			in[ni++] = m[i];
+		}
 		else if (kind == PKT_HO_OUT)
 			out[no++] = m[i];
 		else
