@@ -406,9 +406,8 @@ classify_out_one(const struct dp_port *in, struct l2_self me, const struct sad_t
 	if (ip->dst_addr != in->addr)
 		return DP_DROP_G_Ipv4NoRoute;	/* the outside carries only our tunnels */
 	hl = (ip->version_ihl & 0xf) * 4u;
-	m->l2_len = sizeof(struct rte_ether_hdr);
-	m->l3_len = hl;
-	m->l4_len = 0;
+	/* l2_len, l3_len, l4_len 0 in one store, not three bit-field updates (nothing else is set) */
+	m->tx_offload = rte_mbuf_tx_offload(sizeof(struct rte_ether_hdr), hl, 0, 0, 0, 0, 0);
 	/*
 	 * ESP, AH and UDP fragments are reassembled before anything else
 	 * (RFC 4303 section 3.4.1, RFC 4302 section 3.4.1); which UDP ones are
