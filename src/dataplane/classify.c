@@ -365,25 +365,29 @@ spi_gate(const struct sad_table *sat, const uint8_t *spi_at)
 }
 
 /*
- * ESP or ESP-in-UDP over IPv4 to us (spi_at: its SPI): its SA, by (SPI,
- * destination, ESP over IPv4) as esp_in.c would look it up, found by the
- * same probe that proves an SPI unknown and carried in the packet
- * (pkt_set_in_sa) so that esp_in.c does not probe again. No SA: dropped
- * here for the reason esp_in.c would give (an SPI only an AH SA or an IPv6
- * SA has included), as spi_gate's.
+ * ESP or ESP-in-UDP over IPv4 to us at esp, off bytes into the frame, len
+ * bytes long: its SA, by (SPI, destination, ESP over IPv4) as esp_in.c would look
+ * it up, found by the same probe that proves an SPI unknown and carried in
+ * the packet with off and len (pkt_in_esp) so that esp_in.c neither probes
+ * nor reads the headers again. No SA: dropped here for the reason esp_in.c
+ * would give (an SPI only an AH SA or an IPv6 SA has included), as spi_gate's.
  */
 static __rte_always_inline dp_drop_t
-esp_sa_gate(const struct sad_table *sat, struct rte_mbuf *m, uint32_t dst_be,
-	    const uint8_t *spi_at)
+esp_sa_gate(const struct sad_table *sat, struct rte_mbuf *m, uint32_t dst_be, const uint8_t *esp,
+	    uint32_t off, uint32_t len)
 {
+	struct pkt_in_esp *c;
 	uint32_t spi_be;
 	struct sa_rt *sa;
 
-	memcpy(&spi_be, spi_at, sizeof(spi_be));
+	memcpy(&spi_be, esp, sizeof(spi_be));
 	sa = sad_table_find(sat, spi_be, dst_be, sad_table_tag(IPPROTO_ESP));
 	if (sa == NULL)
 		return DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;	/* a dropped packet needs no SA */
-	pkt_set_in_sa(m, sa);
+	c = pkt_in_esp(m);
+	c->sa = sa;
+	c->off = (uint16_t)off;
+	c->len = (uint16_t)len;
 	return DP_KEEP;
 }
 
@@ -395,7 +399,7 @@ classify_out_one(const struct dp_port *in, struct l2_self me, const struct sad_t
 	dp_drop_t u;
 	const struct rte_ipv4_hdr *ip = NULL;
 	dp_drop_t v = classify_frame(in, me, m, true, &ip);
-	uint32_t hl;
+	uint32_t hl, tot;
 
 	if (v != DP_KEEP) {
 		if (v != CL_KEEP6)
@@ -423,9 +427,10 @@ classify_out_one(const struct dp_port *in, struct l2_self me, const struct sad_t
 	l4 = (const uint8_t *)ip + hl;
 	switch (ip->next_proto_id) {
 	case IPPROTO_ESP:
-		return rte_be_to_cpu_16(ip->total_length) - hl < 8
-			       ? DP_DROP_IN_ESP_TRUNCATED
-			       : esp_sa_gate(sat, m, ip->dst_addr, l4);
+		tot = rte_be_to_cpu_16(ip->total_length);
+		return tot - hl < 8 ? DP_DROP_IN_ESP_TRUNCATED
+				    : esp_sa_gate(sat, m, ip->dst_addr, l4,
+						  sizeof(struct rte_ether_hdr) + hl, tot - hl);
 	case IPPROTO_AH:
 		/* kept for ah_in.c, which checks the rest against the SA (RFC 4302 3.4.1) */
 		return rte_be_to_cpu_16(ip->total_length) - hl < 12 ? DP_DROP_IN_ESP_TRUNCATED
@@ -434,9 +439,13 @@ classify_out_one(const struct dp_port *in, struct l2_self me, const struct sad_t
 		u = classify_udp(m, l4, rte_be_to_cpu_16(ip->total_length) - hl,
 				 DP_DROP_G_Ipv4HdrErr);
 		/* ESP-in-UDP: the SPI follows the UDP header (classify_udp checked 8 bytes) */
-		return u == DP_KEEP ? esp_sa_gate(sat, m, ip->dst_addr,
-						  l4 + sizeof(struct rte_udp_hdr))
-				    : u;
+		if (u != DP_KEEP)
+			return u;
+		/* classify_udp checked the UDP length against the IP length */
+		tot = rte_be_to_cpu_16(((const struct rte_udp_hdr *)l4)->dgram_len);
+		return esp_sa_gate(sat, m, ip->dst_addr, l4 + sizeof(struct rte_udp_hdr),
+				   sizeof(struct rte_ether_hdr) + hl + sizeof(struct rte_udp_hdr),
+				   tot - sizeof(struct rte_udp_hdr));
 	default:
 		return CL_PUNT;	/* ICMP and the like, for the control plane */
 	}

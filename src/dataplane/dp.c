@@ -30,16 +30,16 @@
 
 #define MBUF_CACHE 256
 
-int dp_in_sa_off = -1;	/* pkt_in_sa() (dataplane.h) */
+int dp_in_esp_off = -1;	/* pkt_in_esp() (dataplane.h) */
 
 /* The mbuf field classification carries an inbound SA in (the same offset for every dp). */
 static int
 register_in_sa_field(char *err, size_t errlen)
 {
 	static const struct rte_mbuf_dynfield desc = {
-		.name = "dpsec_in_sa",
-		.size = sizeof(struct sa_rt *),
-		.align = __alignof__(struct sa_rt *),
+		.name = "dpsec_in_esp",
+		.size = sizeof(struct pkt_in_esp),
+		.align = __alignof__(struct pkt_in_esp),
 	};
 	int off = rte_mbuf_dynfield_register(&desc);
 
@@ -48,7 +48,7 @@ register_in_sa_field(char *err, size_t errlen)
 			 rte_strerror(rte_errno));
 		return -ENOSPC;
 	}
-	dp_in_sa_off = off;
+	dp_in_esp_off = off;
 	return 0;
 }
 

@@ -2,8 +2,9 @@
 /*
  * Inbound ESP, tunnel mode, IPv4 (RFC 4303 section 3.4), one burst at a time:
  *
- *   1. gather the SAs classification found (pkt_in_sa, dataplane.h) and
- *      look up the others' (IPv6 endpoints, handoffs, bundles) in one pass;
+ *   1. gather the SAs, ESP offsets and lengths classification found
+ *      (pkt_in_esp, dataplane.h); read and look up the others' (IPv6
+ *      endpoints, handoffs, bundles) in one pass;
  *   2. per packet: SA state, encapsulation, lengths, replay check, then
  *      AES-GCM decrypt + tag check (one-shot) and the replay commit, or queue
  *      the HMAC (CBC/NULL, only for packets the replay check let through);
@@ -47,6 +48,7 @@
 
 struct in_pkt {
 	uint8_t *esp;
+	uint32_t esp_len;		/* ESP bytes (pkt_in_esp, or esp_length) */
 	uint32_t ct_len;
 	uint64_t seq;			/* the 64-bit number the ICV is checked with */
 	uint8_t auth;			/* CBC/NULL: enum in_auth */
@@ -55,8 +57,9 @@ struct in_pkt {
 };
 
 /*
- * ESP bytes in a classified packet: the IP payload, or for ESP-in-UDP the
- * UDP payload (classify checked the UDP length against the IP length).
+ * ESP bytes in a classified packet classification carried nothing for
+ * (pkt_in_esp): the IP payload, or for ESP-in-UDP the UDP payload (classify
+ * checked the UDP length against the IP length).
  */
 static inline uint32_t
 esp_length(const struct rte_mbuf *m)
@@ -91,7 +94,7 @@ static dp_drop_t
 in_check(const struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct in_pkt *st,
 	 const bool via_ah)
 {
-	uint32_t esp_len = esp_length(m);
+	uint32_t esp_len = st->esp_len;
 	uint32_t hdr = ESP_HDR + sa->iv_len;
 
 	sa_owner_check(sa, w->id);
@@ -329,14 +332,20 @@ in_burst_body(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t
 	unsigned int nops = 0;
 	uint16_t nmiss = 0;
 
-	/* the SAs classification found (pkt_in_sa); the others are looked up here */
+	/* what classification found (pkt_in_esp); the others are read and looked up here */
 	for (uint16_t i = 0; i < n; i++) {
-		st[i].esp = esp_of(pkts[i]);
-		sa[i] = pkt_in_sa(pkts[i]);
-		if (sa[i] == NULL)
-			miss[nmiss++] = i;
-		else
+		const struct pkt_in_esp *c = pkt_in_esp(pkts[i]);
+
+		sa[i] = c->sa;
+		if (likely(sa[i] != NULL)) {
+			st[i].esp = rte_pktmbuf_mtod_offset(pkts[i], uint8_t *, c->off);
+			st[i].esp_len = c->len;
 			in_sa_carried_check(sa[i], st[i].esp);
+		} else {
+			st[i].esp = esp_of(pkts[i]);
+			st[i].esp_len = esp_length(pkts[i]);
+			miss[nmiss++] = i;
+		}
 	}
 	if (unlikely(nmiss > 0))
 		in_sa_lookup(w, pkts, st, miss, nmiss, sa);

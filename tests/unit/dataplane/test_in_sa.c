@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The inbound SA that classification finds and carries to esp_in.c in the
- * packet (pkt_in_sa, dataplane.h), so that the SA table is probed once:
+ * packet with the ESP's offset and length (pkt_in_esp, dataplane.h), so
+ * that the SA table is probed once and the headers read once:
  *
  *   classify_outside, ESP or ESP-in-UDP over IPv4  --> the SA of (SPI, destination, ESP, IPv4)
  *                                                      none: dropped there, 4 SA_NOT_FOUND_SPI
@@ -144,9 +145,17 @@ test_carried_over_ipv4(void **state)
 		struct rte_mbuf *m = peer_esp(), *out = NULL;
 		uint16_t port = 99;
 
+		const struct rte_ipv4_hdr *ip =
+			rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+		uint32_t hdrs = sizeof(*ip) + (udp ? sizeof(struct rte_udp_hdr) : 0);
+
 		pkt_set_in_sa(m, ah);
+		pkt_in_esp(m)->off = pkt_in_esp(m)->len = 0xffff;
 		assert_true(classified(m));
 		assert_ptr_equal(pkt_in_sa(m), esp);
+		/* and where its ESP is, how long: what esp_in.c would read from the headers */
+		assert_int_equal(pkt_in_esp(m)->off, RTE_ETHER_HDR_LEN + hdrs);
+		assert_int_equal(pkt_in_esp(m)->len, rte_be_to_cpu_16(ip->total_length) - hdrs);
 		/* and the whole path decrypts it with that SA */
 		pkt_set_in_sa(m, ah);
 		assert_int_equal(harness_send(&H, H_OUTSIDE, &m, 1, &out, 1, &port), 1);
