@@ -48,6 +48,7 @@
 
 struct in_pkt {
 	uint8_t *esp;
+	uint8_t *pt;			/* the ciphertext, then plaintext: past the ESP header and IV */
 	uint32_t esp_len;		/* ESP bytes (pkt_in_esp, or esp_length) */
 	uint32_t ct_len;
 	uint64_t seq;			/* the 64-bit number the ICV is checked with */
@@ -107,11 +108,12 @@ in_check(const struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, 
 						       : DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
 	if (sa_rt_udp(sa) != (m->l4_len != 0))
 		return sa_drop(sa, DP_DROP_IN_NAT_DEMUX_FAIL);
-	if (esp_len < hdr + sa->icv_len + 2)
+	if (esp_len < sa->esp_ovh + 2u)	/* header, IV, ICV and the 2 trailer bytes */
 		return sa_drop(sa, DP_DROP_IN_ESP_TRUNCATED);
-	st->ct_len = esp_len - hdr - sa->icv_len;
+	st->ct_len = esp_len - sa->esp_ovh;
 	if (st->ct_len & (sa->pad_block - 1u))
 		return sa_drop(sa, DP_DROP_IN_ESP_BAD_BLOCK_LEN);
+	st->pt = st->esp + hdr;
 	return DP_KEEP;
 }
 
@@ -130,14 +132,13 @@ in_replay_check(const struct sa_rt *sa, const struct in_pkt *st, uint64_t *full)
 static dp_drop_t
 in_gcm(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct in_pkt *st)
 {
-	uint32_t hdr = ESP_HDR + sa->iv_len;
 	uint8_t nonce[12], aad[12];
 	uint32_t aad_len = esp_aad(st->esp, st->seq, sa->flags & SA_F_ESN, aad);
 
 	esp_gcm_nonce(nonce, sa->salt, st->esp + ESP_HDR);
-	cmb_gcm_dec_len(w->mb, sa->keys, sa->aes_key_len, st->esp + hdr, st->ct_len, nonce, aad,
-			aad_len, st->tag);
-	if (!ct_equal(st->tag, st->esp + hdr + st->ct_len, 16))
+	cmb_gcm_dec_len(w->mb, sa->keys, sa->aes_key_len, st->pt, st->ct_len, nonce, aad, aad_len,
+			st->tag);
+	if (!ct_equal(st->tag, st->pt + st->ct_len, 16))
 		return in_mac_drop(w, sa, m, st->seq);
 	/* nothing was committed since this packet's own check, just above: no re-check */
 	replay_commit(&sa->replay, sa->replay_bmp, st->seq);
@@ -149,16 +150,16 @@ static inline void
 in_save_icv(const struct sa_rt *sa, struct in_pkt *st)
 {
 	if (likely(sa->icv_len == 16))	/* GCM, SHA-256-128: a fixed copy, not a libc call */
-		memcpy(st->icv, st->esp + ESP_HDR + sa->iv_len + st->ct_len, 16);
+		memcpy(st->icv, st->pt + st->ct_len, 16);
 	else
-		memcpy(st->icv, st->esp + ESP_HDR + sa->iv_len + st->ct_len, sa->icv_len);
+		memcpy(st->icv, st->pt + st->ct_len, sa->icv_len);
 }
 
 static void
 in_hmac_op(struct sa_rt *sa, struct in_pkt *st, struct cmb_op *op)
 {
 	uint32_t hdr = ESP_HDR + sa->iv_len;
-	uint8_t *icv = st->esp + hdr + st->ct_len;
+	uint8_t *icv = st->pt + st->ct_len;
 
 	*op = (struct cmb_op){.buf = st->esp, .k = sa->keys, .iv = st->esp + ESP_HDR,
 			      .cipher_off = hdr, .cipher_len = st->ct_len,
@@ -243,7 +244,7 @@ static dp_drop_t
 in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_pkt *st,
 	  struct sa_acc *acc, struct route_memo *memo)
 {
-	uint8_t *pt = st->esp + ESP_HDR + sa->iv_len;
+	uint8_t *pt = st->pt;
 	uint32_t inner_len;
 	uint8_t nh = NH_IPV4;
 	dp_drop_t why;
