@@ -8,6 +8,7 @@
  *                                                      none: dropped there, 4 SA_NOT_FOUND_SPI
  *   classify_outside, ESP over IPv6                --> NULL: esp_in.c looks it up
  *   another worker's handoff, an AH bundle's ESP   --> NULL first: esp_in.c looks it up
+ *   AH over IPv4                                   --> NULL: the inbound split reads its header
  *
  * What the field held before is never what decides: each packet starts with
  * it holding another SA of the same SPI (an AH SA, which would refuse the
@@ -29,6 +30,7 @@
 #include "classify.h"
 #include "esp.h"
 #include "harness.h"
+#include "sa.h"
 #include "sad.h"
 #include "worker.h"
 
@@ -265,6 +267,35 @@ test_bundle_looked_up_again(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * An AH packet whose field holds the ESP SA of its SPI: the inbound split
+ * (worker.c, which trusts a carried SA to mean ESP) still sends it to the
+ * AH stage, since classification stamps AH packets with none. Its ICV (zeros)
+ * fails there, on the AH SA.
+ */
+static void
+test_ah_not_taken_for_esp(void **state)
+{
+	struct h_sa s = {.dir = CFG_DIR_IN, .spi = SPI, .cipher = DP_CIPHER_AES_GCM_128,
+			 .replay_window = 64};
+	struct sa_rt *esp = rt_of(harness_add_sa(&H, &s)), *ah = add_ah(SPI);
+	/* next header IPv4, length (12 + 16) / 4 - 2, SPI, sequence number 1, ICV, payload */
+	uint8_t f[128], hdr[12 + 16 + 20] = {4, 5, 0, 0, 0, 0, SPI >> 8, SPI & 0xff, 0, 0, 0, 1};
+	struct rte_mbuf *m, *out = NULL;
+	unsigned int mac = dp_drop_sa_ctr[DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION];
+
+	(void)state;
+	m = harness_mbuf(&H, f,
+			 harness_ipv4_frame(f, H_PEER, H_LOCAL, IPPROTO_AH, 64, hdr, sizeof(hdr)));
+	assert_non_null(m);
+	pkt_set_in_sa(m, esp);
+	assert_int_equal(harness_send(&H, H_OUTSIDE, &m, 1, &out, 1, NULL), 0);
+	assert_int_equal(harness_drops(&H, DP_DROP_IN_CD_SW_IPSEC_MAC_EXCEPTION), 1);
+	assert_int_equal(harness_drops_total(&H), 1);
+	assert_int_equal(ah->ctr.v[mac], 1);
+	assert_int_equal(esp->ctr.v[mac], 0);
+}
+
 int
 main(void)
 {
@@ -274,6 +305,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ipv6_carries_none, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handoff_looked_up_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bundle_looked_up_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ah_not_taken_for_esp, setup, teardown),
 	};
 
 	if (harness_eal_init() != 0)
