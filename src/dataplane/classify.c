@@ -435,8 +435,10 @@ classify_out_one(const struct dp_port *in, struct l2_self me, const struct sad_t
 		/* kept for ah_in.c, which checks the rest against the SA (RFC 4302 3.4.1) */
 		if (rte_be_to_cpu_16(ip->total_length) - hl < 12)
 			return DP_DROP_IN_ESP_TRUNCATED;
-		pkt_set_in_sa(m, NULL);	/* no ESP SA: the inbound split (worker.c) reads it */
-		return spi_gate(sat, l4 + 4);
+		u = spi_gate(sat, l4 + 4);
+		if (u == DP_KEEP)	/* no ESP SA: the inbound split (worker.c) reads it */
+			pkt_set_in_sa(m, NULL);
+		return u;
 	case IPPROTO_UDP:
 		u = classify_udp(m, l4, rte_be_to_cpu_16(ip->total_length) - hl,
 				 DP_DROP_G_Ipv4HdrErr);
