@@ -383,7 +383,7 @@ esp_sa_gate(const struct sad_table *sat, struct rte_mbuf *m, uint32_t dst_be, co
 	memcpy(&spi_be, esp, sizeof(spi_be));
 	sa = sad_table_find(sat, spi_be, dst_be, sad_table_tag(IPPROTO_ESP));
 	if (sa == NULL)
-		return DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;	/* a dropped packet needs no SA */
+		return DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;	/* dropped: no SA to carry */
 	c = pkt_in_esp(m);
 	c->sa = sa;
 	c->off = (uint16_t)off;
@@ -404,13 +404,13 @@ classify_out_one(const struct dp_port *in, struct l2_self me, const struct sad_t
 	if (v != DP_KEEP) {
 		if (v != CL_KEEP6)
 			return v;
-		pkt_set_in_sa(m, NULL);	/* IPv6 ESP to us (l2/l3 lengths set): esp_in.c looks */
+		pkt_set_in_sa(m, NULL);	/* IPv6 ESP to us (lengths set): esp_in.c looks */
 		return DP_KEEP;
 	}
 	if (ip->dst_addr != in->addr)
 		return DP_DROP_G_Ipv4NoRoute;	/* the outside carries only our tunnels */
 	hl = (ip->version_ihl & 0xf) * 4u;
-	/* l2_len, l3_len, l4_len 0 in one store, not three bit-field updates (nothing else is set) */
+	/* l2_len, l3_len, l4_len 0 in one store, not three bit-field updates */
 	m->tx_offload = rte_mbuf_tx_offload(sizeof(struct rte_ether_hdr), hl, 0, 0, 0, 0, 0);
 	/*
 	 * ESP, AH and UDP fragments are reassembled before anything else

@@ -48,7 +48,7 @@
 
 struct in_pkt {
 	uint8_t *esp;
-	uint8_t *pt;			/* the ciphertext, then plaintext: past the ESP header and IV */
+	uint8_t *pt;			/* ciphertext, then plaintext: past ESP header and IV */
 	uint32_t esp_len;		/* ESP bytes (pkt_in_esp, or esp_length) */
 	uint32_t ct_len;
 	uint64_t seq;			/* the 64-bit number the ICV is checked with */

@@ -144,7 +144,8 @@ in_deliver(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *p
 	m->data_len = (uint16_t)(sizeof(*eth) + tot);
 	m->pkt_len = m->data_len;
 	/* l2_len, l3_len, l4_len 0 in one store (nothing past them is used on the way out) */
-	m->tx_offload = rte_mbuf_tx_offload(sizeof(*eth), (ip->version_ihl & 0xf) * 4u, 0, 0, 0, 0, 0);
+	m->tx_offload =
+		rte_mbuf_tx_offload(sizeof(*eth), (ip->version_ihl & 0xf) * 4u, 0, 0, 0, 0, 0);
 	m->hash.usr = egress | memo->port; /* pkt_set_egress(), and whether to fragment */
 	sa_acc_add(w, acc, sa, tot);
 	return DP_KEEP;
