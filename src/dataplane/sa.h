@@ -134,6 +134,7 @@ struct sa_rt {
 	uint16_t owner;		/* the one worker writing the state below (sa_owner_check) */
 	uint8_t life;		/* SA_LIFE_*; atomic */
 	uint8_t aes_key_len;	/* keys->aes_key_len here, so that AES-GCM reads no line of keys but the key data */
+	uint8_t esp_ovh;	/* ESP header, IV and ICV bytes: 8 + iv_len + icv_len */
 	uint32_t salt;		/* GCM: nonce salt, in wire order */
 	uint32_t policy;	/* index of the crypto map entry in the SPD */
 	uint32_t conn_id;

@@ -222,6 +222,7 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 	rt->iv_len = ci->iv_len;
 	rt->icv_len = dp_xform_icv_len(p->cipher, p->auth);
 	rt->pad_block = ci->block;
+	rt->esp_ovh = (uint8_t)(8 + rt->iv_len + rt->icv_len);	/* at most 8 + 16 + 32 */
 	rt->policy = policy;
 	rt->owner = sa_owner(dp, p);
 	rt->conn_id = conn_id;
