@@ -307,4 +307,13 @@ void dp_drop_stats(const struct dp *dp, struct dp_drop_stats *out);
 /* One entry per configured interface. */
 size_t dp_port_list(const struct dp *dp, struct view_port *out, size_t max);
 
+/* A worker's figures that belong to no port and no drop reason (raw, as counted). */
+struct dp_worker_stats {
+	uint16_t id;		/* 0..n_workers-1 */
+	uint32_t lcore;		/* its EAL lcore */
+	uint64_t handoff_pkts;	/* put on other workers' handoff rings (handoff.c) */
+};
+/* One entry per worker, in id order; returns how many were written (at most max). */
+size_t dp_worker_list(const struct dp *dp, struct dp_worker_stats *out, size_t max);
+
 #endif

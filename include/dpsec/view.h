@@ -83,6 +83,18 @@ struct view_sa_summary {
 	uint64_t standby;	/* outbound, not the one its policy encrypts with (view_sa) */
 };
 
+/*
+ * One worker lcore's own figures. handoff_pkts: packets it received for an SA
+ * another worker owns and put on that owner's handoff ring (docs/ARCHITECTURE.md,
+ * "Who writes what"); what a full ring refused is the drop IpsecHandoffFull.
+ */
+#define VIEW_WORKERS_MAX 16	/* at least DP_WORKERS_MAX (stats.c asserts it) */
+struct view_worker {
+	uint16_t id;		/* 0..n_workers-1 */
+	uint32_t lcore;		/* its EAL lcore */
+	uint64_t handoff_pkts;
+};
+
 struct view_port {
 	char name[CFG_NAME_MAX];	/* configured interface name */
 	uint16_t port_id;	/* the DPDK port ("Platform Handle") */
@@ -289,6 +301,11 @@ struct view_ops {
 	void (*sa_counters_clear)(void *ctx);
 	/* One entry per configured interface, in config order. */
 	size_t (*port_list)(void *ctx, struct view_port *out, size_t max);
+	/*
+	 * Optional (NULL = no worker figures): one entry per worker in id order,
+	 * counted since the last drop_stats_clear; returns how many were written.
+	 */
+	size_t (*worker_list)(void *ctx, struct view_worker *out, size_t max);
 	/*
 	 * Optional (NULL = never cleared): wall-clock time of the last
 	 * drop_stats_clear, for "Last clearing of QFP drops statistics".

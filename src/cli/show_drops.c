@@ -7,6 +7,12 @@
  * Both tables come straight from the X-macro lists in drops.h, laid out as
  * the QFP prints them (genieparser fixtures, reference b1/b2): without "all"
  * only rows that moved; "clear" shows first, then resets the view's baseline.
+ *
+ * Under the global table, lines of dpsec's own that no IOS command has (the
+ * QFP does not hand packets between its threads): per worker, the packets it
+ * put on the ring of the worker owning their SA, whose failure is the global
+ * cause IpsecHandoffFull. Worded so that genieparser's "cause packets octets"
+ * rows cannot match them.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -125,6 +131,55 @@ last_clear_text(const struct view *v, struct cli_out *o)
 	cli_printf(o, "Last clearing of QFP drops statistics : %s\n (%s ago)\n\n", date, ago);
 }
 
+/* The workers' figures (none if the view has none); their count, at most VIEW_WORKERS_MAX. */
+static size_t
+read_workers(const struct view *v, struct view_worker w[VIEW_WORKERS_MAX])
+{
+	if (v->ops == NULL || v->ops->worker_list == NULL)
+		return 0;
+	return v->ops->worker_list(v->ctx, w, VIEW_WORKERS_MAX);
+}
+
+#define HANDOFF_HEAD "Handed off to the SA's owner worker (dpsec, not a QFP figure):"
+
+/* "  worker 1 (lcore 2): 2700 packets", as the table: without "all" only those that moved. */
+static void
+handoff_text(const struct view *v, bool all, struct cli_out *o)
+{
+	struct view_worker w[VIEW_WORKERS_MAX];
+	size_t n = read_workers(v, w);
+	bool head = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!all && w[i].handoff_pkts == 0)
+			continue;
+		if (!head)
+			cli_puts(o, "\n" HANDOFF_HEAD "\n");
+		head = true;
+		cli_printf(o, "  worker %u (lcore %u): %" PRIu64 " packets\n", (unsigned)w[i].id,
+			   (unsigned)w[i].lcore, w[i].handoff_pkts);
+	}
+}
+
+static void
+handoff_json(const struct view *v, bool all, struct json *j)
+{
+	struct view_worker w[VIEW_WORKERS_MAX];
+	size_t n = read_workers(v, w);
+
+	json_arr(j, "handoff");
+	for (size_t i = 0; i < n; i++) {
+		if (!all && w[i].handoff_pkts == 0)
+			continue;
+		json_obj(j, NULL);
+		json_u64(j, "worker", w[i].id);
+		json_u64(j, "lcore", w[i].lcore);
+		json_u64(j, "packets", w[i].handoff_pkts);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
 static void
 qfp_drops_text(const struct view *v, const struct dp_drop_stats *st, bool all, struct cli_out *o)
 {
@@ -148,6 +203,7 @@ qfp_drops_text(const struct view *v, const struct dp_drop_stats *st, bool all, s
 	/* IOS's line for an empty table (genieparser ShowPlatformHardwareQfpStatisticsDrop p2) */
 	if (rows == 0)
 		cli_puts(o, "   The Global drop stats were all zero\n");
+	handoff_text(v, all, o);
 }
 
 static void
@@ -173,6 +229,7 @@ qfp_drops_json(const struct view *v, const struct dp_drop_stats *st, bool all, s
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
+	handoff_json(v, all, &j);
 	json_end(&j);
 }
 

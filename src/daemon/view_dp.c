@@ -45,10 +45,31 @@ static void
 drop_stats_clear(void *ctx)
 {
 	struct view_dp *v = ctx;
+	struct dp_worker_stats w[VIEW_WORKERS_MAX];
+	size_t n = dp_worker_list(v->dp, w, VIEW_WORKERS_MAX);
 
 	dp_drop_stats(v->dp, &v->drop_base);
+	for (size_t i = 0; i < n; i++)
+		v->handoff_base[i] = w[i].handoff_pkts;
 	v->drop_cleared = true;
 	clock_gettime(CLOCK_REALTIME, &v->drop_cleared_at);
+}
+
+/* The workers' figures less the baseline of the last drop_stats_clear (they show together). */
+static size_t
+worker_list(void *ctx, struct view_worker *out, size_t max)
+{
+	const struct view_dp *v = ctx;
+	struct dp_worker_stats w[VIEW_WORKERS_MAX];
+	size_t n = dp_worker_list(v->dp, w, max < VIEW_WORKERS_MAX ? max : VIEW_WORKERS_MAX);
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = (struct view_worker){
+			.id = w[i].id,
+			.lcore = w[i].lcore,
+			.handoff_pkts = w[i].handoff_pkts - v->handoff_base[i],
+		};
+	return n;
 }
 
 static bool
@@ -350,6 +371,7 @@ const struct view_ops view_dp_ops = {
 	.sa_summary = sa_summary,
 	.sa_counters_clear = sa_counters_clear,
 	.port_list = port_list,
+	.worker_list = worker_list,
 	.drop_stats_cleared_at = drop_stats_cleared_at,
 	.inv_spi_list = inv_spi_list_op,
 	.inv_spi_stats = inv_spi_stats_op,

@@ -21,6 +21,7 @@ struct view_dp {
 	struct dp *dp;
 	struct ctrl *ctrl;		/* NULL: no control-plane views (tests) */
 	struct dp_drop_stats drop_base;
+	uint64_t handoff_base[VIEW_WORKERS_MAX];	/* by worker id, at the same clear */
 	bool drop_cleared;
 	struct timespec drop_cleared_at;
 	struct timespec started;	/* CLOCK_MONOTONIC at view_dp_init */

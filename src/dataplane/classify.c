@@ -350,8 +350,8 @@ classify_frame(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m, 
 }
 
 /*
- * ESP or AH (spi_at: its SPI) over IPv4 to us whose SPI no SA has: dropped
- * here for the reason esp_in.c and ah_in.c would give, and reported by
+ * AH (spi_at: its SPI) over IPv4 to us whose SPI no SA has: dropped here
+ * for the reason ah_in.c would give (ESP: esp_sa_gate, below), and reported by
  * worker_drop like theirs, without going through the inbound stage: what an
  * unknown-SPI flood costs the tunnels beside it is mostly what each of its
  * packets costs a worker (docs/PERFORMANCE.md).
@@ -390,6 +390,33 @@ spi_slots_prefetch(const struct sad_table *sat, struct rte_mbuf *const *pkts, ui
 	}
 }
 
+/*
+ * ESP or ESP-in-UDP over IPv4 to us at esp, off bytes into the frame, len
+ * bytes long: its SA, by (SPI, destination, ESP over IPv4) as esp_in.c would look
+ * it up, found by the same probe that proves an SPI unknown and carried in
+ * the packet with off and len (pkt_in_esp) so that esp_in.c neither probes
+ * nor reads the headers again. No SA: dropped here for the reason esp_in.c
+ * would give (an SPI only an AH SA or an IPv6 SA has included), as spi_gate's.
+ */
+static __rte_always_inline dp_drop_t
+esp_sa_gate(const struct sad_table *sat, struct rte_mbuf *m, uint32_t dst_be, const uint8_t *esp,
+	    uint32_t off, uint32_t len)
+{
+	struct pkt_in_esp *c;
+	uint32_t spi_be;
+	struct sa_rt *sa;
+
+	memcpy(&spi_be, esp, sizeof(spi_be));
+	sa = sad_table_find(sat, spi_be, dst_be, sad_table_tag(IPPROTO_ESP));
+	if (sa == NULL)
+		return DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;	/* dropped: no SA to carry */
+	c = pkt_in_esp(m);
+	c->sa = sa;
+	c->off = (uint16_t)off;
+	c->len = (uint16_t)len;
+	return DP_KEEP;
+}
+
 static dp_drop_t
 classify_out_one(const struct dp_port *in, struct l2_self me, const struct sad_table *sat,
 		 struct rte_mbuf *m)
@@ -398,16 +425,19 @@ classify_out_one(const struct dp_port *in, struct l2_self me, const struct sad_t
 	dp_drop_t u;
 	const struct rte_ipv4_hdr *ip = NULL;
 	dp_drop_t v = classify_frame(in, me, m, true, &ip);
-	uint32_t hl;
+	uint32_t hl, tot;
 
-	if (v != DP_KEEP)
-		return v == CL_KEEP6 ? DP_KEEP : v;	/* IPv6 ESP to us: l2/l3 lengths set */
+	if (v != DP_KEEP) {
+		if (v != CL_KEEP6)
+			return v;
+		pkt_set_in_sa(m, NULL);	/* IPv6 ESP to us (lengths set): esp_in.c looks */
+		return DP_KEEP;
+	}
 	if (ip->dst_addr != in->addr)
 		return DP_DROP_G_Ipv4NoRoute;	/* the outside carries only our tunnels */
 	hl = (ip->version_ihl & 0xf) * 4u;
-	m->l2_len = sizeof(struct rte_ether_hdr);
-	m->l3_len = hl;
-	m->l4_len = 0;
+	/* l2_len, l3_len, l4_len 0 in one store, not three bit-field updates */
+	m->tx_offload = rte_mbuf_tx_offload(sizeof(struct rte_ether_hdr), hl, 0, 0, 0, 0, 0);
 	/*
 	 * ESP, AH and UDP fragments are reassembled before anything else
 	 * (RFC 4303 section 3.4.1, RFC 4302 section 3.4.1); which UDP ones are
@@ -423,17 +453,29 @@ classify_out_one(const struct dp_port *in, struct l2_self me, const struct sad_t
 	l4 = (const uint8_t *)ip + hl;
 	switch (ip->next_proto_id) {
 	case IPPROTO_ESP:
-		return rte_be_to_cpu_16(ip->total_length) - hl < 8 ? DP_DROP_IN_ESP_TRUNCATED
-								     : spi_gate(sat, l4);
+		tot = rte_be_to_cpu_16(ip->total_length);
+		return tot - hl < 8 ? DP_DROP_IN_ESP_TRUNCATED
+				    : esp_sa_gate(sat, m, ip->dst_addr, l4,
+						  sizeof(struct rte_ether_hdr) + hl, tot - hl);
 	case IPPROTO_AH:
 		/* kept for ah_in.c, which checks the rest against the SA (RFC 4302 3.4.1) */
-		return rte_be_to_cpu_16(ip->total_length) - hl < 12 ? DP_DROP_IN_ESP_TRUNCATED
-								      : spi_gate(sat, l4 + 4);
+		if (rte_be_to_cpu_16(ip->total_length) - hl < 12)
+			return DP_DROP_IN_ESP_TRUNCATED;
+		u = spi_gate(sat, l4 + 4);
+		if (u == DP_KEEP)	/* no ESP SA: the inbound split (worker.c) reads it */
+			pkt_set_in_sa(m, NULL);
+		return u;
 	case IPPROTO_UDP:
 		u = classify_udp(m, l4, rte_be_to_cpu_16(ip->total_length) - hl,
 				 DP_DROP_G_Ipv4HdrErr);
 		/* ESP-in-UDP: the SPI follows the UDP header (classify_udp checked 8 bytes) */
-		return u == DP_KEEP ? spi_gate(sat, l4 + sizeof(struct rte_udp_hdr)) : u;
+		if (u != DP_KEEP)
+			return u;
+		/* classify_udp checked the UDP length against the IP length */
+		tot = rte_be_to_cpu_16(((const struct rte_udp_hdr *)l4)->dgram_len);
+		return esp_sa_gate(sat, m, ip->dst_addr, l4 + sizeof(struct rte_udp_hdr),
+				   sizeof(struct rte_ether_hdr) + hl + sizeof(struct rte_udp_hdr),
+				   tot - sizeof(struct rte_udp_hdr));
 	default:
 		return CL_PUNT;	/* ICMP and the like, for the control plane */
 	}
@@ -451,9 +493,9 @@ classify_in_one(const struct dp_port *in, struct l2_self me, struct rte_mbuf *m)
 		return CL_PUNT;	/* for the gateway itself */
 	if (dp_port_is_bcast(in, ip->dst_addr))
 		return DP_DROP_G_Ipv4DirectedBcast;	/* the LAN's own: not for a tunnel */
-	m->l2_len = sizeof(struct rte_ether_hdr);
-	m->l3_len = (ip->version_ihl & 0xf) * 4u;
-	m->l4_len = 0;
+	/* l2_len, l3_len and l4_len 0 in one store, not three read-modify-writes of bit-fields */
+	m->tx_offload = rte_mbuf_tx_offload(sizeof(struct rte_ether_hdr),
+					    (ip->version_ihl & 0xf) * 4u, 0, 0, 0, 0, 0);
 	return DP_KEEP;
 }
 

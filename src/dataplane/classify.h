@@ -21,8 +21,10 @@ struct sad_table;
  * each dropped packet (at its new index).
  *
  * Outside port: kept = ESP, AH or ESP-in-UDP addressed to the port's address,
- * and their fragments (marked for reasm_in.h); over IPv4, those whose SPI no SA
- * in the SA table (sad_table.h) has are dropped here already,
+ * and their fragments (marked for reasm_in.h); over IPv4, those without an SA
+ * in the SA table (sad_table.h) are dropped here already (ESP by SPI,
+ * destination and protocol, AH by SPI), and ESP carries its SA, ESP offset and
+ * length to esp_in.c (pkt_in_esp), AH and IPv6 none,
  * punted = IKE, ARP, ICMP and other traffic for the gateway.
  * Inside port: kept = valid IPv4 to be protected, punted = ARP and traffic
  * for the gateway itself.

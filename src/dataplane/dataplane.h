@@ -13,6 +13,7 @@
 #include <rte_common.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 
 #include "dpsec/config.h"
 #include "dpsec/counters.h"
@@ -254,6 +255,48 @@ static inline uint32_t
 pkt_rx_len(const struct rte_mbuf *m)
 {
 	return m->hash.fdir.hi;
+}
+
+/*
+ * What classify_outside() found of an ESP packet over IPv4, carried to
+ * esp_in.c, which then neither probes the SA table again nor reads the
+ * headers again: its SA (found with the probe that also proves an SPI
+ * unknown), where the ESP header starts in the frame and how many ESP bytes
+ * there are (the IP or UDP length less the headers, as classification checked
+ * them). A dynamic mbuf field (the fixed fields a received packet leaves free
+ * are 32 bits wide), registered by dp_create(), its offset global as DPDK's
+ * own dynamic fields' are. The SA pointer was loaded with acquire from the SA
+ * table in the worker loop iteration that uses it, so it is valid until the
+ * worker's next quiescent report (sad_table.h): only a packet classified in
+ * this worker_process() call may be read with it. Every packet that reaches
+ * esp_in.c some other way (another worker's handoff, an AH bundle's ESP) or
+ * that classification does not look up (IPv6) carries sa NULL: esp_in.c
+ * looks it up and reads its headers itself.
+ */
+struct pkt_in_esp {
+	struct sa_rt *sa;
+	uint16_t off;	/* the ESP header, from the start of the frame */
+	uint16_t len;	/* ESP bytes: header, payload, trailer and ICV */
+};
+
+extern int dp_in_esp_off;
+
+static inline struct pkt_in_esp *
+pkt_in_esp(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, dp_in_esp_off, struct pkt_in_esp *);
+}
+
+static inline void
+pkt_set_in_sa(struct rte_mbuf *m, struct sa_rt *sa)
+{
+	pkt_in_esp(m)->sa = sa;
+}
+
+static inline struct sa_rt *
+pkt_in_sa(struct rte_mbuf *m)
+{
+	return pkt_in_esp(m)->sa;
 }
 
 /*

@@ -30,6 +30,28 @@
 
 #define MBUF_CACHE 256
 
+int dp_in_esp_off = -1;	/* pkt_in_esp() (dataplane.h) */
+
+/* The mbuf field classification carries an inbound SA in (the same offset for every dp). */
+static int
+register_in_sa_field(char *err, size_t errlen)
+{
+	static const struct rte_mbuf_dynfield desc = {
+		.name = "dpsec_in_esp",
+		.size = sizeof(struct pkt_in_esp),
+		.align = __alignof__(struct pkt_in_esp),
+	};
+	int off = rte_mbuf_dynfield_register(&desc);
+
+	if (off < 0) {
+		snprintf(err, errlen, "cannot register the mbuf field for inbound SAs: %s",
+			 rte_strerror(rte_errno));
+		return -ENOSPC;
+	}
+	dp_in_esp_off = off;
+	return 0;
+}
+
 static int
 create_workers(struct dp *dp, char *err, size_t errlen)
 {
@@ -163,6 +185,8 @@ dp_create(const struct dpsec_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot initialise libipsec-mb");
 		goto fail;
 	}
+	if (register_in_sa_field(err, errlen) != 0)
+		goto fail;
 	dp->pool = rte_pktmbuf_pool_create("dpsec_mbufs", cfg->dp.mbufs, MBUF_CACHE, 0,
 					   RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (dp->pool == NULL) {

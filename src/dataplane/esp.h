@@ -17,7 +17,9 @@
  * port set, ready to transmit) and return how many; the rest follow with
  * their drop reason in reason[]. Only the worker frees and counts drops.
  *
- * Inbound: pkts are ESP (raw or in UDP) classified by classify_outside().
+ * Inbound: pkts are ESP (raw or in UDP) classified by classify_outside() in
+ * this worker loop iteration, each carrying the SA it found or NULL
+ * (pkt_in_sa); a packet from anywhere else must carry NULL.
  * Outbound: pkts are IPv4 from an inside port, classified by classify_inside().
  */
 uint16_t esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason);

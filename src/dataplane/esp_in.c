@@ -2,7 +2,9 @@
 /*
  * Inbound ESP, tunnel mode, IPv4 (RFC 4303 section 3.4), one burst at a time:
  *
- *   1. gather the SPIs and look them all up in one bulk hash lookup;
+ *   1. gather the SAs, ESP offsets and lengths classification found
+ *      (pkt_in_esp, dataplane.h); read and look up the others' (IPv6
+ *      endpoints, handoffs, bundles) in one pass;
  *   2. per packet: SA state, encapsulation, lengths, replay check, then
  *      AES-GCM decrypt + tag check (one-shot) and the replay commit, or queue
  *      the HMAC (CBC/NULL, only for packets the replay check let through);
@@ -46,6 +48,8 @@
 
 struct in_pkt {
 	uint8_t *esp;
+	uint8_t *pt;			/* ciphertext, then plaintext: past ESP header and IV */
+	uint32_t esp_len;		/* ESP bytes (pkt_in_esp, or esp_length) */
 	uint32_t ct_len;
 	uint64_t seq;			/* the 64-bit number the ICV is checked with */
 	uint8_t auth;			/* CBC/NULL: enum in_auth */
@@ -54,8 +58,9 @@ struct in_pkt {
 };
 
 /*
- * ESP bytes in a classified packet: the IP payload, or for ESP-in-UDP the
- * UDP payload (classify checked the UDP length against the IP length).
+ * ESP bytes in a classified packet classification carried nothing for
+ * (pkt_in_esp): the IP payload, or for ESP-in-UDP the UDP payload (classify
+ * checked the UDP length against the IP length).
  */
 static inline uint32_t
 esp_length(const struct rte_mbuf *m)
@@ -90,7 +95,7 @@ static dp_drop_t
 in_check(const struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct in_pkt *st,
 	 const bool via_ah)
 {
-	uint32_t esp_len = esp_length(m);
+	uint32_t esp_len = st->esp_len;
 	uint32_t hdr = ESP_HDR + sa->iv_len;
 
 	sa_owner_check(sa, w->id);
@@ -103,11 +108,12 @@ in_check(const struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, 
 						       : DP_DROP_IN_V4_POST_INPUT_POLICY_FAIL);
 	if (sa_rt_udp(sa) != (m->l4_len != 0))
 		return sa_drop(sa, DP_DROP_IN_NAT_DEMUX_FAIL);
-	if (esp_len < hdr + sa->icv_len + 2)
+	if (esp_len < sa->esp_ovh + 2u)	/* header, IV, ICV and the 2 trailer bytes */
 		return sa_drop(sa, DP_DROP_IN_ESP_TRUNCATED);
-	st->ct_len = esp_len - hdr - sa->icv_len;
+	st->ct_len = esp_len - sa->esp_ovh;
 	if (st->ct_len & (sa->pad_block - 1u))
 		return sa_drop(sa, DP_DROP_IN_ESP_BAD_BLOCK_LEN);
+	st->pt = st->esp + hdr;
 	return DP_KEEP;
 }
 
@@ -126,14 +132,13 @@ in_replay_check(const struct sa_rt *sa, const struct in_pkt *st, uint64_t *full)
 static dp_drop_t
 in_gcm(struct dp_worker *w, struct sa_rt *sa, const struct rte_mbuf *m, struct in_pkt *st)
 {
-	uint32_t hdr = ESP_HDR + sa->iv_len;
 	uint8_t nonce[12], aad[12];
 	uint32_t aad_len = esp_aad(st->esp, st->seq, sa->flags & SA_F_ESN, aad);
 
 	esp_gcm_nonce(nonce, sa->salt, st->esp + ESP_HDR);
-	cmb_gcm_dec_len(w->mb, sa->keys, sa->aes_key_len, st->esp + hdr, st->ct_len, nonce, aad,
-			aad_len, st->tag);
-	if (!ct_equal(st->tag, st->esp + hdr + st->ct_len, 16))
+	cmb_gcm_dec_len(w->mb, sa->keys, sa->aes_key_len, st->pt, st->ct_len, nonce, aad, aad_len,
+			st->tag);
+	if (!ct_equal(st->tag, st->pt + st->ct_len, 16))
 		return in_mac_drop(w, sa, m, st->seq);
 	/* nothing was committed since this packet's own check, just above: no re-check */
 	replay_commit(&sa->replay, sa->replay_bmp, st->seq);
@@ -145,16 +150,16 @@ static inline void
 in_save_icv(const struct sa_rt *sa, struct in_pkt *st)
 {
 	if (likely(sa->icv_len == 16))	/* GCM, SHA-256-128: a fixed copy, not a libc call */
-		memcpy(st->icv, st->esp + ESP_HDR + sa->iv_len + st->ct_len, 16);
+		memcpy(st->icv, st->pt + st->ct_len, 16);
 	else
-		memcpy(st->icv, st->esp + ESP_HDR + sa->iv_len + st->ct_len, sa->icv_len);
+		memcpy(st->icv, st->pt + st->ct_len, sa->icv_len);
 }
 
 static void
 in_hmac_op(struct sa_rt *sa, struct in_pkt *st, struct cmb_op *op)
 {
 	uint32_t hdr = ESP_HDR + sa->iv_len;
-	uint8_t *icv = st->esp + hdr + st->ct_len;
+	uint8_t *icv = st->pt + st->ct_len;
 
 	*op = (struct cmb_op){.buf = st->esp, .k = sa->keys, .iv = st->esp + ESP_HDR,
 			      .cipher_off = hdr, .cipher_len = st->ct_len,
@@ -239,7 +244,7 @@ static dp_drop_t
 in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_pkt *st,
 	  struct sa_acc *acc, struct route_memo *memo)
 {
-	uint8_t *pt = st->esp + ESP_HDR + sa->iv_len;
+	uint8_t *pt = st->pt;
 	uint32_t inner_len;
 	uint8_t nh = NH_IPV4;
 	dp_drop_t why;
@@ -262,40 +267,94 @@ in_finish(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, struct in_p
 	return in_deliver(w, sa, m, pt, inner_len, acc, memo);
 }
 
+static inline bool
+in_outer_v6(const struct rte_mbuf *m)
+{
+	return (*rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len) >> 4) == 6;
+}
+
+/*
+ * The packets classification carried no SA for (miss[], nmiss of them: IPv6
+ * endpoints, another worker's handoff, a bundle's ESP) looked up by (SPI,
+ * destination, ESP, family); sa[] gets NULL for those no SA has.
+ */
+static __rte_noinline void
+in_sa_lookup(const struct dp_worker *w, struct rte_mbuf **pkts, const struct in_pkt *st,
+	     const uint16_t *miss, uint16_t nmiss, struct sa_rt **sa)
+{
+	struct sad_key keys[DP_BURST_MAX];
+	const struct sad_key *kp[DP_BURST_MAX];
+	struct sa_rt *found[DP_BURST_MAX];
+
+	for (uint16_t j = 0; j < nmiss; j++) {
+		const struct rte_mbuf *m = pkts[miss[j]];
+		const struct rte_ipv4_hdr *ip =
+			rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, m->l2_len);
+
+		if (in_outer_v6(m))	/* IPv6 endpoints (sad.h) */
+			sad_key_set(&keys[j], st[miss[j]].esp,
+				    sad_fold6(((const struct rte_ipv6_hdr *)ip)->dst_addr),
+				    IPPROTO_ESP | SAD_V6);
+		else
+			sad_key_set(&keys[j], st[miss[j]].esp, ip->dst_addr, IPPROTO_ESP);
+		kp[j] = &keys[j];
+	}
+	sad_lookup_bulk(w->dp->sad, kp, nmiss, found);
+	for (uint16_t j = 0; j < nmiss; j++)
+		sa[miss[j]] = found[j];
+}
+
+/*
+ * A carried SA is the one of the packet's SPI: a stage that let a packet
+ * from elsewhere keep a stale one is a bug, which debug builds stop at.
+ */
+static inline void
+in_sa_carried_check(const struct sa_rt *sa, const uint8_t *esp)
+{
+#ifndef NDEBUG
+	RTE_VERIFY(memcmp(&sa->spi_be, esp, 4) == 0);
+#else
+	RTE_SET_USED(sa);
+	RTE_SET_USED(esp);
+#endif
+}
+
 static inline uint16_t
 in_burst_body(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason,
 	      const bool via_ah)
 {
-	struct sad_key keys[DP_BURST_MAX];
-	const struct sad_key *kp[DP_BURST_MAX];
 	struct sa_rt *sa[DP_BURST_MAX];
 	struct in_pkt st[DP_BURST_MAX];
 	struct cmb_op ops[DP_BURST_MAX];
-	uint16_t idx[DP_BURST_MAX];
+	uint16_t idx[DP_BURST_MAX], miss[DP_BURST_MAX];
 	struct sa_acc acc = {0};
 	struct route_memo memo = {.mac = NULL};
 	enum replay_verdict v;
 	unsigned int nops = 0;
+	uint16_t nmiss = 0;
 
+	/* what classification found (pkt_in_esp); the others are read and looked up here */
 	for (uint16_t i = 0; i < n; i++) {
-		const struct rte_ipv4_hdr *ip =
-			rte_pktmbuf_mtod_offset(pkts[i], struct rte_ipv4_hdr *, pkts[i]->l2_len);
+		const struct pkt_in_esp *c = pkt_in_esp(pkts[i]);
 
-		st[i].esp = esp_of(pkts[i]);
-		if (unlikely((ip->version_ihl >> 4) == 6))	/* IPv6 endpoints (sad.h) */
-			sad_key_set(&keys[i], st[i].esp,
-				    sad_fold6(((const struct rte_ipv6_hdr *)ip)->dst_addr),
-				    IPPROTO_ESP | SAD_V6);
-		else
-			sad_key_set(&keys[i], st[i].esp, ip->dst_addr, IPPROTO_ESP);
-		kp[i] = &keys[i];
+		sa[i] = c->sa;
+		if (likely(sa[i] != NULL)) {
+			st[i].esp = rte_pktmbuf_mtod_offset(pkts[i], uint8_t *, c->off);
+			st[i].esp_len = c->len;
+			in_sa_carried_check(sa[i], st[i].esp);
+		} else {
+			st[i].esp = esp_of(pkts[i]);
+			st[i].esp_len = esp_length(pkts[i]);
+			miss[nmiss++] = i;
+		}
 	}
-	sad_lookup_bulk(w->dp->sad, kp, n, sa);
+	if (unlikely(nmiss > 0))
+		in_sa_lookup(w, pkts, st, miss, nmiss, sa);
 
 	for (uint16_t i = 0; i < n; i++) {
 		if (sa[i] == NULL) {
-			reason[i] = keys[i].proto & SAD_V6 ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI
-							   : DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
+			reason[i] = in_outer_v6(pkts[i]) ? DP_DROP_IN_US_V6_PKT_SA_NOT_FOUND_SPI
+							 : DP_DROP_IN_US_V4_PKT_SA_NOT_FOUND_SPI;
 			continue;
 		}
 		if (sa[i]->owner != w->id) {	/* its replay window is written there alone */
@@ -341,5 +400,8 @@ esp_in_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t 
 uint16_t
 esp_in_bundled_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *reason)
 {
+	/* classification saw their AH, not this ESP: its SA is looked up here */
+	for (uint16_t i = 0; i < n; i++)
+		pkt_set_in_sa(pkts[i], NULL);
 	return in_burst_body(w, pkts, n, reason, true);
 }

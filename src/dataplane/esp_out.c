@@ -38,6 +38,7 @@
 #include "frag4.h"
 #include "frag6.h"
 #include "ip4_cksum.h"
+#include "out_policy.h"
 #include "route.h"
 #include "sa.h"
 #include "sa_ts.h"
@@ -79,24 +80,6 @@ out_esp_sa(struct sa_rt *sa)
 	return sa->flags & SA_F_AH_ESP ? sa->inner : NULL;
 }
 
-/*
- * The policy of a packet from the protected side: a route into a tunnel
- * (static VTI) decides first, as on IOS the egress interface is chosen
- * before any crypto map applies; else the crypto maps' ACLs. The route
- * lookup costs only a configuration with tunnels.
- */
-static inline uint32_t
-out_policy(const struct dp *dp, const struct rte_ipv4_hdr *ip)
-{
-	if (dp->spd->n_tunnels != 0) {
-		uint32_t t = route_tunnel(dp->route, ip->dst_addr);
-
-		if (t != CFG_NONE)
-			return dp->spd->first_tunnel + t;
-	}
-	return spd_match_out(dp->spd, ip);
-}
-
 /* A tunnel's policy whose SAs IKE negotiates (protection with ikev2_profile). */
 static inline bool
 tunnel_by_ike(const struct dp *dp, uint32_t policy)
@@ -110,13 +93,13 @@ tunnel_by_ike(const struct dp *dp, uint32_t policy)
  * thread for one (IKE), where the drop is decided (33); a tunnel keyed by
  * hand without one drops the packet (111: nothing may leave in clear). An SA another
  * worker owns: DP_HANDOFF, *owner says which, *out stays NULL (this worker
- * must not write the SA).
+ * must not write the SA). mo: the burst's policy memo (out_policy.h).
  */
-static inline dp_drop_t
+static __rte_always_inline dp_drop_t
 out_select(struct dp_worker *w, const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
-	   struct sa_rt **out, uint16_t *owner, const bool fwd)
+	   struct out_memo *mo, struct sa_rt **out, uint16_t *owner, const bool fwd)
 {
-	uint32_t policy = out_policy(w->dp, ip);
+	uint32_t policy = out_policy_memo(w->dp, ip, mo);
 	struct sa_rt *sa;
 
 	if (policy == CFG_NONE) {
@@ -206,19 +189,25 @@ out_outer6(const struct sa_ep *ep, void *l3, uint32_t outer_len, uint8_t tc, str
 	}
 }
 
-/* ESP header, IV, padding and trailer around the inner packet already in place. */
+/*
+ * ESP header, IV, padding and trailer around the inner packet already in
+ * place. gcm: sa is AES-GCM without ESN (out_encap_sa), its sizes constants.
+ */
 static __rte_always_inline void
 out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot, uint32_t pad,
-	uint8_t nh)
+	uint8_t nh, const bool gcm)
 {
-	uint8_t *t = esp + ESP_HDR + sa->iv_len + tot;
+	uint8_t *t = esp + ESP_HDR + (gcm ? SA_GCM_IV : sa->iv_len) + tot;
+
+	uint32_t seq_be = rte_cpu_to_be_32((uint32_t)sa->seq);
 
 	memcpy(esp, &sa->spi_be, 4);
-	esp_put_be32(esp + 4, (uint32_t)sa->seq);
-	if (sa->flags & SA_F_AEAD) {
+	memcpy(esp + 4, &seq_be, 4);
+	if (gcm || (sa->flags & SA_F_AEAD)) {
 		/* RFC 4106 section 3.1: the sequence number is a unique IV per key */
-		esp_put_be32(esp + 8, (uint32_t)(sa->seq >> 32));
-		esp_put_be32(esp + 12, (uint32_t)sa->seq);
+		uint64_t iv_be = rte_cpu_to_be_64(sa->seq);
+
+		memcpy(esp + ESP_HDR, &iv_be, 8);
 	} else if (sa->iv_len) {
 		const uint8_t *iv = cmb_ivgen_next(w->mb, &w->iv);
 
@@ -228,7 +217,7 @@ out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot,
 			memcpy(esp + ESP_HDR, iv, sa->iv_len);
 	}
 	/* the pad length, next header and ICV after the padding: written later */
-	esp_pad_fill(t, pad, pad + 2 + sa->icv_len >= 16);
+	esp_pad_fill(t, pad, gcm || pad + 2 + sa->icv_len >= 16);
 	t[pad] = (uint8_t)pad;
 	t[pad + 1] = nh;
 }
@@ -236,19 +225,20 @@ out_esp(struct dp_worker *w, const struct sa_rt *sa, uint8_t *esp, uint32_t tot,
 /* ESP: the padding, IV and trailer around the inner packet, its crypto set up or done. */
 static __rte_always_inline void
 out_esp_crypto(struct dp_worker *w, struct sa_rt *sa, struct out_pkt *st, uint32_t tot,
-	       uint32_t pad, uint8_t nh, struct cmb_op *op, bool *queued)
+	       uint32_t pad, uint8_t nh, struct cmb_op *op, bool *queued, const bool gcm)
 {
-	uint32_t hdr = ESP_HDR + sa->iv_len, ct_len = tot + pad + 2;
+	uint32_t hdr = ESP_HDR + (gcm ? SA_GCM_IV : sa->iv_len), ct_len = tot + pad + 2;
 
 	st->icv = st->esp + hdr + ct_len;
-	out_esp(w, sa, st->esp, tot, pad, nh);
-	if (sa->flags & SA_F_AEAD) {
+	out_esp(w, sa, st->esp, tot, pad, nh, gcm);
+	if (gcm || (sa->flags & SA_F_AEAD)) {
 		uint8_t nonce[12], aad[12];
-		uint32_t aad_len = esp_aad(st->esp, sa->seq, sa->flags & SA_F_ESN, aad);
+		/* without ESN the AAD (SPI || sequence number) is the ESP header as it lies */
+		uint32_t aad_len = gcm ? 8 : esp_aad(st->esp, sa->seq, sa->flags & SA_F_ESN, aad);
 
 		esp_gcm_nonce(nonce, sa->salt, st->esp + ESP_HDR);
-		cmb_gcm_enc_len(w->mb, sa->keys, sa->aes_key_len, st->esp + hdr, ct_len, nonce, aad,
-				aad_len, st->icv);
+		cmb_gcm_enc_len(w->mb, sa->keys, sa->aes_key_len, st->esp + hdr, ct_len, nonce,
+				gcm ? st->esp : aad, aad_len, st->icv);
 		return;
 	}
 	*op = (struct cmb_op){.buf = st->esp, .k = sa->keys, .iv = st->esp + ESP_HDR,
@@ -299,7 +289,8 @@ out_adjust_mss(struct dp_worker *w, const struct rte_mbuf *m, struct rte_ipv4_hd
 	uint32_t avail = rte_pktmbuf_data_len(m) - m->l2_len;
 	uint8_t pi;
 
-	if (unlikely(m->port >= RTE_MAX_ETHPORTS))
+	/* tcp_mss_adjust's first test, before the port is looked up: most traffic is not TCP */
+	if (ip->next_proto_id != IPPROTO_TCP || unlikely(m->port >= RTE_MAX_ETHPORTS))
 		return;
 	pi = w->dp->port_index[m->port];
 	if (unlikely(pi >= w->dp->n_ports))
@@ -442,21 +433,22 @@ out_too_big6(struct dp_worker *w, struct rte_mbuf *m, const struct rte_ipv6_hdr 
  * alone pay nothing for it). v6: the packet is IPv6 (out_encap6; instantiated
  * apart too), never split: IPv6 is not fragmented on the way (RFC 8200
  * section 5); too big is dropped, or its outer packet fragmented
- * (out_too_big6).
+ * (out_too_big6). gcm: sa is ESP with AES-GCM and no ESN, its sizes
+ * (SA_GCM_*) constants: the instance most tunnels take, with no test of the
+ * transform per packet.
  */
 static __rte_always_inline dp_drop_t
-out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
-	       struct cmb_op *op, bool *queued, const bool fwd, const bool piece,
-	       const bool bundle, const bool v6)
+out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
+	       struct sa_rt *sa, struct out_pkt *st, struct cmb_op *op, bool *queued,
+	       const bool fwd, const bool piece, const bool bundle, const bool v6, const bool gcm)
 {
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
 	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)ip;
 	uint32_t tot = v6 ? sizeof(*ip6) + rte_be_to_cpu_16(ip6->payload_len)
 			  : rte_be_to_cpu_16(ip->total_length);
 	uint32_t pad = 0, tail = 0, room, outer_len, grow;
-	uint32_t trail, hdr = out_hdr_len(sa);
+	uint32_t hdr = gcm ? ESP_HDR + SA_GCM_IV : out_hdr_len(sa);
 	const struct sa_ep *ep = sa_rt_ep(sa);	/* one template for the whole packet (sa.h) */
-	struct sa_rt *esp = bundle ? sa->inner : sa->flags & SA_F_AH ? NULL : sa;
+	struct sa_rt *esp = gcm ? sa : bundle ? sa->inner : sa->flags & SA_F_AH ? NULL : sa;
 	bool outer_frag = false;
 	uint8_t *data;
 
@@ -467,12 +459,13 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 					    : DP_DROP_OUT_V4_PKT_HIT_INVALID_SA);
 
 	if (esp != NULL) {
-		pad = (esp->pad_block - ((tot + 2) & (esp->pad_block - 1u))) &
-		      (esp->pad_block - 1u);
-		tail = pad + 2 + esp->icv_len;
+		uint32_t blk = gcm ? SA_GCM_PAD_BLOCK : esp->pad_block;
+
+		pad = (blk - ((tot + 2) & (blk - 1u))) & (blk - 1u);
+		tail = pad + 2 + (gcm ? SA_GCM_ICV : esp->icv_len);
 	}
 	/* AH: a header, no trailer; with ESN 4 bytes of scratch past the end */
-	room = tail + ((sa->flags & (SA_F_AH | SA_F_ESN)) == (SA_F_AH | SA_F_ESN) ? 4 : 0);
+	room = tail + (!gcm && (sa->flags & (SA_F_AH | SA_F_ESN)) == (SA_F_AH | SA_F_ESN) ? 4 : 0);
 	outer_len = ep->hdr_len - (uint32_t)sizeof(struct rte_ether_hdr) + hdr + tot + tail;
 	if (v6 && outer_len > ep->mtu) {
 		dp_drop_t why = out_too_big6(w, m, ip6, sa, ep, tot, outer_len, &outer_frag, fwd);
@@ -495,17 +488,18 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 	if (bundle && esp->seq == esp->seq_max)
 		return sa_drop(esp, DP_DROP_OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW);
 	/*
-	 * Bytes after the IP packet (Ethernet padding of a short frame, a
-	 * trailer) are not protected and make room for the ESP trailer. They
-	 * are trimmed after the last check, so that a frame dropped here is
+	 * Room for the outer headers before the packet and for the trailer
+	 * after it: bytes after the IP packet (Ethernet padding of a short
+	 * frame, a trailer) are not protected and make room for the ESP
+	 * trailer. One segment, as everything the dataplane receives (classify
+	 * drops chains) or builds: ESP is made in place, in one piece. The
+	 * lengths change after the last check, so that a frame dropped here is
 	 * counted as it was received.
 	 */
-	trail = m->pkt_len - m->l2_len - tot;
 	grow = ep->hdr_len + hdr - m->l2_len;
-	if (rte_pktmbuf_headroom(m) < grow ||
-	    rte_pktmbuf_tailroom(m) + trail < room)
+	if (m->nb_segs != 1 || m->data_off < grow ||
+	    (uint32_t)m->data_off + m->l2_len + tot + room > m->buf_len)
 		return sa_drop(sa, DP_DROP_PKT_BUFFER_UNAVAILABLE);
-	rte_pktmbuf_trim(m, (uint16_t)trail);
 	if (fwd && !v6)
 		out_adjust_mss(w, m, ip, tot);
 	else if (fwd)
@@ -520,9 +514,11 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 		ip6->hop_limits--;
 	else if (fwd)
 		esp_ttl_dec(ip);
-	data = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)grow);
-	if (tail > 0)
-		rte_pktmbuf_append(m, (uint16_t)tail);
+	/* the outer headers in front, the trailer behind, anything past the packet cut off */
+	m->data_off = (uint16_t)(m->data_off - grow);
+	m->data_len = (uint16_t)(ep->hdr_len + hdr + tot + tail);
+	m->pkt_len = m->data_len;
+	data = rte_pktmbuf_mtod(m, uint8_t *);
 	st->oip = out_headers(w, ep, data, outer_len);
 	/* DSCP and ECN copied (RFC 6040); DF copied from IPv4, clear for IPv6 */
 	if (unlikely(ep->v6)) {
@@ -539,7 +535,7 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 			ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
 	}
 	if (likely(!ep->v6))
-		ip4_cksum_set20(st->oip);
+		ip4_cksum_set_from_fixed(st->oip);
 	st->esp = data + ep->hdr_len + (bundle ? ah_hdr_len(sa) : 0);
 	if (esp == NULL) {
 		ah_out_fill(sa, st->oip, outer_len, &st->ah, op, st->tag);
@@ -547,7 +543,7 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 			st->esp[0] = NH_IPV6;	/* AH's next header, before its HMAC (step 2) */
 		*queued = true;
 	} else {
-		out_esp_crypto(w, esp, st, tot, pad, v6 ? NH_IPV6 : NH_IPV4, op, queued);
+		out_esp_crypto(w, esp, st, tot, pad, v6 ? NH_IPV6 : NH_IPV4, op, queued, gcm);
 	}
 	/* the AH header and its ICV input now; its HMAC after ESP's (out_bundle_ah) */
 	if (bundle)
@@ -562,24 +558,32 @@ out_encap_body(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct
 
 /* A bundle's packet: out_encap_body apart; st->post says whether its AH is still to sign. */
 static __rte_noinline dp_drop_t
-out_encap_bundle(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
-		 struct cmb_op *op, bool *queued, bool fwd, bool piece)
+out_encap_bundle(struct dp_worker *w, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
+		 struct sa_rt *sa, struct out_pkt *st, struct cmb_op *op, bool *queued, bool fwd,
+		 bool piece)
 {
-	dp_drop_t why = out_encap_body(w, m, sa, st, op, queued, fwd, piece, true, false);
+	dp_drop_t why = out_encap_body(w, m, ip, sa, st, op, queued, fwd, piece, true, false,
+				       false);
 
 	if (why == DP_KEEP)
 		st->post |= OUT_POST_AH;
 	return why;
 }
 
-/* out_encap_body for sa; the caller set st->post 0. */
+/*
+ * out_encap_body for sa, the instance its transform needs (decided at
+ * install: the flags do not change); the caller set st->post 0. A piece of
+ * a split packet takes the general one (a slow path: no third copy).
+ */
 static __rte_always_inline dp_drop_t
-out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt *sa, struct out_pkt *st,
-	     struct cmb_op *op, bool *queued, const bool fwd, const bool piece)
+out_encap_sa(struct dp_worker *w, struct rte_mbuf *m, struct rte_ipv4_hdr *ip, struct sa_rt *sa,
+	     struct out_pkt *st, struct cmb_op *op, bool *queued, const bool fwd, const bool piece)
 {
+	if (!piece && likely((sa->flags & (SA_F_AH | SA_F_AEAD | SA_F_ESN)) == SA_F_AEAD))
+		return out_encap_body(w, m, ip, sa, st, op, queued, fwd, false, false, false, true);
 	if (unlikely(sa->flags & SA_F_AH_ESP))
-		return out_encap_bundle(w, m, sa, st, op, queued, fwd, piece);
-	return out_encap_body(w, m, sa, st, op, queued, fwd, piece, false, false);
+		return out_encap_bundle(w, m, ip, sa, st, op, queued, fwd, piece);
+	return out_encap_body(w, m, ip, sa, st, op, queued, fwd, piece, false, false, false);
 }
 
 /*
@@ -658,8 +662,7 @@ static __rte_noinline dp_drop_t
 out_encap6(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct out_pkt *st,
 	   struct cmb_op *op, bool *queued, const bool fwd)
 {
-	const struct rte_ipv6_hdr *ip6 =
-		rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, m->l2_len);
+	struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, m->l2_len);
 	struct sa_rt *sa = NULL;
 	uint16_t owner = 0;
 	dp_drop_t why = out_select6(w, m, ip6, &sa, &owner, fwd);
@@ -674,18 +677,20 @@ out_encap6(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct o
 	if (why != DP_KEEP)
 		return why;
 	if (sa->flags & SA_F_AH_ESP) {
-		why = out_encap_body(w, m, sa, st, op, queued, fwd, false, true, true);
+		why = out_encap_body(w, m, (struct rte_ipv4_hdr *)ip6, sa, st, op, queued, fwd,
+				     false, true, true, false);
 		if (why == DP_KEEP)
 			st->post |= OUT_POST_AH;
 		return why;
 	}
-	return out_encap_body(w, m, sa, st, op, queued, fwd, false, false, true);
+	return out_encap_body(w, m, (struct rte_ipv4_hdr *)ip6, sa, st, op, queued, fwd, false,
+			      false, true, false);
 }
 
 /* Step 1: the policy and SA, then out_encap_sa(). */
 static inline dp_drop_t
-out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct out_pkt *st,
-	  struct cmb_op *op, bool *queued, const bool fwd)
+out_encap(struct dp_worker *w, struct rte_mbuf *m, struct out_memo *mo, struct sa_rt **sap,
+	  struct out_pkt *st, struct cmb_op *op, bool *queued, const bool fwd)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, m->l2_len);
 	struct sa_rt *sa = NULL;
@@ -697,7 +702,7 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 	/* classify_ipv6 kept it; an IPv4 packet was validated as version 4 */
 	if (unlikely((ip->version_ihl >> 4) == 6))
 		return out_encap6(w, m, sap, st, op, queued, fwd);
-	why = out_select(w, m, ip, &sa, &owner, fwd);
+	why = out_select(w, m, ip, mo, &sa, &owner, fwd);
 	*sap = sa;
 	if (why == DP_HANDOFF) {
 		pkt_set_handoff(m, owner, fwd ? PKT_HO_OUT : PKT_HO_LOCAL);
@@ -707,7 +712,7 @@ out_encap(struct dp_worker *w, struct rte_mbuf *m, struct sa_rt **sap, struct ou
 		sa_owner_check(sa, w->id);
 	if (why != DP_KEEP)
 		return why;
-	return out_encap_sa(w, m, sa, st, op, queued, fwd, false);
+	return out_encap_sa(w, m, ip, sa, st, op, queued, fwd, false);
 }
 
 /* Step 3, ESP-in-UDP over IPv6: the UDP checksum of each kept packet (RFC 8200 section 8.1). */
@@ -804,13 +809,16 @@ out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *re
 	struct cmb_op ops[DP_BURST_MAX];
 	uint16_t idx[DP_BURST_MAX];
 	struct sa_acc acc = {0}, acc_esp = {0};
+	struct out_memo mo;
 	unsigned int nops = 0;
+	uint16_t kept = 0;
 	uint8_t post = 0;
 
+	out_memo_init(&mo);
 	for (uint16_t i = 0; i < n; i++) {
 		bool queued;
 
-		reason[i] = out_encap(w, pkts[i], &sa[i], &st[i], &ops[nops], &queued, fwd);
+		reason[i] = out_encap(w, pkts[i], &mo, &sa[i], &st[i], &ops[nops], &queued, fwd);
 		post |= st[i].post;
 		if (queued)
 			idx[nops++] = i;
@@ -821,13 +829,16 @@ out_burst(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n, dp_drop_t *re
 			/* kept whole for now: its fragments are counted as they are encrypted */
 			pkts[i]->hash.usr = PKT_SPLIT;
 			reason[i] = DP_KEEP;
+			kept++;
 		} else if (reason[i] == DP_KEEP) {
 			out_count(w, &acc, &acc_esp, sa[i], st[i].tot);
+			kept++;
 		}
 	}
 	sa_acc_flush(w, &acc);
 	sa_acc_flush(w, &acc_esp);
-	return dp_burst_compact(pkts, reason, n);
+	/* nothing dropped (the common burst): nothing to move */
+	return kept == n ? n : dp_burst_compact(pkts, reason, n);
 }
 
 unsigned int
@@ -841,12 +852,14 @@ esp_out_split(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out, dp
 	uint16_t idx[FRAG4_MAX], mtu;
 	struct sa_acc acc = {0}, acc_esp = {0};
 	unsigned int n, nops = 0;
+	struct out_memo mo;
 	uint16_t owner = 0;
 	uint8_t post = 0;
 
 	*n_good = 0;
+	out_memo_init(&mo);
 	/* the SA it was checked against: the same lookup, within the same burst */
-	reason[0] = out_select(w, m, ip, &sa, &owner, false);
+	reason[0] = out_select(w, m, ip, &mo, &sa, &owner, false);
 	/*
 	 * A rekey between the burst and now gave the policy an SA another worker
 	 * owns: the packet (its TTL already spent) is not run through the stage
@@ -871,7 +884,10 @@ esp_out_split(struct dp_worker *w, struct rte_mbuf *m, struct rte_mbuf **out, dp
 
 		sas[j] = sa;
 		st[j].post = 0;
-		reason[j] = out_encap_sa(w, out[j], sa, &st[j], &ops[nops], &queued, false, true);
+		reason[j] = out_encap_sa(w, out[j],
+					 rte_pktmbuf_mtod_offset(out[j], struct rte_ipv4_hdr *,
+								 out[j]->l2_len),
+					 sa, &st[j], &ops[nops], &queued, false, true);
 		post |= st[j].post;
 		if (queued)
 			idx[nops++] = (uint16_t)j;

@@ -59,4 +59,30 @@ ip4_cksum_set20(void *hdr)
 	memcpy(p + 10, &ck, 2);
 }
 
+/*
+ * An outer header from a template (sa_build.c, esp_out.c): bytes 8 to 19
+ * (TTL, protocol, addresses) are the same for every packet, so their sum
+ * is taken once, at install, and kept in the template's checksum field;
+ * per packet only the first 8 bytes (version and TOS, total length, id,
+ * fragment field) are added to it. ip4_cksum_fixed: the sum of a header
+ * whose checksum field is zero, for the template's checksum field.
+ */
+static inline uint16_t
+ip4_cksum_fixed(const void *hdr)
+{
+	return ip4_fold(ip4_sum_words((const uint8_t *)hdr + 8, 12));
+}
+
+/* The checksum of a 20-byte header whose checksum field holds ip4_cksum_fixed's sum. */
+static inline void
+ip4_cksum_set_from_fixed(void *hdr)
+{
+	uint8_t *p = hdr;
+	uint16_t fixed, ck;
+
+	memcpy(&fixed, p + 10, 2);
+	ck = (uint16_t)~ip4_fold(fixed + ip4_sum_words(p, 8));
+	memcpy(p + 10, &ck, 2);
+}
+
 #endif

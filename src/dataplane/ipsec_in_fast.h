@@ -143,9 +143,9 @@ in_deliver(struct dp_worker *w, struct sa_rt *sa, struct rte_mbuf *m, uint8_t *p
 	m->data_off = (uint16_t)((uint8_t *)eth - (uint8_t *)m->buf_addr);
 	m->data_len = (uint16_t)(sizeof(*eth) + tot);
 	m->pkt_len = m->data_len;
-	m->l2_len = sizeof(*eth);
-	m->l3_len = (ip->version_ihl & 0xf) * 4u;
-	m->l4_len = 0;
+	/* l2_len, l3_len, l4_len 0 in one store (nothing past them is used on the way out) */
+	m->tx_offload =
+		rte_mbuf_tx_offload(sizeof(*eth), (ip->version_ihl & 0xf) * 4u, 0, 0, 0, 0, 0);
 	m->hash.usr = egress | memo->port; /* pkt_set_egress(), and whether to fragment */
 	sa_acc_add(w, acc, sa, tot);
 	return DP_KEEP;

@@ -43,7 +43,7 @@ struct sa_ts {
 #define SA_F_INBOUND 0x01
 #define SA_F_ESN 0x02
 #define SA_F_AH 0x04		/* AH (RFC 4302): icv_len is AH's, no cipher */
-#define SA_F_AEAD 0x08
+#define SA_F_AEAD 0x08		/* AES-GCM (RFC 4106): the SA_GCM_* sizes below */
 #define SA_F_NARROW 0x10	/* sa_rt.ts: negotiated selectors checked per packet */
 /*
  * AH+ESP bundle (RFC 4301 section 4.5; dp_sa_params.bundled, inner_conn_id):
@@ -55,6 +55,15 @@ struct sa_ts {
 #define SA_F_BUNDLED 0x20	/* ESP, inside an AH */
 #define SA_F_AH_ESP 0x40	/* AH around sa_rt.inner */
 #define SA_F_V6 0x80		/* IPv6 endpoints (AH: its header padded to 64 bits) */
+
+/*
+ * Every AEAD transform is AES-GCM with a 16-byte ICV (dpsec/xform.h):
+ * sa_rt_build refuses an AEAD SA of other sizes, so that esp_out.c's
+ * instance for AES-GCM tunnels builds packets with these as constants.
+ */
+#define SA_GCM_IV 8
+#define SA_GCM_ICV 16
+#define SA_GCM_PAD_BLOCK 4
 
 enum sa_state {
 	SA_LIVE,
@@ -85,7 +94,9 @@ enum sa_state {
  * esp_out.c copies it as two overlapping 32-byte pieces, [0, 32) and
  * [len - 32, len): IPv4 ESP (34 bytes), IPv4 ESP-in-UDP (42) and IPv6 ESP
  * (54) end by byte 62 and read only line 0; only IPv6 ESP-in-UDP (62 bytes,
- * up to byte 70) reaches into line 1.
+ * up to byte 70) reaches into line 1. An IPv4 template's checksum field
+ * holds the sum of its bytes that never change (ip4_cksum_fixed), which a
+ * packet's checksum starts from.
  */
 struct sa_ep {
 	uint8_t hdr_len;	/* template bytes in hdr[] */
@@ -123,6 +134,7 @@ struct sa_rt {
 	uint16_t owner;		/* the one worker writing the state below (sa_owner_check) */
 	uint8_t life;		/* SA_LIFE_*; atomic */
 	uint8_t aes_key_len;	/* keys->aes_key_len here, so that AES-GCM reads no line of keys but the key data */
+	uint8_t esp_ovh;	/* ESP header, IV and ICV bytes: 8 + iv_len + icv_len */
 	uint32_t salt;		/* GCM: nonce salt, in wire order */
 	uint32_t policy;	/* index of the crypto map entry in the SPD */
 	uint32_t conn_id;

@@ -10,6 +10,7 @@
 #include "dpsec/secret.h"
 
 #include "dataplane.h"
+#include "ip4_cksum.h"
 #include "route.h"
 #include "sa.h"
 #include "sa_build.h"
@@ -147,6 +148,7 @@ sa_ep_build(const struct dp *dp, const struct sa_endpoints *e, int *err)
 	ip->next_proto_id = e->udp_encap ? IPPROTO_UDP : e->proto;
 	ip->src_addr = e->local;
 	ip->dst_addr = e->peer;
+	ip->hdr_checksum = ip4_cksum_fixed(ip);	/* the sum per packet starts from it */
 	ep->hdr_len = sizeof(*eth) + sizeof(*ip);
 	if (e->udp_encap) {
 		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
@@ -200,7 +202,9 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 	if (p->cipher >= DP_CIPHER__COUNT || p->auth >= DP_AUTH__COUNT ||
 	    win > REPLAY_WINDOW_MAX || p->cipher_key == NULL ||
 	    p->cipher_key->len != ci->key_len + ci->salt_len ||
-	    (!ci->aead && (p->auth_key == NULL || p->auth_key->len != dp_auth_info[p->auth].key_len))) {
+	    (!ci->aead && (p->auth_key == NULL || p->auth_key->len != dp_auth_info[p->auth].key_len)) ||
+	    (ci->aead && (ci->iv_len != SA_GCM_IV || ci->icv_len != SA_GCM_ICV ||
+			  ci->block != SA_GCM_PAD_BLOCK))) {
 		*err = -EINVAL;
 		return NULL;
 	}
@@ -218,6 +222,7 @@ sa_rt_build(struct dp *dp, const struct dp_sa_params *p, uint32_t policy, uint32
 	rt->iv_len = ci->iv_len;
 	rt->icv_len = dp_xform_icv_len(p->cipher, p->auth);
 	rt->pad_block = ci->block;
+	rt->esp_ovh = (uint8_t)(8 + rt->iv_len + rt->icv_len);	/* at most 8 + 16 + 32 */
 	rt->policy = policy;
 	rt->owner = sa_owner(dp, p);
 	rt->conn_id = conn_id;

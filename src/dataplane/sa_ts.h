@@ -53,12 +53,16 @@ static inline bool
 sa_ts_covers(const struct sa_rt *sa, const struct rte_ipv4_hdr *ip, bool inbound)
 {
 	const struct sa_ts *ts;
-	uint32_t src = rte_be_to_cpu_32(ip->src_addr), dst = rte_be_to_cpu_32(ip->dst_addr);
+	uint32_t src, dst;
 	uint16_t sp = 0, dp = 0;
-	bool have = spd_l4_ports(ip, &sp, &dp);
+	bool have;
 
+	/* first: the compiler does not sink the port parse below past it (20 instructions) */
 	if (!(sa->flags & SA_F_NARROW))
 		return true;
+	src = rte_be_to_cpu_32(ip->src_addr);
+	dst = rte_be_to_cpu_32(ip->dst_addr);
+	have = spd_l4_ports(ip, &sp, &dp);
 	ts = __atomic_load_n(&sa->ts, __ATOMIC_ACQUIRE);	/* dp_sa_update_ts swaps it */
 	if (inbound)
 		return sa_ts_side(ts->remote, ts->n_remote, src, ip->next_proto_id, have, sp) &&

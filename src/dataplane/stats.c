@@ -7,6 +7,8 @@
 
 #include "dataplane.h"
 
+_Static_assert(DP_WORKERS_MAX <= VIEW_WORKERS_MAX, "the views list every worker");
+
 /* The workers' blocks, then the control thread's (index n_workers). */
 static const struct dp_lcore_stats *
 stats_block(const struct dp *dp, uint16_t i)
@@ -115,6 +117,23 @@ dp_port_list(const struct dp *dp, struct view_port *out, size_t max)
 				ctr_read(&dp->workers[w]->stats.port[i].reasm_fragments);
 			v->mss_adjusted += ctr_read(&dp->workers[w]->stats.port[i].mss_adjusted);
 		}
+	}
+	return n;
+}
+
+size_t
+dp_worker_list(const struct dp *dp, struct dp_worker_stats *out, size_t max)
+{
+	size_t n = 0;
+
+	for (uint16_t w = 0; w < dp->n_workers && n < max; w++, n++) {
+		const struct dp_worker *wk = dp->workers[w];
+
+		out[n] = (struct dp_worker_stats){
+			.id = wk->id,
+			.lcore = wk->lcore,
+			.handoff_pkts = ctr_read(&wk->stats.handoff_pkts),
+		};
 	}
 	return n;
 }

@@ -68,6 +68,11 @@ def by(records, key):
     return {r[key]: r for r in records}
 
 
+def handoff(records):
+    """{worker: (lcore, packets)} of the handoff records of qfp_statistics_drop.textfsm."""
+    return {r["WORKER"]: (r["LCORE"], r["HANDOFF"]) for r in records if r["WORKER"]}
+
+
 class Golden(unittest.TestCase):
     """The fixed gwB: every field a parser takes, against the fake's numbers."""
 
@@ -172,9 +177,14 @@ class Golden(unittest.TestCase):
         self.assertEqual((rows["IpsecInput"]["PACKETS"], rows["IpsecInput"]["OCTETS"]),
                          ("67648", "9471720"))
         self.assertEqual(rows["IpsecInput"]["LAST_CLEARING"], "never")
-        self.assertEqual(len(parse("qfp_statistics_drop.textfsm",
-                                   t["show platform hardware qfp active statistics drop all"])),
-                         len(GLOBAL_CAUSES))
+        # dpsec's lines under the table: only the worker that handed packets off
+        self.assertEqual(handoff(parse("qfp_statistics_drop.textfsm",
+                                       t["show platform hardware qfp active statistics drop"])),
+                         {"1": ("2", "2700")})
+        every = parse("qfp_statistics_drop.textfsm",
+                      t["show platform hardware qfp active statistics drop all"])
+        self.assertEqual(len([r for r in every if r["CAUSE"]]), len(GLOBAL_CAUSES))
+        self.assertEqual(handoff(every), {"0": ("1", "0"), "1": ("2", "2700")})
         # after the clear: nothing but IOS's line for an empty table
         cleared = transcript_second(t_name="qfp_drop.txt",
                                     cmd="show platform hardware qfp active statistics drop")
@@ -182,6 +192,16 @@ class Golden(unittest.TestCase):
         self.assertEqual([(r["CAUSE"], r["ALL_ZERO"]) for r in rows],
                          [("", "The Global drop stats were all zero")])
         self.assertEqual(rows[0]["LAST_CLEARING"], "Mon Jun 26 07:29:14 2023")
+
+    def test_handoff_lines_are_no_drop_cause(self):
+        """genieparser's row pattern (ShowPlatformHardwareQfpStatisticsDrop p1, on the stripped
+        line) takes every cause row and none of dpsec's handoff lines."""
+        import re
+        p1 = re.compile(r"^(?P<global_drop_stats>\w+) +(?P<packets>\d+) +(?P<octets>\d+)$")
+        text = transcript("qfp_drop.txt")["show platform hardware qfp active statistics drop all"]
+        taken = [m.group(1) for m in (p1.match(ln.strip()) for ln in text.splitlines()) if m]
+        self.assertIn("  worker 1 (lcore 2): 2700 packets", text.splitlines())
+        self.assertEqual(sorted(taken), sorted(GLOBAL_CAUSES))
 
     def test_ipsec_data_drop(self):
         t = transcript("drops.txt")
@@ -401,6 +421,12 @@ class Live(unittest.TestCase):
                         self.cli("show platform hardware qfp active statistics drop")), "CAUSE")
         self.assertEqual(glob["IpsecInput"]["PACKETS"], "2")
         self.assertEqual(glob["PuntUnhandled"]["PACKETS"], "1")     # the IKE packet
+        # one worker: nothing handed off; listed with "all" only
+        self.assertEqual(handoff(glob.values()), {})
+        every = parse("qfp_statistics_drop.textfsm",
+                      self.cli("show platform hardware qfp active statistics drop all"))
+        self.assertEqual([(r["WORKER"], r["HANDOFF"]) for r in every if r["WORKER"]],
+                         [("0", "0")])
 
     def test_punt(self):
         rows = parse("qfp_punt_per_cause.textfsm", self.cli(

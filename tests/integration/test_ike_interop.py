@@ -18,7 +18,8 @@
   dpsecd brings up a new one, the stream resumes;
 - strongSwan deletes its IKE SA (swanctl --terminate): dpsecd removes the IKE SA and its
   CHILD_SA from the dataplane;
-- dpsecd's DPD (periodic, 10 s) declares a killed strongSwan dead and deletes the SAs;
+- dpsecd's DPD (periodic, 10 s, retries every 2 s) declares a killed strongSwan dead and
+  deletes the SAs;
 - dpsecd rekeys the CHILD_SA itself when the kilobyte lifetime runs low under a burst;
 - dpsecd rekeys the IKE SA and the CHILD_SA itself when their lifetimes (120 s, the least
   the configuration allows) run low, under a steady stream both ways: nothing is lost
@@ -54,6 +55,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dpsectest import leftovers  # noqa: E402
+from dpsectest.netns import packet_socket  # noqa: E402
 from dpsectest.seed import SeedNet, gwa_swanctl, sh, swanctl_conf, GWA_OUT, GWB_OUT, H2  # noqa: E402,E501
 from dpsectest.wait import wait_for, established  # noqa: E402
 
@@ -83,6 +85,12 @@ class Interop(unittest.TestCase):
         stream.start()
         self.assertIsNotNone(stream.wait_arrival_after(t, guard),
                              "no datagram through the tunnel" + self.diag(net))
+
+    def stream_goes_on(self, net, stream, t, n=20, guard=20):
+        """Wait for n datagrams of stream (one every 50 ms) to arrive after monotonic time t:
+        traffic went on past t, so a gap or a loss around t is in the arrivals."""
+        wait_for(lambda: len([1 for _, at in stream.arrivals() if at > t]) >= n, guard,
+                 "%d datagrams after the switch" % n)
 
     def assert_same_spis(self, net):
         """gwA's CHILD_SA SPIs are dpsecd's, crossed (our inbound is its outbound)."""
@@ -182,7 +190,6 @@ class Interop(unittest.TestCase):
 
     def test_peer_mac_change_followed(self):
         from scapy.layers.l2 import ARP, Ether
-        from scapy.utils import wrpcap
         new = "02:00:00:00:0a:99"
         with SeedNet() as net:
             net.gwa.start(gwa_swanctl(start=False))
@@ -195,11 +202,13 @@ class Interop(unittest.TestCase):
             # RFC 5227 announcement: a broadcast request for gwA's own address, from the new MAC
             garp = Ether(src=new, dst="ff:ff:ff:ff:ff:ff") / ARP(
                 op=1, hwsrc=new, psrc=GWA_OUT, hwdst="00:00:00:00:00:00", pdst=GWA_OUT)
-            path = os.path.join(net.dir, "garp.pcap")
-            wrpcap(path, [garp])
-            t = time.monotonic()
-            sh("/usr/bin/python3", "-c", "from scapy.all import rdpcap, sendp; "
-               "sendp(rdpcap(%r), iface='gwa-out', verbose=0)" % path, ns=net.ns["gwa"])
+            # sent from this process (no Python and scapy to start in gwA's namespace)
+            s = packet_socket(net.ns["gwa"], "gwa-out")
+            try:
+                t = time.monotonic()
+                s.send(bytes(garp))
+            finally:
+                s.close()
             # 20 datagrams after the announcement: more than could have been on their way
             # before the MAC changed (one every 50 ms)
             wait_for(lambda: len([a for _, a in net.back.arrivals() if a > t]) >= 20, 20,
@@ -278,7 +287,7 @@ class Interop(unittest.TestCase):
             wait_for(lambda: any(ch.get("spi-in") != spi0 and ch.get("state") == "INSTALLED"
                                  for sa in net.gwa.list_sas() for ch in sa["children"].values()),
                      20, "a rekeyed CHILD_SA")
-            time.sleep(2)
+            self.stream_goes_on(net, net.stream, time.monotonic())
             arrivals = [at for _, at in net.stream.arrivals() if at > t0]
             gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
             self.assertTrue(arrivals, self.diag(net))
@@ -406,7 +415,7 @@ class Interop(unittest.TestCase):
                                  for sa in net.gwa.list_sas()), 20, "a rekeyed IKE SA")
             wait_for(lambda: net.cli("show crypto ikev2 sa").count("READY") == 1, 10,
                      "dpsecd to keep one IKE SA")
-            time.sleep(1)
+            self.stream_goes_on(net, net.stream, time.monotonic())
             arrivals = [at for _, at in net.stream.arrivals() if at > t0]
             gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
             self.assertTrue(gaps, self.diag(net))
@@ -419,11 +428,15 @@ class Interop(unittest.TestCase):
             net.start_dpsecd()
             net.gwa.start(gwa_swanctl(dpd_delay=2))
             sa = wait_for(lambda: established(net), 20, "gwA's SAs")
-            time.sleep(7)
+            # two liveness checks (an empty INFORMATIONAL request every 2 s without traffic)
+            # answered: charon logs each response it parses; the guard only turns a hang (or
+            # checks never answered) into a failure
+            wait_for(lambda: net.gwa.log_text().count("parsed INFORMATIONAL response") >= 2,
+                     30, "two liveness checks answered")
             now = established(net)
             self.assertIsNotNone(now, self.diag(net))
             self.assertEqual(now.get("initiator-spi"), sa.get("initiator-spi"))
-            self.assertIn("sending DPD request", net.gwa.log_text())
+            self.assertGreaterEqual(net.gwa.log_text().count("sending DPD request"), 2)
             self.assertNotIn("giving up", net.gwa.log_text())
 
     def test_peer_delete(self):
@@ -442,7 +455,7 @@ class Interop(unittest.TestCase):
 
     def test_dpd_declares_dead_peer(self):
         with SeedNet() as net:
-            net.start_dpsecd(dpd=10)
+            net.start_dpsecd(dpd=10, dpd_retry=2)     # IOS's least: dpd 10 2 periodic
             net.gwa.start(gwa_swanctl())
             wait_for(lambda: established(net), 20, "gwA's SAs")
             self.assertIn("DPD configured for 10 seconds",
@@ -502,9 +515,13 @@ class Interop(unittest.TestCase):
             stats = net.cli("show crypto ikev2 stats exchange")
             self.assertRegex(stats, r"CREATE_CHILD_SA_IKE_REKEY\s+[1-9]\d*\s+0\s+0\s+[1-9]")
             self.assertRegex(stats, r"CREATE_CHILD_SA_IPSEC_REKEY\s+[1-9]\d*\s+0\s+0\s+[1-9]")
-            # the old SAs linger a few seconds: traffic keeps going through the switch
-            time.sleep(3)
-            self.assertEqual(net.cli("show crypto ikev2 sa").count("READY"), 1)
+            # the old IKE SA goes once its DELETE is answered; traffic keeps going through the
+            # switch (the replaced inbound CHILD_SA halves linger meanwhile)
+            wait_for(lambda: net.cli("show crypto ikev2 sa").count("READY") == 1, 20,
+                     "dpsecd to drop the old IKE SA")
+            t1 = time.monotonic()
+            for stream in (net.stream, net.back):
+                self.stream_goes_on(net, stream, t1)
             for name, stream in (("host1->host2", net.stream), ("host2->host1", net.back)):
                 lost = stream.missing(t0)
                 self.assertIsNotNone(lost, name + self.diag(net))

@@ -18,7 +18,10 @@ worker 0 on its handoff ring, while worker 0 encrypts inside0's packets itself.
 - inbound: N ESP packets from the peer, then the same N again: every packet delivered once
   (to the inside port of its destination), the copies dropped as replays (19 within the
   window, 116 left of it), nothing else dropped;
-- `show crypto ipsec sa` --json names each SA's owner worker.
+- `show crypto ipsec sa` --json names each SA's owner worker;
+- `show platform hardware qfp active statistics drop` lists what each worker handed off:
+  worker 1 all of inside1's packets and all of outside0's (3 x N), worker 0 nothing; its
+  `clear` resets them.
 
 A full handoff ring (IpsecHandoffFull) cannot be provoked from here: the owner drains its
 ring while net_pcap delivers. tests/unit/dataplane/test_multicore.c fills it with the
@@ -80,6 +83,11 @@ class TwoWorkers(unittest.TestCase):
             gw.settle()
             d = drops(gw, all_rows=False)
             sas = json.loads(gw.cli("--json show crypto ipsec sa"))
+            handoff = json.loads(gw.cli("--json show platform hardware qfp active statistics "
+                                        "drop all"))["handoff"]
+            handoff_text = gw.cli("show platform hardware qfp active statistics drop clear")
+            cleared = json.loads(gw.cli("--json show platform hardware qfp active statistics "
+                                        "drop all"))["handoff"]
             tx = gw.stop()
         finally:
             gw.close()
@@ -87,6 +95,13 @@ class TwoWorkers(unittest.TestCase):
         owners = {(sa["direction"], sa["spi"]): sa["worker"]
                   for i in sas["interfaces"] for f in i["flows"] for sa in f["sas"]}
         self.assertEqual(owners, {("in", 0x1000): 0, ("out", 0x2000): 0})
+        # every packet worker 1 received was worker 0's SA's (the replays too: the owner drops
+        # them); the rings never filled (1023 each, 3 x N < that)
+        self.assertEqual(handoff, [{"worker": 0, "lcore": 1, "packets": 0},
+                                   {"worker": 1, "lcore": 2, "packets": 3 * N}])
+        self.assertIn("\n  worker 1 (lcore 2): %d packets\n" % (3 * N), handoff_text)
+        self.assertNotIn("worker 0", handoff_text, "without all, only workers that moved")
+        self.assertEqual([w["packets"] for w in cleared], [0, 0], "clear resets them")
         self.assertEqual(d, {"IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL": 64,
                              "CD_IN_PKT_OUT_OF_WINDOW": N - 64}, "only the copies dropped")
 

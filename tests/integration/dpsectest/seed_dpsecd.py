@@ -29,12 +29,14 @@ class DpsecdGw:
         self.prefix = leftovers.NETNS_PREFIX + side
         self.proc = None
 
-    def config(self, recovery=False, initiate="on-traffic", dpd=0, psk=PSK, lifetime=3600,
+    def config(self, recovery=False, initiate="on-traffic", dpd=0, dpd_retry=3, psk=PSK,
+               lifetime=3600,
                lifetime_kb=4608000, ike_proposal="{encryption: [aes-gcm-256], prf: [sha384], group: [19]}",
                transforms="[esp-gcm 256]", pfs=None, esn=False, ike_lifetime=86400,
                peer_mac=True, fragmentation=None, more_match=(), tcp_adjust_mss=None,
                tunnel=False):
-        """The YAML: ike_proposal is the one IKEv2 proposal (flow YAML), transforms the
+        """The YAML: dpd / dpd_retry the profile's periodic DPD interval and retry (s;
+        0: no DPD); ike_proposal is the one IKEv2 proposal (flow YAML), transforms the
         transform set's list, pfs a crypto map entry's pfs group (e.g. "group14"), esn the
         transform set's extended sequence numbers, ike_lifetime the profile's IKE SA lifetime
         (s, 120 at least; dpsecd rekeys 0..10 % before it); peer_mac False: no static neighbor
@@ -47,7 +49,8 @@ class DpsecdGw:
         s, net = self.s, self.net
         frag_line = "  fragmentation: {mtu: %d}\n" % fragmentation if fragmentation else ""
         more_lines = "".join("        - {src: %s, dst: %s}\n" % m for m in more_match)
-        dpd_line = "      dpd: {interval: %d, retry: 3, mode: periodic}\n" % dpd if dpd else ""
+        dpd_line = ("      dpd: {interval: %d, retry: %d, mode: periodic}\n" % (dpd, dpd_retry)
+                    if dpd else "")
         mss_line = "    tcp_adjust_mss: %d\n" % tcp_adjust_mss if tcp_adjust_mss else ""
         peer_neighbor = ('    neighbors: [{ip: %s, mac: "%s"}]\n'
                          % (s["peer"], net.mac(s["peer_ns"], s["peer_dev"])) if peer_mac else "")

@@ -15,14 +15,21 @@ DASHES = re.compile(r"^-{20,}$")
 
 
 def _table(text, header_words):
-    """The data lines under the header (between the dashed lines that frame it)."""
+    """The data lines under the header (between the dashed lines that frame it), up to the
+    first blank line: what follows one is no row (the workers' handoff lines under the
+    global table)."""
     lines = text.splitlines()
     at = [i for i, ln in enumerate(lines)
           if all(w in ln for w in header_words)]
     if len(at) != 1 or at[0] == 0 or not DASHES.match(lines[at[0] - 1].rstrip()) or \
             not DASHES.match(lines[at[0] + 1].rstrip()):
         raise AssertionError("no table headed %s in:\n%s" % (header_words, text))
-    return [ln for ln in lines[at[0] + 2:] if ln.strip()]
+    rows = []
+    for ln in lines[at[0] + 2:]:
+        if not ln.strip():
+            break
+        rows.append(ln)
+    return rows
 
 
 def feature_drops(gw):

@@ -41,10 +41,25 @@ op_drop_stats_clear(void *ctx)
 	struct fake *f = ctx;
 
 	f->drops_base = f->drops;
+	for (int w = 0; w < 2; w++)
+		f->handoff_base[w] = f->workers[w].handoff_pkts;
 	f->cleared = true;
 	f->cleared_at = f->now;
 	f->now.tv_sec += 99;
 	f->drop_clears++;
+}
+
+static size_t
+op_worker_list(void *ctx, struct view_worker *out, size_t max)
+{
+	struct fake *f = ctx;
+	size_t n = max < 2 ? max : 2;
+
+	for (size_t w = 0; w < n; w++) {
+		out[w] = f->workers[w];
+		out[w].handoff_pkts -= f->handoff_base[w];
+	}
+	return n;
 }
 
 static void
@@ -296,6 +311,7 @@ static const struct view_ops fake_ops = {
 	.sa_summary = op_sa_summary,
 	.sa_counters_clear = op_sa_counters_clear,
 	.port_list = op_port_list,
+	.worker_list = op_worker_list,
 	.drop_stats_cleared_at = op_drop_stats_cleared_at,
 	.wall_clock = op_wall_clock,
 	.inv_spi_list = op_inv_spi_list,
@@ -752,6 +768,12 @@ drops(struct fake *f)
 	f->drops.global_octets[DP_GLOBAL_PuntUnhandled] = 4130;
 	f->drops.global_pkts[DP_GLOBAL_TailDrop] = 3;
 	f->drops.global_octets[DP_GLOBAL_TailDrop] = 246;
+	/*
+	 * Two workers: Gi1 (outside) is polled by worker 1 and every SA is worker
+	 * 0's, so the 2700 packets Gi1 forwarded crossed to worker 0's ring.
+	 */
+	f->workers[0] = (struct view_worker){.id = 0, .lcore = 1, .handoff_pkts = 0};
+	f->workers[1] = (struct view_worker){.id = 1, .lcore = 2, .handoff_pkts = 2700};
 }
 
 /* The 866 punted packets of Gi1 and Gi2, by kind. */

@@ -38,6 +38,8 @@ struct fake {
 	struct view_sa *sa_base; /* "clear crypto sa counters" baseline */
 	struct dp_drop_stats drops;
 	struct dp_drop_stats drops_base;
+	struct view_worker workers[2];
+	uint64_t handoff_base[2];	/* at the last drop clear, as the daemon's view */
 	struct view_port ports[3];
 	struct view_punt_stats punt;
 	struct timespec now;

@@ -34,8 +34,8 @@ static const uint8_t default_akey[DP_AUTH_KEY_MAX] = {
 	0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f};
 
 /* The runtime directory of this process's file prefix, with DPDK's telemetry socket in it. */
-static void
-remove_runtime_dir(void)
+void
+harness_remove_runtime_dir(void)
 {
 	const char *dir = rte_eal_get_runtime_dir();
 	struct dirent *e;
@@ -68,7 +68,7 @@ harness_eal_init(void)
 		fprintf(stderr, "harness: EAL init failed: %s\n", rte_strerror(rte_errno));
 		return -1;
 	}
-	atexit(remove_runtime_dir);	/* one directory per test process: leave none behind */
+	atexit(harness_remove_runtime_dir);	/* one directory per test process: leave none behind */
 	return 0;
 }
 

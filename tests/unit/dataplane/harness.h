@@ -142,6 +142,8 @@ struct harness {
 
 /* Once per process. Returns 0 or -1 (and prints why). */
 int harness_eal_init(void);
+/* Removes this process's EAL runtime directory (atexit after an EAL init of one's own). */
+void harness_remove_runtime_dir(void);
 
 /* The default topology above; h must not move while it is in use (the clock points into it). */
 int harness_create(struct harness *h);

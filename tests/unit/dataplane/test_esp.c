@@ -25,6 +25,7 @@
 
 #include "dpsec/ip4.h"
 
+#include "esp.h"
 #include "esp_null.h"
 #include "harness.h"
 #include "sa.h"
@@ -356,6 +357,81 @@ test_outbound_drops(void **state)
 		    DP_DROP_OUT_CD_SW_IPSEC_DETECT_SEQ_OVEFLOW);
 	assert_int_equal(rt->ctr.v[DP_SA_CTR_seq_rollover], 1);
 	cleanup_sas();
+}
+
+/* A host's frame in a fresh mbuf whose data starts at data_off (the buffer's room around it). */
+static struct rte_mbuf *
+frame_at(const uint8_t *frame, size_t len, uint16_t data_off)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(H.dp->pool);
+
+	assert_non_null(m);
+	m->data_off = data_off;
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), frame, len);
+	m->data_len = (uint16_t)len;
+	m->pkt_len = (uint32_t)len;
+	return m;
+}
+
+/*
+ * The room ESP is built in, for AES-GCM (its own instance of the outbound
+ * code) and CBC + HMAC: no headroom for the outer headers, or no tailroom
+ * for the trailer, is 110 PKT_BUFFER_UNAVAILABLE and takes no sequence
+ * number; bytes after the IP packet (a short frame's Ethernet padding) are
+ * room for the trailer and do not go out; a chained mbuf (classify drops
+ * those from ports: handed to the stage itself here) is 110 too, as ESP is
+ * made in place in one segment.
+ */
+static void
+test_outbound_buffer_room(void **state)
+{
+	static const struct xf xfs[] = {{DP_CIPHER_AES_GCM_128, DP_AUTH_NONE, false, false},
+					{DP_CIPHER_AES_CBC_128, DP_AUTH_HMAC_SHA256_128, false,
+					 false}};
+	uint16_t room = rte_pktmbuf_data_room_size(H.dp->pool);
+	uint8_t frame[256], pl[64] = {1};
+
+	(void)state;
+	for (size_t x = 0; x < RTE_DIM(xfs); x++) {
+		struct h_sa s = {.dir = CFG_DIR_OUT, .spi = 0x3100, .cipher = xfs[x].c,
+				 .auth = xfs[x].a};
+		uint32_t iv = dp_cipher_info[xfs[x].c].iv_len;
+		uint32_t icv = dp_xform_icv_len(xfs[x].c, xfs[x].a);
+		uint32_t blk = dp_cipher_info[xfs[x].c].block, tot = 20 + sizeof(pl);
+		uint32_t pad = (blk - (tot + 2) % blk) % blk;
+		size_t len = harness_ipv4_frame(frame, "10.0.2.5", "10.0.0.7", IPPROTO_UDP, 64, pl,
+						sizeof(pl));
+		struct rte_mbuf *m, *tail, *out = NULL;
+		dp_drop_t why = DP_KEEP;
+		struct sa_rt *rt;
+
+		mac_parse(H_INSIDE_MAC, frame);
+		assert_true(harness_add_sa(&H, &s) > 0);
+		rt = spd_out_sa(H.dp->spd, 0);
+		expect_drop(frame_at(frame, len, 0), H_INSIDE, DP_DROP_PKT_BUFFER_UNAVAILABLE);
+		expect_drop(frame_at(frame, len, (uint16_t)(room - len)), H_INSIDE,
+			    DP_DROP_PKT_BUFFER_UNAVAILABLE);
+		assert_int_equal(rt->seq, 0);
+		/* 20 bytes of padding after the IP packet: room, trimmed */
+		memset(frame + len, 0xee, 20);
+		m = frame_at(frame, len + 20, RTE_PKTMBUF_HEADROOM);
+		assert_int_equal(harness_send(&H, H_INSIDE, &m, 1, &out, 1, NULL), 1);
+		assert_int_equal(out->pkt_len, 14 + 20 + 8 + iv + tot + pad + 2 + icv);
+		assert_int_equal(out->data_len, out->pkt_len);
+		rte_pktmbuf_free(out);
+		assert_int_equal(rt->seq, 1);
+		/* two segments, straight into the stage */
+		m = frame_at(frame, len - 8, RTE_PKTMBUF_HEADROOM);
+		tail = frame_at(frame + len - 8, 8, RTE_PKTMBUF_HEADROOM);
+		assert_int_equal(rte_pktmbuf_chain(m, tail), 0);
+		m->l2_len = RTE_ETHER_HDR_LEN;
+		m->l3_len = 20;
+		assert_int_equal(esp_out_burst(H.w, &m, 1, &why), 0);
+		assert_int_equal(why, DP_DROP_PKT_BUFFER_UNAVAILABLE);
+		rte_pktmbuf_free(m);
+		assert_int_equal(rt->seq, 1);
+		cleanup_sas();
+	}
 }
 
 /* ESP-NULL + HMAC-SHA-256 (esp_null.h), to hit the checks that run after authentication. */
@@ -707,6 +783,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_nat_demux, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_sa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbound_drops, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbound_buffer_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trailer_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crypto_library_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_reason_same_for_every_cipher, setup,

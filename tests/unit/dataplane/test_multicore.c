@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
@@ -104,6 +105,7 @@ eal_init(void)
 		fprintf(stderr, "EAL init failed: %s\n", rte_strerror(rte_errno));
 		return -1;
 	}
+	atexit(harness_remove_runtime_dir);	/* leave no /var/run/dpdk/dpsec-mc-* behind */
 	return 0;
 }
 
@@ -491,6 +493,22 @@ test_bundle_owner(void **state)
 	del_sas();
 }
 
+/* What the CLI's view reads (dp_worker_list): both workers, in id order, with their lcores. */
+static void
+assert_worker_list(uint64_t handoff0, uint64_t handoff1)
+{
+	struct dp_worker_stats w[3];
+
+	assert_int_equal(dp_worker_list(T.dp, w, 3), 2);
+	for (uint16_t i = 0; i < 2; i++) {
+		assert_int_equal(w[i].id, i);
+		assert_int_equal(w[i].lcore, T.dp->workers[i]->lcore);
+	}
+	assert_int_equal(w[0].handoff_pkts, handoff0);
+	assert_int_equal(w[1].handoff_pkts, handoff1);
+	assert_int_equal(dp_worker_list(T.dp, w, 1), 1);	/* at most max */
+}
+
 /*
  * Workers not running: worker 1 receives on inside1 what worker 0 owns, more
  * than its handoff ring holds. The rest is dropped on inside1 as
@@ -524,6 +542,7 @@ test_handoff_full(void **state)
 	assert_int_equal(sa_of(CFG_DIR_OUT)->ctr.v[DP_SA_CTR_pkts], 0);
 	assert_int_equal(w1->stats.handoff_pkts, fits);
 	assert_int_equal(w0->stats.handoff_pkts, 0);
+	assert_worker_list(0, fits);
 	while (rte_ring_count(w0->handoff) > 0) {
 		worker_handoff_drain(w0);
 		worker_flush(w0);
@@ -639,6 +658,7 @@ test_outbound_two_workers(void **state)
 	/* what worker 1 received (inside0's queue 1 and inside1) crossed the ring, nothing else */
 	assert_int_equal(ctr_read(&T.dp->workers[1]->stats.handoff_pkts), 3 * N_OUT / 4);
 	assert_int_equal(ctr_read(&T.dp->workers[0]->stats.handoff_pkts), 0);
+	assert_worker_list(0, 3 * N_OUT / 4);
 	free_all(esp, N_OUT);
 	del_sas();
 }
