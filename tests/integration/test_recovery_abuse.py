@@ -191,14 +191,30 @@ class RecoveryAbuse(unittest.TestCase):
         time.sleep(INV_SPI_REPORT_S + 0.2)    # folded packets are reported within a second
         wait_for(quiet, 20, "the folded invalid-SPI packets to be reported")
 
-    def accounted(self, net, before, after, sent):
-        """Every frame written reached dpsecd and is a drop 4 in exactly one place."""
+    def accounted(self, net, before, after, sent, since=None):
+        """Every frame written reached dpsecd and is a drop 4 in exactly one place.
+
+        The only other drop 4s allowed are datagrams of the valid stream that never arrived,
+        and only when recovery re-created the CHILD_SA in the window (since: when the flood
+        began). strongSwan, the responder, sends on a new CHILD_SA as soon as it has answered,
+        and a datagram can reach gwB's worker before gwB's control thread has read that answer
+        and installed the inbound half: seen once in CI (6,001 drop 4s for 6,000 frames on a
+        loaded machine), not reproduced here with the stream at 500 datagrams a second."""
         st = after.inv
         lost_on_port = after.imissed - before.imissed
         self.assertEqual(lost_on_port, 0, "frames lost before dpsecd counted them")
-        self.assertEqual(after.drop4 - before.drop4, sent,
-                         "drop 4 counted %d of the %d flood frames\n%s" % (
-                             after.drop4 - before.drop4, sent, after.drops_text))
+        extra = after.drop4 - before.drop4 - sent
+        recreated = after.sent("CREATE_CHILD_SA") - before.sent("CREATE_CHILD_SA")
+        lost = net.stream.missing(since) if recreated and since is not None else []
+        if extra != 0:
+            print("  drop 4: %+d beside the flood; %d CHILD_SA re-created, stream datagrams "
+                  "lost since the flood began: %s" % (extra, recreated, lost))
+        self.assertGreaterEqual(extra, 0, "drop 4 counted %d of the %d flood frames\n%s" % (
+            after.drop4 - before.drop4, sent, after.drops_text))
+        self.assertLessEqual(extra, len(lost or []),
+                             "drop 4 counted %d of the %d flood frames, and the stream lost "
+                             "%s\n%s" % (after.drop4 - before.drop4, sent, lost,
+                                         after.drops_text))
         self.assertEqual(st["pkts_counted"], after.drop4, st)
         # the "Packets" line: counted = in flows + not attributed (each reason)
         self.assertEqual(st["pkts_counted"], st["pkts_in_flows"] + st["pkts_not_attributed"], st)
@@ -273,7 +289,7 @@ class RecoveryAbuse(unittest.TestCase):
                       actions, REC_HOLDDOWN, span, allowed, b.sent("IKE_SA_INIT"),
                       b.sent("CREATE_CHILD_SA") - a.sent("CREATE_CHILD_SA"),
                       b.sent("INFORMATIONAL") - a.sent("INFORMATIONAL")))
-            self.accounted(net, a, b, sent)
+            self.accounted(net, a, b, sent, since=t0)
             self.log_bounded(a, b, span)
             self.assertGreater(actions, 0, "the peer's flood never got past the bounds: "
                                "the test does not exercise the hold-down")
@@ -297,7 +313,7 @@ class RecoveryAbuse(unittest.TestCase):
             c = Snapshot(net)
             print("memory: VmRSS %d kB before, %d kB after a %d-frame flood: %+d kB" % (
                 rss0, rss1, sent1, rss1 - rss0))
-            self.accounted(net, b, c, sent1)
+            self.accounted(net, b, c, sent1, since=t0)
             self.log_bounded(b, c, t1 - t0)
             self.assertLess(rss1 - rss0, RSS_GROWTH_KB)
             self.assertLessEqual(c.inv["flows"], 1024)
