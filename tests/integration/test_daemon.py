@@ -417,7 +417,8 @@ class CliPrivilege(unittest.TestCase):
 
 class Shutdown(unittest.TestCase):
     CMDS = ["/dpsec/drops", "/dpsec/global_drops", "/dpsec/sa/list", "/dpsec/sa/info,1",
-            "/dpsec/invalid_spi", "/dpsec/punt", "/dpsec/ip_traffic", "/dpsec/ike/sa"]
+            "/dpsec/invalid_spi", "/dpsec/punt", "/dpsec/ip_traffic", "/dpsec/ike/sa",
+            "/dpsec/workers"]
 
     def registered(self, path):
         """The /dpsec/ commands the daemon registered (DPDK lists every command under "/")."""

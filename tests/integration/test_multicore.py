@@ -88,6 +88,7 @@ class TwoWorkers(unittest.TestCase):
             handoff_text = gw.cli("show platform hardware qfp active statistics drop clear")
             cleared = json.loads(gw.cli("--json show platform hardware qfp active statistics "
                                         "drop all"))["handoff"]
+            tel = gw.telemetry("/dpsec/workers")
             tx = gw.stop()
         finally:
             gw.close()
@@ -102,6 +103,9 @@ class TwoWorkers(unittest.TestCase):
         self.assertIn("\n  worker 1 (lcore 2): %d packets\n" % (3 * N), handoff_text)
         self.assertNotIn("worker 0", handoff_text, "without all, only workers that moved")
         self.assertEqual([w["packets"] for w in cleared], [0, 0], "clear resets them")
+        self.assertEqual(tel, {"0": {"lcore": 1, "handoff_pkts": 0},
+                               "1": {"lcore": 2, "handoff_pkts": 3 * N}},
+                         "telemetry: the raw counts, which clear leaves")
         self.assertEqual(d, {"IN_CD_SW_IPSEC_ANTI_REPLAY_FAIL": 64,
                              "CD_IN_PKT_OUT_OF_WINDOW": N - 64}, "only the copies dropped")
 

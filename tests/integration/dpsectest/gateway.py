@@ -17,6 +17,7 @@ A Gateway's directory (config, pcaps, log) and DPDK's runtime directory for it
 go when the test calls close(), or at exit whatever happened (leftovers.py).
 """
 import atexit
+import json
 import os
 import re
 import signal
@@ -345,6 +346,20 @@ dataplane:
             raise AssertionError("dpsec %s failed (%d): %s%s" % (command, r.returncode,
                                                                  r.stdout, r.stderr))
         return r.stdout
+
+    def telemetry(self, command):
+        """One DPDK telemetry command of this dpsecd (its runtime directory is named after
+        the file prefix, this gateway's directory): the answer's value."""
+        path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % os.path.basename(self.dir)
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            s.settimeout(10)
+            s.connect(path)
+            s.recv(4096)    # the greeting
+            s.send(command.encode())
+            return json.loads(s.recv(65536))[command.split(",")[0]]
+        finally:
+            s.close()
 
     def stop(self):
         """SIGINT; dpsecd must exit 0. Returns what it transmitted per port: by interface

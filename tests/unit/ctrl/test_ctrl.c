@@ -566,6 +566,25 @@ assert_all_dpsec_cmds(int fd, char (*cmds)[48], int n)
 	assert_int_equal(found, n);
 }
 
+/* /dpsec/workers: every worker under its id, with its lcore and handoff count (none here). */
+static void
+assert_workers_answer(int fd)
+{
+	struct dp_worker_stats w[VIEW_WORKERS_MAX];
+	size_t n = dp_worker_list(H.dp, w, RTE_DIM(w));
+	char r[4096], want[4096];
+	int len = snprintf(want, sizeof(want), "{\"/dpsec/workers\":{");
+
+	assert_true(n > 0);
+	for (size_t i = 0; i < n; i++)
+		len += snprintf(want + len, sizeof(want) - (size_t)len,
+				"%s\"%u\":{\"lcore\":%u,\"handoff_pkts\":0}", i ? "," : "",
+				(unsigned int)w[i].id, (unsigned int)w[i].lcore);
+	snprintf(want + len, sizeof(want) - (size_t)len, "}}");
+	tel_ask(fd, "/dpsec/workers", r, sizeof(r));
+	assert_string_equal(r, want);
+}
+
 /*
  * The telemetry callbacks run on DPDK's threads: each takes the control
  * thread's lock (a query sent while the test holds it is answered only after
@@ -576,7 +595,7 @@ static void
 test_telemetry_gate(void **state)
 {
 	struct h_sa s = {.dir = CFG_DIR_IN, .spi = 0x7007, .cipher = DP_CIPHER_AES_GCM_128};
-	enum { NCMDS = 8 };
+	enum { NCMDS = 9 };
 	char cmds[NCMDS][48], r[16384], want[64];
 	struct pollfd pfd;
 	int fd, conn;
@@ -592,6 +611,7 @@ test_telemetry_gate(void **state)
 	snprintf(cmds[5], sizeof(cmds[5]), "/dpsec/punt");
 	snprintf(cmds[6], sizeof(cmds[6]), "/dpsec/ike/sa");
 	snprintf(cmds[7], sizeof(cmds[7]), "/dpsec/ip_traffic");
+	snprintf(cmds[8], sizeof(cmds[8]), "/dpsec/workers");
 	assert_int_equal(ctrl_telemetry_register(C), 0);
 	assert_int_equal(ctrl_telemetry_register(C), 0);	/* the commands exist once */
 	fd = tel_connect();
@@ -610,6 +630,7 @@ test_telemetry_gate(void **state)
 #undef KEY_X
 	assert_non_null(strstr(r, "\"entries\":0"));
 	assert_non_null(strstr(r, "\"pending\":0"));
+	assert_workers_answer(fd);
 	/* Not answered while the control thread holds its lock (a slow machine only weakens this).
 	 */
 	for (int i = 0; i < NCMDS; i++) {
