@@ -24,7 +24,6 @@ import datetime
 import json
 import os
 import re
-import socket
 import sys
 import time
 import unittest
@@ -36,6 +35,7 @@ from scapy.packet import Raw
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dpsectest.netns import GWA_OUT, GWB_IN, GWB_OUT, H2_IN, PREFIX, Topology, sh  # noqa: E402
+from dpsectest import telemetry  # noqa: E402
 
 KEY_IN = bytes(range(20))          # gwA -> gwB, esp-gcm 128 (key || salt)
 KEY_OUT = bytes(range(40, 60))     # gwB -> gwA
@@ -424,20 +424,10 @@ class ControlPlane(unittest.TestCase):
         self.assertIn("current outbound spi: 0x0(0)", self.t.cli("show crypto ipsec sa"))
 
     def test_5_telemetry(self):
-        path = "/var/run/dpdk/%sgwb/dpdk_telemetry.v2" % PREFIX
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        s.connect(path)
-        s.recv(4096)   # the greeting
-
-        def ask(cmd):
-            s.send(cmd.encode())
-            return json.loads(s.recv(65536))[cmd.split(",")[0]]
-        tel, glob = ask("/dpsec/drops"), ask("/dpsec/global_drops")
-        tel_punt = ask("/dpsec/punt")
-        tel_ip = ask("/dpsec/ip_traffic")
-        conns, inv = ask("/dpsec/sa/list"), ask("/dpsec/invalid_spi")
-        sa = ask("/dpsec/sa/info,%d" % conns[0]) if conns else None
-        s.close()
+        tel, glob, tel_punt, tel_ip, conns, inv = telemetry.ask(
+            PREFIX + "gwb", "/dpsec/drops", "/dpsec/global_drops", "/dpsec/punt",
+            "/dpsec/ip_traffic", "/dpsec/sa/list", "/dpsec/invalid_spi")
+        sa = telemetry.ask(PREFIX + "gwb", "/dpsec/sa/info,%d" % conns[0])[0] if conns else None
         cli = drops(self.t)
         self.assertEqual(tel["IN_US_V4_PKT_SA_NOT_FOUND_SPI"],
                          cli["IN_US_V4_PKT_SA_NOT_FOUND_SPI"])

@@ -47,7 +47,6 @@
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -55,23 +54,15 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from dpsectest import leftovers  # noqa: E402
+from dpsectest import telemetry as dpsec_telemetry  # noqa: E402
 from dpsectest.netns import packet_socket  # noqa: E402
 from dpsectest.seed import SeedNet, gwa_swanctl, sh, swanctl_conf, GWA_OUT, GWB_OUT, H2  # noqa: E402,E501
 from dpsectest.wait import wait_for, established  # noqa: E402
 
 
 def telemetry(net, cmd):
-    """One DPDK telemetry command of gwB's dpsecd (its runtime directory is named after the
-    file prefix seed.py gives it)."""
-    path = "/var/run/dpdk/%sgwb/dpdk_telemetry.v2" % leftovers.NETNS_PREFIX
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    try:
-        s.connect(path)
-        s.recv(4096)    # the greeting
-        s.send(cmd.encode())
-        return json.loads(s.recv(65536))[cmd]
-    finally:
-        s.close()
+    """One DPDK telemetry command of gwB's dpsecd (file prefix: seed.py's, "gwb")."""
+    return dpsec_telemetry.ask(leftovers.NETNS_PREFIX + "gwb", cmd)[0]
 
 
 class Interop(unittest.TestCase):

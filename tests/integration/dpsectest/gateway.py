@@ -17,7 +17,6 @@ A Gateway's directory (config, pcaps, log) and DPDK's runtime directory for it
 go when the test calls close(), or at exit whatever happened (leftovers.py).
 """
 import atexit
-import json
 import os
 import re
 import signal
@@ -28,7 +27,7 @@ import time
 from scapy.data import DLT_EN10MB
 from scapy.utils import PcapWriter, rdpcap
 
-from . import leftovers, views
+from . import leftovers, telemetry, views
 
 BUILD = os.environ.get("DPSEC_BUILD", os.path.join(os.path.dirname(__file__), "../../../build"))
 DPSECD = os.environ.get("DPSECD", os.path.join(BUILD, "src/daemon/dpsecd"))
@@ -348,18 +347,9 @@ dataplane:
         return r.stdout
 
     def telemetry(self, command):
-        """One DPDK telemetry command of this dpsecd (its runtime directory is named after
-        the file prefix, this gateway's directory): the answer's value."""
-        path = "/var/run/dpdk/%s/dpdk_telemetry.v2" % os.path.basename(self.dir)
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        try:
-            s.settimeout(10)
-            s.connect(path)
-            s.recv(4096)    # the greeting
-            s.send(command.encode())
-            return json.loads(s.recv(65536))[command.split(",")[0]]
-        finally:
-            s.close()
+        """One DPDK telemetry command of this dpsecd (its file prefix is this gateway's
+        directory's name): the answer's value."""
+        return telemetry.ask(os.path.basename(self.dir), command)[0]
 
     def stop(self):
         """SIGINT; dpsecd must exit 0. Returns what it transmitted per port: by interface
